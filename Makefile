@@ -1,0 +1,52 @@
+# Oversight: `make run` sets everything up and serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+HTMX := web/static/vendor/htmx.min.js
+
+.PHONY: run test lint bench assets install install-dev migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(HTMX): web/node_modules/.package-lock.json
+	mkdir -p web/static/vendor
+	cp web/node_modules/htmx.org/dist/htmx.min.js $@
+
+assets: $(HTMX)
+
+migrate: install
+	$(BIN)/oversight migrate
+
+demo: migrate
+	$(BIN)/oversight demo --if-empty
+
+run: install assets demo
+	$(BIN)/oversight serve --host $(HOST) --port $(PORT)
+
+test: install-dev assets
+	$(BIN)/ruff check api web tests migrations
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check api web tests migrations
+
+clean:
+	rm -rf $(VENV) web/node_modules web/static/vendor

@@ -1,0 +1,1 @@
+"""Oversight: the backend (domain, services, JSON API, jobs)."""

@@ -1,0 +1,66 @@
+"""Actions: the public and private moves of a campaign, owned by a partner organization."""
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    LongText,
+    Name,
+    ReadMeta,
+    StrEnum,
+    TableBase,
+    enum_field,
+    fk,
+    update_schema,
+)
+
+
+class ActionKind(StrEnum):
+    public_comment = "public_comment"
+    call_in_day = "call_in_day"
+    rally = "rally"
+    letter = "letter"
+    op_ed = "op_ed"
+    press_release = "press_release"
+    testimony = "testimony"
+    petition = "petition"
+    teach_in = "teach_in"
+    meeting_request = "meeting_request"
+    records_request = "records_request"
+    social_media = "social_media"
+    other = "other"
+
+
+class ActionStatus(StrEnum):
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class ActionBase(SQLModel):
+    title: Name
+    kind: ActionKind = enum_field(ActionKind.other)
+    campaign_id: int | None = fk("campaign.id")
+    owner_organization_id: int | None = fk("organization.id")
+    vote_id: int | None = fk("vote.id")
+    scheduled_on: date | None = Field(default=None, index=True)
+    status: ActionStatus = enum_field(ActionStatus.planned)
+    description: LongText = ""
+    outcome: LongText = ""
+
+
+class Action(TableBase, ActionBase, table=True):
+    pass
+
+
+class ActionCreate(ActionBase):
+    pass
+
+
+ActionUpdate = update_schema(ActionCreate, "ActionUpdate")
+
+
+class ActionRead(ActionBase, ReadMeta):
+    pass

@@ -1,0 +1,66 @@
+"""Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with."""
+
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    Count,
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Url,
+    enum_field,
+    fk,
+    json_field,
+    update_schema,
+)
+
+
+class AgencyKind(StrEnum):
+    police_department = "police_department"
+    sheriff = "sheriff"
+    state_police = "state_police"
+    fusion_center = "fusion_center"
+    federal = "federal"
+    other = "other"
+
+
+class Sharing(StrEnum):
+    yes = "yes"
+    no = "no"
+    disputed = "disputed"
+    unknown = "unknown"
+
+
+class AgencyBase(SQLModel):
+    name: Name
+    kind: AgencyKind = enum_field(AgencyKind.police_department)
+    jurisdiction_id: int | None = fk("jurisdiction.id")
+    state_code: str = Field(default="", max_length=2)
+    alpr_vendor: ShortText = ""
+    fixed_cameras: Count | None = None
+    mobile_cameras: Count | None = None
+    retention_days: Count | None = None
+    shares_with_federal: Sharing = enum_field(Sharing.unknown)
+    sharing_evidence_url: Url = ""
+    sharing_partners: Count | None = None
+    policy_url: Url = ""
+    source_links: list[Url] = json_field()
+    notes: LongText = ""
+
+
+class Agency(TableBase, AgencyBase, table=True):
+    pass
+
+
+class AgencyCreate(AgencyBase):
+    pass
+
+
+AgencyUpdate = update_schema(AgencyCreate, "AgencyUpdate")
+
+
+class AgencyRead(AgencyBase, ReadMeta):
+    pass

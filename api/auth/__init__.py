@@ -1,0 +1,1 @@
+"""Users and who may do what."""

@@ -1,0 +1,65 @@
+"""Decision-making bodies: councils, boards of supervisors, commissions, sheriff's offices."""
+
+from pydantic import model_validator
+from sqlmodel import SQLModel
+
+from api.fields import (
+    Count,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Url,
+    enum_field,
+    fk,
+    update_schema,
+)
+
+
+class BodyKind(StrEnum):
+    city_council = "city_council"
+    board_of_supervisors = "board_of_supervisors"
+    police_commission = "police_commission"
+    sheriffs_office = "sheriffs_office"
+    city_managers_office = "city_managers_office"
+    other = "other"
+
+
+class AgendaSource(StrEnum):
+    none = "none"
+    legistar = "legistar"
+
+
+class BodyBase(SQLModel):
+    name: Name
+    kind: BodyKind = enum_field(BodyKind.city_council)
+    jurisdiction_id: int = fk("jurisdiction.id", required=True)
+    seats: Count = 0
+    majority_needed: Count = 0
+    website: Url = ""
+    agenda_source: AgendaSource = enum_field(AgendaSource.none)
+    legistar_client: ShortText = ""
+
+    @model_validator(mode="after")
+    def _majority_fits(self) -> "BodyBase":
+        if self.seats and self.majority_needed > self.seats:
+            raise ValueError("majority_needed cannot exceed the number of seats")
+        if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
+            raise ValueError("a Legistar agenda source needs the Legistar client name")
+        return self
+
+
+class Body(TableBase, BodyBase, table=True):
+    pass
+
+
+class BodyCreate(BodyBase):
+    pass
+
+
+BodyUpdate = update_schema(BodyCreate, "BodyUpdate")
+
+
+class BodyRead(BodyBase, ReadMeta):
+    pass

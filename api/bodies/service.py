@@ -1,0 +1,21 @@
+"""Reads and writes of decision-making bodies."""
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from api.bodies.models import Body, BodyCreate, BodyRead, BodyUpdate
+from api.crud import Crud
+from api.jurisdictions import service as jurisdictions
+
+crud = Crud(
+    Body, create=BodyCreate, update=BodyUpdate, read=BodyRead, label="body",
+    search=("name",), filters=("kind", "jurisdiction_id", "agenda_source"),
+    sort=("name", "kind"), default_sort="name",
+)
+
+
+def zone(session: Session, body_id: int) -> ZoneInfo:
+    """The timezone a body meets in, from its jurisdiction."""
+    body = session.get(Body, body_id)
+    return jurisdictions.zone(session, body.jurisdiction_id if body else None)

@@ -1,0 +1,94 @@
+"""Campaigns: a coalition's goal in one jurisdiction, its policy asks and lead organizations."""
+
+from datetime import date
+
+from pydantic import BaseModel, model_validator
+from sqlmodel import SQLModel
+
+from api.fields import (
+    IdList,
+    LongText,
+    Name,
+    ReadMeta,
+    StrEnum,
+    TableBase,
+    enum_field,
+    fk,
+    json_field,
+    update_schema,
+)
+
+
+class CampaignGoal(StrEnum):
+    ban_alpr = "ban_alpr"
+    block_contract = "block_contract"
+    cancel_renewal = "cancel_renewal"
+    restrict_use = "restrict_use"
+    end_ice_sharing = "end_ice_sharing"
+    community_control = "community_control"
+
+
+class CampaignStatus(StrEnum):
+    planning = "planning"
+    active = "active"
+    paused = "paused"
+    won = "won"
+    lost = "lost"
+    closed = "closed"
+
+
+class PolicyAsk(StrEnum):
+    retention_limit = "retention_limit"
+    no_outside_sharing = "no_outside_sharing"
+    no_immigration_use = "no_immigration_use"
+    public_annual_report = "public_annual_report"
+    search_audits = "search_audits"
+    community_control_ordinance = "community_control_ordinance"
+
+
+class PolicyAskItem(BaseModel):
+    ask: PolicyAsk
+    won: bool = False
+    note: str = ""
+
+
+class CampaignBase(SQLModel):
+    name: Name
+    jurisdiction_id: int | None = fk("jurisdiction.id")
+    goal: CampaignGoal = enum_field(CampaignGoal.restrict_use)
+    status: CampaignStatus = enum_field(CampaignStatus.active)
+    description: LongText = ""
+    policy_asks: list[PolicyAskItem] = json_field()
+    start_date: date | None = None
+    target_date: date | None = None
+
+    @model_validator(mode="after")
+    def _asks_once(self) -> "CampaignBase":
+        asks = [item.ask for item in self.policy_asks]
+        if len(asks) != len(set(asks)):
+            raise ValueError("each policy ask may appear once")
+        if self.start_date and self.target_date and self.target_date < self.start_date:
+            raise ValueError("target_date must not be before start_date")
+        return self
+
+
+class Campaign(TableBase, CampaignBase, table=True):
+    pass
+
+
+class CampaignLead(SQLModel, table=True):
+    __tablename__ = "campaign_lead"
+    campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE", primary_key=True)
+    organization_id: int = fk("organization.id", required=True, ondelete="CASCADE",
+                              primary_key=True)
+
+
+class CampaignCreate(CampaignBase):
+    lead_organization_ids: IdList = []
+
+
+CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
+
+
+class CampaignRead(CampaignBase, ReadMeta):
+    lead_organization_ids: list[int] = []

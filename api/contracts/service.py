@@ -1,0 +1,69 @@
+"""Reads and writes of vendors and contracts, and the termination-notice deadline rule."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import clock
+from api.agencies.models import Agency
+from api.contracts.models import (
+    Contract,
+    ContractCreate,
+    ContractRead,
+    ContractUpdate,
+    Vendor,
+    VendorCreate,
+    VendorRead,
+    VendorUpdate,
+)
+from api.crud import Crud
+
+
+def notice_deadline(end_date: date | None, notice_days: int | None) -> date | None:
+    """The last day to give notice so the contract does not renew: end date minus notice days."""
+    if end_date is None or notice_days is None:
+        return None
+    return end_date - timedelta(days=notice_days)
+
+
+def _derive_deadline(session: Session, actor: Any, values: dict[str, Any],
+                     existing: Contract | None) -> dict[str, Any]:
+    values["notice_deadline"] = notice_deadline(values.get("end_date"),
+                                                values.get("termination_notice_days"))
+    return values
+
+
+vendors = Crud(
+    Vendor, create=VendorCreate, update=VendorUpdate, read=VendorRead, label="vendor",
+    search=("name",), sort=("name",), default_sort="name",
+)
+
+crud = Crud(
+    Contract, create=ContractCreate, update=ContractUpdate, read=ContractRead, label="contract",
+    search=("title", "funding_source"),
+    filters=("agency_id", "vendor_id", "status", "approving_body_id", "auto_renews"),
+    sort=("title", "end_date", "notice_deadline", "annual_cost", "status"),
+    default_sort="notice_deadline", date_column="notice_deadline", prepare=_derive_deadline,
+)
+
+
+def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
+                       limit: int = 20) -> list[dict[str, Any]]:
+    """Contracts whose termination-notice deadline or end date falls in the next days."""
+    today = clock.today()
+    horizon = today + timedelta(days=days)
+    open_statuses = ["proposed", "active", "renewal_pending"]
+    stmt = (
+        select(Contract.id, Contract.title, Contract.notice_deadline, Contract.end_date,
+               Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
+               Vendor.name.label("vendor_name"))
+        .join(Agency, Agency.id == Contract.agency_id)
+        .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
+        .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
+        .where(sa.or_(Contract.notice_deadline.between(today, horizon),  # type: ignore[union-attr]
+                      Contract.end_date.between(today, horizon)))  # type: ignore[union-attr]
+        .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.end_date)).limit(limit)
+    )
+    return [dict(row._mapping) for row in session.exec(stmt)]

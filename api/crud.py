@@ -1,0 +1,286 @@
+"""The shared read/write machinery each concept's service is built on: validation of references,
+link lists, search, filters, sorting and pagination. Domain rules plug in through hooks."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from api import clock
+from api.errors import Conflict, Invalid, NotFound
+
+T = TypeVar("T", bound=SQLModel)
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class Link:
+    """A many-to-many list kept in a link table and shown on the record as a list of ids."""
+
+    table: type[SQLModel]
+    own_column: str
+    other_column: str
+    other_table: str
+    label: str
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass
+class ListQuery:
+    filters: dict[str, Any] = field(default_factory=dict)
+    q: str | None = None
+    sort: str | None = None
+    limit: int = 50
+    offset: int = 0
+    date_from: date | datetime | None = None
+    date_to: date | datetime | None = None
+
+
+Hook = Callable[[Session, Any, dict[str, Any], Any], dict[str, Any]]
+
+
+def validated(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """Validate with a schema, turning pydantic's error into the domain's Invalid."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or None
+        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
+        raise Invalid(f"{where}: {message}" if where else message, field=where) from exc
+
+
+def as_utc(values: dict[str, Any]) -> dict[str, Any]:
+    """Every time stored is UTC; one still without an offset at this point is taken as UTC."""
+    for name, value in values.items():
+        if isinstance(value, datetime):
+            values[name] = (value.replace(tzinfo=UTC) if value.tzinfo is None
+                            else value.astimezone(UTC))
+    return values
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Crud(Generic[T]):
+    """Create, read, update, delete and list one concept's table."""
+
+    def __init__(
+        self,
+        model: type[T],
+        *,
+        create: type[BaseModel],
+        update: type[BaseModel],
+        read: type[BaseModel],
+        label: str,
+        search: Sequence[str] = ("name",),
+        filters: Sequence[str] = (),
+        sort: Sequence[str] = ("id",),
+        default_sort: str = "id",
+        date_column: str | None = None,
+        links: dict[str, Link] | None = None,
+        prepare: Hook | None = None,
+        after_save: Callable[[Session, Any, T, dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.model = model
+        self.create_schema = create
+        self.update_schema = update
+        self.read_schema = read
+        self.label = label
+        self.search = tuple(search)
+        self.filters = tuple(filters)
+        self.sort_fields = tuple(dict.fromkeys((*sort, "id", "created_at", "updated_at")))
+        self.default_sort = default_sort
+        self.date_column = date_column
+        self.links = links or {}
+        self.prepare = prepare
+        self.after_save = after_save
+
+    # ---- reads -------------------------------------------------------------------------
+
+    def get(self, session: Session, actor: Any, record_id: int) -> T:
+        obj = session.get(self.model, record_id)
+        if obj is None:
+            raise NotFound(f"No {self.label} with id {record_id}.")
+        return obj
+
+    def read(self, session: Session, actor: Any, record_id: int) -> dict[str, Any]:
+        return self.to_read(session, [self.get(session, actor, record_id)])[0]
+
+    def to_read(self, session: Session, objs: Sequence[T]) -> list[dict[str, Any]]:
+        names = list(self.model.model_fields)
+        rows = [{name: getattr(obj, name) for name in names} for obj in objs]
+        ids = [row["id"] for row in rows]
+        for name, link in self.links.items():
+            found: dict[int, list[int]] = {i: [] for i in ids}
+            if ids:
+                own = getattr(link.table, link.own_column)
+                other = getattr(link.table, link.other_column)
+                stmt = select(own, other).where(own.in_(ids)).order_by(other)
+                for own_id, other_id in session.exec(stmt):
+                    found[own_id].append(other_id)
+            for row in rows:
+                row[name] = found[row["id"]]
+        return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
+
+    def query(self, actor: Any, params: ListQuery) -> sa.Select[Any]:
+        """The filtered statement a list runs; pages may narrow it further."""
+        stmt = select(self.model)
+        for name, value in params.filters.items():
+            if name not in self.filters:
+                raise Invalid(f"Cannot filter {self.label} lists by '{name}'.", field=name)
+            stmt = stmt.where(getattr(self.model, name) == value)
+        if params.q:
+            needle = f"%{_escape_like(params.q.strip())}%"
+            stmt = stmt.where(
+                sa.or_(*(getattr(self.model, c).ilike(needle, escape="\\") for c in self.search))
+            )
+        if self.date_column and (params.date_from or params.date_to):
+            column = getattr(self.model, self.date_column)
+            if params.date_from:
+                stmt = stmt.where(column >= params.date_from)
+            if params.date_to:
+                stmt = stmt.where(column <= params.date_to)
+        return stmt
+
+    def order(self, sort: str | None) -> list[Any]:
+        key = sort or self.default_sort
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        if name not in self.sort_fields:
+            allowed = ", ".join(self.sort_fields)
+            raise Invalid(f"Cannot sort by '{name}'; choose one of: {allowed}.", field="sort")
+        column = getattr(self.model, name)
+        primary = column.desc() if descending else column.asc()
+        # Rows with no value sort last either way; id breaks ties so pages never overlap.
+        return [column.is_(None), primary, self.model.id]
+
+    def list_page(self, session: Session, actor: Any, params: ListQuery) -> Page[T]:
+        if not 1 <= params.limit <= MAX_PAGE:
+            raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+        if params.offset < 0:
+            raise Invalid("offset must not be negative.", field="offset")
+        stmt = self.query(actor, params)
+        total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
+        ordered = stmt.order_by(*self.order(params.sort)).limit(params.limit).offset(params.offset)
+        objs = list(session.exec(ordered).all())
+        return Page(self.to_read(session, objs), int(total), params.limit, params.offset)
+
+    # ---- writes ------------------------------------------------------------------------
+
+    def create(self, session: Session, actor: Any, data: BaseModel) -> T:
+        values = validated(self.create_schema, data.model_dump()).model_dump()
+        links = {name: values.pop(name) for name in self.links if name in values}
+        values = self._prepared(session, actor, values, None)
+        obj = self.model(**values)
+        session.add(obj)
+        self._flush(session)
+        self._set_links(session, obj, links)
+        if self.after_save:
+            self.after_save(session, actor, obj, values)
+        return obj
+
+    def update(self, session: Session, actor: Any, record_id: int, data: BaseModel) -> T:
+        obj = self.get(session, actor, record_id)
+        changes = data.model_dump(exclude_unset=True)
+        current = {name: getattr(obj, name) for name in self.create_schema.model_fields
+                   if name not in self.links}
+        for name in self.links:
+            if name in self.create_schema.model_fields:
+                current[name] = self._link_ids(session, obj, name)
+        # Re-validate the merged record with the create rules, so a PATCH cannot null a
+        # required field or break a rule that spans fields.
+        merged = validated(self.create_schema, {**current, **changes}).model_dump()
+        links = {name: merged.pop(name) for name in self.links if name in changes}
+        for name in self.links:
+            merged.pop(name, None)
+        merged = self._prepared(session, actor, merged, obj)
+        for name, value in merged.items():
+            setattr(obj, name, value)
+        obj.updated_at = clock.now()  # type: ignore[attr-defined]
+        session.add(obj)
+        self._flush(session)
+        self._set_links(session, obj, links)
+        if self.after_save:
+            self.after_save(session, actor, obj, merged)
+        return obj
+
+    def delete(self, session: Session, actor: Any, record_id: int) -> None:
+        obj = self.get(session, actor, record_id)
+        session.delete(obj)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict(
+                f"This {self.label} is still used by other records; remove or reassign them first."
+            ) from exc
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _prepared(self, session: Session, actor: Any, values: dict[str, Any],
+                  existing: T | None) -> dict[str, Any]:
+        self.check_references(session, self.model, values)
+        if self.prepare:
+            values = self.prepare(session, actor, values, existing)
+        return as_utc(values)
+
+    @staticmethod
+    def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
+        """Every foreign key given must name an existing row: a clear 422, not a database error."""
+        for fk in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+            name = fk.parent.name
+            value = values.get(name)
+            if value is None:
+                continue
+            target = fk.column.table
+            found = session.execute(sa.select(sa.literal(1)).select_from(target)
+                                    .where(fk.column == value)).first()
+            if found is None:
+                noun = target.name.replace("_", " ").replace("app user", "user")
+                raise Invalid(f"No {noun} with id {value}.", field=name)
+
+    def _link_ids(self, session: Session, obj: T, name: str) -> list[int]:
+        link = self.links[name]
+        own = getattr(link.table, link.own_column)
+        other = getattr(link.table, link.other_column)
+        return list(session.exec(select(other).where(own == obj.id).order_by(other)).all())  # type: ignore[attr-defined]
+
+    def _set_links(self, session: Session, obj: T, links: dict[str, list[int]]) -> None:
+        for name, ids in links.items():
+            link = self.links[name]
+            wanted = list(dict.fromkeys(ids or []))
+            if wanted:
+                target = sa.table(link.other_table, sa.column("id"))
+                known = set(session.execute(
+                    sa.select(target.c.id).where(target.c.id.in_(wanted))).scalars())
+                missing = [i for i in wanted if i not in known]
+                if missing:
+                    raise Invalid(f"No {link.label} with id {missing[0]}.", field=name)
+            own = getattr(link.table, link.own_column)
+            session.execute(sa.delete(link.table).where(own == obj.id))  # type: ignore[attr-defined]
+            for other_id in wanted:
+                session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))  # type: ignore[attr-defined]
+        if links:
+            self._flush(session)
+
+    def _flush(self, session: Session) -> None:
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict(f"This {self.label} conflicts with an existing record.") from exc

@@ -1,0 +1,108 @@
+"""Builds the JSON endpoints of one concept (list, get, create, update, delete) from its Crud."""
+
+import inspect
+from datetime import date, datetime
+from typing import Annotated, Any, Optional
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, create_model
+
+from api.crud import MAX_PAGE, Crud, ListQuery
+from api.deps import SessionDep, UserDep
+from api.fields import MAX_INT
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
+
+
+def page_schema(read: type[BaseModel]) -> type[BaseModel]:
+    return create_model(f"{read.__name__}Page", items=(list[read], ...), total=(int, ...),  # type: ignore[valid-type]
+                        limit=(int, ...), offset=(int, ...))
+
+
+def list_params(crud: Crud[Any]) -> Any:
+    """A dependency whose query parameters are the concept's filters, so they show in OpenAPI."""
+    params = []
+    for name in crud.filters:
+        annotation = crud.model.model_fields[name].annotation
+        if name.endswith("_id"):
+            annotation = Annotated[int, Query(ge=1, le=MAX_INT)]
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                        default=None, annotation=Optional[annotation]))  # noqa: UP045
+    common = {
+        "q": Annotated[str | None, Query(max_length=200, description="Text to search for")],
+        "sort": Annotated[str | None, Query(max_length=50, description=(
+            "Field to sort by; prefix with - for descending. One of: "
+            + ", ".join(crud.sort_fields)))],
+        "limit": Annotated[int, Query(ge=1, le=MAX_PAGE)],
+        "offset": Annotated[int, Query(ge=0, le=MAX_INT)],
+    }
+    defaults = {"q": None, "sort": None, "limit": 50, "offset": 0}
+    for name, annotation in common.items():
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                        default=defaults[name], annotation=annotation))
+    if crud.date_column:
+        kind = crud.model.model_fields[crud.date_column].annotation
+        value_type = datetime if kind in (datetime, Optional[datetime]) else date  # noqa: UP045
+        for name in ("date_from", "date_to"):
+            params.append(inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                annotation=Annotated[Optional[value_type], Query(  # noqa: UP045
+                    description=f"Only records whose {crud.date_column} is on or "
+                                f"{'after' if name == 'date_from' else 'before'} this")]))
+
+    def dependency(**kwargs: Any) -> ListQuery:
+        filters = {k: kwargs.pop(k) for k in crud.filters if kwargs.get(k) is not None}
+        for k in crud.filters:
+            kwargs.pop(k, None)
+        return ListQuery(filters=filters, **kwargs)
+
+    dependency.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    return dependency
+
+
+def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) -> APIRouter:
+    router = APIRouter(prefix=path, tags=[tag])
+    read = crud.read_schema
+    create = crud.create_schema
+    update = crud.update_schema
+    noun = crud.label
+
+    @router.get("", response_model=page_schema(read), summary=f"List {tag}")
+    def list_records(session: SessionDep, actor: UserDep,
+                     params: Annotated[ListQuery, Depends(list_params(crud))]) -> Any:
+        page = crud.list_page(session, actor, params)
+        return {"items": page.items, "total": page.total, "limit": page.limit,
+                "offset": page.offset}
+
+    @router.get("/{record_id}", response_model=read, summary=f"Get one {noun}",
+                responses={404: {"description": f"No such {noun}"}})
+    def get_record(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+        return crud.read(session, actor, record_id)
+
+    if not writable:
+        return router
+
+    @router.post("", response_model=read, status_code=201, summary=f"Create a {noun}",
+                 responses={409: {"description": "Conflicts with an existing record"},
+                            422: {"description": "Invalid input"}})
+    def create_record(data: create, session: SessionDep, actor: UserDep) -> Any:  # type: ignore[valid-type]
+        obj = crud.create(session, actor, data)
+        session.commit()
+        return crud.read(session, actor, obj.id)
+
+    @router.patch("/{record_id}", response_model=read, summary=f"Update a {noun}",
+                  responses={404: {"description": f"No such {noun}"}})
+    def update_record(record_id: RecordId, data: update, session: SessionDep,  # type: ignore[valid-type]
+                      actor: UserDep) -> Any:
+        crud.update(session, actor, record_id, data)
+        session.commit()
+        return crud.read(session, actor, record_id)
+
+    @router.delete("/{record_id}", status_code=204, summary=f"Delete a {noun}",
+                   responses={404: {"description": f"No such {noun}"}})
+    def delete_record(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
+        crud.delete(session, actor, record_id)
+        session.commit()
+        return Response(status_code=204)
+
+    return router

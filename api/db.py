@@ -1,0 +1,105 @@
+"""Database engine and sessions: SQLite pragmas, write locking, naming convention, UTC times."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from api.settings import get_settings
+
+# Stable constraint names, so Alembic can alter and drop them on both databases.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+READ_ONLY = "oversight_read_only"
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Stores naive UTC, hands back aware UTC; refuses naive input so no local time sneaks in."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not pysqlite, emit BEGIN, so the "begin" hook below decides its kind.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        # Deleted rows are overwritten on disk, so an erased person is really gone.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # type: ignore[no-untyped-def]
+        # A deferred BEGIN that later writes can fail at once with "database is locked";
+        # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        _configure_sqlite(engine, synchronous)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    settings = get_settings()
+    return make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+
+
+def new_session(*, read_only: bool = False) -> Session:
+    engine = get_engine()
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return Session(bind, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    session = new_session(read_only=read_only)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

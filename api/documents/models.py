@@ -1,0 +1,58 @@
+"""Documents: uploaded files attached to any record, kept on disk under the data directory."""
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from api.fields import Id, LongText, ReadMeta, ShortText, StrEnum, TableBase, enum_field, fk
+
+
+class AttachedTo(StrEnum):
+    organization = "organization"
+    person = "person"
+    target = "target"
+    body = "body"
+    agency = "agency"
+    contract = "contract"
+    campaign = "campaign"
+    vote = "vote"
+    meeting = "meeting"
+    action = "action"
+    records_request = "records_request"
+    press_hit = "press_hit"
+
+
+class Document(TableBase, table=True):
+    __table_args__ = (Index("ix_document_attached", "attached_kind", "attached_id"),)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    stored_name: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    description: str = ""
+    attached_kind: AttachedTo = enum_field()
+    attached_id: int
+    uploaded_by_id: int | None = fk("app_user.id")
+
+
+class DocumentMeta(SQLModel):
+    """What a form or API call says about an upload besides the file itself."""
+
+    attached_kind: AttachedTo
+    attached_id: Id
+    description: LongText = ""
+
+
+class DocumentUpdate(SQLModel):
+    description: LongText | None = None
+    filename: ShortText | None = None
+
+
+class DocumentRead(ReadMeta):
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    description: str
+    attached_kind: AttachedTo
+    attached_id: int
+    uploaded_by_id: int | None

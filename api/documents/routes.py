@@ -1,0 +1,58 @@
+"""JSON endpoints for documents: upload, list, download as an attachment, describe, delete."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import FileResponse
+
+from api.crud_routes import RecordId, crud_router
+from api.deps import SessionDep, UserDep
+from api.documents import service
+from api.documents.models import AttachedTo, DocumentMeta, DocumentRead
+from api.errors import Invalid
+from api.fields import MAX_INT
+from api.settings import get_settings
+
+router = APIRouter()
+
+
+@router.post("/documents", response_model=DocumentRead, status_code=201, tags=["documents"],
+             summary="Upload a document and attach it to a record")
+async def upload_document(
+    session: SessionDep, actor: UserDep,
+    file: Annotated[UploadFile, File(description="The file")],
+    attached_kind: Annotated[AttachedTo, Form()],
+    attached_id: Annotated[int, Form(ge=1, le=MAX_INT)],
+    description: Annotated[str, Form(max_length=20_000)] = "",
+) -> Any:
+    limit = get_settings().max_upload_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                      field="file")
+    meta = DocumentMeta(attached_kind=attached_kind, attached_id=attached_id,
+                        description=description)
+    doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
+                         content=content)
+    session.commit()
+    return service.crud.read(session, actor, doc.id)  # type: ignore[arg-type]
+
+
+@router.get("/documents/{record_id}/content", tags=["documents"],
+            summary="Download a document's file", response_class=FileResponse)
+def download_document(record_id: RecordId, session: SessionDep, actor: UserDep) -> FileResponse:
+    doc, path = service.content(session, actor, record_id)
+    # Always an attachment, never rendered inline: an uploaded file must not run in our origin.
+    return FileResponse(path, media_type=doc.content_type, filename=doc.filename,
+                        content_disposition_type="attachment")
+
+
+_generic = crud_router(service.crud, path="/documents", tag="documents", writable=False)
+router.include_router(_generic)
+
+
+@router.delete("/documents/{record_id}", status_code=204, tags=["documents"],
+               summary="Delete a document and its file")
+def delete_document(record_id: RecordId, session: SessionDep, actor: UserDep) -> None:
+    service.delete(session, actor, record_id)
+    session.commit()

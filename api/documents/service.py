@@ -1,0 +1,129 @@
+"""Uploaded documents: size-limited, type-sniffed, stored under the data directory."""
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Any
+
+import filetype
+from sqlmodel import Session, select
+
+from api.crud import Crud
+from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
+from api.errors import Invalid, NotFound
+from api.settings import get_settings
+
+# What a coalition actually attaches: scans, letters, spreadsheets, photos. Types are taken
+# from the bytes, never from the name or the browser's claim.
+ALLOWED_TYPES = {
+    "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
+    "text/plain", "text/csv",
+}
+
+crud = Crud(
+    Document, create=DocumentMeta, update=DocumentUpdate, read=DocumentRead, label="document",
+    search=("filename", "description"), filters=("attached_kind", "attached_id"),
+    sort=("filename", "size_bytes"), default_sort="-created_at",
+)
+
+
+def sniff(content: bytes, filename: str) -> str:
+    """The content type the bytes show; refuses anything not on the allowed list."""
+    kind = filetype.guess(content)
+    if kind is not None:
+        mime = kind.mime
+    else:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Invalid("This file type is not accepted.", field="file") from exc
+        if b"\x00" in content:
+            raise Invalid("This file type is not accepted.", field="file")
+        mime = "text/csv" if filename.lower().endswith(".csv") else "text/plain"
+    if mime not in ALLOWED_TYPES:
+        raise Invalid(f"Files of type {mime} are not accepted.", field="file")
+    return mime
+
+
+def _check_parent(session: Session, kind: AttachedTo, record_id: int) -> None:
+    from api.models import (  # noqa: PLC0415  (every concept can be a parent)
+        Action,
+        Agency,
+        Body,
+        Campaign,
+        Contract,
+        Meeting,
+        Organization,
+        Person,
+        PressHit,
+        RecordsRequest,
+        Target,
+        Vote,
+    )
+
+    parents = {
+        AttachedTo.organization: Organization, AttachedTo.person: Person,
+        AttachedTo.target: Target, AttachedTo.body: Body, AttachedTo.agency: Agency,
+        AttachedTo.contract: Contract, AttachedTo.campaign: Campaign, AttachedTo.vote: Vote,
+        AttachedTo.meeting: Meeting, AttachedTo.action: Action,
+        AttachedTo.records_request: RecordsRequest, AttachedTo.press_hit: PressHit,
+    }
+    if session.get(parents[kind], record_id) is None:
+        raise Invalid(f"No {kind.value.replace('_', ' ')} with id {record_id}.",
+                      field="attached_id")
+
+
+def _clean_name(filename: str) -> str:
+    name = Path(filename.replace("\\", "/")).name.strip()
+    name = "".join(c for c in name if c.isprintable())[:255]
+    return name or "document"
+
+
+def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
+           content: bytes) -> Document:
+    limit = get_settings().max_upload_bytes
+    if len(content) > limit:
+        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                      field="file")
+    if not content:
+        raise Invalid("The file is empty.", field="file")
+    _check_parent(session, meta.attached_kind, meta.attached_id)
+    name = _clean_name(filename)
+    mime = sniff(content, name)
+    stored_name = secrets.token_hex(16)
+    folder = get_settings().documents_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(content)
+    doc = Document(
+        filename=name, content_type=mime, size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), stored_name=stored_name,
+        description=meta.description, attached_kind=meta.attached_kind,
+        attached_id=meta.attached_id, uploaded_by_id=getattr(actor, "id", None),
+    )
+    session.add(doc)
+    session.flush()
+    return doc
+
+
+def content(session: Session, actor: Any, record_id: int) -> tuple[Document, Path]:
+    doc = crud.get(session, actor, record_id)
+    path = get_settings().documents_dir / doc.stored_name
+    if not path.is_file():
+        raise NotFound("The file of this document is missing from storage.")
+    return doc, path
+
+
+def delete(session: Session, actor: Any, record_id: int) -> None:
+    doc = crud.get(session, actor, record_id)
+    path = get_settings().documents_dir / doc.stored_name
+    crud.delete(session, actor, record_id)
+    path.unlink(missing_ok=True)
+
+
+def attached(session: Session, actor: Any, *, kind: AttachedTo, record_id: int) -> list[Document]:
+    stmt = select(Document).where(Document.attached_kind == kind,
+                                  Document.attached_id == record_id)
+    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())  # type: ignore[attr-defined]

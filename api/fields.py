@@ -1,0 +1,118 @@
+"""Shared column and field types: validated text, money, counts, enums as strings, UTC times."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Optional
+
+import sqlalchemy as sa
+from pydantic import AfterValidator, BaseModel, StringConstraints, create_model
+from pydantic import Field as PydField
+from pydantic.fields import FieldInfo
+from sqlmodel import Field, SQLModel
+
+from api import clock
+from api.db import UTCDateTime
+
+# PostgreSQL integers are 32-bit; keep every user number inside so no insert overflows.
+MAX_INT = 2_147_483_647
+
+
+def _no_control_chars(value: str | None) -> str | None:
+    # None reaches here only from an optional PATCH field, where it means "not given".
+    if value is None:
+        return None
+    # PostgreSQL text cannot hold NUL; other control characters are never meant in a form field.
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// link")
+    if value and (" " in value or len(value.split("://", 1)[1]) == 0):
+        raise ValueError("is not a valid link")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_chars),
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_control_chars)
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_control_chars)]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2_000),
+    AfterValidator(_no_control_chars),
+    AfterValidator(_http_url),
+]
+Count = Annotated[int, PydField(ge=0, le=MAX_INT)]
+Id = Annotated[int, PydField(ge=1, le=MAX_INT)]
+IdList = Annotated[list[Id], PydField(max_length=200)]
+Money = Annotated[Decimal, PydField(ge=0, max_digits=12, decimal_places=2)]
+Tags = Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                      max_length=50)]], PydField(max_length=30)]
+
+
+def enum_field(default: Any = ..., **kwargs: Any) -> Any:
+    """An enum kept as a plain string column, so adding a value needs no database type change."""
+    return Field(default=default, sa_type=sa.String(40), **kwargs)
+
+
+def json_field(default_factory: Any = list, **kwargs: Any) -> Any:
+    return Field(default_factory=default_factory, sa_type=sa.JSON, **kwargs)
+
+
+def money_field(**kwargs: Any) -> Any:
+    return Field(default=None, sa_type=sa.Numeric(12, 2), **kwargs)
+
+
+def utc_field(default: Any = None, **kwargs: Any) -> Any:
+    return Field(default=default, sa_type=UTCDateTime, **kwargs)
+
+
+def fk(target: str, *, required: bool = False, ondelete: str | None = None, **kwargs: Any) -> Any:
+    """A foreign key. An optional one is cleared when its target goes; a required one blocks
+    the delete (RESTRICT) unless told to CASCADE, so deleting never silently takes records."""
+    if ondelete is None:
+        ondelete = "RESTRICT" if required else "SET NULL"
+    return Field(default=... if required else None, foreign_key=target, ondelete=ondelete,
+                 index=True, nullable=not required, ge=1, le=MAX_INT, **kwargs)
+
+
+class TableBase(SQLModel):
+    """Columns every table has: a surrogate id and when the row was made and last changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, nullable=False)
+
+
+class ReadMeta(SQLModel):
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def update_schema(base: type[BaseModel], name: str) -> type[BaseModel]:
+    """The PATCH schema of a concept: every field of its Create schema, all optional."""
+    fields: dict[str, Any] = {}
+    for field_name, info in base.model_fields.items():
+        merged = FieldInfo.merge_field_infos(info, default=None)
+        merged.default_factory = None
+        fields[field_name] = (Optional[info.annotation], merged)  # noqa: UP045
+    return create_model(name, __base__=SQLModel, **fields)
+
+
+__all__ = [
+    "Count", "Id", "IdList", "LongText", "MAX_INT", "Money", "Name", "ReadMeta", "ShortText",
+    "StrEnum", "TableBase", "Tags", "Url", "enum_field", "fk", "json_field", "money_field",
+    "update_schema", "utc_field",
+]

@@ -1,0 +1,54 @@
+"""Jurisdictions: cities, counties and states, each with its timezone."""
+
+from zoneinfo import available_timezones
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from api.fields import Count, Name, ReadMeta, StrEnum, TableBase, enum_field, fk, update_schema
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+class JurisdictionKind(StrEnum):
+    city = "city"
+    county = "county"
+    state = "state"
+
+
+class JurisdictionBase(SQLModel):
+    name: Name
+    kind: JurisdictionKind = enum_field(JurisdictionKind.city)
+    state_code: str = Field(min_length=2, max_length=2, index=True)
+    parent_id: int | None = fk("jurisdiction.id")
+    timezone: str = Field(default="America/Los_Angeles", max_length=64)
+    population: Count | None = None
+
+    @field_validator("state_code")
+    @classmethod
+    def _upper_state(cls, value: str) -> str:
+        if not value.isalpha():
+            raise ValueError("must be a two-letter state code such as CA")
+        return value.upper()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _TIMEZONES:
+            raise ValueError("must be an IANA timezone such as America/Chicago")
+        return value
+
+
+class Jurisdiction(TableBase, JurisdictionBase, table=True):
+    pass
+
+
+class JurisdictionCreate(JurisdictionBase):
+    pass
+
+
+JurisdictionUpdate = update_schema(JurisdictionCreate, "JurisdictionUpdate")
+
+
+class JurisdictionRead(JurisdictionBase, ReadMeta):
+    pass

@@ -1,0 +1,38 @@
+"""Reads and writes of jurisdictions."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from api.crud import Crud
+from api.errors import Invalid
+from api.jurisdictions.models import (
+    Jurisdiction,
+    JurisdictionCreate,
+    JurisdictionRead,
+    JurisdictionUpdate,
+)
+
+
+def _no_self_parent(session: Session, actor: Any, values: dict[str, Any],
+                    existing: Jurisdiction | None) -> dict[str, Any]:
+    if existing is not None and values.get("parent_id") == existing.id:
+        raise Invalid("A jurisdiction cannot be its own parent.", field="parent_id")
+    return values
+
+
+crud = Crud(
+    Jurisdiction, create=JurisdictionCreate, update=JurisdictionUpdate, read=JurisdictionRead,
+    label="jurisdiction", search=("name",), filters=("kind", "state_code", "parent_id"),
+    sort=("name", "state_code", "kind"), default_sort="name", prepare=_no_self_parent,
+)
+
+
+def zone(session: Session, jurisdiction_id: int | None) -> ZoneInfo:
+    """The timezone of a jurisdiction (UTC when none is known)."""
+    if jurisdiction_id is not None:
+        found = session.get(Jurisdiction, jurisdiction_id)
+        if found is not None:
+            return ZoneInfo(found.timezone)
+    return ZoneInfo("UTC")

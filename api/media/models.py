@@ -1,0 +1,66 @@
+"""Press: reporters we work with and the coverage the campaign gets."""
+
+from datetime import date
+
+from pydantic import EmailStr
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    TableBase,
+    Url,
+    fk,
+    update_schema,
+)
+
+
+class MediaContactBase(SQLModel):
+    name: Name
+    outlet: ShortText = ""
+    beat: ShortText = ""
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: ShortText = ""
+    notes: LongText = ""
+
+
+class MediaContact(TableBase, MediaContactBase, table=True):
+    __tablename__ = "media_contact"
+
+
+class MediaContactCreate(MediaContactBase):
+    pass
+
+
+MediaContactUpdate = update_schema(MediaContactCreate, "MediaContactUpdate")
+
+
+class MediaContactRead(MediaContactBase, ReadMeta):
+    pass
+
+
+class PressHitBase(SQLModel):
+    title: Name
+    outlet: ShortText = ""
+    url: Url = ""
+    published_on: date | None = Field(default=None, index=True)
+    campaign_id: int | None = fk("campaign.id")
+    media_contact_id: int | None = fk("media_contact.id")
+    summary: LongText = ""
+
+
+class PressHit(TableBase, PressHitBase, table=True):
+    __tablename__ = "press_hit"
+
+
+class PressHitCreate(PressHitBase):
+    pass
+
+
+PressHitUpdate = update_schema(PressHitCreate, "PressHitUpdate")
+
+
+class PressHitRead(PressHitBase, ReadMeta):
+    pass

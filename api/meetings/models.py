@@ -1,0 +1,67 @@
+"""Meetings partners hold with decision-makers, and what they heard there."""
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from api.fields import (
+    Id,
+    IdList,
+    LongText,
+    ReadMeta,
+    ShortText,
+    TableBase,
+    fk,
+    json_field,
+    update_schema,
+    utc_field,
+)
+from api.targets.models import StanceLevel
+
+
+class StanceObserved(BaseModel):
+    target_id: Id
+    level: StanceLevel
+    note: str = ""
+
+
+class MeetingBase(SQLModel):
+    held_at: datetime = utc_field(default=..., index=True, nullable=False)
+    campaign_id: int | None = fk("campaign.id")
+    organization_id: int | None = fk("organization.id")
+    location: ShortText = ""
+    summary: LongText = ""
+    asks: LongText = ""
+    commitments: LongText = ""
+    follow_ups: LongText = ""
+    stances_observed: list[StanceObserved] = json_field()
+
+
+class Meeting(TableBase, MeetingBase, table=True):
+    pass
+
+
+class MeetingTarget(SQLModel, table=True):
+    __tablename__ = "meeting_target"
+    meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE", primary_key=True)
+    target_id: int = fk("target.id", required=True, ondelete="CASCADE", primary_key=True)
+
+
+class MeetingAttendee(SQLModel, table=True):
+    __tablename__ = "meeting_attendee"
+    meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE", primary_key=True)
+    person_id: int = fk("person.id", required=True, ondelete="CASCADE", primary_key=True)
+
+
+class MeetingCreate(MeetingBase):
+    target_ids: IdList = []
+    attendee_ids: IdList = []
+
+
+MeetingUpdate = update_schema(MeetingCreate, "MeetingUpdate")
+
+
+class MeetingRead(MeetingBase, ReadMeta):
+    target_ids: list[int] = []
+    attendee_ids: list[int] = []

@@ -1,0 +1,25 @@
+"""Every table, imported in one place so metadata is complete for Alembic and create_all."""
+
+from api.actions.models import Action
+from api.agencies.models import Agency
+from api.auth.models import User
+from api.bodies.models import Body
+from api.campaigns.models import Campaign, CampaignLead
+from api.contracts.models import Contract, Vendor
+from api.documents.models import Document
+from api.jurisdictions.models import Jurisdiction
+from api.media.models import MediaContact, PressHit
+from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
+from api.organizations.models import Organization
+from api.people.models import Affiliation, Person
+from api.records_requests.models import RecordsRequest
+from api.targets.models import Stance, StanceChange, Target
+from api.tasks.models import Task
+from api.votes.models import Vote
+
+__all__ = [
+    "Action", "Affiliation", "Agency", "Body", "Campaign", "CampaignLead", "Contract",
+    "Document", "Jurisdiction", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget",
+    "Organization", "Person", "PressHit", "RecordsRequest", "Stance", "StanceChange", "Target",
+    "Task", "User", "Vendor", "Vote",
+]

@@ -1,0 +1,72 @@
+"""Coalition partner organizations."""
+
+from pydantic import EmailStr
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Tags,
+    Url,
+    enum_field,
+    json_field,
+    update_schema,
+)
+
+
+class OrgKind(StrEnum):
+    immigrant_rights = "immigrant_rights"
+    privacy = "privacy"
+    police_accountability = "police_accountability"
+    civil_rights = "civil_rights"
+    faith = "faith"
+    labor = "labor"
+    legal_aid = "legal_aid"
+    student = "student"
+    neighborhood = "neighborhood"
+    other = "other"
+
+
+class CoalitionRole(StrEnum):
+    co_lead = "co_lead"
+    member = "member"
+    endorser = "endorser"
+    ally = "ally"
+
+
+class OrgStatus(StrEnum):
+    prospect = "prospect"
+    invited = "invited"
+    joined = "joined"
+    inactive = "inactive"
+
+
+class OrganizationBase(SQLModel):
+    name: Name = Field(sa_column_kwargs={"unique": True})
+    kind: OrgKind = enum_field(OrgKind.other)
+    coalition_role: CoalitionRole = enum_field(CoalitionRole.member)
+    status: OrgStatus = enum_field(OrgStatus.prospect)
+    website: Url = ""
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: ShortText = ""
+    notes: LongText = ""
+    tags: Tags = json_field()
+
+
+class Organization(TableBase, OrganizationBase, table=True):
+    pass
+
+
+class OrganizationCreate(OrganizationBase):
+    pass
+
+
+OrganizationUpdate = update_schema(OrganizationCreate, "OrganizationUpdate")
+
+
+class OrganizationRead(OrganizationBase, ReadMeta):
+    pass

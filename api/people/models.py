@@ -1,0 +1,78 @@
+"""People: organizers, volunteers and allies, with their organizations and contact consent."""
+
+from pydantic import EmailStr
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Tags,
+    enum_field,
+    fk,
+    json_field,
+    update_schema,
+)
+
+
+class ContactMethod(StrEnum):
+    email = "email"
+    phone = "phone"
+    text = "text"
+    signal = "signal"
+    in_person = "in_person"
+
+
+class PersonBase(SQLModel):
+    name: Name
+    email: EmailStr | None = Field(default=None, max_length=254, index=True)
+    phone: ShortText = ""
+    signal_handle: ShortText = ""
+    preferred_contact: ContactMethod = enum_field(ContactMethod.email)
+    ok_to_email: bool = False
+    ok_to_text: bool = False
+    ok_to_call: bool = False
+    notes: LongText = ""
+    tags: Tags = json_field()
+
+
+class Person(TableBase, PersonBase, table=True):
+    pass
+
+
+class PersonCreate(PersonBase):
+    pass
+
+
+PersonUpdate = update_schema(PersonCreate, "PersonUpdate")
+
+
+class PersonRead(PersonBase, ReadMeta):
+    pass
+
+
+class AffiliationBase(SQLModel):
+    person_id: int = fk("person.id", required=True, ondelete="CASCADE")
+    organization_id: int = fk("organization.id", required=True, ondelete="CASCADE")
+    role: ShortText = ""
+
+
+class Affiliation(TableBase, AffiliationBase, table=True):
+    """A person's membership of an organization, with their role there."""
+
+    __table_args__ = (UniqueConstraint("person_id", "organization_id"),)
+
+
+class AffiliationCreate(AffiliationBase):
+    pass
+
+
+AffiliationUpdate = update_schema(AffiliationCreate, "AffiliationUpdate")
+
+
+class AffiliationRead(AffiliationBase, ReadMeta):
+    pass

@@ -1,0 +1,83 @@
+"""Errors as RFC 9457 problem JSON, so no input ever reaches the client as a bare 500."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException
+
+from api.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+TITLES = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Not found",
+          405: "Method not allowed", 409: "Conflict", 413: "Too large",
+          422: "Invalid input", 500: "Server error"}
+
+
+def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"),
+                            "status": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or str(loc[0] if loc else "")
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        message = str(err.get("msg", "is invalid"))
+        message = message.removeprefix("Value error, ")
+        out.append({"field": _field_path(tuple(err.get("loc", ()))), "message": message,
+                    "in": str(err.get("loc", ("body",))[0])})
+    return out
+
+
+async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = validation_errors(exc)
+    first = errors[0] if errors else {"field": "", "message": "is invalid"}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return problem(422, detail, errors=errors)
+
+
+async def on_domain(request: Request, exc: DomainError) -> JSONResponse:
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    return problem(exc.status, exc.message, errors=errors)
+
+
+async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
+    return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+async def on_integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+    return problem(409, "This change conflicts with existing records.")
+
+
+async def on_data(request: Request, exc: DataError) -> JSONResponse:
+    log.warning("data error on %s %s: %s", request.method, request.url.path, exc.orig)
+    return problem(422, "A value is out of range or of the wrong kind for its field.")
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Something went wrong on our side; the error was logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(DomainError, on_domain)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, on_integrity)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, on_data)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, on_unexpected)

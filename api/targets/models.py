@@ -1,0 +1,128 @@
+"""Decision-makers we work on, and their stance on each campaign with its full history."""
+
+from datetime import date, datetime
+
+from pydantic import EmailStr
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Url,
+    enum_field,
+    fk,
+    update_schema,
+    utc_field,
+)
+
+
+class TargetTitle(StrEnum):
+    council_member = "council_member"
+    supervisor = "supervisor"
+    mayor = "mayor"
+    sheriff = "sheriff"
+    police_chief = "police_chief"
+    city_manager = "city_manager"
+    staffer = "staffer"
+    other = "other"
+
+
+class StanceLevel(StrEnum):
+    champion = "champion"
+    leaning_yes = "leaning_yes"
+    undecided = "undecided"
+    leaning_no = "leaning_no"
+    opposed = "opposed"
+    unknown = "unknown"
+
+
+class StanceSource(StrEnum):
+    meeting = "meeting"
+    public_statement = "public_statement"
+    vote = "vote"
+    news = "news"
+    other = "other"
+
+
+class TargetBase(SQLModel):
+    name: Name
+    title: TargetTitle = enum_field(TargetTitle.council_member)
+    body_id: int | None = fk("body.id")
+    district: ShortText = ""
+    term_ends: date | None = None
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: ShortText = ""
+    office_address: ShortText = ""
+    website: Url = ""
+    staffers: LongText = ""
+    owner_organization_id: int | None = fk("organization.id")
+    notes: LongText = ""
+
+
+class Target(TableBase, TargetBase, table=True):
+    pass
+
+
+class TargetCreate(TargetBase):
+    pass
+
+
+TargetUpdate = update_schema(TargetCreate, "TargetUpdate")
+
+
+class TargetRead(TargetBase, ReadMeta):
+    pass
+
+
+class Stance(TableBase, table=True):
+    """The current stance of one target on one campaign."""
+
+    __table_args__ = (UniqueConstraint("target_id", "campaign_id"),)
+    target_id: int = fk("target.id", required=True, ondelete="CASCADE")
+    campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE")
+    level: StanceLevel = enum_field(StanceLevel.unknown)
+
+
+class StanceChange(TableBase, table=True):
+    """One recorded change of stance: never edited, only added."""
+
+    target_id: int = fk("target.id", required=True, ondelete="CASCADE")
+    campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE")
+    from_level: StanceLevel = enum_field(StanceLevel.unknown)
+    to_level: StanceLevel = enum_field()
+    source: StanceSource = enum_field(StanceSource.other)
+    note: str = ""
+    meeting_id: int | None = fk("meeting.id")
+    recorded_by_id: int | None = fk("app_user.id")
+    recorded_at: datetime = utc_field(nullable=False)
+
+
+class StanceSet(SQLModel):
+    level: StanceLevel
+    source: StanceSource = StanceSource.other
+    note: LongText = ""
+
+
+class StanceRead(SQLModel):
+    target_id: int
+    campaign_id: int
+    level: StanceLevel
+    updated_at: datetime
+
+
+class StanceChangeRead(SQLModel):
+    id: int
+    target_id: int
+    campaign_id: int
+    from_level: StanceLevel
+    to_level: StanceLevel
+    source: StanceSource
+    note: str
+    meeting_id: int | None
+    recorded_by_id: int | None
+    recorded_at: datetime

@@ -1,0 +1,92 @@
+"""Votes: the decision points of a campaign, on a body's agenda at a local date and time."""
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel
+
+from api.fields import (
+    Id,
+    LongText,
+    Name,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Url,
+    enum_field,
+    fk,
+    json_field,
+    update_schema,
+    utc_field,
+)
+
+
+class VoteKind(StrEnum):
+    contract_approval = "contract_approval"
+    renewal = "renewal"
+    ordinance = "ordinance"
+    budget = "budget"
+    policy = "policy"
+    other = "other"
+
+
+class VoteStatus(StrEnum):
+    scheduled = "scheduled"
+    postponed = "postponed"
+    held = "held"
+    cancelled = "cancelled"
+
+
+class VoteOutcome(StrEnum):
+    pending = "pending"
+    passed = "passed"
+    failed = "failed"
+    tabled = "tabled"
+    withdrawn = "withdrawn"
+
+
+class MemberChoice(StrEnum):
+    yes = "yes"
+    no = "no"
+    abstain = "abstain"
+    absent = "absent"
+    recused = "recused"
+
+
+class MemberVote(BaseModel):
+    target_id: Id
+    vote: MemberChoice
+
+
+class VoteBase(SQLModel):
+    title: Name
+    body_id: int = fk("body.id", required=True)
+    campaign_id: int | None = fk("campaign.id")
+    contract_id: int | None = fk("contract.id")
+    # A time without an offset is read as local time where the body sits.
+    scheduled_at: datetime = utc_field(default=..., index=True, nullable=False)
+    agenda_item_number: ShortText = ""
+    kind: VoteKind = enum_field(VoteKind.other)
+    consent_calendar: bool = False
+    agenda_url: Url = ""
+    location: ShortText = ""
+    status: VoteStatus = enum_field(VoteStatus.scheduled)
+    outcome: VoteOutcome = enum_field(VoteOutcome.pending)
+    member_votes: list[MemberVote] = json_field()
+    notes: LongText = ""
+
+
+class Vote(TableBase, VoteBase, table=True):
+    pass
+
+
+class VoteCreate(VoteBase):
+    pass
+
+
+VoteUpdate = update_schema(VoteCreate, "VoteUpdate")
+
+
+class VoteRead(VoteBase, ReadMeta):
+    pass

@@ -1,0 +1,57 @@
+"""Reads and writes of votes; a time given without an offset is local to the body."""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api import clock
+from api.bodies import service as bodies
+from api.bodies.models import Body
+from api.crud import Crud
+from api.errors import Invalid
+from api.jurisdictions.models import Jurisdiction
+from api.targets.models import Target
+from api.votes.models import Vote, VoteCreate, VoteRead, VoteUpdate
+
+
+def _localize(session: Session, actor: Any, values: dict[str, Any],
+              existing: Vote | None) -> dict[str, Any]:
+    when = values["scheduled_at"]
+    if when.tzinfo is None:
+        values["scheduled_at"] = when.replace(tzinfo=bodies.zone(session, values["body_id"]))
+    member_ids = [m["target_id"] for m in values.get("member_votes") or []]
+    if len(member_ids) != len(set(member_ids)):
+        raise Invalid("Each member may be recorded once per vote.", field="member_votes")
+    if member_ids:
+        known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())  # type: ignore[union-attr]
+        missing = [tid for tid in member_ids if tid not in known]
+        if missing:
+            raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
+    return values
+
+
+crud = Crud(
+    Vote, create=VoteCreate, update=VoteUpdate, read=VoteRead, label="vote",
+    search=("title", "agenda_item_number", "notes"),
+    filters=("body_id", "campaign_id", "contract_id", "kind", "status", "consent_calendar"),
+    sort=("scheduled_at", "title", "status"), default_sort="scheduled_at",
+    date_column="scheduled_at", prepare=_localize,
+)
+
+
+def upcoming(session: Session, actor: Any, *, days: int = 120,
+             limit: int = 20) -> list[dict[str, Any]]:
+    """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
+    now = clock.now()
+    stmt = (
+        select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
+               Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
+               Jurisdiction.timezone)
+        .join(Body, Body.id == Vote.body_id)
+        .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
+        .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
+               Vote.status.in_(["scheduled", "postponed"]))  # type: ignore[attr-defined]
+        .order_by(Vote.scheduled_at).limit(limit)
+    )
+    return [dict(row._mapping) for row in session.exec(stmt)]

@@ -1,0 +1,110 @@
+"""Test fixtures: a real database per test run (SQLite file or a PostgreSQL database of its
+own), emptied between tests, and a client of the real app."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session, SQLModel
+
+from api import clock, migrations
+from api.auth.service import system_user
+from api.db import get_engine
+from api.settings import get_settings
+
+TEST_DATABASE_URL = os.environ.get("OVERSIGHT_TEST_DATABASE_URL", "sqlite")
+
+
+def _create_postgres_database(server_url: str) -> tuple[str, str]:
+    name = f"oversight_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    url = sa.engine.make_url(server_url).set(database=name)
+    return url.render_as_string(hide_password=False), name
+
+
+def _drop_postgres_database(server_url: str, name: str) -> None:
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for this test process, migrated to head."""
+    if is_postgres():
+        url, name = _create_postgres_database(TEST_DATABASE_URL)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'oversight.db'}"
+        name = ""
+    os.environ["OVERSIGHT_DATABASE_URL"] = url
+    os.environ["OVERSIGHT_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    migrations.upgrade(url)
+    yield url
+    get_engine().dispose()
+    get_engine.cache_clear()
+    if name:
+        _drop_postgres_database(TEST_DATABASE_URL, name)
+
+
+def _empty_all_tables() -> None:
+    engine = get_engine()
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.exec_driver_sql(f'DELETE FROM "{table}"')
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[None]:
+    """An empty, migrated database with the system account, and the real clock afterwards."""
+    _empty_all_tables()
+    with Session(get_engine()) as session:
+        system_user(session)
+        session.commit()
+    yield
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def session(db: None) -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def actor(session: Session):  # type: ignore[no-untyped-def]
+    return system_user(session)
+
+
+@pytest.fixture
+def client(db: None) -> Iterator[TestClient]:
+    from api.app import create_app
+
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def frozen_now() -> datetime:
+    """Freezes the clock at a fixed instant for tests about dates."""
+    at = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    clock.freeze(at)
+    return at

@@ -1,0 +1,1 @@
+"""Oversight's htmx front end: pages that call the api services."""

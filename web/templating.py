@@ -1,0 +1,51 @@
+"""The Jinja2 environment of the pages; htmx requests can get a single named block."""
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from api import clock
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+
+
+def local_time(value: datetime | None, zone: str = "UTC",
+               fmt: str = "%a %b %-d, %Y %-I:%M %p") -> str:
+    """A UTC time shown in the timezone where it happens, with the zone's abbreviation."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def days_until(value: date | datetime | None) -> int | None:
+    if value is None:
+        return None
+    target = value.date() if isinstance(value, datetime) else value
+    return (target - clock.today()).days
+
+
+def countdown(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 0:
+        return f"{-days} days ago"
+    return f"in {days} days"
+
+
+def humanize(value: object) -> str:
+    return str(value).replace("_", " ")
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.filters["days_until"] = days_until
+templates.env.filters["countdown"] = countdown
+templates.env.filters["humanize"] = humanize
