@@ -67,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from api.errors import DomainError  # noqa: PLC0415
+
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except DomainError as exc:
+        print(f"oversight {args.command}: {exc.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,203 @@
+"""The demo coalition: what it loads, its dates relative to the clock, and `oversight demo`."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import clock, demo
+from api.actions.models import Action
+from api.agencies.models import Agency
+from api.auth.models import User
+from api.bodies.models import Body
+from api.campaigns.models import Campaign, CampaignLead
+from api.cli import main
+from api.contracts.models import Contract, Vendor
+from api.db import get_engine
+from api.errors import Conflict
+from api.jurisdictions.models import Jurisdiction
+from api.media.models import MediaContact, PressHit
+from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
+from api.organizations.models import Organization
+from api.people.models import Affiliation, Person
+from api.records_requests.models import RecordsRequest
+from api.targets.models import Stance, StanceChange, Target
+from api.tasks.models import Task
+from api.votes.models import Vote
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def count(session: Session, model: type) -> int:
+    return session.exec(select(sa.func.count()).select_from(model)).one()
+
+
+def renewal_vote(session: Session) -> Vote:
+    return session.exec(select(Vote).where(Vote.kind == "renewal")).one()
+
+
+def flock_contract(session: Session) -> Contract:
+    flock = session.exec(select(Vendor).where(Vendor.name == "Flock Safety")).one()
+    return session.exec(select(Contract).where(Contract.vendor_id == flock.id)).one()
+
+
+def test_is_empty_before_and_not_after(session: Session) -> None:
+    assert demo.is_empty(session)
+    demo.load(session)
+    session.commit()
+    assert not demo.is_empty(session)
+
+
+def test_any_record_but_the_system_account_makes_it_not_empty(session: Session) -> None:
+    session.add(User(email="organizer@rirn.example.org", name="Organizer"))
+    session.flush()
+    assert not demo.is_empty(session)
+    session.rollback()
+    assert demo.is_empty(session)
+    session.add(Organization(name="Someone Else's Coalition"))
+    session.flush()
+    assert not demo.is_empty(session)
+
+
+def test_loads_every_concept(session: Session) -> None:
+    summary = demo.load(session)
+    session.commit()
+    expected = {
+        Organization: 4, Person: 8, Affiliation: 9, Jurisdiction: 2, Body: 3, Target: 12,
+        Agency: 2, Vendor: 2, Contract: 2, Campaign: 1, CampaignLead: 2, Vote: 2, Meeting: 4,
+        MeetingTarget: 5, MeetingAttendee: 8, Task: 4, RecordsRequest: 2, MediaContact: 2,
+        PressHit: 1, Stance: 7, Action: 6,
+    }
+    assert {model: count(session, model) for model in expected} == expected
+    assert "http://127.0.0.1:8000" in summary
+    assert demo.DEMO_LOGIN in summary
+    assert "4 organizations" in summary and "1 campaign," in summary
+
+
+def test_places_bodies_and_agencies(session: Session) -> None:
+    demo.load(session)
+    city = session.exec(select(Jurisdiction).where(Jurisdiction.kind == "city")).one()
+    county = session.exec(select(Jurisdiction).where(Jurisdiction.kind == "county")).one()
+    assert city.parent_id == county.id
+    assert (city.timezone, city.state_code) == ("America/Los_Angeles", "CA")
+    council = session.exec(select(Body).where(Body.kind == "city_council")).one()
+    assert (council.seats, council.majority_needed, council.jurisdiction_id) == (7, 4, city.id)
+    members = session.exec(select(Target).where(Target.body_id == council.id)).all()
+    assert Counter(t.title for t in members) == {"council_member": 6, "mayor": 1}
+    assert sum(1 for t in members if t.owner_organization_id) >= 3
+    board = session.exec(select(Body).where(Body.kind == "board_of_supervisors")).one()
+    assert board.seats == 5
+    sheriff = session.exec(select(Target).where(Target.title == "sheriff")).one()
+    office = session.get(Body, sheriff.body_id)
+    assert office is not None and office.kind == "sheriffs_office"
+    assert session.exec(select(Target).where(Target.title == "police_chief")).one()
+    sharing = {a.kind: a for a in session.exec(select(Agency)).all()}
+    assert sharing.keys() == {"police_department", "sheriff"}
+    for agency in sharing.values():
+        assert agency.shares_with_federal in {"yes", "disputed"}
+        assert agency.sharing_evidence_url.startswith("https://")
+        assert agency.fixed_cameras and agency.retention_days and agency.sharing_partners
+
+
+def test_flock_notice_deadline_is_about_45_days_out(session: Session) -> None:
+    demo.load(session)
+    contract = flock_contract(session)
+    assert contract.auto_renews
+    assert contract.notice_deadline is not None
+    assert 40 <= (contract.notice_deadline - clock.today()).days <= 50
+    police = session.get(Agency, contract.agency_id)
+    assert police is not None and police.kind == "police_department"
+    vigilant = session.exec(select(Vendor).where(
+        Vendor.name == "Motorola Solutions (Vigilant)")).one()
+    sheriff_contract = session.exec(select(Contract).where(
+        Contract.vendor_id == vigilant.id)).one()
+    sheriff = session.get(Agency, sheriff_contract.agency_id)
+    assert sheriff is not None and sheriff.kind == "sheriff"
+
+
+def test_renewal_vote_is_ten_days_out_at_six_pm_local(session: Session) -> None:
+    demo.load(session)
+    vote = renewal_vote(session)
+    local = vote.scheduled_at.astimezone(LA)
+    assert (local.hour, local.minute) == (18, 0)
+    days = (local.date() - clock.now().astimezone(LA).date()).days
+    assert 9 <= days <= 11
+    assert vote.consent_calendar and vote.agenda_item_number
+    assert vote.contract_id == flock_contract(session).id
+    campaign = session.exec(select(Campaign)).one()
+    assert vote.campaign_id == campaign.id
+    later = session.exec(select(Vote).where(Vote.kind != "renewal")).one()
+    assert later.scheduled_at > vote.scheduled_at + timedelta(days=20)
+
+
+def test_dates_follow_the_clock_across_daylight_saving(session: Session,
+                                                       frozen_now: datetime) -> None:
+    # Ten days after 2 March 2026 is past the switch to daylight time on 8 March.
+    demo.load(session)
+    vote = renewal_vote(session)
+    assert vote.scheduled_at == datetime(2026, 3, 13, 1, 0, tzinfo=UTC)  # 18:00 PDT on 12 March
+    assert flock_contract(session).notice_deadline == frozen_now.date() + timedelta(days=45)
+    campaign = session.exec(select(Campaign)).one()
+    assert campaign.start_date is not None and campaign.start_date < frozen_now.date()
+    meetings = session.exec(select(Meeting)).all()
+    assert all(m.held_at < frozen_now for m in meetings)
+
+
+def test_stances_are_mixed_and_have_history(session: Session) -> None:
+    demo.load(session)
+    levels = Counter(s.level for s in session.exec(select(Stance)).all())
+    assert len(levels) >= 4
+    assert levels == {"champion": 1, "leaning_yes": 2, "undecided": 2, "leaning_no": 1,
+                      "opposed": 1}
+    history = session.exec(select(StanceChange)).all()
+    assert len(history) > len(levels)
+    from_meeting = [c for c in history if c.meeting_id is not None]
+    assert len(from_meeting) == 1
+    change = from_meeting[0]
+    assert (change.source, change.from_level, change.to_level) == (
+        "meeting", "undecided", "leaning_yes")
+    stance = session.exec(select(Stance).where(Stance.target_id == change.target_id)).one()
+    assert stance.level == "leaning_yes"
+
+
+def test_work_items_span_past_and_future(session: Session) -> None:
+    demo.load(session)
+    today = clock.today()
+    tasks = session.exec(select(Task)).all()
+    open_tasks = [t for t in tasks if t.status == "open"]
+    assert any(t.due_on and t.due_on < today for t in open_tasks)
+    assert any(t.due_on and today <= t.due_on <= today + timedelta(days=7) for t in open_tasks)
+    assert all(t.completed_at for t in tasks if t.status == "done")
+    requests = session.exec(select(RecordsRequest)).all()
+    assert any(r.sent_on and (today - r.sent_on).days == 15 and r.due_on for r in requests)
+    assert any(r.due_on and r.due_on < today and r.status == "sent" for r in requests)
+    actions = session.exec(select(Action)).all()
+    assert len({a.status for a in actions}) >= 3
+    assert {"public_comment", "call_in_day", "op_ed", "rally", "letter",
+            "records_request"} <= {a.kind for a in actions}
+    orgs = session.exec(select(Organization)).all()
+    assert {o.kind for o in orgs} == {"immigrant_rights", "privacy", "police_accountability",
+                                      "faith"}
+    people = session.exec(select(Person)).all()
+    assert any(p.ok_to_email for p in people) and any(not p.ok_to_email for p in people)
+
+
+def test_loading_twice_is_refused(session: Session) -> None:
+    demo.load(session)
+    with pytest.raises(Conflict):
+        demo.load(session)
+
+
+def test_cli_if_empty_loads_once(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--if-empty"]) == 0
+    first = capsys.readouterr().out
+    assert "Riverton: No Renewal for Flock" in first and demo.APP_URL in first
+    assert main(["demo", "--if-empty"]) == 0
+    assert "demo not loaded" in capsys.readouterr().out
+    with Session(get_engine()) as session:
+        assert count(session, Campaign) == 1
+        assert count(session, Organization) == 4
+        assert not demo.is_empty(session)
