@@ -39,8 +39,10 @@ def run_migrations_online() -> None:
             # the DROP fires ON DELETE CASCADE and silently deletes child rows. The pragma is
             # ignored inside a transaction, so it is set on the raw connection before BEGIN.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        # SQLite can roll back DDL; one transaction for the whole upgrade lets the foreign key
+        # check below undo a migration that broke them, instead of reporting it after commit.
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=sqlite, compare_type=True)
+                          render_as_batch=sqlite, compare_type=True, transactional_ddl=True)
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:

@@ -2,12 +2,10 @@
 own), emptied between tests, and a client of the real app."""
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
@@ -15,36 +13,19 @@ from api import clock, migrations
 from api.auth.service import system_user
 from api.db import get_engine
 from api.settings import get_settings
-
-TEST_DATABASE_URL = os.environ.get("OVERSIGHT_TEST_DATABASE_URL", "sqlite")
-
-
-def _create_postgres_database(server_url: str) -> tuple[str, str]:
-    name = f"oversight_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    url = sa.engine.make_url(server_url).set(database=name)
-    return url.render_as_string(hide_password=False), name
-
-
-def _drop_postgres_database(server_url: str, name: str) -> None:
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
-def is_postgres() -> bool:
-    return TEST_DATABASE_URL.startswith("postgresql")
+from tests.databases import (
+    TEST_DATABASE_URL,
+    create_postgres_database,
+    drop_postgres_database,
+    is_postgres,
+)
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database for this test process, migrated to head."""
     if is_postgres():
-        url, name = _create_postgres_database(TEST_DATABASE_URL)
+        url, name = create_postgres_database(TEST_DATABASE_URL)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'oversight.db'}"
         name = ""
@@ -57,7 +38,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     get_engine().dispose()
     get_engine.cache_clear()
     if name:
-        _drop_postgres_database(TEST_DATABASE_URL, name)
+        drop_postgres_database(TEST_DATABASE_URL, name)
 
 
 def _empty_all_tables() -> None:

@@ -1,0 +1,107 @@
+"""The `oversight` command: help, and migrate on a fresh database, in process and as installed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+import api.models  # noqa: F401  (every table on the metadata)
+from api import migrations
+from api.auth.service import SYSTEM_EMAIL
+from api.cli import main
+from tests.databases import app_bound_to, sqlite_url
+
+APPLICATION_TABLES = {table.name for table in SQLModel.metadata.sorted_tables}
+COMMANDS = ("serve", "migrate", "demo")
+
+
+def _head() -> str:
+    head = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def _state(url: str) -> tuple[set[str], list[str], list[tuple[str, str]]]:
+    """Tables, Alembic version and the system account(s) in the database at url."""
+    engine = sa.create_engine(url)
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            version = [row[0] for row in conn.exec_driver_sql(
+                "SELECT version_num FROM alembic_version")]
+            system = [(row[0], row[1]) for row in conn.exec_driver_sql(
+                "SELECT email, role FROM app_user WHERE email = ?", (SYSTEM_EMAIL,))]
+    finally:
+        engine.dispose()
+    return tables, version, system
+
+
+def _assert_migrated(url: str) -> None:
+    tables, version, system = _state(url)
+    assert tables >= APPLICATION_TABLES
+    assert version == [_head()]
+    assert len(system) == 1
+    assert system[0][0] == SYSTEM_EMAIL
+    assert system[0][1].lower() == "admin"
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command in out
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([])
+    assert exit_.value.code == 2
+    assert "required" in capsys.readouterr().err
+
+
+def test_migrate_creates_the_schema_and_the_system_user_and_is_idempotent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = sqlite_url(tmp_path / "cli.db")
+    with app_bound_to(url):
+        assert main(["migrate"]) == 0
+        _assert_migrated(url)
+        assert main(["migrate"]) == 0
+        _assert_migrated(url)
+    assert "up to date" in capsys.readouterr().out
+
+
+def _installed_command() -> Path:
+    # The console script sits next to the interpreter running the tests (the project's venv).
+    return Path(sys.executable).parent / "oversight"
+
+
+def test_installed_console_script_migrates_a_fresh_database(tmp_path: Path) -> None:
+    command = _installed_command()
+    assert command.is_file()
+    assert os.access(command, os.X_OK)
+
+    url = sqlite_url(tmp_path / "installed.db")
+    env = {**os.environ, "OVERSIGHT_DATABASE_URL": url, "OVERSIGHT_DATA_DIR": str(tmp_path)}
+    env.pop("OVERSIGHT_TEST_DATABASE_URL", None)
+    for _ in range(2):
+        # Run from elsewhere: the command must not depend on the working directory.
+        done = subprocess.run([str(command), "migrate"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "Database is up to date." in done.stdout
+        _assert_migrated(url)
+
+
+def test_installed_console_script_help(tmp_path: Path) -> None:
+    done = subprocess.run([str(_installed_command()), "--help"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    for command in COMMANDS:
+        assert command in done.stdout
