@@ -22,11 +22,15 @@ def local_time(value: datetime | None, zone: str = "UTC",
     return f"{local.strftime(fmt)} {local.tzname()}"
 
 
-def days_until(value: date | datetime | None) -> int | None:
+def days_until(value: date | datetime | None, zone: str = "UTC") -> int | None:
+    """Calendar days from today; a time counts by the calendar where it happens, since 6 PM in
+    California is already tomorrow in UTC."""
     if value is None:
         return None
-    target = value.date() if isinstance(value, datetime) else value
-    return (target - clock.today()).days
+    if isinstance(value, datetime):
+        where = ZoneInfo(zone)
+        return (value.astimezone(where).date() - clock.now().astimezone(where).date()).days
+    return (value - clock.today()).days
 
 
 def countdown(days: int | None) -> str:

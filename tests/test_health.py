@@ -1,0 +1,42 @@
+"""The liveness check answers without the database, so a slow database does not restart the app."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.db import get_engine
+from api.settings import get_settings
+
+# Nothing listens on port 1, so every connection is refused at once.
+UNREACHABLE = "postgresql+psycopg://oversight@127.0.0.1:1/oversight?connect_timeout=2"
+
+
+def test_healthz_says_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("OVERSIGHT_DATABASE_URL", UNREACHABLE)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield
+    get_engine().dispose()
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def test_healthz_does_not_touch_the_database(unreachable_database: None) -> None:
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    assert get_engine().url.port == 1
+    # The same app cannot serve anything that needs the database...
+    assert client.get("/api/v1/votes").status_code == 500
+    # ...and still reports itself alive.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

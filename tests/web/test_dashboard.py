@@ -1,0 +1,186 @@
+"""The home page: upcoming votes and contract notice deadlines, from real records."""
+
+import json
+import re
+from datetime import date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import (
+    make_agency,
+    make_body,
+    make_contract,
+    make_jurisdiction,
+    make_vendor,
+    make_vote,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def rows(html: str) -> list[str]:
+    return re.findall(r"<tr[ >].*?</tr>", html, flags=re.DOTALL)
+
+
+def row_with(html: str, text: str) -> str:
+    found = [row for row in rows(html) if text in row]
+    assert len(found) == 1, f"expected one row with {text!r}, found {len(found)}"
+    return found[0]
+
+
+def plain(fragment: str) -> str:
+    """The text of an HTML fragment with tags dropped and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+
+@pytest.fixture
+def home(client: TestClient, frozen_now: datetime) -> Any:
+    """GET / at the frozen instant (Mon Mar 2, 2026, 9:00 AM in Los Angeles)."""
+    def get() -> str:
+        response = client.get("/")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        return response.text
+    return get
+
+
+def test_votes_show_local_time_countdown_and_consent_badge(
+        session: Session, actor: Any, home: Any) -> None:
+    west = make_body(session, actor, name="Riverton City Council",
+                     jurisdiction_id=make_jurisdiction(
+                         session, actor, timezone="America/Los_Angeles").id)
+    midwest = make_body(session, actor, name="Lakeshore Board of Supervisors",
+                        jurisdiction_id=make_jurisdiction(
+                            session, actor, state_code="IL", timezone="America/Chicago").id)
+    # Times without an offset are local to the body; 6 PM in Los Angeles is already the next
+    # day in UTC, so the countdown must count local calendar days.
+    make_vote(session, actor, title="Renew the license plate reader contract", body_id=west.id,
+              scheduled_at=datetime(2026, 3, 5, 18, 0), consent_calendar=True,
+              agenda_item_number="7.3")
+    # After the switch to daylight saving time on March 8.
+    make_vote(session, actor, title="Adopt a surveillance use policy", body_id=midwest.id,
+              scheduled_at=datetime(2026, 3, 12, 18, 0), consent_calendar=False)
+
+    html = home()
+    renewal = plain(row_with(html, "Renew the license plate reader contract"))
+    assert "Thu Mar 5, 2026 6:00 PM PST" in renewal
+    assert "Riverton City Council" in renewal
+    assert "7.3" in renewal
+    assert "in 3 days" in renewal
+    assert "consent calendar" in renewal
+
+    policy = plain(row_with(html, "Adopt a surveillance use policy"))
+    assert "Thu Mar 12, 2026 6:00 PM CDT" in policy
+    assert "Lakeshore Board of Supervisors" in policy
+    assert "in 10 days" in policy
+    assert "consent calendar" not in policy
+    # Soonest first.
+    assert html.index("Renew the license plate reader") < html.index("Adopt a surveillance")
+
+
+def test_past_cancelled_and_distant_votes_do_not_show(
+        session: Session, actor: Any, home: Any) -> None:
+    body = make_body(session, actor)
+    make_vote(session, actor, title="Upcoming hearing", body_id=body.id,
+              scheduled_at=datetime(2026, 3, 10, 18, 0))
+    make_vote(session, actor, title="Hearing held last week", body_id=body.id,
+              scheduled_at=datetime(2026, 2, 24, 18, 0), status="held")
+    make_vote(session, actor, title="Hearing this morning", body_id=body.id,
+              scheduled_at=datetime(2026, 3, 2, 8, 0))
+    make_vote(session, actor, title="Cancelled hearing", body_id=body.id,
+              scheduled_at=datetime(2026, 3, 20, 18, 0), status="cancelled")
+    make_vote(session, actor, title="Hearing next autumn", body_id=body.id,
+              scheduled_at=datetime(2026, 10, 1, 18, 0))
+
+    html = home()
+    assert "Upcoming hearing" in html
+    for title in ("Hearing held last week", "Hearing this morning", "Cancelled hearing",
+                  "Hearing next autumn"):
+        assert title not in html
+
+
+def test_contract_deadlines_show_agency_vendor_date_countdown_and_renewal_badge(
+        session: Session, actor: Any, home: Any) -> None:
+    agency = make_agency(session, actor, name="Riverton Police Department")
+    vendor = make_vendor(session, actor, name="Roadside Optics")
+    # Notice is due 60 days before the end date: May 1, 2026, 60 days from today.
+    make_contract(session, actor, title="Plate reader subscription", agency_id=agency.id,
+                  vendor_id=vendor.id, end_date=date(2026, 6, 30), termination_notice_days=60,
+                  auto_renews=True)
+    make_contract(session, actor, title="Camera maintenance agreement", agency_id=agency.id,
+                  end_date=date(2026, 4, 30), termination_notice_days=30, auto_renews=False)
+    # Notice due April 1, 2027: far beyond the 120 days the page looks ahead.
+    make_contract(session, actor, title="Long-term camera lease", agency_id=agency.id,
+                  end_date=date(2027, 6, 30), termination_notice_days=90, auto_renews=True)
+
+    html = home()
+    subscription = plain(row_with(html, "Plate reader subscription"))
+    assert "Riverton Police Department" in subscription
+    assert "Roadside Optics" in subscription
+    assert "May 1, 2026" in subscription
+    assert "in 60 days" in subscription
+    assert "auto-renews" in subscription
+
+    maintenance = plain(row_with(html, "Camera maintenance agreement"))
+    assert "Mar 31, 2026" in maintenance
+    assert "in 29 days" in maintenance
+    assert "auto-renews" not in maintenance
+
+    assert "Long-term camera lease" not in html
+    assert html.index("Camera maintenance agreement") < html.index("Plate reader subscription")
+
+
+def test_an_empty_database_shows_the_empty_states(home: Any) -> None:
+    html = home()
+    assert "No votes scheduled in the next 120 days." in html
+    assert "No contract deadlines in the next 120 days." in html
+    assert rows(html) == []
+
+
+class AssetCollector(HTMLParser):
+    """The URLs a browser would fetch on its own to render the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in {"script", "img", "iframe", "source", "audio", "video"} and found.get("src"):
+            self.assets.append(found["src"] or "")
+        if tag == "link" and found.get("href"):
+            self.assets.append(found["href"] or "")
+
+
+def test_the_page_loads_assets_only_from_its_own_origin(
+        session: Session, actor: Any, home: Any) -> None:
+    make_vote(session, actor, scheduled_at=datetime(2026, 3, 10, 18, 0))
+    make_contract(session, actor, end_date=date(2026, 5, 1), termination_notice_days=30)
+    html = home()
+    collector = AssetCollector()
+    collector.feed(html)
+    assert "/static/css/oversight.css" in collector.assets
+    assert "/static/vendor/htmx.min.js" in collector.assets
+    for url in collector.assets:
+        assert url.startswith("/static/"), url
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+def test_the_stylesheet_is_served(client: TestClient) -> None:
+    response = client.get("/static/css/oversight.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert ":root" in response.text
+
+
+def test_the_htmx_served_is_the_version_package_json_pins(client: TestClient) -> None:
+    pinned = json.loads((ROOT / "web" / "package.json").read_text())["dependencies"]["htmx.org"]
+    response = client.get("/static/vendor/htmx.min.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert f'version:"{pinned}"' in response.text
