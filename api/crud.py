@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from api import clock
 from api.errors import Conflict, Invalid, NotFound
+from api.fields import describe_error
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -57,18 +58,25 @@ def validated(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or None
-        message = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-        raise Invalid(f"{where}: {message}" if where else message, field=where) from exc
+        where, message = describe_error(exc.errors()[0])
+        # A rule of the whole record that names no field is about the body as a whole.
+        raise Invalid(f"{where}: {message}" if where else message, field=where or "body") from exc
+
+
+def to_utc(value: datetime, field: str) -> datetime:
+    """A time in UTC; one without an offset is taken as UTC."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError as exc:
+        # Near year 1 or 9999 an offset can push the time outside what a datetime can hold.
+        raise Invalid(f"{field}: the date is out of range.", field=field) from exc
 
 
 def as_utc(values: dict[str, Any]) -> dict[str, Any]:
     """Every time stored is UTC; one still without an offset at this point is taken as UTC."""
     for name, value in values.items():
         if isinstance(value, datetime):
-            values[name] = (value.replace(tzinfo=UTC) if value.tzinfo is None
-                            else value.astimezone(UTC))
+            values[name] = to_utc(value, name)
     return values
 
 
@@ -151,10 +159,12 @@ class Crud(Generic[T]):
             )
         if self.date_column and (params.date_from or params.date_to):
             column = getattr(self.model, self.date_column)
-            if params.date_from:
-                stmt = stmt.where(column >= params.date_from)
-            if params.date_to:
-                stmt = stmt.where(column <= params.date_to)
+            for name, bound in (("date_from", params.date_from), ("date_to", params.date_to)):
+                if bound is None:
+                    continue
+                if isinstance(bound, datetime):
+                    bound = to_utc(bound, name)
+                stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
 
     def order(self, sort: str | None) -> list[Any]:
@@ -237,7 +247,26 @@ class Crud(Generic[T]):
         self.check_references(session, self.model, values)
         if self.prepare:
             values = self.prepare(session, actor, values, existing)
-        return as_utc(values)
+        values = as_utc(values)
+        self.check_unique(session, values, existing)
+        return values
+
+    def check_unique(self, session: Session, values: dict[str, Any], existing: T | None) -> None:
+        """A unique value already taken: a 409 naming the field, not a database error."""
+        table = self.model.__table__  # type: ignore[attr-defined]
+        for constraint in table.constraints:
+            if not isinstance(constraint, sa.UniqueConstraint):
+                continue
+            names = [column.name for column in constraint.columns]
+            if any(values.get(name) is None for name in names):
+                continue
+            stmt = sa.select(table.c.id).where(*(table.c[n] == values[n] for n in names))
+            if existing is not None:
+                stmt = stmt.where(table.c.id != existing.id)  # type: ignore[attr-defined]
+            if session.execute(stmt.limit(1)).first() is not None:
+                article = "An" if self.label[0] in "aeiou" else "A"
+                raise Conflict(f"{article} {self.label} with this {' and '.join(names)} "
+                               "already exists.", field=names[-1])
 
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from pydantic import BaseModel, create_model
+from pydantic import AfterValidator, BaseModel, create_model
 
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT
+from api.fields import MAX_INT, no_control_chars
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
 
@@ -26,10 +26,14 @@ def list_params(crud: Crud[Any]) -> Any:
         annotation = crud.model.model_fields[name].annotation
         if name.endswith("_id"):
             annotation = Annotated[int, Query(ge=1, le=MAX_INT)]
+        elif annotation is str:
+            # No text the database cannot compare with (PostgreSQL refuses NUL outright).
+            annotation = Annotated[str, Query(max_length=200), AfterValidator(no_control_chars)]
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                                         default=None, annotation=Optional[annotation]))  # noqa: UP045
     common = {
-        "q": Annotated[str | None, Query(max_length=200, description="Text to search for")],
+        "q": Annotated[str | None, Query(max_length=200, description="Text to search for"),
+                       AfterValidator(no_control_chars)],
         "sort": Annotated[str | None, Query(max_length=50, description=(
             "Field to sort by; prefix with - for descending. One of: "
             + ", ".join(crud.sort_fields)))],

@@ -1,5 +1,6 @@
 """Shared column and field types: validated text, money, counts, enums as strings, UTC times."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -18,14 +19,52 @@ from api.db import UTCDateTime
 MAX_INT = 2_147_483_647
 
 
-def _no_control_chars(value: str | None) -> str | None:
+class FieldError(ValueError):
+    """Raised by a rule that spans fields, naming the one field the user should correct."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+LOCATIONS = frozenset({"body", "query", "path", "header", "cookie", "form"})
+
+
+def describe_error(error: Mapping[str, Any], *, located: bool = False) -> tuple[str, str]:
+    """One pydantic error as (dotted field path, message). `located` errors come from a request
+    and start with where the value was (body, query, ...), which is not part of the field."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if located and loc and loc[0] in LOCATIONS:
+        loc = loc[1:]
+    if error.get("type") == "json_invalid":
+        # The position in the text is no field; the whole body is what needs fixing.
+        loc = []
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        loc.append(cause.field)
+    message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return ".".join(loc), message
+
+
+def no_control_chars(value: str | None) -> str | None:
+    """Refuses text no person means to type and no database column can hold."""
     # None reaches here only from an optional PATCH field, where it means "not given".
     if value is None:
         return None
     # PostgreSQL text cannot hold NUL; other control characters are never meant in a form field.
     if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
         raise ValueError("must not contain control characters")
+    # A lone surrogate (JSON allows "\ud800") cannot be encoded as UTF-8, so could be neither
+    # stored nor sent back.
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("must be valid Unicode text")
     return value
+
+
+def _state_code(value: str | None) -> str | None:
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValueError("must be a two-letter state code such as CA")
+    return value.upper() if value else value
 
 
 def _http_url(value: str | None) -> str | None:
@@ -41,24 +80,34 @@ def _http_url(value: str | None) -> str | None:
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control_chars),
+    AfterValidator(no_control_chars),
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_control_chars)
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(no_control_chars)
 ]
-LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_control_chars)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(no_control_chars)]
 Url = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=2_000),
-    AfterValidator(_no_control_chars),
+    AfterValidator(no_control_chars),
     AfterValidator(_http_url),
+]
+# Empty when unknown; the column keeps its own max_length=2.
+StateCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2), AfterValidator(_state_code)
 ]
 Count = Annotated[int, PydField(ge=0, le=MAX_INT)]
 Id = Annotated[int, PydField(ge=1, le=MAX_INT)]
 IdList = Annotated[list[Id], PydField(max_length=200)]
 Money = Annotated[Decimal, PydField(ge=0, max_digits=12, decimal_places=2)]
-Tags = Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                      max_length=50)]], PydField(max_length=30)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+               AfterValidator(no_control_chars)]
+Tags = Annotated[list[Tag], PydField(max_length=30)]
+
+
+def at_most(items: int) -> Any:
+    """A bound on a list's length, so no request can grow a row or a query without end."""
+    return PydField(max_length=items)
 
 
 def enum_field(default: Any = ..., **kwargs: Any) -> Any:
@@ -112,7 +161,8 @@ def update_schema(base: type[BaseModel], name: str) -> type[BaseModel]:
 
 
 __all__ = [
-    "Count", "Id", "IdList", "LongText", "MAX_INT", "Money", "Name", "ReadMeta", "ShortText",
-    "StrEnum", "TableBase", "Tags", "Url", "enum_field", "fk", "json_field", "money_field",
-    "update_schema", "utc_field",
+    "Count", "FieldError", "Id", "IdList", "LongText", "MAX_INT", "Money", "Name", "ReadMeta",
+    "ShortText", "StateCode", "StrEnum", "TableBase", "Tags", "Url", "at_most", "describe_error",
+    "enum_field", "fk", "json_field", "money_field", "no_control_chars", "update_schema",
+    "utc_field",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
 from api.errors import DomainError
+from api.fields import describe_error
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +29,13 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
                         media_type="application/problem+json")
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or str(loc[0] if loc else "")
-
-
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        message = str(err.get("msg", "is invalid"))
-        message = message.removeprefix("Value error, ")
-        out.append({"field": _field_path(tuple(err.get("loc", ()))), "message": message,
-                    "in": str(err.get("loc", ("body",))[0])})
+        field, message = describe_error(err, located=True)
+        where = err.get("loc", ("body",))
+        out.append({"field": field or str(where[0] if where else "body"), "message": message,
+                    "in": str(where[0] if where else "body")})
     return out
 
 

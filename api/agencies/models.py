@@ -1,5 +1,7 @@
 """Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with."""
 
+from typing import Annotated
+
 from sqlmodel import Field, SQLModel
 
 from api.fields import (
@@ -8,9 +10,11 @@ from api.fields import (
     Name,
     ReadMeta,
     ShortText,
+    StateCode,
     StrEnum,
     TableBase,
     Url,
+    at_most,
     enum_field,
     fk,
     json_field,
@@ -38,7 +42,7 @@ class AgencyBase(SQLModel):
     name: Name
     kind: AgencyKind = enum_field(AgencyKind.police_department)
     jurisdiction_id: int | None = fk("jurisdiction.id")
-    state_code: str = Field(default="", max_length=2)
+    state_code: StateCode = Field(default="", max_length=2)
     alpr_vendor: ShortText = ""
     fixed_cameras: Count | None = None
     mobile_cameras: Count | None = None
@@ -47,7 +51,7 @@ class AgencyBase(SQLModel):
     sharing_evidence_url: Url = ""
     sharing_partners: Count | None = None
     policy_url: Url = ""
-    source_links: list[Url] = json_field()
+    source_links: Annotated[list[Url], at_most(50)] = json_field()
     notes: LongText = ""
 
 

@@ -33,4 +33,5 @@ UserUpdate = update_schema(UserCreate, "UserUpdate")
 
 
 class UserRead(UserBase, ReadMeta):
-    pass
+    # Read back as stored: the system account's reserved .invalid address is no valid EmailStr.
+    email: str

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from api.fields import (
     Count,
+    FieldError,
     Name,
     ReadMeta,
     ShortText,
@@ -44,9 +45,10 @@ class BodyBase(SQLModel):
     @model_validator(mode="after")
     def _majority_fits(self) -> "BodyBase":
         if self.seats and self.majority_needed > self.seats:
-            raise ValueError("majority_needed cannot exceed the number of seats")
+            raise FieldError("majority_needed", "cannot exceed the number of seats")
         if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
-            raise ValueError("a Legistar agenda source needs the Legistar client name")
+            raise FieldError("legistar_client",
+                             "a Legistar agenda source needs the Legistar client name")
         return self
 
 

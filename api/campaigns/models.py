@@ -1,17 +1,20 @@
 """Campaigns: a coalition's goal in one jurisdiction, its policy asks and lead organizations."""
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, model_validator
 from sqlmodel import SQLModel
 
 from api.fields import (
+    FieldError,
     IdList,
     LongText,
     Name,
     ReadMeta,
     StrEnum,
     TableBase,
+    at_most,
     enum_field,
     fk,
     json_field,
@@ -49,7 +52,7 @@ class PolicyAsk(StrEnum):
 class PolicyAskItem(BaseModel):
     ask: PolicyAsk
     won: bool = False
-    note: str = ""
+    note: LongText = ""
 
 
 class CampaignBase(SQLModel):
@@ -58,7 +61,7 @@ class CampaignBase(SQLModel):
     goal: CampaignGoal = enum_field(CampaignGoal.restrict_use)
     status: CampaignStatus = enum_field(CampaignStatus.active)
     description: LongText = ""
-    policy_asks: list[PolicyAskItem] = json_field()
+    policy_asks: Annotated[list[PolicyAskItem], at_most(len(PolicyAsk))] = json_field()
     start_date: date | None = None
     target_date: date | None = None
 
@@ -66,9 +69,9 @@ class CampaignBase(SQLModel):
     def _asks_once(self) -> "CampaignBase":
         asks = [item.ask for item in self.policy_asks]
         if len(asks) != len(set(asks)):
-            raise ValueError("each policy ask may appear once")
+            raise FieldError("policy_asks", "each policy ask may appear once")
         if self.start_date and self.target_date and self.target_date < self.start_date:
-            raise ValueError("target_date must not be before start_date")
+            raise FieldError("target_date", "must not be before start_date")
         return self
 
 

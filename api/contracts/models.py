@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from api.fields import (
     Count,
+    FieldError,
     LongText,
     Money,
     Name,
@@ -73,9 +74,9 @@ class ContractBase(SQLModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractBase":
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
+            raise FieldError("end_date", "must not be before start_date")
         if self.termination_notice_days is not None and self.termination_notice_days > 3650:
-            raise ValueError("termination_notice_days must be at most 3650")
+            raise FieldError("termination_notice_days", "must be at most 3650")
         return self
 
 

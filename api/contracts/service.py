@@ -19,6 +19,7 @@ from api.contracts.models import (
     VendorUpdate,
 )
 from api.crud import Crud
+from api.errors import Invalid
 
 
 def notice_deadline(end_date: date | None, notice_days: int | None) -> date | None:
@@ -30,8 +31,12 @@ def notice_deadline(end_date: date | None, notice_days: int | None) -> date | No
 
 def _derive_deadline(session: Session, actor: Any, values: dict[str, Any],
                      existing: Contract | None) -> dict[str, Any]:
-    values["notice_deadline"] = notice_deadline(values.get("end_date"),
-                                                values.get("termination_notice_days"))
+    try:
+        values["notice_deadline"] = notice_deadline(values.get("end_date"),
+                                                    values.get("termination_notice_days"))
+    except OverflowError as exc:
+        raise Invalid("end_date: too early to count the notice period back from.",
+                      field="end_date") from exc
     return values
 
 

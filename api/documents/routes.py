@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse
 
+from api.crud import validated
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.documents import service
-from api.documents.models import AttachedTo, DocumentMeta, DocumentRead
-from api.errors import Invalid
+from api.documents.models import AttachedTo, DocumentMeta, DocumentRead, DocumentUpdate
 from api.fields import MAX_INT
 from api.settings import get_settings
 
@@ -28,10 +28,9 @@ async def upload_document(
     limit = get_settings().max_upload_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                      field="file")
-    meta = DocumentMeta(attached_kind=attached_kind, attached_id=attached_id,
-                        description=description)
+        raise service.too_large(limit)
+    meta = validated(DocumentMeta, {"attached_kind": attached_kind, "attached_id": attached_id,
+                                    "description": description})
     doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
                          content=content)
     session.commit()
@@ -49,6 +48,16 @@ def download_document(record_id: RecordId, session: SessionDep, actor: UserDep) 
 
 _generic = crud_router(service.crud, path="/documents", tag="documents", writable=False)
 router.include_router(_generic)
+
+
+@router.patch("/documents/{record_id}", response_model=DocumentRead, tags=["documents"],
+              summary="Rename a document or change its description",
+              responses={404: {"description": "No such document"}})
+def update_document(record_id: RecordId, data: DocumentUpdate, session: SessionDep,
+                    actor: UserDep) -> Any:
+    service.describe(session, actor, record_id=record_id, data=data)
+    session.commit()
+    return service.crud.read(session, actor, record_id)
 
 
 @router.delete("/documents/{record_id}", status_code=204, tags=["documents"],

@@ -8,6 +8,7 @@ from typing import Any
 import filetype
 from sqlmodel import Session, select
 
+from api import clock
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
 from api.errors import Invalid, NotFound
@@ -82,12 +83,16 @@ def _clean_name(filename: str) -> str:
     return name or "document"
 
 
+def too_large(limit: int) -> Invalid:
+    size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return Invalid(f"The file is larger than the limit of {size}.", field="file")
+
+
 def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
            content: bytes) -> Document:
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                      field="file")
+        raise too_large(limit)
     if not content:
         raise Invalid("The file is empty.", field="file")
     _check_parent(session, meta.attached_kind, meta.attached_id)
@@ -103,6 +108,25 @@ def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
         description=meta.description, attached_kind=meta.attached_kind,
         attached_id=meta.attached_id, uploaded_by_id=getattr(actor, "id", None),
     )
+    session.add(doc)
+    session.flush()
+    return doc
+
+
+def describe(session: Session, actor: Any, *, record_id: int, data: DocumentUpdate) -> Document:
+    """Change a document's name or description; the file itself stays as uploaded."""
+    doc = crud.get(session, actor, record_id)
+    changes = data.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None:
+            raise Invalid(f"{name}: must not be empty.", field=name)
+    if "filename" in changes:
+        if not changes["filename"].strip():
+            raise Invalid("filename: must not be empty.", field="filename")
+        doc.filename = _clean_name(changes["filename"])
+    if "description" in changes:
+        doc.description = changes["description"]
+    doc.updated_at = clock.now()
     session.add(doc)
     session.flush()
     return doc

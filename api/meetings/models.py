@@ -1,6 +1,7 @@
 """Meetings partners hold with decision-makers, and what they heard there."""
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel
 from sqlmodel import SQLModel
@@ -12,6 +13,7 @@ from api.fields import (
     ReadMeta,
     ShortText,
     TableBase,
+    at_most,
     fk,
     json_field,
     update_schema,
@@ -23,7 +25,7 @@ from api.targets.models import StanceLevel
 class StanceObserved(BaseModel):
     target_id: Id
     level: StanceLevel
-    note: str = ""
+    note: LongText = ""
 
 
 class MeetingBase(SQLModel):
@@ -35,7 +37,7 @@ class MeetingBase(SQLModel):
     asks: LongText = ""
     commitments: LongText = ""
     follow_ups: LongText = ""
-    stances_observed: list[StanceObserved] = json_field()
+    stances_observed: Annotated[list[StanceObserved], at_most(200)] = json_field()
 
 
 class Meeting(TableBase, MeetingBase, table=True):

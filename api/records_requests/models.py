@@ -6,10 +6,12 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from api.fields import (
+    FieldError,
     LongText,
     Name,
     ReadMeta,
     ShortText,
+    StateCode,
     StrEnum,
     TableBase,
     enum_field,
@@ -50,7 +52,7 @@ class RecordsRequestBase(SQLModel):
     campaign_id: int | None = fk("campaign.id")
     requester_organization_id: int | None = fk("organization.id")
     law: ShortText = ""
-    state_code: str = Field(default="", max_length=2)
+    state_code: StateCode = Field(default="", max_length=2)
     text: LongText = ""
     sent_on: date | None = None
     method: RequestMethod = enum_field(RequestMethod.email)
@@ -62,9 +64,10 @@ class RecordsRequestBase(SQLModel):
     @model_validator(mode="after")
     def _sent_before_due(self) -> "RecordsRequestBase":
         if self.status != RequestStatus.draft and self.sent_on is None:
-            raise ValueError("a request that is no longer a draft needs its sent_on date")
+            raise FieldError("sent_on",
+                             "a request that is no longer a draft needs its sent_on date")
         if self.sent_on and self.due_on and self.due_on < self.sent_on:
-            raise ValueError("due_on must not be before sent_on")
+            raise FieldError("due_on", "must not be before sent_on")
         return self
 
 

@@ -1,6 +1,7 @@
 """Votes: the decision points of a campaign, on a body's agenda at a local date and time."""
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel
 from sqlmodel import SQLModel
@@ -14,6 +15,7 @@ from api.fields import (
     StrEnum,
     TableBase,
     Url,
+    at_most,
     enum_field,
     fk,
     json_field,
@@ -73,7 +75,7 @@ class VoteBase(SQLModel):
     location: ShortText = ""
     status: VoteStatus = enum_field(VoteStatus.scheduled)
     outcome: VoteOutcome = enum_field(VoteOutcome.pending)
-    member_votes: list[MemberVote] = json_field()
+    member_votes: Annotated[list[MemberVote], at_most(200)] = json_field()
     notes: LongText = ""
 
 
