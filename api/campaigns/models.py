@@ -3,7 +3,7 @@
 from datetime import date
 
 from pydantic import BaseModel, model_validator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.fields import (
     IdList,
@@ -61,6 +61,9 @@ class CampaignBase(SQLModel):
     policy_asks: list[PolicyAskItem] = json_field()
     start_date: date | None = None
     target_date: date | None = None
+    # Anchors a playbook dates its actions from (with start_date); moving one moves them.
+    vote_date: date | None = None
+    notice_deadline: date | None = None
 
     @model_validator(mode="after")
     def _asks_once(self) -> "CampaignBase":
@@ -73,7 +76,7 @@ class CampaignBase(SQLModel):
 
 
 class Campaign(TableBase, CampaignBase, table=True):
-    pass
+    playbook_key: str | None = Field(default=None, max_length=100)
 
 
 class CampaignLead(SQLModel, table=True):
@@ -92,3 +95,4 @@ CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
 
 class CampaignRead(CampaignBase, ReadMeta):
     lead_organization_ids: list[int] = []
+    playbook_key: str | None = None
