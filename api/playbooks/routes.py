@@ -26,6 +26,7 @@ class PlaybookSummary(BaseModel):
     required_anchors: list[str]
     phases: list[str]
     action_count: int
+    roles: list[str]
     file: str
     source: str
 

@@ -34,6 +34,9 @@ def summary(loaded: loader.LoadedPlaybook) -> dict[str, Any]:
     return {"key": book.key, "title": book.title, "goal": book.goal, "summary": book.summary,
             "anchors": list(book.anchors), "required_anchors": list(book.required_anchors),
             "phases": [p.phase for p in book.phases], "action_count": len(book.actions()),
+            "roles": sorted({a.owner_role for _, a in book.actions()}
+                            | {t.owner_role for _, a in book.actions() for t in a.tasks
+                               if t.owner_role}),
             "file": loaded.file, "source": loaded.source}
 
 

@@ -100,7 +100,9 @@ class Deadline(SQLModel):
 
     due_on: date | None = None
     source: str = "none"  # law | override | none
-    clock: str = "not_started"  # not_started | running | paused | met | stopped | ...
+    # not_started, running, paused, met (an acknowledgement law, answered), stopped (closed),
+    # no_fixed_deadline (the law says "promptly" or the like)
+    clock: str = "not_started"
     days_left: int | None = None
     days_overdue: int | None = None
     overdue: bool = False

@@ -184,6 +184,8 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if existing is not None and values["status"] != old:
         check_transition(old, values["status"])
         session.info.setdefault(_PREVIOUS, {})[existing.id] = old
+    if values.get("text"):
+        letters.check_rendered(values["text"])
     agency = session.get(Agency, values["agency_id"])
     if agency is None:
         raise Invalid(f"No agency with id {values['agency_id']}.", field="agency_id")

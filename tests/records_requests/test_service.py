@@ -349,3 +349,13 @@ def test_documents_received_attach_and_link_to_what_they_concern(session: Sessio
         service.link_document(session, actor, request_id=request.id,
                               document_id=row["document_id"],
                               links=RequestDocumentLinks(contract_id=9999))
+
+
+def test_a_letter_with_an_unfilled_placeholder_is_not_stored(session: Session,
+                                                            actor: Any) -> None:
+    request = make_request(session, actor, agency=make_agency(session, actor),
+                           text="Dear custodian, please send the camera list.")
+    with pytest.raises(Invalid, match="unfilled placeholder") as refused:
+        service.crud.update(session, actor, request.id,
+                            RecordsRequestUpdate(text="Dear {{ agency.name }}, please send it."))
+    assert refused.value.field == "text"
