@@ -15,6 +15,7 @@ from api.media.routes import router as media
 from api.meetings.routes import router as meetings
 from api.organizations.routes import router as organizations
 from api.people.routes import router as people
+from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
@@ -22,7 +23,7 @@ from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
                campaigns, votes, meetings, actions, tasks, records_requests, documents, media,
-               users)
+               users, playbooks)
 
 
 def api_router() -> APIRouter:

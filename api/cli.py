@@ -1,4 +1,4 @@
-"""The `oversight` command: serve, migrate, demo."""
+"""The `oversight` command: serve, migrate, demo, playbooks."""
 
 import argparse
 import sys
@@ -44,6 +44,17 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _playbooks(args: argparse.Namespace) -> int:
+    from api.playbooks import loader  # noqa: PLC0415
+
+    catalog = loader.catalog()
+    for loaded in sorted(catalog.playbooks.values(), key=lambda p: p.file):
+        print(f"ok     {loaded.file}: {loaded.playbook.key} ({loaded.playbook.title})")
+    for error in catalog.errors:
+        print(f"error  {error}", file=sys.stderr)
+    return 1 if catalog.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oversight", description=(
         "Oversight: coalition CRM and campaign organizer against ALPR surveillance."))
@@ -63,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true",
                       help="only load when the database holds no campaign yet")
     demo.set_defaults(run=_demo)
+
+    playbooks = commands.add_parser(
+        "playbooks", help="check the playbook files: list those that load and every error")
+    playbooks.set_defaults(run=_playbooks)
     return parser
 
 

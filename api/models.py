@@ -12,7 +12,7 @@ from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
-from api.records_requests.models import RecordsRequest
+from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.votes.models import Vote
@@ -20,6 +20,7 @@ from api.votes.models import Vote
 __all__ = [
     "Action", "Affiliation", "Agency", "Body", "Campaign", "CampaignLead", "Contract",
     "Document", "Jurisdiction", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget",
-    "Organization", "Person", "PressHit", "RecordsRequest", "Stance", "StanceChange", "Target",
+    "Organization", "Person", "PressHit", "RecordsRequest", "RequestDocument",
+    "RequestStatusChange", "Stance", "StanceChange", "Target",
     "Task", "User", "Vendor", "Vote",
 ]

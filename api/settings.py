@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # NORMAL is durable across application crashes in WAL mode; FULL also across power loss.
     sqlite_synchronous: str = Field(default="NORMAL", pattern="^(OFF|NORMAL|FULL|EXTRA)$")
     data_dir: Path = PROJECT_ROOT / "var"
+    # Playbooks, records laws and letter templates; organizers may also drop their own
+    # playbooks into <data_dir>/playbooks, which survives upgrades of the image.
+    campaigns_dir: Path = PROJECT_ROOT / "campaigns"
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     run_scheduler: bool = True
@@ -27,6 +30,10 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def organizer_playbooks_dir(self) -> Path:
+        return self.data_dir / "playbooks"
 
     @property
     def is_sqlite(self) -> bool:

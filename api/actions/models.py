@@ -52,7 +52,12 @@ class ActionBase(SQLModel):
 
 
 class Action(TableBase, ActionBase, table=True):
-    pass
+    phase: str | None = Field(default=None, max_length=40)
+    # Set when made from a playbook: the anchor date this one is counted from, how many days
+    # from it, and the role that owns it. Moving the anchor moves the ones not yet done.
+    anchor_kind: str | None = Field(default=None, max_length=40)
+    anchor_offset_days: int | None = None
+    owner_role: str | None = Field(default=None, max_length=40)
 
 
 class ActionCreate(ActionBase):
@@ -63,4 +68,7 @@ ActionUpdate = update_schema(ActionCreate, "ActionUpdate")
 
 
 class ActionRead(ActionBase, ReadMeta):
-    pass
+    phase: str | None = None
+    anchor_kind: str | None = None
+    anchor_offset_days: int | None = None
+    owner_role: str | None = None

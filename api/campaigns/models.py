@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, model_validator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.fields import (
     FieldError,
@@ -64,6 +64,9 @@ class CampaignBase(SQLModel):
     policy_asks: Annotated[list[PolicyAskItem], at_most(len(PolicyAsk))] = json_field()
     start_date: date | None = None
     target_date: date | None = None
+    # Anchors a playbook dates its actions from (with start_date); moving one moves them.
+    vote_date: date | None = None
+    notice_deadline: date | None = None
 
     @model_validator(mode="after")
     def _asks_once(self) -> "CampaignBase":
@@ -76,7 +79,7 @@ class CampaignBase(SQLModel):
 
 
 class Campaign(TableBase, CampaignBase, table=True):
-    pass
+    playbook_key: str | None = Field(default=None, max_length=100)
 
 
 class CampaignLead(SQLModel, table=True):
@@ -95,3 +98,4 @@ CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
 
 class CampaignRead(CampaignBase, ReadMeta):
     lead_organization_ids: list[int] = []
+    playbook_key: str | None = None

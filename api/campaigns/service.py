@@ -1,5 +1,6 @@
 """Reads and writes of campaigns and their lead organizations."""
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -13,6 +14,27 @@ from api.campaigns.models import (
 )
 from api.crud import Crud, Link
 from api.jurisdictions import service as jurisdictions
+from api.playbooks import anchors
+from api.playbooks.schema import ANCHOR_COLUMNS
+
+
+def _move_anchored(session: Session, actor: Any, values: dict[str, Any],
+                   existing: Campaign | None) -> dict[str, Any]:
+    """A moved anchor date moves the unfinished actions and tasks counted from it, and the
+    target date when it was that anchor."""
+    if existing is None:
+        return values
+    target_unchanged = values.get("target_date") == existing.target_date
+    for kind, column in ANCHOR_COLUMNS.items():
+        old, new = getattr(existing, column), values.get(column)
+        if old == new:
+            continue
+        anchors.move(session, campaign_id=existing.id, kind=kind, old=old, new=new)  # type: ignore[arg-type]
+        if target_unchanged and new is not None and old is not None \
+                and existing.target_date == old and column != "start_date":
+            values["target_date"] = new
+    return values
+
 
 crud = Crud(
     Campaign, create=CampaignCreate, update=CampaignUpdate, read=CampaignRead, label="campaign",
@@ -20,6 +42,7 @@ crud = Crud(
     sort=("name", "start_date", "target_date", "status"), default_sort="name",
     links={"lead_organization_ids": Link(CampaignLead, "campaign_id", "organization_id",
                                          "organization", "organization")},
+    prepare=_move_anchored,
 )
 
 

@@ -160,7 +160,7 @@ def load(demo: Demo) -> None:
         agency_id=demo["agency.police"], campaign_id=campaign.id,
         requester_organization_id=demo["org.privacy"], law="California Public Records Act",
         state_code="CA", method="portal", tracking_number="R000193", status="extended",
-        sent_on=demo.day(-15), due_on=demo.day(9),
+        sent_on=demo.day(-15),
         text=("All ALPR audit logs for the past twelve months, and the current list of "
               "agencies the department shares plate data with."),
         notes="The city took the 14-day extension."))
@@ -169,7 +169,6 @@ def load(demo: Demo) -> None:
         agency_id=demo["agency.sheriff"], campaign_id=campaign.id,
         requester_organization_id=demo["org.privacy"], law="California Public Records Act",
         state_code="CA", method="email", status="sent", sent_on=demo.day(-40),
-        due_on=demo.day(-30),
         text="Every agreement under which the sheriff shares ALPR data with a federal agency.",
         notes="No acknowledgment yet."))
 

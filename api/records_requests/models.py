@@ -1,12 +1,16 @@
-"""Public-records requests sent to agencies, with their status and due date."""
+"""Public-records requests sent to agencies, with their status, due date and history."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.fields import (
+    Count,
     FieldError,
+    Id,
+    IdList,
     LongText,
     Name,
     ReadMeta,
@@ -58,21 +62,33 @@ class RecordsRequestBase(SQLModel):
     method: RequestMethod = enum_field(RequestMethod.email)
     tracking_number: ShortText = ""
     status: RequestStatus = enum_field(RequestStatus.draft)
-    due_on: date | None = Field(default=None, index=True)
+    # A lead's own due date; when set it wins over the one computed from the law.
+    due_on_override: date | None = None
     notes: LongText = ""
+
+    @field_validator("state_code")
+    @classmethod
+    def _upper_state(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value and not (len(value) == 2 and value.isalpha()):
+            raise ValueError("must be a two-letter state code such as CA, or US for federal FOIA")
+        return value
 
     @model_validator(mode="after")
     def _sent_before_due(self) -> "RecordsRequestBase":
         if self.status != RequestStatus.draft and self.sent_on is None:
             raise FieldError("sent_on",
                              "a request that is no longer a draft needs its sent_on date")
-        if self.sent_on and self.due_on and self.due_on < self.sent_on:
-            raise FieldError("due_on", "must not be before sent_on")
+        if self.sent_on and self.due_on_override and self.due_on_override < self.sent_on:
+            raise FieldError("due_on_override", "must not be before sent_on")
         return self
 
 
 class RecordsRequest(TableBase, RecordsRequestBase, table=True):
     __tablename__ = "records_request"
+    # Computed by the service from the law, the sent date, pauses and extensions (or the
+    # override) whenever the request or its status changes; stored so lists sort and filter.
+    due_on: date | None = Field(default=None, index=True)
 
 
 class RecordsRequestCreate(RecordsRequestBase):
@@ -82,5 +98,117 @@ class RecordsRequestCreate(RecordsRequestBase):
 RecordsRequestUpdate = update_schema(RecordsRequestCreate, "RecordsRequestUpdate")
 
 
+class Deadline(SQLModel):
+    """Where a request stands against its deadline today; computed on every read."""
+
+    due_on: date | None = None
+    source: str = "none"  # law | override | none
+    # not_started, running, paused, met (an acknowledgement law, answered), stopped (closed),
+    # no_fixed_deadline (the law says "promptly" or the like)
+    clock: str = "not_started"
+    days_left: int | None = None
+    days_overdue: int | None = None
+    overdue: bool = False
+    paused_since: date | None = None
+    extension_days: int = 0
+    verify_badge: bool = False
+    law: dict[str, Any] | None = None
+
+
 class RecordsRequestRead(RecordsRequestBase, ReadMeta):
-    pass
+    due_on: date | None = None
+    deadline: Deadline | None = None
+
+
+class RequestStatusChange(TableBase, table=True):
+    """One change of a request's status: who, when it happened, from what to what, and why."""
+
+    __tablename__ = "records_request_status_change"
+    records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE")
+    from_status: RequestStatus | None = enum_field(None, nullable=True)
+    to_status: RequestStatus = enum_field()
+    # The day the change happened, which may be earlier than the day it was recorded.
+    effective_on: date
+    extension_days: int | None = None
+    changed_by_id: int | None = fk("app_user.id")
+    note: str = ""
+
+
+class RequestStatusChangeRead(ReadMeta):
+    records_request_id: int
+    from_status: RequestStatus | None
+    to_status: RequestStatus
+    effective_on: date
+    extension_days: int | None
+    changed_by_id: int | None
+    note: str
+
+
+class StatusChangeCreate(SQLModel):
+    status: RequestStatus
+    on: date | None = Field(default=None, description="The day it happened; today if left out")
+    note: LongText = ""
+    extension_days: Count | None = Field(
+        default=None, le=365,
+        description="Days the agency added, for a move to extended; the law's when left out")
+
+
+class BatchCreate(SQLModel):
+    """One letter to many agencies: one request each, each with its own law and due date."""
+
+    agency_ids: IdList = Field(min_length=1)
+    subject: Name
+    campaign_id: Id | None = None
+    requester_organization_id: Id | None = None
+    template: ShortText = Field(default="", description="A letter template key")
+    text: LongText = Field(default="", description=(
+        "The letter as edited; may use the same {{ agency.name }} placeholders as templates"))
+    requester_name: ShortText = ""
+    requester_email: ShortText = ""
+    requester_address: LongText = ""
+    method: RequestMethod = RequestMethod.email
+    sent_on: date | None = Field(default=None,
+                                 description="Marks every request sent on that day")
+    notes: LongText = ""
+
+    @model_validator(mode="after")
+    def _letter_given(self) -> "BatchCreate":
+        if not self.template and not self.text.strip():
+            raise ValueError("give a letter template or the text of the letter")
+        if len(set(self.agency_ids)) != len(self.agency_ids):
+            raise ValueError("each agency may appear once")
+        return self
+
+
+class RequestDocument(TableBase, table=True):
+    """A document received for a request, and what it concerns: an agency, contract, target."""
+
+    __tablename__ = "records_request_document"
+    records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE")
+    document_id: int = fk("document.id", required=True, ondelete="CASCADE",
+                          sa_column_kwargs={"unique": True})
+    received_on: date | None = None
+    agency_id: int | None = fk("agency.id")
+    contract_id: int | None = fk("contract.id")
+    target_id: int | None = fk("target.id")
+
+
+class RequestDocumentLinks(SQLModel):
+    received_on: date | None = None
+    agency_id: Id | None = None
+    contract_id: Id | None = None
+    target_id: Id | None = None
+
+
+class RequestDocumentRead(SQLModel):
+    document_id: int
+    records_request_id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    description: str
+    uploaded_at: datetime
+    received_on: date | None = None
+    agency_id: int | None = None
+    contract_id: int | None = None
+    target_id: int | None = None

@@ -1,17 +1,544 @@
-"""Reads and writes of public-records requests."""
+"""Reads and writes of public-records requests: status changes with their history, the due date
+from the state's law, letters, requests to many agencies at once, and documents received."""
 
-from api.crud import Crud
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import clock
+from api.agencies.models import Agency, AgencyKind
+from api.auth.models import Role
+from api.crud import Crud, validated
+from api.documents import service as documents
+from api.documents.models import AttachedTo, Document, DocumentMeta
+from api.errors import Forbidden, Invalid, NotFound
+from api.jurisdictions.models import Jurisdiction
+from api.organizations.models import Organization
+from api.records_requests import deadlines, laws, letters
+from api.records_requests.letters import LetterKind
 from api.records_requests.models import (
+    BatchCreate,
+    Deadline,
     RecordsRequest,
     RecordsRequestCreate,
     RecordsRequestRead,
     RecordsRequestUpdate,
+    RequestDocument,
+    RequestDocumentLinks,
+    RequestDocumentRead,
+    RequestStatus,
+    RequestStatusChange,
+    StatusChangeCreate,
 )
 
-crud = Crud(
+S = RequestStatus
+_ANSWERS = frozenset({S.partially_fulfilled, S.fulfilled, S.no_records, S.denied})
+
+# Which status may follow which. A request is never "overdue" by status: that is computed.
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    S.draft: frozenset({S.sent, S.withdrawn}),
+    S.sent: frozenset({S.acknowledged, S.extended, S.waiting_on_requester, *_ANSWERS,
+                       S.withdrawn}),
+    S.acknowledged: frozenset({S.extended, S.waiting_on_requester, *_ANSWERS, S.withdrawn}),
+    # A second move to extended is a second extension.
+    S.extended: frozenset({S.extended, S.waiting_on_requester, *_ANSWERS, S.withdrawn}),
+    # Leaving waiting_on_requester starts the clock again.
+    S.waiting_on_requester: frozenset({S.sent, S.acknowledged, S.extended, *_ANSWERS,
+                                       S.withdrawn}),
+    S.partially_fulfilled: frozenset({S.extended, S.waiting_on_requester, S.fulfilled,
+                                      S.no_records, S.denied, S.appealed, S.withdrawn}),
+    S.fulfilled: frozenset({S.appealed}),
+    S.no_records: frozenset({S.appealed}),
+    S.denied: frozenset({S.appealed}),
+    S.appealed: frozenset({*_ANSWERS, S.withdrawn}),
+    S.withdrawn: frozenset(),
+}
+APPEALABLE = frozenset({S.denied, S.partially_fulfilled, S.no_records})
+OVERRIDE_ROLES = frozenset({Role.admin, Role.lead})
+
+# What the law asks of the agency by the deadline, as a letter says it.
+_ANSWER_NOUNS = {
+    "response": "a response", "determination": "a determination",
+    "acknowledgement": "an acknowledgement", "production": "the records",
+    "deemed_denial": "a response", "certification": "a response",
+    "certification_or_ag_request": "a response", "good_faith_delay_max": "the records",
+}
+
+
+def check_transition(old: RequestStatus | None, new: RequestStatus) -> None:
+    if old is None or old == new and new != S.extended:
+        return
+    if new not in TRANSITIONS[RequestStatus(old)]:
+        allowed = ", ".join(sorted(TRANSITIONS[RequestStatus(old)])) or "nothing"
+        raise Invalid(f"A request that is {old} cannot become {new}; it can become: {allowed}.",
+                      field="status")
+
+
+# ---- places, laws and the clock ----------------------------------------------------------
+
+def agency_state(session: Session, agency: Agency) -> str:
+    """Whose records law governs a request to this agency: federal FOIA for a federal agency,
+    else the agency's state (or its jurisdiction's)."""
+    if agency.kind == AgencyKind.federal:
+        return laws.FEDERAL
+    if agency.state_code:
+        return agency.state_code.upper()
+    if agency.jurisdiction_id is not None:
+        place = session.get(Jurisdiction, agency.jurisdiction_id)
+        if place is not None:
+            return place.state_code.upper()
+    return ""
+
+
+def _zones(session: Session, agency_ids: Sequence[int]) -> dict[int, ZoneInfo]:
+    if not agency_ids:
+        return {}
+    stmt = (select(Agency.id, Jurisdiction.timezone)
+            .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+            .where(Agency.id.in_(set(agency_ids))))  # type: ignore[union-attr]
+    return {agency_id: ZoneInfo(zone) for agency_id, zone in session.exec(stmt)}
+
+
+def local_today(session: Session, request: RecordsRequest) -> date:
+    """Today where the agency is; deadlines run on the agency's calendar, not on UTC."""
+    zone = _zones(session, [request.agency_id]).get(request.agency_id, ZoneInfo("UTC"))
+    return clock.now().astimezone(zone).date()
+
+
+def _changes(session: Session,
+             request_ids: Sequence[int]) -> dict[int, list[RequestStatusChange]]:
+    found: dict[int, list[RequestStatusChange]] = {i: [] for i in request_ids}
+    if request_ids:
+        stmt = (select(RequestStatusChange)
+                .where(RequestStatusChange.records_request_id.in_(request_ids))  # type: ignore[attr-defined]
+                .order_by(RequestStatusChange.id))
+        for row in session.exec(stmt):
+            found[row.records_request_id].append(row)
+    return found
+
+
+def _clock_changes(rows: Sequence[RequestStatusChange]) -> list[deadlines.StatusChange]:
+    return [deadlines.StatusChange(r.effective_on, r.to_status, r.extension_days) for r in rows]
+
+
+def compute_due(request: RecordsRequest, rows: Sequence[RequestStatusChange]) -> date | None:
+    changes = _clock_changes(rows)
+    try:
+        return deadlines.due_date(
+            laws.law_for(request.state_code), sent_on=request.sent_on,
+            pauses=deadlines.pauses_from(changes),
+            extension_days=deadlines.extension_total(changes), override=request.due_on_override)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="status") from exc
+
+
+def refresh_due(session: Session, request: RecordsRequest) -> None:
+    """Store the due date again after anything it depends on changed."""
+    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])  # type: ignore[index,list-item]
+    session.add(request)
+    session.flush()
+
+
+def deadline_for(request: RecordsRequest, rows: Sequence[RequestStatusChange],
+                 today: date) -> Deadline:
+    law = laws.law_for(request.state_code)
+    overridden = request.due_on_override is not None
+    state = deadlines.countdown(status=request.status, due_on=request.due_on, today=today,
+                                law=law, overridden=overridden)
+    paused_since = None
+    if request.status == S.waiting_on_requester:
+        paused_since = next((r.effective_on for r in reversed(rows)
+                             if r.to_status == S.waiting_on_requester), None)
+    source = "override" if overridden else ("law" if request.due_on else "none")
+    return Deadline(
+        due_on=request.due_on, source=source, clock=state.clock, days_left=state.days_left,
+        days_overdue=state.days_overdue, overdue=state.overdue, paused_since=paused_since,
+        extension_days=deadlines.extension_total(_clock_changes(rows)),
+        verify_badge=law is not None and not law.verified and not overridden,
+        law=law.summary() if law else None)
+
+
+def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, Deadline]:
+    ids = [o.id for o in objs if o.id is not None]
+    history = _changes(session, ids)
+    zones = _zones(session, [o.agency_id for o in objs])
+    now = clock.now()
+    return {o.id: deadline_for(o, history[o.id],  # type: ignore[index,misc]
+                               now.astimezone(zones.get(o.agency_id, ZoneInfo("UTC"))).date())
+            for o in objs}
+
+
+# ---- the generic reads and writes, with the status and deadline rules hooked in ---------
+
+_PREVIOUS = "records_request.previous_status"
+
+
+def _prepare(session: Session, actor: Any, values: dict[str, Any],
+             existing: RecordsRequest | None) -> dict[str, Any]:
+    old = existing.status if existing is not None else None
+    if existing is not None and values["status"] != old:
+        check_transition(old, values["status"])
+        session.info.setdefault(_PREVIOUS, {})[existing.id] = old
+    if values.get("text"):
+        letters.check_rendered(values["text"])
+    agency = session.get(Agency, values["agency_id"])
+    if agency is None:
+        raise Invalid(f"No agency with id {values['agency_id']}.", field="agency_id")
+    if not values.get("state_code"):
+        values["state_code"] = agency_state(session, agency)
+    law = laws.law_for(values["state_code"])
+    if not values.get("law") and law is not None:
+        values["law"] = law.law
+    before = existing.due_on_override if existing is not None else None
+    if values.get("due_on_override") != before and getattr(actor, "role", None) not in \
+            OVERRIDE_ROLES:
+        raise Forbidden("Only a campaign lead can override a request's deadline.")
+    sent_on = values.get("sent_on")
+    if sent_on is not None:
+        zone = _zones(session, [agency.id]).get(agency.id, ZoneInfo("UTC"))
+        if sent_on > clock.now().astimezone(zone).date():
+            raise Invalid("sent_on: the day the request was sent cannot be in the future.",
+                          field="sent_on")
+    return values
+
+
+def _record_change(session: Session, actor: Any, request: RecordsRequest, values: dict[str, Any],
+                   ) -> None:
+    previous = session.info.get(_PREVIOUS, {}).pop(request.id, None)
+    rows = _changes(session, [request.id])[request.id]  # type: ignore[list-item]
+    last = rows[-1].to_status if rows else previous
+    if rows and last == request.status:
+        refresh_due(session, request)
+        return
+    if request.status == S.draft:
+        on = local_today(session, request)
+    elif request.status == S.sent or not rows:
+        on = request.sent_on or local_today(session, request)
+    else:
+        on = local_today(session, request)
+    law = laws.law_for(request.state_code)
+    extension = law.extension_days if request.status == S.extended and law else None
+    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,  # type: ignore[arg-type]
+                             to_status=request.status, effective_on=on, extension_days=extension,
+                             changed_by_id=getattr(actor, "id", None)))
+    session.flush()
+    refresh_due(session, request)
+
+
+class RequestCrud(Crud[RecordsRequest]):
+    """The generic machinery, with each read carrying where the request stands today."""
+
+    def to_read(self, session: Session, objs: Sequence[RecordsRequest]) -> list[dict[str, Any]]:
+        rows = super().to_read(session, objs)
+        states = deadlines_of(session, objs)
+        for row, obj in zip(rows, objs, strict=True):
+            row["deadline"] = states[obj.id].model_dump(mode="json")  # type: ignore[index]
+        return rows
+
+
+crud = RequestCrud(
     RecordsRequest, create=RecordsRequestCreate, update=RecordsRequestUpdate,
     read=RecordsRequestRead, label="records request",
     search=("subject", "tracking_number", "text"),
     filters=("agency_id", "campaign_id", "status", "requester_organization_id", "state_code"),
     sort=("subject", "sent_on", "due_on", "status"), default_sort="due_on", date_column="due_on",
+    prepare=_prepare, after_save=_record_change,
 )
+
+
+# ---- status changes ----------------------------------------------------------------------
+
+def history(session: Session, actor: Any, request_id: int) -> list[RequestStatusChange]:
+    crud.get(session, actor, request_id)
+    return _changes(session, [request_id])[request_id]
+
+
+def change_status(session: Session, actor: Any, *, request_id: int,
+                  change: StatusChangeCreate) -> RecordsRequest:
+    """Move a request to a new status on the day it happened, recording who, when and why."""
+    request = crud.get(session, actor, request_id)
+    old, new = RequestStatus(request.status), change.status
+    if old == new and new != S.extended:
+        raise Invalid(f"The request is already {new}.", field="status")
+    check_transition(old, new)
+    today = local_today(session, request)
+    rows = _changes(session, [request_id])[request_id]
+    on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
+    if on > today:
+        raise Invalid("on: a status change cannot be dated in the future.", field="on")
+    if old == S.draft:
+        request.sent_on = on
+    else:
+        if request.sent_on and on < request.sent_on:
+            raise Invalid("on: cannot be before the request was sent.", field="on")
+        if rows and on < rows[-1].effective_on:
+            raise Invalid(f"on: cannot be before the last change, on {rows[-1].effective_on}.",
+                          field="on")
+    if change.extension_days is not None and new != S.extended:
+        raise Invalid("extension_days: only a move to extended adds days.",
+                      field="extension_days")
+    extension = None
+    if new == S.extended:
+        law = laws.law_for(request.state_code)
+        extension = change.extension_days if change.extension_days is not None else (
+            law.extension_days if law else None)
+    session.add(RequestStatusChange(records_request_id=request_id, from_status=old, to_status=new,
+                             effective_on=on, extension_days=extension, note=change.note,
+                             changed_by_id=getattr(actor, "id", None)))
+    request.status = new
+    request.updated_at = clock.now()
+    session.add(request)
+    session.flush()
+    refresh_due(session, request)
+    return request
+
+
+def overdue(session: Session, actor: Any, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Open requests past their deadline, most overdue first: where follow-up letters go."""
+    # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
+    cutoff = clock.today() + timedelta(days=1)
+    stmt = (select(RecordsRequest)
+            .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))  # type: ignore[attr-defined]
+            .where(RecordsRequest.due_on < cutoff)  # type: ignore[operator]
+            .order_by(RecordsRequest.due_on, RecordsRequest.id))
+    rows = crud.to_read(session, list(session.exec(stmt).all()))
+    late = [row for row in rows if row["deadline"]["overdue"]]
+    return sorted(late, key=lambda r: -r["deadline"]["days_overdue"])[:limit]
+
+
+# ---- letters -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Requester:
+    name: str = ""
+    email: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+def _requester(session: Session, organization_id: int | None, given: Requester) -> dict[str, str]:
+    org = session.get(Organization, organization_id) if organization_id else None
+    requester = {
+        "name": given.name, "organization": org.name if org else "",
+        "email": given.email or (org.email or "" if org else ""),
+        "phone": given.phone or (org.phone if org else ""), "address": given.address,
+    }
+    if not requester["name"] and not requester["organization"]:
+        raise Invalid("A letter needs the requester: a requester organization or a name.",
+                      field="requester_name")
+    return requester
+
+
+def _place(session: Session, agency: Agency) -> str:
+    if agency.jurisdiction_id is None:
+        return ""
+    place = session.get(Jurisdiction, agency.jurisdiction_id)
+    return f"{place.name}, {place.state_code}" if place else ""
+
+
+def letter_context(session: Session, *, agency: Agency, state_code: str, subject: str,
+                   requester: dict[str, str], today: date,
+                   request: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything a letter template may use."""
+    law = laws.law_for(state_code)
+    noun = _ANSWER_NOUNS.get(law.deadline_kind, "a response") if law else "a response"
+    phrase = ""
+    if law and law.days and law.day_type:
+        phrase = f"{noun} within {law.days} {law.day_type} days"
+    return {
+        "today": today, "subject": subject, "requester": requester, "request": request or {},
+        "agency": {"name": agency.name, "kind": agency.kind, "state_code": state_code,
+                   "jurisdiction": _place(session, agency)},
+        "law": law.summary() if law else {},
+        "law_name": law.law if law else "applicable public-records law",
+        "citation": law.citation if law else "", "deadline_phrase": phrase,
+        "answer_noun": noun,
+        "period_start": today.replace(year=today.year - 2, day=1, month=1),
+    }
+
+
+def _request_facts(request: RecordsRequest, rows: Sequence[RequestStatusChange],
+                   state: Deadline) -> dict[str, Any]:
+    answered = next((r.effective_on for r in reversed(rows) if r.to_status == request.status),
+                    None)
+    return {"subject": request.subject, "sent_on": request.sent_on, "due_on": request.due_on,
+            "tracking_number": request.tracking_number, "status": request.status,
+            "days_overdue": state.days_overdue, "answered_on": answered}
+
+
+def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
+           requester: Requester) -> dict[str, Any]:
+    """A letter for one request: the first request, a follow-up at the deadline, or an appeal
+    after a denial."""
+    request = crud.get(session, actor, request_id)
+    found = letters.template(template_key)
+    rows = _changes(session, [request_id])[request_id]
+    today = local_today(session, request)
+    state = deadline_for(request, rows, today)
+    if found.kind == LetterKind.follow_up:
+        if request.status not in deadlines.RUNNING:
+            raise Invalid(f"A follow-up is for a request awaiting an answer; this one is "
+                          f"{request.status}.", field="template")
+        if state.days_left:
+            raise Invalid(f"The deadline has not come yet: {state.days_left} days left.",
+                          field="template")
+    if found.kind == LetterKind.appeal and request.status not in APPEALABLE:
+        raise Invalid(f"An appeal follows a denial, a partial release or a no-records answer; "
+                      f"this request is {request.status}.", field="template")
+    if not found.fits(request.state_code):
+        raise Invalid(f"The letter '{found.title}' is for agencies in "
+                      f"{', '.join(found.states)} only.", field="template")
+    agency = session.get(Agency, request.agency_id)
+    context = letter_context(
+        session, agency=agency, state_code=request.state_code,  # type: ignore[arg-type]
+        subject=request.subject, today=today,
+        requester=_requester(session, request.requester_organization_id, requester),
+        request=_request_facts(request, rows, state))
+    return {"template": found.as_dict(), "subject": request.subject,
+            "text": letters.render(found.key, context)}
+
+
+def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, subject: str,
+            requester_organization_id: int | None, requester: Requester) -> dict[str, Any]:
+    """A first letter to one agency before any request exists, to read and edit."""
+    found = letters.template(template_key)
+    if found.kind != LetterKind.initial:
+        raise Invalid("Only a first request can be previewed without a request.",
+                      field="template")
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise Invalid(f"No agency with id {agency_id}.", field="agency_id")
+    state = agency_state(session, agency)
+    if not found.fits(state):
+        raise Invalid(f"The letter '{found.title}' is for agencies in "
+                      f"{', '.join(found.states)} only.", field="template")
+    zone = _zones(session, [agency_id]).get(agency_id, ZoneInfo("UTC"))
+    context = letter_context(session, agency=agency, state_code=state, subject=subject,
+                             today=clock.now().astimezone(zone).date(),
+                             requester=_requester(session, requester_organization_id, requester))
+    return {"template": found.as_dict(), "subject": subject,
+            "text": letters.render(found.key, context)}
+
+
+# ---- one letter to many agencies ---------------------------------------------------------
+
+def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[RecordsRequest]:
+    """One request per agency, each under its own state's law with its own due date."""
+    agencies = {a.id: a for a in session.exec(
+        select(Agency).where(Agency.id.in_(data.agency_ids)))}  # type: ignore[union-attr]
+    missing = [i for i in data.agency_ids if i not in agencies]
+    if missing:
+        raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")
+    found = letters.template(data.template) if data.template else None
+    if found is not None and found.kind != LetterKind.initial:
+        raise Invalid("A new request starts from a first-request letter.", field="template")
+    given = Requester(name=data.requester_name, email=data.requester_email,
+                      address=data.requester_address)
+    requester = _requester(session, data.requester_organization_id, given)
+    zones = _zones(session, data.agency_ids)
+    created = []
+    for agency_id in data.agency_ids:
+        agency = agencies[agency_id]
+        state = agency_state(session, agency)
+        if found is not None and not found.fits(state):
+            raise Invalid(f"The letter '{found.title}' is for agencies in "
+                          f"{', '.join(found.states)} only; {agency.name} is not.",
+                          field="agency_ids")
+        today = clock.now().astimezone(zones.get(agency_id, ZoneInfo("UTC"))).date()
+        context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
+                                 requester=requester, today=today)
+        text = (letters.render_text(data.text, context) if data.text.strip()
+                else letters.render(found.key, context))  # type: ignore[union-attr]
+        created.append(crud.create(session, actor, RecordsRequestCreate(
+            subject=data.subject, agency_id=agency_id, campaign_id=data.campaign_id,
+            requester_organization_id=data.requester_organization_id, state_code=state,
+            text=text, sent_on=data.sent_on, method=data.method, notes=data.notes,
+            status=S.sent if data.sent_on else S.draft)))
+    return created
+
+
+# ---- documents received ------------------------------------------------------------------
+
+def _document_row(doc: Document, link: RequestDocument | None, request_id: int) -> dict[str, Any]:
+    return RequestDocumentRead(
+        document_id=doc.id, records_request_id=request_id, filename=doc.filename,  # type: ignore[arg-type]
+        content_type=doc.content_type, size_bytes=doc.size_bytes, description=doc.description,
+        uploaded_at=doc.created_at, received_on=link.received_on if link else None,
+        agency_id=link.agency_id if link else None,
+        contract_id=link.contract_id if link else None,
+        target_id=link.target_id if link else None).model_dump(mode="json")
+
+
+def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
+               links: RequestDocumentLinks) -> RequestDocument:
+    values = links.model_dump()
+    Crud.check_references(session, RequestDocument, values)
+    row = session.exec(select(RequestDocument)
+                       .where(RequestDocument.document_id == document_id)).first()
+    if row is None:
+        row = RequestDocument(records_request_id=request.id, document_id=document_id)  # type: ignore[arg-type]
+    for name, value in values.items():
+        setattr(row, name, value)
+    if row.received_on is None:
+        row.received_on = local_today(session, request)
+    row.updated_at = clock.now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attach_document(session: Session, actor: Any, *, request_id: int, filename: str,
+                    content: bytes, description: str,
+                    links: RequestDocumentLinks) -> dict[str, Any]:
+    """A document the agency sent, stored and linked to what it concerns."""
+    request = crud.get(session, actor, request_id)
+    Crud.check_references(session, RequestDocument, links.model_dump())
+    meta = validated(DocumentMeta, {"attached_kind": AttachedTo.records_request,
+                                    "attached_id": request_id, "description": description})
+    doc = documents.upload(session, actor, meta=meta,  # type: ignore[arg-type]
+                           filename=filename, content=content)
+    link = _set_links(session, request=request, document_id=doc.id, links=links)  # type: ignore[arg-type]
+    return _document_row(doc, link, request_id)
+
+
+def link_document(session: Session, actor: Any, *, request_id: int, document_id: int,
+                  links: RequestDocumentLinks) -> dict[str, Any]:
+    request = crud.get(session, actor, request_id)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.attached_kind != AttachedTo.records_request \
+            or doc.attached_id != request_id:
+        raise NotFound(f"No document with id {document_id} on this records request.")
+    link = _set_links(session, request=request, document_id=document_id, links=links)
+    return _document_row(doc, link, request_id)
+
+
+def request_documents(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+    crud.get(session, actor, request_id)
+    stmt = (select(Document, RequestDocument)
+            .outerjoin(RequestDocument, RequestDocument.document_id == Document.id)
+            .where(Document.attached_kind == AttachedTo.records_request,
+                   Document.attached_id == request_id)
+            .order_by(Document.id))
+    return [_document_row(doc, link, request_id) for doc, link in session.exec(stmt)]
+
+
+def documents_concerning(session: Session, actor: Any, *, agency_id: int | None = None,
+                         contract_id: int | None = None,
+                         target_id: int | None = None) -> list[dict[str, Any]]:
+    """Documents received under any request that concern one agency, contract or target."""
+    conditions = [column == value for column, value in (
+        (RequestDocument.agency_id, agency_id), (RequestDocument.contract_id, contract_id),
+        (RequestDocument.target_id, target_id)) if value is not None]
+    if not conditions:
+        raise Invalid("Name an agency_id, a contract_id or a target_id.", field="agency_id")
+    stmt = (select(Document, RequestDocument)
+            .join(RequestDocument, RequestDocument.document_id == Document.id)
+            .where(sa.and_(*conditions)).order_by(Document.id))
+    return [_document_row(doc, link, link.records_request_id)
+            for doc, link in session.exec(stmt)]
+

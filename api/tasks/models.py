@@ -37,6 +37,11 @@ class TaskBase(SQLModel):
 
 class Task(TableBase, TaskBase, table=True):
     completed_at: datetime | None = utc_field()
+    # Set when made from a playbook: the anchor date this one is counted from, how many days
+    # from it, and the role that owns it. Moving the anchor moves the ones not yet done.
+    anchor_kind: str | None = Field(default=None, max_length=40)
+    anchor_offset_days: int | None = None
+    owner_role: str | None = Field(default=None, max_length=40)
 
 
 class TaskCreate(TaskBase):
@@ -48,3 +53,6 @@ TaskUpdate = update_schema(TaskCreate, "TaskUpdate")
 
 class TaskRead(TaskBase, ReadMeta):
     completed_at: datetime | None = None
+    anchor_kind: str | None = None
+    anchor_offset_days: int | None = None
+    owner_role: str | None = None

@@ -1,0 +1,1 @@
+"""Campaign playbooks: organizing knowledge as data, turned into dated campaigns."""

@@ -1,0 +1,191 @@
+"""Reads playbook files, validating each; a bad file is reported by file, line and field and
+left out, and the others still load."""
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from api.playbooks.schema import Playbook, cross_check
+from api.records_requests import letters
+from api.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class PlaybookError:
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "field": self.field,
+                "message": self.message, "text": str(self)}
+
+
+@dataclass(frozen=True)
+class LoadedPlaybook:
+    playbook: Playbook
+    file: str
+    source: str  # built-in | organizer
+
+
+@dataclass
+class Catalog:
+    playbooks: dict[str, LoadedPlaybook] = field(default_factory=dict)
+    errors: list[PlaybookError] = field(default_factory=list)
+
+
+def _line_of(root: yaml.Node | None, path: Sequence[str | int]) -> int | None:
+    """The line of the YAML node a validation error points at; when the path runs out (a
+    missing field), the line of the deepest part that exists."""
+    if root is None:
+        return None
+    node: yaml.Node = root
+    line = node.start_mark.line + 1
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...] = ()) -> list[tuple[int, str]]:
+    # A repeated key would silently drop the first value; say so instead.
+    found: list[tuple[int, str]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                dotted = ".".join(str(p) for p in (*path, name))
+                found.append((key.start_mark.line + 1, dotted))
+            seen.add(name)
+            found += _duplicate_keys(value, (*path, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _duplicate_keys(item, (*path, index))
+    return found
+
+
+def parse(text: str, *, name: str, letter_keys: set[str]) -> tuple[Playbook | None,
+                                                                    list[PlaybookError]]:
+    """One playbook file's text: the playbook, or the reasons it cannot be used."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [PlaybookError(name, mark.line + 1 if mark else None, None,
+                                    f"not valid YAML: {problem}")]
+    if not isinstance(data, dict):
+        return None, [PlaybookError(name, 1, None, "a playbook file must be a mapping of "
+                                                   "fields (key, title, goal, phases, ...)")]
+    duplicates = _duplicate_keys(root) if root is not None else []
+    if duplicates:
+        return None, [PlaybookError(name, line, dotted, "this field is given twice")
+                      for line, dotted in duplicates]
+    data.setdefault("key", Path(name).stem.replace(".", "_").lower())
+    try:
+        playbook = Playbook.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            errors.append(PlaybookError(name, _line_of(root, loc),
+                                        ".".join(str(p) for p in loc) or None, message))
+        return None, errors
+    problems = cross_check(playbook, letters=letter_keys)
+    if problems:
+        return None, [PlaybookError(name, _line_of(root, path),
+                                    ".".join(str(p) for p in path), message)
+                      for path, message in problems]
+    return playbook, []
+
+
+def playbook_dirs() -> list[tuple[Path, str]]:
+    settings = get_settings()
+    return [(settings.campaigns_dir / "playbooks", "built-in"),
+            (settings.organizer_playbooks_dir, "organizer")]
+
+
+def _files(dirs: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    found = []
+    for folder, source in dirs:
+        if folder.is_dir():
+            found += [(path, source) for path in sorted(folder.iterdir())
+                      if path.suffix in SUFFIXES and path.is_file()]
+    return found
+
+
+def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
+    """Every playbook in the folders; errors are collected and logged, never raised."""
+    catalog = Catalog()
+    letter_keys = {t.key for t in letters.templates()}
+    for path, source in _files(dirs):
+        name = path.name if source == "built-in" else f"{source}/{path.name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            catalog.errors.append(PlaybookError(name, None, None, f"cannot be read: {exc}"))
+            continue
+        playbook, errors = parse(text, name=name, letter_keys=letter_keys)
+        catalog.errors += errors
+        if playbook is None:
+            continue
+        if playbook.key in catalog.playbooks:
+            first = catalog.playbooks[playbook.key].file
+            catalog.errors.append(PlaybookError(
+                name, _line_of(yaml.compose(text, Loader=yaml.SafeLoader), ("key",)), "key",
+                f"the key '{playbook.key}' is already used by {first}; choose another"))
+            continue
+        catalog.playbooks[playbook.key] = LoadedPlaybook(playbook, name, source)
+    for error in catalog.errors:
+        log.warning("playbook left out: %s", error)
+    return catalog
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], Catalog] | None = None
+
+
+def catalog() -> Catalog:
+    """The playbooks now on disk; read again whenever a file is added, changed or removed, so
+    an organizer's new playbook shows up without a restart."""
+    global _cached
+    dirs = playbook_dirs()
+    letters_folder = letters.letters_dir()
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p, _ in _files(dirs))
+    signature += (str(letters_folder),)
+    with _lock:
+        if _cached is None or _cached[0] != signature:
+            _cached = (signature, load(dirs))
+        return _cached[1]

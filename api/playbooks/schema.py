@@ -1,0 +1,207 @@
+"""What a playbook file must hold: phases, dated actions and tasks, policy asks, alert rules."""
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from api.actions.models import ActionKind
+from api.campaigns.models import CampaignGoal, PolicyAsk
+
+
+class Phase(StrEnum):
+    transparency = "transparency"
+    partnerships = "partnerships"
+    strategy = "strategy"
+    targets = "targets"
+    media = "media"
+
+
+class AnchorKind(StrEnum):
+    campaign_start = "campaign_start"
+    vote = "vote"
+    notice_deadline = "notice_deadline"
+
+
+# The campaign column that holds each anchor's date.
+ANCHOR_COLUMNS = {AnchorKind.campaign_start: "start_date", AnchorKind.vote: "vote_date",
+                  AnchorKind.notice_deadline: "notice_deadline"}
+
+
+class OwnerRole(StrEnum):
+    campaign_lead = "campaign_lead"
+    research_lead = "research_lead"
+    partnerships_lead = "partnerships_lead"
+    policy_lead = "policy_lead"
+    field_lead = "field_lead"
+    media_lead = "media_lead"
+    legal_lead = "legal_lead"
+
+
+class AlertSubject(StrEnum):
+    vote = "vote"
+    notice_deadline = "notice_deadline"
+    contract_end = "contract_end"
+    records_request_due = "records_request_due"
+    task_due = "task_due"
+    undecided_escalation = "undecided_escalation"
+
+
+class Recipient(StrEnum):
+    campaign_leads = "campaign_leads"
+    relationship_owner = "relationship_owner"
+    assigned_organization = "assigned_organization"
+    followers = "followers"
+
+
+class Channel(StrEnum):
+    email = "email"
+    webhook = "webhook"
+    in_app = "in_app"
+
+
+_OFFSET = re.compile(r"^([+-]?)(\d{1,4})([dw])$")
+
+
+def offset_days(value: Any, *, signed: bool = True) -> int:
+    """Days in an offset written as "-21d", "+2w", "0d" (or a plain number of days)."""
+    if isinstance(value, bool):
+        raise ValueError("must be an offset such as -14d, 3d or 2w")
+    if isinstance(value, int):
+        if not signed and value < 0:
+            raise ValueError("must not be negative; use direction: after instead")
+        return value
+    match = _OFFSET.match(str(value).strip()) if isinstance(value, str) else None
+    if match is None:
+        example = "-14d, +3d or 2w" if signed else "14d or 2w"
+        raise ValueError(f"must be an offset such as {example}")
+    sign, number, unit = match.groups()
+    if sign and not signed:
+        raise ValueError("must not carry a sign; use direction: before or after")
+    days = int(number) * (7 if unit == "w" else 1)
+    return -days if sign == "-" else days
+
+
+def _signed(value: Any) -> int:
+    days = offset_days(value)
+    if abs(days) > 3650:
+        raise ValueError("must be within ten years of its anchor")
+    return days
+
+
+def _duration(value: Any) -> str:
+    offset_days(value, signed=False)
+    return str(value).strip()
+
+
+SignedOffset = Annotated[int, BeforeValidator(_signed)]
+Duration = Annotated[str, BeforeValidator(_duration)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class Strict(BaseModel):
+    # A misspelt field in a file is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskSpec(Strict):
+    title: Title
+    owner_role: OwnerRole | None = None
+    anchor: AnchorKind | None = None
+    offset: SignedOffset | None = None
+    notes: Text = ""
+
+
+class ActionSpec(Strict):
+    key: Key
+    title: Title
+    kind: ActionKind = ActionKind.other
+    owner_role: OwnerRole
+    anchor: AnchorKind
+    offset: SignedOffset
+    description: Text = ""
+    tasks: list[TaskSpec] = []
+
+
+class PhaseSpec(Strict):
+    phase: Phase
+    title: Title
+    summary: Text = ""
+    actions: list[ActionSpec] = Field(min_length=1)
+
+
+class PolicyAskSpec(Strict):
+    ask: PolicyAsk
+    note: Text = ""
+
+
+class AlertRuleSpec(Strict):
+    """A default alert rule, switched on for every campaign made from the playbook."""
+
+    subject: AlertSubject
+    offsets: list[Duration] = Field(min_length=1, max_length=20)
+    direction: Literal["before", "after"] = "before"
+    repeat_every: Duration | None = None
+    recipients: list[Recipient] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1)
+
+
+class Playbook(Strict):
+    key: Key
+    title: Title
+    goal: CampaignGoal
+    summary: Text = ""
+    anchors: list[AnchorKind] = Field(min_length=1)
+    required_anchors: list[AnchorKind] = []
+    policy_asks: list[PolicyAskSpec] = []
+    records_letters: list[Key] = []
+    phases: list[PhaseSpec] = Field(min_length=1)
+    alert_rules: list[AlertRuleSpec] = []
+
+    def actions(self) -> list[tuple[PhaseSpec, ActionSpec]]:
+        return [(phase, action) for phase in self.phases for action in phase.actions]
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _repeats(values: list[Any], path: tuple[str | int, ...], what: str) -> list[Problem]:
+    seen: set[Any] = set()
+    problems = []
+    for index, value in enumerate(values):
+        if value in seen:
+            problems.append(((*path, index), f"{what} '{value}' appears more than once"))
+        seen.add(value)
+    return problems
+
+
+def cross_check(playbook: Playbook, *, letters: set[str]) -> list[Problem]:
+    """Rules that span fields, each with the path of the value to correct."""
+    problems = _repeats(playbook.anchors, ("anchors",), "anchor")
+    problems += _repeats([p.phase for p in playbook.phases], ("phases",), "phase")
+    problems += _repeats([a.ask for a in playbook.policy_asks], ("policy_asks",), "policy ask")
+    for index, anchor in enumerate(playbook.required_anchors):
+        if anchor not in playbook.anchors:
+            problems.append((("required_anchors", index),
+                             f"'{anchor}' is required but not listed under anchors"))
+    for index, key in enumerate(playbook.records_letters):
+        if key not in letters:
+            problems.append((("records_letters", index), f"no letter template '{key}'"))
+    keys: set[str] = set()
+    for p, phase in enumerate(playbook.phases):
+        for a, action in enumerate(phase.actions):
+            where = ("phases", p, "actions", a)
+            if action.key in keys:
+                problems.append(((*where, "key"), f"action key '{action.key}' is used twice"))
+            keys.add(action.key)
+            if action.anchor not in playbook.anchors:
+                problems.append(((*where, "anchor"),
+                                 f"'{action.anchor}' is not one of this playbook's anchors"))
+            for t, task in enumerate(action.tasks):
+                if task.anchor is not None and task.anchor not in playbook.anchors:
+                    problems.append(((*where, "tasks", t, "anchor"),
+                                     f"'{task.anchor}' is not one of this playbook's anchors"))
+    return problems

@@ -1,0 +1,192 @@
+"""Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api import clock
+from api.actions import service as actions
+from api.actions.models import Action, ActionCreate
+from api.bodies import service as bodies
+from api.campaigns import service as campaigns
+from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
+from api.contracts.models import Contract
+from api.errors import Invalid, NotFound
+from api.jurisdictions import service as jurisdictions
+from api.jurisdictions.models import Jurisdiction
+from api.organizations.models import Organization
+from api.playbooks import loader
+from api.playbooks.anchors import anchored_date
+from api.playbooks.models import AnchorMove, CampaignFromPlaybook
+from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind, OwnerRole, Playbook
+from api.tasks import service as tasks
+from api.tasks.models import Task, TaskCreate
+from api.votes.models import Vote
+
+# The request field that gives each anchor's date.
+ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "vote_date",
+                 AnchorKind.notice_deadline: "notice_deadline"}
+
+
+def summary(loaded: loader.LoadedPlaybook) -> dict[str, Any]:
+    book = loaded.playbook
+    return {"key": book.key, "title": book.title, "goal": book.goal, "summary": book.summary,
+            "anchors": list(book.anchors), "required_anchors": list(book.required_anchors),
+            "phases": [p.phase for p in book.phases], "action_count": len(book.actions()),
+            "roles": sorted({a.owner_role for _, a in book.actions()}
+                            | {t.owner_role for _, a in book.actions() for t in a.tasks
+                               if t.owner_role}),
+            "file": loaded.file, "source": loaded.source}
+
+
+def list_playbooks() -> list[dict[str, Any]]:
+    return [summary(p) for p in sorted(loader.catalog().playbooks.values(),
+                                       key=lambda p: p.playbook.title)]
+
+
+def load_errors() -> list[dict[str, Any]]:
+    return [e.as_dict() for e in loader.catalog().errors]
+
+
+def get(key: str) -> loader.LoadedPlaybook:
+    found = loader.catalog().playbooks.get(key)
+    if found is None:
+        raise NotFound(f"No playbook '{key}'.")
+    return found
+
+
+def detail(key: str) -> dict[str, Any]:
+    loaded = get(key)
+    return {**summary(loaded), **loaded.playbook.model_dump(mode="json")}
+
+
+def _anchor_dates(session: Session, data: CampaignFromPlaybook,
+                  zone_today: date) -> dict[AnchorKind, date | None]:
+    vote_date = data.vote_date
+    if data.vote_id is not None:
+        vote = session.get(Vote, data.vote_id)
+        if vote is None:
+            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+        if vote_date is None:
+            vote_date = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
+    notice = data.notice_deadline
+    if data.contract_id is not None:
+        contract = session.get(Contract, data.contract_id)
+        if contract is None:
+            raise Invalid(f"No contract with id {data.contract_id}.", field="contract_id")
+        notice = notice or contract.notice_deadline
+    return {AnchorKind.campaign_start: data.campaign_start or zone_today,
+            AnchorKind.vote: vote_date, AnchorKind.notice_deadline: notice}
+
+
+def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int | None]:
+    ids = set(data.role_assignments.values())
+    known = set(session.exec(select(Organization.id).where(
+        Organization.id.in_(ids)))) if ids else set()  # type: ignore[union-attr]
+    for role, org_id in data.role_assignments.items():
+        if org_id not in known:
+            raise Invalid(f"No organization with id {org_id}.",
+                          field=f"role_assignments.{role.value}")
+    fallback = data.lead_organization_ids[0] if data.lead_organization_ids else None
+    return {role: data.role_assignments.get(role, fallback) for role in OwnerRole}
+
+
+def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date | None:
+    start = dates[AnchorKind.campaign_start]
+    for kind in book.anchors:
+        if kind != AnchorKind.campaign_start and dates[kind] is not None:
+            found = dates[kind]
+            return found if start is None or found >= start else None  # type: ignore[operator]
+    return None
+
+
+def create_campaign(session: Session, actor: Any, *, key: str,
+                    data: CampaignFromPlaybook) -> dict[str, Any]:
+    """The campaign, its actions with real dates and their tasks, as the playbook lays out;
+    the playbook's default alert rules come back as data for the alerts to switch on."""
+    book = get(key).playbook
+    place = session.get(Jurisdiction, data.jurisdiction_id)
+    if place is None:
+        raise Invalid(f"No jurisdiction with id {data.jurisdiction_id}.", field="jurisdiction_id")
+    today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
+    dates = _anchor_dates(session, data, today)
+    for kind in book.required_anchors:
+        if dates[kind] is None:
+            what = kind.replace("_", " ")
+            raise Invalid(f"The playbook '{book.title}' is dated from the {what}; "
+                          f"give {ANCHOR_FIELDS[kind]}.", field=ANCHOR_FIELDS[kind])
+    owners = _owners(session, data)
+    campaign = campaigns.crud.create(session, actor, CampaignCreate(
+        name=data.name or f"{place.name}: {book.title}", jurisdiction_id=place.id,
+        goal=book.goal, status=data.status, description=book.summary,
+        policy_asks=[PolicyAskItem(ask=a.ask, note=a.note) for a in book.policy_asks],
+        start_date=dates[AnchorKind.campaign_start], target_date=_target_date(book, dates),
+        vote_date=dates[AnchorKind.vote], notice_deadline=dates[AnchorKind.notice_deadline],
+        lead_organization_ids=data.lead_organization_ids))
+    campaign.playbook_key = book.key
+    session.add(campaign)
+    made_actions: list[Action] = []
+    made_tasks: list[Task] = []
+    for phase, spec in book.actions():
+        action = actions.crud.create(session, actor, ActionCreate(
+            title=spec.title, kind=spec.kind, campaign_id=campaign.id,
+            owner_organization_id=owners[spec.owner_role],
+            vote_id=data.vote_id if spec.anchor == AnchorKind.vote else None,
+            scheduled_on=anchored_date(dates[spec.anchor], spec.offset),
+            description=spec.description))
+        action.phase = phase.phase
+        action.anchor_kind = spec.anchor
+        action.anchor_offset_days = spec.offset
+        action.owner_role = spec.owner_role
+        session.add(action)
+        made_actions.append(action)
+        for item in spec.tasks:
+            anchor = item.anchor or spec.anchor
+            offset = item.offset if item.offset is not None else spec.offset
+            role = item.owner_role or spec.owner_role
+            task = tasks.crud.create(session, actor, TaskCreate(
+                title=item.title, campaign_id=campaign.id, action_id=action.id,
+                assignee_organization_id=owners[role],
+                due_on=anchored_date(dates[anchor], offset), notes=item.notes))
+            task.anchor_kind = anchor
+            task.anchor_offset_days = offset
+            task.owner_role = role
+            session.add(task)
+            made_tasks.append(task)
+    session.flush()
+    return {
+        "playbook": book.key,
+        "campaign": campaigns.crud.read(session, actor, campaign.id),  # type: ignore[arg-type]
+        "actions": actions.crud.to_read(session, made_actions),
+        "tasks": tasks.crud.to_read(session, made_tasks),
+        "alert_rules": [{**rule.model_dump(mode="json"), "campaign_id": campaign.id}
+                        for rule in book.alert_rules],
+    }
+
+
+def anchored_items(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
+    found_actions = session.exec(select(Action).where(
+        Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        .order_by(Action.id)).all()
+    found_tasks = session.exec(select(Task).where(
+        Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        .order_by(Task.id)).all()
+    return {"actions": actions.crud.to_read(session, list(found_actions)),
+            "tasks": tasks.crud.to_read(session, list(found_tasks))}
+
+
+def move_anchors(session: Session, actor: Any, *, campaign_id: int,
+                 data: AnchorMove) -> dict[str, Any]:
+    """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
+    along (the campaign's own update does the moving, so a PATCH of the dates moves them too)."""
+    campaigns.crud.get(session, actor, campaign_id)
+    given = data.model_dump(exclude_unset=True)
+    columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
+               if field in given}
+    if not columns:
+        raise Invalid("Give at least one anchor date to move.", field="campaign_start")
+    campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(**columns))
+    return {"campaign": campaigns.crud.read(session, actor, campaign_id),
+            **anchored_items(session, actor, campaign_id)}
+
