@@ -1,4 +1,4 @@
-"""The `oversight` command: serve, migrate, demo."""
+"""The `oversight` command: serve, migrate, demo, sync, import."""
 
 import argparse
 import sys
@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true",
                       help="only load when the database holds no campaign yet")
     demo.set_defaults(run=_demo)
+
+    from api.sources.commands import add_commands  # noqa: PLC0415
+
+    add_commands(commands)
     return parser
 
 
