@@ -267,7 +267,9 @@ def sync_body(session_factory: SessionFactory, body_id: int, *,
     except Exception as exc:
         message = exc.message if isinstance(exc, OutsideError) else (
             f"The sync failed unexpectedly ({type(exc).__name__}); the error was logged.")
-        if not isinstance(exc, OutsideError):
+        if isinstance(exc, OutsideError):
+            log.warning("agenda sync of body %s failed: %s", body_id, message)
+        else:
             log.exception("agenda sync of body %s failed", body_id)
         with session_factory() as session:
             if session.get(Body, body_id) is not None:
@@ -323,7 +325,8 @@ def _vote_title(suggestion: SuggestedVote) -> str:
 
 
 def _link(url: str) -> str:
-    return url if url.lower().startswith(("http://", "https://")) and " " not in url else ""
+    url = url.strip().replace(" ", "%20")
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def confirm(session: Session, actor: Any, suggestion_id: int,
