@@ -17,13 +17,14 @@ from api.organizations.routes import router as organizations
 from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
+from api.sources.routes import router as sources
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
 from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
                campaigns, votes, meetings, actions, tasks, records_requests, documents, media,
-               users, playbooks)
+               users, playbooks, sources)
 
 
 def api_router() -> APIRouter:

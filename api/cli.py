@@ -1,4 +1,4 @@
-"""The `oversight` command: serve, migrate, demo, playbooks."""
+"""The `oversight` command: serve, migrate, demo, playbooks, sync, import."""
 
 import argparse
 import sys
@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     playbooks = commands.add_parser(
         "playbooks", help="check the playbook files: list those that load and every error")
     playbooks.set_defaults(run=_playbooks)
+
+    from api.sources.commands import add_commands  # noqa: PLC0415
+
+    add_commands(commands)
     return parser
 
 

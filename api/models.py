@@ -13,6 +13,7 @@ from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
+from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.votes.models import Vote
@@ -23,4 +24,5 @@ __all__ = [
     "Organization", "Person", "PressHit", "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "Stance", "StanceChange", "Target",
     "Task", "User", "Vendor", "Vote",
+    "AgendaKeyword", "AgendaSync", "CameraCount", "SuggestedVote",
 ]

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     run_scheduler: bool = True
     demo_password: str = ""
+    # Outside data: agenda platforms, OpenStreetMap's Overpass API, and how patiently to ask them.
+    legistar_url: str = "https://webapi.legistar.com"
+    overpass_url: str = "https://overpass-api.de/api/interpreter"
+    outside_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    outside_attempts: int = Field(default=3, ge=1, le=10)
+    agenda_sync_hours: float = Field(default=6.0, gt=0)
 
     @property
     def documents_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from typing import Annotated
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.fields import (
@@ -20,6 +21,9 @@ from api.fields import (
     json_field,
     update_schema,
 )
+
+# Plate detections run into the hundreds of millions; a 64-bit column holds any real count.
+BIG_INT = 2**63 - 1
 
 
 class AgencyKind(StrEnum):
@@ -53,6 +57,14 @@ class AgencyBase(SQLModel):
     policy_url: Url = ""
     source_links: Annotated[list[Url], at_most(50)] = json_field()
     notes: LongText = ""
+    # From outside datasets: the Atlas of Surveillance row id, and EFF's "Data Driven" numbers
+    # (national pool participation, plate detections and hits over a stated period).
+    atlas_id: ShortText = Field(default="", index=True)
+    national_pool: bool | None = None
+    detections: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
+    hits: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
+    detections_period: ShortText = ""
+    data_sharing_report_url: Url = ""
 
 
 class Agency(TableBase, AgencyBase, table=True):

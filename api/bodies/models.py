@@ -1,7 +1,7 @@
 """Decision-making bodies: councils, boards of supervisors, commissions, sheriff's offices."""
 
 from pydantic import model_validator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.fields import (
     Count,
@@ -41,6 +41,10 @@ class BodyBase(SQLModel):
     website: Url = ""
     agenda_source: AgendaSource = enum_field(AgendaSource.none)
     legistar_client: ShortText = ""
+    # Some Legistar clients only answer with a token; a client's feed covers all its bodies,
+    # so the body's name there (e.g. "City Council") picks this body's meetings.
+    legistar_token: ShortText = ""
+    legistar_body_name: ShortText = ""
 
     @model_validator(mode="after")
     def _majority_fits(self) -> "BodyBase":
@@ -64,4 +68,5 @@ BodyUpdate = update_schema(BodyCreate, "BodyUpdate")
 
 
 class BodyRead(BodyBase, ReadMeta):
-    pass
+    # Write-only: the token is a credential, never sent back out.
+    legistar_token: str = Field(default="", exclude=True)

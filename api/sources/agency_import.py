@@ -1,0 +1,329 @@
+"""Bringing outside datasets about agencies in: match each row to an agency by name and state,
+plan what would be created, updated or skipped, and apply that plan in one transaction.
+
+A dataset owns its own facts (its id, its counts, its report links) and overwrites them when it
+knows a value; facts people curate (vendor, notes, jurisdiction) are only filled where empty;
+source links are added to, never replaced."""
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api.agencies import service as agencies
+from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
+from api.crud import validated
+from api.errors import Conflict, DomainError, Invalid
+from api.jurisdictions.models import Jurisdiction
+
+LINK = re.compile(r"https?://[^\s,;\"'<>]+", re.IGNORECASE)
+STATE = re.compile(r"^[A-Za-z]{2}$")
+CURATED = ("alpr_vendor", "notes", "jurisdiction_id", "atlas_id")
+
+
+@dataclass
+class AgencyFacts:
+    """One dataset row, in the agency's terms."""
+
+    row: int
+    name: str = ""
+    state: str = ""
+    kind: AgencyKind = AgencyKind.other
+    owned: dict[str, Any] = field(default_factory=dict)
+    curated: dict[str, Any] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+    # (jurisdiction kind, name) the agency serves, when the dataset says.
+    place: tuple[str, str] | None = None
+    error: str = ""
+
+
+@dataclass
+class RowPlan:
+    row: int
+    name: str
+    state: str
+    action: str  # create, update, skip or error
+    agency_id: int | None = None
+    changes: dict[str, list[Any]] = field(default_factory=dict)  # field: [now, after]
+    message: str = ""
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    token: str
+    total_rows: int
+    ignored_rows: int
+    rows: list[RowPlan]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "skip": 0, "error": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "token": self.token, "total_rows": self.total_rows,
+                "ignored_rows": self.ignored_rows, "counts": self.counts,
+                "rows": [asdict(row) for row in self.rows]}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+def file_token(kind: str, content: bytes, *extra: str) -> str:
+    """Names a file (and the choices made about it), so a commit can prove it is what was
+    previewed."""
+    digest = hashlib.sha256(kind.encode())
+    digest.update(b"\0" + content)
+    for part in extra:
+        digest.update(b"\0" + part.encode())
+    return digest.hexdigest()[:32]
+
+
+def decode(content: bytes) -> str:
+    """Text of an uploaded CSV: UTF-8 (with or without a byte-order mark), else Windows-1252,
+    which is what spreadsheet programs on Windows write."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def csv_records(content: bytes, *, required: tuple[str, ...],
+                dataset: str) -> Iterator[tuple[int, dict[str, str], str]]:
+    """(row number, record, problem) for each data row; the header is row 1. A record with more
+    or fewer fields than the header comes with a problem instead of being guessed at."""
+    reader = csv.DictReader(io.StringIO(decode(content), newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise Invalid(f"This is not the {dataset} file: it has no column "
+                      + ", ".join(f"'{m}'" for m in missing) + ".", field="file")
+    reader.fieldnames = header
+    for index, record in enumerate(reader):
+        row = index + 2
+        if None in record:
+            yield row, {}, f"Row {row} has more fields than the header."
+        elif any(value is None for value in record.values()):
+            yield row, {}, f"Row {row} has fewer fields than the header."
+        else:
+            yield row, {k: v.strip() for k, v in record.items()}, ""
+
+
+def links_in(*texts: str) -> list[str]:
+    found: list[str] = []
+    for text in texts:
+        for link in LINK.findall(text or ""):
+            link = link.rstrip(".)")
+            if len(link) <= 2000 and link not in found:
+                found.append(link)
+    return found
+
+
+def kind_from(text: str) -> AgencyKind:
+    """The agency kind an agency's type or name suggests."""
+    lowered = text.casefold()
+    if "sheriff" in lowered:
+        return AgencyKind.sheriff
+    if any(w in lowered for w in ("state police", "state patrol", "highway patrol",
+                                  "department of public safety")):
+        return AgencyKind.state_police
+    if "fusion" in lowered:
+        return AgencyKind.fusion_center
+    if "federal" in lowered or lowered.startswith(("u.s.", "us ", "united states")):
+        return AgencyKind.federal
+    if "police" in lowered:
+        return AgencyKind.police_department
+    return AgencyKind.other
+
+
+def check_name_and_state(facts: AgencyFacts) -> AgencyFacts:
+    if facts.error:
+        return facts
+    if not facts.name:
+        facts.error = f"Row {facts.row} has no agency name."
+    elif len(facts.name) > 200:
+        facts.error = f"Row {facts.row} has an agency name longer than 200 characters."
+    elif not STATE.match(facts.state):
+        facts.error = f"Row {facts.row} has no two-letter state: {facts.state!r}."
+    facts.state = facts.state.upper()
+    return facts
+
+
+# ---- planning ---------------------------------------------------------------------------
+
+def name_key(name: str) -> str:
+    """Agency names compared without case, punctuation or spacing differences."""
+    lowered = name.casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w\s]", "", lowered).split())
+
+
+class _Index:
+    def __init__(self, session: Session) -> None:
+        self.by_name: dict[tuple[str, str], list[Agency]] = {}
+        self.by_atlas: dict[str, Agency] = {}
+        for agency in session.exec(select(Agency)).all():
+            key = (name_key(agency.name), agency.state_code.upper())
+            self.by_name.setdefault(key, []).append(agency)
+            if agency.atlas_id:
+                self.by_atlas[agency.atlas_id] = agency
+        self.places: dict[tuple[str, str, str], int] = {}
+        for place in session.exec(select(Jurisdiction)).all():
+            for name in {place.name, place.name.removesuffix(" County")}:
+                self.places.setdefault((place.kind, name_key(name), place.state_code), place.id)  # type: ignore[arg-type]
+
+    def find(self, facts: AgencyFacts) -> list[Agency]:
+        atlas_id = facts.curated.get("atlas_id")
+        if atlas_id and atlas_id in self.by_atlas:
+            return [self.by_atlas[atlas_id]]
+        return self.by_name.get((name_key(facts.name), facts.state), [])
+
+    def place(self, facts: AgencyFacts) -> int | None:
+        if facts.place is None:
+            return None
+        kind, name = facts.place
+        for candidate in (name, name.removesuffix(" County")):
+            found = self.places.get((kind, name_key(candidate), facts.state))
+            if found:
+                return found
+        return None
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _changes(agency: Agency, facts: AgencyFacts, place_id: int | None) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for name, value in facts.owned.items():
+        if value is not None and value != "" and getattr(agency, name) != value:
+            changes[name] = [getattr(agency, name), value]
+    curated = {**facts.curated, "jurisdiction_id": place_id}
+    for name, value in curated.items():
+        if not _empty(value) and _empty(getattr(agency, name)):
+            changes[name] = [getattr(agency, name), value]
+    current = list(agency.source_links or [])
+    added = [link for link in facts.links if link not in current]
+    if added:
+        changes["source_links"] = [current, current + added]
+    return changes
+
+
+def _create_values(facts: AgencyFacts, place_id: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": facts.name, "state_code": facts.state, "kind": facts.kind,
+                              "source_links": facts.links, "jurisdiction_id": place_id}
+    for source in (facts.curated, facts.owned):
+        values.update({k: v for k, v in source.items() if not _empty(v)})
+    return values
+
+
+def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
+         ignored_rows: int = 0) -> ImportPlan:
+    """What importing these rows would do, without writing anything."""
+    index = _Index(session)
+    rows: list[RowPlan] = []
+    claimed: dict[Any, int] = {}
+    for item in facts:
+        item = check_name_and_state(item)
+        row = RowPlan(row=item.row, name=item.name, state=item.state, action="error")
+        rows.append(row)
+        if item.error:
+            row.message = item.error
+            continue
+        found = index.find(item)
+        if len(found) > 1:
+            row.message = (f"{len(found)} agencies are named {item.name!r} in {item.state}; "
+                           "merge them first.")
+            continue
+        key = found[0].id if found else (name_key(item.name), item.state)
+        if key in claimed:
+            row.action, row.agency_id = "skip", found[0].id if found else None
+            row.message = f"Same agency as row {claimed[key]}."
+            continue
+        claimed[key] = item.row
+        place_id = index.place(item)
+        try:
+            if found:
+                agency = found[0]
+                row.agency_id = agency.id
+                row.changes = _changes(agency, item, place_id)
+                current = {name: getattr(agency, name) for name in AgencyCreate.model_fields}
+                validated(AgencyCreate, {**current, **{k: v[1] for k, v in row.changes.items()}})
+                row.action = "update" if row.changes else "skip"
+                row.message = "" if row.changes else "Already up to date."
+            else:
+                values = _create_values(item, place_id)
+                validated(AgencyCreate, values)
+                row.action = "create"
+                row.changes = {name: [None, value] for name, value in values.items()}
+        except Invalid as exc:
+            row.action, row.message = "error", f"Row {item.row}: {exc.message}"
+    return ImportPlan(kind=kind, token=token, total_rows=len(facts) + ignored_rows,
+                      ignored_rows=ignored_rows, rows=rows)
+
+
+def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
+          token: str | None = None) -> ImportResult:
+    """Carry out a plan: creates and updates through the agency service, rows with errors left
+    out and reported. The caller commits, so the whole import is one transaction."""
+    if token is not None and token != import_plan.token:
+        raise Conflict("The file is not the one that was previewed; preview it again.",
+                       field="token")
+    result = ImportResult()
+    for row in import_plan.rows:
+        try:
+            if row.action == "create":
+                values = {name: change[1] for name, change in row.changes.items()}
+                agencies.crud.create(session, actor, AgencyCreate(**values))
+                result.created += 1
+            elif row.action == "update":
+                values = {name: change[1] for name, change in row.changes.items()}
+                agencies.crud.update(session, actor, row.agency_id,  # type: ignore[arg-type]
+                                     AgencyUpdate(**values))
+                result.updated += 1
+            elif row.action == "skip":
+                result.skipped += 1
+            else:
+                result.errors.append({"row": row.row, "message": row.message})
+        except DomainError as exc:
+            # Validation ran during planning; this is a record that changed since, and the
+            # whole import stops rather than writing part of it.
+            raise Conflict(f"Row {row.row} can no longer be imported ({exc.message}); "
+                           "preview the file again.") from exc
+    return result
+
+
+def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
+    """The plan as text for the command line: counts, then the rows that would change."""
+    counts = import_plan.counts
+    ignored = (f", {import_plan.ignored_rows} about other technologies left alone"
+               if import_plan.ignored_rows else "")
+    lines = [f"{import_plan.total_rows} rows read{ignored}: {counts['create']} to create, "
+             f"{counts['update']} to update, {counts['skip']} to skip, "
+             f"{counts['error']} with errors."]
+    shown = [row for row in import_plan.rows if row.action != "skip"]
+    for row in shown[:limit]:
+        label = f"  row {row.row:>5}  {row.action:<6}  {row.name} ({row.state})"
+        if row.action == "error":
+            lines.append(f"{label}: {row.message}")
+        elif row.action == "update":
+            lines.append(f"{label}: " + ", ".join(sorted(row.changes)))
+        else:
+            lines.append(label)
+    if len(shown) > limit:
+        lines.append(f"  … and {len(shown) - limit} more")
+    return "\n".join(lines)

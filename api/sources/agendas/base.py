@@ -1,0 +1,43 @@
+"""What every agenda platform gives back: meetings with their agenda items, in local time."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    item_id: str
+    sequence: int
+    number: str
+    title: str
+    # Every text of the item worth searching: title, matter name, recommended action, notes.
+    texts: tuple[str, ...]
+    matter_file: str = ""
+    matter_type: str = ""
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class AgendaEvent:
+    event_id: str
+    body_name: str
+    # Wall-clock time where the body meets (naive); the body's timezone makes it an instant.
+    starts: datetime
+    time_text: str = ""
+    location: str = ""
+    agenda_url: str = ""
+    event_url: str = ""
+    items: tuple[AgendaItem, ...] = field(default_factory=tuple)
+
+
+class AgendaSource(Protocol):
+    """A platform a body publishes its agendas on (Legistar today; PrimeGov, CivicClerk or a
+    Granicus RSS feed can follow by giving back the same shapes)."""
+
+    kind: str
+
+    def upcoming(self, *, since: date) -> list[AgendaEvent]:
+        """The body's meetings on or after `since`, each with the items on its agenda.
+        Raises OutsideError when the platform cannot be read."""
+        ...

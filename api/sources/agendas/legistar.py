@@ -1,0 +1,193 @@
+"""The Legistar Web API as an agenda source: upcoming events of one client and their items."""
+
+import re
+import time
+from collections.abc import Iterable
+from datetime import date, datetime
+from datetime import time as clock_time
+from typing import Any
+
+import httpx
+
+from api.settings import get_settings
+from api.sources.agendas.base import AgendaEvent, AgendaItem
+from api.sources.fetching import OutsideError, Sleep, new_client, request_json
+
+PAGE_SIZE = 1000  # Legistar never sends more rows than this in one reply
+CLIENT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+TIME_12H = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?\s*$", re.IGNORECASE)
+TIME_24H = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+CONSENT = re.compile(r"\bconsent\b", re.IGNORECASE)
+# Headings such as "Items removed from the Consent Calendar" talk about consent but are not it.
+NOT_CONSENT = re.compile(r"\b(removed|pulled|separate|separately|excluded)\b", re.IGNORECASE)
+
+
+def parse_time(text: str | None) -> clock_time | None:
+    """Legistar's EventTime ("1:30 PM", "9 a.m.", sometimes "18:00"); None if not a time."""
+    if not text:
+        return None
+    found = TIME_12H.match(text)
+    if found:
+        hour, minute = int(found[1]), int(found[2] or 0)
+        if not (1 <= hour <= 12 and minute < 60):
+            return None
+        hour = hour % 12 + (12 if found[3].lower() == "p" else 0)
+        return clock_time(hour, minute)
+    found = TIME_24H.match(text)
+    if found and int(found[1]) < 24 and int(found[2]) < 60:
+        return clock_time(int(found[1]), int(found[2]))
+    return None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _section(number: str) -> str:
+    return number.strip().rstrip(".").strip()
+
+
+def _in_section(number: str, section: str) -> bool:
+    number = number.strip()
+    return (len(number) > len(section) and number.startswith(section)
+            and not number[len(section)].isalnum())
+
+
+def consent_item_ids(items: Iterable[dict[str, Any]]) -> set[Any]:
+    """The EventItemIds on the consent calendar. An item is when Legistar flags it
+    (EventItemConsent), when its matter type says so (San Jose files them as "Consent Agenda"),
+    or when it sits under a consent heading: an item without a matter whose title names the
+    consent calendar. Under a numbered heading ("2  Consent Calendar") its section is the items
+    numbered 2.1, 2.2(a) ...; under an unnumbered one, the items up to the next heading."""
+    ordered = sorted(items, key=lambda i: i.get("EventItemAgendaSequence") or 0)
+    found: set[Any] = set()
+    section: str | None = None
+    open_heading = False
+    for item in ordered:
+        item_id = item.get("EventItemId")
+        title = _text(item.get("EventItemTitle"))
+        number = _text(item.get("EventItemAgendaNumber"))
+        heading = item.get("EventItemMatterId") is None
+        if heading:
+            if CONSENT.search(title) and not NOT_CONSENT.search(title):
+                section = _section(number) or None
+                open_heading = section is None
+                continue
+            if open_heading or (section is not None and not _in_section(number, section)):
+                section, open_heading = None, False
+        flagged = bool(item.get("EventItemConsent")) or bool(
+            CONSENT.search(_text(item.get("EventItemMatterType"))))
+        under_heading = open_heading or (section is not None and _in_section(number, section))
+        if flagged or under_heading:
+            found.add(item_id)
+    return found
+
+
+def _event_start(raw: dict[str, Any]) -> datetime:
+    stamp = raw.get("EventDate")
+    if not isinstance(stamp, str):
+        raise OutsideError(f"Legistar sent event {raw.get('EventId')} without an EventDate")
+    try:
+        day = datetime.fromisoformat(stamp[:19]).date()
+    except ValueError as exc:
+        raise OutsideError(
+            f"Legistar sent event {raw.get('EventId')} with an EventDate that is not a date: "
+            f"{stamp!r}") from exc
+    at = parse_time(raw.get("EventTime"))
+    return datetime.combine(day, at or clock_time(0, 0))
+
+
+def to_event(raw: dict[str, Any], raw_items: list[dict[str, Any]]) -> AgendaEvent:
+    """One Legistar Event and its EventItems as an AgendaEvent; only items on the agenda
+    (EventItemAgendaSequence set) are kept."""
+    if not isinstance(raw.get("EventId"), int):
+        raise OutsideError("Legistar sent an event without an EventId")
+    on_agenda = [i for i in raw_items if i.get("EventItemAgendaSequence") is not None]
+    consent = consent_item_ids(on_agenda)
+    items = []
+    for item in sorted(on_agenda, key=lambda i: i["EventItemAgendaSequence"]):
+        if item.get("EventItemId") is None:
+            raise OutsideError(f"Legistar sent an item of event {raw['EventId']} without an id")
+        title = _text(item.get("EventItemTitle")) or _text(item.get("EventItemMatterName"))
+        texts = tuple(t for t in (title, _text(item.get("EventItemMatterName")),
+                                  _text(item.get("EventItemActionText")),
+                                  _text(item.get("EventItemAgendaNote"))) if t)
+        items.append(AgendaItem(
+            item_id=str(item["EventItemId"]), sequence=int(item["EventItemAgendaSequence"]),
+            number=_text(item.get("EventItemAgendaNumber")), title=title, texts=texts,
+            matter_file=_text(item.get("EventItemMatterFile")),
+            matter_type=_text(item.get("EventItemMatterType")),
+            consent=item.get("EventItemId") in consent,
+        ))
+    return AgendaEvent(
+        event_id=str(raw["EventId"]), body_name=_text(raw.get("EventBodyName")),
+        starts=_event_start(raw), time_text=_text(raw.get("EventTime"))[:40],
+        location=_text(raw.get("EventLocation")),
+        agenda_url=_text(raw.get("EventAgendaFile")) or _text(raw.get("EventInSiteURL")),
+        event_url=_text(raw.get("EventInSiteURL")), items=tuple(items),
+    )
+
+
+class LegistarSource:
+    """Reads one Legistar client (e.g. "sanjose") through its Web API, optionally with a token,
+    keeping only the events of one of its bodies when a body name is given."""
+
+    kind = "legistar"
+
+    def __init__(self, client: str, *, token: str = "", body_name: str = "",
+                 base_url: str | None = None, http: httpx.Client | None = None,
+                 attempts: int | None = None, sleep: Sleep = time.sleep) -> None:
+        self.client = client.strip()
+        self.token = token.strip()
+        self.body_name = body_name.strip()
+        self.base_url = (base_url or get_settings().legistar_url).rstrip("/")
+        self.http = http
+        self.attempts = attempts
+        self.sleep = sleep
+
+    def upcoming(self, *, since: date) -> list[AgendaEvent]:
+        if not CLIENT_NAME.match(self.client):
+            raise OutsideError(f"'{self.client}' is not a Legistar client name (letters, digits, "
+                               "dashes; e.g. 'sanjose')", permanent=True)
+        own_client = self.http is None
+        http = self.http or new_client()
+        try:
+            events = self._rows(http, "events", {
+                "$filter": f"EventDate ge datetime'{since.isoformat()}T00:00:00'",
+                "$orderby": "EventId"})
+            wanted = self.body_name.casefold()
+            chosen = [e for e in events
+                      if not wanted or _text(e.get("EventBodyName")).casefold() == wanted]
+            return [to_event(e, self._rows(http, f"events/{e.get('EventId')}/eventitems",
+                                           {"AgendaNote": 1, "MinutesNote": 0, "Attachments": 0}))
+                    for e in chosen]
+        finally:
+            if own_client:
+                http.close()
+
+    def _diagnose(self, response: httpx.Response) -> str | None:
+        if response.status_code == 500 and "LegistarConnectionString" in response.text:
+            return (f"Legistar has no client named '{self.client}'; check the body's Legistar "
+                    "client name (it is the part before .legistar.com)")
+        if response.status_code in (401, 403):
+            hint = "the token was refused" if self.token else "this client needs a token"
+            return f"Legistar answered HTTP {response.status_code}: {hint}"
+        return None
+
+    def _rows(self, http: httpx.Client, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every row of a list endpoint, a page of PAGE_SIZE at a time."""
+        url = f"{self.base_url}/v1/{self.client}/{path}"
+        rows: list[dict[str, Any]] = []
+        while True:
+            query = {**params, "$top": PAGE_SIZE, "$skip": len(rows)}
+            if self.token:
+                query["token"] = self.token
+            page = request_json(http, "GET", url, service="Legistar", params=query,
+                                attempts=self.attempts, sleep=self.sleep,
+                                diagnose=self._diagnose)
+            if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+                raise OutsideError(f"Legistar sent an unexpected reply for /{path}: "
+                                   "expected a list of records")
+            rows.extend(page)
+            if len(page) < PAGE_SIZE:
+                return rows

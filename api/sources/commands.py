@@ -1,0 +1,135 @@
+"""The command line of outside data: `oversight sync agendas` and `oversight import KIND FILE`,
+which prints the preview and asks before writing anything."""
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+AGENCY_IMPORTS = ("atlas", "data-driven")
+SHEET_IMPORTS = ("organizations", "people", "targets")
+
+
+def add_commands(commands: Any) -> None:
+    """Adds `sync` and `import` to the `oversight` command's subcommands."""
+    sync = commands.add_parser("sync", help="fetch outside data now")
+    sync.add_argument("what", choices=["agendas"], help="agendas: every body's upcoming meetings")
+    sync.add_argument("--body", type=int, help="only this body (its id)")
+    sync.set_defaults(run=_sync)
+
+    load = commands.add_parser("import", help=(
+        "import a dataset or spreadsheet (preview first, then confirm)"))
+    load.add_argument("kind", choices=[*AGENCY_IMPORTS, *SHEET_IMPORTS])
+    load.add_argument("file", type=Path)
+    load.add_argument("--yes", action="store_true", help="do not ask before writing")
+    load.add_argument("--on-duplicate", choices=["skip", "update", "create"], default="skip",
+                      help="what to do with a row that matches an existing record")
+    load.add_argument("--skip-errors", action="store_true",
+                      help="leave rows with errors out instead of stopping")
+    load.set_defaults(run=_import)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from api.db import new_session  # noqa: PLC0415
+    from api.sources.agendas import service as agendas  # noqa: PLC0415
+
+    reports = ([agendas.sync_body(new_session, args.body)] if args.body
+               else agendas.sync_all(new_session))
+    if not reports:
+        print("No body has an agenda source.")
+    for report in reports:
+        if report.ok:
+            print(f"body {report.body_id}: {report.events} meetings, {report.items} items, "
+                  f"{report.created} new suggestions, {report.updated} updated, "
+                  f"{report.moved} moved")
+        else:
+            print(f"body {report.body_id}: FAILED: {report.error}")
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def _confirmed(yes: bool) -> bool:
+    if yes:
+        return True
+    try:
+        answer = input("Write these changes? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("y", "yes")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from api.db import session_scope  # noqa: PLC0415
+    from api.errors import Invalid  # noqa: PLC0415
+
+    if not args.file.is_file():
+        raise Invalid(f"No file at {args.file}.")
+    content = args.file.read_bytes()
+    steps = _agency_steps(args, content) if args.kind in AGENCY_IMPORTS else \
+        _sheet_steps(args, content)
+    preview, write = steps
+    with session_scope(read_only=True) as session:
+        print(preview(session))
+    if not _confirmed(args.yes):
+        print("Nothing was written.")
+        return 0
+    # Planned again inside the writing transaction, so it acts on the records as they are now.
+    with session_scope() as session:
+        print(write(session))
+    return 0
+
+
+Step = Callable[[Any], str]
+
+
+def _agency_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
+    from api.auth.service import system_user  # noqa: PLC0415
+    from api.sources import agency_import, atlas, data_driven  # noqa: PLC0415
+
+    module: Any = atlas if args.kind == "atlas" else data_driven
+
+    def preview(session: Any) -> str:
+        return agency_import.describe(module.preview(session, content))
+
+    def write(session: Any) -> str:
+        _, result = module.commit(session, system_user(session), content)
+        return (f"Created {result.created}, updated {result.updated}, skipped {result.skipped}"
+                f"; {len(result.errors)} rows with errors were left out.")
+
+    return preview, write
+
+
+def _sheet_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
+    from api.auth.service import system_user  # noqa: PLC0415
+    from api.sources import spreadsheets  # noqa: PLC0415
+
+    def plan(session: Any) -> Any:
+        return spreadsheets.plan(session, concept_name=args.kind, content=content,
+                                 filename=args.file.name,
+                                 on_duplicate=spreadsheets.Choice(args.on_duplicate))
+
+    def preview(session: Any) -> str:
+        sheet_plan = plan(session)
+        counts = sheet_plan.counts
+        lines = ["Columns: " + ", ".join(f"{header} -> {field}" for field, header
+                                         in sheet_plan.mapping.items())]
+        lines.append(f"{len(sheet_plan.rows)} rows: {counts['create']} to create, "
+                     f"{counts['update']} to update, {counts['skip']} to skip, "
+                     f"{counts['error']} with errors.")
+        for row in sheet_plan.rows:
+            if row.errors:
+                lines.append(f"  row {row.row}: " + "; ".join(
+                    f"{e['field']} {e['message']}" for e in row.errors))
+            elif row.existing_id:
+                lines.append(f"  row {row.row}: same {row.match} as #{row.existing_id} "
+                             f"-> {row.action}")
+        return "\n".join(lines)
+
+    def write(session: Any) -> str:
+        result = spreadsheets.commit(session, system_user(session), plan(session),
+                                     skip_errors=args.skip_errors)
+        left_out = f"; {len(result.left_out)} rows with errors left out" if result.left_out \
+            else ""
+        return (f"Created {result.created}, updated {result.updated}, "
+                f"skipped {result.skipped}{left_out}.")
+
+    return preview, write

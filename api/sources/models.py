@@ -1,0 +1,149 @@
+"""Tables of outside data: suggested votes found on agendas, each body's agenda sync state,
+campaigns' agenda keywords, and camera counts from OpenStreetMap."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from pydantic import BaseModel, StringConstraints
+from pydantic import Field as PydField
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.fields import (
+    Id,
+    Name,
+    ReadMeta,
+    StrEnum,
+    TableBase,
+    enum_field,
+    fk,
+    json_field,
+    utc_field,
+)
+from api.votes.models import VoteKind
+
+
+class SuggestionStatus(StrEnum):
+    suggested = "suggested"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+
+
+class SuggestedVoteFields(SQLModel):
+    body_id: int = fk("body.id", required=True, ondelete="CASCADE")
+    campaign_id: int | None = fk("campaign.id")
+    source: str = Field(default="legistar", max_length=40)
+    source_event_id: str = Field(max_length=64, index=True)
+    source_item_id: str = Field(max_length=64)
+    scheduled_at: datetime = utc_field(default=..., index=True, nullable=False)
+    # The meeting time as the platform wrote it (e.g. "1:30 PM"); blank when it gave none.
+    time_text: str = Field(default="", max_length=40)
+    item_number: str = Field(default="", max_length=200)
+    title: str = Field(default="", sa_type=sa.Text)
+    matter_file: str = Field(default="", max_length=200)
+    matter_type: str = Field(default="", max_length=200)
+    consent_calendar: bool = False
+    agenda_url: str = Field(default="", max_length=2000)
+    event_url: str = Field(default="", max_length=2000)
+    location: str = Field(default="", max_length=200)
+    matched_keywords: list[str] = json_field()
+    status: SuggestionStatus = enum_field(SuggestionStatus.suggested, index=True)
+    vote_id: int | None = fk("vote.id")
+    decided_by_id: int | None = fk("app_user.id")
+    decided_at: datetime | None = utc_field()
+    # Where the meeting was before the platform last moved it; empty if it never moved.
+    moved_from: datetime | None = utc_field()
+
+
+class SuggestedVote(TableBase, SuggestedVoteFields, table=True):
+    """An agenda item that matched a campaign's keywords, waiting for a lead to confirm it."""
+
+    __tablename__ = "suggested_vote"
+    __table_args__ = (UniqueConstraint("body_id", "source_item_id"),)
+
+
+class SuggestedVoteRead(SuggestedVoteFields, ReadMeta):
+    pass
+
+
+class SuggestionConfirm(BaseModel):
+    """Optional corrections a lead makes while confirming a suggestion."""
+
+    title: Name | None = None
+    campaign_id: Id | None = None
+    kind: VoteKind | None = None
+
+
+class AgendaSync(SQLModel, table=True):
+    """How the last agenda fetches of one body went, so failures are visible."""
+
+    __tablename__ = "agenda_sync"
+    body_id: int = fk("body.id", required=True, ondelete="CASCADE", primary_key=True)
+    last_attempt_at: datetime | None = utc_field()
+    last_success_at: datetime | None = utc_field()
+    last_error_at: datetime | None = utc_field()
+    last_error: str = Field(default="", sa_type=sa.Text)
+    consecutive_failures: int = 0
+    events_seen: int = 0
+    items_seen: int = 0
+    suggestions_made: int = 0
+
+
+class AgendaSyncRead(SQLModel):
+    body_id: int
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str = ""
+    consecutive_failures: int = 0
+    events_seen: int = 0
+    items_seen: int = 0
+    suggestions_made: int = 0
+
+
+class AgendaKeyword(SQLModel, table=True):
+    """One word or phrase a campaign watches agendas for; a campaign with none uses the defaults."""
+
+    __tablename__ = "agenda_keyword"
+    campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE", primary_key=True)
+    phrase: str = Field(max_length=100, primary_key=True)
+
+
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+
+
+class KeywordsSet(BaseModel):
+    keywords: list[Phrase] = PydField(max_length=100)
+
+
+class KeywordsRead(BaseModel):
+    campaign_id: int
+    keywords: list[str]
+    uses_defaults: bool
+
+
+class CameraCount(TableBase, table=True):
+    """How many ALPR cameras of one manufacturer OpenStreetMap showed in a jurisdiction on a day.
+    A count that found none is kept as one row with an empty manufacturer and a count of 0."""
+
+    __tablename__ = "camera_count"
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "counted_on", "manufacturer"),)
+    jurisdiction_id: int = fk("jurisdiction.id", required=True, ondelete="CASCADE")
+    manufacturer: str = Field(default="", max_length=200)
+    count: int = 0
+    counted_on: date = Field(index=True)
+    source: str = Field(default="openstreetmap", max_length=40)
+
+
+class CameraCountRead(SQLModel):
+    jurisdiction_id: int
+    manufacturer: str
+    count: int
+    counted_on: date
+    source: str
+
+
+class CameraRefresh(BaseModel):
+    # OpenStreetMap relation of the jurisdiction's boundary, when its name alone is ambiguous.
+    osm_relation_id: Id | None = None

@@ -1,0 +1,265 @@
+"""JSON endpoints for outside data: agenda sync and suggested votes, dataset and spreadsheet
+imports, CSV exports, and OpenStreetMap camera counts."""
+
+import json
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from pydantic import BaseModel
+
+from api.crud import ListQuery
+from api.crud_routes import RecordId, crud_router, list_params
+from api.db import new_session
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid
+from api.fields import MAX_INT
+from api.settings import get_settings
+from api.sources import atlas, data_driven, exports, overpass, spreadsheets
+from api.sources.agendas import service as agendas
+from api.sources.fetching import OutsideError
+from api.sources.models import (
+    AgendaSyncRead,
+    CameraCountRead,
+    CameraRefresh,
+    KeywordsRead,
+    KeywordsSet,
+    SuggestedVoteRead,
+    SuggestionConfirm,
+)
+from api.sources.spreadsheets import Choice
+from api.votes import service as votes
+from api.votes.models import VoteRead
+
+router = APIRouter()
+Upload = Annotated[UploadFile, File(description="The file")]
+Commit = Annotated[bool, Form(description="Write the rows; false (the default) only previews")]
+Token = Annotated[str | None, Form(max_length=64, description=(
+    "The preview's token; when given, the commit is refused unless the file is the same"))]
+
+
+class UpstreamFailed(DomainError):
+    """An outside service failed while we waited on it."""
+
+    status = 502
+
+
+class SyncResult(BaseModel):
+    body_id: int
+    ok: bool
+    error: str
+    events: int
+    items: int
+    created: int
+    updated: int
+    moved: int
+    votes_moved: list[int]
+    state: AgendaSyncRead
+
+
+# ---- agendas ----------------------------------------------------------------------------
+
+@router.get("/bodies/{record_id}/sync", response_model=AgendaSyncRead, tags=["agendas"],
+            summary="How the body's agenda sync last went")
+def sync_status(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    return agendas.sync_state(session, record_id)
+
+
+@router.post("/bodies/{record_id}/sync", response_model=SyncResult, tags=["agendas"],
+             summary="Fetch the body's upcoming agenda now",
+             description="A failure of the agenda platform is reported (ok=false) and kept on "
+                         "the body, not raised.")
+def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    # End the request's transaction first: the sync makes outside calls and writes through
+    # sessions of its own, and must not wait on this one's write lock.
+    session.commit()
+    report = agendas.sync_body(new_session, record_id)
+    state = agendas.sync_state(session, record_id)
+    return {**asdict(report), "state": AgendaSyncRead.model_validate(state, from_attributes=True)}
+
+
+router.include_router(crud_router(agendas.suggestions, path="/suggested-votes",
+                                  tag="suggested votes", writable=False))
+
+
+@router.post("/suggested-votes/{record_id}/confirm", response_model=VoteRead, status_code=201,
+             tags=["suggested votes"], summary="Confirm a suggestion: creates its vote")
+def confirm_suggestion(record_id: RecordId, session: SessionDep, actor: UserDep,
+                       changes: SuggestionConfirm | None = None) -> Any:
+    vote = agendas.confirm(session, actor, record_id, changes)
+    session.commit()
+    return votes.crud.read(session, actor, vote.id)  # type: ignore[arg-type]
+
+
+@router.post("/suggested-votes/{record_id}/dismiss", response_model=SuggestedVoteRead,
+             tags=["suggested votes"], summary="Dismiss a suggestion for good")
+def dismiss_suggestion(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    agendas.dismiss(session, actor, record_id)
+    session.commit()
+    return agendas.suggestions.read(session, actor, record_id)
+
+
+CampaignId = Annotated[int, Path(ge=1, le=MAX_INT)]
+
+
+@router.get("/campaigns/{campaign_id}/agenda-keywords", response_model=KeywordsRead,
+            tags=["agendas"], summary="The words a campaign watches agendas for")
+def get_keywords(campaign_id: CampaignId, session: SessionDep, actor: UserDep) -> Any:
+    words, defaults = agendas.keywords(session, campaign_id)
+    return {"campaign_id": campaign_id, "keywords": words, "uses_defaults": defaults}
+
+
+@router.put("/campaigns/{campaign_id}/agenda-keywords", response_model=KeywordsRead,
+            tags=["agendas"], summary="Set a campaign's agenda keywords (empty: the defaults)")
+def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep,
+                 actor: UserDep) -> Any:
+    words, defaults = agendas.set_keywords(session, actor, campaign_id=campaign_id,
+                                           phrases=data.keywords)
+    session.commit()
+    return {"campaign_id": campaign_id, "keywords": words, "uses_defaults": defaults}
+
+
+# ---- imports ----------------------------------------------------------------------------
+
+async def _content(file: UploadFile) -> bytes:
+    limit = get_settings().max_upload_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                      field="file")
+    if not content.strip():
+        raise Invalid("The file is empty.", field="file")
+    return content
+
+
+def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit: bool,
+                   token: str | None) -> dict[str, Any]:
+    if not commit:
+        return {"committed": False, **module.preview(session, content).as_dict()}
+    plan, result = module.commit(session, actor, content, token=token)
+    session.commit()
+    return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+
+
+@router.post("/imports/atlas", tags=["imports"],
+             summary="Import EFF's Atlas of Surveillance CSV (its ALPR rows) into agencies")
+async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
+                       commit: Commit = False, token: Token = None) -> dict[str, Any]:
+    return _agency_import(atlas, session, actor, await _content(file), commit, token)
+
+
+@router.post("/imports/data-driven", tags=["imports"],
+             summary="Import EFF's ALPR Data Driven dataset onto agencies")
+async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
+                             commit: Commit = False, token: Token = None) -> dict[str, Any]:
+    return _agency_import(data_driven, session, actor, await _content(file), commit, token)
+
+
+def _json_form(text: str | None, field: str) -> Any:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"{field} must be a JSON object.", field=field) from exc
+    if not isinstance(value, dict):
+        raise Invalid(f"{field} must be a JSON object.", field=field)
+    return value
+
+
+def _decisions(text: str | None) -> dict[int, Choice]:
+    raw = _json_form(text, "decisions") or {}
+    try:
+        return {int(row): Choice(choice) for row, choice in raw.items()}
+    except (TypeError, ValueError) as exc:
+        raise Invalid("decisions maps row numbers to skip, update or create.",
+                      field="decisions") from exc
+
+
+@router.post("/imports/{concept}", tags=["imports"],
+             summary="Import organizations, people or targets from a CSV or XLSX file",
+             description="Without commit, previews: the column mapping (guessed from the "
+                         "headers unless given), per-row errors and duplicates. With commit, "
+                         "writes the whole file in one transaction.")
+async def import_sheet(
+    concept: Annotated[str, Path(pattern="^(organizations|people|targets)$")],
+    session: SessionDep, actor: UserDep, file: Upload, commit: Commit = False,
+    token: Token = None,
+    mapping: Annotated[str | None, Form(max_length=20_000, description=(
+        'JSON object of field to column header, e.g. {"name": "Full name"}'))] = None,
+    on_duplicate: Annotated[Choice, Form()] = Choice.skip,
+    decisions: Annotated[str | None, Form(max_length=200_000, description=(
+        'JSON object of row number to skip, update or create, e.g. {"7": "update"}'))] = None,
+    skip_errors: Annotated[bool, Form(description="Leave rows with errors out")] = False,
+) -> dict[str, Any]:
+    content = await _content(file)
+    columns = _json_form(mapping, "mapping")
+    if columns is not None and not all(isinstance(v, str) for v in columns.values()):
+        raise Invalid("mapping maps field names to column headers.", field="mapping")
+    plan = spreadsheets.plan(session, concept_name=concept, content=content,
+                             filename=file.filename or "", mapping=columns,
+                             on_duplicate=on_duplicate, decisions=_decisions(decisions))
+    if not commit:
+        return {"committed": False, **plan.as_dict()}
+    result = spreadsheets.commit(session, actor, plan, token=token, skip_errors=skip_errors)
+    session.commit()
+    return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+
+
+# ---- exports ----------------------------------------------------------------------------
+
+def _csv_response(text: str, filename: str) -> Response:
+    return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _export_route(concept: str) -> None:
+    crud = exports.LISTS[concept]
+
+    def export(session: SessionDep, actor: UserDep,
+               params: Annotated[ListQuery, Depends(list_params(crud))]) -> Response:
+        return _csv_response(exports.export_list(session, actor, concept, params),
+                             f"{concept}.csv")
+
+    export.__name__ = f"export_{concept.replace('-', '_')}"
+    router.add_api_route(f"/exports/{concept}.csv", export, methods=["GET"], tags=["exports"],
+                         summary=f"Export {concept.replace('-', ' ')} as CSV",
+                         response_class=Response,
+                         responses={200: {"content": {"text/csv": {}}}})
+
+
+for _concept in exports.LISTS:
+    _export_route(_concept)
+
+
+@router.get("/exports/organizations/{record_id}.zip", tags=["exports"],
+            summary="Everything an organization owns, as a ZIP of CSV files",
+            response_class=Response, responses={200: {"content": {"application/zip": {}}}})
+def export_organization(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
+    content = exports.export_organization(session, actor, record_id)
+    return Response(content, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="organization-{record_id}.zip"'})
+
+
+# ---- camera counts ----------------------------------------------------------------------
+
+@router.get("/jurisdictions/{record_id}/camera-counts", response_model=list[CameraCountRead],
+            tags=["jurisdictions"], summary="ALPR cameras mapped in OpenStreetMap, by maker")
+def camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
+                  latest: Annotated[bool, Query(description="Only the newest count")] = False
+                  ) -> Any:
+    return overpass.counts(session, record_id, latest_only=latest)
+
+
+@router.post("/jurisdictions/{record_id}/camera-counts/refresh",
+             response_model=list[CameraCountRead], tags=["jurisdictions"],
+             summary="Count the jurisdiction's mapped ALPR cameras now",
+             responses={502: {"description": "OpenStreetMap's Overpass API failed"}})
+def refresh_camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
+                          data: CameraRefresh | None = None) -> Any:
+    session.commit()  # no write lock held while Overpass counts
+    try:
+        return overpass.refresh(new_session, record_id,
+                                relation_id=data.osm_relation_id if data else None)
+    except OutsideError as exc:
+        raise UpstreamFailed(exc.message) from exc

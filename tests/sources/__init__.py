@@ -1,0 +1,1 @@
+"""Tests of outside data: agendas, datasets, camera counts, spreadsheets and exports."""

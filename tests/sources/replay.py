@@ -1,0 +1,68 @@
+"""The real outside replies in shared/fixtures, and respx routes that replay them."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import respx
+
+# CI clones the repository with shared/ beside it.
+FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+LEGISTAR = "https://webapi.legistar.com"
+# Keys the fixture's collector attached to Legistar's own objects from other endpoints.
+ADDED_EVENT_KEYS = {"items", "_note"}
+
+
+def fixture(name: str) -> Path:
+    return FIXTURES / name
+
+
+def sanjose_event() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The real San Jose event 1080 as /events sends it, and its items as
+    /events/1080/eventitems sends them (only Legistar's own EventItem keys)."""
+    raw = json.loads(fixture("legistar_sanjose_events_with_items.json").read_text())[0]
+    event = {k: v for k, v in raw.items() if k not in ADDED_EVENT_KEYS}
+    items = [{k: v for k, v in item.items() if k.startswith("EventItem")}
+             for item in raw["items"]]
+    return event, items
+
+
+def item_like(items: list[dict[str, Any]], index: int, **changes: Any) -> dict[str, Any]:
+    """A further item in Legistar's own shape: a copy of a real one with some fields changed."""
+    item = copy.deepcopy(items[index])
+    item.update(changes)
+    return item
+
+
+class LegistarReplay:
+    """Serves events and their items for one client, page by page as Legistar does, and
+    keeps every request it answered."""
+
+    def __init__(self, mock: respx.MockRouter, client: str = "sanjose") -> None:
+        self.events: list[dict[str, Any]] = []
+        self.items: dict[int, list[dict[str, Any]]] = {}
+        self.requests: list[httpx.Request] = []
+        base = f"{LEGISTAR}/v1/{client}"
+        mock.get(url__regex=rf"^{base}/events/(?P<event_id>\d+)/eventitems").mock(
+            side_effect=self._items)
+        mock.get(url__regex=rf"^{base}/events(\?|$)").mock(side_effect=self._events)
+
+    def add(self, event: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        self.events.append(event)
+        self.items[event["EventId"]] = items
+
+    @staticmethod
+    def _page(rows: list[dict[str, Any]], request: httpx.Request) -> httpx.Response:
+        top = int(request.url.params.get("$top", "1000"))
+        skip = int(request.url.params.get("$skip", "0"))
+        return httpx.Response(200, json=rows[skip:skip + min(top, 1000)])
+
+    def _events(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return self._page(self.events, request)
+
+    def _items(self, request: httpx.Request, event_id: str) -> httpx.Response:
+        self.requests.append(request)
+        return self._page(self.items.get(int(event_id), []), request)

@@ -1,0 +1,269 @@
+"""Importing EFF's Atlas of Surveillance and "Data Driven" samples into agencies: preview before
+writing, matching by name and state, malformed rows reported, a second import a no-op; through
+the services, the JSON API and the command line."""
+
+import io
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.agencies import service as agencies
+from api.agencies.models import Agency, AgencyCreate
+from api.auth.models import User
+from api.cli import main
+from api.db import new_session
+from api.errors import Conflict, Invalid
+from api.sources import atlas, data_driven
+from tests.sources import records
+from tests.sources.replay import fixture
+
+ATLAS = fixture("atlas_of_surveillance_alpr_sample.csv").read_bytes()
+DATA_DRIVEN = fixture("eff_data_driven_alpr_2016_2017.csv").read_bytes()
+
+
+def all_agencies() -> dict[tuple[str, str], Agency]:
+    with new_session() as fresh:
+        return {(a.name, a.state_code): a for a in fresh.exec(select(Agency)).all()}
+
+
+def make_agency(session: Session, actor: User, **values: Any) -> Agency:
+    agency = agencies.crud.create(session, actor, AgencyCreate(**values))
+    session.commit()
+    return agency
+
+
+# ---- Atlas of Surveillance --------------------------------------------------------------
+
+def test_atlas_preview_writes_nothing(session: Session) -> None:
+    plan = atlas.preview(session, ATLAS)
+    session.rollback()
+    assert plan.counts == {"create": 10, "update": 0, "skip": 0, "error": 0}
+    assert plan.total_rows == 10
+    assert all_agencies() == {}
+    broomfield = plan.rows[0]
+    assert (broomfield.row, broomfield.name, broomfield.state) == (2, "Broomfield Police "
+                                                                   "Department", "CO")
+    assert broomfield.changes["alpr_vendor"] == [None, "Flock Safety"]
+
+
+def test_atlas_rows_become_agencies(session: Session, actor: User) -> None:
+    plan, result = atlas.commit(session, actor, ATLAS)
+    session.commit()
+    assert (result.created, result.updated, result.skipped, result.errors) == (10, 0, 0, [])
+    found = all_agencies()
+    assert len(found) == 10
+    broomfield = found[("Broomfield Police Department", "CO")]
+    assert (broomfield.atlas_id, broomfield.alpr_vendor, broomfield.kind) == (
+        "AOS000017", "Flock Safety", "police_department")
+    assert broomfield.source_links == [
+        "https://www.broomfield.org/4545/Flock-Safety-License-Plate-Readers",
+        "https://www.broomfield.org/DocumentCenter/View/29886/2019AnnualBudget_Final?bidId=",
+    ]
+    assert broomfield.notes.startswith("Atlas of Surveillance (AOS000017): The Broomfield")
+    assert found[("Wayne County Sheriff's Office", "NC")].kind == "sheriff"
+    assert found[("Wayne County Sheriff's Office", "NC")].alpr_vendor == "ELSAG"
+    assert found[("Burnet County Constables", "TX")].kind == "other"
+    assert found[("Irvington Police Department", "NY")].alpr_vendor == ""
+
+
+def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
+                                                           actor: User) -> None:
+    place = records.jurisdiction(session, actor, name="Broomfield", state_code="CO",
+                                 timezone="America/Denver")
+    mine = make_agency(session, actor, name="broomfield police dept.", state_code="CO",
+                       source_links=["https://example.org/our-notes"])
+    mine_renamed = make_agency(session, actor, name="Broomfield Police Department",
+                               state_code="CO", alpr_vendor="Axon", notes="Ours.")
+    elsewhere = make_agency(session, actor, name="Quartzsite Police Department",
+                            state_code="CA")
+    plan = atlas.preview(session, ATLAS)
+    session.rollback()
+    rows = {row.name: row for row in plan.rows}
+    broomfield = rows["Broomfield Police Department"]
+    assert (broomfield.action, broomfield.agency_id) == ("update", mine_renamed.id)
+    # What people curated stays; what is empty is filled; links are added to.
+    assert set(broomfield.changes) == {"atlas_id", "jurisdiction_id", "source_links"}
+    assert broomfield.changes["jurisdiction_id"] == [None, place.id]
+    assert rows["Quartzsite Police Department"].action == "create"
+    assert mine.id != mine_renamed.id
+    atlas.commit(session, actor, ATLAS)
+    session.commit()
+    found = all_agencies()
+    assert found[("Broomfield Police Department", "CO")].alpr_vendor == "Axon"
+    assert found[("Quartzsite Police Department", "CA")].id == elsewhere.id
+    assert found[("Quartzsite Police Department", "AZ")].atlas_id == "AOS000038"
+
+
+def test_importing_twice_changes_nothing(session: Session, actor: User) -> None:
+    atlas.commit(session, actor, ATLAS)
+    session.commit()
+    before = {key: (a.id, a.updated_at) for key, a in all_agencies().items()}
+    plan, result = atlas.commit(session, actor, ATLAS)
+    session.commit()
+    assert plan.counts == {"create": 0, "update": 0, "skip": 10, "error": 0}
+    assert (result.created, result.updated) == (0, 0)
+    assert {key: (a.id, a.updated_at) for key, a in all_agencies().items()} == before
+
+
+def _with_bad_rows(content: bytes) -> bytes:
+    lines = content.decode("utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    short = "AOS999991,XX,Nowhere,,TX"  # stops after 5 of 28 fields
+    nameless = rows[0].replace("Broomfield Police Department", "").replace(
+        "AOS000017", "AOS999992")
+    cameras = rows[1].replace("Automated License Plate Readers", "Body-worn Cameras").replace(
+        "Irvington Police Department", "Irvington Body Cameras")
+    return "\n".join([header, short, *rows[:3], nameless, cameras, *rows[3:]]).encode()
+
+
+def test_malformed_rows_are_reported_and_the_rest_import(session: Session,
+                                                         actor: User) -> None:
+    plan, result = atlas.commit(session, actor, _with_bad_rows(ATLAS))
+    session.commit()
+    assert plan.ignored_rows == 1
+    assert plan.counts == {"create": 10, "update": 0, "skip": 0, "error": 2}
+    assert result.errors == [
+        {"row": 2, "message": "Row 2 has fewer fields than the header."},
+        {"row": 6, "message": "Row 6 has no agency name."},
+    ]
+    names = {name for name, _ in all_agencies()}
+    assert len(names) == 10
+    assert "Irvington Body Cameras" not in names
+
+
+def test_a_file_that_is_not_the_atlas_is_refused(session: Session) -> None:
+    with pytest.raises(Invalid, match="not the Atlas of Surveillance file.*'AOSNUMBER'"):
+        atlas.preview(session, DATA_DRIVEN)
+
+
+# ---- Data Driven ------------------------------------------------------------------------
+
+def test_data_driven_rows_land_on_agencies(session: Session, actor: User) -> None:
+    existing = make_agency(session, actor, name="American Canyon Police Department",
+                           state_code="CA", alpr_vendor="Vigilant", sharing_partners=3)
+    plan, result = data_driven.commit(session, actor, DATA_DRIVEN)
+    session.commit()
+    assert (result.created, result.updated, result.errors) == (199, 1, [])
+    found = all_agencies()
+    assert len(found) == 200
+    canyon = found[("American Canyon Police Department", "CA")]
+    assert canyon.id == existing.id
+    assert (canyon.sharing_partners, canyon.national_pool) == (27, True)
+    assert (canyon.detections, canyon.hits, canyon.detections_period) == (1_424_323, 465,
+                                                                          "2016-2017")
+    assert canyon.alpr_vendor == "Vigilant"  # curated, kept
+    assert canyon.data_sharing_report_url == ("https://www.documentcloud.org/documents/"
+                                              "4501640-Data-Sharing-Report-American-Canyon-"
+                                              "Police.html")
+    assert len(canyon.source_links) == 2
+    atlanta = found[("Atlanta Police Department", "GA")]
+    # "128,555,383*": the asterisk is a footnote; a blank national-pool cell is unknown.
+    assert (atlanta.detections, atlanta.hits, atlanta.national_pool) == (128_555_383, 786_580,
+                                                                         None)
+    assert atlanta.alpr_vendor == "Vigilant Solutions"
+    acworth = found[("Acworth Police Department", "GA")]
+    assert (acworth.detections, acworth.hits, acworth.sharing_partners) == (None, None, 270)
+    gardena = found[("Gardena Police Department", "CA")]
+    assert (gardena.detections, gardena.hits, gardena.detections_period) == (
+        962_274, 469, "all time to 2018")
+    forest = found[("U.S. Forest Service", "US")]
+    assert (forest.kind, forest.sharing_partners) == ("federal", 390)
+    assert found[("Colorado State Patrol", "CO")].sharing_partners is None
+    assert found[("Colorado State Patrol", "CO")].kind == "state_police"
+
+
+def test_data_driven_twice_changes_nothing(session: Session, actor: User) -> None:
+    data_driven.commit(session, actor, DATA_DRIVEN)
+    session.commit()
+    plan = data_driven.preview(session, DATA_DRIVEN)
+    assert plan.counts == {"create": 0, "update": 0, "skip": 200, "error": 0}
+
+
+def test_data_driven_malformed_row(session: Session, actor: User) -> None:
+    lines = DATA_DRIVEN.decode("utf-8").splitlines()
+    broken = ",".join(lines[5].split(",")[:3])
+    bad_state = lines[6].replace(",TX,", ",Texas,", 1)
+    content = "\n".join([lines[0], broken, bad_state, *lines[7:12]]).encode()
+    plan, result = data_driven.commit(session, actor, content)
+    session.commit()
+    assert [(e["row"], e["message"]) for e in result.errors] == [
+        (2, "Row 2 has fewer fields than the header."),
+        (3, "Row 3 has no two-letter state: 'Texas'."),
+    ]
+    assert result.created == 5
+
+
+# ---- JSON API ---------------------------------------------------------------------------
+
+def _upload(client: TestClient, path: str, content: bytes, **form: Any) -> Any:
+    return client.post(path, files={"file": ("data.csv", io.BytesIO(content), "text/csv")},
+                       data={k: str(v).lower() if isinstance(v, bool) else v
+                             for k, v in form.items()})
+
+
+def test_atlas_preview_then_commit_through_the_api(client: TestClient) -> None:
+    preview = _upload(client, "/api/v1/imports/atlas", ATLAS)
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert (body["committed"], body["counts"]["create"]) == (False, 10)
+    assert all_agencies() == {}
+    other = _upload(client, "/api/v1/imports/atlas", _with_bad_rows(ATLAS), commit=True,
+                    token=body["token"])
+    assert other.status_code == 409
+    assert all_agencies() == {}
+    done = _upload(client, "/api/v1/imports/atlas", ATLAS, commit=True, token=body["token"])
+    assert done.status_code == 200, done.text
+    assert done.json()["committed"] is True
+    assert done.json()["result"]["created"] == 10
+    assert len(all_agencies()) == 10
+    again = _upload(client, "/api/v1/imports/atlas", ATLAS, commit=True).json()
+    assert again["result"] == {"created": 0, "updated": 0, "skipped": 10, "errors": []}
+
+
+def test_data_driven_through_the_api(client: TestClient) -> None:
+    done = _upload(client, "/api/v1/imports/data-driven", DATA_DRIVEN, commit=True)
+    assert done.status_code == 200, done.text
+    assert done.json()["result"]["created"] == 200
+    wrong = _upload(client, "/api/v1/imports/data-driven", ATLAS)
+    assert wrong.status_code == 422
+    assert "A. Agency" in wrong.json()["detail"]
+    empty = _upload(client, "/api/v1/imports/atlas", b"")
+    assert empty.status_code == 422
+
+
+def test_a_token_of_another_file_is_refused_by_the_service(session: Session,
+                                                           actor: User) -> None:
+    with pytest.raises(Conflict):
+        atlas.commit(session, actor, ATLAS, token="0" * 32)
+
+
+# ---- command line -----------------------------------------------------------------------
+
+def test_import_atlas_asks_and_a_no_writes_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   db: None) -> None:
+    path = str(fixture("atlas_of_surveillance_alpr_sample.csv"))
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main(["import", "atlas", path]) == 0
+    out = capsys.readouterr().out
+    assert "10 rows read: 10 to create, 0 to update, 0 to skip, 0 with errors." in out
+    assert "row     2  create  Broomfield Police Department (CO)" in out
+    assert "Nothing was written." in out
+    assert all_agencies() == {}
+
+
+def test_import_with_yes_writes(capsys: pytest.CaptureFixture[str], db: None) -> None:
+    path = str(fixture("eff_data_driven_alpr_2016_2017.csv"))
+    assert main(["import", "data-driven", path, "--yes"]) == 0
+    assert "Created 200, updated 0, skipped 0" in capsys.readouterr().out
+    assert len(all_agencies()) == 200
+    assert main(["import", "data-driven", path, "--yes"]) == 0
+    assert "Created 0, updated 0, skipped 200" in capsys.readouterr().out
+
+
+def test_import_of_a_missing_file_fails_cleanly(capsys: pytest.CaptureFixture[str],
+                                                db: None, tmp_path: Any) -> None:
+    assert main(["import", "atlas", str(tmp_path / "nope.csv"), "--yes"]) == 1
+    assert "No file at" in capsys.readouterr().err

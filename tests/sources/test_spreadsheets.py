@@ -1,0 +1,295 @@
+"""Spreadsheet import of organizations, people and targets: guessed column mapping, per-row
+errors, duplicates and the choice made about them, one transaction for the whole file (10,000
+rows included), XLSX, the JSON API and the command line."""
+
+import csv
+import io
+import json
+import time
+from datetime import date
+from typing import Any
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from api.auth.models import User
+from api.cli import main
+from api.db import new_session
+from api.errors import Invalid
+from api.organizations.models import Organization
+from api.people.models import Affiliation, Person
+from api.sources import spreadsheets
+from api.sources.spreadsheets import Choice
+from api.targets.models import Target
+from tests.sources import records
+
+
+def as_csv(rows: list[list[Any]], *, delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def count(model: type) -> int:
+    # A reader never waits on the writer's lock, and sees only what was committed.
+    with new_session(read_only=True) as fresh:
+        return fresh.exec(select(sa.func.count()).select_from(model)).one()
+
+
+PEOPLE_HEADER = ["Full Name", "E-mail Address", "Organisation", "Phone Number", "OK to email",
+                 "Tags", "Role"]
+
+
+def test_the_mapping_is_guessed_from_the_headers() -> None:
+    people = spreadsheets.CONCEPTS["people"]
+    assert spreadsheets.guess_mapping(people, [*PEOPLE_HEADER, "Shoe size"]) == {
+        "name": "Full Name", "email": "E-mail Address", "organization": "Organisation",
+        "phone": "Phone Number", "ok_to_email": "OK to email", "tags": "Tags", "role": "Role"}
+    assert spreadsheets.guess_mapping(people, ["First name", "Last Name", "EMAIL"]) == {
+        "first_name": "First name", "last_name": "Last Name", "email": "EMAIL"}
+    targets = spreadsheets.CONCEPTS["targets"]
+    assert spreadsheets.guess_mapping(targets, ["Name", "Title", "Council", "Ward",
+                                                "Term ends"]) == {
+        "name": "Name", "title": "Title", "body": "Council", "district": "Ward",
+        "term_ends": "Term ends"}
+
+
+def test_three_bad_rows_are_exactly_the_three_shown(session: Session, actor: User) -> None:
+    org_id = records.organization(session, actor, name="Privacy Now").id
+    rows = [PEOPLE_HEADER]
+    for n in range(1, 11):
+        rows.append([f"Person {n}", f"p{n}@example.org", "Privacy Now", "", "yes", "", ""])
+    rows[3][1] = "not-an-email"           # row 4
+    rows[6][2] = "Nobody's Coalition"     # row 7
+    rows[9][0] = ""                       # row 10
+    plan = spreadsheets.plan(session, concept_name="people", content=as_csv(rows))
+    preview = plan.as_dict()
+    assert [(r["row"], r["action"]) for r in preview["rows"]] == [
+        (4, "error"), (7, "error"), (10, "error")]
+    assert preview["errors"] == [
+        {"row": 4, "field": "email", "message": "'not-an-email' is not a valid email address"},
+        {"row": 7, "field": "organization",
+         "message": "unknown organization \"Nobody's Coalition\""},
+        {"row": 10, "field": "name", "message": "is missing"},
+    ]
+    assert preview["counts"] == {"create": 7, "update": 0, "skip": 0, "error": 3}
+    assert len(preview["sample"]) == 7
+    session.rollback()
+    assert count(Person) == 0
+    with pytest.raises(Invalid, match="3 rows have errors"):
+        spreadsheets.commit(session, actor, plan)
+    result = spreadsheets.commit(session, actor, plan, skip_errors=True)
+    session.commit()
+    assert (result.created, result.left_out) == (7, [4, 7, 10])
+    with new_session() as fresh:
+        assert fresh.exec(select(sa.func.count()).select_from(Affiliation).where(
+            Affiliation.organization_id == org_id)).one() == 7
+
+
+def test_duplicates_are_found_and_the_choice_applies(session: Session, actor: User) -> None:
+    org = records.organization(session, actor, name="Faith Alliance")
+    by_email = records.person(session, actor, name="Ana Ruiz", email="ana@example.org")
+    by_name = records.person(session, actor, name="Ben Okafor")
+    records.affiliation(session, actor, person_id=by_name.id, organization_id=org.id)
+    rows = [["Name", "Email", "Organization", "Phone"],
+            ["Ana R.", "ANA@example.org", "", "555-0100"],
+            ["ben okafor", "", "Faith Alliance", "555-0101"],
+            ["Ben Okafor", "", "", "555-0102"],
+            ["Cleo Park", "cleo@example.org", "", ""],
+            ["Cleo Park", "cleo@example.org", "", ""]]
+    content = as_csv(rows)
+    plan = spreadsheets.plan(session, concept_name="people", content=content)
+    by_row = {r.row: r for r in plan.rows}
+    assert (by_row[2].existing_id, by_row[2].match, by_row[2].action) == (by_email.id, "email",
+                                                                          "skip")
+    assert (by_row[3].existing_id, by_row[3].match) == (by_name.id, "name and organization")
+    assert by_row[4].existing_id is None  # same name, but not of that organization
+    assert by_row[6].errors == [{"field": "email", "message": "same person as row 5"}]
+
+    plan = spreadsheets.plan(session, concept_name="people", content=content,
+                             on_duplicate=Choice.update, decisions={3: Choice.create})
+    result = spreadsheets.commit(session, actor, plan, skip_errors=True)
+    session.commit()
+    assert (result.created, result.updated, result.skipped) == (3, 1, 0)
+    with new_session() as fresh:
+        ana = fresh.get(Person, by_email.id)
+        assert (ana.name, ana.phone, ana.email) == ("Ana R.", "555-0100", "ana@example.org")  # type: ignore[union-attr]
+        assert len(fresh.exec(select(Person).where(
+            sa.func.lower(Person.name) == "ben okafor")).all()) == 3
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(session: Session, actor: User) -> None:
+    org_id = records.organization(session, actor, name="Gone Soon").id
+    rows = [["Name", "Email", "Organization"]] + [
+        [f"Member {n}", f"m{n}@example.org", "Gone Soon"] for n in range(50)]
+    plan = spreadsheets.plan(session, concept_name="people", content=as_csv(rows))
+    session.rollback()
+    with new_session() as other:
+        other.delete(other.get(Organization, org_id))
+        other.commit()
+    with pytest.raises(IntegrityError):
+        spreadsheets.commit(session, actor, plan)
+        session.commit()
+    session.rollback()
+    assert count(Person) == 0
+
+
+def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: User) -> None:
+    records.organization(session, actor, name="Big Coalition")
+    rows = [["First name", "Last name", "Email", "Organization", "Phone", "Text OK", "Tags"]]
+    rows += [[f"Given{n}", f"Family{n}", f"person{n}@example.org",
+              "Big Coalition" if n % 2 else "", f"555-{n:04d}", "yes" if n % 3 else "no",
+              "volunteer; canvass"] for n in range(10_000)]
+    content = as_csv(rows)
+    started = time.perf_counter()
+    plan = spreadsheets.plan(session, concept_name="people", content=content)
+    result = spreadsheets.commit(session, actor, plan)
+    assert count(Person) == 0  # nothing visible before the one commit
+    session.commit()
+    elapsed = time.perf_counter() - started
+    assert result.created == 10_000
+    assert count(Person) == 10_000
+    assert count(Affiliation) == 5_000
+    with new_session() as fresh:
+        last = fresh.exec(select(Person).where(Person.email == "person9999@example.org")).one()
+    assert (last.name, last.ok_to_text, last.tags) == ("Given9999 Family9999", False,
+                                                      ["volunteer", "canvass"])
+    assert elapsed < 20, f"10,000 rows took {elapsed:.1f}s"
+
+
+def test_organizations_with_enums_tags_and_a_semicolon_file(session: Session,
+                                                            actor: User) -> None:
+    records.organization(session, actor, name="Existing Org")
+    content = as_csv([["Organization", "Type", "Coalition role", "Status", "Website", "Tags"],
+                      ["New Partners", "Immigrant Rights", "Co-lead", "joined",
+                       "https://new.example.org", "faith, labor"],
+                      ["existing org", "privacy", "", "", "", ""],
+                      ["Odd One", "astrology", "", "", "ftp://odd", ""]], delimiter=";")
+    plan = spreadsheets.plan(session, concept_name="organizations", content=content,
+                             decisions={3: Choice.create})
+    rows = {r.row: r for r in plan.rows}
+    assert rows[2].values == {"name": "New Partners", "kind": "immigrant_rights",
+                              "coalition_role": "co_lead", "status": "joined",
+                              "website": "https://new.example.org", "tags": ["faith", "labor"]}
+    assert rows[3].errors == [{"field": "name", "message": (
+        "an organization of this name exists; choose skip or update")}]
+    assert [e["field"] for e in rows[4].errors] == ["kind"]
+    assert rows[4].errors[0]["message"].startswith("'astrology' must be one of: ")
+    result = spreadsheets.commit(session, actor, plan, skip_errors=True)
+    session.commit()
+    assert result.created == 1
+    assert count(Organization) == 2
+
+
+def test_targets_resolve_bodies_and_owners(session: Session, actor: User) -> None:
+    council = records.body(session, actor, name="Riverton City Council")
+    owner = records.organization(session, actor, name="Riverton Privacy")
+    content = as_csv([["Name", "Title", "Body", "District", "Term ends", "Owner", "E-mail"],
+                      ["Elena Park", "Mayor", "riverton city council", "At large", "11/30/2028",
+                       "Riverton Privacy", "park@riverton.example.org"],
+                      ["Marcus Bell", "Council Member", "Riverton City Council", "District 1",
+                       "2027-01-05", "", ""],
+                      ["Nobody", "", "Atlantis Council", "", "someday", "", ""]])
+    plan = spreadsheets.plan(session, concept_name="targets", content=content)
+    bad = plan.rows[2]
+    assert {e["field"] for e in bad.errors} == {"body", "term_ends"}
+    spreadsheets.commit(session, actor, plan, skip_errors=True)
+    session.commit()
+    with new_session() as fresh:
+        park = fresh.exec(select(Target).where(Target.name == "Elena Park")).one()
+    assert (park.title, park.body_id, park.owner_organization_id, park.term_ends) == (
+        "mayor", council.id, owner.id, date(2028, 11, 30))
+    again = spreadsheets.plan(session, concept_name="targets", content=content)
+    assert [r.match for r in again.rows[:2]] == ["email", "name and body"]
+
+
+def test_an_xlsx_workbook(session: Session, actor: User) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Email", "OK to call", "Signal"])
+    sheet.append(["Dana Wu", "dana@example.org", True, "+1 555 0199"])
+    sheet.append([None, None, None, None])
+    sheet.append(["Eli Stone", None, "no", 5550123])
+    out = io.BytesIO()
+    book.save(out)
+    plan = spreadsheets.plan(session, concept_name="people", content=out.getvalue(),
+                             filename="contacts.xlsx")
+    assert [(r.row, r.values) for r in plan.rows] == [
+        (2, {"name": "Dana Wu", "email": "dana@example.org", "ok_to_call": True,
+             "signal_handle": "+1 555 0199"}),
+        (4, {"name": "Eli Stone", "ok_to_call": False, "signal_handle": "5550123"}),
+    ]
+    with pytest.raises(Invalid, match="not a readable XLSX"):
+        spreadsheets.plan(session, concept_name="people", content=b"PK\x03\x04broken")
+
+
+def test_a_mapping_given_by_hand_is_checked(session: Session) -> None:
+    content = as_csv([["Who", "Mail"], ["Fay", "fay@example.org"]])
+    with pytest.raises(Invalid, match="Map a column to the name"):
+        spreadsheets.plan(session, concept_name="people", content=content)
+    with pytest.raises(Invalid, match="no field 'shoe'"):
+        spreadsheets.plan(session, concept_name="people", content=content,
+                          mapping={"name": "Who", "shoe": "Mail"})
+    with pytest.raises(Invalid, match="no column 'Email'"):
+        spreadsheets.plan(session, concept_name="people", content=content,
+                          mapping={"name": "Who", "email": "Email"})
+    plan = spreadsheets.plan(session, concept_name="people", content=content,
+                             mapping={"name": "Who", "email": "Mail"})
+    assert plan.rows[0].values == {"name": "Fay", "email": "fay@example.org"}
+
+
+# ---- JSON API and command line ----------------------------------------------------------
+
+def _upload(client: TestClient, concept: str, content: bytes, **form: Any) -> Any:
+    return client.post(f"/api/v1/imports/{concept}",
+                       files={"file": ("people.csv", io.BytesIO(content), "text/csv")},
+                       data={k: json.dumps(v) if isinstance(v, dict) else
+                             str(v).lower() if isinstance(v, bool) else v
+                             for k, v in form.items()})
+
+
+def test_preview_and_commit_through_the_api(client: TestClient) -> None:
+    content = as_csv([["Who", "Mail", "Phone"], ["Fay Lin", "fay@example.org", "555"],
+                      ["Gus Ortiz", "bad", ""]])
+    mapping = {"name": "Who", "email": "Mail", "phone": "Phone"}
+    preview = _upload(client, "people", content, mapping=mapping)
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert body["mapping"] == mapping
+    assert body["counts"] == {"create": 1, "update": 0, "skip": 0, "error": 1}
+    assert body["errors"][0]["row"] == 3
+    refused = _upload(client, "people", content, mapping=mapping, commit=True,
+                      token=body["token"])
+    assert refused.status_code == 422
+    changed = _upload(client, "people", content, mapping={"name": "Who"}, commit=True,
+                      token=body["token"], skip_errors=True)
+    assert changed.status_code == 409
+    done = _upload(client, "people", content, mapping=mapping, commit=True,
+                   token=body["token"], skip_errors=True)
+    assert done.status_code == 200, done.text
+    assert done.json()["result"] == {"created": 1, "updated": 0, "skipped": 0, "left_out": [3]}
+    assert client.get("/api/v1/people", params={"q": "Fay"}).json()["total"] == 1
+    assert _upload(client, "agencies", content).status_code == 422
+    assert _upload(client, "people", content, mapping="[1]").status_code == 422
+    assert _upload(client, "people", content, decisions={"x": "maybe"}).status_code == 422
+
+
+def test_import_people_from_the_command_line(tmp_path: Any, db: None,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(as_csv([["Name", "Email"], ["Hana Cho", "hana@example.org"],
+                             ["", "nobody@example.org"]]))
+    assert main(["import", "people", str(path), "--yes"]) == 1
+    err = capsys.readouterr()
+    assert "Name -> name" in err.out
+    assert "row 3: name is missing" in err.out
+    assert "1 rows have errors" in err.err
+    assert count(Person) == 0
+    assert main(["import", "people", str(path), "--yes", "--skip-errors"]) == 0
+    assert "Created 1, updated 0, skipped 0; 1 rows with errors left out." in \
+        capsys.readouterr().out
+    assert count(Person) == 1
