@@ -7,7 +7,7 @@ import secrets
 import socket
 import time as time_module
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -49,10 +49,19 @@ log = logging.getLogger(__name__)
 TABLE = AlertOutbox.__table__  # type: ignore[attr-defined]
 # A tick keeps claiming batches until nothing is due, but not forever.
 MAX_BATCHES_PER_TICK = 1000
+# Send results are written down in groups of this many, or after this many seconds.
+RECORD_GROUP = 50
+RECORD_EVERY = 0.1
 
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:100]
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    smtp: email_channel.SmtpConfig
+    allow_private: bool
 
 
 @dataclass
@@ -60,6 +69,7 @@ class Work:
     """A claimed row and what sending it needs, read while the claim was taken."""
 
     row: AlertOutbox
+    config: ChannelConfig
     to: str = ""
     endpoint: WebhookEndpoint | None = None
     items: list[AlertOutbox] = field(default_factory=list)
@@ -293,6 +303,8 @@ class Dispatcher:
             if endpoint_ids else {}  # type: ignore[union-attr]
         moved: dict[str, set[int]] = defaultdict(set)
         work: list[Work] = []
+        config = ChannelConfig(service.smtp_config(session, self.settings),
+                               service.allow_private_webhooks(session, self.settings))
         late_after = timedelta(seconds=self.settings.alert_late_after_seconds)
         for row in rows:
             if row.attempts > max_attempts:
@@ -325,7 +337,7 @@ class Dispatcher:
                     self._finish(row, status, verdict.removeprefix("skip:"), report)
                     continue
             row.late = row.late or now - row.due_at > late_after
-            item = Work(row=row)
+            item = Work(row=row, config=config)
             if row.user_id:
                 item.to = users[row.user_id].email
             if row.endpoint_id:
@@ -394,21 +406,34 @@ class Dispatcher:
     # -- send and record --
 
     def deliver(self, work: list[Work], report: DispatchReport) -> None:
+        """Send a claimed batch: network sends on the pool, results written down in small
+        groups as they come (a group per transaction keeps up with thousands a minute, and at
+        most one group's sends are repeated, with the same idempotency key, after a crash)."""
         futures: dict[Future[tuple[Outcome, datetime, datetime]], Work] = {}
         for item in work:
-            if item.row.channel == Channel.in_app:
-                self._record_in_app(item, report)
-            else:
+            if item.row.channel != Channel.in_app:
                 futures[self.pool.submit(self._send, item)] = item
-        for future in as_completed(futures):
-            item = futures[future]
-            try:
-                outcome, started, finished = future.result()
-            except Exception as exc:  # a bug in a channel must not stop the other sends
-                log.exception("sending alert %s failed unexpectedly", item.row.id)
-                now = clock.now()
-                outcome, started, finished = Outcome(False, f"Internal error: {exc}"), now, now
-            self._record(item, outcome, started, finished, report)
+        in_app = [item for item in work if item.row.channel == Channel.in_app]
+        if in_app:
+            self._record_in_app(in_app, report)
+        pending = set(futures)
+        done: list[tuple[Work, Outcome, datetime, datetime]] = []
+        while pending:
+            finished, pending = wait(pending, timeout=RECORD_EVERY, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item = futures[future]
+                try:
+                    outcome, started, ended = future.result()
+                except Exception as exc:  # a bug in a channel must not stop the other sends
+                    log.exception("sending alert %s failed unexpectedly", item.row.id)
+                    now = clock.now()
+                    outcome, started, ended = Outcome(False, f"Internal error: {exc}"), now, now
+                done.append((item, outcome, started, ended))
+            if done and (len(done) >= RECORD_GROUP or not finished or not pending):
+                self._record(done, report)
+                done = []
+        if done:
+            self._record(done, report)
 
     def _send(self, item: Work) -> tuple[Outcome, datetime, datetime]:
         started = clock.now()
@@ -420,14 +445,10 @@ class Dispatcher:
         base_url = self.settings.base_url
         if row.channel == Channel.webhook:
             assert item.endpoint is not None
-            with session_scope(read_only=True) as session:
-                allow = service.allow_private_webhooks(session, self.settings)
             return webhook_channel.send(
                 self.client, url=item.endpoint.url, secret=item.endpoint.secret,
                 flavor=item.endpoint.flavor, row=row, told=tell(row, now=now, base_url=base_url),
-                now=now, allow_private=allow)
-        with session_scope(read_only=True) as session:
-            config = service.smtp_config(session, self.settings)
+                now=now, allow_private=item.config.allow_private)
         if row.subject_kind == DIGEST:
             told = [tell(i, now=now, base_url=base_url) for i in item.items]
             message = email_channel.digest_email(told, to=item.to, day=item.digest_day,
@@ -436,84 +457,122 @@ class Dispatcher:
             message = email_channel.alert_email(tell(row, now=now, base_url=base_url),
                                                 to=item.to, message_id=row.message_id,
                                                 late=row.late)
-        return email_channel.send(config, message, now=now)
+        return email_channel.send(item.config.smtp, message, now=now)
 
-    def _record_in_app(self, item: Work, report: DispatchReport) -> None:
+    def _record_in_app(self, items: list[Work], report: DispatchReport) -> None:
+        """In-app alerts are written in the same transaction that marks them sent: exactly
+        once, whatever happens to the process."""
         now = clock.now()
         with session_scope() as session:
-            row = session.get(AlertOutbox, item.row.id)
-            if row is None or row.status != OutboxStatus.sending or \
-                    row.claimed_by != self.worker:
-                return
-            in_app_channel.notify(session, row, tell(row, now=now,
-                                                     base_url=self.settings.base_url), now=now)
-            row.status = OutboxStatus.sent
-            row.sent_at = now
-            row.lease_until = None
-            row.last_error = ""
-            row.late = item.row.late
-            row.updated_at = now
-            session.add(row)
-            session.add(AlertAttempt(outbox_id=row.id, started_at=now, finished_at=now, ok=True,  # type: ignore[arg-type]
-                                     worker=self.worker))
-        report.sent += 1
+            rows = session.exec(select(AlertOutbox).where(
+                AlertOutbox.id.in_([i.row.id for i in items]),  # type: ignore[union-attr]
+                AlertOutbox.status == OutboxStatus.sending,
+                AlertOutbox.claimed_by == self.worker)).all()
+            late = {i.row.id: i.row.late for i in items}
+            for row in rows:
+                in_app_channel.notify(session, row, tell(row, now=now,
+                                                         base_url=self.settings.base_url),
+                                      now=now)
+                row.status = OutboxStatus.sent
+                row.sent_at = now
+                row.lease_until = None
+                row.last_error = ""
+                row.late = late.get(row.id, row.late)
+                row.updated_at = now
+                session.add(row)
+                session.add(AlertAttempt(outbox_id=row.id, started_at=now, finished_at=now,  # type: ignore[arg-type]
+                                         ok=True, worker=self.worker, created_at=now,
+                                         updated_at=now))
+                report.sent += 1
 
-    def _record(self, item: Work, outcome: Outcome, started: datetime, finished: datetime,
+    def _record(self, results: list[tuple[Work, Outcome, datetime, datetime]],
                 report: DispatchReport) -> None:
-        for attempt in range(3):
+        if not results:
+            return
+        for attempt in range(5):
             try:
-                self._record_once(item, outcome, started, finished, report)
-                return
+                counts = DispatchReport()
+                self._record_once(results, counts)
             except sa.exc.OperationalError:
-                # A busy database; the send already happened, so keep trying to write it down.
-                if attempt == 2:
+                # A busy database; the sends already happened, so keep trying to write them.
+                if attempt == 4:
                     raise
                 time_module.sleep(0.2 * (attempt + 1))
+                continue
+            for name in ("sent", "failed", "retrying"):
+                setattr(report, name, getattr(report, name) + getattr(counts, name))
+            return
 
-    def _record_once(self, item: Work, outcome: Outcome, started: datetime, finished: datetime,
+    def _record_once(self, results: list[tuple[Work, Outcome, datetime, datetime]],
                      report: DispatchReport) -> None:
+        attempts_table = AlertAttempt.__table__  # type: ignore[attr-defined]
         with session_scope() as session:
-            row = session.get(AlertOutbox, item.row.id)
-            if row is None:
-                return
-            session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,  # type: ignore[arg-type]
-                                     ok=outcome.ok, status_code=outcome.status_code,
-                                     error=outcome.error[:2000], worker=self.worker))
-            ours = row.status == OutboxStatus.sending and row.claimed_by == self.worker
-            if outcome.ok:
-                if row.status != OutboxStatus.sent:
-                    row.status = OutboxStatus.sent
-                    row.sent_at = finished
+            # Core on the session's connection: plain executemany, no ORM bookkeeping.
+            connection = session.connection()
+            connection.execute(sa.insert(attempts_table), [
+                {"outbox_id": item.row.id, "started_at": started, "finished_at": ended,
+                 "ok": outcome.ok, "status_code": outcome.status_code,
+                 "error": outcome.error[:2000], "worker": self.worker, "created_at": ended,
+                 "updated_at": ended}
+                for item, outcome, started, ended in results])
+            plain_ok = [(item, ended) for item, outcome, _, ended in results
+                        if outcome.ok and not item.items]
+            if plain_ok:
+                connection.execute(
+                    sa.update(TABLE)
+                    .where(TABLE.c.id == sa.bindparam("b_id"),
+                           TABLE.c.status != OutboxStatus.sent.value)
+                    .values(status=OutboxStatus.sent.value, sent_at=sa.bindparam("b_at"),
+                            updated_at=sa.bindparam("b_at"), lease_until=None, last_error="",
+                            late=sa.bindparam("b_late")),
+                    [{"b_id": item.row.id, "b_at": ended, "b_late": item.row.late}
+                     for item, ended in plain_ok])
+                report.sent += len(plain_ok)
+            for item, outcome, _, ended in results:
+                if outcome.ok and not item.items:
+                    continue
+                self._record_other(session, item, outcome, ended, report)
+
+    def _record_other(self, session: Session, item: Work, outcome: Outcome, finished: datetime,
+                      report: DispatchReport) -> None:
+        """A failure (retry or give up) or a sent digest, which also settles its items."""
+        row = session.get(AlertOutbox, item.row.id)
+        if row is None:
+            return
+        ours = row.status == OutboxStatus.sending and row.claimed_by == self.worker
+        if outcome.ok:
+            if row.status != OutboxStatus.sent:
+                row.status = OutboxStatus.sent
+                row.sent_at = finished
+                row.lease_until = None
+                row.last_error = ""
+                row.late = item.row.late
+                report.sent += 1
+            session.execute(sa.update(TABLE).where(
+                TABLE.c.id.in_([i.id for i in item.items]),
+                TABLE.c.status == OutboxStatus.pending.value).values(
+                status=OutboxStatus.sent.value, sent_at=finished, digest_id=row.id,
+                updated_at=finished))
+        else:
+            row.last_error = outcome.error[:2000]
+            if outcome.disable_endpoint and row.endpoint_id:
+                endpoint = session.get(WebhookEndpoint, row.endpoint_id)
+                if endpoint is not None:
+                    endpoint.enabled = False
+                    endpoint.disabled_reason = outcome.error[:300]
+                    session.add(endpoint)
+            if ours:
+                if outcome.permanent or row.attempts >= self.settings.alert_max_attempts:
+                    row.status = OutboxStatus.failed
                     row.lease_until = None
-                    row.last_error = ""
-                    row.late = item.row.late
-                    report.sent += 1
-                if item.items:
-                    session.execute(sa.update(TABLE).where(
-                        TABLE.c.id.in_([i.id for i in item.items]),
-                        TABLE.c.status == OutboxStatus.pending.value).values(
-                        status=OutboxStatus.sent.value, sent_at=finished, digest_id=row.id,
-                        updated_at=finished))
-            else:
-                row.last_error = outcome.error[:2000]
-                if outcome.disable_endpoint and row.endpoint_id:
-                    endpoint = session.get(WebhookEndpoint, row.endpoint_id)
-                    if endpoint is not None:
-                        endpoint.enabled = False
-                        endpoint.disabled_reason = outcome.error[:300]
-                        session.add(endpoint)
-                if ours:
-                    if outcome.permanent or row.attempts >= self.settings.alert_max_attempts:
-                        row.status = OutboxStatus.failed
-                        row.lease_until = None
-                        report.failed += 1
-                    else:
-                        row.status = OutboxStatus.pending
-                        row.lease_until = None
-                        row.next_attempt_at = finished + backoff(row.attempts, self.settings)
-                        report.retrying += 1
-            row.updated_at = finished
-            session.add(row)
+                    report.failed += 1
+                else:
+                    row.status = OutboxStatus.pending
+                    row.lease_until = None
+                    row.next_attempt_at = finished + backoff(row.attempts, self.settings)
+                    report.retrying += 1
+        row.updated_at = finished
+        session.add(row)
 
 
 def run_once(settings: Settings | None = None) -> TickReport:

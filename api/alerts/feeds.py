@@ -109,8 +109,7 @@ def _event(subject: Subject, *, host: str, base_url: str, now: datetime) -> Even
     event.add("dtstamp", now)
     event.add("last-modified", subject.changed_at)
     # Grows whenever the subject changes, which tells calendar apps to take the new version.
-    event.add("sequence", max(int((subject.changed_at - SEQUENCE_EPOCH).total_seconds() // 60),
-                              0))
+    event.add("sequence", max(int((subject.changed_at - SEQUENCE_EPOCH).total_seconds()), 0))
     summary = f"Vote: {subject.title}" if subject.kind == SubjectKind.vote else subject.title
     event.add("summary", summary)
     if subject.when.all_day:
