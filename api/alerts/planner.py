@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from api.alerts.models import (
     SubjectKind,
     WebhookEndpoint,
 )
-from api.alerts.rules import USER_RECIPIENT, occurrences, parse_offset
+from api.alerts.rules import USER_RECIPIENT, occurrences
 from api.alerts.subjects import Subject, TargetOnBody
 from api.auth.models import Role, User
 from api.campaigns.models import Campaign, CampaignLead
@@ -157,8 +157,6 @@ class Audience:
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import UTC  # noqa: PLC0415
-
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -413,28 +411,40 @@ def _set(row: AlertOutbox, **values: Any) -> bool:
 
 # Writes commit a little after they are stamped; looking back this far catches them.
 OVERLAP = timedelta(minutes=5)
-TABLES_THAT_CHANGE_AUDIENCES = (AlertRule, Follow, WebhookEndpoint, AlertPreference, User,
-                                Campaign, Stance, Meeting)
+# A change to any of these can change who gets which alert: planned in full when they change.
+AUDIENCE_TABLES = (AlertRule, Follow, WebhookEndpoint, AlertPreference, User, Campaign, Stance,
+                   Meeting)
+AUDIENCE_LINKS = (CampaignLead, MeetingTarget)
+
+
+def audience_fingerprint(session: Session) -> tuple[Any, ...]:
+    """Row counts and latest changes of the tables that decide recipients; any edit, insert or
+    delete changes it."""
+    parts: list[Any] = []
+    for model in AUDIENCE_TABLES:
+        parts.extend(session.exec(select(sa.func.count(), sa.func.max(model.updated_at))  # type: ignore[attr-defined]
+                                  .select_from(model)).one())
+    for link in AUDIENCE_LINKS:
+        parts.append(session.exec(select(sa.func.count()).select_from(link)).one())
+    return tuple(str(p) for p in parts)
 
 
 class Planner:
-    """Plans what changed since its last run, and everything every full_every seconds (and on
-    its first run, so alerts that fell due while the app was down are found)."""
+    """Plans the subjects that changed since its last run; everything when rules, recipients or
+    follows changed, every full_every, and on its first run (so alerts that fell due while the
+    app was down are found)."""
 
     def __init__(self, *, full_every: timedelta) -> None:
         self.full_every = full_every
         self.last_full: datetime | None = None
         self.watermark: datetime | None = None
+        self.fingerprint: tuple[Any, ...] = ()
 
     def run(self, session: Session, now: datetime) -> PlanStats:
+        fingerprint = audience_fingerprint(session)
         full = (self.last_full is None or self.watermark is None
-                or now - self.last_full >= self.full_every or now < self.last_full)
-        if not full:
-            assert self.watermark is not None
-            since = self.watermark - OVERLAP
-            full = any(session.exec(select(model.id).where(model.updated_at >= since)  # type: ignore[attr-defined]
-                                    .limit(1)).first() is not None
-                       for model in TABLES_THAT_CHANGE_AUDIENCES)
+                or now - self.last_full >= self.full_every or now < self.last_full
+                or fingerprint != self.fingerprint)
         if full:
             stats = plan(session, now=now)
             self.last_full = now
@@ -443,6 +453,7 @@ class Planner:
             changed = subject_store.changed_since(session, self.watermark - OVERLAP)
             stats = plan(session, now=now, changed=changed) if any(changed.values()) \
                 else PlanStats()
+        self.fingerprint = fingerprint
         self.watermark = now
         return stats
 
@@ -454,7 +465,3 @@ def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:
         .where(AlertOutbox.rule_id == rule_id, AlertOutbox.status == OutboxStatus.pending)
         .values(status=OutboxStatus.cancelled.value, note=reason[:300]))
     return result.rowcount or 0
-
-
-def offsets_of(rule: AlertRule) -> list[str]:
-    return [str(parse_offset(o)) for o in rule.offsets]

@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -710,7 +709,3 @@ def feed_owner(session: Session, token: str) -> FeedToken | None:
         return None
     owner = session.get(User, found.user_id)
     return found if owner is not None and owner.is_active else None
-
-
-def validate_payload(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
-    return validated(schema, data)

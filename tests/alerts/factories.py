@@ -5,6 +5,7 @@ import itertools
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.agencies import service as agencies
@@ -17,6 +18,7 @@ from api.jurisdictions import service as jurisdictions
 from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.records_requests import service as records_requests
+from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.votes import service as votes
@@ -85,11 +87,20 @@ def contract(session: Session, actor: Any, **overrides: Any) -> Any:
     return create(contracts.crud, session, actor, values)
 
 
-def records_request(session: Session, actor: Any, **overrides: Any) -> Any:
+def records_request(session: Session, actor: Any, *, due_on: date | None = None,
+                    **overrides: Any) -> Any:
+    """A records request; due_on, when given, is set as is, whatever the records law would
+    compute, so the alert tests control the date."""
     values = {"subject": unique("ALPR audit logs"), "law": "CPRA", "state_code": "CA",
               **overrides}
     values.setdefault("agency_id", agency(session, actor).id)
-    return create(records_requests.crud, session, actor, values)
+    made = create(records_requests.crud, session, actor, values)
+    if due_on is not None:
+        session.execute(sa.update(RecordsRequest).where(RecordsRequest.id == made.id)
+                        .values(due_on=due_on))
+        session.commit()
+        made.due_on = due_on
+    return made
 
 
 def task(session: Session, actor: Any, **overrides: Any) -> Any:

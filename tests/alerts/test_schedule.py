@@ -5,13 +5,23 @@ late sends after downtime only while the event is still ahead."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from api import clock
 from api.alerts.models import OutboxStatus
 from api.votes import service as votes
+from api.votes.models import Vote
 from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, notifications, outbox, pending, rule
+from tests.alerts.conftest import (
+    START,
+    Campaign,
+    Ticks,
+    notifications,
+    outbox,
+    pending,
+    rule,
+)
 
 # Thursday April 2, 2026, 6 PM in Los Angeles (PDT, UTC-7).
 VOTE_AT = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)
@@ -206,3 +216,17 @@ def test_daylight_saving_keeps_the_local_hour(
     got = notifications(world.lead.id)
     assert "Sun Mar 8, 2026 6:00 PM CDT" in got[2].body
     assert "Thu Mar 12, 2026 6:00 PM CDT" in got[3].body
+
+
+def test_a_vote_changed_outside_the_services_is_replanned_on_the_next_tick(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
+    """Agenda sync or an import may write votes directly: the tick re-plans every subject
+    changed since its last look, so no hook in the services is needed."""
+    vote = _setup(session, actor, world, ticks)
+    clock.freeze(START + timedelta(hours=1))
+    session.execute(sa.update(Vote).where(Vote.id == vote.id).values(
+        scheduled_at=datetime(2026, 4, 17, 1, 0, tzinfo=UTC), updated_at=clock.now()))
+    session.commit()
+    ticks()
+    assert [row.due_at for row in pending()] == [
+        _pdt(4, 2, 18), _pdt(4, 9, 18), _pdt(4, 13, 18), _pdt(4, 15, 18), _pdt(4, 16, 8)]
