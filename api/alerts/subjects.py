@@ -111,6 +111,8 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
             follow.append((FollowKind.campaign.value, vote.campaign_id))
         if vote.contract_id:
             follow.append((FollowKind.contract.value, vote.contract_id))
+        # Following a decision-maker means following the votes they cast.
+        follow.extend((FollowKind.target.value, t.id) for t in on_body)
         active = vote.status in ACTIVE_VOTE
         out.append(Subject(
             kind=kind, id=vote.id, title=vote.title,

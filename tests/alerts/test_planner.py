@@ -179,6 +179,12 @@ def test_followers_get_the_alerts_of_what_they_follow(
     session.commit()
     assert pending() == []
 
+    # Following a council member is following the votes of their council.
+    member = factories.target(session, actor, body_id=world.body.id)
+    service.follow(session, bystander, subject_kind="target", subject_id=member.id)
+    session.commit()
+    assert [(r.user_id, r.subject_id) for r in pending()] == [(bystander.id, other.id)]
+
 
 def test_preferences_turn_channels_off_and_on(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
