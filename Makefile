@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 HTMX := web/static/vendor/htmx.min.js
 
-.PHONY: run test lint bench assets install install-dev migrate demo clean
+.PHONY: run test lint bench bench-alerts worker assets install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,17 @@ run: install assets demo
 test: install-dev assets
 	$(BIN)/ruff check api web tests migrations
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# 10,000 due alerts to a webhook receiver on 127.0.0.1: time, duplicates, losses.
+# BENCH_ARGS="--database-url postgresql+psycopg://... --workers 2" to try PostgreSQL.
+bench-alerts: install-dev
+	$(BIN)/python -m tests.bench.bench_alerts $(BENCH_ARGS)
+
+bench: bench-alerts
+
+# The alert scheduler as a process of its own, for deployments with several web workers.
+worker: install migrate
+	$(BIN)/oversight worker
 
 lint: install-dev
 	$(BIN)/ruff check api web tests migrations

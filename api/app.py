@@ -1,10 +1,18 @@
 """create_app(): the one FastAPI application, with the JSON API under /api/v1 and the pages."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 
 from api import problems
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
+from api.alerts.routes import feeds_router
+from api.alerts.routes import follows_router as follows
+from api.alerts.routes import notifications_router as notifications
+from api.alerts.routes import router as alerts
+from api.alerts.scheduler import AlertScheduler
 from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
@@ -17,6 +25,7 @@ from api.organizations.routes import router as organizations
 from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
+from api.settings import get_settings
 from api.sources.routes import router as sources
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
@@ -24,7 +33,7 @@ from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
                campaigns, votes, meetings, actions, tasks, records_requests, documents, media,
-               users, playbooks, sources)
+               users, playbooks, sources, alerts, notifications, follows)
 
 
 def api_router() -> APIRouter:
@@ -34,14 +43,27 @@ def api_router() -> APIRouter:
     return router
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Starts the alert scheduler in this process when OVERSIGHT_RUN_SCHEDULER says so (the
+    single-process default); with several web workers, `oversight worker` runs it instead."""
+    scheduler = AlertScheduler().start() if get_settings().run_scheduler else None
+    try:
+        yield
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
 def create_app() -> FastAPI:
     # The pages live in web/, which depends on api/; imported here so api/ modules never do.
     from web.app import mount_web  # noqa: PLC0415
 
-    app = FastAPI(title="Oversight", version="0.1.0",
+    app = FastAPI(title="Oversight", version="0.1.0", lifespan=lifespan,
                   description="Coalition CRM and campaign organizer against ALPR surveillance.")
     problems.install(app)
     app.include_router(api_router())
+    app.include_router(feeds_router)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness check")
     def healthz() -> dict[str, str]:

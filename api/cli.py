@@ -1,20 +1,73 @@
-"""The `oversight` command: serve, migrate, demo, playbooks, sync, import."""
+"""The `oversight` command: serve, worker, migrate, demo, playbooks, sync, import."""
 
 import argparse
+import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from api.settings import get_settings
 
 
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per webhook request or per job run would drown what matters.
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
+    # The alert scheduler's messages (which process ticked, what failed) go to stderr too.
+    _log_to_stderr()
     settings = get_settings()
+    if args.workers > 1 and settings.run_scheduler:
+        # Each worker would start a scheduler of its own; the database lease would keep them to
+        # one tick per interval, but one `oversight worker` process is the clearer shape.
+        os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
+        print("Several web workers: they do not schedule alerts. Run `oversight worker` as its "
+              "own process.", flush=True)
     print(f"Oversight is serving on http://{args.host}:{args.port} "
           f"(database: {settings.database_url.split('://')[0]})", flush=True)
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=True, log_level="info")
+    return 0
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be a number of seconds between 0 and 3600")
+    return value
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from api.alerts import dispatcher, scheduler  # noqa: PLC0415
+
+    _log_to_stderr()
+    if args.interval is not None:
+        os.environ["OVERSIGHT_ALERT_TICK_SECONDS"] = str(args.interval)
+        get_settings.cache_clear()
+    if args.once:
+        report = dispatcher.run_once()
+        d = report.dispatch
+        print(f"planned {report.planned.created} new alerts; sent {d.sent}, retrying "
+              f"{d.retrying}, failed {d.failed}, cancelled {d.cancelled}, skipped {d.skipped}",
+              flush=True)
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"Oversight worker: dispatching alerts every {get_settings().alert_tick_seconds}s "
+          "(stop with Ctrl-C)", flush=True)
+    scheduler.run_forever(stop)
     return 0
 
 
@@ -65,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run the alert scheduler and dispatcher as a process of its own")
+    worker.add_argument("--interval", type=_positive_seconds, default=None,
+                        help="seconds between ticks (default: OVERSIGHT_ALERT_TICK_SECONDS)")
+    worker.add_argument("--once", action="store_true", help="run one tick and exit")
+    worker.set_defaults(run=_worker)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--revision", default="head")

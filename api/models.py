@@ -2,6 +2,19 @@
 
 from api.actions.models import Action
 from api.agencies.models import Agency
+from api.alerts.models import (
+    AlertAttempt,
+    AlertDefaultsInstalled,
+    AlertOutbox,
+    AlertPreference,
+    AlertRule,
+    AlertSettings,
+    FeedToken,
+    Follow,
+    Notification,
+    SchedulerLease,
+    WebhookEndpoint,
+)
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
@@ -19,7 +32,9 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 __all__ = [
-    "Action", "Affiliation", "Agency", "Body", "Campaign", "CampaignLead", "Contract",
+    "Action", "Affiliation", "Agency", "AlertAttempt", "AlertDefaultsInstalled", "AlertOutbox",
+    "AlertPreference", "AlertRule", "AlertSettings", "FeedToken", "Follow", "Notification",
+    "SchedulerLease", "WebhookEndpoint", "Body", "Campaign", "CampaignLead", "Contract",
     "Document", "Jurisdiction", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget",
     "Organization", "Person", "PressHit", "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "Stance", "StanceChange", "Target",

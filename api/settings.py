@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     campaigns_dir: Path = PROJECT_ROOT / "campaigns"
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Runs the alert scheduler inside this process. One web process (`oversight serve`, the
+    # default) schedules; with several web workers set it false there and run `oversight worker`.
     run_scheduler: bool = True
     demo_password: str = ""
     # Outside data: agenda platforms, OpenStreetMap's Overpass API, and how patiently to ask them.
@@ -32,6 +34,29 @@ class Settings(BaseSettings):
     outside_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     outside_attempts: int = Field(default=3, ge=1, le=10)
     agenda_sync_hours: float = Field(default=6.0, gt=0)
+
+    # Alerts: how often the dispatcher ticks, how long a claim is held, retries.
+    alert_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    alert_lease_seconds: float = Field(default=120.0, gt=0, le=86400)
+    alert_max_attempts: int = Field(default=6, ge=1, le=50)
+    alert_retry_base_seconds: float = Field(default=60.0, gt=0, le=86400)
+    alert_retry_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 86400)
+    alert_batch_size: int = Field(default=200, ge=1, le=5000)
+    alert_send_concurrency: int = Field(default=8, ge=1, le=64)
+    alert_late_after_seconds: float = Field(default=600.0, ge=0)
+    alert_full_plan_seconds: float = Field(default=600.0, gt=0)
+    # Webhook URLs on private, loopback or link-local addresses are refused unless allowed here
+    # (or by an administrator on the alerts page).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Outgoing email; an administrator can override these on the alerts page.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_from: str = "oversight@localhost"
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
 
     @property
     def documents_dir(self) -> Path:

@@ -20,6 +20,9 @@ from tests.databases import (
     is_postgres,
 )
 
+# The app's lifespan would start the alert scheduler; tests tick the dispatcher themselves.
+os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -40,6 +40,7 @@ class PlaybookLoadError(BaseModel):
 
 
 class AlertRuleRead(BaseModel):
+    id: int
     campaign_id: int
     subject: str
     offsets: list[str]

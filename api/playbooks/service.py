@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionCreate
+from api.alerts import service as alerts
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
@@ -155,13 +156,17 @@ def create_campaign(session: Session, actor: Any, *, key: str,
             session.add(task)
             made_tasks.append(task)
     session.flush()
+    specs = [rule.model_dump(mode="json") for rule in book.alert_rules]
+    # A playbook without rules leaves the campaign to the default rules.
+    stored = (alerts.create_rules_from_specs(session, actor, campaign_id=campaign.id,
+                                             specs=specs) if specs else [])
     return {
         "playbook": book.key,
         "campaign": campaigns.crud.read(session, actor, campaign.id),  # type: ignore[arg-type]
         "actions": actions.crud.to_read(session, made_actions),
         "tasks": tasks.crud.to_read(session, made_tasks),
-        "alert_rules": [{**rule.model_dump(mode="json"), "campaign_id": campaign.id}
-                        for rule in book.alert_rules],
+        "alert_rules": [{**spec, "campaign_id": campaign.id, "id": rule.id}
+                        for spec, rule in zip(specs, stored, strict=True)],
     }
 
 

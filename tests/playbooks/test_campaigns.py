@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from api.alerts.models import AlertRule
+from api.db import get_engine
 from api.playbooks import loader
 from api.playbooks.schema import AnchorKind, Playbook
 from api.settings import get_settings
@@ -92,10 +95,16 @@ def test_each_playbook_makes_its_campaign_actions_tasks_and_alert_rules(
     action_ids = {a["id"] for a in made["actions"]}
     assert all(t["action_id"] in action_ids for t in made["tasks"])
 
-    assert [{k: v for k, v in rule.items() if k != "campaign_id"}
+    assert [{k: v for k, v in rule.items() if k not in ("campaign_id", "id")}
             for rule in made["alert_rules"]] == [r.model_dump(mode="json")
                                                  for r in playbook.alert_rules]
     assert all(rule["campaign_id"] == campaign["id"] for rule in made["alert_rules"])
+    # The rules are stored for the alert pipeline, not only echoed back.
+    with Session(get_engine()) as session:
+        stored_rules = session.exec(select(AlertRule).where(
+            AlertRule.campaign_id == campaign["id"]).order_by(AlertRule.id)).all()
+    assert [(r.id, r.subject, r.offsets) for r in stored_rules] == [
+        (rule["id"], rule["subject"], rule["offsets"]) for rule in made["alert_rules"]]
 
     stored = api.get("/api/v1/actions", params={"campaign_id": campaign["id"],
                                                 "limit": 500}).json()

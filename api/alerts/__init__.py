@@ -1,0 +1,1 @@
+"""Alerts: rules, the outbox, the dispatcher, channels (email, webhooks, in-app), calendar feeds."""

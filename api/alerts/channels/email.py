@@ -1,0 +1,124 @@
+"""Email over SMTP: one alert or a daily digest, as plain text plus HTML."""
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from html import escape
+
+from api.alerts.channels import Outcome, Told
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str
+    password: str
+    starttls: bool
+    sender: str
+    timeout: float
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "SmtpConfig":
+        return cls(settings.smtp_host, settings.smtp_port, settings.smtp_username,
+                   settings.smtp_password, settings.smtp_starttls, settings.smtp_from,
+                   settings.smtp_timeout_seconds)
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+
+
+def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
+    lines = [told.headline, ""]
+    if told.when:
+        lines.append(f"When: {told.when}")
+    if told.place:
+        lines.append(f"Where: {told.place}")
+    if late:
+        lines.append("This alert is late: Oversight could not send it when it was due.")
+    lines += ["", f"Open in Oversight: {told.link}", "",
+              "You get this because of an alert rule or something you follow in Oversight."]
+    html = ["<!doctype html><html><body>",
+            f"<h1 style=\"font-size:1.2em\">{escape(told.headline)}</h1>", "<table>"]
+    if told.when:
+        html.append(f"<tr><th align=\"left\">When</th><td>{escape(told.when)}</td></tr>")
+    if told.place:
+        html.append(f"<tr><th align=\"left\">Where</th><td>{escape(told.place)}</td></tr>")
+    html.append("</table>")
+    if late:
+        html.append("<p><em>This alert is late: Oversight could not send it when it was due."
+                    "</em></p>")
+    html += [f"<p><a href=\"{escape(told.link, quote=True)}\">Open in Oversight</a></p>",
+             "</body></html>"]
+    return Email(to=to, subject=f"[Oversight] {told.headline}", text="\n".join(lines) + "\n",
+                 html="\n".join(html), message_id=message_id)
+
+
+def digest_email(items: Sequence[Told], *, to: str, day: str, message_id: str) -> Email:
+    subject = f"[Oversight] Your daily digest for {day}: {len(items)} alert" + \
+        ("" if len(items) == 1 else "s")
+    lines = [f"Your Oversight alerts for {day}:", ""]
+    html = ["<!doctype html><html><body>",
+            f"<h1 style=\"font-size:1.2em\">Your Oversight alerts for {escape(day)}</h1><ul>"]
+    for told in items:
+        detail = " · ".join(p for p in (told.when, told.place) if p)
+        lines += [f"- {told.headline}", f"  {detail}" if detail else "", f"  {told.link}", ""]
+        html.append(f"<li><a href=\"{escape(told.link, quote=True)}\">{escape(told.headline)}</a>"
+                    f"<br>{escape(detail)}</li>")
+    html += ["</ul></body></html>"]
+    text = "\n".join(line for line in lines if line is not None)
+    return Email(to=to, subject=subject, text=text, html="\n".join(html), message_id=message_id)
+
+
+def build_message(config: SmtpConfig, email: Email, *, now: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = config.sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(now)
+    # The same Message-ID on every retry lets mail systems drop a repeat.
+    domain = config.sender.rpartition("@")[2] or "oversight.invalid"
+    message["Message-ID"] = f"<{email.message_id}@{domain}>"
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+def send(config: SmtpConfig, email: Email, *, now: datetime) -> Outcome:
+    if not config.configured:
+        return Outcome(False, "No SMTP server is configured.")
+    message = build_message(config, email, now=now)
+    try:
+        if config.port == 465:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port,
+                                                    timeout=config.timeout,
+                                                    context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        with client:
+            if config.starttls and config.port != 465:
+                client.starttls(context=ssl.create_default_context())
+            if config.username:
+                client.login(config.username, config.password)
+            client.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return Outcome(False, f"The mail server refused the address: {exc.recipients}",
+                       permanent=True)
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome(False, f"{type(exc).__name__}: {exc}"[:2000])
+    return Outcome(True)

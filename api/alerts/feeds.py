@@ -1,0 +1,158 @@
+"""iCalendar (RFC 5545) feeds of votes and deadlines per user, campaign and body, each event
+with a UID that never changes, so a moved vote moves in subscribers' calendars."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from icalendar import Calendar, Event
+from sqlmodel import Session, select
+
+from api.agencies.models import Agency
+from api.alerts import subjects as subject_store
+from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
+from api.alerts.subjects import Subject
+from api.auth.models import User
+from api.bodies.models import Body
+from api.campaigns.models import Campaign, CampaignLead
+from api.contracts.models import Contract
+from api.records_requests.models import RecordsRequest
+from api.settings import get_settings
+from api.targets.models import Target
+from api.tasks.models import Task
+from api.votes.models import Vote
+
+# Events from this long ago stay in the feed so a calendar keeps recent history.
+HISTORY = timedelta(days=180)
+VOTE_LENGTH = timedelta(hours=1)
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+class Wanted:
+    """The ids of the subjects one feed shows, by table."""
+
+    def __init__(self) -> None:
+        self.votes: set[int] = set()
+        self.contracts: set[int] = set()
+        self.requests: set[int] = set()
+        self.tasks: set[int] = set()
+
+    def add_campaigns(self, session: Session, campaign_ids: Iterable[int]) -> None:
+        ids = list(set(campaign_ids))
+        if not ids:
+            return
+        self.votes |= set(session.exec(select(Vote.id).where(Vote.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+        self.contracts |= {c for c in session.exec(select(Vote.contract_id).where(
+            Vote.campaign_id.in_(ids), Vote.contract_id.is_not(None)))}  # type: ignore[union-attr,misc]
+        jurisdictions = [j for j in session.exec(select(Campaign.jurisdiction_id).where(
+            Campaign.id.in_(ids))) if j is not None]  # type: ignore[union-attr]
+        if jurisdictions:
+            self.contracts |= set(session.exec(
+                select(Contract.id).join(Agency, Agency.id == Contract.agency_id)
+                .where(Agency.jurisdiction_id.in_(jurisdictions))))  # type: ignore[union-attr,arg-type]
+        self.requests |= set(session.exec(select(RecordsRequest.id).where(
+            RecordsRequest.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+        self.tasks |= set(session.exec(select(Task.id).where(Task.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+
+    def add_bodies(self, session: Session, body_ids: Iterable[int]) -> None:
+        ids = list(set(body_ids))
+        if ids:
+            self.votes |= set(session.exec(select(Vote.id).where(Vote.body_id.in_(ids))))  # type: ignore[attr-defined,arg-type]
+
+
+def _for_user(session: Session, user: User) -> Wanted:
+    wanted = Wanted()
+    follows = session.exec(select(Follow).where(Follow.user_id == user.id)).all()
+    by_kind: dict[str, set[int]] = {kind.value: set() for kind in FollowKind}
+    for follow in follows:
+        by_kind[follow.subject_kind].add(follow.subject_id)
+    campaigns = set(by_kind[FollowKind.campaign])
+    if user.organization_id:
+        campaigns |= set(session.exec(select(CampaignLead.campaign_id).where(
+            CampaignLead.organization_id == user.organization_id)))
+    wanted.add_campaigns(session, campaigns)
+    bodies = set(by_kind[FollowKind.body])
+    if by_kind[FollowKind.target]:
+        bodies |= {b for b in session.exec(select(Target.body_id).where(
+            Target.id.in_(by_kind[FollowKind.target]))) if b is not None}  # type: ignore[union-attr]
+    wanted.add_bodies(session, bodies)
+    wanted.contracts |= by_kind[FollowKind.contract]
+    wanted.requests |= by_kind[FollowKind.records_request]
+    assigned = Task.assignee_user_id == user.id
+    if user.organization_id:
+        assigned = sa.or_(assigned, Task.assignee_organization_id == user.organization_id)  # type: ignore[assignment]
+    wanted.tasks |= set(session.exec(select(Task.id).where(assigned)))  # type: ignore[arg-type]
+    return wanted
+
+
+def _subjects(session: Session, wanted: Wanted, now: datetime) -> list[Subject]:
+    found: list[Subject] = []
+    found += subject_store.load(session, SubjectKind.vote, ids=wanted.votes, now=now)
+    found += subject_store.load(session, SubjectKind.notice_deadline, ids=wanted.contracts,
+                                now=now)
+    found += subject_store.load(session, SubjectKind.contract_end, ids=wanted.contracts, now=now)
+    found += subject_store.load(session, SubjectKind.records_request_due, ids=wanted.requests,
+                                now=now)
+    found += subject_store.load(session, SubjectKind.task_due, ids=wanted.tasks, now=now)
+    # Cancelled votes and closed items drop out, so they disappear from calendars.
+    return [s for s in found if s.active and s.when.ends_at >= now - HISTORY]
+
+
+def uid_for(subject: Subject, host: str) -> str:
+    return f"{subject.kind.value}-{subject.id}@{host}"
+
+
+def _event(subject: Subject, *, host: str, base_url: str, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", uid_for(subject, host))
+    event.add("dtstamp", now)
+    event.add("last-modified", subject.changed_at)
+    # Grows whenever the subject changes, which tells calendar apps to take the new version.
+    event.add("sequence", max(int((subject.changed_at - SEQUENCE_EPOCH).total_seconds()), 0))
+    summary = f"Vote: {subject.title}" if subject.kind == SubjectKind.vote else subject.title
+    event.add("summary", summary)
+    if subject.when.all_day:
+        event.add("dtstart", subject.when.local_day)
+        event.add("dtend", subject.when.local_day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("dtstart", subject.when.at)
+        event.add("dtend", subject.when.at + VOTE_LENGTH)
+    if subject.place:
+        event.add("location", subject.place)
+    link = f"{base_url.rstrip('/')}{subject.link}"
+    event.add("url", link)
+    event.add("description", f"{summary}\n{link}")
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> bytes:
+    """The feed behind a token, as text/calendar bytes."""
+    settings = get_settings()
+    host = urlsplit(settings.base_url).hostname or "oversight"
+    wanted = Wanted()
+    if token.kind == FeedKind.user:
+        user = session.get(User, token.user_id)
+        if user is not None:
+            wanted = _for_user(session, user)
+        name = "Oversight: my votes and deadlines"
+    elif token.kind == FeedKind.campaign:
+        wanted.add_campaigns(session, [token.scope_id])
+        campaign = session.get(Campaign, token.scope_id)
+        name = f"Oversight: {campaign.name}" if campaign else "Oversight: campaign"
+    else:
+        wanted.add_bodies(session, [token.scope_id])
+        body = session.get(Body, token.scope_id)
+        name = f"Oversight: {body.name}" if body else "Oversight: body"
+    cal = Calendar()
+    cal.add("prodid", "-//Oversight//Votes and deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-published-ttl", "PT1H")
+    for subject in sorted(_subjects(session, wanted, now), key=lambda s: (s.when.at, s.id)):
+        cal.add_component(_event(subject, host=host, base_url=settings.base_url, now=now))
+    return cal.to_ical()

@@ -1,0 +1,288 @@
+"""Alert rules as data: the spec shape, the default rules, and when each occurrence falls due."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
+
+# "The morning of" a day, local time where the event happens.
+MORNING = time(8, 0)
+MAX_DAYS = 400
+OFFSET_PATTERN = re.compile(r"^(\d{1,4})([mhdw])$")
+USER_RECIPIENT = re.compile(r"^user:(\d{1,10})$")
+UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week"}
+
+
+@dataclass(frozen=True)
+class Offset:
+    amount: int
+    unit: str
+
+    @property
+    def is_days(self) -> bool:
+        return self.unit in ("d", "w")
+
+    @property
+    def days(self) -> int:
+        return self.amount * (7 if self.unit == "w" else 1)
+
+    @property
+    def delta(self) -> timedelta:
+        return {"m": timedelta(minutes=self.amount), "h": timedelta(hours=self.amount),
+                "d": timedelta(days=self.amount), "w": timedelta(weeks=self.amount)}[self.unit]
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def words(self) -> str:
+        noun = UNIT_WORDS[self.unit]
+        return f"{self.amount} {noun}{'' if self.amount == 1 else 's'}"
+
+
+def parse_offset(text: str) -> Offset:
+    """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks)."""
+    found = OFFSET_PATTERN.match(text.strip().lower())
+    if not found:
+        raise ValueError(f"'{text}' is not an offset like 14d, 12h, 2w or 30m")
+    offset = Offset(int(found.group(1)), found.group(2))
+    if offset.delta > timedelta(days=MAX_DAYS):
+        raise ValueError(f"'{text}' is more than {MAX_DAYS} days")
+    return offset
+
+
+def _offset_text(value: str) -> str:
+    return str(parse_offset(value))
+
+
+def _recipient(value: str) -> str:
+    value = value.strip()
+    if value in RecipientGroup.__members__ or USER_RECIPIENT.match(value):
+        return value
+    groups = ", ".join(RecipientGroup)
+    raise ValueError(f"'{value}' is not a recipient; use one of {groups} or user:<id>")
+
+
+OffsetText = Annotated[PlainText, Field(max_length=10)]
+
+
+class RuleSpec(BaseModel):
+    """A rule as playbooks and the API declare it, e.g.
+    {subject: vote, offsets: ["14d", "0d"], direction: before, recipients: [campaign_leads],
+    channels: [email, in_app]}. "0d" before a timed event means the morning of its day."""
+
+    subject: SubjectKind
+    offsets: list[OffsetText] = Field(min_length=1, max_length=20)
+    direction: Direction = Direction.before
+    repeat_every: OffsetText | None = None
+    recipients: list[Annotated[PlainText, Field(max_length=40)]] = Field(min_length=1,
+                                                                         max_length=20)
+    channels: list[Channel] = Field(min_length=1, max_length=3)
+    name: PlainText | None = Field(default=None, max_length=200)
+    enabled: bool = True
+
+    @field_validator("offsets")
+    @classmethod
+    def _offsets(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(_offset_text(v) for v in value))
+
+    @field_validator("repeat_every")
+    @classmethod
+    def _repeat(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        offset = parse_offset(value)
+        if offset.delta < timedelta(hours=1):
+            raise ValueError("must be at least 1h")
+        return str(offset)
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(_recipient(v) for v in value))
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: list[Channel]) -> list[Channel]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "RuleSpec":
+        if self.repeat_every and self.direction != Direction.after:
+            raise ValueError("repeat_every only goes with direction 'after' (while overdue)")
+        if self.subject == SubjectKind.undecided_escalation and self.direction != Direction.before:
+            raise ValueError("an undecided-target escalation comes before the vote")
+        return self
+
+    def label(self) -> str:
+        """A readable name: '14 days, 7 days, the morning of before each vote'."""
+        if self.name:
+            return self.name
+        parts = []
+        for text in self.offsets:
+            offset = parse_offset(text)
+            parts.append("the morning of" if offset.amount == 0 else offset.words())
+        what = SUBJECT_WORDS[self.subject]
+        repeat = (f", then every {parse_offset(self.repeat_every).words()}"
+                  if self.repeat_every else "")
+        return f"{', '.join(parts)} {self.direction.value} {what}{repeat}"[:200]
+
+
+SUBJECT_WORDS = {
+    SubjectKind.vote: "each vote",
+    SubjectKind.notice_deadline: "each contract termination-notice deadline",
+    SubjectKind.contract_end: "each contract end date",
+    SubjectKind.records_request_due: "each records request due date",
+    SubjectKind.task_due: "each task due date",
+    SubjectKind.undecided_escalation: "each vote with an undecided target not met in 30 days",
+}
+
+EVERYONE = ["campaign_leads", "followers"]
+
+DEFAULT_RULES: list[dict[str, Any]] = [
+    {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"], "direction": "before",
+     "recipients": EVERYONE, "channels": ["email", "in_app", "webhook"]},
+    {"subject": "notice_deadline", "offsets": ["90d", "60d", "30d", "7d"], "direction": "before",
+     "recipients": EVERYONE, "channels": ["email", "in_app", "webhook"]},
+    {"subject": "contract_end", "offsets": ["30d"], "direction": "before",
+     "recipients": EVERYONE, "channels": ["email", "in_app", "webhook"]},
+    {"subject": "records_request_due", "offsets": ["2d"], "direction": "before",
+     "recipients": ["assigned_organization", *EVERYONE], "channels": ["email", "in_app"]},
+    {"subject": "records_request_due", "offsets": ["7d"], "direction": "after",
+     "repeat_every": "7d", "recipients": ["assigned_organization", *EVERYONE],
+     "channels": ["email", "in_app"]},
+    {"subject": "task_due", "offsets": ["1d"], "direction": "before",
+     "recipients": ["assigned_organization"], "channels": ["email", "in_app"]},
+    {"subject": "undecided_escalation", "offsets": ["7d"], "direction": "before",
+     "recipients": ["campaign_leads", "relationship_owner"], "channels": ["email", "in_app"]},
+]
+
+
+def default_specs() -> list[RuleSpec]:
+    return [RuleSpec.model_validate(spec) for spec in DEFAULT_RULES]
+
+
+# ---- timing ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class When:
+    """When an event happens: an instant, or a whole local day for deadlines and due dates."""
+
+    at: datetime  # UTC; for a whole day, the local midnight that starts it
+    all_day: bool
+    zone: ZoneInfo
+
+    @classmethod
+    def of_day(cls, day: date, zone: ZoneInfo) -> "When":
+        return cls(local(day, time(0, 0), zone), True, zone)
+
+    @classmethod
+    def of_instant(cls, at: datetime, zone: ZoneInfo) -> "When":
+        return cls(at.astimezone(UTC), False, zone)
+
+    @property
+    def local_day(self) -> date:
+        return self.at.astimezone(self.zone).date()
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the event is over: the instant itself, or the end of the local day."""
+        if not self.all_day:
+            return self.at
+        return local(self.local_day + timedelta(days=1), time(0, 0), self.zone)
+
+
+def local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """A wall-clock time on a local day, in UTC. Day arithmetic happens on the wall clock, so
+    '1 day before 6 PM' stays 6 PM across a daylight-saving change."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def fire_time(when: When, offset: Offset, direction: Direction) -> datetime:
+    """When one offset of a rule falls due for an event."""
+    sign = -1 if direction == Direction.before else 1
+    if not offset.is_days:
+        return when.at + sign * offset.delta
+    day = when.local_day + timedelta(days=sign * offset.days)
+    if when.all_day:
+        return local(day, MORNING, when.zone)
+    if offset.days == 0:
+        # The morning of: 8 AM local, or an hour ahead of an event that starts earlier.
+        morning = local(day, MORNING, when.zone)
+        return morning if morning < when.at else when.at - timedelta(hours=1)
+    wall = when.at.astimezone(when.zone).timetz().replace(tzinfo=None)
+    return local(day, wall, when.zone)
+
+
+def occurrence_label(offset: Offset, direction: Direction) -> str:
+    return f"{'-' if direction == Direction.before else '+'}{offset}"
+
+
+def occurrences(when: When, *, offsets: list[str], direction: Direction, repeat_every: str,
+                until: datetime) -> list[tuple[str, datetime]]:
+    """Every (label, due time) a rule produces for one event. A repeating rule goes on every
+    repeat_every after each offset, up to `until`."""
+    found: dict[str, datetime] = {}
+    step = parse_offset(repeat_every) if repeat_every else None
+    for text in offsets:
+        offset = parse_offset(text)
+        found.setdefault(occurrence_label(offset, direction), fire_time(when, offset, direction))
+        if step is None:
+            continue
+        for n in range(1, 400):
+            if offset.is_days and step.is_days:
+                # Whole days stay on the local wall clock: "+7d", "+14d", ...
+                later = Offset(offset.days + n * step.days, "d")
+                label, due = occurrence_label(later, direction), fire_time(when, later, direction)
+            else:
+                label = f"{occurrence_label(offset, direction)}+{n}x{step}"
+                due = fire_time(when, offset, direction) + n * step.delta
+            if due > until:
+                break
+            found.setdefault(label, due)
+    return sorted(found.items(), key=lambda item: item[1])
+
+
+def relative_words(label: str) -> str:
+    """'-7d' -> 'in 7 days', '-0d' -> 'today', '+14d' -> 'overdue by 14 days'."""
+    found = re.match(r"^([-+])(\d+)([mhdw])", label)
+    if not found:
+        return ""
+    sign, amount, unit = found.group(1), int(found.group(2)), found.group(3)
+    offset = Offset(amount, unit)
+    if sign == "-":
+        if amount == 0:
+            return "today"
+        if offset.is_days and offset.days == 1:
+            return "tomorrow"
+        return f"in {offset.words()}"
+    if amount == 0:
+        return "today"
+    return f"{offset.words()} ago"
+
+
+class RuleCreate(RuleSpec):
+    campaign_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+
+
+class RuleUpdate(BaseModel):
+    """A PATCH of a rule: any of the spec's fields; the merged rule is validated as a whole."""
+
+    subject: SubjectKind | None = None
+    offsets: list[OffsetText] | None = Field(default=None, min_length=1, max_length=20)
+    direction: Direction | None = None
+    repeat_every: OffsetText | None = None
+    recipients: list[Annotated[PlainText, Field(max_length=40)]] | None = Field(
+        default=None, min_length=1, max_length=20)
+    channels: list[Channel] | None = Field(default=None, min_length=1, max_length=3)
+    name: PlainText | None = Field(default=None, max_length=200)
+    enabled: bool | None = None
+
+
+class RuleSpecs(BaseModel):
+    campaign_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    specs: list[RuleSpec] = Field(min_length=1, max_length=50)

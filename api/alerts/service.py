@@ -1,0 +1,711 @@
+"""Every read and write of alerts: rules, the delivery log, webhook endpoints, channel settings,
+follows, preferences, in-app notifications and calendar feed tokens."""
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import available_timezones
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from api import clock
+from api.alerts import planner
+from api.alerts.channels import Outcome, tell
+from api.alerts.channels import email as email_channel
+from api.alerts.channels import webhook as webhook_channel
+from api.alerts.models import (
+    TEST,
+    AlertAttempt,
+    AlertDefaultsInstalled,
+    AlertOutbox,
+    AlertPreference,
+    AlertRule,
+    AlertSettings,
+    Channel,
+    ChannelSettingsUpdate,
+    EmailMode,
+    EndpointCreate,
+    EndpointUpdate,
+    FeedKind,
+    FeedToken,
+    Follow,
+    FollowKind,
+    Notification,
+    OutboxStatus,
+    PreferenceUpdate,
+    WebhookEndpoint,
+)
+from api.alerts.rules import RuleSpec, default_specs
+from api.auth.models import Role, User
+from api.bodies.models import Body
+from api.campaigns.models import Campaign, CampaignStatus
+from api.contracts.models import Contract
+from api.crud import validated
+from api.errors import Forbidden, Invalid, NotFound
+from api.records_requests.models import RecordsRequest
+from api.settings import Settings, get_settings
+from api.targets.models import Target
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+# ---- who may do what ---------------------------------------------------------------------
+
+def _is_admin(actor: User) -> bool:
+    return actor.role == Role.admin
+
+
+def require_admin(actor: User) -> None:
+    if not _is_admin(actor):
+        raise Forbidden("Only an administrator can change this.")
+
+
+def require_organizer(actor: User) -> None:
+    if actor.role not in (Role.admin, Role.lead):
+        raise Forbidden("Only campaign leads and administrators can change alert rules.")
+
+
+def _replan(session: Session) -> None:
+    session.flush()
+    planner.plan(session, now=clock.now())
+
+
+# ---- rules -------------------------------------------------------------------------------
+
+def _check_campaign(session: Session, campaign_id: int | None) -> None:
+    if campaign_id is not None and session.get(Campaign, campaign_id) is None:
+        raise Invalid(f"No campaign with id {campaign_id}.", field="campaign_id")
+
+
+def rule_read(rule: AlertRule) -> dict[str, Any]:
+    return {"id": rule.id, "campaign_id": rule.campaign_id, "name": rule.name,
+            "subject": rule.subject, "offsets": rule.offsets, "direction": rule.direction,
+            "repeat_every": rule.repeat_every or None, "recipients": rule.recipients,
+            "channels": rule.channels, "enabled": rule.enabled, "created_at": rule.created_at,
+            "updated_at": rule.updated_at}
+
+
+def _spec(data: RuleSpec | dict[str, Any]) -> RuleSpec:
+    if isinstance(data, RuleSpec):
+        return data
+    return validated(RuleSpec, dict(data))  # type: ignore[return-value]
+
+
+def _check_user_recipients(session: Session, spec: RuleSpec) -> None:
+    for recipient in spec.recipients:
+        if recipient.startswith("user:"):
+            user_id = int(recipient.split(":", 1)[1])
+            if session.get(User, user_id) is None:
+                raise Invalid(f"No user with id {user_id}.", field="recipients")
+
+
+def _new_rule(session: Session, campaign_id: int | None, spec: RuleSpec) -> AlertRule:
+    _check_user_recipients(session, spec)
+    now = clock.now()
+    rule = AlertRule(campaign_id=campaign_id, name=spec.label(), subject=spec.subject,
+                     offsets=list(spec.offsets), direction=spec.direction,
+                     repeat_every=spec.repeat_every or "", recipients=list(spec.recipients),
+                     channels=[c.value for c in spec.channels], enabled=spec.enabled,
+                     created_at=now, updated_at=now)
+    session.add(rule)
+    return rule
+
+
+def _mark_defaults_installed(session: Session, campaign_id: int | None) -> None:
+    if campaign_id is None or session.get(AlertDefaultsInstalled, campaign_id) is not None:
+        return
+    session.add(AlertDefaultsInstalled(campaign_id=campaign_id, installed_at=clock.now()))
+
+
+def create_rule(session: Session, actor: User, *, campaign_id: int | None,
+                spec: RuleSpec | dict[str, Any]) -> AlertRule:
+    return create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=[spec])[0]
+
+
+def create_rules_from_specs(session: Session, actor: User, *, campaign_id: int | None,
+                            specs: Sequence[RuleSpec | dict[str, Any]]) -> list[AlertRule]:
+    """Rules in the shape playbooks declare them: {subject, offsets, direction, repeat_every,
+    recipients, channels}. A campaign given its own rules gets no default ones on top."""
+    require_organizer(actor)
+    _check_campaign(session, campaign_id)
+    parsed = [_spec(spec) for spec in specs]
+    rules = [_new_rule(session, campaign_id, spec) for spec in parsed]
+    _mark_defaults_installed(session, campaign_id)
+    _replan(session)
+    return rules
+
+
+def install_default_rules(session: Session, actor: User, *, campaign_id: int) -> list[AlertRule]:
+    """Add the default rules to a campaign (again, if asked)."""
+    if session.get(Campaign, campaign_id) is None:
+        raise NotFound(f"No campaign with id {campaign_id}.")
+    return create_rules_from_specs(session, actor, campaign_id=campaign_id,
+                                   specs=default_specs())
+
+
+def install_missing_defaults(session: Session) -> int:
+    """Give each open campaign that never had rules the default ones; the dispatcher runs this
+    so a new campaign is covered without anyone remembering to set alerts up."""
+    closed = [CampaignStatus.won, CampaignStatus.lost, CampaignStatus.closed]
+    missing = session.exec(
+        select(Campaign.id)
+        .where(Campaign.status.not_in(closed))  # type: ignore[attr-defined]
+        .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))
+        .where(~sa.exists().where(AlertRule.campaign_id == Campaign.id))).all()
+    table = AlertDefaultsInstalled.__table__  # type: ignore[attr-defined]
+    maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite.insert
+    installed = 0
+    for campaign_id in missing:
+        # The marker goes first: of two processes doing this at once, one installs.
+        marked = session.execute(maker(table).values(campaign_id=campaign_id,
+                                                     installed_at=clock.now())
+                                 .on_conflict_do_nothing(index_elements=["campaign_id"]))
+        if not marked.rowcount:
+            continue
+        for spec in default_specs():
+            _new_rule(session, campaign_id, spec)
+        installed += 1
+    session.flush()
+    return installed
+
+
+def get_rule(session: Session, actor: User, rule_id: int) -> AlertRule:
+    rule = session.get(AlertRule, rule_id)
+    if rule is None:
+        raise NotFound(f"No alert rule with id {rule_id}.")
+    return rule
+
+
+def list_rules(session: Session, actor: User, *, campaign_id: int | None = None,
+               include_global: bool = True) -> list[AlertRule]:
+    stmt = select(AlertRule)
+    if campaign_id is not None:
+        condition = AlertRule.campaign_id == campaign_id
+        if include_global:
+            condition = sa.or_(condition, AlertRule.campaign_id.is_(None))  # type: ignore[union-attr]
+        stmt = stmt.where(condition)
+    return list(session.exec(stmt.order_by(AlertRule.campaign_id, AlertRule.id)).all())
+
+
+def update_rule(session: Session, actor: User, rule_id: int,
+                changes: dict[str, Any]) -> AlertRule:
+    require_organizer(actor)
+    rule = get_rule(session, actor, rule_id)
+    current = {"subject": rule.subject, "offsets": rule.offsets, "direction": rule.direction,
+               "repeat_every": rule.repeat_every or None, "recipients": rule.recipients,
+               "channels": rule.channels, "enabled": rule.enabled,
+               "name": None if rule.name == _spec_of(rule).label() else rule.name}
+    given = {k: v for k, v in changes.items() if k in current}
+    spec = _spec({**current, **given})
+    _check_user_recipients(session, spec)
+    rule.subject = spec.subject
+    rule.offsets = list(spec.offsets)
+    rule.direction = spec.direction
+    rule.repeat_every = spec.repeat_every or ""
+    rule.recipients = list(spec.recipients)
+    rule.channels = [c.value for c in spec.channels]
+    rule.enabled = spec.enabled
+    rule.name = spec.label()
+    rule.updated_at = clock.now()
+    session.add(rule)
+    _replan(session)
+    return rule
+
+
+def _spec_of(rule: AlertRule) -> RuleSpec:
+    return RuleSpec(subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
+                    repeat_every=rule.repeat_every or None, recipients=rule.recipients,
+                    channels=rule.channels)  # type: ignore[arg-type]
+
+
+def delete_rule(session: Session, actor: User, rule_id: int) -> None:
+    require_organizer(actor)
+    rule = get_rule(session, actor, rule_id)
+    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")  # type: ignore[arg-type]
+    session.delete(rule)
+    session.flush()
+
+
+# ---- the delivery log --------------------------------------------------------------------
+
+def delivery_log(session: Session, actor: User, *, status: str | None = None,
+                 channel: str | None = None, campaign_id: int | None = None,
+                 subject_kind: str | None = None, limit: int = 50,
+                 offset: int = 0) -> tuple[list[AlertOutbox], int]:
+    """Alerts newest due first. A non-admin sees alerts to themselves and to webhooks."""
+    if not 1 <= limit <= 500 or offset < 0:
+        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+    stmt = select(AlertOutbox)
+    if status:
+        stmt = stmt.where(AlertOutbox.status == status)
+    if channel:
+        stmt = stmt.where(AlertOutbox.channel == channel)
+    if campaign_id:
+        stmt = stmt.where(AlertOutbox.campaign_id == campaign_id)
+    if subject_kind:
+        stmt = stmt.where(AlertOutbox.subject_kind == subject_kind)
+    if not _is_admin(actor) and actor.role != Role.lead:
+        stmt = stmt.where(sa.or_(AlertOutbox.user_id == actor.id,
+                                 AlertOutbox.user_id.is_(None)))  # type: ignore[union-attr]
+    total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(AlertOutbox.due_at.desc(), AlertOutbox.id.desc())  # type: ignore[attr-defined]
+                        .limit(limit).offset(offset)).all()
+    return list(rows), int(total)
+
+
+def alert_detail(session: Session, actor: User,
+                 alert_id: int) -> tuple[AlertOutbox, list[AlertAttempt]]:
+    row = session.get(AlertOutbox, alert_id)
+    if row is None or (not _is_admin(actor) and actor.role != Role.lead
+                       and row.user_id not in (None, actor.id)):
+        raise NotFound(f"No alert with id {alert_id}.")
+    attempts = session.exec(select(AlertAttempt).where(AlertAttempt.outbox_id == alert_id)
+                            .order_by(AlertAttempt.id)).all()
+    return row, list(attempts)
+
+
+def recipient_labels(session: Session, rows: Sequence[AlertOutbox]) -> dict[int, str]:
+    """'Ana Ruiz <ana@…>' or 'Webhook: Slack #council' for each row of a log page."""
+    user_ids = {r.user_id for r in rows if r.user_id}
+    endpoint_ids = {r.endpoint_id for r in rows if r.endpoint_id}
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))} \
+        if user_ids else {}  # type: ignore[union-attr]
+    endpoints = {e.id: e for e in session.exec(
+        select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids)))} \
+        if endpoint_ids else {}  # type: ignore[union-attr]
+    out: dict[int, str] = {}
+    for row in rows:
+        if row.user_id and row.user_id in users:
+            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"  # type: ignore[index]
+        elif row.endpoint_id and row.endpoint_id in endpoints:
+            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"  # type: ignore[index]
+        else:
+            out[row.id] = ""
+    return out
+
+
+# ---- channel settings ----------------------------------------------------------------------
+
+def _settings_row(session: Session) -> AlertSettings | None:
+    return session.exec(select(AlertSettings).order_by(AlertSettings.id)).first()
+
+
+def smtp_config(session: Session, settings: Settings | None = None) -> email_channel.SmtpConfig:
+    """The SMTP settings in force: the administrator's override when it names a host, else the
+    OVERSIGHT_SMTP_* environment."""
+    settings = settings or get_settings()
+    base = email_channel.SmtpConfig.from_settings(settings)
+    row = _settings_row(session)
+    if row is None or not row.smtp_host:
+        return base
+    return email_channel.SmtpConfig(
+        host=row.smtp_host, port=row.smtp_port or base.port,
+        username=row.smtp_username, password=row.smtp_password,
+        starttls=base.starttls if row.smtp_starttls is None else row.smtp_starttls,
+        sender=row.smtp_from or base.sender, timeout=base.timeout)
+
+
+def allow_private_webhooks(session: Session, settings: Settings | None = None) -> bool:
+    settings = settings or get_settings()
+    row = _settings_row(session)
+    return settings.webhook_allow_private or bool(row and row.allow_private_webhooks)
+
+
+def channel_settings(session: Session, actor: User) -> dict[str, Any]:
+    """What the settings page shows; never the stored password itself."""
+    config = smtp_config(session)
+    row = _settings_row(session)
+    return {"smtp_host": config.host, "smtp_port": config.port,
+            "smtp_username": config.username, "smtp_password_set": bool(config.password),
+            "smtp_starttls": config.starttls, "smtp_from": config.sender,
+            "smtp_overridden": bool(row and row.smtp_host),
+            "allow_private_webhooks": allow_private_webhooks(session)}
+
+
+def update_channel_settings(session: Session, actor: User,
+                            data: ChannelSettingsUpdate | dict[str, Any]) -> dict[str, Any]:
+    require_admin(actor)
+    if isinstance(data, dict):
+        data = validated(ChannelSettingsUpdate, data)  # type: ignore[assignment]
+    assert isinstance(data, ChannelSettingsUpdate)
+    row = _settings_row(session) or AlertSettings()
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("smtp_host", "smtp_username", "smtp_from"):
+        if name in changes and changes[name] is not None:
+            value = changes[name].strip()
+            if any(ord(c) < 32 for c in value):
+                raise Invalid(f"{name}: must not contain control characters", field=name)
+            setattr(row, name, value)
+    if row.smtp_from and "@" not in row.smtp_from:
+        raise Invalid("smtp_from: must be an email address", field="smtp_from")
+    if "smtp_port" in changes:
+        row.smtp_port = changes["smtp_port"]
+    if "smtp_starttls" in changes:
+        row.smtp_starttls = changes["smtp_starttls"]
+    if changes.get("clear_smtp_password"):
+        row.smtp_password = ""
+    elif changes.get("smtp_password"):
+        row.smtp_password = changes["smtp_password"]
+    if changes.get("allow_private_webhooks") is not None:
+        row.allow_private_webhooks = changes["allow_private_webhooks"]
+    row.updated_at = clock.now()
+    session.add(row)
+    session.flush()
+    return channel_settings(session, actor)
+
+
+def _record_test(session: Session, *, channel: Channel, title: str, outcome: Outcome,
+                 started: datetime, user_id: int | None = None,
+                 endpoint_id: int | None = None) -> AlertOutbox:
+    now = clock.now()
+    key = f"test|{channel}|{secrets.token_hex(8)}"
+    row = AlertOutbox(
+        dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
+        subject_id=endpoint_id or user_id or 0, occurrence=now.isoformat(), channel=channel,
+        user_id=user_id, endpoint_id=endpoint_id, title=title, due_at=started,
+        next_attempt_at=started, attempts=1,
+        status=OutboxStatus.sent if outcome.ok else OutboxStatus.failed,
+        sent_at=now if outcome.ok else None, last_error=outcome.error[:2000])
+    session.add(row)
+    session.flush()
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,  # type: ignore[arg-type]
+                             ok=outcome.ok, status_code=outcome.status_code,
+                             error=outcome.error[:2000], worker="test button"))
+    return row
+
+
+def send_test_email(session: Session, actor: User, *, to: str | None = None) -> dict[str, Any]:
+    """Sends a test email to the acting user now, with the settings in force."""
+    require_admin(actor)
+    started = clock.now()
+    address = to or actor.email
+    told_row = AlertOutbox(dedupe_key="", message_id=planner.message_id_for(
+        f"test-email|{started.isoformat()}|{address}"), subject_kind=TEST, subject_id=0,
+        occurrence="", channel=Channel.email, title="Test alert from Oversight", due_at=started,
+        next_attempt_at=started, link="/alerts/channels")
+    told = tell(told_row, now=started, base_url=get_settings().base_url)
+    message = email_channel.alert_email(told, to=address, message_id=told_row.message_id,
+                                        late=False)
+    outcome = email_channel.send(smtp_config(session), message, now=started)
+    row = _record_test(session, channel=Channel.email, title=f"Test email to {address}",
+                       outcome=outcome, started=started, user_id=actor.id)
+    return {"ok": outcome.ok, "status_code": None, "error": outcome.error, "alert_id": row.id}
+
+
+# ---- webhook endpoints -------------------------------------------------------------------
+
+def _check_webhook_url(session: Session, url: str) -> str:
+    url = url.strip()
+    try:
+        webhook_channel.check_url(url, allow_private=allow_private_webhooks(session))
+    except webhook_channel.RefusedAddress as exc:
+        raise Invalid(f"url: {exc}; ask an administrator to allow private addresses if this "
+                      "receiver really is inside your network", field="url") from exc
+    except ValueError as exc:
+        raise Invalid(f"url: {exc}", field="url") from exc
+    return url
+
+
+def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
+    out = {"id": endpoint.id, "name": endpoint.name, "url": endpoint.url,
+           "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
+           "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
+           "created_at": endpoint.created_at}
+    if with_secret:
+        out["secret"] = endpoint.secret
+    return out
+
+
+def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
+    return list(session.exec(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all())
+
+
+def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise NotFound(f"No webhook endpoint with id {endpoint_id}.")
+    return endpoint
+
+
+def create_endpoint(session: Session, actor: User,
+                    data: EndpointCreate | dict[str, Any]) -> WebhookEndpoint:
+    require_organizer(actor)
+    if isinstance(data, dict):
+        data = validated(EndpointCreate, data)  # type: ignore[assignment]
+    assert isinstance(data, EndpointCreate)
+    name = data.name.strip()
+    if not name:
+        raise Invalid("name: must not be blank", field="name")
+    _check_campaign(session, data.campaign_id)
+    endpoint = WebhookEndpoint(name=name, url=_check_webhook_url(session, data.url),
+                               flavor=data.flavor, campaign_id=data.campaign_id,
+                               enabled=data.enabled, secret=webhook_channel.new_secret(),
+                               created_by_id=actor.id)
+    session.add(endpoint)
+    _replan(session)
+    return endpoint
+
+
+def update_endpoint(session: Session, actor: User, endpoint_id: int,
+                    data: EndpointUpdate | dict[str, Any]) -> WebhookEndpoint:
+    require_organizer(actor)
+    if isinstance(data, dict):
+        data = validated(EndpointUpdate, data)  # type: ignore[assignment]
+    assert isinstance(data, EndpointUpdate)
+    endpoint = get_endpoint(session, actor, endpoint_id)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("name") is not None:
+        endpoint.name = changes["name"].strip() or endpoint.name
+    if changes.get("url") is not None:
+        endpoint.url = _check_webhook_url(session, changes["url"])
+    if changes.get("flavor") is not None:
+        endpoint.flavor = changes["flavor"]
+    if "campaign_id" in changes:
+        _check_campaign(session, changes["campaign_id"])
+        endpoint.campaign_id = changes["campaign_id"]
+    if changes.get("enabled") is not None:
+        endpoint.enabled = changes["enabled"]
+        if endpoint.enabled:
+            endpoint.disabled_reason = ""
+    endpoint.updated_at = clock.now()
+    session.add(endpoint)
+    _replan(session)
+    return endpoint
+
+
+def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
+    require_organizer(actor)
+    endpoint = get_endpoint(session, actor, endpoint_id)
+    session.delete(endpoint)
+    session.flush()
+
+
+def send_test_webhook(session: Session, actor: User, endpoint_id: int,
+                      client: Any = None) -> dict[str, Any]:
+    """Sends a signed test alert to the endpoint now and records it in the delivery log."""
+    endpoint = get_endpoint(session, actor, endpoint_id)
+    started = clock.now()
+    key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"
+    row = AlertOutbox(
+        dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
+        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,  # type: ignore[arg-type]
+        endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
+        link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
+        status=OutboxStatus.sending)
+    session.add(row)
+    session.flush()
+    settings = get_settings()
+    told = tell(row, now=started, base_url=settings.base_url)
+    own_client = client is None
+    client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
+    try:
+        outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
+                                       flavor=endpoint.flavor, row=row, told=told, now=started,
+                                       allow_private=allow_private_webhooks(session))
+    finally:
+        if own_client:
+            client.close()
+    finished = clock.now()
+    row.status = OutboxStatus.sent if outcome.ok else OutboxStatus.failed
+    row.sent_at = finished if outcome.ok else None
+    row.last_error = outcome.error[:2000]
+    session.add(row)
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,  # type: ignore[arg-type]
+                             ok=outcome.ok, status_code=outcome.status_code,
+                             error=outcome.error[:2000], worker="test button"))
+    if outcome.disable_endpoint:
+        endpoint.enabled = False
+        endpoint.disabled_reason = outcome.error[:300]
+        session.add(endpoint)
+    session.flush()
+    return {"ok": outcome.ok, "status_code": outcome.status_code, "error": outcome.error,
+            "alert_id": row.id}
+
+
+# ---- follows -----------------------------------------------------------------------------
+
+FOLLOWABLE = {FollowKind.campaign: (Campaign, "name"), FollowKind.body: (Body, "name"),
+              FollowKind.target: (Target, "name"), FollowKind.contract: (Contract, "title"),
+              FollowKind.records_request: (RecordsRequest, "subject")}
+
+
+def follow_label(session: Session, kind: str, subject_id: int) -> str:
+    model, column = FOLLOWABLE[FollowKind(kind)]
+    found = session.get(model, subject_id)
+    return getattr(found, column) if found is not None else f"(deleted {kind} {subject_id})"
+
+
+def list_follows(session: Session, actor: User) -> list[dict[str, Any]]:
+    follows = session.exec(select(Follow).where(Follow.user_id == actor.id)
+                           .order_by(Follow.subject_kind, Follow.id)).all()
+    return [{"id": f.id, "subject_kind": f.subject_kind, "subject_id": f.subject_id,
+             "label": follow_label(session, f.subject_kind, f.subject_id),
+             "created_at": f.created_at} for f in follows]
+
+
+def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int) -> Follow:
+    """Follow a campaign, body, target, contract or records request; following twice is the
+    same as once."""
+    try:
+        kind = FollowKind(subject_kind)
+    except ValueError as exc:
+        kinds = ", ".join(FollowKind)
+        raise Invalid(f"subject_kind: must be one of {kinds}", field="subject_kind") from exc
+    model, _ = FOLLOWABLE[kind]
+    if session.get(model, subject_id) is None:
+        raise Invalid(f"No {kind.value.replace('_', ' ')} with id {subject_id}.",
+                      field="subject_id")
+    existing = session.exec(select(Follow).where(
+        Follow.user_id == actor.id, Follow.subject_kind == kind,
+        Follow.subject_id == subject_id)).first()
+    if existing is not None:
+        return existing
+    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)  # type: ignore[arg-type]
+    session.add(found)
+    _replan(session)
+    return found
+
+
+def unfollow(session: Session, actor: User, follow_id: int) -> None:
+    found = session.get(Follow, follow_id)
+    if found is None or found.user_id != actor.id:
+        raise NotFound(f"No follow with id {follow_id}.")
+    session.delete(found)
+    _replan(session)
+
+
+# ---- preferences -------------------------------------------------------------------------
+
+def preferences(session: Session, actor: User) -> AlertPreference:
+    found = session.exec(select(AlertPreference)
+                         .where(AlertPreference.user_id == actor.id)).first()
+    return found or AlertPreference(user_id=actor.id)  # type: ignore[arg-type]
+
+
+def update_preferences(session: Session, actor: User,
+                       data: PreferenceUpdate | dict[str, Any]) -> AlertPreference:
+    if isinstance(data, dict):
+        data = validated(PreferenceUpdate, data)  # type: ignore[assignment]
+    assert isinstance(data, PreferenceUpdate)
+    pref = preferences(session, actor)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    if "timezone" in changes and changes["timezone"] not in _TIMEZONES:
+        raise Invalid("timezone: must be an IANA timezone such as America/Chicago",
+                      field="timezone")
+    for name, value in changes.items():
+        setattr(pref, name, value)
+    pref.updated_at = clock.now()
+    session.add(pref)
+    _replan(session)
+    return pref
+
+
+def preference_read(pref: AlertPreference) -> dict[str, Any]:
+    return {"email_mode": pref.email_mode or EmailMode.immediate, "in_app": pref.in_app,
+            "digest_hour": pref.digest_hour, "timezone": pref.timezone}
+
+
+# ---- in-app notifications ----------------------------------------------------------------
+
+def list_notifications(session: Session, actor: User, *, unread_only: bool = False,
+                       limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
+    if not 1 <= limit <= 500 or offset < 0:
+        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+    stmt = select(Notification).where(Notification.user_id == actor.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))  # type: ignore[union-attr]
+    total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[attr-defined]
+                        .limit(limit).offset(offset)).all()
+    return list(rows), int(total)
+
+
+def unread_count(session: Session, actor: User) -> int:
+    return int(session.exec(select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None))).one())  # type: ignore[union-attr]
+
+
+def mark_read(session: Session, actor: User, notification_id: int) -> Notification:
+    note = session.get(Notification, notification_id)
+    if note is None or note.user_id != actor.id:
+        raise NotFound(f"No notification with id {notification_id}.")
+    if note.read_at is None:
+        note.read_at = clock.now()
+        session.add(note)
+        session.flush()
+    return note
+
+
+def mark_all_read(session: Session, actor: User) -> int:
+    result = session.execute(sa.update(Notification).where(
+        Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .values(read_at=clock.now()))
+    return result.rowcount or 0
+
+
+# ---- calendar feed tokens ----------------------------------------------------------------
+
+def feed_label(session: Session, kind: str, scope_id: int) -> str:
+    if kind == FeedKind.user:
+        return "My calendar"
+    model = Campaign if kind == FeedKind.campaign else Body
+    found = session.get(model, scope_id)
+    return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"  # type: ignore[union-attr]
+
+
+def feed_read(session: Session, token: FeedToken) -> dict[str, Any]:
+    return {"id": token.id, "kind": token.kind, "scope_id": token.scope_id,
+            "label": feed_label(session, token.kind, token.scope_id),
+            "path": f"/feeds/{token.token}.ics", "created_at": token.created_at}
+
+
+def list_feed_tokens(session: Session, actor: User) -> list[FeedToken]:
+    return list(session.exec(select(FeedToken).where(FeedToken.user_id == actor.id)
+                             .order_by(FeedToken.kind, FeedToken.scope_id)).all())
+
+
+def regenerate_feed_token(session: Session, actor: User, *, kind: str,
+                          scope_id: int = 0) -> FeedToken:
+    """A new secret address for a feed; the old address stops working at once."""
+    try:
+        feed_kind = FeedKind(kind)
+    except ValueError as exc:
+        raise Invalid(f"kind: must be one of {', '.join(FeedKind)}", field="kind") from exc
+    if feed_kind == FeedKind.user:
+        scope_id = 0
+    else:
+        model = Campaign if feed_kind == FeedKind.campaign else Body
+        if session.get(model, scope_id) is None:
+            raise Invalid(f"No {feed_kind.value} with id {scope_id}.", field="scope_id")
+    token = session.exec(select(FeedToken).where(
+        FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
+        FeedToken.scope_id == scope_id)).first()
+    if token is None:
+        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id, token="")  # type: ignore[arg-type]
+    token.token = secrets.token_urlsafe(32)
+    token.updated_at = clock.now()
+    session.add(token)
+    session.flush()
+    return token
+
+
+def delete_feed_token(session: Session, actor: User, token_id: int) -> None:
+    token = session.get(FeedToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound(f"No calendar feed with id {token_id}.")
+    session.delete(token)
+    session.flush()
+
+
+def feed_owner(session: Session, token: str) -> FeedToken | None:
+    if not token or len(token) > 100:
+        return None
+    found = session.exec(select(FeedToken).where(FeedToken.token == token)).first()
+    if found is None:
+        return None
+    owner = session.get(User, found.user_id)
+    return found if owner is not None and owner.is_active else None

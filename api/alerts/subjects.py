@@ -1,0 +1,273 @@
+"""What alerts are about: votes, contract deadlines, records requests and tasks, read as dated
+subjects with their timezone, campaigns, followers' keys and responsible organizations."""
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api.agencies.models import Agency
+from api.alerts.models import FollowKind, SubjectKind
+from api.alerts.rules import When
+from api.bodies.models import Body
+from api.campaigns.models import Campaign
+from api.contracts.models import Contract
+from api.jurisdictions.models import Jurisdiction
+from api.records_requests.models import CLOSED_STATUSES, RecordsRequest, RequestStatus
+from api.targets.models import Target
+from api.tasks.models import Task
+from api.votes.models import Vote
+
+# Each subject kind and the table its subjects live in.
+TABLES: dict[SubjectKind, str] = {
+    SubjectKind.vote: "vote",
+    SubjectKind.undecided_escalation: "vote",
+    SubjectKind.notice_deadline: "contract",
+    SubjectKind.contract_end: "contract",
+    SubjectKind.records_request_due: "records_request",
+    SubjectKind.task_due: "task",
+}
+KINDS_OF_TABLE: dict[str, list[SubjectKind]] = defaultdict(list)
+for _kind, _table in TABLES.items():
+    KINDS_OF_TABLE[_table].append(_kind)
+
+ACTIVE_VOTE = ("scheduled", "postponed")
+OPEN_CONTRACT = ("proposed", "active", "renewal_pending")
+# Subjects whose date passed longer ago than this are not planned any more.
+PAST_WINDOW = timedelta(days=2)
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class TargetOnBody:
+    id: int
+    name: str
+    owner_organization_id: int | None
+
+
+@dataclass
+class Subject:
+    kind: SubjectKind
+    id: int
+    title: str
+    when: When
+    active: bool
+    inactive_reason: str
+    changed_at: datetime
+    campaign_ids: tuple[int, ...]
+    place: str
+    link: str
+    follow_keys: tuple[tuple[str, int], ...]
+    owner_organization_ids: tuple[int, ...] = ()
+    assigned_user_ids: tuple[int, ...] = ()
+    assigned_organization_ids: tuple[int, ...] = ()
+    targets: tuple[TargetOnBody, ...] = field(default_factory=tuple)
+
+
+def _zones(session: Session, jurisdiction_ids: Collection[int | None]) -> dict[int, ZoneInfo]:
+    wanted = {j for j in jurisdiction_ids if j is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(Jurisdiction.id, Jurisdiction.timezone)
+                        .where(Jurisdiction.id.in_(wanted)))  # type: ignore[union-attr]
+    return {jid: ZoneInfo(tz) for jid, tz in rows}
+
+
+def _campaign_jurisdictions(session: Session) -> dict[int, int | None]:
+    return dict(session.exec(select(Campaign.id, Campaign.jurisdiction_id)).all())  # type: ignore[arg-type]
+
+
+def _by_ids(stmt: sa.Select, column: sa.ColumnElement, ids: Collection[int] | None) -> sa.Select:
+    return stmt if ids is None else stmt.where(column.in_(list(ids)))  # type: ignore[attr-defined]
+
+
+def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
+               kind: SubjectKind = SubjectKind.vote) -> list[Subject]:
+    """Votes by id, or every vote still to come when ids is None."""
+    stmt = (select(Vote, Body.name, Jurisdiction.timezone)
+            .join(Body, Body.id == Vote.body_id)
+            .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id))
+    stmt = _by_ids(stmt, Vote.id, ids)
+    if ids is None:
+        stmt = stmt.where(Vote.status.in_(ACTIVE_VOTE),  # type: ignore[attr-defined]
+                          Vote.scheduled_at >= now - PAST_WINDOW)
+    rows = session.exec(stmt).all()
+    body_ids = {vote.body_id for vote, _, _ in rows}
+    targets: dict[int, list[TargetOnBody]] = defaultdict(list)
+    if body_ids:
+        for tid, name, body_id, owner in session.exec(
+                select(Target.id, Target.name, Target.body_id, Target.owner_organization_id)
+                .where(Target.body_id.in_(body_ids)).order_by(Target.id)):  # type: ignore[union-attr]
+            targets[body_id].append(TargetOnBody(tid, name, owner))
+    out = []
+    for vote, body_name, timezone in rows:
+        on_body = tuple(targets[vote.body_id])
+        follow = [(FollowKind.body.value, vote.body_id)]
+        if vote.campaign_id:
+            follow.append((FollowKind.campaign.value, vote.campaign_id))
+        if vote.contract_id:
+            follow.append((FollowKind.contract.value, vote.contract_id))
+        # Following a decision-maker means following the votes they cast.
+        follow.extend((FollowKind.target.value, t.id) for t in on_body)
+        active = vote.status in ACTIVE_VOTE
+        out.append(Subject(
+            kind=kind, id=vote.id, title=vote.title,
+            when=When.of_instant(vote.scheduled_at, ZoneInfo(timezone)),
+            active=active, inactive_reason="" if active else f"the vote is {vote.status}",
+            changed_at=vote.updated_at,
+            campaign_ids=(vote.campaign_id,) if vote.campaign_id else (),
+            place=", ".join(p for p in (body_name, vote.location) if p),
+            link=f"/votes/{vote.id}", follow_keys=tuple(follow),
+            owner_organization_ids=tuple(sorted({t.owner_organization_id for t in on_body
+                                                 if t.owner_organization_id})),
+            targets=on_body))
+    return out
+
+
+def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] | None,
+                   now: datetime) -> list[Subject]:
+    """Contracts' termination-notice deadlines or end dates, as whole local days."""
+    column = Contract.notice_deadline if kind == SubjectKind.notice_deadline else Contract.end_date
+    stmt = (select(Contract, Agency.name, Agency.jurisdiction_id)
+            .join(Agency, Agency.id == Contract.agency_id))
+    stmt = _by_ids(stmt, Contract.id, ids)
+    today = now.date()
+    if ids is None:
+        stmt = stmt.where(Contract.status.in_(OPEN_CONTRACT),  # type: ignore[attr-defined]
+                          column >= today - PAST_WINDOW)  # type: ignore[operator]
+    rows = session.exec(stmt).all()
+    contract_ids = [c.id for c, _, _ in rows]
+    body_jurisdictions: dict[int, int] = {}
+    body_ids = {c.approving_body_id for c, _, _ in rows if c.approving_body_id}
+    if body_ids:
+        body_jurisdictions = dict(session.exec(
+            select(Body.id, Body.jurisdiction_id).where(Body.id.in_(body_ids))).all())  # type: ignore[union-attr,arg-type]
+    zones = _zones(session, [j for _, _, j in rows] + list(body_jurisdictions.values()))
+    # A contract belongs to the campaigns whose votes decide it and to the campaigns in its
+    # agency's jurisdiction.
+    by_vote: dict[int, set[int]] = defaultdict(set)
+    if contract_ids:
+        for contract_id, campaign_id in session.exec(
+                select(Vote.contract_id, Vote.campaign_id)
+                .where(Vote.contract_id.in_(contract_ids),  # type: ignore[union-attr]
+                       Vote.campaign_id.is_not(None))):  # type: ignore[union-attr]
+            by_vote[contract_id].add(campaign_id)
+    by_jurisdiction: dict[int, set[int]] = defaultdict(set)
+    for campaign_id, jurisdiction_id in _campaign_jurisdictions(session).items():
+        if jurisdiction_id is not None:
+            by_jurisdiction[jurisdiction_id].add(campaign_id)
+    out = []
+    label = "Termination notice deadline" if kind == SubjectKind.notice_deadline else \
+        "Contract ends"
+    for contract, agency_name, jurisdiction_id in rows:
+        day = getattr(contract, column.key)  # type: ignore[attr-defined]
+        if day is None:
+            continue
+        zone = zones.get(jurisdiction_id) if jurisdiction_id else None
+        if zone is None and contract.approving_body_id:
+            zone = zones.get(body_jurisdictions.get(contract.approving_body_id, 0))
+        active = contract.status in OPEN_CONTRACT
+        campaigns = by_vote[contract.id] | (by_jurisdiction[jurisdiction_id]
+                                             if jurisdiction_id else set())
+        out.append(Subject(
+            kind=kind, id=contract.id, title=f"{label}: {contract.title}",
+            when=When.of_day(day, zone or UTC_ZONE), active=active,
+            inactive_reason="" if active else f"the contract is {contract.status}",
+            changed_at=contract.updated_at, campaign_ids=tuple(sorted(campaigns)),
+            place=agency_name, link=f"/contracts/{contract.id}",
+            follow_keys=((FollowKind.contract.value, contract.id),
+                         *((FollowKind.campaign.value, c) for c in sorted(campaigns)))))
+    return out
+
+
+def load_records_requests(session: Session, *, ids: Collection[int] | None,
+                          now: datetime) -> list[Subject]:
+    stmt = (select(RecordsRequest, Agency.name, Agency.jurisdiction_id)
+            .join(Agency, Agency.id == RecordsRequest.agency_id))
+    stmt = _by_ids(stmt, RecordsRequest.id, ids)
+    closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]
+    if ids is None:
+        stmt = stmt.where(RecordsRequest.status.not_in(closed),  # type: ignore[attr-defined]
+                          RecordsRequest.due_on.is_not(None))  # type: ignore[union-attr]
+    rows = session.exec(stmt).all()
+    campaign_zone = _campaign_jurisdictions(session)
+    zones = _zones(session, [j for _, _, j in rows] + list(campaign_zone.values()))
+    out = []
+    for request, agency_name, jurisdiction_id in rows:
+        if request.due_on is None:
+            continue
+        zone = zones.get(jurisdiction_id or 0) or zones.get(
+            campaign_zone.get(request.campaign_id or 0) or 0) or UTC_ZONE
+        active = request.status not in closed
+        follow = [(FollowKind.records_request.value, request.id)]
+        if request.campaign_id:
+            follow.append((FollowKind.campaign.value, request.campaign_id))
+        out.append(Subject(
+            kind=SubjectKind.records_request_due, id=request.id,
+            title=f"Records request due: {request.subject}", when=When.of_day(request.due_on, zone),
+            active=active,
+            inactive_reason="" if active else f"the request is {request.status}",
+            changed_at=request.updated_at,
+            campaign_ids=(request.campaign_id,) if request.campaign_id else (),
+            place=agency_name, link=f"/records-requests/{request.id}", follow_keys=tuple(follow),
+            assigned_organization_ids=((request.requester_organization_id,)
+                                       if request.requester_organization_id else ())))
+    return out
+
+
+def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) -> list[Subject]:
+    stmt = _by_ids(select(Task), Task.id, ids)
+    if ids is None:
+        stmt = stmt.where(Task.status == "open", Task.due_on >= now.date() - PAST_WINDOW)  # type: ignore[operator]
+    rows = session.exec(stmt).all()
+    campaign_zone = _campaign_jurisdictions(session)
+    zones = _zones(session, campaign_zone.values())
+    out = []
+    for task in rows:
+        if task.due_on is None:
+            continue
+        zone = zones.get(campaign_zone.get(task.campaign_id or 0) or 0) or UTC_ZONE
+        active = task.status == "open"
+        out.append(Subject(
+            kind=SubjectKind.task_due, id=task.id, title=f"Task due: {task.title}",
+            when=When.of_day(task.due_on, zone), active=active,
+            inactive_reason="" if active else f"the task is {task.status}",
+            changed_at=task.updated_at,
+            campaign_ids=(task.campaign_id,) if task.campaign_id else (),
+            place="", link=f"/tasks/{task.id}",
+            follow_keys=(((FollowKind.campaign.value, task.campaign_id),)
+                         if task.campaign_id else ()),
+            assigned_user_ids=(task.assignee_user_id,) if task.assignee_user_id else (),
+            assigned_organization_ids=((task.assignee_organization_id,)
+                                       if task.assignee_organization_id else ())))
+    return out
+
+
+def load(session: Session, kind: SubjectKind, *, ids: Collection[int] | None,
+         now: datetime) -> list[Subject]:
+    """Subjects of one kind: those with the given ids (gone ones are simply absent), or, when
+    ids is None, every one whose date is still to come or that is still open."""
+    if ids is not None and not ids:
+        return []
+    if kind in (SubjectKind.vote, SubjectKind.undecided_escalation):
+        return load_votes(session, ids=ids, now=now, kind=kind)
+    if kind in (SubjectKind.notice_deadline, SubjectKind.contract_end):
+        return load_contracts(session, kind=kind, ids=ids, now=now)
+    if kind == SubjectKind.records_request_due:
+        return load_records_requests(session, ids=ids, now=now)
+    return load_tasks(session, ids=ids, now=now)
+
+
+MODELS = {"vote": Vote, "contract": Contract, "records_request": RecordsRequest, "task": Task}
+
+
+def changed_since(session: Session, since: datetime) -> dict[str, set[int]]:
+    """Ids of subjects in each table changed at or after `since`."""
+    out: dict[str, set[int]] = {}
+    for table, model in MODELS.items():
+        out[table] = set(session.exec(select(model.id).where(model.updated_at >= since)).all())  # type: ignore[attr-defined]
+    return out

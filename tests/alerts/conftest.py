@@ -1,0 +1,120 @@
+"""Fixtures of the alert tests: a campaign with a lead, the clock in hand, and ticks."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from api import clock
+from api.alerts import service
+from api.alerts.dispatcher import Dispatcher, TickReport
+from api.alerts.models import AlertOutbox, Notification, OutboxStatus
+from api.auth.service import system_user
+from api.db import session_scope
+from api.settings import get_settings
+from tests.alerts import factories
+
+# Sunday March 1, 2026, noon in Los Angeles: where every alert test starts unless it says.
+START = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def alert_clock(db: None) -> Iterator[None]:
+    """The clock frozen before anything is made, so records are stamped in the test's world."""
+    clock.freeze(START)
+    yield
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def actor(session: Session) -> Any:
+    # Committed at once: on SQLite an open write transaction would lock the dispatcher out.
+    user = system_user(session)
+    session.commit()
+    return user
+
+
+@dataclass
+class Campaign:
+    """A campaign in a jurisdiction, with a lead organization and one of its members."""
+
+    jurisdiction: Any
+    body: Any
+    campaign: Any
+    lead_org: Any
+    lead: Any
+
+
+@pytest.fixture
+def make_campaign(session: Session, actor: Any) -> Callable[..., Campaign]:
+    def make(timezone: str = "America/Los_Angeles") -> Campaign:
+        place = factories.jurisdiction(session, actor, timezone=timezone)
+        body = factories.body(session, actor, jurisdiction_id=place.id,
+                              name=factories.unique("Riverton City Council"))
+        org = factories.organization(session, actor)
+        campaign = factories.campaign(session, actor, jurisdiction_id=place.id,
+                                      lead_organization_ids=[org.id])
+        lead = factories.user(session, actor, organization_id=org.id, name="Ana Ruiz")
+        return Campaign(place, body, campaign, org, lead)
+    return make
+
+
+@pytest.fixture
+def world(make_campaign: Callable[..., Campaign]) -> Campaign:
+    return make_campaign()
+
+
+def rule(session: Session, actor: Any, campaign_id: int | None, **spec: Any) -> Any:
+    values = {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"],
+              "direction": "before", "recipients": ["campaign_leads"], "channels": ["in_app"],
+              **spec}
+    made = service.create_rules_from_specs(session, actor, campaign_id=campaign_id,
+                                           specs=[values])[0]
+    session.commit()
+    return made
+
+
+class Ticks:
+    """Ticks one dispatcher, as the scheduler would, at the time the test sets."""
+
+    def __init__(self, **settings: Any) -> None:
+        self.dispatcher = Dispatcher(settings=get_settings().model_copy(update=settings))
+
+    def at(self, when: datetime) -> TickReport:
+        clock.freeze(when)
+        return self.dispatcher.tick()
+
+    def __call__(self) -> TickReport:
+        return self.dispatcher.tick()
+
+    def close(self) -> None:
+        self.dispatcher.close()
+
+
+@pytest.fixture
+def ticks(db: None) -> Iterator[Ticks]:
+    found = Ticks()
+    yield found
+    found.close()
+
+
+def outbox(**where: Any) -> list[AlertOutbox]:
+    """Outbox rows, read in a session of their own, by due time."""
+    with session_scope(read_only=True) as s:
+        stmt = select(AlertOutbox)
+        for name, value in where.items():
+            stmt = stmt.where(getattr(AlertOutbox, name) == value)
+        return list(s.exec(stmt.order_by(AlertOutbox.due_at, AlertOutbox.id)).all())
+
+
+def pending() -> list[AlertOutbox]:
+    return outbox(status=OutboxStatus.pending)
+
+
+def notifications(user_id: int) -> list[Notification]:
+    with session_scope(read_only=True) as s:
+        return list(s.exec(select(Notification).where(Notification.user_id == user_id)
+                           .order_by(Notification.id)).all())

@@ -1,0 +1,194 @@
+"""The JSON API of alerts, notifications and follows: rules in the playbook shape, refusals that
+name the field, the delivery log, settings that never show the password, and who may change
+what."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.alerts import service
+from api.errors import Forbidden
+from tests.alerts import factories
+from tests.alerts.conftest import START, Campaign, Ticks, rule
+
+VOTE_SPEC = {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"],
+             "direction": "before", "recipients": ["campaign_leads", "followers"],
+             "channels": ["email", "in_app"]}
+
+
+def test_rules_are_created_listed_changed_and_deleted(
+        client: TestClient, world: Campaign) -> None:
+    created = client.post("/api/v1/alerts/rules",
+                          json={**VOTE_SPEC, "campaign_id": world.campaign.id})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["offsets"] == ["14d", "7d", "3d", "1d", "0d"]
+    assert body["name"] == "14 days, 7 days, 3 days, 1 day, the morning of before each vote"
+
+    changed = client.patch(f"/api/v1/alerts/rules/{body['id']}", json={"offsets": ["2w", "1d"]})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["offsets"] == ["2w", "1d"]
+    assert changed.json()["recipients"] == ["campaign_leads", "followers"]
+
+    listed = client.get("/api/v1/alerts/rules", params={"campaign_id": world.campaign.id})
+    assert [r["id"] for r in listed.json()] == [body["id"]]
+    assert client.delete(f"/api/v1/alerts/rules/{body['id']}").status_code == 204
+    assert client.get(f"/api/v1/alerts/rules/{body['id']}").status_code == 404
+
+
+def test_the_defaults_and_the_playbook_shape_over_the_api(
+        client: TestClient, world: Campaign) -> None:
+    defaults = client.post("/api/v1/alerts/rules/defaults",
+                           params={"campaign_id": world.campaign.id})
+    assert defaults.status_code == 201, defaults.text
+    assert [r["subject"] for r in defaults.json()] == [
+        "vote", "notice_deadline", "contract_end", "records_request_due",
+        "records_request_due", "task_due", "undecided_escalation"]
+    specs = client.post("/api/v1/alerts/rules/specs",
+                        json={"campaign_id": world.campaign.id, "specs": [VOTE_SPEC]})
+    assert specs.status_code == 201, specs.text
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"offsets": ["soon"]}, "offsets", "is not an offset"),
+    ({"offsets": []}, "offsets", "at least 1"),
+    ({"recipients": ["everyone"]}, "recipients", "is not a recipient"),
+    ({"channels": ["pigeon"]}, "channels", "email"),
+    ({"repeat_every": "7d"}, "", "repeat_every only goes with direction 'after'"),
+    ({"subject": "birthday"}, "subject", "vote"),
+    ({"recipients": ["user:99999"]}, "recipients", "No user with id 99999"),
+    ({"campaign_id": 99999}, "campaign_id", "No campaign with id 99999"),
+])
+def test_bad_rules_are_refused_naming_the_field(
+        client: TestClient, world: Campaign, change: dict[str, Any], field: str,
+        words: str) -> None:
+    response = client.post("/api/v1/alerts/rules",
+                           json={**VOTE_SPEC, "campaign_id": world.campaign.id, **change})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert words in problem["detail"]
+    if field:
+        assert field in {e["field"].split(".")[0] for e in problem["errors"]}
+
+
+def test_the_delivery_log_shows_each_alert_with_its_attempts(
+        client: TestClient, session: Session, actor: Any, world: Campaign,
+        ticks: Ticks) -> None:
+    rule(session, actor, world.campaign.id, offsets=["1d"])
+    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                   scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    ticks()
+    ticks.at(datetime(2026, 3, 9, 2, 1, tzinfo=UTC))
+    page = client.get("/api/v1/alerts/outbox", params={"status": "sent"}).json()
+    assert page["total"] == 1
+    item = page["items"][0]
+    assert (item["channel"], item["occurrence"], item["user_id"]) == (
+        "in_app", "-1d", world.lead.id)
+    assert item["due_at"].startswith("2026-03-09T02:00:00")
+    detail = client.get(f"/api/v1/alerts/outbox/{item['id']}").json()
+    assert [a["ok"] for a in detail["attempts_log"]] == [True]
+    assert client.get("/api/v1/alerts/outbox", params={"status": "failed"}).json()["total"] == 0
+
+
+def test_notifications_count_unread_and_mark_read(
+        client: TestClient, session: Session, actor: Any, world: Campaign,
+        ticks: Ticks) -> None:
+    # The acting user was made before the test's clock was set; bring it into the test's world
+    # so alerts from its time on reach it.
+    actor.created_at = actor.updated_at = START
+    session.add(actor)
+    session.commit()
+    rule(session, actor, world.campaign.id, offsets=["2d", "1d"],
+         recipients=[f"user:{actor.id}"])
+    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                   title="Renewal", scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    ticks()
+    ticks.at(datetime(2026, 3, 9, 3, 0, tzinfo=UTC) - timedelta(days=1))
+    ticks.at(datetime(2026, 3, 9, 3, 0, tzinfo=UTC))
+    assert client.get("/api/v1/notifications/unread-count").json() == {"unread": 2}
+    listed = client.get("/api/v1/notifications").json()
+    assert [n["title"] for n in listed["items"]] == ["Vote tomorrow: Renewal",
+                                                     "Vote in 2 days: Renewal"]
+    read = client.post(f"/api/v1/notifications/{listed['items'][0]['id']}/read")
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert client.get("/api/v1/notifications", params={"unread": True}).json()["total"] == 1
+    assert client.post("/api/v1/notifications/read-all").json() == {"marked": 1}
+    assert client.get("/api/v1/notifications/unread-count").json() == {"unread": 0}
+    assert client.post("/api/v1/notifications/987654/read").status_code == 404
+
+
+def test_follows_over_the_api(client: TestClient, world: Campaign) -> None:
+    made = client.post("/api/v1/follows", json={"subject_kind": "campaign",
+                                                 "subject_id": world.campaign.id})
+    assert made.status_code == 201, made.text
+    assert made.json()["label"] == world.campaign.name
+    again = client.post("/api/v1/follows", json={"subject_kind": "campaign",
+                                                  "subject_id": world.campaign.id})
+    assert again.json()["id"] == made.json()["id"]
+    missing = client.post("/api/v1/follows", json={"subject_kind": "body",
+                                                    "subject_id": 987654})
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "subject_id"
+    assert len(client.get("/api/v1/follows").json()) == 1
+    assert client.delete(f"/api/v1/follows/{made.json()['id']}").status_code == 204
+    assert client.get("/api/v1/follows").json() == []
+
+
+def test_smtp_settings_never_show_the_stored_password(client: TestClient) -> None:
+    saved = client.put("/api/v1/alerts/settings", json={
+        "smtp_host": "mail.coalition.example", "smtp_port": 2525,
+        "smtp_username": "alerts", "smtp_password": "hunter2-correct-horse",
+        "smtp_from": "alerts@coalition.example"})
+    assert saved.status_code == 200, saved.text
+    assert "hunter2" not in saved.text
+    shown = client.get("/api/v1/alerts/settings")
+    assert "hunter2" not in shown.text
+    assert shown.json()["smtp_password_set"] is True
+    assert shown.json()["smtp_host"] == "mail.coalition.example"
+    # Saving again without a password keeps it; clearing removes it.
+    client.put("/api/v1/alerts/settings", json={"smtp_port": 587})
+    assert client.get("/api/v1/alerts/settings").json()["smtp_password_set"] is True
+    client.put("/api/v1/alerts/settings", json={"clear_smtp_password": True})
+    assert client.get("/api/v1/alerts/settings").json()["smtp_password_set"] is False
+    bad = client.put("/api/v1/alerts/settings", json={"smtp_host": "mail\x00host"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "smtp_host"
+
+
+def test_webhook_endpoints_over_the_api_show_the_secret_once(client: TestClient) -> None:
+    client.put("/api/v1/alerts/settings", json={"allow_private_webhooks": True})
+    made = client.post("/api/v1/alerts/webhooks", json={
+        "name": "Coalition Slack", "url": "http://127.0.0.1:9/hook", "flavor": "slack"})
+    assert made.status_code == 201, made.text
+    assert made.json()["secret"].startswith("whsec_")
+    shown = client.get(f"/api/v1/alerts/webhooks/{made.json()['id']}")
+    assert "secret" not in shown.json()
+    client.put("/api/v1/alerts/settings", json={"allow_private_webhooks": False})
+    refused = client.post("/api/v1/alerts/webhooks", json={
+        "name": "Inside", "url": "http://10.0.0.8/hook"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "url"
+
+
+def test_preferences_over_the_api(client: TestClient) -> None:
+    assert client.get("/api/v1/alerts/preferences").json()["email_mode"] == "immediate"
+    saved = client.put("/api/v1/alerts/preferences",
+                       json={"email_mode": "digest", "digest_hour": 6,
+                             "timezone": "America/Chicago"})
+    assert saved.json() == {"email_mode": "digest", "in_app": True, "digest_hour": 6,
+                            "timezone": "America/Chicago"}
+    bad = client.put("/api/v1/alerts/preferences", json={"timezone": "Mars/Olympus"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "timezone"
+
+
+def test_only_leads_and_admins_change_rules_and_only_admins_change_settings(
+        session: Session, actor: Any, world: Campaign) -> None:
+    partner = factories.user(session, actor, role="partner")
+    with pytest.raises(Forbidden):
+        rule(session, partner, world.campaign.id)
+    with pytest.raises(Forbidden):
+        service.update_channel_settings(session, world.lead, {"smtp_host": "x.example"})
+    lead = factories.user(session, actor, role="lead")
+    assert rule(session, lead, world.campaign.id).id

@@ -1,0 +1,1 @@
+"""Benchmarks: run by hand or with make, never collected as tests."""

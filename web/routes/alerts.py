@@ -1,0 +1,477 @@
+"""Pages for alerts: rules per campaign, channels (SMTP, webhooks with a test button), follows,
+preferences and calendar feeds, the delivery log, and the notifications list."""
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+
+from api.alerts import service
+from api.alerts.models import (
+    Channel,
+    Direction,
+    EmailMode,
+    FollowKind,
+    OutboxStatus,
+    RecipientGroup,
+    SubjectKind,
+    WebhookFlavor,
+)
+from api.alerts.rules import SUBJECT_WORDS
+from api.auth.models import User
+from api.bodies.models import Body
+from api.campaigns.models import Campaign
+from api.contracts.models import Contract
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid, NotFound
+from api.records_requests.models import RecordsRequest
+from api.settings import get_settings
+from api.targets.models import Target
+from web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+LOG_PAGE = 50
+RECIPIENT_WORDS = {
+    RecipientGroup.campaign_leads: "Campaign leads",
+    RecipientGroup.relationship_owner: "Relationship owner of the target",
+    RecipientGroup.assigned_organization: "Assigned partner organization",
+    RecipientGroup.followers: "Followers",
+}
+CHANNEL_WORDS = {Channel.email: "Email", Channel.in_app: "In-app", Channel.webhook: "Webhooks"}
+
+
+def _page(request: Request, session: Session, actor: User, template: str,
+          context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    base = {"user": actor, "unread_count": service.unread_count(session, actor),
+            "section": template.split("/")[-1].removesuffix(".html")}
+    return templates.TemplateResponse(request, template, {**base, **context},
+                                      status_code=status_code)
+
+
+def _error(exc: DomainError) -> dict[str, str]:
+    field = (exc.field or "form").split(".")[0]
+    message = exc.message
+    if message.startswith(f"{exc.field}: "):
+        message = message.removeprefix(f"{exc.field}: ")
+    return {field: message}
+
+
+def _int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- rules -------------------------------------------------------------------------------
+
+def _campaigns(session: Session) -> list[Campaign]:
+    return list(session.exec(select(Campaign).order_by(Campaign.name)).all())
+
+
+def _users(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.is_active).order_by(User.name)).all())
+
+
+def _rule_form(form: FormData) -> dict[str, Any]:
+    named = [f"user:{uid}" for uid in form.getlist("named_users") if _int(uid)]
+    return {
+        "subject": str(form.get("subject") or ""),
+        "offsets": [o for o in re.split(r"[\s,]+", str(form.get("offsets") or "")) if o],
+        "direction": str(form.get("direction") or "before"),
+        "repeat_every": str(form.get("repeat_every") or "").strip() or None,
+        "recipients": [str(r) for r in form.getlist("recipients")] + named,
+        "channels": [str(c) for c in form.getlist("channels")],
+        "enabled": form.get("enabled") is not None,
+    }
+
+
+def _rules_context(session: Session, actor: User, campaign_id: int | None) -> dict[str, Any]:
+    campaigns = _campaigns(session)
+    if campaign_id is None and campaigns:
+        campaign_id = campaigns[0].id
+    rules = service.list_rules(session, actor, campaign_id=campaign_id) if campaign_id else \
+        service.list_rules(session, actor)
+    users = {u.id: u for u in _users(session)}
+    return {"campaigns": campaigns, "campaign_id": campaign_id, "rules": rules,
+            "users": list(users.values()), "user_names": {u: users[u].name for u in users},
+            "subjects": list(SubjectKind), "subject_words": SUBJECT_WORDS,
+            "directions": list(Direction), "recipient_words": RECIPIENT_WORDS,
+            "channel_words": CHANNEL_WORDS, "errors": {}, "values": {}}
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def rules_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+    campaign_id = _int(request.query_params.get("campaign_id"))
+    return _page(request, session, actor, "alerts/rules.html",
+                 _rules_context(session, actor, campaign_id))
+
+
+@router.post("/alerts/rules", response_class=HTMLResponse)
+async def create_rule(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    campaign_id = _int(form.get("campaign_id"))
+    values = _rule_form(form)
+    try:
+        service.create_rule(session, actor, campaign_id=campaign_id, spec=values)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _rules_context(session, actor, campaign_id)
+        context.update(errors=_error(exc), values=values)
+        return _page(request, session, actor, "alerts/rules.html", context, 422)
+    return _see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+
+
+@router.post("/alerts/defaults", response_class=HTMLResponse)
+async def install_defaults(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    campaign_id = _int(form.get("campaign_id"))
+    try:
+        if campaign_id is None:
+            raise NotFound("Choose a campaign first.")
+        service.install_default_rules(session, actor, campaign_id=campaign_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _rules_context(session, actor, campaign_id)
+        context.update(errors=_error(exc))
+        return _page(request, session, actor, "alerts/rules.html", context, 422)
+    return _see_other(f"/alerts?campaign_id={campaign_id}")
+
+
+def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
+    found = _int(rule_id)
+    try:
+        return service.get_rule(session, actor, found or 0)
+    except NotFound:
+        return None
+
+
+def _not_found(request: Request, session: Session, actor: User, what: str) -> HTMLResponse:
+    return _page(request, session, actor, "alerts/missing.html", {"what": what}, 404)
+
+
+@router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
+def edit_rule_page(rule_id: str, request: Request, session: SessionDep,
+                   actor: UserDep) -> HTMLResponse:
+    rule = _rule_or_none(session, actor, rule_id)
+    if rule is None:
+        return _not_found(request, session, actor, "alert rule")
+    context = _rules_context(session, actor, rule.campaign_id)
+    context.update(rule=rule, values=service.rule_read(rule))
+    return _page(request, session, actor, "alerts/rule_edit.html", context)
+
+
+@router.post("/alerts/rules/{rule_id}", response_class=HTMLResponse)
+async def update_rule(rule_id: str, request: Request, session: SessionDep,
+                      actor: UserDep) -> Response:
+    rule = _rule_or_none(session, actor, rule_id)
+    if rule is None:
+        return _not_found(request, session, actor, "alert rule")
+    form = await request.form()
+    values = _rule_form(form)
+    try:
+        service.update_rule(session, actor, rule.id, values)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        rule = service.get_rule(session, actor, rule.id)
+        context = _rules_context(session, actor, rule.campaign_id)
+        context.update(rule=rule, values=values, errors=_error(exc))
+        return _page(request, session, actor, "alerts/rule_edit.html", context, 422)
+    return _see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
+                      else "/alerts")
+
+
+@router.post("/alerts/rules/{rule_id}/delete", response_class=HTMLResponse)
+def delete_rule(rule_id: str, request: Request, session: SessionDep,
+                actor: UserDep) -> Response:
+    rule = _rule_or_none(session, actor, rule_id)
+    if rule is None:
+        return _not_found(request, session, actor, "alert rule")
+    campaign_id = rule.campaign_id
+    try:
+        service.delete_rule(session, actor, rule.id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _rules_context(session, actor, campaign_id)
+        context.update(errors=_error(exc))
+        return _page(request, session, actor, "alerts/rules.html", context, 403)
+    return _see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+
+
+# ---- channels ----------------------------------------------------------------------------
+
+def _channels_context(session: Session, actor: User) -> dict[str, Any]:
+    return {"settings": service.channel_settings(session, actor),
+            "endpoints": service.list_endpoints(session, actor),
+            "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
+            "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
+            "tests": {}}
+
+
+@router.get("/alerts/channels", response_class=HTMLResponse)
+def channels_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+    return _page(request, session, actor, "alerts/channels.html",
+                 _channels_context(session, actor))
+
+
+@router.post("/alerts/channels/smtp", response_class=HTMLResponse)
+async def save_smtp(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    port = str(form.get("smtp_port") or "").strip()
+    data: dict[str, Any] = {
+        "smtp_host": str(form.get("smtp_host") or ""),
+        "smtp_username": str(form.get("smtp_username") or ""),
+        "smtp_from": str(form.get("smtp_from") or ""),
+        "smtp_starttls": form.get("smtp_starttls") is not None,
+        "allow_private_webhooks": form.get("allow_private_webhooks") is not None,
+        "clear_smtp_password": form.get("clear_smtp_password") is not None,
+    }
+    if form.get("smtp_password"):
+        data["smtp_password"] = str(form.get("smtp_password"))
+    try:
+        data["smtp_port"] = int(port) if port else None
+    except ValueError:
+        data["smtp_port"] = port
+    try:
+        service.update_channel_settings(session, actor, data)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _channels_context(session, actor)
+        data.pop("smtp_password", None)
+        context.update(smtp_errors=_error(exc), smtp_values=data)
+        return _page(request, session, actor, "alerts/channels.html", context, 422)
+    return _see_other("/alerts/channels")
+
+
+@router.post("/alerts/channels/test-email", response_class=HTMLResponse)
+def test_email(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    context = _channels_context(session, actor)
+    try:
+        result = service.send_test_email(session, actor)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context.update(smtp_errors=_error(exc))
+        return _page(request, session, actor, "alerts/channels.html", context, 403)
+    context["message"] = (f"Test email sent to {actor.email}." if result["ok"]
+                          else f"The test email failed: {result['error']}")
+    return _page(request, session, actor, "alerts/channels.html", context)
+
+
+@router.post("/alerts/webhooks", response_class=HTMLResponse)
+async def create_webhook(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    values = {"name": str(form.get("name") or ""), "url": str(form.get("url") or ""),
+              "flavor": str(form.get("flavor") or "generic"),
+              "campaign_id": _int(form.get("campaign_id"))}
+    try:
+        endpoint = service.create_endpoint(session, actor, values)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _channels_context(session, actor)
+        context.update(errors=_error(exc), values=values)
+        return _page(request, session, actor, "alerts/channels.html", context, 422)
+    context = _channels_context(session, actor)
+    # The signing secret is shown this once, for the receiver's configuration.
+    context.update(secret=endpoint.secret, message=f"Added {endpoint.name}.")
+    return _page(request, session, actor, "alerts/channels.html", context, 201)
+
+
+@router.post("/alerts/webhooks/{endpoint_id}/test", response_class=HTMLResponse)
+def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
+                 actor: UserDep) -> Response:
+    found = _int(endpoint_id)
+    try:
+        result = service.send_test_webhook(session, actor, found or 0)
+        session.commit()
+    except NotFound:
+        return _not_found(request, session, actor, "webhook endpoint")
+    context = _channels_context(session, actor)
+    context["tests"] = {found: result}
+    return _page(request, session, actor, "alerts/channels.html", context)
+
+
+@router.post("/alerts/webhooks/{endpoint_id}/delete", response_class=HTMLResponse)
+def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
+                   actor: UserDep) -> Response:
+    try:
+        service.delete_endpoint(session, actor, _int(endpoint_id) or 0)
+        session.commit()
+    except NotFound:
+        return _not_found(request, session, actor, "webhook endpoint")
+    except DomainError as exc:
+        session.rollback()
+        context = _channels_context(session, actor)
+        context.update(errors=_error(exc))
+        return _page(request, session, actor, "alerts/channels.html", context, 403)
+    return _see_other("/alerts/channels")
+
+
+# ---- follows, preferences, feeds -----------------------------------------------------------
+
+def _followable(session: Session) -> dict[str, list[tuple[int, str]]]:
+    return {
+        FollowKind.campaign: [(c.id, c.name) for c in _campaigns(session)],  # type: ignore[misc]
+        FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),  # type: ignore[arg-type]
+        FollowKind.target: list(session.exec(select(Target.id, Target.name)  # type: ignore[arg-type]
+                                             .order_by(Target.name))),
+        FollowKind.contract: list(session.exec(select(Contract.id, Contract.title)  # type: ignore[arg-type]
+                                               .order_by(Contract.title))),
+        FollowKind.records_request: list(session.exec(  # type: ignore[arg-type]
+            select(RecordsRequest.id, RecordsRequest.subject).order_by(RecordsRequest.subject))),
+    }
+
+
+def _follows_context(session: Session, actor: User) -> dict[str, Any]:
+    base_url = get_settings().base_url.rstrip("/")
+    feeds = [service.feed_read(session, t) for t in service.list_feed_tokens(session, actor)]
+    for feed in feeds:
+        feed["url"] = base_url + feed["path"]
+    return {"follows": service.list_follows(session, actor), "followable": _followable(session),
+            "pref": service.preference_read(service.preferences(session, actor)),
+            "email_modes": list(EmailMode), "feeds": feeds,
+            "bodies": list(session.exec(select(Body).order_by(Body.name)).all()),
+            "campaigns": _campaigns(session), "errors": {}, "pref_errors": {}, "values": {}}
+
+
+@router.get("/alerts/follows", response_class=HTMLResponse)
+def follows_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+    return _page(request, session, actor, "alerts/follows.html",
+                 _follows_context(session, actor))
+
+
+@router.post("/alerts/follows", response_class=HTMLResponse)
+async def create_follow(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    kind = str(form.get("subject_kind") or "")
+    subject_id = _int(form.get(f"{kind}_id")) or _int(form.get("subject_id"))
+    try:
+        if subject_id is None:
+            raise Invalid("Choose what to follow.", field="subject_id")
+        service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _follows_context(session, actor)
+        context.update(errors=_error(exc), values={"subject_kind": kind})
+        return _page(request, session, actor, "alerts/follows.html", context, 422)
+    return _see_other("/alerts/follows")
+
+
+@router.post("/alerts/follows/{follow_id}/delete", response_class=HTMLResponse)
+def delete_follow(follow_id: str, request: Request, session: SessionDep,
+                  actor: UserDep) -> Response:
+    try:
+        service.unfollow(session, actor, _int(follow_id) or 0)
+        session.commit()
+    except NotFound:
+        return _not_found(request, session, actor, "follow")
+    return _see_other("/alerts/follows")
+
+
+@router.post("/alerts/preferences", response_class=HTMLResponse)
+async def save_preferences(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    hour = str(form.get("digest_hour") or "").strip()
+    data: dict[str, Any] = {"email_mode": str(form.get("email_mode") or ""),
+                            "in_app": form.get("in_app") is not None,
+                            "timezone": str(form.get("timezone") or "").strip()}
+    data["digest_hour"] = int(hour) if re.fullmatch(r"-?\d{1,6}", hour) else hour or None
+    try:
+        service.update_preferences(session, actor, data)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _follows_context(session, actor)
+        context.update(pref_errors=_error(exc), pref=data)
+        return _page(request, session, actor, "alerts/follows.html", context, 422)
+    return _see_other("/alerts/follows")
+
+
+@router.post("/alerts/feeds", response_class=HTMLResponse)
+async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    form = await request.form()
+    try:
+        service.regenerate_feed_token(session, actor, kind=str(form.get("kind") or ""),
+                                      scope_id=_int(form.get("scope_id")) or 0)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        context = _follows_context(session, actor)
+        context.update(errors=_error(exc))
+        return _page(request, session, actor, "alerts/follows.html", context, 422)
+    return _see_other("/alerts/follows#feeds")
+
+
+@router.post("/alerts/feeds/{feed_id}/delete", response_class=HTMLResponse)
+def delete_feed(feed_id: str, request: Request, session: SessionDep,
+                actor: UserDep) -> Response:
+    try:
+        service.delete_feed_token(session, actor, _int(feed_id) or 0)
+        session.commit()
+    except NotFound:
+        return _not_found(request, session, actor, "calendar feed")
+    return _see_other("/alerts/follows#feeds")
+
+
+# ---- the delivery log --------------------------------------------------------------------
+
+@router.get("/alerts/log", response_class=HTMLResponse)
+def log_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+    params = request.query_params
+    status = params.get("status") if params.get("status") in set(OutboxStatus) else None
+    channel = params.get("channel") if params.get("channel") in set(Channel) else None
+    page = max(_int(params.get("page")) or 1, 1)
+    page = min(page, 100_000)
+    rows, total = service.delivery_log(session, actor, status=status, channel=channel,
+                                       limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
+    return _page(request, session, actor, "alerts/log.html", {
+        "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
+        "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
+        "channels": list(Channel), "channel_words": CHANNEL_WORDS,
+        "recipients": service.recipient_labels(session, rows)})
+
+
+# ---- notifications -----------------------------------------------------------------------
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+    rows, total = service.list_notifications(session, actor, limit=100)
+    return _page(request, session, actor, "alerts/notifications.html",
+                 {"notifications": rows, "total": total})
+
+
+@router.get("/notifications/unread-count", response_class=HTMLResponse)
+def unread_badge(session: SessionDep, actor: UserDep) -> HTMLResponse:
+    count = service.unread_count(session, actor)
+    return HTMLResponse(str(count) if count else "")
+
+
+@router.post("/notifications/{notification_id}/read", response_class=HTMLResponse)
+def read_notification(notification_id: str, request: Request, session: SessionDep,
+                      actor: UserDep) -> Response:
+    try:
+        service.mark_read(session, actor, _int(notification_id) or 0)
+        session.commit()
+    except NotFound:
+        return _not_found(request, session, actor, "notification")
+    return _see_other("/notifications")
+
+
+@router.post("/notifications/read-all", response_class=HTMLResponse)
+def read_all(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    service.mark_all_read(session, actor)
+    session.commit()
+    return _see_other("/notifications")
