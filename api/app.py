@@ -5,6 +5,7 @@ from fastapi import APIRouter, FastAPI
 from api import problems
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
+from api.auth import middleware as auth_middleware
 from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
@@ -36,9 +37,12 @@ def create_app() -> FastAPI:
     # The pages live in web/, which depends on api/; imported here so api/ modules never do.
     from web.app import mount_web  # noqa: PLC0415
 
-    app = FastAPI(title="Oversight", version="0.1.0",
+    # No /docs or /redoc: they load scripts from a CDN, which the content security policy
+    # (rightly) refuses; the schema is at /openapi.json for signed-in users.
+    app = FastAPI(title="Oversight", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Coalition CRM and campaign organizer against ALPR surveillance.")
     problems.install(app)
+    auth_middleware.install(app)
     app.include_router(api_router())
 
     @app.get("/healthz", tags=["meta"], summary="Liveness check")

@@ -2,7 +2,16 @@
 
 from api.actions.models import Action
 from api.agencies.models import Agency
-from api.auth.models import User
+from api.auth.models import (
+    ApiToken,
+    AuditEntry,
+    AuthSession,
+    InstanceSetting,
+    Invitation,
+    LoginAttempt,
+    PasswordReset,
+    User,
+)
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts.models import Contract, Vendor
@@ -18,6 +27,8 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 __all__ = [
+    "ApiToken", "AuditEntry", "AuthSession", "InstanceSetting", "Invitation", "LoginAttempt",
+    "PasswordReset",
     "Action", "Affiliation", "Agency", "Body", "Campaign", "CampaignLead", "Contract",
     "Document", "Jurisdiction", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget",
     "Organization", "Person", "PressHit", "RecordsRequest", "Stance", "StanceChange", "Target",

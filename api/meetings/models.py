@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Id,
     IdList,
@@ -36,6 +37,7 @@ class MeetingBase(SQLModel):
     commitments: LongText = ""
     follow_ups: LongText = ""
     stances_observed: list[StanceObserved] = json_field()
+    visibility: Visibility = visibility_field()
 
 
 class Meeting(TableBase, MeetingBase, table=True):

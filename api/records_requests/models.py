@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -58,6 +59,7 @@ class RecordsRequestBase(SQLModel):
     status: RequestStatus = enum_field(RequestStatus.draft)
     due_on: date | None = Field(default=None, index=True)
     notes: LongText = ""
+    visibility: Visibility = visibility_field()
 
     @model_validator(mode="after")
     def _sent_before_due(self) -> "RecordsRequestBase":
