@@ -76,7 +76,11 @@ def session(db: None) -> Iterator[Session]:
 
 @pytest.fixture
 def actor(session: Session):  # type: ignore[no-untyped-def]
-    return system_user(session)
+    user = system_user(session)
+    # Ends the transaction the lookup began: on SQLite it holds the write lock, and the app's
+    # own sessions would wait for it and fail with "database is locked".
+    session.commit()
+    return user
 
 
 def make_user(role: Role | str, *, organization_id: int | None = None, email: str | None = None,
@@ -111,8 +115,9 @@ def api_token(user: User, scope: TokenScope = TokenScope.write) -> str:
     return raw
 
 
-@pytest.fixture
-def app(db: None) -> Any:
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Any:
+    # The app holds no state of its own, so one serves every test of the process.
     from api.app import create_app
 
     return create_app()
@@ -134,12 +139,12 @@ def client(app: Any, admin: User) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def anon_client(app: Any) -> TestClient:
+def anon_client(app: Any, db: None) -> TestClient:
     return TestClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture
-def client_as(app: Any) -> Callable[..., TestClient]:
+def client_as(app: Any, db: None) -> Callable[..., TestClient]:
     """A browser signed in as a new user of the role (and organization)."""
     def make(role: Role | str, organization_id: int | None = None, **kwargs: Any) -> TestClient:
         c = TestClient(app, raise_server_exceptions=False)

@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.routes import dashboard
+from web.routes import account, auth, dashboard
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -13,3 +13,5 @@ STATIC_DIR = Path(__file__).parent / "static"
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(dashboard.router)
+    app.include_router(auth.router)
+    app.include_router(account.router)

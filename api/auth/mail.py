@@ -7,8 +7,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from api import clock
-from api.settings import get_settings
 from api.auth import tokens
+from api.settings import get_settings
 
 log = logging.getLogger(__name__)
 

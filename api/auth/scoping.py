@@ -124,10 +124,10 @@ def check_write(session: Session, actor: Any, obj: Any, *, new: bool = False,
         _check_parents(session, actor, obj)
         return
     spec = permissions.owned().get(model)
-    if spec is not None and new and getattr(obj, spec.owner) is None:
-        # A partner's new record is their organization's unless it says otherwise.
-        if permissions.role_of(actor) in ("partner", "viewer"):
-            setattr(obj, spec.owner, permissions.default_owner(actor))
+    # A partner's new record is their organization's unless it says otherwise.
+    if (spec is not None and new and getattr(obj, spec.owner) is None
+            and permissions.role_of(actor) in ("partner", "viewer")):
+        setattr(obj, spec.owner, permissions.default_owner(actor))
     if not new and spec is not None:
         permissions.require_write(actor, _as_it_was(obj), model=model, deleting=deleting)
     permissions.require_write(actor, obj, deleting=deleting)
