@@ -103,7 +103,8 @@ def sign_in(client: TestClient, user: User) -> str:
     with Session(get_engine()) as s:
         raw = sessions.start(s, user, user_agent="pytest", address="testclient")
         s.commit()
-    client.cookies.set("oversight_session", raw)
+    # The domain httpx files the app's own cookies under, so a rotated cookie replaces this one.
+    client.cookies.set("oversight_session", raw, domain="testserver.local")
     client.headers["X-CSRF-Token"] = tokens.csrf_for(raw)
     return raw
 

@@ -186,7 +186,7 @@ def check_code(user: User, code: str) -> bool:
     now = clock.now()
     step = totp.timecode(now)
     for offset in (0, -1, 1):
-        if tokens.same(code, totp.at(now, offset)):
+        if tokens.same(code, totp.at(now, counter_offset=offset)):
             used = step + offset
             if user.totp_last_step is not None and used <= user.totp_last_step:
                 return False
