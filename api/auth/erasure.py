@@ -70,8 +70,13 @@ def settle(engine: Engine) -> None:
     deleted content (secure_delete); the write-ahead log is folded in and truncated.
     PostgreSQL's VACUUM reclaims the dead row versions."""
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # On the raw connection: a checkpoint cannot run inside the transaction SQLAlchemy
+        # would begin first.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM person, affiliation, document, audit_entry")

@@ -38,8 +38,8 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+def _page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 @router.get("/login", response_class=HTMLResponse)
