@@ -6,6 +6,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse
 
 from api.auth.models import Visibility
+from api.crud import validated
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.documents import service
@@ -33,9 +34,9 @@ async def upload_document(
     if len(content) > limit:
         raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
                       field="file")
-    meta = DocumentMeta(attached_kind=attached_kind, attached_id=attached_id,
-                        description=description, owner_organization_id=owner_organization_id,
-                        visibility=visibility)
+    meta = validated(DocumentMeta, {
+        "attached_kind": attached_kind, "attached_id": attached_id, "description": description,
+        "owner_organization_id": owner_organization_id, "visibility": visibility})
     doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
                          content=content)
     session.commit()
