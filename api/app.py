@@ -13,6 +13,7 @@ from api.alerts.routes import follows_router as follows
 from api.alerts.routes import notifications_router as notifications
 from api.alerts.routes import router as alerts
 from api.alerts.scheduler import AlertScheduler
+from api.auth import middleware as auth_middleware
 from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
@@ -59,9 +60,13 @@ def create_app() -> FastAPI:
     # The pages live in web/, which depends on api/; imported here so api/ modules never do.
     from web.app import mount_web  # noqa: PLC0415
 
-    app = FastAPI(title="Oversight", version="0.1.0", lifespan=lifespan,
+    # No /docs or /redoc: they load scripts from a CDN, which the content security policy
+    # (rightly) refuses; the schema is at /openapi.json for signed-in users.
+    app = FastAPI(title="Oversight", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
                   description="Coalition CRM and campaign organizer against ALPR surveillance.")
     problems.install(app)
+    auth_middleware.install(app)
     app.include_router(api_router())
     app.include_router(feeds_router)
 

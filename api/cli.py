@@ -1,4 +1,5 @@
-"""The `oversight` command: serve, worker, migrate, demo, playbooks, sync, import."""
+"""The `oversight` command: serve, worker, migrate, demo, create-admin, playbooks, sync,
+import."""
 
 import argparse
 import logging
@@ -108,6 +109,27 @@ def _playbooks(args: argparse.Namespace) -> int:
     return 1 if catalog.errors else 0
 
 
+def _create_admin(args: argparse.Namespace) -> int:
+    import getpass  # noqa: PLC0415
+
+    from api.auth import service as accounts  # noqa: PLC0415
+    from api.db import session_scope  # noqa: PLC0415
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password for the new administrator: ")
+        if getpass.getpass("The same password again: ") != password:
+            print("oversight create-admin: the passwords differ.", file=sys.stderr)
+            return 1
+    with session_scope() as session:
+        user = accounts.create_admin(session, email=args.email, name=args.name,
+                                     password=password)
+        email = user.email
+    print(f"Created the administrator {email}. Sign in at {get_settings().base_url}/login")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oversight", description=(
         "Oversight: coalition CRM and campaign organizer against ALPR surveillance."))
@@ -142,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     from api.sources.commands import add_commands  # noqa: PLC0415
 
     add_commands(commands)
+
+    admin = commands.add_parser("create-admin", help=(
+        "create an administrator account (there is no default account or password)"))
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input")
+    admin.set_defaults(run=_create_admin)
     return parser
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from api import clock
+from api.auth import permissions
 from api.errors import Conflict, Invalid, NotFound
 from api.fields import describe_error
 
@@ -80,6 +81,13 @@ def as_utc(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _mapped_class(table: sa.Table) -> Any:
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        if mapper.local_table is table:
+            return mapper.class_
+    return None
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -124,6 +132,9 @@ class Crud(Generic[T]):
         obj = session.get(self.model, record_id)
         if obj is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
+        # The session's criteria already hide what the actor may not read; this also covers a
+        # record that was in the session before them.
+        permissions.require_read(actor, obj, self.label)
         return obj
 
     def read(self, session: Session, actor: Any, record_id: int) -> dict[str, Any]:
@@ -277,8 +288,11 @@ class Crud(Generic[T]):
             if value is None:
                 continue
             target = fk.column.table
-            found = session.execute(sa.select(sa.literal(1)).select_from(target)
-                                    .where(fk.column == value)).first()
+            # Through the mapped class, so a record the actor may not see counts as missing.
+            entity = _mapped_class(target)
+            column = getattr(entity, fk.column.name) if entity is not None else fk.column
+            found = session.execute(sa.select(sa.literal(1)).select_from(entity or target)
+                                    .where(column == value)).first()
             if found is None:
                 noun = target.name.replace("_", " ").replace("app user", "user")
                 raise Invalid(f"No {noun} with id {value}.", field=name)

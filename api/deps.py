@@ -3,18 +3,22 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
-from sqlmodel import Session, select
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
 
-from api.auth.models import Role, User
+from api.auth.models import User
+from api.auth.permissions import ANONYMOUS
+from api.auth.scoping import act_as
 from api.db import new_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request; reads skip SQLite's write lock. Routes commit what they change."""
+    """A session per request, scoped to what the signed-in user may see and change; reads skip
+    SQLite's write lock. Routes commit what they change."""
     session = new_session(read_only=request.method in SAFE_METHODS)
+    act_as(session, getattr(request.state, "user", None) or ANONYMOUS)
     try:
         yield session
     finally:
@@ -25,16 +29,13 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def current_user(session: SessionDep) -> User:
-    """The acting user. Until accounts and sign-in exist this is the instance's first admin."""
-    user = session.exec(select(User).where(User.role == Role.admin, User.is_active)
-                        .order_by(User.id)).first()
+def current_user(request: Request, session: SessionDep) -> User:
+    """The signed-in user, from the session cookie or the API token the door checked."""
+    user = getattr(request.state, "user", None)
     if user is None:
-        # The lifespan creates the system account; this only happens if it was deleted.
-        from api.errors import Forbidden  # noqa: PLC0415
-
-        raise Forbidden("No active administrator account exists.")
-    return user
+        raise HTTPException(401, "Sign in, or send a personal API token.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return session.merge(user, load=False)
 
 
 UserDep = Annotated[User, Depends(current_user)]

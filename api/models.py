@@ -15,7 +15,16 @@ from api.alerts.models import (
     SchedulerLease,
     WebhookEndpoint,
 )
-from api.auth.models import User
+from api.auth.models import (
+    ApiToken,
+    AuditEntry,
+    AuthSession,
+    InstanceSetting,
+    Invitation,
+    LoginAttempt,
+    PasswordReset,
+    User,
+)
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts.models import Contract, Vendor
@@ -32,12 +41,12 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 __all__ = [
-    "Action", "Affiliation", "Agency", "AlertAttempt", "AlertDefaultsInstalled", "AlertOutbox",
-    "AlertPreference", "AlertRule", "AlertSettings", "FeedToken", "Follow", "Notification",
-    "SchedulerLease", "WebhookEndpoint", "Body", "Campaign", "CampaignLead", "Contract",
-    "Document", "Jurisdiction", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget",
-    "Organization", "Person", "PressHit", "RecordsRequest", "RequestDocument",
-    "RequestStatusChange", "Stance", "StanceChange", "Target",
-    "Task", "User", "Vendor", "Vote",
-    "AgendaKeyword", "AgendaSync", "CameraCount", "SuggestedVote",
+    "Action", "Affiliation", "Agency", "AgendaKeyword", "AgendaSync", "AlertAttempt",
+    "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
+    "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
+    "Contract", "Document", "FeedToken", "Follow", "InstanceSetting", "Invitation", "Jurisdiction",
+    "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget", "Notification",
+    "Organization", "PasswordReset", "Person", "PressHit", "RecordsRequest", "RequestDocument",
+    "RequestStatusChange", "SchedulerLease", "Stance", "StanceChange", "SuggestedVote", "Target",
+    "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]

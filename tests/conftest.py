@@ -2,14 +2,18 @@
 own), emptied between tests, and a client of the real app."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
 from api import clock, migrations
+from api.auth import service as accounts
+from api.auth import sessions, tokens
+from api.auth.models import Role, TokenScope, User
 from api.auth.service import system_user
 from api.db import get_engine
 from api.settings import get_settings
@@ -81,12 +85,76 @@ def actor(session: Session):  # type: ignore[no-untyped-def]
     return user
 
 
-@pytest.fixture
-def client(db: None) -> Iterator[TestClient]:
+def make_user(role: Role | str, *, organization_id: int | None = None, email: str | None = None,
+              name: str | None = None, password: str | None = None) -> User:
+    """An account, committed; with a password only when given (hashing is slow on purpose)."""
+    from api.auth import passwords
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        user = User(email=email or f"{role}-{tokens.new_token()[:8].lower()}@example.org",
+                    name=name or f"A {role}", role=Role(role), organization_id=organization_id,
+                    password_hash=passwords.hash_password(password) if password else None)
+        s.add(user)
+        s.commit()
+        return user
+
+
+def sign_in(client: TestClient, user: User) -> str:
+    """Gives the client a browser session of the user, with its anti-forgery header; returns
+    the session token."""
+    with Session(get_engine()) as s:
+        raw = sessions.start(s, user, user_agent="pytest", address="testclient")
+        s.commit()
+    # The domain httpx files the app's own cookies under, so a rotated cookie replaces this one.
+    client.cookies.set("oversight_session", raw, domain="testserver.local")
+    client.headers["X-CSRF-Token"] = tokens.csrf_for(raw)
+    return raw
+
+
+def api_token(user: User, scope: TokenScope = TokenScope.write) -> str:
+    with Session(get_engine()) as s:
+        _, raw = accounts.create_token(s, user, name="tests", scope=scope)
+        s.commit()
+    return raw
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Any:
+    # The app holds no state of its own, so one serves every test of the process.
     from api.app import create_app
 
-    with TestClient(create_app(), raise_server_exceptions=False) as c:
+    return create_app()
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return make_user(Role.admin, email="admin@example.org", name="Ada Admin")
+
+
+@pytest.fixture
+def client(app: Any, admin: User) -> Iterator[TestClient]:
+    """The app as a signed-in administrator: a browser session with its anti-forgery header for
+    the pages, and a read-write API token for the JSON API."""
+    with TestClient(app, raise_server_exceptions=False) as c:
+        sign_in(c, admin)
+        c.headers["Authorization"] = f"Bearer {api_token(admin)}"
         yield c
+
+
+@pytest.fixture
+def anon_client(app: Any, db: None) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def client_as(app: Any, db: None) -> Callable[..., TestClient]:
+    """A browser signed in as a new user of the role (and organization)."""
+    def make(role: Role | str, organization_id: int | None = None, **kwargs: Any) -> TestClient:
+        c = TestClient(app, raise_server_exceptions=False)
+        c.user = make_user(role, organization_id=organization_id, **kwargs)  # type: ignore[attr-defined]
+        sign_in(c, c.user)  # type: ignore[attr-defined]
+        return c
+    return make
 
 
 @pytest.fixture

@@ -105,3 +105,23 @@ def test_installed_console_script_help(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for command in COMMANDS:
         assert command in done.stdout
+
+
+def test_create_admin_reads_the_password_and_refuses_a_short_one(
+        db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from sqlmodel import Session, select
+
+    from api.auth import passwords
+    from api.auth.models import User
+    from api.db import get_engine
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["create-admin", "--email", "root@example.org", "--password-stdin"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    assert main(["create-admin", "--email", "Root@Example.org", "--password-stdin"]) == 0
+    with Session(get_engine()) as s:
+        user = s.exec(select(User).where(User.email == "root@example.org")).one()
+        assert user.role == "admin" and user.password_hash
+        assert passwords.verify("a long enough passphrase", user.password_hash)[0]

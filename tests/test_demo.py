@@ -201,3 +201,33 @@ def test_cli_if_empty_loads_once(db: None, capsys: pytest.CaptureFixture[str]) -
         assert count(session, Campaign) == 1
         assert count(session, Organization) == 4
         assert not demo.is_empty(session)
+
+
+def test_demo_accounts_sign_in_with_the_chosen_password(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.auth import passwords
+    from api.settings import get_settings
+
+    monkeypatch.setenv("OVERSIGHT_DEMO_PASSWORD", "riverton demo passphrase")
+    get_settings.cache_clear()
+    try:
+        summary = demo.load(session)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "riverton demo passphrase" in summary
+    for email, _, role, _ in demo.DEMO_ACCOUNTS:
+        user = session.exec(select(User).where(User.email == email)).one()
+        assert user.role == role and user.organization_id
+        assert passwords.verify("riverton demo passphrase", user.password_hash)[0]
+        assert email in summary
+
+
+def test_demo_password_is_made_up_when_not_set(session: Session) -> None:
+    summary = demo.load(session)
+    password = summary.rsplit("password: ", 1)[1].strip()
+    assert len(password) >= 12
+    lead = session.exec(select(User).where(User.role == "lead")).one()
+    from api.auth import passwords
+
+    assert passwords.verify(password, lead.password_hash)[0]

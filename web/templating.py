@@ -4,6 +4,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from api import clock
@@ -49,6 +51,14 @@ def humanize(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+@pass_context
+def csrf_token(context: Context) -> str:
+    """The anti-forgery token of the request's session, for forms and hx-headers."""
+    request = context.get("request")
+    return str(getattr(getattr(request, "state", None), "csrf_token", "") or "")
+
+
+templates.env.globals["csrf_token"] = csrf_token
 templates.env.filters["local_time"] = local_time
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown

@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -49,6 +50,7 @@ class ActionBase(SQLModel):
     status: ActionStatus = enum_field(ActionStatus.planned)
     description: LongText = ""
     outcome: LongText = ""
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class Action(TableBase, ActionBase, table=True):

@@ -1,6 +1,67 @@
-"""JSON endpoints for user accounts."""
+"""JSON endpoints for user accounts, the signed-in user, the audit log, organization exports
+and erasure."""
 
-from api.auth import service
-from api.crud_routes import crud_router
+from typing import Annotated, Any
 
-router = crud_router(service.crud, path="/users", tag="users")
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from api.auth import audit, erasure, export, service
+from api.auth.models import AuditRead, UserRead
+from api.crud_routes import RecordId, crud_router
+from api.db import get_engine
+from api.deps import SessionDep, UserDep
+from api.fields import MAX_INT
+
+router = APIRouter()
+router.include_router(crud_router(service.crud, path="/users", tag="users"))
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRead]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/me", response_model=UserRead, tags=["users"], summary="The signed-in user")
+def me(session: SessionDep, actor: UserDep) -> Any:
+    return service.crud.to_read(session, [actor])[0]
+
+
+@router.get("/audit", response_model=AuditPage, tags=["audit"],
+            summary="The audit log, newest first (leads and administrators)",
+            responses={403: {"description": "Not a lead or administrator"}})
+def audit_log(session: SessionDep, actor: UserDep,
+              record_kind: Annotated[str | None, Query(max_length=60,
+                                                       pattern=r"^[a-z_]+$")] = None,
+              record_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+              organization_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100,
+              offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Any:
+    rows, total = audit.entries(session, actor, record_kind=record_kind, record_id=record_id,
+                                organization_id=organization_id, limit=limit, offset=offset)
+    return {"items": rows, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/organizations/{record_id}/export", tags=["organizations"],
+            summary="Everything the organization owns, as a zip of CSV and JSON",
+            response_class=Response,
+            responses={200: {"content": {"application/zip": {}}},
+                       403: {"description": "Not a member of the organization"},
+                       404: {"description": "No such organization"}})
+def export_organization(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
+    name, content = export.organization_zip(session, actor, record_id)
+    return Response(content, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/people/{record_id}/erase", status_code=204, tags=["people"],
+             summary="Erase a person and everything kept about them, on their request",
+             responses={403: {"description": "Not allowed to erase this person"},
+                        404: {"description": "No such person"}})
+def erase_person(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
+    erasure.erase_person(session, actor, record_id)
+    session.commit()
+    erasure.settle(get_engine())
+    return Response(status_code=204)

@@ -1,12 +1,15 @@
 """A fictional coalition and campaign, loaded through the services, to show Oversight at work."""
 
+import secrets
+
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
 from api.actions.models import Action
 from api.agencies.models import Agency
-from api.auth.models import User
+from api.auth import passwords
+from api.auth.models import Role, User, Visibility
 from api.auth.service import SYSTEM_EMAIL, system_user
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -20,16 +23,23 @@ from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting
 from api.organizations.models import Organization
-from api.people.models import Person
+from api.people.models import Affiliation, Person
 from api.records_requests.models import RecordsRequest
+from api.settings import get_settings
 from api.targets.models import Target
 from api.tasks.models import Task
 from api.votes import service as votes
 from api.votes.models import Vote
 
 APP_URL = "http://127.0.0.1:8000"
-# Accounts and sign-in come later; change this line when they do.
-DEMO_LOGIN = "No login is needed yet: accounts and sign-in come in a later release."
+DEMO_LOGIN = "Sign in as a coalition lead or as a partner member:"
+# email, name, role, organization key
+DEMO_ACCOUNTS = [
+    ("lead@riverton.example.org", "Maria Delgado", Role.lead, "immigrant"),
+    ("partner@riverton.example.org", "Samir Haddad", Role.partner, "privacy"),
+]
+# The meeting kept private to the organization that held it, to show what partners do not see.
+PRIVATE_MEETING_ORG = "privacy"
 
 # What the demo makes, in the order the summary lists it: singular, plural, table.
 COUNTED = [
@@ -61,11 +71,48 @@ def load(session: Session) -> str:
     coalition.load(demo)
     government.load(demo)
     campaign.load(demo)
+    _share(demo)
+    password = _accounts(demo)
     session.flush()
-    return _summary(demo)
+    return _summary(demo, password)
 
 
-def _summary(demo: Demo) -> str:
+def _share(demo: Demo) -> None:
+    """Who owns what: each person belongs to their first organization and is seen coalition-wide
+    (those who want contact in person only stay private); one meeting stays private."""
+    session = demo.session
+    for person in session.exec(select(Person)).all():
+        first = session.exec(select(Affiliation.organization_id).where(
+            Affiliation.person_id == person.id).order_by(Affiliation.id)).first()
+        person.owner_organization_id = first
+        person.visibility = (Visibility.private if "in person only" in person.notes
+                             else Visibility.coalition)
+        session.add(person)
+    for meeting in session.exec(select(Meeting)).all():
+        private = meeting.organization_id == demo[f"org.{PRIVATE_MEETING_ORG}"]
+        meeting.visibility = Visibility.private if private else Visibility.coalition
+        session.add(meeting)
+    for task in session.exec(select(Task)).all():
+        task.owner_organization_id = task.assignee_organization_id
+        task.visibility = Visibility.coalition
+        session.add(task)
+    for request in session.exec(select(RecordsRequest)).all():
+        request.visibility = Visibility.coalition
+        session.add(request)
+
+
+def _accounts(demo: Demo) -> str:
+    """The demo's sign-in accounts; the password comes from OVERSIGHT_DEMO_PASSWORD or is made
+    up now and printed once."""
+    password = get_settings().demo_password or secrets.token_urlsafe(12)
+    hashed = passwords.hash_password(password)
+    for email, name, role, org in DEMO_ACCOUNTS:
+        demo.session.add(User(email=email, name=name, role=role,
+                              organization_id=demo[f"org.{org}"], password_hash=hashed))
+    return password
+
+
+def _summary(demo: Demo, password: str) -> str:
     session = demo.session
     counted = []
     for singular, plural, model in COUNTED:
@@ -82,4 +129,6 @@ def _summary(demo: Demo) -> str:
         f"council vote {vote_local:%Y-%m-%d at %H:%M %Z}.",
         f"Open {APP_URL}",
         DEMO_LOGIN,
+        *(f"  {email} ({role.value}, {name})" for email, name, role, _ in DEMO_ACCOUNTS),
+        f"  password: {password}",
     ])

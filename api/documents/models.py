@@ -3,6 +3,7 @@
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import Id, LongText, ReadMeta, ShortText, StrEnum, TableBase, enum_field, fk
 
 
@@ -32,6 +33,8 @@ class Document(TableBase, table=True):
     attached_kind: AttachedTo = enum_field()
     attached_id: int
     uploaded_by_id: int | None = fk("app_user.id")
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field()
 
 
 class DocumentMeta(SQLModel):
@@ -40,6 +43,8 @@ class DocumentMeta(SQLModel):
     attached_kind: AttachedTo
     attached_id: Id
     description: LongText = ""
+    owner_organization_id: Id | None = None
+    visibility: Visibility = Visibility.private
 
 
 class DocumentUpdate(SQLModel):
@@ -56,3 +61,5 @@ class DocumentRead(ReadMeta):
     attached_kind: AttachedTo
     attached_id: int
     uploaded_by_id: int | None
+    owner_organization_id: int | None
+    visibility: Visibility

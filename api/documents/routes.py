@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import FileResponse
 
+from api.auth.models import Visibility
 from api.crud import validated
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
@@ -24,13 +25,16 @@ async def upload_document(
     attached_kind: Annotated[AttachedTo, Form()],
     attached_id: Annotated[int, Form(ge=1, le=MAX_INT)],
     description: Annotated[str, Form(max_length=20_000)] = "",
+    owner_organization_id: Annotated[int | None, Form(ge=1, le=MAX_INT)] = None,
+    visibility: Annotated[Visibility, Form()] = Visibility.private,
 ) -> Any:
     limit = get_settings().max_upload_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
         raise service.too_large(limit)
-    meta = validated(DocumentMeta, {"attached_kind": attached_kind, "attached_id": attached_id,
-                                    "description": description})
+    meta = validated(DocumentMeta, {
+        "attached_kind": attached_kind, "attached_id": attached_id, "description": description,
+        "owner_organization_id": owner_organization_id, "visibility": visibility})
     doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
                          content=content)
     session.commit()

@@ -107,6 +107,7 @@ def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
         sha256=hashlib.sha256(content).hexdigest(), stored_name=stored_name,
         description=meta.description, attached_kind=meta.attached_kind,
         attached_id=meta.attached_id, uploaded_by_id=getattr(actor, "id", None),
+        owner_organization_id=meta.owner_organization_id, visibility=meta.visibility,
     )
     session.add(doc)
     session.flush()

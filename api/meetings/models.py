@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Id,
     IdList,
@@ -38,6 +39,7 @@ class MeetingBase(SQLModel):
     commitments: LongText = ""
     follow_ups: LongText = ""
     stances_observed: Annotated[list[StanceObserved], at_most(200)] = json_field()
+    visibility: Visibility = visibility_field()
 
 
 class Meeting(TableBase, MeetingBase, table=True):

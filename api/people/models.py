@@ -4,6 +4,7 @@ from pydantic import EmailStr
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -38,6 +39,8 @@ class PersonBase(SQLModel):
     ok_to_call: bool = False
     notes: LongText = ""
     tags: Tags = json_field()
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field()
 
 
 class Person(TableBase, PersonBase, table=True):

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Count,
     FieldError,
@@ -65,6 +66,7 @@ class RecordsRequestBase(SQLModel):
     # A lead's own due date; when set it wins over the one computed from the law.
     due_on_override: date | None = None
     notes: LongText = ""
+    visibility: Visibility = visibility_field()
 
     @field_validator("state_code")
     @classmethod

@@ -124,7 +124,9 @@ def status_history(record_id: RecordId, session: SessionDep, actor: UserDep) -> 
             summary="The request's letter from a template: first request, follow-up or appeal")
 def request_letter(
     record_id: RecordId, session: SessionDep, actor: UserDep,
-    template: Annotated[str, Query(min_length=1, max_length=100)],
+    template: Annotated[str, Query(min_length=1, max_length=100, description=(
+        "A letter template key; the first request covering every ALPR record by default"))
+    ] = "alpr_all",
     requester_name: Annotated[str, Query(max_length=200)] = "",
     requester_email: Annotated[str, Query(max_length=200)] = "",
     requester_address: Annotated[str, Query(max_length=1000)] = "",

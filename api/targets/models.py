@@ -6,6 +6,7 @@ from pydantic import EmailStr
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -62,6 +63,7 @@ class TargetBase(SQLModel):
     staffers: LongText = ""
     owner_organization_id: int | None = fk("organization.id")
     notes: LongText = ""
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class Target(TableBase, TargetBase, table=True):

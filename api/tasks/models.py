@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -33,6 +34,8 @@ class TaskBase(SQLModel):
     due_on: date | None = Field(default=None, index=True)
     status: TaskStatus = enum_field(TaskStatus.open)
     notes: LongText = ""
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field()
 
 
 class Task(TableBase, TaskBase, table=True):

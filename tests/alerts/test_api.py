@@ -94,15 +94,16 @@ def test_the_delivery_log_shows_each_alert_with_its_attempts(
 
 
 def test_notifications_count_unread_and_mark_read(
-        client: TestClient, session: Session, actor: Any, world: Campaign,
+        client: TestClient, session: Session, actor: Any, admin: Any, world: Campaign,
         ticks: Ticks) -> None:
-    # The acting user was made before the test's clock was set; bring it into the test's world
-    # so alerts from its time on reach it.
-    actor.created_at = actor.updated_at = START
-    session.add(actor)
+    # The signed-in user was made before the test's clock was set; bring it into the test's
+    # world so alerts from its time on reach it.
+    me = session.merge(admin)
+    me.created_at = me.updated_at = START
+    session.add(me)
     session.commit()
     rule(session, actor, world.campaign.id, offsets=["2d", "1d"],
-         recipients=[f"user:{actor.id}"])
+         recipients=[f"user:{admin.id}"])
     factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
                    title="Renewal", scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     ticks()

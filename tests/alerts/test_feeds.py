@@ -81,15 +81,16 @@ def test_a_regenerated_address_retires_the_old_one(
 
 
 def test_a_users_feed_holds_what_they_follow_and_their_tasks(
-        client: TestClient, session: Session, actor: Any, world: Campaign) -> None:
+        client: TestClient, session: Session, actor: Any, admin: Any,
+        world: Campaign) -> None:
     other = factories.body(session, actor)
     followed = factories.vote(session, actor, title="Followed body's vote", body_id=other.id,
                               scheduled_at=datetime(2026, 4, 9, 18, 0))
     factories.vote(session, actor, title="Unrelated vote", body_id=factories.body(
         session, actor).id, scheduled_at=datetime(2026, 4, 9, 18, 0))
-    task = factories.task(session, actor, title="Print flyers", assignee_user_id=actor.id,
+    task = factories.task(session, actor, title="Print flyers", assignee_user_id=admin.id,
                           due_on=date(2026, 3, 20))
-    service.follow(session, actor, subject_kind="body", subject_id=other.id)
+    service.follow(session, session.merge(admin), subject_kind="body", subject_id=other.id)
     session.commit()
     events = _events(client, _feed(client, "user"))
     assert set(events) == {f"vote-{followed.id}@127.0.0.1", f"task_due-{task.id}@127.0.0.1"}

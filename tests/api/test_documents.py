@@ -62,7 +62,7 @@ def org(session: Session, actor: Any) -> Any:
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))
-def test_upload_and_download(client: TestClient, org: Any, actor: Any, kind: str) -> None:
+def test_upload_and_download(client: TestClient, org: Any, admin: Any, kind: str) -> None:
     name, content, mime = FILES[kind]
     response = upload(client, org, name, content, description="From the records request.")
     assert response.status_code == 201, response.text
@@ -70,7 +70,7 @@ def test_upload_and_download(client: TestClient, org: Any, actor: Any, kind: str
     assert (doc["filename"], doc["content_type"], doc["size_bytes"]) == (name, mime, len(content))
     assert doc["sha256"] == hashlib.sha256(content).hexdigest()
     assert (doc["attached_kind"], doc["attached_id"]) == ("organization", org.id)
-    assert (doc["description"], doc["uploaded_by_id"]) == ("From the records request.", actor.id)
+    assert (doc["description"], doc["uploaded_by_id"]) == ("From the records request.", admin.id)
     assert client.get(f"/api/v1/documents/{doc['id']}").json() == doc
 
     download = client.get(f"/api/v1/documents/{doc['id']}/content")

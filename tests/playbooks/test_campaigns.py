@@ -14,6 +14,7 @@ from api.db import get_engine
 from api.playbooks import loader
 from api.playbooks.schema import AnchorKind, Playbook
 from api.settings import get_settings
+from tests.conftest import api_token
 from tests.records_builders import at_noon
 
 START = date(2026, 3, 2)
@@ -234,7 +235,7 @@ def test_list_detail_and_errors(api: TestClient) -> None:
 
 
 def test_a_broken_playbook_file_does_not_stop_the_app(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin: Any) -> None:
     from api.app import create_app
 
     built_in = get_settings().campaigns_dir / "playbooks"
@@ -245,6 +246,7 @@ def test_a_broken_playbook_file_does_not_stop_the_app(
     monkeypatch.setattr(loader, "playbook_dirs",
                         lambda: [(built_in, "built-in"), (tmp_path, "organizer")])
     with TestClient(create_app(), raise_server_exceptions=False) as fresh:
+        fresh.headers["Authorization"] = f"Bearer {api_token(admin)}"
         assert fresh.get("/healthz").status_code == 200
         assert sorted(p["key"] for p in fresh.get("/api/v1/playbooks").json()) == sorted(KEYS)
         errors = fresh.get("/api/v1/playbooks/errors").json()

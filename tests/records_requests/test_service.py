@@ -180,7 +180,7 @@ def test_a_patch_of_the_status_records_history_too(session: Session, actor: Any)
 def test_a_lead_can_override_the_deadline_and_others_cannot(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
     request = make_request(session, actor, agency=make_agency(session, actor, state_code="CO"),
-                           status="sent", sent_on=MONDAY)
+                           status="sent", sent_on=MONDAY, visibility="coalition")
     lead = make_user(session, role=Role.lead)
     service.crud.update(session, lead, request.id,
                         RecordsRequestUpdate(due_on_override=date(2026, 2, 2)))

@@ -24,7 +24,7 @@ def test_every_list_exports_with_its_read_fields(client: TestClient) -> None:
     # Every list of records in the JSON API but user accounts has its export; playbooks,
     # records laws and letter templates are reference data kept as files, not records.
     reference = {"letter-templates", "playbooks", "records-laws"}
-    personal = {"follows", "notifications"}
+    personal = {"follows", "notifications", "me", "audit"}
     assert lists - set(exports.LISTS) - {"exports", "imports", "stances"} - reference - personal \
         == {"users"}
     for concept in exports.LISTS:

@@ -17,6 +17,7 @@ from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
 from tests.alerts import factories
 from tests.alerts.servers import webhook_server
+from tests.conftest import sign_in
 
 START = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 
@@ -213,9 +214,13 @@ def test_following_preferences_and_calendar_feeds(
 
 
 def test_notifications_show_in_the_list_and_as_a_count_in_the_header(
-        client: TestClient, session: Session, actor: Any, campaign: Any) -> None:
+        client: TestClient, session: Session, actor: Any, admin: Any, campaign: Any) -> None:
+    # The signed-in user was made "now"; alerts reach users only from their creation on.
+    me = session.merge(admin)
+    me.created_at = me.updated_at = datetime(2026, 1, 1, tzinfo=UTC)
+    session.commit()
     service.create_rules_from_specs(session, actor, campaign_id=campaign.id, specs=[{
-        "subject": "vote", "offsets": ["2d", "1d"], "recipients": [f"user:{actor.id}"],
+        "subject": "vote", "offsets": ["2d", "1d"], "recipients": [f"user:{admin.id}"],
         "channels": ["in_app"]}])
     session.commit()
     factories.vote(session, actor, title="Renew the Flock contract", body_id=campaign.body.id,
@@ -229,6 +234,8 @@ def test_notifications_show_in_the_list_and_as_a_count_in_the_header(
     finally:
         dispatcher.close()
 
+    # Days passed on the test's clock, so the morning's browser session timed out: sign in anew.
+    sign_in(client, admin)
     html = page(client, "/notifications")
     header = html.split("</header>")[0]
     assert re.search(r'id="unread-count"[^>]*>2</span>', header)

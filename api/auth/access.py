@@ -1,0 +1,32 @@
+"""Which paths answer without signing in: the sign-in pages, health, static files, and routes
+that carry their own secret token (such as calendar feeds)."""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OpenRoute:
+    pattern: re.Pattern[str]
+    why: str
+
+
+OPEN_ROUTES: list[OpenRoute] = []
+
+
+def allow(pattern: str, why: str) -> None:
+    """Let a path pattern through without a signed-in user; `why` says what protects it."""
+    OPEN_ROUTES.append(OpenRoute(re.compile(pattern), why))
+
+
+allow(r"/healthz", "liveness check for the container; says nothing")
+allow(r"/login", "the sign-in page")
+allow(r"/password-reset", "asks for a reset link; answers the same for any address")
+allow(r"/password-reset/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
+allow(r"/invite/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
+allow(r"/static/.+", "the stylesheet and htmx; no data")
+allow(r"/feeds/[A-Za-z0-9_-]{20,100}\.ics", "calendar feed authenticated by its own token")
+
+
+def is_open(path: str) -> bool:
+    return any(route.pattern.fullmatch(path) for route in OPEN_ROUTES)

@@ -1,0 +1,82 @@
+"""Erasure on request: a person's record and everything kept about them is removed for good,
+and the audit log keeps only that an erasure happened."""
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from api.auth import audit, permissions
+from api.auth.models import AuditEntry, Visibility
+from api.settings import get_settings
+
+# Other parts that keep copies of a person (a search index, an outbox of messages) register a
+# function here; it gets the session and the person's id, and removes what it holds.
+Eraser = Callable[[Session, int], None]
+ERASERS: list[Eraser] = []
+
+
+def register(eraser: Eraser) -> Eraser:
+    ERASERS.append(eraser)
+    return eraser
+
+
+def erase_person(session: Session, actor: Any, person_id: int) -> None:
+    """Removes the person, their memberships, attendance, attached documents and every audit
+    entry that held their data. The caller commits, then calls `settle`."""
+    from api.documents.models import AttachedTo, Document  # noqa: PLC0415
+    from api.people import service as people  # noqa: PLC0415
+    from api.people.models import Affiliation, Person  # noqa: PLC0415
+
+    person = people.crud.get(session, actor, person_id)
+    permissions.require_write(actor, person, deleting=True)
+    owner, visibility = person.owner_organization_id, person.visibility
+    affiliation_ids = list(session.exec(select(Affiliation.id).where(
+        Affiliation.person_id == person_id)).all())
+    documents = list(session.exec(select(Document).where(
+        Document.attached_kind == AttachedTo.person, Document.attached_id == person_id)).all())
+    for eraser in ERASERS:
+        eraser(session, person_id)
+    folder = get_settings().documents_dir
+    for document in documents:
+        (folder / document.stored_name).unlink(missing_ok=True)
+    document_ids = [d.id for d in documents]
+    # Core statements, so no audit entry copies what is being erased.
+    if document_ids:
+        session.execute(sa.delete(Document.__table__).where(  # type: ignore[attr-defined]
+            Document.__table__.c.id.in_(document_ids)))  # type: ignore[attr-defined]
+    session.execute(sa.delete(Affiliation.__table__).where(  # type: ignore[attr-defined]
+        Affiliation.__table__.c.person_id == person_id))  # type: ignore[attr-defined]
+    session.execute(sa.delete(Person.__table__).where(  # type: ignore[attr-defined]
+        Person.__table__.c.id == person_id))  # type: ignore[attr-defined]
+    entries = AuditEntry.__table__  # type: ignore[attr-defined]
+    about = [sa.and_(entries.c.record_kind == "person", entries.c.record_id == person_id)]
+    if affiliation_ids:
+        about.append(sa.and_(entries.c.record_kind == "affiliation",
+                             entries.c.record_id.in_(affiliation_ids)))
+    if document_ids:
+        about.append(sa.and_(entries.c.record_kind == "document",
+                             entries.c.record_id.in_(document_ids)))
+    session.execute(sa.delete(entries).where(sa.or_(*about)))
+    session.expunge(person)
+    audit.record(session, action="erase", record_kind="person", record_id=person_id,
+                 organization_id=owner, visibility=Visibility(visibility))
+
+
+def settle(engine: Engine) -> None:
+    """After the commit: make the database files forget the erased bytes. SQLite overwrites
+    deleted content (secure_delete); the write-ahead log is folded in and truncated.
+    PostgreSQL's VACUUM reclaims the dead row versions."""
+    if engine.dialect.name == "sqlite":
+        # On the raw connection: a checkpoint cannot run inside the transaction SQLAlchemy
+        # would begin first.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM person, affiliation, document, audit_entry")

@@ -1,0 +1,149 @@
+"""Applies the permission rules to every database session: each SELECT gets the acting user's
+visibility criteria, and each flush is refused if it writes what the actor may not."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from api.auth import permissions
+from api.auth.models import AuditEntry, User
+from api.errors import Forbidden
+
+ACTOR = "oversight_actor"
+
+# What a user may change on their own account; the rest is an administrator's.
+SELF_EDITABLE = frozenset({"name", "password_hash", "totp_secret", "totp_enabled",
+                           "totp_last_step", "last_login_at", "updated_at"})
+
+
+def act_as(session: Session, actor: Any) -> None:
+    """Scope this session to what the actor may read and write (None: trusted code, no limit)."""
+    session.info[ACTOR] = actor
+
+
+def actor_of(session: Session) -> Any:
+    return session.info.get(ACTOR)
+
+
+@contextmanager
+def as_system(session: Session) -> Iterator[None]:
+    """Trusted work inside a user's request, such as accepting an invitation before any account
+    exists; the session's actor is restored afterwards."""
+    had = ACTOR in session.info
+    before = session.info.get(ACTOR)
+    session.info[ACTOR] = None
+    try:
+        yield
+    finally:
+        if had:
+            session.info[ACTOR] = before
+        else:
+            session.info.pop(ACTOR, None)
+
+
+def criteria_for(actor: Any) -> list[Any]:
+    options = []
+    for model in (*permissions.owned(), *permissions.children()):
+        condition = permissions.visible(model, actor)
+        if condition is not None:
+            options.append(with_loader_criteria(model, condition))
+    return options
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_reads(state: ORMExecuteState) -> None:
+    if ACTOR not in state.session.info:
+        return
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    options = criteria_for(state.session.info[ACTOR])
+    if options:
+        state.statement = state.statement.options(*options)
+
+
+# ---- writes ----------------------------------------------------------------------------------
+
+
+def _as_it_was(obj: Any) -> Any:
+    """The record with the values it had before this flush's changes."""
+    state = sa.inspect(obj)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.deleted:
+            values[attr.key] = history.deleted[0]
+        else:
+            values[attr.key] = getattr(obj, attr.key)
+    return SimpleNamespace(**values)
+
+
+def changed_fields(obj: Any) -> set[str]:
+    state = sa.inspect(obj)
+    return {attr.key for attr in state.mapper.column_attrs
+            if state.attrs[attr.key].history.has_changes()}
+
+
+def _check_parents(session: Session, actor: Any, obj: Any) -> None:
+    child = permissions.children()[type(obj)]
+    with session.no_autoflush:
+        for parent_model, column in child.parents:
+            parent_id = getattr(obj, column)
+            parent = session.get(parent_model, parent_id) if parent_id is not None else None
+            if parent is None or not permissions.can_read(actor, parent):
+                raise Forbidden(f"No {parent_model.__name__.lower()} with id {parent_id}.")
+            if parent_model in permissions.owned() and not permissions.can_write(actor, parent):
+                permissions.require_write(actor, parent)
+
+
+def _check_user(actor: Any, user: User, *, new: bool) -> None:
+    if permissions.can_administer(actor):
+        return
+    if not new and getattr(actor, "id", None) == user.id and changed_fields(user) <= SELF_EDITABLE:
+        return
+    raise Forbidden("Only an administrator can change user accounts.")
+
+
+def check_write(session: Session, actor: Any, obj: Any, *, new: bool = False,
+                deleting: bool = False) -> None:
+    """Refuses a write the actor may not make; the one gate every ORM write passes."""
+    model = type(obj)
+    if isinstance(obj, AuditEntry) and not new:
+        raise Forbidden("The audit log is append-only.")
+    if model in permissions.ACCOUNT_TABLES:
+        return
+    if model is User:
+        _check_user(actor, obj, new=new)
+        return
+    if model in permissions.children():
+        permissions.require_write(actor, obj)
+        _check_parents(session, actor, obj)
+        return
+    spec = permissions.owned().get(model)
+    # A partner's new record is their organization's unless it says otherwise.
+    if (spec is not None and new and getattr(obj, spec.owner) is None
+            and permissions.role_of(actor) in ("partner", "viewer")):
+        setattr(obj, spec.owner, permissions.default_owner(actor))
+    if not new and spec is not None:
+        permissions.require_write(actor, _as_it_was(obj), model=model, deleting=deleting)
+    permissions.require_write(actor, obj, deleting=deleting)
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_writes(session: Session, flush_context: Any, instances: Any) -> None:
+    if ACTOR not in session.info:
+        return
+    actor = session.info[ACTOR]
+    if permissions.is_system(actor):
+        return
+    for obj in list(session.new):
+        check_write(session, actor, obj, new=True)
+    for obj in list(session.dirty):
+        if session.is_modified(obj, include_collections=False):
+            check_write(session, actor, obj)
+    for obj in list(session.deleted):
+        check_write(session, actor, obj, deleting=True)

@@ -1,0 +1,152 @@
+"""Every route of the app, enumerated from its router, as each role against records of each
+visibility: the expected status, and no record the role may not read in any response."""
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.auth import access
+from api.auth.models import Role
+from tests.auth.routes import get_routes
+from tests.auth.world import World, build, may_read
+
+COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
+               "records_request": "records-requests", "action": "actions",
+               "document": "documents"}
+ROLES = ["admin", "lead", "partner", "viewer", None]
+PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def body_text(response: Any) -> str:
+    if response.headers.get("content-type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            return "".join(archive.read(name).decode() for name in archive.namelist())
+    return response.content.decode("utf-8", errors="replace")
+
+
+def expand(path: str, world: World) -> Iterator[tuple[str, Any]]:
+    """Concrete paths for a route pattern, with the record each one is about (if known)."""
+    names = PARAM.findall(path)
+    if not names:
+        yield path, None
+        return
+    owned = next((kind for kind, collection in COLLECTIONS.items()
+                  if path.startswith(f"/api/v1/{collection}/{{record_id}}")), None)
+    if owned is not None and names == ["record_id"]:
+        for record in world.of(owned):
+            yield path.replace("{record_id}", str(record.id)), record
+        return
+    ids = sorted({record.id for record in world.records})
+    for value in ids:
+        concrete = path
+        for name in names:
+            concrete = PARAM.sub(str(value) if "id" in name else "x" * 32, concrete, count=1)
+        yield concrete, None
+
+
+@pytest.fixture
+def world(session: Any, actor: Any) -> World:
+    return build(session, actor)
+
+
+@pytest.fixture
+def clients(client_as: Callable[..., TestClient], anon_client: TestClient,
+            world: World) -> dict[Any, TestClient]:
+    return {"admin": client_as(Role.admin), "lead": client_as(Role.lead),
+            "partner": client_as(Role.partner, world.org_a),
+            "viewer": client_as(Role.viewer, world.org_a), None: anon_client}
+
+
+def test_every_route_every_role_every_visibility(app: Any, world: World,
+                                                  clients: dict[Any, TestClient]) -> None:
+    cases = leaks = 0
+    failures: list[str] = []
+    routes = get_routes(app)
+    assert "/api/v1/meetings/{record_id}" in routes and "/account" in routes
+    for role, client in clients.items():
+        org = world.org_a if role in ("partner", "viewer") else None
+        forbidden = [m for r in world.records if not may_read(role, org, r) for m in r.markers]
+        for route in routes:
+            for path, record in expand(route, world):
+                response = client.get(path, follow_redirects=False)
+                cases += 1
+                text = body_text(response)
+                found = [m for m in forbidden if m in text]
+                if found:
+                    leaks += 1
+                    failures.append(f"{role} GET {path}: leaked {found[:2]}")
+                if response.status_code >= 500:
+                    failures.append(f"{role} GET {path}: {response.status_code}")
+                if role is None and not access.is_open(path.split("?")[0]):
+                    if response.status_code not in (401, 303):
+                        failures.append(f"anonymous GET {path}: {response.status_code}")
+                elif record is not None:
+                    expected = 200 if may_read(role, org, record) else 404
+                    if response.status_code != expected:
+                        failures.append(f"{role} GET {path} ({record.visibility} of "
+                                        f"{record.owner}): {response.status_code} != {expected}")
+    print(f"\nrole x route x visibility matrix: {cases} cases, {leaks} leaks")
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])
+    assert cases > 1000
+
+
+def test_lists_searches_and_counts(world: World, clients: dict[Any, TestClient]) -> None:
+    cases = 0
+    for role, client in clients.items():
+        if role is None:
+            continue
+        org = world.org_a if role in ("partner", "viewer") else None
+        for kind, collection in COLLECTIONS.items():
+            visible = {r.id for r in world.of(kind) if may_read(role, org, r)}
+            for params in ({"limit": 500}, {"limit": 500, "q": "MARK"}):
+                page = client.get(f"/api/v1/{collection}", params=params).json()
+                cases += 1
+                got = {item["id"] for item in page["items"]}
+                if "q" in params and kind in ("meeting", "document"):
+                    assert got <= visible
+                else:
+                    assert got == visible, (role, kind, params)
+                assert page["total"] == len(got), (role, kind)
+    print(f"\nlists, searches and counts: {cases} cases")
+
+
+def test_writes_follow_ownership(world: World, clients: dict[Any, TestClient]) -> None:
+    cases = 0
+    for role, client in clients.items():
+        if role is None:
+            continue
+        org = world.org_a if role in ("partner", "viewer") else None
+        for kind, collection in COLLECTIONS.items():
+            for record in world.of(kind):
+                response = client.patch(f"/api/v1/{collection}/{record.id}", json={})
+                cases += 1
+                if kind == "document" and response.status_code == 405:
+                    continue
+                if not may_read(role, org, record):
+                    expected = 404
+                elif role in ("admin", "lead") or (role == "partner" and record.owner == org):
+                    expected = 200
+                else:
+                    expected = 403
+                assert response.status_code == expected, (role, kind, record, response.text)
+    print(f"\nwrite cases: {cases}")
+
+
+def test_partner_cannot_give_a_record_to_another_organization(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    partner = clients["partner"]
+    own = next(r for r in world.of("meeting") if r.owner == world.org_a)
+    response = partner.patch(f"/api/v1/meetings/{own.id}",
+                             json={"organization_id": world.org_b})
+    assert response.status_code == 403
+    created = partner.post("/api/v1/people", json={"name": "New volunteer"})
+    assert created.status_code == 201
+    assert created.json()["owner_organization_id"] == world.org_a
+    assert created.json()["visibility"] == "private"
+    viewer = clients["viewer"].post("/api/v1/people", json={"name": "Nobody"})
+    assert viewer.status_code == 403

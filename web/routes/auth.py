@@ -1,0 +1,151 @@
+"""Sign-in and sign-out, password reset by emailed link, and accepting an invitation."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import mail, sessions
+from api.auth import service as accounts
+from api.auth.middleware import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    cookie_name,
+    is_secure,
+    set_session_cookie,
+)
+from api.deps import SessionDep
+from api.errors import DomainError
+from api.settings import get_settings
+from web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+ShortField = Annotated[str, Form(max_length=320)]
+PasswordField = Annotated[str, Form(max_length=1024)]
+RESET_SENT = ("If an account uses that address, a link to set a new password is on its way. "
+              "It works once, within an hour.")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, so the sign-in page is no open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:  # noqa: A002
+    if request.state.user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _page(request, "auth/login.html", next=safe_next(next), email="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, session: SessionDep, email: ShortField, password: PasswordField,
+          code: Annotated[str, Form(max_length=20)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002
+    try:
+        signed_in = accounts.sign_in(session, email=email, password=password, code=code,
+                                     address=_address(request),
+                                     user_agent=request.headers.get("user-agent", ""))
+    except DomainError as exc:
+        session.commit()  # the failure counts toward throttling
+        return _page(request, "auth/login.html", status=exc.status, error=exc.message,
+                     email=email, next=safe_next(next),
+                     ask_code=exc.message == accounts.CODE_NEEDED)
+    secure = is_secure(request.scope)
+    # Rotation at sign-in: whatever session this browser had before ends now.
+    previous = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
+    if previous:
+        sessions.end(session, previous)
+    session.commit()
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session_cookie(response, signed_in.token, secure=secure)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep) -> Response:
+    secure = is_secure(request.scope)
+    raw = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
+    if raw:
+        sessions.end(session, raw)
+        session.commit()
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response, secure=secure)
+    return response
+
+
+def _send_reset(email: str, link: str) -> None:
+    mail.send(to=email, subject="Set a new Oversight password", body=(
+        "Someone asked to set a new password for your Oversight account.\n\n"
+        f"Open this link within an hour to choose one (it works once):\n{link}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n"))
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def reset_request_page(request: Request) -> HTMLResponse:
+    return _page(request, "auth/reset_request.html")
+
+
+@router.post("/password-reset", response_class=HTMLResponse)
+def reset_request(request: Request, session: SessionDep, background: BackgroundTasks,
+                  email: ShortField) -> HTMLResponse:
+    found = accounts.request_reset(session, email)
+    session.commit()
+    if found is not None:
+        user, raw = found
+        link = f"{get_settings().base_url.rstrip('/')}/password-reset/{raw}"
+        # Sent after the answer, so how long sending takes tells nothing about the address.
+        background.add_task(_send_reset, user.email, link)
+    return _page(request, "auth/reset_request.html", notice=RESET_SENT)
+
+
+@router.get("/password-reset/{token}", response_class=HTMLResponse)
+def reset_page(request: Request, session: SessionDep, token: str) -> HTMLResponse:
+    valid = accounts.open_reset(session, token) is not None
+    return _page(request, "auth/reset.html", valid=valid, token=token,
+                 status=200 if valid else 404)
+
+
+@router.post("/password-reset/{token}", response_class=HTMLResponse)
+def reset(request: Request, session: SessionDep, token: str,
+          password: PasswordField) -> Response:
+    try:
+        accounts.reset_password(session, token, password)
+    except DomainError as exc:
+        valid = accounts.open_reset(session, token) is not None
+        return _page(request, "auth/reset.html", status=exc.status, valid=valid, token=token,
+                     error=exc.message)
+    session.commit()
+    return RedirectResponse("/login?reset=done", status_code=303)
+
+
+@router.get("/invite/{token}", response_class=HTMLResponse)
+def invitation_page(request: Request, session: SessionDep, token: str) -> HTMLResponse:
+    invitation = accounts.open_invitation(session, token)
+    return _page(request, "auth/invite.html", invitation=invitation, token=token,
+                 status=200 if invitation else 404)
+
+
+@router.post("/invite/{token}", response_class=HTMLResponse)
+def accept_invitation(request: Request, session: SessionDep, token: str,
+                      name: Annotated[str, Form(max_length=200)],
+                      password: PasswordField) -> Response:
+    try:
+        accounts.accept_invitation(session, token, name=name, password=password)
+    except DomainError as exc:
+        invitation = accounts.open_invitation(session, token)
+        return _page(request, "auth/invite.html", status=exc.status, invitation=invitation,
+                     token=token, error=exc.message, name=name)
+    session.commit()
+    return RedirectResponse("/login?welcome=1", status_code=303)
