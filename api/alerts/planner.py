@@ -29,6 +29,7 @@ from api.alerts.models import (
 )
 from api.alerts.rules import USER_RECIPIENT, occurrences
 from api.alerts.subjects import Subject, TargetOnBody
+from api.auth import permissions
 from api.auth.models import Role, User
 from api.campaigns.models import Campaign, CampaignLead
 from api.meetings.models import Meeting, MeetingTarget
@@ -204,7 +205,17 @@ def _recipients(rule: AlertRule, subject: Subject, audience: Audience,
             uid = int(found_user.group(1))
             if uid in audience.users:
                 add({uid: audience.since(uid)})
+    if subject.record is not None:
+        found = {uid: since for uid, since in found.items()
+                 if permissions.can_read(audience.users[uid], subject.record)}
     return found
+
+
+def shared_with_coalition(subject: Subject) -> bool:
+    """A webhook posts to a channel many read: only records the whole coalition may see."""
+    if subject.record is None:
+        return True
+    return getattr(subject.record, "visibility", None) in permissions.SHARED_VISIBILITY
 
 
 def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
@@ -252,7 +263,7 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
                         occurrence=f"{label}{suffix}", due_at=due, channel=Channel(channel),
                         user_id=uid, endpoint_id=None, via_digest=via_digest, since=user_since,
                         title=title, campaign_id=campaign_id))
-            if Channel.webhook in rule.channels:
+            if Channel.webhook in rule.channels and shared_with_coalition(subject):
                 for endpoint in audience.endpoints:
                     if endpoint.campaign_id is not None and \
                             endpoint.campaign_id not in subject.campaign_ids:

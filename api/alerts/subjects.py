@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -66,6 +67,9 @@ class Subject:
     assigned_user_ids: tuple[int, ...] = ()
     assigned_organization_ids: tuple[int, ...] = ()
     targets: tuple[TargetOnBody, ...] = field(default_factory=tuple)
+    # The record itself where it has an owner and a visibility: alerts about it go only to
+    # those who may read it.
+    record: Any = None
 
 
 def _zones(session: Session, jurisdiction_ids: Collection[int | None]) -> dict[int, ZoneInfo]:
@@ -215,7 +219,8 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
             campaign_ids=(request.campaign_id,) if request.campaign_id else (),
             place=agency_name, link=f"/records-requests/{request.id}", follow_keys=tuple(follow),
             assigned_organization_ids=((request.requester_organization_id,)
-                                       if request.requester_organization_id else ())))
+                                       if request.requester_organization_id else ()),
+            record=request))
     return out
 
 
@@ -243,7 +248,8 @@ def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) 
                          if task.campaign_id else ()),
             assigned_user_ids=(task.assignee_user_id,) if task.assignee_user_id else (),
             assigned_organization_ids=((task.assignee_organization_id,)
-                                       if task.assignee_organization_id else ())))
+                                       if task.assignee_organization_id else ()),
+            record=task))
     return out
 
 

@@ -54,7 +54,8 @@ def test_a_records_request_is_flagged_before_its_due_date_and_every_week_while_o
     member = factories.user(session, actor, organization_id=requester.id)
     request = factories.records_request(
         session, actor, campaign_id=world.campaign.id, requester_organization_id=requester.id,
-        status="sent", sent_on=date(2026, 2, 20), due_on=date(2026, 3, 10))
+        visibility="coalition", status="sent", sent_on=date(2026, 2, 20),
+        due_on=date(2026, 3, 10))
     for spec in DEFAULT_RULES:
         if spec["subject"] == "records_request_due":
             rule(session, actor, world.campaign.id, **{**spec, "channels": ["in_app"]})
@@ -233,3 +234,26 @@ def test_a_playbook_shaped_spec_list_creates_rules(
     assert [(r.subject, r.repeat_every, r.channels) for r in made] == [
         ("vote", "", ["email", "in_app"]), ("records_request_due", "7d", ["email"])]
     assert made[1].name == "7 days after each records request due date, then every 7 days"
+
+
+def test_alerts_about_a_private_record_reach_only_those_who_may_read_it(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
+    owners = factories.organization(session, actor)
+    others = factories.organization(session, actor)
+    insider = factories.user(session, actor, organization_id=owners.id)
+    outsider = factories.user(session, actor, organization_id=others.id)
+    private = factories.records_request(
+        session, actor, campaign_id=world.campaign.id, requester_organization_id=owners.id,
+        visibility="private", status="sent", sent_on=date(2026, 2, 20), due_on=date(2026, 3, 10))
+    shared = factories.records_request(
+        session, actor, campaign_id=world.campaign.id, requester_organization_id=owners.id,
+        visibility="coalition", status="sent", sent_on=date(2026, 2, 20),
+        due_on=date(2026, 3, 10))
+    rule(session, actor, world.campaign.id, subject="records_request_due", offsets=["2d"],
+         recipients=[f"user:{insider.id}", f"user:{outsider.id}"], channels=["in_app"])
+    ticks()
+    planned = {(r.user_id, r.subject_id) for r in outbox()}
+    assert (insider.id, private.id) in planned and (insider.id, shared.id) in planned
+    assert (outsider.id, shared.id) in planned
+    # Another organization's private request: not a title, not a date, not a row.
+    assert (outsider.id, private.id) not in planned
