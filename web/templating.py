@@ -98,6 +98,9 @@ templates.env.filters["money"] = money
 templates.env.globals["csrf_token"] = csrf_token
 
 
+MACROS = {"m": "records/macros.html", "whip": "whip/macros.html"}
+
+
 def acting_user(request: Request, fallback: Any = None) -> Any:
     """The signed-in user when the sign-in layer set one, else who the page was given."""
     return getattr(request.state, "user", None) or fallback
@@ -113,6 +116,10 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
     values["request"] = request
     values["user"] = acting_user(request, values.get("user"))
     values.setdefault("errors", {})
+    # Blocks rendered alone run none of the template's top-level imports, so the shared
+    # macros come in with the values, bound to this request (forms need its CSRF token).
+    for name, path in MACROS.items():
+        values[name] = templates.env.get_template(path).make_module({"request": request})
     if block and htmx.wants_fragment(request):
         content = render_block(templates.env, fragment_template or template, block, values)
         if message is not None:
