@@ -28,7 +28,7 @@ def _pages(ids: dict[str, int]) -> list[str]:
     campaign = ids["campaign"]
     urls = ["/", f"/campaigns/{campaign}", f"/campaigns/{campaign}/whip", "/meetings/new",
             "/calendar", "/calendar?view=agenda", "/search?q=ok", "/search",
-            f"/targets/1/sections/seat/edit", f"/campaigns/{campaign}/asks/edit"]
+            "/targets/1/sections/seat/edit", f"/campaigns/{campaign}/asks/edit"]
     for noun in SPECS:
         urls += [f"/{noun}", f"/{noun}/new", f"/{noun}/1"]
     return urls
