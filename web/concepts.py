@@ -145,12 +145,53 @@ CampaignPlace = aliased(Jurisdiction, name="campaign_place")
 ParentPlace = aliased(Jurisdiction, name="parent_place")
 
 
+def default_zone(session: Session) -> str:
+    """Where a record with no place of its own is shown: the first jurisdiction recorded,
+    since a coalition works in one region."""
+    found = session.execute(sa.select(Jurisdiction.timezone).order_by(Jurisdiction.id)
+                            .limit(1)).scalar()
+    return found or "UTC"
+
+
 def _vote_zone(session: Session, record: Any) -> str:
     return bodies.zone(session, record.body_id).key
 
 
 def _meeting_zone(session: Session, record: Any) -> str:
+    if record.campaign_id is None:
+        return default_zone(session)
     return campaigns.zone(session, record.campaign_id).key
+
+
+def _by_campaign(session: Session, record: Any) -> str:
+    if getattr(record, "campaign_id", None) is None:
+        return default_zone(session)
+    return campaigns.zone(session, record.campaign_id).key
+
+
+def _by_body(session: Session, record: Any) -> str:
+    if record.body_id is None:
+        return default_zone(session)
+    return bodies.zone(session, record.body_id).key
+
+
+def _by_place(session: Session, record: Any) -> str:
+    if record.jurisdiction_id is None:
+        return default_zone(session)
+    return jurisdictions.zone(session, record.jurisdiction_id).key
+
+
+def _own_zone(session: Session, record: Any) -> str:
+    return record.timezone
+
+
+def _campaign_zone(session: Session, record: Any) -> str:
+    return campaigns.zone(session, record.id).key if record.jurisdiction_id \
+        else default_zone(session)
+
+
+def _fallback_zone(session: Session, record: Any) -> str:
+    return default_zone(session)
 
 
 SPECS: dict[str, Spec] = {}
@@ -165,6 +206,7 @@ register(Spec(
     noun="organizations", crud=organizations.crud, singular="organization",
     plural="organizations", title_key="name", attached=AttachedTo.organization,
     intro="Coalition partners: who they are, their role and how far along they are.",
+    zone=_fallback_zone,
     columns=[
         Column("name", "Name", Organization.name, "title", sort="name"),
         Column("kind", "Kind", Organization.kind, "enum", sort="kind"),
@@ -192,6 +234,7 @@ register(Spec(
     noun="people", crud=people.crud, singular="person", plural="people", title_key="name",
     attached=AttachedTo.person,
     intro="Organizers, volunteers and allies, with how and whether they may be contacted.",
+    zone=_fallback_zone,
     columns=[
         Column("name", "Name", Person.name, "title", sort="name"),
         Column("email", "Email", Person.email, "email", sort="email"),
@@ -220,6 +263,7 @@ register(Spec(
     noun="targets", crud=targets.crud, singular="target", plural="targets", title_key="name",
     attached=AttachedTo.target, detail_template="targets/detail.html",
     intro="Decision-makers: who sits where, and which partner owns the relationship.",
+    zone=_by_body,
     columns=[
         Column("name", "Name", Target.name, "title", sort="name"),
         Column("title", "Title", Target.title, "enum", sort="title"),
@@ -250,6 +294,7 @@ register(Spec(
     noun="bodies", crud=bodies.crud, singular="body", plural="bodies", title_key="name",
     attached=AttachedTo.body, detail_template="bodies/detail.html",
     intro="Councils, boards and offices that decide: seats and the votes it takes to win.",
+    zone=_by_place,
     columns=[
         Column("name", "Name", Body.name, "title", sort="name"),
         Column("kind", "Kind", Body.kind, "enum", sort="kind"),
@@ -277,6 +322,7 @@ register(Spec(
     noun="agencies", crud=agencies.crud, singular="agency", plural="agencies",
     title_key="name", attached=AttachedTo.agency,
     intro="Agencies running plate readers: cameras, retention and who they share with.",
+    zone=_by_place,
     columns=[
         Column("name", "Name", Agency.name, "title", sort="name"),
         Column("kind", "Kind", Agency.kind, "enum"),
@@ -306,6 +352,7 @@ register(Spec(
     noun="contracts", crud=contracts.crud, singular="contract", plural="contracts",
     title_key="title", attached=AttachedTo.contract,
     intro="Vendor contracts, with the last day to give notice so they do not renew.",
+    zone=_fallback_zone,
     columns=[
         Column("title", "Contract", Contract.title, "title", sort="title"),
         Column("agency_name", "Agency", ContractAgency.name, "ref",
@@ -413,6 +460,7 @@ register(Spec(
     noun="actions", crud=actions.crud, singular="action", plural="actions", title_key="title",
     attached=AttachedTo.action,
     intro="The campaign's moves, public and private, and who owns each.",
+    zone=_by_campaign,
     columns=[
         Column("title", "Action", Action.title, "title", sort="title"),
         Column("kind", "Kind", Action.kind, "enum", sort="kind"),
@@ -442,6 +490,7 @@ register(Spec(
     noun="records-requests", crud=records_requests.crud, singular="records request",
     plural="records requests", title_key="subject", attached=AttachedTo.records_request,
     intro="Public-records requests: what was asked, of whom, and when the answer is due.",
+    zone=_by_campaign,
     columns=[
         Column("subject", "Subject", RecordsRequest.subject, "title", sort="subject"),
         Column("agency_name", "Agency", RequestAgency.name, "ref",
@@ -467,6 +516,7 @@ register(Spec(
     noun="press", crud=media.press_hits, singular="press hit", plural="press",
     title_key="title", attached=AttachedTo.press_hit,
     intro="Coverage the campaign has had.",
+    zone=_by_campaign,
     columns=[
         Column("title", "Headline", PressHit.title, "title", sort="title"),
         Column("outlet", "Outlet", PressHit.outlet, sort="outlet"),
@@ -488,6 +538,7 @@ register(Spec(
 register(Spec(
     noun="media-contacts", crud=media.contacts, singular="reporter", plural="reporters",
     title_key="name", intro="Reporters the coalition works with.",
+    zone=_fallback_zone,
     columns=[
         Column("name", "Name", MediaContact.name, "title", sort="name"),
         Column("outlet", "Outlet", MediaContact.outlet, sort="outlet"),
@@ -501,6 +552,7 @@ register(Spec(
     noun="campaigns", crud=campaigns.crud, singular="campaign", plural="campaigns",
     title_key="name", attached=AttachedTo.campaign, detail_template="campaigns/detail.html",
     intro="Each campaign: a goal in one place, its asks, its targets and its votes.",
+    zone=_campaign_zone,
     columns=[
         Column("name", "Campaign", Campaign.name, "title", sort="name"),
         Column("goal", "Goal", Campaign.goal, "enum"),
@@ -523,6 +575,7 @@ register(Spec(
 register(Spec(
     noun="tasks", crud=tasks.crud, singular="task", plural="tasks", title_key="title",
     intro="Follow-ups with an owner and a due date.",
+    zone=_by_campaign,
     columns=[
         Column("title", "Task", Task.title, "title", sort="title"),
         Column("status", "Status", Task.status, "enum", sort="status"),
@@ -552,6 +605,7 @@ register(Spec(
     noun="jurisdictions", crud=jurisdictions.crud, singular="jurisdiction",
     plural="jurisdictions", title_key="name",
     intro="Cities, counties and states, each with its own timezone.",
+    zone=_own_zone,
     columns=[
         Column("name", "Name", Jurisdiction.name, "title", sort="name"),
         Column("kind", "Kind", Jurisdiction.kind, "enum", sort="kind"),
@@ -573,6 +627,7 @@ register(Spec(
 register(Spec(
     noun="vendors", crud=contracts.vendors, singular="vendor", plural="vendors",
     title_key="name", intro="Companies selling plate readers.",
+    zone=_fallback_zone,
     columns=[Column("name", "Name", Vendor.name, "title", sort="name"),
              Column("website", "Website", Vendor.website, "url")],
     related=[Related("Contracts", "contracts", fk="vendor_id")],

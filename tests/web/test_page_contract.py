@@ -4,6 +4,7 @@ errors as pages while the JSON API keeps problem JSON."""
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,11 @@ def test_an_error_during_an_htmx_request_lands_in_the_flash_area(client: TestCli
 def test_the_script_of_our_own_is_served(client: TestClient) -> None:
     response = client.get("/static/js/oversight.js")
     assert response.status_code == 200 and "htmx:sendError" in response.text
+
+
+def test_only_the_htmx_module_touches_hx_headers() -> None:
+    web = Path(__file__).resolve().parents[2] / "web"
+    offenders = [path.relative_to(web).as_posix() for path in sorted(web.rglob("*.py"))
+                 if "HX-" in path.read_text() and path.name != "htmx.py"]
+    assert offenders == []
+    assert "HX-Request" in (web / "htmx.py").read_text()
