@@ -170,6 +170,7 @@ def test_inline_editing_saves_cancels_and_shows_errors(desktop: Page, session: S
     page.goto(f"/bodies/{council['body'].id}")
     section = page.locator("#section-body")
     section.get_by_role("link", name="Edit body").click()
+    # htmx moves focus to the first field once the form settles; wait for that.
     expect(section.get_by_label("Name (required)")).to_be_focused()
     section.get_by_label("Seats").fill("5")
     section.get_by_role("link", name="Cancel").click()
@@ -177,10 +178,12 @@ def test_inline_editing_saves_cancels_and_shows_errors(desktop: Page, session: S
     expect(section.locator("form")).to_have_count(0)
 
     section.get_by_role("link", name="Edit body").click()
+    expect(section.get_by_label("Name (required)")).to_be_focused()
     section.get_by_label("Seats").fill("3")
     section.get_by_label("Votes needed for a majority").fill("5")
     section.get_by_role("button", name="Save").click()
     expect(section).to_contain_text("cannot exceed the number of seats")
+    expect(section.get_by_label("Name (required)")).to_be_focused()
     expect(page).to_have_url(re.compile(rf"/bodies/{council['body'].id}$"))
 
     section.get_by_label("Votes needed for a majority").fill("2")

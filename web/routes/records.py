@@ -89,8 +89,8 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def form_values(session: Session, spec: Spec, record: Any, fields: list[FormField],
-                zone: str) -> dict[str, Any]:
+def form_values(session: Session, actor: Any, spec: Spec, record: Any,
+                fields: list[FormField], zone: str) -> dict[str, Any]:
     """What the inputs of an edit form start with: the record as stored, times on the local
     wall clock, link lists as ids."""
     values: dict[str, Any] = {}
@@ -98,7 +98,7 @@ def form_values(session: Session, spec: Spec, record: Any, fields: list[FormFiel
     for f in fields:
         if f.kind == "refs":
             if read is None:
-                read = spec.crud.read(session, None, record.id)
+                read = spec.crud.read(session, actor, record.id)
             values[f.name] = [str(i) for i in read.get(f.name, [])]
             continue
         value = getattr(record, f.name, None)
@@ -130,7 +130,7 @@ def field_options(session: Session, fields: list[FormField]) -> dict[str, list[t
             if f.kind in ("ref", "refs") and f.ref}
 
 
-def display_labels(session: Session, spec: Spec, record: Any,
+def display_labels(session: Session, actor: Any, spec: Spec, record: Any,
                    fields: list[FormField]) -> dict[str, Any]:
     """Names of the records the fields refer to, keyed by field then id."""
     labels: dict[str, Any] = {}
@@ -141,7 +141,7 @@ def display_labels(session: Session, spec: Spec, record: Any,
             labels[f.name] = ref_labels(session, f.ref, [value] if value else [])
         elif f.kind == "refs" and f.ref:
             if read is None:
-                read = spec.crud.read(session, None, record.id)
+                read = spec.crud.read(session, actor, record.id)
             labels[f.name] = ref_labels(session, f.ref, read.get(f.name, []))
             labels[f.name + "__ids"] = read.get(f.name, [])
     return labels
@@ -178,7 +178,7 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
     context: dict[str, Any] = {
         "spec": spec, "record": record, "zone": zone, "sections": sections,
         "title": record_title(spec, record, zone),
-        "labels": display_labels(session, spec, record, all_fields),
+        "labels": display_labels(session, actor, spec, record, all_fields),
         "editing": editing, "values": {}, "errors": {}, "options": {},
         "related": related, "user": actor,
         "timeline": activity.for_record(session, actor, kind=spec.attached,
@@ -190,7 +190,7 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
         found = spec.section(editing)
         if found is None:
             raise NotFound(f"This {spec.singular} has no section '{editing}'.")
-        context["values"] = form_values(session, spec, record, found[2], zone)
+        context["values"] = form_values(session, actor, spec, record, found[2], zone)
         context["options"] = field_options(session, found[2])
     if spec.detail_context:
         context.update(spec.detail_context(session, actor, record))
@@ -283,7 +283,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
             raise NotFound(f"This {spec.singular} has no section '{slug}'.")
         zone = zone_of(session, record)
         return {"spec": spec, "record": record, "zone": zone, "section": found,
-                "labels": display_labels(session, spec, record, found[2]),
+                "labels": display_labels(session, actor, spec, record, found[2]),
                 "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor}
 
     def section_view(record_id: RecordId, slug: str, request: Request, session: SessionDep,
@@ -302,7 +302,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
             return render(request, page_template(), context)
         context = section_context(session, actor, record, slug)
         context["editing"] = slug
-        context["values"] = form_values(session, spec, record, context["section"][2],
+        context["values"] = form_values(session, actor, spec, record, context["section"][2],
                                         context["zone"])
         context["options"] = field_options(session, context["section"][2])
         return render(request, "records/detail.html", context, block="section")
