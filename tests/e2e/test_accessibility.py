@@ -4,12 +4,11 @@ states people meet (editing, a refused form, a search); and the screenshots to l
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from api import demo
-from api.campaigns.models import Campaign
-from api.meetings.models import Meeting
 from tests.e2e.conftest import DESKTOP, PHONE, _page, axe_violations, shoot
 from web.concepts import SPECS
 
@@ -18,17 +17,19 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def demo_data(session: Session, db: None) -> dict[str, int]:
+    """The demo coalition; the first record of every concept by noun (ids need not start at
+    1, since a database may not reset its sequences between tests)."""
     demo.load(session)
     session.commit()
-    campaign = session.exec(select(Campaign.id)).first()
-    meeting = session.exec(select(Meeting.id)).first()
+    first = {noun: session.exec(select(sa.func.min(spec.model.id))).one() or 0
+             for noun, spec in SPECS.items()}
     session.commit()
-    return {"campaign": campaign or 0, "meeting": meeting or 0}
+    return {**first, "campaign": first["campaigns"], "meeting": first["meetings"]}
 
 
 def _lists(ids: dict[str, int], half: int) -> list[str]:
     nouns = sorted(SPECS)[half::2]
-    return [url for noun in nouns for url in (f"/{noun}", f"/{noun}/new", f"/{noun}/1")]
+    return [url for noun in nouns for url in (f"/{noun}", f"/{noun}/new", f"/{noun}/{ids[noun]}")]
 
 
 def _lists_a(ids: dict[str, int]) -> list[str]:
@@ -43,18 +44,19 @@ def _specials(ids: dict[str, int]) -> list[str]:
     campaign = ids["campaign"]
     return ["/", f"/campaigns/{campaign}", f"/campaigns/{campaign}/whip", "/meetings/new",
             "/calendar", "/calendar?view=agenda", "/search?q=ok", "/search",
-            "/targets/1/sections/seat/edit", f"/campaigns/{campaign}/asks/edit",
+            f"/targets/{ids['targets']}/sections/seat/edit", f"/campaigns/{campaign}/asks/edit",
             f"/meetings/{ids['meeting']}"]
 
 
 def _phone(ids: dict[str, int]) -> list[str]:
     campaign = ids["campaign"]
     return ["/", f"/campaigns/{campaign}", f"/campaigns/{campaign}/whip", "/meetings/new",
-            "/calendar", "/targets", "/targets/1"]
+            "/calendar", "/targets", f"/targets/{ids['targets']}"]
 
 
 def _check(page: Page, axe_source: str, url: str) -> list[str]:
-    page.goto(url)
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
     expect(page.locator("main")).to_be_visible()
     return [f"{url}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes']}"
             for v in axe_violations(page, axe_source)]
@@ -65,7 +67,7 @@ def _acted_on(page: Page, axe_source: str, ids: dict[str, int]) -> list[str]:
     page.goto(f"/campaigns/{ids['campaign']}/whip")
     page.locator("details.stance-change summary").first.click()
     found = [f"whip form: {v['id']}" for v in axe_violations(page, axe_source)]
-    page.goto("/bodies/1")
+    page.goto(f"/bodies/{ids['bodies']}")
     page.locator("#section-body").get_by_role("link", name="Edit body").click()
     # htmx moves focus to the first field once the form settles; wait for that.
     expect(page.get_by_label("Name (required)")).to_be_focused()
