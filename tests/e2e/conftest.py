@@ -104,7 +104,13 @@ def axe_violations(page: Page, source: str) -> list[dict[str, Any]]:
 
 
 def shoot(page: Page, name: str) -> Path:
+    """The whole page, taken with a window as tall as the page so that what sticks to the
+    bottom of the window (the meeting form's save bar) is drawn where a person sees it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size or DESKTOP
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, 1)})
+    page.screenshot(path=str(path))
+    page.set_viewport_size(viewport)
     return path

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.actions import service as actions
@@ -46,16 +47,11 @@ SOURCE_CHOICES = [(s.value, s.value.replace("_", " ")) for s in StanceSource]
 
 def _asks(campaign: Campaign) -> list[dict[str, Any]]:
     """Every policy ask, with whether the campaign makes it and whether it is won."""
-    made = {item["ask"] if isinstance(item, dict) else item.ask: item
-            for item in campaign.policy_asks or []}
-    found = []
-    for ask in PolicyAsk:
-        item = made.get(ask.value) or made.get(ask)
-        data = item if isinstance(item, dict) or item is None else item.model_dump()
-        found.append({"ask": ask.value, "label": ASK_LABELS[ask], "made": item is not None,
-                      "won": bool(data and data.get("won")),
-                      "note": (data or {}).get("note", "")})
-    return found
+    # Stored as JSON, so the ORM hands back plain dicts.
+    made = {str(item["ask"]): item for item in campaign.policy_asks or []}
+    return [{"ask": ask.value, "label": ASK_LABELS[ask], "made": ask.value in made,
+             "won": bool(made.get(ask.value, {}).get("won")),
+             "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
 
 
 def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -171,8 +167,8 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
     except DomainError as exc:
         session.rollback()
         errors = {FORM: exc.message}
-    except ValueError as exc:
-        errors = messages(exc) if hasattr(exc, "errors") else {FORM: str(exc)}
+    except ValidationError as exc:
+        errors = messages(exc)
     if not errors:
         message = flash.success("Saved the policy asks.")
         if not htmx.wants_fragment(request):
@@ -312,7 +308,7 @@ async def save_member_votes(vote_id: RecordId, request: Request, session: Sessio
     except DomainError as exc:
         session.rollback()
         message = flash.error(exc.message)
-    except ValueError:
+    except ValidationError:
         message = flash.error("Each member's vote must be one of the choices.")
     if not htmx.wants_fragment(request):
         return see_other(f"/votes/{vote_id}#member-votes", message)
