@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 HTMX := web/static/vendor/htmx.min.js
+# axe-core for the browser tests only: kept beside them, never among the served files.
+AXE := tests/e2e/vendor/axe.min.js
 
 .PHONY: run test lint bench bench-alerts worker assets install install-dev migrate demo clean
 
@@ -30,7 +32,11 @@ $(HTMX): web/node_modules/.package-lock.json
 	mkdir -p web/static/vendor
 	cp web/node_modules/htmx.org/dist/htmx.min.js $@
 
-assets: $(HTMX)
+$(AXE): web/node_modules/.package-lock.json
+	mkdir -p tests/e2e/vendor
+	cp web/node_modules/axe-core/axe.min.js $@
+
+assets: $(HTMX) $(AXE)
 
 migrate: install
 	$(BIN)/oversight migrate
@@ -60,4 +66,4 @@ lint: install-dev
 	$(BIN)/ruff check api web tests migrations
 
 clean:
-	rm -rf $(VENV) web/node_modules web/static/vendor
+	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor

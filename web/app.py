@@ -1,18 +1,37 @@
-"""Mounts the pages and the static files onto the application."""
+"""Mounts the pages, their error pages and the static files onto the application."""
 
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.routes import account, alerts, auth, dashboard
+from web import errors
+from web.concepts import record_url, refs_noun
+from web.htmx import VaryOnHtmx
+from web.routes import (
+    account,
+    alerts,
+    auth,
+    calendar,
+    campaigns,
+    dashboard,
+    meetings,
+    records,
+    search,
+)
+from web.templating import templates
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+templates.env.globals["record_url"] = record_url
+templates.env.globals["refs_noun"] = refs_noun
 
 
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(dashboard.router)
-    app.include_router(alerts.router)
-    app.include_router(auth.router)
-    app.include_router(account.router)
+    # Pages of their own first: /meetings/new is the meeting log, not the generic form.
+    for module in (dashboard, campaigns, meetings, calendar, search, alerts, auth, account):
+        app.include_router(module.router)
+    app.include_router(records.build_router())
+    errors.install(app)
+    app.add_middleware(VaryOnHtmx, skip_prefixes=("/api/", "/static/", "/healthz"))

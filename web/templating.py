@@ -1,14 +1,21 @@
-"""The Jinja2 environment of the pages; htmx requests can get a single named block."""
+"""The Jinja2 environment of the pages, and rendering: a whole page, or for htmx one named block."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from jinja2_fragments import render_block
 from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
 
 from api import clock
+from web import flash, htmx
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -20,8 +27,15 @@ def local_time(value: datetime | None, zone: str = "UTC",
     """A UTC time shown in the timezone where it happens, with the zone's abbreviation."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(zone))
+    local = value.astimezone(ZoneInfo(zone or "UTC"))
     return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def local_input(value: datetime | None, zone: str = "UTC") -> str:
+    """A UTC time as the value of a datetime-local input, on the wall clock where it happens."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone or "UTC")).strftime("%Y-%m-%dT%H:%M")
 
 
 def days_until(value: date | datetime | None, zone: str = "UTC") -> int | None:
@@ -30,7 +44,7 @@ def days_until(value: date | datetime | None, zone: str = "UTC") -> int | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        where = ZoneInfo(zone)
+        where = ZoneInfo(zone or "UTC")
         return (value.astimezone(where).date() - clock.now().astimezone(where).date()).days
     return (value - clock.today()).days
 
@@ -42,24 +56,81 @@ def countdown(days: int | None) -> str:
         return "today"
     if days == 1:
         return "tomorrow"
+    if days == -1:
+        return "yesterday"
     if days < 0:
         return f"{-days} days ago"
     return f"in {days} days"
 
 
 def humanize(value: object) -> str:
-    return str(value).replace("_", " ")
+    text = str(getattr(value, "value", value))
+    return text.replace("_", " ")
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%b %-d, %Y")
+
+
+def money(value: Decimal | float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"${value:,.2f}"
 
 
 @pass_context
 def csrf_token(context: Context) -> str:
-    """The anti-forgery token of the request's session, for forms and hx-headers."""
+    """The token the sign-in layer puts on the request; every form and htmx request sends it."""
     request = context.get("request")
-    return str(getattr(getattr(request, "state", None), "csrf_token", "") or "")
+    state = getattr(request, "state", None)
+    return str(getattr(state, "csrf_token", "") or "")
 
 
-templates.env.globals["csrf_token"] = csrf_token
 templates.env.filters["local_time"] = local_time
+templates.env.filters["local_input"] = local_input
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
+templates.env.filters["short_date"] = short_date
+templates.env.filters["money"] = money
+templates.env.globals["csrf_token"] = csrf_token
+
+
+MACROS = {"m": "records/macros.html", "whip": "whip/macros.html"}
+
+
+def acting_user(request: Request, fallback: Any = None) -> Any:
+    """The signed-in user when the sign-in layer set one, else who the page was given."""
+    return getattr(request.state, "user", None) or fallback
+
+
+def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
+           block: str | None = None, status: int = 200, message: flash.Message | None = None,
+           fragment_template: str | None = None) -> HTMLResponse:
+    """The whole page; or, when htmx asks for part of one and a block is named, that block
+    (taken from fragment_template when the block lives in a parent template). A message goes
+    into the flash area: inline on a page, as an out-of-band swap with a fragment."""
+    values: dict[str, Any] = dict(context or {})
+    values["request"] = request
+    values["user"] = acting_user(request, values.get("user"))
+    values.setdefault("errors", {})
+    # Blocks rendered alone run none of the template's top-level imports, so the shared
+    # macros come in with the values, bound to this request (forms need its CSRF token).
+    for name, path in MACROS.items():
+        values[name] = templates.env.get_template(path).make_module({"request": request})
+    if block and htmx.wants_fragment(request):
+        content = render_block(templates.env, fragment_template or template, block, values)
+        if message is not None:
+            content += render_block(templates.env, "flash.html", "flash_oob",
+                                    {"messages": [message]})
+        response = HTMLResponse(content, status_code=status)
+        return response
+    pending = flash.read(request)
+    messages = [*pending, *([message] if message else [])]
+    values["messages"] = messages
+    response = templates.TemplateResponse(request, template, values, status_code=status)
+    if pending:
+        flash.clear(response)
+    return response

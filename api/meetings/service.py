@@ -17,6 +17,8 @@ from api.meetings.models import (
 )
 from api.targets import service as targets
 from api.targets.models import StanceSource
+from api.tasks import service as tasks
+from api.tasks.models import TaskCreate
 
 
 def _check_observed(session: Session, actor: Any, values: dict[str, Any],
@@ -59,3 +61,20 @@ crud = Crud(
     },
     prepare=_check_observed, after_save=_apply_observed,
 )
+
+
+def log(session: Session, actor: Any, *, meeting: MeetingCreate,
+        follow_ups: list[TaskCreate]) -> Meeting:
+    """A meeting and its follow-up tasks, saved together: the tasks belong to the meeting and,
+    unless they say otherwise, to its campaign."""
+    saved = crud.create(session, actor, meeting)
+    for index, task in enumerate(follow_ups):
+        values = task.model_dump(exclude_unset=True)
+        values["meeting_id"] = saved.id
+        values.setdefault("campaign_id", saved.campaign_id)
+        try:
+            tasks.crud.create(session, actor, TaskCreate.model_validate(values))
+        except Invalid as exc:
+            raise Invalid(f"Follow-up {index + 1}: {exc.message}",
+                          field=f"follow_ups.{index}.{exc.field or 'title'}") from exc
+    return saved

@@ -1,1 +1,1 @@
-"""Tests that drive a real Chromium."""
+"""Browser tests: the real app in Chromium."""

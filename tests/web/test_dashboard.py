@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,10 @@ from tests.factories import (
     make_body,
     make_contract,
     make_jurisdiction,
+    make_meeting,
+    make_records_request,
+    make_target,
+    make_task,
     make_vendor,
     make_vote,
 )
@@ -184,3 +188,61 @@ def test_the_htmx_served_is_the_version_package_json_pins(client: TestClient) ->
     assert response.status_code == 200
     assert "javascript" in response.headers["content-type"]
     assert f'version:"{pinned}"' in response.text
+
+
+def test_records_requests_due_soon_or_overdue(session: Session, actor: Any, home: Any) -> None:
+    agency = make_agency(session, actor, name="Cityville PD")
+    make_records_request(session, actor, subject="Audit logs", agency_id=agency.id,
+                         status="sent", sent_on=date(2026, 1, 5), due_on_override=date(2026, 2, 20))
+    make_records_request(session, actor, subject="Sharing list", agency_id=agency.id,
+                         status="acknowledged", sent_on=date(2026, 2, 20),
+                         due_on_override=date(2026, 3, 9))
+    make_records_request(session, actor, subject="Already answered", agency_id=agency.id,
+                         status="fulfilled", sent_on=date(2026, 1, 5),
+                         due_on_override=date(2026, 3, 3))
+    make_records_request(session, actor, subject="Due in May", agency_id=agency.id,
+                         status="sent", sent_on=date(2026, 3, 1),
+                         due_on_override=date(2026, 5, 1))
+    text = plain(home())
+    assert "Audit logs" in text and "overdue by 10 days" in text
+    assert "Sharing list" in text and "in 7 days" in text
+    assert "Already answered" not in text and "Due in May" not in text
+    assert text.index("Audit logs") < text.index("Sharing list")
+
+
+def test_my_open_tasks_and_marking_one_done(client: TestClient, session: Session, actor: Any,
+                                            admin: Any, frozen_now: datetime) -> None:
+    # "My" tasks are the signed-in user's.
+    mine = make_task(session, actor, title="Call the clerk", assignee_user_id=admin.id,
+                     due_on=date(2026, 3, 1))
+    make_task(session, actor, title="Someone else's job", due_on=date(2026, 3, 3))
+    make_task(session, actor, title="Finished already", assignee_user_id=admin.id,
+              status="done")
+    text = plain(client.get("/").text)
+    assert "Call the clerk" in text and "overdue, yesterday" in text
+    assert "Someone else's job" not in text and "Finished already" not in text
+
+    part = client.get("/", headers={"HX-Request": "true", "HX-Target": "my-tasks"})
+    assert part.text.lstrip().startswith('<div id="my-tasks-list">')
+    done = client.post(f"/tasks/{mine.id}/done", headers={"HX-Request": "true"})
+    assert done.status_code == 200
+    assert "Done: Call the clerk." in plain(done.text)
+    assert "No open tasks for you" in plain(done.text)
+    assert client.post("/tasks/999999/done").status_code == 404
+
+
+def test_latest_meetings_name_who_was_met(client: TestClient, session: Session, actor: Any,
+                                          frozen_now: datetime) -> None:
+    target = make_target(session, actor, name="Ana Okafor")
+    make_meeting(session, actor, summary="Talked retention", target_ids=[target.id],
+                 held_at=datetime(2026, 2, 27, 18, 0, tzinfo=UTC))
+    make_meeting(session, actor, summary="Far future meeting",
+                 held_at=datetime(2026, 9, 1, 18, 0, tzinfo=UTC))
+    text = plain(client.get("/").text)
+    assert "with Ana Okafor" in text and "Talked retention" in text
+    assert "Far future meeting" not in text
+    part = client.get("/", headers={"HX-Request": "true", "HX-Target": "latest-meetings"})
+    assert not part.text.lstrip().startswith("<!doctype")
+    assert "Talked retention" in plain(part.text)
+    whole = client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert whole.text.lstrip().startswith("<!doctype html>")

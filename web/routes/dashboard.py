@@ -1,23 +1,66 @@
-"""The home page: upcoming votes and contract deadlines."""
+"""The home page, "this week": next votes with their whip count, contract deadlines, records
+requests coming due, my open tasks and the latest meetings."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from api import clock
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
-from api.votes import service as votes
-from web.templating import templates
+from api.errors import DomainError
+from api.fields import MAX_INT
+from api.overview import service as overview
+from api.tasks import service as tasks
+from api.tasks.models import TaskStatus, TaskUpdate
+from api.whip import service as whip
+from web import flash, htmx
+from web.routes.records import see_other
+from web.templating import acting_user, render
 
 router = APIRouter(include_in_schema=False)
 
+BLOCKS = {"votes": "votes", "deadlines": "deadlines", "records-due": "records",
+          "my-tasks": "tasks", "latest-meetings": "meetings"}
+
+
+def week(session: Session, actor: object) -> dict[str, object]:
+    votes = overview.next_votes(session, actor, days=120, limit=8)
+    return {
+        "votes": votes,
+        "whip_counts": whip.counts_for_votes(session, actor, votes),
+        "deadlines": contracts.upcoming_deadlines(session, actor, days=120),
+        "records_due": overview.records_due(session, actor),
+        "tasks": overview.open_tasks(session, actor),
+        "meetings": overview.latest_meetings(session, actor),
+        "today": clock.today(),
+    }
+
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
-    context = {
-        "votes": votes.upcoming(session, actor, days=120),
-        "deadlines": contracts.upcoming_deadlines(session, actor, days=120),
-        "today": clock.today(),
-        "user": actor,
-    }
-    return templates.TemplateResponse(request, "dashboard/index.html", context)
+def dashboard(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    context = {**week(session, user), "user": user}
+    block = BLOCKS.get(htmx.target(request) or "", "week")
+    return render(request, "dashboard/index.html", context, block=block)
+
+
+@router.post("/tasks/{task_id}/done")
+def task_done(task_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+              session: SessionDep, actor: UserDep) -> Response:
+    """Ticks a task off from the dashboard."""
+    user = acting_user(request, actor)
+    task = tasks.crud.get(session, user, task_id)
+    try:
+        tasks.crud.update(session, user, task_id, TaskUpdate(status=TaskStatus.done))
+        session.commit()
+        message = flash.success(f"Done: {task.title}.")
+    except DomainError as exc:
+        session.rollback()
+        message = flash.error(exc.message)
+    if not htmx.wants_fragment(request):
+        return see_other("/", message)
+    context = {"tasks": overview.open_tasks(session, user), "user": user}
+    return render(request, "dashboard/index.html", context, block="tasks", message=message)

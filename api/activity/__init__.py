@@ -1,0 +1,1 @@
+"""Timelines: what happened around a record or a campaign, newest first."""

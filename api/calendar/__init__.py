@@ -1,0 +1,1 @@
+"""What falls on which day: votes, meetings, actions and deadlines."""

@@ -1,0 +1,1 @@
+"""What a coalition faces this week, across every concept."""

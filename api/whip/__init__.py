@@ -1,0 +1,1 @@
+"""Power map and whip count: where decision-makers stand, and what it takes to win."""

@@ -1,0 +1,228 @@
+"""The whip board of a body on a campaign: members by stance, the partner who owns each
+relationship, when we last met them, and likely yes votes against the majority needed."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from api import clock
+from api.bodies.models import Body
+from api.campaigns.models import Campaign
+from api.errors import Invalid, NotFound
+from api.jurisdictions.models import Jurisdiction
+from api.meetings.models import Meeting, MeetingTarget
+from api.organizations.models import Organization
+from api.targets import service as targets
+from api.targets.models import Stance, StanceLevel, StanceSource, Target
+from api.votes.models import Vote
+
+# Columns of the board, from with us to against us; "unknown" is a stance nobody recorded.
+LEVELS = [StanceLevel.champion, StanceLevel.leaning_yes, StanceLevel.undecided,
+          StanceLevel.leaning_no, StanceLevel.opposed, StanceLevel.unknown]
+LIKELY_YES = frozenset({StanceLevel.champion, StanceLevel.leaning_yes})
+NOT_DECIDED = frozenset({StanceLevel.undecided, StanceLevel.unknown})
+# An undecided member we have not met for this long needs a meeting soon.
+STALE_AFTER = timedelta(days=30)
+
+
+@dataclass
+class Member:
+    target_id: int
+    name: str
+    title: str
+    district: str
+    body_id: int | None
+    body_name: str | None
+    level: StanceLevel
+    owner_id: int | None
+    owner_name: str | None
+    last_met: datetime | None
+    needs_meeting: bool
+
+
+@dataclass
+class Count:
+    """Stances of a body's members on a campaign, against the votes it takes to pass."""
+
+    seats: int
+    needed: int | None
+    levels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def likely_yes(self) -> int:
+        return sum(self.levels.get(level.value, 0) for level in LIKELY_YES)
+
+    @property
+    def short(self) -> int | None:
+        return None if self.needed is None else max(0, self.needed - self.likely_yes)
+
+    @property
+    def members(self) -> int:
+        return sum(self.levels.values())
+
+    def cells(self) -> list[str]:
+        """One stance per member, from with us to against us, for drawing the bar."""
+        return [level.value for level in LEVELS for _ in range(self.levels.get(level.value, 0))]
+
+
+def majority(seats: int, majority_needed: int) -> int | None:
+    """The votes a body needs to pass something: as recorded, else a simple majority."""
+    if majority_needed:
+        return majority_needed
+    return seats // 2 + 1 if seats else None
+
+
+def _last_meetings() -> Any:
+    return (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at).label("last_met"))
+            .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
+            .group_by(MeetingTarget.target_id).subquery())
+
+
+def members(session: Session, actor: Any, *, campaign_id: int,
+            body_ids: list[int] | None = None, with_stance: bool = False) -> list[Member]:
+    """Members of the bodies (and, with_stance, anyone with a stance on the campaign), each with
+    their stance, relationship owner and last meeting: one query however many there are."""
+    last = _last_meetings()
+    owner = aliased(Organization)
+    stmt = (
+        sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
+                  Body.name.label("body_name"), Stance.level, Target.owner_organization_id,
+                  owner.name.label("owner_name"), last.c.last_met)
+        .outerjoin(Body, Body.id == Target.body_id)
+        .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
+                                   Stance.campaign_id == campaign_id))
+        .outerjoin(owner, owner.id == Target.owner_organization_id)
+        .outerjoin(last, last.c.target_id == Target.id)
+        .order_by(Body.name, Target.name, Target.id)
+    )
+    conditions = []
+    if body_ids:
+        conditions.append(Target.body_id.in_(body_ids))
+    if with_stance:
+        conditions.append(Stance.id.is_not(None))
+    if not conditions:
+        return []
+    stmt = stmt.where(sa.or_(*conditions))
+    now = clock.now()
+    found = []
+    for row in session.execute(stmt):
+        level = StanceLevel(row.level) if row.level else StanceLevel.unknown
+        stale = row.last_met is None or now - row.last_met > STALE_AFTER
+        found.append(Member(
+            target_id=row.id, name=row.name, title=row.title, district=row.district,
+            body_id=row.body_id, body_name=row.body_name, level=level,
+            owner_id=row.owner_organization_id, owner_name=row.owner_name,
+            last_met=row.last_met, needs_meeting=level in NOT_DECIDED and stale))
+    return found
+
+
+def count_of(body: Body, found: list[Member]) -> Count:
+    levels = {level.value: 0 for level in LEVELS}
+    for member in found:
+        levels[member.level.value] += 1
+    return Count(seats=body.seats, needed=majority(body.seats, body.majority_needed),
+                 levels=levels)
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    body: Body | None
+    bodies: list[tuple[int, str]]
+    columns: dict[str, list[Member]]
+    count: Count | None
+    zone: str
+
+
+def campaign_bodies(session: Session, actor: Any, campaign: Campaign) -> list[tuple[int, str]]:
+    """Bodies that matter to a campaign: those its votes go to, those in its jurisdiction, and
+    those of targets with a stance on it; the body of the next vote first."""
+    now = clock.now()
+    voted = (sa.select(Vote.body_id, sa.func.min(
+        sa.case((Vote.scheduled_at >= now, Vote.scheduled_at), else_=None)).label("next"))
+        .where(Vote.campaign_id == campaign.id).group_by(Vote.body_id).subquery())
+    stanced = (sa.select(Target.body_id).join(Stance, Stance.target_id == Target.id)
+               .where(Stance.campaign_id == campaign.id, Target.body_id.is_not(None)))
+    place = Body.jurisdiction_id == campaign.jurisdiction_id if campaign.jurisdiction_id \
+        else sa.false()
+    stmt = (sa.select(Body.id, Body.name, voted.c.next, voted.c.body_id)
+            .outerjoin(voted, voted.c.body_id == Body.id)
+            .where(sa.or_(voted.c.body_id.is_not(None), place, Body.id.in_(stanced))))
+    rows = list(session.execute(stmt))
+    # Soonest vote first, then bodies with any vote, then the rest by name.
+    rows.sort(key=lambda r: (r.next is None, r.next or now, r.body_id is None, r.name))
+    return [(r.id, r.name) for r in rows]
+
+
+def board(session: Session, actor: Any, *, campaign_id: int,
+          body_id: int | None = None) -> Board:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"No campaign with id {campaign_id}.")
+    choices = campaign_bodies(session, actor, campaign)
+    if body_id is None and choices:
+        body_id = choices[0][0]
+    body = session.get(Body, body_id) if body_id is not None else None
+    if body_id is not None and body is None:
+        raise NotFound(f"No body with id {body_id}.")
+    if body is not None and body.id not in {i for i, _ in choices}:
+        choices.append((body.id, body.name))
+    found = members(session, actor, campaign_id=campaign_id,
+                    body_ids=[body.id]) if body else []
+    columns: dict[str, list[Member]] = {level.value: [] for level in LEVELS}
+    for member in found:
+        columns[member.level.value].append(member)
+    zone = "UTC"
+    if body is not None:
+        place = session.get(Jurisdiction, body.jurisdiction_id)
+        zone = place.timezone if place else zone
+    return Board(campaign=campaign, body=body, bodies=choices, columns=columns,
+                 count=count_of(body, found) if body else None, zone=zone)
+
+
+def counts_for_votes(session: Session, actor: Any,
+                     found_votes: list[dict[str, Any]]) -> dict[int, Count]:
+    """The whip count of each vote (by its body and campaign), in two queries for any number."""
+    pairs = {(v["body_id"], v["campaign_id"]) for v in found_votes if v.get("campaign_id")}
+    if not pairs:
+        return {}
+    body_ids = sorted({b for b, _ in pairs})
+    campaign_ids = sorted({c for _, c in pairs})
+    found_bodies = {b.id: b for b in session.execute(
+        sa.select(Body).where(Body.id.in_(body_ids))).scalars()}
+    stmt = (sa.select(Target.id, Target.body_id, Stance.campaign_id, Stance.level)
+            .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
+                                       Stance.campaign_id.in_(campaign_ids)))
+            .where(Target.body_id.in_(body_ids)))
+    levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
+    seen: dict[int, set[int]] = {}
+    for target_id, body, campaign, level in session.execute(stmt):
+        seen.setdefault(body, set()).add(target_id)
+        if (body, campaign) in levels:
+            levels[(body, campaign)][target_id] = level
+    counts = {}
+    for v in found_votes:
+        pair = (v["body_id"], v.get("campaign_id"))
+        if pair not in levels:
+            continue
+        body = found_bodies[pair[0]]
+        tally = {level.value: 0 for level in LEVELS}
+        for target_id in seen.get(pair[0], set()):
+            tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
+        counts[v["id"]] = Count(seats=body.seats,
+                                needed=majority(body.seats, body.majority_needed),
+                                levels=tally)
+    return counts
+
+
+def record_stance(session: Session, actor: Any, *, target_id: int, campaign_id: int,
+                  level: StanceLevel, source: StanceSource, note: str) -> Stance:
+    """A stance moved on the board: how we know it is part of the record, so a note is needed."""
+    if not note.strip():
+        raise Invalid("Say how you know: a line about what was said or seen.", field="note")
+    return targets.set_stance(session, actor, target_id=target_id, campaign_id=campaign_id,
+                              level=level, source=source, note=note.strip())

@@ -1,0 +1,91 @@
+"""Errors on pages become pages: a readable message in the layout for a browser, a small
+fragment in the flash area for htmx; the JSON API keeps its problem JSON."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError, IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from api.errors import DomainError
+from web import htmx
+from web.templating import render
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Request, Any], Awaitable[Response]]
+
+MESSAGES = {400: "The request could not be understood.", 403: "You may not do that.",
+            404: "There is nothing at this address.", 405: "That cannot be done here.",
+            409: "This change conflicts with other records.",
+            413: "That is too large to accept.",
+            422: "Some of what was sent is not valid.",
+            500: "Something went wrong on our side; the error was logged."}
+
+
+def is_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path.startswith("/static/") or path == "/healthz"
+                or path.startswith("/docs") or path.startswith("/openapi")
+                or path.startswith("/redoc"))
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    context = {"status": status, "message": message, "heading": _heading(status)}
+    response = render(request, "errors.html", context, block="message", status=status)
+    if htmx.wants_fragment(request):
+        htmx.retarget(response, "#flash")
+    if status >= 400:
+        htmx.no_push(response)
+    return response
+
+
+def _heading(status: int) -> str:
+    return {404: "Not found", 403: "Not allowed", 409: "Conflict",
+            422: "Not valid"}.get(status, "Something went wrong")
+
+
+def install(app: FastAPI) -> None:
+    """Wraps the JSON handlers already installed so pages answer in HTML."""
+    handlers: dict[Any, Handler] = dict(app.exception_handlers)  # type: ignore[arg-type]
+
+    def wrap(kind: Any, status_of: Callable[[Any], int],
+             message_of: Callable[[Any], str]) -> None:
+        original = handlers.get(kind)
+
+        async def handle(request: Request, exc: Any) -> Response:
+            if is_page(request) or original is None:
+                if status_of(exc) >= 500:
+                    log.exception("error on page %s %s", request.method, request.url.path,
+                                  exc_info=exc)
+                return error_page(request, status_of(exc), message_of(exc))
+            return await original(request, exc)
+
+        app.add_exception_handler(kind, handle)
+
+    wrap(DomainError, lambda e: e.status, lambda e: e.message)
+    wrap(RequestValidationError, lambda e: 404 if _in_path(e) else 422,
+         lambda e: MESSAGES[404] if _in_path(e) else _first(e))
+    wrap(HTTPException, lambda e: e.status_code,
+         lambda e: MESSAGES.get(e.status_code, str(e.detail)))
+    wrap(IntegrityError, lambda e: 409, lambda e: MESSAGES[409])
+    wrap(DataError, lambda e: 422, lambda e: "A value is out of range for its field.")
+    wrap(Exception, lambda e: 500, lambda e: MESSAGES[500])
+
+
+def _in_path(exc: RequestValidationError) -> bool:
+    return any(err.get("loc", ("",))[0] == "path" for err in exc.errors())
+
+
+def _first(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return MESSAGES[422]
+    err = errors[0]
+    where = ".".join(str(p) for p in err.get("loc", ())[1:])
+    text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+    return f"{where}: {text}" if where else text

@@ -1,0 +1,196 @@
+"""Form fields read off a concept's Create schema, parsing of submitted forms into that schema,
+and errors keyed by field so each message shows next to its input."""
+
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from starlette.datastructures import FormData
+
+from api.errors import DomainError
+
+# Where an error names no field of the form, it shows at the top of the form.
+FORM = "__form__"
+
+TEXTAREA_AT = 2_000
+
+
+@dataclass
+class FormField:
+    """One input: its kind says how it renders and how its submitted text is read."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    nullable: bool = False
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    ref: str | None = None
+    help: str = ""
+    default: Any = None
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The type inside Optional[...] / X | None, and whether None is allowed."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        inner = args[0] if len(args) == 1 else annotation
+        return _strip_annotated(inner), True
+    return _strip_annotated(annotation), False
+
+
+def _strip_annotated(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _max_length(info: FieldInfo) -> int | None:
+    for item in info.metadata:
+        limit = getattr(item, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
+def _is_url(info: FieldInfo) -> bool:
+    return any(getattr(getattr(m, "func", None), "__name__", "") == "_http_url"
+               for m in info.metadata)
+
+
+def _foreign_table(info: FieldInfo) -> str | None:
+    for item in info.metadata:
+        target = getattr(item, "foreign_key", None)
+        if isinstance(target, str):
+            return target.split(".")[0]
+    return None
+
+
+def label_for(name: str) -> str:
+    text = name.removesuffix("_ids").removesuffix("_id").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = None,
+          **overrides: Any) -> FormField:
+    """A form field for one field of a schema, from its type and constraints."""
+    info = schema.model_fields[name]
+    inner, nullable = _unwrap(info.annotation)
+    kind = "text"
+    choices: list[tuple[str, str]] = []
+    ref = None
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        kind = "enum"
+        choices = [(str(m.value), str(m.value).replace("_", " ")) for m in inner]
+    elif inner is bool:
+        kind = "bool"
+    elif inner is datetime:
+        kind = "datetime"
+    elif inner is date:
+        kind = "date"
+    elif inner is Decimal:
+        kind = "money"
+    elif inner is int:
+        ref = _foreign_table(info)
+        kind = "ref" if ref else "number"
+    elif typing.get_origin(inner) is list:
+        item = _strip_annotated(typing.get_args(inner)[0])
+        if item is int and links and name in links:
+            kind, ref = "refs", links[name]
+        elif item is str:
+            kind = "tags"
+        else:
+            kind = "custom"
+    elif getattr(inner, "__name__", "") == "EmailStr":
+        kind = "email"
+    elif inner is str:
+        if _is_url(info):
+            kind = "url"
+        elif (_max_length(info) or 0) > TEXTAREA_AT:
+            kind = "textarea"
+    default = None if info.is_required() else info.get_default(call_default_factory=True)
+    if isinstance(default, Enum):
+        default = default.value
+    made = FormField(name=name, label=label_for(name), kind=kind, required=info.is_required(),
+                     nullable=nullable, choices=choices, ref=ref, default=default)
+    for key, value in overrides.items():
+        setattr(made, key, value)
+    return made
+
+
+def parse(fields: list[FormField], form: FormData) -> dict[str, Any]:
+    """The submitted values of the given fields, as the schema expects them. Empty inputs of
+    optional fields become None; an empty required one is left for validation to name."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.kind == "bool":
+            values[f.name] = form.get(f.name) in ("on", "true", "1", "yes")
+            continue
+        if f.kind == "refs":
+            values[f.name] = [v for v in form.getlist(f.name) if isinstance(v, str) and v]
+            continue
+        if f.kind in ("tags", "lines"):
+            raw = str(form.get(f.name) or "")
+            splitter = "\n" if f.kind == "lines" else ","
+            values[f.name] = [part.strip() for part in raw.split(splitter) if part.strip()]
+            continue
+        if f.kind == "custom":
+            continue
+        raw_value = form.get(f.name)
+        if raw_value is None:
+            continue
+        text = str(raw_value)
+        if text.strip() == "" and f.kind not in ("text", "textarea", "url"):
+            if f.nullable:
+                values[f.name] = None
+            elif f.default is not None:
+                values[f.name] = f.default
+            else:
+                values[f.name] = text
+            continue
+        values[f.name] = text
+    return values
+
+
+def messages(exc: ValidationError) -> dict[str, str]:
+    """Every problem pydantic found, keyed by the top-level field it is about."""
+    found: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        cause = (err.get("ctx") or {}).get("error")
+        named = getattr(cause, "field", None)
+        if isinstance(named, str):
+            loc.append(named)
+        key = loc[0] if loc else FORM
+        text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+        text = text[:1].upper() + text[1:]
+        if len(loc) > 1:
+            text = f"{' '.join(loc[1:])}: {text}".replace("_", " ")
+        found.setdefault(key, text)
+    return found
+
+
+def domain_message(exc: DomainError, fields: list[FormField]) -> dict[str, str]:
+    """A service's refusal, shown next to the field it names when the form has that field."""
+    names = {f.name for f in fields}
+    where = (exc.field or "").split(".")[0]
+    text = exc.message
+    if where in names:
+        text = text.split(": ", 1)[1] if text.startswith(f"{exc.field}: ") else text
+        return {where: text}
+    return {FORM: text}
+
+
+def validate(schema: type[BaseModel], values: dict[str, Any]) -> tuple[BaseModel | None,
+                                                                         dict[str, str]]:
+    try:
+        return schema.model_validate(values), {}
+    except ValidationError as exc:
+        return None, messages(exc)

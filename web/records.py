@@ -1,0 +1,235 @@
+"""The shape of a concept's pages (columns, filters, form sections, related records) and the
+queries behind its list: only the columns shown, names of referenced records joined in, one
+page at a time."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api.crud import Crud, ListQuery
+from api.documents.models import AttachedTo
+from api.errors import Invalid
+from web.forms import FormField, infer
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list: `expr` is what the query selects under `key`. `href` names the
+    noun and the row key of the record a cell links to; `zone` the row key of a timezone."""
+
+    key: str
+    label: str
+    expr: Any
+    kind: str = "text"
+    sort: str | None = None
+    href: tuple[str, str] | None = None
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    label: str
+    kind: str = "enum"
+    choices: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Through:
+    """A many-to-many link table: rows whose id is in `other` where `own` is the record."""
+
+    table: Any
+    own: str
+    other: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """Records of another concept that point at this one, shown on its detail page."""
+
+    title: str
+    noun: str
+    fk: str | None = None
+    through: Through | None = None
+    value_from: str | None = None
+
+
+@dataclass
+class Spec:
+    """Everything the generic pages need to know about one concept."""
+
+    noun: str
+    crud: Crud[Any]
+    singular: str
+    plural: str
+    title_key: str
+    columns: list[Column]
+    joins: list[tuple[Any, Any]] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    related: list[Related] = field(default_factory=list)
+    attached: AttachedTo | None = None
+    zone: Callable[[Session, Any], str] | None = None
+    detail_template: str | None = None
+    detail_context: Callable[[Session, Any, Any], dict[str, Any]] | None = None
+    intro: str = ""
+
+    @property
+    def model(self) -> Any:
+        return self.crud.model
+
+    @property
+    def create_schema(self) -> type[BaseModel]:
+        return self.crud.create_schema
+
+    def links(self) -> dict[str, str]:
+        return {name: link.other_table for name, link in self.crud.links.items()}
+
+    def form_fields(self, names: Sequence[str] | None = None) -> list[FormField]:
+        chosen = names if names is not None else self.all_field_names()
+        return [infer(self.create_schema, name, links=self.links(),
+                      **self.overrides.get(name, {})) for name in chosen]
+
+    def all_field_names(self) -> list[str]:
+        if self.sections:
+            return [name for _, names in self.sections for name in names]
+        return list(self.create_schema.model_fields)
+
+    def section_list(self) -> list[tuple[str, str, list[FormField]]]:
+        """(slug, title, fields) of each editable section of the detail page."""
+        sections = self.sections or [("Details", list(self.create_schema.model_fields))]
+        return [(_slug(title), title, self.form_fields(names)) for title, names in sections]
+
+    def section(self, slug: str) -> tuple[str, str, list[FormField]] | None:
+        return next((s for s in self.section_list() if s[0] == slug), None)
+
+    def sort_keys(self) -> list[str]:
+        return [c.sort for c in self.columns if c.sort]
+
+
+def _slug(title: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+
+
+@dataclass
+class ListRequest:
+    q: str = ""
+    sort: str = ""
+    page: int = 1
+    filters: dict[str, Any] = field(default_factory=dict)
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class ListResult:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def parse_list_request(spec: Spec, params: Any) -> ListRequest:
+    """Query parameters into a list request; a malformed one is refused with a clear message."""
+    wanted = ListRequest(q=str(params.get("q") or "").strip()[:200],
+                         sort=str(params.get("sort") or ""))
+    if wanted.sort and wanted.sort.lstrip("-") not in spec.crud.sort_fields:
+        raise Invalid(f"Cannot sort {spec.plural} by '{wanted.sort.lstrip('-')}'.", field="sort")
+    try:
+        wanted.page = max(1, int(params.get("page") or 1))
+    except ValueError as exc:
+        raise Invalid("The page must be a number.", field="page") from exc
+    for f in spec.filters:
+        raw = params.get(f.name)
+        if raw in (None, ""):
+            continue
+        if f.kind == "ref":
+            try:
+                wanted.filters[f.name] = int(raw)
+            except ValueError as exc:
+                raise Invalid(f"{f.label}: choose one from the list.", field=f.name) from exc
+        elif f.kind == "bool":
+            wanted.filters[f.name] = raw in ("true", "on", "1", "yes")
+        else:
+            if raw not in {value for value, _ in f.choices}:
+                raise Invalid(f"{f.label}: '{raw}' is not one of the choices.", field=f.name)
+            wanted.filters[f.name] = raw
+    for name in ("date_from", "date_to"):
+        raw = params.get(name)
+        if raw and spec.crud.date_column:
+            try:
+                setattr(wanted, name, date.fromisoformat(raw))
+            except ValueError as exc:
+                raise Invalid(f"{name.replace('_', ' ')}: use a date like 2026-03-31.",
+                              field=name) from exc
+    return wanted
+
+
+def _bounds(spec: Spec, wanted: ListRequest) -> tuple[Any, Any]:
+    column = getattr(spec.model, spec.crud.date_column) if spec.crud.date_column else None
+    is_time = column is not None and isinstance(column.type, sa.types.TypeDecorator)
+    start, end = wanted.date_from, wanted.date_to
+    if is_time:
+        return (datetime.combine(start, time.min, UTC) if start else None,
+                datetime.combine(end, time.max, UTC) if end else None)
+    return start, end
+
+
+def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
+                where: Sequence[Any] = ()) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The statement of the rows (only the shown columns, referenced names joined in) and the
+    statement of their count."""
+    date_from, date_to = _bounds(spec, wanted)
+    params = ListQuery(filters=wanted.filters, q=wanted.q or None, sort=wanted.sort or None,
+                       date_from=date_from, date_to=date_to)
+    base = spec.crud.query(actor, params)
+    for clause in where:
+        base = base.where(clause)
+    count = sa.select(sa.func.count()).select_from(
+        base.with_only_columns(spec.model.id).subquery())
+    columns = [spec.model.id.label("id"), *(c.expr.label(c.key) for c in spec.columns)]
+    stmt = base.with_only_columns(*columns).select_from(spec.model)
+    for table, onclause in spec.joins:
+        stmt = stmt.outerjoin(table, onclause)
+    stmt = stmt.order_by(*spec.crud.order(wanted.sort or None))
+    return stmt, count
+
+
+def list_rows(session: Session, actor: Any, spec: Spec, wanted: ListRequest, *,
+              where: Sequence[Any] = (), limit: int = PAGE_SIZE) -> ListResult:
+    stmt, count = select_rows(spec, actor, wanted, where)
+    total = int(session.execute(count).scalar_one())
+    pages = max(1, -(-total // limit))
+    page = min(wanted.page, pages)
+    rows = [dict(r._mapping) for r in
+            session.execute(stmt.limit(limit).offset((page - 1) * limit))]
+    return ListResult(rows=rows, total=total, page=page, pages=pages)
+
+
+def export_rows(session: Session, actor: Any, spec: Spec,
+                wanted: ListRequest) -> list[dict[str, Any]]:
+    stmt, _ = select_rows(spec, actor, wanted)
+    return [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
+
+
+def related_where(spec: Spec, related: Related, record: Any) -> list[Any]:
+    model = spec.model
+    if related.through is not None:
+        link = related.through
+        ids = sa.select(getattr(link.table, link.other)).where(
+            getattr(link.table, link.own) == record.id)
+        return [model.id.in_(ids)]
+    value = getattr(record, related.value_from) if related.value_from else record.id
+    if value is None:
+        return [sa.false()]
+    return [getattr(model, related.fk) == value]

@@ -1,0 +1,64 @@
+"""The calendar: a month grid or an agenda list of votes, meetings, actions and deadlines,
+for every campaign or one."""
+
+import calendar as months
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api import clock
+from api.calendar import service as agenda
+from api.deps import SessionDep, UserDep
+from api.errors import Invalid
+from api.fields import MAX_INT
+from web.concepts import ref_options
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+
+AGENDA_DAYS = 42
+
+
+def _month(value: str | None) -> date:
+    if not value:
+        return clock.today().replace(day=1)
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise Invalid("The month must look like 2026-03.", field="month") from exc
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, session: SessionDep, actor: UserDep,
+                  month: Annotated[str | None, Query(max_length=7)] = None,
+                  view: Annotated[str, Query(pattern="^(month|agenda)$")] = "month",
+                  campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                  ) -> Response:
+    user = acting_user(request, actor)
+    first = _month(month)
+    if view == "month":
+        weeks = months.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+        start, end = weeks[0][0], weeks[-1][-1]
+    else:
+        weeks = []
+        start = clock.today() if month is None else first
+        end = start + timedelta(days=AGENDA_DAYS)
+    found = agenda.entries(session, user, start=start, end=end, campaign_id=campaign_id)
+    by_day: dict[date, list[agenda.Entry]] = {}
+    for entry in found:
+        by_day.setdefault(entry.day, []).append(entry)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    context = {
+        "view": view, "first": first, "weeks": weeks, "by_day": by_day, "start": start,
+        "end": end, "today": clock.today(), "campaign_id": campaign_id,
+        "campaign_options": ref_options(session, "campaign"),
+        "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
+        "previous_label": previous.strftime("%B %Y"),
+        "following_label": following.strftime("%B %Y"),
+        "weekdays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], "user": user,
+    }
+    return render(request, "calendar/index.html", context, block="calendar")

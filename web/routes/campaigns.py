@@ -1,0 +1,320 @@
+"""The campaign page (policy asks, targets, votes, actions board, recent activity), the whip
+board of a body on a campaign, and the extras of target, vote and body pages."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api.actions import service as actions
+from api.actions.models import ActionStatus, ActionUpdate
+from api.activity import service as activity
+from api.campaigns import service as campaigns
+from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid
+from api.fields import MAX_INT
+from api.overview import service as overview
+from api.targets import service as targets
+from api.targets.models import StanceLevel, StanceSource
+from api.votes import service as votes
+from api.votes.models import MemberChoice, VoteUpdate
+from api.whip import service as whip
+from web import flash, htmx
+from web.concepts import SPECS, ref_labels, ref_options
+from web.forms import FORM, messages
+from web.records import ListRequest, list_rows
+from web.routes.records import detail_page_context, see_other
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]
+ASK_LABELS = {
+    PolicyAsk.retention_limit: "Retention limit",
+    PolicyAsk.no_outside_sharing: "No sharing outside the agency",
+    PolicyAsk.no_immigration_use: "No use for immigration enforcement",
+    PolicyAsk.public_annual_report: "Public annual report",
+    PolicyAsk.search_audits: "Audits of every search",
+    PolicyAsk.community_control_ordinance: "Community control ordinance",
+}
+STANCE_CHOICES = [(level.value, level.value.replace("_", " ")) for level in StanceLevel]
+SOURCE_CHOICES = [(s.value, s.value.replace("_", " ")) for s in StanceSource]
+
+
+def _asks(campaign: Campaign) -> list[dict[str, Any]]:
+    """Every policy ask, with whether the campaign makes it and whether it is won."""
+    # Stored as JSON, so the ORM hands back plain dicts.
+    made = {str(item["ask"]): item for item in campaign.policy_asks or []}
+    return [{"ask": ask.value, "label": ASK_LABELS[ask], "made": ask.value in made,
+             "won": bool(made.get(ask.value, {}).get("won")),
+             "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
+
+
+def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
+    board: dict[str, list[dict[str, Any]]] = {status.value: [] for status in BOARD_STATUSES}
+    spec = SPECS["actions"]
+    wanted = ListRequest(filters={"campaign_id": campaign_id}, sort="scheduled_on")
+    for row in list_rows(session, actor, spec, wanted, limit=200).rows:
+        status = getattr(row["status"], "value", row["status"])
+        if status in board:
+            board[status].append(row)
+    return board
+
+
+def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
+    upcoming = overview.next_votes(session, actor, campaign_id=campaign.id, days=None)
+    bodies = whip.campaign_bodies(session, actor, campaign)
+    return {
+        "asks": _asks(campaign),
+        "members": whip.members(session, actor, campaign_id=campaign.id,
+                                body_ids=[b for b, _ in bodies], with_stance=True),
+        "upcoming": upcoming,
+        "whip_counts": whip.counts_for_votes(session, actor, upcoming),
+        "board": _board(session, actor, campaign.id),
+        "board_statuses": [s.value for s in BOARD_STATUSES],
+        "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
+        "campaign_bodies": bodies,
+        "zone": campaigns.zone(session, campaign.id).key,
+    }
+
+
+def target_extras(session: Session, actor: Any, target: Any) -> dict[str, Any]:
+    current = targets.stances(session, actor, target_id=target.id)
+    history = targets.history(session, actor, target_id=target.id)
+    names = ref_labels(session, "campaign", sorted({s.campaign_id for s in current}
+                                                   | {h.campaign_id for h in history}))
+    return {"stances": current, "history": history, "campaign_names": names,
+            "stance_choices": STANCE_CHOICES, "source_choices": SOURCE_CHOICES}
+
+
+def vote_extras(session: Session, actor: Any, vote: Any) -> dict[str, Any]:
+    members = whip.members(session, actor, campaign_id=vote.campaign_id or 0,
+                           body_ids=[vote.body_id])
+    counts = whip.counts_for_votes(session, actor, [{"id": vote.id, "body_id": vote.body_id,
+                                                     "campaign_id": vote.campaign_id}])
+    recorded = {m["target_id"]: m["vote"] for m in
+                (votes.crud.read(session, actor, vote.id)["member_votes"] or [])}
+    return {"vote_members": members, "count": counts.get(vote.id), "recorded": recorded,
+            "choices": [c.value for c in MemberChoice]}
+
+
+def body_extras(session: Session, actor: Any, body: Any) -> dict[str, Any]:
+    return {"campaign_links": ref_options(session, "campaign")}
+
+
+SPECS["campaigns"].detail_context = campaign_extras
+SPECS["targets"].detail_context = target_extras
+SPECS["votes"].detail_context = vote_extras
+SPECS["bodies"].detail_context = body_extras
+
+
+def _campaign(session: Session, actor: Any, campaign_id: int) -> Campaign:
+    return campaigns.crud.get(session, actor, campaign_id)
+
+
+@router.post("/campaigns/{campaign_id}/asks/{ask}/won")
+async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
+                     session: SessionDep, actor: UserDep) -> Response:
+    """Marks one policy ask won or not yet won."""
+    user = acting_user(request, actor)
+    campaign = _campaign(session, user, campaign_id)
+    form = await request.form()
+    won = form.get("won") == "true"
+    items = [dict(a) for a in campaigns.crud.read(session, user, campaign_id)["policy_asks"]]
+    for item in items:
+        if item["ask"] == ask.value:
+            item["won"] = won
+    campaigns.crud.update(session, user, campaign_id, CampaignUpdate(policy_asks=items))
+    session.commit()
+    message = flash.success(f"{ASK_LABELS[ask]}: {'won' if won else 'not won yet'}.")
+    if not htmx.wants_fragment(request):
+        return see_other(f"/campaigns/{campaign_id}#asks", message)
+    session.refresh(campaign)
+    context = {"record": campaign, "asks": _asks(campaign), "user": user}
+    return render(request, "campaigns/detail.html", context, block="asks", message=message)
+
+
+@router.get("/campaigns/{campaign_id}/asks/edit")
+def edit_asks(campaign_id: RecordId, request: Request, session: SessionDep,
+              actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    campaign = _campaign(session, user, campaign_id)
+    context = {"record": campaign, "asks": _asks(campaign), "editing_asks": True, "user": user}
+    if htmx.wants_fragment(request):
+        return render(request, "campaigns/detail.html", context, block="asks")
+    return _campaign_page(request, session, user, campaign, editing_asks=True)
+
+
+@router.post("/campaigns/{campaign_id}/asks")
+async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+    """Which policy asks the campaign makes, with a note on each and whether it is won."""
+    user = acting_user(request, actor)
+    campaign = _campaign(session, user, campaign_id)
+    form = await request.form()
+    items = [{"ask": ask.value, "won": form.get(f"won_{ask.value}") == "on",
+              "note": str(form.get(f"note_{ask.value}") or "")}
+             for ask in PolicyAsk if form.get(f"ask_{ask.value}") == "on"]
+    errors: dict[str, str] = {}
+    try:
+        update = CampaignUpdate.model_validate({"policy_asks": items})
+        campaigns.crud.update(session, user, campaign_id, update)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        errors = {FORM: exc.message}
+    except ValidationError as exc:
+        errors = messages(exc)
+    if not errors:
+        message = flash.success("Saved the policy asks.")
+        if not htmx.wants_fragment(request):
+            return see_other(f"/campaigns/{campaign_id}#asks", message)
+        session.refresh(campaign)
+        context = {"record": campaign, "asks": _asks(campaign), "user": user}
+        return render(request, "campaigns/detail.html", context, block="asks", message=message)
+    session.expire_all()
+    campaign = _campaign(session, user, campaign_id)
+    asks = _asks(campaign)
+    for a in asks:
+        a["made"] = form.get(f"ask_{a['ask']}") == "on"
+        a["won"] = form.get(f"won_{a['ask']}") == "on"
+        a["note"] = str(form.get(f"note_{a['ask']}") or "")
+    if htmx.wants_fragment(request):
+        context = {"record": campaign, "asks": asks, "editing_asks": True,
+                   "ask_errors": errors, "user": user}
+        return render(request, "campaigns/detail.html", context, block="asks", status=422)
+    return _campaign_page(request, session, user, campaign, editing_asks=True, status=422,
+                          extra={"asks": asks, "ask_errors": errors})
+
+
+def _campaign_page(request: Request, session: Session, user: Any, campaign: Campaign, *,
+                   status: int = 200, extra: dict[str, Any] | None = None,
+                   **flags: Any) -> Response:
+    context = detail_page_context(session, user, SPECS["campaigns"], campaign)
+    context.update(flags)
+    context.update(extra or {})
+    return render(request, "campaigns/detail.html", context, status=status)
+
+
+@router.post("/campaigns/{campaign_id}/actions/{action_id}")
+async def move_action(campaign_id: RecordId, action_id: RecordId, request: Request,
+                      session: SessionDep, actor: UserDep) -> Response:
+    """Moves an action card to another column of the campaign's board."""
+    user = acting_user(request, actor)
+    _campaign(session, user, campaign_id)
+    action = actions.crud.get(session, user, action_id)
+    if action.campaign_id != campaign_id:
+        raise Invalid("That action belongs to another campaign.", field="action_id")
+    form = await request.form()
+    try:
+        status = ActionStatus(str(form.get("status") or ""))
+    except ValueError as exc:
+        raise Invalid("Choose planned, in progress or done.", field="status") from exc
+    actions.crud.update(session, user, action_id, ActionUpdate(status=status))
+    session.commit()
+    message = flash.success(f"“{action.title}” is now {status.value.replace('_', ' ')}.")
+    if not htmx.wants_fragment(request):
+        return see_other(f"/campaigns/{campaign_id}#actions-board", message)
+    context = {"record": _campaign(session, user, campaign_id), "user": user,
+               "board": _board(session, user, campaign_id),
+               "board_statuses": [s.value for s in BOARD_STATUSES]}
+    return render(request, "campaigns/detail.html", context, block="board", message=message)
+
+
+def _whip_context(session: Session, user: Any, campaign_id: int,
+                  body_id: int | None) -> dict[str, Any]:
+    board = whip.board(session, user, campaign_id=campaign_id, body_id=body_id)
+    return {"board": board, "levels": [level.value for level in whip.LEVELS],
+            "stance_choices": STANCE_CHOICES, "source_choices": SOURCE_CHOICES,
+            "user": user, "stance_errors": {}, "stance_values": {}}
+
+
+@router.get("/campaigns/{campaign_id}/whip")
+def whip_board(campaign_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
+               body: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
+    user = acting_user(request, actor)
+    context = _whip_context(session, user, campaign_id, body)
+    return render(request, "whip/board.html", context, block="board")
+
+
+@router.post("/campaigns/{campaign_id}/whip/stance")
+async def change_stance(campaign_id: RecordId, request: Request, session: SessionDep,
+                        actor: UserDep) -> Response:
+    """Records a member's new stance from the whip board, with its source and a note."""
+    user = acting_user(request, actor)
+    form = await request.form()
+    errors: dict[str, str] = {}
+    try:
+        target_id = int(str(form.get("target_id") or ""))
+        body_id = int(str(form.get("body_id") or "")) if form.get("body_id") else None
+    except ValueError as exc:
+        raise Invalid("The stance form names no target.", field="target_id") from exc
+    target = targets.crud.get(session, user, target_id)
+    level_raw, source_raw = str(form.get("level") or ""), str(form.get("source") or "")
+    note = str(form.get("note") or "")
+    if level_raw not in StanceLevel.__members__:
+        errors["level"] = "Choose a stance."
+    if source_raw not in StanceSource.__members__:
+        errors["source"] = "Choose how you know."
+    if not errors:
+        try:
+            previous = next((s.level for s in targets.stances(
+                session, user, target_id=target_id, campaign_id=campaign_id)),
+                StanceLevel.unknown)
+            whip.record_stance(session, user, target_id=target_id, campaign_id=campaign_id,
+                               level=StanceLevel(level_raw), source=StanceSource(source_raw),
+                               note=note)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors[exc.field if exc.field in ("note", "level", "source") else FORM] = \
+                exc.message
+    if not errors:
+        text = (f"{target.name}: {str(getattr(previous, 'value', previous)).replace('_', ' ')}"
+                f" → {level_raw.replace('_', ' ')}.")
+        message = flash.success(text)
+        if not htmx.wants_fragment(request):
+            query = f"?body={body_id}" if body_id else ""
+            return see_other(f"/campaigns/{campaign_id}/whip{query}", message)
+        context = _whip_context(session, user, campaign_id, body_id)
+        return render(request, "whip/board.html", context, block="board", message=message)
+    context = _whip_context(session, user, campaign_id, body_id)
+    context["stance_errors"] = {target_id: errors}
+    context["stance_values"] = {target_id: {"level": level_raw, "source": source_raw,
+                                            "note": note}}
+    return render(request, "whip/board.html", context, block="board", status=422)
+
+
+@router.post("/votes/{vote_id}/member-votes")
+async def save_member_votes(vote_id: RecordId, request: Request, session: SessionDep,
+                            actor: UserDep) -> Response:
+    """How each member voted, once the vote is held."""
+    user = acting_user(request, actor)
+    vote = votes.crud.get(session, user, vote_id)
+    form = await request.form()
+    choices = []
+    for key, value in form.multi_items():
+        if key.startswith("member_") and value:
+            choices.append({"target_id": key.removeprefix("member_"), "vote": value})
+    try:
+        update = VoteUpdate.model_validate({"member_votes": choices})
+        votes.crud.update(session, user, vote_id, update)
+        session.commit()
+        message = flash.success("Saved how members voted.")
+    except DomainError as exc:
+        session.rollback()
+        message = flash.error(exc.message)
+    except ValidationError:
+        message = flash.error("Each member's vote must be one of the choices.")
+    if not htmx.wants_fragment(request):
+        return see_other(f"/votes/{vote_id}#member-votes", message)
+    session.expire_all()
+    vote = votes.crud.get(session, user, vote_id)
+    context = {"record": vote, "user": user, **vote_extras(session, user, vote)}
+    status = 200 if message.kind == "success" else 422
+    return render(request, "votes/detail.html", context, block="member_votes", status=status,
+                  message=message)

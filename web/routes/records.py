@@ -1,0 +1,467 @@
+"""The pages every concept has, built from its Spec: list (search, filters, sort, pages, CSV),
+detail with inline editing, timeline, documents and related records, create and delete."""
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from api.activity import service as activity
+from api.deps import SessionDep, UserDep
+from api.documents import service as documents
+from api.documents.models import DocumentMeta
+from api.errors import DomainError, Invalid, NotFound
+from api.fields import MAX_INT
+from api.settings import get_settings
+from web import flash, htmx
+from web.concepts import SPECS, attached_noun, ref_labels, ref_options
+from web.forms import FormField, domain_message, parse, validate
+from web.records import (
+    ListRequest,
+    Spec,
+    export_rows,
+    list_rows,
+    parse_list_request,
+    related_where,
+)
+from web.templating import local_input, render
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+RELATED_ROWS = 10
+
+
+def list_url(spec: Spec, wanted: ListRequest, **changes: Any) -> str:
+    """The list's URL with the current search, filters and sort, changed as given."""
+    params: dict[str, Any] = {"q": wanted.q, "sort": wanted.sort, "page": wanted.page,
+                              **{k: _param(v) for k, v in wanted.filters.items()},
+                              "date_from": wanted.date_from or "", "date_to": wanted.date_to or ""}
+    params.update(changes)
+    if params.get("page") == 1:
+        params.pop("page")
+    kept = {k: v for k, v in params.items() if v not in ("", None)}
+    return f"/{spec.noun}" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def see_other(url: str, message: flash.Message | None = None) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    if message is not None:
+        flash.keep(response, message)
+    return response
+
+
+def cell_text(column: Any, row: dict[str, Any]) -> str:
+    """A cell as plain text, the way the page shows it: for CSV."""
+    value = row.get(column.key)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        zone = row.get(column.zone) if column.zone else None
+        return value.astimezone(ZoneInfo(zone or "UTC")).strftime("%Y-%m-%d %H:%M %Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, Enum):
+        value = value.value
+    if column.kind == "enum":
+        return str(value).replace("_", " ")
+    return str(value)
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with one of these runs as a formula when a spreadsheet opens the file.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def form_values(session: Session, actor: Any, spec: Spec, record: Any,
+                fields: list[FormField], zone: str) -> dict[str, Any]:
+    """What the inputs of an edit form start with: the record as stored, times on the local
+    wall clock, link lists as ids."""
+    values: dict[str, Any] = {}
+    read: dict[str, Any] | None = None
+    for f in fields:
+        if f.kind == "refs":
+            if read is None:
+                read = spec.crud.read(session, actor, record.id)
+            values[f.name] = [str(i) for i in read.get(f.name, [])]
+            continue
+        value = getattr(record, f.name, None)
+        if isinstance(value, datetime):
+            value = local_input(value, zone)
+        elif isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, list) and f.kind in ("tags", "lines"):
+            value = (", " if f.kind == "tags" else "\n").join(str(v) for v in value)
+        values[f.name] = value
+    return values
+
+
+def submitted_values(form: Any, fields: list[FormField]) -> dict[str, Any]:
+    """What the user typed, to show again with the errors."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.kind == "refs":
+            values[f.name] = [str(v) for v in form.getlist(f.name)]
+        elif f.kind == "bool":
+            values[f.name] = form.get(f.name) in ("on", "true", "1", "yes")
+        else:
+            values[f.name] = form.get(f.name, "")
+    return values
+
+
+def field_options(session: Session, fields: list[FormField]) -> dict[str, list[tuple[int, str]]]:
+    return {f.name: ref_options(session, f.ref) for f in fields
+            if f.kind in ("ref", "refs") and f.ref}
+
+
+def display_labels(session: Session, actor: Any, spec: Spec, record: Any,
+                   fields: list[FormField]) -> dict[str, Any]:
+    """Names of the records the fields refer to, keyed by field then id."""
+    labels: dict[str, Any] = {}
+    read: dict[str, Any] | None = None
+    for f in fields:
+        if f.kind == "ref" and f.ref:
+            value = getattr(record, f.name)
+            labels[f.name] = ref_labels(session, f.ref, [value] if value else [])
+        elif f.kind == "refs" and f.ref:
+            if read is None:
+                read = spec.crud.read(session, actor, record.id)
+            labels[f.name] = ref_labels(session, f.ref, read.get(f.name, []))
+            labels[f.name + "__ids"] = read.get(f.name, [])
+    return labels
+
+
+def record_title(spec: Spec, record: Any, zone: str) -> str:
+    value = getattr(record, spec.title_key)
+    if isinstance(value, datetime):
+        local = value.astimezone(ZoneInfo(zone))
+        return f"Meeting of {local:%b %-d, %Y}"
+    return str(value)
+
+
+def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *,
+                        editing: str | None = None) -> dict[str, Any]:
+    """Everything a detail page shows: sections, related records, timeline, documents."""
+    zone = spec.zone(session, record) if spec.zone else "UTC"
+    sections = spec.section_list()
+    all_fields = [f for _, _, fields in sections for f in fields]
+    related = []
+    for rel in spec.related:
+        other = SPECS[rel.noun]
+        where = related_where(other, rel, record)
+        result = list_rows(session, actor, other, ListRequest(), where=where,
+                           limit=RELATED_ROWS)
+        prefill = ""
+        if rel.fk and not rel.value_from:
+            prefill = f"/{other.noun}/new?{rel.fk}={record.id}"
+        more = ""
+        if rel.fk and not rel.value_from and rel.fk in other.crud.filters:
+            more = f"/{other.noun}?{rel.fk}={record.id}"
+        related.append({"title": rel.title, "spec": other, "result": result,
+                        "add_url": prefill, "more_url": more})
+    context: dict[str, Any] = {
+        "spec": spec, "record": record, "zone": zone, "sections": sections,
+        "title": record_title(spec, record, zone),
+        "labels": display_labels(session, actor, spec, record, all_fields),
+        "editing": editing, "values": {}, "errors": {}, "options": {},
+        "related": related, "user": actor,
+        "timeline": activity.for_record(session, actor, kind=spec.attached,
+                                        record_id=record.id) if spec.attached else [],
+        "documents": documents.attached(session, actor, kind=spec.attached,
+                                        record_id=record.id) if spec.attached else [],
+    }
+    if editing:
+        found = spec.section(editing)
+        if found is None:
+            raise NotFound(f"This {spec.singular} has no section '{editing}'.")
+        context["values"] = form_values(session, actor, spec, record, found[2], zone)
+        context["options"] = field_options(session, found[2])
+    if spec.detail_context:
+        context.update(spec.detail_context(session, actor, record))
+    return context
+
+
+def add_record_routes(router: APIRouter, spec: Spec) -> None:
+    """The list, CSV, new, create, detail, section edit, delete and document routes of one
+    concept; pages of their own (dashboard, whip board, meeting log) register first."""
+    base = f"/{spec.noun}"
+
+    def zone_of(session: Session, record: Any) -> str:
+        return spec.zone(session, record) if spec.zone else "UTC"
+
+    def filter_options(session: Session) -> dict[str, list[tuple[int, str]]]:
+        return {f.name: ref_options(session, f.ref) for f in spec.filters
+                if f.kind == "ref" and f.ref}
+
+    def list_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+        try:
+            wanted = parse_list_request(spec, request.query_params)
+        except DomainError as exc:
+            wanted = ListRequest()
+            context = {"spec": spec, "wanted": wanted, "result": None,
+                       "filter_options": filter_options(session), "list_url": list_url,
+                       "user": actor, "problem": exc.message}
+            return render(request, "records/list.html", context, block="rows", status=422)
+        result = list_rows(session, actor, spec, wanted)
+        wanted.page = result.page
+        context = {"spec": spec, "wanted": wanted, "result": result, "list_url": list_url,
+                   "filter_options": filter_options(session), "user": actor}
+        return render(request, "records/list.html", context, block="rows")
+
+    def export(request: Request, session: SessionDep, actor: UserDep) -> Response:
+        wanted = parse_list_request(spec, request.query_params)
+        rows = export_rows(session, actor, spec, wanted)
+        shown = [c for c in spec.columns if c.kind != "hidden"]
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([c.label for c in shown])
+        for row in rows:
+            writer.writerow([_csv_safe(cell_text(c, row)) for c in shown])
+        name = f"{spec.noun}.csv"
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    def new_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
+        fields = spec.form_fields()
+        values = {f.name: f.default for f in fields}
+        for f in fields:
+            given = request.query_params.getlist(f.name)
+            if given:
+                values[f.name] = given if f.kind == "refs" else given[0]
+        context = {"spec": spec, "fields": fields, "values": values, "errors": {},
+                   "options": field_options(session, fields), "user": actor}
+        return render(request, "records/new.html", context, block="form")
+
+    async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+        form = await request.form()
+        fields = spec.form_fields()
+        data, errors = validate(spec.create_schema, parse(fields, form))
+        if data is not None:
+            try:
+                record = spec.crud.create(session, actor, data)
+                session.commit()
+                return see_other(f"{base}/{record.id}",
+                                 flash.success(f"The {spec.singular} was added."))
+            except DomainError as exc:
+                session.rollback()
+                errors = domain_message(exc, fields)
+        context = {"spec": spec, "fields": fields, "values": submitted_values(form, fields),
+                   "errors": errors, "options": field_options(session, fields), "user": actor}
+        return render(request, "records/new.html", context, block="form", status=422)
+
+    def detail_context(session: Session, actor: Any, record: Any,
+                       editing: str | None = None) -> dict[str, Any]:
+        return detail_page_context(session, actor, spec, record, editing=editing)
+
+    def page_template() -> str:
+        return spec.detail_template or "records/detail.html"
+
+    def detail(record_id: RecordId, request: Request, session: SessionDep,
+               actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        return render(request, page_template(), detail_context(session, actor, record))
+
+    def section_context(session: Session, actor: Any, record: Any, slug: str) -> dict[str, Any]:
+        found = spec.section(slug)
+        if found is None:
+            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
+        zone = zone_of(session, record)
+        return {"spec": spec, "record": record, "zone": zone, "section": found,
+                "labels": display_labels(session, actor, spec, record, found[2]),
+                "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor}
+
+    def section_view(record_id: RecordId, slug: str, request: Request, session: SessionDep,
+                     actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        if not htmx.wants_fragment(request):
+            return see_other(f"{base}/{record_id}")
+        context = section_context(session, actor, record, slug)
+        return render(request, "records/detail.html", context, block="section")
+
+    def section_edit(record_id: RecordId, slug: str, request: Request, session: SessionDep,
+                     actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        if not htmx.wants_fragment(request):
+            context = detail_context(session, actor, record, editing=slug)
+            return render(request, page_template(), context)
+        context = section_context(session, actor, record, slug)
+        context["editing"] = slug
+        context["values"] = form_values(session, actor, spec, record, context["section"][2],
+                                        context["zone"])
+        context["options"] = field_options(session, context["section"][2])
+        return render(request, "records/detail.html", context, block="section")
+
+    async def section_save(record_id: RecordId, slug: str, request: Request,
+                           session: SessionDep, actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        found = spec.section(slug)
+        if found is None:
+            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
+        fields = found[2]
+        form = await request.form()
+        data, errors = validate(spec.crud.update_schema, parse(fields, form))
+        if data is not None:
+            try:
+                spec.crud.update(session, actor, record_id, data)
+                session.commit()
+            except DomainError as exc:
+                session.rollback()
+                errors = domain_message(exc, fields)
+        if not errors:
+            message = flash.success(f"Saved {found[1].lower()}.")
+            if not htmx.wants_fragment(request):
+                return see_other(f"{base}/{record_id}", message)
+            record = spec.crud.get(session, actor, record_id)
+            context = section_context(session, actor, record, slug)
+            context["just_saved"] = True
+            return render(request, "records/detail.html", context, block="section",
+                          message=message)
+        session.expire_all()
+        record = spec.crud.get(session, actor, record_id)
+        if htmx.wants_fragment(request):
+            context = section_context(session, actor, record, slug)
+        else:
+            context = detail_context(session, actor, record)
+        context.update({"editing": slug, "values": submitted_values(form, fields),
+                        "errors": errors, "options": field_options(session, fields)})
+        if htmx.wants_fragment(request):
+            return render(request, "records/detail.html", context, block="section",
+                          status=422)
+        context["section"] = found
+        return render(request, page_template(), context, status=422)
+
+    def delete(record_id: RecordId, request: Request, session: SessionDep,
+               actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        title = record_title(spec, record, zone_of(session, record))
+        try:
+            spec.crud.delete(session, actor, record_id)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            record = spec.crud.get(session, actor, record_id)
+            context = detail_context(session, actor, record)
+            return render(request, page_template(), context, status=exc.status,
+                          message=flash.error(exc.message))
+        return see_other(base, flash.success(f"Deleted “{title}”."))
+
+    def documents_context(session: Session, actor: Any, record: Any) -> dict[str, Any]:
+        return {"spec": spec, "record": record, "user": actor, "errors": {},
+                "documents": documents.attached(session, actor, kind=spec.attached,
+                                                record_id=record.id)}
+
+    async def upload(record_id: RecordId, request: Request, session: SessionDep,
+                     actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        form = await request.form()
+        upload_file = form.get("file")
+        description = str(form.get("description") or "")
+        error = ""
+        if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
+            error = "Choose a file to upload."
+        else:
+            limit = get_settings().max_upload_bytes
+            content = await upload_file.read(limit + 1)
+            try:
+                if len(content) > limit:
+                    raise Invalid(
+                        f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                        field="file")
+                meta = DocumentMeta(attached_kind=spec.attached, attached_id=record.id,
+                                    description=description[:20_000])
+                documents.upload(session, actor, meta=meta, filename=upload_file.filename,
+                                 content=content)
+                session.commit()
+            except DomainError as exc:
+                session.rollback()
+                error = exc.message
+        if not error:
+            message = flash.success("The document was uploaded.")
+            if not htmx.wants_fragment(request):
+                return see_other(f"{base}/{record_id}#documents", message)
+            return render(request, "records/detail.html",
+                          documents_context(session, actor, record), block="documents",
+                          message=message)
+        if not htmx.wants_fragment(request):
+            context = detail_context(session, actor, record)
+            context["errors"] = {"file": error}
+            return render(request, page_template(), context, status=422)
+        context = documents_context(session, actor, record)
+        context["errors"] = {"file": error}
+        return render(request, "records/detail.html", context, block="documents", status=422)
+
+    def delete_document(record_id: RecordId, document_id: RecordId, request: Request,
+                        session: SessionDep, actor: UserDep) -> Response:
+        record = spec.crud.get(session, actor, record_id)
+        doc = documents.crud.get(session, actor, document_id)
+        if doc.attached_kind != spec.attached or doc.attached_id != record.id:
+            raise NotFound(f"No document with id {document_id} on this {spec.singular}.")
+        documents.delete(session, actor, document_id)
+        session.commit()
+        message = flash.success(f"Deleted {doc.filename}.")
+        if not htmx.wants_fragment(request):
+            return see_other(f"{base}/{record_id}#documents", message)
+        return render(request, "records/detail.html",
+                      documents_context(session, actor, record), block="documents",
+                      message=message)
+
+    name = spec.noun.replace("-", "_")
+    router.add_api_route(base, list_page, methods=["GET"], name=f"{name}_list")
+    router.add_api_route(f"{base}.csv", export, methods=["GET"], name=f"{name}_csv")
+    router.add_api_route(f"{base}/new", new_form, methods=["GET"], name=f"{name}_new")
+    router.add_api_route(base, create, methods=["POST"], name=f"{name}_create")
+    router.add_api_route(f"{base}/{{record_id}}", detail, methods=["GET"],
+                         name=f"{name}_detail")
+    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}", section_view,
+                         methods=["GET"], name=f"{name}_section")
+    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}/edit", section_edit,
+                         methods=["GET"], name=f"{name}_section_edit")
+    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}", section_save,
+                         methods=["POST"], name=f"{name}_section_save")
+    router.add_api_route(f"{base}/{{record_id}}/delete", delete, methods=["POST"],
+                         name=f"{name}_delete")
+    if spec.attached is not None:
+        router.add_api_route(f"{base}/{{record_id}}/documents", upload, methods=["POST"],
+                             name=f"{name}_upload")
+        router.add_api_route(f"{base}/{{record_id}}/documents/{{document_id}}/delete",
+                             delete_document, methods=["POST"], name=f"{name}_document_delete")
+
+
+def download(document_id: RecordId, session: SessionDep, actor: UserDep) -> FileResponse:
+    doc, path = documents.content(session, actor, document_id)
+    # Always an attachment, never shown inline: an uploaded file must not run in our origin.
+    return FileResponse(path, media_type=doc.content_type, filename=doc.filename,
+                        content_disposition_type="attachment")
+
+
+def document_home(document_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
+    """A document's page is the record it is attached to."""
+    doc = documents.crud.get(session, actor, document_id)
+    noun = attached_noun(doc.attached_kind)
+    return see_other(f"/{noun}/{doc.attached_id}#documents" if noun else "/")
+
+
+def build_router() -> APIRouter:
+    """The pages of every concept in SPECS, and document downloads."""
+    router = APIRouter(include_in_schema=False)
+    router.add_api_route("/documents/{document_id}/download", download, methods=["GET"])
+    router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
+    for spec in SPECS.values():
+        add_record_routes(router, spec)
+    return router
