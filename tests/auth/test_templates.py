@@ -39,6 +39,10 @@ def test_stored_payloads_render_inert(client: TestClient, app: Any) -> None:
     for path in pages:
         for headers in ({}, {"HX-Request": "true"}):
             response = client.get(path, headers=headers)
+            if response.headers.get("content-type", "").startswith("text/csv"):
+                # A CSV download is data for a spreadsheet, never rendered as a page; its
+                # formula guard is tested with the exports.
+                continue
             text = response.text
             assert "<script>alert(1)</script>" not in text, path
             assert "<img src=x onerror" not in text, path

@@ -43,6 +43,9 @@ def test_the_form_offers_targets_by_body_people_and_a_local_time(
     assert 'hx-get="/meetings/new/follow-up?index=3"' in row.text
     assert 'hx-swap-oob="true"' in row.text
     assert fragment(client, "/meetings/new/follow-up?index=99").status_code == 422
+    # Loaded as a page (no htmx), the row's address leads to the whole form.
+    page_load = client.get("/meetings/new/follow-up", follow_redirects=False)
+    assert (page_load.status_code, page_load.headers["location"]) == (303, "/meetings/new")
 
 
 def test_logging_saves_meeting_stance_and_follow_ups_in_one_step(

@@ -18,7 +18,7 @@ from api.meetings import service as meetings
 from api.meetings.models import MeetingCreate
 from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
-from web import flash
+from web import flash, htmx
 from web.concepts import SPECS, ref_options
 from web.forms import FORM, messages
 from web.records import ListRequest, list_rows
@@ -74,7 +74,9 @@ def log_form(request: Request, session: SessionDep, actor: UserDep,
 @router.get("/meetings/new/follow-up")
 def follow_up_row(request: Request, session: SessionDep, actor: UserDep,
                   index: Annotated[int, Query(ge=0, lt=MAX_FOLLOW_UPS)] = 0) -> Response:
-    """One more follow-up task row for the form."""
+    """One more follow-up task row for the form; loaded as a page, it is the whole form."""
+    if not htmx.is_htmx(request):
+        return see_other("/meetings/new")
     user = acting_user(request, actor)
     context = {"i": index, "task": {}, "errors": {}, "user": user,
                "org_options": ref_options(session, "organization"),
