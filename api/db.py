@@ -23,6 +23,9 @@ SQLModel.metadata.naming_convention = {
 }
 
 READ_ONLY = "oversight_read_only"
+# Connections kept open, and opened beyond those when more requests run at once.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -73,10 +76,15 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        # Keep as many connections as requests run at once (the server's thread pool allows
+        # 40): a connection opened under load and closed at once pays for its pragmas and
+        # reads the schema and every page again.
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5},
+                                  pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine, synchronous)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
+                            max_overflow=POOL_OVERFLOW)
 
 
 @lru_cache

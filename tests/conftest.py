@@ -20,6 +20,9 @@ from tests.databases import (
     is_postgres,
 )
 
+# Benchmarks run on their own (make bench), never as part of the suite.
+collect_ignore = ["bench"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
