@@ -56,11 +56,18 @@ test: install-dev assets
 bench-alerts: install-dev
 	$(BIN)/python -m tests.bench.bench_alerts $(BENCH_ARGS)
 
-bench: bench-alerts
-
 # The alert scheduler as a process of its own, for deployments with several web workers.
 worker: install migrate
 	$(BIN)/oversight worker
+
+# The benchmark serves the large demo (made once, into an empty database) and measures it.
+# make bench BENCH_DATABASE_URL=postgresql+psycopg://... BENCH_ARGS="--duration 5"
+BENCH_DATABASE_URL ?= sqlite:///var/bench-large.db
+
+bench: install-dev
+	OVERSIGHT_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/oversight migrate
+	OVERSIGHT_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/oversight demo --scale large --if-empty
+	$(BIN)/python tests/bench/http_bench.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check api web tests migrations

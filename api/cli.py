@@ -8,8 +8,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from api.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def _log_to_stderr() -> None:
@@ -93,8 +97,22 @@ def _demo(args: argparse.Namespace) -> int:
         if args.if_empty and not demo.is_empty(session):
             print("The database already holds data; demo not loaded.")
             return 0
+        if args.scale:
+            return _demo_at_scale(session, args)
         summary = demo.load(session)
     print(summary)
+    return 0
+
+
+def _demo_at_scale(session: "Session", args: argparse.Namespace) -> int:
+    from api.demo import scale  # noqa: PLC0415
+
+    size = scale.SCALES[args.scale]
+    made = ", ".join(f"{count:,} {name.replace('_', ' ')}"
+                     for name, count in scale.counts(size).items())
+    print(f"Making the {args.scale} demo from seed {args.seed}: {made}.", flush=True)
+    scale.load(session, scale=size, seed=args.seed,
+               progress=lambda line: print(line, flush=True))
     return 0
 
 
@@ -155,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load a fictional demo coalition and campaign")
     demo.add_argument("--if-empty", action="store_true",
                       help="only load when the database holds no campaign yet")
+    demo.add_argument("--scale", choices=("small", "large"), default=None,
+                      help="instead of the one demo campaign, fill an empty database with a "
+                           "whole coalition made up from a seed (large: 100,000 people, "
+                           "200,000 meetings, 500,000 actions and tasks)")
+    demo.add_argument("--seed", type=int, default=1,
+                      help="with --scale: the same seed makes the same records")
     demo.set_defaults(run=_demo)
 
     playbooks = commands.add_parser(

@@ -5,13 +5,23 @@ from datetime import date, datetime
 from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, create_model
+from pydantic_core import to_json
 
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT, no_control_chars
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
+
+
+class ReadResponse(JSONResponse):
+    """JSON of data already made JSON-ready by a read schema; the same bytes as JSONResponse,
+    written by pydantic's encoder at a quarter of the time."""
+
+    def render(self, content: Any) -> bytes:
+        return to_json(content)
 
 
 def page_schema(read: type[BaseModel]) -> type[BaseModel]:
@@ -54,7 +64,9 @@ def list_params(crud: Crud[Any]) -> Any:
                     description=f"Only records whose {crud.date_column} is on or "
                                 f"{'after' if name == 'date_from' else 'before'} this")]))
 
-    def dependency(**kwargs: Any) -> ListQuery:
+    # async: it only sorts parameters, so it runs on the event loop instead of taking a trip
+    # through the thread pool on every list request.
+    async def dependency(**kwargs: Any) -> ListQuery:
         filters = {k: kwargs.pop(k) for k in crud.filters if kwargs.get(k) is not None}
         for k in crud.filters:
             kwargs.pop(k, None)
@@ -71,17 +83,20 @@ def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) 
     update = crud.update_schema
     noun = crud.label
 
+    # The reads below answer with the service's output as it is: to_read has already validated
+    # it against the read schema, and checking it again (e-mail syntax and all) cost more than
+    # the query. response_model still documents the shape.
     @router.get("", response_model=page_schema(read), summary=f"List {tag}")
     def list_records(session: SessionDep, actor: UserDep,
                      params: Annotated[ListQuery, Depends(list_params(crud))]) -> Any:
         page = crud.list_page(session, actor, params)
-        return {"items": page.items, "total": page.total, "limit": page.limit,
-                "offset": page.offset}
+        return ReadResponse({"items": page.items, "total": page.total, "limit": page.limit,
+                             "offset": page.offset})
 
     @router.get("/{record_id}", response_model=read, summary=f"Get one {noun}",
                 responses={404: {"description": f"No such {noun}"}})
     def get_record(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-        return crud.read(session, actor, record_id)
+        return ReadResponse(crud.read(session, actor, record_id))
 
     if not writable:
         return router

@@ -26,6 +26,8 @@ from tests.databases import (
 
 # The app's lifespan would start the alert scheduler; tests tick the dispatcher themselves.
 os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
+# Benchmarks run on their own (make bench), never as part of the suite.
+collect_ignore = ["bench"]
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,9 @@ MediaContactUpdate = update_schema(MediaContactCreate, "MediaContactUpdate")
 
 
 class MediaContactRead(MediaContactBase, ReadMeta):
-    pass
+    # Read back as stored: checked when written, and checking the syntax again on every read
+    # cost more than the rest of a list page.
+    email: str | None = None
 
 
 class PressHitBase(SQLModel):

@@ -1,0 +1,111 @@
+"""How lists reach the database: a fixed number of statements however many rows a page shows,
+the sort served by an index, text search without one, and reads answered as stored."""
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from api.crud import ListQuery
+from api.db import get_engine
+from api.people import service as people
+from tests import factories as f
+from tests.databases import is_postgres
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the test runs, but SQLite's BEGIN/ROLLBACK."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def selects(seen: list[str]) -> list[str]:
+    return [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_page_of_meetings_takes_the_same_statements_for_2_or_12_rows(
+        client: TestClient, session: Session, actor, statements: list[str]) -> None:  # type: ignore[no-untyped-def]
+    target = f.make_target(session, actor)
+    person = f.make_person(session, actor)
+    for _ in range(12):
+        f.make_meeting(session, actor, target_ids=[target.id], attendee_ids=[person.id])
+    counts = {}
+    for limit in (2, 12):
+        statements.clear()
+        page = client.get("/api/v1/meetings", params={"limit": limit})
+        assert page.status_code == 200
+        assert len(page.json()["items"]) == limit
+        assert all(m["target_ids"] == [target.id] for m in page.json()["items"])
+        counts[limit] = len(selects(statements))
+    # The bearer token and its user, the total, the page, and one query per link list.
+    assert counts[2] == counts[12] <= 6
+
+
+def test_a_page_of_records_requests_takes_the_same_statements_for_2_or_8_rows(
+        client: TestClient, session: Session, actor, statements: list[str]) -> None:  # type: ignore[no-untyped-def]
+    agency = f.make_agency(session, actor)
+    for _ in range(8):
+        f.make_records_request(session, actor, agency_id=agency.id)
+    counts = {}
+    for limit in (2, 8):
+        statements.clear()
+        page = client.get("/api/v1/records-requests", params={"limit": limit})
+        assert page.status_code == 200, page.text
+        assert all(r["deadline"] is not None for r in page.json()["items"])
+        counts[limit] = len(selects(statements))
+    # As above, with the status history and the laws of the page's requests.
+    assert counts[2] == counts[8] <= 7
+
+
+def plan(session: Session, stmt: sa.Select) -> str:
+    compiled = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    return " | ".join(str(row[-1]) for row in session.execute(
+        sa.text(f"EXPLAIN QUERY PLAN {compiled}")))
+
+
+def test_people_list_by_name_and_search_ignore_case(session: Session, actor) -> None:  # type: ignore[no-untyped-def]
+    names = ["Zoe Quill", "Ana Brooks", "Ben BROOKS", "Cara Brookside", "Dev Stone"]
+    for name in names:
+        f.make_person(session, actor, name=name)
+    listed = people.crud.list_page(session, actor, ListQuery(limit=10))
+    assert [p["name"] for p in listed.items] == sorted(names)
+    found = people.crud.list_page(session, actor, ListQuery(q="brOOk", limit=10))
+    assert [p["name"] for p in found.items] == ["Ana Brooks", "Ben BROOKS", "Cara Brookside"]
+    found = people.crud.list_page(session, actor, ListQuery(q="brook", sort="-name", limit=2))
+    assert [p["name"] for p in found.items] == ["Cara Brookside", "Ben BROOKS"]
+    assert found.total == 3
+    # LIKE's wildcards in the search text are plain characters.
+    assert people.crud.list_page(session, actor, ListQuery(q="b_ook")).total == 0
+    assert people.crud.list_page(session, actor, ListQuery(q="%")).total == 0
+    if is_postgres():
+        return
+    # SQLite reads the people in name order from the index, and for a text search reads the
+    # table and sorts the matches rather than look up every row in name order.
+    listing = people.crud.query(actor, ListQuery()).order_by(*people.crud.order(None))
+    assert "USING INDEX ix_person_name" in plan(session, listing)
+    searching = people.crud.query(actor, ListQuery(q="brook")).order_by(
+        *people.crud.order(None, searching=True))
+    assert "ix_person_name" not in plan(session, searching)
+    assert "TEMP B-TREE FOR ORDER BY" in plan(session, searching)
+
+
+def test_reads_answer_emails_as_stored(client: TestClient, session: Session, actor) -> None:  # type: ignore[no-untyped-def]
+    made = client.post("/api/v1/people", json={"name": "Ana", "email": "Ana@Example.ORG"})
+    assert made.status_code == 201
+    # Checked and normalized once, on the way in; read back as stored.
+    assert made.json()["email"] == "Ana@example.org"
+    person_id = made.json()["id"]
+    assert client.get(f"/api/v1/people/{person_id}").json()["email"] == "Ana@example.org"
+    listed = client.get("/api/v1/people", params={"q": "ana"}).json()["items"]
+    assert [p["email"] for p in listed] == ["Ana@example.org"]

@@ -1,0 +1,376 @@
+"""HTTP benchmark: serves the app with uvicorn and drives each endpoint from separate processes.
+
+Run it on a filled database (`make bench` makes the large demo first):
+
+    python tests/bench/http_bench.py --database-url sqlite:///var/bench-large.db
+
+For each endpoint it prints requests per second, p50 and p99 latency, errors, and throughput as
+a share of a bare `GET /healthz` measured first and last in the same run on the same server,
+then the server's resident memory. The load comes from plain keep-alive HTTP/1.1 connections
+on asyncio, so the client spends little CPU per request and the server, not the client, is what
+gets measured.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from multiprocessing.pool import Pool
+from pathlib import Path
+from urllib.parse import urlsplit
+
+# ---- what to measure: add pages here (the first entry is the baseline) ---------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    path: str
+    # Extra request headers for this endpoint only; the token, if any, goes to every endpoint.
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# {today} and {in_30_days} become ISO dates when the run starts, so ranges stay current.
+ENDPOINTS = [
+    Endpoint("healthz", "/healthz"),
+    Endpoint("dashboard", "/"),
+    Endpoint("targets list", "/api/v1/targets?limit=50"),
+    Endpoint("organizations search", "/api/v1/organizations?q=privacy"),
+    Endpoint("people, offset 10,000", "/api/v1/people?limit=50&offset=10000"),
+    Endpoint("votes, next 30 days", "/api/v1/votes?date_from={today}&date_to={in_30_days}"),
+]
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN_ENV = "OVERSIGHT_BENCH_TOKEN"
+
+
+# ---- the load: one process, many keep-alive connections ------------------------------------
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+
+
+def _request_bytes(host: str, port: int, path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: */*"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Reads one response; gives its status and whether the server keeps the connection."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length, chunked, keep = 0, False, True
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "transfer-encoding" and "chunked" in value:
+            chunked = True
+        elif name == "connection" and value == "close":
+            keep = False
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status, keep
+
+
+async def _connection(host: str, port: int, request: bytes, warm_until: float, stop_at: float,
+                      tally: Tally) -> None:
+    reader = writer = None
+    while time.time() < stop_at:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            started = time.perf_counter()
+            writer.write(request)
+            status, keep = await _read_response(reader)  # type: ignore[arg-type]
+            elapsed = time.perf_counter() - started
+            if time.time() >= warm_until:
+                tally.latencies.append(elapsed)
+                tally.statuses[status] = tally.statuses.get(status, 0) + 1
+                if status >= 400:
+                    tally.errors += 1
+            if not keep:
+                writer.close()
+                writer = None
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            if time.time() >= warm_until:
+                tally.errors += 1
+            if writer is not None:
+                writer.close()
+            writer = None
+            await asyncio.sleep(0.01)
+    if writer is not None:
+        writer.close()
+
+
+def drive(url: str, headers: dict[str, str], connections: int, start_at: float, warmup: float,
+          duration: float) -> Tally:
+    """One load process: `connections` connections from start_at; counts only after warm-up."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    request = _request_bytes(host, port, path, headers)
+    tally = Tally()
+    cpu_start = time.process_time()
+
+    async def run() -> None:
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        warm_until, stop_at = start_at + warmup, start_at + warmup + duration
+        await asyncio.gather(*(_connection(host, port, request, warm_until, stop_at, tally)
+                               for _ in range(connections)))
+
+    asyncio.run(run())
+    tally.cpu_seconds = time.process_time() - cpu_start
+    return tally
+
+
+# ---- the server ---------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "OVERSIGHT_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+               "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=REPO, env=env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---- one run ------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    endpoint: Endpoint
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    statuses: dict[int, int]
+    server_cpu: float | None
+    client_cpu: float
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(pool: Pool, base: str, endpoint: Endpoint,
+            headers: dict[str, str], args: argparse.Namespace, server_pid: int) -> Result:
+    per_process = [args.connections // args.processes] * args.processes
+    for extra in range(args.connections % args.processes):
+        per_process[extra] += 1
+    start_at = time.time() + 0.5
+    url = base + endpoint.path
+    all_headers = {**headers, **endpoint.headers}
+    jobs = [pool.apply_async(drive, (url, all_headers, n, start_at, args.warmup, args.duration))
+            for n in per_process]
+    time.sleep(max(0.0, start_at + args.warmup - time.time()))
+    cpu_before = cpu_seconds(server_pid)
+    tallies = [job.get() for job in jobs]
+    cpu_after = cpu_seconds(server_pid)
+    latencies = [x for t in tallies for x in t.latencies]
+    statuses: dict[int, int] = {}
+    for tally in tallies:
+        for status, n in tally.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    server_cpu = None
+    if cpu_before is not None and cpu_after is not None:
+        server_cpu = (cpu_after - cpu_before) / args.duration
+    return Result(
+        endpoint=endpoint, requests=len(latencies), rps=len(latencies) / args.duration,
+        p50_ms=percentile(latencies, 0.50) * 1000, p99_ms=percentile(latencies, 0.99) * 1000,
+        errors=sum(t.errors for t in tallies), statuses=statuses, server_cpu=server_cpu,
+        client_cpu=sum(t.cpu_seconds for t in tallies) / (args.warmup + args.duration))
+
+
+def get(url: str, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return bytes(response.read())
+
+
+def prime(base: str, endpoints: list[Endpoint], headers: dict[str, str]) -> None:
+    """A few requests to each endpoint first, so what a first request pays once (imports,
+    caches, statement compilation) is not counted against the first endpoint measured."""
+    for endpoint in endpoints:
+        for _ in range(3):
+            try:
+                get(base + endpoint.path, {**headers, **endpoint.headers})
+            except OSError as exc:
+                print(f"  {endpoint.label}: {exc}", file=sys.stderr)
+                break
+
+
+def dataset(base: str, headers: dict[str, str]) -> str:
+    """How much data the server holds, so a run on an almost empty database is plain to see."""
+    found = []
+    for collection in ("people", "organizations", "meetings"):
+        try:
+            total = json.loads(get(f"{base}/api/v1/{collection}?limit=1", headers))["total"]
+            found.append(f"{total:,} {collection}")
+        except (OSError, ValueError, KeyError):
+            found.append(f"? {collection}")
+    return ", ".join(found)
+
+
+def expand(path: str) -> str:
+    today = date.today()
+    return path.format(today=today.isoformat(),
+                       in_30_days=(today + timedelta(days=30)).isoformat())
+
+
+def report(results: list[Result], rss: float | None, args: argparse.Namespace,
+           database: str) -> str:
+    # The mean of the two /healthz runs, first and last.
+    baseline = (results[0].rps + results[-1].rps) / 2 or float("nan")
+    lines = [
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {database}, "
+        f"{args.connections} connections from {args.processes} process(es), "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint",
+        "",
+        "| endpoint | req/s | p50 ms | p99 ms | errors | vs healthz | server CPU "
+        "| CPU ms/req |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in results:
+        cpu = f"{r.server_cpu:.0%}" if r.server_cpu is not None else "?"
+        # CPU time per request holds steadier than req/s when other work shares the machine.
+        per_request = (f"{r.server_cpu * 1000 / r.rps:.2f}" if r.server_cpu is not None and r.rps
+                       else "?")
+        lines.append(
+            f"| {r.endpoint.label} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
+            f"| {r.errors} | {r.rps / baseline:.1%} | {cpu} | {per_request} |")
+    lines.append("")
+    lines.append(f"server RSS after the run: {rss:.0f} MB" if rss is not None
+                 else "server RSS after the run: unknown (no /proc)")
+    # Near 100% here would mean the load generator, not the server, set the pace.
+    busy = max(r.client_cpu for r in results) / args.processes
+    lines.append(f"load generator CPU, busiest endpoint: {busy:.0%} of a core per process")
+    for r in results:
+        odd = {s: n for s, n in r.statuses.items() if s >= 400}
+        if odd or r.errors:
+            lines.append(f"{r.endpoint.label}: {r.errors} errors, statuses {odd}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("OVERSIGHT_DATABASE_URL"),
+                        help="the database the server uses (default: $OVERSIGHT_DATABASE_URL)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured each")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up each")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="load processes sharing the connections")
+    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV),
+                        help=f"API token sent as a Bearer header (default: ${TOKEN_ENV})")
+    parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+                        help="another header for every request, such as a session cookie")
+    parser.add_argument("--only", action="append", default=[],
+                        help="measure only endpoints whose label contains this (healthz always)")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("give --database-url or set OVERSIGHT_DATABASE_URL")
+    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    for header in args.header:
+        name, _, value = header.partition(":")
+        headers[name.strip()] = value.strip()
+    baseline = ENDPOINTS[0]
+    chosen = [e for e in ENDPOINTS[1:] if not args.only or any(o in e.label for o in args.only)]
+    # The baseline is measured first and again last, so drift during the run shows.
+    endpoints = [baseline, *chosen, Endpoint(f"{baseline.label} (again)", baseline.path,
+                                             baseline.headers)]
+    endpoints = [Endpoint(e.label, expand(e.path), e.headers) for e in endpoints]
+
+    port = free_port()
+    server = start_server(args.database_url, port)
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    try:
+        prime(base, endpoints, headers)
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(args.processes) as pool:
+            for endpoint in endpoints:
+                result = measure(pool, base, endpoint, headers, args, server.pid)
+                print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
+                      file=sys.stderr, flush=True)
+                results.append(result)
+        rss = rss_mb(server.pid)
+        sizes = dataset(base, headers)
+    finally:
+        stop_server(server)
+    database = urlsplit(args.database_url).scheme.split("+")[0]
+    print(report(results, rss, args, f"{database} ({sizes})"))
+    return 1 if any(r.errors for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
