@@ -40,6 +40,8 @@ def test_a_page_of_meetings_takes_the_same_statements_for_2_or_12_rows(
     person = f.make_person(session, actor)
     for _ in range(12):
         f.make_meeting(session, actor, target_ids=[target.id], attendee_ids=[person.id])
+    # A first request also records when the token was last used; measure the ones after it.
+    client.get("/api/v1/meetings", params={"limit": 1})
     counts = {}
     for limit in (2, 12):
         statements.clear()
@@ -49,7 +51,7 @@ def test_a_page_of_meetings_takes_the_same_statements_for_2_or_12_rows(
         assert all(m["target_ids"] == [target.id] for m in page.json()["items"])
         counts[limit] = len(selects(statements))
     # The bearer token and its user, the total, the page, and one query per link list.
-    assert counts[2] == counts[12] <= 6
+    assert counts[2] == counts[12] <= 5
 
 
 def test_a_page_of_records_requests_takes_the_same_statements_for_2_or_8_rows(
@@ -57,6 +59,7 @@ def test_a_page_of_records_requests_takes_the_same_statements_for_2_or_8_rows(
     agency = f.make_agency(session, actor)
     for _ in range(8):
         f.make_records_request(session, actor, agency_id=agency.id)
+    client.get("/api/v1/records-requests", params={"limit": 1})
     counts = {}
     for limit in (2, 8):
         statements.clear()
@@ -65,7 +68,7 @@ def test_a_page_of_records_requests_takes_the_same_statements_for_2_or_8_rows(
         assert all(r["deadline"] is not None for r in page.json()["items"])
         counts[limit] = len(selects(statements))
     # As above, with the status history and the laws of the page's requests.
-    assert counts[2] == counts[8] <= 7
+    assert counts[2] == counts[8] <= 6
 
 
 def plan(session: Session, stmt: sa.Select) -> str:
