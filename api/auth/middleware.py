@@ -339,7 +339,11 @@ class AuthMiddleware:
         if headers.get("sec-fetch-site", "").lower() == "cross-site":
             return receive, refuse_forgery(scope, "it came from another site")
         origin = headers.get("origin")
-        if origin is not None and origin.lower() not in own_origins(scope):
+        # Under Referrer-Policy: no-referrer a browser sends "Origin: null" with a plain form
+        # POST, even to its own site; there Sec-Fetch-Site still says where it came from.
+        same_site_form = (origin == "null"
+                          and headers.get("sec-fetch-site", "").lower() == "same-origin")
+        if origin is not None and not same_site_form and origin.lower() not in own_origins(scope):
             return receive, refuse_forgery(scope, "it came from another origin")
         expected = identity.expected_csrf
         given = headers.get(CSRF_HEADER)

@@ -5,6 +5,7 @@ from playwright.sync_api import Browser
 
 from api.auth.models import Role
 from api.auth.tokens import csrf_for
+from tests.conftest import make_user
 from tests.e2e.conftest import signed_in
 
 PAGES = ["/", "/campaigns", "/targets", "/votes", "/meetings/new", "/calendar", "/search?q=a",
@@ -40,3 +41,24 @@ def test_main_pages_have_no_csp_violations(browser: Browser, server: str, db: No
         context.close()
     print(f"\nChromium: {len(PAGES)} pages, {len(violations)} CSP violations")
     assert violations == []
+
+
+@pytest.mark.e2e
+def test_signing_in_through_the_form_in_a_real_browser(browser: Browser, server: str,
+                                                       db: None) -> None:
+    # A plain form POST under Referrer-Policy: no-referrer carries "Origin: null"; the sign-in
+    # must still work from the site itself.
+    make_user(Role.lead, email="signin@example.org", name="Sign In Lead",
+              password="correct horse battery staple")
+    context = browser.new_context(base_url=server)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("main input[name=email]", "signin@example.org")
+        page.fill("main input[name=password]", "correct horse battery staple")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert page.url.rstrip("/") == server
+        assert "Sign In Lead" in page.inner_text("header")
+    finally:
+        context.close()
