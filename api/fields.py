@@ -152,6 +152,15 @@ class TableBase(SQLModel):
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, nullable=False)
 
 
+class PlaybookAnchor(SQLModel):
+    """Set when made from a playbook: the anchor date a row is counted from, how many days from
+    it, and the role that owns it. Moving the anchor moves the rows not yet done."""
+
+    anchor_kind: str | None = Field(default=None, max_length=40)
+    anchor_offset_days: int | None = None
+    owner_role: str | None = Field(default=None, max_length=40)
+
+
 class ReadMeta(SQLModel):
     id: int
     created_at: datetime
@@ -169,8 +178,9 @@ def update_schema(base: type[BaseModel], name: str) -> type[BaseModel]:
 
 
 __all__ = [
-    "Count", "FieldError", "Id", "IdList", "LongText", "MAX_INT", "Money", "Name", "ReadMeta",
-    "ShortText", "StateCode", "StrEnum", "TableBase", "Tags", "Url", "at_most", "describe_error",
+    "Count", "FieldError", "Id", "IdList", "LongText", "MAX_INT", "Money", "Name",
+    "PlaybookAnchor", "ReadMeta", "ShortText", "StateCode", "StrEnum", "TableBase", "Tags", "Url",
+    "at_most", "describe_error",
     "enum_field", "fk", "json_field", "money_field", "no_control_chars", "update_schema",
     "utc_field",
 ]

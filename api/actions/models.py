@@ -8,6 +8,7 @@ from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
+    PlaybookAnchor,
     ReadMeta,
     StrEnum,
     TableBase,
@@ -53,13 +54,8 @@ class ActionBase(SQLModel):
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 
-class Action(TableBase, ActionBase, table=True):
+class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
     phase: str | None = Field(default=None, max_length=40)
-    # Set when made from a playbook: the anchor date this one is counted from, how many days
-    # from it, and the role that owns it. Moving the anchor moves the ones not yet done.
-    anchor_kind: str | None = Field(default=None, max_length=40)
-    anchor_offset_days: int | None = None
-    owner_role: str | None = Field(default=None, max_length=40)
 
 
 class ActionCreate(ActionBase):
@@ -69,8 +65,5 @@ class ActionCreate(ActionBase):
 ActionUpdate = update_schema(ActionCreate, "ActionUpdate")
 
 
-class ActionRead(ActionBase, ReadMeta):
+class ActionRead(ActionBase, PlaybookAnchor, ReadMeta):
     phase: str | None = None
-    anchor_kind: str | None = None
-    anchor_offset_days: int | None = None
-    owner_role: str | None = None

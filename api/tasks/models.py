@@ -8,6 +8,7 @@ from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
+    PlaybookAnchor,
     ReadMeta,
     StrEnum,
     TableBase,
@@ -38,13 +39,8 @@ class TaskBase(SQLModel):
     visibility: Visibility = visibility_field()
 
 
-class Task(TableBase, TaskBase, table=True):
+class Task(TableBase, TaskBase, PlaybookAnchor, table=True):
     completed_at: datetime | None = utc_field()
-    # Set when made from a playbook: the anchor date this one is counted from, how many days
-    # from it, and the role that owns it. Moving the anchor moves the ones not yet done.
-    anchor_kind: str | None = Field(default=None, max_length=40)
-    anchor_offset_days: int | None = None
-    owner_role: str | None = Field(default=None, max_length=40)
 
 
 class TaskCreate(TaskBase):
@@ -54,8 +50,5 @@ class TaskCreate(TaskBase):
 TaskUpdate = update_schema(TaskCreate, "TaskUpdate")
 
 
-class TaskRead(TaskBase, ReadMeta):
+class TaskRead(TaskBase, PlaybookAnchor, ReadMeta):
     completed_at: datetime | None = None
-    anchor_kind: str | None = None
-    anchor_offset_days: int | None = None
-    owner_role: str | None = None
