@@ -1,6 +1,7 @@
 """Moving a campaign's anchor dates moves the actions and tasks counted from them."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -33,28 +34,29 @@ def move(session: Session, *, campaign_id: int, kind: str, old: date | None,
     the actions and tasks moved. Clearing an anchor leaves their dates where they are."""
     if new is None or new == old:
         return [], []
-    now = clock.now()
-    moved_actions = []
-    actions = session.exec(select(Action).where(
-        Action.campaign_id == campaign_id, Action.anchor_kind == kind,
-        Action.status.not_in(_FINISHED_ACTIONS)))  # type: ignore[attr-defined]
-    for action in actions:
-        target = _moved(action.scheduled_on, old, new, action.anchor_offset_days)
-        if target != action.scheduled_on:
-            action.scheduled_on = target
-            action.updated_at = now
-            session.add(action)
-            moved_actions.append(action.id)
-    moved_tasks = []
-    tasks = session.exec(select(Task).where(
-        Task.campaign_id == campaign_id, Task.anchor_kind == kind,
-        Task.status.not_in(_FINISHED_TASKS)))  # type: ignore[attr-defined]
-    for task in tasks:
-        target = _moved(task.due_on, old, new, task.anchor_offset_days)
-        if target != task.due_on:
-            task.due_on = target
-            task.updated_at = now
-            session.add(task)
-            moved_tasks.append(task.id)
+    moved_actions = _move_rows(session, Action, "scheduled_on", _FINISHED_ACTIONS,
+                               campaign_id=campaign_id, kind=kind, old=old, new=new)
+    moved_tasks = _move_rows(session, Task, "due_on", _FINISHED_TASKS,
+                             campaign_id=campaign_id, kind=kind, old=old, new=new)
     session.flush()
-    return moved_actions, moved_tasks  # type: ignore[return-value]
+    return moved_actions, moved_tasks
+
+
+def _move_rows(session: Session, model: type[Action] | type[Task], date_field: str,
+               finished: Any, *, campaign_id: int, kind: str, old: date | None,
+               new: date) -> list[int]:
+    """One table's unfinished rows anchored on `kind`, moved with the anchor; their ids."""
+    now = clock.now()
+    moved = []
+    rows = session.exec(select(model).where(
+        model.campaign_id == campaign_id, model.anchor_kind == kind,
+        model.status.not_in(finished)))  # type: ignore[attr-defined]
+    for row in rows:
+        current = getattr(row, date_field)
+        target = _moved(current, old, new, row.anchor_offset_days)
+        if target != current:
+            setattr(row, date_field, target)
+            row.updated_at = now
+            session.add(row)
+            moved.append(row.id)
+    return moved  # type: ignore[return-value]
