@@ -54,6 +54,9 @@ class Child:
     """A table whose rows are readable, and writable, only with their parent rows."""
 
     parents: tuple[tuple[type[SQLModel], str], ...]
+    # Parents a writer only has to be able to read: a partner links their own meeting to a
+    # shared target, or records the stance they observed, without owning the target.
+    read_parents: tuple[str, ...] = ()
 
 
 # Tables the account services write themselves, under their own rules.
@@ -103,10 +106,12 @@ def children() -> dict[type[SQLModel], Child]:
 
     return {
         Affiliation: Child(((Person, "person_id"),)),
-        Stance: Child(((Target, "target_id"),)),
-        StanceChange: Child(((Target, "target_id"),)),
-        MeetingTarget: Child(((Meeting, "meeting_id"), (Target, "target_id"))),
-        MeetingAttendee: Child(((Meeting, "meeting_id"), (Person, "person_id"))),
+        Stance: Child(((Target, "target_id"),), read_parents=("target_id",)),
+        StanceChange: Child(((Target, "target_id"),), read_parents=("target_id",)),
+        MeetingTarget: Child(((Meeting, "meeting_id"), (Target, "target_id")),
+                             read_parents=("target_id",)),
+        MeetingAttendee: Child(((Meeting, "meeting_id"), (Person, "person_id")),
+                               read_parents=("person_id",)),
     }
 
 

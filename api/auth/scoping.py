@@ -96,6 +96,8 @@ def _check_parents(session: Session, actor: Any, obj: Any) -> None:
             parent = session.get(parent_model, parent_id) if parent_id is not None else None
             if parent is None or not permissions.can_read(actor, parent):
                 raise Forbidden(f"No {parent_model.__name__.lower()} with id {parent_id}.")
+            if column in child.read_parents:
+                continue
             if parent_model in permissions.owned() and not permissions.can_write(actor, parent):
                 permissions.require_write(actor, parent)
 

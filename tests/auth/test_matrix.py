@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from api.auth import access
 from api.auth.models import Role
+from api.campaigns.models import Campaign
 from tests.auth.routes import get_routes
 from tests.auth.world import World, build, may_read
 
@@ -150,3 +152,26 @@ def test_partner_cannot_give_a_record_to_another_organization(
     assert created.json()["visibility"] == "private"
     viewer = clients["viewer"].post("/api/v1/people", json={"name": "Nobody"})
     assert viewer.status_code == 403
+
+
+def test_partners_record_stances_they_observe_on_targets_they_can_read(
+        world: World, clients: dict[Any, TestClient], session: Any) -> None:
+    campaign_id = session.exec(select(Campaign.id)).first()
+    session.rollback()  # ends the read, so the app's writes are not kept waiting
+    for role in ("partner", "viewer"):
+        for record in world.of("target"):
+            response = clients[role].put(
+                f"/api/v1/targets/{record.id}/stances/{campaign_id}",
+                json={"level": "leaning_yes", "source": "meeting", "note": "said so"})
+            if not may_read(role, world.org_a, record):
+                expected = 404
+            elif role == "viewer":
+                expected = 403
+            else:
+                expected = 200
+            assert response.status_code == expected, (role, record, response.text)
+            if expected == 200:
+                # Recording a stance is not a licence to edit the target itself.
+                edit = clients[role].patch(f"/api/v1/targets/{record.id}",
+                                           json={"name": "Renamed"})
+                assert edit.status_code == (200 if record.owner == world.org_a else 403)

@@ -63,12 +63,12 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def signed_in(role: Role) -> str:
+def signed_in(role: Role, organization_id: int | None = None) -> str:
     """A browser session of a new account of the role; the token for the session cookie."""
     from api.auth import sessions  # noqa: PLC0415
     from api.db import get_engine  # noqa: PLC0415
 
-    user = make_user(role, name=f"A {role.value} in the browser")
+    user = make_user(role, name=f"A {role.value} in the browser", organization_id=organization_id)
     with Session(get_engine()) as s:
         raw = sessions.start(s, user, user_agent="chromium", address="127.0.0.1")
         s.commit()
@@ -76,9 +76,9 @@ def signed_in(role: Role) -> str:
 
 
 def _page(browser: Browser, server: str, viewport: dict[str, int],
-          role: Role = Role.lead) -> Iterator[Page]:
+          role: Role = Role.lead, organization_id: int | None = None) -> Iterator[Page]:
     context = browser.new_context(viewport=viewport, base_url=server, accept_downloads=True)
-    context.add_cookies([{"name": "oversight_session", "value": signed_in(role),
+    context.add_cookies([{"name": "oversight_session", "value": signed_in(role, organization_id),
                           "url": server}])
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -99,6 +99,22 @@ def desktop(browser: Browser, server: str, db: None) -> Iterator[Page]:
 @pytest.fixture
 def phone(browser: Browser, server: str, db: None) -> Iterator[Page]:
     yield from _page(browser, server, PHONE)
+
+
+@pytest.fixture
+def partner_org(session: Session, actor: Any) -> Any:
+    """The organization of the partner the `partner_phone` page is signed in as."""
+    from tests import factories  # noqa: PLC0415
+
+    org = factories.make_organization(session, actor, name="Riverside Immigrant Alliance")
+    session.commit()
+    return org
+
+
+@pytest.fixture
+def partner_phone(browser: Browser, server: str, partner_org: Any) -> Iterator[Page]:
+    """A 375 px phone signed in as a partner member of `partner_org`."""
+    yield from _page(browser, server, PHONE, Role.partner, partner_org.id)
 
 
 @pytest.fixture(scope="session")

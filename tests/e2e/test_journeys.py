@@ -86,17 +86,17 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
 
 
 def test_a_partner_logs_a_meeting_on_a_phone_and_sees_the_follow_up(
-        phone: Page, session: Session, actor: Any) -> None:
+        partner_phone: Page, partner_org: Any, session: Session, actor: Any) -> None:
     council = _council(session, actor)
     campaign = f.make_campaign(session, actor, name="Maple Falls campaign",
                                jurisdiction_id=council["place"].id)
-    f.make_person(session, actor, name="Rosa Partner")
+    f.make_person(session, actor, name="Rosa Partner", owner_organization_id=partner_org.id)
     omar = council["members"][1]
     targets.set_stance(session, actor, target_id=omar.id, campaign_id=campaign.id,
                        level="undecided")
     session.commit()
 
-    page = phone
+    page = partner_phone
     page.goto("/")
     page.get_by_role("link", name="Log a meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a meeting")
