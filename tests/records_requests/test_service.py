@@ -95,7 +95,8 @@ def test_waiting_on_the_requester_pauses_the_clock_and_leaving_resumes_it(
     assert (deadline["clock"], deadline["paused_since"]) == ("paused", "2026-01-08")
     at_noon(date(2026, 1, 14))
     move(session, actor, request.id, "acknowledged", on=date(2026, 1, 12), note="Fee paid")
-    assert request.due_on == date(2026, 1, 19)  # 4 paused days added to January 15
+    # 4 paused days added to January 15 end on Martin Luther King Jr. Day: the next day.
+    assert request.due_on == date(2026, 1, 20)
 
 
 def test_an_extension_adds_the_laws_days_or_the_days_given(session: Session, actor: Any) -> None:
