@@ -143,7 +143,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
             session.rollback()
             if exc.status in (403, 404) and exc.field is None:
                 raise
-            errors = _friendly(domain_message(exc, FORM_FIELDS))
+            errors = domain_message(exc, FORM_FIELDS)
     if errors:
         context = _context(session, user, key if chosen else None)
         context.update({"values": values, "errors": errors})
