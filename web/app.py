@@ -16,7 +16,10 @@ from web.routes import (
     campaigns,
     dashboard,
     meetings,
+    playbooks,
     records,
+    records_batch,
+    records_requests,
     search,
 )
 from web.templating import templates
@@ -30,7 +33,8 @@ templates.env.globals["refs_noun"] = refs_noun
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Pages of their own first: /meetings/new is the meeting log, not the generic form.
-    for module in (dashboard, campaigns, meetings, calendar, search, alerts, auth, account):
+    for module in (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
+                   playbooks, records_batch, records_requests):
         app.include_router(module.router)
     app.include_router(records.build_router())
     errors.install(app)

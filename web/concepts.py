@@ -38,6 +38,7 @@ from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus
 from api.votes import service as votes
 from api.votes.models import Vote, VoteKind, VoteStatus
+from web import deadlines as request_deadlines
 from web.records import Column, Filter, Related, Spec, Through
 
 
@@ -498,10 +499,16 @@ register(Spec(
         Column("agency_id", "", RecordsRequest.agency_id, "hidden"),
         Column("status", "Status", RecordsRequest.status, "enum", sort="status"),
         Column("sent_on", "Sent", RecordsRequest.sent_on, "date", sort="sent_on"),
-        Column("due_on", "Due", RecordsRequest.due_on, "deadline", sort="due_on"),
+        Column("due_on", "Due", RecordsRequest.due_on, "date", sort="due_on"),
+        Column("countdown", "Days left", None, "countdown"),
         Column("tracking_number", "Tracking no.", RecordsRequest.tracking_number),
+        Column("due_on_override", "", RecordsRequest.due_on_override, "hidden"),
+        Column("state_code", "", RecordsRequest.state_code, "hidden"),
     ],
     joins=[(RequestAgency, RequestAgency.id == RecordsRequest.agency_id)],
+    annotate=request_deadlines.annotate,
+    list_links=[("/records-requests/batch", "Send to many agencies")],
+    detail_template="records_requests/detail.html",
     filters=[ref_filter("agency_id", "Agency", "agency"),
              ref_filter("campaign_id", "Campaign", "campaign"),
              enum_filter("status", "Status", RequestStatus)],
@@ -567,6 +574,7 @@ register(Spec(
     filters=[enum_filter("goal", "Goal", CampaignGoal),
              enum_filter("status", "Status", CampaignStatus),
              ref_filter("jurisdiction_id", "Jurisdiction", "jurisdiction")],
+    list_links=[("/campaigns/new-from-playbook", "New campaign from a playbook")],
     sections=[("Campaign", ["name", "goal", "status", "jurisdiction_id", "start_date",
                             "target_date", "lead_organization_ids"]),
               ("About", ["description"])],

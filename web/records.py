@@ -22,8 +22,9 @@ EXPORT_LIMIT = 10_000
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a list: `expr` is what the query selects under `key`. `href` names the
-    noun and the row key of the record a cell links to; `zone` the row key of a timezone."""
+    """A column of a list: `expr` is what the query selects under `key` (None: the spec's
+    `annotate` fills it in after the query). `href` names the noun and the row key of the
+    record a cell links to; `zone` the row key of a timezone."""
 
     key: str
     label: str
@@ -83,6 +84,10 @@ class Spec:
     detail_template: str | None = None
     detail_context: Callable[[Session, Any, Any], dict[str, Any]] | None = None
     intro: str = ""
+    # Values computed from a page of rows (a countdown), added to each row after the query.
+    annotate: Callable[[Session, list[dict[str, Any]]], None] | None = None
+    # Pages of their own that start from the list: (url, label).
+    list_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def model(self) -> Any:
@@ -197,7 +202,8 @@ def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
         base = base.where(clause)
     count = sa.select(sa.func.count()).select_from(
         base.with_only_columns(spec.model.id).subquery())
-    columns = [spec.model.id.label("id"), *(c.expr.label(c.key) for c in spec.columns)]
+    columns = [spec.model.id.label("id"),
+               *(c.expr.label(c.key) for c in spec.columns if c.expr is not None)]
     stmt = base.with_only_columns(*columns).select_from(spec.model)
     for table, onclause in spec.joins:
         stmt = stmt.outerjoin(table, onclause)
@@ -213,13 +219,18 @@ def list_rows(session: Session, actor: Any, spec: Spec, wanted: ListRequest, *,
     page = min(wanted.page, pages)
     rows = [dict(r._mapping) for r in
             session.execute(stmt.limit(limit).offset((page - 1) * limit))]
+    if spec.annotate:
+        spec.annotate(session, rows)
     return ListResult(rows=rows, total=total, page=page, pages=pages)
 
 
 def export_rows(session: Session, actor: Any, spec: Spec,
                 wanted: ListRequest) -> list[dict[str, Any]]:
     stmt, _ = select_rows(spec, actor, wanted)
-    return [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
+    rows = [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
+    if spec.annotate:
+        spec.annotate(session, rows)
+    return rows
 
 
 def related_where(spec: Spec, related: Related, record: Any) -> list[Any]:

@@ -62,6 +62,8 @@ class AnchorsMoved(BaseModel):
     campaign: CampaignRead
     actions: list[ActionRead]
     tasks: list[TaskRead]
+    moved_action_ids: list[int]
+    moved_task_ids: list[int]
 
 
 @router.get("/playbooks", response_model=list[PlaybookSummary], summary="List playbooks")

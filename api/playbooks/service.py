@@ -181,17 +181,32 @@ def anchored_items(session: Session, actor: Any, campaign_id: int) -> dict[str, 
             "tasks": tasks.crud.to_read(session, list(found_tasks))}
 
 
+def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, date | None]]:
+    found: dict[str, dict[int, date | None]] = {}
+    for name, model, column in (("actions", Action, Action.scheduled_on),
+                                ("tasks", Task, Task.due_on)):
+        stmt = select(model.id, column).where(  # type: ignore[call-overload]
+            model.campaign_id == campaign_id, model.anchor_kind.is_not(None))
+        found[name] = dict(session.exec(stmt).all())
+    return found
+
+
 def move_anchors(session: Session, actor: Any, *, campaign_id: int,
                  data: AnchorMove) -> dict[str, Any]:
     """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
-    along (the campaign's own update does the moving, so a PATCH of the dates moves them too)."""
+    along (the campaign's own update does the moving, so a PATCH of the dates moves them too).
+    Also says which of them moved."""
     campaigns.crud.get(session, actor, campaign_id)
     given = data.model_dump(exclude_unset=True)
     columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
                if field in given}
     if not columns:
         raise Invalid("Give at least one anchor date to move.", field="campaign_start")
+    before = _anchored_dates(session, campaign_id)
     campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(**columns))
+    after = _anchored_dates(session, campaign_id)
+    moved = {name: sorted(i for i, day in after[name].items() if before[name].get(i) != day)
+             for name in after}
     return {"campaign": campaigns.crud.read(session, actor, campaign_id),
-            **anchored_items(session, actor, campaign_id)}
-
+            **anchored_items(session, actor, campaign_id),
+            "moved_action_ids": moved["actions"], "moved_task_ids": moved["tasks"]}

@@ -54,9 +54,12 @@ def is_business_day(day: date, jurisdiction: str) -> bool:
 
 
 def count_forward(start: date, days: int, *, day_type: DayType, jurisdiction: str,
-                  pauses: Sequence[Pause] = ()) -> date | None:
+                  pauses: Sequence[Pause] = (), roll_to_business_day: bool = False,
+                  ) -> date | None:
     """The date on which `days` countable days after `start` have passed. The start day itself
-    never counts. None while an open pause stops the clock before the count is done."""
+    never counts. None while an open pause stops the clock before the count is done.
+    `roll_to_business_day`: a last day that falls on a weekend or a legal holiday moves to the
+    next business day, as most records laws and the courts read a deadline in calendar days."""
     countable: Callable[[date], bool]
     if day_type == DayType.business:
         def countable(day: date) -> bool:
@@ -64,18 +67,29 @@ def count_forward(start: date, days: int, *, day_type: DayType, jurisdiction: st
     else:
         def countable(day: date) -> bool:
             return True
+
+    def stopped(day: date) -> list[Pause]:
+        if day - start > _MAX_SPAN:
+            raise ValueError("the deadline runs more than ten years; check the pauses")
+        return [p for p in pauses if p.covers(day)]
+
     day = start
     left = days
     while left > 0:
         day += timedelta(days=1)
-        if day - start > _MAX_SPAN:
-            raise ValueError("the deadline runs more than ten years; check the pauses")
-        stopped = [p for p in pauses if p.covers(day)]
-        if any(p.end is None for p in stopped):
+        paused = stopped(day)
+        if any(p.end is None for p in paused):
             return None
-        if stopped or not countable(day):
+        if paused or not countable(day):
             continue
         left -= 1
+    held = False
+    while roll_to_business_day and (held or not is_business_day(day, jurisdiction)):
+        day += timedelta(days=1)
+        paused = stopped(day)
+        if any(p.end is None for p in paused):
+            return None
+        held = bool(paused)
     return day
 
 
@@ -109,13 +123,18 @@ def due_date(law: RecordsLaw | None, *, sent_on: date | None, pauses: Sequence[P
         return override
     if law is None or sent_on is None or law.days is None or law.day_type is None:
         return None
-    due = count_forward(sent_on, law.days, day_type=law.day_type,
-                        jurisdiction=law.jurisdiction, pauses=pauses)
-    if due is None or extension_days <= 0:
-        return due
+    # An extension lengthens the law's period, so it counts on from the period's own last day;
+    # only the date the whole count ends on moves off a weekend or holiday.
     extension_type = law.extension_day_type or law.day_type
+    extended = extension_days > 0
+    due = count_forward(sent_on, law.days, day_type=law.day_type,
+                        jurisdiction=law.jurisdiction, pauses=pauses,
+                        roll_to_business_day=not extended and law.day_type == DayType.calendar)
+    if due is None or not extended:
+        return due
     return count_forward(due, extension_days, day_type=extension_type,
-                         jurisdiction=law.jurisdiction, pauses=pauses)
+                         jurisdiction=law.jurisdiction, pauses=pauses,
+                         roll_to_business_day=extension_type == DayType.calendar)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,16 @@ def check_transition(old: RequestStatus | None, new: RequestStatus) -> None:
                       field="status")
 
 
+def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
+    """What a request of this status may become, in the order a request usually moves."""
+    allowed = TRANSITIONS[RequestStatus(status)]
+    return [s for s in RequestStatus if s in allowed]
+
+
+def may_override(actor: Any) -> bool:
+    return actor is None or getattr(actor, "role", None) in OVERRIDE_ROLES
+
+
 # ---- places, laws and the clock ----------------------------------------------------------
 
 def agency_state(session: Session, agency: Agency) -> str:
@@ -171,6 +181,21 @@ def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, 
     return {o.id: deadline_for(o, history[o.id],  # type: ignore[index,misc]
                                now.astimezone(zones.get(o.agency_id, ZoneInfo("UTC"))).date())
             for o in objs}
+
+
+def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Countdown]:
+    """Where each listed request stands today, from the columns a list selects (id, agency_id,
+    status, due_on, due_on_override, state_code); one query for every row's local day."""
+    zones = _zones(session, [r["agency_id"] for r in rows])
+    now = clock.now()
+    found = {}
+    for row in rows:
+        today = now.astimezone(zones.get(row["agency_id"], ZoneInfo("UTC"))).date()
+        found[row["id"]] = deadlines.countdown(
+            status=str(getattr(row["status"], "value", row["status"])), due_on=row["due_on"],
+            today=today, law=laws.law_for(row["state_code"]),
+            overridden=row["due_on_override"] is not None)
+    return found
 
 
 # ---- the generic reads and writes, with the status and deadline rules hooked in ---------
@@ -371,6 +396,36 @@ def _request_facts(request: RecordsRequest, rows: Sequence[RequestStatusChange],
             "days_overdue": state.days_overdue, "answered_on": answered}
 
 
+def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
+                    state: Deadline) -> str | None:
+    """Why this letter does not fit the request as it stands, or None when it does."""
+    if found.kind == LetterKind.follow_up:
+        if request.status not in deadlines.RUNNING:
+            return (f"A follow-up is for a request awaiting an answer; this one is "
+                    f"{request.status}.")
+        if state.days_left:
+            return f"The deadline has not come yet: {state.days_left} days left."
+    if found.kind == LetterKind.appeal and request.status not in APPEALABLE:
+        return (f"An appeal follows a denial, a partial release or a no-records answer; "
+                f"this request is {request.status}.")
+    if not found.fits(request.state_code):
+        return f"The letter '{found.title}' is for agencies in {', '.join(found.states)} only."
+    return None
+
+
+def letter_options(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+    """Every letter template, with whether it fits the request now and why not."""
+    request = crud.get(session, actor, request_id)
+    rows = _changes(session, [request_id])[request_id]
+    state = deadline_for(request, rows, local_today(session, request))
+    options = []
+    for found in letters.templates():
+        refusal = _letter_refusal(found, request, state)
+        options.append({**found.as_dict(), "available": refusal is None,
+                        "reason": refusal or ""})
+    return options
+
+
 def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
            requester: Requester) -> dict[str, Any]:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
@@ -380,19 +435,9 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
     rows = _changes(session, [request_id])[request_id]
     today = local_today(session, request)
     state = deadline_for(request, rows, today)
-    if found.kind == LetterKind.follow_up:
-        if request.status not in deadlines.RUNNING:
-            raise Invalid(f"A follow-up is for a request awaiting an answer; this one is "
-                          f"{request.status}.", field="template")
-        if state.days_left:
-            raise Invalid(f"The deadline has not come yet: {state.days_left} days left.",
-                          field="template")
-    if found.kind == LetterKind.appeal and request.status not in APPEALABLE:
-        raise Invalid(f"An appeal follows a denial, a partial release or a no-records answer; "
-                      f"this request is {request.status}.", field="template")
-    if not found.fits(request.state_code):
-        raise Invalid(f"The letter '{found.title}' is for agencies in "
-                      f"{', '.join(found.states)} only.", field="template")
+    refusal = _letter_refusal(found, request, state)
+    if refusal:
+        raise Invalid(refusal, field="template")
     agency = session.get(Agency, request.agency_id)
     context = letter_context(
         session, agency=agency, state_code=request.state_code,  # type: ignore[arg-type]

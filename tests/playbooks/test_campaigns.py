@@ -142,6 +142,14 @@ def test_moving_the_vote_later_moves_what_is_not_done(api: TestClient, place: in
         (later - timedelta(days=2)).isoformat()
     assert tasks["Send the requests and record each due date"]["due_on"] == \
         (START + timedelta(days=2)).isoformat()
+    # Which moved: the unfinished ones counted from the vote, not those done or on the start.
+    moved_actions = set(moved.json()["moved_action_ids"])
+    assert {comment["id"], call_in["id"]} <= moved_actions
+    assert not {op_ed["id"], records["id"]} & moved_actions
+    assert all(now[i]["anchor_kind"] == "vote" for i in moved_actions)
+    moved_tasks = set(moved.json()["moved_task_ids"])
+    assert tasks["Speaker preparation session"]["id"] in moved_tasks
+    assert tasks["Send the requests and record each due date"]["id"] not in moved_tasks
 
 
 def test_a_patch_of_the_campaign_moves_them_too(api: TestClient, place: int) -> None:

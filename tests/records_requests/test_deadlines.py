@@ -78,6 +78,9 @@ def test_a_broken_table_names_the_entry_at_fault() -> None:
 LABOR_DAY = named_holiday("Labor Day", state=None, year=2026)
 TOWN_MEETING_DAY = named_holiday("Town Meeting Day", state="VT", year=2026)
 MEMORIAL_DAY = named_holiday("Memorial Day", state=None, year=2026)
+MLK_DAY = named_holiday("Martin Luther King Jr. Day", state=None, year=2026)
+CHAVEZ_DAY = named_holiday("Cesar Chavez Day", state="CA", year=2026)
+THANKSGIVING = named_holiday("Thanksgiving Day", state=None, year=2026)
 
 
 def test_the_holidays_the_cases_rely_on_are_where_the_cases_expect() -> None:
@@ -94,8 +97,8 @@ def test_the_holidays_the_cases_rely_on_are_where_the_cases_expect() -> None:
 
 CASES = [
     # id, law, sent, pauses, extension days, expected due
-    ("calendar days run through a weekend (CA)", "CA", date(2026, 1, 9), [], 0,
-     date(2026, 1, 19)),
+    ("calendar days run through a weekend (CA)", "CA", date(2026, 1, 2), [], 0,
+     date(2026, 1, 12)),
     ("business days skip a weekend (CO)", "CO", date(2026, 3, 5), [], 0, date(2026, 3, 10)),
     ("Friday before a federal holiday weekend, business days (CO)", "CO",
      LABOR_DAY - timedelta(days=3), [], 0, LABOR_DAY + timedelta(days=3)),
@@ -103,16 +106,19 @@ CASES = [
      LABOR_DAY - timedelta(days=3), [], 0, LABOR_DAY + timedelta(days=7)),
     ("a state-only holiday is skipped (VT)", "VT", TOWN_MEETING_DAY - timedelta(days=1), [], 0,
      TOWN_MEETING_DAY + timedelta(days=3)),
-    ("a pause stops calendar days (CA)", "CA", date(2026, 1, 5),
-     [Pause(date(2026, 1, 8), date(2026, 1, 12))], 0, date(2026, 1, 19)),
+    ("a pause stops calendar days, and the last day moves off a holiday (CA)", "CA",
+     date(2026, 1, 5), [Pause(date(2026, 1, 8), date(2026, 1, 12))], 0,
+     MLK_DAY + timedelta(days=1)),
     ("a pause stops business days (CO)", "CO", date(2026, 3, 9),
      [Pause(date(2026, 3, 10), date(2026, 3, 16))], 0, date(2026, 3, 18)),
     ("an extension adds calendar days after the deadline (CA)", "CA", date(2026, 1, 5), [], 14,
      date(2026, 1, 29)),
     ("a business-day law with a calendar-day extension (PA)", "PA", date(2026, 3, 2), [], 30,
      date(2026, 4, 8)),
+    # The law's ten days end on MLK Day; the extension counts on from there, not from the
+    # Tuesday the deadline alone would have moved to.
     ("a pause and an extension together (CA)", "CA", date(2026, 1, 5),
-     [Pause(date(2026, 1, 8), date(2026, 1, 12))], 14, date(2026, 2, 2)),
+     [Pause(date(2026, 1, 8), date(2026, 1, 12))], 14, MLK_DAY + timedelta(days=14)),
 ]
 
 
@@ -122,6 +128,108 @@ def test_due_dates(code: str, sent: date, pauses: list[Pause], extension: int,
                    expected: date) -> None:
     assert deadlines.due_date(law(code), sent_on=sent, pauses=pauses,
                               extension_days=extension) == expected
+
+
+# ---- a last day in calendar days that is not a business day ------------------------------
+
+def three_calendar_days(code: str) -> RecordsLaw:
+    """A made-up short calendar-day law in a real state, so a Friday's count ends on Monday."""
+    return law(code).model_copy(update={"days": 3, "day_type": DayType.calendar,
+                                        "extension_days": None, "extension_day_type": None})
+
+
+def test_the_holidays_the_rolling_cases_rely_on_are_where_they_expect() -> None:
+    assert MLK_DAY.weekday() == 0
+    assert CHAVEZ_DAY.weekday() == 1 and not is_federal_holiday(CHAVEZ_DAY)
+    assert THANKSGIVING.weekday() == 3
+    day_after = THANKSGIVING + timedelta(days=1)
+    assert day_after in holidays.country_holidays("US", subdiv="CA", years=2026)
+    assert day_after not in holidays.country_holidays("US", subdiv="IA", years=2026)
+    assert not is_federal_holiday(day_after)
+    # The business days the cases land on are not holidays themselves.
+    for state, day in (("CA", LABOR_DAY + timedelta(days=1)),
+                       ("NM", LABOR_DAY + timedelta(days=14)),
+                       ("MD", MEMORIAL_DAY + timedelta(days=28)),
+                       ("PA", LABOR_DAY + timedelta(days=1)),
+                       ("CA", CHAVEZ_DAY + timedelta(days=1)),
+                       ("CA", THANKSGIVING + timedelta(days=4))):
+        assert day.weekday() < 5
+        assert day not in holidays.country_holidays("US", subdiv=state, years=day.year)
+
+
+FRIDAY_BEFORE_LABOR_DAY = LABOR_DAY - timedelta(days=3)
+FRIDAY_BEFORE_MEMORIAL_DAY = MEMORIAL_DAY - timedelta(days=3)
+
+ROLLING = [
+    # id, law, sent, extension days, where the count ends, the day it moves to
+    ("Friday before a holiday weekend: three calendar days end on the Monday holiday",
+     three_calendar_days("CA"), FRIDAY_BEFORE_LABOR_DAY, 0, LABOR_DAY,
+     LABOR_DAY + timedelta(days=1)),
+    ("Friday before a holiday weekend: fifteen calendar days end on a Saturday (NM)",
+     law("NM"), FRIDAY_BEFORE_LABOR_DAY, 0, LABOR_DAY + timedelta(days=12),
+     LABOR_DAY + timedelta(days=14)),
+    ("Friday before a holiday weekend: thirty calendar days end on a Sunday (MD)",
+     law("MD"), FRIDAY_BEFORE_MEMORIAL_DAY, 0, MEMORIAL_DAY + timedelta(days=27),
+     MEMORIAL_DAY + timedelta(days=28)),
+    ("Friday before a holiday weekend: ten calendar days end on a Monday and stay (CA)",
+     law("CA"), FRIDAY_BEFORE_LABOR_DAY, 0, LABOR_DAY + timedelta(days=7),
+     LABOR_DAY + timedelta(days=7)),
+    ("a Saturday, then Sunday, then the Monday holiday: to Tuesday (CA)",
+     law("CA"), LABOR_DAY - timedelta(days=12), 0, LABOR_DAY - timedelta(days=2),
+     LABOR_DAY + timedelta(days=1)),
+    ("a federal Monday holiday (CA)", law("CA"), MLK_DAY - timedelta(days=10), 0, MLK_DAY,
+     MLK_DAY + timedelta(days=1)),
+    ("a state-only holiday (CA)", law("CA"), CHAVEZ_DAY - timedelta(days=10), 0, CHAVEZ_DAY,
+     CHAVEZ_DAY + timedelta(days=1)),
+    ("Thanksgiving and the state's day after, then the weekend (CA)", law("CA"),
+     THANKSGIVING - timedelta(days=10), 0, THANKSGIVING, THANKSGIVING + timedelta(days=4)),
+    ("Thanksgiving where the day after is a working day (IA)", law("IA"),
+     THANKSGIVING - timedelta(days=20), 0, THANKSGIVING, THANKSGIVING + timedelta(days=1)),
+    ("a calendar-day extension ending on a holiday (CA)", law("CA"),
+     LABOR_DAY - timedelta(days=24), 14, LABOR_DAY, LABOR_DAY + timedelta(days=1)),
+    # Five business days from the Monday two weeks before end on the Monday before; a week's
+    # extension in calendar days then ends on Labor Day.
+    ("a business-day law whose calendar-day extension ends on a holiday (PA)", law("PA"),
+     LABOR_DAY - timedelta(days=14), 7, LABOR_DAY, LABOR_DAY + timedelta(days=1)),
+]
+
+
+@pytest.mark.parametrize(("records_law", "sent", "extension", "ends", "moved_to"),
+                         [case[1:] for case in ROLLING], ids=[case[0] for case in ROLLING])
+def test_a_calendar_count_ending_off_a_business_day_moves_to_the_next_one(
+        records_law: RecordsLaw, sent: date, extension: int, ends: date,
+        moved_to: date) -> None:
+    calendar = holidays.country_holidays("US", subdiv=records_law.jurisdiction,
+                                         years=ends.year)
+    # The case is what its name says: where the plain count ends, and why it moves or not.
+    total = records_law.days + extension  # type: ignore[operator]
+    if records_law.day_type == DayType.calendar:
+        assert sent + timedelta(days=total) == ends
+    moves = ends.weekday() >= 5 or ends in calendar
+    assert moves is (moved_to != ends)
+    assert all(d.weekday() >= 5 or d in calendar
+               for d in (ends + timedelta(days=n) for n in range((moved_to - ends).days)))
+    assert deadlines.due_date(records_law, sent_on=sent, extension_days=extension) == moved_to
+
+
+@pytest.mark.parametrize("code", ["CO", "US", "TX"])
+def test_business_day_counts_never_need_to_move(code: str) -> None:
+    for sent in (FRIDAY_BEFORE_LABOR_DAY, FRIDAY_BEFORE_MEMORIAL_DAY, THANKSGIVING):
+        due = deadlines.due_date(law(code), sent_on=sent)
+        assert due is not None and deadlines.is_business_day(due, code)
+
+
+def test_a_pause_while_the_deadline_is_moving_holds_it_longer() -> None:
+    saturday = LABOR_DAY - timedelta(days=2)
+    sent = saturday - timedelta(days=10)
+    tuesday = LABOR_DAY + timedelta(days=1)
+    assert deadlines.due_date(law("CA"), sent_on=sent) == tuesday
+    # On the Saturday the ten days ran out the agency asked the requester something, and heard
+    # back on the Tuesday the deadline had moved to: the clock runs again on Wednesday.
+    assert deadlines.due_date(law("CA"), sent_on=sent, pauses=[Pause(saturday, tuesday)]) \
+        == tuesday + timedelta(days=1)
+    # Still waiting on the requester: no due date yet.
+    assert deadlines.due_date(law("CA"), sent_on=sent, pauses=[Pause(saturday, None)]) is None
 
 
 def test_federal_foia_skips_federal_holidays_only() -> None:

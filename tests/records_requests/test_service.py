@@ -95,7 +95,8 @@ def test_waiting_on_the_requester_pauses_the_clock_and_leaving_resumes_it(
     assert (deadline["clock"], deadline["paused_since"]) == ("paused", "2026-01-08")
     at_noon(date(2026, 1, 14))
     move(session, actor, request.id, "acknowledged", on=date(2026, 1, 12), note="Fee paid")
-    assert request.due_on == date(2026, 1, 19)  # 4 paused days added to January 15
+    # 4 paused days added to January 15 end on Martin Luther King Jr. Day: the next day.
+    assert request.due_on == date(2026, 1, 20)
 
 
 def test_an_extension_adds_the_laws_days_or_the_days_given(session: Session, actor: Any) -> None:
@@ -359,3 +360,50 @@ def test_a_letter_with_an_unfilled_placeholder_is_not_stored(session: Session,
         service.crud.update(session, actor, request.id,
                             RecordsRequestUpdate(text="Dear {{ agency.name }}, please send it."))
     assert refused.value.field == "text"
+
+
+# ---- what the pages ask of the service ---------------------------------------------------
+
+def test_next_statuses_follow_the_transitions_in_the_usual_order() -> None:
+    assert service.next_statuses("draft") == ["sent", "withdrawn"]
+    assert service.next_statuses("denied") == ["appealed"]
+    assert service.next_statuses("withdrawn") == []
+    assert "extended" in service.next_statuses("extended")  # a second extension
+
+
+def test_letter_options_say_which_letters_fit_now_and_why_not(session: Session,
+                                                              actor: Any) -> None:
+    at_noon(MONDAY)
+    request = make_request(session, actor, agency=make_agency(session, actor, state_code="CO"),
+                           status="sent", sent_on=MONDAY)
+    options = {o["key"]: o for o in service.letter_options(session, actor, request.id)}
+    assert options["alpr_all"]["available"] is True
+    assert options["follow_up"]["available"] is False
+    assert options["follow_up"]["reason"].startswith("The deadline has not come yet")
+    assert options["appeal"]["available"] is False
+    assert options["ca_sb34_policy"]["reason"] == \
+        "The letter 'California SB 34 usage and privacy policy and access records' is for " \
+        "agencies in CA only."
+    at_noon(MONDAY + timedelta(days=10))
+    options = {o["key"]: o for o in service.letter_options(session, actor, request.id)}
+    assert options["follow_up"]["available"] is True
+
+
+def test_countdowns_of_listed_rows_match_the_full_read(session: Session, actor: Any) -> None:
+    at_noon(MONDAY)
+    agency = make_agency(session, actor, state_code="CA")
+    sent = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY)
+    draft = make_request(session, actor, agency=agency)
+    overridden = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY,
+                              due_on_override=MONDAY + timedelta(days=2))
+    at_noon(MONDAY + timedelta(days=12))
+    rows = [{"id": r.id, "agency_id": r.agency_id, "status": r.status, "due_on": r.due_on,
+             "due_on_override": r.due_on_override, "state_code": r.state_code}
+            for r in (sent, draft, overridden)]
+    found = service.countdowns(session, rows)
+    for request in (sent, draft, overridden):
+        full = read(session, actor, request.id)["deadline"]
+        state = found[request.id]
+        assert (state.clock, state.days_left, state.days_overdue) == \
+            (full["clock"], full["days_left"], full["days_overdue"])
+    assert found[overridden.id].days_overdue == 10

@@ -63,6 +63,18 @@ def see_other(url: str, message: flash.Message | None = None) -> Response:
     return response
 
 
+def go_to(request: Request, url: str, message: flash.Message | None = None) -> Response:
+    """After a form: a 303 for a browser (or a boosted form); for an htmx request that swaps a
+    part, an empty answer telling htmx to load the page, since htmx would swap a redirected
+    page into that part."""
+    if not htmx.wants_fragment(request):
+        return see_other(url, message)
+    response = Response(status_code=204)
+    if message is not None:
+        flash.keep(response, message)
+    return htmx.redirect(response, url)
+
+
 def cell_text(column: Any, row: dict[str, Any]) -> str:
     """A cell as plain text, the way the page shows it: for CSV."""
     value = row.get(column.key)
@@ -81,6 +93,8 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
         value = value.value
     if column.kind == "enum":
         return str(value).replace("_", " ")
+    if column.kind == "countdown":
+        return str(value["text"])
     return str(value)
 
 

@@ -1,0 +1,245 @@
+"""A new campaign from a playbook (the playbook, the place, the dates it counts from), and moving
+a campaign's anchor dates from its own page."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from api.auth import permissions
+from api.campaigns import service as campaigns
+from api.campaigns.models import Campaign
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError
+from api.fields import MAX_INT
+from api.playbooks import loader
+from api.playbooks import service as playbooks
+from api.playbooks.models import AnchorMove, CampaignFromPlaybook
+from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind
+from web import flash, htmx
+from web.concepts import SPECS, ref_options
+from web.forms import FORM, FormField, domain_message, messages
+from web.routes.campaigns import ASK_LABELS
+from web.routes.records import detail_page_context, go_to
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+PAGE = "playbooks/new.html"
+ANCHORS_PANEL = "playbooks/anchors.html"
+# Each anchor: the form field that gives its date and how the page names it.
+ANCHOR_LABELS = {AnchorKind.campaign_start: "Campaign start",
+                 AnchorKind.vote: "Date of the vote",
+                 AnchorKind.notice_deadline: "Termination-notice deadline"}
+DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
+FORM_FIELDS = [FormField(name, name) for name in
+               ("playbook", "name", "jurisdiction_id", "lead_organization_id", *DATE_FIELDS)]
+
+
+def _offset_text(days: int, anchor: str) -> str:
+    what = ANCHOR_LABELS[AnchorKind(anchor)].lower()
+    if days == 0:
+        return f"on the {what}" if anchor != AnchorKind.campaign_start else "at the start"
+    weeks, rest = divmod(abs(days), 7)
+    span = f"{weeks} week{'s' * (weeks != 1)}" if weeks and not rest else \
+        f"{abs(days)} day{'s' * (abs(days) != 1)}"
+    return f"{span} {'before' if days < 0 else 'after'} the {what}"
+
+
+def playbook_view(key: str) -> dict[str, Any]:
+    """One playbook as the page shows it: phases with their dated actions, asks, anchors."""
+    book = playbooks.detail(key)
+    for phase in book["phases"]:
+        for action in phase["actions"]:
+            action["when"] = _offset_text(action["offset"], action["anchor"])
+    book["asks"] = [{"label": ASK_LABELS.get(a["ask"], a["ask"]), "note": a["note"]}
+                    for a in book["policy_asks"]]
+    book["anchor_fields"] = [
+        {"kind": kind, "field": playbooks.ANCHOR_FIELDS[AnchorKind(kind)],
+         "label": ANCHOR_LABELS[AnchorKind(kind)], "required": kind in book["required_anchors"]}
+        for kind in book["anchors"]]
+    return book
+
+
+def _may_create(actor: Any) -> bool:
+    return permissions.can_write(actor, None, model=Campaign)
+
+
+def _context(session: Session, user: Any, key: str | None) -> dict[str, Any]:
+    return {
+        "playbooks": playbooks.list_playbooks(), "chosen": playbook_view(key) if key else None,
+        "jurisdictions": ref_options(session, "jurisdiction"),
+        "organizations": ref_options(session, "organization"),
+        "values": {"lead_organization_id": str(getattr(user, "organization_id", "") or "")},
+        "errors": {}, "may_create": _may_create(user),
+        "load_errors": playbooks.load_errors(),
+    }
+
+
+@router.get("/campaigns/new-from-playbook")
+def new_from_playbook(request: Request, session: SessionDep, actor: UserDep,
+                      playbook: Annotated[str, Query(max_length=100)] = "") -> Response:
+    """Choose a playbook, read what it will lay out, then give the place and the dates."""
+    user = acting_user(request, actor)
+    context = _context(session, user, playbook or None)
+    return render(request, PAGE, context, block="chosen")
+
+
+def _form_values(form: Any) -> dict[str, str]:
+    return {f.name: str(form.get(f.name) or "").strip() for f in FORM_FIELDS}
+
+
+def _request_data(values: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {name: values[name] or None for name in DATE_FIELDS}
+    if values["jurisdiction_id"]:
+        data["jurisdiction_id"] = values["jurisdiction_id"]
+    if values["name"]:
+        data["name"] = values["name"]
+    if values["lead_organization_id"]:
+        data["lead_organization_ids"] = [values["lead_organization_id"]]
+    return data
+
+
+def _friendly(errors: dict[str, str]) -> dict[str, str]:
+    """Pydantic's wording, said the way the form asks."""
+    out = {}
+    for key, text in errors.items():
+        if key == "jurisdiction_id":
+            text = "Choose a jurisdiction." if "required" in text.lower() else \
+                "Choose a jurisdiction from the list."
+        elif key in DATE_FIELDS:
+            text = "Enter a date like 2026-05-12."
+        elif key == "lead_organization_ids":
+            key, text = "lead_organization_id", "Choose an organization from the list."
+        out[key] = text
+    return out
+
+
+@router.post("/campaigns/new-from-playbook")
+async def create_from_playbook(request: Request, session: SessionDep,
+                               actor: UserDep) -> Response:
+    """Makes the campaign with its dated actions, tasks and alert rules, then opens it."""
+    user = acting_user(request, actor)
+    form = await request.form()
+    values = _form_values(form)
+    key = values["playbook"]
+    errors: dict[str, str] = {}
+    chosen = loader.catalog().playbooks.get(key)
+    if chosen is None:
+        errors["playbook"] = "Choose a playbook from the list."
+    try:
+        data = CampaignFromPlaybook.model_validate(_request_data(values))
+    except ValidationError as exc:
+        errors.update(_friendly(messages(exc)))
+    if not errors:
+        try:
+            made = playbooks.create_campaign(session, user, key=key, data=data)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            if exc.status in (403, 404) and exc.field is None:
+                raise
+            errors = domain_message(exc, FORM_FIELDS)
+    if errors:
+        context = _context(session, user, key if chosen else None)
+        context.update({"values": values, "errors": errors})
+        return render(request, PAGE, context, status=422)
+    campaign = made["campaign"]
+    counts = (len(made["actions"]), len(made["tasks"]), len(made["alert_rules"]))
+    rules = (f"{counts[2]} alert rule{'s' * (counts[2] != 1)}" if counts[2]
+             else "no alert rules of its own (the default rules apply)")
+    message = flash.success(
+        f"Made “{campaign['name']}” from the playbook “{chosen.playbook.title}”: "  # type: ignore[union-attr]
+        f"{counts[0]} action{'s' * (counts[0] != 1)}, {counts[1]} task{'s' * (counts[1] != 1)} "
+        f"and {rules}.")
+    return go_to(request, f"/campaigns/{campaign['id']}", message)
+
+
+# ---- moving anchor dates on the campaign page --------------------------------------------
+
+def anchors_context(campaign: Campaign) -> dict[str, Any]:
+    found = loader.catalog().playbooks.get(campaign.playbook_key or "")
+    kinds = list(found.playbook.anchors) if found else list(AnchorKind)
+    return {
+        "playbook_title": found.playbook.title if found else campaign.playbook_key,
+        "anchor_fields": [{"field": playbooks.ANCHOR_FIELDS[k], "label": ANCHOR_LABELS[k],
+                           "value": getattr(campaign, ANCHOR_COLUMNS[k])} for k in kinds],
+        "anchor_errors": {}, "anchor_values": {},
+    }
+
+
+_campaign_extras = SPECS["campaigns"].detail_context
+
+
+def _campaign_page_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
+    # The campaign page's own extras come first (set when web.routes.campaigns was imported).
+    extras = _campaign_extras(session, actor, campaign) if _campaign_extras else {}
+    return {**extras, **anchors_context(campaign)}
+
+
+SPECS["campaigns"].detail_context = _campaign_page_extras
+
+
+def _moved_text(before: dict[str, date | None], after: Campaign, moved: dict[str, Any]) -> str:
+    changes = []
+    for kind, column in ANCHOR_COLUMNS.items():
+        old, new = before[column], getattr(after, column)
+        if old != new and new is not None:
+            changes.append(f"the {ANCHOR_LABELS[kind].lower()} is now {new:%b %-d, %Y}")
+    actions, tasks = len(moved["moved_action_ids"]), len(moved["moved_task_ids"])
+    what = (f"{actions} action{'s' * (actions != 1)} and {tasks} task{'s' * (tasks != 1)} "
+            "moved with it" if actions or tasks
+            else "no unfinished action or task needed to move")
+    if not changes:
+        return "No date changed."
+    head = "; ".join(changes)
+    return f"{head[:1].upper()}{head[1:]}: {what}."
+
+
+@router.post("/campaigns/{campaign_id}/anchors")
+async def move_anchors(campaign_id: RecordId, request: Request, session: SessionDep,
+                       actor: UserDep) -> Response:
+    """New anchor dates; the unfinished actions and tasks counted from them move along."""
+    user = acting_user(request, actor)
+    campaign = campaigns.crud.get(session, user, campaign_id)
+    before = {column: getattr(campaign, column) for column in ANCHOR_COLUMNS.values()}
+    form = await request.form()
+    raw = {name: str(form.get(name) or "").strip() for name in DATE_FIELDS}
+    errors: dict[str, str] = {}
+    given: dict[str, date] = {}
+    for name, text in raw.items():
+        if not text:
+            continue
+        try:
+            given[name] = date.fromisoformat(text)
+        except ValueError:
+            errors[name] = "Enter a date like 2026-05-12."
+    if not errors and not given:
+        errors[FORM] = "Give at least one date to move."
+    if not errors:
+        try:
+            moved = playbooks.move_anchors(session, user, campaign_id=campaign_id,
+                                           data=AnchorMove(**given))
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            if exc.status in (403, 404):
+                raise
+            errors = domain_message(exc, [FormField(n, n) for n in DATE_FIELDS])
+    session.expire_all()
+    campaign = campaigns.crud.get(session, user, campaign_id)
+    if errors:
+        context = {"record": campaign, **anchors_context(campaign),
+                   "anchor_errors": errors, "anchor_values": raw}
+        if htmx.wants_fragment(request):
+            return render(request, ANCHORS_PANEL, context, block="anchors", status=422)
+        page = detail_page_context(session, user, SPECS["campaigns"], campaign)
+        page.update(context)
+        return render(request, "campaigns/detail.html", page, status=422)
+    # The board and the dates on the page all changed: load it again whole.
+    return go_to(request, f"/campaigns/{campaign_id}",
+                 flash.success(_moved_text(before, campaign, moved)))

@@ -1,0 +1,374 @@
+"""A records request's own page: its deadline and where it comes from, the status history and
+the form that moves it on, a lead's override, documents received and the letters to send."""
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from api.auth import permissions
+from api.contracts.models import Contract
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid
+from api.fields import MAX_INT
+from api.records_requests import letters
+from api.records_requests import service as records
+from api.records_requests.models import (
+    Deadline,
+    RecordsRequest,
+    RecordsRequestUpdate,
+    RequestDocumentLinks,
+    StatusChangeCreate,
+)
+from api.settings import get_settings
+from web import flash, htmx
+from web.concepts import SPECS, ref_labels, ref_options
+from web.deadlines import countdown_label
+from web.forms import FormField, domain_message, infer, parse, validate
+from web.routes.records import detail_page_context, see_other
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+TEMPLATE = "records_requests/detail.html"
+STATUS_FIELDS = [infer(StatusChangeCreate, name) for name in
+                 ("status", "on", "note", "extension_days")]
+LINK_FIELDS = [infer(RequestDocumentLinks, name) for name in
+               ("received_on", "agency_id", "contract_id", "target_id")]
+OVERRIDE_FIELDS = [infer(RecordsRequestUpdate, "due_on_override")]
+LETTER_FIELDS = [FormField("template", "Letter"), FormField("requester_name", "Your name"),
+                 FormField("text", "Letter text")]
+FILE_FIELD = FormField("file", "File")
+# What a received document may concern: its column, the table it names, pages and words.
+CONCERNS = {"agency_id": ("agency", "agencies", "agency"),
+            "contract_id": ("contract", "contracts", "contract"),
+            "target_id": ("target", "targets", "decision-maker")}
+# A letter someone edited is plain text of a page or two; this is far more than any needs.
+MAX_LETTER = 100_000
+DEFAULT_LETTER = "alpr_all"
+
+
+def _deadline_view(deadline: Deadline, status: str) -> dict[str, str]:
+    text, tone = countdown_label(clock=deadline.clock, status=status,
+                                 days_left=deadline.days_left, days_overdue=deadline.days_overdue)
+    return {"text": text, "tone": tone}
+
+
+def _status(record: RecordsRequest) -> str:
+    return str(getattr(record.status, "value", record.status))
+
+
+def progress_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+    """The deadline panel, the status history and the status form."""
+    deadline = records.deadlines_of(session, [record])[record.id]  # type: ignore[index]
+    history = records.history(session, actor, record.id)  # type: ignore[arg-type]
+    who = ref_labels(session, "app_user",
+                     sorted({r.changed_by_id for r in history if r.changed_by_id}))
+    may_change = permissions.can_write(actor, record)
+    return {
+        "record": record, "deadline": deadline,
+        "countdown": _deadline_view(deadline, _status(record)),
+        "history": history, "changed_by": who,
+        "next_statuses": [s.value for s in records.next_statuses(record.status)],
+        "today": records.local_today(session, record),
+        "may_change": may_change, "may_override": may_change and records.may_override(actor),
+        "status_errors": {}, "status_values": {}, "override_errors": {},
+        "override_value": record.due_on_override,
+    }
+
+
+def documents_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+    """Documents received, what each concerns, and the choices for linking them."""
+    received = records.request_documents(session, actor, record.id)  # type: ignore[arg-type]
+    for row in received:
+        # Read as JSON by the service; the page shows dates as dates.
+        row["received_on"] = date.fromisoformat(row["received_on"]) if row["received_on"] \
+            else None
+    contracts = list(session.exec(select(Contract.id, Contract.title)  # type: ignore[call-overload]
+                                  .where(Contract.agency_id == record.agency_id)
+                                  .order_by(Contract.title)).all())
+    names = {key: ref_labels(session, table, [d[key] for d in received if d[key]])
+             for key, (table, _, _) in CONCERNS.items()}
+    for row in received:
+        row["concerns"] = [(label, f"/{noun}/{row[key]}", names[key].get(row[key], row[key]))
+                           for key, (_, noun, label) in CONCERNS.items() if row[key]]
+    return {
+        "record": record, "received": received, "open_doc": None,
+        "doc_options": {"agency_id": ref_options(session, "agency"),
+                        "contract_id": contracts,
+                        "target_id": ref_options(session, "target")},
+        "doc_errors": {}, "may_change": permissions.can_write(actor, record),
+    }
+
+
+def letters_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+    options = records.letter_options(session, actor, record.id)  # type: ignore[arg-type]
+    chosen = next((o["key"] for o in options if o["available"] and o["key"] == DEFAULT_LETTER),
+                  next((o["key"] for o in options if o["available"]), ""))
+    return {
+        "record": record, "letter_options": options, "letter": None, "letter_errors": {},
+        "letter_values": {"template": chosen, "requester_name": getattr(actor, "name", ""),
+                          "requester_email": getattr(actor, "email", "")},
+        "may_change": permissions.can_write(actor, record),
+    }
+
+
+def request_extras(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+    return {**progress_context(session, actor, record),
+            **documents_context(session, actor, record),
+            **letters_context(session, actor, record)}
+
+
+SPECS["records-requests"].detail_context = request_extras
+
+
+def _page(request: Request, session: Session, user: Any, record: RecordsRequest, *,
+          status: int = 200, extra: dict[str, Any] | None = None) -> Response:
+    context = detail_page_context(session, user, SPECS["records-requests"], record)
+    context.update(extra or {})
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _answer(request: Request, session: Session, user: Any, record: RecordsRequest, *,
+            block: str, context: dict[str, Any], anchor: str, message: flash.Message | None,
+            status: int = 200) -> Response:
+    """After a form on the page: its block for htmx, else back to the page (or the page with
+    the errors, status 422)."""
+    if htmx.wants_fragment(request):
+        return render(request, TEMPLATE, context, block=block, status=status, message=message)
+    if status < 400:
+        return see_other(f"/records-requests/{record.id}#{anchor}", message)
+    return _page(request, session, user, record, status=status, extra=context)
+
+
+def _refusal(exc: DomainError, fields: Any) -> dict[str, str]:
+    # Not allowed or not found is the page's answer, not a message inside one form.
+    if exc.status in (403, 404):
+        raise exc
+    return domain_message(exc, fields)
+
+
+# ---- status and deadline -----------------------------------------------------------------
+
+@router.post("/records-requests/{record_id}/status")
+async def change_status(record_id: RecordId, request: Request, session: SessionDep,
+                        actor: UserDep) -> Response:
+    """Moves the request on, dated the day it happened, with who and why in the history."""
+    user = acting_user(request, actor)
+    record = records.crud.get(session, user, record_id)
+    form = await request.form()
+    data, errors = validate(StatusChangeCreate, parse(STATUS_FIELDS, form))
+    if data is not None:
+        try:
+            records.change_status(session, user, request_id=record_id,
+                                  change=data)  # type: ignore[arg-type]
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = _refusal(exc, STATUS_FIELDS)
+    session.expire_all()
+    record = records.crud.get(session, user, record_id)
+    context = progress_context(session, user, record)
+    if errors:
+        context["status_errors"] = errors
+        context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
+        return _answer(request, session, user, record, block="progress", context=context,
+                       anchor="progress", message=None, status=422)
+    message = flash.success(f"The request is now {_status(record).replace('_', ' ')}. "
+                            f"{context['countdown']['text']}.")
+    return _answer(request, session, user, record, block="progress", context=context,
+                   anchor="progress", message=message)
+
+
+@router.post("/records-requests/{record_id}/override")
+async def set_override(record_id: RecordId, request: Request, session: SessionDep,
+                       actor: UserDep) -> Response:
+    """A lead's own due date for the request, or back to the law's when cleared."""
+    user = acting_user(request, actor)
+    records.crud.get(session, user, record_id)
+    form = await request.form()
+    values = parse(OVERRIDE_FIELDS, form)
+    if form.get("clear"):
+        values["due_on_override"] = None
+    data, errors = validate(RecordsRequestUpdate, values)
+    if data is not None:
+        try:
+            records.crud.update(session, user, record_id, data)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = _refusal(exc, OVERRIDE_FIELDS)
+    session.expire_all()
+    record = records.crud.get(session, user, record_id)
+    context = progress_context(session, user, record)
+    if errors:
+        context["override_errors"] = errors
+        context["override_value"] = str(form.get("due_on_override") or "")
+        return _answer(request, session, user, record, block="progress", context=context,
+                       anchor="progress", message=None, status=422)
+    text = ("Due date set by a lead." if record.due_on_override
+            else "The due date follows the law again.")
+    return _answer(request, session, user, record, block="progress", context=context,
+                   anchor="progress", message=flash.success(text))
+
+
+# ---- letters -----------------------------------------------------------------------------
+
+@router.get("/records-requests/{record_id}/letter")
+def show_letter(record_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
+                template: Annotated[str, Query(max_length=100)] = "",
+                requester_name: Annotated[str, Query(max_length=200)] = "",
+                requester_email: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """A letter for the request, rendered into an editable box."""
+    user = acting_user(request, actor)
+    record = records.crud.get(session, user, record_id)
+    context = letters_context(session, user, record)
+    context["letter_values"] = {"template": template, "requester_name": requester_name,
+                                "requester_email": requester_email}
+    status = 200
+    try:
+        if not template:
+            raise Invalid("Choose a letter.", field="template")
+        context["letter"] = records.letter(
+            session, user, request_id=record_id, template_key=template,
+            requester=records.Requester(name=requester_name, email=requester_email))
+    except DomainError as exc:
+        context["letter_errors"] = _refusal(exc, LETTER_FIELDS)
+        status = 422
+    if htmx.wants_fragment(request):
+        return render(request, TEMPLATE, context, block="letters", status=status)
+    return _page(request, session, user, record, status=status, extra=context)
+
+
+def _filename(subject: str, kind: str, record_id: int) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:60] or "request"
+    return f"{kind}-{record_id}-{stem}.txt"
+
+
+@router.post("/records-requests/{record_id}/letter.txt")
+async def download_letter(record_id: RecordId, request: Request, session: SessionDep,
+                          actor: UserDep) -> Response:
+    """The letter as the user left it in the box, as a plain-text file."""
+    user = acting_user(request, actor)
+    record = records.crud.get(session, user, record_id)
+    form = await request.form()
+    text = str(form.get("text") or "")
+    template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
+    if not text.strip() or len(text) > MAX_LETTER:
+        raise Invalid(f"The letter must hold between 1 and {MAX_LETTER:,} characters.",
+                      field="text")
+    # Browsers send textarea line breaks as CRLF; a .txt reads the same either way.
+    body = text.replace("\r\n", "\n")
+    name = _filename(record.subject, template.kind.value.replace("_", "-"), record_id)
+    return Response(body, media_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/records-requests/{record_id}/letter/save")
+async def save_letter(record_id: RecordId, request: Request, session: SessionDep,
+                      actor: UserDep) -> Response:
+    """Keeps an edited first-request letter as the request's own text."""
+    user = acting_user(request, actor)
+    records.crud.get(session, user, record_id)
+    form = await request.form()
+    text = str(form.get("text") or "").replace("\r\n", "\n")
+    template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
+    errors: dict[str, str] = {}
+    if template.kind != letters.LetterKind.initial:
+        errors["text"] = ("Only a first request is the request's own text; download a "
+                          "follow-up or an appeal instead.")
+    elif not text.strip() or len(text) > MAX_LETTER:
+        errors["text"] = f"The letter must hold between 1 and {MAX_LETTER:,} characters."
+    else:
+        try:
+            records.crud.update(session, user, record_id, RecordsRequestUpdate(text=text))
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = _refusal(exc, LETTER_FIELDS)
+    session.expire_all()
+    record = records.crud.get(session, user, record_id)
+    context = letters_context(session, user, record)
+    if errors:
+        context["letter"] = {"template": template.as_dict(), "subject": record.subject,
+                             "text": text}
+        context["letter_values"]["template"] = template.key
+        context["letter_errors"] = errors
+        return _answer(request, session, user, record, block="letters", context=context,
+                       anchor="letters", message=None, status=422)
+    return _answer(request, session, user, record, block="letters", context=context,
+                   anchor="letters",
+                   message=flash.success("Saved the letter as this request's text."))
+
+
+# ---- documents received ------------------------------------------------------------------
+
+@router.post("/records-requests/{record_id}/received")
+async def attach_received(record_id: RecordId, request: Request, session: SessionDep,
+                          actor: UserDep) -> Response:
+    """A document the agency sent, stored with what it concerns."""
+    user = acting_user(request, actor)
+    records.crud.get(session, user, record_id)
+    form = await request.form()
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        errors["file"] = "Choose a file to upload."
+    if not errors:
+        limit = get_settings().max_upload_bytes
+        content = await upload.read(limit + 1)  # type: ignore[union-attr]
+        try:
+            if len(content) > limit:
+                raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                              field="file")
+            records.attach_document(
+                session, user, request_id=record_id,
+                filename=upload.filename,  # type: ignore[union-attr]
+                content=content, description=str(form.get("description") or "")[:20_000],
+                links=links)  # type: ignore[arg-type]
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = _refusal(exc, [*LINK_FIELDS, FILE_FIELD])
+    session.expire_all()
+    record = records.crud.get(session, user, record_id)
+    context = documents_context(session, user, record)
+    if errors:
+        context["doc_errors"] = errors
+        return _answer(request, session, user, record, block="documents", context=context,
+                       anchor="documents", message=None, status=422)
+    return _answer(request, session, user, record, block="documents", context=context,
+                   anchor="documents", message=flash.success("The document was added."))
+
+
+@router.post("/records-requests/{record_id}/received/{document_id}")
+async def link_received(record_id: RecordId, document_id: RecordId, request: Request,
+                        session: SessionDep, actor: UserDep) -> Response:
+    """Changes what a received document concerns."""
+    user = acting_user(request, actor)
+    records.crud.get(session, user, record_id)
+    form = await request.form()
+    links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
+    if links is not None:
+        try:
+            records.link_document(session, user, request_id=record_id,
+                                  document_id=document_id, links=links)  # type: ignore[arg-type]
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            errors = _refusal(exc, LINK_FIELDS)
+    session.expire_all()
+    record = records.crud.get(session, user, record_id)
+    context = documents_context(session, user, record)
+    if errors:
+        context["doc_errors"] = {f"{document_id}-{k}": v for k, v in errors.items()}
+        context["open_doc"] = document_id
+        return _answer(request, session, user, record, block="documents", context=context,
+                       anchor="documents", message=None, status=422)
+    return _answer(request, session, user, record, block="documents", context=context,
+                   anchor="documents", message=flash.success("Saved what the document concerns."))
