@@ -38,6 +38,7 @@ from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus
 from api.votes import service as votes
 from api.votes.models import Vote, VoteKind, VoteStatus
+from web import source_panels
 from web.records import Column, Filter, Related, Spec, Through
 
 
@@ -293,6 +294,7 @@ register(Spec(
 register(Spec(
     noun="bodies", crud=bodies.crud, singular="body", plural="bodies", title_key="name",
     attached=AttachedTo.body, detail_template="bodies/detail.html",
+    detail_context=source_panels.body_agenda,
     intro="Councils, boards and offices that decide: seats and the votes it takes to win.",
     zone=_by_place,
     columns=[
@@ -606,6 +608,8 @@ register(Spec(
     noun="jurisdictions", crud=jurisdictions.crud, singular="jurisdiction",
     plural="jurisdictions", title_key="name",
     intro="Cities, counties and states, each with its own timezone.",
+    detail_template="jurisdictions/detail.html",
+    detail_context=source_panels.jurisdiction_cameras,
     zone=_own_zone,
     columns=[
         Column("name", "Name", Jurisdiction.name, "title", sort="name"),

@@ -15,7 +15,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
 from api.settings import get_settings
-from api.sources import atlas, data_driven, exports, overpass, spreadsheets
+from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
 from api.sources.agendas import service as agendas
 from api.sources.fetching import OutsideError
 from api.sources.models import (
@@ -70,6 +70,7 @@ def sync_status(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any
              description="A failure of the agenda platform is reported (ok=false) and kept on "
                          "the body, not raised.")
 def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    access.require_lead(actor)
     # End the request's transaction first: the sync makes outside calls and writes through
     # sessions of its own, and must not wait on this one's write lock.
     session.commit()
@@ -122,14 +123,7 @@ def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep
 # ---- imports ----------------------------------------------------------------------------
 
 async def _content(file: UploadFile) -> bytes:
-    limit = get_settings().max_upload_bytes
-    content = await file.read(limit + 1)
-    if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                      field="file")
-    if not content.strip():
-        raise Invalid("The file is empty.", field="file")
-    return content
+    return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
 def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit: bool,
@@ -257,6 +251,7 @@ def camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
              responses={502: {"description": "OpenStreetMap's Overpass API failed"}})
 def refresh_camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
                           data: CameraRefresh | None = None) -> Any:
+    access.require_lead(actor)
     session.commit()  # no write lock held while Overpass counts
     try:
         return overpass.refresh(new_session, record_id,
