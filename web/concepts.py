@@ -294,7 +294,7 @@ register(Spec(
 register(Spec(
     noun="bodies", crud=bodies.crud, singular="body", plural="bodies", title_key="name",
     attached=AttachedTo.body, detail_template="bodies/detail.html",
-    detail_context=source_panels.body_agenda,
+    panels=[source_panels.body_agenda],
     intro="Councils, boards and offices that decide: seats and the votes it takes to win.",
     zone=_by_place,
     columns=[
@@ -609,7 +609,7 @@ register(Spec(
     plural="jurisdictions", title_key="name",
     intro="Cities, counties and states, each with its own timezone.",
     detail_template="jurisdictions/detail.html",
-    detail_context=source_panels.jurisdiction_cameras,
+    panels=[source_panels.jurisdiction_cameras],
     zone=_own_zone,
     columns=[
         Column("name", "Name", Jurisdiction.name, "title", sort="name"),

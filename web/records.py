@@ -82,6 +82,8 @@ class Spec:
     zone: Callable[[Session, Any], str] | None = None
     detail_template: str | None = None
     detail_context: Callable[[Session, Any, Any], dict[str, Any]] | None = None
+    # More of the detail page's context, each from a panel of its own (outside data).
+    panels: list[Callable[[Session, Any, Any], dict[str, Any]]] = field(default_factory=list)
     intro: str = ""
 
     @property

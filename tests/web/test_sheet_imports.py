@@ -247,7 +247,8 @@ def test_three_bad_rows_are_exactly_the_three_shown(client: TestClient, session:
     assert counts == "7 to add 0 to update 0 duplicates of records already here 3 rows with " \
                      "errors"
     assert "Leave the 3 rows with errors out and import the rest" in plain(page.text)
-    assert "Person 1 p1@example.org" in plain(page.text)
+    # The rows to add name their organization as the file did.
+    assert "2 Person 1 p1@example.org yes Privacy Now 3 Person 2" in plain(page.text)
     part = preview(client, base, **HX)
     assert not is_full_page(part.text)
     assert [r[0] for r in error_rows(part.text)] == ["4", "7", "10"]

@@ -52,6 +52,10 @@ LIST_IMPORTS = {
 }
 # How many rows of each kind a preview lists before saying how many more there are.
 SHOWN_ROWS = 200
+AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID",
+                 "jurisdiction_id": "Jurisdiction (id)", "national_pool": "National pool",
+                 "data_sharing_report_url": "Data sharing report",
+                 "detections_period": "Detections period"}
 
 
 def may_import(user: Any) -> bool:
@@ -154,7 +158,9 @@ def _dataset_context(session: Any, user: Any, kind: str, kept: uploads.Upload
     for row in plan.rows:
         by_action[row.action].append(row)
     return {"user": user, "kind": kind, "title": title_of(kind), "upload": kept, "plan": plan,
-            "by_action": by_action, "shown": SHOWN_ROWS, "errors": {}}
+            "bad_rows": by_action["error"], "creates": by_action["create"],
+            "updates": by_action["update"], "skips": by_action["skip"], "shown": SHOWN_ROWS,
+            "field_labels": AGENCY_FIELDS, "errors": {}}
 
 
 @router.get("/imports/{kind}/{upload_id}/preview")

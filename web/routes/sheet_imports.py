@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, QueryParams
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.sources import spreadsheets, uploads
-from api.sources.spreadsheets import Choice, Column, SheetPlan
+from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
 from web.concepts import ref_labels
 from web.routes.imports import SHOWN_ROWS, UploadId, failure, go, leads_only
@@ -59,7 +59,10 @@ def _columns_context(user: Any, kind: str, kept: uploads.Upload,
         for header, cell in zip(sheet.headers, cells, strict=False):
             if cell and header not in examples:
                 examples[header] = cell if len(cell) <= 40 else cell[:39] + "…"
-    fields = [{"name": c.name, "label": label_of(c.name), "hint": _hint(c),
+    split_names = {"first_name", "last_name"} <= {c.name for c in target.columns}
+    fields = [{"name": c.name, "label": label_of(c.name),
+               "hint": "the whole name, or choose first and last name instead"
+               if c.name == "name" and split_names else _hint(c),
                "chosen": chosen.get(c.name, "")} for c in target.columns]
     return {"user": user, "kind": kind, "concept": target, "upload": kept,
             "headers": sheet.headers, "examples": examples, "fields": fields,
@@ -116,17 +119,39 @@ def _preview_context(session: Session, user: Any, kind: str, kept: uploads.Uploa
     duplicates = [row for row in plan.rows if row.existing_id is not None]
     shown = duplicates[:SHOWN_ROWS]
     names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown])  # type: ignore[misc]
+    sample = [row for row in plan.rows if row.action == "create"][:SAMPLE_ROWS]
     return {
         "user": user, "kind": kind, "concept": spreadsheets.concept(kind), "upload": kept,
         "plan": plan, "counts": plan.counts, "errors_list": errors[:SHOWN_ROWS],
         "error_total": len(errors), "bad_rows": plan.counts["error"],
         "duplicates": shown, "duplicate_total": len(duplicates), "existing": names,
-        "sample": [row for row in plan.rows if row.action == "create"][:SAMPLE_ROWS],
-        "sample_fields": [f for f in plan.mapping if f not in ("first_name", "last_name")],
+        "sample": _as_shown(session, sample),
+        "sample_fields": list(dict.fromkeys("name" if f in ("first_name", "last_name") else f
+                                            for f in plan.mapping)),
         "on_duplicate": on_duplicate.value,
         "decision": {row.row: decisions.get(row.row, on_duplicate).value for row in shown},
         "label_of": label_of, "errors": {}, "skip_errors": skip_errors,
     }
+
+
+def _as_shown(session: Session, rows: list[RowResult]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows to add as the file named things: organizations and bodies by name again, since
+    planning turned them into ids."""
+    orgs = ref_labels(session, "organization", sorted(
+        {i for r in rows for i in (r.organization_id, r.values.get("owner_organization_id"))
+         if i}))
+    bodies = ref_labels(session, "body", sorted({r.values["body_id"] for r in rows
+                                                 if r.values.get("body_id")}))
+    shown = []
+    for row in rows:
+        values = dict(row.values)
+        values["organization"] = orgs.get(row.organization_id, "") if row.organization_id \
+            else ""
+        values["role"] = row.role
+        values["owner_organization"] = orgs.get(values.get("owner_organization_id") or 0, "")
+        values["body"] = bodies.get(values.get("body_id") or 0, "")
+        shown.append((row.row, values))
+    return shown
 
 
 def _columns_again(request: Request, user: Any, kind: str, kept: uploads.Upload,
@@ -148,6 +173,9 @@ async def preview(kind: Sheet, upload_id: UploadId, request: Request, session: S
         return _columns_again(request, user, kind, kept, form, exc)
     context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
                                skip_errors=form.get("skip_errors") == "on")
+    # Coming from the columns, the reader starts at the top of the new step; changing a
+    # choice in the preview keeps them where they were.
+    context["focus_heading"] = form.get("step") == "columns"
     return render(request, "imports/preview.html", context, block="step")
 
 
