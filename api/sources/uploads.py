@@ -8,13 +8,15 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from api import clock
-from api.errors import Invalid, NotFound
+from api.errors import Conflict, Invalid, NotFound
 from api.settings import get_settings
 
 KEEP_FOR = timedelta(days=1)
@@ -36,6 +38,10 @@ class Upload:
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise NotFound("The uploaded file is damaged; upload it again.")
         return data
+
+
+class Taken(Conflict):
+    """Another request is importing this upload, or has imported it."""
 
 
 def checked(content: bytes) -> bytes:
@@ -90,6 +96,8 @@ def find(actor: Any, *, kind: str, upload_id: str) -> Upload:
                     "upload the file again.")
     if not UPLOAD_ID.match(upload_id):
         raise gone
+    if _path(upload_id, ".taken").exists():
+        raise Taken("This file is being imported already; see the list in a moment.")
     try:
         upload = Upload(**json.loads(_path(upload_id, ".json").read_text()))
     except (OSError, ValueError, TypeError) as exc:
@@ -101,8 +109,27 @@ def find(actor: Any, *, kind: str, upload_id: str) -> Upload:
 
 
 def discard(upload: Upload) -> None:
-    for suffix in (".bin", ".json"):
+    for suffix in (".bin", ".json", ".taken"):
         _path(upload.id, suffix).unlink(missing_ok=True)
+
+
+@contextmanager
+def claimed(upload: Upload) -> Iterator[Upload]:
+    """Holds the upload for one commit at a time, so a double-clicked Import writes the file
+    once. It is removed when the commit succeeds and kept for another try when it fails."""
+    held = _path(upload.id, ".taken")
+    try:
+        # A rename is atomic: of two requests, only one moves the description away.
+        os.rename(_path(upload.id, ".json"), held)
+    except FileNotFoundError as exc:
+        raise Taken("This file is being imported already, or was imported; see the list.") \
+            from exc
+    try:
+        yield upload
+    except BaseException:
+        os.rename(held, _path(upload.id, ".json"))
+        raise
+    discard(upload)
 
 
 def _expired(upload: Upload, now: datetime) -> bool:

@@ -32,6 +32,21 @@ def test_an_upload_is_found_by_its_owner_for_its_import(db: None) -> None:
         uploads.find(user(1), kind="people", upload_id=kept.id)
 
 
+def test_one_commit_at_a_time(db: None) -> None:
+    kept = uploads.keep(user(1), kind="people", filename="p.csv", content=b"Name\nAna\n")
+    with pytest.raises(RuntimeError), uploads.claimed(kept):
+        with pytest.raises(uploads.Taken), uploads.claimed(kept):
+            pass
+        with pytest.raises(uploads.Taken):
+            uploads.find(user(1), kind="people", upload_id=kept.id)
+        raise RuntimeError("the commit failed")
+    # A failed commit gives the file back for another try; a good one removes it.
+    with uploads.claimed(uploads.find(user(1), kind="people", upload_id=kept.id)):
+        pass
+    with pytest.raises(NotFound):
+        uploads.find(user(1), kind="people", upload_id=kept.id)
+
+
 def test_a_damaged_file_is_not_used(db: None) -> None:
     kept = uploads.keep(user(1), kind="people", filename="p.csv", content=b"Name\nAna\n")
     (get_settings().data_dir / "imports" / f"{kept.id}.bin").write_bytes(b"Name\nEve\n")

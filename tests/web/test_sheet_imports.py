@@ -19,6 +19,7 @@ from api.db import get_engine, new_session
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.settings import get_settings
+from api.sources import uploads
 from tests import factories as f
 from tests.web.html import HX, form_fields, is_full_page, plain, replace
 
@@ -384,6 +385,19 @@ def test_a_commit_that_fails_midway_writes_nothing(client: TestClient, session: 
         assert fresh.exec(select(sa.func.count()).select_from(Affiliation)).one() == 0
     # The file is kept, so the import can be tried again once the problem is fixed.
     assert client.get(f"{base}/columns").status_code == 200
+
+
+def test_a_double_submit_imports_once(client: TestClient, admin: Any) -> None:
+    base = uploaded(client, as_csv([["Name"], ["Bo"]]))
+    fields = form_fields(preview(client, base).text, f"{base}/commit")
+    kept = uploads.find(admin, kind="people", upload_id=base.rsplit("/", 1)[1])
+    # The first request holds the file while it writes.
+    with uploads.claimed(kept):
+        second = client.post(f"{base}/commit", data=as_form(fields))
+        assert second.status_code == 409
+        assert "This file is being imported already" in plain(second.text)
+        assert people_count() == 0
+    assert client.get(f"{base}/columns").status_code == 404
 
 
 def test_cancel_removes_the_file(client: TestClient) -> None:

@@ -182,15 +182,19 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
     form = await request.form()
     token = str(form.get("token") or "")[:64]
     try:
-        _, result = DATASETS[kind].module.commit(session, user, kept.content(), token=token)
-        session.commit()
+        with uploads.claimed(kept):
+            _, result = DATASETS[kind].module.commit(session, user, kept.content(),
+                                                     token=token)
+            session.commit()
+    except uploads.Taken as exc:
+        session.rollback()
+        return go(request, "/agencies", flash.error(exc.message))
     except (DomainError, DBAPIError) as exc:
         session.rollback()
         status, why = failure(exc)
         context = _dataset_context(session, user, kind, kept)
         return render(request, "imports/dataset.html", context, block="step", status=status,
                       message=flash.error(why))
-    uploads.discard(kept)
     left_out = f"; {len(result.errors)} bad rows left out" if result.errors else ""
     message = flash.success(
         f"{title_of(kind)}: {result.created} agencies added, {result.updated} updated, "

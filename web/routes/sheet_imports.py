@@ -190,9 +190,14 @@ async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: Se
     except DomainError as exc:
         return _columns_again(request, user, kind, kept, form, exc)
     try:
-        result = spreadsheets.commit(session, user, plan, token=str(form.get("token") or ""),
-                                     skip_errors=form.get("skip_errors") == "on")
-        session.commit()
+        with uploads.claimed(kept):
+            result = spreadsheets.commit(session, user, plan,
+                                         token=str(form.get("token") or ""),
+                                         skip_errors=form.get("skip_errors") == "on")
+            session.commit()
+    except uploads.Taken as exc:
+        session.rollback()
+        return go(request, f"/{kind}", flash.error(exc.message))
     except (DomainError, DBAPIError) as exc:
         session.rollback()
         status, why = failure(exc)
@@ -202,7 +207,6 @@ async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: Se
                                    skip_errors=form.get("skip_errors") == "on")
         return render(request, "imports/preview.html", context, block="step", status=status,
                       message=flash.error(why))
-    uploads.discard(kept)
     left_out = f"; {len(result.left_out)} rows with errors left out" if result.left_out else ""
     message = flash.success(
         f"Imported {kept.filename}: {result.created} added, {result.updated} updated, "
