@@ -100,19 +100,20 @@ def decode(content: bytes) -> str:
     """Text of an uploaded CSV: UTF-8 (with or without a byte-order mark), UTF-16 with its
     byte-order mark ("Unicode text" from a spreadsheet program), else Windows-1252, which is
     what spreadsheet programs on Windows write. A file with NUL characters left is not text."""
+    not_text = Invalid("The file is not a text CSV file in a known encoding; save it as "
+                       "CSV (UTF-8) or as an XLSX workbook.", field="file")
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = content.decode("utf-16")
-        except UnicodeDecodeError:
-            text = "\0"
+        except UnicodeDecodeError as exc:
+            raise not_text from exc
     else:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252", errors="replace")
     if "\0" in text:
-        raise Invalid("The file is not a text CSV file in a known encoding; save it as "
-                      "CSV (UTF-8) or as an XLSX workbook.", field="file")
+        raise not_text
     return text
 
 

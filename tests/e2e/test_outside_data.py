@@ -105,6 +105,12 @@ def test_a_duplicate_choice_updates_the_preview(desktop: Page, session: Session,
     # htmx sends the choice at once and the counts follow.
     expect(counts).to_contain_text("1 to update")
     expect(page.get_by_label("update")).to_be_checked()
+    page.get_by_label("For every duplicate").select_option("skip")
+    page.get_by_role("button", name="Apply to all").click()
+    expect(counts).to_contain_text("(1 skipped)")
+    expect(page.locator("#dup-2").get_by_label("skip")).to_be_checked()
+    page.locator("#dup-2").get_by_label("update").check()
+    expect(counts).to_contain_text("1 to update")
     page.get_by_label("Leave the 1 row with errors out and import the rest").check()
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("#flash")).to_contain_text("2 added, 1 updated, 0 skipped")
