@@ -10,17 +10,21 @@ from web.concepts import record_url, refs_noun
 from web.htmx import VaryOnHtmx
 from web.routes import (
     account,
+    agendas,
     alerts,
     auth,
     calendar,
+    cameras,
     campaigns,
     dashboard,
+    imports,
     meetings,
     playbooks,
     records,
     records_batch,
     records_requests,
     search,
+    sheet_imports,
 )
 from web.templating import templates
 
@@ -28,13 +32,15 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 templates.env.globals["record_url"] = record_url
 templates.env.globals["refs_noun"] = refs_noun
+templates.env.globals["is_lead"] = imports.may_import
 
 
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Pages of their own first: /meetings/new is the meeting log, not the generic form.
     for module in (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
-                   playbooks, records_batch, records_requests):
+                   playbooks, records_batch, records_requests, imports, sheet_imports,
+                   agendas, cameras):
         app.include_router(module.router)
     app.include_router(records.build_router())
     errors.install(app)

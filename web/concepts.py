@@ -39,7 +39,8 @@ from api.tasks.models import Task, TaskStatus
 from api.votes import service as votes
 from api.votes.models import Vote, VoteKind, VoteStatus
 from web import deadlines as request_deadlines
-from web.records import Column, Filter, Related, Spec, Through
+from web import source_panels
+from web.records import Column, Filter, ListLink, Related, Spec, Through
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ register(Spec(
     plural="organizations", title_key="name", attached=AttachedTo.organization,
     intro="Coalition partners: who they are, their role and how far along they are.",
     zone=_fallback_zone,
+    list_links=[ListLink("/imports/organizations", "Import from a spreadsheet", leads_only=True)],
     columns=[
         Column("name", "Name", Organization.name, "title", sort="name"),
         Column("kind", "Kind", Organization.kind, "enum", sort="kind"),
@@ -236,6 +238,7 @@ register(Spec(
     attached=AttachedTo.person,
     intro="Organizers, volunteers and allies, with how and whether they may be contacted.",
     zone=_fallback_zone,
+    list_links=[ListLink("/imports/people", "Import from a spreadsheet", leads_only=True)],
     columns=[
         Column("name", "Name", Person.name, "title", sort="name"),
         Column("email", "Email", Person.email, "email", sort="email"),
@@ -265,6 +268,7 @@ register(Spec(
     attached=AttachedTo.target, detail_template="targets/detail.html",
     intro="Decision-makers: who sits where, and which partner owns the relationship.",
     zone=_by_body,
+    list_links=[ListLink("/imports/targets", "Import from a spreadsheet", leads_only=True)],
     columns=[
         Column("name", "Name", Target.name, "title", sort="name"),
         Column("title", "Title", Target.title, "enum", sort="title"),
@@ -294,6 +298,7 @@ register(Spec(
 register(Spec(
     noun="bodies", crud=bodies.crud, singular="body", plural="bodies", title_key="name",
     attached=AttachedTo.body, detail_template="bodies/detail.html",
+    panels=[source_panels.body_agenda],
     intro="Councils, boards and offices that decide: seats and the votes it takes to win.",
     zone=_by_place,
     columns=[
@@ -324,6 +329,9 @@ register(Spec(
     title_key="name", attached=AttachedTo.agency,
     intro="Agencies running plate readers: cameras, retention and who they share with.",
     zone=_by_place,
+    list_links=[ListLink("/imports/atlas", "Import the Atlas of Surveillance", leads_only=True),
+                ListLink("/imports/data-driven", "Import the EFF Data Driven ALPR dataset",
+                         leads_only=True)],
     columns=[
         Column("name", "Name", Agency.name, "title", sort="name"),
         Column("kind", "Kind", Agency.kind, "enum"),
@@ -507,7 +515,7 @@ register(Spec(
     ],
     joins=[(RequestAgency, RequestAgency.id == RecordsRequest.agency_id)],
     annotate=request_deadlines.annotate,
-    list_links=[("/records-requests/batch", "Send to many agencies")],
+    list_links=[ListLink("/records-requests/batch", "Send to many agencies")],
     detail_template="records_requests/detail.html",
     filters=[ref_filter("agency_id", "Agency", "agency"),
              ref_filter("campaign_id", "Campaign", "campaign"),
@@ -574,7 +582,8 @@ register(Spec(
     filters=[enum_filter("goal", "Goal", CampaignGoal),
              enum_filter("status", "Status", CampaignStatus),
              ref_filter("jurisdiction_id", "Jurisdiction", "jurisdiction")],
-    list_links=[("/campaigns/new-from-playbook", "New campaign from a playbook")],
+    list_links=[ListLink("/campaigns/new-from-playbook", "New campaign from a playbook",
+                         leads_only=True)],
     sections=[("Campaign", ["name", "goal", "status", "jurisdiction_id", "start_date",
                             "target_date", "lead_organization_ids"]),
               ("About", ["description"])],
@@ -614,6 +623,8 @@ register(Spec(
     noun="jurisdictions", crud=jurisdictions.crud, singular="jurisdiction",
     plural="jurisdictions", title_key="name",
     intro="Cities, counties and states, each with its own timezone.",
+    detail_template="jurisdictions/detail.html",
+    panels=[source_panels.jurisdiction_cameras],
     zone=_own_zone,
     columns=[
         Column("name", "Name", Jurisdiction.name, "title", sort="name"),

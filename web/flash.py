@@ -15,10 +15,17 @@ KINDS = ("success", "error")
 class Message:
     text: str
     kind: str = "success"
+    # A page of this site the message points to, such as the record it made.
+    link: str = ""
+    link_text: str = ""
 
 
-def success(text: str) -> Message:
-    return Message(text, "success")
+def _local(link: str) -> str:
+    return link if link.startswith("/") and not link.startswith(("//", "/\\")) else ""
+
+
+def success(text: str, *, link: str = "", link_text: str = "") -> Message:
+    return Message(text, "success", _local(link), link_text if _local(link) else "")
 
 
 def error(text: str) -> Message:
@@ -27,7 +34,8 @@ def error(text: str) -> Message:
 
 def keep(response: Response, message: Message) -> None:
     """Shows the message on the next page this browser loads."""
-    value = quote(json.dumps([message.kind, message.text[:500]]))
+    value = quote(json.dumps([message.kind, message.text[:500], message.link[:500],
+                              message.link_text[:200]]))
     response.set_cookie(COOKIE, value, max_age=120, path="/", httponly=True, samesite="lax")
 
 
@@ -36,12 +44,13 @@ def read(request: Request) -> list[Message]:
     if not raw:
         return []
     try:
-        kind, text = json.loads(unquote(raw))
+        kind, text, *rest = json.loads(unquote(raw))
+        link, link_text = (rest + ["", ""])[:2]
     except (ValueError, TypeError):
         return []
-    if kind not in KINDS or not isinstance(text, str):
+    if kind not in KINDS or not all(isinstance(v, str) for v in (text, link, link_text)):
         return []
-    return [Message(text, kind)]
+    return [Message(text, kind, _local(link), link_text if _local(link) else "")]
 
 
 def clear(response: Response) -> None:

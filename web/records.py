@@ -64,6 +64,15 @@ class Related:
     value_from: str | None = None
 
 
+@dataclass(frozen=True)
+class ListLink:
+    """A page of its own that starts from a list: a batch letter, an import."""
+
+    url: str
+    label: str
+    leads_only: bool = False
+
+
 @dataclass
 class Spec:
     """Everything the generic pages need to know about one concept."""
@@ -83,11 +92,13 @@ class Spec:
     zone: Callable[[Session, Any], str] | None = None
     detail_template: str | None = None
     detail_context: Callable[[Session, Any, Any], dict[str, Any]] | None = None
+    # More of the detail page's context, each from a panel of its own (outside data).
+    panels: list[Callable[[Session, Any, Any], dict[str, Any]]] = field(default_factory=list)
     intro: str = ""
     # Values computed from a page of rows (a countdown), added to each row after the query.
     annotate: Callable[[Session, list[dict[str, Any]]], None] | None = None
-    # Pages of their own that start from the list: (url, label).
-    list_links: list[tuple[str, str]] = field(default_factory=list)
+    # Pages of their own that start from the list.
+    list_links: list[ListLink] = field(default_factory=list)
 
     @property
     def model(self) -> Any:

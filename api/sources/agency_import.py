@@ -5,6 +5,7 @@ A dataset owns its own facts (its id, its counts, its report links) and overwrit
 knows a value; facts people curate (vendor, notes, jurisdiction) are only filled where empty;
 source links are added to, never replaced."""
 
+import codecs
 import csv
 import hashlib
 import io
@@ -20,6 +21,7 @@ from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.jurisdictions.models import Jurisdiction
+from api.sources.access import require_lead
 
 LINK = re.compile(r"https?://[^\s,;\"'<>]+", re.IGNORECASE)
 STATE = re.compile(r"^[A-Za-z]{2}$")
@@ -95,12 +97,24 @@ def file_token(kind: str, content: bytes, *extra: str) -> str:
 
 
 def decode(content: bytes) -> str:
-    """Text of an uploaded CSV: UTF-8 (with or without a byte-order mark), else Windows-1252,
-    which is what spreadsheet programs on Windows write."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
+    """Text of an uploaded CSV: UTF-8 (with or without a byte-order mark), UTF-16 with its
+    byte-order mark ("Unicode text" from a spreadsheet program), else Windows-1252, which is
+    what spreadsheet programs on Windows write. A file with NUL characters left is not text."""
+    not_text = Invalid("The file is not a text CSV file in a known encoding; save it as "
+                       "CSV (UTF-8) or as an XLSX workbook.", field="file")
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise not_text from exc
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = content.decode("cp1252", errors="replace")
+    if "\0" in text:
+        raise not_text
+    return text
 
 
 def csv_records(content: bytes, *, required: tuple[str, ...],
@@ -280,6 +294,7 @@ def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
           token: str | None = None) -> ImportResult:
     """Carry out a plan: creates and updates through the agency service, rows with errors left
     out and reported. The caller commits, so the whole import is one transaction."""
+    require_lead(actor)
     if token is not None and token != import_plan.token:
         raise Conflict("The file is not the one that was previewed; preview it again.",
                        field="token")

@@ -15,7 +15,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
 from api.settings import get_settings
-from api.sources import atlas, data_driven, exports, overpass, spreadsheets
+from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
 from api.sources.agendas import service as agendas
 from api.sources.fetching import OutsideError
 from api.sources.models import (
@@ -68,8 +68,9 @@ def sync_status(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any
 @router.post("/bodies/{record_id}/sync", response_model=SyncResult, tags=["agendas"],
              summary="Fetch the body's upcoming agenda now",
              description="A failure of the agenda platform is reported (ok=false) and kept on "
-                         "the body, not raised.")
+                         "the body, not raised. Campaign leads and administrators only.")
 def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    access.require_lead(actor)
     # End the request's transaction first: the sync makes outside calls and writes through
     # sessions of its own, and must not wait on this one's write lock.
     session.commit()
@@ -122,14 +123,7 @@ def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep
 # ---- imports ----------------------------------------------------------------------------
 
 async def _content(file: UploadFile) -> bytes:
-    limit = get_settings().max_upload_bytes
-    content = await file.read(limit + 1)
-    if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                      field="file")
-    if not content.strip():
-        raise Invalid("The file is empty.", field="file")
-    return content
+    return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
 def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit: bool,
@@ -142,14 +136,18 @@ def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit
 
 
 @router.post("/imports/atlas", tags=["imports"],
-             summary="Import EFF's Atlas of Surveillance CSV (its ALPR rows) into agencies")
+             summary="Import EFF's Atlas of Surveillance CSV (its ALPR rows) into agencies",
+             description="Without commit, previews. With commit (campaign leads and "
+                         "administrators only), writes every good row in one transaction.")
 async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
                        commit: Commit = False, token: Token = None) -> dict[str, Any]:
     return _agency_import(atlas, session, actor, await _content(file), commit, token)
 
 
 @router.post("/imports/data-driven", tags=["imports"],
-             summary="Import EFF's ALPR Data Driven dataset onto agencies")
+             summary="Import EFF's ALPR Data Driven dataset onto agencies",
+             description="Without commit, previews. With commit (campaign leads and "
+                         "administrators only), writes every good row in one transaction.")
 async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
                              commit: Commit = False, token: Token = None) -> dict[str, Any]:
     return _agency_import(data_driven, session, actor, await _content(file), commit, token)
@@ -180,7 +178,8 @@ def _decisions(text: str | None) -> dict[int, Choice]:
              summary="Import organizations, people or targets from a CSV or XLSX file",
              description="Without commit, previews: the column mapping (guessed from the "
                          "headers unless given), per-row errors and duplicates. With commit, "
-                         "writes the whole file in one transaction.")
+                         "writes the whole file in one transaction (campaign leads and "
+                         "administrators only).")
 async def import_sheet(
     concept: Annotated[str, Path(pattern="^(organizations|people|targets)$")],
     session: SessionDep, actor: UserDep, file: Upload, commit: Commit = False,
@@ -254,9 +253,11 @@ def camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
 @router.post("/jurisdictions/{record_id}/camera-counts/refresh",
              response_model=list[CameraCountRead], tags=["jurisdictions"],
              summary="Count the jurisdiction's mapped ALPR cameras now",
+             description="Campaign leads and administrators only.",
              responses={502: {"description": "OpenStreetMap's Overpass API failed"}})
 def refresh_camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
                           data: CameraRefresh | None = None) -> Any:
+    access.require_lead(actor)
     session.commit()  # no write lock held while Overpass counts
     try:
         return overpass.refresh(new_session, record_id,

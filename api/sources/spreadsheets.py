@@ -27,6 +27,7 @@ from api.organizations.models import (
     OrgStatus,
 )
 from api.people.models import Affiliation, ContactMethod, Person, PersonCreate
+from api.sources.access import require_lead
 from api.sources.agency_import import decode, file_token
 from api.targets.models import Target, TargetCreate, TargetTitle
 
@@ -537,6 +538,8 @@ def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | 
            skip_errors: bool = False) -> SheetResult:
     """Write a plan: new records in bulk, updates by id, people's memberships. Rows with errors
     stop the import unless skip_errors; the caller commits, so it lands whole or not at all."""
+    # The rows go in as bulk statements, past the per-record checks of the ORM's writes.
+    require_lead(actor)
     if token is not None and token != sheet_plan.token:
         raise Conflict("The file or the choices changed since the preview; preview again.",
                        field="token")

@@ -208,6 +208,8 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
         context["options"] = field_options(session, found[2])
     if spec.detail_context:
         context.update(spec.detail_context(session, actor, record))
+    for panel in spec.panels:
+        context.update(panel(session, actor, record))
     return context
 
 

@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.auth.models import Role
 from api.auth.service import system_user
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
 from api.crud import Crud
-from api.errors import Conflict, Forbidden, Invalid, NotFound
+from api.errors import Conflict, Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
+from api.sources.access import require_lead
 from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource
 from api.sources.agendas.legistar import LegistarSource
 from api.sources.agendas.matching import DEFAULT_KEYWORDS, KeywordMatcher
@@ -67,7 +67,7 @@ def keywords(session: Session, campaign_id: int) -> tuple[list[str], bool]:
 def set_keywords(session: Session, actor: Any, *, campaign_id: int,
                  phrases: list[str]) -> tuple[list[str], bool]:
     """Replace a campaign's agenda keywords; an empty list goes back to the defaults."""
-    _require_lead(actor)
+    require_lead(actor)
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(f"No campaign with id {campaign_id}.")
     session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))  # type: ignore[arg-type]
@@ -314,11 +314,6 @@ def guess_kind(text: str) -> VoteKind:
     return VoteKind.other
 
 
-def _require_lead(actor: Any) -> None:
-    if getattr(actor, "role", None) not in (Role.admin, Role.lead):
-        raise Forbidden("Only a campaign lead or an administrator can do this.")
-
-
 def _vote_title(suggestion: SuggestedVote) -> str:
     title = " ".join(suggestion.title.split()) or f"Agenda item {suggestion.item_number}".strip()
     return title if len(title) <= 200 else title[:199].rstrip() + "…"
@@ -332,7 +327,7 @@ def _link(url: str) -> str:
 def confirm(session: Session, actor: Any, suggestion_id: int,
             changes: SuggestionConfirm | None = None) -> Vote:
     """Make the suggestion a Vote (whose alerts then follow) and mark it confirmed."""
-    _require_lead(actor)
+    require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
         raise Conflict("This suggestion was already confirmed.")
@@ -360,7 +355,7 @@ def confirm(session: Session, actor: Any, suggestion_id: int,
 
 def dismiss(session: Session, actor: Any, suggestion_id: int) -> SuggestedVote:
     """Set a suggestion aside for good: later syncs keep it dismissed."""
-    _require_lead(actor)
+    require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
         raise Conflict("A confirmed suggestion already has its vote; delete the vote instead.")

@@ -1,0 +1,83 @@
+"""Suggested votes as a lead reviews them: the waiting ones soonest first, the decided ones
+latest first, each with its body's name and timezone, one page at a time."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api.bodies.models import Body
+from api.errors import Invalid
+from api.jurisdictions.models import Jurisdiction
+from api.sources.models import SuggestedVote, SuggestionStatus
+from api.votes.models import Vote
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class ReviewPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+    # How many suggestions there are of each status, for the page's tabs.
+    counts: dict[str, int]
+
+
+def status_of(text: str | None) -> SuggestionStatus:
+    try:
+        return SuggestionStatus(text or SuggestionStatus.suggested)
+    except ValueError as exc:
+        choices = ", ".join(s.value for s in SuggestionStatus)
+        raise Invalid(f"Show suggestions that are {choices}; not '{text}'.",
+                      field="status") from exc
+
+
+def counts(session: Session, *, body_id: int | None = None) -> dict[str, int]:
+    stmt = select(SuggestedVote.status, sa.func.count()).group_by(SuggestedVote.status)
+    if body_id is not None:
+        stmt = stmt.where(SuggestedVote.body_id == body_id)
+    found = {str(getattr(status, "value", status)): n for status, n in session.exec(stmt)}
+    return {s.value: found.get(s.value, 0) for s in SuggestionStatus}
+
+
+def _columns() -> sa.Select[Any]:
+    return (select(SuggestedVote.id, SuggestedVote.body_id, SuggestedVote.scheduled_at,
+                   SuggestedVote.time_text, SuggestedVote.item_number, SuggestedVote.title,
+                   SuggestedVote.matter_file, SuggestedVote.consent_calendar,
+                   SuggestedVote.agenda_url, SuggestedVote.location,
+                   SuggestedVote.matched_keywords, SuggestedVote.status,
+                   SuggestedVote.vote_id, SuggestedVote.decided_at, SuggestedVote.moved_from,
+                   Body.name.label("body_name"),  # type: ignore[attr-defined]
+                   Jurisdiction.timezone.label("timezone"),  # type: ignore[attr-defined]
+                   Vote.title.label("vote_title"))  # type: ignore[attr-defined]
+            .join(Body, Body.id == SuggestedVote.body_id)
+            .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
+            .outerjoin(Vote, Vote.id == SuggestedVote.vote_id))
+
+
+def page(session: Session, *, status: SuggestionStatus, body_id: int | None = None,
+         number: int = 1, size: int = PAGE_SIZE) -> ReviewPage:
+    """One page of suggestions of a status: the columns a review shows, joined in one query."""
+    where = [SuggestedVote.status == status]
+    if body_id is not None:
+        where.append(SuggestedVote.body_id == body_id)
+    tally = counts(session, body_id=body_id)
+    total = tally[status.value]
+    pages = max(1, -(-total // size))
+    number = min(max(1, number), pages)
+    if status == SuggestionStatus.suggested:
+        order = [SuggestedVote.scheduled_at.asc(), SuggestedVote.id]  # type: ignore[attr-defined]
+    else:
+        order = [SuggestedVote.decided_at.desc(), SuggestedVote.id.desc()]  # type: ignore[attr-defined, union-attr]
+    stmt = _columns().where(*where).order_by(*order).limit(size).offset((number - 1) * size)
+    rows = [dict(row._mapping) for row in session.execute(stmt)]
+    return ReviewPage(rows=rows, total=total, page=number, pages=pages, counts=tally)
+
+
+def one(session: Session, suggestion_id: int) -> dict[str, Any] | None:
+    """A single suggestion in the shape of a review row."""
+    found = session.execute(_columns().where(SuggestedVote.id == suggestion_id)).first()
+    return dict(found._mapping) if found else None

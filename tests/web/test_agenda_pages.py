@@ -1,0 +1,243 @@
+"""The agenda watcher on the pages, against replayed Legistar replies: suggested votes to confirm
+or dismiss (with htmx and without), and the body page's agenda panel with "Sync now", its last
+sync and its last error; leads decide, others only read."""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import clock
+from api.db import new_session
+from api.sources.agendas import service as agendas
+from api.sources.models import SuggestedVote, SuggestionStatus
+from api.votes.models import Vote
+from tests.sources import records
+from tests.sources.replay import LEGISTAR, LegistarReplay, item_like, sanjose_event
+from tests.web.html import HX, is_full_page, plain
+
+FETCHED_ON = datetime(2017, 9, 1, 16, 0, tzinfo=UTC)
+FLOCK_TITLE = "Agreement with Flock Safety for Automated License Plate Reader Cameras"
+NO_CLIENT = ("LegistarConnectionString setting is not set up in InSite for client: "
+             "nosuchcity")
+
+
+@pytest.fixture(autouse=True)
+def before_the_meeting(db: None) -> None:
+    clock.freeze(FETCHED_ON)
+
+
+def alpr_agenda() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The real San Jose event with one more consent item, shaped like its real neighbour."""
+    event, items = sanjose_event()
+    flock = item_like(items, 5, EventItemId=32041, EventItemAgendaSequence=27,
+                      EventItemAgendaNumber="2.8", EventItemTitle=FLOCK_TITLE,
+                      EventItemMatterId=2017, EventItemMatterFile="17-061",
+                      EventItemActionText="Approve an agreement with Flock Group Inc.")
+    return event, [*items, flock]
+
+
+def synced_body(session: Session, actor: Any, **values: Any) -> Any:
+    body = records.body(session, actor, name="San Jose City Council", **values)
+    with respx.mock(assert_all_mocked=True) as mock:
+        LegistarReplay(mock).add(*alpr_agenda())
+        assert agendas.sync_body(new_session, body.id).ok
+    return body
+
+
+def the_suggestion(body_id: int) -> SuggestedVote:
+    with new_session() as fresh:
+        return fresh.exec(select(SuggestedVote).where(SuggestedVote.body_id == body_id)).one()
+
+
+def flash_text(html: str) -> str:
+    return plain(html.split('id="flash"', 1)[1].split("</div>", 1)[0])
+
+
+# ---- suggested votes -------------------------------------------------------------------
+
+def test_the_list_shows_what_a_lead_needs_to_decide(client: TestClient, session: Session,
+                                                   actor: Any) -> None:
+    body = synced_body(session, actor)
+    found = the_suggestion(body.id)
+    page = client.get("/suggested-votes")
+    assert page.status_code == 200 and is_full_page(page.text)
+    card = page.text.split(f'id="suggestion-{found.id}"', 1)[1].split("</li>", 1)[0]
+    text = plain(card)
+    assert f"Item 2.8 {FLOCK_TITLE}" in text
+    assert "San Jose City Council" in text
+    # 1:30 PM in San Jose, where the council meets, not UTC.
+    assert "Tue Sep 12, 2017 1:30 PM PDT (in 11 days)" in text
+    assert "Matter file 17-061" in text
+    assert "Consent calendar" in text
+    assert "Matched: license plate, Flock" in text
+    assert re.search(r'<a href="https?://[^"]+/1080_A_City_Council_17-09-12_Amended_Agenda\.pdf"',
+                     card)
+    assert "Confirm item 2.8 as a vote" in text and "Dismiss item 2.8" in text
+    assert "Waiting (1)" in plain(page.text) and "Confirmed (0)" in plain(page.text)
+    assert 'href="/suggested-votes"' in client.get("/").text
+    part = client.get("/suggested-votes", headers=HX)
+    assert not is_full_page(part.text) and FLOCK_TITLE in part.text
+    by_body = client.get(f"/suggested-votes?body_id={body.id}")
+    assert "Suggested votes: San Jose City Council" in plain(by_body.text)
+    assert client.get("/suggested-votes?status=maybe").status_code == 422
+
+
+def test_confirming_without_scripts_makes_the_vote(client: TestClient, session: Session,
+                                                   actor: Any) -> None:
+    found = the_suggestion(synced_body(session, actor).id)
+    done = client.post(f"/suggested-votes/{found.id}/confirm?back=/suggested-votes",
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/suggested-votes"
+    with new_session() as fresh:
+        vote = fresh.exec(select(Vote)).one()
+    assert (vote.title, vote.agenda_item_number, vote.consent_calendar) == (FLOCK_TITLE, "2.8",
+                                                                            True)
+    page = client.get("/suggested-votes")
+    assert f"Vote added: {FLOCK_TITLE}." in flash_text(page.text)
+    assert f'<a href="/votes/{vote.id}">Open the vote</a>' in page.text
+    assert "Waiting (0)" in plain(page.text) and "Confirmed (1)" in plain(page.text)
+    confirmed = plain(client.get("/suggested-votes?status=confirmed").text)
+    assert f"Confirmed {FLOCK_TITLE} on Sep 1, 2017" in confirmed
+
+
+def test_confirming_and_dismissing_with_htmx(client: TestClient, session: Session,
+                                             actor: Any) -> None:
+    body = synced_body(session, actor)
+    found = the_suggestion(body.id)
+    done = client.post(f"/suggested-votes/{found.id}/confirm", headers=HX)
+    assert done.status_code == 200 and not is_full_page(done.text)
+    assert done.text.lstrip().startswith(f'<li class="card suggestion confirmed" '
+                                         f'id="suggestion-{found.id}"')
+    with new_session() as fresh:
+        vote_id = fresh.exec(select(Vote.id)).one()
+    assert f'<a href="/votes/{vote_id}">{FLOCK_TITLE}</a>' in done.text
+    assert 'hx-swap-oob="true"' in done.text
+    assert f'<a href="/votes/{vote_id}">Open the vote</a>' in done.text
+    # Dismissing what is already a vote is refused, and the card says why.
+    again = client.post(f"/suggested-votes/{found.id}/dismiss", headers=HX)
+    assert again.status_code == 409
+    assert "A confirmed suggestion already has its vote" in plain(again.text)
+
+
+def test_dismissing_sets_it_aside(client: TestClient, session: Session, actor: Any) -> None:
+    found = the_suggestion(synced_body(session, actor).id)
+    part = client.post(f"/suggested-votes/{found.id}/dismiss", headers=HX)
+    assert part.status_code == 200
+    assert "Dismissed" in plain(part.text) and "Later syncs keep it dismissed." in part.text
+    assert the_suggestion(found.body_id).status == SuggestionStatus.dismissed
+    listed = plain(client.get("/suggested-votes").text)
+    assert "Nothing waiting." in listed and "Dismissed (1)" in listed
+    assert FLOCK_TITLE in plain(client.get("/suggested-votes?status=dismissed").text)
+    done = client.post(f"/suggested-votes/{found.id}/dismiss", follow_redirects=False)
+    assert done.status_code == 303
+
+
+@pytest.mark.parametrize("role", ["partner", "viewer"])
+def test_only_leads_decide(client_as: Any, session: Session, actor: Any, role: str) -> None:
+    found = the_suggestion(synced_body(session, actor).id)
+    other = client_as(role)
+    page = other.get("/suggested-votes")
+    assert FLOCK_TITLE in page.text
+    assert "/confirm" not in page.text and "/dismiss" not in page.text
+    assert "Only a campaign lead or an administrator can confirm or dismiss" in \
+        plain(page.text)
+    for action in ("confirm", "dismiss"):
+        refused = other.post(f"/suggested-votes/{found.id}/{action}")
+        assert refused.status_code == 403
+        assert "Only a campaign lead or an administrator can do this." in plain(refused.text)
+        assert other.post(f"/api/v1/suggested-votes/{found.id}/{action}").status_code == 403
+    assert the_suggestion(found.body_id).status == SuggestionStatus.suggested
+
+
+def test_a_lead_decides(client_as: Any, session: Session, actor: Any) -> None:
+    found = the_suggestion(synced_body(session, actor).id)
+    lead = client_as("lead")
+    assert lead.post(f"/suggested-votes/{found.id}/confirm",
+                     follow_redirects=False).status_code == 303
+    assert the_suggestion(found.body_id).status == SuggestionStatus.confirmed
+
+
+# ---- the body page ---------------------------------------------------------------------
+
+def agenda_panel(html: str) -> str:
+    return html.split('id="agenda-source"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_body_page_shows_its_agenda_watcher(client: TestClient, session: Session,
+                                                actor: Any) -> None:
+    body = records.body(session, actor, name="San Jose City Council")
+    panel = plain(agenda_panel(client.get(f"/bodies/{body.id}").text))
+    assert "Source Legistar, client sanjose" in panel
+    assert "Last synced Never" in panel
+    assert "0 suggested votes" in panel
+    assert "Sync now" in panel
+    quiet = records.body(session, actor, agenda_source="none", legistar_client="")
+    quiet_panel = plain(agenda_panel(client.get(f"/bodies/{quiet.id}").text))
+    assert "No agenda source." in quiet_panel and "Sync now" not in quiet_panel
+
+
+def test_sync_now_without_scripts(client: TestClient, session: Session, actor: Any) -> None:
+    body = records.body(session, actor)
+    with respx.mock(assert_all_mocked=True) as mock:
+        LegistarReplay(mock).add(*alpr_agenda())
+        done = client.post(f"/bodies/{body.id}/agenda-sync", follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/bodies/{body.id}#agenda-source"
+    page = client.get(f"/bodies/{body.id}").text
+    assert ("Agenda synced: found 1 meeting with 7 agenda items; 1 new suggestion, 0 "
+            "updated.") in flash_text(page)
+    assert f'href="/suggested-votes?body_id={body.id}">Review the suggestions</a>' in page
+    panel = agenda_panel(page)
+    assert "Last synced Fri Sep 1, 2017 9:00 AM PDT : 1 meeting, 7 items" in plain(panel)
+    assert f'<a href="/suggested-votes?body_id={body.id}">1 suggested vote</a>' in panel
+
+
+def test_sync_now_with_htmx_swaps_the_panel(client: TestClient, session: Session,
+                                            actor: Any) -> None:
+    clock.freeze(datetime(2017, 9, 1, 14, 0, tzinfo=UTC))
+    body = synced_body(session, actor)
+    clock.freeze(FETCHED_ON)
+    with respx.mock(assert_all_mocked=True) as mock:
+        LegistarReplay(mock).add(*alpr_agenda())
+        part = client.post(f"/bodies/{body.id}/agenda-sync", headers=HX)
+    assert part.status_code == 200 and not is_full_page(part.text)
+    assert part.text.lstrip().startswith('<section class="panel agenda-panel" '
+                                         'id="agenda-source"')
+    assert "Last synced Fri Sep 1, 2017 9:00 AM PDT" in plain(part.text)
+    assert "0 new suggestions, 0 updated." in plain(part.text.split('hx-swap-oob="true"')[1])
+
+
+def test_a_failed_sync_shows_its_error_and_when(client: TestClient, session: Session,
+                                                actor: Any) -> None:
+    body = records.body(session, actor, legistar_client="nosuchcity")
+    with respx.mock(assert_all_mocked=True) as mock:
+        mock.get(f"{LEGISTAR}/v1/nosuchcity/events").mock(
+            return_value=httpx.Response(500, json={"Message": NO_CLIENT}))
+        part = client.post(f"/bodies/{body.id}/agenda-sync", headers=HX)
+    assert part.status_code == 200
+    oob = plain(part.text.split('hx-swap-oob="true"')[1])
+    assert "Problem: The agenda sync failed:" in oob and "no client named 'nosuchcity'" in oob
+    page = client.get(f"/bodies/{body.id}").text
+    error = plain(page.split('class="sync-error"', 1)[1].split("</div>", 1)[0])
+    assert "Last sync failed at Fri Sep 1, 2017 9:00 AM PDT" in error
+    assert "no client named 'nosuchcity'" in error
+    assert 'class="sync-error" role="alert"' in page
+
+
+@pytest.mark.parametrize("role", ["partner", "viewer"])
+def test_only_leads_sync(client_as: Any, session: Session, actor: Any, role: str) -> None:
+    body = records.body(session, actor)
+    other = client_as(role)
+    panel = agenda_panel(other.get(f"/bodies/{body.id}").text)
+    assert "Last synced" in plain(panel) and "Sync now" not in panel
+    with respx.mock(assert_all_mocked=True):
+        assert other.post(f"/bodies/{body.id}/agenda-sync").status_code == 403
+        assert other.post(f"/api/v1/bodies/{body.id}/sync").status_code == 403
+    with new_session() as fresh:
+        assert agendas.sync_state(fresh, body.id).last_attempt_at is None

@@ -1,0 +1,136 @@
+"""Agendas on the pages: the suggested votes the agenda watcher found, to confirm (which makes
+the vote) or dismiss, and a body's "sync now"."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from api.bodies import service as bodies
+from api.db import new_session
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, NotFound
+from api.fields import MAX_INT
+from api.sources import access
+from api.sources.agendas import review
+from api.sources.agendas import service as agendas
+from api.sources.agendas.service import SyncReport
+from web import flash, htmx, source_panels
+from web.routes.records import see_other
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+TABS = (("suggested", "Waiting"), ("confirmed", "Confirmed"), ("dismissed", "Dismissed"))
+
+
+def _list_url(status: str, body_id: int | None, page: int = 1) -> str:
+    params = [f"status={status}"] if status != "suggested" else []
+    if body_id:
+        params.append(f"body_id={body_id}")
+    if page > 1:
+        params.append(f"page={page}")
+    return "/suggested-votes" + ("?" + "&".join(params) if params else "")
+
+
+@router.get("/suggested-votes")
+def suggested_votes(request: Request, session: SessionDep, actor: UserDep,
+                    status: Annotated[str, Query(max_length=20)] = "suggested",
+                    body_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                    page: Annotated[int, Query(ge=1, le=MAX_INT)] = 1) -> Response:
+    user = acting_user(request, actor)
+    wanted = review.status_of(status)
+    body_name = bodies.crud.get(session, user, body_id).name if body_id else ""
+    found = review.page(session, status=wanted, body_id=body_id, number=page)
+    context = {"user": user, "status": wanted.value, "found": found, "tabs": TABS,
+               "body_id": body_id, "body_name": body_name, "list_url": _list_url,
+               "may_decide": access.may_bring_in(user)}
+    return render(request, "agendas/suggested.html", context, block="list")
+
+
+def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
+             message: flash.Message, status: int = 200) -> Response:
+    """Where a decision lands: the list again for a whole page, the card for htmx."""
+    if not htmx.wants_fragment(request):
+        back = request.query_params.get("back", "")
+        return see_other(back if back.startswith("/suggested-votes") else "/suggested-votes",
+                         message)
+    row = review.one(session, suggestion_id)
+    if row is None:
+        raise NotFound(f"No suggested vote with id {suggestion_id}.")
+    context = {"user": user, "row": row, "may_decide": access.may_bring_in(user), "back": ""}
+    return render(request, "agendas/suggested.html", context, block="card", message=message,
+                  status=status)
+
+
+@router.post("/suggested-votes/{suggestion_id}/confirm")
+def confirm(suggestion_id: RecordId, request: Request, session: SessionDep,
+            actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    try:
+        vote = agendas.confirm(session, user, suggestion_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        if exc.status in (403, 404):
+            raise
+        return _decided(request, session, user, suggestion_id, flash.error(exc.message),
+                        exc.status)
+    message = flash.success(f"Vote added: {vote.title}.", link=f"/votes/{vote.id}",
+                            link_text="Open the vote")
+    return _decided(request, session, user, suggestion_id, message)
+
+
+@router.post("/suggested-votes/{suggestion_id}/dismiss")
+def dismiss(suggestion_id: RecordId, request: Request, session: SessionDep,
+            actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    try:
+        dismissed = agendas.dismiss(session, user, suggestion_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        if exc.status in (403, 404):
+            raise
+        return _decided(request, session, user, suggestion_id, flash.error(exc.message),
+                        exc.status)
+    title = dismissed.title if len(dismissed.title) <= 80 else dismissed.title[:79] + "…"
+    return _decided(request, session, user, suggestion_id,
+                    flash.success(f"Dismissed: {title}. Later syncs keep it dismissed."))
+
+
+def sync_message(report: SyncReport) -> flash.Message:
+    """What a sync found, or why it failed, in words."""
+    if not report.ok:
+        return flash.error(f"The agenda sync failed: {report.error}")
+    meetings = f"{report.events} meeting{'' if report.events == 1 else 's'}"
+    items = f"{report.items} agenda item{'' if report.items == 1 else 's'}"
+    moved = f", {report.moved} moved" if report.moved else ""
+    return flash.success(f"Agenda synced: found {meetings} with {items}; {report.created} new "
+                         f"suggestion{'' if report.created == 1 else 's'}, {report.updated} "
+                         f"updated{moved}.", link=f"/suggested-votes?body_id={report.body_id}",
+                         link_text="Review the suggestions")
+
+
+@router.post("/bodies/{record_id}/agenda-sync")
+def sync_now(record_id: RecordId, request: Request, session: SessionDep,
+             actor: UserDep) -> Response:
+    """Fetches the body's agenda now, through the same service as the JSON API and the
+    scheduler; a failure is kept on the body and shown, never raised."""
+    user = acting_user(request, actor)
+    access.require_lead(user)
+    bodies.crud.get(session, user, record_id)
+    # No transaction stays open while the agenda platform is asked.
+    session.commit()
+    try:
+        message = sync_message(agendas.sync_body(new_session, record_id))
+    except DomainError as exc:
+        message = flash.error(exc.message)
+    if not htmx.wants_fragment(request):
+        return see_other(f"/bodies/{record_id}#agenda-source", message)
+    record = bodies.crud.get(session, user, record_id)
+    context = {"record": record, "user": user, "zone": bodies.zone(session, record_id).key,
+               **source_panels.body_agenda(session, user, record)}
+    return render(request, "bodies/detail.html", context, block="agenda_panel",
+                  message=message)

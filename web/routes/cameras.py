@@ -1,0 +1,43 @@
+"""A jurisdiction's "count now": its ALPR cameras mapped in OpenStreetMap, counted by
+manufacturer through the same service as the JSON API."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from api.db import new_session
+from api.deps import SessionDep, UserDep
+from api.fields import MAX_INT
+from api.jurisdictions import service as jurisdictions
+from api.sources import access, overpass
+from api.sources.fetching import OutsideError
+from web import flash, htmx, source_panels
+from web.routes.records import see_other
+from web.templating import acting_user, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/jurisdictions/{record_id}/camera-count")
+def count_now(record_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+              session: SessionDep, actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    access.require_lead(user)
+    jurisdictions.crud.get(session, user, record_id)
+    # No transaction stays open while Overpass counts, which can take a minute.
+    session.commit()
+    try:
+        found = overpass.refresh(new_session, record_id)
+        total = sum(row.count for row in found)
+        message = flash.success(f"Counted {total} ALPR camera{'' if total == 1 else 's'} "
+                                "mapped in OpenStreetMap.")
+    except OutsideError as exc:
+        message = flash.error(f"The count failed: {exc.message}")
+    if not htmx.wants_fragment(request):
+        return see_other(f"/jurisdictions/{record_id}#cameras", message)
+    place = jurisdictions.crud.get(session, user, record_id)
+    context = {"record": place, "user": user, "zone": place.timezone,
+               **source_panels.jurisdiction_cameras(session, user, place)}
+    return render(request, "jurisdictions/detail.html", context, block="cameras",
+                  message=message)

@@ -1,0 +1,198 @@
+"""Bringing files in through the pages: the list of imports, the upload step every import
+shares, and EFF's agency datasets (Atlas of Surveillance, Data Driven) previewed and confirmed.
+Spreadsheets of organizations, people and targets go on in web/routes/sheet_imports.py."""
+
+import logging
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import UploadFile
+
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid
+from api.settings import get_settings
+from api.sources import access, atlas, data_driven, spreadsheets, uploads
+from web import flash, htmx
+from web.routes.records import see_other
+from web.templating import acting_user, render
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    module: ModuleType
+    title: str
+    about: str
+
+
+DATASETS = {
+    "atlas": Dataset(atlas, "Atlas of Surveillance",
+                     "EFF's Atlas of Surveillance CSV export. Its rows about automated license "
+                     "plate readers become agencies with their vendor and sources; rows about "
+                     "other technologies are left alone."),
+    "data-driven": Dataset(data_driven, "EFF Data Driven ALPR dataset",
+                           "EFF's \"Data Driven\" CSV (agencies on Vigilant's LEARN, 2016-2017): "
+                           "sharing partners, national pool, detections, hits and each "
+                           "agency's sharing report."),
+}
+SHEETS = tuple(spreadsheets.CONCEPTS)
+KIND = "^(" + "|".join([*SHEETS, *DATASETS]) + ")$"
+Kind = Annotated[str, Path(pattern=KIND)]
+UploadId = Annotated[str, Path(max_length=64)]
+# How many rows of each kind a preview lists before saying how many more there are.
+SHOWN_ROWS = 200
+AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID",
+                 "jurisdiction_id": "Jurisdiction (id)", "national_pool": "National pool",
+                 "data_sharing_report_url": "Data sharing report",
+                 "detections_period": "Detections period"}
+
+
+def may_import(user: Any) -> bool:
+    """For the pages' links: a signed-in lead (None here is nobody, not trusted code)."""
+    return user is not None and getattr(user, "id", None) is not None \
+        and access.may_bring_in(user)
+
+
+def title_of(kind: str) -> str:
+    return DATASETS[kind].title if kind in DATASETS else f"Spreadsheet of {kind}"
+
+
+def leads_only(request: Request, actor: Any) -> Any:
+    """The acting user, when they may import; the refusal is the API's own rule."""
+    user = acting_user(request, actor)
+    access.require_lead(user)
+    return user
+
+
+def go(request: Request, url: str, message: flash.Message | None = None) -> Response:
+    """On to the next page: a redirect, which htmx, asked for a fragment, must load whole."""
+    if htmx.wants_fragment(request):
+        response = htmx.redirect(Response(status_code=200), url)
+        if message is not None:
+            flash.keep(response, message)
+        return response
+    return see_other(url, message)
+
+
+def failure(exc: Exception) -> tuple[int, str]:
+    """Why a commit wrote nothing, for the person who tried it."""
+    if isinstance(exc, DomainError):
+        return exc.status, f"Nothing was imported: {exc.message}"
+    log.warning("import failed while writing: %s", exc)
+    return 409, ("Nothing was imported: the database refused a row (a record it refers to "
+                 "may have changed since the preview). Check the preview and try again.")
+
+
+@router.get("/imports")
+def index(request: Request, actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    context = {"user": user, "sheets": [spreadsheets.CONCEPTS[k] for k in SHEETS],
+               "datasets": DATASETS}
+    return render(request, "imports/index.html", context, block="kinds")
+
+
+def _upload_context(user: Any, kind: str, errors: dict[str, str] | None = None
+                    ) -> dict[str, Any]:
+    return {"user": user, "kind": kind, "title": title_of(kind), "errors": errors or {},
+            "dataset": DATASETS.get(kind), "concept": spreadsheets.CONCEPTS.get(kind),
+            "limit_mb": get_settings().max_upload_bytes / (1024 * 1024)}
+
+
+@router.get("/imports/{kind}")
+def upload_form(kind: Kind, request: Request, actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    return render(request, "imports/upload.html", _upload_context(user, kind), block="step")
+
+
+def _readable(kind: str, content: bytes, filename: str) -> None:
+    """Refuses a file its import could not read, before anything is kept."""
+    if kind in DATASETS:
+        DATASETS[kind].module.read(content)
+    else:
+        spreadsheets.read_sheet(content, filename)
+
+
+@router.post("/imports/{kind}")
+async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    form = await request.form()
+    sent = form.get("file")
+    try:
+        if not isinstance(sent, UploadFile) or not sent.filename:
+            raise Invalid("Choose a CSV or XLSX file to upload.", field="file")
+        content = uploads.checked(await sent.read(get_settings().max_upload_bytes + 1))
+        _readable(kind, content, sent.filename)
+        kept = uploads.keep(user, kind=kind, filename=sent.filename, content=content)
+    except DomainError as exc:
+        context = _upload_context(user, kind, {"file": exc.message})
+        return render(request, "imports/upload.html", context, block="step", status=422)
+    step = "preview" if kind in DATASETS else "columns"
+    return go(request, f"/imports/{kind}/{kept.id}/{step}")
+
+
+@router.post("/imports/{kind}/{upload_id}/cancel")
+def cancel(kind: Kind, upload_id: UploadId, request: Request, actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    uploads.discard(uploads.find(user, kind=kind, upload_id=upload_id))
+    return go(request, f"/imports/{kind}", flash.success("The upload was removed; nothing "
+                                                         "was imported."))
+
+
+# ---- agency datasets --------------------------------------------------------------------
+
+def _dataset_context(session: Any, user: Any, kind: str, kept: uploads.Upload
+                     ) -> dict[str, Any]:
+    plan = DATASETS[kind].module.preview(session, kept.content())
+    by_action: dict[str, list[Any]] = {"error": [], "create": [], "update": [], "skip": []}
+    for row in plan.rows:
+        by_action[row.action].append(row)
+    return {"user": user, "kind": kind, "title": title_of(kind), "upload": kept, "plan": plan,
+            "bad_rows": by_action["error"], "creates": by_action["create"],
+            "updates": by_action["update"], "skips": by_action["skip"], "shown": SHOWN_ROWS,
+            "field_labels": AGENCY_FIELDS, "errors": {}}
+
+
+@router.get("/imports/{kind}/{upload_id}/preview")
+def dataset_preview(kind: Annotated[str, Path(pattern="^(atlas|data-driven)$")],
+                    upload_id: UploadId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    context = _dataset_context(session, user, kind, kept)
+    return render(request, "imports/dataset.html", context, block="step")
+
+
+@router.post("/imports/{kind}/{upload_id}/confirm")
+async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)$")],
+                         upload_id: UploadId, request: Request, session: SessionDep,
+                         actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    form = await request.form()
+    token = str(form.get("token") or "")[:64]
+    try:
+        with uploads.claimed(kept):
+            _, result = DATASETS[kind].module.commit(session, user, kept.content(),
+                                                     token=token)
+            session.commit()
+    except uploads.Taken as exc:
+        session.rollback()
+        return go(request, "/agencies", flash.error(exc.message))
+    except (DomainError, DBAPIError) as exc:
+        session.rollback()
+        status, why = failure(exc)
+        context = _dataset_context(session, user, kind, kept)
+        return render(request, "imports/dataset.html", context, block="step", status=status,
+                      message=flash.error(why))
+    left_out = f"; {len(result.errors)} bad rows left out" if result.errors else ""
+    message = flash.success(
+        f"{title_of(kind)}: {result.created} agencies added, {result.updated} updated, "
+        f"{result.skipped} unchanged{left_out}.", link=f"/imports/{kind}",
+        link_text="Import another file")
+    return go(request, "/agencies", message)

@@ -1,0 +1,215 @@
+"""A spreadsheet of organizations, people or targets, after its upload: match its columns to the
+record's fields, preview every row (errors, duplicates and what to do with each), and commit
+the whole file in one transaction."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+from starlette.datastructures import FormData, QueryParams
+
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError, Invalid
+from api.sources import spreadsheets, uploads
+from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
+from web import flash
+from web.concepts import ref_labels
+from web.routes.imports import SHOWN_ROWS, UploadId, failure, go, leads_only
+from web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+Sheet = Annotated[str, Path(pattern="^(" + "|".join(spreadsheets.CONCEPTS) + ")$")]
+SAMPLE_ROWS = 20
+# The table each concept's records live in, to name the records a row duplicates.
+TABLES = {"organizations": "organization", "people": "person", "targets": "target"}
+HINTS = {"bool": "yes or no", "tags": "separated by commas or semicolons",
+         "date": "a date such as 2027-01-31",
+         "organization": "the name of an organization already here",
+         "body": "the name of a body already here"}
+
+
+def label_of(name: str) -> str:
+    text = name.replace("_", " ")
+    return {"ok to email": "OK to email", "ok to text": "OK to text",
+            "ok to call": "OK to call"}.get(text, text[:1].upper() + text[1:])
+
+
+def _hint(column: Column) -> str:
+    if column.kind == "enum" and column.enum is not None:
+        return "one of: " + ", ".join(str(m.value).replace("_", " ") for m in column.enum)
+    return HINTS.get(column.kind, "")
+
+
+def _mapping_from(values: FormData | QueryParams) -> dict[str, str]:
+    return {key.removeprefix("map-"): str(value) for key, value in values.multi_items()
+            if key.startswith("map-")}
+
+
+def _columns_context(user: Any, kind: str, kept: uploads.Upload,
+                     mapping: dict[str, str] | None = None,
+                     errors: dict[str, str] | None = None) -> dict[str, Any]:
+    target = spreadsheets.concept(kind)
+    sheet = spreadsheets.read_sheet(kept.content(), kept.filename)
+    chosen = spreadsheets.guess_mapping(target, sheet.headers) if mapping is None else mapping
+    examples: dict[str, str] = {}
+    for _, cells in sheet.rows[:SAMPLE_ROWS]:
+        for header, cell in zip(sheet.headers, cells, strict=False):
+            if cell and header not in examples:
+                examples[header] = cell if len(cell) <= 40 else cell[:39] + "…"
+    split_names = {"first_name", "last_name"} <= {c.name for c in target.columns}
+    fields = [{"name": c.name, "label": label_of(c.name),
+               "hint": "the whole name, or choose first and last name instead"
+               if c.name == "name" and split_names else _hint(c),
+               "chosen": chosen.get(c.name, "")} for c in target.columns]
+    return {"user": user, "kind": kind, "concept": target, "upload": kept,
+            "headers": sheet.headers, "examples": examples, "fields": fields,
+            "row_count": len(sheet.rows), "errors": errors or {},
+            "unmapped": [h for h in sheet.headers if h not in chosen.values()]}
+
+
+@router.get("/imports/{kind}/{upload_id}/columns")
+def columns(kind: Sheet, upload_id: UploadId, request: Request, actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    given = _mapping_from(request.query_params) or None
+    context = _columns_context(user, kind, kept, given)
+    return render(request, "imports/columns.html", context, block="step")
+
+
+def _choices(form: FormData) -> tuple[Choice, dict[int, Choice]]:
+    """What to do with duplicates: for all of them, and row by row where that differs."""
+    try:
+        on_duplicate = Choice(str(form.get("on_duplicate") or Choice.skip.value))
+    except ValueError as exc:
+        raise Invalid("Choose skip, update or create for the duplicates.",
+                      field="on_duplicate") from exc
+    decisions: dict[int, Choice] = {}
+    if form.get("apply_all"):
+        return on_duplicate, decisions
+    for key, value in form.multi_items():
+        if not key.startswith("row-"):
+            continue
+        try:
+            row, choice = int(key.removeprefix("row-")), Choice(str(value))
+        except ValueError as exc:
+            raise Invalid(f"Choose skip, update or create for {key.replace('-', ' ')}.",
+                          field="decisions") from exc
+        if choice != on_duplicate:
+            decisions[row] = choice
+    return on_duplicate, decisions
+
+
+def _plan(session: Session, kind: str, kept: uploads.Upload, form: FormData
+          ) -> tuple[SheetPlan, Choice, dict[int, Choice]]:
+    on_duplicate, decisions = _choices(form)
+    plan = spreadsheets.plan(session, concept_name=kind, content=kept.content(),
+                             filename=kept.filename, mapping=_mapping_from(form),
+                             on_duplicate=on_duplicate, decisions=decisions)
+    return plan, on_duplicate, decisions
+
+
+def _preview_context(session: Session, user: Any, kind: str, kept: uploads.Upload,
+                     plan: SheetPlan, on_duplicate: Choice, decisions: dict[int, Choice],
+                     skip_errors: bool = False) -> dict[str, Any]:
+    errors = [(row.row, label_of(e["field"]), e["message"])
+              for row in plan.rows for e in row.errors]
+    duplicates = [row for row in plan.rows if row.existing_id is not None]
+    shown = duplicates[:SHOWN_ROWS]
+    names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown])  # type: ignore[misc]
+    sample = [row for row in plan.rows if row.action == "create"][:SAMPLE_ROWS]
+    return {
+        "user": user, "kind": kind, "concept": spreadsheets.concept(kind), "upload": kept,
+        "plan": plan, "counts": plan.counts, "errors_list": errors[:SHOWN_ROWS],
+        "error_total": len(errors), "bad_rows": plan.counts["error"],
+        "duplicates": shown, "duplicate_total": len(duplicates), "existing": names,
+        "sample": _as_shown(session, sample),
+        "sample_fields": list(dict.fromkeys("name" if f in ("first_name", "last_name") else f
+                                            for f in plan.mapping)),
+        "on_duplicate": on_duplicate.value,
+        "decision": {row.row: decisions.get(row.row, on_duplicate).value for row in shown},
+        "label_of": label_of, "errors": {}, "skip_errors": skip_errors,
+    }
+
+
+def _as_shown(session: Session, rows: list[RowResult]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows to add as the file named things: organizations and bodies by name again, since
+    planning turned them into ids."""
+    orgs = ref_labels(session, "organization", sorted(
+        {i for r in rows for i in (r.organization_id, r.values.get("owner_organization_id"))
+         if i}))
+    bodies = ref_labels(session, "body", sorted({r.values["body_id"] for r in rows
+                                                 if r.values.get("body_id")}))
+    shown = []
+    for row in rows:
+        values = dict(row.values)
+        values["organization"] = orgs.get(row.organization_id, "") if row.organization_id \
+            else ""
+        values["role"] = row.role
+        values["owner_organization"] = orgs.get(values.get("owner_organization_id") or 0, "")
+        values["body"] = bodies.get(values.get("body_id") or 0, "")
+        shown.append((row.row, values))
+    return shown
+
+
+def _columns_again(request: Request, user: Any, kind: str, kept: uploads.Upload,
+                   form: FormData, exc: DomainError) -> Response:
+    context = _columns_context(user, kind, kept, _mapping_from(form),
+                               {exc.field or "mapping": exc.message})
+    return render(request, "imports/columns.html", context, block="step", status=exc.status)
+
+
+@router.post("/imports/{kind}/{upload_id}/preview")
+async def preview(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
+                  actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    form = await request.form()
+    try:
+        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+    except DomainError as exc:
+        return _columns_again(request, user, kind, kept, form, exc)
+    context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
+                               skip_errors=form.get("skip_errors") == "on")
+    # Coming from the columns, the reader starts at the top of the new step; changing a
+    # choice in the preview keeps them where they were.
+    context["focus_heading"] = form.get("step") == "columns"
+    return render(request, "imports/preview.html", context, block="step")
+
+
+@router.post("/imports/{kind}/{upload_id}/commit")
+async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
+                 actor: UserDep) -> Response:
+    user = leads_only(request, actor)
+    kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    form = await request.form()
+    try:
+        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+    except DomainError as exc:
+        return _columns_again(request, user, kind, kept, form, exc)
+    try:
+        with uploads.claimed(kept):
+            result = spreadsheets.commit(session, user, plan,
+                                         token=str(form.get("token") or ""),
+                                         skip_errors=form.get("skip_errors") == "on")
+            session.commit()
+    except uploads.Taken as exc:
+        session.rollback()
+        return go(request, f"/{kind}", flash.error(exc.message))
+    except (DomainError, DBAPIError) as exc:
+        session.rollback()
+        status, why = failure(exc)
+        # Planned again: the failed transaction may have left nothing readable behind.
+        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+        context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
+                                   skip_errors=form.get("skip_errors") == "on")
+        return render(request, "imports/preview.html", context, block="step", status=status,
+                      message=flash.error(why))
+    left_out = f"; {len(result.left_out)} rows with errors left out" if result.left_out else ""
+    message = flash.success(
+        f"Imported {kept.filename}: {result.created} added, {result.updated} updated, "
+        f"{result.skipped} skipped{left_out}.", link=f"/imports/{kind}",
+        link_text="Import another file")
+    return go(request, f"/{kind}", message)

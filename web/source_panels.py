@@ -1,0 +1,41 @@
+"""What the body and jurisdiction pages show of outside data: a body's agenda watcher (its
+source, last sync, last error, suggestions waiting) and a jurisdiction's ALPR cameras mapped in
+OpenStreetMap, counted by manufacturer."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from api.bodies.models import AgendaSource
+from api.sources import access, overpass
+from api.sources.agendas import review
+from api.sources.agendas import service as agendas
+
+HISTORY_DAYS = 6
+
+
+def body_agenda(session: Session, actor: Any, body: Any) -> dict[str, Any]:
+    return {"agenda": {
+        "state": agendas.sync_state(session, body.id),
+        "pending": review.counts(session, body_id=body.id)["suggested"],
+        "has_source": body.agenda_source != AgendaSource.none,
+        "may_sync": access.may_bring_in(actor),
+    }}
+
+
+def jurisdiction_cameras(session: Session, actor: Any, place: Any) -> dict[str, Any]:
+    """The newest count by manufacturer, and the totals of the counts before it."""
+    by_day: dict[Any, list[tuple[str, int]]] = {}
+    for row in overpass.counts(session, place.id):
+        by_day.setdefault(row.counted_on, []).append((row.manufacturer, row.count))
+    days = list(by_day)  # newest first, as the counts come
+    latest = days[0] if days else None
+    makers = sorted((pair for pair in by_day.get(latest, []) if pair[1]),
+                    key=lambda pair: (-pair[1], pair[0]))
+    return {"cameras": {
+        "counted_on": latest,
+        "by_maker": makers,
+        "total": sum(n for _, n in makers),
+        "history": [(day, sum(n for _, n in by_day[day])) for day in days[1:1 + HISTORY_DAYS]],
+        "may_count": access.may_bring_in(actor),
+    }}
