@@ -1,6 +1,7 @@
 """Agendas on the pages: the suggested votes the agenda watcher found, to confirm (which makes
 the vote) or dismiss, and a body's "sync now"."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -64,12 +65,11 @@ def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
                   status=status)
 
 
-@router.post("/suggested-votes/{suggestion_id}/confirm")
-def confirm(suggestion_id: RecordId, request: Request, session: SessionDep,
-            actor: UserDep) -> Response:
-    user = acting_user(request, actor)
+def _decide(request: Request, session: Session, user: Any, suggestion_id: int,
+            act: Callable[[], Any], message_of: Callable[[Any], flash.Message]) -> Response:
+    """Confirms or dismisses, answering with the suggestion's card and what happened."""
     try:
-        vote = agendas.confirm(session, user, suggestion_id)
+        result = act()
         session.commit()
     except DomainError as exc:
         session.rollback()
@@ -77,27 +77,31 @@ def confirm(suggestion_id: RecordId, request: Request, session: SessionDep,
             raise
         return _decided(request, session, user, suggestion_id, flash.error(exc.message),
                         exc.status)
-    message = flash.success(f"Vote added: {vote.title}.", link=f"/votes/{vote.id}",
-                            link_text="Open the vote")
-    return _decided(request, session, user, suggestion_id, message)
+    return _decided(request, session, user, suggestion_id, message_of(result))
+
+
+@router.post("/suggested-votes/{suggestion_id}/confirm")
+def confirm(suggestion_id: RecordId, request: Request, session: SessionDep,
+            actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    return _decide(request, session, user, suggestion_id,
+                   lambda: agendas.confirm(session, user, suggestion_id),
+                   lambda vote: flash.success(f"Vote added: {vote.title}.",
+                                              link=f"/votes/{vote.id}",
+                                              link_text="Open the vote"))
+
+
+def _dismissed(suggestion: Any) -> flash.Message:
+    title = suggestion.title if len(suggestion.title) <= 80 else suggestion.title[:79] + "…"
+    return flash.success(f"Dismissed: {title}. Later syncs keep it dismissed.")
 
 
 @router.post("/suggested-votes/{suggestion_id}/dismiss")
 def dismiss(suggestion_id: RecordId, request: Request, session: SessionDep,
             actor: UserDep) -> Response:
     user = acting_user(request, actor)
-    try:
-        dismissed = agendas.dismiss(session, user, suggestion_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        if exc.status in (403, 404):
-            raise
-        return _decided(request, session, user, suggestion_id, flash.error(exc.message),
-                        exc.status)
-    title = dismissed.title if len(dismissed.title) <= 80 else dismissed.title[:79] + "…"
-    return _decided(request, session, user, suggestion_id,
-                    flash.success(f"Dismissed: {title}. Later syncs keep it dismissed."))
+    return _decide(request, session, user, suggestion_id,
+                   lambda: agendas.dismiss(session, user, suggestion_id), _dismissed)
 
 
 def sync_message(report: SyncReport) -> flash.Message:
