@@ -526,6 +526,8 @@ register(Spec(
               ("Text and notes", ["text", "notes"])],
     overrides={"requester_organization_id": {"label": "Requested by"},
                "due_on_override": {"label": "Due date set by a lead (empty: the law's)"}},
+    withheld=lambda actor: frozenset() if records_requests.may_override(actor)
+    else frozenset({"due_on_override"}),
 ))
 
 register(Spec(
