@@ -69,7 +69,10 @@ def progress_context(session: Session, actor: Any, record: RecordsRequest) -> di
     who = ref_labels(session, "app_user",
                      sorted({r.changed_by_id for r in history if r.changed_by_id}))
     may_change = permissions.can_write(actor, record)
+    spec = SPECS["records-requests"]
     return {
+        # Dates recorded in the history read on the request's own local clock.
+        "zone": spec.zone(session, record) if spec.zone else "UTC",
         "record": record, "deadline": deadline,
         "countdown": _deadline_view(deadline, _status(record)),
         "history": history, "changed_by": who,
@@ -180,6 +183,15 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
                        anchor="progress", message=None, status=422)
     message = flash.success(f"The request is now {_status(record).replace('_', ' ')}. "
                             f"{context['countdown']['text']}.")
+    if htmx.wants_fragment(request):
+        # The request's status and due date show elsewhere on the page too: those parts go
+        # along, so the page never shows the old status beside the new one.
+        page = detail_page_context(session, user, SPECS["records-requests"], record)
+        page.update(context)
+        page["section"] = SPECS["records-requests"].section("progress")
+        return render(request, TEMPLATE, page, block="progress", message=message,
+                      also=(("records/detail.html", "section"),
+                            ("records/detail.html", "timeline")))
     return _answer(request, session, user, record, block="progress", context=context,
                    anchor="progress", message=message)
 
