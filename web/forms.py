@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
 from api.errors import DomainError
+from web.words import humanize
 
 # Where an error names no field of the form, it shows at the top of the form.
 FORM = "__form__"
@@ -88,7 +89,7 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     ref = None
     if isinstance(inner, type) and issubclass(inner, Enum):
         kind = "enum"
-        choices = [(str(m.value), str(m.value).replace("_", " ")) for m in inner]
+        choices = [(str(m.value), humanize(m.value)) for m in inner]
     elif inner is bool:
         kind = "bool"
     elif inner is datetime:

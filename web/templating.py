@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from api import clock
 from web import flash, htmx
+from web.words import humanize
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -61,11 +62,6 @@ def countdown(days: int | None) -> str:
     if days < 0:
         return f"{-days} days ago"
     return f"in {days} days"
-
-
-def humanize(value: object) -> str:
-    text = str(getattr(value, "value", value))
-    return text.replace("_", " ")
 
 
 def short_date(value: date | datetime | None) -> str:

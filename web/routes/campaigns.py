@@ -29,6 +29,7 @@ from web.forms import FORM, messages
 from web.records import ListRequest, list_rows
 from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
+from web.words import humanize
 
 router = APIRouter(include_in_schema=False)
 
@@ -234,7 +235,7 @@ async def move_action(campaign_id: RecordId, action_id: RecordId, request: Reque
         raise Invalid("Choose planned, in progress or done.", field="status") from exc
     actions.crud.update(session, user, action_id, ActionUpdate(status=status))
     session.commit()
-    message = flash.success(f"“{action.title}” is now {status.value.replace('_', ' ')}.")
+    message = flash.success(f"“{action.title}” is now {humanize(status)}.")
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{campaign_id}#actions-board", message)
     context = {"record": _campaign(session, user, campaign_id), "user": user,

@@ -34,6 +34,7 @@ from web.records import (
     related_where,
 )
 from web.templating import local_input, render
+from web.words import humanize
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 RELATED_ROWS = 10
@@ -93,7 +94,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if isinstance(value, Enum):
         value = value.value
     if column.kind == "enum":
-        return str(value).replace("_", " ")
+        return humanize(value)
     if column.kind == "countdown":
         return str(value["text"])
     return str(value)

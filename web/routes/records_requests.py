@@ -30,6 +30,7 @@ from web.deadlines import countdown_label
 from web.forms import FormField, domain_message, infer, parse, validate
 from web.routes.records import detail_page_context, see_other
 from web.templating import acting_user, render
+from web.words import humanize
 
 router = APIRouter(include_in_schema=False)
 
@@ -181,7 +182,7 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
         return _answer(request, session, user, record, block="progress", context=context,
                        anchor="progress", message=None, status=422)
-    message = flash.success(f"The request is now {_status(record).replace('_', ' ')}. "
+    message = flash.success(f"The request is now {humanize(_status(record))}. "
                             f"{context['countdown']['text']}.")
     if htmx.wants_fragment(request):
         # The request's status and due date show elsewhere on the page too: those parts go
