@@ -41,6 +41,7 @@ from api.votes.models import Vote, VoteKind, VoteStatus
 from web import deadlines as request_deadlines
 from web import source_panels
 from web.records import Column, Filter, ListLink, Related, Spec, Through
+from web.words import humanize
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def ref_labels(session: Session, table: str, ids: list[int]) -> dict[int, str]:
 
 
 def _choices(enum: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((m.value, m.value.replace("_", " ")) for m in enum)
+    return tuple((m.value, humanize(m.value)) for m in enum)
 
 
 def enum_filter(name: str, label: str, enum: Any) -> Filter:
@@ -526,6 +527,8 @@ register(Spec(
               ("Text and notes", ["text", "notes"])],
     overrides={"requester_organization_id": {"label": "Requested by"},
                "due_on_override": {"label": "Due date set by a lead (empty: the law's)"}},
+    withheld=lambda actor: frozenset() if records_requests.may_override(actor)
+    else frozenset({"due_on_override"}),
 ))
 
 register(Spec(

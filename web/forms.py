@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
 from api.errors import DomainError
+from web.words import humanize
 
 # Where an error names no field of the form, it shows at the top of the form.
 FORM = "__form__"
@@ -88,7 +89,7 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     ref = None
     if isinstance(inner, type) and issubclass(inner, Enum):
         kind = "enum"
-        choices = [(str(m.value), str(m.value).replace("_", " ")) for m in inner]
+        choices = [(str(m.value), humanize(m.value)) for m in inner]
     elif inner is bool:
         kind = "bool"
     elif inner is datetime:
@@ -159,6 +160,50 @@ def parse(fields: list[FormField], form: FormData) -> dict[str, Any]:
     return values
 
 
+# Pydantic's wording is for programmers ("String should have at least 1 character", or every
+# stored value of a choice); a form says what to do, next to the field it is about.
+KIND_WORDS = {
+    "missing": "This is required.",
+    "int_parsing": "Enter a whole number.", "int_type": "Enter a whole number.",
+    "int_from_float": "Enter a whole number.",
+    "float_parsing": "Enter a number.", "decimal_parsing": "Enter a number, like 1250.00.",
+    "decimal_type": "Enter a number, like 1250.00.",
+    "date_parsing": "Enter a date.", "date_type": "Enter a date.",
+    "date_from_datetime_parsing": "Enter a date.", "date_from_datetime_inexact": "Enter a date.",
+    "datetime_parsing": "Enter a date and a time.", "datetime_type": "Enter a date and a time.",
+    "datetime_from_date_parsing": "Enter a date and a time.",
+    "enum": "Choose one of the options.", "literal_error": "Choose one of the options.",
+    "bool_parsing": "Choose yes or no.",
+}
+BOUND_WORDS = {"greater_than_equal": ("ge", "Must be {} or more."),
+               "greater_than": ("gt", "Must be more than {}."),
+               "less_than_equal": ("le", "Must be {} or less."),
+               "less_than": ("lt", "Must be less than {}.")}
+
+
+def _words(err: Any) -> str:
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind in KIND_WORDS:
+        return KIND_WORDS[kind]
+    if kind in BOUND_WORDS:
+        key, text = BOUND_WORDS[kind]
+        return text.format(ctx.get(key))
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return "This is required." if least == 1 else f"At least {least} characters."
+    if kind == "string_too_long":
+        return f"At most {ctx.get('max_length')} characters."
+    if kind == "too_short":
+        return f"Choose at least {ctx.get('min_length', 1)}."
+    if kind == "too_long":
+        return f"Choose at most {ctx.get('max_length')}."
+    text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+    if text.startswith("value is not a valid email address"):
+        return "Enter a whole email address, like name@example.org."
+    return text
+
+
 def messages(exc: ValidationError) -> dict[str, str]:
     """Every problem pydantic found, keyed by the top-level field it is about."""
     found: dict[str, str] = {}
@@ -169,7 +214,7 @@ def messages(exc: ValidationError) -> dict[str, str]:
         if isinstance(named, str):
             loc.append(named)
         key = loc[0] if loc else FORM
-        text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+        text = _words(err)
         text = text[:1].upper() + text[1:]
         if len(loc) > 1:
             text = f"{' '.join(loc[1:])}: {text}".replace("_", " ")

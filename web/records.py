@@ -99,6 +99,8 @@ class Spec:
     annotate: Callable[[Session, list[dict[str, Any]]], None] | None = None
     # Pages of their own that start from the list.
     list_links: list[ListLink] = field(default_factory=list)
+    # Fields of the forms the actor may not set (a lead's override), left off their forms.
+    withheld: Callable[[Any], frozenset[str]] | None = None
 
     @property
     def model(self) -> Any:
@@ -128,6 +130,14 @@ class Spec:
 
     def section(self, slug: str) -> tuple[str, str, list[FormField]] | None:
         return next((s for s in self.section_list() if s[0] == slug), None)
+
+    def withheld_from(self, actor: Any) -> frozenset[str]:
+        return self.withheld(actor) if self.withheld else frozenset()
+
+    def fields_for(self, actor: Any, fields: list[FormField]) -> list[FormField]:
+        """The form's fields less those the actor may not set."""
+        left_out = self.withheld_from(actor)
+        return [f for f in fields if f.name not in left_out]
 
     def sort_keys(self) -> list[str]:
         return [c.sort for c in self.columns if c.sort]

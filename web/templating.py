@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from api import clock
 from web import flash, htmx
+from web.words import humanize
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -63,11 +64,6 @@ def countdown(days: int | None) -> str:
     return f"in {days} days"
 
 
-def humanize(value: object) -> str:
-    text = str(getattr(value, "value", value))
-    return text.replace("_", " ")
-
-
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -108,10 +104,13 @@ def acting_user(request: Request, fallback: Any = None) -> Any:
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
            block: str | None = None, status: int = 200, message: flash.Message | None = None,
-           fragment_template: str | None = None) -> HTMLResponse:
+           fragment_template: str | None = None,
+           also: tuple[tuple[str, str], ...] = ()) -> HTMLResponse:
     """The whole page; or, when htmx asks for part of one and a block is named, that block
     (taken from fragment_template when the block lives in a parent template). A message goes
-    into the flash area: inline on a page, as an out-of-band swap with a fragment."""
+    into the flash area: inline on a page, as an out-of-band swap with a fragment. `also`
+    names more (template, block) pairs that the change made stale, sent with the fragment to
+    swap out of band (each marks its outer element with hx-swap-oob when `oob` is set)."""
     values: dict[str, Any] = dict(context or {})
     values["request"] = request
     values["user"] = acting_user(request, values.get("user"))
@@ -122,6 +121,9 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         values[name] = templates.env.get_template(path).make_module({"request": request})
     if block and htmx.wants_fragment(request):
         content = render_block(templates.env, fragment_template or template, block, values)
+        for other_template, other in also:
+            content += render_block(templates.env, other_template, other,
+                                    {**values, "oob": True})
         if message is not None:
             content += render_block(templates.env, "flash.html", "flash_oob",
                                     {"messages": [message]})

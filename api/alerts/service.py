@@ -58,13 +58,23 @@ def _is_admin(actor: User) -> bool:
     return actor.role == Role.admin
 
 
+def may_administer(actor: User) -> bool:
+    """Email settings are the instance's: its administrators'."""
+    return _is_admin(actor)
+
+
+def may_organize(actor: User) -> bool:
+    """Alert rules and webhooks are the coalition's: its leads' and administrators'."""
+    return actor.role in (Role.admin, Role.lead)
+
+
 def require_admin(actor: User) -> None:
-    if not _is_admin(actor):
+    if not may_administer(actor):
         raise Forbidden("Only an administrator can change this.")
 
 
 def require_organizer(actor: User) -> None:
-    if actor.role not in (Role.admin, Role.lead):
+    if not may_organize(actor):
         raise Forbidden("Only campaign leads and administrators can change alert rules.")
 
 

@@ -1,6 +1,7 @@
 """The one place that decides who may read and write what: roles, owner organizations and
 visibility, as Python checks on one record and as SQL criteria on every query."""
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -253,15 +254,31 @@ def can_write(actor: Any, record: Any, *, model: type[Any] | None = None,
     return not deleting
 
 
+def can_create(actor: Any, model: type[Any], **values: Any) -> bool:
+    """May the actor add a record of this table, with these values? A new record of a table
+    with owners belongs to the actor's organization unless the values name another, as the
+    write gate makes it; pages ask this before offering an "Add" they would refuse."""
+    spec = owned().get(model)
+    if spec is not None and values.get(spec.owner) is None:
+        values[spec.owner] = default_owner(actor)
+    return can_write(actor, model(**values), model=model)
+
+
+def record_noun(model: type[Any]) -> str:
+    """A table's name as a person reads it: RecordsRequest is "records request"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", model.__name__).lower()
+
+
 def require_write(actor: Any, record: Any, *, model: type[Any] | None = None,
                   deleting: bool = False) -> None:
     model = model or type(record)
     if not can_write(actor, record, model=model, deleting=deleting):
-        what = model.__name__.lower()
+        what = record_noun(model)
         if getattr(actor, "role", None) == Role.viewer:
             raise Forbidden("Viewers can read but not change records.")
         if model in owned():
-            raise Forbidden(f"You can only change your own organization's records ({what}).")
+            raise Forbidden(f"This {what} belongs to another organization: you can only "
+                            "change your own organization's records.")
         raise Forbidden(f"Your role cannot {'delete' if deleting else 'change'} this {what}.")
 
 

@@ -47,7 +47,9 @@ CHANNEL_WORDS = {Channel.email: "Email", Channel.in_app: "In-app", Channel.webho
 def _page(request: Request, session: Session, actor: User, template: str,
           context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     base = {"user": actor, "unread_count": service.unread_count(session, actor),
-            "section": template.split("/")[-1].removesuffix(".html")}
+            "section": template.split("/")[-1].removesuffix(".html"),
+            "may_organize": service.may_organize(actor),
+            "may_administer": service.may_administer(actor)}
     return templates.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code)
 
@@ -161,6 +163,7 @@ def _not_found(request: Request, session: Session, actor: User, what: str) -> HT
 @router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
 def edit_rule_page(rule_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> HTMLResponse:
+    service.require_organizer(actor)
     rule = _rule_or_none(session, actor, rule_id)
     if rule is None:
         return _not_found(request, session, actor, "alert rule")

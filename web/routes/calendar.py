@@ -19,6 +19,8 @@ from web.templating import acting_user, render
 router = APIRouter(include_in_schema=False)
 
 AGENDA_DAYS = 42
+# A month grid shows the days around the month; at the ends of the calendar there are none.
+YEARS = range(1900, 2201)
 
 
 def _month(value: str | None) -> date:
@@ -26,9 +28,12 @@ def _month(value: str | None) -> date:
         return clock.today().replace(day=1)
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError as exc:
         raise Invalid("The month must look like 2026-03.", field="month") from exc
+    if first.year not in YEARS:
+        raise Invalid(f"Choose a month between {YEARS[0]} and {YEARS[-1]}.", field="month")
+    return first
 
 
 @router.get("/calendar")

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.actions import service as actions
-from api.actions.models import ActionStatus, ActionUpdate
+from api.actions.models import Action, ActionStatus, ActionUpdate
 from api.activity import service as activity
+from api.auth import permissions
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
 from api.deps import SessionDep, UserDep
@@ -20,14 +21,15 @@ from api.overview import service as overview
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceSource
 from api.votes import service as votes
-from api.votes.models import MemberChoice, VoteUpdate
+from api.votes.models import MemberChoice, Vote, VoteUpdate
 from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
 from web.forms import FORM, messages
 from web.records import ListRequest, list_rows
-from web.routes.records import detail_page_context, see_other
+from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
+from web.words import humanize
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,6 +67,20 @@ def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dic
     return board
 
 
+def _board_context(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
+    """The actions board, with the cards the actor may move (a partner moves their own)."""
+    board = _board(session, actor, campaign_id)
+    ids = [row["id"] for rows in board.values() for row in rows]
+    cards = session.exec(select(Action).where(Action.id.in_(ids))).all() if ids else []  # type: ignore[attr-defined]
+    return {"board": board, "board_statuses": [s.value for s in BOARD_STATUSES],
+            "movable_actions": {a.id for a in cards if permissions.can_write(actor, a)}}
+
+
+def _asks_context(actor: Any, campaign: Campaign, **extra: Any) -> dict[str, Any]:
+    return {"record": campaign, "asks": _asks(campaign), "user": actor,
+            "may_change": permissions.can_write(actor, campaign), **extra}
+
+
 def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
     upcoming = overview.next_votes(session, actor, campaign_id=campaign.id, days=None)
     bodies = whip.campaign_bodies(session, actor, campaign)
@@ -74,8 +90,9 @@ def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[st
                                 body_ids=[b for b, _ in bodies], with_stance=True),
         "upcoming": upcoming,
         "whip_counts": whip.counts_for_votes(session, actor, upcoming),
-        "board": _board(session, actor, campaign.id),
-        "board_statuses": [s.value for s in BOARD_STATUSES],
+        **_board_context(session, actor, campaign.id),
+        "may_add_votes": permissions.can_create(actor, Vote),
+        "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
         "campaign_bodies": bodies,
         "zone": campaigns.zone(session, campaign.id).key,
@@ -134,8 +151,8 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{campaign_id}#asks", message)
     session.refresh(campaign)
-    context = {"record": campaign, "asks": _asks(campaign), "user": user}
-    return render(request, "campaigns/detail.html", context, block="asks", message=message)
+    return render(request, "campaigns/detail.html", _asks_context(user, campaign),
+                  block="asks", message=message)
 
 
 @router.get("/campaigns/{campaign_id}/asks/edit")
@@ -143,7 +160,9 @@ def edit_asks(campaign_id: RecordId, request: Request, session: SessionDep,
               actor: UserDep) -> Response:
     user = acting_user(request, actor)
     campaign = _campaign(session, user, campaign_id)
-    context = {"record": campaign, "asks": _asks(campaign), "editing_asks": True, "user": user}
+    refuse_unless(permissions.can_write(user, campaign),
+                  "Your role cannot change this campaign's policy asks.")
+    context = _asks_context(user, campaign, editing_asks=True)
     if htmx.wants_fragment(request):
         return render(request, "campaigns/detail.html", context, block="asks")
     return _campaign_page(request, session, user, campaign, editing_asks=True)
@@ -174,8 +193,8 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
         if not htmx.wants_fragment(request):
             return see_other(f"/campaigns/{campaign_id}#asks", message)
         session.refresh(campaign)
-        context = {"record": campaign, "asks": _asks(campaign), "user": user}
-        return render(request, "campaigns/detail.html", context, block="asks", message=message)
+        return render(request, "campaigns/detail.html", _asks_context(user, campaign),
+                      block="asks", message=message)
     session.expire_all()
     campaign = _campaign(session, user, campaign_id)
     asks = _asks(campaign)
@@ -184,8 +203,8 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
         a["won"] = form.get(f"won_{a['ask']}") == "on"
         a["note"] = str(form.get(f"note_{a['ask']}") or "")
     if htmx.wants_fragment(request):
-        context = {"record": campaign, "asks": asks, "editing_asks": True,
-                   "ask_errors": errors, "user": user}
+        context = _asks_context(user, campaign, editing_asks=True, ask_errors=errors)
+        context["asks"] = asks
         return render(request, "campaigns/detail.html", context, block="asks", status=422)
     return _campaign_page(request, session, user, campaign, editing_asks=True, status=422,
                           extra={"asks": asks, "ask_errors": errors})
@@ -216,12 +235,11 @@ async def move_action(campaign_id: RecordId, action_id: RecordId, request: Reque
         raise Invalid("Choose planned, in progress or done.", field="status") from exc
     actions.crud.update(session, user, action_id, ActionUpdate(status=status))
     session.commit()
-    message = flash.success(f"“{action.title}” is now {status.value.replace('_', ' ')}.")
+    message = flash.success(f"“{action.title}” is now {humanize(status)}.")
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{campaign_id}#actions-board", message)
     context = {"record": _campaign(session, user, campaign_id), "user": user,
-               "board": _board(session, user, campaign_id),
-               "board_statuses": [s.value for s in BOARD_STATUSES]}
+               **_board_context(session, user, campaign_id)}
     return render(request, "campaigns/detail.html", context, block="board", message=message)
 
 

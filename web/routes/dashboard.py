@@ -5,16 +5,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import clock
+from api.auth import permissions
+from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.tasks import service as tasks
-from api.tasks.models import TaskStatus, TaskUpdate
+from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
 from web import flash, htmx
 from web.routes.records import see_other
@@ -26,6 +28,16 @@ BLOCKS = {"votes": "votes", "deadlines": "deadlines", "records-due": "records",
           "my-tasks": "tasks", "latest-meetings": "meetings"}
 
 
+def my_tasks(session: Session, actor: object) -> dict[str, object]:
+    """Open tasks given to me or my organization, and which of them I may tick off: a task
+    another organization owns is theirs to close."""
+    found = overview.open_tasks(session, actor)
+    ids = [t["id"] for t in found]
+    rows = session.exec(select(Task).where(Task.id.in_(ids))).all() if ids else []  # type: ignore[attr-defined]
+    return {"tasks": found,
+            "closable_tasks": {t.id for t in rows if permissions.can_write(actor, t)}}
+
+
 def week(session: Session, actor: object) -> dict[str, object]:
     votes = overview.next_votes(session, actor, days=120, limit=8)
     return {
@@ -33,9 +45,10 @@ def week(session: Session, actor: object) -> dict[str, object]:
         "whip_counts": whip.counts_for_votes(session, actor, votes),
         "deadlines": contracts.upcoming_deadlines(session, actor, days=120),
         "records_due": overview.records_due(session, actor),
-        "tasks": overview.open_tasks(session, actor),
+        **my_tasks(session, actor),
         "meetings": overview.latest_meetings(session, actor),
         "today": clock.today(),
+        "may_start_campaigns": permissions.can_create(actor, Campaign),
     }
 
 
@@ -62,5 +75,5 @@ def task_done(task_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
         message = flash.error(exc.message)
     if not htmx.wants_fragment(request):
         return see_other("/", message)
-    context = {"tasks": overview.open_tasks(session, user), "user": user}
+    context = {**my_tasks(session, user), "user": user}
     return render(request, "dashboard/index.html", context, block="tasks", message=message)

@@ -161,7 +161,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
 
 # ---- moving anchor dates on the campaign page --------------------------------------------
 
-def anchors_context(campaign: Campaign) -> dict[str, Any]:
+def anchors_context(campaign: Campaign, actor: Any) -> dict[str, Any]:
     found = loader.catalog().playbooks.get(campaign.playbook_key or "")
     kinds = list(found.playbook.anchors) if found else list(AnchorKind)
     return {
@@ -169,6 +169,7 @@ def anchors_context(campaign: Campaign) -> dict[str, Any]:
         "anchor_fields": [{"field": playbooks.ANCHOR_FIELDS[k], "label": ANCHOR_LABELS[k],
                            "value": getattr(campaign, ANCHOR_COLUMNS[k])} for k in kinds],
         "anchor_errors": {}, "anchor_values": {},
+        "may_move_anchors": permissions.can_write(actor, campaign),
     }
 
 
@@ -178,7 +179,7 @@ _campaign_extras = SPECS["campaigns"].detail_context
 def _campaign_page_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
     # The campaign page's own extras come first (set when web.routes.campaigns was imported).
     extras = _campaign_extras(session, actor, campaign) if _campaign_extras else {}
-    return {**extras, **anchors_context(campaign)}
+    return {**extras, **anchors_context(campaign, actor)}
 
 
 SPECS["campaigns"].detail_context = _campaign_page_extras
@@ -233,7 +234,7 @@ async def move_anchors(campaign_id: RecordId, request: Request, session: Session
     session.expire_all()
     campaign = campaigns.crud.get(session, user, campaign_id)
     if errors:
-        context = {"record": campaign, **anchors_context(campaign),
+        context = {"record": campaign, **anchors_context(campaign, user),
                    "anchor_errors": errors, "anchor_values": raw}
         if htmx.wants_fragment(request):
             return render(request, ANCHORS_PANEL, context, block="anchors", status=422)

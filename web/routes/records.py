@@ -15,10 +15,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api.activity import service as activity
+from api.auth import permissions
 from api.deps import SessionDep, UserDep
 from api.documents import service as documents
-from api.documents.models import DocumentMeta
-from api.errors import DomainError, Invalid, NotFound
+from api.documents.models import Document, DocumentMeta
+from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.fields import MAX_INT
 from api.settings import get_settings
 from web import flash, htmx
@@ -33,6 +34,7 @@ from web.records import (
     related_where,
 )
 from web.templating import local_input, render
+from web.words import humanize
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 RELATED_ROWS = 10
@@ -92,7 +94,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if isinstance(value, Enum):
         value = value.value
     if column.kind == "enum":
-        return str(value).replace("_", " ")
+        return humanize(value)
     if column.kind == "countdown":
         return str(value["text"])
     return str(value)
@@ -169,6 +171,23 @@ def record_title(spec: Spec, record: Any, zone: str) -> str:
     return str(value)
 
 
+def may(actor: Any, record: Any) -> dict[str, bool]:
+    """What the actor may do to the record, so a page offers only what it would accept."""
+    return {"may_change": permissions.can_write(actor, record),
+            "may_delete": permissions.can_write(actor, record, deleting=True),
+            "may_upload": permissions.can_create(actor, Document)}
+
+
+def deletable(actor: Any, docs: list[Any]) -> set[int]:
+    return {d.id for d in docs if permissions.can_write(actor, d, deleting=True)}
+
+
+def refuse_unless(allowed: bool, message: str) -> None:
+    """A form the actor may not send is refused when asked for, not after it is filled in."""
+    if not allowed:
+        raise Forbidden(message)
+
+
 def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *,
                         editing: str | None = None) -> dict[str, Any]:
     """Everything a detail page shows: sections, related records, timeline, documents."""
@@ -182,7 +201,8 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
         result = list_rows(session, actor, other, ListRequest(), where=where,
                            limit=RELATED_ROWS)
         prefill = ""
-        if rel.fk and not rel.value_from:
+        if rel.fk and not rel.value_from and permissions.can_create(
+                actor, other.model, **{rel.fk: record.id}):
             prefill = f"/{other.noun}/new?{rel.fk}={record.id}"
         more = ""
         if rel.fk and not rel.value_from and rel.fk in other.crud.filters:
@@ -199,7 +219,9 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
                                         record_id=record.id) if spec.attached else [],
         "documents": documents.attached(session, actor, kind=spec.attached,
                                         record_id=record.id) if spec.attached else [],
+        **may(actor, record), "withheld": spec.withheld_from(actor),
     }
+    context["deletable_documents"] = deletable(actor, context["documents"])
     if editing:
         found = spec.section(editing)
         if found is None:
@@ -232,12 +254,14 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
             wanted = ListRequest()
             context = {"spec": spec, "wanted": wanted, "result": None,
                        "filter_options": filter_options(session), "list_url": list_url,
-                       "user": actor, "problem": exc.message}
+                       "user": actor, "problem": exc.message,
+                       "may_add": permissions.can_create(actor, spec.model)}
             return render(request, "records/list.html", context, block="rows", status=422)
         result = list_rows(session, actor, spec, wanted)
         wanted.page = result.page
         context = {"spec": spec, "wanted": wanted, "result": result, "list_url": list_url,
-                   "filter_options": filter_options(session), "user": actor}
+                   "filter_options": filter_options(session), "user": actor,
+                   "may_add": permissions.can_create(actor, spec.model)}
         return render(request, "records/list.html", context, block="rows")
 
     def export(request: Request, session: SessionDep, actor: UserDep) -> Response:
@@ -254,7 +278,9 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     def new_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
-        fields = spec.form_fields()
+        refuse_unless(permissions.can_create(actor, spec.model),
+                      f"Your role cannot add {spec.plural}.")
+        fields = spec.fields_for(actor, spec.form_fields())
         values = {f.name: f.default for f in fields}
         for f in fields:
             given = request.query_params.getlist(f.name)
@@ -266,7 +292,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
 
     async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
         form = await request.form()
-        fields = spec.form_fields()
+        fields = spec.fields_for(actor, spec.form_fields())
         data, errors = validate(spec.create_schema, parse(fields, form))
         if data is not None:
             try:
@@ -300,7 +326,8 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
         zone = zone_of(session, record)
         return {"spec": spec, "record": record, "zone": zone, "section": found,
                 "labels": display_labels(session, actor, spec, record, found[2]),
-                "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor}
+                "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor,
+                **may(actor, record), "withheld": spec.withheld_from(actor)}
 
     def section_view(record_id: RecordId, slug: str, request: Request, session: SessionDep,
                      actor: UserDep) -> Response:
@@ -313,6 +340,8 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
     def section_edit(record_id: RecordId, slug: str, request: Request, session: SessionDep,
                      actor: UserDep) -> Response:
         record = spec.crud.get(session, actor, record_id)
+        refuse_unless(permissions.can_write(actor, record),
+                      f"Your role cannot change this {spec.singular}.")
         if not htmx.wants_fragment(request):
             context = detail_context(session, actor, record, editing=slug)
             return render(request, page_template(), context)
@@ -329,7 +358,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
         found = spec.section(slug)
         if found is None:
             raise NotFound(f"This {spec.singular} has no section '{slug}'.")
-        fields = found[2]
+        fields = spec.fields_for(actor, found[2])
         form = await request.form()
         data, errors = validate(spec.crud.update_schema, parse(fields, form))
         if data is not None:
@@ -378,9 +407,10 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
         return see_other(base, flash.success(f"Deleted “{title}”."))
 
     def documents_context(session: Session, actor: Any, record: Any) -> dict[str, Any]:
+        docs = documents.attached(session, actor, kind=spec.attached, record_id=record.id)
         return {"spec": spec, "record": record, "user": actor, "errors": {},
-                "documents": documents.attached(session, actor, kind=spec.attached,
-                                                record_id=record.id)}
+                "documents": docs, "deletable_documents": deletable(actor, docs),
+                **may(actor, record)}
 
     async def upload(record_id: RecordId, request: Request, session: SessionDep,
                      actor: UserDep) -> Response:

@@ -30,6 +30,7 @@ from web.deadlines import countdown_label
 from web.forms import FormField, domain_message, infer, parse, validate
 from web.routes.records import detail_page_context, see_other
 from web.templating import acting_user, render
+from web.words import humanize
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,7 +70,10 @@ def progress_context(session: Session, actor: Any, record: RecordsRequest) -> di
     who = ref_labels(session, "app_user",
                      sorted({r.changed_by_id for r in history if r.changed_by_id}))
     may_change = permissions.can_write(actor, record)
+    spec = SPECS["records-requests"]
     return {
+        # Dates recorded in the history read on the request's own local clock.
+        "zone": spec.zone(session, record) if spec.zone else "UTC",
         "record": record, "deadline": deadline,
         "countdown": _deadline_view(deadline, _status(record)),
         "history": history, "changed_by": who,
@@ -178,8 +182,17 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
         return _answer(request, session, user, record, block="progress", context=context,
                        anchor="progress", message=None, status=422)
-    message = flash.success(f"The request is now {_status(record).replace('_', ' ')}. "
+    message = flash.success(f"The request is now {humanize(_status(record))}. "
                             f"{context['countdown']['text']}.")
+    if htmx.wants_fragment(request):
+        # The request's status and due date show elsewhere on the page too: those parts go
+        # along, so the page never shows the old status beside the new one.
+        page = detail_page_context(session, user, SPECS["records-requests"], record)
+        page.update(context)
+        page["section"] = SPECS["records-requests"].section("progress")
+        return render(request, TEMPLATE, page, block="progress", message=message,
+                      also=(("records/detail.html", "section"),
+                            ("records/detail.html", "timeline")))
     return _answer(request, session, user, record, block="progress", context=context,
                    anchor="progress", message=message)
 
