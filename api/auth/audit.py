@@ -1,5 +1,7 @@
 """The append-only audit log: every ORM write, with who, when, what, and before and after."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,11 +30,23 @@ NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_a
 REDACTED = "[secret]"
 
 SKIP_SESSION = "oversight_no_audit"
+# Ids per IN list when reading rows back; far below any database's limit on parameters.
+CHUNK = 500
+# Entries written per statement in bulk: a few at a time are freed as they go, rather than
+# thousands kept alive for the garbage collector to walk again and again.
+WRITE_CHUNK = 1000
+# Values JSON holds as they are; checked by exact type, so enums still go through pydantic.
+PLAIN = frozenset({str, int, float, bool, type(None)})
+# A row's visibility as the string an entry holds, from a stored string or an enum member.
+VISIBILITY = {**{v.value: v.value for v in Visibility}, **{v: v.value for v in Visibility},
+              None: Visibility.coalition.value}
 
 
 def _value(name: str, value: Any) -> Any:
     if name in SECRET_FIELDS:
         return None if value is None else REDACTED
+    if type(value) in PLAIN:
+        return value
     return to_jsonable_python(value, fallback=str)
 
 
@@ -88,17 +102,22 @@ def _record_id(obj: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _row(actor: Any, action: str, record_kind: str, record_id: int | None,
+         where: tuple[int | None, str], changes: dict[str, Any], *,
+         at: datetime | None = None) -> dict[str, Any]:
+    return {
+        "at": at or clock.now(), "actor_id": getattr(actor, "id", None),
+        "actor_label": str(getattr(actor, "email", "") or "system"), "action": action,
+        "record_kind": record_kind, "record_id": record_id,
+        "organization_id": where[0], "visibility": where[1], "changes": changes,
+    }
+
+
 def _entry(session: Session, obj: Any, action: str, changes: dict[str, Any]) -> dict[str, Any]:
-    actor = session.info.get(ACTOR)
-    organization_id, visibility = _where(session, obj)
     if action == "delete":
         changes = {k: [v[1], None] for k, v in changes.items()}
-    return {
-        "at": clock.now(), "actor_id": getattr(actor, "id", None),
-        "actor_label": str(getattr(actor, "email", "") or "system"), "action": action,
-        "record_kind": _kind(obj), "record_id": _record_id(obj),
-        "organization_id": organization_id, "visibility": visibility, "changes": changes,
-    }
+    return _row(session.info.get(ACTOR), action, _kind(obj), _record_id(obj),
+                _where(session, obj), changes)
 
 
 @event.listens_for(Session, "after_flush")
@@ -134,6 +153,156 @@ def record(session: Session, *, action: str, record_kind: str, record_id: int | 
         "record_kind": record_kind, "record_id": record_id, "organization_id": organization_id,
         "visibility": visibility.value, "changes": changes or {},
     }])
+
+
+# ---- bulk writes ------------------------------------------------------------------------
+# Bulk INSERT and UPDATE statements skip the flush above; an import that writes with them
+# files the same entries through these, one per row, shaped as a flush would shape them.
+
+def _column_keys(model: Any) -> list[str]:
+    return [attr.key for attr in sa.inspect(model).column_attrs]
+
+
+def _stored(session: Session, model: Any, ids: Iterable[int],
+            names: Sequence[str] = ()) -> dict[int, dict[str, Any]]:
+    """Rows as they are in the database (all columns, or the named ones), by id, past the
+    actor's read scoping."""
+    table = model.__table__
+    columns = [table.c.id, *(table.c[name] for name in names)] if names else [table]
+    wanted = sorted(set(ids))
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        stmt = sa.select(*columns).where(table.c.id.in_(wanted[start:start + CHUNK]))
+        found.update({row["id"]: dict(row) for row in session.connection().execute(stmt)
+                      .mappings()})
+    return found
+
+
+def _places(session: Session, model: Any,
+            rows: Sequence[Mapping[str, Any]]) -> list[tuple[int | None, str]]:
+    """What `_where` says for each row, with one query per parent table for all of them."""
+    spec = permissions.owned().get(model)
+    if spec is not None:
+        return [(row.get(spec.owner), VISIBILITY[row.get(spec.visibility)]) for row in rows]
+    child = permissions.children().get(model)
+    if child is not None:
+        parent_model, column = child.parents[0]
+        owner = permissions.owned().get(parent_model)
+        parents = _stored(session, parent_model,
+                          (row[column] for row in rows if row.get(column) is not None),
+                          (owner.owner, owner.visibility) if owner else ())
+        by_id = dict(zip(parents, _places(session, parent_model, list(parents.values())),
+                         strict=True))
+        private = (None, Visibility.private.value)
+        return [by_id.get(row.get(column), private) for row in rows]  # type: ignore[arg-type]
+    if model.__tablename__ == "organization":
+        return [(row.get("id"), Visibility.coalition.value) for row in rows]
+    if "organization_id" in model.__table__.c:
+        return [(row.get("organization_id"), Visibility.coalition.value) for row in rows]
+    return [(None, Visibility.coalition.value)] * len(rows)
+
+
+class _Values:
+    """`_value` for many rows: the same enum, date or time recurs in thousands of them, so each
+    is converted once."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.seen: dict[tuple[type, Any, Any], Any] = {}
+        # Plain values skip the call in `snapshot`, unless the table has a secret to redact.
+        self.plain = frozenset() if SECRET_FIELDS & set(keys) else PLAIN
+
+    def __call__(self, name: str, value: Any) -> Any:
+        kind = type(value)
+        if name in SECRET_FIELDS:
+            return _value(name, value)
+        if kind in PLAIN:
+            return value
+        if kind is list and all(type(item) in PLAIN for item in value):
+            return value
+        # Equal times in different zones are equal keys but not the same text.
+        key = (kind, value, getattr(value, "tzinfo", None))
+        try:
+            return self.seen[key]
+        except KeyError:
+            self.seen[key] = converted = _value(name, value)
+            return converted
+        except TypeError:  # not hashable
+            return _value(name, value)
+
+    def snapshot(self, keys: Sequence[str], row: Mapping[str, Any],
+                 defaults: Mapping[str, Any]) -> dict[str, Any]:
+        # The hot loop of a large import: 15 or so columns of every row.
+        plain, out = self.plain, {}
+        for key in keys:
+            value = row[key] if key in row else defaults.get(key)
+            out[key] = (None, value if type(value) in plain else self(key, value))
+        return out
+
+
+def record_bulk_insert(session: Session, model: Any,
+                       rows: Sequence[Mapping[str, Any]]) -> None:
+    """A "create" entry for each row a bulk INSERT wrote; each row holds the values written,
+    its new id included. A column a row leaves out holds its default."""
+    if not rows or session.info.get(SKIP_SESSION):
+        return
+    keys = _column_keys(model)
+    columns = model.__table__.c
+    defaults = {key: columns[key].default.arg for key in keys
+                if columns[key].default is not None and columns[key].default.is_scalar}
+    actor, at, kind, values = session.info.get(ACTOR), clock.now(), model.__tablename__, \
+        _Values(keys)
+    places = _places(session, model, rows)
+    for start in range(0, len(rows), WRITE_CHUNK):
+        _insert(session, [
+            _row(actor, "create", kind, row["id"], where, values.snapshot(keys, row, defaults),
+                 at=at)
+            for row, where in zip(rows[start:start + WRITE_CHUNK],
+                                  places[start:start + WRITE_CHUNK], strict=True)])
+
+
+def record_bulk_update(session: Session, model: Any,
+                       changes: Sequence[Mapping[str, Any]]) -> None:
+    """An "update" entry for each row a bulk UPDATE is about to change; each mapping holds the
+    row's id and its new values. Call it just before the UPDATE, in the same transaction: it
+    reads the rows as they were. A row whose values do not change gets no entry, as in a
+    flush."""
+    if not changes or session.info.get(SKIP_SESSION):
+        return
+    before = _stored(session, model, (change["id"] for change in changes))
+    actor, at, kind = session.info.get(ACTOR), clock.now(), model.__tablename__
+    value = _Values(model.__table__.c.keys())
+    after = [{**before[change["id"]], **change} for change in changes]
+    entries = []
+    for change, row, where in zip(changes, after, _places(session, model, after), strict=True):
+        old = before[change["id"]]
+        diff = {}
+        for key, new in change.items():
+            was, now = value(key, old.get(key)), value(key, new)
+            if was != now:
+                diff[key] = [was, now]
+        if set(diff) - NOISE:
+            entries.append(_row(actor, "update", kind, row["id"], where, diff, at=at))
+    for start in range(0, len(entries), WRITE_CHUNK):
+        _insert(session, entries[start:start + WRITE_CHUNK])
+
+
+def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(sa.insert(AuditEntry), entries)
+        return
+    # psycopg sends an executemany row by row, each one as dear as the row it audits; COPY
+    # takes them all at a fraction of that. The columns' own bind processing still applies.
+    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+    dialect = connection.dialect
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    names = ", ".join(c.name for c in columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    table = AuditEntry.__tablename__
+    with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for entry in entries:
+            copy.write_row([entry[c.name] if process is None else process(entry[c.name])
+                            for c, process in zip(columns, processors, strict=True)])
 
 
 def entries(session: Session, actor: Any, *, record_kind: str | None = None,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel, select
 
 from api import clock
+from api.auth import audit
 from api.bodies.models import Body
 from api.errors import Conflict, Invalid
 from api.organizations.models import (
@@ -536,9 +537,11 @@ class SheetResult:
 
 def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | None = None,
            skip_errors: bool = False) -> SheetResult:
-    """Write a plan: new records in bulk, updates by id, people's memberships. Rows with errors
-    stop the import unless skip_errors; the caller commits, so it lands whole or not at all."""
-    # The rows go in as bulk statements, past the per-record checks of the ORM's writes.
+    """Write a plan: new records in bulk, updates by id, people's memberships, each with its
+    audit entry. Rows with errors stop the import unless skip_errors; the caller commits, so it
+    lands whole or not at all."""
+    # The rows go in as bulk statements, past the per-record checks and the audit of the ORM's
+    # writes: the lead check stands for the first, and the audit is written here.
     require_lead(actor)
     if token is not None and token != sheet_plan.token:
         raise Conflict("The file or the choices changed since the preview; preview again.",
@@ -557,7 +560,8 @@ def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | 
     if creates:
         records = [{**_record(target, row), "created_at": now, "updated_at": now}
                    for row in creates]
-        ids = _insert_returning_ids(session, model, records)
+        ids = _insert_with_ids(session, model, records)
+        audit.record_bulk_insert(session, model, records)
         for row, new_id in zip(creates, ids, strict=True):
             row.existing_id = new_id
         result.created = len(creates)
@@ -568,6 +572,7 @@ def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | 
             fields = set(row.values) - ({"email"} if row.match == "email" else set())
             given = {k: v for k, v in _record(target, row).items() if k in fields}
             changes.append({"id": row.existing_id, **given, "updated_at": now})
+        audit.record_bulk_update(session, model, changes)
         session.execute(sa.update(model), changes)
         result.updated = len(updates)
     if target.name == "people":
@@ -582,20 +587,27 @@ def _record(target: Concept, row: RowResult) -> dict[str, Any]:
     return row.record
 
 
-def _insert_returning_ids(session: Session, model: Any, records: list[dict[str, Any]]) -> list[int]:
-    """Insert many rows and give back their new ids, in order."""
+def _insert_with_ids(session: Session, model: Any, records: list[dict[str, Any]]) -> list[int]:
+    """Insert many rows and give back their new ids, in order; each record gets its id too.
+    The ids are taken first, so the rows go as one executemany: RETURNING in order costs
+    SQLite a statement per row, and over batched VALUES is several times slower on
+    PostgreSQL."""
     if session.get_bind().dialect.name == "postgresql":
-        # Taking the ids from the sequence first lets psycopg send the rows as one pipelined
-        # executemany; RETURNING over batched VALUES is several times slower there.
         sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
         ids = list(session.execute(sa.select(sa.func.nextval(sequence)).select_from(
             sa.func.generate_series(1, len(records)))).scalars())
-        for record, new_id in zip(records, ids, strict=True):
-            record["id"] = new_id
-        session.execute(sa.insert(model.__table__), records)
-        return ids
-    return list(session.execute(sa.insert(model).returning(
-        model.id, sort_by_parameter_order=True), records).scalars())
+    else:
+        # A writing SQLite transaction holds the database's write lock from its BEGIN
+        # IMMEDIATE, so nobody else can take the ids after the largest one, which are the ones
+        # SQLite itself would give. The table, not the model: the largest of every row, not
+        # of those the actor may read.
+        table = model.__table__
+        largest = session.execute(sa.select(sa.func.max(table.c.id))).scalar_one() or 0
+        ids = list(range(largest + 1, largest + 1 + len(records)))
+    for record, new_id in zip(records, ids, strict=True):
+        record["id"] = new_id
+    session.execute(sa.insert(model.__table__), records)
+    return ids
 
 
 def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None:
@@ -614,5 +626,7 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
             have.add(pair)  # type: ignore[arg-type]
             new.append({"person_id": row.existing_id, "organization_id": row.organization_id,
                         "role": row.role, "created_at": now, "updated_at": now})
-    if new:
-        session.execute(sa.insert(Affiliation.__table__), new)  # type: ignore[attr-defined]
+    if not new:
+        return
+    _insert_with_ids(session, Affiliation, new)
+    audit.record_bulk_insert(session, Affiliation, new)

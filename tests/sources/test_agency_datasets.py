@@ -11,11 +11,11 @@ from sqlmodel import Session, select
 
 from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate
-from api.auth.models import User
+from api.auth.models import AuditEntry, User
 from api.cli import main
 from api.db import new_session
 from api.errors import Conflict, Invalid
-from api.sources import atlas, data_driven
+from api.sources import agency_import, atlas, data_driven
 from tests.sources import records
 from tests.sources.replay import fixture
 
@@ -267,3 +267,51 @@ def test_import_of_a_missing_file_fails_cleanly(capsys: pytest.CaptureFixture[st
                                                 db: None, tmp_path: Any) -> None:
     assert main(["import", "atlas", str(tmp_path / "nope.csv"), "--yes"]) == 1
     assert "No file at" in capsys.readouterr().err
+
+
+# ---- audit ------------------------------------------------------------------------------
+
+def agency_entries(action: str) -> list[AuditEntry]:
+    with new_session(read_only=True) as fresh:
+        return list(fresh.exec(select(AuditEntry).where(AuditEntry.record_kind == "agency",
+                                                        AuditEntry.action == action)).all())
+
+
+def test_agency_imports_leave_an_audit_entry_per_agency(client: TestClient) -> None:
+    ours = client.post("/api/v1/agencies", json={"name": "Broomfield Police Department",
+                                                 "state_code": "CO"})
+    assert ours.status_code == 201, ours.text
+    done = _upload(client, "/api/v1/imports/atlas", ATLAS, commit=True)
+    assert (done.json()["result"]["created"], done.json()["result"]["updated"]) == (9, 1)
+    created = agency_entries("create")
+    assert len(created) == 10  # the one made by hand, and nine imported
+    assert {e.actor_label for e in created} == {"admin@example.org"}
+    assert "Poughkeepsie Police Department" in {e.changes["name"][1] for e in created}
+    [update] = agency_entries("update")
+    assert (update.record_id, update.actor_label) == (ours.json()["id"], "admin@example.org")
+    assert update.changes["alpr_vendor"] == ["", "Flock Safety"]
+    listed = client.get("/api/v1/audit", params={"record_kind": "agency"}).json()
+    assert listed["total"] == 11
+
+
+def test_a_failed_agency_import_leaves_no_audit_entries(session: Session, actor: User) -> None:
+    gone = make_agency(session, actor, name="Wayne County Sheriff's Office",
+                       state_code="NC").id
+    # Kept, so SQLite does not hand the deleted agency's id to the next new one.
+    make_agency(session, actor, name="Keeper Police Department", state_code="OR")
+    plan = atlas.preview(session, ATLAS)
+    assert [r.action for r in plan.rows] == ["create"] * 8 + ["update", "create"]
+    session.rollback()
+    with new_session() as other:
+        other.delete(other.get(Agency, gone))
+        other.commit()
+    before = len(agency_entries("create"))
+    with pytest.raises(Conflict, match="Row 10 can no longer be imported"):
+        agency_import.apply(session, actor, plan)
+    # The rows before the failed one were written, with their entries, in the transaction...
+    assert len(session.exec(select(AuditEntry).where(
+        AuditEntry.record_kind == "agency", AuditEntry.action == "create")).all()) == before + 8
+    session.rollback()
+    # ...and went with it.
+    assert len(agency_entries("create")) == before
+    assert agency_entries("update") == []

@@ -16,7 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from api.auth.models import User
+from api.auth import audit, erasure
+from api.auth.models import AuditEntry, User
+from api.auth.scoping import act_as
 from api.cli import main
 from api.db import new_session
 from api.errors import Invalid
@@ -25,6 +27,7 @@ from api.people.models import Affiliation, Person
 from api.sources import spreadsheets
 from api.sources.spreadsheets import Choice
 from api.targets.models import Target
+from tests.factories import make_user
 from tests.sources import records
 
 
@@ -38,6 +41,14 @@ def count(model: type) -> int:
     # A reader never waits on the writer's lock, and sees only what was committed.
     with new_session(read_only=True) as fresh:
         return fresh.exec(select(sa.func.count()).select_from(model)).one()
+
+
+def audit_count(action: str, kind: str | None = None) -> int:
+    with new_session(read_only=True) as fresh:
+        stmt = select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
+        if kind:
+            stmt = stmt.where(AuditEntry.record_kind == kind)
+        return fresh.exec(stmt).one()
 
 
 PEOPLE_HEADER = ["Full Name", "E-mail Address", "Organisation", "Phone Number", "OK to email",
@@ -136,6 +147,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(session: Session, actor: 
         session.commit()
     session.rollback()
     assert count(Person) == 0
+    assert audit_count("create", "person") == audit_count("create", "affiliation") == 0
 
 
 def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: User) -> None:
@@ -293,3 +305,125 @@ def test_import_people_from_the_command_line(tmp_path: Any, db: None,
     assert "Created 1, updated 0, skipped 0; 1 rows with errors left out." in \
         capsys.readouterr().out
     assert count(Person) == 1
+
+
+# ---- audit ------------------------------------------------------------------------------
+
+def _audit(client: TestClient, kind: str) -> list[dict[str, Any]]:
+    page = client.get("/api/v1/audit", params={"record_kind": kind, "limit": 100})
+    assert page.status_code == 200, page.text
+    return list(page.json()["items"])
+
+
+def test_an_import_files_an_audit_entry_per_record(client: TestClient) -> None:
+    org = client.post("/api/v1/organizations", json={"name": "Audit Allies"}).json()
+    ana = client.post("/api/v1/people", json={"name": "Ana Ruiz", "email": "ana@example.org",
+                                              "phone": "555-0100"}).json()
+    made_by_hand = _audit(client, "person")
+    assert [e["action"] for e in made_by_hand] == ["create"]
+    content = as_csv([["Name", "Email", "Phone", "Organization", "Tags"],
+                      ["Ana Ruiz", "ana@example.org", "555-0199", "", ""],
+                      ["Bo Chen", "bo@example.org", "555-0123", "Audit Allies", "canvass"]])
+    preview = _upload(client, "people", content, on_duplicate="update").json()
+    done = _upload(client, "people", content, on_duplicate="update", commit=True,
+                   token=preview["token"])
+    assert done.json()["result"]["created"] == 1, done.text
+    bo = client.get("/api/v1/people", params={"q": "Bo Chen"}).json()["items"][0]
+
+    people = {(e["action"], e["record_id"]): e for e in _audit(client, "person")}
+    assert set(people) == {("create", ana["id"]), ("update", ana["id"]), ("create", bo["id"])}
+    update, create = people["update", ana["id"]], people["create", bo["id"]]
+    assert update["actor_label"] == create["actor_label"] == "admin@example.org"
+    assert update["changes"]["phone"] == ["555-0100", "555-0199"]
+    assert "email" not in update["changes"]  # found by it, so left as it was written
+    # The same shape as the entry of a person made through the service.
+    by_hand = people["create", ana["id"]]
+    assert set(create["changes"]) == set(by_hand["changes"])
+    assert all(before is None for before, _ in create["changes"].values())
+    assert create["changes"]["tags"] == [None, ["canvass"]]
+    assert create["changes"]["preferred_contact"] == by_hand["changes"]["preferred_contact"]
+    assert type(create["changes"]["created_at"][1]) is str
+    assert (create["organization_id"], create["visibility"]) == (None, bo["visibility"])
+
+    memberships = _audit(client, "affiliation")
+    assert [(e["action"], e["changes"]["person_id"][1], e["changes"]["organization_id"][1])
+            for e in memberships] == [("create", bo["id"], org["id"])]
+    assert memberships[0]["visibility"] == bo["visibility"]
+
+    page = client.get("/audit", params={"record_kind": "person"})
+    assert f"create person #{bo['id']}" in page.text
+    assert f"update person #{ana['id']}" in page.text
+    assert "555-0100 → 555-0199" in page.text
+
+
+def test_an_import_of_organizations_and_targets_is_audited(session: Session,
+                                                           actor: User) -> None:
+    lead = make_user(session, actor, role="lead")
+    body_id = records.body(session, actor, name="Audit Council").id
+    existing = records.organization(session, actor, name="Old Name Org", website="")
+    act_as(session, lead)
+    content = as_csv([["Organization", "Website"],
+                      ["Old Name Org", "https://old.example.org"],
+                      ["Fresh Org", ""]])
+    plan = spreadsheets.plan(session, concept_name="organizations", content=content,
+                             on_duplicate=Choice.update)
+    spreadsheets.commit(session, lead, plan)
+    targets = spreadsheets.plan(session, concept_name="targets", content=as_csv(
+        [["Name", "Body", "Owner"], ["Dee Park", "Audit Council", "Fresh Org"]]))
+    spreadsheets.commit(session, lead, targets)
+    session.commit()
+    entries, _ = audit.entries(session, lead, limit=50)
+    mine = [(e.action, e.record_kind, e.organization_id, e.actor_label) for e in entries
+            if e.actor_id == lead.id]
+    fresh = session.exec(select(Organization).where(Organization.name == "Fresh Org")).one()
+    assert sorted(mine) == sorted([
+        ("create", "organization", fresh.id, lead.email),
+        ("update", "organization", existing.id, lead.email),
+        ("create", "target", fresh.id, lead.email)])
+    update = next(e for e in entries if e.action == "update" and e.actor_id == lead.id)
+    assert update.changes["website"] == ["", "https://old.example.org"]
+    target = next(e for e in entries if e.record_kind == "target" and e.actor_id == lead.id)
+    assert target.changes["body_id"] == [None, body_id]
+
+
+def test_the_entries_are_part_of_the_import_transaction(session: Session,
+                                                         actor: User) -> None:
+    content = as_csv([["Name", "Email"], ["Rae Undone", "rae@example.org"]])
+    spreadsheets.commit(session, actor, spreadsheets.plan(session, concept_name="people",
+                                                          content=content))
+    assert len(session.exec(select(AuditEntry).where(
+        AuditEntry.record_kind == "person")).all()) == 1
+    session.rollback()
+    assert count(Person) == 0
+    assert audit_count("create", "person") == 0
+
+
+def test_an_import_with_nothing_new_in_a_row_files_no_update(session: Session,
+                                                             actor: User) -> None:
+    records.organization(session, actor, name="Same Org", website="https://same.example.org")
+    content = as_csv([["Organization", "Website"], ["Same Org", "https://same.example.org"]])
+    plan = spreadsheets.plan(session, concept_name="organizations", content=content,
+                             on_duplicate=Choice.update)
+    assert spreadsheets.commit(session, actor, plan).updated == 1
+    session.commit()
+    assert audit_count("update") == 0
+
+
+def test_erasing_an_imported_person_erases_their_import_entries(session: Session,
+                                                                actor: User) -> None:
+    records.organization(session, actor, name="Erasure Org")
+    content = as_csv([["Name", "Email", "Organization"],
+                      ["Eve Gone", "eve@example.org", "Erasure Org"]])
+    spreadsheets.commit(session, actor, spreadsheets.plan(session, concept_name="people",
+                                                          content=content))
+    session.commit()
+    eve = session.exec(select(Person).where(Person.email == "eve@example.org")).one()
+    assert audit_count("create", "person") == 1
+    assert audit_count("create", "affiliation") == 1
+    erasure.erase_person(session, actor, eve.id)  # type: ignore[arg-type]
+    session.commit()
+    assert audit_count("create", "person") == audit_count("create", "affiliation") == 0
+    with new_session() as fresh:
+        left = fresh.exec(select(AuditEntry.changes).where(
+            AuditEntry.record_kind.in_(("person", "affiliation")))).all()  # type: ignore[attr-defined]
+    assert "eve@example.org" not in json.dumps(left)
