@@ -156,6 +156,16 @@ def visible(model: type[SQLModel], actor: Any) -> sa.ColumnElement[bool] | None:
     return None
 
 
+def visibility_key(actor: Any) -> tuple[Any, ...]:
+    """Everything `visible` reads of the actor: conditions made for one actor hold for every
+    actor with the same key, so they may be kept and reused under it."""
+    if sees_everything(actor):
+        return ("everything",)
+    if is_anonymous(actor):
+        return ("anonymous",)
+    return (role_of(actor), actor.organization_id, actor.id)
+
+
 def _owned_condition(model: type[SQLModel], spec: Owned, actor: Any) -> sa.ColumnElement[bool]:
     owner = getattr(model, spec.owner)
     visibility = getattr(model, spec.visibility)
