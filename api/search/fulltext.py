@@ -84,6 +84,12 @@ def sqlite_triggers(table: str, columns: Sequence[str]) -> list[str]:
     ]
 
 
+def sqlite_optimize(table: str) -> str:
+    """Merges the index into one segment, leaving out every entry marked deleted."""
+    fts = fts_table(table)
+    return f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('optimize')"  # noqa: S608
+
+
 def sqlite_drop(table: str) -> list[str]:
     fts = fts_table(table)
     events = ("insert", "delete", "update")
