@@ -23,10 +23,14 @@ SQLModel.metadata.naming_convention = {
 }
 
 READ_ONLY = "oversight_read_only"
-# Connections kept open, and how many more may open while more requests than that run at once
-# (the server runs up to 40 at a time in its thread pool).
+# Connections kept open, and how many more may open while more sessions than that are open at
+# once (the scheduler's, a request's sign-in lookup next to another's page).
 POOL_SIZE = 20
 POOL_OVERFLOW = 10
+# Requests whose work runs in a thread at once (api.app sets the limit): a few per core keep both
+# cores busy while one waits on the database; each thread past that only waits for Python's
+# lock, and holds a connection and memory while it does.
+WORKER_THREADS = 8
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
