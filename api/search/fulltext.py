@@ -62,8 +62,7 @@ def sqlite_create(table: str, columns: Sequence[str]) -> list[str]:
     return [
         f'CREATE VIRTUAL TABLE "{fts}" USING fts5({_names(columns)}, content=\'{table}\', '
         f"content_rowid='id', tokenize='{TOKENIZER}', prefix='{PREFIX_LENGTHS}')",
-        *sqlite_triggers(table, columns),
-        f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')",  # noqa: S608
+        *resume("sqlite", table, columns),
     ]
 
 
@@ -90,11 +89,13 @@ def sqlite_optimize(table: str) -> str:
     return f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('optimize')"  # noqa: S608
 
 
-def sqlite_drop(table: str) -> list[str]:
+def sqlite_drop_triggers(table: str) -> list[str]:
     fts = fts_table(table)
-    events = ("insert", "delete", "update")
-    return [*(f'DROP TRIGGER IF EXISTS "{fts}_{event}"' for event in events),
-            f'DROP TABLE IF EXISTS "{fts}"']
+    return [f'DROP TRIGGER IF EXISTS "{fts}_{event}"' for event in ("insert", "delete", "update")]
+
+
+def sqlite_drop(table: str) -> list[str]:
+    return [*sqlite_drop_triggers(table), f'DROP TABLE IF EXISTS "{fts_table(table)}"']
 
 
 def is_fts_table(name: str) -> bool:
@@ -146,6 +147,21 @@ def create(dialect: str, table: str, columns: Sequence[str]) -> list[str]:
 
 def drop(dialect: str, table: str) -> list[str]:
     return sqlite_drop(table) if dialect == "sqlite" else pg_drop(table)
+
+
+def pause(dialect: str, table: str) -> list[str]:
+    """Before a bulk load: the index stops following the table (see `resume`)."""
+    return sqlite_drop_triggers(table) if dialect == "sqlite" else pg_drop(table)
+
+
+def resume(dialect: str, table: str, columns: Sequence[str]) -> list[str]:
+    """After a bulk load: the index made again from all the rows at once, far faster than
+    following each insert, and in step from then on."""
+    if dialect != "sqlite":
+        return pg_create(table, columns)
+    fts = fts_table(table)
+    return [*sqlite_triggers(table, columns),
+            f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')"]  # noqa: S608
 
 
 def ignored_by_migrations(name: str | None, type_: str) -> bool:

@@ -199,3 +199,20 @@ def test_the_index_covers_each_kinds_search_fields(session: Session) -> None:
 def _kind(table: str) -> str:
     return next(kind for kind, crud in CRUDS.items()
                 if crud.model.__tablename__ == table)  # type: ignore[attr-defined]
+
+
+def test_the_scale_demo_leaves_the_indexes_whole_and_following_writes(
+        session: Session, actor: Any, frozen_now: Any) -> None:
+    from api.demo import scale  # noqa: PLC0415
+    from api.people.models import Person  # noqa: PLC0415
+
+    scale.load(session, scale=scale.SCALES["small"])
+    check_sqlite_indexes(session)
+    name = session.execute(sa.select(Person.name).order_by(Person.id.desc()).limit(1)).scalar()
+    assert "person" in found(session, actor, name or "")
+    if is_postgres():
+        names = set(session.execute(sa.text("SELECT indexname FROM pg_indexes")).scalars())
+        assert {fulltext.pg_index(t) for t in search.indexed()} <= names
+    key = word()
+    added = f.make_organization(session, actor, name=f"After the demo {key}")
+    assert found(session, actor, key) == {"organization": [added.id]}
