@@ -88,8 +88,11 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine, synchronous)
         return engine
+    # No JIT: it pays off for long analytic queries, but a page's query that PostgreSQL merely
+    # estimates as costly (a correlated subquery per row) spent two seconds compiling itself
+    # to run in a few milliseconds.
     return sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
-                            max_overflow=POOL_OVERFLOW)
+                            max_overflow=POOL_OVERFLOW, connect_args={"options": "-c jit=off"})
 
 
 @lru_cache
