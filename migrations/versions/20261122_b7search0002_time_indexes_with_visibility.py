@@ -1,5 +1,5 @@
-"""meetings by time, with the columns visibility needs, so the latest meetings a user may see
-are found in the index
+"""meetings by time and records requests by due date, with the columns visibility needs, so
+"the latest meetings" and "requests due soon" a user may see are found in the index
 
 Revision ID: b7search0002
 Revises: b7search0001
@@ -20,8 +20,13 @@ def upgrade() -> None:
     op.drop_index('ix_meeting_held_at', table_name='meeting')
     op.create_index('ix_meeting_held_at', 'meeting', ['held_at', 'visibility', 'organization_id'],
                     unique=False)
+    op.drop_index('ix_records_request_due_on', table_name='records_request')
+    op.create_index('ix_records_request_due_on', 'records_request',
+                    ['due_on', 'visibility', 'requester_organization_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_records_request_due_on', table_name='records_request')
+    op.create_index('ix_records_request_due_on', 'records_request', ['due_on'], unique=False)
     op.drop_index('ix_meeting_held_at', table_name='meeting')
     op.create_index('ix_meeting_held_at', 'meeting', ['held_at'], unique=False)
