@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from api import problems
@@ -18,6 +19,7 @@ from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
 from api.contracts.routes import router as contracts
+from api.db import WORKER_THREADS
 from api.documents.routes import router as documents
 from api.jurisdictions.routes import router as jurisdictions
 from api.media.routes import router as media
@@ -48,6 +50,10 @@ def api_router() -> APIRouter:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Starts the alert scheduler in this process when OVERSIGHT_RUN_SCHEDULER says so (the
     single-process default); with several web workers, `oversight worker` runs it instead."""
+    # Worker threads for sync routes: as many as the database pool has connections. More only
+    # queue on Python's lock instead of here, and each extra session past the pool opens (and
+    # throws away) a connection of its own.
+    to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     scheduler = AlertScheduler().start() if get_settings().run_scheduler else None
     try:
         yield

@@ -23,10 +23,14 @@ SQLModel.metadata.naming_convention = {
 }
 
 READ_ONLY = "oversight_read_only"
-# Connections kept open, and how many more may open while more requests than that run at once
-# (the server runs up to 40 at a time in its thread pool).
+# Connections kept open, and how many more may open while more sessions than that are open at
+# once (the scheduler's, a request's sign-in lookup next to another's page).
 POOL_SIZE = 20
 POOL_OVERFLOW = 10
+# Requests whose work runs in a thread at once (api.app sets the limit): a few per core keep both
+# cores busy while one waits on the database; each thread past that only waits for Python's
+# lock, and holds a connection and memory while it does.
+WORKER_THREADS = 8
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -84,8 +88,11 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine, synchronous)
         return engine
+    # No JIT: it pays off for long analytic queries, but a page's query that PostgreSQL merely
+    # estimates as costly (a correlated subquery per row) spent two seconds compiling itself
+    # to run in a few milliseconds.
     return sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
-                            max_overflow=POOL_OVERFLOW)
+                            max_overflow=POOL_OVERFLOW, connect_args={"options": "-c jit=off"})
 
 
 @lru_cache

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401  (registers every table on the metadata)
 from api.db import make_engine
+from api.search.fulltext import ignored_by_migrations
 from api.settings import get_settings
 
 config = context.config
@@ -18,13 +19,19 @@ log = logging.getLogger("alembic.env")
 target_metadata = SQLModel.metadata
 
 
+def _include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+    # The full-text indexes are made by their migration, not from the models.
+    return not ignored_by_migrations(name, type_)
+
+
 def _url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
 
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=_url().startswith("sqlite"), compare_type=True)
+                      render_as_batch=_url().startswith("sqlite"), compare_type=True,
+                      include_name=_include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -42,7 +49,8 @@ def run_migrations_online() -> None:
         # SQLite can roll back DDL; one transaction for the whole upgrade lets the foreign key
         # check below undo a migration that broke them, instead of reporting it after commit.
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=sqlite, compare_type=True, transactional_ddl=True)
+                          render_as_batch=sqlite, compare_type=True, transactional_ddl=True,
+                          include_name=_include_name)
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:

@@ -21,6 +21,9 @@ from web.words import humanize
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+# Templates are read and compiled once per process; checking each one's file for changes on
+# every render costs a stat call per template per page. A changed template needs a restart.
+templates.env.auto_reload = False
 
 
 def local_time(value: datetime | None, zone: str = "UTC",

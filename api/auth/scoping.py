@@ -46,12 +46,22 @@ def as_system(session: Session) -> Iterator[None]:
             session.info.pop(ACTOR, None)
 
 
-def criteria_for(actor: Any) -> list[Any]:
-    options = []
-    for model in (*permissions.owned(), *permissions.children()):
-        condition = permissions.visible(model, actor)
-        if condition is not None:
-            options.append(with_loader_criteria(model, condition))
+# The criteria by what visibility depends on: made once per kind of actor rather than on every
+# query, where they cost as much as a short query itself.
+_CRITERIA: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_MAX_CRITERIA = 1024
+
+
+def criteria_for(actor: Any) -> tuple[Any, ...]:
+    key = permissions.visibility_key(actor)
+    options = _CRITERIA.get(key)
+    if options is None:
+        if len(_CRITERIA) >= _MAX_CRITERIA:
+            _CRITERIA.clear()
+        options = _CRITERIA[key] = tuple(
+            with_loader_criteria(model, condition)
+            for model in (*permissions.owned(), *permissions.children())
+            if (condition := permissions.visible(model, actor)) is not None)
     return options
 
 

@@ -1,27 +1,36 @@
-"""One search box for everything: each concept searched by its own search fields."""
+"""One search box for everything: each concept's search fields, through its full-text index, in
+one statement."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.actions import service as actions
 from api.agencies import service as agencies
+from api.auth import erasure, permissions
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
-from api.crud import Crud, ListQuery
+from api.crud import Crud, contains_text
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
 from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
+from api.search import fulltext
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.votes import service as votes
 
 PER_KIND = 8
+MAX_LENGTH = 200
+# Matches of one kind looked at, newest first on SQLite (in storage order on PostgreSQL). A
+# word in most records would otherwise have every one of them checked and ranked; past this
+# many, a kind's group links to its list, which searches them all.
+SCAN = 200
 
 
 @dataclass
@@ -32,40 +41,135 @@ class Group:
     more: bool = False
 
 
-# kind, heading, crud, the column that names a record; in the order results are shown.
-SEARCHED: list[tuple[str, str, Crud[Any], str]] = [
-    ("target", "Targets", targets.crud, "name"),
-    ("campaign", "Campaigns", campaigns.crud, "name"),
-    ("organization", "Organizations", organizations.crud, "name"),
-    ("person", "People", people.crud, "name"),
-    ("body", "Bodies", bodies.crud, "name"),
-    ("vote", "Votes", votes.crud, "title"),
-    ("meeting", "Meetings", meetings.crud, "summary"),
-    ("action", "Actions", actions.crud, "title"),
-    ("agency", "Agencies", agencies.crud, "name"),
-    ("contract", "Contracts", contracts.crud, "title"),
-    ("records_request", "Records requests", records_requests.crud, "subject"),
-    ("press_hit", "Press", media.press_hits, "title"),
-    ("media_contact", "Reporters", media.contacts, "name"),
-    ("task", "Tasks", tasks.crud, "title"),
-    ("jurisdiction", "Jurisdictions", jurisdictions.crud, "name"),
-    ("vendor", "Vendors", contracts.vendors, "name"),
+# kind, heading, crud, in the order results are shown; a record's title is the first of the
+# crud's search fields.
+SEARCHED: list[tuple[str, str, Crud[Any]]] = [
+    ("target", "Targets", targets.crud),
+    ("campaign", "Campaigns", campaigns.crud),
+    ("organization", "Organizations", organizations.crud),
+    ("person", "People", people.crud),
+    ("body", "Bodies", bodies.crud),
+    ("vote", "Votes", votes.crud),
+    ("meeting", "Meetings", meetings.crud),
+    ("action", "Actions", actions.crud),
+    ("agency", "Agencies", agencies.crud),
+    ("contract", "Contracts", contracts.crud),
+    ("records_request", "Records requests", records_requests.crud),
+    ("press_hit", "Press", media.press_hits),
+    ("media_contact", "Reporters", media.contacts),
+    ("task", "Tasks", tasks.crud),
+    ("jurisdiction", "Jurisdictions", jurisdictions.crud),
+    ("vendor", "Vendors", contracts.vendors),
 ]
 
 
+def indexed() -> dict[str, tuple[str, ...]]:
+    """Each searched table and its search fields, as its full-text index must cover them."""
+    return {crud.model.__tablename__: crud.search for _, _, crud in SEARCHED}  # type: ignore[attr-defined]
+
+
+def clean(q: str) -> str:
+    """The query as searched: printable characters, single spaces, at most MAX_LENGTH."""
+    return " ".join("".join(c for c in q if c.isprintable()).split())[:MAX_LENGTH]
+
+
 def search(session: Session, actor: Any, q: str) -> list[Group]:
-    """Records of every concept matching the text, a few of each; only kinds with a match."""
-    text = " ".join("".join(c for c in q if c.isprintable()).split())[:200]
-    if not text:
+    """Records of every concept matching all the words, a few of each, those with the words in
+    their title first; only kinds with a match, and only what the actor may read."""
+    terms = fulltext.words(clean(q))
+    if not terms:
         return []
-    found = []
-    for kind, label, crud, title in SEARCHED:
-        stmt = crud.query(actor, ListQuery(q=text))
-        column = getattr(crud.model, title)
-        stmt = (stmt.with_only_columns(crud.model.id, column.label("title"))
-                .order_by(column, crud.model.id).limit(PER_KIND + 1))
-        rows = [dict(r._mapping) for r in session.execute(stmt)]
-        if rows:
-            found.append(Group(kind=kind, label=label, items=rows[:PER_KIND],
-                               more=len(rows) > PER_KIND))
-    return found
+    dialect = session.get_bind().dialect.name
+    stmt = _statement(dialect, actor, len(terms))
+    params: dict[str, Any] = {"query": (fulltext.sqlite_query(terms) if dialect == "sqlite"
+                                        else fulltext.pg_query(terms))}
+    for i, word in enumerate(terms):
+        params[f"starts_{i}"] = f"{word}%"
+        params[f"inside_{i}"] = f"% {word}%"
+    # On the session's connection, not through the session: the statement applies the actor's
+    # visibility itself, and the session's criteria would only repeat it, rebuilt per call.
+    rows = session.connection().execute(stmt, params)
+    groups: dict[int, Group] = {}
+    for position, record_id, title, scanned in rows:
+        group = groups.get(position)
+        if group is None:
+            kind, label, _ = SEARCHED[position]
+            group = groups[position] = Group(kind=kind, label=label, more=scanned >= SCAN)
+        if len(group.items) < PER_KIND:
+            group.items.append({"id": record_id, "title": title})
+        else:
+            group.more = True
+    return [groups[p] for p in sorted(groups)]
+
+
+# Built statements by database, what the actor may see and the number of words: building one
+# costs far more than running it.
+_STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
+_MAX_STATEMENTS = 512
+
+
+def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
+    key = (dialect, permissions.visibility_key(actor), words)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        if len(_STATEMENTS) >= _MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        parts = [_part(dialect, position, crud, actor, words)
+                 for position, (_, _, crud) in enumerate(SEARCHED)]
+        found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
+        stmt = _STATEMENTS[key] = sa.select(
+            found.c.position, found.c.id, found.c.title, found.c.scanned,
+        ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
+    return stmt
+
+
+def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
+    """Ids of records matching the query, at most SCAN."""
+    table = crud.model.__table__  # type: ignore[attr-defined]
+    query = sa.bindparam("query", type_=sa.String)
+    if dialect == "sqlite":
+        name = fulltext.fts_table(table.name)
+        fts = sa.table(name, sa.column("rowid"))
+        # MATCH takes the FTS table itself, by name, not one of its columns.
+        whole = sa.literal_column(f'"{name}"')
+        return (sa.select(fts.c.rowid.label("id")).where(whole.op("MATCH")(query))
+                .order_by(fts.c.rowid.desc()).limit(SCAN))
+    document = sa.literal_column(fulltext.pg_document(crud.search, f'"{table.name}".'))
+    tsquery = sa.func.to_tsquery(sa.literal_column(f"'{fulltext.PG_CONFIG}'::regconfig"), query)
+    return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
+
+
+def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
+          words: int) -> sa.Select[Any]:
+    """The best few matches of one kind the actor may read: each word starting a word of the
+    title counts two, the title starting with the first word one more; then by title."""
+    table = crud.model.__table__  # type: ignore[attr-defined]
+    title = table.c[crud.search[0]]
+    found = _matches(dialect, crud).subquery()
+    counted = sa.select(found.c.id, sa.func.count().over().label("scanned")).subquery()
+    in_title = [sa.case((sa.or_(contains_text(title, sa.bindparam(f"starts_{i}")),
+                                contains_text(title, sa.bindparam(f"inside_{i}"))), 2),
+                        else_=0) for i in range(words)]
+    first = sa.case((contains_text(title, sa.bindparam("starts_0")), 1), else_=0)
+    score = -sum(in_title, first)
+    stmt = (sa.select(sa.literal(position).label("position"), table.c.id,
+                      title.label("title"), counted.c.scanned, score.label("score"))
+            .select_from(counted.join(table, table.c.id == counted.c.id)))
+    condition = permissions.visible(crud.model, actor)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return stmt.order_by(score, title, table.c.id).limit(PER_KIND + 1)
+
+
+@erasure.register
+def forget_person(session: Session, person_id: int) -> None:
+    """An erased person's words leave the SQLite index for good. Deleting the row only marks
+    its entries deleted; the words stay in the index's older segments until a merge, so the
+    searched fields are blanked first and the index merged whole (about half a second for a
+    hundred thousand people). PostgreSQL's index drops them at the VACUUM erasure runs."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    table = people.crud.model.__table__  # type: ignore[attr-defined]
+    blank = {name: "" if not table.c[name].nullable else None for name in people.crud.search}
+    session.execute(sa.update(table).where(table.c.id == person_id).values(blank))
+    session.execute(sa.text(fulltext.sqlite_optimize(table.name)))

@@ -76,27 +76,32 @@ def majority(seats: int, majority_needed: int) -> int | None:
     return seats // 2 + 1 if seats else None
 
 
-def _last_meetings() -> Any:
-    return (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at).label("last_met"))
-            .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
-            .group_by(MeetingTarget.target_id).subquery())
+def _last_met() -> Any:
+    # Per member, through the index on meeting_target.target_id: grouping every meeting of
+    # every target first, then joining, took seconds with two hundred thousand meetings.
+    # The latest time is taken of an expression, not of the bare column: PostgreSQL answers
+    # max(column) by walking the time index from the end until it meets one of the member's
+    # meetings, and for someone who may read none of them that walk is every meeting.
+    latest = sa.func.coalesce(Meeting.held_at, Meeting.held_at)
+    return (sa.select(sa.func.max(latest))
+            .join(MeetingTarget, MeetingTarget.meeting_id == Meeting.id)
+            .where(MeetingTarget.target_id == Target.id)
+            .correlate(Target).scalar_subquery().label("last_met"))
 
 
 def members(session: Session, actor: Any, *, campaign_id: int,
             body_ids: list[int] | None = None, with_stance: bool = False) -> list[Member]:
     """Members of the bodies (and, with_stance, anyone with a stance on the campaign), each with
     their stance, relationship owner and last meeting: one query however many there are."""
-    last = _last_meetings()
     owner = aliased(Organization)
     stmt = (
         sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
                   Body.name.label("body_name"), Stance.level, Target.owner_organization_id,
-                  owner.name.label("owner_name"), last.c.last_met)
+                  owner.name.label("owner_name"), _last_met())
         .outerjoin(Body, Body.id == Target.body_id)
         .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
                                    Stance.campaign_id == campaign_id))
         .outerjoin(owner, owner.id == Target.owner_organization_id)
-        .outerjoin(last, last.c.target_id == Target.id)
         .order_by(Body.name, Target.name, Target.id)
     )
     conditions = []

@@ -22,35 +22,16 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from multiprocessing.pool import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
-# ---- what to measure: add pages here (the first entry is the baseline) ---------------------
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    label: str
-    path: str
-    # Extra request headers for this endpoint only; the token, if any, goes to every endpoint.
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-# {today} and {in_30_days} become ISO dates when the run starts, so ranges stay current.
-ENDPOINTS = [
-    Endpoint("healthz", "/healthz"),
-    Endpoint("dashboard", "/"),
-    Endpoint("targets list", "/api/v1/targets?limit=50"),
-    Endpoint("organizations search", "/api/v1/organizations?q=privacy"),
-    Endpoint("people, offset 10,000", "/api/v1/people?limit=50&offset=10000"),
-    Endpoint("votes, next 30 days", "/api/v1/votes?date_from={today}&date_to={in_30_days}"),
-]
-
 REPO = Path(__file__).resolve().parents[2]
-TOKEN_ENV = "OVERSIGHT_BENCH_TOKEN"
+# Run as a script, this file's folder comes first on the path; the app's packages live at the top.
+sys.path.insert(0, str(REPO))
 
+from tests.bench.pages import Endpoint, SignedIn, endpoints, sign_in  # noqa: E402
 
 # ---- the load: one process, many keep-alive connections ------------------------------------
 
@@ -154,7 +135,11 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "OVERSIGHT_DATABASE_URL": database_url}
+    # The alert scheduler runs as `oversight worker` instead: on the large demo one of its ticks
+    # keeps a core busy for half a minute, and whichever endpoint it overlaps would be measured
+    # with it.
+    env = {**os.environ, "OVERSIGHT_DATABASE_URL": database_url,
+           "OVERSIGHT_RUN_SCHEDULER": "false"}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
                "--log-level", "warning"]
@@ -257,16 +242,27 @@ def get(url: str, headers: dict[str, str]) -> bytes:
         return bytes(response.read())
 
 
-def prime(base: str, endpoints: list[Endpoint], headers: dict[str, str]) -> None:
+def verify(base: str, chosen: list[Endpoint], headers: dict[str, str]) -> None:
+    """Each page once, as the signed-in user: a 200 holding what the page should show, or the
+    run stops before timing anything (a sign-in page or an error is quick, and would be timed
+    as if it were the page)."""
+    for endpoint in chosen:
+        url = base + endpoint.path
+        try:
+            body = get(url, {**headers, **endpoint.headers}).decode("utf-8", "replace")
+        except OSError as exc:
+            raise SystemExit(f"{endpoint.label}: GET {endpoint.path} failed: {exc}") from exc
+        if endpoint.expect not in body:
+            raise SystemExit(f"{endpoint.label}: GET {endpoint.path} did not show "
+                             f"{endpoint.expect!r}")
+
+
+def prime(base: str, chosen: list[Endpoint], headers: dict[str, str]) -> None:
     """A few requests to each endpoint first, so what a first request pays once (imports,
     caches, statement compilation) is not counted against the first endpoint measured."""
-    for endpoint in endpoints:
+    for endpoint in chosen:
         for _ in range(3):
-            try:
-                get(base + endpoint.path, {**headers, **endpoint.headers})
-            except OSError as exc:
-                print(f"  {endpoint.label}: {exc}", file=sys.stderr)
-                break
+            get(base + endpoint.path, {**headers, **endpoint.headers})
 
 
 def dataset(base: str, headers: dict[str, str]) -> str:
@@ -281,18 +277,13 @@ def dataset(base: str, headers: dict[str, str]) -> str:
     return ", ".join(found)
 
 
-def expand(path: str) -> str:
-    today = date.today()
-    return path.format(today=today.isoformat(),
-                       in_30_days=(today + timedelta(days=30)).isoformat())
-
-
 def report(results: list[Result], rss: float | None, args: argparse.Namespace,
            database: str) -> str:
     # The mean of the two /healthz runs, first and last.
     baseline = (results[0].rps + results[-1].rps) / 2 or float("nan")
     lines = [
-        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, database {database}, "
+        f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"database {database}, signed in as a {args.role}, "
         f"{args.connections} connections from {args.processes} process(es), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint",
         "",
@@ -330,8 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--processes", type=int, default=1,
                         help="load processes sharing the connections")
-    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV),
-                        help=f"API token sent as a Bearer header (default: ${TOKEN_ENV})")
+    parser.add_argument("--role", default="lead", choices=("admin", "lead", "partner", "viewer"),
+                        help="the role of the benchmark's own signed-in user (default: lead)")
     parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
                         help="another header for every request, such as a session cookie")
     parser.add_argument("--only", action="append", default=[],
@@ -339,26 +330,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set OVERSIGHT_DATABASE_URL")
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    # The app's own code makes the user and finds the records, on the database served.
+    os.environ["OVERSIGHT_DATABASE_URL"] = args.database_url
+    user: SignedIn = sign_in(args.role)
+    headers = user.headers()
     for header in args.header:
         name, _, value = header.partition(":")
         headers[name.strip()] = value.strip()
-    baseline = ENDPOINTS[0]
-    chosen = [e for e in ENDPOINTS[1:] if not args.only or any(o in e.label for o in args.only)]
+    listed = endpoints(date.today())
+    baseline = listed[0]
+    chosen = [e for e in listed[1:] if not args.only or any(o in e.label for o in args.only)]
     # The baseline is measured first and again last, so drift during the run shows.
-    endpoints = [baseline, *chosen, Endpoint(f"{baseline.label} (again)", baseline.path,
-                                             baseline.headers)]
-    endpoints = [Endpoint(e.label, expand(e.path), e.headers) for e in endpoints]
+    measured = [baseline, *chosen, Endpoint(f"{baseline.label} (again)", baseline.path,
+                                            baseline.expect, baseline.headers)]
 
     port = free_port()
     server = start_server(args.database_url, port)
     base = f"http://127.0.0.1:{port}"
     results = []
     try:
-        prime(base, endpoints, headers)
+        verify(base, measured, headers)
+        prime(base, measured, headers)
         context = multiprocessing.get_context("spawn")
         with context.Pool(args.processes) as pool:
-            for endpoint in endpoints:
+            for endpoint in measured:
                 result = measure(pool, base, endpoint, headers, args, server.pid)
                 print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
                       file=sys.stderr, flush=True)

@@ -66,11 +66,11 @@ def test_filter_by_campaign_and_agenda_view(client: TestClient, session: Session
     assert client.get("/calendar?view=year").status_code == 422
 
 
-def test_global_search_finds_a_target_by_part_of_a_name(client: TestClient, session: Session,
-                                                         actor: Any) -> None:
+def test_global_search_finds_records_by_the_beginnings_of_their_words(
+        client: TestClient, session: Session, actor: Any) -> None:
     target = f.make_target(session, actor, name="Ana Okafor")
     f.make_organization(session, actor, name="Okafor Family Foundation")
-    page = client.get("/search?q=kaf")
+    page = client.get("/search?q=okaf")
     assert page.status_code == 200 and is_full_page(page.text)
     text = plain(page.text)
     assert "Targets" in text and "Ana Okafor" in text and "Okafor Family Foundation" in text
@@ -78,9 +78,11 @@ def test_global_search_finds_a_target_by_part_of_a_name(client: TestClient, sess
     part = fragment(client, "/search?q=okafor")
     assert part.text.lstrip().startswith('<div id="results"')
     assert "Nothing matches" in plain(fragment(client, "/search?q=zzzz").text)
-    assert "Type part of a name" in plain(client.get("/search").text)
+    assert "Type the beginning of a name" in plain(client.get("/search").text)
     assert client.get("/search?q=" + "x" * 201).status_code == 422
     assert client.get("/search?q=a%00b").status_code == 200
+    both = plain(client.get("/search?q=okafor+ana").text)
+    assert "1 result for" in both and "Ana Okafor" in both and "Foundation" not in both
 
 
 def test_the_header_search_box_goes_to_search(client: TestClient) -> None:

@@ -21,6 +21,8 @@ router = APIRouter(include_in_schema=False)
 AGENDA_DAYS = 42
 # A month grid shows the days around the month; at the ends of the calendar there are none.
 YEARS = range(1900, 2201)
+# Entries per day in the agenda before "and N more" (the month grid shows fewer).
+AGENDA_PER_DAY = 12
 
 
 def _month(value: str | None) -> date:
@@ -41,24 +43,28 @@ def calendar_page(request: Request, session: SessionDep, actor: UserDep,
                   month: Annotated[str | None, Query(max_length=7)] = None,
                   view: Annotated[str, Query(pattern="^(month|agenda)$")] = "month",
                   campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                  day: Annotated[date | None, Query()] = None,
                   ) -> Response:
     user = acting_user(request, actor)
-    first = _month(month)
+    first = _month(month) if day is None else day.replace(day=1)
+    per_day: int | None = agenda.PER_DAY
     if view == "month":
         weeks = months.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
         start, end = weeks[0][0], weeks[-1][-1]
+    elif day is not None:
+        # One day in full: where "and N more" leads.
+        weeks, start, end, per_day = [], day, day, None
     else:
-        weeks = []
+        weeks, per_day = [], AGENDA_PER_DAY
         start = clock.today() if month is None else first
         end = start + timedelta(days=AGENDA_DAYS)
-    found = agenda.entries(session, user, start=start, end=end, campaign_id=campaign_id)
-    by_day: dict[date, list[agenda.Entry]] = {}
-    for entry in found:
-        by_day.setdefault(entry.day, []).append(entry)
+    by_day = agenda.days(session, user, start=start, end=end, campaign_id=campaign_id,
+                         per_day=per_day)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     context = {
         "view": view, "first": first, "weeks": weeks, "by_day": by_day, "start": start,
+        "day": day,
         "end": end, "today": clock.today(), "campaign_id": campaign_id,
         "campaign_options": ref_options(session, "campaign"),
         "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),

@@ -215,8 +215,6 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
         "labels": display_labels(session, actor, spec, record, all_fields),
         "editing": editing, "values": {}, "errors": {}, "options": {},
         "related": related, "user": actor,
-        "timeline": activity.for_record(session, actor, kind=spec.attached,
-                                        record_id=record.id) if spec.attached else [],
         "documents": documents.attached(session, actor, kind=spec.attached,
                                         record_id=record.id) if spec.attached else [],
         **may(actor, record), "withheld": spec.withheld_from(actor),
@@ -228,10 +226,14 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
             raise NotFound(f"This {spec.singular} has no section '{editing}'.")
         context["values"] = form_values(session, actor, spec, record, found[2], zone)
         context["options"] = field_options(session, found[2])
-    if spec.detail_context:
-        context.update(spec.detail_context(session, actor, record))
+    extras = spec.detail_context(session, actor, record) if spec.detail_context else {}
     for panel in spec.panels:
-        context.update(panel(session, actor, record))
+        extras.update(panel(session, actor, record))
+    # A page with a timeline of its own (a campaign's) does not gather the generic one too.
+    if "timeline" not in extras:
+        context["timeline"] = activity.for_record(session, actor, kind=spec.attached,
+                                                  record_id=record.id) if spec.attached else []
+    context.update(extras)
     return context
 
 

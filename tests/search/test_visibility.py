@@ -1,0 +1,61 @@
+"""Global search shows each role exactly the records it may read, as the page and as the
+service, for every kind of record that carries an owner and a visibility."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.auth.models import Role
+from api.search import service as search
+from tests.auth.world import World, build, may_read
+from web.concepts import record_url
+
+# The kinds in the permission tests' world that global search shows.
+SEARCHED_KINDS = {"person", "target", "meeting", "task", "records_request", "action"}
+
+
+def test_each_role_finds_only_what_it_may_read(session: Session, actor: Any,
+                                               client_as: Callable[..., TestClient]) -> None:
+    world: World = build(session, actor)
+    clients = {"admin": client_as(Role.admin), "lead": client_as(Role.lead),
+               "partner": client_as(Role.partner, world.org_a),
+               "viewer": client_as(Role.viewer, world.org_a)}
+    cases = hidden = 0
+    for role, client in clients.items():
+        org = world.org_a if role in ("partner", "viewer") else None
+        for record in world.records:
+            if record.kind not in SEARCHED_KINDS:
+                continue
+            # Each record's first marker is in its title, so it is found by that alone.
+            marker = record.markers[0]
+            groups = search.search(session, client.user, marker.lower())  # type: ignore[attr-defined]
+            got = [(g.kind, item["id"]) for g in groups for item in g.items]
+            allowed = may_read(role, org, record)
+            assert got == ([(record.kind, record.id)] if allowed else []), (role, record)
+            cases += 1
+            if role in ("admin", "viewer"):
+                continue  # the page shows what the service found; checked for two roles
+            page = client.get("/search", params={"q": marker})
+            link = f'href="{record_url(record.kind, record.id)}"'
+            assert page.status_code == 200
+            assert (link in page.text) == allowed, (role, record)
+            hidden += not allowed
+    searched = [r for r in world.records if r.kind in SEARCHED_KINDS]
+    assert cases == len(clients) * len(searched) and hidden > 20
+
+
+def test_a_partner_does_not_find_another_organizations_private_record_by_any_word(
+        session: Session, actor: Any, client_as: Callable[..., TestClient]) -> None:
+    world: World = build(session, actor)
+    partner = client_as(Role.partner, world.org_a)
+    private = [r for r in world.records if r.kind in SEARCHED_KINDS
+               and r.owner == world.org_b and r.visibility == "private"]
+    assert len(private) == len(SEARCHED_KINDS)
+    for record in private:
+        for marker in record.markers:
+            # The beginning of the marker, as someone typing it would send.
+            page = partner.get("/search", params={"q": marker[:12]})
+            assert page.status_code == 200 and marker not in page.text
+            assert record_url(record.kind, record.id) not in page.text
