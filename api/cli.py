@@ -130,6 +130,8 @@ def _playbooks(args: argparse.Namespace) -> int:
 def _create_admin(args: argparse.Namespace) -> int:
     import getpass  # noqa: PLC0415
 
+    # Every table, so an account's links to organizations resolve in this process too.
+    import api.models  # noqa: F401, PLC0415
     from api.auth import service as accounts  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
 

@@ -97,6 +97,13 @@ def test_installed_console_script_migrates_a_fresh_database(tmp_path: Path) -> N
         assert done.returncode == 0, done.stderr
         assert "Database is up to date." in done.stdout
         _assert_migrated(url)
+    # In a process of its own, the command loads every table an account refers to.
+    made = subprocess.run([str(command), "create-admin", "--email", "first@example.org",
+                           "--password-stdin"], input="a long enough passphrase\n",
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert made.returncode == 0, made.stderr
+    assert "Created the administrator first@example.org" in made.stdout
 
 
 def test_installed_console_script_help(tmp_path: Path) -> None:
