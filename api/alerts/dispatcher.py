@@ -233,7 +233,12 @@ class Dispatcher:
         now = clock.now()
         with session_scope() as session:
             installed = service.install_missing_defaults(session)
-            planned = self.planner.run(session, now)
+        # Read first, write after: on SQLite a writing transaction holds the database's only
+        # write lock, and a full plan of a large coalition reads for many seconds.
+        with session_scope(read_only=True) as reading:
+            looked = self.planner.look(reading, now)
+        with session_scope() as session:
+            planned = self.planner.apply(session, now, looked)
         with session_scope() as session:
             digests = schedule_digests(session, now)
             superseded = supersede(session, now)

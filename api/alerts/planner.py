@@ -312,10 +312,19 @@ def _existing_rows(session: Session, scope: dict[str, set[int]]) -> list[AlertOu
     return rows
 
 
-def plan(session: Session, *, now: datetime,
-         changed: dict[str, set[int]] | None = None) -> PlanStats:
-    """Bring the outbox in step with the rules and subjects. `changed` names the subjects to
-    look at, by table (vote, contract, records_request, task); None looks at all of them."""
+@dataclass
+class Work:
+    """What a plan found to want, read without writing: reconcile() applies it."""
+
+    wanted: dict[str, Candidate]
+    scope: dict[str, set[int]]
+    loaded: dict[str, dict[int, Subject]]
+
+
+def gather(session: Session, *, now: datetime,
+           changed: dict[str, set[int]] | None = None) -> Work:
+    """The alerts the rules call for now. `changed` names the subjects to look at, by table
+    (vote, contract, records_request, task); None looks at all of them. Only reads."""
     rules = list(session.exec(select(AlertRule).where(AlertRule.enabled)).all())
     kinds = [SubjectKind(k) for k in RULE_KINDS]
     loaded: dict[str, dict[int, Subject]] = {k: {} for k in RULE_KINDS}
@@ -353,7 +362,15 @@ def plan(session: Session, *, now: datetime,
         for subject in loaded[rule.subject].values():
             for candidate in candidates_for(rule, subject, audience, now):
                 wanted[candidate.key] = candidate
-    return reconcile(session, now=now, wanted=wanted, scope=scope, loaded=loaded)
+    return Work(wanted, scope, loaded)
+
+
+def plan(session: Session, *, now: datetime,
+         changed: dict[str, set[int]] | None = None) -> PlanStats:
+    """Bring the outbox in step with the rules and subjects, in one transaction."""
+    work = gather(session, now=now, changed=changed)
+    return reconcile(session, now=now, wanted=work.wanted, scope=work.scope,
+                     loaded=work.loaded)
 
 
 def reconcile(session: Session, *, now: datetime, wanted: dict[str, Candidate],
@@ -440,6 +457,13 @@ def audience_fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(str(p) for p in parts)
 
 
+@dataclass
+class Looked:
+    work: Work | None
+    full: bool
+    fingerprint: tuple[Any, ...]
+
+
 class Planner:
     """Plans the subjects that changed since its last run; everything when rules, recipients or
     follows changed, every full_every, and on its first run (so alerts that fell due while the
@@ -451,22 +475,32 @@ class Planner:
         self.watermark: datetime | None = None
         self.fingerprint: tuple[Any, ...] = ()
 
-    def run(self, session: Session, now: datetime) -> PlanStats:
+    def look(self, session: Session, now: datetime) -> Looked:
+        """What to plan now, read without writing, so a long full plan keeps no writer waiting."""
         fingerprint = audience_fingerprint(session)
         full = (self.last_full is None or self.watermark is None
                 or now - self.last_full >= self.full_every or now < self.last_full
                 or fingerprint != self.fingerprint)
         if full:
-            stats = plan(session, now=now)
+            return Looked(gather(session, now=now), full, fingerprint)
+        assert self.watermark is not None
+        changed = subject_store.changed_since(session, self.watermark - OVERLAP)
+        work = gather(session, now=now, changed=changed) if any(changed.values()) else None
+        return Looked(work, full, fingerprint)
+
+    def apply(self, session: Session, now: datetime, looked: Looked) -> PlanStats:
+        # What changed after `now` is planned again next time: the watermark looks back.
+        work = looked.work
+        stats = (reconcile(session, now=now, wanted=work.wanted, scope=work.scope,
+                           loaded=work.loaded) if work is not None else PlanStats())
+        if looked.full:
             self.last_full = now
-        else:
-            assert self.watermark is not None
-            changed = subject_store.changed_since(session, self.watermark - OVERLAP)
-            stats = plan(session, now=now, changed=changed) if any(changed.values()) \
-                else PlanStats()
-        self.fingerprint = fingerprint
+        self.fingerprint = looked.fingerprint
         self.watermark = now
         return stats
+
+    def run(self, session: Session, now: datetime) -> PlanStats:
+        return self.apply(session, now, self.look(session, now))
 
 
 def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:

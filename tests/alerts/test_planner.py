@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from api.alerts import service
+from api.alerts import planner, service
 from api.alerts.models import AlertRule, Channel, OutboxStatus
 from api.alerts.rules import DEFAULT_RULES
 from api.db import session_scope
+from api.organizations.models import Organization
 from api.records_requests import service as records_requests
 from api.targets import service as targets
 from tests.alerts import factories
@@ -257,3 +258,26 @@ def test_alerts_about_a_private_record_reach_only_those_who_may_read_it(
     assert (outsider.id, shared.id) in planned
     # Another organization's private request: not a title, not a date, not a row.
     assert (outsider.id, private.id) not in planned
+
+
+def test_planning_reads_without_keeping_writers_waiting(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks,
+        monkeypatch: Any) -> None:
+    rule(session, actor, world.campaign.id, subject="notice_deadline", offsets=["7d"])
+    gather = planner.gather
+    written: list[int] = []
+
+    def gather_while_someone_writes(reading: Session, **kwargs: Any) -> Any:
+        work = gather(reading, **kwargs)
+        # A page saving a record while the planner is still reading: on SQLite a planner
+        # holding the write lock would keep this waiting until it gave up.
+        with session_scope() as writing:
+            org = Organization(name="Saved mid-plan", kind="faith")
+            writing.add(org)
+            writing.flush()
+            written.append(org.id)
+        return work
+
+    monkeypatch.setattr(planner, "gather", gather_while_someone_writes)
+    ticks()
+    assert len(written) == 1
