@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,11 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
+    nodes,
 )
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from api.errors import Invalid, NotFound
@@ -95,12 +99,69 @@ def environment() -> Environment:
         return env
 
 
-def _user_environment() -> SandboxedEnvironment:
-    # A letter edited by a user may use placeholders, but runs in a sandbox.
-    return _configure(SandboxedEnvironment(  # type: ignore[return-value]
+def _plain_value(value: Any) -> Any:
+    # A method such as {{ agency.items }} would print as "<built-in method ...>".
+    if callable(value) and not isinstance(value, Undefined):
+        raise Invalid("The letter names something that is not a value to fill in.",
+                      field="text")
+    return _no_none(value)
+
+
+def user_environment() -> SandboxedEnvironment:
+    """Where a letter edited by a user is read and rendered: a sandbox, with the settings of
+    the template files, so a template's text renders there as it does from its file."""
+    env = _configure(SandboxedEnvironment(
         autoescape=False,  # noqa: S701  (plain-text letters, never HTML)
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, finalize=_no_none))
+        keep_trailing_newline=True, finalize=_plain_value))
+    # Only the letter's own values: no range, dict, cycler or the like to print or poke at.
+    env.globals.clear()
+    return env  # type: ignore[return-value]
+
+
+# What an edited letter may hold: text, placeholders, the filters below, tests, and conditions.
+# Loops, {% set %}, calls, macros, other templates and arithmetic beyond + and - are left out: a
+# letter needs none of them, and with them a few lines could keep the server busy for hours or
+# fill its memory (a loop in a loop, a value doubled by each {% set %}, 9 ** 9 ** 9). Every
+# filter kept gives back no more than it is given.
+USER_FILTERS = frozenset({"longdate", "default", "d", "upper", "lower", "title", "capitalize",
+                          "trim", "length", "count", "first", "last", "string", "int", "float",
+                          "round", "abs"})
+_USER_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name,
+               nodes.Getattr, nodes.Getitem, nodes.Slice, nodes.Const, nodes.Filter, nodes.Test,
+               nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Neg,
+               nodes.Pos, nodes.CondExpr, nodes.Concat, nodes.Add, nodes.Sub, nodes.List,
+               nodes.Tuple, nodes.Dict, nodes.Pair)
+_REFUSED = {
+    nodes.For: "{% for %} loops", nodes.Assign: "{% set %}", nodes.AssignBlock: "{% set %}",
+    nodes.Macro: "macros", nodes.CallBlock: "{% call %}", nodes.Call: "calls like name()",
+    nodes.Extends: "other templates", nodes.Include: "other templates",
+    nodes.Import: "other templates", nodes.FromImport: "other templates",
+    nodes.Block: "{% block %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
+    nodes.Mul: "*", nodes.Div: "/", nodes.FloorDiv: "//", nodes.Mod: "%", nodes.Pow: "**",
+}
+NESTED = "The letter nests its placeholders or conditions too deeply to be read."
+USER_SYNTAX = ("placeholders such as {{ agency.name }}, filters such as | upper, and "
+               "{% if … %} … {% else %} … {% endif %}")
+
+
+def check_user_syntax(tree: nodes.Template) -> None:
+    """Refuses an edited letter that uses more than USER_SYNTAX."""
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Filter) and node.name not in USER_FILTERS:
+            what = f"the filter | {node.name} is not one a letter may use"
+        elif isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            what = f"“{node.attr}” is not a placeholder"
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and str(node.arg.value).startswith("_"):
+            what = f"“{node.arg.value}” is not a placeholder"
+        elif not isinstance(node, _USER_NODES):
+            refused = _REFUSED.get(type(node), f"“{type(node).__name__}”")
+            what = f"{refused} cannot be used in a letter"
+        else:
+            continue
+        raise Invalid(f"Line {node.lineno}: {what}. A letter may use {USER_SYNTAX}.",
+                      field="text")
 
 
 def _read_header(path: Path) -> LetterTemplate:
@@ -118,10 +179,21 @@ def _read_header(path: Path) -> LetterTemplate:
         states=tuple(str(s).upper() for s in states))
 
 
+def files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Changes whenever a template file does: organizers may edit them while the app runs."""
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                        for p in folder.glob(f"*{SUFFIX}")))
+
+
 def templates() -> list[LetterTemplate]:
     """Every letter template; files starting with _ are shared parts, not letters. A broken
     header is logged and the letter left out, so one bad file does not hide the others."""
     folder = letters_dir()
+    return list(_templates(folder, files_stamp(folder)))
+
+
+@lru_cache(maxsize=8)
+def _templates(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> tuple[LetterTemplate, ...]:
     found = []
     for path in sorted(folder.glob(f"*{SUFFIX}")):
         if path.name.startswith("_"):
@@ -130,7 +202,7 @@ def templates() -> list[LetterTemplate]:
             found.append(_read_header(path))
         except (ValueError, yaml.YAMLError) as exc:
             log.warning("letter template %s is left out: %s", path.name, exc)
-    return found
+    return tuple(found)
 
 
 def template(key: str) -> LetterTemplate:
@@ -171,14 +243,39 @@ def render(key: str, context: dict[str, Any]) -> str:
     return check_rendered(_tidy(text))
 
 
+def check_text(text: str) -> None:
+    """Refuses an edited letter whose template syntax is broken or more than a letter may use,
+    before any agency's letter is rendered from it."""
+    env = user_environment()
+    try:
+        tree = env.parse(text)
+    except TemplateSyntaxError as exc:
+        raise Invalid(f"The letter's placeholders are malformed (line {exc.lineno}): "
+                      f"{exc.message}", field="text") from exc
+    except RecursionError as exc:
+        raise Invalid(NESTED, field="text") from exc
+    check_user_syntax(tree)
+
+
 def render_text(text: str, context: dict[str, Any]) -> str:
     """A letter as a user edited it, with its placeholders filled for one agency."""
+    check_text(text)
     try:
-        rendered = _user_environment().from_string(text).render(**context)
+        rendered = user_environment().from_string(text).render(**context)
     except UndefinedError as exc:
         raise Invalid(f"The letter uses an unknown placeholder: {exc.message}",
+                      field="text") from exc
+    except SecurityError as exc:
+        raise Invalid(f"The letter uses something a letter may not: {exc}",
                       field="text") from exc
     except TemplateError as exc:
         raise Invalid(f"The letter's placeholders are malformed: {exc.message}",
                       field="text") from exc
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        # Such as {{ 1 - 'a' }}.
+        raise Invalid(f"A placeholder of the letter cannot be filled in: {exc}",
+                      field="text") from exc
+    except (RecursionError, SyntaxError) as exc:
+        # Python's own limits on nesting, met while the letter is compiled.
+        raise Invalid(NESTED, field="text") from exc
     return check_rendered(_tidy(rendered))

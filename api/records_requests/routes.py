@@ -12,7 +12,7 @@ from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid, NotFound
 from api.fields import MAX_INT, Id, LongText, Name, ShortText
-from api.records_requests import laws, letters, service
+from api.records_requests import laws, letter_source, letters, service
 from api.records_requests.models import (
     BatchCreate,
     RecordsRequestRead,
@@ -38,6 +38,12 @@ class LetterTemplateRead(BaseModel):
 class LetterRead(BaseModel):
     template: LetterTemplateRead
     subject: str
+    text: str
+
+
+class LetterSourceRead(BaseModel):
+    key: str
+    title: str
     text: str
 
 
@@ -210,6 +216,17 @@ def letter_templates(
 ) -> Any:
     return [t.as_dict() for t in letters.templates()
             if (kind is None or t.kind == kind) and (state is None or t.fits(state))]
+
+
+@router.get("/letter-templates/{key}/text", response_model=LetterSourceRead,
+            tags=["letter-templates"],
+            summary="A letter template as text to edit, its placeholders kept",
+            description="The text renders for each agency as the template does; edited, it is "
+                        "what a batch of requests takes as `text`. 422 for a template whose "
+                        "text cannot be edited.")
+def letter_text(key: Annotated[str, Path(max_length=100)]) -> Any:
+    found = letters.template(key)
+    return {"key": found.key, "title": found.title, "text": letter_source.source(found.key)}
 
 
 @router.post("/letter-templates/{key}/render", response_model=LetterRead,

@@ -449,8 +449,10 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
 
 
 def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, subject: str,
-            requester_organization_id: int | None, requester: Requester) -> dict[str, Any]:
-    """A first letter to one agency before any request exists, to read and edit."""
+            requester_organization_id: int | None, requester: Requester,
+            text: str = "") -> dict[str, Any]:
+    """A first letter to one agency before any request exists, to read and edit: the template,
+    or the text edited from it (see BatchCreate.text) filled in for this agency."""
     found = letters.template(template_key)
     if found.kind != LetterKind.initial:
         raise Invalid("Only a first request can be previewed without a request.",
@@ -466,8 +468,9 @@ def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, 
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
                              requester=_requester(session, requester_organization_id, requester))
-    return {"template": found.as_dict(), "subject": subject,
-            "text": letters.render(found.key, context)}
+    rendered = letters.render_text(text, context) if text.strip() else \
+        letters.render(found.key, context)
+    return {"template": found.as_dict(), "subject": subject, "text": rendered}
 
 
 # ---- one letter to many agencies ---------------------------------------------------------

@@ -7,13 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
 from api import clock
+from api.auth.models import Role
 from api.playbooks import loader
 from tests import factories as f
-from tests.e2e.conftest import axe_violations, shoot
+from tests.e2e.conftest import DESKTOP, axe_violations, shoot, signed_in
 from tests.records_builders import ZONES, make_agency, make_request
 
 pytestmark = pytest.mark.e2e
@@ -110,9 +111,13 @@ def test_a_lead_starts_a_campaign_from_a_playbook_then_follows_a_records_request
     page.get_by_label("Subject (required)").fill("ALPR sharing lists")
     page.get_by_label("Find agencies by name").fill("Maple")
     page.get_by_label("Maple Falls Police Department").check()
+    expect(page.locator("#batch-sending")).to_contain_text("The letter goes to 1 agency")
+    letter = page.get_by_label("The letter", exact=True)
+    letter.fill(letter.input_value().replace("Dear Custodian of Records:",
+                                             "Dear {{ agency.name }} clerk:"))
     page.get_by_role("button", name="Preview the letter").click()
     expect(page.locator("#preview-text")).to_have_value(
-        re.compile("Maple Falls Police Department"))
+        re.compile("Dear Maple Falls Police Department clerk:"))
     found += _axe(page, axe_source)
     shoot(page, "records-batch-desktop")
     assert found == []
@@ -136,3 +141,49 @@ def test_the_new_pages_fit_the_screen_and_pass_axe(
         if url == f"/records-requests/{made.id}":
             shoot(page, f"records-request-{width}")
     assert found == []
+
+
+def test_the_batch_page_works_without_javascript(browser: Browser, server: str,
+                                                 session: Session, actor: Any) -> None:
+    for n in range(1, 56):
+        make_agency(session, actor, state_code="WY", name=f"Teton Agency {n:02d}")
+    make_agency(session, actor, state_code="CO", name="Maple Falls Police Department")
+    session.commit()
+    context = browser.new_context(viewport=DESKTOP, base_url=server, java_script_enabled=False)
+    context.add_cookies([{"name": "oversight_session", "value": signed_in(Role.lead),
+                          "url": server}])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    picker = page.locator("#agency-picker")
+    search = picker.get_by_role("button", name="Search")
+
+    page.goto("/records-requests/batch")
+    picker.get_by_label("State").select_option("WY")
+    search.click()
+    expect(page).to_have_url(re.compile(r"/records-requests/batch\?.*state=WY"))
+    expect(page.locator("#matches-count")).to_contain_text("1–50 of 55. 5 more match")
+    page.get_by_label("Teton Agency 01").check()
+    picker.get_by_role("button", name="Next 5").click()
+    expect(page.locator("#matches-count")).to_contain_text("51–54 of 54")
+    page.get_by_label("Teton Agency 55").check()
+    picker.get_by_label("Find agencies by name").fill("Maple")
+    picker.get_by_label("State").select_option("")
+    search.click()
+    page.get_by_label("Maple Falls Police Department").check()
+    search.click()
+    expect(page.locator("#batch-sending")).to_contain_text("The letter goes to 3 agencies")
+
+    page.get_by_label("Subject (required)").fill("ALPR sharing lists")
+    letter = page.get_by_label("The letter", exact=True)
+    letter.fill(letter.input_value().replace("Dear Custodian of Records:",
+                                             "Dear {{ agency.name }} clerk:"))
+    page.get_by_role("button", name="Preview the letter").click()
+    expect(page.locator("#preview-text")).to_have_value(re.compile("Dear Teton Agency 01 clerk:"))
+    page.get_by_label("The letter", exact=True).fill("Dear {{ agency.name ")
+    page.get_by_role("button", name="Create the requests").click()
+    expect(page.locator("#batch-text-error")).to_contain_text("malformed")
+    page.get_by_label("The letter", exact=True).fill("Dear {{ agency.name }}, the records.")
+    page.get_by_role("button", name="Create the requests").click()
+    expect(page.locator("#flash")).to_contain_text("Created 3 records requests")
+    shoot(page, "records-batch-no-javascript")
+    context.close()

@@ -138,6 +138,29 @@ def test_batch(api: TestClient) -> None:
     assert api.get("/api/v1/records-requests").json()["total"] == 3
 
 
+def test_a_template_as_text_to_edit_then_a_batch_from_the_edited_text(api: TestClient) -> None:
+    ids = [agency(api, "CA", "Riverton Police"), agency(api, "NY", "Hudson Police")]
+    source = api.get("/api/v1/letter-templates/alpr_cameras/text")
+    assert source.status_code == 200, source.text
+    body = source.json()
+    assert (body["key"], body["title"]) == ("alpr_cameras", "ALPR camera numbers and locations")
+    assert "{{ agency.name }}" in body["text"] and "{% extends" not in body["text"]
+    edited = body["text"].replace("Dear Custodian of Records:", "Dear {{ agency.name }} clerk:")
+    items = created(api.post("/api/v1/records-requests/batch", json={
+        "agency_ids": ids, "subject": "Cameras", "template": "alpr_cameras", "text": edited,
+        "requester_name": "Ana Ruiz"}))["items"]
+    assert "Dear Riverton Police clerk:" in items[0]["text"]
+    assert "Dear Hudson Police clerk:" in items[1]["text"]
+    assert "Re: Freedom of Information Law request: Cameras" in items[1]["text"]
+    assert "Re: California Public Records Act request: Cameras" in items[0]["text"]
+    assert api.get("/api/v1/letter-templates/nope/text").status_code == 404
+    refused = api.post("/api/v1/records-requests/batch", json={
+        "agency_ids": ids, "subject": "Cameras", "requester_name": "Ana Ruiz",
+        "text": "{{ ''.__class__ }}"})
+    assert problem_field(refused) == "text"
+    assert "not a placeholder" in refused.json()["detail"]
+
+
 def test_overdue(api: TestClient) -> None:
     late = sent_request(api, agency(api))
     sent_request(api, agency(api, "CA", "Other PD"), sent_on="2026-01-08")

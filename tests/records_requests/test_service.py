@@ -242,10 +242,28 @@ def test_an_edited_letter_fills_its_placeholders_for_each_agency(session: Sessio
     assert all(r.status == "draft" and r.due_on is None for r in made)
 
 
+def test_the_preview_of_an_edited_letter_fills_it_for_one_agency(session: Session,
+                                                                actor: Any) -> None:
+    at_noon(MONDAY)
+    agency = make_agency(session, actor, name="North Police")
+    requester = service.Requester(name="Ana Ruiz", email="", address="")
+    shown = service.preview(session, actor, template_key="alpr_cameras", agency_id=agency.id,
+                            subject="Cameras", requester_organization_id=None,
+                            requester=requester, text="To {{ agency.name }} from "
+                            "{{ requester.name }}, {{ today | longdate }}.")
+    assert shown["text"] == "To North Police from Ana Ruiz, January 5, 2026.\n"
+    assert shown["template"]["key"] == "alpr_cameras"
+    with pytest.raises(Invalid, match="loops") as refused:
+        service.preview(session, actor, template_key="alpr_cameras", agency_id=agency.id,
+                        subject="Cameras", requester_organization_id=None, requester=requester,
+                        text="{% for x in [1] %}{{ x }}{% endfor %}")
+    assert refused.value.field == "text"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("Dear {{ agency.nickname }}", "unknown placeholder"),
     ("Dear {{ agency.name ", "malformed"),
-    ("{{ ''.__class__.__mro__ }}", "unknown placeholder|malformed|unsafe"),
+    ("{{ ''.__class__.__mro__ }}", "not a placeholder"),
 ])
 def test_a_bad_placeholder_in_an_edited_letter_is_refused(session: Session, actor: Any,
                                                           text: str, message: str) -> None:

@@ -28,12 +28,13 @@ def is_full_page(html: str) -> bool:
 
 
 class FormReader(HTMLParser):
-    """The fields of the first form (or of the form with the given action): what submitting
-    it unchanged would send."""
+    """The fields of the first form (or of the form with the given action or id): what
+    submitting it unchanged would send."""
 
-    def __init__(self, action: str | None = None) -> None:
+    def __init__(self, action: str | None = None, form_id: str | None = None) -> None:
         super().__init__()
         self.action = action
+        self.form_id = form_id
         self.inside = False
         self.done = False
         self.fields: list[tuple[str, str]] = []
@@ -46,7 +47,8 @@ class FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
         if tag == "form" and not self.done and not self.inside:
-            if self.action is None or a.get("action") == self.action:
+            if (self.action is None or a.get("action") == self.action) and \
+                    (self.form_id is None or a.get("id") == self.form_id):
                 self.inside = True
             return
         if not self.inside:
@@ -89,8 +91,9 @@ class FormReader(HTMLParser):
             self.done = True
 
 
-def form_fields(html: str, action: str | None = None) -> list[tuple[str, str]]:
-    reader = FormReader(action)
+def form_fields(html: str, action: str | None = None,
+                form_id: str | None = None) -> list[tuple[str, str]]:
+    reader = FormReader(action, form_id)
     reader.feed(html)
     assert reader.done, f"no form{' with action ' + action if action else ''} in the page"
     return reader.fields

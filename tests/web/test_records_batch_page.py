@@ -4,29 +4,12 @@ creating one request per agency (each under its own law), and the refusals."""
 from datetime import date
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.auth.models import Role
 from api.records_requests.models import RecordsRequest
-from tests.records_builders import at_noon, make_agency, make_organization
 from tests.web.html import HX, fragment, is_full_page, plain
-
-TODAY = date(2026, 3, 2)
-
-
-@pytest.fixture
-def agencies(session: Session, actor: Any) -> dict[str, Any]:
-    at_noon(TODAY)
-    found = {
-        "ca": make_agency(session, actor, state_code="CA", name="Zephyr Police Department"),
-        "co": make_agency(session, actor, state_code="CO", name="Zenith County Sheriff"),
-        "other": make_agency(session, actor, state_code="TX", name="Amarillo Police"),
-    }
-    found["org"] = make_organization(session, actor, name="Zebra Privacy Union")
-    session.commit()
-    return found
 
 
 def _form(agencies: dict[str, Any], *ids: int, **changes: str) -> dict[str, Any]:
@@ -60,7 +43,7 @@ def test_the_agency_search_keeps_those_chosen(client: TestClient,
     text = plain(part.text)
     assert "Chosen (1) Zephyr Police Department CA" in text
     assert f'value="{chosen}" checked' in part.text
-    assert "Matching “Zenith” Zenith County Sheriff" in text
+    assert "Matching “Zenith” 1–1 of 1, those chosen left out. Zenith County Sheriff" in text
     assert "Amarillo" not in text
     by_state = fragment(client, "/records-requests/batch/agencies?state=TX")
     assert "Amarillo Police" in plain(by_state.text) and "Zephyr" not in plain(by_state.text)

@@ -1,5 +1,7 @@
-"""One letter to many agencies: choose the letter, the subject and the agencies, read the letter
-as one agency will get it, then make one request per agency, each tracked on its own."""
+"""One letter to many agencies: find and tick the agencies, edit the letter with its
+placeholders, read it as one agency will get it, then make one request per agency, each tracked
+on its own. The agency search is a plain GET form, and the letter a plain POST form; htmx only
+spares the reloads."""
 
 from typing import Annotated, Any
 
@@ -14,7 +16,7 @@ from api.auth import permissions
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
-from api.records_requests import letters
+from api.records_requests import letter_source, letters
 from api.records_requests import service as records
 from api.records_requests.models import BatchCreate, RecordsRequest, RequestMethod
 from web import flash, htmx
@@ -28,12 +30,17 @@ router = APIRouter(include_in_schema=False)
 
 TEMPLATE = "records_requests/batch.html"
 FIELDS = [infer(BatchCreate, name) for name in (
-    "subject", "template", "requester_organization_id", "requester_name", "requester_email",
-    "requester_address", "campaign_id", "method", "sent_on", "notes")]
+    "subject", "template", "text", "requester_organization_id", "requester_name",
+    "requester_email", "requester_address", "campaign_id", "method", "sent_on", "notes")]
 NAMES = [f.name for f in FIELDS]
-MATCHES = 40
+# Carried through the agency search, so a search without JavaScript keeps what was typed; the
+# letter's text is not, as it would make the address longer than servers take.
+CARRIED = ("subject", "template", "requester_organization_id", "requester_name",
+           "requester_email", "campaign_id", "method", "sent_on")
+MATCHES = 50
 # More than a coalition sends in one go; keeps a form (and the page after it) a sane size.
 MAX_AGENCIES = 500
+DEFAULT_LETTER = "alpr_all"
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -46,15 +53,8 @@ def _ids(values: list[str]) -> list[int]:
     return list(dict.fromkeys(ids))[:MAX_AGENCIES]
 
 
-def _letter_problems(values: dict[str, Any]) -> dict[str, str]:
-    """What the letter needs before it can be read or sent, named by field."""
-    errors = {}
-    keys = {t.key for t in letters.templates() if t.kind == letters.LetterKind.initial}
-    if values.get("template") not in keys:
-        errors["template"] = "Choose a letter from the list."
-    if not str(values.get("subject") or "").strip():
-        errors["subject"] = "Give the subject of the request."
-    return errors
+def _initial_keys() -> set[str]:
+    return {t.key for t in letters.templates() if t.kind == letters.LetterKind.initial}
 
 
 def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
@@ -67,12 +67,35 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             for a in (found.get(i) for i in ids) if a is not None]
 
 
-def _matches(session: Session, actor: Any, q: str, state: str,
-             chosen: list[int]) -> list[dict[str, Any]]:
+def _page(params: Any) -> int:
+    try:
+        return min(max(1, int(str(params.get("page") or 1))), MAX_INT)
+    except ValueError as exc:
+        raise Invalid("The page must be a number.", field="page") from exc
+
+
+def _matches(session: Session, actor: Any, *, q: str, state: str, page: int,
+             chosen: list[int]) -> dict[str, Any]:
+    """One page of the agencies the search finds, those already chosen left out, and how many
+    there are in all."""
     filters = {"state_code": state} if state else {}
-    result = list_rows(session, actor, SPECS["agencies"], ListRequest(q=q, filters=filters),
-                       limit=MATCHES + len(chosen))
-    return [row for row in result.rows if row["id"] not in chosen][:MATCHES]
+    where = [Agency.id.notin_(chosen)] if chosen else []  # type: ignore[union-attr]
+    result = list_rows(session, actor, SPECS["agencies"],
+                       ListRequest(q=q, filters=filters, page=page), where=where, limit=MATCHES)
+    first = (result.page - 1) * MATCHES
+    return {"rows": result.rows, "total": result.total, "page": result.page,
+            "pages": result.pages, "first": first + 1 if result.rows else 0,
+            "last": first + len(result.rows)}
+
+
+def _state(params: Any) -> str:
+    state = str(params.get("state") or "").strip().upper()
+    return state if len(state) == 2 and state.isalpha() else ""
+
+
+def _text(params: Any) -> str:
+    # Browsers send a textarea's line breaks as CRLF.
+    return str(params.get("text") or "").replace("\r\n", "\n")
 
 
 def _values(params: FormData | ImmutableMultiDict[str, Any], actor: Any) -> dict[str, Any]:
@@ -84,53 +107,126 @@ def _values(params: FormData | ImmutableMultiDict[str, Any], actor: Any) -> dict
         org = getattr(actor, "organization_id", None)
         values["requester_organization_id"] = str(org) if org else ""
         values["method"] = RequestMethod.email.value
-    values["template"] = values["template"] or "alpr_all"
+    values["template"] = values["template"] or DEFAULT_LETTER
+    values["text"] = _text(params)
+    values["text_from"] = str(params.get("text_from") or "")
+    values["not_editable"] = ""
     return values
 
 
+def _fill_letter(values: dict[str, Any]) -> None:
+    """Puts the chosen template's text in the letter box when the box holds nothing else. A
+    template that cannot be edited leaves the box empty, and is sent as it is written."""
+    values["text_from"] = values["template"]
+    if values["text"].strip():
+        return
+    try:
+        values["text"] = letter_source.source(values["template"])
+    except DomainError as exc:
+        values["text"], values["not_editable"] = "", exc.message
+
+
+def _untouched(text: str, key: str) -> bool:
+    """The box holds the template's own text, or nothing."""
+    if not text.strip():
+        return True
+    try:
+        return text.strip() == letter_source.source(key).strip()
+    except DomainError:
+        return False
+
+
+def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
+    """Settles which letter is sent: when another template was chosen since the box was filled,
+    its text takes the place of an untouched box; edits are never thrown away unasked."""
+    chosen, origin = values["template"], values["text_from"] or values["template"]
+    if chosen not in _initial_keys():
+        return  # refused as it is
+    if chosen != origin:
+        if not _untouched(values["text"], origin):
+            titles = {t.key: t.title for t in letters.templates()}
+            was, now = titles.get(origin, origin), titles[chosen]
+            errors["text"] = (f"The box holds your edits of “{was}”, but “{now}” is chosen. "
+                              f"Press “Use this letter” to replace your text with “{now}”, or "
+                              f"choose “{was}” again to keep your edits.")
+            return
+        values["text"] = ""
+    _fill_letter(values)
+
+
 def _context(session: Session, actor: Any, values: dict[str, Any], ids: list[int], *,
-             q: str = "", state: str = "") -> dict[str, Any]:
+             q: str = "", state: str = "", page: int = 1) -> dict[str, Any]:
     states = sorted({s for s in session.exec(
         sa.select(Agency.state_code).distinct()).scalars() if s})  # type: ignore[call-overload]
     return {
         "values": values, "chosen": _chosen(session, ids),
-        "matches": _matches(session, actor, q, state, ids), "q": q, "state": state,
-        "states": states,
+        "matches": _matches(session, actor, q=q, state=state, page=page, chosen=ids),
+        "q": q, "state": state, "states": states, "carried": CARRIED, "page_size": MATCHES,
         "templates": [t.as_dict() for t in letters.templates()
                       if t.kind == letters.LetterKind.initial],
+        "placeholders": PLACEHOLDERS, "user_syntax": letters.USER_SYNTAX,
         "organizations": ref_options(session, "organization"),
         "campaigns": ref_options(session, "campaign"),
         "methods": [m.value for m in RequestMethod],
-        "errors": {}, "preview": None, "preview_agency_id": None,
+        "errors": {}, "preview": None, "preview_agency_id": None, "letter_note": "",
         "may_create": permissions.can_write(actor, RecordsRequest(
             requester_organization_id=getattr(actor, "organization_id", None),
             visibility="coalition"), model=RecordsRequest),
     }
 
 
+# What the help next to the letter box lists; every one is in records.letter_context.
+PLACEHOLDERS = (
+    ("agency.name", "the agency's name"),
+    ("agency.jurisdiction", "the city or county it serves, where known"),
+    ("law_name", "the name of its state's records law"),
+    ("citation", "the law's citation, where known"),
+    ("deadline_phrase", "what the law asks of the agency and by when, where known"),
+    ("subject", "the subject above"),
+    ("today | longdate", "the day the request is made"),
+    ("period_start | longdate", "the first day of the period asked about"),
+    ("requester.name", "the name on the letter"),
+    ("requester.organization", "the requesting organization"),
+    ("requester.email", "the email for answers"),
+    ("requester.address", "the postal address"),
+)
+
+
+def _search_params(request: Request) -> tuple[list[int], str, str, int]:
+    params = request.query_params
+    return (_ids(params.getlist("agency_ids")), str(params.get("q") or "")[:200].strip(),
+            _state(params), _page(params))
+
+
 @router.get("/records-requests/batch")
 def batch_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The whole page; the agency search submits here, with the agencies ticked so far."""
     user = acting_user(request, actor)
-    params = request.query_params
-    ids = _ids(params.getlist("agency_ids"))
-    context = _context(session, user, _values(params, user), ids,
-                       q=str(params.get("q") or "")[:200], state=_state(params))
+    ids, q, state, page = _search_params(request)
+    values = _values(request.query_params, user)
+    context = _context(session, user, values, ids, q=q, state=state, page=page)
+    _letter(values, context["errors"])
     return render(request, TEMPLATE, context)
 
 
-def _state(params: Any) -> str:
-    state = str(params.get("state") or "").strip().upper()
-    return state if len(state) == 2 and state.isalpha() else ""
+@router.get("/records-requests/batch/chosen")
+def chosen_agencies(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The agencies the letter goes to, for htmx, as they are ticked."""
+    ids = _ids(request.query_params.getlist("agency_ids"))
+    return render(request, TEMPLATE, {"chosen": _chosen(session, ids), "user": actor},
+                  block="sending")
 
 
 @router.get("/records-requests/batch/agencies")
 def agency_choices(request: Request, session: SessionDep, actor: UserDep,
                    q: Annotated[str, Query(max_length=200)] = "") -> Response:
-    """The agency picker: those chosen stay chosen, the search finds more."""
+    """The agency picker alone, for htmx: those ticked stay ticked, the search finds more, and
+    the list of agencies the letter goes to follows."""
     user = acting_user(request, actor)
-    params = request.query_params
-    ids = _ids(params.getlist("agency_ids"))
-    context = _context(session, user, _values(params, user), ids, q=q, state=_state(params))
+    ids, q, state, page = _search_params(request)
+    context = _context(session, user, _values(request.query_params, user), ids, q=q,
+                       state=state, page=page)
+    context["oob"] = True
     return render(request, TEMPLATE, context, block="agencies")
 
 
@@ -142,9 +238,47 @@ async def _submitted(request: Request, session: Session,
         ids = _ids([str(v) for v in form.getlist("agency_ids")])
     except Invalid as exc:
         ids, errors = [], {"agency_ids": exc.message}
-    context = _context(session, user, _values(form, user), ids,
-                       q=str(form.get("q") or "")[:200], state=_state(form))
+    context = _context(session, user, _values(form, user), ids)
     return form, ids, context, errors
+
+
+def _problems(values: dict[str, Any]) -> dict[str, str]:
+    """What the letter needs before it can be read or sent, named by field."""
+    errors = {}
+    if values.get("template") not in _initial_keys():
+        errors["template"] = "Choose a letter from the list."
+    if not str(values.get("subject") or "").strip():
+        errors["subject"] = "Give the subject of the request."
+    return errors
+
+
+def _sent_text(values: dict[str, Any]) -> str:
+    """The text create_batch gets: none when the box holds the template's own text, so the
+    template file itself is rendered, as it always was."""
+    return "" if _untouched(values["text"], values["template"]) else values["text"]
+
+
+@router.post("/records-requests/batch/letter")
+async def batch_letter(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The chosen template's text in the letter box: on "Use this letter", always; when the
+    choice changes (htmx), only if the box holds no edits."""
+    user = acting_user(request, actor)
+    form, _, context, errors = await _submitted(request, session, user)
+    values = context["values"]
+    chosen = values["template"]
+    if chosen not in _initial_keys():
+        errors["template"] = "Choose a letter from the list."
+    elif form.get("letter_action") == "use" or _untouched(values["text"], values["text_from"]
+                                                          or chosen):
+        values["text"] = ""
+        _fill_letter(values)
+    else:
+        title = next(t["title"] for t in context["templates"] if t["key"] == chosen)
+        context["letter_note"] = (f"Your edits are kept. Press “Use this letter” to replace "
+                                  f"them with “{title}”.")
+    context["errors"] = errors
+    status = 422 if errors else 200
+    return render(request, TEMPLATE, context, block="letter", status=status)
 
 
 @router.post("/records-requests/batch/preview")
@@ -152,10 +286,11 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
     """The letter as one of the chosen agencies will get it."""
     user = acting_user(request, actor)
     form, ids, context, errors = await _submitted(request, session, user)
-    values = parse(FIELDS, form)
+    values = context["values"]
     if not ids:
         errors["agency_ids"] = "Choose at least one agency."
-    errors.update(_letter_problems(values))
+    errors.update(_problems(values))
+    _letter(values, errors)
     try:
         wanted = int(str(form.get("preview_agency_id") or 0))
     except ValueError:
@@ -163,15 +298,16 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
     agency_id = wanted if wanted in ids else (ids[0] if ids else None)
     context["preview_agency_id"] = agency_id
     if not errors and agency_id is not None:
+        parsed = parse(FIELDS, form)
         try:
-            org = values.get("requester_organization_id")
+            org = parsed.get("requester_organization_id")
             context["preview"] = records.preview(
-                session, user, template_key=str(values.get("template") or ""),
-                agency_id=agency_id, subject=str(values["subject"]),
+                session, user, template_key=values["template"], agency_id=agency_id,
+                subject=str(parsed["subject"]), text=_sent_text(values),
                 requester_organization_id=int(org) if org else None,
-                requester=records.Requester(name=str(values.get("requester_name") or ""),
-                                            email=str(values.get("requester_email") or ""),
-                                            address=str(values.get("requester_address") or "")))
+                requester=records.Requester(name=str(parsed.get("requester_name") or ""),
+                                            email=str(parsed.get("requester_email") or ""),
+                                            address=str(parsed.get("requester_address") or "")))
         except DomainError as exc:
             errors = domain_message(exc, FIELDS)
         except ValueError:
@@ -179,6 +315,8 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
     context["errors"] = errors
     status = 422 if errors else 200
     if htmx.wants_fragment(request):
+        # The letter box comes along, so a problem with the text shows next to it.
+        context["oob"] = True
         return render(request, TEMPLATE, context, block="preview", status=status)
     return render(request, TEMPLATE, context, status=status)
 
@@ -188,11 +326,13 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
     """One request per chosen agency, each under its own state's law."""
     user = acting_user(request, actor)
     form, ids, context, errors = await _submitted(request, session, user)
-    values = parse(FIELDS, form)
-    errors.update(_letter_problems(values))
+    values = context["values"]
+    errors.update(_problems(values))
+    _letter(values, errors)
     status = 422
     if not errors:
-        data, errors = validate(BatchCreate, {**values, "agency_ids": ids})
+        parsed = {**parse(FIELDS, form), "text": _sent_text(values)}
+        data, errors = validate(BatchCreate, {**parsed, "agency_ids": ids})
         if data is not None:
             try:
                 created = records.create_batch(session, user, data)  # type: ignore[arg-type]
