@@ -456,7 +456,11 @@ register(Spec(
     overrides={"held_at": {"label": "When (local time of the campaign)"},
                "organization_id": {"label": "Partner organization"},
                "target_ids": {"label": "Targets met"},
-               "attendee_ids": {"label": "Our people there"}},
+               "attendee_ids": {"label": "Our people there"},
+               # The words of the meeting log, whose follow-ups are tasks of their own.
+               "asks": {"label": "What we asked for"},
+               "commitments": {"label": "What they committed to"},
+               "follow_ups": {"label": "Next steps (notes)"}},
     related=[
         Related("Targets met", "targets", through=Through(MeetingTarget, "meeting_id",
                                                           "target_id")),
