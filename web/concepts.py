@@ -595,6 +595,12 @@ register(Spec(
                             "target_date", "lead_organization_ids"]),
               ("About", ["description"])],
     overrides={"lead_organization_ids": {"label": "Lead organizations"}},
+    # What a lead looks for on a campaign beside its board: who still has to do what, the
+    # records asked for, the meetings held and the press won.
+    related=[Related("Tasks", "tasks", fk="campaign_id"),
+             Related("Records requests", "records-requests", fk="campaign_id"),
+             Related("Meetings", "meetings", fk="campaign_id"),
+             Related("Press", "press", fk="campaign_id")],
 ))
 
 register(Spec(
