@@ -456,7 +456,11 @@ register(Spec(
     overrides={"held_at": {"label": "When (local time of the campaign)"},
                "organization_id": {"label": "Partner organization"},
                "target_ids": {"label": "Targets met"},
-               "attendee_ids": {"label": "Our people there"}},
+               "attendee_ids": {"label": "Our people there"},
+               # The words of the meeting log, whose follow-ups are tasks of their own.
+               "asks": {"label": "What we asked for"},
+               "commitments": {"label": "What they committed to"},
+               "follow_ups": {"label": "Next steps (notes)"}},
     related=[
         Related("Targets met", "targets", through=Through(MeetingTarget, "meeting_id",
                                                           "target_id")),
@@ -591,6 +595,12 @@ register(Spec(
                             "target_date", "lead_organization_ids"]),
               ("About", ["description"])],
     overrides={"lead_organization_ids": {"label": "Lead organizations"}},
+    # What a lead looks for on a campaign beside its board: who still has to do what, the
+    # records asked for, the meetings held and the press won.
+    related=[Related("Tasks", "tasks", fk="campaign_id"),
+             Related("Records requests", "records-requests", fk="campaign_id"),
+             Related("Meetings", "meetings", fk="campaign_id"),
+             Related("Press", "press", fk="campaign_id")],
 ))
 
 register(Spec(

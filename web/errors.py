@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from api.errors import DomainError
 from web import htmx
+from web.forms import label_for, words_for
 from web.templating import render
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,6 @@ def _first(exc: RequestValidationError) -> str:
     if not errors:
         return MESSAGES[422]
     err = errors[0]
-    where = ".".join(str(p) for p in err.get("loc", ())[1:])
-    text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
-    return f"{where}: {text}" if where else text
+    where = " ".join(str(p) for p in err.get("loc", ())[1:])
+    text = words_for(err)
+    return f"{label_for(where)}: {text}" if where else text

@@ -181,7 +181,8 @@ BOUND_WORDS = {"greater_than_equal": ("ge", "Must be {} or more."),
                "less_than": ("lt", "Must be less than {}.")}
 
 
-def _words(err: Any) -> str:
+def words_for(err: Any) -> str:
+    """One of pydantic's errors said the way a form asks."""
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
     if kind in KIND_WORDS:
@@ -214,7 +215,7 @@ def messages(exc: ValidationError) -> dict[str, str]:
         if isinstance(named, str):
             loc.append(named)
         key = loc[0] if loc else FORM
-        text = _words(err)
+        text = words_for(err)
         text = text[:1].upper() + text[1:]
         if len(loc) > 1:
             text = f"{' '.join(loc[1:])}: {text}".replace("_", " ")

@@ -148,12 +148,27 @@ def create_rules_from_specs(session: Session, actor: User, *, campaign_id: int |
     return rules
 
 
+def _shape(subject: Any, offsets: Sequence[str], direction: Any, repeat_every: str,
+           recipients: Sequence[str], channels: Sequence[Any]) -> tuple[Any, ...]:
+    """What a rule does, whatever its name and order of lists: two rules of one shape send
+    every alert twice."""
+    return (str(getattr(subject, "value", subject)), tuple(sorted(offsets)),
+            str(getattr(direction, "value", direction)), repeat_every or "",
+            tuple(sorted(recipients)),
+            tuple(sorted(str(getattr(c, "value", c)) for c in channels)))
+
+
 def install_default_rules(session: Session, actor: User, *, campaign_id: int) -> list[AlertRule]:
-    """Add the default rules to a campaign (again, if asked)."""
+    """Add the default rules a campaign lacks (again, if asked, after some were deleted); a
+    default the campaign already has is not added twice. Returns the rules added."""
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(f"No campaign with id {campaign_id}.")
-    return create_rules_from_specs(session, actor, campaign_id=campaign_id,
-                                   specs=default_specs())
+    have = {_shape(r.subject, r.offsets, r.direction, r.repeat_every, r.recipients, r.channels)
+            for r in session.exec(select(AlertRule).where(AlertRule.campaign_id == campaign_id))}
+    missing = [spec for spec in (_spec(s) for s in default_specs())
+               if _shape(spec.subject, spec.offsets, spec.direction, spec.repeat_every or "",
+                         spec.recipients, spec.channels) not in have]
+    return create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=missing)
 
 
 def install_missing_defaults(session: Session) -> int:

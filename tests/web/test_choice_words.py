@@ -1,5 +1,5 @@
-"""Stored choices read as words on pages and in exports: acronyms in capitals, hyphens and
-apostrophes where the words have them."""
+"""Stored choices and fields read as words on pages and in exports: acronyms in capitals,
+hyphens and apostrophes where the words have them, a meeting's fields as the log asks them."""
 
 from typing import Any
 
@@ -29,3 +29,15 @@ def test_choices_in_lists_pages_and_exports_read_as_words(
     assert "op-ed" in plain(client.get(f"/actions/{action.id}").text)
     exported = client.get("/actions.csv").text
     assert "Op-ed on the cameras,op-ed," in exported
+
+
+def test_a_meeting_page_uses_the_words_of_the_meeting_log(
+        client: TestClient, session: Session, actor: Any) -> None:
+    meeting = f.make_meeting(session, actor, asks="Pull the renewal", commitments="Will ask")
+    session.commit()
+    text = plain(client.get(f"/meetings/{meeting.id}").text)
+    assert "What we asked for Pull the renewal" in text
+    assert "What they committed to Will ask" in text
+    # Free notes, apart from the follow-up tasks listed below them.
+    assert "Next steps (notes)" in text and "Follow-up tasks (0)" in text
+    assert "Follow ups" not in text

@@ -1,6 +1,7 @@
 """A list's order is part of its filter form: each page of rows brings a "Sort by" choice set
 to the order it is in, so filtering after sorting by a column keeps that order, and a phone
-(where the column headings are hidden) can sort too."""
+(where the column headings are hidden) can sort too. An empty list says whether filters,
+dates included, emptied it."""
 
 from typing import Any
 
@@ -30,3 +31,12 @@ def test_the_default_order_is_the_one_chosen(client: TestClient) -> None:
     page = client.get("/meetings").text
     assert '<option value="-held_at" selected>When, descending</option>' in page
     assert client.get("/meetings?sort=").status_code == 200
+
+
+def test_an_empty_list_says_when_dates_filtered_everything_out(
+        client: TestClient, session: Session, actor: Any) -> None:
+    f.make_meeting(session, actor, summary="Budget hearing")
+    session.commit()
+    page = client.get("/meetings?date_from=2030-01-01", headers=HX).text
+    assert "No meetings match these filters." in page
+    assert "No meetings yet." not in page

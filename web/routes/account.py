@@ -21,6 +21,8 @@ from web.templating import templates
 router = APIRouter(include_in_schema=False)
 
 PasswordField = Annotated[str, Form(max_length=1024)]
+MAX_TOKEN_NAME = 100
+MAX_TOKEN_DAYS = 3650
 NOTICES = {
     "password": "Your password is changed. Every other session was signed out.",
     "two-factor-on": "Two-factor sign-in is on.",
@@ -109,15 +111,35 @@ def disable_two_factor(request: Request, session: SessionDep, user: UserDep,
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(request: Request, session: SessionDep, user: UserDep,
-                 name: Annotated[str, Form(max_length=100)], scope: Annotated[TokenScope, Form()],
-                 days: Annotated[int | None, Form(ge=1, le=3650)] = None) -> HTMLResponse:
+                 name: Annotated[str, Form(max_length=1000)] = "",
+                 scope: Annotated[str, Form(max_length=20)] = "",
+                 days: Annotated[str, Form(max_length=20)] = "") -> HTMLResponse:
+    # Read as text and checked here, so a refused token keeps the account page around it.
+    problem = _token_problem(name, scope, days)
+    if problem:
+        return _account(request, session, user, status=422, token_error=problem)
     try:
-        token, raw = accounts.create_token(session, user, name=name, scope=scope, days=days)
+        token, raw = accounts.create_token(session, user, name=name.strip(),
+                                           scope=TokenScope(scope),
+                                           days=int(days) if days.strip() else None)
     except DomainError as exc:
         return _account(request, session, user, status=exc.status, token_error=exc.message)
     session.commit()
     # Shown this once; only its hash is kept.
     return _account(request, session, user, new_token=raw, new_token_name=token.name)
+
+
+def _token_problem(name: str, scope: str, days: str) -> str:
+    if not name.strip():
+        return "Give the token a name, such as the script that will use it."
+    if len(name.strip()) > MAX_TOKEN_NAME:
+        return f"A token's name is at most {MAX_TOKEN_NAME} characters."
+    if scope not in {s.value for s in TokenScope}:
+        return "Choose what the token may do: read only, or read and write."
+    if days.strip() and not (days.strip().isdigit() and 1 <= int(days) <= MAX_TOKEN_DAYS):
+        return (f"Expires after: a whole number of days from 1 to {MAX_TOKEN_DAYS}, "
+                "or empty for a token that does not expire.")
+    return ""
 
 
 @router.post("/account/tokens/{token_id}/revoke")

@@ -46,7 +46,8 @@ def suggested_votes(request: Request, session: SessionDep, actor: UserDep,
     found = review.page(session, status=wanted, body_id=body_id, number=page)
     context = {"user": user, "status": wanted.value, "found": found, "tabs": TABS,
                "body_id": body_id, "body_name": body_name, "list_url": _list_url,
-               "may_decide": access.may_bring_in(user)}
+               "may_decide": access.may_bring_in(user),
+               "watched_bodies": review.watched_bodies(session)}
     return render(request, "agendas/suggested.html", context, block="list")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api.bodies.models import Body
+from api.bodies.models import AgendaSource, Body
 from api.errors import Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.sources.models import SuggestedVote, SuggestionStatus
@@ -41,6 +41,13 @@ def counts(session: Session, *, body_id: int | None = None) -> dict[str, int]:
         stmt = stmt.where(SuggestedVote.body_id == body_id)
     found = {str(getattr(status, "value", status)): n for status, n in session.exec(stmt)}
     return {s.value: found.get(s.value, 0) for s in SuggestionStatus}
+
+
+def watched_bodies(session: Session) -> int:
+    """How many bodies have an agenda source, so their agendas are read at all."""
+    stmt = select(sa.func.count()).select_from(Body).where(
+        Body.agenda_source != AgendaSource.none)
+    return int(session.exec(stmt).one())
 
 
 def _columns() -> sa.Select[Any]:

@@ -1,0 +1,38 @@
+"""Account forms refused for what was typed keep the page and say what to fix; a form the
+server cannot read at all still names the field in words."""
+
+from typing import Any
+
+from api.auth.models import Role
+from tests.web.html import plain
+
+
+def test_a_token_without_a_name_or_with_odd_days_is_refused_on_the_account_page(
+        client_as: Any) -> None:
+    partner = client_as(Role.partner)
+    nameless = partner.post("/account/tokens", data={"name": " ", "scope": "read"})
+    assert nameless.status_code == 422
+    text = plain(nameless.text)
+    assert "Your account" in text and "Change password" in text
+    assert "Give the token a name, such as the script that will use it." in text
+    for days in ("0", "-4", "1.5", "99999"):
+        odd = partner.post("/account/tokens", data={"name": "cron", "scope": "read",
+                                                    "days": days})
+        assert odd.status_code == 422, days
+        assert "a whole number of days from 1 to 3650" in plain(odd.text)
+    bad_scope = partner.post("/account/tokens", data={"name": "cron", "scope": "admin"})
+    assert "read only, or read and write" in plain(bad_scope.text)
+    made = partner.post("/account/tokens", data={"name": "cron", "scope": "write",
+                                                 "days": "30"})
+    assert made.status_code == 200
+    assert "Your new token “cron”" in plain(made.text)
+
+
+def test_an_unreadable_form_names_its_field_in_words(client_as: Any) -> None:
+    lead = client_as(Role.lead)
+    refused = lead.post("/admin/invitations", data={"email": "new@example.org",
+                                                    "role": "overlord"})
+    assert refused.status_code == 422
+    text = plain(refused.text)
+    assert "Role: Choose one of the options." in text
+    assert "Input should be" not in text
