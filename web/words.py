@@ -19,3 +19,13 @@ WORDS = {
 def humanize(value: Any) -> str:
     text = str(getattr(value, "value", value))
     return WORDS.get(text, text.replace("_", " "))
+
+
+# A stance chosen in a form, in the words of the whip board's columns ("Yes", "No", "Not
+# known") beside the stored ones seen in histories ("champion", "opposed").
+STANCE_WORDS = {"champion": "yes (champion)", "opposed": "no (opposed)", "unknown": "not known"}
+
+
+def stance_words(level: Any) -> str:
+    text = str(getattr(level, "value", level))
+    return STANCE_WORDS.get(text, humanize(text))

@@ -1,4 +1,5 @@
-"""A month far outside the calendar's years is refused with a message, not a server error."""
+"""The calendar's months: one far outside its years is refused with a message, not a server
+error, and the agenda's links say where each list starts."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,3 +21,10 @@ def test_the_first_and_last_months_still_show(client: TestClient) -> None:
         page = client.get(f"/calendar?month={month}")
         assert page.status_code == 200
         assert name in plain(page.text)
+
+
+def test_the_agenda_says_where_each_earlier_or_later_list_starts(client: TestClient) -> None:
+    page = plain(client.get("/calendar?view=agenda&month=2026-03").text)
+    assert "← From February 1, 2026" in page and "From April 1, 2026 →" in page
+    month = plain(client.get("/calendar?month=2026-03").text)
+    assert "← February 2026" in month and "April 2026 →" in month

@@ -41,3 +41,19 @@ def test_a_meeting_page_uses_the_words_of_the_meeting_log(
     # Free notes, apart from the follow-up tasks listed below them.
     assert "Next steps (notes)" in text and "Follow-up tasks (0)" in text
     assert "Follow ups" not in text
+
+
+def test_a_stance_is_chosen_in_the_words_of_the_whip_board(
+        client: TestClient, session: Session, actor: Any) -> None:
+    place = f.make_jurisdiction(session, actor, name="Riverbend")
+    body = f.make_body(session, actor, name="Riverbend Council", jurisdiction_id=place.id)
+    campaign = f.make_campaign(session, actor, name="Riverbend: No Cameras",
+                               jurisdiction_id=place.id)
+    f.make_target(session, actor, name="Ann Okafor", body_id=body.id)
+    session.commit()
+    board = client.get(f"/campaigns/{campaign.id}/whip").text
+    assert '<option value="champion">yes (champion)</option>' in board
+    assert '<option value="opposed">no (opposed)</option>' in board
+    assert '<option value="unknown" selected>not known</option>' in board
+    log = client.get(f"/meetings/new?campaign_id={campaign.id}").text
+    assert '<option value="champion">yes (champion)</option>' in log

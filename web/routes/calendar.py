@@ -68,8 +68,10 @@ def calendar_page(request: Request, session: SessionDep, actor: UserDep,
         "end": end, "today": clock.today(), "campaign_id": campaign_id,
         "campaign_options": ref_options(session, "campaign"),
         "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
-        "previous_label": previous.strftime("%B %Y"),
-        "following_label": following.strftime("%B %Y"),
+        # The agenda lists six weeks from a day, so its links say where the next list starts.
+        "previous_label": previous.strftime("%B %Y" if view == "month" else "From %B %-d, %Y"),
+        "following_label": following.strftime("%B %Y" if view == "month"
+                                              else "From %B %-d, %Y"),
         "weekdays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], "user": user,
     }
     return render(request, "calendar/index.html", context, block="calendar")

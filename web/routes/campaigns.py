@@ -29,7 +29,7 @@ from web.forms import FORM, messages
 from web.records import ListRequest, list_rows
 from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
-from web.words import humanize
+from web.words import humanize, stance_words
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +43,7 @@ ASK_LABELS = {
     PolicyAsk.search_audits: "Audits of every search",
     PolicyAsk.community_control_ordinance: "Community control ordinance",
 }
-STANCE_CHOICES = [(level.value, level.value.replace("_", " ")) for level in StanceLevel]
+STANCE_CHOICES = [(level.value, stance_words(level)) for level in StanceLevel]
 SOURCE_CHOICES = [(s.value, s.value.replace("_", " ")) for s in StanceSource]
 
 

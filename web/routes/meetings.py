@@ -24,12 +24,13 @@ from web.forms import FORM, messages
 from web.records import ListRequest, list_rows
 from web.routes.records import see_other
 from web.templating import acting_user, local_input, render
+from web.words import stance_words
 
 router = APIRouter(include_in_schema=False)
 
 FOLLOW_UP_ROWS = 2
 MAX_FOLLOW_UPS = 20
-STANCES = [(level.value, level.value.replace("_", " ")) for level in StanceLevel
+STANCES = [(level.value, stance_words(level)) for level in StanceLevel
            if level != StanceLevel.unknown]
 
 
