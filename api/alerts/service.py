@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
@@ -435,8 +436,16 @@ def _check_webhook_url(session: Session, url: str) -> str:
     return url
 
 
-def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
-    out = {"id": endpoint.id, "name": endpoint.name, "url": endpoint.url,
+def shown_url(url: str) -> str:
+    """A webhook address without its path: for Slack and Discord the path is the password."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
+
+
+def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False,
+                  with_url: bool = True) -> dict[str, Any]:
+    out = {"id": endpoint.id, "name": endpoint.name,
+           "url": endpoint.url if with_url else shown_url(endpoint.url),
            "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
            "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
            "created_at": endpoint.created_at}
@@ -512,6 +521,7 @@ def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
 def send_test_webhook(session: Session, actor: User, endpoint_id: int,
                       client: Any = None) -> dict[str, Any]:
     """Sends a signed test alert to the endpoint now and records it in the delivery log."""
+    require_organizer(actor)
     endpoint = get_endpoint(session, actor, endpoint_id)
     started = clock.now()
     key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"

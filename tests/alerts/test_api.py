@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.alerts import service
+from api.auth.models import Role
 from api.errors import Forbidden
 from tests.alerts import factories
 from tests.alerts.conftest import START, Campaign, Ticks, rule
@@ -171,6 +172,24 @@ def test_webhook_endpoints_over_the_api_show_the_secret_once(client: TestClient)
         "name": "Inside", "url": "http://10.0.0.8/hook"})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "url"
+
+
+def test_only_leads_and_admins_read_a_webhook_address_or_send_it_a_test(
+        client: TestClient, client_as: Any) -> None:
+    client.put("/api/v1/alerts/settings", json={"allow_private_webhooks": True})
+    made = client.post("/api/v1/alerts/webhooks", json={
+        "name": "Coalition Slack", "url": "http://127.0.0.1:9/services/T0/B0/s3cr3tpath",
+        "flavor": "slack"}).json()
+    lead = client_as(Role.lead)
+    assert lead.get(f"/api/v1/alerts/webhooks/{made['id']}").json()["url"].endswith("s3cr3tpath")
+    for role in (Role.partner, Role.viewer):
+        other = client_as(role)
+        listed = other.get("/api/v1/alerts/webhooks").json()
+        one = other.get(f"/api/v1/alerts/webhooks/{made['id']}").json()
+        # The path of a Slack or Discord address is its password.
+        assert [e["url"] for e in listed] == ["http://127.0.0.1:9/…"] == [one["url"]]
+        assert "s3cr3tpath" not in other.get("/api/v1/alerts/webhooks").text
+        assert other.post(f"/api/v1/alerts/webhooks/{made['id']}/test").status_code == 403
 
 
 def test_preferences_over_the_api(client: TestClient) -> None:
