@@ -112,3 +112,18 @@ def test_htmx_swaps_the_lists_and_the_agencies_the_letter_goes_to(
     assert "The letter goes to 2 agencies Zephyr Police Department CA Zenith County Sheriff " \
         "CO" in plain(ticked.text)
     assert fragment(client, "/records-requests/batch/chosen?agency_ids=x").status_code == 422
+
+
+def test_the_chosen_agencies_fragment_opened_as_a_page_leads_to_the_form(
+        client: TestClient, agencies: dict[str, Any]) -> None:
+    ca = str(agencies["ca"].id)
+    opened = client.get("/records-requests/batch/chosen", params={"agency_ids": ca},
+                        follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/records-requests/batch?agency_ids={ca}"
+    page = client.get(opened.headers["location"])
+    assert "The letter goes to 1 agency Zephyr Police Department CA" in plain(page.text)
+    part = client.get("/records-requests/batch/chosen", params={"agency_ids": ca},
+                      headers={"HX-Request": "true"})
+    assert part.status_code == 200 and not is_full_page(part.text)
+    assert "Zephyr Police Department" in part.text

@@ -4,10 +4,11 @@ on its own. The agency search is a plain GET form, and the letter a plain POST f
 spares the reloads."""
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData, ImmutableMultiDict
 
@@ -212,6 +213,10 @@ def batch_form(request: Request, session: SessionDep, actor: UserDep) -> Respons
 @router.get("/records-requests/batch/chosen")
 def chosen_agencies(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """The agencies the letter goes to, for htmx, as they are ticked."""
+    if not htmx.wants_fragment(request):
+        # Opened as a page (a bookmark, no JavaScript): the whole form with those agencies.
+        query = urlencode([("agency_ids", i) for i in request.query_params.getlist("agency_ids")])
+        return RedirectResponse(f"/records-requests/batch?{query}", status_code=303)
     ids = _ids(request.query_params.getlist("agency_ids"))
     return render(request, TEMPLATE, {"chosen": _chosen(session, ids), "user": actor},
                   block="sending")
