@@ -32,7 +32,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 templates.env.globals["record_url"] = record_url
 templates.env.globals["refs_noun"] = refs_noun
-templates.env.globals["is_lead"] = imports.may_import
 
 
 def mount_web(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api import clock
+from api.auth import permissions
 from web import flash, htmx
 from web.words import humanize
 
@@ -94,7 +95,14 @@ templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
+def is_lead(user: Any) -> bool:
+    """For links to leads' pages: a signed-in lead or administrator (None is nobody here)."""
+    return getattr(user, "id", None) is not None and \
+        getattr(user, "role", None) in permissions.LEADS
+
+
 templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["is_lead"] = is_lead
 
 
 MACROS = {"m": "records/macros.html", "whip": "whip/macros.html"}

@@ -53,12 +53,6 @@ AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID",
                  "detections_period": "Detections period"}
 
 
-def may_import(user: Any) -> bool:
-    """For the pages' links: a signed-in lead (None here is nobody, not trusted code)."""
-    return user is not None and getattr(user, "id", None) is not None \
-        and access.may_bring_in(user)
-
-
 def title_of(kind: str) -> str:
     return DATASETS[kind].title if kind in DATASETS else f"Spreadsheet of {kind}"
 
