@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
-from api import problems
+from api import page_cache, problems
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
 from api.alerts.routes import feeds_router
@@ -81,4 +81,5 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     mount_web(app)
+    page_cache.install(app, get_settings().page_cache_mb * 1024 * 1024)
     return app

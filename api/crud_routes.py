@@ -12,6 +12,7 @@ from pydantic_core import to_json
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT, no_control_chars
+from api.page_cache import ReusableRoute, reusable
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
 
@@ -77,7 +78,7 @@ def list_params(crud: Crud[Any]) -> Any:
 
 
 def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) -> APIRouter:
-    router = APIRouter(prefix=path, tags=[tag])
+    router = APIRouter(prefix=path, tags=[tag], route_class=ReusableRoute)
     read = crud.read_schema
     create = crud.create_schema
     update = crud.update_schema
@@ -87,6 +88,7 @@ def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) 
     # it against the read schema, and checking it again (e-mail syntax and all) cost more than
     # the query. response_model still documents the shape.
     @router.get("", response_model=page_schema(read), summary=f"List {tag}")
+    @reusable
     def list_records(session: SessionDep, actor: UserDep,
                      params: Annotated[ListQuery, Depends(list_params(crud))]) -> Any:
         page = crud.list_page(session, actor, params)
@@ -95,6 +97,7 @@ def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) 
 
     @router.get("/{record_id}", response_model=read, summary=f"Get one {noun}",
                 responses={404: {"description": f"No such {noun}"}})
+    @reusable
     def get_record(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
         return ReadResponse(crud.read(session, actor, record_id))
 

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     campaigns_dir: Path = PROJECT_ROOT / "campaigns"
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Memory per web process for pages kept to answer the same request again until the data
+    # changes (api.page_cache); 0 makes every page afresh.
+    page_cache_mb: int = Field(default=32, ge=0, le=4096)
     # Runs the alert scheduler inside this process. One web process (`oversight serve`, the
     # default) schedules; with several web workers set it false there and run `oversight worker`.
     run_scheduler: bool = True

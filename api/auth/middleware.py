@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import clock
+from api import clock, data_version
 from api.auth import access, sessions, tokens
 from api.auth.models import TokenScope, User
 from api.db import new_session, session_scope
@@ -86,6 +86,8 @@ class Identity:
     token_scope: TokenScope | None = None
     must_set_up_two_factor: bool = False
     cookies: list[str] = field(default_factory=list)
+    # For a GET: the data version read before the page reads anything (see api.page_cache).
+    version: int | None = None
 
     @property
     def csrf_token(self) -> str:
@@ -104,7 +106,7 @@ def bearer(headers: Headers) -> str | None:
     return None
 
 
-def _by_token(raw: str) -> Identity:
+def _by_token(raw: str, with_version: bool) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     with new_session(read_only=True) as session:
@@ -113,6 +115,7 @@ def _by_token(raw: str) -> Identity:
             return Identity(via="token")
         token, user = found
         two_factor = service.must_set_up_two_factor(session, user)
+        version = data_version.current(session) if with_version else None
     if token.last_used_at is None or clock.now() - token.last_used_at >= sessions.TOUCH_EVERY:
         with session_scope() as session:
             row = session.get(type(token), token.id)
@@ -120,10 +123,10 @@ def _by_token(raw: str) -> Identity:
                 row.last_used_at = clock.now()
                 session.add(row)
     return Identity(user=user, via="token", token_scope=token.scope,
-                    must_set_up_two_factor=two_factor)
+                    must_set_up_two_factor=two_factor, version=version)
 
 
-def _by_session(raw: str, secure: bool) -> Identity:
+def _by_session(raw: str, secure: bool, with_version: bool) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     name = cookie_name(SESSION_COOKIE, secure)
@@ -132,6 +135,7 @@ def _by_session(raw: str, secure: bool) -> Identity:
         if found is not None:
             auth_session, user = found
             two_factor = service.must_set_up_two_factor(session, user)
+            version = data_version.current(session) if with_version else None
     if found is None:
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     if sessions.is_expired(auth_session) or not user.is_active:
@@ -142,7 +146,7 @@ def _by_session(raw: str, secure: bool) -> Identity:
                 sessions.end_all(session, user.id)  # type: ignore[arg-type]
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     identity = Identity(user=user, via="session", session_id=auth_session.id, sent_secret=raw,
-                        secret=raw, must_set_up_two_factor=two_factor)
+                        secret=raw, must_set_up_two_factor=two_factor, version=version)
     rotate = sessions.needs_rotation(auth_session, user)
     if rotate or sessions.needs_touch(auth_session):
         with session_scope() as session:
@@ -160,12 +164,13 @@ def identify(scope: Scope) -> Identity:
     secure = is_secure(scope)
     path = scope["path"]
     raw_token = bearer(headers)
+    with_version = scope["method"] == "GET"
     # API tokens are for the JSON API only; a page always needs a browser session.
     if raw_token is not None and path.startswith("/api/"):
-        return _by_token(raw_token)
+        return _by_token(raw_token, with_version)
     cookies = Request(scope).cookies
     raw_session = cookies.get(cookie_name(SESSION_COOKIE, secure))
-    identity = _by_session(raw_session, secure) if raw_session else Identity()
+    identity = _by_session(raw_session, secure, with_version) if raw_session else Identity()
     if identity.user is None:
         # A visitor not signed in still needs an anti-forgery token for the sign-in form.
         presession_name = cookie_name(PRESESSION_COOKIE, secure)
@@ -294,6 +299,7 @@ class AuthMiddleware:
         state["identity"] = identity
         state["user"] = identity.user
         state["csrf_token"] = identity.csrf_token
+        state["data_version"] = identity.version
 
         response = await self._refusal(scope, identity)
         if response is None and method not in SAFE_METHODS and identity.via != "token":

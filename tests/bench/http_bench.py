@@ -134,12 +134,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(database_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, port: int, *, reuse: bool) -> subprocess.Popen[bytes]:
     # The alert scheduler runs as `oversight worker` instead: on the large demo one of its ticks
     # keeps a core busy for half a minute, and whichever endpoint it overlaps would be measured
     # with it.
     env = {**os.environ, "OVERSIGHT_DATABASE_URL": database_url,
            "OVERSIGHT_RUN_SCHEDULER": "false"}
+    if not reuse:
+        env["OVERSIGHT_PAGE_CACHE_MB"] = "0"
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
                "--log-level", "warning"]
@@ -285,7 +287,9 @@ def report(results: list[Result], rss: float | None, args: argparse.Namespace,
         f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"database {database}, signed in as a {args.role}, "
         f"{args.connections} connections from {args.processes} process(es), "
-        f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint",
+        f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint, "
+        + ("pages reused until the data changes" if args.page_cache == "on"
+           else "every page made afresh (no page reuse)"),
         "",
         "| endpoint | req/s | p50 ms | p99 ms | errors | vs healthz | server CPU "
         "| CPU ms/req |",
@@ -325,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the role of the benchmark's own signed-in user (default: lead)")
     parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
                         help="another header for every request, such as a session cookie")
+    parser.add_argument("--page-cache", choices=("on", "off"), default="on",
+                        help="off: the server makes every page afresh, to time the pages "
+                             "themselves rather than their reuse (default: on)")
     parser.add_argument("--only", action="append", default=[],
                         help="measure only endpoints whose label contains this (healthz always)")
     args = parser.parse_args(argv)
@@ -345,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                                             baseline.expect, baseline.headers)]
 
     port = free_port()
-    server = start_server(args.database_url, port)
+    server = start_server(args.database_url, port, reuse=args.page_cache == "on")
     base = f"http://127.0.0.1:{port}"
     results = []
     try:

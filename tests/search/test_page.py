@@ -1,33 +1,15 @@
 """The search page: one statement for every kind at once, however many records match, and a
 link to the full list when a kind has more than it shows."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
-from api.db import get_engine
 from api.search import service as search
 from tests import factories as f
+from tests.statements import statements
 from tests.web.html import fragment, plain
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _searches(seen: list[str]) -> list[str]:

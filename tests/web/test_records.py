@@ -3,18 +3,16 @@ fragments, on real records; form errors come back next to their fields with stat
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
-from api.db import get_engine
 from tests import factories as f
+from tests.statements import statements
 from tests.web.html import HX, form_fields, fragment, is_full_page, plain, replace
 from web.concepts import SPECS
 
@@ -287,19 +285,6 @@ def test_documents_upload_download_and_delete(client: TestClient, session: Sessi
     assert gone.status_code == 200 and "No documents attached." in plain(gone.text)
 
 
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _list_statements(client: TestClient, noun: str) -> int:

@@ -13,10 +13,11 @@ from api.calendar import service as agenda
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.fields import MAX_INT
+from api.page_cache import ReusableRoute, reusable
 from web.concepts import ref_options
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
 
 AGENDA_DAYS = 42
 # A month grid shows the days around the month; at the ends of the calendar there are none.
@@ -39,6 +40,7 @@ def _month(value: str | None) -> date:
 
 
 @router.get("/calendar")
+@reusable
 def calendar_page(request: Request, session: SessionDep, actor: UserDep,
                   month: Annotated[str | None, Query(max_length=7)] = None,
                   view: Annotated[str, Query(pattern="^(month|agenda)$")] = "month",

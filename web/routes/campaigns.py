@@ -18,6 +18,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
 from api.overview import service as overview
+from api.page_cache import ReusableRoute, reusable
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceSource
 from api.votes import service as votes
@@ -31,7 +32,7 @@ from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]
@@ -252,6 +253,7 @@ def _whip_context(session: Session, user: Any, campaign_id: int,
 
 
 @router.get("/campaigns/{campaign_id}/whip")
+@reusable
 def whip_board(campaign_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
                body: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
     user = acting_user(request, actor)

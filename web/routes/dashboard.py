@@ -15,6 +15,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError
 from api.fields import MAX_INT
 from api.overview import service as overview
+from api.page_cache import ReusableRoute, reusable
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
@@ -22,7 +23,7 @@ from web import flash, htmx
 from web.routes.records import see_other
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
 
 BLOCKS = {"votes": "votes", "deadlines": "deadlines", "records-due": "records",
           "my-tasks": "tasks", "latest-meetings": "meetings"}
@@ -53,6 +54,7 @@ def week(session: Session, actor: object) -> dict[str, object]:
 
 
 @router.get("/", response_class=HTMLResponse)
+@reusable
 def dashboard(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     context = {**week(session, user), "user": user}

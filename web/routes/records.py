@@ -21,6 +21,7 @@ from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.fields import MAX_INT
+from api.page_cache import ReusableRoute, reusable
 from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, attached_noun, ref_labels, ref_options
@@ -249,6 +250,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
         return {f.name: ref_options(session, f.ref) for f in spec.filters
                 if f.kind == "ref" and f.ref}
 
+    @reusable
     def list_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
         try:
             wanted = parse_list_request(spec, request.query_params)
@@ -316,6 +318,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
     def page_template() -> str:
         return spec.detail_template or "records/detail.html"
 
+    @reusable
     def detail(record_id: RecordId, request: Request, session: SessionDep,
                actor: UserDep) -> Response:
         record = spec.crud.get(session, actor, record_id)
@@ -507,7 +510,7 @@ def document_home(document_id: RecordId, session: SessionDep, actor: UserDep) ->
 
 def build_router() -> APIRouter:
     """The pages of every concept in SPECS, and document downloads."""
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
     router.add_api_route("/documents/{document_id}/download", download, methods=["GET"])
     router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
     for spec in SPECS.values():

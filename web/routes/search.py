@@ -6,13 +6,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep, UserDep
+from api.page_cache import ReusableRoute, reusable
 from api.search import service as search
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
 
 
 @router.get("/search")
+@reusable
 def search_page(request: Request, session: SessionDep, actor: UserDep,
                 q: Annotated[str, Query(max_length=200)] = "") -> Response:
     user = acting_user(request, actor)
