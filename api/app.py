@@ -28,6 +28,7 @@ from api.organizations.routes import router as organizations
 from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
+from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources.routes import router as sources
 from api.targets.routes import router as targets
@@ -40,7 +41,7 @@ API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, 
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    router = PathRouter(prefix="/api/v1")
     for concept in API_ROUTERS:
         router.include_router(concept)
     return router

@@ -35,18 +35,22 @@ def trigger_name(table: str, operation: str = "change") -> str:
     return f"{TABLE}_{table}_{operation}"
 
 
+def add_one() -> str:
+    """Counts a change the triggers did not see, such as a bulk load made with them off."""
+    return f'UPDATE "{TABLE}" SET n = n + 1 WHERE id = 1'  # noqa: S608
+
+
 def create(dialect: str) -> list[str]:
     statements = [f'CREATE TABLE "{TABLE}" (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), '
                   'n BIGINT NOT NULL)',
                   f'INSERT INTO "{TABLE}" (id, n) VALUES (1, 0)']  # noqa: S608
     if dialect == "postgresql":
         # Once per transaction: a setting local to the transaction says it was counted.
-        add = f'UPDATE "{TABLE}" SET n = n + 1 WHERE id = 1'  # noqa: S608
         statements.append(f"""CREATE FUNCTION {TABLE}_add() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF current_setting('oversight.counted', true) IS DISTINCT FROM 'on' THEN
                     PERFORM set_config('oversight.counted', 'on', true);
-                    {add};
+                    {add_one()};
                 END IF;
                 RETURN NULL;
             END $$""")
@@ -66,9 +70,8 @@ def triggers(dialect: str, table: str) -> list[str]:
         return [f'CREATE CONSTRAINT TRIGGER "{trigger_name(table)}" AFTER INSERT OR UPDATE OR '
                 f'DELETE ON "{table}" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW '
                 f"EXECUTE FUNCTION {TABLE}_add()"]
-    add = f'UPDATE "{TABLE}" SET n = n + 1 WHERE id = 1'  # noqa: S608
     return [f'CREATE TRIGGER IF NOT EXISTS "{trigger_name(table, operation)}" '
-            f'AFTER {operation.upper()} ON "{table}" BEGIN {add}; END'
+            f'AFTER {operation.upper()} ON "{table}" BEGIN {add_one()}; END'
             for operation in OPERATIONS]
 
 

@@ -41,6 +41,7 @@ def mount_web(app: FastAPI) -> None:
                    playbooks, records_batch, records_requests, imports, sheet_imports,
                    agendas, cameras):
         app.include_router(module.router)
-    app.include_router(records.build_router())
+    for router in records.build_routers():
+        app.include_router(router)
     errors.install(app)
     app.add_middleware(VaryOnHtmx, skip_prefixes=("/api/", "/static/", "/healthz"))

@@ -5,6 +5,7 @@ browser request must carry its anti-forgery token; every response gets the secur
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -89,7 +90,7 @@ class Identity:
     # For a GET: the data version read before the page reads anything (see api.page_cache).
     version: int | None = None
 
-    @property
+    @cached_property
     def csrf_token(self) -> str:
         return tokens.csrf_for(self.secret) if self.secret else ""
 
@@ -362,6 +363,21 @@ class AuthMiddleware:
         return replay, refuse_forgery(scope, "the anti-forgery token is missing or wrong")
 
 
+# Sent on every response, in place of any the app set; built once, as raw headers.
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+HSTS_HEADER = (b"strict-transport-security", HSTS.encode())
+# Pages and API answers hold coalition data: never kept by a browser or a proxy.
+NO_STORE = (b"cache-control", b"no-store")
+
+
 class SecurityHeaders:
     """The headers every response carries, errors and static files included."""
 
@@ -372,26 +388,32 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        added = list(SECURITY_HEADERS)
+        if is_secure(scope):
+            added.append(HSTS_HEADER)
+        data = not scope["path"].startswith("/static/")
+        if data:
+            added.append(NO_STORE)
+        replaced = {name for name, _ in added}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Permissions-Policy"] = PERMISSIONS_POLICY
-                headers["X-Frame-Options"] = "DENY"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers["Cross-Origin-Resource-Policy"] = "same-origin"
-                if is_secure(scope):
-                    headers["Strict-Transport-Security"] = HSTS
-                if not scope["path"].startswith("/static/"):
-                    # Pages and API answers hold coalition data: never kept by a browser or
-                    # a proxy.
-                    headers["Cache-Control"] = "no-store"
-                    headers.setdefault("Pragma", "no-cache")
-                if "vary" in headers and "Cookie" not in headers["vary"]:
-                    headers["Vary"] = headers["vary"] + ", Cookie"
+                # One pass over the raw headers: setting each through MutableHeaders scans
+                # them all once per header.
+                headers = []
+                pragma = False
+                for name, value in message.get("headers", []):
+                    lower = name.lower()
+                    if lower in replaced:
+                        continue
+                    pragma = pragma or lower == b"pragma"
+                    if lower == b"vary" and b"cookie" not in value.lower():
+                        value += b", Cookie"
+                    headers.append((name, value))
+                headers.extend(added)
+                if data and not pragma:
+                    headers.append((b"pragma", b"no-cache"))
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -3,7 +3,7 @@ access page for leads and administrators, and the audit log."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
@@ -15,10 +15,11 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT
 from api.organizations.models import Organization
+from api.routing import PathRouter
 from api.settings import get_settings
 from web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 PasswordField = Annotated[str, Form(max_length=1024)]
 MAX_TOKEN_NAME = 100

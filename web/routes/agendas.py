@@ -4,7 +4,7 @@ the vote) or dismiss, and a body's "sync now"."""
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -13,6 +13,7 @@ from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, NotFound
 from api.fields import MAX_INT
+from api.routing import PathRouter
 from api.sources import access
 from api.sources.agendas import review
 from api.sources.agendas import service as agendas
@@ -21,7 +22,7 @@ from web import flash, htmx, source_panels
 from web.routes.records import see_other
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 TABS = (("suggested", "Waiting"), ("confirmed", "Confirmed"), ("dismissed", "Dismissed"))
 

@@ -4,7 +4,7 @@ preferences and calendar feeds, the delivery log, and the notifications list."""
 import re
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
@@ -28,11 +28,12 @@ from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid, NotFound
 from api.records_requests.models import RecordsRequest
+from api.routing import PathRouter
 from api.settings import get_settings
 from api.targets.models import Target
 from web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 LOG_PAGE = 50
 RECIPIENT_WORDS = {

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import mail, sessions
@@ -16,10 +16,11 @@ from api.auth.middleware import (
 )
 from api.deps import SessionDep
 from api.errors import DomainError
+from api.routing import PathRouter
 from api.settings import get_settings
 from web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 ShortField = Annotated[str, Form(max_length=320)]
 PasswordField = Annotated[str, Form(max_length=1024)]

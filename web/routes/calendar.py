@@ -5,7 +5,7 @@ import calendar as months
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from api import clock
@@ -14,10 +14,11 @@ from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.fields import MAX_INT
 from api.page_cache import ReusableRoute, reusable
+from api.routing import PathRouter
 from web.concepts import ref_options
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
+router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
 AGENDA_DAYS = 42
 # A month grid shows the days around the month; at the ends of the calendar there are none.

@@ -3,20 +3,21 @@ manufacturer through the same service as the JSON API."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
 from api.jurisdictions import service as jurisdictions
+from api.routing import PathRouter
 from api.sources import access, overpass
 from api.sources.fetching import OutsideError
 from web import flash, htmx, source_panels
 from web.routes.records import see_other
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 
 @router.post("/jurisdictions/{record_id}/camera-count")

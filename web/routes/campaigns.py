@@ -3,7 +3,7 @@ board of a body on a campaign, and the extras of target, vote and body pages."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -19,6 +19,7 @@ from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
+from api.routing import PathRouter
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceSource
 from api.votes import service as votes
@@ -32,7 +33,7 @@ from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 
-router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
+router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]

@@ -3,7 +3,7 @@ requests coming due, my open tasks and the latest meetings."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
@@ -16,6 +16,7 @@ from api.errors import DomainError
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
+from api.routing import PathRouter
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
@@ -23,7 +24,7 @@ from web import flash, htmx
 from web.routes.records import see_other
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
+router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
 BLOCKS = {"votes": "votes", "deadlines": "deadlines", "records-due": "records",
           "my-tasks": "tasks", "latest-meetings": "meetings"}

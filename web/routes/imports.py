@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import UploadFile
 
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
+from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
 from web import flash, htmx
@@ -21,7 +22,7 @@ from web.routes.records import see_other
 from web.templating import acting_user, render
 
 log = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 
 @dataclass(frozen=True)

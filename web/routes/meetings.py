@@ -3,7 +3,7 @@ observed and follow-up tasks, saved in one step."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -16,6 +16,7 @@ from api.errors import DomainError
 from api.fields import MAX_INT
 from api.meetings import service as meetings
 from api.meetings.models import MeetingCreate
+from api.routing import PathRouter
 from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
 from web import flash, htmx
@@ -26,7 +27,7 @@ from web.routes.records import see_other
 from web.templating import acting_user, local_input, render
 from web.words import stance_words
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 FOLLOW_UP_ROWS = 2
 MAX_FOLLOW_UPS = 20

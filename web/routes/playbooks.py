@@ -4,7 +4,7 @@ a campaign's anchor dates from its own page."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from api.playbooks import loader
 from api.playbooks import service as playbooks
 from api.playbooks.models import AnchorMove, CampaignFromPlaybook
 from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind
+from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import SPECS, ref_options
 from web.forms import FORM, FormField, domain_message, messages
@@ -26,7 +27,7 @@ from web.routes.campaigns import ASK_LABELS
 from web.routes.records import detail_page_context, go_to
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 PAGE = "playbooks/new.html"

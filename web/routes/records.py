@@ -22,6 +22,7 @@ from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.fields import MAX_INT
 from api.page_cache import ReusableRoute, reusable
+from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, attached_noun, ref_labels, ref_options
@@ -508,11 +509,16 @@ def document_home(document_id: RecordId, session: SessionDep, actor: UserDep) ->
     return see_other(f"/{noun}/{doc.attached_id}#documents" if noun else "/")
 
 
-def build_router() -> APIRouter:
-    """The pages of every concept in SPECS, and document downloads."""
-    router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
-    router.add_api_route("/documents/{document_id}/download", download, methods=["GET"])
-    router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
+def build_routers() -> list[APIRouter]:
+    """Document downloads, and the pages of every concept in SPECS: a router each, so a path
+    is tried only against its own concept's routes."""
+    documents_router = PathRouter(include_in_schema=False)
+    documents_router.add_api_route("/documents/{document_id}/download", download,
+                                   methods=["GET"])
+    documents_router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
+    routers: list[APIRouter] = [documents_router]
     for spec in SPECS.values():
+        router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
         add_record_routes(router, spec)
-    return router
+        routers.append(router)
+    return routers

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData, ImmutableMultiDict
@@ -20,6 +20,7 @@ from api.fields import MAX_INT
 from api.records_requests import letter_source, letters
 from api.records_requests import service as records
 from api.records_requests.models import BatchCreate, RecordsRequest, RequestMethod
+from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import SPECS, ref_options
 from web.forms import domain_message, infer, parse, validate
@@ -27,7 +28,7 @@ from web.records import ListRequest, list_rows
 from web.routes.records import go_to
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 TEMPLATE = "records_requests/batch.html"
 FIELDS = [infer(BatchCreate, name) for name in (

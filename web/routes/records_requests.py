@@ -5,7 +5,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
@@ -23,6 +23,7 @@ from api.records_requests.models import (
     RequestDocumentLinks,
     StatusChangeCreate,
 )
+from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
@@ -32,7 +33,7 @@ from web.routes.records import detail_page_context, see_other
 from web.templating import acting_user, render
 from web.words import humanize
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 TEMPLATE = "records_requests/detail.html"

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep, UserDep
 from api.page_cache import ReusableRoute, reusable
+from api.routing import PathRouter
 from api.search import service as search
 from web.templating import acting_user, render
 
-router = APIRouter(include_in_schema=False, route_class=ReusableRoute)
+router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
 
 @router.get("/search")

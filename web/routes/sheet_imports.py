@@ -4,7 +4,7 @@ the whole file in one transaction."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -12,6 +12,7 @@ from starlette.datastructures import FormData, QueryParams
 
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
+from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
@@ -19,7 +20,7 @@ from web.concepts import ref_labels
 from web.routes.imports import SHOWN_ROWS, UploadId, failure, go, leads_only
 from web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 
 Sheet = Annotated[str, Path(pattern="^(" + "|".join(spreadsheets.CONCEPTS) + ")$")]
 SAMPLE_ROWS = 20
