@@ -11,6 +11,7 @@ migration must run `triggers` again for that table (a test checks that every cou
 them). A table added later needs them too."""
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -86,6 +87,12 @@ def trigger_names(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
         return [trigger_name(table)]
     return [trigger_name(table, operation) for operation in OPERATIONS]
+
+
+def column() -> Any:
+    """The version as a scalar subquery, to read beside other values in one statement."""
+    return sa.select(sa.column("n")).select_from(sa.table(TABLE)).where(
+        sa.column("id") == 1).scalar_subquery()
 
 
 def current(session: Session) -> int:

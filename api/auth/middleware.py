@@ -127,16 +127,18 @@ def _by_token(raw: str, with_version: bool) -> Identity:
                     must_set_up_two_factor=two_factor, version=version)
 
 
-def _by_session(raw: str, secure: bool, with_version: bool) -> Identity:
+def _by_session(raw: str, secure: bool) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     name = cookie_name(SESSION_COOKIE, secure)
+    # Every signed-in request needs the four: asked in one statement, not four.
     with new_session(read_only=True) as session:
-        found = sessions.lookup(session, raw)
+        found = sessions.lookup(session, raw, also=(data_version.column(),
+                                                    service.leads_must_use_two_factor()))
         if found is not None:
-            auth_session, user = found
-            two_factor = service.must_set_up_two_factor(session, user)
-            version = data_version.current(session) if with_version else None
+            auth_session, user, (version, leads_must) = found
+            two_factor = service.must_set_up_two_factor(session, user,
+                                                        leads_must=bool(leads_must))
     if found is None:
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     if sessions.is_expired(auth_session) or not user.is_active:
@@ -171,7 +173,7 @@ def identify(scope: Scope) -> Identity:
         return _by_token(raw_token, with_version)
     cookies = Request(scope).cookies
     raw_session = cookies.get(cookie_name(SESSION_COOKIE, secure))
-    identity = _by_session(raw_session, secure, with_version) if raw_session else Identity()
+    identity = _by_session(raw_session, secure) if raw_session else Identity()
     if identity.user is None:
         # A visitor not signed in still needs an anti-forgery token for the sign-in form.
         presession_name = cookie_name(PRESESSION_COOKIE, secure)

@@ -3,6 +3,7 @@ ended by sign-out, by timeouts, or when the account is disabled."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -37,10 +38,14 @@ def start(session: Session, user: User, *, user_agent: str = "", address: str = 
     return raw
 
 
-def lookup(session: Session, raw: str) -> tuple[AuthSession, User] | None:
-    row = session.exec(select(AuthSession, User).join(User, User.id == AuthSession.user_id)
-                       .where(AuthSession.token_hash == tokens.digest(raw))).first()
-    return (row[0], row[1]) if row else None
+def lookup(session: Session, raw: str, *, also: tuple[Any, ...] = (),
+           ) -> tuple[AuthSession, User, tuple[Any, ...]] | None:
+    """The session and its user, with the values of `also` (scalar subqueries) read in the same
+    statement."""
+    row = session.execute(sa.select(AuthSession, User, *also)
+                          .join(User, User.id == AuthSession.user_id)
+                          .where(AuthSession.token_hash == tokens.digest(raw))).first()
+    return (row[0], row[1], tuple(row[2:])) if row else None
 
 
 def is_expired(auth_session: AuthSession) -> bool:
