@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -47,7 +48,7 @@ class ActionBase(SQLModel):
     campaign_id: int | None = fk("campaign.id")
     owner_organization_id: int | None = fk("organization.id")
     vote_id: int | None = fk("vote.id")
-    scheduled_on: date | None = Field(default=None, index=True)
+    scheduled_on: date | None = None
     status: ActionStatus = enum_field(ActionStatus.planned)
     description: LongText = ""
     outcome: LongText = ""
@@ -55,6 +56,10 @@ class ActionBase(SQLModel):
 
 
 class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
+    # By date, then title, with what deciding who may read an action and the campaign: the
+    # calendar counts a day's actions and reads its first few in order from the index alone.
+    __table_args__ = (sa.Index("ix_action_scheduled_on", "scheduled_on", "title", "id", "status",
+                               "visibility", "owner_organization_id", "campaign_id"),)
     phase: str | None = Field(default=None, max_length=40)
 
 

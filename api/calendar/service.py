@@ -29,6 +29,8 @@ PER_DAY = 4
 # A timezone's UTC offsets over a range of days: (until, seconds) up to each change, the last
 # without an end.
 Pieces = list[tuple[datetime | None, int]]
+# The same, as the key the statements for those zones are kept under.
+ZonesKey = tuple[tuple[str, tuple[tuple[datetime | None, int], ...]], ...]
 
 
 @dataclass
@@ -69,8 +71,9 @@ def entries(session: Session, actor: Any, *, start: date, end: date,
 def days(session: Session, actor: Any, *, start: date, end: date,
          campaign_id: int | None = None, per_day: int | None = PER_DAY) -> dict[date, Day]:
     """The days from start to end (inclusive) that have entries, each with at most per_day of
-    them (None: all), first by time, then kind and title. The cut is made by the database per
-    day and kind, so a busy month costs what a quiet one does."""
+    them (None: all), first by time, then kind and title. The database counts each day's
+    entries of each kind and hands over only the first per_day of each, so a busy month sends
+    no more rows than a quiet one: a statement for the dated kinds, one for each timed kind."""
     if end < start:
         raise Invalid("The end of the range must not be before its start.", field="end")
     if (end - start).days > MAX_DAYS:
@@ -78,20 +81,34 @@ def days(session: Session, actor: Any, *, start: date, end: date,
     # Times are stored in UTC; a day's edges move by up to a day in other zones.
     low = datetime.combine(start - timedelta(days=1), time.min, UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, UTC)
-    zones = _zones(session, low, high)
+    zones = tuple((name, tuple(pieces)) for name, pieces in _zones(session, low, high).items())
+    dated, timed = _statements(zones, by_campaign=campaign_id is not None,
+                               capped=per_day is not None)
+    values = {"start": start, "end": end, "low": low, "high": high, "campaign_id": campaign_id,
+              "per_day": per_day}
     found: dict[date, Day] = {}
     totals: dict[date, dict[str, int]] = {}
-    for source in _sources(start=start, end=end, low=low, high=high, zones=zones,
-                           campaign_id=campaign_id):
-        for row in session.execute(_cut(source, start, end, per_day)):
-            found.setdefault(row.day, Day()).entries.append(source.entry(row))
-            if row.rank == 1:
-                kinds = totals.setdefault(row.day, {})
-                kinds[source.kind] = kinds.get(source.kind, 0) + row.on_day
+
+    def add(day: date, kind: _Kind, on_day: int | None, listed: list[Entry]) -> None:
+        if listed:
+            found.setdefault(day, Day()).entries.extend(listed)
+        if on_day:
+            kinds = totals.setdefault(day, {})
+            kinds[kind.kind] = kinds.get(kind.kind, 0) + on_day
+
+    for row in session.execute(dated, values):
+        for n, kind in enumerate(_DATED):
+            pairs = row[2 * n + 2] or ()
+            add(row.day, kind, row[2 * n + 1],
+                [kind.entry(row.day, record_id, title) for record_id, title in pairs])
+    for kind, stmt in zip(_TIMED, timed, strict=True):
+        for row in session.execute(stmt, values):
+            add(row.day, kind, row.on_day if row.rank == 1 else None,
+                [kind.entry(row.day, row.id, row.title, row.at, row.zone)])
     for day, listed in found.items():
         listed.entries.sort(key=lambda e: (e.at is None,
                                            e.at or datetime.min.replace(tzinfo=UTC),
-                                           e.kind, e.title))
+                                           e.kind, e.title, e.record_id))
         if per_day is None:
             continue
         # Each kind gave its first per_day; the day shows the first per_day of them all.
@@ -103,26 +120,59 @@ def days(session: Session, actor: Any, *, start: date, end: date,
     return found
 
 
-@dataclass
-class _Source:
+@dataclass(frozen=True)
+class _Kind:
     kind: str
-    stmt: sa.Select[Any]  # with columns id, title, day, at (or NULL), zone
-    what: str = ""
+    what: str
     summarize: bool = False
 
-    def entry(self, row: Any) -> Entry:
-        title = _summary(row.title) if self.summarize else row.title
-        return Entry(row.day, self.kind, self.what, title or self.what, row.id, row.at,
-                     row.zone or "UTC")
+    def entry(self, day: date, record_id: int, title: str | None, at: datetime | None = None,
+              zone: str | None = None) -> Entry:
+        title = _summary(title) if self.summarize else title
+        return Entry(day, self.kind, self.what, title or self.what, record_id, at, zone or "UTC")
 
 
-def _sources(*, start: date, end: date, low: datetime, high: datetime,
-             zones: dict[str, Pieces], campaign_id: int | None) -> list[_Source]:
-    no_time = sa.null().label("at")
-    utc = sa.literal("UTC").label("zone")
+# The dated kinds in the order of their columns in the statement for them, as pairs of (how
+# many on the day, the first of them).
+_DATED = (_Kind("action", "Action"), _Kind("contract", "Notice deadline"),
+          _Kind("contract", "Contract ends"), _Kind("records_request", "Records due"),
+          _Kind("task", "Task due"))
+_TIMED = (_Kind("vote", "Vote"), _Kind("meeting", "Meeting", summarize=True))
+
+
+@lru_cache(maxsize=64)
+def _statements(zones: ZonesKey, *, by_campaign: bool,
+                capped: bool) -> tuple[sa.Select[Any], list[sa.Select[Any]]]:
+    """The statements for a range of days, for the zones in use over it; the days, the
+    campaign and the cut are bound when they run. Made once for each set of zones: building
+    them took as long as running them. Shared by every user: what each may read is added to a
+    statement as it runs (api.auth.scoping)."""
+    campaign = sa.bindparam("campaign_id", type_=sa.Integer)
+    per_day = sa.bindparam("per_day", type_=sa.Integer) if capped else None
+    actions: list[Any] = [Action.status != "cancelled"]
+    contracts: list[Any] = []
+    requests: list[Any] = [RecordsRequest.status.not_in([s.value for s in CLOSED_STATUSES])]
+    tasks: list[Any] = [Task.status == TaskStatus.open]
+    if by_campaign:
+        actions.append(Action.campaign_id == campaign)
+        contracts.append(Contract.id.in_(
+            sa.select(Vote.contract_id).where(Vote.campaign_id == campaign)))
+        requests.append(RecordsRequest.campaign_id == campaign)
+        tasks.append(Task.campaign_id == campaign)
+    dated = _each_day([
+        (Action, Action.scheduled_on, Action.title, actions),
+        (Contract, Contract.notice_deadline, Contract.title, contracts),
+        (Contract, Contract.end_date, Contract.title, contracts),
+        (RecordsRequest, RecordsRequest.due_on, RecordsRequest.subject, requests),
+        (Task, Task.due_on, Task.title, tasks),
+    ], per_day)
+
+    offsets = {name: list(pieces) for name, pieces in zones}
+    low = sa.bindparam("low", type_=Vote.scheduled_at.type)
+    high = sa.bindparam("high", type_=Vote.scheduled_at.type)
     place = aliased(Jurisdiction)
     votes = (sa.select(Vote.id, Vote.title.label("title"),
-                       _local_day(Vote.scheduled_at, place.timezone, zones).label("day"),
+                       _local_day(Vote.scheduled_at, place.timezone, offsets).label("day"),
                        Vote.scheduled_at.label("at"), place.timezone.label("zone"))
              .join(Body, Body.id == Vote.body_id).join(place, place.id == Body.jurisdiction_id)
              .where(Vote.scheduled_at >= low, Vote.scheduled_at < high,
@@ -132,60 +182,98 @@ def _sources(*, start: date, end: date, low: datetime, high: datetime,
     meetings = (sa.select(Meeting.id,
                           sa.func.coalesce(sa.func.nullif(Meeting.summary, ""),
                                            Meeting.location).label("title"),
-                          _local_day(Meeting.held_at, zone, zones).label("day"),
+                          _local_day(Meeting.held_at, zone, offsets).label("day"),
                           Meeting.held_at.label("at"), zone.label("zone"))
                 .outerjoin(Campaign, Campaign.id == Meeting.campaign_id)
                 .outerjoin(meeting_place, meeting_place.id == Campaign.jurisdiction_id)
                 .where(Meeting.held_at >= low, Meeting.held_at < high))
-    actions = (sa.select(Action.id, Action.title.label("title"),
-                         Action.scheduled_on.label("day"), no_time, utc)
-               .where(Action.scheduled_on.between(start, end), Action.status != "cancelled"))
-    notices = (sa.select(Contract.id, Contract.title.label("title"),
-                         Contract.notice_deadline.label("day"), no_time, utc)
-               .where(Contract.notice_deadline.between(start, end)))
-    contract_ends = (sa.select(Contract.id, Contract.title.label("title"),
-                               Contract.end_date.label("day"), no_time, utc)
-                     .where(Contract.end_date.between(start, end)))
-    requests = (sa.select(RecordsRequest.id, RecordsRequest.subject.label("title"),
-                          RecordsRequest.due_on.label("day"), no_time, utc)
-                .where(RecordsRequest.due_on.between(start, end),
-                       RecordsRequest.status.not_in([s.value for s in CLOSED_STATUSES])))
-    tasks = (sa.select(Task.id, Task.title.label("title"), Task.due_on.label("day"), no_time, utc)
-             .where(Task.due_on.between(start, end), Task.status == TaskStatus.open))
-    if campaign_id is not None:
-        votes = votes.where(Vote.campaign_id == campaign_id)
-        meetings = meetings.where(Meeting.campaign_id == campaign_id)
-        actions = actions.where(Action.campaign_id == campaign_id)
-        voted = sa.select(Vote.contract_id).where(Vote.campaign_id == campaign_id)
-        notices = notices.where(Contract.id.in_(voted))
-        contract_ends = contract_ends.where(Contract.id.in_(voted))
-        requests = requests.where(RecordsRequest.campaign_id == campaign_id)
-        tasks = tasks.where(Task.campaign_id == campaign_id)
-    return [
-        _Source("vote", votes, "Vote"),
-        _Source("meeting", meetings, "Meeting", summarize=True),
-        _Source("action", actions, "Action"),
-        _Source("contract", notices, "Notice deadline"),
-        _Source("contract", contract_ends, "Contract ends"),
-        _Source("records_request", requests, "Records due"),
-        _Source("task", tasks, "Task due"),
-    ]
+    if by_campaign:
+        votes = votes.where(Vote.campaign_id == campaign)
+        meetings = meetings.where(Meeting.campaign_id == campaign)
+    return dated, [_cut(votes, per_day), _cut(meetings, per_day)]
 
 
-def _cut(source: _Source, start: date, end: date, per_day: int | None) -> sa.Select[Any]:
-    """The source's rows on the days asked for, the first per_day of each day, each row with
-    its rank on its day and how many the day has."""
-    base = source.stmt.subquery()
+def _each_day(sources: list[tuple[Any, Any, Any, list[Any]]], per_day: Any) -> sa.Select[Any]:
+    """One row for each day from start to end: for each source (table, date, title and
+    conditions), how many entries the day has and its first per_day of them (None: all) as
+    [id, title] pairs.
+
+    Asked day by day, each date is matched for equality, which its index serves in title
+    order: a range of days is read whole and sorted to be cut, and SQLite, without statistics,
+    reads a range through the visibility indexes instead when visibility is a choice of
+    indexed columns."""
+    start = sa.bindparam("start", type_=sa.Date)
+    end = sa.bindparam("end", type_=sa.Date)
+    first = sa.select(start.label("day")).cte("days", recursive=True)
+    days = first.union_all(sa.select(_NextDay(first.c.day)).where(first.c.day < end))
+    columns: list[Any] = [days.c.day]
+    for model, column, title, conditions in sources:
+        on_day = (column == days.c.day, *conditions)
+        count = (sa.select(sa.func.count()).select_from(model).where(*on_day).scalar_subquery()
+                 if per_day is not None else sa.null())
+        rows = (sa.select(model.id, title.label("title")).where(*on_day)
+                .order_by(title, model.id).limit(per_day).correlate(days).subquery())
+        columns += [count, sa.select(_JsonPairs(rows.c.id, rows.c.title)).scalar_subquery()]
+    return sa.select(*columns)
+
+
+def _cut(stmt: sa.Select[Any], per_day: Any) -> sa.Select[Any]:
+    """The rows of a statement with columns id, title, day, at and zone on the days from
+    start to end, the first per_day of each day (None: all), each with its rank on its day and
+    how many the day has. Read in one pass over the range: a local day is no column an index
+    could serve a day at a time."""
+    base = stmt.subquery()
     ranked = sa.select(
         *base.c,
         sa.func.row_number().over(partition_by=base.c.day,
                                   order_by=(base.c.at, base.c.title, base.c.id)).label("rank"),
         sa.func.count().over(partition_by=base.c.day).label("on_day"),
     ).subquery()
-    stmt = sa.select(ranked).where(ranked.c.day.between(start, end))
+    cut = sa.select(ranked).where(ranked.c.day.between(sa.bindparam("start", type_=sa.Date),
+                                                       sa.bindparam("end", type_=sa.Date)))
     if per_day is not None:
-        stmt = stmt.where(ranked.c.rank <= per_day)
-    return stmt
+        cut = cut.where(ranked.c.rank <= per_day)
+    return cut
+
+
+class _NextDay(sa.sql.functions.FunctionElement[date]):
+    """The day after a date."""
+
+    inherit_cache = True
+    type = sa.Date()
+    name = "next_day"
+
+
+@compiles(_NextDay)
+def _next_day(element: _NextDay, compiler: Any, **kw: Any) -> str:
+    (day,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST({day} + 1 AS DATE)"
+
+
+@compiles(_NextDay, "sqlite")
+def _next_day_on_sqlite(element: _NextDay, compiler: Any, **kw: Any) -> str:
+    (day,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, '+1 day')"
+
+
+class _JsonPairs(sa.sql.functions.FunctionElement[Any]):
+    """The rows of two columns as one JSON array of pairs (none: NULL, or an empty array)."""
+
+    inherit_cache = True
+    type = sa.JSON()
+    name = "json_pairs"
+
+
+@compiles(_JsonPairs)
+def _json_pairs(element: _JsonPairs, compiler: Any, **kw: Any) -> str:
+    first, second = (compiler.process(c, **kw) for c in element.clauses)
+    return f"json_agg(json_build_array({first}, {second}))"
+
+
+@compiles(_JsonPairs, "sqlite")
+def _json_pairs_on_sqlite(element: _JsonPairs, compiler: Any, **kw: Any) -> str:
+    first, second = (compiler.process(c, **kw) for c in element.clauses)
+    return f"json_group_array(json_array({first}, {second}))"
 
 
 # ---- local days in SQL ---------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlmodel import Field, SQLModel
+import sqlalchemy as sa
+from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
 from api.fields import (
@@ -32,7 +33,7 @@ class TaskBase(SQLModel):
     meeting_id: int | None = fk("meeting.id", ondelete="CASCADE")
     assignee_user_id: int | None = fk("app_user.id")
     assignee_organization_id: int | None = fk("organization.id")
-    due_on: date | None = Field(default=None, index=True)
+    due_on: date | None = None
     status: TaskStatus = enum_field(TaskStatus.open)
     notes: LongText = ""
     owner_organization_id: int | None = fk("organization.id")
@@ -40,6 +41,11 @@ class TaskBase(SQLModel):
 
 
 class Task(TableBase, TaskBase, PlaybookAnchor, table=True):
+    # By due date, then title, with what deciding who may read a task and the campaign: the
+    # calendar counts a day's open tasks and reads its first few in order from the index alone.
+    __table_args__ = (sa.Index("ix_task_due_on", "due_on", "title", "id", "status", "visibility",
+                               "owner_organization_id", "assignee_organization_id",
+                               "assignee_user_id", "campaign_id"),)
     completed_at: datetime | None = utc_field()
 
 
