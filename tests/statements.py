@@ -1,4 +1,5 @@
-"""Counting what the app asks the database: every SQL statement sent while a block runs."""
+"""Counting what the app asks the database: every SQL statement sent while a block runs, but the
+BEGIN that SQLite, unlike PostgreSQL, is sent."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,8 @@ def statements() -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            seen.append(statement)
 
     engine = get_engine()
     event.listen(engine, "before_cursor_execute", record)

@@ -3,8 +3,8 @@ campaign filter need, so the calendar counts a day's entries and reads its first
 index alone
 
 Revision ID: b8cal0001
-Revises: b7search0002
-Create Date: 2026-11-23 09:00:00.000000
+Revises: b8cache0001
+Create Date: 2026-11-23 10:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'b8cal0001'
-down_revision: str | None = 'b7search0002'
+down_revision: str | None = 'b8cache0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

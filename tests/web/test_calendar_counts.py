@@ -2,38 +2,21 @@
 more of each, only what the user may read, in a number of statements that does not grow with
 the entries."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlmodel import Session
 
+from api import clock
 from api.calendar import service as calendar
-from api.db import get_engine
 from tests import factories as f
+from tests.statements import statements
 from tests.web.html import fragment, plain
 
 BUSY = date(2026, 3, 12)
 
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """The queries run meanwhile (not the BEGIN that SQLite, unlike PostgreSQL, is sent)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith("BEGIN"):
-            seen.append(statement)
-
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _titles(day: calendar.Day) -> list[str]:
@@ -184,6 +167,8 @@ def test_a_month_takes_the_same_statements_however_many_entries_it_holds(
              "/calendar?view=agenda&day=2026-03-12")
     for url in pages:  # the first request of a kind builds its statements
         assert client.get(url).status_code == 200
+    # The next minute: the pages are made again, not given as kept (api.page_cache).
+    clock.freeze(frozen_now + timedelta(minutes=1))
     counts = []
     for url in pages:
         with statements() as seen:
