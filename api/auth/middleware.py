@@ -107,7 +107,7 @@ def bearer(headers: Headers) -> str | None:
     return None
 
 
-def _by_token(raw: str, with_version: bool) -> Identity:
+async def _by_token(raw: str, with_version: bool) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     with new_session(read_only=True) as session:
@@ -118,16 +118,33 @@ def _by_token(raw: str, with_version: bool) -> Identity:
         two_factor = service.must_set_up_two_factor(session, user)
         version = data_version.current(session) if with_version else None
     if token.last_used_at is None or clock.now() - token.last_used_at >= sessions.TOUCH_EVERY:
-        with session_scope() as session:
-            row = session.get(type(token), token.id)
-            if row is not None:
-                row.last_used_at = clock.now()
-                session.add(row)
+        await run_in_threadpool(_touch_token, type(token), token.id)
     return Identity(user=user, via="token", token_scope=token.scope,
                     must_set_up_two_factor=two_factor, version=version)
 
 
-def _by_session(raw: str, secure: bool) -> Identity:
+def _touch_token(model: type, token_id: int) -> None:
+    with session_scope() as session:
+        row = session.get(model, token_id)
+        if row is not None:
+            row.last_used_at = clock.now()
+            session.add(row)
+
+
+def _end_session(raw: str, user: User) -> None:
+    with session_scope() as session:
+        if user.is_active:
+            sessions.end(session, raw)
+        else:
+            sessions.end_all(session, user.id)  # type: ignore[arg-type]
+
+
+def _refresh_session(session_id: int, rotate: bool) -> str | None:
+    with session_scope() as session:
+        return sessions.refresh(session, session_id, rotate=rotate)
+
+
+async def _by_session(raw: str, secure: bool) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     name = cookie_name(SESSION_COOKIE, secure)
@@ -142,18 +159,13 @@ def _by_session(raw: str, secure: bool) -> Identity:
     if found is None:
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     if sessions.is_expired(auth_session) or not user.is_active:
-        with session_scope() as session:
-            if user.is_active:
-                sessions.end(session, raw)
-            else:
-                sessions.end_all(session, user.id)  # type: ignore[arg-type]
+        await run_in_threadpool(_end_session, raw, user)
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     identity = Identity(user=user, via="session", session_id=auth_session.id, sent_secret=raw,
                         secret=raw, must_set_up_two_factor=two_factor, version=version)
     rotate = sessions.needs_rotation(auth_session, user)
     if rotate or sessions.needs_touch(auth_session):
-        with session_scope() as session:
-            new_raw = sessions.refresh(session, auth_session.id, rotate=rotate)  # type: ignore[arg-type]
+        new_raw = await run_in_threadpool(_refresh_session, auth_session.id, rotate)
         if new_raw:
             identity.secret = new_raw
             max_age = int((auth_session.expires_at - clock.now()).total_seconds())
@@ -162,7 +174,11 @@ def _by_session(raw: str, secure: bool) -> Identity:
     return identity
 
 
-def identify(scope: Scope) -> Identity:
+async def identify(scope: Scope) -> Identity:
+    """Reads run here, on the event loop: one short read-only statement, which no writer can
+    make wait (SQLite's WAL, PostgreSQL's snapshots), costs less than handing it to a thread.
+    Writes (a session or token marked as used, a session ended) may wait for a lock, so they
+    go to a worker thread."""
     headers = Headers(scope=scope)
     secure = is_secure(scope)
     path = scope["path"]
@@ -170,10 +186,10 @@ def identify(scope: Scope) -> Identity:
     with_version = scope["method"] == "GET"
     # API tokens are for the JSON API only; a page always needs a browser session.
     if raw_token is not None and path.startswith("/api/"):
-        return _by_token(raw_token, with_version)
+        return await _by_token(raw_token, with_version)
     cookies = Request(scope).cookies
     raw_session = cookies.get(cookie_name(SESSION_COOKIE, secure))
-    identity = _by_session(raw_session, secure) if raw_session else Identity()
+    identity = await _by_session(raw_session, secure) if raw_session else Identity()
     if identity.user is None:
         # A visitor not signed in still needs an anti-forgery token for the sign-in form.
         presession_name = cookie_name(PRESESSION_COOKIE, secure)
@@ -297,7 +313,7 @@ class AuthMiddleware:
             # Nobody's data, and the liveness check must not wait on the database.
             await self.app(scope, receive, send)
             return
-        identity = await run_in_threadpool(identify, scope)
+        identity = await identify(scope)
         state = scope.setdefault("state", {})
         state["identity"] = identity
         state["user"] = identity.user
