@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -44,7 +45,7 @@ class ActionStatus(StrEnum):
 class ActionBase(SQLModel):
     title: Name
     kind: ActionKind = enum_field(ActionKind.other)
-    campaign_id: int | None = fk("campaign.id")
+    campaign_id: int | None = fk("campaign.id", index=False)
     owner_organization_id: int | None = fk("organization.id")
     vote_id: int | None = fk("vote.id")
     scheduled_on: date | None = Field(default=None, index=True)
@@ -55,6 +56,8 @@ class ActionBase(SQLModel):
 
 
 class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
+    # A campaign's actions by date: its board and timeline read the first few in order.
+    __table_args__ = (sa.Index("ix_action_campaign_id", "campaign_id", "scheduled_on"),)
     phase: str | None = Field(default=None, max_length=40)
 
 
