@@ -108,7 +108,10 @@ def members(session: Session, actor: Any, *, campaign_id: int,
     if body_ids:
         conditions.append(Target.body_id.in_(body_ids))
     if with_stance:
-        conditions.append(Stance.id.is_not(None))
+        # Found through the index on stance.campaign_id: asking whether the joined stance is
+        # there read every target to find them.
+        stanced = sa.select(Stance.target_id).where(Stance.campaign_id == campaign_id)
+        conditions.append(Target.id.in_(stanced))
     if not conditions:
         return []
     stmt = stmt.where(sa.or_(*conditions))
@@ -191,21 +194,26 @@ def board(session: Session, actor: Any, *, campaign_id: int,
 
 def counts_for_votes(session: Session, actor: Any,
                      found_votes: list[dict[str, Any]]) -> dict[int, Count]:
-    """The whip count of each vote (by its body and campaign), in two queries for any number."""
+    """The whip count of each vote (by its body and campaign), in one query for any number:
+    each body with its members and their stances on the campaigns."""
     pairs = {(v["body_id"], v["campaign_id"]) for v in found_votes if v.get("campaign_id")}
     if not pairs:
         return {}
     body_ids = sorted({b for b, _ in pairs})
     campaign_ids = sorted({c for _, c in pairs})
-    found_bodies = {b.id: b for b in session.execute(
-        sa.select(Body).where(Body.id.in_(body_ids))).scalars()}
-    stmt = (sa.select(Target.id, Target.body_id, Stance.campaign_id, Stance.level)
+    stmt = (sa.select(Body.id, Body.seats, Body.majority_needed, Target.id.label("target_id"),
+                      Stance.campaign_id, Stance.level)
+            .outerjoin(Target, Target.body_id == Body.id)
             .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
                                        Stance.campaign_id.in_(campaign_ids)))
-            .where(Target.body_id.in_(body_ids)))
+            .where(Body.id.in_(body_ids)))
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
     seen: dict[int, set[int]] = {}
-    for target_id, body, campaign, level in session.execute(stmt):
+    seats: dict[int, tuple[int, int]] = {}
+    for body, body_seats, majority_needed, target_id, campaign, level in session.execute(stmt):
+        seats[body] = (body_seats, majority_needed)
+        if target_id is None:
+            continue
         seen.setdefault(body, set()).add(target_id)
         if (body, campaign) in levels:
             levels[(body, campaign)][target_id] = level
@@ -214,12 +222,11 @@ def counts_for_votes(session: Session, actor: Any,
         pair = (v["body_id"], v.get("campaign_id"))
         if pair not in levels:
             continue
-        body = found_bodies[pair[0]]
+        body_seats, majority_needed = seats[pair[0]]
         tally = {level.value: 0 for level in LEVELS}
         for target_id in seen.get(pair[0], set()):
             tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
-        counts[v["id"]] = Count(seats=body.seats,
-                                needed=majority(body.seats, body.majority_needed),
+        counts[v["id"]] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
                                 levels=tally)
     return counts
 
