@@ -96,7 +96,9 @@ def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[st
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
         "campaign_bodies": bodies,
-        "zone": campaigns.zone(session, campaign.id).key,
+        # The page's zone is already the jurisdiction's when the campaign has one (read once);
+        # without one the campaign page shows UTC rather than the instance's default.
+        **({} if campaign.jurisdiction_id else {"zone": "UTC"}),
     }
 
 
