@@ -4,7 +4,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from api.actions.models import Action, ActionCreate, ActionRead, ActionUpdate
@@ -36,9 +35,12 @@ def _board(limit: int) -> sa.Select[Any]:
     undated = (mine.where(Action.scheduled_on.is_(None))
                .order_by(Action.id).limit(limit).subquery())
     first = sa.union_all(sa.select(dated), sa.select(undated)).subquery()
-    owner = aliased(Organization)
-    return (sa.select(first, owner.name.label("owner_name"))
-            .outerjoin(owner, owner.id == first.c.owner_organization_id)
+    # The owner's name looked up for each card: joined, PostgreSQL read every organization
+    # into a hash for the few the board shows.
+    owner_name = (sa.select(Organization.name)
+                  .where(Organization.id == first.c.owner_organization_id)
+                  .scalar_subquery().label("owner_name"))
+    return (sa.select(first, owner_name)
             .order_by(first.c.scheduled_on.is_(None), first.c.scheduled_on, first.c.id)
             .limit(limit))
 
