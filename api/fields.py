@@ -135,13 +135,15 @@ def utc_field(default: Any = None, **kwargs: Any) -> Any:
     return Field(default=default, sa_type=UTCDateTime, **kwargs)
 
 
-def fk(target: str, *, required: bool = False, ondelete: str | None = None, **kwargs: Any) -> Any:
+def fk(target: str, *, required: bool = False, ondelete: str | None = None, index: bool = True,
+       **kwargs: Any) -> Any:
     """A foreign key. An optional one is cleared when its target goes; a required one blocks
-    the delete (RESTRICT) unless told to CASCADE, so deleting never silently takes records."""
+    the delete (RESTRICT) unless told to CASCADE, so deleting never silently takes records.
+    `index=False` when the table declares an index that starts with the column instead."""
     if ondelete is None:
         ondelete = "RESTRICT" if required else "SET NULL"
     return Field(default=... if required else None, foreign_key=target, ondelete=ondelete,
-                 index=True, nullable=not required, ge=1, le=MAX_INT, **kwargs)
+                 index=index, nullable=not required, ge=1, le=MAX_INT, **kwargs)
 
 
 class TableBase(SQLModel):

@@ -18,6 +18,8 @@ from web.forms import FormField, infer
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000
+# The key of the list's total in each row of a page, taken out before the rows are shown.
+TOTAL = "list_total_"
 
 
 @dataclass(frozen=True)
@@ -235,11 +237,28 @@ def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
 def list_rows(session: Session, actor: Any, spec: Spec, wanted: ListRequest, *,
               where: Sequence[Any] = (), limit: int = PAGE_SIZE) -> ListResult:
     stmt, count = select_rows(spec, actor, wanted, where)
-    total = int(session.execute(count).scalar_one())
+    # The total comes with the page's rows, a column the database computes once: one statement
+    # where the count and the page were two, and the page keeps its own plan.
+    counted = stmt.add_columns(count.scalar_subquery().label(TOTAL))
+
+    def fetch(page: int) -> list[dict[str, Any]]:
+        found = session.execute(counted.limit(limit).offset((page - 1) * limit))
+        return [r._asdict() for r in found]
+
+    page = max(1, wanted.page)
+    rows = fetch(page)
+    if rows:
+        total = int(rows[0][TOTAL])
+    elif page > 1:
+        # Past the last page (the list shrank, or a hand-made link): the last page instead.
+        total = int(session.execute(count).scalar_one())
+        page = min(page, max(1, -(-total // limit)))
+        rows = fetch(page) if total else []
+    else:
+        total = 0
+    for row in rows:
+        del row[TOTAL]
     pages = max(1, -(-total // limit))
-    page = min(wanted.page, pages)
-    rows = [dict(r._mapping) for r in
-            session.execute(stmt.limit(limit).offset((page - 1) * limit))]
     if spec.annotate:
         spec.annotate(session, rows)
     return ListResult(rows=rows, total=total, page=page, pages=pages)

@@ -45,7 +45,7 @@ class ActionStatus(StrEnum):
 class ActionBase(SQLModel):
     title: Name
     kind: ActionKind = enum_field(ActionKind.other)
-    campaign_id: int | None = fk("campaign.id")
+    campaign_id: int | None = fk("campaign.id", index=False)
     owner_organization_id: int | None = fk("organization.id")
     vote_id: int | None = fk("vote.id")
     scheduled_on: date | None = None
@@ -58,8 +58,10 @@ class ActionBase(SQLModel):
 class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
     # By date, then title, with what deciding who may read an action and the campaign: the
     # calendar counts a day's actions and reads its first few in order from the index alone.
+    # And a campaign's actions by date: its board and timeline read the first few in order.
     __table_args__ = (sa.Index("ix_action_scheduled_on", "scheduled_on", "title", "id", "status",
-                               "visibility", "owner_organization_id", "campaign_id"),)
+                               "visibility", "owner_organization_id", "campaign_id"),
+                      sa.Index("ix_action_campaign_id", "campaign_id", "scheduled_on"))
     phase: str | None = Field(default=None, max_length=40)
 
 

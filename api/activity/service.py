@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from api import clock
 from api.actions.models import Action
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
+from api.db import UTCDateTime
 from api.documents.models import AttachedTo, Document
 from api.media.models import PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -50,155 +52,243 @@ def _level(value: Any) -> str:
     return str(getattr(value, "value", value)).replace("_", " ")
 
 
-Query = Callable[[Session, int], list[Event]]
+@dataclass(frozen=True)
+class Part:
+    """One kind of dated thing about a record: the statement of its newest rows and the events
+    each row makes."""
+
+    stmt: sa.Select[Any]
+    events: Callable[[Any], list[Event]]
 
 
-def _meetings(session: Session, where: Any, link: Any = None) -> list[Event]:
+# Given the record's id (a bound parameter), the part of its timeline.
+Source = Callable[[Any], Part]
+
+
+def _meetings(where: Any, link: Any = None) -> Part:
     stmt = sa.select(Meeting.id, Meeting.held_at, Meeting.summary, Meeting.location)
     if link is not None:
         stmt = stmt.join(link[0], link[1])
     stmt = stmt.where(where).order_by(Meeting.held_at.desc()).limit(LIMIT)
-    return [Event(r.held_at, "Meeting", _excerpt(r.summary) or r.location or "Meeting",
-                  "meeting", r.id) for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(r.held_at, "Meeting",
+                                       _excerpt(r.summary) or r.location or "Meeting",
+                                       "meeting", r.id)])
 
 
-def _votes(session: Session, where: Any) -> list[Event]:
+def _votes(where: Any) -> Part:
     stmt = (sa.select(Vote.id, Vote.scheduled_at, Vote.title, Vote.status, Vote.outcome)
             .where(where).order_by(Vote.scheduled_at.desc()).limit(LIMIT))
-    return [Event(r.scheduled_at, "Vote", r.title, "vote", r.id,
-                  f"{_level(r.status)}, {_level(r.outcome)}") for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(r.scheduled_at, "Vote", r.title, "vote", r.id,
+                                       f"{_level(r.status)}, {_level(r.outcome)}")])
 
 
-def _stances(session: Session, where: Any) -> list[Event]:
+def _stances(where: Any) -> Part:
     stmt = (sa.select(StanceChange.id, StanceChange.recorded_at, StanceChange.from_level,
                       StanceChange.to_level, StanceChange.note, StanceChange.source,
                       Target.id.label("target_id"), Target.name, Campaign.name.label("campaign"))
             .join(Target, Target.id == StanceChange.target_id)
             .join(Campaign, Campaign.id == StanceChange.campaign_id)
             .where(where).order_by(StanceChange.recorded_at.desc()).limit(LIMIT))
-    return [Event(r.recorded_at, "Stance",
-                  f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}",
-                  "target", r.target_id,
-                  f"{r.campaign} · from {_level(r.source)}" + (f" · {r.note}" if r.note else ""))
-            for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(
+        r.recorded_at, "Stance", f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}",
+        "target", r.target_id,
+        f"{r.campaign} · from {_level(r.source)}" + (f" · {r.note}" if r.note else ""))])
 
 
-def _actions(session: Session, where: Any) -> list[Event]:
+def _actions(where: Any) -> Part:
     stmt = (sa.select(Action.id, Action.scheduled_on, Action.title, Action.status)
             .where(where, Action.scheduled_on.is_not(None))
             .order_by(Action.scheduled_on.desc()).limit(LIMIT))
-    return [Event(r.scheduled_on, "Action", r.title, "action", r.id, _level(r.status))
-            for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(r.scheduled_on, "Action", r.title, "action", r.id,
+                                       _level(r.status))])
 
 
-def _tasks(session: Session, where: Any) -> list[Event]:
+def _task_events(r: Any) -> list[Event]:
+    if r.completed_at:
+        return [Event(r.completed_at, "Task done", r.title, "task", r.id)]
+    if r.due_on:
+        return [Event(r.due_on, "Task due", r.title, "task", r.id, _level(r.status))]
+    return []
+
+
+def _tasks(where: Any) -> Part:
     stmt = (sa.select(Task.id, Task.title, Task.completed_at, Task.due_on, Task.status)
             .where(where).order_by(Task.id.desc()).limit(LIMIT))
-    events = []
-    for r in session.execute(stmt):
-        if r.completed_at:
-            events.append(Event(r.completed_at, "Task done", r.title, "task", r.id))
-        elif r.due_on:
-            events.append(Event(r.due_on, "Task due", r.title, "task", r.id, _level(r.status)))
-    return events
+    return Part(stmt, _task_events)
 
 
-def _press(session: Session, where: Any) -> list[Event]:
+def _press(where: Any) -> Part:
     stmt = (sa.select(PressHit.id, PressHit.title, PressHit.outlet, PressHit.published_on)
             .where(where, PressHit.published_on.is_not(None)).limit(LIMIT))
-    return [Event(r.published_on, "Press", r.title, "press_hit", r.id, r.outlet)
-            for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(r.published_on, "Press", r.title, "press_hit", r.id,
+                                       r.outlet)])
 
 
-def _requests(session: Session, where: Any) -> list[Event]:
+def _request_events(r: Any) -> list[Event]:
+    events = []
+    if r.sent_on:
+        events.append(Event(r.sent_on, "Records request sent", r.subject,
+                            "records_request", r.id, _level(r.status)))
+    if r.due_on:
+        events.append(Event(r.due_on, "Records request due", r.subject,
+                            "records_request", r.id, _level(r.status)))
+    return events
+
+
+def _requests(where: Any) -> Part:
     stmt = (sa.select(RecordsRequest.id, RecordsRequest.subject, RecordsRequest.sent_on,
                       RecordsRequest.due_on, RecordsRequest.status).where(where).limit(LIMIT))
-    events = []
-    for r in session.execute(stmt):
-        if r.sent_on:
-            events.append(Event(r.sent_on, "Records request sent", r.subject,
-                                "records_request", r.id, _level(r.status)))
-        if r.due_on:
-            events.append(Event(r.due_on, "Records request due", r.subject,
-                                "records_request", r.id, _level(r.status)))
-    return events
+    return Part(stmt, _request_events)
 
 
-def _contracts(session: Session, where: Any) -> list[Event]:
+def _contract_events(r: Any) -> list[Event]:
+    return [Event(when, what, r.title, "contract", r.id)
+            for when, what in ((r.start_date, "Contract starts"),
+                               (r.notice_deadline, "Last day to give notice"),
+                               (r.end_date, "Contract ends")) if when]
+
+
+def _contracts(where: Any) -> Part:
     stmt = (sa.select(Contract.id, Contract.title, Contract.start_date, Contract.end_date,
                       Contract.notice_deadline).where(where).limit(LIMIT))
-    events = []
-    for r in session.execute(stmt):
-        for when, what in ((r.start_date, "Contract starts"),
-                           (r.notice_deadline, "Last day to give notice"),
-                           (r.end_date, "Contract ends")):
-            if when:
-                events.append(Event(when, what, r.title, "contract", r.id))
-    return events
+    return Part(stmt, _contract_events)
 
 
-def _documents(session: Session, kind: AttachedTo, record_id: int) -> list[Event]:
+def _documents(kind: AttachedTo, record_id: Any) -> Part:
     stmt = (sa.select(Document.id, Document.filename, Document.created_at)
             .where(Document.attached_kind == kind, Document.attached_id == record_id)
             .limit(LIMIT))
-    return [Event(r.created_at, "Document added", r.filename, "document", r.id)
-            for r in session.execute(stmt)]
+    return Part(stmt, lambda r: [Event(r.created_at, "Document added", r.filename, "document",
+                                       r.id)])
 
 
-SOURCES: dict[AttachedTo, list[Query]] = {
+SOURCES: dict[AttachedTo, list[Source]] = {
     AttachedTo.target: [
-        lambda s, i: _stances(s, StanceChange.target_id == i),
-        lambda s, i: _meetings(s, MeetingTarget.target_id == i,
-                               (MeetingTarget, MeetingTarget.meeting_id == Meeting.id)),
-        lambda s, i: _votes(s, Vote.body_id == sa.select(Target.body_id)
-                            .where(Target.id == i).scalar_subquery()),
+        lambda i: _stances(StanceChange.target_id == i),
+        lambda i: _meetings(MeetingTarget.target_id == i,
+                            (MeetingTarget, MeetingTarget.meeting_id == Meeting.id)),
+        lambda i: _votes(Vote.body_id == sa.select(Target.body_id)
+                         .where(Target.id == i).scalar_subquery()),
     ],
     AttachedTo.organization: [
-        lambda s, i: _meetings(s, Meeting.organization_id == i),
-        lambda s, i: _actions(s, Action.owner_organization_id == i),
-        lambda s, i: _tasks(s, Task.assignee_organization_id == i),
+        lambda i: _meetings(Meeting.organization_id == i),
+        lambda i: _actions(Action.owner_organization_id == i),
+        lambda i: _tasks(Task.assignee_organization_id == i),
     ],
     AttachedTo.person: [
-        lambda s, i: _meetings(s, MeetingAttendee.person_id == i,
-                               (MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id)),
+        lambda i: _meetings(MeetingAttendee.person_id == i,
+                            (MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id)),
     ],
-    AttachedTo.body: [lambda s, i: _votes(s, Vote.body_id == i)],
+    AttachedTo.body: [lambda i: _votes(Vote.body_id == i)],
     AttachedTo.agency: [
-        lambda s, i: _contracts(s, Contract.agency_id == i),
-        lambda s, i: _requests(s, RecordsRequest.agency_id == i),
+        lambda i: _contracts(Contract.agency_id == i),
+        lambda i: _requests(RecordsRequest.agency_id == i),
     ],
     AttachedTo.contract: [
-        lambda s, i: _contracts(s, Contract.id == i),
-        lambda s, i: _votes(s, Vote.contract_id == i),
+        lambda i: _contracts(Contract.id == i),
+        lambda i: _votes(Vote.contract_id == i),
     ],
     AttachedTo.vote: [
-        lambda s, i: _votes(s, Vote.id == i),
-        lambda s, i: _actions(s, Action.vote_id == i),
+        lambda i: _votes(Vote.id == i),
+        lambda i: _actions(Action.vote_id == i),
     ],
     AttachedTo.meeting: [
-        lambda s, i: _stances(s, StanceChange.meeting_id == i),
-        lambda s, i: _tasks(s, Task.meeting_id == i),
+        lambda i: _stances(StanceChange.meeting_id == i),
+        lambda i: _tasks(Task.meeting_id == i),
     ],
-    AttachedTo.action: [lambda s, i: _tasks(s, Task.action_id == i)],
-    AttachedTo.records_request: [lambda s, i: _requests(s, RecordsRequest.id == i)],
-    AttachedTo.press_hit: [lambda s, i: _press(s, PressHit.id == i)],
+    AttachedTo.action: [lambda i: _tasks(Task.action_id == i)],
+    AttachedTo.records_request: [lambda i: _requests(RecordsRequest.id == i)],
+    AttachedTo.press_hit: [lambda i: _press(PressHit.id == i)],
     AttachedTo.campaign: [
-        lambda s, i: _meetings(s, Meeting.campaign_id == i),
-        lambda s, i: _votes(s, Vote.campaign_id == i),
-        lambda s, i: _stances(s, StanceChange.campaign_id == i),
-        lambda s, i: _actions(s, Action.campaign_id == i),
-        lambda s, i: _press(s, PressHit.campaign_id == i),
-        lambda s, i: _requests(s, RecordsRequest.campaign_id == i),
-        lambda s, i: _tasks(s, Task.campaign_id == i),
+        lambda i: _meetings(Meeting.campaign_id == i),
+        lambda i: _votes(Vote.campaign_id == i),
+        lambda i: _stances(StanceChange.campaign_id == i),
+        lambda i: _actions(Action.campaign_id == i),
+        lambda i: _press(PressHit.campaign_id == i),
+        lambda i: _requests(RecordsRequest.campaign_id == i),
+        lambda i: _tasks(Task.campaign_id == i),
     ],
 }
+
+# The columns every part's rows are laid out in for the one statement that reads them all: as
+# many of each type as the part that needs most, each value kept to its own type.
+SLOT_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "num": sa.Integer(), "at": UTCDateTime(), "day": sa.Date(), "text": sa.String()}
+
+
+def _slot(column: Any) -> str:
+    if isinstance(column.type, UTCDateTime):
+        return "at"
+    if isinstance(column.type, sa.Date):
+        return "day"
+    if isinstance(column.type, sa.Integer):
+        return "num"
+    return "text"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The one statement that reads every part of a kind of record's timeline, newest first
+    and cut to its limit each, as the branches of a UNION ALL; and where each part's columns
+    come back. One statement rather than one per part: each costs the page more than the few
+    rows it reads. Made once per kind, for any record (its id is a parameter)."""
+
+    stmt: sa.CompoundSelect
+    parts: list[Part]
+    slots: list[dict[str, str]]
+
+    def rows(self, session: Session, record_id: int) -> list[list[Any]]:
+        found: list[list[Any]] = [[] for _ in self.parts]
+        for row in session.execute(self.stmt, {RECORD.key: record_id}):
+            values = row._mapping
+            n = values["part"]
+            found[n].append(SimpleNamespace(**{name: values[slot]
+                                              for name, slot in self.slots[n].items()}))
+        return found
+
+
+RECORD = sa.bindparam("record_id", type_=sa.Integer())
+_READINGS: dict[AttachedTo, Reading] = {}
+
+
+def _reading(kind: AttachedTo) -> Reading:
+    found = _READINGS.get(kind)
+    if found is None:
+        parts = [source(RECORD) for source in SOURCES.get(kind, [])]
+        parts.append(_documents(kind, RECORD))
+        found = _READINGS[kind] = _read_together(parts)
+    return found
+
+
+def _read_together(parts: list[Part]) -> Reading:
+    subqueries = [part.stmt.subquery() for part in parts]
+    placed = [[(column.key, _slot(column)) for column in sub.c] for sub in subqueries]
+    widths = {kind: max(sum(1 for _, k in names if k == kind) for names in placed)
+              for kind in SLOT_TYPES}
+    branches = []
+    slots = []
+    for n, (sub, names) in enumerate(zip(subqueries, placed, strict=True)):
+        taken: dict[str, list[Any]] = {kind: [] for kind in SLOT_TYPES}
+        where: dict[str, str] = {}
+        for column, (name, kind) in zip(sub.c, names, strict=True):
+            where[name] = f"{kind}{len(taken[kind])}"
+            taken[kind].append(column)
+        slots.append(where)
+        columns = [sa.literal_column(str(n), sa.Integer).label("part")]
+        for kind, type_ in SLOT_TYPES.items():
+            filled = taken[kind] + [sa.cast(sa.null(), type_)] * (widths[kind] - len(taken[kind]))
+            columns += [column.label(f"{kind}{j}") for j, column in enumerate(filled)]
+        branches.append(sa.select(*columns))
+    return Reading(sa.union_all(*branches), parts, slots)
 
 
 def for_record(session: Session, actor: Any, *, kind: AttachedTo, record_id: int,
                past_only: bool = False, limit: int = LIMIT) -> list[Event]:
     """Everything dated about a record, newest first; past_only leaves out what is ahead."""
-    events = [e for source in SOURCES.get(kind, []) for e in source(session, record_id)]
-    events += _documents(session, kind, record_id)
+    reading = _reading(kind)
+    events = [event for part, rows in zip(reading.parts, reading.rows(session, record_id),
+                                          strict=True)
+              for row in rows for event in part.events(row)]
     if past_only:
         now = clock.now()
         events = [e for e in events if e.sort_key <= now]

@@ -36,8 +36,9 @@ class Visibility(StrEnum):
     public = "public"
 
 
-def visibility_field(default: Visibility = Visibility.private) -> Any:
-    return enum_field(default, index=True)
+def visibility_field(default: Visibility = Visibility.private, *, index: bool = True) -> Any:
+    """`index=False` when the table declares an index that starts with the column instead."""
+    return enum_field(default, index=index)
 
 
 class UserBase(SQLModel):

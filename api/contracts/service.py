@@ -1,6 +1,7 @@
 """Reads and writes of vendors and contracts, and the termination-notice deadline rule."""
 
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,21 +55,30 @@ crud = Crud(
 )
 
 
-def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
-                       limit: int = 20) -> list[dict[str, Any]]:
-    """Contracts whose termination-notice deadline or end date falls in the next days."""
-    today = clock.today()
-    horizon = today + timedelta(days=days)
+FROM = sa.bindparam("from", type_=sa.Date())
+UNTIL = sa.bindparam("until", type_=sa.Date())
+
+
+@cache
+def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
+    # Made once: building the statement cost more than running it.
     open_statuses = ["proposed", "active", "renewal_pending"]
-    stmt = (
+    return (
         select(Contract.id, Contract.title, Contract.notice_deadline, Contract.end_date,
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
                Vendor.name.label("vendor_name"))
         .join(Agency, Agency.id == Contract.agency_id)
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
         .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
-        .where(sa.or_(Contract.notice_deadline.between(today, horizon),  # type: ignore[union-attr]
-                      Contract.end_date.between(today, horizon)))  # type: ignore[union-attr]
+        .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),  # type: ignore[union-attr]
+                      Contract.end_date.between(FROM, UNTIL)))  # type: ignore[union-attr]
         .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.end_date)).limit(limit)
     )
-    return [dict(row._mapping) for row in session.exec(stmt)]
+
+
+def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
+                       limit: int = 20) -> list[dict[str, Any]]:
+    """Contracts whose termination-notice deadline or end date falls in the next days."""
+    today = clock.today()
+    values = {FROM.key: today, UNTIL.key: today + timedelta(days=days)}
+    return [row._asdict() for row in session.execute(_upcoming_deadlines(limit), values)]

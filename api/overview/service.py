@@ -1,6 +1,7 @@
 """The week ahead: the next votes, records requests coming due, a person's open tasks, the
 latest meetings."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,8 +11,10 @@ from sqlmodel import Session
 
 from api import clock
 from api.agencies.models import Agency
+from api.auth import permissions
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
+from api.db import UTCDateTime
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
@@ -23,54 +26,146 @@ from api.votes.models import Vote
 # A response due within this many days is "due soon".
 DUE_SOON_DAYS = 14
 
+# Statements made once and kept (once per kind of actor when their shape depends on what the
+# actor may read): building a query, of several parts especially, cost more than running it.
+# Values that change between calls are bound parameters.
+_MADE: dict[tuple[Any, ...], sa.Select[Any] | None] = {}
+_MAX_MADE = 1024
 
-def records_due(session: Session, actor: Any, *, days: int = DUE_SOON_DAYS,
-                limit: int = 20) -> list[dict[str, Any]]:
-    """Open records requests whose answer is overdue or due within the next days."""
-    horizon = clock.today() + timedelta(days=days)
-    stmt = (
-        sa.select(RecordsRequest.id, RecordsRequest.subject, RecordsRequest.due_on,
-                  RecordsRequest.status, Agency.name.label("agency_name"))
-        .join(Agency, Agency.id == RecordsRequest.agency_id)
-        .where(RecordsRequest.due_on.is_not(None), RecordsRequest.due_on <= horizon,
+
+def _made(key: tuple[Any, ...], make: Callable[[], sa.Select[Any] | None],
+          ) -> sa.Select[Any] | None:
+    try:
+        return _MADE[key]
+    except KeyError:
+        pass
+    if len(_MADE) >= _MAX_MADE:
+        _MADE.clear()
+    made = _MADE[key] = make()
+    return made
+
+
+def _for_actor(name: str, actor: Any, make: Callable[[Any], sa.Select[Any] | None],
+               ) -> sa.Select[Any] | None:
+    """A statement whose shape depends on what the actor may read, made once per kind of actor."""
+    return _made((name, permissions.visibility_key(actor)), lambda: make(actor))
+
+
+def _first_visible(actor: Any, model: Any, stmt: sa.Select[Any],
+                   order: list[sa.ColumnElement[Any]], limit: int) -> sa.Subquery | None:
+    """The ids (and order keys) of the first `limit` rows of `stmt` the actor may read: the
+    first few of each way of being allowed to read them, merged. Under the one visibility
+    condition the database walks the time index past every row the actor may not read, all
+    of them for someone who may read few; a part each stops after `limit` rows. None when
+    the actor may read no row at all."""
+    parts = permissions.visible_parts(model, actor)
+    if parts is None:
+        return stmt.order_by(*order).limit(limit).subquery()
+    if not parts:
+        return None
+    # The session still adds the actor's whole condition to each part: a part only says
+    # where to look.
+    firsts = [sa.select(stmt.where(part).order_by(*order).limit(limit).subquery())
+              for part in parts]
+    return sa.union(*firsts).subquery()
+
+
+DUE_BY = sa.bindparam("due_by", type_=sa.Date())
+RECORDS_DUE_LIMIT = 20
+
+
+def _records_due(actor: Any) -> sa.Select[Any] | None:
+    due = (
+        sa.select(RecordsRequest.id, RecordsRequest.due_on)
+        .where(RecordsRequest.due_on.is_not(None), RecordsRequest.due_on <= DUE_BY,
                RecordsRequest.status.not_in([s.value for s in CLOSED_STATUSES]),
                RecordsRequest.status != "draft")
-        .order_by(RecordsRequest.due_on, RecordsRequest.id).limit(limit)
     )
-    return [dict(row._mapping) for row in session.execute(stmt)]
+    first = _first_visible(actor, RecordsRequest, due,
+                           [RecordsRequest.due_on, RecordsRequest.id], RECORDS_DUE_LIMIT)
+    if first is None:
+        return None
+    return (
+        sa.select(RecordsRequest.id, RecordsRequest.subject, RecordsRequest.due_on,
+                  RecordsRequest.status, Agency.name.label("agency_name"))
+        .join(first, first.c.id == RecordsRequest.id)
+        .join(Agency, Agency.id == RecordsRequest.agency_id)
+        .order_by(first.c.due_on, first.c.id).limit(RECORDS_DUE_LIMIT)
+    )
 
 
-def open_tasks(session: Session, actor: Any, *, limit: int = 20) -> list[dict[str, Any]]:
-    """Open tasks given to this person or to their organization, soonest due first."""
-    mine = [Task.assignee_user_id == actor.id]
-    if getattr(actor, "organization_id", None):
-        mine.append(Task.assignee_organization_id == actor.organization_id)
+def records_due(session: Session, actor: Any, *,
+                days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
+    """Open records requests whose answer is overdue or due within the next days, the first
+    twenty."""
+    stmt = _for_actor("records_due", actor, _records_due)
+    if stmt is None:
+        return []
+    horizon = clock.today() + timedelta(days=days)
+    return [row._asdict() for row in session.execute(stmt, {DUE_BY.key: horizon})]
+
+
+USER = sa.bindparam("user_id", type_=sa.Integer())
+ORGANIZATION = sa.bindparam("organization_id", type_=sa.Integer())
+
+
+def _open_tasks(limit: int, with_organization: bool) -> sa.Select[Any]:
+    mine = [Task.assignee_user_id == USER]
+    if with_organization:
+        mine.append(Task.assignee_organization_id == ORGANIZATION)
     org = aliased(Organization)
-    stmt = (
+    return (
         sa.select(Task.id, Task.title, Task.due_on, Task.campaign_id, Task.meeting_id,
-                  Campaign.name.label("campaign_name"), org.name.label("org_name"))
+                  Campaign.name.label("campaign_name"), org.name.label("org_name"),
+                  Task.owner_organization_id, Task.visibility, Task.assignee_organization_id,
+                  Task.assignee_user_id)
         .outerjoin(Campaign, Campaign.id == Task.campaign_id)
         .outerjoin(org, org.id == Task.assignee_organization_id)
         .where(Task.status == TaskStatus.open, sa.or_(*mine))
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id).limit(limit)
     )
-    return [dict(row._mapping) for row in session.execute(stmt)]
 
 
-def latest_meetings(session: Session, actor: Any, *, limit: int = 5) -> list[dict[str, Any]]:
-    """The meetings most recently held, with who we met, in two queries."""
+def open_tasks(session: Session, actor: Any, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Open tasks given to this person or to their organization, soonest due first, with the
+    owner, visibility and assignees that decide who may close each."""
+    organization = getattr(actor, "organization_id", None)
+    stmt = _made(("open_tasks", limit, bool(organization)),
+                 lambda: _open_tasks(limit, bool(organization)))
+    values = {USER.key: actor.id, ORGANIZATION.key: organization}
+    return [row._asdict() for row in session.execute(stmt, values)]
+
+
+HELD_BY = sa.bindparam("held_by", type_=UTCDateTime())
+LATEST_MEETINGS_LIMIT = 5
+
+
+def _latest_meetings(actor: Any) -> sa.Select[Any] | None:
+    held = sa.select(Meeting.id, Meeting.held_at).where(Meeting.held_at <= HELD_BY)
+    first = _first_visible(actor, Meeting, held, [Meeting.held_at.desc(), Meeting.id.desc()],
+                           LATEST_MEETINGS_LIMIT)
+    if first is None:
+        return None
     org = aliased(Organization)
-    stmt = (
+    return (
         sa.select(Meeting.id, Meeting.held_at, Meeting.summary, Meeting.location,
                   org.name.label("org_name"), Campaign.name.label("campaign_name"),
                   sa.func.coalesce(Jurisdiction.timezone, "UTC").label("timezone"))
+        .join(first, first.c.id == Meeting.id)
         .outerjoin(org, org.id == Meeting.organization_id)
         .outerjoin(Campaign, Campaign.id == Meeting.campaign_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Campaign.jurisdiction_id)
-        .where(Meeting.held_at <= clock.now() + timedelta(days=1))
-        .order_by(Meeting.held_at.desc(), Meeting.id.desc()).limit(limit)
+        .order_by(first.c.held_at.desc(), first.c.id.desc()).limit(LATEST_MEETINGS_LIMIT)
     )
-    found = [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def latest_meetings(session: Session, actor: Any) -> list[dict[str, Any]]:
+    """The five meetings most recently held, with who we met, in two queries."""
+    stmt = _for_actor("latest_meetings", actor, _latest_meetings)
+    if stmt is None:
+        return []
+    held_by = clock.now() + timedelta(days=1)
+    found = [row._asdict() for row in session.execute(stmt, {HELD_BY.key: held_by})]
     ids = [m["id"] for m in found]
     met: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
@@ -84,11 +179,12 @@ def latest_meetings(session: Session, actor: Any, *, limit: int = 5) -> list[dic
     return found
 
 
-def next_votes(session: Session, actor: Any, *, campaign_id: int | None = None,
-               days: int | None = 120, limit: int = 10) -> list[dict[str, Any]]:
-    """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
-    the timezone they happen in."""
-    now = clock.now()
+FROM = sa.bindparam("from", type_=UTCDateTime())
+UNTIL = sa.bindparam("until", type_=UTCDateTime())
+CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
+
+
+def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
     stmt = (
         sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
                   Vote.status, Vote.agenda_item_number, Vote.body_id, Vote.campaign_id,
@@ -97,11 +193,27 @@ def next_votes(session: Session, actor: Any, *, campaign_id: int | None = None,
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == Vote.campaign_id)
-        .where(Vote.scheduled_at >= now, Vote.status.in_(["scheduled", "postponed"]))
+        .where(Vote.scheduled_at >= FROM, Vote.status.in_(["scheduled", "postponed"]))
         .order_by(Vote.scheduled_at, Vote.id).limit(limit)
     )
+    if until:
+        stmt = stmt.where(Vote.scheduled_at <= UNTIL)
+    if campaign:
+        stmt = stmt.where(Vote.campaign_id == CAMPAIGN)
+    return stmt
+
+
+def next_votes(session: Session, actor: Any, *, campaign_id: int | None = None,
+               days: int | None = 120, limit: int = 10) -> list[dict[str, Any]]:
+    """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
+    the timezone they happen in."""
+    until, campaign = days is not None, campaign_id is not None
+    stmt = _made(("next_votes", limit, until, campaign),
+                 lambda: _next_votes(limit, until, campaign))
+    now = clock.now()
+    values: dict[str, Any] = {FROM.key: now}
     if days is not None:
-        stmt = stmt.where(Vote.scheduled_at <= now + timedelta(days=days))
+        values[UNTIL.key] = now + timedelta(days=days)
     if campaign_id is not None:
-        stmt = stmt.where(Vote.campaign_id == campaign_id)
-    return [dict(row._mapping) for row in session.execute(stmt)]
+        values[CAMPAIGN.key] = campaign_id
+    return [row._asdict() for row in session.execute(stmt, values)]

@@ -56,7 +56,7 @@ class RecordsRequestBase(SQLModel):
     subject: Name
     agency_id: int = fk("agency.id", required=True)
     campaign_id: int | None = fk("campaign.id")
-    requester_organization_id: int | None = fk("organization.id")
+    requester_organization_id: int | None = fk("organization.id", index=False)
     law: ShortText = ""
     state_code: StateCode = Field(default="", max_length=2)
     text: LongText = ""
@@ -67,7 +67,7 @@ class RecordsRequestBase(SQLModel):
     # A lead's own due date; when set it wins over the one computed from the law.
     due_on_override: date | None = None
     notes: LongText = ""
-    visibility: Visibility = visibility_field()
+    visibility: Visibility = visibility_field(index=False)
 
     @field_validator("state_code")
     @classmethod
@@ -89,10 +89,17 @@ class RecordsRequestBase(SQLModel):
 
 class RecordsRequest(TableBase, RecordsRequestBase, table=True):
     __tablename__ = "records_request"
-    # By due date, with what deciding who may read a request needs, so "requests due soon that
-    # I may see" is answered from the index for someone who may read few of them.
-    __table_args__ = (sa.Index("ix_records_request_due_on", "due_on", "visibility",
-                               "requester_organization_id"),)
+    # By due date, with what deciding who may read a request needs, so the requests due in a
+    # stretch of days that a user may see are found in the index alone, for someone who may
+    # read few of them.
+    __table_args__ = (
+        sa.Index("ix_records_request_due_on", "due_on", "visibility", "requester_organization_id"),
+        # "Due soon" in parts, one per way of being allowed to read a request (a visibility, a
+        # requester): each part the first few through one of these.
+        sa.Index("ix_records_request_visibility", "visibility", "due_on"),
+        sa.Index("ix_records_request_requester_organization_id", "requester_organization_id",
+                 "due_on"),
+    )
     # Computed by the service from the law, the sent date, pauses and extensions (or the
     # override) whenever the request or its status changes; stored so lists sort and filter.
     due_on: date | None = Field(default=None)

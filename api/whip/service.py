@@ -3,6 +3,7 @@ relationship, when we last met them, and likely yes votes against the majority n
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from api import clock
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
+from api.db import UTCDateTime
 from api.errors import Invalid, NotFound
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
@@ -89,10 +91,16 @@ def _last_met() -> Any:
             .correlate(Target).scalar_subquery().label("last_met"))
 
 
-def members(session: Session, actor: Any, *, campaign_id: int,
-            body_ids: list[int] | None = None, with_stance: bool = False) -> list[Member]:
-    """Members of the bodies (and, with_stance, anyone with a stance on the campaign), each with
-    their stance, relationship owner and last meeting: one query however many there are."""
+CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
+BODIES = sa.bindparam("body_ids", expanding=True)
+NOW = sa.bindparam("now", type_=UTCDateTime())
+PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
+
+
+@cache
+def _members(with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
+    # Made once for each kind of call, the campaign and bodies as parameters: building the
+    # statement cost a good part of running it.
     owner = aliased(Organization)
     stmt = (
         sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
@@ -100,21 +108,32 @@ def members(session: Session, actor: Any, *, campaign_id: int,
                   owner.name.label("owner_name"), _last_met())
         .outerjoin(Body, Body.id == Target.body_id)
         .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
-                                   Stance.campaign_id == campaign_id))
+                                   Stance.campaign_id == CAMPAIGN))
         .outerjoin(owner, owner.id == Target.owner_organization_id)
         .order_by(Body.name, Target.name, Target.id)
     )
     conditions = []
-    if body_ids:
-        conditions.append(Target.body_id.in_(body_ids))
+    if with_bodies:
+        conditions.append(Target.body_id.in_(BODIES))
     if with_stance:
-        conditions.append(Stance.id.is_not(None))
-    if not conditions:
+        # Found through the index on stance.campaign_id: asking whether the joined stance is
+        # there read every target to find them.
+        stanced = sa.select(Stance.target_id).where(Stance.campaign_id == CAMPAIGN)
+        conditions.append(Target.id.in_(stanced))
+    return stmt.where(sa.or_(*conditions))
+
+
+def members(session: Session, actor: Any, *, campaign_id: int,
+            body_ids: list[int] | None = None, with_stance: bool = False) -> list[Member]:
+    """Members of the bodies (and, with_stance, anyone with a stance on the campaign), each with
+    their stance, relationship owner and last meeting: one query however many there are."""
+    if not body_ids and not with_stance:
         return []
-    stmt = stmt.where(sa.or_(*conditions))
+    stmt = _members(bool(body_ids), with_stance)
+    values = {CAMPAIGN.key: campaign_id, BODIES.key: list(body_ids or [])}
     now = clock.now()
     found = []
-    for row in session.execute(stmt):
+    for row in session.execute(stmt, values):
         level = StanceLevel(row.level) if row.level else StanceLevel.unknown
         stale = row.last_met is None or now - row.last_met > STALE_AFTER
         found.append(Member(
@@ -143,21 +162,26 @@ class Board:
     zone: str
 
 
+@cache
+def _campaign_bodies(with_place: bool) -> sa.Select[Any]:
+    voted = (sa.select(Vote.body_id, sa.func.min(
+        sa.case((Vote.scheduled_at >= NOW, Vote.scheduled_at), else_=None)).label("next"))
+        .where(Vote.campaign_id == CAMPAIGN).group_by(Vote.body_id).subquery())
+    stanced = (sa.select(Target.body_id).join(Stance, Stance.target_id == Target.id)
+               .where(Stance.campaign_id == CAMPAIGN, Target.body_id.is_not(None)))
+    place = Body.jurisdiction_id == PLACE if with_place else sa.false()
+    return (sa.select(Body.id, Body.name, voted.c.next, voted.c.body_id)
+            .outerjoin(voted, voted.c.body_id == Body.id)
+            .where(sa.or_(voted.c.body_id.is_not(None), place, Body.id.in_(stanced))))
+
+
 def campaign_bodies(session: Session, actor: Any, campaign: Campaign) -> list[tuple[int, str]]:
     """Bodies that matter to a campaign: those its votes go to, those in its jurisdiction, and
     those of targets with a stance on it; the body of the next vote first."""
     now = clock.now()
-    voted = (sa.select(Vote.body_id, sa.func.min(
-        sa.case((Vote.scheduled_at >= now, Vote.scheduled_at), else_=None)).label("next"))
-        .where(Vote.campaign_id == campaign.id).group_by(Vote.body_id).subquery())
-    stanced = (sa.select(Target.body_id).join(Stance, Stance.target_id == Target.id)
-               .where(Stance.campaign_id == campaign.id, Target.body_id.is_not(None)))
-    place = Body.jurisdiction_id == campaign.jurisdiction_id if campaign.jurisdiction_id \
-        else sa.false()
-    stmt = (sa.select(Body.id, Body.name, voted.c.next, voted.c.body_id)
-            .outerjoin(voted, voted.c.body_id == Body.id)
-            .where(sa.or_(voted.c.body_id.is_not(None), place, Body.id.in_(stanced))))
-    rows = list(session.execute(stmt))
+    stmt = _campaign_bodies(bool(campaign.jurisdiction_id))
+    values = {NOW.key: now, CAMPAIGN.key: campaign.id, PLACE.key: campaign.jurisdiction_id}
+    rows = list(session.execute(stmt, values))
     # Soonest vote first, then bodies with any vote, then the rest by name.
     rows.sort(key=lambda r: (r.next is None, r.next or now, r.body_id is None, r.name))
     return [(r.id, r.name) for r in rows]
@@ -191,21 +215,26 @@ def board(session: Session, actor: Any, *, campaign_id: int,
 
 def counts_for_votes(session: Session, actor: Any,
                      found_votes: list[dict[str, Any]]) -> dict[int, Count]:
-    """The whip count of each vote (by its body and campaign), in two queries for any number."""
+    """The whip count of each vote (by its body and campaign), in one query for any number:
+    each body with its members and their stances on the campaigns."""
     pairs = {(v["body_id"], v["campaign_id"]) for v in found_votes if v.get("campaign_id")}
     if not pairs:
         return {}
     body_ids = sorted({b for b, _ in pairs})
     campaign_ids = sorted({c for _, c in pairs})
-    found_bodies = {b.id: b for b in session.execute(
-        sa.select(Body).where(Body.id.in_(body_ids))).scalars()}
-    stmt = (sa.select(Target.id, Target.body_id, Stance.campaign_id, Stance.level)
+    stmt = (sa.select(Body.id, Body.seats, Body.majority_needed, Target.id.label("target_id"),
+                      Stance.campaign_id, Stance.level)
+            .outerjoin(Target, Target.body_id == Body.id)
             .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
                                        Stance.campaign_id.in_(campaign_ids)))
-            .where(Target.body_id.in_(body_ids)))
+            .where(Body.id.in_(body_ids)))
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
     seen: dict[int, set[int]] = {}
-    for target_id, body, campaign, level in session.execute(stmt):
+    seats: dict[int, tuple[int, int]] = {}
+    for body, body_seats, majority_needed, target_id, campaign, level in session.execute(stmt):
+        seats[body] = (body_seats, majority_needed)
+        if target_id is None:
+            continue
         seen.setdefault(body, set()).add(target_id)
         if (body, campaign) in levels:
             levels[(body, campaign)][target_id] = level
@@ -214,12 +243,11 @@ def counts_for_votes(session: Session, actor: Any,
         pair = (v["body_id"], v.get("campaign_id"))
         if pair not in levels:
             continue
-        body = found_bodies[pair[0]]
+        body_seats, majority_needed = seats[pair[0]]
         tally = {level.value: 0 for level in LEVELS}
         for target_id in seen.get(pair[0], set()):
             tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
-        counts[v["id"]] = Count(seats=body.seats,
-                                needed=majority(body.seats, body.majority_needed),
+        counts[v["id"]] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
                                 levels=tally)
     return counts
 

@@ -1,16 +1,20 @@
 """The campaign page, its policy asks and actions board, the whip board and stance changes,
 and the whip count on vote pages."""
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.actions import service as actions
+from api.actions.models import ActionCreate
 from api.targets import service as targets
 from tests import factories as f
 from tests.web.html import HX, fragment, is_full_page, plain
+from web.routes.campaigns import BOARD_CARDS
 
 
 @pytest.fixture
@@ -62,6 +66,75 @@ def test_campaign_page_shows_goal_asks_targets_votes_board_and_activity(
     assert "Recent activity" in text and "Talked to Dee" in text
     assert "Ava Yes: undecided" not in text  # seeds went unknown → champion
     assert "Ava Yes: unknown → champion" in text
+
+
+def test_the_board_shows_the_first_actions_by_date_then_undated_up_to_its_size(
+        client: TestClient, session: Session, actor: Any, council: dict[str, Any]) -> None:
+    campaign = council["campaign"]
+    first = date(2026, 4, 1)
+    # Made in reverse order of date, so the ids do not give the order away.
+    for day in reversed(range(BOARD_CARDS - 1)):
+        actions.crud.create(session, actor, ActionCreate(
+            title=f"Dated {day:03d}", campaign_id=campaign.id,
+            scheduled_on=first + timedelta(days=day // 2)))
+    for n in range(3):
+        actions.crud.create(session, actor, ActionCreate(
+            title=f"Undated {n}", campaign_id=campaign.id, scheduled_on=None))
+    actions.crud.create(session, actor, ActionCreate(
+        title="Elsewhere", campaign_id=f.make_campaign(session, actor).id))
+    session.commit()
+    html = client.get(f"/campaigns/{campaign.id}").text
+    board = plain(html[html.index('id="board"'):html.index('id="timeline"')])
+    assert f"Planned ({BOARD_CARDS})" in board
+    titles = re.findall(r"Move to in progress : (Dated \d+|Undated \d)", board)
+    # Two actions a day, the later-made (lower number) first on a day: ids break the tie.
+    dated = [f"Dated {day:03d}" for pair in range(0, BOARD_CARDS - 1, 2)
+             for day in (pair + 1, pair) if day < BOARD_CARDS - 1]
+    assert titles == [*dated, "Undated 0"]
+    assert "Elsewhere" not in board
+
+
+def test_recent_activity_gathers_every_kind_of_record_newest_first(
+        client: TestClient, session: Session, actor: Any, council: dict[str, Any],
+        frozen_now: datetime) -> None:
+    campaign, body = council["campaign"], council["body"]
+    day = frozen_now.date()
+    f.make_vote(session, actor, title="Committee hearing", body_id=body.id,
+                campaign_id=campaign.id, scheduled_at=frozen_now - timedelta(days=9),
+                status="held", outcome="passed")
+    f.make_action(session, actor, title="Rally at city hall", campaign_id=campaign.id,
+                  scheduled_on=day - timedelta(days=4), status="done")
+    f.make_action(session, actor, title="Rally next month", campaign_id=campaign.id,
+                  scheduled_on=day + timedelta(days=30))
+    f.make_press_hit(session, actor, title="Paper covers the rally", outlet="The Ledger",
+                     campaign_id=campaign.id, published_on=day - timedelta(days=5))
+    request = f.make_records_request(session, actor, subject="Hit lists", status="sent",
+                                     campaign_id=campaign.id, sent_on=day - timedelta(days=20),
+                                     due_on_override=day - timedelta(days=1))
+    f.make_task(session, actor, title="Print flyers", campaign_id=campaign.id, status="done")
+    doc = f.make_document(session, actor, attached_kind="campaign", attached_id=campaign.id,
+                          filename="talking-points.pdf")
+    html = client.get(f"/campaigns/{campaign.id}").text
+    timeline = html[html.index('id="timeline"'):]
+    text = plain(timeline)
+    for what, title, url in [
+            ("Vote", "Committee hearing", None), ("Action", "Rally at city hall", None),
+            ("Press", "Paper covers the rally", None),
+            ("Records request sent", "Hit lists", f"/records-requests/{request.id}"),
+            ("Records request due", "Hit lists", f"/records-requests/{request.id}"),
+            ("Task done", "Print flyers", None), ("Document added", "talking-points.pdf",
+                                                  f"/documents/{doc.id}"),
+            ("Meeting", "Talked to Dee", None), ("Stance", "Ava Yes: unknown → champion", None)]:
+        assert f"{what} {title}" in text, what
+        if url:
+            assert f'href="{url}"' in timeline
+    assert "held, passed" in text and "The Ledger" in text
+    assert "Rally next month" not in text
+    # Newest first: the document and the task done now, the meeting three days ago, the
+    # rally four, the press five, the vote nine, the request sent twenty.
+    order = ["talking-points.pdf", "Talked to Dee", "Rally at city hall",
+             "Paper covers the rally", "Committee hearing", "Records request sent"]
+    assert [text.index(t) for t in order] == sorted(text.index(t) for t in order)
 
 
 def test_marking_a_policy_ask_won_swaps_the_checklist(

@@ -1,12 +1,13 @@
 """The campaign page (policy asks, targets, votes, actions board, recent activity), the whip
 board of a body on a campaign, and the extras of target, vote and body pages."""
 
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.actions import service as actions
 from api.actions.models import Action, ActionStatus, ActionUpdate
@@ -28,7 +29,6 @@ from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
 from web.forms import FORM, messages
-from web.records import ListRequest, list_rows
 from web.routes.records import detail_page_context, refuse_unless, see_other
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
@@ -37,6 +37,8 @@ router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]
+# The board shows a campaign's first actions by date, this many at most.
+BOARD_CARDS = 200
 ASK_LABELS = {
     PolicyAsk.retention_limit: "Retention limit",
     PolicyAsk.no_outside_sharing: "No sharing outside the agency",
@@ -60,9 +62,7 @@ def _asks(campaign: Campaign) -> list[dict[str, Any]]:
 
 def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
     board: dict[str, list[dict[str, Any]]] = {status.value: [] for status in BOARD_STATUSES}
-    spec = SPECS["actions"]
-    wanted = ListRequest(filters={"campaign_id": campaign_id}, sort="scheduled_on")
-    for row in list_rows(session, actor, spec, wanted, limit=200).rows:
+    for row in actions.board(session, actor, campaign_id=campaign_id, limit=BOARD_CARDS):
         status = getattr(row["status"], "value", row["status"])
         if status in board:
             board[status].append(row)
@@ -72,10 +72,11 @@ def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dic
 def _board_context(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
     """The actions board, with the cards the actor may move (a partner moves their own)."""
     board = _board(session, actor, campaign_id)
-    ids = [row["id"] for rows in board.values() for row in rows]
-    cards = session.exec(select(Action).where(Action.id.in_(ids))).all() if ids else []  # type: ignore[attr-defined]
+    # Each card's row holds the owner and visibility the rule reads: no action is loaded.
+    movable = {row["id"] for rows in board.values() for row in rows
+               if permissions.can_write(actor, SimpleNamespace(**row), model=Action)}
     return {"board": board, "board_statuses": [s.value for s in BOARD_STATUSES],
-            "movable_actions": {a.id for a in cards if permissions.can_write(actor, a)}}
+            "movable_actions": movable}
 
 
 def _asks_context(actor: Any, campaign: Campaign, **extra: Any) -> dict[str, Any]:
@@ -97,7 +98,9 @@ def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[st
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
         "campaign_bodies": bodies,
-        "zone": campaigns.zone(session, campaign.id).key,
+        # The page's zone is already the jurisdiction's when the campaign has one (read once);
+        # without one the campaign page shows UTC rather than the instance's default.
+        **({} if campaign.jurisdiction_id else {"zone": "UTC"}),
     }
 
 
