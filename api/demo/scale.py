@@ -411,7 +411,7 @@ def load(session: Session, *, scale: Scale, seed: int = 1,
         ("tasks", _tasks),
         ("records requests", _records_requests),
     ]
-    with _search_indexes_paused(session), _change_counts_paused(session):
+    with _triggers_paused(session):
         for name, step in steps:
             step(writer, state, scale)
             writer.done(name)
@@ -423,45 +423,31 @@ def load(session: Session, *, scale: Scale, seed: int = 1,
 
 
 @contextmanager
-def _search_indexes_paused(session: Session) -> Iterator[None]:
-    """The full-text indexes stop following each insert during the load and are made from all
-    rows at the end (on SQLite following each of the 1.6 million inserts tripled the time).
-    They are made again whatever happens to the load."""
+def _triggers_paused(session: Session) -> Iterator[None]:
+    """The full-text indexes and the change count stop following each insert during the load
+    (on SQLite following each of the 1.6 million inserts tripled the time): the indexes are
+    made from all rows at the end, and the load counts as one change. Both are back whatever
+    happens to the load."""
     dialect = session.get_bind().dialect.name
     indexed = search.indexed()
-    for table in indexed:
-        for statement in fulltext.pause(dialect, table):
-            session.execute(sa.text(statement))
-    session.commit()
-    try:
-        yield
-    finally:
-        session.rollback()
-        for table, columns in indexed.items():
-            for statement in fulltext.resume(dialect, table, columns):
-                session.execute(sa.text(statement))
-        session.commit()
-
-
-@contextmanager
-def _change_counts_paused(session: Session) -> Iterator[None]:
-    """The change count's triggers are off during the load, which then counts as one change,
-    instead of one trigger run per row."""
-    dialect = session.get_bind().dialect.name
     counted = data_version.counted(sa.inspect(session.connection()).get_table_names())
-    for table in counted:
-        for statement in data_version.drop_triggers(dialect, table):
-            session.execute(sa.text(statement))
-    session.commit()
+    pause = [s for t in indexed for s in fulltext.pause(dialect, t)]
+    pause += [s for t in counted for s in data_version.drop_triggers(dialect, t)]
+    resume = [s for t, columns in indexed.items() for s in fulltext.resume(dialect, t, columns)]
+    resume += [s for t in counted for s in data_version.triggers(dialect, t)]
+    resume.append(data_version.add_one())
+    _run(session, pause)
     try:
         yield
     finally:
         session.rollback()
-        for table in counted:
-            for statement in data_version.triggers(dialect, table):
-                session.execute(sa.text(statement))
-        session.execute(sa.text(data_version.add_one()))
-        session.commit()
+        _run(session, resume)
+
+
+def _run(session: Session, statements: list[str]) -> None:
+    for statement in statements:
+        session.execute(sa.text(statement))
+    session.commit()
 
 
 def _analyze(session: Session) -> None:
