@@ -107,16 +107,16 @@ def bearer(headers: Headers) -> str | None:
     return None
 
 
-async def _by_token(raw: str, with_version: bool) -> Identity:
+async def _by_token(raw: str) -> Identity:
     from api.auth import service  # noqa: PLC0415
 
     with new_session(read_only=True) as session:
-        found = service.token_owner(session, raw)
+        found = service.token_owner(session, raw, also=(data_version.column(),
+                                                        service.leads_must_use_two_factor()))
         if found is None:
             return Identity(via="token")
-        token, user = found
-        two_factor = service.must_set_up_two_factor(session, user)
-        version = data_version.current(session) if with_version else None
+        token, user, (version, leads_must) = found
+        two_factor = service.must_set_up_two_factor(session, user, leads_must=bool(leads_must))
     if token.last_used_at is None or clock.now() - token.last_used_at >= sessions.TOUCH_EVERY:
         await run_in_threadpool(_touch_token, type(token), token.id)
     return Identity(user=user, via="token", token_scope=token.scope,
@@ -183,10 +183,9 @@ async def identify(scope: Scope) -> Identity:
     secure = is_secure(scope)
     path = scope["path"]
     raw_token = bearer(headers)
-    with_version = scope["method"] == "GET"
     # API tokens are for the JSON API only; a page always needs a browser session.
     if raw_token is not None and path.startswith("/api/"):
-        return await _by_token(raw_token, with_version)
+        return await _by_token(raw_token)
     cookies = Request(scope).cookies
     raw_session = cookies.get(cookie_name(SESSION_COOKIE, secure))
     identity = await _by_session(raw_session, secure) if raw_session else Identity()
