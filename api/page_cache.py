@@ -72,8 +72,6 @@ class Store:
     version: int | None = None
     entries: OrderedDict[tuple[Any, ...], Stored] = field(default_factory=OrderedDict)
     size: int = 0
-    hits: int = 0
-    misses: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The requests being made now, by key and version (see _made_meanwhile).
     making: dict[tuple[Any, ...], "asyncio.Future[Stored | None]"] = field(default_factory=dict)
@@ -83,11 +81,8 @@ class Store:
             if self.version is None or version > self.version:
                 self._empty(version)
             found = self.entries.get(key) if version == self.version else None
-            if found is None:
-                self.misses += 1
-                return None
-            self.entries.move_to_end(key)
-            self.hits += 1
+            if found is not None:
+                self.entries.move_to_end(key)
             return found
 
     def put(self, key: tuple[Any, ...], version: int, stored: Stored) -> None:
