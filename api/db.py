@@ -23,6 +23,8 @@ SQLModel.metadata.naming_convention = {
 }
 
 READ_ONLY = "oversight_read_only"
+# A connection that runs single read statements only, each its own transaction.
+ONE_STATEMENT = "oversight_one_statement"
 # Connections kept open, and how many more may open while more sessions than that are open at
 # once (the scheduler's, a request's sign-in lookup next to another's page).
 POOL_SIZE = 20
@@ -70,7 +72,11 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     def on_begin(conn):  # type: ignore[no-untyped-def]
         # A deferred BEGIN that later writes can fail at once with "database is locked";
         # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead.
-        if conn.get_execution_options().get(READ_ONLY):
+        options = conn.get_execution_options()
+        if options.get(ONE_STATEMENT):
+            # With no BEGIN, SQLite runs the statement in a read transaction of its own.
+            return
+        if options.get(READ_ONLY):
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -105,6 +111,17 @@ def new_session(*, read_only: bool = False) -> Session:
     engine = get_engine()
     bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
     return Session(bind, expire_on_commit=False)
+
+
+def one_statement_engine() -> Engine:
+    """For a lone read statement that must cost little: no BEGIN and no ROLLBACK around it
+    (on PostgreSQL, two round trips fewer)."""
+    engine = get_engine()
+    if engine.dialect.name == "sqlite":
+        # Not SQLAlchemy's AUTOCOMMIT here: handing the connection back would then reset
+        # pysqlite to begin transactions by itself, which _configure_sqlite turns off.
+        return engine.execution_options(**{ONE_STATEMENT: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @contextmanager

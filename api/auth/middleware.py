@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import clock, data_version
-from api.auth import access, sessions, tokens
-from api.auth.models import TokenScope, User
-from api.db import new_session, session_scope
+from api import clock
+from api.auth import access, credentials, sessions, tokens
+from api.auth.models import ApiToken, TokenScope, User
+from api.db import session_scope
 from api.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -108,24 +108,19 @@ def bearer(headers: Headers) -> str | None:
 
 
 async def _by_token(raw: str) -> Identity:
-    from api.auth import service  # noqa: PLC0415
-
-    with new_session(read_only=True) as session:
-        found = service.token_owner(session, raw, also=(data_version.column(),
-                                                        service.leads_must_use_two_factor()))
-        if found is None:
-            return Identity(via="token")
-        token, user, (version, leads_must) = found
-        two_factor = service.must_set_up_two_factor(session, user, leads_must=bool(leads_must))
+    found = credentials.token_seen(raw)
+    if found is None:
+        return Identity(via="token")
+    token, user = found.credential, found.user
     if token.last_used_at is None or clock.now() - token.last_used_at >= sessions.TOUCH_EVERY:
-        await run_in_threadpool(_touch_token, type(token), token.id)
+        await run_in_threadpool(_touch_token, token.id)
     return Identity(user=user, via="token", token_scope=token.scope,
-                    must_set_up_two_factor=two_factor, version=version)
+                    must_set_up_two_factor=found.must_set_up_two_factor, version=found.version)
 
 
-def _touch_token(model: type, token_id: int) -> None:
+def _touch_token(token_id: int) -> None:
     with session_scope() as session:
-        row = session.get(model, token_id)
+        row = session.get(ApiToken, token_id)
         if row is not None:
             row.last_used_at = clock.now()
             session.add(row)
@@ -145,24 +140,17 @@ def _refresh_session(session_id: int, rotate: bool) -> str | None:
 
 
 async def _by_session(raw: str, secure: bool) -> Identity:
-    from api.auth import service  # noqa: PLC0415
-
     name = cookie_name(SESSION_COOKIE, secure)
-    # Every signed-in request needs the four: asked in one statement, not four.
-    with new_session(read_only=True) as session:
-        found = sessions.lookup(session, raw, also=(data_version.column(),
-                                                    service.leads_must_use_two_factor()))
-        if found is not None:
-            auth_session, user, (version, leads_must) = found
-            two_factor = service.must_set_up_two_factor(session, user,
-                                                        leads_must=bool(leads_must))
+    found = credentials.session_seen(raw)
     if found is None:
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
+    auth_session, user = found.credential, found.user
     if sessions.is_expired(auth_session) or not user.is_active:
         await run_in_threadpool(_end_session, raw, user)
         return Identity(cookies=[cookie_header(name, "", secure=secure, max_age=0)])
     identity = Identity(user=user, via="session", session_id=auth_session.id, sent_secret=raw,
-                        secret=raw, must_set_up_two_factor=two_factor, version=version)
+                        secret=raw, must_set_up_two_factor=found.must_set_up_two_factor,
+                        version=found.version)
     rotate = sessions.needs_rotation(auth_session, user)
     if rotate or sessions.needs_touch(auth_session):
         new_raw = await run_in_threadpool(_refresh_session, auth_session.id, rotate)

@@ -248,22 +248,10 @@ def set_require_two_factor(session: Session, actor: Any, required: bool) -> Inst
     return found
 
 
-def two_factor_required(session: Session, user: User, *, leads_must: bool | None = None) -> bool:
-    if user.role != Role.lead:
-        return False
-    return instance_settings(session).require_totp_for_leads if leads_must is None else leads_must
-
-
-def must_set_up_two_factor(session: Session, user: User, *, leads_must: bool | None = None,
-                           ) -> bool:
-    """leads_must: the instance's rule when already read (see leads_must_use_two_factor)."""
-    return not user.totp_enabled and two_factor_required(session, user, leads_must=leads_must)
-
-
-def leads_must_use_two_factor() -> Any:
-    """The instance's rule as a scalar subquery, to read beside other values in one statement."""
-    return (select(InstanceSetting.require_totp_for_leads).order_by(InstanceSetting.id)
-            .limit(1).scalar_subquery())
+def two_factor_required(session: Session, user: User) -> bool:
+    """Whether the instance requires two-factor sign-in of the user (api.auth.credentials
+    decides the same at the door, from the rule read with the session)."""
+    return user.role == Role.lead and instance_settings(session).require_totp_for_leads
 
 
 # ---- API tokens ----------------------------------------------------------------------------

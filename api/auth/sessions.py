@@ -1,29 +1,20 @@
 """Server-side sign-in sessions: started at sign-in, found by the hash of the browser's token,
 ended by sign-out, by timeouts, or when the account is disabled."""
 
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
 from api.auth import tokens
+from api.auth.credentials import SessionSeen
 from api.auth.models import AuthSession, User
 
 IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # last_seen_at is written at most this often, so reading pages does not mean writing rows.
 TOUCH_EVERY = timedelta(minutes=1)
-
-
-@dataclass
-class Found:
-    auth_session: AuthSession
-    user: User
-    # Set when the token had to change (the role or organization changed since sign-in).
-    rotated_token: str | None = None
 
 
 def start(session: Session, user: User, *, user_agent: str = "", address: str = "") -> str:
@@ -38,27 +29,17 @@ def start(session: Session, user: User, *, user_agent: str = "", address: str = 
     return raw
 
 
-def lookup(session: Session, raw: str, *, also: tuple[Any, ...] = (),
-           ) -> tuple[AuthSession, User, tuple[Any, ...]] | None:
-    """The session and its user, with the values of `also` (scalar subqueries) read in the same
-    statement."""
-    row = session.execute(sa.select(AuthSession, User, *also)
-                          .join(User, User.id == AuthSession.user_id)
-                          .where(AuthSession.token_hash == tokens.digest(raw))).first()
-    return (row[0], row[1], tuple(row[2:])) if row else None
-
-
-def is_expired(auth_session: AuthSession) -> bool:
+def is_expired(auth_session: AuthSession | SessionSeen) -> bool:
     now = clock.now()
     return now >= auth_session.expires_at or now >= auth_session.last_seen_at + IDLE_TIMEOUT
 
 
-def needs_rotation(auth_session: AuthSession, user: User) -> bool:
+def needs_rotation(auth_session: AuthSession | SessionSeen, user: User) -> bool:
     return (auth_session.role != str(user.role)
             or auth_session.organization_id != user.organization_id)
 
 
-def needs_touch(auth_session: AuthSession) -> bool:
+def needs_touch(auth_session: AuthSession | SessionSeen) -> bool:
     return clock.now() - auth_session.last_seen_at >= TOUCH_EVERY
 
 
