@@ -145,6 +145,19 @@ def _keepable(response: Response) -> bool:
             and not any(name.lower() == b"set-cookie" for name, _ in response.raw_headers))
 
 
+def kept(scope: Scope) -> Kept | None:
+    """The answer kept for this request, found before routing: only reusable routes keep
+    answers, so one found under this request's key is what its route would give again, and
+    the routing and route machinery in between can be skipped."""
+    store: Store | None = getattr(scope["app"].state, "page_cache", None)
+    version = scope.get("state", {}).get("data_version")
+    if store is None or version is None:
+        return None
+    key = _key(scope)
+    found = store.get(key, version) if key is not None else None
+    return Kept(found) if found is not None else None
+
+
 class ReusableRoute(APIRoute):
     """A route whose answer is kept and given again when its endpoint is marked `reusable`."""
 

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import clock
+from api import clock, page_cache
 from api.auth import access, credentials, sessions, tokens
 from api.auth.models import ApiToken, TokenScope, User
 from api.db import session_scope
@@ -310,6 +310,8 @@ class AuthMiddleware:
         response = await self._refusal(scope, identity)
         if response is None and method not in SAFE_METHODS and identity.via != "token":
             receive, response = await self._check_forgery(scope, receive, identity)
+        if response is None and method == "GET":
+            response = page_cache.kept(scope)
         if response is not None:
             for cookie in identity.cookies:
                 response.headers.append("set-cookie", cookie)

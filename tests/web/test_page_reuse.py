@@ -47,6 +47,22 @@ def test_the_same_page_again_is_given_without_reading_the_records(
     assert reused == 1
 
 
+def test_a_page_given_again_carries_the_headers_it_was_made_with(
+        client: TestClient, session: Session, actor: Any) -> None:
+    f.make_organization(session, actor, name="Quokka Watch")
+    session.commit()
+    first = client.get(LIST)
+    again = client.get(LIST)
+    _, statements_again = _reads(client, LIST)
+    assert statements_again == 1
+    # Found before routing, but inside the middlewares that add the security, caching and
+    # Vary headers: the same headers as when it was made.
+    for name in ("content-security-policy", "x-frame-options", "cache-control", "vary",
+                 "content-type", "content-length"):
+        assert again.headers.get(name) == first.headers.get(name), name
+    assert "HX-Request" in again.headers["vary"] and again.headers["cache-control"] == "no-store"
+
+
 def test_a_record_added_through_the_api_shows_on_the_next_page(
         client: TestClient, session: Session, actor: Any) -> None:
     client.get(LIST)
