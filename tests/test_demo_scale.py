@@ -10,12 +10,17 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
+from api.auth.models import Role
+from api.auth.scoping import act_as
 from api.cli import main
 from api.crud import ListQuery
+from api.db import new_session
 from api.demo import scale
 from api.meetings import service as meetings
 from api.records_requests import service as records_requests
 from api.targets import service as targets
+from api.tasks import service as tasks
+from tests.conftest import make_user
 from tests.databases import is_postgres
 
 SMALL = scale.SCALES["small"]
@@ -144,6 +149,29 @@ def test_the_services_read_what_it_wrote(session: Session, actor, frozen_now: da
     for item in requests.items:
         assert item["deadline"]["extension_days"] > 0
         assert item["due_on"] is not None
+
+
+def test_partners_share_most_meetings_and_tasks_and_keep_some(
+        session: Session, frozen_now: datetime) -> None:
+    """Leads see what partners share with them and not what a partner keeps to itself, as in
+    a real coalition, so pages timed as a lead show meetings and tasks."""
+    scale.load(session, scale=TINY, seed=1)
+    session.commit()
+    lead = make_user(Role.lead)
+    for name, service in (("meeting", meetings), ("task", tasks)):
+        table = SQLModel.metadata.tables[name]
+        shared = session.execute(sa.select(table.c.visibility, sa.func.count())
+                                 .group_by(table.c.visibility)).all()
+        by_visibility = {str(v): n for v, n in shared}
+        assert set(by_visibility) == {"coalition", "leads", "private"}, name
+        with new_session(read_only=True) as as_lead:
+            act_as(as_lead, lead)
+            seen = service.crud.list_page(as_lead, lead, ListQuery(limit=1)).total
+        owner = table.c.get("organization_id", table.c.get("owner_organization_id"))
+        kept = session.execute(sa.select(sa.func.count()).select_from(table).where(
+            table.c.visibility == "private", owner.is_not(None))).scalar_one()
+        assert kept > 0 and seen == sum(by_visibility.values()) - kept, name
+        assert by_visibility["coalition"] > by_visibility["private"], name
 
 
 def test_the_api_lists_and_adds_after_it(client: TestClient, frozen_now: datetime) -> None:

@@ -269,6 +269,11 @@ REQUEST_METHODS = ["email"] * 3 + ["portal"] * 3 + ["mail", "fax", "in_person"]
 
 STANCE_LEVELS = ["champion", "leaning_yes", "undecided", "leaning_no", "opposed", "unknown"]
 STANCE_WEIGHTS = [1, 2, 3, 2, 1, 1]
+# Who partners share what they log with: most meetings and tasks with the whole coalition,
+# some with its leads only, the rest kept to the organization.
+SHARED_WITH = ("coalition", "leads", "private")
+MEETINGS_SHARED = (6, 1, 3)
+TASKS_SHARED = (8, 1, 1)
 STANCE_SOURCES = ["meeting", "public_statement", "vote", "news", "other"]
 
 
@@ -785,7 +790,9 @@ def _meetings(writer: Writer, state: _State, scale: Scale) -> None:
             "organization_id": state.first_org + org_index, "location": rng.choice(LOCATIONS),
             "summary": rng.choice(MEETING_SUMMARIES), "asks": rng.choice(MEETING_ASKS),
             "commitments": rng.choice(MEETING_COMMITMENTS), "follow_ups": "",
-            "stances_observed": observed, **_stamp(min(held_at, state.now)),
+            "stances_observed": observed,
+            "visibility": rng.choices(SHARED_WITH, weights=MEETINGS_SHARED)[0],
+            **_stamp(min(held_at, state.now)),
         })
         state.meeting_campaign.append(c_index)
         for target_id in who:
@@ -845,13 +852,17 @@ def _tasks(writer: Writer, state: _State, scale: Scale) -> None:
             c_index = rng.randrange(len(campaigns))
         day = rng.randrange(-1000, 60)
         done = day < -7 and rng.random() < 0.85
+        assignee = state.first_org + rng.randrange(scale.organizations)
         writer.add(table, {
             "id": first_task + index, "title": rng.choice(TASK_TITLES),
             "campaign_id": campaigns[c_index][0], "action_id": action_id,
             "meeting_id": meeting_id, "assignee_user_id": None,
-            "assignee_organization_id": state.first_org + rng.randrange(scale.organizations),
+            "assignee_organization_id": assignee,
+            # Half set by the leads for a partner, half by the partner for itself.
+            "owner_organization_id": assignee if rng.random() < 0.5 else None,
             "due_on": state.today + timedelta(days=day), "status": "done" if done else "open",
             "notes": "", "completed_at": state.moment(day) if done else None,
+            "visibility": rng.choices(SHARED_WITH, weights=TASKS_SHARED)[0],
             "anchor_kind": None, "anchor_offset_days": None, "owner_role": None,
             **_stamp(state.moment(min(day, 0) - 10)),
         })
