@@ -19,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -238,6 +239,45 @@ def measure(pool: Pool, base: str, endpoint: Endpoint,
         client_cpu=sum(t.cpu_seconds for t in tallies) / (args.warmup + args.duration))
 
 
+class Writes:
+    """Writes at a steady rate while a page is measured, as the coalition's people logging
+    meetings and actions would: each moves the data version, so the next request of every page
+    is made afresh. Each sets an organization's notes, a change no measured page is sure to
+    show, so only the cost of making pages again is timed."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else None
+        self.done = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "Writes":
+        if self.interval is not None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        import sqlalchemy as sa  # noqa: PLC0415
+
+        from api.db import get_engine  # noqa: PLC0415
+
+        engine = get_engine()
+        with engine.connect() as connection:
+            org = connection.execute(sa.text("SELECT max(id) FROM organization")).scalar()
+        while not self._stop.wait(self.interval):
+            with engine.begin() as connection:
+                connection.execute(sa.text("UPDATE organization SET notes = :n WHERE id = :id"),
+                                   {"n": f"benchmark write {self.done}", "id": org})
+            self.done += 1
+
+
 def get(url: str, headers: dict[str, str]) -> bytes:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
@@ -280,7 +320,7 @@ def dataset(base: str, headers: dict[str, str]) -> str:
 
 
 def report(results: list[Result], rss: float | None, args: argparse.Namespace,
-           database: str) -> str:
+           database: str, writes: int) -> str:
     # The mean of the two /healthz runs, first and last.
     baseline = (results[0].rps + results[-1].rps) / 2 or float("nan")
     lines = [
@@ -289,7 +329,9 @@ def report(results: list[Result], rss: float | None, args: argparse.Namespace,
         f"{args.connections} connections from {args.processes} process(es), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint, "
         + ("pages reused until the data changes" if args.page_cache == "on"
-           else "every page made afresh (no page reuse)"),
+           else "every page made afresh (no page reuse)")
+        + (f", {args.writes_per_second:g} writes a second ({writes} in all)"
+           if args.writes_per_second else ""),
         "",
         "| endpoint | req/s | p50 ms | p99 ms | errors | vs healthz | server CPU "
         "| CPU ms/req |",
@@ -332,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-cache", choices=("on", "off"), default="on",
                         help="off: the server makes every page afresh, to time the pages "
                              "themselves rather than their reuse (default: on)")
+    parser.add_argument("--writes-per-second", type=float, default=0.0, metavar="N",
+                        help="write to the database N times a second while each page is "
+                             "measured, so reused pages are made afresh after each write")
     parser.add_argument("--only", action="append", default=[],
                         help="measure only endpoints whose label contains this (healthz always)")
     args = parser.parse_args(argv)
@@ -355,13 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(args.database_url, port, reuse=args.page_cache == "on")
     base = f"http://127.0.0.1:{port}"
     results = []
+    writes = Writes(args.writes_per_second)
     try:
         verify(base, measured, headers)
         prime(base, measured, headers)
         context = multiprocessing.get_context("spawn")
         with context.Pool(args.processes) as pool:
             for endpoint in measured:
-                result = measure(pool, base, endpoint, headers, args, server.pid)
+                with writes:
+                    result = measure(pool, base, endpoint, headers, args, server.pid)
                 print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
                       file=sys.stderr, flush=True)
                 results.append(result)
@@ -370,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop_server(server)
     database = urlsplit(args.database_url).scheme.split("+")[0]
-    print(report(results, rss, args, f"{database} ({sizes})"))
+    print(report(results, rss, args, f"{database} ({sizes})", writes.done))
     return 1 if any(r.errors for r in results) else 0
 
 
