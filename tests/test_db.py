@@ -2,15 +2,18 @@
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from api import db as db_module
 from api.db import UTCDateTime, get_engine, make_engine, new_session, session_scope
 from tests.databases import app_bound_to, is_postgres, sqlite_url
 
@@ -211,3 +214,56 @@ def test_app_engine_is_the_database_the_suite_targets(db: None) -> None:
         session.execute(sa.text("INSERT INTO probe (word) VALUES (:word)"), {"word": "oversight"})
         assert session.execute(sa.text("SELECT word FROM probe")).scalar_one() == "oversight"
         session.execute(sa.text("DROP TABLE probe"))
+
+
+def _lose_pooled_connections(engine: Engine) -> int:
+    """What a database restart does to the connections waiting in the pool."""
+    if engine.dialect.name == "sqlite":
+        waiting = list(engine.pool._pool.queue)  # type: ignore[attr-defined]
+        for record in waiting:
+            record.dbapi_connection.close()
+        return len(waiting)
+    admin = sa.create_engine(engine.url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        others = ("FROM pg_stat_activity WHERE datname = current_database() "
+                  "AND pid <> pg_backend_pid()")
+        with admin.connect() as connection:
+            ended = len(connection.execute(sa.text(
+                f"SELECT pg_terminate_backend(pid) {others}")).all())  # noqa: S608
+            # A backend told to end takes a moment to go.
+            deadline = time.monotonic() + 10
+            while connection.execute(sa.text(f"SELECT count(*) {others}")).scalar() and \
+                    time.monotonic() < deadline:  # noqa: S608
+                time.sleep(0.05)
+            return ended
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_lost_while_idle_is_replaced_before_a_request_uses_it(
+        client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert client.get("/organizations").status_code == 200
+    assert client.get("/api/v1/organizations").status_code == 200
+    assert _lose_pooled_connections(get_engine()) > 0
+    # As if every pooled connection had waited longer than the limit.
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE", 0.0)
+    for _ in range(3):
+        assert client.get("/organizations").status_code == 200
+        assert client.get("/api/v1/organizations").status_code == 200
+
+
+def test_a_connection_back_in_use_within_the_limit_is_not_checked(
+        db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_engine()
+    pings = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda raw: pings.append(raw) or ping(raw))
+    for _ in range(5):
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    # Handed out again within the limit: no round trip to check it.
+    assert pings == []
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE", 0.0)
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+    assert len(pings) == 1
