@@ -145,16 +145,20 @@ def _keepable(response: Response) -> bool:
             and not any(name.lower() == b"set-cookie" for name, _ in response.raw_headers))
 
 
+def _where(scope: Scope) -> tuple[Store, tuple[Any, ...], int] | None:
+    """The store, key and data version this request's answer is kept under, if it may be."""
+    store: Store | None = getattr(scope["app"].state, "page_cache", None)
+    version = scope.get("state", {}).get("data_version")
+    key = _key(scope) if store is not None and version is not None else None
+    return (store, key, version) if store is not None and key is not None else None
+
+
 def kept(scope: Scope) -> Kept | None:
     """The answer kept for this request, found before routing: only reusable routes keep
     answers, so one found under this request's key is what its route would give again, and
     the routing and route machinery in between can be skipped."""
-    store: Store | None = getattr(scope["app"].state, "page_cache", None)
-    version = scope.get("state", {}).get("data_version")
-    if store is None or version is None:
-        return None
-    key = _key(scope)
-    found = store.get(key, version) if key is not None else None
+    where = _where(scope)
+    found = where[0].get(where[1], where[2]) if where is not None else None
     return Kept(found) if found is not None else None
 
 
@@ -167,11 +171,10 @@ class ReusableRoute(APIRoute):
             return handler
 
         async def reused(request: Request) -> Response:
-            store: Store | None = getattr(request.app.state, "page_cache", None)
-            key = _key(request.scope) if store is not None else None
-            version = request.scope.get("state", {}).get("data_version")
-            if store is None or key is None or version is None:
+            where = _where(request.scope)
+            if where is None:
                 return await handler(request)
+            store, key, version = where
             found = store.get(key, version)
             if found is None:
                 found = await _made_meanwhile(store, (key, version))

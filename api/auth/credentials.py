@@ -75,6 +75,10 @@ def _statement(kind: type) -> sa.Select[Any]:
             .where(model.token_hash == sa.bindparam("digest")))
 
 
+# Users kept at most: more signed-in users than this at once empty the store and start again.
+MAX_USERS = 1000
+
+
 @dataclass
 class _Users:
     """One User per row as read, for one data version at a time: building one costs more
@@ -98,7 +102,6 @@ class _Users:
         return user
 
 
-MAX_USERS = 1000
 kept_users = _Users()
 
 
