@@ -288,21 +288,6 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
     session.flush()
 
 
-def token_owner(session: Session, raw: str, *, also: tuple[Any, ...] = (),
-                ) -> tuple[ApiToken, User, tuple[Any, ...]] | None:
-    """The token and its user, if the token is known, unexpired and its user active; with the
-    values of `also` (scalar subqueries) read in the same statement."""
-    row = session.execute(sa.select(ApiToken, User, *also)
-                          .join(User, User.id == ApiToken.user_id)
-                          .where(ApiToken.token_hash == tokens.digest(raw))).first()
-    if row is None:
-        return None
-    token, user = row[0], row[1]
-    if not user.is_active or (token.expires_at is not None and token.expires_at <= clock.now()):
-        return None
-    return token, user, tuple(row[2:])
-
-
 # ---- invitations and resets ----------------------------------------------------------------
 
 
