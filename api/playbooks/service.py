@@ -9,6 +9,7 @@ from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionCreate
 from api.alerts import service as alerts
+from api.auth.models import Visibility
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
@@ -146,9 +147,12 @@ def create_campaign(session: Session, actor: Any, *, key: str,
             anchor = item.anchor or spec.anchor
             offset = item.offset if item.offset is not None else spec.offset
             role = item.owner_role or spec.owner_role
+            # Like its action, owned by the organization that does it, so its members can
+            # tick it off, and shared with the coalition, whose plan it is.
             task = tasks.crud.create(session, actor, TaskCreate(
                 title=item.title, campaign_id=campaign.id, action_id=action.id,
-                assignee_organization_id=owners[role],
+                assignee_organization_id=owners[role], owner_organization_id=owners[role],
+                visibility=Visibility.coalition,
                 due_on=anchored_date(dates[anchor], offset), notes=item.notes))
             task.anchor_kind = anchor
             task.anchor_offset_days = offset

@@ -1,6 +1,7 @@
 """New campaign from a playbook: the campaign, its dated actions and tasks, owners by role and
 the default alert rules; moving an anchor moves what is not yet done."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.alerts.models import AlertRule
+from api.auth.models import Role
 from api.db import get_engine
 from api.playbooks import loader
 from api.playbooks.schema import AnchorKind, Playbook
@@ -95,6 +97,9 @@ def test_each_playbook_makes_its_campaign_actions_tasks_and_alert_rules(
             for t in made["tasks"]] == expected_tasks
     action_ids = {a["id"] for a in made["actions"]}
     assert all(t["action_id"] in action_ids for t in made["tasks"])
+    # Each task is owned by the organization it is given to, and shared like its action.
+    assert all(t["owner_organization_id"] == t["assignee_organization_id"] in (lead, media)
+               and t["visibility"] == "coalition" for t in made["tasks"])
 
     assert [{k: v for k, v in rule.items() if k not in ("campaign_id", "id")}
             for rule in made["alert_rules"]] == [r.model_dump(mode="json")
@@ -110,6 +115,29 @@ def test_each_playbook_makes_its_campaign_actions_tasks_and_alert_rules(
     stored = api.get("/api/v1/actions", params={"campaign_id": campaign["id"],
                                                 "limit": 500}).json()
     assert stored["total"] == len(expected_actions)
+
+
+def test_the_partner_given_a_task_ticks_it_off_and_another_cannot(
+        api: TestClient, place: int, client_as: Callable[..., TestClient]) -> None:
+    lead = org(api, "Immigrant Rights Alliance")
+    field = org(api, "Riverton Neighbors Canvass")
+    made = created(start(api, "cancel_renewal", **full_body(place), lead_organization_ids=[lead],
+                         role_assignments={"field_lead": field}))
+    theirs = [t for t in made["tasks"] if t["assignee_organization_id"] == field]
+    assert theirs
+    task = theirs[0]
+    other = client_as(Role.partner, organization_id=lead)
+    # Another partner of the campaign reads the task (the plan is shared) but may not close it.
+    assert other.get(f"/api/v1/tasks/{task['id']}").status_code == 200
+    refused = other.post(f"/tasks/{task['id']}/done")
+    assert api.get(f"/api/v1/tasks/{task['id']}").json()["status"] == "open"
+    assert refused.status_code in (200, 303)
+    member = client_as(Role.partner, organization_id=field)
+    dashboard = member.get("/").text
+    assert task["title"] in dashboard and f"/tasks/{task['id']}/done" in dashboard
+    done = member.post(f"/tasks/{task['id']}/done")
+    assert done.status_code in (200, 303)
+    assert api.get(f"/api/v1/tasks/{task['id']}").json()["status"] == "done"
 
 
 def test_moving_the_vote_later_moves_what_is_not_done(api: TestClient, place: int) -> None:
