@@ -119,17 +119,29 @@ class RuleSpec(BaseModel):
         return self
 
     def label(self) -> str:
-        """A readable name: '14 days, 7 days, the morning of before each vote'."""
+        """A readable name: '14 days, 7 days and 1 day before each vote, and the morning of
+        it'."""
         if self.name:
             return self.name
-        parts = []
-        for text in self.offsets:
-            offset = parse_offset(text)
-            parts.append("the morning of" if offset.amount == 0 else offset.words())
+        offsets = [parse_offset(text) for text in self.offsets]
+        times = _listed([o.words() for o in offsets if o.amount])
         what = SUBJECT_WORDS[self.subject]
+        if not times:
+            text = f"the morning of {what}"
+        else:
+            text = f"{times} {self.direction.value} {what}"
+            if any(o.amount == 0 for o in offsets):
+                text += ", and the morning of it"
         repeat = (f", then every {parse_offset(self.repeat_every).words()}"
                   if self.repeat_every else "")
-        return f"{', '.join(parts)} {self.direction.value} {what}{repeat}"[:200]
+        return f"{text}{repeat}"[:200]
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 SUBJECT_WORDS = {

@@ -27,7 +27,8 @@ def test_rules_are_created_listed_changed_and_deleted(
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["offsets"] == ["14d", "7d", "3d", "1d", "0d"]
-    assert body["name"] == "14 days, 7 days, 3 days, 1 day, the morning of before each vote"
+    assert body["name"] == ("14 days, 7 days, 3 days and 1 day before each vote, "
+                            "and the morning of it")
 
     changed = client.patch(f"/api/v1/alerts/rules/{body['id']}", json={"offsets": ["2w", "1d"]})
     assert changed.status_code == 200, changed.text

@@ -212,7 +212,8 @@ def test_a_new_campaign_gets_the_default_rules_and_deleting_them_is_respected(
     assert [(r.subject, r.offsets, r.direction, r.repeat_every) for r in rules] == [
         (d["subject"], d["offsets"], d["direction"], d.get("repeat_every", ""))
         for d in DEFAULT_RULES]
-    assert rules[0].name == "14 days, 7 days, 3 days, 1 day, the morning of before each vote"
+    assert rules[0].name == ("14 days, 7 days, 3 days and 1 day before each vote, "
+                             "and the morning of it")
     for found in rules:
         service.delete_rule(session, actor, found.id)
     session.commit()

@@ -75,7 +75,7 @@ def test_the_rules_page_lists_adds_edits_and_deletes_rules(
         "channels": ["email", "in_app"], "enabled": "1"}, follow_redirects=False)
     assert made.status_code == 303
     html = plain(page(client, made.headers["location"]))
-    assert "14 days, 7 days, the morning of before each vote" in html
+    assert "14 days and 7 days before each vote, and the morning of it" in html
     assert "Campaign leads, Followers" in html
     assert "Email, In-app" in html
 
@@ -125,7 +125,7 @@ def test_the_default_rules_button(client: TestClient, campaign: Any) -> None:
                        follow_redirects=False)
     assert made.status_code == 303
     html = plain(page(client, f"/alerts?campaign_id={campaign.id}"))
-    assert "90 days, 60 days, 30 days, 7 days before each contract termination-notice" in html
+    assert "90 days, 60 days, 30 days and 7 days before each contract termination-notice" in html
     assert "7 days after each records request due date, then every 7 days" in html
 
 
