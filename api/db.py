@@ -148,7 +148,13 @@ def new_session(*, read_only: bool = False) -> Session:
 def one_statement_engine() -> Engine:
     """For a lone read statement that must cost little: no BEGIN and no ROLLBACK around it
     (on PostgreSQL, two round trips fewer)."""
-    engine = get_engine()
+    return _one_statement(get_engine())
+
+
+@lru_cache(maxsize=4)
+def _one_statement(engine: Engine) -> Engine:
+    # Made once per engine: every request asks for it, and making it cost a fortieth of a
+    # page given again.
     if engine.dialect.name == "sqlite":
         # Not SQLAlchemy's AUTOCOMMIT here: handing the connection back would then reset
         # pysqlite to begin transactions by itself, which _configure_sqlite turns off.
