@@ -1,5 +1,5 @@
 """The `oversight` command: serve, worker, migrate, demo, create-admin, playbooks, sync,
-import."""
+import, backup, restore, retention."""
 
 import argparse
 import logging
@@ -10,7 +10,8 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from api.settings import get_settings
+from api import log_redaction, public_url
+from api.settings import MAX_RETENTION_DAYS, get_settings
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -27,20 +28,55 @@ def _log_to_stderr() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
+    from api.alerts.companion import Companion  # noqa: PLC0415
+
     # The alert scheduler's messages (which process ticked, what failed) go to stderr too.
     _log_to_stderr()
     settings = get_settings()
-    if args.workers > 1 and settings.run_scheduler:
-        # Each worker would start a scheduler of its own; the database lease would keep them to
-        # one tick per interval, but one `oversight worker` process is the clearer shape.
-        os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
-        print("Several web workers: they do not schedule alerts. Run `oversight worker` as its "
-              "own process.", flush=True)
-    print(f"Oversight is serving on http://{args.host}:{args.port} "
-          f"(database: {settings.database_url.split('://')[0]})", flush=True)
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=True, log_level="info")
+    # The scheduler runs beside the server in a process of its own (api.alerts.companion),
+    # never in the web process or its workers, where a full plan would hold pages back.
+    scheduling = settings.run_scheduler
+    os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
+    address = public_url.browsable(args.host, args.port)
+    # Recorded before the app is made, so this process and its workers link to where they
+    # serve when OVERSIGHT_BASE_URL is unset.
+    os.environ["OVERSIGHT_SERVED_URL"] = address
+    get_settings.cache_clear()
+    where = f"listening on all interfaces, port {args.port}; " \
+        if public_url.listens_everywhere(args.host) else ""
+    print(f"Oversight is serving on {address} "
+          f"({where}database: {settings.database_url.split('://')[0]})", flush=True)
+    links = public_url.base_url()
+    if links != address:
+        print(f"Links in emails and calendar feeds start with {links} (OVERSIGHT_BASE_URL).",
+              flush=True)
+    elif public_url.listens_everywhere(args.host):
+        print("Links in emails and calendar feeds start with that address; set "
+              "OVERSIGHT_BASE_URL to the address others reach this server at.", flush=True)
+    # Before uvicorn logs its first request line; its log configuration keeps the filter.
+    log_redaction.install()
+    # uvicorn believes X-Forwarded-For and X-Forwarded-Proto from exactly the proxies the app
+    # does (none unless set), so the address in its log and sessions is the one counted.
+    proxies = get_settings().trusted_proxies.replace(",", " ").split()
+    # Started once the address links are made from is set, which the worker inherits.
+    companion = Companion(stop_seconds=settings.alert_shutdown_seconds + 1).start() \
+        if scheduling else None
+    try:
+        uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, proxy_headers=bool(proxies),
+                    forwarded_allow_ips=proxies, log_level="info")
+    finally:
+        if companion is not None:
+            companion.stop()
     return 0
+
+
+def _port(text: str) -> int:
+    # Port 0 would serve on a port nobody is told, and links could not name it.
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
+    return int(text)
 
 
 def _positive_seconds(text: str) -> float:
@@ -54,7 +90,7 @@ def _positive_seconds(text: str) -> float:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from api.alerts import dispatcher, scheduler  # noqa: PLC0415
+    from api.alerts import companion, dispatcher, scheduler  # noqa: PLC0415
 
     _log_to_stderr()
     if args.interval is not None:
@@ -70,9 +106,16 @@ def _worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if args.parent is not None:
+        companion.watch_parent(args.parent, stop)
     print(f"Oversight worker: dispatching alerts every {get_settings().alert_tick_seconds}s "
           "(stop with Ctrl-C)", flush=True)
-    scheduler.run_forever(stop)
+    if not scheduler.run_forever(stop):
+        # A job still running would hold the exit past Docker's and systemd's stop timeouts;
+        # what it had in hand is released or keeps its lease, so leaving it loses nothing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 
@@ -138,15 +181,66 @@ def _create_admin(args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Password for the new administrator: ")
-        if getpass.getpass("The same password again: ") != password:
+        try:
+            if not sys.stdin.isatty():
+                raise EOFError
+            password = getpass.getpass("Password for the new administrator: ")
+            again = getpass.getpass("The same password again: ")
+        except EOFError:
+            print("oversight create-admin: no password was typed; with no terminal, give it "
+                  "on standard input with --password-stdin.", file=sys.stderr)
+            return 1
+        if again != password:
             print("oversight create-admin: the passwords differ.", file=sys.stderr)
             return 1
     with session_scope() as session:
         user = accounts.create_admin(session, email=args.email, name=args.name,
                                      password=password)
         email = user.email
-    print(f"Created the administrator {email}. Sign in at {get_settings().base_url}/login")
+    print(f"Created the administrator {email}. Sign in at {public_url.base_url()}/login")
+    return 0
+
+
+def _retention_days(text: str) -> int:
+    """The --days given, as a period retention may run with. Read here rather than by argparse,
+    so a wrong value is one line that says what is wanted."""
+    from api.errors import Invalid  # noqa: PLC0415
+
+    given = text.strip()
+    if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_RETENTION_DAYS:
+        raise Invalid(f"--days must be a whole number of days from 1 to "
+                      f"{MAX_RETENTION_DAYS:,} (a hundred years), not {text!r}; without it, "
+                      "OVERSIGHT_RETENTION_DAYS is used.", field="days")
+    return int(given)
+
+
+def _retention(args: argparse.Namespace) -> int:
+    # Every table, so the audit log can file entries about a person's organization.
+    import api.models  # noqa: F401, PLC0415
+    from api.auth import erasure  # noqa: PLC0415
+    from api.db import get_engine, session_scope  # noqa: PLC0415
+    from api.people import retention  # noqa: PLC0415
+
+    if args.days is None:
+        days = get_settings().retention_days
+        if days == 0:
+            print("Retention is off (OVERSIGHT_RETENTION_DAYS is 0): no contact details are "
+                  "removed. Give --days N to use another period.")
+            return 0
+    else:
+        days = _retention_days(args.days)
+    since = retention.cutoff(days).date().isoformat()
+    with session_scope() as session:
+        found = (retention.apply if args.apply else retention.stale)(session, days=days)
+    verb = "had their contact details removed" if args.apply else \
+        "would lose their contact details"
+    print(f"{len(found)} {'person' if len(found) == 1 else 'people'} with no activity since "
+          f"{since} ({days} days) {verb}.")
+    for person in found:
+        print(f"  {person.name} (#{person.id}, last active {person.last_active.date()}): "
+              f"{', '.join(f.replace('_', ' ') for f in person.fields)}")
+    if args.apply and found:
+        erasure.settle(get_engine())
     return 0
 
 
@@ -157,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the web app and the JSON API")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=_serve)
 
@@ -166,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=_positive_seconds, default=None,
                         help="seconds between ticks (default: OVERSIGHT_ALERT_TICK_SECONDS)")
     worker.add_argument("--once", action="store_true", help="run one tick and exit")
+    # Given by `oversight serve` to the worker it starts: stop when that server is gone.
+    worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(run=_worker)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
@@ -187,9 +283,21 @@ def build_parser() -> argparse.ArgumentParser:
         "playbooks", help="check the playbook files: list those that load and every error")
     playbooks.set_defaults(run=_playbooks)
 
+    from api.backups.commands import add_commands as add_backup_commands  # noqa: PLC0415
     from api.sources.commands import add_commands  # noqa: PLC0415
 
     add_commands(commands)
+    add_backup_commands(commands)
+
+    retention = commands.add_parser("retention", help=(
+        "remove the contact details of people with no activity for OVERSIGHT_RETENTION_DAYS"))
+    step = retention.add_mutually_exclusive_group(required=True)
+    step.add_argument("--preview", action="store_true", help="list who would lose what")
+    step.add_argument("--apply", action="store_true", help="remove them, each in the audit log")
+    retention.add_argument("--days", default=None, metavar="N",
+                           help=f"no activity for this many days, from 1 to "
+                                f"{MAX_RETENTION_DAYS:,} (default: OVERSIGHT_RETENTION_DAYS)")
+    retention.set_defaults(run=_retention)
 
     admin = commands.add_parser("create-admin", help=(
         "create an administrator account (there is no default account or password)"))
@@ -202,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError  # noqa: PLC0415
+
     from api.errors import DomainError  # noqa: PLC0415
 
     args = build_parser().parse_args(argv)
@@ -210,6 +320,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         print(f"oversight {args.command}: {exc.message}", file=sys.stderr)
         return 1
+    except ValidationError as exc:
+        from api.fields import describe_error  # noqa: PLC0415
+
+        settings = exc.title == "Settings"
+        for error in exc.errors():
+            where, message = describe_error(error)
+            # A setting read from the environment: name the variable; a value given on the
+            # command line: name its option; anything else: the field. Never a traceback.
+            if settings:
+                name = f"OVERSIGHT_{where.replace('.', '_').upper()}"
+            elif where in vars(args):
+                name = f"--{where.replace('_', '-')}"
+            else:
+                name = where or "input"
+            print(f"oversight {args.command}: {name}: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,28 +5,24 @@ import logging
 import os
 import secrets
 import socket
-import time as time_module
 from collections import defaultdict
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api import clock
-from api.alerts import planner, service
+from api import clock, public_url
+from api.alerts import leases, planner, service
 from api.alerts import subjects as subject_store
 from api.alerts.channels import Outcome, tell
 from api.alerts.channels import email as email_channel
-from api.alerts.channels import in_app as in_app_channel
 from api.alerts.channels import webhook as webhook_channel
+from api.alerts.lanes import EMAIL, lane_of
 from api.alerts.models import (
     DIGEST,
-    AlertAttempt,
     AlertOutbox,
     AlertPreference,
     AlertRule,
@@ -36,22 +32,19 @@ from api.alerts.models import (
     SubjectKind,
     WebhookEndpoint,
 )
-from api.alerts.planner import MEETING_WINDOW, RULE_KINDS
+from api.alerts.planner import RULE_KINDS
+from api.alerts.recording import DispatchReport, Work, backoff
 from api.alerts.rules import local
+from api.alerts.sending import Sender, Wanted
 from api.auth.models import User
 from api.db import session_scope
-from api.meetings.models import Meeting, MeetingTarget
 from api.settings import Settings, get_settings
-from api.targets.models import Stance, StanceLevel
+from api.targets import standing as stances
 
 log = logging.getLogger(__name__)
 
 TABLE = AlertOutbox.__table__  # type: ignore[attr-defined]
-# A tick keeps claiming batches until nothing is due, but not forever.
-MAX_BATCHES_PER_TICK = 1000
-# Send results are written down in groups of this many, or after this many seconds.
-RECORD_GROUP = 50
-RECORD_EVERY = 0.1
+__all__ = ["Dispatcher", "DispatchReport", "TickReport", "Work", "backoff", "run_once"]
 
 
 def default_worker_id() -> str:
@@ -65,28 +58,6 @@ class ChannelConfig:
 
 
 @dataclass
-class Work:
-    """A claimed row and what sending it needs, read while the claim was taken."""
-
-    row: AlertOutbox
-    config: ChannelConfig
-    to: str = ""
-    endpoint: WebhookEndpoint | None = None
-    items: list[AlertOutbox] = field(default_factory=list)
-    digest_day: str = ""
-
-
-@dataclass
-class DispatchReport:
-    claimed: int = 0
-    sent: int = 0
-    failed: int = 0
-    retrying: int = 0
-    cancelled: int = 0
-    skipped: int = 0
-
-
-@dataclass
 class TickReport:
     planned: planner.PlanStats
     defaults_installed: int
@@ -95,37 +66,7 @@ class TickReport:
     dispatch: DispatchReport
 
 
-def backoff(attempts: int, settings: Settings) -> timedelta:
-    """Wait before the next try: base, 2x base, 4x base ... up to the maximum."""
-    seconds = settings.alert_retry_base_seconds * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, settings.alert_retry_max_seconds))
-
-
-# ---- claiming ----------------------------------------------------------------------------
-
-def claim_ids(session: Session, *, now: datetime, limit: int, worker: str,
-              lease: timedelta) -> list[int]:
-    """Atomically take up to `limit` due rows: pending ones whose time came and sending ones
-    whose lease ran out (their process died). PostgreSQL skips rows another dispatcher holds
-    locked; SQLite's BEGIN IMMEDIATE lets one writer claim at a time."""
-    claimable = sa.or_(
-        sa.and_(TABLE.c.status == OutboxStatus.pending.value, TABLE.c.next_attempt_at <= now,
-                TABLE.c.via_digest.is_(False)),
-        sa.and_(TABLE.c.status == OutboxStatus.sending.value, TABLE.c.lease_until < now),
-    )
-    due = (sa.select(TABLE.c.id).where(claimable)
-           .order_by(TABLE.c.next_attempt_at, TABLE.c.id).limit(limit))
-    values = {"status": OutboxStatus.sending.value, "lease_until": now + lease,
-              "claimed_by": worker, "attempts": TABLE.c.attempts + 1, "updated_at": now}
-    if session.get_bind().dialect.name == "postgresql":
-        picked = due.with_for_update(skip_locked=True).cte("picked")
-        stmt = (sa.update(TABLE).where(TABLE.c.id == picked.c.id).values(**values)
-                .returning(TABLE.c.id))
-    else:
-        stmt = (sa.update(TABLE).where(TABLE.c.id.in_(due.scalar_subquery())).values(**values)
-                .returning(TABLE.c.id))
-    return sorted(session.execute(stmt).scalars().all())
-
+# ---- before sending -----------------------------------------------------------------
 
 def supersede(session: Session, now: datetime) -> int:
     """Of the reminders of one series that are all due, only the latest is worth sending (after
@@ -145,21 +86,22 @@ def supersede(session: Session, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def _undecided_and_unmet(session: Session, *, target_id: int, campaign_id: int | None,
-                         due_at: datetime, now: datetime) -> bool:
-    stmt = select(Stance.level).where(Stance.target_id == target_id)
-    if campaign_id is not None:
-        stmt = stmt.where(Stance.campaign_id == campaign_id)
-    if StanceLevel.undecided not in set(session.exec(stmt).all()):
+def _undecided_and_unmet(session: Session, row: AlertOutbox, *, target_id: int,
+                         campaign_id: int | None, now: datetime) -> bool:
+    """The escalation still holds as its reader knows the target: the user it goes to, or the
+    tier its webhook reads."""
+    if row.endpoint_id is not None:
+        endpoint = session.get(WebhookEndpoint, row.endpoint_id)
+        reader: Any = endpoint.reads if endpoint is not None else None
+    else:
+        reader = session.get(User, row.user_id) if row.user_id is not None else None
+    if reader is None:
         return False
-    met = session.exec(select(sa.func.max(Meeting.held_at))
-                       .join(MeetingTarget, MeetingTarget.meeting_id == Meeting.id)
-                       .where(MeetingTarget.target_id == target_id,
-                              Meeting.held_at <= now)).first()
-    if met is None:
-        return True
-    met = met if met.tzinfo else met.replace(tzinfo=UTC)
-    return met < due_at - MEETING_WINDOW
+    known = stances.sources(session, [target_id], now).get(target_id)
+    if known is None:
+        return False
+    return planner.escalation_holds(known.standing(reader),
+                                    None if campaign_id is None else [campaign_id], row.due_at)
 
 
 def schedule_digests(session: Session, now: datetime) -> int:
@@ -202,43 +144,31 @@ class Dispatcher:
         self.worker = worker or default_worker_id()
         self.planner = planner.Planner(
             full_every=timedelta(seconds=self.settings.alert_full_plan_seconds))
-        self._client: httpx.Client | None = None
-        self._pool: ThreadPoolExecutor | None = None
+        self.sender = Sender(worker=self.worker, settings=self.settings)
 
     @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = webhook_channel.new_client(self.settings.webhook_timeout_seconds)
-        return self._client
+    def stopping(self) -> bool:
+        return self.sender.stopping.is_set()
 
-    @property
-    def pool(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.settings.alert_send_concurrency,
-                                            thread_name_prefix="alert-send")
-        return self._pool
+    def stop(self) -> None:
+        """Stops claiming at once (SIGTERM): what is in hand and not started is released, and
+        sends in flight get a few seconds to finish."""
+        self.sender.stop()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self.sender.close()
 
     # -- one tick --
 
     def tick(self) -> TickReport:
         """Plan what changed, queue digests, drop moot reminders, then send everything due."""
         now = clock.now()
+        if self.stopping:
+            return TickReport(planner.PlanStats(), 0, 0, 0, DispatchReport())
         with session_scope() as session:
             installed = service.install_missing_defaults(session)
-        # Read first, write after: on SQLite a writing transaction holds the database's only
-        # write lock, and a full plan of a large coalition reads for many seconds.
-        with session_scope(read_only=True) as reading:
-            looked = self.planner.look(reading, now)
-        with session_scope() as session:
-            planned = self.planner.apply(session, now, looked)
+        # In chunks, each in short transactions of its own (see planner.Planner).
+        planned = self.planner.run(now)
         with session_scope() as session:
             digests = schedule_digests(session, now)
             superseded = supersede(session, now)
@@ -246,31 +176,41 @@ class Dispatcher:
         return TickReport(planned, installed, digests, superseded, report)
 
     def dispatch_due(self) -> DispatchReport:
-        """Claim and send batches until nothing is due."""
-        report = DispatchReport()
-        for _ in range(MAX_BATCHES_PER_TICK):
-            claimed, work = self.claim(report)
-            if not claimed:
-                break
-            if work:
-                self.deliver(work, report)
-        return report
+        """Claim and send until nothing is due, the tick's deadline passes or the worker is
+        told to stop."""
+        return self.sender.run(self.claim, self._send_now, DispatchReport())
 
     # -- claim and check --
 
-    def claim(self, report: DispatchReport) -> tuple[int, list[Work]]:
-        """Claim a batch and check it; returns how many rows were claimed and what to send."""
+    def claim(self, wanted: Wanted, report: DispatchReport) -> tuple[int, list[Work]]:
+        """Claim what the sender has room for and check it; returns how many due rows were found
+        (claimed here, or being claimed by another dispatcher) and what to send."""
+        if self.stopping or wanted.limit <= 0:
+            return 0, []
         now = clock.now()
-        lease = timedelta(seconds=self.settings.alert_lease_seconds)
+        settings = self.settings
         with session_scope() as session:
-            ids = claim_ids(session, now=now, limit=self.settings.alert_batch_size,
-                            worker=self.worker, lease=lease)
-            if not ids:
-                return 0, []
-            report.claimed += len(ids)
-            rows = list(session.exec(select(AlertOutbox).where(AlertOutbox.id.in_(ids))  # type: ignore[attr-defined]
+            tokens, found = leases.claim(
+                session, now=now, limit=wanted.limit, worker=self.worker,
+                lease=timedelta(seconds=settings.alert_lease_seconds),
+                per_lane=self.sender.hand("endpoint:"), per_email=self.sender.hand(EMAIL),
+                probing=wanted.probing,
+                closed_endpoints=wanted.closed_endpoints, email_closed=wanted.email_closed)
+            if not tokens:
+                # Rows found but all being claimed by another dispatcher: not drained yet.
+                return found, []
+            report.claimed += len(tokens)
+            rows = list(session.exec(select(AlertOutbox).where(AlertOutbox.id.in_(tokens))  # type: ignore[attr-defined]
                                      .order_by(AlertOutbox.next_attempt_at, AlertOutbox.id)))
-            return len(ids), self._checked(session, rows, now, report)
+            work = self._checked(session, rows, now, report)
+        for item in work:
+            item.token = tokens[item.row.id]
+            item.lane = lane_of(item.row.channel, item.row.endpoint_id)
+        # Held until the lease the claim wrote, counted from the claim's own time: the checks
+        # since took some of it.
+        self.sender.keeper.hold({i.row.id: i.token for i in work},
+                                until=now + timedelta(seconds=settings.alert_lease_seconds))
+        return found, work
 
     def _finish(self, row: AlertOutbox, status: OutboxStatus, note: str,
                 report: DispatchReport) -> None:
@@ -341,6 +281,9 @@ class Dispatcher:
                         else OutboxStatus.cancelled
                     self._finish(row, status, verdict.removeprefix("skip:"), report)
                     continue
+            if row.channel == Channel.email and not config.smtp.configured:
+                self._without_mail_server(session, row, report)
+                continue
             row.late = row.late or now - row.due_at > late_after
             item = Work(row=row, config=config)
             if row.user_id:
@@ -354,6 +297,19 @@ class Dispatcher:
         if moved:
             planner.plan(session, now=now, changed=dict(moved))
         return work
+
+    def _without_mail_server(self, session: Session, row: AlertOutbox,
+                             report: DispatchReport) -> None:
+        """Settled at once, and plainly, rather than retried for hours against no server. A
+        digest settles the alerts it gathers too, or they would wait for it day after day."""
+        self._finish(row, OutboxStatus.skipped, email_channel.NO_MAIL_SERVER, report)
+        row.last_error = ""
+        if row.subject_kind == DIGEST:
+            session.execute(sa.update(TABLE).where(
+                TABLE.c.user_id == row.subject_id, TABLE.c.via_digest.is_(True),
+                TABLE.c.status == OutboxStatus.pending.value, TABLE.c.due_at <= row.due_at)
+                .values(status=OutboxStatus.skipped.value, note=email_channel.NO_MAIL_SERVER,
+                        updated_at=clock.now()))
 
     def _still_due(self, session: Session, row: AlertOutbox, rules: dict[int, AlertRule],
                    current: dict[str, dict[int, Any]], now: datetime) -> str:
@@ -369,15 +325,15 @@ class Dispatcher:
             return "Its subject was deleted."
         if not subject.active:
             return subject.inactive_reason.capitalize() + "."
-        if row.event_at != subject.when.at:
+        if row.event_at != subject.when.at or subject.paused:
             return "moved"
         if row.occurrence.startswith("-") and now >= subject.when.ends_at:
             return "skip:The event had already passed."
         if row.subject_kind == SubjectKind.undecided_escalation and "/t" in row.occurrence:
             target_id = int(row.occurrence.rsplit("/t", 1)[1])
-            if not _undecided_and_unmet(session, target_id=target_id,
+            if not _undecided_and_unmet(session, row, target_id=target_id,
                                         campaign_id=rule.campaign_id or row.campaign_id,
-                                        due_at=row.due_at, now=now):
+                                        now=now):
                 return "The target is no longer undecided, or someone met them."
         return ""
 
@@ -408,52 +364,18 @@ class Dispatcher:
         item.digest_day = row.occurrence
         return True
 
-    # -- send and record --
-
-    def deliver(self, work: list[Work], report: DispatchReport) -> None:
-        """Send a claimed batch: network sends on the pool, results written down in small
-        groups as they come (a group per transaction keeps up with thousands a minute, and at
-        most one group's sends are repeated, with the same idempotency key, after a crash)."""
-        futures: dict[Future[tuple[Outcome, datetime, datetime]], Work] = {}
-        for item in work:
-            if item.row.channel != Channel.in_app:
-                futures[self.pool.submit(self._send, item)] = item
-        in_app = [item for item in work if item.row.channel == Channel.in_app]
-        if in_app:
-            self._record_in_app(in_app, report)
-        pending = set(futures)
-        done: list[tuple[Work, Outcome, datetime, datetime]] = []
-        while pending:
-            finished, pending = wait(pending, timeout=RECORD_EVERY, return_when=FIRST_COMPLETED)
-            for future in finished:
-                item = futures[future]
-                try:
-                    outcome, started, ended = future.result()
-                except Exception as exc:  # a bug in a channel must not stop the other sends
-                    log.exception("sending alert %s failed unexpectedly", item.row.id)
-                    now = clock.now()
-                    outcome, started, ended = Outcome(False, f"Internal error: {exc}"), now, now
-                done.append((item, outcome, started, ended))
-            if done and (len(done) >= RECORD_GROUP or not finished or not pending):
-                self._record(done, report)
-                done = []
-        if done:
-            self._record(done, report)
-
-    def _send(self, item: Work) -> tuple[Outcome, datetime, datetime]:
-        started = clock.now()
-        outcome = self._send_now(item, started)
-        return outcome, started, clock.now()
+    # -- send --
 
     def _send_now(self, item: Work, now: datetime) -> Outcome:
         row = item.row
-        base_url = self.settings.base_url
+        base_url = public_url.base_url(self.settings)
+        config: ChannelConfig = item.config  # type: ignore[assignment]
         if row.channel == Channel.webhook:
             assert item.endpoint is not None
             return webhook_channel.send(
-                self.client, url=item.endpoint.url, secret=item.endpoint.secret,
+                self.sender.client, url=item.endpoint.url, secret=item.endpoint.secret,
                 flavor=item.endpoint.flavor, row=row, told=tell(row, now=now, base_url=base_url),
-                now=now, allow_private=item.config.allow_private)
+                now=now, allow_private=config.allow_private)
         if row.subject_kind == DIGEST:
             told = [tell(i, now=now, base_url=base_url) for i in item.items]
             message = email_channel.digest_email(told, to=item.to, day=item.digest_day,
@@ -462,123 +384,7 @@ class Dispatcher:
             message = email_channel.alert_email(tell(row, now=now, base_url=base_url),
                                                 to=item.to, message_id=row.message_id,
                                                 late=row.late)
-        return email_channel.send(item.config.smtp, message, now=now)
-
-    def _record_in_app(self, items: list[Work], report: DispatchReport) -> None:
-        """In-app alerts are written in the same transaction that marks them sent: exactly
-        once, whatever happens to the process."""
-        now = clock.now()
-        with session_scope() as session:
-            rows = session.exec(select(AlertOutbox).where(
-                AlertOutbox.id.in_([i.row.id for i in items]),  # type: ignore[union-attr]
-                AlertOutbox.status == OutboxStatus.sending,
-                AlertOutbox.claimed_by == self.worker)).all()
-            late = {i.row.id: i.row.late for i in items}
-            for row in rows:
-                in_app_channel.notify(session, row, tell(row, now=now,
-                                                         base_url=self.settings.base_url),
-                                      now=now)
-                row.status = OutboxStatus.sent
-                row.sent_at = now
-                row.lease_until = None
-                row.last_error = ""
-                row.late = late.get(row.id, row.late)
-                row.updated_at = now
-                session.add(row)
-                session.add(AlertAttempt(outbox_id=row.id, started_at=now, finished_at=now,  # type: ignore[arg-type]
-                                         ok=True, worker=self.worker, created_at=now,
-                                         updated_at=now))
-                report.sent += 1
-
-    def _record(self, results: list[tuple[Work, Outcome, datetime, datetime]],
-                report: DispatchReport) -> None:
-        if not results:
-            return
-        for attempt in range(5):
-            try:
-                counts = DispatchReport()
-                self._record_once(results, counts)
-            except sa.exc.OperationalError:
-                # A busy database; the sends already happened, so keep trying to write them.
-                if attempt == 4:
-                    raise
-                time_module.sleep(0.2 * (attempt + 1))
-                continue
-            for name in ("sent", "failed", "retrying"):
-                setattr(report, name, getattr(report, name) + getattr(counts, name))
-            return
-
-    def _record_once(self, results: list[tuple[Work, Outcome, datetime, datetime]],
-                     report: DispatchReport) -> None:
-        attempts_table = AlertAttempt.__table__  # type: ignore[attr-defined]
-        with session_scope() as session:
-            # Core on the session's connection: plain executemany, no ORM bookkeeping.
-            connection = session.connection()
-            connection.execute(sa.insert(attempts_table), [
-                {"outbox_id": item.row.id, "started_at": started, "finished_at": ended,
-                 "ok": outcome.ok, "status_code": outcome.status_code,
-                 "error": outcome.error[:2000], "worker": self.worker, "created_at": ended,
-                 "updated_at": ended}
-                for item, outcome, started, ended in results])
-            plain_ok = [(item, ended) for item, outcome, _, ended in results
-                        if outcome.ok and not item.items]
-            if plain_ok:
-                connection.execute(
-                    sa.update(TABLE)
-                    .where(TABLE.c.id == sa.bindparam("b_id"),
-                           TABLE.c.status != OutboxStatus.sent.value)
-                    .values(status=OutboxStatus.sent.value, sent_at=sa.bindparam("b_at"),
-                            updated_at=sa.bindparam("b_at"), lease_until=None, last_error="",
-                            late=sa.bindparam("b_late")),
-                    [{"b_id": item.row.id, "b_at": ended, "b_late": item.row.late}
-                     for item, ended in plain_ok])
-                report.sent += len(plain_ok)
-            for item, outcome, _, ended in results:
-                if outcome.ok and not item.items:
-                    continue
-                self._record_other(session, item, outcome, ended, report)
-
-    def _record_other(self, session: Session, item: Work, outcome: Outcome, finished: datetime,
-                      report: DispatchReport) -> None:
-        """A failure (retry or give up) or a sent digest, which also settles its items."""
-        row = session.get(AlertOutbox, item.row.id)
-        if row is None:
-            return
-        ours = row.status == OutboxStatus.sending and row.claimed_by == self.worker
-        if outcome.ok:
-            if row.status != OutboxStatus.sent:
-                row.status = OutboxStatus.sent
-                row.sent_at = finished
-                row.lease_until = None
-                row.last_error = ""
-                row.late = item.row.late
-                report.sent += 1
-            session.execute(sa.update(TABLE).where(
-                TABLE.c.id.in_([i.id for i in item.items]),
-                TABLE.c.status == OutboxStatus.pending.value).values(
-                status=OutboxStatus.sent.value, sent_at=finished, digest_id=row.id,
-                updated_at=finished))
-        else:
-            row.last_error = outcome.error[:2000]
-            if outcome.disable_endpoint and row.endpoint_id:
-                endpoint = session.get(WebhookEndpoint, row.endpoint_id)
-                if endpoint is not None:
-                    endpoint.enabled = False
-                    endpoint.disabled_reason = outcome.error[:300]
-                    session.add(endpoint)
-            if ours:
-                if outcome.permanent or row.attempts >= self.settings.alert_max_attempts:
-                    row.status = OutboxStatus.failed
-                    row.lease_until = None
-                    report.failed += 1
-                else:
-                    row.status = OutboxStatus.pending
-                    row.lease_until = None
-                    row.next_attempt_at = finished + backoff(row.attempts, self.settings)
-                    report.retrying += 1
-        row.updated_at = finished
-        session.add(row)
-
+        return email_channel.send(config.smtp, message, now=now)
 
 def run_once(settings: Settings | None = None) -> TickReport:
     """One tick with a dispatcher of its own (the CLI and tests)."""

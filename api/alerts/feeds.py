@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
+from api import public_url
 from api.agencies.models import Agency
 from api.alerts import subjects as subject_store
 from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
 from api.alerts.subjects import Subject
+from api.auth import scoping
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
@@ -124,19 +126,36 @@ def _event(subject: Subject, *, host: str, base_url: str, now: datetime) -> Even
     link = f"{base_url.rstrip('/')}{subject.link}"
     event.add("url", link)
     event.add("description", f"{summary}\n{link}")
-    event.add("status", "CONFIRMED")
+    # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
+    event.add("status", "TENTATIVE" if subject.paused else "CONFIRMED")
     return event
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Oversight//Votes and deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-published-ttl", "PT1H")
+    return cal
 
 
 def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> bytes:
     """The feed behind a token, as text/calendar bytes."""
     settings = get_settings()
-    host = urlsplit(settings.base_url).hostname or "oversight"
+    base_url = public_url.base_url(settings)
+    host = urlsplit(base_url).hostname or "oversight"
     wanted = Wanted()
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return _calendar("Oversight").to_ical()
+    # The feed is read as its owner: it tells only what they may read, as their pages do,
+    # however many calendar apps the address is given to.
+    scoping.act_as(session, user)
     if token.kind == FeedKind.user:
-        user = session.get(User, token.user_id)
-        if user is not None:
-            wanted = _for_user(session, user)
+        wanted = _for_user(session, user)
         name = "Oversight: my votes and deadlines"
     elif token.kind == FeedKind.campaign:
         wanted.add_campaigns(session, [token.scope_id])
@@ -146,13 +165,7 @@ def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> byte
         wanted.add_bodies(session, [token.scope_id])
         body = session.get(Body, token.scope_id)
         name = f"Oversight: {body.name}" if body else "Oversight: body"
-    cal = Calendar()
-    cal.add("prodid", "-//Oversight//Votes and deadlines//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-published-ttl", "PT1H")
+    cal = _calendar(name)
     for subject in sorted(_subjects(session, wanted, now), key=lambda s: (s.when.at, s.id)):
-        cal.add_component(_event(subject, host=host, base_url=settings.base_url, now=now))
+        cal.add_component(_event(subject, host=host, base_url=base_url, now=now))
     return cal.to_ical()

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from pydantic import AfterValidator
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility
 from api.db import UTCDateTime
 from api.fields import MAX_INT, StrEnum, TableBase, enum_field, fk, json_field, utc_field
+from api.settings import get_settings
 
 
 def _plain_text(value: str | None) -> str | None:
@@ -19,6 +21,17 @@ def _plain_text(value: str | None) -> str | None:
 
 
 PlainText = Annotated[str, AfterValidator(_plain_text)]
+
+
+def _shared(value: Visibility) -> Visibility:
+    if value == Visibility.private:
+        raise ValueError("a webhook is told of records shared with the leads, the coalition "
+                         "or the public, never of one organization's own")
+    return value
+
+
+# How widely a record must be shared for a webhook endpoint to be told of it.
+EndpointReach = Annotated[Visibility, AfterValidator(_shared)]
 
 
 class SubjectKind(StrEnum):
@@ -55,6 +68,8 @@ class OutboxStatus(StrEnum):
     failed = "failed"
     cancelled = "cancelled"
     skipped = "skipped"
+    # Waiting while its subject is on hold (a postponed vote); pending again once it is not.
+    paused = "paused"
 
 
 class WebhookFlavor(StrEnum):
@@ -149,6 +164,9 @@ class AlertOutbox(TableBase, table=True):
     attempts: int = 0
     lease_until: datetime | None = utc_field()
     claimed_by: str = Field(default="", max_length=100)
+    # Counts the claims of this row: a dispatcher renews, records or releases the row only
+    # while its claim is the latest, so one whose lease ran out and was taken over is fenced.
+    claim_token: int = 0
     sent_at: datetime | None = utc_field()
     late: bool = False
     last_error: str = Field(default="", max_length=2000)
@@ -179,6 +197,8 @@ class WebhookEndpoint(TableBase, table=True):
     # whsec_ + base64 key, as Standard Webhooks spells it.
     secret: str = Field(max_length=100)
     campaign_id: int | None = fk("campaign.id", ondelete="CASCADE")
+    # A channel many people read: it is told only of records shared at least this widely.
+    reads: Visibility = enum_field(Visibility.coalition)
     enabled: bool = True
     disabled_reason: str = Field(default="", max_length=300)
     created_by_id: int | None = fk("app_user.id")
@@ -208,7 +228,9 @@ class Notification(TableBase, table=True):
 
 
 class FeedToken(TableBase, table=True):
-    """The secret in a calendar feed's address; regenerating it retires the old address."""
+    """The secret in a calendar feed's address, kept only as a hash: the address is shown once,
+    when it is made, and a copy of the database opens no feed. Regenerating it retires the old
+    address."""
 
     __tablename__ = "feed_token"
     __table_args__ = (sa.UniqueConstraint("user_id", "kind", "scope_id"),)
@@ -216,7 +238,7 @@ class FeedToken(TableBase, table=True):
     kind: FeedKind = enum_field()
     # The campaign or body id; 0 for a user's own feed.
     scope_id: int = 0
-    token: str = Field(max_length=100, sa_column_kwargs={"unique": True})
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
 
 
 class AlertPreference(TableBase, table=True):
@@ -228,7 +250,8 @@ class AlertPreference(TableBase, table=True):
     email_mode: EmailMode = enum_field(EmailMode.immediate)
     in_app: bool = True
     digest_hour: int = 7
-    timezone: str = Field(default="America/Los_Angeles", max_length=64)
+    # The coalition's clock until the person picks their own.
+    timezone: str = Field(default_factory=lambda: get_settings().timezone, max_length=64)
 
 
 class AlertSettings(TableBase, table=True):
@@ -242,6 +265,18 @@ class AlertSettings(TableBase, table=True):
     smtp_starttls: bool | None = None
     smtp_from: str = Field(default="", max_length=254)
     allow_private_webhooks: bool = False
+
+
+class AlertReplan(SQLModel, table=True):
+    """Something whose alerts must be planned again: a subject, or a body, target, meeting,
+    campaign or user standing for the subjects it touches, or everything. Database triggers
+    write these in the transaction of every change that can alter alerts, whoever makes it;
+    the planner takes them on its next tick."""
+
+    __tablename__ = "alert_replan"
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=40)
+    scope_id: int = 0
 
 
 class SchedulerLease(SQLModel, table=True):
@@ -319,6 +354,7 @@ class EndpointCreate(SQLModel):
     url: PlainText = Field(min_length=1, max_length=2000)
     flavor: WebhookFlavor = WebhookFlavor.generic
     campaign_id: int | None = Field(default=None, ge=1, le=MAX_INT)
+    reads: EndpointReach = Visibility.coalition
     enabled: bool = True
 
 
@@ -327,6 +363,7 @@ class EndpointUpdate(SQLModel):
     url: PlainText | None = Field(default=None, min_length=1, max_length=2000)
     flavor: WebhookFlavor | None = None
     campaign_id: int | None = Field(default=None, ge=1, le=MAX_INT)
+    reads: EndpointReach | None = None
     enabled: bool | None = None
 
 
@@ -336,6 +373,7 @@ class EndpointRead(SQLModel):
     url: str
     flavor: WebhookFlavor
     campaign_id: int | None
+    reads: Visibility
     enabled: bool
     disabled_reason: str
     created_at: datetime
@@ -423,5 +461,11 @@ class FeedRead(SQLModel):
     kind: FeedKind
     scope_id: int
     label: str
-    path: str
     created_at: datetime
+    updated_at: datetime = Field(description="When its current address was made")
+
+
+class FeedMade(FeedRead):
+    """A feed as it is made: the only time its address is given, since only its hash is kept."""
+
+    path: str = Field(description="The feed's secret address; shown this once")

@@ -3,6 +3,8 @@ pending rows in step when a subject moves, is cancelled or gains and loses recip
 
 import hashlib
 import logging
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from api.alerts import replan
 from api.alerts import subjects as subject_store
 from api.alerts.models import (
     AlertOutbox,
@@ -29,20 +32,30 @@ from api.alerts.models import (
 )
 from api.alerts.rules import USER_RECIPIENT, occurrences
 from api.alerts.subjects import Subject, TargetOnBody
-from api.auth import permissions
+from api.auth import permissions, scoping
 from api.auth.models import Role, User
-from api.campaigns.models import Campaign, CampaignLead
-from api.meetings.models import Meeting, MeetingTarget
-from api.targets.models import Stance, StanceLevel
+from api.campaigns.models import CampaignLead
+from api.db import session_scope
+from api.meetings.models import Meeting
+from api.targets import standing as stances
+from api.targets.models import StanceChange, StanceLevel, Target
 
 log = logging.getLogger(__name__)
 
 RULE_KINDS = tuple(kind.value for kind in SubjectKind)
 # How far ahead a repeating rule's next reminders are written out.
 REPEAT_LOOKAHEAD = timedelta(days=30)
+# Repeats due longer ago than this are history: sent, or given up after the last retry.
+REPEAT_LOOKBACK = timedelta(days=7)
 # "No meeting logged in 30 days" for the undecided-target escalation.
 MEETING_WINDOW = timedelta(days=30)
 CHUNK = 500
+# Subjects planned per transaction: small enough that a writer waits on the planner for a few
+# milliseconds at most, and that memory stays flat however large the coalition.
+SUBJECTS_PER_CHUNK = 200
+# Outbox rows in these states can still change; the others are history, known by key only.
+OPEN_STATES = (OutboxStatus.pending.value, OutboxStatus.paused.value,
+               OutboxStatus.cancelled.value)
 
 
 def message_id_for(key: str) -> str:
@@ -84,10 +97,16 @@ class PlanStats:
     moved: int = 0
     cancelled: int = 0
     revived: int = 0
+    paused: int = 0
+    resumed: int = 0
+    subjects: int = 0
+    full: bool = False
 
     def __add__(self, other: "PlanStats") -> "PlanStats":
         return PlanStats(self.created + other.created, self.moved + other.moved,
-                         self.cancelled + other.cancelled, self.revived + other.revived)
+                         self.cancelled + other.cancelled, self.revived + other.revived,
+                         self.paused + other.paused, self.resumed + other.resumed,
+                         self.subjects + other.subjects, self.full or other.full)
 
 
 @dataclass
@@ -101,8 +120,34 @@ class Audience:
     org_users: dict[int, list[int]]
     follows: dict[tuple[str, int], list[tuple[int, datetime]]]
     endpoints: list[WebhookEndpoint]
-    stances: dict[tuple[int, int], str] = field(default_factory=dict)
-    last_meeting: dict[int, datetime] = field(default_factory=dict)
+    # What can be known of the targets escalations name, read once per planning run, and how
+    # each reader (a class of users who read the same stances and meetings, or a webhook's
+    # tier) knows each of them.
+    sources: dict[int, stances.Sources] = field(default_factory=dict)
+    standings: dict[tuple[Any, ...], stances.Standing] = field(default_factory=dict)
+    # Who may read which record, asked once per recipient and record rather than per rule.
+    readable: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+    target_records: dict[int, Any] = field(default_factory=dict)
+
+    def target_record(self, target: TargetOnBody) -> Any:
+        found = self.target_records.get(target.id)
+        if found is None:
+            found = self.target_records[target.id] = target.record
+        return found
+
+    def may_read(self, uid: int, record: Any) -> bool:
+        """permissions.can_read, asked once per recipient and kind of record: what it reads of
+        a record is its owner, visibility and named readers, shared by thousands of records."""
+        spec = permissions.owned().get(type(record))
+        key: tuple[Any, ...] = (uid, type(record))
+        if spec is not None:
+            key += (getattr(record, spec.owner), getattr(record, spec.visibility),
+                    *(getattr(record, c) for c in spec.reader_organizations),
+                    *(getattr(record, c) for c in spec.reader_users))
+        found = self.readable.get(key)
+        if found is None:
+            found = self.readable[key] = permissions.can_read(self.users[uid], record)
+        return found
 
     @classmethod
     def read(cls, session: Session, now: datetime) -> "Audience":
@@ -122,17 +167,28 @@ class Audience:
                 follows[(follow.subject_kind, follow.subject_id)].append(
                     (follow.user_id, follow.created_at))
         endpoints = list(session.exec(select(WebhookEndpoint).where(WebhookEndpoint.enabled)))
-        stances = {(s.target_id, s.campaign_id): s.level
-                   for s in session.exec(select(Stance)).all()}
-        last_meeting: dict[int, datetime] = {}
-        for target_id, held_at in session.exec(
-                select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
-                .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
-                .where(Meeting.held_at <= now).group_by(MeetingTarget.target_id)):
-            last_meeting[target_id] = _aware(held_at)
         lead_role = [u.id for u in users.values() if u.role == Role.lead]
-        return cls(users, prefs, lead_role, lead_orgs, org_users, follows, endpoints,  # type: ignore[arg-type]
-                   stances, last_meeting)
+        return cls(users, prefs, lead_role, lead_orgs, org_users, follows, endpoints)  # type: ignore[arg-type]
+
+    def expect_escalations(self, session: Session, target_ids: Iterable[int],
+                           now: datetime) -> None:
+        """Reads what can be known of the targets a gathering's escalations name, once."""
+        self.sources.update(stances.sources(
+            session, {t for t in target_ids if t not in self.sources}, now))
+
+    def standing(self, reader: Any, target_id: int) -> stances.Standing:
+        """The target as the reader (a user id, or a webhook's tier) knows it."""
+        if isinstance(reader, int):
+            reader = self.users[reader]
+            key = (*permissions.reads_key(reader, *STANDING_MODELS), target_id)
+        else:
+            key = ("tier", reader, target_id)
+        found = self.standings.get(key)
+        if found is None:
+            known = self.sources.get(target_id)
+            found = self.standings[key] = (known.standing(reader) if known is not None
+                                           else stances.Standing())
+        return found
 
     def since(self, user_id: int) -> datetime:
         return self.users[user_id].created_at
@@ -161,15 +217,21 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def escalation_holds(audience: Audience, target: TargetOnBody, campaign_ids: Iterable[int],
+# What a reader's view of a target's stances and meetings depends on.
+STANDING_MODELS = (Meeting, Target, StanceChange)
+
+
+def escalation_holds(standing: stances.Standing, campaign_ids: Iterable[int] | None,
                      due_at: datetime) -> bool:
-    """The target is undecided on the campaign and nobody met them in the 30 days before."""
-    undecided = any(audience.stances.get((target.id, c)) == StanceLevel.undecided
-                    for c in campaign_ids)
-    if not undecided:
+    """As its reader knows the target: undecided on one of the campaigns (any, for None), and
+    no meeting with them in the 30 days before. Someone who may not read a private stance or
+    meeting is neither told of it nor spared an alert by it."""
+    levels = standing.levels
+    known = levels.values() if campaign_ids is None else [levels.get(c) for c in campaign_ids]
+    if StanceLevel.undecided not in known:
         return False
-    met = audience.last_meeting.get(target.id)
-    return met is None or met < due_at - MEETING_WINDOW
+    met = standing.last_met
+    return met is None or _aware(met) < due_at - MEETING_WINDOW
 
 
 def _applies(rule: AlertRule, subject: Subject) -> bool:
@@ -205,17 +267,41 @@ def _recipients(rule: AlertRule, subject: Subject, audience: Audience,
             uid = int(found_user.group(1))
             if uid in audience.users:
                 add({uid: audience.since(uid)})
-    if subject.record is not None:
-        found = {uid: since for uid, since in found.items()
-                 if permissions.can_read(audience.users[uid], subject.record)}
-    return found
+    # Each recipient reads in the alert only what they may read: its subject and, for an
+    # escalation, the target it names.
+    record = subject.record
+    named = audience.target_record(target) if target is not None else None
+    return {uid: since for uid, since in found.items()
+            if (record is None or audience.may_read(uid, record))
+            and (named is None or audience.may_read(uid, named))}
 
 
-def shared_with_coalition(subject: Subject) -> bool:
-    """A webhook posts to a channel many read: only records the whole coalition may see."""
-    if subject.record is None:
-        return True
-    return getattr(subject.record, "visibility", None) in permissions.SHARED_VISIBILITY
+def endpoint_reads(endpoint: WebhookEndpoint, subject: Subject,
+                   target: TargetOnBody | None) -> bool:
+    """A webhook posts to a channel many read: only records shared at least as widely as the
+    endpoint was set to read, the subject and the target an escalation names."""
+    reads = permissions.shared_at_least(endpoint.reads)
+    if subject.record is not None and getattr(subject.record, "visibility", None) not in reads:
+        return False
+    return target is None or target.visibility in reads
+
+
+def _user_channels(rule: AlertRule, recipients: dict[int, datetime],
+                   audience: Audience) -> list[tuple[int, Channel, bool, datetime]]:
+    """(user, channel, via digest, since) for each recipient and channel their preferences
+    leave on."""
+    out = []
+    for uid, since in recipients.items():
+        pref = audience.prefs.get(uid)
+        user_since = max(since, pref.updated_at) if pref else since
+        for channel in rule.channels:
+            if channel == Channel.email:
+                mode = pref.email_mode if pref else EmailMode.immediate
+                if mode != EmailMode.off:
+                    out.append((uid, Channel.email, mode == EmailMode.digest, user_since))
+            elif channel == Channel.in_app and (pref is None or pref.in_app):
+                out.append((uid, Channel.in_app, False, user_since))
+    return out
 
 
 def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
@@ -224,56 +310,51 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
     if not subject.active or not _applies(rule, subject):
         return []
     times = occurrences(subject.when, offsets=rule.offsets, direction=rule.direction,
-                        repeat_every=rule.repeat_every, until=now + REPEAT_LOOKAHEAD)
+                        repeat_every=rule.repeat_every, until=now + REPEAT_LOOKAHEAD,
+                        since=now - REPEAT_LOOKBACK)
     campaign_id = rule.campaign_id or (subject.campaign_ids[0] if subject.campaign_ids else None)
     targets: list[TargetOnBody | None] = [None]
     if rule.subject == SubjectKind.undecided_escalation:
         targets = list(subject.targets)
+    webhooks = Channel.webhook in rule.channels
     out: list[Candidate] = []
     for target in targets:
         suffix = f"/t{target.id}" if target else ""
         title = subject.title
-        for label, due in times:
-            if target is not None:
-                campaigns = [rule.campaign_id] if rule.campaign_id else subject.campaign_ids
-                if not escalation_holds(audience, target, campaigns, due):
-                    continue
-                title = (f"Undecided, not met in 30 days: {target.name}, "
-                         f"before {subject.title}")
-            base = f"r{rule.id}|{rule.subject}:{subject.id}{suffix}"
-            for uid, since in _recipients(rule, subject, audience, target).items():
-                pref = audience.prefs.get(uid)
-                for channel in rule.channels:
-                    if channel == Channel.email:
-                        mode = pref.email_mode if pref else EmailMode.immediate
-                        if mode == EmailMode.off:
-                            continue
-                        via_digest = mode == EmailMode.digest
-                        user_since = max(since, pref.updated_at) if pref else since
-                    elif channel == Channel.in_app:
-                        if pref and not pref.in_app:
-                            continue
-                        via_digest = False
-                        user_since = max(since, pref.updated_at) if pref else since
-                    else:
-                        continue
-                    series = f"{base}|u{uid}|{channel}"
-                    out.append(Candidate(
-                        key=f"{series}|{label}", series=series, rule=rule, subject=subject,
-                        occurrence=f"{label}{suffix}", due_at=due, channel=Channel(channel),
-                        user_id=uid, endpoint_id=None, via_digest=via_digest, since=user_since,
-                        title=title, campaign_id=campaign_id))
-            if Channel.webhook in rule.channels and shared_with_coalition(subject):
-                for endpoint in audience.endpoints:
-                    if endpoint.campaign_id is not None and \
-                            endpoint.campaign_id not in subject.campaign_ids:
-                        continue
-                    series = f"{base}|w{endpoint.id}|webhook"
-                    out.append(Candidate(
-                        key=f"{series}|{label}", series=series, rule=rule, subject=subject,
-                        occurrence=f"{label}{suffix}", due_at=due, channel=Channel.webhook,
-                        user_id=None, endpoint_id=endpoint.id, via_digest=False,
-                        since=endpoint.created_at, title=title, campaign_id=campaign_id))
+        if target is not None:
+            title = f"Undecided, not met in 30 days: {target.name}, before {subject.title}"
+        campaigns = [rule.campaign_id] if rule.campaign_id else subject.campaign_ids
+        base = f"r{rule.id}|{rule.subject}:{subject.id}{suffix}"
+        sends = _user_channels(rule, _recipients(rule, subject, audience, target), audience)
+        endpoints = [e for e in audience.endpoints
+                     if (e.campaign_id is None or e.campaign_id in subject.campaign_ids)
+                     and endpoint_reads(e, subject, target)] if webhooks else []
+
+        def due_for(reader: Any, target: TargetOnBody | None = target,
+                    campaigns: list[int] = campaigns) -> list[tuple[str, datetime]]:
+            # An escalation holds, or not, as each reader knows the target.
+            if target is None:
+                return times
+            standing = audience.standing(reader, target.id)
+            return [(label, due) for label, due in times
+                    if escalation_holds(standing, campaigns, due)]
+
+        for uid, channel, via_digest, since in sends:
+            series = f"{base}|u{uid}|{channel.value}"
+            for label, due in due_for(uid):
+                out.append(Candidate(
+                    key=f"{series}|{label}", series=series, rule=rule, subject=subject,
+                    occurrence=f"{label}{suffix}", due_at=due, channel=channel, user_id=uid,
+                    endpoint_id=None, via_digest=via_digest, since=since, title=title,
+                    campaign_id=campaign_id))
+        for endpoint in endpoints:
+            series = f"{base}|w{endpoint.id}|webhook"
+            for label, due in due_for(endpoint.reads):
+                out.append(Candidate(
+                    key=f"{series}|{label}", series=series, rule=rule, subject=subject,
+                    occurrence=f"{label}{suffix}", due_at=due, channel=Channel.webhook,
+                    user_id=None, endpoint_id=endpoint.id, via_digest=False,
+                    since=endpoint.created_at, title=title, campaign_id=campaign_id))
     return out
 
 
@@ -300,16 +381,42 @@ def insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> 
     return created
 
 
-def _existing_rows(session: Session, scope: dict[str, set[int]]) -> list[AlertOutbox]:
-    rows: list[AlertOutbox] = []
+_ROW_COLUMNS = ("id", "dedupe_key", "status", "rule_id", "subject_kind", "subject_id",
+                "due_at", "next_attempt_at", "attempts", "note", "lease_until", "title",
+                "place", "link", "zone", "event_at", "all_day", "campaign_id", "via_digest")
+
+
+def _existing_rows(session: Session,
+                   scope: dict[str, set[int]]) -> tuple[list[sa.Row[Any]], set[str]]:
+    """The rows of the scope's subjects that can still change (plain rows: a full plan reads
+    a hundred thousand), and the keys of the others (sent, failed, skipped: history, never
+    written again)."""
+    table = AlertOutbox.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in _ROW_COLUMNS]
+    rows: list[sa.Row[Any]] = []
+    settled: set[str] = set()
     for kind, ids in scope.items():
         ordered = sorted(ids)
         for start in range(0, len(ordered), CHUNK):
-            rows.extend(session.exec(select(AlertOutbox).where(
-                AlertOutbox.subject_kind == kind,
-                AlertOutbox.subject_id.in_(ordered[start:start + CHUNK]),  # type: ignore[attr-defined]
-                AlertOutbox.rule_id.is_not(None))).all())  # type: ignore[union-attr]
-    return rows
+            where = (table.c.subject_kind == kind,
+                     table.c.subject_id.in_(ordered[start:start + CHUNK]),
+                     table.c.rule_id.is_not(None))
+            rows.extend(session.execute(sa.select(*columns).where(
+                *where, table.c.status.in_(OPEN_STATES))).all())
+            settled.update(session.execute(sa.select(table.c.dedupe_key).where(
+                *where, table.c.status.not_in(OPEN_STATES))).scalars())
+    return rows, settled
+
+
+def _update(session: Session, row: sa.Row[Any], now: datetime, **values: Any) -> bool:
+    """Write the values that differ, unless the dispatcher took the row meanwhile."""
+    changes = {name: value for name, value in values.items() if getattr(row, name) != value}
+    if not changes:
+        return False
+    table = AlertOutbox.__table__  # type: ignore[attr-defined]
+    session.execute(sa.update(table).where(table.c.id == row.id, table.c.status == row.status)
+                    .values(**changes, updated_at=now))
+    return True
 
 
 @dataclass
@@ -319,96 +426,138 @@ class Work:
     wanted: dict[str, Candidate]
     scope: dict[str, set[int]]
     loaded: dict[str, dict[int, Subject]]
+    rule_ids: set[int] = field(default_factory=set)
 
 
-def gather(session: Session, *, now: datetime,
-           changed: dict[str, set[int]] | None = None) -> Work:
-    """The alerts the rules call for now. `changed` names the subjects to look at, by table
-    (vote, contract, records_request, task); None looks at all of them. Only reads."""
-    rules = list(session.exec(select(AlertRule).where(AlertRule.enabled)).all())
-    kinds = [SubjectKind(k) for k in RULE_KINDS]
+def _require_unscoped(session: Session) -> None:
+    # Planned as one user sees the data, alerts about what that user may not read would look
+    # deleted and be cancelled for everyone.
+    if scoping.actor_of(session) is not None:
+        raise RuntimeError("alerts are planned with an unscoped session, never a user's")
+
+
+def enabled_rules(session: Session) -> list[AlertRule]:
+    return list(session.exec(select(AlertRule).where(AlertRule.enabled)).all())
+
+
+def gather(session: Session, *, now: datetime, changed: dict[str, set[int]] | None = None,
+           audience: Audience | None = None, rules: list[AlertRule] | None = None) -> Work:
+    """The alerts the rules call for now about the subjects `changed` names, by table (vote,
+    contract, records_request, task); None names every upcoming or open subject (small
+    databases and tests: the planner streams them in chunks). Only reads."""
+    _require_unscoped(session)
+    if changed is None:
+        changed = {table: subject_store.current_ids(session, table, now)
+                   for table in subject_store.MODELS}
+    if rules is None:
+        rules = enabled_rules(session)
+    ruled = {rule.subject for rule in rules}
     loaded: dict[str, dict[int, Subject]] = {k: {} for k in RULE_KINDS}
     scope: dict[str, set[int]] = {k: set() for k in RULE_KINDS}
-    for kind in kinds:
-        table = subject_store.TABLES[kind]
-        if changed is None:
-            ids = None
-            if not any(rule.subject == kind for rule in rules):
-                found: list[Subject] = []
-            else:
-                found = subject_store.load(session, kind, ids=None, now=now)
-        else:
-            ids = changed.get(table, set())
-            found = subject_store.load(session, kind, ids=ids, now=now)
-            scope[kind.value] |= ids
-        for subject in found:
+    for kind in SubjectKind:
+        ids = changed.get(subject_store.TABLES[kind], set())
+        if not ids:
+            continue
+        scope[kind.value] |= ids
+        if kind not in ruled:
+            # No rule asks for this kind: only rows already written need their subjects.
+            ids = set(session.exec(select(AlertOutbox.subject_id).distinct().where(
+                AlertOutbox.subject_kind == kind.value,
+                AlertOutbox.subject_id.in_(sorted(ids)),  # type: ignore[attr-defined]
+                AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                                        OutboxStatus.paused.value]))).all())
+        for subject in subject_store.load(session, kind, ids=ids, now=now):
             loaded[kind.value][subject.id] = subject
-            scope[kind.value].add(subject.id)
-    if changed is None:
-        # Subjects that still have pending rows, even if they are no longer upcoming or open.
-        for kind, subject_id in session.exec(
-                select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
-                .where(AlertOutbox.status == OutboxStatus.pending,
-                       AlertOutbox.subject_kind.in_(RULE_KINDS))):  # type: ignore[attr-defined]
-            if subject_id not in loaded[kind]:
-                scope[kind].add(subject_id)
-        for kind in kinds:
-            missing = scope[kind.value] - set(loaded[kind.value])
-            for subject in subject_store.load(session, kind, ids=missing, now=now):
-                loaded[kind.value][subject.id] = subject
-    audience = Audience.read(session, now)
-    wanted: dict[str, Candidate] = {}
+    if audience is None:
+        audience = Audience.read(session, now)
+    if any(rule.subject == SubjectKind.undecided_escalation for rule in rules):
+        audience.expect_escalations(
+            session, (t.id for s in loaded[SubjectKind.undecided_escalation].values()
+                      for t in s.targets), now)
+    # Each subject meets only the rules of its kind for everyone or for its campaigns.
+    by_campaign: dict[tuple[str, int | None], list[AlertRule]] = defaultdict(list)
     for rule in rules:
-        for subject in loaded[rule.subject].values():
-            for candidate in candidates_for(rule, subject, audience, now):
-                wanted[candidate.key] = candidate
-    return Work(wanted, scope, loaded)
+        by_campaign[(rule.subject, rule.campaign_id)].append(rule)
+    wanted: dict[str, Candidate] = {}
+    for kind, subjects in loaded.items():
+        for subject in subjects.values():
+            for campaign in (None, *subject.campaign_ids):
+                for rule in by_campaign.get((kind, campaign), ()):
+                    for candidate in candidates_for(rule, subject, audience, now):
+                        wanted[candidate.key] = candidate
+    return Work(wanted, scope, loaded, {rule.id for rule in rules})  # type: ignore[misc]
 
 
 def plan(session: Session, *, now: datetime,
          changed: dict[str, set[int]] | None = None) -> PlanStats:
-    """Bring the outbox in step with the rules and subjects, in one transaction."""
+    """Bring the outbox in step with the rules and the subjects `changed` names, in one
+    transaction (the dispatcher, for a row whose subject moved under it)."""
     work = gather(session, now=now, changed=changed)
-    return reconcile(session, now=now, wanted=work.wanted, scope=work.scope,
-                     loaded=work.loaded)
+    return reconcile(session, now=now, work=work)
 
 
-def reconcile(session: Session, *, now: datetime, wanted: dict[str, Candidate],
-              scope: dict[str, set[int]], loaded: dict[str, dict[int, Subject]]) -> PlanStats:
-    stats = PlanStats()
-    for row in _existing_rows(session, scope):
+def _why_not_wanted(row: sa.Row[Any], work: Work) -> str:
+    subject = work.loaded.get(row.subject_kind, {}).get(row.subject_id)
+    if subject is None:
+        return "its subject was deleted"
+    if not subject.active:
+        return subject.inactive_reason
+    if row.rule_id not in work.rule_ids:
+        return "its rule is turned off"
+    return ("its rule no longer calls for it: the recipient no longer follows or may no "
+            "longer read its subject, or turned this channel off")
+
+
+def reconcile(session: Session, *, now: datetime, work: Work) -> PlanStats:
+    """Write what `work` found: new rows, moved, paused, resumed and revived ones, and rows no
+    longer wanted cancelled with the reason."""
+    _require_unscoped(session)
+    wanted = dict(work.wanted)
+    stats = PlanStats(subjects=len({(subject_store.TABLES[SubjectKind(kind)], subject_id)
+                                    for kind, ids in work.scope.items() for subject_id in ids}))
+    rows, settled = _existing_rows(session, work.scope)
+    for key in settled:
+        wanted.pop(key, None)
+    for row in rows:
         candidate = wanted.pop(row.dedupe_key, None)
         if candidate is None:
-            if row.status == OutboxStatus.pending:
-                subject = loaded.get(row.subject_kind, {}).get(row.subject_id)
-                if subject is None:
-                    reason = "its subject was deleted"
-                elif not subject.active:
-                    reason = subject.inactive_reason
-                else:
-                    reason = "no longer called for by its rule"
-                _set(row, status=OutboxStatus.cancelled, note=reason[:300], lease_until=None)
-                session.add(row)
+            if row.status in (OutboxStatus.pending, OutboxStatus.paused):
+                _update(session, row, now, status=OutboxStatus.cancelled.value,
+                        note=_why_not_wanted(row, work)[:300], lease_until=None)
                 stats.cancelled += 1
             continue
         snapshot = _snapshot(candidate)
-        if row.status == OutboxStatus.pending:
+        if candidate.subject.paused:
+            if row.status == OutboxStatus.pending:
+                snapshot.update(status=OutboxStatus.paused.value,
+                                note=candidate.subject.inactive_reason[:300])
+                stats.paused += 1
+            if row.status != OutboxStatus.cancelled:
+                _update(session, row, now, **snapshot)
+            continue
+        if row.status == OutboxStatus.paused:
+            # Back on: at its new time, or at once if that passed while the event is ahead
+            # (the dispatcher sends only the latest due reminder of each series).
+            snapshot.update(status=OutboxStatus.pending.value, due_at=candidate.due_at,
+                            next_attempt_at=candidate.due_at, note="")
+            stats.resumed += 1
+        elif row.status == OutboxStatus.pending:
             if row.due_at != candidate.due_at:
                 # Moved with its subject. One now past is still sent if its event is ahead;
                 # the dispatcher keeps only the latest due reminder of each series.
                 snapshot.update(due_at=candidate.due_at, next_attempt_at=candidate.due_at)
                 stats.moved += 1
-            if _set(row, **snapshot):
-                session.add(row)
-        elif row.status == OutboxStatus.cancelled and candidate.due_at >= now:
-            snapshot.update(status=OutboxStatus.pending, due_at=candidate.due_at,
+        elif candidate.due_at >= now:
+            snapshot.update(status=OutboxStatus.pending.value, due_at=candidate.due_at,
                             next_attempt_at=candidate.due_at, note="", attempts=0)
-            _set(row, **snapshot)
-            session.add(row)
             stats.revived += 1
+        else:
+            continue
+        _update(session, row, now, **snapshot)
     new_rows = []
     for candidate in wanted.values():
-        if candidate.due_at < candidate.threshold or not candidate.still_useful(now):
+        if (candidate.subject.paused or candidate.due_at < candidate.threshold
+                or not candidate.still_useful(now)):
             continue
         new_rows.append({
             "dedupe_key": candidate.key, "series": candidate.series,
@@ -422,91 +571,123 @@ def reconcile(session: Session, *, now: datetime, wanted: dict[str, Candidate],
             **_snapshot(candidate),
         })
     session.flush()
-    stats.created += insert_ignoring_duplicates(session, new_rows)
+    stats.created += insert_ignoring_duplicates(session, _still_referable(session, new_rows))
     return stats
 
 
-def _set(row: AlertOutbox, **values: Any) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
+def _still_referable(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose rule, recipient, endpoint and campaign still exist, those kept from
+    deletion until this transaction ends.
+
+    A plan reads before it writes, in another transaction, so a webhook endpoint (or a rule,
+    an account, a campaign) may have been deleted in between; its rows would fail the foreign
+    key and take the whole tick with them. They are left out: the next plan no longer wants
+    them. SQLite writes one transaction at a time, so the check holds there; PostgreSQL holds
+    a key-share lock on each referenced row."""
+    gone: dict[str, set[int]] = {}
+    for key in AlertOutbox.__table__.foreign_keys:  # type: ignore[attr-defined]
+        column = key.parent.name
+        wanted = sorted({row[column] for row in rows if row.get(column) is not None})
+        present: set[int] = set()
+        for start in range(0, len(wanted), CHUNK):
+            present.update(session.execute(
+                sa.select(key.column).where(key.column.in_(wanted[start:start + CHUNK]))
+                .with_for_update(read=True, key_share=True)).scalars())
+        if missing := set(wanted) - present:
+            gone[column] = missing
+    if not gone:
+        return rows
+    return [row for row in rows
+            if not any(row.get(column) in ids for column, ids in gone.items())]
 
 
 # ---- the planner the scheduler runs -------------------------------------------------------
 
-# Writes commit a little after they are stamped; looking back this far catches them.
-OVERLAP = timedelta(minutes=5)
-# A change to any of these can change who gets which alert: planned in full when they change.
-AUDIENCE_TABLES = (AlertRule, Follow, WebhookEndpoint, AlertPreference, User, Campaign, Stance,
-                   Meeting)
-AUDIENCE_LINKS = (CampaignLead, MeetingTarget)
-
-
-def audience_fingerprint(session: Session) -> tuple[Any, ...]:
-    """Row counts and latest changes of the tables that decide recipients; any edit, insert or
-    delete changes it."""
-    parts: list[Any] = []
-    for model in AUDIENCE_TABLES:
-        parts.extend(session.exec(select(sa.func.count(), sa.func.max(model.updated_at))  # type: ignore[attr-defined]
-                                  .select_from(model)).one())
-    for link in AUDIENCE_LINKS:
-        parts.append(session.exec(select(sa.func.count()).select_from(link)).one())
-    return tuple(str(p) for p in parts)
-
-
-@dataclass
-class Looked:
-    work: Work | None
-    full: bool
-    fingerprint: tuple[Any, ...]
-
-
 class Planner:
-    """Plans the subjects that changed since its last run; everything when rules, recipients or
-    follows changed, every full_every, and on its first run (so alerts that fell due while the
-    app was down are found)."""
+    """Plans what the marks name (see api.alerts.replan) on each tick, and everything every
+    full_every (repeating reminders reach further ahead as time passes) and on its first run.
 
-    def __init__(self, *, full_every: timedelta) -> None:
+    Each chunk of subjects is read in a read-only transaction and written in a short one of
+    its own, so a page saving a record waits for one chunk's write at most, and memory holds
+    one chunk at a time."""
+
+    def __init__(self, *, full_every: timedelta, chunk: int = SUBJECTS_PER_CHUNK,
+                 rest: float = 1.0) -> None:
         self.full_every = full_every
+        self.chunk = chunk
+        # During a full plan, a pause after each chunk of this share of the time it took: the
+        # plan shares Python's lock with the pages `oversight serve` answers beside it.
+        self.rest = rest
         self.last_full: datetime | None = None
-        self.watermark: datetime | None = None
-        self.fingerprint: tuple[Any, ...] = ()
+        self.stopping = threading.Event()
 
-    def look(self, session: Session, now: datetime) -> Looked:
-        """What to plan now, read without writing, so a long full plan keeps no writer waiting."""
-        fingerprint = audience_fingerprint(session)
-        full = (self.last_full is None or self.watermark is None
-                or now - self.last_full >= self.full_every or now < self.last_full
-                or fingerprint != self.fingerprint)
+    def full_due(self, now: datetime) -> bool:
+        return (self.last_full is None or now - self.last_full >= self.full_every
+                or now < self.last_full)
+
+    def run(self, now: datetime) -> PlanStats:
+        """One tick's planning. Marks are dropped only once what they name is planned: a tick
+        that fails or is stopped leaves them for the next."""
+        with session_scope(read_only=True) as reading:
+            marks = replan.read(reading)
+            full = marks.everything or self.full_due(now)
+            scope = (self._everything(reading, now) if full
+                     else replan.subjects(reading, marks, now) if marks else {})
+            audience = Audience.read(reading, now) if any(scope.values()) else None
+            rules = enabled_rules(reading)
+        stats = PlanStats(full=full)
+        for table, ids in scope.items():
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), self.chunk):
+                if self.stopping.is_set():
+                    return stats
+                assert audience is not None
+                stats += self._chunk(now, {table: set(ordered[start:start + self.chunk])},
+                                     audience, rules, rest=self.rest if full else 0.0)
+        if marks.last:
+            with session_scope() as writing:
+                replan.forget(writing, marks.last)
         if full:
-            return Looked(gather(session, now=now), full, fingerprint)
-        assert self.watermark is not None
-        changed = subject_store.changed_since(session, self.watermark - OVERLAP)
-        work = gather(session, now=now, changed=changed) if any(changed.values()) else None
-        return Looked(work, full, fingerprint)
-
-    def apply(self, session: Session, now: datetime, looked: Looked) -> PlanStats:
-        # What changed after `now` is planned again next time: the watermark looks back.
-        work = looked.work
-        stats = (reconcile(session, now=now, wanted=work.wanted, scope=work.scope,
-                           loaded=work.loaded) if work is not None else PlanStats())
-        if looked.full:
             self.last_full = now
-        self.fingerprint = looked.fingerprint
-        self.watermark = now
         return stats
 
-    def run(self, session: Session, now: datetime) -> PlanStats:
-        return self.apply(session, now, self.look(session, now))
+    def _everything(self, reading: Session, now: datetime) -> dict[str, set[int]]:
+        """Every upcoming or open subject, and every one with alerts still waiting."""
+        scope = {table: subject_store.current_ids(reading, table, now)
+                 for table in subject_store.MODELS}
+        for kind, subject_id in reading.exec(
+                select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
+                .where(AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                                               OutboxStatus.paused.value]),
+                       AlertOutbox.subject_kind.in_(RULE_KINDS))):  # type: ignore[attr-defined]
+            scope[subject_store.TABLES[SubjectKind(kind)]].add(subject_id)
+        return scope
+
+    def _chunk(self, now: datetime, changed: dict[str, set[int]], audience: Audience,
+               rules: list[AlertRule], *, rest: float) -> PlanStats:
+        started = time.perf_counter()
+        with session_scope(read_only=True) as reading:
+            work = gather(reading, now=now, changed=changed, audience=audience, rules=rules)
+        with session_scope() as writing:
+            stats = reconcile(writing, now=now, work=work)
+        if rest:
+            time.sleep((time.perf_counter() - started) * rest)
+        return stats
+
+    # The dispatcher's tick reads, then writes; kept so its two steps stay as they are.
+    def look(self, session: Session, now: datetime) -> None:
+        return None
+
+    def apply(self, session: Session, now: datetime, looked: None) -> PlanStats:
+        return self.run(now)
 
 
 def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:
     """Cancel a rule's pending rows (before the rule is deleted)."""
     result = session.execute(
         sa.update(AlertOutbox)
-        .where(AlertOutbox.rule_id == rule_id, AlertOutbox.status == OutboxStatus.pending)
+        .where(AlertOutbox.rule_id == rule_id,
+               AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                                       OutboxStatus.paused.value]))
         .values(status=OutboxStatus.cancelled.value, note=reason[:300]))
     return result.rowcount or 0

@@ -17,6 +17,7 @@ from api.alerts.models import (
     EndpointRead,
     EndpointUpdate,
     FeedCreate,
+    FeedMade,
     FeedRead,
     FollowCreate,
     FollowRead,
@@ -217,17 +218,20 @@ def put_preferences(data: PreferenceUpdate, session: SessionDep, actor: UserDep)
     return service.preference_read(pref)
 
 
-@router.get("/feeds", response_model=list[FeedRead], summary="Your calendar feed addresses")
+@router.get("/feeds", response_model=list[FeedRead], summary="Your calendar feeds",
+            description="Without their addresses: an address is given once, when it is made.")
 def list_feeds(session: SessionDep, actor: UserDep) -> Any:
     return [service.feed_read(session, t) for t in service.list_feed_tokens(session, actor)]
 
 
-@router.post("/feeds", response_model=FeedRead, status_code=201,
-             summary="Create a calendar feed address, or replace it with a new one")
+@router.post("/feeds", response_model=FeedMade, status_code=201,
+             summary="Create a calendar feed address, or replace it with a new one",
+             description="The answer holds the address this once; only its hash is kept.")
 def regenerate_feed(data: FeedCreate, session: SessionDep, actor: UserDep) -> Any:
-    token = service.regenerate_feed_token(session, actor, kind=data.kind, scope_id=data.scope_id)
+    token, raw = service.regenerate_feed_token(session, actor, kind=data.kind,
+                                               scope_id=data.scope_id)
     session.commit()
-    return service.feed_read(session, token)
+    return service.feed_made(session, token, raw)
 
 
 @router.delete("/feeds/{feed_id}", status_code=204, summary="Retire a calendar feed address")

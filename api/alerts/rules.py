@@ -235,17 +235,21 @@ def occurrence_label(offset: Offset, direction: Direction) -> str:
 
 
 def occurrences(when: When, *, offsets: list[str], direction: Direction, repeat_every: str,
-                until: datetime) -> list[tuple[str, datetime]]:
+                until: datetime, since: datetime | None = None) -> list[tuple[str, datetime]]:
     """Every (label, due time) a rule produces for one event. A repeating rule goes on every
-    repeat_every after each offset, up to `until`."""
+    repeat_every after each offset, up to `until`, leaving out repeats due well before `since`
+    (a request overdue for years would otherwise repeat a hundred times)."""
     found: dict[str, datetime] = {}
     step = parse_offset(repeat_every) if repeat_every else None
     for text in offsets:
         offset = parse_offset(text)
-        found.setdefault(occurrence_label(offset, direction), fire_time(when, offset, direction))
+        first = fire_time(when, offset, direction)
+        found.setdefault(occurrence_label(offset, direction), first)
         if step is None:
             continue
-        for n in range(1, 400):
+        # One step short of `since`, so a daylight-saving hour never drops the one due then.
+        skip = max(int((since - first) / step.delta) - 1, 0) if since and since > first else 0
+        for n in range(1 + skip, 400 + skip):
             if offset.is_days and step.is_days:
                 # Whole days stay on the local wall clock: "+7d", "+14d", ...
                 later = Offset(offset.days + n * step.days, "d")

@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 LEASES = SchedulerLease.__table__  # type: ignore[attr-defined]
 DISPATCH = "alerts.dispatch"
+# Retention counts in days: once a day is soon enough.
+RETENTION_SECONDS = 24 * 3600
+# Sign-in failures matter for a day at most; an hourly sweep keeps the table small.
+ATTEMPTS_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,38 @@ def agenda_job(settings: Settings) -> Job:
                settings.agenda_sync_hours * 3600)
 
 
+def _forget_old_attempts() -> int:
+    from api.auth import service as accounts  # noqa: PLC0415
+
+    with session_scope() as session:
+        return accounts.forget_old_attempts(session)
+
+
+def upkeep_jobs(settings: Settings) -> list[Job]:
+    """Forgetting old sign-in failures; scheduled backups and retention, each only when its
+    setting turns it on."""
+    jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS)]
+    if settings.backup_every_hours > 0:
+        from api.backups import service as backups  # noqa: PLC0415
+
+        jobs.append(Job("backups.make", lambda: backups.scheduled_backup(settings),
+                        settings.backup_every_hours * 3600))
+    if settings.retention_days > 0:
+        from api.people import retention  # noqa: PLC0415
+
+        jobs.append(Job("people.retention", lambda: retention.scheduled(settings.retention_days),
+                        RETENTION_SECONDS))
+    return jobs
+
+
 class AlertScheduler:
     """The dispatcher and its ticker, as the web process and `oversight worker` run them."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.dispatcher = Dispatcher(settings=self.settings)
-        jobs = [dispatch_job(self.settings, self.dispatcher), agenda_job(self.settings)]
+        jobs = [dispatch_job(self.settings, self.dispatcher), agenda_job(self.settings),
+                *upkeep_jobs(self.settings)]
         jobs += [make(self.settings) for make in _registered]
         self.ticker = Ticker(jobs, holder=self.dispatcher.worker)
 
@@ -149,16 +178,30 @@ class AlertScheduler:
                  self.settings.alert_tick_seconds, self.dispatcher.worker)
         return self
 
-    def stop(self) -> None:
-        self.ticker.stop(wait=True)
+    def stop(self) -> bool:
+        """Stops within alert_shutdown_seconds (and a second): no new claims, what was not
+        sent released. True when every job finished; False when one is still running (a job
+        that does not stop between steps), which the process may leave behind as it exits."""
+        # A plan stops between chunks; what it had not reached stays marked for the next run.
+        self.dispatcher.planner.stopping.set()
+        self.dispatcher.stop()
+        stopper = threading.Thread(target=self.ticker.stop, kwargs={"wait": True},
+                                   name="scheduler-stop", daemon=True)
+        stopper.start()
+        stopper.join(self.settings.alert_shutdown_seconds + 1)
+        if stopper.is_alive():
+            log.warning("a scheduled job is still running at shutdown; leaving it")
+            return False
         self.dispatcher.close()
+        return True
 
 
-def run_forever(stop: threading.Event, settings: Settings | None = None) -> AlertScheduler:
-    """Runs the scheduler until `stop` is set (the worker process)."""
+def run_forever(stop: threading.Event, settings: Settings | None = None) -> bool:
+    """Runs the scheduler until `stop` is set (the worker process); True when it stopped with
+    no job left running."""
     scheduler = AlertScheduler(settings).start()
     try:
         stop.wait()
     finally:
-        scheduler.stop()
-    return scheduler
+        finished = scheduler.stop()
+    return finished

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from api import clock
+from api import clock, public_url
 from api.alerts import planner
 from api.alerts.channels import Outcome, tell
 from api.alerts.channels import email as email_channel
@@ -40,6 +40,7 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs
+from api.auth import permissions, tokens
 from api.auth.models import Role, User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
@@ -77,11 +78,6 @@ def require_admin(actor: User) -> None:
 def require_organizer(actor: User) -> None:
     if not may_organize(actor):
         raise Forbidden("Only campaign leads and administrators can change alert rules.")
-
-
-def _replan(session: Session) -> None:
-    session.flush()
-    planner.plan(session, now=clock.now())
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -139,13 +135,13 @@ def create_rule(session: Session, actor: User, *, campaign_id: int | None,
 def create_rules_from_specs(session: Session, actor: User, *, campaign_id: int | None,
                             specs: Sequence[RuleSpec | dict[str, Any]]) -> list[AlertRule]:
     """Rules in the shape playbooks declare them: {subject, offsets, direction, repeat_every,
-    recipients, channels}. A campaign given its own rules gets no default ones on top."""
+    recipients, channels}. The scheduler plans their alerts on its next tick (the rule table's
+    triggers mark the campaign); a campaign still gets the default rules it lacks."""
     require_organizer(actor)
     _check_campaign(session, campaign_id)
     parsed = [_spec(spec) for spec in specs]
     rules = [_new_rule(session, campaign_id, spec) for spec in parsed]
-    _mark_defaults_installed(session, campaign_id)
-    _replan(session)
+    session.flush()
     return rules
 
 
@@ -164,23 +160,31 @@ def install_default_rules(session: Session, actor: User, *, campaign_id: int) ->
     default the campaign already has is not added twice. Returns the rules added."""
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(f"No campaign with id {campaign_id}.")
+    missing = _missing_defaults(session, campaign_id)
+    rules = create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=missing)
+    _mark_defaults_installed(session, campaign_id)
+    return rules
+
+
+def _missing_defaults(session: Session, campaign_id: int) -> list[RuleSpec]:
+    """The default rules the campaign has no rule of the same shape for."""
     have = {_shape(r.subject, r.offsets, r.direction, r.repeat_every, r.recipients, r.channels)
             for r in session.exec(select(AlertRule).where(AlertRule.campaign_id == campaign_id))}
-    missing = [spec for spec in (_spec(s) for s in default_specs())
-               if _shape(spec.subject, spec.offsets, spec.direction, spec.repeat_every or "",
-                         spec.recipients, spec.channels) not in have]
-    return create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=missing)
+    return [spec for spec in (_spec(s) for s in default_specs())
+            if _shape(spec.subject, spec.offsets, spec.direction, spec.repeat_every or "",
+                      spec.recipients, spec.channels) not in have]
 
 
 def install_missing_defaults(session: Session) -> int:
-    """Give each open campaign that never had rules the default ones; the dispatcher runs this
-    so a new campaign is covered without anyone remembering to set alerts up."""
+    """Give each open campaign the default rules once, whatever rules it was given before (a
+    playbook's, an organizer's), leaving out those it already has; the dispatcher runs this so
+    a new campaign is covered without anyone remembering to set alerts up. Defaults deleted
+    afterwards stay deleted."""
     closed = [CampaignStatus.won, CampaignStatus.lost, CampaignStatus.closed]
     missing = session.exec(
         select(Campaign.id)
         .where(Campaign.status.not_in(closed))  # type: ignore[attr-defined]
-        .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))
-        .where(~sa.exists().where(AlertRule.campaign_id == Campaign.id))).all()
+        .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))).all()
     table = AlertDefaultsInstalled.__table__  # type: ignore[attr-defined]
     maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
@@ -192,7 +196,7 @@ def install_missing_defaults(session: Session) -> int:
                                  .on_conflict_do_nothing(index_elements=["campaign_id"]))
         if not marked.rowcount:
             continue
-        for spec in default_specs():
+        for spec in _missing_defaults(session, campaign_id):
             _new_rule(session, campaign_id, spec)
         installed += 1
     session.flush()
@@ -238,7 +242,7 @@ def update_rule(session: Session, actor: User, rule_id: int,
     rule.name = spec.label()
     rule.updated_at = clock.now()
     session.add(rule)
-    _replan(session)
+    session.flush()
     return rule
 
 
@@ -274,9 +278,9 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
         stmt = stmt.where(AlertOutbox.campaign_id == campaign_id)
     if subject_kind:
         stmt = stmt.where(AlertOutbox.subject_kind == subject_kind)
-    if not _is_admin(actor) and actor.role != Role.lead:
-        stmt = stmt.where(sa.or_(AlertOutbox.user_id == actor.id,
-                                 AlertOutbox.user_id.is_(None)))  # type: ignore[union-attr]
+    shown = permissions.visible_alerts(actor)
+    if shown is not None:
+        stmt = stmt.where(shown)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(AlertOutbox.due_at.desc(), AlertOutbox.id.desc())  # type: ignore[attr-defined]
                         .limit(limit).offset(offset)).all()
@@ -285,9 +289,10 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
 
 def alert_detail(session: Session, actor: User,
                  alert_id: int) -> tuple[AlertOutbox, list[AlertAttempt]]:
-    row = session.get(AlertOutbox, alert_id)
-    if row is None or (not _is_admin(actor) and actor.role != Role.lead
-                       and row.user_id not in (None, actor.id)):
+    shown = permissions.visible_alerts(actor)
+    stmt = select(AlertOutbox).where(AlertOutbox.id == alert_id)
+    row = session.exec(stmt.where(shown) if shown is not None else stmt).first()
+    if row is None:
         raise NotFound(f"No alert with id {alert_id}.")
     attempts = session.exec(select(AlertAttempt).where(AlertAttempt.outbox_id == alert_id)
                             .order_by(AlertAttempt.id)).all()
@@ -333,6 +338,12 @@ def smtp_config(session: Session, settings: Settings | None = None) -> email_cha
         username=row.smtp_username, password=row.smtp_password,
         starttls=base.starttls if row.smtp_starttls is None else row.smtp_starttls,
         sender=row.smtp_from or base.sender, timeout=base.timeout)
+
+
+def mail_server_configured(session: Session, settings: Settings | None = None) -> bool:
+    """Whether any email can go out: a host in the environment or in an administrator's
+    override. Without one, alert emails are not sent and no password-reset link is emailed."""
+    return smtp_config(session, settings).configured
 
 
 def allow_private_webhooks(session: Session, settings: Settings | None = None) -> bool:
@@ -413,7 +424,7 @@ def send_test_email(session: Session, actor: User, *, to: str | None = None) -> 
         f"test-email|{started.isoformat()}|{address}"), subject_kind=TEST, subject_id=0,
         occurrence="", channel=Channel.email, title="Test alert from Oversight", due_at=started,
         next_attempt_at=started, link="/alerts/channels")
-    told = tell(told_row, now=started, base_url=get_settings().base_url)
+    told = tell(told_row, now=started, base_url=public_url.base_url())
     message = email_channel.alert_email(told, to=address, message_id=told_row.message_id,
                                         late=False)
     outcome = email_channel.send(smtp_config(session), message, now=started)
@@ -447,6 +458,7 @@ def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False,
     out = {"id": endpoint.id, "name": endpoint.name,
            "url": endpoint.url if with_url else shown_url(endpoint.url),
            "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
+           "reads": endpoint.reads,
            "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
            "created_at": endpoint.created_at}
     if with_secret:
@@ -477,10 +489,11 @@ def create_endpoint(session: Session, actor: User,
     _check_campaign(session, data.campaign_id)
     endpoint = WebhookEndpoint(name=name, url=_check_webhook_url(session, data.url),
                                flavor=data.flavor, campaign_id=data.campaign_id,
-                               enabled=data.enabled, secret=webhook_channel.new_secret(),
+                               reads=data.reads, enabled=data.enabled,
+                               secret=webhook_channel.new_secret(),
                                created_by_id=actor.id)
     session.add(endpoint)
-    _replan(session)
+    session.flush()
     return endpoint
 
 
@@ -498,6 +511,8 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
         endpoint.url = _check_webhook_url(session, changes["url"])
     if changes.get("flavor") is not None:
         endpoint.flavor = changes["flavor"]
+    if changes.get("reads") is not None:
+        endpoint.reads = changes["reads"]
     if "campaign_id" in changes:
         _check_campaign(session, changes["campaign_id"])
         endpoint.campaign_id = changes["campaign_id"]
@@ -507,7 +522,7 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
             endpoint.disabled_reason = ""
     endpoint.updated_at = clock.now()
     session.add(endpoint)
-    _replan(session)
+    session.flush()
     return endpoint
 
 
@@ -534,7 +549,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     session.add(row)
     session.flush()
     settings = get_settings()
-    told = tell(row, now=started, base_url=settings.base_url)
+    told = tell(row, now=started, base_url=public_url.base_url(settings))
     own_client = client is None
     client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
     try:
@@ -601,7 +616,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         return existing
     found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)  # type: ignore[arg-type]
     session.add(found)
-    _replan(session)
+    session.flush()
     return found
 
 
@@ -610,7 +625,7 @@ def unfollow(session: Session, actor: User, follow_id: int) -> None:
     if found is None or found.user_id != actor.id:
         raise NotFound(f"No follow with id {follow_id}.")
     session.delete(found)
-    _replan(session)
+    session.flush()
 
 
 # ---- preferences -------------------------------------------------------------------------
@@ -635,7 +650,7 @@ def update_preferences(session: Session, actor: User,
         setattr(pref, name, value)
     pref.updated_at = clock.now()
     session.add(pref)
-    _replan(session)
+    session.flush()
     return pref
 
 
@@ -693,9 +708,19 @@ def feed_label(session: Session, kind: str, scope_id: int) -> str:
 
 
 def feed_read(session: Session, token: FeedToken) -> dict[str, Any]:
+    """A feed as listed: without its address, of which only the hash is kept."""
     return {"id": token.id, "kind": token.kind, "scope_id": token.scope_id,
             "label": feed_label(session, token.kind, token.scope_id),
-            "path": f"/feeds/{token.token}.ics", "created_at": token.created_at}
+            "created_at": token.created_at, "updated_at": token.updated_at}
+
+
+def feed_path(raw: str) -> str:
+    return f"/feeds/{raw}.ics"
+
+
+def feed_made(session: Session, token: FeedToken, raw: str) -> dict[str, Any]:
+    """A feed just made, with its address: the one time it can be shown."""
+    return {**feed_read(session, token), "path": feed_path(raw)}
 
 
 def list_feed_tokens(session: Session, actor: User) -> list[FeedToken]:
@@ -704,8 +729,9 @@ def list_feed_tokens(session: Session, actor: User) -> list[FeedToken]:
 
 
 def regenerate_feed_token(session: Session, actor: User, *, kind: str,
-                          scope_id: int = 0) -> FeedToken:
-    """A new secret address for a feed; the old address stops working at once."""
+                          scope_id: int = 0) -> tuple[FeedToken, str]:
+    """A new secret address for a feed, and its secret, returned this once and kept only as a
+    hash; the old address stops working at once."""
     try:
         feed_kind = FeedKind(kind)
     except ValueError as exc:
@@ -720,12 +746,14 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
     if token is None:
-        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id, token="")  # type: ignore[arg-type]
-    token.token = secrets.token_urlsafe(32)
+        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,  # type: ignore[arg-type]
+                          token_hash="")
+    raw = tokens.new_token()
+    token.token_hash = tokens.digest(raw)
     token.updated_at = clock.now()
     session.add(token)
     session.flush()
-    return token
+    return token, raw
 
 
 def delete_feed_token(session: Session, actor: User, token_id: int) -> None:
@@ -737,9 +765,12 @@ def delete_feed_token(session: Session, actor: User, token_id: int) -> None:
 
 
 def feed_owner(session: Session, token: str) -> FeedToken | None:
+    """The feed whose address carries this secret, found by its hash, when its owner may still
+    sign in."""
     if not token or len(token) > 100:
         return None
-    found = session.exec(select(FeedToken).where(FeedToken.token == token)).first()
+    found = session.exec(select(FeedToken).where(
+        FeedToken.token_hash == tokens.digest(token))).first()
     if found is None:
         return None
     owner = session.get(User, found.user_id)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from api import clock
 from api.agencies.models import Agency
 from api.alerts.models import FollowKind, SubjectKind
 from api.alerts.rules import When
@@ -37,10 +38,10 @@ for _kind, _table in TABLES.items():
     KINDS_OF_TABLE[_table].append(_kind)
 
 ACTIVE_VOTE = ("scheduled", "postponed")
+POSTPONED = "postponed"
 OPEN_CONTRACT = ("proposed", "active", "renewal_pending")
 # Subjects whose date passed longer ago than this are not planned any more.
 PAST_WINDOW = timedelta(days=2)
-UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ class TargetOnBody:
     id: int
     name: str
     owner_organization_id: int | None
+    visibility: str = "coalition"
+
+    @property
+    def record(self) -> Target:
+        """A stand-in holding what the permission rules read, so an alert naming the target
+        goes only to those who may read it."""
+        return Target(id=self.id, name=self.name, visibility=self.visibility,
+                      owner_organization_id=self.owner_organization_id)
 
 
 @dataclass
@@ -70,6 +79,8 @@ class Subject:
     # The record itself where it has an owner and a visibility: alerts about it go only to
     # those who may read it.
     record: Any = None
+    # On hold (a postponed vote): its alerts wait, and calendars show it as tentative.
+    paused: bool = False
 
 
 def _zones(session: Session, jurisdiction_ids: Collection[int | None]) -> dict[int, ZoneInfo]:
@@ -103,10 +114,11 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
     body_ids = {vote.body_id for vote, _, _ in rows}
     targets: dict[int, list[TargetOnBody]] = defaultdict(list)
     if body_ids:
-        for tid, name, body_id, owner in session.exec(
-                select(Target.id, Target.name, Target.body_id, Target.owner_organization_id)
+        for tid, name, body_id, owner, visibility in session.exec(
+                select(Target.id, Target.name, Target.body_id, Target.owner_organization_id,
+                       Target.visibility)
                 .where(Target.body_id.in_(body_ids)).order_by(Target.id)):  # type: ignore[union-attr]
-            targets[body_id].append(TargetOnBody(tid, name, owner))
+            targets[body_id].append(TargetOnBody(tid, name, owner, str(visibility)))
     out = []
     for vote, body_name, timezone in rows:
         on_body = tuple(targets[vote.body_id])
@@ -118,17 +130,20 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
         # Following a decision-maker means following the votes they cast.
         follow.extend((FollowKind.target.value, t.id) for t in on_body)
         active = vote.status in ACTIVE_VOTE
+        paused = vote.status == POSTPONED
         out.append(Subject(
             kind=kind, id=vote.id, title=vote.title,
             when=When.of_instant(vote.scheduled_at, ZoneInfo(timezone)),
-            active=active, inactive_reason="" if active else f"the vote is {vote.status}",
+            active=active, paused=paused,
+            inactive_reason="the vote is postponed" if paused else
+            "" if active else f"the vote is {vote.status}",
             changed_at=vote.updated_at,
             campaign_ids=(vote.campaign_id,) if vote.campaign_id else (),
             place=", ".join(p for p in (body_name, vote.location) if p),
             link=f"/votes/{vote.id}", follow_keys=tuple(follow),
             owner_organization_ids=tuple(sorted({t.owner_organization_id for t in on_body
                                                  if t.owner_organization_id})),
-            targets=on_body))
+            targets=on_body, record=vote))
     return out
 
 
@@ -179,12 +194,13 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
                                              if jurisdiction_id else set())
         out.append(Subject(
             kind=kind, id=contract.id, title=f"{label}: {contract.title}",
-            when=When.of_day(day, zone or UTC_ZONE), active=active,
+            when=When.of_day(day, zone or clock.home_zone()), active=active,
             inactive_reason="" if active else f"the contract is {contract.status}",
             changed_at=contract.updated_at, campaign_ids=tuple(sorted(campaigns)),
             place=agency_name, link=f"/contracts/{contract.id}",
             follow_keys=((FollowKind.contract.value, contract.id),
-                         *((FollowKind.campaign.value, c) for c in sorted(campaigns)))))
+                         *((FollowKind.campaign.value, c) for c in sorted(campaigns))),
+            record=contract))
     return out
 
 
@@ -205,7 +221,7 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
         if request.due_on is None:
             continue
         zone = zones.get(jurisdiction_id or 0) or zones.get(
-            campaign_zone.get(request.campaign_id or 0) or 0) or UTC_ZONE
+            campaign_zone.get(request.campaign_id or 0) or 0) or clock.home_zone()
         active = request.status not in closed
         follow = [(FollowKind.records_request.value, request.id)]
         if request.campaign_id:
@@ -235,7 +251,7 @@ def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) 
     for task in rows:
         if task.due_on is None:
             continue
-        zone = zones.get(campaign_zone.get(task.campaign_id or 0) or 0) or UTC_ZONE
+        zone = zones.get(campaign_zone.get(task.campaign_id or 0) or 0) or clock.home_zone()
         active = task.status == "open"
         out.append(Subject(
             kind=SubjectKind.task_due, id=task.id, title=f"Task due: {task.title}",
@@ -271,9 +287,21 @@ def load(session: Session, kind: SubjectKind, *, ids: Collection[int] | None,
 MODELS = {"vote": Vote, "contract": Contract, "records_request": RecordsRequest, "task": Task}
 
 
-def changed_since(session: Session, since: datetime) -> dict[str, set[int]]:
-    """Ids of subjects in each table changed at or after `since`."""
-    out: dict[str, set[int]] = {}
-    for table, model in MODELS.items():
-        out[table] = set(session.exec(select(model.id).where(model.updated_at >= since)).all())  # type: ignore[attr-defined]
-    return out
+def current_ids(session: Session, table: str, now: datetime) -> set[int]:
+    """Ids of the table's subjects still to come or still open: what load(ids=None) reads,
+    without reading it."""
+    since = now - PAST_WINDOW
+    if table == "vote":
+        stmt = select(Vote.id).where(Vote.status.in_(ACTIVE_VOTE), Vote.scheduled_at >= since)  # type: ignore[attr-defined]
+    elif table == "contract":
+        stmt = select(Contract.id).where(
+            Contract.status.in_(OPEN_CONTRACT),  # type: ignore[attr-defined]
+            sa.or_(Contract.notice_deadline >= since.date(),  # type: ignore[operator]
+                   Contract.end_date >= since.date()))  # type: ignore[operator]
+    elif table == "records_request":
+        closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]
+        stmt = select(RecordsRequest.id).where(RecordsRequest.status.not_in(closed),  # type: ignore[attr-defined]
+                                               RecordsRequest.due_on.is_not(None))  # type: ignore[union-attr]
+    else:
+        stmt = select(Task.id).where(Task.status == "open", Task.due_on >= since.date())  # type: ignore[operator]
+    return set(session.exec(stmt).all())  # type: ignore[arg-type]

@@ -2,11 +2,11 @@
 dropped as files in the data directory for the administrator to pass on."""
 
 import logging
-import smtplib
 from email.message import EmailMessage
 from pathlib import Path
 
 from api import clock
+from api.alerts.channels.email import SmtpConfig, deliver, transfer_encoding
 from api.auth import tokens
 from api.settings import get_settings
 
@@ -17,27 +17,29 @@ def maildrop() -> Path:
     return get_settings().data_dir / "mail"
 
 
-def send(*, to: str, subject: str, body: str) -> None:
-    settings = get_settings()
+def message_of(*, sender: str, to: str, subject: str, body: str,
+               eight_bit: bool = True) -> EmailMessage:
+    """The message as sent; with eight_bit false, for a server that takes only 7-bit text."""
     message = EmailMessage()
-    # The SMTP settings are the instance's outgoing mail settings, shared with alerts.
-    sender = getattr(settings, "smtp_from", "") or "oversight@localhost"
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message.set_content(body)
-    host = getattr(settings, "smtp_host", "")
-    if host:
-        port = int(getattr(settings, "smtp_port", 587))
-        with smtplib.SMTP(host, port, timeout=float(getattr(settings, "smtp_timeout_seconds",
-                                                            20.0))) as smtp:
-            if getattr(settings, "smtp_starttls", True):
-                smtp.starttls()
-            username = getattr(settings, "smtp_username", "")
-            if username:
-                smtp.login(username, getattr(settings, "smtp_password", ""))
-            smtp.send_message(message)
+    message.set_content(body, cte=transfer_encoding(body, eight_bit=eight_bit))
+    return message
+
+
+def send(*, to: str, subject: str, body: str, server: SmtpConfig | None = None) -> None:
+    """Sends through `server`, the mail settings in force (api.alerts.service.smtp_config);
+    without it, through the OVERSIGHT_SMTP_* environment."""
+    settings = get_settings()
+    # The SMTP settings are the instance's outgoing mail settings, shared with alerts.
+    server = server or SmtpConfig.from_settings(settings)
+    sender = server.sender or "oversight@localhost"
+    if server.configured:
+        deliver(server, lambda eight_bit: message_of(sender=sender, to=to, subject=subject,
+                                                     body=body, eight_bit=eight_bit))
         return
+    message = message_of(sender=sender, to=to, subject=subject, body=body)
     folder = maildrop()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = f"{clock.now():%Y%m%dT%H%M%S}-{tokens.new_token()[:8]}.eml"

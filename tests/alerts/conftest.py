@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.alerts import service
 from api.alerts.dispatcher import Dispatcher, TickReport
-from api.alerts.models import AlertOutbox, Notification, OutboxStatus
+from api.alerts.models import AlertDefaultsInstalled, AlertOutbox, Notification, OutboxStatus
 from api.auth.service import system_user
 from api.db import session_scope
 from api.settings import get_settings
@@ -50,13 +50,18 @@ class Campaign:
 
 @pytest.fixture
 def make_campaign(session: Session, actor: Any) -> Callable[..., Campaign]:
-    def make(timezone: str = "America/Los_Angeles") -> Campaign:
+    def make(timezone: str = "America/Los_Angeles", *, defaults: bool = False) -> Campaign:
+        """Without `defaults`, as if its default rules had been installed and deleted: the
+        tests declare the rules they mean."""
         place = factories.jurisdiction(session, actor, timezone=timezone)
         body = factories.body(session, actor, jurisdiction_id=place.id,
                               name=factories.unique("Riverton City Council"))
         org = factories.organization(session, actor)
         campaign = factories.campaign(session, actor, jurisdiction_id=place.id,
                                       lead_organization_ids=[org.id])
+        if not defaults:
+            session.add(AlertDefaultsInstalled(campaign_id=campaign.id, installed_at=START))
+            session.commit()
         lead = factories.user(session, actor, organization_id=org.id, name="Ana Ruiz")
         return Campaign(place, body, campaign, org, lead)
     return make

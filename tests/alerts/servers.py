@@ -29,6 +29,9 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    # The message as it came over the wire, and the options its MAIL FROM declared.
+    raw: bytes = b""
+    mail_options: list[str] = field(default_factory=list)
 
     def part(self, subtype: str) -> str:
         body = self.message.get_body(preferencelist=(subtype,))
@@ -41,8 +44,10 @@ class _Keep:
         self.inbox = inbox
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
+                                   raw, list(envelope.mail_options)))
         return "250 OK"
 
 

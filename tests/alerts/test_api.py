@@ -168,6 +168,16 @@ def test_webhook_endpoints_over_the_api_show_the_secret_once(client: TestClient)
     assert made.json()["secret"].startswith("whsec_")
     shown = client.get(f"/api/v1/alerts/webhooks/{made.json()['id']}")
     assert "secret" not in shown.json()
+    assert shown.json()["reads"] == "coalition"
+    narrowed = client.patch(f"/api/v1/alerts/webhooks/{made.json()['id']}",
+                            json={"reads": "public"})
+    assert narrowed.status_code == 200 and narrowed.json()["reads"] == "public"
+    # A channel is never told of one organization's own records.
+    private = client.post("/api/v1/alerts/webhooks", json={
+        "name": "Ours", "url": "http://127.0.0.1:9/hook", "reads": "private"})
+    assert private.status_code == 422
+    assert private.json()["errors"][0]["field"] == "reads"
+    assert "never of one organization's own" in private.text
     client.put("/api/v1/alerts/settings", json={"allow_private_webhooks": False})
     refused = client.post("/api/v1/alerts/webhooks", json={
         "name": "Inside", "url": "http://10.0.0.8/hook"})
@@ -213,3 +223,31 @@ def test_only_leads_and_admins_change_rules_and_only_admins_change_settings(
         service.update_channel_settings(session, world.lead, {"smtp_host": "x.example"})
     lead = factories.user(session, actor, role="lead")
     assert rule(session, lead, world.campaign.id).id
+
+
+def test_the_delivery_log_shows_others_alerts_only_about_what_the_reader_may_read(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks, client: TestClient,
+        client_as: Any) -> None:
+    ours = factories.organization(session, actor)
+    theirs = factories.organization(session, actor)
+    member = factories.user(session, actor, organization_id=ours.id, role="partner")
+    private = factories.records_request(
+        session, actor, subject="Quiet-request-about-ICE-queries",
+        requester_organization_id=ours.id, visibility="private", status="sent",
+        sent_on=START.date() - timedelta(days=10), due_on=START.date() + timedelta(days=3))
+    session.commit()
+    rule(session, actor, None, subject="records_request_due", offsets=["1d"],
+         recipients=["assigned_organization", "campaign_leads"])
+    ticks()
+    lead, other = client_as("lead"), client_as("partner", organization_id=theirs.id)
+    for who in (lead, other):
+        log = who.get("/api/v1/alerts/outbox")
+        assert log.status_code == 200
+        assert "Quiet-request-about-ICE-queries" not in log.text
+        assert "Quiet-request-about-ICE-queries" not in who.get("/alerts/log").text
+    # An administrator sees every row, among them the member's alert about the request.
+    rows = client.get("/api/v1/alerts/outbox").json()["items"]
+    mine = [r for r in rows if r["user_id"] == member.id]
+    assert mine and private.subject in mine[0]["title"]
+    detail = lead.get(f"/api/v1/alerts/outbox/{mine[0]['id']}")
+    assert detail.status_code == 404

@@ -146,3 +146,30 @@ def test_the_test_button_sends_with_the_settings_in_force(
     assert result["ok"], result
     assert inbox[0].rcpt_tos == ["admin@coalition.example"]
     assert "Test alert from Oversight" in inbox[0].message["Subject"]
+
+
+def test_an_alert_keeps_its_long_link_and_accents_whole_on_the_wire(
+        session: Session, actor: Any, world: Campaign, inbox: list[Received]) -> None:
+    base = "https://oversight.riverton-coalition-against-license-plate-readers.example.org/crm"
+    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
+    vote = factories.vote(session, actor, title="Renovación del contrato de cámaras",
+                          body_id=world.body.id, campaign_id=world.campaign.id,
+                          scheduled_at=VOTE_AT, location="Salón del Concejo")
+    ticks = Ticks(base_url=base)
+    try:
+        ticks()
+        ticks.at(SEVEN_DAYS_BEFORE + timedelta(minutes=1))
+    finally:
+        ticks.close()
+    [mail] = inbox
+    link = f"{base}/votes/{vote.id}"
+    assert link in mail.part("plain") and "Salón del Concejo" in mail.part("html")
+    # Not quoted-printable, whose soft line breaks cut a long link in two.
+    lines = [line.rstrip(b"\r") for line in mail.raw.splitlines()]
+    assert f"Open in Oversight: {link}".encode() in lines
+    body = mail.raw.replace(b"\r\n", b"\n").partition(b"\n\n")[2]
+    assert b"quoted-printable" not in body
+    assert [line for line in body.splitlines()
+            if line.endswith(b"=") and not line.startswith(b"--==")] == []
+    assert "Renovación".encode() in body
+    assert "BODY=8BITMIME" in mail.mail_options

@@ -2,6 +2,7 @@
 7 days while overdue), tasks, the undecided-target escalation, followers, preferences, and the
 default rules a new campaign gets."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -117,9 +118,10 @@ def test_the_undecided_target_escalation_goes_to_leads_and_the_relationship_owne
         targets.set_stance(session, actor, target_id=target.id, campaign_id=world.campaign.id,
                            level=level)
     session.commit()
-    # Met on February 28: within the 30 days before the alert falls due on March 26.
+    # Met on February 28, and shared with the coalition: within the 30 days before the alert
+    # falls due on March 26, as everyone knows.
     factories.meeting(session, actor, held_at=datetime(2026, 2, 28, 18, 0, tzinfo=UTC),
-                      target_ids=[met.id])
+                      target_ids=[met.id], visibility="coalition")
     rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
          recipients=["campaign_leads", "relationship_owner"])
     factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
@@ -148,7 +150,7 @@ def test_the_escalation_is_dropped_if_someone_meets_the_target_before_it_is_due(
     assert len(pending()) == 1
     ticks.at(datetime(2026, 3, 20, 18, 0, tzinfo=UTC))
     factories.meeting(session, actor, held_at=datetime(2026, 3, 20, 17, 0, tzinfo=UTC),
-                      target_ids=[target.id])
+                      target_ids=[target.id], visibility="coalition")
     ticks.at(datetime(2026, 3, 27, 1, 1, tzinfo=UTC))
     assert notifications(world.lead.id) == []
     assert outbox()[0].status == OutboxStatus.cancelled
@@ -166,6 +168,8 @@ def test_followers_get_the_alerts_of_what_they_follow(
     followed = service.follow(session, follower, subject_kind="campaign",
                               subject_id=world.campaign.id)
     session.commit()
+    # The request only marks what changed; the scheduler's next tick plans it.
+    ticks()
     assert [r.user_id for r in pending()] == [follower.id]
     ticks.at(datetime(2026, 4, 2, 1, 1, tzinfo=UTC))
     assert [n.link for n in notifications(follower.id)] == [f"/votes/{vote.id}"]
@@ -179,12 +183,14 @@ def test_followers_get_the_alerts_of_what_they_follow(
     assert [r.subject_id for r in pending()] == [other.id]
     service.unfollow(session, follower, followed.id)
     session.commit()
+    ticks()
     assert pending() == []
 
     # Following a council member is following the votes of their council.
     member = factories.target(session, actor, body_id=world.body.id)
     service.follow(session, bystander, subject_kind="target", subject_id=member.id)
     session.commit()
+    ticks()
     assert [(r.user_id, r.subject_id) for r in pending()] == [(bystander.id, other.id)]
 
 
@@ -197,14 +203,18 @@ def test_preferences_turn_channels_off_and_on(
     assert sorted(r.channel for r in pending()) == [Channel.email, Channel.in_app]
     service.update_preferences(session, world.lead, {"email_mode": "off", "in_app": False})
     session.commit()
+    ticks()
     assert pending() == []
     service.update_preferences(session, world.lead, {"email_mode": "immediate", "in_app": True})
     session.commit()
+    ticks()
     assert sorted(r.channel for r in pending()) == [Channel.email, Channel.in_app]
 
 
 def test_a_new_campaign_gets_the_default_rules_and_deleting_them_is_respected(
-        session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
+        session: Session, actor: Any, make_campaign: Callable[..., Campaign],
+        ticks: Ticks) -> None:
+    world = make_campaign(defaults=True)
     ticks()
     with session_scope(read_only=True) as s:
         rules = s.exec(select(AlertRule).where(AlertRule.campaign_id == world.campaign.id)
@@ -265,6 +275,8 @@ def test_planning_reads_without_keeping_writers_waiting(
         session: Session, actor: Any, world: Campaign, ticks: Ticks,
         monkeypatch: Any) -> None:
     rule(session, actor, world.campaign.id, subject="notice_deadline", offsets=["7d"])
+    agency = factories.agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    factories.contract(session, actor, agency_id=agency.id)
     gather = planner.gather
     written: list[int] = []
 
@@ -281,4 +293,39 @@ def test_planning_reads_without_keeping_writers_waiting(
 
     monkeypatch.setattr(planner, "gather", gather_while_someone_writes)
     ticks()
-    assert len(written) == 1
+    assert written
+
+
+def test_an_escalation_names_a_private_target_only_to_those_who_may_read_it(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
+    ours = factories.organization(session, actor)
+    theirs = factories.organization(session, actor)
+    insider = factories.user(session, actor, organization_id=ours.id)
+    outsider = factories.user(session, actor, organization_id=theirs.id)
+    kept = factories.target(session, actor, name="Kept Quiet", body_id=world.body.id,
+                            owner_organization_id=ours.id, visibility="private")
+    shared = factories.target(session, actor, name="Known To All", body_id=world.body.id,
+                              owner_organization_id=ours.id, visibility="coalition")
+    for target in (kept, shared):
+        targets.set_stance(session, actor, target_id=target.id, campaign_id=world.campaign.id,
+                           level="undecided")
+    session.commit()
+    rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
+         recipients=["campaign_leads", f"user:{insider.id}", f"user:{outsider.id}"],
+         channels=["in_app", "webhook"])
+    service.create_endpoint(session, actor, {"name": "Coalition channel",
+                                             "url": "https://hooks.example.org/coalition"})
+    session.commit()
+    factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
+                   campaign_id=world.campaign.id,
+                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    ticks()
+    named = {(r.user_id, r.endpoint_id is not None, r.occurrence.split("/t")[1])
+             for r in outbox()}
+    k, s = str(kept.id), str(shared.id)
+    assert (insider.id, False, k) in named and (insider.id, False, s) in named
+    assert (outsider.id, False, s) in named and (outsider.id, False, k) not in named
+    # The lead is no member of the owning organization: a private target is not theirs.
+    assert (world.lead.id, False, s) in named and (world.lead.id, False, k) not in named
+    assert (None, True, s) in named
+    assert not any(webhook and target == k for _, webhook, target in named)

@@ -1,5 +1,5 @@
 """What the HTTP benchmark measures on a filled database: a signed-in user of its own (a browser
-session and an API token, made here), the pages the issue names with the records they show,
+session and an API token, made here), the pages users open most, with the records they show,
 and what each answer must contain before it is timed."""
 
 from dataclasses import dataclass, field

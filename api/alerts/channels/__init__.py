@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from api import clock
 from api.alerts.models import AlertOutbox, SubjectKind
 
 
@@ -34,7 +34,7 @@ def local_when(row: AlertOutbox) -> str:
     """The event's date (and time, with the zone's abbreviation) where it happens."""
     if row.event_at is None:
         return ""
-    local = row.event_at.astimezone(ZoneInfo(row.zone or "UTC"))
+    local = row.event_at.astimezone(clock.zone_named(row.zone))
     if row.all_day:
         return local.strftime("%a %b %-d, %Y")
     return f"{local.strftime('%a %b %-d, %Y %-I:%M %p')} {local.tzname()}"
@@ -44,7 +44,7 @@ def relative_day(row: AlertOutbox, now: datetime) -> str:
     """'today', 'tomorrow', 'in 7 days' or '3 days ago', counted in local calendar days."""
     if row.event_at is None:
         return ""
-    zone = ZoneInfo(row.zone or "UTC")
+    zone = clock.zone_named(row.zone)
     days = (row.event_at.astimezone(zone).date() - now.astimezone(zone).date()).days
     if days == 0:
         return "today"

@@ -2,7 +2,7 @@
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -11,6 +11,11 @@ from html import escape
 
 from api.alerts.channels import Outcome, Told
 from api.settings import Settings
+
+# How an email alert reads when no mail server is set up: held as its note, not as an error.
+NO_MAIL_SERVER = "Not sent: no mail server."
+# The longest line SMTP carries (RFC 5322); a longer one has to be wrapped in transit.
+MAX_LINE_BYTES = 998
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,22 @@ def digest_email(items: Sequence[Told], *, to: str, day: str, message_id: str) -
     return Email(to=to, subject=subject, text=text, html="\n".join(html), message_id=message_id)
 
 
-def build_message(config: SmtpConfig, email: Email, *, now: datetime) -> EmailMessage:
+def transfer_encoding(body: str, *, eight_bit: bool = True) -> str | None:
+    """How a text goes on the wire. Left to itself the email package sends any line longer
+    than 78 characters, or any text with an accent, as quoted-printable, which breaks a long
+    link across lines with a trailing "="; some mail programs then show the link cut in two.
+    Sent as written, each link stays whole on its line: plain ASCII as 7bit, other text as 8bit
+    (unless the server takes only 7-bit text). Only a line too long for SMTP itself is left to
+    the package to wrap (None)."""
+    if any(len(line) > MAX_LINE_BYTES for line in body.encode().splitlines()):
+        return None
+    if body.isascii():
+        return "7bit"
+    return "8bit" if eight_bit else None
+
+
+def build_message(config: SmtpConfig, email: Email, *, now: datetime,
+                  eight_bit: bool = True) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = email.to
@@ -94,28 +114,44 @@ def build_message(config: SmtpConfig, email: Email, *, now: datetime) -> EmailMe
     # The same Message-ID on every retry lets mail systems drop a repeat.
     domain = config.sender.rpartition("@")[2] or "oversight.invalid"
     message["Message-ID"] = f"<{email.message_id}@{domain}>"
-    message.set_content(email.text)
-    message.add_alternative(email.html, subtype="html")
+    message.set_content(email.text, cte=transfer_encoding(email.text, eight_bit=eight_bit))
+    message.add_alternative(email.html, subtype="html",
+                            cte=transfer_encoding(email.html, eight_bit=eight_bit))
     return message
+
+
+def deliver(config: SmtpConfig, build: Callable[[bool], EmailMessage]) -> None:
+    """Send the message `build` makes, over the server's TLS, signed in when it has a user.
+    Built for 8-bit text first; a server that does not take it gets the message built again
+    for 7-bit lines. Raises what smtplib raises."""
+    if config.port == 465:
+        client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port,
+                                                timeout=config.timeout,
+                                                context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    with client:
+        if config.starttls and config.port != 465:
+            client.starttls(context=ssl.create_default_context())
+        if config.username:
+            client.login(config.username, config.password)
+        message = build(True)
+        options: tuple[str, ...] = ()
+        if any(part["Content-Transfer-Encoding"] == "8bit" for part in message.walk()):
+            client.ehlo_or_helo_if_needed()
+            if client.has_extn("8bitmime"):
+                options = ("BODY=8BITMIME",)
+            else:
+                message = build(False)
+        client.send_message(message, mail_options=options)
 
 
 def send(config: SmtpConfig, email: Email, *, now: datetime) -> Outcome:
     if not config.configured:
-        return Outcome(False, "No SMTP server is configured.")
-    message = build_message(config, email, now=now)
+        return Outcome(False, NO_MAIL_SERVER, permanent=True)
     try:
-        if config.port == 465:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port,
-                                                    timeout=config.timeout,
-                                                    context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with client:
-            if config.starttls and config.port != 465:
-                client.starttls(context=ssl.create_default_context())
-            if config.username:
-                client.login(config.username, config.password)
-            client.send_message(message)
+        deliver(config, lambda eight_bit: build_message(config, email, now=now,
+                                                        eight_bit=eight_bit))
     except smtplib.SMTPRecipientsRefused as exc:
         return Outcome(False, f"The mail server refused the address: {exc.recipients}",
                        permanent=True)
