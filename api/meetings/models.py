@@ -1,14 +1,16 @@
 """Meetings partners hold with decision-makers, and what they heard there."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import BaseModel
-from sqlmodel import SQLModel
+from pydantic import BaseModel, field_validator, model_validator
+from sqlmodel import Field, SQLModel
 
+from api import clock
 from api.auth.models import Visibility, visibility_field
 from api.fields import (
+    FieldError,
     Id,
     IdList,
     LongText,
@@ -44,6 +46,9 @@ class MeetingBase(SQLModel):
 
 
 class Meeting(TableBase, MeetingBase, table=True):
+    # The key the form was sent with: a meeting sent again (a retry after a dropped
+    # connection, a queue sent from a phone) is answered with the first one, not logged twice.
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
     # By time, with what deciding who may read a meeting needs: the meetings of a stretch of
     # time (a calendar month) that a user may see are found in the index alone, where each
     # meeting in it was looked up in turn for someone who may read few of them.
@@ -75,14 +80,63 @@ class MeetingAttendee(SQLModel, table=True):
     person_id: int = fk("person.id", required=True, ondelete="CASCADE", primary_key=True)
 
 
+class MeetingNote(TableBase, table=True):
+    """A meeting's notes for its organization only: a row of their own, always private to
+    the meeting's organization, so no page, list, search, export or audit entry that may tell
+    the meeting can tell them."""
+
+    __tablename__ = "meeting_note"
+    meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE",
+                         sa_column_kwargs={"unique": True})
+    organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(index=False)
+    text: LongText = ""
+
+
+# A meeting's day past these is a slip of the thumb on a phone's date picker (2062 for 2026),
+# not a meeting: refused rather than kept where no list or calendar would show it.
+FIRST_MEETING_YEAR = 2000
+AHEAD_AT_MOST = timedelta(days=366)
+
+
+def held_at_in_range(value: datetime | None) -> datetime | None:
+    if value is None:
+        return value
+    # A time without a zone is the campaign's local time; hours either way do not matter here.
+    when = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if when.year < FIRST_MEETING_YEAR:
+        raise ValueError(f"Enter a date in {FIRST_MEETING_YEAR} or later.")
+    if when > clock.now() + AHEAD_AT_MOST:
+        raise ValueError("Enter a date at most a year from now; check the year.")
+    return value
+
+
 class MeetingCreate(MeetingBase):
     target_ids: IdList = []
     attendee_ids: IdList = []
+    # Kept apart from the meeting (MeetingNote): never shared, whatever the meeting's sharing.
+    private_notes: LongText = ""
+
+    _held_at_in_range = field_validator("held_at")(held_at_in_range)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "MeetingCreate":
+        # A form saved by mistake (or sent empty from a phone's queue) would otherwise show as
+        # a meeting with nobody, about nothing, in every list and count.
+        if not (self.target_ids or self.attendee_ids or self.summary.strip()):
+            raise FieldError("summary", "A meeting needs someone who was there or a summary: "
+                             "tick who you met, or write what happened.")
+        return self
 
 
-MeetingUpdate = update_schema(MeetingCreate, "MeetingUpdate")
+class MeetingUpdate(update_schema(MeetingCreate, "MeetingChanges")):  # type: ignore[misc]
+    """Every field optional; a date given is held to the same years as a new meeting's."""
+
+    _held_at_in_range = field_validator("held_at")(held_at_in_range)
 
 
 class MeetingRead(MeetingBase, ReadMeta):
     target_ids: list[int] = []
     attendee_ids: list[int] = []
+    # Empty for everyone outside the meeting's organization.
+    private_notes: str = ""

@@ -1,55 +1,88 @@
 """Log a meeting: one phone-sized form for who was there, what was said and asked, stances
-observed and follow-up tasks, saved in one step."""
+observed and follow-up tasks, saved in one step; sent twice (a retry, a queue sent once the
+connection is back), it is logged once."""
 
+import re
+import secrets
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Query, Request
-from fastapi.responses import Response
+from fastapi import Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import clock
+from api.auth import permissions
 from api.campaigns import service as campaigns
-from api.campaigns.models import CampaignStatus
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError
+from api.errors import Conflict, DomainError, NotFound
 from api.fields import MAX_INT
 from api.meetings import service as meetings
-from api.meetings.models import MeetingCreate
+from api.meetings.models import Meeting, MeetingCreate
 from api.routing import PathRouter
 from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
-from web import flash, htmx
-from web.concepts import SPECS, ref_options
+from web import flash, htmx, meeting_choices, refusals
+from web.concepts import ref_options
 from web.forms import FORM, messages
-from web.records import ListRequest, list_rows
 from web.routes.records import see_other
 from web.templating import acting_user, local_input, render
-from web.words import stance_words
+from web.words import SHARING_WORDS, stance_words
 
 router = PathRouter(include_in_schema=False)
 
 FOLLOW_UP_ROWS = 2
 MAX_FOLLOW_UPS = 20
+MAX_NOTES = 20_000
 STANCES = [(level.value, stance_words(level)) for level in StanceLevel
            if level != StanceLevel.unknown]
+KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# The longest summary (and asks, commitments, notes): the phone checks it before saving.
+TEXT_LIMIT = next(rule.max_length for rule in MeetingCreate.model_fields["summary"].metadata
+                  if getattr(rule, "max_length", None))
+# The texts of a meeting, as compared when a form comes back with a key already used.
+TEXTS = ("summary", "asks", "commitments", "location")
+# pydantic names an item of a list by its place ("target_ids.0", "stances_observed.0.level");
+# the form says which field, in words.
+ITEM_WORDS = {
+    "target_ids": "A decision-maker ticked as met cannot be chosen; untick them and find them "
+                  "again.",
+    "attendee_ids": "Someone ticked as there cannot be chosen; untick them and find them again.",
+    "stances_observed": "A stance after the meeting is not one of the options; choose it again.",
+}
+KEPT_BACK = ("You were signed out before this meeting was saved. Here it is as you typed it: "
+             "check it, then press Save.")
+KEY_TAKEN = ("A different meeting was already saved from this form. What you typed is kept "
+             "here as a new meeting: check it and save it again.")
+SERVICE_WORKER = FilePath(__file__).parent.parent / "static" / "js" / "service-worker.js"
 
 
-def _default_campaign(session: Session, actor: Any) -> int | None:
-    active = ListRequest(filters={"status": CampaignStatus.active.value}, sort="-updated_at")
-    rows = list_rows(session, actor, SPECS["campaigns"], active, limit=1).rows
-    return rows[0]["id"] if rows else None
+def new_key() -> str:
+    """The form's idempotency key: one per meeting typed, kept with its draft on the phone."""
+    return secrets.token_urlsafe(18)
 
 
-def _choices(session: Session, actor: Any) -> dict[str, Any]:
-    people = list_rows(session, actor, SPECS["people"], ListRequest(), limit=500).rows
-    found = list_rows(session, actor, SPECS["targets"], ListRequest(sort="name"), limit=500).rows
-    by_body: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(found, key=lambda r: (r["body_name"] or "~", r["name"])):
-        by_body.setdefault(row["body_name"] or "No body", []).append(row)
+def _ids(values: list[Any]) -> list[int]:
+    found = []
+    for value in values:
+        text = str(value)
+        if text.isdigit() and 0 < int(text) <= MAX_INT and int(text) not in found:
+            found.append(int(text))
+    return found
+
+
+def _choices(session: Session, actor: Any, values: dict[str, Any], q: str = "") -> dict[str, Any]:
+    campaign = str(values.get("campaign_id") or "")
+    who = meeting_choices.who(session, actor, campaign_id=int(campaign) if campaign.isdigit()
+                              and int(campaign) <= MAX_INT else None, q=q,
+                              target_ids=_ids(values["target_ids"]),
+                              attendee_ids=_ids(values["attendee_ids"]))
     return {"campaign_options": ref_options(session, "campaign"),
-            "org_options": ref_options(session, "organization"),
-            "people": people, "targets_by_body": by_body, "stances": STANCES}
+            "org_options": meeting_choices.organizations_for(session, actor),
+            "task_org_options": ref_options(session, "organization"),
+            "stances": STANCES, "sharing_choices": list(SHARING_WORDS.items()),
+            "max_follow_ups": MAX_FOLLOW_UPS, "text_limit": TEXT_LIMIT, **who}
 
 
 def _blank(session: Session, actor: Any, campaign_id: int | None) -> dict[str, Any]:
@@ -57,7 +90,16 @@ def _blank(session: Session, actor: Any, campaign_id: int | None) -> dict[str, A
     return {"held_at": local_input(clock.now(), zone), "campaign_id": campaign_id,
             "organization_id": getattr(actor, "organization_id", None), "location": "",
             "target_ids": [], "attendee_ids": [], "stance": {}, "summary": "", "asks": "",
-            "commitments": "", "follow_ups": [{} for _ in range(FOLLOW_UP_ROWS)]}
+            "commitments": "", "follow_ups": [{} for _ in range(FOLLOW_UP_ROWS)],
+            "visibility": (permissions.default_visibility(session, actor)
+                           or MeetingCreate.model_fields["visibility"].default).value,
+            "private_notes": "", "idempotency_key": new_key()}
+
+
+def _rendered_at() -> int:
+    """When the form was made, in milliseconds: a copy opened later without a connection
+    moves its time on by as long as it was kept."""
+    return int(clock.now().timestamp() * 1000)
 
 
 @router.get("/meetings/new")
@@ -65,12 +107,50 @@ def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
     user = acting_user(request, actor)
-    chosen = campaign_id or _default_campaign(session, user)
-    values = _blank(session, user, chosen)
-    if target_id:
-        values["target_ids"] = [target_id]
-    context = {"values": values, "errors": {}, "user": user, **_choices(session, user)}
-    return render(request, "meetings/log.html", context, block="form")
+    kept = refusals.kept_meeting(request, user)
+    if kept is not None:
+        # Shown, never saved: the person checks it and presses Save themselves.
+        response = _form_again(request, session, user, _read(kept), {}, status=200,
+                               notice=KEPT_BACK)
+    else:
+        chosen = campaign_id or meeting_choices.current_campaign(session, user)
+        values = _blank(session, user, chosen)
+        if target_id:
+            values["target_ids"] = [target_id]
+        context = {"values": values, "errors": {}, "user": user,
+                   "rendered_at": _rendered_at(), **_choices(session, user, values)}
+        response = render(request, "meetings/log.html", context, block="form")
+    refusals.forget_kept_meeting(request, response)
+    return response
+
+
+@router.get("/meetings/new/who")
+def who_was_there(request: Request, session: SessionDep, actor: UserDep,
+                  who_q: Annotated[str, Query(max_length=200)] = "",
+                  campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                  target_ids: Annotated[list[int], Query(max_length=200)] = [],  # noqa: B006
+                  attendee_ids: Annotated[list[int], Query(max_length=200)] = [],  # noqa: B006
+                  format: str = "html") -> Response:  # noqa: A002
+    """Who matches what was typed, as rows of the form (or JSON, kept on the phone for
+    picking offline); those already chosen are left out. Loaded as a page, the whole form."""
+    user = acting_user(request, actor)
+    values = {"campaign_id": campaign_id, "target_ids": target_ids, "attendee_ids": attendee_ids}
+    context = _choices(session, user, values, who_q)
+    if format == "json":
+        def rows(kind: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{"kind": kind, "id": r["id"], "name": r["name"],
+                     "detail": _detail(r) if kind == "target" else ""} for r in found]
+        return JSONResponse({"targets": rows("target", context["found_targets"]),
+                             "people": rows("person", context["found_people"])})
+    if not htmx.is_htmx(request):
+        return see_other(f"/meetings/new?campaign_id={campaign_id}" if campaign_id
+                         else "/meetings/new")
+    context.update(user=user, values={**values, "stance": {}})
+    return render(request, "meetings/log.html", context, block="who_found")
+
+
+def _detail(row: dict[str, Any]) -> str:
+    return " · ".join(str(part) for part in (row.get("body_name"), row.get("district")) if part)
 
 
 @router.get("/meetings/new/follow-up")
@@ -81,9 +161,31 @@ def follow_up_row(request: Request, session: SessionDep, actor: UserDep,
         return see_other("/meetings/new")
     user = acting_user(request, actor)
     context = {"i": index, "task": {}, "errors": {}, "user": user,
-               "org_options": ref_options(session, "organization"),
+               "task_org_options": ref_options(session, "organization"),
                "next_index": index + 1, "max_follow_ups": MAX_FOLLOW_UPS}
     return render(request, "meetings/log.html", context, block="follow_up_row")
+
+
+@router.get("/meetings/new/session")
+def form_session(request: Request, actor: UserDep) -> Response:
+    """Who is signed in and the anti-forgery token of their session: the form asks after
+    signing in again in place, and before sending meetings queued while offline."""
+    user = acting_user(request, actor)
+    return JSONResponse({"user_id": getattr(user, "id", None),
+                         "csrf_token": getattr(request.state, "csrf_token", "")})
+
+
+@router.get("/sw.js")
+def service_worker() -> Response:
+    """The app's own service worker, from the root so that it may answer for every page."""
+    return Response(SERVICE_WORKER.read_text(), media_type="text/javascript",
+                    headers={"Service-Worker-Allowed": "/"})
+
+
+def _text(form: Any, name: str) -> str:
+    # Browsers send a textarea's line breaks as CR LF: kept as LF, a text is as long as the
+    # phone counted it when it checked the length.
+    return str(form.get(name) or "").replace("\r\n", "\n")
 
 
 def _read(form: Any) -> dict[str, Any]:
@@ -100,23 +202,24 @@ def _read(form: Any) -> dict[str, Any]:
         "held_at": str(form.get("held_at") or ""),
         "campaign_id": str(form.get("campaign_id") or ""),
         "organization_id": str(form.get("organization_id") or ""),
-        "location": str(form.get("location") or ""),
+        "location": _text(form, "location"),
         "target_ids": target_ids,
         "attendee_ids": [str(v) for v in form.getlist("attendee_ids")],
         "stance": {key.removeprefix("stance_"): str(value) for key, value in form.multi_items()
                    if key.startswith("stance_") and value},
-        "summary": str(form.get("summary") or ""), "asks": str(form.get("asks") or ""),
-        "commitments": str(form.get("commitments") or ""), "follow_ups": follow_ups,
+        "summary": _text(form, "summary"), "asks": _text(form, "asks"),
+        "commitments": _text(form, "commitments"), "follow_ups": follow_ups,
+        "visibility": str(form.get("visibility") or ""),
+        "private_notes": _text(form, "private_notes"),
+        "idempotency_key": str(form.get("idempotency_key") or ""),
     }
 
 
 def _validate(entered: dict[str, Any], user: Any) -> tuple[MeetingCreate | None,
                                                             list[TaskCreate], dict[str, str]]:
     errors: dict[str, str] = {}
-    unmet = [t for t in entered["stance"] if t not in entered["target_ids"]]
-    if unmet:
-        errors["stances_observed"] = ("A stance was chosen for someone not ticked as met; "
-                                      "tick them or clear their stance.")
+    # A stance left on someone unticked goes with them: their stance picker is hidden once the
+    # box is cleared, so it cannot be what the person meant to record.
     observed = [{"target_id": t, "level": level} for t, level in entered["stance"].items()
                 if t in entered["target_ids"]]
     meeting = None
@@ -127,9 +230,10 @@ def _validate(entered: dict[str, Any], user: Any) -> tuple[MeetingCreate | None,
             "location": entered["location"], "target_ids": entered["target_ids"],
             "attendee_ids": entered["attendee_ids"], "summary": entered["summary"],
             "asks": entered["asks"], "commitments": entered["commitments"],
-            "stances_observed": observed})
+            "stances_observed": observed, "private_notes": entered["private_notes"],
+            **({"visibility": entered["visibility"]} if entered["visibility"] else {})})
     except ValidationError as exc:
-        errors.update(messages(exc))
+        errors.update(_messages(exc))
     tasks = []
     for row in entered["follow_ups"]:
         if not row["title"].strip() and not row["due_on"]:
@@ -147,31 +251,129 @@ def _validate(entered: dict[str, Any], user: Any) -> tuple[MeetingCreate | None,
     return (meeting if not errors else None), tasks, errors
 
 
+def _messages(exc: ValidationError) -> dict[str, str]:
+    found = messages(exc)
+    for err in exc.errors():
+        where = [str(part) for part in err.get("loc", ())]
+        if len(where) > 1 and where[0] in ITEM_WORDS:
+            found[where[0]] = ITEM_WORDS[where[0]]
+    return found
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _saved(request: Request, meeting_id: int, text: str, *, already: bool = False) -> Response:
+    """Off to the meeting; the form's own script asks for JSON, to tell a save from a
+    redirect to the sign-in page."""
+    message = flash.success(text)
+    if not _wants_json(request):
+        return see_other(f"/meetings/{meeting_id}", message)
+    response = JSONResponse({"id": meeting_id, "url": f"/meetings/{meeting_id}",
+                             "already": already})
+    flash.keep(response, message)
+    return response
+
+
+def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str, Any]) -> bool:
+    """Whether a form sent with a key already used says what the meeting saved with it says:
+    the same form sent again, not a new meeting typed over an old key."""
+    try:
+        saved = meetings.crud.read(session, user, first.id)  # type: ignore[arg-type]
+    except DomainError:
+        return False
+
+    def words(text: Any) -> str:
+        return " ".join(str(text or "").split())
+
+    return (all(words(saved[name]) == words(entered[name]) for name in TEXTS)
+            and sorted(saved["target_ids"]) == sorted(_ids(entered["target_ids"]))
+            and sorted(saved["attendee_ids"]) == sorted(_ids(entered["attendee_ids"])))
+
+
+def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting,
+                entered: dict[str, Any]) -> Response:
+    """A key already used: the meeting it saved when the form says the same; otherwise what
+    was typed comes back under a new key, for the person to save as the new meeting it is."""
+    if _same_meeting(session, user, first, entered):
+        return _saved(request, first.id, "This meeting was already saved.",  # type: ignore[arg-type]
+                      already=True)
+    if _wants_json(request):
+        return JSONResponse({"taken": True, "message": KEY_TAKEN}, status_code=409)
+    return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
+                       {FORM: KEY_TAKEN}, status=409)
+
+
+def _form_again(request: Request, session: SessionDep, user: Any, entered: dict[str, Any],
+                errors: dict[str, str], *, q: str = "", status: int = 422,
+                notice: str = "") -> Response:
+    if not entered["follow_ups"]:
+        entered["follow_ups"] = [{"index": 0, "title": "", "due_on": "", "assignee": "me"}]
+    context = {"values": entered, "errors": errors, "user": user, "notice": notice,
+               "rendered_at": _rendered_at(), **_choices(session, user, entered, q)}
+    return render(request, "meetings/log.html", context, block="form", status=status)
+
+
 @router.post("/meetings")
 async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     form = await request.form()
     entered = _read(form)
+    step = str(form.get("step") or "save")
+    if step in ("find", "task"):
+        # Without a script, finding someone and adding a task are a trip to the server and
+        # back with everything typed so far.
+        if step == "task" and len(entered["follow_ups"]) < MAX_FOLLOW_UPS:
+            used = [row["index"] for row in entered["follow_ups"]]
+            entered["follow_ups"].append({"index": max(used, default=-1) + 1, "title": "",
+                                          "due_on": "", "assignee": "me"})
+        return _form_again(request, session, user, entered, {},
+                           q=str(form.get("who_q") or ""), status=200)
+    key = entered["idempotency_key"] or None
+    if key is not None and not KEY.fullmatch(key):
+        return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
+                           {FORM: "This form was damaged on the way; check it and save again."})
+    if key is not None and (first := meetings.logged_with(session, key)) is not None:
+        return _sent_again(request, session, user, first, entered)
     meeting, follow_ups, errors = _validate(entered, user)
     if meeting is not None:
         try:
-            saved = meetings.log(session, user, meeting=meeting, follow_ups=follow_ups)
+            saved = meetings.log(session, user, meeting=meeting, follow_ups=follow_ups, key=key)
             session.commit()
             count = len(follow_ups)
             tasks_text = f" with {count} follow-up task{'s' if count != 1 else ''}" if count else ""
-            return see_other(f"/meetings/{saved.id}", flash.success(f"Meeting logged{tasks_text}."))
+            return _saved(request, saved.id, f"Meeting logged{tasks_text}.")  # type: ignore[arg-type]
         except DomainError as exc:
             session.rollback()
+            if isinstance(exc, Conflict) and key is not None \
+                    and (first := meetings.logged_with(session, key)) is not None:
+                return _sent_again(request, session, user, first, entered)
             where = (exc.field or "").split(".")
             if where[0] == "follow_ups" and len(where) == 3:
                 index = entered["follow_ups"][int(where[1])]["index"]
                 errors[f"task_{where[2] if where[2] in ('title', 'due_on') else 'title'}"
                        f"_{index}"] = exc.message
-            elif where[0] in entered:
+            elif where[0] in entered and where[0] != "idempotency_key":
                 errors[where[0]] = exc.message
             else:
                 errors[FORM] = exc.message
-    if not entered["follow_ups"]:
-        entered["follow_ups"] = [{"index": 0, "title": "", "due_on": "", "assignee": "me"}]
-    context = {"values": entered, "errors": errors, "user": user, **_choices(session, user)}
-    return render(request, "meetings/log.html", context, block="form", status=422)
+    return _form_again(request, session, user, entered, errors)
+
+
+@router.post("/meetings/{meeting_id}/private-notes")
+async def save_private_notes(meeting_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+                             request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """The organization's own notes on its meeting, saved apart from the shared record."""
+    user = acting_user(request, actor)
+    form = await request.form()
+    text = str(form.get("private_notes") or "")
+    if len(text) > MAX_NOTES:
+        return see_other(f"/meetings/{meeting_id}",
+                         flash.error(f"Notes can be at most {MAX_NOTES:,} characters."))
+    meeting = meetings.crud.get(session, user, meeting_id)
+    if meetings.private_notes(session, meeting_id) is None:
+        raise NotFound(f"No meeting with id {meeting_id}.")
+    meetings.save_private_notes(session, user, meeting, text)
+    session.commit()
+    return see_other(f"/meetings/{meeting_id}", flash.success("Saved your organization's notes."))

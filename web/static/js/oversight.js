@@ -14,10 +14,37 @@
     area.replaceChildren(p);
   }
 
-  document.addEventListener("htmx:sendError", function () {
+  // The "More" menu, a <details>, closes as menus do: on Escape and on a click elsewhere.
+  function openMenus() {
+    return document.querySelectorAll("header.site details[open]");
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    openMenus().forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.open = false;
+      if (inside) { menu.querySelector("summary").focus(); }
+    });
+  });
+  document.addEventListener("click", function (e) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(e.target)) { menu.open = false; }
+    });
+  });
+
+  // A check the page makes on its own (the notification count) failing offline is no news:
+  // only what the person asked for is worth a problem.
+  function background(e) {
+    var elt = e.detail && e.detail.elt;
+    return !!(elt && elt.closest && elt.closest("[data-background]"));
+  }
+
+  document.addEventListener("htmx:sendError", function (e) {
+    if (background(e)) { return; }
     say("The server could not be reached. Check your connection and try again.");
   });
-  document.addEventListener("htmx:timeout", function () {
+  document.addEventListener("htmx:timeout", function (e) {
+    if (background(e)) { return; }
     say("The server took too long to answer. Try again.");
   });
 })();
