@@ -8,7 +8,7 @@ HTMX := web/static/vendor/htmx.min.js
 # axe-core for the browser tests only: kept beside them, never among the served files.
 AXE := tests/e2e/vendor/axe.min.js
 
-.PHONY: run test lint bench bench-alerts worker assets install install-dev migrate demo clean
+.PHONY: run test lint bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,13 @@ demo: migrate
 run: install assets demo
 	$(BIN)/oversight serve --host $(HOST) --port $(PORT)
 
-test: install-dev assets
+# The browser tests drive Debian's Chromium (OVERSIGHT_CHROMIUM, /usr/bin/chromium by default):
+# installed here as root with apt-get, otherwise the run stops first saying what to install.
+# A run that leaves the browser tests out does not need it.
+chromium:
+	$(if $(findstring not e2e,$(PYTEST_ARGS)),@true,@sh tests/e2e/need_chromium.sh)
+
+test: install-dev assets chromium
 	$(BIN)/ruff check api web tests migrations
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
@@ -55,6 +61,20 @@ test: install-dev assets
 # BENCH_ARGS="--database-url postgresql+psycopg://... --workers 2" to try PostgreSQL.
 bench-alerts: install-dev
 	$(BIN)/python -m tests.bench.bench_alerts $(BENCH_ARGS)
+
+# Alert planning on the large demo with 320 users: re-planning one change, a full plan's CPU
+# and memory, page p99 during a full plan. A database of its own: the run adds users and rules.
+# make bench-planning PLAN_BENCH_DATABASE_URL=postgresql+psycopg://... to try PostgreSQL.
+PLAN_BENCH_DATABASE_URL ?= sqlite:///var/bench-planning.db
+
+bench-planning: install-dev
+	OVERSIGHT_DATABASE_URL=$(PLAN_BENCH_DATABASE_URL) $(BIN)/oversight migrate
+	OVERSIGHT_DATABASE_URL=$(PLAN_BENCH_DATABASE_URL) $(BIN)/oversight demo --scale large --if-empty
+	$(BIN)/python -m tests.bench.bench_planning --database-url $(PLAN_BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+# The server's peak memory while it refuses a 300 MB body and a zip bomb.
+bench-limits: install-dev
+	$(BIN)/python -m tests.bench.bench_limits $(BENCH_ARGS)
 
 # The alert scheduler as a process of its own, for deployments with several web workers.
 worker: install migrate

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
-from api import page_cache, problems
+from api import body_limit, log_redaction, page_cache, problems, security_headers
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
 from api.alerts.routes import feeds_router
@@ -14,7 +14,8 @@ from api.alerts.routes import follows_router as follows
 from api.alerts.routes import notifications_router as notifications
 from api.alerts.routes import router as alerts
 from api.alerts.scheduler import AlertScheduler
-from api.auth import middleware as auth_middleware
+from api.auth.forgery import ForgeryCheck
+from api.auth.identity import IdentityMiddleware
 from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
@@ -38,6 +39,10 @@ from api.votes.routes import router as votes
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
                campaigns, votes, meetings, actions, tasks, records_requests, documents, media,
                users, playbooks, sources, alerts, notifications, follows)
+# The JSON routes that take a file: a multipart body to them may be as large as the upload
+# limit allows; every other body is held to the form limit (api.body_limit).
+API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",
+                    "/api/v1/imports/{kind}")
 
 
 def api_router() -> APIRouter:
@@ -65,7 +70,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     # The pages live in web/, which depends on api/; imported here so api/ modules never do.
-    from web.app import mount_web  # noqa: PLC0415
+    from web import refusals  # noqa: PLC0415
+    from web.app import UPLOAD_PATHS, mount_web  # noqa: PLC0415
 
     # No /docs or /redoc: they load scripts from a CDN, which the content security policy
     # (rightly) refuses; the schema is at /openapi.json for signed-in users.
@@ -73,7 +79,14 @@ def create_app() -> FastAPI:
                   redoc_url=None,
                   description="Coalition CRM and campaign organizer against ALPR surveillance.")
     problems.install(app)
-    auth_middleware.install(app)
+    # Innermost first. A kept page is given only to a caller identified and let through; a
+    # forged request is refused before it reaches a route.
+    app.add_middleware(page_cache.PageReuse)
+    app.add_middleware(ForgeryCheck, pages=refusals)
+    app.add_middleware(IdentityMiddleware, pages=refusals)
+    # Outside those: bodies are cut at their limit before the forgery check reads them.
+    body_limit.install(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS))
+    security_headers.install(app)
     app.include_router(api_router())
     app.include_router(feeds_router)
 
@@ -83,4 +96,6 @@ def create_app() -> FastAPI:
 
     mount_web(app)
     page_cache.install(app, get_settings().page_cache_mb * 1024 * 1024)
+    # Here as well as in `oversight serve`: any server may run this factory, in any process.
+    log_redaction.install()
     return app

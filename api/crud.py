@@ -13,8 +13,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, SQLModel, select
 
 from api import clock
-from api.auth import permissions
-from api.errors import Conflict, Invalid, NotFound
+from api.auth import audit, permissions, scoping
+from api.auth.models import Visibility
+from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import describe_error
 
 T = TypeVar("T", bound=SQLModel)
@@ -182,6 +183,13 @@ class Crud(Generic[T]):
         names = list(self.model.model_fields)
         rows = [obj._asdict() if isinstance(obj, sa.Row) else
                 {name: getattr(obj, name) for name in names} for obj in objs]
+        if permissions.guarded().get(self.model):
+            # A field with a visibility of its own reads as empty to whoever may not read it,
+            # in every answer made from rows: details, lists, exports.
+            actor = scoping.actor_of(session)
+            for row in rows:
+                for name in permissions.unreadable_fields(actor, row, model=self.model):
+                    row[name] = ""
         ids = [row["id"] for row in rows]
         for name, link in self.links.items():
             found: dict[int, list[int]] = {i: [] for i in ids}
@@ -204,9 +212,7 @@ class Crud(Generic[T]):
             stmt = stmt.where(getattr(self.model, name) == value)
         if params.q:
             needle = f"%{_escape_like(params.q.strip())}%"
-            stmt = stmt.where(
-                sa.or_(*(contains_text(getattr(self.model, c), needle) for c in self.search))
-            )
+            stmt = stmt.where(sa.or_(*(self._matching(c, needle, actor) for c in self.search)))
         if self.date_column and (params.date_from or params.date_to):
             column = getattr(self.model, self.date_column)
             for name, bound in (("date_from", params.date_from), ("date_to", params.date_to)):
@@ -216,6 +222,13 @@ class Crud(Generic[T]):
                     bound = to_utc(bound, name)
                 stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
+
+    def _matching(self, name: str, needle: str, actor: Any) -> sa.ColumnElement[bool]:
+        """The column holds the text, counted only where the actor may read the column: a
+        match in notes one may not read would tell what they say."""
+        found = contains_text(getattr(self.model, name), needle)
+        readable = permissions.visible_field(self.model, name, actor)
+        return found if readable is None else sa.and_(found, readable)
 
     def order(self, sort: str | None, *, searching: bool = False) -> list[Any]:
         """ORDER BY terms. `searching`: the list is filtered by a text search, which SQLite
@@ -258,6 +271,9 @@ class Crud(Generic[T]):
 
     def create(self, session: Session, actor: Any, data: BaseModel) -> T:
         values = validated(self.create_schema, data.model_dump()).model_dump()
+        if "visibility" in values and "visibility" not in data.model_fields_set:
+            values["visibility"] = (permissions.default_visibility(session, actor)
+                                    or values["visibility"])
         links = {name: values.pop(name) for name in self.links if name in values}
         values = self._prepared(session, actor, values, None)
         obj = self.model(**values)
@@ -270,9 +286,13 @@ class Crud(Generic[T]):
 
     def update(self, session: Session, actor: Any, record_id: int, data: BaseModel) -> T:
         obj = self.get(session, actor, record_id)
+        shared_before = self._visibility(obj)
         changes = data.model_dump(exclude_unset=True)
+        self.check_guarded(actor, obj, changes)
+        self.check_fixed(actor, obj, changes)
+        # Fields kept outside the table (a subclass saves them) start from nothing here.
         current = {name: getattr(obj, name) for name in self.create_schema.model_fields
-                   if name not in self.links}
+                   if name not in self.links and name in self.model.model_fields}
         for name in self.links:
             if name in self.create_schema.model_fields:
                 current[name] = self._link_ids(session, obj, name)
@@ -284,11 +304,16 @@ class Crud(Generic[T]):
             merged.pop(name, None)
         merged = self._prepared(session, actor, merged, obj)
         for name, value in merged.items():
-            setattr(obj, name, value)
+            if name in self.model.model_fields:
+                setattr(obj, name, value)
         obj.updated_at = clock.now()  # type: ignore[attr-defined]
         session.add(obj)
         self._flush(session)
         self._set_links(session, obj, links)
+        shared_now = self._visibility(obj)
+        if shared_now is not None and shared_before is not None and \
+                permissions.wider_than(shared_before, shared_now):
+            self._narrow_attached(session, obj, shared_now)
         if self.after_save:
             self.after_save(session, actor, obj, merged)
         return obj
@@ -306,9 +331,63 @@ class Crud(Generic[T]):
 
     # ---- internals ---------------------------------------------------------------------
 
+    def _visibility(self, obj: T) -> Visibility | None:
+        spec = permissions.owned().get(self.model)
+        return None if spec is None else Visibility(getattr(obj, spec.visibility))
+
+    def _narrow_attached(self, session: Session, obj: T, limit: Visibility) -> None:
+        """What is attached to a record (its documents) is shared no more widely than the
+        record: narrowing the record narrows them, whoever's they are, including those its
+        maker may not read. Written past the write gate, since it only ever narrows, and
+        logged as the maker's."""
+        wider = [v.value for v in Visibility if permissions.wider_than(v, limit)]
+        for model, spec in permissions.attached().items():
+            kinds = [kind for kind, parent in spec.parents.items() if parent is self.model]
+            visibility = permissions.owned()[model].visibility
+            table = model.__table__  # type: ignore[attr-defined]
+            ids = list(session.connection().execute(sa.select(table.c.id).where(
+                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,  # type: ignore[attr-defined]
+                table.c[visibility].in_(wider))).scalars())
+            if not ids:
+                continue
+            audit.record_bulk_update(session, model,
+                                     [{"id": i, visibility: limit.value} for i in ids])
+            session.execute(sa.update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
+                            .values({visibility: limit.value}))
+
+    def check_guarded(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+        """A field one may not read, or who may read it, is not one's to change: the form
+        showed it empty, and saving that would erase it."""
+        for name in permissions.unreadable_fields(actor, obj, model=self.model):
+            spec = permissions.guarded()[self.model][name]
+            touched = [n.replace("_", " ") for n in (name, spec.visibility) if n in changes]
+            if touched:
+                raise Forbidden(f"Only those who may read this {self.label}'s "
+                                f"{name.replace('_', ' ')} may change {touched[0]}.")
+
+    def fixed_fields(self, actor: Any, obj: T) -> frozenset[str]:
+        """Fields of the record the actor may not change though they may change the rest
+        (permissions.fixed_fields): pages leave them off the forms they offer."""
+        return permissions.fixed_fields(actor, obj, model=self.model)
+
+    def check_fixed(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+        """Who owns a record and who may read it are for its own organization to change: a
+        lead keeping another organization's record up to date may neither hand it to someone
+        else nor change who reads it. Refused before anything is written, naming the field;
+        the write gate refuses the same change made any other way."""
+        for name in sorted(self.fixed_fields(actor, obj)):
+            if name in changes and changes[name] != getattr(obj, name):
+                raise Forbidden(permissions.fixed_refusal(self.model), field=name)
+
     def _prepared(self, session: Session, actor: Any, values: dict[str, Any],
                   existing: T | None) -> dict[str, Any]:
-        self.check_references(session, self.model, values)
+        # A reference kept as it was is the record's, not the writer's: checked again, it
+        # would refuse a lead's edit of a task for naming its owner's private meeting, and
+        # tell the lead that meeting's id.
+        chosen = values if existing is None else {
+            name: value for name, value in values.items()
+            if value != getattr(existing, name, None)}
+        self.check_references(session, self.model, chosen)
         if self.prepare:
             values = self.prepare(session, actor, values, existing)
         values = as_utc(values)
@@ -361,9 +440,11 @@ class Crud(Generic[T]):
             link = self.links[name]
             wanted = list(dict.fromkeys(ids or []))
             if wanted:
-                target = sa.table(link.other_table, sa.column("id"))
+                # Through the mapped class, so a record the actor may not read answers as
+                # one that does not exist: no way to learn another organization's ids.
+                entity = _mapped_class(SQLModel.metadata.tables[link.other_table])
                 known = set(session.execute(
-                    sa.select(target.c.id).where(target.c.id.in_(wanted))).scalars())
+                    sa.select(entity.id).where(entity.id.in_(wanted))).scalars())
                 missing = [i for i in wanted if i not in known]
                 if missing:
                     raise Invalid(f"No {link.label} with id {missing[0]}.", field=name)

@@ -24,6 +24,7 @@ OPERATIONS = ("insert", "update", "delete")
 NOT_COUNTED = frozenset({
     "alembic_version", TABLE, "auth_session", "api_token", "login_attempt", "password_reset",
     "audit_entry", "alert_outbox", "alert_attempt", "scheduler_lease", "feed_token",
+    "alert_replan",
 })
 
 

@@ -36,6 +36,8 @@ POOL_OVERFLOW = 10
 WORKER_THREADS = 8
 # Seconds a pooled connection may wait before it is checked again (see _ping_when_idle).
 PING_AFTER_IDLE = 5.0
+# How long a statement waits for another's lock before giving up, on either database.
+LOCK_WAIT_MS = 5000
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -65,7 +67,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         # Deleted rows are overwritten on disk, so an erased person is really gone.
         cursor.execute("PRAGMA secure_delete=ON")
@@ -119,16 +121,19 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
         # A connection beyond the pool is closed as soon as it is returned, and a new SQLite
         # connection pays for its pragmas and reads the schema and every page afresh: under
         # load with a small pool, one request in four paid that.
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5},
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False,
+                                                     "timeout": LOCK_WAIT_MS / 1000},
                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine, synchronous)
         _ping_when_idle(engine)
         return engine
     # No JIT: it pays off for long analytic queries, but a page's query that PostgreSQL merely
     # estimates as costly (a correlated subquery per row) spent two seconds compiling itself
-    # to run in a few milliseconds.
+    # to run in a few milliseconds. A lock waited for as long as SQLite's busy timeout, then
+    # given up: a request behind a long write answers 503 (try again) instead of hanging.
     engine = sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                              connect_args={"options": "-c jit=off"})
+                              connect_args={"options": "-c jit=off "
+                                                        f"-c lock_timeout={LOCK_WAIT_MS}"})
     _ping_when_idle(engine)
     return engine
 

@@ -34,12 +34,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def current_user(request: Request, session: SessionDep) -> User:
-    """The signed-in user, from the session cookie or the API token the door checked."""
+    """The signed-in user, from the session cookie or the API token the identity check read."""
     user = getattr(request.state, "user", None)
     if user is None:
         raise HTTPException(401, "Sign in, or send a personal API token.",
                             headers={"WWW-Authenticate": "Bearer"})
-    # No database work: the user the door found is attached to this session as it is.
+    # No database work: the user the identity check found is attached to this session as it is.
     return session.merge(user, load=False)
 
 

@@ -31,7 +31,7 @@ from api.contracts.models import Contract, Vendor
 from api.documents.models import Document
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
-from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
+from api.meetings.models import Meeting, MeetingAttendee, MeetingNote, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
@@ -45,7 +45,8 @@ __all__ = [
     "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
     "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
     "Contract", "Document", "FeedToken", "Follow", "InstanceSetting", "Invitation", "Jurisdiction",
-    "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingTarget", "Notification",
+    "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingNote", "MeetingTarget",
+    "Notification",
     "Organization", "PasswordReset", "Person", "PressHit", "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "SchedulerLease", "Stance", "StanceChange", "SuggestedVote", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",

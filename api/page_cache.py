@@ -2,8 +2,8 @@
 htmx target, while the data version and the minute stay the same.
 
 A route opts in with `@reusable` on a router made with `route_class=ReusableRoute`; `install`
-gives the application its store. The door (api.auth.middleware) reads the data version at the
-start of each request, before the page reads a row, so an answer kept under a version is never
+gives the application its store. The identity (api.auth.identity) reads the data version at
+the start of each request, before the page reads a row, so an answer kept under a version is never
 older than that version. The first request that brings a newer version empties the whole store:
 what an older version showed (an erased person included) leaves memory at the next page asked
 for, not when the space runs out.
@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import clock
 
@@ -160,6 +160,21 @@ def kept(scope: Scope) -> Kept | None:
     where = _where(scope)
     found = where[0].get(where[1], where[2]) if where is not None else None
     return Kept(found) if found is not None else None
+
+
+class PageReuse:
+    """Gives a GET its kept answer before routing, when there is one (see `kept`). Inside the
+    identity and its refusals, so only a caller let through gets one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = kept(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        if found is not None:
+            await found(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class ReusableRoute(APIRoute):

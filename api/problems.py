@@ -6,7 +6,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from api.errors import DomainError
@@ -16,7 +17,28 @@ log = logging.getLogger(__name__)
 
 TITLES = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Too large",
-          422: "Invalid input", 500: "Server error"}
+          422: "Invalid input", 500: "Server error", 503: "Unavailable"}
+# Seconds a client is asked to wait when the database is locked or away: a write lock held by
+# a long write, or a restart, is usually over by then.
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = "The database is busy or unreachable; please try again in a few seconds."
+# What the drivers say when the database is locked, busy, restarting or unreachable (as
+# opposed to a mistake in a statement, which stays a 500).
+_UNAVAILABLE_WORDS = ("locked", "busy", "unable to open", "disk i/o", "database or disk is full",
+                      "connection", "connect", "server closed", "terminat", "shutting down",
+                      "starting up", "recovery", "timeout", "timed out", "deadlock")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for a database that is locked, busy or away: a moment's wait is the cure."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError) or isinstance(exc, (IntegrityError, DataError)):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig or exc).lower()
+    return any(word in text for word in _UNAVAILABLE_WORDS)
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
@@ -65,7 +87,17 @@ async def on_data(request: Request, exc: DataError) -> JSONResponse:
     return problem(422, "A value is out of range or of the wrong kind for its field.")
 
 
+async def on_database(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem(503, UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return await on_unexpected(request, exc)
+
+
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        # Raised outside the routes (a middleware's own query): the same answer.
+        return await on_database(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "Something went wrong on our side; the error was logged.")
 
@@ -76,4 +108,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, on_integrity)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, on_data)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, on_database)
+    app.add_exception_handler(PoolTimeout, on_database)
     app.add_exception_handler(Exception, on_unexpected)

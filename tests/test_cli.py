@@ -11,10 +11,11 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401  (every table on the metadata)
-from api import migrations
+from api import migrations, public_url
 from api.auth.service import SYSTEM_EMAIL
 from api.cli import main
 from tests.databases import app_bound_to, sqlite_url
+from tests.serving import served
 
 APPLICATION_TABLES = {table.name for table in SQLModel.metadata.sorted_tables}
 COMMANDS = ("serve", "migrate", "demo")
@@ -132,3 +133,64 @@ def test_create_admin_reads_the_password_and_refuses_a_short_one(
         user = s.exec(select(User).where(User.email == "root@example.org")).one()
         assert user.role == "admin" and user.password_hash
         assert passwords.verify("a long enough passphrase", user.password_hash)[0]
+
+
+@pytest.mark.parametrize(("argv", "stdin", "said"), [
+    (["--email", "someone@oversight.invalid", "--password-stdin"], "a long enough passphrase\n",
+     "oversight create-admin: --email: value is not a valid email address"),
+    (["--email", "not an address", "--password-stdin"], "a long enough passphrase\n",
+     "oversight create-admin: --email: value is not a valid email address"),
+    (["--email", "root@example.org"], "",
+     "oversight create-admin: no password was typed; with no terminal, give it on standard "
+     "input with --password-stdin."),
+])
+def test_create_admin_says_what_is_wrong_in_one_line(
+        db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: list[str], stdin: str, said: str) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main(["create-admin", *argv]) in (1, 2)
+    printed = capsys.readouterr().err
+    assert printed.startswith(said), printed
+    assert "Traceback" not in printed and len(printed.strip().splitlines()) == 1
+
+
+def test_serve_prints_the_address_it_serves_and_links_point_there() -> None:
+    before = public_url.base_url()
+    with served("--host", "127.0.0.1", "--port", "8123") as run:
+        assert run.printed.startswith("Oversight is serving on http://127.0.0.1:8123 (database: ")
+        assert (run.asked["host"], run.asked["port"]) == ("127.0.0.1", 8123)
+        assert run.links == "http://127.0.0.1:8123"
+        assert public_url.base_url() == "http://127.0.0.1:8123"
+    assert public_url.base_url() == before
+
+
+@pytest.mark.parametrize(("host", "address"), [("0.0.0.0", "http://127.0.0.1:8123"),  # noqa: S104
+                                               ("::", "http://[::1]:8123")])
+def test_serving_on_every_interface_prints_an_address_a_browser_opens(
+        host: str, address: str) -> None:
+    with served("--host", host, "--port", "8123") as run:
+        first, second = run.printed.splitlines()[:2]
+        assert first.startswith(f"Oversight is serving on {address} "
+                                "(listening on all interfaces, port 8123; database: ")
+        assert "set OVERSIGHT_BASE_URL to the address others reach this server at" in second
+        assert run.asked["host"] == host
+        assert run.links == address
+
+
+def test_serve_says_where_links_point_when_the_base_url_is_set() -> None:
+    with served("--port", "8123", base_url="https://crm.coalition.example/") as run:
+        assert "Oversight is serving on http://127.0.0.1:8123 " in run.printed
+        assert ("Links in emails and calendar feeds start with https://crm.coalition.example "
+                "(OVERSIGHT_BASE_URL).") in run.printed
+        assert run.links == "https://crm.coalition.example"
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http", "-1", "８０"])
+def test_serve_refuses_a_port_that_is_no_port(port: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--port", port])
+    assert exit_.value.code == 2
+    assert "must be a port number from 1 to 65535" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.records_requests.models import RecordsRequest
+from api.targets import service as targets
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.votes.models import Vote
@@ -146,21 +147,40 @@ def test_dates_follow_the_clock_across_daylight_saving(session: Session,
     assert all(m.held_at < frozen_now for m in meetings)
 
 
+@pytest.mark.parametrize("local_hour", [(23, 30), (0, 30)])
+def test_steps_on_the_vote_day_fall_on_its_local_day(session: Session,
+                                                     local_hour: tuple[int, int]) -> None:
+    # At 11:30 PM in Riverton it is already tomorrow in UTC; at 12:30 AM it is the same day.
+    clock.freeze(datetime(2026, 12, 4, *local_hour, tzinfo=LA))
+    demo.load(session)
+    vote = renewal_vote(session)
+    vote_day = vote.scheduled_at.astimezone(LA).date()
+    assert vote_day == clock.now().astimezone(LA).date() + timedelta(days=10)
+    on_the_day = session.exec(select(Action).where(Action.vote_id == vote.id,
+                                                   Action.scheduled_on == vote_day)).all()
+    assert {a.title for a in on_the_day} >= {"Public comment at the renewal vote",
+                                             "Rally at City Hall before the vote"}
+
+
 def test_stances_are_mixed_and_have_history(session: Session) -> None:
     demo.load(session)
-    levels = Counter(s.level for s in session.exec(select(Stance)).all())
+    known = targets.stances(session, None)
+    levels = Counter(s.level for s in known)
     assert len(levels) >= 4
     assert levels == {"champion": 1, "leaning_yes": 2, "undecided": 2, "leaning_no": 1,
                       "opposed": 1}
+    # The trusted copy of each latest stance agrees with what is worked out from the history.
+    assert Counter(s.level for s in session.exec(select(Stance)).all()) == levels
     history = session.exec(select(StanceChange)).all()
     assert len(history) > len(levels)
     from_meeting = [c for c in history if c.meeting_id is not None]
     assert len(from_meeting) == 1
     change = from_meeting[0]
-    assert (change.source, change.from_level, change.to_level) == (
+    told = next(h for h in targets.history(session, None, target_id=change.target_id)
+                if h.id == change.id)
+    assert (told.source, told.from_level, told.to_level) == (
         "meeting", "undecided", "leaning_yes")
-    stance = session.exec(select(Stance).where(Stance.target_id == change.target_id)).one()
-    assert stance.level == "leaning_yes"
+    assert [s.level for s in known if s.target_id == change.target_id] == ["leaning_yes"]
 
 
 def test_work_items_span_past_and_future(session: Session) -> None:

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from api import public_url
 from api.settings import PROJECT_ROOT, Settings
 
 
@@ -23,6 +24,8 @@ def test_values_come_from_oversight_prefixed_environment(
     monkeypatch.setenv("OVERSIGHT_RUN_SCHEDULER", "false")
     # Unprefixed names belong to other programs and are ignored.
     monkeypatch.setenv("BASE_URL", "http://elsewhere.invalid")
+    monkeypatch.delenv("OVERSIGHT_BASE_URL", raising=False)
+    monkeypatch.delenv("OVERSIGHT_SERVED_URL", raising=False)
 
     settings = _settings()
 
@@ -33,7 +36,9 @@ def test_values_come_from_oversight_prefixed_environment(
     assert settings.documents_dir == tmp_path / "documents"
     assert settings.max_upload_bytes == 1024
     assert settings.run_scheduler is False
-    assert settings.base_url == "http://127.0.0.1:8000"
+    # Unset, links point where `oversight serve` serves, or at its default address.
+    assert settings.base_url == ""
+    assert public_url.base_url(settings) == "http://127.0.0.1:8000"
 
 
 def test_default_database_is_a_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,6 @@
-"""Mounts the pages, their error pages and the static files onto the application."""
+"""Mounts the pages, their error pages and the static files onto the application, from the
+explicit lists below: each concept's pages, the parts its detail page adds, and the pages of
+their own."""
 
 from pathlib import Path
 
@@ -6,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web import errors
-from web.concepts import record_url, refs_noun
+from web.concepts import SPECS, record_url, refs_noun
 from web.htmx import VaryOnHtmx
 from web.routes import (
     account,
@@ -26,22 +28,47 @@ from web.routes import (
     search,
     sheet_imports,
 )
+from web.routes.records import ConceptPages
 from web.templating import templates
 
 STATIC_DIR = Path(__file__).parent / "static"
+# The pages that take a file upload: a multipart body to them may be as large as the upload
+# limit allows; every other form is held to the form limit (api.body_limit).
+UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
+                "/{concept}/{record_id}/documents")
 
 templates.env.globals["record_url"] = record_url
 templates.env.globals["refs_noun"] = refs_noun
 
 
+class MeetingPages(ConceptPages):
+    """A meeting is added with the meeting log, one form for all of it, not the generic form."""
+
+    new_form = staticmethod(meetings.log_form)
+    create = staticmethod(meetings.log_meeting)
+
+
+# Concepts with pages of their own in place of generic ones.
+CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages}
+# The further parts of detail pages. Where several serve one concept they are merged in this
+# order: the campaign page's own parts, then its playbook dates.
+DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
+                 playbooks.DETAIL_EXTRAS)
+# Pages beside the concepts' own. No route of one answers a request meant for another's (a
+# record's id is digits), so the order they are mounted in changes nothing.
+PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
+                playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
+                cameras)
+
+
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Pages of their own first: /meetings/new is the meeting log, not the generic form.
-    for module in (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
-                   playbooks, records_batch, records_requests, imports, sheet_imports,
-                   agendas, cameras):
+    pages = records.build_pages(SPECS, custom=CUSTOM_PAGES, extras=DETAIL_EXTRAS)
+    app.state.concept_pages = pages
+    for module in PAGE_MODULES:
         app.include_router(module.router)
-    for router in records.build_routers():
-        app.include_router(router)
+    app.include_router(records.documents_router())
+    for concept in pages.values():
+        app.include_router(concept.router())
     errors.install(app)
     app.add_middleware(VaryOnHtmx, skip_prefixes=("/api/", "/static/", "/healthz"))

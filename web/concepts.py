@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionKind, ActionStatus
 from api.agencies import service as agencies
@@ -39,9 +40,9 @@ from api.tasks.models import Task, TaskStatus
 from api.votes import service as votes
 from api.votes.models import Vote, VoteKind, VoteStatus
 from web import deadlines as request_deadlines
-from web import source_panels
+from web import sharing_panels, source_panels
 from web.records import Column, Filter, ListLink, Related, Spec, Through
-from web.words import humanize
+from web.words import NOTES_SHARING_WORDS, SHARING_WORDS, humanize
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,14 @@ TaskUser = aliased(User, name="task_user")
 BodyPlace = aliased(Jurisdiction, name="body_place")
 AgencyPlace = aliased(Jurisdiction, name="agency_place")
 CampaignPlace = aliased(Jurisdiction, name="campaign_place")
+ContractPlace = aliased(Jurisdiction, name="contract_place")
+TaskPlace = aliased(Jurisdiction, name="task_place")
 ParentPlace = aliased(Jurisdiction, name="parent_place")
 
 
 def default_zone(session: Session) -> str:
-    """Where a record with no place of its own is shown: the first jurisdiction recorded,
-    since a coalition works in one region."""
-    found = session.execute(sa.select(Jurisdiction.timezone).order_by(Jurisdiction.id)
-                            .limit(1)).scalar()
-    return found or "UTC"
+    """Where a record with no place of its own is shown: on the coalition's clock."""
+    return clock.home_zone().key
 
 
 def _vote_zone(session: Session, record: Any) -> str:
@@ -197,17 +197,21 @@ def _fallback_zone(session: Session, record: Any) -> str:
     return default_zone(session)
 
 
-SPECS: dict[str, Spec] = {}
+def _contract_zone(session: Session, record: Any) -> str:
+    """Where a contract's deadlines fall: its agency's jurisdiction, as its alerts count them."""
+    agency = session.get(Agency, record.agency_id)
+    return _by_place(session, agency) if agency is not None else default_zone(session)
 
 
-def register(spec: Spec) -> Spec:
-    SPECS[spec.noun] = spec
-    return spec
+def _meeting_extras(session: Session, actor: Any, record: Any) -> dict[str, Any]:
+    # None for readers outside the meeting's organization: the page then has no such part.
+    return {"private_notes": meetings.private_notes(session, record.id)}
 
 
-register(Spec(
+ORGANIZATIONS = Spec(
     noun="organizations", crud=organizations.crud, singular="organization",
     plural="organizations", title_key="name", attached=AttachedTo.organization,
+    detail_template="organizations/detail.html", panels=[sharing_panels.organization_export],
     intro="Coalition partners: who they are, their role and how far along they are.",
     zone=_fallback_zone,
     list_links=[ListLink("/imports/organizations", "Import from a spreadsheet", leads_only=True)],
@@ -222,7 +226,23 @@ register(Spec(
              enum_filter("coalition_role", "Role", CoalitionRole),
              enum_filter("status", "Status", OrgStatus)],
     sections=[("Organization", ["name", "kind", "coalition_role", "status", "tags"]),
-              ("Contact", ["website", "email", "phone"]), ("Notes", ["notes"])],
+              ("Contact", ["website", "email", "phone"]),
+              ("Notes", ["notes", "notes_visibility"]),
+              ("Sharing", ["default_visibility", "tell_leads_meetings"])],
+    overrides={"notes_visibility": {
+        "label": "Who can read these notes",
+        "choices": list(NOTES_SHARING_WORDS.items()),
+        "help": "Besides the organization's own members: everyone else sees the "
+                "organization without its notes."},
+        "default_visibility": {
+        "label": "Share our new records with",
+        "choices": list(SHARING_WORDS.items()),
+        "help": "What a new meeting, person, task or request of ours starts shared with; "
+                "each can still be changed. Empty: the coalition's default."},
+        "tell_leads_meetings": {
+        "label": "Tell the coalition's leads when we met a decision-maker",
+        "help": "Only that a partner met them, and the day, on the whip board and the "
+                "campaign page: never what was said or who was there."}},
     related=[
         Related("People", "people", through=Through(Affiliation, "organization_id", "person_id")),
         Related("Targets whose relationship it owns", "targets", fk="owner_organization_id"),
@@ -232,9 +252,9 @@ register(Spec(
         Related("Campaigns it leads", "campaigns",
                 through=Through(CampaignLead, "organization_id", "campaign_id")),
     ],
-))
+)
 
-register(Spec(
+PEOPLE = Spec(
     noun="people", crud=people.crud, singular="person", plural="people", title_key="name",
     attached=AttachedTo.person,
     intro="Organizers, volunteers and allies, with how and whether they may be contacted.",
@@ -262,9 +282,9 @@ register(Spec(
         Related("Meetings attended", "meetings",
                 through=Through(MeetingAttendee, "person_id", "meeting_id")),
     ],
-))
+)
 
-register(Spec(
+TARGETS = Spec(
     noun="targets", crud=targets.crud, singular="target", plural="targets", title_key="name",
     attached=AttachedTo.target, detail_template="targets/detail.html",
     intro="Decision-makers: who sits where, and which partner owns the relationship.",
@@ -294,9 +314,9 @@ register(Spec(
         Related("Meetings", "meetings", through=Through(MeetingTarget, "target_id", "meeting_id")),
         Related("Votes of their body", "votes", fk="body_id", value_from="body_id"),
     ],
-))
+)
 
-register(Spec(
+BODIES = Spec(
     noun="bodies", crud=bodies.crud, singular="body", plural="bodies", title_key="name",
     attached=AttachedTo.body, detail_template="bodies/detail.html",
     panels=[source_panels.body_agenda],
@@ -323,9 +343,9 @@ register(Spec(
         Related("Votes", "votes", fk="body_id"),
         Related("Contracts it approves", "contracts", fk="approving_body_id"),
     ],
-))
+)
 
-register(Spec(
+AGENCIES = Spec(
     noun="agencies", crud=agencies.crud, singular="agency", plural="agencies",
     title_key="name", attached=AttachedTo.agency,
     intro="Agencies running plate readers: cameras, retention and who they share with.",
@@ -356,13 +376,13 @@ register(Spec(
     overrides={"source_links": {"kind": "lines", "help": "One link per line."}},
     related=[Related("Contracts", "contracts", fk="agency_id"),
              Related("Records requests", "records-requests", fk="agency_id")],
-))
+)
 
-register(Spec(
+CONTRACTS = Spec(
     noun="contracts", crud=contracts.crud, singular="contract", plural="contracts",
     title_key="title", attached=AttachedTo.contract,
     intro="Vendor contracts, with the last day to give notice so they do not renew.",
-    zone=_fallback_zone,
+    zone=_contract_zone,
     columns=[
         Column("title", "Contract", Contract.title, "title", sort="title"),
         Column("agency_name", "Agency", ContractAgency.name, "ref",
@@ -374,11 +394,13 @@ register(Spec(
         Column("status", "Status", Contract.status, "enum", sort="status"),
         Column("annual_cost", "Annual cost", Contract.annual_cost, "money", sort="annual_cost"),
         Column("notice_deadline", "Notice deadline", Contract.notice_deadline, "deadline",
-               sort="notice_deadline"),
+               sort="notice_deadline", zone="timezone"),
+        Column("timezone", "", ContractPlace.timezone, "hidden"),
         Column("end_date", "Ends", Contract.end_date, "date", sort="end_date"),
         Column("auto_renews", "Auto-renews", Contract.auto_renews, "bool"),
     ],
     joins=[(ContractAgency, ContractAgency.id == Contract.agency_id),
+           (ContractPlace, ContractPlace.id == ContractAgency.jurisdiction_id),
            (ContractVendor, ContractVendor.id == Contract.vendor_id)],
     filters=[ref_filter("agency_id", "Agency", "agency"),
              ref_filter("vendor_id", "Vendor", "vendor"),
@@ -393,9 +415,9 @@ register(Spec(
     overrides={"approving_body_id": {"label": "Approving body"},
                "termination_notice_days": {"label": "Days of notice needed to end it"}},
     related=[Related("Votes on it", "votes", fk="contract_id")],
-))
+)
 
-register(Spec(
+VOTES = Spec(
     noun="votes", crud=votes.crud, singular="vote", plural="votes", title_key="title",
     attached=AttachedTo.vote, zone=_vote_zone, detail_template="votes/detail.html",
     intro="Decision points on a body's agenda; times are local to the body.",
@@ -426,11 +448,12 @@ register(Spec(
     overrides={"scheduled_at": {"label": "When (local time of the body)"},
                "consent_calendar": {"label": "On the consent calendar"}},
     related=[Related("Actions for this vote", "actions", fk="vote_id")],
-))
+)
 
-register(Spec(
+MEETINGS = Spec(
     noun="meetings", crud=meetings.crud, singular="meeting", plural="meetings",
     title_key="held_at", attached=AttachedTo.meeting, zone=_meeting_zone,
+    detail_context=_meeting_extras,
     intro="Meetings with decision-makers, and what we heard there.",
     columns=[
         Column("held_at", "When", Meeting.held_at, "datetime-title", sort="held_at",
@@ -468,9 +491,9 @@ register(Spec(
                 through=Through(MeetingAttendee, "meeting_id", "person_id")),
         Related("Follow-up tasks", "tasks", fk="meeting_id"),
     ],
-))
+)
 
-register(Spec(
+ACTIONS = Spec(
     noun="actions", crud=actions.crud, singular="action", plural="actions", title_key="title",
     attached=AttachedTo.action,
     intro="The campaign's moves, public and private, and who owns each.",
@@ -498,9 +521,9 @@ register(Spec(
               ("Plan and outcome", ["description", "outcome"])],
     overrides={"owner_organization_id": {"label": "Owner"}},
     related=[Related("Tasks", "tasks", fk="action_id")],
-))
+)
 
-register(Spec(
+RECORDS_REQUESTS = Spec(
     noun="records-requests", crud=records_requests.crud, singular="records request",
     plural="records requests", title_key="subject", attached=AttachedTo.records_request,
     intro="Public-records requests: what was asked, of whom, and when the answer is due.",
@@ -533,9 +556,9 @@ register(Spec(
                "due_on_override": {"label": "Due date set by a lead (empty: the law's)"}},
     withheld=lambda actor: frozenset() if records_requests.may_override(actor)
     else frozenset({"due_on_override"}),
-))
+)
 
-register(Spec(
+PRESS = Spec(
     noun="press", crud=media.press_hits, singular="press hit", plural="press",
     title_key="title", attached=AttachedTo.press_hit,
     intro="Coverage the campaign has had.",
@@ -556,12 +579,13 @@ register(Spec(
     sections=[("Story", ["title", "outlet", "url", "published_on", "campaign_id",
                          "media_contact_id", "summary"])],
     overrides={"media_contact_id": {"label": "Reporter"}, "title": {"label": "Headline"}},
-))
+)
 
-register(Spec(
+MEDIA_CONTACTS = Spec(
     noun="media-contacts", crud=media.contacts, singular="reporter", plural="reporters",
     title_key="name", intro="Reporters the coalition works with.",
     zone=_fallback_zone,
+    sections=[("Details", ["name", "outlet", "beat", "email", "phone", "notes"])],
     columns=[
         Column("name", "Name", MediaContact.name, "title", sort="name"),
         Column("outlet", "Outlet", MediaContact.outlet, sort="outlet"),
@@ -569,9 +593,9 @@ register(Spec(
         Column("email", "Email", MediaContact.email, "email"),
     ],
     related=[Related("Stories", "press", fk="media_contact_id")],
-))
+)
 
-register(Spec(
+CAMPAIGNS = Spec(
     noun="campaigns", crud=campaigns.crud, singular="campaign", plural="campaigns",
     title_key="name", attached=AttachedTo.campaign, detail_template="campaigns/detail.html",
     intro="Each campaign: a goal in one place, its asks, its targets and its votes.",
@@ -601,16 +625,17 @@ register(Spec(
              Related("Records requests", "records-requests", fk="campaign_id"),
              Related("Meetings", "meetings", fk="campaign_id"),
              Related("Press", "press", fk="campaign_id")],
-))
+)
 
-register(Spec(
+TASKS = Spec(
     noun="tasks", crud=tasks.crud, singular="task", plural="tasks", title_key="title",
     intro="Follow-ups with an owner and a due date.",
     zone=_by_campaign,
     columns=[
         Column("title", "Task", Task.title, "title", sort="title"),
         Column("status", "Status", Task.status, "enum", sort="status"),
-        Column("due_on", "Due", Task.due_on, "deadline", sort="due_on"),
+        Column("due_on", "Due", Task.due_on, "deadline", sort="due_on", zone="timezone"),
+        Column("timezone", "", TaskPlace.timezone, "hidden"),
         Column("campaign_name", "Campaign", TaskCampaign.name, "ref",
                href=("campaigns", "campaign_id")),
         Column("campaign_id", "", Task.campaign_id, "hidden"),
@@ -620,6 +645,7 @@ register(Spec(
         Column("user_name", "Person", TaskUser.name),
     ],
     joins=[(TaskCampaign, TaskCampaign.id == Task.campaign_id),
+           (TaskPlace, TaskPlace.id == TaskCampaign.jurisdiction_id),
            (TaskOrg, TaskOrg.id == Task.assignee_organization_id),
            (TaskUser, TaskUser.id == Task.assignee_user_id)],
     filters=[enum_filter("status", "Status", TaskStatus),
@@ -630,9 +656,9 @@ register(Spec(
     overrides={"assignee_user_id": {"label": "Assigned to (person)"},
                "assignee_organization_id": {"label": "Assigned to (organization)"},
                "action_id": {"label": "For action"}, "meeting_id": {"label": "From meeting"}},
-))
+)
 
-register(Spec(
+JURISDICTIONS = Spec(
     noun="jurisdictions", crud=jurisdictions.crud, singular="jurisdiction",
     plural="jurisdictions", title_key="name",
     intro="Cities, counties and states, each with its own timezone.",
@@ -655,17 +681,21 @@ register(Spec(
     related=[Related("Bodies", "bodies", fk="jurisdiction_id"),
              Related("Agencies", "agencies", fk="jurisdiction_id"),
              Related("Campaigns", "campaigns", fk="jurisdiction_id")],
-))
+)
 
-register(Spec(
+VENDORS = Spec(
     noun="vendors", crud=contracts.vendors, singular="vendor", plural="vendors",
     title_key="name", intro="Companies selling plate readers.",
     zone=_fallback_zone,
     columns=[Column("name", "Name", Vendor.name, "title", sort="name"),
              Column("website", "Website", Vendor.website, "url")],
     related=[Related("Contracts", "contracts", fk="vendor_id")],
-))
+)
 
+# Every concept the pages are built for, by noun.
+SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
+    ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
+    RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
 # The lists the issue names, in the order the navigation shows them.
 LIST_NOUNS = list(SPECS)
 

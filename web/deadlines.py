@@ -36,10 +36,12 @@ def countdown_label(*, clock: str, status: str, days_left: int | None,
 
 
 def annotate(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Adds each listed request's countdown, and flags the overdue rows."""
-    found = records_requests.countdowns(session, rows)
+    """Adds each listed request's countdown, and flags the overdue rows; rows that already
+    carry where they stand ("deadline") are not counted again."""
+    missing = [row for row in rows if "deadline" not in row]
+    found = records_requests.countdowns(session, missing) if missing else {}
     for row in rows:
-        state = found[row["id"]]
+        state = row["deadline"] if "deadline" in row else found[row["id"]]
         status = str(getattr(row["status"], "value", row["status"]))
         text, tone = countdown_label(clock=state.clock, status=status,
                                      days_left=state.days_left,

@@ -7,11 +7,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from api.errors import DomainError
+from api.problems import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from web import htmx
 from web.forms import label_for, words_for
 from web.templating import render
@@ -25,7 +27,8 @@ MESSAGES = {400: "The request could not be understood.", 403: "You may not do th
             409: "This change conflicts with other records.",
             413: "That is too large to accept.",
             422: "Some of what was sent is not valid.",
-            500: "Something went wrong on our side; the error was logged."}
+            500: "Something went wrong on our side; the error was logged.",
+            503: UNAVAILABLE}
 
 
 def is_page(request: Request) -> bool:
@@ -47,7 +50,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 def _heading(status: int) -> str:
     return {404: "Not found", 403: "Not allowed", 409: "Conflict",
-            422: "Not valid"}.get(status, "Something went wrong")
+            422: "Not valid", 503: "Busy for a moment"}.get(status, "Something went wrong")
 
 
 def install(app: FastAPI) -> None:
@@ -63,7 +66,10 @@ def install(app: FastAPI) -> None:
                 if status_of(exc) >= 500:
                     log.exception("error on page %s %s", request.method, request.url.path,
                                   exc_info=exc)
-                return error_page(request, status_of(exc), message_of(exc))
+                response = error_page(request, status_of(exc), message_of(exc))
+                if response.status_code == 503:
+                    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
             return await original(request, exc)
 
         app.add_exception_handler(kind, handle)
@@ -75,7 +81,12 @@ def install(app: FastAPI) -> None:
          lambda e: MESSAGES.get(e.status_code, str(e.detail)))
     wrap(IntegrityError, lambda e: 409, lambda e: MESSAGES[409])
     wrap(DataError, lambda e: 422, lambda e: "A value is out of range for its field.")
-    wrap(Exception, lambda e: 500, lambda e: MESSAGES[500])
+    for kind in (DBAPIError, PoolTimeout, Exception):
+        wrap(kind, _server_status, lambda e: MESSAGES[_server_status(e)])
+
+
+def _server_status(exc: BaseException) -> int:
+    return 503 if database_unavailable(exc) else 500
 
 
 def _in_path(exc: RequestValidationError) -> bool:

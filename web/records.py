@@ -11,12 +11,24 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from api.auth import permissions
 from api.crud import Crud, ListQuery
 from api.documents.models import AttachedTo
 from api.errors import Invalid
 from web.forms import FormField, infer
+from web.words import SHARING_WORDS
+
+SHARING_SECTION = "Who can see this"
+SHARING_FIELD = {
+    "label": "Who can see this",
+    "choices": list(SHARING_WORDS.items()),
+    "help": "Besides your organization, who may read this record and everything drawn from "
+            "it: stances seen, timelines, counts, alerts.",
+}
 
 PAGE_SIZE = 25
+# Far past any list's end, and small enough that its offset fits every database's integers.
+MAX_PAGE_NUMBER = 1_000_000
 EXPORT_LIMIT = 10_000
 # The key of the list's total in each row of a page, taken out before the rows are shown.
 TOTAL = "list_total_"
@@ -104,6 +116,18 @@ class Spec:
     # Fields of the forms the actor may not set (a lead's override), left off their forms.
     withheld: Callable[[Any], frozenset[str]] | None = None
 
+    def __post_init__(self) -> None:
+        # Every concept whose records carry a visibility shows and sets it the same way: on
+        # each form, each record page and each list row.
+        if "visibility" not in self.create_schema.model_fields:
+            return
+        if self.sections and not any("visibility" in names for _, names in self.sections):
+            self.sections.append((SHARING_SECTION, ["visibility"]))
+        self.overrides["visibility"] = {**SHARING_FIELD, **self.overrides.get("visibility", {})}
+        if not any(c.key == "visibility" for c in self.columns):
+            self.columns.append(Column("visibility", "Shared with", self.model.visibility,
+                                       "sharing"))
+
     @property
     def model(self) -> Any:
         return self.crud.model
@@ -132,6 +156,25 @@ class Spec:
 
     def section(self, slug: str) -> tuple[str, str, list[FormField]] | None:
         return next((s for s in self.section_list() if s[0] == slug), None)
+
+    def hidden_from(self, actor: Any, record: Any) -> frozenset[str]:
+        """Fields of the record the actor may not read (an organization's notes), with who
+        may read them: left off its page and its forms, since saving them empty would erase
+        them."""
+        hidden = permissions.unreadable_fields(actor, record, model=self.model)
+        guards = permissions.guarded().get(self.model, {})
+        return hidden | {guards[name].visibility for name in hidden}
+
+    def readable_sections(self, actor: Any, record: Any) -> list[tuple[str, str, list[FormField]]]:
+        """The detail page's sections as the actor may read them; one left empty is gone."""
+        hidden = self.hidden_from(actor, record)
+        shown = [(slug, title, [f for f in fields if f.name not in hidden])
+                 for slug, title, fields in self.section_list()]
+        return [section for section in shown if section[2]]
+
+    def readable_section(self, actor: Any, record: Any,
+                         slug: str) -> tuple[str, str, list[FormField]] | None:
+        return next((s for s in self.readable_sections(actor, record) if s[0] == slug), None)
 
     def withheld_from(self, actor: Any) -> frozenset[str]:
         return self.withheld(actor) if self.withheld else frozenset()
@@ -177,6 +220,8 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
         wanted.page = max(1, int(params.get("page") or 1))
     except ValueError as exc:
         raise Invalid("The page must be a number.", field="page") from exc
+    if wanted.page > MAX_PAGE_NUMBER:
+        raise Invalid(f"The page must be at most {MAX_PAGE_NUMBER:,}.", field="page")
     for f in spec.filters:
         raw = params.get(f.name)
         if raw in (None, ""):

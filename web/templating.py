@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -17,7 +16,7 @@ from starlette.responses import HTMLResponse
 from api import clock
 from api.auth import permissions
 from web import flash, htmx
-from web.words import humanize
+from web.words import humanize, sharing_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -27,31 +26,54 @@ templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 templates.env.auto_reload = False
 
 
-def local_time(value: datetime | None, zone: str = "UTC",
+def local_time(value: datetime | None, zone: str | None = None,
                fmt: str = "%a %b %-d, %Y %-I:%M %p") -> str:
-    """A UTC time shown in the timezone where it happens, with the zone's abbreviation."""
+    """A UTC instant on the wall clock where it happens (the coalition's clock when no zone is
+    given), with the zone's abbreviation."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(zone or "UTC"))
+    local = clock.local(value, zone)
     return f"{local.strftime(fmt)} {local.tzname()}"
 
 
-def local_input(value: datetime | None, zone: str = "UTC") -> str:
+def local_date(value: datetime | None, zone: str | None = None, fmt: str = "%b %-d, %Y") -> str:
+    """The local day of a UTC instant, with no zone: a day ("last met") is not a time."""
+    if value is None:
+        return ""
+    return clock.local(value, zone).strftime(fmt)
+
+
+def local_input(value: datetime | None, zone: str | None = None) -> str:
     """A UTC time as the value of a datetime-local input, on the wall clock where it happens."""
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(zone or "UTC")).strftime("%Y-%m-%dT%H:%M")
+    return clock.local(value, zone).strftime("%Y-%m-%dT%H:%M")
 
 
-def days_until(value: date | datetime | None, zone: str = "UTC") -> int | None:
-    """Calendar days from today; a time counts by the calendar where it happens, since 6 PM in
-    California is already tomorrow in UTC."""
+def logged_value(value: Any) -> str:
+    """A value as the audit log stored it, an instant shown on the coalition's clock like the
+    rest of the page rather than as the stored UTC text."""
+    if value is None:
+        return "—"
+    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
+        try:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if at.tzinfo is not None:
+            return local_time(at)
+    return str(value)
+
+
+def days_until(value: date | datetime | None, zone: str | None = None) -> int | None:
+    """Calendar days from today where the record is (the coalition's clock when no zone is
+    given): 6 PM in California is already tomorrow in UTC, and so is 11 PM's "today"."""
     if value is None:
         return None
+    today = clock.today(zone)
     if isinstance(value, datetime):
-        where = ZoneInfo(zone or "UTC")
-        return (value.astimezone(where).date() - clock.now().astimezone(where).date()).days
-    return (value - clock.today()).days
+        return (clock.local(value, zone).date() - today).days
+    return (value - today).days
 
 
 def countdown(days: int | None) -> str:
@@ -90,9 +112,12 @@ def csrf_token(context: Context) -> str:
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["local_input"] = local_input
+templates.env.filters["local_date"] = local_date
+templates.env.filters["logged_value"] = logged_value
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
+templates.env.filters["sharing_words"] = sharing_words
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
 def is_lead(user: Any) -> bool:

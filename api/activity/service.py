@@ -7,18 +7,22 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from api import clock
 from api.actions.models import Action
+from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.db import UTCDateTime
 from api.documents.models import AttachedTo, Document
+from api.jurisdictions.models import Jurisdiction
 from api.media.models import PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.records_requests.models import RecordsRequest
-from api.targets.models import StanceChange, Target
+from api.targets import service as targets
+from api.targets.models import Target
 from api.tasks.models import Task
 from api.votes.models import Vote
 
@@ -35,6 +39,9 @@ class Event:
     kind: str
     record_id: int
     detail: str = ""
+    # Where a time happened, so a timeline shows it as the record's own page does; empty:
+    # the page's zone.
+    zone: str = ""
 
     @property
     def sort_key(self) -> datetime:
@@ -65,30 +72,48 @@ class Part:
 Source = Callable[[Any], Part]
 
 
+MeetingCampaign = aliased(Campaign, name="timeline_meeting_campaign")
+MeetingPlace = aliased(Jurisdiction, name="timeline_meeting_place")
+VoteBody = aliased(Body, name="timeline_vote_body")
+VotePlace = aliased(Jurisdiction, name="timeline_vote_place")
+
+
 def _meetings(where: Any, link: Any = None) -> Part:
-    stmt = sa.select(Meeting.id, Meeting.held_at, Meeting.summary, Meeting.location)
+    stmt = sa.select(Meeting.id, Meeting.held_at, Meeting.summary, Meeting.location,
+                     MeetingPlace.timezone)
     if link is not None:
         stmt = stmt.join(link[0], link[1])
-    stmt = stmt.where(where).order_by(Meeting.held_at.desc()).limit(LIMIT)
+    stmt = (stmt.outerjoin(MeetingCampaign, MeetingCampaign.id == Meeting.campaign_id)
+            .outerjoin(MeetingPlace, MeetingPlace.id == MeetingCampaign.jurisdiction_id)
+            .where(where).order_by(Meeting.held_at.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.held_at, "Meeting",
                                        _excerpt(r.summary) or r.location or "Meeting",
-                                       "meeting", r.id)])
+                                       "meeting", r.id, zone=r.timezone or "")])
 
 
 def _votes(where: Any) -> Part:
-    stmt = (sa.select(Vote.id, Vote.scheduled_at, Vote.title, Vote.status, Vote.outcome)
+    stmt = (sa.select(Vote.id, Vote.scheduled_at, Vote.title, Vote.status, Vote.outcome,
+                      VotePlace.timezone)
+            .join(VoteBody, VoteBody.id == Vote.body_id)
+            .outerjoin(VotePlace, VotePlace.id == VoteBody.jurisdiction_id)
             .where(where).order_by(Vote.scheduled_at.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.scheduled_at, "Vote", r.title, "vote", r.id,
-                                       f"{_level(r.status)}, {_level(r.outcome)}")])
+                                       f"{_level(r.status)}, {_level(r.outcome)}",
+                                       zone=r.timezone or "")])
 
 
-def _stances(where: Any) -> Part:
-    stmt = (sa.select(StanceChange.id, StanceChange.recorded_at, StanceChange.from_level,
-                      StanceChange.to_level, StanceChange.note, StanceChange.source,
-                      Target.id.label("target_id"), Target.name, Campaign.name.label("campaign"))
-            .join(Target, Target.id == StanceChange.target_id)
-            .join(Campaign, Campaign.id == StanceChange.campaign_id)
-            .where(where).order_by(StanceChange.recorded_at.desc()).limit(LIMIT))
+def _stances(**histories: Any) -> Part:
+    # Read with no reader of its own, as every part here is (made once for everyone): the
+    # session's scope narrows the changes, and so what each moved from, when it runs.
+    seen = targets.changes(None, **histories)
+    stmt = (sa.select(seen.c.id, seen.c.recorded_at, seen.c.from_level, seen.c.to_level,
+                      seen.c.note, seen.c.source, Target.id.label("target_id"), Target.name,
+                      Campaign.name.label("campaign"))
+            .join(Target, Target.id == seen.c.target_id)
+            .join(Campaign, Campaign.id == seen.c.campaign_id)
+            .order_by(seen.c.recorded_at.desc()).limit(LIMIT))
+    if "meeting" in histories:
+        stmt = stmt.where(seen.c.meeting_id == histories["meeting"])
     return Part(stmt, lambda r: [Event(
         r.recorded_at, "Stance", f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}",
         "target", r.target_id,
@@ -164,7 +189,7 @@ def _documents(kind: AttachedTo, record_id: Any) -> Part:
 
 SOURCES: dict[AttachedTo, list[Source]] = {
     AttachedTo.target: [
-        lambda i: _stances(StanceChange.target_id == i),
+        lambda i: _stances(target=i),
         lambda i: _meetings(MeetingTarget.target_id == i,
                             (MeetingTarget, MeetingTarget.meeting_id == Meeting.id)),
         lambda i: _votes(Vote.body_id == sa.select(Target.body_id)
@@ -193,7 +218,7 @@ SOURCES: dict[AttachedTo, list[Source]] = {
         lambda i: _actions(Action.vote_id == i),
     ],
     AttachedTo.meeting: [
-        lambda i: _stances(StanceChange.meeting_id == i),
+        lambda i: _stances(meeting=i),
         lambda i: _tasks(Task.meeting_id == i),
     ],
     AttachedTo.action: [lambda i: _tasks(Task.action_id == i)],
@@ -202,7 +227,7 @@ SOURCES: dict[AttachedTo, list[Source]] = {
     AttachedTo.campaign: [
         lambda i: _meetings(Meeting.campaign_id == i),
         lambda i: _votes(Vote.campaign_id == i),
-        lambda i: _stances(StanceChange.campaign_id == i),
+        lambda i: _stances(campaign=i),
         lambda i: _actions(Action.campaign_id == i),
         lambda i: _press(PressHit.campaign_id == i),
         lambda i: _requests(RecordsRequest.campaign_id == i),

@@ -5,6 +5,7 @@ from typing import Annotated
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Count,
     LongText,
@@ -65,6 +66,9 @@ class AgencyBase(SQLModel):
     hits: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
     detections_period: ShortText = ""
     data_sharing_report_url: Url = ""
+    # Empty: the coalition's record (an imported agency), which only leads change.
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class Agency(TableBase, AgencyBase, table=True):

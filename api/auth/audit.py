@@ -1,7 +1,9 @@
-"""The append-only audit log: every ORM write, with who, when, what, and before and after."""
+"""The append-only audit log: every ORM write but sign-in bookkeeping and a person's own rows,
+with who, when, what, and before and after."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from api.auth.models import (
 from api.auth.scoping import ACTOR
 from api.errors import Forbidden
 
-# Bookkeeping of sign-in itself; the events that matter (tokens, invitations, accounts) are kept.
+# Bookkeeping of sign-in itself; the events that matter (invitations, accounts) are kept.
 UNAUDITED = (AuditEntry, AuthSession, LoginAttempt, PasswordReset)
 SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash"})
 # Changes that alone are not worth an entry: stamps the system keeps.
@@ -42,6 +44,18 @@ VISIBILITY = {**{v.value: v.value for v in Visibility}, **{v: v.value for v in V
               None: Visibility.coalition.value}
 
 
+@cache
+def unaudited() -> tuple[type, ...]:
+    """Tables whose writes the log leaves out: sign-in bookkeeping, and each person's own rows
+    (permissions.personal). The log files every entry under an organization and a visibility,
+    as a child row is filed under its parent; a person's own rows have one reader, whom no
+    such place names (filed as the coalition's, every lead read a colleague's notifications
+    and their titles; under the person's organization, its lead would). Like a person's
+    sign-in sessions they are kept out, and what they come from (the records alerted about,
+    the delivery log read as visible_alerts says) keeps its own trail."""
+    return (*UNAUDITED, *permissions.personal())
+
+
 def _value(name: str, value: Any) -> Any:
     if name in SECRET_FIELDS:
         return None if value is None else REDACTED
@@ -54,20 +68,45 @@ def _kind(obj: Any) -> str:
     return str(obj.__table__.name)
 
 
+# From the most closed tier to the most open.
+OPENNESS = (Visibility.private, Visibility.leads, Visibility.coalition, Visibility.public)
+
+
 def _where(session: Session, obj: Any) -> tuple[int | None, str]:
     """The organization and visibility an entry about this record is filed under."""
     model = type(obj)
     spec = permissions.owned().get(model)
     if spec is not None:
-        return getattr(obj, spec.owner), str(getattr(obj, spec.visibility))
+        own = getattr(obj, spec.owner), VISIBILITY[getattr(obj, spec.visibility)]
+        on = permissions.attached().get(model)
+        if on is None:
+            return own
+        # A document tells of the record it is on: filed no more openly than that record.
+        kind = getattr(getattr(obj, on.kind), "value", getattr(obj, on.kind))
+        parent_model = on.parents.get(kind)
+        with session.no_autoflush:
+            parent = session.get(parent_model, getattr(obj, on.id)) if parent_model else None
+        if parent is None:
+            return own[0], Visibility.private.value
+        return min((own, _where(session, parent)),
+                   key=lambda where: OPENNESS.index(Visibility(where[1])))
     child = permissions.children().get(model)
     if child is not None:
-        parent_model, column = child.parents[0]
-        with session.no_autoflush:
-            parent = session.get(parent_model, getattr(obj, column))
-        if parent is not None:
-            return _where(session, parent)
-        return None, Visibility.private.value
+        # Filed under the most closed of its parents: a stance seen in a private meeting is
+        # as private as the meeting, however open the target is.
+        found = []
+        for parent_model, column in child.parents:
+            parent_id = getattr(obj, column)
+            if parent_id is None and column in child.optional:
+                continue
+            with session.no_autoflush:
+                parent = session.get(parent_model, parent_id) if parent_id is not None else None
+            if parent is None:
+                return None, Visibility.private.value
+            found.append(_where(session, parent))
+        if not found:
+            return None, Visibility.private.value
+        return min(found, key=lambda where: OPENNESS.index(Visibility(where[1])))
     table = _kind(obj)
     if table == "organization":
         return obj.id, Visibility.coalition.value
@@ -116,8 +155,12 @@ def _row(actor: Any, action: str, record_kind: str, record_id: int | None,
 def _entry(session: Session, obj: Any, action: str, changes: dict[str, Any]) -> dict[str, Any]:
     if action == "delete":
         changes = {k: [v[1], None] for k, v in changes.items()}
-    return _row(session.info.get(ACTOR), action, _kind(obj), _record_id(obj),
-                _where(session, obj), changes)
+    where = _where(session, obj)
+    for name, guard in permissions.guarded().get(type(obj), {}).items():
+        if name in changes:
+            # What a guarded field says (an organization's notes) is told only where it is.
+            where = (getattr(obj, guard.owner), VISIBILITY[getattr(obj, guard.visibility)])
+    return _row(session.info.get(ACTOR), action, _kind(obj), _record_id(obj), where, changes)
 
 
 @event.listens_for(Session, "after_flush")
@@ -125,17 +168,18 @@ def _record_writes(session: Session, flush_context: Any) -> None:
     if session.info.get(SKIP_SESSION):
         return
     rows = []
+    left_out = unaudited()
     for obj in session.new:
-        if not isinstance(obj, UNAUDITED):
+        if not isinstance(obj, left_out):
             rows.append(_entry(session, obj, "create", _snapshot(obj)))
     for obj in session.dirty:
-        if isinstance(obj, UNAUDITED) or not session.is_modified(obj, include_collections=False):
+        if isinstance(obj, left_out) or not session.is_modified(obj, include_collections=False):
             continue
         changes = _changes(obj)
         if changes and set(changes) - NOISE:
             rows.append(_entry(session, obj, "update", changes))
     for obj in session.deleted:
-        if not isinstance(obj, UNAUDITED):
+        if not isinstance(obj, left_out):
             rows.append(_entry(session, obj, "delete", _snapshot(obj)))
     if rows:
         session.connection().execute(sa.insert(AuditEntry), rows)
@@ -243,7 +287,7 @@ def record_bulk_insert(session: Session, model: Any,
                        rows: Sequence[Mapping[str, Any]]) -> None:
     """A "create" entry for each row a bulk INSERT wrote; each row holds the values written,
     its new id included. A column a row leaves out holds its default."""
-    if not rows or session.info.get(SKIP_SESSION):
+    if not rows or session.info.get(SKIP_SESSION) or issubclass(model, unaudited()):
         return
     keys = _column_keys(model)
     columns = model.__table__.c
@@ -266,7 +310,7 @@ def record_bulk_update(session: Session, model: Any,
     row's id and its new values. Call it just before the UPDATE, in the same transaction: it
     reads the rows as they were. A row whose values do not change gets no entry, as in a
     flush."""
-    if not changes or session.info.get(SKIP_SESSION):
+    if not changes or session.info.get(SKIP_SESSION) or issubclass(model, unaudited()):
         return
     before = _stored(session, model, (change["id"] for change in changes))
     actor, at, kind = session.info.get(ACTOR), clock.now(), model.__tablename__
@@ -308,7 +352,8 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
 def entries(session: Session, actor: Any, *, record_kind: str | None = None,
             record_id: int | None = None, organization_id: int | None = None,
             limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    """The log for leads and administrators, newest first, scoped like the records it is about."""
+    """The log for leads and administrators, newest first, scoped like the records it is about
+    (permissions.visible of AuditEntry)."""
     if not permissions.can_read_audit(actor):
         raise Forbidden("Only leads and administrators can read the audit log.")
     stmt = select(AuditEntry)

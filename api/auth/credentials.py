@@ -1,5 +1,5 @@
-"""What the door reads for each request's credential: the browser session or API token, its
-user, the data version and the instance's two-factor rule, in one statement built once.
+"""What the identity check reads for each request's credential: the browser session or API
+token, its user, the data version and the instance's two-factor rule, in one statement built once.
 
 Every signed-in request pays for this read, a page given again from api.page_cache included,
 so it skips the ORM: through a Session, building and running the same statement cost about five
@@ -22,7 +22,7 @@ from api.db import one_statement_engine
 
 @dataclass(frozen=True)
 class SessionSeen:
-    """The parts of an auth_session row the door decides with."""
+    """The parts of an auth_session row the identity check decides with."""
 
     id: int
     role: str
@@ -33,7 +33,7 @@ class SessionSeen:
 
 @dataclass(frozen=True)
 class TokenSeen:
-    """The parts of an api_token row the door decides with."""
+    """The parts of an api_token row the identity check decides with."""
 
     id: int
     scope: TokenScope

@@ -154,6 +154,9 @@ class InstanceSetting(SQLModel, table=True):
     __tablename__ = "instance_setting"
     id: int | None = Field(default=None, primary_key=True)
     require_totp_for_leads: bool = False
+    # Who a new organization's records are shared with unless it sets its own default; empty:
+    # each kind's own (a meeting or a person private, an action the coalition's).
+    default_visibility: Visibility | None = enum_field(None, nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -4,9 +4,11 @@ visibility, as Python checks on one record and as SQL criteria on every query.""
 import re
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import object_session
 from sqlmodel import SQLModel
 
 from api.auth.models import (
@@ -24,6 +26,14 @@ from api.auth.models import (
 from api.errors import Forbidden, NotFound
 
 SHARED_VISIBILITY = (Visibility.coalition.value, Visibility.public.value)
+# From the most closed to the most open.
+WIDENING = (Visibility.private, Visibility.leads, Visibility.coalition, Visibility.public)
+
+
+def shared_at_least(tier: Visibility | str) -> list[str]:
+    """The visibilities at or above a tier: what a reader given that tier reads of others'
+    records (a webhook endpoint's channel, an export for a funder)."""
+    return [v.value for v in WIDENING[WIDENING.index(Visibility(tier)):]]
 LEADS = (Role.admin, Role.lead)
 
 
@@ -48,6 +58,9 @@ class Owned:
     # Columns naming more organizations, or users, that may read a row (a task's assignees).
     reader_organizations: tuple[str, ...] = ()
     reader_users: tuple[str, ...] = ()
+    # A row no organization owns is the coalition's: any partner may keep it up to date (a
+    # vote's outcome, an agency's cameras), only leads delete it.
+    coalition_kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,9 @@ class Child:
     # Parents a writer only has to be able to read: a partner links their own meeting to a
     # shared target, or records the stance they observed, without owning the target.
     read_parents: tuple[str, ...] = ()
+    # Parents a row may have none of (a stance change not seen in a meeting); when it has one,
+    # the row is read only with it.
+    optional: tuple[str, ...] = ()
 
 
 # Tables the account services write themselves, under their own rules.
@@ -71,16 +87,24 @@ def owned() -> dict[type[SQLModel], Owned]:
     # Imported here: the domain models import this package's models.
     from api.models import (  # noqa: PLC0415
         Action,
+        Agency,
+        Contract,
         Document,
+        MediaContact,
         Meeting,
+        MeetingNote,
         Person,
+        PressHit,
         RecordsRequest,
         Target,
         Task,
+        Vote,
     )
 
     return {
         Meeting: Owned("organization_id"),
+        # Always private: written only by the meeting's organization (api.meetings.service).
+        MeetingNote: Owned("organization_id"),
         Person: Owned("owner_organization_id"),
         Target: Owned("owner_organization_id"),
         Task: Owned("owner_organization_id", reader_organizations=("assignee_organization_id",),
@@ -88,18 +112,76 @@ def owned() -> dict[type[SQLModel], Owned]:
         Document: Owned("owner_organization_id"),
         RecordsRequest: Owned("requester_organization_id"),
         Action: Owned("owner_organization_id"),
+        # What a partner learned of an agency, a contract, a vote or the press may be theirs
+        # alone; most are the coalition's (no owner), from imports and agendas.
+        **{model: Owned("owner_organization_id", coalition_kept=True)
+           for model in (Agency, Contract, Vote, MediaContact, PressHit)},
         AuditEntry: Owned("organization_id"),
     }
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A field of a record everyone signed in reads, itself read only at its own visibility:
+    `owner` names the organization that always reads it."""
+
+    visibility: str
+    owner: str
+
+
+@cache
+def guarded() -> dict[type[SQLModel], dict[str, Guarded]]:
+    from api.models import Organization  # noqa: PLC0415
+
+    # An organization's notes are its own and, as it chooses, the leads' or the coalition's.
+    return {Organization: {"notes": Guarded("notes_visibility", "id")}}
+
+
+def can_read_field(actor: Any, record: Any, name: str, *,
+                   model: type[Any] | None = None) -> bool:
+    """May the actor read this field of a record they may read? `record` may be a mapping."""
+    spec = guarded().get(model or type(record), {}).get(name)
+    if spec is None or sees_everything(actor):
+        return True
+    if is_anonymous(actor):
+        return False
+    if isinstance(record, dict):
+        record = SimpleNamespace(**record)
+    return _may_read_owned(actor, record, Owned(spec.owner, spec.visibility))
+
+
+def unreadable_fields(actor: Any, record: Any, *,
+                      model: type[Any] | None = None) -> frozenset[str]:
+    """The guarded fields of a record the actor may not read: shown as empty, never changed."""
+    model = model or type(record)
+    return frozenset(name for name in guarded().get(model, {})
+                     if not can_read_field(actor, record, name, model=model))
+
+
+def visible_field(model: type[SQLModel], name: str,
+                  actor: Any) -> sa.ColumnElement[bool] | None:
+    """The SQL condition a row must meet for the actor to read one of its guarded fields;
+    None when the actor reads it in every row."""
+    spec = guarded().get(model, {}).get(name)
+    if spec is None or sees_everything(actor):
+        return None
+    if is_anonymous(actor):
+        return sa.false()
+    return _owned_condition(model, Owned(spec.owner, spec.visibility), actor)
 
 
 @cache
 def children() -> dict[type[SQLModel], Child]:
     from api.models import (  # noqa: PLC0415
         Affiliation,
+        Document,
         Meeting,
         MeetingAttendee,
         MeetingTarget,
         Person,
+        RecordsRequest,
+        RequestDocument,
+        RequestStatusChange,
         Stance,
         StanceChange,
         Target,
@@ -108,12 +190,95 @@ def children() -> dict[type[SQLModel], Child]:
     return {
         Affiliation: Child(((Person, "person_id"),)),
         Stance: Child(((Target, "target_id"),), read_parents=("target_id",)),
-        StanceChange: Child(((Target, "target_id"),), read_parents=("target_id",)),
+        # A stance seen in a meeting is told only to those who may read the meeting.
+        StanceChange: Child(((Target, "target_id"), (Meeting, "meeting_id")),
+                            read_parents=("target_id", "meeting_id"), optional=("meeting_id",)),
         MeetingTarget: Child(((Meeting, "meeting_id"), (Target, "target_id")),
                              read_parents=("target_id",)),
         MeetingAttendee: Child(((Meeting, "meeting_id"), (Person, "person_id")),
                                read_parents=("person_id",)),
+        # A request's history and received files say as much as the request itself.
+        RequestStatusChange: Child(((RecordsRequest, "records_request_id"),)),
+        RequestDocument: Child(((RecordsRequest, "records_request_id"), (Document, "document_id"),
+                                (Target, "target_id")),
+                               read_parents=("target_id",), optional=("target_id",)),
     }
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A table whose rows each name the record they belong to by its kind and id (a document
+    on a meeting): read only with that record, and shared no more widely than it."""
+
+    kind: str
+    id: str
+    # The table of each kind of record a row may belong to.
+    parents: dict[str, type[SQLModel]]
+
+
+@cache
+def attached() -> dict[type[SQLModel], Attached]:
+    from api.models import (  # noqa: PLC0415
+        Action,
+        Agency,
+        Body,
+        Campaign,
+        Contract,
+        Document,
+        Meeting,
+        Organization,
+        Person,
+        PressHit,
+        RecordsRequest,
+        Target,
+        Vote,
+    )
+
+    parents: dict[str, type[SQLModel]] = {
+        "organization": Organization, "person": Person, "target": Target, "body": Body,
+        "agency": Agency, "contract": Contract, "campaign": Campaign, "vote": Vote,
+        "meeting": Meeting, "action": Action, "records_request": RecordsRequest,
+        "press_hit": PressHit,
+    }
+    return {Document: Attached("attached_kind", "attached_id", parents)}
+
+
+def widest_under(parent: Any) -> Visibility:
+    """The widest a row attached to this record may be shared: as widely as the record itself;
+    a record everyone signed in reads (a body, a campaign) sets no limit."""
+    spec = owned().get(type(parent))
+    return Visibility.public if spec is None else Visibility(getattr(parent, spec.visibility))
+
+
+def wider_than(visibility: Visibility | str, limit: Visibility | str) -> bool:
+    return WIDENING.index(Visibility(visibility)) > WIDENING.index(Visibility(limit))
+
+
+@cache
+def personal() -> tuple[type[SQLModel], ...]:
+    """Tables whose rows are one person's own: what they follow, are told, prefer, and the
+    keys to their feeds and to the API. An alert's delivery row is its recipient's, and tells
+    in its title what the alert is about."""
+    from api.models import (  # noqa: PLC0415
+        AlertAttempt,
+        AlertOutbox,
+        AlertPreference,
+        FeedToken,
+        Follow,
+        Notification,
+    )
+
+    return (ApiToken, Follow, Notification, FeedToken, AlertPreference, AlertOutbox,
+            AlertAttempt)
+
+
+@cache
+def own_choices() -> dict[type[SQLModel], tuple[str, ...]]:
+    """Fields of a record that are the choices of the organization it is: who reads its notes,
+    who its new records are shared with, whether the leads hear of its meetings."""
+    from api.models import Organization  # noqa: PLC0415
+
+    return {Organization: ("notes_visibility", "default_visibility", "tell_leads_meetings")}
 
 
 @cache
@@ -149,7 +314,12 @@ def visible(model: type[SQLModel], actor: Any) -> sa.ColumnElement[bool] | None:
         return sa.false() if model in owned() or model in children() else None
     spec = owned().get(model)
     if spec is not None:
-        return _owned_condition(model, spec, actor)
+        condition = _owned_condition(model, spec, actor)
+        if model in attached():
+            condition = sa.and_(condition, _parent_readable(model, attached()[model], actor))
+        if model is AuditEntry:
+            condition = sa.and_(condition, _not_personal())
+        return condition
     child = children().get(model)
     if child is not None:
         conditions = []
@@ -164,9 +334,39 @@ def visible(model: type[SQLModel], actor: Any) -> sa.ColumnElement[bool] | None:
                            .where(parent.id == getattr(model, column),  # type: ignore[attr-defined]
                                   parent_condition)
                            .correlate_except(parent))
-                conditions.append(parents.exists())
+                if column in child.optional:
+                    conditions.append(sa.or_(getattr(model, column).is_(None), parents.exists()))
+                else:
+                    conditions.append(parents.exists())
         return sa.and_(*conditions) if conditions else None
     return None
+
+
+def _parent_readable(model: type[SQLModel], spec: Attached,
+                     actor: Any) -> sa.ColumnElement[bool]:
+    """The record an attached row belongs to is one the actor may read."""
+    kind, parent_id = getattr(model, spec.kind), getattr(model, spec.id)
+    open_kinds, conditions = [], []
+    for name, parent in spec.parents.items():
+        condition = visible(parent, actor)
+        if condition is None:
+            open_kinds.append(name)
+            continue
+        # As for a child row: a lookup of the row's own parent, never a list of every
+        # parent the actor may read.
+        found = (sa.select(sa.literal(1)).select_from(parent)
+                 .where(parent.id == parent_id, condition)  # type: ignore[attr-defined]
+                 .correlate_except(parent))
+        conditions.append(sa.and_(kind == name, found.exists()))
+    if open_kinds:
+        conditions.append(kind.in_(open_kinds))
+    return sa.or_(*conditions)
+
+
+def _not_personal() -> sa.ColumnElement[bool]:
+    """An audit entry about no one's personal row: entries about those, written before they
+    were kept out of the log, were filed as the coalition's and are for administrators."""
+    return AuditEntry.record_kind.not_in([m.__tablename__ for m in personal()])  # type: ignore[attr-defined]
 
 
 def visibility_key(actor: Any) -> tuple[Any, ...]:
@@ -177,6 +377,19 @@ def visibility_key(actor: Any) -> tuple[Any, ...]:
     if is_anonymous(actor):
         return ("anonymous",)
     return (role_of(actor), actor.organization_id, actor.id)
+
+
+def reads_key(actor: Any, *models: type[SQLModel]) -> tuple[Any, ...]:
+    """visibility_key for reading only these tables (and their children): without the user
+    when none names user readers, so that every member of an organization with one role shares
+    one key."""
+    key = visibility_key(actor)
+    specs = owned()
+    parents = {parent for m in models if m in children() for parent, _ in children()[m].parents}
+    if len(key) == 3 and not any(specs[m].reader_users for m in {*models, *parents}
+                                 if m in specs):
+        return key[:2]
+    return key
 
 
 def _owned_condition(model: type[SQLModel], spec: Owned, actor: Any) -> sa.ColumnElement[bool]:
@@ -238,8 +451,32 @@ def can_read(actor: Any, record: Any) -> bool:
         return model not in owned() and model not in children()
     spec = owned().get(model)
     if spec is not None:
-        return _may_read_owned(actor, record, spec)
+        if not _may_read_owned(actor, record, spec):
+            return False
+        if model is AuditEntry and record.record_kind in {m.__tablename__ for m in personal()}:  # type: ignore[attr-defined]
+            return False
+        if model in attached():
+            return _may_read_parent(actor, record, attached()[model])
     return True
+
+
+def _may_read_parent(actor: Any, record: Any, spec: Attached) -> bool:
+    """The record an attached row belongs to is one the actor may read; a row that is not
+    in a session (a stand-in) is taken as its queries found it."""
+    session = object_session(record) if _is_mapped(record) else None
+    if session is None:
+        return True
+    parent_model = spec.parents.get(str(getattr(getattr(record, spec.kind), "value",
+                                                getattr(record, spec.kind))))
+    if parent_model is None:
+        return False
+    with session.no_autoflush:
+        parent = session.get(parent_model, getattr(record, spec.id))
+    return parent is not None and can_read(actor, parent)
+
+
+def _is_mapped(record: Any) -> bool:
+    return sa.inspect(record, raiseerr=False) is not None
 
 
 def _may_read_owned(actor: Any, record: Any, spec: Owned) -> bool:
@@ -254,6 +491,23 @@ def _may_read_owned(actor: Any, record: Any, spec: Owned) -> bool:
     if actor.role == Role.lead:
         return visibility != Visibility.private or owner is None
     return visibility in SHARED_VISIBILITY
+
+
+def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
+                visibility: str) -> bool:
+    """Whether a reader may read a row of an owned table that has this owner and visibility
+    and names no other readers: `visible` for one row, in Python. The reader is a user, or a
+    tier's name for anyone given that tier (a webhook's channel)."""
+    if isinstance(reader, str):
+        return visibility in shared_at_least(reader)
+    if sees_everything(reader):
+        return True
+    if is_anonymous(reader):
+        return False
+    spec = owned()[model]
+    row = SimpleNamespace(**{spec.owner: owner, spec.visibility: visibility},
+                          **dict.fromkeys((*spec.reader_organizations, *spec.reader_users)))
+    return _may_read_owned(reader, row, spec)
 
 
 def require_read(actor: Any, record: Any, label: str = "record") -> None:
@@ -273,7 +527,76 @@ def role_of(actor: Any) -> str | None:
 def can_write(actor: Any, record: Any, *, model: type[Any] | None = None,
               deleting: bool = False) -> bool:
     """May the actor create, change or (with deleting) remove this record as it now stands?
-    `model` names the table when the record is a stand-in holding its earlier values."""
+    `model` names the table when the record is a stand-in holding its earlier values. A
+    stored record being changed is also checked for the fields this write changes that the
+    actor may not (`fixed_fields`)."""
+    return (_may_write(actor, record, model=model, deleting=deleting)
+            and not _changes_fixed(actor, record, model=model or type(record)))
+
+
+def fixed_fields(actor: Any, record: Any, *, model: type[Any] | None = None) -> frozenset[str]:
+    """Fields of a stored record the actor may not change, however much else of it they may:
+    who owns it and who may read it (its visibility, and on a task whom it is assigned to)
+    are its own organization's to decide, for its members who write and administrators; a
+    record no organization owns is the coalition's leads'. An organization's own choices of
+    sharing are its members' to make. `record` may be a stand-in holding its values."""
+    model = model or type(record)
+    if sees_everything(actor):
+        return frozenset()
+    spec = owned().get(model)
+    if spec is not None:
+        owner = getattr(record, spec.owner)
+        if _decides_for(actor, owner) or (owner is None and role_of(actor) == Role.lead):
+            return frozenset()
+        return frozenset({spec.owner, spec.visibility, *spec.reader_organizations,
+                          *spec.reader_users})
+    choices = own_choices().get(model)
+    if choices and not _decides_for(actor, getattr(record, "id", None)):
+        return frozenset(choices)
+    return frozenset()
+
+
+def owner_of(record: Any) -> int | None:
+    """The organization a record belongs to: its owner; an organization's own choices are
+    its own. None: the coalition's, or a kind no organization owns."""
+    spec = owned().get(type(record))
+    if spec is not None:
+        return getattr(record, spec.owner)  # type: ignore[no-any-return]
+    if type(record) in own_choices():
+        return getattr(record, "id", None)
+    return None
+
+
+def _decides_for(actor: Any, organization_id: int | None) -> bool:
+    """A member of the organization who may write: a partner or a lead of it."""
+    return (organization_id is not None and getattr(actor, "is_active", False)
+            and role_of(actor) in (Role.lead, Role.partner)
+            and getattr(actor, "organization_id", None) == organization_id)
+
+
+def _changes_fixed(actor: Any, record: Any, *, model: type[Any]) -> bool:
+    """Whether this write changes a field of a stored record that the actor may not change,
+    judged by the record as it was before the write. A new record, or a stand-in that is no
+    row of a session, changes nothing."""
+    state = sa.inspect(record, raiseerr=False)
+    if state is None or not getattr(state, "persistent", False):
+        return False
+    if sees_everything(actor) or (model not in owned() and model not in own_choices()):
+        return False
+    changed = set()
+    before: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            changed.add(attr.key)
+        before[attr.key] = history.deleted[0] if history.deleted else getattr(record, attr.key)
+    if not changed:
+        return False
+    return bool(changed & fixed_fields(actor, SimpleNamespace(**before), model=model))
+
+
+def _may_write(actor: Any, record: Any, *, model: type[Any] | None = None,
+               deleting: bool = False) -> bool:
     if sees_everything(actor):
         return True
     if is_anonymous(actor) or not getattr(actor, "is_active", False):
@@ -290,7 +613,9 @@ def can_write(actor: Any, record: Any, *, model: type[Any] | None = None,
         if actor.role == Role.lead:
             return True
         owner = getattr(record, spec.owner)
-        return owner is not None and owner == actor.organization_id
+        if owner is None:
+            return spec.coalition_kept and not deleting
+        return owner == actor.organization_id
     if model in children():
         return True  # checked through the parent by the caller of this function
     if actor.role == Role.lead:
@@ -324,12 +649,58 @@ def require_write(actor: Any, record: Any, *, model: type[Any] | None = None,
     model = model or type(record)
     if not can_write(actor, record, model=model, deleting=deleting):
         what = record_noun(model)
+        if _may_write(actor, record, model=model, deleting=deleting):
+            raise Forbidden(fixed_refusal(model))
         if getattr(actor, "role", None) == Role.viewer:
             raise Forbidden("Viewers can read but not change records.")
         if model in owned():
             raise Forbidden(f"This {what} belongs to another organization: you can only "
                             "change your own organization's records.")
         raise Forbidden(f"Your role cannot {'delete' if deleting else 'change'} this {what}.")
+
+
+def fixed_refusal(model: type[Any]) -> str:
+    """Why a change of a field in `fixed_fields` is refused."""
+    if model in own_choices():
+        return (f"Only the {record_noun(model)}'s own members can change its sharing choices; "
+                "you can still change the rest of it.")
+    return (f"Only the members of the organization this {record_noun(model)} belongs to can "
+            "change who it belongs to or who may read it; you can still change the rest of it.")
+
+
+def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
+    """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
+    only when the actor may read what the alert is about, since its title tells it. None: all.
+
+    Leads see every alert about what they may read; others only the webhook posts among them.
+    An escalation names a target the row does not record, so another person's escalation is
+    shown to nobody but administrators; a webhook posts only escalations about shared
+    targets."""
+    if sees_everything(actor):
+        return None
+    from api.models import AlertOutbox, Contract, RecordsRequest, Task, Vote  # noqa: PLC0415
+
+    def readable(model: Any) -> sa.ColumnElement[bool]:
+        condition = visible(model, actor)
+        found = sa.select(sa.literal(1)).select_from(model).where(
+            model.id == AlertOutbox.subject_id, *([condition] if condition is not None else []))
+        return found.exists()
+
+    about_readable = sa.or_(
+        sa.and_(AlertOutbox.subject_kind == "vote", readable(Vote)),
+        sa.and_(AlertOutbox.subject_kind.in_(("notice_deadline", "contract_end")),
+                readable(Contract)),
+        sa.and_(AlertOutbox.subject_kind == "records_request_due", readable(RecordsRequest)),
+        sa.and_(AlertOutbox.subject_kind == "task_due", readable(Task)),
+        sa.and_(AlertOutbox.subject_kind == "undecided_escalation",
+                AlertOutbox.user_id.is_(None), readable(Vote)),
+    )
+    own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
+    if is_anonymous(actor):
+        return sa.false()
+    if getattr(actor, "role", None) == Role.lead:
+        return sa.or_(own, about_readable)
+    return sa.or_(own, sa.and_(AlertOutbox.user_id.is_(None), about_readable))
 
 
 def can_administer(actor: Any) -> bool:
@@ -357,3 +728,18 @@ def may_manage_organization(actor: Any, organization_id: int) -> bool:
 
 def default_owner(actor: Any) -> int | None:
     return getattr(actor, "organization_id", None)
+
+
+def default_visibility(session: Any, actor: Any) -> Visibility | None:
+    """Who a new record is shared with when its maker does not say: their organization's
+    default, else the coalition's default for organizations; None: the kind's own default."""
+    from api.models import Organization  # noqa: PLC0415
+
+    org_id = getattr(actor, "organization_id", None)
+    if org_id is not None:
+        chosen = session.execute(sa.select(Organization.default_visibility)
+                                 .where(Organization.id == org_id)).scalar()
+        if chosen:
+            return Visibility(chosen)
+    found = session.execute(sa.select(InstanceSetting.default_visibility).limit(1)).scalar()
+    return Visibility(found) if found else None

@@ -1,12 +1,11 @@
-"""JSON endpoints for user accounts, the signed-in user, the audit log, organization exports
-and erasure."""
+"""JSON endpoints for user accounts, the signed-in user, the audit log and erasure."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.auth import audit, erasure, export, service
+from api.auth import audit, erasure, instance, service
 from api.auth.models import AuditRead, UserRead
 from api.crud_routes import RecordId, crud_router
 from api.db import get_engine
@@ -44,16 +43,25 @@ def audit_log(session: SessionDep, actor: UserDep,
     return {"items": rows, "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/organizations/{record_id}/export", tags=["organizations"],
-            summary="Everything the organization owns, as a zip of CSV and JSON",
-            response_class=Response,
-            responses={200: {"content": {"application/zip": {}}},
-                       403: {"description": "Not a member of the organization"},
-                       404: {"description": "No such organization"}})
-def export_organization(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
-    name, content = export.organization_zip(session, actor, record_id)
-    return Response(content, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+@router.get("/instance-settings", response_model=instance.InstanceSettingsRead,
+            tags=["instance"], summary="The coalition's settings (administrators)",
+            responses={403: {"description": "Not an administrator"}})
+def read_instance_settings(session: SessionDep, actor: UserDep) -> Any:
+    return instance.read(session, actor)
+
+
+@router.patch("/instance-settings", response_model=instance.InstanceSettingsRead,
+              tags=["instance"], summary="Change the coalition's settings (administrators)",
+              description="Only the fields sent change. default_visibility is who a new "
+                          "organization's records are shared with until it picks its own "
+                          "default: private, leads, coalition or public; null leaves each kind "
+                          "its own default.",
+              responses={403: {"description": "Not an administrator"}})
+def update_instance_settings(data: instance.InstanceSettingsUpdate, session: SessionDep,
+                             actor: UserDep) -> Any:
+    found = instance.update(session, actor, data)
+    session.commit()
+    return found
 
 
 @router.post("/people/{record_id}/erase", status_code=204, tags=["people"],

@@ -12,7 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from api.auth import permissions
 from api.auth.models import AuditEntry, User
-from api.errors import Forbidden
+from api.errors import Forbidden, Invalid
 
 ACTOR = "oversight_actor"
 
@@ -103,9 +103,13 @@ def _check_parents(session: Session, actor: Any, obj: Any) -> None:
     with session.no_autoflush:
         for parent_model, column in child.parents:
             parent_id = getattr(obj, column)
+            if parent_id is None and column in child.optional:
+                continue
             parent = session.get(parent_model, parent_id) if parent_id is not None else None
             if parent is None or not permissions.can_read(actor, parent):
-                raise Forbidden(f"No {parent_model.__name__.lower()} with id {parent_id}.")
+                # The same answer as for an id that was never there.
+                raise Invalid(f"No {permissions.record_noun(parent_model)} with id {parent_id}.",
+                              field=column)
             if column in child.read_parents:
                 continue
             if parent_model in permissions.owned() and not permissions.can_write(actor, parent):
@@ -141,7 +145,15 @@ def check_write(session: Session, actor: Any, obj: Any, *, new: bool = False,
             and permissions.role_of(actor) in ("partner", "viewer")):
         setattr(obj, spec.owner, permissions.default_owner(actor))
     if not new and spec is not None:
-        permissions.require_write(actor, _as_it_was(obj), model=model, deleting=deleting)
+        before = _as_it_was(obj)
+        permissions.require_write(actor, before, model=model, deleting=deleting)
+        if (spec.coalition_kept and getattr(before, spec.owner) is None
+                and permissions.role_of(actor) not in ("admin", "lead")
+                and changed_fields(obj) & {spec.owner, spec.visibility}):
+            # Partners keep the coalition's records up to date; taking one, or hiding it,
+            # is for the leads.
+            raise Forbidden(f"Only the coalition's leads change who keeps or sees this "
+                            f"{permissions.record_noun(model)}.")
     permissions.require_write(actor, obj, deleting=deleting)
 
 

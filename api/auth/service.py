@@ -1,8 +1,12 @@
 """Accounts: users, sign-in with throttling and two-factor codes, API tokens, invitations,
 password resets and the instance's security settings."""
 
+import hashlib
+import hmac
+import math
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import IPv6Address, ip_address, ip_network
 from typing import Any
 
 import pyotp
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.auth import passwords, permissions, sessions, tokens
+from api.auth import devices, passwords, permissions, sessions, tokens
 from api.auth.models import (
     ApiToken,
     InstanceSetting,
@@ -32,8 +36,7 @@ from api.errors import DomainError, Forbidden, Invalid, NotFound
 def _end_sessions_of_disabled(session: Session, actor: Any, user: User,
                               values: dict[str, Any]) -> None:
     if not user.is_active:
-        sessions.end_all(session, user.id)  # type: ignore[arg-type]
-        session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+        sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
 
 
 crud = Crud(
@@ -44,18 +47,55 @@ crud = Crud(
 
 SYSTEM_EMAIL = "system@oversight.invalid"
 
-# Sign-in throttling: failures counted over a sliding minute.
-THROTTLE_WINDOW = timedelta(minutes=1)
-FAILURES_PER_ACCOUNT = 5
-FAILURES_PER_ADDRESS = 20
+# Sign-in throttling. A browser that signed in to an account before holds a signed device
+# cookie naming it (api.auth.devices); its attempts at that account are held back only by its
+# own failures, so nobody guessing elsewhere can lock the owner out, even after a typo. Every
+# other attempt (a new browser, an expired or forged cookie, one for another account) is held
+# back both by its address's failures, across accounts, and by every such failure at the
+# account, from whatever address: rotating addresses buys no more guesses. IPv6 addresses count
+# by their /64, which one client commonly holds whole. Past a few free failures each further
+# one doubles the wait before the next try, up to a bound; failures are forgotten after a day.
+# A success forgets the failures of the same browser (its device's, or its address's at that
+# account), never the account's count of failures from browsers it does not know.
+FAILURE_MEMORY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How failures slow further tries: `free` cost nothing; from then on the wait after the
+    latest failure starts at `first_wait` and doubles with each one, up to `longest_wait`."""
+
+    free: int
+    first_wait: timedelta
+    longest_wait: timedelta
+
+    def wait(self, failures: int) -> timedelta:
+        if failures < self.free:
+            return timedelta(0)
+        # Capped before doubling, so a long attack cannot overflow the arithmetic.
+        doublings = min(failures - self.free, 32)
+        return min(self.first_wait * 2**doublings, self.longest_wait)
+
+
+# At most 33 guesses in a day at one account from browsers it does not know, wherever they
+# come from.
+ACCOUNT_THROTTLE = Throttle(free=5, first_wait=timedelta(minutes=1),
+                            longest_wait=timedelta(hours=1))
+# More free failures: an office or a shelter puts many people's typos behind one address.
+ADDRESS_THROTTLE = Throttle(free=20, first_wait=timedelta(minutes=1),
+                            longest_wait=timedelta(hours=1))
+# A browser the account knows is judged by its own failures alone: its owner's typos, or those
+# of whoever took the cookie.
+DEVICE_THROTTLE = Throttle(free=5, first_wait=timedelta(minutes=1),
+                           longest_wait=timedelta(hours=1))
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
 
-WRONG_CREDENTIALS = "The email address or password is not right."
-THROTTLED = ("Too many sign-in attempts for this account or from this address. "
-             "Wait a minute, then try again.")
-CODE_NEEDED = "Enter the six-digit code from your authenticator app."
+# One answer for an unknown address, a wrong password and a wrong or missing code, so a reply
+# never tells which part was right.
+WRONG_CREDENTIALS = "The email address, password or two-factor code is not right."
+WRONG_CONFIRMATION = "Your password or two-factor code is not right."
 
 
 class SignInRefused(DomainError):
@@ -64,6 +104,13 @@ class SignInRefused(DomainError):
 
 class SignInThrottled(DomainError):
     status = 429
+
+    def __init__(self, wait: timedelta) -> None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} "
+                         f"minute{'s' if minutes != 1 else ''}, or ask an administrator to "
+                         "reset your password.")
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
 def system_user(session: Session) -> User:
@@ -91,62 +138,143 @@ def find_by_email(session: Session, email: str) -> User | None:
 class SignedIn:
     user: User
     token: str
+    # The device cookie for the browser that signed in.
+    device: str
 
 
-def _keys(email: str, address: str) -> tuple[str, str]:
-    return (f"account:{tokens.digest(normalized(email))}",
-            f"address:{tokens.digest(address or 'unknown')}")
+@dataclass(frozen=True)
+class _Keys:
+    """Where one attempt's failures are written, and the throttle each key is judged by."""
+
+    checked: tuple[tuple[str, Throttle], ...]
+    # Without a device cookie: the address's key, and this address at this account, written so
+    # that a success can take its own failures back out of the address's count.
+    address: str | None = None
+    pair: str | None = None
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.checked) + ((self.pair,) if self.pair else ())
 
 
-def _failures(session: Session, key: str) -> int:
-    since = clock.now() - THROTTLE_WINDOW
-    stmt = select(sa.func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key,
-                                                                    LoginAttempt.at > since)
-    return int(session.exec(stmt).one())
+def _address_group(address: str) -> str:
+    try:
+        parsed = ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address or "unknown"
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        # One client is commonly handed a whole /64: all of it is one address to the throttle.
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
-def _failed(session: Session, keys: tuple[str, ...],
-            message: str = WRONG_CREDENTIALS) -> SignInRefused:
+def _keys(email: str, address: str, device: str | None) -> _Keys:
+    if device is not None:
+        return _Keys(checked=((f"device:{tokens.digest(device)}", DEVICE_THROTTLE),))
+    account = tokens.digest(normalized(email))
+    where = tokens.digest(_address_group(address))
+    address_key = f"address:{where}"
+    # Halves of each digest keep the pair inside the column's 80 characters.
+    return _Keys(checked=((address_key, ADDRESS_THROTTLE),
+                          (f"account:{account}", ACCOUNT_THROTTLE)),
+                 address=address_key, pair=f"pair:{account[:32]}:{where[:32]}")
+
+
+def _held_back(session: Session, keys: _Keys) -> timedelta | None:
+    """How long this browser must wait before its next try at this account, if at all."""
     now = clock.now()
-    for key in keys:
+    throttles = dict(keys.checked)
+    stmt = (select(LoginAttempt.key, sa.func.count(), sa.func.max(LoginAttempt.at))
+            .where(LoginAttempt.key.in_(tuple(throttles)),  # type: ignore[attr-defined]
+                   LoginAttempt.at > now - FAILURE_MEMORY)
+            .group_by(LoginAttempt.key))
+    latest = max((last + throttles[key].wait(int(count))
+                  for key, count, last in session.exec(stmt).all()), default=now)
+    return latest - now if latest > now else None
+
+
+def _record_failure(session: Session, keys: _Keys) -> None:
+    now = clock.now()
+    # Only these keys' old rows: an indexed delete, where a sweep of the table would not be.
+    session.execute(sa.delete(LoginAttempt).where(
+        LoginAttempt.key.in_(keys.written),  # type: ignore[attr-defined]
+        LoginAttempt.at <= now - FAILURE_MEMORY))
+    for key in keys.written:
         session.add(LoginAttempt(key=key, at=now))
     session.flush()
-    return SignInRefused(message)
+
+
+def _forget_own_failures(session: Session, keys: _Keys) -> None:
+    """After a success: this browser's failures were its owner's typos. A device's go; without
+    one, only this address's failures at this account leave the address's count. What others
+    tried, and the account's count of failures from browsers it does not know, stay."""
+    if keys.pair is None or keys.address is None:
+        session.execute(sa.delete(LoginAttempt).where(
+            LoginAttempt.key.in_(keys.written)))  # type: ignore[attr-defined]
+        return
+    theirs = select(LoginAttempt.at).where(LoginAttempt.key == keys.pair)
+    session.execute(sa.delete(LoginAttempt).where(
+        LoginAttempt.key == keys.address,
+        LoginAttempt.at.in_(theirs)))  # type: ignore[attr-defined]
+    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.key == keys.pair))
+
+
+def _check_credentials(session: Session, *, email: str, password: str, code: str,
+                       address: str, device: str) -> tuple[User, str | None]:
+    """The account whose password (and code, when it uses two-factor) these are, with a new
+    hash when the stored one uses older parameters. Each refusal is counted, reads the same and
+    costs one password hash whatever was wrong; the caller commits even when this raises."""
+    user = find_by_email(session, email)
+    usable = user is not None and user.is_active and user.email != SYSTEM_EMAIL
+    keys = _keys(email, address, devices.nonce_of(user if usable else None, device))
+    wait = _held_back(session, keys)
+    if wait is not None:
+        # Not counted: an attacker kept waiting must not lengthen the wait for free.
+        raise SignInThrottled(wait)
+    ok, new_hash = passwords.verify(password[:passwords.MAX_LENGTH],
+                                    user.password_hash if usable and user else None)
+    if ok and user is not None and user.totp_enabled:
+        ok = check_code(user, code)
+    if not ok or user is None:
+        _record_failure(session, keys)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    with as_system(session):
+        _forget_own_failures(session, keys)
+    return user, new_hash
 
 
 def sign_in(session: Session, *, email: str, password: str, code: str = "",
-            address: str = "", user_agent: str = "") -> SignedIn:
-    """Checks the credentials and starts a session. Every refusal reads the same and costs the
-    same whether or not the account exists; the caller commits even when this raises, so
-    failures are counted."""
-    account_key, address_key = _keys(email, address)
-    if (_failures(session, account_key) >= FAILURES_PER_ACCOUNT
-            or _failures(session, address_key) >= FAILURES_PER_ADDRESS):
-        raise SignInThrottled(THROTTLED)
-    user = find_by_email(session, email)
-    usable = user is not None and user.is_active and user.email != SYSTEM_EMAIL
-    ok, new_hash = passwords.verify(password[:passwords.MAX_LENGTH],
-                                    user.password_hash if usable and user else None)
-    if not ok or user is None:
-        raise _failed(session, (account_key, address_key))
-    if user.totp_enabled:
-        if not code.strip():
-            raise SignInRefused(CODE_NEEDED)
-        if not check_code(user, code):
-            raise _failed(session, (account_key, address_key), CODE_NEEDED)
+            address: str = "", device: str = "", user_agent: str = "") -> SignedIn:
+    """Checks the credentials, counting and throttling failures, and starts a session. `device`
+    is the browser's device cookie, if it has one."""
+    user, new_hash = _check_credentials(session, email=email, password=password, code=code,
+                                        address=address, device=device)
     # Nobody is signed in yet: the checks above are what lets these writes through.
     with as_system(session):
         if new_hash:
             user.password_hash = new_hash
         user.last_login_at = clock.now()
         session.add(user)
-        session.execute(sa.delete(LoginAttempt).where(LoginAttempt.key == account_key))
         raw = sessions.start(session, user, user_agent=user_agent, address=address)
-    return SignedIn(user, raw)
+    # Made after any rehash: the cookie is signed with the hash stored from now on.
+    return SignedIn(user, raw, devices.issue(user))
+
+
+def confirm_identity(session: Session, user: User, *, password: str, code: str,
+                     address: str, device: str = "") -> None:
+    """For a change a stolen session alone must not make: the password, and a current code
+    when two-factor is on, counted and throttled as at sign-in."""
+    try:
+        _check_credentials(session, email=user.email, password=password, code=code,
+                           address=address, device=device)
+    except SignInRefused:
+        raise Invalid(WRONG_CONFIRMATION, field="password") from None
 
 
 def forget_old_attempts(session: Session) -> int:
-    stmt = sa.delete(LoginAttempt).where(LoginAttempt.at <= clock.now() - THROTTLE_WINDOW)
+    stmt = sa.delete(LoginAttempt).where(LoginAttempt.at <= clock.now() - FAILURE_MEMORY)
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -159,71 +287,142 @@ def set_password(session: Session, user: User, password: str) -> None:
 
 
 def change_password(session: Session, user: User, *, current: str, new: str,
-                    keep_session_id: int | None) -> None:
-    """Changes the password and signs out every other session."""
-    ok, _ = passwords.verify(current, user.password_hash)
+                    keep_session_id: int | None, address: str = "", device: str = "") -> str:
+    """Changes the password, signs out every other session and ends the API tokens. A wrong
+    current password counts like a failed sign-in, so a stolen session cannot guess it at
+    leisure; the caller commits even when this raises. Returns this browser's new device cookie:
+    the new password withdraws every earlier one."""
+    keys = _keys(user.email, address, devices.nonce_of(user, device))
+    wait = _held_back(session, keys)
+    if wait is not None:
+        raise SignInThrottled(wait)
+    ok, _ = passwords.verify(current[:passwords.MAX_LENGTH], user.password_hash)
     if not ok:
+        _record_failure(session, keys)
         raise Invalid("Your current password is not right.", field="current_password")
+    _forget_own_failures(session, keys)
     set_password(session, user, new)
-    sessions.end_all(session, user.id, keep_id=keep_session_id)  # type: ignore[arg-type]
+    sessions.end_everywhere(session, user.id, keep_id=keep_session_id)  # type: ignore[arg-type]
+    return devices.issue(user)
 
 
 # ---- two-factor codes ----------------------------------------------------------------------
 
+# How long the key shown when setting up two-factor may be confirmed.
+PENDING_LIFETIME = timedelta(minutes=15)
 
-def _totp(user: User) -> pyotp.TOTP:
-    return pyotp.TOTP(user.totp_secret or "")
+
+def _totp(secret: str | None) -> pyotp.TOTP:
+    return pyotp.TOTP(secret or "")
+
+
+def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
+    """The 30-second step a current code belongs to (one step of clock drift allowed), unless it
+    is no code of the secret's or its step was used before."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = _totp(secret)
+    now = clock.now()
+    step = totp.timecode(now)
+    for offset in (0, -1, 1):
+        if tokens.same(code, totp.at(now, counter_offset=offset)):
+            used = step + offset
+            return None if last_step is not None and used <= last_step else used
+    return None
 
 
 def check_code(user: User, code: str) -> bool:
     """A current code (one step of clock drift allowed) not used before."""
     if not user.totp_secret:
         return False
-    code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    used = _matching_step(user.totp_secret, code, user.totp_last_step)
+    if used is None:
         return False
-    totp = _totp(user)
-    now = clock.now()
-    step = totp.timecode(now)
-    for offset in (0, -1, 1):
-        if tokens.same(code, totp.at(now, counter_offset=offset)):
-            used = step + offset
-            if user.totp_last_step is not None and used <= user.totp_last_step:
-                return False
-            user.totp_last_step = used
-            return True
-    return False
+    user.totp_last_step = used
+    return True
 
 
-def begin_two_factor(session: Session, user: User) -> str:
-    """A new secret to scan; two-factor is on only once a code from it is confirmed."""
-    user.totp_secret = pyotp.random_base32()
-    user.totp_enabled = False
-    user.totp_last_step = None
-    session.add(user)
-    session.flush()
-    return user.totp_secret
+@dataclass(frozen=True)
+class PendingTwoFactor:
+    """A new key to add to an authenticator app. Nothing is stored until a code from it is
+    confirmed; `proof` lets only this browser session of this account, with the password and
+    codes as they are now, confirm it, and only for a while."""
+
+    secret: str
+    proof: str
+    uri: str
 
 
-def provisioning_uri(user: User) -> str:
-    return _totp(user).provisioning_uri(name=user.email, issuer_name="Oversight")
+def _proof(user: User, *, secret: str, bound_to: str, expires: int) -> str:
+    # Keyed by what only the server holds and what confirming changes: the password hash and
+    # the current two-factor state. A stolen cookie cannot make one, and one is used up once
+    # its key is confirmed.
+    key = hashlib.sha256("\x00".join((user.password_hash or "", user.totp_secret or "",
+                                      str(user.totp_last_step))).encode()).digest()
+    message = "\x00".join(("two-factor", str(user.id), bound_to, secret, str(expires)))
+    return f"{expires}.{hmac.new(key, message.encode(), hashlib.sha256).hexdigest()}"
 
 
-def confirm_two_factor(session: Session, user: User, code: str) -> None:
-    if not check_code(user, code):
+def provisioning_uri(user: User, secret: str) -> str:
+    return _totp(secret).provisioning_uri(name=user.email, issuer_name="Oversight")
+
+
+def pending_two_factor(user: User, *, secret: str, proof: str,
+                       bound_to: str) -> PendingTwoFactor | None:
+    """The key being set up, if its proof is this session's and still good."""
+    expires_text, _, _ = proof.partition(".")
+    if not expires_text.isdigit() or int(expires_text) < clock.now().timestamp():
+        return None
+    expected = _proof(user, secret=secret, bound_to=bound_to, expires=int(expires_text))
+    if not tokens.same(proof, expected):
+        return None
+    return PendingTwoFactor(secret, proof, provisioning_uri(user, secret))
+
+
+def begin_two_factor(session: Session, user: User, *, password: str, code: str = "",
+                     address: str, bound_to: str, device: str = "") -> PendingTwoFactor:
+    """A new key to scan, after the password (and a current code, when two-factor is on). Until
+    a code from the new key is confirmed, sign-in works as before."""
+    confirm_identity(session, user, password=password, code=code, address=address,
+                     device=device)
+    secret = pyotp.random_base32()
+    expires = int((clock.now() + PENDING_LIFETIME).timestamp())
+    proof = _proof(user, secret=secret, bound_to=bound_to, expires=expires)
+    return PendingTwoFactor(secret, proof, provisioning_uri(user, secret))
+
+
+def confirm_two_factor(session: Session, user: User, *, secret: str, proof: str, code: str,
+                       bound_to: str, revoke_tokens: bool) -> int:
+    """Turns two-factor on with the new key (or moves it there), once a code from it is right.
+    With `revoke_tokens` every API token of the account ends (a script's token asks for no
+    code, so one made with the password alone would go on working without the second factor);
+    returns how many did."""
+    if pending_two_factor(user, secret=secret, proof=proof, bound_to=bound_to) is None:
+        raise Invalid("Setting up took too long, or was started elsewhere: start again.")
+    used = _matching_step(secret, code, None)
+    if used is None:
         raise Invalid("That code is not right; check your device's clock and try again.",
                       field="code")
+    user.totp_secret = secret
     user.totp_enabled = True
+    # The code just used cannot sign in.
+    user.totp_last_step = used
     session.add(user)
+    revoked = 0
+    if revoke_tokens:
+        stmt = sa.delete(ApiToken).where(ApiToken.user_id == user.id)
+        revoked = int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
     session.flush()
+    return revoked
 
 
-def disable_two_factor(session: Session, user: User, *, password: str) -> None:
+def disable_two_factor(session: Session, user: User, *, password: str, code: str,
+                       address: str, device: str = "") -> None:
     if two_factor_required(session, user):
         raise Forbidden("Two-factor sign-in is required for your role on this instance.")
-    ok, _ = passwords.verify(password, user.password_hash)
-    if not ok:
-        raise Invalid("Your password is not right.", field="password")
+    confirm_identity(session, user, password=password, code=code, address=address,
+                     device=device)
     user.totp_secret = None
     user.totp_enabled = False
     user.totp_last_step = None
@@ -250,7 +449,7 @@ def set_require_two_factor(session: Session, actor: Any, required: bool) -> Inst
 
 def two_factor_required(session: Session, user: User) -> bool:
     """Whether the instance requires two-factor sign-in of the user (api.auth.credentials
-    decides the same at the door, from the rule read with the session)."""
+    decides the same in the identity check, from the rule read with the session)."""
     return user.role == Role.lead and instance_settings(session).require_totp_for_leads
 
 
@@ -389,7 +588,8 @@ def open_reset(session: Session, raw: str) -> PasswordReset | None:
 
 
 def reset_password(session: Session, raw: str, password: str) -> User:
-    """Sets a new password with a reset token, once, and signs the account out everywhere."""
+    """Sets a new password with a reset token, once, and signs the account out everywhere, its
+    API tokens ended too."""
     reset = open_reset(session, raw)
     user = session.get(User, reset.user_id) if reset else None
     if reset is None or user is None or not user.is_active:
@@ -400,7 +600,7 @@ def reset_password(session: Session, raw: str, password: str) -> User:
         session.add(reset)
         session.execute(sa.delete(PasswordReset).where(PasswordReset.user_id == user.id,
                                                        PasswordReset.id != reset.id))
-        sessions.end_all(session, user.id)  # type: ignore[arg-type]
+        sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
         session.flush()
     return user
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.auth import tokens
 from api.auth.credentials import SessionSeen
-from api.auth.models import AuthSession, User
+from api.auth.models import ApiToken, AuthSession, User
 
 IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
@@ -77,6 +77,13 @@ def end_all(session: Session, user_id: int, *, keep_id: int | None = None) -> in
     if keep_id is not None:
         stmt = stmt.where(AuthSession.id != keep_id)
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def end_everywhere(session: Session, user_id: int, *, keep_id: int | None = None) -> int:
+    """Signs the user out everywhere (but in the session kept) and ends their API tokens: a
+    token taken with a stolen session must not outlive a new password or a sign-out."""
+    session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user_id))
+    return end_all(session, user_id, keep_id=keep_id)
 
 
 def end_expired(session: Session) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from api import clock
 from api.actions.models import Action
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -41,7 +42,7 @@ class Entry:
     title: str
     record_id: int
     at: datetime | None = None
-    zone: str = "UTC"
+    zone: str = ""
 
 
 def _summary(text: str | None) -> str:
@@ -82,8 +83,8 @@ def days(session: Session, actor: Any, *, start: date, end: date,
     low = datetime.combine(start - timedelta(days=1), time.min, UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, UTC)
     zones = tuple((name, tuple(pieces)) for name, pieces in _zones(session, low, high).items())
-    dated, timed = _statements(zones, by_campaign=campaign_id is not None,
-                               capped=per_day is not None)
+    dated, timed = _statements(zones, home=clock.home_zone().key,
+                               by_campaign=campaign_id is not None, capped=per_day is not None)
     values = {"start": start, "end": end, "low": low, "high": high, "campaign_id": campaign_id,
               "per_day": per_day}
     found: dict[date, Day] = {}
@@ -129,7 +130,8 @@ class _Kind:
     def entry(self, day: date, record_id: int, title: str | None, at: datetime | None = None,
               zone: str | None = None) -> Entry:
         title = _summary(title) if self.summarize else title
-        return Entry(day, self.kind, self.what, title or self.what, record_id, at, zone or "UTC")
+        return Entry(day, self.kind, self.what, title or self.what, record_id, at,
+                     zone or clock.home_zone().key)
 
 
 # The dated kinds in the order of their columns in the statement for them, as pairs of (how
@@ -141,7 +143,7 @@ _TIMED = (_Kind("vote", "Vote"), _Kind("meeting", "Meeting", summarize=True))
 
 
 @lru_cache(maxsize=64)
-def _statements(zones: ZonesKey, *, by_campaign: bool,
+def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
                 capped: bool) -> tuple[sa.Select[Any], list[sa.Select[Any]]]:
     """The statements for a range of days, for the zones in use over it; the days, the
     campaign and the cut are bound when they run. Made once for each set of zones: building
@@ -178,7 +180,8 @@ def _statements(zones: ZonesKey, *, by_campaign: bool,
              .where(Vote.scheduled_at >= low, Vote.scheduled_at < high,
                     Vote.status != "cancelled"))
     meeting_place = aliased(Jurisdiction)
-    zone = sa.func.coalesce(meeting_place.timezone, "UTC")
+    # A meeting with no campaign place happens on the coalition's clock.
+    zone = sa.func.coalesce(meeting_place.timezone, home)
     meetings = (sa.select(Meeting.id,
                           sa.func.coalesce(sa.func.nullif(Meeting.summary, ""),
                                            Meeting.location).label("title"),
@@ -281,7 +284,8 @@ def _json_pairs_on_sqlite(element: _JsonPairs, compiler: Any, **kw: Any) -> str:
 
 def _zones(session: Session, low: datetime, high: datetime) -> dict[str, Pieces]:
     """Each timezone in use, as the UTC offsets it has between low and high."""
-    names = {"UTC", *session.execute(sa.select(Jurisdiction.timezone).distinct()).scalars()}
+    in_use = session.execute(sa.select(Jurisdiction.timezone).distinct()).scalars()
+    names = {clock.home_zone().key, *in_use}
     return {name: _offsets(name, low, high) for name in sorted(n for n in names if n)}
 
 

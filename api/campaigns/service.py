@@ -47,6 +47,6 @@ crud = Crud(
 
 
 def zone(session: Session, campaign_id: int | None) -> ZoneInfo:
-    """The timezone of a campaign's jurisdiction (UTC when none is set)."""
+    """The timezone of a campaign's jurisdiction (the coalition's when none is set)."""
     campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
     return jurisdictions.zone(session, campaign.jurisdiction_id if campaign else None)

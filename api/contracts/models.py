@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Count,
     FieldError,
@@ -70,6 +71,9 @@ class ContractBase(SQLModel):
     status: ContractStatus = enum_field(ContractStatus.active)
     document_url: Url = ""
     notes: LongText = ""
+    # Empty: the coalition's record, which only leads change.
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractBase":

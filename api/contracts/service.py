@@ -21,6 +21,7 @@ from api.contracts.models import (
 )
 from api.crud import Crud
 from api.errors import Invalid
+from api.jurisdictions.models import Jurisdiction
 
 
 def notice_deadline(end_date: date | None, notice_days: int | None) -> date | None:
@@ -66,8 +67,9 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     return (
         select(Contract.id, Contract.title, Contract.notice_deadline, Contract.end_date,
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
-               Vendor.name.label("vendor_name"))
+               Vendor.name.label("vendor_name"), Jurisdiction.timezone)
         .join(Agency, Agency.id == Contract.agency_id)
+        .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
         .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
         .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),  # type: ignore[union-attr]
@@ -78,7 +80,15 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
 
 def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
                        limit: int = 20) -> list[dict[str, Any]]:
-    """Contracts whose termination-notice deadline or end date falls in the next days."""
+    """Contracts whose termination-notice deadline or end date falls in the next days, each
+    counted from today where its agency is (the coalition's clock when it has no place)."""
     today = clock.today()
-    values = {FROM.key: today, UNTIL.key: today + timedelta(days=days)}
-    return [row._asdict() for row in session.execute(_upcoming_deadlines(limit), values)]
+    # A day either side: the agency's today can be a day off the coalition's.
+    values = {FROM.key: today - timedelta(days=1), UNTIL.key: today + timedelta(days=days + 1)}
+    found = []
+    for row in session.execute(_upcoming_deadlines(limit), values):
+        local_today = clock.today(row.timezone)
+        dates = [d for d in (row.notice_deadline, row.end_date) if d is not None]
+        if any(local_today <= d <= local_today + timedelta(days=days) for d in dates):
+            found.append(row._asdict())
+    return found

@@ -121,13 +121,14 @@ def _summary(demo: Demo, password: str) -> str:
     contract = contracts.crud.get(session, demo.actor, demo["contract.flock"])
     vote = votes.crud.get(session, demo.actor, demo["vote.renewal"])
     vote_local = vote.scheduled_at.astimezone(demo.zone)
-    days_left = (contract.notice_deadline - clock.today()).days if contract.notice_deadline else 0
+    deadline = contract.notice_deadline
+    days_left = (deadline - clock.today(demo.zone)).days if deadline else 0
     return "\n".join([
         f"Loaded the demo campaign '{campaign.CAMPAIGN_NAME}'.",
         f"The database now holds {', '.join(counted)}.",
         f"Flock notice deadline: {contract.notice_deadline} ({days_left} days from today); "
         f"council vote {vote_local:%Y-%m-%d at %H:%M %Z}.",
-        f"Open {APP_URL}",
+        f"Open the address `oversight serve` prints ({APP_URL} by default).",
         DEMO_LOGIN,
         *(f"  {email} ({role.value}, {name})" for email, name, role, _ in DEMO_ACCOUNTS),
         f"  password: {password}",

@@ -31,11 +31,11 @@ class Demo:
         return record_id
 
     def day(self, offset: int) -> date:
-        """A date relative to today, so the demo never goes stale."""
-        return clock.today() + timedelta(days=offset)
+        """A date relative to Riverton's today, so the demo never goes stale and a step dated
+        "the day of the vote" falls on the vote's local day."""
+        return clock.today(self.zone) + timedelta(days=offset)
 
     def local_at(self, offset: int, hour: int, minute: int = 0) -> datetime:
         """A naive wall-clock time in Riverton, days from Riverton's today; the services
         localize it to the body's or the campaign's timezone."""
-        local_today = clock.now().astimezone(self.zone).date()
-        return datetime.combine(local_today + timedelta(days=offset), time(hour, minute))
+        return datetime.combine(clock.today(self.zone) + timedelta(days=offset), time(hour, minute))

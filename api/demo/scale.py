@@ -402,7 +402,7 @@ def load(session: Session, *, scale: Scale, seed: int = 1,
                        "organizations.")
     now = clock.now().replace(microsecond=0)
     writer = Writer(session, progress)
-    state = _State(rng_seed=seed, now=now, today=now.date())
+    state = _State(rng_seed=seed, now=now, today=clock.today(ZONE))
     steps: list[tuple[str, Callable[[Writer, _State, Scale], None]]] = [
         ("jurisdictions, bodies and targets", _government),
         ("agencies, vendors and contracts", _agencies),

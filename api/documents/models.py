@@ -44,12 +44,14 @@ class DocumentMeta(SQLModel):
     attached_id: Id
     description: LongText = ""
     owner_organization_id: Id | None = None
-    visibility: Visibility = Visibility.private
+    # Never wider than the record it is on; none given: as widely as that record.
+    visibility: Visibility | None = None
 
 
 class DocumentUpdate(SQLModel):
     description: LongText | None = None
     filename: ShortText | None = None
+    visibility: Visibility | None = None
 
 
 class DocumentRead(ReadMeta):

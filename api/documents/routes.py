@@ -26,7 +26,9 @@ async def upload_document(
     attached_id: Annotated[int, Form(ge=1, le=MAX_INT)],
     description: Annotated[str, Form(max_length=20_000)] = "",
     owner_organization_id: Annotated[int | None, Form(ge=1, le=MAX_INT)] = None,
-    visibility: Annotated[Visibility, Form()] = Visibility.private,
+    visibility: Annotated[Visibility, Form(
+        description="Who besides its organization may read it; no more widely than the "
+                    "record it is on")] = Visibility.private,
 ) -> Any:
     limit = get_settings().max_upload_bytes
     content = await file.read(limit + 1)
@@ -55,7 +57,7 @@ router.include_router(_generic)
 
 
 @router.patch("/documents/{record_id}", response_model=DocumentRead, tags=["documents"],
-              summary="Rename a document or change its description",
+              summary="Rename a document, change its description or who may read it",
               responses={404: {"description": "No such document"}})
 def update_document(record_id: RecordId, data: DocumentUpdate, session: SessionDep,
                     actor: UserDep) -> Any:

@@ -9,9 +9,11 @@ import filetype
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth import permissions
+from api.auth.models import Visibility
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
-from api.errors import Invalid, NotFound
+from api.errors import Forbidden, Invalid, NotFound
 from api.settings import get_settings
 
 # What a coalition actually attaches: scans, letters, spreadsheets, photos. Types are taken
@@ -49,32 +51,39 @@ def sniff(content: bytes, filename: str) -> str:
     return mime
 
 
-def _check_parent(session: Session, kind: AttachedTo, record_id: int) -> None:
-    from api.models import (  # noqa: PLC0415  (every concept can be a parent)
-        Action,
-        Agency,
-        Body,
-        Campaign,
-        Contract,
-        Meeting,
-        Organization,
-        Person,
-        PressHit,
-        RecordsRequest,
-        Target,
-        Vote,
-    )
-
-    parents = {
-        AttachedTo.organization: Organization, AttachedTo.person: Person,
-        AttachedTo.target: Target, AttachedTo.body: Body, AttachedTo.agency: Agency,
-        AttachedTo.contract: Contract, AttachedTo.campaign: Campaign, AttachedTo.vote: Vote,
-        AttachedTo.meeting: Meeting, AttachedTo.action: Action,
-        AttachedTo.records_request: RecordsRequest, AttachedTo.press_hit: PressHit,
-    }
-    if session.get(parents[kind], record_id) is None:
-        raise Invalid(f"No {kind.value.replace('_', ' ')} with id {record_id}.",
+def parent_of(session: Session, kind: AttachedTo | str, record_id: int) -> Any:
+    """The record a document is (or goes) on, as the session may read it: one it may not
+    read answers as missing."""
+    model = permissions.attached()[Document].parents[AttachedTo(kind).value]
+    parent = session.get(model, record_id)
+    if parent is None:
+        raise Invalid(f"No {AttachedTo(kind).value.replace('_', ' ')} with id {record_id}.",
                       field="attached_id")
+    return parent
+
+
+def _check_parent(session: Session, actor: Any, kind: AttachedTo, record_id: int) -> Any:
+    """The record a document goes on must be one the actor may read (else it answers as
+    missing) and change: reading another organization's shared meeting is no licence to add
+    files to it."""
+    parent = parent_of(session, kind, record_id)
+    if not permissions.can_write(actor, parent):
+        raise Forbidden(f"Only those who may change this {kind.value.replace('_', ' ')} can "
+                        "attach documents to it.")
+    return parent
+
+
+def sharing_limit(session: Session, kind: AttachedTo | str, record_id: int) -> Visibility:
+    """The widest a document on this record may be shared: as widely as the record."""
+    return permissions.widest_under(parent_of(session, kind, record_id))
+
+
+def _within(visibility: Visibility, limit: Visibility, kind: AttachedTo | str) -> Visibility:
+    if permissions.wider_than(visibility, limit):
+        noun = AttachedTo(kind).value.replace("_", " ")
+        raise Invalid(f"visibility: a document is shared no more widely than the {noun} it is "
+                      f"on: {limit.value} or narrower.", field="visibility")
+    return visibility
 
 
 def _clean_name(filename: str) -> str:
@@ -90,12 +99,20 @@ def too_large(limit: int) -> Invalid:
 
 def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
            content: bytes) -> Document:
-    limit = get_settings().max_upload_bytes
-    if len(content) > limit:
-        raise too_large(limit)
+    most = get_settings().max_upload_bytes
+    if len(content) > most:
+        raise too_large(most)
     if not content:
         raise Invalid("The file is empty.", field="file")
-    _check_parent(session, meta.attached_kind, meta.attached_id)
+    parent = _check_parent(session, actor, meta.attached_kind, meta.attached_id)
+    limit = permissions.widest_under(parent)
+    if meta.visibility is not None:
+        visibility = _within(meta.visibility, limit, meta.attached_kind)
+    elif type(parent) in permissions.owned():
+        visibility = limit
+    else:
+        # A record everyone signed in reads sets no limit: the maker's own default.
+        visibility = permissions.default_visibility(session, actor) or Visibility.private
     name = _clean_name(filename)
     mime = sniff(content, name)
     stored_name = secrets.token_hex(16)
@@ -107,7 +124,7 @@ def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
         sha256=hashlib.sha256(content).hexdigest(), stored_name=stored_name,
         description=meta.description, attached_kind=meta.attached_kind,
         attached_id=meta.attached_id, uploaded_by_id=getattr(actor, "id", None),
-        owner_organization_id=meta.owner_organization_id, visibility=meta.visibility,
+        owner_organization_id=meta.owner_organization_id, visibility=visibility,
     )
     session.add(doc)
     session.flush()
@@ -115,7 +132,8 @@ def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
 
 
 def describe(session: Session, actor: Any, *, record_id: int, data: DocumentUpdate) -> Document:
-    """Change a document's name or description; the file itself stays as uploaded."""
+    """Change a document's name, description or who may read it (no more widely than the
+    record it is on); the file itself stays as uploaded."""
     doc = crud.get(session, actor, record_id)
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
@@ -127,6 +145,9 @@ def describe(session: Session, actor: Any, *, record_id: int, data: DocumentUpda
         doc.filename = _clean_name(changes["filename"])
     if "description" in changes:
         doc.description = changes["description"]
+    if "visibility" in changes:
+        limit = sharing_limit(session, doc.attached_kind, doc.attached_id)
+        doc.visibility = _within(changes["visibility"], limit, doc.attached_kind)
     doc.updated_at = clock.now()
     session.add(doc)
     session.flush()

@@ -6,6 +6,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from api.fields import Count, Name, ReadMeta, StrEnum, TableBase, enum_field, fk, update_schema
+from api.settings import get_settings
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -21,7 +22,8 @@ class JurisdictionBase(SQLModel):
     kind: JurisdictionKind = enum_field(JurisdictionKind.city)
     state_code: str = Field(min_length=2, max_length=2, index=True)
     parent_id: int | None = fk("jurisdiction.id")
-    timezone: str = Field(default="America/Los_Angeles", max_length=64)
+    # The coalition's own zone unless told otherwise: most places a coalition works share it.
+    timezone: str = Field(default_factory=lambda: get_settings().timezone, max_length=64)
     population: Count | None = None
 
     @field_validator("state_code")

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from api import clock
 from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import (
@@ -30,9 +31,9 @@ crud = Crud(
 
 
 def zone(session: Session, jurisdiction_id: int | None) -> ZoneInfo:
-    """The timezone of a jurisdiction (UTC when none is known)."""
+    """The timezone of a jurisdiction (the coalition's when none is known)."""
     if jurisdiction_id is not None:
         found = session.get(Jurisdiction, jurisdiction_id)
         if found is not None:
             return ZoneInfo(found.timezone)
-    return ZoneInfo("UTC")
+    return clock.home_zone()

@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     LongText,
     Name,
@@ -24,6 +25,9 @@ class MediaContactBase(SQLModel):
     email: EmailStr | None = Field(default=None, max_length=254)
     phone: ShortText = ""
     notes: LongText = ""
+    # Empty: the coalition's record, which only leads change.
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class MediaContact(TableBase, MediaContactBase, table=True):
@@ -51,6 +55,8 @@ class PressHitBase(SQLModel):
     campaign_id: int | None = fk("campaign.id")
     media_contact_id: int | None = fk("media_contact.id")
     summary: LongText = ""
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class PressHit(TableBase, PressHitBase, table=True):

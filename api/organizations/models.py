@@ -3,6 +3,7 @@
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
+from api.auth.models import Visibility
 from api.fields import (
     LongText,
     Name,
@@ -54,7 +55,16 @@ class OrganizationBase(SQLModel):
     email: EmailStr | None = Field(default=None, max_length=254)
     phone: ShortText = ""
     notes: LongText = ""
+    # Who besides the organization's own members reads its notes; the rest of the record is
+    # read by everyone signed in (api.auth.permissions.guarded).
+    notes_visibility: Visibility = enum_field(Visibility.leads)
     tags: Tags = json_field()
+    # Who new records of this organization's members are shared with unless they choose;
+    # empty: the coalition's default.
+    default_visibility: Visibility | None = enum_field(None, nullable=True)
+    # Whether the coalition's leads may see that the organization met a decision-maker, and
+    # when, though not the meeting itself (api.whip.service): off until it chooses.
+    tell_leads_meetings: bool = False
 
 
 class Organization(TableBase, OrganizationBase, table=True):

@@ -18,6 +18,7 @@ from api.db import UTCDateTime
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
+from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.targets.models import Target
 from api.tasks.models import Task, TaskStatus
@@ -87,9 +88,12 @@ def _records_due(actor: Any) -> sa.Select[Any] | None:
         return None
     return (
         sa.select(RecordsRequest.id, RecordsRequest.subject, RecordsRequest.due_on,
-                  RecordsRequest.status, Agency.name.label("agency_name"))
+                  RecordsRequest.status, RecordsRequest.agency_id,
+                  RecordsRequest.due_on_override, RecordsRequest.state_code,
+                  Agency.name.label("agency_name"), Jurisdiction.timezone)
         .join(first, first.c.id == RecordsRequest.id)
         .join(Agency, Agency.id == RecordsRequest.agency_id)
+        .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .order_by(first.c.due_on, first.c.id).limit(RECORDS_DUE_LIMIT)
     )
 
@@ -97,12 +101,20 @@ def _records_due(actor: Any) -> sa.Select[Any] | None:
 def records_due(session: Session, actor: Any, *,
                 days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
     """Open records requests whose answer is overdue or due within the next days, the first
-    twenty."""
+    twenty, each with where it stands today on its agency's clock (as its own page says)."""
     stmt = _for_actor("records_due", actor, _records_due)
     if stmt is None:
         return []
-    horizon = clock.today() + timedelta(days=days)
-    return [row._asdict() for row in session.execute(stmt, {DUE_BY.key: horizon})]
+    # A day more: the agency's today can be a day ahead of the coalition's.
+    horizon = clock.today() + timedelta(days=days + 1)
+    rows = [row._asdict() for row in session.execute(stmt, {DUE_BY.key: horizon})]
+    standing = records_requests.countdowns(session, rows)
+    due = []
+    for row in rows:
+        row["deadline"] = state = standing[row["id"]]
+        if state.days_left is None or state.days_left <= days:
+            due.append(row)
+    return due
 
 
 USER = sa.bindparam("user_id", type_=sa.Integer())
@@ -118,8 +130,9 @@ def _open_tasks(limit: int, with_organization: bool) -> sa.Select[Any]:
         sa.select(Task.id, Task.title, Task.due_on, Task.campaign_id, Task.meeting_id,
                   Campaign.name.label("campaign_name"), org.name.label("org_name"),
                   Task.owner_organization_id, Task.visibility, Task.assignee_organization_id,
-                  Task.assignee_user_id)
+                  Task.assignee_user_id, Jurisdiction.timezone)
         .outerjoin(Campaign, Campaign.id == Task.campaign_id)
+        .outerjoin(Jurisdiction, Jurisdiction.id == Campaign.jurisdiction_id)
         .outerjoin(org, org.id == Task.assignee_organization_id)
         .where(Task.status == TaskStatus.open, sa.or_(*mine))
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id).limit(limit)
@@ -150,7 +163,7 @@ def _latest_meetings(actor: Any) -> sa.Select[Any] | None:
     return (
         sa.select(Meeting.id, Meeting.held_at, Meeting.summary, Meeting.location,
                   org.name.label("org_name"), Campaign.name.label("campaign_name"),
-                  sa.func.coalesce(Jurisdiction.timezone, "UTC").label("timezone"))
+                  Jurisdiction.timezone)
         .join(first, first.c.id == Meeting.id)
         .outerjoin(org, org.id == Meeting.organization_id)
         .outerjoin(Campaign, Campaign.id == Meeting.campaign_id)

@@ -116,8 +116,8 @@ def _zones(session: Session, agency_ids: Sequence[int]) -> dict[int, ZoneInfo]:
 
 def local_today(session: Session, request: RecordsRequest) -> date:
     """Today where the agency is; deadlines run on the agency's calendar, not on UTC."""
-    zone = _zones(session, [request.agency_id]).get(request.agency_id, ZoneInfo("UTC"))
-    return clock.now().astimezone(zone).date()
+    zone = _zones(session, [request.agency_id]).get(request.agency_id, clock.home_zone())
+    return clock.today(zone)
 
 
 def _changes(session: Session,
@@ -179,18 +179,22 @@ def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, 
     zones = _zones(session, [o.agency_id for o in objs])
     now = clock.now()
     return {o.id: deadline_for(o, history[o.id],  # type: ignore[index,misc]
-                               now.astimezone(zones.get(o.agency_id, ZoneInfo("UTC"))).date())
+                               now.astimezone(zones.get(o.agency_id, clock.home_zone())).date())
             for o in objs}
 
 
 def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Countdown]:
     """Where each listed request stands today, from the columns a list selects (id, agency_id,
-    status, due_on, due_on_override, state_code); one query for every row's local day."""
-    zones = _zones(session, [r["agency_id"] for r in rows])
+    status, due_on, due_on_override, state_code, and timezone when the list read its agency's);
+    at most one query for every row's local day."""
+    unplaced = [r["agency_id"] for r in rows if "timezone" not in r]
+    zones = _zones(session, unplaced)
     now = clock.now()
     found = {}
     for row in rows:
-        today = now.astimezone(zones.get(row["agency_id"], ZoneInfo("UTC"))).date()
+        zone = (clock.zone_named(row["timezone"]) if "timezone" in row
+                else zones.get(row["agency_id"], clock.home_zone()))
+        today = now.astimezone(zone).date()
         found[row["id"]] = deadlines.countdown(
             status=str(getattr(row["status"], "value", row["status"])), due_on=row["due_on"],
             today=today, law=laws.law_for(row["state_code"]),
@@ -225,7 +229,7 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
         raise Forbidden("Only a campaign lead can override a request's deadline.")
     sent_on = values.get("sent_on")
     if sent_on is not None:
-        zone = _zones(session, [agency.id]).get(agency.id, ZoneInfo("UTC"))
+        zone = _zones(session, [agency.id]).get(agency.id, clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
             raise Invalid("sent_on: the day the request was sent cannot be in the future.",
                           field="sent_on")
@@ -464,7 +468,7 @@ def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, 
     if not found.fits(state):
         raise Invalid(f"The letter '{found.title}' is for agencies in "
                       f"{', '.join(found.states)} only.", field="template")
-    zone = _zones(session, [agency_id]).get(agency_id, ZoneInfo("UTC"))
+    zone = _zones(session, [agency_id]).get(agency_id, clock.home_zone())
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
                              requester=_requester(session, requester_organization_id, requester))
@@ -497,7 +501,7 @@ def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[Record
             raise Invalid(f"The letter '{found.title}' is for agencies in "
                           f"{', '.join(found.states)} only; {agency.name} is not.",
                           field="agency_ids")
-        today = clock.now().astimezone(zones.get(agency_id, ZoneInfo("UTC"))).date()
+        today = clock.now().astimezone(zones.get(agency_id, clock.home_zone())).date()
         context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
                                  requester=requester, today=today)
         text = (letters.render_text(data.text, context) if data.text.strip()

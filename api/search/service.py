@@ -158,6 +158,12 @@ def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
     condition = permissions.visible(crud.model, actor)
     if condition is not None:
         stmt = stmt.where(condition)
+    guards = [permissions.visible_field(crud.model, name, actor) for name in crud.search[1:]]
+    if any(guard is not None for guard in guards):
+        # A record found by words in a field the actor may not read (an organization's
+        # notes) would tell what the field says: it counts only when the title holds them.
+        readable = sa.and_(*(guard for guard in guards if guard is not None))
+        stmt = stmt.where(sa.or_(readable, sa.and_(*(inside > 0 for inside in in_title))))
     return stmt.order_by(score, title, table.c.id).limit(PER_KIND + 1)
 
 

@@ -5,10 +5,7 @@ A dataset owns its own facts (its id, its counts, its report links) and overwrit
 knows a value; facts people curate (vendor, notes, jurisdiction) are only filled where empty;
 source links are added to, never replaced."""
 
-import codecs
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -21,6 +18,7 @@ from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.jurisdictions.models import Jurisdiction
+from api.sources import csv_files
 from api.sources.access import require_lead
 
 LINK = re.compile(r"https?://[^\s,;\"'<>]+", re.IGNORECASE)
@@ -96,46 +94,29 @@ def file_token(kind: str, content: bytes, *extra: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def decode(content: bytes) -> str:
-    """Text of an uploaded CSV: UTF-8 (with or without a byte-order mark), UTF-16 with its
-    byte-order mark ("Unicode text" from a spreadsheet program), else Windows-1252, which is
-    what spreadsheet programs on Windows write. A file with NUL characters left is not text."""
-    not_text = Invalid("The file is not a text CSV file in a known encoding; save it as "
-                       "CSV (UTF-8) or as an XLSX workbook.", field="file")
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = content.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise not_text from exc
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-    if "\0" in text:
-        raise not_text
-    return text
-
-
 def csv_records(content: bytes, *, required: tuple[str, ...],
                 dataset: str) -> Iterator[tuple[int, dict[str, str], str]]:
-    """(row number, record, problem) for each data row; the header is row 1. A record with more
-    or fewer fields than the header comes with a problem instead of being guessed at."""
-    reader = csv.DictReader(io.StringIO(decode(content), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    """(row number, record, problem) for each data row; the header is row 1 and blank lines are
+    left out. A record with more or fewer fields than the header comes with a problem instead
+    of being guessed at. Read a row at a time within the import limits (api.sources.csv_files),
+    so a file past them is refused before its rows are held."""
+    rows = csv_files.rows(content, delimiter=",")
+    header = [h.strip() for h in next(rows, [])]
     missing = [name for name in required if name not in header]
     if missing:
         raise Invalid(f"This is not the {dataset} file: it has no column "
                       + ", ".join(f"'{m}'" for m in missing) + ".", field="file")
-    reader.fieldnames = header
-    for index, record in enumerate(reader):
-        row = index + 2
-        if None in record:
+    row = 1
+    for cells in rows:
+        if not cells:
+            continue
+        row += 1
+        if len(cells) > len(header):
             yield row, {}, f"Row {row} has more fields than the header."
-        elif any(value is None for value in record.values()):
+        elif len(cells) < len(header):
             yield row, {}, f"Row {row} has fewer fields than the header."
         else:
-            yield row, {k: v.strip() for k, v in record.items()}, ""
+            yield row, {k: v.strip() for k, v in zip(header, cells, strict=True)}, ""
 
 
 def links_in(*texts: str) -> list[str]:

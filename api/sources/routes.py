@@ -2,12 +2,18 @@
 imports, CSV exports, and OpenStreetMap camera counts."""
 
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
+from api import csv_export
 from api.crud import ListQuery
 from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
@@ -122,7 +128,9 @@ def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep
 
 # ---- imports ----------------------------------------------------------------------------
 
-async def _content(file: UploadFile) -> bytes:
+async def _content(actor: Any, file: UploadFile) -> bytes:
+    # A preview opens and reads the whole file as the import does, so it is for the same people.
+    access.require_lead(actor)
     return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
@@ -137,20 +145,26 @@ def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit
 
 @router.post("/imports/atlas", tags=["imports"],
              summary="Import EFF's Atlas of Surveillance CSV (its ALPR rows) into agencies",
-             description="Without commit, previews. With commit (campaign leads and "
-                         "administrators only), writes every good row in one transaction.")
+             description="Campaign leads and administrators only. Without commit, "
+                         "previews; with commit, writes every good row in one transaction.")
 async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
                        commit: Commit = False, token: Token = None) -> dict[str, Any]:
-    return _agency_import(atlas, session, actor, await _content(file), commit, token)
+    content = await _content(actor, file)
+    # Reading and planning a large file takes seconds: in a worker thread, so the server
+    # answers other requests meanwhile.
+    return await run_in_threadpool(_agency_import, atlas, session, actor, content, commit,
+                                   token)
 
 
 @router.post("/imports/data-driven", tags=["imports"],
              summary="Import EFF's ALPR Data Driven dataset onto agencies",
-             description="Without commit, previews. With commit (campaign leads and "
-                         "administrators only), writes every good row in one transaction.")
+             description="Campaign leads and administrators only. Without commit, "
+                         "previews; with commit, writes every good row in one transaction.")
 async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
                              commit: Commit = False, token: Token = None) -> dict[str, Any]:
-    return _agency_import(data_driven, session, actor, await _content(file), commit, token)
+    content = await _content(actor, file)
+    return await run_in_threadpool(_agency_import, data_driven, session, actor, content, commit,
+                                   token)
 
 
 def _json_form(text: str | None, field: str) -> Any:
@@ -176,10 +190,10 @@ def _decisions(text: str | None) -> dict[int, Choice]:
 
 @router.post("/imports/{concept}", tags=["imports"],
              summary="Import organizations, people or targets from a CSV or XLSX file",
-             description="Without commit, previews: the column mapping (guessed from the "
-                         "headers unless given), per-row errors and duplicates. With commit, "
-                         "writes the whole file in one transaction (campaign leads and "
-                         "administrators only).")
+             description="Campaign leads and administrators only. Without commit, "
+                         "previews: the column mapping (guessed from the headers unless "
+                         "given), per-row errors and duplicates. With commit, writes the whole "
+                         "file in one transaction.")
 async def import_sheet(
     concept: Annotated[str, Path(pattern="^(organizations|people|targets)$")],
     session: SessionDep, actor: UserDep, file: Upload, commit: Commit = False,
@@ -191,24 +205,32 @@ async def import_sheet(
         'JSON object of row number to skip, update or create, e.g. {"7": "update"}'))] = None,
     skip_errors: Annotated[bool, Form(description="Leave rows with errors out")] = False,
 ) -> dict[str, Any]:
-    content = await _content(file)
+    content = await _content(actor, file)
     columns = _json_form(mapping, "mapping")
     if columns is not None and not all(isinstance(v, str) for v in columns.values()):
         raise Invalid("mapping maps field names to column headers.", field="mapping")
-    plan = spreadsheets.plan(session, concept_name=concept, content=content,
-                             filename=file.filename or "", mapping=columns,
-                             on_duplicate=on_duplicate, decisions=_decisions(decisions))
-    if not commit:
-        return {"committed": False, **plan.as_dict()}
-    result = spreadsheets.commit(session, actor, plan, token=token, skip_errors=skip_errors)
-    session.commit()
-    return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+    chosen = _decisions(decisions)
+
+    def run() -> dict[str, Any]:
+        plan = spreadsheets.plan(session, concept_name=concept, content=content,
+                                 filename=file.filename or "", mapping=columns,
+                                 on_duplicate=on_duplicate, decisions=chosen, actor=actor)
+        if not commit:
+            return {"committed": False, **plan.as_dict()}
+        result = spreadsheets.commit(session, actor, plan, token=token,
+                                     skip_errors=skip_errors)
+        session.commit()
+        return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+
+    # Reading, checking and writing a large file takes seconds: in a worker thread, so the
+    # server answers other requests meanwhile.
+    return await run_in_threadpool(run)
 
 
 # ---- exports ----------------------------------------------------------------------------
 
 def _csv_response(text: str, filename: str) -> Response:
-    return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+    return Response(csv_export.encoded(text), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -231,13 +253,42 @@ for _concept in exports.LISTS:
     _export_route(_concept)
 
 
+ORGANIZATION_EXPORT: dict[str, Any] = {
+    "response_class": Response,
+    "responses": {200: {"content": {"application/zip": {}}},
+                  403: {"description": "Not the organization's own partner, a lead or an "
+                                       "administrator"},
+                  404: {"description": "No such organization"}},
+}
+ZIP_CHUNK = 1024 * 1024
+
+
+def _organization_zip(session: Session, actor: Any, record_id: int) -> Response:
+    name, archive = exports.export_organization(session, actor, record_id)
+    size = archive.seek(0, os.SEEK_END)
+    archive.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        with archive:
+            while block := archive.read(ZIP_CHUNK):
+                yield block
+
+    return StreamingResponse(chunks(), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Content-Length": str(size)})
+
+
 @router.get("/exports/organizations/{record_id}.zip", tags=["exports"],
-            summary="Everything an organization owns, as a ZIP of CSV files",
-            response_class=Response, responses={200: {"content": {"application/zip": {}}}})
+            summary="Everything an organization owns, as a ZIP", **ORGANIZATION_EXPORT)
 def export_organization(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
-    content = exports.export_organization(session, actor, record_id)
-    return Response(content, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="organization-{record_id}.zip"'})
+    return _organization_zip(session, actor, record_id)
+
+
+@router.get("/organizations/{record_id}/export", tags=["organizations"],
+            summary="Everything the organization owns, as a ZIP (the same as "
+                    "/exports/organizations/{id}.zip)", **ORGANIZATION_EXPORT)
+def export_organization_data(record_id: RecordId, session: SessionDep,
+                             actor: UserDep) -> Response:
+    return _organization_zip(session, actor, record_id)
 
 
 # ---- camera counts ----------------------------------------------------------------------

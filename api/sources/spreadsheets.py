@@ -2,7 +2,6 @@
 columns (guessed from the headers), preview every row with its errors and duplicates, and commit
 the whole file in one transaction."""
 
-import csv
 import io
 import json
 import re
@@ -16,10 +15,10 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel, select
 
-from api import clock
-from api.auth import audit
+from api import clock, csv_export
+from api.auth import audit, permissions
 from api.bodies.models import Body
-from api.errors import Conflict, Invalid
+from api.errors import Conflict, Forbidden, Invalid
 from api.organizations.models import (
     CoalitionRole,
     Organization,
@@ -28,17 +27,15 @@ from api.organizations.models import (
     OrgStatus,
 )
 from api.people.models import Affiliation, ContactMethod, Person, PersonCreate
+from api.sources import csv_files, workbooks
 from api.sources.access import require_lead
-from api.sources.agency_import import decode, file_token
+from api.sources.agency_import import file_token
+from api.sources.import_limits import ImportLimits
 from api.targets.models import Target, TargetCreate, TargetTitle
 
-MAX_ROWS = 50_000
 CHUNK = 500
 TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "ok"})
 FALSE = frozenset({"", "no", "n", "false", "f", "0", "-"})
-# A cell that starts like a formula is written with a leading apostrophe so spreadsheet programs
-# show it as text (see exports); reading drops that apostrophe again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y")
 
 
@@ -160,9 +157,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        return text[1:]
-    return text
+    # An export wrote text that starts like a formula behind an apostrophe; it goes again here.
+    return csv_export.unescaped(text)
 
 
 def _unique_headers(raw: Sequence[Any]) -> list[str]:
@@ -177,42 +173,46 @@ def _unique_headers(raw: Sequence[Any]) -> list[str]:
 
 
 def _sheet(rows: Iterable[Sequence[Any]]) -> Sheet:
+    limits = ImportLimits.from_settings()
     iterator = iter(rows)
     first = next(iterator, None)
+    if first is not None and len(first) > limits.max_cells:
+        raise limits.too_many_cells()
     if first is None or not any(_cell(v) for v in first):
         raise Invalid("The file is empty or its first row holds no column names.", field="file")
     headers = _unique_headers(first)
     data: list[tuple[int, list[str]]] = []
+    cells_read = len(first)
     for number, raw in enumerate(iterator, start=2):
+        # Blank rows and cells count too: a workbook can declare a million empty rows, each
+        # as wide as its widest, and reading them costs as much as reading full ones.
+        cells_read += len(raw) or 1
+        if cells_read > limits.max_cells:
+            raise limits.too_many_cells()
         cells = [_cell(v) for v in raw]
         if not any(cells):
             continue
-        if len(data) >= MAX_ROWS:
-            raise Invalid(f"The file has more than {MAX_ROWS} rows; split it.", field="file")
+        if len(data) >= limits.max_rows:
+            raise limits.too_many_rows()
         data.append((number, (cells + [""] * len(headers))[: max(len(headers), len(cells))]))
     return Sheet(headers, data)
-
-
-def _delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
 
 
 def read_sheet(content: bytes, filename: str = "") -> Sheet:
     """The first sheet of an XLSX workbook, or a CSV file (comma, semicolon or tab separated)."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
         return _read_xlsx(content)
-    text = decode(content)
-    return _sheet(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    return _sheet(csv_files.rows(content))
 
 
 def _read_xlsx(content: bytes) -> Sheet:
     import openpyxl  # noqa: PLC0415  (only needed for workbooks)
 
+    workbooks.check(content)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Read-only: a row at a time, never the whole sheet; no links to other workbooks.
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
+                                      keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise Invalid("The file is not a readable XLSX workbook.", field="file") from exc
     try:
@@ -428,10 +428,12 @@ def _validate(schema: type[BaseModel],
 
 def plan(session: Session, *, concept_name: str, content: bytes, filename: str = "",
          mapping: dict[str, str] | None = None, on_duplicate: Choice = Choice.skip,
-         decisions: dict[int, Choice] | None = None) -> SheetPlan:
+         decisions: dict[int, Choice] | None = None, actor: Any = None) -> SheetPlan:
     """What importing the file would do: every row validated, references resolved, duplicates
     of existing records (same email; same name and organization or body) and of earlier rows
-    found, and the chosen skip / update / create applied. Nothing is written."""
+    found, and the chosen skip / update / create applied. Given the actor, an update that
+    would change who owns a record or who may read it, which only its own organization may,
+    is that row's error. Nothing is written."""
     target = concept(concept_name)
     sheet = read_sheet(content, filename)
     chosen = check_mapping(target, sheet.headers,
@@ -485,8 +487,33 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
                 result.action = "error"
                 result.errors.append({"field": "name", "message": (
                     "an organization of this name exists; choose skip or update")})
+    if actor is not None:
+        for row, fields in _fixed_changes(session, actor, target, results):
+            row.action = "error"
+            row.errors += [{"field": name, "message": permissions.fixed_refusal(target.model)}
+                           for name in fields]
     return SheetPlan(concept=target.name, token=token, headers=sheet.headers, mapping=chosen,
                      rows=results)
+
+
+def _fixed_changes(session: Session, actor: Any, target: Concept,
+                   rows: list[RowResult]) -> list[tuple[RowResult, list[str]]]:
+    """The update rows that change fields of a stored record the actor may not change
+    (permissions.fixed_fields), and those fields."""
+    wanted = {row.existing_id: row for row in rows
+              if row.action == Choice.update.value and row.existing_id is not None}
+    model: Any = target.model
+    out: list[tuple[RowResult, list[str]]] = []
+    ids = sorted(wanted)
+    for start in range(0, len(ids), CHUNK):
+        for record in session.exec(select(model).where(model.id.in_(ids[start:start + CHUNK]))):
+            row = wanted[record.id]
+            given = _record(target, row)
+            changed = sorted(name for name in permissions.fixed_fields(actor, record)
+                             if name in row.values and given.get(name) != getattr(record, name))
+            if changed:
+                out.append((row, changed))
+    return sorted(out, key=lambda found: found[0].row)
 
 
 def _other(target: Concept, values: dict[str, Any], result: RowResult) -> int | None:
@@ -552,6 +579,11 @@ def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | 
                       "to leave those rows out.", field="file")
     target = CONCEPTS[sheet_plan.concept]
     model: Any = target.model
+    # Bulk statements pass the ORM's check of who may change whose sharing: checked here.
+    refused = _fixed_changes(session, actor, target, sheet_plan.rows)
+    if refused:
+        row, fields = refused[0]
+        raise Forbidden(f"Row {row.row}: {permissions.fixed_refusal(model)}", field=fields[0])
     now = clock.now()
     result = SheetResult(left_out=bad)
     creates = [row for row in sheet_plan.rows if row.action == "create"]

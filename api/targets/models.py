@@ -85,7 +85,9 @@ class TargetRead(TargetBase, ReadMeta):
 
 
 class Stance(TableBase, table=True):
-    """The current stance of one target on one campaign."""
+    """The latest stance change of one target on one campaign, whoever may read it: kept for
+    trusted code (the alert planner), never told to a reader. What a reader is told is worked
+    out from the changes that reader may read (api.targets.service.current)."""
 
     __table_args__ = (UniqueConstraint("target_id", "campaign_id"),)
     target_id: int = fk("target.id", required=True, ondelete="CASCADE")
@@ -94,16 +96,23 @@ class Stance(TableBase, table=True):
 
 
 class StanceChange(TableBase, table=True):
-    """One recorded change of stance: never edited, only added."""
+    """One observed stance: never edited, only added. The level it moved from is not stored:
+    it is the previous change the reader may read, which differs from reader to reader."""
 
-    target_id: int = fk("target.id", required=True, ondelete="CASCADE")
+    # A target's history on a campaign in order, from the index alone: each reader's current
+    # stance is the latest change they may read, found by walking it back from the end.
+    __table_args__ = (Index("ix_stancechange_history", "target_id", "campaign_id",
+                            "recorded_at", "id"),)
+    target_id: int = fk("target.id", required=True, ondelete="CASCADE", index=False)
     campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE")
-    from_level: StanceLevel = enum_field(StanceLevel.unknown)
     to_level: StanceLevel = enum_field()
     source: StanceSource = enum_field(StanceSource.other)
     note: str = ""
     meeting_id: int | None = fk("meeting.id")
     recorded_by_id: int | None = fk("app_user.id")
+    # Where the change stands in the target's history: when it was recorded, or, for a
+    # meeting's observation corrected later, when the meeting first told of it (created_at
+    # says when the row was written).
     recorded_at: datetime = utc_field(nullable=False)
 
 
@@ -114,6 +123,8 @@ class StanceSet(SQLModel):
 
 
 class StanceRead(SQLModel):
+    """A target's stance on a campaign as one reader knows it: the latest change they may read."""
+
     target_id: int
     campaign_id: int
     level: StanceLevel
@@ -121,6 +132,8 @@ class StanceRead(SQLModel):
 
 
 class StanceChangeRead(SQLModel):
+    """A change as one reader knows it: `from_level` is the previous change they may read."""
+
     id: int
     target_id: int
     campaign_id: int

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
+from api.auth.models import Visibility, visibility_field
 from api.fields import (
     Id,
     LongText,
@@ -77,6 +78,9 @@ class VoteBase(SQLModel):
     outcome: VoteOutcome = enum_field(VoteOutcome.pending)
     member_votes: Annotated[list[MemberVote], at_most(200)] = json_field()
     notes: LongText = ""
+    # Empty: the coalition's record (a vote found on an agenda), which only leads change.
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
 
 
 class Vote(TableBase, VoteBase, table=True):

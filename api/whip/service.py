@@ -1,9 +1,9 @@
 """The whip board of a body on a campaign: members by stance, the partner who owns each
 relationship, when we last met them, and likely yes votes against the majority needed."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from api import clock
+from api.auth import permissions
+from api.auth.models import Role
+from api.auth.scoping import as_system
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -19,7 +22,7 @@ from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
 from api.targets import service as targets
-from api.targets.models import Stance, StanceLevel, StanceSource, Target
+from api.targets.models import StanceLevel, StanceRead, StanceSource, Target
 from api.votes.models import Vote
 
 # Columns of the board, from with us to against us; "unknown" is a stance nobody recorded.
@@ -44,6 +47,9 @@ class Member:
     owner_name: str | None
     last_met: datetime | None
     needs_meeting: bool
+    # For a lead: the day of a later meeting they may not read, of an organization that lets
+    # leads know it met someone (only that, and when: never what was said or who was there).
+    partner_met: datetime | None = None
 
 
 @dataclass
@@ -96,19 +102,32 @@ BODIES = sa.bindparam("body_ids", expanding=True)
 NOW = sa.bindparam("now", type_=UTCDateTime())
 PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
 
+# Statements made once for each kind of call and each kind of reader, the campaign and bodies
+# as parameters: building one cost a good part of running it, and what a reader knows of the
+# stances is part of its shape.
+_MADE: dict[tuple[Any, ...], sa.Select[Any]] = {}
+_MAX_MADE = 1024
 
-@cache
-def _members(with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
-    # Made once for each kind of call, the campaign and bodies as parameters: building the
-    # statement cost a good part of running it.
+
+def _made(key: tuple[Any, ...], actor: Any,
+          make: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
+    key = (*key, permissions.visibility_key(actor))
+    found = _MADE.get(key)
+    if found is None:
+        if len(_MADE) >= _MAX_MADE:
+            _MADE.clear()
+        found = _MADE[key] = make()
+    return found
+
+
+def _members(actor: Any, with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
     owner = aliased(Organization)
+    level = targets.level_of(actor, target=Target.id, campaign=CAMPAIGN).label("level")
     stmt = (
         sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
-                  Body.name.label("body_name"), Stance.level, Target.owner_organization_id,
+                  Body.name.label("body_name"), level, Target.owner_organization_id,
                   owner.name.label("owner_name"), _last_met())
         .outerjoin(Body, Body.id == Target.body_id)
-        .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
-                                   Stance.campaign_id == CAMPAIGN))
         .outerjoin(owner, owner.id == Target.owner_organization_id)
         .order_by(Body.name, Target.name, Target.id)
     )
@@ -116,10 +135,8 @@ def _members(with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
     if with_bodies:
         conditions.append(Target.body_id.in_(BODIES))
     if with_stance:
-        # Found through the index on stance.campaign_id: asking whether the joined stance is
-        # there read every target to find them.
-        stanced = sa.select(Stance.target_id).where(Stance.campaign_id == CAMPAIGN)
-        conditions.append(Target.id.in_(stanced))
+        # Found through the index on the campaign's changes, not by asking of every target.
+        conditions.append(Target.id.in_(targets.with_stance(actor, campaign=CAMPAIGN)))
     return stmt.where(sa.or_(*conditions))
 
 
@@ -129,19 +146,50 @@ def members(session: Session, actor: Any, *, campaign_id: int,
     their stance, relationship owner and last meeting: one query however many there are."""
     if not body_ids and not with_stance:
         return []
-    stmt = _members(bool(body_ids), with_stance)
+    stmt = _made(("members", bool(body_ids), with_stance), actor,
+                 lambda: _members(actor, bool(body_ids), with_stance))
     values = {CAMPAIGN.key: campaign_id, BODIES.key: list(body_ids or [])}
     now = clock.now()
+    rows = list(session.execute(stmt, values))
+    told = told_to_leads(session, actor, [row.id for row in rows], now=now)
     found = []
-    for row in session.execute(stmt, values):
+    for row in rows:
         level = StanceLevel(row.level) if row.level else StanceLevel.unknown
-        stale = row.last_met is None or now - row.last_met > STALE_AFTER
+        partner_met = told.get(row.id)
+        if partner_met is not None and row.last_met is not None \
+                and partner_met <= row.last_met:
+            partner_met = None
+        latest = partner_met or row.last_met
+        stale = latest is None or now - latest > STALE_AFTER
         found.append(Member(
             target_id=row.id, name=row.name, title=row.title, district=row.district,
             body_id=row.body_id, body_name=row.body_name, level=level,
             owner_id=row.owner_organization_id, owner_name=row.owner_name,
-            last_met=row.last_met, needs_meeting=level in NOT_DECIDED and stale))
+            last_met=row.last_met, needs_meeting=level in NOT_DECIDED and stale,
+            partner_met=partner_met))
     return found
+
+
+def told_to_leads(session: Session, actor: Any, target_ids: list[int], *,
+                  now: datetime) -> dict[int, datetime]:
+    """For a lead, each target's latest meeting held so far that the lead may not read, among
+    those of organizations that let the leads know they met someone. Administrators read every
+    meeting already, and nobody else is told."""
+    if permissions.role_of(actor) != Role.lead.value or not target_ids:
+        return {}
+    hidden = permissions.visible(Meeting, actor)
+    if hidden is None:
+        return {}
+    stmt = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
+            .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
+            .join(Organization, Organization.id == Meeting.organization_id)
+            .where(Organization.tell_leads_meetings.is_(True),  # type: ignore[attr-defined]
+                   MeetingTarget.target_id.in_(target_ids), Meeting.held_at <= now,
+                   sa.not_(hidden))
+            .group_by(MeetingTarget.target_id))
+    # Read past the lead's scope on purpose: only the target and the day leave this function.
+    with as_system(session):
+        return {target_id: held for target_id, held in session.execute(stmt)}
 
 
 def count_of(body: Body, found: list[Member]) -> Count:
@@ -162,13 +210,15 @@ class Board:
     zone: str
 
 
-@cache
-def _campaign_bodies(with_place: bool) -> sa.Select[Any]:
+def _campaign_bodies(actor: Any, with_place: bool) -> sa.Select[Any]:
     voted = (sa.select(Vote.body_id, sa.func.min(
         sa.case((Vote.scheduled_at >= NOW, Vote.scheduled_at), else_=None)).label("next"))
         .where(Vote.campaign_id == CAMPAIGN).group_by(Vote.body_id).subquery())
-    stanced = (sa.select(Target.body_id).join(Stance, Stance.target_id == Target.id)
-               .where(Stance.campaign_id == CAMPAIGN, Target.body_id.is_not(None)))
+    # Joined from the campaign's changes: asked as "target id in them", SQLite walked every
+    # target the reader may read to find the few.
+    known = targets.with_stance(actor, campaign=CAMPAIGN).subquery()
+    stanced = (sa.select(Target.body_id).join(known, known.c.target_id == Target.id)
+               .where(Target.body_id.is_not(None)))
     place = Body.jurisdiction_id == PLACE if with_place else sa.false()
     return (sa.select(Body.id, Body.name, voted.c.next, voted.c.body_id)
             .outerjoin(voted, voted.c.body_id == Body.id)
@@ -179,7 +229,9 @@ def campaign_bodies(session: Session, actor: Any, campaign: Campaign) -> list[tu
     """Bodies that matter to a campaign: those its votes go to, those in its jurisdiction, and
     those of targets with a stance on it; the body of the next vote first."""
     now = clock.now()
-    stmt = _campaign_bodies(bool(campaign.jurisdiction_id))
+    with_place = bool(campaign.jurisdiction_id)
+    stmt = _made(("campaign_bodies", with_place), actor,
+                 lambda: _campaign_bodies(actor, with_place))
     values = {NOW.key: now, CAMPAIGN.key: campaign.id, PLACE.key: campaign.jurisdiction_id}
     rows = list(session.execute(stmt, values))
     # Soonest vote first, then bodies with any vote, then the rest by name.
@@ -205,12 +257,27 @@ def board(session: Session, actor: Any, *, campaign_id: int,
     columns: dict[str, list[Member]] = {level.value: [] for level in LEVELS}
     for member in found:
         columns[member.level.value].append(member)
-    zone = "UTC"
+    zone = clock.home_zone().key
     if body is not None:
         place = session.get(Jurisdiction, body.jurisdiction_id)
         zone = place.timezone if place else zone
     return Board(campaign=campaign, body=body, bodies=choices, columns=columns,
                  count=count_of(body, found) if body else None, zone=zone)
+
+
+CAMPAIGNS = sa.bindparam("campaign_ids", expanding=True)
+
+
+def _counts(actor: Any) -> sa.Select[Any]:
+    # Each member of each body against each campaign: a row a pair, its stance found in that
+    # pair's history through its index; a window over every change of the campaigns read
+    # them all and doubled the dashboard's time.
+    level = targets.level_of(actor, target=Target.id, campaign=Campaign.id).label("level")
+    return (sa.select(Body.id, Body.seats, Body.majority_needed, Target.id.label("target_id"),
+                      Campaign.id.label("campaign_id"), level)
+            .outerjoin(Target, Target.body_id == Body.id)
+            .outerjoin(Campaign, Campaign.id.in_(CAMPAIGNS))
+            .where(Body.id.in_(BODIES)))
 
 
 def counts_for_votes(session: Session, actor: Any,
@@ -220,23 +287,19 @@ def counts_for_votes(session: Session, actor: Any,
     pairs = {(v["body_id"], v["campaign_id"]) for v in found_votes if v.get("campaign_id")}
     if not pairs:
         return {}
-    body_ids = sorted({b for b, _ in pairs})
-    campaign_ids = sorted({c for _, c in pairs})
-    stmt = (sa.select(Body.id, Body.seats, Body.majority_needed, Target.id.label("target_id"),
-                      Stance.campaign_id, Stance.level)
-            .outerjoin(Target, Target.body_id == Body.id)
-            .outerjoin(Stance, sa.and_(Stance.target_id == Target.id,
-                                       Stance.campaign_id.in_(campaign_ids)))
-            .where(Body.id.in_(body_ids)))
+    stmt = _made(("counts",), actor, lambda: _counts(actor))
+    values = {BODIES.key: sorted({b for b, _ in pairs}),
+              CAMPAIGNS.key: sorted({c for _, c in pairs})}
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
     seen: dict[int, set[int]] = {}
     seats: dict[int, tuple[int, int]] = {}
-    for body, body_seats, majority_needed, target_id, campaign, level in session.execute(stmt):
+    for body, body_seats, majority_needed, target_id, campaign, level in session.execute(
+            stmt, values):
         seats[body] = (body_seats, majority_needed)
         if target_id is None:
             continue
         seen.setdefault(body, set()).add(target_id)
-        if (body, campaign) in levels:
+        if (body, campaign) in levels and level is not None:
             levels[(body, campaign)][target_id] = level
     counts = {}
     for v in found_votes:
@@ -253,7 +316,7 @@ def counts_for_votes(session: Session, actor: Any,
 
 
 def record_stance(session: Session, actor: Any, *, target_id: int, campaign_id: int,
-                  level: StanceLevel, source: StanceSource, note: str) -> Stance:
+                  level: StanceLevel, source: StanceSource, note: str) -> StanceRead:
     """A stance moved on the board: how we know it is part of the record, so a note is needed."""
     if not note.strip():
         raise Invalid("Say how you know: a line about what was said or seen.", field="note")

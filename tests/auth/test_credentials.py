@@ -1,5 +1,5 @@
-"""The door's read of a credential: one statement, its user shared between requests only while
-nothing has changed, and its connection handed back as it was taken."""
+"""The identity check's read of a credential: one statement, its user shared between requests
+only while nothing has changed, and its connection handed back as it was taken."""
 
 from collections.abc import Callable
 
@@ -64,15 +64,15 @@ def test_a_token_of_a_disabled_user_is_not_found(db: None) -> None:
     assert credentials.token_seen(token) is None
 
 
-def test_the_door_hands_its_connection_back_as_it_took_it(
+def test_the_identity_check_hands_its_connection_back_as_it_took_it(
         client_as: Callable[..., TestClient]) -> None:
     browser = client_as(Role.lead)
     engine = get_engine()
     for _ in range(3):
         assert credentials.session_seen(browser.cookies["oversight_session"]) is not None
-    # Every connection in the pool, the ones the door used among them, as the app's sessions
-    # expect: on SQLite, SQLAlchemy (not pysqlite) begins transactions; on PostgreSQL, not in
-    # autocommit and not inside a transaction.
+    # Every connection in the pool, the ones the identity check used among them, as the app's
+    # sessions expect: on SQLite, SQLAlchemy (not pysqlite) begins transactions; on PostgreSQL,
+    # not in autocommit and not inside a transaction.
     pooled = [engine.raw_connection() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
     try:
         assert pooled

@@ -15,11 +15,14 @@ from api.auth import access
 from api.auth.models import Role
 from api.campaigns.models import Campaign
 from tests.auth.routes import get_routes
-from tests.auth.world import World, build, may_read
+from tests.auth.world import MONTH, World, build, may_read
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
                "records_request": "records-requests", "action": "actions",
-               "document": "documents"}
+               "document": "documents", "agency": "agencies", "contract": "contracts",
+               "vote": "votes", "media_contact": "media-contacts", "press_hit": "press-hits"}
+# Kinds whose records no organization owns any partner keeps up to date.
+COALITION_KEPT = {"agency", "contract", "vote", "media_contact", "press_hit"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -133,7 +136,9 @@ def test_writes_follow_ownership(world: World, clients: dict[Any, TestClient]) -
                     continue
                 if not may_read(role, org, record):
                     expected = 404
-                elif role in ("admin", "lead") or (role == "partner" and record.owner == org):
+                elif role in ("admin", "lead") or (role == "partner" and (
+                        record.owner == org
+                        or (record.owner is None and kind in COALITION_KEPT))):
                     expected = 200
                 else:
                     expected = 403
@@ -177,3 +182,104 @@ def test_partners_record_stances_they_observe_on_targets_they_can_read(
                 edit = clients[role].patch(f"/api/v1/targets/{record.id}",
                                            json={"name": "Renamed"})
                 assert edit.status_code == (200 if record.owner == world.org_a else 403)
+
+
+def _readers(world: World, role: str | None) -> tuple[int | None, Callable[[Any], bool]]:
+    org = world.org_a if role in ("partner", "viewer") else None
+    return org, lambda record: may_read(role, org, record)
+
+
+def test_the_calendar_shows_each_vote_and_contract_deadline_to_exactly_its_readers(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    dated = world.of("vote") + world.of("contract")
+    cases = 0
+    for role, client in clients.items():
+        if role is None:
+            continue
+        _, readable = _readers(world, role)
+        for params in ({"view": "agenda", "month": MONTH}, {"month": MONTH}):
+            page = client.get("/calendar", params=params)
+            assert page.status_code == 200
+            for record in dated:
+                cases += 1
+                assert (record.markers[0] in page.text) == readable(record), (role, record)
+    print(f"\ncalendar cases: {cases}")
+
+
+def test_the_campaign_page_and_whip_board_show_votes_and_press_to_exactly_their_readers(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    for role, client in clients.items():
+        if role is None:
+            continue
+        _, readable = _readers(world, role)
+        page = client.get(f"/campaigns/{world.campaign}").text
+        board = client.get(f"/campaigns/{world.campaign}/whip").text
+        for record in world.of("vote") + world.of("press_hit"):
+            if not readable(record):
+                assert record.markers[0] not in page + board, (role, record)
+        for record in world.of("press_hit"):
+            assert (record.markers[0] in page) == readable(record), (role, record)
+
+
+def test_an_organizations_notes_are_read_only_at_their_own_visibility(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    """The organization itself every signed-in user reads; its notes only its own members,
+    the leads when shared with them, everyone when shared with the coalition."""
+    notes = world.of("organization_note")
+    assert {r.visibility for r in notes} == {"private", "leads", "coalition", "public"}
+    for role, client in clients.items():
+        if role is None:
+            continue
+        _, readable = _readers(world, role)
+        listed = {item["id"]: item for item in
+                  client.get("/api/v1/organizations", params={"limit": 500}).json()["items"]}
+        for record in notes:
+            mark = record.markers[0]
+            allowed = readable(record)
+            read = client.get(f"/api/v1/organizations/{record.id}")
+            assert read.status_code == 200, (role, record)
+            assert (read.json()["notes"] == mark) == allowed, (role, record)
+            assert (listed[record.id]["notes"] == mark) == allowed, (role, record)
+            page = client.get(f"/organizations/{record.id}")
+            assert page.status_code == 200 and (mark in page.text) == allowed, (role, record)
+            found = client.get("/api/v1/organizations", params={"q": mark}).json()["items"]
+            assert ([o["id"] for o in found] == [record.id]) == allowed, (role, record)
+            searched = client.get("/search", params={"q": mark}).text
+            assert (f'href="/organizations/{record.id}"' in searched) == allowed, (role, record)
+            if role in ("admin", "lead"):
+                audit = client.get("/api/v1/audit", params={
+                    "record_kind": "organization", "record_id": record.id})
+                assert audit.status_code == 200
+                assert (mark in audit.text) == allowed, (role, record)
+
+
+def test_notes_one_may_not_read_are_not_ones_to_change(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    lead = clients["lead"]
+    private = next(r for r in world.of("organization_note")
+                   if r.visibility == "private" and r.owner == world.org_b)
+    for change in ({"notes": ""}, {"notes_visibility": "coalition"}):
+        refused = lead.patch(f"/api/v1/organizations/{private.id}", json=change)
+        assert refused.status_code == 403, refused.text
+    # Everything else about the organization the lead still keeps up to date.
+    assert lead.patch(f"/api/v1/organizations/{private.id}",
+                      json={"phone": "555-0100"}).status_code == 200
+    assert clients["admin"].get(f"/api/v1/organizations/{private.id}").json()["notes"] == \
+        private.markers[0]
+    # The edit form of the page leaves them out: saving it cannot erase them.
+    form = lead.get(f"/organizations/{private.id}/sections/notes/edit")
+    assert form.status_code == 404
+    own = clients["partner"].get(f"/organizations/{world.org_a}/sections/notes/edit")
+    assert own.status_code == 200 and 'name="notes_visibility"' in own.text
+
+
+def test_partners_keep_the_coalitions_records_but_neither_take_nor_hide_them(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    partner = clients["partner"]
+    shared = next(r for r in world.of("agency") if r.owner is None)
+    url = f"/api/v1/agencies/{shared.id}"
+    assert partner.patch(url, json={"fixed_cameras": 12}).status_code == 200
+    for change in ({"visibility": "private"}, {"owner_organization_id": world.org_a}):
+        assert partner.patch(url, json=change).status_code == 403, change
+    assert partner.delete(url).status_code == 403
+    assert clients["lead"].patch(url, json={"visibility": "leads"}).status_code == 200

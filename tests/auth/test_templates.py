@@ -5,7 +5,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from api.auth import service as accounts
+from api.auth.models import TokenScope
+from api.db import get_engine
 from tests.auth.routes import get_routes
 from web.templating import TEMPLATES_DIR, templates
 
@@ -25,11 +29,13 @@ def test_every_template_is_html_and_autoescaped() -> None:
     assert templates.env.from_string("{{ v }}").render(v="<b>") == "&lt;b&gt;"
 
 
-def test_stored_payloads_render_inert(client: TestClient, app: Any) -> None:
+def test_stored_payloads_render_inert(client: TestClient, app: Any, admin: Any) -> None:
     payload = " | ".join(PAYLOADS)
     org = client.post("/api/v1/organizations", json={"name": f"Org {payload}",
                                                      "notes": payload}).json()
-    client.post("/account/tokens", data={"name": payload[:100], "scope": "read"})
+    with Session(get_engine()) as s:
+        accounts.create_token(s, admin, name=payload[:100], scope=TokenScope.read)
+        s.commit()
     client.post("/admin/invitations", data={"email": "x@example.org", "role": "viewer",
                                             "organization_id": str(org["id"])})
     client.patch("/api/v1/users/1", json={"name": "Oversight <script>alert(1)</script>"})

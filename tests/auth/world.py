@@ -3,22 +3,27 @@ at every visibility, each carrying a unique marker so a leak can be found in any
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
 from api.actions import service as actions
 from api.agencies import service as agencies
 from api.auth.models import Role, Visibility
+from api.bodies import service as bodies
 from api.campaigns import service as campaigns
+from api.contracts import service as contracts
 from api.documents import service as documents
 from api.documents.models import AttachedTo, DocumentMeta
+from api.jurisdictions import service as jurisdictions
+from api.media import service as media
 from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
 from api.targets import service as targets
 from api.tasks import service as tasks
+from api.votes import service as votes
 
 VISIBILITIES = [v.value for v in Visibility]
 
@@ -37,6 +42,7 @@ class World:
     org_a: int
     org_b: int
     records: list[Record]
+    campaign: int = 0
 
     def of(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -61,33 +67,121 @@ def may_read(role: str | None, org: int | None, record: Record) -> bool:
 
 def build(session: Session, actor: object) -> World:
     from api.agencies.models import AgencyCreate
+    from api.bodies.models import BodyCreate
     from api.campaigns.models import CampaignCreate
+    from api.jurisdictions.models import JurisdictionCreate
     from api.organizations.models import OrganizationCreate
+    from api.targets.models import TargetCreate
 
+    # Each organization's notes are its own alone: read by its members and administrators.
+    a_notes, b_notes = marker(), marker()
     org_a = organizations.crud.create(session, actor, OrganizationCreate(
-        name=f"Org A {marker()}", kind="privacy")).id
+        name=f"Org A {marker()}", kind="privacy", notes=a_notes,
+        notes_visibility="private")).id
     org_b = organizations.crud.create(session, actor, OrganizationCreate(
-        name=f"Org B {marker()}", kind="faith")).id
-    agency = agencies.crud.create(session, actor, AgencyCreate(name="Riverton PD")).id
+        name=f"Org B {marker()}", kind="faith", notes=b_notes, notes_visibility="private")).id
+    agency_mark = marker()
+    # The coalition's own agency (no owner), as an import makes it.
+    agency = agencies.crud.create(session, actor, AgencyCreate(
+        name=f"Riverton PD {agency_mark}")).id
     campaign = campaigns.crud.create(session, actor, CampaignCreate(name="No renewal")).id
-    records: list[Record] = []
-    for owner in (org_b, org_a):
-        for vis in VISIBILITIES:
-            records.extend(_records(session, actor, owner=owner, vis=vis, agency=agency,
-                                    campaign=campaign))
+    city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
+        name="Riverton", kind="city", state_code="CA", timezone="America/Los_Angeles")).id
+    body = bodies.crud.create(session, actor, BodyCreate(
+        name="Riverton City Council", kind="city_council", jurisdiction_id=city)).id
+    # A public decision-maker every meeting observes: what is said of them in a meeting is
+    # as private as the meeting, however open the target.
+    open_mark = marker()
+    shared = targets.crud.create(session, actor, TargetCreate(
+        name=f"Council Member {open_mark}", visibility="public")).id
+    records: list[Record] = [Record("target", shared, None, "public", [open_mark]),
+                             Record("agency", agency, None, "coalition", [agency_mark]),
+                             Record("organization_note", org_a, org_a, "private", [a_notes]),
+                             Record("organization_note", org_b, org_b, "private", [b_notes])]
+    for vis in VISIBILITIES:
+        # Organizations nobody signed in belongs to, with notes shared at each tier.
+        m = marker()
+        other = organizations.crud.create(session, actor, OrganizationCreate(
+            name=f"Org {vis} notes", notes=m, notes_visibility=vis)).id
+        records.append(Record("organization_note", other, other, vis, [m]))
+    place = Place(agency=agency, campaign=campaign, body=body, shared=shared)
+    tiers = [(owner, vis) for owner in (org_b, org_a) for vis in VISIBILITIES]
+    for turn, (owner, vis) in enumerate(tiers):
+        records.extend(_records(session, actor, owner=owner, vis=vis, place=place,
+                                turn=len(records)))
+        # A day of its own each, so no day of the calendar has more than it shows.
+        records.extend(_coalition_records(session, actor, owner=owner, vis=vis, place=place,
+                                          day=3 + turn))
     session.commit()
-    return World(org_a, org_b, records)
+    return World(org_a, org_b, records, campaign=campaign)
 
 
-def _records(session: Session, actor: object, *, owner: int, vis: str, agency: int,
-             campaign: int) -> list[Record]:
+@dataclass(frozen=True)
+class Place:
+    """The shared records the world's records point at."""
+
+    agency: int
+    campaign: int
+    body: int
+    shared: int
+
+
+# The month the world's votes and contract deadlines fall in, for the calendar.
+MONTH = "2026-03"
+
+
+def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
+                       place: Place, day: int) -> list[Record]:
+    """The kinds about the campaign's ground, each at the tier: an agency, a contract whose
+    notice deadline and a vote that fall on a day of MONTH, a reporter and a story."""
+    from api.agencies.models import AgencyCreate
+    from api.contracts.models import ContractCreate
+    from api.media.models import MediaContactCreate, PressHitCreate
+    from api.votes.models import VoteCreate
+
+    shared = {"owner_organization_id": owner, "visibility": vis}
+    out = []
+    m = marker()
+    agency = agencies.crud.create(session, actor, AgencyCreate(
+        name=f"Agency {m}", notes=m, **shared))
+    out.append(Record("agency", agency.id, owner, vis, [m]))
+    m = marker()
+    notice = date(2026, 3, day)
+    contract = contracts.crud.create(session, actor, ContractCreate(
+        title=f"Contract {m}", notes=m, agency_id=place.agency, start_date=date(2024, 1, 1),
+        end_date=notice + timedelta(days=30), termination_notice_days=30, **shared))
+    out.append(Record("contract", contract.id, owner, vis, [m]))
+    m = marker()
+    vote = votes.crud.create(session, actor, VoteCreate(
+        title=f"Vote {m}", notes=m, body_id=place.body, campaign_id=place.campaign,
+        scheduled_at=datetime(2026, 3, day, 18, tzinfo=UTC), **shared))
+    out.append(Record("vote", vote.id, owner, vis, [m]))
+    m = marker()
+    contact = media.contacts.create(session, actor, MediaContactCreate(
+        name=f"Reporter {m}", notes=m, **shared))
+    out.append(Record("media_contact", contact.id, owner, vis, [m]))
+    m = marker()
+    story = media.press_hits.create(session, actor, PressHitCreate(
+        title=f"Story {m}", summary=m, campaign_id=place.campaign,
+        published_on=date(2026, 3, day), **shared))
+    out.append(Record("press_hit", story.id, owner, vis, [m]))
+    return out
+
+
+# Each meeting sees a different level than the one before, so each records a change.
+LEVELS = ["leaning_yes", "undecided", "leaning_no"]
+
+
+def _records(session: Session, actor: object, *, owner: int, vis: str, place: Place,
+             turn: int) -> list[Record]:
     from api.actions.models import ActionCreate
-    from api.meetings.models import MeetingCreate
+    from api.meetings.models import MeetingCreate, StanceObserved
     from api.people.models import AffiliationCreate, PersonCreate
-    from api.records_requests.models import RecordsRequestCreate
+    from api.records_requests.models import RecordsRequestCreate, StatusChangeCreate
     from api.targets.models import TargetCreate
     from api.tasks.models import TaskCreate
 
+    agency, campaign, shared = place.agency, place.campaign, place.shared
     out = []
     m = marker()
     person = people.crud.create(session, actor, PersonCreate(
@@ -105,22 +199,28 @@ def _records(session: Session, actor: object, *, owner: int, vis: str, agency: i
                        level="leaning_yes", note=note)
     out.append(Record("target", target.id, owner, vis, [m, note]))
 
-    m = marker()
+    m, seen, kept = marker(), marker(), marker()
     meeting = meetings.crud.create(session, actor, MeetingCreate(
         held_at=datetime(2026, 3, 1, 18, tzinfo=UTC), summary=m, organization_id=owner,
-        visibility=vis))
-    out.append(Record("meeting", meeting.id, owner, vis, [m]))
+        visibility=vis, campaign_id=campaign, target_ids=[shared], private_notes=kept,
+        stances_observed=[StanceObserved(target_id=shared, level=LEVELS[turn % len(LEVELS)],
+                                         note=seen)]))
+    out.append(Record("meeting", meeting.id, owner, vis, [m, seen]))
+    # The notes for the organization only: never shared, whatever the meeting's visibility.
+    out.append(Record("meeting_note", meeting.id, owner, "private", [kept]))
 
     m = marker()
     task = tasks.crud.create(session, actor, TaskCreate(
         title=f"Task {m}", notes=m, owner_organization_id=owner, visibility=vis))
     out.append(Record("task", task.id, owner, vis, [m]))
 
-    m = marker()
+    m, said = marker(), marker()
     request = records_requests.crud.create(session, actor, RecordsRequestCreate(
         subject=f"Request {m}", notes=m, agency_id=agency, requester_organization_id=owner,
         visibility=vis))
-    out.append(Record("records_request", request.id, owner, vis, [m]))
+    records_requests.change_status(session, actor, request_id=request.id,
+                                   change=StatusChangeCreate(status="sent", note=said))
+    out.append(Record("records_request", request.id, owner, vis, [m, said]))
 
     m = marker()
     action = actions.crud.create(session, actor, ActionCreate(
@@ -128,8 +228,9 @@ def _records(session: Session, actor: object, *, owner: int, vis: str, agency: i
     out.append(Record("action", action.id, owner, vis, [m]))
 
     m = marker()
+    # On the public decision-maker: a file is shared no more widely than its record.
     document = documents.upload(session, actor, meta=DocumentMeta(
-        attached_kind=AttachedTo.agency, attached_id=agency, description=m,
+        attached_kind=AttachedTo.target, attached_id=shared, description=m,
         owner_organization_id=owner, visibility=vis), filename=f"{m}.txt",
         content=f"minutes {m}\n".encode())
     out.append(Record("document", document.id, owner, vis, [m]))

@@ -69,9 +69,16 @@ def _acted_on(page: Page, axe_source: str, ids: dict[str, int]) -> list[str]:
     found = [f"whip form: {v['id']}" for v in axe_violations(page, axe_source)]
     page.goto(f"/bodies/{ids['bodies']}")
     page.locator("#section-body").get_by_role("link", name="Edit body").click()
-    # htmx moves focus to the first field once the form settles; wait for that.
-    expect(page.get_by_label("Name (required)")).to_be_focused()
-    page.get_by_label("Votes needed for a majority").fill("99")
+    # htmx moves focus to the first field once the form settles; wait for that, and for the
+    # settling to end, so that no late focus lands the typing in another field.
+    name = page.get_by_label("Name (required)")
+    expect(name).to_be_focused()
+    expect(page.locator("#section-body.htmx-settling, #section-body .htmx-added")).to_have_count(0)
+    named = name.input_value()
+    votes = page.get_by_label("Votes needed for a majority")
+    votes.fill("99")
+    expect(votes).to_have_value("99")
+    expect(name).to_have_value(named)
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#section-body")).to_contain_text("cannot exceed")
     return found + [f"refused form: {v['id']}" for v in axe_violations(page, axe_source)]

@@ -127,6 +127,47 @@ def test_a_partner_logs_a_meeting_on_a_phone_and_sees_the_follow_up(
     assert stance[0].level == "leaning_yes"
 
 
+def test_a_meeting_shared_from_a_phone_reaches_the_lead_but_not_its_private_note(
+        partner_phone: Page, desktop: Page, partner_org: Any, session: Session,
+        actor: Any) -> None:
+    council = _council(session, actor)
+    campaign = f.make_campaign(session, actor, name="Maple Falls campaign",
+                               jurisdiction_id=council["place"].id)
+    uma = council["members"][2]
+    targets.set_stance(session, actor, target_id=uma.id, campaign_id=campaign.id,
+                       level="undecided")
+    session.commit()
+    secret = "Her chief of staff tipped us off; keep his name out of it."
+
+    page = partner_phone
+    page.goto(f"/meetings/new?campaign_id={campaign.id}")
+    page.get_by_role("checkbox", name=re.compile(r"^Uma Castillo")).check()
+    page.get_by_label("Stance of Uma Castillo after the meeting").select_option("leaning_yes")
+    page.get_by_label("Summary").fill("Uma will ask for the sharing list at the next meeting.")
+    page.get_by_role("radio", name="The whole coalition").check()
+    page.get_by_label("Notes for our organization only").fill(secret)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.locator("#flash")).to_contain_text("Meeting logged")
+    expect(page.locator("main")).to_contain_text(secret)
+    meeting_url = page.url
+
+    lead = desktop
+    lead.goto(f"/campaigns/{campaign.id}")
+    row = lead.locator("tr", has_text="Uma Castillo")
+    expect(row).to_contain_text(f"{clock.today():%b %-d, %Y}")
+    expect(lead.locator("main")).to_contain_text("leaning yes")
+    lead.goto(meeting_url)
+    expect(lead.locator("main")).to_contain_text("Uma will ask for the sharing list")
+    expect(lead.locator("main")).to_contain_text("The whole coalition")
+    assert secret not in lead.content()
+    meeting_id = meeting_url.rsplit("/", 1)[1]
+    answer = lead.request.get(f"/api/v1/meetings/{meeting_id}")
+    assert answer.ok and secret not in answer.text()
+    history = lead.request.get(f"/api/v1/targets/{uma.id}/stance-history").json()
+    assert [c["to_level"] for c in history][:1] == ["leaning_yes"]
+
+
 def test_searching_for_a_target_by_part_of_a_name(desktop: Page, session: Session,
                                                   actor: Any) -> None:
     _council(session, actor)
@@ -156,7 +197,9 @@ def test_exporting_a_list_to_csv(desktop: Page, session: Session, actor: Any) ->
         page.get_by_role("link", name="Export these to CSV").click()
     download = caught.value
     assert download.suggested_filename == "targets.csv"
-    with open(download.path(), newline="") as handle:
+    # Read as a spreadsheet program reads it: UTF-8 behind its byte order mark.
+    with open(download.path(), newline="", encoding="utf-8") as handle:
+        assert handle.read(1) == "\ufeff"
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["Name", "Title", "Body"]
     assert [r[0] for r in rows[1:]] == ["Uma Castillo", "Omar Brandt", "Ines Alvarez"]

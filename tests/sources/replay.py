@@ -1,4 +1,4 @@
-"""The real outside replies in shared/fixtures, and respx routes that replay them."""
+"""The real outside replies recorded in tests/fixtures, and respx routes that replay them."""
 
 import copy
 import json
@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import respx
 
-# CI clones the repository with shared/ beside it.
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LEGISTAR = "https://webapi.legistar.com"
 # Keys the fixture's collector attached to Legistar's own objects from other endpoints.
 ADDED_EVENT_KEYS = {"items", "_note"}

@@ -25,8 +25,10 @@ def test_every_list_exports_with_its_read_fields(client: TestClient) -> None:
     # records laws and letter templates are reference data kept as files, not records.
     reference = {"letter-templates", "playbooks", "records-laws"}
     personal = {"follows", "notifications", "me", "audit"}
+    # The coalition's own settings are one row, not a list.
+    settings = {"instance-settings"}
     assert lists - set(exports.LISTS) - {"exports", "imports", "stances"} - reference - personal \
-        == {"users"}
+        - settings == {"users"}
     for concept in exports.LISTS:
         done = client.get(f"/api/v1/exports/{concept}.csv")
         assert done.status_code == 200, (concept, done.text)
@@ -84,8 +86,9 @@ def test_everything_an_organization_owns(client: TestClient, session: Session,
                                          actor: User) -> None:
     ours = records.organization(session, actor, name="Ours")
     theirs = records.organization(session, actor, name="Theirs")
-    member = records.person(session, actor, name="Member of ours")
-    records.person(session, actor, name="Not a member")
+    member = records.person(session, actor, name="Member of ours",
+                            owner_organization_id=ours.id)
+    records.person(session, actor, name="Kept by them", owner_organization_id=theirs.id)
     records.affiliation(session, actor, person_id=member.id, organization_id=ours.id,
                         role="organizer")
     records.target(session, actor, name="Our target", owner_organization_id=ours.id)
@@ -95,10 +98,11 @@ def test_everything_an_organization_owns(client: TestClient, session: Session,
     assert done.status_code == 200
     assert done.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(done.content))
-    assert set(archive.namelist()) == {
-        "organization.csv", "people.csv", "affiliations.csv", "targets.csv",
-        "campaigns_led.csv", "meetings.csv", "actions.csv", "tasks.csv",
-        "records_requests.csv", "documents.csv"}
+    tables = {"organization", "accounts", "people", "affiliations", "targets", "campaigns_led",
+              "meetings", "actions", "tasks", "records_requests", "documents", "agencies",
+              "contracts", "votes", "media_contacts", "press_hits"}
+    assert set(archive.namelist()) == ({f"{t}.csv" for t in tables} | {f"{t}.json" for t in tables}
+                                       | {"notes.txt", "meeting_notes.csv", "README.txt"})
 
     def names(filename: str, column: str = "name") -> list[str]:
         return [r[column] for r in rows_of(archive.read(filename).decode())]

@@ -21,7 +21,7 @@ from api.auth.models import AuditEntry, User
 from api.auth.scoping import act_as
 from api.cli import main
 from api.db import new_session
-from api.errors import Invalid
+from api.errors import Forbidden, Invalid
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.sources import spreadsheets
@@ -427,3 +427,41 @@ def test_erasing_an_imported_person_erases_their_import_entries(session: Session
         left = fresh.exec(select(AuditEntry.changes).where(
             AuditEntry.record_kind.in_(("person", "affiliation")))).all()  # type: ignore[attr-defined]
     assert "eve@example.org" not in json.dumps(left)
+
+
+def test_an_update_may_not_move_another_organizations_target(session: Session,
+                                                             actor: User) -> None:
+    council = records.body(session, actor, name="Owners Council")
+    theirs = records.organization(session, actor, name="Their Org")
+    ours = records.organization(session, actor, name="Our Org")
+    kept = Target(name="Rae Lund", body_id=council.id, owner_organization_id=theirs.id,
+                  visibility="coalition")
+    session.add(kept)
+    session.commit()
+    lead = make_user(session, actor, role="lead", organization_id=ours.id)
+    act_as(session, lead)
+    content = as_csv([["Name", "Body", "Owner", "District"],
+                      ["Rae Lund", "Owners Council", "Our Org", "Ward 4"]])
+    plan = spreadsheets.plan(session, concept_name="targets", content=content,
+                             on_duplicate=Choice.update, actor=lead)
+    [row] = plan.rows
+    assert row.action == "error"
+    assert [e["field"] for e in row.errors] == ["owner_organization_id"]
+    assert "Only the members of the organization" in row.errors[0]["message"]
+    # Planned without the check, the write refuses it all the same.
+    unchecked = spreadsheets.plan(session, concept_name="targets", content=content,
+                                  on_duplicate=Choice.update)
+    with pytest.raises(Forbidden, match="Row 2: Only the members"):
+        spreadsheets.commit(session, lead, unchecked)
+    session.rollback()
+    # The same row, owner unchanged, updates the rest.
+    same = as_csv([["Name", "Body", "Owner", "District"],
+                   ["Rae Lund", "Owners Council", "Their Org", "Ward 4"]])
+    act_as(session, lead)
+    plan = spreadsheets.plan(session, concept_name="targets", content=same,
+                             on_duplicate=Choice.update, actor=lead)
+    assert spreadsheets.commit(session, lead, plan).updated == 1
+    session.commit()
+    with new_session(read_only=True) as fresh:
+        stored = fresh.get(Target, kept.id)
+        assert (stored.owner_organization_id, stored.district) == (theirs.id, "Ward 4")

@@ -9,7 +9,7 @@ from tests.web.html import plain
 
 def test_a_token_without_a_name_or_with_odd_days_is_refused_on_the_account_page(
         client_as: Any) -> None:
-    partner = client_as(Role.partner)
+    partner = client_as(Role.partner, password="a long enough passphrase")
     nameless = partner.post("/account/tokens", data={"name": " ", "scope": "read"})
     assert nameless.status_code == 422
     text = plain(nameless.text)
@@ -23,7 +23,8 @@ def test_a_token_without_a_name_or_with_odd_days_is_refused_on_the_account_page(
     bad_scope = partner.post("/account/tokens", data={"name": "cron", "scope": "admin"})
     assert "read only, or read and write" in plain(bad_scope.text)
     made = partner.post("/account/tokens", data={"name": "cron", "scope": "write",
-                                                 "days": "30"})
+                                                 "days": "30",
+                                                 "password": "a long enough passphrase"})
     assert made.status_code == 200
     assert "Your new token “cron”" in plain(made.text)
 

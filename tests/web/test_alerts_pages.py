@@ -158,8 +158,10 @@ def test_webhooks_are_added_refused_inline_and_tested_from_the_page(
     client.post("/alerts/channels/smtp", data={"smtp_host": "", "allow_private_webhooks": "1"})
     with webhook_server() as receiver:
         added = client.post("/alerts/webhooks", data={"name": "Coalition Slack",
-                                                      "url": receiver.url, "flavor": "slack"})
+                                                      "url": receiver.url, "flavor": "slack",
+                                                      "reads": "leads"})
         assert added.status_code == 201
+        assert 'data-label="Told of">What the coalition&#39;s leads may read<' in added.text
         secret = re.search(r'<code class="secret">(whsec_[^<]+)</code>', added.text)
         assert secret is not None
         assert secret.group(1) not in page(client, "/alerts/channels")  # shown once
@@ -203,14 +205,17 @@ def test_following_preferences_and_calendar_feeds(
     html = page(client, "/alerts/follows")
     assert 'value="America/Chicago"' in html and 'value="digest" checked' in html
 
+    # The address is on the answer to making it, and only there.
     made = client.post("/alerts/feeds", data={"kind": "campaign", "scope_id": campaign.id},
                        follow_redirects=False)
-    assert made.status_code == 303
-    html = page(client, "/alerts/follows")
-    address = re.search(r'href="(/feeds/[^"]+\.ics)"', html)
+    assert made.status_code == 200
+    address = re.search(r'href="(/feeds/[^"]+\.ics)"', made.text)
     assert address is not None
-    assert "Campaign: Riverton: No Renewal" in plain(html)
+    assert "Campaign: Riverton: No Renewal" in plain(made.text)
     assert client.get(address.group(1)).status_code == 200
+    html = page(client, "/alerts/follows")
+    assert "Campaign: Riverton: No Renewal" in plain(html)
+    assert address.group(1) not in html
 
 
 def test_notifications_show_in_the_list_and_as_a_count_in_the_header(
@@ -271,3 +276,12 @@ def test_forms_never_answer_with_a_server_error(client: TestClient, campaign: An
         for data in GARBAGE:
             response = client.post(path, data=data, follow_redirects=False)
             assert response.status_code < 500, (path, data, response.text[:500])
+
+
+def test_every_webhook_kind_and_reach_is_said_in_words() -> None:
+    from api.alerts.models import WebhookFlavor
+    from api.auth.models import Visibility
+    from web import words
+
+    assert set(words.WEBHOOK_FLAVOR_WORDS) == {f.value for f in WebhookFlavor}
+    assert set(words.ENDPOINT_REACH_WORDS) == {v.value for v in Visibility} - {"private"}

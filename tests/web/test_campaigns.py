@@ -285,7 +285,8 @@ def test_target_page_lists_stances_and_history(client: TestClient,
     ava = council["members"]["Ava Yes"]
     text = plain(client.get(f"/targets/{ava.id}").text)
     assert "Riverbend: No Cameras : champion" in text
-    assert "unknown → champion" in text and "seed" in text
+    # No earlier change: the stance it moved from is not known.
+    assert "not known → champion" in text and "seed" in text
 
 
 def test_body_page_links_whip_boards(client: TestClient, council: dict[str, Any]) -> None:

@@ -204,8 +204,9 @@ def test_records_requests_due_soon_or_overdue(session: Session, actor: Any, home
                          status="sent", sent_on=date(2026, 3, 1),
                          due_on_override=date(2026, 5, 1))
     text = plain(home())
-    assert "Audit logs" in text and "overdue by 10 days" in text
-    assert "Sharing list" in text and "in 7 days" in text
+    # The same words as the request's list and page.
+    assert "Audit logs" in text and "Overdue: 10 days" in text
+    assert "Sharing list" in text and "7 days left" in text
     assert "Already answered" not in text and "Due in May" not in text
     assert text.index("Audit logs") < text.index("Sharing list")
 

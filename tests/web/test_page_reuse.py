@@ -5,7 +5,7 @@ a flash message or of the other half of an htmx page."""
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -41,8 +41,8 @@ def test_the_same_page_again_is_given_without_reading_the_records(
     again, reused = _reads(client, LIST)
     assert first.status_code == again.status_code == 200
     assert again.text == first.text and "Quokka Rights Alliance" in again.text
-    # Made: the door's statement (session, user, data version) and the page's own queries.
-    # Given again: the door's statement alone.
+    # Made: the identity check's statement (session, user, data version) and the page's own queries.
+    # Given again: the identity check's statement alone.
     assert made > 1
     assert reused == 1
 
@@ -124,10 +124,12 @@ def test_a_flash_message_shows_even_on_a_page_made_before(
 
 
 def test_a_page_made_before_midnight_is_not_given_after_it(client: TestClient) -> None:
-    clock.freeze(datetime(2026, 3, 31, 23, 59, 30, tzinfo=UTC))
+    # Midnight on the coalition's clock.
+    here = clock.home_zone()
+    clock.freeze(datetime(2026, 3, 31, 23, 59, 30, tzinfo=here))
     assert "March 2026" in client.get("/calendar").text
     assert "March 2026" in client.get("/calendar").text
-    clock.freeze(datetime(2026, 4, 1, 0, 0, 30, tzinfo=UTC))
+    clock.freeze(datetime(2026, 4, 1, 0, 0, 30, tzinfo=here))
     page = client.get("/calendar").text
     assert "April 2026" in page and "March 2026</h" not in page
 

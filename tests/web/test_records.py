@@ -1,6 +1,7 @@
 """Every concept's list, CSV, new, detail, inline-edit and delete pages, full and as htmx
 fragments, on real records; form errors come back next to their fields with status 422."""
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -91,12 +92,15 @@ def test_csv_export_has_the_list_columns_and_only_the_filtered_rows(
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
+    # Behind a byte order mark, so spreadsheet programs read its accents as UTF-8.
+    assert response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     shown = [c.label for c in SPECS[noun].columns if c.kind != "hidden"]
     assert rows[0] == shown
     assert len(rows) == 2
     assert any(text in cell for cell in rows[1])
-    empty = list(csv.reader(io.StringIO(client.get(f"/{noun}.csv?q=nothing-matches").text)))
+    empty = list(csv.reader(io.StringIO(
+        client.get(f"/{noun}.csv?q=nothing-matches").content.decode("utf-8-sig"))))
     assert empty == [shown]
 
 

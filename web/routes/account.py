@@ -7,32 +7,46 @@ from fastapi import BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
-from api.auth import audit, mail, permissions, sessions
+from api import public_url
+from api.alerts import service as alerts
+from api.alerts.channels.email import SmtpConfig
+from api.auth import audit, instance, mail, permissions, sessions
 from api.auth import service as accounts
-from api.auth.middleware import clear_session_cookie, is_secure
+from api.auth.client_address import client_address
+from api.auth.cookies import clear_session_cookie, device_cookie, is_secure, set_device_cookie
 from api.auth.models import Role, TokenScope, User, UserUpdate
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT
 from api.organizations.models import Organization
 from api.routing import PathRouter
-from api.settings import get_settings
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
 
 PasswordField = Annotated[str, Form(max_length=1024)]
+CodeField = Annotated[str, Form(max_length=20)]
 MAX_TOKEN_NAME = 100
 MAX_TOKEN_DAYS = 3650
 NOTICES = {
     "password": "Your password is changed. Every other session was signed out.",
     "two-factor-on": "Two-factor sign-in is on.",
+    "two-factor-on-tokens-revoked": ("Two-factor sign-in is on, and your older API tokens are "
+                                     "revoked: make new ones for the scripts that need them."),
     "two-factor-off": "Two-factor sign-in is off.",
     "token-revoked": "The token is revoked; it no longer works.",
     "session-ended": "That session is signed out.",
     "invitation-revoked": "The invitation is withdrawn; its link no longer works.",
     "user-saved": "The account is saved.",
-    "settings-saved": "The security settings are saved.",
+    "settings-saved": "The coalition's settings are saved.",
+}
+# Who a new organization's records are shared with until it chooses: "" keeps each kind's own.
+NEW_ORGANIZATION_SHARING = {
+    "": "Each kind's own (a meeting or a person private, a target or an action the coalition's)",
+    "private": "The organization only",
+    "leads": "The organization and the coalition's leads",
+    "coalition": "The whole coalition",
+    "public": "Anyone (public)",
 }
 
 
@@ -52,6 +66,8 @@ def _account(request: Request, session: Session, user: User, *, status: int = 20
         "notice": NOTICES.get(request.query_params.get("done", "")),
         "organization": (session.get(Organization, user.organization_id)
                          if user.organization_id else None),
+        "may_export": (user.organization_id is not None
+                       and permissions.may_manage_organization(user, user.organization_id)),
         **extra,
     }
     return templates.TemplateResponse(request, "account/index.html", context,
@@ -70,41 +86,70 @@ def account(request: Request, session: SessionDep, user: UserDep) -> HTMLRespons
 @router.post("/account/password", response_class=HTMLResponse)
 def change_password(request: Request, session: SessionDep, user: UserDep,
                     current_password: PasswordField, new_password: PasswordField) -> Response:
+    secure = is_secure(request.scope)
     try:
-        accounts.change_password(session, user, current=current_password, new=new_password,
-                                 keep_session_id=_current_session_id(request))
+        device = accounts.change_password(
+            session, user, current=current_password, new=new_password,
+            keep_session_id=_current_session_id(request), address=client_address(request.scope),
+            device=device_cookie(request.cookies, secure=secure))
     except DomainError as exc:
+        session.commit()  # a wrong current password counts toward throttling
         return _account(request, session, user, status=exc.status, password_error=exc.message)
     session.commit()
-    return _done("/account", "password")
+    response = _done("/account", "password")
+    set_device_cookie(response, device, secure=secure)
+    return response
+
+
+def _bound_to(request: Request) -> str:
+    """What a key being set up is tied to: this browser session."""
+    return str(_current_session_id(request))
 
 
 @router.post("/account/two-factor/start", response_class=HTMLResponse)
-def start_two_factor(request: Request, session: SessionDep, user: UserDep) -> HTMLResponse:
-    secret = accounts.begin_two_factor(session, user)
-    session.commit()
-    return _account(request, session, user, totp_secret=secret,
-                    totp_uri=accounts.provisioning_uri(user))
+def start_two_factor(request: Request, session: SessionDep, user: UserDep,
+                     password: PasswordField = "", code: CodeField = "") -> HTMLResponse:
+    try:
+        pending = accounts.begin_two_factor(
+            session, user, password=password, code=code, address=client_address(request.scope),
+            device=device_cookie(request.cookies, secure=is_secure(request.scope)),
+            bound_to=_bound_to(request))
+    except DomainError as exc:
+        session.commit()  # a wrong password or code counts toward throttling
+        return _account(request, session, user, status=exc.status, totp_error=exc.message)
+    session.commit()  # the code given is used up
+    return _account(request, session, user, pending=pending)
 
 
 @router.post("/account/two-factor/confirm", response_class=HTMLResponse)
 def confirm_two_factor(request: Request, session: SessionDep, user: UserDep,
-                       code: Annotated[str, Form(max_length=20)]) -> Response:
+                       secret: Annotated[str, Form(max_length=64)] = "",
+                       proof: Annotated[str, Form(max_length=100)] = "",
+                       code: CodeField = "",
+                       revoke_tokens: Annotated[str, Form(max_length=5)] = "") -> Response:
+    bound_to = _bound_to(request)
     try:
-        accounts.confirm_two_factor(session, user, code)
+        revoked = accounts.confirm_two_factor(session, user, secret=secret, proof=proof,
+                                              code=code, bound_to=bound_to,
+                                              revoke_tokens=revoke_tokens == "on")
     except DomainError as exc:
+        pending = accounts.pending_two_factor(user, secret=secret, proof=proof,
+                                              bound_to=bound_to)
         return _account(request, session, user, status=exc.status, totp_error=exc.message,
-                        totp_secret=user.totp_secret, totp_uri=accounts.provisioning_uri(user))
+                        pending=pending)
     session.commit()
-    return _done("/account", "two-factor-on")
+    return _done("/account", "two-factor-on-tokens-revoked" if revoked else "two-factor-on")
 
 
 @router.post("/account/two-factor/disable", response_class=HTMLResponse)
 def disable_two_factor(request: Request, session: SessionDep, user: UserDep,
-                       password: PasswordField) -> Response:
+                       password: PasswordField = "", code: CodeField = "") -> Response:
     try:
-        accounts.disable_two_factor(session, user, password=password)
+        accounts.disable_two_factor(
+            session, user, password=password, code=code, address=client_address(request.scope),
+            device=device_cookie(request.cookies, secure=is_secure(request.scope)))
     except DomainError as exc:
+        session.commit()  # a wrong password or code counts toward throttling
         return _account(request, session, user, status=exc.status, totp_error=exc.message)
     session.commit()
     return _done("/account", "two-factor-off")
@@ -114,11 +159,20 @@ def disable_two_factor(request: Request, session: SessionDep, user: UserDep,
 def create_token(request: Request, session: SessionDep, user: UserDep,
                  name: Annotated[str, Form(max_length=1000)] = "",
                  scope: Annotated[str, Form(max_length=20)] = "",
-                 days: Annotated[str, Form(max_length=20)] = "") -> HTMLResponse:
+                 days: Annotated[str, Form(max_length=20)] = "",
+                 password: PasswordField = "", code: CodeField = "") -> HTMLResponse:
     # Read as text and checked here, so a refused token keeps the account page around it.
     problem = _token_problem(name, scope, days)
     if problem:
         return _account(request, session, user, status=422, token_error=problem)
+    # A token outlives the session it was made in: a stolen session alone must not make one.
+    try:
+        accounts.confirm_identity(
+            session, user, password=password, code=code, address=client_address(request.scope),
+            device=device_cookie(request.cookies, secure=is_secure(request.scope)))
+    except DomainError as exc:
+        session.commit()  # a wrong password or code counts toward throttling
+        return _account(request, session, user, status=exc.status, token_error=exc.message)
     try:
         token, raw = accounts.create_token(session, user, name=name.strip(),
                                            scope=TokenScope(scope),
@@ -164,8 +218,8 @@ def end_session(request: Request, session: SessionDep, user: UserDep,
 
 @router.post("/account/sessions/revoke-all")
 def end_all_sessions(request: Request, session: SessionDep, user: UserDep) -> Response:
-    """Sign out everywhere, this browser included."""
-    sessions.end_all(session, user.id)  # type: ignore[arg-type]
+    """Sign out everywhere, this browser included, and end every API token."""
+    sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
     session.commit()
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response, secure=is_secure(request.scope))
@@ -191,6 +245,7 @@ def _admin_page(request: Request, session: Session, user: User, *, status: int =
                                            .order_by(Organization.name)).all()),
         "invitations": accounts.pending_invitations(session, user),
         "settings": accounts.instance_settings(session),
+        "new_organization_sharing": NEW_ORGANIZATION_SHARING,
         "roles": [r.value for r in Role],
         "is_admin": permissions.can_administer(user),
         "notice": NOTICES.get(request.query_params.get("done", "")),
@@ -209,8 +264,8 @@ def _optional_id(value: str) -> int | None:
     return int(value)
 
 
-def _send_invitation(email: str, link: str, inviter: str) -> None:
-    mail.send(to=email, subject="You are invited to Oversight", body=(
+def _send_invitation(email: str, link: str, inviter: str, server: SmtpConfig) -> None:
+    mail.send(server=server, to=email, subject="You are invited to Oversight", body=(
         f"{inviter} invited you to your coalition's Oversight.\n\n"
         f"Open this link within 7 days to create your account (it works once):\n{link}\n"))
 
@@ -230,8 +285,9 @@ def invite(request: Request, session: SessionDep, user: UserDep, background: Bac
     except DomainError as exc:
         return _admin_page(request, session, user, status=exc.status, invite_error=exc.message)
     session.commit()
-    link = f"{get_settings().base_url.rstrip('/')}/invite/{raw}"
-    background.add_task(_send_invitation, invitation.email, link, user.name)
+    link = f"{public_url.base_url()}/invite/{raw}"
+    background.add_task(_send_invitation, invitation.email, link, user.name,
+                        alerts.smtp_config(session))
     return _admin_page(request, session, user, invite_link=link, invited=invitation.email)
 
 
@@ -257,10 +313,23 @@ def update_user(request: Request, session: SessionDep, user: UserDep, user_id: i
     return _done("/admin/users", "user-saved")
 
 
-@router.post("/admin/settings")
-def update_settings(session: SessionDep, user: UserDep,
-                    require_totp_for_leads: Annotated[str, Form(max_length=5)] = "") -> Response:
-    accounts.set_require_two_factor(session, user, require_totp_for_leads == "on")
+@router.post("/admin/settings", response_class=HTMLResponse)
+def update_settings(request: Request, session: SessionDep, user: UserDep,
+                    require_totp_for_leads: Annotated[str, Form(max_length=5)] = "",
+                    default_visibility: Annotated[str | None, Form(max_length=20)] = None,
+                    ) -> Response:
+    changes: dict[str, Any] = {"require_totp_for_leads": require_totp_for_leads == "on"}
+    # A form from before the sharing choice sends none: the coalition's default stays as it is.
+    if default_visibility is not None:
+        chosen = default_visibility.strip()
+        if chosen and chosen not in NEW_ORGANIZATION_SHARING:
+            return _admin_page(request, session, user, status=422, settings_error=(
+                "Choose who new organizations share with from the list."))
+        changes["default_visibility"] = chosen or None
+    try:
+        instance.update(session, user, instance.InstanceSettingsUpdate(**changes))
+    except DomainError as exc:
+        return _admin_page(request, session, user, status=exc.status, settings_error=exc.message)
     session.commit()
     return _done("/admin/users", "settings-saved")
 

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
+from api import public_url
 from api.alerts import service
+from api.alerts.channels.email import NO_MAIL_SERVER
 from api.alerts.models import (
     Channel,
     Direction,
@@ -29,8 +31,8 @@ from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid, NotFound
 from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
-from api.settings import get_settings
 from api.targets.models import Target
+from web import words
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -50,7 +52,8 @@ def _page(request: Request, session: Session, actor: User, template: str,
     base = {"user": actor, "unread_count": service.unread_count(session, actor),
             "section": template.split("/")[-1].removesuffix(".html"),
             "may_organize": service.may_organize(actor),
-            "may_administer": service.may_administer(actor)}
+            "may_administer": service.may_administer(actor),
+            "mail_server": service.mail_server_configured(session)}
     return templates.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code)
 
@@ -219,7 +222,8 @@ def _channels_context(session: Session, actor: User) -> dict[str, Any]:
             "endpoints": service.list_endpoints(session, actor),
             "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
             "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
-            "tests": {}}
+            "tests": {}, "endpoint_reach": words.ENDPOINT_REACH_WORDS,
+            "flavor_words": words.WEBHOOK_FLAVOR_WORDS}
 
 
 @router.get("/alerts/channels", response_class=HTMLResponse)
@@ -268,8 +272,12 @@ def test_email(request: Request, session: SessionDep, actor: UserDep) -> Respons
         session.rollback()
         context.update(smtp_errors=_error(exc))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
-    context["message"] = (f"Test email sent to {actor.email}." if result["ok"]
-                          else f"The test email failed: {result['error']}")
+    if result["ok"]:
+        context["message"] = f"Test email sent to {actor.email}."
+    elif result["error"] == NO_MAIL_SERVER:
+        context["message"] = "No test email was sent: no mail server is set up yet."
+    else:
+        context["message"] = f"The test email failed: {result['error']}"
     return _page(request, session, actor, "alerts/channels.html", context)
 
 
@@ -278,7 +286,8 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
     form = await request.form()
     values = {"name": str(form.get("name") or ""), "url": str(form.get("url") or ""),
               "flavor": str(form.get("flavor") or "generic"),
-              "campaign_id": _int(form.get("campaign_id"))}
+              "campaign_id": _int(form.get("campaign_id")),
+              "reads": str(form.get("reads") or "coalition")}
     try:
         endpoint = service.create_endpoint(session, actor, values)
         session.commit()
@@ -339,10 +348,7 @@ def _followable(session: Session) -> dict[str, list[tuple[int, str]]]:
 
 
 def _follows_context(session: Session, actor: User) -> dict[str, Any]:
-    base_url = get_settings().base_url.rstrip("/")
     feeds = [service.feed_read(session, t) for t in service.list_feed_tokens(session, actor)]
-    for feed in feeds:
-        feed["url"] = base_url + feed["path"]
     return {"follows": service.list_follows(session, actor), "followable": _followable(session),
             "pref": service.preference_read(service.preferences(session, actor)),
             "email_modes": list(EmailMode), "feeds": feeds,
@@ -408,15 +414,21 @@ async def save_preferences(request: Request, session: SessionDep, actor: UserDep
 async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     try:
-        service.regenerate_feed_token(session, actor, kind=str(form.get("kind") or ""),
-                                      scope_id=_int(form.get("scope_id")) or 0)
+        token, raw = service.regenerate_feed_token(session, actor,
+                                                   kind=str(form.get("kind") or ""),
+                                                   scope_id=_int(form.get("scope_id")) or 0)
         session.commit()
     except DomainError as exc:
         session.rollback()
         context = _follows_context(session, actor)
         context.update(errors=_error(exc))
         return _page(request, session, actor, "alerts/follows.html", context, 422)
-    return _see_other("/alerts/follows#feeds")
+    # Shown on this answer only, never behind a redirect: only the address's hash is kept.
+    made = service.feed_made(session, token, raw)
+    made["url"] = public_url.base_url() + made["path"]
+    context = _follows_context(session, actor)
+    context.update(new_feed=made)
+    return _page(request, session, actor, "alerts/follows.html", context)
 
 
 @router.post("/alerts/feeds/{feed_id}/delete", response_class=HTMLResponse)

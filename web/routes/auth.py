@@ -5,19 +5,24 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import mail, sessions
+from api import public_url
+from api.alerts import service as alerts
+from api.alerts.channels.email import SmtpConfig
+from api.auth import devices, mail, sessions
 from api.auth import service as accounts
-from api.auth.middleware import (
+from api.auth.client_address import client_address
+from api.auth.cookies import (
     SESSION_COOKIE,
     clear_session_cookie,
     cookie_name,
+    device_cookie,
     is_secure,
+    set_device_cookie,
     set_session_cookie,
 )
 from api.deps import SessionDep
 from api.errors import DomainError
 from api.routing import PathRouter
-from api.settings import get_settings
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -26,6 +31,10 @@ ShortField = Annotated[str, Form(max_length=320)]
 PasswordField = Annotated[str, Form(max_length=1024)]
 RESET_SENT = ("If an account uses that address, a link to set a new password is on its way. "
               "It works once, within an hour.")
+# Said before and after a request alike, and for any address, so it tells nothing about who
+# has an account here.
+NO_MAIL_SERVER = ("This instance has no mail server, so no email will be sent. Ask an "
+                  "administrator of this instance to reset your password.")
 
 
 def safe_next(target: str | None) -> str:
@@ -33,10 +42,6 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -54,16 +59,19 @@ def login_page(request: Request, next: str | None = None) -> Response:  # noqa: 
 def login(request: Request, session: SessionDep, email: ShortField, password: PasswordField,
           code: Annotated[str, Form(max_length=20)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002
+    secure = is_secure(request.scope)
     try:
         signed_in = accounts.sign_in(session, email=email, password=password, code=code,
-                                     address=_address(request),
+                                     address=client_address(request.scope),
+                                     device=device_cookie(request.cookies, secure=secure),
                                      user_agent=request.headers.get("user-agent", ""))
     except DomainError as exc:
         session.commit()  # the failure counts toward throttling
-        return _page(request, "auth/login.html", status=exc.status, error=exc.message,
-                     email=email, next=safe_next(next),
-                     ask_code=exc.message == accounts.CODE_NEEDED)
-    secure = is_secure(request.scope)
+        response = _page(request, "auth/login.html", status=exc.status, error=exc.message,
+                         email=email, next=safe_next(next))
+        if isinstance(exc, accounts.SignInThrottled):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     # Rotation at sign-in: whatever session this browser had before ends now.
     previous = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
     if previous:
@@ -71,6 +79,7 @@ def login(request: Request, session: SessionDep, email: ShortField, password: Pa
     session.commit()
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, signed_in.token, secure=secure)
+    set_device_cookie(response, signed_in.device, secure=secure)
     return response
 
 
@@ -86,29 +95,35 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _send_reset(email: str, link: str) -> None:
-    mail.send(to=email, subject="Set a new Oversight password", body=(
+def _send_reset(email: str, link: str, server: SmtpConfig) -> None:
+    mail.send(server=server, to=email, subject="Set a new Oversight password", body=(
         "Someone asked to set a new password for your Oversight account.\n\n"
         f"Open this link within an hour to choose one (it works once):\n{link}\n\n"
         "If it was not you, ignore this message; your password stays as it is.\n"))
 
 
 @router.get("/password-reset", response_class=HTMLResponse)
-def reset_request_page(request: Request) -> HTMLResponse:
-    return _page(request, "auth/reset_request.html")
+def reset_request_page(request: Request, session: SessionDep) -> HTMLResponse:
+    mail_server = alerts.mail_server_configured(session)
+    return _page(request, "auth/reset_request.html", mail_server=mail_server,
+                 notice="" if mail_server else NO_MAIL_SERVER)
 
 
 @router.post("/password-reset", response_class=HTMLResponse)
 def reset_request(request: Request, session: SessionDep, background: BackgroundTasks,
                   email: ShortField) -> HTMLResponse:
+    server = alerts.smtp_config(session)
     found = accounts.request_reset(session, email)
     session.commit()
     if found is not None:
         user, raw = found
-        link = f"{get_settings().base_url.rstrip('/')}/password-reset/{raw}"
+        link = f"{public_url.base_url()}/password-reset/{raw}"
         # Sent after the answer, so how long sending takes tells nothing about the address.
-        background.add_task(_send_reset, user.email, link)
-    return _page(request, "auth/reset_request.html", notice=RESET_SENT)
+        # Without a mail server it lands in the data directory, where an administrator who
+        # is asked can find the link.
+        background.add_task(_send_reset, user.email, link, server)
+    return _page(request, "auth/reset_request.html", mail_server=server.configured,
+                 notice=RESET_SENT if server.configured else NO_MAIL_SERVER)
 
 
 @router.get("/password-reset/{token}", response_class=HTMLResponse)
@@ -122,13 +137,18 @@ def reset_page(request: Request, session: SessionDep, token: str) -> HTMLRespons
 def reset(request: Request, session: SessionDep, token: str,
           password: PasswordField) -> Response:
     try:
-        accounts.reset_password(session, token, password)
+        user = accounts.reset_password(session, token, password)
     except DomainError as exc:
         valid = accounts.open_reset(session, token) is not None
         return _page(request, "auth/reset.html", status=exc.status, valid=valid, token=token,
                      error=exc.message)
+    # Only the owner's mailbox had the link. While others guess at the account, this is how its
+    # owner gets in from a browser the account does not know yet.
+    device = devices.issue(user)
     session.commit()
-    return RedirectResponse("/login?reset=done", status_code=303)
+    response = RedirectResponse("/login?reset=done", status_code=303)
+    set_device_cookie(response, device, secure=is_secure(request.scope))
+    return response
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)

@@ -9,10 +9,12 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionStatus, ActionUpdate
 from api.activity import service as activity
 from api.auth import permissions
+from api.campaigns import redacted_export
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
 from api.deps import SessionDep, UserDep
@@ -27,9 +29,9 @@ from api.votes import service as votes
 from api.votes.models import MemberChoice, Vote, VoteUpdate
 from api.whip import service as whip
 from web import flash, htmx
-from web.concepts import SPECS, ref_labels, ref_options
+from web.concepts import ref_labels, ref_options
 from web.forms import FORM, messages
-from web.routes.records import detail_page_context, refuse_unless, see_other
+from web.routes.records import DetailExtra, pages_of, refuse_unless, see_other
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 
@@ -98,9 +100,13 @@ def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[st
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
         "campaign_bodies": bodies,
+        "may_export_campaign": redacted_export.may_export(actor),
+        "export_tiers": [(tier.value, redacted_export.TIER_WORDS[tier])
+                         for tier in redacted_export.TIERS],
+        "export_own_only": not redacted_export.exports_everyones(actor),
         # The page's zone is already the jurisdiction's when the campaign has one (read once);
-        # without one the campaign page shows UTC rather than the instance's default.
-        **({} if campaign.jurisdiction_id else {"zone": "UTC"}),
+        # without one it is the coalition's.
+        **({} if campaign.jurisdiction_id else {"zone": clock.home_zone().key}),
     }
 
 
@@ -128,10 +134,10 @@ def body_extras(session: Session, actor: Any, body: Any) -> dict[str, Any]:
     return {"campaign_links": ref_options(session, "campaign")}
 
 
-SPECS["campaigns"].detail_context = campaign_extras
-SPECS["targets"].detail_context = target_extras
-SPECS["votes"].detail_context = vote_extras
-SPECS["bodies"].detail_context = body_extras
+# The further parts of these concepts' detail pages, handed to the page registry by web.app.
+DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {
+    "campaigns": [campaign_extras], "targets": [target_extras], "votes": [vote_extras],
+    "bodies": [body_extras]}
 
 
 def _campaign(session: Session, actor: Any, campaign_id: int) -> Campaign:
@@ -218,7 +224,7 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
 def _campaign_page(request: Request, session: Session, user: Any, campaign: Campaign, *,
                    status: int = 200, extra: dict[str, Any] | None = None,
                    **flags: Any) -> Response:
-    context = detail_page_context(session, user, SPECS["campaigns"], campaign)
+    context = pages_of(request, "campaigns").detail_context(session, user, campaign)
     context.update(flags)
     context.update(extra or {})
     return render(request, "campaigns/detail.html", context, status=status)

@@ -2,14 +2,16 @@
 requests coming due, my open tasks and the latest meetings."""
 
 from types import SimpleNamespace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from api import clock
+from api.alerts import service as alerts
 from api.auth import permissions
+from api.backups import status as backup_status
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
@@ -18,10 +20,11 @@ from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
+from api.settings import get_settings
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
-from web import flash, htmx
+from web import deadlines, flash, htmx
 from web.routes.records import see_other
 from web.templating import acting_user, render
 
@@ -41,16 +44,24 @@ def my_tasks(session: Session, actor: object) -> dict[str, object]:
                                if permissions.can_write(actor, SimpleNamespace(**t), model=Task)}}
 
 
+def _records_due(session: Session, actor: object) -> list[dict[str, Any]]:
+    found = overview.records_due(session, actor)
+    deadlines.annotate(session, found)
+    return found
+
+
 def week(session: Session, actor: object) -> dict[str, object]:
     votes = overview.next_votes(session, actor, days=120, limit=8)
     return {
         "votes": votes,
         "whip_counts": whip.counts_for_votes(session, actor, votes),
         "deadlines": contracts.upcoming_deadlines(session, actor, days=120),
-        "records_due": overview.records_due(session, actor),
+        "records_due": _records_due(session, actor),
         **my_tasks(session, actor),
         "meetings": overview.latest_meetings(session, actor),
         "today": clock.today(),
+        # Whose today it is: records with a place of their own count from theirs.
+        "today_where": clock.home_zone().key.split("/")[-1].replace("_", " "),
         "may_start_campaigns": permissions.can_create(actor, Campaign),
     }
 
@@ -60,8 +71,23 @@ def week(session: Session, actor: object) -> dict[str, object]:
 def dashboard(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     context = {**week(session, user), "user": user}
+    # Only an administrator can set up mail, so only they are told it is missing.
+    context["no_mail_server"] = (permissions.can_administer(user)
+                                 and not htmx.wants_fragment(request)
+                                 and not alerts.mail_server_configured(session))
+    context["backups"] = backups_notice(user) if not htmx.wants_fragment(request) else None
     block = BLOCKS.get(htmx.target(request) or "", "week")
     return render(request, "dashboard/index.html", context, block=block)
+
+
+def backups_notice(user: object) -> dict[str, object] | None:
+    """How the last backup went, for administrators: only they can set backups up or act on a
+    failed one."""
+    if not permissions.can_administer(user):
+        return None
+    settings = get_settings()
+    return {"last": backup_status.read(settings),
+            "scheduled": settings.backup_every_hours > 0}
 
 
 @router.post("/tasks/{task_id}/done")

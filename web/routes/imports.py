@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import SessionDep, UserDep
@@ -105,12 +106,14 @@ def upload_form(kind: Kind, request: Request, actor: UserDep) -> Response:
     return render(request, "imports/upload.html", _upload_context(user, kind), block="step")
 
 
-def _readable(kind: str, content: bytes, filename: str) -> None:
-    """Refuses a file its import could not read, before anything is kept."""
+def _keep_if_readable(user: Any, kind: str, content: bytes, filename: str) -> uploads.Upload:
+    """Keeps the file for the next steps; refuses one its import could not read, before
+    anything is kept."""
     if kind in DATASETS:
         DATASETS[kind].module.read(content)
     else:
         spreadsheets.read_sheet(content, filename)
+    return uploads.keep(user, kind=kind, filename=filename, content=content)
 
 
 @router.post("/imports/{kind}")
@@ -122,8 +125,9 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
         if not isinstance(sent, UploadFile) or not sent.filename:
             raise Invalid("Choose a CSV or XLSX file to upload.", field="file")
         content = uploads.checked(await sent.read(get_settings().max_upload_bytes + 1))
-        _readable(kind, content, sent.filename)
-        kept = uploads.keep(user, kind=kind, filename=sent.filename, content=content)
+        # Reading a large file takes seconds: in a worker thread, so the server answers other
+        # requests meanwhile.
+        kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename)
     except DomainError as exc:
         context = _upload_context(user, kind, {"file": exc.message})
         return render(request, "imports/upload.html", context, block="step", status=422)
@@ -171,18 +175,25 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
     form = await request.form()
     token = str(form.get("token") or "")[:64]
-    try:
+
+    def write() -> Any:
         with uploads.claimed(kept):
             _, result = DATASETS[kind].module.commit(session, user, kept.content(),
                                                      token=token)
             session.commit()
+        return result
+
+    # Reading and writing a large file takes seconds: in a worker thread, so the server
+    # answers other requests meanwhile.
+    try:
+        result = await run_in_threadpool(write)
     except uploads.Taken as exc:
         session.rollback()
         return go(request, "/agencies", flash.error(exc.message))
     except (DomainError, DBAPIError) as exc:
         session.rollback()
         status, why = failure(exc)
-        context = _dataset_context(session, user, kind, kept)
+        context = await run_in_threadpool(_dataset_context, session, user, kind, kept)
         return render(request, "imports/dataset.html", context, block="step", status=status,
                       message=flash.error(why))
     left_out = f"; {len(result.errors)} bad rows left out" if result.errors else ""

@@ -21,10 +21,10 @@ from api.playbooks.models import AnchorMove, CampaignFromPlaybook
 from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind
 from api.routing import PathRouter
 from web import flash, htmx
-from web.concepts import SPECS, ref_options
+from web.concepts import ref_options
 from web.forms import FORM, FormField, domain_message, messages
 from web.routes.campaigns import ASK_LABELS
-from web.routes.records import detail_page_context, go_to
+from web.routes.records import DetailExtra, go_to, pages_of
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -174,16 +174,12 @@ def anchors_context(campaign: Campaign, actor: Any) -> dict[str, Any]:
     }
 
 
-_campaign_extras = SPECS["campaigns"].detail_context
+def anchors_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
+    return anchors_context(campaign, actor)
 
 
-def _campaign_page_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
-    # The campaign page's own extras come first (set when web.routes.campaigns was imported).
-    extras = _campaign_extras(session, actor, campaign) if _campaign_extras else {}
-    return {**extras, **anchors_context(campaign, actor)}
-
-
-SPECS["campaigns"].detail_context = _campaign_page_extras
+# The campaign page's panel of playbook dates, handed to the page registry by web.app.
+DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {"campaigns": [anchors_extras]}
 
 
 def _moved_text(before: dict[str, date | None], after: Campaign, moved: dict[str, Any]) -> str:
@@ -239,7 +235,7 @@ async def move_anchors(campaign_id: RecordId, request: Request, session: Session
                    "anchor_errors": errors, "anchor_values": raw}
         if htmx.wants_fragment(request):
             return render(request, ANCHORS_PANEL, context, block="anchors", status=422)
-        page = detail_page_context(session, user, SPECS["campaigns"], campaign)
+        page = pages_of(request, "campaigns").detail_context(session, user, campaign)
         page.update(context)
         return render(request, "campaigns/detail.html", page, status=422)
     # The board and the dates on the page all changed: load it again whole.

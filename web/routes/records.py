@@ -1,21 +1,21 @@
 """The pages every concept has, built from its Spec: list (search, filters, sort, pages, CSV),
 detail with inline editing, timeline, documents and related records, create and delete."""
 
-import csv
-import io
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+from api import clock, csv_export
 from api.activity import service as activity
 from api.auth import permissions
+from api.crud import validated
 from api.deps import SessionDep, UserDep
 from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
@@ -40,6 +40,8 @@ from web.words import humanize
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 RELATED_ROWS = 10
+# A further part of a concept's detail page: (session, actor, record) -> its template values.
+DetailExtra = Callable[[Session, Any, Any], dict[str, Any]]
 
 
 def list_url(spec: Spec, wanted: ListRequest, **changes: Any) -> str:
@@ -88,7 +90,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         zone = row.get(column.zone) if column.zone else None
-        return value.astimezone(ZoneInfo(zone or "UTC")).strftime("%Y-%m-%d %H:%M %Z")
+        return clock.local(value, zone).strftime("%Y-%m-%d %H:%M %Z")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -102,9 +104,15 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     return str(value)
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with one of these runs as a formula when a spreadsheet opens the file.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def export_value(column: Any, row: dict[str, Any]) -> Any:
+    """A cell for CSV: a number as a number, which a spreadsheet can add up; the rest as text
+    the way the page shows it."""
+    value = row.get(column.key)
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    if isinstance(value, int | float) and not isinstance(value, bool | Enum):
+        return value
+    return cell_text(column, row)
 
 
 def form_values(session: Session, actor: Any, spec: Spec, record: Any,
@@ -168,7 +176,7 @@ def display_labels(session: Session, actor: Any, spec: Spec, record: Any,
 def record_title(spec: Spec, record: Any, zone: str) -> str:
     value = getattr(record, spec.title_key)
     if isinstance(value, datetime):
-        local = value.astimezone(ZoneInfo(zone))
+        local = clock.local(value, zone)
         return f"Meeting of {local:%b %-d, %Y}"
     return str(value)
 
@@ -177,7 +185,8 @@ def may(actor: Any, record: Any) -> dict[str, bool]:
     """What the actor may do to the record, so a page offers only what it would accept."""
     return {"may_change": permissions.can_write(actor, record),
             "may_delete": permissions.can_write(actor, record, deleting=True),
-            "may_upload": permissions.can_create(actor, Document)}
+            "may_upload": (permissions.can_create(actor, Document)
+                           and permissions.can_write(actor, record))}
 
 
 def deletable(actor: Any, docs: list[Any]) -> set[int]:
@@ -190,12 +199,9 @@ def refuse_unless(allowed: bool, message: str) -> None:
         raise Forbidden(message)
 
 
-def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *,
-                        editing: str | None = None) -> dict[str, Any]:
-    """Everything a detail page shows: sections, related records, timeline, documents."""
-    zone = spec.zone(session, record) if spec.zone else "UTC"
-    sections = spec.section_list()
-    all_fields = [f for _, _, fields in sections for f in fields]
+def related_records(session: Session, actor: Any, spec: Spec,
+                    record: Any) -> list[dict[str, Any]]:
+    """The first records of each related concept, with where to add one and see them all."""
     related = []
     for rel in spec.related:
         other = SPECS[rel.noun]
@@ -211,78 +217,120 @@ def detail_page_context(session: Session, actor: Any, spec: Spec, record: Any, *
             more = f"/{other.noun}?{rel.fk}={record.id}"
         related.append({"title": rel.title, "spec": other, "result": result,
                         "add_url": prefill, "more_url": more})
-    context: dict[str, Any] = {
-        "spec": spec, "record": record, "zone": zone, "sections": sections,
-        "title": record_title(spec, record, zone),
-        "labels": display_labels(session, actor, spec, record, all_fields),
-        "editing": editing, "values": {}, "errors": {}, "options": {},
-        "related": related, "user": actor,
-        "documents": documents.attached(session, actor, kind=spec.attached,
-                                        record_id=record.id) if spec.attached else [],
-        **may(actor, record), "withheld": spec.withheld_from(actor),
-    }
-    context["deletable_documents"] = deletable(actor, context["documents"])
-    if editing:
-        found = spec.section(editing)
-        if found is None:
-            raise NotFound(f"This {spec.singular} has no section '{editing}'.")
-        context["values"] = form_values(session, actor, spec, record, found[2], zone)
-        context["options"] = field_options(session, found[2])
-    extras = spec.detail_context(session, actor, record) if spec.detail_context else {}
-    for panel in spec.panels:
-        extras.update(panel(session, actor, record))
-    # A page with a timeline of its own (a campaign's) does not gather the generic one too.
-    if "timeline" not in extras:
-        context["timeline"] = activity.for_record(session, actor, kind=spec.attached,
-                                                  record_id=record.id) if spec.attached else []
-    context.update(extras)
-    return context
+    return related
 
 
-def add_record_routes(router: APIRouter, spec: Spec) -> None:
-    """The list, CSV, new, create, detail, section edit, delete and document routes of one
-    concept; pages of their own (dashboard, whip board, meeting log) register first."""
-    base = f"/{spec.noun}"
+class ConceptPages:
+    """The list, CSV, new, create, detail, section, delete and document pages of one concept,
+    one method each. A concept with a page of its own subclasses this, overrides the page's
+    method by name, and is handed to the registry (`build_pages`) under its noun; `extras` are
+    the detail page's further parts, merged in the order given."""
 
-    def zone_of(session: Session, record: Any) -> str:
-        return spec.zone(session, record) if spec.zone else "UTC"
+    def __init__(self, spec: Spec, extras: Sequence[DetailExtra] = ()) -> None:
+        self.spec = spec
+        self.extras = tuple(extras)
+        self.base = f"/{spec.noun}"
 
-    def filter_options(session: Session) -> dict[str, list[tuple[int, str]]]:
-        return {f.name: ref_options(session, f.ref) for f in spec.filters
+    # ---- what the pages share -------------------------------------------------------------
+
+    def zone_of(self, session: Session, record: Any) -> str:
+        return self.spec.zone(session, record) if self.spec.zone else clock.home_zone().key
+
+    def filter_options(self, session: Session) -> dict[str, list[tuple[int, str]]]:
+        return {f.name: ref_options(session, f.ref) for f in self.spec.filters
                 if f.kind == "ref" and f.ref}
 
+    def page_template(self) -> str:
+        return self.spec.detail_template or "records/detail.html"
+
+    def detail_context(self, session: Session, actor: Any, record: Any, *,
+                       editing: str | None = None) -> dict[str, Any]:
+        """Everything the detail page shows: sections, related records, timeline, documents,
+        and the concept's own parts."""
+        spec = self.spec
+        zone = self.zone_of(session, record)
+        sections = spec.readable_sections(actor, record)
+        all_fields = [f for _, _, fields in sections for f in fields]
+        context: dict[str, Any] = {
+            "spec": spec, "record": record, "zone": zone, "sections": sections,
+            "title": record_title(spec, record, zone),
+            "labels": display_labels(session, actor, spec, record, all_fields),
+            "editing": editing, "values": {}, "errors": {}, "options": {},
+            "related": related_records(session, actor, spec, record), "user": actor,
+            "documents": documents.attached(session, actor, kind=spec.attached,
+                                            record_id=record.id) if spec.attached else [],
+            **may(actor, record), "withheld": spec.withheld_from(actor),
+        }
+        context["deletable_documents"] = deletable(actor, context["documents"])
+        if editing:
+            found = spec.readable_section(actor, record, editing)
+            if found is None:
+                raise NotFound(f"This {spec.singular} has no section '{editing}'.")
+            context["values"] = form_values(session, actor, spec, record, found[2], zone)
+            context["options"] = field_options(session, found[2])
+        extras: dict[str, Any] = {}
+        declared = [spec.detail_context] if spec.detail_context else []
+        for extra in (*declared, *self.extras, *spec.panels):
+            extras.update(extra(session, actor, record))
+        # A page with a timeline of its own (a campaign's) does not gather the generic one too.
+        if "timeline" not in extras:
+            context["timeline"] = activity.for_record(
+                session, actor, kind=spec.attached,
+                record_id=record.id) if spec.attached else []
+        context.update(extras)
+        return context
+
+    def section_context(self, session: Session, actor: Any, record: Any,
+                        slug: str) -> dict[str, Any]:
+        spec = self.spec
+        found = spec.readable_section(actor, record, slug)
+        if found is None:
+            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
+        return {"spec": spec, "record": record, "zone": self.zone_of(session, record),
+                "section": found,
+                "labels": display_labels(session, actor, spec, record, found[2]),
+                "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor,
+                **may(actor, record), "withheld": spec.withheld_from(actor)}
+
+    def documents_context(self, session: Session, actor: Any, record: Any) -> dict[str, Any]:
+        docs = documents.attached(session, actor, kind=self.spec.attached, record_id=record.id)
+        return {"spec": self.spec, "record": record, "user": actor, "errors": {},
+                "documents": docs, "deletable_documents": deletable(actor, docs),
+                **may(actor, record)}
+
+    # ---- the list -------------------------------------------------------------------------
+
     @reusable
-    def list_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    def list_page(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
+        context = {"spec": spec, "list_url": list_url, "user": actor,
+                   "filter_options": self.filter_options(session),
+                   "may_add": permissions.can_create(actor, spec.model)}
         try:
             wanted = parse_list_request(spec, request.query_params)
         except DomainError as exc:
-            wanted = ListRequest()
-            context = {"spec": spec, "wanted": wanted, "result": None,
-                       "filter_options": filter_options(session), "list_url": list_url,
-                       "user": actor, "problem": exc.message,
-                       "may_add": permissions.can_create(actor, spec.model)}
+            context.update(wanted=ListRequest(), result=None, problem=exc.message)
             return render(request, "records/list.html", context, block="rows", status=422)
         result = list_rows(session, actor, spec, wanted)
         wanted.page = result.page
-        context = {"spec": spec, "wanted": wanted, "result": result, "list_url": list_url,
-                   "filter_options": filter_options(session), "user": actor,
-                   "may_add": permissions.can_create(actor, spec.model)}
+        context.update(wanted=wanted, result=result)
         return render(request, "records/list.html", context, block="rows")
 
-    def export(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    def export(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         wanted = parse_list_request(spec, request.query_params)
         rows = export_rows(session, actor, spec, wanted)
         shown = [c for c in spec.columns if c.kind != "hidden"]
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([c.label for c in shown])
-        for row in rows:
-            writer.writerow([_csv_safe(cell_text(c, row)) for c in shown])
+        body = csv_export.document([c.label for c in shown],
+                                   ([export_value(c, row) for c in shown] for row in rows))
         name = f"{spec.noun}.csv"
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+        return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    def new_form(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    # ---- a new record ---------------------------------------------------------------------
+
+    def new_form(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         refuse_unless(permissions.can_create(actor, spec.model),
                       f"Your role cannot add {spec.plural}.")
         fields = spec.fields_for(actor, spec.form_fields())
@@ -295,7 +343,8 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
                    "options": field_options(session, fields), "user": actor}
         return render(request, "records/new.html", context, block="form")
 
-    async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    async def create(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         form = await request.form()
         fields = spec.fields_for(actor, spec.form_fields())
         data, errors = validate(spec.create_schema, parse(fields, form))
@@ -303,7 +352,7 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
             try:
                 record = spec.crud.create(session, actor, data)
                 session.commit()
-                return see_other(f"{base}/{record.id}",
+                return see_other(f"{self.base}/{record.id}",
                                  flash.success(f"The {spec.singular} was added."))
             except DomainError as exc:
                 session.rollback()
@@ -312,56 +361,44 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
                    "errors": errors, "options": field_options(session, fields), "user": actor}
         return render(request, "records/new.html", context, block="form", status=422)
 
-    def detail_context(session: Session, actor: Any, record: Any,
-                       editing: str | None = None) -> dict[str, Any]:
-        return detail_page_context(session, actor, spec, record, editing=editing)
-
-    def page_template() -> str:
-        return spec.detail_template or "records/detail.html"
+    # ---- a record's page and its sections -------------------------------------------------
 
     @reusable
-    def detail(record_id: RecordId, request: Request, session: SessionDep,
+    def detail(self, record_id: RecordId, request: Request, session: SessionDep,
                actor: UserDep) -> Response:
-        record = spec.crud.get(session, actor, record_id)
-        return render(request, page_template(), detail_context(session, actor, record))
+        record = self.spec.crud.get(session, actor, record_id)
+        return render(request, self.page_template(),
+                      self.detail_context(session, actor, record))
 
-    def section_context(session: Session, actor: Any, record: Any, slug: str) -> dict[str, Any]:
-        found = spec.section(slug)
-        if found is None:
-            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
-        zone = zone_of(session, record)
-        return {"spec": spec, "record": record, "zone": zone, "section": found,
-                "labels": display_labels(session, actor, spec, record, found[2]),
-                "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor,
-                **may(actor, record), "withheld": spec.withheld_from(actor)}
-
-    def section_view(record_id: RecordId, slug: str, request: Request, session: SessionDep,
-                     actor: UserDep) -> Response:
-        record = spec.crud.get(session, actor, record_id)
+    def section_view(self, record_id: RecordId, slug: str, request: Request,
+                     session: SessionDep, actor: UserDep) -> Response:
+        record = self.spec.crud.get(session, actor, record_id)
         if not htmx.wants_fragment(request):
-            return see_other(f"{base}/{record_id}")
-        context = section_context(session, actor, record, slug)
+            return see_other(f"{self.base}/{record_id}")
+        context = self.section_context(session, actor, record, slug)
         return render(request, "records/detail.html", context, block="section")
 
-    def section_edit(record_id: RecordId, slug: str, request: Request, session: SessionDep,
-                     actor: UserDep) -> Response:
+    def section_edit(self, record_id: RecordId, slug: str, request: Request,
+                     session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         record = spec.crud.get(session, actor, record_id)
         refuse_unless(permissions.can_write(actor, record),
                       f"Your role cannot change this {spec.singular}.")
         if not htmx.wants_fragment(request):
-            context = detail_context(session, actor, record, editing=slug)
-            return render(request, page_template(), context)
-        context = section_context(session, actor, record, slug)
+            context = self.detail_context(session, actor, record, editing=slug)
+            return render(request, self.page_template(), context)
+        context = self.section_context(session, actor, record, slug)
         context["editing"] = slug
         context["values"] = form_values(session, actor, spec, record, context["section"][2],
                                         context["zone"])
         context["options"] = field_options(session, context["section"][2])
         return render(request, "records/detail.html", context, block="section")
 
-    async def section_save(record_id: RecordId, slug: str, request: Request,
+    async def section_save(self, record_id: RecordId, slug: str, request: Request,
                            session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         record = spec.crud.get(session, actor, record_id)
-        found = spec.section(slug)
+        found = spec.readable_section(actor, record, slug)
         if found is None:
             raise NotFound(f"This {spec.singular} has no section '{slug}'.")
         fields = spec.fields_for(actor, found[2])
@@ -375,91 +412,99 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
                 session.rollback()
                 errors = domain_message(exc, fields)
         if not errors:
-            message = flash.success(f"Saved {found[1].lower()}.")
-            if not htmx.wants_fragment(request):
-                return see_other(f"{base}/{record_id}", message)
-            record = spec.crud.get(session, actor, record_id)
-            context = section_context(session, actor, record, slug)
-            context["just_saved"] = True
-            return render(request, "records/detail.html", context, block="section",
-                          message=message)
+            return self._section_saved(request, session, actor, record_id, found[1], slug)
         session.expire_all()
         record = spec.crud.get(session, actor, record_id)
-        if htmx.wants_fragment(request):
-            context = section_context(session, actor, record, slug)
-        else:
-            context = detail_context(session, actor, record)
+        fragment = htmx.wants_fragment(request)
+        context = self.section_context(session, actor, record, slug) if fragment \
+            else self.detail_context(session, actor, record)
         context.update({"editing": slug, "values": submitted_values(form, fields),
                         "errors": errors, "options": field_options(session, fields)})
-        if htmx.wants_fragment(request):
+        if fragment:
             return render(request, "records/detail.html", context, block="section",
                           status=422)
         context["section"] = found
-        return render(request, page_template(), context, status=422)
+        return render(request, self.page_template(), context, status=422)
 
-    def delete(record_id: RecordId, request: Request, session: SessionDep,
+    def _section_saved(self, request: Request, session: Session, actor: Any, record_id: int,
+                       title: str, slug: str) -> Response:
+        message = flash.success(f"Saved {title.lower()}.")
+        if not htmx.wants_fragment(request):
+            return see_other(f"{self.base}/{record_id}", message)
+        record = self.spec.crud.get(session, actor, record_id)
+        context = self.section_context(session, actor, record, slug)
+        context["just_saved"] = True
+        return render(request, "records/detail.html", context, block="section",
+                      message=message)
+
+    def delete(self, record_id: RecordId, request: Request, session: SessionDep,
                actor: UserDep) -> Response:
+        spec = self.spec
         record = spec.crud.get(session, actor, record_id)
-        title = record_title(spec, record, zone_of(session, record))
+        title = record_title(spec, record, self.zone_of(session, record))
         try:
             spec.crud.delete(session, actor, record_id)
             session.commit()
         except DomainError as exc:
             session.rollback()
             record = spec.crud.get(session, actor, record_id)
-            context = detail_context(session, actor, record)
-            return render(request, page_template(), context, status=exc.status,
+            context = self.detail_context(session, actor, record)
+            return render(request, self.page_template(), context, status=exc.status,
                           message=flash.error(exc.message))
-        return see_other(base, flash.success(f"Deleted “{title}”."))
+        return see_other(self.base, flash.success(f"Deleted “{title}”."))
 
-    def documents_context(session: Session, actor: Any, record: Any) -> dict[str, Any]:
-        docs = documents.attached(session, actor, kind=spec.attached, record_id=record.id)
-        return {"spec": spec, "record": record, "user": actor, "errors": {},
-                "documents": docs, "deletable_documents": deletable(actor, docs),
-                **may(actor, record)}
+    # ---- documents attached to a record ---------------------------------------------------
 
-    async def upload(record_id: RecordId, request: Request, session: SessionDep,
+    async def upload(self, record_id: RecordId, request: Request, session: SessionDep,
                      actor: UserDep) -> Response:
-        record = spec.crud.get(session, actor, record_id)
+        record = self.spec.crud.get(session, actor, record_id)
         form = await request.form()
         upload_file = form.get("file")
-        description = str(form.get("description") or "")
         error = ""
         if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
             error = "Choose a file to upload."
         else:
-            limit = get_settings().max_upload_bytes
-            content = await upload_file.read(limit + 1)
-            try:
-                if len(content) > limit:
-                    raise Invalid(
-                        f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                        field="file")
-                meta = DocumentMeta(attached_kind=spec.attached, attached_id=record.id,
-                                    description=description[:20_000])
-                documents.upload(session, actor, meta=meta, filename=upload_file.filename,
-                                 content=content)
-                session.commit()
-            except DomainError as exc:
-                session.rollback()
-                error = exc.message
+            error = await self._store(session, actor, record, upload_file,
+                                      str(form.get("description") or ""),
+                                      str(form.get("visibility") or "") or None)
         if not error:
             message = flash.success("The document was uploaded.")
             if not htmx.wants_fragment(request):
-                return see_other(f"{base}/{record_id}#documents", message)
+                return see_other(f"{self.base}/{record_id}#documents", message)
             return render(request, "records/detail.html",
-                          documents_context(session, actor, record), block="documents",
+                          self.documents_context(session, actor, record), block="documents",
                           message=message)
         if not htmx.wants_fragment(request):
-            context = detail_context(session, actor, record)
+            context = self.detail_context(session, actor, record)
             context["errors"] = {"file": error}
-            return render(request, page_template(), context, status=422)
-        context = documents_context(session, actor, record)
+            return render(request, self.page_template(), context, status=422)
+        context = self.documents_context(session, actor, record)
         context["errors"] = {"file": error}
         return render(request, "records/detail.html", context, block="documents", status=422)
 
-    def delete_document(record_id: RecordId, document_id: RecordId, request: Request,
+    async def _store(self, session: Session, actor: Any, record: Any, upload_file: Any,
+                     description: str, visibility: str | None = None) -> str:
+        """Keeps the uploaded file with the record; the message of what stopped it, if any."""
+        limit = get_settings().max_upload_bytes
+        content = await upload_file.read(limit + 1)
+        try:
+            if len(content) > limit:
+                raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                              field="file")
+            meta = validated(DocumentMeta, {
+                "attached_kind": self.spec.attached, "attached_id": record.id,
+                "description": description[:20_000], "visibility": visibility})
+            documents.upload(session, actor, meta=meta, filename=upload_file.filename,
+                             content=content)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            return exc.message
+        return ""
+
+    def delete_document(self, record_id: RecordId, document_id: RecordId, request: Request,
                         session: SessionDep, actor: UserDep) -> Response:
+        spec = self.spec
         record = spec.crud.get(session, actor, record_id)
         doc = documents.crud.get(session, actor, document_id)
         if doc.attached_kind != spec.attached or doc.attached_id != record.id:
@@ -468,31 +513,45 @@ def add_record_routes(router: APIRouter, spec: Spec) -> None:
         session.commit()
         message = flash.success(f"Deleted {doc.filename}.")
         if not htmx.wants_fragment(request):
-            return see_other(f"{base}/{record_id}#documents", message)
+            return see_other(f"{self.base}/{record_id}#documents", message)
         return render(request, "records/detail.html",
-                      documents_context(session, actor, record), block="documents",
+                      self.documents_context(session, actor, record), block="documents",
                       message=message)
 
-    name = spec.noun.replace("-", "_")
-    router.add_api_route(base, list_page, methods=["GET"], name=f"{name}_list")
-    router.add_api_route(f"{base}.csv", export, methods=["GET"], name=f"{name}_csv")
-    router.add_api_route(f"{base}/new", new_form, methods=["GET"], name=f"{name}_new")
-    router.add_api_route(base, create, methods=["POST"], name=f"{name}_create")
-    router.add_api_route(f"{base}/{{record_id}}", detail, methods=["GET"],
-                         name=f"{name}_detail")
-    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}", section_view,
-                         methods=["GET"], name=f"{name}_section")
-    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}/edit", section_edit,
-                         methods=["GET"], name=f"{name}_section_edit")
-    router.add_api_route(f"{base}/{{record_id}}/sections/{{slug}}", section_save,
-                         methods=["POST"], name=f"{name}_section_save")
-    router.add_api_route(f"{base}/{{record_id}}/delete", delete, methods=["POST"],
-                         name=f"{name}_delete")
-    if spec.attached is not None:
-        router.add_api_route(f"{base}/{{record_id}}/documents", upload, methods=["POST"],
-                             name=f"{name}_upload")
-        router.add_api_route(f"{base}/{{record_id}}/documents/{{document_id}}/delete",
-                             delete_document, methods=["POST"], name=f"{name}_document_delete")
+    # ---- the routes -----------------------------------------------------------------------
+
+    def router(self) -> APIRouter:
+        """The routes of every page method, under the concept's noun: a router of its own, so
+        a path is tried only against its own concept's routes."""
+        router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
+        name = self.spec.noun.replace("-", "_")
+        routes = [*PAGE_ROUTES, *(DOCUMENT_ROUTES if self.spec.attached is not None else ())]
+        for path, method, page, suffix in routes:
+            router.add_api_route(self.base + path, getattr(self, page), methods=[method],
+                                 name=f"{name}_{suffix}")
+        return router
+
+
+# A record's id is digits: a page of its own beside the concept's (/campaigns/new-from-playbook,
+# /records-requests/batch) is then never taken for a record, whichever router is tried first.
+RECORD = "/{record_id:int}"
+# (path after the noun, HTTP method, page method, route name after the noun)
+PAGE_ROUTES = (
+    ("", "GET", "list_page", "list"),
+    (".csv", "GET", "export", "csv"),
+    ("/new", "GET", "new_form", "new"),
+    ("", "POST", "create", "create"),
+    (RECORD, "GET", "detail", "detail"),
+    (RECORD + "/sections/{slug}", "GET", "section_view", "section"),
+    (RECORD + "/sections/{slug}/edit", "GET", "section_edit", "section_edit"),
+    (RECORD + "/sections/{slug}", "POST", "section_save", "section_save"),
+    (RECORD + "/delete", "POST", "delete", "delete"),
+)
+DOCUMENT_ROUTES = (
+    (RECORD + "/documents", "POST", "upload", "upload"),
+    (RECORD + "/documents/{document_id}/delete", "POST", "delete_document",
+     "document_delete"),
+)
 
 
 def download(document_id: RecordId, session: SessionDep, actor: UserDep) -> FileResponse:
@@ -509,16 +568,31 @@ def document_home(document_id: RecordId, session: SessionDep, actor: UserDep) ->
     return see_other(f"/{noun}/{doc.attached_id}#documents" if noun else "/")
 
 
-def build_routers() -> list[APIRouter]:
-    """Document downloads, and the pages of every concept in SPECS: a router each, so a path
-    is tried only against its own concept's routes."""
-    documents_router = PathRouter(include_in_schema=False)
-    documents_router.add_api_route("/documents/{document_id}/download", download,
-                                   methods=["GET"])
-    documents_router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
-    routers: list[APIRouter] = [documents_router]
-    for spec in SPECS.values():
-        router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
-        add_record_routes(router, spec)
-        routers.append(router)
-    return routers
+def documents_router() -> APIRouter:
+    """Document downloads, and a document's page (the record it belongs to)."""
+    router = PathRouter(include_in_schema=False)
+    router.add_api_route("/documents/{document_id}/download", download, methods=["GET"])
+    router.add_api_route("/documents/{document_id}", document_home, methods=["GET"])
+    return router
+
+
+def build_pages(specs: Mapping[str, Spec], *,
+                custom: Mapping[str, type[ConceptPages]] | None = None,
+                extras: Sequence[Mapping[str, Sequence[DetailExtra]]] = ()
+                ) -> dict[str, ConceptPages]:
+    """Each concept's pages: the generic ones or its own subclass, with the further parts of
+    its detail page gathered from `extras` in the order given."""
+    custom = custom or {}
+    unknown = (set(custom) | {noun for given in extras for noun in given}) - set(specs)
+    if unknown:
+        raise ValueError(f"Pages given for concepts that do not exist: {sorted(unknown)}")
+    return {noun: custom.get(noun, ConceptPages)(
+                spec, [extra for given in extras for extra in given.get(noun, ())])
+            for noun, spec in specs.items()}
+
+
+def pages_of(request: Request, noun: str) -> ConceptPages:
+    """A concept's pages as this application was built with them: a page of its own that shows
+    the record's page (after a failed form) shows it whole, with every part."""
+    pages: dict[str, ConceptPages] = request.app.state.concept_pages
+    return pages[noun]

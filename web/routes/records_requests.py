@@ -9,6 +9,7 @@ from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
+from api import clock
 from api.auth import permissions
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
@@ -29,7 +30,7 @@ from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
 from web.deadlines import countdown_label
 from web.forms import FormField, domain_message, infer, parse, validate
-from web.routes.records import detail_page_context, see_other
+from web.routes.records import DetailExtra, pages_of, see_other
 from web.templating import acting_user, render
 from web.words import humanize
 
@@ -74,7 +75,7 @@ def progress_context(session: Session, actor: Any, record: RecordsRequest) -> di
     spec = SPECS["records-requests"]
     return {
         # Dates recorded in the history read on the request's own local clock.
-        "zone": spec.zone(session, record) if spec.zone else "UTC",
+        "zone": spec.zone(session, record) if spec.zone else clock.home_zone().key,
         "record": record, "deadline": deadline,
         "countdown": _deadline_view(deadline, _status(record)),
         "history": history, "changed_by": who,
@@ -128,12 +129,13 @@ def request_extras(session: Session, actor: Any, record: RecordsRequest) -> dict
             **letters_context(session, actor, record)}
 
 
-SPECS["records-requests"].detail_context = request_extras
+# The further parts of a request's page, handed to the page registry by web.app.
+DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {"records-requests": [request_extras]}
 
 
 def _page(request: Request, session: Session, user: Any, record: RecordsRequest, *,
           status: int = 200, extra: dict[str, Any] | None = None) -> Response:
-    context = detail_page_context(session, user, SPECS["records-requests"], record)
+    context = pages_of(request, "records-requests").detail_context(session, user, record)
     context.update(extra or {})
     return render(request, TEMPLATE, context, status=status)
 
@@ -188,9 +190,10 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
     if htmx.wants_fragment(request):
         # The request's status and due date show elsewhere on the page too: those parts go
         # along, so the page never shows the old status beside the new one.
-        page = detail_page_context(session, user, SPECS["records-requests"], record)
+        pages = pages_of(request, "records-requests")
+        page = pages.detail_context(session, user, record)
         page.update(context)
-        page["section"] = SPECS["records-requests"].section("progress")
+        page["section"] = pages.spec.section("progress")
         return render(request, TEMPLATE, page, block="progress", message=message,
                       also=(("records/detail.html", "section"),
                             ("records/detail.html", "timeline")))

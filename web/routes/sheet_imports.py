@@ -8,6 +8,7 @@ from fastapi import Path, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 
 from api.deps import SessionDep, UserDep
@@ -103,12 +104,12 @@ def _choices(form: FormData) -> tuple[Choice, dict[int, Choice]]:
     return on_duplicate, decisions
 
 
-def _plan(session: Session, kind: str, kept: uploads.Upload, form: FormData
+def _plan(session: Session, user: Any, kind: str, kept: uploads.Upload, form: FormData
           ) -> tuple[SheetPlan, Choice, dict[int, Choice]]:
     on_duplicate, decisions = _choices(form)
     plan = spreadsheets.plan(session, concept_name=kind, content=kept.content(),
                              filename=kept.filename, mapping=_mapping_from(form),
-                             on_duplicate=on_duplicate, decisions=decisions)
+                             on_duplicate=on_duplicate, decisions=decisions, actor=user)
     return plan, on_duplicate, decisions
 
 
@@ -168,8 +169,15 @@ async def preview(kind: Sheet, upload_id: UploadId, request: Request, session: S
     user = leads_only(request, actor)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
     form = await request.form()
+    # Reading and checking every row of a large file takes seconds: in a worker thread, so
+    # the server answers other requests meanwhile.
+    return await run_in_threadpool(_preview, request, session, user, kind, kept, form)
+
+
+def _preview(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
+             form: FormData) -> Response:
     try:
-        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+        plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
     except DomainError as exc:
         return _columns_again(request, user, kind, kept, form, exc)
     context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
@@ -186,8 +194,15 @@ async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: Se
     user = leads_only(request, actor)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
     form = await request.form()
+    # Reading and writing a large file takes seconds: in a worker thread, so the server
+    # answers other requests meanwhile.
+    return await run_in_threadpool(_commit, request, session, user, kind, kept, form)
+
+
+def _commit(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
+            form: FormData) -> Response:
     try:
-        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+        plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
     except DomainError as exc:
         return _columns_again(request, user, kind, kept, form, exc)
     try:
@@ -203,7 +218,7 @@ async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: Se
         session.rollback()
         status, why = failure(exc)
         # Planned again: the failed transaction may have left nothing readable behind.
-        plan, on_duplicate, decisions = _plan(session, kind, kept, form)
+        plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
         context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
                                    skip_errors=form.get("skip_errors") == "on")
         return render(request, "imports/preview.html", context, block="step", status=status,

@@ -1,0 +1,1 @@
+"""Encrypted backups of the database and the uploaded documents, and their restore."""

@@ -1,0 +1,135 @@
+"""Request bodies held to a size while they stream in, before anything reads or parses them."""
+
+import logging
+import re
+from collections.abc import Iterable
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import problems
+from api.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+MULTIPART = b"multipart/form-data"
+# The refusal ends the connection: the rest of the body is never read, so the connection
+# cannot carry another request.
+CLOSE = {"connection": "close"}
+
+
+def size_text(limit: int) -> str:
+    return f"{limit / MB:g} MB" if limit >= MB else f"{limit:,} bytes"
+
+
+def refusal(path: str, why: str) -> Response:
+    """413: problem JSON for the API, a short page for a browser."""
+    if path.startswith("/api/"):
+        return problems.problem(413, why, headers=CLOSE)
+    page = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            "<title>Too large · Oversight</title>"
+            '<link rel="stylesheet" href="/static/css/oversight.css"></head>'
+            f'<body><main id="main"><h1>Too large</h1><p>{why}</p>'
+            "<p>Go back and send less, or a smaller file.</p></main></body></html>")
+    return HTMLResponse(page, status_code=413, headers=CLOSE)
+
+
+class BodyLimit:
+    """Refuses with 413 a body whose Content-Length is past its limit, without reading it, and
+    one that streams past it (chunked, or longer than it said): whatever reads it gets no more
+    than the limit, and what the app answers then is replaced by the refusal. Forms and JSON
+    may have max_form_bytes; a multipart request to a route that takes a file, the upload
+    limit plus the form around the file."""
+
+    def __init__(self, app: ASGIApp, *, upload_paths: Iterable[str]) -> None:
+        self.app = app
+        self.upload_paths: list[re.Pattern[str]] = [compile_path(p)[0] for p in upload_paths]
+
+    def takes_file(self, path: str) -> bool:
+        return any(pattern.match(path) for pattern in self.upload_paths)
+
+    def limit(self, path: str, *, multipart: bool) -> tuple[int, str]:
+        """The largest body the request may have, and what to say past it."""
+        settings = get_settings()
+        if multipart and self.takes_file(path):
+            return (settings.max_upload_bytes + settings.max_form_bytes,
+                    f"The file is larger than the upload limit of "
+                    f"{size_text(settings.max_upload_bytes)}.")
+        return (settings.max_form_bytes, f"The request is larger than the limit of "
+                f"{size_text(settings.max_form_bytes)} for a form or JSON body.")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared: int | None = None
+        multipart = False
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit():
+                declared = int(value)
+            elif name == b"content-type":
+                multipart = value[:len(MULTIPART)].lower() == MULTIPART
+        path = scope["path"]
+        limit, why = self.limit(path, multipart=multipart)
+        if declared is not None and declared > limit:
+            await self._refuse(scope, receive, send, why)
+            return
+
+        received = 0
+        cut = False  # the body passed the limit; the app got no more of it
+        answered = False  # the app had begun its answer before that
+
+        async def counted_receive() -> Message:
+            nonlocal received, cut
+            if not cut:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return message
+                received += len(message.get("body", b""))
+                if received <= limit:
+                    return message
+                # The chunk that passes the limit is kept from the app, so no reader (the
+                # forgery check, a form parser, a route) holds more than the limit.
+                cut = True
+            if "endpoint" in scope:
+                # Routed: the app's error handlers answer this quietly (and are replaced).
+                raise HTTPException(413, why)
+            # Before routing (the forgery check): the client seems to have gone.
+            return {"type": "http.disconnect"}
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal answered
+            if cut and not answered:
+                return  # what the app made of a cut-off body; the refusal goes instead
+            if message["type"] == "http.response.start":
+                answered = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception:
+            # What a reader raised past the limit; the refusal answers for it.
+            if not cut or answered:
+                raise
+        if cut and not answered:
+            await self._refuse(scope, receive, send, why)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, why: str) -> None:
+        log.warning("refused a request body to %s %s: %s", scope["method"], scope["path"], why)
+        await refusal(scope["path"], why)(scope, receive, send)
+
+
+def install(app: FastAPI, *, upload_paths: Iterable[str]) -> None:
+    """Put outside every other layer the app builds (error handlers, the forgery check,
+    routes); installed before the security headers, which then wrap the refusal too."""
+    build = app.build_middleware_stack
+    paths = tuple(upload_paths)
+
+    def build_with_limit() -> ASGIApp:
+        return BodyLimit(build(), upload_paths=paths)
+
+    app.build_middleware_stack = build_with_limit

@@ -1,0 +1,270 @@
+"""What one organization shares, exported at a tier it picks: its own records shared at least
+that widely, as the campaign export's CSV files and a readable summary of its own."""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, SQLModel, select
+
+from api import clock, csv_export
+from api.actions.models import Action
+from api.agencies.models import Agency
+from api.auth import permissions
+from api.auth.models import Role, Visibility
+from api.bodies.models import Body
+from api.campaigns import redacted_export as redacted
+from api.campaigns.redacted_export import Selection, StanceStep, Table, plain
+from api.contracts.models import Contract, Vendor
+from api.documents.models import Document
+from api.errors import Forbidden, NotFound
+from api.media.models import MediaContact, PressHit
+from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
+from api.organizations.models import Organization
+from api.people.models import Person
+from api.records_requests.models import RecordsRequest
+from api.targets.models import StanceChange, Target
+from api.targets.service import moved_from
+from api.tasks.models import Task
+from api.votes.models import Vote
+
+
+def may_export(actor: Any, organization_id: int) -> bool:
+    """Its members who write (partners, and a lead who belongs to it) and administrators: what
+    an organization shares is its own to hand out, not another organization's or a viewer's."""
+    if permissions.is_system(actor) or permissions.sees_everything(actor):
+        return True
+    return (bool(getattr(actor, "is_active", False))
+            and getattr(actor, "role", None) in (Role.lead, Role.partner)
+            and getattr(actor, "organization_id", None) == organization_id)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """The export being made: whose records, at what tier, read as whom."""
+
+    session: Session
+    actor: Any
+    tier: Visibility
+    organization_id: int
+
+    def shared(self, model: type[SQLModel]) -> list[Any]:
+        """A row goes out when the organization owns it and shares it at least as widely as
+        the tier (and the exporter may read it, which a member always may)."""
+        spec = permissions.owned()[model]
+        return [*redacted.shared_at(model, self.actor, self.tier),
+                getattr(model, spec.owner) == self.organization_id]
+
+    def open_at_tier(self, model: type[SQLModel]) -> list[Any]:
+        """Rows of any owner shared at least as widely as the tier: named, never exported."""
+        return redacted.shared_at(model, self.actor, self.tier)
+
+    def all(self, stmt: Any) -> list[Any]:
+        return list(self.session.exec(stmt).all())
+
+    def meeting_ids(self) -> Any:
+        return select(Meeting.id).where(*self.shared(Meeting))
+
+
+def select_records(session: Session, actor: Any, *, organization_id: int,
+                   tier: Visibility | str | None) -> tuple[Organization, Selection]:
+    """The organization and what goes out for it at the tier. Refuses anyone but its members
+    and administrators (Forbidden), a tier one may not export at (Invalid), and an organization
+    that does not exist (NotFound).
+
+    What goes in: the organization's meetings, actions, tasks, records requests, targets,
+    people, document descriptions, votes, agencies, contracts, press contacts and coverage
+    whose visibility is at or above the tier; the stances seen
+    in those meetings, and "last met" from them; the names of the decision-makers they were
+    about when those are shared at the tier too. Never: its private records, its notes kept on
+    its meetings for itself, another organization's records, accounts, stored files, and at
+    the public tier no one's contact details."""
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(f"No organization with id {organization_id}.")
+    if not may_export(actor, organization_id):
+        raise Forbidden("Only this organization's members (not its viewers) and administrators "
+                        "can export what it shares.")
+    chosen = redacted.tier_named(tier)
+    zone = clock.home_zone()
+    found = Selection(campaign=None, tier=chosen, made=clock.local(clock.now(), zone), zone=zone,
+                      everyones=False)
+    going = Sharing(session, actor, chosen, organization_id)
+    _records(found, going)
+    _decision_makers(found, going)
+    _people(found, going)
+    _government(found, going)
+    return organization, found
+
+
+@dataclass
+class Press:
+    """The organization's press contacts and coverage that go out."""
+
+    contacts: list[MediaContact]
+    hits: list[PressHit]
+
+
+def _records(found: Selection, going: Sharing) -> None:
+    found.meetings = going.all(select(Meeting).where(*going.shared(Meeting))
+                               .order_by(Meeting.held_at, Meeting.id))
+    found.actions = going.all(select(Action).where(*going.shared(Action)).order_by(
+        Action.scheduled_on.is_(None), Action.scheduled_on, Action.id))  # type: ignore[union-attr]
+    tasks = going.all(select(Task).where(*going.shared(Task)).order_by(
+        Task.due_on.is_(None), Task.due_on, Task.id))  # type: ignore[union-attr]
+    # A follow-up may retell what was said where it came from: it goes only with its source.
+    meetings, actions = {m.id for m in found.meetings}, {a.id for a in found.actions}
+    found.tasks = [t for t in tasks if (t.meeting_id is None or t.meeting_id in meetings)
+                   and (t.action_id is None or t.action_id in actions)]
+    found.requests = going.all(select(RecordsRequest).where(
+        *going.shared(RecordsRequest)).order_by(
+        RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))  # type: ignore[union-attr]
+    found.documents = going.all(select(Document).where(*going.shared(Document))
+                                .order_by(Document.id))
+
+
+def _decision_makers(found: Selection, going: Sharing) -> None:
+    found.targets = going.all(select(Target).where(*going.shared(Target))
+                              .order_by(Target.name, Target.id))
+    links = list(going.session.execute(
+        select(MeetingTarget.meeting_id, MeetingTarget.target_id)
+        .where(MeetingTarget.meeting_id.in_(going.meeting_ids()))))
+    changes = going.all(select(StanceChange).where(
+        StanceChange.meeting_id.in_(going.meeting_ids()))  # type: ignore[union-attr]
+        .order_by(StanceChange.recorded_at, StanceChange.id))
+    mentioned = {t for _, t in links} | {c.target_id for c in changes}
+    own = {t.id: t.name for t in found.targets}
+    found.target_names = dict(going.session.execute(
+        select(Target.id, Target.name).where(
+            Target.id.in_(mentioned - set(own)), *going.open_at_tier(Target))).all())  # type: ignore[union-attr, arg-type]
+    named = set(own) | set(found.target_names)
+    # Within a history of one target on one campaign: the export spans campaigns, and a stance
+    # on one is no earlier stance on another.
+    found.stance_steps.extend(StanceStep(change, earlier) for change, earlier in
+                              moved_from(c for c in changes if c.target_id in named))
+    held = {m.id: m.held_at for m in found.meetings}
+    for meeting_id, target_id in links:
+        if target_id not in named:
+            continue
+        found.meeting_targets.setdefault(meeting_id, []).append(target_id)
+        if target_id in own and (target_id not in found.last_met
+                                 or held[meeting_id] > found.last_met[target_id]):
+            found.last_met[target_id] = held[meeting_id]
+
+
+def _people(found: Selection, going: Sharing) -> None:
+    found.people = going.all(select(Person).where(*going.shared(Person))
+                             .order_by(Person.name, Person.id))
+    person_ids = {p.id for p in found.people}
+    for meeting_id, person_id in going.session.execute(
+            select(MeetingAttendee.meeting_id, MeetingAttendee.person_id)
+            .where(MeetingAttendee.meeting_id.in_(going.meeting_ids()))):
+        if person_id in person_ids:
+            found.meeting_people.setdefault(meeting_id, []).append(person_id)
+
+
+def _government(found: Selection, going: Sharing) -> None:
+    """What the organization itself recorded of votes, agencies and contracts."""
+    found.votes = going.all(select(Vote).where(*going.shared(Vote))
+                            .order_by(Vote.scheduled_at, Vote.id))
+    found.agencies = going.all(select(Agency).where(*going.shared(Agency))
+                               .order_by(Agency.name, Agency.id))
+    found.contracts = going.all(select(Contract).where(*going.shared(Contract)).order_by(
+        Contract.notice_deadline.is_(None), Contract.notice_deadline, Contract.id))  # type: ignore[union-attr]
+    vendor_ids = {c.vendor_id for c in found.contracts if c.vendor_id is not None}
+    found.vendors = dict(going.session.execute(select(Vendor.id, Vendor.name).where(
+        Vendor.id.in_(vendor_ids))).all())  # type: ignore[union-attr, arg-type]
+
+
+def _press(going: Sharing) -> Press:
+    return Press(
+        contacts=going.all(select(MediaContact).where(*going.shared(MediaContact))
+                           .order_by(MediaContact.name, MediaContact.id)),
+        hits=going.all(select(PressHit).where(*going.shared(PressHit)).order_by(
+            PressHit.published_on.is_(None), PressHit.published_on, PressHit.id)))  # type: ignore[union-attr]
+
+
+def _press_tables(found: Selection, press: Press) -> list[Table]:
+    contacts = found.with_contacts
+    return [
+        Table("media_contacts", "our press contacts", (
+            "id", "name", "outlet", "beat", "notes", "visibility",
+            *(("email", "phone") if contacts else ())),
+            [(m.id, m.name, m.outlet, m.beat, m.notes, plain(m.visibility),
+              *((m.email, m.phone) if contacts else ())) for m in press.contacts]),
+        Table("press_hits", "the coverage we recorded", (
+            "id", "title", "outlet", "url", "published_on", "summary", "visibility"),
+            [(p.id, p.title, p.outlet, p.url, p.published_on, p.summary, plain(p.visibility))
+             for p in press.hits]),
+    ]
+
+
+def _names(session: Session, going: Sharing, found: Selection) -> tuple[dict[int, str],
+                                                                         dict[int, str]]:
+    """The bodies and agencies the exported records name, when they are shared at the tier."""
+    body_ids = {t.body_id for t in found.targets if t.body_id is not None}
+    body_ids |= {v.body_id for v in found.votes}
+    body_ids |= {c.approving_body_id for c in found.contracts if c.approving_body_id}
+    agency_ids = {r.agency_id for r in found.requests} | {c.agency_id for c in found.contracts}
+    bodies = dict(session.execute(select(Body.id, Body.name).where(
+        Body.id.in_(body_ids), *going.open_at_tier(Body))).all())  # type: ignore[union-attr, arg-type]
+    agencies = dict(session.execute(select(Agency.id, Agency.name).where(
+        Agency.id.in_(agency_ids), *going.open_at_tier(Agency))).all())  # type: ignore[union-attr, arg-type]
+    return bodies, agencies
+
+
+def export_organization(session: Session, actor: Any, *, organization_id: int,
+                        tier: Visibility | str | None) -> tuple[str, bytes]:
+    """The file name and bytes of the organization's ZIP at the tier: summary.html and a CSV
+    file per kind of record."""
+    organization, found = select_records(session, actor, organization_id=organization_id,
+                                         tier=tier)
+    going = Sharing(session, actor, found.tier, organization_id)
+    bodies, agencies = _names(session, going, found)
+    agencies.update({a.id: a.name for a in found.agencies})
+    targets = {**found.target_names, **{t.id: t.name for t in found.targets}}
+    made = [*redacted.record_tables(found, body_names=bodies, agency_names=agencies,
+                                    whose="our"),
+            redacted.votes_table(found, body_names=bodies, target_names=targets, whose="our"),
+            *redacted.government_tables(found, body_names=bodies, agency_names=agencies),
+            *_press_tables(found, _press(going))]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("summary.html",
+                        summary_html(organization, found, made).encode("utf-8"))
+        for table in made:
+            zipped.writestr(f"{table.name}.csv",
+                            csv_export.write(table.header, table.rows).encode("utf-8-sig"))
+    slug = redacted.slug(organization.name, fallback="organization")
+    return f"{slug}-shared-{found.tier.value}-{found.made:%Y-%m-%d}.zip", archive.getvalue()
+
+
+# ---- the summary -----------------------------------------------------------------------------
+
+def summary_html(organization: Organization, found: Selection, made: list[Table]) -> str:
+    """One self-contained page, as the campaign summary: style inline, nothing fetched."""
+    zone = found.zone
+    names = {**found.target_names, **{t.id: t.name for t in found.targets}}
+    context = {
+        "organization": organization.name,
+        "tier": redacted.TIER_WORDS[found.tier],
+        "made": redacted.moment(found.made, zone),
+        "with_contacts": found.with_contacts,
+        "targets": [{"name": t.name, "district": t.district,
+                     "last_met": redacted.day(clock.local(found.last_met[t.id], zone))
+                     if t.id in found.last_met else ""} for t in found.targets],
+        "meetings": [{"day": redacted.day(clock.local(m.held_at, zone)),
+                      "with": ", ".join(names[i] for i in found.meeting_targets.get(m.id, [])),
+                      "location": m.location} for m in found.meetings],
+        "requests": [{"subject": r.subject, "sent": redacted.day(r.sent_on),
+                      "status": redacted.plain(r.status), "due": redacted.day(r.due_on)}
+                     for r in found.requests],
+        "actions": [{"title": a.title, "kind": redacted.plain(a.kind),
+                     "on": redacted.day(a.scheduled_on), "status": redacted.plain(a.status)}
+                    for a in found.actions],
+        "counts": {"tasks": len(found.tasks), "people": len(found.people),
+                   "documents": len(found.documents)},
+        "files": [{"name": f"{t.name}.csv", "what": t.what, "rows": len(t.rows)} for t in made],
+    }
+    return redacted.summaries().get_template("organization.html").render(**context)

@@ -1,0 +1,1 @@
+"""Tests of decision-makers and their stances."""

@@ -1,0 +1,1 @@
+"""Tests of the whip board and its counts."""

@@ -1,0 +1,15 @@
+"""Panels of record pages about sharing: an organization's export of what it shares."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from api.campaigns import redacted_export, shared_export
+
+
+def organization_export(session: Session, actor: Any, organization: Any) -> dict[str, Any]:
+    """The export form, for those who may run it: the organization's members and admins."""
+    if not shared_export.may_export(actor, organization.id):
+        return {"shared_export_tiers": []}
+    return {"shared_export_tiers": [(tier.value, redacted_export.TIER_WORDS[tier])
+                                    for tier in redacted_export.TIERS]}
