@@ -696,8 +696,6 @@ VENDORS = Spec(
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
     RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
-# The lists the issue names, in the order the navigation shows them.
-LIST_NOUNS = list(SPECS)
 
 
 def spec_for_table(table: str) -> Spec | None:
