@@ -27,7 +27,7 @@ from api.auth.models import (
 )
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract, ContractOutcome, Vendor
 from api.documents.models import Document
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
@@ -44,7 +44,8 @@ __all__ = [
     "Action", "Affiliation", "Agency", "AgendaKeyword", "AgendaSync", "AlertAttempt",
     "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
     "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
-    "Contract", "Document", "FeedToken", "Follow", "InstanceSetting", "Invitation", "Jurisdiction",
+    "Contract", "ContractOutcome", "Document", "FeedToken", "Follow", "InstanceSetting",
+    "Invitation", "Jurisdiction",
     "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingNote", "MeetingTarget",
     "Notification",
     "Organization", "PasswordReset", "Person", "PressHit", "RecordsRequest", "RequestDocument",

@@ -18,6 +18,7 @@ from web.routes import (
     calendar,
     cameras,
     campaigns,
+    contracts,
     dashboard,
     imports,
     meetings,
@@ -53,12 +54,12 @@ CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages}
 # The further parts of detail pages. Where several serve one concept they are merged in this
 # order: the campaign page's own parts, then its playbook dates.
 DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
-                 playbooks.DETAIL_EXTRAS)
+                 playbooks.DETAIL_EXTRAS, contracts.DETAIL_EXTRAS)
 # Pages beside the concepts' own. No route of one answers a request meant for another's (a
 # record's id is digits), so the order they are mounted in changes nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras)
+                cameras, contracts)
 
 
 def mount_web(app: FastAPI) -> None:

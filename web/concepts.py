@@ -380,7 +380,7 @@ AGENCIES = Spec(
 
 CONTRACTS = Spec(
     noun="contracts", crud=contracts.crud, singular="contract", plural="contracts",
-    title_key="title", attached=AttachedTo.contract,
+    title_key="title", attached=AttachedTo.contract, detail_template="contracts/detail.html",
     intro="Vendor contracts, with the last day to give notice so they do not renew.",
     zone=_contract_zone,
     columns=[
@@ -396,7 +396,7 @@ CONTRACTS = Spec(
         Column("notice_deadline", "Notice deadline", Contract.notice_deadline, "deadline",
                sort="notice_deadline", zone="timezone"),
         Column("timezone", "", ContractPlace.timezone, "hidden"),
-        Column("end_date", "Ends", Contract.end_date, "date", sort="end_date"),
+        Column("term_ends", "Term ends", Contract.term_ends, "date", sort="term_ends"),
         Column("auto_renews", "Auto-renews", Contract.auto_renews, "bool"),
     ],
     joins=[(ContractAgency, ContractAgency.id == Contract.agency_id),

@@ -170,11 +170,11 @@ def _contract_events(r: Any) -> list[Event]:
     return [Event(when, what, r.title, "contract", r.id)
             for when, what in ((r.start_date, "Contract starts"),
                                (r.notice_deadline, "Last day to give notice"),
-                               (r.end_date, "Contract ends")) if when]
+                               (r.term_ends, "Contract ends")) if when]
 
 
 def _contracts(where: Any) -> Part:
-    stmt = (sa.select(Contract.id, Contract.title, Contract.start_date, Contract.end_date,
+    stmt = (sa.select(Contract.id, Contract.title, Contract.start_date, Contract.term_ends,
                       Contract.notice_deadline).where(where).limit(LIMIT))
     return Part(stmt, _contract_events)
 

@@ -28,6 +28,7 @@ DISPATCH = "alerts.dispatch"
 RETENTION_SECONDS = 24 * 3600
 # Sign-in failures matter for a day at most; an hourly sweep keeps the table small.
 ATTEMPTS_SECONDS = 3600
+CONTRACTS_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,19 @@ def _forget_old_attempts() -> int:
         return accounts.forget_old_attempts(session)
 
 
+def _roll_contracts() -> int:
+    from api.contracts import terms  # noqa: PLC0415
+
+    with session_scope() as session:
+        return terms.keep_up_to_date(session)
+
+
 def upkeep_jobs(settings: Settings) -> list[Job]:
-    """Forgetting old sign-in failures; scheduled backups and retention, each only when its
-    setting turns it on."""
-    jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS)]
+    """Forgetting old sign-in failures; contracts' terms rolled on as they renew by themselves;
+    scheduled backups and retention, each only when its setting turns it on."""
+    jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS),
+            # Hourly, so a contract moves on soon after midnight wherever its agency is.
+            Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS)]
     if settings.backup_every_hours > 0:
         from api.backups import service as backups  # noqa: PLC0415
 

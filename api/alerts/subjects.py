@@ -149,8 +149,10 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
 
 def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] | None,
                    now: datetime) -> list[Subject]:
-    """Contracts' termination-notice deadlines or end dates, as whole local days."""
-    column = Contract.notice_deadline if kind == SubjectKind.notice_deadline else Contract.end_date
+    """Contracts' next termination-notice deadlines or the ends of their terms in force, as
+    whole local days."""
+    column = Contract.notice_deadline if kind == SubjectKind.notice_deadline else \
+        Contract.term_ends
     stmt = (select(Contract, Agency.name, Agency.jurisdiction_id)
             .join(Agency, Agency.id == Contract.agency_id))
     stmt = _by_ids(stmt, Contract.id, ids)
@@ -297,7 +299,7 @@ def current_ids(session: Session, table: str, now: datetime) -> set[int]:
         stmt = select(Contract.id).where(
             Contract.status.in_(OPEN_CONTRACT),  # type: ignore[attr-defined]
             sa.or_(Contract.notice_deadline >= since.date(),  # type: ignore[operator]
-                   Contract.end_date >= since.date()))  # type: ignore[operator]
+                   Contract.term_ends >= since.date()))  # type: ignore[operator]
     elif table == "records_request":
         closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]
         stmt = select(RecordsRequest.id).where(RecordsRequest.status.not_in(closed),  # type: ignore[attr-defined]

@@ -174,6 +174,8 @@ def visible_field(model: type[SQLModel], name: str,
 def children() -> dict[type[SQLModel], Child]:
     from api.models import (  # noqa: PLC0415
         Affiliation,
+        Contract,
+        ContractOutcome,
         Document,
         Meeting,
         MeetingAttendee,
@@ -199,6 +201,8 @@ def children() -> dict[type[SQLModel], Child]:
                                read_parents=("person_id",)),
         # A request's history and received files say as much as the request itself.
         RequestStatusChange: Child(((RecordsRequest, "records_request_id"),)),
+        # What was decided at the end of a contract's term is read and written with it.
+        ContractOutcome: Child(((Contract, "contract_id"),)),
         RequestDocument: Child(((RecordsRequest, "records_request_id"), (Document, "document_id"),
                                 (Target, "target_id")),
                                read_parents=("target_id",), optional=("target_id",)),

@@ -164,7 +164,7 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
     dated = _each_day([
         (Action, Action.scheduled_on, Action.title, actions),
         (Contract, Contract.notice_deadline, Contract.title, contracts),
-        (Contract, Contract.end_date, Contract.title, contracts),
+        (Contract, Contract.term_ends, Contract.title, contracts),
         (RecordsRequest, RecordsRequest.due_on, RecordsRequest.subject, requests),
         (Task, Task.due_on, Task.title, tasks),
     ], per_day)

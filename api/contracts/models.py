@@ -1,4 +1,5 @@
-"""ALPR vendors and the contracts agencies sign with them, with their notice deadlines."""
+"""ALPR vendors and the contracts agencies sign with them, with their notice deadlines, the
+term in force, and what was decided at the end of a term."""
 
 from datetime import date
 
@@ -85,8 +86,13 @@ class ContractBase(SQLModel):
 
 
 class Contract(TableBase, ContractBase, table=True):
-    # Derived from end_date and termination_notice_days by the service; stored so the
-    # dashboard can ask for "deadlines in the next 120 days" in one indexed query.
+    # Derived by api.contracts.terms from the end date, the renewal terms and today, and kept
+    # up to date each day; stored so the dashboard, alerts and feeds can ask for "deadlines in
+    # the next 120 days" in one indexed query. The term in force: the end date, rolled forward
+    # by every automatic renewal that has happened.
+    term_ends: date | None = Field(default=None, index=True)
+    # The next day notice can still be given to stop a renewal (past, for a contract that does
+    # not renew by itself and whose day has gone).
     notice_deadline: date | None = Field(default=None, index=True)
 
 
@@ -98,4 +104,50 @@ ContractUpdate = update_schema(ContractCreate, "ContractUpdate")
 
 
 class ContractRead(ContractBase, ReadMeta):
+    term_ends: date | None = None
     notice_deadline: date | None = None
+
+
+class Outcome(StrEnum):
+    """What was decided as a term ended."""
+
+    renewed = "renewed"
+    renegotiated = "renegotiated"
+    terminated = "terminated"
+
+
+class ContractOutcomeCreate(SQLModel):
+    outcome: Outcome
+    decided_on: date = Field(description="The day it was decided")
+    new_term_ends: date | None = Field(
+        default=None, description="The end of the new term, for a renewal; one renewal term on "
+        "from the term in force when left out")
+    vote_id: int | None = Field(default=None, ge=1, description="The vote that decided it")
+    note: LongText = ""
+
+
+class ContractOutcome(TableBase, table=True):
+    """A renewal, renegotiation or termination a lead recorded, with the term it ended and the
+    one it began. Read and written with its contract."""
+
+    __tablename__ = "contract_outcome"
+    contract_id: int = fk("contract.id", required=True, ondelete="CASCADE")
+    outcome: Outcome = enum_field()
+    decided_on: date
+    # The term in force when it was decided, and the new one (none after a termination).
+    term_ended: date | None = None
+    new_term_ends: date | None = None
+    vote_id: int | None = fk("vote.id", ondelete="SET NULL")
+    recorded_by_id: int | None = fk("app_user.id", ondelete="SET NULL")
+    note: str = ""
+
+
+class ContractOutcomeRead(ReadMeta):
+    contract_id: int
+    outcome: Outcome
+    decided_on: date
+    term_ended: date | None
+    new_term_ends: date | None
+    vote_id: int | None
+    recorded_by_id: int | None
+    note: str

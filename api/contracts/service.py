@@ -1,6 +1,6 @@
 """Reads and writes of vendors and contracts, and the termination-notice deadline rule."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency
+from api.contracts import terms
 from api.contracts.models import (
     Contract,
     ContractCreate,
@@ -21,24 +22,18 @@ from api.contracts.models import (
 )
 from api.crud import Crud
 from api.errors import Invalid
+from api.fields import FieldError
 from api.jurisdictions.models import Jurisdiction
 
 
-def notice_deadline(end_date: date | None, notice_days: int | None) -> date | None:
-    """The last day to give notice so the contract does not renew: end date minus notice days."""
-    if end_date is None or notice_days is None:
-        return None
-    return end_date - timedelta(days=notice_days)
-
-
-def _derive_deadline(session: Session, actor: Any, values: dict[str, Any],
-                     existing: Contract | None) -> dict[str, Any]:
+def _derive_dates(session: Session, actor: Any, values: dict[str, Any],
+                  existing: Contract | None) -> dict[str, Any]:
+    """The term in force and the next notice deadline, from the whole record as it will be."""
+    today = terms.local_today(session, values.get("agency_id"))
     try:
-        values["notice_deadline"] = notice_deadline(values.get("end_date"),
-                                                    values.get("termination_notice_days"))
-    except OverflowError as exc:
-        raise Invalid("end_date: too early to count the notice period back from.",
-                      field="end_date") from exc
+        values.update(terms.derived(terms.Terms.of(values), today))
+    except FieldError as exc:
+        raise Invalid(f"The end date {exc}.", field=exc.field) from exc
     return values
 
 
@@ -51,8 +46,8 @@ crud = Crud(
     Contract, create=ContractCreate, update=ContractUpdate, read=ContractRead, label="contract",
     search=("title", "funding_source"),
     filters=("agency_id", "vendor_id", "status", "approving_body_id", "auto_renews"),
-    sort=("title", "end_date", "notice_deadline", "annual_cost", "status"),
-    default_sort="notice_deadline", date_column="notice_deadline", prepare=_derive_deadline,
+    sort=("title", "end_date", "term_ends", "notice_deadline", "annual_cost", "status"),
+    default_sort="notice_deadline", date_column="notice_deadline", prepare=_derive_dates,
 )
 
 
@@ -65,7 +60,8 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     # Made once: building the statement cost more than running it.
     open_statuses = ["proposed", "active", "renewal_pending"]
     return (
-        select(Contract.id, Contract.title, Contract.notice_deadline, Contract.end_date,
+        select(Contract.id, Contract.title, Contract.notice_deadline,
+               Contract.term_ends.label("end_date"),  # type: ignore[union-attr]
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
                Vendor.name.label("vendor_name"), Jurisdiction.timezone)
         .join(Agency, Agency.id == Contract.agency_id)
@@ -73,8 +69,8 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
         .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
         .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),  # type: ignore[union-attr]
-                      Contract.end_date.between(FROM, UNTIL)))  # type: ignore[union-attr]
-        .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.end_date)).limit(limit)
+                      Contract.term_ends.between(FROM, UNTIL)))  # type: ignore[union-attr]
+        .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.term_ends)).limit(limit)
     )
 
 

@@ -18,8 +18,8 @@ from api.actions.models import Action
 from api.agencies.models import Agency
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
+from api.contracts import terms
 from api.contracts.models import Contract, Vendor
-from api.contracts.service import notice_deadline
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -599,17 +599,20 @@ def _agencies(writer: Writer, state: _State, scale: Scale) -> None:
         end = state.today + timedelta(days=rng.randrange(-200, 700))
         notice_days = rng.choice((30, 60, 90))
         main_body = next(b_id for b_id, b_j, _, _ in state.bodies if b_j == j_index)
+        # Drawn in the order they always were, so the seed makes the same demo.
+        cost, cameras = Decimal(rng.randrange(20, 400) * 1000), rng.randrange(4, 120)
+        auto = rng.random() < 0.6
+        # One that renews by itself runs on past its first end; the others lapse.
+        status = "active" if end >= state.today or auto else "expired"
+        dates = terms.derived(terms.Terms(end, auto, 24, notice_days, status), state.today)
         writer.add(contracts, {
             "id": contract_id, "title": f"{VENDORS[vendor][0]} ALPR services, {name}",
             "agency_id": agency_id, "vendor_id": state.vendor_ids[vendor],
-            "annual_cost": Decimal(rng.randrange(20, 400) * 1000),
-            "camera_count": rng.randrange(4, 120), "start_date": end - timedelta(days=730),
-            "end_date": end, "auto_renews": rng.random() < 0.6, "renewal_term_months": 24,
-            "termination_notice_days": notice_days,
-            "notice_deadline": notice_deadline(end, notice_days),
+            "annual_cost": cost, "camera_count": cameras,
+            "start_date": end - timedelta(days=730), "end_date": end, "auto_renews": auto,
+            "renewal_term_months": 24, "termination_notice_days": notice_days, **dates,
             "approving_body_id": main_body, "funding_source": "General fund",
-            "status": "active" if end >= state.today else "expired", "document_url": "",
-            "notes": "", **_stamp(state.moment(-800)),
+            "status": status, "document_url": "", "notes": "", **_stamp(state.moment(-800)),
         })
         agency_id += 1
         contract_id += 1

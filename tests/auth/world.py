@@ -135,7 +135,7 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     """The kinds about the campaign's ground, each at the tier: an agency, a contract whose
     notice deadline and a vote that fall on a day of MONTH, a reporter and a story."""
     from api.agencies.models import AgencyCreate
-    from api.contracts.models import ContractCreate
+    from api.contracts.models import ContractCreate, ContractOutcome, Outcome
     from api.media.models import MediaContactCreate, PressHitCreate
     from api.votes.models import VoteCreate
 
@@ -150,7 +150,11 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     contract = contracts.crud.create(session, actor, ContractCreate(
         title=f"Contract {m}", notes=m, agency_id=place.agency, start_date=date(2024, 1, 1),
         end_date=notice + timedelta(days=30), termination_notice_days=30, **shared))
-    out.append(Record("contract", contract.id, owner, vis, [m]))
+    # What was decided as an earlier term ended is read with the contract, and only with it.
+    decided = marker()
+    session.add(ContractOutcome(contract_id=contract.id, outcome=Outcome.renegotiated,
+                                decided_on=date(2024, 1, 1), note=decided))
+    out.append(Record("contract", contract.id, owner, vis, [m, decided]))
     m = marker()
     vote = votes.crud.create(session, actor, VoteCreate(
         title=f"Vote {m}", notes=m, body_id=place.body, campaign_id=place.campaign,

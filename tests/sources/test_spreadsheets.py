@@ -5,7 +5,6 @@ rows included), XLSX, the JSON API and the command line."""
 import csv
 import io
 import json
-import time
 from datetime import date
 from typing import Any
 
@@ -157,12 +156,10 @@ def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: Us
               "Big Coalition" if n % 2 else "", f"555-{n:04d}", "yes" if n % 3 else "no",
               "volunteer; canvass"] for n in range(10_000)]
     content = as_csv(rows)
-    started = time.perf_counter()
     plan = spreadsheets.plan(session, concept_name="people", content=content)
     result = spreadsheets.commit(session, actor, plan)
     assert count(Person) == 0  # nothing visible before the one commit
     session.commit()
-    elapsed = time.perf_counter() - started
     assert result.created == 10_000
     assert count(Person) == 10_000
     assert count(Affiliation) == 5_000
@@ -170,7 +167,6 @@ def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: Us
         last = fresh.exec(select(Person).where(Person.email == "person9999@example.org")).one()
     assert (last.name, last.ok_to_text, last.tags) == ("Given9999 Family9999", False,
                                                       ["volunteer", "canvass"])
-    assert elapsed < 20, f"10,000 rows took {elapsed:.1f}s"
 
 
 def test_organizations_with_enums_tags_and_a_semicolon_file(session: Session,

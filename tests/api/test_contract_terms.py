@@ -1,0 +1,183 @@
+"""A contract that renews by itself rolls forward: its term in force and its next notice
+deadline follow the calendar (each day, wherever its agency is), its alerts and the dashboard
+follow them, and what a lead records as a term ends (renewed, renegotiated, terminated) starts
+the next term or ends the contract."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import clock
+from api.alerts.models import AlertOutbox, OutboxStatus
+from api.auth.models import Role
+from api.contracts import service as contracts
+from api.contracts import terms
+from api.contracts.models import Contract
+from api.db import session_scope
+from tests.api.contract import problem
+from tests.factories import make_agency, make_contract, make_jurisdiction, make_organization
+
+LA = "America/Los_Angeles"
+
+
+def _at(day: date, hour: int = 20) -> None:
+    """The clock at an hour (UTC) of a day: 20:00 UTC is midday in Los Angeles."""
+    clock.freeze(datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC))
+
+
+def _terms(end: date, *, auto: bool = True, months: int = 12, notice: int = 90,
+           status: str = "active") -> terms.Terms:
+    return terms.Terms(end, auto, months, notice, status)
+
+
+@pytest.mark.parametrize(("today", "term_ends", "deadline"), [
+    # Before the first end: the deadline of the first term.
+    (date(2025, 10, 1), date(2026, 2, 1), date(2025, 11, 3)),
+    # The first term renewed by itself on Feb 1: the new term's deadline is ahead.
+    (date(2026, 10, 1), date(2027, 2, 1), date(2026, 11, 3)),
+    # That deadline has gone too: the next chance to stop a renewal is a term later.
+    (date(2026, 12, 5), date(2027, 2, 1), date(2027, 11, 3)),
+])
+def test_an_auto_renewing_contract_rolls_forward(today: date, term_ends: date,
+                                                 deadline: date) -> None:
+    found = terms.derived(_terms(date(2026, 2, 1)), today)
+    assert found == {"term_ends": term_ends, "notice_deadline": deadline}
+
+
+def test_what_does_not_renew_by_itself_stays_where_it_was() -> None:
+    today = date(2026, 12, 5)
+    for unrolled in (_terms(date(2026, 2, 1), auto=False),
+                     _terms(date(2026, 2, 1), status="terminated"),
+                     terms.Terms(date(2026, 2, 1), True, None, 90, "active")):
+        assert terms.derived(unrolled, today) == {"term_ends": date(2026, 2, 1),
+                                                  "notice_deadline": date(2025, 11, 3)}
+
+
+def test_a_term_from_the_end_of_a_month_ends_on_the_last_day_of_the_month() -> None:
+    assert terms.term_after(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert list(terms.automatic_renewals(_terms(date(2025, 8, 31), months=6),
+                                         date(2026, 6, 1))) == [
+        (date(2025, 8, 31), date(2026, 2, 28)), (date(2026, 2, 28), date(2026, 8, 28))]
+
+
+def test_the_hourly_sweep_moves_the_deadline_and_its_alerts(session: Session,
+                                                            actor: Any) -> None:
+    _at(date(2026, 10, 1))
+    place = make_jurisdiction(session, actor, timezone=LA)
+    agency = make_agency(session, actor, jurisdiction_id=place.id)
+    made = make_contract(session, actor, agency_id=agency.id, end_date=date(2026, 2, 1),
+                         auto_renews=True, renewal_term_months=12,
+                         termination_notice_days=90)
+    assert (made.term_ends, made.notice_deadline) == (date(2027, 2, 1), date(2026, 11, 3))
+    # November 3 has gone in Los Angeles by 08:30 UTC on the 4th (01:30 there) but not at
+    # 06:30 UTC (23:30 on the 3rd): the deadline moves only once the agency's day is over.
+    _at(date(2026, 11, 4), hour=6)
+    assert terms.keep_up_to_date(session) == 0
+    _at(date(2026, 11, 4), hour=9)
+    assert terms.keep_up_to_date(session) == 1
+    session.commit()
+    stored = session.get(Contract, made.id)
+    assert (stored.term_ends, stored.notice_deadline) == (date(2027, 2, 1), date(2027, 11, 3))
+    assert terms.keep_up_to_date(session) == 0
+    # The dashboard's deadlines show the term's end and the next deadline.
+    shown = contracts.upcoming_deadlines(session, actor, days=120)
+    assert [(c["id"], c["end_date"], c["notice_deadline"]) for c in shown] == [
+        (made.id, date(2027, 2, 1), date(2027, 11, 3))]
+
+
+def test_notice_alerts_follow_the_next_deadline(session: Session, actor: Any) -> None:
+    from api.alerts import service as alerts  # noqa: PLC0415
+    from api.alerts.dispatcher import Dispatcher  # noqa: PLC0415
+
+    _at(date(2026, 10, 1))
+    place = make_jurisdiction(session, actor, timezone=LA)
+    agency = make_agency(session, actor, jurisdiction_id=place.id)
+    made = make_contract(session, actor, agency_id=agency.id, end_date=date(2026, 2, 1),
+                         auto_renews=True, renewal_term_months=12,
+                         termination_notice_days=90)
+    alerts.create_rules_from_specs(session, actor, campaign_id=None, specs=[{
+        "subject": "notice_deadline", "offsets": ["7d"], "direction": "before",
+        "recipients": [f"user:{actor.id}"], "channels": ["in_app"]}])
+    session.commit()
+    dispatcher = Dispatcher()
+    try:
+        dispatcher.tick()
+        _at(date(2026, 11, 4), hour=9)
+        terms.keep_up_to_date(session)
+        session.commit()
+        dispatcher.tick()
+    finally:
+        dispatcher.close()
+    with session_scope(read_only=True) as s:
+        rows = s.exec(select(AlertOutbox.due_at, AlertOutbox.status)
+                      .where(AlertOutbox.subject_id == made.id)
+                      .order_by(AlertOutbox.due_at)).all()
+    waiting = [due.astimezone(clock.zone_named(LA)).date() for due, status in rows
+               if status == OutboxStatus.pending]
+    assert waiting == [date(2027, 10, 27)]
+
+
+def test_a_lead_records_a_renewal_then_a_termination(client: TestClient, session: Session,
+                                                      actor: Any) -> None:
+    _at(date(2026, 12, 5))
+    made = make_contract(session, actor, end_date=date(2026, 2, 1), auto_renews=True,
+                         renewal_term_months=12, termination_notice_days=90)
+    url = f"/api/v1/contracts/{made.id}/outcomes"
+    renewed = client.post(url, json={"outcome": "renegotiated", "decided_on": "2026-12-01",
+                                     "new_term_ends": "2029-02-01", "note": "Two years, "
+                                     "no sharing with out-of-state agencies"})
+    assert renewed.status_code == 201, renewed.text
+    assert renewed.json()["term_ends"] == "2029-02-01"
+    assert renewed.json()["notice_deadline"] == "2028-11-03"
+    ended = client.post(url, json={"outcome": "terminated", "decided_on": "2026-12-04"})
+    assert ended.json()["status"] == "terminated"
+    history = client.get(url).json()
+    assert [(h["outcome"], h["term_ended"], h["new_term_ends"]) for h in history] == [
+        ("terminated", "2029-02-01", None), ("renegotiated", "2027-02-01", "2029-02-01")]
+    # A terminated contract renews no more.
+    _at(date(2029, 3, 1))
+    assert terms.keep_up_to_date(session) == 0
+
+
+def test_an_outcome_is_checked_and_refused_plainly(client: TestClient, session: Session,
+                                                   actor: Any) -> None:
+    _at(date(2026, 12, 5))
+    made = make_contract(session, actor, end_date=date(2027, 2, 1), auto_renews=False,
+                         renewal_term_months=None)
+    url = f"/api/v1/contracts/{made.id}/outcomes"
+    problem(client.post(url, json={"outcome": "renewed", "decided_on": "2026-12-01"}), 422,
+            "new_term_ends")
+    problem(client.post(url, json={"outcome": "renewed", "decided_on": "2026-12-01",
+                                   "new_term_ends": "2026-12-31"}), 422, "new_term_ends")
+    problem(client.post(url, json={"outcome": "renewed", "decided_on": "2027-01-01",
+                                   "new_term_ends": "2028-02-01"}), 422, "decided_on")
+    problem(client.post(url, json={"outcome": "terminated", "decided_on": "2026-12-01",
+                                   "new_term_ends": "2028-02-01"}), 422, "new_term_ends")
+    problem(client.post(url, json={"outcome": "paused", "decided_on": "2026-12-01"}), 422,
+            "outcome")
+    problem(client.post(url, json={"outcome": "renewed", "decided_on": "2026-12-01",
+                                   "new_term_ends": "2028-02-01", "vote_id": 999999}), 422,
+            "vote_id")
+    assert client.get(url).json() == []
+
+
+def test_another_organizations_private_contract_and_its_outcomes_are_not_there(
+        client_as: Any, session: Session, actor: Any) -> None:
+    ours, theirs = make_organization(session, actor), make_organization(session, actor)
+    kept = make_contract(session, actor, owner_organization_id=ours.id, visibility="private",
+                         end_date=date(2027, 2, 1), renewal_term_months=12)
+    member = client_as(Role.partner, organization_id=ours.id)
+    outsider = client_as(Role.partner, organization_id=theirs.id)
+    url = f"/api/v1/contracts/{kept.id}/outcomes"
+    body = {"outcome": "renewed", "decided_on": str(clock.today())}
+    assert member.post(url, json=body).status_code == 201
+    missing = f"/api/v1/contracts/{kept.id + 1000}/outcomes"
+    for path in (url, missing):
+        assert outsider.get(path).status_code == 404
+        refused = outsider.post(path, json=body)
+        assert refused.status_code == 404
+        assert refused.json()["detail"].startswith("No contract with id")
+    assert len(member.get(url).json()) == 1

@@ -1,0 +1,93 @@
+"""A contract's own page: the term in force, the next day to give notice, the renewals that
+happened by themselves, and what was decided as terms ended, with the form to record it."""
+
+from typing import Annotated, Any
+
+from fastapi import Path, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from api.auth import permissions
+from api.contracts import service as contracts
+from api.contracts import terms
+from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
+from api.deps import SessionDep, UserDep
+from api.errors import DomainError
+from api.fields import MAX_INT
+from api.routing import PathRouter
+from api.votes.models import Vote
+from web import flash
+from web.concepts import ref_labels
+from web.forms import domain_message, infer, parse, validate
+from web.routes.records import DetailExtra, pages_of, see_other
+from web.templating import acting_user, render
+from web.words import humanize
+
+router = PathRouter(include_in_schema=False)
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+TEMPLATE = "contracts/detail.html"
+OUTCOME_FIELDS = [infer(ContractOutcomeCreate, name) for name in
+                  ("outcome", "decided_on", "new_term_ends", "vote_id", "note")]
+
+
+def terms_context(session: Session, actor: Any, record: Contract) -> dict[str, Any]:
+    """The terms panel: what is in force, what happened by itself, what was decided."""
+    today = terms.local_today(session, record.agency_id)
+    recorded = terms.outcomes(session, actor, record.id)  # type: ignore[arg-type]
+    votes = list(session.exec(select(Vote.id, Vote.title)  # type: ignore[call-overload]
+                              .where(Vote.contract_id == record.id)
+                              .order_by(Vote.scheduled_at.desc())).all())  # type: ignore[attr-defined]
+    return {
+        "today": today, "renews": terms.Terms.of(record).renews,
+        "automatic": list(terms.automatic_renewals(terms.Terms.of(record), today)),
+        "outcomes": recorded,
+        "recorded_by": ref_labels(session, "app_user",
+                                  sorted({o.recorded_by_id for o in recorded
+                                          if o.recorded_by_id})),
+        "vote_titles": ref_labels(session, "vote",
+                                  sorted({o.vote_id for o in recorded if o.vote_id})),
+        "vote_choices": votes, "outcome_choices": [o.value for o in Outcome],
+        "may_record": permissions.can_write(actor, record),
+        "outcome_errors": {}, "outcome_values": {},
+    }
+
+
+# The further part of a contract's page, handed to the page registry by web.app.
+DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {"contracts": [terms_context]}
+
+
+@router.post("/contracts/{record_id}/outcomes")
+async def record_outcome(record_id: RecordId, request: Request, session: SessionDep,
+                         actor: UserDep) -> Response:
+    """Records that a term ended renewed, renegotiated or terminated."""
+    user = acting_user(request, actor)
+    record = contracts.crud.get(session, user, record_id)
+    form = await request.form()
+    data, errors = validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form))
+    if data is not None:
+        try:
+            terms.record_outcome(session, user, contract_id=record_id,
+                                 data=data)  # type: ignore[arg-type]
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            if exc.status in (403, 404):
+                raise
+            errors = domain_message(exc, OUTCOME_FIELDS)
+    session.expire_all()
+    record = contracts.crud.get(session, user, record_id)
+    if errors:
+        context = pages_of(request, "contracts").detail_context(session, user, record)
+        context["outcome_errors"] = errors
+        context["outcome_values"] = {f.name: str(form.get(f.name) or "") for f in OUTCOME_FIELDS}
+        return render(request, TEMPLATE, context, status=422)
+    ends = record.term_ends.strftime("%b %-d, %Y") if record.term_ends else "no set date"
+    told = (f"The contract is {humanize(str(record.status))}."
+            if str(record.status) == "terminated"
+            else f"The term in force now ends {ends}.")
+    return see_other(f"/contracts/{record_id}#terms",
+                     flash.success(f"Recorded: {humanize(data.outcome.value)}. {told}"))  # type: ignore[union-attr]
+
+
+
