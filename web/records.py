@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
 from api.auth import permissions
@@ -258,6 +259,19 @@ def _bounds(spec: Spec, wanted: ListRequest) -> tuple[Any, Any]:
     return start, end
 
 
+def _readable_join(table: Any, onclause: Any, actor: Any) -> Any:
+    """A joined record's columns (a contract's agency name) only where the actor may read that
+    record: the session's scope narrows a table by its own name, not under an alias."""
+    found = sa.inspect(table, raiseerr=False)
+    model = getattr(getattr(found, "mapper", None), "class_", None)
+    if model is None or model not in permissions.owned():
+        return onclause
+    condition = permissions.visible(model, actor)
+    if condition is None:
+        return onclause
+    return sa.and_(onclause, ClauseAdapter(found.selectable).traverse(condition))
+
+
 def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
                 where: Sequence[Any] = ()) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The statement of the rows (only the shown columns, referenced names joined in) and the
@@ -274,7 +288,7 @@ def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
                *(c.expr.label(c.key) for c in spec.columns if c.expr is not None)]
     stmt = base.with_only_columns(*columns).select_from(spec.model)
     for table, onclause in spec.joins:
-        stmt = stmt.outerjoin(table, onclause)
+        stmt = stmt.outerjoin(table, _readable_join(table, onclause, actor))
     stmt = stmt.order_by(*spec.crud.order(wanted.sort or None))
     return stmt, count
 

@@ -36,9 +36,8 @@ from api.auth import permissions, scoping
 from api.auth.models import Role, User
 from api.campaigns.models import CampaignLead
 from api.db import session_scope
-from api.meetings.models import Meeting
 from api.targets import standing as stances
-from api.targets.models import StanceChange, StanceLevel, Target
+from api.targets.models import StanceChange, StanceLevel
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +124,12 @@ class Audience:
     # tier) knows each of them.
     sources: dict[int, stances.Sources] = field(default_factory=dict)
     standings: dict[tuple[Any, ...], stances.Standing] = field(default_factory=dict)
-    # Who may read which record, asked once per recipient and record rather than per rule.
+    # Who may read which record, asked once per class of readers and what decides who reads
+    # the record, rather than per recipient, rule and record: a plan asks it half a million
+    # times. Each user's class for each table, and each record's deciding fields, are kept.
     readable: dict[tuple[Any, ...], bool] = field(default_factory=dict)
+    reader_keys: dict[tuple[int, type], tuple[Any, ...]] = field(default_factory=dict)
+    record_keys: dict[tuple[type, int], tuple[Any, ...]] = field(default_factory=dict)
     target_records: dict[int, Any] = field(default_factory=dict)
 
     def target_record(self, target: TargetOnBody) -> Any:
@@ -135,15 +138,28 @@ class Audience:
             found = self.target_records[target.id] = target.record
         return found
 
+    def reader_key(self, uid: int, model: type) -> tuple[Any, ...]:
+        """What decides which rows of the table the user reads (permissions.reads_key)."""
+        found = self.reader_keys.get((uid, model))
+        if found is None:
+            found = self.reader_keys[(uid, model)] = permissions.reads_key(self.users[uid],
+                                                                            model)
+        return found
+
     def may_read(self, uid: int, record: Any) -> bool:
-        """permissions.can_read, asked once per recipient and kind of record: what it reads of
-        a record is its owner, visibility and named readers, shared by thousands of records."""
-        spec = permissions.owned().get(type(record))
-        key: tuple[Any, ...] = (uid, type(record))
-        if spec is not None:
-            key += (getattr(record, spec.owner), getattr(record, spec.visibility),
-                    *(getattr(record, c) for c in spec.reader_organizations),
-                    *(getattr(record, c) for c in spec.reader_users))
+        """permissions.can_read, asked once per class of readers and kind of record: what it
+        reads of a record is its owner, visibility and named readers, shared by thousands of
+        records."""
+        model = type(record)
+        fields = self.record_keys.get((model, record.id))
+        if fields is None:
+            spec = permissions.owned().get(model)
+            fields = () if spec is None else (
+                getattr(record, spec.owner), getattr(record, spec.visibility),
+                *(getattr(record, c) for c in spec.reader_organizations),
+                *(getattr(record, c) for c in spec.reader_users))
+            self.record_keys[(model, record.id)] = fields
+        key = (self.reader_key(uid, model), model, fields)
         found = self.readable.get(key)
         if found is None:
             found = self.readable[key] = permissions.can_read(self.users[uid], record)
@@ -179,8 +195,10 @@ class Audience:
     def standing(self, reader: Any, target_id: int) -> stances.Standing:
         """The target as the reader (a user id, or a webhook's tier) knows it."""
         if isinstance(reader, int):
+            # A stance change is read with its target and its meeting: what decides it decides
+            # what the reader knows of both.
+            key = (*self.reader_key(reader, StanceChange), target_id)
             reader = self.users[reader]
-            key = (*permissions.reads_key(reader, *STANDING_MODELS), target_id)
         else:
             key = ("tier", reader, target_id)
         found = self.standings.get(key)
@@ -215,10 +233,6 @@ class Audience:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-# What a reader's view of a target's stances and meetings depends on.
-STANDING_MODELS = (Meeting, Target, StanceChange)
 
 
 def escalation_holds(standing: stances.Standing, campaign_ids: Iterable[int] | None,

@@ -15,6 +15,7 @@ from api import clock
 from api.agencies.models import Agency
 from api.alerts.models import FollowKind, SubjectKind
 from api.alerts.rules import When
+from api.auth import permissions
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -147,13 +148,21 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
     return out
 
 
+def _agency_name() -> sa.ColumnElement[str]:
+    """The agency's name, for where an alert's subject is: told only of an agency everyone
+    signed in may read, since an alert goes to people who may read its subject, not its
+    agency."""
+    return sa.case((Agency.visibility.in_(permissions.SHARED_VISIBILITY), Agency.name),  # type: ignore[attr-defined]
+                   else_=sa.literal("")).label("agency_name")
+
+
 def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] | None,
                    now: datetime) -> list[Subject]:
     """Contracts' next termination-notice deadlines or the ends of their terms in force, as
     whole local days."""
     column = Contract.notice_deadline if kind == SubjectKind.notice_deadline else \
         Contract.term_ends
-    stmt = (select(Contract, Agency.name, Agency.jurisdiction_id)
+    stmt = (select(Contract, _agency_name(), Agency.jurisdiction_id)
             .join(Agency, Agency.id == Contract.agency_id))
     stmt = _by_ids(stmt, Contract.id, ids)
     today = now.date()
@@ -208,7 +217,7 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
 
 def load_records_requests(session: Session, *, ids: Collection[int] | None,
                           now: datetime) -> list[Subject]:
-    stmt = (select(RecordsRequest, Agency.name, Agency.jurisdiction_id)
+    stmt = (select(RecordsRequest, _agency_name(), Agency.jurisdiction_id)
             .join(Agency, Agency.id == RecordsRequest.agency_id))
     stmt = _by_ids(stmt, RecordsRequest.id, ids)
     closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]

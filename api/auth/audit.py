@@ -26,6 +26,12 @@ from api.errors import Forbidden
 
 # Bookkeeping of sign-in itself; the events that matter (invitations, accounts) are kept.
 UNAUDITED = (AuditEntry, AuthSession, LoginAttempt, PasswordReset)
+
+
+def _stance_copy() -> type:
+    from api.targets.models import Stance  # noqa: PLC0415
+
+    return Stance
 SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash"})
 # Changes that alone are not worth an entry: stamps the system keeps.
 NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_at"})
@@ -53,7 +59,10 @@ def unaudited() -> tuple[type, ...]:
     and their titles; under the person's organization, its lead would). Like a person's
     sign-in sessions they are kept out, and what they come from (the records alerted about,
     the delivery log read as visible_alerts says) keeps its own trail."""
-    return (*UNAUDITED, *permissions.personal())
+    # The trusted copy of each target's latest stance, whoever told it: filed under the
+    # target it would tell every reader of the target what a private meeting observed. The
+    # stance changes themselves are logged, each read with its meeting.
+    return (*UNAUDITED, _stance_copy(), *permissions.personal())
 
 
 def _value(name: str, value: Any) -> Any:

@@ -678,11 +678,19 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
 
     Leads see every alert about what they may read; others only the webhook posts among them.
     An escalation names a target the row does not record, so another person's escalation is
-    shown to nobody but administrators; a webhook posts only escalations about shared
-    targets."""
+    shown to nobody but administrators. A webhook post is shown only to those who read all
+    its endpoint reads (a post to the leads' channel names targets and tells of meetings only
+    leads may know of)."""
     if sees_everything(actor):
         return None
-    from api.models import AlertOutbox, Contract, RecordsRequest, Task, Vote  # noqa: PLC0415
+    from api.models import (  # noqa: PLC0415
+        AlertOutbox,
+        Contract,
+        RecordsRequest,
+        Task,
+        Vote,
+        WebhookEndpoint,
+    )
 
     def readable(model: Any) -> sa.ColumnElement[bool]:
         condition = visible(model, actor)
@@ -702,9 +710,15 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
     if is_anonymous(actor):
         return sa.false()
-    if getattr(actor, "role", None) == Role.lead:
-        return sa.or_(own, about_readable)
-    return sa.or_(own, sa.and_(AlertOutbox.user_id.is_(None), about_readable))
+    lead = getattr(actor, "role", None) == Role.lead
+    tier = Visibility.leads if lead else Visibility.coalition
+    post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
+        WebhookEndpoint.id == AlertOutbox.endpoint_id,
+        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())  # type: ignore[attr-defined]
+    if lead:
+        return sa.or_(own, sa.and_(about_readable,
+                                   sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
+    return sa.or_(own, sa.and_(post_readable, about_readable))
 
 
 def can_administer(actor: Any) -> bool:

@@ -443,6 +443,10 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
     if refusal:
         raise Invalid(refusal, field="template")
     agency = session.get(Agency, request.agency_id)
+    if agency is None:
+        # Read through the reader's scope: a letter would tell them the agency's name.
+        raise Invalid("This request's agency is not shared with you, so its letter cannot be "
+                      "written here; ask the organization that made the request.")
     context = letter_context(
         session, agency=agency, state_code=request.state_code,  # type: ignore[arg-type]
         subject=request.subject, today=today,

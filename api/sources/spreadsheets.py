@@ -490,7 +490,7 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
     if actor is not None:
         for row, fields in _fixed_changes(session, actor, target, results):
             row.action = "error"
-            row.errors += [{"field": name, "message": permissions.fixed_refusal(target.model)}
+            row.errors += [{"field": name, "message": _refusal(target, name)}
                            for name in fields]
     return SheetPlan(concept=target.name, token=token, headers=sheet.headers, mapping=chosen,
                      rows=results)
@@ -498,8 +498,10 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
 
 def _fixed_changes(session: Session, actor: Any, target: Concept,
                    rows: list[RowResult]) -> list[tuple[RowResult, list[str]]]:
-    """The update rows that change fields of a stored record the actor may not change
-    (permissions.fixed_fields), and those fields."""
+    """The update rows that change fields of a stored record the actor may not change: who
+    owns it and who reads it (permissions.fixed_fields), and fields the actor may not read
+    (an organization's notes shared less widely than the organization), which they could
+    otherwise overwrite unseen; and those fields."""
     wanted = {row.existing_id: row for row in rows
               if row.action == Choice.update.value and row.existing_id is not None}
     model: Any = target.model
@@ -509,11 +511,21 @@ def _fixed_changes(session: Session, actor: Any, target: Concept,
         for record in session.exec(select(model).where(model.id.in_(ids[start:start + CHUNK]))):
             row = wanted[record.id]
             given = _record(target, row)
-            changed = sorted(name for name in permissions.fixed_fields(actor, record)
+            guarded = permissions.unreadable_fields(actor, record, model=model)
+            hidden = guarded | {permissions.guarded()[model][n].visibility for n in guarded}
+            changed = sorted(name for name in permissions.fixed_fields(actor, record) | hidden
                              if name in row.values and given.get(name) != getattr(record, name))
             if changed:
                 out.append((row, changed))
     return sorted(out, key=lambda found: found[0].row)
+
+
+def _refusal(target: Concept, name: str) -> str:
+    if name in permissions.guarded().get(target.model, {}) or any(
+            g.visibility == name for g in permissions.guarded().get(target.model, {}).values()):
+        return (f"Only those who may read this {target.label}'s "
+                f"{name.replace('_visibility', '').replace('_', ' ')} may change it.")
+    return permissions.fixed_refusal(target.model)
 
 
 def _other(target: Concept, values: dict[str, Any], result: RowResult) -> int | None:
@@ -583,7 +595,7 @@ def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | 
     refused = _fixed_changes(session, actor, target, sheet_plan.rows)
     if refused:
         row, fields = refused[0]
-        raise Forbidden(f"Row {row.row}: {permissions.fixed_refusal(model)}", field=fields[0])
+        raise Forbidden(f"Row {row.row}: {_refusal(target, fields[0])}", field=fields[0])
     now = clock.now()
     result = SheetResult(left_out=bad)
     creates = [row for row in sheet_plan.rows if row.action == "create"]

@@ -108,7 +108,9 @@ class StanceChange(TableBase, table=True):
     to_level: StanceLevel = enum_field()
     source: StanceSource = enum_field(StanceSource.other)
     note: str = ""
-    meeting_id: int | None = fk("meeting.id")
+    # An observation goes with the meeting it was made in: kept without it, it would be read
+    # with its target alone, by readers the meeting was never shared with.
+    meeting_id: int | None = fk("meeting.id", ondelete="CASCADE")
     recorded_by_id: int | None = fk("app_user.id")
     # Where the change stands in the target's history: when it was recorded, or, for a
     # meeting's observation corrected later, when the meeting first told of it (created_at

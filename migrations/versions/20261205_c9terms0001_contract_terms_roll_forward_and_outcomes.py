@@ -15,7 +15,9 @@ from alembic import op
 
 import api.db
 from api import clock, data_version
+from api.alerts import replan
 from api.contracts import terms
+from api.search import fulltext
 
 revision: str = 'c9terms0001'
 down_revision: str | None = 'c8watch001'
@@ -85,3 +87,11 @@ def downgrade() -> None:
     with op.batch_alter_table('contract', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_term_ends'))
         batch_op.drop_column('term_ends')
+    # SQLite drops a column by rebuilding the table, and the table's triggers go with it: the
+    # page count's, the search index's (its columns as of this revision) and the alert marks'.
+    if op.get_bind().dialect.name == 'sqlite':
+        watches = [w for w in replan.WATCHES if w.table == 'contract']
+        for statement in (*data_version.triggers('sqlite', 'contract'),
+                          *fulltext.sqlite_triggers('contract', ('title', 'funding_source')),
+                          *replan.triggers('sqlite', watches)):
+            op.execute(statement)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from api.alerts import service
 from api.alerts.models import OutboxStatus
+from api.auth.models import Role
 from api.meetings import service as meetings
 from api.targets import service as targets
 from tests.alerts import factories
@@ -71,3 +72,27 @@ def test_each_reader_is_told_of_the_stances_and_meetings_they_may_read(
     assert notifications(outsider.id) == []
     assert [n.title for n in notifications(insider.id)] == [
         "Undecided, not met in 30 days: Quietly Undecided, before Renewal vote (in 7 days)"]
+
+
+def test_a_post_to_the_leads_channel_is_shown_to_those_who_read_it(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks, client_as: Any) -> None:
+    quiet = factories.target(session, actor, name="Lena Leadsonly", body_id=world.body.id,
+                             visibility="leads")
+    targets.set_stance(session, actor, target_id=quiet.id, campaign_id=world.campaign.id,
+                       level="undecided")
+    session.commit()
+    rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
+         recipients=["campaign_leads"], channels=["webhook"])
+    for name, reads in (("Leads' channel", "leads"), ("Coalition channel", "coalition")):
+        service.create_endpoint(session, actor, {"name": name, "reads": reads,
+                                                 "url": f"https://hooks.example.org/{reads}"})
+    session.commit()
+    factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
+                   campaign_id=world.campaign.id,
+                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    ticks()
+    assert _told(quiet) == {(None, True)}
+    lead, partner = client_as(Role.lead), client_as(Role.partner)
+    assert "Lena Leadsonly" in lead.get("/api/v1/alerts/outbox").text
+    assert "Lena Leadsonly" not in partner.get("/api/v1/alerts/outbox").text
+    assert "Lena Leadsonly" not in partner.get("/alerts/log").text

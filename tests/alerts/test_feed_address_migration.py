@@ -44,6 +44,7 @@ def test_addresses_handed_out_before_keep_working_and_only_their_hashes_stay(
     mine, theirs = new_token(), new_token()
     with fresh_database(tmp_path) as url, app_bound_to(url):
         migrations.upgrade(url)
+        at_head = _triggers()
         owner = make_user(Role.lead, email="lead@example.org")
         other = make_user(Role.partner, email="partner@example.org")
         migrations.downgrade(url, BEFORE)
@@ -64,7 +65,9 @@ def test_addresses_handed_out_before_keep_working_and_only_their_hashes_stay(
         with get_engine().connect() as conn:
             hashes = set(conn.exec_driver_sql("SELECT token_hash FROM feed_token").scalars())
         assert hashes == {hashlib.sha256(raw.encode()).hexdigest() for raw in (mine, theirs)}
-        assert _triggers() == triggers
+        # The feed table keeps its triggers through the change, and the schema is as at head.
+        assert {t for t in triggers if t.startswith("feed_token.")} <= _triggers()
+        assert _triggers() == at_head
         migrations.check(url)
 
         from api.app import create_app  # noqa: PLC0415  (bound to this database)
@@ -83,4 +86,4 @@ def test_addresses_handed_out_before_keep_working_and_only_their_hashes_stay(
         assert _stored() == []
         migrations.upgrade(url)
         migrations.check(url)
-        assert _triggers() == triggers
+        assert _triggers() == at_head

@@ -461,3 +461,29 @@ def test_an_update_may_not_move_another_organizations_target(session: Session,
     with new_session(read_only=True) as fresh:
         stored = fresh.get(Target, kept.id)
         assert (stored.owner_organization_id, stored.district) == (theirs.id, "Ward 4")
+
+
+def test_an_update_may_not_overwrite_notes_the_importer_may_not_read(session: Session,
+                                                                   actor: User) -> None:
+    kept = records.organization(session, actor, name="Quiet Alliance", notes="QUIETNOTES",
+                                notes_visibility="private")
+    lead = make_user(session, actor, role="lead")
+    act_as(session, lead)
+    content = as_csv([["Organization", "Notes", "Website"],
+                      ["Quiet Alliance", "overwritten", "https://quiet.example.org"]])
+    plan = spreadsheets.plan(session, concept_name="organizations", content=content,
+                             on_duplicate=Choice.update, actor=lead)
+    [row] = plan.rows
+    assert row.action == "error"
+    assert [(e["field"], e["message"]) for e in row.errors] == [
+        ("notes", "Only those who may read this organization's notes may change it.")]
+    unchecked = spreadsheets.plan(session, concept_name="organizations", content=content,
+                                  on_duplicate=Choice.update)
+    with pytest.raises(Forbidden, match="Row 2: Only those who may read"):
+        spreadsheets.commit(session, lead, unchecked)
+    session.rollback()
+    with new_session(read_only=True) as fresh:
+        assert fresh.get(Organization, kept.id).notes == "QUIETNOTES"
+        logged = fresh.exec(select(AuditEntry).where(AuditEntry.record_kind == "organization",
+                                                     AuditEntry.action == "update")).all()
+        assert not any("QUIETNOTES" in repr(e.changes) for e in logged)
