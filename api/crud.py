@@ -439,17 +439,25 @@ class Crud(Generic[T]):
         for name, ids in links.items():
             link = self.links[name]
             wanted = list(dict.fromkeys(ids or []))
+            # Through the mapped class, so a record the actor may not read answers as one that
+            # does not exist: no way to learn another organization's ids.
+            entity = _mapped_class(SQLModel.metadata.tables[link.other_table])
             if wanted:
-                # Through the mapped class, so a record the actor may not read answers as
-                # one that does not exist: no way to learn another organization's ids.
-                entity = _mapped_class(SQLModel.metadata.tables[link.other_table])
                 known = set(session.execute(
                     sa.select(entity.id).where(entity.id.in_(wanted))).scalars())
                 missing = [i for i in wanted if i not in known]
                 if missing:
                     raise Invalid(f"No {link.label} with id {missing[0]}.", field=name)
             own = getattr(link.table, link.own_column)
-            session.execute(sa.delete(link.table).where(own == obj.id))  # type: ignore[attr-defined]
+            other = getattr(link.table, link.other_column)
+            # Links to records the writer may not read were never shown to them: not theirs to
+            # take away (a lead editing a partner's shared meeting keeps its private target).
+            with scoping.as_system(session):
+                present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())  # type: ignore[attr-defined]
+            hidden = present - set(session.execute(
+                sa.select(entity.id).where(entity.id.in_(sorted(present)))).scalars())
+            session.execute(sa.delete(link.table).where(  # type: ignore[attr-defined]
+                own == obj.id, other.not_in(sorted(hidden))))
             for other_id in wanted:
                 session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))  # type: ignore[attr-defined]
         if links:
