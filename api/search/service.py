@@ -90,11 +90,13 @@ def search(session: Session, actor: Any, q: str) -> list[Group]:
     # visibility itself, and the session's criteria would only repeat it, rebuilt per call.
     rows = session.connection().execute(stmt, params)
     groups: dict[int, Group] = {}
-    for position, record_id, title, scanned in rows:
+    for position, record_id, title in rows:
         group = groups.get(position)
         if group is None:
             kind, label, _ = SEARCHED[position]
-            group = groups[position] = Group(kind=kind, label=label, more=scanned >= SCAN)
+            # "More" only from what the actor may read: the number of matches before that
+            # would tell them of records they may not see.
+            group = groups[position] = Group(kind=kind, label=label)
         if len(group.items) < PER_KIND:
             group.items.append({"id": record_id, "title": title})
         else:
@@ -118,7 +120,7 @@ def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
                  for position, (_, _, crud) in enumerate(SEARCHED)]
         found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
         stmt = _STATEMENTS[key] = sa.select(
-            found.c.position, found.c.id, found.c.title, found.c.scanned,
+            found.c.position, found.c.id, found.c.title,
         ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
     return stmt
 
@@ -146,15 +148,14 @@ def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
     table = crud.model.__table__  # type: ignore[attr-defined]
     title = table.c[crud.search[0]]
     found = _matches(dialect, crud).subquery()
-    counted = sa.select(found.c.id, sa.func.count().over().label("scanned")).subquery()
     in_title = [sa.case((sa.or_(contains_text(title, sa.bindparam(f"starts_{i}")),
                                 contains_text(title, sa.bindparam(f"inside_{i}"))), 2),
                         else_=0) for i in range(words)]
     first = sa.case((contains_text(title, sa.bindparam("starts_0")), 1), else_=0)
     score = -sum(in_title, first)
     stmt = (sa.select(sa.literal(position).label("position"), table.c.id,
-                      title.label("title"), counted.c.scanned, score.label("score"))
-            .select_from(counted.join(table, table.c.id == counted.c.id)))
+                      title.label("title"), score.label("score"))
+            .select_from(found.join(table, table.c.id == found.c.id)))
     condition = permissions.visible(crud.model, actor)
     if condition is not None:
         stmt = stmt.where(condition)

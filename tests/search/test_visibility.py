@@ -60,3 +60,19 @@ def test_a_partner_does_not_find_another_organizations_private_record_by_any_wor
             page = partner.get("/search", params={"q": marker[:12]})
             assert page.status_code == 200 and marker not in page.text
             assert record_url(record.kind, record.id) not in page.text
+
+
+def test_more_results_are_told_only_from_what_the_reader_may_read(
+        session: Session, actor: Any, client_as: Callable[..., TestClient]) -> None:
+    from tests.factories import make_organization, make_target  # noqa: PLC0415
+
+    ours, theirs = make_organization(session, actor), make_organization(session, actor)
+    for n in range(search.SCAN + 5):
+        make_target(session, actor, name=f"Quagga Hidden {n}", owner_organization_id=ours.id,
+                    visibility="private")
+    make_target(session, actor, name="Quagga Shared", visibility="coalition")
+    session.commit()
+    outsider = client_as(Role.partner, theirs.id)
+    groups = search.search(session, outsider.user, "quagga")  # type: ignore[attr-defined]
+    assert [(g.kind, [i["title"] for i in g.items], g.more) for g in groups] == [
+        ("target", ["Quagga Shared"], False)]
