@@ -36,3 +36,21 @@ def test_a_private_agency_is_not_named_beside_a_shared_contract(
     # The alert about the contract says where it is only for an agency everyone may read.
     [told] = subjects.load(session, SubjectKind.notice_deadline, ids={made.id}, now=clock.now())
     assert told.place == ""
+
+
+def test_a_letter_to_an_agency_not_shared_with_the_reader_is_refused_plainly(
+        client_as: Any, session: Session, actor: Any) -> None:
+    from tests.records_builders import make_request  # noqa: PLC0415
+
+    ours, theirs = make_organization(session, actor), make_organization(session, actor)
+    agency = make_agency(session, actor, name="SECRETAGENCY records unit", state_code="CA",
+                         owner_organization_id=ours.id, visibility="private")
+    made = make_request(session, actor, agency=agency, requester_organization_id=ours.id,
+                        visibility="coalition")
+    session.commit()
+    url = f"/api/v1/records-requests/{made.id}/letter"
+    assert client_as(Role.partner, organization_id=ours.id).get(url).status_code == 200
+    refused = client_as(Role.partner, organization_id=theirs.id).get(url)
+    assert refused.status_code == 422
+    assert "agency is not shared with you" in refused.json()["detail"]
+    assert "SECRETAGENCY" not in refused.text
