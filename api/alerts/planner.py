@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -231,10 +231,6 @@ class Audience:
         return found
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def escalation_holds(standing: stances.Standing, campaign_ids: Iterable[int] | None,
                      due_at: datetime) -> bool:
     """As its reader knows the target: undecided on one of the campaigns (any, for None), and
@@ -245,7 +241,7 @@ def escalation_holds(standing: stances.Standing, campaign_ids: Iterable[int] | N
     if StanceLevel.undecided not in known:
         return False
     met = standing.last_met
-    return met is None or _aware(met) < due_at - MEETING_WINDOW
+    return met is None or met < due_at - MEETING_WINDOW
 
 
 def _applies(rule: AlertRule, subject: Subject) -> bool:
