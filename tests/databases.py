@@ -69,6 +69,8 @@ def app_bound_to(url: str, **env: str) -> Iterator[None]:
                 yield
             finally:
                 get_engine().dispose()
-                get_engine.cache_clear()
     finally:
+        # Settings first, once the environment is back: an engine made in between (by a thread
+        # still running) would otherwise be made from the other database's settings and kept.
         get_settings.cache_clear()
+        get_engine.cache_clear()
