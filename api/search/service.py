@@ -138,10 +138,7 @@ def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
                 .order_by(fts.c.rowid.desc()).limit(SCAN))
     document = sa.literal_column(fulltext.pg_document(crud.search, f'"{table.name}".'))
     tsquery = sa.func.to_tsquery(sa.literal_column(f"'{fulltext.PG_CONFIG}'::regconfig"), query)
-    # The newest first, as on SQLite: which matches are looked at past SCAN is then the same
-    # on both databases, not whatever order PostgreSQL's index gives.
-    return (sa.select(table.c.id).where(document.op("@@")(tsquery))
-            .order_by(table.c.id.desc()).limit(SCAN))
+    return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 
 
 def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
