@@ -106,6 +106,17 @@ def derived(terms: Terms, today: date) -> dict[str, date | None]:
     return {"term_ends": term_ends(terms, today), "notice_deadline": notice_deadline(terms, today)}
 
 
+def bring_up_to_date(contract: Contract, today: date) -> bool:
+    """Sets the contract's derived dates as of today; whether they moved."""
+    found = derived(Terms.of(contract), today)
+    if all(getattr(contract, name) == value for name, value in found.items()):
+        return False
+    for name, value in found.items():
+        setattr(contract, name, value)
+    contract.updated_at = clock.now()
+    return True
+
+
 def local_today(session: Session, agency_id: int | None) -> date:
     """Today where the agency is (the coalition's today when it has no place)."""
     zone = session.exec(select(Jurisdiction.timezone)
@@ -127,12 +138,7 @@ def keep_up_to_date(session: Session) -> int:
             .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))  # type: ignore[attr-defined]
         ).all()
         for contract, zone in rows:
-            found = derived(Terms.of(contract), clock.today(zone))
-            if (contract.term_ends, contract.notice_deadline) != (found["term_ends"],
-                                                                  found["notice_deadline"]):
-                contract.term_ends, contract.notice_deadline = (found["term_ends"],
-                                                                found["notice_deadline"])
-                contract.updated_at = clock.now()
+            if bring_up_to_date(contract, clock.today(zone)):
                 session.add(contract)
                 moved += 1
         session.flush()
@@ -175,7 +181,7 @@ def record_outcome(session: Session, actor: Any, *, contract_id: int,
                           f"{ended:%b %-d, %Y}.", field="new_term_ends")
         contract.end_date = new_end
         contract.status = ContractStatus.active
-    contract.term_ends, contract.notice_deadline = derived(Terms.of(contract), today).values()
+    bring_up_to_date(contract, today)
     contract.updated_at = clock.now()
     session.add(contract)
     outcome = ContractOutcome(contract_id=contract_id, outcome=data.outcome,
