@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
@@ -64,6 +65,11 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def db(database_url: str) -> Iterator[None]:
     """An empty, migrated database with the system account, and the real clock afterwards."""
+    if get_engine().url != sa.engine.make_url(database_url):
+        # A thread an earlier test left running (a dispatcher lane, a served app) can cache an
+        # engine made while that test had the app bound to a database of its own.
+        get_settings.cache_clear()
+        get_engine.cache_clear()
     _empty_all_tables()
     with Session(get_engine()) as session:
         system_user(session)
