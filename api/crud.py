@@ -4,7 +4,7 @@ link lists, search, filters, sorting and pagination. Domain rules plug in throug
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
@@ -13,7 +13,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, SQLModel, select
 
 from api import clock
-from api.auth import audit, permissions, scoping
+from api.auth import audit, permissions, references, scoping
 from api.auth.models import Visibility
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import describe_error
@@ -134,6 +134,9 @@ def _sort_key_on_sqlite(element: _SortKey, compiler: Any, **kw: Any) -> str:
 class Crud(Generic[T]):
     """Create, read, update, delete and list one concept's table."""
 
+    # Every concept's machinery, for checks that must hold across all of them.
+    instances: ClassVar[list["Crud[Any]"]] = []
+
     def __init__(
         self,
         model: type[T],
@@ -164,6 +167,7 @@ class Crud(Generic[T]):
         self.links = links or {}
         self.prepare = prepare
         self.after_save = after_save
+        Crud.instances.append(self)
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -201,6 +205,9 @@ class Crud(Generic[T]):
                     found[own_id].append(other_id)
             for row in rows:
                 row[name] = found[row["id"]]
+        references.hide_unreadable(session, self.model, rows, links={
+            name: target for name, link in self.links.items()
+            if (target := references.scoped_class(link.other_table))})
         return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
 
     def query(self, actor: Any, params: ListQuery) -> sa.Select[Any]:

@@ -104,6 +104,8 @@ ContractUpdate = update_schema(ContractCreate, "ContractUpdate")
 
 
 class ContractRead(ContractBase, ReadMeta):
+    # Empty to a reader who may not read the agency (api.auth.references).
+    agency_id: int | None  # type: ignore[assignment]
     term_ends: date | None = None
     notice_deadline: date | None = None
 

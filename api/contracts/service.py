@@ -64,7 +64,8 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
                Contract.term_ends.label("end_date"),  # type: ignore[union-attr]
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
                Vendor.name.label("vendor_name"), Jurisdiction.timezone)
-        .join(Agency, Agency.id == Contract.agency_id)
+        # Outer: a shared contract whose agency the reader may not read keeps its deadline.
+        .outerjoin(Agency, Agency.id == Contract.agency_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
         .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]

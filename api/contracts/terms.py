@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency
-from api.auth import permissions
+from api.auth import permissions, references
 from api.auth.scoping import as_system
 from api.contracts.models import (
     Contract,
@@ -193,12 +194,17 @@ def record_outcome(session: Session, actor: Any, *, contract_id: int,
     return outcome
 
 
-def outcomes(session: Session, actor: Any, contract_id: int) -> list[ContractOutcome]:
-    """What was recorded of the contract's terms, newest first; read with the contract."""
+def outcomes(session: Session, actor: Any, contract_id: int) -> list[dict[str, Any]]:
+    """What was recorded of the contract's terms, newest first; read with the contract, each
+    naming its vote only to whoever may read the vote."""
     from api.contracts.service import crud  # noqa: PLC0415
 
     crud.get(session, actor, contract_id)
-    return list(session.exec(select(ContractOutcome)
-                             .where(ContractOutcome.contract_id == contract_id)
-                             .order_by(ContractOutcome.decided_on.desc(),  # type: ignore[attr-defined]
-                                       ContractOutcome.id.desc())).all())  # type: ignore[union-attr]
+    columns = [getattr(ContractOutcome, c.name)
+               for c in ContractOutcome.__table__.columns]  # type: ignore[attr-defined]
+    rows = [row._asdict() for row in session.execute(
+        sa.select(*columns).where(ContractOutcome.contract_id == contract_id)
+        .order_by(ContractOutcome.decided_on.desc(),  # type: ignore[attr-defined]
+                  ContractOutcome.id.desc()))]  # type: ignore[union-attr]
+    references.hide_unreadable(session, ContractOutcome, rows)
+    return rows

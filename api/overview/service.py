@@ -92,7 +92,8 @@ def _records_due(actor: Any) -> sa.Select[Any] | None:
                   RecordsRequest.due_on_override, RecordsRequest.state_code,
                   Agency.name.label("agency_name"), Jurisdiction.timezone)
         .join(first, first.c.id == RecordsRequest.id)
-        .join(Agency, Agency.id == RecordsRequest.agency_id)
+        # Outer: a shared request whose agency the reader may not read stays on the list.
+        .outerjoin(Agency, Agency.id == RecordsRequest.agency_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .order_by(first.c.due_on, first.c.id).limit(RECORDS_DUE_LIMIT)
     )

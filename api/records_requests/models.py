@@ -130,6 +130,8 @@ class Deadline(SQLModel):
 
 
 class RecordsRequestRead(RecordsRequestBase, ReadMeta):
+    # Empty to a reader who may not read the agency (api.auth.references).
+    agency_id: int | None  # type: ignore[assignment]
     due_on: date | None = None
     deadline: Deadline | None = None
 

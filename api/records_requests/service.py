@@ -1,7 +1,7 @@
 """Reads and writes of public-records requests: status changes with their history, the due date
 from the state's law, letters, requests to many agencies at once, and documents received."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency, AgencyKind
+from api.auth import references
 from api.auth.models import Role
 from api.crud import Crud, validated
 from api.documents import service as documents
@@ -520,14 +521,19 @@ def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[Record
 
 # ---- documents received ------------------------------------------------------------------
 
-def _document_row(doc: Document, link: RequestDocument | None, request_id: int) -> dict[str, Any]:
-    return RequestDocumentRead(
-        document_id=doc.id, records_request_id=request_id, filename=doc.filename,  # type: ignore[arg-type]
-        content_type=doc.content_type, size_bytes=doc.size_bytes, description=doc.description,
-        uploaded_at=doc.created_at, received_on=link.received_on if link else None,
-        agency_id=link.agency_id if link else None,
-        contract_id=link.contract_id if link else None,
-        target_id=link.target_id if link else None).model_dump(mode="json")
+def _document_rows(session: Session, found: Iterable[tuple[Document, RequestDocument | None, int]]
+                   ) -> list[dict[str, Any]]:
+    """Each document with what it concerns, as far as the reader may read that."""
+    rows = [dict(document_id=doc.id, records_request_id=request_id, filename=doc.filename,
+                 content_type=doc.content_type, size_bytes=doc.size_bytes,
+                 description=doc.description, uploaded_at=doc.created_at,
+                 received_on=link.received_on if link else None,
+                 agency_id=link.agency_id if link else None,
+                 contract_id=link.contract_id if link else None,
+                 target_id=link.target_id if link else None)
+            for doc, link, request_id in found]
+    references.hide_unreadable(session, RequestDocument, rows)
+    return [RequestDocumentRead.model_validate(row).model_dump(mode="json") for row in rows]
 
 
 def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
@@ -559,7 +565,7 @@ def attach_document(session: Session, actor: Any, *, request_id: int, filename: 
     doc = documents.upload(session, actor, meta=meta,  # type: ignore[arg-type]
                            filename=filename, content=content)
     link = _set_links(session, request=request, document_id=doc.id, links=links)  # type: ignore[arg-type]
-    return _document_row(doc, link, request_id)
+    return _document_rows(session, [(doc, link, request_id)])[0]
 
 
 def link_document(session: Session, actor: Any, *, request_id: int, document_id: int,
@@ -570,7 +576,7 @@ def link_document(session: Session, actor: Any, *, request_id: int, document_id:
             or doc.attached_id != request_id:
         raise NotFound(f"No document with id {document_id} on this records request.")
     link = _set_links(session, request=request, document_id=document_id, links=links)
-    return _document_row(doc, link, request_id)
+    return _document_rows(session, [(doc, link, request_id)])[0]
 
 
 def request_documents(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
@@ -580,21 +586,29 @@ def request_documents(session: Session, actor: Any, request_id: int) -> list[dic
             .where(Document.attached_kind == AttachedTo.records_request,
                    Document.attached_id == request_id)
             .order_by(Document.id))
-    return [_document_row(doc, link, request_id) for doc, link in session.exec(stmt)]
+    return _document_rows(session, ((doc, link, request_id) for doc, link in session.exec(stmt)))
 
 
 def documents_concerning(session: Session, actor: Any, *, agency_id: int | None = None,
                          contract_id: int | None = None,
                          target_id: int | None = None) -> list[dict[str, Any]]:
     """Documents received under any request that concern one agency, contract or target."""
-    conditions = [column == value for column, value in (
+    named = [(column, value) for column, value in (
         (RequestDocument.agency_id, agency_id), (RequestDocument.contract_id, contract_id),
         (RequestDocument.target_id, target_id)) if value is not None]
-    if not conditions:
+    if not named:
         raise Invalid("Name an agency_id, a contract_id or a target_id.", field="agency_id")
+    scoped = references.scoped_references(RequestDocument)
+    # (A target is the link's parent: a link to one the reader may not read is not read.)
+    if any(column.key in scoped
+           and not references.readable_ids(session, scoped[column.key], [value])
+           for column, value in named):
+        # What the reader may not read concerns nothing, as if it did not exist.
+        return []
+    conditions = [column == value for column, value in named]
     stmt = (select(Document, RequestDocument)
             .join(RequestDocument, RequestDocument.document_id == Document.id)
             .where(sa.and_(*conditions)).order_by(Document.id))
-    return [_document_row(doc, link, link.records_request_id)
-            for doc, link in session.exec(stmt)]
+    return _document_rows(session, ((doc, link, link.records_request_id)
+                                    for doc, link in session.exec(stmt)))
 
