@@ -1,8 +1,12 @@
-"""Form fields read off a concept's Create schema, parsing of submitted forms into that schema,
-and errors keyed by field so each message shows next to its input."""
+"""Forms on the pages: fields read off a concept's Create schema, parsing of submitted forms
+into that schema, errors keyed by field so each message shows next to its input, saving what a
+form asks for, and where the browser goes after it."""
 
+import re
 import types
 import typing
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,9 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from api.errors import DomainError
+from api.fields import MAX_INT
+from web import flash, htmx
 from web.words import humanize
 
 # Where an error names no field of the form, it shows at the top of the form.
@@ -223,7 +232,7 @@ def messages(exc: ValidationError) -> dict[str, str]:
     return found
 
 
-def domain_message(exc: DomainError, fields: list[FormField]) -> dict[str, str]:
+def domain_message(exc: DomainError, fields: Sequence[FormField]) -> dict[str, str]:
     """A service's refusal, shown next to the field it names when the form has that field."""
     names = {f.name for f in fields}
     where = (exc.field or "").split(".")[0]
@@ -240,3 +249,73 @@ def validate(schema: type[BaseModel], values: dict[str, Any]) -> tuple[BaseModel
         return schema.model_validate(values), {}
     except ValidationError as exc:
         return None, messages(exc)
+
+
+def whole_number(value: Any, *, least: int = 0) -> int | None:
+    """A number as a form or an address sends it (an id, a page), or None for anything else: a
+    sign, a word, or more than the database's integers hold. Bounded before it is read, so a
+    long run of digits costs nothing."""
+    text = str(value or "").strip()
+    if not re.fullmatch(r"\d{1,10}", text) or not least <= int(text) <= MAX_INT:
+        return None
+    return int(text)
+
+
+@dataclass
+class Saved:
+    """How a form's write went: `refusal` is the service's refusal when there was one."""
+
+    refusal: DomainError | None = None
+
+    def errors(self, fields: Sequence[FormField] = ()) -> dict[str, str]:
+        """The refusal for the form shown again, next to the field it names (at the top when
+        the form has no such field); none when the write was saved."""
+        return domain_message(self.refusal, fields) if self.refusal else {}
+
+
+def is_page_refusal(exc: DomainError) -> bool:
+    """Not allowed or not found, naming no field: the page's answer (the error page), not a
+    message inside one of its forms."""
+    return exc.status in (403, 404) and exc.field is None
+
+
+@contextmanager
+def saving(session: Session, *, keep_refused: bool = False,
+           page_refusals: bool = False) -> Iterator[Saved]:
+    """Commits the write done inside the block. A service's refusal is not raised: the write is
+    rolled back and the refusal kept on what this yields, for the route to answer with the form
+    again. `keep_refused` commits instead, where the refused attempt is itself a record (a
+    wrong password counts toward throttling); `page_refusals` raises the refusals that are the
+    page's answer (is_page_refusal), after the rollback."""
+    saved = Saved()
+    try:
+        yield saved
+        session.commit()
+    except DomainError as exc:
+        if keep_refused:
+            session.commit()
+        else:
+            session.rollback()
+        if page_refusals and is_page_refusal(exc):
+            raise
+        saved.refusal = exc
+
+
+def see_other(url: str, message: flash.Message | None = None) -> Response:
+    response = RedirectResponse(url, status_code=303)
+    if message is not None:
+        flash.keep(response, message)
+    return response
+
+
+def go_to(request: Request, url: str, message: flash.Message | None = None, *,
+          status: int = 204) -> Response:
+    """After a form: a 303 for a browser (or a boosted form); for an htmx request that swaps a
+    part, an answer telling htmx to load the page, since htmx would swap a redirected page into
+    that part."""
+    if not htmx.wants_fragment(request):
+        return see_other(url, message)
+    response = Response(status_code=status)
+    if message is not None:
+        flash.keep(response, message)
+    return htmx.redirect(response, url)

@@ -20,6 +20,7 @@ from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT
 from api.organizations.models import Organization
 from api.routing import PathRouter
+from web.forms import saving, whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -87,15 +88,15 @@ def account(request: Request, session: SessionDep, user: UserDep) -> HTMLRespons
 def change_password(request: Request, session: SessionDep, user: UserDep,
                     current_password: PasswordField, new_password: PasswordField) -> Response:
     secure = is_secure(request.scope)
-    try:
+    # Kept when refused: a wrong current password counts toward throttling.
+    with saving(session, keep_refused=True) as saved:
         device = accounts.change_password(
             session, user, current=current_password, new=new_password,
             keep_session_id=_current_session_id(request), address=client_address(request.scope),
             device=device_cookie(request.cookies, secure=secure))
-    except DomainError as exc:
-        session.commit()  # a wrong current password counts toward throttling
-        return _account(request, session, user, status=exc.status, password_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        password_error=saved.refusal.message)
     response = _done("/account", "password")
     set_device_cookie(response, device, secure=secure)
     return response
@@ -109,15 +110,16 @@ def _bound_to(request: Request) -> str:
 @router.post("/account/two-factor/start", response_class=HTMLResponse)
 def start_two_factor(request: Request, session: SessionDep, user: UserDep,
                      password: PasswordField = "", code: CodeField = "") -> HTMLResponse:
-    try:
+    # Kept either way: a wrong password or code counts toward throttling, a right code is
+    # used up.
+    with saving(session, keep_refused=True) as saved:
         pending = accounts.begin_two_factor(
             session, user, password=password, code=code, address=client_address(request.scope),
             device=device_cookie(request.cookies, secure=is_secure(request.scope)),
             bound_to=_bound_to(request))
-    except DomainError as exc:
-        session.commit()  # a wrong password or code counts toward throttling
-        return _account(request, session, user, status=exc.status, totp_error=exc.message)
-    session.commit()  # the code given is used up
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        totp_error=saved.refusal.message)
     return _account(request, session, user, pending=pending)
 
 
@@ -128,30 +130,29 @@ def confirm_two_factor(request: Request, session: SessionDep, user: UserDep,
                        code: CodeField = "",
                        revoke_tokens: Annotated[str, Form(max_length=5)] = "") -> Response:
     bound_to = _bound_to(request)
-    try:
+    with saving(session) as saved:
         revoked = accounts.confirm_two_factor(session, user, secret=secret, proof=proof,
                                               code=code, bound_to=bound_to,
                                               revoke_tokens=revoke_tokens == "on")
-    except DomainError as exc:
+    if saved.refusal:
         pending = accounts.pending_two_factor(user, secret=secret, proof=proof,
                                               bound_to=bound_to)
-        return _account(request, session, user, status=exc.status, totp_error=exc.message,
-                        pending=pending)
-    session.commit()
+        return _account(request, session, user, status=saved.refusal.status,
+                        totp_error=saved.refusal.message, pending=pending)
     return _done("/account", "two-factor-on-tokens-revoked" if revoked else "two-factor-on")
 
 
 @router.post("/account/two-factor/disable", response_class=HTMLResponse)
 def disable_two_factor(request: Request, session: SessionDep, user: UserDep,
                        password: PasswordField = "", code: CodeField = "") -> Response:
-    try:
+    # Kept when refused: a wrong password or code counts toward throttling.
+    with saving(session, keep_refused=True) as saved:
         accounts.disable_two_factor(
             session, user, password=password, code=code, address=client_address(request.scope),
             device=device_cookie(request.cookies, secure=is_secure(request.scope)))
-    except DomainError as exc:
-        session.commit()  # a wrong password or code counts toward throttling
-        return _account(request, session, user, status=exc.status, totp_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        totp_error=saved.refusal.message)
     return _done("/account", "two-factor-off")
 
 
@@ -166,20 +167,17 @@ def create_token(request: Request, session: SessionDep, user: UserDep,
     if problem:
         return _account(request, session, user, status=422, token_error=problem)
     # A token outlives the session it was made in: a stolen session alone must not make one.
-    try:
+    # Kept when refused: a wrong password or code counts toward throttling.
+    with saving(session, keep_refused=True) as saved:
         accounts.confirm_identity(
             session, user, password=password, code=code, address=client_address(request.scope),
             device=device_cookie(request.cookies, secure=is_secure(request.scope)))
-    except DomainError as exc:
-        session.commit()  # a wrong password or code counts toward throttling
-        return _account(request, session, user, status=exc.status, token_error=exc.message)
-    try:
         token, raw = accounts.create_token(session, user, name=name.strip(),
                                            scope=TokenScope(scope),
                                            days=int(days) if days.strip() else None)
-    except DomainError as exc:
-        return _account(request, session, user, status=exc.status, token_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        token_error=saved.refusal.message)
     # Shown this once; only its hash is kept.
     return _account(request, session, user, new_token=raw, new_token_name=token.name)
 
@@ -256,12 +254,12 @@ def _admin_page(request: Request, session: Session, user: User, *, status: int =
 
 
 def _optional_id(value: str) -> int | None:
-    value = value.strip()
-    if not value:
+    if not value.strip():
         return None
-    if not value.isdigit() or not 1 <= int(value) <= MAX_INT:
+    found = whole_number(value, least=1)
+    if found is None:
         raise DomainError("Choose an organization from the list.")
-    return int(value)
+    return found
 
 
 def _send_invitation(email: str, link: str, inviter: str, server: SmtpConfig) -> None:
@@ -279,12 +277,12 @@ def admin_users(request: Request, session: SessionDep, user: UserDep) -> HTMLRes
 def invite(request: Request, session: SessionDep, user: UserDep, background: BackgroundTasks,
            email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
            organization_id: Annotated[str, Form(max_length=12)] = "") -> HTMLResponse:
-    try:
+    with saving(session) as saved:
         invitation, raw = accounts.invite(session, user, email=email, role=role,
                                           organization_id=_optional_id(organization_id))
-    except DomainError as exc:
-        return _admin_page(request, session, user, status=exc.status, invite_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _admin_page(request, session, user, status=saved.refusal.status,
+                           invite_error=saved.refusal.message)
     link = f"{public_url.base_url()}/invite/{raw}"
     background.add_task(_send_invitation, invitation.email, link, user.name,
                         alerts.smtp_config(session))
@@ -303,13 +301,13 @@ def update_user(request: Request, session: SessionDep, user: UserDep, user_id: i
                 role: Annotated[Role, Form()],
                 organization_id: Annotated[str, Form(max_length=12)] = "",
                 is_active: Annotated[str, Form(max_length=5)] = "") -> Response:
-    try:
+    with saving(session) as saved:
         data = UserUpdate(role=role, organization_id=_optional_id(organization_id),
                           is_active=is_active == "on")
         accounts.crud.update(session, user, user_id, data)
-    except DomainError as exc:
-        return _admin_page(request, session, user, status=exc.status, user_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _admin_page(request, session, user, status=saved.refusal.status,
+                           user_error=saved.refusal.message)
     return _done("/admin/users", "user-saved")
 
 
@@ -326,11 +324,11 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
             return _admin_page(request, session, user, status=422, settings_error=(
                 "Choose who new organizations share with from the list."))
         changes["default_visibility"] = chosen or None
-    try:
+    with saving(session) as saved:
         instance.update(session, user, instance.InstanceSettingsUpdate(**changes))
-    except DomainError as exc:
-        return _admin_page(request, session, user, status=exc.status, settings_error=exc.message)
-    session.commit()
+    if saved.refusal:
+        return _admin_page(request, session, user, status=saved.refusal.status,
+                           settings_error=saved.refusal.message)
     return _done("/admin/users", "settings-saved")
 
 

@@ -19,7 +19,7 @@ from api.sources.agendas import review
 from api.sources.agendas import service as agendas
 from api.sources.agendas.service import SyncReport
 from web import flash, htmx, source_panels
-from web.routes.records import see_other
+from web.forms import saving, see_other
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -70,15 +70,11 @@ def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
 def _decide(request: Request, session: Session, user: Any, suggestion_id: int,
             act: Callable[[], Any], message_of: Callable[[Any], flash.Message]) -> Response:
     """Confirms or dismisses, answering with the suggestion's card and what happened."""
-    try:
+    with saving(session, page_refusals=True) as saved:
         result = act()
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        if exc.status in (403, 404):
-            raise
-        return _decided(request, session, user, suggestion_id, flash.error(exc.message),
-                        exc.status)
+    if saved.refusal:
+        return _decided(request, session, user, suggestion_id,
+                        flash.error(saved.refusal.message), saved.refusal.status)
     return _decided(request, session, user, suggestion_id, message_of(result))
 
 

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
@@ -33,6 +33,7 @@ from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
+from web.forms import saving, see_other, whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -66,15 +67,6 @@ def _error(exc: DomainError) -> dict[str, str]:
     return {field: message}
 
 
-def _int(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
 # ---- rules -------------------------------------------------------------------------------
 
 def _campaigns(session: Session) -> list[Campaign]:
@@ -86,7 +78,7 @@ def _users(session: Session) -> list[User]:
 
 
 def _rule_form(form: FormData) -> dict[str, Any]:
-    named = [f"user:{uid}" for uid in form.getlist("named_users") if _int(uid)]
+    named = [f"user:{uid}" for uid in form.getlist("named_users") if whole_number(uid)]
     return {
         "subject": str(form.get("subject") or ""),
         "offsets": [o for o in re.split(r"[\s,]+", str(form.get("offsets") or "")) if o],
@@ -114,7 +106,7 @@ def _rules_context(session: Session, actor: User, campaign_id: int | None) -> di
 
 @router.get("/alerts", response_class=HTMLResponse)
 def rules_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
-    campaign_id = _int(request.query_params.get("campaign_id"))
+    campaign_id = whole_number(request.query_params.get("campaign_id"))
     return _page(request, session, actor, "alerts/rules.html",
                  _rules_context(session, actor, campaign_id))
 
@@ -122,45 +114,46 @@ def rules_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLRes
 @router.post("/alerts/rules", response_class=HTMLResponse)
 async def create_rule(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    campaign_id = _int(form.get("campaign_id"))
+    campaign_id = whole_number(form.get("campaign_id"))
     values = _rule_form(form)
-    try:
+    with saving(session) as saved:
         service.create_rule(session, actor, campaign_id=campaign_id, spec=values)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(exc), values=values)
+        context.update(errors=_error(saved.refusal), values=values)
         return _page(request, session, actor, "alerts/rules.html", context, 422)
-    return _see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+    return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
 
 
 @router.post("/alerts/defaults", response_class=HTMLResponse)
 async def install_defaults(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    campaign_id = _int(form.get("campaign_id"))
-    try:
+    campaign_id = whole_number(form.get("campaign_id"))
+    with saving(session) as saved:
         if campaign_id is None:
             raise NotFound("Choose a campaign first.")
         service.install_default_rules(session, actor, campaign_id=campaign_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(exc))
+        context.update(errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/rules.html", context, 422)
-    return _see_other(f"/alerts?campaign_id={campaign_id}")
+    return see_other(f"/alerts?campaign_id={campaign_id}")
 
 
 def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
-    found = _int(rule_id)
+    found = whole_number(rule_id)
     try:
         return service.get_rule(session, actor, found or 0)
     except NotFound:
         return None
 
 
-def _not_found(request: Request, session: Session, actor: User, what: str) -> HTMLResponse:
+def _not_found(request: Request, session: Session, actor: User, what: str,
+               refusal: DomainError | None = None) -> HTMLResponse:
+    """Alerts' own page for an id that names nothing here; any other refusal is the error
+    page's."""
+    if refusal is not None and not isinstance(refusal, NotFound):
+        raise refusal
     return _page(request, session, actor, "alerts/missing.html", {"what": what}, 404)
 
 
@@ -184,17 +177,15 @@ async def update_rule(rule_id: str, request: Request, session: SessionDep,
         return _not_found(request, session, actor, "alert rule")
     form = await request.form()
     values = _rule_form(form)
-    try:
+    with saving(session) as saved:
         service.update_rule(session, actor, rule.id, values)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         rule = service.get_rule(session, actor, rule.id)
         context = _rules_context(session, actor, rule.campaign_id)
-        context.update(rule=rule, values=values, errors=_error(exc))
+        context.update(rule=rule, values=values, errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/rule_edit.html", context, 422)
-    return _see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
-                      else "/alerts")
+    return see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
+                     else "/alerts")
 
 
 @router.post("/alerts/rules/{rule_id}/delete", response_class=HTMLResponse)
@@ -204,15 +195,13 @@ def delete_rule(rule_id: str, request: Request, session: SessionDep,
     if rule is None:
         return _not_found(request, session, actor, "alert rule")
     campaign_id = rule.campaign_id
-    try:
+    with saving(session) as saved:
         service.delete_rule(session, actor, rule.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(exc))
+        context.update(errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/rules.html", context, 403)
-    return _see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+    return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
 
 
 # ---- channels ----------------------------------------------------------------------------
@@ -250,27 +239,23 @@ async def save_smtp(request: Request, session: SessionDep, actor: UserDep) -> Re
         data["smtp_port"] = int(port) if port else None
     except ValueError:
         data["smtp_port"] = port
-    try:
+    with saving(session) as saved:
         service.update_channel_settings(session, actor, data)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _channels_context(session, actor)
         data.pop("smtp_password", None)
-        context.update(smtp_errors=_error(exc), smtp_values=data)
+        context.update(smtp_errors=_error(saved.refusal), smtp_values=data)
         return _page(request, session, actor, "alerts/channels.html", context, 422)
-    return _see_other("/alerts/channels")
+    return see_other("/alerts/channels")
 
 
 @router.post("/alerts/channels/test-email", response_class=HTMLResponse)
 def test_email(request: Request, session: SessionDep, actor: UserDep) -> Response:
     context = _channels_context(session, actor)
-    try:
+    with saving(session) as saved:
         result = service.send_test_email(session, actor)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        context.update(smtp_errors=_error(exc))
+    if saved.refusal:
+        context.update(smtp_errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
     if result["ok"]:
         context["message"] = f"Test email sent to {actor.email}."
@@ -286,15 +271,13 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
     form = await request.form()
     values = {"name": str(form.get("name") or ""), "url": str(form.get("url") or ""),
               "flavor": str(form.get("flavor") or "generic"),
-              "campaign_id": _int(form.get("campaign_id")),
+              "campaign_id": whole_number(form.get("campaign_id")),
               "reads": str(form.get("reads") or "coalition")}
-    try:
+    with saving(session) as saved:
         endpoint = service.create_endpoint(session, actor, values)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _channels_context(session, actor)
-        context.update(errors=_error(exc), values=values)
+        context.update(errors=_error(saved.refusal), values=values)
         return _page(request, session, actor, "alerts/channels.html", context, 422)
     context = _channels_context(session, actor)
     # The signing secret is shown this once, for the receiver's configuration.
@@ -305,12 +288,11 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
 @router.post("/alerts/webhooks/{endpoint_id}/test", response_class=HTMLResponse)
 def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
                  actor: UserDep) -> Response:
-    found = _int(endpoint_id)
-    try:
+    found = whole_number(endpoint_id)
+    with saving(session) as saved:
         result = service.send_test_webhook(session, actor, found or 0)
-        session.commit()
-    except NotFound:
-        return _not_found(request, session, actor, "webhook endpoint")
+    if saved.refusal:
+        return _not_found(request, session, actor, "webhook endpoint", saved.refusal)
     context = _channels_context(session, actor)
     context["tests"] = {found: result}
     return _page(request, session, actor, "alerts/channels.html", context)
@@ -319,17 +301,15 @@ def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
 @router.post("/alerts/webhooks/{endpoint_id}/delete", response_class=HTMLResponse)
 def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> Response:
-    try:
-        service.delete_endpoint(session, actor, _int(endpoint_id) or 0)
-        session.commit()
-    except NotFound:
+    with saving(session) as saved:
+        service.delete_endpoint(session, actor, whole_number(endpoint_id) or 0)
+    if isinstance(saved.refusal, NotFound):
         return _not_found(request, session, actor, "webhook endpoint")
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _channels_context(session, actor)
-        context.update(errors=_error(exc))
+        context.update(errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
-    return _see_other("/alerts/channels")
+    return see_other("/alerts/channels")
 
 
 # ---- follows, preferences, feeds -----------------------------------------------------------
@@ -366,29 +346,26 @@ def follows_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLR
 async def create_follow(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
     kind = str(form.get("subject_kind") or "")
-    subject_id = _int(form.get(f"{kind}_id")) or _int(form.get("subject_id"))
-    try:
+    subject_id = whole_number(form.get(f"{kind}_id")) or whole_number(form.get("subject_id"))
+    with saving(session) as saved:
         if subject_id is None:
             raise Invalid("Choose what to follow.", field="subject_id")
         service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(errors=_error(exc), values={"subject_kind": kind})
+        context.update(errors=_error(saved.refusal), values={"subject_kind": kind})
         return _page(request, session, actor, "alerts/follows.html", context, 422)
-    return _see_other("/alerts/follows")
+    return see_other("/alerts/follows")
 
 
 @router.post("/alerts/follows/{follow_id}/delete", response_class=HTMLResponse)
 def delete_follow(follow_id: str, request: Request, session: SessionDep,
                   actor: UserDep) -> Response:
-    try:
-        service.unfollow(session, actor, _int(follow_id) or 0)
-        session.commit()
-    except NotFound:
-        return _not_found(request, session, actor, "follow")
-    return _see_other("/alerts/follows")
+    with saving(session) as saved:
+        service.unfollow(session, actor, whole_number(follow_id) or 0)
+    if saved.refusal:
+        return _not_found(request, session, actor, "follow", saved.refusal)
+    return see_other("/alerts/follows")
 
 
 @router.post("/alerts/preferences", response_class=HTMLResponse)
@@ -399,29 +376,25 @@ async def save_preferences(request: Request, session: SessionDep, actor: UserDep
                             "in_app": form.get("in_app") is not None,
                             "timezone": str(form.get("timezone") or "").strip()}
     data["digest_hour"] = int(hour) if re.fullmatch(r"-?\d{1,6}", hour) else hour or None
-    try:
+    with saving(session) as saved:
         service.update_preferences(session, actor, data)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(pref_errors=_error(exc), pref=data)
+        context.update(pref_errors=_error(saved.refusal), pref=data)
         return _page(request, session, actor, "alerts/follows.html", context, 422)
-    return _see_other("/alerts/follows")
+    return see_other("/alerts/follows")
 
 
 @router.post("/alerts/feeds", response_class=HTMLResponse)
 async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    try:
-        token, raw = service.regenerate_feed_token(session, actor,
-                                                   kind=str(form.get("kind") or ""),
-                                                   scope_id=_int(form.get("scope_id")) or 0)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+    with saving(session) as saved:
+        token, raw = service.regenerate_feed_token(
+            session, actor, kind=str(form.get("kind") or ""),
+            scope_id=whole_number(form.get("scope_id")) or 0)
+    if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(errors=_error(exc))
+        context.update(errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/follows.html", context, 422)
     # Shown on this answer only, never behind a redirect: only the address's hash is kept.
     made = service.feed_made(session, token, raw)
@@ -434,12 +407,11 @@ async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep)
 @router.post("/alerts/feeds/{feed_id}/delete", response_class=HTMLResponse)
 def delete_feed(feed_id: str, request: Request, session: SessionDep,
                 actor: UserDep) -> Response:
-    try:
-        service.delete_feed_token(session, actor, _int(feed_id) or 0)
-        session.commit()
-    except NotFound:
-        return _not_found(request, session, actor, "calendar feed")
-    return _see_other("/alerts/follows#feeds")
+    with saving(session) as saved:
+        service.delete_feed_token(session, actor, whole_number(feed_id) or 0)
+    if saved.refusal:
+        return _not_found(request, session, actor, "calendar feed", saved.refusal)
+    return see_other("/alerts/follows#feeds")
 
 
 # ---- the delivery log --------------------------------------------------------------------
@@ -449,7 +421,7 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLRespo
     params = request.query_params
     status = params.get("status") if params.get("status") in set(OutboxStatus) else None
     channel = params.get("channel") if params.get("channel") in set(Channel) else None
-    page = max(_int(params.get("page")) or 1, 1)
+    page = max(whole_number(params.get("page")) or 1, 1)
     page = min(page, 100_000)
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
@@ -478,16 +450,15 @@ def unread_badge(session: SessionDep, actor: UserDep) -> HTMLResponse:
 @router.post("/notifications/{notification_id}/read", response_class=HTMLResponse)
 def read_notification(notification_id: str, request: Request, session: SessionDep,
                       actor: UserDep) -> Response:
-    try:
-        service.mark_read(session, actor, _int(notification_id) or 0)
-        session.commit()
-    except NotFound:
-        return _not_found(request, session, actor, "notification")
-    return _see_other("/notifications")
+    with saving(session) as saved:
+        service.mark_read(session, actor, whole_number(notification_id) or 0)
+    if saved.refusal:
+        return _not_found(request, session, actor, "notification", saved.refusal)
+    return see_other("/notifications")
 
 
 @router.post("/notifications/read-all", response_class=HTMLResponse)
 def read_all(request: Request, session: SessionDep, actor: UserDep) -> Response:
     service.mark_all_read(session, actor)
     session.commit()
-    return _see_other("/notifications")
+    return see_other("/notifications")

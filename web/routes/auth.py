@@ -21,8 +21,8 @@ from api.auth.cookies import (
     set_session_cookie,
 )
 from api.deps import SessionDep
-from api.errors import DomainError
 from api.routing import PathRouter
+from web.forms import saving
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -60,23 +60,23 @@ def login(request: Request, session: SessionDep, email: ShortField, password: Pa
           code: Annotated[str, Form(max_length=20)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002
     secure = is_secure(request.scope)
-    try:
+    # Kept when refused: the failure counts toward throttling.
+    with saving(session, keep_refused=True) as saved:
         signed_in = accounts.sign_in(session, email=email, password=password, code=code,
                                      address=client_address(request.scope),
                                      device=device_cookie(request.cookies, secure=secure),
                                      user_agent=request.headers.get("user-agent", ""))
-    except DomainError as exc:
-        session.commit()  # the failure counts toward throttling
-        response = _page(request, "auth/login.html", status=exc.status, error=exc.message,
+        # Rotation at sign-in: whatever session this browser had before ends now.
+        previous = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
+        if previous:
+            sessions.end(session, previous)
+    refusal = saved.refusal
+    if refusal:
+        response = _page(request, "auth/login.html", status=refusal.status, error=refusal.message,
                          email=email, next=safe_next(next))
-        if isinstance(exc, accounts.SignInThrottled):
-            response.headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(refusal, accounts.SignInThrottled):
+            response.headers["Retry-After"] = str(refusal.retry_after)
         return response
-    # Rotation at sign-in: whatever session this browser had before ends now.
-    previous = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
-    if previous:
-        sessions.end(session, previous)
-    session.commit()
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, signed_in.token, secure=secure)
     set_device_cookie(response, signed_in.device, secure=secure)
@@ -136,16 +136,15 @@ def reset_page(request: Request, session: SessionDep, token: str) -> HTMLRespons
 @router.post("/password-reset/{token}", response_class=HTMLResponse)
 def reset(request: Request, session: SessionDep, token: str,
           password: PasswordField) -> Response:
-    try:
+    with saving(session) as saved:
         user = accounts.reset_password(session, token, password)
-    except DomainError as exc:
+        # Only the owner's mailbox had the link. While others guess at the account, this is how
+        # its owner gets in from a browser the account does not know yet.
+        device = devices.issue(user)
+    if saved.refusal:
         valid = accounts.open_reset(session, token) is not None
-        return _page(request, "auth/reset.html", status=exc.status, valid=valid, token=token,
-                     error=exc.message)
-    # Only the owner's mailbox had the link. While others guess at the account, this is how its
-    # owner gets in from a browser the account does not know yet.
-    device = devices.issue(user)
-    session.commit()
+        return _page(request, "auth/reset.html", status=saved.refusal.status, valid=valid,
+                     token=token, error=saved.refusal.message)
     response = RedirectResponse("/login?reset=done", status_code=303)
     set_device_cookie(response, device, secure=is_secure(request.scope))
     return response
@@ -162,11 +161,10 @@ def invitation_page(request: Request, session: SessionDep, token: str) -> HTMLRe
 def accept_invitation(request: Request, session: SessionDep, token: str,
                       name: Annotated[str, Form(max_length=200)],
                       password: PasswordField) -> Response:
-    try:
+    with saving(session) as saved:
         accounts.accept_invitation(session, token, name=name, password=password)
-    except DomainError as exc:
+    if saved.refusal:
         invitation = accounts.open_invitation(session, token)
-        return _page(request, "auth/invite.html", status=exc.status, invitation=invitation,
-                     token=token, error=exc.message, name=name)
-    session.commit()
+        return _page(request, "auth/invite.html", status=saved.refusal.status,
+                     invitation=invitation, token=token, error=saved.refusal.message, name=name)
     return RedirectResponse("/login?welcome=1", status_code=303)

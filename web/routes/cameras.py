@@ -14,7 +14,7 @@ from api.routing import PathRouter
 from api.sources import access, overpass
 from api.sources.fetching import OutsideError
 from web import flash, htmx, source_panels
-from web.routes.records import see_other
+from web.forms import see_other
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)

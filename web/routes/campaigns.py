@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from api import clock
@@ -18,7 +17,7 @@ from api.campaigns import redacted_export
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError, Invalid
+from api.errors import Invalid
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -30,8 +29,8 @@ from api.votes.models import MemberChoice, Vote, VoteUpdate
 from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import ref_labels, ref_options
-from web.forms import FORM, messages
-from web.routes.records import DetailExtra, pages_of, refuse_unless, see_other
+from web.forms import FORM, saving, see_other, validate
+from web.routes.records import DetailExtra, pages_of, refuse_unless
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 
@@ -189,16 +188,11 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
     items = [{"ask": ask.value, "won": form.get(f"won_{ask.value}") == "on",
               "note": str(form.get(f"note_{ask.value}") or "")}
              for ask in PolicyAsk if form.get(f"ask_{ask.value}") == "on"]
-    errors: dict[str, str] = {}
-    try:
-        update = CampaignUpdate.model_validate({"policy_asks": items})
-        campaigns.crud.update(session, user, campaign_id, update)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        errors = {FORM: exc.message}
-    except ValidationError as exc:
-        errors = messages(exc)
+    update, errors = validate(CampaignUpdate, {"policy_asks": items})
+    if update is not None:
+        with saving(session) as saved:
+            campaigns.crud.update(session, user, campaign_id, update)
+        errors = saved.errors()
     if not errors:
         message = flash.success("Saved the policy asks.")
         if not htmx.wants_fragment(request):
@@ -291,18 +285,17 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
     if source_raw not in StanceSource.__members__:
         errors["source"] = "Choose how you know."
     if not errors:
-        try:
+        with saving(session) as saved:
             previous = next((s.level for s in targets.stances(
                 session, user, target_id=target_id, campaign_id=campaign_id)),
                 StanceLevel.unknown)
             whip.record_stance(session, user, target_id=target_id, campaign_id=campaign_id,
                                level=StanceLevel(level_raw), source=StanceSource(source_raw),
                                note=note)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors[exc.field if exc.field in ("note", "level", "source") else FORM] = \
-                exc.message
+        if saved.refusal:
+            field = saved.refusal.field
+            errors[field if field in ("note", "level", "source") else FORM] = \
+                saved.refusal.message
     if not errors:
         text = (f"{target.name}: {str(getattr(previous, 'value', previous)).replace('_', ' ')}"
                 f" → {level_raw.replace('_', ' ')}.")
@@ -330,16 +323,14 @@ async def save_member_votes(vote_id: RecordId, request: Request, session: Sessio
     for key, value in form.multi_items():
         if key.startswith("member_") and value:
             choices.append({"target_id": key.removeprefix("member_"), "vote": value})
-    try:
-        update = VoteUpdate.model_validate({"member_votes": choices})
-        votes.crud.update(session, user, vote_id, update)
-        session.commit()
-        message = flash.success("Saved how members voted.")
-    except DomainError as exc:
-        session.rollback()
-        message = flash.error(exc.message)
-    except ValidationError:
+    update, _ = validate(VoteUpdate, {"member_votes": choices})
+    if update is None:
         message = flash.error("Each member's vote must be one of the choices.")
+    else:
+        with saving(session) as saved:
+            votes.crud.update(session, user, vote_id, update)
+        message = (flash.error(saved.refusal.message) if saved.refusal
+                   else flash.success("Saved how members voted."))
     if not htmx.wants_fragment(request):
         return see_other(f"/votes/{vote_id}#member-votes", message)
     session.expire_all()

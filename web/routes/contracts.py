@@ -12,14 +12,13 @@ from api.contracts import service as contracts
 from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError
 from api.fields import MAX_INT
 from api.routing import PathRouter
 from api.votes.models import Vote
 from web import flash
 from web.concepts import ref_labels
-from web.forms import domain_message, infer, parse, validate
-from web.routes.records import DetailExtra, pages_of, see_other
+from web.forms import infer, parse, saving, see_other, validate
+from web.routes.records import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 
@@ -66,15 +65,10 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
     form = await request.form()
     data, errors = validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form))
     if data is not None:
-        try:
+        with saving(session, page_refusals=True) as saved:
             terms.record_outcome(session, user, contract_id=record_id,
                                  data=data)  # type: ignore[arg-type]
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            if exc.status in (403, 404):
-                raise
-            errors = domain_message(exc, OUTCOME_FIELDS)
+        errors = saved.errors(OUTCOME_FIELDS)
     session.expire_all()
     record = contracts.crud.get(session, user, record_id)
     if errors:

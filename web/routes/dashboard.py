@@ -15,7 +15,6 @@ from api.backups import status as backup_status
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -25,7 +24,7 @@ from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
 from web import deadlines, flash, htmx
-from web.routes.records import see_other
+from web.forms import saving, see_other
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
@@ -96,13 +95,10 @@ def task_done(task_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
     """Ticks a task off from the dashboard."""
     user = acting_user(request, actor)
     task = tasks.crud.get(session, user, task_id)
-    try:
+    with saving(session) as saved:
         tasks.crud.update(session, user, task_id, TaskUpdate(status=TaskStatus.done))
-        session.commit()
-        message = flash.success(f"Done: {task.title}.")
-    except DomainError as exc:
-        session.rollback()
-        message = flash.error(exc.message)
+    message = (flash.error(saved.refusal.message) if saved.refusal
+               else flash.success(f"Done: {task.title}."))
     if not htmx.wants_fragment(request):
         return see_other("/", message)
     context = {**my_tasks(session, user), "user": user}

@@ -18,8 +18,8 @@ from api.errors import DomainError, Invalid
 from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
-from web import flash, htmx
-from web.routes.records import see_other
+from web import flash
+from web.forms import go_to
 from web.templating import acting_user, render
 
 log = logging.getLogger(__name__)
@@ -64,16 +64,6 @@ def leads_only(request: Request, actor: Any) -> Any:
     user = acting_user(request, actor)
     access.require_lead(user)
     return user
-
-
-def go(request: Request, url: str, message: flash.Message | None = None) -> Response:
-    """On to the next page: a redirect, which htmx, asked for a fragment, must load whole."""
-    if htmx.wants_fragment(request):
-        response = htmx.redirect(Response(status_code=200), url)
-        if message is not None:
-            flash.keep(response, message)
-        return response
-    return see_other(url, message)
 
 
 def failure(exc: Exception) -> tuple[int, str]:
@@ -132,15 +122,15 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
         context = _upload_context(user, kind, {"file": exc.message})
         return render(request, "imports/upload.html", context, block="step", status=422)
     step = "preview" if kind in DATASETS else "columns"
-    return go(request, f"/imports/{kind}/{kept.id}/{step}")
+    return go_to(request, f"/imports/{kind}/{kept.id}/{step}", status=200)
 
 
 @router.post("/imports/{kind}/{upload_id}/cancel")
 def cancel(kind: Kind, upload_id: UploadId, request: Request, actor: UserDep) -> Response:
     user = leads_only(request, actor)
     uploads.discard(uploads.find(user, kind=kind, upload_id=upload_id))
-    return go(request, f"/imports/{kind}", flash.success("The upload was removed; nothing "
-                                                         "was imported."))
+    return go_to(request, f"/imports/{kind}",
+                 flash.success("The upload was removed; nothing was imported."), status=200)
 
 
 # ---- agency datasets --------------------------------------------------------------------
@@ -189,7 +179,7 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
         result = await run_in_threadpool(write)
     except uploads.Taken as exc:
         session.rollback()
-        return go(request, "/agencies", flash.error(exc.message))
+        return go_to(request, "/agencies", flash.error(exc.message), status=200)
     except (DomainError, DBAPIError) as exc:
         session.rollback()
         status, why = failure(exc)
@@ -201,4 +191,4 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
         f"{title_of(kind)}: {result.created} agencies added, {result.updated} updated, "
         f"{result.skipped} unchanged{left_out}.", link=f"/imports/{kind}",
         link_text="Import another file")
-    return go(request, "/agencies", message)
+    return go_to(request, "/agencies", message, status=200)

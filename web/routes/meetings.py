@@ -25,8 +25,7 @@ from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
 from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
-from web.forms import FORM, messages
-from web.routes.records import see_other
+from web.forms import FORM, messages, saving, see_other, whole_number
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -64,19 +63,13 @@ def new_key() -> str:
 
 
 def _ids(values: list[Any]) -> list[int]:
-    found = []
-    for value in values:
-        text = str(value)
-        if text.isdigit() and 0 < int(text) <= MAX_INT and int(text) not in found:
-            found.append(int(text))
-    return found
+    found = (whole_number(value, least=1) for value in values)
+    return list(dict.fromkeys(i for i in found if i is not None))
 
 
 def _choices(session: Session, actor: Any, values: dict[str, Any], q: str = "") -> dict[str, Any]:
-    campaign = str(values.get("campaign_id") or "")
-    who = meeting_choices.who(session, actor, campaign_id=int(campaign) if campaign.isdigit()
-                              and int(campaign) <= MAX_INT else None, q=q,
-                              target_ids=_ids(values["target_ids"]),
+    who = meeting_choices.who(session, actor, campaign_id=whole_number(values.get("campaign_id")),
+                              q=q, target_ids=_ids(values["target_ids"]),
                               attendee_ids=_ids(values["attendee_ids"]))
     return {"campaign_options": ref_options(session, "campaign"),
             "org_options": meeting_choices.organizations_for(session, actor),
@@ -338,26 +331,25 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
         return _sent_again(request, session, user, first, entered)
     meeting, follow_ups, errors = _validate(entered, user)
     if meeting is not None:
-        try:
-            saved = meetings.log(session, user, meeting=meeting, follow_ups=follow_ups, key=key)
-            session.commit()
+        with saving(session) as saved:
+            logged = meetings.log(session, user, meeting=meeting, follow_ups=follow_ups, key=key)
+        exc = saved.refusal
+        if exc is None:
             count = len(follow_ups)
             tasks_text = f" with {count} follow-up task{'s' if count != 1 else ''}" if count else ""
-            return _saved(request, saved.id, f"Meeting logged{tasks_text}.")  # type: ignore[arg-type]
-        except DomainError as exc:
-            session.rollback()
-            if isinstance(exc, Conflict) and key is not None \
-                    and (first := meetings.logged_with(session, key)) is not None:
-                return _sent_again(request, session, user, first, entered)
-            where = (exc.field or "").split(".")
-            if where[0] == "follow_ups" and len(where) == 3:
-                index = entered["follow_ups"][int(where[1])]["index"]
-                errors[f"task_{where[2] if where[2] in ('title', 'due_on') else 'title'}"
-                       f"_{index}"] = exc.message
-            elif where[0] in entered and where[0] != "idempotency_key":
-                errors[where[0]] = exc.message
-            else:
-                errors[FORM] = exc.message
+            return _saved(request, logged.id, f"Meeting logged{tasks_text}.")  # type: ignore[arg-type]
+        if isinstance(exc, Conflict) and key is not None \
+                and (first := meetings.logged_with(session, key)) is not None:
+            return _sent_again(request, session, user, first, entered)
+        where = (exc.field or "").split(".")
+        if where[0] == "follow_ups" and len(where) == 3:
+            index = entered["follow_ups"][int(where[1])]["index"]
+            errors[f"task_{where[2] if where[2] in ('title', 'due_on') else 'title'}"
+                   f"_{index}"] = exc.message
+        elif where[0] in entered and where[0] != "idempotency_key":
+            errors[where[0]] = exc.message
+        else:
+            errors[FORM] = exc.message
     return _form_again(request, session, user, entered, errors)
 
 

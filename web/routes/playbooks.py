@@ -13,7 +13,6 @@ from api.auth import permissions
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError
 from api.fields import MAX_INT
 from api.playbooks import loader
 from api.playbooks import service as playbooks
@@ -22,9 +21,9 @@ from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options
-from web.forms import FORM, FormField, domain_message, messages
+from web.forms import FORM, FormField, go_to, messages, saving
 from web.routes.campaigns import ASK_LABELS
-from web.routes.records import DetailExtra, go_to, pages_of
+from web.routes.records import DetailExtra, pages_of
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -137,14 +136,9 @@ async def create_from_playbook(request: Request, session: SessionDep,
     except ValidationError as exc:
         errors.update(_friendly(messages(exc)))
     if not errors:
-        try:
+        with saving(session, page_refusals=True) as saved:
             made = playbooks.create_campaign(session, user, key=key, data=data)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            if exc.status in (403, 404) and exc.field is None:
-                raise
-            errors = domain_message(exc, FORM_FIELDS)
+        errors = saved.errors(FORM_FIELDS)
     if errors:
         context = _context(session, user, key if chosen else None)
         context.update({"values": values, "errors": errors})
@@ -219,15 +213,10 @@ async def move_anchors(campaign_id: RecordId, request: Request, session: Session
     if not errors and not given:
         errors[FORM] = "Give at least one date to move."
     if not errors:
-        try:
+        with saving(session, page_refusals=True) as saved:
             moved = playbooks.move_anchors(session, user, campaign_id=campaign_id,
                                            data=AnchorMove(**given))
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            if exc.status in (403, 404):
-                raise
-            errors = domain_message(exc, [FormField(n, n) for n in DATE_FIELDS])
+        errors = saved.errors([FormField(n, n) for n in DATE_FIELDS])
     session.expire_all()
     campaign = campaigns.crud.get(session, user, campaign_id)
     if errors:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 
 from api import clock, csv_export
@@ -26,7 +26,7 @@ from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, attached_noun, ref_labels, ref_options
-from web.forms import FormField, domain_message, parse, validate
+from web.forms import FormField, parse, saving, see_other, validate
 from web.records import (
     ListRequest,
     Spec,
@@ -60,25 +60,6 @@ def _param(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
-
-
-def see_other(url: str, message: flash.Message | None = None) -> Response:
-    response = RedirectResponse(url, status_code=303)
-    if message is not None:
-        flash.keep(response, message)
-    return response
-
-
-def go_to(request: Request, url: str, message: flash.Message | None = None) -> Response:
-    """After a form: a 303 for a browser (or a boosted form); for an htmx request that swaps a
-    part, an empty answer telling htmx to load the page, since htmx would swap a redirected
-    page into that part."""
-    if not htmx.wants_fragment(request):
-        return see_other(url, message)
-    response = Response(status_code=204)
-    if message is not None:
-        flash.keep(response, message)
-    return htmx.redirect(response, url)
 
 
 def cell_text(column: Any, row: dict[str, Any]) -> str:
@@ -349,14 +330,12 @@ class ConceptPages:
         fields = spec.fields_for(actor, spec.form_fields())
         data, errors = validate(spec.create_schema, parse(fields, form))
         if data is not None:
-            try:
+            with saving(session) as saved:
                 record = spec.crud.create(session, actor, data)
-                session.commit()
-                return see_other(f"{self.base}/{record.id}",
-                                 flash.success(f"The {spec.singular} was added."))
-            except DomainError as exc:
-                session.rollback()
-                errors = domain_message(exc, fields)
+            errors = saved.errors(fields)
+        if not errors:
+            return see_other(f"{self.base}/{record.id}",
+                             flash.success(f"The {spec.singular} was added."))
         context = {"spec": spec, "fields": fields, "values": submitted_values(form, fields),
                    "errors": errors, "options": field_options(session, fields), "user": actor}
         return render(request, "records/new.html", context, block="form", status=422)
@@ -405,12 +384,9 @@ class ConceptPages:
         form = await request.form()
         data, errors = validate(spec.crud.update_schema, parse(fields, form))
         if data is not None:
-            try:
+            with saving(session) as saved:
                 spec.crud.update(session, actor, record_id, data)
-                session.commit()
-            except DomainError as exc:
-                session.rollback()
-                errors = domain_message(exc, fields)
+            errors = saved.errors(fields)
         if not errors:
             return self._section_saved(request, session, actor, record_id, found[1], slug)
         session.expire_all()
@@ -442,15 +418,13 @@ class ConceptPages:
         spec = self.spec
         record = spec.crud.get(session, actor, record_id)
         title = record_title(spec, record, self.zone_of(session, record))
-        try:
+        with saving(session) as saved:
             spec.crud.delete(session, actor, record_id)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
+        if saved.refusal:
             record = spec.crud.get(session, actor, record_id)
             context = self.detail_context(session, actor, record)
-            return render(request, self.page_template(), context, status=exc.status,
-                          message=flash.error(exc.message))
+            return render(request, self.page_template(), context, status=saved.refusal.status,
+                          message=flash.error(saved.refusal.message))
         return see_other(self.base, flash.success(f"Deleted “{title}”."))
 
     # ---- documents attached to a record ---------------------------------------------------
@@ -487,7 +461,7 @@ class ConceptPages:
         """Keeps the uploaded file with the record; the message of what stopped it, if any."""
         limit = get_settings().max_upload_bytes
         content = await upload_file.read(limit + 1)
-        try:
+        with saving(session) as saved:
             if len(content) > limit:
                 raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
                               field="file")
@@ -496,11 +470,7 @@ class ConceptPages:
                 "description": description[:20_000], "visibility": visibility})
             documents.upload(session, actor, meta=meta, filename=upload_file.filename,
                              content=content)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            return exc.message
-        return ""
+        return saved.refusal.message if saved.refusal else ""
 
     def delete_document(self, record_id: RecordId, document_id: RecordId, request: Request,
                         session: SessionDep, actor: UserDep) -> Response:

@@ -23,9 +23,8 @@ from api.records_requests.models import BatchCreate, RecordsRequest, RequestMeth
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import SPECS, ref_options
-from web.forms import domain_message, infer, parse, validate
+from web.forms import domain_message, go_to, infer, parse, saving, validate
 from web.records import ListRequest, list_rows
-from web.routes.records import go_to
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -340,13 +339,11 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
         parsed = {**parse(FIELDS, form), "text": _sent_text(values)}
         data, errors = validate(BatchCreate, {**parsed, "agency_ids": ids})
         if data is not None:
-            try:
+            with saving(session) as saved:
                 created = records.create_batch(session, user, data)  # type: ignore[arg-type]
-                session.commit()
-            except DomainError as exc:
-                session.rollback()
-                errors = domain_message(exc, [*FIELDS, infer(BatchCreate, "agency_ids")])
-                status = exc.status
+            if saved.refusal:
+                errors = saved.errors([*FIELDS, infer(BatchCreate, "agency_ids")])
+                status = saved.refusal.status
     if errors:
         context["errors"] = errors
         return render(request, TEMPLATE, context, status=status)

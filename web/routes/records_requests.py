@@ -29,8 +29,17 @@ from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
 from web.deadlines import countdown_label
-from web.forms import FormField, domain_message, infer, parse, validate
-from web.routes.records import DetailExtra, pages_of, see_other
+from web.forms import (
+    FormField,
+    domain_message,
+    infer,
+    is_page_refusal,
+    parse,
+    saving,
+    see_other,
+    validate,
+)
+from web.routes.records import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 
@@ -152,13 +161,6 @@ def _answer(request: Request, session: Session, user: Any, record: RecordsReques
     return _page(request, session, user, record, status=status, extra=context)
 
 
-def _refusal(exc: DomainError, fields: Any) -> dict[str, str]:
-    # Not allowed or not found is the page's answer, not a message inside one form.
-    if exc.status in (403, 404):
-        raise exc
-    return domain_message(exc, fields)
-
-
 # ---- status and deadline -----------------------------------------------------------------
 
 @router.post("/records-requests/{record_id}/status")
@@ -170,13 +172,10 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
     form = await request.form()
     data, errors = validate(StatusChangeCreate, parse(STATUS_FIELDS, form))
     if data is not None:
-        try:
+        with saving(session, page_refusals=True) as saved:
             records.change_status(session, user, request_id=record_id,
                                   change=data)  # type: ignore[arg-type]
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors = _refusal(exc, STATUS_FIELDS)
+        errors = saved.errors(STATUS_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)
     context = progress_context(session, user, record)
@@ -213,12 +212,9 @@ async def set_override(record_id: RecordId, request: Request, session: SessionDe
         values["due_on_override"] = None
     data, errors = validate(RecordsRequestUpdate, values)
     if data is not None:
-        try:
+        with saving(session, page_refusals=True) as saved:
             records.crud.update(session, user, record_id, data)
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors = _refusal(exc, OVERRIDE_FIELDS)
+        errors = saved.errors(OVERRIDE_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)
     context = progress_context(session, user, record)
@@ -254,7 +250,9 @@ def show_letter(record_id: RecordId, request: Request, session: SessionDep, acto
             session, user, request_id=record_id, template_key=template,
             requester=records.Requester(name=requester_name, email=requester_email))
     except DomainError as exc:
-        context["letter_errors"] = _refusal(exc, LETTER_FIELDS)
+        if is_page_refusal(exc):
+            raise
+        context["letter_errors"] = domain_message(exc, LETTER_FIELDS)
         status = 422
     if htmx.wants_fragment(request):
         return render(request, TEMPLATE, context, block="letters", status=status)
@@ -301,12 +299,9 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
     elif not text.strip() or len(text) > MAX_LETTER:
         errors["text"] = f"The letter must hold between 1 and {MAX_LETTER:,} characters."
     else:
-        try:
+        with saving(session, page_refusals=True) as saved:
             records.crud.update(session, user, record_id, RecordsRequestUpdate(text=text))
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors = _refusal(exc, LETTER_FIELDS)
+        errors = saved.errors(LETTER_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)
     context = letters_context(session, user, record)
@@ -339,7 +334,7 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
     if not errors:
         limit = get_settings().max_upload_bytes
         content = await upload.read(limit + 1)  # type: ignore[union-attr]
-        try:
+        with saving(session, page_refusals=True) as saved:
             if len(content) > limit:
                 raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
                               field="file")
@@ -348,10 +343,7 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
                 filename=upload.filename,  # type: ignore[union-attr]
                 content=content, description=str(form.get("description") or "")[:20_000],
                 links=links)  # type: ignore[arg-type]
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors = _refusal(exc, [*LINK_FIELDS, FILE_FIELD])
+        errors = saved.errors([*LINK_FIELDS, FILE_FIELD])
     session.expire_all()
     record = records.crud.get(session, user, record_id)
     context = documents_context(session, user, record)
@@ -372,13 +364,10 @@ async def link_received(record_id: RecordId, document_id: RecordId, request: Req
     form = await request.form()
     links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
     if links is not None:
-        try:
+        with saving(session, page_refusals=True) as saved:
             records.link_document(session, user, request_id=record_id,
                                   document_id=document_id, links=links)  # type: ignore[arg-type]
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
-            errors = _refusal(exc, LINK_FIELDS)
+        errors = saved.errors(LINK_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)
     context = documents_context(session, user, record)

@@ -18,7 +18,8 @@ from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
 from web.concepts import ref_labels
-from web.routes.imports import SHOWN_ROWS, UploadId, failure, go, leads_only
+from web.forms import go_to
+from web.routes.imports import SHOWN_ROWS, UploadId, failure, leads_only
 from web.templating import render
 
 router = PathRouter(include_in_schema=False)
@@ -213,7 +214,7 @@ def _commit(request: Request, session: Session, user: Any, kind: str, kept: uplo
             session.commit()
     except uploads.Taken as exc:
         session.rollback()
-        return go(request, f"/{kind}", flash.error(exc.message))
+        return go_to(request, f"/{kind}", flash.error(exc.message), status=200)
     except (DomainError, DBAPIError) as exc:
         session.rollback()
         status, why = failure(exc)
@@ -228,4 +229,4 @@ def _commit(request: Request, session: Session, user: Any, kind: str, kept: uplo
         f"Imported {kept.filename}: {result.created} added, {result.updated} updated, "
         f"{result.skipped} skipped{left_out}.", link=f"/imports/{kind}",
         link_text="Import another file")
-    return go(request, f"/{kind}", message)
+    return go_to(request, f"/{kind}", message, status=200)
