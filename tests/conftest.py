@@ -24,6 +24,7 @@ from tests.databases import (
     drop_postgres_database,
     is_postgres,
 )
+from tests.factories import make_user
 
 # The app's lifespan would start the alert scheduler; tests tick the dispatcher themselves.
 os.environ["OVERSIGHT_RUN_SCHEDULER"] = "false"
@@ -91,20 +92,6 @@ def actor(session: Session):  # type: ignore[no-untyped-def]
     # own sessions would wait for it and fail with "database is locked".
     session.commit()
     return user
-
-
-def make_user(role: Role | str, *, organization_id: int | None = None, email: str | None = None,
-              name: str | None = None, password: str | None = None) -> User:
-    """An account, committed; with a password only when given (hashing is slow on purpose)."""
-    from api.auth import passwords
-
-    with Session(get_engine(), expire_on_commit=False) as s:
-        user = User(email=email or f"{role}-{tokens.new_token()[:8].lower()}@example.org",
-                    name=name or f"A {role}", role=Role(role), organization_id=organization_id,
-                    password_hash=passwords.hash_password(password) if password else None)
-        s.add(user)
-        s.commit()
-        return user
 
 
 def sign_in(client: TestClient, user: User) -> str:

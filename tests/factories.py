@@ -1,18 +1,26 @@
-"""Plain functions that create records through the services, with sensible defaults for tests."""
+"""The one place tests make records: plain functions that create each kind through its service,
+with sensible defaults a test overrides by keyword, committed so other sessions (the app's, the
+alert dispatcher's, a subprocess's) see the record at once."""
 
 import itertools
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
+from api import clock
 from api.actions import service as actions
 from api.agencies import service as agencies
-from api.auth import service as users
+from api.alerts import service as alerts
+from api.auth import tokens
+from api.auth.models import Role, User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud
+from api.db import get_engine
 from api.documents import service as documents
 from api.documents.models import AttachedTo, DocumentMeta
 from api.jurisdictions import service as jurisdictions
@@ -21,11 +29,17 @@ from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
+from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.votes import service as votes
 
 _serial = itertools.count(1)
+
+# The timezone of a place made for an agency of each state.
+ZONES = {"CA": "America/Los_Angeles", "CO": "America/Denver", "TX": "America/Chicago",
+         "VT": "America/New_York", "NY": "America/New_York", "PA": "America/New_York",
+         "DC": "America/New_York", "US": "America/New_York"}
 
 
 def unique(prefix: str) -> str:
@@ -33,11 +47,42 @@ def unique(prefix: str) -> str:
     return f"{prefix} {next(_serial)}"
 
 
+def at_noon(day: date) -> None:
+    """Freezes the clock at noon UTC on a day (morning in every US zone)."""
+    clock.freeze(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC))
+
+
 def _create(crud: Crud[Any], session: Session, actor: Any, values: dict[str, Any]) -> Any:
-    # Committed so the app, which uses sessions of its own, sees the record at once.
     obj = crud.create(session, actor, crud.create_schema.model_validate(values))
     session.commit()
     return obj
+
+
+def update(crud: Crud[Any], session: Session, actor: Any, record_id: int, **changes: Any) -> Any:
+    """Changes a record through its service, committed."""
+    obj = crud.update(session, actor, record_id, crud.update_schema.model_validate(changes))
+    session.commit()
+    return obj
+
+
+# ---- accounts and the coalition ---------------------------------------------------------
+
+def make_user(role: Role | str, *, session: Session | None = None, password: str | None = None,
+              **values: Any) -> User:
+    """An account, committed: in the test's session when given, else in a session of its own,
+    so a fixture with no session can make one; with a password only when given (hashing is slow
+    on purpose)."""
+    from api.auth import passwords  # noqa: PLC0415
+
+    values.setdefault("email", f"{role}-{tokens.new_token()[:8].lower()}@example.org")
+    values.setdefault("name", f"A {role}")
+    user = User(role=Role(role), **values,
+                password_hash=passwords.hash_password(password) if password else None)
+    with (Session(get_engine(), expire_on_commit=False) if session is None
+          else nullcontext(session)) as s:
+        s.add(user)
+        s.commit()
+    return user
 
 
 def make_organization(session: Session, actor: Any, **overrides: Any) -> Any:
@@ -56,6 +101,8 @@ def make_affiliation(session: Session, actor: Any, **overrides: Any) -> Any:
     values.setdefault("organization_id", make_organization(session, actor).id)
     return _create(people.affiliations, session, actor, values)
 
+
+# ---- places, decision-makers and agencies -----------------------------------------------
 
 def make_jurisdiction(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Springfield"), "kind": "city", "state_code": "CA",
@@ -76,11 +123,22 @@ def make_target(session: Session, actor: Any, **overrides: Any) -> Any:
     return _create(targets.crud, session, actor, values)
 
 
-def make_agency(session: Session, actor: Any, **overrides: Any) -> Any:
+def make_agency(session: Session, actor: Any, *, with_place: bool = False,
+                **overrides: Any) -> Any:
+    """A police department in California unless told; a federal agency has no state. With
+    `with_place`, in a new city of its state, on that state's clock."""
     values = {"name": unique("Police Department"), "kind": "police_department",
-              "state_code": "CA", "alpr_vendor": "Flock Safety"}
-    return _create(agencies.crud, session, actor, {**values, **overrides})
+              "alpr_vendor": "Flock Safety", **overrides}
+    values.setdefault("state_code", "" if values["kind"] == "federal" else "CA")
+    if with_place:
+        state = values["state_code"] or "CA"
+        values.setdefault("jurisdiction_id", make_jurisdiction(
+            session, actor, state_code=state,
+            timezone=ZONES.get(state, "America/New_York")).id)
+    return _create(agencies.crud, session, actor, values)
 
+
+# ---- contracts and records requests -----------------------------------------------------
 
 def make_vendor(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Camera Vendor"), "website": "https://vendor.example"}
@@ -94,6 +152,36 @@ def make_contract(session: Session, actor: Any, **overrides: Any) -> Any:
     values.setdefault("agency_id", make_agency(session, actor).id)
     return _create(contracts.crud, session, actor, values)
 
+
+def make_records_request(session: Session, actor: Any, *, due_on: date | None = None,
+                         **overrides: Any) -> Any:
+    """A records request, under the law of its agency's state unless law and state_code say;
+    due_on, when given, is set as is, whatever that law would compute."""
+    values = {"subject": unique("ALPR audit logs"), **overrides}
+    values.setdefault("agency_id", make_agency(session, actor).id)
+    made = _create(records_requests.crud, session, actor, values)
+    if due_on is not None:
+        session.execute(sa.update(RecordsRequest).where(RecordsRequest.id == made.id)
+                        .values(due_on=due_on))
+        session.commit()
+        made.due_on = due_on
+    return made
+
+
+def make_document(session: Session, actor: Any, *, content: bytes = b"name,role\nAna,lead\n",
+                  filename: str = "roster.csv", **overrides: Any) -> Any:
+    """A document; attached to a new organization unless attached_kind/attached_id say where."""
+    values = {"description": "", **overrides}
+    if "attached_id" not in values:
+        values["attached_kind"] = AttachedTo.organization
+        values["attached_id"] = make_organization(session, actor).id
+    doc = documents.upload(session, actor, meta=DocumentMeta.model_validate(values),
+                           filename=filename, content=content)
+    session.commit()
+    return doc
+
+
+# ---- campaigns and their work -----------------------------------------------------------
 
 def make_campaign(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Stop the Cameras"), "goal": "cancel_renewal", "status": "active"}
@@ -124,13 +212,6 @@ def make_task(session: Session, actor: Any, **overrides: Any) -> Any:
     return _create(tasks.crud, session, actor, {**values, **overrides})
 
 
-def make_records_request(session: Session, actor: Any, **overrides: Any) -> Any:
-    values = {"subject": unique("ALPR audit logs"), "law": "CPRA", "state_code": "CA",
-              **overrides}
-    values.setdefault("agency_id", make_agency(session, actor).id)
-    return _create(records_requests.crud, session, actor, values)
-
-
 def make_media_contact(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Reporter"), "outlet": "The Daily", "email": "desk@daily.example"}
     return _create(media.contacts, session, actor, {**values, **overrides})
@@ -142,20 +223,15 @@ def make_press_hit(session: Session, actor: Any, **overrides: Any) -> Any:
     return _create(media.press_hits, session, actor, {**values, **overrides})
 
 
-def make_user(session: Session, actor: Any, **overrides: Any) -> Any:
-    email = unique("member").replace(" ", "") + "@coalition.example"
-    values = {"email": email, "name": unique("Member"), "role": "lead"}
-    return _create(users.crud, session, actor, {**values, **overrides})
+# ---- alerts -----------------------------------------------------------------------------
 
-
-def make_document(session: Session, actor: Any, *, content: bytes = b"name,role\nAna,lead\n",
-                  filename: str = "roster.csv", **overrides: Any) -> Any:
-    """A document; attached to a new organization unless attached_kind/attached_id say where."""
-    values = {"description": "", **overrides}
-    if "attached_id" not in values:
-        values["attached_kind"] = AttachedTo.organization
-        values["attached_id"] = make_organization(session, actor).id
-    doc = documents.upload(session, actor, meta=DocumentMeta.model_validate(values),
-                           filename=filename, content=content)
+def make_alert_rule(session: Session, actor: Any, campaign_id: int | None, **spec: Any) -> Any:
+    """An alert rule of a campaign (None: of every campaign); unless the spec says, reminders
+    of a vote to the campaign's leads in the app, from two weeks before to the day."""
+    values = {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"],
+              "direction": "before", "recipients": ["campaign_leads"], "channels": ["in_app"],
+              **spec}
+    made = alerts.create_rules_from_specs(session, actor, campaign_id=campaign_id,
+                                          specs=[values])[0]
     session.commit()
-    return doc
+    return made

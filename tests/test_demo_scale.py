@@ -20,8 +20,8 @@ from api.meetings import service as meetings
 from api.records_requests import service as records_requests
 from api.targets import service as targets
 from api.tasks import service as tasks
-from tests.conftest import make_user
 from tests.databases import is_postgres
+from tests.factories import make_user
 
 SMALL = scale.SCALES["small"]
 # Same shape, fewer rows: for the test that loads three times.

@@ -19,7 +19,7 @@ from api.auth.models import Role, User
 from api.auth.tokens import new_api_token, new_token
 from api.db import get_engine
 from api.log_redaction import REDACTED, RedactSecrets
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.serving import served, serving
 
 ACCESS_LINE = '%s - "%s %s HTTP/%s" %d'

@@ -16,7 +16,7 @@ from api.auth.models import Role, User
 from api.auth.tokens import new_token
 from api.db import get_engine
 from api.log_redaction import REDACTED, RedactSecrets, redact
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.serving import serving
 
 ACCESS_LINE = '%s - "%s %s HTTP/%s" %d'

@@ -9,13 +9,12 @@ import pytest
 from sqlmodel import Session, select
 
 from api import clock
-from api.alerts import service
 from api.alerts.dispatcher import Dispatcher, TickReport
 from api.alerts.models import AlertDefaultsInstalled, AlertOutbox, Notification, OutboxStatus
 from api.auth.service import system_user
 from api.db import session_scope
 from api.settings import get_settings
-from tests.alerts import factories
+from tests import factories
 
 # Sunday March 1, 2026, noon in Los Angeles: where every alert test starts unless it says.
 START = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
@@ -53,16 +52,17 @@ def make_campaign(session: Session, actor: Any) -> Callable[..., Campaign]:
     def make(timezone: str = "America/Los_Angeles", *, defaults: bool = False) -> Campaign:
         """Without `defaults`, as if its default rules had been installed and deleted: the
         tests declare the rules they mean."""
-        place = factories.jurisdiction(session, actor, timezone=timezone)
-        body = factories.body(session, actor, jurisdiction_id=place.id,
-                              name=factories.unique("Riverton City Council"))
-        org = factories.organization(session, actor)
-        campaign = factories.campaign(session, actor, jurisdiction_id=place.id,
-                                      lead_organization_ids=[org.id])
+        place = factories.make_jurisdiction(session, actor, timezone=timezone)
+        body = factories.make_body(session, actor, jurisdiction_id=place.id,
+                                   name=factories.unique("Riverton City Council"))
+        org = factories.make_organization(session, actor)
+        campaign = factories.make_campaign(session, actor, jurisdiction_id=place.id,
+                                           lead_organization_ids=[org.id])
         if not defaults:
             session.add(AlertDefaultsInstalled(campaign_id=campaign.id, installed_at=START))
             session.commit()
-        lead = factories.user(session, actor, organization_id=org.id, name="Ana Ruiz")
+        lead = factories.make_user("partner", session=session, organization_id=org.id,
+                                   name="Ana Ruiz")
         return Campaign(place, body, campaign, org, lead)
     return make
 
@@ -70,16 +70,6 @@ def make_campaign(session: Session, actor: Any) -> Callable[..., Campaign]:
 @pytest.fixture
 def world(make_campaign: Callable[..., Campaign]) -> Campaign:
     return make_campaign()
-
-
-def rule(session: Session, actor: Any, campaign_id: int | None, **spec: Any) -> Any:
-    values = {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"],
-              "direction": "before", "recipients": ["campaign_leads"], "channels": ["in_app"],
-              **spec}
-    made = service.create_rules_from_specs(session, actor, campaign_id=campaign_id,
-                                           specs=[values])[0]
-    session.commit()
-    return made
 
 
 class Ticks:

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from api.alerts import service
 from api.auth.models import Role
 from api.errors import Forbidden
-from tests.alerts import factories
-from tests.alerts.conftest import START, Campaign, Ticks, rule
+from tests import factories
+from tests.alerts.conftest import START, Campaign, Ticks
 
 VOTE_SPEC = {"subject": "vote", "offsets": ["14d", "7d", "3d", "1d", "0d"],
              "direction": "before", "recipients": ["campaign_leads", "followers"],
@@ -79,9 +79,9 @@ def test_bad_rules_are_refused_naming_the_field(
 def test_the_delivery_log_shows_each_alert_with_its_attempts(
         client: TestClient, session: Session, actor: Any, world: Campaign,
         ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["1d"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["1d"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     ticks()
     ticks.at(datetime(2026, 3, 9, 2, 1, tzinfo=UTC))
     page = client.get("/api/v1/alerts/outbox", params={"status": "sent"}).json()
@@ -104,10 +104,10 @@ def test_notifications_count_unread_and_mark_read(
     me.created_at = me.updated_at = START
     session.add(me)
     session.commit()
-    rule(session, actor, world.campaign.id, offsets=["2d", "1d"],
-         recipients=[f"user:{admin.id}"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   title="Renewal", scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["2d", "1d"],
+                              recipients=[f"user:{admin.id}"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        title="Renewal", scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     ticks()
     ticks.at(datetime(2026, 3, 9, 3, 0, tzinfo=UTC) - timedelta(days=1))
     ticks.at(datetime(2026, 3, 9, 3, 0, tzinfo=UTC))
@@ -216,28 +216,28 @@ def test_preferences_over_the_api(client: TestClient) -> None:
 
 def test_only_leads_and_admins_change_rules_and_only_admins_change_settings(
         session: Session, actor: Any, world: Campaign) -> None:
-    partner = factories.user(session, actor, role="partner")
+    partner = factories.make_user("partner", session=session)
     with pytest.raises(Forbidden):
-        rule(session, partner, world.campaign.id)
+        factories.make_alert_rule(session, partner, world.campaign.id)
     with pytest.raises(Forbidden):
         service.update_channel_settings(session, world.lead, {"smtp_host": "x.example"})
-    lead = factories.user(session, actor, role="lead")
-    assert rule(session, lead, world.campaign.id).id
+    lead = factories.make_user("lead", session=session)
+    assert factories.make_alert_rule(session, lead, world.campaign.id).id
 
 
 def test_the_delivery_log_shows_others_alerts_only_about_what_the_reader_may_read(
         session: Session, actor: Any, world: Campaign, ticks: Ticks, client: TestClient,
         client_as: Any) -> None:
-    ours = factories.organization(session, actor)
-    theirs = factories.organization(session, actor)
-    member = factories.user(session, actor, organization_id=ours.id, role="partner")
-    private = factories.records_request(
+    ours = factories.make_organization(session, actor)
+    theirs = factories.make_organization(session, actor)
+    member = factories.make_user("partner", session=session, organization_id=ours.id)
+    private = factories.make_records_request(
         session, actor, subject="Quiet-request-about-ICE-queries",
         requester_organization_id=ours.id, visibility="private", status="sent",
         sent_on=START.date() - timedelta(days=10), due_on=START.date() + timedelta(days=3))
     session.commit()
-    rule(session, actor, None, subject="records_request_due", offsets=["1d"],
-         recipients=["assigned_organization", "campaign_leads"])
+    factories.make_alert_rule(session, actor, None, subject="records_request_due", offsets=["1d"],
+                              recipients=["assigned_organization", "campaign_leads"])
     ticks()
     lead, other = client_as("lead"), client_as("partner", organization_id=theirs.id)
     for who in (lead, other):

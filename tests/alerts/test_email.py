@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from api.alerts import service
 from api.alerts.models import AlertAttempt, OutboxStatus
 from api.db import session_scope
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, outbox, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, outbox
 from tests.alerts.servers import Received, free_port, smtp_server
 
 VOTE_AT = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)  # Thu Apr 2, 6 PM PDT
@@ -30,16 +30,17 @@ def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
 
 
 def _vote(session: Session, actor: Any, world: Campaign, **rule_spec: Any) -> Any:
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"], **rule_spec)
-    return factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=VOTE_AT, location="Council Chambers, 500 Main St")
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"],
+                              **rule_spec)
+    return factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=VOTE_AT, location="Council Chambers, 500 Main St")
 
 
 def test_the_email_names_the_vote_its_local_time_place_and_link(
         session: Session, actor: Any, world: Campaign, ticks: Ticks,
         inbox: list[Received]) -> None:
-    follower = factories.user(session, actor, name="Bo Lee")
+    follower = factories.make_user("partner", session=session, name="Bo Lee")
     service.follow(session, follower, subject_kind="body", subject_id=world.body.id)
     session.commit()
     vote = _vote(session, actor, world, recipients=["campaign_leads", "followers"])
@@ -103,12 +104,13 @@ def test_the_daily_digest_gathers_a_users_alerts_into_one_email(
     service.update_preferences(session, world.lead, {"email_mode": "digest", "digest_hour": 7,
                                                      "timezone": "America/Los_Angeles"})
     session.commit()
-    rule(session, actor, world.campaign.id, offsets=["7d", "3d"], channels=["email"])
-    first = factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
-                           campaign_id=world.campaign.id, scheduled_at=VOTE_AT)
-    second = factories.vote(session, actor, title="Policy hearing", body_id=world.body.id,
-                            campaign_id=world.campaign.id,
-                            scheduled_at=VOTE_AT + timedelta(hours=1))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d", "3d"],
+                              channels=["email"])
+    first = factories.make_vote(session, actor, title="Renewal vote", body_id=world.body.id,
+                                campaign_id=world.campaign.id, scheduled_at=VOTE_AT)
+    second = factories.make_vote(session, actor, title="Policy hearing", body_id=world.body.id,
+                                 campaign_id=world.campaign.id,
+                                 scheduled_at=VOTE_AT + timedelta(hours=1))
     ticks()
     rows = outbox()
     assert rows and all(r.via_digest for r in rows)
@@ -151,10 +153,10 @@ def test_the_test_button_sends_with_the_settings_in_force(
 def test_an_alert_keeps_its_long_link_and_accents_whole_on_the_wire(
         session: Session, actor: Any, world: Campaign, inbox: list[Received]) -> None:
     base = "https://oversight.riverton-coalition-against-license-plate-readers.example.org/crm"
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
-    vote = factories.vote(session, actor, title="Renovación del contrato de cámaras",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=VOTE_AT, location="Salón del Concejo")
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
+    vote = factories.make_vote(session, actor, title="Renovación del contrato de cámaras",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=VOTE_AT, location="Salón del Concejo")
     ticks = Ticks(base_url=base)
     try:
         ticks()

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from api.alerts import planner, service
 from api.alerts.models import Channel, WebhookEndpoint
 from api.db import session_scope
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, outbox, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, outbox
 
 VOTE_AT = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)
 
@@ -22,9 +22,10 @@ def test_an_endpoint_deleted_between_the_planners_read_and_write(
     endpoint = service.create_endpoint(session, actor, {"name": "Coalition hook",
                                                         "url": "http://127.0.0.1:9/hook"})
     session.commit()
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["webhook", "in_app"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=VOTE_AT)
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"],
+                              channels=["webhook", "in_app"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=VOTE_AT)
     gather = planner.gather
 
     def gather_then_delete(reading: Session, **kwargs: Any) -> Any:

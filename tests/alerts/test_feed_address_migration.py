@@ -13,8 +13,8 @@ from api import migrations
 from api.auth.models import Role
 from api.auth.tokens import new_token
 from api.db import get_engine
-from tests.conftest import make_user
 from tests.databases import app_bound_to, fresh_database
+from tests.factories import make_user
 
 BEFORE = "c5hook0001"
 # The table as it was before the migration: the secret itself in `token`.

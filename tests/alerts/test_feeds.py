@@ -11,7 +11,7 @@ from sqlmodel import Session
 from api import clock
 from api.alerts import service
 from api.votes import service as votes
-from tests.alerts import factories
+from tests import factories
 from tests.alerts.conftest import START, Campaign
 
 
@@ -32,15 +32,16 @@ def _feed(client: TestClient, kind: str, scope_id: int = 0) -> str:
 
 def test_a_campaign_feed_moves_a_moved_vote_and_drops_a_cancelled_one(
         client: TestClient, session: Session, actor: Any, world: Campaign) -> None:
-    vote = factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=datetime(2026, 4, 2, 18, 0), location="Council Chambers")
-    hearing = factories.vote(session, actor, title="Budget hearing", body_id=world.body.id,
-                             campaign_id=world.campaign.id,
-                             scheduled_at=datetime(2026, 5, 7, 18, 0))
-    agency = factories.agency(session, actor, jurisdiction_id=world.jurisdiction.id)
-    contract = factories.contract(session, actor, agency_id=agency.id,
-                                  end_date=date(2026, 9, 30), termination_notice_days=60)
+    vote = factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=datetime(2026, 4, 2, 18, 0),
+                               location="Council Chambers")
+    hearing = factories.make_vote(session, actor, title="Budget hearing", body_id=world.body.id,
+                                  campaign_id=world.campaign.id,
+                                  scheduled_at=datetime(2026, 5, 7, 18, 0))
+    agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    contract = factories.make_contract(session, actor, agency_id=agency.id,
+                                       end_date=date(2026, 9, 30), termination_notice_days=60)
     path = _feed(client, "campaign", world.campaign.id)
     assert path.startswith("/feeds/") and path.endswith(".ics")
 
@@ -85,13 +86,13 @@ def test_a_regenerated_address_retires_the_old_one(
 def test_a_users_feed_holds_what_they_follow_and_their_tasks(
         client: TestClient, session: Session, actor: Any, admin: Any,
         world: Campaign) -> None:
-    other = factories.body(session, actor)
-    followed = factories.vote(session, actor, title="Followed body's vote", body_id=other.id,
-                              scheduled_at=datetime(2026, 4, 9, 18, 0))
-    factories.vote(session, actor, title="Unrelated vote", body_id=factories.body(
+    other = factories.make_body(session, actor)
+    followed = factories.make_vote(session, actor, title="Followed body's vote", body_id=other.id,
+                                   scheduled_at=datetime(2026, 4, 9, 18, 0))
+    factories.make_vote(session, actor, title="Unrelated vote", body_id=factories.make_body(
         session, actor).id, scheduled_at=datetime(2026, 4, 9, 18, 0))
-    task = factories.task(session, actor, title="Print flyers", assignee_user_id=admin.id,
-                          due_on=date(2026, 3, 20))
+    task = factories.make_task(session, actor, title="Print flyers", assignee_user_id=admin.id,
+                               due_on=date(2026, 3, 20))
     service.follow(session, session.merge(admin), subject_kind="body", subject_id=other.id)
     session.commit()
     events = _events(client, _feed(client, "user"))

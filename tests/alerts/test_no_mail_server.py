@@ -10,8 +10,8 @@ from sqlmodel import Session
 from api.alerts import service
 from api.alerts.models import Channel, OutboxStatus
 from api.settings import get_settings
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, notifications, outbox, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, notifications, outbox
 from tests.alerts.servers import smtp_server
 
 VOTE_AT = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)  # Thu Apr 2, 6 PM PDT
@@ -21,13 +21,14 @@ NOTE = "Not sent: no mail server."
 
 def _vote(session: Session, actor: Any, world: Campaign, title: str = "Renew the Flock contract",
           at: datetime = VOTE_AT) -> Any:
-    return factories.vote(session, actor, title=title, body_id=world.body.id,
-                          campaign_id=world.campaign.id, scheduled_at=at)
+    return factories.make_vote(session, actor, title=title, body_id=world.body.id,
+                               campaign_id=world.campaign.id, scheduled_at=at)
 
 
 def test_an_email_alert_without_a_mail_server_says_so_and_in_app_ones_arrive(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email", "in_app"])
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"],
+                              channels=["email", "in_app"])
     _vote(session, actor, world)
     report = ticks.at(SEVEN_DAYS_BEFORE + timedelta(minutes=1))
     assert (report.dispatch.sent, report.dispatch.skipped) == (1, 1)
@@ -49,7 +50,7 @@ def test_a_digest_without_a_mail_server_settles_what_it_gathered(
     service.update_preferences(session, world.lead, {"email_mode": "digest", "digest_hour": 7,
                                                      "timezone": "America/Los_Angeles"})
     session.commit()
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
     _vote(session, actor, world)
     _vote(session, actor, world, title="Policy hearing", at=VOTE_AT + timedelta(hours=1))
     ticks.at(SEVEN_DAYS_BEFORE + timedelta(hours=2))
@@ -70,7 +71,7 @@ def test_a_mail_server_counts_from_the_environment_or_an_administrators_override
     from_env = get_settings().model_copy(update={"smtp_host": "mail.coalition.example"})
     assert service.mail_server_configured(session, from_env)
 
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
     vote = _vote(session, actor, world)
     with smtp_server() as (port, inbox):
         service.update_channel_settings(session, actor, {

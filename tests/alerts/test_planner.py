@@ -15,8 +15,8 @@ from api.db import session_scope
 from api.organizations.models import Organization
 from api.records_requests import service as records_requests
 from api.targets import service as targets
-from tests.alerts import factories
-from tests.alerts.conftest import START, Campaign, Ticks, notifications, outbox, pending, rule
+from tests import factories
+from tests.alerts.conftest import START, Campaign, Ticks, notifications, outbox, pending
 
 
 def _eight_am_pacific(day: date) -> datetime:
@@ -26,13 +26,14 @@ def _eight_am_pacific(day: date) -> datetime:
 
 def test_notice_deadline_and_contract_end_alerts_come_the_morning_of_each_day(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    agency = factories.agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
     # Ends September 30; 60 days' notice: the deadline is August 1.
-    contract = factories.contract(session, actor, agency_id=agency.id,
-                                  end_date=date(2026, 9, 30), termination_notice_days=60)
-    rule(session, actor, world.campaign.id, subject="notice_deadline",
-         offsets=["90d", "60d", "30d", "7d"])
-    rule(session, actor, world.campaign.id, subject="contract_end", offsets=["30d"])
+    contract = factories.make_contract(session, actor, agency_id=agency.id,
+                                       end_date=date(2026, 9, 30), termination_notice_days=60)
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="notice_deadline",
+                              offsets=["90d", "60d", "30d", "7d"])
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="contract_end",
+                              offsets=["30d"])
     ticks()
     rows = outbox()
     assert [(r.subject_kind, r.occurrence, r.due_at) for r in rows] == [
@@ -52,15 +53,16 @@ def test_notice_deadline_and_contract_end_alerts_come_the_morning_of_each_day(
 
 def test_a_records_request_is_flagged_before_its_due_date_and_every_week_while_overdue(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    requester = factories.organization(session, actor)
-    member = factories.user(session, actor, organization_id=requester.id)
-    request = factories.records_request(
+    requester = factories.make_organization(session, actor)
+    member = factories.make_user("partner", session=session, organization_id=requester.id)
+    request = factories.make_records_request(
         session, actor, campaign_id=world.campaign.id, requester_organization_id=requester.id,
         visibility="coalition", status="sent", sent_on=date(2026, 2, 20),
         due_on=date(2026, 3, 10))
     for spec in DEFAULT_RULES:
         if spec["subject"] == "records_request_due":
-            rule(session, actor, world.campaign.id, **{**spec, "channels": ["in_app"]})
+            factories.make_alert_rule(session, actor, world.campaign.id,
+                                      **{**spec, "channels": ["in_app"]})
     ticks()
     mine = [r for r in outbox() if r.user_id == member.id]
     assert [(r.occurrence, r.due_at) for r in mine] == [
@@ -89,12 +91,12 @@ def test_a_records_request_is_flagged_before_its_due_date_and_every_week_while_o
 
 def test_a_task_due_tomorrow_reaches_its_assignee(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    assignee = factories.user(session, actor)
-    task = factories.task(session, actor, campaign_id=world.campaign.id,
-                          assignee_user_id=assignee.id, due_on=date(2026, 3, 20),
-                          title="Book the room for the teach-in")
-    rule(session, actor, world.campaign.id, subject="task_due", offsets=["1d"],
-         recipients=["assigned_organization"])
+    assignee = factories.make_user("partner", session=session)
+    task = factories.make_task(session, actor, campaign_id=world.campaign.id,
+                               assignee_user_id=assignee.id, due_on=date(2026, 3, 20),
+                               title="Book the room for the teach-in")
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="task_due", offsets=["1d"],
+                              recipients=["assigned_organization"])
     ticks()
     [row] = outbox()
     assert (row.user_id, row.subject_id) == (assignee.id, task.id)
@@ -106,27 +108,27 @@ def test_a_task_due_tomorrow_reaches_its_assignee(
 
 def test_the_undecided_target_escalation_goes_to_leads_and_the_relationship_owner(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    owner_org = factories.organization(session, actor)
-    owner = factories.user(session, actor, organization_id=owner_org.id)
-    undecided = factories.target(session, actor, name="Ana Okafor", body_id=world.body.id,
-                                 owner_organization_id=owner_org.id)
-    met = factories.target(session, actor, name="Sam Chen", body_id=world.body.id,
-                           owner_organization_id=owner_org.id)
-    decided = factories.target(session, actor, name="Dana Doyle", body_id=world.body.id,
-                               owner_organization_id=owner_org.id)
+    owner_org = factories.make_organization(session, actor)
+    owner = factories.make_user("partner", session=session, organization_id=owner_org.id)
+    undecided = factories.make_target(session, actor, name="Ana Okafor", body_id=world.body.id,
+                                      owner_organization_id=owner_org.id)
+    met = factories.make_target(session, actor, name="Sam Chen", body_id=world.body.id,
+                                owner_organization_id=owner_org.id)
+    decided = factories.make_target(session, actor, name="Dana Doyle", body_id=world.body.id,
+                                    owner_organization_id=owner_org.id)
     for target, level in ((undecided, "undecided"), (met, "undecided"), (decided, "opposed")):
         targets.set_stance(session, actor, target_id=target.id, campaign_id=world.campaign.id,
                            level=level)
     session.commit()
     # Met on February 28, and shared with the coalition: within the 30 days before the alert
     # falls due on March 26, as everyone knows.
-    factories.meeting(session, actor, held_at=datetime(2026, 2, 28, 18, 0, tzinfo=UTC),
-                      target_ids=[met.id], visibility="coalition")
-    rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
-         recipients=["campaign_leads", "relationship_owner"])
-    factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
-                   campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    factories.make_meeting(session, actor, held_at=datetime(2026, 2, 28, 18, 0, tzinfo=UTC),
+                           target_ids=[met.id], visibility="coalition")
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="undecided_escalation",
+                              offsets=["7d"], recipients=["campaign_leads", "relationship_owner"])
+    factories.make_vote(session, actor, title="Renewal vote", body_id=world.body.id,
+                        campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     ticks()
     rows = outbox()
     assert {r.occurrence for r in rows} == {f"-7d/t{undecided.id}"}
@@ -138,19 +140,19 @@ def test_the_undecided_target_escalation_goes_to_leads_and_the_relationship_owne
 
 def test_the_escalation_is_dropped_if_someone_meets_the_target_before_it_is_due(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    target = factories.target(session, actor, body_id=world.body.id)
+    target = factories.make_target(session, actor, body_id=world.body.id)
     targets.set_stance(session, actor, target_id=target.id, campaign_id=world.campaign.id,
                        level="undecided")
     session.commit()
-    rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
-         recipients=["campaign_leads"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="undecided_escalation",
+                              offsets=["7d"], recipients=["campaign_leads"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     ticks()
     assert len(pending()) == 1
     ticks.at(datetime(2026, 3, 20, 18, 0, tzinfo=UTC))
-    factories.meeting(session, actor, held_at=datetime(2026, 3, 20, 17, 0, tzinfo=UTC),
-                      target_ids=[target.id], visibility="coalition")
+    factories.make_meeting(session, actor, held_at=datetime(2026, 3, 20, 17, 0, tzinfo=UTC),
+                           target_ids=[target.id], visibility="coalition")
     ticks.at(datetime(2026, 3, 27, 1, 1, tzinfo=UTC))
     assert notifications(world.lead.id) == []
     assert outbox()[0].status == OutboxStatus.cancelled
@@ -158,11 +160,12 @@ def test_the_escalation_is_dropped_if_someone_meets_the_target_before_it_is_due(
 
 def test_followers_get_the_alerts_of_what_they_follow(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    follower = factories.user(session, actor)
-    bystander = factories.user(session, actor)
-    rule(session, actor, world.campaign.id, offsets=["1d"], recipients=["followers"])
-    vote = factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    follower = factories.make_user("partner", session=session)
+    bystander = factories.make_user("partner", session=session)
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["1d"],
+                              recipients=["followers"])
+    vote = factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     ticks()
     assert outbox() == []
     followed = service.follow(session, follower, subject_kind="campaign",
@@ -176,9 +179,9 @@ def test_followers_get_the_alerts_of_what_they_follow(
     assert notifications(bystander.id) == []
 
     # Unfollowing cancels what is still pending.
-    other = factories.vote(session, actor, body_id=world.body.id,
-                           campaign_id=world.campaign.id,
-                           scheduled_at=datetime(2026, 5, 3, 1, 0, tzinfo=UTC))
+    other = factories.make_vote(session, actor, body_id=world.body.id,
+                                campaign_id=world.campaign.id,
+                                scheduled_at=datetime(2026, 5, 3, 1, 0, tzinfo=UTC))
     ticks()
     assert [r.subject_id for r in pending()] == [other.id]
     service.unfollow(session, follower, followed.id)
@@ -187,7 +190,7 @@ def test_followers_get_the_alerts_of_what_they_follow(
     assert pending() == []
 
     # Following a council member is following the votes of their council.
-    member = factories.target(session, actor, body_id=world.body.id)
+    member = factories.make_target(session, actor, body_id=world.body.id)
     service.follow(session, bystander, subject_kind="target", subject_id=member.id)
     session.commit()
     ticks()
@@ -196,9 +199,10 @@ def test_followers_get_the_alerts_of_what_they_follow(
 
 def test_preferences_turn_channels_off_and_on(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["1d"], channels=["email", "in_app"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["1d"],
+                              channels=["email", "in_app"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     ticks()
     assert sorted(r.channel for r in pending()) == [Channel.email, Channel.in_app]
     service.update_preferences(session, world.lead, {"email_mode": "off", "in_app": False})
@@ -250,19 +254,21 @@ def test_a_playbook_shaped_spec_list_creates_rules(
 
 def test_alerts_about_a_private_record_reach_only_those_who_may_read_it(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    owners = factories.organization(session, actor)
-    others = factories.organization(session, actor)
-    insider = factories.user(session, actor, organization_id=owners.id)
-    outsider = factories.user(session, actor, organization_id=others.id)
-    private = factories.records_request(
+    owners = factories.make_organization(session, actor)
+    others = factories.make_organization(session, actor)
+    insider = factories.make_user("partner", session=session, organization_id=owners.id)
+    outsider = factories.make_user("partner", session=session, organization_id=others.id)
+    private = factories.make_records_request(
         session, actor, campaign_id=world.campaign.id, requester_organization_id=owners.id,
         visibility="private", status="sent", sent_on=date(2026, 2, 20), due_on=date(2026, 3, 10))
-    shared = factories.records_request(
+    shared = factories.make_records_request(
         session, actor, campaign_id=world.campaign.id, requester_organization_id=owners.id,
         visibility="coalition", status="sent", sent_on=date(2026, 2, 20),
         due_on=date(2026, 3, 10))
-    rule(session, actor, world.campaign.id, subject="records_request_due", offsets=["2d"],
-         recipients=[f"user:{insider.id}", f"user:{outsider.id}"], channels=["in_app"])
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="records_request_due",
+                              offsets=["2d"],
+                              recipients=[f"user:{insider.id}", f"user:{outsider.id}"],
+                              channels=["in_app"])
     ticks()
     planned = {(r.user_id, r.subject_id) for r in outbox()}
     assert (insider.id, private.id) in planned and (insider.id, shared.id) in planned
@@ -274,9 +280,10 @@ def test_alerts_about_a_private_record_reach_only_those_who_may_read_it(
 def test_planning_reads_without_keeping_writers_waiting(
         session: Session, actor: Any, world: Campaign, ticks: Ticks,
         monkeypatch: Any) -> None:
-    rule(session, actor, world.campaign.id, subject="notice_deadline", offsets=["7d"])
-    agency = factories.agency(session, actor, jurisdiction_id=world.jurisdiction.id)
-    factories.contract(session, actor, agency_id=agency.id)
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="notice_deadline",
+                              offsets=["7d"])
+    agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    factories.make_contract(session, actor, agency_id=agency.id)
     gather = planner.gather
     written: list[int] = []
 
@@ -298,27 +305,28 @@ def test_planning_reads_without_keeping_writers_waiting(
 
 def test_an_escalation_names_a_private_target_only_to_those_who_may_read_it(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    ours = factories.organization(session, actor)
-    theirs = factories.organization(session, actor)
-    insider = factories.user(session, actor, organization_id=ours.id)
-    outsider = factories.user(session, actor, organization_id=theirs.id)
-    kept = factories.target(session, actor, name="Kept Quiet", body_id=world.body.id,
-                            owner_organization_id=ours.id, visibility="private")
-    shared = factories.target(session, actor, name="Known To All", body_id=world.body.id,
-                              owner_organization_id=ours.id, visibility="coalition")
+    ours = factories.make_organization(session, actor)
+    theirs = factories.make_organization(session, actor)
+    insider = factories.make_user("partner", session=session, organization_id=ours.id)
+    outsider = factories.make_user("partner", session=session, organization_id=theirs.id)
+    kept = factories.make_target(session, actor, name="Kept Quiet", body_id=world.body.id,
+                                 owner_organization_id=ours.id, visibility="private")
+    shared = factories.make_target(session, actor, name="Known To All", body_id=world.body.id,
+                                   owner_organization_id=ours.id, visibility="coalition")
     for target in (kept, shared):
         targets.set_stance(session, actor, target_id=target.id, campaign_id=world.campaign.id,
                            level="undecided")
     session.commit()
-    rule(session, actor, world.campaign.id, subject="undecided_escalation", offsets=["7d"],
-         recipients=["campaign_leads", f"user:{insider.id}", f"user:{outsider.id}"],
-         channels=["in_app", "webhook"])
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="undecided_escalation",
+                              offsets=["7d"], recipients=["campaign_leads", f"user:{insider.id}",
+                                                          f"user:{outsider.id}"],
+                              channels=["in_app", "webhook"])
     service.create_endpoint(session, actor, {"name": "Coalition channel",
                                              "url": "https://hooks.example.org/coalition"})
     session.commit()
-    factories.vote(session, actor, title="Renewal vote", body_id=world.body.id,
-                   campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    factories.make_vote(session, actor, title="Renewal vote", body_id=world.body.id,
+                        campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     ticks()
     named = {(r.user_id, r.endpoint_id is not None, r.occurrence.split("/t")[1])
              for r in outbox()}

@@ -19,22 +19,22 @@ from api.auth import scoping
 from api.db import get_engine, session_scope
 from api.votes import service as votes
 from api.votes.models import Vote
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, notifications, outbox, pending, rule
-from tests.conftest import make_user
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, notifications, outbox, pending
+from tests.factories import make_user
 
 
 def test_a_lead_following_a_campaign_leaves_a_partners_private_task_alert_alone(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    partner_org = factories.organization(session, actor)
-    partner = factories.user(session, actor, organization_id=partner_org.id)
+    partner_org = factories.make_organization(session, actor)
+    partner = factories.make_user("partner", session=session, organization_id=partner_org.id)
     lead = make_user("lead", organization_id=world.lead_org.id)
-    factories.task(session, actor, campaign_id=world.campaign.id, title="Call the clerk",
-                   due_on=date(2026, 3, 3), visibility="private",
-                   owner_organization_id=partner_org.id,
-                   assignee_organization_id=partner_org.id)
-    rule(session, lead, world.campaign.id, subject="task_due", offsets=["1d"],
-         recipients=["assigned_organization"], channels=["in_app"])
+    factories.make_task(session, actor, campaign_id=world.campaign.id, title="Call the clerk",
+                        due_on=date(2026, 3, 3), visibility="private",
+                        owner_organization_id=partner_org.id,
+                        assignee_organization_id=partner_org.id)
+    factories.make_alert_rule(session, lead, world.campaign.id, subject="task_due", offsets=["1d"],
+                              recipients=["assigned_organization"], channels=["in_app"])
     ticks()
     [planned] = pending()
     assert planned.user_id == partner.id
@@ -62,11 +62,12 @@ def test_the_planner_refuses_a_session_scoped_to_one_user(
 
 def test_a_tick_plans_only_the_subjects_that_changed(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["7d"])
-    first = factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                           scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=datetime(2026, 4, 10, 1, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"])
+    first = factories.make_vote(session, actor, body_id=world.body.id,
+                                campaign_id=world.campaign.id,
+                                scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=datetime(2026, 4, 10, 1, 0, tzinfo=UTC))
     assert ticks().planned.full
     assert ticks().planned.subjects == 0
 
@@ -81,10 +82,10 @@ def test_a_tick_plans_only_the_subjects_that_changed(
 
 def test_a_postponed_vote_holds_its_alerts_until_it_is_rescheduled(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["7d", "1d"])
-    vote = factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d", "1d"])
+    vote = factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
     ticks()
     assert len(pending()) == 2
     factories.update(votes.crud, session, actor, vote.id, status="postponed")
@@ -109,9 +110,9 @@ def test_a_postponed_vote_holds_its_alerts_until_it_is_rescheduled(
 
 def test_a_row_claimed_after_its_vote_was_postponed_is_held_not_sent(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
-    rule(session, actor, world.campaign.id, offsets=["7d"])
-    vote = factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"])
+    vote = factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC))
     ticks()
     # Postponed behind the planner's back, just before the reminder falls due.
     session.execute(sa.update(Vote).where(Vote.id == vote.id).values(status="postponed"))
@@ -127,8 +128,8 @@ def test_every_new_campaign_gets_the_default_rules_even_with_rules_of_its_own(
         session: Session, actor: Any, make_campaign: Callable[..., Campaign],
         ticks: Ticks) -> None:
     made = make_campaign(defaults=True)
-    own = rule(session, actor, made.campaign.id, subject="task_due", offsets=["3d"],
-               recipients=["campaign_leads"])
+    own = factories.make_alert_rule(session, actor, made.campaign.id, subject="task_due",
+                                    offsets=["3d"], recipients=["campaign_leads"])
     ticks()
     with session_scope(read_only=True) as s:
         rules = s.exec(select(AlertRule).where(AlertRule.campaign_id == made.campaign.id)
@@ -168,8 +169,8 @@ def test_every_watched_table_has_its_triggers(db: None) -> None:
 
 def test_a_postponed_vote_is_tentative_in_calendar_feeds(
         client: TestClient, session: Session, actor: Any, world: Campaign) -> None:
-    vote = factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
+    vote = factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=datetime(2026, 4, 3, 1, 0, tzinfo=UTC))
     created = client.post("/api/v1/alerts/feeds",
                           json={"kind": "campaign", "scope_id": world.campaign.id})
     assert created.status_code == 201, created.text

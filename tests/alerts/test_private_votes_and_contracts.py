@@ -11,8 +11,8 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api.alerts import service
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, outbox, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, outbox
 
 SECRET_VOTE = "Quiet-renewal-vote"
 SECRET_CONTRACT = "Quiet-vendor-contract"
@@ -22,24 +22,24 @@ SECRET_CONTRACT = "Quiet-vendor-contract"
 def kept(session: Session, actor: Any, world: Campaign) -> Any:
     """Organization A's private vote and contract on the campaign, beside shared ones, and a
     member of A and of B."""
-    ours = factories.organization(session, actor)
-    theirs = factories.organization(session, actor)
-    agency = factories.agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    ours = factories.make_organization(session, actor)
+    theirs = factories.make_organization(session, actor)
+    agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
 
     class Kept:
-        insider = factories.user(session, actor, organization_id=ours.id)
-        outsider = factories.user(session, actor, organization_id=theirs.id)
-        vote = factories.vote(session, actor, title=SECRET_VOTE, body_id=world.body.id,
-                              campaign_id=world.campaign.id,
-                              scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC),
-                              owner_organization_id=ours.id, visibility="private")
-        shared_vote = factories.vote(session, actor, title="Open budget vote",
-                                     body_id=world.body.id, campaign_id=world.campaign.id,
-                                     scheduled_at=datetime(2026, 3, 21, 1, 0, tzinfo=UTC))
-        contract = factories.contract(session, actor, title=SECRET_CONTRACT,
-                                      agency_id=agency.id, end_date=date(2026, 4, 30),
-                                      termination_notice_days=30,
-                                      owner_organization_id=ours.id, visibility="private")
+        insider = factories.make_user("partner", session=session, organization_id=ours.id)
+        outsider = factories.make_user("partner", session=session, organization_id=theirs.id)
+        vote = factories.make_vote(session, actor, title=SECRET_VOTE, body_id=world.body.id,
+                                   campaign_id=world.campaign.id,
+                                   scheduled_at=datetime(2026, 3, 20, 1, 0, tzinfo=UTC),
+                                   owner_organization_id=ours.id, visibility="private")
+        shared_vote = factories.make_vote(session, actor, title="Open budget vote",
+                                          body_id=world.body.id, campaign_id=world.campaign.id,
+                                          scheduled_at=datetime(2026, 3, 21, 1, 0, tzinfo=UTC))
+        contract = factories.make_contract(session, actor, title=SECRET_CONTRACT,
+                                           agency_id=agency.id, end_date=date(2026, 4, 30),
+                                           termination_notice_days=30,
+                                           owner_organization_id=ours.id, visibility="private")
 
     return Kept
 
@@ -48,10 +48,10 @@ def test_alerts_about_a_private_vote_or_contract_reach_only_its_readers(
         session: Session, actor: Any, world: Campaign, ticks: Ticks, kept: Any,
         client_as: Callable[..., TestClient]) -> None:
     readers = [f"user:{kept.insider.id}", f"user:{kept.outsider.id}", "campaign_leads"]
-    rule(session, actor, world.campaign.id, subject="vote", offsets=["14d"],
-         recipients=readers, channels=["in_app", "webhook"])
-    rule(session, actor, world.campaign.id, subject="notice_deadline", offsets=["14d"],
-         recipients=readers, channels=["in_app", "webhook"])
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="vote", offsets=["14d"],
+                              recipients=readers, channels=["in_app", "webhook"])
+    factories.make_alert_rule(session, actor, world.campaign.id, subject="notice_deadline",
+                              offsets=["14d"], recipients=readers, channels=["in_app", "webhook"])
     service.create_endpoint(session, actor, {"name": "Coalition channel",
                                              "url": "https://hooks.example.org/coalition"})
     session.commit()

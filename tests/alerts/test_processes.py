@@ -25,7 +25,8 @@ from api.alerts.models import AlertAttempt, AlertOutbox, Channel, Notification, 
 from api.alerts.scheduler import DISPATCH
 from api.db import session_scope
 from api.settings import PROJECT_ROOT, get_settings
-from tests.alerts import bulk, factories
+from tests import factories
+from tests.alerts import bulk
 from tests.alerts.servers import Receiver, free_port, webhook_server
 
 OVERSIGHT = str(Path(sys.executable).parent / "oversight")
@@ -94,7 +95,7 @@ def _queue(session: Session, actor: Any, receiver: Receiver, *, webhooks: int,
     endpoint = service.create_endpoint(session, actor, {"name": "Receiver",
                                                         "url": receiver.url})
     session.commit()
-    user = factories.user(session, actor)
+    user = factories.make_user("partner", session=session)
     due = clock.now() - timedelta(seconds=1)
     ids = bulk.queue(session, count=webhooks, due_at=due, channel=Channel.webhook,
                      endpoint_id=endpoint.id)

@@ -12,7 +12,7 @@ from api import clock
 from api.alerts.models import OutboxStatus
 from api.votes import service as votes
 from api.votes.models import Vote
-from tests.alerts import factories
+from tests import factories
 from tests.alerts.conftest import (
     START,
     Campaign,
@@ -20,7 +20,6 @@ from tests.alerts.conftest import (
     notifications,
     outbox,
     pending,
-    rule,
 )
 
 # Thursday April 2, 2026, 6 PM in Los Angeles (PDT, UTC-7).
@@ -42,10 +41,10 @@ EXPECTED = [  # due time, headline
 
 
 def _setup(session: Session, actor: Any, world: Campaign, ticks: Ticks) -> Any:
-    rule(session, actor, world.campaign.id)
-    vote = factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=VOTE_AT, location="Council Chambers")
+    factories.make_alert_rule(session, actor, world.campaign.id)
+    vote = factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=VOTE_AT, location="Council Chambers")
     ticks()
     return vote
 
@@ -145,9 +144,9 @@ def test_deleting_the_vote_cancels_its_alerts(
 def test_a_new_rule_never_sends_for_times_already_past(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
     clock.freeze(_pdt(3, 28, 9))  # Saturday before the vote: 14 and 7 days before are past
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=VOTE_AT)
-    rule(session, actor, world.campaign.id)
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=VOTE_AT)
+    factories.make_alert_rule(session, actor, world.campaign.id)
     ticks()
     assert [r.occurrence for r in outbox()] == ["-3d", "-1d", "-0d"]
     assert notifications(world.lead.id) == []
@@ -188,13 +187,13 @@ def test_daylight_saving_keeps_the_local_hour(
     at 6 PM the Saturday before (CST), and a vote the Thursday after at 6 PM the Thursday
     before: the local hour holds, though the UTC offset changed in between."""
     world = make_campaign(timezone="America/Chicago")
-    rule(session, actor, world.campaign.id, offsets=["7d", "1d"])
-    sunday = factories.vote(session, actor, title="Sunday hearing", body_id=world.body.id,
-                            campaign_id=world.campaign.id,
-                            scheduled_at=datetime(2026, 3, 8, 18, 0))
-    thursday = factories.vote(session, actor, title="Thursday vote", body_id=world.body.id,
-                              campaign_id=world.campaign.id,
-                              scheduled_at=datetime(2026, 3, 12, 18, 0))
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d", "1d"])
+    sunday = factories.make_vote(session, actor, title="Sunday hearing", body_id=world.body.id,
+                                 campaign_id=world.campaign.id,
+                                 scheduled_at=datetime(2026, 3, 8, 18, 0))
+    thursday = factories.make_vote(session, actor, title="Thursday vote", body_id=world.body.id,
+                                   campaign_id=world.campaign.id,
+                                   scheduled_at=datetime(2026, 3, 12, 18, 0))
     ticks()
     due = {(r.subject_id, r.occurrence): r.due_at for r in outbox()}
     # 6 PM CST is 00:00 UTC the next day; 6 PM CDT is 23:00 UTC the same day.

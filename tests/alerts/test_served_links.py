@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api.alerts import service
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks
 from tests.alerts.servers import smtp_server
 from tests.serving import served
 
@@ -20,9 +20,9 @@ SEVEN_DAYS_BEFORE = VOTE_AT - timedelta(days=7)
 
 
 def _vote(session: Session, actor: Any, world: Campaign) -> Any:
-    return factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=VOTE_AT, location="Council Chambers")
+    return factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=VOTE_AT, location="Council Chambers")
 
 
 def _feed_event(client: TestClient, path: str, vote_id: int) -> Any:
@@ -60,7 +60,7 @@ def test_a_feed_links_to_the_served_address(client: TestClient, session: Session
 
 def test_an_alert_email_links_to_the_served_address(session: Session, actor: Any,
                                                     world: Campaign) -> None:
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"], channels=["email"])
     vote = _vote(session, actor, world)
     with smtp_server() as (port, inbox):
         service.update_channel_settings(session, actor, {

@@ -15,8 +15,8 @@ from api.alerts.channels.webhook import sign, verify
 from api.alerts.models import AlertAttempt, OutboxStatus, WebhookEndpoint
 from api.db import session_scope
 from api.errors import Invalid
-from tests.alerts import factories
-from tests.alerts.conftest import Campaign, Ticks, outbox, rule
+from tests import factories
+from tests.alerts.conftest import Campaign, Ticks, outbox
 from tests.alerts.servers import Receiver, webhook_server
 
 VOTE_AT = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)  # Thu Apr 2, 6 PM PDT
@@ -43,10 +43,11 @@ def _endpoint(session: Session, actor: Any, url: str, **extra: Any) -> WebhookEn
 
 
 def _vote(session: Session, actor: Any, world: Campaign, **extra: Any) -> Any:
-    rule(session, actor, world.campaign.id, offsets=["7d"], channels=["webhook"])
-    return factories.vote(session, actor, title="Renew the Flock contract",
-                          body_id=world.body.id, campaign_id=world.campaign.id,
-                          scheduled_at=VOTE_AT, **extra)
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d"],
+                              channels=["webhook"])
+    return factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at=VOTE_AT, **extra)
 
 
 def _attempts(outbox_id: int) -> list[AlertAttempt]:
@@ -136,9 +137,10 @@ def test_a_410_disables_the_endpoint_and_stops_its_alerts(
         receiver: Receiver) -> None:
     receiver.answers = [410]
     endpoint = _endpoint(session, actor, receiver.url)
-    rule(session, actor, world.campaign.id, offsets=["7d", "3d"], channels=["webhook"])
-    factories.vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
-                   scheduled_at=VOTE_AT)
+    factories.make_alert_rule(session, actor, world.campaign.id, offsets=["7d", "3d"],
+                              channels=["webhook"])
+    factories.make_vote(session, actor, body_id=world.body.id, campaign_id=world.campaign.id,
+                        scheduled_at=VOTE_AT)
     ticks()
     ticks.at(DUE + timedelta(seconds=1))
     with session_scope(read_only=True) as s:

@@ -196,7 +196,7 @@ def make_world(session: Session, actor: Any) -> dict[str, int]:
             factories.make_document(session, actor, attached_kind="organization",
                                     attached_id=org.id),
             # Not the administrator: deleting this one must not lock the rest of the run out.
-            factories.make_user(session, actor, role="viewer")]
+            factories.make_user("viewer", session=session)]
     world = {type(obj).__tablename__: obj.id for obj in made}
     for obj in made:
         for column in type(obj).__table__.columns:

@@ -14,7 +14,7 @@ from tests.factories import make_campaign, make_task, make_user, unique
 
 def payload(session: Session, actor: Any) -> dict[str, Any]:
     return {"title": unique("Call the clerk"), "campaign_id": make_campaign(session, actor).id,
-            "assignee_user_id": make_user(session, actor).id, "due_on": "2026-03-20",
+            "assignee_user_id": make_user("lead", session=session).id, "due_on": "2026-03-20",
             "status": "open", "notes": "Ask about the agenda."}
 
 

@@ -29,10 +29,10 @@ class TestUsers(CrudContract):
 
 
 def test_email_is_unique(client: TestClient, session: Session, actor: Any) -> None:
-    existing = make_user(session, actor)
+    existing = make_user("lead", session=session)
     body = {**payload(session, actor), "email": existing.email}
     problem(client.post("/api/v1/users", json=body), 409, "email")
-    other = make_user(session, actor)
+    other = make_user("lead", session=session)
     problem(client.patch(f"/api/v1/users/{other.id}", json={"email": existing.email}), 409,
             "email")
 

@@ -23,7 +23,7 @@ from api.auth.models import Role
 from api.auth.service import system_user
 from api.settings import get_settings
 from tests.alerts.servers import free_port
-from tests.conftest import make_user
+from tests.factories import make_user
 
 PASSWORD = "a long enough passphrase"
 # Long enough that the link alone passes the 76 characters quoted-printable wraps at.

@@ -26,7 +26,7 @@ from api.meetings.models import Meeting
 from api.people.models import Person
 from api.settings import get_settings
 from tests.auth.world import build, marker
-from tests.conftest import make_user
+from tests.factories import make_user
 
 PASSWORD = "a long enough passphrase"
 

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from api.auth import credentials
 from api.auth.models import Role, TokenScope
 from api.db import get_engine
-from tests.conftest import api_token, make_user
+from tests.conftest import api_token
+from tests.factories import make_user
 from tests.statements import statements
 
 

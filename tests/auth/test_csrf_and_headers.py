@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from api.auth.models import Role
 from tests.auth.routes import unsafe_routes
-from tests.conftest import api_token, make_user, sign_in
+from tests.conftest import api_token, sign_in
+from tests.factories import make_user
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 

@@ -24,7 +24,7 @@ PERSONAL = ("notification", "follow", "alert_preference", "feed_token", "api_tok
 def test_a_persons_own_rows_leave_no_entry(session: Session, actor: Any,
                                            client_as: Callable[..., TestClient]) -> None:
     org = f.make_organization(session, actor, name="Riverton Immigrant Rights Network")
-    partner = f.make_user(session, actor, role="partner", organization_id=org.id)
+    partner = f.make_user("partner", session=session, organization_id=org.id)
     campaign = f.make_campaign(session, actor, name="No Cameras")
     session.commit()
     # As the dispatcher writes an in-app alert.
@@ -59,6 +59,6 @@ def test_entries_filed_before_are_read_only_by_administrators(
     assert SUBJECT in client.get("/api/v1/audit", params={"record_kind": "notification"}).text
     entry = session.exec(select(AuditEntry).where(
         AuditEntry.record_kind == "notification")).one()
-    lead_user = f.make_user(session, actor, role="lead")
+    lead_user = f.make_user("lead", session=session)
     assert not permissions.can_read(lead_user, entry)
-    assert permissions.can_read(f.make_user(session, actor, role="admin"), entry)
+    assert permissions.can_read(f.make_user("admin", session=session), entry)

@@ -16,7 +16,7 @@ from api.auth import mail
 from api.auth.models import Role
 from api.auth.service import system_user
 from tests.alerts.servers import Received, smtp_server
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.serving import served
 from tests.web.html import is_full_page, plain
 

@@ -78,7 +78,7 @@ def made(session: Session, actor: Any, frozen: None) -> Made:
     agency = f.make_agency(session, actor, name="Riverton PD", jurisdiction_id=place.id)
     orgs = {name: f.make_organization(session, actor, name=f"Org {name}").id
             for name in ("A", "B")}
-    users = {(role, org): f.make_user(session, actor, role=role,
+    users = {(role, org): f.make_user(role, session=session,
                                       organization_id=orgs[org] if org else None)
              for role, org in READERS}
     world = Made(campaign, orgs, users)

@@ -16,7 +16,8 @@ from api.auth import credentials, passwords, sessions
 from api.auth import service as accounts
 from api.auth.models import AuthSession, Role, User
 from api.db import get_engine
-from tests.conftest import make_user, sign_in
+from tests.conftest import sign_in
+from tests.factories import make_user
 
 PASSWORD = "correct horse battery staple"
 

@@ -27,7 +27,7 @@ from tests.auth.test_sign_in_throttling import (
     with_two_factor,
     wrong_code,
 )
-from tests.conftest import make_user
+from tests.factories import make_user
 
 NEW_PASSWORD = "a brand new long passphrase"
 # Documentation networks, one fresh address per try.

@@ -18,7 +18,7 @@ from api.auth.models import LoginAttempt, Role, User
 from api.auth.tokens import csrf_for
 from api.db import get_engine
 from api.settings import get_settings
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.serving import served
 
 PASSWORD = "correct horse battery staple"

@@ -46,7 +46,7 @@ def _ids(session: Session, model: Any, condition: Any) -> set[int]:
 
 def test_the_parts_allow_exactly_the_rows_visible_allows(session: Session, actor: Any) -> None:
     org_a, org_b = _owners(session, actor)
-    someone = f.make_user(session, actor, role="partner", organization_id=org_b)
+    someone = f.make_user("partner", session=session, organization_id=org_b)
     for owner in (org_a, org_b, None):
         for vis in VISIBILITIES:
             f.make_meeting(session, actor, organization_id=owner, visibility=vis)

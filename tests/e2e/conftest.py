@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from api.app import create_app
 from api.auth.models import Role
-from tests.conftest import make_user
+from tests.factories import make_user
 
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE / "screenshots"

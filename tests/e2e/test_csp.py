@@ -5,8 +5,8 @@ from playwright.sync_api import Browser
 
 from api.auth.models import Role
 from api.auth.tokens import csrf_for
-from tests.conftest import make_user
 from tests.e2e.conftest import signed_in
+from tests.factories import make_user
 
 PAGES = ["/", "/campaigns", "/targets", "/votes", "/meetings/new", "/calendar", "/search?q=a",
          "/alerts", "/notifications", "/account", "/admin/users", "/audit"]

@@ -20,8 +20,8 @@ from api.meetings.models import Meeting
 from api.targets import service as targets
 from api.tasks.models import Task
 from tests import factories as f
-from tests.conftest import make_user
 from tests.e2e.conftest import EXPECTED, SCREENSHOTS, axe_violations, shoot
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 

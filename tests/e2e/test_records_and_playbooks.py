@@ -15,7 +15,7 @@ from api.auth.models import Role
 from api.playbooks import loader
 from tests import factories as f
 from tests.e2e.conftest import DESKTOP, axe_violations, shoot, signed_in
-from tests.records_builders import ZONES, make_agency, make_request
+from tests.factories import ZONES, make_agency, make_records_request
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +27,11 @@ def _today() -> date:
 def _request(session: Session, actor: Any) -> tuple[Any, int]:
     """A Colorado request sent yesterday (its law entry is unverified), and its days left:
     three business days from yesterday leave two or more, so the page says "N days left"."""
-    agency = make_agency(session, actor, state_code="CO", name="Maple Falls Police Department")
-    request = make_request(session, actor, agency=agency, subject="Maple Falls ALPR audit logs",
-                           status="sent", sent_on=_today() - timedelta(days=1),
-                           visibility="coalition")
+    agency = make_agency(session, actor, with_place=True, state_code="CO",
+                         name="Maple Falls Police Department")
+    request = make_records_request(session, actor, agency_id=agency.id,
+                                   subject="Maple Falls ALPR audit logs", status="sent",
+                                   sent_on=_today() - timedelta(days=1), visibility="coalition")
     session.commit()
     return request, (request.due_on - _today()).days
 
@@ -146,8 +147,9 @@ def test_the_new_pages_fit_the_screen_and_pass_axe(
 def test_the_batch_page_works_without_javascript(browser: Browser, server: str,
                                                  session: Session, actor: Any) -> None:
     for n in range(1, 56):
-        make_agency(session, actor, state_code="WY", name=f"Teton Agency {n:02d}")
-    make_agency(session, actor, state_code="CO", name="Maple Falls Police Department")
+        make_agency(session, actor, with_place=True, state_code="WY", name=f"Teton Agency {n:02d}")
+    make_agency(session, actor, with_place=True, state_code="CO",
+                name="Maple Falls Police Department")
     session.commit()
     context = browser.new_context(viewport=DESKTOP, base_url=server, java_script_enabled=False)
     context.add_cookies([{"name": "oversight_session", "value": signed_in(Role.lead),

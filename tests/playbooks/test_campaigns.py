@@ -17,7 +17,7 @@ from api.playbooks import loader
 from api.playbooks.schema import AnchorKind, Playbook
 from api.settings import get_settings
 from tests.conftest import api_token
-from tests.records_builders import at_noon
+from tests.factories import at_noon
 
 START = date(2026, 3, 2)
 VOTE = date(2026, 5, 12)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.records_builders import ZONES, at_noon
+from tests.factories import ZONES, at_noon
 
 SENT = date(2026, 1, 5)
 

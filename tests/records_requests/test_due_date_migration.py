@@ -12,7 +12,7 @@ from api import clock, migrations
 from api.auth.service import system_user
 from api.db import get_engine
 from tests.databases import app_bound_to, fresh_database
-from tests.records_builders import at_noon, make_agency, make_request
+from tests.factories import at_noon, make_agency, make_records_request
 
 MLK_DAY = holidays.country_holidays("US", years=2026).get_named("Martin Luther King Jr. Day")[0]
 
@@ -39,14 +39,14 @@ def test_stored_due_dates_are_counted_again(tmp_path: Path) -> None:
         try:
             with Session(get_engine(), expire_on_commit=False) as session:
                 actor = system_user(session)
-                california = make_agency(session, actor, state_code="CA")
-                colorado = make_agency(session, actor, state_code="CO")
-                moved = make_request(session, actor, agency=california, status="sent",
-                                     sent_on=sent)
-                kept = make_request(session, actor, agency=california, status="sent",
-                                    sent_on=sent, due_on_override=MLK_DAY)
-                business = make_request(session, actor, agency=colorado, status="sent",
-                                        sent_on=sent)
+                california = make_agency(session, actor, with_place=True, state_code="CA")
+                colorado = make_agency(session, actor, with_place=True, state_code="CO")
+                moved = make_records_request(session, actor, agency_id=california.id, status="sent",
+                                             sent_on=sent)
+                kept = make_records_request(session, actor, agency_id=california.id, status="sent",
+                                            sent_on=sent, due_on_override=MLK_DAY)
+                business = make_records_request(session, actor, agency_id=colorado.id,
+                                                status="sent", sent_on=sent)
                 session.commit()
             assert _due(moved.id) == MLK_DAY + timedelta(days=1)
             # As the old rule stored it: on the holiday itself.

@@ -16,12 +16,12 @@ from api.records_requests.models import (
     RequestDocumentLinks,
     StatusChangeCreate,
 )
-from tests.records_builders import (
+from tests.factories import (
     at_noon,
     make_agency,
     make_contract,
     make_organization,
-    make_request,
+    make_records_request,
     make_target,
     make_user,
 )
@@ -41,8 +41,9 @@ def read(session: Session, actor: Any, request_id: int) -> dict[str, Any]:
 
 def test_a_sent_request_is_due_by_its_states_law(session: Session, actor: Any) -> None:
     at_noon(MONDAY + timedelta(days=1))
-    request = make_request(session, actor, agency=make_agency(session, actor, state_code="CA"),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True, state_code="CA")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     assert request.state_code == "CA"
     assert request.law == "California Public Records Act"
     assert request.due_on == date(2026, 1, 15)
@@ -56,8 +57,9 @@ def test_a_sent_request_is_due_by_its_states_law(session: Session, actor: Any) -
 
 def test_an_unverified_law_carries_the_verify_badge(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor, state_code="CO"),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True, state_code="CO")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     deadline = read(session, actor, request.id)["deadline"]
     assert deadline["verify_badge"] is True
     assert deadline["law"]["confidence"] == "recalled-high"
@@ -65,16 +67,17 @@ def test_an_unverified_law_carries_the_verify_badge(session: Session, actor: Any
 
 def test_a_federal_agency_is_under_foia(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    agency = make_agency(session, actor, kind="federal", name="ICE Field Office",
-                         with_place=False)
-    request = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, kind="federal", name="ICE Field Office")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     assert (request.state_code, request.law) == ("US", "FOIA")
     assert request.due_on is not None and request.due_on > MONDAY + timedelta(days=20)
 
 
 def test_a_draft_has_no_due_date_until_sent(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor))
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id)
     assert request.due_on is None
     assert read(session, actor, request.id)["deadline"]["clock"] == "not_started"
     at_noon(MONDAY + timedelta(days=3))
@@ -86,8 +89,9 @@ def test_a_draft_has_no_due_date_until_sent(session: Session, actor: Any) -> Non
 def test_waiting_on_the_requester_pauses_the_clock_and_leaving_resumes_it(
         session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     at_noon(date(2026, 1, 8))
     move(session, actor, request.id, "waiting_on_requester", note="Fee estimate of $40")
     assert request.due_on is None
@@ -101,8 +105,9 @@ def test_waiting_on_the_requester_pauses_the_clock_and_leaving_resumes_it(
 
 def test_an_extension_adds_the_laws_days_or_the_days_given(session: Session, actor: Any) -> None:
     at_noon(date(2026, 1, 10))
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     move(session, actor, request.id, "extended")
     assert request.due_on == date(2026, 1, 29)  # 10 + California's 14 days
     move(session, actor, request.id, "extended", extension_days=5, note="A second extension")
@@ -112,8 +117,9 @@ def test_an_extension_adds_the_laws_days_or_the_days_given(session: Session, act
 
 def test_overdue_is_computed_from_the_clock(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     at_noon(date(2026, 1, 20))
     deadline = read(session, actor, request.id)["deadline"]
     assert (deadline["overdue"], deadline["days_overdue"], deadline["days_left"]) == \
@@ -126,8 +132,9 @@ def test_overdue_is_computed_from_the_clock(session: Session, actor: Any) -> Non
 
 def test_the_history_records_who_when_from_to_and_why(session: Session, actor: Any) -> None:
     at_noon(date(2026, 1, 20))
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     move(session, actor, request.id, "acknowledged", on=date(2026, 1, 7), note="Portal ticket")
     move(session, actor, request.id, "denied", note="Claimed investigative exemption")
     rows = service.history(session, actor, request.id)
@@ -144,7 +151,8 @@ def test_transitions_that_make_no_sense_are_refused(session: Session, actor: Any
                                                     to: str) -> None:
     at_noon(MONDAY)
     values = {"status": start, "sent_on": MONDAY} if start != "draft" else {}
-    request = make_request(session, actor, agency=make_agency(session, actor), **values)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, **values)
     with pytest.raises(Invalid, match="cannot become"):
         move(session, actor, request.id, to)
 
@@ -152,8 +160,9 @@ def test_transitions_that_make_no_sense_are_refused(session: Session, actor: Any
 def test_a_change_cannot_be_dated_in_the_future_or_before_the_last(session: Session,
                                                                   actor: Any) -> None:
     at_noon(date(2026, 1, 10))
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     with pytest.raises(Invalid, match="future"):
         move(session, actor, request.id, "acknowledged", on=date(2026, 1, 11))
     move(session, actor, request.id, "acknowledged", on=date(2026, 1, 8))
@@ -165,7 +174,8 @@ def test_a_change_cannot_be_dated_in_the_future_or_before_the_last(session: Sess
 
 def test_a_patch_of_the_status_records_history_too(session: Session, actor: Any) -> None:
     at_noon(date(2026, 1, 9))
-    request = make_request(session, actor, agency=make_agency(session, actor))
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id)
     service.crud.update(session, actor, request.id,
                         RecordsRequestUpdate(status="sent", sent_on=MONDAY))
     service.crud.update(session, actor, request.id, RecordsRequestUpdate(status="extended"))
@@ -180,15 +190,16 @@ def test_a_patch_of_the_status_records_history_too(session: Session, actor: Any)
 
 def test_a_lead_can_override_the_deadline_and_others_cannot(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor, state_code="CO"),
-                           status="sent", sent_on=MONDAY, visibility="coalition")
-    lead = make_user(session, role=Role.lead)
+    agency = make_agency(session, actor, with_place=True, state_code="CO")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY, visibility="coalition")
+    lead = make_user(Role.lead, session=session)
     service.crud.update(session, lead, request.id,
                         RecordsRequestUpdate(due_on_override=date(2026, 2, 2)))
     assert request.due_on == date(2026, 2, 2)
     deadline = read(session, actor, request.id)["deadline"]
     assert (deadline["source"], deadline["verify_badge"]) == ("override", False)
-    partner = make_user(session, role=Role.partner)
+    partner = make_user(Role.partner, session=session)
     with pytest.raises(Forbidden):
         service.crud.update(session, partner, request.id,
                             RecordsRequestUpdate(due_on_override=date(2026, 3, 2)))
@@ -199,9 +210,10 @@ def test_a_lead_can_override_the_deadline_and_others_cannot(session: Session, ac
 
 def test_sent_on_cannot_be_in_the_future(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
+    agency = make_agency(session, actor, with_place=True)
     with pytest.raises(Invalid, match="future"):
-        make_request(session, actor, agency=make_agency(session, actor), status="sent",
-                     sent_on=MONDAY + timedelta(days=2))
+        make_records_request(session, actor, agency_id=agency.id, status="sent",
+                             sent_on=MONDAY + timedelta(days=2))
 
 
 # ---- many agencies at once ---------------------------------------------------------------
@@ -211,9 +223,10 @@ def test_one_letter_to_many_agencies_makes_one_request_each_under_its_own_law(
     at_noon(MONDAY)
     org = make_organization(session, actor, name="Bay Privacy Network",
                             email="records@privacy.example.org")
-    california = make_agency(session, actor, state_code="CA", name="Riverton Police")
-    texas = make_agency(session, actor, state_code="TX", name="Lakeside Police")
-    federal = make_agency(session, actor, kind="federal", name="ICE ERO", with_place=False)
+    california = make_agency(session, actor, with_place=True, state_code="CA",
+                             name="Riverton Police")
+    texas = make_agency(session, actor, with_place=True, state_code="TX", name="Lakeside Police")
+    federal = make_agency(session, actor, kind="federal", name="ICE ERO")
     made = service.create_batch(session, actor, BatchCreate(
         agency_ids=[california.id, texas.id, federal.id], subject="ALPR sharing lists",
         template="alpr_sharing", requester_organization_id=org.id, sent_on=MONDAY))
@@ -229,8 +242,8 @@ def test_one_letter_to_many_agencies_makes_one_request_each_under_its_own_law(
 def test_an_edited_letter_fills_its_placeholders_for_each_agency(session: Session,
                                                                  actor: Any) -> None:
     at_noon(MONDAY)
-    one = make_agency(session, actor, name="North Police")
-    two = make_agency(session, actor, name="South Sheriff")
+    one = make_agency(session, actor, with_place=True, name="North Police")
+    two = make_agency(session, actor, with_place=True, name="South Sheriff")
     made = service.create_batch(session, actor, BatchCreate(
         agency_ids=[one.id, two.id], subject="Cameras", requester_name="Ana Ruiz",
         text="To {{ agency.name }}: under the {{ law_name }}, please send the camera list."))
@@ -245,7 +258,7 @@ def test_an_edited_letter_fills_its_placeholders_for_each_agency(session: Sessio
 def test_the_preview_of_an_edited_letter_fills_it_for_one_agency(session: Session,
                                                                 actor: Any) -> None:
     at_noon(MONDAY)
-    agency = make_agency(session, actor, name="North Police")
+    agency = make_agency(session, actor, with_place=True, name="North Police")
     requester = service.Requester(name="Ana Ruiz", email="", address="")
     shown = service.preview(session, actor, template_key="alpr_cameras", agency_id=agency.id,
                             subject="Cameras", requester_organization_id=None,
@@ -268,14 +281,14 @@ def test_the_preview_of_an_edited_letter_fills_it_for_one_agency(session: Sessio
 def test_a_bad_placeholder_in_an_edited_letter_is_refused(session: Session, actor: Any,
                                                           text: str, message: str) -> None:
     at_noon(MONDAY)
-    agency = make_agency(session, actor)
+    agency = make_agency(session, actor, with_place=True)
     with pytest.raises(Invalid, match=message):
         service.create_batch(session, actor, BatchCreate(
             agency_ids=[agency.id], subject="Cameras", requester_name="Ana Ruiz", text=text))
 
 
 def test_a_batch_naming_a_missing_agency_makes_nothing(session: Session, actor: Any) -> None:
-    agency = make_agency(session, actor)
+    agency = make_agency(session, actor, with_place=True)
     with pytest.raises(Invalid, match="No agency with id 9999"):
         service.create_batch(session, actor, BatchCreate(
             agency_ids=[agency.id, 9999], subject="Cameras", template="alpr_cameras",
@@ -283,7 +296,7 @@ def test_a_batch_naming_a_missing_agency_makes_nothing(session: Session, actor: 
 
 
 def test_a_california_only_letter_refuses_other_states(session: Session, actor: Any) -> None:
-    texas = make_agency(session, actor, state_code="TX", name="Lakeside Police")
+    texas = make_agency(session, actor, with_place=True, state_code="TX", name="Lakeside Police")
     with pytest.raises(Invalid, match="CA only"):
         service.create_batch(session, actor, BatchCreate(
             agency_ids=[texas.id], subject="SB 34 policy", template="ca_sb34_policy",
@@ -295,9 +308,10 @@ def test_a_california_only_letter_refuses_other_states(session: Session, actor: 
 def test_the_follow_up_comes_at_the_deadline(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
     org = make_organization(session, actor, name="Bay Privacy Network")
-    request = make_request(session, actor, agency=make_agency(session, actor, name="Riverton PD"),
-                           status="sent", sent_on=MONDAY, requester_organization_id=org.id,
-                           tracking_number="R-193")
+    agency = make_agency(session, actor, with_place=True, name="Riverton PD")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY, requester_organization_id=org.id,
+                                   tracking_number="R-193")
     with pytest.raises(Invalid, match="10 days left"):
         service.letter(session, actor, request_id=request.id, template_key="follow_up",
                        requester=service.Requester())
@@ -312,8 +326,9 @@ def test_the_follow_up_comes_at_the_deadline(session: Session, actor: Any) -> No
 
 def test_the_appeal_comes_after_a_denial(session: Session, actor: Any) -> None:
     at_noon(date(2026, 1, 14))
-    request = make_request(session, actor, agency=make_agency(session, actor, name="Riverton PD"),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True, name="Riverton PD")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     with pytest.raises(Invalid, match="appeal follows a denial"):
         service.letter(session, actor, request_id=request.id, template_key="appeal",
                        requester=service.Requester(name="Sam Ortiz"))
@@ -324,14 +339,16 @@ def test_the_appeal_comes_after_a_denial(session: Session, actor: Any) -> None:
 
 
 def test_a_letter_needs_a_requester(session: Session, actor: Any) -> None:
-    request = make_request(session, actor, agency=make_agency(session, actor))
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id)
     with pytest.raises(Invalid, match="requester"):
         service.letter(session, actor, request_id=request.id, template_key="alpr_cameras",
                        requester=service.Requester())
 
 
 def test_an_unknown_template_is_not_found(session: Session, actor: Any) -> None:
-    request = make_request(session, actor, agency=make_agency(session, actor))
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id)
     with pytest.raises(NotFound):
         service.letter(session, actor, request_id=request.id, template_key="nope",
                        requester=service.Requester(name="Sam"))
@@ -342,10 +359,11 @@ def test_an_unknown_template_is_not_found(session: Session, actor: Any) -> None:
 def test_documents_received_attach_and_link_to_what_they_concern(session: Session,
                                                                  actor: Any) -> None:
     at_noon(date(2026, 1, 20))
-    agency = make_agency(session, actor)
-    contract = make_contract(session, actor, agency=agency)
+    agency = make_agency(session, actor, with_place=True)
+    contract = make_contract(session, actor, agency_id=agency.id)
     target = make_target(session, actor)
-    request = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     row = service.attach_document(
         session, actor, request_id=request.id, filename="sharing.csv",
         content=b"agency,since\nICE,2024\n", description="Sharing list",
@@ -372,8 +390,9 @@ def test_documents_received_attach_and_link_to_what_they_concern(session: Sessio
 
 def test_a_letter_with_an_unfilled_placeholder_is_not_stored(session: Session,
                                                             actor: Any) -> None:
-    request = make_request(session, actor, agency=make_agency(session, actor),
-                           text="Dear custodian, please send the camera list.")
+    agency = make_agency(session, actor, with_place=True)
+    request = make_records_request(session, actor, agency_id=agency.id,
+                                   text="Dear custodian, please send the camera list.")
     with pytest.raises(Invalid, match="unfilled placeholder") as refused:
         service.crud.update(session, actor, request.id,
                             RecordsRequestUpdate(text="Dear {{ agency.name }}, please send it."))
@@ -392,8 +411,9 @@ def test_next_statuses_follow_the_transitions_in_the_usual_order() -> None:
 def test_letter_options_say_which_letters_fit_now_and_why_not(session: Session,
                                                               actor: Any) -> None:
     at_noon(MONDAY)
-    request = make_request(session, actor, agency=make_agency(session, actor, state_code="CO"),
-                           status="sent", sent_on=MONDAY)
+    agency = make_agency(session, actor, with_place=True, state_code="CO")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY)
     options = {o["key"]: o for o in service.letter_options(session, actor, request.id)}
     assert options["alpr_all"]["available"] is True
     assert options["follow_up"]["available"] is False
@@ -409,11 +429,11 @@ def test_letter_options_say_which_letters_fit_now_and_why_not(session: Session,
 
 def test_countdowns_of_listed_rows_match_the_full_read(session: Session, actor: Any) -> None:
     at_noon(MONDAY)
-    agency = make_agency(session, actor, state_code="CA")
-    sent = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY)
-    draft = make_request(session, actor, agency=agency)
-    overridden = make_request(session, actor, agency=agency, status="sent", sent_on=MONDAY,
-                              due_on_override=MONDAY + timedelta(days=2))
+    agency = make_agency(session, actor, with_place=True, state_code="CA")
+    sent = make_records_request(session, actor, agency_id=agency.id, status="sent", sent_on=MONDAY)
+    draft = make_records_request(session, actor, agency_id=agency.id)
+    overridden = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                      sent_on=MONDAY, due_on_override=MONDAY + timedelta(days=2))
     at_noon(MONDAY + timedelta(days=12))
     rows = [{"id": r.id, "agency_id": r.agency_id, "status": r.status, "due_on": r.due_on,
              "due_on_override": r.due_on_override, "state_code": r.state_code}

@@ -10,6 +10,10 @@ import respx
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LEGISTAR = "https://webapi.legistar.com"
+# What a body made for the replayed San Jose events says of itself: its agendas come from San
+# Jose's Legistar client.
+SAN_JOSE_COUNCIL = {"seats": 11, "majority_needed": 6, "agenda_source": "legistar",
+                    "legistar_client": "sanjose"}
 # Keys the fixture's collector attached to Legistar's own objects from other endpoints.
 ADDED_EVENT_KEYS = {"items", "_note"}
 

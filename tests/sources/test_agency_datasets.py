@@ -9,14 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.agencies import service as agencies
-from api.agencies.models import Agency, AgencyCreate
+from api.agencies.models import Agency
 from api.auth.models import AuditEntry, User
 from api.cli import main
 from api.db import new_session
 from api.errors import Conflict, Invalid
 from api.sources import agency_import, atlas, data_driven
-from tests.sources import records
+from tests import factories as f
 from tests.sources.replay import fixture
 
 ATLAS = fixture("atlas_of_surveillance_alpr_sample.csv").read_bytes()
@@ -26,12 +25,6 @@ DATA_DRIVEN = fixture("eff_data_driven_alpr_2016_2017.csv").read_bytes()
 def all_agencies() -> dict[tuple[str, str], Agency]:
     with new_session() as fresh:
         return {(a.name, a.state_code): a for a in fresh.exec(select(Agency)).all()}
-
-
-def make_agency(session: Session, actor: User, **values: Any) -> Agency:
-    agency = agencies.crud.create(session, actor, AgencyCreate(**values))
-    session.commit()
-    return agency
 
 
 # ---- Atlas of Surveillance --------------------------------------------------------------
@@ -70,14 +63,14 @@ def test_atlas_rows_become_agencies(session: Session, actor: User) -> None:
 
 def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
                                                            actor: User) -> None:
-    place = records.jurisdiction(session, actor, name="Broomfield", state_code="CO",
-                                 timezone="America/Denver")
-    mine = make_agency(session, actor, name="broomfield police dept.", state_code="CO",
-                       source_links=["https://example.org/our-notes"])
-    mine_renamed = make_agency(session, actor, name="Broomfield Police Department",
-                               state_code="CO", alpr_vendor="Axon", notes="Ours.")
-    elsewhere = make_agency(session, actor, name="Quartzsite Police Department",
-                            state_code="CA")
+    place = f.make_jurisdiction(session, actor, name="Broomfield", state_code="CO",
+                                timezone="America/Denver")
+    mine = f.make_agency(session, actor, name="broomfield police dept.", state_code="CO",
+                         source_links=["https://example.org/our-notes"])
+    mine_renamed = f.make_agency(session, actor, name="Broomfield Police Department",
+                                 state_code="CO", alpr_vendor="Axon", notes="Ours.")
+    elsewhere = f.make_agency(session, actor, name="Quartzsite Police Department",
+                              state_code="CA")
     plan = atlas.preview(session, ATLAS)
     session.rollback()
     rows = {row.name: row for row in plan.rows}
@@ -141,8 +134,8 @@ def test_a_file_that_is_not_the_atlas_is_refused(session: Session) -> None:
 # ---- Data Driven ------------------------------------------------------------------------
 
 def test_data_driven_rows_land_on_agencies(session: Session, actor: User) -> None:
-    existing = make_agency(session, actor, name="American Canyon Police Department",
-                           state_code="CA", alpr_vendor="Vigilant", sharing_partners=3)
+    existing = f.make_agency(session, actor, name="American Canyon Police Department",
+                             state_code="CA", alpr_vendor="Vigilant", sharing_partners=3)
     plan, result = data_driven.commit(session, actor, DATA_DRIVEN)
     session.commit()
     assert (result.created, result.updated, result.errors) == (199, 1, [])
@@ -295,10 +288,10 @@ def test_agency_imports_leave_an_audit_entry_per_agency(client: TestClient) -> N
 
 
 def test_a_failed_agency_import_leaves_no_audit_entries(session: Session, actor: User) -> None:
-    gone = make_agency(session, actor, name="Wayne County Sheriff's Office",
-                       state_code="NC").id
+    gone = f.make_agency(session, actor, name="Wayne County Sheriff's Office",
+                         state_code="NC").id
     # Kept, so SQLite does not hand the deleted agency's id to the next new one.
-    make_agency(session, actor, name="Keeper Police Department", state_code="OR")
+    f.make_agency(session, actor, name="Keeper Police Department", state_code="OR")
     plan = atlas.preview(session, ATLAS)
     assert [r.action for r in plan.rows] == ["create"] * 8 + ["update", "create"]
     session.rollback()

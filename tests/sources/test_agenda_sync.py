@@ -20,8 +20,14 @@ from api.sources.agendas import service as agendas
 from api.sources.agendas.legistar import LegistarSource
 from api.sources.models import AgendaSync, SuggestedVote, SuggestionStatus
 from api.votes.models import Vote
-from tests.sources import records
-from tests.sources.replay import LEGISTAR, LegistarReplay, item_like, sanjose_event
+from tests import factories as f
+from tests.sources.replay import (
+    LEGISTAR,
+    SAN_JOSE_COUNCIL,
+    LegistarReplay,
+    item_like,
+    sanjose_event,
+)
 
 FETCHED_ON = datetime(2017, 9, 1, 16, 0, tzinfo=UTC)
 FLOCK_TITLE = "Agreement with Flock Safety for Automated License Plate Reader Cameras"
@@ -69,7 +75,7 @@ def state(body_id: int) -> AgendaSync | None:
 
 def test_an_alpr_item_becomes_a_suggested_vote_at_the_local_time(session: Session,
                                                                   actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     report = sync(body.id, alpr_agenda())
     assert (report.ok, report.events, report.items, report.created) == (True, 1, 7, 1)
     [found] = suggestions(body.id)
@@ -91,16 +97,16 @@ def test_an_alpr_item_becomes_a_suggested_vote_at_the_local_time(session: Sessio
 
 
 def test_a_body_in_another_zone_in_winter(session: Session, actor: User) -> None:
-    place = records.jurisdiction(session, actor, name="Chicago", state_code="IL",
-                                 timezone="America/Chicago")
-    body = records.body(session, actor, jurisdiction_id=place.id)
+    place = f.make_jurisdiction(session, actor, name="Chicago", state_code="IL",
+                                timezone="America/Chicago")
+    body = f.make_body(session, actor, jurisdiction_id=place.id, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda(EventDate="2017-11-07T00:00:00", EventTime="10:00 AM"))
     [found] = suggestions(body.id)
     assert found.scheduled_at == datetime(2017, 11, 7, 16, 0, tzinfo=UTC)
 
 
 def test_resyncing_changes_nothing(session: Session, actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda())
     before = suggestions(body.id)
     clock.freeze(datetime(2017, 9, 2, 16, 0, tzinfo=UTC))
@@ -113,7 +119,7 @@ def test_resyncing_changes_nothing(session: Session, actor: User) -> None:
 
 def test_a_moved_meeting_moves_the_suggestion_and_its_confirmed_vote(session: Session,
                                                                      actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda())
     [found] = suggestions(body.id)
     vote = agendas.confirm(session, actor, found.id)
@@ -129,7 +135,7 @@ def test_a_moved_meeting_moves_the_suggestion_and_its_confirmed_vote(session: Se
 
 
 def test_a_dismissed_suggestion_is_never_offered_again(session: Session, actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda())
     [found] = suggestions(body.id)
     agendas.dismiss(session, actor, found.id)
@@ -146,9 +152,9 @@ def test_a_dismissed_suggestion_is_never_offered_again(session: Session, actor: 
 
 def test_one_failing_body_is_recorded_and_the_others_still_sync(session: Session,
                                                                 actor: User) -> None:
-    broken = records.body(session, actor, legistar_client="nosuchcity")
-    good = records.body(session, actor)
-    records.body(session, actor, agenda_source="none", legistar_client="")
+    broken = f.make_body(session, actor, agenda_source="legistar", legistar_client="nosuchcity")
+    good = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    f.make_body(session, actor, agenda_source="none")
     with respx.mock(assert_all_mocked=True) as mock:
         LegistarReplay(mock).add(*alpr_agenda())
         mock.get(f"{LEGISTAR}/v1/nosuchcity/events").mock(return_value=httpx.Response(
@@ -168,7 +174,7 @@ def test_one_failing_body_is_recorded_and_the_others_still_sync(session: Session
 
 def test_a_timeout_is_recorded_then_cleared_by_a_good_sync(session: Session,
                                                            actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     with respx.mock(assert_all_mocked=True) as mock:
         mock.get(f"{LEGISTAR}/v1/sanjose/events").mock(side_effect=httpx.ConnectTimeout("slow"))
         report = agendas.sync_body(new_session, body.id, sources=no_wait)
@@ -181,7 +187,7 @@ def test_a_timeout_is_recorded_then_cleared_by_a_good_sync(session: Session,
 
 
 def test_a_server_error_then_success_syncs(session: Session, actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     event, items = alpr_agenda()
     with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
         mock.get(f"{LEGISTAR}/v1/sanjose/events").mock(side_effect=[
@@ -193,8 +199,8 @@ def test_a_server_error_then_success_syncs(session: Session, actor: User) -> Non
 
 def test_campaign_keywords_replace_the_defaults_for_their_jurisdiction(session: Session,
                                                                        actor: User) -> None:
-    body = records.body(session, actor)
-    own = records.campaign(session, actor, jurisdiction_id=body.jurisdiction_id)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    own = f.make_campaign(session, actor, jurisdiction_id=body.jurisdiction_id)
     agendas.set_keywords(session, actor, campaign_id=own.id, phrases=["Axon", "body camera"])
     session.commit()
     event, items = alpr_agenda()
@@ -206,7 +212,7 @@ def test_campaign_keywords_replace_the_defaults_for_their_jurisdiction(session: 
     assert (found.source_item_id, found.campaign_id) == ("32042", own.id)
     assert found.matched_keywords == ["Axon", "body camera"]
 
-    other = records.campaign(session, actor, jurisdiction_id=body.jurisdiction_id)
+    other = f.make_campaign(session, actor, jurisdiction_id=body.jurisdiction_id)
     sync(body.id, (event, [*items, axon]))
     by_item = {s.source_item_id: s for s in suggestions(body.id)}
     assert by_item["32041"].campaign_id == other.id
@@ -214,7 +220,7 @@ def test_campaign_keywords_replace_the_defaults_for_their_jurisdiction(session: 
 
 
 def test_only_leads_decide(session: Session, actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda())
     [found] = suggestions(body.id)
     viewer = User(email="viewer@example.org", name="Viewer", role=Role.viewer)
@@ -231,8 +237,8 @@ def test_only_leads_decide(session: Session, actor: User) -> None:
 
 def test_sync_now_and_confirm_through_the_api(client: TestClient, session: Session,
                                               actor: User) -> None:
-    body = records.body(session, actor)
-    campaign = records.campaign(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    campaign = f.make_campaign(session, actor)
     event, items = alpr_agenda()
     with respx.mock(assert_all_mocked=True) as mock:
         LegistarReplay(mock).add(event, items)
@@ -267,7 +273,7 @@ def test_sync_now_and_confirm_through_the_api(client: TestClient, session: Sessi
 
 def test_failed_sync_is_reported_not_raised(client: TestClient, session: Session,
                                             actor: User) -> None:
-    body = records.body(session, actor, legistar_client="nosuchcity")
+    body = f.make_body(session, actor, agenda_source="legistar", legistar_client="nosuchcity")
     with respx.mock(assert_all_mocked=True) as mock:
         mock.get(f"{LEGISTAR}/v1/nosuchcity/events").mock(return_value=httpx.Response(
             500, text="LegistarConnectionString setting is not set up in InSite for client"))
@@ -279,7 +285,7 @@ def test_failed_sync_is_reported_not_raised(client: TestClient, session: Session
 
 
 def test_dismiss_through_the_api(client: TestClient, session: Session, actor: User) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     sync(body.id, alpr_agenda())
     [found] = suggestions(body.id)
     done = client.post(f"/api/v1/suggested-votes/{found.id}/dismiss")
@@ -292,14 +298,15 @@ def test_dismiss_through_the_api(client: TestClient, session: Session, actor: Us
 def test_sync_of_a_body_without_an_agenda_source_is_refused(client: TestClient,
                                                            session: Session,
                                                            actor: User) -> None:
-    body = records.body(session, actor, agenda_source="none", legistar_client="")
+    body = f.make_body(session, actor, agenda_source="none")
     assert client.post(f"/api/v1/bodies/{body.id}/sync").status_code == 422
     assert client.post("/api/v1/bodies/999999/sync").status_code == 404
 
 
 def test_the_token_is_written_but_never_read_back(client: TestClient, session: Session,
                                                   actor: User) -> None:
-    body = records.body(session, actor, legistar_token="s3cret", legistar_body_name="Council")
+    body = f.make_body(session, actor, legistar_token="s3cret", legistar_body_name="Council",
+                       **SAN_JOSE_COUNCIL)
     shown = client.get(f"/api/v1/bodies/{body.id}").json()
     assert "legistar_token" not in shown
     assert shown["legistar_body_name"] == "Council"
@@ -309,7 +316,7 @@ def test_the_token_is_written_but_never_read_back(client: TestClient, session: S
 
 def test_campaign_keywords_through_the_api(client: TestClient, session: Session,
                                            actor: User) -> None:
-    campaign = records.campaign(session, actor)
+    campaign = f.make_campaign(session, actor)
     url = f"/api/v1/campaigns/{campaign.id}/agenda-keywords"
     assert client.get(url).json()["uses_defaults"] is True
     put = client.put(url, json={"keywords": ["Flock", "  Axon ", "axon"]})
@@ -325,7 +332,7 @@ def test_campaign_keywords_through_the_api(client: TestClient, session: Session,
 
 def test_sync_agendas_from_the_command_line(session: Session, actor: User,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     with respx.mock(assert_all_mocked=True) as mock:
         LegistarReplay(mock).add(*alpr_agenda())
         assert main(["sync", "agendas"]) == 0
@@ -336,7 +343,7 @@ def test_sync_agendas_from_the_command_line(session: Session, actor: User,
 
 def test_sync_agendas_exits_non_zero_when_a_body_fails(session: Session, actor: User,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    body = records.body(session, actor, legistar_client="bad name")
+    body = f.make_body(session, actor, agenda_source="legistar", legistar_client="bad name")
     assert main(["sync", "agendas"]) == 1
     assert f"body {body.id}: FAILED: 'bad name' is not a Legistar client name" in \
         capsys.readouterr().out

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from api.auth.models import User
 from api.sources import exports, spreadsheets
-from tests.sources import records
+from tests import factories as f
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
@@ -41,9 +41,9 @@ def test_every_list_exports_with_its_read_fields(client: TestClient) -> None:
 def test_organizations_export_with_filters_and_formula_guard(client: TestClient,
                                                              session: Session,
                                                              actor: User) -> None:
-    records.organization(session, actor, name="=HYPERLINK(\"http://x\")", kind="faith",
-                         tags=["faith", "north side"], phone="+1 555 0100")
-    records.organization(session, actor, name="Plain Partners", kind="privacy")
+    f.make_organization(session, actor, name="=HYPERLINK(\"http://x\")", kind="faith",
+                        tags=["faith", "north side"], phone="+1 555 0100")
+    f.make_organization(session, actor, name="Plain Partners", kind="privacy")
     everything = rows_of(client.get("/api/v1/exports/organizations.csv").text)
     assert [r["name"] for r in everything] == ["'=HYPERLINK(\"http://x\")", "Plain Partners"]
     assert everything[0]["tags"] == "faith; north side"
@@ -57,9 +57,9 @@ def test_organizations_export_with_filters_and_formula_guard(client: TestClient,
 
 
 def test_an_export_reads_back_as_the_same_records(session: Session, actor: User) -> None:
-    records.organization(session, actor, name="=SUM(A1)", tags=["a", "b"], phone="+1 555",
-                         email="sum@example.org", coalition_role="co_lead")
-    records.organization(session, actor, name="Second")
+    f.make_organization(session, actor, name="=SUM(A1)", tags=["a", "b"], phone="+1 555",
+                        email="sum@example.org", coalition_role="co_lead")
+    f.make_organization(session, actor, name="Second")
     text = exports.export_list(session, actor, "organizations")
     plan = spreadsheets.plan(session, concept_name="organizations", content=text.encode())
     assert plan.counts == {"create": 0, "update": 0, "skip": 2, "error": 0}
@@ -71,8 +71,8 @@ def test_an_export_reads_back_as_the_same_records(session: Session, actor: User)
 
 def test_votes_export_lists_member_votes_as_json(client: TestClient, session: Session,
                                                  actor: User) -> None:
-    body = records.body(session, actor)
-    member = records.target(session, actor, body_id=body.id)
+    body = f.make_body(session, actor)
+    member = f.make_target(session, actor, body_id=body.id)
     vote = client.post("/api/v1/votes", json={
         "title": "Flock renewal", "body_id": body.id, "scheduled_at": "2026-04-01T18:00:00Z",
         "member_votes": [{"target_id": member.id, "vote": "no"}]})
@@ -84,16 +84,16 @@ def test_votes_export_lists_member_votes_as_json(client: TestClient, session: Se
 
 def test_everything_an_organization_owns(client: TestClient, session: Session,
                                          actor: User) -> None:
-    ours = records.organization(session, actor, name="Ours")
-    theirs = records.organization(session, actor, name="Theirs")
-    member = records.person(session, actor, name="Member of ours",
-                            owner_organization_id=ours.id)
-    records.person(session, actor, name="Kept by them", owner_organization_id=theirs.id)
-    records.affiliation(session, actor, person_id=member.id, organization_id=ours.id,
-                        role="organizer")
-    records.target(session, actor, name="Our target", owner_organization_id=ours.id)
-    records.target(session, actor, name="Their target", owner_organization_id=theirs.id)
-    records.campaign(session, actor, name="Led by us", lead_organization_ids=[ours.id])
+    ours = f.make_organization(session, actor, name="Ours")
+    theirs = f.make_organization(session, actor, name="Theirs")
+    member = f.make_person(session, actor, name="Member of ours",
+                           owner_organization_id=ours.id)
+    f.make_person(session, actor, name="Kept by them", owner_organization_id=theirs.id)
+    f.make_affiliation(session, actor, person_id=member.id, organization_id=ours.id,
+                       role="organizer")
+    f.make_target(session, actor, name="Our target", owner_organization_id=ours.id)
+    f.make_target(session, actor, name="Their target", owner_organization_id=theirs.id)
+    f.make_campaign(session, actor, name="Led by us", lead_organization_ids=[ours.id])
     done = client.get(f"/api/v1/exports/organizations/{ours.id}.zip")
     assert done.status_code == 200
     assert done.headers["content-type"] == "application/zip"

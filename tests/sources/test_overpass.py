@@ -18,7 +18,7 @@ from api.db import new_session
 from api.settings import get_settings
 from api.sources import overpass
 from api.sources.fetching import OutsideError
-from tests.sources import records
+from tests import factories as f
 from tests.sources.replay import fixture
 
 REPLY = json.loads(fixture("overpass_alpr_nodes_sample.json").read_text())
@@ -76,8 +76,8 @@ def test_the_real_nodes_are_counted_by_manufacturer() -> None:
 def test_refresh_keeps_the_count_of_the_day(session: Session, actor: User,
                                             endpoint: str) -> None:
     clock.freeze(datetime(2026, 3, 2, 4, 0, tzinfo=UTC))  # still 1 March in Atlanta
-    place = records.jurisdiction(session, actor, name="Atlanta", state_code="GA",
-                                 timezone="America/New_York")
+    place = f.make_jurisdiction(session, actor, name="Atlanta", state_code="GA",
+                                timezone="America/New_York")
     with respx.mock(assert_all_mocked=True) as mock:
         route = mock.post(endpoint).mock(return_value=httpx.Response(200, json=REPLY))
         kept = overpass.refresh(new_session, place.id)
@@ -93,7 +93,7 @@ def test_refresh_keeps_the_count_of_the_day(session: Session, actor: User,
 
 def test_counts_are_kept_per_day_and_none_found_is_kept_too(session: Session, actor: User,
                                                            endpoint: str) -> None:
-    place = records.jurisdiction(session, actor)
+    place = f.make_jurisdiction(session, actor)
     with respx.mock(assert_all_mocked=True) as mock:
         mock.post(endpoint).mock(side_effect=[httpx.Response(200, json=REPLY),
                                               httpx.Response(200, json={"elements": []})])
@@ -123,8 +123,8 @@ def test_a_busy_server_is_asked_again() -> None:
 def test_camera_counts_through_the_api(client: TestClient, session: Session, actor: User,
                                        endpoint: str) -> None:
     clock.freeze(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
-    place = records.jurisdiction(session, actor, name="Ridgefield", state_code="CT",
-                                 timezone="America/New_York")
+    place = f.make_jurisdiction(session, actor, name="Ridgefield", state_code="CT",
+                                timezone="America/New_York")
     url = f"/api/v1/jurisdictions/{place.id}/camera-counts"
     assert client.get(url).json() == []
     with respx.mock(assert_all_mocked=True) as mock:
@@ -140,7 +140,7 @@ def test_camera_counts_through_the_api(client: TestClient, session: Session, act
 
 def test_an_overpass_failure_is_a_bad_gateway(client: TestClient, session: Session,
                                               actor: User, endpoint: str) -> None:
-    place = records.jurisdiction(session, actor)
+    place = f.make_jurisdiction(session, actor)
     with respx.mock(assert_all_mocked=True) as mock:
         mock.post(endpoint).mock(return_value=httpx.Response(504, text="Gateway timeout"))
         done = client.post(f"/api/v1/jurisdictions/{place.id}/camera-counts/refresh")

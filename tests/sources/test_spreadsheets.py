@@ -26,8 +26,8 @@ from api.people.models import Affiliation, Person
 from api.sources import spreadsheets
 from api.sources.spreadsheets import Choice
 from api.targets.models import Target
+from tests import factories as f
 from tests.factories import make_user
-from tests.sources import records
 
 
 def as_csv(rows: list[list[Any]], *, delimiter: str = ",") -> bytes:
@@ -69,7 +69,7 @@ def test_the_mapping_is_guessed_from_the_headers() -> None:
 
 
 def test_three_bad_rows_are_exactly_the_three_shown(session: Session, actor: User) -> None:
-    org_id = records.organization(session, actor, name="Privacy Now").id
+    org_id = f.make_organization(session, actor, name="Privacy Now").id
     rows = [PEOPLE_HEADER]
     for n in range(1, 11):
         rows.append([f"Person {n}", f"p{n}@example.org", "Privacy Now", "", "yes", "", ""])
@@ -101,10 +101,10 @@ def test_three_bad_rows_are_exactly_the_three_shown(session: Session, actor: Use
 
 
 def test_duplicates_are_found_and_the_choice_applies(session: Session, actor: User) -> None:
-    org = records.organization(session, actor, name="Faith Alliance")
-    by_email = records.person(session, actor, name="Ana Ruiz", email="ana@example.org")
-    by_name = records.person(session, actor, name="Ben Okafor")
-    records.affiliation(session, actor, person_id=by_name.id, organization_id=org.id)
+    org = f.make_organization(session, actor, name="Faith Alliance")
+    by_email = f.make_person(session, actor, name="Ana Ruiz", email="ana@example.org")
+    by_name = f.make_person(session, actor, name="Ben Okafor")
+    f.make_affiliation(session, actor, person_id=by_name.id, organization_id=org.id)
     rows = [["Name", "Email", "Organization", "Phone"],
             ["Ana R.", "ANA@example.org", "", "555-0100"],
             ["ben okafor", "", "Faith Alliance", "555-0101"],
@@ -133,7 +133,7 @@ def test_duplicates_are_found_and_the_choice_applies(session: Session, actor: Us
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(session: Session, actor: User) -> None:
-    org_id = records.organization(session, actor, name="Gone Soon").id
+    org_id = f.make_organization(session, actor, name="Gone Soon").id
     rows = [["Name", "Email", "Organization"]] + [
         [f"Member {n}", f"m{n}@example.org", "Gone Soon"] for n in range(50)]
     plan = spreadsheets.plan(session, concept_name="people", content=as_csv(rows))
@@ -150,7 +150,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(session: Session, actor: 
 
 
 def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: User) -> None:
-    records.organization(session, actor, name="Big Coalition")
+    f.make_organization(session, actor, name="Big Coalition")
     rows = [["First name", "Last name", "Email", "Organization", "Phone", "Text OK", "Tags"]]
     rows += [[f"Given{n}", f"Family{n}", f"person{n}@example.org",
               "Big Coalition" if n % 2 else "", f"555-{n:04d}", "yes" if n % 3 else "no",
@@ -171,7 +171,7 @@ def test_ten_thousand_rows_import_in_one_transaction(session: Session, actor: Us
 
 def test_organizations_with_enums_tags_and_a_semicolon_file(session: Session,
                                                             actor: User) -> None:
-    records.organization(session, actor, name="Existing Org")
+    f.make_organization(session, actor, name="Existing Org")
     content = as_csv([["Organization", "Type", "Coalition role", "Status", "Website", "Tags"],
                       ["New Partners", "Immigrant Rights", "Co-lead", "joined",
                        "https://new.example.org", "faith, labor"],
@@ -194,8 +194,8 @@ def test_organizations_with_enums_tags_and_a_semicolon_file(session: Session,
 
 
 def test_targets_resolve_bodies_and_owners(session: Session, actor: User) -> None:
-    council = records.body(session, actor, name="Riverton City Council")
-    owner = records.organization(session, actor, name="Riverton Privacy")
+    council = f.make_body(session, actor, name="Riverton City Council")
+    owner = f.make_organization(session, actor, name="Riverton Privacy")
     content = as_csv([["Name", "Title", "Body", "District", "Term ends", "Owner", "E-mail"],
                       ["Elena Park", "Mayor", "riverton city council", "At large", "11/30/2028",
                        "Riverton Privacy", "park@riverton.example.org"],
@@ -354,9 +354,9 @@ def test_an_import_files_an_audit_entry_per_record(client: TestClient) -> None:
 
 def test_an_import_of_organizations_and_targets_is_audited(session: Session,
                                                            actor: User) -> None:
-    lead = make_user(session, actor, role="lead")
-    body_id = records.body(session, actor, name="Audit Council").id
-    existing = records.organization(session, actor, name="Old Name Org", website="")
+    lead = make_user("lead", session=session)
+    body_id = f.make_body(session, actor, name="Audit Council").id
+    existing = f.make_organization(session, actor, name="Old Name Org", website="")
     act_as(session, lead)
     content = as_csv([["Organization", "Website"],
                       ["Old Name Org", "https://old.example.org"],
@@ -396,7 +396,7 @@ def test_the_entries_are_part_of_the_import_transaction(session: Session,
 
 def test_an_import_with_nothing_new_in_a_row_files_no_update(session: Session,
                                                              actor: User) -> None:
-    records.organization(session, actor, name="Same Org", website="https://same.example.org")
+    f.make_organization(session, actor, name="Same Org", website="https://same.example.org")
     content = as_csv([["Organization", "Website"], ["Same Org", "https://same.example.org"]])
     plan = spreadsheets.plan(session, concept_name="organizations", content=content,
                              on_duplicate=Choice.update)
@@ -407,7 +407,7 @@ def test_an_import_with_nothing_new_in_a_row_files_no_update(session: Session,
 
 def test_erasing_an_imported_person_erases_their_import_entries(session: Session,
                                                                 actor: User) -> None:
-    records.organization(session, actor, name="Erasure Org")
+    f.make_organization(session, actor, name="Erasure Org")
     content = as_csv([["Name", "Email", "Organization"],
                       ["Eve Gone", "eve@example.org", "Erasure Org"]])
     spreadsheets.commit(session, actor, spreadsheets.plan(session, concept_name="people",
@@ -427,14 +427,14 @@ def test_erasing_an_imported_person_erases_their_import_entries(session: Session
 
 def test_an_update_may_not_move_another_organizations_target(session: Session,
                                                              actor: User) -> None:
-    council = records.body(session, actor, name="Owners Council")
-    theirs = records.organization(session, actor, name="Their Org")
-    ours = records.organization(session, actor, name="Our Org")
+    council = f.make_body(session, actor, name="Owners Council")
+    theirs = f.make_organization(session, actor, name="Their Org")
+    ours = f.make_organization(session, actor, name="Our Org")
     kept = Target(name="Rae Lund", body_id=council.id, owner_organization_id=theirs.id,
                   visibility="coalition")
     session.add(kept)
     session.commit()
-    lead = make_user(session, actor, role="lead", organization_id=ours.id)
+    lead = make_user("lead", session=session, organization_id=ours.id)
     act_as(session, lead)
     content = as_csv([["Name", "Body", "Owner", "District"],
                       ["Rae Lund", "Owners Council", "Our Org", "Ward 4"]])
@@ -465,9 +465,9 @@ def test_an_update_may_not_move_another_organizations_target(session: Session,
 
 def test_an_update_may_not_overwrite_notes_the_importer_may_not_read(session: Session,
                                                                    actor: User) -> None:
-    kept = records.organization(session, actor, name="Quiet Alliance", notes="QUIETNOTES",
-                                notes_visibility="private")
-    lead = make_user(session, actor, role="lead")
+    kept = f.make_organization(session, actor, name="Quiet Alliance", notes="QUIETNOTES",
+                               notes_visibility="private")
+    lead = make_user("lead", session=session)
     act_as(session, lead)
     content = as_csv([["Organization", "Notes", "Website"],
                       ["Quiet Alliance", "overwritten", "https://quiet.example.org"]])

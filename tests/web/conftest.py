@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from tests.records_builders import at_noon, make_agency, make_organization
+from tests.factories import at_noon, make_agency, make_organization
 
 BATCH_DAY = date(2026, 3, 2)
 
@@ -17,9 +17,12 @@ def agencies(session: Session, actor: Any) -> dict[str, Any]:
     page that sends one letter to many agencies."""
     at_noon(BATCH_DAY)
     found = {
-        "ca": make_agency(session, actor, state_code="CA", name="Zephyr Police Department"),
-        "co": make_agency(session, actor, state_code="CO", name="Zenith County Sheriff"),
-        "other": make_agency(session, actor, state_code="TX", name="Amarillo Police"),
+        "ca": make_agency(session, actor, with_place=True, state_code="CA",
+                          name="Zephyr Police Department"),
+        "co": make_agency(session, actor, with_place=True, state_code="CO",
+                          name="Zenith County Sheriff"),
+        "other": make_agency(session, actor, with_place=True, state_code="TX",
+                             name="Amarillo Police"),
     }
     found["org"] = make_organization(session, actor, name="Zebra Privacy Union")
     session.commit()

@@ -45,7 +45,8 @@ def _pages(paths: list[str]) -> tuple[dict[str, list[str]], dict[str, Any]]:
 
     from api.app import create_app
     from api.auth.models import Role
-    from tests.conftest import make_user, sign_in
+    from tests.conftest import sign_in
+    from tests.factories import make_user
 
     app = create_app()
     built = getattr(app.state, "concept_pages", {})

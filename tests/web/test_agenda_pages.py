@@ -17,8 +17,14 @@ from api.db import new_session
 from api.sources.agendas import service as agendas
 from api.sources.models import SuggestedVote, SuggestionStatus
 from api.votes.models import Vote
-from tests.sources import records
-from tests.sources.replay import LEGISTAR, LegistarReplay, item_like, sanjose_event
+from tests import factories as f
+from tests.sources.replay import (
+    LEGISTAR,
+    SAN_JOSE_COUNCIL,
+    LegistarReplay,
+    item_like,
+    sanjose_event,
+)
 from tests.web.html import HX, is_full_page, plain
 
 FETCHED_ON = datetime(2017, 9, 1, 16, 0, tzinfo=UTC)
@@ -43,7 +49,7 @@ def alpr_agenda() -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def synced_body(session: Session, actor: Any, **values: Any) -> Any:
-    body = records.body(session, actor, name="San Jose City Council", **values)
+    body = f.make_body(session, actor, name="San Jose City Council", **values, **SAN_JOSE_COUNCIL)
     with respx.mock(assert_all_mocked=True) as mock:
         LegistarReplay(mock).add(*alpr_agenda())
         assert agendas.sync_body(new_session, body.id).ok
@@ -171,19 +177,19 @@ def agenda_panel(html: str) -> str:
 
 def test_the_body_page_shows_its_agenda_watcher(client: TestClient, session: Session,
                                                 actor: Any) -> None:
-    body = records.body(session, actor, name="San Jose City Council")
+    body = f.make_body(session, actor, name="San Jose City Council", **SAN_JOSE_COUNCIL)
     panel = plain(agenda_panel(client.get(f"/bodies/{body.id}").text))
     assert "Source Legistar, client sanjose" in panel
     assert "Last synced Never" in panel
     assert "0 suggested votes" in panel
     assert "Sync now" in panel
-    quiet = records.body(session, actor, agenda_source="none", legistar_client="")
+    quiet = f.make_body(session, actor, agenda_source="none")
     quiet_panel = plain(agenda_panel(client.get(f"/bodies/{quiet.id}").text))
     assert "No agenda source." in quiet_panel and "Sync now" not in quiet_panel
 
 
 def test_sync_now_without_scripts(client: TestClient, session: Session, actor: Any) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     with respx.mock(assert_all_mocked=True) as mock:
         LegistarReplay(mock).add(*alpr_agenda())
         done = client.post(f"/bodies/{body.id}/agenda-sync", follow_redirects=False)
@@ -215,7 +221,7 @@ def test_sync_now_with_htmx_swaps_the_panel(client: TestClient, session: Session
 
 def test_a_failed_sync_shows_its_error_and_when(client: TestClient, session: Session,
                                                 actor: Any) -> None:
-    body = records.body(session, actor, legistar_client="nosuchcity")
+    body = f.make_body(session, actor, agenda_source="legistar", legistar_client="nosuchcity")
     with respx.mock(assert_all_mocked=True) as mock:
         mock.get(f"{LEGISTAR}/v1/nosuchcity/events").mock(
             return_value=httpx.Response(500, json={"Message": NO_CLIENT}))
@@ -232,7 +238,7 @@ def test_a_failed_sync_shows_its_error_and_when(client: TestClient, session: Ses
 
 @pytest.mark.parametrize("role", ["partner", "viewer"])
 def test_only_leads_sync(client_as: Any, session: Session, actor: Any, role: str) -> None:
-    body = records.body(session, actor)
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
     other = client_as(role)
     panel = agenda_panel(other.get(f"/bodies/{body.id}").text)
     assert "Last synced" in plain(panel) and "Sync now" not in panel

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from api import clock
 from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
-from tests.alerts import factories
+from tests import factories
 from tests.alerts.servers import webhook_server
 from tests.conftest import sign_in
 
@@ -43,11 +43,11 @@ def actor(session: Session) -> Any:
 
 @pytest.fixture
 def campaign(session: Session, actor: Any) -> Any:
-    place = factories.jurisdiction(session, actor)
-    found = factories.campaign(session, actor, name="Riverton: No Renewal",
-                               jurisdiction_id=place.id)
-    body = factories.body(session, actor, jurisdiction_id=place.id,
-                          name="Riverton City Council")
+    place = factories.make_jurisdiction(session, actor)
+    found = factories.make_campaign(session, actor, name="Riverton: No Renewal",
+                                    jurisdiction_id=place.id)
+    body = factories.make_body(session, actor, jurisdiction_id=place.id,
+                               name="Riverton City Council")
     return SimpleNamespace(id=found.id, body=body)
 
 
@@ -228,8 +228,9 @@ def test_notifications_show_in_the_list_and_as_a_count_in_the_header(
         "subject": "vote", "offsets": ["2d", "1d"], "recipients": [f"user:{admin.id}"],
         "channels": ["in_app"]}])
     session.commit()
-    factories.vote(session, actor, title="Renew the Flock contract", body_id=campaign.body.id,
-                   campaign_id=campaign.id, scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    factories.make_vote(session, actor, title="Renew the Flock contract", body_id=campaign.body.id,
+                        campaign_id=campaign.id,
+                        scheduled_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
     dispatcher = Dispatcher()
     try:
         for when in (datetime(2026, 3, 8, 3, 1, tzinfo=UTC),

@@ -16,7 +16,7 @@ from api import clock
 from api.db import new_session
 from api.settings import get_settings
 from api.sources import overpass
-from tests.sources import records
+from tests import factories as f
 from tests.sources.replay import fixture
 from tests.web.html import HX, is_full_page, plain
 
@@ -40,8 +40,8 @@ def cameras(html: str) -> str:
 
 def test_the_stored_counts_with_their_day(client: TestClient, session: Session,
                                           actor: Any) -> None:
-    place = records.jurisdiction(session, actor, name="Atlanta", state_code="GA",
-                                 timezone="America/New_York")
+    place = f.make_jurisdiction(session, actor, name="Atlanta", state_code="GA",
+                                timezone="America/New_York")
     assert "Not counted yet." in cameras(client.get(f"/jurisdictions/{place.id}").text)
     with new_session() as s:
         overpass.store(s, jurisdiction_id=place.id, counted_on=date(2026, 2, 1),
@@ -60,8 +60,8 @@ def test_the_stored_counts_with_their_day(client: TestClient, session: Session,
 
 def test_count_now(client: TestClient, session: Session, actor: Any, endpoint: str) -> None:
     clock.freeze(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
-    place = records.jurisdiction(session, actor, name="Ridgefield", state_code="CT",
-                                 timezone="America/New_York")
+    place = f.make_jurisdiction(session, actor, name="Ridgefield", state_code="CT",
+                                timezone="America/New_York")
     with respx.mock(assert_all_mocked=True) as mock:
         mock.post(endpoint).mock(return_value=httpx.Response(200, json=REPLY))
         done = client.post(f"/jurisdictions/{place.id}/camera-count", follow_redirects=False)
@@ -79,7 +79,7 @@ def test_count_now(client: TestClient, session: Session, actor: Any, endpoint: s
 
 def test_a_failed_count_says_why(client: TestClient, session: Session, actor: Any,
                                  endpoint: str) -> None:
-    place = records.jurisdiction(session, actor)
+    place = f.make_jurisdiction(session, actor)
     with respx.mock(assert_all_mocked=True) as mock:
         mock.post(endpoint).mock(return_value=httpx.Response(504, text="Gateway timeout"))
         part = client.post(f"/jurisdictions/{place.id}/camera-count", headers=HX)
@@ -91,7 +91,7 @@ def test_a_failed_count_says_why(client: TestClient, session: Session, actor: An
 
 @pytest.mark.parametrize("role", ["partner", "viewer"])
 def test_only_leads_count(client_as: Any, session: Session, actor: Any, role: str) -> None:
-    place = records.jurisdiction(session, actor)
+    place = f.make_jurisdiction(session, actor)
     other = client_as(role)
     shown = cameras(other.get(f"/jurisdictions/{place.id}").text)
     assert "Not counted yet." in shown and "Count now" not in shown

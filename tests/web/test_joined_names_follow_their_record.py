@@ -11,7 +11,7 @@ from api import clock
 from api.alerts import subjects
 from api.alerts.models import SubjectKind
 from api.auth.models import Role
-from tests.factories import make_agency, make_contract, make_organization
+from tests.factories import make_agency, make_contract, make_organization, make_records_request
 from tests.web.html import plain
 
 
@@ -40,13 +40,11 @@ def test_a_private_agency_is_not_named_beside_a_shared_contract(
 
 def test_a_letter_to_an_agency_not_shared_with_the_reader_is_refused_plainly(
         client_as: Any, session: Session, actor: Any) -> None:
-    from tests.records_builders import make_request  # noqa: PLC0415
-
     ours, theirs = make_organization(session, actor), make_organization(session, actor)
     agency = make_agency(session, actor, name="SECRETAGENCY records unit", state_code="CA",
                          owner_organization_id=ours.id, visibility="private")
-    made = make_request(session, actor, agency=agency, requester_organization_id=ours.id,
-                        visibility="coalition")
+    made = make_records_request(session, actor, agency_id=agency.id,
+                                requester_organization_id=ours.id, visibility="coalition")
     session.commit()
     url = f"/api/v1/records-requests/{made.id}/letter"
     assert client_as(Role.partner, organization_id=ours.id).get(url).status_code == 200

@@ -20,7 +20,7 @@ from api.db import get_engine
 from api.meetings.models import Meeting
 from api.targets import service as targets
 from tests import factories as f
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.web.html import HX, plain
 
 PASSWORD = "correct horse battery staple"

@@ -13,7 +13,7 @@ from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
 from api.auth.models import Role
 from api.auth.service import system_user
-from tests.alerts import factories
+from tests import factories
 from tests.web.html import fragment, is_full_page, plain
 
 ALERT_PAGES = ["/alerts", "/alerts/channels", "/alerts/follows", "/alerts/log",
@@ -60,19 +60,19 @@ def test_the_delivery_log_shows_an_email_alert_as_not_sent_for_want_of_a_mail_se
     actor = system_user(session)
     session.commit()
     clock.freeze(datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
-    place = factories.jurisdiction(session, actor)
-    org = factories.organization(session, actor)
-    campaign = factories.campaign(session, actor, jurisdiction_id=place.id,
-                                  lead_organization_ids=[org.id])
-    body = factories.body(session, actor, jurisdiction_id=place.id)
-    lead = factories.user(session, actor, organization_id=org.id, name="Ana Ruiz")
+    place = factories.make_jurisdiction(session, actor)
+    org = factories.make_organization(session, actor)
+    campaign = factories.make_campaign(session, actor, jurisdiction_id=place.id,
+                                       lead_organization_ids=[org.id])
+    body = factories.make_body(session, actor, jurisdiction_id=place.id)
+    lead = factories.make_user("partner", session=session, organization_id=org.id, name="Ana Ruiz")
     service.create_rules_from_specs(session, actor, campaign_id=campaign.id, specs=[{
         "subject": "vote", "offsets": ["7d"], "recipients": ["campaign_leads"],
         "channels": ["email"]}])
     session.commit()
     vote_at = datetime(2026, 4, 3, 1, 0, tzinfo=UTC)
-    factories.vote(session, actor, title="Renew the Flock contract", body_id=body.id,
-                   campaign_id=campaign.id, scheduled_at=vote_at)
+    factories.make_vote(session, actor, title="Renew the Flock contract", body_id=body.id,
+                        campaign_id=campaign.id, scheduled_at=vote_at)
     dispatcher = Dispatcher()
     try:
         clock.freeze(vote_at - timedelta(days=7, minutes=-1))

@@ -20,7 +20,7 @@ from starlette.routing import Match
 from api.campaigns.models import Campaign
 from tests import factories as f
 from tests.conftest import sign_in
-from tests.records_builders import at_noon, make_agency, make_request
+from tests.factories import at_noon, make_agency, make_records_request
 from tests.web.html import is_full_page, plain
 from web import app as web_app
 from web.concepts import SPECS
@@ -60,9 +60,9 @@ def from_playbook(client: TestClient, session: Session, actor: Any) -> Campaign:
 
 @pytest.fixture
 def request_record(session: Session, actor: Any) -> Any:
-    agency = make_agency(session, actor, state_code="CA")
-    record = make_request(session, actor, agency=agency, status="sent", sent_on=START,
-                          visibility="coalition")
+    agency = make_agency(session, actor, with_place=True, state_code="CA")
+    record = make_records_request(session, actor, agency_id=agency.id, status="sent", sent_on=START,
+                                  visibility="coalition")
     session.commit()
     return record
 

@@ -13,7 +13,7 @@ from api.auth.models import Role
 from api.campaigns.models import Campaign
 from api.playbooks import loader
 from tests import factories as f
-from tests.records_builders import at_noon
+from tests.factories import at_noon
 from tests.web.html import HX, form_fields, fragment, is_full_page, plain
 
 START = date(2026, 3, 2)

@@ -9,17 +9,18 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.records_builders import at_noon, make_agency, make_contract, make_request
+from tests.factories import at_noon, make_agency, make_contract, make_records_request
 from tests.web.html import is_full_page
 from tests.web.test_page_contract import Inspector
 
 
 def _urls(client: TestClient, session: Session, actor: Any) -> list[str]:
     at_noon(date(2026, 3, 2))
-    agency = make_agency(session, actor, state_code="CO", name="Zenith County Sheriff")
-    make_contract(session, actor, agency=agency)
-    request = make_request(session, actor, agency=agency, status="sent",
-                           sent_on=date(2026, 3, 2))
+    agency = make_agency(session, actor, with_place=True, state_code="CO",
+                         name="Zenith County Sheriff")
+    make_contract(session, actor, agency_id=agency.id)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=date(2026, 3, 2))
     session.commit()
     place = agency.jurisdiction_id
     client.post(f"/records-requests/{request.id}/received", data={"agency_id": str(agency.id)},

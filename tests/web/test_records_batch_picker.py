@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.records_builders import make_agency
+from tests.factories import make_agency
 from tests.web.html import form_fields, fragment, is_full_page, plain
 
 
@@ -52,8 +52,8 @@ def test_the_search_is_a_get_form_and_ticks_survive_it(client: TestClient,
 
 def test_every_match_is_reached_a_page_at_a_time(client: TestClient, session: Session,
                                                  actor: Any) -> None:
-    made = [make_agency(session, actor, state_code="WY", name=f"Wyoming Agency {n:02d}")
-            for n in range(1, 62)]
+    made = [make_agency(session, actor, with_place=True, state_code="WY",
+                        name=f"Wyoming Agency {n:02d}") for n in range(1, 62)]
     session.commit()
     first = client.get("/records-requests/batch", params={"state": "WY"})
     text = plain(first.text)

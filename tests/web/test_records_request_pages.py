@@ -14,12 +14,12 @@ from sqlmodel import Session
 from api.auth.models import Role
 from api.records_requests import service as records
 from api.records_requests.models import RecordsRequest
-from tests.records_builders import (
+from tests.factories import (
     at_noon,
     make_agency,
     make_contract,
     make_organization,
-    make_request,
+    make_records_request,
 )
 from tests.web.html import HX, form_fields, fragment, is_full_page, plain
 
@@ -30,15 +30,16 @@ DUE = SENT + timedelta(days=10)  # California: ten calendar days, a Thursday
 @pytest.fixture
 def california(session: Session, actor: Any) -> Any:
     at_noon(SENT)
-    agency = make_agency(session, actor, state_code="CA", name="Zephyr Police Department")
+    agency = make_agency(session, actor, with_place=True, state_code="CA",
+                         name="Zephyr Police Department")
     session.commit()
     return agency
 
 
 def _sent(session: Session, actor: Any, agency: Any, **values: Any) -> RecordsRequest:
     values.setdefault("subject", "Zonal audit logs")
-    request = make_request(session, actor, agency=agency, status="sent", sent_on=SENT,
-                           visibility="coalition", **values)
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent", sent_on=SENT,
+                                   visibility="coalition", **values)
     session.commit()
     return request
 
@@ -99,7 +100,7 @@ def test_overdue_paused_and_closed_read_in_words(
 def test_a_law_entry_not_yet_checked_carries_a_verify_badge_in_words(
         client: TestClient, session: Session, actor: Any) -> None:
     at_noon(SENT)
-    colorado = make_agency(session, actor, state_code="CO")
+    colorado = make_agency(session, actor, with_place=True, state_code="CO")
     session.commit()
     request = _sent(session, actor, colorado)
     text = plain(client.get(f"/records-requests/{request.id}").text)
@@ -278,7 +279,7 @@ def test_the_edited_letter_downloads_as_text_and_a_first_letter_can_be_kept(
 def test_documents_received_are_uploaded_and_linked(
         client: TestClient, session: Session, actor: Any, california: Any) -> None:
     request = _sent(session, actor, california)
-    contract = make_contract(session, actor, agency=california, title="Zircon camera lease")
+    contract = make_contract(session, actor, agency_id=california.id, title="Zircon camera lease")
     session.commit()
     part = client.post(f"/records-requests/{request.id}/received", headers=HX,
                        data={"description": "Audit log export", "received_on": "2026-03-02",
@@ -316,9 +317,9 @@ def test_the_list_shows_days_left_and_flags_overdue_rows_in_words(
         client: TestClient, session: Session, actor: Any, california: Any) -> None:
     late = _sent(session, actor, california, subject="Zonal late logs")
     at_noon(SENT + timedelta(days=5))
-    make_request(session, actor, agency=california, subject="Zonal fresh logs",
-                 status="sent", sent_on=SENT + timedelta(days=5))
-    make_request(session, actor, agency=california, subject="Zonal draft logs")
+    make_records_request(session, actor, agency_id=california.id, subject="Zonal fresh logs",
+                         status="sent", sent_on=SENT + timedelta(days=5))
+    make_records_request(session, actor, agency_id=california.id, subject="Zonal draft logs")
     session.commit()
     at_noon(DUE + timedelta(days=1))
     page = client.get("/records-requests")
@@ -348,11 +349,12 @@ def test_the_list_shows_days_left_and_flags_overdue_rows_in_words(
 def two_orgs(session: Session, actor: Any, california: Any) -> dict[str, Any]:
     ours = make_organization(session, actor, name="Our Alliance")
     theirs = make_organization(session, actor, name="Their Alliance")
-    private = make_request(session, actor, agency=california, subject="Their private request",
-                           status="sent", sent_on=SENT, requester_organization_id=theirs.id)
-    shared = make_request(session, actor, agency=california, subject="Their shared request",
-                          status="sent", sent_on=SENT, requester_organization_id=theirs.id,
-                          visibility="coalition")
+    private = make_records_request(session, actor, agency_id=california.id,
+                                   subject="Their private request", status="sent", sent_on=SENT,
+                                   requester_organization_id=theirs.id)
+    shared = make_records_request(session, actor, agency_id=california.id,
+                                  subject="Their shared request", status="sent", sent_on=SENT,
+                                  requester_organization_id=theirs.id, visibility="coalition")
     session.commit()
     return {"ours": ours, "theirs": theirs, "private": private, "shared": shared}
 

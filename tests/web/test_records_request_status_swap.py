@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api import clock
 from tests import factories as f
-from tests.records_builders import make_agency, make_request
+from tests.factories import make_agency, make_records_request
 from tests.web.html import HX, plain
 
 
@@ -20,9 +20,10 @@ def test_a_status_changed_in_place_refreshes_the_page_around_it(
     campaign = f.make_campaign(session, actor, name="Riverbend: No Cameras",
                                jurisdiction_id=place.id)
     clock.freeze(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
-    agency = make_agency(session, actor, state_code="CA", name="Riverbend Police Department")
-    request = make_request(session, actor, agency=agency, status="sent",
-                           sent_on=date(2026, 3, 2), campaign_id=campaign.id)
+    agency = make_agency(session, actor, with_place=True, state_code="CA",
+                         name="Riverbend Police Department")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=date(2026, 3, 2), campaign_id=campaign.id)
     session.commit()
     # 8 PM on March 3 in California is already March 4 in UTC.
     clock.freeze(datetime(2026, 3, 4, 4, 0, tzinfo=UTC))
