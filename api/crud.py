@@ -217,6 +217,11 @@ class Crud(Generic[T]):
             if name not in self.filters:
                 raise Invalid(f"Cannot filter {self.label} lists by '{name}'.", field=name)
             stmt = stmt.where(getattr(self.model, name) == value)
+            target = references.scoped_references(self.model).get(name)
+            readable = permissions.visible(target, actor) if target is not None else None
+            if readable is not None:
+                # A record the actor may not read names nothing, as one that does not exist.
+                stmt = stmt.where(sa.exists().where(target.id == value, readable))
         if params.q:
             needle = f"%{_escape_like(params.q.strip())}%"
             stmt = stmt.where(sa.or_(*(self._matching(c, needle, actor) for c in self.search)))
@@ -300,6 +305,12 @@ class Crud(Generic[T]):
         # Fields kept outside the table (a subclass saves them) start from nothing here.
         current = {name: getattr(obj, name) for name in self.create_schema.model_fields
                    if name not in self.links and name in self.model.model_fields}
+        # Items of a list that name records the writer may not read were never shown to them:
+        # kept as they are, and neither checked nor handed to the concept's hooks.
+        hidden = {name: references.hidden_items(session, self.model, name, current[name] or [])
+                  for name in references.embedded_references(self.model) if name in current}
+        for name, items in hidden.items():
+            current[name] = [i for i in current[name] or [] if i not in items]
         for name in self.links:
             if name in self.create_schema.model_fields:
                 current[name] = self._link_ids(session, obj, name)
@@ -312,7 +323,7 @@ class Crud(Generic[T]):
         merged = self._prepared(session, actor, merged, obj)
         for name, value in merged.items():
             if name in self.model.model_fields:
-                setattr(obj, name, value)
+                setattr(obj, name, [*value, *hidden[name]] if hidden.get(name) else value)
         obj.updated_at = clock.now()  # type: ignore[attr-defined]
         session.add(obj)
         self._flush(session)

@@ -123,7 +123,12 @@ def enum_field(default: Any = ..., **kwargs: Any) -> Any:
     return Field(default=default, sa_type=sa.String(40), **kwargs)
 
 
-def json_field(default_factory: Any = list, **kwargs: Any) -> Any:
+def json_field(default_factory: Any = list, *, refers_to: tuple[str, str] | None = None,
+               **kwargs: Any) -> Any:
+    """A JSON column; `refers_to` (key, table) says which key of each item names a record of
+    which table, so an item naming one its reader may not read is left out for that reader."""
+    if refers_to is not None:
+        kwargs["sa_column_kwargs"] = {"info": {"refers_to": refers_to}}
     return Field(default_factory=default_factory, sa_type=sa.JSON, **kwargs)
 
 

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from pydantic_core import to_jsonable_python
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from api import clock
-from api.auth import permissions
+from api.auth import permissions, references
 from api.auth.models import (
     AuditEntry,
     AuthSession,
@@ -373,6 +373,14 @@ def entries(session: Session, actor: Any, *, record_kind: str | None = None,
     if organization_id is not None:
         stmt = stmt.where(AuditEntry.organization_id == organization_id)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
-                        .limit(limit).offset(offset)).all()
-    return list(rows), int(total)
+    rows = list(session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+                             .limit(limit).offset(offset)).all())
+    # Shown, not stored: each entry leaves the session before what it names is emptied.
+    for row in rows:
+        session.expunge(row)
+        row.changes = dict(row.changes)
+    models = {mapper.local_table.name: mapper.class_
+              for mapper in SQLModel._sa_registry.mappers}  # type: ignore[attr-defined]
+    references.hide_in_changes(session, [(models[row.record_kind], row.changes)
+                                         for row in rows if row.record_kind in models])
+    return rows, int(total)

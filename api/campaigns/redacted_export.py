@@ -433,6 +433,8 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
     zone, contacts = found.zone, found.with_contacts
     target_names = {**found.target_names, **{t.id: t.name for t in found.targets}}
     person_names = {p.id: p.name for p in found.people}
+    # An action names its vote only where the vote goes out too.
+    exported_votes = {v.id for v in found.votes}
     return [
         Table("targets", "the decision-makers", (
             "id", "name", "title", "body", "district", "term_ends", "stance", "last_met",
@@ -461,7 +463,8 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
             "id", "title", "kind", "scheduled_on", "status", "description", "outcome",
             "vote_id", "visibility"),
             [(a.id, a.title, _value(a.kind), a.scheduled_on, _value(a.status), a.description,
-              a.outcome, a.vote_id, _value(a.visibility)) for a in found.actions]),
+              a.outcome, a.vote_id if a.vote_id in exported_votes else None,
+              _value(a.visibility)) for a in found.actions]),
         Table("tasks", f"{whose} tasks", (
             "id", "title", "due_on", "status", "notes", "action_id", "meeting_id",
             "visibility"),

@@ -119,10 +119,13 @@ def bring_up_to_date(contract: Contract, today: date) -> bool:
 
 
 def local_today(session: Session, agency_id: int | None) -> date:
-    """Today where the agency is (the coalition's today when it has no place)."""
-    zone = session.exec(select(Jurisdiction.timezone)
-                        .join(Agency, Agency.jurisdiction_id == Jurisdiction.id)
-                        .where(Agency.id == agency_id)).first() if agency_id else None
+    """Today where the agency is (the coalition's today when it has no place). Read whoever
+    asks: a contract's dates follow its agency's clock even for a writer who may not read the
+    agency (a lead updating a partner's shared contract)."""
+    with as_system(session):
+        zone = session.exec(select(Jurisdiction.timezone)
+                            .join(Agency, Agency.jurisdiction_id == Jurisdiction.id)
+                            .where(Agency.id == agency_id)).first() if agency_id else None
     return clock.today(zone)
 
 

@@ -41,7 +41,8 @@ class MeetingBase(SQLModel):
     asks: LongText = ""
     commitments: LongText = ""
     follow_ups: LongText = ""
-    stances_observed: Annotated[list[StanceObserved], at_most(200)] = json_field()
+    stances_observed: Annotated[list[StanceObserved], at_most(200)] = json_field(
+        refers_to=("target_id", "target"))
     visibility: Visibility = visibility_field(index=False)
 
 

@@ -76,7 +76,8 @@ class VoteBase(SQLModel):
     location: ShortText = ""
     status: VoteStatus = enum_field(VoteStatus.scheduled)
     outcome: VoteOutcome = enum_field(VoteOutcome.pending)
-    member_votes: Annotated[list[MemberVote], at_most(200)] = json_field()
+    member_votes: Annotated[list[MemberVote], at_most(200)] = json_field(
+        refers_to=("target_id", "target"))
     notes: LongText = ""
     # Empty: the coalition's record (a vote found on an agenda), which only leads change.
     owner_organization_id: int | None = fk("organization.id")

@@ -62,6 +62,7 @@ def world(session: Session, actor: Any, client_as: Callable[..., TestClient]) ->
     w.a = client_as(Role.partner, org_a.id)
     w.b = client_as(Role.partner, org_b.id)
     w.lead = client_as(Role.lead)
+    w.admin = client_as(Role.admin)
     return w
 
 
@@ -176,3 +177,98 @@ def test_a_shared_deadline_stays_on_the_dashboard_without_its_private_agency(
         assert page.status_code == 200
         assert "Flock renewal" in page.text and "Camera audit logs" in page.text
         assert (w.agency.name in page.text) is (reader is w.a)
+
+
+@pytest.fixture
+def lists(session: Session, actor: Any, world: Any) -> Any:
+    """A's coalition vote and meeting, each telling of its private target and an open one."""
+    w = world
+    campaign = f.make_campaign(session, actor)
+    both = [w.target.id, w.open_target.id]
+    w.vote_with_members = f.make_vote(
+        session, actor, owner_organization_id=w.org_a.id, visibility="coalition",
+        campaign_id=campaign.id, member_votes=[{"target_id": t, "vote": "no"} for t in both])
+    w.meeting_with_stances = f.make_meeting(
+        session, actor, organization_id=w.org_a.id, visibility="coalition",
+        campaign_id=campaign.id, target_ids=both,
+        stances_observed=[{"target_id": t, "level": "opposed", "note": "Said no"} for t in both])
+    return w
+
+
+def _members(client: TestClient, w: Any) -> tuple[list[int], list[int]]:
+    vote = client.get(f"/api/v1/votes/{w.vote_with_members.id}").json()
+    meeting = client.get(f"/api/v1/meetings/{w.meeting_with_stances.id}").json()
+    return ([m["target_id"] for m in vote["member_votes"]],
+            [s["target_id"] for s in meeting["stances_observed"]])
+
+
+def test_lists_inside_a_record_leave_out_what_the_reader_may_not_read(lists: Any) -> None:
+    w = lists
+    both = sorted([w.target.id, w.open_target.id])
+    assert tuple(sorted(x) for x in _members(w.a, w)) == (both, both)
+    for reader in (w.b, w.lead):
+        assert _members(reader, w) == ([w.open_target.id], [w.open_target.id])
+        listed = reader.get("/api/v1/votes").json()["items"]
+        [row] = [v for v in listed if v["id"] == w.vote_with_members.id]
+        assert [m["target_id"] for m in row["member_votes"]] == [w.open_target.id]
+
+
+def test_a_lead_edits_a_shared_record_without_touching_what_it_may_not_read(
+        lists: Any) -> None:
+    w = lists
+    for path, change in ((f"/api/v1/records-requests/{w.request.id}", {"notes": "Chase"}),
+                         (f"/api/v1/meetings/{w.meeting_with_stances.id}", {"location": "Hall"}),
+                         (f"/api/v1/votes/{w.vote_with_members.id}", {"member_votes": []})):
+        response = w.lead.patch(path, json=change)
+        assert response.status_code == 200, (path, response.text)
+        assert str(w.target.id) not in str(response.json().get("member_votes", ""))
+    # The lead emptied the members it could see; the partner's private one stays.
+    assert _members(w.a, w)[0] == [w.target.id]
+    assert w.a.get(f"/api/v1/records-requests/{w.request.id}").json()["agency_id"] == w.agency.id
+
+
+def test_filtering_by_a_record_the_reader_may_not_read_finds_nothing(world: Any) -> None:
+    w = world
+    for path in (f"/api/v1/contracts?agency_id={w.agency.id}",
+                 f"/api/v1/records-requests?agency_id={w.agency.id}",
+                 f"/api/v1/actions?vote_id={w.vote.id}"):
+        assert w.a.get(path).json()["total"] == 1, path
+        for reader in (w.b, w.lead):
+            assert reader.get(path).json()["total"] == 0, path
+    assert w.contract.title in w.a.get(f"/contracts?agency_id={w.agency.id}").text
+    assert w.contract.title not in w.b.get(f"/contracts?agency_id={w.agency.id}").text
+
+
+def test_the_audit_log_names_only_what_the_lead_may_read(lists: Any) -> None:
+    w = lists
+    entries = w.lead.get("/api/v1/audit?limit=500").json()["items"]
+    seen = {(e["record_kind"], e["record_id"]): e["changes"] for e in entries}
+    contract = seen[("contract", w.contract.id)]
+    assert contract["agency_id"] == [None, None]
+    assert seen[("action", w.action.id)]["vote_id"] == [None, None]
+    assert seen[("task", w.task.id)]["meeting_id"] == [None, None]
+    members = seen[("vote", w.vote_with_members.id)]["member_votes"]
+    assert [m["target_id"] for m in members[1]] == [w.open_target.id]
+    # The owner's own lead reads every reference (the log is a lead's or an admin's).
+    admin_view = {(e["record_kind"], e["record_id"]): e["changes"] for e in
+                  w.admin.get("/api/v1/audit?limit=500").json()["items"]}
+    assert admin_view[("contract", w.contract.id)]["agency_id"] == [None, w.agency.id]
+
+
+def test_a_redacted_export_names_an_action_s_vote_only_if_the_vote_goes_out(
+        session: Session, actor: Any, world: Any) -> None:
+    import csv
+    import io
+    import zipfile
+
+    w = world
+    campaign = f.make_campaign(session, actor)
+    action = f.make_action(session, actor, campaign_id=campaign.id, vote_id=w.vote.id,
+                           owner_organization_id=w.org_a.id, visibility="public")
+    response = w.lead.get(f"/api/v1/campaigns/{campaign.id}/export.zip?tier=coalition")
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("actions.csv"))
+        rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+    [row] = [r for r in rows if r["id"] == str(action.id)]
+    assert row["vote_id"] == ""
