@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 from api.auth import permissions, scoping
 
 
+@cache
 def scoped_class(table: str) -> Any:
     """The mapped class of the named table if its rows have a visibility, or None."""
     for model in (*permissions.owned(), *permissions.children()):
