@@ -23,6 +23,7 @@ from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
     is_postgres,
+    rebuild_from_environment,
 )
 from tests.factories import make_user
 
@@ -67,10 +68,7 @@ def _empty_all_tables() -> None:
 def db(database_url: str) -> Iterator[None]:
     """An empty, migrated database with the system account, and the real clock afterwards."""
     if get_engine().url != sa.engine.make_url(database_url):
-        # A thread an earlier test left running (a dispatcher lane, a served app) can cache an
-        # engine made while that test had the app bound to a database of its own.
-        get_settings.cache_clear()
-        get_engine.cache_clear()
+        rebuild_from_environment()
     _empty_all_tables()
     with Session(get_engine()) as session:
         system_user(session)

@@ -1,6 +1,7 @@
 """Test databases: the suite's target (SQLite or PostgreSQL), throwaway databases, app rebinding."""
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,22 @@ def drop_postgres_database(server_url: str, name: str) -> None:
     admin.dispose()
 
 
+def rebuild_from_environment() -> None:
+    """Makes get_settings() and get_engine() anew from the environment as it is now.
+
+    A thread an earlier test left running (a dispatcher lane, a served app) may be making an
+    engine from the settings as they were, and lru_cache keeps what that call returns even
+    after a clear: a test would then write to, or wipe, another test's database. So the clear
+    is repeated until the cached engine is the one the environment names."""
+    for _ in range(100):
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+        if get_engine().url == sa.engine.make_url(get_settings().database_url):
+            return
+        time.sleep(0.01)
+    raise AssertionError("get_engine() keeps returning an engine for another database")
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -63,14 +80,10 @@ def app_bound_to(url: str, **env: str) -> Iterator[None]:
             patch.setenv("OVERSIGHT_DATABASE_URL", url)
             for key, value in env.items():
                 patch.setenv(f"OVERSIGHT_{key.upper()}", value)
-            get_settings.cache_clear()
-            get_engine.cache_clear()
+            rebuild_from_environment()
             try:
                 yield
             finally:
                 get_engine().dispose()
     finally:
-        # Settings first, once the environment is back: an engine made in between (by a thread
-        # still running) would otherwise be made from the other database's settings and kept.
-        get_settings.cache_clear()
-        get_engine.cache_clear()
+        rebuild_from_environment()

@@ -93,6 +93,8 @@ def wipe(data: Path) -> None:
             conn.exec_driver_sql("CREATE SCHEMA public")
         engine.dispose()
     else:
+        # Never another instance's file: the suite's own database sits elsewhere.
+        assert Path(str(url.database)).parent == data.parent, url
         for suffix in ("", "-wal", "-shm"):
             Path(f"{url.database}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(data)

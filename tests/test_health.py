@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.db import get_engine
-from api.settings import get_settings
+from tests.databases import rebuild_from_environment
 
 # Nothing listens on port 1, so every connection is refused at once.
 UNREACHABLE = "postgresql+psycopg://oversight@127.0.0.1:1/oversight?connect_timeout=2"
@@ -22,13 +22,11 @@ def test_healthz_says_ok(client: TestClient) -> None:
 @pytest.fixture
 def unreachable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("OVERSIGHT_DATABASE_URL", UNREACHABLE)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    rebuild_from_environment()
     yield
     get_engine().dispose()
     monkeypatch.undo()
-    get_settings.cache_clear()
-    get_engine.cache_clear()
+    rebuild_from_environment()
 
 
 def test_healthz_does_not_touch_the_database(unreachable_database: None) -> None:
