@@ -311,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from pydantic import ValidationError  # noqa: PLC0415
+    from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
 
     from api.errors import DomainError  # noqa: PLC0415
 
@@ -336,6 +337,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name = where or "input"
             print(f"oversight {args.command}: {name}: {message}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:
+        from api.problems import database_problem  # noqa: PLC0415
+
+        print(f"oversight {args.command}: {database_problem(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -41,6 +41,23 @@ def database_unavailable(exc: BaseException) -> bool:
     return any(word in text for word in _UNAVAILABLE_WORDS)
 
 
+# What the drivers say of a table the schema should have: a database never migrated, or one
+# older than the code.
+_MISSING_TABLE_WORDS = ("no such table", "does not exist")
+
+
+def database_problem(exc: DBAPIError) -> str:
+    """One line for a person at a terminal: what is wrong with the database, and what to do."""
+    lines = str(exc.orig or exc).strip().splitlines()
+    said = lines[0] if lines else type(exc).__name__
+    if database_unavailable(exc):
+        return f"the database is busy or unreachable ({said}); check OVERSIGHT_DATABASE_URL."
+    if any(word in said.lower() for word in _MISSING_TABLE_WORDS):
+        return (f"the database is not set up for this version of Oversight ({said}): run "
+                "`oversight migrate` first.")
+    return f"the database refused the work: {said}."
+
+
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"),

@@ -14,7 +14,7 @@ import api.models  # noqa: F401  (every table on the metadata)
 from api import migrations, public_url
 from api.auth.service import SYSTEM_EMAIL
 from api.cli import main
-from tests.databases import app_bound_to, sqlite_url
+from tests.databases import app_bound_to, fresh_database, sqlite_url
 from tests.serving import served
 
 APPLICATION_TABLES = {table.name for table in SQLModel.metadata.sorted_tables}
@@ -154,6 +154,37 @@ def test_create_admin_says_what_is_wrong_in_one_line(
     printed = capsys.readouterr().err
     assert printed.startswith(said), printed
     assert "Traceback" not in printed and len(printed.strip().splitlines()) == 1
+
+
+def test_a_command_on_a_database_never_migrated_says_to_migrate_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    with fresh_database(tmp_path) as url, app_bound_to(url, data_dir=str(tmp_path / "data")):
+        code = main(["create-admin", "--email", "first@example.org", "--password-stdin"])
+    printed = capsys.readouterr().err
+    assert code == 1
+    assert printed.startswith("oversight create-admin: the database is not set up"), printed
+    assert "run `oversight migrate` first." in printed
+    assert "Traceback" not in printed and len(printed.strip().splitlines()) == 1
+
+
+def test_a_database_out_of_reach_is_named_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    # Nothing listens on port 1: the connection is refused at once.
+    with app_bound_to("postgresql+psycopg://oversight@127.0.0.1:1/oversight",
+                      data_dir=str(tmp_path)):
+        code = main(["create-admin", "--email", "first@example.org", "--password-stdin"])
+    printed = capsys.readouterr().err
+    assert code == 1
+    assert printed.startswith("oversight create-admin: the database is busy or unreachable")
+    assert "OVERSIGHT_DATABASE_URL" in printed and len(printed.strip().splitlines()) == 1
 
 
 def test_serve_prints_the_address_it_serves_and_links_point_there() -> None:

@@ -49,7 +49,8 @@ class BodyBase(SQLModel):
     @model_validator(mode="after")
     def _majority_fits(self) -> "BodyBase":
         if self.seats and self.majority_needed > self.seats:
-            raise FieldError("majority_needed", "cannot exceed the number of seats")
+            raise FieldError("majority_needed",
+                             "The votes needed to win cannot exceed the number of seats.")
         if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
             raise FieldError("legistar_client",
                              "a Legistar agenda source needs the Legistar client name")

@@ -72,9 +72,9 @@ class CampaignBase(SQLModel):
     def _asks_once(self) -> "CampaignBase":
         asks = [item.ask for item in self.policy_asks]
         if len(asks) != len(set(asks)):
-            raise FieldError("policy_asks", "each policy ask may appear once")
+            raise FieldError("policy_asks", "Each policy ask may appear only once.")
         if self.start_date and self.target_date and self.target_date < self.start_date:
-            raise FieldError("target_date", "must not be before start_date")
+            raise FieldError("target_date", "The target date is before the start date.")
         return self
 
 

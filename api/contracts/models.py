@@ -79,9 +79,10 @@ class ContractBase(SQLModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractBase":
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise FieldError("end_date", "must not be before start_date")
+            raise FieldError("end_date", "The end date is before the start date.")
         if self.termination_notice_days is not None and self.termination_notice_days > 3650:
-            raise FieldError("termination_notice_days", "must be at most 3650")
+            raise FieldError("termination_notice_days",
+                             "A notice period is at most 3,650 days (ten years).")
         return self
 
 

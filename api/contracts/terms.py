@@ -98,8 +98,8 @@ def notice_deadline(terms: Terms, today: date) -> date | None:
         if terms.renews and deadline < today:
             deadline = term_after(end, terms.renewal_term_months) - timedelta(days=days)  # type: ignore[arg-type]
     except OverflowError as exc:
-        raise FieldError("end_date", "is too early to count the notice period back from") \
-            from exc
+        raise FieldError("end_date", "The end date is too early to count the notice period "
+                                     "back from.") from exc
     return deadline
 
 

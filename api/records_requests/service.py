@@ -238,7 +238,7 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if sent_on is not None:
         zone = zones.get(agency.id, clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
-            raise Invalid("sent_on: the day the request was sent cannot be in the future.",
+            raise Invalid("The day the request was sent cannot be in the future.",
                           field="sent_on")
     return values
 
@@ -306,17 +306,19 @@ def change_status(session: Session, actor: Any, *, request_id: int,
     rows = _changes(session, [request_id])[request_id]
     on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
     if on > today:
-        raise Invalid("on: a status change cannot be dated in the future.", field="on")
+        raise Invalid("A status change cannot be dated in the future.", field="on")
     if old == S.draft:
         request.sent_on = on
     else:
         if request.sent_on and on < request.sent_on:
-            raise Invalid("on: cannot be before the request was sent.", field="on")
+            raise Invalid("A status change cannot be dated before the request was sent.",
+                          field="on")
         if rows and on < rows[-1].effective_on:
-            raise Invalid(f"on: cannot be before the last change, on {rows[-1].effective_on}.",
+            raise Invalid(f"A status change cannot be dated before the last change, on "
+                          f"{rows[-1].effective_on:%B %-d, %Y}.",
                           field="on")
     if change.extension_days is not None and new != S.extended:
-        raise Invalid("extension_days: only a move to extended adds days.",
+        raise Invalid("Only a move to \"extended\" adds days to the deadline.",
                       field="extension_days")
     extension = None
     if new == S.extended:

@@ -225,7 +225,7 @@ def test_inline_editing_saves_cancels_and_shows_errors(desktop: Page, session: S
     section.get_by_label("Seats").fill("3")
     section.get_by_label("Votes needed for a majority").fill("5")
     section.get_by_role("button", name="Save").click()
-    expect(section).to_contain_text("cannot exceed the number of seats")
+    expect(section).to_contain_text("The votes needed to win cannot exceed the number of seats")
     expect(section.get_by_label("Name (required)")).to_be_focused()
     expect(page).to_have_url(re.compile(rf"/bodies/{council['body'].id}$"))
 

@@ -168,7 +168,7 @@ def test_a_change_cannot_be_dated_in_the_future_or_before_the_last(session: Sess
     move(session, actor, request.id, "acknowledged", on=date(2026, 1, 8))
     with pytest.raises(Invalid, match="last change"):
         move(session, actor, request.id, "denied", on=date(2026, 1, 7))
-    with pytest.raises(Invalid, match="only a move to extended"):
+    with pytest.raises(Invalid, match="Only a move to .extended. adds days"):
         move(session, actor, request.id, "denied", extension_days=3)
 
 

@@ -197,7 +197,7 @@ def test_moving_with_htmx_reloads_the_page_or_shows_the_error_in_the_panel(
     late_start = client.post(f"/campaigns/{made.id}/anchors", headers=HX,
                              data={"campaign_start": "2026-12-01"})
     assert late_start.status_code == 422
-    assert "must not be before start_date" in plain(late_start.text)
+    assert "The target date is before the start date" in plain(late_start.text)
 
 
 def test_a_viewer_cannot_move_the_dates(client_as: Any, session: Session,

@@ -198,7 +198,7 @@ def test_a_lead_overrides_the_due_date_and_can_follow_the_law_again(
     bad = lead.post(f"/records-requests/{request.id}/override", headers=HX,
                     data={"due_on_override": "2026-02-01"})
     assert bad.status_code == 422 and 'id="override-error"' in bad.text
-    assert "must not be before sent_on" in plain(bad.text)
+    assert "The due date is before the day the request was sent" in plain(bad.text)
 
     back = lead.post(f"/records-requests/{request.id}/override", data={"clear": "1"},
                      follow_redirects=False)
