@@ -1,7 +1,9 @@
-"""iCalendar (RFC 5545) feeds of votes and deadlines per user, campaign and body, each event
-with a UID that never changes, so a moved vote moves in subscribers' calendars."""
+"""iCalendar (RFC 5545) feeds of votes, deadlines, due dates and planned actions per user,
+campaign and body, each event with a UID that never changes, so a moved vote moves in
+subscribers' calendars."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -10,13 +12,16 @@ from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
 from api import public_url
+from api.actions.models import Action, ActionStatus
 from api.agencies.models import Agency
 from api.alerts import subjects as subject_store
 from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
+from api.alerts.rules import When
 from api.alerts.subjects import Subject
 from api.auth import scoping
 from api.auth.models import User
 from api.bodies.models import Body
+from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts.models import Contract
 from api.records_requests.models import RecordsRequest
@@ -39,6 +44,7 @@ class Wanted:
         self.contracts: set[int] = set()
         self.requests: set[int] = set()
         self.tasks: set[int] = set()
+        self.actions: set[int] = set()
 
     def add_campaigns(self, session: Session, campaign_ids: Iterable[int]) -> None:
         ids = list(set(campaign_ids))
@@ -56,6 +62,7 @@ class Wanted:
         self.requests |= set(session.exec(select(RecordsRequest.id).where(
             RecordsRequest.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
         self.tasks |= set(session.exec(select(Task.id).where(Task.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+        self.actions |= set(session.exec(select(Action.id).where(Action.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
 
     def add_bodies(self, session: Session, body_ids: Iterable[int]) -> None:
         ids = list(set(body_ids))
@@ -85,6 +92,9 @@ def _for_user(session: Session, user: User) -> Wanted:
     if user.organization_id:
         assigned = sa.or_(assigned, Task.assignee_organization_id == user.organization_id)  # type: ignore[assignment]
     wanted.tasks |= set(session.exec(select(Task.id).where(assigned)))  # type: ignore[arg-type]
+    if user.organization_id:
+        wanted.actions |= set(session.exec(select(Action.id).where(
+            Action.owner_organization_id == user.organization_id)))
     return wanted
 
 
@@ -101,33 +111,70 @@ def _subjects(session: Session, wanted: Wanted, now: datetime) -> list[Subject]:
     return [s for s in found if s.active and s.when.ends_at >= now - HISTORY]
 
 
-def uid_for(subject: Subject, host: str) -> str:
-    return f"{subject.kind.value}-{subject.id}@{host}"
+@dataclass(frozen=True)
+class Dated:
+    """One event of a feed: an alert's subject, or a planned action."""
+
+    uid_kind: str
+    id: int
+    summary: str
+    when: When
+    changed_at: datetime
+    place: str
+    link: str
+    tentative: bool
 
 
-def _event(subject: Subject, *, host: str, base_url: str, now: datetime) -> Event:
-    event = Event()
-    event.add("uid", uid_for(subject, host))
-    event.add("dtstamp", now)
-    event.add("last-modified", subject.changed_at)
-    # Grows whenever the subject changes, which tells calendar apps to take the new version.
-    event.add("sequence", max(int((subject.changed_at - SEQUENCE_EPOCH).total_seconds()), 0))
+def _of_subject(subject: Subject) -> Dated:
     summary = f"Vote: {subject.title}" if subject.kind == SubjectKind.vote else subject.title
-    event.add("summary", summary)
-    if subject.when.all_day:
-        event.add("dtstart", subject.when.local_day)
-        event.add("dtend", subject.when.local_day + timedelta(days=1))
+    # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
+    return Dated(subject.kind.value, subject.id, summary, subject.when, subject.changed_at,
+                 subject.place, subject.link, subject.paused)
+
+
+def _actions(session: Session, ids: set[int], now: datetime) -> list[Dated]:
+    """Planned and running actions with a day, read as the feed's owner reads them."""
+    if not ids:
+        return []
+    rows = session.exec(select(Action).where(
+        Action.id.in_(ids), Action.scheduled_on.is_not(None),  # type: ignore[union-attr]
+        Action.status.in_([ActionStatus.planned, ActionStatus.in_progress]))).all()  # type: ignore[attr-defined]
+    zones = {c: campaigns.zone(session, c) for c in {a.campaign_id for a in rows}}
+    out = []
+    for action in rows:
+        assert action.scheduled_on is not None and action.id is not None
+        when = When.of_day(action.scheduled_on, zones[action.campaign_id])
+        if when.ends_at >= now - HISTORY:
+            out.append(Dated("action", action.id, f"Action: {action.title}", when,
+                             action.updated_at, "", f"/actions/{action.id}", False))
+    return out
+
+
+def uid_for(kind: str, record_id: int, host: str) -> str:
+    return f"{kind}-{record_id}@{host}"
+
+
+def _event(item: Dated, *, host: str, base_url: str, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", uid_for(item.uid_kind, item.id, host))
+    event.add("dtstamp", now)
+    event.add("last-modified", item.changed_at)
+    # Grows whenever the record changes, which tells calendar apps to take the new version.
+    event.add("sequence", max(int((item.changed_at - SEQUENCE_EPOCH).total_seconds()), 0))
+    event.add("summary", item.summary)
+    if item.when.all_day:
+        event.add("dtstart", item.when.local_day)
+        event.add("dtend", item.when.local_day + timedelta(days=1))
         event.add("transp", "TRANSPARENT")
     else:
-        event.add("dtstart", subject.when.at)
-        event.add("dtend", subject.when.at + VOTE_LENGTH)
-    if subject.place:
-        event.add("location", subject.place)
-    link = f"{base_url.rstrip('/')}{subject.link}"
+        event.add("dtstart", item.when.at)
+        event.add("dtend", item.when.at + VOTE_LENGTH)
+    if item.place:
+        event.add("location", item.place)
+    link = f"{base_url.rstrip('/')}{item.link}"
     event.add("url", link)
-    event.add("description", f"{summary}\n{link}")
-    # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
-    event.add("status", "TENTATIVE" if subject.paused else "CONFIRMED")
+    event.add("description", f"{item.summary}\n{link}")
+    event.add("status", "TENTATIVE" if item.tentative else "CONFIRMED")
     return event
 
 
@@ -166,6 +213,8 @@ def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> byte
         body = session.get(Body, token.scope_id)
         name = f"Oversight: {body.name}" if body else "Oversight: body"
     cal = _calendar(name)
-    for subject in sorted(_subjects(session, wanted, now), key=lambda s: (s.when.at, s.id)):
-        cal.add_component(_event(subject, host=host, base_url=base_url, now=now))
+    items = [_of_subject(s) for s in _subjects(session, wanted, now)]
+    items += _actions(session, wanted.actions, now)
+    for item in sorted(items, key=lambda i: (i.when.at, i.uid_kind, i.id)):
+        cal.add_component(_event(item, host=host, base_url=base_url, now=now))
     return cal.to_ical()

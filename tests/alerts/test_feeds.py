@@ -9,6 +9,7 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api import clock
+from api.actions import service as actions
 from api.alerts import service
 from api.votes import service as votes
 from tests import factories
@@ -98,3 +99,39 @@ def test_a_users_feed_holds_what_they_follow_and_their_tasks(
     events = _events(client, _feed(client, "user"))
     assert set(events) == {f"vote-{followed.id}@127.0.0.1", f"task_due-{task.id}@127.0.0.1"}
     assert events[f"task_due-{task.id}@127.0.0.1"]["SUMMARY"] == "Task due: Print flyers"
+
+
+def test_planned_actions_are_in_the_feeds_of_their_campaign_and_their_organization(
+        client: TestClient, session: Session, actor: Any, admin: Any,
+        world: Campaign) -> None:
+    org = factories.make_organization(session, actor, name="Faith Coalition")
+    planned = factories.make_action(session, actor, title="Call-in day",
+                                    campaign_id=world.campaign.id, scheduled_on=date(2026, 4, 10))
+    done = factories.make_action(session, actor, title="Rally", campaign_id=world.campaign.id,
+                                 scheduled_on=date(2026, 3, 28), status="done")
+    undated = factories.make_action(session, actor, title="Letter", campaign_id=world.campaign.id,
+                                    scheduled_on=None)
+    ours = factories.make_action(session, actor, title="Vigil", owner_organization_id=org.id,
+                                 scheduled_on=date(2026, 4, 12))
+    admin.organization_id = org.id
+    session.merge(admin)
+    session.commit()
+
+    events = _events(client, _feed(client, "campaign", world.campaign.id))
+    uid = f"action-{planned.id}@127.0.0.1"
+    assert uid in events
+    assert {f"action-{a.id}@127.0.0.1" for a in (done, undated, ours)}.isdisjoint(events)
+    event = events[uid]
+    assert event["SUMMARY"] == "Action: Call-in day"
+    assert event.decoded("DTSTART") == date(2026, 4, 10)
+    assert str(event["URL"]) == f"http://127.0.0.1:8000/actions/{planned.id}"
+    # The organization's own actions, campaign or not, are in its members' feeds.
+    mine = _events(client, _feed(client, "user"))
+    assert f"action-{ours.id}@127.0.0.1" in mine
+
+    # Moved, the action keeps its UID and takes the new day; cancelled, it leaves.
+    factories.update(actions.crud, session, actor, planned.id, scheduled_on=date(2026, 4, 17))
+    moved = _events(client, _feed(client, "campaign", world.campaign.id))
+    assert moved[uid].decoded("DTSTART") == date(2026, 4, 17)
+    factories.update(actions.crud, session, actor, planned.id, status="cancelled")
+    assert uid not in _events(client, _feed(client, "campaign", world.campaign.id))

@@ -1,9 +1,9 @@
 """The sharing matrix on the surfaces that leave the app: calendar feeds, in-app notifications,
-email and webhook bodies. Organization A makes a task, a records request and a meeting at each
-tier, each with a unique marker; the alert planner and dispatcher run for real, through a real
-SMTP server and a real webhook receiver; then every recipient (each role of A and of B, a lead,
-an administrator, a webhook endpoint) gets exactly the markers it may read: what may not show
-does not, and what must show does."""
+email and webhook bodies. Organization A makes a task, a records request, a meeting and an
+action at each tier, each with a unique marker; the alert planner and dispatcher run for real,
+through a real SMTP server and a real webhook receiver; then every recipient (each role of A
+and of B, a lead, an administrator, a webhook endpoint) gets exactly the markers it may read:
+what may not show does not, and what must show does."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +38,10 @@ class Made:
     orgs: dict[str, int]
     users: dict[tuple[str, str | None], Any]
     records: list[Record] = field(default_factory=list)
+
+    def not_alerted(self) -> set[str]:
+        """Meetings and actions are no alert's subject: none of theirs leaves by an alert."""
+        return self.markers("meeting") | self.markers("action")
 
     def markers(self, kind: str | None = None) -> set[str]:
         return {m for r in self.records if kind in (None, r.kind) for m in r.markers}
@@ -98,6 +102,11 @@ def made(session: Session, actor: Any, frozen: None) -> Made:
         meeting = f.make_meeting(session, actor, summary=m, private_notes=kept,
                                  campaign_id=campaign.id, organization_id=a, visibility=tier)
         world.records.append(Record("meeting", meeting.id, a, tier, [m, kept]))
+        m = marker()
+        action = f.make_action(session, actor, title=f"Action {m}", scheduled_on=DUE,
+                               campaign_id=campaign.id, owner_organization_id=a,
+                               visibility=tier)
+        world.records.append(Record("action", action.id, a, tier, [m]))
     session.commit()
     return world
 
@@ -132,12 +141,11 @@ def test_each_recipient_is_told_exactly_what_it_may_read(
     service.create_endpoint(session, actor, {"name": "Coalition hook", "url": receiver.url})
     session.commit()
     _send_everything(session, actor, made)
-    # Meetings are no alert's subject: none of theirs, shared or not, leaves this way.
-    meetings = made.markers("meeting")
-    alerted = made.markers() - meetings
+    silent = made.not_alerted()
+    alerted = made.markers() - silent
 
     for (role, org), user in made.users.items():
-        wanted = made.readable_by(role, org) - meetings
+        wanted = made.readable_by(role, org) - silent
         assert wanted, (role, org)
         told = notifications(user.id)
         in_app = _found("\n".join(f"{n.title}\n{n.body}\n{n.link}" for n in told), made)
@@ -149,7 +157,7 @@ def test_each_recipient_is_told_exactly_what_it_may_read(
 
     posted = _found("\n".join(d.body.decode() for d in receiver.deliveries), made)
     assert posted == {m for r in made.records if r.visibility in ENDPOINT_READS
-                      and r.kind != "meeting" for m in r.markers}
+                      and r.kind not in ("meeting", "action") for m in r.markers}
     assert posted < alerted
 
 
@@ -165,7 +173,8 @@ def test_a_webhook_endpoint_reads_at_the_visibility_chosen_for_it(
     assert endpoint.reads == chosen
     _send_everything(session, actor, made)
     posted = _found("\n".join(d.body.decode() for d in receiver.deliveries), made)
-    assert posted == {m for r in made.records if r.visibility in reads and r.kind != "meeting"
+    assert posted == {m for r in made.records if r.visibility in reads
+                      and r.kind not in ("meeting", "action")
                       for m in r.markers}
 
 
@@ -173,6 +182,7 @@ def test_a_webhook_endpoint_reads_at_the_visibility_chosen_for_it(
 def test_a_calendar_feed_tells_its_owner_what_they_may_read(
         session: Session, made: Made, anon_client: TestClient, kind: str,
         client_as: Callable[..., TestClient]) -> None:
+    # Meetings have no date ahead to put in a calendar; planned actions do.
     meetings = made.markers("meeting")
     for (role, org), user in made.users.items():
         if kind == "user":
