@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 COOKIE = "oversight_flash"
-KINDS = ("success", "error")
+# A warning: done, with something the person should know (steps already late).
+KINDS = ("success", "warning", "error")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ def _local(link: str) -> str:
 
 def success(text: str, *, link: str = "", link_text: str = "") -> Message:
     return Message(text, "success", _local(link), link_text if _local(link) else "")
+
+
+def warning(text: str) -> Message:
+    return Message(text, "warning")
 
 
 def error(text: str) -> Message:

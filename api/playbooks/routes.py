@@ -56,6 +56,9 @@ class CampaignMade(BaseModel):
     actions: list[ActionRead]
     tasks: list[TaskRead]
     alert_rules: list[AlertRuleRead]
+    # Made with their day already past: no reminder goes out for them.
+    late_action_ids: list[int]
+    late_task_ids: list[int]
 
 
 class AnchorsMoved(BaseModel):

@@ -169,6 +169,11 @@ def create_campaign(session: Session, actor: Any, *, key: str,
         "campaign": campaigns.crud.read(session, actor, campaign.id),  # type: ignore[arg-type]
         "actions": actions.crud.to_read(session, made_actions),
         "tasks": tasks.crud.to_read(session, made_tasks),
+        # Steps whose day had passed when the campaign was made: the planner sends no
+        # reminder whose time was already past, so the page names them instead.
+        "late_action_ids": [a.id for a in made_actions
+                            if a.scheduled_on is not None and a.scheduled_on < today],
+        "late_task_ids": [t.id for t in made_tasks if t.due_on is not None and t.due_on < today],
         "alert_rules": [{**spec, "campaign_id": campaign.id, "id": rule.id}
                         for spec, rule in zip(specs, stored, strict=True)],
     }

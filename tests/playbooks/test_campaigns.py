@@ -16,6 +16,7 @@ from api.db import get_engine
 from api.playbooks import loader
 from api.playbooks.schema import AnchorKind, Playbook
 from api.settings import get_settings
+from tests.alerts.conftest import Ticks, outbox
 from tests.conftest import api_token
 from tests.factories import at_noon
 
@@ -138,6 +139,32 @@ def test_the_partner_given_a_task_ticks_it_off_and_another_cannot(
     done = member.post(f"/tasks/{task['id']}/done")
     assert done.status_code in (200, 303)
     assert api.get(f"/api/v1/tasks/{task['id']}").json()["status"] == "done"
+
+
+def test_steps_already_late_are_named_and_get_no_reminders(
+        api: TestClient, place: int, client_as: Callable[..., TestClient]) -> None:
+    lead = org(api, "Immigrant Rights Alliance")
+    # A member of the organization the tasks go to: someone the reminders would reach.
+    client_as(Role.partner, organization_id=lead)
+    made = created(start(api, "stop_new_contract", jurisdiction_id=place,
+                         campaign_start=START.isoformat(),
+                         vote_date=(START + timedelta(days=10)).isoformat(),
+                         lead_organization_ids=[lead]))
+    today = START.isoformat()
+    late_actions = {a["id"] for a in made["actions"] if a["scheduled_on"] < today}
+    late_tasks = {t["id"] for t in made["tasks"] if t["due_on"] < today}
+    ahead_tasks = {t["id"] for t in made["tasks"]} - late_tasks
+    assert late_actions and late_tasks and ahead_tasks
+    assert set(made["late_action_ids"]) == late_actions
+    assert set(made["late_task_ids"]) == late_tasks
+
+    ticks = Ticks()
+    try:
+        ticks()
+    finally:
+        ticks.close()
+    reminded = {row.subject_id for row in outbox(subject_kind="task_due")}
+    assert reminded and reminded <= ahead_tasks
 
 
 def test_moving_the_vote_later_moves_what_is_not_done(api: TestClient, place: int) -> None:

@@ -92,6 +92,25 @@ def test_making_a_campaign_redirects_to_it_with_what_was_made(
     assert f'value="{VOTE.isoformat()}"' in page.text
 
 
+def test_a_campaign_whose_vote_is_close_names_the_steps_already_late(
+        client: TestClient, session: Session, place: Any) -> None:
+    close = START + timedelta(days=10)
+    response = client.post(URL, follow_redirects=False, data={
+        "playbook": "stop_new_contract", "jurisdiction_id": str(place.id),
+        "vote_date": close.isoformat(), "name": ""})
+    assert response.status_code == 303, response.text
+    [campaign] = _campaigns(session)
+    late = session.exec(select(Action).where(Action.campaign_id == campaign.id,
+                                             Action.scheduled_on < START)).all()  # type: ignore[operator]
+    assert late
+    page = client.get(response.headers["location"])
+    assert 'class="flash-warning"' in page.text
+    text = plain(page.text)
+    assert f"{len(late)} actions and " in text and " already late: their dates had passed" in text
+    assert f"(the first: “{min(late, key=lambda a: a.id).title}”)" in text
+    assert "No reminders are sent for them" in text
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"notice_deadline": ""}, "notice_deadline", "is dated from the notice deadline"),
     ({"jurisdiction_id": "999999"}, "jurisdiction_id", "No jurisdiction with id 999999."),

@@ -147,11 +147,28 @@ async def create_from_playbook(request: Request, session: SessionDep,
     counts = (len(made["actions"]), len(made["tasks"]), len(made["alert_rules"]))
     rules = (f"{counts[2]} alert rule{'s' * (counts[2] != 1)}" if counts[2]
              else "no alert rules of its own (the default rules apply)")
-    message = flash.success(
+    made_text = (
         f"Made “{campaign['name']}” from the playbook “{chosen.playbook.title}”: "  # type: ignore[union-attr]
         f"{counts[0]} action{'s' * (counts[0] != 1)}, {counts[1]} task{'s' * (counts[1] != 1)} "
         f"and {rules}.")
+    late = _late_steps(made)
+    message = flash.warning(f"{made_text} {late}") if late else flash.success(made_text)
     return go_to(request, f"/campaigns/{campaign['id']}", message)
+
+
+def _late_steps(made: dict[str, Any]) -> str:
+    """What of a new campaign was late already, in words short enough for a flash message."""
+    late_ids = set(made["late_action_ids"])
+    late_actions = [a["title"] for a in made["actions"] if a["id"] in late_ids]
+    actions, tasks = len(late_actions), len(made["late_task_ids"])
+    if not actions and not tasks:
+        return ""
+    parts = [f"{n} {noun}{'s' * (n != 1)}" for n, noun in ((actions, "action"), (tasks, "task"))
+             if n]
+    first = late_actions[0] if late_actions else ""
+    named = f" (the first: “{first[:80]}”)" if first else ""
+    return (f"{' and '.join(parts)} already late: their dates had passed{named}. No reminders "
+            "are sent for them; do them now or change their dates.")
 
 
 # ---- moving anchor dates on the campaign page --------------------------------------------
