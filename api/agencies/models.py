@@ -61,6 +61,8 @@ class AgencyBase(SQLModel):
     # From outside datasets: the Atlas of Surveillance row id, and EFF's "Data Driven" numbers
     # (national pool participation, plate detections and hits over a stated period).
     atlas_id: ShortText = Field(default="", index=True)
+    # The FBI's nine-character originating agency identifier: one agency, whatever its name.
+    ori: ShortText = Field(default="", max_length=9, index=True)
     national_pool: bool | None = None
     detections: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
     hits: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)

@@ -23,7 +23,13 @@ from api.sources.access import require_lead
 
 LINK = re.compile(r"https?://[^\s,;\"'<>]+", re.IGNORECASE)
 STATE = re.compile(r"^[A-Za-z]{2}$")
-CURATED = ("alpr_vendor", "notes", "jurisdiction_id", "atlas_id")
+CURATED = ("alpr_vendor", "notes", "jurisdiction_id", "atlas_id", "ori")
+ORI = re.compile(r"^[A-Z]{2}[0-9A-Z]{7}$")
+# Words agency names are written many ways, each to one spelling: "Pueblo Police Dept" and
+# "Pueblo PD" are the Pueblo Police Department, "Sheriff Office" the Sheriff's Office.
+SPELLINGS = {"dept": "department", "pd": "police department", "sheriffs": "sheriff",
+             "co": "county", "twp": "township", "ofc": "office", "so": "sheriff office",
+             "hwy": "highway", "univ": "university"}
 
 
 @dataclass
@@ -167,25 +173,55 @@ def name_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", "", lowered).split())
 
 
+def loose_key(name: str) -> str:
+    """An agency name with its common abbreviations and spellings made one: near-duplicates
+    share it."""
+    return " ".join(SPELLINGS.get(word, word) for word in name_key(name).split())
+
+
+def ori_of(value: str) -> str:
+    """The ORI a dataset's identifier starts with ("CO0640100ALPR"), or empty."""
+    head = value.strip().upper()[:9]
+    return head if ORI.match(head) else ""
+
+
+@dataclass
+class Found:
+    agencies: list[Agency]
+    # How: "atlas" or "ori" (the dataset's own identifiers), "name", or "spelling".
+    by: str = ""
+
+
 class _Index:
     def __init__(self, session: Session) -> None:
         self.by_name: dict[tuple[str, str], list[Agency]] = {}
+        self.by_loose: dict[tuple[str, str], list[Agency]] = {}
         self.by_atlas: dict[str, Agency] = {}
+        self.by_ori: dict[str, list[Agency]] = {}
         for agency in session.exec(select(Agency)).all():
-            key = (name_key(agency.name), agency.state_code.upper())
-            self.by_name.setdefault(key, []).append(agency)
+            state = agency.state_code.upper()
+            self.by_name.setdefault((name_key(agency.name), state), []).append(agency)
+            self.by_loose.setdefault((loose_key(agency.name), state), []).append(agency)
             if agency.atlas_id:
                 self.by_atlas[agency.atlas_id] = agency
+            if agency.ori:
+                self.by_ori.setdefault(agency.ori, []).append(agency)
         self.places: dict[tuple[str, str, str], int] = {}
         for place in session.exec(select(Jurisdiction)).all():
             for name in {place.name, place.name.removesuffix(" County")}:
                 self.places.setdefault((place.kind, name_key(name), place.state_code), place.id)  # type: ignore[arg-type]
 
-    def find(self, facts: AgencyFacts) -> list[Agency]:
+    def find(self, facts: AgencyFacts) -> Found:
         atlas_id = facts.curated.get("atlas_id")
         if atlas_id and atlas_id in self.by_atlas:
-            return [self.by_atlas[atlas_id]]
-        return self.by_name.get((name_key(facts.name), facts.state), [])
+            return Found([self.by_atlas[atlas_id]], "atlas")
+        ori = facts.curated.get("ori")
+        if ori and ori in self.by_ori:
+            return Found(self.by_ori[ori], "ori")
+        exact = self.by_name.get((name_key(facts.name), facts.state), [])
+        if exact:
+            return Found(exact, "name")
+        return Found(self.by_loose.get((loose_key(facts.name), facts.state), []), "spelling")
 
     def place(self, facts: AgencyFacts) -> int | None:
         if facts.place is None:
@@ -226,6 +262,20 @@ def _create_values(facts: AgencyFacts, place_id: int | None) -> dict[str, Any]:
     return values
 
 
+def _matched(agency: Agency, facts: AgencyFacts, by: str,
+             changes: dict[str, list[Any]]) -> str:
+    """What the preview says of how a row found its agency; a rename under the dataset's own
+    identifier becomes a change of the name."""
+    if name_key(agency.name) == name_key(facts.name):
+        return ""
+    if by in ("atlas", "ori"):
+        changes["name"] = [agency.name, facts.name]
+        what = "Atlas number" if by == "atlas" else "ORI"
+        return f"Renamed under the same {what}: “{agency.name}” becomes “{facts.name}”."
+    return (f"Matched “{agency.name}”, the same agency under another spelling; its name "
+            "stays.")
+
+
 def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
          ignored_rows: int = 0) -> ImportPlan:
     """What importing these rows would do, without writing anything."""
@@ -239,12 +289,14 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
         if item.error:
             row.message = item.error
             continue
-        found = index.find(item)
+        match = index.find(item)
+        found = match.agencies
         if len(found) > 1:
-            row.message = (f"{len(found)} agencies are named {item.name!r} in {item.state}; "
-                           "merge them first.")
+            names = ", ".join(f"“{a.name}”" for a in found[:4])
+            row.message = (f"{len(found)} agencies could be “{item.name}” in {item.state} "
+                           f"({names}): merge them first.")
             continue
-        key = found[0].id if found else (name_key(item.name), item.state)
+        key = found[0].id if found else (loose_key(item.name), item.state)
         if key in claimed:
             row.action, row.agency_id = "skip", found[0].id if found else None
             row.message = f"Same agency as row {claimed[key]}."
@@ -256,10 +308,12 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 agency = found[0]
                 row.agency_id = agency.id
                 row.changes = _changes(agency, item, place_id)
+                row.message = _matched(agency, item, match.by, row.changes)
                 current = {name: getattr(agency, name) for name in AgencyCreate.model_fields}
                 validated(AgencyCreate, {**current, **{k: v[1] for k, v in row.changes.items()}})
                 row.action = "update" if row.changes else "skip"
-                row.message = "" if row.changes else "Already up to date."
+                if not row.changes:
+                    row.message = row.message or "Already up to date."
             else:
                 values = _create_values(item, place_id)
                 validated(AgencyCreate, values)

@@ -77,7 +77,8 @@ def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
     broomfield = rows["Broomfield Police Department"]
     assert (broomfield.action, broomfield.agency_id) == ("update", mine_renamed.id)
     # What people curated stays; what is empty is filled; links are added to.
-    assert set(broomfield.changes) == {"atlas_id", "jurisdiction_id", "source_links"}
+    assert set(broomfield.changes) == {"atlas_id", "ori", "jurisdiction_id", "source_links"}
+    assert broomfield.changes["ori"] == ["", "CO0640100"]
     assert broomfield.changes["jurisdiction_id"] == [None, place.id]
     assert rows["Quartzsite Police Department"].action == "create"
     assert mine.id != mine_renamed.id
@@ -87,6 +88,72 @@ def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
     assert found[("Broomfield Police Department", "CO")].alpr_vendor == "Axon"
     assert found[("Quartzsite Police Department", "CA")].id == elsewhere.id
     assert found[("Quartzsite Police Department", "AZ")].atlas_id == "AOS000038"
+
+
+def _atlas_row(number: str, ori9: str, name: str) -> bytes:
+    """The sample's header and its Broomfield row, under another number, ORI or name."""
+    header, broomfield = ATLAS.decode().splitlines()[:2]
+    cells = broomfield.split(",")
+    cells[0], cells[1], cells[5] = number, ori9, name
+    return f"{header}\n{','.join(cells)}\n".encode()
+
+
+def test_a_renamed_agency_under_its_atlas_number_is_renamed_with_the_change_shown(
+        session: Session, actor: User) -> None:
+    atlas.commit(session, actor, _atlas_row("AOS000017", "CO0640100ALPR", "Broomfield PD"))
+    session.commit()
+    renamed = _atlas_row("AOS000017", "CO0640100ALPR", "City of Broomfield Police")
+    plan = atlas.preview(session, renamed)
+    session.rollback()
+    [row] = plan.rows
+    assert row.action == "update"
+    assert row.changes["name"] == ["Broomfield PD", "City of Broomfield Police"]
+    assert "Renamed under the same Atlas number" in row.message
+    assert "name" in agency_import.describe(plan)
+    atlas.commit(session, actor, renamed)
+    session.commit()
+    assert list(all_agencies()) == [("City of Broomfield Police", "CO")]
+
+
+def test_the_same_ori_under_a_new_atlas_number_is_the_same_agency(
+        session: Session, actor: User) -> None:
+    atlas.commit(session, actor, _atlas_row("AOS000017", "CO0640100ALPR",
+                                            "Broomfield Police Department"))
+    session.commit()
+    plan, result = atlas.commit(session, actor, _atlas_row("AOS009999", "CO0640100ALPR",
+                                                           "Broomfield Police Department"))
+    session.commit()
+    assert (result.created, result.updated) == (0, 0) and plan.counts["skip"] == 1
+    [agency] = all_agencies().values()
+    assert (agency.atlas_id, agency.ori) == ("AOS000017", "CO0640100")
+
+
+@pytest.mark.parametrize("spelling", ["Broomfield Police Dept.", "Broomfield PD",
+                                      "BROOMFIELD POLICE DEPT"])
+def test_another_spelling_finds_the_agency_instead_of_making_a_second(
+        session: Session, actor: User, spelling: str) -> None:
+    ours = f.make_agency(session, actor, name="Broomfield Police Department", state_code="CO")
+    session.commit()
+    plan = atlas.preview(session, _atlas_row("AOS000017", "", spelling))
+    session.rollback()
+    [row] = plan.rows
+    assert (row.action, row.agency_id) == ("update", ours.id)
+    assert "name" not in row.changes
+    if spelling.casefold() != ours.name.casefold():
+        assert "the same agency under another spelling" in row.message
+
+
+def test_near_duplicates_already_kept_are_offered_for_a_merge(
+        session: Session, actor: User) -> None:
+    for name in ("Pueblo Police Dept", "Pueblo PD"):
+        f.make_agency(session, actor, name=name, state_code="CO")
+    session.commit()
+    plan = atlas.preview(session, _atlas_row("AOS000017", "", "Pueblo Police Department"))
+    session.rollback()
+    [row] = plan.rows
+    assert row.action == "error"
+    assert "2 agencies could be “Pueblo Police Department” in CO" in row.message
+    assert "“Pueblo Police Dept”" in row.message and "merge them first" in row.message
 
 
 def test_importing_twice_changes_nothing(session: Session, actor: User) -> None:
