@@ -17,7 +17,9 @@ from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
-from api.jurisdictions.models import Jurisdiction
+from api.jurisdictions import service as jurisdictions
+from api.jurisdictions import states
+from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
 from api.sources import csv_files
 from api.sources.access import require_lead
 
@@ -57,6 +59,8 @@ class RowPlan:
     agency_id: int | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field: [now, after]
     message: str = ""
+    # The place the agency serves, made by the import when no jurisdiction matches it.
+    new_place: dict[str, str] | None = None
 
 
 @dataclass
@@ -179,10 +183,11 @@ def loose_key(name: str) -> str:
     return " ".join(SPELLINGS.get(word, word) for word in name_key(name).split())
 
 
-def ori_of(value: str) -> str:
-    """The ORI a dataset's identifier starts with ("CO0640100ALPR"), or empty."""
+def ori_of(value: str, state: str) -> str:
+    """The ORI a dataset's identifier starts with ("CO0640100ALPR"), or empty. An ORI starts
+    with its state's code; a placeholder ("XX0000125") is none."""
     head = value.strip().upper()[:9]
-    return head if ORI.match(head) else ""
+    return head if ORI.match(head) and head[:2] == state.strip().upper() else ""
 
 
 @dataclass
@@ -262,6 +267,18 @@ def _create_values(facts: AgencyFacts, place_id: int | None) -> dict[str, Any]:
     return values
 
 
+def _new_place(facts: AgencyFacts) -> dict[str, str] | None:
+    """The jurisdiction to make for a row whose place no jurisdiction matches, checked now so
+    the preview tells of a bad one."""
+    if facts.place is None:
+        return None
+    kind, name = facts.place
+    values = {"name": " ".join(name.split()), "kind": kind, "state_code": facts.state,
+              "timezone": states.zone_of(facts.state)}
+    validated(JurisdictionCreate, values)
+    return values
+
+
 def _matched(agency: Agency, facts: AgencyFacts, by: str,
              changes: dict[str, list[Any]]) -> str:
     """What the preview says of how a row found its agency; a rename under the dataset's own
@@ -304,6 +321,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
         claimed[key] = item.row
         place_id = index.place(item)
         try:
+            row.new_place = _new_place(item) if place_id is None else None
             if found:
                 agency = found[0]
                 row.agency_id = agency.id
@@ -311,8 +329,10 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 row.message = _matched(agency, item, match.by, row.changes)
                 current = {name: getattr(agency, name) for name in AgencyCreate.model_fields}
                 validated(AgencyCreate, {**current, **{k: v[1] for k, v in row.changes.items()}})
-                row.action = "update" if row.changes else "skip"
-                if not row.changes:
+                if agency.jurisdiction_id is not None:
+                    row.new_place = None
+                row.action = "update" if row.changes or row.new_place else "skip"
+                if row.action == "skip":
                     row.message = row.message or "Already up to date."
             else:
                 values = _create_values(item, place_id)
@@ -334,14 +354,19 @@ def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
         raise Conflict("The file is not the one that was previewed; preview it again.",
                        field="token")
     result = ImportResult()
+    made_places: dict[tuple[str, str, str], int] = {}
     for row in import_plan.rows:
         try:
             if row.action == "create":
                 values = {name: change[1] for name, change in row.changes.items()}
+                values["jurisdiction_id"] = (values.get("jurisdiction_id")
+                                             or _place_made(session, actor, row, made_places))
                 agencies.crud.create(session, actor, AgencyCreate(**values))
                 result.created += 1
             elif row.action == "update":
                 values = {name: change[1] for name, change in row.changes.items()}
+                if row.new_place:
+                    values["jurisdiction_id"] = _place_made(session, actor, row, made_places)
                 agencies.crud.update(session, actor, row.agency_id,  # type: ignore[arg-type]
                                      AgencyUpdate(**values))
                 result.updated += 1
@@ -357,6 +382,18 @@ def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
     return result
 
 
+def _place_made(session: Session, actor: Any, row: RowPlan,
+                made: dict[tuple[str, str, str], int]) -> int | None:
+    """The jurisdiction the row's agency serves, made once however many rows name it."""
+    if row.new_place is None:
+        return None
+    key = (row.new_place["kind"], name_key(row.new_place["name"]), row.new_place["state_code"])
+    if key not in made:
+        place = jurisdictions.crud.create(session, actor, JurisdictionCreate(**row.new_place))
+        made[key] = place.id  # type: ignore[assignment]
+    return made[key]
+
+
 def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
     """The plan as text for the command line: counts, then the rows that would change."""
     counts = import_plan.counts
@@ -368,12 +405,15 @@ def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
     shown = [row for row in import_plan.rows if row.action != "skip"]
     for row in shown[:limit]:
         label = f"  row {row.row:>5}  {row.action:<6}  {row.name} ({row.state})"
+        place = (f"; new {row.new_place['kind']} {row.new_place['name']}"
+                 if row.new_place else "")
         if row.action == "error":
             lines.append(f"{label}: {row.message}")
         elif row.action == "update":
-            lines.append(f"{label}: " + ", ".join(sorted(row.changes)))
+            said = f" ({row.message})" if row.message else ""
+            lines.append(f"{label}: " + ", ".join(sorted(row.changes)) + said + place)
         else:
-            lines.append(label)
+            lines.append(label + place)
     if len(shown) > limit:
         lines.append(f"  … and {len(shown) - limit} more")
     return "\n".join(lines)

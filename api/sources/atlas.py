@@ -28,7 +28,7 @@ def _facts(row: int, record: dict[str, str]) -> AgencyFacts:
         kind=agency_import.kind_from(record.get("Type of LEA", "") or record["Agency"]),
         curated={
             "atlas_id": atlas_id[:200],
-            "ori": agency_import.ori_of(record.get("NEWAOSNUMBER (ORI9)", "")),
+            "ori": agency_import.ori_of(record.get("NEWAOSNUMBER (ORI9)", ""), record["State"]),
             "alpr_vendor": record.get("Vendor", "")[:200],
             "notes": f"Atlas of Surveillance ({atlas_id}): {summary}" if summary else "",
         },

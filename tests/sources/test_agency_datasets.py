@@ -14,6 +14,7 @@ from api.auth.models import AuditEntry, User
 from api.cli import main
 from api.db import new_session
 from api.errors import Conflict, Invalid
+from api.jurisdictions.models import Jurisdiction
 from api.sources import agency_import, atlas, data_driven
 from tests import factories as f
 from tests.sources.replay import fixture
@@ -154,6 +155,60 @@ def test_near_duplicates_already_kept_are_offered_for_a_merge(
     assert row.action == "error"
     assert "2 agencies could be “Pueblo Police Department” in CO" in row.message
     assert "“Pueblo Police Dept”" in row.message and "merge them first" in row.message
+
+
+def all_places() -> dict[tuple[str, str, str], Jurisdiction]:
+    with new_session() as fresh:
+        return {(j.name, j.kind, j.state_code): j for j in fresh.exec(select(Jurisdiction))}
+
+
+def test_the_places_agencies_serve_are_matched_or_made_once(session: Session,
+                                                            actor: User) -> None:
+    known = f.make_jurisdiction(session, actor, name="Broomfield", state_code="CO",
+                                timezone="America/Denver")
+    session.commit()
+    plan = atlas.preview(session, ATLAS)
+    session.rollback()
+    rows = {row.name: row for row in plan.rows}
+    assert rows["Broomfield Police Department"].new_place is None
+    assert rows["Broomfield Police Department"].changes["jurisdiction_id"] == [None, known.id]
+    assert rows["Wayne County Sheriff's Office"].new_place == {
+        "name": "Wayne County", "kind": "county", "state_code": "NC",
+        "timezone": "America/New_York"}
+    assert "new county Wayne County" in agency_import.describe(plan)
+
+    atlas.commit(session, actor, ATLAS)
+    session.commit()
+    places = all_places()
+    # Sheriffs by their county, police by their city, each zone from its state.
+    assert places[("Navajo County", "county", "AZ")].timezone == "America/Phoenix"
+    assert places[("Quartzsite", "city", "AZ")].timezone == "America/Phoenix"
+    assert places[("Irvington", "city", "NY")].timezone == "America/New_York"
+    assert len([key for key in places if key[0] == "Broomfield"]) == 1
+    found = all_agencies()
+    assert found[("Broomfield Police Department", "CO")].jurisdiction_id == known.id
+    navajo = found[("Navajo County Sheriff's Office", "AZ")]
+    assert navajo.jurisdiction_id == places[("Navajo County", "county", "AZ")].id
+    # A placeholder number is no ORI.
+    assert found[("Burnet County Constables", "TX")].ori == ""
+    assert found[("Navajo County Sheriff's Office", "AZ")].ori == "AZ0090000"
+
+    # Imported again, nothing more is made.
+    atlas.commit(session, actor, ATLAS)
+    session.commit()
+    assert all_places().keys() == places.keys()
+
+
+def test_two_agencies_of_one_new_place_share_the_jurisdiction_made(
+        session: Session, actor: User) -> None:
+    header, broomfield = ATLAS.decode().splitlines()[:2]
+    second = broomfield.replace("AOS000017", "AOS000018").replace(
+        "CO0640100ALPR", "CO0640200ALPR").replace("Broomfield Police Department",
+                                                  "Broomfield Transit Police")
+    atlas.commit(session, actor, f"{header}\n{broomfield}\n{second}\n".encode())
+    session.commit()
+    [place] = [j for key, j in all_places().items() if key[0] == "Broomfield"]
+    assert {a.jurisdiction_id for a in all_agencies().values()} == {place.id}
 
 
 def test_importing_twice_changes_nothing(session: Session, actor: User) -> None:

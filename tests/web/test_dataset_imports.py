@@ -58,6 +58,9 @@ def test_atlas_preview_then_confirm(client: TestClient, session: Session, actor:
     assert "Broomfield Police Department" in update
     assert "ALPR vendor: — → Flock Safety" in plain(update)
     assert "Atlas ID: — → AOS000017" in plain(update)
+    assert "ORI: — → CO0640100" in plain(update)
+    # The places the new agencies serve, made with them, each in its state's zone.
+    assert "Navajo County (county, new; America/Phoenix)" in text
     part = client.get(page_url, headers=HX)
     assert not is_full_page(part.text) and "9 agencies to add" in plain(part.text)
     assert agency_names() == ["Broomfield Police Department"]

@@ -49,7 +49,7 @@ Kind = Annotated[str, Path(pattern=KIND)]
 UploadId = Annotated[str, Path(max_length=64)]
 # How many rows of each kind a preview lists before saying how many more there are.
 SHOWN_ROWS = 200
-AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID",
+AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID", "ori": "ORI",
                  "jurisdiction_id": "Jurisdiction (id)", "national_pool": "National pool",
                  "data_sharing_report_url": "Data sharing report",
                  "detections_period": "Detections period"}
