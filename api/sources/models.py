@@ -54,6 +54,12 @@ class SuggestedVoteFields(SQLModel):
     decided_at: datetime | None = utc_field()
     # Where the meeting was before the platform last moved it; empty if it never moved.
     moved_from: datetime | None = utc_field()
+    # The platform's id of the matter (the ordinance, contract or resolution) the item is
+    # about: an item continued to a later meeting comes back under a new item id but this one.
+    matter_id: str = Field(default="", max_length=64, index=True)
+    # Why the item is not on an agenda ahead any more: "withdrawn" from its meeting's agenda, or
+    # its meeting "cancelled"; empty while it is on one.
+    off_agenda: str = Field(default="", max_length=20)
 
 
 class SuggestedVote(TableBase, SuggestedVoteFields, table=True):

@@ -247,3 +247,23 @@ def test_only_leads_sync(client_as: Any, session: Session, actor: Any, role: str
         assert other.post(f"/api/v1/bodies/{body.id}/sync").status_code == 403
     with new_session() as fresh:
         assert agendas.sync_state(fresh, body.id).last_attempt_at is None
+
+
+def test_a_withdrawn_item_and_an_unknown_time_are_said_on_its_card(
+        client: TestClient, session: Session, actor: Any) -> None:
+    body = synced_body(session, actor)
+    found = the_suggestion(body.id)
+    event, items = alpr_agenda()
+    event["EventTime"] = None
+    with respx.mock(assert_all_mocked=True) as mock:
+        LegistarReplay(mock).add(event, [i for i in items if i["EventItemId"] != 32041])
+        assert agendas.sync_body(new_session, body.id).ok
+    card = client.get("/suggested-votes").text.split(f'id="suggestion-{found.id}"', 1)[1]
+    assert "Taken off the agenda" in plain(card.split("</li>", 1)[0])
+    with respx.mock(assert_all_mocked=True) as mock:
+        LegistarReplay(mock).add(event, items)
+        assert agendas.sync_body(new_session, body.id).ok
+    card = client.get("/suggested-votes").text.split(f'id="suggestion-{found.id}"', 1)[1]
+    text = plain(card.split("</li>", 1)[0])
+    assert "Sep 12, 2017, time not announced" in text
+    assert "Taken off the agenda" not in text

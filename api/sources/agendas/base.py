@@ -16,6 +16,8 @@ class AgendaItem:
     matter_file: str = ""
     matter_type: str = ""
     consent: bool = False
+    # The matter the item is about; the same when the item is continued to another meeting.
+    matter_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class AgendaEvent:
     agenda_url: str = ""
     event_url: str = ""
     items: tuple[AgendaItem, ...] = field(default_factory=tuple)
+    # The platform says the meeting will not take place.
+    cancelled: bool = False
 
 
 class AgendaSource(Protocol):

@@ -20,6 +20,9 @@ TIME_24H = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 CONSENT = re.compile(r"\bconsent\b", re.IGNORECASE)
 # Headings such as "Items removed from the Consent Calendar" talk about consent but are not it.
 NOT_CONSENT = re.compile(r"\b(removed|pulled|separate|separately|excluded)\b", re.IGNORECASE)
+# How clerks mark a meeting that will not take place: the agenda status ("Cancelled") or a
+# comment on the event ("MEETING CANCELED", "Cancellation notice").
+CANCELLED = re.compile(r"\bcancel(?:l?ed|lation)?\b", re.IGNORECASE)
 
 
 def parse_time(text: str | None) -> clock_time | None:
@@ -118,6 +121,8 @@ def to_event(raw: dict[str, Any], raw_items: list[dict[str, Any]]) -> AgendaEven
             matter_file=_text(item.get("EventItemMatterFile")),
             matter_type=_text(item.get("EventItemMatterType")),
             consent=item.get("EventItemId") in consent,
+            matter_id=("" if item.get("EventItemMatterId") is None
+                       else str(item["EventItemMatterId"])[:64]),
         ))
     return AgendaEvent(
         event_id=str(raw["EventId"]), body_name=_text(raw.get("EventBodyName")),
@@ -125,6 +130,8 @@ def to_event(raw: dict[str, Any], raw_items: list[dict[str, Any]]) -> AgendaEven
         location=_text(raw.get("EventLocation")),
         agenda_url=_text(raw.get("EventAgendaFile")) or _text(raw.get("EventInSiteURL")),
         event_url=_text(raw.get("EventInSiteURL")), items=tuple(items),
+        cancelled=bool(CANCELLED.search(_text(raw.get("EventAgendaStatusName")))
+                       or CANCELLED.search(_text(raw.get("EventComment")))),
     )
 
 

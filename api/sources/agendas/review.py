@@ -57,6 +57,7 @@ def _columns() -> sa.Select[Any]:
                    SuggestedVote.agenda_url, SuggestedVote.location,
                    SuggestedVote.matched_keywords, SuggestedVote.status,
                    SuggestedVote.vote_id, SuggestedVote.decided_at, SuggestedVote.moved_from,
+                   SuggestedVote.off_agenda,
                    Body.name.label("body_name"),  # type: ignore[attr-defined]
                    Jurisdiction.timezone.label("timezone"),  # type: ignore[attr-defined]
                    Vote.title.label("vote_title"))  # type: ignore[attr-defined]

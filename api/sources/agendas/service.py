@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.auth.service import system_user
+from api.alerts.models import Notification
+from api.auth.models import Role, User
+from api.auth.service import SYSTEM_EMAIL, system_user
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
@@ -42,6 +44,9 @@ log = logging.getLogger(__name__)
 SessionFactory = Callable[[], Session]
 SourceFactory = Callable[["FeedConfig"], AgendaSource]
 WATCHING = (CampaignStatus.planning, CampaignStatus.active)
+# Why an item is off the agenda ahead (SuggestedVote.off_agenda).
+WITHDRAWN = "withdrawn"
+CANCELLED = "cancelled"
 
 suggestions = Crud(
     SuggestedVote, create=SuggestedVoteRead, update=SuggestedVoteRead, read=SuggestedVoteRead,
@@ -120,7 +125,11 @@ class SyncReport:
     created: int = 0
     updated: int = 0
     moved: int = 0
+    off_agenda: int = 0
     votes_moved: list[int] = field(default_factory=list)
+    # Confirmed votes the agenda changed (moved, cancelled, held, consent flag), each once per
+    # change; the leads were told of each.
+    votes_changed: list[int] = field(default_factory=list)
 
 
 def source_for(config: FeedConfig) -> AgendaSource:
@@ -171,12 +180,20 @@ def _local_today(zone: ZoneInfo) -> date:
     return clock.now().astimezone(zone).date()
 
 
-def _apply_item(session: Session, actor: Any, *, config: FeedConfig, event: AgendaEvent,
-                item: AgendaItem, starts: datetime,
-                matchers: list[tuple[int | None, KeywordMatcher]], report: SyncReport) -> None:
-    found = session.exec(select(SuggestedVote).where(
-        SuggestedVote.body_id == config.body_id,
-        SuggestedVote.source_item_id == item.item_id)).first()
+def _values(event: AgendaEvent, item: AgendaItem, starts: datetime) -> dict[str, Any]:
+    return {
+        "source_event_id": event.event_id, "source_item_id": item.item_id,
+        "scheduled_at": starts, "time_text": event.time_text, "item_number": item.number[:200],
+        "title": item.title, "matter_file": item.matter_file[:200],
+        "matter_type": item.matter_type[:200], "consent_calendar": item.consent,
+        "agenda_url": event.agenda_url[:2000], "event_url": event.event_url[:2000],
+        "location": event.location[:200], "matter_id": item.matter_id,
+    }
+
+
+def _keywords(item: AgendaItem,
+              matchers: list[tuple[int | None, KeywordMatcher]]) -> tuple[list[str], int | None]:
+    """The campaign keywords the item matches, and the campaign of the first that does."""
     matched: list[str] = []
     campaign_id: int | None = None
     for cid, matcher in matchers:
@@ -184,58 +201,171 @@ def _apply_item(session: Session, actor: Any, *, config: FeedConfig, event: Agen
         if hits and not matched:
             campaign_id = cid
         matched.extend(h for h in hits if h not in matched)
-    if found is None and not matched:
-        return
-    suggestion = found or SuggestedVote(
-        body_id=config.body_id, campaign_id=campaign_id, source=config.source,
-        source_event_id=event.event_id, source_item_id=item.item_id, scheduled_at=starts)
-    if found is None:
-        report.created += 1
-    elif found.scheduled_at != starts:
-        suggestion.moved_from = found.scheduled_at
+    return matched, campaign_id
+
+
+def _when(at: datetime, zone: ZoneInfo, time_text: str) -> str:
+    local = at.astimezone(zone)
+    day = f"{local:%A, %B} {local.day}, {local.year}"
+    return f"{day}, time not announced" if not time_text else f"{day} at {local:%-I:%M %p}"
+
+
+def _follow(session: Session, actor: Any, config: FeedConfig, suggestion: SuggestedVote,
+            values: dict[str, Any], matched: list[str], report: SyncReport) -> None:
+    """Brings a known suggestion up to date with its item as the platform now shows it: a moved
+    meeting moves its confirmed vote, a consent flag that changed is carried over with a note,
+    and an item back on an agenda brings its vote back. Dismissed suggestions only keep their
+    facts current and are never offered again."""
+    before = {name: getattr(suggestion, name) for name in values}
+    was_off = suggestion.off_agenda
+    if suggestion.scheduled_at != values["scheduled_at"]:
+        suggestion.moved_from = suggestion.scheduled_at
         report.moved += 1
-    values = {
-        "source_event_id": event.event_id, "scheduled_at": starts,
-        "time_text": event.time_text, "item_number": item.number[:200], "title": item.title,
-        "matter_file": item.matter_file[:200], "matter_type": item.matter_type[:200],
-        "consent_calendar": item.consent, "agenda_url": event.agenda_url[:2000],
-        "event_url": event.event_url[:2000], "location": event.location[:200],
-        "matched_keywords": matched or suggestion.matched_keywords,
-    }
-    changed = found is not None and any(getattr(found, k) != v for k, v in values.items())
     for name, value in values.items():
         setattr(suggestion, name, value)
-    if changed:
+    suggestion.matched_keywords = matched or suggestion.matched_keywords
+    suggestion.off_agenda = ""
+    if any(before[name] != value for name, value in values.items()) or was_off:
         report.updated += 1
         suggestion.updated_at = clock.now()
     session.add(suggestion)
     session.flush()
-    # A confirmed vote follows its meeting when the meeting moves; a dismissed suggestion only
-    # keeps its facts current and is never offered again.
-    if (found is not None and found.status == SuggestionStatus.confirmed and found.vote_id):
-        vote = session.get(Vote, found.vote_id)
-        if (vote is not None and vote.scheduled_at != starts
-                and vote.status in (VoteStatus.scheduled, VoteStatus.postponed)):
-            votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
-                              VoteUpdate(scheduled_at=starts))  # type: ignore[call-arg]
-            report.votes_moved.append(vote.id)  # type: ignore[arg-type]
+    vote = (session.get(Vote, suggestion.vote_id)
+            if suggestion.status == SuggestionStatus.confirmed and suggestion.vote_id else None)
+    if vote is None:
+        return
+    changes: dict[str, Any] = {}
+    said: list[str] = []
+    if was_off and vote.status in (VoteStatus.cancelled, VoteStatus.postponed):
+        changes["status"] = VoteStatus.scheduled
+        said.append("is back on the agenda")
+    active = vote.status in (VoteStatus.scheduled, VoteStatus.postponed) or "status" in changes
+    if active and vote.scheduled_at != values["scheduled_at"]:
+        changes["scheduled_at"] = values["scheduled_at"]
+        said.append(f"moved to {_when(values['scheduled_at'], config.zone, values['time_text'])}")
+    if vote.consent_calendar != values["consent_calendar"]:
+        changes["consent_calendar"] = values["consent_calendar"]
+        moved = "onto" if values["consent_calendar"] else "off"
+        said.append(f"moved {moved} the consent calendar")
+        changes["notes"] = _noted(vote.notes, f"The agenda of {clock.now():%b %-d, %Y} moved it "
+                                              f"{moved} the consent calendar.")
+    if not changes:
+        return
+    votes.crud.update(session, actor, vote.id, VoteUpdate(**changes))  # type: ignore[arg-type]
+    if "scheduled_at" in changes:
+        report.votes_moved.append(vote.id)  # type: ignore[arg-type]
+    _tell_leads(session, f"Agenda: “{vote.title}” " + " and ".join(said),
+                f"The {config.body_name or 'body'}'s agenda changed.", f"/votes/{vote.id}")
+    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+
+
+def _noted(notes: str, line: str) -> str:
+    return f"{notes}\n{line}".strip()[:20_000]
+
+
+def _off_agenda(session: Session, actor: Any, suggestion: SuggestedVote, why: str,
+                report: SyncReport) -> None:
+    """The item left its meeting's agenda, or the meeting was cancelled: said on the
+    suggestion, and its confirmed vote is held (withdrawn) or cancelled (meeting cancelled),
+    its alerts with it, until the item comes back."""
+    if suggestion.off_agenda == why:
+        return
+    suggestion.off_agenda = why
+    suggestion.updated_at = clock.now()
+    session.add(suggestion)
+    session.flush()
+    report.off_agenda += 1
+    vote = (session.get(Vote, suggestion.vote_id)
+            if suggestion.status == SuggestionStatus.confirmed and suggestion.vote_id else None)
+    if vote is None or vote.status not in (VoteStatus.scheduled, VoteStatus.postponed):
+        return
+    when = f"{suggestion.scheduled_at:%b %-d, %Y}"
+    if why == CANCELLED:
+        status, line = VoteStatus.cancelled, f"The meeting of {when} was cancelled."
+    else:
+        status, line = VoteStatus.postponed, f"Taken off the agenda of {when}."
+    votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
+                      VoteUpdate(status=status, notes=_noted(vote.notes, line)))
+    _tell_leads(session, f"Agenda: “{vote.title}”: {line[0].lower()}{line[1:]}",
+                "Its alerts wait until the item is on an agenda again.", f"/votes/{vote.id}")
+    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+
+
+def _tell_leads(session: Session, title: str, body: str, link: str) -> None:
+    """An in-app alert to every active lead and administrator: the agenda watcher's news is
+    theirs to act on."""
+    leads = session.exec(select(User.id).where(
+        User.is_active, User.role.in_([Role.lead, Role.admin]),  # type: ignore[attr-defined]
+        User.email != SYSTEM_EMAIL)).all()
+    for user_id in leads:
+        session.add(Notification(user_id=user_id, title=title[:300], body=body[:2000],
+                                 link=link[:300]))
+    session.flush()
 
 
 def apply_events(session: Session, actor: Any, *, config: FeedConfig,
                  events: list[AgendaEvent]) -> SyncReport:
-    """Record what a fetch found: new matches become suggestions, known items are updated in
-    place (keyed on the platform's item id), and the body's sync state is marked good."""
+    """Record what a fetch found. Known items (by the platform's item id) are brought up to
+    date; an item under a new id whose matter left an agenda (continued, or its meeting
+    cancelled) is that suggestion again, moved; a new matching item becomes a suggestion and
+    the leads are told; what a fetched meeting no longer lists, or a cancelled meeting, takes
+    its item off the agenda. The body's sync state is marked good."""
     body = session.get(Body, config.body_id)
     if body is None:
         raise NotFound(f"No body with id {config.body_id}.")
     matchers = _matchers(session, body.jurisdiction_id)
     report = SyncReport(body_id=config.body_id, ok=True, events=len(events))
+    known = list(session.exec(select(SuggestedVote).where(
+        SuggestedVote.body_id == config.body_id).order_by(SuggestedVote.id)).all())
+    by_item = {s.source_item_id: s for s in known}
+    fetched = {event.event_id: event for event in events}
+    listed: dict[str, set[str]] = {}
+    new_items: list[tuple[AgendaEvent, AgendaItem, datetime]] = []
     for event in events:
         starts = event.starts.replace(tzinfo=config.zone).astimezone(UTC)
+        listed[event.event_id] = {item.item_id for item in event.items}
         for item in event.items:
             report.items += 1
-            _apply_item(session, actor, config=config, event=event, item=item, starts=starts,
-                        matchers=matchers, report=report)
+            found = by_item.get(item.item_id)
+            if found is None:
+                new_items.append((event, item, starts))
+            elif not event.cancelled:
+                matched, _ = _keywords(item, matchers)
+                _follow(session, actor, config, found, _values(event, item, starts), matched,
+                        report)
+    # Fetched meetings that no longer list an item, or that are cancelled, take it off the
+    # agenda; past meetings are not fetched, so what they held stays as it was.
+    leaving = {s.id: s for s in known if s.source_event_id in fetched
+               and (fetched[s.source_event_id].cancelled
+                    or s.source_item_id not in listed[s.source_event_id])}
+    returning = {s.matter_id: s for s in known
+                 if s.matter_id and (s.id in leaving or s.off_agenda)}
+    for event, item, starts in new_items:
+        if event.cancelled:
+            continue  # a cancelled meeting offers nothing to vote on
+        previous = returning.pop(item.matter_id, None) if item.matter_id else None
+        if previous is not None:
+            leaving.pop(previous.id, None)
+            previous.off_agenda = previous.off_agenda or WITHDRAWN
+            _follow(session, actor, config, previous, _values(event, item, starts),
+                    _keywords(item, matchers)[0], report)
+            continue
+        matched, campaign_id = _keywords(item, matchers)
+        if not matched:
+            continue
+        suggestion = SuggestedVote(body_id=config.body_id, campaign_id=campaign_id,
+                                   source=config.source, matched_keywords=matched,
+                                   **_values(event, item, starts))
+        session.add(suggestion)
+        session.flush()
+        report.created += 1
+        _tell_leads(session, f"Agenda: “{item.title[:200]}” on "
+                             f"{_when(starts, config.zone, event.time_text)}",
+                    "Matched " + ", ".join(matched) + ". Confirm it to make it a vote with "
+                    "alerts, or dismiss it.", "/suggested-votes")
+    for suggestion in leaving.values():
+        why = CANCELLED if fetched[suggestion.source_event_id].cancelled else WITHDRAWN
+        _off_agenda(session, actor, suggestion, why, report)
     state = _state(session, config.body_id)
     now = clock.now()
     state.last_attempt_at = now

@@ -1,0 +1,212 @@
+"""An agenda item followed through its life, replayed from the real San Jose event: found,
+confirmed, continued to a later meeting under a new item id, moved, cancelled; withdrawn and put
+back; moved onto the consent calendar. The later meetings and the cancellation are built from
+the recorded event in Legistar's documented shape (EventAgendaStatusName, EventComment,
+EventItemMatterId); the real event was never continued or cancelled."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import respx
+from sqlmodel import Session, select
+
+from api import clock
+from api.alerts import service as alerts
+from api.alerts.models import AlertOutbox, Notification, OutboxStatus
+from api.auth.models import Role, User
+from api.db import new_session
+from api.sources.agendas import service as agendas
+from api.sources.agendas.legistar import LegistarSource
+from api.sources.models import SuggestedVote, SuggestionStatus
+from api.votes.models import Vote
+from tests import factories as f
+from tests.alerts.conftest import Ticks, outbox
+from tests.sources.replay import SAN_JOSE_COUNCIL, LegistarReplay, item_like, sanjose_event
+
+FETCHED_ON = datetime(2017, 9, 1, 16, 0, tzinfo=UTC)
+FLOCK = "Agreement with Flock Safety for Automated License Plate Reader Cameras"
+MATTER = 2017
+Agenda = tuple[dict[str, Any], list[dict[str, Any]]]
+
+
+@pytest.fixture(autouse=True)
+def before_the_meetings(db: None) -> None:
+    clock.freeze(FETCHED_ON)
+
+
+@pytest.fixture
+def lead(session: Session) -> User:
+    return f.make_user(Role.lead, session=session, email="lead@coalition.example")
+
+
+def meeting(event_id: int = 1080, day: str = "2017-09-12", time: str | None = "1:30 PM",
+            *, flock_item: int | None = 32041, consent: bool = True,
+            **event_changes: Any) -> Agenda:
+    """The recorded San Jose event (or one like it under another id and day), with the Flock
+    item under the given item id, or without it."""
+    event, items = sanjose_event()
+    event.update(EventId=event_id, EventDate=f"{day}T00:00:00", EventTime=time,
+                 **event_changes)
+    items = [dict(item, EventItemEventId=event_id) for item in items]
+    if flock_item is not None:
+        items.append(item_like(
+            items, 5, EventItemId=flock_item, EventItemEventId=event_id,
+            EventItemAgendaSequence=27, EventItemAgendaNumber="2.8" if consent else "3.4",
+            EventItemTitle=FLOCK, EventItemMatterId=MATTER, EventItemMatterFile="17-061",
+            EventItemMatterType="Consent Agenda" if consent else "Agreement",
+            EventItemActionText="Approve an agreement with Flock Group Inc."))
+    return event, items
+
+
+def sync(body_id: int, *agenda: Agenda) -> agendas.SyncReport:
+    with respx.mock(assert_all_mocked=True) as mock:
+        replay = LegistarReplay(mock)
+        for event, items in agenda:
+            replay.add(event, items)
+        return agendas.sync_body(new_session, body_id, sources=lambda config: LegistarSource(
+            config.client, body_name=config.body_name, attempts=1, sleep=lambda s: None))
+
+
+def the_suggestion(body_id: int) -> SuggestedVote:
+    with new_session() as fresh:
+        [found] = fresh.exec(select(SuggestedVote).where(SuggestedVote.body_id == body_id))
+        return found
+
+
+def the_vote(vote_id: int) -> Vote:
+    with new_session() as fresh:
+        vote = fresh.get(Vote, vote_id)
+        assert vote is not None
+        return vote
+
+
+def told(user: User) -> list[str]:
+    """What the agenda watcher told the user in the app (alerts of rules aside)."""
+    with new_session() as fresh:
+        return [n.title for n in fresh.exec(select(Notification).where(
+            Notification.user_id == user.id, Notification.outbox_id.is_(None))  # type: ignore[union-attr]
+            .order_by(Notification.id))]
+
+
+def planned(vote_id: int) -> list[AlertOutbox]:
+    ticks = Ticks()
+    try:
+        ticks()
+    finally:
+        ticks.close()
+    return outbox(subject_kind="vote", subject_id=vote_id)
+
+
+def test_an_item_continued_moved_and_cancelled_takes_its_vote_and_alerts_along(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    alerts.create_rules_from_specs(session, actor, campaign_id=None, specs=[{
+        "subject": "vote", "offsets": ["1d"], "direction": "before",
+        "recipients": [f"user:{lead.id}"], "channels": ["in_app"]}])
+    session.commit()
+
+    # Found: one suggestion, and the leads are told.
+    assert sync(body.id, meeting()).created == 1
+    assert told(lead) == [f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017 at 1:30 PM"]
+    found = the_suggestion(body.id)
+    vote = agendas.confirm(session, actor, found.id)
+    session.commit()
+    [reminder] = planned(vote.id)
+    assert reminder.due_at == datetime(2017, 9, 11, 20, 30, tzinfo=UTC)
+
+    # Continued: the item leaves the 12th and comes back on the 26th under a new item id.
+    report = sync(body.id, meeting(flock_item=None), meeting(1090, "2017-09-26", "6:00 PM",
+                                                             flock_item=33001))
+    assert (report.created, report.votes_moved, report.off_agenda) == (0, [vote.id], 0)
+    continued = the_suggestion(body.id)
+    assert (continued.id, continued.source_event_id, continued.source_item_id) == (
+        found.id, "1090", "33001")
+    assert continued.status == SuggestionStatus.confirmed and continued.off_agenda == ""
+    assert the_vote(vote.id).scheduled_at == datetime(2017, 9, 27, 1, 0, tzinfo=UTC)
+    [reminder] = [r for r in planned(vote.id) if r.status == OutboxStatus.pending]
+    assert reminder.due_at == datetime(2017, 9, 26, 1, 0, tzinfo=UTC)
+
+    # Moved: the meeting of the 26th moves to the 28th.
+    report = sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001))
+    assert report.votes_moved == [vote.id]
+    assert the_vote(vote.id).scheduled_at == datetime(2017, 9, 29, 1, 0, tzinfo=UTC)
+
+    # Cancelled: the vote and its reminders are cancelled, and nothing new is suggested.
+    report = sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001,
+                                   EventAgendaStatusName="Cancelled",
+                                   EventComment="MEETING CANCELED"))
+    assert (report.votes_changed, report.off_agenda) == ([vote.id], 1)
+    assert the_suggestion(body.id).off_agenda == "cancelled"
+    cancelled = the_vote(vote.id)
+    assert cancelled.status == "cancelled"
+    assert "The meeting of Sep 29, 2017 was cancelled." in cancelled.notes
+    assert {r.status for r in planned(vote.id)} == {OutboxStatus.cancelled}
+    # Synced again, nothing changes and nobody is told twice.
+    again = sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001,
+                                  EventAgendaStatusName="Cancelled"))
+    assert (again.votes_changed, again.off_agenda, again.updated) == ([], 0, 0)
+
+    assert told(lead) == [
+        f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017 at 1:30 PM",
+        f"Agenda: “{FLOCK}” moved to Tuesday, September 26, 2017 at 6:00 PM",
+        f"Agenda: “{FLOCK}” moved to Thursday, September 28, 2017 at 6:00 PM",
+        f"Agenda: “{FLOCK}”: the meeting of Sep 29, 2017 was cancelled.",
+    ]
+
+
+def test_a_withdrawn_item_holds_its_vote_until_it_is_back(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+
+    report = sync(body.id, meeting(flock_item=None))
+    assert (report.off_agenda, report.votes_changed) == (1, [vote.id])
+    assert the_suggestion(body.id).off_agenda == "withdrawn"
+    held = the_vote(vote.id)
+    assert held.status == "postponed" and "Taken off the agenda of Sep 12, 2017." in held.notes
+
+    report = sync(body.id, meeting())
+    assert report.votes_changed == [vote.id]
+    assert the_suggestion(body.id).off_agenda == ""
+    assert the_vote(vote.id).status == "scheduled"
+    assert told(lead)[1:] == [f"Agenda: “{FLOCK}”: taken off the agenda of Sep 12, 2017.",
+                              f"Agenda: “{FLOCK}” is back on the agenda"]
+
+
+def test_an_unconfirmed_suggestion_withdrawn_is_marked_and_not_offered_as_new(
+        session: Session, actor: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    sync(body.id, meeting(flock_item=None))
+    withdrawn = the_suggestion(body.id)
+    assert (withdrawn.status, withdrawn.off_agenda) == (SuggestionStatus.suggested, "withdrawn")
+
+
+def test_a_consent_flag_changed_after_confirmation_is_carried_over_with_a_note(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    assert the_vote(vote.id).consent_calendar is True
+
+    report = sync(body.id, meeting(consent=False))
+    assert report.votes_changed == [vote.id]
+    pulled = the_vote(vote.id)
+    assert pulled.consent_calendar is False
+    assert "moved it off the consent calendar" in pulled.notes
+    assert told(lead)[-1] == f"Agenda: “{FLOCK}” moved off the consent calendar"
+
+
+def test_a_cancelled_meeting_suggests_nothing_and_a_missing_time_is_said(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    assert sync(body.id, meeting(EventAgendaStatusName="Cancelled")).created == 0
+    assert told(lead) == []
+    assert sync(body.id, meeting(time=None)).created == 1
+    assert the_suggestion(body.id).time_text == ""
+    assert told(lead) == [f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017, time not "
+                          "announced"]
