@@ -32,6 +32,13 @@ def sanjose_event() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return event, items
 
 
+def sanjose_votes() -> dict[int, list[dict[str, Any]]]:
+    """The real roll calls of the San Jose items that have one, as /eventitems/{id}/votes
+    sends them."""
+    raw = json.loads(fixture("legistar_sanjose_events_with_items.json").read_text())[0]
+    return {item["EventItemId"]: item["Votes"] for item in raw["items"] if item.get("Votes")}
+
+
 def item_like(items: list[dict[str, Any]], index: int, **changes: Any) -> dict[str, Any]:
     """A further item in Legistar's own shape: a copy of a real one with some fields changed."""
     item = copy.deepcopy(items[index])
@@ -46,10 +53,12 @@ class LegistarReplay:
     def __init__(self, mock: respx.MockRouter, client: str = "sanjose") -> None:
         self.events: list[dict[str, Any]] = []
         self.items: dict[int, list[dict[str, Any]]] = {}
+        self.votes: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[httpx.Request] = []
         base = f"{LEGISTAR}/v1/{client}"
         mock.get(url__regex=rf"^{base}/events/(?P<event_id>\d+)/eventitems").mock(
             side_effect=self._items)
+        self.mock, self.base = mock, base
         mock.get(url__regex=rf"^{base}/events(\?|$)").mock(side_effect=self._events)
 
     def add(self, event: dict[str, Any], items: list[dict[str, Any]]) -> None:
@@ -65,6 +74,18 @@ class LegistarReplay:
     def _events(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         return self._page(self.events, request)
+
+    def add_votes(self, item_id: int, votes: list[dict[str, Any]]) -> None:
+        """Serves the item's roll call; the route is made with the first, so a replay without
+        one asks for none."""
+        if not self.votes:
+            self.mock.get(url__regex=rf"^{self.base}/eventitems/(?P<item_id>\d+)/votes").mock(
+                side_effect=self._votes)
+        self.votes[item_id] = votes
+
+    def _votes(self, request: httpx.Request, item_id: str) -> httpx.Response:
+        self.requests.append(request)
+        return self._page(self.votes.get(int(item_id), []), request)
 
     def _items(self, request: httpx.Request, event_id: str) -> httpx.Response:
         self.requests.append(request)

@@ -22,7 +22,13 @@ from api.sources.models import SuggestedVote, SuggestionStatus
 from api.votes.models import Vote
 from tests import factories as f
 from tests.alerts.conftest import Ticks, outbox
-from tests.sources.replay import SAN_JOSE_COUNCIL, LegistarReplay, item_like, sanjose_event
+from tests.sources.replay import (
+    SAN_JOSE_COUNCIL,
+    LegistarReplay,
+    item_like,
+    sanjose_event,
+    sanjose_votes,
+)
 
 FETCHED_ON = datetime(2017, 9, 1, 16, 0, tzinfo=UTC)
 FLOCK = "Agreement with Flock Safety for Automated License Plate Reader Cameras"
@@ -59,11 +65,14 @@ def meeting(event_id: int = 1080, day: str = "2017-09-12", time: str | None = "1
     return event, items
 
 
-def sync(body_id: int, *agenda: Agenda) -> agendas.SyncReport:
+def sync(body_id: int, *agenda: Agenda,
+         votes: dict[int, list[dict[str, Any]]] | None = None) -> agendas.SyncReport:
     with respx.mock(assert_all_mocked=True) as mock:
         replay = LegistarReplay(mock)
         for event, items in agenda:
             replay.add(event, items)
+        for item_id, roll in (votes or {}).items():
+            replay.add_votes(item_id, roll)
         return agendas.sync_body(new_session, body_id, sources=lambda config: LegistarSource(
             config.client, body_name=config.body_name, attempts=1, sleep=lambda s: None))
 
@@ -87,6 +96,11 @@ def told(user: User) -> list[str]:
         return [n.title for n in fresh.exec(select(Notification).where(
             Notification.user_id == user.id, Notification.outbox_id.is_(None))  # type: ignore[union-attr]
             .order_by(Notification.id))]
+
+
+def awaiting(body_id: int) -> list[tuple[str, str]]:
+    with new_session() as fresh:
+        return agendas.awaiting_outcome(fresh, body_id)
 
 
 def planned(vote_id: int) -> list[AlertOutbox]:
@@ -210,3 +224,55 @@ def test_a_cancelled_meeting_suggests_nothing_and_a_missing_time_is_said(
     assert the_suggestion(body.id).time_text == ""
     assert told(lead) == [f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017, time not "
                           "announced"]
+
+
+def test_a_held_meeting_records_the_result_and_each_members_vote(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    members = {name: f.make_target(session, actor, name=name, body_id=body.id).id
+               for name in ("Sam Liccardo", "Sylvia Arenas", "Johnny Khamis")}
+    session.commit()
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    # Before the meeting there is nothing to ask for.
+    assert awaiting(body.id) == []
+
+    clock.freeze(datetime(2017, 9, 13, 16, 0, tzinfo=UTC))
+    assert awaiting(body.id) == [("1080", "32041")]
+    event, items = meeting()
+    items[-1].update(EventItemPassedFlag=0, EventItemPassedFlagName="Fail",
+                     EventItemActionName="Denied")
+    # The real roll call of the item the Flock item is modelled on, two members turned.
+    roll = [dict(v, VoteEventItemId=32041) for v in sanjose_votes()[32040]]
+    for v in roll:
+        if v["VotePersonName"] in ("Sylvia Arenas", "Johnny Khamis", "Dev Davis"):
+            v.update(VoteValueName="No")
+    report = sync(body.id, (event, items), votes={32041: roll})
+    assert (report.outcomes, report.votes_changed) == (1, [vote.id])
+    held = the_vote(vote.id)
+    assert (held.status, held.outcome) == ("held", "failed")
+    assert {m["target_id"]: m["vote"] for m in held.member_votes} == {
+        members["Sam Liccardo"]: "yes", members["Sylvia Arenas"]: "no",
+        members["Johnny Khamis"]: "no"}
+    assert "Result from the agenda: failed (8 yes, 3 no)." in held.notes
+    assert "Not among the body's targets: Charles \"Chappie\" Jones" in held.notes
+    assert told(lead)[-1] == f"Agenda: “{FLOCK}” failed, 8 to 3"
+
+    # Recorded once: the next sync asks for nothing and tells nobody.
+    assert awaiting(body.id) == []
+    before = told(lead)
+    assert sync(body.id, (event, items)).outcomes == 0
+    assert told(lead) == before
+
+
+def test_a_meeting_without_a_result_yet_leaves_the_vote_waiting(
+        session: Session, actor: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    clock.freeze(datetime(2017, 9, 13, 16, 0, tzinfo=UTC))
+    assert sync(body.id, meeting()).outcomes == 0
+    assert the_vote(vote.id).outcome == "pending"
+    assert awaiting(body.id) == [("1080", "32041")]

@@ -35,6 +35,18 @@ class AgendaEvent:
     cancelled: bool = False
 
 
+@dataclass(frozen=True)
+class ItemOutcome:
+    """What became of an agenda item once its meeting was held."""
+
+    item_id: str
+    # True passed, False failed, None: the platform records no result (yet).
+    passed: bool | None
+    action: str = ""
+    # Each member's name and vote as the platform writes them ("Yes", "No", "Absent").
+    votes: tuple[tuple[str, str], ...] = ()
+
+
 class AgendaSource(Protocol):
     """A platform a body publishes its agendas on (Legistar today; PrimeGov, CivicClerk or a
     Granicus RSS feed can follow by giving back the same shapes)."""
@@ -43,5 +55,10 @@ class AgendaSource(Protocol):
 
     def upcoming(self, *, since: date) -> list[AgendaEvent]:
         """The body's meetings on or after `since`, each with the items on its agenda.
+        Raises OutsideError when the platform cannot be read."""
+        ...
+
+    def outcomes(self, items: list[tuple[str, str]]) -> list[ItemOutcome]:
+        """The results of these (event id, item id) pairs, of meetings already held.
         Raises OutsideError when the platform cannot be read."""
         ...

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from api.settings import get_settings
-from api.sources.agendas.base import AgendaEvent, AgendaItem
+from api.sources.agendas.base import AgendaEvent, AgendaItem, ItemOutcome
 from api.sources.fetching import OutsideError, Sleep, new_client, request_json
 
 PAGE_SIZE = 1000  # Legistar never sends more rows than this in one reply
@@ -22,6 +22,7 @@ CONSENT = re.compile(r"\bconsent\b", re.IGNORECASE)
 NOT_CONSENT = re.compile(r"\b(removed|pulled|separate|separately|excluded)\b", re.IGNORECASE)
 # How clerks mark a meeting that will not take place: the agenda status ("Cancelled") or a
 # comment on the event ("MEETING CANCELED", "Cancellation notice").
+PASSED = {"pass": True, "passed": True, "fail": False, "failed": False}
 CANCELLED = re.compile(r"\bcancel(?:l?ed|lation)?\b", re.IGNORECASE)
 
 
@@ -171,6 +172,40 @@ class LegistarSource:
         finally:
             if own_client:
                 http.close()
+
+    def outcomes(self, items: list[tuple[str, str]]) -> list[ItemOutcome]:
+        if not CLIENT_NAME.match(self.client):
+            raise OutsideError(f"'{self.client}' is not a Legistar client name", permanent=True)
+        wanted: dict[str, set[str]] = {}
+        for event_id, item_id in items:
+            wanted.setdefault(event_id, set()).add(item_id)
+        own_client = self.http is None
+        http = self.http or new_client()
+        try:
+            found = []
+            for event_id, item_ids in wanted.items():
+                rows = self._rows(http, f"events/{event_id}/eventitems",
+                                  {"AgendaNote": 0, "MinutesNote": 0, "Attachments": 0})
+                for row in rows:
+                    if str(row.get("EventItemId")) in item_ids:
+                        found.append(self._outcome(http, row))
+            return found
+        finally:
+            if own_client:
+                http.close()
+
+    def _outcome(self, http: httpx.Client, row: dict[str, Any]) -> ItemOutcome:
+        item_id = str(row["EventItemId"])
+        passed = PASSED.get(_text(row.get("EventItemPassedFlagName")).casefold())
+        if passed is None and row.get("EventItemPassedFlag") in (0, 1):
+            passed = bool(row["EventItemPassedFlag"])
+        votes: tuple[tuple[str, str], ...] = ()
+        if passed is not None:
+            votes = tuple((_text(v.get("VotePersonName")), _text(v.get("VoteValueName")))
+                          for v in self._rows(http, f"eventitems/{item_id}/votes", {})
+                          if _text(v.get("VotePersonName")))
+        return ItemOutcome(item_id=item_id, passed=passed,
+                           action=_text(row.get("EventItemActionName"))[:200], votes=votes)
 
     def _diagnose(self, response: httpx.Response) -> str | None:
         if response.status_code == 500 and "LegistarConnectionString" in response.text:

@@ -24,7 +24,8 @@ from api.crud import Crud
 from api.errors import Conflict, Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
 from api.sources.access import require_lead
-from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource
+from api.sources.agency_import import name_key as comparable
+from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource, ItemOutcome
 from api.sources.agendas.legistar import LegistarSource
 from api.sources.agendas.matching import DEFAULT_KEYWORDS, KeywordMatcher
 from api.sources.fetching import OutsideError
@@ -36,8 +37,17 @@ from api.sources.models import (
     SuggestionConfirm,
     SuggestionStatus,
 )
+from api.targets.models import Target
 from api.votes import service as votes
-from api.votes.models import Vote, VoteCreate, VoteKind, VoteStatus, VoteUpdate
+from api.votes.models import (
+    MemberChoice,
+    Vote,
+    VoteCreate,
+    VoteKind,
+    VoteOutcome,
+    VoteStatus,
+    VoteUpdate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +57,14 @@ WATCHING = (CampaignStatus.planning, CampaignStatus.active)
 # Why an item is off the agenda ahead (SuggestedVote.off_agenda).
 WITHDRAWN = "withdrawn"
 CANCELLED = "cancelled"
+# Held meetings whose results one sync asks for, at most: the rest wait for the next.
+OUTCOMES_PER_SYNC = 50
+# How platforms write a member's vote.
+CHOICES = {"yes": MemberChoice.yes, "aye": MemberChoice.yes, "yea": MemberChoice.yes,
+           "no": MemberChoice.no, "nay": MemberChoice.no, "abstain": MemberChoice.abstain,
+           "abstained": MemberChoice.abstain, "absent": MemberChoice.absent,
+           "excused": MemberChoice.absent, "recused": MemberChoice.recused,
+           "recuse": MemberChoice.recused}
 
 suggestions = Crud(
     SuggestedVote, create=SuggestedVoteRead, update=SuggestedVoteRead, read=SuggestedVoteRead,
@@ -126,6 +144,7 @@ class SyncReport:
     updated: int = 0
     moved: int = 0
     off_agenda: int = 0
+    outcomes: int = 0
     votes_moved: list[int] = field(default_factory=list)
     # Confirmed votes the agenda changed (moved, cancelled, held, consent flag), each once per
     # change; the leads were told of each.
@@ -303,8 +322,69 @@ def _tell_leads(session: Session, title: str, body: str, link: str) -> None:
     session.flush()
 
 
+def awaiting_outcome(session: Session, body_id: int, *,
+                     limit: int = OUTCOMES_PER_SYNC) -> list[tuple[str, str]]:
+    """The (event id, item id) of confirmed votes whose meeting was held and whose result is
+    not recorded yet, soonest first."""
+    stmt = (select(SuggestedVote.source_event_id, SuggestedVote.source_item_id)
+            .join(Vote, Vote.id == SuggestedVote.vote_id)
+            .where(SuggestedVote.body_id == body_id,
+                   SuggestedVote.status == SuggestionStatus.confirmed,
+                   SuggestedVote.off_agenda == "", Vote.scheduled_at < clock.now(),
+                   Vote.outcome == VoteOutcome.pending,
+                   Vote.status.in_([VoteStatus.scheduled, VoteStatus.held]))  # type: ignore[attr-defined]
+            .order_by(Vote.scheduled_at).limit(limit))
+    return [(str(e), str(i)) for e, i in session.exec(stmt)]
+
+
+def _choice(said: str) -> MemberChoice | None:
+    return CHOICES.get(" ".join(said.casefold().split()))
+
+
+def _record_outcome(session: Session, actor: Any, config: FeedConfig, result: ItemOutcome,
+                    report: SyncReport) -> None:
+    """A held meeting's result on its vote: passed or failed, and each member's vote where
+    the member is one of the body's targets; the leads are told."""
+    suggestion = session.exec(select(SuggestedVote).where(
+        SuggestedVote.body_id == config.body_id,
+        SuggestedVote.source_item_id == result.item_id)).first()
+    vote = session.get(Vote, suggestion.vote_id) if suggestion and suggestion.vote_id else None
+    if vote is None or result.passed is None or vote.outcome != VoteOutcome.pending:
+        return
+    targets = {comparable(name): target_id for target_id, name in session.exec(
+        select(Target.id, Target.name).where(Target.body_id == config.body_id))}
+    recorded = {m["target_id"]: m for m in (vote.member_votes or [])}
+    tally: dict[str, int] = {}
+    unknown: list[str] = []
+    for name, said in result.votes:
+        choice = _choice(said)
+        if choice is None:
+            continue
+        tally[choice.value] = tally.get(choice.value, 0) + 1
+        target_id = targets.get(comparable(name))
+        if target_id is None:
+            unknown.append(name)
+        else:
+            recorded[target_id] = {"target_id": target_id, "vote": choice.value}
+    outcome = VoteOutcome.passed if result.passed else VoteOutcome.failed
+    count = ", ".join(f"{n} {choice}" for choice, n in tally.items())
+    line = f"Result from the agenda: {outcome.value}" + (f" ({count})" if count else "") + "."
+    if unknown:
+        line += " Not among the body's targets: " + ", ".join(unknown[:20]) + "."
+    votes.crud.update(session, actor, vote.id, VoteUpdate(  # type: ignore[arg-type]
+        status=VoteStatus.held, outcome=outcome, member_votes=list(recorded.values()),
+        notes=_noted(vote.notes, line)))
+    report.outcomes += 1
+    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+    yes, no = tally.get("yes", 0), tally.get("no", 0)
+    score = f", {yes} to {no}" if yes or no else ""
+    _tell_leads(session, f"Agenda: “{vote.title}” {outcome.value}{score}", line,
+                f"/votes/{vote.id}")
+
+
 def apply_events(session: Session, actor: Any, *, config: FeedConfig,
-                 events: list[AgendaEvent]) -> SyncReport:
+                 events: list[AgendaEvent],
+                 outcomes: list[ItemOutcome] | None = None) -> SyncReport:
     """Record what a fetch found. Known items (by the platform's item id) are brought up to
     date; an item under a new id whose matter left an agenda (continued, or its meeting
     cancelled) is that suggestion again, moved; a new matching item becomes a suggestion and
@@ -366,6 +446,8 @@ def apply_events(session: Session, actor: Any, *, config: FeedConfig,
     for suggestion in leaving.values():
         why = CANCELLED if fetched[suggestion.source_event_id].cancelled else WITHDRAWN
         _off_agenda(session, actor, suggestion, why, report)
+    for result in outcomes or []:
+        _record_outcome(session, actor, config, result, report)
     state = _state(session, config.body_id)
     now = clock.now()
     state.last_attempt_at = now
@@ -388,10 +470,14 @@ def sync_body(session_factory: SessionFactory, body_id: int, *,
     agenda source raises NotFound or Invalid."""
     with session_factory() as session:
         config = feed_config(session, body_id)
+        waiting = awaiting_outcome(session, body_id)
     try:
-        events = sources(config).upcoming(since=_local_today(config.zone))
+        source = sources(config)
+        events = source.upcoming(since=_local_today(config.zone))
+        results = source.outcomes(waiting) if waiting else []
         with session_factory() as session:
-            report = apply_events(session, system_user(session), config=config, events=events)
+            report = apply_events(session, system_user(session), config=config, events=events,
+                                  outcomes=results)
             session.commit()
         return report
     except Exception as exc:
