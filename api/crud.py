@@ -84,7 +84,7 @@ def as_utc(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mapped_class(table: sa.Table) -> Any:
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+    for mapper in SQLModel._sa_registry.mappers:
         if mapper.local_table is table:
             return mapper.class_
     return None
@@ -109,7 +109,7 @@ def contains_text(column: Any, pattern: str) -> sa.ColumnElement[bool]:
 def _like_on_sqlite(element: _CaseInsensitiveLike, compiler: Any, **kw: Any) -> str:
     # SQLite's LIKE already ignores case, for ASCII letters, exactly as its lower() folds them;
     # the lower(x) LIKE lower(y) an ilike renders there is the same test, four times slower.
-    return compiler.visit_like_op_binary(element, element.operator, **kw)  # type: ignore[no-any-return]
+    return compiler.visit_like_op_binary(element, element.operator, **kw)
 
 
 class _SortKey(sa.sql.functions.FunctionElement[Any]):
@@ -121,14 +121,14 @@ class _SortKey(sa.sql.functions.FunctionElement[Any]):
 
 @compiles(_SortKey)
 def _sort_key(element: _SortKey, compiler: Any, **kw: Any) -> str:
-    return compiler.process(next(iter(element.clauses)), **kw)  # type: ignore[no-any-return]
+    return compiler.process(next(iter(element.clauses)), **kw)
 
 
 @compiles(_SortKey, "sqlite")
 def _sort_key_on_sqlite(element: _SortKey, compiler: Any, **kw: Any) -> str:
     # A unary + is SQLite's way to keep an index from serving ORDER BY; values and collation
     # are those of the column.
-    return "+" + compiler.process(next(iter(element.clauses)), **kw)  # type: ignore[no-any-return]
+    return "+" + compiler.process(next(iter(element.clauses)), **kw)
 
 
 class Crud(Generic[T]):
@@ -324,7 +324,7 @@ class Crud(Generic[T]):
         for name, value in merged.items():
             if name in self.model.model_fields:
                 setattr(obj, name, [*value, *hidden[name]] if hidden.get(name) else value)
-        obj.updated_at = clock.now()  # type: ignore[attr-defined]
+        obj.updated_at = clock.now()
         session.add(obj)
         self._flush(session)
         self._set_links(session, obj, links)
@@ -474,7 +474,7 @@ class Crud(Generic[T]):
                 present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())  # type: ignore[attr-defined]
             hidden = present - set(session.execute(
                 sa.select(entity.id).where(entity.id.in_(sorted(present)))).scalars())
-            session.execute(sa.delete(link.table).where(  # type: ignore[attr-defined]
+            session.execute(sa.delete(link.table).where(
                 own == obj.id, other.not_in(sorted(hidden))))
             for other_id in wanted:
                 session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))  # type: ignore[attr-defined]

@@ -473,8 +473,8 @@ def gather(session: Session, *, now: datetime, changed: dict[str, set[int]] | No
             # No rule asks for this kind: only rows already written need their subjects.
             ids = set(session.exec(select(AlertOutbox.subject_id).distinct().where(
                 AlertOutbox.subject_kind == kind.value,
-                AlertOutbox.subject_id.in_(sorted(ids)),  # type: ignore[attr-defined]
-                AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                AlertOutbox.subject_id.in_(sorted(ids)),
+                AlertOutbox.status.in_([OutboxStatus.pending.value,
                                         OutboxStatus.paused.value]))).all())
         for subject in subject_store.load(session, kind, ids=ids, now=now):
             loaded[kind.value][subject.id] = subject
@@ -667,9 +667,9 @@ class Planner:
                  for table in subject_store.MODELS}
         for kind, subject_id in reading.exec(
                 select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
-                .where(AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                .where(AlertOutbox.status.in_([OutboxStatus.pending.value,
                                                OutboxStatus.paused.value]),
-                       AlertOutbox.subject_kind.in_(RULE_KINDS))):  # type: ignore[attr-defined]
+                       AlertOutbox.subject_kind.in_(RULE_KINDS))):
             scope[subject_store.TABLES[SubjectKind(kind)]].add(subject_id)
         return scope
 
@@ -697,7 +697,7 @@ def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:
     result = session.execute(
         sa.update(AlertOutbox)
         .where(AlertOutbox.rule_id == rule_id,
-               AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+               AlertOutbox.status.in_([OutboxStatus.pending.value,
                                        OutboxStatus.paused.value]))
         .values(status=OutboxStatus.cancelled.value, note=reason[:300]))
     return result.rowcount or 0

@@ -380,7 +380,7 @@ def entries(session: Session, actor: Any, *, record_kind: str | None = None,
         session.expunge(row)
         row.changes = dict(row.changes)
     models = {mapper.local_table.name: mapper.class_
-              for mapper in SQLModel._sa_registry.mappers}  # type: ignore[attr-defined]
+              for mapper in SQLModel._sa_registry.mappers}
     references.hide_in_changes(session, [(models[row.record_kind], row.changes)
                                          for row in rows if row.record_kind in models])
     return rows, int(total)

@@ -370,7 +370,7 @@ def _parent_readable(model: type[SQLModel], spec: Attached,
 def _not_personal() -> sa.ColumnElement[bool]:
     """An audit entry about no one's personal row: entries about those, written before they
     were kept out of the log, were filed as the coalition's and are for administrators."""
-    return AuditEntry.record_kind.not_in([m.__tablename__ for m in personal()])  # type: ignore[attr-defined]
+    return AuditEntry.record_kind.not_in([m.__tablename__ for m in personal()])
 
 
 def visibility_key(actor: Any) -> tuple[Any, ...]:
@@ -457,7 +457,7 @@ def can_read(actor: Any, record: Any) -> bool:
     if spec is not None:
         if not _may_read_owned(actor, record, spec):
             return False
-        if model is AuditEntry and record.record_kind in {m.__tablename__ for m in personal()}:  # type: ignore[attr-defined]
+        if model is AuditEntry and record.record_kind in {m.__tablename__ for m in personal()}:
             return False
         if model in attached():
             return _may_read_parent(actor, record, attached()[model])
@@ -565,7 +565,7 @@ def owner_of(record: Any) -> int | None:
     its own. None: the coalition's, or a kind no organization owns."""
     spec = owned().get(type(record))
     if spec is not None:
-        return getattr(record, spec.owner)  # type: ignore[no-any-return]
+        return getattr(record, spec.owner)
     if type(record) in own_choices():
         return getattr(record, "id", None)
     return None
@@ -714,7 +714,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     tier = Visibility.leads if lead else Visibility.coalition
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,
-        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())  # type: ignore[attr-defined]
+        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())
     if lead:
         return sa.or_(own, sa.and_(about_readable,
                                    sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))

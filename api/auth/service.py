@@ -187,7 +187,7 @@ def _held_back(session: Session, keys: _Keys) -> timedelta | None:
     now = clock.now()
     throttles = dict(keys.checked)
     stmt = (select(LoginAttempt.key, sa.func.count(), sa.func.max(LoginAttempt.at))
-            .where(LoginAttempt.key.in_(tuple(throttles)),  # type: ignore[attr-defined]
+            .where(LoginAttempt.key.in_(tuple(throttles)),
                    LoginAttempt.at > now - FAILURE_MEMORY)
             .group_by(LoginAttempt.key))
     latest = max((last + throttles[key].wait(int(count))
@@ -199,7 +199,7 @@ def _record_failure(session: Session, keys: _Keys) -> None:
     now = clock.now()
     # Only these keys' old rows: an indexed delete, where a sweep of the table would not be.
     session.execute(sa.delete(LoginAttempt).where(
-        LoginAttempt.key.in_(keys.written),  # type: ignore[attr-defined]
+        LoginAttempt.key.in_(keys.written),
         LoginAttempt.at <= now - FAILURE_MEMORY))
     for key in keys.written:
         session.add(LoginAttempt(key=key, at=now))
@@ -212,12 +212,12 @@ def _forget_own_failures(session: Session, keys: _Keys) -> None:
     tried, and the account's count of failures from browsers it does not know, stay."""
     if keys.pair is None or keys.address is None:
         session.execute(sa.delete(LoginAttempt).where(
-            LoginAttempt.key.in_(keys.written)))  # type: ignore[attr-defined]
+            LoginAttempt.key.in_(keys.written)))
         return
     theirs = select(LoginAttempt.at).where(LoginAttempt.key == keys.pair)
     session.execute(sa.delete(LoginAttempt).where(
         LoginAttempt.key == keys.address,
-        LoginAttempt.at.in_(theirs)))  # type: ignore[attr-defined]
+        LoginAttempt.at.in_(theirs)))
     session.execute(sa.delete(LoginAttempt).where(LoginAttempt.key == keys.pair))
 
 
@@ -476,7 +476,7 @@ def create_token(session: Session, user: User, *, name: str, scope: TokenScope,
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
     stmt = select(ApiToken).where(ApiToken.user_id == user.id)
-    return list(session.exec(stmt.order_by(ApiToken.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(ApiToken.created_at.desc())).all())
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> None:
@@ -550,9 +550,9 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
 def pending_invitations(session: Session, actor: Any) -> list[Invitation]:
     if not permissions.can_invite(actor, Role.viewer):
         raise Forbidden("Only leads and administrators manage invitations.")
-    stmt = select(Invitation).where(Invitation.accepted_at.is_(None),  # type: ignore[union-attr]
+    stmt = select(Invitation).where(Invitation.accepted_at.is_(None),
                                     Invitation.expires_at > clock.now())
-    return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())
 
 
 def revoke_invitation(session: Session, actor: Any, invitation_id: int) -> None:

@@ -61,16 +61,16 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     open_statuses = ["proposed", "active", "renewal_pending"]
     return (
         select(Contract.id, Contract.title, Contract.notice_deadline,
-               Contract.term_ends.label("end_date"),  # type: ignore[union-attr]
+               Contract.term_ends.label("end_date"),
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
                Vendor.name.label("vendor_name"), Jurisdiction.timezone)
         # Outer: a shared contract whose agency the reader may not read keeps its deadline.
         .outerjoin(Agency, Agency.id == Contract.agency_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
-        .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
-        .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),  # type: ignore[union-attr]
-                      Contract.term_ends.between(FROM, UNTIL)))  # type: ignore[union-attr]
+        .where(Contract.status.in_(open_statuses))
+        .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),
+                      Contract.term_ends.between(FROM, UNTIL)))
         .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.term_ends)).limit(limit)
     )
 

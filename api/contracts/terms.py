@@ -139,7 +139,7 @@ def keep_up_to_date(session: Session) -> int:
             select(Contract, Jurisdiction.timezone)
             .join(Agency, Agency.id == Contract.agency_id)
             .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-            .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))  # type: ignore[attr-defined]
+            .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))
         ).all()
         for contract, zone in rows:
             if bring_up_to_date(contract, clock.today(zone)):
@@ -207,7 +207,7 @@ def outcomes(session: Session, actor: Any, contract_id: int) -> list[dict[str, A
                for c in ContractOutcome.__table__.columns]  # type: ignore[attr-defined]
     rows = [row._asdict() for row in session.execute(
         sa.select(*columns).where(ContractOutcome.contract_id == contract_id)
-        .order_by(ContractOutcome.decided_on.desc(),  # type: ignore[attr-defined]
-                  ContractOutcome.id.desc()))]  # type: ignore[union-attr]
+        .order_by(ContractOutcome.decided_on.desc(),
+                  ContractOutcome.id.desc()))]
     references.hide_unreadable(session, ContractOutcome, rows)
     return rows

@@ -172,4 +172,4 @@ def delete(session: Session, actor: Any, record_id: int) -> None:
 def attached(session: Session, actor: Any, *, kind: AttachedTo, record_id: int) -> list[Document]:
     stmt = select(Document).where(Document.attached_kind == kind,
                                   Document.attached_id == record_id)
-    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())

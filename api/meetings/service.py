@@ -74,7 +74,7 @@ class MeetingCrud(Crud[Meeting]):
         ids = [row["id"] for row in rows]
         notes = dict(session.execute(
             select(MeetingNote.meeting_id, MeetingNote.text)
-            .where(MeetingNote.meeting_id.in_(ids))).all()) if ids else {}  # type: ignore[attr-defined]
+            .where(MeetingNote.meeting_id.in_(ids))).all()) if ids else {}
         for row in rows:
             row["private_notes"] = notes.get(row["id"], "")
         return rows

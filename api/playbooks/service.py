@@ -85,7 +85,7 @@ def _anchor_dates(session: Session, data: CampaignFromPlaybook,
 def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int | None]:
     ids = set(data.role_assignments.values())
     known = set(session.exec(select(Organization.id).where(
-        Organization.id.in_(ids)))) if ids else set()  # type: ignore[union-attr]
+        Organization.id.in_(ids)))) if ids else set()
     for role, org_id in data.role_assignments.items():
         if org_id not in known:
             raise Invalid(f"No organization with id {org_id}.",
@@ -176,10 +176,10 @@ def create_campaign(session: Session, actor: Any, *, key: str,
 
 def anchored_items(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
     found_actions = session.exec(select(Action).where(
-        Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))
         .order_by(Action.id)).all()
     found_tasks = session.exec(select(Task).where(
-        Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))
         .order_by(Task.id)).all()
     return {"actions": actions.crud.to_read(session, list(found_actions)),
             "tasks": tasks.crud.to_read(session, list(found_tasks))}
@@ -189,7 +189,7 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
     found: dict[str, dict[int, date | None]] = {}
     for name, model, column in (("actions", Action, Action.scheduled_on),
                                 ("tasks", Task, Task.due_on)):
-        stmt = select(model.id, column).where(  # type: ignore[call-overload]
+        stmt = select(model.id, column).where(
             model.campaign_id == campaign_id, model.anchor_kind.is_not(None))
         found[name] = dict(session.exec(stmt).all())
     return found

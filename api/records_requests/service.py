@@ -112,7 +112,7 @@ def _zones(session: Session, agency_ids: Sequence[int]) -> dict[int, ZoneInfo]:
         return {}
     stmt = (select(Agency.id, Jurisdiction.timezone)
             .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-            .where(Agency.id.in_(set(agency_ids))))  # type: ignore[union-attr]
+            .where(Agency.id.in_(set(agency_ids))))
     return {agency_id: ZoneInfo(zone) for agency_id, zone in session.exec(stmt)}
 
 
@@ -127,7 +127,7 @@ def _changes(session: Session,
     found: dict[int, list[RequestStatusChange]] = {i: [] for i in request_ids}
     if request_ids:
         stmt = (select(RequestStatusChange)
-                .where(RequestStatusChange.records_request_id.in_(request_ids))  # type: ignore[attr-defined]
+                .where(RequestStatusChange.records_request_id.in_(request_ids))
                 .order_by(RequestStatusChange.id))
         for row in session.exec(stmt):
             found[row.records_request_id].append(row)
@@ -339,8 +339,8 @@ def overdue(session: Session, actor: Any, *, limit: int = 200) -> list[dict[str,
     # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
     cutoff = clock.today() + timedelta(days=1)
     stmt = (select(RecordsRequest)
-            .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))  # type: ignore[attr-defined]
-            .where(RecordsRequest.due_on < cutoff)  # type: ignore[operator]
+            .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
+            .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
     rows = crud.to_read(session, list(session.exec(stmt).all()))
     late = [row for row in rows if row["deadline"]["overdue"]]
@@ -455,7 +455,7 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
         raise Invalid("This request's agency is not shared with you, so its letter cannot be "
                       "written here; ask the organization that made the request.")
     context = letter_context(
-        session, agency=agency, state_code=request.state_code,  # type: ignore[arg-type]
+        session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
         requester=_requester(session, request.requester_organization_id, requester),
         request=_request_facts(request, rows, state))
@@ -493,7 +493,7 @@ def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, 
 def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[RecordsRequest]:
     """One request per agency, each under its own state's law with its own due date."""
     agencies = {a.id: a for a in session.exec(
-        select(Agency).where(Agency.id.in_(data.agency_ids)))}  # type: ignore[union-attr]
+        select(Agency).where(Agency.id.in_(data.agency_ids)))}
     missing = [i for i in data.agency_ids if i not in agencies]
     if missing:
         raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")

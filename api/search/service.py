@@ -65,7 +65,7 @@ SEARCHED: list[tuple[str, str, Crud[Any]]] = [
 
 def indexed() -> dict[str, tuple[str, ...]]:
     """Each searched table and its search fields, as its full-text index must cover them."""
-    return {crud.model.__tablename__: crud.search for _, _, crud in SEARCHED}  # type: ignore[attr-defined]
+    return {crud.model.__tablename__: crud.search for _, _, crud in SEARCHED}
 
 
 def clean(q: str) -> str:
@@ -127,7 +127,7 @@ def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
 
 def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
     """Ids of records matching the query, at most SCAN."""
-    table = crud.model.__table__  # type: ignore[attr-defined]
+    table = crud.model.__table__
     query = sa.bindparam("query", type_=sa.String)
     if dialect == "sqlite":
         name = fulltext.fts_table(table.name)
@@ -145,7 +145,7 @@ def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
           words: int) -> sa.Select[Any]:
     """The best few matches of one kind the actor may read: each word starting a word of the
     title counts two, the title starting with the first word one more; then by title."""
-    table = crud.model.__table__  # type: ignore[attr-defined]
+    table = crud.model.__table__
     title = table.c[crud.search[0]]
     found = _matches(dialect, crud).subquery()
     in_title = [sa.case((sa.or_(contains_text(title, sa.bindparam(f"starts_{i}")),

@@ -321,7 +321,7 @@ class _Lookup:
         self.bodies: dict[str, list[int]] = {}
         if target.name == "targets":
             for bid, name in session.exec(select(Body.id, Body.name)):
-                self.bodies.setdefault(name.casefold(), []).append(bid)  # type: ignore[arg-type]
+                self.bodies.setdefault(name.casefold(), []).append(bid)
         model: Any = target.model
         emails = sorted({str(r["email"]).casefold() for r in rows if r.get("email")})
         names = sorted({str(r["name"]).casefold() for r in rows if r.get("name")})
@@ -352,10 +352,10 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
 
 def _enum_value(enum: type[Enum], text: str) -> Any:
     wanted = re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
-    for member in enum:  # type: ignore[var-annotated]
+    for member in enum:
         if wanted in (member.value, member.name):
             return member.value
-    raise ValueError("must be one of: " + ", ".join(m.value for m in enum))  # type: ignore[attr-defined]
+    raise ValueError("must be one of: " + ", ".join(m.value for m in enum))
 
 
 def _date_value(text: str) -> date:
@@ -662,7 +662,7 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
     for chunk_start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[chunk_start:chunk_start + CHUNK]
         have.update(session.exec(select(Affiliation.person_id, Affiliation.organization_id)
-                                 .where(Affiliation.person_id.in_(chunk))).all())  # type: ignore[attr-defined, arg-type]
+                                 .where(Affiliation.person_id.in_(chunk))).all())
     new = []
     for row in rows:
         pair = (row.existing_id, row.organization_id)

@@ -41,7 +41,7 @@ class TaskCrud(Crud[Task]):
             condition = permissions.visible(model, actor)
             if params.filters.get(name) is not None and condition is not None:
                 stmt = stmt.where(sa.select(sa.literal(1)).select_from(model).where(
-                    model.id == getattr(Task, name), condition).exists())  # type: ignore[attr-defined]
+                    model.id == getattr(Task, name), condition).exists())
         return stmt
 
     def to_read(self, session: Session, objs: Sequence[Task]) -> list[dict[str, Any]]:
@@ -51,7 +51,7 @@ class TaskCrud(Crud[Task]):
             if not ids:
                 continue
             # Through the session, whose criteria leave out what its actor may not read.
-            readable = set(session.exec(select(model.id).where(model.id.in_(ids))).all())  # type: ignore[union-attr]
+            readable = set(session.exec(select(model.id).where(model.id.in_(ids))).all())
             for row in rows:
                 if row[name] not in readable:
                     row[name] = None

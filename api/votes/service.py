@@ -24,7 +24,7 @@ def _localize(session: Session, actor: Any, values: dict[str, Any],
     if len(member_ids) != len(set(member_ids)):
         raise Invalid("Each member may be recorded once per vote.", field="member_votes")
     if member_ids:
-        known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())  # type: ignore[union-attr]
+        known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())
         missing = [tid for tid in member_ids if tid not in known]
         if missing:
             raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
@@ -51,7 +51,7 @@ def upcoming(session: Session, actor: Any, *, days: int = 120,
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
         .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
-               Vote.status.in_(["scheduled", "postponed"]))  # type: ignore[attr-defined]
+               Vote.status.in_(["scheduled", "postponed"]))
         .order_by(Vote.scheduled_at).limit(limit)
     )
     return [dict(row._mapping) for row in session.exec(stmt)]

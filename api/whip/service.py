@@ -183,7 +183,7 @@ def told_to_leads(session: Session, actor: Any, target_ids: list[int], *,
     stmt = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
             .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
             .join(Organization, Organization.id == Meeting.organization_id)
-            .where(Organization.tell_leads_meetings.is_(True),  # type: ignore[attr-defined]
+            .where(Organization.tell_leads_meetings.is_(True),
                    MeetingTarget.target_id.in_(target_ids), Meeting.held_at <= now,
                    sa.not_(hidden))
             .group_by(MeetingTarget.target_id))

@@ -317,12 +317,12 @@ def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
 def _followable(session: Session) -> dict[str, list[tuple[int, str]]]:
     return {
         FollowKind.campaign: [(c.id, c.name) for c in _campaigns(session)],  # type: ignore[misc]
-        FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),  # type: ignore[arg-type]
-        FollowKind.target: list(session.exec(select(Target.id, Target.name)  # type: ignore[arg-type]
+        FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),
+        FollowKind.target: list(session.exec(select(Target.id, Target.name)
                                              .order_by(Target.name))),
-        FollowKind.contract: list(session.exec(select(Contract.id, Contract.title)  # type: ignore[arg-type]
+        FollowKind.contract: list(session.exec(select(Contract.id, Contract.title)
                                                .order_by(Contract.title))),
-        FollowKind.records_request: list(session.exec(  # type: ignore[arg-type]
+        FollowKind.records_request: list(session.exec(
             select(RecordsRequest.id, RecordsRequest.subject).order_by(RecordsRequest.subject))),
     }
 

@@ -34,9 +34,9 @@ def terms_context(session: Session, actor: Any, record: Contract) -> dict[str, A
     """The terms panel: what is in force, what happened by itself, what was decided."""
     today = terms.local_today(session, record.agency_id)
     recorded = terms.outcomes(session, actor, record.id)  # type: ignore[arg-type]
-    votes = list(session.exec(select(Vote.id, Vote.title)  # type: ignore[call-overload]
+    votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
-                              .order_by(Vote.scheduled_at.desc())).all())  # type: ignore[attr-defined]
+                              .order_by(Vote.scheduled_at.desc())).all())
     return {
         "today": today, "renews": terms.Terms.of(record).renews,
         "automatic": list(terms.automatic_renewals(terms.Terms.of(record), today)),

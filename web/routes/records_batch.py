@@ -63,7 +63,7 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     found = {a.id: a for a in session.exec(
-        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload,union-attr]
+        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload]
     return [{"id": a.id, "name": a.name, "state": records.agency_state(session, a)}
             for a in (found.get(i) for i in ids) if a is not None]
 
@@ -80,7 +80,7 @@ def _matches(session: Session, actor: Any, *, q: str, state: str, page: int,
     """One page of the agencies the search finds, those already chosen left out, and how many
     there are in all."""
     filters = {"state_code": state} if state else {}
-    where = [Agency.id.notin_(chosen)] if chosen else []  # type: ignore[union-attr]
+    where = [Agency.id.notin_(chosen)] if chosen else []
     result = list_rows(session, actor, SPECS["agencies"],
                        ListRequest(q=q, filters=filters, page=page), where=where, limit=MATCHES)
     first = (result.page - 1) * MATCHES
@@ -363,7 +363,7 @@ def batch_done(request: Request, session: SessionDep, actor: UserDep,
     ids = [i for i in id if 1 <= i <= MAX_INT][:MAX_AGENCIES]
     spec = SPECS["records-requests"]
     result = list_rows(session, user, spec, ListRequest(sort="id"),
-                       where=[RecordsRequest.id.in_(ids)],  # type: ignore[attr-defined]
+                       where=[RecordsRequest.id.in_(ids)],
                        limit=MAX_AGENCIES)
     return render(request, "records_requests/batch_done.html",
                   {"spec": spec, "result": result})

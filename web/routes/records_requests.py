@@ -103,7 +103,7 @@ def documents_context(session: Session, actor: Any, record: RecordsRequest) -> d
         # Read as JSON by the service; the page shows dates as dates.
         row["received_on"] = date.fromisoformat(row["received_on"]) if row["received_on"] \
             else None
-    contracts = list(session.exec(select(Contract.id, Contract.title)  # type: ignore[call-overload]
+    contracts = list(session.exec(select(Contract.id, Contract.title)
                                   .where(Contract.agency_id == record.agency_id)
                                   .order_by(Contract.title)).all())
     names = {key: ref_labels(session, table, [d[key] for d in received if d[key]])

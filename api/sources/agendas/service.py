@@ -70,7 +70,7 @@ def set_keywords(session: Session, actor: Any, *, campaign_id: int,
     require_lead(actor)
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(f"No campaign with id {campaign_id}.")
-    session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))  # type: ignore[arg-type]
+    session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))
     seen: set[str] = set()
     for phrase in phrases:
         phrase = " ".join(phrase.split())
@@ -85,13 +85,13 @@ def _matchers(session: Session, jurisdiction_id: int) -> list[tuple[int | None, 
     """One matcher per campaign watching the jurisdiction; the defaults when none does."""
     campaign_ids = list(session.exec(
         select(Campaign.id).where(Campaign.jurisdiction_id == jurisdiction_id,
-                                  Campaign.status.in_(WATCHING))  # type: ignore[attr-defined]
+                                  Campaign.status.in_(WATCHING))
         .order_by(Campaign.id)).all())
     if not campaign_ids:
         return [(None, KeywordMatcher.of(DEFAULT_KEYWORDS))]
-    own: dict[int, list[str]] = {cid: [] for cid in campaign_ids}  # type: ignore[misc]
+    own: dict[int, list[str]] = {cid: [] for cid in campaign_ids}
     for cid, phrase in session.exec(select(AgendaKeyword.campaign_id, AgendaKeyword.phrase)
-                                    .where(AgendaKeyword.campaign_id.in_(campaign_ids))):  # type: ignore[attr-defined]
+                                    .where(AgendaKeyword.campaign_id.in_(campaign_ids))):
         own[cid].append(phrase)
     return [(cid, KeywordMatcher.of(own[cid] or DEFAULT_KEYWORDS)) for cid in own]
 
@@ -217,7 +217,7 @@ def _apply_item(session: Session, actor: Any, *, config: FeedConfig, event: Agen
         if (vote is not None and vote.scheduled_at != starts
                 and vote.status in (VoteStatus.scheduled, VoteStatus.postponed)):
             votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
-                              VoteUpdate(scheduled_at=starts))  # type: ignore[call-arg]
+                              VoteUpdate(scheduled_at=starts))
             report.votes_moved.append(vote.id)  # type: ignore[arg-type]
 
 
@@ -288,10 +288,10 @@ def sync_all(session_factory: SessionFactory, *,
     reports = []
     for body_id in body_ids:
         try:
-            reports.append(sync_body(session_factory, body_id, sources=sources))  # type: ignore[arg-type]
+            reports.append(sync_body(session_factory, body_id, sources=sources))
         except Exception as exc:  # the body vanished or lost its source mid-run
             log.warning("agenda sync skipped body %s: %s", body_id, exc)
-            reports.append(SyncReport(body_id=body_id, ok=False, error=str(exc)))  # type: ignore[arg-type]
+            reports.append(SyncReport(body_id=body_id, ok=False, error=str(exc)))
     return reports
 
 
