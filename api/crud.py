@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, select
 
 from api import clock
 from api.auth import audit, permissions, references, scoping
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import describe_error
 
@@ -171,7 +171,7 @@ class Crud(Generic[T]):
 
     # ---- reads -------------------------------------------------------------------------
 
-    def get(self, session: Session, actor: Any, record_id: int) -> T:
+    def get(self, session: Session, actor: User, record_id: int) -> T:
         obj = session.get(self.model, record_id)
         if obj is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
@@ -180,7 +180,7 @@ class Crud(Generic[T]):
         permissions.require_read(actor, obj, self.label)
         return obj
 
-    def read(self, session: Session, actor: Any, record_id: int) -> dict[str, Any]:
+    def read(self, session: Session, actor: User, record_id: int) -> dict[str, Any]:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
 
     def to_read(self, session: Session, objs: Sequence[T]) -> list[dict[str, Any]]:
@@ -210,7 +210,7 @@ class Crud(Generic[T]):
             if (target := references.scoped_class(link.other_table))})
         return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
 
-    def query(self, actor: Any, params: ListQuery) -> sa.Select[Any]:
+    def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
         """The filtered statement a list runs; pages may narrow it further."""
         stmt = select(self.model)
         for name, value in params.filters.items():
@@ -235,7 +235,7 @@ class Crud(Generic[T]):
                 stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
 
-    def _matching(self, name: str, needle: str, actor: Any) -> sa.ColumnElement[bool]:
+    def _matching(self, name: str, needle: str, actor: User) -> sa.ColumnElement[bool]:
         """The column holds the text, counted only where the actor may read the column: a
         match in notes one may not read would tell what they say."""
         found = contains_text(getattr(self.model, name), needle)
@@ -261,7 +261,7 @@ class Crud(Generic[T]):
         # Rows with no value sort last either way; id breaks ties so pages never overlap.
         return [column.is_(None), primary, self.model.id]
 
-    def list_page(self, session: Session, actor: Any, params: ListQuery) -> Page[T]:
+    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[T]:
         if not 1 <= params.limit <= MAX_PAGE:
             raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
         if params.offset < 0:
@@ -281,7 +281,7 @@ class Crud(Generic[T]):
 
     # ---- writes ------------------------------------------------------------------------
 
-    def create(self, session: Session, actor: Any, data: BaseModel) -> T:
+    def create(self, session: Session, actor: User, data: BaseModel) -> T:
         values = validated(self.create_schema, data.model_dump()).model_dump()
         if "visibility" in values and "visibility" not in data.model_fields_set:
             values["visibility"] = (permissions.default_visibility(session, actor)
@@ -296,7 +296,7 @@ class Crud(Generic[T]):
             self.after_save(session, actor, obj, values)
         return obj
 
-    def update(self, session: Session, actor: Any, record_id: int, data: BaseModel) -> T:
+    def update(self, session: Session, actor: User, record_id: int, data: BaseModel) -> T:
         obj = self.get(session, actor, record_id)
         shared_before = self._visibility(obj)
         changes = data.model_dump(exclude_unset=True)
@@ -336,7 +336,7 @@ class Crud(Generic[T]):
             self.after_save(session, actor, obj, merged)
         return obj
 
-    def delete(self, session: Session, actor: Any, record_id: int) -> None:
+    def delete(self, session: Session, actor: User, record_id: int) -> None:
         obj = self.get(session, actor, record_id)
         session.delete(obj)
         try:
@@ -373,7 +373,7 @@ class Crud(Generic[T]):
             session.execute(sa.update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
                             .values({visibility: limit.value}))
 
-    def check_guarded(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+    def check_guarded(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
         """A field one may not read, or who may read it, is not one's to change: the form
         showed it empty, and saving that would erase it."""
         for name in permissions.unreadable_fields(actor, obj, model=self.model):
@@ -383,12 +383,12 @@ class Crud(Generic[T]):
                 raise Forbidden(f"Only those who may read this {self.label}'s "
                                 f"{name.replace('_', ' ')} may change {touched[0]}.")
 
-    def fixed_fields(self, actor: Any, obj: T) -> frozenset[str]:
+    def fixed_fields(self, actor: User, obj: T) -> frozenset[str]:
         """Fields of the record the actor may not change though they may change the rest
         (permissions.fixed_fields): pages leave them off the forms they offer."""
         return permissions.fixed_fields(actor, obj, model=self.model)
 
-    def check_fixed(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+    def check_fixed(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
         """Who owns a record and who may read it are for its own organization to change: a
         lead keeping another organization's record up to date may neither hand it to someone
         else nor change who reads it. Refused before anything is written, naming the field;
@@ -397,7 +397,7 @@ class Crud(Generic[T]):
             if name in changes and changes[name] != getattr(obj, name):
                 raise Forbidden(permissions.fixed_refusal(self.model), field=name)
 
-    def _prepared(self, session: Session, actor: Any, values: dict[str, Any],
+    def _prepared(self, session: Session, actor: User, values: dict[str, Any],
                   existing: T | None) -> dict[str, Any]:
         # A reference kept as it was is the record's, not the writer's: checked again, it
         # would refuse a lead's edit of a task for naming its owner's private meeting, and

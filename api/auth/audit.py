@@ -19,6 +19,7 @@ from api.auth.models import (
     AuthSession,
     LoginAttempt,
     PasswordReset,
+    User,
     Visibility,
 )
 from api.auth.scoping import ACTOR
@@ -150,7 +151,7 @@ def _record_id(obj: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _row(actor: Any, action: str, record_kind: str, record_id: int | None,
+def _row(actor: permissions.Actor, action: str, record_kind: str, record_id: int | None,
          where: tuple[int | None, str], changes: dict[str, Any], *,
          at: datetime | None = None) -> dict[str, Any]:
     return {
@@ -358,7 +359,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
                             for c, process in zip(columns, processors, strict=True)])
 
 
-def entries(session: Session, actor: Any, *, record_kind: str | None = None,
+def entries(session: Session, actor: User, *, record_kind: str | None = None,
             record_id: int | None = None, organization_id: int | None = None,
             limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
     """The log for leads and administrators, newest first, scoped like the records it is about

@@ -33,7 +33,7 @@ from api.crud import Crud
 from api.errors import DomainError, Forbidden, Invalid, NotFound
 
 
-def _end_sessions_of_disabled(session: Session, actor: Any, user: User,
+def _end_sessions_of_disabled(session: Session, actor: User, user: User,
                               values: dict[str, Any]) -> None:
     if not user.is_active:
         sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
@@ -435,7 +435,7 @@ def instance_settings(session: Session) -> InstanceSetting:
     return found or InstanceSetting(require_totp_for_leads=False)
 
 
-def set_require_two_factor(session: Session, actor: Any, required: bool) -> InstanceSetting:
+def set_require_two_factor(session: Session, actor: User, required: bool) -> InstanceSetting:
     if not permissions.can_administer(actor):
         raise Forbidden("Only an administrator can change instance security settings.")
     found = session.exec(select(InstanceSetting).order_by(InstanceSetting.id)).first()
@@ -490,7 +490,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
 # ---- invitations and resets ----------------------------------------------------------------
 
 
-def invite(session: Session, actor: Any, *, email: str, organization_id: int | None,
+def invite(session: Session, actor: User, *, email: str, organization_id: int | None,
            role: Role) -> tuple[Invitation, str]:
     """An invitation link for the address; the token is returned once, for the email."""
     if not permissions.can_invite(actor, role):
@@ -547,7 +547,7 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
     return user
 
 
-def pending_invitations(session: Session, actor: Any) -> list[Invitation]:
+def pending_invitations(session: Session, actor: User) -> list[Invitation]:
     if not permissions.can_invite(actor, Role.viewer):
         raise Forbidden("Only leads and administrators manage invitations.")
     stmt = select(Invitation).where(Invitation.accepted_at.is_(None),
@@ -555,7 +555,7 @@ def pending_invitations(session: Session, actor: Any) -> list[Invitation]:
     return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())
 
 
-def revoke_invitation(session: Session, actor: Any, invitation_id: int) -> None:
+def revoke_invitation(session: Session, actor: User, invitation_id: int) -> None:
     if not permissions.can_invite(actor, Role.viewer):
         raise Forbidden("Only leads and administrators manage invitations.")
     found = session.get(Invitation, invitation_id)

@@ -18,7 +18,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, Visibility
+from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign
@@ -77,7 +77,7 @@ def tier_named(value: str | None) -> Visibility:
                   "only with their own organization never leave in an export.", field="tier")
 
 
-def may_export(actor: Any) -> bool:
+def may_export(actor: User) -> bool:
     """Leads and administrators export a campaign; partners export what their organization
     shares about it; viewers read but export nothing."""
     if permissions.is_system(actor):
@@ -86,13 +86,13 @@ def may_export(actor: Any) -> bool:
             and getattr(actor, "role", None) in (Role.admin, Role.lead, Role.partner))
 
 
-def exports_everyones(actor: Any) -> bool:
+def exports_everyones(actor: User) -> bool:
     """Whether the actor's export holds every organization's readable records, not only its
     own organization's."""
     return permissions.sees_everything(actor) or getattr(actor, "role", None) == Role.lead
 
 
-def shared_at(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
+def shared_at(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:
     """The conditions a row must meet to be shared at the tier and read by the actor, whoever
     owns it; none for a kind without owners."""
     spec = permissions.owned().get(model)
@@ -107,7 +107,7 @@ def shared_at(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
     return conditions
 
 
-def _shared(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
+def _shared(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:
     """The conditions a row must meet to go out at the tier; none for a kind without owners."""
     spec = permissions.owned().get(model)
     if spec is None:
@@ -175,7 +175,7 @@ def _value(found: Any) -> Any:
     return getattr(found, "value", found)
 
 
-def select_records(session: Session, actor: Any, *, campaign_id: int,
+def select_records(session: Session, actor: User, *, campaign_id: int,
                    tier: Visibility | str | None) -> Selection:
     """What goes out for the campaign at the tier. Refuses viewers (Forbidden), a tier one may
     not export at (Invalid), and a campaign the actor may not read as one that does not exist
@@ -224,7 +224,7 @@ class Going:
     """The export being made: who for, at what tier, of which campaign."""
 
     session: Session
-    actor: Any
+    actor: User
     tier: Visibility
     campaign_id: int
 
@@ -528,7 +528,7 @@ def slug(name: str, *, fallback: str = "campaign") -> str:
                    for ch in name.lower()).strip("-") or fallback
 
 
-def export_campaign(session: Session, actor: Any, *, campaign_id: int,
+def export_campaign(session: Session, actor: User, *, campaign_id: int,
                     tier: Visibility | str | None) -> tuple[str, bytes]:
     """The file name and bytes of the campaign's ZIP at the tier: summary.html and a CSV file
     per kind of record. Small enough to make in memory: it holds no stored files."""

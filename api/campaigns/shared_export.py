@@ -12,7 +12,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, Visibility
+from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import redacted_export as redacted
 from api.campaigns.redacted_export import Selection, StanceStep, Table, plain
@@ -30,7 +30,7 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 
-def may_export(actor: Any, organization_id: int) -> bool:
+def may_export(actor: User, organization_id: int) -> bool:
     """Its members who write (partners, and a lead who belongs to it) and administrators: what
     an organization shares is its own to hand out, not another organization's or a viewer's."""
     if permissions.is_system(actor) or permissions.sees_everything(actor):
@@ -45,7 +45,7 @@ class Sharing:
     """The export being made: whose records, at what tier, read as whom."""
 
     session: Session
-    actor: Any
+    actor: User
     tier: Visibility
     organization_id: int
 
@@ -67,7 +67,7 @@ class Sharing:
         return select(Meeting.id).where(*self.shared(Meeting))
 
 
-def select_records(session: Session, actor: Any, *, organization_id: int,
+def select_records(session: Session, actor: User, *, organization_id: int,
                    tier: Visibility | str | None) -> tuple[Organization, Selection]:
     """The organization and what goes out for it at the tier. Refuses anyone but its members
     and administrators (Forbidden), a tier one may not export at (Invalid), and an organization
@@ -214,7 +214,7 @@ def _names(session: Session, going: Sharing, found: Selection) -> tuple[dict[int
     return bodies, agencies
 
 
-def export_organization(session: Session, actor: Any, *, organization_id: int,
+def export_organization(session: Session, actor: User, *, organization_id: int,
                         tier: Visibility | str | None) -> tuple[str, bytes]:
     """The file name and bytes of the organization's ZIP at the tier: summary.html and a CSV
     file per kind of record."""

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency
+from api.auth.models import User
 from api.contracts import terms
 from api.contracts.models import (
     Contract,
@@ -26,7 +27,7 @@ from api.fields import FieldError
 from api.jurisdictions.models import Jurisdiction
 
 
-def _derive_dates(session: Session, actor: Any, values: dict[str, Any],
+def _derive_dates(session: Session, actor: User, values: dict[str, Any],
                   existing: Contract | None) -> dict[str, Any]:
     """The term in force and the next notice deadline, from the whole record as it will be."""
     today = terms.local_today(session, values.get("agency_id"))
@@ -75,7 +76,7 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     )
 
 
-def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
+def upcoming_deadlines(session: Session, actor: User, *, days: int = 120,
                        limit: int = 20) -> list[dict[str, Any]]:
     """Contracts whose termination-notice deadline or end date falls in the next days, each
     counted from today where its agency is (the coalition's clock when it has no place)."""

@@ -9,7 +9,7 @@ from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionCreate
 from api.alerts import service as alerts
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
@@ -103,7 +103,7 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
     return None
 
 
-def create_campaign(session: Session, actor: Any, *, key: str,
+def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> dict[str, Any]:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
     the playbook's default alert rules come back as data for the alerts to switch on."""
@@ -174,7 +174,7 @@ def create_campaign(session: Session, actor: Any, *, key: str,
     }
 
 
-def anchored_items(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
+def anchored_items(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
     found_actions = session.exec(select(Action).where(
         Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))
         .order_by(Action.id)).all()
@@ -195,7 +195,7 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
     return found
 
 
-def move_anchors(session: Session, actor: Any, *, campaign_id: int,
+def move_anchors(session: Session, actor: User, *, campaign_id: int,
                  data: AnchorMove) -> dict[str, Any]:
     """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
     along (the campaign's own update does the moving, so a PATCH of the dates moves them too).

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.agencies.models import Agency, AgencyKind
 from api.auth import references, scoping
-from api.auth.models import Role
+from api.auth.models import Role, User
 from api.crud import Crud, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
@@ -87,7 +87,7 @@ def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
     return [s for s in RequestStatus if s in allowed]
 
 
-def may_override(actor: Any) -> bool:
+def may_override(actor: User) -> bool:
     return actor is None or getattr(actor, "role", None) in OVERRIDE_ROLES
 
 
@@ -209,7 +209,7 @@ def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Cou
 _PREVIOUS = "records_request.previous_status"
 
 
-def _prepare(session: Session, actor: Any, values: dict[str, Any],
+def _prepare(session: Session, actor: User, values: dict[str, Any],
              existing: RecordsRequest | None) -> dict[str, Any]:
     old = existing.status if existing is not None else None
     if existing is not None and values["status"] != old:
@@ -243,7 +243,7 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     return values
 
 
-def _record_change(session: Session, actor: Any, request: RecordsRequest, values: dict[str, Any],
+def _record_change(session: Session, actor: User, request: RecordsRequest, values: dict[str, Any],
                    ) -> None:
     previous = session.info.get(_PREVIOUS, {}).pop(request.id, None)
     rows = _changes(session, [request.id])[request.id]  # type: ignore[list-item]
@@ -289,12 +289,12 @@ crud = RequestCrud(
 
 # ---- status changes ----------------------------------------------------------------------
 
-def history(session: Session, actor: Any, request_id: int) -> list[RequestStatusChange]:
+def history(session: Session, actor: User, request_id: int) -> list[RequestStatusChange]:
     crud.get(session, actor, request_id)
     return _changes(session, [request_id])[request_id]
 
 
-def change_status(session: Session, actor: Any, *, request_id: int,
+def change_status(session: Session, actor: User, *, request_id: int,
                   change: StatusChangeCreate) -> RecordsRequest:
     """Move a request to a new status on the day it happened, recording who, when and why."""
     request = crud.get(session, actor, request_id)
@@ -334,7 +334,7 @@ def change_status(session: Session, actor: Any, *, request_id: int,
     return request
 
 
-def overdue(session: Session, actor: Any, *, limit: int = 200) -> list[dict[str, Any]]:
+def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str, Any]]:
     """Open requests past their deadline, most overdue first: where follow-up letters go."""
     # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
     cutoff = clock.today() + timedelta(days=1)
@@ -424,7 +424,7 @@ def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
     return None
 
 
-def letter_options(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+def letter_options(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
     """Every letter template, with whether it fits the request now and why not."""
     request = crud.get(session, actor, request_id)
     rows = _changes(session, [request_id])[request_id]
@@ -437,7 +437,7 @@ def letter_options(session: Session, actor: Any, request_id: int) -> list[dict[s
     return options
 
 
-def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
+def letter(session: Session, actor: User, *, request_id: int, template_key: str,
            requester: Requester) -> dict[str, Any]:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
     after a denial."""
@@ -463,7 +463,7 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
             "text": letters.render(found.key, context)}
 
 
-def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, subject: str,
+def preview(session: Session, actor: User, *, template_key: str, agency_id: int, subject: str,
             requester_organization_id: int | None, requester: Requester,
             text: str = "") -> dict[str, Any]:
     """A first letter to one agency before any request exists, to read and edit: the template,
@@ -490,7 +490,7 @@ def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, 
 
 # ---- one letter to many agencies ---------------------------------------------------------
 
-def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[RecordsRequest]:
+def create_batch(session: Session, actor: User, data: BatchCreate) -> list[RecordsRequest]:
     """One request per agency, each under its own state's law with its own due date."""
     agencies = {a.id: a for a in session.exec(
         select(Agency).where(Agency.id.in_(data.agency_ids)))}
@@ -560,7 +560,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
     return row
 
 
-def attach_document(session: Session, actor: Any, *, request_id: int, filename: str,
+def attach_document(session: Session, actor: User, *, request_id: int, filename: str,
                     content: bytes, description: str,
                     links: RequestDocumentLinks) -> dict[str, Any]:
     """A document the agency sent, stored and linked to what it concerns."""
@@ -574,7 +574,7 @@ def attach_document(session: Session, actor: Any, *, request_id: int, filename: 
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 
-def link_document(session: Session, actor: Any, *, request_id: int, document_id: int,
+def link_document(session: Session, actor: User, *, request_id: int, document_id: int,
                   links: RequestDocumentLinks) -> dict[str, Any]:
     request = crud.get(session, actor, request_id)
     doc = session.get(Document, document_id)
@@ -585,7 +585,7 @@ def link_document(session: Session, actor: Any, *, request_id: int, document_id:
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 
-def request_documents(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+def request_documents(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
     crud.get(session, actor, request_id)
     stmt = (select(Document, RequestDocument)
             .outerjoin(RequestDocument, RequestDocument.document_id == Document.id)
@@ -595,7 +595,7 @@ def request_documents(session: Session, actor: Any, request_id: int) -> list[dic
     return _document_rows(session, ((doc, link, request_id) for doc, link in session.exec(stmt)))
 
 
-def documents_concerning(session: Session, actor: Any, *, agency_id: int | None = None,
+def documents_concerning(session: Session, actor: User, *, agency_id: int | None = None,
                          contract_id: int | None = None,
                          target_id: int | None = None) -> list[dict[str, Any]]:
     """Documents received under any request that concern one agency, contract or target."""

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.actions import service as actions
 from api.agencies import service as agencies
 from api.auth import erasure, permissions
+from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
@@ -73,7 +74,7 @@ def clean(q: str) -> str:
     return " ".join("".join(c for c in q if c.isprintable()).split())[:MAX_LENGTH]
 
 
-def search(session: Session, actor: Any, q: str) -> list[Group]:
+def search(session: Session, actor: User, q: str) -> list[Group]:
     """Records of every concept matching all the words, a few of each, those with the words in
     their title first; only kinds with a match, and only what the actor may read."""
     terms = fulltext.words(clean(q))
@@ -110,7 +111,7 @@ _STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
 _MAX_STATEMENTS = 512
 
 
-def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
+def _statement(dialect: str, actor: User, words: int) -> sa.Select[Any]:
     key = (dialect, permissions.visibility_key(actor), words)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
@@ -141,7 +142,7 @@ def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
     return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 
 
-def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
+def _part(dialect: str, position: int, crud: Crud[Any], actor: User,
           words: int) -> sa.Select[Any]:
     """The best few matches of one kind the actor may read: each word starting a word of the
     title counts two, the title starting with the first word one more; then by title."""

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
+from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.jurisdictions.models import Jurisdiction
@@ -271,7 +272,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                       ignored_rows=ignored_rows, rows=rows)
 
 
-def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
+def apply(session: Session, actor: User, import_plan: ImportPlan, *,
           token: str | None = None) -> ImportResult:
     """Carry out a plan: creates and updates through the agency service, rows with errors left
     out and reported. The caller commits, so the whole import is one transaction."""

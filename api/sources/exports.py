@@ -102,7 +102,7 @@ def _read_all(session: Session, crud: Crud[Any],
         offset += PAGE
 
 
-def export_list(session: Session, actor: Any, concept: str,
+def export_list(session: Session, actor: User, concept: str,
                 params: ListQuery | None = None) -> str:
     """A list as CSV, with the same filters, search and order as the JSON list."""
     if concept not in LISTS:
@@ -180,7 +180,7 @@ def _archive_name(document: Document) -> str:
     return f"documents/{document.id}-{name}"
 
 
-def export_organization(session: Session, actor: Any,
+def export_organization(session: Session, actor: User,
                         organization_id: int) -> tuple[str, IO[bytes]]:
     """The file name and the ZIP (rewound, to be closed by the caller) of everything an
     organization owns that the actor may read: its record, accounts, people and their

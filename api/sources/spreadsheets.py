@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from api import clock, csv_export
 from api.auth import audit, permissions
+from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
 from api.organizations.models import (
@@ -428,7 +429,7 @@ def _validate(schema: type[BaseModel],
 
 def plan(session: Session, *, concept_name: str, content: bytes, filename: str = "",
          mapping: dict[str, str] | None = None, on_duplicate: Choice = Choice.skip,
-         decisions: dict[int, Choice] | None = None, actor: Any = None) -> SheetPlan:
+         decisions: dict[int, Choice] | None = None, actor: User | None = None) -> SheetPlan:
     """What importing the file would do: every row validated, references resolved, duplicates
     of existing records (same email; same name and organization or body) and of earlier rows
     found, and the chosen skip / update / create applied. Given the actor, an update that
@@ -496,7 +497,7 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
                      rows=results)
 
 
-def _fixed_changes(session: Session, actor: Any, target: Concept,
+def _fixed_changes(session: Session, actor: User, target: Concept,
                    rows: list[RowResult]) -> list[tuple[RowResult, list[str]]]:
     """The update rows that change fields of a stored record the actor may not change: who
     owns it and who reads it (permissions.fixed_fields), and fields the actor may not read
@@ -574,7 +575,7 @@ class SheetResult:
     left_out: list[int] = field(default_factory=list)  # rows with errors, not imported
 
 
-def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | None = None,
+def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str | None = None,
            skip_errors: bool = False) -> SheetResult:
     """Write a plan: new records in bulk, updates by id, people's memberships, each with its
     audit entry. Rows with errors stop the import unless skip_errors; the caller commits, so it

@@ -6,6 +6,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth.models import User
 from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.crud import Crud
@@ -15,7 +16,7 @@ from api.targets.models import Target
 from api.votes.models import Vote, VoteCreate, VoteRead, VoteUpdate
 
 
-def _localize(session: Session, actor: Any, values: dict[str, Any],
+def _localize(session: Session, actor: User, values: dict[str, Any],
               existing: Vote | None) -> dict[str, Any]:
     when = values["scheduled_at"]
     if when.tzinfo is None:
@@ -40,7 +41,7 @@ crud = Crud(
 )
 
 
-def upcoming(session: Session, actor: Any, *, days: int = 120,
+def upcoming(session: Session, actor: User, *, days: int = 120,
              limit: int = 20) -> list[dict[str, Any]]:
     """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
     now = clock.now()

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData, ImmutableMultiDict
 
 from api.agencies.models import Agency
 from api.auth import permissions
+from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
@@ -75,7 +76,7 @@ def _page(params: Any) -> int:
         raise Invalid("The page must be a number.", field="page") from exc
 
 
-def _matches(session: Session, actor: Any, *, q: str, state: str, page: int,
+def _matches(session: Session, actor: User, *, q: str, state: str, page: int,
              chosen: list[int]) -> dict[str, Any]:
     """One page of the agencies the search finds, those already chosen left out, and how many
     there are in all."""
@@ -99,7 +100,7 @@ def _text(params: Any) -> str:
     return str(params.get("text") or "").replace("\r\n", "\n")
 
 
-def _values(params: FormData | ImmutableMultiDict[str, Any], actor: Any) -> dict[str, Any]:
+def _values(params: FormData | ImmutableMultiDict[str, Any], actor: User) -> dict[str, Any]:
     values = {name: str(params.get(name) or "") for name in NAMES}
     if not params.get("requester_name") and not params.get("subject"):
         # A fresh form: the letter is signed by whoever sends it, for their organization.
@@ -155,7 +156,7 @@ def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
     _fill_letter(values)
 
 
-def _context(session: Session, actor: Any, values: dict[str, Any], ids: list[int], *,
+def _context(session: Session, actor: User, values: dict[str, Any], ids: list[int], *,
              q: str = "", state: str = "", page: int = 1) -> dict[str, Any]:
     states = sorted({s for s in session.exec(
         sa.select(Agency.state_code).distinct()).scalars() if s})  # type: ignore[call-overload]

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
+from api.auth.models import User
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
@@ -74,7 +75,7 @@ def _status(record: RecordsRequest) -> str:
     return str(getattr(record.status, "value", record.status))
 
 
-def progress_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def progress_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """The deadline panel, the status history and the status form."""
     deadline = records.deadlines_of(session, [record])[record.id]  # type: ignore[index]
     history = records.history(session, actor, record.id)  # type: ignore[arg-type]
@@ -96,7 +97,7 @@ def progress_context(session: Session, actor: Any, record: RecordsRequest) -> di
     }
 
 
-def documents_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def documents_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """Documents received, what each concerns, and the choices for linking them."""
     received = records.request_documents(session, actor, record.id)  # type: ignore[arg-type]
     for row in received:
@@ -120,7 +121,7 @@ def documents_context(session: Session, actor: Any, record: RecordsRequest) -> d
     }
 
 
-def letters_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def letters_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     options = records.letter_options(session, actor, record.id)  # type: ignore[arg-type]
     chosen = next((o["key"] for o in options if o["available"] and o["key"] == DEFAULT_LETTER),
                   next((o["key"] for o in options if o["available"]), ""))
@@ -132,7 +133,7 @@ def letters_context(session: Session, actor: Any, record: RecordsRequest) -> dic
     }
 
 
-def request_extras(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def request_extras(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     return {**progress_context(session, actor, record),
             **documents_context(session, actor, record),
             **letters_context(session, actor, record)}

@@ -7,13 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth.models import User
 from api.auth.service import system_user
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
@@ -64,7 +64,7 @@ def keywords(session: Session, campaign_id: int) -> tuple[list[str], bool]:
     return (own, False) if own else (list(DEFAULT_KEYWORDS), True)
 
 
-def set_keywords(session: Session, actor: Any, *, campaign_id: int,
+def set_keywords(session: Session, actor: User, *, campaign_id: int,
                  phrases: list[str]) -> tuple[list[str], bool]:
     """Replace a campaign's agenda keywords; an empty list goes back to the defaults."""
     require_lead(actor)
@@ -171,7 +171,7 @@ def _local_today(zone: ZoneInfo) -> date:
     return clock.now().astimezone(zone).date()
 
 
-def _apply_item(session: Session, actor: Any, *, config: FeedConfig, event: AgendaEvent,
+def _apply_item(session: Session, actor: User, *, config: FeedConfig, event: AgendaEvent,
                 item: AgendaItem, starts: datetime,
                 matchers: list[tuple[int | None, KeywordMatcher]], report: SyncReport) -> None:
     found = session.exec(select(SuggestedVote).where(
@@ -221,7 +221,7 @@ def _apply_item(session: Session, actor: Any, *, config: FeedConfig, event: Agen
             report.votes_moved.append(vote.id)  # type: ignore[arg-type]
 
 
-def apply_events(session: Session, actor: Any, *, config: FeedConfig,
+def apply_events(session: Session, actor: User, *, config: FeedConfig,
                  events: list[AgendaEvent]) -> SyncReport:
     """Record what a fetch found: new matches become suggestions, known items are updated in
     place (keyed on the platform's item id), and the body's sync state is marked good."""
@@ -324,7 +324,7 @@ def _link(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def confirm(session: Session, actor: Any, suggestion_id: int,
+def confirm(session: Session, actor: User, suggestion_id: int,
             changes: SuggestionConfirm | None = None) -> Vote:
     """Make the suggestion a Vote (whose alerts then follow) and mark it confirmed."""
     require_lead(actor)
@@ -353,7 +353,7 @@ def confirm(session: Session, actor: Any, suggestion_id: int,
     return vote
 
 
-def dismiss(session: Session, actor: Any, suggestion_id: int) -> SuggestedVote:
+def dismiss(session: Session, actor: User, suggestion_id: int) -> SuggestedVote:
     """Set a suggestion aside for good: later syncs keep it dismissed."""
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
@@ -364,7 +364,7 @@ def dismiss(session: Session, actor: Any, suggestion_id: int) -> SuggestedVote:
     return suggestion
 
 
-def _decided(session: Session, actor: Any, suggestion: SuggestedVote) -> None:
+def _decided(session: Session, actor: User, suggestion: SuggestedVote) -> None:
     now = clock.now()
     suggestion.decided_by_id = getattr(actor, "id", None)
     suggestion.decided_at = now
