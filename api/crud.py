@@ -98,7 +98,7 @@ class _CaseInsensitiveLike(sa.BinaryExpression[bool]):
     inherit_cache = True
 
 
-def contains_text(column: Any, pattern: str) -> sa.ColumnElement[bool]:
+def contains_text(column: Any, pattern: str | sa.BindParameter[Any]) -> sa.ColumnElement[bool]:
     """`column` matches the LIKE pattern, ignoring case, with backslash as the escape."""
     expr = column.ilike(pattern, escape="\\")
     return _CaseInsensitiveLike(expr.left, expr.right, expr.operator, type_=expr.type,

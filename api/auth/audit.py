@@ -47,8 +47,9 @@ WRITE_CHUNK = 1000
 # Values JSON holds as they are; checked by exact type, so enums still go through pydantic.
 PLAIN = frozenset({str, int, float, bool, type(None)})
 # A row's visibility as the string an entry holds, from a stored string or an enum member.
-VISIBILITY = {**{v.value: v.value for v in Visibility}, **{v: v.value for v in Visibility},
-              None: Visibility.coalition.value}
+VISIBILITY: dict[str | Visibility | None, str] = {
+    **{v.value: v.value for v in Visibility}, **{v: v.value for v in Visibility},
+    None: Visibility.coalition.value}
 
 
 @cache

@@ -134,10 +134,11 @@ def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
         name = fulltext.fts_table(table.name)
         fts = sa.table(name, sa.column("rowid"))
         # MATCH takes the FTS table itself, by name, not one of its columns.
-        whole = sa.literal_column(f'"{name}"')
+        whole: sa.ColumnClause[Any] = sa.literal_column(f'"{name}"')
         return (sa.select(fts.c.rowid.label("id")).where(whole.op("MATCH")(query))
                 .order_by(fts.c.rowid.desc()).limit(SCAN))
-    document = sa.literal_column(fulltext.pg_document(crud.search, f'"{table.name}".'))
+    document: sa.ColumnClause[Any] = sa.literal_column(
+        fulltext.pg_document(crud.search, f'"{table.name}".'))
     tsquery = sa.func.to_tsquery(sa.literal_column(f"'{fulltext.PG_CONFIG}'::regconfig"), query)
     return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 

@@ -98,7 +98,7 @@ def _last_met() -> Any:
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
-BODIES = sa.bindparam("body_ids", expanding=True)
+BODIES: sa.BindParameter[Any] = sa.bindparam("body_ids", expanding=True)
 NOW = sa.bindparam("now", type_=UTCDateTime())
 PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
 
@@ -265,7 +265,7 @@ def board(session: Session, actor: User, *, campaign_id: int,
                  count=count_of(body, found) if body else None, zone=zone)
 
 
-CAMPAIGNS = sa.bindparam("campaign_ids", expanding=True)
+CAMPAIGNS: sa.BindParameter[Any] = sa.bindparam("campaign_ids", expanding=True)
 
 
 def _counts(actor: User) -> sa.Select[Any]:
