@@ -255,7 +255,7 @@ class Crud(Generic[T]):
         column = getattr(self.model, name)
         sort_key = _SortKey(column) if searching else column
         primary = sort_key.desc() if descending else sort_key.asc()
-        if not self.model.__table__.c[name].nullable:  # type: ignore[attr-defined]
+        if not self.model.__table__.c[name].nullable:
             # Nothing to sort last: left out, an index on the column can serve the order.
             return [primary, self.model.id]
         # Rows with no value sort last either way; id breaks ties so pages never overlap.
@@ -275,7 +275,7 @@ class Crud(Generic[T]):
         # The columns as the model's attributes, not the table's: the statement stays an ORM
         # one, so the visibility criteria every read gets apply to it too.
         columns = [getattr(self.model, c.name)
-                   for c in self.model.__table__.columns]  # type: ignore[attr-defined]
+                   for c in self.model.__table__.columns]
         rows = list(session.execute(ordered.with_only_columns(*columns)).all())
         return Page(self.to_read(session, rows), int(total), params.limit, params.offset)
 
@@ -362,15 +362,15 @@ class Crud(Generic[T]):
         for model, spec in permissions.attached().items():
             kinds = [kind for kind, parent in spec.parents.items() if parent is self.model]
             visibility = permissions.owned()[model].visibility
-            table = model.__table__  # type: ignore[attr-defined]
+            table = model.__table__
             ids = list(session.connection().execute(sa.select(table.c.id).where(
-                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,  # type: ignore[attr-defined]
+                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,
                 table.c[visibility].in_(wider))).scalars())
             if not ids:
                 continue
             audit.record_bulk_update(session, model,
                                      [{"id": i, visibility: limit.value} for i in ids])
-            session.execute(sa.update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
+            session.execute(sa.update(model).where(model.id.in_(ids))
                             .values({visibility: limit.value}))
 
     def check_guarded(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
@@ -414,7 +414,7 @@ class Crud(Generic[T]):
 
     def check_unique(self, session: Session, values: dict[str, Any], existing: T | None) -> None:
         """A unique value already taken: a 409 naming the field, not a database error."""
-        table = self.model.__table__  # type: ignore[attr-defined]
+        table = self.model.__table__
         for constraint in table.constraints:
             if not isinstance(constraint, sa.UniqueConstraint):
                 continue
@@ -423,7 +423,7 @@ class Crud(Generic[T]):
                 continue
             stmt = sa.select(table.c.id).where(*(table.c[n] == values[n] for n in names))
             if existing is not None:
-                stmt = stmt.where(table.c.id != existing.id)  # type: ignore[attr-defined]
+                stmt = stmt.where(table.c.id != existing.id)
             if session.execute(stmt.limit(1)).first() is not None:
                 article = "An" if self.label[0] in "aeiou" else "A"
                 raise Conflict(f"{article} {self.label} with this {' and '.join(names)} "
@@ -432,7 +432,7 @@ class Crud(Generic[T]):
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
         """Every foreign key given must name an existing row: a clear 422, not a database error."""
-        for fk in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+        for fk in model.__table__.foreign_keys:
             name = fk.parent.name
             value = values.get(name)
             if value is None:
@@ -451,7 +451,7 @@ class Crud(Generic[T]):
         link = self.links[name]
         own = getattr(link.table, link.own_column)
         other = getattr(link.table, link.other_column)
-        return list(session.exec(select(other).where(own == obj.id).order_by(other)).all())  # type: ignore[attr-defined]
+        return list(session.exec(select(other).where(own == obj.id).order_by(other)).all())
 
     def _set_links(self, session: Session, obj: T, links: dict[str, list[int]]) -> None:
         for name, ids in links.items():
@@ -471,13 +471,13 @@ class Crud(Generic[T]):
             # Links to records the writer may not read were never shown to them: not theirs to
             # take away (a lead editing a partner's shared meeting keeps its private target).
             with scoping.as_system(session):
-                present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())  # type: ignore[attr-defined]
+                present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())
             hidden = present - set(session.execute(
                 sa.select(entity.id).where(entity.id.in_(sorted(present)))).scalars())
             session.execute(sa.delete(link.table).where(
                 own == obj.id, other.not_in(sorted(hidden))))
             for other_id in wanted:
-                session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))  # type: ignore[attr-defined]
+                session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))
         if links:
             self._flush(session)
 

@@ -43,7 +43,7 @@ from api.targets import standing as stances
 
 log = logging.getLogger(__name__)
 
-TABLE = AlertOutbox.__table__  # type: ignore[attr-defined]
+TABLE = AlertOutbox.__table__
 __all__ = ["Dispatcher", "DispatchReport", "TickReport", "Work", "backoff", "run_once"]
 
 

@@ -185,7 +185,7 @@ def install_missing_defaults(session: Session) -> int:
         select(Campaign.id)
         .where(Campaign.status.not_in(closed))
         .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))).all()
-    table = AlertDefaultsInstalled.__table__  # type: ignore[attr-defined]
+    table = AlertDefaultsInstalled.__table__
     maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
     installed = 0
@@ -255,7 +255,7 @@ def _spec_of(rule: AlertRule) -> RuleSpec:
 def delete_rule(session: Session, actor: User, rule_id: int) -> None:
     require_organizer(actor)
     rule = get_rule(session, actor, rule_id)
-    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")  # type: ignore[arg-type]
+    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")
     session.delete(rule)
     session.flush()
 
@@ -311,9 +311,9 @@ def recipient_labels(session: Session, rows: Sequence[AlertOutbox]) -> dict[int,
     out: dict[int, str] = {}
     for row in rows:
         if row.user_id and row.user_id in users:
-            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"  # type: ignore[index]
+            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"
         elif row.endpoint_id and row.endpoint_id in endpoints:
-            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"  # type: ignore[index]
+            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"
         else:
             out[row.id] = ""
     return out
@@ -409,7 +409,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
         sent_at=now if outcome.ok else None, last_error=outcome.error[:2000])
     session.add(row)
     session.flush()
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,  # type: ignore[arg-type]
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     return row
@@ -542,7 +542,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"
     row = AlertOutbox(
         dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
-        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,  # type: ignore[arg-type]
+        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,
         endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
         link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
         status=OutboxStatus.sending)
@@ -564,7 +564,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     row.sent_at = finished if outcome.ok else None
     row.last_error = outcome.error[:2000]
     session.add(row)
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,  # type: ignore[arg-type]
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     if outcome.disable_endpoint:
@@ -614,7 +614,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         Follow.subject_id == subject_id)).first()
     if existing is not None:
         return existing
-    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)  # type: ignore[arg-type]
+    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)
     session.add(found)
     session.flush()
     return found
@@ -633,7 +633,7 @@ def unfollow(session: Session, actor: User, follow_id: int) -> None:
 def preferences(session: Session, actor: User) -> AlertPreference:
     found = session.exec(select(AlertPreference)
                          .where(AlertPreference.user_id == actor.id)).first()
-    return found or AlertPreference(user_id=actor.id)  # type: ignore[arg-type]
+    return found or AlertPreference(user_id=actor.id)
 
 
 def update_preferences(session: Session, actor: User,
@@ -746,7 +746,7 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
     if token is None:
-        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,  # type: ignore[arg-type]
+        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,
                           token_hash="")
     raw = tokens.new_token()
     token.token_hash = tokens.digest(raw)

@@ -249,7 +249,7 @@ def _places(session: Session, model: Any,
         by_id = dict(zip(parents, _places(session, parent_model, list(parents.values())),
                          strict=True))
         private = (None, Visibility.private.value)
-        return [by_id.get(row.get(column), private) for row in rows]  # type: ignore[arg-type]
+        return [by_id.get(row.get(column), private) for row in rows]
     if model.__tablename__ == "organization":
         return [(row.get("id"), Visibility.coalition.value) for row in rows]
     if "organization_id" in model.__table__.c:
@@ -348,7 +348,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
         return
     # psycopg sends an executemany row by row, each one as dear as the row it audits; COPY
     # takes them all at a fraction of that. The columns' own bind processing still applies.
-    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]
     dialect = connection.dialect
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     names = ", ".join(c.name for c in columns)
@@ -375,7 +375,7 @@ def entries(session: Session, actor: User, *, record_kind: str | None = None,
     if organization_id is not None:
         stmt = stmt.where(AuditEntry.organization_id == organization_id)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-    rows = list(session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+    rows = list(session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                              .limit(limit).offset(offset)).all())
     # Shown, not stored: each entry leaves the session before what it names is emptied.
     for row in rows:

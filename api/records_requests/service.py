@@ -151,7 +151,7 @@ def compute_due(request: RecordsRequest, rows: Sequence[RequestStatusChange]) ->
 
 def refresh_due(session: Session, request: RecordsRequest) -> None:
     """Store the due date again after anything it depends on changed."""
-    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])  # type: ignore[index,list-item]
+    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])
     session.add(request)
     session.flush()
 
@@ -180,7 +180,7 @@ def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, 
     history = _changes(session, ids)
     zones = _zones(session, [o.agency_id for o in objs])
     now = clock.now()
-    return {o.id: deadline_for(o, history[o.id],  # type: ignore[index,misc]
+    return {o.id: deadline_for(o, history[o.id],  # type: ignore[misc]
                                now.astimezone(zones.get(o.agency_id, clock.home_zone())).date())
             for o in objs}
 
@@ -246,7 +246,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
 def _record_change(session: Session, actor: User, request: RecordsRequest, values: dict[str, Any],
                    ) -> None:
     previous = session.info.get(_PREVIOUS, {}).pop(request.id, None)
-    rows = _changes(session, [request.id])[request.id]  # type: ignore[list-item]
+    rows = _changes(session, [request.id])[request.id]
     last = rows[-1].to_status if rows else previous
     if rows and last == request.status:
         refresh_due(session, request)
@@ -259,7 +259,7 @@ def _record_change(session: Session, actor: User, request: RecordsRequest, value
         on = local_today(session, request)
     law = laws.law_for(request.state_code)
     extension = law.extension_days if request.status == S.extended and law else None
-    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,  # type: ignore[arg-type]
+    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,
                              to_status=request.status, effective_on=on, extension_days=extension,
                              changed_by_id=getattr(actor, "id", None)))
     session.flush()
@@ -273,7 +273,7 @@ class RequestCrud(Crud[RecordsRequest]):
         rows = super().to_read(session, objs)
         states = deadlines_of(session, objs)
         for row, obj in zip(rows, objs, strict=True):
-            row["deadline"] = states[obj.id].model_dump(mode="json")  # type: ignore[index]
+            row["deadline"] = states[obj.id].model_dump(mode="json")
         return rows
 
 
@@ -549,7 +549,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
     row = session.exec(select(RequestDocument)
                        .where(RequestDocument.document_id == document_id)).first()
     if row is None:
-        row = RequestDocument(records_request_id=request.id, document_id=document_id)  # type: ignore[arg-type]
+        row = RequestDocument(records_request_id=request.id, document_id=document_id)
     for name, value in values.items():
         setattr(row, name, value)
     if row.received_on is None:
@@ -568,9 +568,9 @@ def attach_document(session: Session, actor: User, *, request_id: int, filename:
     Crud.check_references(session, RequestDocument, links.model_dump())
     meta = validated(DocumentMeta, {"attached_kind": AttachedTo.records_request,
                                     "attached_id": request_id, "description": description})
-    doc = documents.upload(session, actor, meta=meta,  # type: ignore[arg-type]
+    doc = documents.upload(session, actor, meta=meta,
                            filename=filename, content=content)
-    link = _set_links(session, request=request, document_id=doc.id, links=links)  # type: ignore[arg-type]
+    link = _set_links(session, request=request, document_id=doc.id, links=links)
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 

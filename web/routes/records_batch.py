@@ -341,7 +341,7 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
         data, errors = validate(BatchCreate, {**parsed, "agency_ids": ids})
         if data is not None:
             with saving(session) as saved:
-                created = records.create_batch(session, user, data)  # type: ignore[arg-type]
+                created = records.create_batch(session, user, data)
             if saved.refusal:
                 errors = saved.errors([*FIELDS, infer(BatchCreate, "agency_ids")])
                 status = saved.refusal.status
