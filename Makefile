@@ -8,7 +8,7 @@ HTMX := web/static/vendor/htmx.min.js
 # axe-core for the browser tests only: kept beside them, never among the served files.
 AXE := tests/e2e/vendor/axe.min.js
 
-.PHONY: run test lint bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
+.PHONY: run test lint typecheck bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,7 @@ chromium:
 
 test: install-dev assets chromium
 	$(BIN)/ruff check api web tests migrations
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # 10,000 due alerts to a webhook receiver on 127.0.0.1: time, duplicates, losses.
@@ -91,6 +92,10 @@ bench: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check api web tests migrations
+
+# mypy over api/ and web/, as configured in pyproject.toml ([tool.mypy]).
+typecheck: install-dev
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, select
 
 from api import clock
 from api.auth import audit, permissions, references, scoping
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import describe_error
 
@@ -84,7 +84,7 @@ def as_utc(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mapped_class(table: sa.Table) -> Any:
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+    for mapper in SQLModel._sa_registry.mappers:
         if mapper.local_table is table:
             return mapper.class_
     return None
@@ -98,7 +98,7 @@ class _CaseInsensitiveLike(sa.BinaryExpression[bool]):
     inherit_cache = True
 
 
-def contains_text(column: Any, pattern: str) -> sa.ColumnElement[bool]:
+def contains_text(column: Any, pattern: str | sa.BindParameter[Any]) -> sa.ColumnElement[bool]:
     """`column` matches the LIKE pattern, ignoring case, with backslash as the escape."""
     expr = column.ilike(pattern, escape="\\")
     return _CaseInsensitiveLike(expr.left, expr.right, expr.operator, type_=expr.type,
@@ -109,7 +109,7 @@ def contains_text(column: Any, pattern: str) -> sa.ColumnElement[bool]:
 def _like_on_sqlite(element: _CaseInsensitiveLike, compiler: Any, **kw: Any) -> str:
     # SQLite's LIKE already ignores case, for ASCII letters, exactly as its lower() folds them;
     # the lower(x) LIKE lower(y) an ilike renders there is the same test, four times slower.
-    return compiler.visit_like_op_binary(element, element.operator, **kw)  # type: ignore[no-any-return]
+    return compiler.visit_like_op_binary(element, element.operator, **kw)
 
 
 class _SortKey(sa.sql.functions.FunctionElement[Any]):
@@ -121,14 +121,14 @@ class _SortKey(sa.sql.functions.FunctionElement[Any]):
 
 @compiles(_SortKey)
 def _sort_key(element: _SortKey, compiler: Any, **kw: Any) -> str:
-    return compiler.process(next(iter(element.clauses)), **kw)  # type: ignore[no-any-return]
+    return compiler.process(next(iter(element.clauses)), **kw)
 
 
 @compiles(_SortKey, "sqlite")
 def _sort_key_on_sqlite(element: _SortKey, compiler: Any, **kw: Any) -> str:
     # A unary + is SQLite's way to keep an index from serving ORDER BY; values and collation
     # are those of the column.
-    return "+" + compiler.process(next(iter(element.clauses)), **kw)  # type: ignore[no-any-return]
+    return "+" + compiler.process(next(iter(element.clauses)), **kw)
 
 
 class Crud(Generic[T]):
@@ -171,7 +171,7 @@ class Crud(Generic[T]):
 
     # ---- reads -------------------------------------------------------------------------
 
-    def get(self, session: Session, actor: Any, record_id: int) -> T:
+    def get(self, session: Session, actor: User, record_id: int) -> T:
         obj = session.get(self.model, record_id)
         if obj is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
@@ -180,7 +180,7 @@ class Crud(Generic[T]):
         permissions.require_read(actor, obj, self.label)
         return obj
 
-    def read(self, session: Session, actor: Any, record_id: int) -> dict[str, Any]:
+    def read(self, session: Session, actor: User, record_id: int) -> dict[str, Any]:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
 
     def to_read(self, session: Session, objs: Sequence[T]) -> list[dict[str, Any]]:
@@ -210,7 +210,7 @@ class Crud(Generic[T]):
             if (target := references.scoped_class(link.other_table))})
         return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
 
-    def query(self, actor: Any, params: ListQuery) -> sa.Select[Any]:
+    def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
         """The filtered statement a list runs; pages may narrow it further."""
         stmt = select(self.model)
         for name, value in params.filters.items():
@@ -235,7 +235,7 @@ class Crud(Generic[T]):
                 stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
 
-    def _matching(self, name: str, needle: str, actor: Any) -> sa.ColumnElement[bool]:
+    def _matching(self, name: str, needle: str, actor: User) -> sa.ColumnElement[bool]:
         """The column holds the text, counted only where the actor may read the column: a
         match in notes one may not read would tell what they say."""
         found = contains_text(getattr(self.model, name), needle)
@@ -255,13 +255,13 @@ class Crud(Generic[T]):
         column = getattr(self.model, name)
         sort_key = _SortKey(column) if searching else column
         primary = sort_key.desc() if descending else sort_key.asc()
-        if not self.model.__table__.c[name].nullable:  # type: ignore[attr-defined]
+        if not self.model.__table__.c[name].nullable:
             # Nothing to sort last: left out, an index on the column can serve the order.
             return [primary, self.model.id]
         # Rows with no value sort last either way; id breaks ties so pages never overlap.
         return [column.is_(None), primary, self.model.id]
 
-    def list_page(self, session: Session, actor: Any, params: ListQuery) -> Page[T]:
+    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[T]:
         if not 1 <= params.limit <= MAX_PAGE:
             raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
         if params.offset < 0:
@@ -275,13 +275,13 @@ class Crud(Generic[T]):
         # The columns as the model's attributes, not the table's: the statement stays an ORM
         # one, so the visibility criteria every read gets apply to it too.
         columns = [getattr(self.model, c.name)
-                   for c in self.model.__table__.columns]  # type: ignore[attr-defined]
+                   for c in self.model.__table__.columns]
         rows = list(session.execute(ordered.with_only_columns(*columns)).all())
         return Page(self.to_read(session, rows), int(total), params.limit, params.offset)
 
     # ---- writes ------------------------------------------------------------------------
 
-    def create(self, session: Session, actor: Any, data: BaseModel) -> T:
+    def create(self, session: Session, actor: User, data: BaseModel) -> T:
         values = validated(self.create_schema, data.model_dump()).model_dump()
         if "visibility" in values and "visibility" not in data.model_fields_set:
             values["visibility"] = (permissions.default_visibility(session, actor)
@@ -296,7 +296,7 @@ class Crud(Generic[T]):
             self.after_save(session, actor, obj, values)
         return obj
 
-    def update(self, session: Session, actor: Any, record_id: int, data: BaseModel) -> T:
+    def update(self, session: Session, actor: User, record_id: int, data: BaseModel) -> T:
         obj = self.get(session, actor, record_id)
         shared_before = self._visibility(obj)
         changes = data.model_dump(exclude_unset=True)
@@ -324,7 +324,7 @@ class Crud(Generic[T]):
         for name, value in merged.items():
             if name in self.model.model_fields:
                 setattr(obj, name, [*value, *hidden[name]] if hidden.get(name) else value)
-        obj.updated_at = clock.now()  # type: ignore[attr-defined]
+        obj.updated_at = clock.now()
         session.add(obj)
         self._flush(session)
         self._set_links(session, obj, links)
@@ -336,7 +336,7 @@ class Crud(Generic[T]):
             self.after_save(session, actor, obj, merged)
         return obj
 
-    def delete(self, session: Session, actor: Any, record_id: int) -> None:
+    def delete(self, session: Session, actor: User, record_id: int) -> None:
         obj = self.get(session, actor, record_id)
         session.delete(obj)
         try:
@@ -362,18 +362,18 @@ class Crud(Generic[T]):
         for model, spec in permissions.attached().items():
             kinds = [kind for kind, parent in spec.parents.items() if parent is self.model]
             visibility = permissions.owned()[model].visibility
-            table = model.__table__  # type: ignore[attr-defined]
+            table = model.__table__
             ids = list(session.connection().execute(sa.select(table.c.id).where(
-                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,  # type: ignore[attr-defined]
+                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,
                 table.c[visibility].in_(wider))).scalars())
             if not ids:
                 continue
             audit.record_bulk_update(session, model,
                                      [{"id": i, visibility: limit.value} for i in ids])
-            session.execute(sa.update(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
+            session.execute(sa.update(model).where(model.id.in_(ids))
                             .values({visibility: limit.value}))
 
-    def check_guarded(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+    def check_guarded(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
         """A field one may not read, or who may read it, is not one's to change: the form
         showed it empty, and saving that would erase it."""
         for name in permissions.unreadable_fields(actor, obj, model=self.model):
@@ -383,12 +383,12 @@ class Crud(Generic[T]):
                 raise Forbidden(f"Only those who may read this {self.label}'s "
                                 f"{name.replace('_', ' ')} may change {touched[0]}.")
 
-    def fixed_fields(self, actor: Any, obj: T) -> frozenset[str]:
+    def fixed_fields(self, actor: User, obj: T) -> frozenset[str]:
         """Fields of the record the actor may not change though they may change the rest
         (permissions.fixed_fields): pages leave them off the forms they offer."""
         return permissions.fixed_fields(actor, obj, model=self.model)
 
-    def check_fixed(self, actor: Any, obj: T, changes: dict[str, Any]) -> None:
+    def check_fixed(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
         """Who owns a record and who may read it are for its own organization to change: a
         lead keeping another organization's record up to date may neither hand it to someone
         else nor change who reads it. Refused before anything is written, naming the field;
@@ -397,7 +397,7 @@ class Crud(Generic[T]):
             if name in changes and changes[name] != getattr(obj, name):
                 raise Forbidden(permissions.fixed_refusal(self.model), field=name)
 
-    def _prepared(self, session: Session, actor: Any, values: dict[str, Any],
+    def _prepared(self, session: Session, actor: User, values: dict[str, Any],
                   existing: T | None) -> dict[str, Any]:
         # A reference kept as it was is the record's, not the writer's: checked again, it
         # would refuse a lead's edit of a task for naming its owner's private meeting, and
@@ -414,7 +414,7 @@ class Crud(Generic[T]):
 
     def check_unique(self, session: Session, values: dict[str, Any], existing: T | None) -> None:
         """A unique value already taken: a 409 naming the field, not a database error."""
-        table = self.model.__table__  # type: ignore[attr-defined]
+        table = self.model.__table__
         for constraint in table.constraints:
             if not isinstance(constraint, sa.UniqueConstraint):
                 continue
@@ -423,7 +423,7 @@ class Crud(Generic[T]):
                 continue
             stmt = sa.select(table.c.id).where(*(table.c[n] == values[n] for n in names))
             if existing is not None:
-                stmt = stmt.where(table.c.id != existing.id)  # type: ignore[attr-defined]
+                stmt = stmt.where(table.c.id != existing.id)
             if session.execute(stmt.limit(1)).first() is not None:
                 article = "An" if self.label[0] in "aeiou" else "A"
                 raise Conflict(f"{article} {self.label} with this {' and '.join(names)} "
@@ -432,7 +432,7 @@ class Crud(Generic[T]):
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
         """Every foreign key given must name an existing row: a clear 422, not a database error."""
-        for fk in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+        for fk in model.__table__.foreign_keys:
             name = fk.parent.name
             value = values.get(name)
             if value is None:
@@ -451,7 +451,7 @@ class Crud(Generic[T]):
         link = self.links[name]
         own = getattr(link.table, link.own_column)
         other = getattr(link.table, link.other_column)
-        return list(session.exec(select(other).where(own == obj.id).order_by(other)).all())  # type: ignore[attr-defined]
+        return list(session.exec(select(other).where(own == obj.id).order_by(other)).all())
 
     def _set_links(self, session: Session, obj: T, links: dict[str, list[int]]) -> None:
         for name, ids in links.items():
@@ -471,13 +471,13 @@ class Crud(Generic[T]):
             # Links to records the writer may not read were never shown to them: not theirs to
             # take away (a lead editing a partner's shared meeting keeps its private target).
             with scoping.as_system(session):
-                present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())  # type: ignore[attr-defined]
+                present = set(session.execute(sa.select(other).where(own == obj.id)).scalars())
             hidden = present - set(session.execute(
                 sa.select(entity.id).where(entity.id.in_(sorted(present)))).scalars())
-            session.execute(sa.delete(link.table).where(  # type: ignore[attr-defined]
+            session.execute(sa.delete(link.table).where(
                 own == obj.id, other.not_in(sorted(hidden))))
             for other_id in wanted:
-                session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))  # type: ignore[attr-defined]
+                session.add(link.table(**{link.own_column: obj.id, link.other_column: other_id}))
         if links:
             self._flush(session)
 

@@ -203,7 +203,7 @@ def _contract_zone(session: Session, record: Any) -> str:
     return _by_place(session, agency) if agency is not None else default_zone(session)
 
 
-def _meeting_extras(session: Session, actor: Any, record: Any) -> dict[str, Any]:
+def _meeting_extras(session: Session, actor: User, record: Any) -> dict[str, Any]:
     # None for readers outside the meeting's organization: the page then has no such part.
     return {"private_notes": meetings.private_notes(session, record.id)}
 

@@ -55,7 +55,7 @@ def _heading(status: int) -> str:
 
 def install(app: FastAPI) -> None:
     """Wraps the JSON handlers already installed so pages answer in HTML."""
-    handlers: dict[Any, Handler] = dict(app.exception_handlers)  # type: ignore[arg-type]
+    handlers: dict[Any, Handler] = dict(app.exception_handlers)
 
     def wrap(kind: Any, status_of: Callable[[Any], int],
              message_of: Callable[[Any], str]) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role
+from api.auth.models import Role, User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -34,11 +34,11 @@ RECENTLY = timedelta(days=60)
 MAX_CHOSEN = 200
 
 
-def _organization(actor: Any) -> int | None:
+def _organization(actor: User) -> int | None:
     return getattr(actor, "organization_id", None)
 
 
-def current_campaign(session: Session, actor: Any) -> int | None:
+def current_campaign(session: Session, actor: User) -> int | None:
     """The campaign the user is working on: that of their organization's latest meeting, else
     the active campaign their organization leads that changed last, else the only active one.
     None when nothing says which: the form then asks rather than guesses."""
@@ -63,7 +63,7 @@ def current_campaign(session: Session, actor: Any) -> int | None:
     return int(active[0]) if len(active) == 1 else None
 
 
-def organizations_for(session: Session, actor: Any) -> list[tuple[int, str]]:
+def organizations_for(session: Session, actor: User) -> list[tuple[int, str]]:
     """The organizations the user may log a meeting for: a partner or viewer only their own;
     leads and administrators any, their own first."""
     org = _organization(actor)
@@ -81,7 +81,7 @@ def _recent(link: Any, column: str, org: int) -> Any:
     return sa.select(getattr(link, column)).where(link.meeting_id.in_(meetings))
 
 
-def _campaign_targets(actor: Any, campaign: Campaign | None) -> list[Any]:
+def _campaign_targets(actor: User, campaign: Campaign | None) -> list[Any]:
     """The members of the bodies the campaign is about (those its votes go to, those of its
     jurisdiction) and anyone with a stance on it. A stance recorded for one member of some
     other body (a county supervisor) brings that member, not the whole board."""
@@ -96,7 +96,7 @@ def _campaign_targets(actor: Any, campaign: Campaign | None) -> list[Any]:
     return [sa.or_(*bodies, Target.id.in_(stanced))]
 
 
-def _rows(session: Session, actor: Any, noun: str, ids: Sequence[int]) -> list[dict[str, Any]]:
+def _rows(session: Session, actor: User, noun: str, ids: Sequence[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     model = SPECS[noun].model
@@ -106,7 +106,7 @@ def _rows(session: Session, actor: Any, noun: str, ids: Sequence[int]) -> list[d
     return sorted(found, key=lambda row: order.get(row["id"], 0))
 
 
-def _first(session: Session, actor: Any, noun: str, groups: list[list[Any]], *, q: str,
+def _first(session: Session, actor: User, noun: str, groups: list[list[Any]], *, q: str,
            skip: Sequence[int], limit: int) -> list[dict[str, Any]]:
     """Up to `limit` readable records matching `q`, taken group by group (each by name)."""
     model = SPECS[noun].model
@@ -123,7 +123,7 @@ def _first(session: Session, actor: Any, noun: str, groups: list[list[Any]], *, 
     return found
 
 
-def who(session: Session, actor: Any, *, campaign_id: int | None, q: str = "",
+def who(session: Session, actor: User, *, campaign_id: int | None, q: str = "",
         target_ids: Sequence[int] = (), attendee_ids: Sequence[int] = ()) -> dict[str, Any]:
     """Those already chosen, then those offered: for `q` when one was typed, else the
     likeliest: whom the organization met lately, then the campaign's targets, or the

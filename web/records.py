@@ -13,6 +13,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
 from api.auth import permissions
+from api.auth.models import User
 from api.crud import Crud, ListQuery
 from api.documents.models import AttachedTo
 from api.errors import Invalid
@@ -158,7 +159,7 @@ class Spec:
     def section(self, slug: str) -> tuple[str, str, list[FormField]] | None:
         return next((s for s in self.section_list() if s[0] == slug), None)
 
-    def hidden_from(self, actor: Any, record: Any) -> frozenset[str]:
+    def hidden_from(self, actor: User, record: Any) -> frozenset[str]:
         """Fields of the record the actor may not read (an organization's notes), with who
         may read them: left off its page and its forms, since saving them empty would erase
         them."""
@@ -166,21 +167,21 @@ class Spec:
         guards = permissions.guarded().get(self.model, {})
         return hidden | {guards[name].visibility for name in hidden}
 
-    def readable_sections(self, actor: Any, record: Any) -> list[tuple[str, str, list[FormField]]]:
+    def readable_sections(self, actor: User, record: Any) -> list[tuple[str, str, list[FormField]]]:
         """The detail page's sections as the actor may read them; one left empty is gone."""
         hidden = self.hidden_from(actor, record)
         shown = [(slug, title, [f for f in fields if f.name not in hidden])
                  for slug, title, fields in self.section_list()]
         return [section for section in shown if section[2]]
 
-    def readable_section(self, actor: Any, record: Any,
+    def readable_section(self, actor: User, record: Any,
                          slug: str) -> tuple[str, str, list[FormField]] | None:
         return next((s for s in self.readable_sections(actor, record) if s[0] == slug), None)
 
-    def withheld_from(self, actor: Any) -> frozenset[str]:
+    def withheld_from(self, actor: User) -> frozenset[str]:
         return self.withheld(actor) if self.withheld else frozenset()
 
-    def fields_for(self, actor: Any, fields: list[FormField]) -> list[FormField]:
+    def fields_for(self, actor: User, fields: list[FormField]) -> list[FormField]:
         """The form's fields less those the actor may not set."""
         left_out = self.withheld_from(actor)
         return [f for f in fields if f.name not in left_out]
@@ -259,7 +260,7 @@ def _bounds(spec: Spec, wanted: ListRequest) -> tuple[Any, Any]:
     return start, end
 
 
-def _readable_join(table: Any, onclause: Any, actor: Any) -> Any:
+def _readable_join(table: Any, onclause: Any, actor: User) -> Any:
     """A joined record's columns (a contract's agency name) only where the actor may read that
     record: the session's scope narrows a table by its own name, not under an alias."""
     found = sa.inspect(table, raiseerr=False)
@@ -272,7 +273,7 @@ def _readable_join(table: Any, onclause: Any, actor: Any) -> Any:
     return sa.and_(onclause, ClauseAdapter(found.selectable).traverse(condition))
 
 
-def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
+def select_rows(spec: Spec, actor: User, wanted: ListRequest,
                 where: Sequence[Any] = ()) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The statement of the rows (only the shown columns, referenced names joined in) and the
     statement of their count."""
@@ -293,7 +294,7 @@ def select_rows(spec: Spec, actor: Any, wanted: ListRequest,
     return stmt, count
 
 
-def list_rows(session: Session, actor: Any, spec: Spec, wanted: ListRequest, *,
+def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
               where: Sequence[Any] = (), limit: int = PAGE_SIZE) -> ListResult:
     stmt, count = select_rows(spec, actor, wanted, where)
     # The total comes with the page's rows, a column the database computes once: one statement
@@ -323,7 +324,7 @@ def list_rows(session: Session, actor: Any, spec: Spec, wanted: ListRequest, *,
     return ListResult(rows=rows, total=total, page=page, pages=pages)
 
 
-def export_rows(session: Session, actor: Any, spec: Spec,
+def export_rows(session: Session, actor: User, spec: Spec,
                 wanted: ListRequest) -> list[dict[str, Any]]:
     stmt, _ = select_rows(spec, actor, wanted)
     rows = [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]

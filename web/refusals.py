@@ -165,7 +165,7 @@ def kept_meeting(request: Request, user: object) -> FormData | None:
     except (ValueError, TypeError, KeyError, zlib.error):
         return None
     if clock.now().timestamp() - at > KEPT_FOR or \
-            devices.nonce_of(user, device) is None:  # type: ignore[arg-type]
+            devices.nonce_of(user, device) is None:
         return None
     return FormData(parse_qsl(form, keep_blank_values=True))
 

@@ -4,10 +4,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.campaigns import redacted_export, shared_export
 
 
-def organization_export(session: Session, actor: Any, organization: Any) -> dict[str, Any]:
+def organization_export(session: Session, actor: User, organization: Any) -> dict[str, Any]:
     """The export form, for those who may run it: the organization's members and admins."""
     if not shared_export.may_export(actor, organization.id):
         return {"shared_export_tiers": []}

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.bodies.models import AgendaSource
 from api.sources import access, overpass
 from api.sources.agendas import review
@@ -14,7 +15,7 @@ from api.sources.agendas import service as agendas
 HISTORY_DAYS = 6
 
 
-def body_agenda(session: Session, actor: Any, body: Any) -> dict[str, Any]:
+def body_agenda(session: Session, actor: User, body: Any) -> dict[str, Any]:
     return {"agenda": {
         "state": agendas.sync_state(session, body.id),
         "pending": review.counts(session, body_id=body.id)["suggested"],
@@ -23,7 +24,7 @@ def body_agenda(session: Session, actor: Any, body: Any) -> dict[str, Any]:
     }}
 
 
-def jurisdiction_cameras(session: Session, actor: Any, place: Any) -> dict[str, Any]:
+def jurisdiction_cameras(session: Session, actor: User, place: Any) -> dict[str, Any]:
     """The newest count by manufacturer, and the totals of the counts before it."""
     by_day: dict[Any, list[tuple[str, int]]] = {}
     for row in overpass.counts(session, place.id):

@@ -11,7 +11,7 @@ from jinja2.runtime import Context
 from jinja2_fragments import render_block
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from api import clock
 from api.auth import permissions
@@ -141,7 +141,7 @@ def acting_user(request: Request, fallback: Any = None) -> Any:
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,
            block: str | None = None, status: int = 200, message: flash.Message | None = None,
            fragment_template: str | None = None,
-           also: tuple[tuple[str, str], ...] = ()) -> HTMLResponse:
+           also: tuple[tuple[str, str], ...] = ()) -> Response:
     """The whole page; or, when htmx asks for part of one and a block is named, that block
     (taken from fragment_template when the block lives in a parent template). A message goes
     into the flash area: inline on a page, as an out-of-band swap with a fragment. `also`
@@ -163,7 +163,7 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         if message is not None:
             content += render_block(templates.env, "flash.html", "flash_oob",
                                     {"messages": [message]})
-        response = HTMLResponse(content, status_code=status)
+        response: Response = HTMLResponse(content, status_code=status)
         return response
     pending = flash.read(request)
     messages = [*pending, *([message] if message else [])]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.actions.models import Action, ActionCreate, ActionRead, ActionUpdate
+from api.auth.models import User
 from api.crud import Crud
 from api.organizations.models import Organization
 
@@ -45,7 +46,7 @@ def _board(limit: int) -> sa.Select[Any]:
             .limit(limit))
 
 
-def board(session: Session, actor: Any, *, campaign_id: int,
+def board(session: Session, actor: User, *, campaign_id: int,
           limit: int) -> list[dict[str, Any]]:
     """A campaign's first actions by date, undated last: what its board shows of each, with
     the owner and visibility that decide who may move a card, in one query."""

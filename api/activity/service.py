@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.actions.models import Action
+from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -307,7 +308,7 @@ def _read_together(parts: list[Part]) -> Reading:
     return Reading(sa.union_all(*branches), parts, slots)
 
 
-def for_record(session: Session, actor: Any, *, kind: AttachedTo, record_id: int,
+def for_record(session: Session, actor: User, *, kind: AttachedTo, record_id: int,
                past_only: bool = False, limit: int = LIMIT) -> list[Event]:
     """Everything dated about a record, newest first; past_only leaves out what is ahead."""
     reading = _reading(kind)
@@ -321,7 +322,7 @@ def for_record(session: Session, actor: Any, *, kind: AttachedTo, record_id: int
     return events[:limit]
 
 
-def for_campaign(session: Session, actor: Any, *, campaign_id: int,
+def for_campaign(session: Session, actor: User, *, campaign_id: int,
                  limit: int = 15) -> list[Event]:
     """A campaign's recent activity: what has already happened, newest first."""
     return for_record(session, actor, kind=AttachedTo.campaign, record_id=campaign_id,

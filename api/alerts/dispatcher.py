@@ -43,7 +43,7 @@ from api.targets import standing as stances
 
 log = logging.getLogger(__name__)
 
-TABLE = AlertOutbox.__table__  # type: ignore[attr-defined]
+TABLE = AlertOutbox.__table__
 __all__ = ["Dispatcher", "DispatchReport", "TickReport", "Work", "backoff", "run_once"]
 
 
@@ -200,7 +200,7 @@ class Dispatcher:
                 # Rows found but all being claimed by another dispatcher: not drained yet.
                 return found, []
             report.claimed += len(tokens)
-            rows = list(session.exec(select(AlertOutbox).where(AlertOutbox.id.in_(tokens))  # type: ignore[attr-defined]
+            rows = list(session.exec(select(AlertOutbox).where(AlertOutbox.id.in_(tokens))
                                      .order_by(AlertOutbox.next_attempt_at, AlertOutbox.id)))
             work = self._checked(session, rows, now, report)
         for item in work:
@@ -238,14 +238,14 @@ class Dispatcher:
                    for kind, ids in by_kind.items()}
         rule_ids = {row.rule_id for row in rows if row.rule_id}
         rules = {r.id: r for r in session.exec(
-            select(AlertRule).where(AlertRule.id.in_(rule_ids)))} if rule_ids else {}  # type: ignore[union-attr]
+            select(AlertRule).where(AlertRule.id.in_(rule_ids)))} if rule_ids else {}
         user_ids = {row.user_id for row in rows if row.user_id}
         users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))} \
-            if user_ids else {}  # type: ignore[union-attr]
+            if user_ids else {}
         endpoint_ids = {row.endpoint_id for row in rows if row.endpoint_id}
         endpoints = {e.id: e for e in session.exec(
             select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids)))} \
-            if endpoint_ids else {}  # type: ignore[union-attr]
+            if endpoint_ids else {}
         moved: dict[str, set[int]] = defaultdict(set)
         work: list[Work] = []
         config = ChannelConfig(service.smtp_config(session, self.settings),
@@ -263,7 +263,7 @@ class Dispatcher:
                              report)
                 continue
             if row.channel == Channel.webhook:
-                endpoint = endpoints.get(row.endpoint_id)  # type: ignore[arg-type]
+                endpoint = endpoints.get(row.endpoint_id)
                 if endpoint is None or not endpoint.enabled:
                     self._finish(row, OutboxStatus.cancelled, "The webhook endpoint is disabled.",
                                  report)
@@ -315,7 +315,7 @@ class Dispatcher:
                    current: dict[str, dict[int, Any]], now: datetime) -> str:
         """'' when the row should go out; 'moved' when its subject moved; otherwise why not
         (prefixed 'skip:' when it is skipped rather than cancelled)."""
-        rule = rules.get(row.rule_id) if row.rule_id else None  # type: ignore[arg-type]
+        rule = rules.get(row.rule_id) if row.rule_id else None
         if rule is None:
             return "Its rule was deleted."
         if not rule.enabled:

@@ -50,24 +50,24 @@ class Wanted:
         ids = list(set(campaign_ids))
         if not ids:
             return
-        self.votes |= set(session.exec(select(Vote.id).where(Vote.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+        self.votes |= set(session.exec(select(Vote.id).where(Vote.campaign_id.in_(ids))))
         self.contracts |= {c for c in session.exec(select(Vote.contract_id).where(
-            Vote.campaign_id.in_(ids), Vote.contract_id.is_not(None)))}  # type: ignore[union-attr,misc]
+            Vote.campaign_id.in_(ids), Vote.contract_id.is_not(None)))}
         jurisdictions = [j for j in session.exec(select(Campaign.jurisdiction_id).where(
-            Campaign.id.in_(ids))) if j is not None]  # type: ignore[union-attr]
+            Campaign.id.in_(ids))) if j is not None]
         if jurisdictions:
             self.contracts |= set(session.exec(
                 select(Contract.id).join(Agency, Agency.id == Contract.agency_id)
-                .where(Agency.jurisdiction_id.in_(jurisdictions))))  # type: ignore[union-attr,arg-type]
+                .where(Agency.jurisdiction_id.in_(jurisdictions))))
         self.requests |= set(session.exec(select(RecordsRequest.id).where(
-            RecordsRequest.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
-        self.tasks |= set(session.exec(select(Task.id).where(Task.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
-        self.actions |= set(session.exec(select(Action.id).where(Action.campaign_id.in_(ids))))  # type: ignore[union-attr,arg-type]
+            RecordsRequest.campaign_id.in_(ids))))
+        self.tasks |= set(session.exec(select(Task.id).where(Task.campaign_id.in_(ids))))
+        self.actions |= set(session.exec(select(Action.id).where(Action.campaign_id.in_(ids))))
 
     def add_bodies(self, session: Session, body_ids: Iterable[int]) -> None:
         ids = list(set(body_ids))
         if ids:
-            self.votes |= set(session.exec(select(Vote.id).where(Vote.body_id.in_(ids))))  # type: ignore[attr-defined,arg-type]
+            self.votes |= set(session.exec(select(Vote.id).where(Vote.body_id.in_(ids))))
 
 
 def _for_user(session: Session, user: User) -> Wanted:
@@ -84,14 +84,14 @@ def _for_user(session: Session, user: User) -> Wanted:
     bodies = set(by_kind[FollowKind.body])
     if by_kind[FollowKind.target]:
         bodies |= {b for b in session.exec(select(Target.body_id).where(
-            Target.id.in_(by_kind[FollowKind.target]))) if b is not None}  # type: ignore[union-attr]
+            Target.id.in_(by_kind[FollowKind.target]))) if b is not None}
     wanted.add_bodies(session, bodies)
     wanted.contracts |= by_kind[FollowKind.contract]
     wanted.requests |= by_kind[FollowKind.records_request]
     assigned = Task.assignee_user_id == user.id
     if user.organization_id:
-        assigned = sa.or_(assigned, Task.assignee_organization_id == user.organization_id)  # type: ignore[assignment]
-    wanted.tasks |= set(session.exec(select(Task.id).where(assigned)))  # type: ignore[arg-type]
+        assigned = sa.or_(assigned, Task.assignee_organization_id == user.organization_id)
+    wanted.tasks |= set(session.exec(select(Task.id).where(assigned)))
     if user.organization_id:
         wanted.actions |= set(session.exec(select(Action.id).where(
             Action.owner_organization_id == user.organization_id)))
@@ -137,8 +137,8 @@ def _actions(session: Session, ids: set[int], now: datetime) -> list[Dated]:
     if not ids:
         return []
     rows = session.exec(select(Action).where(
-        Action.id.in_(ids), Action.scheduled_on.is_not(None),  # type: ignore[union-attr]
-        Action.status.in_([ActionStatus.planned, ActionStatus.in_progress]))).all()  # type: ignore[attr-defined]
+        Action.id.in_(ids), Action.scheduled_on.is_not(None),
+        Action.status.in_([ActionStatus.planned, ActionStatus.in_progress]))).all()
     zones = {c: campaigns.zone(session, c) for c in {a.campaign_id for a in rows}}
     out = []
     for action in rows:

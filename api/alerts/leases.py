@@ -19,7 +19,7 @@ from api.db import session_scope
 
 log = logging.getLogger(__name__)
 
-TABLE = AlertOutbox.__table__  # type: ignore[attr-defined]
+TABLE = AlertOutbox.__table__
 # Rows per statement when renewing or releasing many at once.
 CHUNK = 400
 # Database errors a dispatcher waits out (a lock, a restart, a dropped connection).

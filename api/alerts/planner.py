@@ -380,7 +380,7 @@ def insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> 
     """Insert outbox rows; one another process wrote first is left alone."""
     if not rows:
         return 0
-    table = AlertOutbox.__table__  # type: ignore[attr-defined]
+    table = AlertOutbox.__table__
     dialect = session.get_bind().dialect.name
     maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
     created = 0
@@ -401,7 +401,7 @@ def _existing_rows(session: Session,
     """The rows of the scope's subjects that can still change (plain rows: a full plan reads
     a hundred thousand), and the keys of the others (sent, failed, skipped: history, never
     written again)."""
-    table = AlertOutbox.__table__  # type: ignore[attr-defined]
+    table = AlertOutbox.__table__
     columns = [table.c[name] for name in _ROW_COLUMNS]
     rows: list[sa.Row[Any]] = []
     settled: set[str] = set()
@@ -423,7 +423,7 @@ def _update(session: Session, row: sa.Row[Any], now: datetime, **values: Any) ->
     changes = {name: value for name, value in values.items() if getattr(row, name) != value}
     if not changes:
         return False
-    table = AlertOutbox.__table__  # type: ignore[attr-defined]
+    table = AlertOutbox.__table__
     session.execute(sa.update(table).where(table.c.id == row.id, table.c.status == row.status)
                     .values(**changes, updated_at=now))
     return True
@@ -473,8 +473,8 @@ def gather(session: Session, *, now: datetime, changed: dict[str, set[int]] | No
             # No rule asks for this kind: only rows already written need their subjects.
             ids = set(session.exec(select(AlertOutbox.subject_id).distinct().where(
                 AlertOutbox.subject_kind == kind.value,
-                AlertOutbox.subject_id.in_(sorted(ids)),  # type: ignore[attr-defined]
-                AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                AlertOutbox.subject_id.in_(sorted(ids)),
+                AlertOutbox.status.in_([OutboxStatus.pending.value,
                                         OutboxStatus.paused.value]))).all())
         for subject in subject_store.load(session, kind, ids=ids, now=now):
             loaded[kind.value][subject.id] = subject
@@ -595,7 +595,7 @@ def _still_referable(session: Session, rows: list[dict[str, Any]]) -> list[dict[
     them. SQLite writes one transaction at a time, so the check holds there; PostgreSQL holds
     a key-share lock on each referenced row."""
     gone: dict[str, set[int]] = {}
-    for key in AlertOutbox.__table__.foreign_keys:  # type: ignore[attr-defined]
+    for key in AlertOutbox.__table__.foreign_keys:
         column = key.parent.name
         wanted = sorted({row[column] for row in rows if row.get(column) is not None})
         present: set[int] = set()
@@ -667,9 +667,9 @@ class Planner:
                  for table in subject_store.MODELS}
         for kind, subject_id in reading.exec(
                 select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
-                .where(AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+                .where(AlertOutbox.status.in_([OutboxStatus.pending.value,
                                                OutboxStatus.paused.value]),
-                       AlertOutbox.subject_kind.in_(RULE_KINDS))):  # type: ignore[attr-defined]
+                       AlertOutbox.subject_kind.in_(RULE_KINDS))):
             scope[subject_store.TABLES[SubjectKind(kind)]].add(subject_id)
         return scope
 
@@ -697,7 +697,7 @@ def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:
     result = session.execute(
         sa.update(AlertOutbox)
         .where(AlertOutbox.rule_id == rule_id,
-               AlertOutbox.status.in_([OutboxStatus.pending.value,  # type: ignore[attr-defined]
+               AlertOutbox.status.in_([OutboxStatus.pending.value,
                                        OutboxStatus.paused.value]))
         .values(status=OutboxStatus.cancelled.value, note=reason[:300]))
     return result.rowcount or 0

@@ -64,7 +64,7 @@ def record_in_app(items: list[Work], *, worker: str, settings: Settings,
     now = clock.now()
     with session_scope() as session:
         rows = session.exec(select(AlertOutbox).where(
-            ours([(i.row.id, i.token) for i in items]))).all()  # type: ignore[arg-type]
+            ours([(i.row.id, i.token) for i in items]))).all()
         late = {i.row.id: i.row.late for i in items}
         base_url = public_url.base_url(settings)
         for row in rows:

@@ -168,7 +168,7 @@ def read(session: Session) -> Marks:
 
 def forget(session: Session, last: int) -> None:
     """Drop the marks a finished plan took; ones written meanwhile have higher ids and stay."""
-    session.execute(sa.delete(AlertReplan).where(AlertReplan.id <= last))  # type: ignore[arg-type]
+    session.execute(sa.delete(AlertReplan).where(AlertReplan.id <= last))
 
 
 def _ids(session: Session, stmt: sa.Select) -> set[int]:
@@ -189,16 +189,16 @@ def subjects(session: Session, marks: Marks, now: datetime) -> dict[str, set[int
     targets = set(marks.scopes.get("target", set()))
     for chunk in _chunks(marks.scopes.get("meeting", set())):
         targets |= _ids(session, select(MeetingTarget.target_id)
-                        .where(MeetingTarget.meeting_id.in_(chunk)))  # type: ignore[attr-defined]
+                        .where(MeetingTarget.meeting_id.in_(chunk)))
     for chunk in _chunks(targets):
-        bodies |= _ids(session, select(Target.body_id).where(Target.id.in_(chunk)))  # type: ignore[union-attr]
+        bodies |= _ids(session, select(Target.body_id).where(Target.id.in_(chunk)))
     since = now - PAST
     for chunk in _chunks(bodies):
-        out["vote"] |= _ids(session, select(Vote.id).where(Vote.body_id.in_(chunk),  # type: ignore[attr-defined]
+        out["vote"] |= _ids(session, select(Vote.id).where(Vote.body_id.in_(chunk),
                                                            Vote.scheduled_at >= since))
     for chunk in _chunks(marks.scopes.get("contract", set())):
         # Following a contract is following the votes that decide it.
-        out["vote"] |= _ids(session, select(Vote.id).where(Vote.contract_id.in_(chunk),  # type: ignore[union-attr]
+        out["vote"] |= _ids(session, select(Vote.id).where(Vote.contract_id.in_(chunk),
                                                            Vote.scheduled_at >= since))
     for chunk in _chunks(marks.scopes.get("campaign", set())):
         _campaign_subjects(session, chunk, since, out)
@@ -208,23 +208,23 @@ def subjects(session: Session, marks: Marks, now: datetime) -> dict[str, set[int
 def _campaign_subjects(session: Session, campaign_ids: list[int], since: datetime,
                        out: dict[str, set[int]]) -> None:
     """A campaign's upcoming and open subjects, and those it still has alerts waiting for."""
-    out["vote"] |= _ids(session, select(Vote.id).where(Vote.campaign_id.in_(campaign_ids),  # type: ignore[union-attr]
+    out["vote"] |= _ids(session, select(Vote.id).where(Vote.campaign_id.in_(campaign_ids),
                                                        Vote.scheduled_at >= since))
     out["task"] |= _ids(session, select(Task.id).where(
-        Task.campaign_id.in_(campaign_ids), Task.status == "open",  # type: ignore[union-attr]
-        Task.due_on >= since.date()))  # type: ignore[operator]
+        Task.campaign_id.in_(campaign_ids), Task.status == "open",
+        Task.due_on >= since.date()))
     out["records_request"] |= _ids(session, select(RecordsRequest.id).where(
-        RecordsRequest.campaign_id.in_(campaign_ids),  # type: ignore[union-attr]
-        RecordsRequest.due_on.is_not(None)))  # type: ignore[union-attr]
+        RecordsRequest.campaign_id.in_(campaign_ids),
+        RecordsRequest.due_on.is_not(None)))
     out["contract"] |= _ids(session, select(Vote.contract_id).where(
-        Vote.campaign_id.in_(campaign_ids)))  # type: ignore[union-attr]
+        Vote.campaign_id.in_(campaign_ids)))
     out["contract"] |= _ids(session, select(Contract.id)
                             .join(Agency, Agency.id == Contract.agency_id)
                             .join(Campaign, Campaign.jurisdiction_id == Agency.jurisdiction_id)
-                            .where(Campaign.id.in_(campaign_ids)))  # type: ignore[union-attr]
+                            .where(Campaign.id.in_(campaign_ids)))
     waiting = (select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
-               .where(AlertOutbox.campaign_id.in_(campaign_ids),  # type: ignore[union-attr]
-                      AlertOutbox.status.in_([OutboxStatus.pending, OutboxStatus.paused])))  # type: ignore[attr-defined]
+               .where(AlertOutbox.campaign_id.in_(campaign_ids),
+                      AlertOutbox.status.in_([OutboxStatus.pending, OutboxStatus.paused])))
     by_kind = {kind.value: table for kind, table in TABLES.items()}
     for kind, subject_id in session.exec(waiting):
         if kind in by_kind:

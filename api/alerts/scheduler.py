@@ -22,7 +22,7 @@ from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-LEASES = SchedulerLease.__table__  # type: ignore[attr-defined]
+LEASES = SchedulerLease.__table__
 DISPATCH = "alerts.dispatch"
 # Retention counts in days: once a day is soon enough.
 RETENTION_SECONDS = 24 * 3600

@@ -183,9 +183,9 @@ def install_missing_defaults(session: Session) -> int:
     closed = [CampaignStatus.won, CampaignStatus.lost, CampaignStatus.closed]
     missing = session.exec(
         select(Campaign.id)
-        .where(Campaign.status.not_in(closed))  # type: ignore[attr-defined]
+        .where(Campaign.status.not_in(closed))
         .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))).all()
-    table = AlertDefaultsInstalled.__table__  # type: ignore[attr-defined]
+    table = AlertDefaultsInstalled.__table__
     maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
     installed = 0
@@ -216,7 +216,7 @@ def list_rules(session: Session, actor: User, *, campaign_id: int | None = None,
     if campaign_id is not None:
         condition = AlertRule.campaign_id == campaign_id
         if include_global:
-            condition = sa.or_(condition, AlertRule.campaign_id.is_(None))  # type: ignore[union-attr]
+            condition = sa.or_(condition, AlertRule.campaign_id.is_(None))
         stmt = stmt.where(condition)
     return list(session.exec(stmt.order_by(AlertRule.campaign_id, AlertRule.id)).all())
 
@@ -249,13 +249,13 @@ def update_rule(session: Session, actor: User, rule_id: int,
 def _spec_of(rule: AlertRule) -> RuleSpec:
     return RuleSpec(subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
                     repeat_every=rule.repeat_every or None, recipients=rule.recipients,
-                    channels=rule.channels)  # type: ignore[arg-type]
+                    channels=rule.channels)
 
 
 def delete_rule(session: Session, actor: User, rule_id: int) -> None:
     require_organizer(actor)
     rule = get_rule(session, actor, rule_id)
-    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")  # type: ignore[arg-type]
+    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")
     session.delete(rule)
     session.flush()
 
@@ -282,7 +282,7 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
     if shown is not None:
         stmt = stmt.where(shown)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(AlertOutbox.due_at.desc(), AlertOutbox.id.desc())  # type: ignore[attr-defined]
+    rows = session.exec(stmt.order_by(AlertOutbox.due_at.desc(), AlertOutbox.id.desc())
                         .limit(limit).offset(offset)).all()
     return list(rows), int(total)
 
@@ -304,16 +304,16 @@ def recipient_labels(session: Session, rows: Sequence[AlertOutbox]) -> dict[int,
     user_ids = {r.user_id for r in rows if r.user_id}
     endpoint_ids = {r.endpoint_id for r in rows if r.endpoint_id}
     users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))} \
-        if user_ids else {}  # type: ignore[union-attr]
+        if user_ids else {}
     endpoints = {e.id: e for e in session.exec(
         select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids)))} \
-        if endpoint_ids else {}  # type: ignore[union-attr]
+        if endpoint_ids else {}
     out: dict[int, str] = {}
     for row in rows:
         if row.user_id and row.user_id in users:
-            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"  # type: ignore[index]
+            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"
         elif row.endpoint_id and row.endpoint_id in endpoints:
-            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"  # type: ignore[index]
+            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"
         else:
             out[row.id] = ""
     return out
@@ -409,7 +409,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
         sent_at=now if outcome.ok else None, last_error=outcome.error[:2000])
     session.add(row)
     session.flush()
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,  # type: ignore[arg-type]
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     return row
@@ -542,7 +542,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"
     row = AlertOutbox(
         dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
-        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,  # type: ignore[arg-type]
+        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,
         endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
         link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
         status=OutboxStatus.sending)
@@ -564,7 +564,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     row.sent_at = finished if outcome.ok else None
     row.last_error = outcome.error[:2000]
     session.add(row)
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,  # type: ignore[arg-type]
+    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     if outcome.disable_endpoint:
@@ -614,7 +614,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         Follow.subject_id == subject_id)).first()
     if existing is not None:
         return existing
-    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)  # type: ignore[arg-type]
+    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)
     session.add(found)
     session.flush()
     return found
@@ -633,7 +633,7 @@ def unfollow(session: Session, actor: User, follow_id: int) -> None:
 def preferences(session: Session, actor: User) -> AlertPreference:
     found = session.exec(select(AlertPreference)
                          .where(AlertPreference.user_id == actor.id)).first()
-    return found or AlertPreference(user_id=actor.id)  # type: ignore[arg-type]
+    return found or AlertPreference(user_id=actor.id)
 
 
 def update_preferences(session: Session, actor: User,
@@ -667,16 +667,16 @@ def list_notifications(session: Session, actor: User, *, unread_only: bool = Fal
         raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
     stmt = select(Notification).where(Notification.user_id == actor.id)
     if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))  # type: ignore[union-attr]
+        stmt = stmt.where(Notification.read_at.is_(None))
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[attr-defined]
+    rows = session.exec(stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
                         .limit(limit).offset(offset)).all()
     return list(rows), int(total)
 
 
 def unread_count(session: Session, actor: User) -> int:
     return int(session.exec(select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None))).one())  # type: ignore[union-attr]
+        Notification.user_id == actor.id, Notification.read_at.is_(None))).one())
 
 
 def mark_read(session: Session, actor: User, notification_id: int) -> Notification:
@@ -692,7 +692,7 @@ def mark_read(session: Session, actor: User, notification_id: int) -> Notificati
 
 def mark_all_read(session: Session, actor: User) -> int:
     result = session.execute(sa.update(Notification).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        Notification.user_id == actor.id, Notification.read_at.is_(None))
         .values(read_at=clock.now()))
     return result.rowcount or 0
 
@@ -704,7 +704,7 @@ def feed_label(session: Session, kind: str, scope_id: int) -> str:
         return "My calendar"
     model = Campaign if kind == FeedKind.campaign else Body
     found = session.get(model, scope_id)
-    return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"  # type: ignore[union-attr]
+    return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"
 
 
 def feed_read(session: Session, token: FeedToken) -> dict[str, Any]:
@@ -746,7 +746,7 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
     if token is None:
-        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,  # type: ignore[arg-type]
+        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,
                           token_hash="")
     raw = tokens.new_token()
     token.token_hash = tokens.digest(raw)

@@ -89,16 +89,16 @@ def _zones(session: Session, jurisdiction_ids: Collection[int | None]) -> dict[i
     if not wanted:
         return {}
     rows = session.exec(select(Jurisdiction.id, Jurisdiction.timezone)
-                        .where(Jurisdiction.id.in_(wanted)))  # type: ignore[union-attr]
+                        .where(Jurisdiction.id.in_(wanted)))
     return {jid: ZoneInfo(tz) for jid, tz in rows}
 
 
 def _campaign_jurisdictions(session: Session) -> dict[int, int | None]:
-    return dict(session.exec(select(Campaign.id, Campaign.jurisdiction_id)).all())  # type: ignore[arg-type]
+    return dict(session.exec(select(Campaign.id, Campaign.jurisdiction_id)).all())
 
 
 def _by_ids(stmt: sa.Select, column: sa.ColumnElement, ids: Collection[int] | None) -> sa.Select:
-    return stmt if ids is None else stmt.where(column.in_(list(ids)))  # type: ignore[attr-defined]
+    return stmt if ids is None else stmt.where(column.in_(list(ids)))
 
 
 def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
@@ -109,7 +109,7 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
             .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id))
     stmt = _by_ids(stmt, Vote.id, ids)
     if ids is None:
-        stmt = stmt.where(Vote.status.in_(ACTIVE_VOTE),  # type: ignore[attr-defined]
+        stmt = stmt.where(Vote.status.in_(ACTIVE_VOTE),
                           Vote.scheduled_at >= now - PAST_WINDOW)
     rows = session.exec(stmt).all()
     body_ids = {vote.body_id for vote, _, _ in rows}
@@ -118,7 +118,7 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
         for tid, name, body_id, owner, visibility in session.exec(
                 select(Target.id, Target.name, Target.body_id, Target.owner_organization_id,
                        Target.visibility)
-                .where(Target.body_id.in_(body_ids)).order_by(Target.id)):  # type: ignore[union-attr]
+                .where(Target.body_id.in_(body_ids)).order_by(Target.id)):
             targets[body_id].append(TargetOnBody(tid, name, owner, str(visibility)))
     out = []
     for vote, body_name, timezone in rows:
@@ -152,7 +152,7 @@ def _agency_name() -> sa.ColumnElement[str]:
     """The agency's name, for where an alert's subject is: told only of an agency everyone
     signed in may read, since an alert goes to people who may read its subject, not its
     agency."""
-    return sa.case((Agency.visibility.in_(permissions.SHARED_VISIBILITY), Agency.name),  # type: ignore[attr-defined]
+    return sa.case((Agency.visibility.in_(permissions.SHARED_VISIBILITY), Agency.name),
                    else_=sa.literal("")).label("agency_name")
 
 
@@ -167,15 +167,15 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
     stmt = _by_ids(stmt, Contract.id, ids)
     today = now.date()
     if ids is None:
-        stmt = stmt.where(Contract.status.in_(OPEN_CONTRACT),  # type: ignore[attr-defined]
-                          column >= today - PAST_WINDOW)  # type: ignore[operator]
+        stmt = stmt.where(Contract.status.in_(OPEN_CONTRACT),
+                          column >= today - PAST_WINDOW)
     rows = session.exec(stmt).all()
     contract_ids = [c.id for c, _, _ in rows]
     body_jurisdictions: dict[int, int] = {}
     body_ids = {c.approving_body_id for c, _, _ in rows if c.approving_body_id}
     if body_ids:
         body_jurisdictions = dict(session.exec(
-            select(Body.id, Body.jurisdiction_id).where(Body.id.in_(body_ids))).all())  # type: ignore[union-attr,arg-type]
+            select(Body.id, Body.jurisdiction_id).where(Body.id.in_(body_ids))).all())
     zones = _zones(session, [j for _, _, j in rows] + list(body_jurisdictions.values()))
     # A contract belongs to the campaigns whose votes decide it and to the campaigns in its
     # agency's jurisdiction.
@@ -183,8 +183,8 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
     if contract_ids:
         for contract_id, campaign_id in session.exec(
                 select(Vote.contract_id, Vote.campaign_id)
-                .where(Vote.contract_id.in_(contract_ids),  # type: ignore[union-attr]
-                       Vote.campaign_id.is_not(None))):  # type: ignore[union-attr]
+                .where(Vote.contract_id.in_(contract_ids),
+                       Vote.campaign_id.is_not(None))):
             by_vote[contract_id].add(campaign_id)
     by_jurisdiction: dict[int, set[int]] = defaultdict(set)
     for campaign_id, jurisdiction_id in _campaign_jurisdictions(session).items():
@@ -194,7 +194,7 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
     label = "Termination notice deadline" if kind == SubjectKind.notice_deadline else \
         "Contract ends"
     for contract, agency_name, jurisdiction_id in rows:
-        day = getattr(contract, column.key)  # type: ignore[attr-defined]
+        day = getattr(contract, column.key)
         if day is None:
             continue
         zone = zones.get(jurisdiction_id) if jurisdiction_id else None
@@ -222,8 +222,8 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
     stmt = _by_ids(stmt, RecordsRequest.id, ids)
     closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]
     if ids is None:
-        stmt = stmt.where(RecordsRequest.status.not_in(closed),  # type: ignore[attr-defined]
-                          RecordsRequest.due_on.is_not(None))  # type: ignore[union-attr]
+        stmt = stmt.where(RecordsRequest.status.not_in(closed),
+                          RecordsRequest.due_on.is_not(None))
     rows = session.exec(stmt).all()
     campaign_zone = _campaign_jurisdictions(session)
     zones = _zones(session, [j for _, _, j in rows] + list(campaign_zone.values()))
@@ -254,7 +254,7 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
 def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) -> list[Subject]:
     stmt = _by_ids(select(Task), Task.id, ids)
     if ids is None:
-        stmt = stmt.where(Task.status == "open", Task.due_on >= now.date() - PAST_WINDOW)  # type: ignore[operator]
+        stmt = stmt.where(Task.status == "open", Task.due_on >= now.date() - PAST_WINDOW)
     rows = session.exec(stmt).all()
     campaign_zone = _campaign_jurisdictions(session)
     zones = _zones(session, campaign_zone.values())
@@ -303,16 +303,16 @@ def current_ids(session: Session, table: str, now: datetime) -> set[int]:
     without reading it."""
     since = now - PAST_WINDOW
     if table == "vote":
-        stmt = select(Vote.id).where(Vote.status.in_(ACTIVE_VOTE), Vote.scheduled_at >= since)  # type: ignore[attr-defined]
+        stmt = select(Vote.id).where(Vote.status.in_(ACTIVE_VOTE), Vote.scheduled_at >= since)
     elif table == "contract":
         stmt = select(Contract.id).where(
-            Contract.status.in_(OPEN_CONTRACT),  # type: ignore[attr-defined]
-            sa.or_(Contract.notice_deadline >= since.date(),  # type: ignore[operator]
-                   Contract.term_ends >= since.date()))  # type: ignore[operator]
+            Contract.status.in_(OPEN_CONTRACT),
+            sa.or_(Contract.notice_deadline >= since.date(),
+                   Contract.term_ends >= since.date()))
     elif table == "records_request":
         closed = [s.value for s in CLOSED_STATUSES] + [RequestStatus.draft.value]
-        stmt = select(RecordsRequest.id).where(RecordsRequest.status.not_in(closed),  # type: ignore[attr-defined]
-                                               RecordsRequest.due_on.is_not(None))  # type: ignore[union-attr]
+        stmt = select(RecordsRequest.id).where(RecordsRequest.status.not_in(closed),
+                                               RecordsRequest.due_on.is_not(None))
     else:
-        stmt = select(Task.id).where(Task.status == "open", Task.due_on >= since.date())  # type: ignore[operator]
-    return set(session.exec(stmt).all())  # type: ignore[arg-type]
+        stmt = select(Task.id).where(Task.status == "open", Task.due_on >= since.date())
+    return set(session.exec(stmt).all())

@@ -19,6 +19,7 @@ from api.auth.models import (
     AuthSession,
     LoginAttempt,
     PasswordReset,
+    User,
     Visibility,
 )
 from api.auth.scoping import ACTOR
@@ -46,8 +47,9 @@ WRITE_CHUNK = 1000
 # Values JSON holds as they are; checked by exact type, so enums still go through pydantic.
 PLAIN = frozenset({str, int, float, bool, type(None)})
 # A row's visibility as the string an entry holds, from a stored string or an enum member.
-VISIBILITY = {**{v.value: v.value for v in Visibility}, **{v: v.value for v in Visibility},
-              None: Visibility.coalition.value}
+VISIBILITY: dict[str | Visibility | None, str] = {
+    **{v.value: v.value for v in Visibility}, **{v: v.value for v in Visibility},
+    None: Visibility.coalition.value}
 
 
 @cache
@@ -150,7 +152,7 @@ def _record_id(obj: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _row(actor: Any, action: str, record_kind: str, record_id: int | None,
+def _row(actor: permissions.Actor, action: str, record_kind: str, record_id: int | None,
          where: tuple[int | None, str], changes: dict[str, Any], *,
          at: datetime | None = None) -> dict[str, Any]:
     return {
@@ -247,7 +249,7 @@ def _places(session: Session, model: Any,
         by_id = dict(zip(parents, _places(session, parent_model, list(parents.values())),
                          strict=True))
         private = (None, Visibility.private.value)
-        return [by_id.get(row.get(column), private) for row in rows]  # type: ignore[arg-type]
+        return [by_id.get(row.get(column), private) for row in rows]
     if model.__tablename__ == "organization":
         return [(row.get("id"), Visibility.coalition.value) for row in rows]
     if "organization_id" in model.__table__.c:
@@ -346,7 +348,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
         return
     # psycopg sends an executemany row by row, each one as dear as the row it audits; COPY
     # takes them all at a fraction of that. The columns' own bind processing still applies.
-    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]  # type: ignore[attr-defined]
+    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]
     dialect = connection.dialect
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     names = ", ".join(c.name for c in columns)
@@ -358,7 +360,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
                             for c, process in zip(columns, processors, strict=True)])
 
 
-def entries(session: Session, actor: Any, *, record_kind: str | None = None,
+def entries(session: Session, actor: User, *, record_kind: str | None = None,
             record_id: int | None = None, organization_id: int | None = None,
             limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
     """The log for leads and administrators, newest first, scoped like the records it is about
@@ -373,14 +375,14 @@ def entries(session: Session, actor: Any, *, record_kind: str | None = None,
     if organization_id is not None:
         stmt = stmt.where(AuditEntry.organization_id == organization_id)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-    rows = list(session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined]
+    rows = list(session.exec(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                              .limit(limit).offset(offset)).all())
     # Shown, not stored: each entry leaves the session before what it names is emptied.
     for row in rows:
         session.expunge(row)
         row.changes = dict(row.changes)
     models = {mapper.local_table.name: mapper.class_
-              for mapper in SQLModel._sa_registry.mappers}  # type: ignore[attr-defined]
+              for mapper in SQLModel._sa_registry.mappers}
     references.hide_in_changes(session, [(models[row.record_kind], row.changes)
                                          for row in rows if row.record_kind in models])
     return rows, int(total)

@@ -2,14 +2,13 @@
 and the audit log keeps only that an erasure happened."""
 
 from collections.abc import Callable
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.auth import audit, permissions
-from api.auth.models import AuditEntry, Visibility
+from api.auth.models import AuditEntry, User, Visibility
 from api.settings import get_settings
 
 # Other parts that keep copies of a person (a search index, an outbox of messages) register a
@@ -23,7 +22,7 @@ def register(eraser: Eraser) -> Eraser:
     return eraser
 
 
-def erase_person(session: Session, actor: Any, person_id: int) -> None:
+def erase_person(session: Session, actor: User, person_id: int) -> None:
     """Removes the person, their memberships, attendance, attached documents and every audit
     entry that held their data. The caller commits, then calls `settle`."""
     from api.documents.models import AttachedTo, Document  # noqa: PLC0415

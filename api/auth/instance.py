@@ -1,12 +1,11 @@
 """The coalition-wide choices an administrator makes: two-factor sign-in for leads, and who a
 new organization's records are shared with until it picks a default of its own."""
 
-from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, select
 
 from api.auth import permissions
-from api.auth.models import InstanceSetting, Visibility
+from api.auth.models import InstanceSetting, User, Visibility
 from api.errors import Forbidden
 
 
@@ -23,7 +22,7 @@ class InstanceSettingsUpdate(SQLModel):
     default_visibility: Visibility | None = Field(default=None)
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: User) -> None:
     if not permissions.can_administer(actor):
         raise Forbidden("Only an administrator can read or change the coalition's settings.")
 
@@ -32,7 +31,7 @@ def _stored(session: Session) -> InstanceSetting | None:
     return session.exec(select(InstanceSetting).order_by(InstanceSetting.id)).first()
 
 
-def read(session: Session, actor: Any) -> InstanceSettingsRead:
+def read(session: Session, actor: User) -> InstanceSettingsRead:
     _require_admin(actor)
     found = _stored(session)
     return InstanceSettingsRead(
@@ -40,7 +39,7 @@ def read(session: Session, actor: Any) -> InstanceSettingsRead:
         default_visibility=found.default_visibility if found else None)
 
 
-def update(session: Session, actor: Any, data: InstanceSettingsUpdate) -> InstanceSettingsRead:
+def update(session: Session, actor: User, data: InstanceSettingsUpdate) -> InstanceSettingsRead:
     """Changes what was sent; written through the ORM, so the audit log keeps who changed what
     from what, like every other administrator's change."""
     _require_admin(actor)

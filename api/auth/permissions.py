@@ -48,6 +48,10 @@ class Anonymous:
 
 ANONYMOUS = Anonymous()
 
+# Who a read or write is for: a signed-in user, nobody signed in, or None for trusted code
+# (the command line, a migration, the scheduler).
+Actor = User | Anonymous | None
+
 
 @dataclass(frozen=True)
 class Owned:
@@ -137,7 +141,7 @@ def guarded() -> dict[type[SQLModel], dict[str, Guarded]]:
     return {Organization: {"notes": Guarded("notes_visibility", "id")}}
 
 
-def can_read_field(actor: Any, record: Any, name: str, *,
+def can_read_field(actor: Actor, record: Any, name: str, *,
                    model: type[Any] | None = None) -> bool:
     """May the actor read this field of a record they may read? `record` may be a mapping."""
     spec = guarded().get(model or type(record), {}).get(name)
@@ -150,7 +154,7 @@ def can_read_field(actor: Any, record: Any, name: str, *,
     return _may_read_owned(actor, record, Owned(spec.owner, spec.visibility))
 
 
-def unreadable_fields(actor: Any, record: Any, *,
+def unreadable_fields(actor: Actor, record: Any, *,
                       model: type[Any] | None = None) -> frozenset[str]:
     """The guarded fields of a record the actor may not read: shown as empty, never changed."""
     model = model or type(record)
@@ -159,7 +163,7 @@ def unreadable_fields(actor: Any, record: Any, *,
 
 
 def visible_field(model: type[SQLModel], name: str,
-                  actor: Any) -> sa.ColumnElement[bool] | None:
+                  actor: Actor) -> sa.ColumnElement[bool] | None:
     """The SQL condition a row must meet for the actor to read one of its guarded fields;
     None when the actor reads it in every row."""
     spec = guarded().get(model, {}).get(name)
@@ -293,23 +297,23 @@ def leads_write_only() -> tuple[type[SQLModel], ...]:
     return (Organization, Campaign, CampaignLead)
 
 
-def is_system(actor: Any) -> bool:
+def is_system(actor: Actor) -> bool:
     """No actor at all is the command line, a migration or the scheduler: trusted code."""
     return actor is None
 
 
-def is_anonymous(actor: Any) -> bool:
+def is_anonymous(actor: Actor) -> bool:
     return isinstance(actor, Anonymous)
 
 
-def sees_everything(actor: Any) -> bool:
+def sees_everything(actor: Actor) -> bool:
     return is_system(actor) or getattr(actor, "role", None) == Role.admin
 
 
 # ---- reading ---------------------------------------------------------------------------------
 
 
-def visible(model: type[SQLModel], actor: Any) -> sa.ColumnElement[bool] | None:
+def visible(model: type[SQLModel], actor: Actor) -> sa.ColumnElement[bool] | None:
     """The SQL condition rows of a table must meet for the actor to read them; None when the
     actor may read every row."""
     if sees_everything(actor):
@@ -347,7 +351,7 @@ def visible(model: type[SQLModel], actor: Any) -> sa.ColumnElement[bool] | None:
 
 
 def _parent_readable(model: type[SQLModel], spec: Attached,
-                     actor: Any) -> sa.ColumnElement[bool]:
+                     actor: Actor) -> sa.ColumnElement[bool]:
     """The record an attached row belongs to is one the actor may read."""
     kind, parent_id = getattr(model, spec.kind), getattr(model, spec.id)
     open_kinds, conditions = [], []
@@ -370,20 +374,21 @@ def _parent_readable(model: type[SQLModel], spec: Attached,
 def _not_personal() -> sa.ColumnElement[bool]:
     """An audit entry about no one's personal row: entries about those, written before they
     were kept out of the log, were filed as the coalition's and are for administrators."""
-    return AuditEntry.record_kind.not_in([m.__tablename__ for m in personal()])  # type: ignore[attr-defined]
+    return AuditEntry.record_kind.not_in([m.__tablename__ for m in personal()])
 
 
-def visibility_key(actor: Any) -> tuple[Any, ...]:
+def visibility_key(actor: Actor) -> tuple[Any, ...]:
     """Everything `visible` reads of the actor: conditions made for one actor hold for every
     actor with the same key, so they may be kept and reused under it."""
     if sees_everything(actor):
         return ("everything",)
+    assert actor is not None  # sees_everything(None) returned above
     if is_anonymous(actor):
         return ("anonymous",)
     return (role_of(actor), actor.organization_id, actor.id)
 
 
-def reads_key(actor: Any, *models: type[SQLModel]) -> tuple[Any, ...]:
+def reads_key(actor: Actor, *models: type[SQLModel]) -> tuple[Any, ...]:
     """visibility_key for reading only these tables (and their children): without the user
     when none names user readers, so that every member of an organization with one role shares
     one key."""
@@ -396,7 +401,8 @@ def reads_key(actor: Any, *models: type[SQLModel]) -> tuple[Any, ...]:
     return key
 
 
-def _owned_condition(model: type[SQLModel], spec: Owned, actor: Any) -> sa.ColumnElement[bool]:
+def _owned_condition(model: type[SQLModel], spec: Owned, actor: Actor) -> sa.ColumnElement[bool]:
+    assert actor is not None  # trusted code sees everything and never gets here
     owner = getattr(model, spec.owner)
     visibility = getattr(model, spec.visibility)
     if actor.role == Role.lead:
@@ -411,8 +417,9 @@ def _owned_condition(model: type[SQLModel], spec: Owned, actor: Any) -> sa.Colum
     return sa.or_(*allowed, *_readers(model, spec, actor))
 
 
-def _readers(model: type[SQLModel], spec: Owned, actor: Any) -> list[sa.ColumnElement[bool]]:
+def _readers(model: type[SQLModel], spec: Owned, actor: Actor) -> list[sa.ColumnElement[bool]]:
     """The rows the actor reads as their owner or a named reader, whatever their visibility."""
+    assert actor is not None  # trusted code sees everything and never gets here
     org = actor.organization_id
     allowed = []
     if org is not None:
@@ -423,7 +430,7 @@ def _readers(model: type[SQLModel], spec: Owned, actor: Any) -> list[sa.ColumnEl
     return allowed
 
 
-def visible_parts(model: type[SQLModel], actor: Any) -> list[sa.ColumnElement[bool]] | None:
+def visible_parts(model: type[SQLModel], actor: Actor) -> list[sa.ColumnElement[bool]] | None:
     """`visible` of a table with owners, as conditions whose OR is the same rows, each one an
     equality (or IS NULL) that an index led by its column can seek; None when the actor may
     read every row, empty when none.
@@ -433,6 +440,7 @@ def visible_parts(model: type[SQLModel], actor: Any) -> list[sa.ColumnElement[bo
     who may read few of them is every row; a query per part stops after a few rows each."""
     if sees_everything(actor):
         return None
+    assert actor is not None  # sees_everything(None) returned above
     if is_anonymous(actor):
         return []
     spec = owned()[model]
@@ -447,7 +455,7 @@ def visible_parts(model: type[SQLModel], actor: Any) -> list[sa.ColumnElement[bo
     return allowed + _readers(model, spec, actor)
 
 
-def can_read(actor: Any, record: Any) -> bool:
+def can_read(actor: Actor, record: Any) -> bool:
     if sees_everything(actor):
         return True
     model = type(record)
@@ -457,14 +465,14 @@ def can_read(actor: Any, record: Any) -> bool:
     if spec is not None:
         if not _may_read_owned(actor, record, spec):
             return False
-        if model is AuditEntry and record.record_kind in {m.__tablename__ for m in personal()}:  # type: ignore[attr-defined]
+        if model is AuditEntry and record.record_kind in {m.__tablename__ for m in personal()}:
             return False
         if model in attached():
             return _may_read_parent(actor, record, attached()[model])
     return True
 
 
-def _may_read_parent(actor: Any, record: Any, spec: Attached) -> bool:
+def _may_read_parent(actor: Actor, record: Any, spec: Attached) -> bool:
     """The record an attached row belongs to is one the actor may read; a row that is not
     in a session (a stand-in) is taken as its queries found it."""
     session = object_session(record) if _is_mapped(record) else None
@@ -483,7 +491,8 @@ def _is_mapped(record: Any) -> bool:
     return sa.inspect(record, raiseerr=False) is not None
 
 
-def _may_read_owned(actor: Any, record: Any, spec: Owned) -> bool:
+def _may_read_owned(actor: Actor, record: Any, spec: Owned) -> bool:
+    assert actor is not None  # trusted code sees everything and never gets here
     owner = getattr(record, spec.owner)
     visibility = getattr(record, spec.visibility)
     org = actor.organization_id
@@ -514,7 +523,7 @@ def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
     return _may_read_owned(reader, row, spec)
 
 
-def require_read(actor: Any, record: Any, label: str = "record") -> None:
+def require_read(actor: Actor, record: Any, label: str = "record") -> None:
     """Refuses as if the record did not exist, so its existence does not leak either."""
     if not can_read(actor, record):
         raise NotFound(f"No {label} with id {getattr(record, 'id', '')}.")
@@ -523,12 +532,12 @@ def require_read(actor: Any, record: Any, label: str = "record") -> None:
 # ---- writing ---------------------------------------------------------------------------------
 
 
-def role_of(actor: Any) -> str | None:
+def role_of(actor: Actor) -> str | None:
     role = getattr(actor, "role", None)
     return None if role is None else str(role)
 
 
-def can_write(actor: Any, record: Any, *, model: type[Any] | None = None,
+def can_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
               deleting: bool = False) -> bool:
     """May the actor create, change or (with deleting) remove this record as it now stands?
     `model` names the table when the record is a stand-in holding its earlier values. A
@@ -538,7 +547,7 @@ def can_write(actor: Any, record: Any, *, model: type[Any] | None = None,
             and not _changes_fixed(actor, record, model=model or type(record)))
 
 
-def fixed_fields(actor: Any, record: Any, *, model: type[Any] | None = None) -> frozenset[str]:
+def fixed_fields(actor: Actor, record: Any, *, model: type[Any] | None = None) -> frozenset[str]:
     """Fields of a stored record the actor may not change, however much else of it they may:
     who owns it and who may read it (its visibility, and on a task whom it is assigned to)
     are its own organization's to decide, for its members who write and administrators; a
@@ -565,20 +574,20 @@ def owner_of(record: Any) -> int | None:
     its own. None: the coalition's, or a kind no organization owns."""
     spec = owned().get(type(record))
     if spec is not None:
-        return getattr(record, spec.owner)  # type: ignore[no-any-return]
+        return getattr(record, spec.owner)
     if type(record) in own_choices():
         return getattr(record, "id", None)
     return None
 
 
-def _decides_for(actor: Any, organization_id: int | None) -> bool:
+def _decides_for(actor: Actor, organization_id: int | None) -> bool:
     """A member of the organization who may write: a partner or a lead of it."""
     return (organization_id is not None and getattr(actor, "is_active", False)
             and role_of(actor) in (Role.lead, Role.partner)
             and getattr(actor, "organization_id", None) == organization_id)
 
 
-def _changes_fixed(actor: Any, record: Any, *, model: type[Any]) -> bool:
+def _changes_fixed(actor: Actor, record: Any, *, model: type[Any]) -> bool:
     """Whether this write changes a field of a stored record that the actor may not change,
     judged by the record as it was before the write. A new record, or a stand-in that is no
     row of a session, changes nothing."""
@@ -599,10 +608,11 @@ def _changes_fixed(actor: Any, record: Any, *, model: type[Any]) -> bool:
     return bool(changed & fixed_fields(actor, SimpleNamespace(**before), model=model))
 
 
-def _may_write(actor: Any, record: Any, *, model: type[Any] | None = None,
+def _may_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
                deleting: bool = False) -> bool:
     if sees_everything(actor):
         return True
+    assert actor is not None  # sees_everything(None) returned above
     if is_anonymous(actor) or not getattr(actor, "is_active", False):
         return False
     model = model or type(record)
@@ -633,7 +643,7 @@ def _may_write(actor: Any, record: Any, *, model: type[Any] | None = None,
     return not deleting
 
 
-def can_create(actor: Any, model: type[Any], **values: Any) -> bool:
+def can_create(actor: Actor, model: type[Any], **values: Any) -> bool:
     """May the actor add a record of this table, with these values? A new record of a table
     with owners belongs to the actor's organization unless the values name another, as the
     write gate makes it; pages ask this before offering an "Add" they would refuse."""
@@ -648,7 +658,7 @@ def record_noun(model: type[Any]) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", model.__name__).lower()
 
 
-def require_write(actor: Any, record: Any, *, model: type[Any] | None = None,
+def require_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
                   deleting: bool = False) -> None:
     model = model or type(record)
     if not can_write(actor, record, model=model, deleting=deleting):
@@ -672,7 +682,7 @@ def fixed_refusal(model: type[Any]) -> str:
             "change who it belongs to or who may read it; you can still change the rest of it.")
 
 
-def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
+def visible_alerts(actor: Actor) -> sa.ColumnElement[bool] | None:
     """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
     only when the actor may read what the alert is about, since its title tells it. None: all.
 
@@ -683,6 +693,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     leads may know of)."""
     if sees_everything(actor):
         return None
+    assert actor is not None  # sees_everything(None) returned above
     from api.models import (  # noqa: PLC0415
         AlertOutbox,
         Contract,
@@ -714,41 +725,42 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     tier = Visibility.leads if lead else Visibility.coalition
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,
-        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())  # type: ignore[attr-defined]
+        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())
     if lead:
         return sa.or_(own, sa.and_(about_readable,
                                    sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
     return sa.or_(own, sa.and_(post_readable, about_readable))
 
 
-def can_administer(actor: Any) -> bool:
+def can_administer(actor: Actor) -> bool:
     return sees_everything(actor)
 
 
-def can_read_audit(actor: Any) -> bool:
+def can_read_audit(actor: Actor) -> bool:
     return sees_everything(actor) or getattr(actor, "role", None) == Role.lead
 
 
-def can_invite(actor: Any, role: Role) -> bool:
+def can_invite(actor: Actor, role: Role) -> bool:
     """Administrators invite anyone; leads invite anyone but administrators."""
     if sees_everything(actor):
         return True
     return getattr(actor, "role", None) == Role.lead and role != Role.admin
 
 
-def may_manage_organization(actor: Any, organization_id: int) -> bool:
+def may_manage_organization(actor: Actor, organization_id: int) -> bool:
     """Export and erasure on behalf of an organization: its members who write, leads, admins."""
     if sees_everything(actor) or getattr(actor, "role", None) == Role.lead:
         return True
+    assert actor is not None  # sees_everything(None) returned above
     return (getattr(actor, "role", None) == Role.partner
             and actor.organization_id == organization_id)
 
 
-def default_owner(actor: Any) -> int | None:
+def default_owner(actor: Actor) -> int | None:
     return getattr(actor, "organization_id", None)
 
 
-def default_visibility(session: Any, actor: Any) -> Visibility | None:
+def default_visibility(session: Any, actor: Actor) -> Visibility | None:
     """Who a new record is shared with when its maker does not say: their organization's
     default, else the coalition's default for organizations; None: the kind's own default."""
     from api.models import Organization  # noqa: PLC0415

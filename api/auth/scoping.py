@@ -21,12 +21,12 @@ SELF_EDITABLE = frozenset({"name", "password_hash", "totp_secret", "totp_enabled
                            "totp_last_step", "last_login_at", "updated_at"})
 
 
-def act_as(session: Session, actor: Any) -> None:
+def act_as(session: Session, actor: permissions.Actor) -> None:
     """Scope this session to what the actor may read and write (None: trusted code, no limit)."""
     session.info[ACTOR] = actor
 
 
-def actor_of(session: Session) -> Any:
+def actor_of(session: Session) -> permissions.Actor:
     return session.info.get(ACTOR)
 
 
@@ -52,7 +52,7 @@ _CRITERIA: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 _MAX_CRITERIA = 1024
 
 
-def criteria_for(actor: Any) -> tuple[Any, ...]:
+def criteria_for(actor: permissions.Actor) -> tuple[Any, ...]:
     key = permissions.visibility_key(actor)
     options = _CRITERIA.get(key)
     if options is None:
@@ -98,7 +98,7 @@ def changed_fields(obj: Any) -> set[str]:
             if state.attrs[attr.key].history.has_changes()}
 
 
-def _check_parents(session: Session, actor: Any, obj: Any) -> None:
+def _check_parents(session: Session, actor: permissions.Actor, obj: Any) -> None:
     child = permissions.children()[type(obj)]
     with session.no_autoflush:
         for parent_model, column in child.parents:
@@ -116,7 +116,7 @@ def _check_parents(session: Session, actor: Any, obj: Any) -> None:
                 permissions.require_write(actor, parent)
 
 
-def _check_user(actor: Any, user: User, *, new: bool) -> None:
+def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:
     if permissions.can_administer(actor):
         return
     if not new and getattr(actor, "id", None) == user.id and changed_fields(user) <= SELF_EDITABLE:
@@ -124,7 +124,7 @@ def _check_user(actor: Any, user: User, *, new: bool) -> None:
     raise Forbidden("Only an administrator can change user accounts.")
 
 
-def check_write(session: Session, actor: Any, obj: Any, *, new: bool = False,
+def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bool = False,
                 deleting: bool = False) -> None:
     """Refuses a write the actor may not make; the one gate every ORM write passes."""
     model = type(obj)

@@ -33,7 +33,7 @@ from api.crud import Crud
 from api.errors import DomainError, Forbidden, Invalid, NotFound
 
 
-def _end_sessions_of_disabled(session: Session, actor: Any, user: User,
+def _end_sessions_of_disabled(session: Session, actor: User, user: User,
                               values: dict[str, Any]) -> None:
     if not user.is_active:
         sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ def _held_back(session: Session, keys: _Keys) -> timedelta | None:
     now = clock.now()
     throttles = dict(keys.checked)
     stmt = (select(LoginAttempt.key, sa.func.count(), sa.func.max(LoginAttempt.at))
-            .where(LoginAttempt.key.in_(tuple(throttles)),  # type: ignore[attr-defined]
+            .where(LoginAttempt.key.in_(tuple(throttles)),
                    LoginAttempt.at > now - FAILURE_MEMORY)
             .group_by(LoginAttempt.key))
     latest = max((last + throttles[key].wait(int(count))
@@ -199,7 +199,7 @@ def _record_failure(session: Session, keys: _Keys) -> None:
     now = clock.now()
     # Only these keys' old rows: an indexed delete, where a sweep of the table would not be.
     session.execute(sa.delete(LoginAttempt).where(
-        LoginAttempt.key.in_(keys.written),  # type: ignore[attr-defined]
+        LoginAttempt.key.in_(keys.written),
         LoginAttempt.at <= now - FAILURE_MEMORY))
     for key in keys.written:
         session.add(LoginAttempt(key=key, at=now))
@@ -212,12 +212,12 @@ def _forget_own_failures(session: Session, keys: _Keys) -> None:
     tried, and the account's count of failures from browsers it does not know, stay."""
     if keys.pair is None or keys.address is None:
         session.execute(sa.delete(LoginAttempt).where(
-            LoginAttempt.key.in_(keys.written)))  # type: ignore[attr-defined]
+            LoginAttempt.key.in_(keys.written)))
         return
     theirs = select(LoginAttempt.at).where(LoginAttempt.key == keys.pair)
     session.execute(sa.delete(LoginAttempt).where(
         LoginAttempt.key == keys.address,
-        LoginAttempt.at.in_(theirs)))  # type: ignore[attr-defined]
+        LoginAttempt.at.in_(theirs)))
     session.execute(sa.delete(LoginAttempt).where(LoginAttempt.key == keys.pair))
 
 
@@ -435,7 +435,7 @@ def instance_settings(session: Session) -> InstanceSetting:
     return found or InstanceSetting(require_totp_for_leads=False)
 
 
-def set_require_two_factor(session: Session, actor: Any, required: bool) -> InstanceSetting:
+def set_require_two_factor(session: Session, actor: User, required: bool) -> InstanceSetting:
     if not permissions.can_administer(actor):
         raise Forbidden("Only an administrator can change instance security settings.")
     found = session.exec(select(InstanceSetting).order_by(InstanceSetting.id)).first()
@@ -476,7 +476,7 @@ def create_token(session: Session, user: User, *, name: str, scope: TokenScope,
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
     stmt = select(ApiToken).where(ApiToken.user_id == user.id)
-    return list(session.exec(stmt.order_by(ApiToken.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(ApiToken.created_at.desc())).all())
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> None:
@@ -490,7 +490,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
 # ---- invitations and resets ----------------------------------------------------------------
 
 
-def invite(session: Session, actor: Any, *, email: str, organization_id: int | None,
+def invite(session: Session, actor: User, *, email: str, organization_id: int | None,
            role: Role) -> tuple[Invitation, str]:
     """An invitation link for the address; the token is returned once, for the email."""
     if not permissions.can_invite(actor, role):
@@ -547,15 +547,15 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
     return user
 
 
-def pending_invitations(session: Session, actor: Any) -> list[Invitation]:
+def pending_invitations(session: Session, actor: User) -> list[Invitation]:
     if not permissions.can_invite(actor, Role.viewer):
         raise Forbidden("Only leads and administrators manage invitations.")
-    stmt = select(Invitation).where(Invitation.accepted_at.is_(None),  # type: ignore[union-attr]
+    stmt = select(Invitation).where(Invitation.accepted_at.is_(None),
                                     Invitation.expires_at > clock.now())
-    return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())
 
 
-def revoke_invitation(session: Session, actor: Any, invitation_id: int) -> None:
+def revoke_invitation(session: Session, actor: User, invitation_id: int) -> None:
     if not permissions.can_invite(actor, Role.viewer):
         raise Forbidden("Only leads and administrators manage invitations.")
     found = session.get(Invitation, invitation_id)

@@ -95,4 +95,4 @@ def end_expired(session: Session) -> int:
 
 def of_user(session: Session, user_id: int) -> list[AuthSession]:
     stmt = select(AuthSession).where(AuthSession.user_id == user_id)
-    return list(session.exec(stmt.order_by(AuthSession.last_seen_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(AuthSession.last_seen_at.desc())).all())

@@ -154,7 +154,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path, at: float) -> dict[st
         info = tarfile.TarInfo(name)
         info.size, info.mtime, info.mode = size, int(at), 0o600
         reader = _Hashing(stream)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return {"name": name, "size": size, "sha256": reader.digest.hexdigest()}
 
 
@@ -188,7 +188,7 @@ def _write_encrypted(partial: Path, to: list[Any], snap: database.Snapshot,
                     "files": files}, indent=1).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(manifest), int(at.timestamp()), 0o600
-                tar.addfile(info, _Bytes(manifest))  # type: ignore[arg-type]
+                tar.addfile(info, _Bytes(manifest))
         except BaseException as exc:  # handed to the caller below
             failure.append(exc)
 

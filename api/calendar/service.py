@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.actions.models import Action
+from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -62,14 +63,14 @@ class Day:
         return sum(self.more.values())
 
 
-def entries(session: Session, actor: Any, *, start: date, end: date,
+def entries(session: Session, actor: User, *, start: date, end: date,
             campaign_id: int | None = None) -> list[Entry]:
     """Everything dated from start to end (inclusive), in order of day and time."""
     found = days(session, actor, start=start, end=end, campaign_id=campaign_id, per_day=None)
     return [e for day in sorted(found) for e in found[day].entries]
 
 
-def days(session: Session, actor: Any, *, start: date, end: date,
+def days(session: Session, actor: User, *, start: date, end: date,
          campaign_id: int | None = None, per_day: int | None = PER_DAY) -> dict[date, Day]:
     """The days from start to end (inclusive) that have entries, each with at most per_day of
     them (None: all), first by time, then kind and title. The database counts each day's

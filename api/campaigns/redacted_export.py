@@ -18,7 +18,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, Visibility
+from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign
@@ -77,7 +77,7 @@ def tier_named(value: str | None) -> Visibility:
                   "only with their own organization never leave in an export.", field="tier")
 
 
-def may_export(actor: Any) -> bool:
+def may_export(actor: User) -> bool:
     """Leads and administrators export a campaign; partners export what their organization
     shares about it; viewers read but export nothing."""
     if permissions.is_system(actor):
@@ -86,13 +86,13 @@ def may_export(actor: Any) -> bool:
             and getattr(actor, "role", None) in (Role.admin, Role.lead, Role.partner))
 
 
-def exports_everyones(actor: Any) -> bool:
+def exports_everyones(actor: User) -> bool:
     """Whether the actor's export holds every organization's readable records, not only its
     own organization's."""
     return permissions.sees_everything(actor) or getattr(actor, "role", None) == Role.lead
 
 
-def shared_at(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
+def shared_at(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:
     """The conditions a row must meet to be shared at the tier and read by the actor, whoever
     owns it; none for a kind without owners."""
     spec = permissions.owned().get(model)
@@ -107,7 +107,7 @@ def shared_at(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
     return conditions
 
 
-def _shared(model: type[SQLModel], actor: Any, tier: Visibility) -> list[Any]:
+def _shared(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:
     """The conditions a row must meet to go out at the tier; none for a kind without owners."""
     spec = permissions.owned().get(model)
     if spec is None:
@@ -175,7 +175,7 @@ def _value(found: Any) -> Any:
     return getattr(found, "value", found)
 
 
-def select_records(session: Session, actor: Any, *, campaign_id: int,
+def select_records(session: Session, actor: User, *, campaign_id: int,
                    tier: Visibility | str | None) -> Selection:
     """What goes out for the campaign at the tier. Refuses viewers (Forbidden), a tier one may
     not export at (Invalid), and a campaign the actor may not read as one that does not exist
@@ -210,7 +210,7 @@ def select_records(session: Session, actor: Any, *, campaign_id: int,
     zone = campaigns.zone(session, campaign.id)
     found = Selection(campaign=campaign, tier=chosen, made=clock.local(clock.now(), zone),
                       zone=zone, everyones=exports_everyones(actor))
-    going = Going(session, actor, chosen, campaign.id)  # type: ignore[arg-type]
+    going = Going(session, actor, chosen, campaign.id)
     _campaign_records(found, going)
     _decision_makers(found, going)
     _people(found, going)
@@ -224,7 +224,7 @@ class Going:
     """The export being made: who for, at what tier, of which campaign."""
 
     session: Session
-    actor: Any
+    actor: User
     tier: Visibility
     campaign_id: int
 
@@ -248,16 +248,16 @@ def _campaign_records(found: Selection, going: Going) -> None:
                                                                       Meeting.id))
     found.actions = going.all(select(Action).where(
         Action.campaign_id == ours, *going.shared(Action)).order_by(
-        Action.scheduled_on.is_(None), Action.scheduled_on, Action.id))  # type: ignore[union-attr]
+        Action.scheduled_on.is_(None), Action.scheduled_on, Action.id))
     tasks = going.all(select(Task).where(Task.campaign_id == ours, *going.shared(Task))
-                      .order_by(Task.due_on.is_(None), Task.due_on, Task.id))  # type: ignore[union-attr]
+                      .order_by(Task.due_on.is_(None), Task.due_on, Task.id))
     # A follow-up may retell what was said where it came from.
     meetings, actions = {m.id for m in found.meetings}, {a.id for a in found.actions}
     found.tasks = [t for t in tasks if (t.meeting_id is None or t.meeting_id in meetings)
                    and (t.action_id is None or t.action_id in actions)]
     found.requests = going.all(select(RecordsRequest).where(
         RecordsRequest.campaign_id == ours, *going.shared(RecordsRequest)).order_by(
-        RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))  # type: ignore[union-attr]
+        RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))
     found.votes = going.all(select(Vote).where(Vote.campaign_id == ours, *going.shared(Vote))
                             .order_by(Vote.scheduled_at, Vote.id))
 
@@ -275,8 +275,8 @@ def _decision_makers(found: Selection, going: Going) -> None:
     """The targets, where each stands and when each was last met, from exported rows only."""
     changes = going.all(select(StanceChange).where(
         StanceChange.campaign_id == going.campaign_id,
-        sa.or_(StanceChange.meeting_id.is_(None),  # type: ignore[union-attr]
-               StanceChange.meeting_id.in_(  # type: ignore[union-attr]
+        sa.or_(StanceChange.meeting_id.is_(None),
+               StanceChange.meeting_id.in_(
                    select(Meeting.id).where(*going.shared(Meeting)))))
         .order_by(StanceChange.recorded_at, StanceChange.id))
     links = list(going.session.execute(
@@ -285,8 +285,8 @@ def _decision_makers(found: Selection, going: Going) -> None:
     related = {c.target_id for c in changes} | {t for _, t in links}
     found.targets = going.all(select(Target).where(
         *going.shared(Target),
-        sa.or_(Target.body_id.in_(_campaign_bodies(found, going)),  # type: ignore[union-attr]
-               Target.id.in_(related))).order_by(Target.name, Target.id))  # type: ignore[union-attr]
+        sa.or_(Target.body_id.in_(_campaign_bodies(found, going)),
+               Target.id.in_(related))).order_by(Target.name, Target.id))
     target_ids = {t.id for t in found.targets}
     for change, earlier in moved_from(c for c in changes if c.target_id in target_ids):
         found.stance_steps.append(StanceStep(change, earlier))
@@ -306,7 +306,7 @@ def _people(found: Selection, going: Going) -> None:
         select(MeetingAttendee.meeting_id, MeetingAttendee.person_id)
         .where(MeetingAttendee.meeting_id.in_(going.meeting_ids()))))
     found.people = going.all(select(Person).where(
-        Person.id.in_(select(MeetingAttendee.person_id).where(  # type: ignore[union-attr]
+        Person.id.in_(select(MeetingAttendee.person_id).where(
             MeetingAttendee.meeting_id.in_(going.meeting_ids()))),
         *going.shared(Person)).order_by(Person.name, Person.id))
     person_ids = {p.id for p in found.people}
@@ -320,30 +320,30 @@ def _government(found: Selection, going: Going) -> None:
     session, place = going.session, found.campaign.jurisdiction_id
     body_ids = _campaign_bodies(found, going)
     body_ids |= {t.body_id for t in found.targets if t.body_id is not None}
-    found.bodies = going.all(select(Body).where(Body.id.in_(body_ids), *going.shared(Body))  # type: ignore[union-attr]
+    found.bodies = going.all(select(Body).where(Body.id.in_(body_ids), *going.shared(Body))
                              .order_by(Body.name, Body.id))
     if place is not None:
         found.jurisdiction = session.get(Jurisdiction, place)
     places = {b.jurisdiction_id for b in found.bodies}
     named = dict(session.execute(select(Jurisdiction.id, Jurisdiction.timezone).where(
-        Jurisdiction.id.in_(places))).all())  # type: ignore[union-attr, arg-type]
+        Jurisdiction.id.in_(places))).all())
     found.body_zones = {b.id: clock.zone_named(named.get(b.jurisdiction_id))
                         for b in found.bodies}
     local = set(session.exec(select(Agency.id).where(Agency.jurisdiction_id == place))) \
         if place is not None else set()
     found.contracts = going.all(select(Contract).where(
-        sa.or_(Contract.id.in_({v.contract_id for v in found.votes}),  # type: ignore[union-attr]
+        sa.or_(Contract.id.in_({v.contract_id for v in found.votes}),
                Contract.agency_id.in_(local),
-               Contract.approving_body_id.in_({b.id for b in found.bodies})),  # type: ignore[union-attr]
-        *going.shared(Contract)).order_by(Contract.notice_deadline.is_(None),  # type: ignore[union-attr]
+               Contract.approving_body_id.in_({b.id for b in found.bodies})),
+        *going.shared(Contract)).order_by(Contract.notice_deadline.is_(None),
                                           Contract.notice_deadline, Contract.id))
     agency_ids = (local | {c.agency_id for c in found.contracts}
                   | {r.agency_id for r in found.requests})
     found.agencies = going.all(select(Agency).where(
-        Agency.id.in_(agency_ids), *going.shared(Agency)).order_by(Agency.name, Agency.id))  # type: ignore[union-attr]
+        Agency.id.in_(agency_ids), *going.shared(Agency)).order_by(Agency.name, Agency.id))
     vendor_ids = {c.vendor_id for c in found.contracts if c.vendor_id is not None}
     found.vendors = dict(session.execute(select(Vendor.id, Vendor.name).where(
-        Vendor.id.in_(vendor_ids))).all())  # type: ignore[union-attr, arg-type]
+        Vendor.id.in_(vendor_ids))).all())
 
 
 def _documents(found: Selection, going: Going) -> None:
@@ -361,7 +361,7 @@ def _documents(found: Selection, going: Going) -> None:
         AttachedTo.contract: [c.id for c in found.contracts],
     }
     found.documents = going.all(select(Document).where(
-        sa.or_(*(sa.and_(Document.attached_kind == kind, Document.attached_id.in_(ids))  # type: ignore[attr-defined]
+        sa.or_(*(sa.and_(Document.attached_kind == kind, Document.attached_id.in_(ids))
                  for kind, ids in attached.items())),
         *going.shared(Document)).order_by(Document.id))
 
@@ -528,7 +528,7 @@ def slug(name: str, *, fallback: str = "campaign") -> str:
                    for ch in name.lower()).strip("-") or fallback
 
 
-def export_campaign(session: Session, actor: Any, *, campaign_id: int,
+def export_campaign(session: Session, actor: User, *, campaign_id: int,
                     tier: Visibility | str | None) -> tuple[str, bytes]:
     """The file name and bytes of the campaign's ZIP at the tier: summary.html and a CSV file
     per kind of record. Small enough to make in memory: it holds no stored files."""

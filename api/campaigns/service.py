@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.campaigns.models import (
     Campaign,
     CampaignCreate,
@@ -18,7 +19,7 @@ from api.playbooks import anchors
 from api.playbooks.schema import ANCHOR_COLUMNS
 
 
-def _move_anchored(session: Session, actor: Any, values: dict[str, Any],
+def _move_anchored(session: Session, actor: User, values: dict[str, Any],
                    existing: Campaign | None) -> dict[str, Any]:
     """A moved anchor date moves the unfinished actions and tasks counted from it, and the
     target date when it was that anchor."""

@@ -12,7 +12,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, Visibility
+from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import redacted_export as redacted
 from api.campaigns.redacted_export import Selection, StanceStep, Table, plain
@@ -30,7 +30,7 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 
-def may_export(actor: Any, organization_id: int) -> bool:
+def may_export(actor: User, organization_id: int) -> bool:
     """Its members who write (partners, and a lead who belongs to it) and administrators: what
     an organization shares is its own to hand out, not another organization's or a viewer's."""
     if permissions.is_system(actor) or permissions.sees_everything(actor):
@@ -45,7 +45,7 @@ class Sharing:
     """The export being made: whose records, at what tier, read as whom."""
 
     session: Session
-    actor: Any
+    actor: User
     tier: Visibility
     organization_id: int
 
@@ -67,7 +67,7 @@ class Sharing:
         return select(Meeting.id).where(*self.shared(Meeting))
 
 
-def select_records(session: Session, actor: Any, *, organization_id: int,
+def select_records(session: Session, actor: User, *, organization_id: int,
                    tier: Visibility | str | None) -> tuple[Organization, Selection]:
     """The organization and what goes out for it at the tier. Refuses anyone but its members
     and administrators (Forbidden), a tier one may not export at (Invalid), and an organization
@@ -110,16 +110,16 @@ def _records(found: Selection, going: Sharing) -> None:
     found.meetings = going.all(select(Meeting).where(*going.shared(Meeting))
                                .order_by(Meeting.held_at, Meeting.id))
     found.actions = going.all(select(Action).where(*going.shared(Action)).order_by(
-        Action.scheduled_on.is_(None), Action.scheduled_on, Action.id))  # type: ignore[union-attr]
+        Action.scheduled_on.is_(None), Action.scheduled_on, Action.id))
     tasks = going.all(select(Task).where(*going.shared(Task)).order_by(
-        Task.due_on.is_(None), Task.due_on, Task.id))  # type: ignore[union-attr]
+        Task.due_on.is_(None), Task.due_on, Task.id))
     # A follow-up may retell what was said where it came from: it goes only with its source.
     meetings, actions = {m.id for m in found.meetings}, {a.id for a in found.actions}
     found.tasks = [t for t in tasks if (t.meeting_id is None or t.meeting_id in meetings)
                    and (t.action_id is None or t.action_id in actions)]
     found.requests = going.all(select(RecordsRequest).where(
         *going.shared(RecordsRequest)).order_by(
-        RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))  # type: ignore[union-attr]
+        RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))
     found.documents = going.all(select(Document).where(*going.shared(Document))
                                 .order_by(Document.id))
 
@@ -131,13 +131,13 @@ def _decision_makers(found: Selection, going: Sharing) -> None:
         select(MeetingTarget.meeting_id, MeetingTarget.target_id)
         .where(MeetingTarget.meeting_id.in_(going.meeting_ids()))))
     changes = going.all(select(StanceChange).where(
-        StanceChange.meeting_id.in_(going.meeting_ids()))  # type: ignore[union-attr]
+        StanceChange.meeting_id.in_(going.meeting_ids()))
         .order_by(StanceChange.recorded_at, StanceChange.id))
     mentioned = {t for _, t in links} | {c.target_id for c in changes}
     own = {t.id: t.name for t in found.targets}
     found.target_names = dict(going.session.execute(
         select(Target.id, Target.name).where(
-            Target.id.in_(mentioned - set(own)), *going.open_at_tier(Target))).all())  # type: ignore[union-attr, arg-type]
+            Target.id.in_(mentioned - set(own)), *going.open_at_tier(Target))).all())
     named = set(own) | set(found.target_names)
     # Within a history of one target on one campaign: the export spans campaigns, and a stance
     # on one is no earlier stance on another.
@@ -171,10 +171,10 @@ def _government(found: Selection, going: Sharing) -> None:
     found.agencies = going.all(select(Agency).where(*going.shared(Agency))
                                .order_by(Agency.name, Agency.id))
     found.contracts = going.all(select(Contract).where(*going.shared(Contract)).order_by(
-        Contract.notice_deadline.is_(None), Contract.notice_deadline, Contract.id))  # type: ignore[union-attr]
+        Contract.notice_deadline.is_(None), Contract.notice_deadline, Contract.id))
     vendor_ids = {c.vendor_id for c in found.contracts if c.vendor_id is not None}
     found.vendors = dict(going.session.execute(select(Vendor.id, Vendor.name).where(
-        Vendor.id.in_(vendor_ids))).all())  # type: ignore[union-attr, arg-type]
+        Vendor.id.in_(vendor_ids))).all())
 
 
 def _press(going: Sharing) -> Press:
@@ -182,7 +182,7 @@ def _press(going: Sharing) -> Press:
         contacts=going.all(select(MediaContact).where(*going.shared(MediaContact))
                            .order_by(MediaContact.name, MediaContact.id)),
         hits=going.all(select(PressHit).where(*going.shared(PressHit)).order_by(
-            PressHit.published_on.is_(None), PressHit.published_on, PressHit.id)))  # type: ignore[union-attr]
+            PressHit.published_on.is_(None), PressHit.published_on, PressHit.id)))
 
 
 def _press_tables(found: Selection, press: Press) -> list[Table]:
@@ -208,13 +208,13 @@ def _names(session: Session, going: Sharing, found: Selection) -> tuple[dict[int
     body_ids |= {c.approving_body_id for c in found.contracts if c.approving_body_id}
     agency_ids = {r.agency_id for r in found.requests} | {c.agency_id for c in found.contracts}
     bodies = dict(session.execute(select(Body.id, Body.name).where(
-        Body.id.in_(body_ids), *going.open_at_tier(Body))).all())  # type: ignore[union-attr, arg-type]
+        Body.id.in_(body_ids), *going.open_at_tier(Body))).all())
     agencies = dict(session.execute(select(Agency.id, Agency.name).where(
-        Agency.id.in_(agency_ids), *going.open_at_tier(Agency))).all())  # type: ignore[union-attr, arg-type]
+        Agency.id.in_(agency_ids), *going.open_at_tier(Agency))).all())
     return bodies, agencies
 
 
-def export_organization(session: Session, actor: Any, *, organization_id: int,
+def export_organization(session: Session, actor: User, *, organization_id: int,
                         tier: Visibility | str | None) -> tuple[str, bytes]:
     """The file name and bytes of the organization's ZIP at the tier: summary.html and a CSV
     file per kind of record."""

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency
+from api.auth.models import User
 from api.contracts import terms
 from api.contracts.models import (
     Contract,
@@ -26,7 +27,7 @@ from api.fields import FieldError
 from api.jurisdictions.models import Jurisdiction
 
 
-def _derive_dates(session: Session, actor: Any, values: dict[str, Any],
+def _derive_dates(session: Session, actor: User, values: dict[str, Any],
                   existing: Contract | None) -> dict[str, Any]:
     """The term in force and the next notice deadline, from the whole record as it will be."""
     today = terms.local_today(session, values.get("agency_id"))
@@ -61,21 +62,21 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     open_statuses = ["proposed", "active", "renewal_pending"]
     return (
         select(Contract.id, Contract.title, Contract.notice_deadline,
-               Contract.term_ends.label("end_date"),  # type: ignore[union-attr]
+               Contract.term_ends.label("end_date"),
                Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
                Vendor.name.label("vendor_name"), Jurisdiction.timezone)
         # Outer: a shared contract whose agency the reader may not read keeps its deadline.
         .outerjoin(Agency, Agency.id == Contract.agency_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
         .outerjoin(Vendor, Vendor.id == Contract.vendor_id)
-        .where(Contract.status.in_(open_statuses))  # type: ignore[attr-defined]
-        .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),  # type: ignore[union-attr]
-                      Contract.term_ends.between(FROM, UNTIL)))  # type: ignore[union-attr]
+        .where(Contract.status.in_(open_statuses))
+        .where(sa.or_(Contract.notice_deadline.between(FROM, UNTIL),
+                      Contract.term_ends.between(FROM, UNTIL)))
         .order_by(sa.func.coalesce(Contract.notice_deadline, Contract.term_ends)).limit(limit)
     )
 
 
-def upcoming_deadlines(session: Session, actor: Any, *, days: int = 120,
+def upcoming_deadlines(session: Session, actor: User, *, days: int = 120,
                        limit: int = 20) -> list[dict[str, Any]]:
     """Contracts whose termination-notice deadline or end date falls in the next days, each
     counted from today where its agency is (the coalition's clock when it has no place)."""

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.agencies.models import Agency
 from api.auth import permissions, references
+from api.auth.models import User
 from api.auth.scoping import as_system
 from api.contracts.models import (
     Contract,
@@ -139,7 +140,7 @@ def keep_up_to_date(session: Session) -> int:
             select(Contract, Jurisdiction.timezone)
             .join(Agency, Agency.id == Contract.agency_id)
             .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-            .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))  # type: ignore[attr-defined]
+            .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))
         ).all()
         for contract, zone in rows:
             if bring_up_to_date(contract, clock.today(zone)):
@@ -149,7 +150,7 @@ def keep_up_to_date(session: Session) -> int:
     return moved
 
 
-def record_outcome(session: Session, actor: Any, *, contract_id: int,
+def record_outcome(session: Session, actor: User, *, contract_id: int,
                    data: ContractOutcomeCreate) -> ContractOutcome:
     """A renewal, renegotiation or termination decided as a term ended, by someone who may
     change the contract: a renewal starts a new term (one renewal term on when no end is
@@ -197,7 +198,7 @@ def record_outcome(session: Session, actor: Any, *, contract_id: int,
     return outcome
 
 
-def outcomes(session: Session, actor: Any, contract_id: int) -> list[dict[str, Any]]:
+def outcomes(session: Session, actor: User, contract_id: int) -> list[dict[str, Any]]:
     """What was recorded of the contract's terms, newest first; read with the contract, each
     naming its vote only to whoever may read the vote."""
     from api.contracts.service import crud  # noqa: PLC0415
@@ -207,7 +208,7 @@ def outcomes(session: Session, actor: Any, contract_id: int) -> list[dict[str, A
                for c in ContractOutcome.__table__.columns]  # type: ignore[attr-defined]
     rows = [row._asdict() for row in session.execute(
         sa.select(*columns).where(ContractOutcome.contract_id == contract_id)
-        .order_by(ContractOutcome.decided_on.desc(),  # type: ignore[attr-defined]
-                  ContractOutcome.id.desc()))]  # type: ignore[union-attr]
+        .order_by(ContractOutcome.decided_on.desc(),
+                  ContractOutcome.id.desc()))]
     references.hide_unreadable(session, ContractOutcome, rows)
     return rows

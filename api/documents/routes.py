@@ -40,7 +40,7 @@ async def upload_document(
     doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
                          content=content)
     session.commit()
-    return service.crud.read(session, actor, doc.id)  # type: ignore[arg-type]
+    return service.crud.read(session, actor, doc.id)
 
 
 @router.get("/documents/{record_id}/content", tags=["documents"],

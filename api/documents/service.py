@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
 from api.errors import Forbidden, Invalid, NotFound
@@ -62,7 +62,7 @@ def parent_of(session: Session, kind: AttachedTo | str, record_id: int) -> Any:
     return parent
 
 
-def _check_parent(session: Session, actor: Any, kind: AttachedTo, record_id: int) -> Any:
+def _check_parent(session: Session, actor: User, kind: AttachedTo, record_id: int) -> Any:
     """The record a document goes on must be one the actor may read (else it answers as
     missing) and change: reading another organization's shared meeting is no licence to add
     files to it."""
@@ -97,7 +97,7 @@ def too_large(limit: int) -> Invalid:
     return Invalid(f"The file is larger than the limit of {size}.", field="file")
 
 
-def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
+def upload(session: Session, actor: User, *, meta: DocumentMeta, filename: str,
            content: bytes) -> Document:
     most = get_settings().max_upload_bytes
     if len(content) > most:
@@ -131,7 +131,7 @@ def upload(session: Session, actor: Any, *, meta: DocumentMeta, filename: str,
     return doc
 
 
-def describe(session: Session, actor: Any, *, record_id: int, data: DocumentUpdate) -> Document:
+def describe(session: Session, actor: User, *, record_id: int, data: DocumentUpdate) -> Document:
     """Change a document's name, description or who may read it (no more widely than the
     record it is on); the file itself stays as uploaded."""
     doc = crud.get(session, actor, record_id)
@@ -154,7 +154,7 @@ def describe(session: Session, actor: Any, *, record_id: int, data: DocumentUpda
     return doc
 
 
-def content(session: Session, actor: Any, record_id: int) -> tuple[Document, Path]:
+def content(session: Session, actor: User, record_id: int) -> tuple[Document, Path]:
     doc = crud.get(session, actor, record_id)
     path = get_settings().documents_dir / doc.stored_name
     if not path.is_file():
@@ -162,14 +162,14 @@ def content(session: Session, actor: Any, record_id: int) -> tuple[Document, Pat
     return doc, path
 
 
-def delete(session: Session, actor: Any, record_id: int) -> None:
+def delete(session: Session, actor: User, record_id: int) -> None:
     doc = crud.get(session, actor, record_id)
     path = get_settings().documents_dir / doc.stored_name
     crud.delete(session, actor, record_id)
     path.unlink(missing_ok=True)
 
 
-def attached(session: Session, actor: Any, *, kind: AttachedTo, record_id: int) -> list[Document]:
+def attached(session: Session, actor: User, *, kind: AttachedTo, record_id: int) -> list[Document]:
     stmt = select(Document).where(Document.attached_kind == kind,
                                   Document.attached_id == record_id)
-    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())  # type: ignore[attr-defined]
+    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())

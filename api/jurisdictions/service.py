@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from api import clock
+from api.auth.models import User
 from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import (
@@ -16,7 +17,7 @@ from api.jurisdictions.models import (
 )
 
 
-def _no_self_parent(session: Session, actor: Any, values: dict[str, Any],
+def _no_self_parent(session: Session, actor: User, values: dict[str, Any],
                     existing: Jurisdiction | None) -> dict[str, Any]:
     if existing is not None and values.get("parent_id") == existing.id:
         raise Invalid("A jurisdiction cannot be its own parent.", field="parent_id")

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.auth.scoping import actor_of
 from api.campaigns import service as campaigns
 from api.crud import Crud, Link
@@ -29,7 +29,7 @@ from api.tasks import service as tasks
 from api.tasks.models import TaskCreate
 
 
-def _check_observed(session: Session, actor: Any, values: dict[str, Any],
+def _check_observed(session: Session, actor: User, values: dict[str, Any],
                     existing: Meeting | None) -> dict[str, Any]:
     when = values["held_at"]
     if when.tzinfo is None:
@@ -40,7 +40,7 @@ def _check_observed(session: Session, actor: Any, values: dict[str, Any],
     return values
 
 
-def _apply_observed(session: Session, actor: Any, meeting: Meeting,
+def _apply_observed(session: Session, actor: User, meeting: Meeting,
                     values: dict[str, Any]) -> None:
     """A stance the meeting tells of is recorded when it is new to the meeting: logged now, or
     changed since the meeting last told of it. Saving the meeting again with the stances it
@@ -74,24 +74,24 @@ class MeetingCrud(Crud[Meeting]):
         ids = [row["id"] for row in rows]
         notes = dict(session.execute(
             select(MeetingNote.meeting_id, MeetingNote.text)
-            .where(MeetingNote.meeting_id.in_(ids))).all()) if ids else {}  # type: ignore[attr-defined]
+            .where(MeetingNote.meeting_id.in_(ids))).all()) if ids else {}
         for row in rows:
             row["private_notes"] = notes.get(row["id"], "")
         return rows
 
-    def create(self, session: Session, actor: Any, data: BaseModel) -> Meeting:
+    def create(self, session: Session, actor: User, data: BaseModel) -> Meeting:
         meeting = super().create(session, actor, data)
         save_private_notes(session, actor, meeting, getattr(data, "private_notes", ""))
         return meeting
 
-    def update(self, session: Session, actor: Any, record_id: int, data: BaseModel) -> Meeting:
+    def update(self, session: Session, actor: User, record_id: int, data: BaseModel) -> Meeting:
         meeting = super().update(session, actor, record_id, data)
         if "private_notes" in data.model_fields_set:
             save_private_notes(session, actor, meeting, getattr(data, "private_notes", ""))
         return meeting
 
 
-def keeps_notes(actor: Any, meeting: Meeting) -> bool:
+def keeps_notes(actor: permissions.Actor, meeting: Meeting) -> bool:
     """Whether the actor is of the meeting's own organization, the only one that keeps notes
     on it (administrators aside)."""
     return permissions.sees_everything(actor) or (
@@ -110,7 +110,7 @@ def private_notes(session: Session, meeting_id: int) -> str | None:
     return "" if keeps_notes(actor_of(session), meeting) else None
 
 
-def save_private_notes(session: Session, actor: Any, meeting: Meeting, text: str) -> None:
+def save_private_notes(session: Session, actor: User, meeting: Meeting, text: str) -> None:
     """Write the organization's notes on its meeting; an empty text on a meeting with none
     writes nothing, so a lead saving a shared meeting's form leaves them alone."""
     note = session.exec(select(MeetingNote).where(MeetingNote.meeting_id == meeting.id)).first()
@@ -146,7 +146,7 @@ def logged_with(session: Session, key: str) -> Meeting | None:
     return session.exec(select(Meeting).where(Meeting.idempotency_key == key)).first()
 
 
-def log(session: Session, actor: Any, *, meeting: MeetingCreate,
+def log(session: Session, actor: User, *, meeting: MeetingCreate,
         follow_ups: list[TaskCreate], key: str | None = None) -> Meeting:
     """A meeting and its follow-up tasks, saved together: the tasks belong to the meeting and,
     unless they say otherwise, to its campaign. A form sent again with the same key (a retry,

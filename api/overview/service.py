@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api import clock
 from api.agencies.models import Agency
 from api.auth import permissions
+from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -46,13 +47,13 @@ def _made(key: tuple[Any, ...], make: Callable[[], sa.Select[Any] | None],
     return made
 
 
-def _for_actor(name: str, actor: Any, make: Callable[[Any], sa.Select[Any] | None],
+def _for_actor(name: str, actor: User, make: Callable[[Any], sa.Select[Any] | None],
                ) -> sa.Select[Any] | None:
     """A statement whose shape depends on what the actor may read, made once per kind of actor."""
     return _made((name, permissions.visibility_key(actor)), lambda: make(actor))
 
 
-def _first_visible(actor: Any, model: Any, stmt: sa.Select[Any],
+def _first_visible(actor: User, model: Any, stmt: sa.Select[Any],
                    order: list[sa.ColumnElement[Any]], limit: int) -> sa.Subquery | None:
     """The ids (and order keys) of the first `limit` rows of `stmt` the actor may read: the
     first few of each way of being allowed to read them, merged. Under the one visibility
@@ -75,7 +76,7 @@ DUE_BY = sa.bindparam("due_by", type_=sa.Date())
 RECORDS_DUE_LIMIT = 20
 
 
-def _records_due(actor: Any) -> sa.Select[Any] | None:
+def _records_due(actor: User) -> sa.Select[Any] | None:
     due = (
         sa.select(RecordsRequest.id, RecordsRequest.due_on)
         .where(RecordsRequest.due_on.is_not(None), RecordsRequest.due_on <= DUE_BY,
@@ -99,7 +100,7 @@ def _records_due(actor: Any) -> sa.Select[Any] | None:
     )
 
 
-def records_due(session: Session, actor: Any, *,
+def records_due(session: Session, actor: User, *,
                 days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
     """Open records requests whose answer is overdue or due within the next days, the first
     twenty, each with where it stands today on its agency's clock (as its own page says)."""
@@ -140,7 +141,7 @@ def _open_tasks(limit: int, with_organization: bool) -> sa.Select[Any]:
     )
 
 
-def open_tasks(session: Session, actor: Any, *, limit: int = 20) -> list[dict[str, Any]]:
+def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[dict[str, Any]]:
     """Open tasks given to this person or to their organization, soonest due first, with the
     owner, visibility and assignees that decide who may close each."""
     organization = getattr(actor, "organization_id", None)
@@ -154,7 +155,7 @@ HELD_BY = sa.bindparam("held_by", type_=UTCDateTime())
 LATEST_MEETINGS_LIMIT = 5
 
 
-def _latest_meetings(actor: Any) -> sa.Select[Any] | None:
+def _latest_meetings(actor: User) -> sa.Select[Any] | None:
     held = sa.select(Meeting.id, Meeting.held_at).where(Meeting.held_at <= HELD_BY)
     first = _first_visible(actor, Meeting, held, [Meeting.held_at.desc(), Meeting.id.desc()],
                            LATEST_MEETINGS_LIMIT)
@@ -173,7 +174,7 @@ def _latest_meetings(actor: Any) -> sa.Select[Any] | None:
     )
 
 
-def latest_meetings(session: Session, actor: Any) -> list[dict[str, Any]]:
+def latest_meetings(session: Session, actor: User) -> list[dict[str, Any]]:
     """The five meetings most recently held, with who we met, in two queries."""
     stmt = _for_actor("latest_meetings", actor, _latest_meetings)
     if stmt is None:
@@ -217,7 +218,7 @@ def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
     return stmt
 
 
-def next_votes(session: Session, actor: Any, *, campaign_id: int | None = None,
+def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
                days: int | None = 120, limit: int = 10) -> list[dict[str, Any]]:
     """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
     the timezone they happen in."""

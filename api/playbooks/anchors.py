@@ -50,7 +50,7 @@ def _move_rows(session: Session, model: type[Action] | type[Task], date_field: s
     moved = []
     rows = session.exec(select(model).where(
         model.campaign_id == campaign_id, model.anchor_kind == kind,
-        model.status.not_in(finished)))  # type: ignore[attr-defined]
+        model.status.not_in(finished)))
     for row in rows:
         current = getattr(row, date_field)
         target = _moved(current, old, new, row.anchor_offset_days)

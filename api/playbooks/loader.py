@@ -183,7 +183,8 @@ def catalog() -> Catalog:
     global _cached
     dirs = playbook_dirs()
     letters_folder = letters.letters_dir()
-    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p, _ in _files(dirs))
+    signature: tuple[object, ...] = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p, _ in _files(dirs))
     signature += (str(letters_folder),)
     with _lock:
         if _cached is None or _cached[0] != signature:

@@ -9,7 +9,7 @@ from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionCreate
 from api.alerts import service as alerts
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
@@ -85,7 +85,7 @@ def _anchor_dates(session: Session, data: CampaignFromPlaybook,
 def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int | None]:
     ids = set(data.role_assignments.values())
     known = set(session.exec(select(Organization.id).where(
-        Organization.id.in_(ids)))) if ids else set()  # type: ignore[union-attr]
+        Organization.id.in_(ids)))) if ids else set()
     for role, org_id in data.role_assignments.items():
         if org_id not in known:
             raise Invalid(f"No organization with id {org_id}.",
@@ -103,7 +103,7 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
     return None
 
 
-def create_campaign(session: Session, actor: Any, *, key: str,
+def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> dict[str, Any]:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
     the playbook's default alert rules come back as data for the alerts to switch on."""
@@ -179,12 +179,12 @@ def create_campaign(session: Session, actor: Any, *, key: str,
     }
 
 
-def anchored_items(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
+def anchored_items(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
     found_actions = session.exec(select(Action).where(
-        Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))
         .order_by(Action.id)).all()
     found_tasks = session.exec(select(Task).where(
-        Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))  # type: ignore[union-attr]
+        Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))
         .order_by(Task.id)).all()
     return {"actions": actions.crud.to_read(session, list(found_actions)),
             "tasks": tasks.crud.to_read(session, list(found_tasks))}
@@ -194,13 +194,13 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
     found: dict[str, dict[int, date | None]] = {}
     for name, model, column in (("actions", Action, Action.scheduled_on),
                                 ("tasks", Task, Task.due_on)):
-        stmt = select(model.id, column).where(  # type: ignore[call-overload]
+        stmt = select(model.id, column).where(
             model.campaign_id == campaign_id, model.anchor_kind.is_not(None))
         found[name] = dict(session.exec(stmt).all())
     return found
 
 
-def move_anchors(session: Session, actor: Any, *, campaign_id: int,
+def move_anchors(session: Session, actor: User, *, campaign_id: int,
                  data: AnchorMove) -> dict[str, Any]:
     """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
     along (the campaign's own update does the moving, so a PATCH of the dates moves them too).

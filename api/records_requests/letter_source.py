@@ -221,7 +221,7 @@ class _Flattener:
             ops = " ".join(f"{COMPARISONS[op.op]} {inner(op.expr, bound)}" for op in node.ops)
             return f"{inner(node.expr, bound)} {ops}"
         if type(node) in BINARY:
-            return f"{inner(node.left, bound)} {BINARY[type(node)]} {inner(node.right, bound)}"  # type: ignore[attr-defined]
+            return f"{inner(node.left, bound)} {BINARY[type(node)]} {inner(node.right, bound)}"
         if isinstance(node, nodes.Not):
             return f"not {inner(node.node, bound)}"
         if isinstance(node, nodes.CondExpr) and node.expr2 is not None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.agencies.models import Agency, AgencyKind
 from api.auth import references, scoping
-from api.auth.models import Role
+from api.auth.models import Role, User
 from api.crud import Crud, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
@@ -87,7 +87,7 @@ def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
     return [s for s in RequestStatus if s in allowed]
 
 
-def may_override(actor: Any) -> bool:
+def may_override(actor: User) -> bool:
     return actor is None or getattr(actor, "role", None) in OVERRIDE_ROLES
 
 
@@ -112,7 +112,7 @@ def _zones(session: Session, agency_ids: Sequence[int]) -> dict[int, ZoneInfo]:
         return {}
     stmt = (select(Agency.id, Jurisdiction.timezone)
             .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-            .where(Agency.id.in_(set(agency_ids))))  # type: ignore[union-attr]
+            .where(Agency.id.in_(set(agency_ids))))
     return {agency_id: ZoneInfo(zone) for agency_id, zone in session.exec(stmt)}
 
 
@@ -127,7 +127,7 @@ def _changes(session: Session,
     found: dict[int, list[RequestStatusChange]] = {i: [] for i in request_ids}
     if request_ids:
         stmt = (select(RequestStatusChange)
-                .where(RequestStatusChange.records_request_id.in_(request_ids))  # type: ignore[attr-defined]
+                .where(RequestStatusChange.records_request_id.in_(request_ids))
                 .order_by(RequestStatusChange.id))
         for row in session.exec(stmt):
             found[row.records_request_id].append(row)
@@ -151,7 +151,7 @@ def compute_due(request: RecordsRequest, rows: Sequence[RequestStatusChange]) ->
 
 def refresh_due(session: Session, request: RecordsRequest) -> None:
     """Store the due date again after anything it depends on changed."""
-    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])  # type: ignore[index,list-item]
+    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])
     session.add(request)
     session.flush()
 
@@ -180,7 +180,7 @@ def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, 
     history = _changes(session, ids)
     zones = _zones(session, [o.agency_id for o in objs])
     now = clock.now()
-    return {o.id: deadline_for(o, history[o.id],  # type: ignore[index,misc]
+    return {o.id: deadline_for(o, history[o.id],  # type: ignore[misc]
                                now.astimezone(zones.get(o.agency_id, clock.home_zone())).date())
             for o in objs}
 
@@ -209,7 +209,7 @@ def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Cou
 _PREVIOUS = "records_request.previous_status"
 
 
-def _prepare(session: Session, actor: Any, values: dict[str, Any],
+def _prepare(session: Session, actor: User, values: dict[str, Any],
              existing: RecordsRequest | None) -> dict[str, Any]:
     old = existing.status if existing is not None else None
     if existing is not None and values["status"] != old:
@@ -243,10 +243,10 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     return values
 
 
-def _record_change(session: Session, actor: Any, request: RecordsRequest, values: dict[str, Any],
+def _record_change(session: Session, actor: User, request: RecordsRequest, values: dict[str, Any],
                    ) -> None:
     previous = session.info.get(_PREVIOUS, {}).pop(request.id, None)
-    rows = _changes(session, [request.id])[request.id]  # type: ignore[list-item]
+    rows = _changes(session, [request.id])[request.id]
     last = rows[-1].to_status if rows else previous
     if rows and last == request.status:
         refresh_due(session, request)
@@ -259,7 +259,7 @@ def _record_change(session: Session, actor: Any, request: RecordsRequest, values
         on = local_today(session, request)
     law = laws.law_for(request.state_code)
     extension = law.extension_days if request.status == S.extended and law else None
-    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,  # type: ignore[arg-type]
+    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,
                              to_status=request.status, effective_on=on, extension_days=extension,
                              changed_by_id=getattr(actor, "id", None)))
     session.flush()
@@ -273,7 +273,7 @@ class RequestCrud(Crud[RecordsRequest]):
         rows = super().to_read(session, objs)
         states = deadlines_of(session, objs)
         for row, obj in zip(rows, objs, strict=True):
-            row["deadline"] = states[obj.id].model_dump(mode="json")  # type: ignore[index]
+            row["deadline"] = states[obj.id].model_dump(mode="json")
         return rows
 
 
@@ -289,12 +289,12 @@ crud = RequestCrud(
 
 # ---- status changes ----------------------------------------------------------------------
 
-def history(session: Session, actor: Any, request_id: int) -> list[RequestStatusChange]:
+def history(session: Session, actor: User, request_id: int) -> list[RequestStatusChange]:
     crud.get(session, actor, request_id)
     return _changes(session, [request_id])[request_id]
 
 
-def change_status(session: Session, actor: Any, *, request_id: int,
+def change_status(session: Session, actor: User, *, request_id: int,
                   change: StatusChangeCreate) -> RecordsRequest:
     """Move a request to a new status on the day it happened, recording who, when and why."""
     request = crud.get(session, actor, request_id)
@@ -336,13 +336,13 @@ def change_status(session: Session, actor: Any, *, request_id: int,
     return request
 
 
-def overdue(session: Session, actor: Any, *, limit: int = 200) -> list[dict[str, Any]]:
+def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str, Any]]:
     """Open requests past their deadline, most overdue first: where follow-up letters go."""
     # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
     cutoff = clock.today() + timedelta(days=1)
     stmt = (select(RecordsRequest)
-            .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))  # type: ignore[attr-defined]
-            .where(RecordsRequest.due_on < cutoff)  # type: ignore[operator]
+            .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
+            .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
     rows = crud.to_read(session, list(session.exec(stmt).all()))
     late = [row for row in rows if row["deadline"]["overdue"]]
@@ -426,7 +426,7 @@ def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
     return None
 
 
-def letter_options(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+def letter_options(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
     """Every letter template, with whether it fits the request now and why not."""
     request = crud.get(session, actor, request_id)
     rows = _changes(session, [request_id])[request_id]
@@ -439,7 +439,7 @@ def letter_options(session: Session, actor: Any, request_id: int) -> list[dict[s
     return options
 
 
-def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
+def letter(session: Session, actor: User, *, request_id: int, template_key: str,
            requester: Requester) -> dict[str, Any]:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
     after a denial."""
@@ -457,7 +457,7 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
         raise Invalid("This request's agency is not shared with you, so its letter cannot be "
                       "written here; ask the organization that made the request.")
     context = letter_context(
-        session, agency=agency, state_code=request.state_code,  # type: ignore[arg-type]
+        session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
         requester=_requester(session, request.requester_organization_id, requester),
         request=_request_facts(request, rows, state))
@@ -465,7 +465,7 @@ def letter(session: Session, actor: Any, *, request_id: int, template_key: str,
             "text": letters.render(found.key, context)}
 
 
-def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, subject: str,
+def preview(session: Session, actor: User, *, template_key: str, agency_id: int, subject: str,
             requester_organization_id: int | None, requester: Requester,
             text: str = "") -> dict[str, Any]:
     """A first letter to one agency before any request exists, to read and edit: the template,
@@ -492,10 +492,10 @@ def preview(session: Session, actor: Any, *, template_key: str, agency_id: int, 
 
 # ---- one letter to many agencies ---------------------------------------------------------
 
-def create_batch(session: Session, actor: Any, data: BatchCreate) -> list[RecordsRequest]:
+def create_batch(session: Session, actor: User, data: BatchCreate) -> list[RecordsRequest]:
     """One request per agency, each under its own state's law with its own due date."""
     agencies = {a.id: a for a in session.exec(
-        select(Agency).where(Agency.id.in_(data.agency_ids)))}  # type: ignore[union-attr]
+        select(Agency).where(Agency.id.in_(data.agency_ids)))}
     missing = [i for i in data.agency_ids if i not in agencies]
     if missing:
         raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")
@@ -551,7 +551,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
     row = session.exec(select(RequestDocument)
                        .where(RequestDocument.document_id == document_id)).first()
     if row is None:
-        row = RequestDocument(records_request_id=request.id, document_id=document_id)  # type: ignore[arg-type]
+        row = RequestDocument(records_request_id=request.id, document_id=document_id)
     for name, value in values.items():
         setattr(row, name, value)
     if row.received_on is None:
@@ -562,7 +562,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
     return row
 
 
-def attach_document(session: Session, actor: Any, *, request_id: int, filename: str,
+def attach_document(session: Session, actor: User, *, request_id: int, filename: str,
                     content: bytes, description: str,
                     links: RequestDocumentLinks) -> dict[str, Any]:
     """A document the agency sent, stored and linked to what it concerns."""
@@ -570,13 +570,13 @@ def attach_document(session: Session, actor: Any, *, request_id: int, filename: 
     Crud.check_references(session, RequestDocument, links.model_dump())
     meta = validated(DocumentMeta, {"attached_kind": AttachedTo.records_request,
                                     "attached_id": request_id, "description": description})
-    doc = documents.upload(session, actor, meta=meta,  # type: ignore[arg-type]
+    doc = documents.upload(session, actor, meta=meta,
                            filename=filename, content=content)
-    link = _set_links(session, request=request, document_id=doc.id, links=links)  # type: ignore[arg-type]
+    link = _set_links(session, request=request, document_id=doc.id, links=links)
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 
-def link_document(session: Session, actor: Any, *, request_id: int, document_id: int,
+def link_document(session: Session, actor: User, *, request_id: int, document_id: int,
                   links: RequestDocumentLinks) -> dict[str, Any]:
     request = crud.get(session, actor, request_id)
     doc = session.get(Document, document_id)
@@ -587,7 +587,7 @@ def link_document(session: Session, actor: Any, *, request_id: int, document_id:
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 
-def request_documents(session: Session, actor: Any, request_id: int) -> list[dict[str, Any]]:
+def request_documents(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
     crud.get(session, actor, request_id)
     stmt = (select(Document, RequestDocument)
             .outerjoin(RequestDocument, RequestDocument.document_id == Document.id)
@@ -597,7 +597,7 @@ def request_documents(session: Session, actor: Any, request_id: int) -> list[dic
     return _document_rows(session, ((doc, link, request_id) for doc, link in session.exec(stmt)))
 
 
-def documents_concerning(session: Session, actor: Any, *, agency_id: int | None = None,
+def documents_concerning(session: Session, actor: User, *, agency_id: int | None = None,
                          contract_id: int | None = None,
                          target_id: int | None = None) -> list[dict[str, Any]]:
     """Documents received under any request that concern one agency, contract or target."""

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.actions import service as actions
 from api.agencies import service as agencies
 from api.auth import erasure, permissions
+from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
@@ -65,7 +66,7 @@ SEARCHED: list[tuple[str, str, Crud[Any]]] = [
 
 def indexed() -> dict[str, tuple[str, ...]]:
     """Each searched table and its search fields, as its full-text index must cover them."""
-    return {crud.model.__tablename__: crud.search for _, _, crud in SEARCHED}  # type: ignore[attr-defined]
+    return {crud.model.__tablename__: crud.search for _, _, crud in SEARCHED}
 
 
 def clean(q: str) -> str:
@@ -73,7 +74,7 @@ def clean(q: str) -> str:
     return " ".join("".join(c for c in q if c.isprintable()).split())[:MAX_LENGTH]
 
 
-def search(session: Session, actor: Any, q: str) -> list[Group]:
+def search(session: Session, actor: User, q: str) -> list[Group]:
     """Records of every concept matching all the words, a few of each, those with the words in
     their title first; only kinds with a match, and only what the actor may read."""
     terms = fulltext.words(clean(q))
@@ -110,7 +111,7 @@ _STATEMENTS: dict[tuple[Any, ...], sa.Select[Any]] = {}
 _MAX_STATEMENTS = 512
 
 
-def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
+def _statement(dialect: str, actor: User, words: int) -> sa.Select[Any]:
     key = (dialect, permissions.visibility_key(actor), words)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
@@ -127,25 +128,26 @@ def _statement(dialect: str, actor: Any, words: int) -> sa.Select[Any]:
 
 def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
     """Ids of records matching the query, at most SCAN."""
-    table = crud.model.__table__  # type: ignore[attr-defined]
+    table = crud.model.__table__
     query = sa.bindparam("query", type_=sa.String)
     if dialect == "sqlite":
         name = fulltext.fts_table(table.name)
         fts = sa.table(name, sa.column("rowid"))
         # MATCH takes the FTS table itself, by name, not one of its columns.
-        whole = sa.literal_column(f'"{name}"')
+        whole: sa.ColumnClause[Any] = sa.literal_column(f'"{name}"')
         return (sa.select(fts.c.rowid.label("id")).where(whole.op("MATCH")(query))
                 .order_by(fts.c.rowid.desc()).limit(SCAN))
-    document = sa.literal_column(fulltext.pg_document(crud.search, f'"{table.name}".'))
+    document: sa.ColumnClause[Any] = sa.literal_column(
+        fulltext.pg_document(crud.search, f'"{table.name}".'))
     tsquery = sa.func.to_tsquery(sa.literal_column(f"'{fulltext.PG_CONFIG}'::regconfig"), query)
     return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 
 
-def _part(dialect: str, position: int, crud: Crud[Any], actor: Any,
+def _part(dialect: str, position: int, crud: Crud[Any], actor: User,
           words: int) -> sa.Select[Any]:
     """The best few matches of one kind the actor may read: each word starting a word of the
     title counts two, the title starting with the first word one more; then by title."""
-    table = crud.model.__table__  # type: ignore[attr-defined]
+    table = crud.model.__table__
     title = table.c[crud.search[0]]
     found = _matches(dialect, crud).subquery()
     in_title = [sa.case((sa.or_(contains_text(title, sa.bindparam(f"starts_{i}")),

@@ -1,18 +1,18 @@
 """Who may bring outside data in or ask outside services on the coalition's behalf: campaign
 leads and administrators, and trusted code (the command line and the scheduler)."""
 
-from typing import Any
 
 from api.auth import permissions
+from api.auth.models import User
 from api.errors import Forbidden
 
 
-def may_bring_in(actor: Any) -> bool:
+def may_bring_in(actor: User) -> bool:
     """Imports write many shared records at once, and syncs and counts spend the outside
     services' patience, so they are for the coalition's leads."""
     return permissions.is_system(actor) or getattr(actor, "role", None) in permissions.LEADS
 
 
-def require_lead(actor: Any) -> None:
+def require_lead(actor: User) -> None:
     if not may_bring_in(actor):
         raise Forbidden("Only a campaign lead or an administrator can do this.")

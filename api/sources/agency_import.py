@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
+from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.jurisdictions import service as jurisdictions
@@ -345,7 +346,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                       ignored_rows=ignored_rows, rows=rows)
 
 
-def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
+def apply(session: Session, actor: User, import_plan: ImportPlan, *,
           token: str | None = None) -> ImportResult:
     """Carry out a plan: creates and updates through the agency service, rows with errors left
     out and reported. The caller commits, so the whole import is one transaction."""
@@ -382,14 +383,15 @@ def apply(session: Session, actor: Any, import_plan: ImportPlan, *,
     return result
 
 
-def _place_made(session: Session, actor: Any, row: RowPlan,
+def _place_made(session: Session, actor: User, row: RowPlan,
                 made: dict[tuple[str, str, str], int]) -> int | None:
     """The jurisdiction the row's agency serves, made once however many rows name it."""
     if row.new_place is None:
         return None
     key = (row.new_place["kind"], name_key(row.new_place["name"]), row.new_place["state_code"])
     if key not in made:
-        place = jurisdictions.crud.create(session, actor, JurisdictionCreate(**row.new_place))
+        place = jurisdictions.crud.create(session, actor,
+                                        JurisdictionCreate.model_validate(row.new_place))
         made[key] = place.id  # type: ignore[assignment]
     return made[key]
 

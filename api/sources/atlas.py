@@ -1,10 +1,10 @@
 """EFF's Atlas of Surveillance CSV: its rows about automated license plate readers, as agencies
 with their vendor, summary and source links."""
 
-from typing import Any
 
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.sources import agency_import
 from api.sources.agency_import import AgencyFacts, ImportPlan, ImportResult
 
@@ -59,7 +59,7 @@ def preview(session: Session, content: bytes) -> ImportPlan:
                               facts=facts, ignored_rows=ignored)
 
 
-def commit(session: Session, actor: Any, content: bytes, *,
+def commit(session: Session, actor: User, content: bytes, *,
            token: str | None = None) -> tuple[ImportPlan, ImportResult]:
     """Plan and apply in the caller's transaction; a token from the preview must match."""
     import_plan = preview(session, content)

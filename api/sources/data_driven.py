@@ -2,10 +2,10 @@
 partners, national pool participation, detections, hits and each agency's sharing report."""
 
 import re
-from typing import Any
 
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.sources import agency_import
 from api.sources.agency_import import AgencyFacts, ImportPlan, ImportResult
 
@@ -70,7 +70,7 @@ def preview(session: Session, content: bytes) -> ImportPlan:
                               facts=read(content))
 
 
-def commit(session: Session, actor: Any, content: bytes, *,
+def commit(session: Session, actor: User, content: bytes, *,
            token: str | None = None) -> tuple[ImportPlan, ImportResult]:
     import_plan = preview(session, content)
     return import_plan, agency_import.apply(session, actor, import_plan, token=token)

@@ -102,7 +102,7 @@ def _read_all(session: Session, crud: Crud[Any],
         offset += PAGE
 
 
-def export_list(session: Session, actor: Any, concept: str,
+def export_list(session: Session, actor: User, concept: str,
                 params: ListQuery | None = None) -> str:
     """A list as CSV, with the same filters, search and order as the JSON list."""
     if concept not in LISTS:
@@ -135,11 +135,11 @@ def _owned(organization_id: int) -> list[Owned]:
         Owned("people", "the people it keeps", people.crud,
               Person.owner_organization_id == organization_id),
         Owned("affiliations", "those people's memberships", people.affiliations,
-              Affiliation.person_id.in_(ours)),  # type: ignore[attr-defined]
+              Affiliation.person_id.in_(ours)),
         Owned("targets", "the targets whose relationship it owns", targets.crud,
               Target.owner_organization_id == organization_id),
         Owned("campaigns_led", "the campaigns it leads", campaigns.crud,
-              Campaign.id.in_(led)),  # type: ignore[union-attr]
+              Campaign.id.in_(led)),
         Owned("meetings", "its meetings", meetings.crud,
               Meeting.organization_id == organization_id),
         Owned("actions", "the actions it owns", actions.crud,
@@ -165,7 +165,7 @@ def _meeting_notes(session: Session, organization_id: int) -> list[tuple[int, st
     apart from the meetings table, so they leave only in the organization's own export."""
     rows = session.execute(
         select(MeetingNote.meeting_id, Meeting.held_at, MeetingNote.text)
-        .join(Meeting, Meeting.id == MeetingNote.meeting_id)  # type: ignore[arg-type]
+        .join(Meeting, Meeting.id == MeetingNote.meeting_id)
         .where(MeetingNote.organization_id == organization_id, MeetingNote.text != "")
         .order_by(MeetingNote.meeting_id))
     return [(meeting_id, f"{clock.local(held):%Y-%m-%d %H:%M %Z}", text)
@@ -180,7 +180,7 @@ def _archive_name(document: Document) -> str:
     return f"documents/{document.id}-{name}"
 
 
-def export_organization(session: Session, actor: Any,
+def export_organization(session: Session, actor: User,
                         organization_id: int) -> tuple[str, IO[bytes]]:
     """The file name and the ZIP (rewound, to be closed by the caller) of everything an
     organization owns that the actor may read: its record, accounts, people and their

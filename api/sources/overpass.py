@@ -84,7 +84,7 @@ def fetch_counts(overpass_query: str, *, http: httpx.Client | None = None,
 def store(session: Session, *, jurisdiction_id: int, counted_on: date,
           counts: dict[str, int]) -> list[CameraCount]:
     """Keep one day's count; counting again the same day replaces it."""
-    session.execute(sa.delete(CameraCount).where(  # type: ignore[arg-type]
+    session.execute(sa.delete(CameraCount).where(
         CameraCount.jurisdiction_id == jurisdiction_id, CameraCount.counted_on == counted_on))
     rows = [CameraCount(jurisdiction_id=jurisdiction_id, manufacturer=maker, count=n,
                         counted_on=counted_on) for maker, n in (counts or {"": 0}).items()]
@@ -103,7 +103,7 @@ def counts(session: Session, jurisdiction_id: int, *,
         newest = select(sa.func.max(CameraCount.counted_on)).where(
             CameraCount.jurisdiction_id == jurisdiction_id).scalar_subquery()
         stmt = stmt.where(CameraCount.counted_on == newest)
-    stmt = stmt.order_by(CameraCount.counted_on.desc(), CameraCount.manufacturer)  # type: ignore[attr-defined]
+    stmt = stmt.order_by(CameraCount.counted_on.desc(), CameraCount.manufacturer)
     return list(session.exec(stmt).all())
 
 

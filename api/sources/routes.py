@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import csv_export
+from api.auth.models import User
 from api.crud import ListQuery
 from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
@@ -128,13 +129,13 @@ def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep
 
 # ---- imports ----------------------------------------------------------------------------
 
-async def _content(actor: Any, file: UploadFile) -> bytes:
+async def _content(actor: User, file: UploadFile) -> bytes:
     # A preview opens and reads the whole file as the import does, so it is for the same people.
     access.require_lead(actor)
     return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
-def _agency_import(module: Any, session: Any, actor: Any, content: bytes, commit: bool,
+def _agency_import(module: Any, session: Any, actor: User, content: bytes, commit: bool,
                    token: str | None) -> dict[str, Any]:
     if not commit:
         return {"committed": False, **module.preview(session, content).as_dict()}
@@ -263,7 +264,7 @@ ORGANIZATION_EXPORT: dict[str, Any] = {
 ZIP_CHUNK = 1024 * 1024
 
 
-def _organization_zip(session: Session, actor: Any, record_id: int) -> Response:
+def _organization_zip(session: Session, actor: User, record_id: int) -> Response:
     name, archive = exports.export_organization(session, actor, record_id)
     size = archive.seek(0, os.SEEK_END)
     archive.seek(0)

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from api import clock, csv_export
 from api.auth import audit, permissions
+from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
 from api.organizations.models import (
@@ -321,7 +322,7 @@ class _Lookup:
         self.bodies: dict[str, list[int]] = {}
         if target.name == "targets":
             for bid, name in session.exec(select(Body.id, Body.name)):
-                self.bodies.setdefault(name.casefold(), []).append(bid)  # type: ignore[arg-type]
+                self.bodies.setdefault(name.casefold(), []).append(bid)
         model: Any = target.model
         emails = sorted({str(r["email"]).casefold() for r in rows if r.get("email")})
         names = sorted({str(r["name"]).casefold() for r in rows if r.get("name")})
@@ -352,10 +353,10 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
 
 def _enum_value(enum: type[Enum], text: str) -> Any:
     wanted = re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
-    for member in enum:  # type: ignore[var-annotated]
+    for member in enum:
         if wanted in (member.value, member.name):
             return member.value
-    raise ValueError("must be one of: " + ", ".join(m.value for m in enum))  # type: ignore[attr-defined]
+    raise ValueError("must be one of: " + ", ".join(m.value for m in enum))
 
 
 def _date_value(text: str) -> date:
@@ -428,7 +429,7 @@ def _validate(schema: type[BaseModel],
 
 def plan(session: Session, *, concept_name: str, content: bytes, filename: str = "",
          mapping: dict[str, str] | None = None, on_duplicate: Choice = Choice.skip,
-         decisions: dict[int, Choice] | None = None, actor: Any = None) -> SheetPlan:
+         decisions: dict[int, Choice] | None = None, actor: User | None = None) -> SheetPlan:
     """What importing the file would do: every row validated, references resolved, duplicates
     of existing records (same email; same name and organization or body) and of earlier rows
     found, and the chosen skip / update / create applied. Given the actor, an update that
@@ -496,7 +497,7 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
                      rows=results)
 
 
-def _fixed_changes(session: Session, actor: Any, target: Concept,
+def _fixed_changes(session: Session, actor: User, target: Concept,
                    rows: list[RowResult]) -> list[tuple[RowResult, list[str]]]:
     """The update rows that change fields of a stored record the actor may not change: who
     owns it and who reads it (permissions.fixed_fields), and fields the actor may not read
@@ -574,7 +575,7 @@ class SheetResult:
     left_out: list[int] = field(default_factory=list)  # rows with errors, not imported
 
 
-def commit(session: Session, actor: Any, sheet_plan: SheetPlan, *, token: str | None = None,
+def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str | None = None,
            skip_errors: bool = False) -> SheetResult:
     """Write a plan: new records in bulk, updates by id, people's memberships, each with its
     audit entry. Rows with errors stop the import unless skip_errors; the caller commits, so it
@@ -662,7 +663,7 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
     for chunk_start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[chunk_start:chunk_start + CHUNK]
         have.update(session.exec(select(Affiliation.person_id, Affiliation.organization_id)
-                                 .where(Affiliation.person_id.in_(chunk))).all())  # type: ignore[attr-defined, arg-type]
+                                 .where(Affiliation.person_id.in_(chunk))).all())
     new = []
     for row in rows:
         pair = (row.existing_id, row.organization_id)

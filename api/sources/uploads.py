@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from api import clock
+from api.auth.models import User
 from api.errors import Conflict, Invalid, NotFound
 from api.settings import get_settings
 
@@ -70,7 +70,7 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def keep(actor: Any, *, kind: str, filename: str, content: bytes) -> Upload:
+def keep(actor: User, *, kind: str, filename: str, content: bytes) -> Upload:
     """Stores an uploaded file for its user's next steps."""
     user_id = getattr(actor, "id", None)
     if user_id is None:
@@ -90,7 +90,7 @@ def keep(actor: Any, *, kind: str, filename: str, content: bytes) -> Upload:
     return upload
 
 
-def find(actor: Any, *, kind: str, upload_id: str) -> Upload:
+def find(actor: User, *, kind: str, upload_id: str) -> Upload:
     """The user's upload for this import; anyone else's, or one gone, is not found."""
     gone = NotFound("This upload is gone (imported, cancelled or more than a day old); "
                     "upload the file again.")

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Visibility
+from api.auth.models import User, Visibility
 from api.auth.scoping import as_system
 from api.campaigns.models import Campaign
 from api.crud import Crud
@@ -165,7 +165,7 @@ def with_stance(reader: Reader, *, campaign: Any) -> sa.Select[Any]:
                                              *readable(reader, change))
 
 
-def stances(session: Session, actor: Any, *, target_id: int | None = None,
+def stances(session: Session, actor: User, *, target_id: int | None = None,
             campaign_id: int | None = None) -> list[StanceRead]:
     """Current stances as the actor knows them, by target then campaign."""
     found = current(actor, target=target_id, campaign=campaign_id)
@@ -174,7 +174,7 @@ def stances(session: Session, actor: Any, *, target_id: int | None = None,
                        level=StanceLevel(r.level), updated_at=r.updated_at) for r in rows]
 
 
-def history(session: Session, actor: Any, *, target_id: int,
+def history(session: Session, actor: User, *, target_id: int,
             campaign_id: int | None = None) -> list[StanceChangeRead]:
     """Every change of a target's stance the actor may read, newest first."""
     crud.get(session, actor, target_id)
@@ -205,7 +205,7 @@ def observed_at(session: Session, *, meeting_id: int, target_id: int,
         .order_by(*_newest_first(StanceChange)).limit(1)).first()
 
 
-def set_stance(session: Session, actor: Any, *, target_id: int, campaign_id: int,
+def set_stance(session: Session, actor: User, *, target_id: int, campaign_id: int,
                level: StanceLevel, source: StanceSource = StanceSource.other, note: str = "",
                meeting_id: int | None = None, recorded_at: datetime | None = None) -> StanceRead:
     """Record a target's stance on a campaign; every change is kept in the history.

@@ -89,7 +89,7 @@ def sources(session: Session, target_ids: Iterable[int], now: datetime) -> dict[
         ids = wanted[start:start + CHUNK]
         for target_id, owner, visibility in session.execute(
                 sa.select(Target.id, Target.owner_organization_id, Target.visibility)
-                .where(Target.id.in_(ids))):  # type: ignore[union-attr]
+                .where(Target.id.in_(ids))):
             found[target_id] = Sources(owner, str(visibility))
         _read_changes(session, ids, found)
         _read_meetings(session, ids, now, found)
@@ -97,7 +97,7 @@ def sources(session: Session, target_ids: Iterable[int], now: datetime) -> dict[
 
 
 def _read_changes(session: Session, ids: list[int], found: dict[int, Sources]) -> None:
-    seen = StanceChange.meeting_id.is_(None)  # type: ignore[union-attr]
+    seen = StanceChange.meeting_id.is_(None)
     group = (StanceChange.target_id, StanceChange.campaign_id, seen, Meeting.organization_id,
              Meeting.visibility)
     ranked = (sa.select(
@@ -106,10 +106,10 @@ def _read_changes(session: Session, ids: list[int], found: dict[int, Sources]) -
         Meeting.organization_id, Meeting.visibility,
         sa.func.row_number().over(
             partition_by=group,
-            order_by=(StanceChange.recorded_at.desc(),  # type: ignore[attr-defined]
-                      StanceChange.id.desc())).label("n"))  # type: ignore[union-attr]
+            order_by=(StanceChange.recorded_at.desc(),
+                      StanceChange.id.desc())).label("n"))
         .outerjoin(Meeting, Meeting.id == StanceChange.meeting_id)
-        .where(StanceChange.target_id.in_(ids))  # type: ignore[attr-defined]
+        .where(StanceChange.target_id.in_(ids))
         .subquery())
     by_target: dict[int, list[Change]] = defaultdict(list)
     for row in session.execute(sa.select(ranked).where(ranked.c.n == 1)):
@@ -129,7 +129,7 @@ def _read_meetings(session: Session, ids: list[int], now: datetime,
     stmt = (sa.select(MeetingTarget.target_id, Meeting.organization_id, Meeting.visibility,
                       sa.func.max(Meeting.held_at))
             .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
-            .where(MeetingTarget.target_id.in_(ids), Meeting.held_at <= now)  # type: ignore[attr-defined]
+            .where(MeetingTarget.target_id.in_(ids), Meeting.held_at <= now)
             .group_by(MeetingTarget.target_id, Meeting.organization_id, Meeting.visibility))
     for target_id, owner, visibility, held in session.execute(stmt):
         if target_id in found:

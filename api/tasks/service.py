@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.actions.models import Action
 from api.auth import permissions
+from api.auth.models import User
 from api.crud import Crud, ListQuery
 from api.meetings.models import Meeting
 from api.tasks.models import Task, TaskCreate, TaskRead, TaskStatus, TaskUpdate
@@ -17,7 +18,7 @@ from api.tasks.models import Task, TaskCreate, TaskRead, TaskStatus, TaskUpdate
 SOURCES = (("action_id", Action), ("meeting_id", Meeting))
 
 
-def _stamp_completion(session: Session, actor: Any, values: dict[str, Any],
+def _stamp_completion(session: Session, actor: User, values: dict[str, Any],
                       existing: Task | None) -> dict[str, Any]:
     done = values.get("status") == TaskStatus.done
     was_done = existing is not None and existing.status == TaskStatus.done
@@ -33,7 +34,7 @@ class TaskCrud(Crud[Task]):
     who may not read it: the organization a task is assigned to reads the task, not its
     owner's private records, nor their ids."""
 
-    def query(self, actor: Any, params: ListQuery) -> sa.Select[Any]:
+    def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
         """As the generic list, where asking for the tasks of an action or meeting the actor
         may not read finds none, as for one that does not exist."""
         stmt = super().query(actor, params)
@@ -41,7 +42,7 @@ class TaskCrud(Crud[Task]):
             condition = permissions.visible(model, actor)
             if params.filters.get(name) is not None and condition is not None:
                 stmt = stmt.where(sa.select(sa.literal(1)).select_from(model).where(
-                    model.id == getattr(Task, name), condition).exists())  # type: ignore[attr-defined]
+                    model.id == getattr(Task, name), condition).exists())
         return stmt
 
     def to_read(self, session: Session, objs: Sequence[Task]) -> list[dict[str, Any]]:
@@ -51,7 +52,7 @@ class TaskCrud(Crud[Task]):
             if not ids:
                 continue
             # Through the session, whose criteria leave out what its actor may not read.
-            readable = set(session.exec(select(model.id).where(model.id.in_(ids))).all())  # type: ignore[union-attr]
+            readable = set(session.exec(select(model.id).where(model.id.in_(ids))).all())
             for row in rows:
                 if row[name] not in readable:
                     row[name] = None

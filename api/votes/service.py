@@ -6,6 +6,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth.models import User
 from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.crud import Crud
@@ -15,7 +16,7 @@ from api.targets.models import Target
 from api.votes.models import Vote, VoteCreate, VoteRead, VoteUpdate
 
 
-def _localize(session: Session, actor: Any, values: dict[str, Any],
+def _localize(session: Session, actor: User, values: dict[str, Any],
               existing: Vote | None) -> dict[str, Any]:
     when = values["scheduled_at"]
     if when.tzinfo is None:
@@ -24,7 +25,7 @@ def _localize(session: Session, actor: Any, values: dict[str, Any],
     if len(member_ids) != len(set(member_ids)):
         raise Invalid("Each member may be recorded once per vote.", field="member_votes")
     if member_ids:
-        known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())  # type: ignore[union-attr]
+        known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())
         missing = [tid for tid in member_ids if tid not in known]
         if missing:
             raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
@@ -40,7 +41,7 @@ crud = Crud(
 )
 
 
-def upcoming(session: Session, actor: Any, *, days: int = 120,
+def upcoming(session: Session, actor: User, *, days: int = 120,
              limit: int = 20) -> list[dict[str, Any]]:
     """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
     now = clock.now()
@@ -51,7 +52,7 @@ def upcoming(session: Session, actor: Any, *, days: int = 120,
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
         .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
-               Vote.status.in_(["scheduled", "postponed"]))  # type: ignore[attr-defined]
+               Vote.status.in_(["scheduled", "postponed"]))
         .order_by(Vote.scheduled_at).limit(limit)
     )
     return [dict(row._mapping) for row in session.exec(stmt)]

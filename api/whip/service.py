@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role
+from api.auth.models import Role, User
 from api.auth.scoping import as_system
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -98,7 +98,7 @@ def _last_met() -> Any:
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
-BODIES = sa.bindparam("body_ids", expanding=True)
+BODIES: sa.BindParameter[Any] = sa.bindparam("body_ids", expanding=True)
 NOW = sa.bindparam("now", type_=UTCDateTime())
 PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
 
@@ -109,7 +109,7 @@ _MADE: dict[tuple[Any, ...], sa.Select[Any]] = {}
 _MAX_MADE = 1024
 
 
-def _made(key: tuple[Any, ...], actor: Any,
+def _made(key: tuple[Any, ...], actor: User,
           make: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
     key = (*key, permissions.visibility_key(actor))
     found = _MADE.get(key)
@@ -120,7 +120,7 @@ def _made(key: tuple[Any, ...], actor: Any,
     return found
 
 
-def _members(actor: Any, with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
+def _members(actor: User, with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
     owner = aliased(Organization)
     level = targets.level_of(actor, target=Target.id, campaign=CAMPAIGN).label("level")
     stmt = (
@@ -140,7 +140,7 @@ def _members(actor: Any, with_bodies: bool, with_stance: bool) -> sa.Select[Any]
     return stmt.where(sa.or_(*conditions))
 
 
-def members(session: Session, actor: Any, *, campaign_id: int,
+def members(session: Session, actor: User, *, campaign_id: int,
             body_ids: list[int] | None = None, with_stance: bool = False) -> list[Member]:
     """Members of the bodies (and, with_stance, anyone with a stance on the campaign), each with
     their stance, relationship owner and last meeting: one query however many there are."""
@@ -170,7 +170,7 @@ def members(session: Session, actor: Any, *, campaign_id: int,
     return found
 
 
-def told_to_leads(session: Session, actor: Any, target_ids: list[int], *,
+def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
                   now: datetime) -> dict[int, datetime]:
     """For a lead, each target's latest meeting held so far that the lead may not read, among
     those of organizations that let the leads know they met someone. Administrators read every
@@ -183,7 +183,7 @@ def told_to_leads(session: Session, actor: Any, target_ids: list[int], *,
     stmt = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
             .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
             .join(Organization, Organization.id == Meeting.organization_id)
-            .where(Organization.tell_leads_meetings.is_(True),  # type: ignore[attr-defined]
+            .where(Organization.tell_leads_meetings.is_(True),
                    MeetingTarget.target_id.in_(target_ids), Meeting.held_at <= now,
                    sa.not_(hidden))
             .group_by(MeetingTarget.target_id))
@@ -210,7 +210,7 @@ class Board:
     zone: str
 
 
-def _campaign_bodies(actor: Any, with_place: bool) -> sa.Select[Any]:
+def _campaign_bodies(actor: User, with_place: bool) -> sa.Select[Any]:
     voted = (sa.select(Vote.body_id, sa.func.min(
         sa.case((Vote.scheduled_at >= NOW, Vote.scheduled_at), else_=None)).label("next"))
         .where(Vote.campaign_id == CAMPAIGN).group_by(Vote.body_id).subquery())
@@ -225,7 +225,7 @@ def _campaign_bodies(actor: Any, with_place: bool) -> sa.Select[Any]:
             .where(sa.or_(voted.c.body_id.is_not(None), place, Body.id.in_(stanced))))
 
 
-def campaign_bodies(session: Session, actor: Any, campaign: Campaign) -> list[tuple[int, str]]:
+def campaign_bodies(session: Session, actor: User, campaign: Campaign) -> list[tuple[int, str]]:
     """Bodies that matter to a campaign: those its votes go to, those in its jurisdiction, and
     those of targets with a stance on it; the body of the next vote first."""
     now = clock.now()
@@ -239,7 +239,7 @@ def campaign_bodies(session: Session, actor: Any, campaign: Campaign) -> list[tu
     return [(r.id, r.name) for r in rows]
 
 
-def board(session: Session, actor: Any, *, campaign_id: int,
+def board(session: Session, actor: User, *, campaign_id: int,
           body_id: int | None = None) -> Board:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
@@ -265,10 +265,10 @@ def board(session: Session, actor: Any, *, campaign_id: int,
                  count=count_of(body, found) if body else None, zone=zone)
 
 
-CAMPAIGNS = sa.bindparam("campaign_ids", expanding=True)
+CAMPAIGNS: sa.BindParameter[Any] = sa.bindparam("campaign_ids", expanding=True)
 
 
-def _counts(actor: Any) -> sa.Select[Any]:
+def _counts(actor: User) -> sa.Select[Any]:
     # Each member of each body against each campaign: a row a pair, its stance found in that
     # pair's history through its index; a window over every change of the campaigns read
     # them all and doubled the dashboard's time.
@@ -280,7 +280,7 @@ def _counts(actor: Any) -> sa.Select[Any]:
             .where(Body.id.in_(BODIES)))
 
 
-def counts_for_votes(session: Session, actor: Any,
+def counts_for_votes(session: Session, actor: User,
                      found_votes: list[dict[str, Any]]) -> dict[int, Count]:
     """The whip count of each vote (by its body and campaign), in one query for any number:
     each body with its members and their stances on the campaigns."""
@@ -315,7 +315,7 @@ def counts_for_votes(session: Session, actor: Any,
     return counts
 
 
-def record_stance(session: Session, actor: Any, *, target_id: int, campaign_id: int,
+def record_stance(session: Session, actor: User, *, target_id: int, campaign_id: int,
                   level: StanceLevel, source: StanceSource, note: str) -> StanceRead:
     """A stance moved on the board: how we know it is part of the record, so a note is needed."""
     if not note.strip():

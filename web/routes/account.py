@@ -57,7 +57,7 @@ def _current_session_id(request: Request) -> int | None:
 
 
 def _account(request: Request, session: Session, user: User, *, status: int = 200,
-             **extra: Any) -> HTMLResponse:
+             **extra: Any) -> Response:
     context = {
         "user": user,
         "sessions": sessions.of_user(session, user.id),  # type: ignore[arg-type]
@@ -80,7 +80,7 @@ def _done(where: str, key: str) -> RedirectResponse:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, session: SessionDep, user: UserDep) -> HTMLResponse:
+def account(request: Request, session: SessionDep, user: UserDep) -> Response:
     return _account(request, session, user)
 
 
@@ -109,7 +109,7 @@ def _bound_to(request: Request) -> str:
 
 @router.post("/account/two-factor/start", response_class=HTMLResponse)
 def start_two_factor(request: Request, session: SessionDep, user: UserDep,
-                     password: PasswordField = "", code: CodeField = "") -> HTMLResponse:
+                     password: PasswordField = "", code: CodeField = "") -> Response:
     # Kept either way: a wrong password or code counts toward throttling, a right code is
     # used up.
     with saving(session, keep_refused=True) as saved:
@@ -161,7 +161,7 @@ def create_token(request: Request, session: SessionDep, user: UserDep,
                  name: Annotated[str, Form(max_length=1000)] = "",
                  scope: Annotated[str, Form(max_length=20)] = "",
                  days: Annotated[str, Form(max_length=20)] = "",
-                 password: PasswordField = "", code: CodeField = "") -> HTMLResponse:
+                 password: PasswordField = "", code: CodeField = "") -> Response:
     # Read as text and checked here, so a refused token keeps the account page around it.
     problem = _token_problem(name, scope, days)
     if problem:
@@ -233,7 +233,7 @@ def _require_lead(user: User) -> None:
 
 
 def _admin_page(request: Request, session: Session, user: User, *, status: int = 200,
-                **extra: Any) -> HTMLResponse:
+                **extra: Any) -> Response:
     _require_lead(user)
     context = {
         "user": user,
@@ -269,14 +269,14 @@ def _send_invitation(email: str, link: str, inviter: str, server: SmtpConfig) ->
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, session: SessionDep, user: UserDep) -> HTMLResponse:
+def admin_users(request: Request, session: SessionDep, user: UserDep) -> Response:
     return _admin_page(request, session, user)
 
 
 @router.post("/admin/invitations", response_class=HTMLResponse)
 def invite(request: Request, session: SessionDep, user: UserDep, background: BackgroundTasks,
            email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
-           organization_id: Annotated[str, Form(max_length=12)] = "") -> HTMLResponse:
+           organization_id: Annotated[str, Form(max_length=12)] = "") -> Response:
     with saving(session) as saved:
         invitation, raw = accounts.invite(session, user, email=email, role=role,
                                           organization_id=_optional_id(organization_id))
@@ -338,7 +338,7 @@ def audit_log(request: Request, session: SessionDep, user: UserDep,
                                                        pattern=r"^[a-z_]*$")] = None,
               record_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
               organization_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
-              offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> HTMLResponse:
+              offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Response:
     rows, total = audit.entries(session, user, record_kind=record_kind or None,
                                 record_id=record_id, organization_id=organization_id,
                                 limit=100, offset=offset)

@@ -49,7 +49,7 @@ CHANNEL_WORDS = {Channel.email: "Email", Channel.in_app: "In-app", Channel.webho
 
 
 def _page(request: Request, session: Session, actor: User, template: str,
-          context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+          context: dict[str, Any], status_code: int = 200) -> Response:
     base = {"user": actor, "unread_count": service.unread_count(session, actor),
             "section": template.split("/")[-1].removesuffix(".html"),
             "may_organize": service.may_organize(actor),
@@ -105,7 +105,7 @@ def _rules_context(session: Session, actor: User, campaign_id: int | None) -> di
 
 
 @router.get("/alerts", response_class=HTMLResponse)
-def rules_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+def rules_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     campaign_id = whole_number(request.query_params.get("campaign_id"))
     return _page(request, session, actor, "alerts/rules.html",
                  _rules_context(session, actor, campaign_id))
@@ -149,7 +149,7 @@ def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
 
 
 def _not_found(request: Request, session: Session, actor: User, what: str,
-               refusal: DomainError | None = None) -> HTMLResponse:
+               refusal: DomainError | None = None) -> Response:
     """Alerts' own page for an id that names nothing here; any other refusal is the error
     page's."""
     if refusal is not None and not isinstance(refusal, NotFound):
@@ -159,7 +159,7 @@ def _not_found(request: Request, session: Session, actor: User, what: str,
 
 @router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
 def edit_rule_page(rule_id: str, request: Request, session: SessionDep,
-                   actor: UserDep) -> HTMLResponse:
+                   actor: UserDep) -> Response:
     service.require_organizer(actor)
     rule = _rule_or_none(session, actor, rule_id)
     if rule is None:
@@ -216,7 +216,7 @@ def _channels_context(session: Session, actor: User) -> dict[str, Any]:
 
 
 @router.get("/alerts/channels", response_class=HTMLResponse)
-def channels_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+def channels_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     return _page(request, session, actor, "alerts/channels.html",
                  _channels_context(session, actor))
 
@@ -317,12 +317,12 @@ def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
 def _followable(session: Session) -> dict[str, list[tuple[int, str]]]:
     return {
         FollowKind.campaign: [(c.id, c.name) for c in _campaigns(session)],  # type: ignore[misc]
-        FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),  # type: ignore[arg-type]
-        FollowKind.target: list(session.exec(select(Target.id, Target.name)  # type: ignore[arg-type]
+        FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),
+        FollowKind.target: list(session.exec(select(Target.id, Target.name)
                                              .order_by(Target.name))),
-        FollowKind.contract: list(session.exec(select(Contract.id, Contract.title)  # type: ignore[arg-type]
+        FollowKind.contract: list(session.exec(select(Contract.id, Contract.title)
                                                .order_by(Contract.title))),
-        FollowKind.records_request: list(session.exec(  # type: ignore[arg-type]
+        FollowKind.records_request: list(session.exec(
             select(RecordsRequest.id, RecordsRequest.subject).order_by(RecordsRequest.subject))),
     }
 
@@ -337,7 +337,7 @@ def _follows_context(session: Session, actor: User) -> dict[str, Any]:
 
 
 @router.get("/alerts/follows", response_class=HTMLResponse)
-def follows_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+def follows_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     return _page(request, session, actor, "alerts/follows.html",
                  _follows_context(session, actor))
 
@@ -417,7 +417,7 @@ def delete_feed(feed_id: str, request: Request, session: SessionDep,
 # ---- the delivery log --------------------------------------------------------------------
 
 @router.get("/alerts/log", response_class=HTMLResponse)
-def log_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     params = request.query_params
     status = params.get("status") if params.get("status") in set(OutboxStatus) else None
     channel = params.get("channel") if params.get("channel") in set(Channel) else None
@@ -435,14 +435,14 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLRespo
 # ---- notifications -----------------------------------------------------------------------
 
 @router.get("/notifications", response_class=HTMLResponse)
-def notifications_page(request: Request, session: SessionDep, actor: UserDep) -> HTMLResponse:
+def notifications_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     rows, total = service.list_notifications(session, actor, limit=100)
     return _page(request, session, actor, "alerts/notifications.html",
                  {"notifications": rows, "total": total})
 
 
 @router.get("/notifications/unread-count", response_class=HTMLResponse)
-def unread_badge(session: SessionDep, actor: UserDep) -> HTMLResponse:
+def unread_badge(session: SessionDep, actor: UserDep) -> Response:
     count = service.unread_count(session, actor)
     return HTMLResponse(str(count) if count else "")
 

@@ -44,7 +44,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _page(request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+def _page(request: Request, template: str, status: int = 200, **context: object) -> Response:
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -103,7 +103,7 @@ def _send_reset(email: str, link: str, server: SmtpConfig) -> None:
 
 
 @router.get("/password-reset", response_class=HTMLResponse)
-def reset_request_page(request: Request, session: SessionDep) -> HTMLResponse:
+def reset_request_page(request: Request, session: SessionDep) -> Response:
     mail_server = alerts.mail_server_configured(session)
     return _page(request, "auth/reset_request.html", mail_server=mail_server,
                  notice="" if mail_server else NO_MAIL_SERVER)
@@ -111,7 +111,7 @@ def reset_request_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 @router.post("/password-reset", response_class=HTMLResponse)
 def reset_request(request: Request, session: SessionDep, background: BackgroundTasks,
-                  email: ShortField) -> HTMLResponse:
+                  email: ShortField) -> Response:
     server = alerts.smtp_config(session)
     found = accounts.request_reset(session, email)
     session.commit()
@@ -127,7 +127,7 @@ def reset_request(request: Request, session: SessionDep, background: BackgroundT
 
 
 @router.get("/password-reset/{token}", response_class=HTMLResponse)
-def reset_page(request: Request, session: SessionDep, token: str) -> HTMLResponse:
+def reset_page(request: Request, session: SessionDep, token: str) -> Response:
     valid = accounts.open_reset(session, token) is not None
     return _page(request, "auth/reset.html", valid=valid, token=token,
                  status=200 if valid else 404)
@@ -151,7 +151,7 @@ def reset(request: Request, session: SessionDep, token: str,
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
-def invitation_page(request: Request, session: SessionDep, token: str) -> HTMLResponse:
+def invitation_page(request: Request, session: SessionDep, token: str) -> Response:
     invitation = accounts.open_invitation(session, token)
     return _page(request, "auth/invite.html", invitation=invitation, token=token,
                  status=200 if invitation else 404)

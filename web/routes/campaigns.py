@@ -13,6 +13,7 @@ from api.actions import service as actions
 from api.actions.models import Action, ActionStatus, ActionUpdate
 from api.activity import service as activity
 from api.auth import permissions
+from api.auth.models import User
 from api.campaigns import redacted_export
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
@@ -61,7 +62,7 @@ def _asks(campaign: Campaign) -> list[dict[str, Any]]:
              "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
 
 
-def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
+def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
     board: dict[str, list[dict[str, Any]]] = {status.value: [] for status in BOARD_STATUSES}
     for row in actions.board(session, actor, campaign_id=campaign_id, limit=BOARD_CARDS):
         status = getattr(row["status"], "value", row["status"])
@@ -70,7 +71,7 @@ def _board(session: Session, actor: Any, campaign_id: int) -> dict[str, list[dic
     return board
 
 
-def _board_context(session: Session, actor: Any, campaign_id: int) -> dict[str, Any]:
+def _board_context(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
     """The actions board, with the cards the actor may move (a partner moves their own)."""
     board = _board(session, actor, campaign_id)
     # Each card's row holds the owner and visibility the rule reads: no action is loaded.
@@ -80,12 +81,12 @@ def _board_context(session: Session, actor: Any, campaign_id: int) -> dict[str, 
             "movable_actions": movable}
 
 
-def _asks_context(actor: Any, campaign: Campaign, **extra: Any) -> dict[str, Any]:
+def _asks_context(actor: User, campaign: Campaign, **extra: Any) -> dict[str, Any]:
     return {"record": campaign, "asks": _asks(campaign), "user": actor,
             "may_change": permissions.can_write(actor, campaign), **extra}
 
 
-def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
+def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[str, Any]:
     upcoming = overview.next_votes(session, actor, campaign_id=campaign.id, days=None)
     bodies = whip.campaign_bodies(session, actor, campaign)
     return {
@@ -109,7 +110,7 @@ def campaign_extras(session: Session, actor: Any, campaign: Campaign) -> dict[st
     }
 
 
-def target_extras(session: Session, actor: Any, target: Any) -> dict[str, Any]:
+def target_extras(session: Session, actor: User, target: Any) -> dict[str, Any]:
     current = targets.stances(session, actor, target_id=target.id)
     history = targets.history(session, actor, target_id=target.id)
     names = ref_labels(session, "campaign", sorted({s.campaign_id for s in current}
@@ -118,7 +119,7 @@ def target_extras(session: Session, actor: Any, target: Any) -> dict[str, Any]:
             "stance_choices": STANCE_CHOICES, "source_choices": SOURCE_CHOICES}
 
 
-def vote_extras(session: Session, actor: Any, vote: Any) -> dict[str, Any]:
+def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
     members = whip.members(session, actor, campaign_id=vote.campaign_id or 0,
                            body_ids=[vote.body_id])
     counts = whip.counts_for_votes(session, actor, [{"id": vote.id, "body_id": vote.body_id,
@@ -129,7 +130,7 @@ def vote_extras(session: Session, actor: Any, vote: Any) -> dict[str, Any]:
             "choices": [c.value for c in MemberChoice]}
 
 
-def body_extras(session: Session, actor: Any, body: Any) -> dict[str, Any]:
+def body_extras(session: Session, actor: User, body: Any) -> dict[str, Any]:
     return {"campaign_links": ref_options(session, "campaign")}
 
 
@@ -139,7 +140,7 @@ DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {
     "bodies": [body_extras]}
 
 
-def _campaign(session: Session, actor: Any, campaign_id: int) -> Campaign:
+def _campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
     return campaigns.crud.get(session, actor, campaign_id)
 
 

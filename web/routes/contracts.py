@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.auth import permissions
+from api.auth.models import User
 from api.contracts import service as contracts
 from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
@@ -30,13 +31,13 @@ OUTCOME_FIELDS = [infer(ContractOutcomeCreate, name) for name in
                   ("outcome", "decided_on", "new_term_ends", "vote_id", "note")]
 
 
-def terms_context(session: Session, actor: Any, record: Contract) -> dict[str, Any]:
+def terms_context(session: Session, actor: User, record: Contract) -> dict[str, Any]:
     """The terms panel: what is in force, what happened by itself, what was decided."""
     today = terms.local_today(session, record.agency_id)
     recorded = terms.outcomes(session, actor, record.id)  # type: ignore[arg-type]
-    votes = list(session.exec(select(Vote.id, Vote.title)  # type: ignore[call-overload]
+    votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
-                              .order_by(Vote.scheduled_at.desc())).all())  # type: ignore[attr-defined]
+                              .order_by(Vote.scheduled_at.desc())).all())
     return {
         "today": today, "renews": terms.Terms.of(record).renews,
         "automatic": list(terms.automatic_renewals(terms.Terms.of(record), today)),

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api import clock
 from api.alerts import service as alerts
 from api.auth import permissions
+from api.auth.models import User
 from api.backups import status as backup_status
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
@@ -33,7 +34,7 @@ BLOCKS = {"votes": "votes", "deadlines": "deadlines", "records-due": "records",
           "my-tasks": "tasks", "latest-meetings": "meetings"}
 
 
-def my_tasks(session: Session, actor: object) -> dict[str, object]:
+def my_tasks(session: Session, actor: User) -> dict[str, object]:
     """Open tasks given to me or my organization, and which of them I may tick off: a task
     another organization owns is theirs to close."""
     found = overview.open_tasks(session, actor)
@@ -43,13 +44,13 @@ def my_tasks(session: Session, actor: object) -> dict[str, object]:
                                if permissions.can_write(actor, SimpleNamespace(**t), model=Task)}}
 
 
-def _records_due(session: Session, actor: object) -> list[dict[str, Any]]:
+def _records_due(session: Session, actor: User) -> list[dict[str, Any]]:
     found = overview.records_due(session, actor)
     deadlines.annotate(session, found)
     return found
 
 
-def week(session: Session, actor: object) -> dict[str, object]:
+def week(session: Session, actor: User) -> dict[str, object]:
     votes = overview.next_votes(session, actor, days=120, limit=8)
     return {
         "votes": votes,
@@ -79,7 +80,7 @@ def dashboard(request: Request, session: SessionDep, actor: UserDep) -> Response
     return render(request, "dashboard/index.html", context, block=block)
 
 
-def backups_notice(user: object) -> dict[str, object] | None:
+def backups_notice(user: User) -> dict[str, object] | None:
     """How the last backup went, for administrators: only they can set backups up or act on a
     failed one."""
     if not permissions.can_administer(user):

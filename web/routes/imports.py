@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.routing import PathRouter
@@ -59,7 +60,7 @@ def title_of(kind: str) -> str:
     return DATASETS[kind].title if kind in DATASETS else f"Spreadsheet of {kind}"
 
 
-def leads_only(request: Request, actor: Any) -> Any:
+def leads_only(request: Request, actor: User) -> Any:
     """The acting user, when they may import; the refusal is the API's own rule."""
     user = acting_user(request, actor)
     access.require_lead(user)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
+from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import Conflict, DomainError, NotFound
@@ -67,7 +68,7 @@ def _ids(values: list[Any]) -> list[int]:
     return list(dict.fromkeys(i for i in found if i is not None))
 
 
-def _choices(session: Session, actor: Any, values: dict[str, Any], q: str = "") -> dict[str, Any]:
+def _choices(session: Session, actor: User, values: dict[str, Any], q: str = "") -> dict[str, Any]:
     who = meeting_choices.who(session, actor, campaign_id=whole_number(values.get("campaign_id")),
                               q=q, target_ids=_ids(values["target_ids"]),
                               attendee_ids=_ids(values["attendee_ids"]))
@@ -78,7 +79,7 @@ def _choices(session: Session, actor: Any, values: dict[str, Any], q: str = "") 
             "max_follow_ups": MAX_FOLLOW_UPS, "text_limit": TEXT_LIMIT, **who}
 
 
-def _blank(session: Session, actor: Any, campaign_id: int | None) -> dict[str, Any]:
+def _blank(session: Session, actor: User, campaign_id: int | None) -> dict[str, Any]:
     zone = campaigns.zone(session, campaign_id).key
     return {"held_at": local_input(clock.now(), zone), "campaign_id": campaign_id,
             "organization_id": getattr(actor, "organization_id", None), "location": "",

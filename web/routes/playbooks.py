@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.auth import permissions
+from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
@@ -65,7 +66,7 @@ def playbook_view(key: str) -> dict[str, Any]:
     return book
 
 
-def _may_create(actor: Any) -> bool:
+def _may_create(actor: User) -> bool:
     return permissions.can_write(actor, None, model=Campaign)
 
 
@@ -173,7 +174,7 @@ def _late_steps(made: dict[str, Any]) -> str:
 
 # ---- moving anchor dates on the campaign page --------------------------------------------
 
-def anchors_context(campaign: Campaign, actor: Any) -> dict[str, Any]:
+def anchors_context(campaign: Campaign, actor: User) -> dict[str, Any]:
     found = loader.catalog().playbooks.get(campaign.playbook_key or "")
     kinds = list(found.playbook.anchors) if found else list(AnchorKind)
     return {
@@ -185,7 +186,7 @@ def anchors_context(campaign: Campaign, actor: Any) -> dict[str, Any]:
     }
 
 
-def anchors_extras(session: Session, actor: Any, campaign: Campaign) -> dict[str, Any]:
+def anchors_extras(session: Session, actor: User, campaign: Campaign) -> dict[str, Any]:
     return anchors_context(campaign, actor)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from api import clock, csv_export
 from api.activity import service as activity
 from api.auth import permissions
+from api.auth.models import User
 from api.crud import validated
 from api.deps import SessionDep, UserDep
 from api.documents import service as documents
@@ -96,7 +97,7 @@ def export_value(column: Any, row: dict[str, Any]) -> Any:
     return cell_text(column, row)
 
 
-def form_values(session: Session, actor: Any, spec: Spec, record: Any,
+def form_values(session: Session, actor: User, spec: Spec, record: Any,
                 fields: list[FormField], zone: str) -> dict[str, Any]:
     """What the inputs of an edit form start with: the record as stored, times on the local
     wall clock, link lists as ids."""
@@ -137,7 +138,7 @@ def field_options(session: Session, fields: list[FormField]) -> dict[str, list[t
             if f.kind in ("ref", "refs") and f.ref}
 
 
-def display_labels(session: Session, actor: Any, spec: Spec, record: Any,
+def display_labels(session: Session, actor: User, spec: Spec, record: Any,
                    fields: list[FormField]) -> dict[str, Any]:
     """Names of the records the fields refer to, keyed by field then id."""
     labels: dict[str, Any] = {}
@@ -162,7 +163,7 @@ def record_title(spec: Spec, record: Any, zone: str) -> str:
     return str(value)
 
 
-def may(actor: Any, record: Any) -> dict[str, bool]:
+def may(actor: User, record: Any) -> dict[str, bool]:
     """What the actor may do to the record, so a page offers only what it would accept."""
     return {"may_change": permissions.can_write(actor, record),
             "may_delete": permissions.can_write(actor, record, deleting=True),
@@ -170,7 +171,7 @@ def may(actor: Any, record: Any) -> dict[str, bool]:
                            and permissions.can_write(actor, record))}
 
 
-def deletable(actor: Any, docs: list[Any]) -> set[int]:
+def deletable(actor: User, docs: list[Any]) -> set[int]:
     return {d.id for d in docs if permissions.can_write(actor, d, deleting=True)}
 
 
@@ -180,7 +181,7 @@ def refuse_unless(allowed: bool, message: str) -> None:
         raise Forbidden(message)
 
 
-def related_records(session: Session, actor: Any, spec: Spec,
+def related_records(session: Session, actor: User, spec: Spec,
                     record: Any) -> list[dict[str, Any]]:
     """The first records of each related concept, with where to add one and see them all."""
     related = []
@@ -224,7 +225,7 @@ class ConceptPages:
     def page_template(self) -> str:
         return self.spec.detail_template or "records/detail.html"
 
-    def detail_context(self, session: Session, actor: Any, record: Any, *,
+    def detail_context(self, session: Session, actor: User, record: Any, *,
                        editing: str | None = None) -> dict[str, Any]:
         """Everything the detail page shows: sections, related records, timeline, documents,
         and the concept's own parts."""
@@ -261,7 +262,7 @@ class ConceptPages:
         context.update(extras)
         return context
 
-    def section_context(self, session: Session, actor: Any, record: Any,
+    def section_context(self, session: Session, actor: User, record: Any,
                         slug: str) -> dict[str, Any]:
         spec = self.spec
         found = spec.readable_section(actor, record, slug)
@@ -273,7 +274,7 @@ class ConceptPages:
                 "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor,
                 **may(actor, record), "withheld": spec.withheld_from(actor)}
 
-    def documents_context(self, session: Session, actor: Any, record: Any) -> dict[str, Any]:
+    def documents_context(self, session: Session, actor: User, record: Any) -> dict[str, Any]:
         docs = documents.attached(session, actor, kind=self.spec.attached, record_id=record.id)
         return {"spec": self.spec, "record": record, "user": actor, "errors": {},
                 "documents": docs, "deletable_documents": deletable(actor, docs),
@@ -402,7 +403,7 @@ class ConceptPages:
         context["section"] = found
         return render(request, self.page_template(), context, status=422)
 
-    def _section_saved(self, request: Request, session: Session, actor: Any, record_id: int,
+    def _section_saved(self, request: Request, session: Session, actor: User, record_id: int,
                        title: str, slug: str) -> Response:
         message = flash.success(f"Saved {title.lower()}.")
         if not htmx.wants_fragment(request):
@@ -456,7 +457,7 @@ class ConceptPages:
         context["errors"] = {"file": error}
         return render(request, "records/detail.html", context, block="documents", status=422)
 
-    async def _store(self, session: Session, actor: Any, record: Any, upload_file: Any,
+    async def _store(self, session: Session, actor: User, record: Any, upload_file: Any,
                      description: str, visibility: str | None = None) -> str:
         """Keeps the uploaded file with the record; the message of what stopped it, if any."""
         limit = get_settings().max_upload_bytes

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData, ImmutableMultiDict
 
 from api.agencies.models import Agency
 from api.auth import permissions
+from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
@@ -63,7 +64,7 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     found = {a.id: a for a in session.exec(
-        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload,union-attr]
+        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload]
     return [{"id": a.id, "name": a.name, "state": records.agency_state(session, a)}
             for a in (found.get(i) for i in ids) if a is not None]
 
@@ -75,12 +76,12 @@ def _page(params: Any) -> int:
         raise Invalid("The page must be a number.", field="page") from exc
 
 
-def _matches(session: Session, actor: Any, *, q: str, state: str, page: int,
+def _matches(session: Session, actor: User, *, q: str, state: str, page: int,
              chosen: list[int]) -> dict[str, Any]:
     """One page of the agencies the search finds, those already chosen left out, and how many
     there are in all."""
     filters = {"state_code": state} if state else {}
-    where = [Agency.id.notin_(chosen)] if chosen else []  # type: ignore[union-attr]
+    where = [Agency.id.notin_(chosen)] if chosen else []
     result = list_rows(session, actor, SPECS["agencies"],
                        ListRequest(q=q, filters=filters, page=page), where=where, limit=MATCHES)
     first = (result.page - 1) * MATCHES
@@ -99,7 +100,7 @@ def _text(params: Any) -> str:
     return str(params.get("text") or "").replace("\r\n", "\n")
 
 
-def _values(params: FormData | ImmutableMultiDict[str, Any], actor: Any) -> dict[str, Any]:
+def _values(params: FormData | ImmutableMultiDict[str, Any], actor: User) -> dict[str, Any]:
     values = {name: str(params.get(name) or "") for name in NAMES}
     if not params.get("requester_name") and not params.get("subject"):
         # A fresh form: the letter is signed by whoever sends it, for their organization.
@@ -155,7 +156,7 @@ def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
     _fill_letter(values)
 
 
-def _context(session: Session, actor: Any, values: dict[str, Any], ids: list[int], *,
+def _context(session: Session, actor: User, values: dict[str, Any], ids: list[int], *,
              q: str = "", state: str = "", page: int = 1) -> dict[str, Any]:
     states = sorted({s for s in session.exec(
         sa.select(Agency.state_code).distinct()).scalars() if s})  # type: ignore[call-overload]
@@ -340,7 +341,7 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
         data, errors = validate(BatchCreate, {**parsed, "agency_ids": ids})
         if data is not None:
             with saving(session) as saved:
-                created = records.create_batch(session, user, data)  # type: ignore[arg-type]
+                created = records.create_batch(session, user, data)
             if saved.refusal:
                 errors = saved.errors([*FIELDS, infer(BatchCreate, "agency_ids")])
                 status = saved.refusal.status
@@ -363,7 +364,7 @@ def batch_done(request: Request, session: SessionDep, actor: UserDep,
     ids = [i for i in id if 1 <= i <= MAX_INT][:MAX_AGENCIES]
     spec = SPECS["records-requests"]
     result = list_rows(session, user, spec, ListRequest(sort="id"),
-                       where=[RecordsRequest.id.in_(ids)],  # type: ignore[attr-defined]
+                       where=[RecordsRequest.id.in_(ids)],
                        limit=MAX_AGENCIES)
     return render(request, "records_requests/batch_done.html",
                   {"spec": spec, "result": result})

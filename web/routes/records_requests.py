@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
+from api.auth.models import User
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
@@ -74,10 +75,10 @@ def _status(record: RecordsRequest) -> str:
     return str(getattr(record.status, "value", record.status))
 
 
-def progress_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def progress_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """The deadline panel, the status history and the status form."""
     deadline = records.deadlines_of(session, [record])[record.id]  # type: ignore[index]
-    history = records.history(session, actor, record.id)  # type: ignore[arg-type]
+    history = records.history(session, actor, record.id)
     who = ref_labels(session, "app_user",
                      sorted({r.changed_by_id for r in history if r.changed_by_id}))
     may_change = permissions.can_write(actor, record)
@@ -96,14 +97,14 @@ def progress_context(session: Session, actor: Any, record: RecordsRequest) -> di
     }
 
 
-def documents_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def documents_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """Documents received, what each concerns, and the choices for linking them."""
-    received = records.request_documents(session, actor, record.id)  # type: ignore[arg-type]
+    received = records.request_documents(session, actor, record.id)
     for row in received:
         # Read as JSON by the service; the page shows dates as dates.
         row["received_on"] = date.fromisoformat(row["received_on"]) if row["received_on"] \
             else None
-    contracts = list(session.exec(select(Contract.id, Contract.title)  # type: ignore[call-overload]
+    contracts = list(session.exec(select(Contract.id, Contract.title)
                                   .where(Contract.agency_id == record.agency_id)
                                   .order_by(Contract.title)).all())
     names = {key: ref_labels(session, table, [d[key] for d in received if d[key]])
@@ -120,8 +121,8 @@ def documents_context(session: Session, actor: Any, record: RecordsRequest) -> d
     }
 
 
-def letters_context(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
-    options = records.letter_options(session, actor, record.id)  # type: ignore[arg-type]
+def letters_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
+    options = records.letter_options(session, actor, record.id)
     chosen = next((o["key"] for o in options if o["available"] and o["key"] == DEFAULT_LETTER),
                   next((o["key"] for o in options if o["available"]), ""))
     return {
@@ -132,7 +133,7 @@ def letters_context(session: Session, actor: Any, record: RecordsRequest) -> dic
     }
 
 
-def request_extras(session: Session, actor: Any, record: RecordsRequest) -> dict[str, Any]:
+def request_extras(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     return {**progress_context(session, actor, record),
             **documents_context(session, actor, record),
             **letters_context(session, actor, record)}
@@ -174,7 +175,7 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
     if data is not None:
         with saving(session, page_refusals=True) as saved:
             records.change_status(session, user, request_id=record_id,
-                                  change=data)  # type: ignore[arg-type]
+                                  change=data)
         errors = saved.errors(STATUS_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)
@@ -342,7 +343,7 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
                 session, user, request_id=record_id,
                 filename=upload.filename,  # type: ignore[union-attr]
                 content=content, description=str(form.get("description") or "")[:20_000],
-                links=links)  # type: ignore[arg-type]
+                links=links)
         errors = saved.errors([*LINK_FIELDS, FILE_FIELD])
     session.expire_all()
     record = records.crud.get(session, user, record_id)
@@ -366,7 +367,7 @@ async def link_received(record_id: RecordId, document_id: RecordId, request: Req
     if links is not None:
         with saving(session, page_refusals=True) as saved:
             records.link_document(session, user, request_id=record_id,
-                                  document_id=document_id, links=links)  # type: ignore[arg-type]
+                                  document_id=document_id, links=links)
         errors = saved.errors(LINK_FIELDS)
     session.expire_all()
     record = records.crud.get(session, user, record_id)

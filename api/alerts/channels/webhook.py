@@ -89,7 +89,7 @@ def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> Target 
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         return None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not allow_private:
         for address in addresses:
             if _forbidden(address):

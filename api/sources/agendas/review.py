@@ -58,9 +58,9 @@ def _columns() -> sa.Select[Any]:
                    SuggestedVote.matched_keywords, SuggestedVote.status,
                    SuggestedVote.vote_id, SuggestedVote.decided_at, SuggestedVote.moved_from,
                    SuggestedVote.off_agenda,
-                   Body.name.label("body_name"),  # type: ignore[attr-defined]
-                   Jurisdiction.timezone.label("timezone"),  # type: ignore[attr-defined]
-                   Vote.title.label("vote_title"))  # type: ignore[attr-defined]
+                   Body.name.label("body_name"),
+                   Jurisdiction.timezone.label("timezone"),
+                   Vote.title.label("vote_title"))
             .join(Body, Body.id == SuggestedVote.body_id)
             .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
             .outerjoin(Vote, Vote.id == SuggestedVote.vote_id))
@@ -77,9 +77,9 @@ def page(session: Session, *, status: SuggestionStatus, body_id: int | None = No
     pages = max(1, -(-total // size))
     number = min(max(1, number), pages)
     if status == SuggestionStatus.suggested:
-        order = [SuggestedVote.scheduled_at.asc(), SuggestedVote.id]  # type: ignore[attr-defined]
+        order = [SuggestedVote.scheduled_at.asc(), SuggestedVote.id]
     else:
-        order = [SuggestedVote.decided_at.desc(), SuggestedVote.id.desc()]  # type: ignore[attr-defined, union-attr]
+        order = [SuggestedVote.decided_at.desc(), SuggestedVote.id.desc()]
     stmt = _columns().where(*where).order_by(*order).limit(size).offset((number - 1) * size)
     rows = [dict(row._mapping) for row in session.execute(stmt)]
     return ReviewPage(rows=rows, total=total, page=number, pages=pages, counts=tally)

@@ -41,6 +41,7 @@ from api.targets.models import Target
 from api.votes import service as votes
 from api.votes.models import (
     MemberChoice,
+    MemberVote,
     Vote,
     VoteCreate,
     VoteKind,
@@ -87,13 +88,13 @@ def keywords(session: Session, campaign_id: int) -> tuple[list[str], bool]:
     return (own, False) if own else (list(DEFAULT_KEYWORDS), True)
 
 
-def set_keywords(session: Session, actor: Any, *, campaign_id: int,
+def set_keywords(session: Session, actor: User, *, campaign_id: int,
                  phrases: list[str]) -> tuple[list[str], bool]:
     """Replace a campaign's agenda keywords; an empty list goes back to the defaults."""
     require_lead(actor)
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(f"No campaign with id {campaign_id}.")
-    session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))  # type: ignore[arg-type]
+    session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))
     seen: set[str] = set()
     for phrase in phrases:
         phrase = " ".join(phrase.split())
@@ -108,13 +109,13 @@ def _matchers(session: Session, jurisdiction_id: int) -> list[tuple[int | None, 
     """One matcher per campaign watching the jurisdiction; the defaults when none does."""
     campaign_ids = list(session.exec(
         select(Campaign.id).where(Campaign.jurisdiction_id == jurisdiction_id,
-                                  Campaign.status.in_(WATCHING))  # type: ignore[attr-defined]
+                                  Campaign.status.in_(WATCHING))
         .order_by(Campaign.id)).all())
     if not campaign_ids:
         return [(None, KeywordMatcher.of(DEFAULT_KEYWORDS))]
-    own: dict[int, list[str]] = {cid: [] for cid in campaign_ids}  # type: ignore[misc]
+    own: dict[int, list[str]] = {cid: [] for cid in campaign_ids}
     for cid, phrase in session.exec(select(AgendaKeyword.campaign_id, AgendaKeyword.phrase)
-                                    .where(AgendaKeyword.campaign_id.in_(campaign_ids))):  # type: ignore[attr-defined]
+                                    .where(AgendaKeyword.campaign_id.in_(campaign_ids))):
         own[cid].append(phrase)
     return [(cid, KeywordMatcher.of(own[cid] or DEFAULT_KEYWORDS)) for cid in own]
 
@@ -229,7 +230,7 @@ def _when(at: datetime, zone: ZoneInfo, time_text: str) -> str:
     return f"{day}, time not announced" if not time_text else f"{day} at {local:%-I:%M %p}"
 
 
-def _follow(session: Session, actor: Any, config: FeedConfig, suggestion: SuggestedVote,
+def _follow(session: Session, actor: User, config: FeedConfig, suggestion: SuggestedVote,
             values: dict[str, Any], matched: list[str], report: SyncReport) -> None:
     """Brings a known suggestion up to date with its item as the platform now shows it: a moved
     meeting moves its confirmed vote, a consent flag that changed is carried over with a note,
@@ -282,7 +283,7 @@ def _noted(notes: str, line: str) -> str:
     return f"{notes}\n{line}".strip()[:20_000]
 
 
-def _off_agenda(session: Session, actor: Any, suggestion: SuggestedVote, why: str,
+def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: str,
                 report: SyncReport) -> None:
     """The item left its meeting's agenda, or the meeting was cancelled: said on the
     suggestion, and its confirmed vote is held (withdrawn) or cancelled (meeting cancelled),
@@ -314,7 +315,7 @@ def _tell_leads(session: Session, title: str, body: str, link: str) -> None:
     """An in-app alert to every active lead and administrator: the agenda watcher's news is
     theirs to act on."""
     leads = session.exec(select(User.id).where(
-        User.is_active, User.role.in_([Role.lead, Role.admin]),  # type: ignore[attr-defined]
+        User.is_active, User.role.in_([Role.lead, Role.admin]),
         User.email != SYSTEM_EMAIL)).all()
     for user_id in leads:
         session.add(Notification(user_id=user_id, title=title[:300], body=body[:2000],
@@ -332,7 +333,7 @@ def awaiting_outcome(session: Session, body_id: int, *,
                    SuggestedVote.status == SuggestionStatus.confirmed,
                    SuggestedVote.off_agenda == "", Vote.scheduled_at < clock.now(),
                    Vote.outcome == VoteOutcome.pending,
-                   Vote.status.in_([VoteStatus.scheduled, VoteStatus.held]))  # type: ignore[attr-defined]
+                   Vote.status.in_([VoteStatus.scheduled, VoteStatus.held]))
             .order_by(Vote.scheduled_at).limit(limit))
     return [(str(e), str(i)) for e, i in session.exec(stmt)]
 
@@ -341,7 +342,7 @@ def _choice(said: str) -> MemberChoice | None:
     return CHOICES.get(" ".join(said.casefold().split()))
 
 
-def _record_outcome(session: Session, actor: Any, config: FeedConfig, result: ItemOutcome,
+def _record_outcome(session: Session, actor: User, config: FeedConfig, result: ItemOutcome,
                     report: SyncReport) -> None:
     """A held meeting's result on its vote: passed or failed, and each member's vote where
     the member is one of the body's targets; the leads are told."""
@@ -353,7 +354,7 @@ def _record_outcome(session: Session, actor: Any, config: FeedConfig, result: It
         return
     targets = {comparable(name): target_id for target_id, name in session.exec(
         select(Target.id, Target.name).where(Target.body_id == config.body_id))}
-    recorded = {m["target_id"]: m for m in (vote.member_votes or [])}
+    recorded = {m.target_id: m for m in map(MemberVote.model_validate, vote.member_votes or [])}
     tally: dict[str, int] = {}
     unknown: list[str] = []
     for name, said in result.votes:
@@ -365,7 +366,7 @@ def _record_outcome(session: Session, actor: Any, config: FeedConfig, result: It
         if target_id is None:
             unknown.append(name)
         else:
-            recorded[target_id] = {"target_id": target_id, "vote": choice.value}
+            recorded[target_id] = MemberVote(target_id=target_id, vote=choice)
     outcome = VoteOutcome.passed if result.passed else VoteOutcome.failed
     count = ", ".join(f"{n} {choice}" for choice, n in tally.items())
     line = f"Result from the agenda: {outcome.value}" + (f" ({count})" if count else "") + "."
@@ -382,7 +383,7 @@ def _record_outcome(session: Session, actor: Any, config: FeedConfig, result: It
                 f"/votes/{vote.id}")
 
 
-def apply_events(session: Session, actor: Any, *, config: FeedConfig,
+def apply_events(session: Session, actor: User, *, config: FeedConfig,
                  events: list[AgendaEvent],
                  outcomes: list[ItemOutcome] | None = None) -> SyncReport:
     """Record what a fetch found. Known items (by the platform's item id) are brought up to
@@ -504,10 +505,10 @@ def sync_all(session_factory: SessionFactory, *,
     reports = []
     for body_id in body_ids:
         try:
-            reports.append(sync_body(session_factory, body_id, sources=sources))  # type: ignore[arg-type]
+            reports.append(sync_body(session_factory, body_id, sources=sources))
         except Exception as exc:  # the body vanished or lost its source mid-run
             log.warning("agenda sync skipped body %s: %s", body_id, exc)
-            reports.append(SyncReport(body_id=body_id, ok=False, error=str(exc)))  # type: ignore[arg-type]
+            reports.append(SyncReport(body_id=body_id, ok=False, error=str(exc)))
     return reports
 
 
@@ -540,7 +541,7 @@ def _link(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
-def confirm(session: Session, actor: Any, suggestion_id: int,
+def confirm(session: Session, actor: User, suggestion_id: int,
             changes: SuggestionConfirm | None = None) -> Vote:
     """Make the suggestion a Vote (whose alerts then follow) and mark it confirmed."""
     require_lead(actor)
@@ -569,7 +570,7 @@ def confirm(session: Session, actor: Any, suggestion_id: int,
     return vote
 
 
-def dismiss(session: Session, actor: Any, suggestion_id: int) -> SuggestedVote:
+def dismiss(session: Session, actor: User, suggestion_id: int) -> SuggestedVote:
     """Set a suggestion aside for good: later syncs keep it dismissed."""
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
@@ -580,7 +581,7 @@ def dismiss(session: Session, actor: Any, suggestion_id: int) -> SuggestedVote:
     return suggestion
 
 
-def _decided(session: Session, actor: Any, suggestion: SuggestedVote) -> None:
+def _decided(session: Session, actor: User, suggestion: SuggestedVote) -> None:
     now = clock.now()
     suggestion.decided_by_id = getattr(actor, "id", None)
     suggestion.decided_at = now
