@@ -16,7 +16,7 @@ from api.targets import service as targets
 from api.tasks import service as tasks
 from api.tasks.models import TaskCreate
 from api.votes import service as votes
-from api.votes.models import VoteCreate
+from api.votes.models import OurPosition, VoteCreate
 
 CAMPAIGN_NAME = "Riverton: No Renewal for Flock"
 
@@ -119,6 +119,7 @@ def load(demo: Demo) -> None:
         body_id=demo["body.council"], campaign_id=campaign.id,
         contract_id=demo["contract.flock"], scheduled_at=demo.local_at(10, 18),
         agenda_item_number="7.C", kind="renewal", consent_calendar=True,
+        our_position=OurPosition.block,
         location="Council Chambers, 300 Main Street",
         notes="On consent: any one member can pull it for discussion."))
     demo.keep("vote.renewal", renewal)
@@ -126,6 +127,7 @@ def load(demo: Demo) -> None:
         title="Surveillance technology ordinance, first reading",
         body_id=demo["body.council"], campaign_id=campaign.id,
         scheduled_at=demo.local_at(40, 18), agenda_item_number="12", kind="ordinance",
+        our_position=OurPosition.support,
         location="Council Chambers, 300 Main Street"))
     demo.keep("vote.ordinance", ordinance)
 

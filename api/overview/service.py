@@ -203,7 +203,8 @@ def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
     stmt = (
         sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
                   Vote.status, Vote.agenda_item_number, Vote.body_id, Vote.campaign_id,
-                  Body.name.label("body_name"), Campaign.name.label("campaign_name"),
+                  Vote.our_position, Body.name.label("body_name"),
+                  Campaign.name.label("campaign_name"),
                   Jurisdiction.timezone)
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)

@@ -49,6 +49,16 @@ class VoteOutcome(StrEnum):
     withdrawn = "withdrawn"
 
 
+class OurPosition(StrEnum):
+    """What the coalition wants of the item: whether a yes vote is a win depends on it (a
+    renewal the campaign fights is won by a no)."""
+
+    support = "for"
+    block = "against"
+    amend = "amend"
+    watch = "watch"
+
+
 class MemberChoice(StrEnum):
     yes = "yes"
     no = "no"
@@ -75,6 +85,7 @@ class VoteBase(SQLModel):
     agenda_url: Url = ""
     location: ShortText = ""
     status: VoteStatus = enum_field(VoteStatus.scheduled)
+    our_position: OurPosition = enum_field(OurPosition.watch)
     outcome: VoteOutcome = enum_field(VoteOutcome.pending)
     member_votes: Annotated[list[MemberVote], at_most(200)] = json_field(
         refers_to=("target_id", "target"))

@@ -23,7 +23,7 @@ from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceRead, StanceSource, Target
-from api.votes.models import Vote
+from api.votes.models import OurPosition, Vote
 
 # Columns of the board, from with us to against us; "unknown" is a stance nobody recorded.
 LEVELS = [StanceLevel.champion, StanceLevel.leaning_yes, StanceLevel.undecided,
@@ -57,16 +57,30 @@ class Count:
     """Stances of a body's members on a campaign, against the votes it takes to pass."""
 
     seats: int
+    # Yes votes the item needs to pass.
     needed: int | None
     levels: dict[str, int] = field(default_factory=dict)
+    # The coalition's position on the vote counted (api.votes.models.OurPosition); a body's
+    # count outside any vote is of the members with us against what it takes to pass.
+    position: str = OurPosition.watch.value
 
     @property
     def likely_yes(self) -> int:
+        """Members with us or leaning our way."""
         return sum(self.levels.get(level.value, 0) for level in LIKELY_YES)
 
     @property
+    def goal(self) -> int | None:
+        """Members it takes to win: to block an item, enough that it falls short of passing."""
+        if self.needed is None:
+            return None
+        if self.position == OurPosition.block.value:
+            return max(1, self.seats - self.needed + 1) if self.seats else None
+        return self.needed
+
+    @property
     def short(self) -> int | None:
-        return None if self.needed is None else max(0, self.needed - self.likely_yes)
+        return None if self.goal is None else max(0, self.goal - self.likely_yes)
 
     @property
     def members(self) -> int:
@@ -311,7 +325,8 @@ def counts_for_votes(session: Session, actor: User,
         for target_id in seen.get(pair[0], set()):
             tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
         counts[v["id"]] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
-                                levels=tally)
+                                levels=tally,
+                                position=str(v.get("our_position") or OurPosition.watch.value))
     return counts
 
 

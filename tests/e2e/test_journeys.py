@@ -48,14 +48,14 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     page.get_by_label("When (local time of the body) (required)").fill(when)
     page.get_by_role("button", name="Add vote").click()
     expect(page.locator("#flash")).to_contain_text("The vote was added.")
-    expect(page.locator("main")).to_contain_text("0 likely yes of 2 needed: 2 more to win")
+    expect(page.locator("main")).to_contain_text("0 likely with us of 2 needed: 2 more to win")
 
     page.goto(campaign_url)
     page.get_by_role("link", name="Whip board").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Whip board: Maple Falls City Council")
     count = page.locator("#whip-count")
-    expect(count).to_contain_text("0 likely yes of 2 needed")
+    expect(count).to_contain_text("0 likely with us of 2 needed")
 
     ines = council["members"][0]
     card = page.locator(f"#member-{ines.id}")
@@ -75,11 +75,11 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     card.get_by_role("button", name="Record stance").click()
     expect(page.locator("#flash")).to_contain_text("Ines Alvarez: undecided → leaning yes.")
     expect(page.locator(".stance-column.leaning_yes")).to_contain_text("Ines Alvarez")
-    expect(count).to_contain_text("1 likely yes of 2 needed: 1 more to win")
+    expect(count).to_contain_text("1 likely with us of 2 needed: 1 more to win")
 
     page.get_by_role("link", name="This week").click()
     expect(page.locator("#votes")).to_contain_text("Renewal of the camera contract")
-    expect(page.locator("#votes")).to_contain_text("1 likely yes of 2 needed")
+    expect(page.locator("#votes")).to_contain_text("1 likely with us of 2 needed")
     history = targets.history(session, actor, target_id=ines.id)
     session.commit()
     assert [h.to_level for h in history] == ["leaning_yes", "undecided"]

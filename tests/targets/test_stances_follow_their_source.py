@@ -178,11 +178,11 @@ def test_the_whip_board_and_its_counts_show_what_the_reader_may_read(seen: Coali
                  fragment(client, f"/campaigns/{seen.campaign}/whip?body={seen.body}")):
         assert page.status_code == 200
         assert {names[t]: level for t, level in _whip_columns(page.text).items()} == expected
-        assert f"{LIKELY_YES[reader]} likely yes of 3 needed" in plain(page.text)
+        assert f"{LIKELY_YES[reader]} likely with us of 3 needed" in plain(page.text)
     votes = plain(fragment(client, "/", **{"HX-Target": "votes"}).text)
-    assert f"{LIKELY_YES[reader]} likely yes of 3 needed" in votes
+    assert f"{LIKELY_YES[reader]} likely with us of 3 needed" in votes
     vote_page = plain(client.get(f"/votes/{seen.vote}").text)
-    assert f"{LIKELY_YES[reader]} likely yes of 3 needed" in vote_page
+    assert f"{LIKELY_YES[reader]} likely with us of 3 needed" in vote_page
 
 
 def _campaign_members(html: str) -> dict[str, str]:

@@ -58,7 +58,7 @@ def test_campaign_page_shows_goal_asks_targets_votes_board_and_activity(
     assert "Retention limit not yet" in text and "24 hours" in text
     assert "0 of 2 won." in text
     assert "Camera renewal" in text and "in 10 days" in text
-    assert "2 likely yes of 4 needed: 2 more to win" in text
+    assert "2 likely with us of 4 needed: 2 more to win" in text
     assert "Cal Maybe" in text and "needs a meeting" in text
     planned = text.index("Planned (1)")
     assert planned < text.index("Call-in day") < text.index("Done (1)")
@@ -194,7 +194,7 @@ def test_whip_board_puts_members_in_columns_with_owner_last_meeting_and_alerts(
     html = page.text
     text = plain(html)
     assert "Whip board: Riverbend Council" in text
-    assert "2 likely yes of 4 needed: 2 more to win" in text
+    assert "2 likely with us of 4 needed: 2 more to win" in text
 
     def column(level: str) -> str:
         start = html.index(f'<section class="stance-column {level}"')
@@ -235,7 +235,7 @@ def test_changing_a_stance_needs_a_note_and_records_history(
     moved = client.post(url, data={**form, "note": "Said yes at coffee"}, headers=HX)
     assert moved.status_code == 200
     text = plain(moved.text)
-    assert "3 likely yes of 4 needed: 1 more to win" in text
+    assert "3 likely with us of 4 needed: 1 more to win" in text
     assert "Cal Maybe: undecided → leaning yes." in text
     history = targets.history(session, actor, target_id=cal.id, campaign_id=campaign.id)
     assert history[0].to_level == "leaning_yes" and history[0].note == "Said yes at coffee"
@@ -255,14 +255,14 @@ def test_the_dashboard_whip_bar_follows_stances(client: TestClient, session: Ses
                                                 actor: Any, council: dict[str, Any]) -> None:
     votes = fragment(client, "/", **{"HX-Target": "votes"})
     assert not is_full_page(votes.text)
-    assert "2 likely yes of 4 needed" in plain(votes.text)
+    assert "2 likely with us of 4 needed" in plain(votes.text)
     assert votes.text.count('class="cell ') == 7
     for name in ("Cal Maybe", "Dee Maybe"):
         targets.set_stance(session, actor, target_id=council["members"][name].id,
                            campaign_id=council["campaign"].id, level="champion")
     session.commit()
     after = plain(fragment(client, "/", **{"HX-Target": "votes"}).text)
-    assert "4 likely yes of 4 needed: enough to win" in after
+    assert "4 likely with us of 4 needed: enough to win" in after
 
 
 def test_vote_page_shows_the_whip_count_and_records_member_votes(
@@ -270,7 +270,7 @@ def test_vote_page_shows_the_whip_count_and_records_member_votes(
     vote, ava = council["vote"], council["members"]["Ava Yes"]
     page = plain(client.get(f"/votes/{vote.id}").text)
     assert "Thu Mar 12, 2026 6:00 PM CDT" in page
-    assert "2 likely yes of 4 needed" in page
+    assert "2 likely with us of 4 needed" in page
     saved = client.post(f"/votes/{vote.id}/member-votes", data={f"member_{ava.id}": "yes"},
                         headers=HX)
     assert saved.status_code == 200 and "Saved how members voted." in plain(saved.text)

@@ -142,7 +142,7 @@ def test_the_dashboard_takes_as_many_statements_for_many_rows_as_for_one(
     missing = [name for name in shown if name not in text]
     assert not missing, missing
     # Each vote's whip bar counts its own body's member.
-    assert text.count("1 likely yes of 4 needed") == 4
+    assert text.count("1 likely with us of 4 needed") == 4
     assert text.index("Meeting a") < text.index("Meeting bb") < text.index("Meeting dddd")
 
 

@@ -58,10 +58,10 @@ def test_a_larger_body_takes_no_more_statements(session: Session, actor: Any,
     few = []
     for url, headers in urls:
         count, text = _selects(partner, url, **headers)
-        assert "2 likely yes of 5 needed" in text
+        assert "2 likely with us of 5 needed" in text
         few.append(count)
     add_members(["Cal", "Dee", "Eve", "Fay", "Gus"])
     for (url, headers), before in zip(urls, few, strict=True):
         count, text = _selects(partner, url, **headers)
-        assert "7 likely yes of 5 needed: enough to win" in text
+        assert "7 likely with us of 5 needed: enough to win" in text
         assert count == before, url

@@ -1,0 +1,59 @@
+"""A count speaks in the campaign's terms: members are with us or against us, and what it takes
+to win depends on our position on the item (to block a renewal, enough that it cannot pass);
+the literal yes and no are the roll call's alone."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.targets import service as targets
+from tests import factories as f
+from tests.web.html import plain
+
+LEVELS = ["champion", "champion", "leaning_yes", "opposed", "undecided", "leaning_no", "opposed"]
+
+
+@pytest.mark.parametrize(("position", "verdict"), [
+    # Seven seats, five yes votes to pass: to block it takes three.
+    ("against", "To block it: 3 likely with us of 3 needed: enough to block it"),
+    ("for", "To pass it: 3 likely with us of 5 needed: 2 more to win"),
+    ("amend", "For our amendment: 3 likely with us of 5 needed: 2 more to win"),
+    ("watch", "3 likely with us of 5 needed: 2 more to win"),
+])
+def test_the_count_follows_our_position_on_the_vote(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime,
+        position: str, verdict: str) -> None:
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    for index, level in enumerate(LEVELS):
+        member = f.make_target(session, actor, name=f"Member {index}", body_id=body.id)
+        targets.set_stance(session, actor, target_id=member.id, campaign_id=campaign.id,
+                           level=level, note="said so")
+    vote = f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                       campaign_id=campaign.id, our_position=position,
+                       scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    page = plain(client.get(f"/votes/{vote.id}").text)
+    assert verdict in page
+    assert ("2 with us, 1 leaning with us, 1 undecided or not known, 1 leaning against, "
+            "2 against us") in page
+    assert "likely yes" not in page
+    home = plain(client.get("/").text)
+    assert verdict in home
+
+
+def test_our_position_is_set_and_checked_through_the_api(client: TestClient, session: Session,
+                                                         actor: Any) -> None:
+    body = f.make_body(session, actor)
+    made = client.post("/api/v1/votes", json={
+        "title": "Renewal", "body_id": body.id, "scheduled_at": "2027-01-12T18:00:00",
+        "our_position": "against"})
+    assert made.status_code == 201, made.text
+    assert made.json()["our_position"] == "against"
+    bad = client.post("/api/v1/votes", json={
+        "title": "Renewal", "body_id": body.id, "scheduled_at": "2027-01-12T18:00:00",
+        "our_position": "yes please"})
+    assert bad.status_code == 422 and "our_position" in bad.text
