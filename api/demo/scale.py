@@ -783,7 +783,7 @@ def _meetings(writer: Writer, state: _State, scale: Scale) -> None:
         c_index = rng.randrange(len(campaigns))
         campaign_id, j_index = campaigns[c_index]
         org_index = rng.randrange(scale.organizations)
-        day = rng.randrange(-1100, 30)
+        day = rng.randrange(-1100, 0)
         who = rng.sample(targets[j_index], rng.choice((1, 1, 1, 2, 3)))
         observed = ([{"target_id": who[0], "level": rng.choice(STANCE_LEVELS), "note": ""}]
                     if rng.random() < 0.1 else [])

@@ -94,10 +94,14 @@ class MeetingNote(TableBase, table=True):
     text: LongText = ""
 
 
-# A meeting's day past these is a slip of the thumb on a phone's date picker (2062 for 2026),
+# A meeting's day before this is a slip of the thumb on a phone's date picker (1926 for 2026),
 # not a meeting: refused rather than kept where no list or calendar would show it.
 FIRST_MEETING_YEAR = 2000
-AHEAD_AT_MOST = timedelta(days=366)
+# A meeting is logged once it has happened. Here, without the campaign's zone, a day's slack
+# covers every zone; the service holds the date to the campaign's own today.
+AHEAD_SLACK = timedelta(days=1)
+STILL_AHEAD = ("A meeting is logged once it has happened: this date is still ahead. Plan what "
+               "is to come as an action or a task.")
 
 
 def held_at_in_range(value: datetime | None) -> datetime | None:
@@ -107,8 +111,8 @@ def held_at_in_range(value: datetime | None) -> datetime | None:
     when = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if when.year < FIRST_MEETING_YEAR:
         raise ValueError(f"Enter a date in {FIRST_MEETING_YEAR} or later.")
-    if when > clock.now() + AHEAD_AT_MOST:
-        raise ValueError("Enter a date at most a year from now; check the year.")
+    if when > clock.now() + AHEAD_SLACK:
+        raise ValueError(STILL_AHEAD)
     return value
 
 

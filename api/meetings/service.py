@@ -15,6 +15,7 @@ from api.campaigns import service as campaigns
 from api.crud import Crud, Link
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.meetings.models import (
+    STILL_AHEAD,
     Meeting,
     MeetingAttendee,
     MeetingCreate,
@@ -32,8 +33,11 @@ from api.tasks.models import TaskCreate
 def _check_observed(session: Session, actor: User, values: dict[str, Any],
                     existing: Meeting | None) -> dict[str, Any]:
     when = values["held_at"]
+    zone = campaigns.zone(session, values.get("campaign_id"))
     if when.tzinfo is None:
-        values["held_at"] = when.replace(tzinfo=campaigns.zone(session, values.get("campaign_id")))
+        values["held_at"] = when = when.replace(tzinfo=zone)
+    if when.astimezone(zone).date() > clock.now().astimezone(zone).date():
+        raise Invalid(STILL_AHEAD, field="held_at")
     if values.get("stances_observed") and values.get("campaign_id") is None:
         raise Invalid("Recording stances needs the campaign the meeting was about.",
                       field="campaign_id")
