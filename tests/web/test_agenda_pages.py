@@ -267,3 +267,84 @@ def test_a_withdrawn_item_and_an_unknown_time_are_said_on_its_card(
     text = plain(card.split("</li>", 1)[0])
     assert "Sep 12, 2017, time not announced" in text
     assert "Taken off the agenda" not in text
+
+
+# ---- a campaign's agenda keywords ------------------------------------------------------
+
+def _keywords(campaign_id: int) -> tuple[list[str], bool]:
+    with new_session() as fresh:
+        return agendas.keywords(fresh, campaign_id)
+
+
+def test_a_lead_sets_the_campaigns_agenda_keywords_on_its_page(
+        client: TestClient, session: Session, actor: Any) -> None:
+    campaign = f.make_campaign(session, actor, name="No Cameras")
+    session.commit()
+    page = client.get(f"/campaigns/{campaign.id}")
+    assert f'hx-get="/campaigns/{campaign.id}/agenda-keywords"' in page.text
+    panel = client.get(f"/campaigns/{campaign.id}/agenda-keywords", headers=HX)
+    assert not is_full_page(panel.text)
+    assert "it looks for the defaults" in plain(panel.text) and "Flock" in panel.text
+
+    saved = client.post(f"/campaigns/{campaign.id}/agenda-keywords", headers=HX,
+                        data={"keywords": "Motorola Vigilant\n  \nplate reader\nmotorola vigilant"})
+    assert saved.status_code == 200
+    assert "Looks for: Motorola Vigilant plate reader" in plain(saved.text)
+    assert "Agenda keywords saved." in saved.text
+    assert _keywords(campaign.id) == (["Motorola Vigilant", "plate reader"],
+                                                      False)
+
+    bad = client.post(f"/campaigns/{campaign.id}/agenda-keywords", headers=HX,
+                      data={"keywords": "license plate\nx"})
+    assert bad.status_code == 422
+    assert "“x” is too short: a keyword has at least 2 characters." in plain(bad.text)
+    # What was typed stays, and nothing was lost.
+    assert "license plate\nx</textarea>" in bad.text
+    assert _keywords(campaign.id)[0] == ["Motorola Vigilant", "plate reader"]
+
+    # Without scripts: the whole page, and back to the campaign after saving.
+    whole = client.get(f"/campaigns/{campaign.id}/agenda-keywords")
+    assert is_full_page(whole.text)
+    back = client.post(f"/campaigns/{campaign.id}/agenda-keywords", data={"keywords": ""},
+                       follow_redirects=False)
+    assert back.status_code == 303
+    assert back.headers["location"] == f"/campaigns/{campaign.id}#agenda-keywords"
+    assert _keywords(campaign.id)[1] is True
+
+
+@pytest.mark.parametrize("role", ["partner", "viewer"])
+def test_only_leads_change_the_keywords(client_as: Any, session: Session, actor: Any,
+                                        role: str) -> None:
+    campaign = f.make_campaign(session, actor, name="No Cameras")
+    session.commit()
+    other = client_as(role)
+    panel = other.get(f"/campaigns/{campaign.id}/agenda-keywords", headers=HX)
+    assert panel.status_code == 200 and "<textarea" not in panel.text
+    refused = other.post(f"/campaigns/{campaign.id}/agenda-keywords", headers=HX,
+                         data={"keywords": "anything"})
+    assert refused.status_code in (403, 422)
+    assert _keywords(campaign.id)[1] is True
+
+
+def test_a_new_suggestion_tells_the_campaigns_followers_too(
+        client_as: Any, session: Session, actor: Any) -> None:
+    from api.alerts import service as alerts
+    from api.alerts.models import Notification
+
+    place = f.make_jurisdiction(session, actor, name="San Jose", state_code="CA",
+                                timezone="America/Los_Angeles")
+    campaign = f.make_campaign(session, actor, name="No Flock in San Jose",
+                               jurisdiction_id=place.id)
+    follower = f.make_user("partner", session=session, email="follower@example.org",
+                           organization_id=f.make_organization(session, actor).id)
+    bystander = f.make_user("partner", session=session, email="bystander@example.org")
+    alerts.follow(session, follower, subject_kind="campaign", subject_id=campaign.id)
+    session.commit()
+    synced_body(session, actor, jurisdiction_id=place.id)
+    with new_session() as fresh:
+        def told(user: Any) -> list[str]:
+            return [n.title for n in fresh.exec(select(Notification).where(
+                Notification.user_id == user.id))]
+        assert told(follower) == [
+            f"Agenda: “{FLOCK_TITLE}” on Tuesday, September 12, 2017 at 1:30 PM"]
+        assert told(bystander) == []

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.bodies import service as bodies
+from api.campaigns import service as campaigns
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, NotFound
@@ -18,6 +20,7 @@ from api.sources import access
 from api.sources.agendas import review
 from api.sources.agendas import service as agendas
 from api.sources.agendas.service import SyncReport
+from api.sources.models import KeywordsSet
 from web import flash, htmx, source_panels
 from web.forms import saving, see_other
 from web.templating import acting_user, render
@@ -136,3 +139,65 @@ def sync_now(record_id: RecordId, request: Request, session: SessionDep,
                **source_panels.body_agenda(session, user, record)}
     return render(request, "bodies/detail.html", context, block="agenda_panel",
                   message=message)
+
+
+# ---- a campaign's agenda keywords --------------------------------------------------------
+
+KEYWORDS_PAGE = "agendas/keywords.html"
+
+
+def _keywords_context(session: Session, user: Any, campaign_id: int) -> dict[str, Any]:
+    campaign = campaigns.crud.get(session, user, campaign_id)
+    words, defaults = agendas.keywords(session, campaign_id)
+    return {"user": user, "campaign": campaign, "keywords": words, "uses_defaults": defaults,
+            "may_change": access.may_bring_in(user), "typed": "\n".join(
+                [] if defaults else words)}
+
+
+@router.get("/campaigns/{record_id}/agenda-keywords")
+def keywords_panel(record_id: RecordId, request: Request, session: SessionDep,
+                   actor: UserDep) -> Response:
+    """The words the agenda watcher looks for on the agendas of the campaign's place."""
+    user = acting_user(request, actor)
+    return render(request, KEYWORDS_PAGE, _keywords_context(session, user, record_id),
+                  block="panel")
+
+
+@router.post("/campaigns/{record_id}/agenda-keywords")
+async def set_keywords(record_id: RecordId, request: Request, session: SessionDep,
+                       actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    form = await request.form()
+    typed = str(form.get("keywords") or "")
+    lines = [line for line in typed.splitlines() if line.strip()]
+    errors: dict[str, str] = {}
+    try:
+        wanted = KeywordsSet.model_validate({"keywords": lines})
+    except ValidationError as exc:
+        errors["keywords"] = _keyword_problem(exc, lines)
+    if not errors:
+        with saving(session, page_refusals=True) as saved:
+            agendas.set_keywords(session, user, campaign_id=record_id, phrases=wanted.keywords)
+        if saved.refusal:
+            errors["keywords"] = saved.refusal.message
+    context = _keywords_context(session, user, record_id)
+    if errors:
+        context.update(errors=errors, typed=typed)
+        return render(request, KEYWORDS_PAGE, context, block="panel", status=422)
+    message = flash.success("Agenda keywords saved." if lines else
+                            "The campaign looks for the default keywords again.")
+    if not htmx.wants_fragment(request):
+        return see_other(f"/campaigns/{record_id}#agenda-keywords", message)
+    return render(request, KEYWORDS_PAGE, context, block="panel", message=message)
+
+
+def _keyword_problem(exc: ValidationError, lines: list[str]) -> str:
+    """The first problem with the typed keywords, naming the line it is on."""
+    for error in exc.errors():
+        where = error.get("loc", ())
+        if len(where) >= 2 and isinstance(where[1], int):
+            line = lines[where[1]].strip()
+            if len(line) < 2:
+                return f"“{line}” is too short: a keyword has at least 2 characters."
+            return f"“{line[:40]}…” is too long: a keyword has at most 100 characters."
+    return "Give at most 100 keywords, one a line."

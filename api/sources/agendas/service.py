@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.alerts.models import Notification
+from api.alerts.models import Follow, FollowKind, Notification
 from api.auth.models import Role, User
 from api.auth.service import SYSTEM_EMAIL, system_user
 from api.bodies.models import AgendaSource as SourceKind
@@ -311,12 +311,15 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
     report.votes_changed.append(vote.id)  # type: ignore[arg-type]
 
 
-def _tell_leads(session: Session, title: str, body: str, link: str) -> None:
-    """An in-app alert to every active lead and administrator: the agenda watcher's news is
-    theirs to act on."""
-    leads = session.exec(select(User.id).where(
-        User.is_active, User.role.in_([Role.lead, Role.admin]),
-        User.email != SYSTEM_EMAIL)).all()
+def _tell_leads(session: Session, title: str, body: str, link: str,
+                campaign_id: int | None = None) -> None:
+    """An in-app alert to every active lead and administrator, whose news the agenda
+    watcher's is to act on, and to those who follow the campaign the item is about."""
+    told = sa.or_(User.role.in_([Role.lead, Role.admin]), User.id.in_(
+        select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
+                                     Follow.subject_id == campaign_id)))
+    leads = session.exec(select(User.id).where(User.is_active, told,
+                                               User.email != SYSTEM_EMAIL)).all()
     for user_id in leads:
         session.add(Notification(user_id=user_id, title=title[:300], body=body[:2000],
                                  link=link[:300]))
@@ -443,7 +446,7 @@ def apply_events(session: Session, actor: User, *, config: FeedConfig,
         _tell_leads(session, f"Agenda: “{item.title[:200]}” on "
                              f"{_when(starts, config.zone, event.time_text)}",
                     "Matched " + ", ".join(matched) + ". Confirm it to make it a vote with "
-                    "alerts, or dismiss it.", "/suggested-votes")
+                    "alerts, or dismiss it.", "/suggested-votes", campaign_id)
     for suggestion in leaving.values():
         why = CANCELLED if fetched[suggestion.source_event_id].cancelled else WITHDRAWN
         _off_agenda(session, actor, suggestion, why, report)
