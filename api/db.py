@@ -59,7 +59,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str, cache_mb: int, mmap_mb: int) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy, not pysqlite, emit BEGIN, so the "begin" hook below decides its kind.
@@ -69,6 +69,9 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
+        # A negative cache size is in KiB rather than pages.
+        cursor.execute(f"PRAGMA cache_size={-int(cache_mb) * 1024}")
+        cursor.execute(f"PRAGMA mmap_size={int(mmap_mb) * 1024 * 1024}")
         # Deleted rows are overwritten on disk, so an erased person is really gone.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
@@ -113,7 +116,8 @@ def _ping_when_idle(engine: Engine) -> None:
             raise
 
 
-def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
+def make_engine(url: str, *, synchronous: str = "NORMAL", cache_mb: int = 16,
+                mmap_mb: int = 256) -> Engine:
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:":
@@ -124,7 +128,7 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False,
                                                      "timeout": LOCK_WAIT_MS / 1000},
                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
-        _configure_sqlite(engine, synchronous)
+        _configure_sqlite(engine, synchronous, cache_mb, mmap_mb)
         _ping_when_idle(engine)
         return engine
     # No JIT: it pays off for long analytic queries, but a page's query that PostgreSQL merely
@@ -141,7 +145,8 @@ def make_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
 @lru_cache
 def get_engine() -> Engine:
     settings = get_settings()
-    return make_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
+    return make_engine(settings.database_url, synchronous=settings.sqlite_synchronous,
+                       cache_mb=settings.sqlite_cache_mb, mmap_mb=settings.sqlite_mmap_mb)
 
 
 def new_session(*, read_only: bool = False) -> Session:

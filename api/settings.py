@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     )
     # NORMAL is durable across application crashes in WAL mode; FULL also across power loss.
     sqlite_synchronous: str = Field(default="NORMAL", pattern="^(OFF|NORMAL|FULL|EXTRA)$")
+    # Each pooled SQLite connection's page cache, and how much of the file is read through
+    # memory mapping (shared by every connection, kept by the operating system): SQLite's own
+    # 2 MB cache re-read a page's rows from disk for every page made afresh.
+    sqlite_cache_mb: int = Field(default=16, ge=1, le=1024)
+    sqlite_mmap_mb: int = Field(default=256, ge=0, le=65536)
     data_dir: Path = PROJECT_ROOT / "var"
     # Playbooks, records laws and letter templates; organizers may also drop their own
     # playbooks into <data_dir>/playbooks, which survives upgrades of the image.

@@ -54,10 +54,13 @@ def _statements(engine: Engine) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("synchronous", ["NORMAL", "FULL"])
-def test_sqlite_connection_pragmas(tmp_path: Path, synchronous: str) -> None:
+@pytest.mark.parametrize(("synchronous", "cache_mb", "mmap_mb"), [("NORMAL", "16", "256"),
+                                                                   ("FULL", "3", "0")])
+def test_sqlite_connection_pragmas(tmp_path: Path, synchronous: str, cache_mb: str,
+                                   mmap_mb: str) -> None:
     url = sqlite_url(tmp_path / "pragmas.db")
-    with app_bound_to(url, sqlite_synchronous=synchronous), get_engine().connect() as conn:
+    with app_bound_to(url, sqlite_synchronous=synchronous, sqlite_cache_mb=cache_mb,
+                      sqlite_mmap_mb=mmap_mb), get_engine().connect() as conn:
         def pragma(name: str) -> object:
             return conn.exec_driver_sql(f"PRAGMA {name}").scalar_one()
 
@@ -66,6 +69,8 @@ def test_sqlite_connection_pragmas(tmp_path: Path, synchronous: str) -> None:
         assert pragma("busy_timeout") == 5000
         assert pragma("synchronous") == SYNCHRONOUS_LEVELS[synchronous]
         assert pragma("secure_delete") == 1
+        assert pragma("cache_size") == -int(cache_mb) * 1024
+        assert pragma("mmap_size") == int(mmap_mb) * 1024 * 1024
 
 
 def test_pragmas_hold_on_every_new_connection(tmp_path: Path) -> None:

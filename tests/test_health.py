@@ -39,3 +39,10 @@ def test_healthz_does_not_touch_the_database(unreachable_database: None) -> None
     response = client.get("/healthz", headers=token)
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_what_start_up_made_is_kept_from_the_collector(client: TestClient) -> None:
+    import gc
+
+    # The client started the app; nothing else in the suite freezes objects.
+    assert gc.get_freeze_count() > 0

@@ -67,3 +67,13 @@ def test_upload_limit_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OVERSIGHT_MAX_UPLOAD_BYTES", "0")
     with pytest.raises(ValidationError, match="max_upload_bytes"):
         _settings()
+
+
+@pytest.mark.parametrize(("name", "value"), [("OVERSIGHT_SQLITE_CACHE_MB", "0"),
+                                              ("OVERSIGHT_SQLITE_MMAP_MB", "-1"),
+                                              ("OVERSIGHT_SQLITE_CACHE_MB", "lots")])
+def test_sqlite_memory_settings_are_checked(monkeypatch: pytest.MonkeyPatch, name: str,
+                                            value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings()
