@@ -44,6 +44,11 @@ def local(at: datetime, zone: tzinfo | str | None = None) -> datetime:
     return at.astimezone(where)
 
 
+def source() -> Callable[[], datetime]:
+    """The time source in use (tests put it back after moving time for a while)."""
+    return _source
+
+
 def set_clock(source: Callable[[], datetime] | None) -> None:
     """Replace the time source (tests); None restores the real clock."""
     global _source

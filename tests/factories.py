@@ -3,8 +3,9 @@ with sensible defaults a test overrides by keyword, committed so other sessions 
 alert dispatcher's, a subprocess's) see the record at once."""
 
 import itertools
-from contextlib import nullcontext
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -197,8 +198,26 @@ def make_vote(session: Session, actor: Any, **overrides: Any) -> Any:
 
 def make_meeting(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"held_at": datetime(2026, 3, 1, 18, 0, tzinfo=UTC), "location": "City Hall",
-              "summary": unique("Met with staff")}
-    return _create(meetings.crud, session, actor, {**values, **overrides})
+              "summary": unique("Met with staff"), **overrides}
+    with logged_after(values["held_at"]):
+        return _create(meetings.crud, session, actor, values)
+
+
+@contextmanager
+def logged_after(held_at: datetime | str) -> Iterator[None]:
+    """A meeting is logged once it has happened: one dated after the test's "now" is made as
+    of the day after it, and the test's clock is put back."""
+    at = datetime.fromisoformat(held_at) if isinstance(held_at, str) else held_at
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if clock.now() >= at:
+        yield
+        return
+    before = clock.source()
+    clock.freeze(at + timedelta(days=1))
+    try:
+        yield
+    finally:
+        clock.set_clock(before)
 
 
 def make_action(session: Session, actor: Any, **overrides: Any) -> Any:
