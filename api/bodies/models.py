@@ -3,6 +3,7 @@
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     FieldError,
@@ -70,3 +71,21 @@ BodyUpdate = update_schema(BodyCreate, "BodyUpdate")
 class BodyRead(BodyBase, ReadMeta):
     # Write-only: the token is a credential, never sent back out.
     legistar_token: str = Field(default="", exclude=True)
+
+
+BODIES = Concept(
+    table=Body, create=BodyCreate, update=BodyUpdate,
+    read=BodyRead, label="body", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Body"),
+        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Body"),
+        FieldRole("jurisdiction_id", filter="Jurisdiction", column="Jurisdiction", section="Body"),
+        FieldRole("seats", column="Seats", section="Body"),
+        FieldRole("majority_needed", column="Majority", section="Body"),
+        FieldRole("website", section="Body"),
+        FieldRole("agenda_source", filter=True, section="Agenda source"),
+        FieldRole("legistar_client", section="Agenda source"),
+    ),
+)
