@@ -41,7 +41,7 @@ from api.votes import service as votes
 from api.votes.models import Vote, VoteKind, VoteStatus
 from web import deadlines as request_deadlines
 from web import sharing_panels, source_panels
-from web.records import Column, Filter, ListLink, Related, Spec, Through
+from web.concept_pages import Column, Filter, ListLink, Related, Spec, Through
 from web.words import NOTES_SHARING_WORDS, SHARING_WORDS, humanize
 
 
