@@ -56,7 +56,10 @@ class ListQuery:
 Hook = Callable[[Session, Any, dict[str, Any], Any], dict[str, Any]]
 
 
-def validated(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
     """Validate with a schema, turning pydantic's error into the domain's Invalid."""
     try:
         return schema.model_validate(data)

@@ -18,18 +18,18 @@ from web.routes import (
     calendar,
     cameras,
     campaigns,
+    concept_pages,
     contracts,
     dashboard,
     imports,
     meetings,
     playbooks,
-    records,
     records_batch,
     records_requests,
     search,
     sheet_imports,
 )
-from web.routes.records import ConceptPages
+from web.routes.concept_pages import ConceptPages
 from web.templating import templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,11 +64,11 @@ PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, 
 
 def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    pages = records.build_pages(SPECS, custom=CUSTOM_PAGES, extras=DETAIL_EXTRAS)
+    pages = concept_pages.build_concept_pages(SPECS, custom=CUSTOM_PAGES, extras=DETAIL_EXTRAS)
     app.state.concept_pages = pages
     for module in PAGE_MODULES:
         app.include_router(module.router)
-    app.include_router(records.documents_router())
+    app.include_router(concept_pages.documents_router())
     for concept in pages.values():
         app.include_router(concept.router())
     errors.install(app)

@@ -153,6 +153,9 @@ def parse(fields: list[FormField], form: FormData) -> dict[str, Any]:
             continue
         if f.kind == "custom":
             continue
+        if f.kind == "secret" and not str(form.get(f.name) or "").strip():
+            # Left empty, a write-only value (a token) stays as it was.
+            continue
         raw_value = form.get(f.name)
         if raw_value is None:
             continue

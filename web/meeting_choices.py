@@ -20,8 +20,8 @@ from api.people.models import Person
 from api.targets import service as targets
 from api.targets.models import Target
 from api.votes.models import Vote
+from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
-from web.records import ListRequest, list_rows
 
 # Offered before any typing: a phone screen of rows, the likeliest first.
 OFFERED_TARGETS = 6

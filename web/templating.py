@@ -130,7 +130,7 @@ templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["is_lead"] = is_lead
 
 
-MACROS = {"m": "records/macros.html", "whip": "whip/macros.html"}
+MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}
 
 
 def acting_user(request: Request, fallback: Any = None) -> Any:

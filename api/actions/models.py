@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -74,3 +75,27 @@ ActionUpdate = update_schema(ActionCreate, "ActionUpdate")
 
 class ActionRead(ActionBase, PlaybookAnchor, ReadMeta):
     phase: str | None = None
+
+
+ACTIONS = Concept(
+    table=Action, create=ActionCreate, update=ActionUpdate,
+    read=ActionRead, label="action", title="title",
+    default_sort="scheduled_on", date_column="scheduled_on",
+    fields=(
+        FieldRole("title", search=True, sort=True, column=ListColumn("Action", "title"),
+                  section="Action"),
+        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Action"),
+        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Action"),
+        FieldRole("owner_organization_id", filter="Owner", column="Owner", section="Action"),
+        FieldRole("vote_id", filter=True, section="Action"),
+        FieldRole("scheduled_on", sort=True, column="On", section="Action"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Action"),
+        FieldRole("description", search=True, section="Plan and outcome"),
+        FieldRole("outcome", section="Plan and outcome"),
+    ),
+    orders={
+        "columns": ("title", "kind", "scheduled_on", "status"),
+        "filters": ("campaign_id", "owner_organization_id"),
+        "sort": ("scheduled_on", "title", "status"),
+    },
+)

@@ -6,18 +6,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.actions.models import Action, ActionCreate, ActionRead, ActionUpdate
+from api.actions.models import ACTIONS, Action
 from api.auth.models import User
 from api.crud import Crud
 from api.organizations.models import Organization
 
-crud = Crud(
-    Action, create=ActionCreate, update=ActionUpdate, read=ActionRead, label="action",
-    search=("title", "description"),
-    filters=("campaign_id", "owner_organization_id", "kind", "status", "vote_id"),
-    sort=("scheduled_on", "title", "status", "kind"), default_sort="scheduled_on",
-    date_column="scheduled_on",
-)
+crud = Crud(**ACTIONS.crud_options())
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     LongText,
@@ -86,3 +87,29 @@ AgencyUpdate = update_schema(AgencyCreate, "AgencyUpdate")
 
 class AgencyRead(AgencyBase, ReadMeta):
     pass
+
+
+AGENCIES = Concept(
+    table=Agency, create=AgencyCreate, update=AgencyUpdate,
+    read=AgencyRead, label="agency", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Agency"),
+        FieldRole("kind", filter="Kind", column="Kind", section="Agency"),
+        FieldRole("jurisdiction_id", filter="Jurisdiction", section="Agency"),
+        FieldRole("state_code", sort=True, filter=True, column="State", section="Agency"),
+        FieldRole("ori", search=True, filter=True, section="Agency"),
+        FieldRole("alpr_vendor", search=True, column="Vendor", section="Plate readers"),
+        FieldRole("fixed_cameras", sort=True, column="Fixed cameras", section="Plate readers"),
+        FieldRole("mobile_cameras", section="Plate readers"),
+        FieldRole("retention_days", sort=True, column="Retention (days)", section="Plate readers"),
+        FieldRole("policy_url", section="Plate readers"),
+        FieldRole("shares_with_federal", filter="Shares with federal",
+                  column="Shares with federal", section="Sharing"),
+        FieldRole("sharing_partners", section="Sharing"),
+        FieldRole("sharing_evidence_url", section="Sharing"),
+        FieldRole("source_links", section="Sharing"),
+        FieldRole("notes", section="Notes"),
+    ),
+)

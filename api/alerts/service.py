@@ -98,7 +98,7 @@ def rule_read(rule: AlertRule) -> dict[str, Any]:
 def _spec(data: RuleSpec | dict[str, Any]) -> RuleSpec:
     if isinstance(data, RuleSpec):
         return data
-    return validated(RuleSpec, dict(data))  # type: ignore[return-value]
+    return validated(RuleSpec, dict(data))
 
 
 def _check_user_recipients(session: Session, spec: RuleSpec) -> None:
@@ -367,7 +367,7 @@ def update_channel_settings(session: Session, actor: User,
                             data: ChannelSettingsUpdate | dict[str, Any]) -> dict[str, Any]:
     require_admin(actor)
     if isinstance(data, dict):
-        data = validated(ChannelSettingsUpdate, data)  # type: ignore[assignment]
+        data = validated(ChannelSettingsUpdate, data)
     assert isinstance(data, ChannelSettingsUpdate)
     row = _settings_row(session) or AlertSettings()
     changes = data.model_dump(exclude_unset=True)
@@ -481,7 +481,7 @@ def create_endpoint(session: Session, actor: User,
                     data: EndpointCreate | dict[str, Any]) -> WebhookEndpoint:
     require_organizer(actor)
     if isinstance(data, dict):
-        data = validated(EndpointCreate, data)  # type: ignore[assignment]
+        data = validated(EndpointCreate, data)
     assert isinstance(data, EndpointCreate)
     name = data.name.strip()
     if not name:
@@ -501,7 +501,7 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
                     data: EndpointUpdate | dict[str, Any]) -> WebhookEndpoint:
     require_organizer(actor)
     if isinstance(data, dict):
-        data = validated(EndpointUpdate, data)  # type: ignore[assignment]
+        data = validated(EndpointUpdate, data)
     assert isinstance(data, EndpointUpdate)
     endpoint = get_endpoint(session, actor, endpoint_id)
     changes = data.model_dump(exclude_unset=True)
@@ -639,7 +639,7 @@ def preferences(session: Session, actor: User) -> AlertPreference:
 def update_preferences(session: Session, actor: User,
                        data: PreferenceUpdate | dict[str, Any]) -> AlertPreference:
     if isinstance(data, dict):
-        data = validated(PreferenceUpdate, data)  # type: ignore[assignment]
+        data = validated(PreferenceUpdate, data)
     assert isinstance(data, PreferenceUpdate)
     pref = preferences(session, actor)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}

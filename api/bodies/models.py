@@ -3,6 +3,7 @@
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     FieldError,
@@ -53,7 +54,7 @@ class BodyBase(SQLModel):
                              "The votes needed to win cannot exceed the number of seats.")
         if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
             raise FieldError("legistar_client",
-                             "a Legistar agenda source needs the Legistar client name")
+                             "A Legistar agenda source needs the Legistar client name.")
         return self
 
 
@@ -71,3 +72,23 @@ BodyUpdate = update_schema(BodyCreate, "BodyUpdate")
 class BodyRead(BodyBase, ReadMeta):
     # Write-only: the token is a credential, never sent back out.
     legistar_token: str = Field(default="", exclude=True)
+
+
+BODIES = Concept(
+    table=Body, create=BodyCreate, update=BodyUpdate,
+    read=BodyRead, label="body", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Body"),
+        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Body"),
+        FieldRole("jurisdiction_id", filter="Jurisdiction", column="Jurisdiction", section="Body"),
+        FieldRole("seats", column="Seats", section="Body"),
+        FieldRole("majority_needed", column="Majority", section="Body"),
+        FieldRole("website", section="Body"),
+        FieldRole("agenda_source", filter=True, section="Agenda source"),
+        FieldRole("legistar_client", section="Agenda source"),
+        FieldRole("legistar_body_name", section="Agenda source"),
+        FieldRole("legistar_token", section="Agenda source"),
+    ),
+)

@@ -4,15 +4,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from api.bodies.models import Body, BodyCreate, BodyRead, BodyUpdate
+from api.bodies.models import BODIES, Body
 from api.crud import Crud
 from api.jurisdictions import service as jurisdictions
 
-crud = Crud(
-    Body, create=BodyCreate, update=BodyUpdate, read=BodyRead, label="body",
-    search=("name",), filters=("kind", "jurisdiction_id", "agenda_source"),
-    sort=("name", "kind"), default_sort="name",
-)
+crud = Crud(**BODIES.crud_options())
 
 
 def zone(session: Session, body_id: int) -> ZoneInfo:

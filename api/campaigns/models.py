@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, model_validator
 from sqlmodel import Field, SQLModel
 
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     FieldError,
     IdList,
@@ -99,3 +100,23 @@ CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
 class CampaignRead(CampaignBase, ReadMeta):
     lead_organization_ids: list[int] = []
     playbook_key: str | None = None
+
+
+CAMPAIGNS = Concept(
+    table=Campaign, create=CampaignCreate, update=CampaignUpdate,
+    read=CampaignRead, label="campaign", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Campaign", "title"),
+                  section="Campaign"),
+        FieldRole("goal", filter="Goal", column="Goal", section="Campaign"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Campaign"),
+        FieldRole("jurisdiction_id", filter="Jurisdiction", column="Jurisdiction",
+                  section="Campaign"),
+        FieldRole("start_date", sort=True, section="Campaign"),
+        FieldRole("target_date", sort=True, column="Target date", section="Campaign"),
+        FieldRole("lead_organization_ids", section="Campaign"),
+        FieldRole("description", search=True, section="About"),
+    ),
+    orders={"sort": ("name", "start_date", "target_date")},
+)

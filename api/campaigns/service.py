@@ -7,11 +7,9 @@ from sqlmodel import Session
 
 from api.auth.models import User
 from api.campaigns.models import (
+    CAMPAIGNS,
     Campaign,
-    CampaignCreate,
     CampaignLead,
-    CampaignRead,
-    CampaignUpdate,
 )
 from api.crud import Crud, Link
 from api.jurisdictions import service as jurisdictions
@@ -38,9 +36,7 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
 
 
 crud = Crud(
-    Campaign, create=CampaignCreate, update=CampaignUpdate, read=CampaignRead, label="campaign",
-    search=("name", "description"), filters=("jurisdiction_id", "goal", "status"),
-    sort=("name", "start_date", "target_date", "status"), default_sort="name",
+    **CAMPAIGNS.crud_options(),
     links={"lead_organization_ids": Link(CampaignLead, "campaign_id", "organization_id",
                                          "organization", "organization")},
     prepare=_move_anchored,

@@ -7,6 +7,7 @@ from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     FieldError,
@@ -154,3 +155,47 @@ class ContractOutcomeRead(ReadMeta):
     vote_id: int | None
     recorded_by_id: int | None
     note: str
+
+
+CONTRACTS = Concept(
+    table=Contract, create=ContractCreate, update=ContractUpdate,
+    read=ContractRead, label="contract", title="title",
+    default_sort="notice_deadline", date_column="notice_deadline",
+    fields=(
+        FieldRole("title", search=True, sort=True, column=ListColumn("Contract", "title"),
+                  section="Contract"),
+        FieldRole("agency_id", filter="Agency", column="Agency", section="Contract"),
+        FieldRole("vendor_id", filter="Vendor", column="Vendor", section="Contract"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Contract"),
+        FieldRole("approving_body_id", filter=True, section="Contract"),
+        FieldRole("document_url", section="Contract"),
+        FieldRole("annual_cost", sort=True, column="Annual cost", section="Money"),
+        FieldRole("cost_per_camera", section="Money"),
+        FieldRole("camera_count", section="Money"),
+        FieldRole("funding_source", search=True, section="Money"),
+        FieldRole("start_date", section="Term"),
+        FieldRole("end_date", sort=True, section="Term"),
+        FieldRole("auto_renews", filter="Auto-renews", column="Auto-renews", section="Term"),
+        FieldRole("renewal_term_months", section="Term"),
+        FieldRole("termination_notice_days", section="Term"),
+        FieldRole("notes", section="Notes"),
+        FieldRole("notice_deadline", sort=True, column=ListColumn("Notice deadline", "deadline")),
+        FieldRole("term_ends", sort=True, column="Term ends"),
+    ),
+    orders={
+        "columns": ("title", "agency_id", "vendor_id", "status", "annual_cost", "notice_deadline",
+                    "term_ends"),
+        "sort": ("title", "end_date", "term_ends", "notice_deadline", "annual_cost"),
+    },
+)
+
+
+VENDORS = Concept(
+    table=Vendor, create=VendorCreate, update=VendorUpdate,
+    read=VendorRead, label="vendor", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title")),
+        FieldRole("website", column=ListColumn("Website", "url")),
+    ),
+)

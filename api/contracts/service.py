@@ -12,14 +12,10 @@ from api.agencies.models import Agency
 from api.auth.models import User
 from api.contracts import terms
 from api.contracts.models import (
+    CONTRACTS,
+    VENDORS,
     Contract,
-    ContractCreate,
-    ContractRead,
-    ContractUpdate,
     Vendor,
-    VendorCreate,
-    VendorRead,
-    VendorUpdate,
 )
 from api.crud import Crud
 from api.errors import Invalid
@@ -38,18 +34,9 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-vendors = Crud(
-    Vendor, create=VendorCreate, update=VendorUpdate, read=VendorRead, label="vendor",
-    search=("name",), sort=("name",), default_sort="name",
-)
+vendors = Crud(**VENDORS.crud_options())
 
-crud = Crud(
-    Contract, create=ContractCreate, update=ContractUpdate, read=ContractRead, label="contract",
-    search=("title", "funding_source"),
-    filters=("agency_id", "vendor_id", "status", "approving_body_id", "auto_renews"),
-    sort=("title", "end_date", "term_ends", "notice_deadline", "annual_cost", "status"),
-    default_sort="notice_deadline", date_column="notice_deadline", prepare=_derive_dates,
-)
+crud = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
 
 
 FROM = sa.bindparam("from", type_=sa.Date())

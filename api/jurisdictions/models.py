@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import Count, Name, ReadMeta, StrEnum, TableBase, enum_field, fk, update_schema
 from api.settings import get_settings
 
@@ -54,3 +55,18 @@ JurisdictionUpdate = update_schema(JurisdictionCreate, "JurisdictionUpdate")
 
 class JurisdictionRead(JurisdictionBase, ReadMeta):
     pass
+
+
+JURISDICTIONS = Concept(
+    table=Jurisdiction, create=JurisdictionCreate, update=JurisdictionUpdate,
+    read=JurisdictionRead, label="jurisdiction", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title")),
+        FieldRole("kind", sort=True, filter="Kind", column="Kind"),
+        FieldRole("state_code", sort=True, filter=True, column="State"),
+        FieldRole("timezone", column="Timezone"),
+        FieldRole("parent_id", filter=True, column="Part of"),
+    ),
+    orders={"sort": ("name", "state_code")},
+)

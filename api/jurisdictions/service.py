@@ -10,10 +10,8 @@ from api.auth.models import User
 from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import (
+    JURISDICTIONS,
     Jurisdiction,
-    JurisdictionCreate,
-    JurisdictionRead,
-    JurisdictionUpdate,
 )
 
 
@@ -24,11 +22,7 @@ def _no_self_parent(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(
-    Jurisdiction, create=JurisdictionCreate, update=JurisdictionUpdate, read=JurisdictionRead,
-    label="jurisdiction", search=("name",), filters=("kind", "state_code", "parent_id"),
-    sort=("name", "state_code", "kind"), default_sort="name", prepare=_no_self_parent,
-)
+crud = Crud(**JURISDICTIONS.crud_options(), prepare=_no_self_parent)
 
 
 def zone(session: Session, jurisdiction_id: int | None) -> ZoneInfo:

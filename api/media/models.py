@@ -6,6 +6,7 @@ from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -72,3 +73,40 @@ PressHitUpdate = update_schema(PressHitCreate, "PressHitUpdate")
 
 class PressHitRead(PressHitBase, ReadMeta):
     pass
+
+
+PRESS_HITS = Concept(
+    table=PressHit, create=PressHitCreate, update=PressHitUpdate,
+    read=PressHitRead, label="press hit", title="title",
+    default_sort="-published_on", date_column="published_on",
+    fields=(
+        FieldRole("title", search=True, sort=True, column=ListColumn("Headline", "title"),
+                  section="Story"),
+        FieldRole("outlet", search=True, sort=True, column="Outlet", section="Story"),
+        FieldRole("url", column=ListColumn("Link", "url"), section="Story"),
+        FieldRole("published_on", sort=True, column="Published", section="Story"),
+        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Story"),
+        FieldRole("media_contact_id", filter="Reporter", section="Story"),
+        FieldRole("summary", search=True, section="Story"),
+    ),
+    orders={
+        "columns": ("title", "outlet", "published_on", "campaign_id"),
+        "sort": ("published_on",),
+    },
+)
+
+
+MEDIA_CONTACTS = Concept(
+    table=MediaContact, create=MediaContactCreate, update=MediaContactUpdate,
+    read=MediaContactRead, label="media contact", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Details"),
+        FieldRole("outlet", search=True, sort=True, column="Outlet", section="Details"),
+        FieldRole("beat", search=True, column="Beat", section="Details"),
+        FieldRole("email", column=ListColumn("Email", "email"), section="Details"),
+        FieldRole("phone", section="Details"),
+        FieldRole("notes", section="Details"),
+    ),
+)

@@ -2,25 +2,10 @@
 
 from api.crud import Crud
 from api.media.models import (
-    MediaContact,
-    MediaContactCreate,
-    MediaContactRead,
-    MediaContactUpdate,
-    PressHit,
-    PressHitCreate,
-    PressHitRead,
-    PressHitUpdate,
+    MEDIA_CONTACTS,
+    PRESS_HITS,
 )
 
-contacts = Crud(
-    MediaContact, create=MediaContactCreate, update=MediaContactUpdate, read=MediaContactRead,
-    label="media contact", search=("name", "outlet", "beat"), sort=("name", "outlet"),
-    default_sort="name",
-)
+contacts = Crud(**MEDIA_CONTACTS.crud_options())
 
-press_hits = Crud(
-    PressHit, create=PressHitCreate, update=PressHitUpdate, read=PressHitRead, label="press hit",
-    search=("title", "outlet", "summary"), filters=("campaign_id", "media_contact_id"),
-    sort=("published_on", "title", "outlet"), default_sort="-published_on",
-    date_column="published_on",
-)
+press_hits = Crud(**PRESS_HITS.crud_options())

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from api import clock
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     FieldError,
     Id,
@@ -145,3 +146,25 @@ class MeetingRead(MeetingBase, ReadMeta):
     attendee_ids: list[int] = []
     # Empty for everyone outside the meeting's organization.
     private_notes: str = ""
+
+
+MEETINGS = Concept(
+    table=Meeting, create=MeetingCreate, update=MeetingUpdate,
+    read=MeetingRead, label="meeting", title="held_at",
+    default_sort="-held_at", date_column="held_at",
+    fields=(
+        FieldRole("held_at", sort=True, column=ListColumn("When", "datetime-title"),
+                  section="Meeting"),
+        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Meeting"),
+        FieldRole("organization_id", filter="Partner", column="Partner", section="Meeting"),
+        FieldRole("location", search=True, column="Where", section="Meeting"),
+        FieldRole("target_ids", section="Who"),
+        FieldRole("attendee_ids", section="Who"),
+        FieldRole("summary", search=True, column=ListColumn("Summary", "excerpt"),
+                  section="What we heard"),
+        FieldRole("asks", search=True, section="What we heard"),
+        FieldRole("commitments", search=True, section="What we heard"),
+        FieldRole("follow_ups", section="What we heard"),
+    ),
+    orders={"columns": ("held_at", "summary"), "search": ("summary",)},
+)

@@ -15,14 +15,13 @@ from api.campaigns import service as campaigns
 from api.crud import Crud, Link
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.meetings.models import (
+    MEETINGS,
     STILL_AHEAD,
     Meeting,
     MeetingAttendee,
     MeetingCreate,
     MeetingNote,
-    MeetingRead,
     MeetingTarget,
-    MeetingUpdate,
 )
 from api.targets import service as targets
 from api.targets.models import StanceSource
@@ -133,15 +132,13 @@ def save_private_notes(session: Session, actor: User, meeting: Meeting, text: st
 
 
 crud = MeetingCrud(
-    Meeting, create=MeetingCreate, update=MeetingUpdate, read=MeetingRead, label="meeting",
-    search=("summary", "location", "asks", "commitments"),
-    filters=("campaign_id", "organization_id"), sort=("held_at",), default_sort="-held_at",
-    date_column="held_at",
+    **MEETINGS.crud_options(),
     links={
         "target_ids": Link(MeetingTarget, "meeting_id", "target_id", "target", "target"),
         "attendee_ids": Link(MeetingAttendee, "meeting_id", "person_id", "person", "person"),
     },
-    prepare=_check_observed, after_save=_apply_observed,
+    prepare=_check_observed,
+    after_save=_apply_observed,
 )
 
 

@@ -4,6 +4,7 @@ from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -82,3 +83,25 @@ class OrganizationRead(OrganizationBase, ReadMeta):
     # Read back as stored: checked when written, and checking the syntax again on every read
     # cost more than the rest of a list page.
     email: str | None = None
+
+
+ORGANIZATIONS = Concept(
+    table=Organization, create=OrganizationCreate, update=OrganizationUpdate,
+    read=OrganizationRead, label="organization", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Organization"),
+        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Organization"),
+        FieldRole("coalition_role", filter="Role", column="Role", section="Organization"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Organization"),
+        FieldRole("tags", section="Organization"),
+        FieldRole("website", section="Contact"),
+        FieldRole("email", column=ListColumn("Email", "email"), section="Contact"),
+        FieldRole("phone", section="Contact"),
+        FieldRole("notes", search=True, section="Notes"),
+        FieldRole("notes_visibility", section="Notes"),
+        FieldRole("default_visibility", section="Sharing"),
+        FieldRole("tell_leads_meetings", section="Sharing"),
+    ),
+)

@@ -4,18 +4,11 @@ from sqlmodel import Session, select
 
 from api.crud import Crud
 from api.organizations.models import (
+    ORGANIZATIONS,
     Organization,
-    OrganizationCreate,
-    OrganizationRead,
-    OrganizationUpdate,
 )
 
-crud = Crud(
-    Organization, create=OrganizationCreate, update=OrganizationUpdate, read=OrganizationRead,
-    label="organization", search=("name", "notes"),
-    filters=("kind", "coalition_role", "status"), sort=("name", "kind", "status"),
-    default_sort="name",
-)
+crud = Crud(**ORGANIZATIONS.crud_options())
 
 
 def name_of(session: Session, organization_id: int) -> str | None:

@@ -5,6 +5,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -82,3 +83,24 @@ AffiliationUpdate = update_schema(AffiliationCreate, "AffiliationUpdate")
 
 class AffiliationRead(AffiliationBase, ReadMeta):
     pass
+
+
+PEOPLE = Concept(
+    table=Person, create=PersonCreate, update=PersonUpdate,
+    read=PersonRead, label="person", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Person"),
+        FieldRole("tags", section="Person"),
+        FieldRole("email", search=True, sort=True, column=ListColumn("Email", "email"),
+                  section="Contact"),
+        FieldRole("phone", search=True, column="Phone", section="Contact"),
+        FieldRole("signal_handle", search=True, section="Contact"),
+        FieldRole("preferred_contact", filter="Prefers", column="Prefers", section="Contact"),
+        FieldRole("ok_to_email", filter="Email OK", column="Email OK", section="Contact"),
+        FieldRole("ok_to_text", filter="Texts OK", column="Texts OK", section="Contact"),
+        FieldRole("ok_to_call", section="Contact"),
+        FieldRole("notes", section="Notes"),
+    ),
+)

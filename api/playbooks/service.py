@@ -166,7 +166,7 @@ def create_campaign(session: Session, actor: User, *, key: str,
                                              specs=specs) if specs else [])
     return {
         "playbook": book.key,
-        "campaign": campaigns.crud.read(session, actor, campaign.id),  # type: ignore[arg-type]
+        "campaign": campaigns.crud.read(session, actor, campaign.id),
         "actions": actions.crud.to_read(session, made_actions),
         "tasks": tasks.crud.to_read(session, made_tasks),
         # Steps whose day had passed when the campaign was made: the planner sends no

@@ -8,6 +8,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     FieldError,
@@ -229,3 +230,31 @@ class RequestDocumentRead(SQLModel):
     agency_id: int | None = None
     contract_id: int | None = None
     target_id: int | None = None
+
+
+RECORDS_REQUESTS = Concept(
+    table=RecordsRequest, create=RecordsRequestCreate, update=RecordsRequestUpdate,
+    read=RecordsRequestRead, label="records request", title="subject",
+    default_sort="due_on", date_column="due_on",
+    fields=(
+        FieldRole("subject", search=True, sort=True, column=ListColumn("Subject", "title"),
+                  section="Request"),
+        FieldRole("agency_id", filter="Agency", column="Agency", section="Request"),
+        FieldRole("campaign_id", filter="Campaign", section="Request"),
+        FieldRole("requester_organization_id", filter=True, section="Request"),
+        FieldRole("law", section="Request"),
+        FieldRole("state_code", filter=True, section="Request"),
+        FieldRole("method", section="Request"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Progress"),
+        FieldRole("sent_on", sort=True, column="Sent", section="Progress"),
+        FieldRole("due_on_override", section="Progress"),
+        FieldRole("tracking_number", search=True, column="Tracking no.", section="Progress"),
+        FieldRole("text", search=True, section="Text and notes"),
+        FieldRole("notes", section="Text and notes"),
+        FieldRole("due_on", sort=True, column="Due"),
+    ),
+    orders={
+        "columns": ("subject", "agency_id", "status", "sent_on", "due_on"),
+        "sort": ("subject", "sent_on", "due_on"),
+    },
+)

@@ -24,12 +24,11 @@ from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
 from api.records_requests.letters import LetterKind
 from api.records_requests.models import (
+    RECORDS_REQUESTS,
     BatchCreate,
     Deadline,
     RecordsRequest,
     RecordsRequestCreate,
-    RecordsRequestRead,
-    RecordsRequestUpdate,
     RequestDocument,
     RequestDocumentLinks,
     RequestDocumentRead,
@@ -277,14 +276,7 @@ class RequestCrud(Crud[RecordsRequest]):
         return rows
 
 
-crud = RequestCrud(
-    RecordsRequest, create=RecordsRequestCreate, update=RecordsRequestUpdate,
-    read=RecordsRequestRead, label="records request",
-    search=("subject", "tracking_number", "text"),
-    filters=("agency_id", "campaign_id", "status", "requester_organization_id", "state_code"),
-    sort=("subject", "sent_on", "due_on", "status"), default_sort="due_on", date_column="due_on",
-    prepare=_prepare, after_save=_record_change,
-)
+crud = RequestCrud(**RECORDS_REQUESTS.crud_options(), prepare=_prepare, after_save=_record_change)
 
 
 # ---- status changes ----------------------------------------------------------------------

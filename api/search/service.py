@@ -178,7 +178,7 @@ def forget_person(session: Session, person_id: int) -> None:
     hundred thousand people). PostgreSQL's index drops them at the VACUUM erasure runs."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    table = people.crud.model.__table__  # type: ignore[attr-defined]
+    table = people.crud.model.__table__
     blank = {name: "" if not table.c[name].nullable else None for name in people.crud.search}
     session.execute(sa.update(table).where(table.c.id == person_id).values(blank))
     session.execute(sa.text(fulltext.sqlite_optimize(table.name)))

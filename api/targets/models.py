@@ -7,6 +7,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -146,3 +147,31 @@ class StanceChangeRead(SQLModel):
     meeting_id: int | None
     recorded_by_id: int | None
     recorded_at: datetime
+
+
+TARGETS = Concept(
+    table=Target, create=TargetCreate, update=TargetUpdate,
+    read=TargetRead, label="target", title="name",
+    default_sort="name",
+    fields=(
+        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
+                  section="Seat"),
+        FieldRole("title", sort=True, filter="Title", column="Title", section="Seat"),
+        FieldRole("body_id", filter="Body", column="Body", section="Seat"),
+        FieldRole("district", search=True, sort=True, filter=True, column="District",
+                  section="Seat"),
+        FieldRole("term_ends", sort=True, column="Term ends", section="Seat"),
+        FieldRole("email", search=True, section="Contact"),
+        FieldRole("phone", section="Contact"),
+        FieldRole("office_address", section="Contact"),
+        FieldRole("website", section="Contact"),
+        FieldRole("staffers", section="Contact"),
+        FieldRole("owner_organization_id", filter="Relationship owner",
+                  column="Relationship owner", section="Relationship"),
+        FieldRole("notes", section="Relationship"),
+    ),
+    orders={
+        "columns": ("name", "title", "body_id", "district", "owner_organization_id"),
+        "filters": ("body_id",),
+    },
+)

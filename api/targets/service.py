@@ -22,24 +22,16 @@ from api.campaigns.models import Campaign
 from api.crud import Crud
 from api.errors import NotFound
 from api.targets.models import (
+    TARGETS,
     Stance,
     StanceChange,
     StanceChangeRead,
     StanceLevel,
     StanceRead,
     StanceSource,
-    Target,
-    TargetCreate,
-    TargetRead,
-    TargetUpdate,
 )
 
-crud = Crud(
-    Target, create=TargetCreate, update=TargetUpdate, read=TargetRead, label="target",
-    search=("name", "district", "email"),
-    filters=("body_id", "title", "owner_organization_id", "district"),
-    sort=("name", "title", "district", "term_ends"), default_sort="name",
-)
+crud = Crud(**TARGETS.crud_options())
 
 # Who a stance is told to: a user; None, trusted code that reads everything (or a statement
 # made once for every reader, narrowed by the session's scope when it runs); or a tier (a

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
     Name,
@@ -58,3 +59,27 @@ TaskUpdate = update_schema(TaskCreate, "TaskUpdate")
 
 class TaskRead(TaskBase, PlaybookAnchor, ReadMeta):
     completed_at: datetime | None = None
+
+
+TASKS = Concept(
+    table=Task, create=TaskCreate, update=TaskUpdate,
+    read=TaskRead, label="task", title="title",
+    default_sort="due_on", date_column="due_on",
+    fields=(
+        FieldRole("title", search=True, sort=True, column=ListColumn("Task", "title"),
+                  section="Task"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Task"),
+        FieldRole("due_on", sort=True, column=ListColumn("Due", "deadline"), section="Task"),
+        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Task"),
+        FieldRole("assignee_user_id", filter=True, column="Person", section="Task"),
+        FieldRole("assignee_organization_id", filter="Organization", column="Organization",
+                  section="Task"),
+        FieldRole("action_id", filter=True, section="Task"),
+        FieldRole("meeting_id", filter=True, section="Task"),
+        FieldRole("notes", search=True, section="Task"),
+    ),
+    orders={
+        "columns": ("title", "status", "due_on", "campaign_id", "assignee_organization_id"),
+        "sort": ("due_on",),
+    },
+)

@@ -12,7 +12,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.crud import Crud, ListQuery
 from api.meetings.models import Meeting
-from api.tasks.models import Task, TaskCreate, TaskRead, TaskStatus, TaskUpdate
+from api.tasks.models import TASKS, Task, TaskStatus
 
 # The records a task is for, each named only to those who may read it.
 SOURCES = (("action_id", Action), ("meeting_id", Meeting))
@@ -59,11 +59,4 @@ class TaskCrud(Crud[Task]):
         return rows
 
 
-crud = TaskCrud(
-    Task, create=TaskCreate, update=TaskUpdate, read=TaskRead, label="task",
-    search=("title", "notes"),
-    filters=("campaign_id", "action_id", "meeting_id", "assignee_user_id",
-             "assignee_organization_id", "status"),
-    sort=("due_on", "title", "status"), default_sort="due_on", date_column="due_on",
-    prepare=_stamp_completion,
-)
+crud = TaskCrud(**TASKS.crud_options(), prepare=_stamp_completion)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Id,
     LongText,
@@ -108,3 +109,32 @@ VoteUpdate = update_schema(VoteCreate, "VoteUpdate")
 
 class VoteRead(VoteBase, ReadMeta):
     pass
+
+
+VOTES = Concept(
+    table=Vote, create=VoteCreate, update=VoteUpdate,
+    read=VoteRead, label="vote", title="title",
+    default_sort="scheduled_at", date_column="scheduled_at",
+    fields=(
+        FieldRole("title", search=True, sort=True, column=ListColumn("Item", "title"),
+                  section="Vote"),
+        FieldRole("body_id", filter="Body", column="Body", section="Vote"),
+        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Vote"),
+        FieldRole("contract_id", filter=True, section="Vote"),
+        FieldRole("kind", filter="Kind", section="Vote"),
+        FieldRole("our_position", filter="Our position", column="Our position",
+                  section="Vote"),
+        FieldRole("scheduled_at", sort=True, column="When", section="Agenda"),
+        FieldRole("agenda_item_number", search=True, section="Agenda"),
+        FieldRole("consent_calendar", filter=True, column="Consent", section="Agenda"),
+        FieldRole("agenda_url", section="Agenda"),
+        FieldRole("location", section="Agenda"),
+        FieldRole("status", sort=True, filter="Status", column="Status", section="Result"),
+        FieldRole("outcome", column="Outcome", section="Result"),
+        FieldRole("notes", search=True, section="Result"),
+    ),
+    orders={
+        "columns": ("scheduled_at", "title", "body_id", "campaign_id", "status", "outcome"),
+        "sort": ("scheduled_at",),
+    },
+)

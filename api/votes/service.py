@@ -13,7 +13,7 @@ from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
-from api.votes.models import Vote, VoteCreate, VoteRead, VoteUpdate
+from api.votes.models import VOTES, Vote
 
 
 def _localize(session: Session, actor: User, values: dict[str, Any],
@@ -32,13 +32,7 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(
-    Vote, create=VoteCreate, update=VoteUpdate, read=VoteRead, label="vote",
-    search=("title", "agenda_item_number", "notes"),
-    filters=("body_id", "campaign_id", "contract_id", "kind", "status", "consent_calendar"),
-    sort=("scheduled_at", "title", "status"), default_sort="scheduled_at",
-    date_column="scheduled_at", prepare=_localize,
-)
+crud = Crud(**VOTES.crud_options(), prepare=_localize)
 
 
 def upcoming(session: Session, actor: User, *, days: int = 120,

@@ -24,7 +24,7 @@ from tests.factories import at_noon, make_agency, make_records_request
 from tests.web.html import is_full_page, plain
 from web import app as web_app
 from web.concepts import SPECS
-from web.routes import records as concept_pages
+from web.routes import concept_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 START = date(2026, 3, 2)
@@ -145,7 +145,7 @@ def test_no_page_answers_a_request_meant_for_another(app: Any) -> None:
 def test_a_concept_with_a_page_of_its_own_overrides_the_generic_one_by_name() -> None:
     from web.routes import meetings
 
-    build = concept_pages.build_pages
+    build = concept_pages.build_concept_pages
     pages = build(SPECS, custom=web_app.CUSTOM_PAGES, extras=web_app.DETAIL_EXTRAS)
     assert type(pages["people"]) is concept_pages.ConceptPages
     meeting_routes = {(next(iter(r.methods)), r.path): r.endpoint

@@ -31,7 +31,7 @@ from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import ref_labels, ref_options
 from web.forms import FORM, saving, see_other, validate
-from web.routes.records import DetailExtra, pages_of, refuse_unless
+from web.routes.concept_pages import DetailExtra, pages_of, refuse_unless
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 

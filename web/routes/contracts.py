@@ -19,7 +19,7 @@ from api.votes.models import Vote
 from web import flash
 from web.concepts import ref_labels
 from web.forms import infer, parse, saving, see_other, validate
-from web.routes.records import DetailExtra, pages_of
+from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 

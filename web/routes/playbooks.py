@@ -24,7 +24,7 @@ from web import flash, htmx
 from web.concepts import ref_options
 from web.forms import FORM, FormField, go_to, messages, saving
 from web.routes.campaigns import ASK_LABELS
-from web.routes.records import DetailExtra, pages_of
+from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)

@@ -23,9 +23,9 @@ from api.records_requests import service as records
 from api.records_requests.models import BatchCreate, RecordsRequest, RequestMethod
 from api.routing import PathRouter
 from web import flash, htmx
+from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
 from web.forms import domain_message, go_to, infer, parse, saving, validate
-from web.records import ListRequest, list_rows
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)

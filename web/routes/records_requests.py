@@ -40,7 +40,7 @@ from web.forms import (
     see_other,
     validate,
 )
-from web.routes.records import DetailExtra, pages_of
+from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 
@@ -195,8 +195,8 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
         page.update(context)
         page["section"] = pages.spec.section("progress")
         return render(request, TEMPLATE, page, block="progress", message=message,
-                      also=(("records/detail.html", "section"),
-                            ("records/detail.html", "timeline")))
+                      also=(("concept_pages/detail.html", "section"),
+                            ("concept_pages/detail.html", "timeline")))
     return _answer(request, session, user, record, block="progress", context=context,
                    anchor="progress", message=message)
 

@@ -1,24 +1,26 @@
-"""The shape of a concept's pages (columns, filters, form sections, related records) and the
-queries behind its list: only the columns shown, names of referenced records joined in, one
-page at a time."""
+"""The shape of a concept's pages (columns, filters, form sections, related records), derived
+from the concept's declaration (api.concepts), and the queries behind its list: only the
+columns shown, names of referenced records joined in, one page at a time."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
 from api.auth import permissions
 from api.auth.models import User
+from api.concepts import Concept
 from api.crud import Crud, ListQuery
 from api.documents.models import AttachedTo
 from api.errors import Invalid
 from web.forms import FormField, infer
-from web.words import SHARING_WORDS
+from web.words import SHARING_WORDS, humanize
 
 SHARING_SECTION = "Who can see this"
 SHARING_FIELD = {
@@ -117,6 +119,8 @@ class Spec:
     list_links: list[ListLink] = field(default_factory=list)
     # Fields of the forms the actor may not set (a lead's override), left off their forms.
     withheld: Callable[[Any], frozenset[str]] | None = None
+    # The declaration the columns, filters and sections were derived from.
+    concept: Concept | None = None
 
     def __post_init__(self) -> None:
         # Every concept whose records carry a visibility shows and sets it the same way: on
@@ -188,6 +192,89 @@ class Spec:
 
     def sort_keys(self) -> list[str]:
         return [c.sort for c in self.columns if c.sort]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """How a record of one table is named when another refers to it, and where it lives."""
+
+    model: Any
+    label: Any
+    noun: str | None
+    fmt: Callable[[Any], str] = str
+
+
+# Cell kinds that show a time or a day counted down, on the clock of the record's place.
+ZONED_KINDS = frozenset({"datetime", "datetime-title", "deadline"})
+# The hidden column of that clock's timezone.
+ZONE_KEY = "timezone"
+
+
+def declared_spec(concept: Concept, crud: Crud[Any], refs: Mapping[str, Ref], *, noun: str,
+                  singular: str | None = None, plural: str | None = None,
+                  list_zone: str | None = None,
+                  computed: Sequence[tuple[str, Column]] = (), also_select: Sequence[str] = (),
+                  **pages: Any) -> Spec:
+    """A concept's pages from its declaration: the list's columns, with the name of each
+    referenced record joined in under an alias of its own, its filters with their labels and
+    choices, and the form's sections. The rest is the pages' own (`pages`: templates, panels,
+    related records, ...). `list_zone` names the reference whose jurisdiction's clock times in
+    the list are shown on; `computed` adds columns the spec's `annotate` fills in, each after
+    the column it names; `also_select` adds hidden columns of the concept's own fields."""
+    model = concept.table
+    if crud.model is not model or crud.filters != tuple(f.name for f in concept.filters()) \
+            or crud.search != concept.search_fields() \
+            or crud.default_sort != concept.default_sort:
+        raise ValueError(f"The {noun} pages' Crud is not the one its concept declares.")
+    columns: list[Column] = []
+    joins: list[tuple[Any, Any]] = []
+    aliases: dict[str, Any] = {}
+    for declared in concept.columns():
+        if declared.ref is None:
+            columns.append(Column(declared.name, declared.label,
+                                  getattr(model, declared.name), declared.kind,
+                                  sort=declared.name if declared.sort else None,
+                                  zone=ZONE_KEY if list_zone and declared.kind in ZONED_KINDS
+                                  else None))
+            continue
+        ref = refs[declared.ref]
+        # Under a name of its own: a list may refer to one table twice, or to its own table.
+        alias = aliased(ref.model, name=f"{declared.name}_ref")
+        aliases[declared.name] = alias
+        key = declared.name.removesuffix("_id") + "_name"
+        if key in model.model_fields:
+            raise ValueError(f"{noun}: the name column '{key}' would hide a field.")
+        joins.append((alias, alias.id == getattr(model, declared.name)))
+        columns.append(Column(key, declared.label, getattr(alias, ref.label.key), "ref",
+                              href=(ref.noun, declared.name) if ref.noun else None))
+        columns.append(Column(declared.name, "", getattr(model, declared.name), "hidden"))
+    if list_zone is not None:
+        place = aliased(refs["jurisdiction"].model, name="list_place")
+        joins.append((place, place.id == aliases[list_zone].jurisdiction_id))
+        columns.append(Column(ZONE_KEY, "", place.timezone, "hidden"))
+    for after, column in computed:
+        at = next(i for i, c in enumerate(columns) if c.key == after)
+        columns.insert(at + 1, column)
+    columns += [Column(name, "", getattr(model, name), "hidden") for name in also_select]
+    return Spec(noun=noun, crud=crud, singular=singular or concept.label,
+                plural=plural or noun.replace("-", " "), title_key=concept.title,
+                columns=columns, joins=joins, filters=_filters(concept, noun),
+                sections=concept.sections(), concept=concept, **pages)
+
+
+def _filters(concept: Concept, noun: str) -> list[Filter]:
+    found = []
+    for declared in concept.page_filters():
+        assert declared.label is not None
+        if declared.kind == "enum" and declared.enum is not None:
+            choices = tuple((m.value, humanize(m.value)) for m in declared.enum)
+            found.append(Filter(declared.name, declared.label, "enum", choices))
+        elif declared.kind in ("ref", "bool"):
+            found.append(Filter(declared.name, declared.label, declared.kind, ref=declared.ref))
+        else:
+            raise ValueError(f"{noun}: the list page can filter only by a choice, a reference "
+                             f"or yes/no, not by '{declared.name}'.")
+    return found
 
 
 def _slug(title: str) -> str:
@@ -341,6 +428,6 @@ def related_where(spec: Spec, related: Related, record: Any) -> list[Any]:
             getattr(link.table, link.own) == record.id)
         return [model.id.in_(ids)]
     value = getattr(record, related.value_from) if related.value_from else record.id
-    if value is None:
+    if value is None or related.fk is None:
         return [sa.false()]
     return [getattr(model, related.fk) == value]

@@ -26,9 +26,7 @@ from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
-from web.concepts import SPECS, attached_noun, ref_labels, ref_options
-from web.forms import FormField, parse, saving, see_other, validate
-from web.records import (
+from web.concept_pages import (
     ListRequest,
     Spec,
     export_rows,
@@ -36,6 +34,8 @@ from web.records import (
     parse_list_request,
     related_where,
 )
+from web.concepts import SPECS, attached_noun, ref_labels, ref_options
+from web.forms import FormField, parse, saving, see_other, validate
 from web.templating import local_input, render
 from web.words import humanize
 
@@ -205,8 +205,8 @@ def related_records(session: Session, actor: User, spec: Spec,
 class ConceptPages:
     """The list, CSV, new, create, detail, section, delete and document pages of one concept,
     one method each. A concept with a page of its own subclasses this, overrides the page's
-    method by name, and is handed to the registry (`build_pages`) under its noun; `extras` are
-    the detail page's further parts, merged in the order given."""
+    method by name, and is handed to the registry (`build_concept_pages`) under its noun;
+    `extras` are the detail page's further parts, merged in the order given."""
 
     def __init__(self, spec: Spec, extras: Sequence[DetailExtra] = ()) -> None:
         self.spec = spec
@@ -223,7 +223,7 @@ class ConceptPages:
                 if f.kind == "ref" and f.ref}
 
     def page_template(self) -> str:
-        return self.spec.detail_template or "records/detail.html"
+        return self.spec.detail_template or "concept_pages/detail.html"
 
     def detail_context(self, session: Session, actor: User, record: Any, *,
                        editing: str | None = None) -> dict[str, Any]:
@@ -275,7 +275,9 @@ class ConceptPages:
                 **may(actor, record), "withheld": spec.withheld_from(actor)}
 
     def documents_context(self, session: Session, actor: User, record: Any) -> dict[str, Any]:
-        docs = documents.attached(session, actor, kind=self.spec.attached, record_id=record.id)
+        kind = self.spec.attached
+        docs = (documents.attached(session, actor, kind=kind, record_id=record.id)
+                if kind is not None else [])
         return {"spec": self.spec, "record": record, "user": actor, "errors": {},
                 "documents": docs, "deletable_documents": deletable(actor, docs),
                 **may(actor, record)}
@@ -292,11 +294,11 @@ class ConceptPages:
             wanted = parse_list_request(spec, request.query_params)
         except DomainError as exc:
             context.update(wanted=ListRequest(), result=None, problem=exc.message)
-            return render(request, "records/list.html", context, block="rows", status=422)
+            return render(request, "concept_pages/list.html", context, block="rows", status=422)
         result = list_rows(session, actor, spec, wanted)
         wanted.page = result.page
         context.update(wanted=wanted, result=result)
-        return render(request, "records/list.html", context, block="rows")
+        return render(request, "concept_pages/list.html", context, block="rows")
 
     def export(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
         spec = self.spec
@@ -323,7 +325,7 @@ class ConceptPages:
                 values[f.name] = given if f.kind == "refs" else given[0]
         context = {"spec": spec, "fields": fields, "values": values, "errors": {},
                    "options": field_options(session, fields), "user": actor}
-        return render(request, "records/new.html", context, block="form")
+        return render(request, "concept_pages/new.html", context, block="form")
 
     async def create(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
         spec = self.spec
@@ -339,7 +341,7 @@ class ConceptPages:
                              flash.success(f"The {spec.singular} was added."))
         context = {"spec": spec, "fields": fields, "values": submitted_values(form, fields),
                    "errors": errors, "options": field_options(session, fields), "user": actor}
-        return render(request, "records/new.html", context, block="form", status=422)
+        return render(request, "concept_pages/new.html", context, block="form", status=422)
 
     # ---- a record's page and its sections -------------------------------------------------
 
@@ -356,7 +358,7 @@ class ConceptPages:
         if not htmx.wants_fragment(request):
             return see_other(f"{self.base}/{record_id}")
         context = self.section_context(session, actor, record, slug)
-        return render(request, "records/detail.html", context, block="section")
+        return render(request, "concept_pages/detail.html", context, block="section")
 
     def section_edit(self, record_id: RecordId, slug: str, request: Request,
                      session: SessionDep, actor: UserDep) -> Response:
@@ -372,7 +374,7 @@ class ConceptPages:
         context["values"] = form_values(session, actor, spec, record, context["section"][2],
                                         context["zone"])
         context["options"] = field_options(session, context["section"][2])
-        return render(request, "records/detail.html", context, block="section")
+        return render(request, "concept_pages/detail.html", context, block="section")
 
     async def section_save(self, record_id: RecordId, slug: str, request: Request,
                            session: SessionDep, actor: UserDep) -> Response:
@@ -398,7 +400,7 @@ class ConceptPages:
         context.update({"editing": slug, "values": submitted_values(form, fields),
                         "errors": errors, "options": field_options(session, fields)})
         if fragment:
-            return render(request, "records/detail.html", context, block="section",
+            return render(request, "concept_pages/detail.html", context, block="section",
                           status=422)
         context["section"] = found
         return render(request, self.page_template(), context, status=422)
@@ -411,7 +413,7 @@ class ConceptPages:
         record = self.spec.crud.get(session, actor, record_id)
         context = self.section_context(session, actor, record, slug)
         context["just_saved"] = True
-        return render(request, "records/detail.html", context, block="section",
+        return render(request, "concept_pages/detail.html", context, block="section",
                       message=message)
 
     def delete(self, record_id: RecordId, request: Request, session: SessionDep,
@@ -446,7 +448,7 @@ class ConceptPages:
             message = flash.success("The document was uploaded.")
             if not htmx.wants_fragment(request):
                 return see_other(f"{self.base}/{record_id}#documents", message)
-            return render(request, "records/detail.html",
+            return render(request, "concept_pages/detail.html",
                           self.documents_context(session, actor, record), block="documents",
                           message=message)
         if not htmx.wants_fragment(request):
@@ -455,7 +457,7 @@ class ConceptPages:
             return render(request, self.page_template(), context, status=422)
         context = self.documents_context(session, actor, record)
         context["errors"] = {"file": error}
-        return render(request, "records/detail.html", context, block="documents", status=422)
+        return render(request, "concept_pages/detail.html", context, block="documents", status=422)
 
     async def _store(self, session: Session, actor: User, record: Any, upload_file: Any,
                      description: str, visibility: str | None = None) -> str:
@@ -485,7 +487,7 @@ class ConceptPages:
         message = flash.success(f"Deleted {doc.filename}.")
         if not htmx.wants_fragment(request):
             return see_other(f"{self.base}/{record_id}#documents", message)
-        return render(request, "records/detail.html",
+        return render(request, "concept_pages/detail.html",
                       self.documents_context(session, actor, record), block="documents",
                       message=message)
 
@@ -547,7 +549,7 @@ def documents_router() -> APIRouter:
     return router
 
 
-def build_pages(specs: Mapping[str, Spec], *,
+def build_concept_pages(specs: Mapping[str, Spec], *,
                 custom: Mapping[str, type[ConceptPages]] | None = None,
                 extras: Sequence[Mapping[str, Sequence[DetailExtra]]] = ()
                 ) -> dict[str, ConceptPages]:
