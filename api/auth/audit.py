@@ -33,7 +33,7 @@ def _stance_copy() -> type:
     from api.targets.models import Stance  # noqa: PLC0415
 
     return Stance
-SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash"})
+SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash", "legistar_token"})
 # Changes that alone are not worth an entry: stamps the system keeps.
 NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_at"})
 REDACTED = "[secret]"

@@ -348,3 +348,33 @@ def test_a_new_suggestion_tells_the_campaigns_followers_too(
         assert told(follower) == [
             f"Agenda: “{FLOCK_TITLE}” on Tuesday, September 12, 2017 at 1:30 PM"]
         assert told(bystander) == []
+
+
+def test_the_legistar_name_and_token_are_set_on_the_bodys_page_and_the_token_never_shown(
+        client: TestClient, session: Session, actor: Any) -> None:
+    body = f.make_body(session, actor, name="San Jose City Council", **SAN_JOSE_COUNCIL)
+    session.commit()
+    form = client.get(f"/bodies/{body.id}/sections/agenda-source/edit").text
+    assert 'name="legistar_body_name"' in form
+    assert '<input type="password"' in form and 'name="legistar_token"' in form
+    fields = {"agenda_source": "legistar", "legistar_client": "sanjose",
+              "legistar_body_name": "City Council"}
+    saved = client.post(f"/bodies/{body.id}/sections/agenda-source",
+                        data={**fields, "legistar_token": "s3cret-token"})
+    assert saved.status_code in (200, 303), saved.text
+    with new_session() as fresh:
+        config = agendas.feed_config(fresh, body.id)
+    assert (config.body_name, config.token) == ("City Council", "s3cret-token")
+    # Never sent back into a page; saving the section again without it keeps it.
+    again = client.get(f"/bodies/{body.id}/sections/agenda-source/edit").text
+    assert "s3cret-token" not in again and "s3cret-token" not in client.get(
+        f"/bodies/{body.id}").text
+    client.post(f"/bodies/{body.id}/sections/agenda-source",
+                data={**fields, "legistar_body_name": "Rules Committee", "legistar_token": ""})
+    with new_session() as fresh:
+        config = agendas.feed_config(fresh, body.id)
+    assert (config.body_name, config.token) == ("Rules Committee", "s3cret-token")
+    # Nor in the audit log, which records the change without the value.
+    log = client.get("/audit").text
+    assert "legistar" in log.lower()
+    assert "s3cret-token" not in log
