@@ -30,6 +30,7 @@ from web.routes import (
     sheet_imports,
 )
 from web.routes.concept_pages import ConceptPages
+from web.routes.votes import VotePages
 from web.templating import templates
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -50,7 +51,7 @@ class MeetingPages(ConceptPages):
 
 
 # Concepts with pages of their own in place of generic ones.
-CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages}
+CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages, "votes": VotePages}
 # The further parts of detail pages. Where several serve one concept they are merged in this
 # order: the campaign page's own parts, then its playbook dates.
 DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,

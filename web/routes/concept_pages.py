@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import clock, csv_export
@@ -327,11 +328,20 @@ class ConceptPages:
                    "options": field_options(session, fields), "user": actor}
         return render(request, "concept_pages/new.html", context, block="form")
 
+    def confirm_create(self, session: Session, data: BaseModel,
+                       form: Any) -> tuple[BaseModel | None, dict[str, str], list[FormField]]:
+        """A concept's own question about a new record before it is saved: the data to save
+        (None to ask first), the problems, and further fields to show with them."""
+        return data, {}, []
+
     async def create(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
         spec = self.spec
         form = await request.form()
         fields = spec.fields_for(actor, spec.form_fields())
         data, errors = validate(spec.create_schema, parse(fields, form))
+        asked: list[FormField] = []
+        if data is not None:
+            data, errors, asked = self.confirm_create(session, data, form)
         if data is not None:
             with saving(session) as saved:
                 record = spec.crud.create(session, actor, data)
@@ -339,7 +349,8 @@ class ConceptPages:
         if not errors:
             return see_other(f"{self.base}/{record.id}",
                              flash.success(f"The {spec.singular} was added."))
-        context = {"spec": spec, "fields": fields, "values": submitted_values(form, fields),
+        shown = [*fields, *asked]
+        context = {"spec": spec, "fields": shown, "values": submitted_values(form, shown),
                    "errors": errors, "options": field_options(session, fields), "user": actor}
         return render(request, "concept_pages/new.html", context, block="form", status=422)
 
