@@ -16,6 +16,9 @@ from api.settings import MAX_RETENTION_DAYS, get_settings
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+# Each command imports what it runs inside its own function: `oversight --help` or a quick
+# command stays fast, and one command does not load the server, the scheduler and every table.
+
 
 def _log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,

@@ -17,7 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api import clock
 from api.alerts.dispatcher import Dispatcher, default_worker_id
 from api.alerts.models import SchedulerLease
+from api.auth import service as accounts
+from api.backups import service as backups
+from api.contracts import terms
 from api.db import get_engine, new_session, session_scope
+from api.people import retention
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -138,15 +142,11 @@ def agenda_job(settings: Settings) -> Job:
 
 
 def _forget_old_attempts() -> int:
-    from api.auth import service as accounts  # noqa: PLC0415
-
     with session_scope() as session:
         return accounts.forget_old_attempts(session)
 
 
 def _roll_contracts() -> int:
-    from api.contracts import terms  # noqa: PLC0415
-
     with session_scope() as session:
         return terms.keep_up_to_date(session)
 
@@ -158,13 +158,9 @@ def upkeep_jobs(settings: Settings) -> list[Job]:
             # Hourly, so a contract moves on soon after midnight wherever its agency is.
             Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS)]
     if settings.backup_every_hours > 0:
-        from api.backups import service as backups  # noqa: PLC0415
-
         jobs.append(Job("backups.make", lambda: backups.scheduled_backup(settings),
                         settings.backup_every_hours * 3600))
     if settings.retention_days > 0:
-        from api.people import retention  # noqa: PLC0415
-
         jobs.append(Job("people.retention", lambda: retention.scheduled(settings.retention_days),
                         RETENTION_SECONDS))
     return jobs
