@@ -14,7 +14,6 @@ from api.alerts.routes import feeds_router
 from api.alerts.routes import follows_router as follows
 from api.alerts.routes import notifications_router as notifications
 from api.alerts.routes import router as alerts
-from api.alerts.scheduler import AlertScheduler
 from api.auth.forgery import ForgeryCheck
 from api.auth.identity import IdentityMiddleware
 from api.auth.routes import router as users
@@ -35,6 +34,7 @@ from api.settings import get_settings
 from api.sources.routes import router as sources
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
+from api.upkeep import AlertScheduler
 from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,

@@ -16,6 +16,9 @@ from api.settings import MAX_RETENTION_DAYS, get_settings
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+# Each command imports what it runs inside its own function: `oversight --help` or a quick
+# command stays fast, and one command does not load the server, the scheduler and every table.
+
 
 def _log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
@@ -90,7 +93,8 @@ def _positive_seconds(text: str) -> float:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from api.alerts import companion, dispatcher, scheduler  # noqa: PLC0415
+    from api import upkeep  # noqa: PLC0415
+    from api.alerts import companion, dispatcher  # noqa: PLC0415
 
     _log_to_stderr()
     if args.interval is not None:
@@ -110,7 +114,7 @@ def _worker(args: argparse.Namespace) -> int:
         companion.watch_parent(args.parent, stop)
     print(f"Oversight worker: dispatching alerts every {get_settings().alert_tick_seconds}s "
           "(stop with Ctrl-C)", flush=True)
-    if not scheduler.run_forever(stop):
+    if not upkeep.run_forever(stop):
         # A job still running would hold the exit past Docker's and systemd's stop timeouts;
         # what it had in hand is released or keeps its lease, so leaving it loses nothing.
         sys.stdout.flush()

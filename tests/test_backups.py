@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import api.models  # noqa: F401  (every table on the metadata)
-from api import demo, migrations
-from api.alerts import scheduler
+from api import demo, migrations, upkeep
 from api.auth.service import system_user
 from api.backups import database, keys, status
 from api.backups import service as backups
@@ -327,7 +326,7 @@ def test_the_scheduled_backup_writes_to_the_backup_folder_and_keeps_the_newest(
         patch.setenv("OVERSIGHT_BACKUP_KEEP", "2")
         get_settings.cache_clear()
         settings = get_settings()
-        jobs = {job.name: job for job in scheduler.upkeep_jobs(settings)}
+        jobs = {job.name: job for job in upkeep.upkeep_jobs(settings)}
         assert jobs["backups.make"].seconds == 24 * 3600
         folder = data / "backups"
         folder.mkdir(parents=True)
@@ -345,4 +344,4 @@ def test_the_scheduled_backup_writes_to_the_backup_folder_and_keeps_the_newest(
         last = status.read(settings)
         assert last is not None and not last.failing and last.file in names
     get_settings.cache_clear()
-    assert "backups.make" not in {job.name for job in scheduler.upkeep_jobs(get_settings())}
+    assert "backups.make" not in {job.name for job in upkeep.upkeep_jobs(get_settings())}

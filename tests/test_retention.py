@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api import clock
-from api.alerts import scheduler
+from api import clock, upkeep
 from api.auth.models import AuditEntry
 from api.cli import main
 from api.documents.models import AttachedTo
@@ -153,14 +152,14 @@ def test_retention_is_off_unless_set_and_then_runs_daily_from_the_scheduler(
     assert get_settings().retention_days == 0
     assert main(["retention", "--apply"]) == 0
     assert "Retention is off" in capsys.readouterr().out
-    assert "retention" not in {job.name for job in scheduler.upkeep_jobs(get_settings())}
+    assert "retention" not in {job.name for job in upkeep.upkeep_jobs(get_settings())}
     assert _row(session, world["quiet"].id).email == "quinn@example.org"
     session.commit()
 
     monkeypatch.setenv("OVERSIGHT_RETENTION_DAYS", str(DAYS))
     get_settings.cache_clear()
     try:
-        jobs = {job.name: job for job in scheduler.upkeep_jobs(get_settings())}
+        jobs = {job.name: job for job in upkeep.upkeep_jobs(get_settings())}
         assert jobs["people.retention"].seconds == 24 * 3600
         jobs["people.retention"].run()
     finally:

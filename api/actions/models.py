@@ -1,11 +1,13 @@
 """Actions: the public and private moves of a campaign, owned by a partner organization."""
 
 from datetime import date
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -57,6 +59,7 @@ class ActionBase(SQLModel):
 
 
 class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
     # By date, then title, with what deciding who may read an action and the campaign: the
     # calendar counts a day's actions and reads its first few in order from the index alone.
     # And a campaign's actions by date: its board and timeline read the first few in order.

@@ -1,11 +1,12 @@
 """Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with."""
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
@@ -75,6 +76,9 @@ class AgencyBase(SQLModel):
 
 
 class Agency(TableBase, AgencyBase, table=True):
+    # What a partner learned of an agency, a contract, a vote or the press may be theirs
+    # alone; most are the coalition's (no owner), from imports and agendas.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     pass
 
 

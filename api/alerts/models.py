@@ -1,13 +1,14 @@
 """Alert tables: rules, the outbox and its attempts, webhooks, follows, notifications, feeds."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
 from pydantic import AfterValidator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility
+from api.auth.table_access import Access
 from api.db import UTCDateTime
 from api.fields import MAX_INT, StrEnum, TableBase, enum_field, fk, json_field, utc_field
 from api.settings import get_settings
@@ -131,6 +132,8 @@ class AlertDefaultsInstalled(SQLModel, table=True):
 class AlertOutbox(TableBase, table=True):
     """One alert to one recipient on one channel. The row is the alert's whole state: the
     scheduler only wakes the dispatcher, which claims due rows with a lease."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "alert_outbox"
     __table_args__ = (sa.Index("ix_alert_outbox_status_next_attempt_at",
@@ -176,6 +179,8 @@ class AlertOutbox(TableBase, table=True):
 
 class AlertAttempt(TableBase, table=True):
     """One try at sending an outbox row, kept for the delivery log."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "alert_attempt"
     outbox_id: int = fk("alert_outbox.id", required=True, ondelete="CASCADE")
@@ -206,6 +211,8 @@ class WebhookEndpoint(TableBase, table=True):
 
 class Follow(TableBase, table=True):
     """A user following a campaign, body, target, contract or records request."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "follow"
     __table_args__ = (sa.UniqueConstraint("user_id", "subject_kind", "subject_id"),)
@@ -216,6 +223,8 @@ class Follow(TableBase, table=True):
 
 class Notification(TableBase, table=True):
     """An in-app alert in a user's list; one per outbox row at most."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "notification"
     user_id: int = fk("app_user.id", required=True, ondelete="CASCADE")
@@ -231,6 +240,8 @@ class FeedToken(TableBase, table=True):
     """The secret in a calendar feed's address, kept only as a hash: the address is shown once,
     when it is made, and a copy of the database opens no feed. Regenerating it retires the old
     address."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "feed_token"
     __table_args__ = (sa.UniqueConstraint("user_id", "kind", "scope_id"),)
@@ -243,6 +254,8 @@ class FeedToken(TableBase, table=True):
 
 class AlertPreference(TableBase, table=True):
     """How one user wants alerts: email now, in a daily digest, or not at all; in-app or not."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "alert_preference"
     user_id: int = fk("app_user.id", required=True, ondelete="CASCADE",

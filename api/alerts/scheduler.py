@@ -2,7 +2,6 @@
 row per job in the database lets one process in all run each interval's tick."""
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,18 +16,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api import clock
 from api.alerts.dispatcher import Dispatcher, default_worker_id
 from api.alerts.models import SchedulerLease
-from api.db import get_engine, new_session, session_scope
-from api.settings import Settings, get_settings
+from api.db import session_scope
+from api.settings import Settings
 
 log = logging.getLogger(__name__)
 
 LEASES = SchedulerLease.__table__
 DISPATCH = "alerts.dispatch"
-# Retention counts in days: once a day is soon enough.
-RETENTION_SECONDS = 24 * 3600
-# Sign-in failures matter for a day at most; an hourly sweep keeps the table small.
-ATTEMPTS_SECONDS = 3600
-CONTRACTS_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -36,15 +30,6 @@ class Job:
     name: str
     run: Callable[[], Any]
     seconds: float
-
-
-# Ticks other parts of the app add (e.g. the agenda sync), before the scheduler starts.
-_registered: list[Callable[[Settings], Job]] = []
-
-
-def register(make_job: Callable[[Settings], Job]) -> None:
-    """Add a periodic job to every scheduler started after this call."""
-    _registered.append(make_job)
 
 
 def slot_of(now: datetime, seconds: float) -> int:
@@ -127,91 +112,3 @@ class Ticker:
 
 def dispatch_job(settings: Settings, dispatcher: Dispatcher) -> Job:
     return Job(DISPATCH, dispatcher.tick, settings.alert_tick_seconds)
-
-
-def agenda_job(settings: Settings) -> Job:
-    """The agenda watcher: every body with an agenda source, every few hours."""
-    from api.sources.agendas import service as agendas  # noqa: PLC0415  (httpx only when run)
-
-    return Job("agendas.sync", lambda: agendas.sync_all(new_session),
-               settings.agenda_sync_hours * 3600)
-
-
-def _forget_old_attempts() -> int:
-    from api.auth import service as accounts  # noqa: PLC0415
-
-    with session_scope() as session:
-        return accounts.forget_old_attempts(session)
-
-
-def _roll_contracts() -> int:
-    from api.contracts import terms  # noqa: PLC0415
-
-    with session_scope() as session:
-        return terms.keep_up_to_date(session)
-
-
-def upkeep_jobs(settings: Settings) -> list[Job]:
-    """Forgetting old sign-in failures; contracts' terms rolled on as they renew by themselves;
-    scheduled backups and retention, each only when its setting turns it on."""
-    jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS),
-            # Hourly, so a contract moves on soon after midnight wherever its agency is.
-            Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS)]
-    if settings.backup_every_hours > 0:
-        from api.backups import service as backups  # noqa: PLC0415
-
-        jobs.append(Job("backups.make", lambda: backups.scheduled_backup(settings),
-                        settings.backup_every_hours * 3600))
-    if settings.retention_days > 0:
-        from api.people import retention  # noqa: PLC0415
-
-        jobs.append(Job("people.retention", lambda: retention.scheduled(settings.retention_days),
-                        RETENTION_SECONDS))
-    return jobs
-
-
-class AlertScheduler:
-    """The dispatcher and its ticker, as the web process and `oversight worker` run them."""
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or get_settings()
-        self.dispatcher = Dispatcher(settings=self.settings)
-        jobs = [dispatch_job(self.settings, self.dispatcher), agenda_job(self.settings),
-                *upkeep_jobs(self.settings)]
-        jobs += [make(self.settings) for make in _registered]
-        self.ticker = Ticker(jobs, holder=self.dispatcher.worker)
-
-    def start(self) -> "AlertScheduler":
-        get_engine()
-        self.ticker.start()
-        log.info("alert scheduler started: dispatch every %ss as %s",
-                 self.settings.alert_tick_seconds, self.dispatcher.worker)
-        return self
-
-    def stop(self) -> bool:
-        """Stops within alert_shutdown_seconds (and a second): no new claims, what was not
-        sent released. True when every job finished; False when one is still running (a job
-        that does not stop between steps), which the process may leave behind as it exits."""
-        # A plan stops between chunks; what it had not reached stays marked for the next run.
-        self.dispatcher.planner.stopping.set()
-        self.dispatcher.stop()
-        stopper = threading.Thread(target=self.ticker.stop, kwargs={"wait": True},
-                                   name="scheduler-stop", daemon=True)
-        stopper.start()
-        stopper.join(self.settings.alert_shutdown_seconds + 1)
-        if stopper.is_alive():
-            log.warning("a scheduled job is still running at shutdown; leaving it")
-            return False
-        self.dispatcher.close()
-        return True
-
-
-def run_forever(stop: threading.Event, settings: Settings | None = None) -> bool:
-    """Runs the scheduler until `stop` is set (the worker process); True when it stopped with
-    no job left running."""
-    scheduler = AlertScheduler(settings).start()
-    try:
-        stop.wait()
-    finally:
-        finished = scheduler.stop()
-    return finished

@@ -41,7 +41,7 @@ from api.alerts.models import (
 )
 from api.alerts.rules import RuleSpec, default_specs
 from api.auth import permissions, tokens
-from api.auth.models import Role, User
+from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
@@ -50,6 +50,8 @@ from api.errors import Forbidden, Invalid, NotFound
 from api.records_requests.models import RecordsRequest
 from api.settings import Settings, get_settings
 from api.targets.models import Target
+from api.tasks.models import Task
+from api.votes.models import Vote
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -262,6 +264,47 @@ def delete_rule(session: Session, actor: User, rule_id: int) -> None:
 
 # ---- the delivery log --------------------------------------------------------------------
 
+def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
+    """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
+    only when the actor may read what the alert is about, since its title tells it. None: all.
+
+    Leads see every alert about what they may read; others only the webhook posts among them.
+    An escalation names a target the row does not record, so another person's escalation is
+    shown to nobody but administrators. A webhook post is shown only to those who read all
+    its endpoint reads (a post to the leads' channel names targets and tells of meetings only
+    leads may know of)."""
+    if permissions.sees_everything(actor):
+        return None
+
+    def readable(model: Any) -> sa.ColumnElement[bool]:
+        condition = permissions.visible(model, actor)
+        found = sa.select(sa.literal(1)).select_from(model).where(
+            model.id == AlertOutbox.subject_id, *([condition] if condition is not None else []))
+        return found.exists()
+
+    about_readable = sa.or_(
+        sa.and_(AlertOutbox.subject_kind == "vote", readable(Vote)),
+        sa.and_(AlertOutbox.subject_kind.in_(("notice_deadline", "contract_end")),
+                readable(Contract)),
+        sa.and_(AlertOutbox.subject_kind == "records_request_due", readable(RecordsRequest)),
+        sa.and_(AlertOutbox.subject_kind == "task_due", readable(Task)),
+        sa.and_(AlertOutbox.subject_kind == "undecided_escalation",
+                AlertOutbox.user_id.is_(None), readable(Vote)),
+    )
+    own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
+    if permissions.is_anonymous(actor):
+        return sa.false()
+    lead = getattr(actor, "role", None) == Role.lead
+    tier = Visibility.leads if lead else Visibility.coalition
+    post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
+        WebhookEndpoint.id == AlertOutbox.endpoint_id,
+        WebhookEndpoint.reads.in_(permissions.shared_at_least(tier))).exists())
+    if lead:
+        return sa.or_(own, sa.and_(about_readable,
+                                   sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
+    return sa.or_(own, sa.and_(post_readable, about_readable))
+
+
 def delivery_log(session: Session, actor: User, *, status: str | None = None,
                  channel: str | None = None, campaign_id: int | None = None,
                  subject_kind: str | None = None, limit: int = 50,
@@ -278,7 +321,7 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
         stmt = stmt.where(AlertOutbox.campaign_id == campaign_id)
     if subject_kind:
         stmt = stmt.where(AlertOutbox.subject_kind == subject_kind)
-    shown = permissions.visible_alerts(actor)
+    shown = visible_alerts(actor)
     if shown is not None:
         stmt = stmt.where(shown)
     total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
@@ -289,7 +332,7 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
 
 def alert_detail(session: Session, actor: User,
                  alert_id: int) -> tuple[AlertOutbox, list[AlertAttempt]]:
-    shown = permissions.visible_alerts(actor)
+    shown = visible_alerts(actor)
     stmt = select(AlertOutbox).where(AlertOutbox.id == alert_id)
     row = session.exec(stmt.where(shown) if shown is not None else stmt).first()
     if row is None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, select
 
 from api import clock
-from api.auth import permissions, references
+from api.auth import permissions, references, table_access
 from api.auth.models import (
     AuditEntry,
     AuthSession,
@@ -29,10 +29,6 @@ from api.errors import Forbidden
 UNAUDITED = (AuditEntry, AuthSession, LoginAttempt, PasswordReset)
 
 
-def _stance_copy() -> type:
-    from api.targets.models import Stance  # noqa: PLC0415
-
-    return Stance
 SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash", "legistar_token"})
 # Changes that alone are not worth an entry: stamps the system keeps.
 NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_at"})
@@ -60,11 +56,9 @@ def unaudited() -> tuple[type, ...]:
     such place names (filed as the coalition's, every lead read a colleague's notifications
     and their titles; under the person's organization, its lead would). Like a person's
     sign-in sessions they are kept out, and what they come from (the records alerted about,
-    the delivery log read as visible_alerts says) keeps its own trail."""
-    # The trusted copy of each target's latest stance, whoever told it: filed under the
-    # target it would tell every reader of the target what a private meeting observed. The
-    # stance changes themselves are logged, each read with its meeting.
-    return (*UNAUDITED, _stance_copy(), *permissions.personal())
+    the delivery log read as api.alerts.service.visible_alerts says) keeps its own trail."""
+    # Tables kept as copies of others (each target's latest stance) declare themselves so.
+    return (*UNAUDITED, *table_access.unaudited(), *permissions.personal())
 
 
 def _value(name: str, value: Any) -> Any:

@@ -2,12 +2,13 @@
 visibility every sensitive record carries."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
+from api.auth.table_access import Access, Owned
 from api.fields import (
     Name,
     ReadMeta,
@@ -99,6 +100,8 @@ class TokenScope(StrEnum):
 
 class ApiToken(SQLModel, table=True):
     """A personal token for the JSON API, shown once and kept only as a hash."""
+    # Its rows are one person's own.
+    __access__: ClassVar[Access] = Access(personal=True)
 
     __tablename__ = "api_token"
     id: int | None = Field(default=None, primary_key=True)
@@ -162,6 +165,7 @@ class InstanceSetting(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     """One write: who, when, what record, and each changed field before and after. Rows are only
     ever added, except when an erasure removes what they held about the erased record."""
+    __access__: ClassVar[Access] = Access(owned=Owned("organization_id"))
 
     __tablename__ = "audit_entry"
     __table_args__ = (sa.Index("ix_audit_entry_record", "record_kind", "record_id"),)

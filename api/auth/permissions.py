@@ -2,8 +2,6 @@
 visibility, as Python checks on one record and as SQL criteria on every query."""
 
 import re
-from dataclasses import dataclass
-from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,6 +20,19 @@ from api.auth.models import (
     Role,
     User,
     Visibility,
+)
+from api.auth.table_access import (
+    ORGANIZATIONS,
+    Attached,
+    Owned,
+    attached,
+    children,
+    guarded,
+    leads_write_only,
+    mapped_class,
+    own_choices,
+    owned,
+    personal,
 )
 from api.errors import Forbidden, NotFound
 
@@ -53,92 +64,10 @@ ANONYMOUS = Anonymous()
 Actor = User | Anonymous | None
 
 
-@dataclass(frozen=True)
-class Owned:
-    """A table whose rows belong to an organization and carry a visibility."""
-
-    owner: str
-    visibility: str = "visibility"
-    # Columns naming more organizations, or users, that may read a row (a task's assignees).
-    reader_organizations: tuple[str, ...] = ()
-    reader_users: tuple[str, ...] = ()
-    # A row no organization owns is the coalition's: any partner may keep it up to date (a
-    # vote's outcome, an agency's cameras), only leads delete it.
-    coalition_kept: bool = False
-
-
-@dataclass(frozen=True)
-class Child:
-    """A table whose rows are readable, and writable, only with their parent rows."""
-
-    parents: tuple[tuple[type[SQLModel], str], ...]
-    # Parents a writer only has to be able to read: a partner links their own meeting to a
-    # shared target, or records the stance they observed, without owning the target.
-    read_parents: tuple[str, ...] = ()
-    # Parents a row may have none of (a stance change not seen in a meeting); when it has one,
-    # the row is read only with it.
-    optional: tuple[str, ...] = ()
-
-
 # Tables the account services write themselves, under their own rules.
 ACCOUNT_TABLES: tuple[type[SQLModel], ...] = (
     AuthSession, ApiToken, Invitation, PasswordReset, LoginAttempt, AuditEntry, InstanceSetting,
 )
-
-
-@cache
-def owned() -> dict[type[SQLModel], Owned]:
-    # Imported here: the domain models import this package's models.
-    from api.models import (  # noqa: PLC0415
-        Action,
-        Agency,
-        Contract,
-        Document,
-        MediaContact,
-        Meeting,
-        MeetingNote,
-        Person,
-        PressHit,
-        RecordsRequest,
-        Target,
-        Task,
-        Vote,
-    )
-
-    return {
-        Meeting: Owned("organization_id"),
-        # Always private: written only by the meeting's organization (api.meetings.service).
-        MeetingNote: Owned("organization_id"),
-        Person: Owned("owner_organization_id"),
-        Target: Owned("owner_organization_id"),
-        Task: Owned("owner_organization_id", reader_organizations=("assignee_organization_id",),
-                    reader_users=("assignee_user_id",)),
-        Document: Owned("owner_organization_id"),
-        RecordsRequest: Owned("requester_organization_id"),
-        Action: Owned("owner_organization_id"),
-        # What a partner learned of an agency, a contract, a vote or the press may be theirs
-        # alone; most are the coalition's (no owner), from imports and agendas.
-        **{model: Owned("owner_organization_id", coalition_kept=True)
-           for model in (Agency, Contract, Vote, MediaContact, PressHit)},
-        AuditEntry: Owned("organization_id"),
-    }
-
-
-@dataclass(frozen=True)
-class Guarded:
-    """A field of a record everyone signed in reads, itself read only at its own visibility:
-    `owner` names the organization that always reads it."""
-
-    visibility: str
-    owner: str
-
-
-@cache
-def guarded() -> dict[type[SQLModel], dict[str, Guarded]]:
-    from api.models import Organization  # noqa: PLC0415
-
-    # An organization's notes are its own and, as it chooses, the leads' or the coalition's.
-    return {Organization: {"notes": Guarded("notes_visibility", "id")}}
 
 
 def can_read_field(actor: Actor, record: Any, name: str, *,
@@ -174,83 +103,6 @@ def visible_field(model: type[SQLModel], name: str,
     return _owned_condition(model, Owned(spec.owner, spec.visibility), actor)
 
 
-@cache
-def children() -> dict[type[SQLModel], Child]:
-    from api.models import (  # noqa: PLC0415
-        Affiliation,
-        Contract,
-        ContractOutcome,
-        Document,
-        Meeting,
-        MeetingAttendee,
-        MeetingTarget,
-        Person,
-        RecordsRequest,
-        RequestDocument,
-        RequestStatusChange,
-        Stance,
-        StanceChange,
-        Target,
-    )
-
-    return {
-        Affiliation: Child(((Person, "person_id"),)),
-        Stance: Child(((Target, "target_id"),), read_parents=("target_id",)),
-        # A stance seen in a meeting is told only to those who may read the meeting.
-        StanceChange: Child(((Target, "target_id"), (Meeting, "meeting_id")),
-                            read_parents=("target_id", "meeting_id"), optional=("meeting_id",)),
-        MeetingTarget: Child(((Meeting, "meeting_id"), (Target, "target_id")),
-                             read_parents=("target_id",)),
-        MeetingAttendee: Child(((Meeting, "meeting_id"), (Person, "person_id")),
-                               read_parents=("person_id",)),
-        # A request's history and received files say as much as the request itself.
-        RequestStatusChange: Child(((RecordsRequest, "records_request_id"),)),
-        # What was decided at the end of a contract's term is read and written with it.
-        ContractOutcome: Child(((Contract, "contract_id"),)),
-        RequestDocument: Child(((RecordsRequest, "records_request_id"), (Document, "document_id"),
-                                (Target, "target_id")),
-                               read_parents=("target_id",), optional=("target_id",)),
-    }
-
-
-@dataclass(frozen=True)
-class Attached:
-    """A table whose rows each name the record they belong to by its kind and id (a document
-    on a meeting): read only with that record, and shared no more widely than it."""
-
-    kind: str
-    id: str
-    # The table of each kind of record a row may belong to.
-    parents: dict[str, type[SQLModel]]
-
-
-@cache
-def attached() -> dict[type[SQLModel], Attached]:
-    from api.models import (  # noqa: PLC0415
-        Action,
-        Agency,
-        Body,
-        Campaign,
-        Contract,
-        Document,
-        Meeting,
-        Organization,
-        Person,
-        PressHit,
-        RecordsRequest,
-        Target,
-        Vote,
-    )
-
-    parents: dict[str, type[SQLModel]] = {
-        "organization": Organization, "person": Person, "target": Target, "body": Body,
-        "agency": Agency, "contract": Contract, "campaign": Campaign, "vote": Vote,
-        "meeting": Meeting, "action": Action, "records_request": RecordsRequest,
-        "press_hit": PressHit,
-    }
-    return {Document: Attached("attached_kind", "attached_id", parents)}
-
-
 def widest_under(parent: Any) -> Visibility:
     """The widest a row attached to this record may be shared: as widely as the record itself;
     a record everyone signed in reads (a body, a campaign) sets no limit."""
@@ -260,41 +112,6 @@ def widest_under(parent: Any) -> Visibility:
 
 def wider_than(visibility: Visibility | str, limit: Visibility | str) -> bool:
     return WIDENING.index(Visibility(visibility)) > WIDENING.index(Visibility(limit))
-
-
-@cache
-def personal() -> tuple[type[SQLModel], ...]:
-    """Tables whose rows are one person's own: what they follow, are told, prefer, and the
-    keys to their feeds and to the API. An alert's delivery row is its recipient's, and tells
-    in its title what the alert is about."""
-    from api.models import (  # noqa: PLC0415
-        AlertAttempt,
-        AlertOutbox,
-        AlertPreference,
-        FeedToken,
-        Follow,
-        Notification,
-    )
-
-    return (ApiToken, Follow, Notification, FeedToken, AlertPreference, AlertOutbox,
-            AlertAttempt)
-
-
-@cache
-def own_choices() -> dict[type[SQLModel], tuple[str, ...]]:
-    """Fields of a record that are the choices of the organization it is: who reads its notes,
-    who its new records are shared with, whether the leads hear of its meetings."""
-    from api.models import Organization  # noqa: PLC0415
-
-    return {Organization: ("notes_visibility", "default_visibility", "tell_leads_meetings")}
-
-
-@cache
-def leads_write_only() -> tuple[type[SQLModel], ...]:
-    """Shared tables only leads and administrators change: the coalition's own shape."""
-    from api.models import Campaign, CampaignLead, Organization  # noqa: PLC0415
-
-    return (Organization, Campaign, CampaignLead)
 
 
 def is_system(actor: Actor) -> bool:
@@ -636,9 +453,7 @@ def _may_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
         return True
     if model in leads_write_only():
         # A partner member may keep their own organization's details up to date.
-        from api.models import Organization  # noqa: PLC0415
-
-        return (model is Organization and not deleting
+        return (model.__tablename__ == ORGANIZATIONS and not deleting
                 and record.id is not None and record.id == actor.organization_id)
     return not deleting
 
@@ -682,56 +497,6 @@ def fixed_refusal(model: type[Any]) -> str:
             "change who it belongs to or who may read it; you can still change the rest of it.")
 
 
-def visible_alerts(actor: Actor) -> sa.ColumnElement[bool] | None:
-    """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
-    only when the actor may read what the alert is about, since its title tells it. None: all.
-
-    Leads see every alert about what they may read; others only the webhook posts among them.
-    An escalation names a target the row does not record, so another person's escalation is
-    shown to nobody but administrators. A webhook post is shown only to those who read all
-    its endpoint reads (a post to the leads' channel names targets and tells of meetings only
-    leads may know of)."""
-    if sees_everything(actor):
-        return None
-    assert actor is not None  # sees_everything(None) returned above
-    from api.models import (  # noqa: PLC0415
-        AlertOutbox,
-        Contract,
-        RecordsRequest,
-        Task,
-        Vote,
-        WebhookEndpoint,
-    )
-
-    def readable(model: Any) -> sa.ColumnElement[bool]:
-        condition = visible(model, actor)
-        found = sa.select(sa.literal(1)).select_from(model).where(
-            model.id == AlertOutbox.subject_id, *([condition] if condition is not None else []))
-        return found.exists()
-
-    about_readable = sa.or_(
-        sa.and_(AlertOutbox.subject_kind == "vote", readable(Vote)),
-        sa.and_(AlertOutbox.subject_kind.in_(("notice_deadline", "contract_end")),
-                readable(Contract)),
-        sa.and_(AlertOutbox.subject_kind == "records_request_due", readable(RecordsRequest)),
-        sa.and_(AlertOutbox.subject_kind == "task_due", readable(Task)),
-        sa.and_(AlertOutbox.subject_kind == "undecided_escalation",
-                AlertOutbox.user_id.is_(None), readable(Vote)),
-    )
-    own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
-    if is_anonymous(actor):
-        return sa.false()
-    lead = getattr(actor, "role", None) == Role.lead
-    tier = Visibility.leads if lead else Visibility.coalition
-    post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
-        WebhookEndpoint.id == AlertOutbox.endpoint_id,
-        WebhookEndpoint.reads.in_(shared_at_least(tier))).exists())
-    if lead:
-        return sa.or_(own, sa.and_(about_readable,
-                                   sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
-    return sa.or_(own, sa.and_(post_readable, about_readable))
-
-
 def can_administer(actor: Actor) -> bool:
     return sees_everything(actor)
 
@@ -763,12 +528,11 @@ def default_owner(actor: Actor) -> int | None:
 def default_visibility(session: Any, actor: Actor) -> Visibility | None:
     """Who a new record is shared with when its maker does not say: their organization's
     default, else the coalition's default for organizations; None: the kind's own default."""
-    from api.models import Organization  # noqa: PLC0415
-
+    organizations = sa.inspect(mapped_class(ORGANIZATIONS)).local_table
     org_id = getattr(actor, "organization_id", None)
     if org_id is not None:
-        chosen = session.execute(sa.select(Organization.default_visibility)
-                                 .where(Organization.id == org_id)).scalar()
+        chosen = session.execute(sa.select(organizations.c.default_visibility)
+                                 .where(organizations.c.id == org_id)).scalar()
         if chosen:
             return Visibility(chosen)
     found = session.execute(sa.select(InstanceSetting.default_visibility).limit(1)).scalar()

@@ -10,12 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from api.auth import permissions, scoping
+from api.auth import permissions, scoping, table_access
+
+
+def scoped_class(table: str) -> Any:
+    """The mapped class of the named table if its rows have a visibility, or None."""
+    return _scoped_class(table, table_access.generation())
 
 
 @cache
-def scoped_class(table: str) -> Any:
-    """The mapped class of the named table if its rows have a visibility, or None."""
+def _scoped_class(table: str, generation: int) -> Any:
+    # Worked out again once more tables are defined: one defined later may be the answer.
     for model in (*permissions.owned(), *permissions.children()):
         if model.__tablename__ == table:
             return model

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from api.auth import permissions
+from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
 from api.errors import Forbidden, Invalid
 
@@ -53,7 +53,8 @@ _MAX_CRITERIA = 1024
 
 
 def criteria_for(actor: permissions.Actor) -> tuple[Any, ...]:
-    key = permissions.visibility_key(actor)
+    # A table defined later brings its own rules, so what was made before it is not reused.
+    key = (table_access.generation(), *permissions.visibility_key(actor))
     options = _CRITERIA.get(key)
     if options is None:
         if len(_CRITERIA) >= _MAX_CRITERIA:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.auth import devices, passwords, permissions, sessions, tokens
+from api.auth import devices, passwords, permissions, sessions, table_access, tokens
 from api.auth.models import (
     ApiToken,
     InstanceSetting,
@@ -502,9 +502,8 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
         raise Invalid("Partner members and viewers belong to an organization; choose one.",
                       field="organization_id")
     if organization_id is not None:
-        from api.organizations.models import Organization  # noqa: PLC0415
-
-        if session.get(Organization, organization_id) is None:
+        organizations = table_access.mapped_class(table_access.ORGANIZATIONS)
+        if session.get(organizations, organization_id) is None:
             raise Invalid(f"No organization with id {organization_id}.", field="organization_id")
     raw = tokens.new_token()
     now = clock.now()

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Each command imports what it runs inside its own function, as in api.cli: building
+# the command line loads none of them.
+
 
 def add_commands(commands: Any) -> None:
     """Adds `backup`, `restore` and `backup-key` to the `oversight` command's subcommands."""

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+import api.models  # noqa: F401  (every table, so none is missed)
 from api import data_version
+from api.auth.service import SYSTEM_EMAIL
 from api.errors import Invalid
 
 SQLITE = "sqlite"
@@ -76,9 +78,6 @@ def load(path: Path, kind: str, url: str) -> None:
 def holdings(engine: Engine) -> list[str]:
     """The tables that hold records of the instance's own (anything but bookkeeping and the
     system account): empty for an instance a backup may be restored into."""
-    import api.models  # noqa: F401, PLC0415  (every table, so none is missed)
-    from api.auth.service import SYSTEM_EMAIL  # noqa: PLC0415
-
     existing = set(sa.inspect(engine).get_table_names())
     found = []
     with engine.connect() as conn:

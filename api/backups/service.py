@@ -22,6 +22,7 @@ from alembic.util import CommandError
 
 from api import clock, migrations
 from api.backups import database, keys, status
+from api.db import get_engine
 from api.errors import Conflict, DomainError, Invalid
 from api.settings import Settings, get_settings
 
@@ -251,8 +252,6 @@ def scheduled_backup(settings: Settings | None = None) -> None:
 def restore(archive: Path, *, identity_file: str, settings: Settings | None = None) -> Restored:
     """Restores an archive into an empty instance. Everything is decrypted and checked before
     anything is written; the database is replaced in one transaction."""
-    from api.db import get_engine  # noqa: PLC0415
-
     settings = settings or get_settings()
     identities = keys.read_identities(identity_file)
     kind = database.kind_of(settings.database_url)

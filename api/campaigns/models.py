@@ -1,11 +1,12 @@
 """Campaigns: a coalition's goal in one jurisdiction, its policy asks and lead organizations."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, model_validator
 from sqlmodel import Field, SQLModel
 
+from api.auth.table_access import Access
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     FieldError,
@@ -80,10 +81,12 @@ class CampaignBase(SQLModel):
 
 
 class Campaign(TableBase, CampaignBase, table=True):
+    __access__: ClassVar[Access] = Access(leads_write_only=True)
     playbook_key: str | None = Field(default=None, max_length=100)
 
 
 class CampaignLead(SQLModel, table=True):
+    __access__: ClassVar[Access] = Access(leads_write_only=True)
     __tablename__ = "campaign_lead"
     campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE", primary_key=True)
     organization_id: int = fk("organization.id", required=True, ondelete="CASCADE",

@@ -2,11 +2,13 @@
 term in force, and what was decided at the end of a term."""
 
 from datetime import date
+from typing import ClassVar
 
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
@@ -88,6 +90,9 @@ class ContractBase(SQLModel):
 
 
 class Contract(TableBase, ContractBase, table=True):
+    # What a partner learned of an agency, a contract, a vote or the press may be theirs
+    # alone; most are the coalition's (no owner), from imports and agendas.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     # Derived by api.contracts.terms from the end date, the renewal terms and today, and kept
     # up to date each day; stored so the dashboard, alerts and feeds can ask for "deadlines in
     # the next 120 days" in one indexed query. The term in force: the end date, rolled forward
@@ -133,6 +138,8 @@ class ContractOutcomeCreate(SQLModel):
 class ContractOutcome(TableBase, table=True):
     """A renewal, renegotiation or termination a lead recorded, with the term it ended and the
     one it began. Read and written with its contract."""
+    # What was decided at the end of a contract's term is read and written with it.
+    __access__: ClassVar[Access] = Access(child=Child(((Contract, "contract_id"),)))
 
     __tablename__ = "contract_outcome"
     contract_id: int = fk("contract.id", required=True, ondelete="CASCADE")

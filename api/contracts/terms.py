@@ -201,7 +201,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
 def outcomes(session: Session, actor: User, contract_id: int) -> list[dict[str, Any]]:
     """What was recorded of the contract's terms, newest first; read with the contract, each
     naming its vote only to whoever may read the vote."""
-    from api.contracts.service import crud  # noqa: PLC0415
+    from api.contracts.service import crud  # noqa: PLC0415  (the service derives with this module)
 
     crud.get(session, actor, contract_id)
     columns = [getattr(ContractOutcome, c.name)

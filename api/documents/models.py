@@ -1,9 +1,12 @@
 """Documents: uploaded files attached to any record, kept on disk under the data directory."""
 
+from typing import ClassVar
+
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Attached, Owned
 from api.fields import Id, LongText, ReadMeta, ShortText, StrEnum, TableBase, enum_field, fk
 
 
@@ -23,6 +26,9 @@ class AttachedTo(StrEnum):
 
 
 class Document(TableBase, table=True):
+    __access__: ClassVar[Access] = Access(
+        owned=Owned("owner_organization_id"),
+        attached=Attached("attached_kind", "attached_id", tuple(kind.value for kind in AttachedTo)))
     __table_args__ = (Index("ix_document_attached", "attached_kind", "attached_id"),)
     filename: str = Field(max_length=255)
     content_type: str = Field(max_length=100)

@@ -1,11 +1,13 @@
 """Press: reporters we work with and the coverage the campaign gets."""
 
 from datetime import date
+from typing import ClassVar
 
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -32,6 +34,9 @@ class MediaContactBase(SQLModel):
 
 
 class MediaContact(TableBase, MediaContactBase, table=True):
+    # What a partner learned of an agency, a contract, a vote or the press may be theirs
+    # alone; most are the coalition's (no owner), from imports and agendas.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     __tablename__ = "media_contact"
 
 
@@ -61,6 +66,9 @@ class PressHitBase(SQLModel):
 
 
 class PressHit(TableBase, PressHitBase, table=True):
+    # What a partner learned of an agency, a contract, a vote or the press may be theirs
+    # alone; most are the coalition's (no owner), from imports and agendas.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     __tablename__ = "press_hit"
 
 

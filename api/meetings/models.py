@@ -1,7 +1,7 @@
 """Meetings partners hold with decision-makers, and what they heard there."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, field_validator, model_validator
@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from api import clock
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     FieldError,
@@ -24,7 +25,7 @@ from api.fields import (
     update_schema,
     utc_field,
 )
-from api.targets.models import StanceLevel
+from api.targets.models import StanceLevel, Target
 
 
 class StanceObserved(BaseModel):
@@ -48,6 +49,7 @@ class MeetingBase(SQLModel):
 
 
 class Meeting(TableBase, MeetingBase, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned("organization_id"))
     # The key the form was sent with: a meeting sent again (a retry after a dropped
     # connection, a queue sent from a phone) is answered with the first one, not logged twice.
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
@@ -68,6 +70,8 @@ class Meeting(TableBase, MeetingBase, table=True):
 
 
 class MeetingTarget(SQLModel, table=True):
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((Meeting, "meeting_id"), (Target, "target_id")), read_parents=("target_id",)))
     __tablename__ = "meeting_target"
     meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE", primary_key=True)
     target_id: int = fk("target.id", required=True, ondelete="CASCADE", primary_key=True,
@@ -77,6 +81,8 @@ class MeetingTarget(SQLModel, table=True):
 
 
 class MeetingAttendee(SQLModel, table=True):
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((Meeting, "meeting_id"), ("person", "person_id")), read_parents=("person_id",)))
     __tablename__ = "meeting_attendee"
     meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE", primary_key=True)
     person_id: int = fk("person.id", required=True, ondelete="CASCADE", primary_key=True)
@@ -86,6 +92,8 @@ class MeetingNote(TableBase, table=True):
     """A meeting's notes for its organization only: a row of their own, always private to
     the meeting's organization, so no page, list, search, export or audit entry that may tell
     the meeting can tell them."""
+    # Always private: written only by the meeting's organization (api.meetings.service).
+    __access__: ClassVar[Access] = Access(owned=Owned("organization_id"))
 
     __tablename__ = "meeting_note"
     meeting_id: int = fk("meeting.id", required=True, ondelete="CASCADE",

@@ -1,9 +1,12 @@
 """Coalition partner organizations."""
 
+from typing import ClassVar
+
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility
+from api.auth.table_access import Access, Guarded
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -69,7 +72,11 @@ class OrganizationBase(SQLModel):
 
 
 class Organization(TableBase, OrganizationBase, table=True):
-    pass
+    __access__: ClassVar[Access] = Access(
+        # Its notes are its own and, as it chooses, the leads' or the coalition's.
+        guarded=(("notes", Guarded("notes_visibility", "id")),),
+        own_choices=("notes_visibility", "default_visibility", "tell_leads_meetings"),
+        leads_write_only=True)
 
 
 class OrganizationCreate(OrganizationBase):

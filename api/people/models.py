@@ -1,10 +1,13 @@
 """People: organizers, volunteers and allies, with their organizations and contact consent."""
 
+from typing import ClassVar
+
 from pydantic import EmailStr
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -45,6 +48,7 @@ class PersonBase(SQLModel):
 
 
 class Person(TableBase, PersonBase, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
     # Lists sort by name, then id: this index serves that order without sorting the table.
     __table_args__ = (Index("ix_person_name", "name", "id"),)
 
@@ -70,6 +74,7 @@ class AffiliationBase(SQLModel):
 
 class Affiliation(TableBase, AffiliationBase, table=True):
     """A person's membership of an organization, with their role there."""
+    __access__: ClassVar[Access] = Access(child=Child(((Person, "person_id"),)))
 
     __table_args__ = (UniqueConstraint("person_id", "organization_id"),)
 

@@ -1,13 +1,14 @@
 """Public-records requests sent to agencies, with their status, due date and history."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
@@ -90,6 +91,7 @@ class RecordsRequestBase(SQLModel):
 
 
 class RecordsRequest(TableBase, RecordsRequestBase, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned("requester_organization_id"))
     __tablename__ = "records_request"
     # By due date, with what deciding who may read a request needs, so the requests due in a
     # stretch of days that a user may see are found in the index alone, for someone who may
@@ -140,6 +142,8 @@ class RecordsRequestRead(RecordsRequestBase, ReadMeta):
 
 class RequestStatusChange(TableBase, table=True):
     """One change of a request's status: who, when it happened, from what to what, and why."""
+    # A request's history and received files say as much as the request itself.
+    __access__: ClassVar[Access] = Access(child=Child(((RecordsRequest, "records_request_id"),)))
 
     __tablename__ = "records_request_status_change"
     records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE")
@@ -200,6 +204,10 @@ class BatchCreate(SQLModel):
 
 class RequestDocument(TableBase, table=True):
     """A document received for a request, and what it concerns: an agency, contract, target."""
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((RecordsRequest, "records_request_id"), ("document", "document_id"),
+         ("target", "target_id")),
+        read_parents=("target_id",), optional=("target_id",)))
 
     __tablename__ = "records_request_document"
     records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE")

@@ -9,6 +9,9 @@ from typing import Any
 AGENCY_IMPORTS = ("atlas", "data-driven")
 SHEET_IMPORTS = ("organizations", "people", "targets")
 
+# Each command imports what it runs inside its own function, as in api.cli: building
+# the command line loads none of them.
+
 
 def add_commands(commands: Any) -> None:
     """Adds `sync` and `import` to the `oversight` command's subcommands."""

@@ -1,12 +1,14 @@
 """Decision-makers we work on, and their stance on each campaign with its full history."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from pydantic import EmailStr
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -68,6 +70,7 @@ class TargetBase(SQLModel):
 
 
 class Target(TableBase, TargetBase, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
     # Lists sort by name, then id: this index serves that order without sorting the table.
     __table_args__ = (Index("ix_target_name", "name", "id"),)
 
@@ -89,6 +92,11 @@ class Stance(TableBase, table=True):
     """The latest stance change of one target on one campaign, whoever may read it: kept for
     trusted code (the alert planner), never told to a reader. What a reader is told is worked
     out from the changes that reader may read (api.targets.service.current)."""
+    # Left out of the audit log: the trusted copy of each target's latest stance, whoever told
+    # it, filed under the target would tell every reader of the target what a private meeting
+    # observed. The stance changes themselves are logged, each read with its meeting.
+    __access__: ClassVar[Access] = Access(
+        child=Child(((Target, "target_id"),), read_parents=("target_id",)), audited=False)
 
     __table_args__ = (UniqueConstraint("target_id", "campaign_id"),)
     target_id: int = fk("target.id", required=True, ondelete="CASCADE")
@@ -99,6 +107,10 @@ class Stance(TableBase, table=True):
 class StanceChange(TableBase, table=True):
     """One observed stance: never edited, only added. The level it moved from is not stored:
     it is the previous change the reader may read, which differs from reader to reader."""
+    # A stance seen in a meeting is told only to those who may read the meeting.
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((Target, "target_id"), ("meeting", "meeting_id")),
+        read_parents=("target_id", "meeting_id"), optional=("meeting_id",)))
 
     # A target's history on a campaign in order, from the index alone: each reader's current
     # stance is the latest change they may read, found by walking it back from the end.

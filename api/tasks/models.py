@@ -1,11 +1,13 @@
 """Tasks: follow-ups with an assignee and a due date."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     LongText,
@@ -42,6 +44,9 @@ class TaskBase(SQLModel):
 
 
 class Task(TableBase, TaskBase, PlaybookAnchor, table=True):
+    __access__: ClassVar[Access] = Access(owned=Owned(
+        "owner_organization_id", reader_organizations=("assignee_organization_id",),
+        reader_users=("assignee_user_id",)))
     # By due date, then title, with what deciding who may read a task and the campaign: the
     # calendar counts a day's open tasks and reads its first few in order from the index alone.
     __table_args__ = (sa.Index("ix_task_due_on", "due_on", "title", "id", "status", "visibility",

@@ -1,12 +1,13 @@
 """Votes: the decision points of a campaign, on a body's agenda at a local date and time."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Id,
@@ -97,6 +98,9 @@ class VoteBase(SQLModel):
 
 
 class Vote(TableBase, VoteBase, table=True):
+    # What a partner learned of an agency, a contract, a vote or the press may be theirs
+    # alone; most are the coalition's (no owner), from imports and agendas.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     pass
 
 

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, select
 
-from api import clock
-from api.alerts import scheduler
+from api import clock, upkeep
 from api.auth import service as accounts
 from api.auth.models import LoginAttempt, Role, User
 from api.auth.tokens import csrf_for
@@ -301,7 +300,7 @@ def test_the_scheduler_forgets_failures_older_than_a_day(
     attacker = browser_at(ATTACKER)
     login(attacker, member.email, "wrong")
     assert _attempts() > 0
-    [sweep] = [job for job in scheduler.upkeep_jobs(get_settings())
+    [sweep] = [job for job in upkeep.upkeep_jobs(get_settings())
                if job.name == "auth.forget_attempts"]
 
     clock.freeze(START + timedelta(hours=23))
