@@ -42,7 +42,11 @@ from api.people import service as people
 from api.people.models import Affiliation, Person
 from api.records_requests import models as records_requests_models
 from api.records_requests import service as records_requests
-from api.records_requests.models import RecordsRequest
+from api.records_requests.models import (
+    RecordsRequest,
+    RecordsRequestContract,
+    RecordsRequestTarget,
+)
 from api.targets import models as targets_models
 from api.targets import service as targets
 from api.targets.models import Target
@@ -228,6 +232,8 @@ TARGETS = declared_spec(
     related=[
         Related("Meetings", "meetings", through=Through(MeetingTarget, "target_id", "meeting_id")),
         Related("Votes of their body", "votes", fk="body_id", value_from="body_id"),
+        Related("Records requests about them", "records-requests",
+                through=Through(RecordsRequestTarget, "target_id", "records_request_id")),
     ],
 )
 
@@ -280,7 +286,10 @@ CONTRACTS = declared_spec(
     zone=_contract_zone,
     overrides={"approving_body_id": {"label": "Approving body"},
                "termination_notice_days": {"label": "Days of notice needed to end it"}},
-    related=[Related("Votes on it", "votes", fk="contract_id")],
+    related=[Related("Votes on it", "votes", fk="contract_id"),
+             Related("Records requests about it", "records-requests",
+                     through=Through(RecordsRequestContract, "contract_id",
+                                     "records_request_id"))],
     list_zone="agency_id",
 )
 
@@ -348,7 +357,10 @@ RECORDS_REQUESTS = declared_spec(
     list_links=[ListLink("/records-requests/batch", "Send to many agencies")],
     detail_template="records_requests/detail.html",
     overrides={"requester_organization_id": {"label": "Requested by"},
-               "due_on_override": {"label": "Due date set by a lead (empty: the law's)"}},
+               "due_on_override": {"label": "Due date set by a lead (empty: the law's)"},
+               "contract_ids": {"label": "Contracts it is about"},
+               "target_ids": {"label": "Officials it is about",
+                              "help": "Whose emails, calendars or decisions it asks for."}},
     withheld=lambda actor: frozenset() if records_requests.may_override(actor)
     else frozenset({"due_on_override"}),
 )

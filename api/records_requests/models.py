@@ -109,8 +109,34 @@ class RecordsRequest(TableBase, RecordsRequestBase, table=True):
     due_on: date | None = Field(default=None)
 
 
+class RecordsRequestContract(SQLModel, table=True):
+    """A contract a request is about: read, like the request, only with the contract."""
+
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((RecordsRequest, "records_request_id"), ("contract", "contract_id")),
+        read_parents=("contract_id",)))
+    __tablename__ = "records_request_contract"
+    records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE",
+                                 primary_key=True, index=False)
+    contract_id: int = fk("contract.id", required=True, ondelete="CASCADE", primary_key=True)
+
+
+class RecordsRequestTarget(SQLModel, table=True):
+    """An official a request is about (whose emails, whose decisions): read only with them."""
+
+    __access__: ClassVar[Access] = Access(child=Child(
+        ((RecordsRequest, "records_request_id"), ("target", "target_id")),
+        read_parents=("target_id",)))
+    __tablename__ = "records_request_target"
+    records_request_id: int = fk("records_request.id", required=True, ondelete="CASCADE",
+                                 primary_key=True, index=False)
+    target_id: int = fk("target.id", required=True, ondelete="CASCADE", primary_key=True)
+
+
 class RecordsRequestCreate(RecordsRequestBase):
-    pass
+    # What the request is about: contracts of its agency, and officials.
+    contract_ids: IdList = []
+    target_ids: IdList = []
 
 
 RecordsRequestUpdate = update_schema(RecordsRequestCreate, "RecordsRequestUpdate")
@@ -136,6 +162,8 @@ class Deadline(SQLModel):
 class RecordsRequestRead(RecordsRequestBase, ReadMeta):
     # Empty to a reader who may not read the agency (api.auth.references).
     agency_id: int | None  # type: ignore[assignment]
+    contract_ids: list[int] = []
+    target_ids: list[int] = []
     due_on: date | None = None
     deadline: Deadline | None = None
 
@@ -253,6 +281,8 @@ RECORDS_REQUESTS = Concept(
         FieldRole("law", section="Request"),
         FieldRole("state_code", filter=True, section="Request"),
         FieldRole("method", section="Request"),
+        FieldRole("contract_ids", section="What it is about"),
+        FieldRole("target_ids", section="What it is about"),
         FieldRole("status", sort=True, filter="Status", column="Status", section="Progress"),
         FieldRole("sent_on", sort=True, column="Sent", section="Progress"),
         FieldRole("due_on_override", section="Progress"),

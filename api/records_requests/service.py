@@ -15,7 +15,7 @@ from api import clock
 from api.agencies.models import Agency, AgencyKind
 from api.auth import references, scoping
 from api.auth.models import Role, User
-from api.crud import Crud, validated
+from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Forbidden, Invalid, NotFound
@@ -28,7 +28,9 @@ from api.records_requests.models import (
     BatchCreate,
     Deadline,
     RecordsRequest,
+    RecordsRequestContract,
     RecordsRequestCreate,
+    RecordsRequestTarget,
     RequestDocument,
     RequestDocumentLinks,
     RequestDocumentRead,
@@ -276,7 +278,12 @@ class RequestCrud(Crud[RecordsRequest]):
         return rows
 
 
-crud = RequestCrud(**RECORDS_REQUESTS.crud_options(), prepare=_prepare, after_save=_record_change)
+crud = RequestCrud(
+    **RECORDS_REQUESTS.crud_options(), prepare=_prepare, after_save=_record_change,
+    links={"contract_ids": Link(RecordsRequestContract, "records_request_id", "contract_id",
+                                "contract", "contract"),
+           "target_ids": Link(RecordsRequestTarget, "records_request_id", "target_id", "target",
+                              "target")})
 
 
 # ---- status changes ----------------------------------------------------------------------
