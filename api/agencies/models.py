@@ -103,7 +103,7 @@ AGENCIES = Concept(
         FieldRole("kind", filter="Kind", column="Kind", section="Agency"),
         FieldRole("jurisdiction_id", filter="Jurisdiction", section="Agency"),
         FieldRole("state_code", sort=True, filter=True, column="State", section="Agency"),
-        FieldRole("ori", search=True, filter=True, section="Agency"),
+        FieldRole("ori", filter=True, section="Agency"),
         FieldRole("alpr_vendor", search=True, column="Vendor", section="Plate readers"),
         FieldRole("fixed_cameras", sort=True, column="Fixed cameras", section="Plate readers"),
         FieldRole("mobile_cameras", section="Plate readers"),
