@@ -19,6 +19,9 @@ class CampaignFromPlaybook(SQLModel):
     notice_deadline: date | None = Field(
         default=None, description="Defaults to the contract's termination-notice deadline")
     vote_id: Id | None = None
+    # The body that votes: with a vote date and no vote, the campaign's vote is made on it, so
+    # its alerts and counts follow from the start.
+    body_id: Id | None = None
     contract_id: Id | None = None
     lead_organization_ids: IdList = []
     role_assignments: dict[OwnerRole, Id] = Field(

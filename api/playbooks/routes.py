@@ -52,6 +52,8 @@ class AlertRuleRead(BaseModel):
 
 class CampaignMade(BaseModel):
     playbook: str
+    # The vote the steps are counted from: the one given, or the one made on the body.
+    vote_id: int | None
     campaign: CampaignRead
     actions: list[ActionRead]
     tasks: list[TaskRead]

@@ -1,6 +1,6 @@
 """Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, select
@@ -11,8 +11,9 @@ from api.actions.models import Action, ActionCreate
 from api.alerts import service as alerts
 from api.auth.models import User, Visibility
 from api.bodies import service as bodies
+from api.bodies.models import Body
 from api.campaigns import service as campaigns
-from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
+from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
 from api.errors import Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
@@ -24,7 +25,8 @@ from api.playbooks.models import AnchorMove, CampaignFromPlaybook
 from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind, OwnerRole, Playbook
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate
-from api.votes.models import Vote
+from api.votes import service as votes
+from api.votes.models import OurPosition, Vote, VoteCreate, VoteKind, VoteStatus
 
 # The request field that gives each anchor's date.
 ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "vote_date",
@@ -103,6 +105,65 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
     return None
 
 
+# What a playbook's goal makes of its vote: what is voted on, and what the coalition wants.
+VOTE_OF_GOAL = {
+    CampaignGoal.ban_alpr: (VoteKind.ordinance, OurPosition.support),
+    CampaignGoal.block_contract: (VoteKind.contract_approval, OurPosition.block),
+    CampaignGoal.cancel_renewal: (VoteKind.renewal, OurPosition.block),
+    CampaignGoal.restrict_use: (VoteKind.ordinance, OurPosition.support),
+    CampaignGoal.end_ice_sharing: (VoteKind.policy, OurPosition.support),
+    CampaignGoal.community_control: (VoteKind.ordinance, OurPosition.support),
+}
+# A vote's time is not known until its agenda is out: the evening, when most councils meet.
+VOTE_TIME = time(18, 0)
+
+
+def _make_vote(session: Session, actor: User, book: Playbook, body: Body, campaign_id: int,
+               day: date, contract_id: int | None, today: date) -> int:
+    """The campaign's vote on the body, on the day given, to be completed from its agenda."""
+    kind, position = VOTE_OF_GOAL.get(CampaignGoal(book.goal),
+                                      (VoteKind.other, OurPosition.watch))
+    assert body.id is not None
+    vote = votes.crud.create(session, actor, VoteCreate(
+        title=f"{body.name}: {book.title}"[:200], body_id=body.id, campaign_id=campaign_id,
+        contract_id=contract_id, scheduled_at=datetime.combine(day, VOTE_TIME), kind=kind,
+        our_position=position,
+        status=VoteStatus.held if day < today else VoteStatus.scheduled,
+        notes="Made with the campaign from its playbook: set the time and the agenda item "
+              "when the agenda is out."))
+    assert vote.id is not None
+    return vote.id
+
+
+def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
+    """The body the campaign's vote is made on: the one chosen, else the jurisdiction's only
+    body; None when there is a choice nobody made."""
+    if data.body_id is not None:
+        body = session.get(Body, data.body_id)
+        if body is None:
+            raise Invalid(f"No body with id {data.body_id}.", field="body_id")
+        return body
+    found = session.exec(select(Body).where(Body.jurisdiction_id == data.jurisdiction_id)
+                         .limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def follow_vote(session: Session, actor: User, vote: Vote) -> list[int]:
+    """Campaigns whose steps are counted from this vote take its day as their vote date, and
+    their unfinished steps move with it; the campaigns moved."""
+    day = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
+    found = session.exec(select(Action.campaign_id).where(
+        Action.vote_id == vote.id, Action.anchor_kind == AnchorKind.vote,
+        Action.campaign_id.is_not(None)).distinct()).all()
+    moved = []
+    for campaign_id in found:
+        campaign = campaigns.crud.get(session, actor, campaign_id)
+        if campaign.vote_date != day:
+            campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(vote_date=day))
+            moved.append(campaign_id)
+    return moved
+
+
 def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> dict[str, Any]:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
@@ -119,6 +180,7 @@ def create_campaign(session: Session, actor: User, *, key: str,
             raise Invalid(f"The playbook '{book.title}' is dated from the {what}; "
                           f"give {ANCHOR_FIELDS[kind]}.", field=ANCHOR_FIELDS[kind])
     owners = _owners(session, data)
+    body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
         name=data.name or f"{place.name}: {book.title}", jurisdiction_id=place.id,
         goal=book.goal, status=data.status, description=book.summary,
@@ -128,13 +190,19 @@ def create_campaign(session: Session, actor: User, *, key: str,
         lead_organization_ids=data.lead_organization_ids))
     campaign.playbook_key = book.key
     session.add(campaign)
+    vote_id = data.vote_id
+    vote_date = dates[AnchorKind.vote]
+    if vote_id is None and vote_date is not None and body is not None:
+        assert campaign.id is not None
+        vote_id = _make_vote(session, actor, book, body, campaign.id, vote_date,
+                             data.contract_id, today)
     made_actions: list[Action] = []
     made_tasks: list[Task] = []
     for phase, spec in book.actions():
         action = actions.crud.create(session, actor, ActionCreate(
             title=spec.title, kind=spec.kind, campaign_id=campaign.id,
             owner_organization_id=owners[spec.owner_role],
-            vote_id=data.vote_id if spec.anchor == AnchorKind.vote else None,
+            vote_id=vote_id if spec.anchor == AnchorKind.vote else None,
             scheduled_on=anchored_date(dates[spec.anchor], spec.offset),
             description=spec.description))
         action.phase = phase.phase
@@ -166,6 +234,7 @@ def create_campaign(session: Session, actor: User, *, key: str,
                                              specs=specs) if specs else [])
     return {
         "playbook": book.key,
+        "vote_id": vote_id,
         "campaign": campaigns.crud.read(session, actor, campaign.id),
         "actions": actions.crud.to_read(session, made_actions),
         "tasks": tasks.crud.to_read(session, made_tasks),

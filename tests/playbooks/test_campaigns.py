@@ -320,3 +320,39 @@ def test_a_broken_playbook_file_does_not_stop_the_app(
     line = (tmp_path / "ours.yaml").read_text().splitlines()[error["line"] - 1]
     assert line.strip() == "offset: forty-five days"
     assert error["text"].startswith(f"organizer/ours.yaml, line {error['line']}")
+
+
+def test_the_body_that_votes_gets_the_campaigns_vote_with_its_alerts(
+        api: TestClient, place: int) -> None:
+    council = created(api.post("/api/v1/bodies", json={
+        "name": "Riverton Council", "jurisdiction_id": place, "seats": 7,
+        "majority_needed": 4}))["id"]
+    # A second body in the place: the one that votes has to be chosen.
+    created(api.post("/api/v1/bodies", json={"name": "Riverton Police Commission",
+                                             "jurisdiction_id": place}))
+    made = created(start(api, "cancel_renewal", **full_body(place), body_id=council))
+    vote = api.get(f"/api/v1/votes/{made['vote_id']}").json()
+    assert (vote["body_id"], vote["campaign_id"]) == (council, made["campaign"]["id"])
+    assert (vote["kind"], vote["our_position"], vote["status"]) == ("renewal", "against",
+                                                                    "scheduled")
+    # 6 PM where the council sits (Pacific daylight time), the evening of the vote date.
+    assert vote["scheduled_at"] == "2026-05-13T01:00:00Z"
+    anchored = [a for a in made["actions"] if a["anchor_kind"] == "vote"]
+    assert anchored and all(a["vote_id"] == vote["id"] for a in anchored)
+    # The campaign has its vote ahead, and so its count and its alerts.
+    page = api.get(f"/campaigns/{made['campaign']['id']}").text
+    assert vote["title"] in page and "No votes ahead" not in page
+
+    unchosen = created(start(api, "cancel_renewal", **full_body(place)))
+    assert unchosen["vote_id"] is None
+    bad = start(api, "cancel_renewal", **full_body(place), body_id=999999)
+    assert bad.status_code == 422 and "No body with id 999999." in bad.text
+
+
+def test_a_place_with_one_body_needs_no_choice(api: TestClient, place: int) -> None:
+    council = created(api.post("/api/v1/bodies", json={
+        "name": "Riverton Council", "jurisdiction_id": place}))["id"]
+    made = created(start(api, "stop_new_contract", **full_body(place)))
+    vote = api.get(f"/api/v1/votes/{made['vote_id']}").json()
+    assert (vote["body_id"], vote["our_position"], vote["kind"]) == (
+        council, "against", "contract_approval")

@@ -276,3 +276,34 @@ def test_a_meeting_without_a_result_yet_leaves_the_vote_waiting(
     assert sync(body.id, meeting()).outcomes == 0
     assert the_vote(vote.id).outcome == "pending"
     assert awaiting(body.id) == [("1080", "32041")]
+
+
+def test_a_campaign_counted_from_the_vote_moves_with_it(
+        session: Session, actor: User) -> None:
+    from api.actions.models import Action
+    from api.campaigns.models import Campaign
+    from api.playbooks import service as playbooks
+    from api.playbooks.models import CampaignFromPlaybook
+
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    made = playbooks.create_campaign(session, actor, key="stop_new_contract",
+                                     data=CampaignFromPlaybook(
+                                         jurisdiction_id=body.jurisdiction_id, vote_id=vote.id,
+                                         campaign_start=datetime(2017, 8, 1).date()))
+    session.commit()
+    campaign_id = made["campaign"]["id"]
+    assert made["campaign"]["vote_date"] == "2017-09-12"
+    week_before = [a for a in made["actions"] if a["anchor_kind"] == "vote"][0]
+
+    sync(body.id, meeting(flock_item=None), meeting(1090, "2017-09-26", "6:00 PM",
+                                                    flock_item=33001))
+    with new_session() as fresh:
+        campaign = fresh.get(Campaign, campaign_id)
+        action = fresh.get(Action, week_before["id"])
+        assert campaign is not None and action is not None
+        assert str(campaign.vote_date) == "2017-09-26"
+        assert str(action.scheduled_on) == str(
+            datetime(2017, 9, 26).date() + (
+                datetime.fromisoformat(week_before["scheduled_on"]) - datetime(2017, 9, 12)))

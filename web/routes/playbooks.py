@@ -38,7 +38,9 @@ ANCHOR_LABELS = {AnchorKind.campaign_start: "Campaign start",
                  AnchorKind.notice_deadline: "Termination-notice deadline"}
 DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
 FORM_FIELDS = [FormField(name, name) for name in
-               ("playbook", "name", "jurisdiction_id", "lead_organization_id", *DATE_FIELDS)]
+               ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
+                "body_id", *DATE_FIELDS)]
+
 
 
 def _offset_text(days: int, anchor: str) -> str:
@@ -75,6 +77,7 @@ def _context(session: Session, user: Any, key: str | None) -> dict[str, Any]:
         "playbooks": playbooks.list_playbooks(), "chosen": playbook_view(key) if key else None,
         "jurisdictions": ref_options(session, "jurisdiction"),
         "organizations": ref_options(session, "organization"),
+        "bodies": ref_options(session, "body"), "votes": ref_options(session, "vote"),
         "values": {"lead_organization_id": str(getattr(user, "organization_id", "") or "")},
         "errors": {}, "may_create": _may_create(user),
         "load_errors": playbooks.load_errors(),
@@ -102,6 +105,9 @@ def _request_data(values: dict[str, str]) -> dict[str, Any]:
         data["name"] = values["name"]
     if values["lead_organization_id"]:
         data["lead_organization_ids"] = [values["lead_organization_id"]]
+    for name in ("vote_id", "body_id"):
+        if values[name]:
+            data[name] = values[name]
     return data
 
 
@@ -116,6 +122,8 @@ def _friendly(errors: dict[str, str]) -> dict[str, str]:
             text = "Enter a date like 2026-05-12."
         elif key == "lead_organization_ids":
             key, text = "lead_organization_id", "Choose an organization from the list."
+        elif key in ("vote_id", "body_id"):
+            text = "Choose one from the list."
         out[key] = text
     return out
 
@@ -152,6 +160,9 @@ async def create_from_playbook(request: Request, session: SessionDep,
         f"Made “{campaign['name']}” from the playbook “{chosen.playbook.title}”: "  # type: ignore[union-attr]
         f"{counts[0]} action{'s' * (counts[0] != 1)}, {counts[1]} task{'s' * (counts[1] != 1)} "
         f"and {rules}.")
+    if campaign["vote_date"] and made["vote_id"] is None:
+        made_text += (" No vote was made, as no body was chosen: add the vote on the campaign's "
+                      "page, or choose the body when making the next campaign.")
     late = _late_steps(made)
     message = flash.warning(f"{made_text} {late}") if late else flash.success(made_text)
     return go_to(request, f"/campaigns/{campaign['id']}", message)
