@@ -1,5 +1,7 @@
 """Decision-making bodies: councils, boards of supervisors, commissions, sheriff's offices."""
 
+import re
+
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
@@ -33,6 +35,11 @@ class AgendaSource(StrEnum):
     legistar = "legistar"
 
 
+# Where a body's agendas are read from: the coalition's leads set these.
+AGENDA_FIELDS = ("agenda_source", "legistar_client", "legistar_body_name", "legistar_token")
+LEGISTAR_CLIENT = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
 class BodyBase(SQLModel):
     name: Name
     kind: BodyKind = enum_field(BodyKind.city_council)
@@ -52,6 +59,10 @@ class BodyBase(SQLModel):
         if self.seats and self.majority_needed > self.seats:
             raise FieldError("majority_needed",
                              "The votes needed to win cannot exceed the number of seats.")
+        if self.legistar_client and not LEGISTAR_CLIENT.match(self.legistar_client):
+            raise FieldError("legistar_client",
+                             "A Legistar client name is letters, digits and dashes: the part "
+                             "before .legistar.com, e.g. sanjose.")
         if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
             raise FieldError("legistar_client",
                              "A Legistar agenda source needs the Legistar client name.")

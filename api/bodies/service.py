@@ -1,14 +1,33 @@
 """Reads and writes of decision-making bodies."""
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from api.bodies.models import BODIES, Body
+from api.auth import permissions
+from api.auth.models import User
+from api.bodies.models import AGENDA_FIELDS, BODIES, Body
 from api.crud import Crud
+from api.errors import Forbidden
 from api.jurisdictions import service as jurisdictions
 
-crud = Crud(**BODIES.crud_options())
+
+def _leads_set_the_agenda_source(session: Session, actor: User, values: dict[str, Any],
+                                 existing: Body | None) -> dict[str, Any]:
+    """Where a body's agendas are read from (and the token that reads them) serves the whole
+    coalition's watcher: only its leads set it."""
+    if permissions.is_system(actor) or getattr(actor, "role", None) in permissions.LEADS:
+        return values
+    before = {name: getattr(existing, name) for name in AGENDA_FIELDS} if existing else {
+        name: Body.model_fields[name].default for name in AGENDA_FIELDS}
+    if any(values.get(name, before[name]) != before[name] for name in AGENDA_FIELDS):
+        raise Forbidden("Only a campaign lead or an administrator can set where a body's "
+                        "agendas are read from.")
+    return values
+
+
+crud = Crud(**BODIES.crud_options(), prepare=_leads_set_the_agenda_source)
 
 
 def zone(session: Session, body_id: int) -> ZoneInfo:

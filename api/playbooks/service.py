@@ -105,6 +105,10 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
     return None
 
 
+# How a form and its messages name each date a playbook is counted from.
+ANCHOR_WORDS = {AnchorKind.campaign_start: "the campaign's start",
+                AnchorKind.vote: "the date of the vote",
+                AnchorKind.notice_deadline: "the termination-notice deadline"}
 # What a playbook's goal makes of its vote: what is voted on, and what the coalition wants.
 VOTE_OF_GOAL = {
     CampaignGoal.ban_alpr: (VoteKind.ordinance, OurPosition.support),
@@ -176,9 +180,16 @@ def create_campaign(session: Session, actor: User, *, key: str,
     dates = _anchor_dates(session, data, today)
     for kind in book.required_anchors:
         if dates[kind] is None:
-            what = kind.replace("_", " ")
-            raise Invalid(f"The playbook '{book.title}' is dated from the {what}; "
-                          f"give {ANCHOR_FIELDS[kind]}.", field=ANCHOR_FIELDS[kind])
+            raise Invalid(f"The playbook “{book.title}” is dated from {ANCHOR_WORDS[kind]}: "
+                          "give it.", field=ANCHOR_FIELDS[kind])
+    start = dates[AnchorKind.campaign_start]
+    for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
+        day = dates[kind]
+        if day is not None and start is not None and day < start:
+            said = ANCHOR_WORDS[kind]
+            raise Invalid(f"{said[0].upper()}{said[1:]} ({day:%B %-d, %Y}) is before the "
+                          f"campaign starts ({start:%B %-d, %Y}): a playbook plans what leads "
+                          "up to it.", field=ANCHOR_FIELDS[kind])
     owners = _owners(session, data)
     body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -97,6 +97,16 @@ class VoteBase(SQLModel):
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 
+# A vote's year outside these is a slip on a date picker (0001 for 2026), not a vote.
+VOTE_YEARS = (2000, 2100)
+
+
+def _in_vote_years(value: datetime | None) -> datetime | None:
+    if value is not None and not VOTE_YEARS[0] <= value.year <= VOTE_YEARS[1]:
+        raise ValueError(f"Enter a date between {VOTE_YEARS[0]} and {VOTE_YEARS[1]}.")
+    return value
+
+
 class Vote(TableBase, VoteBase, table=True):
     # What a partner learned of an agency, a contract, a vote or the press may be theirs
     # alone; most are the coalition's (no owner), from imports and agendas.
@@ -105,10 +115,11 @@ class Vote(TableBase, VoteBase, table=True):
 
 
 class VoteCreate(VoteBase):
-    pass
+    _in_years = field_validator("scheduled_at")(_in_vote_years)
 
 
-VoteUpdate = update_schema(VoteCreate, "VoteUpdate")
+class VoteUpdate(update_schema(VoteCreate, "VoteChanges")):  # type: ignore[misc]
+    _in_years = field_validator("scheduled_at")(_in_vote_years)
 
 
 class VoteRead(VoteBase, ReadMeta):

@@ -61,7 +61,7 @@ def test_a_lead_starts_a_campaign_from_a_playbook_then_follows_a_records_request
     # Sent without the vote date the playbook is counted from: refused next to the field.
     page.get_by_label("Date of the vote (required)").evaluate("e => e.required = false")
     page.get_by_role("button", name="Make the campaign").click()
-    expect(page.locator("#vote_date-error")).to_contain_text("is dated from the vote")
+    expect(page.locator("#vote_date-error")).to_contain_text("is dated from the date of the vote")
     found += _axe(page, axe_source)
     vote = _today() + timedelta(days=60)
     page.get_by_label("Date of the vote (required)").fill(vote.isoformat())

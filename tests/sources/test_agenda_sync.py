@@ -343,7 +343,11 @@ def test_sync_agendas_from_the_command_line(session: Session, actor: User,
 
 def test_sync_agendas_exits_non_zero_when_a_body_fails(session: Session, actor: User,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    body = f.make_body(session, actor, agenda_source="legistar", legistar_client="bad name")
+    body = f.make_body(session, actor, agenda_source="legistar", legistar_client="sanjose")
+    # A name saved before names were checked on saving.
+    body.legistar_client = "bad name"
+    session.add(body)
+    session.commit()
     assert main(["sync", "agendas"]) == 1
     assert f"body {body.id}: FAILED: 'bad name' is not a Legistar client name" in \
         capsys.readouterr().out

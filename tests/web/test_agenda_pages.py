@@ -378,3 +378,33 @@ def test_the_legistar_name_and_token_are_set_on_the_bodys_page_and_the_token_nev
     log = client.get("/audit").text
     assert "legistar" in log.lower()
     assert "s3cret-token" not in log
+
+
+@pytest.mark.parametrize("role", ["partner", "viewer"])
+def test_only_leads_set_where_a_bodys_agendas_are_read_from(
+        client_as: Any, session: Session, actor: Any, role: str) -> None:
+    body = f.make_body(session, actor, name="San Jose City Council", **SAN_JOSE_COUNCIL)
+    session.commit()
+    other = client_as(role, f.make_organization(session, actor).id)
+    refused = other.post(f"/bodies/{body.id}/sections/agenda-source", data={
+        "agenda_source": "legistar", "legistar_client": "elsewhere",
+        "legistar_body_name": "", "legistar_token": "theirs"})
+    assert refused.status_code in (403, 422)
+    api = other.patch(f"/api/v1/bodies/{body.id}", json={"legistar_client": "elsewhere"})
+    assert api.status_code == 403
+    with new_session() as fresh:
+        config = agendas.feed_config(fresh, body.id)
+    assert (config.client, config.token) == ("sanjose", "")
+
+
+@pytest.mark.parametrize("client_name", ["evil.com/x?", "127.0.0.1:9999/x", "a b", "http://x"])
+def test_a_legistar_client_name_is_checked_when_saved(
+        client: TestClient, session: Session, actor: Any, client_name: str) -> None:
+    body = f.make_body(session, actor, name="San Jose City Council", **SAN_JOSE_COUNCIL)
+    session.commit()
+    page = client.post(f"/bodies/{body.id}/sections/agenda-source", data={
+        "agenda_source": "legistar", "legistar_client": client_name})
+    assert page.status_code == 422
+    assert "A Legistar client name is letters, digits and dashes" in plain(page.text)
+    api = client.patch(f"/api/v1/bodies/{body.id}", json={"legistar_client": client_name})
+    assert api.status_code == 422

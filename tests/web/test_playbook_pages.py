@@ -112,7 +112,9 @@ def test_a_campaign_whose_vote_is_close_names_the_steps_already_late(
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"notice_deadline": ""}, "notice_deadline", "is dated from the notice deadline"),
+    ({"notice_deadline": ""}, "notice_deadline", "is dated from the termination-notice deadline"),
+    ({"vote_date": "2026-02-01"}, "vote_date",
+     "The date of the vote (February 1, 2026) is before the campaign starts (March 2, 2026)"),
     ({"jurisdiction_id": "999999"}, "jurisdiction_id", "No jurisdiction with id 999999."),
     ({"jurisdiction_id": ""}, "jurisdiction_id", "Choose a jurisdiction."),
     ({"notice_deadline": "2026-13-45"}, "notice_deadline", "Enter a date like 2026-05-12."),

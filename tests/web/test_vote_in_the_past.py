@@ -43,3 +43,14 @@ def test_a_past_date_asks_before_it_saves_and_then_saves_it_held(
     held = client.post("/votes", data={**form, "status": "held"}, follow_redirects=False)
     assert (ahead.status_code, held.status_code) == (303, 303)
     assert sorted(v.status for v in _votes(session)) == ["held", "held", "scheduled"]
+
+    # Held, but still ahead; and a year no vote is in.
+    not_yet = client.post("/votes", data={**form, "scheduled_at": "2026-04-14T18:00",
+                                          "status": "held"})
+    assert not_yet.status_code == 422
+    assert "A vote still ahead cannot have been held yet" in plain(not_yet.text)
+    slipped = client.post("/votes", data={**form, "scheduled_at": "0001-01-01T00:00",
+                                          "confirm_past": "on"})
+    assert slipped.status_code == 422
+    assert "Enter a date between 2000 and 2100." in plain(slipped.text)
+    assert len(_votes(session)) == 3

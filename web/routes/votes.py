@@ -13,10 +13,11 @@ from api.votes.models import VoteCreate, VoteStatus
 from web.forms import FormField, parse
 from web.routes.concept_pages import ConceptPages
 
-CONFIRM = FormField("confirm_past", "It was held: save it as a vote already held", kind="bool",
-                    help="Set its outcome on the vote's page once it is saved.")
+CONFIRM = FormField("confirm_past", "It was held: save it as a vote already held", kind="bool")
+NOT_YET = ("A vote still ahead cannot have been held yet: choose “scheduled”, or correct the "
+           "date.")
 PASSED = ("This date has passed. If the vote was held, tick “It was held” below to save it as "
-          "held; if it was moved, give the new date.")
+          "held (then set its outcome on its page); if it was moved, give the new date.")
 
 
 def _has_passed(session: Session, data: VoteCreate) -> bool:
@@ -29,8 +30,11 @@ def _has_passed(session: Session, data: VoteCreate) -> bool:
 class VotePages(ConceptPages):
     def confirm_create(self, session: Session, data: BaseModel,
                        form: Any) -> tuple[BaseModel | None, dict[str, str], list[FormField]]:
-        if not (isinstance(data, VoteCreate) and data.status == VoteStatus.scheduled
-                and _has_passed(session, data)):
+        if not isinstance(data, VoteCreate):
+            return data, {}, []
+        if data.status == VoteStatus.held and not _has_passed(session, data):
+            return None, {"status": NOT_YET}, []
+        if not (data.status == VoteStatus.scheduled and _has_passed(session, data)):
             return data, {}, []
         if parse([CONFIRM], form).get(CONFIRM.name):
             return data.model_copy(update={"status": VoteStatus.held}), {}, []

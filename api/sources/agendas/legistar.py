@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 
+from api.bodies.models import LEGISTAR_CLIENT
 from api.settings import get_settings
 from api.sources.agendas.base import AgendaEvent, AgendaItem, ItemOutcome
 from api.sources.fetching import OutsideError, Sleep, new_client, request_json
 
 PAGE_SIZE = 1000  # Legistar never sends more rows than this in one reply
-CLIENT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 TIME_12H = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?\s*$", re.IGNORECASE)
 TIME_24H = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 CONSENT = re.compile(r"\bconsent\b", re.IGNORECASE)
@@ -154,7 +154,7 @@ class LegistarSource:
         self.sleep = sleep
 
     def upcoming(self, *, since: date) -> list[AgendaEvent]:
-        if not CLIENT_NAME.match(self.client):
+        if not LEGISTAR_CLIENT.match(self.client):
             raise OutsideError(f"'{self.client}' is not a Legistar client name (letters, digits, "
                                "dashes; e.g. 'sanjose')", permanent=True)
         own_client = self.http is None
@@ -174,7 +174,7 @@ class LegistarSource:
                 http.close()
 
     def outcomes(self, items: list[tuple[str, str]]) -> list[ItemOutcome]:
-        if not CLIENT_NAME.match(self.client):
+        if not LEGISTAR_CLIENT.match(self.client):
             raise OutsideError(f"'{self.client}' is not a Legistar client name", permanent=True)
         wanted: dict[str, set[str]] = {}
         for event_id, item_id in items:
