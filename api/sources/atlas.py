@@ -10,7 +10,9 @@ from api.sources.agency_import import AgencyFacts, ImportPlan, ImportResult
 
 KIND = "atlas"
 DATASET = "Atlas of Surveillance"
-ALPR = "automated license plate readers"
+# How the file names the technology: the Atlas writes it out; copies of it abbreviate.
+ALPR = frozenset({"automated license plate readers", "automated license plate reader", "alpr",
+                  "alprs", "license plate readers"})
 REQUIRED = ("AOSNUMBER", "City", "County", "State", "Agency", "Type of LEA", "Technology")
 LINK_COLUMNS = ("Link 1", "Link 2", "Link 3", "Other Links")
 PLACES = {"municipal": "city", "county": "county", "state": "state"}
@@ -46,7 +48,7 @@ def read(content: bytes) -> tuple[list[AgencyFacts], int]:
                                                           dataset=DATASET):
         if problem:
             facts.append(AgencyFacts(row=row, error=problem))
-        elif record["Technology"].casefold() != ALPR:
+        elif " ".join(record["Technology"].casefold().split()) not in ALPR:
             ignored += 1
         else:
             facts.append(_facts(row, record))

@@ -63,6 +63,16 @@ class Count:
     # The coalition's position on the vote counted (api.votes.models.OurPosition); a body's
     # count outside any vote is of the members with us against what it takes to pass.
     position: str = OurPosition.watch.value
+    # A vote's result once held (api.votes.models.VoteOutcome): the count then tells it.
+    outcome: str = "pending"
+
+    @property
+    def won(self) -> bool | None:
+        """Whether the held vote went the coalition's way; None before it, or when watching."""
+        if self.outcome not in ("passed", "failed") or self.position == OurPosition.watch.value:
+            return None
+        passed = self.outcome == "passed"
+        return not passed if self.position == OurPosition.block.value else passed
 
     @property
     def likely_yes(self) -> int:
@@ -326,7 +336,8 @@ def counts_for_votes(session: Session, actor: User,
             tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
         counts[v["id"]] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
                                 levels=tally,
-                                position=str(v.get("our_position") or OurPosition.watch.value))
+                                position=str(v.get("our_position") or OurPosition.watch.value),
+                                outcome=str(v.get("outcome") or "pending"))
     return counts
 
 

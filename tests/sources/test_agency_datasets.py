@@ -430,3 +430,12 @@ def test_a_failed_agency_import_leaves_no_audit_entries(session: Session, actor:
     # ...and went with it.
     assert len(agency_entries("create")) == before
     assert agency_entries("update") == []
+
+
+def test_an_abbreviated_technology_is_read_as_plate_readers(session: Session) -> None:
+    header, broomfield = ATLAS.decode().splitlines()[:2]
+    row = broomfield.replace("Automated License Plate Readers", "ALPR")
+    assert "ALPR" in row
+    plan = atlas.preview(session, f"{header}\n{row}\n".encode())
+    session.rollback()
+    assert (plan.counts["create"], plan.ignored_rows) == (1, 0)

@@ -57,3 +57,23 @@ def test_our_position_is_set_and_checked_through_the_api(client: TestClient, ses
         "title": "Renewal", "body_id": body.id, "scheduled_at": "2027-01-12T18:00:00",
         "our_position": "yes please"})
     assert bad.status_code == 422 and "our_position" in bad.text
+
+
+@pytest.mark.parametrize(("position", "outcome", "said"), [
+    ("against", "failed", "It failed: a win for us"),
+    ("against", "passed", "It passed: a loss for us"),
+    ("for", "passed", "It passed: a win for us"),
+    ("watch", "passed", "It passed"),
+])
+def test_a_held_vote_tells_its_result_in_our_terms(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime,
+        position: str, outcome: str, said: str) -> None:
+    body = f.make_body(session, actor, seats=7, majority_needed=4)
+    campaign = f.make_campaign(session, actor)
+    vote = f.make_vote(session, actor, body_id=body.id, campaign_id=campaign.id,
+                       our_position=position, status="held", outcome=outcome,
+                       scheduled_at=frozen_now - timedelta(days=3))
+    session.commit()
+    page = plain(client.get(f"/votes/{vote.id}").text)
+    assert said in page
+    assert "more to win" not in page and "more to block it" not in page

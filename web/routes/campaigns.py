@@ -124,7 +124,8 @@ def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
                            body_ids=[vote.body_id])
     counts = whip.counts_for_votes(session, actor, [{"id": vote.id, "body_id": vote.body_id,
                                                      "campaign_id": vote.campaign_id,
-                                                     "our_position": vote.our_position}])
+                                                     "our_position": vote.our_position,
+                                                     "outcome": vote.outcome}])
     recorded = {m["target_id"]: m["vote"] for m in
                 (votes.crud.read(session, actor, vote.id)["member_votes"] or [])}
     return {"vote_members": members, "count": counts.get(vote.id), "recorded": recorded,
