@@ -221,9 +221,9 @@ def _retention_days(text: str) -> int:
 def _retention(args: argparse.Namespace) -> int:
     # Every table, so the audit log can file entries about a person's organization.
     import api.models  # noqa: F401, PLC0415
+    from api import retention  # noqa: PLC0415
     from api.auth import erasure  # noqa: PLC0415
     from api.db import get_engine, session_scope  # noqa: PLC0415
-    from api.people import retention  # noqa: PLC0415
 
     if args.days is None:
         days = get_settings().retention_days

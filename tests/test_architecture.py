@@ -314,7 +314,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domains", tuple(f"api.{name}" for name in DOMAINS)),
     ("services composed of domains", tuple(f"api.{name}" for name in (
         "playbooks", "activity", "overview", "whip", "alerts", "search", "calendar", "sources",
-        "backups", "models", "demo"))),
+        "backups", "retention", "models", "demo"))),
     # What runs on a timer, wired above every part it runs.
     ("process upkeep", ("api.upkeep",)),
     ("web", tuple(f"web.{path.stem if path.is_file() else path.name}"
@@ -349,7 +349,6 @@ NOT_YET_UNTANGLED: dict[tuple[str, str], str] = {
     ("api.campaigns", "api.playbooks"): "moving a campaign's anchor dates moves playbook items",
     ("api.targets", "api.meetings"): "a target's standing reads its meetings (targets/standing.py)",
     ("api.tasks", "api.meetings"): "a task names the meeting it came from (tasks/service.py)",
-    ("api.people", "api.search"): "retention (people/retention.py) is a service over domains",
 }
 
 
@@ -394,7 +393,7 @@ _COMMAND = "a command imports what it runs only when run, so building the comman
 DEFERRED_IMPORTS: dict[tuple[str, str], str] = {
     **{("api/cli.py", package): _COMMAND for package in (
         "api.alerts", "api.auth", "api.backups", "api.db", "api.demo", "api.errors", "api.fields",
-        "api.migrations", "api.models", "api.people", "api.playbooks", "api.problems",
+        "api.migrations", "api.models", "api.playbooks", "api.problems", "api.retention",
         "api.sources", "api.upkeep")},
     **{("api/sources/commands.py", package): _COMMAND
        for package in ("api.auth", "api.db", "api.errors", "api.sources")},
