@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from api import body_limit, log_redaction, page_cache, problems, security_headers
+from api.accounts.routes import router as users
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
 from api.alerts.routes import feeds_router
@@ -16,7 +17,6 @@ from api.alerts.routes import notifications_router as notifications
 from api.alerts.routes import router as alerts
 from api.auth.forgery import ForgeryCheck
 from api.auth.identity import IdentityMiddleware
-from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
 from api.contracts.routes import router as contracts
