@@ -314,7 +314,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domains", tuple(f"api.{name}" for name in DOMAINS)),
     ("services composed of domains", tuple(f"api.{name}" for name in (
         "accounts", "playbooks", "activity", "overview", "whip", "alerts", "search", "calendar",
-        "sources", "backups", "retention", "models", "demo"))),
+        "sources", "backups", "retention", "exports", "models", "demo"))),
     # What runs on a timer, wired above every part it runs.
     ("process upkeep", ("api.upkeep",)),
     ("web", tuple(f"web.{path.stem if path.is_file() else path.name}"
@@ -330,14 +330,6 @@ LAYER_OF = {package: index for index, (_, packages) in enumerate(LAYERS) for pac
 # Imports that still go against the table, each with what has to move for it to go. The list
 # only shrinks: a test fails when one of them is gone, so that it is taken off.
 NOT_YET_UNTANGLED: dict[tuple[str, str], str] = {
-    # The campaign exports read every domain: move redacted_export.py and shared_export.py to
-    # a package of the services layer.
-    ("api.campaigns", "api.contracts"): "campaign exports",
-    ("api.campaigns", "api.meetings"): "campaign exports",
-    ("api.campaigns", "api.people"): "campaign exports",
-    ("api.campaigns", "api.targets"): "campaign exports",
-    ("api.campaigns", "api.tasks"): "campaign exports",
-    ("api.campaigns", "api.votes"): "campaign exports",
     ("api.campaigns", "api.playbooks"): "moving a campaign's anchor dates moves playbook items",
     ("api.targets", "api.meetings"): "a target's standing reads its meetings (targets/standing.py)",
     ("api.tasks", "api.meetings"): "a task names the meeting it came from (tasks/service.py)",
