@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from api import body_limit, log_redaction, page_cache, problems, security_headers
+from api.accounts.routes import router as users
 from api.actions.routes import router as actions
 from api.agencies.routes import router as agencies
 from api.alerts.routes import feeds_router
@@ -16,12 +17,12 @@ from api.alerts.routes import notifications_router as notifications
 from api.alerts.routes import router as alerts
 from api.auth.forgery import ForgeryCheck
 from api.auth.identity import IdentityMiddleware
-from api.auth.routes import router as users
 from api.bodies.routes import router as bodies
 from api.campaigns.routes import router as campaigns
 from api.contracts.routes import router as contracts
 from api.db import WORKER_THREADS
 from api.documents.routes import router as documents
+from api.exports.routes import router as exports
 from api.jurisdictions.routes import router as jurisdictions
 from api.media.routes import router as media
 from api.meetings.routes import router as meetings
@@ -38,8 +39,8 @@ from api.upkeep import AlertScheduler
 from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
-               campaigns, votes, meetings, actions, tasks, records_requests, documents, media,
-               users, playbooks, sources, alerts, notifications, follows)
+               campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
+               media, users, playbooks, sources, alerts, notifications, follows)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",

@@ -125,7 +125,7 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     from api import migrations  # noqa: PLC0415
-    from api.auth.service import system_user  # noqa: PLC0415
+    from api.accounts.service import system_user  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
 
     migrations.upgrade(revision=args.revision)
@@ -179,7 +179,7 @@ def _create_admin(args: argparse.Namespace) -> int:
 
     # Every table, so an account's links to organizations resolve in this process too.
     import api.models  # noqa: F401, PLC0415
-    from api.auth import service as accounts  # noqa: PLC0415
+    from api.accounts import service as accounts  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
 
     if args.password_stdin:
@@ -221,9 +221,9 @@ def _retention_days(text: str) -> int:
 def _retention(args: argparse.Namespace) -> int:
     # Every table, so the audit log can file entries about a person's organization.
     import api.models  # noqa: F401, PLC0415
-    from api.auth import erasure  # noqa: PLC0415
+    from api import retention  # noqa: PLC0415
+    from api.accounts import erasure  # noqa: PLC0415
     from api.db import get_engine, session_scope  # noqa: PLC0415
-    from api.people import retention  # noqa: PLC0415
 
     if args.days is None:
         days = get_settings().retention_days

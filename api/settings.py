@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     backup_every_hours: float = Field(default=0.0, ge=0, le=24 * 366)
     # Scheduled archives kept in backup_dir, newest first; 0 keeps them all.
     backup_keep: int = Field(default=14, ge=0, le=100_000)
-    # People with no activity for this many days lose their contact details (api.people.retention);
+    # People with no activity for this many days lose their contact details (api.retention);
     # 0 keeps them for ever.
     retention_days: int = Field(default=0, ge=0, le=MAX_RETENTION_DAYS)
 

@@ -5,13 +5,13 @@ sweep. The timing and the one-process-per-tick leases are api.alerts.scheduler's
 import logging
 import threading
 
+from api import retention
+from api.accounts import service as accounts
 from api.alerts.dispatcher import Dispatcher
 from api.alerts.scheduler import Job, Ticker, dispatch_job
-from api.auth import service as accounts
 from api.backups import service as backups
 from api.contracts import terms
 from api.db import get_engine, new_session, session_scope
-from api.people import retention
 from api.settings import Settings, get_settings
 from api.sources.agendas import service as agendas
 

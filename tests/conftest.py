@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel
 
 from api import clock, migrations
-from api.auth import service as accounts
+from api.accounts import service as accounts
+from api.accounts.service import system_user
 from api.auth import sessions, tokens
 from api.auth.models import Role, TokenScope, User
-from api.auth.service import system_user
 from api.db import get_engine
 from api.settings import get_settings
 from tests.databases import (

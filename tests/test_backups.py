@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 import api.models  # noqa: F401  (every table on the metadata)
 from api import demo, migrations, upkeep
-from api.auth.service import system_user
+from api.accounts.service import system_user
 from api.backups import database, keys, status
 from api.backups import service as backups
 from api.cli import main

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401  (every table on the metadata)
 from api import migrations, public_url
-from api.auth.service import SYSTEM_EMAIL
+from api.accounts.service import SYSTEM_EMAIL
 from api.cli import main
 from tests.databases import app_bound_to, fresh_database, sqlite_url
 from tests.serving import served

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from uvicorn.logging import AccessFormatter
 
 from api import log_redaction
+from api.accounts import service as accounts
 from api.alerts import service as alerts
-from api.auth import service as accounts
 from api.auth.models import Role, User
 from api.auth.tokens import new_api_token, new_token
 from api.db import get_engine

@@ -9,11 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api import clock, upkeep
+from api import clock, retention, upkeep
 from api.auth.models import AuditEntry
 from api.cli import main
 from api.documents.models import AttachedTo
-from api.people import retention
 from api.people import service as people
 from api.people.models import Person, PersonUpdate
 from api.settings import get_settings

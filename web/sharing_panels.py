@@ -5,12 +5,12 @@ from typing import Any
 from sqlmodel import Session
 
 from api.auth.models import User
-from api.campaigns import redacted_export, shared_export
+from api.exports import redacted, shared
 
 
 def organization_export(session: Session, actor: User, organization: Any) -> dict[str, Any]:
     """The export form, for those who may run it: the organization's members and admins."""
-    if not shared_export.may_export(actor, organization.id):
+    if not shared.may_export(actor, organization.id):
         return {"shared_export_tiers": []}
-    return {"shared_export_tiers": [(tier.value, redacted_export.TIER_WORDS[tier])
-                                    for tier in redacted_export.TIERS]}
+    return {"shared_export_tiers": [(tier.value, redacted.TIER_WORDS[tier])
+                                    for tier in redacted.TIERS]}

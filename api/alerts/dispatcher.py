@@ -38,8 +38,8 @@ from api.alerts.rules import local
 from api.alerts.sending import Sender, Wanted
 from api.auth.models import User
 from api.db import session_scope
+from api.meetings import standing as stances
 from api.settings import Settings, get_settings
-from api.targets import standing as stances
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from api.auth import permissions, scoping
 from api.auth.models import Role, User
 from api.campaigns.models import CampaignLead
 from api.db import session_scope
-from api.targets import standing as stances
+from api.meetings import standing as stances
 from api.targets.models import StanceChange, StanceLevel
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Users and who may do what: accounts, sessions, tokens, permissions, scoping and the audit."""
+"""Who may do what: users and their sessions and tokens, permissions, scoping and the audit."""
 
 # The session hooks (read scoping, the write gate, the audit log) register on import, and every
 # table imports this package, so no session runs without them.

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 import api.models  # noqa: F401  (every table, so none is missed)
 from api import data_version
-from api.auth.service import SYSTEM_EMAIL
+from api.accounts.service import SYSTEM_EMAIL
 from api.errors import Invalid
 
 SQLITE = "sqlite"

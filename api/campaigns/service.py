@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from api.auth.models import User
+from api.campaigns import anchors
+from api.campaigns.anchors import ANCHOR_COLUMNS
 from api.campaigns.models import (
     CAMPAIGNS,
     Campaign,
@@ -13,8 +15,6 @@ from api.campaigns.models import (
 )
 from api.crud import Crud, Link
 from api.jurisdictions import service as jurisdictions
-from api.playbooks import anchors
-from api.playbooks.schema import ANCHOR_COLUMNS
 
 
 def _move_anchored(session: Session, actor: User, values: dict[str, Any],

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
+from api.accounts.service import SYSTEM_EMAIL, system_user
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import passwords
 from api.auth.models import Role, User, Visibility
-from api.auth.service import SYSTEM_EMAIL, system_user
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from api.actions.models import ActionKind
+from api.campaigns.anchors import AnchorKind
 from api.campaigns.models import CampaignGoal, PolicyAsk
 
 
@@ -16,17 +17,6 @@ class Phase(StrEnum):
     strategy = "strategy"
     targets = "targets"
     media = "media"
-
-
-class AnchorKind(StrEnum):
-    campaign_start = "campaign_start"
-    vote = "vote"
-    notice_deadline = "notice_deadline"
-
-
-# The campaign column that holds each anchor's date.
-ANCHOR_COLUMNS = {AnchorKind.campaign_start: "start_date", AnchorKind.vote: "vote_date",
-                  AnchorKind.notice_deadline: "notice_deadline"}
 
 
 class OwnerRole(StrEnum):

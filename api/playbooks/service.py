@@ -13,6 +13,7 @@ from api.auth.models import User, Visibility
 from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
+from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
 from api.errors import Invalid, NotFound
@@ -20,9 +21,8 @@ from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.playbooks import loader
-from api.playbooks.anchors import anchored_date
 from api.playbooks.models import AnchorMove, CampaignFromPlaybook
-from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind, OwnerRole, Playbook
+from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate
 from api.votes import service as votes

@@ -7,9 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from api.accounts import erasure
 from api.actions import service as actions
 from api.agencies import service as agencies
-from api.auth import erasure, permissions
+from api.auth import permissions
 from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns

@@ -85,7 +85,7 @@ Step = Callable[[Any], str]
 
 
 def _agency_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
-    from api.auth.service import system_user  # noqa: PLC0415
+    from api.accounts.service import system_user  # noqa: PLC0415
     from api.sources import agency_import, atlas, data_driven  # noqa: PLC0415
 
     module: Any = atlas if args.kind == "atlas" else data_driven
@@ -102,7 +102,7 @@ def _agency_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]
 
 
 def _sheet_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
-    from api.auth.service import system_user  # noqa: PLC0415
+    from api.accounts.service import system_user  # noqa: PLC0415
     from api.sources import spreadsheets  # noqa: PLC0415
 
     def plan(session: Any) -> Any:

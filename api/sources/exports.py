@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from api import clock, csv_export
+from api.accounts import service as accounts
 from api.actions import service as actions
 from api.actions.models import Action
 from api.agencies import service as agencies
 from api.auth import permissions
-from api.auth import service as accounts
 from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns

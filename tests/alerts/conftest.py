@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, select
 
 from api import clock
+from api.accounts.service import system_user
 from api.alerts.dispatcher import Dispatcher, TickReport
 from api.alerts.models import AlertDefaultsInstalled, AlertOutbox, Notification, OutboxStatus
-from api.auth.service import system_user
 from api.db import session_scope
 from api.settings import get_settings
 from tests import factories

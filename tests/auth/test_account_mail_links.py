@@ -17,10 +17,10 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.accounts import mail
+from api.accounts.service import system_user
 from api.alerts import service
-from api.auth import mail
 from api.auth.models import Role
-from api.auth.service import system_user
 from api.settings import get_settings
 from tests.alerts.servers import free_port
 from tests.factories import make_user

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api import clock
-from api.auth import mail, scoping
+from api.accounts import mail
+from api.auth import scoping
 from api.auth.models import AuditEntry, Role, User, Visibility
 from api.db import get_engine
 from api.meetings.models import Meeting

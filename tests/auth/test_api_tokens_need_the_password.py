@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.auth import service as accounts
+from api.accounts import service as accounts
 from api.auth.models import ApiToken, LoginAttempt, Role
 from api.db import get_engine
 from tests.auth.two_factor import with_two_factor

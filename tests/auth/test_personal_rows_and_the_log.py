@@ -9,9 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.accounts import service
 from api.alerts import service as alerts
 from api.alerts.models import Notification
-from api.auth import audit, permissions, service
+from api.auth import audit, permissions
 from api.auth.models import AuditEntry, Role, TokenScope
 from tests import factories as f
 

@@ -231,7 +231,8 @@ def test_filtering_by_a_record_the_reader_may_not_read_finds_nothing(world: Any)
     w = world
     for path in (f"/api/v1/contracts?agency_id={w.agency.id}",
                  f"/api/v1/records-requests?agency_id={w.agency.id}",
-                 f"/api/v1/actions?vote_id={w.vote.id}"):
+                 f"/api/v1/actions?vote_id={w.vote.id}",
+                 f"/api/v1/tasks?meeting_id={w.meeting.id}"):
         assert w.a.get(path).json()["total"] == 1, path
         for reader in (w.b, w.lead):
             assert reader.get(path).json()["total"] == 0, path

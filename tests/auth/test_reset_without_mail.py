@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.accounts import mail
+from api.accounts.service import system_user
 from api.alerts import service
-from api.auth import mail
 from api.auth.models import Role
-from api.auth.service import system_user
 from tests.alerts.servers import Received, smtp_server
 from tests.factories import make_user
 from tests.serving import served

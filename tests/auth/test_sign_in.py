@@ -12,8 +12,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, select
 
 from api import clock
+from api.accounts import service as accounts
 from api.auth import credentials, passwords, sessions
-from api.auth import service as accounts
 from api.auth.models import AuthSession, Role, User
 from api.db import get_engine
 from tests.conftest import sign_in

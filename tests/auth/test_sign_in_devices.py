@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import clock
+from api.accounts import service as accounts
 from api.auth import devices
-from api.auth import service as accounts
 from api.auth.models import Role, User
 from api.auth.tokens import csrf_for
 from api.db import get_engine

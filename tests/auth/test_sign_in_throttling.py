@@ -12,7 +12,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, select
 
 from api import clock, upkeep
-from api.auth import service as accounts
+from api.accounts import service as accounts
 from api.auth.models import LoginAttempt, Role, User
 from api.auth.tokens import csrf_for
 from api.db import get_engine

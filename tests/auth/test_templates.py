@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.auth import service as accounts
+from api.accounts import service as accounts
 from api.auth.models import TokenScope
 from api.db import get_engine
 from tests.auth.routes import get_routes

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import clock
-from api.auth import service as accounts
+from api.accounts import service as accounts
 from api.auth.models import Role, User
 from api.db import get_engine
 from tests.auth.two_factor import with_two_factor

@@ -188,9 +188,9 @@ def main() -> int:  # noqa: PLR0915 (one run, start to end)
     from sqlmodel import select  # noqa: PLC0415
 
     from api import migrations  # noqa: PLC0415
+    from api.accounts.service import system_user  # noqa: PLC0415
     from api.alerts import service  # noqa: PLC0415
     from api.alerts.models import AlertAttempt, AlertOutbox, Channel, OutboxStatus  # noqa: PLC0415
-    from api.auth.service import system_user  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
     from api.settings import get_settings  # noqa: PLC0415
     from tests.alerts import bulk  # noqa: PLC0415

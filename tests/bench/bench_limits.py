@@ -92,7 +92,7 @@ def lead_token() -> str:
     """A campaign lead with a read-write API token, made in the benchmark's database."""
     from sqlmodel import Session  # noqa: PLC0415
 
-    from api.auth import service as accounts  # noqa: PLC0415
+    from api.accounts import service as accounts  # noqa: PLC0415
     from api.auth.models import Role, TokenScope, User  # noqa: PLC0415
     from api.db import get_engine  # noqa: PLC0415
 

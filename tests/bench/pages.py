@@ -41,7 +41,7 @@ def sign_in(role: str) -> SignedIn:
     import sqlalchemy as sa  # noqa: PLC0415
     from sqlmodel import Session, select  # noqa: PLC0415
 
-    from api.auth import service as accounts  # noqa: PLC0415
+    from api.accounts import service as accounts  # noqa: PLC0415
     from api.auth import sessions  # noqa: PLC0415
     from api.auth.models import Role, TokenScope, User  # noqa: PLC0415
     from api.db import get_engine  # noqa: PLC0415

@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 
 from api.alerts.models import AlertRule
 from api.auth.models import Role
+from api.campaigns.anchors import AnchorKind
 from api.db import get_engine
 from api.playbooks import loader
-from api.playbooks.schema import AnchorKind, Playbook
+from api.playbooks.schema import Playbook
 from api.settings import get_settings
 from tests.alerts.conftest import Ticks, outbox
 from tests.conftest import api_token

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api import clock, migrations
-from api.auth.service import system_user
+from api.accounts.service import system_user
 from api.db import get_engine
 from tests.databases import app_bound_to, fresh_database
 from tests.factories import at_noon, make_agency, make_records_request

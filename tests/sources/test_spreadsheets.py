@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from api.auth import audit, erasure
+from api.accounts import erasure
+from api.auth import audit
 from api.auth.models import AuditEntry, User
 from api.auth.scoping import act_as
 from api.cli import main

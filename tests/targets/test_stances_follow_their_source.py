@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.auth.models import Visibility
+from api.meetings import standing as stances
 from api.targets import service as targets
-from api.targets import standing as stances
 from api.targets.models import Stance
 from tests import factories as f
 from tests.web.html import fragment, plain

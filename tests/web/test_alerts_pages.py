@@ -31,7 +31,7 @@ def frozen(db: None) -> Iterator[None]:
 
 @pytest.fixture
 def actor(session: Session) -> Any:
-    from api.auth.service import system_user
+    from api.accounts.service import system_user
 
     user = system_user(session)
     # Made before the clock was set; alerts reach it from the test's time on.
@@ -96,7 +96,7 @@ def test_the_rules_page_lists_adds_edits_and_deletes_rules(
 
 
 def _session_actor(client: TestClient) -> tuple[Session, Any]:
-    from api.auth.service import system_user
+    from api.accounts.service import system_user
     from api.db import new_session
 
     session = new_session(read_only=True)

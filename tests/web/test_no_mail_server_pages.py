@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import clock
+from api.accounts.service import system_user
 from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
 from api.auth.models import Role
-from api.auth.service import system_user
 from tests import factories
 from tests.web.html import fragment, is_full_page, plain
 

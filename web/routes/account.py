@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from api import public_url
+from api.accounts import mail
+from api.accounts import service as accounts
 from api.alerts import service as alerts
 from api.alerts.channels.email import SmtpConfig
-from api.auth import audit, instance, mail, permissions, sessions
-from api.auth import service as accounts
+from api.auth import audit, instance, permissions, sessions
 from api.auth.client_address import client_address
 from api.auth.cookies import clear_session_cookie, device_cookie, is_secure, set_device_cookie
 from api.auth.models import Role, TokenScope, User, UserUpdate

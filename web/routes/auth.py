@@ -6,10 +6,11 @@ from fastapi import BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import public_url
+from api.accounts import mail
+from api.accounts import service as accounts
 from api.alerts import service as alerts
 from api.alerts.channels.email import SmtpConfig
-from api.auth import devices, mail, sessions
-from api.auth import service as accounts
+from api.auth import devices, sessions
 from api.auth.client_address import client_address
 from api.auth.cookies import (
     SESSION_COOKIE,

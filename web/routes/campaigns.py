@@ -14,11 +14,11 @@ from api.actions.models import Action, ActionStatus, ActionUpdate
 from api.activity import service as activity
 from api.auth import permissions
 from api.auth.models import User
-from api.campaigns import redacted_export
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
+from api.exports import redacted
 from api.fields import MAX_INT
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -100,10 +100,10 @@ def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[s
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
         "campaign_bodies": bodies,
-        "may_export_campaign": redacted_export.may_export(actor),
-        "export_tiers": [(tier.value, redacted_export.TIER_WORDS[tier])
-                         for tier in redacted_export.TIERS],
-        "export_own_only": not redacted_export.exports_everyones(actor),
+        "may_export_campaign": redacted.may_export(actor),
+        "export_tiers": [(tier.value, redacted.TIER_WORDS[tier])
+                         for tier in redacted.TIERS],
+        "export_own_only": not redacted.exports_everyones(actor),
         # The page's zone is already the jurisdiction's when the campaign has one (read once);
         # without one it is the coalition's.
         **({} if campaign.jurisdiction_id else {"zone": clock.home_zone().key}),

@@ -12,13 +12,13 @@ from sqlmodel import Session
 from api.auth import permissions
 from api.auth.models import User
 from api.campaigns import service as campaigns
+from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
 from api.playbooks import loader
 from api.playbooks import service as playbooks
 from api.playbooks.models import AnchorMove, CampaignFromPlaybook
-from api.playbooks.schema import ANCHOR_COLUMNS, AnchorKind
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
+from api.accounts.service import SYSTEM_EMAIL, system_user
 from api.alerts.models import Follow, FollowKind, Notification
 from api.auth.models import Role, User
-from api.auth.service import SYSTEM_EMAIL, system_user
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus

@@ -9,6 +9,9 @@ from sqlmodel import Session, select
 
 from api.auth import audit, permissions
 from api.auth.models import AuditEntry, User, Visibility
+from api.documents.models import AttachedTo, Document
+from api.people import service as people
+from api.people.models import Affiliation, Person
 from api.settings import get_settings
 
 # Other parts that keep copies of a person (a search index, an outbox of messages) register a
@@ -25,10 +28,6 @@ def register(eraser: Eraser) -> Eraser:
 def erase_person(session: Session, actor: User, person_id: int) -> None:
     """Removes the person, their memberships, attendance, attached documents and every audit
     entry that held their data. The caller commits, then calls `settle`."""
-    from api.documents.models import AttachedTo, Document  # noqa: PLC0415
-    from api.people import service as people  # noqa: PLC0415
-    from api.people.models import Affiliation, Person  # noqa: PLC0415
-
     person = people.crud.get(session, actor, person_id)
     permissions.require_write(actor, person, deleting=True)
     owner, visibility = person.owner_organization_id, person.visibility

@@ -585,7 +585,7 @@ def _upcoming(found: Selection) -> list[dict[str, Any]]:
 
 @cache
 def summaries() -> Environment:
-    """The summaries' templates (api/campaigns/summaries): the campaign's and an
+    """The summaries' templates (api/exports/summaries): the campaign's and an
     organization's, one layout and style. Autoescaped throughout: every value in a summary is
     text someone typed."""
     return Environment(loader=FileSystemLoader(Path(__file__).parent / "summaries"),

@@ -1,6 +1,7 @@
-"""Moving a campaign's anchor dates moves the actions and tasks counted from them."""
+"""A campaign's anchor dates, and moving them moves the actions and tasks counted from them."""
 
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, select
@@ -8,6 +9,17 @@ from sqlmodel import Session, select
 from api import clock
 from api.actions.models import Action, ActionStatus
 from api.tasks.models import Task, TaskStatus
+
+
+class AnchorKind(StrEnum):
+    campaign_start = "campaign_start"
+    vote = "vote"
+    notice_deadline = "notice_deadline"
+
+
+# The campaign column that holds each anchor's date.
+ANCHOR_COLUMNS = {AnchorKind.campaign_start: "start_date", AnchorKind.vote: "vote_date",
+                  AnchorKind.notice_deadline: "notice_deadline"}
 
 _FINISHED_ACTIONS = (ActionStatus.done, ActionStatus.cancelled)
 _FINISHED_TASKS = (TaskStatus.done, TaskStatus.cancelled)

@@ -14,11 +14,11 @@ from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
-from api.campaigns import redacted_export as redacted
-from api.campaigns.redacted_export import Selection, StanceStep, Table, plain
 from api.contracts.models import Contract, Vendor
 from api.documents.models import Document
 from api.errors import Forbidden, NotFound
+from api.exports import redacted
+from api.exports.redacted import Selection, StanceStep, Table, plain
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization

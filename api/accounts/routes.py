@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.auth import audit, erasure, instance, service
+from api.accounts import erasure, service
+from api.auth import audit, instance
 from api.auth.models import AuditRead, UserRead
 from api.crud_routes import RecordId, crud_router
 from api.db import get_engine

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests import factories as f
-from tests.campaigns.test_redacted_export import Tags
+from tests.exports.test_redacted_export import Tags
 from tests.web.html import fragment, is_full_page, plain
 
 TIERS = ["private", "leads", "coalition", "public"]

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api import clock
-from api.auth import audit, erasure
+from api.accounts import erasure
+from api.accounts.service import system_user
+from api.auth import audit
 from api.auth.models import AuditEntry, Visibility
 from api.auth.scoping import act_as
-from api.auth.service import system_user
 from api.db import UTCDateTime, get_engine, session_scope
 from api.documents.models import AttachedTo, Document
 from api.meetings.models import Meeting, MeetingAttendee

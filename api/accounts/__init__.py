@@ -1,0 +1,1 @@
+"""Accounts as a service: users, sign-in, invitations, account email and erasure on request."""

@@ -1,0 +1,1 @@
+"""Redacted exports: a campaign, or what an organization shares, at a tier, as a ZIP."""
