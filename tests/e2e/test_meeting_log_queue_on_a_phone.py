@@ -164,7 +164,9 @@ def test_a_refused_queued_meeting_waits_for_the_person_and_never_takes_the_draft
     # Three waiting: one refused as it stands (a date decades ahead), one too large for the
     # server, and one it takes; and a meeting being typed all the while.
     page.get_by_label("Summary").fill("Half-typed, about Lou.")
-    page.wait_for_timeout(400)
+    # Kept on the device once typing pauses; on a busy machine that may take a while.
+    page.wait_for_function("""() => (localStorage.getItem(
+        'oversight:draft:' + document.body.dataset.user) || '').includes('Half-typed')""")
     _store(page, "outbox", [_item("a" * 24, hallway, "Met in the year 2099?", "2099-03-02T09:30"),
                             _item("b" * 24, hallway, "x" * (1100 * 1024)), good])
     page.evaluate("window.dispatchEvent(new Event('online'))")
