@@ -348,18 +348,19 @@ def _choice(said: str) -> MemberChoice | None:
     return CHOICES.get(" ".join(said.casefold().split()))
 
 
-def _record_outcome(session: Session, actor: User, config: FeedConfig, result: ItemOutcome,
-                    report: SyncReport) -> None:
+def _members(session: Session, body_id: int) -> dict[str, int]:
+    """The body's targets by their name as a roll call may write it."""
+    return {comparable(name): target_id for target_id, name in session.exec(
+        select(Target.id, Target.name).where(Target.body_id == body_id))}
+
+
+def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | None,
+                    result: ItemOutcome, targets: dict[str, int], report: SyncReport) -> None:
     """A held meeting's result on its vote: passed or failed, and each member's vote where
     the member is one of the body's targets; the leads are told."""
-    suggestion = session.exec(select(SuggestedVote).where(
-        SuggestedVote.body_id == config.body_id,
-        SuggestedVote.source_item_id == result.item_id)).first()
     vote = session.get(Vote, suggestion.vote_id) if suggestion and suggestion.vote_id else None
     if vote is None or result.passed is None or vote.outcome != VoteOutcome.pending:
         return
-    targets = {comparable(name): target_id for target_id, name in session.exec(
-        select(Target.id, Target.name).where(Target.body_id == config.body_id))}
     recorded = {m.target_id: m for m in map(MemberVote.model_validate, vote.member_votes or [])}
     tally: dict[str, int] = {}
     unknown: list[str] = []
@@ -453,8 +454,12 @@ def apply_events(session: Session, actor: User, *, config: FeedConfig,
     for suggestion in leaving.values():
         why = CANCELLED if fetched[suggestion.source_event_id].cancelled else WITHDRAWN
         _off_agenda(session, actor, suggestion, why, report)
-    for result in outcomes or []:
-        _record_outcome(session, actor, config, result, report)
+    if outcomes:
+        # One reading of the body's members for every result of the sync.
+        members = _members(session, config.body_id)
+        for result in outcomes:
+            _record_outcome(session, actor, by_item.get(result.item_id), result, members,
+                            report)
     state = _state(session, config.body_id)
     now = clock.now()
     state.last_attempt_at = now
