@@ -8,12 +8,10 @@ import email.policy
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -22,7 +20,7 @@ from api.accounts.service import system_user
 from api.alerts import service
 from api.auth.models import Role
 from api.settings import get_settings
-from tests.alerts.servers import free_port
+from tests.alerts.servers import Received, smtp_server
 from tests.factories import make_user
 
 PASSWORD = "a long enough passphrase"
@@ -94,45 +92,27 @@ def test_an_invitation_from_a_name_with_accents_keeps_its_link_and_accents(
     assert link in page.text
 
 
-@dataclass
-class _Raw:
-    """An SMTP server's side of each message: the bytes as sent and the MAIL FROM options."""
-
-    messages: list[tuple[bytes, list[str]]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.original_content or envelope.content,
-                              list(envelope.mail_options)))
-        return "250 OK"
-
-
 @pytest.fixture
-def raw_inbox(session: Session) -> Iterator[_Raw]:
-    kept = _Raw()
-    port = free_port()
-    controller = Controller(kept, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+def inbox(session: Session) -> Iterator[list[Received]]:
+    with smtp_server() as (port, received):
         service.update_channel_settings(session, system_user(session), {
             "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
             "smtp_from": "accounts@coalition.example"})
         session.commit()
-        yield kept
-    finally:
-        controller.stop()
+        yield received
 
 
 def test_links_arrive_whole_through_a_mail_server(anon_client: TestClient, client_as: Any,
-                                                  raw_inbox: _Raw) -> None:
+                                                  inbox: list[Received]) -> None:
     make_user(Role.partner, email="maria@example.org", password=PASSWORD)
     ask_for_reset(anon_client, "maria@example.org")
     admin = client_as(Role.admin, name=INVITER)
     assert admin.post("/admin/invitations",
                       data={"email": "new@example.org", "role": "lead"}).status_code == 200
     assert not mail.maildrop().exists()
-    (reset, _), (invitation, options) = raw_inbox.messages
-    link_in(reset, "password-reset")
-    link_in(invitation, "invite")
-    assert INVITER.encode() in invitation
+    reset, invitation = inbox
+    link_in(reset.raw, "password-reset")
+    link_in(invitation.raw, "invite")
+    assert INVITER.encode() in invitation.raw
     # Text with accents goes as 8bit, declared to a server that takes it.
-    assert "BODY=8BITMIME" in options
+    assert "BODY=8BITMIME" in invitation.mail_options
