@@ -107,6 +107,7 @@ def one_change() -> dict[str, Any]:
 
     from api import clock  # noqa: PLC0415
     from api.alerts import replan  # noqa: PLC0415
+    from api.alerts.models import AlertOutbox, OutboxStatus, SubjectKind  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
     from api.meetings.models import Meeting, MeetingTarget  # noqa: PLC0415
     from api.votes.models import Vote  # noqa: PLC0415
@@ -125,8 +126,12 @@ def one_change() -> dict[str, Any]:
     out["meeting_replan_ms"] = round((time.process_time() - started) * 1000, 1)
     out["meeting_subjects"] = stats.subjects
     with session_scope() as session:
-        vote = session.exec(select(Vote).where(Vote.scheduled_at > now,
-                                               Vote.status == "scheduled").limit(1)).one()
+        # A vote with alerts still to send, so the figure includes moving them.
+        vote = session.exec(select(Vote).where(
+            Vote.scheduled_at > now, Vote.status == "scheduled",
+            sa.exists().where(AlertOutbox.subject_kind == SubjectKind.vote,
+                              AlertOutbox.subject_id == Vote.id,
+                              AlertOutbox.status == OutboxStatus.pending)).limit(1)).one()
         session.execute(sa.update(Vote).where(Vote.id == vote.id).values(  # type: ignore[arg-type]
             scheduled_at=vote.scheduled_at + timedelta(days=1), updated_at=now))
     started = time.process_time()
