@@ -271,6 +271,9 @@ def test_vote_page_shows_the_whip_count_and_records_member_votes(
     page = plain(client.get(f"/votes/{vote.id}").text)
     assert "Thu Mar 12, 2026 6:00 PM CDT" in page
     assert "2 likely with us of 4 needed" in page
+    # Stances in the campaign's terms beside the literal yes and no of the roll call.
+    assert "Ava Yes with us Vote of Ava Yes" in page
+    assert "champion" not in page
     saved = client.post(f"/votes/{vote.id}/member-votes", data={f"member_{ava.id}": "yes"},
                         headers=HX)
     assert saved.status_code == 200 and "Saved how members voted." in plain(saved.text)
