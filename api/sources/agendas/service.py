@@ -23,7 +23,6 @@ from api.campaigns.models import Campaign, CampaignStatus
 from api.crud import Crud
 from api.errors import Conflict, Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
-from api.playbooks import service as playbooks
 from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
 from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource, ItemOutcome
@@ -274,9 +273,9 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
         return
     votes.crud.update(session, actor, vote.id, VoteUpdate(**changes))  # type: ignore[arg-type]
     if "scheduled_at" in changes:
+        # Campaigns counted from this vote moved their unfinished steps with it (the votes'
+        # own save does that, for hand edits too).
         report.votes_moved.append(vote.id)  # type: ignore[arg-type]
-        # Campaigns counted from this vote move their unfinished steps with it.
-        playbooks.follow_vote(session, actor, vote)
     _tell_leads(session, f"Agenda: “{vote.title}” " + " and ".join(said),
                 f"The {config.body_name or 'body'}'s agenda changed.", f"/votes/{vote.id}")
     report.votes_changed.append(vote.id)  # type: ignore[arg-type]
