@@ -58,6 +58,8 @@ WATCHING = (CampaignStatus.planning, CampaignStatus.active)
 # Why an item is off the agenda ahead (SuggestedVote.off_agenda).
 WITHDRAWN = "withdrawn"
 CANCELLED = "cancelled"
+# The meeting was held and put the item off (continued, deferred, referred).
+DEFERRED = "deferred"
 # Held meetings whose results one sync asks for, at most: the rest wait for the next.
 OUTCOMES_PER_SYNC = 50
 # How platforms write a member's vote.
@@ -286,10 +288,11 @@ def _noted(notes: str, line: str) -> str:
 
 
 def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: str,
-                report: SyncReport) -> None:
-    """The item left its meeting's agenda, or the meeting was cancelled: said on the
-    suggestion, and its confirmed vote is held (withdrawn) or cancelled (meeting cancelled),
-    its alerts with it, until the item comes back."""
+                report: SyncReport, said: str = "") -> None:
+    """The item left its meeting's agenda, the meeting was cancelled, or the meeting put it
+    off (`said` is how the platform wrote that): said on the suggestion, and its confirmed
+    vote is postponed (withdrawn, deferred) or cancelled (meeting cancelled), its alerts with
+    it, until the item comes back."""
     if suggestion.off_agenda == why:
         return
     suggestion.off_agenda = why
@@ -304,6 +307,8 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
     when = f"{suggestion.scheduled_at:%b %-d, %Y}"
     if why == CANCELLED:
         status, line = VoteStatus.cancelled, f"The meeting of {when} was cancelled."
+    elif why == DEFERRED:
+        status, line = VoteStatus.postponed, f"Put off at the meeting of {when}: {said}."
     else:
         status, line = VoteStatus.postponed, f"Taken off the agenda of {when}."
     votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
@@ -353,12 +358,29 @@ def _members(session: Session, body_id: int) -> dict[str, int]:
         select(Target.id, Target.name).where(Target.body_id == body_id))}
 
 
+def _with_tally(action: str, result: ItemOutcome) -> str:
+    """The platform's action with its count and mover, as its minutes would say it."""
+    said = action
+    if result.tally:
+        said += f", {result.tally}"
+    if result.mover:
+        said += f", moved by {result.mover}"
+    return said
+
+
 def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | None,
                     result: ItemOutcome, targets: dict[str, int], report: SyncReport) -> None:
     """A held meeting's result on its vote: passed or failed, and each member's vote where
     the member is one of the body's targets; the leads are told."""
     vote = session.get(Vote, suggestion.vote_id) if suggestion and suggestion.vote_id else None
-    if vote is None or result.passed is None or vote.outcome != VoteOutcome.pending:
+    if vote is None or vote.outcome != VoteOutcome.pending:
+        return
+    if result.deferred and suggestion is not None:
+        # Waits, like an item taken off an agenda, for the matter to come up again.
+        _off_agenda(session, actor, suggestion, DEFERRED, report,
+                    said=_with_tally(result.action or "deferred", result))
+        return
+    if result.passed is None:
         return
     recorded = {m.target_id: m for m in map(MemberVote.model_validate, vote.member_votes or [])}
     tally: dict[str, int] = {}
@@ -376,6 +398,8 @@ def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | N
     outcome = VoteOutcome.passed if result.passed else VoteOutcome.failed
     count = ", ".join(f"{n} {choice}" for choice, n in tally.items())
     line = f"Result from the agenda: {outcome.value}" + (f" ({count})" if count else "") + "."
+    if result.tally or result.mover:
+        line += " " + _with_tally(result.action or outcome.value, result) + "."
     if unknown:
         line += " Not among the body's targets: " + ", ".join(unknown[:20]) + "."
     votes.crud.update(session, actor, vote.id, VoteUpdate(  # type: ignore[arg-type]
