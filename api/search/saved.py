@@ -271,6 +271,9 @@ def alert_new_matches(session: Session, *, now: datetime | None = None) -> int:
                     "status": OutboxStatus.pending.value, "attempts": 0, "claimed_by": "",
                     "late": False, "last_error": "", "note": "", "created_at": now,
                     "updated_at": now})
-        queued += insert_ignoring_duplicates(session, rows)
+        insert_ignoring_duplicates(session, rows)
+        # Each row is of a record not found before, so new; a driver may not say how many rows
+        # a multi-row insert wrote (PostgreSQL's answers -1).
+        queued += len(rows)
     session.flush()
     return queued
