@@ -19,7 +19,7 @@ from api.alerts.models import Follow, FollowKind, Notification
 from api.auth.models import Role, User
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
-from api.campaigns.models import Campaign, CampaignStatus
+from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.crud import Crud
 from api.errors import Conflict, Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
@@ -321,10 +321,14 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
 def _tell_leads(session: Session, title: str, body: str, link: str,
                 campaign_id: int | None = None) -> None:
     """An in-app alert to every active lead and administrator, whose news the agenda
-    watcher's is to act on, and to those who follow the campaign the item is about."""
-    told = sa.or_(User.role.in_([Role.lead, Role.admin]), User.id.in_(
-        select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
-                                     Follow.subject_id == campaign_id)))
+    watcher's is to act on, and to the members of the organizations leading the campaign the
+    item is about and those who follow it."""
+    told = sa.or_(
+        User.role.in_([Role.lead, Role.admin]),
+        User.id.in_(select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
+                                                 Follow.subject_id == campaign_id)),
+        User.organization_id.in_(select(CampaignLead.organization_id).where(
+            CampaignLead.campaign_id == campaign_id)))
     leads = session.exec(select(User.id).where(User.is_active, told,
                                                User.email != SYSTEM_EMAIL)).all()
     for user_id in leads:
