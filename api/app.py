@@ -31,6 +31,7 @@ from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
 from api.routing import PathRouter
+from api.search.routes import router as saved_searches
 from api.settings import get_settings
 from api.sources.routes import router as sources
 from api.targets.routes import router as targets
@@ -40,7 +41,7 @@ from api.votes.routes import router as votes
 
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
-               media, users, playbooks, sources, alerts, notifications, follows)
+               media, users, playbooks, sources, alerts, notifications, follows, saved_searches)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",

@@ -238,6 +238,11 @@ class Crud(Generic[T]):
                 stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
 
+    def has_words(self, words: Sequence[str], actor: User) -> sa.ColumnElement[bool]:
+        """Every word is in one of the search fields the actor may read (any order)."""
+        return sa.and_(*(sa.or_(*(self._matching(c, f"%{_escape_like(word)}%", actor)
+                                  for c in self.search)) for word in words))
+
     def _matching(self, name: str, needle: str, actor: User) -> sa.ColumnElement[bool]:
         """The column holds the text, counted only where the actor may read the column: a
         match in notes one may not read would tell what they say."""

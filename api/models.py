@@ -35,6 +35,7 @@ from api.meetings.models import Meeting, MeetingAttendee, MeetingNote, MeetingTa
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
+from api.search.models import SavedSearch, SavedSearchMatch
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
@@ -49,6 +50,7 @@ __all__ = [
     "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingNote", "MeetingTarget",
     "Notification",
     "Organization", "PasswordReset", "Person", "PressHit", "RecordsRequest", "RequestDocument",
-    "RequestStatusChange", "SchedulerLease", "Stance", "StanceChange", "SuggestedVote", "Target",
+    "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
+    "StanceChange", "SuggestedVote", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]

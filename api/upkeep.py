@@ -12,6 +12,7 @@ from api.alerts.scheduler import Job, Ticker, dispatch_job
 from api.backups import service as backups
 from api.contracts import terms
 from api.db import get_engine, new_session, session_scope
+from api.search import saved as saved_searches
 from api.settings import Settings, get_settings
 from api.sources.agendas import service as agendas
 
@@ -22,6 +23,8 @@ RETENTION_SECONDS = 24 * 3600
 # Sign-in failures matter for a day at most; an hourly sweep keeps the table small.
 ATTEMPTS_SECONDS = 3600
 CONTRACTS_SECONDS = 3600
+# New records matching a saved search are told of within minutes.
+SAVED_SEARCH_SECONDS = 120
 
 
 def agenda_job(settings: Settings) -> Job:
@@ -40,10 +43,17 @@ def _roll_contracts() -> int:
         return terms.keep_up_to_date(session)
 
 
+def _alert_saved_searches() -> int:
+    with session_scope() as session:
+        return saved_searches.alert_new_matches(session)
+
+
 def upkeep_jobs(settings: Settings) -> list[Job]:
     """Forgetting old sign-in failures; contracts' terms rolled on as they renew by themselves;
-    scheduled backups and retention, each only when its setting turns it on."""
+    new matches of saved searches queued as alerts (the dispatcher sends them); scheduled
+    backups and retention, each only when its setting turns it on."""
     jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS),
+            Job("search.saved_alerts", _alert_saved_searches, SAVED_SEARCH_SECONDS),
             # Hourly, so a contract moves on soon after midnight wherever its agency is.
             Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS)]
     if settings.backup_every_hours > 0:

@@ -102,6 +102,8 @@ class EmailMode(StrEnum):
 
 # Outbox rows that are not produced by a rule.
 DIGEST = "digest"
+# Alerts of a saved search: one person's own, whoever reads the delivery log.
+SAVED_SEARCH = "saved_search"
 TEST = "test"
 
 

@@ -18,6 +18,7 @@ from api.alerts.channels import Outcome, tell
 from api.alerts.channels import email as email_channel
 from api.alerts.channels import webhook as webhook_channel
 from api.alerts.models import (
+    SAVED_SEARCH,
     TEST,
     AlertAttempt,
     AlertDefaultsInstalled,
@@ -274,7 +275,11 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     its endpoint reads (a post to the leads' channel names targets and tells of meetings only
     leads may know of)."""
     if permissions.sees_everything(actor):
-        return None
+        if permissions.is_system(actor):
+            return None
+        # What another person's saved search found tells what they look for: theirs alone.
+        return sa.or_(AlertOutbox.subject_kind != SAVED_SEARCH,
+                      AlertOutbox.user_id == getattr(actor, "id", None))
 
     def readable(model: Any) -> sa.ColumnElement[bool]:
         condition = permissions.visible(model, actor)

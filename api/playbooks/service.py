@@ -152,22 +152,6 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
     return found[0] if len(found) == 1 else None
 
 
-def follow_vote(session: Session, actor: User, vote: Vote) -> list[int]:
-    """Campaigns whose steps are counted from this vote take its day as their vote date, and
-    their unfinished steps move with it; the campaigns moved."""
-    day = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
-    found = session.exec(select(Action.campaign_id).where(
-        Action.vote_id == vote.id, Action.anchor_kind == AnchorKind.vote,
-        Action.campaign_id.is_not(None)).distinct()).all()
-    moved = []
-    for campaign_id in found:
-        campaign = campaigns.crud.get(session, actor, campaign_id)
-        if campaign.vote_date != day:
-            campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(vote_date=day))
-            moved.append(campaign_id)
-    return moved
-
-
 def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> dict[str, Any]:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;

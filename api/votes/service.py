@@ -1,6 +1,6 @@
 """Reads and writes of votes; a time given without an offset is local to the body."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
@@ -13,7 +13,14 @@ from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
-from api.votes.models import VOTES, Vote
+from api.votes.following import follow_vote
+from api.votes.models import VOTES, Vote, VoteStatus
+
+# Said when a scheduled vote's date is changed to one that has passed.
+PASSED_WITHOUT_STATUS = (
+    "This date has passed, and a scheduled vote cannot be behind us: if the vote was held, "
+    "send \"status\": \"held\" with the date (and its outcome); if it was moved, give the "
+    "new date.")
 
 
 def _localize(session: Session, actor: User, values: dict[str, Any],
@@ -29,10 +36,24 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
         missing = [tid for tid in member_ids if tid not in known]
         if missing:
             raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
+    if existing is not None and moved_into_the_past(existing, values["scheduled_at"],
+                                                     values["status"]):
+        raise Invalid(PASSED_WITHOUT_STATUS, field="scheduled_at")
     return values
 
 
-crud = Crud(**VOTES.crud_options(), prepare=_localize)
+def moved_into_the_past(existing: Vote, when: datetime, status: str) -> bool:
+    """A change that would leave a vote scheduled on a date already past: it would count down
+    to nothing and alert nobody, so it is asked about (pages) or refused (API)."""
+    return (status == VoteStatus.scheduled and when != existing.scheduled_at
+            and when < clock.now())
+
+
+def _follow(session: Session, actor: User, vote: Vote, values: dict[str, Any]) -> None:
+    follow_vote(session, actor, vote)
+
+
+crud = Crud(**VOTES.crud_options(), prepare=_localize, after_save=_follow)
 
 
 def upcoming(session: Session, actor: User, *, days: int = 120,

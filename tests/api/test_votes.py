@@ -73,7 +73,9 @@ def test_time_without_offset_is_local_to_the_body(client: TestClient, session: S
     assert created.json()["scheduled_at"] == utc
 
 
-def test_patched_time_is_local_too(client: TestClient, session: Session, actor: Any) -> None:
+def test_patched_time_is_local_too(client: TestClient, session: Session, actor: Any,
+                                   frozen_now: Any) -> None:
+    # A date still ahead on the frozen clock: one past would be asked about first.
     body = make_body(session, actor, jurisdiction_id=make_jurisdiction(
         session, actor, timezone="America/Denver").id)
     vote = make_vote(session, actor, body_id=body.id)

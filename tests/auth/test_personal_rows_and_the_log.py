@@ -14,12 +14,14 @@ from api.alerts import service as alerts
 from api.alerts.models import Notification
 from api.auth import audit, permissions
 from api.auth.models import AuditEntry, Role, TokenScope
+from api.search import saved
+from api.search.models import SavedSearchCreate
 from tests import factories as f
 
 SUBJECT = "Sheriff-data-sharing-MOU"
 TITLE = f"Records request due: RR {SUBJECT}"
 PERSONAL = ("notification", "follow", "alert_preference", "feed_token", "api_token",
-            "alert_outbox", "alert_attempt")
+            "alert_outbox", "alert_attempt", "saved_search", "saved_search_match")
 
 
 def test_a_persons_own_rows_leave_no_entry(session: Session, actor: Any,
@@ -34,6 +36,8 @@ def test_a_persons_own_rows_leave_no_entry(session: Session, actor: Any,
     alerts.update_preferences(session, partner, {"email_mode": "digest"})
     alerts.regenerate_feed_token(session, partner, kind="user")
     service.create_token(session, partner, name=f"script {SUBJECT}", scope=TokenScope.write)
+    saved.create(session, partner, SavedSearchCreate(name=f"search {SUBJECT}", query="mou",
+                                                     alert=True))
     session.commit()
 
     kinds = set(session.exec(select(AuditEntry.record_kind)).all())

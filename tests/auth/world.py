@@ -43,6 +43,8 @@ class World:
     org_b: int
     records: list[Record]
     campaign: int = 0
+    # What no one but its owner, a user none of the matrix signs in as, may ever see.
+    personal: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -112,8 +114,28 @@ def build(session: Session, actor: object) -> World:
         # A day of its own each, so no day of the calendar has more than it shows.
         records.extend(_coalition_records(session, actor, owner=owner, vis=vis, place=place,
                                           day=3 + turn))
+    personal = [marker()]
+    _saved_search(session, actor, org_a, personal[0])
     session.commit()
-    return World(org_a, org_b, records, campaign=campaign)
+    return World(org_a, org_b, records, campaign=campaign, personal=personal)
+
+
+def _saved_search(session: Session, actor: object, organization_id: int, name: str) -> None:
+    """A saved search with alerts on, of a member of the first organization, and the alert it
+    queued: one person's own."""
+    from api.auth.models import User
+    from api.contracts.models import VendorCreate
+    from api.search import saved
+    from api.search.models import SavedSearchCreate
+
+    owner = User(email=f"{name.lower()}@example.org", name="Saved Search Owner",
+                 role=Role.partner, organization_id=organization_id)
+    session.add(owner)
+    session.flush()
+    saved.create(session, owner, SavedSearchCreate(name=f"Search {name}", query=name,
+                                                   alert=True))
+    contracts.vendors.create(session, actor, VendorCreate(name=f"Found {name}"))  # type: ignore[arg-type]
+    saved.alert_new_matches(session)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,14 @@ def sanjose_votes() -> dict[int, list[dict[str, Any]]]:
     return {item["EventItemId"]: item["Votes"] for item in raw["items"] if item.get("Votes")}
 
 
+def chicago_histories(name: str = "dupe") -> list[dict[str, Any]]:
+    """A real Chicago matter's history as /matters/{id}/histories sends it: referred to the
+    council, recommended to pass by a committee (event 3673), passed by the council (event
+    3683, written twice in the "dupe" recording, once in "no_dupe")."""
+    path = fixture(f"legistar_chicago_matter_histories_{name}_event.json")
+    return list(json.loads(path.read_text()))
+
+
 def item_like(items: list[dict[str, Any]], index: int, **changes: Any) -> dict[str, Any]:
     """A further item in Legistar's own shape: a copy of a real one with some fields changed."""
     item = copy.deepcopy(items[index])
@@ -60,6 +68,7 @@ class LegistarReplay:
             side_effect=self._items)
         self.mock, self.base = mock, base
         mock.get(url__regex=rf"^{base}/events(\?|$)").mock(side_effect=self._events)
+        self.histories: dict[int, list[dict[str, Any]]] = {}
 
     def add(self, event: dict[str, Any], items: list[dict[str, Any]]) -> None:
         self.events.append(event)
@@ -82,6 +91,18 @@ class LegistarReplay:
             self.mock.get(url__regex=rf"^{self.base}/eventitems/(?P<item_id>\d+)/votes").mock(
                 side_effect=self._votes)
         self.votes[item_id] = votes
+
+    def add_histories(self, matter_id: int, histories: list[dict[str, Any]]) -> None:
+        """Serves the matter's history (other matters have none); the route is made with the
+        first, so a replay without one asks for none."""
+        if not self.histories:
+            self.mock.get(url__regex=rf"^{self.base}/matters/(?P<matter_id>\d+)/histories").mock(
+                side_effect=self._histories)
+        self.histories[matter_id] = histories
+
+    def _histories(self, request: httpx.Request, matter_id: str) -> httpx.Response:
+        self.requests.append(request)
+        return self._page(self.histories.get(int(matter_id), []), request)
 
     def _votes(self, request: httpx.Request, item_id: str) -> httpx.Response:
         self.requests.append(request)

@@ -408,3 +408,34 @@ def test_a_legistar_client_name_is_checked_when_saved(
     assert "A Legistar client name is letters, digits and dashes" in plain(page.text)
     api = client.patch(f"/api/v1/bodies/{body.id}", json={"legistar_client": client_name})
     assert api.status_code == 422
+
+
+def test_a_match_of_a_campaigns_own_keyword_tells_its_leading_organization_and_followers(
+        session: Session, actor: Any) -> None:
+    from api.alerts import service as alerts
+    from api.alerts.models import Notification
+
+    place = f.make_jurisdiction(session, actor, name="San Jose", state_code="CA",
+                                timezone="America/Los_Angeles")
+    leading = f.make_organization(session, actor, name="San Jose Privacy Watch")
+    campaign = f.make_campaign(session, actor, name="No Flock in San Jose",
+                               jurisdiction_id=place.id, lead_organization_ids=[leading.id])
+    member = f.make_user("partner", session=session, email="member@example.org",
+                         organization_id=leading.id)
+    follower = f.make_user("viewer", session=session, email="follower@example.org",
+                           organization_id=f.make_organization(session, actor).id)
+    bystander = f.make_user("partner", session=session, email="bystander@example.org",
+                            organization_id=f.make_organization(session, actor).id)
+    lead = f.make_user("lead", session=session, email="lead@example.org")
+    alerts.follow(session, follower, subject_kind="campaign", subject_id=campaign.id)
+    # The campaign's own keyword, not one of the defaults.
+    agendas.set_keywords(session, actor, campaign_id=campaign.id, phrases=["Flock Safety"])
+    session.commit()
+    synced_body(session, actor, jurisdiction_id=place.id)
+    with new_session() as fresh:
+        def told(user: Any) -> list[str]:
+            return [n.title for n in fresh.exec(select(Notification).where(
+                Notification.user_id == user.id))]
+        said = f"Agenda: “{FLOCK_TITLE}” on Tuesday, September 12, 2017 at 1:30 PM"
+        assert told(member) == told(follower) == told(lead) == [said]
+        assert told(bystander) == []

@@ -328,10 +328,12 @@ class ConceptPages:
                    "options": field_options(session, fields), "user": actor}
         return render(request, "concept_pages/new.html", context, block="form")
 
-    def confirm_create(self, session: Session, data: BaseModel,
-                       form: Any) -> tuple[BaseModel | None, dict[str, str], list[FormField]]:
-        """A concept's own question about a new record before it is saved: the data to save
-        (None to ask first), the problems, and further fields to show with them."""
+    def confirm_save(self, session: Session, data: BaseModel, form: Any,
+                     existing: Any = None) -> tuple[BaseModel | None, dict[str, str],
+                                                    list[FormField]]:
+        """A concept's own question about a new record (`existing` None) or a change to one
+        before it is saved: the data to save (None to ask first), the problems, and further
+        fields to show with them."""
         return data, {}, []
 
     async def create(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
@@ -341,7 +343,7 @@ class ConceptPages:
         data, errors = validate(spec.create_schema, parse(fields, form))
         asked: list[FormField] = []
         if data is not None:
-            data, errors, asked = self.confirm_create(session, data, form)
+            data, errors, asked = self.confirm_save(session, data, form)
         if data is not None:
             with saving(session) as saved:
                 record = spec.crud.create(session, actor, data)
@@ -397,6 +399,9 @@ class ConceptPages:
         fields = spec.fields_for(actor, found[2])
         form = await request.form()
         data, errors = validate(spec.crud.update_schema, parse(fields, form))
+        asked: list[FormField] = []
+        if data is not None:
+            data, errors, asked = self.confirm_save(session, data, form, record)
         if data is not None:
             with saving(session) as saved:
                 spec.crud.update(session, actor, record_id, data)
@@ -408,8 +413,9 @@ class ConceptPages:
         fragment = htmx.wants_fragment(request)
         context = self.section_context(session, actor, record, slug) if fragment \
             else self.detail_context(session, actor, record)
-        context.update({"editing": slug, "values": submitted_values(form, fields),
-                        "errors": errors, "options": field_options(session, fields)})
+        context.update({"editing": slug, "values": submitted_values(form, [*fields, *asked]),
+                        "errors": errors, "options": field_options(session, fields),
+                        "asked": asked})
         if fragment:
             return render(request, "concept_pages/detail.html", context, block="section",
                           status=422)

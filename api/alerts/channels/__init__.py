@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api import clock
-from api.alerts.models import AlertOutbox, SubjectKind
+from api.alerts.models import SAVED_SEARCH, AlertOutbox, SubjectKind
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ KIND_WORDS = {
     SubjectKind.undecided_escalation.value: "Escalation",
     "test": "Test",
     "digest": "Digest",
+    SAVED_SEARCH: "Saved search",
 }
 
 

@@ -45,6 +45,11 @@ class ItemOutcome:
     action: str = ""
     # Each member's name and vote as the platform writes them ("Yes", "No", "Absent").
     votes: tuple[tuple[str, str], ...] = ()
+    # The meeting put the item off (continued, deferred, referred) instead of deciding it.
+    deferred: bool = False
+    # How the platform counted it ("8:3") and who moved it, where it says.
+    tally: str = ""
+    mover: str = ""
 
 
 class AgendaSource(Protocol):

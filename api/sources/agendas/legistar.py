@@ -24,6 +24,10 @@ NOT_CONSENT = re.compile(r"\b(removed|pulled|separate|separately|excluded)\b", r
 # comment on the event ("MEETING CANCELED", "Cancellation notice").
 PASSED = {"pass": True, "passed": True, "fail": False, "failed": False}
 CANCELLED = re.compile(r"\bcancel(?:l?ed|lation)?\b", re.IGNORECASE)
+# Actions on a matter that put it off to another meeting or body rather than decide it
+# ("Continued", "Deferred and Published", "Referred", "Re-Referred", "Held in Committee").
+DEFERRAL = re.compile(r"\b(continu\w*|defer\w*|re-?referr?\w*|referr?\w*|postpon\w*|"
+                      r"held in committee)\b", re.IGNORECASE)
 
 
 def parse_time(text: str | None) -> clock_time | None:
@@ -85,6 +89,15 @@ def consent_item_ids(items: Iterable[dict[str, Any]]) -> set[Any]:
         if flagged or under_heading:
             found.add(item_id)
     return found
+
+
+def _passed(name: Any, flag: Any) -> bool | None:
+    """A pass/fail flag as Legistar writes it on an item or a matter's history: its name
+    ("Pass", "Fail") or the number (1, 0); None when it says neither."""
+    passed = PASSED.get(_text(name).casefold())
+    if passed is None and flag in (0, 1):
+        passed = bool(flag)
+    return passed
 
 
 def _event_start(raw: dict[str, Any]) -> datetime:
@@ -188,24 +201,51 @@ class LegistarSource:
                                   {"AgendaNote": 0, "MinutesNote": 0, "Attachments": 0})
                 for row in rows:
                     if str(row.get("EventItemId")) in item_ids:
-                        found.append(self._outcome(http, row))
+                        found.append(self._outcome(http, event_id, row))
             return found
         finally:
             if own_client:
                 http.close()
 
-    def _outcome(self, http: httpx.Client, row: dict[str, Any]) -> ItemOutcome:
+    def _outcome(self, http: httpx.Client, event_id: str, row: dict[str, Any]) -> ItemOutcome:
         item_id = str(row["EventItemId"])
-        passed = PASSED.get(_text(row.get("EventItemPassedFlagName")).casefold())
-        if passed is None and row.get("EventItemPassedFlag") in (0, 1):
-            passed = bool(row["EventItemPassedFlag"])
+        passed = _passed(row.get("EventItemPassedFlagName"), row.get("EventItemPassedFlag"))
+        action = _text(row.get("EventItemActionName"))
+        deferred = False
+        tally = mover = ""
+        if passed is None and isinstance(row.get("EventItemMatterId"), int):
+            # Many clerks record the result on the matter rather than on the agenda item.
+            history = self._history_at(http, row["EventItemMatterId"], event_id)
+            if history is not None:
+                passed = _passed(history.get("MatterHistoryPassedFlagName"),
+                                 history.get("MatterHistoryPassedFlag"))
+                action = _text(history.get("MatterHistoryActionName")) or action
+                deferred = passed is None and bool(DEFERRAL.search(action))
+                tally = _text(history.get("MatterHistoryTally"))[:40]
+                mover = _text(history.get("MatterHistoryMoverName"))[:200]
         votes: tuple[tuple[str, str], ...] = ()
         if passed is not None:
             votes = tuple((_text(v.get("VotePersonName")), _text(v.get("VoteValueName")))
                           for v in self._rows(http, f"eventitems/{item_id}/votes", {})
                           if _text(v.get("VotePersonName")))
-        return ItemOutcome(item_id=item_id, passed=passed,
-                           action=_text(row.get("EventItemActionName"))[:200], votes=votes)
+        return ItemOutcome(item_id=item_id, passed=passed, action=action[:200], votes=votes,
+                           deferred=deferred, tally=tally, mover=mover)
+
+    def _history_at(self, http: httpx.Client, matter_id: int,
+                    event_id: str) -> dict[str, Any] | None:
+        """What the matter's history says was done with it at the meeting: the last action
+        that decided it there, else the last that put it off; None when it says neither."""
+        at_meeting = [h for h in self._rows(http, f"matters/{matter_id}/histories", {})
+                      if str(h.get("MatterHistoryEventId")) == event_id]
+        at_meeting.sort(key=lambda h: (_text(h.get("MatterHistoryActionDate")),
+                                       h.get("MatterHistoryId") or 0))
+        decided = [h for h in at_meeting if _passed(h.get("MatterHistoryPassedFlagName"),
+                                                    h.get("MatterHistoryPassedFlag")) is not None]
+        if decided:
+            return decided[-1]
+        put_off = [h for h in at_meeting
+                   if DEFERRAL.search(_text(h.get("MatterHistoryActionName")))]
+        return put_off[-1] if put_off else None
 
     def _diagnose(self, response: httpx.Response) -> str | None:
         if response.status_code == 500 and "LegistarConnectionString" in response.text:

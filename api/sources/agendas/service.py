@@ -19,11 +19,10 @@ from api.alerts.models import Follow, FollowKind, Notification
 from api.auth.models import Role, User
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
-from api.campaigns.models import Campaign, CampaignStatus
+from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.crud import Crud
 from api.errors import Conflict, Invalid, NotFound
 from api.jurisdictions import service as jurisdictions
-from api.playbooks import service as playbooks
 from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
 from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource, ItemOutcome
@@ -59,6 +58,8 @@ WATCHING = (CampaignStatus.planning, CampaignStatus.active)
 # Why an item is off the agenda ahead (SuggestedVote.off_agenda).
 WITHDRAWN = "withdrawn"
 CANCELLED = "cancelled"
+# The meeting was held and put the item off (continued, deferred, referred).
+DEFERRED = "deferred"
 # Held meetings whose results one sync asks for, at most: the rest wait for the next.
 OUTCOMES_PER_SYNC = 50
 # How platforms write a member's vote.
@@ -274,9 +275,9 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
         return
     votes.crud.update(session, actor, vote.id, VoteUpdate(**changes))  # type: ignore[arg-type]
     if "scheduled_at" in changes:
+        # Campaigns counted from this vote moved their unfinished steps with it (the votes'
+        # own save does that, for hand edits too).
         report.votes_moved.append(vote.id)  # type: ignore[arg-type]
-        # Campaigns counted from this vote move their unfinished steps with it.
-        playbooks.follow_vote(session, actor, vote)
     _tell_leads(session, f"Agenda: “{vote.title}” " + " and ".join(said),
                 f"The {config.body_name or 'body'}'s agenda changed.", f"/votes/{vote.id}")
     report.votes_changed.append(vote.id)  # type: ignore[arg-type]
@@ -287,10 +288,11 @@ def _noted(notes: str, line: str) -> str:
 
 
 def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: str,
-                report: SyncReport) -> None:
-    """The item left its meeting's agenda, or the meeting was cancelled: said on the
-    suggestion, and its confirmed vote is held (withdrawn) or cancelled (meeting cancelled),
-    its alerts with it, until the item comes back."""
+                report: SyncReport, said: str = "") -> None:
+    """The item left its meeting's agenda, the meeting was cancelled, or the meeting put it
+    off (`said` is how the platform wrote that): said on the suggestion, and its confirmed
+    vote is postponed (withdrawn, deferred) or cancelled (meeting cancelled), its alerts with
+    it, until the item comes back."""
     if suggestion.off_agenda == why:
         return
     suggestion.off_agenda = why
@@ -305,6 +307,8 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
     when = f"{suggestion.scheduled_at:%b %-d, %Y}"
     if why == CANCELLED:
         status, line = VoteStatus.cancelled, f"The meeting of {when} was cancelled."
+    elif why == DEFERRED:
+        status, line = VoteStatus.postponed, f"Put off at the meeting of {when}: {said}."
     else:
         status, line = VoteStatus.postponed, f"Taken off the agenda of {when}."
     votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
@@ -317,10 +321,14 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
 def _tell_leads(session: Session, title: str, body: str, link: str,
                 campaign_id: int | None = None) -> None:
     """An in-app alert to every active lead and administrator, whose news the agenda
-    watcher's is to act on, and to those who follow the campaign the item is about."""
-    told = sa.or_(User.role.in_([Role.lead, Role.admin]), User.id.in_(
-        select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
-                                     Follow.subject_id == campaign_id)))
+    watcher's is to act on, and to the members of the organizations leading the campaign the
+    item is about and those who follow it."""
+    told = sa.or_(
+        User.role.in_([Role.lead, Role.admin]),
+        User.id.in_(select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
+                                                 Follow.subject_id == campaign_id)),
+        User.organization_id.in_(select(CampaignLead.organization_id).where(
+            CampaignLead.campaign_id == campaign_id)))
     leads = session.exec(select(User.id).where(User.is_active, told,
                                                User.email != SYSTEM_EMAIL)).all()
     for user_id in leads:
@@ -354,12 +362,29 @@ def _members(session: Session, body_id: int) -> dict[str, int]:
         select(Target.id, Target.name).where(Target.body_id == body_id))}
 
 
+def _with_tally(action: str, result: ItemOutcome) -> str:
+    """The platform's action with its count and mover, as its minutes would say it."""
+    said = action
+    if result.tally:
+        said += f", {result.tally}"
+    if result.mover:
+        said += f", moved by {result.mover}"
+    return said
+
+
 def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | None,
                     result: ItemOutcome, targets: dict[str, int], report: SyncReport) -> None:
     """A held meeting's result on its vote: passed or failed, and each member's vote where
     the member is one of the body's targets; the leads are told."""
     vote = session.get(Vote, suggestion.vote_id) if suggestion and suggestion.vote_id else None
-    if vote is None or result.passed is None or vote.outcome != VoteOutcome.pending:
+    if vote is None or vote.outcome != VoteOutcome.pending:
+        return
+    if result.deferred and suggestion is not None:
+        # Waits, like an item taken off an agenda, for the matter to come up again.
+        _off_agenda(session, actor, suggestion, DEFERRED, report,
+                    said=_with_tally(result.action or "deferred", result))
+        return
+    if result.passed is None:
         return
     recorded = {m.target_id: m for m in map(MemberVote.model_validate, vote.member_votes or [])}
     tally: dict[str, int] = {}
@@ -377,6 +402,8 @@ def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | N
     outcome = VoteOutcome.passed if result.passed else VoteOutcome.failed
     count = ", ".join(f"{n} {choice}" for choice, n in tally.items())
     line = f"Result from the agenda: {outcome.value}" + (f" ({count})" if count else "") + "."
+    if result.tally or result.mover:
+        line += " " + _with_tally(result.action or outcome.value, result) + "."
     if unknown:
         line += " Not among the body's targets: " + ", ".join(unknown[:20]) + "."
     votes.crud.update(session, actor, vote.id, VoteUpdate(  # type: ignore[arg-type]
