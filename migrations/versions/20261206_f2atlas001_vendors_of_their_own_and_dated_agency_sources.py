@@ -42,6 +42,15 @@ def _search_again(dialect: str, columns: tuple[str, ...]) -> None:
         op.execute(statement)
 
 
+def _changes_counted_now() -> None:
+    """On PostgreSQL the change counts of rows just written wait for the end of the
+    transaction, and a table with such waiting events cannot be altered: count them now, then
+    let later writes wait again as they always do."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        op.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _vendors_from_text() -> None:
     """Each agency's free-text vendor as the Vendor record it means: one kept under any of its
     spellings, or one made under its canonical name."""
@@ -96,6 +105,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_agency_vendor_id'), ['vendor_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_agency_vendor_id_vendor'), 'vendor', ['vendor_id'], ['id'], ondelete='SET NULL')
     _vendors_from_text()
+    _changes_counted_now()
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_column('alpr_vendor')
     _search_again(dialect, SEARCHED_AFTER)
@@ -110,6 +120,7 @@ def downgrade() -> None:
                                       server_default=''))
     op.execute("UPDATE agency SET alpr_vendor = (SELECT name FROM vendor "
                "WHERE vendor.id = agency.vendor_id) WHERE vendor_id IS NOT NULL")
+    _changes_counted_now()
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_agency_vendor_id_vendor'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_agency_vendor_id'))
