@@ -3,6 +3,7 @@ Vendor records, and the place each row is matched to, as the preview tells them.
 
 import csv
 import io
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
