@@ -257,7 +257,8 @@ BODIES = declared_spec(
                "legistar_token": {
                    "kind": "secret", "label": "Legistar token",
                    "help": "Only for clients that ask for one. Never shown again; left "
-                           "empty, the token kept stays."}},
+                           "empty, the token kept stays (tick the box below it to remove "
+                           "it)."}},
     related=[
         Related("Members", "targets", fk="body_id"),
         Related("Votes", "votes", fk="body_id"),
