@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api import clock
 from api.agencies import service as agencies
 from api.agencies.models import AgencyLink
 from api.auth.models import User
@@ -66,6 +67,7 @@ def keep(session: Session, agency_id: int, links: list[dict[str, Any]]) -> Kept:
             for name in DESCRIBED:
                 if values.get(name):
                     setattr(found, name, values[name])
+            found.updated_at = clock.now()
             session.add(found)
             kept.changed += 1
     session.flush()
