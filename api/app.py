@@ -37,9 +37,10 @@ from api.sources.routes import router as sources
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
 from api.upkeep import AlertScheduler
+from api.vendors.routes import router as vendors
 from api.votes.routes import router as votes
 
-API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, contracts,
+API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
                media, users, playbooks, sources, alerts, notifications, follows, saved_searches)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload

@@ -1,7 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and create_all."""
 
 from api.actions.models import Action
-from api.agencies.models import Agency
+from api.agencies.models import Agency, AgencyLink
 from api.alerts.models import (
     AlertAttempt,
     AlertDefaultsInstalled,
@@ -27,7 +27,7 @@ from api.auth.models import (
 )
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
-from api.contracts.models import Contract, ContractOutcome, Vendor
+from api.contracts.models import Contract, ContractOutcome
 from api.documents.models import Document
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
@@ -39,10 +39,11 @@ from api.search.models import SavedSearch, SavedSearchMatch
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 __all__ = [
-    "Action", "Affiliation", "Agency", "AgendaKeyword", "AgendaSync", "AlertAttempt",
+    "Action", "Affiliation", "Agency", "AgencyLink", "AgendaKeyword", "AgendaSync", "AlertAttempt",
     "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
     "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
     "Contract", "ContractOutcome", "Document", "FeedToken", "Follow", "InstanceSetting",

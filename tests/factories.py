@@ -33,6 +33,7 @@ from api.records_requests import service as records_requests
 from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.tasks import service as tasks
+from api.vendors import service as vendors
 from api.votes import service as votes
 
 _serial = itertools.count(1)
@@ -128,8 +129,7 @@ def make_agency(session: Session, actor: Any, *, with_place: bool = False,
                 **overrides: Any) -> Any:
     """A police department in California unless told; a federal agency has no state. With
     `with_place`, in a new city of its state, on that state's clock."""
-    values = {"name": unique("Police Department"), "kind": "police_department",
-              "alpr_vendor": "Flock Safety", **overrides}
+    values = {"name": unique("Police Department"), "kind": "police_department", **overrides}
     values.setdefault("state_code", "" if values["kind"] == "federal" else "CA")
     if with_place:
         state = values["state_code"] or "CA"
@@ -143,7 +143,7 @@ def make_agency(session: Session, actor: Any, *, with_place: bool = False,
 
 def make_vendor(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Camera Vendor"), "website": "https://vendor.example"}
-    return _create(contracts.vendors, session, actor, {**values, **overrides})
+    return _create(vendors.crud, session, actor, {**values, **overrides})
 
 
 def make_contract(session: Session, actor: Any, **overrides: Any) -> Any:

@@ -15,7 +15,7 @@ from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.cli import main
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.db import get_engine
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
@@ -27,6 +27,7 @@ from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -23,7 +23,7 @@ from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts import models as contracts_models
 from api.contracts import service as contracts
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.documents.models import AttachedTo
 from api.jurisdictions import models as jurisdictions_models
 from api.jurisdictions import service as jurisdictions
@@ -53,6 +53,9 @@ from api.targets.models import Target
 from api.tasks import models as tasks_models
 from api.tasks import service as tasks
 from api.tasks.models import Task
+from api.vendors import models as vendors_models
+from api.vendors import service as vendors
+from api.vendors.models import Vendor
 from api.votes import models as votes_models
 from api.votes import service as votes
 from api.votes.models import Vote
@@ -254,7 +257,8 @@ BODIES = declared_spec(
                "legistar_token": {
                    "kind": "secret", "label": "Legistar token",
                    "help": "Only for clients that ask for one. Never shown again; left "
-                           "empty, the token kept stays."}},
+                           "empty, the token kept stays (tick the box below it to remove "
+                           "it)."}},
     related=[
         Related("Members", "targets", fk="body_id"),
         Related("Votes", "votes", fk="body_id"),
@@ -265,12 +269,15 @@ BODIES = declared_spec(
 AGENCIES = declared_spec(
     agencies_models.AGENCIES, agencies.crud, REFS, noun="agencies",
     attached=AttachedTo.agency,
+    detail_template="agencies/detail.html",
+    panels=[source_panels.agency_sources],
     intro="Agencies running plate readers: cameras, retention and who they share with.",
     zone=_by_place,
     list_links=[ListLink("/imports/atlas", "Import the Atlas of Surveillance", leads_only=True),
                 ListLink("/imports/data-driven", "Import the EFF Data Driven ALPR dataset",
                          leads_only=True)],
     overrides={"source_links": {"kind": "lines", "help": "One link per line."},
+               "vendor_id": {"label": "Vendor"},
                "ori": {"label": "ORI",
                        "help": "The FBI's nine-character originating agency identifier, "
                                "e.g. CO0640100."}},
@@ -423,10 +430,12 @@ JURISDICTIONS = declared_spec(
 )
 
 VENDORS = declared_spec(
-    contracts_models.VENDORS, contracts.vendors, REFS, noun="vendors",
-    intro="Companies selling plate readers.",
+    vendors_models.VENDORS, vendors.crud, REFS, noun="vendors",
+    intro="Companies selling plate readers: the agencies whose cameras they made and the "
+          "contracts signed with them.",
     zone=_fallback_zone,
-    related=[Related("Contracts", "contracts", fk="vendor_id")],
+    related=[Related("Agencies", "agencies", fk="vendor_id"),
+             Related("Contracts", "contracts", fk="vendor_id")],
 )
 
 # Every concept the pages are built for, by noun.

@@ -153,6 +153,10 @@ def parse(fields: list[FormField], form: FormData) -> dict[str, Any]:
             continue
         if f.kind == "custom":
             continue
+        if f.kind == "secret" and form.get(f"{f.name}_remove") in ("on", "true", "1", "yes"):
+            # Asked for in so many words: an empty field alone never removes it.
+            values[f.name] = ""
+            continue
         if f.kind == "secret" and not str(form.get(f.name) or "").strip():
             # Left empty, a write-only value (a token) stays as it was.
             continue

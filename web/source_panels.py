@@ -1,11 +1,12 @@
-"""What the body and jurisdiction pages show of outside data: a body's agenda watcher (its
-source, last sync, last error, suggestions waiting) and a jurisdiction's ALPR cameras mapped in
-OpenStreetMap, counted by manufacturer."""
+"""What the body, jurisdiction and agency pages show of outside data: a body's agenda watcher
+(its source, last sync, last error, suggestions waiting), a jurisdiction's ALPR cameras mapped
+in OpenStreetMap, counted by manufacturer, and an agency's dated sources."""
 
 from typing import Any
 
 from sqlmodel import Session
 
+from api.agencies import links
 from api.auth.models import User
 from api.bodies.models import AgendaSource
 from api.sources import access, overpass
@@ -40,3 +41,8 @@ def jurisdiction_cameras(session: Session, actor: User, place: Any) -> dict[str,
         "history": [(day, sum(n for _, n in by_day[day])) for day in days[1:1 + HISTORY_DAYS]],
         "may_count": access.may_bring_in(actor),
     }}
+
+
+def agency_sources(session: Session, actor: User, agency: Any) -> dict[str, Any]:
+    """The dated sources kept on the agency, newest first."""
+    return {"agency_links": links.of(session, actor, agency.id)}

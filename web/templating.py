@@ -96,6 +96,20 @@ def short_date(value: date | datetime | None) -> str:
     return value.strftime("%b %-d, %Y")
 
 
+def partial_date(value: str | None) -> str:
+    """A date as precise as its source: "2019", "May 2019" or "May 14, 2019"."""
+    if not value:
+        return ""
+    try:
+        if len(value) == 7:
+            return date.fromisoformat(value + "-01").strftime("%B %Y")
+        if len(value) == 10:
+            return short_date(date.fromisoformat(value))
+    except ValueError:
+        pass
+    return value
+
+
 def money(value: Decimal | float | int | None) -> str:
     if value is None:
         return ""
@@ -120,6 +134,7 @@ templates.env.filters["humanize"] = humanize
 templates.env.filters["sharing_words"] = sharing_words
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
+templates.env.filters["partial_date"] = partial_date
 def is_lead(user: Any) -> bool:
     """For links to leads' pages: a signed-in lead or administrator (None is nobody here)."""
     return getattr(user, "id", None) is not None and \

@@ -1,12 +1,14 @@
-"""Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with."""
+"""Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with,
+and the dated sources that say so."""
 
 from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
-from api.auth.table_access import Access, Owned
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
@@ -25,6 +27,9 @@ from api.fields import (
     update_schema,
 )
 
+# A date as precise as its source: "2019", "2019-05" or "2019-05-14".
+PartialDate = Annotated[str, StringConstraints(
+    pattern=r"^$|^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")]
 # Plate detections run into the hundreds of millions; a 64-bit column holds any real count.
 BIG_INT = 2**63 - 1
 
@@ -50,7 +55,8 @@ class AgencyBase(SQLModel):
     kind: AgencyKind = enum_field(AgencyKind.police_department)
     jurisdiction_id: int | None = fk("jurisdiction.id")
     state_code: StateCode = Field(default="", max_length=2)
-    alpr_vendor: ShortText = ""
+    # The company its plate readers come from.
+    vendor_id: int | None = fk("vendor.id")
     fixed_cameras: Count | None = None
     mobile_cameras: Count | None = None
     retention_days: Count | None = None
@@ -89,6 +95,31 @@ class AgencyCreate(AgencyBase):
 AgencyUpdate = update_schema(AgencyCreate, "AgencyUpdate")
 
 
+class AgencyLinkBase(SQLModel):
+    """A source saying the agency runs plate readers: a news story, a budget, a council
+    record, with the day it was published (a year, a month or a day, as the source gives it)."""
+
+    url: Url = Field(min_length=1)
+    published: PartialDate = ""
+    source: ShortText = ""
+    kind: ShortText = ""
+    snapshot_url: Url = ""
+    # The dataset the link came from ("atlas"); empty for one added by hand.
+    dataset: ShortText = ""
+
+
+class AgencyLink(TableBase, AgencyLinkBase, table=True):
+    __tablename__ = "agency_link"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "url"),)
+    # Read and written with its agency: a link says what the agency's record says.
+    __access__: ClassVar[Access] = Access(child=Child(((Agency, "agency_id"),)))
+    agency_id: int = fk("agency.id", required=True, ondelete="CASCADE", index=False)
+
+
+class AgencyLinkRead(AgencyLinkBase, ReadMeta):
+    agency_id: int
+
+
 class AgencyRead(AgencyBase, ReadMeta):
     pass
 
@@ -104,7 +135,7 @@ AGENCIES = Concept(
         FieldRole("jurisdiction_id", filter="Jurisdiction", section="Agency"),
         FieldRole("state_code", sort=True, filter=True, column="State", section="Agency"),
         FieldRole("ori", filter=True, section="Agency"),
-        FieldRole("alpr_vendor", search=True, column="Vendor", section="Plate readers"),
+        FieldRole("vendor_id", filter="Vendor", column="Vendor", section="Plate readers"),
         FieldRole("fixed_cameras", sort=True, column="Fixed cameras", section="Plate readers"),
         FieldRole("mobile_cameras", section="Plate readers"),
         FieldRole("retention_days", sort=True, column="Retention (days)", section="Plate readers"),

@@ -1,6 +1,17 @@
-"""JSON endpoints for agencies under /api/v1/agencies."""
+"""JSON endpoints for agencies under /api/v1/agencies, and the dated sources kept on each."""
 
-from api.agencies import service
-from api.crud_routes import crud_router
+from typing import Any
+
+from api.agencies import links, service
+from api.agencies.models import AgencyLinkRead
+from api.crud_routes import RecordId, crud_router
+from api.deps import SessionDep, UserDep
 
 router = crud_router(service.crud, path="/agencies", tag="agencies")
+
+
+@router.get("/{record_id}/links", response_model=list[AgencyLinkRead],
+            tags=["agencies"], summary="The dated sources saying the agency runs plate readers",
+            responses={404: {"description": "No such agency"}})
+def agency_links(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+    return links.of(session, actor, record_id)

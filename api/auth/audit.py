@@ -33,6 +33,8 @@ SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash", "legist
 # Changes that alone are not worth an entry: stamps the system keeps.
 NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_at"})
 REDACTED = "[secret]"
+# A secret that is not set: the log says so, so a first token reads "(none) → [secret]".
+UNSET = "(none)"
 
 SKIP_SESSION = "oversight_no_audit"
 # Ids per IN list when reading rows back; far below any database's limit on parameters.
@@ -63,7 +65,7 @@ def unaudited() -> tuple[type, ...]:
 
 def _value(name: str, value: Any) -> Any:
     if name in SECRET_FIELDS:
-        return None if value is None else REDACTED
+        return None if value is None else UNSET if value == "" else REDACTED
     if type(value) in PLAIN:
         return value
     return to_jsonable_python(value, fallback=str)

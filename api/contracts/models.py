@@ -1,4 +1,4 @@
-"""ALPR vendors and the contracts agencies sign with them, with their notice deadlines, the
+"""The contracts agencies sign with ALPR vendors, with their notice deadlines, the
 term in force, and what was decided at the end of a term."""
 
 from datetime import date
@@ -26,27 +26,6 @@ from api.fields import (
     money_field,
     update_schema,
 )
-
-
-class VendorBase(SQLModel):
-    name: Name = Field(sa_column_kwargs={"unique": True})
-    website: Url = ""
-    notes: LongText = ""
-
-
-class Vendor(TableBase, VendorBase, table=True):
-    pass
-
-
-class VendorCreate(VendorBase):
-    pass
-
-
-VendorUpdate = update_schema(VendorCreate, "VendorUpdate")
-
-
-class VendorRead(VendorBase, ReadMeta):
-    pass
 
 
 class ContractStatus(StrEnum):
@@ -196,13 +175,3 @@ CONTRACTS = Concept(
     },
 )
 
-
-VENDORS = Concept(
-    table=Vendor, create=VendorCreate, update=VendorUpdate,
-    read=VendorRead, label="vendor", title="name",
-    default_sort="name",
-    fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title")),
-        FieldRole("website", column=ListColumn("Website", "url")),
-    ),
-)

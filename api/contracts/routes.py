@@ -1,4 +1,4 @@
-"""JSON endpoints for vendors and contracts, and what was decided as a contract's term ended."""
+"""JSON endpoints for contracts, and what was decided as a contract's term ended."""
 
 from typing import Any
 
@@ -10,7 +10,6 @@ from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 
 router = APIRouter()
-router.include_router(crud_router(service.vendors, path="/vendors", tag="vendors"))
 router.include_router(crud_router(service.crud, path="/contracts", tag="contracts"))
 
 

@@ -1,4 +1,4 @@
-"""Reads and writes of vendors and contracts, and the termination-notice deadline rule."""
+"""Reads and writes of contracts, and the termination-notice deadline rule."""
 
 from datetime import timedelta
 from functools import cache
@@ -13,14 +13,13 @@ from api.auth.models import User
 from api.contracts import terms
 from api.contracts.models import (
     CONTRACTS,
-    VENDORS,
     Contract,
-    Vendor,
 )
 from api.crud import Crud
 from api.errors import Invalid
 from api.fields import FieldError
 from api.jurisdictions.models import Jurisdiction
+from api.vendors.models import Vendor
 
 
 def _derive_dates(session: Session, actor: User, values: dict[str, Any],
@@ -33,8 +32,6 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
         raise Invalid(f"The end date {exc}.", field=exc.field) from exc
     return values
 
-
-vendors = Crud(**VENDORS.crud_options())
 
 crud = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
 

@@ -14,7 +14,7 @@ from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.demo import campaign, coalition, government
 from api.demo.context import Demo
 from api.documents.models import Document
@@ -28,6 +28,7 @@ from api.records_requests.models import RecordsRequest
 from api.settings import get_settings
 from api.targets.models import Target
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes import service as votes
 from api.votes.models import Vote
 

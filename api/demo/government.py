@@ -11,12 +11,14 @@ from api.auth.models import User
 from api.bodies import service as bodies
 from api.bodies.models import BodyCreate
 from api.contracts import service as contracts
-from api.contracts.models import ContractCreate, Vendor, VendorCreate
+from api.contracts.models import ContractCreate
 from api.demo.context import ZONE, Demo
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import JurisdictionCreate
 from api.targets import service as targets
 from api.targets.models import TargetCreate
+from api.vendors import service as vendors
+from api.vendors.models import Vendor, VendorCreate
 
 CITY_SITE = "https://riverton.example.org"
 COUNTY_SITE = "https://aldercounty.example.org"
@@ -56,15 +58,15 @@ TARGETS = [
      "Reports to the city manager; will present the renewal to the council."),
 ]
 
-# key, name, kind, jurisdiction key, vendor, fixed and mobile cameras, retention days,
+# key, name, kind, jurisdiction key, vendor key, fixed and mobile cameras, retention days,
 # shares with federal, evidence, sharing partners, notes
 AGENCIES = [
-    ("police", "Riverton Police Department", "police_department", "city", "Flock Safety", 42, 4,
+    ("police", "Riverton Police Department", "police_department", "city", "flock", 42, 4,
      30, "disputed", f"{CITY_SITE}/records/rpd-alpr-audit-log.pdf", 1180,
      "Audit log shows searches by out-of-state agencies tagged 'immigration'; "
      "the department says these were errors."),
     ("sheriff", "Alder County Sheriff's Office", "sheriff", "county",
-     "Motorola Solutions (Vigilant)", 18, 12, 365, "yes",
+     "vigilant", 18, 12, 365, "yes",
      f"{COUNTY_SITE}/sheriff/alpr-sharing-agreements.pdf", 320,
      "Shares with a federal task force under a signed data-sharing agreement."),
 ]
@@ -80,7 +82,7 @@ def _vendor(session: Session, actor: User, name: str, website: str) -> Vendor:
     found = session.exec(select(Vendor).where(Vendor.name == name)).first()
     if found is not None:
         return found
-    return contracts.vendors.create(session, actor, VendorCreate(name=name, website=website))
+    return vendors.crud.create(session, actor, VendorCreate(name=name, website=website))
 
 
 def load(demo: Demo) -> None:
@@ -111,17 +113,16 @@ def load(demo: Demo) -> None:
             owner_organization_id=demo[f"org.{owner}"] if owner else None))
         demo.keep(f"target.{key}", target)
 
+    for key, name, website in VENDORS:
+        demo.keep(f"vendor.{key}", _vendor(session, actor, name, website))
     for (key, name, kind, place, vendor, fixed, mobile, retention, sharing, evidence, partners,
          notes) in AGENCIES:
         agency = agencies.crud.create(session, actor, AgencyCreate(
             name=name, kind=kind, jurisdiction_id=demo[f"place.{place}"], state_code="CA",
-            alpr_vendor=vendor, fixed_cameras=fixed, mobile_cameras=mobile,
+            vendor_id=demo[f"vendor.{vendor}"], fixed_cameras=fixed, mobile_cameras=mobile,
             retention_days=retention, shares_with_federal=sharing, sharing_evidence_url=evidence,
             sharing_partners=partners, source_links=[evidence], notes=notes))
         demo.keep(f"agency.{key}", agency)
-
-    for key, name, website in VENDORS:
-        demo.keep(f"vendor.{key}", _vendor(session, actor, name, website))
 
     # Notice is due 60 days before the end date: about 45 days from today.
     flock_end = demo.day(105)

@@ -19,7 +19,7 @@ from api.agencies.models import Agency
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts import terms
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -31,6 +31,7 @@ from api.search import fulltext
 from api.search import service as search
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 # Rows per INSERT batch: large enough that per-statement overhead vanishes, small enough to keep
@@ -586,7 +587,7 @@ def _agencies(writer: Writer, state: _State, scale: Scale) -> None:
         vendor = rng.randrange(len(VENDORS))
         writer.add(agencies, {
             "id": agency_id, "name": name, "kind": agency_kind, "jurisdiction_id": j_id,
-            "state_code": STATE_CODE, "alpr_vendor": VENDORS[vendor][0],
+            "state_code": STATE_CODE, "vendor_id": state.vendor_ids[vendor],
             "fixed_cameras": rng.randrange(0, 120), "mobile_cameras": rng.randrange(0, 20),
             "retention_days": rng.choice((30, 60, 180, 365, 730)),
             "shares_with_federal": rng.choice(("yes", "no", "disputed", "unknown")),

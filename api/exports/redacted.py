@@ -22,7 +22,7 @@ from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid
 from api.jurisdictions.models import Jurisdiction
@@ -32,6 +32,7 @@ from api.records_requests.models import RecordsRequest
 from api.targets.models import StanceChange, StanceLevel, Target
 from api.targets.service import moved_from
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes.models import Vote, VoteStatus
 
 # From most closed to most open: a record goes out at a tier when it is shared at least as wide.
@@ -341,7 +342,8 @@ def _government(found: Selection, going: Going) -> None:
                   | {r.agency_id for r in found.requests})
     found.agencies = going.all(select(Agency).where(
         Agency.id.in_(agency_ids), *going.shared(Agency)).order_by(Agency.name, Agency.id))
-    vendor_ids = {c.vendor_id for c in found.contracts if c.vendor_id is not None}
+    vendor_ids = ({c.vendor_id for c in found.contracts if c.vendor_id is not None}
+                  | {a.vendor_id for a in found.agencies if a.vendor_id is not None})
     found.vendors = dict(session.execute(select(Vendor.id, Vendor.name).where(
         Vendor.id.in_(vendor_ids))).all())
 
@@ -500,12 +502,12 @@ def government_tables(found: Selection, *, body_names: dict[int, str],
     """The agencies and contracts a selection holds."""
     return [
         Table("agencies", "the agencies that run the cameras", (
-            "id", "name", "kind", "state_code", "alpr_vendor", "fixed_cameras",
+            "id", "name", "kind", "state_code", "vendor", "fixed_cameras",
             "mobile_cameras", "retention_days", "shares_with_federal", "sharing_partners",
             "national_pool", "detections", "hits", "detections_period", "policy_url",
             "sharing_evidence_url"),
-            [(a.id, a.name, _value(a.kind), a.state_code, a.alpr_vendor, a.fixed_cameras,
-              a.mobile_cameras, a.retention_days, _value(a.shares_with_federal),
+            [(a.id, a.name, _value(a.kind), a.state_code, found.vendors.get(a.vendor_id or 0, ""),
+              a.fixed_cameras, a.mobile_cameras, a.retention_days, _value(a.shares_with_federal),
               a.sharing_partners, a.national_pool, a.detections, a.hits, a.detections_period,
               a.policy_url, a.sharing_evidence_url) for a in found.agencies]),
         Table("contracts", "the camera contracts and their deadlines", (

@@ -14,7 +14,7 @@ from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
-from api.contracts.models import Contract, Vendor
+from api.contracts.models import Contract
 from api.documents.models import Document
 from api.errors import Forbidden, NotFound
 from api.exports import redacted
@@ -27,6 +27,7 @@ from api.records_requests.models import RecordsRequest
 from api.targets.models import StanceChange, Target
 from api.targets.service import moved_from
 from api.tasks.models import Task
+from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 
@@ -172,7 +173,8 @@ def _government(found: Selection, going: Sharing) -> None:
                                .order_by(Agency.name, Agency.id))
     found.contracts = going.all(select(Contract).where(*going.shared(Contract)).order_by(
         Contract.notice_deadline.is_(None), Contract.notice_deadline, Contract.id))
-    vendor_ids = {c.vendor_id for c in found.contracts if c.vendor_id is not None}
+    vendor_ids = ({c.vendor_id for c in found.contracts if c.vendor_id is not None}
+                  | {a.vendor_id for a in found.agencies if a.vendor_id is not None})
     found.vendors = dict(going.session.execute(select(Vendor.id, Vendor.name).where(
         Vendor.id.in_(vendor_ids))).all())
 

@@ -25,6 +25,7 @@ from api.records_requests import service as records_requests
 from api.search import fulltext
 from api.targets import service as targets
 from api.tasks import service as tasks
+from api.vendors import service as vendors
 from api.votes import service as votes
 
 PER_KIND = 8
@@ -61,7 +62,7 @@ SEARCHED: list[tuple[str, str, Crud[Any]]] = [
     ("media_contact", "Reporters", media.contacts),
     ("task", "Tasks", tasks.crud),
     ("jurisdiction", "Jurisdictions", jurisdictions.crud),
-    ("vendor", "Vendors", contracts.vendors),
+    ("vendor", "Vendors", vendors.crud),
 ]
 
 

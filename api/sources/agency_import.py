@@ -3,18 +3,22 @@ plan what would be created, updated or skipped, and apply that plan in one trans
 
 A dataset owns its own facts (its id, its counts, its report links) and overwrites them when it
 knows a value; facts people curate (vendor, notes, jurisdiction) are only filled where empty;
-source links are added to, never replaced."""
+source links are added to, never replaced, and a dated source already kept takes the dataset's
+new date. A vendor is the Vendor record its name means, however the dataset spells it."""
 
 import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from api.agencies import links as agency_links
 from api.agencies import service as agencies
-from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
+from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyLinkBase, AgencyUpdate
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
@@ -23,10 +27,12 @@ from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
 from api.sources import csv_files
 from api.sources.access import require_lead
+from api.vendors import names as vendor_names
+from api.vendors import service as vendors
 
 LINK = re.compile(r"https?://[^\s,;\"'<>]+", re.IGNORECASE)
 STATE = re.compile(r"^[A-Za-z]{2}$")
-CURATED = ("alpr_vendor", "notes", "jurisdiction_id", "atlas_id", "ori")
+CURATED = ("vendor_id", "notes", "jurisdiction_id", "atlas_id", "ori")
 ORI = re.compile(r"^[A-Z]{2}[0-9A-Z]{7}$")
 # Words agency names are written many ways, each to one spelling: "Pueblo Police Dept" and
 # "Pueblo PD" are the Pueblo Police Department, "Sheriff Office" the Sheriff's Office.
@@ -48,6 +54,12 @@ class AgencyFacts:
     links: list[str] = field(default_factory=list)
     # (jurisdiction kind, name) the agency serves, when the dataset says.
     place: tuple[str, str] | None = None
+    # The vendor's name as the dataset writes it.
+    vendor: str = ""
+    # Sources with their dates (AgencyLink fields), checked as they were read.
+    dated_links: list[dict[str, str]] = field(default_factory=list)
+    # What was wrong in the row but did not stop it: a link left out, a date not understood.
+    warnings: list[str] = field(default_factory=list)
     error: str = ""
 
 
@@ -62,6 +74,15 @@ class RowPlan:
     message: str = ""
     # The place the agency serves, made by the import when no jurisdiction matches it.
     new_place: dict[str, str] | None = None
+    # The place in words, and whether it is there already: "Pueblo, Colorado — existing".
+    place: str = ""
+    # The vendor the agency's plate readers will point at: {"name", "id" (None when new)}.
+    vendor: dict[str, Any] | None = None
+    # Dated sources to add ("new") or to bring up to date ("changed"), and how many the
+    # agency keeps as they are.
+    links: list[dict[str, str]] = field(default_factory=list)
+    links_unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +111,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    links_added: int = 0
+    links_updated: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -138,6 +161,82 @@ def links_in(*texts: str) -> list[str]:
             if len(link) <= 2000 and link not in found:
                 found.append(link)
     return found
+
+
+MONTH_DAY_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
+MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{4})$")
+WRITTEN = ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%B %Y", "%b %Y")
+
+
+def partial_date(text: str) -> str | None:
+    """A dataset's date as precise as it is written: "2019", "2019-05" or "2019-05-14"; empty
+    for no date, None for one that is no date ("13/45/2019")."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return text if 1900 <= int(text) <= 2100 else None
+        if found := MONTH_DAY_YEAR.match(text):
+            month, day, year = (int(part) for part in found.groups())
+            year += 2000 if year < 100 else 0
+            return date(year, month, day).isoformat()
+        if found := MONTH_YEAR.match(text):
+            return date(int(found[2]), int(found[1]), 1).isoformat()[:7]
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            return date.fromisoformat(text + "-01").isoformat()[:7]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+    for layout in WRITTEN:
+        try:
+            parsed = datetime.strptime(text, layout).date()  # noqa: DTZ007 - a day, no time
+        except ValueError:
+            continue
+        return parsed.isoformat() if "%d" in layout else parsed.isoformat()[:7]
+    return None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def dated_link(row: int, label: str, cells: dict[str, str], *,
+               dataset: str) -> tuple[dict[str, str] | None, list[str]]:
+    """One source from a row's cells (url, published, source, kind, snapshot_url), checked:
+    a link that is no web address is left out, a date or snapshot that does not read is
+    dropped from it; each said in a warning for the preview."""
+    warnings: list[str] = []
+    url = cells.get("url", "").strip()
+    if not url:
+        return None, warnings
+    values = {"url": url, "source": " ".join(cells.get("source", "").split())[:200],
+              "kind": " ".join(cells.get("kind", "").split())[:200], "dataset": dataset,
+              "published": "", "snapshot_url": ""}
+    try:
+        AgencyLinkBase.model_validate({"url": url})
+        if not urlsplit(url).hostname:
+            raise ValueError("no host")
+    except ValueError:
+        warnings.append(f"Row {row}: {label} “{_shown(url)}” is not a web address (http or "
+                        "https); it is left out.")
+        return None, warnings
+    published = partial_date(cells.get("published", ""))
+    if published is None:
+        warnings.append(f"Row {row}: the date of {label}, “{_shown(cells['published'])}”, is "
+                        "not a date; the link is kept without one.")
+    else:
+        values["published"] = published
+    snapshot = cells.get("snapshot_url", "").strip()
+    if snapshot:
+        try:
+            AgencyLinkBase.model_validate({"url": url, "snapshot_url": snapshot})
+            values["snapshot_url"] = snapshot
+        except ValueError:
+            warnings.append(f"Row {row}: the snapshot of {label}, “{_shown(snapshot)}”, is not "
+                            "a web address; the link is kept without it.")
+    return values, warnings
 
 
 def kind_from(text: str) -> AgencyKind:
@@ -213,9 +312,13 @@ class _Index:
             if agency.ori:
                 self.by_ori.setdefault(agency.ori, []).append(agency)
         self.places: dict[tuple[str, str, str], int] = {}
+        self.place_names: dict[int, str] = {}
         for place in session.exec(select(Jurisdiction)).all():
+            self.place_names[place.id] = states.place_name(place.name, place.state_code)  # type: ignore[index]
             for name in {place.name, place.name.removesuffix(" County")}:
                 self.places.setdefault((place.kind, name_key(name), place.state_code), place.id)  # type: ignore[arg-type]
+        self.vendors = vendors.by_key(session)
+        self.links = agency_links.by_agency(session)
 
     def find(self, facts: AgencyFacts) -> Found:
         atlas_id = facts.curated.get("atlas_id")
@@ -280,6 +383,27 @@ def _new_place(facts: AgencyFacts) -> dict[str, str] | None:
     return values
 
 
+def _vendor(index: "_Index", facts: AgencyFacts) -> dict[str, Any] | None:
+    """The vendor a row names, found among those kept under any of its spellings; a new one
+    is made under its canonical name when the import is applied. Its id is a curated fact."""
+    if not facts.vendor:
+        return None
+    found = vendors.find(index.vendors, facts.vendor)
+    facts.curated["vendor_id"] = found.id if found else None
+    return {"name": found.name if found else vendor_names.canonical(facts.vendor),
+            "id": found.id if found else None}
+
+
+def _place_label(index: "_Index", place_id: int | None,
+                 new_place: dict[str, str] | None) -> str:
+    """Where the agency is, as the preview says it: "Pueblo, Colorado — existing"."""
+    if place_id is not None:
+        return f"{index.place_names.get(place_id, '')} — existing"
+    if new_place:
+        return f"{states.place_name(new_place['name'], new_place['state_code'])} — new"
+    return ""
+
+
 def _matched(agency: Agency, facts: AgencyFacts, by: str,
              changes: dict[str, list[Any]]) -> str:
     """What the preview says of how a row found its agency; a rename under the dataset's own
@@ -321,6 +445,8 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
             continue
         claimed[key] = item.row
         place_id = index.place(item)
+        row.warnings = item.warnings
+        row.vendor = _vendor(index, item)
         try:
             row.new_place = _new_place(item) if place_id is None else None
             if found:
@@ -332,7 +458,18 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 validated(AgencyCreate, {**current, **{k: v[1] for k, v in row.changes.items()}})
                 if agency.jurisdiction_id is not None:
                     row.new_place = None
-                row.action = "update" if row.changes or row.new_place else "skip"
+                    place_id = agency.jurisdiction_id
+                if agency.vendor_id is not None:
+                    row.vendor = None  # curated: the vendor people chose stays
+                kept = index.links.get(agency.id, {})  # type: ignore[arg-type]
+                for link in item.dated_links:
+                    what = agency_links.difference(kept.get(link["url"]), link)
+                    if what:
+                        row.links.append({**link, "status": what})
+                    else:
+                        row.links_unchanged += 1
+                row.action = ("update" if row.changes or row.new_place or row.links
+                              or (row.vendor and row.vendor["id"] is None) else "skip")
                 if row.action == "skip":
                     row.message = row.message or "Already up to date."
             else:
@@ -340,6 +477,8 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 validated(AgencyCreate, values)
                 row.action = "create"
                 row.changes = {name: [None, value] for name, value in values.items()}
+                row.links = [{**link, "status": "new"} for link in item.dated_links]
+            row.place = _place_label(index, place_id, row.new_place)
         except Invalid as exc:
             row.action, row.message = "error", f"Row {item.row}: {exc.message}"
     return ImportPlan(kind=kind, token=token, total_rows=len(facts) + ignored_rows,
@@ -356,20 +495,28 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
                        field="token")
     result = ImportResult()
     made_places: dict[tuple[str, str, str], int] = {}
+    known_vendors = vendors.by_key(session)
     for row in import_plan.rows:
         try:
-            if row.action == "create":
+            if row.action in ("create", "update"):
                 values = {name: change[1] for name, change in row.changes.items()}
+                if row.vendor and row.vendor["id"] is None:
+                    values["vendor_id"] = vendors.find_or_make(session, actor, row.vendor["name"],
+                                                               known_vendors).id
+            if row.action == "create":
                 values["jurisdiction_id"] = (values.get("jurisdiction_id")
                                              or _place_made(session, actor, row, made_places))
-                agencies.crud.create(session, actor, AgencyCreate(**values))
+                agency = agencies.crud.create(session, actor, AgencyCreate(**values))
+                _keep_links(session, agency.id, row, result)
                 result.created += 1
             elif row.action == "update":
-                values = {name: change[1] for name, change in row.changes.items()}
                 if row.new_place:
                     values["jurisdiction_id"] = _place_made(session, actor, row, made_places)
-                agencies.crud.update(session, actor, row.agency_id,  # type: ignore[arg-type]
-                                     AgencyUpdate(**values))
+                agencies.crud.get(session, actor, row.agency_id)  # type: ignore[arg-type]
+                if values:
+                    agencies.crud.update(session, actor, row.agency_id,  # type: ignore[arg-type]
+                                         AgencyUpdate(**values))
+                _keep_links(session, row.agency_id, row, result)  # type: ignore[arg-type]
                 result.updated += 1
             elif row.action == "skip":
                 result.skipped += 1
@@ -381,6 +528,13 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
             raise Conflict(f"Row {row.row} can no longer be imported ({exc.message}); "
                            "preview the file again.") from exc
     return result
+
+
+def _keep_links(session: Session, agency_id: int, row: RowPlan, result: ImportResult) -> None:
+    kept = agency_links.keep(session, agency_id, [
+        {name: value for name, value in link.items() if name != "status"} for link in row.links])
+    result.links_added += kept.added
+    result.links_updated += kept.changed
 
 
 def _place_made(session: Session, actor: User, row: RowPlan,
@@ -407,15 +561,17 @@ def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
     shown = [row for row in import_plan.rows if row.action != "skip"]
     for row in shown[:limit]:
         label = f"  row {row.row:>5}  {row.action:<6}  {row.name} ({row.state})"
-        place = (f"; new {row.new_place['kind']} {row.new_place['name']}"
-                 if row.new_place else "")
+        place = f"; {row.place}" if row.place else ""
+        links = (f"; {len(row.links)} link{'' if len(row.links) == 1 else 's'} new or re-dated"
+                 if row.links else "")
         if row.action == "error":
             lines.append(f"{label}: {row.message}")
         elif row.action == "update":
             said = f" ({row.message})" if row.message else ""
-            lines.append(f"{label}: " + ", ".join(sorted(row.changes)) + said + place)
+            lines.append(f"{label}: " + ", ".join(sorted(row.changes)) + said + place + links)
         else:
-            lines.append(label + place)
+            lines.append(label + place + links)
+        lines.extend(f"           {warning}" for warning in row.warnings)
     if len(shown) > limit:
         lines.append(f"  … and {len(shown) - limit} more")
     return "\n".join(lines)

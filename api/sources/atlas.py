@@ -2,6 +2,8 @@
 with their vendor, summary and source links."""
 
 
+from typing import Any
+
 from sqlmodel import Session
 
 from api.auth.models import User
@@ -14,7 +16,11 @@ DATASET = "Atlas of Surveillance"
 ALPR = frozenset({"automated license plate readers", "automated license plate reader", "alpr",
                   "alprs", "license plate readers"})
 REQUIRED = ("AOSNUMBER", "City", "County", "State", "Agency", "Type of LEA", "Technology")
-LINK_COLUMNS = ("Link 1", "Link 2", "Link 3", "Other Links")
+# Each source the Atlas gives: its address, an archived copy, who published it, what it is and
+# when it was published.
+NUMBERED_LINKS = ("Link 1", "Link 2", "Link 3")
+CELLS = {"url": "", "snapshot_url": " Snapshot", "source": " Source", "kind": " Type",
+         "published": " Date"}
 PLACES = {"municipal": "city", "county": "county", "state": "state"}
 
 
@@ -31,12 +37,29 @@ def _facts(row: int, record: dict[str, str]) -> AgencyFacts:
         curated={
             "atlas_id": atlas_id[:200],
             "ori": agency_import.ori_of(record.get("NEWAOSNUMBER (ORI9)", ""), record["State"]),
-            "alpr_vendor": record.get("Vendor", "")[:200],
             "notes": f"Atlas of Surveillance ({atlas_id}): {summary}" if summary else "",
         },
-        links=agency_import.links_in(*(record.get(c, "") for c in LINK_COLUMNS)),
+        vendor=" ".join(record.get("Vendor", "").split())[:200],
         place=(place_kind, place_name) if place_kind and place_name else None,
+        **_links(row, record),
     )
+
+
+def _links(row: int, record: dict[str, str]) -> dict[str, Any]:
+    """The row's sources with their dates, and what was wrong with any of them; the links in
+    "Other Links" come without a date or a publisher."""
+    found: dict[str, dict[str, str]] = {}
+    warnings: list[str] = []
+    cells = [(column, {name: record.get(column + suffix, "") for name, suffix in CELLS.items()})
+             for column in NUMBERED_LINKS]
+    cells += [("a link in Other Links", {"url": url})
+              for url in agency_import.links_in(record.get("Other Links", ""))]
+    for label, values in cells:
+        link, said = agency_import.dated_link(row, label, values, dataset=KIND)
+        warnings += said
+        if link is not None and link["url"] not in found:
+            found[link["url"]] = link
+    return {"dated_links": list(found.values()), "warnings": warnings}
 
 
 def read(content: bytes) -> tuple[list[AgencyFacts], int]:

@@ -52,7 +52,7 @@ def _facts(row: int, record: dict[str, str]) -> AgencyFacts:
             "detections_period": period if detections is not None or hits is not None else "",
             "data_sharing_report_url": report[0] if report else "",
         },
-        curated={"alpr_vendor": VENDOR},
+        vendor=VENDOR,
         links=agency_import.links_in(*(record.get(c, "") for c in REPORT_COLUMNS)),
     )
 

@@ -46,6 +46,7 @@ from api.targets import service as targets
 from api.targets.models import Target
 from api.tasks import service as tasks
 from api.tasks.models import Task
+from api.vendors import service as vendors
 from api.votes import service as votes
 
 PAGE = 500
@@ -56,7 +57,7 @@ LISTS: dict[str, Crud[Any]] = {
     "organizations": organizations.crud, "people": people.crud,
     "affiliations": people.affiliations, "jurisdictions": jurisdictions.crud,
     "bodies": bodies.crud, "targets": targets.crud, "agencies": agencies.crud,
-    "vendors": contracts.vendors, "contracts": contracts.crud, "campaigns": campaigns.crud,
+    "vendors": vendors.crud, "contracts": contracts.crud, "campaigns": campaigns.crud,
     "votes": votes.crud, "meetings": meetings.crud, "actions": actions.crud,
     "tasks": tasks.crud, "records-requests": records_requests.crud,
     "documents": documents.crud, "media-contacts": media.contacts,

@@ -18,7 +18,7 @@ from tests.factories import make_contract, make_jurisdiction, make_records_reque
 def payload(session: Session, actor: Any) -> dict[str, Any]:
     return {"name": unique("County Sheriff"), "kind": "sheriff",
             "jurisdiction_id": make_jurisdiction(session, actor).id, "state_code": "CA",
-            "alpr_vendor": "Flock Safety", "fixed_cameras": 40, "mobile_cameras": 3,
+            "fixed_cameras": 40, "mobile_cameras": 3,
             "retention_days": 30, "shares_with_federal": "disputed",
             "sharing_evidence_url": "https://records.example/audit.pdf", "sharing_partners": 800,
             "policy_url": "https://sheriff.example/policy",
@@ -29,7 +29,7 @@ class TestAgencies(CrudContract):
     spec = Spec(
         path="/api/v1/agencies", payload=payload,
         rows=({"name": "Alder PD", "fixed_cameras": 5, "kind": "sheriff"},
-              {"name": "Birch PD", "fixed_cameras": 50, "alpr_vendor": "Motorola Vigilant",
+              {"name": "Birch Vigilant PD", "fixed_cameras": 50,
                "kind": "police_department"},
               {"name": "Cedar PD", "fixed_cameras": 12, "kind": "police_department"}),
         sort="fixed_cameras", q="vigilant", filter="kind",

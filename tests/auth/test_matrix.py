@@ -20,9 +20,13 @@ from tests.auth.world import MONTH, World, build, may_read
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
                "records_request": "records-requests", "action": "actions",
                "document": "documents", "agency": "agencies", "contract": "contracts",
-               "vote": "votes", "media_contact": "media-contacts", "press_hit": "press-hits"}
-# Kinds whose records no organization owns any partner keeps up to date.
-COALITION_KEPT = {"agency", "contract", "vote", "media_contact", "press_hit"}
+               "vote": "votes", "media_contact": "media-contacts", "press_hit": "press-hits",
+               "vendor": "vendors"}
+# Kinds whose records no organization owns any partner keeps up to date. A vendor is one: a
+# public fact about a company (in the world at the "public" tier with no owner), read by every
+# member and kept by any who writes, while who buys from it stays with the agencies and
+# contracts that say so.
+COALITION_KEPT = {"agency", "contract", "vote", "media_contact", "press_hit", "vendor"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 

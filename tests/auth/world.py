@@ -23,6 +23,8 @@ from api.people import service as people
 from api.records_requests import service as records_requests
 from api.targets import service as targets
 from api.tasks import service as tasks
+from api.vendors import service as vendors
+from api.vendors.models import VendorCreate
 from api.votes import service as votes
 
 VISIBILITIES = [v.value for v in Visibility]
@@ -87,6 +89,11 @@ def build(session: Session, actor: object) -> World:
     agency = agencies.crud.create(session, actor, AgencyCreate(
         name=f"Riverton PD {agency_mark}")).id
     campaign = campaigns.crud.create(session, actor, CampaignCreate(name="No renewal")).id
+    # A vendor is a public fact about a company: every member reads it, whoever's agencies
+    # and contracts point at it.
+    vendor_mark = marker()
+    vendor = vendors.crud.create(session, actor, VendorCreate(
+        name=f"Plate Cameras {vendor_mark}", notes=vendor_mark)).id
     city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
         name="Riverton", kind="city", state_code="CA", timezone="America/Los_Angeles")).id
     body = bodies.crud.create(session, actor, BodyCreate(
@@ -98,6 +105,7 @@ def build(session: Session, actor: object) -> World:
         name=f"Council Member {open_mark}", visibility="public")).id
     records: list[Record] = [Record("target", shared, None, "public", [open_mark]),
                              Record("agency", agency, None, "coalition", [agency_mark]),
+                             Record("vendor", vendor, None, "public", [vendor_mark]),
                              Record("organization_note", org_a, org_a, "private", [a_notes]),
                              Record("organization_note", org_b, org_b, "private", [b_notes])]
     for vis in VISIBILITIES:
@@ -106,7 +114,7 @@ def build(session: Session, actor: object) -> World:
         other = organizations.crud.create(session, actor, OrganizationCreate(
             name=f"Org {vis} notes", notes=m, notes_visibility=vis)).id
         records.append(Record("organization_note", other, other, vis, [m]))
-    place = Place(agency=agency, campaign=campaign, body=body, shared=shared)
+    place = Place(agency=agency, campaign=campaign, body=body, shared=shared, vendor=vendor)
     tiers = [(owner, vis) for owner in (org_b, org_a) for vis in VISIBILITIES]
     for turn, (owner, vis) in enumerate(tiers):
         records.extend(_records(session, actor, owner=owner, vis=vis, place=place,
@@ -146,6 +154,7 @@ class Place:
     campaign: int
     body: int
     shared: int
+    vendor: int
 
 
 # The month the world's votes and contract deadlines fall in, for the calendar.
@@ -156,7 +165,7 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
                        place: Place, day: int) -> list[Record]:
     """The kinds about the campaign's ground, each at the tier: an agency, a contract whose
     notice deadline and a vote that fall on a day of MONTH, a reporter and a story."""
-    from api.agencies.models import AgencyCreate
+    from api.agencies.models import AgencyCreate, AgencyLink
     from api.contracts.models import ContractCreate, ContractOutcome, Outcome
     from api.media.models import MediaContactCreate, PressHitCreate
     from api.votes.models import VoteCreate
@@ -165,12 +174,17 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     out = []
     m = marker()
     agency = agencies.crud.create(session, actor, AgencyCreate(
-        name=f"Agency {m}", notes=m, **shared))
-    out.append(Record("agency", agency.id, owner, vis, [m]))
+        name=f"Agency {m}", notes=m, vendor_id=place.vendor, **shared))
+    # A dated source is read with its agency, and only with it.
+    source = marker()
+    session.add(AgencyLink(agency_id=agency.id, url=f"https://news.example/{source}",
+                           source=f"The Gazette {source}", published="2019-05-14"))
+    out.append(Record("agency", agency.id, owner, vis, [m, source]))
     m = marker()
     notice = date(2026, 3, day)
     contract = contracts.crud.create(session, actor, ContractCreate(
-        title=f"Contract {m}", notes=m, agency_id=place.agency, start_date=date(2024, 1, 1),
+        title=f"Contract {m}", notes=m, agency_id=place.agency, vendor_id=place.vendor,
+        start_date=date(2024, 1, 1),
         end_date=notice + timedelta(days=30), termination_notice_days=30, **shared))
     # What was decided as an earlier term ended is read with the contract, and only with it.
     decided = marker()

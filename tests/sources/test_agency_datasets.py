@@ -9,18 +9,32 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from api.agencies.models import Agency
+from api.agencies.models import Agency, AgencyLink
 from api.auth.models import AuditEntry, User
 from api.cli import main
 from api.db import new_session
 from api.errors import Conflict, Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.sources import agency_import, atlas, data_driven
+from api.vendors.models import Vendor
 from tests import factories as f
 from tests.sources.replay import fixture
 
 ATLAS = fixture("atlas_of_surveillance_alpr_sample.csv").read_bytes()
 DATA_DRIVEN = fixture("eff_data_driven_alpr_2016_2017.csv").read_bytes()
+
+
+def vendor_of(agency: Agency) -> str | None:
+    with new_session() as fresh:
+        found = fresh.get(Vendor, agency.vendor_id) if agency.vendor_id else None
+        return found.name if found else None
+
+
+def links_of(agency: Agency) -> list[tuple[str, str, str]]:
+    with new_session() as fresh:
+        return [(link.published, link.url, link.source) for link in fresh.exec(
+            select(AgencyLink).where(AgencyLink.agency_id == agency.id)
+            .order_by(AgencyLink.published.desc(), AgencyLink.url)).all()]  # type: ignore[attr-defined]
 
 
 def all_agencies() -> dict[tuple[str, str], Agency]:
@@ -39,7 +53,11 @@ def test_atlas_preview_writes_nothing(session: Session) -> None:
     broomfield = plan.rows[0]
     assert (broomfield.row, broomfield.name, broomfield.state) == (2, "Broomfield Police "
                                                                    "Department", "CO")
-    assert broomfield.changes["alpr_vendor"] == [None, "Flock Safety"]
+    # No vendor is kept yet: Flock Safety is made when the file is imported.
+    assert broomfield.vendor == {"name": "Flock Safety", "id": None}
+    assert broomfield.place == "Broomfield, Colorado — new"
+    assert [(link["published"], link["status"]) for link in broomfield.links] == [
+        ("", "new"), ("2019", "new")]
 
 
 def test_atlas_rows_become_agencies(session: Session, actor: User) -> None:
@@ -49,17 +67,24 @@ def test_atlas_rows_become_agencies(session: Session, actor: User) -> None:
     found = all_agencies()
     assert len(found) == 10
     broomfield = found[("Broomfield Police Department", "CO")]
-    assert (broomfield.atlas_id, broomfield.alpr_vendor, broomfield.kind) == (
+    assert (broomfield.atlas_id, vendor_of(broomfield), broomfield.kind) == (
         "AOS000017", "Flock Safety", "police_department")
-    assert broomfield.source_links == [
-        "https://www.broomfield.org/4545/Flock-Safety-License-Plate-Readers",
-        "https://www.broomfield.org/DocumentCenter/View/29886/2019AnnualBudget_Final?bidId=",
+    # The Atlas's sources are kept with their dates, not as bare links.
+    assert broomfield.source_links == []
+    assert links_of(broomfield) == [
+        ("2019", "https://www.broomfield.org/DocumentCenter/View/29886/2019AnnualBudget_Final"
+                 "?bidId=", "City and County of Bloomfield Colorado"),
+        ("", "https://www.broomfield.org/4545/Flock-Safety-License-Plate-Readers",
+         "City and County of Bloomfield Colorado"),
     ]
+    assert result.links_added == 14  # every link in the sample, each once
     assert broomfield.notes.startswith("Atlas of Surveillance (AOS000017): The Broomfield")
     assert found[("Wayne County Sheriff's Office", "NC")].kind == "sheriff"
-    assert found[("Wayne County Sheriff's Office", "NC")].alpr_vendor == "ELSAG"
+    # ELSAG is kept under the name the alias list gives it, once for both agencies naming it.
+    assert vendor_of(found[("Wayne County Sheriff's Office", "NC")]) == "Leonardo (ELSAG)"
+    assert vendor_of(found[("Poughkeepsie Police Department", "NY")]) == "Leonardo (ELSAG)"
     assert found[("Burnet County Constables", "TX")].kind == "other"
-    assert found[("Irvington Police Department", "NY")].alpr_vendor == ""
+    assert found[("Irvington Police Department", "NY")].vendor_id is None
 
 
 def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
@@ -69,7 +94,8 @@ def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
     mine = f.make_agency(session, actor, name="broomfield police dept.", state_code="CO",
                          source_links=["https://example.org/our-notes"])
     mine_renamed = f.make_agency(session, actor, name="Broomfield Police Department",
-                                 state_code="CO", alpr_vendor="Axon", notes="Ours.")
+                                 state_code="CO", notes="Ours.",
+                                 vendor_id=f.make_vendor(session, actor, name="Axon").id)
     elsewhere = f.make_agency(session, actor, name="Quartzsite Police Department",
                               state_code="CA")
     plan = atlas.preview(session, ATLAS)
@@ -78,7 +104,10 @@ def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
     broomfield = rows["Broomfield Police Department"]
     assert (broomfield.action, broomfield.agency_id) == ("update", mine_renamed.id)
     # What people curated stays; what is empty is filled; links are added to.
-    assert set(broomfield.changes) == {"atlas_id", "ori", "jurisdiction_id", "source_links"}
+    assert set(broomfield.changes) == {"atlas_id", "ori", "jurisdiction_id"}
+    assert broomfield.vendor is None  # Axon, chosen by people, stays
+    assert [link["status"] for link in broomfield.links] == ["new", "new"]
+    assert broomfield.place == "Broomfield, Colorado — existing"
     assert broomfield.changes["ori"] == ["", "CO0640100"]
     assert broomfield.changes["jurisdiction_id"] == [None, place.id]
     assert rows["Quartzsite Police Department"].action == "create"
@@ -86,7 +115,7 @@ def test_atlas_matches_existing_agencies_by_name_and_state(session: Session,
     atlas.commit(session, actor, ATLAS)
     session.commit()
     found = all_agencies()
-    assert found[("Broomfield Police Department", "CO")].alpr_vendor == "Axon"
+    assert vendor_of(found[("Broomfield Police Department", "CO")]) == "Axon"
     assert found[("Quartzsite Police Department", "CA")].id == elsewhere.id
     assert found[("Quartzsite Police Department", "AZ")].atlas_id == "AOS000038"
 
@@ -175,7 +204,7 @@ def test_the_places_agencies_serve_are_matched_or_made_once(session: Session,
     assert rows["Wayne County Sheriff's Office"].new_place == {
         "name": "Wayne County", "kind": "county", "state_code": "NC",
         "timezone": "America/New_York"}
-    assert "new county Wayne County" in agency_import.describe(plan)
+    assert "Wayne County, North Carolina — new" in agency_import.describe(plan)
 
     atlas.commit(session, actor, ATLAS)
     session.commit()
@@ -257,7 +286,8 @@ def test_a_file_that_is_not_the_atlas_is_refused(session: Session) -> None:
 
 def test_data_driven_rows_land_on_agencies(session: Session, actor: User) -> None:
     existing = f.make_agency(session, actor, name="American Canyon Police Department",
-                             state_code="CA", alpr_vendor="Vigilant", sharing_partners=3)
+                             state_code="CA", sharing_partners=3,
+                             vendor_id=f.make_vendor(session, actor, name="Vigilant").id)
     plan, result = data_driven.commit(session, actor, DATA_DRIVEN)
     session.commit()
     assert (result.created, result.updated, result.errors) == (199, 1, [])
@@ -268,7 +298,7 @@ def test_data_driven_rows_land_on_agencies(session: Session, actor: User) -> Non
     assert (canyon.sharing_partners, canyon.national_pool) == (27, True)
     assert (canyon.detections, canyon.hits, canyon.detections_period) == (1_424_323, 465,
                                                                           "2016-2017")
-    assert canyon.alpr_vendor == "Vigilant"  # curated, kept
+    assert vendor_of(canyon) == "Vigilant"  # curated, kept
     assert canyon.data_sharing_report_url == ("https://www.documentcloud.org/documents/"
                                               "4501640-Data-Sharing-Report-American-Canyon-"
                                               "Police.html")
@@ -277,7 +307,8 @@ def test_data_driven_rows_land_on_agencies(session: Session, actor: User) -> Non
     # "128,555,383*": the asterisk is a footnote; a blank national-pool cell is unknown.
     assert (atlanta.detections, atlanta.hits, atlanta.national_pool) == (128_555_383, 786_580,
                                                                          None)
-    assert atlanta.alpr_vendor == "Vigilant Solutions"
+    # "Vigilant Solutions" is the vendor kept as "Vigilant": no second vendor is made.
+    assert vendor_of(atlanta) == "Vigilant"
     acworth = found[("Acworth Police Department", "GA")]
     assert (acworth.detections, acworth.hits, acworth.sharing_partners) == (None, None, 270)
     gardena = found[("Gardena Police Department", "CA")]
@@ -334,7 +365,8 @@ def test_atlas_preview_then_commit_through_the_api(client: TestClient) -> None:
     assert done.json()["result"]["created"] == 10
     assert len(all_agencies()) == 10
     again = _upload(client, "/api/v1/imports/atlas", ATLAS, commit=True).json()
-    assert again["result"] == {"created": 0, "updated": 0, "skipped": 10, "errors": []}
+    assert again["result"] == {"created": 0, "updated": 0, "skipped": 10, "errors": [],
+                               "links_added": 0, "links_updated": 0}
 
 
 def test_data_driven_through_the_api(client: TestClient) -> None:
@@ -404,7 +436,7 @@ def test_agency_imports_leave_an_audit_entry_per_agency(client: TestClient) -> N
     assert "Poughkeepsie Police Department" in {e.changes["name"][1] for e in created}
     [update] = agency_entries("update")
     assert (update.record_id, update.actor_label) == (ours.json()["id"], "admin@example.org")
-    assert update.changes["alpr_vendor"] == ["", "Flock Safety"]
+    assert update.changes["vendor_id"][0] is None
     listed = client.get("/api/v1/audit", params={"record_kind": "agency"}).json()
     assert listed["total"] == 11
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth.models import AuditEntry
 from api.db import new_session
 from api.sources.agendas import service as agendas
 from api.sources.models import SuggestedVote, SuggestionStatus
@@ -439,3 +440,35 @@ def test_a_match_of_a_campaigns_own_keyword_tells_its_leading_organization_and_f
         said = f"Agenda: “{FLOCK_TITLE}” on Tuesday, September 12, 2017 at 1:30 PM"
         assert told(member) == told(follower) == told(lead) == [said]
         assert told(bystander) == []
+
+
+def test_the_legistar_token_is_removed_only_when_asked_and_the_log_tells_a_first_one(
+        client: TestClient, session: Session, actor: Any) -> None:
+    body = f.make_body(session, actor, name="San Jose City Council", **SAN_JOSE_COUNCIL)
+    session.commit()
+    edit = f"/bodies/{body.id}/sections/agenda-source/edit"
+    assert 'name="legistar_token_remove"' not in client.get(edit).text  # nothing to remove
+    fields = {"agenda_source": "legistar", "legistar_client": "sanjose",
+              "legistar_body_name": "City Council"}
+    client.post(f"/bodies/{body.id}/sections/agenda-source",
+                data={**fields, "legistar_token": "first-token"})
+    form = client.get(edit).text
+    assert 'name="legistar_token_remove"' in form and "Remove the legistar token kept" in form
+    assert "first-token" not in form
+    client.post(f"/bodies/{body.id}/sections/agenda-source",
+                data={**fields, "legistar_token": "", "legistar_token_remove": "on"})
+    with new_session() as fresh:
+        assert agendas.feed_config(fresh, body.id).token == ""
+    assert 'name="legistar_token_remove"' not in client.get(edit).text
+    tokens = [entry.changes["legistar_token"] for entry in audit_entries(body.id)
+              if "legistar_token" in entry.changes]
+    assert tokens == [["(none)", "[secret]"], ["[secret]", "(none)"]]
+    log = " ".join(client.get("/audit").text.split())
+    assert "(none) → [secret]" in log and "[secret] → (none)" in log
+
+
+def audit_entries(body_id: int) -> list[Any]:
+    with new_session() as fresh:
+        return list(fresh.exec(select(AuditEntry).where(
+            AuditEntry.record_kind == "body", AuditEntry.record_id == body_id,
+            AuditEntry.action == "update").order_by(AuditEntry.id)).all())

@@ -43,7 +43,7 @@ def with_bad_rows(content: bytes) -> bytes:
 
 def test_atlas_preview_then_confirm(client: TestClient, session: Session, actor: Any) -> None:
     agencies.crud.create(session, actor, AgencyCreate(name="Broomfield Police Department",
-                                                      state_code="CO", alpr_vendor=""))
+                                                      state_code="CO"))
     session.commit()
     page_url = preview_url(client, "atlas", with_bad_rows(ATLAS))
     page = client.get(page_url)
@@ -56,11 +56,12 @@ def test_atlas_preview_then_confirm(client: TestClient, session: Session, actor:
     assert "Wayne County Sheriff's Office" in text
     update = page.text.split('id="update-h"', 1)[1].split("</table>", 1)[0]
     assert "Broomfield Police Department" in update
-    assert "ALPR vendor: — → Flock Safety" in plain(update)
+    assert "Vendor: — → Flock Safety (new vendor)" in plain(update)
+    assert "Sources: 2 sources added" in plain(update)
     assert "Atlas ID: — → AOS000017" in plain(update)
     assert "ORI: — → CO0640100" in plain(update)
     # The places the new agencies serve, made with them, each in its state's zone.
-    assert "Navajo County (county, new; America/Phoenix)" in text
+    assert "Navajo County, Arizona — new (county; America/Phoenix)" in text
     part = client.get(page_url, headers=HX)
     assert not is_full_page(part.text) and "9 agencies to add" in plain(part.text)
     assert agency_names() == ["Broomfield Police Department"]
@@ -71,8 +72,8 @@ def test_atlas_preview_then_confirm(client: TestClient, session: Session, actor:
     assert done.status_code == 303 and done.headers["location"] == "/agencies"
     listed = client.get("/agencies")
     flash = plain(listed.text.split('id="flash"', 1)[1].split("</div>", 1)[0])
-    assert ("Atlas of Surveillance: 9 agencies added, 1 updated, 0 unchanged; 1 bad rows left "
-            "out.") in flash
+    assert ("Atlas of Surveillance: 9 agencies added, 1 updated, 0 unchanged; 14 sources added, "
+            "0 re-dated; 1 bad rows left out.") in flash
     assert len(agency_names()) == 10
     assert client.get(page_url).status_code == 404
 

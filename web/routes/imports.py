@@ -50,7 +50,7 @@ Kind = Annotated[str, Path(pattern=KIND)]
 UploadId = Annotated[str, Path(max_length=64)]
 # How many rows of each kind a preview lists before saying how many more there are.
 SHOWN_ROWS = 200
-AGENCY_FIELDS = {"alpr_vendor": "ALPR vendor", "atlas_id": "Atlas ID", "ori": "ORI",
+AGENCY_FIELDS = {"vendor_id": "Vendor", "atlas_id": "Atlas ID", "ori": "ORI",
                  "jurisdiction_id": "Jurisdiction (id)", "national_pool": "National pool",
                  "data_sharing_report_url": "Data sharing report",
                  "detections_period": "Detections period"}
@@ -188,8 +188,10 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
         return render(request, "imports/dataset.html", context, block="step", status=status,
                       message=flash.error(why))
     left_out = f"; {len(result.errors)} bad rows left out" if result.errors else ""
+    sources = (f"; {result.links_added} sources added, {result.links_updated} re-dated"
+               if result.links_added or result.links_updated else "")
     message = flash.success(
         f"{title_of(kind)}: {result.created} agencies added, {result.updated} updated, "
-        f"{result.skipped} unchanged{left_out}.", link=f"/imports/{kind}",
+        f"{result.skipped} unchanged{sources}{left_out}.", link=f"/imports/{kind}",
         link_text="Import another file")
     return go_to(request, "/agencies", message, status=200)
