@@ -123,16 +123,15 @@ def build(session: Session, actor: object) -> World:
         records.extend(_coalition_records(session, actor, owner=owner, vis=vis, place=place,
                                           day=3 + turn))
     personal = [marker()]
-    _saved_search(session, actor, org_a, personal[0])
+    records.append(_saved_search(session, actor, org_a, personal[0]))
     session.commit()
     return World(org_a, org_b, records, campaign=campaign, personal=personal)
 
 
-def _saved_search(session: Session, actor: object, organization_id: int, name: str) -> None:
+def _saved_search(session: Session, actor: object, organization_id: int, name: str) -> Record:
     """A saved search with alerts on, of a member of the first organization, and the alert it
-    queued: one person's own."""
+    queued: one person's own. Returns the public vendor it found, which everyone reads."""
     from api.auth.models import User
-    from api.contracts.models import VendorCreate
     from api.search import saved
     from api.search.models import SavedSearchCreate
 
@@ -142,8 +141,9 @@ def _saved_search(session: Session, actor: object, organization_id: int, name: s
     session.flush()
     saved.create(session, owner, SavedSearchCreate(name=f"Search {name}", query=name,
                                                    alert=True))
-    contracts.vendors.create(session, actor, VendorCreate(name=f"Found {name}"))  # type: ignore[arg-type]
+    found = vendors.crud.create(session, actor, VendorCreate(name=f"Found {name}"))  # type: ignore[arg-type]
     saved.alert_new_matches(session)
+    return Record("vendor", found.id, None, "public", [name])
 
 
 @dataclass(frozen=True)
