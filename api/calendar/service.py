@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api import clock
 from api.actions.models import Action
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -206,7 +207,7 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
                     Vote.status != "cancelled"))
     if by_campaign:
         votes = votes.where(Vote.campaign_id == campaign)
-    return dated, [_cut(votes, per_day)]
+    return built_once(dated), [built_once(_cut(votes, per_day))]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api import clock
 from api.auth import permissions
 from api.auth.models import Role, User, Visibility
-from api.auth.scoping import as_system
+from api.auth.scoping import as_system, built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -143,7 +143,7 @@ def _made(key: tuple[Any, ...], actor: User,
     if found is None:
         if len(_MADE) >= _MAX_MADE:
             _MADE.clear()
-        found = _MADE[key] = make()
+        found = _MADE[key] = built_once(make())
     return found
 
 
@@ -197,6 +197,22 @@ def members(session: Session, actor: User, *, campaign_id: int,
     return found
 
 
+TARGETS: sa.BindParameter[Any] = sa.bindparam("target_ids", expanding=True)
+
+
+def _told(actor: User) -> sa.Select[Any]:
+    """The latest of each organization's meetings the lead may not read, from the summary."""
+    summary = latest.table
+    parts = permissions.visible_parts(Meeting, actor, columns=summary.c) or []
+    return (sa.select(summary.c.target_id, summary.c.held_at)
+            .join(Organization, Organization.id == summary.c.organization_id)
+            .where(Organization.tell_leads_meetings.is_(True),
+                   summary.c.target_id.in_(TARGETS), sa.not_(sa.or_(*parts)),
+                   # Implied for a lead, who reads every meeting shared at all; said, so that
+                   # the index on the target's visibilities finds the rows.
+                   summary.c.visibility == Visibility.private.value))
+
+
 def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
                   now: datetime) -> dict[int, datetime]:
     """For a lead, each target's latest meeting held so far that the lead may not read, among
@@ -204,25 +220,12 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     meeting already, and nobody else is told."""
     if permissions.role_of(actor) != Role.lead.value or not target_ids:
         return {}
-    parts = permissions.visible_parts(Meeting, actor, columns=latest.table.c)
-    if parts is None:
-        return {}
-    summary = latest.table
-    # The latest of each organization's meetings the lead may not read, from the summary;
-    # a latest that is still to come today hides an earlier one that is not, so those targets
-    # alone are asked of the meetings themselves.
-    stmt = (sa.select(summary.c.target_id, summary.c.held_at)
-            .join(Organization, Organization.id == summary.c.organization_id)
-            .where(Organization.tell_leads_meetings.is_(True),
-                   summary.c.target_id.in_(target_ids), sa.not_(sa.or_(*parts)),
-                   # Implied for a lead, who reads every meeting shared at all; said, so that
-                   # the index on the target's visibilities finds the rows.
-                   summary.c.visibility == Visibility.private.value))
+    stmt = _made(("told",), actor, lambda: _told(actor))
     found: dict[int, datetime] = {}
     ahead: set[int] = set()
     # Read past the lead's scope on purpose: only the target and the day leave this function.
     with as_system(session):
-        for target_id, held in session.execute(stmt):
+        for target_id, held in session.execute(stmt, {TARGETS.key: list(target_ids)}):
             if held > now:
                 ahead.add(target_id)
             elif target_id not in found or held > found[target_id]:
