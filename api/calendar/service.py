@@ -315,9 +315,12 @@ def _json_rows_on_sqlite(element: _JsonRows, compiler: Any, **kw: Any) -> str:
 # ---- local days in SQL ---------------------------------------------------------------------
 
 
+_ZONES_IN_USE = built_once(sa.select(Jurisdiction.timezone).distinct())
+
+
 def _zones(session: Session, low: datetime, high: datetime) -> dict[str, Pieces]:
     """Each timezone in use, as the UTC offsets it has between low and high."""
-    in_use = session.execute(sa.select(Jurisdiction.timezone).distinct()).scalars()
+    in_use = session.execute(_ZONES_IN_USE).scalars()
     names = {clock.home_zone().key, *in_use}
     return {name: _offsets(name, low, high) for name in sorted(n for n in names if n)}
 

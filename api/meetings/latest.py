@@ -11,7 +11,11 @@ that missed one of them would tell a reader a wrong day for good.
 A row holds an owner and a visibility, the two things that decide who may read a meeting
 (api.auth.permissions), and the latest time of the target's meetings with both: a reader's
 "last met" is the latest of the rows they may read, which is the latest of the meetings they
-may read, and a meeting they may not read moves no row they see."""
+may read, and a meeting they may not read moves no row they see.
+
+On SQLite a batch migration that rebuilds `meeting` or `meeting_target` drops these triggers
+with the table: such a migration must create them again (`triggers`); the tests of the
+summary, run on a database migrated to the head, fail without them."""
 
 from typing import Any
 
