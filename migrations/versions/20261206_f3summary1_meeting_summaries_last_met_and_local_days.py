@@ -26,6 +26,8 @@ def upgrade() -> None:
     op.add_column('meeting', sa.Column('local_zone', sa.String(length=64), nullable=True))
     op.create_index('ix_meeting_local_day', 'meeting',
                     ['local_day', 'held_at', 'visibility', 'organization_id'], unique=False)
+    op.create_index('ix_organization_tell_leads_meetings', 'organization',
+                    ['tell_leads_meetings'], unique=False)
     for statement in [*latest.create_table(), *latest.triggers(dialect), *latest.rebuild()]:
         op.execute(statement)
     # The days of the meetings already kept, in the zones the app reckons them in now.
@@ -39,6 +41,7 @@ def downgrade() -> None:
     for statement in [*latest.drop_triggers(dialect), *latest.drop_table()]:
         op.execute(statement)
     op.drop_index('ix_meeting_local_day', table_name='meeting')
+    op.drop_index('ix_organization_tell_leads_meetings', table_name='organization')
     # In place, as added: a copied table would lose its triggers.
     op.drop_column('meeting', 'local_zone')
     op.drop_column('meeting', 'local_day')
