@@ -130,8 +130,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
     migrations.upgrade(revision=args.revision)
     if args.revision == "head":
+        from api.meetings import local_days  # noqa: PLC0415
+
         with session_scope() as session:
             system_user(session)
+            # A coalition that changed its zone (OVERSIGHT_TIMEZONE) since: its meetings' days.
+            local_days.follow_zones(session.connection())
     print("Database is up to date.")
     return 0
 

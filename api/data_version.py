@@ -28,6 +28,8 @@ NOT_COUNTED = frozenset({
     # Each saved search is marked checked at every check, and its matches remembered; only its
     # owner's own page shows them, which is never reused.
     "saved_search", "saved_search_match",
+    # Kept by triggers beside the meetings it sums up, whose own changes are counted.
+    "meeting_latest",
 })
 
 

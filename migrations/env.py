@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import api.models  # noqa: F401  (registers every table on the metadata)
 from api import data_version
 from api.db import make_engine
+from api.meetings import latest
 from api.search.fulltext import ignored_by_migrations
 from api.settings import get_settings
 
@@ -23,7 +24,7 @@ target_metadata = SQLModel.metadata
 def _include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
     # The full-text indexes and SQLite's change counts are made by their migrations, not from
     # the models.
-    if type_ == "table" and name == data_version.TABLE:
+    if type_ == "table" and name in (data_version.TABLE, latest.TABLE):
         return False
     return not ignored_by_migrations(name, type_)
 

@@ -373,8 +373,8 @@ _COMMAND = "a command imports what it runs only when run, so building the comman
 DEFERRED_IMPORTS: dict[tuple[str, str], str] = {
     **{("api/cli.py", package): _COMMAND for package in (
         "api.accounts", "api.alerts", "api.backups", "api.db", "api.demo", "api.errors",
-        "api.fields", "api.migrations", "api.models", "api.playbooks", "api.problems",
-        "api.retention", "api.sources", "api.upkeep")},
+        "api.fields", "api.meetings", "api.migrations", "api.models", "api.playbooks",
+        "api.problems", "api.retention", "api.sources", "api.upkeep")},
     **{("api/sources/commands.py", package): _COMMAND
        for package in ("api.accounts", "api.db", "api.errors", "api.sources")},
     **{("api/backups/commands.py", package): _COMMAND for package in ("api.backups", "api.clock")},

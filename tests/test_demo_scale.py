@@ -3,7 +3,8 @@ records the services and the JSON API can read."""
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from api.cli import main
 from api.crud import ListQuery
 from api.db import new_session
 from api.demo import scale
+from api.meetings import latest
 from api.meetings import service as meetings
 from api.records_requests import service as records_requests
 from api.targets import service as targets
@@ -212,3 +214,25 @@ def test_a_required_column_it_does_not_fill_is_named(session: Session) -> None:
     writer = scale.Writer(session, progress=lambda line: None)
     with pytest.raises(RuntimeError, match="later.added"):
         writer.add(table, {"id": 1})
+
+
+def test_the_meetings_summaries_are_made_for_the_load(
+        session: Session, frozen_now: datetime) -> None:
+    """Loaded with the summaries' triggers off, the meetings' latest per target and local days
+    are made from all rows at the end, as the app would have kept them."""
+    scale.load(session, scale=TINY, seed=1)
+    session.commit()
+    meeting = SQLModel.metadata.tables["meeting"]
+    link = SQLModel.metadata.tables["meeting_target"]
+    recomputed = session.execute(
+        sa.select(link.c.target_id, meeting.c.organization_id, meeting.c.visibility,
+                  sa.func.max(meeting.c.held_at))
+        .join(meeting, meeting.c.id == link.c.meeting_id)
+        .group_by(link.c.target_id, meeting.c.organization_id, meeting.c.visibility)).all()
+    kept = session.execute(sa.select(latest.table)).all()
+    assert kept and sorted(map(tuple, kept), key=str) == sorted(map(tuple, recomputed), key=str)
+    days = session.execute(sa.select(meeting.c.held_at, meeting.c.local_day,
+                                     meeting.c.local_zone)).all()
+    assert days and all(
+        day == held.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+        for held, day, zone in days)

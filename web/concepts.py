@@ -2,6 +2,7 @@
 service's Crud, with what only the pages have (templates, panels, zones, related records,
 form wording, list links, intro), built from one explicit list."""
 
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from api.agencies import models as agencies_models
 from api.agencies import service as agencies
 from api.agencies.models import Agency
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.bodies import models as bodies_models
 from api.bodies import service as bodies
 from api.bodies.models import Body
@@ -102,19 +104,36 @@ def record_url(kind: str, record_id: int) -> str | None:
 OPTIONS_LIMIT = 1_000
 
 
+IDS: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
+
+
+@cache
+def _options(table: str) -> sa.Select[Any]:
+    # Made once for each table: building a statement (and working out its cache key with the
+    # reader's criteria) cost more than running it.
+    ref = REFS[table]
+    return built_once(sa.select(ref.model.id, ref.label).order_by(ref.label, ref.model.id)
+                      .limit(OPTIONS_LIMIT))
+
+
+@cache
+def _labels(table: str) -> sa.Select[Any]:
+    ref = REFS[table]
+    return built_once(sa.select(ref.model.id, ref.label).where(ref.model.id.in_(IDS)))
+
+
 def ref_options(session: Session, table: str) -> list[tuple[int, str]]:
     """Every record of a table a form can point at, by name."""
     ref = REFS[table]
-    stmt = sa.select(ref.model.id, ref.label).order_by(ref.label, ref.model.id)
-    return [(i, ref.fmt(label)) for i, label in session.execute(stmt.limit(OPTIONS_LIMIT))]
+    return [(i, ref.fmt(label)) for i, label in session.execute(_options(table))]
 
 
 def ref_labels(session: Session, table: str, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     ref = REFS[table]
-    stmt = sa.select(ref.model.id, ref.label).where(ref.model.id.in_(ids))
-    return {i: ref.fmt(label) for i, label in session.execute(stmt)}
+    return {i: ref.fmt(label) for i, label in session.execute(_labels(table),
+                                                               {IDS.key: list(ids)})}
 
 
 def default_zone(session: Session) -> str:

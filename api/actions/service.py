@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api.actions.models import ACTIONS, Action
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.crud import Crud
 from api.organizations.models import Organization
 
@@ -35,9 +36,10 @@ def _board(limit: int) -> sa.Select[Any]:
     owner_name = (sa.select(Organization.name)
                   .where(Organization.id == first.c.owner_organization_id)
                   .scalar_subquery().label("owner_name"))
-    return (sa.select(first, owner_name)
-            .order_by(first.c.scheduled_on.is_(None), first.c.scheduled_on, first.c.id)
-            .limit(limit))
+    return built_once(sa.select(first, owner_name)
+                      .order_by(first.c.scheduled_on.is_(None), first.c.scheduled_on,
+                                first.c.id)
+                      .limit(limit))
 
 
 def board(session: Session, actor: User, *, campaign_id: int,

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from api import clock
 from api.actions.models import Action
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -305,7 +306,7 @@ def _read_together(parts: list[Part]) -> Reading:
             filled = taken[kind] + [sa.cast(sa.null(), type_)] * (widths[kind] - len(taken[kind]))
             columns += [column.label(f"{kind}{j}") for j, column in enumerate(filled)]
         branches.append(sa.select(*columns))
-    return Reading(sa.union_all(*branches), parts, slots)
+    return Reading(built_once(sa.union_all(*branches)), parts, slots)
 
 
 def for_record(session: Session, actor: User, *, kind: AttachedTo, record_id: int,

@@ -247,29 +247,38 @@ def _readers(model: type[SQLModel], spec: Owned, actor: Actor) -> list[sa.Column
     return allowed
 
 
-def visible_parts(model: type[SQLModel], actor: Actor) -> list[sa.ColumnElement[bool]] | None:
+def visible_parts(model: type[SQLModel], actor: Actor, *,
+                  columns: Any = None) -> list[sa.ColumnElement[bool]] | None:
     """`visible` of a table with owners, as conditions whose OR is the same rows, each one an
     equality (or IS NULL) that an index led by its column can seek; None when the actor may
     read every row, empty when none.
 
     For "the first few rows by time the actor may read": under the single condition the
     database walks the time index past every row the actor may not read, which for someone
-    who may read few of them is every row; a query per part stops after a few rows each."""
+    who may read few of them is every row; a query per part stops after a few rows each.
+
+    `columns` names another table's columns to put the conditions on, named as the model's: a
+    summary of the model's rows kept per owner and visibility, a row of which stands only for
+    rows with its owner and visibility, so it is readable exactly when they are."""
     if sees_everything(actor):
         return None
     assert actor is not None  # sees_everything(None) returned above
     if is_anonymous(actor):
         return []
     spec = owned()[model]
-    owner = getattr(model, spec.owner)
-    visibility = getattr(model, spec.visibility)
+    if columns is not None:
+        # Named readers are a third thing deciding who reads a row, which no summary keeps.
+        assert not spec.reader_organizations and not spec.reader_users
+    source = model if columns is None else columns
+    owner = getattr(source, spec.owner)
+    visibility = getattr(source, spec.visibility)
     if actor.role == Role.lead:
         shown = [v.value for v in Visibility if v != Visibility.private]
         allowed = [visibility == v for v in shown]
         allowed.append(owner.is_(None))
     else:
         allowed = [visibility == v for v in SHARED_VISIBILITY]
-    return allowed + _readers(model, spec, actor)
+    return allowed + _readers(source, spec, actor)
 
 
 def can_read(actor: Actor, record: Any) -> bool:

@@ -4,7 +4,7 @@ visibility criteria, and each flush is refused if it writes what the actor may n
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -66,15 +66,45 @@ def criteria_for(actor: permissions.Actor) -> tuple[Any, ...]:
     return options
 
 
+# A statement made once and kept (marked by `built_once`), with each kind of actor's criteria
+# added, kept in turn: SQLAlchemy works out a statement's cache key once for each statement
+# object, and for a statement with the criteria added afresh on every run that took longer
+# than running many of the queries (every criterion's expression walked each time).
+BUILT_ONCE = "oversight_built_once"
+S = TypeVar("S", bound=sa.Executable)
+_SCOPED: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+_MAX_SCOPED = 4096
+
+
+def built_once(statement: S) -> S:
+    """Marks a statement the caller keeps and runs again: the reader's criteria are added to
+    it once per kind of reader, not on every run."""
+    return statement.execution_options(**{BUILT_ONCE: True})
+
+
+def _scoped(statement: Any, actor: permissions.Actor, options: tuple[Any, ...]) -> Any:
+    if not statement.get_execution_options().get(BUILT_ONCE):
+        return statement.options(*options)
+    key = (id(statement), table_access.generation(), *permissions.visibility_key(actor))
+    found = _SCOPED.get(key)
+    # The statement itself is kept beside its scoped copy, so its id names no other meanwhile.
+    if found is None or found[0] is not statement:
+        if len(_SCOPED) >= _MAX_SCOPED:
+            _SCOPED.clear()
+        found = _SCOPED[key] = (statement, statement.options(*options))
+    return found[1]
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_reads(state: ORMExecuteState) -> None:
     if ACTOR not in state.session.info:
         return
     if not state.is_select or state.is_column_load or state.is_relationship_load:
         return
-    options = criteria_for(state.session.info[ACTOR])
+    actor = state.session.info[ACTOR]
+    options = criteria_for(actor)
     if options:
-        state.statement = state.statement.options(*options)
+        state.statement = _scoped(state.statement, actor, options)
 
 
 # ---- writes ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Calendar entries between two dates: votes and meetings on the local clock where they happen,
 actions, contract deadlines, records-request and task due dates; optionally for one campaign."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from api import clock
 from api.actions.models import Action
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -103,6 +105,10 @@ def days(session: Session, actor: User, *, start: date, end: date,
             pairs = row[2 * n + 2] or ()
             add(row.day, kind, row[2 * n + 1],
                 [kind.entry(row.day, record_id, title) for record_id, title in pairs])
+        meetings = len(_DATED)
+        add(row.day, _MEETING, row[2 * meetings + 1],
+            [_MEETING.entry(row.day, record_id, title, _instant(at), zone)
+             for record_id, title, at, zone in row[2 * meetings + 2] or ()])
     for kind, stmt in zip(_TIMED, timed, strict=True):
         for row in session.execute(stmt, values):
             add(row.day, kind, row.on_day if row.rank == 1 else None,
@@ -140,7 +146,15 @@ class _Kind:
 _DATED = (_Kind("action", "Action"), _Kind("contract", "Notice deadline"),
           _Kind("contract", "Contract ends"), _Kind("records_request", "Records due"),
           _Kind("task", "Task due"))
-_TIMED = (_Kind("vote", "Vote"), _Kind("meeting", "Meeting", summarize=True))
+_TIMED = (_Kind("vote", "Vote"),)
+# Read with the dated kinds, by the local day stored with each meeting.
+_MEETING = _Kind("meeting", "Meeting", summarize=True)
+
+
+def _instant(at: str | datetime) -> datetime:
+    """A stored UTC time handed back inside JSON, as text in the database's own format."""
+    found = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
 
 
 @lru_cache(maxsize=64)
@@ -162,12 +176,23 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
             sa.select(Vote.contract_id).where(Vote.campaign_id == campaign)))
         requests.append(RecordsRequest.campaign_id == campaign)
         tasks.append(Task.campaign_id == campaign)
+    meeting_place = aliased(Jurisdiction)
+    # A meeting with no campaign place happens on the coalition's clock.
+    zone = sa.func.coalesce(meeting_place.timezone, home)
+    title = sa.func.coalesce(sa.func.nullif(Meeting.summary, ""), Meeting.location)
+    meeting_rows = _Rows(
+        Meeting, Meeting.local_day, (Meeting.id, title, Meeting.held_at, zone),
+        (Meeting.held_at, title, Meeting.id),
+        [Meeting.campaign_id == campaign] if by_campaign else [],
+        lambda stmt: stmt.outerjoin(Campaign, Campaign.id == Meeting.campaign_id)
+        .outerjoin(meeting_place, meeting_place.id == Campaign.jurisdiction_id))
     dated = _each_day([
-        (Action, Action.scheduled_on, Action.title, actions),
-        (Contract, Contract.notice_deadline, Contract.title, contracts),
-        (Contract, Contract.term_ends, Contract.title, contracts),
-        (RecordsRequest, RecordsRequest.due_on, RecordsRequest.subject, requests),
-        (Task, Task.due_on, Task.title, tasks),
+        _Rows.dated(Action, Action.scheduled_on, Action.title, actions),
+        _Rows.dated(Contract, Contract.notice_deadline, Contract.title, contracts),
+        _Rows.dated(Contract, Contract.term_ends, Contract.title, contracts),
+        _Rows.dated(RecordsRequest, RecordsRequest.due_on, RecordsRequest.subject, requests),
+        _Rows.dated(Task, Task.due_on, Task.title, tasks),
+        meeting_rows,
     ], per_day)
 
     offsets = {name: list(pieces) for name, pieces in zones}
@@ -180,44 +205,51 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
              .join(Body, Body.id == Vote.body_id).join(place, place.id == Body.jurisdiction_id)
              .where(Vote.scheduled_at >= low, Vote.scheduled_at < high,
                     Vote.status != "cancelled"))
-    meeting_place = aliased(Jurisdiction)
-    # A meeting with no campaign place happens on the coalition's clock.
-    zone = sa.func.coalesce(meeting_place.timezone, home)
-    meetings = (sa.select(Meeting.id,
-                          sa.func.coalesce(sa.func.nullif(Meeting.summary, ""),
-                                           Meeting.location).label("title"),
-                          _local_day(Meeting.held_at, zone, offsets).label("day"),
-                          Meeting.held_at.label("at"), zone.label("zone"))
-                .outerjoin(Campaign, Campaign.id == Meeting.campaign_id)
-                .outerjoin(meeting_place, meeting_place.id == Campaign.jurisdiction_id)
-                .where(Meeting.held_at >= low, Meeting.held_at < high))
     if by_campaign:
         votes = votes.where(Vote.campaign_id == campaign)
-        meetings = meetings.where(Meeting.campaign_id == campaign)
-    return dated, [_cut(votes, per_day), _cut(meetings, per_day)]
+    return built_once(dated), [built_once(_cut(votes, per_day))]
 
 
-def _each_day(sources: list[tuple[Any, Any, Any, list[Any]]], per_day: Any) -> sa.Select[Any]:
-    """One row for each day from start to end: for each source (table, date, title and
-    conditions), how many entries the day has and its first per_day of them (None: all) as
-    [id, title] pairs.
+@dataclass(frozen=True)
+class _Rows:
+    """What a day shows of one kind: the table, its day column, the columns handed over for
+    each entry (its id first), their order, the kind's conditions, and joins for the columns."""
 
-    Asked day by day, each date is matched for equality, which its index serves in title
-    order: a range of days is read whole and sorted to be cut, and SQLite, without statistics,
-    reads a range through the visibility indexes instead when visibility is a choice of
-    indexed columns."""
+    model: Any
+    day: Any
+    columns: tuple[Any, ...]
+    order: tuple[Any, ...]
+    conditions: list[Any]
+    join: Callable[[sa.Select[Any]], sa.Select[Any]] | None = None
+
+    @classmethod
+    def dated(cls, model: Any, day: Any, title: Any, conditions: list[Any]) -> "_Rows":
+        return cls(model, day, (model.id, title), (title, model.id), conditions)
+
+
+def _each_day(sources: list[_Rows], per_day: Any) -> sa.Select[Any]:
+    """One row for each day from start to end: for each source, how many entries the day has
+    and its first per_day of them (None: all) as JSON arrays of the source's columns.
+
+    Asked day by day, each day is matched for equality, which its index serves in order: a
+    range of days is read whole and sorted to be cut, and SQLite, without statistics, reads a
+    range through the visibility indexes instead when visibility is a choice of indexed
+    columns."""
     start = sa.bindparam("start", type_=sa.Date)
     end = sa.bindparam("end", type_=sa.Date)
     first = sa.select(start.label("day")).cte("days", recursive=True)
     days = first.union_all(sa.select(_NextDay(first.c.day)).where(first.c.day < end))
     columns: list[Any] = [days.c.day]
-    for model, column, title, conditions in sources:
-        on_day = (column == days.c.day, *conditions)
-        count = (sa.select(sa.func.count()).select_from(model).where(*on_day).scalar_subquery()
-                 if per_day is not None else sa.null())
-        rows = (sa.select(model.id, title.label("title")).where(*on_day)
-                .order_by(title, model.id).limit(per_day).correlate(days).subquery())
-        columns += [count, sa.select(_JsonPairs(rows.c.id, rows.c.title)).scalar_subquery()]
+    for source in sources:
+        on_day = (source.day == days.c.day, *source.conditions)
+        count = (sa.select(sa.func.count()).select_from(source.model).where(*on_day)
+                 .scalar_subquery() if per_day is not None else sa.null())
+        listed = sa.select(*(c.label(f"c{n}") for n, c in enumerate(source.columns)))
+        if source.join is not None:
+            listed = source.join(listed.select_from(source.model))
+        rows = (listed.where(*on_day).order_by(*source.order).limit(per_day)
+                .correlate(days).subquery())
+        columns += [count, sa.select(_JsonRows(*rows.c)).scalar_subquery()]
     return sa.select(*columns)
 
 
@@ -260,32 +292,35 @@ def _next_day_on_sqlite(element: _NextDay, compiler: Any, **kw: Any) -> str:
     return f"date({day}, '+1 day')"
 
 
-class _JsonPairs(sa.sql.functions.FunctionElement[Any]):
-    """The rows of two columns as one JSON array of pairs (none: NULL, or an empty array)."""
+class _JsonRows(sa.sql.functions.FunctionElement[Any]):
+    """The rows of some columns as one JSON array of arrays (none: NULL, or an empty array)."""
 
     inherit_cache = True
     type = sa.JSON()
-    name = "json_pairs"
+    name = "json_rows"
 
 
-@compiles(_JsonPairs)
-def _json_pairs(element: _JsonPairs, compiler: Any, **kw: Any) -> str:
-    first, second = (compiler.process(c, **kw) for c in element.clauses)
-    return f"json_agg(json_build_array({first}, {second}))"
+@compiles(_JsonRows)
+def _json_rows(element: _JsonRows, compiler: Any, **kw: Any) -> str:
+    listed = ", ".join(compiler.process(c, **kw) for c in element.clauses)
+    return f"json_agg(json_build_array({listed}))"
 
 
-@compiles(_JsonPairs, "sqlite")
-def _json_pairs_on_sqlite(element: _JsonPairs, compiler: Any, **kw: Any) -> str:
-    first, second = (compiler.process(c, **kw) for c in element.clauses)
-    return f"json_group_array(json_array({first}, {second}))"
+@compiles(_JsonRows, "sqlite")
+def _json_rows_on_sqlite(element: _JsonRows, compiler: Any, **kw: Any) -> str:
+    listed = ", ".join(compiler.process(c, **kw) for c in element.clauses)
+    return f"json_group_array(json_array({listed}))"
 
 
 # ---- local days in SQL ---------------------------------------------------------------------
 
 
+_ZONES_IN_USE = built_once(sa.select(Jurisdiction.timezone).distinct())
+
+
 def _zones(session: Session, low: datetime, high: datetime) -> dict[str, Pieces]:
     """Each timezone in use, as the UTC offsets it has between low and high."""
-    in_use = session.execute(sa.select(Jurisdiction.timezone).distinct()).scalars()
+    in_use = session.execute(_ZONES_IN_USE).scalars()
     names = {clock.home_zone().key, *in_use}
     return {name: _offsets(name, low, high) for name in sorted(n for n in names if n)}
 

@@ -22,6 +22,7 @@ from api.contracts import terms
 from api.contracts.models import Contract
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
+from api.meetings import latest, local_days
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
@@ -439,8 +440,10 @@ def _triggers_paused(session: Session) -> Iterator[None]:
     counted = data_version.counted(sa.inspect(session.connection()).get_table_names())
     pause = [s for t in indexed for s in fulltext.pause(dialect, t)]
     pause += [s for t in counted for s in data_version.drop_triggers(dialect, t)]
+    pause += latest.drop_triggers(dialect)
     resume = [s for t, columns in indexed.items() for s in fulltext.resume(dialect, t, columns)]
     resume += [s for t in counted for s in data_version.triggers(dialect, t)]
+    resume += [*latest.triggers(dialect), *latest.rebuild()]
     resume.append(data_version.add_one())
     _run(session, pause)
     try:
@@ -448,6 +451,9 @@ def _triggers_paused(session: Session) -> Iterator[None]:
     finally:
         session.rollback()
         _run(session, resume)
+        # The meetings' local days, which the app stamps as it writes one, for the load.
+        local_days.follow_zones(session.connection())
+        session.commit()
 
 
 def _run(session: Session, statements: list[str]) -> None:

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import filetype
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
 from api.auth import permissions
 from api.auth.models import User, Visibility
+from api.auth.scoping import built_once
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
 from api.errors import Forbidden, Invalid, NotFound
@@ -169,7 +171,13 @@ def delete(session: Session, actor: User, record_id: int) -> None:
     path.unlink(missing_ok=True)
 
 
+KIND = sa.bindparam("attached_kind", type_=Document.attached_kind.type)
+RECORD = sa.bindparam("attached_id", type_=sa.Integer())
+# Made once, for any record: a statement built on each call cost more than running it.
+_ATTACHED = built_once(select(Document)
+                       .where(Document.attached_kind == KIND, Document.attached_id == RECORD)
+                       .order_by(Document.created_at.desc()))
+
+
 def attached(session: Session, actor: User, *, kind: AttachedTo, record_id: int) -> list[Document]:
-    stmt = select(Document).where(Document.attached_kind == kind,
-                                  Document.attached_id == record_id)
-    return list(session.exec(stmt.order_by(Document.created_at.desc())).all())
+    return list(session.exec(_ATTACHED, params={KIND.key: kind, RECORD.key: record_id}).all())

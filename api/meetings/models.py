@@ -1,6 +1,6 @@
 """Meetings partners hold with decision-makers, and what they heard there."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
@@ -53,6 +53,10 @@ class Meeting(TableBase, MeetingBase, table=True):
     # The key the form was sent with: a meeting sent again (a retry after a dropped
     # connection, a queue sent from a phone) is answered with the first one, not logged twice.
     idempotency_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    # The day it was held where it happened, and the zone that was reckoned in: set as it is
+    # written (api.meetings.local_days), for the calendar to find a day's meetings by index.
+    local_day: date | None = Field(default=None)
+    local_zone: str | None = Field(default=None, max_length=64)
     # By time, with what deciding who may read a meeting needs: the meetings of a stretch of
     # time (a calendar month) that a user may see are found in the index alone, where each
     # meeting in it was looked up in turn for someone who may read few of them.
@@ -65,6 +69,9 @@ class Meeting(TableBase, MeetingBase, table=True):
         # A campaign's meetings newest first, and who may read each, from the index alone:
         # its list and timeline skip every meeting the reader may not see without reading it.
         sa.Index("ix_meeting_campaign_id", "campaign_id", "held_at", "visibility",
+                 "organization_id"),
+        # A day's meetings by time, and who may read each, from the index alone.
+        sa.Index("ix_meeting_local_day", "local_day", "held_at", "visibility",
                  "organization_id"),
     )
 

@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+import sqlalchemy as sa
 from pydantic import EmailStr
 from sqlmodel import Field, SQLModel
 
@@ -77,6 +78,9 @@ class Organization(TableBase, OrganizationBase, table=True):
         guarded=(("notes", Guarded("notes_visibility", "id")),),
         own_choices=("notes_visibility", "default_visibility", "tell_leads_meetings"),
         leads_write_only=True)
+    # The few organizations that let leads know they met someone, without reading them all:
+    # asked on every whip board and campaign page a lead opens (api.whip.service).
+    __table_args__ = (sa.Index("ix_organization_tell_leads_meetings", "tell_leads_meetings"),)
 
 
 class OrganizationCreate(OrganizationBase):

@@ -13,6 +13,7 @@ from api import clock
 from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import User
+from api.auth.scoping import built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -43,7 +44,8 @@ def _made(key: tuple[Any, ...], make: Callable[[], sa.Select[Any] | None],
         pass
     if len(_MADE) >= _MAX_MADE:
         _MADE.clear()
-    made = _MADE[key] = make()
+    made = make()
+    made = _MADE[key] = None if made is None else built_once(made)
     return made
 
 

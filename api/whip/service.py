@@ -12,13 +12,14 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role, User
-from api.auth.scoping import as_system
+from api.auth.models import Role, User, Visibility
+from api.auth.scoping import as_system, built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
 from api.errors import Invalid, NotFound
 from api.jurisdictions.models import Jurisdiction
+from api.meetings import latest
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
 from api.targets import service as targets
@@ -108,17 +109,19 @@ def majority(seats: int, majority_needed: int) -> int | None:
     return seats // 2 + 1 if seats else None
 
 
-def _last_met() -> Any:
-    # Per member, through the index on meeting_target.target_id: grouping every meeting of
-    # every target first, then joining, took seconds with two hundred thousand meetings.
-    # The latest time is taken of an expression, not of the bare column: PostgreSQL answers
-    # max(column) by walking the time index from the end until it meets one of the member's
-    # meetings, and for someone who may read none of them that walk is every meeting.
-    latest = sa.func.coalesce(Meeting.held_at, Meeting.held_at)
-    return (sa.select(sa.func.max(latest))
-            .join(MeetingTarget, MeetingTarget.meeting_id == Meeting.id)
-            .where(MeetingTarget.target_id == Target.id)
-            .correlate(Target).scalar_subquery().label("last_met"))
+def _last_met(actor: User) -> list[Any]:
+    # From the meetings' summary, kept by the database per target, owner and visibility: the
+    # latest in each way the reader may read meetings, each a step into an index, where the
+    # meetings themselves were a search through every meeting of the member, each checked for
+    # who may read it. The member's "last met" is the latest of these.
+    parts = permissions.visible_parts(Meeting, actor, columns=latest.table.c)
+    return [met.label(f"met_{n}") for n, met in
+            enumerate(latest.latest_for(Target.id, parts))]
+
+
+def _latest(row: Any) -> datetime | None:
+    found = [met for name, met in row._mapping.items() if name.startswith("met_") and met]
+    return max(found, default=None)
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
@@ -140,7 +143,7 @@ def _made(key: tuple[Any, ...], actor: User,
     if found is None:
         if len(_MADE) >= _MAX_MADE:
             _MADE.clear()
-        found = _MADE[key] = make()
+        found = _MADE[key] = built_once(make())
     return found
 
 
@@ -150,7 +153,7 @@ def _members(actor: User, with_bodies: bool, with_stance: bool) -> sa.Select[Any
     stmt = (
         sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
                   Body.name.label("body_name"), level, Target.owner_organization_id,
-                  owner.name.label("owner_name"), _last_met())
+                  owner.name.label("owner_name"), *_last_met(actor))
         .outerjoin(Body, Body.id == Target.body_id)
         .outerjoin(owner, owner.id == Target.owner_organization_id)
         .order_by(Body.name, Target.name, Target.id)
@@ -180,18 +183,36 @@ def members(session: Session, actor: User, *, campaign_id: int,
     for row in rows:
         level = StanceLevel(row.level) if row.level else StanceLevel.unknown
         partner_met = told.get(row.id)
-        if partner_met is not None and row.last_met is not None \
-                and partner_met <= row.last_met:
+        last_met = _latest(row)
+        if partner_met is not None and last_met is not None and partner_met <= last_met:
             partner_met = None
-        latest = partner_met or row.last_met
-        stale = latest is None or now - latest > STALE_AFTER
+        latest_met = partner_met or last_met
+        stale = latest_met is None or now - latest_met > STALE_AFTER
         found.append(Member(
             target_id=row.id, name=row.name, title=row.title, district=row.district,
             body_id=row.body_id, body_name=row.body_name, level=level,
             owner_id=row.owner_organization_id, owner_name=row.owner_name,
-            last_met=row.last_met, needs_meeting=level in NOT_DECIDED and stale,
+            last_met=last_met, needs_meeting=level in NOT_DECIDED and stale,
             partner_met=partner_met))
     return found
+
+
+TARGETS: sa.BindParameter[Any] = sa.bindparam("target_ids", expanding=True)
+
+
+def _told(actor: User) -> sa.Select[Any]:
+    """The latest of each organization's meetings the lead may not read, from the summary."""
+    summary = latest.table
+    parts = permissions.visible_parts(Meeting, actor, columns=summary.c) or []
+    # The organizations that tell leads first, by their index: most keep their meetings to
+    # themselves, and looking up each meeting's organization read thousands for none.
+    telling = sa.select(Organization.id).where(Organization.tell_leads_meetings == sa.true())
+    return (sa.select(summary.c.target_id, summary.c.held_at)
+            .where(summary.c.organization_id.in_(telling),
+                   summary.c.target_id.in_(TARGETS), sa.not_(sa.or_(*parts)),
+                   # Implied for a lead, who reads every meeting shared at all; said, so that
+                   # the index on the target's visibilities finds the rows.
+                   summary.c.visibility == Visibility.private.value))
 
 
 def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
@@ -201,19 +222,29 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     meeting already, and nobody else is told."""
     if permissions.role_of(actor) != Role.lead.value or not target_ids:
         return {}
-    hidden = permissions.visible(Meeting, actor)
-    if hidden is None:
-        return {}
-    stmt = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
-            .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
-            .join(Organization, Organization.id == Meeting.organization_id)
-            .where(Organization.tell_leads_meetings.is_(True),
-                   MeetingTarget.target_id.in_(target_ids), Meeting.held_at <= now,
-                   sa.not_(hidden))
-            .group_by(MeetingTarget.target_id))
+    stmt = _made(("told",), actor, lambda: _told(actor))
+    found: dict[int, datetime] = {}
+    ahead: set[int] = set()
     # Read past the lead's scope on purpose: only the target and the day leave this function.
     with as_system(session):
-        return {target_id: held for target_id, held in session.execute(stmt)}
+        for target_id, held in session.execute(stmt, {TARGETS.key: list(target_ids)}):
+            if held > now:
+                ahead.add(target_id)
+            elif target_id not in found or held > found[target_id]:
+                found[target_id] = held
+        if ahead:
+            hidden = sa.not_(permissions.visible(Meeting, actor))
+            exact = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
+                     .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
+                     .join(Organization, Organization.id == Meeting.organization_id)
+                     .where(Organization.tell_leads_meetings.is_(True),
+                            MeetingTarget.target_id.in_(ahead), Meeting.held_at <= now,
+                            hidden)
+                     .group_by(MeetingTarget.target_id))
+            for target_id, held in session.execute(exact):
+                if target_id not in found or held > found[target_id]:
+                    found[target_id] = held
+    return found
 
 
 def count_of(body: Body, found: list[Member]) -> Count:

@@ -74,9 +74,18 @@ def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[di
 def _board_context(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
     """The actions board, with the cards the actor may move (a partner moves their own)."""
     board = _board(session, actor, campaign_id)
-    # Each card's row holds the owner and visibility the rule reads: no action is loaded.
-    movable = {row["id"] for rows in board.values() for row in rows
-               if permissions.can_write(actor, SimpleNamespace(**row), model=Action)}
+    # Each card's row holds the owner and visibility the rule reads: no action is loaded, and
+    # the rule is asked once for each owner and visibility the board holds, not per card.
+    allowed: dict[tuple[Any, Any], bool] = {}
+    movable = set()
+    for rows in board.values():
+        for row in rows:
+            shape = (row["owner_organization_id"], row["visibility"])
+            if shape not in allowed:
+                allowed[shape] = permissions.can_write(actor, SimpleNamespace(**row),
+                                                       model=Action)
+            if allowed[shape]:
+                movable.add(row["id"])
     return {"board": board, "board_statuses": [s.value for s in BOARD_STATUSES],
             "movable_actions": movable}
 
