@@ -159,8 +159,8 @@ def decode(text: str, terms: Sequence[SortTerm], *, scope: str, field: str = "cu
     if check != _check(encoded, scope):
         # The same check a cursor made for this list would carry: one of another list, search
         # or order (or edited) does not.
-        raise Invalid("This page link belongs to another search, filter or order; start again "
-                      "from the first page.", field=field)
+        raise Invalid("This page link was changed, or belongs to another search, filter or "
+                      "order; start again from the first page.", field=field)
     try:
         body = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
         version, direction, position, tagged = body

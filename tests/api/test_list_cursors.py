@@ -146,3 +146,38 @@ def test_the_list_page_follows_cursors_and_refuses_a_damaged_one(
     assert broken.status_code == 422
     assert "start again from the first page" in plain(broken.text)
     assert 'href="/people?sort=-name"' in broken.text
+
+
+def _walk(client: TestClient, path: str, sort: str) -> list[int]:
+    page = client.get(path, params={"sort": sort, "limit": 2}).json()
+    found = [item["id"] for item in page["items"]]
+    while page["next"] is not None:
+        answer = client.get(path, params={"sort": sort, "limit": 2, "cursor": page["next"]})
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        found += [item["id"] for item in page["items"]]
+    return found
+
+
+@pytest.mark.parametrize(("path", "sort"), [
+    ("/api/v1/actions", "scheduled_on"), ("/api/v1/actions", "-scheduled_on"),
+    ("/api/v1/actions", "status"), ("/api/v1/contracts", "-annual_cost"),
+    ("/api/v1/contracts", "end_date"), ("/api/v1/meetings", "-held_at")])
+def test_dates_times_amounts_and_choices_page_by_cursor_too(
+        client: TestClient, session: Session, actor: Any, path: str, sort: str) -> None:
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    agency = f.make_agency(session, actor)
+    for i in range(7):
+        f.make_action(session, actor, scheduled_on=None if i % 3 == 0 else date(2026, 4, i % 2 + 1),
+                      status=["planned", "done"][i % 2])
+        f.make_contract(session, actor, agency_id=agency.id,
+                        annual_cost=None if i % 3 == 0 else Decimal("1200.50") * (i % 2 + 1),
+                        end_date=date(2026, 6, 30 - i % 2))
+        f.make_meeting(session, actor, held_at=datetime(2026, 3, 1 + i % 2, 18, tzinfo=UTC))
+    session.commit()
+    everything = [item["id"] for item in
+                  client.get(path, params={"sort": sort, "limit": 500}).json()["items"]]
+    assert len(everything) == 7
+    assert _walk(client, path, sort) == everything
