@@ -4,6 +4,7 @@ link lists, search, filters, sorting and pagination. Domain rules plug in throug
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any, ClassVar, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import describe_error
+from api.keyset import SortTerm, read_window
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -36,10 +38,16 @@ class Link:
 
 @dataclass
 class Page(Generic[T]):
+    """A page of a list. `total` is None when counting every row would be dear: the list then
+    holds more than `more_than`. `next` and `previous` are cursors to the pages beside it."""
+
     items: list[dict[str, Any]]
-    total: int
+    total: int | None
     limit: int
     offset: int
+    next: str | None = None
+    previous: str | None = None
+    more_than: int | None = None
 
 
 @dataclass
@@ -51,6 +59,10 @@ class ListQuery:
     offset: int = 0
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
+    # Where the page starts, from a page's `next` or `previous`; instead of `offset`.
+    cursor: str | None = None
+    # Count every row, however many: only when asked, since it reads the whole list.
+    exact_count: bool = False
 
 
 Hook = Callable[[Session, Any, dict[str, Any], Any], dict[str, Any]]
@@ -250,10 +262,9 @@ class Crud(Generic[T]):
         readable = permissions.visible_field(self.model, name, actor)
         return found if readable is None else sa.and_(found, readable)
 
-    def order(self, sort: str | None, *, searching: bool = False) -> list[Any]:
-        """ORDER BY terms. `searching`: the list is filtered by a text search, which SQLite
-        cannot estimate; walking the sort column's index, it would look up every row in turn
-        for a rare word (five times slower than reading the table and sorting the matches)."""
+    def sort_terms(self, sort: str | None) -> list[SortTerm]:
+        """The list's order as terms: the chosen field, then id, so no two rows tie and pages
+        never overlap."""
         key = sort or self.default_sort
         descending = key.startswith("-")
         name = key.lstrip("-")
@@ -261,13 +272,30 @@ class Crud(Generic[T]):
             allowed = ", ".join(self.sort_fields)
             raise Invalid(f"Cannot sort by '{name}'; choose one of: {allowed}.", field="sort")
         column = getattr(self.model, name)
-        sort_key = _SortKey(column) if searching else column
-        primary = sort_key.desc() if descending else sort_key.asc()
-        if not self.model.__table__.c[name].nullable:
-            # Nothing to sort last: left out, an index on the column can serve the order.
-            return [primary, self.model.id]
-        # Rows with no value sort last either way; id breaks ties so pages never overlap.
-        return [column.is_(None), primary, self.model.id]
+        if name == "id":
+            return [SortTerm(self.model.id, descending)]
+        return [SortTerm(column, descending, bool(self.model.__table__.c[name].nullable)),
+                SortTerm(self.model.id)]
+
+    def order(self, sort: str | None, *, searching: bool = False,
+              reverse: bool = False) -> list[Any]:
+        """ORDER BY terms (`reverse`: the same order backwards, to read the page before a
+        cursor). `searching`: the list is filtered by a text search, which SQLite cannot
+        estimate; walking the sort column's index, it would look up every row in turn for a
+        rare word (five times slower than reading the table and sorting the matches)."""
+        terms = self.sort_terms(sort)
+        found: list[Any] = []
+        for i, term in enumerate(terms):
+            descending = term.descending != reverse
+            key = _SortKey(term.column) if searching and i == 0 and len(terms) > 1 \
+                else term.column
+            if term.nullable:
+                # Rows with no value sort last either way. Left out for a column that is
+                # never empty, so an index on it can serve the order.
+                empty = term.column.is_(None)
+                found.append(empty.desc() if reverse else empty)
+            found.append(key.desc() if descending else key.asc())
+        return found
 
     def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[T]:
         if not 1 <= params.limit <= MAX_PAGE:
@@ -275,17 +303,30 @@ class Crud(Generic[T]):
         if params.offset < 0:
             raise Invalid("offset must not be negative.", field="offset")
         stmt = self.query(actor, params)
-        total = session.exec(select(sa.func.count()).select_from(stmt.subquery())).one()
-        order = self.order(params.sort, searching=bool(params.q))
-        ordered = stmt.order_by(*order).limit(params.limit).offset(params.offset)
+        terms = self.sort_terms(params.sort)
+        searching = bool(params.q)
         # Plain rows, not ORM objects: to_read only reads their attributes, and loading them
         # into the session costs more than the query itself on a short page.
         # The columns as the model's attributes, not the table's: the statement stays an ORM
         # one, so the visibility criteria every read gets apply to it too.
-        columns = [getattr(self.model, c.name)
-                   for c in self.model.__table__.columns]
-        rows = list(session.execute(ordered.with_only_columns(*columns)).all())
-        return Page(self.to_read(session, rows), int(total), params.limit, params.offset)
+        columns = [getattr(self.model, c.name) for c in self.model.__table__.columns]
+        window = read_window(
+            session, stmt.with_only_columns(*columns), terms=terms,
+            order=lambda reverse: self.order(params.sort, searching=searching, reverse=reverse),
+            keys=[term.column.key for term in terms], limit=params.limit,
+            scope=self.list_scope(params), cursor=params.cursor, offset=params.offset,
+            exact_count=params.exact_count)
+        # Attribute access, as the concepts' own additions to to_read expect of a record.
+        rows: list[Any] = [SimpleNamespace(**row) for row in window.rows]
+        return Page(self.to_read(session, rows),
+                    window.total, params.limit, window.start, next=window.next,
+                    previous=window.previous, more_than=window.more_than)
+
+    def list_scope(self, params: ListQuery) -> str:
+        """What a page cursor belongs to: this list, searched, filtered and sorted so."""
+        return "\x00".join((self.model.__tablename__, params.sort or self.default_sort,
+                             params.q or "", repr(sorted(params.filters.items())),
+                             str(params.date_from or ""), str(params.date_to or "")))
 
     # ---- writes ------------------------------------------------------------------------
 

@@ -2,16 +2,17 @@
 
 import inspect
 from datetime import date, datetime
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, create_model
+from pydantic import AfterValidator, BaseModel, Field, create_model
 from pydantic_core import to_json
 
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT, no_control_chars
+from api.keyset import COUNT_CAP, MAX_CURSOR_CHARS
 from api.page_cache import ReusableRoute, reusable
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
@@ -26,8 +27,18 @@ class ReadResponse(JSONResponse):
 
 
 def page_schema(read: type[BaseModel]) -> type[BaseModel]:
-    return create_model(f"{read.__name__}Page", items=(list[read], ...), total=(int, ...),  # type: ignore[valid-type]
-                        limit=(int, ...), offset=(int, ...))
+    return create_model(
+        f"{read.__name__}Page", items=(list[read], ...),  # type: ignore[valid-type]
+        total=(Optional[int], Field(description=(  # noqa: UP045
+            f"How many records the list holds, when at most {COUNT_CAP:,} (or with "
+            "count=exact); otherwise null, and more_than says how many it exceeds"))),
+        limit=(int, ...), offset=(int, Field(description="Records before this page")),
+        next=(Optional[str], Field(description=(  # noqa: UP045
+            "Cursor of the next page (pass it as cursor); null on the last page"))),
+        previous=(Optional[str], Field(description=(  # noqa: UP045
+            "Cursor of the page before; null on the first page"))),
+        more_than=(Optional[int], Field(description=(  # noqa: UP045
+            "When total is null: a number of records the list holds more than"))))
 
 
 def list_params(crud: Crud[Any]) -> Any:
@@ -49,9 +60,17 @@ def list_params(crud: Crud[Any]) -> Any:
             "Field to sort by; prefix with - for descending. One of: "
             + ", ".join(crud.sort_fields)))],
         "limit": Annotated[int, Query(ge=1, le=MAX_PAGE)],
-        "offset": Annotated[int, Query(ge=0, le=MAX_INT)],
+        "offset": Annotated[int, Query(ge=0, le=MAX_INT, description=(
+            "Records to skip; a cursor (next or previous of a page) is cheaper far into a "
+            "list"))],
+        "cursor": Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS, description=(
+            "Where the page starts: the next or previous of the page before, with the same "
+            "q, filters and sort"))],
+        "count": Annotated[Literal["exact"] | None, Query(description=(
+            f"exact: count every record, even past {COUNT_CAP:,} (slower on a large list)"))],
     }
-    defaults = {"q": None, "sort": None, "limit": 50, "offset": 0}
+    defaults = {"q": None, "sort": None, "limit": 50, "offset": 0, "cursor": None,
+                "count": None}
     for name, annotation in common.items():
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                                         default=defaults[name], annotation=annotation))
@@ -71,7 +90,8 @@ def list_params(crud: Crud[Any]) -> Any:
         filters = {k: kwargs.pop(k) for k in crud.filters if kwargs.get(k) is not None}
         for k in crud.filters:
             kwargs.pop(k, None)
-        return ListQuery(filters=filters, **kwargs)
+        exact = kwargs.pop("count") == "exact"
+        return ListQuery(filters=filters, exact_count=exact, **kwargs)
 
     dependency.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return dependency
@@ -93,7 +113,8 @@ def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) 
                      params: Annotated[ListQuery, Depends(list_params(crud))]) -> Any:
         page = crud.list_page(session, actor, params)
         return ReadResponse({"items": page.items, "total": page.total, "limit": page.limit,
-                             "offset": page.offset})
+                             "offset": page.offset, "next": page.next,
+                             "previous": page.previous, "more_than": page.more_than})
 
     @router.get("/{record_id}", response_model=read, summary=f"Get one {noun}",
                 responses={404: {"description": f"No such {noun}"}})

@@ -19,6 +19,7 @@ from api.concepts import Concept
 from api.crud import Crud, ListQuery
 from api.documents.models import AttachedTo
 from api.errors import Invalid
+from api.keyset import KEY_PREFIX, MAX_CURSOR_CHARS, Window, read_window
 from web.forms import FormField, infer
 from web.words import SHARING_WORDS, humanize
 
@@ -286,6 +287,8 @@ class ListRequest:
     q: str = ""
     sort: str = ""
     page: int = 1
+    # Where the page starts, from a Next or Previous link; a typed page number goes by offset.
+    cursor: str = ""
     filters: dict[str, Any] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
@@ -297,6 +300,24 @@ class ListResult:
     total: int
     page: int
     pages: int
+
+
+@dataclass
+class ListWindow:
+    """A list page's rows, where they start (`first`, from 1), the cursors of the pages beside
+    it, and the list's length when it is known cheaply (else `more_than`)."""
+
+    rows: list[dict[str, Any]]
+    first: int
+    next: str | None
+    previous: str | None
+    total: int | None
+    more_than: int | None
+    page: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
 
 
 def parse_list_request(spec: Spec, params: Any) -> ListRequest:
@@ -311,6 +332,10 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
         raise Invalid("The page must be a number.", field="page") from exc
     if wanted.page > MAX_PAGE_NUMBER:
         raise Invalid(f"The page must be at most {MAX_PAGE_NUMBER:,}.", field="page")
+    wanted.cursor = str(params.get("cursor") or "")
+    if len(wanted.cursor) > MAX_CURSOR_CHARS:
+        raise Invalid("This page link is too long; start again from the first page.",
+                      field="cursor")
     for f in spec.filters:
         raw = params.get(f.name)
         if raw in (None, ""):
@@ -360,14 +385,17 @@ def _readable_join(table: Any, onclause: Any, actor: User) -> Any:
     return sa.and_(onclause, ClauseAdapter(found.selectable).traverse(condition))
 
 
+def _list_query(spec: Spec, wanted: ListRequest) -> ListQuery:
+    date_from, date_to = _bounds(spec, wanted)
+    return ListQuery(filters=wanted.filters, q=wanted.q or None, sort=wanted.sort or None,
+                     date_from=date_from, date_to=date_to)
+
+
 def select_rows(spec: Spec, actor: User, wanted: ListRequest,
                 where: Sequence[Any] = ()) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The statement of the rows (only the shown columns, referenced names joined in) and the
     statement of their count."""
-    date_from, date_to = _bounds(spec, wanted)
-    params = ListQuery(filters=wanted.filters, q=wanted.q or None, sort=wanted.sort or None,
-                       date_from=date_from, date_to=date_to)
-    base = spec.crud.query(actor, params)
+    base = spec.crud.query(actor, _list_query(spec, wanted))
     for clause in where:
         base = base.where(clause)
     count = sa.select(sa.func.count()).select_from(
@@ -409,6 +437,41 @@ def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
     if spec.annotate:
         spec.annotate(session, rows)
     return ListResult(rows=rows, total=total, page=page, pages=pages)
+
+
+def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
+                limit: int = PAGE_SIZE) -> ListWindow:
+    """The list page's rows: after or before the cursor a Next or Previous link carries, by
+    the sort key, else at the typed page's offset; counted only up to a cap."""
+    stmt, count = select_rows(spec, actor, wanted)
+    params = _list_query(spec, wanted)
+    terms = spec.crud.sort_terms(params.sort)
+    keys = [f"{KEY_PREFIX}{i}" for i in range(len(terms))]
+    keyed = stmt.order_by(None).add_columns(
+        *(term.column.label(key) for term, key in zip(terms, keys, strict=True)))
+    searching = bool(params.q)
+
+    def read(page: int) -> Window:
+        return read_window(
+            session, keyed, terms=terms, keys=keys, limit=limit,
+            order=lambda reverse: spec.crud.order(params.sort, searching=searching,
+                                                  reverse=reverse),
+            scope=spec.crud.list_scope(params), cursor=wanted.cursor or None,
+            offset=0 if wanted.cursor else (page - 1) * limit,
+            counted=spec.crud.query(actor, params).with_only_columns(spec.model.id))
+
+    page = max(1, wanted.page)
+    window = read(page)
+    if not window.rows and page > 1 and not wanted.cursor:
+        # Past the last page (the list shrank, or a typed number): the last page instead.
+        total = int(session.execute(count).scalar_one())
+        page = max(1, -(-total // limit))
+        window = read(page) if total else window
+    if spec.annotate:
+        spec.annotate(session, window.rows)
+    return ListWindow(rows=window.rows, first=window.start + 1, next=window.next,
+                      previous=window.previous, total=window.total,
+                      more_than=window.more_than, page=window.start // limit + 1)
 
 
 def export_rows(session: Session, actor: User, spec: Spec,

@@ -135,7 +135,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(database_url: str, port: int, *, reuse: bool) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, port: int, *, reuse: bool,
+                 workers: int = 1) -> subprocess.Popen[bytes]:
     # The alert scheduler runs as `oversight worker` instead: on the large demo one of its ticks
     # keeps a core busy for half a minute, and whichever endpoint it overlaps would be measured
     # with it.
@@ -145,7 +146,7 @@ def start_server(database_url: str, port: int, *, reuse: bool) -> subprocess.Pop
         env["OVERSIGHT_PAGE_CACHE_MB"] = "0"
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-               "--log-level", "warning"]
+               "--log-level", "warning", *(["--workers", str(workers)] if workers > 1 else [])]
     server = subprocess.Popen(command, cwd=REPO, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -170,22 +171,48 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """Resident memory of the server, its workers included."""
+    total = 0.0
+    for process in (pid, *_descendants(pid)):
+        try:
+            for line in Path(f"/proc/{process}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            if process == pid:
+                return None
+    return total
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time the process has used so far."""
+    """User plus system CPU time the process and its children (uvicorn's workers) have used
+    so far; a child that ended meanwhile is counted in its parent's cutime."""
+    total = 0.0
+    for process in (pid, *_descendants(pid)):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            if process == pid:
+                return None
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return found
+    for task in tasks:
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
 
 
 # ---- one run ------------------------------------------------------------------------------
@@ -312,39 +339,53 @@ def dataset(base: str, headers: dict[str, str]) -> str:
     found = []
     for collection in ("people", "organizations", "meetings"):
         try:
-            total = json.loads(get(f"{base}/api/v1/{collection}?limit=1", headers))["total"]
+            total = json.loads(get(f"{base}/api/v1/{collection}?limit=1&count=exact",
+                                   headers))["total"]
             found.append(f"{total:,} {collection}")
         except (OSError, ValueError, KeyError):
             found.append(f"? {collection}")
     return ", ".join(found)
 
 
+def per_request_ms(result: Result) -> float | None:
+    # CPU time per request holds steadier than req/s when other work shares the machine.
+    if result.server_cpu is None or not result.rps:
+        return None
+    return result.server_cpu * 1000 / result.rps
+
+
 def report(results: list[Result], rss: float | None, args: argparse.Namespace,
-           database: str, writes: int) -> str:
+           database: str, writes: int, small: dict[str, float | None] | None = None) -> str:
     # The mean of the two /healthz runs, first and last.
     baseline = (results[0].rps + results[-1].rps) / 2 or float("nan")
+    healthz_cpu = [c for c in (per_request_ms(results[0]), per_request_ms(results[-1]))
+                   if c is not None]
+    cpu_baseline = sum(healthz_cpu) / len(healthz_cpu) if healthz_cpu else None
     lines = [
         f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"database {database}, signed in as a {args.role}, "
         f"{args.connections} connections from {args.processes} process(es), "
+        f"{args.workers} server worker(s), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per endpoint, "
         + ("pages reused until the data changes" if args.page_cache == "on"
            else "every page made afresh (no page reuse)")
         + (f", {args.writes_per_second:g} writes a second ({writes} in all)"
            if args.writes_per_second else ""),
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | errors | vs healthz | server CPU "
-        "| CPU ms/req |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| endpoint | CPU ms/req | × healthz CPU | req/s | vs healthz | p50 ms | p99 ms "
+        "| errors |" + (" small demo CPU ms/req | large ÷ small |" if small is not None else ""),
+        "|---|--:|--:|--:|--:|--:|--:|--:|" + ("--:|--:|" if small is not None else ""),
     ]
     for r in results:
-        cpu = f"{r.server_cpu:.0%}" if r.server_cpu is not None else "?"
-        # CPU time per request holds steadier than req/s when other work shares the machine.
-        per_request = (f"{r.server_cpu * 1000 / r.rps:.2f}" if r.server_cpu is not None and r.rps
-                       else "?")
-        lines.append(
-            f"| {r.endpoint.label} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
-            f"| {r.errors} | {r.rps / baseline:.1%} | {cpu} | {per_request} |")
+        cpu = per_request_ms(r)
+        times = f"{cpu / cpu_baseline:.1f}" if cpu is not None and cpu_baseline else "?"
+        line = (f"| {r.endpoint.label} | {_ms(cpu)} | {times} | {r.rps:.0f} "
+                f"| {r.rps / baseline:.1%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |")
+        if small is not None:
+            before = small.get(r.endpoint.label)
+            growth = f"{cpu / before:.1f}" if cpu is not None and before else "?"
+            line += f" {_ms(before)} | {growth} |"
+        lines.append(line)
     lines.append("")
     lines.append(f"server RSS after the run: {rss:.0f} MB" if rss is not None
                  else "server RSS after the run: unknown (no /proc)")
@@ -356,6 +397,57 @@ def report(results: list[Result], rss: float | None, args: argparse.Namespace,
         if odd or r.errors:
             lines.append(f"{r.endpoint.label}: {r.errors} errors, statuses {odd}")
     return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"
+
+
+def run(args: argparse.Namespace, database_url: str) -> tuple[list[Result], float | None, str,
+                                                              int]:
+    """Serves the database and measures every chosen endpoint on it: the results, the
+    server's memory afterwards, what the database holds, and the writes made meanwhile."""
+    # The app's own code makes the user and finds the records, on the database served.
+    os.environ["OVERSIGHT_DATABASE_URL"] = database_url
+    from api.db import get_engine  # noqa: PLC0415
+    from api.settings import get_settings  # noqa: PLC0415
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    user: SignedIn = sign_in(args.role)
+    headers = user.headers()
+    for header in args.header:
+        name, _, value = header.partition(":")
+        headers[name.strip()] = value.strip()
+    listed = endpoints(date.today())
+    baseline = listed[0]
+    chosen = [e for e in listed[1:] if not args.only or any(o in e.label for o in args.only)]
+    # The baseline is measured first and again last, so drift during the run shows.
+    measured = [baseline, *chosen, Endpoint(f"{baseline.label} (again)", baseline.path,
+                                            baseline.expect, baseline.headers)]
+
+    port = free_port()
+    server = start_server(database_url, port, reuse=args.page_cache == "on",
+                          workers=args.workers)
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    writes = Writes(args.writes_per_second)
+    try:
+        verify(base, measured, headers)
+        prime(base, measured, headers)
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(args.processes) as pool:
+            for endpoint in measured:
+                with writes:
+                    result = measure(pool, base, endpoint, headers, args, server.pid)
+                print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
+                      file=sys.stderr, flush=True)
+                results.append(result)
+        rss = rss_mb(server.pid)
+        sizes = dataset(base, headers)
+    finally:
+        stop_server(server)
+    return results, rss, sizes, writes.done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,45 +471,26 @@ def main(argv: list[str] | None = None) -> int:
                              "measured, so reused pages are made afresh after each write")
     parser.add_argument("--only", action="append", default=[],
                         help="measure only endpoints whose label contains this (healthz always)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="serve with N uvicorn worker processes, as `oversight serve "
+                             "--workers N` does (default: 1)")
+    parser.add_argument("--small-database-url", metavar="URL",
+                        help="measure the same pages on this database too (the small demo) "
+                             "and show how each page's CPU time grows from it")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set OVERSIGHT_DATABASE_URL")
-    # The app's own code makes the user and finds the records, on the database served.
-    os.environ["OVERSIGHT_DATABASE_URL"] = args.database_url
-    user: SignedIn = sign_in(args.role)
-    headers = user.headers()
-    for header in args.header:
-        name, _, value = header.partition(":")
-        headers[name.strip()] = value.strip()
-    listed = endpoints(date.today())
-    baseline = listed[0]
-    chosen = [e for e in listed[1:] if not args.only or any(o in e.label for o in args.only)]
-    # The baseline is measured first and again last, so drift during the run shows.
-    measured = [baseline, *chosen, Endpoint(f"{baseline.label} (again)", baseline.path,
-                                            baseline.expect, baseline.headers)]
-
-    port = free_port()
-    server = start_server(args.database_url, port, reuse=args.page_cache == "on")
-    base = f"http://127.0.0.1:{port}"
-    results = []
-    writes = Writes(args.writes_per_second)
-    try:
-        verify(base, measured, headers)
-        prime(base, measured, headers)
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(args.processes) as pool:
-            for endpoint in measured:
-                with writes:
-                    result = measure(pool, base, endpoint, headers, args, server.pid)
-                print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
-                      file=sys.stderr, flush=True)
-                results.append(result)
-        rss = rss_mb(server.pid)
-        sizes = dataset(base, headers)
-    finally:
-        stop_server(server)
+    if not 1 <= args.workers <= 64:
+        parser.error("--workers must be between 1 and 64")
+    small = None
+    if args.small_database_url:
+        print("the small demo:", file=sys.stderr, flush=True)
+        small_results, _, _, _ = run(args, args.small_database_url)
+        small = {r.endpoint.label: per_request_ms(r) for r in small_results}
+        print("the large demo:", file=sys.stderr, flush=True)
+    results, rss, sizes, writes = run(args, args.database_url)
     database = urlsplit(args.database_url).scheme.split("+")[0]
-    print(report(results, rss, args, f"{database} ({sizes})", writes.done))
+    print(report(results, rss, args, f"{database} ({sizes})", writes, small))
     return 1 if any(r.errors for r in results) else 0
 
 

@@ -65,11 +65,13 @@ def sign_in(role: str) -> SignedIn:
 
 def endpoints(today: date) -> list[Endpoint]:
     """The pages to time, the first the baseline; ids come from the database."""
+    import sqlalchemy as sa  # noqa: PLC0415
     from sqlmodel import Session, select  # noqa: PLC0415
 
     from api.bodies.models import Body  # noqa: PLC0415
     from api.campaigns.models import Campaign  # noqa: PLC0415
     from api.db import get_engine  # noqa: PLC0415
+    from api.people.models import Person  # noqa: PLC0415
 
     with Session(get_engine()) as session:
         # A body of nine seats and a campaign in its jurisdiction, for the whip board.
@@ -80,12 +82,18 @@ def endpoints(today: date) -> list[Endpoint]:
             Campaign.jurisdiction_id == body.jurisdiction_id).order_by(Campaign.id)).first()
         if campaign is None:
             raise SystemExit(f"no campaign in the jurisdiction of {body.name}")
+        people = session.execute(sa.select(sa.func.count()).select_from(Person)).scalar_one()
+    far = max(0, min(199 * 25, (people // 25 - 2) * 25))
+    shown = f"{far + 1:,}–{far + 25:,}"
     month = today.strftime("%Y-%m")
     return [
         Endpoint("healthz", "/healthz", '"ok"'),
         Endpoint("dashboard", "/", "This week"),
         Endpoint("organizations, search", "/organizations?q=privacy", "Privacy"),
-        Endpoint("people, page 200", "/people?page=200", "Page 200 of"),
+        # Page 200 (or the last but one of a smaller list) typed as a number, read past the
+        # rows before it by OFFSET, and reached by Next, read from the key of the row before.
+        Endpoint("people, page 200 typed", f"/people?page={far // 25 + 1}", shown),
+        Endpoint("people, page 200 by Next", f"/people?cursor={_cursor_after(far)}", shown),
         Endpoint("whip board, 9 seats", f"/campaigns/{campaign.id}/whip?body={body.id}",
                  f"Whip board: {_html(body.name)}"),
         Endpoint("campaign page", f"/campaigns/{campaign.id}", _html(campaign.name)),
@@ -94,6 +102,26 @@ def endpoints(today: date) -> list[Endpoint]:
         Endpoint("global search, common word", f"/search?q={COMMON_WORD}", "results for"),
         Endpoint("targets API", "/api/v1/targets?limit=50", '"total"'),
     ]
+
+
+def _cursor_after(rows: int) -> str:
+    """The cursor the people list's Next link carries after its first `rows` rows, as a user
+    paging from the start would reach (in the list's default order, by name)."""
+    import sqlalchemy as sa  # noqa: PLC0415
+    from sqlmodel import Session  # noqa: PLC0415
+
+    from api.crud import ListQuery  # noqa: PLC0415
+    from api.db import get_engine  # noqa: PLC0415
+    from api.keyset import Cursor, encode  # noqa: PLC0415
+    from api.people import service as people  # noqa: PLC0415
+
+    terms = people.crud.sort_terms(None)
+    with Session(get_engine()) as session:
+        key = session.execute(sa.select(*(t.column for t in terms))
+                              .order_by(*people.crud.order(None))
+                              .offset(rows - 1).limit(1)).one()
+    return encode(Cursor(tuple(key), position=rows),
+                  scope=people.crud.list_scope(ListQuery()))
 
 
 def _html(text: str) -> str:

@@ -23,6 +23,13 @@ def fragment(client: TestClient, url: str, **headers: str) -> Any:
     return client.get(url, headers={**HX, **headers})
 
 
+def link(html: str, rel: str) -> str:
+    """The address of the page's link with this rel ("next", "prev"), as a browser reads it."""
+    found = re.search(rf'<a href="([^"]*)"[^>]*rel="{rel}"', html)
+    assert found, f"no {rel} link"
+    return found.group(1).replace("&amp;", "&")
+
+
 def is_full_page(html: str) -> bool:
     return html.lstrip().lower().startswith("<!doctype html>") and "</html>" in html
 

@@ -14,7 +14,7 @@ from api.actions.models import ActionCreate
 from api.targets import service as targets
 from tests import factories as f
 from tests.web.html import HX, fragment, is_full_page, plain
-from web.routes.campaigns import BOARD_CARDS
+from web.routes.campaigns import BOARD_CARDS, FIRST_CARDS
 
 
 @pytest.fixture
@@ -90,7 +90,17 @@ def test_the_board_shows_the_first_actions_by_date_then_undated_up_to_its_size(
     # Two actions a day, the later-made (lower number) first on a day: ids break the tie.
     dated = [f"Dated {day:03d}" for pair in range(0, BOARD_CARDS - 1, 2)
              for day in (pair + 1, pair) if day < BOARD_CARDS - 1]
-    assert titles == [*dated, "Undated 0"]
+    # The column opens with its first cards; the rest come with "Show … more", in the same
+    # order, as the column alone (htmx) or as a page of its own.
+    assert titles == [*dated, "Undated 0"][:FIRST_CARDS]
+    assert f"Show {BOARD_CARDS - FIRST_CARDS} more" in board
+    for column in (fragment(client, f"/campaigns/{campaign.id}/board/planned"),
+                   client.get(f"/campaigns/{campaign.id}/board/planned")):
+        assert column.status_code == 200
+        shown = plain(column.text)
+        assert re.findall(r"Move to in progress : (Dated \d+|Undated \d)", shown) == \
+            [*dated, "Undated 0"]
+        assert "Show" not in shown and "Elsewhere" not in shown
     assert "Elsewhere" not in board
 
 

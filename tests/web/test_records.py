@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from tests import factories as f
 from tests.statements import statements
-from tests.web.html import HX, form_fields, fragment, is_full_page, plain, replace
+from tests.web.html import HX, form_fields, fragment, is_full_page, link, plain, replace
 from web.concepts import SPECS
 
 # noun: (factory, values that make the record findable, text the list then shows)
@@ -215,11 +215,16 @@ def test_filters_sort_and_pages(client: TestClient, session: Session, actor: Any
         f.make_target(session, actor, name=f"Member {i:02d}", body_id=council.id)
     f.make_target(session, actor, name="Supervisor Solo", body_id=board.id, title="supervisor")
 
-    first = plain(fragment(client, f"/targets?body_id={council.id}").text)
-    assert "30 targets" in first and "Page 1 of 2" in first
+    first_page = fragment(client, f"/targets?body_id={council.id}").text
+    first = plain(first_page)
+    assert "30 targets" in first and "1–25 of 30" in first
     assert "Member 00" in first and "Member 29" not in first and "Supervisor Solo" not in first
-    second = plain(fragment(client, f"/targets?body_id={council.id}&page=2").text)
-    assert "Member 29" in second and "Member 00" not in second
+    second_page = fragment(client, link(first_page, "next")).text
+    second = plain(second_page)
+    assert "Member 29" in second and "Member 00" not in second and "26–30 of 30" in second
+    assert "Member 24" in plain(fragment(client, link(second_page, "prev")).text)
+    typed = plain(fragment(client, f"/targets?body_id={council.id}&page=2").text)
+    assert "Member 29" in typed and "Member 00" not in typed
     backwards = plain(fragment(client, f"/targets?body_id={council.id}&sort=-name").text)
     assert backwards.index("Member 29") < backwards.index("Member 28")
     titled = plain(fragment(client, "/targets?title=supervisor").text)

@@ -1,7 +1,6 @@
 """The campaign page (policy asks, targets, votes, actions board, recent activity), the whip
 board of a body on a campaign, and the extras of target, vote and body pages."""
 
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -41,6 +40,9 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]
 # The board shows a campaign's first actions by date, this many at most.
 BOARD_CARDS = 200
+# Each column shows this many cards at first, and the rest when asked: a campaign page opens
+# with a few dozen cards to draw instead of two hundred.
+FIRST_CARDS = 12
 ASK_LABELS = {
     PolicyAsk.retention_limit: "Retention limit",
     PolicyAsk.no_outside_sharing: "No sharing outside the agency",
@@ -74,20 +76,12 @@ def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[di
 def _board_context(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
     """The actions board, with the cards the actor may move (a partner moves their own)."""
     board = _board(session, actor, campaign_id)
-    # Each card's row holds the owner and visibility the rule reads: no action is loaded, and
-    # the rule is asked once for each owner and visibility the board holds, not per card.
-    allowed: dict[tuple[Any, Any], bool] = {}
-    movable = set()
-    for rows in board.values():
-        for row in rows:
-            shape = (row["owner_organization_id"], row["visibility"])
-            if shape not in allowed:
-                allowed[shape] = permissions.can_write(actor, SimpleNamespace(**row),
-                                                       model=Action)
-            if allowed[shape]:
-                movable.add(row["id"])
+    # Each card's row holds the owner and visibility the rule reads: no action is loaded,
+    # and the rule is worked out once for the page, not once a card.
+    may_move = permissions.writable_rows(actor, Action)
+    movable = {row["id"] for rows in board.values() for row in rows if may_move(row)}
     return {"board": board, "board_statuses": [s.value for s in BOARD_STATUSES],
-            "movable_actions": movable}
+            "movable_actions": movable, "shown_cards": FIRST_CARDS, "plain_forms": False}
 
 
 def _asks_context(actor: User, campaign: Campaign, **extra: Any) -> dict[str, Any]:
@@ -258,6 +252,24 @@ async def move_action(campaign_id: RecordId, action_id: RecordId, request: Reque
     context = {"record": _campaign(session, user, campaign_id), "user": user,
                **_board_context(session, user, campaign_id)}
     return render(request, "campaigns/detail.html", context, block="board", message=message)
+
+
+@router.get("/campaigns/{campaign_id}/board/{status}")
+@reusable
+def board_column(campaign_id: RecordId, status: ActionStatus, request: Request,
+                 session: SessionDep, actor: UserDep) -> Response:
+    """Every card of one column of the board: the column itself for htmx ("Show 23 more"), a
+    page of its own for a browser without it."""
+    user = acting_user(request, actor)
+    if status not in BOARD_STATUSES:
+        raise Invalid("The board has no such column.", field="status")
+    context = {"record": _campaign(session, user, campaign_id), "user": user,
+               "status": status.value, **_board_context(session, user, campaign_id),
+               "shown_cards": None}
+    if htmx.wants_fragment(request):
+        return render(request, "campaigns/board_column.html", context)
+    context["plain_forms"] = True
+    return render(request, "campaigns/board_page.html", context)
 
 
 def _whip_context(session: Session, user: Any, campaign_id: int,

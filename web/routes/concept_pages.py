@@ -32,6 +32,7 @@ from web.concept_pages import (
     Spec,
     export_rows,
     list_rows,
+    list_window,
     parse_list_request,
     related_where,
 )
@@ -296,7 +297,14 @@ class ConceptPages:
         except DomainError as exc:
             context.update(wanted=ListRequest(), result=None, problem=exc.message)
             return render(request, "concept_pages/list.html", context, block="rows", status=422)
-        result = list_rows(session, actor, spec, wanted)
+        try:
+            result = list_window(session, actor, spec, wanted)
+        except DomainError as exc:
+            # A damaged or foreign page link: the message, with the list's first page a click
+            # away.
+            context.update(wanted=wanted, result=None, problem=exc.message,
+                           restart=list_url(spec, wanted, page=1))
+            return render(request, "concept_pages/list.html", context, block="rows", status=422)
         wanted.page = result.page
         context.update(wanted=wanted, result=result)
         return render(request, "concept_pages/list.html", context, block="rows")

@@ -1,0 +1,304 @@
+"""Paging a list by keyset: a cursor names the last (or first) row shown by its sort key and id,
+and the next page starts right after it, so page 200 costs what page 1 does, where an OFFSET
+reads and drops every row before it."""
+
+import base64
+import hashlib
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+
+from api.errors import Invalid
+
+# A cursor names one row's sort key; no honest one comes near this.
+MAX_CURSOR_CHARS = 2000
+# Counting a list stops here: past it a page says "more than 1,000", and no request reads
+# every row of a statewide list just to say how many there are.
+COUNT_CAP = 1000
+_VERSION = 1
+_SPOILED = ("This page link is damaged or was changed by hand; start again from the first "
+            "page.")
+
+
+@dataclass(frozen=True)
+class SortTerm:
+    """One term of a list's order: a column, its direction, and whether it may be empty (its
+    empty values sort last either way)."""
+
+    column: Any
+    descending: bool = False
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after (or, going back, before) the row whose key is `values`;
+    `position` counts the rows before the page, for "51–100" (a hint, never a bound)."""
+
+    values: tuple[Any, ...]
+    before: bool = False
+    position: int = 0
+
+
+@dataclass
+class Window:
+    """One page of a list: its rows, where it starts, the cursors to the pages beside it, and
+    the list's length when it is known cheaply (else `more_than`, a number it exceeds)."""
+
+    rows: list[dict[str, Any]]
+    start: int
+    next: str | None
+    previous: str | None
+    total: int | None
+    more_than: int | None
+
+
+def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm],
+                order: Callable[[bool], list[Any]], keys: Sequence[str], limit: int,
+                scope: str, cursor: str | None = None, offset: int = 0,
+                exact_count: bool = False, field: str = "cursor",
+                counted: sa.Select[Any] | None = None) -> Window:
+    """The page of `stmt` (filtered, its columns chosen, `keys` among them naming each sort
+    term's value) that the cursor or, failing one, the offset points at. `order(reverse)`
+    gives the ORDER BY terms. The rows are counted only up to COUNT_CAP unless `exact_count`;
+    `counted`, the same rows' ids without the joins that only name things, is what is counted."""
+    place = decode(cursor, terms, scope=scope, field=field) if cursor else None
+    if place is not None and offset:
+        raise Invalid("Give either a cursor or an offset, not both.", field="offset")
+    # The count comes with the page's rows, a column the database computes once: one
+    # statement, and the page keeps its own plan. Capped, it reads at most COUNT_CAP + 1 rows;
+    # a page known to start past that needs none.
+    if counted is None:
+        counted = stmt.with_only_columns(terms[-1].column)
+    counted = counted.order_by(None)
+    hinted = offset if place is None else place.position
+    if not exact_count:
+        counted = counted.limit(COUNT_CAP + 1)
+    counting = exact_count or hinted <= COUNT_CAP
+    if counting:
+        stmt = stmt.add_columns(sa.select(sa.func.count()).select_from(counted.subquery())
+                                .scalar_subquery().label(COUNT_KEY))
+    rows: list[dict[str, Any]] = []
+    more = False
+    start = hinted
+    if place is not None and place.before:
+        found = _fetch(session, stmt.where(seek(terms, place.values, before=True))
+                       .order_by(*order(True)).limit(limit + 1))
+        if len(found) > limit:
+            rows, start, more = found[:limit][::-1], max(1, place.position), True
+        else:
+            # Fewer rows than a page before it: that is the start of the list.
+            place, start = None, 0
+    if place is None or not place.before:
+        narrowed = stmt if place is None else stmt.where(seek(terms, place.values))
+        found = _fetch(session, narrowed.order_by(*order(False)).limit(limit + 1).offset(
+            offset if place is None and offset else None))
+        rows, more = found[:limit], len(found) > limit
+    end = start + len(rows)
+    after = encode(Cursor(_key(rows[-1], keys), position=end), scope=scope) \
+        if rows and more else None
+    before = encode(Cursor(_key(rows[0], keys), before=True, position=max(0, start - limit)),
+                    scope=scope) if rows and start > 0 else None
+    total = more_than = None
+    if place is None and rows and not more:
+        # The last page, reached by counting from the start: the length is known.
+        total = end
+    elif counting:
+        # An empty page past the end has no row to carry the count: asked on its own.
+        count = int(rows[0][COUNT_KEY]) if rows else 0 if start == 0 and place is None \
+            else int(session.execute(sa.select(sa.func.count()).select_from(
+                counted.subquery())).scalar_one())
+        total = count if exact_count or count <= COUNT_CAP else None
+    if total is None:
+        # A row after this page: more than its end; none: more than what was counted.
+        more_than = max(COUNT_CAP, end) if more else COUNT_CAP
+    own = [name for name in (*keys, COUNT_KEY) if name.startswith(KEY_PREFIX)]
+    for row in rows:
+        for name in own:
+            row.pop(name, None)
+    return Window(rows=rows, start=start, next=after, previous=before, total=total,
+                  more_than=more_than)
+
+
+# Columns a page selects only to make its cursors, taken out of its rows afterwards.
+KEY_PREFIX = "sort_key_"
+COUNT_KEY = KEY_PREFIX + "count"
+
+
+def _fetch(session: Any, stmt: sa.Select[Any]) -> list[dict[str, Any]]:
+    return [row._asdict() for row in session.execute(stmt)]
+
+
+def _key(row: Mapping[str, Any], names: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(row[name] for name in names)
+
+
+def encode(cursor: Cursor, *, scope: str) -> str:
+    """The cursor as URL-safe text, with a check of its contents and of the list (search,
+    filters, order) it belongs to."""
+    body = [_VERSION, "b" if cursor.before else "a", cursor.position,
+            [_tagged(v) for v in cursor.values]]
+    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=True)
+    text = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return f"{text}.{_check(text, scope)}"
+
+
+def decode(text: str, terms: Sequence[SortTerm], *, scope: str, field: str = "cursor") -> Cursor:
+    """The cursor a link carries, refused with a plain message (never a server error) when it
+    is malformed, was changed, or belongs to another list or order."""
+    if len(text) > MAX_CURSOR_CHARS or text.count(".") != 1:
+        raise Invalid(_SPOILED, field=field)
+    encoded, check = text.split(".")
+    if check != _check(encoded, scope):
+        # The same check a cursor made for this list would carry: one of another list, search
+        # or order (or edited) does not.
+        raise Invalid("This page link was changed, or belongs to another search, filter or "
+                      "order; start again from the first page.", field=field)
+    try:
+        body = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+        version, direction, position, tagged = body
+    except (ValueError, TypeError) as exc:
+        raise Invalid(_SPOILED, field=field) from exc
+    if version != _VERSION or direction not in ("a", "b") or type(position) is not int \
+            or position < 0 or not isinstance(tagged, list) or len(tagged) != len(terms):
+        raise Invalid(_SPOILED, field=field)
+    values = tuple(_untagged(item, term, field) for item, term in zip(tagged, terms, strict=True))
+    if values[-1] is None:
+        raise Invalid(_SPOILED, field=field)
+    return Cursor(values=values, before=direction == "b", position=position)
+
+
+def seek(terms: Sequence[SortTerm], values: Sequence[Any], *,
+         before: bool = False) -> sa.ColumnElement[bool]:
+    """Rows strictly after (or before) the key in the list's order, term by term: those that
+    differ first at a term and lie beyond it there."""
+    alternatives: list[sa.ColumnElement[bool]] = []
+    equal: list[sa.ColumnElement[bool]] = []
+    for term, value in zip(terms, values, strict=True):
+        column = term.column
+        if term.nullable and value is None:
+            # Empty values sort last: before one lie all filled ones; after one, none.
+            if before:
+                alternatives.append(sa.and_(*equal, column.is_not(None)))
+            equal.append(column.is_(None))
+            continue
+        beyond = _beyond(column, value, descending=term.descending, before=before)
+        if term.nullable and not before:
+            beyond = sa.or_(column.is_(None), beyond)
+        alternatives.append(sa.and_(*equal, beyond))
+        equal.append(column == value)
+    found = sa.or_(*alternatives)
+    first = terms[0]
+    if not first.nullable or (before and values[0] is not None):
+        # The same rows, with the first term's range said outright, so an index on it can
+        # start there instead of testing every row.
+        value = values[0]
+        if value is not None:
+            towards_end = first.descending == before
+            found = sa.and_(first.column >= value if towards_end else first.column <= value,
+                            found)
+    return found
+
+
+def _beyond(column: Any, value: Any, *, descending: bool, before: bool) -> Any:
+    return column < value if descending != before else column > value
+
+
+def _check(encoded: str, scope: str) -> str:
+    digest = hashlib.sha256(f"{scope}\x00{encoded}".encode()).digest()[:9]
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+def _tagged(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"m": str(value)}
+    if isinstance(value, float):
+        return {"f": repr(value)}
+    raise TypeError(f"cannot put a {type(value).__name__} in a page cursor")
+
+
+_READERS: dict[str, Callable[[str], Any]] = {
+    "t": datetime.fromisoformat, "d": date.fromisoformat, "m": Decimal, "f": float}
+
+
+def _untagged(item: Any, term: SortTerm, field: str) -> Any:
+    if item is None:
+        if not term.nullable:
+            raise Invalid(_SPOILED, field=field)
+        return None
+    value: Any
+    try:
+        if isinstance(item, dict) and len(item) == 1:
+            ((tag, text),) = item.items()
+            if not isinstance(text, str):
+                raise ValueError(text)
+            value = _READERS[tag](text)
+            if isinstance(value, float | Decimal) and not math.isfinite(value):
+                raise ValueError(text)
+        else:
+            value = item
+        return _as_column_value(value, term.column)
+    except (ValueError, TypeError, KeyError, OverflowError, InvalidOperation) as exc:
+        raise Invalid(_SPOILED, field=field) from exc
+
+
+def _as_column_value(value: Any, column: Any) -> Any:
+    """The value as the column holds it, or a ValueError when it is not of the column's kind
+    (a name where a date belongs)."""
+    kind = _python_type(column)
+    if kind is None:
+        return value
+    if issubclass(kind, Enum):
+        return kind(value)
+    if kind is datetime:
+        if not isinstance(value, datetime):
+            raise ValueError(value)
+        return value
+    if kind is date:
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise ValueError(value)
+        return value
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(value)
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(value)
+        return value
+    if kind in (float, Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError(value)
+        return value
+    if kind is str and not isinstance(value, str):
+        raise ValueError(value)
+    return value
+
+
+def _python_type(column: Any) -> type | None:
+    column_type = getattr(column, "type", None)
+    for candidate in (column_type, getattr(column_type, "impl_instance", None)):
+        if candidate is None:
+            continue
+        try:
+            found = candidate.python_type
+        except NotImplementedError:
+            continue
+        if isinstance(found, type) and found is not object:
+            return found
+    return None
