@@ -31,6 +31,8 @@ from api.auth.models import (
 from api.auth.scoping import as_system
 from api.crud import Crud
 from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.i18n import locales
+from api.i18n.catalogs import gettext
 
 
 def _end_sessions_of_disabled(session: Session, actor: User, user: User,
@@ -617,3 +619,12 @@ def create_admin(session: Session, *, email: str, name: str, password: str) -> U
     session.add(user)
     session.flush()
     return user
+
+
+def set_language(session: Session, user: User, language: str | None) -> None:
+    """The language of the account's pages and alerts; None follows the browser."""
+    if language is not None and not locales.is_supported(language):
+        raise Invalid(gettext("Choose one of the languages offered."))
+    user.language = language
+    user.updated_at = clock.now()
+    session.add(user)

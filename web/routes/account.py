@@ -85,6 +85,17 @@ def account(request: Request, session: SessionDep, user: UserDep) -> Response:
     return _account(request, session, user)
 
 
+@router.post("/account/language", response_class=HTMLResponse)
+def choose_language(request: Request, session: SessionDep, user: UserDep,
+                    language: Annotated[str, Form(max_length=8)] = "") -> Response:
+    with saving(session) as saved:
+        accounts.set_language(session, user, language or None)
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        language_error=saved.refusal.message)
+    return _done("/account", "language")
+
+
 @router.post("/account/password", response_class=HTMLResponse)
 def change_password(request: Request, session: SessionDep, user: UserDep,
                     current_password: PasswordField, new_password: PasswordField) -> Response:
