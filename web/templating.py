@@ -86,10 +86,12 @@ def days_until(value: date | datetime | None, zone: str | None = None) -> int | 
 countdown = formatting.countdown
 
 
-def short_date(value: date | datetime | None) -> str:
+def short_date(value: date | datetime | None, shape: str = "date") -> str:
+    """A day in the reader's language ("Dec 5, 2026", "5 dic 2026"); `shape` names another of
+    api.i18n.formatting's shapes."""
     if value is None:
         return ""
-    return formatting.format_when(value.date() if isinstance(value, datetime) else value, "date")
+    return formatting.format_when(value.date() if isinstance(value, datetime) else value, shape)
 
 
 def money(value: Decimal | float | int | None) -> str:
