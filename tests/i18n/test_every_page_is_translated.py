@@ -17,9 +17,11 @@ from sqlmodel import Session, SQLModel, select
 from api import demo
 from api.accounts import service as accounts
 from api.auth.models import User
+from api.documents.models import AttachedTo
 from api.i18n import catalogs
 from tests.auth.routes import get_routes
 from tests.conftest import sign_in
+from tests.factories import make_alert_rule, make_document
 from tests.i18n.catalog_source import extracted, pseudo_translations
 from tests.i18n.visible_text import calendar_words, untranslated
 
@@ -56,11 +58,6 @@ NOT_YET_TRANSLATED: dict[str, str] = {
     "/documents/{document_id}": "document page",
     "/imports": "imports",
     "/imports/{kind}": "one import",
-    "/imports/{kind}/{upload_id}/columns": "import columns",
-    "/imports/{kind}/{upload_id}/preview": "import preview",
-    "/invite/{token}": "invitation",
-    "/password-reset": "password reset",
-    "/password-reset/{token}": "password reset",
     "/notifications": "notifications",
     "/records-requests/batch": "send to many agencies",
     "/records-requests/batch/agencies": "send to many agencies",
@@ -70,6 +67,11 @@ NOT_YET_TRANSLATED: dict[str, str] = {
     "/search": "search",
     "/suggested-votes": "suggested votes",
 }
+
+
+# Pages of an upload in progress: the demo has none, so the test reaches them only as their
+# not-found answer (checked to be that, and translated); their own words are not checked yet.
+ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview"}
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +99,11 @@ def world(session: Session) -> dict[str, Any]:
     reset = accounts.request_reset(session, LEAD)
     session.commit()
     assert reset is not None
+    # What the demo does not make: a document and an alert rule, for their pages.
+    make_document(session, lead, attached_id=lead.organization_id,
+                  attached_kind=AttachedTo.organization)
+    make_alert_rule(session, lead, _first_id(session, "campaign"), offsets=["7d"],
+                    channels=["email"])
     session.refresh(lead)
     session.expunge(lead)
     session.commit()
@@ -147,7 +154,7 @@ def _expand(route: str, app: Any, session: Session, world: dict[str, Any]) -> st
         elif name == "document_id":
             values[name] = str(_first_id(session, "document") or 0)
         elif name == "kind":
-            values[name] = "spreadsheet"
+            values[name] = "atlas" if route.endswith(("{kind}", "preview")) else "targets"
         else:
             # No record of the kind in the demo (an upload): the page's not-found answer.
             values[name] = "0"
@@ -180,6 +187,8 @@ def test_every_page_speaks_the_readers_language(app: Any, session: Session, pseu
             for headers in ({}, {"HX-Request": "true"}):
                 response = browser.get(path, headers=headers)
                 assert response.status_code < 500, (path, response.status_code)
+                assert (response.status_code == 404) == (route in ONLY_AS_NOT_FOUND), (
+                    path, response.status_code)
                 if "text/html" not in response.headers.get("content-type", ""):
                     continue
                 left += untranslated(response.text, known=known, allowed_words=allowed)
