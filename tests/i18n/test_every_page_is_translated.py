@@ -58,7 +58,6 @@ NOT_YET_TRANSLATED: dict[str, str] = {
     "/documents/{document_id}": "document page",
     "/imports": "imports",
     "/imports/{kind}": "one import",
-    "/notifications": "notifications",
     "/records-requests/batch": "send to many agencies",
     "/records-requests/batch/agencies": "send to many agencies",
     "/records-requests/batch/chosen": "send to many agencies",
