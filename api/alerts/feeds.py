@@ -17,7 +17,7 @@ from api.agencies.models import Agency
 from api.alerts import subjects as subject_store
 from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
 from api.alerts.rules import When
-from api.alerts.subjects import Subject
+from api.alerts.subjects import Subject, title_in_words
 from api.auth import scoping
 from api.auth.models import User
 from api.bodies.models import Body
@@ -129,7 +129,7 @@ class Dated:
 
 def _of_subject(subject: Subject) -> Dated:
     summary = gettext("Vote: {title}").format(title=subject.title) \
-        if subject.kind == SubjectKind.vote else subject.title
+        if subject.kind == SubjectKind.vote else title_in_words(subject.kind, subject.title)
     # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
     return Dated(subject.kind.value, subject.id, summary, subject.when, subject.changed_at,
                  subject.place, subject.link, subject.paused)

@@ -1,7 +1,7 @@
 """A calendar feed speaks its owner's language, whatever language the calendar app asks for:
 the same campaign's feed names its vote in Spanish for an owner who reads Spanish."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -31,6 +31,12 @@ def test_a_feed_is_written_in_its_owners_language(
     session.commit()
     spanish = _events(client, path)[uid]
     assert spanish["SUMMARY"] == "Votación: Renew the Flock contract"
+    # A kind's words in a stored title are said again in the owner's language.
+    task = factories.make_task(session, actor, title="Print flyers", assignee_user_id=admin.id,
+                               due_on=date(2026, 3, 20))
+    session.commit()
+    events = _events(client, _feed(client, "user"))
+    assert events[f"task_due-{task.id}@127.0.0.1"]["SUMMARY"] == "Vence la tarea: Print flyers"
     # The calendar app's own Accept-Language does not change it.
     response = client.get(path, headers={"Accept-Language": "en-US"})
     assert "Votación: Renew the Flock contract" in response.text

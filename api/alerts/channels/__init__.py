@@ -5,6 +5,7 @@ from datetime import datetime
 
 from api import clock
 from api.alerts.models import AlertOutbox, SubjectKind
+from api.alerts.subjects import title_in_words
 from api.i18n import formatting
 from api.i18n.catalogs import N_, gettext
 
@@ -68,13 +69,14 @@ KIND_WORDS = {
 def tell(row: AlertOutbox, *, now: datetime, base_url: str) -> Told:
     """The alert in the words of the language in force: callers set the recipient's."""
     relative = relative_day(row, now)
+    title = title_in_words(row.subject_kind, row.title)
     if row.subject_kind == SubjectKind.vote:
-        headline = gettext("Vote {relative}: {title}").format(relative=relative, title=row.title) \
-            if relative else gettext("Vote: {title}").format(title=row.title)
+        headline = gettext("Vote {relative}: {title}").format(relative=relative, title=title) \
+            if relative else gettext("Vote: {title}").format(title=title)
     elif relative:
-        headline = gettext("{title} ({relative})").format(title=row.title, relative=relative)
+        headline = gettext("{title} ({relative})").format(title=title, relative=relative)
     else:
-        headline = row.title
+        headline = title
     link = f"{base_url.rstrip('/')}{row.link}" if row.link else base_url.rstrip("/") + "/"
     return Told(headline=headline, when=local_when(row), relative=relative, place=row.place,
                 link=link, kind=gettext(KIND_WORDS[row.subject_kind])
