@@ -63,11 +63,12 @@ NOT_YET_TRANSLATED: dict[str, str] = {
     "/records-requests/batch/chosen": "send to many agencies",
     "/records-requests/batch/done": "send to many agencies",
     "/records-requests/{record_id}/letter": "records request letter",
-    "/search": "search",
     "/suggested-votes": "suggested votes",
 }
 
 
+# Addresses beyond each route's own, for what only a query shows: search results, and none.
+MORE_VISITS = {"/search": ["/search?q=Riverton", "/search?q=zzzqqq"]}
 # Pages of an upload in progress: the demo has none, so the test reaches them only as their
 # not-found answer (checked to be that, and translated); their own words are not checked yet.
 ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview"}
@@ -183,11 +184,12 @@ def test_every_page_speaks_the_readers_language(app: Any, session: Session, pseu
             browser = visitor if route in ("/login", "/password-reset", "/invite/{token}",
                                            "/password-reset/{token}") else signed_in
             left: list[str] = []
-            for headers in ({}, {"HX-Request": "true"}):
-                response = browser.get(path, headers=headers)
-                assert response.status_code < 500, (path, response.status_code)
+            for headers, address in [(h, a) for a in [path, *MORE_VISITS.get(route, [])]
+                                     for h in ({}, {"HX-Request": "true"})]:
+                response = browser.get(address, headers=headers)
+                assert response.status_code < 500, (address, response.status_code)
                 assert (response.status_code == 404) == (route in ONLY_AS_NOT_FOUND), (
-                    path, response.status_code)
+                    address, response.status_code)
                 if "text/html" not in response.headers.get("content-type", ""):
                     continue
                 left += untranslated(response.text, known=known, allowed_words=allowed)
