@@ -37,6 +37,7 @@ COPY migrations/ migrations/
 COPY campaigns/ campaigns/
 COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js web/static/vendor/htmx.min.js
 RUN pip install --no-deps --editable . \
+    && pybabel compile --directory api/i18n/locale --domain messages \
     && rm -rf build
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home \

@@ -8,7 +8,15 @@ HTMX := web/static/vendor/htmx.min.js
 # axe-core for the browser tests only: kept beside them, never among the served files.
 AXE := tests/e2e/vendor/axe.min.js
 
-.PHONY: run test lint typecheck bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
+# The catalogs live beside the backend (api/i18n/locale): alerts are written there as well as
+# pages, and api/ never reaches into web/. Entries carry no file and line, so two changes to
+# one template do not both touch the catalog. English is the source language.
+LOCALE_DIR := api/i18n/locale
+TRANSLATED := es
+CATALOG_POS := $(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/messages.po)
+CATALOG_MOS := $(CATALOG_POS:.po=.mo)
+
+.PHONY: run test lint messages catalogs typecheck bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,13 +46,32 @@ $(AXE): web/node_modules/.package-lock.json
 
 assets: $(HTMX) $(AXE)
 
+# The translatable text of the code and templates into the template catalog, then into each
+# language's catalog (new entries empty, changed ones marked fuzzy for a translator to check).
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --keywords _ \
+		--add-comments "Translators:" --sort-output --no-location --no-wrap \
+		--project Oversight --msgid-bugs-address "" --copyright-holder "" \
+		--output-file $(LOCALE_DIR)/messages.pot .
+	for language in $(TRANSLATED); do \
+		$(BIN)/pybabel update --input-file $(LOCALE_DIR)/messages.pot --output-dir $(LOCALE_DIR) \
+			--domain messages --locale $$language --init-missing --no-wrap --ignore-obsolete \
+			|| exit 1; \
+	done
+
+# The compiled catalogs the app reads (build output, not committed).
+$(LOCALE_DIR)/%/LC_MESSAGES/messages.mo: $(LOCALE_DIR)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics --locale $* --input-file $< --output-file $@
+
+catalogs: $(CATALOG_MOS)
+
 migrate: install
 	$(BIN)/oversight migrate
 
 demo: migrate
 	$(BIN)/oversight demo --if-empty
 
-run: install assets demo
+run: install assets catalogs demo
 	$(BIN)/oversight serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium (OVERSIGHT_CHROMIUM, /usr/bin/chromium by default):
@@ -53,7 +80,7 @@ run: install assets demo
 chromium:
 	$(if $(findstring not e2e,$(PYTEST_ARGS)),@true,@sh tests/e2e/need_chromium.sh)
 
-test: install-dev assets chromium
+test: install-dev assets catalogs chromium
 	$(BIN)/ruff check api web tests migrations
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
@@ -98,4 +125,4 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor
+	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor $(CATALOG_MOS)

@@ -124,8 +124,9 @@ def _key(scope: Scope) -> tuple[Any, ...] | None:
     # Pages say "today", "overdue" and "in 3 days": the minute of the app's clock keeps them
     # true, and a clock set in a test makes pages of its own.
     minute = clock.now().replace(second=0, microsecond=0)
+    # The same page in another language is another page.
     return (scope["path"], scope.get("query_string", b""), scope.get("scheme"), identity.user.id,
-            credential, minute, tuple(headers.get(name) for name in VARY))
+            credential, minute, state.get("locale"), tuple(headers.get(name) for name in VARY))
 
 
 async def _made_meanwhile(store: "Store", key: tuple[Any, ...]) -> Stored | None:

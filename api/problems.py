@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from api.errors import DomainError
 from api.fields import describe_error
+from api.i18n.catalogs import N_
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ TITLES = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Not 
 # Seconds a client is asked to wait when the database is locked or away: a write lock held by
 # a long write, or a restart, is usually over by then.
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = "The database is busy or unreachable; please try again in a few seconds."
+# Marked for the catalog: pages show it in the reader's language, the JSON API in English.
+UNAVAILABLE = N_("The database is busy or unreachable; please try again in a few seconds.")
 # What the drivers say when the database is locked, busy, restarting or unreachable (as
 # opposed to a mistake in a statement, which stays a 500).
 _UNAVAILABLE_WORDS = ("locked", "busy", "unable to open", "disk i/o", "database or disk is full",

@@ -22,6 +22,7 @@ from web.routes import (
     contracts,
     dashboard,
     imports,
+    language,
     meetings,
     playbooks,
     records_batch,
@@ -61,7 +62,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # record's id is digits), so the order they are mounted in changes nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, saved_searches)
+                cameras, contracts, language, saved_searches)
 
 
 def mount_web(app: FastAPI) -> None:

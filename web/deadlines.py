@@ -5,34 +5,35 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.i18n.catalogs import gettext as _
+from api.i18n.catalogs import ngettext
 from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+from web.words import humanize
 
 
 def countdown_label(*, clock: str, status: str, days_left: int | None,
                     days_overdue: int | None) -> tuple[str, str]:
     """The words for where a request stands, and the tone they are shown in."""
     if clock == "running" and days_overdue:
-        return f"Overdue: {_days(days_overdue)}", "overdue"
+        return ngettext("Overdue: %(num)d day", "Overdue: %(num)d days",
+                        days_overdue) % {"num": days_overdue}, "overdue"
     if clock == "running" and days_left is not None:
         if days_left == 0:
-            return "Due today", "soon-text"
-        return f"{_days(days_left)} left", "soon-text" if days_left <= 3 else "muted"
+            return _("Due today"), "soon-text"
+        left = ngettext("%(num)d day left", "%(num)d days left", days_left) % {"num": days_left}
+        return left, "soon-text" if days_left <= 3 else "muted"
     if clock == "paused":
-        return "Paused: waiting on the requester", "muted"
+        return _("Paused: waiting on the requester"), "muted"
     if clock == "met":
-        return "Answered in time", "muted"
+        return _("Answered in time"), "muted"
     if clock == "not_started":
-        return "Not sent yet", "muted"
+        return _("Not sent yet"), "muted"
     if clock == "no_fixed_deadline":
-        return "No fixed deadline", "muted"
+        return _("No fixed deadline"), "muted"
     if status in CLOSED_STATUSES:
-        return f"Closed ({status.replace('_', ' ')})", "muted"
-    return f"No clock running ({status.replace('_', ' ')})", "muted"
+        return _("Closed ({status})").format(status=humanize(status)), "muted"
+    return _("No clock running ({status})").format(status=humanize(status)), "muted"
 
 
 def annotate(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from api.errors import DomainError
+from api.i18n.catalogs import N_, gettext
 from api.problems import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from web import htmx
 from web.forms import label_for, words_for
@@ -22,13 +23,15 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
-MESSAGES = {400: "The request could not be understood.", 403: "You may not do that.",
-            404: "There is nothing at this address.", 405: "That cannot be done here.",
-            409: "This change conflicts with other records.",
-            413: "That is too large to accept.",
-            422: "Some of what was sent is not valid.",
-            500: "Something went wrong on our side; the error was logged.",
+MESSAGES = {400: N_("The request could not be understood."), 403: N_("You may not do that."),
+            404: N_("There is nothing at this address."), 405: N_("That cannot be done here."),
+            409: N_("This change conflicts with other records."),
+            413: N_("That is too large to accept."),
+            422: N_("Some of what was sent is not valid."),
+            500: N_("Something went wrong on our side; the error was logged."),
             503: UNAVAILABLE}
+HEADINGS = {404: N_("Not found"), 403: N_("Not allowed"), 409: N_("Conflict"),
+            422: N_("Not valid"), 503: N_("Busy for a moment")}
 
 
 def is_page(request: Request) -> bool:
@@ -49,8 +52,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def _heading(status: int) -> str:
-    return {404: "Not found", 403: "Not allowed", 409: "Conflict",
-            422: "Not valid", 503: "Busy for a moment"}.get(status, "Something went wrong")
+    return gettext(HEADINGS.get(status, N_("Something went wrong")))
 
 
 def install(app: FastAPI) -> None:
@@ -76,13 +78,14 @@ def install(app: FastAPI) -> None:
 
     wrap(DomainError, lambda e: e.status, lambda e: e.message)
     wrap(RequestValidationError, lambda e: 404 if _in_path(e) else 422,
-         lambda e: MESSAGES[404] if _in_path(e) else _first(e))
+         lambda e: gettext(MESSAGES[404]) if _in_path(e) else _first(e))
     wrap(HTTPException, lambda e: e.status_code,
-         lambda e: MESSAGES.get(e.status_code, str(e.detail)))
-    wrap(IntegrityError, lambda e: 409, lambda e: MESSAGES[409])
+         lambda e: gettext(MESSAGES[e.status_code]) if e.status_code in MESSAGES
+         else str(e.detail))
+    wrap(IntegrityError, lambda e: 409, lambda e: gettext(MESSAGES[409]))
     wrap(DataError, lambda e: 422, lambda e: "A value is out of range for its field.")
     for kind in (DBAPIError, PoolTimeout, Exception):
-        wrap(kind, _server_status, lambda e: MESSAGES[_server_status(e)])
+        wrap(kind, _server_status, lambda e: gettext(MESSAGES[_server_status(e)]))
 
 
 def _server_status(exc: BaseException) -> int:
@@ -96,7 +99,7 @@ def _in_path(exc: RequestValidationError) -> bool:
 def _first(exc: RequestValidationError) -> str:
     errors = exc.errors()
     if not errors:
-        return MESSAGES[422]
+        return gettext(MESSAGES[422])
     err = errors[0]
     where = " ".join(str(p) for p in err.get("loc", ())[1:])
     text = words_for(err)

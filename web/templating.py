@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api import clock
 from api.auth import permissions
+from api.i18n import catalogs, formatting, locales
 from web import flash, htmx
 from web.words import humanize, sharing_words
 
@@ -24,23 +25,29 @@ templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 # Templates are read and compiled once per process; checking each one's file for changes on
 # every render costs a stat call per template per page. A changed template needs a restart.
 templates.env.auto_reload = False
+# Installed once: the callables read the language in force (api.i18n.catalogs), which the
+# identity middleware sets for each request, so concurrent pages in different languages never
+# share one installed catalog.
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    catalogs.gettext, catalogs.ngettext, newstyle=True, pgettext=catalogs.pgettext)
 
 
 def local_time(value: datetime | None, zone: str | None = None,
-               fmt: str = "%a %b %-d, %Y %-I:%M %p") -> str:
+               fmt: str = "weekday_date time") -> str:
     """A UTC instant on the wall clock where it happens (the coalition's clock when no zone is
-    given), with the zone's abbreviation."""
+    given), with the zone's abbreviation, in the reader's language."""
     if value is None:
         return ""
     local = clock.local(value, zone)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+    return f"{formatting.format_when(local, fmt)} {local.tzname()}"
 
 
-def local_date(value: datetime | None, zone: str | None = None, fmt: str = "%b %-d, %Y") -> str:
+def local_date(value: datetime | None, zone: str | None = None, fmt: str = "date") -> str:
     """The local day of a UTC instant, with no zone: a day ("last met") is not a time."""
     if value is None:
         return ""
-    return clock.local(value, zone).strftime(fmt)
+    return formatting.format_when(clock.local(value, zone).date(), fmt)
 
 
 def local_input(value: datetime | None, zone: str | None = None) -> str:
@@ -76,24 +83,15 @@ def days_until(value: date | datetime | None, zone: str | None = None) -> int | 
     return (value - today).days
 
 
-def countdown(days: int | None) -> str:
-    if days is None:
-        return ""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    if days < 0:
-        return f"{-days} days ago"
-    return f"in {days} days"
+countdown = formatting.countdown
 
 
-def short_date(value: date | datetime | None) -> str:
+def short_date(value: date | datetime | None, shape: str = "date") -> str:
+    """A day in the reader's language ("Dec 5, 2026", "5 dic 2026"); `shape` names another of
+    api.i18n.formatting's shapes."""
     if value is None:
         return ""
-    return value.strftime("%b %-d, %Y")
+    return formatting.format_when(value.date() if isinstance(value, datetime) else value, shape)
 
 
 def partial_date(value: str | None) -> str:
@@ -113,7 +111,7 @@ def partial_date(value: str | None) -> str:
 def money(value: Decimal | float | int | None) -> str:
     if value is None:
         return ""
-    return f"${value:,.2f}"
+    return formatting.format_money(value)
 
 
 @pass_context
@@ -135,6 +133,15 @@ templates.env.filters["sharing_words"] = sharing_words
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
 templates.env.filters["partial_date"] = partial_date
+templates.env.filters["number"] = formatting.format_number
+templates.env.filters["join_words"] = formatting.format_list
+
+
+def current_locale() -> str:
+    """The language of the page being made, for <html lang> and the language switch."""
+    return catalogs.current()
+
+
 def is_lead(user: Any) -> bool:
     """For links to leads' pages: a signed-in lead or administrator (None is nobody here)."""
     return getattr(user, "id", None) is not None and \
@@ -143,6 +150,8 @@ def is_lead(user: Any) -> bool:
 
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["is_lead"] = is_lead
+templates.env.globals["current_locale"] = current_locale
+templates.env.globals["languages"] = locales.NAMES
 
 
 MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from api.auth import permissions
+from api.i18n.catalogs import N_, gettext
 from api.organizations import service as organizations
 
 WORDS = {
@@ -23,27 +24,30 @@ WORDS = {
 
 
 def humanize(value: Any) -> str:
+    """A stored choice in the reader's language (web.choice_words marks them all)."""
     text = str(getattr(value, "value", value))
-    return WORDS.get(text, text.replace("_", " "))
+    words = WORDS.get(text, text.replace("_", " "))
+    return gettext(words) if words else words
 
 
 # A stance chosen in a form, in the words of the whip board's columns ("Yes", "No", "Not
 # known") beside the stored ones seen in histories ("champion", "opposed").
-STANCE_WORDS = {"champion": "yes (champion)", "opposed": "no (opposed)", "unknown": "not known"}
+STANCE_WORDS = {"champion": N_("yes (champion)"), "opposed": N_("no (opposed)"),
+                "unknown": N_("not known")}
 
 
 def stance_words(level: Any) -> str:
     text = str(getattr(level, "value", level))
-    return STANCE_WORDS.get(text, humanize(text))
+    return gettext(STANCE_WORDS[text]) if text in STANCE_WORDS else humanize(text)
 
 
 # Who may read a record, in the words of the form that sets it, said to the members of the
 # organization it belongs to; the order runs from the most closed to the most open.
 SHARING_WORDS = {
-    "private": "Our organization only",
-    "leads": "Our organization and the coalition's leads",
-    "coalition": "The whole coalition",
-    "public": "Anyone (public)",
+    "private": N_("Our organization only"),
+    "leads": N_("Our organization and the coalition's leads"),
+    "coalition": N_("The whole coalition"),
+    "public": N_("Anyone (public)"),
 }
 # The same said to everyone else, naming the organization.
 OTHERS_SHARING_WORDS = {
@@ -54,16 +58,16 @@ OTHERS_SHARING_WORDS = {
 }
 # A record no organization owns is the coalition's, which its leads keep.
 COALITION_SHARING_WORDS = {
-    "private": "Only the coalition's leads",
-    "leads": "The coalition's leads",
-    "coalition": "The whole coalition",
-    "public": "Anyone (public)",
+    "private": N_("Only the coalition's leads"),
+    "leads": N_("The coalition's leads"),
+    "coalition": N_("The whole coalition"),
+    "public": N_("Anyone (public)"),
 }
 # Who else reads a kind of record, whoever it is shared with (permissions.owned's readers).
-NAMED_READERS = {"task": "the person and the organization it is assigned to"}
+NAMED_READERS = {"task": N_("the person and the organization it is assigned to")}
 # What a kind starts shared with when neither its organization nor the coalition chose.
-KINDS_OWN_DEFAULTS = ("meetings, people, tasks and records requests: {private}; the rest: "
-                      "the whole coalition")
+KINDS_OWN_DEFAULTS = N_("meetings, people, tasks and records requests: {private}; the rest: "
+                         "the whole coalition")
 
 
 def sharing_words(value: Any, about: Any = None, reader: Any = None) -> str:
@@ -74,15 +78,19 @@ def sharing_words(value: Any, about: Any = None, reader: Any = None) -> str:
     empty value is an organization's default not chosen: the coalition's, said the same way."""
     text = str(getattr(value, "value", value) or "")
     if about is None:
-        return SHARING_WORDS.get(text, humanize(text))
+        return gettext(SHARING_WORDS[text]) if text in SHARING_WORDS else humanize(text)
     words = _said_to(reader, about)
     if not text:
         return _unchosen(about, words)
-    said = words.get(text, humanize(text)).format(owner=_owner_name(about))
+    said = _words(words, text).format(owner=_owner_name(about))
     named = NAMED_READERS.get(_table(about))
     if named and text in ("private", "leads"):
-        said = f"{said}, and {named}"
+        said = gettext("{said}, and {named}").format(said=said, named=gettext(named))
     return said
+
+
+def _words(words: dict[str, str], value: str) -> str:
+    return gettext(words[value]) if value in words else humanize(value)
 
 
 def _table(about: Any) -> str:
@@ -104,7 +112,7 @@ def _owner_name(record: Any) -> str:
     owner = None if isinstance(record, type) else permissions.owner_of(record)
     session = object_session(record) if owner is not None else None
     name = organizations.name_of(session, owner) if session is not None and owner else None
-    return name or "its organization"
+    return name or gettext("its organization")
 
 
 def _unchosen(organization: Any, words: dict[str, str]) -> str:
@@ -114,11 +122,12 @@ def _unchosen(organization: Any, words: dict[str, str]) -> str:
     found = permissions.default_visibility(session, None) if session is not None else None
     owner = _owner_name(organization)
     if found is not None:
-        chosen = words.get(found.value, humanize(found.value)).format(owner=owner)
-        return f"Not chosen: the coalition's default, {chosen[:1].lower()}{chosen[1:]}"
-    private = words["private"].format(owner=owner)
-    return "Not chosen: as each kind starts (" + KINDS_OWN_DEFAULTS.format(
-        private=f"{private[:1].lower()}{private[1:]}") + ")"
+        chosen = _words(words, found.value).format(owner=owner)
+        return gettext("Not chosen: the coalition's default, {chosen}").format(
+            chosen=f"{chosen[:1].lower()}{chosen[1:]}")
+    private = _words(words, "private").format(owner=owner)
+    return gettext("Not chosen: as each kind starts ({defaults})").format(
+        defaults=gettext(KINDS_OWN_DEFAULTS).format(private=f"{private[:1].lower()}{private[1:]}"))
 
 
 # The kinds of webhook receiver, as their makers name them.
@@ -132,17 +141,17 @@ WEBHOOK_FLAVOR_WORDS = {
 
 # What a webhook channel is told of, from the most open: every member of a channel reads it.
 ENDPOINT_REACH_WORDS = {
-    "public": "Only what is public",
-    "coalition": "What the whole coalition shares",
-    "leads": "What the coalition's leads may read",
+    "public": N_("Only what is public"),
+    "coalition": N_("What the whole coalition shares"),
+    "leads": N_("What the coalition's leads may read"),
 }
 
 
 # Who may read an organization's notes, said of the organization the page is about, whoever
 # reads it.
 NOTES_SHARING_WORDS = {
-    "private": "The organization's own members only",
-    "leads": "Its members and the coalition's leads",
-    "coalition": "The whole coalition",
-    "public": "Anyone (public)",
+    "private": N_("The organization's own members only"),
+    "leads": N_("Its members and the coalition's leads"),
+    "coalition": N_("The whole coalition"),
+    "public": N_("Anyone (public)"),
 }

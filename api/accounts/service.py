@@ -31,6 +31,8 @@ from api.auth.models import (
 from api.auth.scoping import as_system
 from api.crud import Crud
 from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.i18n import locales
+from api.i18n.catalogs import N_, gettext, ngettext
 
 
 def _end_sessions_of_disabled(session: Session, actor: User, user: User,
@@ -94,8 +96,8 @@ RESET_LIFETIME = timedelta(hours=1)
 
 # One answer for an unknown address, a wrong password and a wrong or missing code, so a reply
 # never tells which part was right.
-WRONG_CREDENTIALS = "The email address, password or two-factor code is not right."
-WRONG_CONFIRMATION = "Your password or two-factor code is not right."
+WRONG_CREDENTIALS = N_("The email address, password or two-factor code is not right.")
+WRONG_CONFIRMATION = N_("Your password or two-factor code is not right.")
 
 
 class SignInRefused(DomainError):
@@ -107,9 +109,11 @@ class SignInThrottled(DomainError):
 
     def __init__(self, wait: timedelta) -> None:
         minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} "
-                         f"minute{'s' if minutes != 1 else ''}, or ask an administrator to "
-                         "reset your password.")
+        super().__init__(ngettext(
+            "Too many failed sign-in attempts. Try again in %(num)d minute, or ask an "
+            "administrator to reset your password.",
+            "Too many failed sign-in attempts. Try again in %(num)d minutes, or ask an "
+            "administrator to reset your password.", minutes) % {"num": minutes})
         self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
@@ -239,7 +243,7 @@ def _check_credentials(session: Session, *, email: str, password: str, code: str
         ok = check_code(user, code)
     if not ok or user is None:
         _record_failure(session, keys)
-        raise SignInRefused(WRONG_CREDENTIALS)
+        raise SignInRefused(gettext(WRONG_CREDENTIALS))
     with as_system(session):
         _forget_own_failures(session, keys)
     return user, new_hash
@@ -270,7 +274,7 @@ def confirm_identity(session: Session, user: User, *, password: str, code: str,
         _check_credentials(session, email=user.email, password=password, code=code,
                            address=address, device=device)
     except SignInRefused:
-        raise Invalid(WRONG_CONFIRMATION, field="password") from None
+        raise Invalid(gettext(WRONG_CONFIRMATION), field="password") from None
 
 
 def forget_old_attempts(session: Session) -> int:
@@ -299,7 +303,7 @@ def change_password(session: Session, user: User, *, current: str, new: str,
     ok, _ = passwords.verify(current[:passwords.MAX_LENGTH], user.password_hash)
     if not ok:
         _record_failure(session, keys)
-        raise Invalid("Your current password is not right.", field="current_password")
+        raise Invalid(gettext("Your current password is not right."), field="current_password")
     _forget_own_failures(session, keys)
     set_password(session, user, new)
     sessions.end_everywhere(session, user.id, keep_id=keep_session_id)  # type: ignore[arg-type]
@@ -399,10 +403,10 @@ def confirm_two_factor(session: Session, user: User, *, secret: str, proof: str,
     code, so one made with the password alone would go on working without the second factor);
     returns how many did."""
     if pending_two_factor(user, secret=secret, proof=proof, bound_to=bound_to) is None:
-        raise Invalid("Setting up took too long, or was started elsewhere: start again.")
+        raise Invalid(gettext("Setting up took too long, or was started elsewhere: start again."))
     used = _matching_step(secret, code, None)
     if used is None:
-        raise Invalid("That code is not right; check your device's clock and try again.",
+        raise Invalid(gettext("That code is not right; check your device's clock and try again."),
                       field="code")
     user.totp_secret = secret
     user.totp_enabled = True
@@ -420,7 +424,7 @@ def confirm_two_factor(session: Session, user: User, *, secret: str, proof: str,
 def disable_two_factor(session: Session, user: User, *, password: str, code: str,
                        address: str, device: str = "") -> None:
     if two_factor_required(session, user):
-        raise Forbidden("Two-factor sign-in is required for your role on this instance.")
+        raise Forbidden(gettext("Two-factor sign-in is required for your role on this instance."))
     confirm_identity(session, user, password=password, code=code, address=address,
                      device=device)
     user.totp_secret = None
@@ -461,9 +465,9 @@ def create_token(session: Session, user: User, *, name: str, scope: TokenScope,
     """A new personal API token; the returned secret is shown once and never stored."""
     name = name.strip()
     if not 1 <= len(name) <= 100:
-        raise Invalid("Give the token a name of up to 100 characters.", field="name")
+        raise Invalid(gettext("Give the token a name of up to 100 characters."), field="name")
     if days is not None and not 1 <= days <= 3650:
-        raise Invalid("A token lasts between 1 and 3650 days.", field="days")
+        raise Invalid(gettext("A token lasts between 1 and 3650 days."), field="days")
     raw = tokens.new_api_token()
     now = clock.now()
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:10],  # type: ignore[arg-type]
@@ -497,7 +501,7 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
         raise Forbidden("Your role cannot invite people with that role.")
     email = normalized(email)
     if "@" not in email or len(email) > 254:
-        raise Invalid("Enter an email address.", field="email")
+        raise Invalid(gettext("Enter an email address."), field="email")
     if role in (Role.partner, Role.viewer) and organization_id is None:
         raise Invalid("Partner members and viewers belong to an organization; choose one.",
                       field="organization_id")
@@ -527,13 +531,14 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
     """Creates the invited account; the link works once."""
     invitation = open_invitation(session, raw)
     if invitation is None:
-        raise Invalid("This invitation link has expired or was already used. Ask for a new one.")
+        raise Invalid(gettext("This invitation link has expired or was already used. Ask for a "
+                              "new one."))
     if find_by_email(session, invitation.email) is not None:
         raise Invalid("An account already exists for this address: sign in, or reset your "
                       "password from the sign-in page.")
     name = name.strip()
     if not 1 <= len(name) <= 200:
-        raise Invalid("Enter your name.", field="name")
+        raise Invalid(gettext("Enter your name."), field="name")
     passwords.check_new(password, email=invitation.email)
     with as_system(session):
         user = User(email=invitation.email, name=name, role=invitation.role,
@@ -592,7 +597,8 @@ def reset_password(session: Session, raw: str, password: str) -> User:
     reset = open_reset(session, raw)
     user = session.get(User, reset.user_id) if reset else None
     if reset is None or user is None or not user.is_active:
-        raise Invalid("This reset link has expired or was already used. Ask for a new one.")
+        raise Invalid(gettext("This reset link has expired or was already used. Ask for a new "
+                              "one."))
     with as_system(session):
         set_password(session, user, password)
         reset.used_at = clock.now()
@@ -617,3 +623,12 @@ def create_admin(session: Session, *, email: str, name: str, password: str) -> U
     session.add(user)
     session.flush()
     return user
+
+
+def set_language(session: Session, user: User, language: str | None) -> None:
+    """The language of the account's pages and alerts; None follows the browser."""
+    if language is not None and not locales.is_supported(language):
+        raise Invalid(gettext("Choose one of the languages offered."))
+    user.language = language
+    user.updated_at = clock.now()
+    session.add(user)

@@ -38,6 +38,8 @@ from api.alerts.rules import local
 from api.alerts.sending import Sender, Wanted
 from api.auth.models import User
 from api.db import session_scope
+from api.i18n import locales
+from api.i18n.catalogs import use_locale
 from api.meetings import standing as stances
 from api.settings import Settings, get_settings
 
@@ -288,6 +290,7 @@ class Dispatcher:
             item = Work(row=row, config=config)
             if row.user_id:
                 item.to = users[row.user_id].email
+                item.locale = users[row.user_id].language or locales.DEFAULT
             if row.endpoint_id:
                 item.endpoint = endpoints[row.endpoint_id]
             if row.subject_kind == DIGEST and not self._gather_digest(session, item, now, report):
@@ -367,6 +370,11 @@ class Dispatcher:
     # -- send --
 
     def _send_now(self, item: Work, now: datetime) -> Outcome:
+        # Written in the recipient's language, whatever the process is speaking.
+        with use_locale(item.locale):
+            return self._send_in_language(item, now)
+
+    def _send_in_language(self, item: Work, now: datetime) -> Outcome:
         row = item.row
         base_url = public_url.base_url(self.settings)
         config: ChannelConfig = item.config  # type: ignore[assignment]

@@ -17,13 +17,15 @@ from api.agencies.models import Agency
 from api.alerts import subjects as subject_store
 from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
 from api.alerts.rules import When
-from api.alerts.subjects import Subject
+from api.alerts.subjects import Subject, title_in_words
 from api.auth import scoping
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts.models import Contract
+from api.i18n import locales
+from api.i18n.catalogs import gettext, use_locale
 from api.records_requests.models import RecordsRequest
 from api.settings import get_settings
 from api.targets.models import Target
@@ -126,7 +128,8 @@ class Dated:
 
 
 def _of_subject(subject: Subject) -> Dated:
-    summary = f"Vote: {subject.title}" if subject.kind == SubjectKind.vote else subject.title
+    summary = gettext("Vote: {title}").format(title=subject.title) \
+        if subject.kind == SubjectKind.vote else title_in_words(subject.kind, subject.title)
     # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
     return Dated(subject.kind.value, subject.id, summary, subject.when, subject.changed_at,
                  subject.place, subject.link, subject.paused)
@@ -145,7 +148,8 @@ def _actions(session: Session, ids: set[int], now: datetime) -> list[Dated]:
         assert action.scheduled_on is not None and action.id is not None
         when = When.of_day(action.scheduled_on, zones[action.campaign_id])
         if when.ends_at >= now - HISTORY:
-            out.append(Dated("action", action.id, f"Action: {action.title}", when,
+            out.append(Dated("action", action.id,
+                             gettext("Action: {title}").format(title=action.title), when,
                              action.updated_at, "", f"/actions/{action.id}", False))
     return out
 
@@ -199,19 +203,26 @@ def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> byte
     if user is None or not user.is_active:
         return _calendar("Oversight").to_ical()
     # The feed is read as its owner: it tells only what they may read, as their pages do,
-    # however many calendar apps the address is given to.
+    # however many calendar apps the address is given to; and in their language.
     scoping.act_as(session, user)
+    with use_locale(user.language or locales.DEFAULT):
+        return _owners_calendar(session, user, token, wanted, host=host, base_url=base_url,
+                                now=now)
+
+
+def _owners_calendar(session: Session, user: User, token: FeedToken, wanted: Wanted, *,
+                     host: str, base_url: str, now: datetime) -> bytes:
     if token.kind == FeedKind.user:
         wanted = _for_user(session, user)
-        name = "Oversight: my votes and deadlines"
+        name = "Oversight: " + gettext("my votes and deadlines")
     elif token.kind == FeedKind.campaign:
         wanted.add_campaigns(session, [token.scope_id])
         campaign = session.get(Campaign, token.scope_id)
-        name = f"Oversight: {campaign.name}" if campaign else "Oversight: campaign"
+        name = "Oversight: " + (campaign.name if campaign else gettext("campaign"))
     else:
         wanted.add_bodies(session, [token.scope_id])
         body = session.get(Body, token.scope_id)
-        name = f"Oversight: {body.name}" if body else "Oversight: body"
+        name = "Oversight: " + (body.name if body else gettext("body"))
     cal = _calendar(name)
     items = [_of_subject(s) for s in _subjects(session, wanted, now)]
     items += _actions(session, wanted.actions, now)

@@ -20,6 +20,8 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.db import session_scope
+from api.i18n.catalogs import use_locale
+from api.i18n.locales import DEFAULT
 from api.settings import Settings
 
 
@@ -46,6 +48,9 @@ class Work:
     endpoint: WebhookEndpoint | None = None
     items: list[AlertOutbox] = field(default_factory=list)
     digest_day: str = ""
+    # The recipient's language; a webhook, or an account that follows its browser, gets the
+    # instance's default.
+    locale: str = DEFAULT
 
 
 Result = tuple[Work, Outcome, datetime, datetime]
@@ -66,9 +71,12 @@ def record_in_app(items: list[Work], *, worker: str, settings: Settings,
         rows = session.exec(select(AlertOutbox).where(
             ours([(i.row.id, i.token) for i in items]))).all()
         late = {i.row.id: i.row.late for i in items}
+        language = {i.row.id: i.locale for i in items}
         base_url = public_url.base_url(settings)
         for row in rows:
-            in_app_channel.notify(session, row, tell(row, now=now, base_url=base_url), now=now)
+            with use_locale(language.get(row.id, DEFAULT)):
+                told = tell(row, now=now, base_url=base_url)
+            in_app_channel.notify(session, row, told, now=now)
             row.status = OutboxStatus.sent
             row.sent_at = now
             row.lease_until = None

@@ -19,6 +19,7 @@ from api.auth import permissions
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
+from api.i18n.catalogs import N_, gettext
 from api.jurisdictions.models import Jurisdiction
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest, RequestStatus
 from api.targets.models import Target
@@ -43,6 +44,33 @@ POSTPONED = "postponed"
 OPEN_CONTRACT = ("proposed", "active", "renewal_pending")
 # Subjects whose date passed longer ago than this are not planned any more.
 PAST_WINDOW = timedelta(days=2)
+# How each kind's title is made from its record's. Titles are planned and stored in English,
+# when no recipient's language is in force; `title_in_words` says a stored one again in the
+# language of whoever it is told to.
+TITLE_SHAPES: dict[str, str] = {
+    SubjectKind.notice_deadline: N_("Termination notice deadline: {title}"),
+    SubjectKind.contract_end: N_("Contract ends: {title}"),
+    SubjectKind.records_request_due: N_("Records request due: {title}"),
+    SubjectKind.task_due: N_("Task due: {title}"),
+}
+
+
+def titled(kind: SubjectKind, title: str) -> str:
+    """A subject's stored title, in English."""
+    return TITLE_SHAPES[kind].format(title=title)
+
+
+def title_in_words(kind: str, stored: str) -> str:
+    """A stored title in the language in force: its kind's words translated, the record's own
+    title as it is."""
+    shape = TITLE_SHAPES.get(str(kind))
+    if shape is None:
+        return stored
+    before, _, after = shape.partition("{title}")
+    if not (stored.startswith(before) and stored.endswith(after)):
+        return stored
+    own = stored[len(before):len(stored) - len(after)] if after else stored[len(before):]
+    return gettext(shape).format(title=own)
 
 
 @dataclass(frozen=True)
@@ -191,8 +219,6 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
         if jurisdiction_id is not None:
             by_jurisdiction[jurisdiction_id].add(campaign_id)
     out = []
-    label = "Termination notice deadline" if kind == SubjectKind.notice_deadline else \
-        "Contract ends"
     for contract, agency_name, jurisdiction_id in rows:
         day = getattr(contract, column.key)
         if day is None:
@@ -204,7 +230,7 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
         campaigns = by_vote[contract.id] | (by_jurisdiction[jurisdiction_id]
                                              if jurisdiction_id else set())
         out.append(Subject(
-            kind=kind, id=contract.id, title=f"{label}: {contract.title}",
+            kind=kind, id=contract.id, title=titled(kind, contract.title),
             when=When.of_day(day, zone or clock.home_zone()), active=active,
             inactive_reason="" if active else f"the contract is {contract.status}",
             changed_at=contract.updated_at, campaign_ids=tuple(sorted(campaigns)),
@@ -239,7 +265,8 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
             follow.append((FollowKind.campaign.value, request.campaign_id))
         out.append(Subject(
             kind=SubjectKind.records_request_due, id=request.id,
-            title=f"Records request due: {request.subject}", when=When.of_day(request.due_on, zone),
+            title=titled(SubjectKind.records_request_due, request.subject),
+            when=When.of_day(request.due_on, zone),
             active=active,
             inactive_reason="" if active else f"the request is {request.status}",
             changed_at=request.updated_at,
@@ -265,7 +292,7 @@ def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) 
         zone = zones.get(campaign_zone.get(task.campaign_id or 0) or 0) or clock.home_zone()
         active = task.status == "open"
         out.append(Subject(
-            kind=SubjectKind.task_due, id=task.id, title=f"Task due: {task.title}",
+            kind=SubjectKind.task_due, id=task.id, title=titled(SubjectKind.task_due, task.title),
             when=When.of_day(task.due_on, zone), active=active,
             inactive_reason="" if active else f"the task is {task.status}",
             changed_at=task.updated_at,

@@ -24,6 +24,7 @@ allow(r"/login", "the sign-in page")
 allow(r"/password-reset", "asks for a reset link; answers the same for any address")
 allow(r"/password-reset/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
 allow(r"/invite/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
+allow(r"/language", "the language switch; sets only the browser's language cookie")
 allow(r"/static/.+", "the stylesheet and htmx; no data")
 allow(r"/feeds/[A-Za-z0-9_-]{20,100}\.ics", "calendar feed authenticated by its own token")
 

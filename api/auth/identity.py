@@ -22,6 +22,7 @@ from api.auth.cookies import (
 )
 from api.auth.models import ApiToken, TokenScope, User
 from api.db import session_scope
+from api.i18n import catalogs, locales
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -191,6 +192,12 @@ class IdentityMiddleware:
         state["user"] = identity.user
         state["csrf_token"] = identity.csrf_token
         state["data_version"] = identity.version
+        # Decided once the reader is known: their account's language first (api.i18n.locales).
+        headers = Headers(scope=scope)
+        state["locale"] = locale = locales.choose(
+            account=getattr(identity.user, "language", None),
+            cookie=Request(scope).cookies.get(cookie_name(locales.COOKIE, is_secure(scope))),
+            accept_language=headers.get("accept-language"))
 
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start" and identity.cookies:
@@ -199,8 +206,9 @@ class IdentityMiddleware:
                     headers.append("set-cookie", cookie)
             await send(message)
 
-        refused = refusal(scope, identity, self.pages)
-        if refused is not None:
-            await refused(scope, receive, send_with_cookies)
-            return
-        await self.app(scope, receive, send_with_cookies)
+        with catalogs.use_locale(locale):
+            refused = refusal(scope, identity, self.pages)
+            if refused is not None:
+                await refused(scope, receive, send_with_cookies)
+                return
+            await self.app(scope, receive, send_with_cookies)

@@ -60,6 +60,9 @@ class User(TableBase, UserBase, table=True):
     # The last 30-second step a code was accepted for, so a code cannot be used twice.
     totp_last_step: int | None = None
     last_login_at: datetime | None = utc_field()
+    # The language the pages and alerts speak to this person (api.i18n.locales.SUPPORTED);
+    # None follows the browser.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class UserCreate(UserBase):

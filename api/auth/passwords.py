@@ -7,6 +7,7 @@ from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from api.errors import Invalid
+from api.i18n.catalogs import gettext
 
 # OWASP's minimum for argon2id: 19 MiB of memory, two passes, one lane.
 MEMORY_KIB = 19 * 1024
@@ -52,10 +53,13 @@ def verify(password: str, stored: str | None) -> tuple[bool, str | None]:
 def check_new(password: str, *, email: str = "") -> None:
     """A new password long enough to resist guessing; length beats composition rules."""
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"Use at least {MIN_LENGTH} characters.", field="password")
+        raise Invalid(gettext("Use at least {count} characters.").format(count=MIN_LENGTH),
+                      field="password")
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"Use at most {MAX_LENGTH} characters.", field="password")
+        raise Invalid(gettext("Use at most {count} characters.").format(count=MAX_LENGTH),
+                      field="password")
     if email and password.strip().lower() == email.strip().lower():
-        raise Invalid("Your password must not be your email address.", field="password")
+        raise Invalid(gettext("Your password must not be your email address."),
+                      field="password")
     if len(set(password)) < 4:
-        raise Invalid("Use a password with more variety than that.", field="password")
+        raise Invalid(gettext("Use a password with more variety than that."), field="password")

@@ -18,7 +18,7 @@ ACTOR = "oversight_actor"
 
 # What a user may change on their own account; the rest is an administrator's.
 SELF_EDITABLE = frozenset({"name", "password_hash", "totp_secret", "totp_enabled",
-                           "totp_last_step", "last_login_at", "updated_at"})
+                           "totp_last_step", "last_login_at", "updated_at", "language"})
 
 
 def act_as(session: Session, actor: permissions.Actor) -> None:

@@ -16,6 +16,7 @@ from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud, contains_text
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
 from api.meetings import service as meetings
@@ -47,22 +48,22 @@ class Group:
 # kind, heading, crud, in the order results are shown; a record's title is the first of the
 # crud's search fields.
 SEARCHED: list[tuple[str, str, Crud[Any]]] = [
-    ("target", "Targets", targets.crud),
-    ("campaign", "Campaigns", campaigns.crud),
-    ("organization", "Organizations", organizations.crud),
-    ("person", "People", people.crud),
-    ("body", "Bodies", bodies.crud),
-    ("vote", "Votes", votes.crud),
-    ("meeting", "Meetings", meetings.crud),
-    ("action", "Actions", actions.crud),
-    ("agency", "Agencies", agencies.crud),
-    ("contract", "Contracts", contracts.crud),
-    ("records_request", "Records requests", records_requests.crud),
-    ("press_hit", "Press", media.press_hits),
-    ("media_contact", "Reporters", media.contacts),
-    ("task", "Tasks", tasks.crud),
-    ("jurisdiction", "Jurisdictions", jurisdictions.crud),
-    ("vendor", "Vendors", vendors.crud),
+    ("target", N_("Targets"), targets.crud),
+    ("campaign", N_("Campaigns"), campaigns.crud),
+    ("organization", N_("Organizations"), organizations.crud),
+    ("person", N_("People"), people.crud),
+    ("body", N_("Bodies"), bodies.crud),
+    ("vote", N_("Votes"), votes.crud),
+    ("meeting", N_("Meetings"), meetings.crud),
+    ("action", N_("Actions"), actions.crud),
+    ("agency", N_("Agencies"), agencies.crud),
+    ("contract", N_("Contracts"), contracts.crud),
+    ("records_request", N_("Records requests"), records_requests.crud),
+    ("press_hit", N_("Press"), media.press_hits),
+    ("media_contact", N_("Reporters"), media.contacts),
+    ("task", N_("Tasks"), tasks.crud),
+    ("jurisdiction", N_("Jurisdictions"), jurisdictions.crud),
+    ("vendor", N_("Vendors"), vendors.crud),
 ]
 
 

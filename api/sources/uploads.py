@@ -17,6 +17,7 @@ from pathlib import Path
 from api import clock
 from api.auth.models import User
 from api.errors import Conflict, Invalid, NotFound
+from api.i18n.catalogs import gettext
 from api.settings import get_settings
 
 KEEP_FOR = timedelta(days=1)
@@ -92,8 +93,8 @@ def keep(actor: User, *, kind: str, filename: str, content: bytes) -> Upload:
 
 def find(actor: User, *, kind: str, upload_id: str) -> Upload:
     """The user's upload for this import; anyone else's, or one gone, is not found."""
-    gone = NotFound("This upload is gone (imported, cancelled or more than a day old); "
-                    "upload the file again.")
+    gone = NotFound(gettext("This upload is gone (imported, cancelled or more than a day old); "
+                            "upload the file again."))
     if not UPLOAD_ID.match(upload_id):
         raise gone
     if _path(upload_id, ".taken").exists():

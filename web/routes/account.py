@@ -19,6 +19,7 @@ from api.auth.models import Role, TokenScope, User, UserUpdate
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_, gettext
 from api.organizations.models import Organization
 from api.routing import PathRouter
 from web.forms import saving, whole_number
@@ -31,16 +32,18 @@ CodeField = Annotated[str, Form(max_length=20)]
 MAX_TOKEN_NAME = 100
 MAX_TOKEN_DAYS = 3650
 NOTICES = {
-    "password": "Your password is changed. Every other session was signed out.",
-    "two-factor-on": "Two-factor sign-in is on.",
-    "two-factor-on-tokens-revoked": ("Two-factor sign-in is on, and your older API tokens are "
-                                     "revoked: make new ones for the scripts that need them."),
-    "two-factor-off": "Two-factor sign-in is off.",
-    "token-revoked": "The token is revoked; it no longer works.",
-    "session-ended": "That session is signed out.",
-    "invitation-revoked": "The invitation is withdrawn; its link no longer works.",
-    "user-saved": "The account is saved.",
-    "settings-saved": "The coalition's settings are saved.",
+    "password": N_("Your password is changed. Every other session was signed out."),
+    "two-factor-on": N_("Two-factor sign-in is on."),
+    "two-factor-on-tokens-revoked": N_("Two-factor sign-in is on, and your older API tokens "
+                                       "are revoked: make new ones for the scripts that need "
+                                       "them."),
+    "two-factor-off": N_("Two-factor sign-in is off."),
+    "token-revoked": N_("The token is revoked; it no longer works."),
+    "session-ended": N_("That session is signed out."),
+    "invitation-revoked": N_("The invitation is withdrawn; its link no longer works."),
+    "user-saved": N_("The account is saved."),
+    "settings-saved": N_("The coalition's settings are saved."),
+    "language": N_("Your language is saved."),
 }
 # Who a new organization's records are shared with until it chooses: "" keeps each kind's own.
 NEW_ORGANIZATION_SHARING = {
@@ -50,6 +53,10 @@ NEW_ORGANIZATION_SHARING = {
     "coalition": "The whole coalition",
     "public": "Anyone (public)",
 }
+
+
+def _notice(done: str) -> str | None:
+    return gettext(NOTICES[done]) if done in NOTICES else None
 
 
 def _current_session_id(request: Request) -> int | None:
@@ -65,7 +72,7 @@ def _account(request: Request, session: Session, user: User, *, status: int = 20
         "current_session_id": _current_session_id(request),
         "tokens": accounts.tokens_of(session, user),
         "two_factor_required": accounts.two_factor_required(session, user),
-        "notice": NOTICES.get(request.query_params.get("done", "")),
+        "notice": _notice(request.query_params.get("done", "")),
         "organization": (session.get(Organization, user.organization_id)
                          if user.organization_id else None),
         "may_export": (user.organization_id is not None
@@ -83,6 +90,17 @@ def _done(where: str, key: str) -> RedirectResponse:
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, session: SessionDep, user: UserDep) -> Response:
     return _account(request, session, user)
+
+
+@router.post("/account/language", response_class=HTMLResponse)
+def choose_language(request: Request, session: SessionDep, user: UserDep,
+                    language: Annotated[str, Form(max_length=8)] = "") -> Response:
+    with saving(session) as saved:
+        accounts.set_language(session, user, language or None)
+    if saved.refusal:
+        return _account(request, session, user, status=saved.refusal.status,
+                        language_error=saved.refusal.message)
+    return _done("/account", "language")
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -247,7 +265,7 @@ def _admin_page(request: Request, session: Session, user: User, *, status: int =
         "new_organization_sharing": NEW_ORGANIZATION_SHARING,
         "roles": [r.value for r in Role],
         "is_admin": permissions.can_administer(user),
-        "notice": NOTICES.get(request.query_params.get("done", "")),
+        "notice": _notice(request.query_params.get("done", "")),
         **extra,
     }
     return templates.TemplateResponse(request, "account/admin.html", context,

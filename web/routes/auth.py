@@ -22,6 +22,7 @@ from api.auth.cookies import (
     set_session_cookie,
 )
 from api.deps import SessionDep
+from api.i18n.catalogs import N_, gettext
 from api.routing import PathRouter
 from web.forms import saving
 from web.templating import templates
@@ -30,11 +31,11 @@ router = PathRouter(include_in_schema=False)
 
 ShortField = Annotated[str, Form(max_length=320)]
 PasswordField = Annotated[str, Form(max_length=1024)]
-RESET_SENT = ("If an account uses that address, a link to set a new password is on its way. "
+RESET_SENT = N_("If an account uses that address, a link to set a new password is on its way. "
               "It works once, within an hour.")
 # Said before and after a request alike, and for any address, so it tells nothing about who
 # has an account here.
-NO_MAIL_SERVER = ("This instance has no mail server, so no email will be sent. Ask an "
+NO_MAIL_SERVER = N_("This instance has no mail server, so no email will be sent. Ask an "
                   "administrator of this instance to reset your password.")
 
 
@@ -107,7 +108,7 @@ def _send_reset(email: str, link: str, server: SmtpConfig) -> None:
 def reset_request_page(request: Request, session: SessionDep) -> Response:
     mail_server = alerts.mail_server_configured(session)
     return _page(request, "auth/reset_request.html", mail_server=mail_server,
-                 notice="" if mail_server else NO_MAIL_SERVER)
+                 notice="" if mail_server else gettext(NO_MAIL_SERVER))
 
 
 @router.post("/password-reset", response_class=HTMLResponse)
@@ -124,7 +125,7 @@ def reset_request(request: Request, session: SessionDep, background: BackgroundT
         # is asked can find the link.
         background.add_task(_send_reset, user.email, link, server)
     return _page(request, "auth/reset_request.html", mail_server=server.configured,
-                 notice=RESET_SENT if server.configured else NO_MAIL_SERVER)
+                 notice=gettext(RESET_SENT if server.configured else NO_MAIL_SERVER))
 
 
 @router.get("/password-reset/{token}", response_class=HTMLResponse)

@@ -51,8 +51,13 @@ ASK_LABELS = {
     PolicyAsk.search_audits: "Audits of every search",
     PolicyAsk.community_control_ordinance: "Community control ordinance",
 }
-STANCE_CHOICES = [(level.value, stance_words(level)) for level in StanceLevel]
-SOURCE_CHOICES = [(s.value, s.value.replace("_", " ")) for s in StanceSource]
+def stance_choices() -> list[tuple[str, str]]:
+    """The stances a form offers, in the reader's language (so made per page, not at import)."""
+    return [(level.value, stance_words(level)) for level in StanceLevel]
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(s.value, humanize(s)) for s in StanceSource]
 
 
 def _asks(campaign: Campaign) -> list[dict[str, Any]]:
@@ -119,7 +124,7 @@ def target_extras(session: Session, actor: User, target: Any) -> dict[str, Any]:
     names = ref_labels(session, "campaign", sorted({s.campaign_id for s in current}
                                                    | {h.campaign_id for h in history}))
     return {"stances": current, "history": history, "campaign_names": names,
-            "stance_choices": STANCE_CHOICES, "source_choices": SOURCE_CHOICES}
+            "stance_choices": stance_choices(), "source_choices": source_choices()}
 
 
 def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
@@ -276,7 +281,7 @@ def _whip_context(session: Session, user: Any, campaign_id: int,
                   body_id: int | None) -> dict[str, Any]:
     board = whip.board(session, user, campaign_id=campaign_id, body_id=body_id)
     return {"board": board, "levels": [level.value for level in whip.LEVELS],
-            "stance_choices": STANCE_CHOICES, "source_choices": SOURCE_CHOICES,
+            "stance_choices": stance_choices(), "source_choices": source_choices(),
             "user": user, "stance_errors": {}, "stance_values": {}}
 
 

@@ -19,6 +19,8 @@ from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import Conflict, DomainError, NotFound
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.formatting import format_number
 from api.meetings import service as meetings
 from api.meetings.models import Meeting, MeetingCreate
 from api.routing import PathRouter
@@ -35,8 +37,6 @@ router = PathRouter(include_in_schema=False)
 FOLLOW_UP_ROWS = 2
 MAX_FOLLOW_UPS = 20
 MAX_NOTES = 20_000
-STANCES = [(level.value, stance_words(level)) for level in StanceLevel
-           if level != StanceLevel.unknown]
 KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The longest summary (and asks, commitments, notes): the phone checks it before saving.
 TEXT_LIMIT = next(rule.max_length for rule in MeetingCreate.model_fields["summary"].metadata
@@ -46,16 +46,24 @@ TEXTS = ("summary", "asks", "commitments", "location")
 # pydantic names an item of a list by its place ("target_ids.0", "stances_observed.0.level");
 # the form says which field, in words.
 ITEM_WORDS = {
-    "target_ids": "A decision-maker ticked as met cannot be chosen; untick them and find them "
-                  "again.",
-    "attendee_ids": "Someone ticked as there cannot be chosen; untick them and find them again.",
-    "stances_observed": "A stance after the meeting is not one of the options; choose it again.",
+    "target_ids": N_("A decision-maker ticked as met cannot be chosen; untick them and find "
+                     "them again."),
+    "attendee_ids": N_("Someone ticked as there cannot be chosen; untick them and find them "
+                       "again."),
+    "stances_observed": N_("A stance after the meeting is not one of the options; choose it "
+                           "again."),
 }
-KEPT_BACK = ("You were signed out before this meeting was saved. Here it is as you typed it: "
-             "check it, then press Save.")
-KEY_TAKEN = ("A different meeting was already saved from this form. What you typed is kept "
+KEPT_BACK = N_("You were signed out before this meeting was saved. Here it is as you typed "
+               "it: check it, then press Save.")
+KEY_TAKEN = N_("A different meeting was already saved from this form. What you typed is kept "
              "here as a new meeting: check it and save it again.")
 SERVICE_WORKER = FilePath(__file__).parent.parent / "static" / "js" / "service-worker.js"
+
+
+def stances() -> list[tuple[str, str]]:
+    """The stances a decision-maker may be seen to take, in the reader's language."""
+    return [(level.value, stance_words(level)) for level in StanceLevel
+            if level != StanceLevel.unknown]
 
 
 def new_key() -> str:
@@ -75,7 +83,8 @@ def _choices(session: Session, actor: User, values: dict[str, Any], q: str = "")
     return {"campaign_options": ref_options(session, "campaign"),
             "org_options": meeting_choices.organizations_for(session, actor),
             "task_org_options": ref_options(session, "organization"),
-            "stances": STANCES, "sharing_choices": list(SHARING_WORDS.items()),
+            "stances": stances(), "sharing_choices": [(value, gettext(words)) for value, words
+                                                      in SHARING_WORDS.items()],
             "max_follow_ups": MAX_FOLLOW_UPS, "text_limit": TEXT_LIMIT, **who}
 
 
@@ -105,7 +114,7 @@ def log_form(request: Request, session: SessionDep, actor: UserDep,
     if kept is not None:
         # Shown, never saved: the person checks it and presses Save themselves.
         response = _form_again(request, session, user, _read(kept), {}, status=200,
-                               notice=KEPT_BACK)
+                               notice=gettext(KEPT_BACK))
     else:
         chosen = campaign_id or meeting_choices.current_campaign(session, user)
         values = _blank(session, user, chosen)
@@ -250,7 +259,7 @@ def _messages(exc: ValidationError) -> dict[str, str]:
     for err in exc.errors():
         where = [str(part) for part in err.get("loc", ())]
         if len(where) > 1 and where[0] in ITEM_WORDS:
-            found[where[0]] = ITEM_WORDS[where[0]]
+            found[where[0]] = gettext(ITEM_WORDS[where[0]])
     return found
 
 
@@ -291,12 +300,12 @@ def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting
     """A key already used: the meeting it saved when the form says the same; otherwise what
     was typed comes back under a new key, for the person to save as the new meeting it is."""
     if _same_meeting(session, user, first, entered):
-        return _saved(request, first.id, "This meeting was already saved.",  # type: ignore[arg-type]
+        return _saved(request, first.id, gettext("This meeting was already saved."),  # type: ignore[arg-type]
                       already=True)
     if _wants_json(request):
-        return JSONResponse({"taken": True, "message": KEY_TAKEN}, status_code=409)
+        return JSONResponse({"taken": True, "message": gettext(KEY_TAKEN)}, status_code=409)
     return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
-                       {FORM: KEY_TAKEN}, status=409)
+                       {FORM: gettext(KEY_TAKEN)}, status=409)
 
 
 def _form_again(request: Request, session: SessionDep, user: Any, entered: dict[str, Any],
@@ -327,7 +336,8 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
     key = entered["idempotency_key"] or None
     if key is not None and not KEY.fullmatch(key):
         return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
-                           {FORM: "This form was damaged on the way; check it and save again."})
+                           {FORM: gettext("This form was damaged on the way; check it and save "
+                                          "again.")})
     if key is not None and (first := meetings.logged_with(session, key)) is not None:
         return _sent_again(request, session, user, first, entered)
     meeting, follow_ups, errors = _validate(entered, user)
@@ -337,8 +347,10 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
         exc = saved.refusal
         if exc is None:
             count = len(follow_ups)
-            tasks_text = f" with {count} follow-up task{'s' if count != 1 else ''}" if count else ""
-            return _saved(request, logged.id, f"Meeting logged{tasks_text}.")  # type: ignore[arg-type]
+            text = ngettext("Meeting logged with %(num)d follow-up task.",
+                            "Meeting logged with %(num)d follow-up tasks.", count) % {
+                "num": count} if count else gettext("Meeting logged.")
+            return _saved(request, logged.id, text)  # type: ignore[arg-type]
         if isinstance(exc, Conflict) and key is not None \
                 and (first := meetings.logged_with(session, key)) is not None:
             return _sent_again(request, session, user, first, entered)
@@ -363,10 +375,12 @@ async def save_private_notes(meeting_id: Annotated[int, Path(ge=1, le=MAX_INT)],
     text = str(form.get("private_notes") or "")
     if len(text) > MAX_NOTES:
         return see_other(f"/meetings/{meeting_id}",
-                         flash.error(f"Notes can be at most {MAX_NOTES:,} characters."))
+                         flash.error(gettext("Notes can be at most {limit} characters.").format(
+                             limit=format_number(MAX_NOTES))))
     meeting = meetings.crud.get(session, user, meeting_id)
     if meetings.private_notes(session, meeting_id) is None:
         raise NotFound(f"No meeting with id {meeting_id}.")
     meetings.save_private_notes(session, user, meeting, text)
     session.commit()
-    return see_other(f"/meetings/{meeting_id}", flash.success("Saved your organization's notes."))
+    return see_other(f"/meetings/{meeting_id}",
+                     flash.success(gettext("Saved your organization's notes.")))

@@ -5,6 +5,9 @@ from datetime import datetime
 
 from api import clock
 from api.alerts.models import SAVED_SEARCH, AlertOutbox, SubjectKind
+from api.alerts.subjects import title_in_words
+from api.i18n import formatting
+from api.i18n.catalogs import N_, gettext
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,14 @@ class Told:
 
 
 def local_when(row: AlertOutbox) -> str:
-    """The event's date (and time, with the zone's abbreviation) where it happens."""
+    """The event's date (and time, with the zone's abbreviation) where it happens, in the
+    language in force (the recipient's)."""
     if row.event_at is None:
         return ""
     local = row.event_at.astimezone(clock.zone_named(row.zone))
     if row.all_day:
-        return local.strftime("%a %b %-d, %Y")
-    return f"{local.strftime('%a %b %-d, %Y %-I:%M %p')} {local.tzname()}"
+        return formatting.format_when(local.date(), "weekday_date")
+    return f"{formatting.format_when(local, 'weekday_date time')} {local.tzname()}"
 
 
 def relative_day(row: AlertOutbox, now: datetime) -> str:
@@ -46,36 +50,35 @@ def relative_day(row: AlertOutbox, now: datetime) -> str:
         return ""
     zone = clock.zone_named(row.zone)
     days = (row.event_at.astimezone(zone).date() - now.astimezone(zone).date()).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
+    return formatting.countdown(days)
 
 
+# The kind of each alert, for a webhook's text and the delivery log; translated where shown.
 KIND_WORDS = {
-    SubjectKind.vote.value: "Vote",
-    SubjectKind.notice_deadline.value: "Notice deadline",
-    SubjectKind.contract_end.value: "Contract end",
-    SubjectKind.records_request_due.value: "Records request",
-    SubjectKind.task_due.value: "Task",
-    SubjectKind.undecided_escalation.value: "Escalation",
-    "test": "Test",
-    "digest": "Digest",
-    SAVED_SEARCH: "Saved search",
+    SubjectKind.vote.value: N_("Vote"),
+    SubjectKind.notice_deadline.value: N_("Notice deadline"),
+    SubjectKind.contract_end.value: N_("Contract end"),
+    SubjectKind.records_request_due.value: N_("Records request"),
+    SubjectKind.task_due.value: N_("Task"),
+    SubjectKind.undecided_escalation.value: N_("Escalation"),
+    "test": N_("Test"),
+    "digest": N_("Digest"),
+    SAVED_SEARCH: N_("Saved search"),
 }
 
 
 def tell(row: AlertOutbox, *, now: datetime, base_url: str) -> Told:
+    """The alert in the words of the language in force: callers set the recipient's."""
     relative = relative_day(row, now)
+    title = title_in_words(row.subject_kind, row.title)
     if row.subject_kind == SubjectKind.vote:
-        headline = f"Vote {relative}: {row.title}" if relative else f"Vote: {row.title}"
+        headline = gettext("Vote {relative}: {title}").format(relative=relative, title=title) \
+            if relative else gettext("Vote: {title}").format(title=title)
     elif relative:
-        headline = f"{row.title} ({relative})"
+        headline = gettext("{title} ({relative})").format(title=title, relative=relative)
     else:
-        headline = row.title
+        headline = title
     link = f"{base_url.rstrip('/')}{row.link}" if row.link else base_url.rstrip("/") + "/"
     return Told(headline=headline, when=local_when(row), relative=relative, place=row.place,
-                link=link, kind=KIND_WORDS.get(row.subject_kind, row.subject_kind))
+                link=link, kind=gettext(KIND_WORDS[row.subject_kind])
+                if row.subject_kind in KIND_WORDS else row.subject_kind)

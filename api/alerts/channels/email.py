@@ -10,6 +10,8 @@ from email.utils import format_datetime
 from html import escape
 
 from api.alerts.channels import Outcome, Told
+from api.i18n.catalogs import gettext as _
+from api.i18n.catalogs import ngettext
 from api.settings import Settings
 
 # How an email alert reads when no mail server is set up: held as its note, not as an error.
@@ -49,37 +51,45 @@ class Email:
 
 
 def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
+    """One alert, in the language in force (the recipient's)."""
+    late_note = _("This alert is late: Oversight could not send it when it was due.")
+    when, where, open_link = _("When"), _("Where"), _("Open in Oversight")
     lines = [told.headline, ""]
     if told.when:
-        lines.append(f"When: {told.when}")
+        lines.append(f"{when}: {told.when}")
     if told.place:
-        lines.append(f"Where: {told.place}")
+        lines.append(f"{where}: {told.place}")
     if late:
-        lines.append("This alert is late: Oversight could not send it when it was due.")
-    lines += ["", f"Open in Oversight: {told.link}", "",
-              "You get this because of an alert rule or something you follow in Oversight."]
+        lines.append(late_note)
+    lines += ["", f"{open_link}: {told.link}", "",
+              _("You get this because of an alert rule or something you follow in Oversight.")]
     html = ["<!doctype html><html><body>",
             f"<h1 style=\"font-size:1.2em\">{escape(told.headline)}</h1>", "<table>"]
-    if told.when:
-        html.append(f"<tr><th align=\"left\">When</th><td>{escape(told.when)}</td></tr>")
-    if told.place:
-        html.append(f"<tr><th align=\"left\">Where</th><td>{escape(told.place)}</td></tr>")
+    for label, value in ((when, told.when), (where, told.place)):
+        if value:
+            html.append(f"<tr><th align=\"left\">{escape(label)}</th>"
+                        f"<td>{escape(value)}</td></tr>")
     html.append("</table>")
     if late:
-        html.append("<p><em>This alert is late: Oversight could not send it when it was due."
-                    "</em></p>")
-    html += [f"<p><a href=\"{escape(told.link, quote=True)}\">Open in Oversight</a></p>",
+        html.append(f"<p><em>{escape(late_note)}</em></p>")
+    html += [f"<p><a href=\"{escape(told.link, quote=True)}\">{escape(open_link)}</a></p>",
              "</body></html>"]
     return Email(to=to, subject=f"[Oversight] {told.headline}", text="\n".join(lines) + "\n",
                  html="\n".join(html), message_id=message_id)
 
 
 def digest_email(items: Sequence[Told], *, to: str, day: str, message_id: str) -> Email:
-    subject = f"[Oversight] Your daily digest for {day}: {len(items)} alert" + \
-        ("" if len(items) == 1 else "s")
-    lines = [f"Your Oversight alerts for {day}:", ""]
+    """The day's alerts in one message, in the language in force (the recipient's). The day
+    stays in its ISO form, which reads the same in every language."""
+    shown = day
+    count = len(items)
+    subject = "[Oversight] " + ngettext(
+        "Your daily digest for {day}: {count} alert",
+        "Your daily digest for {day}: {count} alerts", count).format(day=shown, count=count)
+    heading = _("Your Oversight alerts for {day}").format(day=shown)
+    lines = [f"{heading}:", ""]
     html = ["<!doctype html><html><body>",
-            f"<h1 style=\"font-size:1.2em\">Your Oversight alerts for {escape(day)}</h1><ul>"]
+            f"<h1 style=\"font-size:1.2em\">{escape(heading)}</h1><ul>"]
     for told in items:
         detail = " · ".join(p for p in (told.when, told.place) if p)
         lines += [f"- {told.headline}", f"  {detail}" if detail else "", f"  {told.link}", ""]

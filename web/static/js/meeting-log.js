@@ -120,10 +120,21 @@
       }
       var page = new DOMParser().parseFromString(text, "text/html");
       var found = page.querySelector(".field-error, .flash-error, main [role=alert], main p");
-      return found ? found.textContent.replace(/^\s*(Error|Problem):\s*/, "").trim() : "";
+      return found ? withoutLabel(found) : "";
     }).then(function (text) {
       return (text || "The server refused this meeting (" + r.status + ").").slice(0, 400);
     }, function () { return "The server refused this meeting (" + r.status + ")."; });
+  }
+
+  /* A message's text without the label it opens with ("Error:", "Problema:"), in whatever
+     language the page was made in: the label is the message's first <strong>. */
+  function withoutLabel(p) {
+    var copy = p.cloneNode(true);
+    var first = copy.firstElementChild;
+    var before = first ? copy.textContent.slice(0, copy.textContent.indexOf(first.textContent))
+                       : "x";
+    if (first && first.tagName === "STRONG" && !before.trim()) { first.remove(); }
+    return copy.textContent.trim();
   }
 
   /* The problems of a form the server sent back, by field: [{name, text}]. */
@@ -132,10 +143,10 @@
     var found = [];
     page.querySelectorAll(".field-error").forEach(function (p) {
       found.push({name: (p.id || "").replace(/-error$/, ""),
-                  text: p.textContent.replace(/^\s*Error:\s*/, "").trim()});
+                  text: withoutLabel(p)});
     });
     page.querySelectorAll("#log-meeting > .flash-error").forEach(function (p) {
-      found.push({name: "", text: p.textContent.replace(/^\s*Problem:\s*/, "").trim()});
+      found.push({name: "", text: withoutLabel(p)});
     });
     return found.length ? found : [{name: "", text: "The server refused this meeting."}];
   }

@@ -1,0 +1,94 @@
+"""Dates, times, numbers, money and lists written as the reader's language writes them (Babel's
+locale data). One place for every shape a page, an alert or a feed shows."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import dates, lists, numbers
+
+from api.i18n.catalogs import current, ngettext
+from api.i18n.catalogs import gettext as _
+from api.i18n.locales import DEFAULT
+
+# Each shape in each language, as CLDR patterns: English keeps the shapes the pages always had
+# ("Sat Dec 5, 2026 6:00 PM"); Spanish writes the day first ("sáb 5 dic 2026 6:00 p.m.").
+PATTERNS: dict[str, dict[str, str]] = {
+    "en": {"date": "MMM d, y", "weekday_date": "EEE MMM d, y", "month_day": "MMM d",
+           "weekday_month_day": "EEE MMM d", "month_day_at": "MMM d,",
+           "weekday_month_day_at": "EEE MMM d,", "month_year": "MMMM y", "time": "h:mm a",
+           "long_date": "MMMM d, y", "full_date": "EEEE, MMMM d, y"},
+    "es": {"date": "d MMM y", "weekday_date": "EEE d MMM y", "month_day": "d MMM",
+           "weekday_month_day": "EEE d MMM", "month_day_at": "d MMM,",
+           "weekday_month_day_at": "EEE d MMM,", "month_year": "MMMM 'de' y", "time": "h:mm a",
+           "long_date": "d 'de' MMMM 'de' y", "full_date": "EEEE, d 'de' MMMM 'de' y"},
+}
+# The coalitions are in the United States: Spanish with US numbers ("$1,234.50") and the
+# 12-hour clock, as the Spanish-language notices of US city halls write them.
+BABEL_LOCALES = {"en": "en_US", "es": "es_US"}
+# Machine shapes, the same in every language (form values, ids in links).
+FIXED = {"iso": "yyyy-MM-dd", "input": "yyyy-MM-dd'T'HH:mm"}
+# The strftime formats templates were written with, and the shape each one means.
+STRFTIME = {
+    "%a %b %-d, %Y %-I:%M %p": "weekday_date time",
+    "%b %-d, %Y %-I:%M %p": "date time",
+    "%b %-d, %-I:%M %p": "month_day_at time",
+    "%a %b %-d, %-I:%M %p": "weekday_month_day_at time",
+    "%-I:%M %p": "time",
+    "%b %-d, %Y": "date",
+    "%a %b %-d, %Y": "weekday_date",
+    "%B %Y": "month_year",
+    "%Y-%m-%d": "iso",
+    "%Y-%m-%dT%H:%M": "input",
+}
+
+
+def pattern(shape: str, locale: str | None = None) -> str:
+    """The CLDR pattern of a shape ("date time" is two shapes side by side) in a language."""
+    table = PATTERNS.get(locale or current(), PATTERNS[DEFAULT])
+    shape = STRFTIME.get(shape, shape)
+    return " ".join(FIXED.get(part) or table.get(part) or PATTERNS[DEFAULT][part]
+                    for part in shape.split())
+
+
+def babel_locale(locale: str | None = None) -> str:
+    code = locale or current()
+    return BABEL_LOCALES.get(code, code)
+
+
+def format_when(value: date | datetime | None, shape: str = "date") -> str:
+    """A day, or a wall-clock time already in its zone, in one of the shapes above."""
+    if value is None:
+        return ""
+    locale = current()
+    if isinstance(value, datetime):
+        return dates.format_datetime(value, pattern(shape, locale), locale=babel_locale(locale))
+    return dates.format_date(value, pattern(shape, locale), locale=babel_locale(locale))
+
+
+def format_number(value: int | float | Decimal) -> str:
+    return numbers.format_decimal(value, locale=babel_locale())
+
+
+def format_money(value: Decimal | float | int, currency: str = "USD") -> str:
+    return numbers.format_currency(value, currency, locale=babel_locale())
+
+
+def format_list(items: Sequence[str]) -> str:
+    """"a, b, and c" / "a, b y c"."""
+    return lists.format_list(list(items), locale=babel_locale())
+
+
+def countdown(days: int | None) -> str:
+    """Calendar days from today, in words."""
+    if days is None:
+        return ""
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    if days == -1:
+        return _("yesterday")
+    if days < 0:
+        return ngettext("%(num)d day ago", "%(num)d days ago", -days) % {"num": -days}
+    return ngettext("in %(num)d day", "in %(num)d days", days) % {"num": days}

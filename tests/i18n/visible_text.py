@@ -1,0 +1,79 @@
+"""What a reader sees of a page: its text and the attributes a browser shows or reads aloud,
+and which of those words came through no catalog."""
+
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+from babel import Locale
+
+from tests.i18n.catalog_source import CLOSE, OPEN
+
+# Shown, or read aloud by a screen reader.
+VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt", "aria-description")
+MARKED = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+# Text nodes are joined with this: a translated sentence may hold markup (a link, a code).
+BREAK = "\n"
+WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+# Not words of any language: email addresses, web addresses, file names, zone abbreviations
+# (PST, EDT, UTC) and the product's own name.
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+\.(csv|ics|zip|pdf|json)\b|"
+                       r"\b[A-Z]{2,4}T\b|\bUTC\b|\bOversight\b")
+
+
+class VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "template"):
+            self.hidden_depth += 1
+        found = dict(attrs)
+        for name in VISIBLE_ATTRIBUTES:
+            if found.get(name):
+                self.parts.append(str(found[name]))
+        if tag == "input" and found.get("type") in ("submit", "button") and found.get("value"):
+            self.parts.append(str(found["value"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "template") and self.hidden_depth:
+            self.hidden_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth and data.strip():
+            self.parts.append(data)
+
+
+def calendar_words(locale: str) -> set[str]:
+    """The words a date is written with in a language (Babel's data), which are not ours."""
+    data = Locale.parse(locale)
+    words: set[str] = set()
+    for table in (data.months, data.days, data.day_periods):
+        for context in table.values():
+            for width in context.values():
+                for name in width.values():
+                    words.update(WORD.findall(str(name)))
+    return words
+
+
+def untranslated(html: str, *, known: Iterable[str], allowed_words: set[str]) -> list[str]:
+    """The pieces of visible text left outside the catalog's marks once the records' own
+    values (`known`, longest first) and the calendar's words are taken out."""
+    reader = VisibleText()
+    reader.feed(html)
+    text = BREAK.join(reader.parts)
+    while True:
+        stripped = MARKED.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
+    for value in sorted({k for k in known if k}, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, " ")
+    left = []
+    for line in NOT_WORDS.sub(" ", text).split(BREAK):
+        if [w for w in WORD.findall(line) if w not in allowed_words]:
+            left.append(" ".join(line.split())[:120])
+    return left

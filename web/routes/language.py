@@ -1,0 +1,46 @@
+"""The language switch under every page: English · Español. Kept in a cookie for the browser,
+and on the account of whoever is signed in."""
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.accounts import service as accounts
+from api.auth.cookies import cookie_header, cookie_name, is_secure
+from api.auth.models import User
+from api.deps import SessionDep
+from api.i18n import locales
+from api.routing import PathRouter
+
+router = PathRouter(include_in_schema=False)
+
+YEAR = 365 * 24 * 3600
+
+
+def back_to(next_page: str) -> str:
+    """Where the switch was used, only ever a page of this site."""
+    if not next_page.startswith("/") or next_page.startswith("//") or "\\" in next_page \
+            or any(ord(ch) < 32 for ch in next_page):
+        return "/"
+    return next_page
+
+
+@router.post("/language")
+def switch_language(request: Request, session: SessionDep,
+                    language: Annotated[str, Form(max_length=8)],
+                    next_page: Annotated[str, Form(alias="next", max_length=2000)] = "/"
+                    ) -> Response:
+    if not locales.is_supported(language):
+        return Response("Choose English or Español.", status_code=422, media_type="text/plain")
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        own = session.get(User, user.id)
+        if own is not None:
+            accounts.set_language(session, own, language)
+            session.commit()
+    secure = is_secure(request.scope)
+    response = RedirectResponse(back_to(next_page), status_code=303)
+    response.headers.append("set-cookie", cookie_header(
+        cookie_name(locales.COOKIE, secure), language, secure=secure, max_age=YEAR))
+    return response
