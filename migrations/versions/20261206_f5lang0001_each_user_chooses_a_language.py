@@ -1,7 +1,7 @@
 """each user chooses the language of their pages and alerts (en, es; none follows the browser)
 
 Revision ID: f5lang0001
-Revises: e3about001
+Revises: f3summary1
 Create Date: 2026-12-06 06:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'f5lang0001'
-down_revision: str | None = 'e3about001'
+down_revision: str | None = 'f3summary1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
