@@ -15,10 +15,11 @@ from sqlmodel import Session, SQLModel, select
 from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
+from api.db import table_of
 from api.errors import Conflict, Forbidden, Invalid, NotFound
-from api.fields import describe_error
+from api.fields import TableBase, describe_error, stored_id
 
-T = TypeVar("T", bound=SQLModel)
+T = TypeVar("T", bound=TableBase)
 
 MAX_PAGE = 500
 
@@ -186,7 +187,8 @@ class Crud(Generic[T]):
     def read(self, session: Session, actor: User, record_id: int) -> dict[str, Any]:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
 
-    def to_read(self, session: Session, objs: Sequence[T]) -> list[dict[str, Any]]:
+    def to_read(self, session: Session,
+                objs: Sequence[T | sa.Row[Any]]) -> list[dict[str, Any]]:
         names = list(self.model.model_fields)
         rows = [obj._asdict() if isinstance(obj, sa.Row) else
                 {name: getattr(obj, name) for name in names} for obj in objs]
@@ -221,8 +223,8 @@ class Crud(Generic[T]):
                 raise Invalid(f"Cannot filter {self.label} lists by '{name}'.", field=name)
             stmt = stmt.where(getattr(self.model, name) == value)
             target = references.scoped_references(self.model).get(name)
-            readable = permissions.visible(target, actor) if target is not None else None
-            if readable is not None:
+            if target is not None and \
+                    (readable := permissions.visible(target, actor)) is not None:
                 # A record the actor may not read names nothing, as one that does not exist.
                 stmt = stmt.where(sa.exists().where(target.id == value, readable))
         if params.q:
@@ -258,7 +260,7 @@ class Crud(Generic[T]):
         column = getattr(self.model, name)
         sort_key = _SortKey(column) if searching else column
         primary = sort_key.desc() if descending else sort_key.asc()
-        if not self.model.__table__.c[name].nullable:
+        if not table_of(self.model).c[name].nullable:
             # Nothing to sort last: left out, an index on the column can serve the order.
             return [primary, self.model.id]
         # Rows with no value sort last either way; id breaks ties so pages never overlap.
@@ -277,8 +279,7 @@ class Crud(Generic[T]):
         # into the session costs more than the query itself on a short page.
         # The columns as the model's attributes, not the table's: the statement stays an ORM
         # one, so the visibility criteria every read gets apply to it too.
-        columns = [getattr(self.model, c.name)
-                   for c in self.model.__table__.columns]
+        columns = [getattr(self.model, c.name) for c in table_of(self.model).columns]
         rows = list(session.execute(ordered.with_only_columns(*columns)).all())
         return Page(self.to_read(session, rows), int(total), params.limit, params.offset)
 
@@ -365,15 +366,15 @@ class Crud(Generic[T]):
         for model, spec in permissions.attached().items():
             kinds = [kind for kind, parent in spec.parents.items() if parent is self.model]
             visibility = permissions.owned()[model].visibility
-            table = model.__table__
+            table = table_of(model)
             ids = list(session.connection().execute(sa.select(table.c.id).where(
-                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,
+                table.c[spec.kind].in_(kinds), table.c[spec.id] == stored_id(obj),
                 table.c[visibility].in_(wider))).scalars())
             if not ids:
                 continue
             audit.record_bulk_update(session, model,
                                      [{"id": i, visibility: limit.value} for i in ids])
-            session.execute(sa.update(model).where(model.id.in_(ids))
+            session.execute(sa.update(model).where(table.c.id.in_(ids))
                             .values({visibility: limit.value}))
 
     def check_guarded(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
@@ -417,7 +418,7 @@ class Crud(Generic[T]):
 
     def check_unique(self, session: Session, values: dict[str, Any], existing: T | None) -> None:
         """A unique value already taken: a 409 naming the field, not a database error."""
-        table = self.model.__table__
+        table = table_of(self.model)
         for constraint in table.constraints:
             if not isinstance(constraint, sa.UniqueConstraint):
                 continue
@@ -435,7 +436,7 @@ class Crud(Generic[T]):
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
         """Every foreign key given must name an existing row: a clear 422, not a database error."""
-        for fk in model.__table__.foreign_keys:
+        for fk in table_of(model).foreign_keys:
             name = fk.parent.name
             value = values.get(name)
             if value is None:

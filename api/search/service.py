@@ -114,16 +114,17 @@ _MAX_STATEMENTS = 512
 
 def _statement(dialect: str, actor: User, words: int) -> sa.Select[Any]:
     key = (dialect, permissions.visibility_key(actor), words)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        if len(_STATEMENTS) >= _MAX_STATEMENTS:
-            _STATEMENTS.clear()
-        parts = [_part(dialect, position, crud, actor, words)
-                 for position, (_, _, crud) in enumerate(SEARCHED)]
-        found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
-        stmt = _STATEMENTS[key] = sa.select(
-            found.c.position, found.c.id, found.c.title,
-        ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
+    kept = _STATEMENTS.get(key)
+    if kept is not None:
+        return kept
+    if len(_STATEMENTS) >= _MAX_STATEMENTS:
+        _STATEMENTS.clear()
+    parts = [_part(dialect, position, crud, actor, words)
+             for position, (_, _, crud) in enumerate(SEARCHED)]
+    found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
+    stmt = _STATEMENTS[key] = sa.select(
+        found.c.position, found.c.id, found.c.title,
+    ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
     return stmt
 
 

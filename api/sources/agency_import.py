@@ -18,6 +18,7 @@ from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyUpdate
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
+from api.fields import stored_id
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
@@ -215,7 +216,8 @@ class _Index:
         self.places: dict[tuple[str, str, str], int] = {}
         for place in session.exec(select(Jurisdiction)).all():
             for name in {place.name, place.name.removesuffix(" County")}:
-                self.places.setdefault((place.kind, name_key(name), place.state_code), place.id)  # type: ignore[arg-type]
+                self.places.setdefault((place.kind, name_key(name), place.state_code),
+                                       stored_id(place))
 
     def find(self, facts: AgencyFacts) -> Found:
         atlas_id = facts.curated.get("atlas_id")

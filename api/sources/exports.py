@@ -94,7 +94,7 @@ def _read_all(session: Session, crud: Crud[Any],
     rows: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = list(session.exec(stmt.limit(PAGE).offset(offset)).all())
+        page = list(session.execute(stmt.limit(PAGE).offset(offset)).scalars().all())
         objs.extend(page)
         rows.extend(crud.to_read(session, page))
         if len(page) < PAGE:

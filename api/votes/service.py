@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
@@ -40,13 +41,13 @@ def upcoming(session: Session, actor: User, *, days: int = 120,
     """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
     now = clock.now()
     stmt = (
-        select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
-               Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
-               Jurisdiction.timezone)
+        sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
+                  Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
+                  Jurisdiction.timezone)
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
         .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
                Vote.status.in_(["scheduled", "postponed"]))
         .order_by(Vote.scheduled_at).limit(limit)
     )
-    return [dict(row._mapping) for row in session.exec(stmt)]
+    return [dict(row._mapping) for row in session.execute(stmt)]

@@ -18,6 +18,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
 from api.errors import Invalid, NotFound
+from api.fields import stored_id
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
@@ -274,10 +275,10 @@ def board(session: Session, actor: User, *, campaign_id: int,
     body = session.get(Body, body_id) if body_id is not None else None
     if body_id is not None and body is None:
         raise NotFound(f"No body with id {body_id}.")
-    if body is not None and body.id not in {i for i, _ in choices}:
-        choices.append((body.id, body.name))
+    if body is not None and stored_id(body) not in {i for i, _ in choices}:
+        choices.append((stored_id(body), body.name))
     found = members(session, actor, campaign_id=campaign_id,
-                    body_ids=[body.id]) if body else []
+                    body_ids=[stored_id(body)]) if body else []
     columns: dict[str, list[Member]] = {level.value: [] for level in LEVELS}
     for member in found:
         columns[member.level.value].append(member)

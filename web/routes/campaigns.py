@@ -15,11 +15,11 @@ from api.activity import service as activity
 from api.auth import permissions
 from api.auth.models import User
 from api.campaigns import service as campaigns
-from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
+from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk, policy_asks_of
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.exports import redacted
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
@@ -55,8 +55,7 @@ SOURCE_CHOICES = [(s.value, s.value.replace("_", " ")) for s in StanceSource]
 
 def _asks(campaign: Campaign) -> list[dict[str, Any]]:
     """Every policy ask, with whether the campaign makes it and whether it is won."""
-    # Stored as JSON, so the ORM hands back plain dicts.
-    made = {str(item["ask"]): item for item in campaign.policy_asks or []}
+    made = {str(item["ask"]): item for item in policy_asks_of(campaign)}
     return [{"ask": ask.value, "label": ASK_LABELS[ask], "made": ask.value in made,
              "won": bool(made.get(ask.value, {}).get("won")),
              "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
@@ -87,18 +86,19 @@ def _asks_context(actor: User, campaign: Campaign, **extra: Any) -> dict[str, An
 
 
 def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[str, Any]:
-    upcoming = overview.next_votes(session, actor, campaign_id=campaign.id, days=None)
+    campaign_id = stored_id(campaign)
+    upcoming = overview.next_votes(session, actor, campaign_id=campaign_id, days=None)
     bodies = whip.campaign_bodies(session, actor, campaign)
     return {
         "asks": _asks(campaign),
-        "members": whip.members(session, actor, campaign_id=campaign.id,
+        "members": whip.members(session, actor, campaign_id=campaign_id,
                                 body_ids=[b for b, _ in bodies], with_stance=True),
         "upcoming": upcoming,
         "whip_counts": whip.counts_for_votes(session, actor, upcoming),
-        **_board_context(session, actor, campaign.id),
+        **_board_context(session, actor, campaign_id),
         "may_add_votes": permissions.can_create(actor, Vote),
         "may_add_actions": permissions.can_create(actor, Action),
-        "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
+        "timeline": activity.for_campaign(session, actor, campaign_id=campaign_id),
         "campaign_bodies": bodies,
         "may_export_campaign": redacted.may_export(actor),
         "export_tiers": [(tier.value, redacted.TIER_WORDS[tier])

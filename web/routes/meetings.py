@@ -18,7 +18,7 @@ from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import Conflict, DomainError, NotFound
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.meetings import service as meetings
 from api.meetings.models import Meeting, MeetingCreate
 from api.routing import PathRouter
@@ -274,7 +274,7 @@ def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str
     """Whether a form sent with a key already used says what the meeting saved with it says:
     the same form sent again, not a new meeting typed over an old key."""
     try:
-        saved = meetings.crud.read(session, user, first.id)  # type: ignore[arg-type]
+        saved = meetings.crud.read(session, user, stored_id(first))
     except DomainError:
         return False
 
@@ -291,7 +291,7 @@ def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting
     """A key already used: the meeting it saved when the form says the same; otherwise what
     was typed comes back under a new key, for the person to save as the new meeting it is."""
     if _same_meeting(session, user, first, entered):
-        return _saved(request, first.id, "This meeting was already saved.",  # type: ignore[arg-type]
+        return _saved(request, stored_id(first), "This meeting was already saved.",
                       already=True)
     if _wants_json(request):
         return JSONResponse({"taken": True, "message": KEY_TAKEN}, status_code=409)
@@ -338,7 +338,7 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
         if exc is None:
             count = len(follow_ups)
             tasks_text = f" with {count} follow-up task{'s' if count != 1 else ''}" if count else ""
-            return _saved(request, logged.id, f"Meeting logged{tasks_text}.")  # type: ignore[arg-type]
+            return _saved(request, stored_id(logged), f"Meeting logged{tasks_text}.")
         if isinstance(exc, Conflict) and key is not None \
                 and (first := meetings.logged_with(session, key)) is not None:
             return _sent_again(request, session, user, first, entered)

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, ImmutableMultiDict
 
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import User
+from api.auth.models import User, Visibility
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
@@ -172,8 +172,8 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
         "methods": [m.value for m in RequestMethod],
         "errors": {}, "preview": None, "preview_agency_id": None, "letter_note": "",
         "may_create": permissions.can_write(actor, RecordsRequest(
-            requester_organization_id=getattr(actor, "organization_id", None),
-            visibility="coalition"), model=RecordsRequest),
+            subject="", requester_organization_id=getattr(actor, "organization_id", None),
+            visibility=Visibility.coalition), model=RecordsRequest),
     }
 
 
