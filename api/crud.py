@@ -20,6 +20,8 @@ from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import TableBase, describe_error, stored_id
 
 T = TypeVar("T", bound=TableBase)
+# A concept's read schema: what the JSON API answers with for one record.
+R = TypeVar("R", bound=BaseModel)
 
 MAX_PAGE = 500
 
@@ -36,8 +38,8 @@ class Link:
 
 
 @dataclass
-class Page(Generic[T]):
-    items: list[dict[str, Any]]
+class Page(Generic[R]):
+    items: list[R]
     total: int
     limit: int
     offset: int
@@ -135,11 +137,12 @@ def _sort_key_on_sqlite(element: _SortKey, compiler: Any, **kw: Any) -> str:
     return "+" + compiler.process(next(iter(element.clauses)), **kw)
 
 
-class Crud(Generic[T]):
-    """Create, read, update, delete and list one concept's table."""
+class Crud(Generic[T, R]):
+    """Create, read, update, delete and list one concept's table; reads answer with the
+    concept's read schema."""
 
     # Every concept's machinery, for checks that must hold across all of them.
-    instances: ClassVar[list["Crud[Any]"]] = []
+    instances: ClassVar[list["Crud[Any, Any]"]] = []
 
     def __init__(
         self,
@@ -147,7 +150,7 @@ class Crud(Generic[T]):
         *,
         create: type[BaseModel],
         update: type[BaseModel],
-        read: type[BaseModel],
+        read: type[R],
         label: str,
         search: Sequence[str] = ("name",),
         filters: Sequence[str] = (),
@@ -184,11 +187,17 @@ class Crud(Generic[T]):
         permissions.require_read(actor, obj, self.label)
         return obj
 
-    def read(self, session: Session, actor: User, record_id: int) -> dict[str, Any]:
+    def read(self, session: Session, actor: User, record_id: int) -> R:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
 
-    def to_read(self, session: Session,
-                objs: Sequence[T | sa.Row[Any]]) -> list[dict[str, Any]]:
+    def to_read(self, session: Session, objs: Sequence[T | sa.Row[Any]]) -> list[R]:
+        """The records (ORM objects or rows of their columns) as the reader may read them."""
+        return [self.read_schema.model_validate(row) for row in self.read_rows(session, objs)]
+
+    def read_rows(self, session: Session,
+                  objs: Sequence[T | sa.Row[Any]]) -> list[dict[str, Any]]:
+        """The values to_read validates: the record's fields as the reader may read them, and
+        its link lists. A concept with more to say (computed fields) adds them here."""
         names = list(self.model.model_fields)
         rows = [obj._asdict() if isinstance(obj, sa.Row) else
                 {name: getattr(obj, name) for name in names} for obj in objs]
@@ -213,7 +222,7 @@ class Crud(Generic[T]):
         references.hide_unreadable(session, self.model, rows, links={
             name: target for name, link in self.links.items()
             if (target := references.scoped_class(link.other_table))})
-        return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
+        return rows
 
     def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
         """The filtered statement a list runs; pages may narrow it further."""
@@ -266,7 +275,7 @@ class Crud(Generic[T]):
         # Rows with no value sort last either way; id breaks ties so pages never overlap.
         return [column.is_(None), primary, self.model.id]
 
-    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[T]:
+    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[R]:
         if not 1 <= params.limit <= MAX_PAGE:
             raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
         if params.offset < 0:

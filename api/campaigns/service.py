@@ -12,6 +12,7 @@ from api.campaigns.models import (
     CAMPAIGNS,
     Campaign,
     CampaignLead,
+    CampaignRead,
 )
 from api.crud import Crud, Link
 from api.fields import stored_id
@@ -36,7 +37,7 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(
+crud: Crud[Campaign, CampaignRead] = Crud(
     **CAMPAIGNS.crud_options(),
     links={"lead_organization_ids": Link(CampaignLead, "campaign_id", "organization_id",
                                          "organization", "organization")},

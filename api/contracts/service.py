@@ -15,7 +15,9 @@ from api.contracts.models import (
     CONTRACTS,
     VENDORS,
     Contract,
+    ContractRead,
     Vendor,
+    VendorRead,
 )
 from api.crud import Crud
 from api.errors import Invalid
@@ -34,9 +36,9 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-vendors = Crud(**VENDORS.crud_options())
+vendors: Crud[Vendor, VendorRead] = Crud(**VENDORS.crud_options())
 
-crud = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
+crud: Crud[Contract, ContractRead] = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
 
 
 FROM = sa.bindparam("from", type_=sa.Date())

@@ -6,6 +6,7 @@ from api.actions.models import ActionCreate, ActionKind, ActionStatus
 from api.campaigns import service as campaigns
 from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignStatus, PolicyAskItem
 from api.demo.context import Demo
+from api.fields import stored_id
 from api.media import service as media
 from api.media.models import PressHitCreate
 from api.meetings import service as meetings
@@ -121,7 +122,8 @@ def load(demo: Demo) -> None:
     for target, changes in STANCES:
         for level, source, note in changes:
             targets.set_stance(session, actor, target_id=demo[f"target.{target}"],
-                               campaign_id=campaign.id, level=level, source=source, note=note)
+                               campaign_id=stored_id(campaign), level=level, source=source,
+                               note=note)
 
     renewal = votes.crud.create(session, actor, VoteCreate(
         title="Second amendment to the Flock Safety agreement (two-year renewal)",

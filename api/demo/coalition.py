@@ -1,6 +1,7 @@
 """The demo's coalition: partner organizations, their people, and the reporters they know."""
 
 from api.demo.context import Demo
+from api.fields import stored_id
 from api.media import service as media
 from api.media.models import MediaContactCreate
 from api.organizations import service as organizations
@@ -73,7 +74,7 @@ def load(demo: Demo) -> None:
         demo.keep(f"person.{key}", person)
         for org_key, org_role in memberships:
             people.affiliations.create(session, actor, AffiliationCreate(
-                person_id=person.id, organization_id=demo[f"org.{org_key}"], role=org_role))
+                person_id=stored_id(person), organization_id=demo[f"org.{org_key}"], role=org_role))
 
     for key, name, outlet, beat, email in MEDIA_CONTACTS:
         contact = media.contacts.create(session, actor, MediaContactCreate(

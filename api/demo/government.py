@@ -105,10 +105,10 @@ def load(demo: Demo) -> None:
 
     term_end = demo.day(0).replace(month=12, day=31)
     county_bodies = {key for key, _, _, place, _, _, _ in BODIES if place == "county"}
-    for number, (key, name, title, body, district, years, owner, notes) in enumerate(TARGETS):
-        domain = "aldercounty" if body in county_bodies else "riverton"
+    for number, (key, name, title, on_body, district, years, owner, notes) in enumerate(TARGETS):
+        domain = "aldercounty" if on_body in county_bodies else "riverton"
         target = targets.crud.create(session, actor, TargetCreate(
-            name=name, title=title, body_id=demo[f"body.{body}"] if body else None,
+            name=name, title=title, body_id=demo[f"body.{on_body}"] if on_body else None,
             district=district, notes=notes,
             term_ends=term_end.replace(year=term_end.year + years) if years else None,
             email=f"{key}@{domain}.example.org", phone=f"(555) 010-{3101 + number}",

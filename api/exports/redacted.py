@@ -219,7 +219,7 @@ def select_records(session: Session, actor: User, *, campaign_id: int,
     zone = campaigns.zone(session, campaign.id)
     found = Selection(campaign=campaign, tier=chosen, made=clock.local(clock.now(), zone),
                       zone=zone, everyones=exports_everyones(actor))
-    going = Going(session, actor, chosen, campaign.id)
+    going = Going(session, actor, chosen, stored_id(campaign))
     _campaign_records(found, going)
     _decision_makers(found, going)
     _people(found, going)

@@ -23,6 +23,7 @@ from api.meetings.models import (
     MeetingAttendee,
     MeetingCreate,
     MeetingNote,
+    MeetingRead,
     MeetingTarget,
 )
 from api.targets import service as targets
@@ -70,13 +71,13 @@ def _apply_observed(session: Session, actor: User, meeting: Meeting,
             raise Invalid(str(exc), field="stances_observed") from exc
 
 
-class MeetingCrud(Crud[Meeting]):
+class MeetingCrud(Crud[Meeting, MeetingRead]):
     """The generic machinery, with the organization's private notes kept in a row of their own:
     read back only where the session may read that row, written only by the organization."""
 
-    def to_read(self, session: Session,
-                objs: Sequence[Meeting | sa.Row[Any]]) -> list[dict[str, Any]]:
-        rows = super().to_read(session, objs)
+    def read_rows(self, session: Session,
+                  objs: Sequence[Meeting | sa.Row[Any]]) -> list[dict[str, Any]]:
+        rows = super().read_rows(session, objs)
         ids = [row["id"] for row in rows]
         notes = dict(session.execute(
             select(MeetingNote.meeting_id, MeetingNote.text)

@@ -7,9 +7,10 @@ from api.crud import Crud
 from api.organizations.models import (
     ORGANIZATIONS,
     Organization,
+    OrganizationRead,
 )
 
-crud = Crud(**ORGANIZATIONS.crud_options())
+crud: Crud[Organization, OrganizationRead] = Crud(**ORGANIZATIONS.crud_options())
 
 
 def name_of(session: OrmSession, organization_id: int) -> str | None:

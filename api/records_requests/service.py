@@ -31,6 +31,7 @@ from api.records_requests.models import (
     RecordsRequest,
     RecordsRequestContract,
     RecordsRequestCreate,
+    RecordsRequestRead,
     RecordsRequestTarget,
     RequestDocument,
     RequestDocumentLinks,
@@ -290,15 +291,15 @@ def _record_change(session: Session, actor: User, request: RecordsRequest, value
     refresh_due(session, request)
 
 
-class RequestCrud(Crud[RecordsRequest]):
+class RequestCrud(Crud[RecordsRequest, RecordsRequestRead]):
     """The generic machinery, with each read carrying where the request stands today."""
 
-    def to_read(self, session: Session,
-                objs: Sequence[RecordsRequest | sa.Row[Any]]) -> list[dict[str, Any]]:
-        rows = super().to_read(session, objs)
+    def read_rows(self, session: Session,
+                  objs: Sequence[RecordsRequest | sa.Row[Any]]) -> list[dict[str, Any]]:
+        rows = super().read_rows(session, objs)
         states = deadlines_of(session, objs)
         for row, obj in zip(rows, objs, strict=True):
-            row["deadline"] = states[stored_id(obj)].model_dump(mode="json")
+            row["deadline"] = states[stored_id(obj)]
         return rows
 
 
@@ -367,7 +368,8 @@ def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str
             .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
             .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
-    rows = crud.to_read(session, list(session.exec(stmt).all()))
+    rows = [read.model_dump(mode="json")
+            for read in crud.to_read(session, list(session.exec(stmt).all()))]
     late = [row for row in rows if row["deadline"]["overdue"]]
     return sorted(late, key=lambda r: -r["deadline"]["days_overdue"])[:limit]
 

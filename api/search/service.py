@@ -16,6 +16,7 @@ from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud, contains_text
+from api.db import table_of
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
 from api.meetings import service as meetings
@@ -45,7 +46,7 @@ class Group:
 
 # kind, heading, crud, in the order results are shown; a record's title is the first of the
 # crud's search fields.
-SEARCHED: list[tuple[str, str, Crud[Any]]] = [
+SEARCHED: list[tuple[str, str, Crud[Any, Any]]] = [
     ("target", "Targets", targets.crud),
     ("campaign", "Campaigns", campaigns.crud),
     ("organization", "Organizations", organizations.crud),
@@ -128,7 +129,7 @@ def _statement(dialect: str, actor: User, words: int) -> sa.Select[Any]:
     return stmt
 
 
-def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
+def _matches(dialect: str, crud: Crud[Any, Any]) -> sa.Select[Any]:
     """Ids of records matching the query, at most SCAN."""
     table = crud.model.__table__
     query = sa.bindparam("query", type_=sa.String)
@@ -145,7 +146,7 @@ def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
     return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 
 
-def _part(dialect: str, position: int, crud: Crud[Any], actor: User,
+def _part(dialect: str, position: int, crud: Crud[Any, Any], actor: User,
           words: int) -> sa.Select[Any]:
     """The best few matches of one kind the actor may read: each word starting a word of the
     title counts two, the title starting with the first word one more; then by title."""
@@ -180,7 +181,7 @@ def forget_person(session: Session, person_id: int) -> None:
     hundred thousand people). PostgreSQL's index drops them at the VACUUM erasure runs."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    table = people.crud.model.__table__
+    table = table_of(people.crud.model)
     blank = {name: "" if not table.c[name].nullable else None for name in people.crud.search}
     session.execute(sa.update(table).where(table.c.id == person_id).values(blank))
     session.execute(sa.text(fulltext.sqlite_optimize(table.name)))

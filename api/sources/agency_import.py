@@ -394,7 +394,7 @@ def _place_made(session: Session, actor: User, row: RowPlan,
     if key not in made:
         place = jurisdictions.crud.create(session, actor,
                                         JurisdictionCreate.model_validate(row.new_place))
-        made[key] = place.id
+        made[key] = stored_id(place)
     return made[key]
 
 

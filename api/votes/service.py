@@ -14,7 +14,7 @@ from api.crud import Crud
 from api.errors import Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
-from api.votes.models import VOTES, Vote
+from api.votes.models import VOTES, Vote, VoteRead
 
 
 def _localize(session: Session, actor: User, values: dict[str, Any],
@@ -33,7 +33,7 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(**VOTES.crud_options(), prepare=_localize)
+crud: Crud[Vote, VoteRead] = Crud(**VOTES.crud_options(), prepare=_localize)
 
 
 def upcoming(session: Session, actor: User, *, days: int = 120,

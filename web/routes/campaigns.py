@@ -126,8 +126,8 @@ def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
                                                      "campaign_id": vote.campaign_id,
                                                      "our_position": vote.our_position,
                                                      "outcome": vote.outcome}])
-    recorded = {m["target_id"]: m["vote"] for m in
-                (votes.crud.read(session, actor, vote.id)["member_votes"] or [])}
+    recorded = {m.target_id: m.vote.value
+                for m in votes.crud.read(session, actor, vote.id).member_votes}
     return {"vote_members": members, "count": counts.get(vote.id), "recorded": recorded,
             "choices": [c.value for c in MemberChoice]}
 
@@ -154,7 +154,8 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
     campaign = _campaign(session, user, campaign_id)
     form = await request.form()
     won = form.get("won") == "true"
-    items = [dict(a) for a in campaigns.crud.read(session, user, campaign_id)["policy_asks"]]
+    items = [a.model_dump(mode="json")
+             for a in campaigns.crud.read(session, user, campaign_id).policy_asks]
     for item in items:
         if item["ask"] == ask.value:
             item["won"] = won

@@ -281,9 +281,9 @@ def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str
     def words(text: Any) -> str:
         return " ".join(str(text or "").split())
 
-    return (all(words(saved[name]) == words(entered[name]) for name in TEXTS)
-            and sorted(saved["target_ids"]) == sorted(_ids(entered["target_ids"]))
-            and sorted(saved["attendee_ids"]) == sorted(_ids(entered["attendee_ids"])))
+    return (all(words(getattr(saved, name)) == words(entered[name]) for name in TEXTS)
+            and sorted(saved.target_ids) == sorted(_ids(entered["target_ids"]))
+            and sorted(saved.attendee_ids) == sorted(_ids(entered["attendee_ids"])))
 
 
 def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting,

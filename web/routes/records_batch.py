@@ -63,8 +63,8 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """The chosen agencies in the order chosen, with the state whose law each falls under."""
     if not ids:
         return []
-    found = {a.id: a for a in session.exec(
-        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload]
+    found = {a.id: a for a in session.execute(
+        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}
     return [{"id": a.id, "name": a.name, "state": records.agency_state(session, a)}
             for a in (found.get(i) for i in ids) if a is not None]
 
@@ -158,8 +158,8 @@ def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
 
 def _context(session: Session, actor: User, values: dict[str, Any], ids: list[int], *,
              q: str = "", state: str = "", page: int = 1) -> dict[str, Any]:
-    states = sorted({s for s in session.exec(
-        sa.select(Agency.state_code).distinct()).scalars() if s})  # type: ignore[call-overload]
+    states = sorted({s for s in session.execute(
+        sa.select(Agency.state_code).distinct()).scalars() if s})
     return {
         "values": values, "chosen": _chosen(session, ids),
         "matches": _matches(session, actor, q=q, state=state, page=page, chosen=ids),
