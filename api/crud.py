@@ -16,11 +16,14 @@ from sqlmodel import Session, SQLModel, select
 from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
+from api.db import table_of
 from api.errors import Conflict, Forbidden, Invalid, NotFound
-from api.fields import describe_error
+from api.fields import TableBase, describe_error, stored_id
 from api.keyset import SortTerm, read_window
 
-T = TypeVar("T", bound=SQLModel)
+T = TypeVar("T", bound=TableBase)
+# A concept's read schema: what the JSON API answers with for one record.
+R = TypeVar("R", bound=BaseModel)
 
 MAX_PAGE = 500
 
@@ -37,11 +40,11 @@ class Link:
 
 
 @dataclass
-class Page(Generic[T]):
+class Page(Generic[R]):
     """A page of a list. `total` is None when counting every row would be dear: the list then
     holds more than `more_than`. `next` and `previous` are cursors to the pages beside it."""
 
-    items: list[dict[str, Any]]
+    items: list[R]
     total: int | None
     limit: int
     offset: int
@@ -146,11 +149,12 @@ def _sort_key_on_sqlite(element: _SortKey, compiler: Any, **kw: Any) -> str:
     return "+" + compiler.process(next(iter(element.clauses)), **kw)
 
 
-class Crud(Generic[T]):
-    """Create, read, update, delete and list one concept's table."""
+class Crud(Generic[T, R]):
+    """Create, read, update, delete and list one concept's table; reads answer with the
+    concept's read schema."""
 
     # Every concept's machinery, for checks that must hold across all of them.
-    instances: ClassVar[list["Crud[Any]"]] = []
+    instances: ClassVar[list["Crud[Any, Any]"]] = []
 
     def __init__(
         self,
@@ -158,7 +162,7 @@ class Crud(Generic[T]):
         *,
         create: type[BaseModel],
         update: type[BaseModel],
-        read: type[BaseModel],
+        read: type[R],
         label: str,
         search: Sequence[str] = ("name",),
         filters: Sequence[str] = (),
@@ -195,10 +199,17 @@ class Crud(Generic[T]):
         permissions.require_read(actor, obj, self.label)
         return obj
 
-    def read(self, session: Session, actor: User, record_id: int) -> dict[str, Any]:
+    def read(self, session: Session, actor: User, record_id: int) -> R:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
 
-    def to_read(self, session: Session, objs: Sequence[T]) -> list[dict[str, Any]]:
+    def to_read(self, session: Session, objs: Sequence[T | sa.Row[Any]]) -> list[R]:
+        """The records (ORM objects or rows of their columns) as the reader may read them."""
+        return [self.read_schema.model_validate(row) for row in self.read_rows(session, objs)]
+
+    def read_rows(self, session: Session,
+                  objs: Sequence[T | sa.Row[Any]]) -> list[dict[str, Any]]:
+        """The values to_read validates: the record's fields as the reader may read them, and
+        its link lists. A concept with more to say (computed fields) adds them here."""
         names = list(self.model.model_fields)
         rows = [obj._asdict() if isinstance(obj, sa.Row) else
                 {name: getattr(obj, name) for name in names} for obj in objs]
@@ -223,7 +234,7 @@ class Crud(Generic[T]):
         references.hide_unreadable(session, self.model, rows, links={
             name: target for name, link in self.links.items()
             if (target := references.scoped_class(link.other_table))})
-        return [self.read_schema.model_validate(row).model_dump(mode="json") for row in rows]
+        return rows
 
     def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
         """The filtered statement a list runs; pages may narrow it further."""
@@ -233,8 +244,8 @@ class Crud(Generic[T]):
                 raise Invalid(f"Cannot filter {self.label} lists by '{name}'.", field=name)
             stmt = stmt.where(getattr(self.model, name) == value)
             target = references.scoped_references(self.model).get(name)
-            readable = permissions.visible(target, actor) if target is not None else None
-            if readable is not None:
+            if target is not None and \
+                    (readable := permissions.visible(target, actor)) is not None:
                 # A record the actor may not read names nothing, as one that does not exist.
                 stmt = stmt.where(sa.exists().where(target.id == value, readable))
         if params.q:
@@ -274,7 +285,7 @@ class Crud(Generic[T]):
         column = getattr(self.model, name)
         if name == "id":
             return [SortTerm(self.model.id, descending)]
-        return [SortTerm(column, descending, bool(self.model.__table__.c[name].nullable)),
+        return [SortTerm(column, descending, bool(table_of(self.model).c[name].nullable)),
                 SortTerm(self.model.id)]
 
     def order(self, sort: str | None, *, searching: bool = False,
@@ -297,7 +308,7 @@ class Crud(Generic[T]):
             found.append(key.desc() if descending else key.asc())
         return found
 
-    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[T]:
+    def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[R]:
         if not 1 <= params.limit <= MAX_PAGE:
             raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
         if params.offset < 0:
@@ -309,7 +320,7 @@ class Crud(Generic[T]):
         # into the session costs more than the query itself on a short page.
         # The columns as the model's attributes, not the table's: the statement stays an ORM
         # one, so the visibility criteria every read gets apply to it too.
-        columns = [getattr(self.model, c.name) for c in self.model.__table__.columns]
+        columns = [getattr(self.model, c.name) for c in table_of(self.model).columns]
         window = read_window(
             session, stmt.with_only_columns(*columns), terms=terms,
             order=lambda reverse: self.order(params.sort, searching=searching, reverse=reverse),
@@ -324,7 +335,7 @@ class Crud(Generic[T]):
 
     def list_scope(self, params: ListQuery) -> str:
         """What a page cursor belongs to: this list, searched, filtered and sorted so."""
-        return "\x00".join((self.model.__tablename__, params.sort or self.default_sort,
+        return "\x00".join((table_of(self.model).name, params.sort or self.default_sort,
                              params.q or "", repr(sorted(params.filters.items())),
                              str(params.date_from or ""), str(params.date_to or "")))
 
@@ -411,15 +422,15 @@ class Crud(Generic[T]):
         for model, spec in permissions.attached().items():
             kinds = [kind for kind, parent in spec.parents.items() if parent is self.model]
             visibility = permissions.owned()[model].visibility
-            table = model.__table__
+            table = table_of(model)
             ids = list(session.connection().execute(sa.select(table.c.id).where(
-                table.c[spec.kind].in_(kinds), table.c[spec.id] == obj.id,
+                table.c[spec.kind].in_(kinds), table.c[spec.id] == stored_id(obj),
                 table.c[visibility].in_(wider))).scalars())
             if not ids:
                 continue
             audit.record_bulk_update(session, model,
                                      [{"id": i, visibility: limit.value} for i in ids])
-            session.execute(sa.update(model).where(model.id.in_(ids))
+            session.execute(sa.update(model).where(table.c.id.in_(ids))
                             .values({visibility: limit.value}))
 
     def check_guarded(self, actor: User, obj: T, changes: dict[str, Any]) -> None:
@@ -463,7 +474,7 @@ class Crud(Generic[T]):
 
     def check_unique(self, session: Session, values: dict[str, Any], existing: T | None) -> None:
         """A unique value already taken: a 409 naming the field, not a database error."""
-        table = self.model.__table__
+        table = table_of(self.model)
         for constraint in table.constraints:
             if not isinstance(constraint, sa.UniqueConstraint):
                 continue
@@ -481,7 +492,7 @@ class Crud(Generic[T]):
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
         """Every foreign key given must name an existing row: a clear 422, not a database error."""
-        for fk in model.__table__.foreign_keys:
+        for fk in table_of(model).foreign_keys:
             name = fk.parent.name
             value = values.get(name)
             if value is None:

@@ -41,7 +41,7 @@ def page_schema(read: type[BaseModel]) -> type[BaseModel]:
             "When total is null: a number of records the list holds more than"))))
 
 
-def list_params(crud: Crud[Any]) -> Any:
+def list_params(crud: Crud[Any, Any]) -> Any:
     """A dependency whose query parameters are the concept's filters, so they show in OpenAPI."""
     params = []
     for name in crud.filters:
@@ -97,7 +97,7 @@ def list_params(crud: Crud[Any]) -> Any:
     return dependency
 
 
-def crud_router(crud: Crud[Any], *, path: str, tag: str, writable: bool = True) -> APIRouter:
+def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = True) -> APIRouter:
     router = APIRouter(prefix=path, tags=[tag], route_class=ReusableRoute)
     read = crud.read_schema
     create = crud.create_schema

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
 from api.settings import get_settings
@@ -184,3 +185,21 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table a SQLModel table class maps to, for Core statements over its columns.
+    SQLModel declares no type for the `__table__` that SQLAlchemy sets on the class."""
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not a table")
+    return table
+
+
+def rows_changed(session: OrmSession, statement: sa.Executable) -> int:
+    """How many rows an UPDATE or DELETE changed. It runs through the session, so pending
+    changes are flushed first and loaded objects are kept in step, as with session.execute."""
+    result = session.execute(statement)
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError("only an UPDATE, INSERT or DELETE reports the rows it changed")
+    return int(result.rowcount or 0)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional, Protocol
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, StringConstraints, create_model
@@ -15,6 +15,9 @@ from sqlmodel import Field, SQLModel
 
 from api import clock
 from api.db import UTCDateTime
+
+# What a foreign key does when its target row is deleted.
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 
 # PostgreSQL integers are 32-bit; keep every user number inside so no insert overflows.
 MAX_INT = 2_147_483_647
@@ -140,8 +143,8 @@ def utc_field(default: Any = None, **kwargs: Any) -> Any:
     return Field(default=default, sa_type=UTCDateTime, **kwargs)
 
 
-def fk(target: str, *, required: bool = False, ondelete: str | None = None, index: bool = True,
-       **kwargs: Any) -> Any:
+def fk(target: str, *, required: bool = False, ondelete: OnDelete | None = None,
+       index: bool = True, **kwargs: Any) -> Any:
     """A foreign key. An optional one is cleared when its target goes; a required one blocks
     the delete (RESTRICT) unless told to CASCADE, so deleting never silently takes records.
     `index=False` when the table declares an index that starts with the column instead."""
@@ -157,6 +160,21 @@ class TableBase(SQLModel):
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, nullable=False)
+
+
+class Stored(Protocol):
+    """A row of any table, whose surrogate id is set once the row is flushed."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: Stored) -> int:
+    """The id of a row that is in the database. Rows read from it always have one; only a row
+    just made and not yet flushed has none, and using its id then would be a bug."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id until it is flushed")
+    return row.id
 
 
 class PlaybookAnchor(SQLModel):

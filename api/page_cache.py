@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -181,7 +181,7 @@ class PageReuse:
 class ReusableRoute(APIRoute):
     """A route whose answer is kept and given again when its endpoint is marked `reusable`."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         if not getattr(self.endpoint, MARK, False) or self.methods != {"GET"}:
             return handler
@@ -203,7 +203,7 @@ class ReusableRoute(APIRoute):
                 response = await handler(request)
                 if _keepable(response):
                     # Copied now: middlewares outside add their headers to the list sent.
-                    stored = Stored(list(response.raw_headers), response.body)
+                    stored = Stored(list(response.raw_headers), bytes(response.body))
                     store.put(key, version, stored)
             finally:
                 # Those waiting make their own answer when this one failed or is not kept.

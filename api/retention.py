@@ -14,7 +14,7 @@ from api.accounts.service import system_user
 from api.auth import audit
 from api.auth.models import AuditEntry, Visibility
 from api.auth.scoping import act_as
-from api.db import UTCDateTime, get_engine, session_scope
+from api.db import UTCDateTime, get_engine, session_scope, table_of
 from api.documents.models import AttachedTo, Document
 from api.meetings.models import Meeting, MeetingAttendee
 from api.people.models import Affiliation, Person
@@ -28,12 +28,12 @@ CONSENT_FIELDS = ("ok_to_email", "ok_to_text", "ok_to_call")
 REMOVED = "[removed]"
 CHUNK = 500
 
-PEOPLE = Person.__table__  # type: ignore[attr-defined]
-AFFILIATIONS = Affiliation.__table__  # type: ignore[attr-defined]
-MEETINGS = Meeting.__table__  # type: ignore[attr-defined]
-ATTENDEES = MeetingAttendee.__table__  # type: ignore[attr-defined]
-DOCUMENTS = Document.__table__  # type: ignore[attr-defined]
-ENTRIES = AuditEntry.__table__  # type: ignore[attr-defined]
+PEOPLE = table_of(Person)
+AFFILIATIONS = table_of(Affiliation)
+MEETINGS = table_of(Meeting)
+ATTENDEES = table_of(MeetingAttendee)
+DOCUMENTS = table_of(Document)
+ENTRIES = table_of(AuditEntry)
 
 
 @dataclass(frozen=True)

@@ -54,13 +54,14 @@ def at_noon(day: date) -> None:
     clock.freeze(datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC))
 
 
-def _create(crud: Crud[Any], session: Session, actor: Any, values: dict[str, Any]) -> Any:
+def _create(crud: Crud[Any, Any], session: Session, actor: Any, values: dict[str, Any]) -> Any:
     obj = crud.create(session, actor, crud.create_schema.model_validate(values))
     session.commit()
     return obj
 
 
-def update(crud: Crud[Any], session: Session, actor: Any, record_id: int, **changes: Any) -> Any:
+def update(crud: Crud[Any, Any], session: Session, actor: Any, record_id: int,
+           **changes: Any) -> Any:
     """Changes a record through its service, committed."""
     obj = crud.update(session, actor, record_id, crud.update_schema.model_validate(changes))
     session.commit()

@@ -137,20 +137,20 @@ def test_the_services_read_what_it_wrote(session: Session, actor, frozen_now: da
     page = targets.crud.list_page(session, actor, ListQuery(limit=50, offset=100))
     assert page.total == scale.counts(SMALL)["targets"]
     assert len(page.items) == 50
-    names = [item["name"] for item in page.items]
+    names = [item.name for item in page.items]
     assert names == sorted(names)
 
     meeting_id = session.execute(sa.select(sa.func.min(
         SQLModel.metadata.tables["meeting"].c.id))).scalar_one()
     meeting = meetings.crud.read(session, actor, meeting_id)
-    assert meeting["target_ids"] and meeting["attendee_ids"]
+    assert meeting.target_ids and meeting.attendee_ids
 
     requests = records_requests.crud.list_page(session, actor, ListQuery(
         filters={"status": "extended"}, limit=20))
     assert requests.total > 0
     for item in requests.items:
-        assert item["deadline"]["extension_days"] > 0
-        assert item["due_on"] is not None
+        assert item.deadline is not None and item.deadline.extension_days > 0
+        assert item.due_on is not None
 
 
 def test_partners_share_most_meetings_and_tasks_and_keep_some(

@@ -97,7 +97,7 @@ class Spec:
     """Everything the generic pages need to know about one concept."""
 
     noun: str
-    crud: Crud[Any]
+    crud: Crud[Any, Any]
     singular: str
     plural: str
     title_key: str
@@ -211,7 +211,7 @@ ZONED_KINDS = frozenset({"datetime", "datetime-title", "deadline"})
 ZONE_KEY = "timezone"
 
 
-def declared_spec(concept: Concept, crud: Crud[Any], refs: Mapping[str, Ref], *, noun: str,
+def declared_spec(concept: Concept, crud: Crud[Any, Any], refs: Mapping[str, Ref], *, noun: str,
                   singular: str | None = None, plural: str | None = None,
                   list_zone: str | None = None,
                   computed: Sequence[tuple[str, Column]] = (), also_select: Sequence[str] = (),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -250,8 +250,11 @@ def domain_message(exc: DomainError, fields: Sequence[FormField]) -> dict[str, s
     return {FORM: text}
 
 
-def validate(schema: type[BaseModel], values: dict[str, Any]) -> tuple[BaseModel | None,
-                                                                         dict[str, str]]:
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def validate(schema: type[Schema], values: dict[str, Any]) -> tuple[Schema | None,
+                                                                     dict[str, str]]:
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:

@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, quote, urlencode
 
-from starlette.datastructures import FormData, Headers
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -19,6 +19,7 @@ from api import clock
 from api.auth import devices
 from api.auth.cookies import device_cookie, is_secure
 from api.auth.forgery import own_origins
+from api.auth.models import User
 from web import htmx
 from web.templating import templates
 
@@ -151,7 +152,7 @@ class KeepMeetingThroughSignIn(Response):
         await page(scope, receive, send)
 
 
-def kept_meeting(request: Request, user: object) -> FormData | None:
+def kept_meeting(request: Request, user: User | None) -> FormData | None:
     """The meeting kept through signing in, as the form had it, when it was this account's."""
     cookies: Mapping[str, str] = request.cookies
     text = "".join(cookies.get(_kept_name(request.scope, part), "")
@@ -167,7 +168,8 @@ def kept_meeting(request: Request, user: object) -> FormData | None:
     if clock.now().timestamp() - at > KEPT_FOR or \
             devices.nonce_of(user, device) is None:
         return None
-    return FormData(parse_qsl(form, keep_blank_values=True))
+    pairs: list[tuple[str, str | UploadFile]] = list(parse_qsl(form, keep_blank_values=True))
+    return FormData(pairs)
 
 
 def forget_kept_meeting(request: Request, response: Response) -> None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api.auth import audit, permissions
 from api.auth.models import AuditEntry, User, Visibility
+from api.db import table_of
 from api.documents.models import AttachedTo, Document
 from api.people import service as people
 from api.people.models import Affiliation, Person
@@ -43,13 +44,13 @@ def erase_person(session: Session, actor: User, person_id: int) -> None:
     document_ids = [d.id for d in documents]
     # Core statements, so no audit entry copies what is being erased.
     if document_ids:
-        session.execute(sa.delete(Document.__table__).where(  # type: ignore[attr-defined]
-            Document.__table__.c.id.in_(document_ids)))  # type: ignore[attr-defined]
-    session.execute(sa.delete(Affiliation.__table__).where(  # type: ignore[attr-defined]
-        Affiliation.__table__.c.person_id == person_id))  # type: ignore[attr-defined]
-    session.execute(sa.delete(Person.__table__).where(  # type: ignore[attr-defined]
-        Person.__table__.c.id == person_id))  # type: ignore[attr-defined]
-    entries = AuditEntry.__table__  # type: ignore[attr-defined]
+        session.execute(sa.delete(table_of(Document)).where(
+            table_of(Document).c.id.in_(document_ids)))
+    session.execute(sa.delete(table_of(Affiliation)).where(
+        table_of(Affiliation).c.person_id == person_id))
+    session.execute(sa.delete(table_of(Person)).where(
+        table_of(Person).c.id == person_id))
+    entries = table_of(AuditEntry)
     about = [sa.and_(entries.c.record_kind == "person", entries.c.record_id == person_id)]
     if affiliation_ids:
         about.append(sa.and_(entries.c.record_kind == "affiliation",

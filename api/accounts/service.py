@@ -30,7 +30,9 @@ from api.auth.models import (
 )
 from api.auth.scoping import as_system
 from api.crud import Crud
+from api.db import rows_changed
 from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, ngettext
 
@@ -38,7 +40,7 @@ from api.i18n.catalogs import N_, gettext, ngettext
 def _end_sessions_of_disabled(session: Session, actor: User, user: User,
                               values: dict[str, Any]) -> None:
     if not user.is_active:
-        sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
+        sessions.end_everywhere(session, stored_id(user))
 
 
 crud = Crud(
@@ -279,7 +281,7 @@ def confirm_identity(session: Session, user: User, *, password: str, code: str,
 
 def forget_old_attempts(session: Session) -> int:
     stmt = sa.delete(LoginAttempt).where(LoginAttempt.at <= clock.now() - FAILURE_MEMORY)
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return rows_changed(session, stmt)
 
 
 def set_password(session: Session, user: User, password: str) -> None:
@@ -306,7 +308,7 @@ def change_password(session: Session, user: User, *, current: str, new: str,
         raise Invalid(gettext("Your current password is not right."), field="current_password")
     _forget_own_failures(session, keys)
     set_password(session, user, new)
-    sessions.end_everywhere(session, user.id, keep_id=keep_session_id)  # type: ignore[arg-type]
+    sessions.end_everywhere(session, stored_id(user), keep_id=keep_session_id)
     return devices.issue(user)
 
 
@@ -416,7 +418,7 @@ def confirm_two_factor(session: Session, user: User, *, secret: str, proof: str,
     revoked = 0
     if revoke_tokens:
         stmt = sa.delete(ApiToken).where(ApiToken.user_id == user.id)
-        revoked = int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        revoked = rows_changed(session, stmt)
     session.flush()
     return revoked
 
@@ -470,7 +472,7 @@ def create_token(session: Session, user: User, *, name: str, scope: TokenScope,
         raise Invalid(gettext("A token lasts between 1 and 3650 days."), field="days")
     raw = tokens.new_api_token()
     now = clock.now()
-    token = ApiToken(user_id=user.id, name=name, prefix=raw[:10],  # type: ignore[arg-type]
+    token = ApiToken(user_id=stored_id(user), name=name, prefix=raw[:10],
                      token_hash=tokens.digest(raw), scope=scope, created_at=now,
                      expires_at=now + timedelta(days=days) if days else None)
     session.add(token)
@@ -577,8 +579,8 @@ def request_reset(session: Session, email: str) -> tuple[User, str] | None:
         return None
     raw = tokens.new_token()
     now = clock.now()
-    session.add(PasswordReset(user_id=user.id, token_hash=tokens.digest(raw), created_at=now,  # type: ignore[arg-type]
-                              expires_at=now + RESET_LIFETIME))
+    session.add(PasswordReset(user_id=stored_id(user), token_hash=tokens.digest(raw),
+                              created_at=now, expires_at=now + RESET_LIFETIME))
     session.flush()
     return user, raw
 
@@ -605,7 +607,7 @@ def reset_password(session: Session, raw: str, password: str) -> User:
         session.add(reset)
         session.execute(sa.delete(PasswordReset).where(PasswordReset.user_id == user.id,
                                                        PasswordReset.id != reset.id))
-        sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
+        sessions.end_everywhere(session, stored_id(user))
         session.flush()
     return user
 

@@ -6,13 +6,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.actions.models import ACTIONS, Action
+from api.actions.models import ACTIONS, Action, ActionRead
 from api.auth.models import User
 from api.auth.scoping import built_once
 from api.crud import Crud
 from api.organizations.models import Organization
 
-crud = Crud(**ACTIONS.crud_options())
+crud: Crud[Action, ActionRead] = Crud(**ACTIONS.crud_options())
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())

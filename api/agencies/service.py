@@ -1,6 +1,6 @@
 """Reads and writes of agencies."""
 
-from api.agencies.models import AGENCIES
+from api.agencies.models import AGENCIES, Agency, AgencyRead
 from api.crud import Crud
 
-crud = Crud(**AGENCIES.crud_options())
+crud: Crud[Agency, AgencyRead] = Crud(**AGENCIES.crud_options())

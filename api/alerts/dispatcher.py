@@ -33,11 +33,12 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.planner import RULE_KINDS
-from api.alerts.recording import DispatchReport, Work, backoff
+from api.alerts.recording import ChannelConfig, DispatchReport, Work, backoff
 from api.alerts.rules import local
 from api.alerts.sending import Sender, Wanted
 from api.auth.models import User
-from api.db import session_scope
+from api.db import rows_changed, session_scope, table_of
+from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import use_locale
 from api.meetings import standing as stances
@@ -45,18 +46,12 @@ from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-TABLE = AlertOutbox.__table__
+TABLE = table_of(AlertOutbox)
 __all__ = ["Dispatcher", "DispatchReport", "TickReport", "Work", "backoff", "run_once"]
 
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:100]
-
-
-@dataclass(frozen=True)
-class ChannelConfig:
-    smtp: email_channel.SmtpConfig
-    allow_private: bool
 
 
 @dataclass
@@ -79,13 +74,12 @@ def supersede(session: Session, now: datetime) -> int:
         later.c.due_at <= now,
         later.c.status.in_([OutboxStatus.pending.value, OutboxStatus.sending.value,
                             OutboxStatus.sent.value]))
-    result = session.execute(
+    return rows_changed(session,
         sa.update(TABLE)
         .where(TABLE.c.status == OutboxStatus.pending.value, TABLE.c.due_at <= now,
                TABLE.c.series != "", newer_due)
         .values(status=OutboxStatus.skipped.value, updated_at=now,
                 note="A later reminder of the same alert was due."))
-    return result.rowcount or 0
 
 
 def _undecided_and_unmet(session: Session, row: AlertOutbox, *, target_id: int,
@@ -206,11 +200,11 @@ class Dispatcher:
                                      .order_by(AlertOutbox.next_attempt_at, AlertOutbox.id)))
             work = self._checked(session, rows, now, report)
         for item in work:
-            item.token = tokens[item.row.id]
+            item.token = tokens[stored_id(item.row)]
             item.lane = lane_of(item.row.channel, item.row.endpoint_id)
         # Held until the lease the claim wrote, counted from the claim's own time: the checks
         # since took some of it.
-        self.sender.keeper.hold({i.row.id: i.token for i in work},
+        self.sender.keeper.hold({stored_id(i.row): i.token for i in work},
                                 until=now + timedelta(seconds=settings.alert_lease_seconds))
         return found, work
 
@@ -239,7 +233,7 @@ class Dispatcher:
                                                               ids=ids, now=now)}
                    for kind, ids in by_kind.items()}
         rule_ids = {row.rule_id for row in rows if row.rule_id}
-        rules = {r.id: r for r in session.exec(
+        rules = {stored_id(r): r for r in session.exec(
             select(AlertRule).where(AlertRule.id.in_(rule_ids)))} if rule_ids else {}
         user_ids = {row.user_id for row in rows if row.user_id}
         users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))} \
@@ -377,7 +371,7 @@ class Dispatcher:
     def _send_in_language(self, item: Work, now: datetime) -> Outcome:
         row = item.row
         base_url = public_url.base_url(self.settings)
-        config: ChannelConfig = item.config  # type: ignore[assignment]
+        config = item.config
         if row.channel == Channel.webhook:
             assert item.endpoint is not None
             return webhook_channel.send(

@@ -15,11 +15,11 @@ from sqlmodel import Session
 from api import clock
 from api.alerts.lanes import EMAIL
 from api.alerts.models import AlertOutbox, Channel, OutboxStatus
-from api.db import session_scope
+from api.db import rows_changed, session_scope, table_of
 
 log = logging.getLogger(__name__)
 
-TABLE = AlertOutbox.__table__
+TABLE = table_of(AlertOutbox)
 # Rows per statement when renewing or releasing many at once.
 CHUNK = 400
 # Database errors a dispatcher waits out (a lock, a restart, a dropped connection).
@@ -121,13 +121,12 @@ def release(pairs: list[tuple[int, int]], *, now: datetime) -> int:
     released = 0
     with session_scope() as session:
         for chunk in _chunks(pairs):
-            result = session.execute(
+            released += rows_changed(session,
                 sa.update(TABLE).where(ours(chunk))
                 .values(status=OutboxStatus.pending.value, lease_until=None, claimed_by="",
                         attempts=sa.case((TABLE.c.attempts > 0, TABLE.c.attempts - 1),
                                          else_=0),
                         claim_token=TABLE.c.claim_token + 1, updated_at=now))
-            released += result.rowcount or 0
     return released
 
 

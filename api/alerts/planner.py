@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,7 +35,8 @@ from api.alerts.subjects import Subject, TargetOnBody
 from api.auth import permissions, scoping
 from api.auth.models import Role, User
 from api.campaigns.models import CampaignLead
-from api.db import session_scope
+from api.db import rows_changed, session_scope, table_of
+from api.fields import stored_id
 from api.meetings import standing as stances
 from api.targets.models import StanceChange, StanceLevel
 
@@ -167,7 +168,7 @@ class Audience:
 
     @classmethod
     def read(cls, session: Session, now: datetime) -> "Audience":
-        users = {u.id: u for u in session.exec(select(User).where(User.is_active)).all()}
+        users = {stored_id(u): u for u in session.exec(select(User).where(User.is_active)).all()}
         prefs = {p.user_id: p for p in session.exec(select(AlertPreference)).all()}
         lead_orgs: dict[int, set[int]] = defaultdict(set)
         for campaign_id, org_id in session.exec(
@@ -176,15 +177,15 @@ class Audience:
         org_users: dict[int, list[int]] = defaultdict(list)
         for user in users.values():
             if user.organization_id:
-                org_users[user.organization_id].append(user.id)  # type: ignore[arg-type]
+                org_users[user.organization_id].append(stored_id(user))
         follows: dict[tuple[str, int], list[tuple[int, datetime]]] = defaultdict(list)
         for follow in session.exec(select(Follow)).all():
             if follow.user_id in users:
                 follows[(follow.subject_kind, follow.subject_id)].append(
                     (follow.user_id, follow.created_at))
         endpoints = list(session.exec(select(WebhookEndpoint).where(WebhookEndpoint.enabled)))
-        lead_role = [u.id for u in users.values() if u.role == Role.lead]
-        return cls(users, prefs, lead_role, lead_orgs, org_users, follows, endpoints)  # type: ignore[arg-type]
+        lead_role = [stored_id(u) for u in users.values() if u.role == Role.lead]
+        return cls(users, prefs, lead_role, lead_orgs, org_users, follows, endpoints)
 
     def expect_escalations(self, session: Session, target_ids: Iterable[int],
                            now: datetime) -> None:
@@ -341,7 +342,7 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
                      and endpoint_reads(e, subject, target)] if webhooks else []
 
         def due_for(reader: Any, target: TargetOnBody | None = target,
-                    campaigns: list[int] = campaigns) -> list[tuple[str, datetime]]:
+                    campaigns: Sequence[int] = campaigns) -> list[tuple[str, datetime]]:
             # An escalation holds, or not, as each reader knows the target.
             if target is None:
                 return times
@@ -380,14 +381,14 @@ def insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> 
     """Insert outbox rows; one another process wrote first is left alone."""
     if not rows:
         return 0
-    table = AlertOutbox.__table__
+    table = table_of(AlertOutbox)
     dialect = session.get_bind().dialect.name
     maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
     created = 0
     for start in range(0, len(rows), CHUNK):
         stmt = maker(table).values(rows[start:start + CHUNK]).on_conflict_do_nothing(
             index_elements=["dedupe_key"])
-        created += session.execute(stmt).rowcount or 0
+        created += rows_changed(session, stmt)
     return created
 
 
@@ -401,7 +402,7 @@ def _existing_rows(session: Session,
     """The rows of the scope's subjects that can still change (plain rows: a full plan reads
     a hundred thousand), and the keys of the others (sent, failed, skipped: history, never
     written again)."""
-    table = AlertOutbox.__table__
+    table = table_of(AlertOutbox)
     columns = [table.c[name] for name in _ROW_COLUMNS]
     rows: list[sa.Row[Any]] = []
     settled: set[str] = set()
@@ -436,7 +437,7 @@ class _Updates:
                  "row_id": row.id, "row_status": row.status})
 
     def write(self, session: Session) -> None:
-        table = AlertOutbox.__table__
+        table = table_of(AlertOutbox)
         for columns, params in self.by_columns.items():
             statement = (sa.update(table)
                          .where(table.c.id == sa.bindparam("row_id"),
@@ -507,13 +508,13 @@ def gather(session: Session, *, now: datetime, changed: dict[str, set[int]] | No
     for rule in rules:
         by_campaign[(rule.subject, rule.campaign_id)].append(rule)
     wanted: dict[str, Candidate] = {}
-    for kind, subjects in loaded.items():
+    for kind_name, subjects in loaded.items():
         for subject in subjects.values():
             for campaign in (None, *subject.campaign_ids):
-                for rule in by_campaign.get((kind, campaign), ()):
+                for rule in by_campaign.get((kind_name, campaign), ()):
                     for candidate in candidates_for(rule, subject, audience, now):
                         wanted[candidate.key] = candidate
-    return Work(wanted, scope, loaded, {rule.id for rule in rules})  # type: ignore[misc]
+    return Work(wanted, scope, loaded, {stored_id(rule) for rule in rules})
 
 
 def plan(session: Session, *, now: datetime,
@@ -615,7 +616,7 @@ def _still_referable(session: Session, rows: list[dict[str, Any]]) -> list[dict[
     them. SQLite writes one transaction at a time, so the check holds there; PostgreSQL holds
     a key-share lock on each referenced row."""
     gone: dict[str, set[int]] = {}
-    for key in AlertOutbox.__table__.foreign_keys:
+    for key in table_of(AlertOutbox).foreign_keys:
         column = key.parent.name
         wanted = sorted({row[column] for row in rows if row.get(column) is not None})
         present: set[int] = set()
@@ -714,10 +715,9 @@ class Planner:
 
 def cancel_rule_rows(session: Session, rule_id: int, reason: str) -> int:
     """Cancel a rule's pending rows (before the rule is deleted)."""
-    result = session.execute(
+    return rows_changed(session,
         sa.update(AlertOutbox)
         .where(AlertOutbox.rule_id == rule_id,
                AlertOutbox.status.in_([OutboxStatus.pending.value,
                                        OutboxStatus.paused.value]))
         .values(status=OutboxStatus.cancelled.value, note=reason[:300]))
-    return result.rowcount or 0

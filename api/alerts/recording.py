@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from api import clock, public_url
 from api.alerts.channels import Outcome, tell
+from api.alerts.channels import email as email_channel
 from api.alerts.channels import in_app as in_app_channel
 from api.alerts.leases import TABLE, ours
 from api.alerts.models import (
@@ -19,7 +20,8 @@ from api.alerts.models import (
     OutboxStatus,
     WebhookEndpoint,
 )
-from api.db import session_scope
+from api.db import session_scope, table_of
+from api.fields import stored_id
 from api.i18n.catalogs import use_locale
 from api.i18n.locales import DEFAULT
 from api.settings import Settings
@@ -36,12 +38,18 @@ class DispatchReport:
     released: int = 0
 
 
+@dataclass(frozen=True)
+class ChannelConfig:
+    smtp: email_channel.SmtpConfig
+    allow_private: bool
+
+
 @dataclass
 class Work:
     """A claimed row, the claim's token, and what sending it needs, read at claim time."""
 
     row: AlertOutbox
-    config: object
+    config: ChannelConfig
     token: int = 0
     lane: str = ""
     to: str = ""
@@ -69,7 +77,7 @@ def record_in_app(items: list[Work], *, worker: str, settings: Settings,
     now = clock.now()
     with session_scope() as session:
         rows = session.exec(select(AlertOutbox).where(
-            ours([(i.row.id, i.token) for i in items]))).all()
+            ours([(stored_id(i.row), i.token) for i in items]))).all()
         late = {i.row.id: i.row.late for i in items}
         language = {i.row.id: i.locale for i in items}
         base_url = public_url.base_url(settings)
@@ -84,7 +92,7 @@ def record_in_app(items: list[Work], *, worker: str, settings: Settings,
             row.late = late.get(row.id, row.late)
             row.updated_at = now
             session.add(row)
-            session.add(AlertAttempt(outbox_id=row.id, started_at=now, finished_at=now,  # type: ignore[arg-type]
+            session.add(AlertAttempt(outbox_id=stored_id(row), started_at=now, finished_at=now,
                                      ok=True, worker=worker, created_at=now, updated_at=now))
             report.sent += 1
 
@@ -92,7 +100,7 @@ def record_in_app(items: list[Work], *, worker: str, settings: Settings,
 def record(results: list[Result], *, worker: str, settings: Settings,
            report: DispatchReport) -> None:
     """One transaction for a group of send results."""
-    attempts_table = AlertAttempt.__table__  # type: ignore[attr-defined]
+    attempts_table = table_of(AlertAttempt)
     with session_scope() as session:
         # Core on the session's connection: plain executemany, no ORM bookkeeping.
         connection = session.connection()

@@ -171,8 +171,8 @@ def forget(session: Session, last: int) -> None:
     session.execute(sa.delete(AlertReplan).where(AlertReplan.id <= last))
 
 
-def _ids(session: Session, stmt: sa.Select) -> set[int]:
-    return {i for i in session.exec(stmt) if i is not None}  # type: ignore[call-overload]
+def _ids(session: Session, stmt: sa.Select[int | None]) -> set[int]:
+    return {i for i in session.execute(stmt).scalars() if i is not None}
 
 
 def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:

@@ -16,12 +16,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from api import clock
 from api.alerts.dispatcher import Dispatcher, default_worker_id
 from api.alerts.models import SchedulerLease
-from api.db import session_scope
+from api.db import rows_changed, session_scope, table_of
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEASES = SchedulerLease.__table__
+LEASES = table_of(SchedulerLease)
 DISPATCH = "alerts.dispatch"
 
 
@@ -48,10 +48,10 @@ def claim_slot(name: str, *, seconds: float, holder: str, now: datetime | None =
         maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(maker(LEASES).values(name=name, slot=-1, holder="", ticks=0)
                         .on_conflict_do_nothing(index_elements=["name"]))
-        result = session.execute(
+        changed = rows_changed(session,
             sa.update(LEASES).where(LEASES.c.name == name, LEASES.c.slot < slot)
             .values(slot=slot, holder=holder, ticked_at=now, ticks=LEASES.c.ticks + 1))
-        return (result.rowcount or 0) == 1
+        return changed == 1
 
 
 class Ticker:

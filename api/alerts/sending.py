@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from api.alerts.channels import webhook as webhook_channel
 from api.alerts.lanes import EMAIL, IN_APP, Breakers, SendPool, endpoint_of
 from api.alerts.models import Channel
 from api.alerts.recording import DispatchReport, Result, Work
+from api.fields import stored_id
 from api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -143,7 +145,7 @@ class Sender:
     def send_one(self, send: Send, item: Work) -> tuple[Outcome, datetime, datetime] | None:
         """On a send thread: None when the row must not go now (its claim is no longer surely
         ours for long enough, or the worker is stopping)."""
-        if self.stopping.is_set() or not self.keeper.may_send(item.row.id, item.token,
+        if self.stopping.is_set() or not self.keeper.may_send(stored_id(item.row), item.token,
                                                               needs=self.needs(item)):
             return None
         started = clock.now()
@@ -165,7 +167,7 @@ class Sender:
                     results = []
                 if released:
                     counts.released = leases.release(
-                        [(i.row.id, i.token) for i in released], now=clock.now())
+                        [(stored_id(i.row), i.token) for i in released], now=clock.now())
                     released = []
             except sa.exc.SQLAlchemyError as exc:
                 if not leases.transient(exc):
@@ -261,7 +263,7 @@ class _Run:
         if in_app:
             recording.record_in_app(in_app, worker=self.sender.worker,
                                     settings=self.sender.settings, report=self.report)
-            self.sender.keeper.drop(i.row.id for i in in_app)
+            self.sender.keeper.drop(stored_id(i.row) for i in in_app)
         for item in work:
             if item.lane != IN_APP:
                 self.queued.setdefault(item.lane, deque()).append(item)
@@ -289,7 +291,7 @@ class _Run:
                 if not queue or self.busy.get(lane, 0) >= sender.lane_limit(lane) or room <= 0:
                     continue
                 item = queue.popleft()
-                future = sender.pool.submit(lambda item=item: sender.send_one(self.send, item))
+                future = sender.pool.submit(partial(sender.send_one, self.send, item))
                 self.inflight[future] = item
                 self.busy[lane] = self.busy.get(lane, 0) + 1
                 room -= 1
@@ -349,7 +351,8 @@ class _Run:
         done, released = self.done, self.released
         self.done, self.released = [], []
         self.sender.settle(done, released, self.report)
-        self.sender.keeper.drop([i.row.id for i, *_ in done] + [i.row.id for i in released])
+        self.sender.keeper.drop([stored_id(i.row) for i, *_ in done]
+                                + [stored_id(i.row) for i in released])
 
     def release_queued(self) -> None:
         for queue in self.queued.values():
@@ -366,4 +369,4 @@ class _Run:
             self.take(finished)
         if self.done or self.released:
             self.flush()
-        self.sender.keeper.drop(i.row.id for i in self.inflight.values())
+        self.sender.keeper.drop(stored_id(i.row) for i in self.inflight.values())

@@ -47,7 +47,9 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
 from api.crud import validated
+from api.db import rows_changed, table_of
 from api.errors import Forbidden, Invalid, NotFound
+from api.fields import TableBase, stored_id
 from api.records_requests.models import RecordsRequest
 from api.settings import Settings, get_settings
 from api.targets.models import Target
@@ -188,16 +190,16 @@ def install_missing_defaults(session: Session) -> int:
         select(Campaign.id)
         .where(Campaign.status.not_in(closed))
         .where(~sa.exists().where(AlertDefaultsInstalled.campaign_id == Campaign.id))).all()
-    table = AlertDefaultsInstalled.__table__
+    table = table_of(AlertDefaultsInstalled)
     maker = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
     installed = 0
     for campaign_id in missing:
         # The marker goes first: of two processes doing this at once, one installs.
-        marked = session.execute(maker(table).values(campaign_id=campaign_id,
-                                                     installed_at=clock.now())
-                                 .on_conflict_do_nothing(index_elements=["campaign_id"]))
-        if not marked.rowcount:
+        marked = rows_changed(session, maker(table).values(campaign_id=campaign_id,
+                                                           installed_at=clock.now())
+                              .on_conflict_do_nothing(index_elements=["campaign_id"]))
+        if not marked:
             continue
         for spec in _missing_defaults(session, campaign_id):
             _new_rule(session, campaign_id, spec)
@@ -258,7 +260,7 @@ def _spec_of(rule: AlertRule) -> RuleSpec:
 def delete_rule(session: Session, actor: User, rule_id: int) -> None:
     require_organizer(actor)
     rule = get_rule(session, actor, rule_id)
-    planner.cancel_rule_rows(session, rule.id, "its rule was deleted")
+    planner.cancel_rule_rows(session, stored_id(rule), "its rule was deleted")
     session.delete(rule)
     session.flush()
 
@@ -359,11 +361,11 @@ def recipient_labels(session: Session, rows: Sequence[AlertOutbox]) -> dict[int,
     out: dict[int, str] = {}
     for row in rows:
         if row.user_id and row.user_id in users:
-            out[row.id] = f"{users[row.user_id].name} <{users[row.user_id].email}>"
+            out[stored_id(row)] = f"{users[row.user_id].name} <{users[row.user_id].email}>"
         elif row.endpoint_id and row.endpoint_id in endpoints:
-            out[row.id] = f"Webhook: {endpoints[row.endpoint_id].name}"
+            out[stored_id(row)] = f"Webhook: {endpoints[row.endpoint_id].name}"
         else:
-            out[row.id] = ""
+            out[stored_id(row)] = ""
     return out
 
 
@@ -457,7 +459,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
         sent_at=now if outcome.ok else None, last_error=outcome.error[:2000])
     session.add(row)
     session.flush()
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=now,
+    session.add(AlertAttempt(outbox_id=stored_id(row), started_at=started, finished_at=now,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     return row
@@ -590,7 +592,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"
     row = AlertOutbox(
         dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
-        subject_id=endpoint.id, occurrence=started.isoformat(), channel=Channel.webhook,
+        subject_id=stored_id(endpoint), occurrence=started.isoformat(), channel=Channel.webhook,
         endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
         link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
         status=OutboxStatus.sending)
@@ -612,7 +614,7 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     row.sent_at = finished if outcome.ok else None
     row.last_error = outcome.error[:2000]
     session.add(row)
-    session.add(AlertAttempt(outbox_id=row.id, started_at=started, finished_at=finished,
+    session.add(AlertAttempt(outbox_id=stored_id(row), started_at=started, finished_at=finished,
                              ok=outcome.ok, status_code=outcome.status_code,
                              error=outcome.error[:2000], worker="test button"))
     if outcome.disable_endpoint:
@@ -626,9 +628,10 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
 
 # ---- follows -----------------------------------------------------------------------------
 
-FOLLOWABLE = {FollowKind.campaign: (Campaign, "name"), FollowKind.body: (Body, "name"),
-              FollowKind.target: (Target, "name"), FollowKind.contract: (Contract, "title"),
-              FollowKind.records_request: (RecordsRequest, "subject")}
+FOLLOWABLE: dict[FollowKind, tuple[type[TableBase], str]] = {
+    FollowKind.campaign: (Campaign, "name"), FollowKind.body: (Body, "name"),
+    FollowKind.target: (Target, "name"), FollowKind.contract: (Contract, "title"),
+    FollowKind.records_request: (RecordsRequest, "subject")}
 
 
 def follow_label(session: Session, kind: str, subject_id: int) -> str:
@@ -662,7 +665,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         Follow.subject_id == subject_id)).first()
     if existing is not None:
         return existing
-    found = Follow(user_id=actor.id, subject_kind=kind, subject_id=subject_id)
+    found = Follow(user_id=stored_id(actor), subject_kind=kind, subject_id=subject_id)
     session.add(found)
     session.flush()
     return found
@@ -681,7 +684,7 @@ def unfollow(session: Session, actor: User, follow_id: int) -> None:
 def preferences(session: Session, actor: User) -> AlertPreference:
     found = session.exec(select(AlertPreference)
                          .where(AlertPreference.user_id == actor.id)).first()
-    return found or AlertPreference(user_id=actor.id)
+    return found or AlertPreference(user_id=stored_id(actor))
 
 
 def update_preferences(session: Session, actor: User,
@@ -739,10 +742,9 @@ def mark_read(session: Session, actor: User, notification_id: int) -> Notificati
 
 
 def mark_all_read(session: Session, actor: User) -> int:
-    result = session.execute(sa.update(Notification).where(
+    return rows_changed(session, sa.update(Notification).where(
         Notification.user_id == actor.id, Notification.read_at.is_(None))
         .values(read_at=clock.now()))
-    return result.rowcount or 0
 
 
 # ---- calendar feed tokens ----------------------------------------------------------------
@@ -750,8 +752,8 @@ def mark_all_read(session: Session, actor: User) -> int:
 def feed_label(session: Session, kind: str, scope_id: int) -> str:
     if kind == FeedKind.user:
         return "My calendar"
-    model = Campaign if kind == FeedKind.campaign else Body
-    found = session.get(model, scope_id)
+    found = (session.get(Campaign, scope_id) if kind == FeedKind.campaign
+             else session.get(Body, scope_id))
     return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"
 
 
@@ -794,7 +796,7 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
     if token is None:
-        token = FeedToken(user_id=actor.id, kind=feed_kind, scope_id=scope_id,
+        token = FeedToken(user_id=stored_id(actor), kind=feed_kind, scope_id=scope_id,
                           token_hash="")
     raw = tokens.new_token()
     token.token_hash = tokens.digest(raw)

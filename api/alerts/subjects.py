@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -16,9 +16,11 @@ from api.agencies.models import Agency
 from api.alerts.models import FollowKind, SubjectKind
 from api.alerts.rules import When
 from api.auth import permissions
+from api.auth.models import Visibility
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
+from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions.models import Jurisdiction
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest, RequestStatus
@@ -84,7 +86,7 @@ class TargetOnBody:
     def record(self) -> Target:
         """A stand-in holding what the permission rules read, so an alert naming the target
         goes only to those who may read it."""
-        return Target(id=self.id, name=self.name, visibility=self.visibility,
+        return Target(id=self.id, name=self.name, visibility=Visibility(self.visibility),
                       owner_organization_id=self.owner_organization_id)
 
 
@@ -125,7 +127,10 @@ def _campaign_jurisdictions(session: Session) -> dict[int, int | None]:
     return dict(session.exec(select(Campaign.id, Campaign.jurisdiction_id)).all())
 
 
-def _by_ids(stmt: sa.Select, column: sa.ColumnElement, ids: Collection[int] | None) -> sa.Select:
+Selecting = TypeVar("Selecting", bound=sa.Select[*tuple[Any, ...]])
+
+
+def _by_ids(stmt: Selecting, column: sa.ColumnElement, ids: Collection[int] | None) -> Selecting:
     return stmt if ids is None else stmt.where(column.in_(list(ids)))
 
 
@@ -143,8 +148,8 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
     body_ids = {vote.body_id for vote, _, _ in rows}
     targets: dict[int, list[TargetOnBody]] = defaultdict(list)
     if body_ids:
-        for tid, name, body_id, owner, visibility in session.exec(
-                select(Target.id, Target.name, Target.body_id, Target.owner_organization_id,
+        for tid, name, body_id, owner, visibility in session.execute(
+                sa.select(Target.id, Target.name, Target.body_id, Target.owner_organization_id,
                        Target.visibility)
                 .where(Target.body_id.in_(body_ids)).order_by(Target.id)):
             targets[body_id].append(TargetOnBody(tid, name, owner, str(visibility)))
@@ -161,7 +166,7 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
         active = vote.status in ACTIVE_VOTE
         paused = vote.status == POSTPONED
         out.append(Subject(
-            kind=kind, id=vote.id, title=vote.title,
+            kind=kind, id=stored_id(vote), title=vote.title,
             when=When.of_instant(vote.scheduled_at, ZoneInfo(timezone)),
             active=active, paused=paused,
             inactive_reason="the vote is postponed" if paused else
@@ -227,15 +232,15 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
         if zone is None and contract.approving_body_id:
             zone = zones.get(body_jurisdictions.get(contract.approving_body_id, 0))
         active = contract.status in OPEN_CONTRACT
-        campaigns = by_vote[contract.id] | (by_jurisdiction[jurisdiction_id]
+        campaigns = by_vote[stored_id(contract)] | (by_jurisdiction[jurisdiction_id]
                                              if jurisdiction_id else set())
         out.append(Subject(
-            kind=kind, id=contract.id, title=titled(kind, contract.title),
+            kind=kind, id=stored_id(contract), title=titled(kind, contract.title),
             when=When.of_day(day, zone or clock.home_zone()), active=active,
             inactive_reason="" if active else f"the contract is {contract.status}",
             changed_at=contract.updated_at, campaign_ids=tuple(sorted(campaigns)),
             place=agency_name, link=f"/contracts/{contract.id}",
-            follow_keys=((FollowKind.contract.value, contract.id),
+            follow_keys=((FollowKind.contract.value, stored_id(contract)),
                          *((FollowKind.campaign.value, c) for c in sorted(campaigns))),
             record=contract))
     return out
@@ -260,11 +265,11 @@ def load_records_requests(session: Session, *, ids: Collection[int] | None,
         zone = zones.get(jurisdiction_id or 0) or zones.get(
             campaign_zone.get(request.campaign_id or 0) or 0) or clock.home_zone()
         active = request.status not in closed
-        follow = [(FollowKind.records_request.value, request.id)]
+        follow = [(FollowKind.records_request.value, stored_id(request))]
         if request.campaign_id:
             follow.append((FollowKind.campaign.value, request.campaign_id))
         out.append(Subject(
-            kind=SubjectKind.records_request_due, id=request.id,
+            kind=SubjectKind.records_request_due, id=stored_id(request),
             title=titled(SubjectKind.records_request_due, request.subject),
             when=When.of_day(request.due_on, zone),
             active=active,
@@ -292,7 +297,8 @@ def load_tasks(session: Session, *, ids: Collection[int] | None, now: datetime) 
         zone = zones.get(campaign_zone.get(task.campaign_id or 0) or 0) or clock.home_zone()
         active = task.status == "open"
         out.append(Subject(
-            kind=SubjectKind.task_due, id=task.id, title=titled(SubjectKind.task_due, task.title),
+            kind=SubjectKind.task_due, id=stored_id(task),
+            title=titled(SubjectKind.task_due, task.title),
             when=When.of_day(task.due_on, zone), active=active,
             inactive_reason="" if active else f"the task is {task.status}",
             changed_at=task.updated_at,

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+import sqlmodel
 from pydantic_core import to_jsonable_python
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from api.auth.models import (
     Visibility,
 )
 from api.auth.scoping import ACTOR
+from api.db import table_of
 from api.errors import Forbidden
 
 # Bookkeeping of sign-in itself; the events that matter (invitations, accounts) are kept.
@@ -242,8 +244,9 @@ def _places(session: Session, model: Any,
         parents = _stored(session, parent_model,
                           (row[column] for row in rows if row.get(column) is not None),
                           (owner.owner, owner.visibility) if owner else ())
-        by_id = dict(zip(parents, _places(session, parent_model, list(parents.values())),
-                         strict=True))
+        # Keyed by an optional id: a row without a parent finds none, and is private.
+        by_id: dict[int | None, tuple[int | None, str]] = dict(
+            zip(parents, _places(session, parent_model, list(parents.values())), strict=True))
         private = (None, Visibility.private.value)
         return [by_id.get(row.get(column), private) for row in rows]
     if model.__tablename__ == "organization":
@@ -344,7 +347,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
         return
     # psycopg sends an executemany row by row, each one as dear as the row it audits; COPY
     # takes them all at a fraction of that. The columns' own bind processing still applies.
-    columns = [c for c in AuditEntry.__table__.c if c.name != "id"]
+    columns = [c for c in table_of(AuditEntry).c if c.name != "id"]
     dialect = connection.dialect
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     names = ", ".join(c.name for c in columns)
@@ -356,7 +359,7 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
                             for c, process in zip(columns, processors, strict=True)])
 
 
-def entries(session: Session, actor: User, *, record_kind: str | None = None,
+def entries(session: sqlmodel.Session, actor: User, *, record_kind: str | None = None,
             record_id: int | None = None, organization_id: int | None = None,
             limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
     """The log for leads and administrators, newest first, scoped like the records it is about
@@ -377,7 +380,7 @@ def entries(session: Session, actor: User, *, record_kind: str | None = None,
     for row in rows:
         session.expunge(row)
         row.changes = dict(row.changes)
-    models = {mapper.local_table.name: mapper.class_
+    models = {table_of(mapper.class_).name: mapper.class_
               for mapper in SQLModel._sa_registry.mappers}
     references.hide_in_changes(session, [(models[row.record_kind], row.changes)
                                          for row in rows if row.record_kind in models])

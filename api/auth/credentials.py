@@ -17,7 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from api import clock, data_version
 from api.auth import tokens
 from api.auth.models import ApiToken, AuthSession, InstanceSetting, Role, TokenScope, User
-from api.db import one_statement_engine
+from api.db import one_statement_engine, table_of
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,14 @@ class Found(Generic[C]):
                 and not self.user.totp_enabled)
 
 
-_USER_COLUMNS = tuple(User.__table__.columns)  # type: ignore[attr-defined]
+_USER_COLUMNS = tuple(table_of(User).columns)
 
 
 @cache
-def _statement(kind: type) -> sa.Select[Any]:
-    model: Any = AuthSession if kind is SessionSeen else ApiToken
+def _statement(of_sessions: bool) -> sa.Select[Any]:
+    """The read of a browser session (of_sessions) or an API token, with its user."""
+    kind: type[SessionSeen | TokenSeen] = SessionSeen if of_sessions else TokenSeen
+    model: Any = AuthSession if of_sessions else ApiToken
     leads_must = (sa.select(InstanceSetting.require_totp_for_leads)
                   .order_by(InstanceSetting.id).limit(1).scalar_subquery())
     # Built once: SQLAlchemy memoizes a statement's cache key, so running the same object
@@ -107,7 +109,8 @@ kept_users = _Users()
 
 def _read(kind: type[C], raw: str) -> Found[C] | None:
     with one_statement_engine().connect() as connection:
-        row = connection.execute(_statement(kind), {"digest": tokens.digest(raw)}).first()
+        row = connection.execute(_statement(kind is SessionSeen),
+                                 {"digest": tokens.digest(raw)}).first()
     if row is None:
         return None
     values = tuple(row)

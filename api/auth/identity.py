@@ -22,6 +22,7 @@ from api.auth.cookies import (
 )
 from api.auth.models import ApiToken, TokenScope, User
 from api.db import session_scope
+from api.fields import stored_id
 from api.i18n import catalogs, locales
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -90,7 +91,7 @@ def _end_session(raw: str, user: User) -> None:
         if user.is_active:
             sessions.end(session, raw)
         else:
-            sessions.end_all(session, user.id)  # type: ignore[arg-type]
+            sessions.end_all(session, stored_id(user))
 
 
 def _refresh_session(session_id: int, rotate: bool) -> str | None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from api.auth import permissions, scoping, table_access
+from api.db import table_of
 
 
 def scoped_class(table: str) -> Any:
@@ -34,7 +35,7 @@ def scoped_references(model: type[SQLModel]) -> dict[str, Any]:
     child = permissions.children().get(model)
     parents = {name for _, name in child.parents} if child else set()
     found = {}
-    for fk in model.__table__.foreign_keys:  # type: ignore[attr-defined]
+    for fk in table_of(model).foreign_keys:
         table, _, column = fk.target_fullname.rpartition(".")
         target = scoped_class(table)
         if target is not None and column == "id" and fk.parent.name not in parents:
@@ -47,7 +48,7 @@ def embedded_references(model: type[SQLModel]) -> dict[str, tuple[str, Any]]:
     """The model's JSON lists whose items name records with a visibility: field name to the
     item's key and the mapped class it names (declared with api.fields.json_field)."""
     found = {}
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
+    for column in table_of(model).columns:
         refers_to = column.info.get("refers_to")
         if refers_to and (target := scoped_class(refers_to[1])) is not None:
             found[column.name] = (refers_to[0], target)

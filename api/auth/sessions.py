@@ -10,6 +10,8 @@ from api import clock
 from api.auth import tokens
 from api.auth.credentials import SessionSeen
 from api.auth.models import ApiToken, AuthSession, User
+from api.db import rows_changed
+from api.fields import stored_id
 
 IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
@@ -22,7 +24,7 @@ def start(session: Session, user: User, *, user_agent: str = "", address: str = 
     raw = tokens.new_token()
     now = clock.now()
     session.add(AuthSession(
-        token_hash=tokens.digest(raw), user_id=user.id, role=str(user.role),  # type: ignore[arg-type]
+        token_hash=tokens.digest(raw), user_id=stored_id(user), role=str(user.role),
         organization_id=user.organization_id, created_at=now, last_seen_at=now,
         expires_at=now + ABSOLUTE_TIMEOUT, user_agent=user_agent[:200], address=address[:64]))
     session.flush()
@@ -76,7 +78,7 @@ def end_all(session: Session, user_id: int, *, keep_id: int | None = None) -> in
     stmt = sa.delete(AuthSession).where(AuthSession.user_id == user_id)
     if keep_id is not None:
         stmt = stmt.where(AuthSession.id != keep_id)
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return rows_changed(session, stmt)
 
 
 def end_everywhere(session: Session, user_id: int, *, keep_id: int | None = None) -> int:
@@ -90,7 +92,7 @@ def end_expired(session: Session) -> int:
     now = clock.now()
     stmt = sa.delete(AuthSession).where(sa.or_(AuthSession.expires_at <= now,
                                                AuthSession.last_seen_at <= now - IDLE_TIMEOUT))
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return rows_changed(session, stmt)
 
 
 def of_user(session: Session, user_id: int) -> list[AuthSession]:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from api.auth import permissions
 from api.auth.models import User
-from api.bodies.models import AGENDA_FIELDS, BODIES, Body
+from api.bodies.models import AGENDA_FIELDS, BODIES, Body, BodyRead
 from api.crud import Crud
 from api.errors import Forbidden
 from api.jurisdictions import service as jurisdictions
@@ -27,7 +27,7 @@ def _leads_set_the_agenda_source(session: Session, actor: User, values: dict[str
     return values
 
 
-crud = Crud(**BODIES.crud_options(), prepare=_leads_set_the_agenda_source)
+crud: Crud[Body, BodyRead] = Crud(**BODIES.crud_options(), prepare=_leads_set_the_agenda_source)
 
 
 def zone(session: Session, body_id: int) -> ZoneInfo:

@@ -2,12 +2,13 @@
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
 from api import clock
 from api.actions.models import Action, ActionStatus
+from api.fields import stored_id
 from api.tasks.models import Task, TaskStatus
 
 
@@ -54,7 +55,11 @@ def move(session: Session, *, campaign_id: int, kind: str, old: date | None,
     return moved_actions, moved_tasks
 
 
-def _move_rows(session: Session, model: type[Action] | type[Task], date_field: str,
+# The tables whose rows a playbook dates from an anchor.
+Anchored = TypeVar("Anchored", Action, Task)
+
+
+def _move_rows(session: Session, model: type[Anchored], date_field: str,
                finished: Any, *, campaign_id: int, kind: str, old: date | None,
                new: date) -> list[int]:
     """One table's unfinished rows anchored on `kind`, moved with the anchor; their ids."""
@@ -70,5 +75,5 @@ def _move_rows(session: Session, model: type[Action] | type[Task], date_field: s
             setattr(row, date_field, target)
             row.updated_at = now
             session.add(row)
-            moved.append(row.id)
-    return moved  # type: ignore[return-value]
+            moved.append(stored_id(row))
+    return moved

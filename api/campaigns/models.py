@@ -1,7 +1,7 @@
 """Campaigns: a coalition's goal in one jurisdiction, its policy asks and lead organizations."""
 
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, model_validator
 from sqlmodel import Field, SQLModel
@@ -83,6 +83,13 @@ class CampaignBase(SQLModel):
 class Campaign(TableBase, CampaignBase, table=True):
     __access__: ClassVar[Access] = Access(leads_write_only=True)
     playbook_key: str | None = Field(default=None, max_length=100)
+
+
+def policy_asks_of(campaign: CampaignBase) -> list[dict[str, Any]]:
+    """Each of the campaign's policy asks as a dict (ask, won, note). A stored campaign's JSON
+    column loads plain dicts, whatever the field's declared type; one not yet stored holds
+    PolicyAskItems. Either reads the same way here."""
+    return [dict(item) for item in campaign.policy_asks or []]
 
 
 class CampaignLead(SQLModel, table=True):

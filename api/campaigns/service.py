@@ -12,8 +12,10 @@ from api.campaigns.models import (
     CAMPAIGNS,
     Campaign,
     CampaignLead,
+    CampaignRead,
 )
 from api.crud import Crud, Link
+from api.fields import stored_id
 from api.jurisdictions import service as jurisdictions
 
 
@@ -28,14 +30,14 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
         old, new = getattr(existing, column), values.get(column)
         if old == new:
             continue
-        anchors.move(session, campaign_id=existing.id, kind=kind, old=old, new=new)  # type: ignore[arg-type]
+        anchors.move(session, campaign_id=stored_id(existing), kind=kind, old=old, new=new)
         if target_unchanged and new is not None and old is not None \
                 and existing.target_date == old and column != "start_date":
             values["target_date"] = new
     return values
 
 
-crud = Crud(
+crud: Crud[Campaign, CampaignRead] = Crud(
     **CAMPAIGNS.crud_options(),
     links={"lead_organization_ids": Link(CampaignLead, "campaign_id", "organization_id",
                                          "organization", "organization")},

@@ -5,7 +5,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api import clock
 from api.agencies.models import Agency
@@ -14,6 +14,7 @@ from api.contracts import terms
 from api.contracts.models import (
     CONTRACTS,
     Contract,
+    ContractRead,
 )
 from api.crud import Crud
 from api.errors import Invalid
@@ -33,7 +34,7 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
+crud: Crud[Contract, ContractRead] = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
 
 
 FROM = sa.bindparam("from", type_=sa.Date())
@@ -45,10 +46,10 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     # Made once: building the statement cost more than running it.
     open_statuses = ["proposed", "active", "renewal_pending"]
     return (
-        select(Contract.id, Contract.title, Contract.notice_deadline,
-               Contract.term_ends.label("end_date"),
-               Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
-               Vendor.name.label("vendor_name"), Jurisdiction.timezone)
+        sa.select(Contract.id, Contract.title, Contract.notice_deadline,
+                  Contract.term_ends.label("end_date"),
+                  Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
+                  Vendor.name.label("vendor_name"), Jurisdiction.timezone)
         # Outer: a shared contract whose agency the reader may not read keeps its deadline.
         .outerjoin(Agency, Agency.id == Contract.agency_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)

@@ -25,6 +25,7 @@ from api.contracts.models import (
     ContractStatus,
     Outcome,
 )
+from api.db import table_of
 from api.errors import Invalid
 from api.fields import FieldError
 from api.jurisdictions.models import Jurisdiction
@@ -205,7 +206,7 @@ def outcomes(session: Session, actor: User, contract_id: int) -> list[dict[str, 
 
     crud.get(session, actor, contract_id)
     columns = [getattr(ContractOutcome, c.name)
-               for c in ContractOutcome.__table__.columns]  # type: ignore[attr-defined]
+               for c in table_of(ContractOutcome).columns]
     rows = [row._asdict() for row in session.execute(
         sa.select(*columns).where(ContractOutcome.contract_id == contract_id)
         .order_by(ContractOutcome.decided_on.desc(),

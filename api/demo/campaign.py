@@ -2,21 +2,23 @@
 records requests and press."""
 
 from api.actions import service as actions
-from api.actions.models import ActionCreate
+from api.actions.models import ActionCreate, ActionKind, ActionStatus
 from api.campaigns import service as campaigns
-from api.campaigns.models import CampaignCreate, PolicyAskItem
+from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignStatus, PolicyAskItem
 from api.demo.context import Demo
+from api.fields import stored_id
 from api.media import service as media
 from api.media.models import PressHitCreate
 from api.meetings import service as meetings
 from api.meetings.models import MeetingCreate, StanceObserved
 from api.records_requests import service as records_requests
-from api.records_requests.models import RecordsRequestCreate
+from api.records_requests.models import RecordsRequestCreate, RequestMethod, RequestStatus
 from api.targets import service as targets
+from api.targets.models import StanceLevel, StanceSource
 from api.tasks import service as tasks
-from api.tasks.models import TaskCreate
+from api.tasks.models import TaskCreate, TaskStatus
 from api.votes import service as votes
-from api.votes.models import OurPosition, VoteCreate
+from api.votes.models import OurPosition, VoteCreate, VoteKind
 
 CAMPAIGN_NAME = "Riverton: No Renewal for Flock"
 
@@ -31,18 +33,22 @@ POLICY_ASKS = [
 # target key, [(level, source, note)] in the order they were learned. Ana Okafor's move to
 # leaning_yes comes from a meeting below.
 STANCES = [
-    ("bell", [("champion", "public_statement",
+    ("bell", [(StanceLevel.champion, StanceSource.public_statement,
                "Said at the budget hearing he will move to pull the renewal from consent.")]),
-    ("okafor", [("undecided", "news", "Told the Courier she is 'still reading the contract'.")]),
-    ("chen", [("undecided", "other", "Open, but wants the audit numbers first."),
-              ("leaning_yes", "public_statement",
+    ("okafor", [(StanceLevel.undecided, StanceSource.news,
+                 "Told the Courier she is 'still reading the contract'.")]),
+    ("chen", [(StanceLevel.undecided, StanceSource.other,
+               "Open, but wants the audit numbers first."),
+              (StanceLevel.leaning_yes, StanceSource.public_statement,
                "Posted that he will not vote for sharing data with ICE.")]),
-    ("park", [("undecided", "public_statement",
+    ("park", [(StanceLevel.undecided, StanceSource.public_statement,
                "Wants 'a full public discussion' before any renewal.")]),
-    ("jimenez", [("undecided", "other", "Staff say she has not decided.")]),
-    ("halvorsen", [("undecided", "other", "No public position yet."),
-                   ("leaning_no", "news", "Credited the cameras for car-theft arrests.")]),
-    ("doyle", [("opposed", "vote", "Voted for the original contract two years ago.")]),
+    ("jimenez", [(StanceLevel.undecided, StanceSource.other, "Staff say she has not decided.")]),
+    ("halvorsen", [(StanceLevel.undecided, StanceSource.other, "No public position yet."),
+                   (StanceLevel.leaning_no, StanceSource.news,
+                    "Credited the cameras for car-theft arrests.")]),
+    ("doyle", [(StanceLevel.opposed, StanceSource.vote,
+                "Voted for the original contract two years ago.")]),
 ]
 
 # key, days from today, hour, organization, targets, attendees, summary, asks, commitments,
@@ -71,38 +77,42 @@ MEETINGS = [
 
 # key, title, kind, owner, days from today, status, vote key, description, outcome
 ACTIONS = [
-    ("comment", "Public comment at the renewal vote", "public_comment", "immigrant", 10,
-     "planned", "renewal", "Twenty speakers, two minutes each; families speak first.", ""),
-    ("call-in", "Call-in day: pull Flock from consent", "call_in_day", "privacy", 6,
-     "in_progress", "renewal", "Script and council office numbers go out to every list.", ""),
-    ("op-ed", "Op-ed: Riverton's cameras feed a national database", "op_ed", "privacy", -12,
-     "done", "", "", "Ran in the Riverton Courier."),
-    ("rally", "Rally at City Hall before the vote", "rally", "faith", 10, "planned", "renewal",
+    ("comment", "Public comment at the renewal vote", ActionKind.public_comment, "immigrant", 10,
+     ActionStatus.planned, "renewal", "Twenty speakers, two minutes each; families speak first.",
+     ""),
+    ("call-in", "Call-in day: pull Flock from consent", ActionKind.call_in_day, "privacy", 6,
+     ActionStatus.in_progress, "renewal",
+     "Script and council office numbers go out to every list.", ""),
+    ("op-ed", "Op-ed: Riverton's cameras feed a national database", ActionKind.op_ed,
+     "privacy", -12, ActionStatus.done, "", "", "Ran in the Riverton Courier."),
+    ("rally", "Rally at City Hall before the vote", ActionKind.rally, "faith", 10,
+     ActionStatus.planned, "renewal",
      "Gather at 5:00 pm on the steps, then go in together for public comment.", ""),
-    ("letter", "Coalition sign-on letter to the council", "letter", "accountability", -20,
-     "done", "", "Asks the council to give notice of non-renewal.",
+    ("letter", "Coalition sign-on letter to the council", ActionKind.letter, "accountability",
+     -20, ActionStatus.done, "", "Asks the council to give notice of non-renewal.",
      "Signed by 23 organizations; delivered to every office."),
-    ("records", "Records requests for audit logs and sharing agreements", "records_request",
-     "privacy", -15, "in_progress", "", "Police audit logs and the sheriff's agreements.", ""),
+    ("records", "Records requests for audit logs and sharing agreements",
+     ActionKind.records_request, "privacy", -15, ActionStatus.in_progress, "",
+     "Police audit logs and the sheriff's agreements.", ""),
 ]
 
 # title, organization, days from today, status, action or meeting key, notes
 TASKS = [
-    ("Confirm speakers for public comment", "immigrant", 3, "open", "action.comment",
+    ("Confirm speakers for public comment", "immigrant", 3, TaskStatus.open, "action.comment",
      "Twelve confirmed so far."),
-    ("Send Council Member Okafor the sharing-partner list", "privacy", 2, "open",
+    ("Send Council Member Okafor the sharing-partner list", "privacy", 2, TaskStatus.open,
      "meeting.okafor", "She asked for it at our meeting."),
-    ("Follow up on the sheriff's overdue records request", "privacy", -3, "open",
+    ("Follow up on the sheriff's overdue records request", "privacy", -3, TaskStatus.open,
      "action.records", "The response deadline has passed; call the records unit."),
-    ("Draft the call-in script", "privacy", -5, "done", "action.call-in", ""),
+    ("Draft the call-in script", "privacy", -5, TaskStatus.done, "action.call-in", ""),
 ]
 
 
 def load(demo: Demo) -> None:
     session, actor = demo.session, demo.actor
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
-        name=CAMPAIGN_NAME, jurisdiction_id=demo["place.city"], goal="cancel_renewal",
-        status="active", start_date=demo.day(-75), target_date=demo.day(45),
+        name=CAMPAIGN_NAME, jurisdiction_id=demo["place.city"], goal=CampaignGoal.cancel_renewal,
+        status=CampaignStatus.active, start_date=demo.day(-75), target_date=demo.day(45),
         description=("Riverton's Flock contract renews for two more years unless the city "
                      "gives notice. We want the council to let it end."),
         policy_asks=[PolicyAskItem(ask=ask, note=note) for ask, note in POLICY_ASKS],
@@ -112,13 +122,14 @@ def load(demo: Demo) -> None:
     for target, changes in STANCES:
         for level, source, note in changes:
             targets.set_stance(session, actor, target_id=demo[f"target.{target}"],
-                               campaign_id=campaign.id, level=level, source=source, note=note)
+                               campaign_id=stored_id(campaign), level=level, source=source,
+                               note=note)
 
     renewal = votes.crud.create(session, actor, VoteCreate(
         title="Second amendment to the Flock Safety agreement (two-year renewal)",
         body_id=demo["body.council"], campaign_id=campaign.id,
         contract_id=demo["contract.flock"], scheduled_at=demo.local_at(10, 18),
-        agenda_item_number="7.C", kind="renewal", consent_calendar=True,
+        agenda_item_number="7.C", kind=VoteKind.renewal, consent_calendar=True,
         our_position=OurPosition.block,
         location="Council Chambers, 300 Main Street",
         notes="On consent: any one member can pull it for discussion."))
@@ -126,7 +137,7 @@ def load(demo: Demo) -> None:
     ordinance = votes.crud.create(session, actor, VoteCreate(
         title="Surveillance technology ordinance, first reading",
         body_id=demo["body.council"], campaign_id=campaign.id,
-        scheduled_at=demo.local_at(40, 18), agenda_item_number="12", kind="ordinance",
+        scheduled_at=demo.local_at(40, 18), agenda_item_number="12", kind=VoteKind.ordinance,
         our_position=OurPosition.support,
         location="Council Chambers, 300 Main Street"))
     demo.keep("vote.ordinance", ordinance)
@@ -151,17 +162,20 @@ def load(demo: Demo) -> None:
             status=status, description=description, outcome=outcome))
         demo.keep(f"action.{key}", action)
 
-    for title, org, days, status, source, notes in TASKS:
-        link = "action_id" if source.startswith("action.") else "meeting_id"
+    for title, org, days, task_status, made_by, notes in TASKS:
+        from_action = made_by.startswith("action.")
         tasks.crud.create(session, actor, TaskCreate(
             title=title, campaign_id=campaign.id, assignee_organization_id=demo[f"org.{org}"],
-            due_on=demo.day(days), status=status, notes=notes, **{link: demo[source]}))
+            due_on=demo.day(days), status=task_status, notes=notes,
+            action_id=demo[made_by] if from_action else None,
+            meeting_id=None if from_action else demo[made_by]))
 
     records_requests.crud.create(session, actor, RecordsRequestCreate(
         subject="ALPR audit logs and sharing list, Riverton Police Department",
         agency_id=demo["agency.police"], campaign_id=campaign.id,
         requester_organization_id=demo["org.privacy"], law="California Public Records Act",
-        state_code="CA", method="portal", tracking_number="R000193", status="extended",
+        state_code="CA", method=RequestMethod.portal, tracking_number="R000193",
+        status=RequestStatus.extended,
         sent_on=demo.day(-15),
         text=("All ALPR audit logs for the past twelve months, and the current list of "
               "agencies the department shares plate data with."),
@@ -170,7 +184,8 @@ def load(demo: Demo) -> None:
         subject="Sheriff's ALPR data-sharing agreements with federal agencies",
         agency_id=demo["agency.sheriff"], campaign_id=campaign.id,
         requester_organization_id=demo["org.privacy"], law="California Public Records Act",
-        state_code="CA", method="email", status="sent", sent_on=demo.day(-40),
+        state_code="CA", method=RequestMethod.email, status=RequestStatus.sent,
+        sent_on=demo.day(-40),
         text="Every agreement under which the sheriff shares ALPR data with a federal agency.",
         notes="No acknowledgment yet."))
 

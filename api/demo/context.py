@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth.models import User
+from api.fields import Stored, stored_id
 
 ZONE = "America/Los_Angeles"
 
@@ -25,8 +26,8 @@ class Demo:
     def __getitem__(self, key: str) -> int:
         return self.ids[key]
 
-    def keep(self, key: str, record: object) -> int:
-        record_id: int = record.id  # type: ignore[attr-defined]
+    def keep(self, key: str, record: Stored) -> int:
+        record_id = stored_id(record)
         self.ids[key] = record_id
         return record_id
 

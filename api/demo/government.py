@@ -6,17 +6,17 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from api.agencies import service as agencies
-from api.agencies.models import AgencyCreate
+from api.agencies.models import AgencyCreate, AgencyKind, Sharing
 from api.auth.models import User
 from api.bodies import service as bodies
-from api.bodies.models import BodyCreate
+from api.bodies.models import BodyCreate, BodyKind
 from api.contracts import service as contracts
 from api.contracts.models import ContractCreate
 from api.demo.context import ZONE, Demo
 from api.jurisdictions import service as jurisdictions
-from api.jurisdictions.models import JurisdictionCreate
+from api.jurisdictions.models import JurisdictionCreate, JurisdictionKind
 from api.targets import service as targets
-from api.targets.models import TargetCreate
+from api.targets.models import TargetCreate, TargetTitle
 from api.vendors import service as vendors
 from api.vendors.models import Vendor, VendorCreate
 
@@ -25,48 +25,51 @@ COUNTY_SITE = "https://aldercounty.example.org"
 
 # key, name, kind, jurisdiction key, seats, majority needed, website
 BODIES = [
-    ("council", "Riverton City Council", "city_council", "city", 7, 4, f"{CITY_SITE}/council"),
-    ("supervisors", "Alder County Board of Supervisors", "board_of_supervisors", "county", 5, 3,
-     f"{COUNTY_SITE}/board"),
-    ("sheriff", "Alder County Sheriff's Office", "sheriffs_office", "county", 0, 0,
+    ("council", "Riverton City Council", BodyKind.city_council, "city", 7, 4,
+     f"{CITY_SITE}/council"),
+    ("supervisors", "Alder County Board of Supervisors", BodyKind.board_of_supervisors, "county",
+     5, 3, f"{COUNTY_SITE}/board"),
+    ("sheriff", "Alder County Sheriff's Office", BodyKind.sheriffs_office, "county", 0, 0,
      f"{COUNTY_SITE}/sheriff"),
 ]
 
 # key, name, title, body key (blank: none), district, years left in term,
 # relationship owner (organization key, blank: none), notes
 TARGETS = [
-    ("park", "Elena Park", "mayor", "council", "At large", 2, "faith",
+    ("park", "Elena Park", TargetTitle.mayor, "council", "At large", 2, "faith",
      "Sets the agenda; has said she wants 'a full public discussion' of the renewal."),
-    ("bell", "Marcus Bell", "council_member", "council", "District 1", 3, "immigrant",
+    ("bell", "Marcus Bell", TargetTitle.council_member, "council", "District 1", 3, "immigrant",
      "Asked for the data-sharing audit last year."),
-    ("okafor", "Ana Okafor", "council_member", "council", "District 2", 1, "privacy",
+    ("okafor", "Ana Okafor", TargetTitle.council_member, "council", "District 2", 1, "privacy",
      "Former public defender; cares about retention limits."),
-    ("chen", "David Chen", "council_member", "council", "District 3", 3, "accountability", ""),
-    ("jimenez", "Rosa Jimenez", "council_member", "council", "District 4", 1, "",
+    ("chen", "David Chen", TargetTitle.council_member, "council", "District 3", 3,
+     "accountability", ""),
+    ("jimenez", "Rosa Jimenez", TargetTitle.council_member, "council", "District 4", 1, "",
      "Her district has the most cameras; hears from small-business owners who like them."),
-    ("halvorsen", "Greg Halvorsen", "council_member", "council", "District 5", 2, "",
+    ("halvorsen", "Greg Halvorsen", TargetTitle.council_member, "council", "District 5", 2, "",
      "Chairs public safety; praised the cameras' role in car-theft arrests."),
-    ("doyle", "Patricia Doyle", "council_member", "council", "District 6", 3, "",
+    ("doyle", "Patricia Doyle", TargetTitle.council_member, "council", "District 6", 3, "",
      "Endorsed by the police officers' association."),
-    ("marsh", "Helen Marsh", "supervisor", "supervisors", "District 1", 2, "privacy", ""),
-    ("nguyen", "Victor Nguyen", "supervisor", "supervisors", "District 2", 1, "", ""),
-    ("bustos", "Carla Bustos", "supervisor", "supervisors", "District 3", 3, "immigrant",
+    ("marsh", "Helen Marsh", TargetTitle.supervisor, "supervisors", "District 1", 2, "privacy", ""),
+    ("nguyen", "Victor Nguyen", TargetTitle.supervisor, "supervisors", "District 2", 1, "", ""),
+    ("bustos", "Carla Bustos", TargetTitle.supervisor, "supervisors", "District 3", 3, "immigrant",
      "Voted against the sheriff's last surveillance purchase."),
-    ("cole", "Raymond Cole", "sheriff", "sheriff", "", 2, "",
+    ("cole", "Raymond Cole", TargetTitle.sheriff, "sheriff", "", 2, "",
      "Defends sharing plate data with federal task forces."),
-    ("ruiz", "Angela Ruiz", "police_chief", "", "", 0, "",
+    ("ruiz", "Angela Ruiz", TargetTitle.police_chief, "", "", 0, "",
      "Reports to the city manager; will present the renewal to the council."),
 ]
 
 # key, name, kind, jurisdiction key, vendor key, fixed and mobile cameras, retention days,
 # shares with federal, evidence, sharing partners, notes
 AGENCIES = [
-    ("police", "Riverton Police Department", "police_department", "city", "flock", 42, 4,
-     30, "disputed", f"{CITY_SITE}/records/rpd-alpr-audit-log.pdf", 1180,
+    ("police", "Riverton Police Department", AgencyKind.police_department, "city",
+     "flock", 42, 4, 30, Sharing.disputed,
+     f"{CITY_SITE}/records/rpd-alpr-audit-log.pdf", 1180,
      "Audit log shows searches by out-of-state agencies tagged 'immigration'; "
      "the department says these were errors."),
-    ("sheriff", "Alder County Sheriff's Office", "sheriff", "county",
-     "vigilant", 18, 12, 365, "yes",
+    ("sheriff", "Alder County Sheriff's Office", AgencyKind.sheriff, "county",
+     "vigilant", 18, 12, 365, Sharing.yes,
      f"{COUNTY_SITE}/sheriff/alpr-sharing-agreements.pdf", 320,
      "Shares with a federal task force under a signed data-sharing agreement."),
 ]
@@ -88,11 +91,12 @@ def _vendor(session: Session, actor: User, name: str, website: str) -> Vendor:
 def load(demo: Demo) -> None:
     session, actor = demo.session, demo.actor
     county = jurisdictions.crud.create(session, actor, JurisdictionCreate(
-        name="Alder County", kind="county", state_code="CA", timezone=ZONE, population=412_000))
+        name="Alder County", kind=JurisdictionKind.county, state_code="CA", timezone=ZONE,
+        population=412_000))
     demo.keep("place.county", county)
     city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
-        name="Riverton", kind="city", state_code="CA", parent_id=county.id, timezone=ZONE,
-        population=98_500))
+        name="Riverton", kind=JurisdictionKind.city, state_code="CA", parent_id=county.id,
+        timezone=ZONE, population=98_500))
     demo.keep("place.city", city)
 
     for key, name, kind, place, seats, majority, website in BODIES:
@@ -103,10 +107,10 @@ def load(demo: Demo) -> None:
 
     term_end = demo.day(0).replace(month=12, day=31)
     county_bodies = {key for key, _, _, place, _, _, _ in BODIES if place == "county"}
-    for number, (key, name, title, body, district, years, owner, notes) in enumerate(TARGETS):
-        domain = "aldercounty" if body in county_bodies else "riverton"
+    for number, (key, name, title, on_body, district, years, owner, notes) in enumerate(TARGETS):
+        domain = "aldercounty" if on_body in county_bodies else "riverton"
         target = targets.crud.create(session, actor, TargetCreate(
-            name=name, title=title, body_id=demo[f"body.{body}"] if body else None,
+            name=name, title=title, body_id=demo[f"body.{on_body}"] if on_body else None,
             district=district, notes=notes,
             term_ends=term_end.replace(year=term_end.year + years) if years else None,
             email=f"{key}@{domain}.example.org", phone=f"(555) 010-{3101 + number}",
@@ -115,10 +119,10 @@ def load(demo: Demo) -> None:
 
     for key, name, website in VENDORS:
         demo.keep(f"vendor.{key}", _vendor(session, actor, name, website))
-    for (key, name, kind, place, vendor, fixed, mobile, retention, sharing, evidence, partners,
-         notes) in AGENCIES:
+    for (key, name, agency_kind, place, vendor, fixed, mobile, retention, sharing, evidence,
+         partners, notes) in AGENCIES:
         agency = agencies.crud.create(session, actor, AgencyCreate(
-            name=name, kind=kind, jurisdiction_id=demo[f"place.{place}"], state_code="CA",
+            name=name, kind=agency_kind, jurisdiction_id=demo[f"place.{place}"], state_code="CA",
             vendor_id=demo[f"vendor.{vendor}"], fixed_cameras=fixed, mobile_cameras=mobile,
             retention_days=retention, shares_with_federal=sharing, sharing_evidence_url=evidence,
             sharing_partners=partners, source_links=[evidence], notes=notes))

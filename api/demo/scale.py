@@ -20,6 +20,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts import terms
 from api.contracts.models import Contract
+from api.db import table_of
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
 from api.meetings import latest, local_days
@@ -490,7 +491,7 @@ def _place_names(rng: Random, count: int) -> Iterator[str]:
 
 def _government(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("government")
-    table = Jurisdiction.__table__  # type: ignore[attr-defined]
+    table = table_of(Jurisdiction)
     next_id = writer.first_id(table)
     county_id: int | None = None
     state_id: int | None = None
@@ -514,8 +515,8 @@ def _government(writer: Writer, state: _State, scale: Scale) -> None:
         })
         state.jurisdictions.append((jurisdiction_id, name if kind == "state" else place, kind))
 
-    bodies_table = Body.__table__  # type: ignore[attr-defined]
-    targets_table = Target.__table__  # type: ignore[attr-defined]
+    bodies_table = table_of(Body)
+    targets_table = table_of(Target)
     body_id = writer.first_id(bodies_table)
     target_id = writer.first_id(targets_table)
     state.jurisdiction_targets = [[] for _ in state.jurisdictions]
@@ -573,15 +574,15 @@ def _ascii(text: str) -> str:
 
 def _agencies(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("agencies")
-    vendors = Vendor.__table__  # type: ignore[attr-defined]
+    vendors = table_of(Vendor)
     vendor_id = writer.first_id(vendors)
     for name, website in VENDORS:
         writer.add(vendors, {"id": vendor_id, "name": name, "website": website, "notes": "",
                              **_stamp(state.moment(-1100))})
         state.vendor_ids.append(vendor_id)
         vendor_id += 1
-    agencies = Agency.__table__  # type: ignore[attr-defined]
-    contracts = Contract.__table__  # type: ignore[attr-defined]
+    agencies = table_of(Agency)
+    contracts = table_of(Contract)
     agency_id = writer.first_id(agencies)
     contract_id = writer.first_id(contracts)
     for j_index, (j_id, place, kind) in enumerate(state.jurisdictions):
@@ -627,7 +628,7 @@ def _agencies(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _organizations(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("organizations")
-    table = Organization.__table__  # type: ignore[attr-defined]
+    table = table_of(Organization)
     combos = len(PLACES) * len(CAUSES) * len(ORG_NOUNS)
     picks = rng.sample(range(combos), min(combos, scale.organizations))
     state.first_org = writer.first_id(table)
@@ -649,8 +650,8 @@ def _organizations(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _people(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("people")
-    people = Person.__table__  # type: ignore[attr-defined]
-    affiliations = Affiliation.__table__  # type: ignore[attr-defined]
+    people = table_of(Person)
+    affiliations = table_of(Affiliation)
     state.first_person = writer.first_id(people)
     state.org_members = [[] for _ in range(scale.organizations)]
     for index in range(scale.people):
@@ -680,8 +681,8 @@ def _people(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _campaigns(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("campaigns")
-    campaigns = Campaign.__table__  # type: ignore[attr-defined]
-    leads = CampaignLead.__table__  # type: ignore[attr-defined]
+    campaigns = table_of(Campaign)
+    leads = table_of(CampaignLead)
     campaign_id = writer.first_id(campaigns)
     per_place: dict[int, int] = {}
     for index in range(scale.campaigns):
@@ -715,8 +716,8 @@ def _campaigns(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _stances(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("stances")
-    stances = Stance.__table__  # type: ignore[attr-defined]
-    changes = StanceChange.__table__  # type: ignore[attr-defined]
+    stances = table_of(Stance)
+    changes = table_of(StanceChange)
     targets = state.jurisdiction_targets
     for campaign_id, j_index in state.campaigns:
         for target_id in targets[j_index]:
@@ -740,7 +741,7 @@ def _stances(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _votes(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("votes")
-    table = Vote.__table__  # type: ignore[attr-defined]
+    table = table_of(Vote)
     vote_id = writer.first_id(table)
     campaigns = state.campaigns
     bodies = state.bodies
@@ -777,9 +778,9 @@ def _votes(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _meetings(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("meetings")
-    meetings = Meeting.__table__  # type: ignore[attr-defined]
-    met = MeetingTarget.__table__  # type: ignore[attr-defined]
-    attended = MeetingAttendee.__table__  # type: ignore[attr-defined]
+    meetings = table_of(Meeting)
+    met = table_of(MeetingTarget)
+    attended = table_of(MeetingAttendee)
     campaigns = state.campaigns
     targets = state.jurisdiction_targets
     members = state.org_members
@@ -816,7 +817,7 @@ def _meetings(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _actions(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("actions")
-    table = Action.__table__  # type: ignore[attr-defined]
+    table = table_of(Action)
     campaigns = state.campaigns
     votes = state.campaign_votes
     state.first_action = writer.first_id(table)
@@ -844,7 +845,7 @@ def _actions(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _tasks(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("tasks")
-    table = Task.__table__  # type: ignore[attr-defined]
+    table = table_of(Task)
     campaigns = state.campaigns
     first_task = writer.first_id(table)
     for index in range(scale.tasks):
@@ -880,8 +881,8 @@ def _tasks(writer: Writer, state: _State, scale: Scale) -> None:
 
 def _records_requests(writer: Writer, state: _State, scale: Scale) -> None:
     rng = state.rng("records_requests")
-    requests = RecordsRequest.__table__  # type: ignore[attr-defined]
-    history = RequestStatusChange.__table__  # type: ignore[attr-defined]
+    requests = table_of(RecordsRequest)
+    history = table_of(RequestStatusChange)
     law = laws.law_for(STATE_CODE)
     campaigns = state.campaigns
     agencies = state.agencies

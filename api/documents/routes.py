@@ -11,7 +11,7 @@ from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.documents import service
 from api.documents.models import AttachedTo, DocumentMeta, DocumentRead, DocumentUpdate
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.settings import get_settings
 
 router = APIRouter()
@@ -40,7 +40,7 @@ async def upload_document(
     doc = service.upload(session, actor, meta=meta, filename=file.filename or "document",
                          content=content)
     session.commit()
-    return service.crud.read(session, actor, doc.id)
+    return service.crud.read(session, actor, stored_id(doc))
 
 
 @router.get("/documents/{record_id}/content", tags=["documents"],

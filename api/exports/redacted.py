@@ -21,10 +21,11 @@ from api.auth import permissions
 from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
-from api.campaigns.models import Campaign
+from api.campaigns.models import Campaign, policy_asks_of
 from api.contracts.models import Contract
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid
+from api.fields import stored_id
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.people.models import Person
@@ -33,7 +34,7 @@ from api.targets.models import StanceChange, StanceLevel, Target
 from api.targets.service import moved_from
 from api.tasks.models import Task
 from api.vendors.models import Vendor
-from api.votes.models import Vote, VoteStatus
+from api.votes.models import Vote, VoteStatus, member_votes_of
 
 # From most closed to most open: a record goes out at a tier when it is shared at least as wide.
 # The tiers one may export at, most open first; a private record never leaves in an export.
@@ -171,6 +172,14 @@ class Selection:
     def with_contacts(self) -> bool:
         return self.tier != Visibility.public
 
+    @property
+    def exported_campaign(self) -> Campaign:
+        """The campaign a campaign's export is about. An organization's export has none, and
+        never asks."""
+        if self.campaign is None:
+            raise ValueError("an organization's export is about no campaign")
+        return self.campaign
+
 
 def _value(found: Any) -> Any:
     return getattr(found, "value", found)
@@ -211,7 +220,7 @@ def select_records(session: Session, actor: User, *, campaign_id: int,
     zone = campaigns.zone(session, campaign.id)
     found = Selection(campaign=campaign, tier=chosen, made=clock.local(clock.now(), zone),
                       zone=zone, everyones=exports_everyones(actor))
-    going = Going(session, actor, chosen, campaign.id)
+    going = Going(session, actor, chosen, stored_id(campaign))
     _campaign_records(found, going)
     _decision_makers(found, going)
     _people(found, going)
@@ -266,7 +275,7 @@ def _campaign_records(found: Selection, going: Going) -> None:
 def _campaign_bodies(found: Selection, going: Going) -> set[int]:
     """The bodies the campaign's votes go to and those of its jurisdiction."""
     ids = {v.body_id for v in found.votes}
-    place = found.campaign.jurisdiction_id
+    place = found.exported_campaign.jurisdiction_id
     if place is not None:
         ids |= set(going.session.exec(select(Body.id).where(Body.jurisdiction_id == place)))
     return ids
@@ -292,7 +301,7 @@ def _decision_makers(found: Selection, going: Going) -> None:
     for change, earlier in moved_from(c for c in changes if c.target_id in target_ids):
         found.stance_steps.append(StanceStep(change, earlier))
         found.standing[change.target_id] = str(_value(change.to_level))
-    held = {m.id: m.held_at for m in found.meetings}
+    held = {stored_id(m): m.held_at for m in found.meetings}
     for meeting_id, target_id in links:
         if target_id not in target_ids:
             continue
@@ -318,7 +327,7 @@ def _people(found: Selection, going: Going) -> None:
 
 def _government(found: Selection, going: Going) -> None:
     """The jurisdiction, bodies, agencies and contracts around the campaign."""
-    session, place = going.session, found.campaign.jurisdiction_id
+    session, place = going.session, found.exported_campaign.jurisdiction_id
     body_ids = _campaign_bodies(found, going)
     body_ids |= {t.body_id for t in found.targets if t.body_id is not None}
     found.bodies = going.all(select(Body).where(Body.id.in_(body_ids), *going.shared(Body))
@@ -328,7 +337,7 @@ def _government(found: Selection, going: Going) -> None:
     places = {b.jurisdiction_id for b in found.bodies}
     named = dict(session.execute(select(Jurisdiction.id, Jurisdiction.timezone).where(
         Jurisdiction.id.in_(places))).all())
-    found.body_zones = {b.id: clock.zone_named(named.get(b.jurisdiction_id))
+    found.body_zones = {stored_id(b): clock.zone_named(named.get(b.jurisdiction_id))
                         for b in found.bodies}
     local = set(session.exec(select(Agency.id).where(Agency.jurisdiction_id == place))) \
         if place is not None else set()
@@ -391,9 +400,9 @@ def tables(found: Selection) -> list[Table]:
     c = found.campaign
     assert c is not None
     place = found.jurisdiction
-    body_names = {b.id: b.name for b in found.bodies}
-    agency_names = {a.id: a.name for a in found.agencies}
-    target_names = {t.id: t.name for t in found.targets}
+    body_names = {stored_id(b): b.name for b in found.bodies}
+    agency_names = {stored_id(a): a.name for a in found.agencies}
+    target_names = {stored_id(t): t.name for t in found.targets}
     return [
         Table("campaign", "the campaign", (
             "name", "goal", "status", "description", "jurisdiction", "state", "start_date",
@@ -403,7 +412,7 @@ def tables(found: Selection) -> list[Table]:
                 c.target_date, c.vote_date, c.notice_deadline)]),
         Table("policy_asks", "what the campaign asks for", ("ask", "won", "note"),
               [(ASK_WORDS.get(str(a["ask"]), str(a["ask"])), bool(a.get("won")),
-                a.get("note", "")) for a in c.policy_asks or []]),
+                a.get("note", "")) for a in policy_asks_of(c)]),
         Table("bodies", "the bodies that decide", (
             "id", "name", "kind", "seats", "majority_needed", "website"),
             [(b.id, b.name, _value(b.kind), b.seats, b.majority_needed, b.website)
@@ -423,7 +432,7 @@ def votes_table(found: Selection, *, body_names: dict[int, str], target_names: d
         [(v.id, v.title, body_names.get(v.body_id, ""), _when(v.scheduled_at, zone),
           v.agenda_item_number, _value(v.kind), v.consent_calendar, v.location,
           _value(v.status), _value(v.outcome),
-          [f"{target_names[int(m['target_id'])]}: {m['vote']}" for m in v.member_votes or []
+          [f"{target_names[int(m['target_id'])]}: {m['vote']}" for m in member_votes_of(v)
            if int(m["target_id"]) in target_names], v.agenda_url)
          for v in found.votes])
 
@@ -433,8 +442,8 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
     """The CSV files of the owned records a selection holds, and of the facts derived from
     them: the same for a campaign's export and an organization's."""
     zone, contacts = found.zone, found.with_contacts
-    target_names = {**found.target_names, **{t.id: t.name for t in found.targets}}
-    person_names = {p.id: p.name for p in found.people}
+    target_names = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
+    person_names = {stored_id(p): p.name for p in found.people}
     # An action names its vote only where the vote goes out too.
     exported_votes = {v.id for v in found.votes}
     return [
@@ -443,8 +452,9 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
             "website", "notes", "visibility",
             *(("email", "phone", "office_address", "staffers") if contacts else ())),
             [(t.id, t.name, _value(t.title), body_names.get(t.body_id or 0, ""), t.district,
-              t.term_ends, found.standing.get(t.id, StanceLevel.unknown.value),
-              _when(found.last_met.get(t.id), zone), t.website, t.notes, _value(t.visibility),
+              t.term_ends, found.standing.get(stored_id(t), StanceLevel.unknown.value),
+              _when(found.last_met.get(stored_id(t)), zone), t.website, t.notes,
+              _value(t.visibility),
               *((t.email, t.phone, t.office_address, t.staffers) if contacts else ()))
              for t in found.targets]),
         Table("stance_changes", "how the decision-makers' stances moved", (
@@ -458,8 +468,9 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
             "id", "held_at", "location", "summary", "asks", "commitments", "follow_ups",
             "targets", "attendees", "visibility"),
             [(m.id, _when(m.held_at, zone), m.location, m.summary, m.asks, m.commitments,
-              m.follow_ups, _names(found.meeting_targets.get(m.id, []), target_names),
-              _names(found.meeting_people.get(m.id, []), person_names), _value(m.visibility))
+              m.follow_ups, _names(found.meeting_targets.get(stored_id(m), []), target_names),
+              _names(found.meeting_people.get(stored_id(m), []), person_names),
+              _value(m.visibility))
              for m in found.meetings]),
         Table("actions", f"{whose} actions", (
             "id", "title", "kind", "scheduled_on", "status", "description", "outcome",
@@ -543,7 +554,7 @@ def export_campaign(session: Session, actor: User, *, campaign_id: int,
             # With a byte order mark, spreadsheet programs read the CSV as UTF-8.
             zipped.writestr(f"{table.name}.csv",
                             csv_export.write(table.header, table.rows).encode("utf-8-sig"))
-    name = f"{slug(found.campaign.name)}-{found.tier.value}-{found.made:%Y-%m-%d}.zip"
+    name = f"{slug(found.exported_campaign.name)}-{found.tier.value}-{found.made:%Y-%m-%d}.zip"
     return name, archive.getvalue()
 
 
@@ -566,7 +577,7 @@ def plain(value: Any) -> str:
 
 def _upcoming(found: Selection) -> list[dict[str, Any]]:
     now = clock.now()
-    bodies = {b.id: b for b in found.bodies}
+    bodies = {stored_id(b): b for b in found.bodies}
     standing = found.standing
     rows = []
     for vote in found.votes:
@@ -574,7 +585,7 @@ def _upcoming(found: Selection) -> list[dict[str, Any]]:
             continue
         body = bodies.get(vote.body_id)
         members = [t for t in found.targets if t.body_id == vote.body_id]
-        likely = sum(1 for t in members if standing.get(t.id) in LIKELY_YES)
+        likely = sum(1 for t in members if standing.get(stored_id(t)) in LIKELY_YES)
         needed = None
         if body is not None:
             needed = body.majority_needed or (body.seats // 2 + 1 if body.seats else None)
@@ -599,11 +610,11 @@ def summary_html(found: Selection, made: list[Table] | None = None) -> str:
     """The readable summary: one HTML file with its style inline, nothing fetched from anywhere
     and no script, so it opens the same offline, in a mail client or printed."""
     made = made if made is not None else tables(found)
-    campaign = found.campaign
+    campaign = found.exported_campaign
     asks = [{"label": ASK_WORDS.get(str(a["ask"]), plain(a["ask"])), "won": bool(a.get("won")),
-             "note": a.get("note", "")} for a in campaign.policy_asks or []]
-    bodies = {b.id: b.name for b in found.bodies}
-    agencies = {a.id: a.name for a in found.agencies}
+             "note": a.get("note", "")} for a in policy_asks_of(campaign)]
+    bodies = {stored_id(b): b.name for b in found.bodies}
+    agencies = {stored_id(a): a.name for a in found.agencies}
     context = {
         "campaign": campaign,
         "goal": GOAL_WORDS.get(str(_value(campaign.goal)), plain(campaign.goal)),
@@ -617,7 +628,7 @@ def summary_html(found: Selection, made: list[Table] | None = None) -> str:
         "with_contacts": found.with_contacts,
         "targets": [{"name": t.name, "title": plain(t.title),
                      "body": bodies.get(t.body_id or 0, ""), "district": t.district,
-                     "stance": STANDING_WORDS.get(found.standing.get(t.id, "unknown"),
+                     "stance": STANDING_WORDS.get(found.standing.get(stored_id(t), "unknown"),
                                                   "Not known"),
                      "last_met": day(clock.local(found.last_met[t.id], found.zone))
                      if t.id in found.last_met else ""} for t in found.targets],

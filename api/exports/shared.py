@@ -19,6 +19,7 @@ from api.documents.models import Document
 from api.errors import Forbidden, NotFound
 from api.exports import redacted
 from api.exports.redacted import Selection, StanceStep, Table, plain
+from api.fields import stored_id
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
@@ -224,8 +225,8 @@ def export_organization(session: Session, actor: User, *, organization_id: int,
                                          tier=tier)
     going = Sharing(session, actor, found.tier, organization_id)
     bodies, agencies = _names(session, going, found)
-    agencies.update({a.id: a.name for a in found.agencies})
-    targets = {**found.target_names, **{t.id: t.name for t in found.targets}}
+    agencies.update({stored_id(a): a.name for a in found.agencies})
+    targets = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
     made = [*redacted.record_tables(found, body_names=bodies, agency_names=agencies,
                                     whose="our"),
             redacted.votes_table(found, body_names=bodies, target_names=targets, whose="our"),
@@ -247,7 +248,7 @@ def export_organization(session: Session, actor: User, *, organization_id: int,
 def summary_html(organization: Organization, found: Selection, made: list[Table]) -> str:
     """One self-contained page, as the campaign summary: style inline, nothing fetched."""
     zone = found.zone
-    names = {**found.target_names, **{t.id: t.name for t in found.targets}}
+    names = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
     context = {
         "organization": organization.name,
         "tier": redacted.TIER_WORDS[found.tier],
@@ -257,7 +258,8 @@ def summary_html(organization: Organization, found: Selection, made: list[Table]
                      "last_met": redacted.day(clock.local(found.last_met[t.id], zone))
                      if t.id in found.last_met else ""} for t in found.targets],
         "meetings": [{"day": redacted.day(clock.local(m.held_at, zone)),
-                      "with": ", ".join(names[i] for i in found.meeting_targets.get(m.id, [])),
+                      "with": ", ".join(
+                          names[i] for i in found.meeting_targets.get(stored_id(m), [])),
                       "location": m.location} for m in found.meetings],
         "requests": [{"subject": r.subject, "sent": redacted.day(r.sent_on),
                       "status": redacted.plain(r.status), "due": redacted.day(r.due_on)}

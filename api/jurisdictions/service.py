@@ -12,6 +12,7 @@ from api.errors import Invalid
 from api.jurisdictions.models import (
     JURISDICTIONS,
     Jurisdiction,
+    JurisdictionRead,
 )
 
 
@@ -22,7 +23,8 @@ def _no_self_parent(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud = Crud(**JURISDICTIONS.crud_options(), prepare=_no_self_parent)
+crud: Crud[Jurisdiction, JurisdictionRead] = Crud(**JURISDICTIONS.crud_options(),
+                                                  prepare=_no_self_parent)
 
 
 def zone(session: Session, jurisdiction_id: int | None) -> ZoneInfo:

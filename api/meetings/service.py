@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -14,6 +15,7 @@ from api.auth.scoping import actor_of
 from api.campaigns import service as campaigns
 from api.crud import Crud, Link
 from api.errors import Conflict, Forbidden, Invalid, NotFound
+from api.fields import stored_id
 from api.meetings.models import (
     MEETINGS,
     STILL_AHEAD,
@@ -21,6 +23,7 @@ from api.meetings.models import (
     MeetingAttendee,
     MeetingCreate,
     MeetingNote,
+    MeetingRead,
     MeetingTarget,
 )
 from api.targets import service as targets
@@ -53,7 +56,7 @@ def _apply_observed(session: Session, actor: User, meeting: Meeting,
         return
     for observed in values["stances_observed"]:
         target_id, campaign_id = observed["target_id"], meeting.campaign_id
-        earlier = targets.observed_at(session, meeting_id=meeting.id,  # type: ignore[arg-type]
+        earlier = targets.observed_at(session, meeting_id=stored_id(meeting),
                                       target_id=target_id, campaign_id=campaign_id)  # type: ignore[arg-type]
         if earlier is not None and earlier.to_level == observed["level"]:
             continue
@@ -68,12 +71,13 @@ def _apply_observed(session: Session, actor: User, meeting: Meeting,
             raise Invalid(str(exc), field="stances_observed") from exc
 
 
-class MeetingCrud(Crud[Meeting]):
+class MeetingCrud(Crud[Meeting, MeetingRead]):
     """The generic machinery, with the organization's private notes kept in a row of their own:
     read back only where the session may read that row, written only by the organization."""
 
-    def to_read(self, session: Session, objs: Sequence[Meeting]) -> list[dict[str, Any]]:
-        rows = super().to_read(session, objs)
+    def read_rows(self, session: Session,
+                  objs: Sequence[Meeting | sa.Row[Any]]) -> list[dict[str, Any]]:
+        rows = super().read_rows(session, objs)
         ids = [row["id"] for row in rows]
         notes = dict(session.execute(
             select(MeetingNote.meeting_id, MeetingNote.text)
@@ -122,7 +126,7 @@ def save_private_notes(session: Session, actor: User, meeting: Meeting, text: st
     if note is None:
         if not keeps_notes(actor, meeting):
             raise Forbidden("Only the meeting's own organization keeps notes on it.")
-        note = MeetingNote(meeting_id=meeting.id, organization_id=meeting.organization_id,  # type: ignore[arg-type]
+        note = MeetingNote(meeting_id=stored_id(meeting), organization_id=meeting.organization_id,
                            visibility=Visibility.private)
     note.text = text
     note.organization_id = meeting.organization_id

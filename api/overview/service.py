@@ -149,6 +149,8 @@ def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[dict[s
     organization = getattr(actor, "organization_id", None)
     stmt = _made(("open_tasks", limit, bool(organization)),
                  lambda: _open_tasks(limit, bool(organization)))
+    if stmt is None:
+        return []
     values = {USER.key: actor.id, ORGANIZATION.key: organization}
     return [row._asdict() for row in session.execute(stmt, values)]
 
@@ -234,4 +236,6 @@ def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
         values[UNTIL.key] = now + timedelta(days=days)
     if campaign_id is not None:
         values[CAMPAIGN.key] = campaign_id
+    if stmt is None:
+        return []
     return [row._asdict() for row in session.execute(stmt, values)]

@@ -7,9 +7,11 @@ from api.people.models import (
     AffiliationCreate,
     AffiliationRead,
     AffiliationUpdate,
+    Person,
+    PersonRead,
 )
 
-crud = Crud(**PEOPLE.crud_options())
+crud: Crud[Person, PersonRead] = Crud(**PEOPLE.crud_options())
 
 affiliations = Crud(
     Affiliation, create=AffiliationCreate, update=AffiliationUpdate, read=AffiliationRead,

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.actions import service as actions
-from api.actions.models import Action, ActionCreate
+from api.actions.models import Action, ActionCreate, ActionRead
 from api.alerts import service as alerts
 from api.auth.models import User, Visibility
 from api.bodies import service as bodies
@@ -17,6 +17,7 @@ from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
 from api.errors import Invalid, NotFound
+from api.fields import stored_id
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
@@ -24,7 +25,7 @@ from api.playbooks import loader
 from api.playbooks.models import AnchorMove, CampaignFromPlaybook
 from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks import service as tasks
-from api.tasks.models import Task, TaskCreate
+from api.tasks.models import Task, TaskCreate, TaskRead
 from api.votes import service as votes
 from api.votes.models import OurPosition, Vote, VoteCreate, VoteKind, VoteStatus
 
@@ -227,12 +228,13 @@ def create_campaign(session: Session, actor: User, *, key: str,
     # A playbook without rules leaves the campaign to the default rules.
     stored = (alerts.create_rules_from_specs(session, actor, campaign_id=campaign.id,
                                              specs=specs) if specs else [])
+    made = campaigns.crud.read(session, actor, stored_id(campaign))
     return {
         "playbook": book.key,
         "vote_id": vote_id,
-        "campaign": campaigns.crud.read(session, actor, campaign.id),
-        "actions": actions.crud.to_read(session, made_actions),
-        "tasks": tasks.crud.to_read(session, made_tasks),
+        "campaign": made.model_dump(mode="json"),
+        "actions": _as_json(actions.crud.to_read(session, made_actions)),
+        "tasks": _as_json(tasks.crud.to_read(session, made_tasks)),
         # Steps whose day had passed when the campaign was made: the planner sends no
         # reminder whose time was already past, so the page names them instead.
         "late_action_ids": [a.id for a in made_actions
@@ -250,8 +252,12 @@ def anchored_items(session: Session, actor: User, campaign_id: int) -> dict[str,
     found_tasks = session.exec(select(Task).where(
         Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))
         .order_by(Task.id)).all()
-    return {"actions": actions.crud.to_read(session, list(found_actions)),
-            "tasks": tasks.crud.to_read(session, list(found_tasks))}
+    return {"actions": _as_json(actions.crud.to_read(session, list(found_actions))),
+            "tasks": _as_json(tasks.crud.to_read(session, list(found_tasks)))}
+
+
+def _as_json(reads: list[ActionRead] | list[TaskRead]) -> list[dict[str, Any]]:
+    return [read.model_dump(mode="json") for read in reads]
 
 
 def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, date | None]]:
@@ -280,6 +286,6 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     after = _anchored_dates(session, campaign_id)
     moved = {name: sorted(i for i, day in after[name].items() if before[name].get(i) != day)
              for name in after}
-    return {"campaign": campaigns.crud.read(session, actor, campaign_id),
+    return {"campaign": campaigns.crud.read(session, actor, campaign_id).model_dump(mode="json"),
             **anchored_items(session, actor, campaign_id),
             "moved_action_ids": moved["actions"], "moved_task_ids": moved["tasks"]}

@@ -16,7 +16,8 @@ from api.records_requests import letters
 
 COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=",
                "in": "in", "notin": "not in"}
-BINARY = {nodes.Add: "+", nodes.Sub: "-", nodes.Concat: "~", nodes.And: "and", nodes.Or: "or"}
+BINARY: dict[type[nodes.BinExpr], str] = {nodes.Add: "+", nodes.Sub: "-", nodes.And: "and",
+                                          nodes.Or: "or"}
 OPENERS = ("{{", "{%", "{#")
 
 
@@ -193,8 +194,11 @@ class _Flattener:
             return node.value
         if not isinstance(node, FOLDABLE):
             return _UNKNOWN
+        filled = _filled(node, bound)
+        if not isinstance(filled, nodes.Expr):
+            return _UNKNOWN
         try:
-            return _filled(node, bound).as_const(self.eval_ctx)
+            return filled.as_const(self.eval_ctx)
         except Impossible:
             return _UNKNOWN
 
@@ -220,7 +224,9 @@ class _Flattener:
         if isinstance(node, nodes.Compare):
             ops = " ".join(f"{COMPARISONS[op.op]} {inner(op.expr, bound)}" for op in node.ops)
             return f"{inner(node.expr, bound)} {ops}"
-        if type(node) in BINARY:
+        if isinstance(node, nodes.Concat):
+            return " ~ ".join(inner(part, bound) for part in node.nodes)
+        if isinstance(node, nodes.BinExpr) and type(node) in BINARY:
             return f"{inner(node.left, bound)} {BINARY[type(node)]} {inner(node.right, bound)}"
         if isinstance(node, nodes.Not):
             return f"not {inner(node.node, bound)}"

@@ -5,7 +5,7 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Forbidden, Invalid, NotFound
+from api.fields import stored_id
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
@@ -30,6 +31,7 @@ from api.records_requests.models import (
     RecordsRequest,
     RecordsRequestContract,
     RecordsRequestCreate,
+    RecordsRequestRead,
     RecordsRequestTarget,
     RequestDocument,
     RequestDocumentLinks,
@@ -152,12 +154,31 @@ def compute_due(request: RecordsRequest, rows: Sequence[RequestStatusChange]) ->
 
 def refresh_due(session: Session, request: RecordsRequest) -> None:
     """Store the due date again after anything it depends on changed."""
-    request.due_on = compute_due(request, _changes(session, [request.id])[request.id])
+    request_id = stored_id(request)
+    request.due_on = compute_due(request, _changes(session, [request_id])[request_id])
     session.add(request)
     session.flush()
 
 
-def deadline_for(request: RecordsRequest, rows: Sequence[RequestStatusChange],
+class RequestClock(Protocol):
+    """What a request's deadline is reckoned from: the stored request, or a list's row of its
+    columns."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int: ...
+    @property
+    def state_code(self) -> str: ...
+    @property
+    def status(self) -> RequestStatus: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def due_on_override(self) -> date | None: ...
+
+
+def deadline_for(request: RequestClock, rows: Sequence[RequestStatusChange],
                  today: date) -> Deadline:
     law = laws.law_for(request.state_code)
     overridden = request.due_on_override is not None
@@ -176,14 +197,16 @@ def deadline_for(request: RecordsRequest, rows: Sequence[RequestStatusChange],
         law=law.summary() if law else None)
 
 
-def deadlines_of(session: Session, objs: Sequence[RecordsRequest]) -> dict[int, Deadline]:
-    ids = [o.id for o in objs if o.id is not None]
-    history = _changes(session, ids)
+def deadlines_of(session: Session, objs: Sequence[RequestClock]) -> dict[int, Deadline]:
+    history = _changes(session, [stored_id(o) for o in objs])
     zones = _zones(session, [o.agency_id for o in objs])
     now = clock.now()
-    return {o.id: deadline_for(o, history[o.id],  # type: ignore[misc]
-                               now.astimezone(zones.get(o.agency_id, clock.home_zone())).date())
-            for o in objs}
+    found: dict[int, Deadline] = {}
+    for o in objs:
+        request_id = stored_id(o)
+        today = now.astimezone(zones.get(o.agency_id, clock.home_zone())).date()
+        found[request_id] = deadline_for(o, history[request_id], today)
+    return found
 
 
 def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Countdown]:
@@ -223,7 +246,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
     kept = existing is not None and values["agency_id"] == existing.agency_id
     with scoping.as_system(session) if kept else contextlib.nullcontext():
         agency = session.get(Agency, values["agency_id"])
-        zones = _zones(session, [agency.id]) if agency is not None else {}
+        zones = _zones(session, [stored_id(agency)]) if agency is not None else {}
     if agency is None:
         raise Invalid(f"No agency with id {values['agency_id']}.", field="agency_id")
     if not values.get("state_code"):
@@ -237,7 +260,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
         raise Forbidden("Only a campaign lead can override a request's deadline.")
     sent_on = values.get("sent_on")
     if sent_on is not None:
-        zone = zones.get(agency.id, clock.home_zone())
+        zone = zones.get(stored_id(agency), clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
             raise Invalid("The day the request was sent cannot be in the future.",
                           field="sent_on")
@@ -246,8 +269,9 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
 
 def _record_change(session: Session, actor: User, request: RecordsRequest, values: dict[str, Any],
                    ) -> None:
-    previous = session.info.get(_PREVIOUS, {}).pop(request.id, None)
-    rows = _changes(session, [request.id])[request.id]
+    request_id = stored_id(request)
+    previous = session.info.get(_PREVIOUS, {}).pop(request_id, None)
+    rows = _changes(session, [request_id])[request_id]
     last = rows[-1].to_status if rows else previous
     if rows and last == request.status:
         refresh_due(session, request)
@@ -260,21 +284,22 @@ def _record_change(session: Session, actor: User, request: RecordsRequest, value
         on = local_today(session, request)
     law = laws.law_for(request.state_code)
     extension = law.extension_days if request.status == S.extended and law else None
-    session.add(RequestStatusChange(records_request_id=request.id, from_status=last,
+    session.add(RequestStatusChange(records_request_id=request_id, from_status=last,
                              to_status=request.status, effective_on=on, extension_days=extension,
                              changed_by_id=getattr(actor, "id", None)))
     session.flush()
     refresh_due(session, request)
 
 
-class RequestCrud(Crud[RecordsRequest]):
+class RequestCrud(Crud[RecordsRequest, RecordsRequestRead]):
     """The generic machinery, with each read carrying where the request stands today."""
 
-    def to_read(self, session: Session, objs: Sequence[RecordsRequest]) -> list[dict[str, Any]]:
-        rows = super().to_read(session, objs)
+    def read_rows(self, session: Session,
+                  objs: Sequence[RecordsRequest | sa.Row[Any]]) -> list[dict[str, Any]]:
+        rows = super().read_rows(session, objs)
         states = deadlines_of(session, objs)
         for row, obj in zip(rows, objs, strict=True):
-            row["deadline"] = states[obj.id].model_dump(mode="json")
+            row["deadline"] = states[stored_id(obj)]
         return rows
 
 
@@ -343,7 +368,8 @@ def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str
             .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
             .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
-    rows = crud.to_read(session, list(session.exec(stmt).all()))
+    rows = [read.model_dump(mode="json")
+            for read in crud.to_read(session, list(session.exec(stmt).all()))]
     late = [row for row in rows if row["deadline"]["overdue"]]
     return sorted(late, key=lambda r: -r["deadline"]["days_overdue"])[:limit]
 
@@ -550,7 +576,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
     row = session.exec(select(RequestDocument)
                        .where(RequestDocument.document_id == document_id)).first()
     if row is None:
-        row = RequestDocument(records_request_id=request.id, document_id=document_id)
+        row = RequestDocument(records_request_id=stored_id(request), document_id=document_id)
     for name, value in values.items():
         setattr(row, name, value)
     if row.received_on is None:
@@ -571,7 +597,7 @@ def attach_document(session: Session, actor: User, *, request_id: int, filename:
                                     "attached_id": request_id, "description": description})
     doc = documents.upload(session, actor, meta=meta,
                            filename=filename, content=content)
-    link = _set_links(session, request=request, document_id=doc.id, links=links)
+    link = _set_links(session, request=request, document_id=stored_id(doc), links=links)
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 

@@ -48,11 +48,12 @@ PAGES = {"target": "targets", "campaign": "campaigns", "organization": "organiza
          "records_request": "records-requests", "press_hit": "press",
          "media_contact": "media-contacts", "task": "tasks", "jurisdiction": "jurisdictions",
          "vendor": "vendors"}
-KINDS: dict[str, tuple[str, Crud[Any]]] = {kind: (label, crud) for kind, label, crud in SEARCHED}
+KINDS: dict[str, tuple[str, Crud[Any, Any]]] = {
+    kind: (label, crud) for kind, label, crud in SEARCHED}
 TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
 
 
-def _coerced(kind: str, crud: Crud[Any], name: str, value: Any) -> Any:
+def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
     """A filter's value as its column holds it; refused with a message when it cannot be."""
     if name not in crud.filters:
         raise Invalid(f"The {KINDS[kind][0].lower()} list cannot be filtered by '{name}'.",

@@ -16,6 +16,7 @@ from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud, contains_text
+from api.db import table_of
 from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
@@ -47,7 +48,7 @@ class Group:
 
 # kind, heading, crud, in the order results are shown; a record's title is the first of the
 # crud's search fields.
-SEARCHED: list[tuple[str, str, Crud[Any]]] = [
+SEARCHED: list[tuple[str, str, Crud[Any, Any]]] = [
     ("target", N_("Targets"), targets.crud),
     ("campaign", N_("Campaigns"), campaigns.crud),
     ("organization", N_("Organizations"), organizations.crud),
@@ -116,20 +117,21 @@ _MAX_STATEMENTS = 512
 
 def _statement(dialect: str, actor: User, words: int) -> sa.Select[Any]:
     key = (dialect, permissions.visibility_key(actor), words)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
-        if len(_STATEMENTS) >= _MAX_STATEMENTS:
-            _STATEMENTS.clear()
-        parts = [_part(dialect, position, crud, actor, words)
-                 for position, (_, _, crud) in enumerate(SEARCHED)]
-        found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
-        stmt = _STATEMENTS[key] = sa.select(
-            found.c.position, found.c.id, found.c.title,
-        ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
+    kept = _STATEMENTS.get(key)
+    if kept is not None:
+        return kept
+    if len(_STATEMENTS) >= _MAX_STATEMENTS:
+        _STATEMENTS.clear()
+    parts = [_part(dialect, position, crud, actor, words)
+             for position, (_, _, crud) in enumerate(SEARCHED)]
+    found = sa.union_all(*(sa.select(*p.subquery().c) for p in parts)).subquery()
+    stmt = _STATEMENTS[key] = sa.select(
+        found.c.position, found.c.id, found.c.title,
+    ).order_by(found.c.position, found.c.score, found.c.title, found.c.id)
     return stmt
 
 
-def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
+def _matches(dialect: str, crud: Crud[Any, Any]) -> sa.Select[Any]:
     """Ids of records matching the query, at most SCAN."""
     table = crud.model.__table__
     query = sa.bindparam("query", type_=sa.String)
@@ -146,7 +148,7 @@ def _matches(dialect: str, crud: Crud[Any]) -> sa.Select[Any]:
     return sa.select(table.c.id).where(document.op("@@")(tsquery)).limit(SCAN)
 
 
-def _part(dialect: str, position: int, crud: Crud[Any], actor: User,
+def _part(dialect: str, position: int, crud: Crud[Any, Any], actor: User,
           words: int) -> sa.Select[Any]:
     """The best few matches of one kind the actor may read: each word starting a word of the
     title counts two, the title starting with the first word one more; then by title."""
@@ -181,7 +183,7 @@ def forget_person(session: Session, person_id: int) -> None:
     hundred thousand people). PostgreSQL's index drops them at the VACUUM erasure runs."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    table = people.crud.model.__table__
+    table = table_of(people.crud.model)
     blank = {name: "" if not table.c[name].nullable else None for name in people.crud.search}
     session.execute(sa.update(table).where(table.c.id == person_id).values(blank))
     session.execute(sa.text(fulltext.sqlite_optimize(table.name)))

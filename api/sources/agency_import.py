@@ -22,6 +22,7 @@ from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyLinkBase
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
+from api.fields import stored_id
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
@@ -316,7 +317,8 @@ class _Index:
         for place in session.exec(select(Jurisdiction)).all():
             self.place_names[place.id] = states.place_name(place.name, place.state_code)  # type: ignore[index]
             for name in {place.name, place.name.removesuffix(" County")}:
-                self.places.setdefault((place.kind, name_key(name), place.state_code), place.id)  # type: ignore[arg-type]
+                self.places.setdefault((place.kind, name_key(name), place.state_code),
+                                       stored_id(place))
         self.vendors = vendors.by_key(session)
         self.links = agency_links.by_agency(session)
 
@@ -507,7 +509,7 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
                 values["jurisdiction_id"] = (values.get("jurisdiction_id")
                                              or _place_made(session, actor, row, made_places))
                 agency = agencies.crud.create(session, actor, AgencyCreate(**values))
-                _keep_links(session, agency.id, row, result)
+                _keep_links(session, stored_id(agency), row, result)
                 result.created += 1
             elif row.action == "update":
                 if row.new_place:
@@ -546,7 +548,7 @@ def _place_made(session: Session, actor: User, row: RowPlan,
     if key not in made:
         place = jurisdictions.crud.create(session, actor,
                                         JurisdictionCreate.model_validate(row.new_place))
-        made[key] = place.id
+        made[key] = stored_id(place)
     return made[key]
 
 

@@ -53,7 +53,7 @@ PAGE = 500
 # An archive larger than this goes to a temporary file rather than memory: documents add up.
 SPOOL_BYTES = 8 * 1024 * 1024
 
-LISTS: dict[str, Crud[Any]] = {
+LISTS: dict[str, Crud[Any, Any]] = {
     "organizations": organizations.crud, "people": people.crud,
     "affiliations": people.affiliations, "jurisdictions": jurisdictions.crud,
     "bodies": bodies.crud, "targets": targets.crud, "agencies": agencies.crud,
@@ -75,11 +75,12 @@ def _decimal_fields(schema: type[BaseModel]) -> frozenset[str]:
                      if _holds_decimal(f.annotation))
 
 
-def table_csv(crud: Crud[Any], rows: list[dict[str, Any]]) -> str:
+def table_csv(crud: Crud[Any, Any], rows: list[dict[str, Any]]) -> str:
     """Rows as the JSON API reads them, as CSV with the read schema's fields for columns."""
     columns = list(crud.read_schema.model_fields)
     # The JSON form of a row writes amounts as text; as text, a spreadsheet could not add them.
-    amounts = _decimal_fields(crud.read_schema)
+    schema: type[BaseModel] = crud.read_schema
+    amounts = _decimal_fields(schema)
 
     def value(name: str, found: Any) -> Any:
         return Decimal(found) if name in amounts and isinstance(found, str) else found
@@ -88,16 +89,16 @@ def table_csv(crud: Crud[Any], rows: list[dict[str, Any]]) -> str:
                                       for row in rows))
 
 
-def _read_all(session: Session, crud: Crud[Any],
+def _read_all(session: Session, crud: Crud[Any, Any],
               stmt: sa.Select[Any]) -> tuple[list[Any], list[dict[str, Any]]]:
     """The records of the statement and their JSON form, a page at a time."""
     objs: list[Any] = []
     rows: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = list(session.exec(stmt.limit(PAGE).offset(offset)).all())
+        page = list(session.execute(stmt.limit(PAGE).offset(offset)).scalars().all())
         objs.extend(page)
-        rows.extend(crud.to_read(session, page))
+        rows.extend(read.model_dump(mode="json") for read in crud.to_read(session, page))
         if len(page) < PAGE:
             return objs, rows
         offset += PAGE
@@ -120,7 +121,7 @@ def export_list(session: Session, actor: User, concept: str,
 class Owned:
     name: str
     what: str
-    crud: Crud[Any]
+    crud: Crud[Any, Any]
     where: Any
 
 

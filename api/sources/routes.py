@@ -20,7 +20,7 @@ from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
 from api.sources.agendas import service as agendas
@@ -96,7 +96,7 @@ def confirm_suggestion(record_id: RecordId, session: SessionDep, actor: UserDep,
                        changes: SuggestionConfirm | None = None) -> Any:
     vote = agendas.confirm(session, actor, record_id, changes)
     session.commit()
-    return votes.crud.read(session, actor, vote.id)  # type: ignore[arg-type]
+    return votes.crud.read(session, actor, stored_id(vote))
 
 
 @router.post("/suggested-votes/{record_id}/dismiss", response_model=SuggestedVoteRead,

@@ -335,14 +335,14 @@ class _Lookup:
         for chunk in _chunks(names):
             lowered = sa.func.lower(model.name)
             if target.name == "people":
-                stmt = (select(Person.id, Person.name, Affiliation.organization_id)
-                        .outerjoin(Affiliation, Affiliation.person_id == Person.id)
-                        .where(lowered.in_(chunk)))
+                named = (select(Person.id, Person.name, Affiliation.organization_id)
+                         .outerjoin(Affiliation, Affiliation.person_id == Person.id)
+                         .where(lowered.in_(chunk)))
             elif target.name == "targets":
-                stmt = select(Target.id, Target.name, Target.body_id).where(lowered.in_(chunk))
+                named = select(Target.id, Target.name, Target.body_id).where(lowered.in_(chunk))
             else:
-                stmt = select(model.id, model.name, sa.null()).where(lowered.in_(chunk))
-            for rid, name, other in session.exec(stmt):
+                named = select(model.id, model.name, sa.null()).where(lowered.in_(chunk))
+            for rid, name, other in session.exec(named):
                 self.by_name.setdefault((name.casefold(), other), rid)
 
 
@@ -614,8 +614,8 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
         changes = []
         for row in updates:
             # A record found by its email keeps the email as it was written there.
-            fields = set(row.values) - ({"email"} if row.match == "email" else set())
-            given = {k: v for k, v in _record(target, row).items() if k in fields}
+            written = set(row.values) - ({"email"} if row.match == "email" else set())
+            given = {k: v for k, v in _record(target, row).items() if k in written}
             changes.append({"id": row.existing_id, **given, "updated_at": now})
         audit.record_bulk_update(session, model, changes)
         session.execute(sa.update(model), changes)

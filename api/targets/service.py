@@ -29,9 +29,11 @@ from api.targets.models import (
     StanceLevel,
     StanceRead,
     StanceSource,
+    Target,
+    TargetRead,
 )
 
-crud = Crud(**TARGETS.crud_options())
+crud: Crud[Target, TargetRead] = Crud(**TARGETS.crud_options())
 
 # Who a stance is told to: a user; None, trusted code that reads everything (or a statement
 # made once for every reader, narrowed by the session's scope when it runs); or a tier (a

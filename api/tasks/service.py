@@ -7,7 +7,7 @@ from sqlmodel import Session
 from api import clock
 from api.auth.models import User
 from api.crud import Crud
-from api.tasks.models import TASKS, Task, TaskStatus
+from api.tasks.models import TASKS, Task, TaskRead, TaskStatus
 
 
 def _stamp_completion(session: Session, actor: User, values: dict[str, Any],
@@ -24,4 +24,4 @@ def _stamp_completion(session: Session, actor: User, values: dict[str, Any],
 # A task names the action or meeting it is for only to a reader who may read that record, as
 # every reference does (api.auth.references): the organization a task is assigned to reads the
 # task, not its owner's private records, nor their ids.
-crud = Crud(**TASKS.crud_options(), prepare=_stamp_completion)
+crud: Crud[Task, TaskRead] = Crud(**TASKS.crud_options(), prepare=_stamp_completion)

@@ -5,9 +5,9 @@ from sqlmodel import Session, select
 from api.auth.models import User
 from api.crud import Crud
 from api.vendors import names
-from api.vendors.models import VENDORS, Vendor, VendorCreate
+from api.vendors.models import VENDORS, Vendor, VendorCreate, VendorRead
 
-crud = Crud(**VENDORS.crud_options())
+crud: Crud[Vendor, VendorRead] = Crud(**VENDORS.crud_options())
 
 
 def by_key(session: Session) -> dict[str, Vendor]:

@@ -1,7 +1,7 @@
 """Votes: the decision points of a campaign, on a body's agenda at a local date and time."""
 
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, field_validator
 from sqlmodel import SQLModel
@@ -112,6 +112,13 @@ class Vote(TableBase, VoteBase, table=True):
     # alone; most are the coalition's (no owner), from imports and agendas.
     __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     pass
+
+
+def member_votes_of(vote: VoteBase) -> list[dict[str, Any]]:
+    """Each member's vote as a dict (target_id, vote). A stored vote's JSON column loads plain
+    dicts, whatever the field's declared type; one not yet stored holds MemberVotes. Either
+    reads the same way here."""
+    return [dict(item) for item in vote.member_votes or []]
 
 
 class VoteCreate(VoteBase):

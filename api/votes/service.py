@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
@@ -14,7 +15,7 @@ from api.errors import Invalid
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
 from api.votes.following import follow_vote
-from api.votes.models import VOTES, Vote, VoteStatus
+from api.votes.models import VOTES, Vote, VoteRead, VoteStatus
 
 # Said when a scheduled vote's date is changed to one that has passed.
 PASSED_WITHOUT_STATUS = (
@@ -53,7 +54,7 @@ def _follow(session: Session, actor: User, vote: Vote, values: dict[str, Any]) -
     follow_vote(session, actor, vote)
 
 
-crud = Crud(**VOTES.crud_options(), prepare=_localize, after_save=_follow)
+crud: Crud[Vote, VoteRead] = Crud(**VOTES.crud_options(), prepare=_localize, after_save=_follow)
 
 
 def upcoming(session: Session, actor: User, *, days: int = 120,
@@ -61,13 +62,13 @@ def upcoming(session: Session, actor: User, *, days: int = 120,
     """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
     now = clock.now()
     stmt = (
-        select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
-               Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
-               Jurisdiction.timezone)
+        sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
+                  Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
+                  Jurisdiction.timezone)
         .join(Body, Body.id == Vote.body_id)
         .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
         .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
                Vote.status.in_(["scheduled", "postponed"]))
         .order_by(Vote.scheduled_at).limit(limit)
     )
-    return [dict(row._mapping) for row in session.exec(stmt)]
+    return [dict(row._mapping) for row in session.execute(stmt)]

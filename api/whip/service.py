@@ -18,6 +18,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
 from api.errors import Invalid, NotFound
+from api.fields import stored_id
 from api.jurisdictions.models import Jurisdiction
 from api.meetings import latest
 from api.meetings.models import Meeting, MeetingTarget
@@ -233,7 +234,8 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
             elif target_id not in found or held > found[target_id]:
                 found[target_id] = held
         if ahead:
-            hidden = sa.not_(permissions.visible(Meeting, actor))
+            seen = permissions.visible(Meeting, actor)
+            hidden = sa.false() if seen is None else sa.not_(seen)
             exact = (sa.select(MeetingTarget.target_id, sa.func.max(Meeting.held_at))
                      .join(Meeting, Meeting.id == MeetingTarget.meeting_id)
                      .join(Organization, Organization.id == Meeting.organization_id)
@@ -305,10 +307,10 @@ def board(session: Session, actor: User, *, campaign_id: int,
     body = session.get(Body, body_id) if body_id is not None else None
     if body_id is not None and body is None:
         raise NotFound(f"No body with id {body_id}.")
-    if body is not None and body.id not in {i for i, _ in choices}:
-        choices.append((body.id, body.name))
+    if body is not None and stored_id(body) not in {i for i, _ in choices}:
+        choices.append((stored_id(body), body.name))
     found = members(session, actor, campaign_id=campaign_id,
-                    body_ids=[body.id]) if body else []
+                    body_ids=[stored_id(body)]) if body else []
     columns: dict[str, list[Member]] = {level.value: [] for level in LEVELS}
     for member in found:
         columns[member.level.value].append(member)

@@ -83,11 +83,11 @@ def test_people_list_by_name_and_search_ignore_case(session: Session, actor) -> 
     for name in names:
         f.make_person(session, actor, name=name)
     listed = people.crud.list_page(session, actor, ListQuery(limit=10))
-    assert [p["name"] for p in listed.items] == sorted(names)
+    assert [p.name for p in listed.items] == sorted(names)
     found = people.crud.list_page(session, actor, ListQuery(q="brOOk", limit=10))
-    assert [p["name"] for p in found.items] == ["Ana Brooks", "Ben BROOKS", "Cara Brookside"]
+    assert [p.name for p in found.items] == ["Ana Brooks", "Ben BROOKS", "Cara Brookside"]
     found = people.crud.list_page(session, actor, ListQuery(q="brook", sort="-name", limit=2))
-    assert [p["name"] for p in found.items] == ["Cara Brookside", "Ben BROOKS"]
+    assert [p.name for p in found.items] == ["Cara Brookside", "Ben BROOKS"]
     assert found.total == 3
     # LIKE's wildcards in the search text are plain characters.
     assert people.crud.list_page(session, actor, ListQuery(q="b_ook")).total == 0

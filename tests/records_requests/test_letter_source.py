@@ -85,6 +85,16 @@ def test_whitespace_raw_text_macros_and_conditions_survive(tmp_path: Path,
     assert "(late item 30)" in rendered
 
 
+def test_a_concatenation_is_written_out_as_one(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _letters(tmp_path, monkeypatch,
+             joined="{#-\ntitle: Joined\n-#}\nRe: {{ subject ~ ' (' ~ agency.name ~ ')' }}\n")
+    text = letter_source.source("joined")
+    assert "{{ subject ~ ' (' ~ agency.name ~ ')' }}" in text
+    for case in CONTEXTS.values():
+        assert letters.render_text(text, case) == letters.render("joined", case)
+
+
 def test_raw_text_stays_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _letters(tmp_path, monkeypatch,
              raw="{#-\ntitle: Raw\n-#}\n{% raw %}Braces {{ stay }}{% endraw %} for {{ subject }}\n")

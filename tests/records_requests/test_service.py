@@ -36,7 +36,8 @@ def move(session: Session, actor: Any, request_id: int, status: str, on: date | 
 
 
 def read(session: Session, actor: Any, request_id: int) -> dict[str, Any]:
-    return service.crud.read(session, actor, request_id)
+    """The request as the JSON API answers with it."""
+    return service.crud.read(session, actor, request_id).model_dump(mode="json")
 
 
 def test_a_sent_request_is_due_by_its_states_law(session: Session, actor: Any) -> None:

@@ -37,7 +37,7 @@ MAKERS: dict[str, Callable[..., Any]] = {
     "press_hit": f.make_press_hit, "media_contact": f.make_media_contact, "task": f.make_task,
     "jurisdiction": f.make_jurisdiction, "vendor": f.make_vendor,
 }
-CRUDS: dict[str, Crud[Any]] = {kind: crud for kind, _, crud in search.SEARCHED}
+CRUDS: dict[str, Crud[Any, Any]] = {kind: crud for kind, _, crud in search.SEARCHED}
 
 
 def found(session: Session, actor: Any, q: str) -> dict[str, list[int]]:

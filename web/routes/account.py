@@ -18,7 +18,7 @@ from api.auth.cookies import clear_session_cookie, device_cookie, is_secure, set
 from api.auth.models import Role, TokenScope, User, UserUpdate
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_, gettext
 from api.organizations.models import Organization
 from api.routing import PathRouter
@@ -68,7 +68,7 @@ def _account(request: Request, session: Session, user: User, *, status: int = 20
              **extra: Any) -> Response:
     context = {
         "user": user,
-        "sessions": sessions.of_user(session, user.id),  # type: ignore[arg-type]
+        "sessions": sessions.of_user(session, stored_id(user)),
         "current_session_id": _current_session_id(request),
         "tokens": accounts.tokens_of(session, user),
         "two_factor_required": accounts.two_factor_required(session, user),
@@ -224,7 +224,7 @@ def revoke_token(session: SessionDep, user: UserDep, token_id: int) -> Response:
 @router.post("/account/sessions/{session_id}/revoke")
 def end_session(request: Request, session: SessionDep, user: UserDep,
                 session_id: int) -> Response:
-    sessions.end_by_id(session, user.id, session_id)  # type: ignore[arg-type]
+    sessions.end_by_id(session, stored_id(user), session_id)
     session.commit()
     if session_id == _current_session_id(request):
         response = RedirectResponse("/login", status_code=303)
@@ -236,7 +236,7 @@ def end_session(request: Request, session: SessionDep, user: UserDep,
 @router.post("/account/sessions/revoke-all")
 def end_all_sessions(request: Request, session: SessionDep, user: UserDep) -> Response:
     """Sign out everywhere, this browser included, and end every API token."""
-    sessions.end_everywhere(session, user.id)  # type: ignore[arg-type]
+    sessions.end_everywhere(session, stored_id(user))
     session.commit()
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response, secure=is_secure(request.scope))

@@ -29,6 +29,7 @@ from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid, NotFound
+from api.fields import stored_id
 from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
@@ -316,7 +317,7 @@ def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
 
 def _followable(session: Session) -> dict[str, list[tuple[int, str]]]:
     return {
-        FollowKind.campaign: [(c.id, c.name) for c in _campaigns(session)],  # type: ignore[misc]
+        FollowKind.campaign: [(stored_id(c), c.name) for c in _campaigns(session)],
         FollowKind.body: list(session.exec(select(Body.id, Body.name).order_by(Body.name))),
         FollowKind.target: list(session.exec(select(Target.id, Target.name)
                                              .order_by(Target.name))),

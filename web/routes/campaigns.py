@@ -14,11 +14,11 @@ from api.activity import service as activity
 from api.auth import permissions
 from api.auth.models import User
 from api.campaigns import service as campaigns
-from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk
+from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk, policy_asks_of
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.exports import redacted
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
@@ -62,8 +62,7 @@ def source_choices() -> list[tuple[str, str]]:
 
 def _asks(campaign: Campaign) -> list[dict[str, Any]]:
     """Every policy ask, with whether the campaign makes it and whether it is won."""
-    # Stored as JSON, so the ORM hands back plain dicts.
-    made = {str(item["ask"]): item for item in campaign.policy_asks or []}
+    made = {str(item["ask"]): item for item in policy_asks_of(campaign)}
     return [{"ask": ask.value, "label": ASK_LABELS[ask], "made": ask.value in made,
              "won": bool(made.get(ask.value, {}).get("won")),
              "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
@@ -95,18 +94,19 @@ def _asks_context(actor: User, campaign: Campaign, **extra: Any) -> dict[str, An
 
 
 def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[str, Any]:
-    upcoming = overview.next_votes(session, actor, campaign_id=campaign.id, days=None)
+    campaign_id = stored_id(campaign)
+    upcoming = overview.next_votes(session, actor, campaign_id=campaign_id, days=None)
     bodies = whip.campaign_bodies(session, actor, campaign)
     return {
         "asks": _asks(campaign),
-        "members": whip.members(session, actor, campaign_id=campaign.id,
+        "members": whip.members(session, actor, campaign_id=campaign_id,
                                 body_ids=[b for b, _ in bodies], with_stance=True),
         "upcoming": upcoming,
         "whip_counts": whip.counts_for_votes(session, actor, upcoming),
-        **_board_context(session, actor, campaign.id),
+        **_board_context(session, actor, campaign_id),
         "may_add_votes": permissions.can_create(actor, Vote),
         "may_add_actions": permissions.can_create(actor, Action),
-        "timeline": activity.for_campaign(session, actor, campaign_id=campaign.id),
+        "timeline": activity.for_campaign(session, actor, campaign_id=campaign_id),
         "campaign_bodies": bodies,
         "may_export_campaign": redacted.may_export(actor),
         "export_tiers": [(tier.value, redacted.TIER_WORDS[tier])
@@ -134,8 +134,8 @@ def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
                                                      "campaign_id": vote.campaign_id,
                                                      "our_position": vote.our_position,
                                                      "outcome": vote.outcome}])
-    recorded = {m["target_id"]: m["vote"] for m in
-                (votes.crud.read(session, actor, vote.id)["member_votes"] or [])}
+    recorded = {m.target_id: m.vote.value
+                for m in votes.crud.read(session, actor, vote.id).member_votes}
     return {"vote_members": members, "count": counts.get(vote.id), "recorded": recorded,
             "choices": [c.value for c in MemberChoice]}
 
@@ -162,7 +162,8 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
     campaign = _campaign(session, user, campaign_id)
     form = await request.form()
     won = form.get("won") == "true"
-    items = [dict(a) for a in campaigns.crud.read(session, user, campaign_id)["policy_asks"]]
+    items = [a.model_dump(mode="json")
+             for a in campaigns.crud.read(session, user, campaign_id).policy_asks]
     for item in items:
         if item["ask"] == ask.value:
             item["won"] = won

@@ -104,12 +104,12 @@ def form_values(session: Session, actor: User, spec: Spec, record: Any,
     """What the inputs of an edit form start with: the record as stored, times on the local
     wall clock, link lists as ids."""
     values: dict[str, Any] = {}
-    read: dict[str, Any] | None = None
+    read: BaseModel | None = None
     for f in fields:
         if f.kind == "refs":
             if read is None:
                 read = spec.crud.read(session, actor, record.id)
-            values[f.name] = [str(i) for i in read.get(f.name, [])]
+            values[f.name] = [str(i) for i in getattr(read, f.name, [])]
             continue
         value = getattr(record, f.name, None)
         if isinstance(value, datetime):
@@ -144,7 +144,7 @@ def display_labels(session: Session, actor: User, spec: Spec, record: Any,
                    fields: list[FormField]) -> dict[str, Any]:
     """Names of the records the fields refer to, keyed by field then id."""
     labels: dict[str, Any] = {}
-    read: dict[str, Any] | None = None
+    read: BaseModel | None = None
     for f in fields:
         if f.kind == "ref" and f.ref:
             value = getattr(record, f.name)
@@ -152,8 +152,8 @@ def display_labels(session: Session, actor: User, spec: Spec, record: Any,
         elif f.kind == "refs" and f.ref:
             if read is None:
                 read = spec.crud.read(session, actor, record.id)
-            labels[f.name] = ref_labels(session, f.ref, read.get(f.name, []))
-            labels[f.name + "__ids"] = read.get(f.name, [])
+            labels[f.name] = ref_labels(session, f.ref, getattr(read, f.name, []))
+            labels[f.name + "__ids"] = getattr(read, f.name, [])
     return labels
 
 

@@ -13,7 +13,7 @@ from api.contracts import service as contracts
 from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.routing import PathRouter
 from api.votes.models import Vote
 from web import flash
@@ -34,7 +34,7 @@ OUTCOME_FIELDS = [infer(ContractOutcomeCreate, name) for name in
 def terms_context(session: Session, actor: User, record: Contract) -> dict[str, Any]:
     """The terms panel: what is in force, what happened by itself, what was decided."""
     today = terms.local_today(session, record.agency_id)
-    recorded = terms.outcomes(session, actor, record.id)  # type: ignore[arg-type]
+    recorded = terms.outcomes(session, actor, stored_id(record))
     votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
                               .order_by(Vote.scheduled_at.desc())).all())
@@ -67,8 +67,7 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
     data, errors = validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form))
     if data is not None:
         with saving(session, page_refusals=True) as saved:
-            terms.record_outcome(session, user, contract_id=record_id,
-                                 data=data)  # type: ignore[arg-type]
+            terms.record_outcome(session, user, contract_id=record_id, data=data)
         errors = saved.errors(OUTCOME_FIELDS)
     session.expire_all()
     record = contracts.crud.get(session, user, record_id)

@@ -18,7 +18,7 @@ from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import Conflict, DomainError, NotFound
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_number
 from api.meetings import service as meetings
@@ -283,16 +283,16 @@ def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str
     """Whether a form sent with a key already used says what the meeting saved with it says:
     the same form sent again, not a new meeting typed over an old key."""
     try:
-        saved = meetings.crud.read(session, user, first.id)  # type: ignore[arg-type]
+        saved = meetings.crud.read(session, user, stored_id(first))
     except DomainError:
         return False
 
     def words(text: Any) -> str:
         return " ".join(str(text or "").split())
 
-    return (all(words(saved[name]) == words(entered[name]) for name in TEXTS)
-            and sorted(saved["target_ids"]) == sorted(_ids(entered["target_ids"]))
-            and sorted(saved["attendee_ids"]) == sorted(_ids(entered["attendee_ids"])))
+    return (all(words(getattr(saved, name)) == words(entered[name]) for name in TEXTS)
+            and sorted(saved.target_ids) == sorted(_ids(entered["target_ids"]))
+            and sorted(saved.attendee_ids) == sorted(_ids(entered["attendee_ids"])))
 
 
 def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting,
@@ -300,7 +300,7 @@ def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting
     """A key already used: the meeting it saved when the form says the same; otherwise what
     was typed comes back under a new key, for the person to save as the new meeting it is."""
     if _same_meeting(session, user, first, entered):
-        return _saved(request, first.id, gettext("This meeting was already saved."),  # type: ignore[arg-type]
+        return _saved(request, stored_id(first), gettext("This meeting was already saved."),
                       already=True)
     if _wants_json(request):
         return JSONResponse({"taken": True, "message": gettext(KEY_TAKEN)}, status_code=409)
@@ -350,7 +350,7 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
             text = ngettext("Meeting logged with %(num)d follow-up task.",
                             "Meeting logged with %(num)d follow-up tasks.", count) % {
                 "num": count} if count else gettext("Meeting logged.")
-            return _saved(request, logged.id, text)  # type: ignore[arg-type]
+            return _saved(request, stored_id(logged), text)
         if isinstance(exc, Conflict) and key is not None \
                 and (first := meetings.logged_with(session, key)) is not None:
             return _sent_again(request, session, user, first, entered)

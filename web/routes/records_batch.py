@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, ImmutableMultiDict
 
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import User
+from api.auth.models import User, Visibility
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
@@ -63,8 +63,8 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """The chosen agencies in the order chosen, with the state whose law each falls under."""
     if not ids:
         return []
-    found = {a.id: a for a in session.exec(
-        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}  # type: ignore[call-overload]
+    found = {a.id: a for a in session.execute(
+        sa.select(Agency).where(Agency.id.in_(ids))).scalars()}
     return [{"id": a.id, "name": a.name, "state": records.agency_state(session, a)}
             for a in (found.get(i) for i in ids) if a is not None]
 
@@ -158,8 +158,8 @@ def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
 
 def _context(session: Session, actor: User, values: dict[str, Any], ids: list[int], *,
              q: str = "", state: str = "", page: int = 1) -> dict[str, Any]:
-    states = sorted({s for s in session.exec(
-        sa.select(Agency.state_code).distinct()).scalars() if s})  # type: ignore[call-overload]
+    states = sorted({s for s in session.execute(
+        sa.select(Agency.state_code).distinct()).scalars() if s})
     return {
         "values": values, "chosen": _chosen(session, ids),
         "matches": _matches(session, actor, q=q, state=state, page=page, chosen=ids),
@@ -172,8 +172,8 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
         "methods": [m.value for m in RequestMethod],
         "errors": {}, "preview": None, "preview_agency_id": None, "letter_note": "",
         "may_create": permissions.can_write(actor, RecordsRequest(
-            requester_organization_id=getattr(actor, "organization_id", None),
-            visibility="coalition"), model=RecordsRequest),
+            subject="", requester_organization_id=getattr(actor, "organization_id", None),
+            visibility=Visibility.coalition), model=RecordsRequest),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
+from starlette.datastructures import UploadFile
 
 from api import clock
 from api.auth import permissions
@@ -15,7 +16,7 @@ from api.auth.models import User
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.records_requests import letters
 from api.records_requests import service as records
 from api.records_requests.models import (
@@ -77,8 +78,8 @@ def _status(record: RecordsRequest) -> str:
 
 def progress_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """The deadline panel, the status history and the status form."""
-    deadline = records.deadlines_of(session, [record])[record.id]  # type: ignore[index]
-    history = records.history(session, actor, record.id)
+    deadline = records.deadlines_of(session, [record])[stored_id(record)]
+    history = records.history(session, actor, stored_id(record))
     who = ref_labels(session, "app_user",
                      sorted({r.changed_by_id for r in history if r.changed_by_id}))
     may_change = permissions.can_write(actor, record)
@@ -99,7 +100,7 @@ def progress_context(session: Session, actor: User, record: RecordsRequest) -> d
 
 def documents_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """Documents received, what each concerns, and the choices for linking them."""
-    received = records.request_documents(session, actor, record.id)
+    received = records.request_documents(session, actor, stored_id(record))
     for row in received:
         # Read as JSON by the service; the page shows dates as dates.
         row["received_on"] = date.fromisoformat(row["received_on"]) if row["received_on"] \
@@ -122,7 +123,7 @@ def documents_context(session: Session, actor: User, record: RecordsRequest) -> 
 
 
 def letters_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
-    options = records.letter_options(session, actor, record.id)
+    options = records.letter_options(session, actor, stored_id(record))
     chosen = next((o["key"] for o in options if o["available"] and o["key"] == DEFAULT_LETTER),
                   next((o["key"] for o in options if o["available"]), ""))
     return {
@@ -328,20 +329,20 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
     records.crud.get(session, user, record_id)
     form = await request.form()
     upload = form.get("file")
-    errors: dict[str, str] = {}
     links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
-    if upload is None or isinstance(upload, str) or not upload.filename:
+    filename = upload.filename if isinstance(upload, UploadFile) else None
+    if not isinstance(upload, UploadFile) or not filename:
         errors["file"] = "Choose a file to upload."
-    if not errors:
+    elif links is not None and not errors:
         limit = get_settings().max_upload_bytes
-        content = await upload.read(limit + 1)  # type: ignore[union-attr]
+        content = await upload.read(limit + 1)
         with saving(session, page_refusals=True) as saved:
             if len(content) > limit:
                 raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
                               field="file")
             records.attach_document(
                 session, user, request_id=record_id,
-                filename=upload.filename,  # type: ignore[union-attr]
+                filename=filename,
                 content=content, description=str(form.get("description") or "")[:20_000],
                 links=links)
         errors = saved.errors([*LINK_FIELDS, FILE_FIELD])

@@ -51,16 +51,16 @@ def watched_bodies(session: Session) -> int:
 
 
 def _columns() -> sa.Select[Any]:
-    return (select(SuggestedVote.id, SuggestedVote.body_id, SuggestedVote.scheduled_at,
-                   SuggestedVote.time_text, SuggestedVote.item_number, SuggestedVote.title,
-                   SuggestedVote.matter_file, SuggestedVote.consent_calendar,
-                   SuggestedVote.agenda_url, SuggestedVote.location,
-                   SuggestedVote.matched_keywords, SuggestedVote.status,
-                   SuggestedVote.vote_id, SuggestedVote.decided_at, SuggestedVote.moved_from,
-                   SuggestedVote.off_agenda,
-                   Body.name.label("body_name"),
-                   Jurisdiction.timezone.label("timezone"),
-                   Vote.title.label("vote_title"))
+    return (sa.select(SuggestedVote.id, SuggestedVote.body_id, SuggestedVote.scheduled_at,
+                      SuggestedVote.time_text, SuggestedVote.item_number, SuggestedVote.title,
+                      SuggestedVote.matter_file, SuggestedVote.consent_calendar,
+                      SuggestedVote.agenda_url, SuggestedVote.location,
+                      SuggestedVote.matched_keywords, SuggestedVote.status,
+                      SuggestedVote.vote_id, SuggestedVote.decided_at, SuggestedVote.moved_from,
+                      SuggestedVote.off_agenda,
+                      Body.name.label("body_name"),
+                      Jurisdiction.timezone.label("timezone"),
+                      Vote.title.label("vote_title"))
             .join(Body, Body.id == SuggestedVote.body_id)
             .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
             .outerjoin(Vote, Vote.id == SuggestedVote.vote_id))

@@ -22,6 +22,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.crud import Crud
 from api.errors import Conflict, Invalid, NotFound
+from api.fields import stored_id
 from api.jurisdictions import service as jurisdictions
 from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
@@ -273,14 +274,14 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
                                               f"{moved} the consent calendar.")
     if not changes:
         return
-    votes.crud.update(session, actor, vote.id, VoteUpdate(**changes))  # type: ignore[arg-type]
+    votes.crud.update(session, actor, stored_id(vote), VoteUpdate(**changes))
     if "scheduled_at" in changes:
         # Campaigns counted from this vote moved their unfinished steps with it (the votes'
         # own save does that, for hand edits too).
-        report.votes_moved.append(vote.id)  # type: ignore[arg-type]
+        report.votes_moved.append(stored_id(vote))
     _tell_leads(session, f"Agenda: “{vote.title}” " + " and ".join(said),
                 f"The {config.body_name or 'body'}'s agenda changed.", f"/votes/{vote.id}")
-    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+    report.votes_changed.append(stored_id(vote))
 
 
 def _noted(notes: str, line: str) -> str:
@@ -311,11 +312,11 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
         status, line = VoteStatus.postponed, f"Put off at the meeting of {when}: {said}."
     else:
         status, line = VoteStatus.postponed, f"Taken off the agenda of {when}."
-    votes.crud.update(session, actor, vote.id,  # type: ignore[arg-type]
+    votes.crud.update(session, actor, stored_id(vote),
                       VoteUpdate(status=status, notes=_noted(vote.notes, line)))
     _tell_leads(session, f"Agenda: “{vote.title}”: {line[0].lower()}{line[1:]}",
                 "Its alerts wait until the item is on an agenda again.", f"/votes/{vote.id}")
-    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+    report.votes_changed.append(stored_id(vote))
 
 
 def _tell_leads(session: Session, title: str, body: str, link: str,
@@ -406,11 +407,11 @@ def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | N
         line += " " + _with_tally(result.action or outcome.value, result) + "."
     if unknown:
         line += " Not among the body's targets: " + ", ".join(unknown[:20]) + "."
-    votes.crud.update(session, actor, vote.id, VoteUpdate(  # type: ignore[arg-type]
+    votes.crud.update(session, actor, stored_id(vote), VoteUpdate(
         status=VoteStatus.held, outcome=outcome, member_votes=list(recorded.values()),
         notes=_noted(vote.notes, line)))
     report.outcomes += 1
-    report.votes_changed.append(vote.id)  # type: ignore[arg-type]
+    report.votes_changed.append(stored_id(vote))
     yes, no = tally.get("yes", 0), tally.get("no", 0)
     score = f", {yes} to {no}" if yes or no else ""
     _tell_leads(session, f"Agenda: “{vote.title}” {outcome.value}{score}", line,
