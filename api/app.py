@@ -27,6 +27,7 @@ from api.jurisdictions.routes import router as jurisdictions
 from api.media.routes import router as media
 from api.meetings.routes import router as meetings
 from api.organizations.routes import router as organizations
+from api.outer_layers import LayeredApp
 from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
@@ -91,7 +92,7 @@ def create_app() -> FastAPI:
 
     # No /docs or /redoc: they load scripts from a CDN, which the content security policy
     # (rightly) refuses; the schema is at /openapi.json for signed-in users.
-    app = FastAPI(title="Oversight", version="0.1.0", lifespan=lifespan, docs_url=None,
+    app = LayeredApp(title="Oversight", version="0.1.0", lifespan=lifespan, docs_url=None,
                   redoc_url=None,
                   description="Coalition CRM and campaign organizer against ALPR surveillance.")
     problems.install(app)

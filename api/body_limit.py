@@ -4,13 +4,13 @@ import logging
 import re
 from collections.abc import Iterable
 
-from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
+from api.outer_layers import LayeredApp
 from api.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -123,13 +123,8 @@ class BodyLimit:
         await refusal(scope["path"], why)(scope, receive, send)
 
 
-def install(app: FastAPI, *, upload_paths: Iterable[str]) -> None:
+def install(app: LayeredApp, *, upload_paths: Iterable[str]) -> None:
     """Put outside every other layer the app builds (error handlers, the forgery check,
     routes); installed before the security headers, which then wrap the refusal too."""
-    build = app.build_middleware_stack
     paths = tuple(upload_paths)
-
-    def build_with_limit() -> ASGIApp:
-        return BodyLimit(build(), upload_paths=paths)
-
-    app.build_middleware_stack = build_with_limit
+    app.add_outer_layer(lambda inner: BodyLimit(inner, upload_paths=paths))

@@ -1,11 +1,11 @@
 """The headers every response carries, errors and static files included: a content security
 policy that lets in nothing from elsewhere, no framing, no referrer, and no caching of data."""
 
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.cookies import is_secure
+from api.outer_layers import LayeredApp
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,11 +75,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def install(app: Any) -> None:
+def install(app: LayeredApp) -> None:
     """Outside everything the app builds, so even an unexpected error's answer carries them."""
-    build = app.build_middleware_stack
-
-    def build_with_headers() -> ASGIApp:
-        return SecurityHeaders(build())
-
-    app.build_middleware_stack = build_with_headers
+    app.add_outer_layer(SecurityHeaders)
