@@ -64,14 +64,18 @@ NOT_YET_TRANSLATED: dict[str, str] = {
     "/records-requests/batch/done": "send to many agencies",
     "/records-requests/{record_id}/letter": "records request letter",
     "/suggested-votes": "suggested votes",
+    "/saved-searches": "saved searches",
+    "/campaigns/{campaign_id}/board/{status}": "a column of the actions board",
 }
 
 
 # Addresses beyond each route's own, for what only a query shows: search results, and none.
 MORE_VISITS = {"/search": ["/search?q=Riverton", "/search?q=zzzqqq"]}
-# Pages of an upload in progress: the demo has none, so the test reaches them only as their
-# not-found answer (checked to be that, and translated); their own words are not checked yet.
-ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview"}
+# Pages of an upload in progress, and a saved search opened again: the demo has none, so the
+# test reaches them only as their not-found answer (checked to be that, and translated);
+# their own words are not checked yet.
+ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview",
+                     "/saved-searches/{saved_id}"}
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +157,8 @@ def _expand(route: str, app: Any, session: Session, world: dict[str, Any]) -> st
             values[name] = str(_first_id(session, "alert_rule"))
         elif name == "document_id":
             values[name] = str(_first_id(session, "document") or 0)
+        elif name == "status":
+            values[name] = "planned"  # a column of the campaign's actions board
         elif name == "kind":
             values[name] = "atlas" if route.endswith(("{kind}", "preview")) else "targets"
         else:
