@@ -157,7 +157,7 @@ def test_an_item_continued_moved_and_cancelled_takes_its_vote_and_alerts_along(
     assert the_suggestion(body.id).off_agenda == "cancelled"
     cancelled = the_vote(vote.id)
     assert cancelled.status == "cancelled"
-    assert "The meeting of Sep 29, 2017 was cancelled." in cancelled.notes
+    assert "The meeting of Sep 28, 2017 was cancelled." in cancelled.notes
     assert {r.status for r in planned(vote.id)} == {OutboxStatus.cancelled}
     # Synced again, nothing changes and nobody is told twice.
     again = sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001,
@@ -168,7 +168,7 @@ def test_an_item_continued_moved_and_cancelled_takes_its_vote_and_alerts_along(
         f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017 at 1:30 PM",
         f"Agenda: “{FLOCK}” moved to Tuesday, September 26, 2017 at 6:00 PM",
         f"Agenda: “{FLOCK}” moved to Thursday, September 28, 2017 at 6:00 PM",
-        f"Agenda: “{FLOCK}”: the meeting of Sep 29, 2017 was cancelled.",
+        f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled.",
     ]
 
 

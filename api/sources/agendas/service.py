@@ -305,7 +305,12 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
             if suggestion.status == SuggestionStatus.confirmed and suggestion.vote_id else None)
     if vote is None or vote.status not in (VoteStatus.scheduled, VoteStatus.postponed):
         return
-    when = f"{suggestion.scheduled_at:%b %-d, %Y}"
+    # The day the meeting was to be held where it meets, not in UTC: an evening meeting in
+    # California is the next day in UTC.
+    body = session.get(Body, suggestion.body_id)
+    local = suggestion.scheduled_at.astimezone(
+        jurisdictions.zone(session, body.jurisdiction_id if body else None))
+    when = f"{local:%b %-d, %Y}"
     if why == CANCELLED:
         status, line = VoteStatus.cancelled, f"The meeting of {when} was cancelled."
     elif why == DEFERRED:
