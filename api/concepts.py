@@ -30,7 +30,9 @@ class ListColumn:
 class FieldRole:
     """What one field does. `filter`: a label offers the filter on the list page as well as in
     the API; True offers it in the API alone. `column`: a label, or a ListColumn to say how its
-    cells show. `section`: the title of the form section it is edited in."""
+    cells show. `section`: the title of the form section it is edited in. Labels and titles
+    are English, marked with N_: the pages translate them where they show them, and the JSON
+    API never shows them."""
 
     name: str
     search: bool = False

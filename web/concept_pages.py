@@ -19,17 +19,23 @@ from api.concepts import Concept
 from api.crud import Crud, ListQuery
 from api.documents.models import AttachedTo
 from api.errors import Invalid
+from api.i18n.catalogs import N_, gettext
+from api.i18n.formatting import format_number
 from api.keyset import KEY_PREFIX, MAX_CURSOR_CHARS, Window, read_window
 from web.forms import FormField, infer
 from web.words import SHARING_WORDS, humanize
 
-SHARING_SECTION = "Who can see this"
+# The pages' own words are English here, marked for the catalog, and translated where they
+# are shown: a section's slug stays the English title's, so its address is the same in every
+# language.
+SHARING_SECTION = N_("Who can see this")
 SHARING_FIELD = {
-    "label": "Who can see this",
+    "label": N_("Who can see this"),
     "choices": list(SHARING_WORDS.items()),
-    "help": "Besides your organization, who may read this record and everything drawn from "
-            "it: stances seen, timelines, counts, alerts.",
+    "help": N_("Besides your organization, who may read this record and everything drawn "
+               "from it: stances seen, timelines, counts, alerts."),
 }
+DETAILS = N_("Details")
 
 PAGE_SIZE = 25
 # Far past any list's end, and small enough that its offset fits every database's integers.
@@ -84,6 +90,34 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Nouns:
+    """How the pages name a concept's records, each phrase marked for the catalog whole: in
+    Spanish the article agrees with the noun ("una campaña", "este contrato"), so a sentence
+    takes the phrase, never the noun with an article of its own."""
+
+    singular: str
+    plural: str
+    title: str
+    a: str
+    the: str
+    this: str
+    new: str
+
+    @classmethod
+    def of(cls, singular: str, plural: str) -> "Nouns":
+        """English phrases made from the two nouns, for a concept that names no phrases of its
+        own (not translated)."""
+        article = "an" if singular[:1] in "aeiou" else "a"
+        return cls(singular, plural, plural[:1].upper() + plural[1:], f"{article} {singular}",
+                   f"the {singular}", f"this {singular}",
+                   f"New {singular}")
+
+    def said(self) -> "Nouns":
+        """The phrases in the reader's language."""
+        return Nouns(*(gettext(getattr(self, name)) for name in self.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
 class ListLink:
     """A page of its own that starts from a list: a batch letter, an import."""
 
@@ -122,8 +156,12 @@ class Spec:
     withheld: Callable[[Any], frozenset[str]] | None = None
     # The declaration the columns, filters and sections were derived from.
     concept: Concept | None = None
+    # The phrases that name its records (English from the two nouns when none are given).
+    nouns: Nouns | None = None
 
     def __post_init__(self) -> None:
+        if self.nouns is None:
+            self.nouns = Nouns.of(self.singular, self.plural)
         # Every concept whose records carry a visibility shows and sets it the same way: on
         # each form, each record page and each list row.
         if "visibility" not in self.create_schema.model_fields:
@@ -132,7 +170,7 @@ class Spec:
             self.sections.append((SHARING_SECTION, ["visibility"]))
         self.overrides["visibility"] = {**SHARING_FIELD, **self.overrides.get("visibility", {})}
         if not any(c.key == "visibility" for c in self.columns):
-            self.columns.append(Column("visibility", "Shared with", self.model.visibility,
+            self.columns.append(Column("visibility", N_("Shared with"), self.model.visibility,
                                        "sharing"))
 
     @property
@@ -146,10 +184,18 @@ class Spec:
     def links(self) -> dict[str, str]:
         return {name: link.other_table for name, link in self.crud.links.items()}
 
+    @property
+    def words(self) -> Nouns:
+        """The phrases naming its records, in the reader's language."""
+        assert self.nouns is not None
+        return self.nouns.said()
+
     def form_fields(self, names: Sequence[str] | None = None) -> list[FormField]:
+        """The fields of its forms, their labels, help and choices in the reader's language
+        (made for each page: the language is the reader's)."""
         chosen = names if names is not None else self.all_field_names()
-        return [infer(self.create_schema, name, links=self.links(),
-                      **self.overrides.get(name, {})) for name in chosen]
+        return [said(infer(self.create_schema, name, links=self.links(),
+                           **self.overrides.get(name, {}))) for name in chosen]
 
     def all_field_names(self) -> list[str]:
         if self.sections:
@@ -158,8 +204,9 @@ class Spec:
 
     def section_list(self) -> list[tuple[str, str, list[FormField]]]:
         """(slug, title, fields) of each editable section of the detail page."""
-        sections = self.sections or [("Details", list(self.create_schema.model_fields))]
-        return [(_slug(title), title, self.form_fields(names)) for title, names in sections]
+        sections = self.sections or [(DETAILS, list(self.create_schema.model_fields))]
+        return [(_slug(title), gettext(title), self.form_fields(names))
+                for title, names in sections]
 
     def section(self, slug: str) -> tuple[str, str, list[FormField]] | None:
         return next((s for s in self.section_list() if s[0] == slug), None)
@@ -195,6 +242,16 @@ class Spec:
         return [c.sort for c in self.columns if c.sort]
 
 
+def said(made: FormField) -> FormField:
+    """A form field's label, help and choices in the reader's language: a label derived from
+    the field's name is marked in web.field_words, the others where they are declared. Stored
+    choices come already said (web.words.humanize)."""
+    made.label = gettext(made.label) if made.label else made.label
+    made.help = gettext(made.help) if made.help else made.help
+    made.choices = [(value, gettext(words) if words else words) for value, words in made.choices]
+    return made
+
+
 @dataclass(frozen=True)
 class Ref:
     """How a record of one table is named when another refers to it, and where it lives."""
@@ -212,8 +269,7 @@ ZONE_KEY = "timezone"
 
 
 def declared_spec(concept: Concept, crud: Crud[Any, Any], refs: Mapping[str, Ref], *, noun: str,
-                  singular: str | None = None, plural: str | None = None,
-                  list_zone: str | None = None,
+                  nouns: Nouns | None = None, list_zone: str | None = None,
                   computed: Sequence[tuple[str, Column]] = (), also_select: Sequence[str] = (),
                   **pages: Any) -> Spec:
     """A concept's pages from its declaration: the list's columns, with the name of each
@@ -257,8 +313,9 @@ def declared_spec(concept: Concept, crud: Crud[Any, Any], refs: Mapping[str, Ref
         at = next(i for i, c in enumerate(columns) if c.key == after)
         columns.insert(at + 1, column)
     columns += [Column(name, "", getattr(model, name), "hidden") for name in also_select]
-    return Spec(noun=noun, crud=crud, singular=singular or concept.label,
-                plural=plural or noun.replace("-", " "), title_key=concept.title,
+    return Spec(noun=noun, crud=crud, singular=nouns.singular if nouns else concept.label,
+                plural=nouns.plural if nouns else noun.replace("-", " "), nouns=nouns,
+                title_key=concept.title,
                 columns=columns, joins=joins, filters=_filters(concept, noun),
                 sections=concept.sections(), concept=concept, **pages)
 
@@ -268,6 +325,7 @@ def _filters(concept: Concept, noun: str) -> list[Filter]:
     for declared in concept.page_filters():
         assert declared.label is not None
         if declared.kind == "enum" and declared.enum is not None:
+            # In English here; the list page says each in the reader's language.
             choices = tuple((m.value, humanize(m.value)) for m in declared.enum)
             found.append(Filter(declared.name, declared.label, "enum", choices))
         elif declared.kind in ("ref", "bool"):
@@ -320,21 +378,28 @@ class ListWindow:
         return self.first + len(self.rows) - 1
 
 
+# The list's date range, as its refusals name it.
+DATE_WORDS = {"date_from": N_("From: use a date like 2026-03-31."),
+              "date_to": N_("To: use a date like 2026-03-31.")}
+
+
 def parse_list_request(spec: Spec, params: Any) -> ListRequest:
     """Query parameters into a list request; a malformed one is refused with a clear message."""
     wanted = ListRequest(q=str(params.get("q") or "").strip()[:200],
                          sort=str(params.get("sort") or ""))
     if wanted.sort and wanted.sort.lstrip("-") not in spec.crud.sort_fields:
-        raise Invalid(f"Cannot sort {spec.plural} by '{wanted.sort.lstrip('-')}'.", field="sort")
+        raise Invalid(gettext("Cannot sort {things} by '{field}'.").format(
+            things=spec.words.plural, field=wanted.sort.lstrip("-")), field="sort")
     try:
         wanted.page = max(1, int(params.get("page") or 1))
     except ValueError as exc:
-        raise Invalid("The page must be a number.", field="page") from exc
+        raise Invalid(gettext("The page must be a number."), field="page") from exc
     if wanted.page > MAX_PAGE_NUMBER:
-        raise Invalid(f"The page must be at most {MAX_PAGE_NUMBER:,}.", field="page")
+        raise Invalid(gettext("The page must be at most {number}.").format(
+            number=format_number(MAX_PAGE_NUMBER)), field="page")
     wanted.cursor = str(params.get("cursor") or "")
     if len(wanted.cursor) > MAX_CURSOR_CHARS:
-        raise Invalid("This page link is too long; start again from the first page.",
+        raise Invalid(gettext("This page link is too long; start again from the first page."),
                       field="cursor")
     for f in spec.filters:
         raw = params.get(f.name)
@@ -344,12 +409,14 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
             try:
                 wanted.filters[f.name] = int(raw)
             except ValueError as exc:
-                raise Invalid(f"{f.label}: choose one from the list.", field=f.name) from exc
+                raise Invalid(gettext("{label}: choose one from the list.").format(
+                    label=gettext(f.label)), field=f.name) from exc
         elif f.kind == "bool":
             wanted.filters[f.name] = raw in ("true", "on", "1", "yes")
         else:
             if raw not in {value for value, _ in f.choices}:
-                raise Invalid(f"{f.label}: '{raw}' is not one of the choices.", field=f.name)
+                raise Invalid(gettext("{label}: '{value}' is not one of the choices.").format(
+                    label=gettext(f.label), value=raw), field=f.name)
             wanted.filters[f.name] = raw
     for name in ("date_from", "date_to"):
         raw = params.get(name)
@@ -357,8 +424,7 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
             try:
                 setattr(wanted, name, date.fromisoformat(raw))
             except ValueError as exc:
-                raise Invalid(f"{name.replace('_', ' ')}: use a date like 2026-03-31.",
-                              field=name) from exc
+                raise Invalid(gettext(DATE_WORDS[name]), field=name) from exc
     return wanted
 
 

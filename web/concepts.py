@@ -2,6 +2,7 @@
 service's Crud, with what only the pages have (templates, panels, zones, related records,
 form wording, list links, intro), built from one explicit list."""
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,8 @@ from api.contracts import models as contracts_models
 from api.contracts import service as contracts
 from api.contracts.models import Contract
 from api.documents.models import AttachedTo
+from api.i18n.catalogs import N_, gettext
+from api.i18n.formatting import format_when
 from api.jurisdictions import models as jurisdictions_models
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
@@ -63,7 +66,16 @@ from api.votes import service as votes
 from api.votes.models import Vote
 from web import deadlines as request_deadlines
 from web import sharing_panels, source_panels
-from web.concept_pages import Column, ListLink, Ref, Related, Spec, Through, declared_spec
+from web.concept_pages import (
+    Column,
+    ListLink,
+    Nouns,
+    Ref,
+    Related,
+    Spec,
+    Through,
+    declared_spec,
+)
 from web.words import NOTES_SHARING_WORDS, SHARING_WORDS
 
 REFS: dict[str, Ref] = {
@@ -78,7 +90,7 @@ REFS: dict[str, Ref] = {
     "campaign": Ref(Campaign, Campaign.name, "campaigns"),
     "vote": Ref(Vote, Vote.title, "votes"),
     "meeting": Ref(Meeting, Meeting.held_at, "meetings",
-                   lambda v: f"Meeting of {v:%b %-d, %Y}" if v else "Meeting"),
+                   lambda v: meeting_title(v) if v else gettext("Meeting")),
     "action": Ref(Action, Action.title, "actions"),
     "media_contact": Ref(MediaContact, MediaContact.name, "media-contacts"),
     "app_user": Ref(User, User.name, None),
@@ -86,6 +98,11 @@ REFS: dict[str, Ref] = {
     "press_hit": Ref(PressHit, PressHit.title, "press"),
     "records_request": Ref(RecordsRequest, RecordsRequest.subject, "records-requests"),
 }
+
+
+def meeting_title(held: datetime) -> str:
+    """A meeting's name, which is its day: it has no title of its own."""
+    return gettext("Meeting of {day}").format(day=format_when(held, "date"))
 
 
 def refs_noun(table: str | None) -> str | None:
@@ -193,127 +210,180 @@ def _meeting_extras(session: Session, actor: User, record: Any) -> dict[str, Any
     return {"private_notes": meetings.private_notes(session, record.id)}
 
 
+# How the pages name each concept's records (web.concept_pages.Nouns): singular, plural, the
+# list's title, and the phrases a sentence takes whole.
+NOUNS: dict[str, Nouns] = {
+    "organizations": Nouns(N_("organization"), N_("organizations"), N_("Organizations"),
+                           N_("an organization"), N_("the organization"),
+                           N_("this organization"), N_("New organization")),
+    "people": Nouns(N_("person"), N_("people"), N_("People"), N_("a person"), N_("the person"),
+                    N_("this person"), N_("New person")),
+    "targets": Nouns(N_("target"), N_("targets"), N_("Targets"), N_("a target"),
+                     N_("the target"), N_("this target"), N_("New target")),
+    "bodies": Nouns(N_("body"), N_("bodies"), N_("Bodies"), N_("a body"), N_("the body"),
+                    N_("this body"), N_("New body")),
+    "agencies": Nouns(N_("agency"), N_("agencies"), N_("Agencies"), N_("an agency"),
+                      N_("the agency"), N_("this agency"), N_("New agency")),
+    "contracts": Nouns(N_("contract"), N_("contracts"), N_("Contracts"), N_("a contract"),
+                       N_("the contract"), N_("this contract"), N_("New contract")),
+    "votes": Nouns(N_("vote"), N_("votes"), N_("Votes"), N_("a vote"), N_("the vote"),
+                   N_("this vote"), N_("New vote")),
+    "meetings": Nouns(N_("meeting"), N_("meetings"), N_("Meetings"), N_("a meeting"),
+                      N_("the meeting"), N_("this meeting"), N_("New meeting")),
+    "actions": Nouns(N_("action"), N_("actions"), N_("Actions"), N_("an action"),
+                     N_("the action"), N_("this action"), N_("New action")),
+    "records-requests": Nouns(N_("records request"), N_("records requests"),
+                              N_("Records requests"), N_("a records request"),
+                              N_("the records request"), N_("this records request"),
+                              N_("New records request")),
+    "press": Nouns(N_("press hit"), N_("press"), N_("Press"), N_("a press hit"),
+                   N_("the press hit"), N_("this press hit"), N_("New press hit")),
+    "media-contacts": Nouns(N_("reporter"), N_("reporters"), N_("Reporters"), N_("a reporter"),
+                            N_("the reporter"), N_("this reporter"), N_("New reporter")),
+    "campaigns": Nouns(N_("campaign"), N_("campaigns"), N_("Campaigns"), N_("a campaign"),
+                       N_("the campaign"), N_("this campaign"), N_("New campaign")),
+    "tasks": Nouns(N_("task"), N_("tasks"), N_("Tasks"), N_("a task"), N_("the task"),
+                   N_("this task"), N_("New task")),
+    "jurisdictions": Nouns(N_("jurisdiction"), N_("jurisdictions"), N_("Jurisdictions"),
+                           N_("a jurisdiction"), N_("the jurisdiction"),
+                           N_("this jurisdiction"), N_("New jurisdiction")),
+    "vendors": Nouns(N_("vendor"), N_("vendors"), N_("Vendors"), N_("a vendor"),
+                     N_("the vendor"), N_("this vendor"), N_("New vendor")),
+}
+
+
 ORGANIZATIONS = declared_spec(
     organizations_models.ORGANIZATIONS, organizations.crud, REFS, noun="organizations",
+    nouns=NOUNS["organizations"],
     attached=AttachedTo.organization,
     detail_template="organizations/detail.html",
     panels=[sharing_panels.organization_export],
-    intro="Coalition partners: who they are, their role and how far along they are.",
+    intro=N_("Coalition partners: who they are, their role and how far along they are."),
     zone=_fallback_zone,
-    list_links=[ListLink("/imports/organizations", "Import from a spreadsheet", leads_only=True)],
+    list_links=[ListLink("/imports/organizations", N_("Import from a spreadsheet"),
+                         leads_only=True)],
     overrides={"notes_visibility": {
-        "label": "Who can read these notes",
+        "label": N_("Who can read these notes"),
         "choices": list(NOTES_SHARING_WORDS.items()),
-        "help": "Besides the organization's own members: everyone else sees the "
-                "organization without its notes."},
+        "help": N_("Besides the organization's own members: everyone else sees the "
+                   "organization without its notes.")},
         "default_visibility": {
-        "label": "Share our new records with",
+        "label": N_("Share our new records with"),
         "choices": list(SHARING_WORDS.items()),
-        "help": "What a new meeting, person, task or request of ours starts shared with; "
-                "each can still be changed. Empty: the coalition's default."},
+        "help": N_("What a new meeting, person, task or request of ours starts shared with; "
+                   "each can still be changed. Empty: the coalition's default.")},
         "tell_leads_meetings": {
-        "label": "Tell the coalition's leads when we met a decision-maker",
-        "help": "Only that a partner met them, and the day, on the whip board and the "
-                "campaign page: never what was said or who was there."}},
+        "label": N_("Tell the coalition's leads when we met a decision-maker"),
+        "help": N_("Only that a partner met them, and the day, on the whip board and the "
+                   "campaign page: never what was said or who was there.")}},
     related=[
-        Related("People", "people", through=Through(Affiliation, "organization_id", "person_id")),
-        Related("Targets whose relationship it owns", "targets", fk="owner_organization_id"),
-        Related("Meetings", "meetings", fk="organization_id"),
-        Related("Actions it owns", "actions", fk="owner_organization_id"),
-        Related("Open tasks", "tasks", fk="assignee_organization_id"),
-        Related("Campaigns it leads", "campaigns",
+        Related(N_("People"), "people",
+                through=Through(Affiliation, "organization_id", "person_id")),
+        Related(N_("Targets whose relationship it owns"), "targets", fk="owner_organization_id"),
+        Related(N_("Meetings"), "meetings", fk="organization_id"),
+        Related(N_("Actions it owns"), "actions", fk="owner_organization_id"),
+        Related(N_("Open tasks"), "tasks", fk="assignee_organization_id"),
+        Related(N_("Campaigns it leads"), "campaigns",
                 through=Through(CampaignLead, "organization_id", "campaign_id")),
     ],
 )
 
 PEOPLE = declared_spec(
     people_models.PEOPLE, people.crud, REFS, noun="people",
+    nouns=NOUNS["people"],
     attached=AttachedTo.person,
-    intro="Organizers, volunteers and allies, with how and whether they may be contacted.",
+    intro=N_("Organizers, volunteers and allies, with how and whether they may be contacted."),
     zone=_fallback_zone,
-    list_links=[ListLink("/imports/people", "Import from a spreadsheet", leads_only=True)],
-    overrides={"ok_to_email": {"label": "OK to email"}, "ok_to_text": {"label": "OK to text"},
-               "ok_to_call": {"label": "OK to call"}},
+    list_links=[ListLink("/imports/people", N_("Import from a spreadsheet"), leads_only=True)],
+    overrides={"ok_to_email": {"label": N_("OK to email")},
+               "ok_to_text": {"label": N_("OK to text")},
+               "ok_to_call": {"label": N_("OK to call")}},
     related=[
-        Related("Organizations", "organizations",
+        Related(N_("Organizations"), "organizations",
                 through=Through(Affiliation, "person_id", "organization_id")),
-        Related("Meetings attended", "meetings",
+        Related(N_("Meetings attended"), "meetings",
                 through=Through(MeetingAttendee, "person_id", "meeting_id")),
     ],
 )
 
 TARGETS = declared_spec(
     targets_models.TARGETS, targets.crud, REFS, noun="targets",
+    nouns=NOUNS["targets"],
     attached=AttachedTo.target,
     detail_template="targets/detail.html",
-    intro="Decision-makers: who sits where, and which partner owns the relationship.",
+    intro=N_("Decision-makers: who sits where, and which partner owns the relationship."),
     zone=_by_body,
-    list_links=[ListLink("/imports/targets", "Import from a spreadsheet", leads_only=True)],
-    overrides={"owner_organization_id": {"label": "Relationship owner"},
+    list_links=[ListLink("/imports/targets", N_("Import from a spreadsheet"), leads_only=True)],
+    overrides={"owner_organization_id": {"label": N_("Relationship owner")},
                "staffers": {"kind": "textarea"}},
     related=[
-        Related("Meetings", "meetings", through=Through(MeetingTarget, "target_id", "meeting_id")),
-        Related("Votes of their body", "votes", fk="body_id", value_from="body_id"),
-        Related("Records requests about them", "records-requests",
+        Related(N_("Meetings"), "meetings",
+                through=Through(MeetingTarget, "target_id", "meeting_id")),
+        Related(N_("Votes of their body"), "votes", fk="body_id", value_from="body_id"),
+        Related(N_("Records requests about them"), "records-requests",
                 through=Through(RecordsRequestTarget, "target_id", "records_request_id")),
     ],
 )
 
 BODIES = declared_spec(
     bodies_models.BODIES, bodies.crud, REFS, noun="bodies",
+    nouns=NOUNS["bodies"],
     attached=AttachedTo.body,
     detail_template="bodies/detail.html",
     panels=[source_panels.body_agenda],
-    intro="Councils, boards and offices that decide: seats and the votes it takes to win.",
+    intro=N_("Councils, boards and offices that decide: seats and the votes it takes to win."),
     zone=_by_place,
-    overrides={"majority_needed": {"label": "Votes needed for a majority"},
-               "legistar_client": {"help": "The part before .legistar.com, e.g. sanjose."},
+    overrides={"majority_needed": {"label": N_("Votes needed for a majority")},
+               "legistar_client": {"help": N_("The part before .legistar.com, e.g. sanjose.")},
                "legistar_body_name": {
-                   "label": "This body's name on Legistar",
-                   "help": "A client's agendas cover all its bodies (committees included): "
-                           "the name picks this body's meetings, e.g. City Council. Empty: "
-                           "every body's."},
+                   "label": N_("This body's name on Legistar"),
+                   "help": N_("A client's agendas cover all its bodies (committees included): "
+                              "the name picks this body's meetings, e.g. City Council. Empty: "
+                              "every body's.")},
                "legistar_token": {
-                   "kind": "secret", "label": "Legistar token",
-                   "help": "Only for clients that ask for one. Never shown again; left "
-                           "empty, the token kept stays (tick the box below it to remove "
-                           "it)."}},
+                   "kind": "secret", "label": N_("Legistar token"),
+                   "help": N_("Only for clients that ask for one. Never shown again; left "
+                              "empty, the token kept stays (tick the box below it to remove "
+                              "it).")}},
     related=[
-        Related("Members", "targets", fk="body_id"),
-        Related("Votes", "votes", fk="body_id"),
-        Related("Contracts it approves", "contracts", fk="approving_body_id"),
+        Related(N_("Members"), "targets", fk="body_id"),
+        Related(N_("Votes"), "votes", fk="body_id"),
+        Related(N_("Contracts it approves"), "contracts", fk="approving_body_id"),
     ],
 )
 
 AGENCIES = declared_spec(
     agencies_models.AGENCIES, agencies.crud, REFS, noun="agencies",
+    nouns=NOUNS["agencies"],
     attached=AttachedTo.agency,
     detail_template="agencies/detail.html",
     panels=[source_panels.agency_sources],
-    intro="Agencies running plate readers: cameras, retention and who they share with.",
+    intro=N_("Agencies running plate readers: cameras, retention and who they share with."),
     zone=_by_place,
-    list_links=[ListLink("/imports/atlas", "Import the Atlas of Surveillance", leads_only=True),
-                ListLink("/imports/data-driven", "Import the EFF Data Driven ALPR dataset",
+    list_links=[ListLink("/imports/atlas", N_("Import the Atlas of Surveillance"),
+                         leads_only=True),
+                ListLink("/imports/data-driven", N_("Import the EFF Data Driven ALPR dataset"),
                          leads_only=True)],
-    overrides={"source_links": {"kind": "lines", "help": "One link per line."},
-               "vendor_id": {"label": "Vendor"},
-               "ori": {"label": "ORI",
-                       "help": "The FBI's nine-character originating agency identifier, "
-                               "e.g. CO0640100."}},
-    related=[Related("Contracts", "contracts", fk="agency_id"),
-             Related("Records requests", "records-requests", fk="agency_id")],
+    overrides={"source_links": {"kind": "lines", "help": N_("One link per line.")},
+               "vendor_id": {"label": N_("Vendor")},
+               "ori": {"label": N_("ORI"),
+                       "help": N_("The FBI's nine-character originating agency identifier, "
+                                  "e.g. CO0640100.")}},
+    related=[Related(N_("Contracts"), "contracts", fk="agency_id"),
+             Related(N_("Records requests"), "records-requests", fk="agency_id")],
 )
 
 CONTRACTS = declared_spec(
     contracts_models.CONTRACTS, contracts.crud, REFS, noun="contracts",
+    nouns=NOUNS["contracts"],
     attached=AttachedTo.contract,
     detail_template="contracts/detail.html",
-    intro="Vendor contracts, with the last day to give notice so they do not renew.",
+    intro=N_("Vendor contracts, with the last day to give notice so they do not renew."),
     zone=_contract_zone,
-    overrides={"approving_body_id": {"label": "Approving body"},
-               "termination_notice_days": {"label": "Days of notice needed to end it"}},
-    related=[Related("Votes on it", "votes", fk="contract_id"),
-             Related("Records requests about it", "records-requests",
+    overrides={"approving_body_id": {"label": N_("Approving body")},
+               "termination_notice_days": {"label": N_("Days of notice needed to end it")}},
+    related=[Related(N_("Votes on it"), "votes", fk="contract_id"),
+             Related(N_("Records requests about it"), "records-requests",
                      through=Through(RecordsRequestContract, "contract_id",
                                      "records_request_id"))],
     list_zone="agency_id",
@@ -321,140 +391,149 @@ CONTRACTS = declared_spec(
 
 VOTES = declared_spec(
     votes_models.VOTES, votes.crud, REFS, noun="votes",
+    nouns=NOUNS["votes"],
     attached=AttachedTo.vote,
     zone=_vote_zone,
     detail_template="votes/detail.html",
-    intro="Decision points on a body's agenda; times are local to the body.",
-    overrides={"scheduled_at": {"label": "When (local time of the body)"},
-               "consent_calendar": {"label": "On the consent calendar"},
+    intro=N_("Decision points on a body's agenda; times are local to the body."),
+    overrides={"scheduled_at": {"label": N_("When (local time of the body)")},
+               "consent_calendar": {"label": N_("On the consent calendar")},
                "our_position": {
-                   "label": "Our position",
-                   "choices": [("for", "For it: we want it to pass"),
-                               ("against", "Against it: we want it to fail"),
-                               ("amend", "Amend it"), ("watch", "Watching")],
-                   "help": "Whether a yes vote is a win: the counts of this vote say 'with "
-                           "us' and what it takes to win from it."}},
-    related=[Related("Actions for this vote", "actions", fk="vote_id")],
+                   "label": N_("Our position"),
+                   "choices": [("for", N_("For it: we want it to pass")),
+                               ("against", N_("Against it: we want it to fail")),
+                               ("amend", N_("Amend it")), ("watch", N_("Watching"))],
+                   "help": N_("Whether a yes vote is a win: the counts of this vote say 'with "
+                              "us' and what it takes to win from it.")}},
+    related=[Related(N_("Actions for this vote"), "actions", fk="vote_id")],
     list_zone="body_id",
 )
 
 MEETINGS = declared_spec(
     meetings_models.MEETINGS, meetings.crud, REFS, noun="meetings",
+    nouns=NOUNS["meetings"],
     attached=AttachedTo.meeting,
     zone=_meeting_zone,
     detail_context=_meeting_extras,
-    intro="Meetings with decision-makers, and what we heard there.",
-    overrides={"held_at": {"label": "When (local time of the campaign)"},
-               "organization_id": {"label": "Partner organization"},
-               "target_ids": {"label": "Targets met"},
-               "attendee_ids": {"label": "Our people there"},
+    intro=N_("Meetings with decision-makers, and what we heard there."),
+    overrides={"held_at": {"label": N_("When (local time of the campaign)")},
+               "organization_id": {"label": N_("Partner organization")},
+               "target_ids": {"label": N_("Targets met")},
+               "attendee_ids": {"label": N_("Our people there")},
                # The words of the meeting log, whose follow-ups are tasks of their own.
-               "asks": {"label": "What we asked for"},
-               "commitments": {"label": "What they committed to"},
-               "follow_ups": {"label": "Next steps (notes)"}},
+               "asks": {"label": N_("What we asked for")},
+               "commitments": {"label": N_("What they committed to")},
+               "follow_ups": {"label": N_("Next steps (notes)")}},
     related=[
-        Related("Targets met", "targets", through=Through(MeetingTarget, "meeting_id",
+        Related(N_("Targets met"), "targets", through=Through(MeetingTarget, "meeting_id",
                                                           "target_id")),
-        Related("Our people there", "people",
+        Related(N_("Our people there"), "people",
                 through=Through(MeetingAttendee, "meeting_id", "person_id")),
-        Related("Follow-up tasks", "tasks", fk="meeting_id"),
+        Related(N_("Follow-up tasks"), "tasks", fk="meeting_id"),
     ],
     list_zone="campaign_id",
 )
 
 ACTIONS = declared_spec(
     actions_models.ACTIONS, actions.crud, REFS, noun="actions",
+    nouns=NOUNS["actions"],
     attached=AttachedTo.action,
-    intro="The campaign's moves, public and private, and who owns each.",
+    intro=N_("The campaign's moves, public and private, and who owns each."),
     zone=_by_campaign,
-    overrides={"owner_organization_id": {"label": "Owner"}},
-    related=[Related("Tasks", "tasks", fk="action_id")],
+    overrides={"owner_organization_id": {"label": N_("Owner")}},
+    related=[Related(N_("Tasks"), "tasks", fk="action_id")],
 )
 
 RECORDS_REQUESTS = declared_spec(
     records_requests_models.RECORDS_REQUESTS, records_requests.crud, REFS, noun="records-requests",
+    nouns=NOUNS["records-requests"],
     attached=AttachedTo.records_request,
-    intro="Public-records requests: what was asked, of whom, and when the answer is due.",
+    intro=N_("Public-records requests: what was asked, of whom, and when the answer is due."),
     zone=_by_campaign,
     # Days left to the answer, worked out for each page of rows from the fields it needs.
     annotate=request_deadlines.annotate,
-    computed=[("due_on", Column("countdown", "Days left", None, "countdown"))],
+    computed=[("due_on", Column("countdown", N_("Days left"), None, "countdown"))],
     also_select=["due_on_override", "state_code"],
-    list_links=[ListLink("/records-requests/batch", "Send to many agencies")],
+    list_links=[ListLink("/records-requests/batch", N_("Send to many agencies"))],
     detail_template="records_requests/detail.html",
-    overrides={"requester_organization_id": {"label": "Requested by"},
-               "due_on_override": {"label": "Due date set by a lead (empty: the law's)"},
-               "contract_ids": {"label": "Contracts it is about"},
-               "target_ids": {"label": "Officials it is about",
-                              "help": "Whose emails, calendars or decisions it asks for."}},
+    overrides={"requester_organization_id": {"label": N_("Requested by")},
+               "due_on_override": {"label": N_("Due date set by a lead (empty: the law's)")},
+               "contract_ids": {"label": N_("Contracts it is about")},
+               "target_ids": {"label": N_("Officials it is about"),
+                              "help": N_("Whose emails, calendars or decisions it asks for.")}},
     withheld=lambda actor: frozenset() if records_requests.may_override(actor)
     else frozenset({"due_on_override"}),
 )
 
 PRESS = declared_spec(
     media_models.PRESS_HITS, media.press_hits, REFS, noun="press",
+    nouns=NOUNS["press"],
     attached=AttachedTo.press_hit,
-    intro="Coverage the campaign has had.",
+    intro=N_("Coverage the campaign has had."),
     zone=_by_campaign,
-    overrides={"media_contact_id": {"label": "Reporter"}, "title": {"label": "Headline"}},
+    overrides={"media_contact_id": {"label": N_("Reporter")}, "title": {"label": N_("Headline")}},
 )
 
 MEDIA_CONTACTS = declared_spec(
     media_models.MEDIA_CONTACTS, media.contacts, REFS, noun="media-contacts",
-    singular="reporter",
-    plural="reporters",
-    intro="Reporters the coalition works with.",
+    nouns=NOUNS["media-contacts"],
+    intro=N_("Reporters the coalition works with."),
     zone=_fallback_zone,
-    related=[Related("Stories", "press", fk="media_contact_id")],
+    related=[Related(N_("Stories"), "press", fk="media_contact_id")],
 )
 
 CAMPAIGNS = declared_spec(
     campaigns_models.CAMPAIGNS, campaigns.crud, REFS, noun="campaigns",
+    nouns=NOUNS["campaigns"],
     attached=AttachedTo.campaign,
     detail_template="campaigns/detail.html",
-    intro="Each campaign: a goal in one place, its asks, its targets and its votes.",
+    intro=N_("Each campaign: a goal in one place, its asks, its targets and its votes."),
     zone=_campaign_zone,
-    list_links=[ListLink("/campaigns/new-from-playbook", "New campaign from a playbook",
+    list_links=[ListLink("/campaigns/new-from-playbook", N_("New campaign from a playbook"),
                          leads_only=True)],
-    overrides={"lead_organization_ids": {"label": "Lead organizations"}},
+    overrides={"lead_organization_ids": {"label": N_("Lead organizations")}},
     # What a lead looks for on a campaign beside its board: who still has to do what, the
     # records asked for, the meetings held and the press won.
-    related=[Related("Tasks", "tasks", fk="campaign_id"),
-             Related("Records requests", "records-requests", fk="campaign_id"),
-             Related("Meetings", "meetings", fk="campaign_id"),
-             Related("Press", "press", fk="campaign_id")],
+    related=[Related(N_("Tasks"), "tasks", fk="campaign_id"),
+             Related(N_("Records requests"), "records-requests", fk="campaign_id"),
+             Related(N_("Meetings"), "meetings", fk="campaign_id"),
+             Related(N_("Press"), "press", fk="campaign_id")],
 )
 
 TASKS = declared_spec(
     tasks_models.TASKS, tasks.crud, REFS, noun="tasks",
-    intro="Follow-ups with an owner and a due date.",
+    nouns=NOUNS["tasks"],
+    intro=N_("Follow-ups with an owner and a due date."),
     zone=_by_campaign,
-    overrides={"assignee_user_id": {"label": "Assigned to (person)"},
-               "assignee_organization_id": {"label": "Assigned to (organization)"},
-               "action_id": {"label": "For action"}, "meeting_id": {"label": "From meeting"}},
+    overrides={"assignee_user_id": {"label": N_("Assigned to (person)")},
+               "assignee_organization_id": {"label": N_("Assigned to (organization)")},
+               "action_id": {"label": N_("For action")},
+               "meeting_id": {"label": N_("From meeting")}},
     list_zone="campaign_id",
 )
 
 JURISDICTIONS = declared_spec(
     jurisdictions_models.JURISDICTIONS, jurisdictions.crud, REFS, noun="jurisdictions",
-    intro="Cities, counties and states, each with its own timezone.",
+    nouns=NOUNS["jurisdictions"],
+    intro=N_("Cities, counties and states, each with its own timezone."),
     detail_template="jurisdictions/detail.html",
     panels=[source_panels.jurisdiction_cameras],
     zone=_own_zone,
-    overrides={"parent_id": {"label": "Part of"},
-               "timezone": {"help": "An IANA timezone such as America/Chicago."}},
-    related=[Related("Bodies", "bodies", fk="jurisdiction_id"),
-             Related("Agencies", "agencies", fk="jurisdiction_id"),
-             Related("Campaigns", "campaigns", fk="jurisdiction_id")],
+    overrides={"parent_id": {"label": N_("Part of")},
+               "timezone": {"help": N_("An IANA timezone such as America/Chicago.")}},
+    related=[Related(N_("Bodies"), "bodies", fk="jurisdiction_id"),
+             Related(N_("Agencies"), "agencies", fk="jurisdiction_id"),
+             Related(N_("Campaigns"), "campaigns", fk="jurisdiction_id")],
 )
 
 VENDORS = declared_spec(
     vendors_models.VENDORS, vendors.crud, REFS, noun="vendors",
-    intro="Companies selling plate readers: the agencies whose cameras they made and the "
-          "contracts signed with them.",
+    nouns=NOUNS["vendors"],
+    intro=N_("Companies selling plate readers: the agencies whose cameras they made and the "
+             "contracts signed with them."),
     zone=_fallback_zone,
-    related=[Related("Agencies", "agencies", fk="vendor_id"),
-             Related("Contracts", "contracts", fk="vendor_id")],
+    related=[Related(N_("Agencies"), "agencies", fk="vendor_id"),
+             Related(N_("Contracts"), "contracts", fk="vendor_id")],
 )
 
 # Every concept the pages are built for, by noun.

@@ -5,11 +5,20 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.i18n.catalogs import N_, ngettext
 from api.i18n.catalogs import gettext as _
-from api.i18n.catalogs import ngettext
 from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES
 from web.words import humanize
+
+# The kinds of answer a records law sets a deadline for (campaigns/records_laws.yaml), as the
+# request's page names them: humanize says them in the reader's language.
+DEADLINE_KINDS = (
+    N_("acknowledgement"), N_("as soon as practicable"), N_("certification"),
+    N_("certification or ag request"), N_("deemed denial"), N_("determination"),
+    N_("good faith delay max"), N_("none"), N_("production"), N_("prompt"), N_("promptly"),
+    N_("reasonable time"), N_("response"),
+)
 
 
 def countdown_label(*, clock: str, status: str, days_left: int | None,

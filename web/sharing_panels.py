@@ -6,11 +6,12 @@ from sqlmodel import Session
 
 from api.auth.models import User
 from api.exports import redacted, shared
+from api.i18n.catalogs import gettext
 
 
 def organization_export(session: Session, actor: User, organization: Any) -> dict[str, Any]:
     """The export form, for those who may run it: the organization's members and admins."""
     if not shared.may_export(actor, organization.id):
         return {"shared_export_tiers": []}
-    return {"shared_export_tiers": [(tier.value, redacted.TIER_WORDS[tier])
+    return {"shared_export_tiers": [(tier.value, gettext(redacted.TIER_WORDS[tier]))
                                     for tier in redacted.TIERS]}

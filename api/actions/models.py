@@ -20,6 +20,7 @@ from api.fields import (
     fk,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class ActionKind(StrEnum):
@@ -85,16 +86,19 @@ ACTIONS = Concept(
     read=ActionRead, label="action", title="title",
     default_sort="scheduled_on", date_column="scheduled_on",
     fields=(
-        FieldRole("title", search=True, sort=True, column=ListColumn("Action", "title"),
-                  section="Action"),
-        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Action"),
-        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Action"),
-        FieldRole("owner_organization_id", filter="Owner", column="Owner", section="Action"),
-        FieldRole("vote_id", filter=True, section="Action"),
-        FieldRole("scheduled_on", sort=True, column="On", section="Action"),
-        FieldRole("status", sort=True, filter="Status", column="Status", section="Action"),
-        FieldRole("description", search=True, section="Plan and outcome"),
-        FieldRole("outcome", section="Plan and outcome"),
+        FieldRole("title", search=True, sort=True, column=ListColumn(N_("Action"), "title"),
+                  section=N_("Action")),
+        FieldRole("kind", sort=True, filter=N_("Kind"), column=N_("Kind"), section=N_("Action")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"),
+                  section=N_("Action")),
+        FieldRole("owner_organization_id", filter=N_("Owner"), column=N_("Owner"),
+                  section=N_("Action")),
+        FieldRole("vote_id", filter=True, section=N_("Action")),
+        FieldRole("scheduled_on", sort=True, column=N_("On"), section=N_("Action")),
+        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+                  section=N_("Action")),
+        FieldRole("description", search=True, section=N_("Plan and outcome")),
+        FieldRole("outcome", section=N_("Plan and outcome")),
     ),
     orders={
         "columns": ("title", "kind", "scheduled_on", "status"),

@@ -1,4 +1,5 @@
-"""Timelines of a record or a campaign, gathered from the concepts that point at it."""
+"""Timelines of a record or a campaign, gathered from the concepts that point at it, in the
+words of whoever reads them (the language in force: a timeline is made for one page)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.db import UTCDateTime
 from api.documents.models import AttachedTo, Document
+from api.i18n.catalogs import gettext
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -58,7 +60,8 @@ def _excerpt(text: str | None, length: int = 140) -> str:
 
 
 def _level(value: Any) -> str:
-    return str(getattr(value, "value", value)).replace("_", " ")
+    """A stored choice in the reader's words (each is in the catalog, web.choice_words)."""
+    return gettext(str(getattr(value, "value", value)).replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,8 @@ def _meetings(where: Any, link: Any = None) -> Part:
     stmt = (stmt.outerjoin(MeetingCampaign, MeetingCampaign.id == Meeting.campaign_id)
             .outerjoin(MeetingPlace, MeetingPlace.id == MeetingCampaign.jurisdiction_id)
             .where(where).order_by(Meeting.held_at.desc()).limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.held_at, "Meeting",
-                                       _excerpt(r.summary) or r.location or "Meeting",
+    return Part(stmt, lambda r: [Event(r.held_at, gettext("Meeting"),
+                                       _excerpt(r.summary) or r.location or gettext("Meeting"),
                                        "meeting", r.id, zone=r.timezone or "")])
 
 
@@ -99,7 +102,7 @@ def _votes(where: Any) -> Part:
             .join(VoteBody, VoteBody.id == Vote.body_id)
             .outerjoin(VotePlace, VotePlace.id == VoteBody.jurisdiction_id)
             .where(where).order_by(Vote.scheduled_at.desc()).limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.scheduled_at, "Vote", r.title, "vote", r.id,
+    return Part(stmt, lambda r: [Event(r.scheduled_at, gettext("Vote"), r.title, "vote", r.id,
                                        f"{_level(r.status)}, {_level(r.outcome)}",
                                        zone=r.timezone or "")])
 
@@ -117,24 +120,27 @@ def _stances(**histories: Any) -> Part:
     if "meeting" in histories:
         stmt = stmt.where(seen.c.meeting_id == histories["meeting"])
     return Part(stmt, lambda r: [Event(
-        r.recorded_at, "Stance", f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}",
-        "target", r.target_id,
-        f"{r.campaign} · from {_level(r.source)}" + (f" · {r.note}" if r.note else ""))])
+        r.recorded_at, gettext("Stance"),
+        f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}", "target", r.target_id,
+        gettext("{campaign} · from {source}").format(campaign=r.campaign,
+                                                     source=_level(r.source))
+        + (f" · {r.note}" if r.note else ""))])
 
 
 def _actions(where: Any) -> Part:
     stmt = (sa.select(Action.id, Action.scheduled_on, Action.title, Action.status)
             .where(where, Action.scheduled_on.is_not(None))
             .order_by(Action.scheduled_on.desc()).limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.scheduled_on, "Action", r.title, "action", r.id,
+    return Part(stmt, lambda r: [Event(r.scheduled_on, gettext("Action"), r.title, "action",
+                                       r.id,
                                        _level(r.status))])
 
 
 def _task_events(r: Any) -> list[Event]:
     if r.completed_at:
-        return [Event(r.completed_at, "Task done", r.title, "task", r.id)]
+        return [Event(r.completed_at, gettext("Task done"), r.title, "task", r.id)]
     if r.due_on:
-        return [Event(r.due_on, "Task due", r.title, "task", r.id, _level(r.status))]
+        return [Event(r.due_on, gettext("Task due"), r.title, "task", r.id, _level(r.status))]
     return []
 
 
@@ -147,17 +153,18 @@ def _tasks(where: Any) -> Part:
 def _press(where: Any) -> Part:
     stmt = (sa.select(PressHit.id, PressHit.title, PressHit.outlet, PressHit.published_on)
             .where(where, PressHit.published_on.is_not(None)).limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.published_on, "Press", r.title, "press_hit", r.id,
+    return Part(stmt, lambda r: [Event(r.published_on, gettext("Press"), r.title, "press_hit",
+                                       r.id,
                                        r.outlet)])
 
 
 def _request_events(r: Any) -> list[Event]:
     events = []
     if r.sent_on:
-        events.append(Event(r.sent_on, "Records request sent", r.subject,
+        events.append(Event(r.sent_on, gettext("Records request sent"), r.subject,
                             "records_request", r.id, _level(r.status)))
     if r.due_on:
-        events.append(Event(r.due_on, "Records request due", r.subject,
+        events.append(Event(r.due_on, gettext("Records request due"), r.subject,
                             "records_request", r.id, _level(r.status)))
     return events
 
@@ -170,9 +177,9 @@ def _requests(where: Any) -> Part:
 
 def _contract_events(r: Any) -> list[Event]:
     return [Event(when, what, r.title, "contract", r.id)
-            for when, what in ((r.start_date, "Contract starts"),
-                               (r.notice_deadline, "Last day to give notice"),
-                               (r.term_ends, "Contract ends")) if when]
+            for when, what in ((r.start_date, gettext("Contract starts")),
+                               (r.notice_deadline, gettext("Last day to give notice")),
+                               (r.term_ends, gettext("Contract ends"))) if when]
 
 
 def _contracts(where: Any) -> Part:
@@ -185,8 +192,8 @@ def _documents(kind: AttachedTo, record_id: Any) -> Part:
     stmt = (sa.select(Document.id, Document.filename, Document.created_at)
             .where(Document.attached_kind == kind, Document.attached_id == record_id)
             .limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.created_at, "Document added", r.filename, "document",
-                                       r.id)])
+    return Part(stmt, lambda r: [Event(r.created_at, gettext("Document added"), r.filename,
+                                       "document", r.id)])
 
 
 SOURCES: dict[AttachedTo, list[Source]] = {

@@ -19,6 +19,7 @@ from api.fields import (
     fk,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class BodyKind(StrEnum):
@@ -90,16 +91,17 @@ BODIES = Concept(
     read=BodyRead, label="body", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
-                  section="Body"),
-        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Body"),
-        FieldRole("jurisdiction_id", filter="Jurisdiction", column="Jurisdiction", section="Body"),
-        FieldRole("seats", column="Seats", section="Body"),
-        FieldRole("majority_needed", column="Majority", section="Body"),
-        FieldRole("website", section="Body"),
-        FieldRole("agenda_source", filter=True, section="Agenda source"),
-        FieldRole("legistar_client", section="Agenda source"),
-        FieldRole("legistar_body_name", section="Agenda source"),
-        FieldRole("legistar_token", section="Agenda source"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
+                  section=N_("Body")),
+        FieldRole("kind", sort=True, filter=N_("Kind"), column=N_("Kind"), section=N_("Body")),
+        FieldRole("jurisdiction_id", filter=N_("Jurisdiction"), column=N_("Jurisdiction"),
+                  section=N_("Body")),
+        FieldRole("seats", column=N_("Seats"), section=N_("Body")),
+        FieldRole("majority_needed", column=N_("Majority"), section=N_("Body")),
+        FieldRole("website", section=N_("Body")),
+        FieldRole("agenda_source", filter=True, section=N_("Agenda source")),
+        FieldRole("legistar_client", section=N_("Agenda source")),
+        FieldRole("legistar_body_name", section=N_("Agenda source")),
+        FieldRole("legistar_token", section=N_("Agenda source")),
     ),
 )

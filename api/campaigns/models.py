@@ -22,6 +22,7 @@ from api.fields import (
     json_field,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class CampaignGoal(StrEnum):
@@ -117,16 +118,17 @@ CAMPAIGNS = Concept(
     read=CampaignRead, label="campaign", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Campaign", "title"),
-                  section="Campaign"),
-        FieldRole("goal", filter="Goal", column="Goal", section="Campaign"),
-        FieldRole("status", sort=True, filter="Status", column="Status", section="Campaign"),
-        FieldRole("jurisdiction_id", filter="Jurisdiction", column="Jurisdiction",
-                  section="Campaign"),
-        FieldRole("start_date", sort=True, section="Campaign"),
-        FieldRole("target_date", sort=True, column="Target date", section="Campaign"),
-        FieldRole("lead_organization_ids", section="Campaign"),
-        FieldRole("description", search=True, section="About"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Campaign"), "title"),
+                  section=N_("Campaign")),
+        FieldRole("goal", filter=N_("Goal"), column=N_("Goal"), section=N_("Campaign")),
+        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+                  section=N_("Campaign")),
+        FieldRole("jurisdiction_id", filter=N_("Jurisdiction"), column=N_("Jurisdiction"),
+                  section=N_("Campaign")),
+        FieldRole("start_date", sort=True, section=N_("Campaign")),
+        FieldRole("target_date", sort=True, column=N_("Target date"), section=N_("Campaign")),
+        FieldRole("lead_organization_ids", section=N_("Campaign")),
+        FieldRole("description", search=True, section=N_("About")),
     ),
     orders={"sort": ("name", "start_date", "target_date")},
 )

@@ -26,6 +26,7 @@ from api.contracts.models import Contract
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.people.models import Person
@@ -40,10 +41,11 @@ from api.votes.models import Vote, VoteStatus, member_votes_of
 # The tiers one may export at, most open first; a private record never leaves in an export.
 TIERS = (Visibility.public, Visibility.coalition, Visibility.leads)
 DEFAULT_TIER = Visibility.public
+# Marked for the catalog: the pages offering an export say them in the reader's language.
 TIER_WORDS = {
-    Visibility.public: "Public: anyone",
-    Visibility.coalition: "The whole coalition",
-    Visibility.leads: "Coalition leads",
+    Visibility.public: N_("Public: anyone"),
+    Visibility.coalition: N_("The whole coalition"),
+    Visibility.leads: N_("Coalition leads"),
 }
 GOAL_WORDS = {
     "ban_alpr": "Ban ALPR", "block_contract": "Block the contract",

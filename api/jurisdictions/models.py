@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import Count, Name, ReadMeta, StrEnum, TableBase, enum_field, fk, update_schema
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 _TIMEZONES = frozenset(available_timezones())
@@ -62,11 +63,11 @@ JURISDICTIONS = Concept(
     read=JurisdictionRead, label="jurisdiction", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title")),
-        FieldRole("kind", sort=True, filter="Kind", column="Kind"),
-        FieldRole("state_code", sort=True, filter=True, column="State"),
-        FieldRole("timezone", column="Timezone"),
-        FieldRole("parent_id", filter=True, column="Part of"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title")),
+        FieldRole("kind", sort=True, filter=N_("Kind"), column=N_("Kind")),
+        FieldRole("state_code", sort=True, filter=True, column=N_("State")),
+        FieldRole("timezone", column=N_("Timezone")),
+        FieldRole("parent_id", filter=True, column=N_("Part of")),
     ),
     orders={"sort": ("name", "state_code")},
 )

@@ -19,6 +19,7 @@ from api.fields import (
     fk,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class MediaContactBase(SQLModel):
@@ -88,14 +89,14 @@ PRESS_HITS = Concept(
     read=PressHitRead, label="press hit", title="title",
     default_sort="-published_on", date_column="published_on",
     fields=(
-        FieldRole("title", search=True, sort=True, column=ListColumn("Headline", "title"),
-                  section="Story"),
-        FieldRole("outlet", search=True, sort=True, column="Outlet", section="Story"),
-        FieldRole("url", column=ListColumn("Link", "url"), section="Story"),
-        FieldRole("published_on", sort=True, column="Published", section="Story"),
-        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Story"),
-        FieldRole("media_contact_id", filter="Reporter", section="Story"),
-        FieldRole("summary", search=True, section="Story"),
+        FieldRole("title", search=True, sort=True, column=ListColumn(N_("Headline"), "title"),
+                  section=N_("Story")),
+        FieldRole("outlet", search=True, sort=True, column=N_("Outlet"), section=N_("Story")),
+        FieldRole("url", column=ListColumn(N_("Link"), "url"), section=N_("Story")),
+        FieldRole("published_on", sort=True, column=N_("Published"), section=N_("Story")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"), section=N_("Story")),
+        FieldRole("media_contact_id", filter=N_("Reporter"), section=N_("Story")),
+        FieldRole("summary", search=True, section=N_("Story")),
     ),
     orders={
         "columns": ("title", "outlet", "published_on", "campaign_id"),
@@ -109,12 +110,12 @@ MEDIA_CONTACTS = Concept(
     read=MediaContactRead, label="media contact", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
-                  section="Details"),
-        FieldRole("outlet", search=True, sort=True, column="Outlet", section="Details"),
-        FieldRole("beat", search=True, column="Beat", section="Details"),
-        FieldRole("email", column=ListColumn("Email", "email"), section="Details"),
-        FieldRole("phone", section="Details"),
-        FieldRole("notes", section="Details"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
+                  section=N_("Details")),
+        FieldRole("outlet", search=True, sort=True, column=N_("Outlet"), section=N_("Details")),
+        FieldRole("beat", search=True, column=N_("Beat"), section=N_("Details")),
+        FieldRole("email", column=ListColumn(N_("Email"), "email"), section=N_("Details")),
+        FieldRole("phone", section=N_("Details")),
+        FieldRole("notes", section=N_("Details")),
     ),
 )

@@ -25,6 +25,7 @@ from api.fields import (
     update_schema,
     utc_field,
 )
+from api.i18n.catalogs import N_
 from api.targets.models import StanceLevel, Target
 
 
@@ -168,18 +169,20 @@ MEETINGS = Concept(
     read=MeetingRead, label="meeting", title="held_at",
     default_sort="-held_at", date_column="held_at",
     fields=(
-        FieldRole("held_at", sort=True, column=ListColumn("When", "datetime-title"),
-                  section="Meeting"),
-        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Meeting"),
-        FieldRole("organization_id", filter="Partner", column="Partner", section="Meeting"),
-        FieldRole("location", search=True, column="Where", section="Meeting"),
-        FieldRole("target_ids", section="Who"),
-        FieldRole("attendee_ids", section="Who"),
-        FieldRole("summary", search=True, column=ListColumn("Summary", "excerpt"),
-                  section="What we heard"),
-        FieldRole("asks", search=True, section="What we heard"),
-        FieldRole("commitments", search=True, section="What we heard"),
-        FieldRole("follow_ups", section="What we heard"),
+        FieldRole("held_at", sort=True, column=ListColumn(N_("When"), "datetime-title"),
+                  section=N_("Meeting")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"),
+                  section=N_("Meeting")),
+        FieldRole("organization_id", filter=N_("Partner"), column=N_("Partner"),
+                  section=N_("Meeting")),
+        FieldRole("location", search=True, column=N_("Where"), section=N_("Meeting")),
+        FieldRole("target_ids", section=N_("Who")),
+        FieldRole("attendee_ids", section=N_("Who")),
+        FieldRole("summary", search=True, column=ListColumn(N_("Summary"), "excerpt"),
+                  section=N_("What we heard")),
+        FieldRole("asks", search=True, section=N_("What we heard")),
+        FieldRole("commitments", search=True, section=N_("What we heard")),
+        FieldRole("follow_ups", section=N_("What we heard")),
     ),
     orders={"columns": ("held_at", "summary"), "search": ("summary",)},
 )

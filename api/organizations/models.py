@@ -22,6 +22,7 @@ from api.fields import (
     json_field,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class OrgKind(StrEnum):
@@ -101,18 +102,21 @@ ORGANIZATIONS = Concept(
     read=OrganizationRead, label="organization", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
-                  section="Organization"),
-        FieldRole("kind", sort=True, filter="Kind", column="Kind", section="Organization"),
-        FieldRole("coalition_role", filter="Role", column="Role", section="Organization"),
-        FieldRole("status", sort=True, filter="Status", column="Status", section="Organization"),
-        FieldRole("tags", section="Organization"),
-        FieldRole("website", section="Contact"),
-        FieldRole("email", column=ListColumn("Email", "email"), section="Contact"),
-        FieldRole("phone", section="Contact"),
-        FieldRole("notes", search=True, section="Notes"),
-        FieldRole("notes_visibility", section="Notes"),
-        FieldRole("default_visibility", section="Sharing"),
-        FieldRole("tell_leads_meetings", section="Sharing"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
+                  section=N_("Organization")),
+        FieldRole("kind", sort=True, filter=N_("Kind"), column=N_("Kind"),
+                  section=N_("Organization")),
+        FieldRole("coalition_role", filter=N_("Role"), column=N_("Role"),
+                  section=N_("Organization")),
+        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+                  section=N_("Organization")),
+        FieldRole("tags", section=N_("Organization")),
+        FieldRole("website", section=N_("Contact")),
+        FieldRole("email", column=ListColumn(N_("Email"), "email"), section=N_("Contact")),
+        FieldRole("phone", section=N_("Contact")),
+        FieldRole("notes", search=True, section=N_("Notes")),
+        FieldRole("notes_visibility", section=N_("Notes")),
+        FieldRole("default_visibility", section=N_("Sharing")),
+        FieldRole("tell_leads_meetings", section=N_("Sharing")),
     ),
 )

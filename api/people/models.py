@@ -22,6 +22,7 @@ from api.fields import (
     json_field,
     update_schema,
 )
+from api.i18n.catalogs import N_
 
 
 class ContactMethod(StrEnum):
@@ -95,17 +96,20 @@ PEOPLE = Concept(
     read=PersonRead, label="person", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
-                  section="Person"),
-        FieldRole("tags", section="Person"),
-        FieldRole("email", search=True, sort=True, column=ListColumn("Email", "email"),
-                  section="Contact"),
-        FieldRole("phone", search=True, column="Phone", section="Contact"),
-        FieldRole("signal_handle", search=True, section="Contact"),
-        FieldRole("preferred_contact", filter="Prefers", column="Prefers", section="Contact"),
-        FieldRole("ok_to_email", filter="Email OK", column="Email OK", section="Contact"),
-        FieldRole("ok_to_text", filter="Texts OK", column="Texts OK", section="Contact"),
-        FieldRole("ok_to_call", section="Contact"),
-        FieldRole("notes", section="Notes"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
+                  section=N_("Person")),
+        FieldRole("tags", section=N_("Person")),
+        FieldRole("email", search=True, sort=True, column=ListColumn(N_("Email"), "email"),
+                  section=N_("Contact")),
+        FieldRole("phone", search=True, column=N_("Phone"), section=N_("Contact")),
+        FieldRole("signal_handle", search=True, section=N_("Contact")),
+        FieldRole("preferred_contact", filter=N_("Prefers"), column=N_("Prefers"),
+                  section=N_("Contact")),
+        FieldRole("ok_to_email", filter=N_("Email OK"), column=N_("Email OK"),
+                  section=N_("Contact")),
+        FieldRole("ok_to_text", filter=N_("Texts OK"), column=N_("Texts OK"),
+                  section=N_("Contact")),
+        FieldRole("ok_to_call", section=N_("Contact")),
+        FieldRole("notes", section=N_("Notes")),
     ),
 )

@@ -23,6 +23,7 @@ from api.fields import (
     update_schema,
     utc_field,
 )
+from api.i18n.catalogs import N_
 
 
 class TargetTitle(StrEnum):
@@ -166,21 +167,21 @@ TARGETS = Concept(
     read=TargetRead, label="target", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title"),
-                  section="Seat"),
-        FieldRole("title", sort=True, filter="Title", column="Title", section="Seat"),
-        FieldRole("body_id", filter="Body", column="Body", section="Seat"),
-        FieldRole("district", search=True, sort=True, filter=True, column="District",
-                  section="Seat"),
-        FieldRole("term_ends", sort=True, column="Term ends", section="Seat"),
-        FieldRole("email", search=True, section="Contact"),
-        FieldRole("phone", section="Contact"),
-        FieldRole("office_address", section="Contact"),
-        FieldRole("website", section="Contact"),
-        FieldRole("staffers", section="Contact"),
-        FieldRole("owner_organization_id", filter="Relationship owner",
-                  column="Relationship owner", section="Relationship"),
-        FieldRole("notes", section="Relationship"),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
+                  section=N_("Seat")),
+        FieldRole("title", sort=True, filter=N_("Title"), column=N_("Title"), section=N_("Seat")),
+        FieldRole("body_id", filter=N_("Body"), column=N_("Body"), section=N_("Seat")),
+        FieldRole("district", search=True, sort=True, filter=True, column=N_("District"),
+                  section=N_("Seat")),
+        FieldRole("term_ends", sort=True, column=N_("Term ends"), section=N_("Seat")),
+        FieldRole("email", search=True, section=N_("Contact")),
+        FieldRole("phone", section=N_("Contact")),
+        FieldRole("office_address", section=N_("Contact")),
+        FieldRole("website", section=N_("Contact")),
+        FieldRole("staffers", section=N_("Contact")),
+        FieldRole("owner_organization_id", filter=N_("Relationship owner"),
+                  column=N_("Relationship owner"), section=N_("Relationship")),
+        FieldRole("notes", section=N_("Relationship")),
     ),
     orders={
         "columns": ("name", "title", "body_id", "district", "owner_organization_id"),

@@ -21,6 +21,7 @@ from api.fields import (
     update_schema,
     utc_field,
 )
+from api.i18n.catalogs import N_
 
 
 class TaskStatus(StrEnum):
@@ -71,17 +72,19 @@ TASKS = Concept(
     read=TaskRead, label="task", title="title",
     default_sort="due_on", date_column="due_on",
     fields=(
-        FieldRole("title", search=True, sort=True, column=ListColumn("Task", "title"),
-                  section="Task"),
-        FieldRole("status", sort=True, filter="Status", column="Status", section="Task"),
-        FieldRole("due_on", sort=True, column=ListColumn("Due", "deadline"), section="Task"),
-        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Task"),
-        FieldRole("assignee_user_id", filter=True, column="Person", section="Task"),
-        FieldRole("assignee_organization_id", filter="Organization", column="Organization",
-                  section="Task"),
-        FieldRole("action_id", filter=True, section="Task"),
-        FieldRole("meeting_id", filter=True, section="Task"),
-        FieldRole("notes", search=True, section="Task"),
+        FieldRole("title", search=True, sort=True, column=ListColumn(N_("Task"), "title"),
+                  section=N_("Task")),
+        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+                  section=N_("Task")),
+        FieldRole("due_on", sort=True, column=ListColumn(N_("Due"), "deadline"),
+                  section=N_("Task")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"), section=N_("Task")),
+        FieldRole("assignee_user_id", filter=True, column=N_("Person"), section=N_("Task")),
+        FieldRole("assignee_organization_id", filter=N_("Organization"), column=N_("Organization"),
+                  section=N_("Task")),
+        FieldRole("action_id", filter=True, section=N_("Task")),
+        FieldRole("meeting_id", filter=True, section=N_("Task")),
+        FieldRole("notes", search=True, section=N_("Task")),
     ),
     orders={
         "columns": ("title", "status", "due_on", "campaign_id", "assignee_organization_id"),

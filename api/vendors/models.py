@@ -5,6 +5,7 @@ from sqlmodel import Field, SQLModel
 
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import LongText, Name, ReadMeta, TableBase, Url, update_schema
+from api.i18n.catalogs import N_
 
 
 class VendorBase(SQLModel):
@@ -36,7 +37,7 @@ VENDORS = Concept(
     read=VendorRead, label="vendor", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn("Name", "title")),
-        FieldRole("website", column=ListColumn("Website", "url")),
+        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title")),
+        FieldRole("website", column=ListColumn(N_("Website"), "url")),
     ),
 )

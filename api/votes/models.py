@@ -25,6 +25,7 @@ from api.fields import (
     update_schema,
     utc_field,
 )
+from api.i18n.catalogs import N_
 
 
 class VoteKind(StrEnum):
@@ -138,22 +139,23 @@ VOTES = Concept(
     read=VoteRead, label="vote", title="title",
     default_sort="scheduled_at", date_column="scheduled_at",
     fields=(
-        FieldRole("title", search=True, sort=True, column=ListColumn("Item", "title"),
-                  section="Vote"),
-        FieldRole("body_id", filter="Body", column="Body", section="Vote"),
-        FieldRole("campaign_id", filter="Campaign", column="Campaign", section="Vote"),
-        FieldRole("contract_id", filter=True, section="Vote"),
-        FieldRole("kind", filter="Kind", section="Vote"),
-        FieldRole("our_position", filter="Our position", column="Our position",
-                  section="Vote"),
-        FieldRole("scheduled_at", sort=True, column="When", section="Agenda"),
-        FieldRole("agenda_item_number", search=True, section="Agenda"),
-        FieldRole("consent_calendar", filter=True, column="Consent", section="Agenda"),
-        FieldRole("agenda_url", section="Agenda"),
-        FieldRole("location", section="Agenda"),
-        FieldRole("status", sort=True, filter="Status", column="Status", section="Result"),
-        FieldRole("outcome", column="Outcome", section="Result"),
-        FieldRole("notes", search=True, section="Result"),
+        FieldRole("title", search=True, sort=True, column=ListColumn(N_("Item"), "title"),
+                  section=N_("Vote")),
+        FieldRole("body_id", filter=N_("Body"), column=N_("Body"), section=N_("Vote")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"), section=N_("Vote")),
+        FieldRole("contract_id", filter=True, section=N_("Vote")),
+        FieldRole("kind", filter=N_("Kind"), section=N_("Vote")),
+        FieldRole("our_position", filter=N_("Our position"), column=N_("Our position"),
+                  section=N_("Vote")),
+        FieldRole("scheduled_at", sort=True, column=N_("When"), section=N_("Agenda")),
+        FieldRole("agenda_item_number", search=True, section=N_("Agenda")),
+        FieldRole("consent_calendar", filter=True, column=N_("Consent"), section=N_("Agenda")),
+        FieldRole("agenda_url", section=N_("Agenda")),
+        FieldRole("location", section=N_("Agenda")),
+        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+                  section=N_("Result")),
+        FieldRole("outcome", column=N_("Outcome"), section=N_("Result")),
+        FieldRole("notes", search=True, section=N_("Result")),
     ),
     orders={
         "columns": ("scheduled_at", "title", "body_id", "campaign_id", "status", "outcome"),

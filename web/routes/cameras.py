@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
+from api.i18n.catalogs import gettext, ngettext
 from api.jurisdictions import service as jurisdictions
 from api.routing import PathRouter
 from api.sources import access, overpass
@@ -31,10 +32,11 @@ def count_now(record_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Reques
     try:
         found = overpass.refresh(new_session, record_id)
         total = sum(row.count for row in found)
-        message = flash.success(f"Counted {total} ALPR camera{'' if total == 1 else 's'} "
-                                "mapped in OpenStreetMap.")
+        message = flash.success(ngettext(
+            "Counted {count} ALPR camera mapped in OpenStreetMap.",
+            "Counted {count} ALPR cameras mapped in OpenStreetMap.", total).format(count=total))
     except OutsideError as exc:
-        message = flash.error(f"The count failed: {exc.message}")
+        message = flash.error(gettext("The count failed: {reason}").format(reason=exc.message))
     if not htmx.wants_fragment(request):
         return see_other(f"/jurisdictions/{record_id}#cameras", message)
     place = jurisdictions.crud.get(session, user, record_id)

@@ -19,6 +19,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.exports import redacted
 from api.fields import MAX_INT, stored_id
+from api.i18n.catalogs import gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
@@ -109,7 +110,7 @@ def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[s
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign_id),
         "campaign_bodies": bodies,
         "may_export_campaign": redacted.may_export(actor),
-        "export_tiers": [(tier.value, redacted.TIER_WORDS[tier])
+        "export_tiers": [(tier.value, gettext(redacted.TIER_WORDS[tier]))
                          for tier in redacted.TIERS],
         "export_own_only": not redacted.exports_everyones(actor),
         # The page's zone is already the jurisdiction's when the campaign has one (read once);
@@ -355,12 +356,12 @@ async def save_member_votes(vote_id: RecordId, request: Request, session: Sessio
             choices.append({"target_id": key.removeprefix("member_"), "vote": value})
     update, _ = validate(VoteUpdate, {"member_votes": choices})
     if update is None:
-        message = flash.error("Each member's vote must be one of the choices.")
+        message = flash.error(gettext("Each member's vote must be one of the choices."))
     else:
         with saving(session) as saved:
             votes.crud.update(session, user, vote_id, update)
         message = (flash.error(saved.refusal.message) if saved.refusal
-                   else flash.success("Saved how members voted."))
+                   else flash.success(gettext("Saved how members voted.")))
     if not htmx.wants_fragment(request):
         return see_other(f"/votes/{vote_id}#member-votes", message)
     session.expire_all()

@@ -23,6 +23,8 @@ from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.fields import MAX_INT
+from api.i18n.catalogs import gettext
+from api.i18n.formatting import format_number
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
 from api.settings import get_settings
@@ -36,7 +38,7 @@ from web.concept_pages import (
     parse_list_request,
     related_where,
 )
-from web.concepts import SPECS, attached_noun, ref_labels, ref_options
+from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
 from web.forms import FormField, parse, saving, see_other, validate
 from web.templating import local_input, render
 from web.words import humanize
@@ -71,7 +73,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime):
         zone = row.get(column.zone) if column.zone else None
         return clock.local(value, zone).strftime("%Y-%m-%d %H:%M %Z")
@@ -160,8 +162,7 @@ def display_labels(session: Session, actor: User, spec: Spec, record: Any,
 def record_title(spec: Spec, record: Any, zone: str) -> str:
     value = getattr(record, spec.title_key)
     if isinstance(value, datetime):
-        local = clock.local(value, zone)
-        return f"Meeting of {local:%b %-d, %Y}"
+        return meeting_title(clock.local(value, zone))
     return str(value)
 
 
@@ -202,6 +203,16 @@ def related_records(session: Session, actor: User, spec: Spec,
         related.append({"title": rel.title, "spec": other, "result": result,
                         "add_url": prefill, "more_url": more})
     return related
+
+
+def _no_section(spec: Spec, slug: str) -> str:
+    return _capitalized(gettext("{this} has no section '{slug}'.").format(
+        this=spec.words.this, slug=slug))
+
+
+def _capitalized(text: str) -> str:
+    """A sentence that starts with a phrase ("this campaign") starts with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 class ConceptPages:
@@ -249,7 +260,7 @@ class ConceptPages:
         if editing:
             found = spec.readable_section(actor, record, editing)
             if found is None:
-                raise NotFound(f"This {spec.singular} has no section '{editing}'.")
+                raise NotFound(_no_section(spec, editing))
             context["values"] = form_values(session, actor, spec, record, found[2], zone)
             context["options"] = field_options(session, found[2])
         extras: dict[str, Any] = {}
@@ -269,7 +280,7 @@ class ConceptPages:
         spec = self.spec
         found = spec.readable_section(actor, record, slug)
         if found is None:
-            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
+            raise NotFound(_no_section(spec, slug))
         return {"spec": spec, "record": record, "zone": self.zone_of(session, record),
                 "section": found,
                 "labels": display_labels(session, actor, spec, record, found[2]),
@@ -314,7 +325,7 @@ class ConceptPages:
         wanted = parse_list_request(spec, request.query_params)
         rows = export_rows(session, actor, spec, wanted)
         shown = [c for c in spec.columns if c.kind != "hidden"]
-        body = csv_export.document([c.label for c in shown],
+        body = csv_export.document([gettext(c.label) for c in shown],
                                    ([export_value(c, row) for c in shown] for row in rows))
         name = f"{spec.noun}.csv"
         return Response(body, media_type="text/csv; charset=utf-8",
@@ -325,7 +336,8 @@ class ConceptPages:
     def new_form(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
         spec = self.spec
         refuse_unless(permissions.can_create(actor, spec.model),
-                      f"Your role cannot add {spec.plural}.")
+                      gettext("Your role cannot add {things}.").format(
+                          things=spec.words.plural))
         fields = spec.fields_for(actor, spec.form_fields())
         values = {f.name: f.default for f in fields}
         for f in fields:
@@ -358,7 +370,8 @@ class ConceptPages:
             errors = saved.errors(fields)
         if not errors:
             return see_other(f"{self.base}/{record.id}",
-                             flash.success(f"The {spec.singular} was added."))
+                             flash.success(_capitalized(gettext("{the} was added.").format(
+                                 the=spec.words.the))))
         shown = [*fields, *asked]
         context = {"spec": spec, "fields": shown, "values": submitted_values(form, shown),
                    "errors": errors, "options": field_options(session, fields), "user": actor}
@@ -386,7 +399,8 @@ class ConceptPages:
         spec = self.spec
         record = spec.crud.get(session, actor, record_id)
         refuse_unless(permissions.can_write(actor, record),
-                      f"Your role cannot change this {spec.singular}.")
+                      gettext("Your role cannot change {this}.").format(
+                          this=spec.words.this))
         if not htmx.wants_fragment(request):
             context = self.detail_context(session, actor, record, editing=slug)
             return render(request, self.page_template(), context)
@@ -403,7 +417,7 @@ class ConceptPages:
         record = spec.crud.get(session, actor, record_id)
         found = spec.readable_section(actor, record, slug)
         if found is None:
-            raise NotFound(f"This {spec.singular} has no section '{slug}'.")
+            raise NotFound(_no_section(spec, slug))
         fields = spec.fields_for(actor, found[2])
         form = await request.form()
         data, errors = validate(spec.crud.update_schema, parse(fields, form))
@@ -432,7 +446,7 @@ class ConceptPages:
 
     def _section_saved(self, request: Request, session: Session, actor: User, record_id: int,
                        title: str, slug: str) -> Response:
-        message = flash.success(f"Saved {title.lower()}.")
+        message = flash.success(gettext("Saved {section}.").format(section=title.lower()))
         if not htmx.wants_fragment(request):
             return see_other(f"{self.base}/{record_id}", message)
         record = self.spec.crud.get(session, actor, record_id)
@@ -453,7 +467,8 @@ class ConceptPages:
             context = self.detail_context(session, actor, record)
             return render(request, self.page_template(), context, status=saved.refusal.status,
                           message=flash.error(saved.refusal.message))
-        return see_other(self.base, flash.success(f"Deleted “{title}”."))
+        return see_other(self.base, flash.success(gettext("Deleted “{title}”.").format(
+            title=title)))
 
     # ---- documents attached to a record ---------------------------------------------------
 
@@ -464,13 +479,13 @@ class ConceptPages:
         upload_file = form.get("file")
         error = ""
         if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
-            error = "Choose a file to upload."
+            error = gettext("Choose a file to upload.")
         else:
             error = await self._store(session, actor, record, upload_file,
                                       str(form.get("description") or ""),
                                       str(form.get("visibility") or "") or None)
         if not error:
-            message = flash.success("The document was uploaded.")
+            message = flash.success(gettext("The document was uploaded."))
             if not htmx.wants_fragment(request):
                 return see_other(f"{self.base}/{record_id}#documents", message)
             return render(request, "concept_pages/detail.html",
@@ -491,8 +506,8 @@ class ConceptPages:
         content = await upload_file.read(limit + 1)
         with saving(session) as saved:
             if len(content) > limit:
-                raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                              field="file")
+                raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
+                    megabytes=format_number(limit // (1024 * 1024))), field="file")
             meta = validated(DocumentMeta, {
                 "attached_kind": self.spec.attached, "attached_id": record.id,
                 "description": description[:20_000], "visibility": visibility})
@@ -506,10 +521,11 @@ class ConceptPages:
         record = spec.crud.get(session, actor, record_id)
         doc = documents.crud.get(session, actor, document_id)
         if doc.attached_kind != spec.attached or doc.attached_id != record.id:
-            raise NotFound(f"No document with id {document_id} on this {spec.singular}.")
+            raise NotFound(gettext("No document with id {id} on {this}.").format(
+                id=document_id, this=spec.words.this))
         documents.delete(session, actor, document_id)
         session.commit()
-        message = flash.success(f"Deleted {doc.filename}.")
+        message = flash.success(gettext("Deleted {name}.").format(name=doc.filename))
         if not htmx.wants_fragment(request):
             return see_other(f"{self.base}/{record_id}#documents", message)
         return render(request, "concept_pages/detail.html",

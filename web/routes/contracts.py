@@ -14,6 +14,8 @@ from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT, stored_id
+from api.i18n.catalogs import gettext
+from api.i18n.formatting import format_when
 from api.routing import PathRouter
 from api.votes.models import Vote
 from web import flash
@@ -76,12 +78,13 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
         context["outcome_errors"] = errors
         context["outcome_values"] = {f.name: str(form.get(f.name) or "") for f in OUTCOME_FIELDS}
         return render(request, TEMPLATE, context, status=422)
-    ends = record.term_ends.strftime("%b %-d, %Y") if record.term_ends else "no set date"
-    told = (f"The contract is {humanize(str(record.status))}."
+    ends = format_when(record.term_ends) if record.term_ends else gettext("no set date")
+    told = (gettext("The contract is {status}.").format(status=humanize(str(record.status)))
             if str(record.status) == "terminated"
-            else f"The term in force now ends {ends}.")
-    return see_other(f"/contracts/{record_id}#terms",
-                     flash.success(f"Recorded: {humanize(data.outcome.value)}. {told}"))  # type: ignore[union-attr]
+            else gettext("The term in force now ends {day}.").format(day=ends))
+    outcome = humanize(data.outcome.value)  # type: ignore[union-attr]
+    return see_other(f"/contracts/{record_id}#terms", flash.success(
+        gettext("Recorded: {outcome}. {told}").format(outcome=outcome, told=told)))
 
 
 

@@ -17,6 +17,8 @@ from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT, stored_id
+from api.i18n.catalogs import N_, gettext
+from api.i18n.formatting import format_number
 from api.records_requests import letters
 from api.records_requests import service as records
 from api.records_requests.models import (
@@ -58,9 +60,9 @@ LETTER_FIELDS = [FormField("template", "Letter"), FormField("requester_name", "Y
                  FormField("text", "Letter text")]
 FILE_FIELD = FormField("file", "File")
 # What a received document may concern: its column, the table it names, pages and words.
-CONCERNS = {"agency_id": ("agency", "agencies", "agency"),
-            "contract_id": ("contract", "contracts", "contract"),
-            "target_id": ("target", "targets", "decision-maker")}
+CONCERNS = {"agency_id": ("agency", "agencies", N_("agency")),
+            "contract_id": ("contract", "contracts", N_("contract")),
+            "target_id": ("target", "targets", N_("decision-maker"))}
 # A letter someone edited is plain text of a page or two; this is far more than any needs.
 MAX_LETTER = 100_000
 DEFAULT_LETTER = "alpr_all"
@@ -111,7 +113,8 @@ def documents_context(session: Session, actor: User, record: RecordsRequest) -> 
     names = {key: ref_labels(session, table, [d[key] for d in received if d[key]])
              for key, (table, _, _) in CONCERNS.items()}
     for row in received:
-        row["concerns"] = [(label, f"/{noun}/{row[key]}", names[key].get(row[key], row[key]))
+        row["concerns"] = [(gettext(label), f"/{noun}/{row[key]}",
+                            names[key].get(row[key], row[key]))
                            for key, (_, noun, label) in CONCERNS.items() if row[key]]
     return {
         "record": record, "received": received, "open_doc": None,
@@ -186,8 +189,8 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
         return _answer(request, session, user, record, block="progress", context=context,
                        anchor="progress", message=None, status=422)
-    message = flash.success(f"The request is now {humanize(_status(record))}. "
-                            f"{context['countdown']['text']}.")
+    message = flash.success(gettext("The request is now {status}. {countdown}.").format(
+        status=humanize(_status(record)), countdown=context["countdown"]["text"]))
     if htmx.wants_fragment(request):
         # The request's status and due date show elsewhere on the page too: those parts go
         # along, so the page never shows the old status beside the new one.
@@ -225,8 +228,8 @@ async def set_override(record_id: RecordId, request: Request, session: SessionDe
         context["override_value"] = str(form.get("due_on_override") or "")
         return _answer(request, session, user, record, block="progress", context=context,
                        anchor="progress", message=None, status=422)
-    text = ("Due date set by a lead." if record.due_on_override
-            else "The due date follows the law again.")
+    text = (gettext("Due date set by a lead.") if record.due_on_override
+            else gettext("The due date follows the law again."))
     return _answer(request, session, user, record, block="progress", context=context,
                    anchor="progress", message=flash.success(text))
 
@@ -332,14 +335,14 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
     links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
     filename = upload.filename if isinstance(upload, UploadFile) else None
     if not isinstance(upload, UploadFile) or not filename:
-        errors["file"] = "Choose a file to upload."
+        errors["file"] = gettext("Choose a file to upload.")
     elif links is not None and not errors:
         limit = get_settings().max_upload_bytes
         content = await upload.read(limit + 1)
         with saving(session, page_refusals=True) as saved:
             if len(content) > limit:
-                raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
-                              field="file")
+                raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
+                    megabytes=format_number(limit // (1024 * 1024))), field="file")
             records.attach_document(
                 session, user, request_id=record_id,
                 filename=filename,
@@ -354,7 +357,7 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
         return _answer(request, session, user, record, block="documents", context=context,
                        anchor="documents", message=None, status=422)
     return _answer(request, session, user, record, block="documents", context=context,
-                   anchor="documents", message=flash.success("The document was added."))
+                   anchor="documents", message=flash.success(gettext("The document was added.")))
 
 
 @router.post("/records-requests/{record_id}/received/{document_id}")
@@ -379,4 +382,5 @@ async def link_received(record_id: RecordId, document_id: RecordId, request: Req
         return _answer(request, session, user, record, block="documents", context=context,
                        anchor="documents", message=None, status=422)
     return _answer(request, session, user, record, block="documents", context=context,
-                   anchor="documents", message=flash.success("Saved what the document concerns."))
+                   anchor="documents",
+                   message=flash.success(gettext("Saved what the document concerns.")))

@@ -2,6 +2,7 @@
 date was changed: a vote already held is saved as held, never as one still to come (which
 would count down to nothing and alert nobody)."""
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,16 +11,19 @@ from sqlmodel import Session
 
 from api import clock
 from api.bodies import service as bodies
+from api.i18n.catalogs import N_, gettext
 from api.votes import service as votes
 from api.votes.models import Vote, VoteCreate, VoteStatus
+from web.concept_pages import said
 from web.forms import FormField, parse
 from web.routes.concept_pages import ConceptPages
 
-CONFIRM = FormField("confirm_past", "It was held: save it as a vote already held", kind="bool")
-NOT_YET = ("A vote still ahead cannot have been held yet: choose “scheduled”, or correct the "
-           "date.")
-PASSED = ("This date has passed. If the vote was held, tick “It was held” below to save it as "
-          "held (then set its outcome on its page); if it was moved, give the new date.")
+CONFIRM = FormField("confirm_past", N_("It was held: save it as a vote already held"),
+                    kind="bool")
+NOT_YET = N_("A vote still ahead cannot have been held yet: choose “scheduled”, or correct the "
+             "date.")
+PASSED = N_("This date has passed. If the vote was held, tick “It was held” below to save it "
+            "as held (then set its outcome on its page); if it was moved, give the new date.")
 
 
 def _instant(session: Session, when: datetime, body_id: int) -> datetime:
@@ -45,9 +49,9 @@ class VotePages(ConceptPages):
             return data, {}, []
         if status == VoteStatus.held and (existing is None or "status" in data.model_fields_set) \
                 and not _instant(session, when, body_id) < clock.now():
-            return None, {"status": NOT_YET}, []
+            return None, {"status": gettext(NOT_YET)}, []
         if not asking:
             return data, {}, []
         if parse([CONFIRM], form).get(CONFIRM.name):
             return data.model_copy(update={"status": VoteStatus.held}), {}, []
-        return None, {"scheduled_at": PASSED}, [CONFIRM]
+        return None, {"scheduled_at": gettext(PASSED)}, [said(replace(CONFIRM))]
