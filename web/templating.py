@@ -17,6 +17,7 @@ from api import clock
 from api.auth import permissions
 from api.i18n import catalogs, formatting, locales
 from web import flash, htmx
+from web.script_words import script_words
 from web.words import humanize, sharing_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -129,6 +130,9 @@ templates.env.filters["logged_value"] = logged_value
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
+# Our own words held in a variable (a constant marked with N_), translated and, unlike `_()`,
+# escaped like any other value.
+templates.env.filters["translated"] = catalogs.gettext
 templates.env.filters["sharing_words"] = sharing_words
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
@@ -152,6 +156,7 @@ templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["is_lead"] = is_lead
 templates.env.globals["current_locale"] = current_locale
 templates.env.globals["languages"] = locales.NAMES
+templates.env.globals["script_words"] = script_words
 
 
 MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}

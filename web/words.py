@@ -132,10 +132,10 @@ def _unchosen(organization: Any, words: dict[str, str]) -> str:
 
 # The kinds of webhook receiver, as their makers name them.
 WEBHOOK_FLAVOR_WORDS = {
-    "generic": "Generic JSON (Standard Webhooks)",
-    "slack": "Slack",
-    "discord": "Discord",
-    "matrix": "Matrix",
+    "generic": N_("Generic JSON (Standard Webhooks)"),
+    "slack": N_("Slack"),
+    "discord": N_("Discord"),
+    "matrix": N_("Matrix"),
 }
 
 

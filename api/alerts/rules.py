@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
+from api.i18n.catalogs import N_
 
 # "The morning of" a day, local time where the event happens.
 MORNING = time(8, 0)
@@ -144,13 +145,15 @@ def _listed(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+# Marked for the rule form, which shows them in the reader's language; a rule's stored name is
+# made from them in English.
 SUBJECT_WORDS = {
-    SubjectKind.vote: "each vote",
-    SubjectKind.notice_deadline: "each contract termination-notice deadline",
-    SubjectKind.contract_end: "each contract end date",
-    SubjectKind.records_request_due: "each records request due date",
-    SubjectKind.task_due: "each task due date",
-    SubjectKind.undecided_escalation: "each vote with an undecided target not met in 30 days",
+    SubjectKind.vote: N_("each vote"),
+    SubjectKind.notice_deadline: N_("each contract termination-notice deadline"),
+    SubjectKind.contract_end: N_("each contract end date"),
+    SubjectKind.records_request_due: N_("each records request due date"),
+    SubjectKind.task_due: N_("each task due date"),
+    SubjectKind.undecided_escalation: N_("each vote with an undecided target not met in 30 days"),
 }
 
 EVERYONE = ["campaign_leads", "followers"]

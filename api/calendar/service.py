@@ -21,6 +21,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
@@ -143,12 +144,14 @@ class _Kind:
 
 # The dated kinds in the order of their columns in the statement for them, as pairs of (how
 # many on the day, the first of them).
-_DATED = (_Kind("action", "Action"), _Kind("contract", "Notice deadline"),
-          _Kind("contract", "Contract ends"), _Kind("records_request", "Records due"),
-          _Kind("task", "Task due"))
-_TIMED = (_Kind("vote", "Vote"),)
+# Their words are marked for the catalog and translated where they are shown: a page read in
+# Spanish shares this cache with one read in English.
+_DATED = (_Kind("action", N_("Action")), _Kind("contract", N_("Notice deadline")),
+          _Kind("contract", N_("Contract ends")), _Kind("records_request", N_("Records due")),
+          _Kind("task", N_("Task due")))
+_TIMED = (_Kind("vote", N_("Vote")),)
 # Read with the dated kinds, by the local day stored with each meeting.
-_MEETING = _Kind("meeting", "Meeting", summarize=True)
+_MEETING = _Kind("meeting", N_("Meeting"), summarize=True)
 
 
 def _instant(at: str | datetime) -> datetime:

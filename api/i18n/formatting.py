@@ -17,11 +17,14 @@ PATTERNS: dict[str, dict[str, str]] = {
     "en": {"date": "MMM d, y", "weekday_date": "EEE MMM d, y", "month_day": "MMM d",
            "weekday_month_day": "EEE MMM d", "month_day_at": "MMM d,",
            "weekday_month_day_at": "EEE MMM d,", "month_year": "MMMM y", "time": "h:mm a",
-           "long_date": "MMMM d, y", "full_date": "EEEE, MMMM d, y"},
+           "long_date": "MMMM d, y", "full_date": "EEEE, MMMM d, y", "weekday": "EEE",
+           "long_month_day": "MMMM d", "full_month_day": "EEEE, MMMM d"},
     "es": {"date": "d MMM y", "weekday_date": "EEE d MMM y", "month_day": "d MMM",
            "weekday_month_day": "EEE d MMM", "month_day_at": "d MMM,",
            "weekday_month_day_at": "EEE d MMM,", "month_year": "MMMM 'de' y", "time": "h:mm a",
-           "long_date": "d 'de' MMMM 'de' y", "full_date": "EEEE, d 'de' MMMM 'de' y"},
+           "long_date": "d 'de' MMMM 'de' y", "full_date": "EEEE, d 'de' MMMM 'de' y",
+           "weekday": "EEE", "long_month_day": "d 'de' MMMM",
+           "full_month_day": "EEEE, d 'de' MMMM"},
 }
 # The coalitions are in the United States: Spanish with US numbers ("$1,234.50") and the
 # 12-hour clock, as the Spanish-language notices of US city halls write them.

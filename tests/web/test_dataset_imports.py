@@ -73,7 +73,7 @@ def test_atlas_preview_then_confirm(client: TestClient, session: Session, actor:
     listed = client.get("/agencies")
     flash = plain(listed.text.split('id="flash"', 1)[1].split("</div>", 1)[0])
     assert ("Atlas of Surveillance: 9 agencies added, 1 updated, 0 unchanged; 14 sources added, "
-            "0 re-dated; 1 bad rows left out.") in flash
+            "0 re-dated; 1 bad row left out.") in flash
     assert len(agency_names()) == 10
     assert client.get(page_url).status_code == 404
 

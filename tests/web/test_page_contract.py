@@ -42,7 +42,8 @@ class Inspector(HTMLParser):
         for name, _ in attrs:
             if name.startswith("on") or name.startswith("hx-on") or name == "style":
                 self.problems.append(f"<{tag} {name}>")
-        if tag == "script" and not a.get("src"):
+        # A JSON block is data the scripts read (their words), which no browser runs.
+        if tag == "script" and not a.get("src") and a.get("type") != "application/json":
             self.inline_scripts += 1
         if tag == "style":
             self.problems.append("<style>")

@@ -47,11 +47,12 @@ NOTICES = {
 }
 # Who a new organization's records are shared with until it chooses: "" keeps each kind's own.
 NEW_ORGANIZATION_SHARING = {
-    "": "Each kind's own (a meeting or a person private, a target or an action the coalition's)",
-    "private": "The organization only",
-    "leads": "The organization and the coalition's leads",
-    "coalition": "The whole coalition",
-    "public": "Anyone (public)",
+    "": N_("Each kind's own (a meeting or a person private, a target or an action the "
+           "coalition's)"),
+    "private": N_("The organization only"),
+    "leads": N_("The organization and the coalition's leads"),
+    "coalition": N_("The whole coalition"),
+    "public": N_("Anyone (public)"),
 }
 
 
@@ -340,7 +341,7 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
     if default_visibility is not None:
         chosen = default_visibility.strip()
         if chosen and chosen not in NEW_ORGANIZATION_SHARING:
-            return _admin_page(request, session, user, status=422, settings_error=(
+            return _admin_page(request, session, user, status=422, settings_error=gettext(
                 "Choose who new organizations share with from the list."))
         changes["default_visibility"] = chosen or None
     with saving(session) as saved:

@@ -15,6 +15,7 @@ from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, NotFound
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.routing import PathRouter
 from api.sources import access
 from api.sources.agendas import review
@@ -27,7 +28,8 @@ from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
-TABS = (("suggested", "Waiting"), ("confirmed", "Confirmed"), ("dismissed", "Dismissed"))
+TABS = (("suggested", N_("Waiting")), ("confirmed", N_("Confirmed")),
+        ("dismissed", N_("Dismissed")))
 
 
 def _list_url(status: str, body_id: int | None, page: int = 1) -> str:
@@ -64,7 +66,7 @@ def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
                          message)
     row = review.one(session, suggestion_id)
     if row is None:
-        raise NotFound(f"No suggested vote with id {suggestion_id}.")
+        raise NotFound(gettext("No suggested vote with id %(id)s.") % {"id": suggestion_id})
     context = {"user": user, "row": row, "may_decide": access.may_bring_in(user), "back": ""}
     return render(request, "agendas/suggested.html", context, block="card", message=message,
                   status=status)
@@ -87,14 +89,16 @@ def confirm(suggestion_id: RecordId, request: Request, session: SessionDep,
     user = acting_user(request, actor)
     return _decide(request, session, user, suggestion_id,
                    lambda: agendas.confirm(session, user, suggestion_id),
-                   lambda vote: flash.success(f"Vote added: {vote.title}.",
+                   lambda vote: flash.success(gettext("Vote added: %(title)s.")
+                                              % {"title": vote.title},
                                               link=f"/votes/{vote.id}",
-                                              link_text="Open the vote"))
+                                              link_text=gettext("Open the vote")))
 
 
 def _dismissed(suggestion: Any) -> flash.Message:
     title = suggestion.title if len(suggestion.title) <= 80 else suggestion.title[:79] + "…"
-    return flash.success(f"Dismissed: {title}. Later syncs keep it dismissed.")
+    return flash.success(gettext("Dismissed: %(title)s. Later syncs keep it dismissed.")
+                         % {"title": title})
 
 
 @router.post("/suggested-votes/{suggestion_id}/dismiss")
@@ -108,14 +112,23 @@ def dismiss(suggestion_id: RecordId, request: Request, session: SessionDep,
 def sync_message(report: SyncReport) -> flash.Message:
     """What a sync found, or why it failed, in words."""
     if not report.ok:
-        return flash.error(f"The agenda sync failed: {report.error}")
-    meetings = f"{report.events} meeting{'' if report.events == 1 else 's'}"
-    items = f"{report.items} agenda item{'' if report.items == 1 else 's'}"
-    moved = f", {report.moved} moved" if report.moved else ""
-    return flash.success(f"Agenda synced: found {meetings} with {items}; {report.created} new "
-                         f"suggestion{'' if report.created == 1 else 's'}, {report.updated} "
-                         f"updated{moved}.", link=f"/suggested-votes?body_id={report.body_id}",
-                         link_text="Review the suggestions")
+        return flash.error(gettext("The agenda sync failed: %(error)s") % {"error": report.error})
+    found = {
+        "meetings": ngettext("%(num)d meeting", "%(num)d meetings", report.events)
+        % {"num": report.events},
+        "items": ngettext("%(num)d agenda item", "%(num)d agenda items", report.items)
+        % {"num": report.items},
+        "created": ngettext("%(num)d new suggestion", "%(num)d new suggestions", report.created)
+        % {"num": report.created},
+        "updated": ngettext("%(num)d updated", "%(num)d updated", report.updated)
+        % {"num": report.updated},
+        "moved": ngettext("%(num)d moved", "%(num)d moved", report.moved) % {"num": report.moved}}
+    text = (gettext("Agenda synced: found %(meetings)s with %(items)s; %(created)s, %(updated)s, "
+                    "%(moved)s.") if report.moved else
+            gettext("Agenda synced: found %(meetings)s with %(items)s; %(created)s, "
+                    "%(updated)s.")) % found
+    return flash.success(text, link=f"/suggested-votes?body_id={report.body_id}",
+                         link_text=gettext("Review the suggestions"))
 
 
 @router.post("/bodies/{record_id}/agenda-sync")
@@ -184,8 +197,8 @@ async def set_keywords(record_id: RecordId, request: Request, session: SessionDe
     if errors:
         context.update(errors=errors, typed=typed)
         return render(request, KEYWORDS_PAGE, context, block="panel", status=422)
-    message = flash.success("Agenda keywords saved." if lines else
-                            "The campaign looks for the default keywords again.")
+    message = flash.success(gettext("Agenda keywords saved.") if lines else
+                            gettext("The campaign looks for the default keywords again."))
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{record_id}#agenda-keywords", message)
     return render(request, KEYWORDS_PAGE, context, block="panel", message=message)
@@ -198,6 +211,8 @@ def _keyword_problem(exc: ValidationError, lines: list[str]) -> str:
         if len(where) >= 2 and isinstance(where[1], int):
             line = lines[where[1]].strip()
             if len(line) < 2:
-                return f"“{line}” is too short: a keyword has at least 2 characters."
-            return f"“{line[:40]}…” is too long: a keyword has at most 100 characters."
-    return "Give at most 100 keywords, one a line."
+                return gettext("“%(line)s” is too short: a keyword has at least 2 characters.") \
+                    % {"line": line}
+            return gettext("“%(line)s…” is too long: a keyword has at most 100 characters.") \
+                % {"line": line[:40]}
+    return gettext("Give at most 100 keywords, one a line.")

@@ -30,6 +30,7 @@ from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n.catalogs import N_, gettext
 from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
@@ -41,12 +42,21 @@ router = PathRouter(include_in_schema=False)
 
 LOG_PAGE = 50
 RECIPIENT_WORDS = {
-    RecipientGroup.campaign_leads: "Campaign leads",
-    RecipientGroup.relationship_owner: "Relationship owner of the target",
-    RecipientGroup.assigned_organization: "Assigned partner organization",
-    RecipientGroup.followers: "Followers",
+    RecipientGroup.campaign_leads: N_("Campaign leads"),
+    RecipientGroup.relationship_owner: N_("Relationship owner of the target"),
+    RecipientGroup.assigned_organization: N_("Assigned partner organization"),
+    RecipientGroup.followers: N_("Followers"),
 }
-CHANNEL_WORDS = {Channel.email: "Email", Channel.in_app: "In-app", Channel.webhook: "Webhooks"}
+CHANNEL_WORDS = {Channel.email: N_("Email"), Channel.in_app: N_("In-app"),
+                 Channel.webhook: N_("Webhooks")}
+# What the not-found page says of each kind of id that names nothing here.
+MISSING = {
+    "alert rule": N_("There is no such alert rule. It may have been deleted."),
+    "webhook endpoint": N_("There is no such webhook. It may have been deleted."),
+    "follow": N_("You do not follow that. It may have been removed."),
+    "calendar feed": N_("There is no such calendar feed. It may have been deleted."),
+    "notification": N_("There is no such notification. It may have been deleted."),
+}
 
 
 def _page(request: Request, session: Session, actor: User, template: str,
@@ -132,7 +142,7 @@ async def install_defaults(request: Request, session: SessionDep, actor: UserDep
     campaign_id = whole_number(form.get("campaign_id"))
     with saving(session) as saved:
         if campaign_id is None:
-            raise NotFound("Choose a campaign first.")
+            raise NotFound(gettext("Choose a campaign first."))
         service.install_default_rules(session, actor, campaign_id=campaign_id)
     if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
@@ -155,7 +165,7 @@ def _not_found(request: Request, session: Session, actor: User, what: str,
     page's."""
     if refusal is not None and not isinstance(refusal, NotFound):
         raise refusal
-    return _page(request, session, actor, "alerts/missing.html", {"what": what}, 404)
+    return _page(request, session, actor, "alerts/missing.html", {"what": MISSING[what]}, 404)
 
 
 @router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
@@ -259,11 +269,12 @@ def test_email(request: Request, session: SessionDep, actor: UserDep) -> Respons
         context.update(smtp_errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
     if result["ok"]:
-        context["message"] = f"Test email sent to {actor.email}."
+        context["message"] = gettext("Test email sent to %(email)s.") % {"email": actor.email}
     elif result["error"] == NO_MAIL_SERVER:
-        context["message"] = "No test email was sent: no mail server is set up yet."
+        context["message"] = gettext("No test email was sent: no mail server is set up yet.")
     else:
-        context["message"] = f"The test email failed: {result['error']}"
+        context["message"] = gettext("The test email failed: %(error)s") % {
+            "error": result["error"]}
     return _page(request, session, actor, "alerts/channels.html", context)
 
 
@@ -282,7 +293,8 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
         return _page(request, session, actor, "alerts/channels.html", context, 422)
     context = _channels_context(session, actor)
     # The signing secret is shown this once, for the receiver's configuration.
-    context.update(secret=endpoint.secret, message=f"Added {endpoint.name}.")
+    context.update(secret=endpoint.secret,
+                   message=gettext("Added %(name)s.") % {"name": endpoint.name})
     return _page(request, session, actor, "alerts/channels.html", context, 201)
 
 
@@ -350,7 +362,7 @@ async def create_follow(request: Request, session: SessionDep, actor: UserDep) -
     subject_id = whole_number(form.get(f"{kind}_id")) or whole_number(form.get("subject_id"))
     with saving(session) as saved:
         if subject_id is None:
-            raise Invalid("Choose what to follow.", field="subject_id")
+            raise Invalid(gettext("Choose what to follow."), field="subject_id")
         service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
     if saved.refusal:
         context = _follows_context(session, actor)

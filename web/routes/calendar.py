@@ -13,6 +13,8 @@ from api.calendar import service as agenda
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.fields import MAX_INT
+from api.i18n import formatting
+from api.i18n.catalogs import gettext
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
 from web.concepts import ref_options
@@ -34,10 +36,25 @@ def _month(value: str | None) -> date:
         year, month = (int(part) for part in value.split("-"))
         first = date(year, month, 1)
     except ValueError as exc:
-        raise Invalid("The month must look like 2026-03.", field="month") from exc
+        raise Invalid(gettext("The month must look like 2026-03."), field="month") from exc
     if first.year not in YEARS:
-        raise Invalid(f"Choose a month between {YEARS[0]} and {YEARS[-1]}.", field="month")
+        raise Invalid(gettext("Choose a month between %(first)s and %(last)s.")
+                      % {"first": YEARS[0], "last": YEARS[-1]}, field="month")
     return first
+
+
+def _month_label(first: date, view: str) -> str:
+    """A link to the month before or after; the agenda lists six weeks from a day, so its links
+    say where the next list starts."""
+    if view == "month":
+        return formatting.format_when(first, "month_year")
+    return gettext("From %(day)s") % {"day": formatting.format_when(first, "long_date")}
+
+
+def _weekdays() -> list[str]:
+    """The grid's column heads from Sunday, as US calendars start the week in either language."""
+    sunday = date(2026, 11, 29)
+    return [formatting.format_when(sunday + timedelta(days=n), "weekday") for n in range(7)]
 
 
 @router.get("/calendar")
@@ -71,10 +88,8 @@ def calendar_page(request: Request, session: SessionDep, actor: UserDep,
         "end": end, "today": clock.today(), "campaign_id": campaign_id,
         "campaign_options": ref_options(session, "campaign"),
         "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
-        # The agenda lists six weeks from a day, so its links say where the next list starts.
-        "previous_label": previous.strftime("%B %Y" if view == "month" else "From %B %-d, %Y"),
-        "following_label": following.strftime("%B %Y" if view == "month"
-                                              else "From %B %-d, %Y"),
-        "weekdays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], "user": user,
+        "previous_label": _month_label(previous, view),
+        "following_label": _month_label(following, view),
+        "weekdays": _weekdays(), "user": user,
     }
     return render(request, "calendar/index.html", context, block="calendar")

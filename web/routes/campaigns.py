@@ -19,7 +19,7 @@ from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.exports import redacted
 from api.fields import MAX_INT, stored_id
-from api.i18n.catalogs import gettext
+from api.i18n.catalogs import N_, gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
@@ -45,12 +45,12 @@ BOARD_CARDS = 200
 # with a few dozen cards to draw instead of two hundred.
 FIRST_CARDS = 12
 ASK_LABELS = {
-    PolicyAsk.retention_limit: "Retention limit",
-    PolicyAsk.no_outside_sharing: "No sharing outside the agency",
-    PolicyAsk.no_immigration_use: "No use for immigration enforcement",
-    PolicyAsk.public_annual_report: "Public annual report",
-    PolicyAsk.search_audits: "Audits of every search",
-    PolicyAsk.community_control_ordinance: "Community control ordinance",
+    PolicyAsk.retention_limit: N_("Retention limit"),
+    PolicyAsk.no_outside_sharing: N_("No sharing outside the agency"),
+    PolicyAsk.no_immigration_use: N_("No use for immigration enforcement"),
+    PolicyAsk.public_annual_report: N_("Public annual report"),
+    PolicyAsk.search_audits: N_("Audits of every search"),
+    PolicyAsk.community_control_ordinance: N_("Community control ordinance"),
 }
 def stance_choices() -> list[tuple[str, str]]:
     """The stances a form offers, in the reader's language (so made per page, not at import)."""
@@ -170,7 +170,8 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
             item["won"] = won
     campaigns.crud.update(session, user, campaign_id, CampaignUpdate(policy_asks=items))
     session.commit()
-    message = flash.success(f"{ASK_LABELS[ask]}: {'won' if won else 'not won yet'}.")
+    message = flash.success((gettext("%(ask)s: won.") if won else gettext("%(ask)s: not won yet."))
+                            % {"ask": gettext(ASK_LABELS[ask])})
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{campaign_id}#asks", message)
     session.refresh(campaign)
@@ -184,7 +185,7 @@ def edit_asks(campaign_id: RecordId, request: Request, session: SessionDep,
     user = acting_user(request, actor)
     campaign = _campaign(session, user, campaign_id)
     refuse_unless(permissions.can_write(user, campaign),
-                  "Your role cannot change this campaign's policy asks.")
+                  gettext("Your role cannot change this campaign's policy asks."))
     context = _asks_context(user, campaign, editing_asks=True)
     if htmx.wants_fragment(request):
         return render(request, "campaigns/detail.html", context, block="asks")
@@ -207,7 +208,7 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
             campaigns.crud.update(session, user, campaign_id, update)
         errors = saved.errors()
     if not errors:
-        message = flash.success("Saved the policy asks.")
+        message = flash.success(gettext("Saved the policy asks."))
         if not htmx.wants_fragment(request):
             return see_other(f"/campaigns/{campaign_id}#asks", message)
         session.refresh(campaign)
@@ -245,15 +246,16 @@ async def move_action(campaign_id: RecordId, action_id: RecordId, request: Reque
     _campaign(session, user, campaign_id)
     action = actions.crud.get(session, user, action_id)
     if action.campaign_id != campaign_id:
-        raise Invalid("That action belongs to another campaign.", field="action_id")
+        raise Invalid(gettext("That action belongs to another campaign."), field="action_id")
     form = await request.form()
     try:
         status = ActionStatus(str(form.get("status") or ""))
     except ValueError as exc:
-        raise Invalid("Choose planned, in progress or done.", field="status") from exc
+        raise Invalid(gettext("Choose planned, in progress or done."), field="status") from exc
     actions.crud.update(session, user, action_id, ActionUpdate(status=status))
     session.commit()
-    message = flash.success(f"“{action.title}” is now {humanize(status)}.")
+    message = flash.success(gettext("“%(title)s” is now %(status)s.")
+                            % {"title": action.title, "status": humanize(status)})
     if not htmx.wants_fragment(request):
         return see_other(f"/campaigns/{campaign_id}#actions-board", message)
     context = {"record": _campaign(session, user, campaign_id), "user": user,
@@ -269,7 +271,7 @@ def board_column(campaign_id: RecordId, status: ActionStatus, request: Request,
     page of its own for a browser without it."""
     user = acting_user(request, actor)
     if status not in BOARD_STATUSES:
-        raise Invalid("The board has no such column.", field="status")
+        raise Invalid(gettext("The board has no such column."), field="status")
     context = {"record": _campaign(session, user, campaign_id), "user": user,
                "status": status.value, **_board_context(session, user, campaign_id),
                "shown_cards": None}

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
@@ -35,14 +36,14 @@ class Dataset:
 
 
 DATASETS = {
-    "atlas": Dataset(atlas, "Atlas of Surveillance",
-                     "EFF's Atlas of Surveillance CSV export. Its rows about automated license "
-                     "plate readers become agencies with their vendor and sources; rows about "
-                     "other technologies are left alone."),
-    "data-driven": Dataset(data_driven, "EFF Data Driven ALPR dataset",
-                           "EFF's \"Data Driven\" CSV (agencies on Vigilant's LEARN, 2016-2017): "
-                           "sharing partners, national pool, detections, hits and each "
-                           "agency's sharing report."),
+    "atlas": Dataset(atlas, N_("Atlas of Surveillance"),
+                     N_("EFF's Atlas of Surveillance CSV export. Its rows about automated "
+                        "license plate readers become agencies with their vendor and sources; "
+                        "rows about other technologies are left alone.")),
+    "data-driven": Dataset(data_driven, N_("EFF Data Driven ALPR dataset"),
+                           N_("EFF's \"Data Driven\" CSV (agencies on Vigilant's LEARN, "
+                              "2016-2017): sharing partners, national pool, detections, hits "
+                              "and each agency's sharing report.")),
 }
 SHEETS = tuple(spreadsheets.CONCEPTS)
 KIND = "^(" + "|".join([*SHEETS, *DATASETS]) + ")$"
@@ -50,14 +51,23 @@ Kind = Annotated[str, Path(pattern=KIND)]
 UploadId = Annotated[str, Path(max_length=64)]
 # How many rows of each kind a preview lists before saying how many more there are.
 SHOWN_ROWS = 200
-AGENCY_FIELDS = {"vendor_id": "Vendor", "atlas_id": "Atlas ID", "ori": "ORI",
-                 "jurisdiction_id": "Jurisdiction (id)", "national_pool": "National pool",
-                 "data_sharing_report_url": "Data sharing report",
-                 "detections_period": "Detections period"}
+AGENCY_FIELDS = {"vendor_id": N_("Vendor"), "atlas_id": N_("Atlas ID"), "ori": N_("ORI"),
+                 "jurisdiction_id": N_("Jurisdiction (id)"), "national_pool": N_("National pool"),
+                 "data_sharing_report_url": N_("Data sharing report"),
+                 "detections_period": N_("Detections period")}
+# Each spreadsheet import, as the list of imports and its pages name it.
+SHEET_LINKS = {"organizations": N_("Import organizations"), "people": N_("Import people"),
+               "targets": N_("Import targets")}
+# The plural nouns the import pages name spreadsheets by (each concept's name).
+SHEET_NOUNS = (N_("organizations"), N_("people"), N_("targets"))
+SHEET_TITLES = {"organizations": N_("Spreadsheet of organizations"),
+                "people": N_("Spreadsheet of people"), "targets": N_("Spreadsheet of targets")}
 
 
 def title_of(kind: str) -> str:
-    return DATASETS[kind].title if kind in DATASETS else f"Spreadsheet of {kind}"
+    if kind in DATASETS:
+        return gettext(DATASETS[kind].title)
+    return gettext(SHEET_TITLES[kind]) if kind in SHEET_TITLES else kind
 
 
 def leads_only(request: Request, actor: User) -> Any:
@@ -70,17 +80,18 @@ def leads_only(request: Request, actor: User) -> Any:
 def failure(exc: Exception) -> tuple[int, str]:
     """Why a commit wrote nothing, for the person who tried it."""
     if isinstance(exc, DomainError):
-        return exc.status, f"Nothing was imported: {exc.message}"
+        return exc.status, gettext("Nothing was imported: %(why)s") % {"why": exc.message}
     log.warning("import failed while writing: %s", exc)
-    return 409, ("Nothing was imported: the database refused a row (a record it refers to "
-                 "may have changed since the preview). Check the preview and try again.")
+    return 409, gettext("Nothing was imported: the database refused a row (a record it refers "
+                        "to may have changed since the preview). Check the preview and try "
+                        "again.")
 
 
 @router.get("/imports")
 def index(request: Request, actor: UserDep) -> Response:
     user = leads_only(request, actor)
     context = {"user": user, "sheets": [spreadsheets.CONCEPTS[k] for k in SHEETS],
-               "datasets": DATASETS}
+               "datasets": DATASETS, "sheet_links": SHEET_LINKS}
     return render(request, "imports/index.html", context, block="kinds")
 
 
@@ -114,7 +125,7 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
     sent = form.get("file")
     try:
         if not isinstance(sent, UploadFile) or not sent.filename:
-            raise Invalid("Choose a CSV or XLSX file to upload.", field="file")
+            raise Invalid(gettext("Choose a CSV or XLSX file to upload."), field="file")
         content = uploads.checked(await sent.read(get_settings().max_upload_bytes + 1))
         # Reading a large file takes seconds: in a worker thread, so the server answers other
         # requests meanwhile.
@@ -131,7 +142,8 @@ def cancel(kind: Kind, upload_id: UploadId, request: Request, actor: UserDep) ->
     user = leads_only(request, actor)
     uploads.discard(uploads.find(user, kind=kind, upload_id=upload_id))
     return go_to(request, f"/imports/{kind}",
-                 flash.success("The upload was removed; nothing was imported."), status=200)
+                 flash.success(gettext("The upload was removed; nothing was imported.")),
+                 status=200)
 
 
 # ---- agency datasets --------------------------------------------------------------------
@@ -187,11 +199,22 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
         context = await run_in_threadpool(_dataset_context, session, user, kind, kept)
         return render(request, "imports/dataset.html", context, block="step", status=status,
                       message=flash.error(why))
-    left_out = f"; {len(result.errors)} bad rows left out" if result.errors else ""
-    sources = (f"; {result.links_added} sources added, {result.links_updated} re-dated"
-               if result.links_added or result.links_updated else "")
+    parts = [ngettext("%(num)d agency added", "%(num)d agencies added", result.created)
+             % {"num": result.created},
+             ngettext("%(num)d updated", "%(num)d updated", result.updated)
+             % {"num": result.updated},
+             ngettext("%(num)d unchanged", "%(num)d unchanged", result.skipped)
+             % {"num": result.skipped}]
+    if result.links_added or result.links_updated:
+        parts.append(gettext("%(added)s, %(redated)s") % {
+            "added": ngettext("%(num)d source added", "%(num)d sources added",
+                              result.links_added) % {"num": result.links_added},
+            "redated": ngettext("%(num)d re-dated", "%(num)d re-dated", result.links_updated)
+            % {"num": result.links_updated}})
+    if result.errors:
+        parts.append(ngettext("%(num)d bad row left out", "%(num)d bad rows left out",
+                              len(result.errors)) % {"num": len(result.errors)})
     message = flash.success(
-        f"{title_of(kind)}: {result.created} agencies added, {result.updated} updated, "
-        f"{result.skipped} unchanged{sources}{left_out}.", link=f"/imports/{kind}",
-        link_text="Import another file")
+        f"{title_of(kind)}: {'; '.join([', '.join(parts[:3]), *parts[3:]])}.",
+        link=f"/imports/{kind}", link_text=gettext("Import another file"))
     return go_to(request, "/agencies", message, status=200)

@@ -16,6 +16,8 @@ from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
+from api.i18n import formatting
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.playbooks import loader
 from api.playbooks import service as playbooks
 from api.playbooks.models import AnchorMove, CampaignFromPlaybook
@@ -33,9 +35,24 @@ RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 PAGE = "playbooks/new.html"
 ANCHORS_PANEL = "playbooks/anchors.html"
 # Each anchor: the form field that gives its date and how the page names it.
-ANCHOR_LABELS = {AnchorKind.campaign_start: "Campaign start",
-                 AnchorKind.vote: "Date of the vote",
-                 AnchorKind.notice_deadline: "Termination-notice deadline"}
+ANCHOR_LABELS = {AnchorKind.campaign_start: N_("Campaign start"),
+                 AnchorKind.vote: N_("Date of the vote"),
+                 AnchorKind.notice_deadline: N_("Termination-notice deadline")}
+# When an action falls, counted from each anchor: on the day, and some days or weeks from it.
+ON_ANCHOR = {AnchorKind.campaign_start: N_("at the start"),
+             AnchorKind.vote: N_("on the date of the vote"),
+             AnchorKind.notice_deadline: N_("on the termination-notice deadline")}
+BEFORE_ANCHOR = {AnchorKind.campaign_start: N_("%(span)s before the campaign start"),
+                 AnchorKind.vote: N_("%(span)s before the date of the vote"),
+                 AnchorKind.notice_deadline: N_("%(span)s before the termination-notice "
+                                                "deadline")}
+AFTER_ANCHOR = {AnchorKind.campaign_start: N_("%(span)s after the campaign start"),
+                AnchorKind.vote: N_("%(span)s after the date of the vote"),
+                AnchorKind.notice_deadline: N_("%(span)s after the termination-notice deadline")}
+# A moved anchor, in the flash message that says what moved.
+ANCHOR_MOVED = {AnchorKind.campaign_start: N_("the campaign start is now %(day)s"),
+                AnchorKind.vote: N_("the date of the vote is now %(day)s"),
+                AnchorKind.notice_deadline: N_("the termination-notice deadline is now %(day)s")}
 DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
 FORM_FIELDS = [FormField(name, name) for name in
                ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
@@ -44,13 +61,14 @@ FORM_FIELDS = [FormField(name, name) for name in
 
 
 def _offset_text(days: int, anchor: str) -> str:
-    what = ANCHOR_LABELS[AnchorKind(anchor)].lower()
+    kind = AnchorKind(anchor)
     if days == 0:
-        return f"on the {what}" if anchor != AnchorKind.campaign_start else "at the start"
+        return gettext(ON_ANCHOR[kind])
     weeks, rest = divmod(abs(days), 7)
-    span = f"{weeks} week{'s' * (weeks != 1)}" if weeks and not rest else \
-        f"{abs(days)} day{'s' * (abs(days) != 1)}"
-    return f"{span} {'before' if days < 0 else 'after'} the {what}"
+    span = ngettext("%(num)d week", "%(num)d weeks", weeks) % {"num": weeks} \
+        if weeks and not rest else \
+        ngettext("%(num)d day", "%(num)d days", abs(days)) % {"num": abs(days)}
+    return gettext((BEFORE_ANCHOR if days < 0 else AFTER_ANCHOR)[kind]) % {"span": span}
 
 
 def playbook_view(key: str) -> dict[str, Any]:
@@ -59,11 +77,13 @@ def playbook_view(key: str) -> dict[str, Any]:
     for phase in book["phases"]:
         for action in phase["actions"]:
             action["when"] = _offset_text(action["offset"], action["anchor"])
-    book["asks"] = [{"label": ASK_LABELS.get(a["ask"], a["ask"]), "note": a["note"]}
+    book["asks"] = [{"label": gettext(ASK_LABELS[a["ask"]]) if a["ask"] in ASK_LABELS
+                     else a["ask"], "note": a["note"]}
                     for a in book["policy_asks"]]
     book["anchor_fields"] = [
         {"kind": kind, "field": playbooks.ANCHOR_FIELDS[AnchorKind(kind)],
-         "label": ANCHOR_LABELS[AnchorKind(kind)], "required": kind in book["required_anchors"]}
+         "label": gettext(ANCHOR_LABELS[AnchorKind(kind)]),
+         "required": kind in book["required_anchors"]}
         for kind in book["anchors"]]
     return book
 
@@ -116,14 +136,14 @@ def _friendly(errors: dict[str, str]) -> dict[str, str]:
     out = {}
     for key, text in errors.items():
         if key == "jurisdiction_id":
-            text = "Choose a jurisdiction." if "required" in text.lower() else \
-                "Choose a jurisdiction from the list."
+            text = gettext("Choose a jurisdiction.") if "required" in text.lower() else \
+                gettext("Choose a jurisdiction from the list.")
         elif key in DATE_FIELDS:
-            text = "Enter a date like 2026-05-12."
+            text = gettext("Enter a date like 2026-05-12.")
         elif key == "lead_organization_ids":
-            key, text = "lead_organization_id", "Choose an organization from the list."
+            key, text = "lead_organization_id", gettext("Choose an organization from the list.")
         elif key in ("vote_id", "body_id"):
-            text = "Choose one from the list."
+            text = gettext("Choose one from the list.")
         out[key] = text
     return out
 
@@ -139,7 +159,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
     errors: dict[str, str] = {}
     chosen = loader.catalog().playbooks.get(key)
     if chosen is None:
-        errors["playbook"] = "Choose a playbook from the list."
+        errors["playbook"] = gettext("Choose a playbook from the list.")
     try:
         data = CampaignFromPlaybook.model_validate(_request_data(values))
     except ValidationError as exc:
@@ -154,15 +174,20 @@ async def create_from_playbook(request: Request, session: SessionDep,
         return render(request, PAGE, context, status=422)
     campaign = made["campaign"]
     counts = (len(made["actions"]), len(made["tasks"]), len(made["alert_rules"]))
-    rules = (f"{counts[2]} alert rule{'s' * (counts[2] != 1)}" if counts[2]
-             else "no alert rules of its own (the default rules apply)")
-    made_text = (
-        f"Made “{campaign['name']}” from the playbook “{chosen.playbook.title}”: "  # type: ignore[union-attr]
-        f"{counts[0]} action{'s' * (counts[0] != 1)}, {counts[1]} task{'s' * (counts[1] != 1)} "
-        f"and {rules}.")
+    rules = (ngettext("%(num)d alert rule", "%(num)d alert rules", counts[2])
+             % {"num": counts[2]} if counts[2]
+             else gettext("no alert rules of its own (the default rules apply)"))
+    made_text = gettext("Made “%(name)s” from the playbook “%(playbook)s”: %(actions)s, "
+                        "%(tasks)s and %(rules)s.") % {
+        "name": campaign["name"],
+        "playbook": chosen.playbook.title,  # type: ignore[union-attr]
+        "actions": ngettext("%(num)d action", "%(num)d actions", counts[0]) % {"num": counts[0]},
+        "tasks": ngettext("%(num)d task", "%(num)d tasks", counts[1]) % {"num": counts[1]},
+        "rules": rules}
     if campaign["vote_date"] and made["vote_id"] is None:
-        made_text += (" No vote was made, as no body was chosen: add the vote on the campaign's "
-                      "page, or choose the body when making the next campaign.")
+        made_text += " " + gettext("No vote was made, as no body was chosen: add the vote on "
+                                   "the campaign's page, or choose the body when making the "
+                                   "next campaign.")
     late = _late_steps(made)
     message = flash.warning(f"{made_text} {late}") if late else flash.success(made_text)
     return go_to(request, f"/campaigns/{campaign['id']}", message)
@@ -175,12 +200,19 @@ def _late_steps(made: dict[str, Any]) -> str:
     actions, tasks = len(late_actions), len(made["late_task_ids"])
     if not actions and not tasks:
         return ""
-    parts = [f"{n} {noun}{'s' * (n != 1)}" for n, noun in ((actions, "action"), (tasks, "task"))
-             if n]
+    parts = []
+    if actions:
+        parts.append(ngettext("%(num)d action", "%(num)d actions", actions) % {"num": actions})
+    if tasks:
+        parts.append(ngettext("%(num)d task", "%(num)d tasks", tasks) % {"num": tasks})
     first = late_actions[0] if late_actions else ""
-    named = f" (the first: “{first[:80]}”)" if first else ""
-    return (f"{' and '.join(parts)} already late: their dates had passed{named}. No reminders "
-            "are sent for them; do them now or change their dates.")
+    if first:
+        return gettext("%(what)s already late: their dates had passed (the first: “%(first)s”). "
+                       "No reminders are sent for them; do them now or change their dates.") % {
+            "what": formatting.format_list(parts), "first": first[:80]}
+    return gettext("%(what)s already late: their dates had passed. No reminders are sent for "
+                   "them; do them now or change their dates.") % {
+        "what": formatting.format_list(parts)}
 
 
 # ---- moving anchor dates on the campaign page --------------------------------------------
@@ -190,7 +222,7 @@ def anchors_context(campaign: Campaign, actor: User) -> dict[str, Any]:
     kinds = list(found.playbook.anchors) if found else list(AnchorKind)
     return {
         "playbook_title": found.playbook.title if found else campaign.playbook_key,
-        "anchor_fields": [{"field": playbooks.ANCHOR_FIELDS[k], "label": ANCHOR_LABELS[k],
+        "anchor_fields": [{"field": playbooks.ANCHOR_FIELDS[k], "label": gettext(ANCHOR_LABELS[k]),
                            "value": getattr(campaign, ANCHOR_COLUMNS[k])} for k in kinds],
         "anchor_errors": {}, "anchor_values": {},
         "may_move_anchors": permissions.can_write(actor, campaign),
@@ -210,13 +242,15 @@ def _moved_text(before: dict[str, date | None], after: Campaign, moved: dict[str
     for kind, column in ANCHOR_COLUMNS.items():
         old, new = before[column], getattr(after, column)
         if old != new and new is not None:
-            changes.append(f"the {ANCHOR_LABELS[kind].lower()} is now {new:%b %-d, %Y}")
+            changes.append(gettext(ANCHOR_MOVED[kind]) % {
+                "day": formatting.format_when(new, "date")})
     actions, tasks = len(moved["moved_action_ids"]), len(moved["moved_task_ids"])
-    what = (f"{actions} action{'s' * (actions != 1)} and {tasks} task{'s' * (tasks != 1)} "
-            "moved with it" if actions or tasks
-            else "no unfinished action or task needed to move")
+    what = (gettext("%(actions)s and %(tasks)s moved with it") % {
+        "actions": ngettext("%(num)d action", "%(num)d actions", actions) % {"num": actions},
+        "tasks": ngettext("%(num)d task", "%(num)d tasks", tasks) % {"num": tasks}}
+        if actions or tasks else gettext("no unfinished action or task needed to move"))
     if not changes:
-        return "No date changed."
+        return gettext("No date changed.")
     head = "; ".join(changes)
     return f"{head[:1].upper()}{head[1:]}: {what}."
 
@@ -238,9 +272,9 @@ async def move_anchors(campaign_id: RecordId, request: Request, session: Session
         try:
             given[name] = date.fromisoformat(text)
         except ValueError:
-            errors[name] = "Enter a date like 2026-05-12."
+            errors[name] = gettext("Enter a date like 2026-05-12.")
     if not errors and not given:
-        errors[FORM] = "Give at least one date to move."
+        errors[FORM] = gettext("Give at least one date to move.")
     if not errors:
         with saving(session, page_refusals=True) as saved:
             moved = playbooks.move_anchors(session, user, campaign_id=campaign_id,

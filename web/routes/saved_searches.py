@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.auth.models import User
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
+from api.i18n.catalogs import gettext
 from api.routing import PathRouter
 from api.search import saved
 from api.search.models import SavedSearchCreate, SavedSearchUpdate
@@ -61,8 +62,9 @@ async def save_search(request: Request, session: SessionDep, user: UserDep) -> R
     if result.refusal is not None:
         return _page(request, session, user, status=422, form=form,
                      problem=result.refusal.message)
-    told = " You will be told of new matches." if made.alert else ""
-    return see_other("/saved-searches", flash.success(f"Saved “{made.name}”.{told}"))
+    said = (gettext("Saved “%(name)s”. You will be told of new matches.") if made.alert
+            else gettext("Saved “%(name)s”."))
+    return see_other("/saved-searches", flash.success(said % {"name": made.name}))
 
 
 @router.get("/saved-searches/{saved_id}")
@@ -76,12 +78,13 @@ def set_alert(saved_id: RecordId, session: SessionDep, user: UserDep,
               alert: Annotated[str, Form(max_length=10)] = "") -> Response:
     found = saved.update(session, user, saved_id, SavedSearchUpdate(alert=alert == "on"))
     session.commit()
-    said = "You will be told of new matches of" if found.alert else "No more alerts for"
-    return see_other("/saved-searches", flash.success(f"{said} “{found.name}”."))
+    said = (gettext("You will be told of new matches of “%(name)s”.") if found.alert
+            else gettext("No more alerts for “%(name)s”."))
+    return see_other("/saved-searches", flash.success(said % {"name": found.name}))
 
 
 @router.post("/saved-searches/{saved_id}/delete")
 def delete_saved(saved_id: RecordId, session: SessionDep, user: UserDep) -> Response:
     saved.delete(session, user, saved_id)
     session.commit()
-    return see_other("/saved-searches", flash.success("The saved search is deleted."))
+    return see_other("/saved-searches", flash.success(gettext("The saved search is deleted.")))

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, QueryParams
 
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
+from api.i18n.catalogs import gettext
 from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
@@ -87,7 +88,7 @@ def _choices(form: FormData) -> tuple[Choice, dict[int, Choice]]:
     try:
         on_duplicate = Choice(str(form.get("on_duplicate") or Choice.skip.value))
     except ValueError as exc:
-        raise Invalid("Choose skip, update or create for the duplicates.",
+        raise Invalid(gettext("Choose skip, update or create for the duplicates."),
                       field="on_duplicate") from exc
     decisions: dict[int, Choice] = {}
     if form.get("apply_all"):
@@ -98,7 +99,8 @@ def _choices(form: FormData) -> tuple[Choice, dict[int, Choice]]:
         try:
             row, choice = int(key.removeprefix("row-")), Choice(str(value))
         except ValueError as exc:
-            raise Invalid(f"Choose skip, update or create for {key.replace('-', ' ')}.",
+            raise Invalid(gettext("Choose skip, update or create for row %(row)s.")
+                          % {"row": key.removeprefix("row-")},
                           field="decisions") from exc
         if choice != on_duplicate:
             decisions[row] = choice
@@ -224,9 +226,12 @@ def _commit(request: Request, session: Session, user: Any, kind: str, kept: uplo
                                    skip_errors=form.get("skip_errors") == "on")
         return render(request, "imports/preview.html", context, block="step", status=status,
                       message=flash.error(why))
-    left_out = f"; {len(result.left_out)} rows with errors left out" if result.left_out else ""
-    message = flash.success(
-        f"Imported {kept.filename}: {result.created} added, {result.updated} updated, "
-        f"{result.skipped} skipped{left_out}.", link=f"/imports/{kind}",
-        link_text="Import another file")
+    counts = {"file": kept.filename, "created": result.created, "updated": result.updated,
+              "skipped": result.skipped, "left_out": len(result.left_out)}
+    text = (gettext("Imported %(file)s: %(created)d added, %(updated)d updated, %(skipped)d "
+                    "skipped; %(left_out)d rows with errors left out.") if result.left_out else
+            gettext("Imported %(file)s: %(created)d added, %(updated)d updated, %(skipped)d "
+                    "skipped.")) % counts
+    message = flash.success(text, link=f"/imports/{kind}",
+                            link_text=gettext("Import another file"))
     return go_to(request, f"/{kind}", message, status=200)

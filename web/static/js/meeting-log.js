@@ -9,6 +9,12 @@
 (function () {
   "use strict";
 
+  // The page's words (oversight.js reads them); English when that script is missing.
+  var word = window.oversightWord || function (english, values) {
+    return english.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  };
   var PREFIX = "oversight:";
   var RETRY_EVERY = 20000;
   // A server's Retry-After is honoured up to this long; past it, the next check tries again.
@@ -56,14 +62,14 @@
     return el;
   }
 
-  function meetings(n) { return n === 1 ? "1 meeting" : n + " meetings"; }
+  function meetings(n) { return n === 1 ? word("1 meeting") : word("{count} meetings", {count: n}); }
 
   /* A problem said in the page's message area, as the server's own messages are. */
   function tell(text) {
     var area = document.getElementById("flash");
     if (!area) { return; }
     var p = element("p", "flash-error");
-    p.appendChild(element("strong", "", "Problem: "));
+    p.appendChild(element("strong", "", word("Problem:") + " "));
     p.appendChild(document.createTextNode(text));
     area.replaceChildren(p);
   }
@@ -122,8 +128,9 @@
       var found = page.querySelector(".field-error, .flash-error, main [role=alert], main p");
       return found ? withoutLabel(found) : "";
     }).then(function (text) {
-      return (text || "The server refused this meeting (" + r.status + ").").slice(0, 400);
-    }, function () { return "The server refused this meeting (" + r.status + ")."; });
+      return (text || word("The server refused this meeting ({status}).", {status: r.status}))
+        .slice(0, 400);
+    }, function () { return word("The server refused this meeting ({status}).", {status: r.status}); });
   }
 
   /* A message's text without the label it opens with ("Error:", "Problema:"), in whatever
@@ -148,7 +155,7 @@
     page.querySelectorAll("#log-meeting > .flash-error").forEach(function (p) {
       found.push({name: "", text: withoutLabel(p)});
     });
-    return found.length ? found : [{name: "", text: "The server refused this meeting."}];
+    return found.length ? found : [{name: "", text: word("The server refused this meeting.")}];
   }
 
   function post(item) {
@@ -270,27 +277,28 @@
     var attention = needing();
     var form = document.getElementById("log-meeting");
     if (w) {
-      parts.push(document.createTextNode(meetings(w) + " waiting to send" +
-                                         (note ? ": " + note : ".") + " "));
+      parts.push(document.createTextNode(
+        (note ? word("{meetings} waiting to send: {why}.", {meetings: meetings(w), why: note})
+              : word("{meetings} waiting to send.", {meetings: meetings(w)})) + " "));
       if (!signedOut) {
         // To look at again, or discard, before it goes.
-        parts.push(openLink(ready[0].key, w === 1 ? "Open it" : "Open the first"));
+        parts.push(openLink(ready[0].key, w === 1 ? word("Open it") : word("Open the first")));
       } else {
         if (form && document.getElementById("sign-in-again")) {
-          var button = element("button", "secondary", "Sign in again");
+          var button = element("button", "secondary", word("Sign in again"));
           button.type = "button";
           button.addEventListener("click", function () { askToSignIn(flush); });
           parts.push(button);
         } else {
-          var there = element("a", "", "Open Log a meeting to sign in and send them");
+          var there = element("a", "", word("Open Log a meeting to sign in and send them"));
           there.href = "/meetings/new";
           there.setAttribute("hx-boost", "false");
           parts.push(there);
         }
       }
     } else if (justSent) {
-      parts.push(document.createTextNode(meetings(justSent.count) + " sent. "));
-      var opened = element("a", "", "Open the meeting");
+      parts.push(document.createTextNode(word("{meetings} sent.", {meetings: meetings(justSent.count)}) + " "));
+      var opened = element("a", "", word("Open the meeting"));
       opened.href = justSent.url;
       parts.push(opened);
     }
@@ -300,9 +308,10 @@
       if (others.length) {
         if (parts.length) { parts.push(element("br")); }
         parts.push(document.createTextNode(others.length === 1
-          ? "1 meeting needs your attention: it was not sent. "
-          : others.length + " meetings need your attention: they were not sent. "));
-        parts.push(openLink(others[0].key, others.length === 1 ? "Open it" : "Open the first"));
+          ? word("1 meeting needs your attention: it was not sent.") + " "
+          : word("{count} meetings need your attention: they were not sent.",
+                 {count: others.length}) + " "));
+        parts.push(openLink(others[0].key, others.length === 1 ? word("Open it") : word("Open the first")));
       }
     }
     line.replaceChildren.apply(line, parts);
@@ -350,9 +359,9 @@
         justSent = {count: outcome.sent.length, url: outcome.sent[outcome.sent.length - 1].url};
       }
       if (outcome.signedOut) {
-        showQueue("your session ended");
+        showQueue(word("your session ended"));
       } else if (outcome.later) {
-        showQueue("it goes as soon as the connection is back");
+        showQueue(word("it goes as soon as the connection is back"));
       } else {
         showQueue();
       }
@@ -411,13 +420,13 @@
     li.appendChild(label);
     if (target) {
       // A stance only for a decision-maker, chosen from the form's own list of stances.
-      var hidden = element("label", "visually-hidden", "Stance of " + who.name +
-                           " after the meeting");
+      var hidden = element("label", "visually-hidden", word("Stance of {name} after the meeting",
+                                {name: who.name}));
       hidden.htmlFor = "stance-" + who.id;
       var select = element("select", "stance-select");
       select.id = "stance-" + who.id;
       select.name = "stance_" + who.id;
-      [["", "Stance: no change"]].concat(JSON.parse(form.getAttribute("data-stances") || "[]"))
+      [["", word("Stance: no change")]].concat(JSON.parse(form.getAttribute("data-stances") || "[]"))
         .forEach(function (choice) {
           var option = element("option", "", choice[1]);
           option.value = choice[0];
@@ -454,7 +463,7 @@
       if (el.tagName === "INPUT") { el.value = ""; }
       if (el.tagName === "SELECT") { el.selectedIndex = 0; }
       if (el.tagName === "LABEL" && /^task_title_/.test(el.getAttribute("for"))) {
-        el.textContent = "Task " + (i + 1);
+        el.textContent = word("Task {number}", {number: i + 1});
       }
     });
     var rows = form.querySelector("#follow-up-rows");
@@ -470,7 +479,7 @@
     var button = form.querySelector("#add-follow-up");
     var most = Number(form.getAttribute("data-max-follow-ups") || 20);
     if (button && taskIndexes(form).length >= most) {
-      var said = element("p", "muted", "That is the most follow-ups one meeting can have.");
+      var said = element("p", "muted", word("That is the most follow-ups one meeting can have."));
       said.id = "add-follow-up";
       button.replaceWith(said);
     }
@@ -526,21 +535,22 @@
     var summary = form.querySelector("#summary");
     if (summary && !summary.value.trim() &&
         !form.querySelector("input[name=target_ids]:checked, input[name=attendee_ids]:checked")) {
-      found.push({name: "summary", text: "A meeting needs someone who was there or a " +
-                  "summary: tick who you met, or write what happened."});
+      found.push({name: "summary", text: word("A meeting needs someone who was there or a " +
+                  "summary: tick who you met, or write what happened.")});
     }
     form.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(function (el) {
       if (el.maxLength > 0 && el.value.length > el.maxLength) {
-        found.push({name: el.name, text: "At most " + el.maxLength.toLocaleString("en-US") +
-                    " characters; this has " + el.value.length.toLocaleString("en-US") + "."});
+        found.push({name: el.name, text: word("At most {most} characters; this has {has}.", {
+                      most: el.maxLength.toLocaleString("en-US"),
+                      has: el.value.length.toLocaleString("en-US")})});
       }
     });
     return found;
   }
 
   function labelOf(form, name) {
-    var words = {target_ids: "Who was there", attendee_ids: "Who was there",
-                 stances_observed: "Stances after the meeting"};
+    var words = {target_ids: word("Who was there"), attendee_ids: word("Who was there"),
+                 stances_observed: word("Stances after the meeting")};
     if (words[name]) { return words[name]; }
     var field = form.querySelector("#" + CSS.escape(name.replace(/^task_due_on_/, "task_due_")));
     var label = field && form.querySelector("label[for='" + field.id + "']");
@@ -612,8 +622,8 @@
       return !chosen[w.kind + w.id] && w.name.toLowerCase().indexOf(needle) !== -1;
     }).slice(0, 10).forEach(function (w) { list.appendChild(row(form, w)); });
     var note = element("p", "help", list.children.length
-      ? "Offline: from those this device has seen."
-      : "Offline, and nobody this device has seen matches.");
+      ? word("Offline: from those this device has seen.")
+      : word("Offline, and nobody this device has seen matches."));
     found.replaceChildren(note, list);
   }
 
@@ -644,7 +654,7 @@
       if (r.ok && new URL(r.url).pathname === "/meetings/new/session") {
         return r.json().then(function (s) {
           if (String(s.user_id) !== userId()) {
-            throw new Error("That is another account. Sign out, then sign in as yourself.");
+            throw new Error(word("That is another account. Sign out, then sign in as yourself."));
           }
           setCsrf(s.csrf_token);
         });
@@ -652,7 +662,7 @@
       return r.text().then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var found = page.querySelector(".error");
-        throw new Error(found ? found.textContent.trim() : "Could not sign in. Try again.");
+        throw new Error(found ? found.textContent.trim() : word("Could not sign in. Try again."));
       });
     });
   }
@@ -678,14 +688,14 @@
         if (retry) { retry(); }
       }, function (exc) {
         error.textContent = exc.message === "Failed to fetch"
-          ? "The server could not be reached. Try again when the connection is back."
+          ? word("The server could not be reached. Try again when the connection is back.")
           : exc.message;
       });
     });
     document.getElementById("sign-in-again-cancel").addEventListener("click", function () {
       dialog.close();
       afterSignIn = null;
-      showQueue("sign in again to send");
+      showQueue(word("sign in again to send"));
     });
   }
 
@@ -746,14 +756,14 @@
       openHere = item.key;
       var box = showProblems(form, problems.length ? problems : [{name: "", text: ""}],
                              item.attention
-                               ? "This meeting was not sent. Correct it and save it, or discard it."
-                               : "This meeting waits on this device to be sent. Save it to send " +
-                                 "it now, or discard it.");
+                               ? word("This meeting was not sent. Correct it and save it, or discard it.")
+                               : word("This meeting waits on this device to be sent. Save it to send " +
+                                      "it now, or discard it."));
       if (!problems.length) { box.querySelector("ul").remove(); }
-      var discard = element("button", "secondary", "Discard this meeting");
+      var discard = element("button", "secondary", word("Discard this meeting"));
       discard.type = "button";
       discard.addEventListener("click", function () {
-        if (!window.confirm("Discard this meeting? It was never saved, and will be gone.")) {
+        if (!window.confirm(word("Discard this meeting? It was never saved, and will be gone."))) {
           return;
         }
         busy = true;
@@ -843,7 +853,7 @@
     function save() {
       var found = onTheDevice(form);
       if (found.length) {
-        showProblems(form, found, "Not saved yet: correct what is marked.").focus();
+        showProblems(form, found, word("Not saved yet: correct what is marked.")).focus();
         return;
       }
       showProblems(form, [], "");
@@ -881,7 +891,7 @@
             state.editing = keyField(form).value;
           }
           keepNow();
-          showProblems(form, [{name: "", text: result.taken}], "Not saved yet.").focus();
+          showProblems(form, [{name: "", text: result.taken}], word("Not saved yet.")).focus();
         } else if (result.invalid) {
           if (editing) {
             change(editing, function (i) {
@@ -899,7 +909,7 @@
           }
           keepNow();
           showProblems(form, [{name: "", text: result.refused}],
-                       "The server did not save this meeting.").focus();
+                       word("The server did not save this meeting.")).focus();
         } else {
           // Kept on the device and sent later; the form is free for the next meeting.
           item.notBefore = result.wait ? Date.now() + result.wait : 0;
@@ -914,7 +924,7 @@
           var draft2 = load("draft", null);
           if (!draft2 || draft2.key === item.key) { keep("draft", null); }
           blank(form);
-          showQueue("it goes as soon as the connection is back");
+          showQueue(word("it goes as soon as the connection is back"));
           window.scrollTo(0, 0);
         }
       });
@@ -952,19 +962,21 @@
     var form = e.target;
     if (form.getAttribute("action") !== "/logout") { return; }
     e.preventDefault();
-    var offline = "Signing out needs a connection. Nothing was changed: try again once you " +
-      "are back online.";
+    var offline = word("Signing out needs a connection. Nothing was changed: try again once you " +
+      "are back online.");
     if (!navigator.onLine) { tell(offline); return; }
     var n = queue().length;
-    if (n && !window.confirm((n === 1 ? "1 meeting has" : n + " meetings have") +
-        " not been sent yet and will be lost. Sign out anyway?")) {
+    if (n && !window.confirm(n === 1
+        ? word("1 meeting has not been sent yet and will be lost. Sign out anyway?")
+        : word("{count} meetings have not been sent yet and will be lost. Sign out anyway?",
+               {count: n}))) {
       return;
     }
     var body = new URLSearchParams(new FormData(form));
     body.set("csrf_token", csrf());
     fetch("/logout", {method: "POST", body: body, credentials: "same-origin"}).then(function (r) {
       if (!r.ok) {
-        tell("Could not sign out (" + r.status + "). Reload the page and try again.");
+        tell(word("Could not sign out ({status}). Reload the page and try again.", {status: r.status}));
         return;
       }
       wipe();

@@ -2,13 +2,28 @@
 (function () {
   "use strict";
 
+  /* A message in the page's language: the page hands its scripts their words, by their
+     English, in a JSON block (#script-words); "{name}" in a message is filled from `values`.
+     Without the block, or for a message it lacks, the English is shown. Read at each message:
+     a boosted page swaps the block for the new page's, in the language it was made in. */
+  function word(english, values) {
+    var block = document.getElementById("script-words");
+    var words = {};
+    try { words = block ? JSON.parse(block.textContent) : {}; } catch (e) { words = {}; }
+    var text = Object.prototype.hasOwnProperty.call(words, english) ? words[english] : english;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
+  window.oversightWord = word;
+
   function say(text) {
     var area = document.getElementById("flash");
     if (!area) { return; }
     var p = document.createElement("p");
     p.className = "flash-error";
     var strong = document.createElement("strong");
-    strong.textContent = "Problem: ";
+    strong.textContent = word("Problem:") + " ";
     p.appendChild(strong);
     p.appendChild(document.createTextNode(text));
     area.replaceChildren(p);
@@ -41,10 +56,10 @@
 
   document.addEventListener("htmx:sendError", function (e) {
     if (background(e)) { return; }
-    say("The server could not be reached. Check your connection and try again.");
+    say(word("The server could not be reached. Check your connection and try again."));
   });
   document.addEventListener("htmx:timeout", function (e) {
     if (background(e)) { return; }
-    say("The server took too long to answer. Try again.");
+    say(word("The server took too long to answer. Try again."));
   });
 })();
