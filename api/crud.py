@@ -186,18 +186,36 @@ class Crud(Generic[T, R]):
         self.links = links or {}
         self.prepare = prepare
         self.after_save = after_save
+        # Built once, so the reader's criteria are added once per kind of reader rather than
+        # on every read (api.auth.scoping.built_once).
+        self._by_id = scoping.built_once(
+            select(model).where(table_of(model).c.id == sa.bindparam("record_id")))
+        self._link_rows = {name: scoping.built_once(
+            select(own, other).where(own.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(other))
+            for name, link in self.links.items()
+            for own, other in [(getattr(link.table, link.own_column),
+                                getattr(link.table, link.other_column))]}
         Crud.instances.append(self)
 
     # ---- reads -------------------------------------------------------------------------
 
     def get(self, session: Session, actor: User, record_id: int) -> T:
-        obj = session.get(self.model, record_id)
+        obj = self.load(session, record_id)
         if obj is None:
             raise NotFound(f"No {self.label} with id {record_id}.")
         # The session's criteria already hide what the actor may not read; this also covers a
         # record that was in the session before them.
         permissions.require_read(actor, obj, self.label)
         return obj
+
+    def load(self, session: Session, record_id: int) -> T | None:
+        """The record by id, as `session.get` finds it: one already in the session is given
+        as it is; otherwise it is read without flushing first, as `get` does."""
+        if session.identity_map.get(session.identity_key(self.model, record_id)) is not None:
+            return session.get(self.model, record_id)
+        with session.no_autoflush:
+            return session.exec(self._by_id, params={"record_id": record_id}).first()
 
     def read(self, session: Session, actor: User, record_id: int) -> R:
         return self.to_read(session, [self.get(session, actor, record_id)])[0]
@@ -221,13 +239,10 @@ class Crud(Generic[T, R]):
                 for name in permissions.unreadable_fields(actor, row, model=self.model):
                     row[name] = ""
         ids = [row["id"] for row in rows]
-        for name, link in self.links.items():
+        for name, statement in self._link_rows.items():
             found: dict[int, list[int]] = {i: [] for i in ids}
             if ids:
-                own = getattr(link.table, link.own_column)
-                other = getattr(link.table, link.other_column)
-                stmt = select(own, other).where(own.in_(ids)).order_by(other)
-                for own_id, other_id in session.exec(stmt):
+                for own_id, other_id in session.exec(statement, params={"ids": ids}):
                     found[own_id].append(other_id)
             for row in rows:
                 row[name] = found[row["id"]]

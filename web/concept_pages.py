@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
-from api.auth import permissions
+from api.auth import permissions, scoping
 from api.auth.models import User
 from api.concepts import Concept
 from api.crud import Crud, ListQuery
@@ -497,12 +497,43 @@ def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
         rows = fetch(page) if total else []
     else:
         total = 0
+    return _result(session, spec, rows, total, page, limit)
+
+
+def _result(session: Session, spec: Spec, rows: list[dict[str, Any]], total: int, page: int,
+            limit: int) -> ListResult:
     for row in rows:
         del row[TOTAL]
-    pages = max(1, -(-total // limit))
     if spec.annotate:
         spec.annotate(session, rows)
-    return ListResult(rows=rows, total=total, page=page, pages=pages)
+    return ListResult(rows=rows, total=total, page=page, pages=max(1, -(-total // limit)))
+
+
+# A detail page's related lists, each built once per kind of reader with the record's value as
+# a parameter: built afresh, each cost more in SQLAlchemy's walk of the reader's criteria than
+# the query itself (api.auth.scoping.built_once).
+_RELATED: dict[tuple[Any, ...], sa.Select[Any]] = {}
+_MAX_RELATED = 4096
+
+
+def related_rows(session: Session, actor: User, spec: Spec, related: Related, record: Any,
+                 *, limit: int) -> ListResult:
+    """The first records of `spec` that point at `record` as `related` says."""
+    value = record.id if related.through is not None or not related.value_from \
+        else getattr(record, related.value_from)
+    if value is None or (related.fk is None and related.through is None):
+        return ListResult(rows=[], total=0, page=1, pages=1)
+    key = (spec.noun, related, limit, *scoping.reader_key(actor))
+    first = _RELATED.get(key)
+    if first is None:
+        if len(_RELATED) >= _MAX_RELATED:
+            _RELATED.clear()
+        stmt, count = select_rows(spec, actor, ListRequest(),
+                                  related_where(spec, related, sa.bindparam("related_value")))
+        first = _RELATED[key] = scoping.built_once(
+            stmt.add_columns(count.scalar_subquery().label(TOTAL)).limit(limit))
+    rows = [r._asdict() for r in session.execute(first, {"related_value": value})]
+    return _result(session, spec, rows, int(rows[0][TOTAL]) if rows else 0, 1, limit)
 
 
 def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
@@ -549,14 +580,14 @@ def export_rows(session: Session, actor: User, spec: Spec,
     return rows
 
 
-def related_where(spec: Spec, related: Related, record: Any) -> list[Any]:
+def related_where(spec: Spec, related: Related, value: Any) -> list[Any]:
+    """Where `spec`'s records point at the one whose id (or `value_from` field) is `value`."""
     model = spec.model
     if related.through is not None:
         link = related.through
         ids = sa.select(getattr(link.table, link.other)).where(
-            getattr(link.table, link.own) == record.id)
+            getattr(link.table, link.own) == value)
         return [model.id.in_(ids)]
-    value = getattr(record, related.value_from) if related.value_from else record.id
-    if value is None or related.fk is None:
+    if related.fk is None:
         return [sa.false()]
     return [getattr(model, related.fk) == value]

@@ -54,7 +54,7 @@ _MAX_CRITERIA = 1024
 
 def criteria_for(actor: permissions.Actor) -> tuple[Any, ...]:
     # A table defined later brings its own rules, so what was made before it is not reused.
-    key = (table_access.generation(), *permissions.visibility_key(actor))
+    key = reader_key(actor)
     options = _CRITERIA.get(key)
     if options is None:
         if len(_CRITERIA) >= _MAX_CRITERIA:
@@ -76,6 +76,12 @@ _SCOPED: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _MAX_SCOPED = 4096
 
 
+def reader_key(actor: permissions.Actor) -> tuple[Any, ...]:
+    """What a statement built once for one reader depends on: readers alike in it are given
+    the same rows by the same statement."""
+    return (table_access.generation(), *permissions.visibility_key(actor))
+
+
 def built_once(statement: S) -> S:
     """Marks a statement the caller keeps and runs again: the reader's criteria are added to
     it once per kind of reader, not on every run."""
@@ -85,7 +91,7 @@ def built_once(statement: S) -> S:
 def _scoped(statement: Any, actor: permissions.Actor, options: tuple[Any, ...]) -> Any:
     if not statement.get_execution_options().get(BUILT_ONCE):
         return statement.options(*options)
-    key = (id(statement), table_access.generation(), *permissions.visibility_key(actor))
+    key = (id(statement), *reader_key(actor))
     found = _SCOPED.get(key)
     # The statement itself is kept beside its scoped copy, so its id names no other meanwhile.
     if found is None or found[0] is not statement:

@@ -4,6 +4,7 @@ locale data). One place for every shape a page, an alert or a feed shows."""
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import dates, lists, numbers
 
@@ -64,9 +65,19 @@ def format_when(value: date | datetime | None, shape: str = "date") -> str:
     if value is None:
         return ""
     locale = current()
+    # No shape names a zone, so the wall clock is all that is written; it is also the key,
+    # since aware times at one instant in two zones are equal (and would share an entry).
+    wall = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+    return _formatted(wall, pattern(shape, locale), babel_locale(locale))
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _formatted(value: date, cldr_pattern: str, locale: str) -> str:
+    """Babel takes longer to write a date than a page takes to show it, and a page shows the
+    same few days many times (a board's due dates, a timeline's days)."""
     if isinstance(value, datetime):
-        return dates.format_datetime(value, pattern(shape, locale), locale=babel_locale(locale))
-    return dates.format_date(value, pattern(shape, locale), locale=babel_locale(locale))
+        return dates.format_datetime(value, cldr_pattern, locale=locale)
+    return dates.format_date(value, cldr_pattern, locale=locale)
 
 
 def format_number(value: int | float | Decimal) -> str:

@@ -30,7 +30,7 @@ crud: Crud[Jurisdiction, JurisdictionRead] = Crud(**JURISDICTIONS.crud_options()
 def zone(session: Session, jurisdiction_id: int | None) -> ZoneInfo:
     """The timezone of a jurisdiction (the coalition's when none is known)."""
     if jurisdiction_id is not None:
-        found = session.get(Jurisdiction, jurisdiction_id)
+        found = crud.load(session, jurisdiction_id)
         if found is not None:
             return ZoneInfo(found.timezone)
     return clock.home_zone()

@@ -199,6 +199,48 @@ def cpu_seconds(pid: int) -> float | None:
     return total
 
 
+def _process_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class DatabaseCpu:
+    """PostgreSQL's own CPU time for the server's queries: its backends are processes of
+    their own, so the server's CPU time leaves their work out. Read from /proc for each
+    backend connected to the benchmark's database (so only on the database's machine); None
+    on SQLite, whose work is done inside the server's process and already counted."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = None
+        if urlsplit(database_url).scheme.startswith("postgresql"):
+            import sqlalchemy as sa  # noqa: PLC0415
+
+            self.engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+
+    def backends(self) -> dict[int, float] | None:
+        if self.engine is None:
+            return None
+        import sqlalchemy as sa  # noqa: PLC0415
+
+        with self.engine.connect() as connection:
+            pids = connection.execute(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+        found = {pid: cpu for pid in pids if (cpu := _process_cpu(pid)) is not None}
+        # No backend readable: PostgreSQL runs elsewhere, or /proc hides it.
+        return found if found or not pids else None
+
+    @staticmethod
+    def used(before: dict[int, float] | None, after: dict[int, float] | None) -> float | None:
+        """CPU seconds between two readings; a backend that started meanwhile counts whole."""
+        if before is None or after is None:
+            return None
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
 def _descendants(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -228,6 +270,8 @@ class Result:
     statuses: dict[int, int]
     server_cpu: float | None
     client_cpu: float
+    # PostgreSQL's backends' CPU seconds a second; None on SQLite (inside the server's).
+    database_cpu: float | None = None
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -238,7 +282,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(pool: Pool, base: str, endpoint: Endpoint,
-            headers: dict[str, str], args: argparse.Namespace, server_pid: int) -> Result:
+            headers: dict[str, str], args: argparse.Namespace, server_pid: int,
+            database: DatabaseCpu) -> Result:
     per_process = [args.connections // args.processes] * args.processes
     for extra in range(args.connections % args.processes):
         per_process[extra] += 1
@@ -248,9 +293,10 @@ def measure(pool: Pool, base: str, endpoint: Endpoint,
     jobs = [pool.apply_async(drive, (url, all_headers, n, start_at, args.warmup, args.duration))
             for n in per_process]
     time.sleep(max(0.0, start_at + args.warmup - time.time()))
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before, database_before = cpu_seconds(server_pid), database.backends()
     tallies = [job.get() for job in jobs]
-    cpu_after = cpu_seconds(server_pid)
+    cpu_after, database_after = cpu_seconds(server_pid), database.backends()
+    database_used = DatabaseCpu.used(database_before, database_after)
     latencies = [x for t in tallies for x in t.latencies]
     statuses: dict[int, int] = {}
     for tally in tallies:
@@ -263,7 +309,8 @@ def measure(pool: Pool, base: str, endpoint: Endpoint,
         endpoint=endpoint, requests=len(latencies), rps=len(latencies) / args.duration,
         p50_ms=percentile(latencies, 0.50) * 1000, p99_ms=percentile(latencies, 0.99) * 1000,
         errors=sum(t.errors for t in tallies), statuses=statuses, server_cpu=server_cpu,
-        client_cpu=sum(t.cpu_seconds for t in tallies) / (args.warmup + args.duration))
+        client_cpu=sum(t.cpu_seconds for t in tallies) / (args.warmup + args.duration),
+        database_cpu=None if database_used is None else database_used / args.duration)
 
 
 class Writes:
@@ -354,6 +401,12 @@ def per_request_ms(result: Result) -> float | None:
     return result.server_cpu * 1000 / result.rps
 
 
+def database_ms(result: Result) -> float | None:
+    if result.database_cpu is None or not result.rps:
+        return None
+    return result.database_cpu * 1000 / result.rps
+
+
 def report(results: list[Result], rss: float | None, args: argparse.Namespace,
            database: str, writes: int, small: dict[str, float | None] | None = None) -> str:
     # The mean of the two /healthz runs, first and last.
@@ -361,6 +414,7 @@ def report(results: list[Result], rss: float | None, args: argparse.Namespace,
     healthz_cpu = [c for c in (per_request_ms(results[0]), per_request_ms(results[-1]))
                    if c is not None]
     cpu_baseline = sum(healthz_cpu) / len(healthz_cpu) if healthz_cpu else None
+    with_database = any(r.database_cpu is not None for r in results)
     lines = [
         f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"database {database}, signed in as a {args.role}, "
@@ -372,15 +426,23 @@ def report(results: list[Result], rss: float | None, args: argparse.Namespace,
         + (f", {args.writes_per_second:g} writes a second ({writes} in all)"
            if args.writes_per_second else ""),
         "",
-        "| endpoint | CPU ms/req | × healthz CPU | req/s | vs healthz | p50 ms | p99 ms "
-        "| errors |" + (" small demo CPU ms/req | large ÷ small |" if small is not None else ""),
-        "|---|--:|--:|--:|--:|--:|--:|--:|" + ("--:|--:|" if small is not None else ""),
+        "| endpoint | CPU ms/req | × healthz CPU |"
+        + (" database CPU ms/req | both ms/req |" if with_database else "")
+        + " req/s | vs healthz | p50 ms | p99 ms | errors |"
+        + (" small demo CPU ms/req | large ÷ small |" if small is not None else ""),
+        "|---|--:|--:|" + ("--:|--:|" if with_database else "") + "--:|--:|--:|--:|--:|"
+        + ("--:|--:|" if small is not None else ""),
     ]
     for r in results:
         cpu = per_request_ms(r)
         times = f"{cpu / cpu_baseline:.1f}" if cpu is not None and cpu_baseline else "?"
-        line = (f"| {r.endpoint.label} | {_ms(cpu)} | {times} | {r.rps:.0f} "
-                f"| {r.rps / baseline:.1%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |")
+        line = f"| {r.endpoint.label} | {_ms(cpu)} | {times} |"
+        if with_database:
+            database_cpu = database_ms(r)
+            both = None if cpu is None or database_cpu is None else cpu + database_cpu
+            line += f" {_ms(database_cpu)} | {_ms(both)} |"
+        line += (f" {r.rps:.0f} | {r.rps / baseline:.1%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
+                 f"| {r.errors} |")
         if small is not None:
             before = small.get(r.endpoint.label)
             growth = f"{cpu / before:.1f}" if cpu is not None and before else "?"
@@ -432,6 +494,7 @@ def run(args: argparse.Namespace, database_url: str) -> tuple[list[Result], floa
     base = f"http://127.0.0.1:{port}"
     results = []
     writes = Writes(args.writes_per_second)
+    database_cpu = DatabaseCpu(database_url)
     try:
         verify(base, measured, headers)
         prime(base, measured, headers)
@@ -439,7 +502,8 @@ def run(args: argparse.Namespace, database_url: str) -> tuple[list[Result], floa
         with context.Pool(args.processes) as pool:
             for endpoint in measured:
                 with writes:
-                    result = measure(pool, base, endpoint, headers, args, server.pid)
+                    result = measure(pool, base, endpoint, headers, args, server.pid,
+                                     database_cpu)
                 print(f"  {endpoint.label}: {result.rps:.0f} req/s, p99 {result.p99_ms:.1f} ms",
                       file=sys.stderr, flush=True)
                 results.append(result)

@@ -33,10 +33,9 @@ from web.concept_pages import (
     ListRequest,
     Spec,
     export_rows,
-    list_rows,
     list_window,
     parse_list_request,
-    related_where,
+    related_rows,
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
 from web.forms import FormField, parse, saving, see_other, validate
@@ -190,9 +189,7 @@ def related_records(session: Session, actor: User, spec: Spec,
     related = []
     for rel in spec.related:
         other = SPECS[rel.noun]
-        where = related_where(other, rel, record)
-        result = list_rows(session, actor, other, ListRequest(), where=where,
-                           limit=RELATED_ROWS)
+        result = related_rows(session, actor, other, rel, record, limit=RELATED_ROWS)
         prefill = ""
         if rel.fk and not rel.value_from and permissions.can_create(
                 actor, other.model, **{rel.fk: record.id}):
