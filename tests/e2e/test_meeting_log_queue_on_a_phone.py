@@ -158,6 +158,8 @@ def test_a_refused_queued_meeting_waits_for_the_person_and_never_takes_the_draft
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Discard this meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/new$"))
+    # The new page's script must be listening before anything is typed into it.
+    expect(page.locator("#log-meeting")).to_have_attribute("data-ready", "true")
     assert _stored(page, "outbox") is None and len(posts) == 1
     page.unroute("**/meetings")
 
