@@ -7,6 +7,7 @@ past 2**63."""
 import re
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -121,3 +122,15 @@ def test_the_whip_boards_stance_form_refuses_a_huge_target_or_body(
                              data={"level": "champion", "source": "meeting", **fields},
                              follow_redirects=False)
         assert 400 <= answer.status_code < 500, (fields, answer.status_code)
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(2**31), str(10**20)])
+def test_a_saved_search_refuses_an_id_filter_it_cannot_hold(client: TestClient, session: Session,
+                                                            value: str) -> None:
+    page = client.post("/saved-searches", data={"name": "Mine", "kind": "vote",
+                                                "filter.campaign_id": value})
+    assert page.status_code == 422, page.text[:300]
+    answer = client.post("/api/v1/saved-searches", json={
+        "name": "Mine", "kind": "vote", "filters": {"campaign_id": value}})
+    assert answer.status_code == 422, answer.text[:300]
+    assert "id" in answer.json()["detail"], answer.text
