@@ -134,3 +134,20 @@ def test_a_saved_search_refuses_an_id_filter_it_cannot_hold(client: TestClient, 
         "name": "Mine", "kind": "vote", "filters": {"campaign_id": value}})
     assert answer.status_code == 422, answer.text[:300]
     assert "id" in answer.json()["detail"], answer.text
+
+
+@pytest.mark.parametrize("days", ["²", "9" * 5000])
+def test_a_tokens_lifetime_in_odd_digits_is_refused_in_words(client: TestClient,
+                                                             days: str) -> None:
+    answer = client.post("/account/tokens", data={"name": "script", "scope": "read",
+                                                  "days": days, "password": "x"})
+    assert 400 <= answer.status_code < 500, answer.status_code
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(10**20)])
+def test_the_letter_to_many_agencies_refuses_odd_agency_ids(client: TestClient,
+                                                            value: str) -> None:
+    answer = client.get("/records-requests/batch", params={"agency_ids": value})
+    assert answer.status_code == 422, answer.status_code
+    assert client.get("/records-requests/batch",
+                      params={"page": "9" * 40}).status_code == 200

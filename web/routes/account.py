@@ -210,7 +210,7 @@ def _token_problem(name: str, scope: str, days: str) -> str:
         return f"A token's name is at most {MAX_TOKEN_NAME} characters."
     if scope not in {s.value for s in TokenScope}:
         return "Choose what the token may do: read only, or read and write."
-    if days.strip() and not (days.strip().isdigit() and 1 <= int(days) <= MAX_TOKEN_DAYS):
+    if days.strip() and not 1 <= (whole_number(days) or 0) <= MAX_TOKEN_DAYS:
         return (f"Expires after: a whole number of days from 1 to {MAX_TOKEN_DAYS}, "
                 "or empty for a token that does not expire.")
     return ""
