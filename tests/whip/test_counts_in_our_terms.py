@@ -124,3 +124,23 @@ def test_a_board_with_no_vote_yet_counts_toward_the_campaigns_goal(
     answer = client.get(f"/campaigns/{campaign.id}/whip?body={body.id}")
     assert verdict in plain(answer.text)
     assert "Counted for the vote" not in plain(answer.text)
+
+
+def test_the_board_names_only_a_vote_its_reader_may_read(
+        client_as: Any, session: Session, actor: Any, frozen_now: datetime) -> None:
+    ours = f.make_organization(session, actor, name="Ours")
+    theirs = f.make_organization(session, actor, name="Theirs")
+    body = f.make_body(session, actor, seats=7, majority_needed=5)
+    f.make_target(session, actor, body_id=body.id)
+    campaign = f.make_campaign(session, actor, goal="ban_alpr")
+    f.make_vote(session, actor, title="Their private renewal", body_id=body.id,
+                campaign_id=campaign.id, our_position="against", visibility="private",
+                owner_organization_id=theirs.id, scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    board = plain(client_as("partner", ours.id).get(
+        f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Their private renewal" not in board and "To block it" not in board
+    assert "To pass it: 0 likely with us of 5 needed: 5 more to win" in board
+    own = plain(client_as("partner", theirs.id).get(
+        f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Their private renewal" in own and "To block it" in own
