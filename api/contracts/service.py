@@ -30,7 +30,7 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     try:
         values.update(terms.derived(terms.Terms.of(values), today))
     except FieldError as exc:
-        raise Invalid(f"The end date {exc}.", field=exc.field) from exc
+        raise Invalid(str(exc), field=exc.field) from exc
     return values
 
 
