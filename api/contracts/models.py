@@ -143,7 +143,7 @@ class ContractOutcomeCreate(SQLModel):
     decided_on: ContractDay = Field(description="The day it was decided")
     new_term_ends: ContractDay | None = Field(
         default=None, description="The end of the new term, for a renewal; one renewal term on "
-        "from the term in force when left out")
+        "from the term in force on the day it was decided when left out")
     vote_id: int | None = Field(default=None, ge=1, description="The vote that decided it")
     note: LongText = ""
 

@@ -163,7 +163,10 @@ def notice_deadline(terms: Terms, today: date) -> date | None:
     or, once that day has gone for a contract that renews by itself, the next term's. None
     for a contract that is terminated or otherwise no longer in force: there is nothing left
     to give notice of."""
-    found = course(terms, today)
+    return _deadline(terms, course(terms, today), today)
+
+
+def _deadline(terms: Terms, found: Course, today: date) -> date | None:
     days = terms.termination_notice_days
     if found.term_ends is None or days is None or not terms.open:
         return None
@@ -179,7 +182,8 @@ def notice_deadline(terms: Terms, today: date) -> date | None:
 
 
 def derived(terms: Terms, today: date) -> dict[str, date | None]:
-    return {"term_ends": term_ends(terms, today), "notice_deadline": notice_deadline(terms, today)}
+    found = course(terms, today)
+    return {"term_ends": found.term_ends, "notice_deadline": _deadline(terms, found, today)}
 
 
 def decisions_of(session: Session, contract_id: int | None) -> tuple[Decision, ...]:
