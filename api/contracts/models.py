@@ -2,9 +2,9 @@
 term in force, and what was decided at the end of a term."""
 
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -26,7 +26,7 @@ from api.fields import (
     money_field,
     update_schema,
 )
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
 
 
 class ContractStatus(StrEnum):
@@ -38,6 +38,40 @@ class ContractStatus(StrEnum):
     terminated = "terminated"
 
 
+# Beyond these a number or a year is a slip of the keyboard (0001 for 2026, 120000 months for
+# 12), and the terms counted from it would run off the calendar.
+CONTRACT_YEARS = (1990, 2100)
+RENEWAL_MONTHS = (1, 120)
+NOTICE_DAYS = (0, 730)
+
+
+def _in_contract_years(value: date | None) -> date | None:
+    if value is not None and not CONTRACT_YEARS[0] <= value.year <= CONTRACT_YEARS[1]:
+        raise ValueError(gettext("Enter a date between {first} and {last}.").format(
+            first=CONTRACT_YEARS[0], last=CONTRACT_YEARS[1]))
+    return value
+
+
+def _renewal_months(value: int | None) -> int | None:
+    if value is not None and not RENEWAL_MONTHS[0] <= value <= RENEWAL_MONTHS[1]:
+        raise ValueError(gettext("A renewal term is from {least} to {most} months (ten "
+                                 "years).").format(least=RENEWAL_MONTHS[0],
+                                                   most=RENEWAL_MONTHS[1]))
+    return value
+
+
+def _notice_days(value: int | None) -> int | None:
+    if value is not None and not NOTICE_DAYS[0] <= value <= NOTICE_DAYS[1]:
+        raise ValueError(gettext("A notice period is from {least} to {most} days (two "
+                                 "years).").format(least=NOTICE_DAYS[0], most=NOTICE_DAYS[1]))
+    return value
+
+
+ContractDay = Annotated[date, AfterValidator(_in_contract_years)]
+RenewalMonths = Annotated[int, AfterValidator(_renewal_months)]
+NoticeDays = Annotated[int, AfterValidator(_notice_days)]
+
+
 class ContractBase(SQLModel):
     title: Name
     agency_id: int = fk("agency.id", required=True)
@@ -45,11 +79,13 @@ class ContractBase(SQLModel):
     annual_cost: Money | None = money_field()
     cost_per_camera: Money | None = money_field()
     camera_count: Count | None = None
-    start_date: date | None = None
-    end_date: date | None = Field(default=None, index=True)
+    start_date: ContractDay | None = None
+    # The end of the first term: later terms, automatic or decided, are derived from it and
+    # from the outcomes recorded (api.contracts.terms), so their history stays.
+    end_date: ContractDay | None = Field(default=None, index=True)
     auto_renews: bool = False
-    renewal_term_months: Count | None = None
-    termination_notice_days: Count | None = None
+    renewal_term_months: RenewalMonths | None = None
+    termination_notice_days: NoticeDays | None = None
     approving_body_id: int | None = fk("body.id")
     funding_source: ShortText = ""
     status: ContractStatus = enum_field(ContractStatus.active)
@@ -63,9 +99,6 @@ class ContractBase(SQLModel):
     def _dates_in_order(self) -> "ContractBase":
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise FieldError("end_date", "The end date is before the start date.")
-        if self.termination_notice_days is not None and self.termination_notice_days > 3650:
-            raise FieldError("termination_notice_days",
-                             "A notice period is at most 3,650 days (ten years).")
         return self
 
 
@@ -107,10 +140,10 @@ class Outcome(StrEnum):
 
 class ContractOutcomeCreate(SQLModel):
     outcome: Outcome
-    decided_on: date = Field(description="The day it was decided")
-    new_term_ends: date | None = Field(
+    decided_on: ContractDay = Field(description="The day it was decided")
+    new_term_ends: ContractDay | None = Field(
         default=None, description="The end of the new term, for a renewal; one renewal term on "
-        "from the term in force when left out")
+        "from the term in force on the day it was decided when left out")
     vote_id: int | None = Field(default=None, ge=1, description="The vote that decided it")
     note: LongText = ""
 

@@ -25,12 +25,14 @@ from api.vendors.models import Vendor
 
 def _derive_dates(session: Session, actor: User, values: dict[str, Any],
                   existing: Contract | None) -> dict[str, Any]:
-    """The term in force and the next notice deadline, from the whole record as it will be."""
+    """The term in force and the next notice deadline, from the whole record as it will be and
+    what was decided as its terms ended."""
     today = terms.local_today(session, values.get("agency_id"))
+    decided = terms.decisions_of(session, existing.id if existing is not None else None)
     try:
-        values.update(terms.derived(terms.Terms.of(values), today))
+        values.update(terms.derived(terms.Terms.of(values, decided), today))
     except FieldError as exc:
-        raise Invalid(f"The end date {exc}.", field=exc.field) from exc
+        raise Invalid(str(exc), field=exc.field) from exc
     return values
 
 

@@ -4,7 +4,8 @@ renegotiated, terminated).
 
 Dates are the contract's own: "today" is today where its agency is."""
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -27,37 +28,76 @@ from api.contracts.models import (
 )
 from api.db import table_of
 from api.errors import Invalid
-from api.fields import FieldError
+from api.fields import FieldError, stored_id
+from api.i18n.catalogs import gettext
+from api.i18n.formatting import format_when
 from api.jurisdictions.models import Jurisdiction
 from api.votes.models import Vote
 
 # A contract in one of these states can still renew.
 OPEN = (ContractStatus.proposed, ContractStatus.active, ContractStatus.renewal_pending)
-# How far an automatic renewal is followed forward: far past any contract's life, and a bound
-# on the work a typing slip (an end date in 1926) can make.
-MAX_TERMS = 200
+# How far an automatic renewal is followed forward: every monthly term between the earliest
+# and the latest year a contract may name (api.contracts.models.CONTRACT_YEARS), and a bound on
+# the work a record stored before those bounds can make.
+MAX_TERMS = 1_500
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a lead recorded as a term ended, as far as the terms are concerned: from its day,
+    the term in force is the new one, or, after a termination, none follows."""
+
+    decided_on: date
+    new_term_ends: date | None
+
+    @property
+    def terminates(self) -> bool:
+        return self.new_term_ends is None
 
 
 @dataclass(frozen=True)
 class Terms:
-    """What decides a contract's dates."""
+    """What decides a contract's dates: its first term's end, its renewal terms, and what was
+    decided as terms ended, oldest first."""
 
     end_date: date | None
     auto_renews: bool
     renewal_term_months: int | None
     termination_notice_days: int | None
     status: str
+    decisions: tuple[Decision, ...] = ()
 
     @classmethod
-    def of(cls, values: Any) -> "Terms":
+    def of(cls, values: Any, decisions: Iterable[Decision] = ()) -> "Terms":
         get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
         return cls(get("end_date"), bool(get("auto_renews")), get("renewal_term_months"),
-                   get("termination_notice_days"), str(get("status") or ContractStatus.active))
+                   get("termination_notice_days"), str(get("status") or ContractStatus.active),
+                   tuple(decisions))
+
+    @property
+    def rolls(self) -> bool:
+        """Whether a term that ends without a decision is followed by another by itself."""
+        return self.auto_renews and bool(self.renewal_term_months)
+
+    @property
+    def open(self) -> bool:
+        """Still in force: neither terminated nor otherwise closed, so notice can be given."""
+        return (self.status in {s.value for s in OPEN}
+                and not (self.decisions and self.decisions[-1].terminates))
 
     @property
     def renews(self) -> bool:
-        return (self.auto_renews and bool(self.renewal_term_months)
-                and self.status in {s.value for s in OPEN})
+        return self.rolls and self.open
+
+
+@dataclass(frozen=True)
+class Course:
+    """How a contract's terms ran up to a day: the term in force that day, the renewals that
+    happened by themselves on the way, oldest first, and whether that term renews by itself."""
+
+    term_ends: date | None
+    automatic: tuple[tuple[date, date], ...]
+    renews: bool
 
 
 def term_after(end: date, months: int) -> date:
@@ -66,52 +106,111 @@ def term_after(end: date, months: int) -> date:
     return end + relativedelta(months=months)
 
 
+def _rolled(end: date | None, months: int | None, day: date,
+            renewals: list[tuple[date, date]]) -> date | None:
+    """The end of the term in force on `day` when each term from the one ending on `end` is
+    followed by another of `months`; adds each renewal on the way to `renewals`."""
+    if end is None or not months:
+        return end
+    for _ in range(MAX_TERMS):
+        if end >= day:
+            break
+        try:
+            following = term_after(end, months)
+        except (OverflowError, ValueError):
+            # Only a record stored before its terms were bounded gets here (year 10000).
+            break
+        renewals.append((end, following))
+        end = following
+    return end
+
+
+def course(terms: Terms, day: date) -> Course:
+    """The terms as they ran up to `day`: the first term rolled forward by itself until the
+    first decision, the term that decision began rolled forward until the next, and so on.
+    A term ends on its last day, so the term in force on the day a term ends is that one."""
+    end = terms.end_date
+    renewals: list[tuple[date, date]] = []
+    # Before a decision the contract was open whatever its status is now: a terminated
+    # contract renewed by itself until it was terminated.
+    rolling = terms.rolls
+    for decision in terms.decisions:
+        if decision.decided_on > day:
+            break
+        end = _rolled(end, terms.renewal_term_months if rolling else None,
+                      decision.decided_on, renewals)
+        if decision.new_term_ends is not None:
+            end = decision.new_term_ends
+        rolling = terms.rolls and not decision.terminates
+    rolling = rolling and terms.status in {s.value for s in OPEN}
+    end = _rolled(end, terms.renewal_term_months if rolling else None, day, renewals)
+    return Course(end, tuple(renewals), rolling)
+
+
 def automatic_renewals(terms: Terms, today: date) -> Iterator[tuple[date, date]]:
     """Each automatic renewal that has happened by today, as (the day it began, the end of
-    the term it began), oldest first."""
-    if terms.end_date is None or not terms.renews:
-        return
-    end = terms.end_date
-    for _ in range(MAX_TERMS):
-        if end >= today:
-            return
-        following = term_after(end, terms.renewal_term_months)  # type: ignore[arg-type]
-        yield end, following
-        end = following
+    the term it began), oldest first: those before a decision as well as those after."""
+    yield from course(terms, today).automatic
 
 
 def term_ends(terms: Terms, today: date) -> date | None:
-    """The end of the term in force today."""
-    end = terms.end_date
-    for _, end in automatic_renewals(terms, today):  # noqa: B007
-        pass
-    return end
+    """The end of the term in force today (the last term, once terminated)."""
+    return course(terms, today).term_ends
 
 
 def notice_deadline(terms: Terms, today: date) -> date | None:
     """The next day notice can be given so the contract does not renew: the term in force's,
-    or, once that day has gone for a contract that renews by itself, the next term's."""
-    end = term_ends(terms, today)
+    or, once that day has gone for a contract that renews by itself, the next term's. None
+    for a contract that is terminated or otherwise no longer in force: there is nothing left
+    to give notice of."""
+    return _deadline(terms, course(terms, today), today)
+
+
+def _deadline(terms: Terms, found: Course, today: date) -> date | None:
     days = terms.termination_notice_days
-    if end is None or days is None:
+    if found.term_ends is None or days is None or not terms.open:
         return None
     try:
-        deadline = end - timedelta(days=days)
-        if terms.renews and deadline < today:
-            deadline = term_after(end, terms.renewal_term_months) - timedelta(days=days)  # type: ignore[arg-type]
-    except OverflowError as exc:
-        raise FieldError("end_date", "The end date is too early to count the notice period "
-                                     "back from.") from exc
+        deadline = found.term_ends - timedelta(days=days)
+        if found.renews and deadline < today:
+            deadline = (term_after(found.term_ends, terms.renewal_term_months)  # type: ignore[arg-type]
+                        - timedelta(days=days))
+    except (OverflowError, ValueError) as exc:
+        raise FieldError("end_date", gettext("The end date is too early to count the notice "
+                                             "period back from.")) from exc
     return deadline
 
 
 def derived(terms: Terms, today: date) -> dict[str, date | None]:
-    return {"term_ends": term_ends(terms, today), "notice_deadline": notice_deadline(terms, today)}
+    found = course(terms, today)
+    return {"term_ends": found.term_ends, "notice_deadline": _deadline(terms, found, today)}
 
 
-def bring_up_to_date(contract: Contract, today: date) -> bool:
-    """Sets the contract's derived dates as of today; whether they moved."""
-    found = derived(Terms.of(contract), today)
+def decisions_of(session: Session, contract_id: int | None) -> tuple[Decision, ...]:
+    """What was decided as the contract's terms ended, oldest first. Read whoever asks: the
+    contract's dates follow every decision, even one recorded by someone the reader may not
+    know of."""
+    if contract_id is None:
+        return ()
+    with as_system(session):
+        rows = session.execute(
+            sa.select(ContractOutcome.decided_on, ContractOutcome.new_term_ends,
+                      ContractOutcome.outcome)
+            .where(ContractOutcome.contract_id == contract_id)
+            .order_by(ContractOutcome.decided_on, ContractOutcome.id)).all()
+    return tuple(_decision(row) for row in rows)
+
+
+def _decision(row: Any) -> Decision:
+    ends = None if str(row.outcome) == Outcome.terminated else row.new_term_ends
+    return Decision(row.decided_on, ends)
+
+
+def bring_up_to_date(contract: Contract, today: date,
+                     decisions: Iterable[Decision] = ()) -> bool:
+    """Sets the contract's derived dates as of today, given what was decided as its terms
+    ended; whether they moved."""
+    found = derived(Terms.of(contract, decisions), today)
     if all(getattr(contract, name) == value for name, value in found.items()):
         return False
     for name, value in found.items():
@@ -136,15 +235,23 @@ def keep_up_to_date(session: Session) -> int:
     its notice deadline on: run each day by the scheduler. The write marks the contract's
     alerts to be planned again. Answers how many contracts moved."""
     moved = 0
+    renewing = sa.and_(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))
     with as_system(session):
         rows = session.exec(
             select(Contract, Jurisdiction.timezone)
             .join(Agency, Agency.id == Contract.agency_id)
             .outerjoin(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-            .where(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))
+            .where(renewing)
         ).all()
+        decided: dict[int, list[Decision]] = defaultdict(list)
+        for row in session.execute(
+                sa.select(ContractOutcome.contract_id, ContractOutcome.decided_on,
+                          ContractOutcome.new_term_ends, ContractOutcome.outcome)
+                .join(Contract, Contract.id == ContractOutcome.contract_id).where(renewing)
+                .order_by(ContractOutcome.decided_on, ContractOutcome.id)):
+            decided[row.contract_id].append(_decision(row))
         for contract, zone in rows:
-            if bring_up_to_date(contract, clock.today(zone)):
+            if bring_up_to_date(contract, clock.today(zone), decided.get(stored_id(contract), ())):
                 session.add(contract)
                 moved += 1
         session.flush()
@@ -168,7 +275,15 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
         vote = session.get(Vote, data.vote_id)
         if vote is None or not permissions.can_read(actor, vote):
             raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
-    ended = contract.term_ends or contract.end_date
+    decisions = decisions_of(session, contract_id)
+    if decisions and data.decided_on < decisions[-1].decided_on:
+        raise Invalid(gettext("A later decision is already recorded, on {day}: record what was "
+                              "decided in the order it happened.").format(
+                                  day=format_when(decisions[-1].decided_on)),
+                      field="decided_on")
+    # The term the decision ended is the one in force on the day it was decided, not today's:
+    # a renewal recorded months late renews the term it was about.
+    ended = term_ends(Terms.of(contract, decisions), data.decided_on)
     new_end = None
     if data.outcome == Outcome.terminated:
         if data.new_term_ends is not None:
@@ -185,9 +300,10 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
         if ended is not None and new_end <= ended:
             raise Invalid(f"The new term must end after the one it follows, which ends on "
                           f"{ended:%b %-d, %Y}.", field="new_term_ends")
-        contract.end_date = new_end
         contract.status = ContractStatus.active
-    bring_up_to_date(contract, today)
+    # The first term's end stays: the terms since, automatic or decided, follow from it and
+    # from the decisions, so their history is kept.
+    bring_up_to_date(contract, today, (*decisions, Decision(data.decided_on, new_end)))
     contract.updated_at = clock.now()
     session.add(contract)
     outcome = ContractOutcome(contract_id=contract_id, outcome=data.outcome,

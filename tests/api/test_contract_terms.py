@@ -50,10 +50,13 @@ def test_an_auto_renewing_contract_rolls_forward(today: date, term_ends: date,
 def test_what_does_not_renew_by_itself_stays_where_it_was() -> None:
     today = date(2026, 12, 5)
     for unrolled in (_terms(date(2026, 2, 1), auto=False),
-                     _terms(date(2026, 2, 1), status="terminated"),
                      terms.Terms(date(2026, 2, 1), True, None, 90, "active")):
         assert terms.derived(unrolled, today) == {"term_ends": date(2026, 2, 1),
                                                   "notice_deadline": date(2025, 11, 3)}
+    # A contract no longer in force has no notice left to give.
+    for closed in ("terminated", "expired", "cancelled"):
+        assert terms.derived(_terms(date(2026, 2, 1), status=closed), today) == {
+            "term_ends": date(2026, 2, 1), "notice_deadline": None}
 
 
 def test_a_term_from_the_end_of_a_month_ends_on_the_last_day_of_the_month() -> None:

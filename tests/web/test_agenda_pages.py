@@ -110,7 +110,7 @@ def test_confirming_without_scripts_makes_the_vote(client: TestClient, session: 
     assert f'<a href="/votes/{vote.id}">Open the vote</a>' in page.text
     assert "Waiting (0)" in plain(page.text) and "Confirmed (1)" in plain(page.text)
     confirmed = plain(client.get("/suggested-votes?status=confirmed").text)
-    assert f"Confirmed {FLOCK_TITLE} on Sep 1, 2017" in confirmed
+    assert f"Confirmed on Sep 1, 2017 · its vote: {FLOCK_TITLE}" in confirmed
 
 
 def test_confirming_and_dismissing_with_htmx(client: TestClient, session: Session,

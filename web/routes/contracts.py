@@ -37,12 +37,13 @@ def terms_context(session: Session, actor: User, record: Contract) -> dict[str, 
     """The terms panel: what is in force, what happened by itself, what was decided."""
     today = terms.local_today(session, record.agency_id)
     recorded = terms.outcomes(session, actor, stored_id(record))
+    now = terms.Terms.of(record, terms.decisions_of(session, record.id))
     votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
                               .order_by(Vote.scheduled_at.desc())).all())
     return {
-        "today": today, "renews": terms.Terms.of(record).renews,
-        "automatic": list(terms.automatic_renewals(terms.Terms.of(record), today)),
+        "today": today, "renews": now.renews, "in_force": now.open,
+        "automatic": list(terms.automatic_renewals(now, today)),
         "outcomes": recorded,
         "recorded_by": ref_labels(session, "app_user",
                                   sorted({o["recorded_by_id"] for o in recorded
@@ -79,7 +80,7 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
         context["outcome_values"] = {f.name: str(form.get(f.name) or "") for f in OUTCOME_FIELDS}
         return render(request, TEMPLATE, context, status=422)
     ends = format_when(record.term_ends) if record.term_ends else gettext("no set date")
-    told = (gettext("The contract is {status}.").format(status=humanize(str(record.status)))
+    told = (gettext("The contract ends {day} and does not renew.").format(day=ends)
             if str(record.status) == "terminated"
             else gettext("The term in force now ends {day}.").format(day=ends))
     outcome = humanize(data.outcome.value)  # type: ignore[union-attr]
