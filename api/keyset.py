@@ -3,22 +3,29 @@ and the next page starts right after it, so page 200 costs what page 1 does, whe
 reads and drops every row before it."""
 
 import base64
-import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
 
+from api import signing
 from api.errors import Invalid
+from api.fields import MAX_INT
 
 # A cursor names one row's sort key; no honest one comes near this.
 MAX_CURSOR_CHARS = 2000
+# The database's integers: a value past them is not in any row, and would overflow the
+# statement's parameter instead of finding nothing.
+_INTEGERS = (-MAX_INT - 1, MAX_INT)
+_BIG_INTEGERS = (-(2**63), 2**63 - 1)
+# Amounts in a cursor: far beyond any contract, and within every database's numbers.
+_LARGEST_AMOUNT = Decimal(10) ** 15
 # Counting a list stops here: past it a page says "more than 1,000", and no request reads
 # every row of a statewide list just to say how many there are.
 COUNT_CAP = 1000
@@ -156,7 +163,7 @@ def decode(text: str, terms: Sequence[SortTerm], *, scope: str, field: str = "cu
     if len(text) > MAX_CURSOR_CHARS or text.count(".") != 1:
         raise Invalid(_SPOILED, field=field)
     encoded, check = text.split(".")
-    if check != _check(encoded, scope):
+    if not _checks(encoded, scope, check):
         # The same check a cursor made for this list would carry: one of another list, search
         # or order (or edited) does not.
         raise Invalid("This page link was changed, or belongs to another search, filter or "
@@ -167,7 +174,8 @@ def decode(text: str, terms: Sequence[SortTerm], *, scope: str, field: str = "cu
     except (ValueError, TypeError) as exc:
         raise Invalid(_SPOILED, field=field) from exc
     if version != _VERSION or direction not in ("a", "b") or type(position) is not int \
-            or position < 0 or not isinstance(tagged, list) or len(tagged) != len(terms):
+            or not 0 <= position <= MAX_INT or not isinstance(tagged, list) \
+            or len(tagged) != len(terms):
         raise Invalid(_SPOILED, field=field)
     values = tuple(_untagged(item, term, field) for item, term in zip(tagged, terms, strict=True))
     if values[-1] is None:
@@ -211,9 +219,18 @@ def _beyond(column: Any, value: Any, *, descending: bool, before: bool) -> Any:
     return column < value if descending != before else column > value
 
 
+# The check is the instance key's, so only this server makes cursors it accepts: one edited
+# by hand, or made by someone who knows the format, is refused before anything in it is read.
+_CHECK_BYTES = 16
+
+
 def _check(encoded: str, scope: str) -> str:
-    digest = hashlib.sha256(f"{scope}\x00{encoded}".encode()).digest()[:9]
-    return base64.urlsafe_b64encode(digest).decode()
+    digest = signing.sign("page-cursor", f"{scope}\x00{encoded}")[:_CHECK_BYTES]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _checks(encoded: str, scope: str, check: str) -> bool:
+    return signing.same(check.encode(), _check(encoded, scope).encode())
 
 
 def _tagged(value: Any) -> Any:
@@ -266,9 +283,11 @@ def _as_column_value(value: Any, column: Any) -> Any:
     if issubclass(kind, Enum):
         return kind(value)
     if kind is datetime:
-        if not isinstance(value, datetime):
+        if not isinstance(value, datetime) or value.tzinfo is None:
             raise ValueError(value)
-        return value
+        # The instant as the column holds it (UTC); one with no UTC time (the year 9999 an
+        # hour east) is refused here rather than by the database.
+        return value.astimezone(UTC)
     if kind is date:
         if isinstance(value, datetime) or not isinstance(value, date):
             raise ValueError(value)
@@ -278,16 +297,29 @@ def _as_column_value(value: Any, column: Any) -> Any:
             raise ValueError(value)
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        least, most = _BIG_INTEGERS if isinstance(column.type, sa.BigInteger) else _INTEGERS
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
             raise ValueError(value)
         return value
     if kind in (float, Decimal):
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal) \
+                or not abs(Decimal(value)) < _LARGEST_AMOUNT:
             raise ValueError(value)
         return value
+    if isinstance(value, str) and ("\x00" in value or not _encodable(value)):
+        # Neither database keeps such text, so no row holds it; PostgreSQL refuses it outright.
+        raise ValueError(value)
     if kind is str and not isinstance(value, str):
         raise ValueError(value)
     return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _python_type(column: Any) -> type | None:

@@ -23,6 +23,7 @@ from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_number
 from api.keyset import KEY_PREFIX, MAX_CURSOR_CHARS, Window, read_window
 from web.forms import FormField, infer
+from web.ids import given_id
 from web.words import SHARING_WORDS, humanize
 
 # The pages' own words are English here, marked for the catalog, and translated where they
@@ -406,11 +407,8 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
         if raw in (None, ""):
             continue
         if f.kind == "ref":
-            try:
-                wanted.filters[f.name] = int(raw)
-            except ValueError as exc:
-                raise Invalid(gettext("{label}: choose one from the list.").format(
-                    label=gettext(f.label)), field=f.name) from exc
+            wanted.filters[f.name] = given_id(raw, field=f.name, message=gettext(
+                "{label}: choose one from the list.").format(label=gettext(f.label)))
         elif f.kind == "bool":
             wanted.filters[f.name] = raw in ("true", "on", "1", "yes")
         else:

@@ -2,7 +2,6 @@
 into that schema, errors keyed by field so each message shows next to its input, saving what a
 form asks for, and where the browser goes after it."""
 
-import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -21,7 +20,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.errors import DomainError
-from api.fields import MAX_INT
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_number
 from web import flash, htmx
@@ -277,16 +275,6 @@ def validate(schema: type[Schema], values: dict[str, Any]) -> tuple[Schema | Non
         return schema.model_validate(values), {}
     except ValidationError as exc:
         return None, messages(exc)
-
-
-def whole_number(value: Any, *, least: int = 0) -> int | None:
-    """A number as a form or an address sends it (an id, a page), or None for anything else: a
-    sign, a word, or more than the database's integers hold. Bounded before it is read, so a
-    long run of digits costs nothing."""
-    text = str(value or "").strip()
-    if not re.fullmatch(r"\d{1,10}", text) or not least <= int(text) <= MAX_INT:
-        return None
-    return int(text)
 
 
 @dataclass

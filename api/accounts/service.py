@@ -378,9 +378,10 @@ def pending_two_factor(user: User, *, secret: str, proof: str,
                        bound_to: str) -> PendingTwoFactor | None:
     """The key being set up, if its proof is this session's and still good."""
     expires_text, _, _ = proof.partition(".")
-    if not expires_text.isdigit() or int(expires_text) < clock.now().timestamp():
+    expires = tokens.expiry(expires_text)
+    if expires is None or expires < clock.now().timestamp():
         return None
-    expected = _proof(user, secret=secret, bound_to=bound_to, expires=int(expires_text))
+    expected = _proof(user, secret=secret, bound_to=bound_to, expires=expires)
     if not tokens.same(proof, expected):
         return None
     return PendingTwoFactor(secret, proof, provisioning_uri(user, secret))

@@ -38,8 +38,9 @@ def nonce_of(user: User | None, cookie: str | None) -> str | None:
         return None
     expires_text, _, rest = cookie.partition(".")
     nonce, _, mac = rest.partition(".")
-    if not expires_text.isdigit() or not nonce or int(expires_text) < clock.now().timestamp():
+    expires = tokens.expiry(expires_text)
+    if expires is None or not nonce or expires < clock.now().timestamp():
         return None
-    if not tokens.same(mac, _mac(user, nonce=nonce, expires=int(expires_text))):
+    if not tokens.same(mac, _mac(user, nonce=nonce, expires=expires)):
         return None
     return nonce

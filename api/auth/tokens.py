@@ -32,3 +32,11 @@ def csrf_for(token: str) -> str:
 
 def same(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def expiry(text: str) -> int | None:
+    """The expiry (a Unix time) a signed cookie or proof carries, or None when it is not plain
+    ASCII digits of a plausible length: str.isdigit takes "²", and int() refuses thousands."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    return int(text)

@@ -14,7 +14,7 @@ from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
-from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
+from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
 from api.errors import Invalid, NotFound
 from api.fields import stored_id
@@ -27,7 +27,7 @@ from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate, TaskRead
 from api.votes import service as votes
-from api.votes.models import OurPosition, Vote, VoteCreate, VoteKind, VoteStatus
+from api.votes.models import Vote, VoteCreate, VoteStatus, vote_of_goal
 
 # The request field that gives each anchor's date.
 ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "vote_date",
@@ -110,15 +110,6 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
 ANCHOR_WORDS = {AnchorKind.campaign_start: "the campaign's start",
                 AnchorKind.vote: "the date of the vote",
                 AnchorKind.notice_deadline: "the termination-notice deadline"}
-# What a playbook's goal makes of its vote: what is voted on, and what the coalition wants.
-VOTE_OF_GOAL = {
-    CampaignGoal.ban_alpr: (VoteKind.ordinance, OurPosition.support),
-    CampaignGoal.block_contract: (VoteKind.contract_approval, OurPosition.block),
-    CampaignGoal.cancel_renewal: (VoteKind.renewal, OurPosition.block),
-    CampaignGoal.restrict_use: (VoteKind.ordinance, OurPosition.support),
-    CampaignGoal.end_ice_sharing: (VoteKind.policy, OurPosition.support),
-    CampaignGoal.community_control: (VoteKind.ordinance, OurPosition.support),
-}
 # A vote's time is not known until its agenda is out: the evening, when most councils meet.
 VOTE_TIME = time(18, 0)
 
@@ -126,8 +117,7 @@ VOTE_TIME = time(18, 0)
 def _make_vote(session: Session, actor: User, book: Playbook, body: Body, campaign_id: int,
                day: date, contract_id: int | None, today: date) -> int:
     """The campaign's vote on the body, on the day given, to be completed from its agenda."""
-    kind, position = VOTE_OF_GOAL.get(CampaignGoal(book.goal),
-                                      (VoteKind.other, OurPosition.watch))
+    kind, position = vote_of_goal(book.goal)
     assert body.id is not None
     vote = votes.crud.create(session, actor, VoteCreate(
         title=f"{body.name}: {book.title}"[:200], body_id=body.id, campaign_id=campaign_id,

@@ -3,6 +3,7 @@ may be told of each new record it finds. They are their owner's alone: anyone el
 answers as one that does not exist. An alert is written only from what its owner may read,
 found by running the search as them."""
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +25,7 @@ from api.auth import permissions, scoping
 from api.auth.models import User
 from api.crud import Crud, ListQuery
 from api.errors import Invalid, NotFound
+from api.fields import MAX_INT
 from api.search import fulltext
 from api.search.models import (
     NAME_LENGTH,
@@ -67,9 +69,12 @@ def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
             return text.lower() in TRUE
         raise Invalid(f"The filter '{name}' is yes or no.", field="filters")
     if python_type is int:
-        if isinstance(value, int) and not isinstance(value, bool) or text.isdigit():
+        # ASCII digits, at most as many as an id has, checked before int() reads them: "²" is
+        # a digit to str.isdigit, and int() refuses a few thousand of them with an error.
+        if isinstance(value, int) and not isinstance(value, bool) \
+                or re.fullmatch(r"[0-9]{1,10}", text):
             number = int(text)
-            if 0 < number < 2**63:
+            if 0 < number <= MAX_INT:
                 return number
         raise Invalid(f"The filter '{name}' is a record's id (a whole number).", field="filters")
     if not text or len(text) > QUERY_LENGTH:

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
+from api.campaigns.models import CampaignGoal
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Id,
@@ -60,6 +61,24 @@ class OurPosition(StrEnum):
     block = "against"
     amend = "amend"
     watch = "watch"
+
+
+# What a campaign's goal makes of its votes: what is voted on, and what the coalition wants of
+# it. A count outside any vote (a body's whip board before its vote is known) takes the
+# position from here, as a vote made from a playbook does.
+VOTE_OF_GOAL: dict[str, tuple[VoteKind, OurPosition]] = {
+    CampaignGoal.ban_alpr: (VoteKind.ordinance, OurPosition.support),
+    CampaignGoal.block_contract: (VoteKind.contract_approval, OurPosition.block),
+    CampaignGoal.cancel_renewal: (VoteKind.renewal, OurPosition.block),
+    CampaignGoal.restrict_use: (VoteKind.ordinance, OurPosition.support),
+    CampaignGoal.end_ice_sharing: (VoteKind.policy, OurPosition.support),
+    CampaignGoal.community_control: (VoteKind.ordinance, OurPosition.support),
+}
+
+
+def vote_of_goal(goal: str | None) -> tuple[VoteKind, OurPosition]:
+    """The kind of vote a campaign with this goal fights over, and our position on it."""
+    return VOTE_OF_GOAL.get(str(goal or ""), (VoteKind.other, OurPosition.watch))
 
 
 class MemberChoice(StrEnum):

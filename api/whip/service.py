@@ -25,7 +25,7 @@ from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceRead, StanceSource, Target
-from api.votes.models import OurPosition, Vote
+from api.votes.models import OurPosition, Vote, VoteStatus, vote_of_goal
 
 # Columns of the board, from with us to against us; "unknown" is a stance nobody recorded.
 LEVELS = [StanceLevel.champion, StanceLevel.leaning_yes, StanceLevel.undecided,
@@ -249,12 +249,28 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     return found
 
 
-def count_of(body: Body, found: list[Member]) -> Count:
+def count_of(body: Body, found: list[Member], *, position: str = OurPosition.watch.value,
+             outcome: str = "pending") -> Count:
     levels = {level.value: 0 for level in LEVELS}
     for member in found:
         levels[member.level.value] += 1
     return Count(seats=body.seats, needed=majority(body.seats, body.majority_needed),
-                 levels=levels)
+                 levels=levels, position=position, outcome=outcome)
+
+
+def counted_vote(session: Session, *, campaign_id: int, body_id: int) -> Vote | None:
+    """The campaign's vote on the body that its whip board counts toward: the next one, else
+    the latest held (whose count then tells its result); a cancelled vote counts for nothing.
+    Read as the session's reader, so a vote they may not read is not named."""
+    stmt = sa.select(Vote).where(Vote.campaign_id == campaign_id, Vote.body_id == body_id,
+                                 Vote.status != VoteStatus.cancelled)
+    now = clock.now()
+    ahead = session.execute(stmt.where(Vote.scheduled_at >= now)
+                            .order_by(Vote.scheduled_at, Vote.id).limit(1)).scalars().first()
+    if ahead is not None:
+        return ahead
+    return session.execute(stmt.order_by(Vote.scheduled_at.desc(), Vote.id.desc())
+                           .limit(1)).scalars().first()
 
 
 @dataclass
@@ -265,6 +281,9 @@ class Board:
     columns: dict[str, list[Member]]
     count: Count | None
     zone: str
+    # The campaign's vote on the body the count is toward (None: the campaign's goal says what
+    # we want of whatever comes to it).
+    vote: Vote | None = None
 
 
 def _campaign_bodies(actor: User, with_place: bool) -> sa.Select[Any]:
@@ -318,8 +337,16 @@ def board(session: Session, actor: User, *, campaign_id: int,
     if body is not None:
         place = session.get(Jurisdiction, body.jurisdiction_id)
         zone = place.timezone if place else zone
-    return Board(campaign=campaign, body=body, bodies=choices, columns=columns,
-                 count=count_of(body, found) if body else None, zone=zone)
+    vote = counted_vote(session, campaign_id=campaign_id, body_id=stored_id(body)) \
+        if body is not None else None
+    # Our position as the dashboard takes it: the vote's, else what the campaign's goal makes
+    # of a vote on it (to block a renewal, enough that it cannot pass).
+    position = vote.our_position if vote is not None else vote_of_goal(campaign.goal)[1]
+    outcome = vote.outcome if vote is not None else "pending"
+    count = count_of(body, found, position=str(position), outcome=str(outcome)) \
+        if body else None
+    return Board(campaign=campaign, body=body, bodies=choices, columns=columns, count=count,
+                 zone=zone, vote=vote)
 
 
 CAMPAIGNS: sa.BindParameter[Any] = sa.bindparam("campaign_ids", expanding=True)

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from api.errors import Forbidden, Invalid, NotFound
-from web.forms import FORM, FormField, saving, whole_number
+from web.forms import FORM, FormField, saving
+from web.ids import whole_number
 
 
 class Recorder:

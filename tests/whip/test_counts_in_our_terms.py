@@ -77,3 +77,70 @@ def test_a_held_vote_tells_its_result_in_our_terms(
     page = plain(client.get(f"/votes/{vote.id}").text)
     assert said in page
     assert "more to win" not in page and "more to block it" not in page
+
+
+@pytest.mark.parametrize(("position", "verdict"), [
+    ("against", "To block it: 3 likely with us of 3 needed: enough to block it"),
+    ("for", "To pass it: 3 likely with us of 5 needed: 2 more to win"),
+])
+def test_the_whip_board_counts_toward_the_campaigns_vote_on_the_body(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime,
+        position: str, verdict: str) -> None:
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    for index, level in enumerate(LEVELS):
+        member = f.make_target(session, actor, name=f"Member {index}", body_id=body.id)
+        targets.set_stance(session, actor, target_id=member.id, campaign_id=campaign.id,
+                           level=level, note="said so")
+    # An older vote of the campaign on the body, held, and the next one the board counts for.
+    f.make_vote(session, actor, title="First reading", body_id=body.id, campaign_id=campaign.id,
+                our_position="for" if position == "against" else "against", status="held",
+                outcome="passed", scheduled_at=frozen_now - timedelta(days=30))
+    vote = f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                       campaign_id=campaign.id, our_position=position,
+                       scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    answer = client.get(f"/campaigns/{campaign.id}/whip")
+    board = plain(answer.text)
+    assert verdict in board
+    assert "Flock renewal" in board and f'href="/votes/{vote.id}"' in answer.text
+    assert verdict in plain(client.get("/").text)
+    fragment = client.get(f"/campaigns/{campaign.id}/whip?body={body.id}",
+                          headers={"HX-Request": "true"})
+    assert verdict in plain(fragment.text)
+
+
+@pytest.mark.parametrize(("goal", "verdict"), [
+    ("cancel_renewal", "To block it: 0 likely with us of 3 needed: 3 more to block it"),
+    ("ban_alpr", "To pass it: 0 likely with us of 5 needed: 5 more to win"),
+])
+def test_a_board_with_no_vote_yet_counts_toward_the_campaigns_goal(
+        client: TestClient, session: Session, actor: Any, goal: str, verdict: str) -> None:
+    place = f.make_jurisdiction(session, actor)
+    body = f.make_body(session, actor, seats=7, majority_needed=5, jurisdiction_id=place.id)
+    f.make_target(session, actor, body_id=body.id)
+    campaign = f.make_campaign(session, actor, jurisdiction_id=place.id, goal=goal)
+    session.commit()
+    answer = client.get(f"/campaigns/{campaign.id}/whip?body={body.id}")
+    assert verdict in plain(answer.text)
+    assert "Counted for the vote" not in plain(answer.text)
+
+
+def test_the_board_names_only_a_vote_its_reader_may_read(
+        client_as: Any, session: Session, actor: Any, frozen_now: datetime) -> None:
+    ours = f.make_organization(session, actor, name="Ours")
+    theirs = f.make_organization(session, actor, name="Theirs")
+    body = f.make_body(session, actor, seats=7, majority_needed=5)
+    f.make_target(session, actor, body_id=body.id)
+    campaign = f.make_campaign(session, actor, goal="ban_alpr")
+    f.make_vote(session, actor, title="Their private renewal", body_id=body.id,
+                campaign_id=campaign.id, our_position="against", visibility="private",
+                owner_organization_id=theirs.id, scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    board = plain(client_as("partner", ours.id).get(
+        f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Their private renewal" not in board and "To block it" not in board
+    assert "To pass it: 0 likely with us of 5 needed: 5 more to win" in board
+    own = plain(client_as("partner", theirs.id).get(
+        f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Their private renewal" in own and "To block it" in own

@@ -22,7 +22,8 @@ from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_, gettext
 from api.organizations.models import Organization
 from api.routing import PathRouter
-from web.forms import saving, whole_number
+from web.forms import saving
+from web.ids import RecordId, whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -209,14 +210,14 @@ def _token_problem(name: str, scope: str, days: str) -> str:
         return f"A token's name is at most {MAX_TOKEN_NAME} characters."
     if scope not in {s.value for s in TokenScope}:
         return "Choose what the token may do: read only, or read and write."
-    if days.strip() and not (days.strip().isdigit() and 1 <= int(days) <= MAX_TOKEN_DAYS):
+    if days.strip() and not 1 <= (whole_number(days) or 0) <= MAX_TOKEN_DAYS:
         return (f"Expires after: a whole number of days from 1 to {MAX_TOKEN_DAYS}, "
                 "or empty for a token that does not expire.")
     return ""
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(session: SessionDep, user: UserDep, token_id: int) -> Response:
+def revoke_token(session: SessionDep, user: UserDep, token_id: RecordId) -> Response:
     accounts.revoke_token(session, user, token_id)
     session.commit()
     return _done("/account", "token-revoked")
@@ -224,7 +225,7 @@ def revoke_token(session: SessionDep, user: UserDep, token_id: int) -> Response:
 
 @router.post("/account/sessions/{session_id}/revoke")
 def end_session(request: Request, session: SessionDep, user: UserDep,
-                session_id: int) -> Response:
+                session_id: RecordId) -> Response:
     sessions.end_by_id(session, stored_id(user), session_id)
     session.commit()
     if session_id == _current_session_id(request):
@@ -310,14 +311,14 @@ def invite(request: Request, session: SessionDep, user: UserDep, background: Bac
 
 
 @router.post("/admin/invitations/{invitation_id}/revoke")
-def revoke_invitation(session: SessionDep, user: UserDep, invitation_id: int) -> Response:
+def revoke_invitation(session: SessionDep, user: UserDep, invitation_id: RecordId) -> Response:
     accounts.revoke_invitation(session, user, invitation_id)
     session.commit()
     return _done("/admin/users", "invitation-revoked")
 
 
 @router.post("/admin/users/{user_id}", response_class=HTMLResponse)
-def update_user(request: Request, session: SessionDep, user: UserDep, user_id: int,
+def update_user(request: Request, session: SessionDep, user: UserDep, user_id: RecordId,
                 role: Annotated[Role, Form()],
                 organization_id: Annotated[str, Form(max_length=12)] = "",
                 is_active: Annotated[str, Form(max_length=5)] = "") -> Response:

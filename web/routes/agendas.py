@@ -4,7 +4,7 @@ the vote) or dismiss, and a body's "sync now"."""
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -24,10 +24,10 @@ from api.sources.agendas.service import SyncReport
 from api.sources.models import KeywordsSet
 from web import flash, htmx, source_panels
 from web.forms import saving, see_other
+from web.ids import QueryId, RecordId
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 TABS = (("suggested", N_("Waiting")), ("confirmed", N_("Confirmed")),
         ("dismissed", N_("Dismissed")))
 
@@ -44,7 +44,7 @@ def _list_url(status: str, body_id: int | None, page: int = 1) -> str:
 @router.get("/suggested-votes")
 def suggested_votes(request: Request, session: SessionDep, actor: UserDep,
                     status: Annotated[str, Query(max_length=20)] = "suggested",
-                    body_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+                    body_id: QueryId = None,
                     page: Annotated[int, Query(ge=1, le=MAX_INT)] = 1) -> Response:
     user = acting_user(request, actor)
     wanted = review.status_of(status)

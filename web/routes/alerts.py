@@ -35,7 +35,8 @@ from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
-from web.forms import saving, see_other, whole_number
+from web.forms import saving, see_other
+from web.ids import whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)

@@ -1,9 +1,9 @@
 """The campaign page (policy asks, targets, votes, actions board, recent activity), the whip
 board of a body on a campaign, and the extras of target, vote and body pages."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Path, Query, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from api.campaigns.models import Campaign, CampaignUpdate, PolicyAsk, policy_ask
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.exports import redacted
-from api.fields import MAX_INT, stored_id
+from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -31,13 +31,13 @@ from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import ref_labels, ref_options
 from web.forms import FORM, saving, see_other, validate
+from web.ids import QueryId, RecordId, given_id
 from web.routes.concept_pages import DetailExtra, pages_of, refuse_unless
 from web.templating import acting_user, render
 from web.words import humanize, stance_words
 
 router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 BOARD_STATUSES = [ActionStatus.planned, ActionStatus.in_progress, ActionStatus.done]
 # The board shows a campaign's first actions by date, this many at most.
 BOARD_CARDS = 200
@@ -292,7 +292,7 @@ def _whip_context(session: Session, user: Any, campaign_id: int,
 @router.get("/campaigns/{campaign_id}/whip")
 @reusable
 def whip_board(campaign_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
-               body: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
+               body: QueryId = None) -> Response:
     user = acting_user(request, actor)
     context = _whip_context(session, user, campaign_id, body)
     return render(request, "whip/board.html", context, block="board")
@@ -305,18 +305,18 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
     user = acting_user(request, actor)
     form = await request.form()
     errors: dict[str, str] = {}
-    try:
-        target_id = int(str(form.get("target_id") or ""))
-        body_id = int(str(form.get("body_id") or "")) if form.get("body_id") else None
-    except ValueError as exc:
-        raise Invalid("The stance form names no target.", field="target_id") from exc
+    target_id = given_id(form.get("target_id"), field="target_id",
+                         message=gettext("The stance form names no decision-maker."))
+    body_id = given_id(form.get("body_id"), field="body_id",
+                       message=gettext("Choose a body from the list.")) \
+        if form.get("body_id") else None
     target = targets.crud.get(session, user, target_id)
     level_raw, source_raw = str(form.get("level") or ""), str(form.get("source") or "")
     note = str(form.get("note") or "")
     if level_raw not in StanceLevel.__members__:
-        errors["level"] = "Choose a stance."
+        errors["level"] = gettext("Choose a stance.")
     if source_raw not in StanceSource.__members__:
-        errors["source"] = "Choose how you know."
+        errors["source"] = gettext("Choose how you know.")
     if not errors:
         with saving(session) as saved:
             previous = next((s.level for s in targets.stances(

@@ -5,10 +5,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -22,7 +22,6 @@ from api.deps import SessionDep, UserDep
 from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
-from api.fields import MAX_INT
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_number
 from api.page_cache import ReusableRoute, reusable
@@ -39,10 +38,10 @@ from web.concept_pages import (
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
 from web.forms import FormField, parse, saving, see_other, validate
+from web.ids import RecordId
 from web.templating import local_input, render
 from web.words import humanize
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 RELATED_ROWS = 10
 # A further part of a concept's detail page: (session, actor, record) -> its template values.
 DetailExtra = Callable[[Session, Any, Any], dict[str, Any]]

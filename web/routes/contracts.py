@@ -1,9 +1,9 @@
 """A contract's own page: the term in force, the next day to give notice, the renewals that
 happened by themselves, and what was decided as terms ended, with the form to record it."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Path, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
@@ -13,7 +13,7 @@ from api.contracts import service as contracts
 from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT, stored_id
+from api.fields import stored_id
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_when
 from api.routing import PathRouter
@@ -21,13 +21,13 @@ from api.votes.models import Vote
 from web import flash
 from web.concepts import ref_labels
 from web.forms import infer, parse, saving, see_other, validate
+from web.ids import RecordId
 from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 
 router = PathRouter(include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 TEMPLATE = "contracts/detail.html"
 OUTCOME_FIELDS = [infer(ContractOutcomeCreate, name) for name in
                   ("outcome", "decided_on", "new_term_ends", "vote_id", "note")]

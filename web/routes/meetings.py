@@ -28,7 +28,8 @@ from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
 from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
-from web.forms import FORM, messages, saving, see_other, whole_number
+from web.forms import FORM, messages, saving, see_other
+from web.ids import whole_number
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 

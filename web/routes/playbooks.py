@@ -4,7 +4,7 @@ a campaign's anchor dates from its own page."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -15,7 +15,6 @@ from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT
 from api.i18n import formatting
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.playbooks import loader
@@ -25,13 +24,13 @@ from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options
 from web.forms import FORM, FormField, go_to, messages, saving
+from web.ids import RecordId
 from web.routes.campaigns import ASK_LABELS
 from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 PAGE = "playbooks/new.html"
 ANCHORS_PANEL = "playbooks/anchors.html"
 # Each anchor: the form field that gives its date and how the page names it.

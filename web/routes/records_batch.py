@@ -18,6 +18,7 @@ from api.auth.models import User, Visibility
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
+from api.i18n.catalogs import gettext
 from api.records_requests import letter_source, letters
 from api.records_requests import service as records
 from api.records_requests.models import BatchCreate, RecordsRequest, RequestMethod
@@ -26,6 +27,7 @@ from web import flash, htmx
 from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
 from web.forms import domain_message, go_to, infer, parse, saving, validate
+from web.ids import given_id, whole_number
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -46,12 +48,8 @@ DEFAULT_LETTER = "alpr_all"
 
 
 def _ids(values: list[str]) -> list[int]:
-    try:
-        ids = [int(v) for v in values if v.strip()]
-    except ValueError as exc:
-        raise Invalid("Choose agencies from the list.", field="agency_ids") from exc
-    if any(not 1 <= i <= MAX_INT for i in ids):
-        raise Invalid("Choose agencies from the list.", field="agency_ids")
+    ids = [given_id(v, field="agency_ids", message=gettext("Choose agencies from the list."))
+           for v in values if v.strip()]
     return list(dict.fromkeys(ids))[:MAX_AGENCIES]
 
 
@@ -70,10 +68,11 @@ def _chosen(session: Session, ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _page(params: Any) -> int:
-    try:
-        return min(max(1, int(str(params.get("page") or 1))), MAX_INT)
-    except ValueError as exc:
-        raise Invalid("The page must be a number.", field="page") from exc
+    text = str(params.get("page") or 1).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise Invalid(gettext("The page must be a number."), field="page")
+    # Past the last page shows the last one: a page number past any list is no error.
+    return max(1, whole_number(text) or MAX_INT)
 
 
 def _matches(session: Session, actor: User, *, q: str, state: str, page: int,
@@ -297,10 +296,7 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
         errors["agency_ids"] = "Choose at least one agency."
     errors.update(_problems(values))
     _letter(values, errors)
-    try:
-        wanted = int(str(form.get("preview_agency_id") or 0))
-    except ValueError:
-        wanted = 0
+    wanted = whole_number(form.get("preview_agency_id")) or 0
     agency_id = wanted if wanted in ids else (ids[0] if ids else None)
     context["preview_agency_id"] = agency_id
     if not errors and agency_id is not None:

@@ -5,7 +5,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
@@ -16,7 +16,7 @@ from api.auth.models import User
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.fields import MAX_INT, stored_id
+from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_number
 from api.records_requests import letters
@@ -43,13 +43,13 @@ from web.forms import (
     see_other,
     validate,
 )
+from web.ids import RecordId
 from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
 from web.words import humanize
 
 router = PathRouter(include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
 TEMPLATE = "records_requests/detail.html"
 STATUS_FIELDS = [infer(StatusChangeCreate, name) for name in
                  ("status", "on", "note", "extension_days")]

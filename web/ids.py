@@ -1,0 +1,35 @@
+"""Ids as pages take them, from an address, a list's filter or a form: one bound, the
+database's integers, so a forged or mistyped number is refused in words and never reaches the
+database (where it would overflow its integer and fail the request)."""
+
+import re
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+
+from api.errors import Invalid
+from api.fields import MAX_INT
+
+# An id in a page's address; past the bound FastAPI refuses it as it does a word.
+RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+# An optional id in a page's query string.
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_INT)]
+
+
+def whole_number(value: Any, *, least: int = 0) -> int | None:
+    """A number as a form or an address sends it (an id, a page), or None for anything else: a
+    sign, a word, or more than the database's integers hold. Bounded before it is read, so a
+    long run of digits costs nothing."""
+    text = str(value or "").strip()
+    if not re.fullmatch(r"\d{1,10}", text) or not least <= int(text) <= MAX_INT:
+        return None
+    return int(text)
+
+
+def given_id(value: Any, *, field: str, message: str) -> int:
+    """The id a filter or form sends, or a refusal with `message` for anything that cannot be
+    one of our records' ids."""
+    found = whole_number(value, least=1)
+    if found is None:
+        raise Invalid(message, field=field)
+    return found
