@@ -42,7 +42,7 @@ from api.alerts.models import (
 )
 from api.alerts.rules import RuleSpec, default_specs
 from api.auth import permissions, tokens
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
@@ -61,26 +61,22 @@ _TIMEZONES = frozenset(available_timezones())
 
 # ---- who may do what ---------------------------------------------------------------------
 
-def _is_admin(actor: User) -> bool:
-    return actor.role == Role.admin
-
-
-def may_administer(actor: User) -> bool:
+def may_administer(actor: permissions.Actor) -> bool:
     """Email settings are the instance's: its administrators'."""
-    return _is_admin(actor)
+    return permissions.is_administrator(actor)
 
 
-def may_organize(actor: User) -> bool:
+def may_organize(actor: permissions.Actor) -> bool:
     """Alert rules and webhooks are the coalition's: its leads' and administrators'."""
-    return actor.role in (Role.admin, Role.lead)
+    return permissions.is_coalition_lead(actor)
 
 
-def require_admin(actor: User) -> None:
+def require_admin(actor: permissions.Actor) -> None:
     if not may_administer(actor):
         raise Forbidden("Only an administrator can change this.")
 
 
-def require_organizer(actor: User) -> None:
+def require_organizer(actor: permissions.Actor) -> None:
     if not may_organize(actor):
         raise Forbidden("Only campaign leads and administrators can change alert rules.")
 
@@ -301,7 +297,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
     if permissions.is_anonymous(actor):
         return sa.false()
-    lead = getattr(actor, "role", None) == Role.lead
+    lead = permissions.is_lead(actor)
     tier = Visibility.leads if lead else Visibility.coalition
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,

@@ -18,7 +18,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, policy_asks_of
@@ -82,18 +82,13 @@ def tier_named(value: str | None) -> Visibility:
 
 
 def may_export(actor: User) -> bool:
-    """Leads and administrators export a campaign; partners export what their organization
-    shares about it; viewers read but export nothing."""
-    if permissions.is_system(actor):
-        return True
-    return (getattr(actor, "is_active", False)
-            and getattr(actor, "role", None) in (Role.admin, Role.lead, Role.partner))
+    return permissions.may_export_campaign(actor)
 
 
 def exports_everyones(actor: User) -> bool:
     """Whether the actor's export holds every organization's readable records, not only its
     own organization's."""
-    return permissions.sees_everything(actor) or getattr(actor, "role", None) == Role.lead
+    return permissions.acts_as_lead(actor)
 
 
 def shared_at(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:

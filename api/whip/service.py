@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.auth.scoping import as_system, built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -221,7 +221,7 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     """For a lead, each target's latest meeting held so far that the lead may not read, among
     those of organizations that let the leads know they met someone. Administrators read every
     meeting already, and nobody else is told."""
-    if permissions.role_of(actor) != Role.lead.value or not target_ids:
+    if not permissions.is_lead(actor) or not target_ids:
         return {}
     stmt = _made(("told",), actor, lambda: _told(actor))
     found: dict[int, datetime] = {}
