@@ -81,10 +81,6 @@ def tier_named(value: str | None) -> Visibility:
                   "only with their own organization never leave in an export.", field="tier")
 
 
-def may_export(actor: User) -> bool:
-    return permissions.may_export_campaign(actor)
-
-
 def exports_everyones(actor: User) -> bool:
     """Whether the actor's export holds every organization's readable records, not only its
     own organization's."""
@@ -210,7 +206,7 @@ def select_records(session: Session, actor: User, *, campaign_id: int,
     - Never: meetings' private notes, user accounts, audit entries, organizations, stored
       files, and at the public tier no contact details (e-mail, phone, Signal, office address,
       staffers, a request letter with its requester's name and address)."""
-    if not may_export(actor):
+    if not permissions.may_export_campaign(actor):
         raise Forbidden("Viewers can read but not export. Ask a lead or a partner member.")
     chosen = tier_named(tier)
     campaign = campaigns.crud.get(session, actor, campaign_id)

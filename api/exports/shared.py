@@ -32,10 +32,6 @@ from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 
-def may_export(actor: User, organization_id: int) -> bool:
-    return permissions.may_export_organization(actor, organization_id)
-
-
 @dataclass(frozen=True)
 class Sharing:
     """The export being made: whose records, at what tier, read as whom."""
@@ -79,7 +75,7 @@ def select_records(session: Session, actor: User, *, organization_id: int,
     organization = session.get(Organization, organization_id)
     if organization is None:
         raise NotFound(f"No organization with id {organization_id}.")
-    if not may_export(actor, organization_id):
+    if not permissions.may_export_organization(actor, organization_id):
         raise Forbidden("Only this organization's members (not its viewers) and administrators "
                         "can export what it shares.")
     chosen = redacted.tier_named(tier)

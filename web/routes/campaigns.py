@@ -109,7 +109,7 @@ def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[s
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign_id),
         "campaign_bodies": bodies,
-        "may_export_campaign": redacted.may_export(actor),
+        "may_export_campaign": permissions.may_export_campaign(actor),
         "export_tiers": [(tier.value, gettext(redacted.TIER_WORDS[tier]))
                          for tier in redacted.TIERS],
         "export_own_only": not redacted.exports_everyones(actor),
