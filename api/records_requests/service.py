@@ -359,7 +359,7 @@ def change_status(session: Session, actor: User, *, request_id: int,
     return request
 
 
-def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str, Any]]:
+def overdue(session: Session, actor: User, *, limit: int = 200) -> list[RecordsRequestRead]:
     """Open requests past their deadline, most overdue first: where follow-up letters go."""
     # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
     cutoff = clock.today() + timedelta(days=1)
@@ -367,10 +367,10 @@ def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str
             .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
             .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
-    rows = [read.model_dump(mode="json")
-            for read in crud.to_read(session, list(session.exec(stmt).all()))]
-    late = [row for row in rows if row["deadline"]["overdue"]]
-    return sorted(late, key=lambda r: -r["deadline"]["days_overdue"])[:limit]
+    late = [(read.deadline.days_overdue or 0, read)
+            for read in crud.to_read(session, list(session.exec(stmt).all()))
+            if read.deadline is not None and read.deadline.overdue]
+    return [read for _, read in sorted(late, key=lambda pair: -pair[0])][:limit]
 
 
 # ---- letters -----------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_overdue_is_computed_from_the_clock(session: Session, actor: Any) -> Non
     deadline = read(session, actor, request.id)["deadline"]
     assert (deadline["overdue"], deadline["days_overdue"], deadline["days_left"]) == \
         (True, 5, None)
-    assert [row["id"] for row in service.overdue(session, actor)] == [request.id]
+    assert [read.id for read in service.overdue(session, actor)] == [request.id]
     move(session, actor, request.id, "fulfilled")
     assert read(session, actor, request.id)["deadline"]["overdue"] is False
     assert service.overdue(session, actor) == []
