@@ -1,7 +1,6 @@
 """The home page, "this week": next votes with their whip count, contract deadlines, records
 requests coming due, my open tasks and the latest meetings."""
 
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -40,8 +39,8 @@ def my_tasks(session: Session, actor: User) -> dict[str, object]:
     found = overview.open_tasks(session, actor)
     # Each row holds the owner, visibility and assignees the rule reads: no task is loaded.
     return {"tasks": found,
-            "closable_tasks": {t["id"] for t in found
-                               if permissions.can_write(actor, SimpleNamespace(**t), model=Task)}}
+            "closable_tasks": {t.id for t in found
+                               if permissions.can_write(actor, t, model=Task)}}
 
 
 def _records_due(session: Session, actor: User) -> list[dict[str, Any]]:

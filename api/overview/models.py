@@ -1,0 +1,41 @@
+"""What the overview answers: the rows of the dashboard's lists, each with what its page shows
+and what decides who may act on it."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from api.auth.models import Visibility
+
+
+class OpenTask(BaseModel):
+    """An open task given to the reader or their organization. Its owner, visibility and
+    assignees are what decides whether the reader may close it, so no task is loaded for it."""
+
+    id: int
+    title: str
+    due_on: date | None
+    campaign_id: int | None
+    meeting_id: int | None
+    campaign_name: str | None
+    # The organization the task is given to.
+    org_name: str | None
+    owner_organization_id: int | None
+    visibility: Visibility
+    assignee_organization_id: int | None
+    assignee_user_id: int | None
+    # The campaign's place's timezone, which its due day is reckoned in.
+    timezone: str | None
+
+
+class LatestMeeting(BaseModel):
+    id: int
+    held_at: datetime
+    summary: str
+    location: str
+    # The organization that met.
+    org_name: str | None
+    campaign_name: str | None
+    timezone: str | None
+    # The names of the targets met, in order.
+    targets: list[str] = []
