@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from api.auth.models import Visibility
+from api.votes.models import OurPosition, VoteKind, VoteOutcome, VoteStatus
 
 
 class OpenTask(BaseModel):
@@ -39,3 +40,23 @@ class LatestMeeting(BaseModel):
     timezone: str | None
     # The names of the targets met, in order.
     targets: list[str] = []
+
+
+class UpcomingVote(BaseModel):
+    """A scheduled or postponed vote, with its body, campaign and the timezone it happens in."""
+
+    id: int
+    title: str
+    scheduled_at: datetime
+    consent_calendar: bool
+    kind: VoteKind
+    status: VoteStatus
+    agenda_item_number: str
+    body_id: int
+    campaign_id: int | None
+    our_position: OurPosition
+    body_name: str
+    campaign_name: str | None
+    timezone: str
+    # Not held yet, so its count has no result to tell.
+    outcome: VoteOutcome = VoteOutcome.pending

@@ -20,7 +20,7 @@ from api.db import UTCDateTime
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
-from api.overview.models import LatestMeeting, OpenTask
+from api.overview.models import LatestMeeting, OpenTask, UpcomingVote
 from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.targets.models import Target
@@ -226,7 +226,7 @@ def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
 
 
 def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
-               days: int | None = 120, limit: int = 10) -> list[dict[str, Any]]:
+               days: int | None = 120, limit: int = 10) -> list[UpcomingVote]:
     """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
     the timezone they happen in."""
     until, campaign = days is not None, campaign_id is not None
@@ -240,4 +240,4 @@ def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
         values[CAMPAIGN.key] = campaign_id
     if stmt is None:
         return []
-    return [row._asdict() for row in session.execute(stmt, values)]
+    return [UpcomingVote.model_validate(row._asdict()) for row in session.execute(stmt, values)]
