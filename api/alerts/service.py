@@ -27,17 +27,24 @@ from api.alerts.models import (
     AlertRule,
     AlertSettings,
     Channel,
+    ChannelSettingsRead,
     ChannelSettingsUpdate,
     EmailMode,
     EndpointCreate,
     EndpointUpdate,
     FeedKind,
+    FeedMade,
+    FeedRead,
     FeedToken,
     Follow,
     FollowKind,
+    FollowRead,
     Notification,
     OutboxStatus,
+    PreferenceRead,
     PreferenceUpdate,
+    RuleRead,
+    TestResult,
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs
@@ -88,12 +95,12 @@ def _check_campaign(session: Session, campaign_id: int | None) -> None:
         raise Invalid(f"No campaign with id {campaign_id}.", field="campaign_id")
 
 
-def rule_read(rule: AlertRule) -> dict[str, Any]:
-    return {"id": rule.id, "campaign_id": rule.campaign_id, "name": rule.name,
-            "subject": rule.subject, "offsets": rule.offsets, "direction": rule.direction,
-            "repeat_every": rule.repeat_every or None, "recipients": rule.recipients,
-            "channels": rule.channels, "enabled": rule.enabled, "created_at": rule.created_at,
-            "updated_at": rule.updated_at}
+def rule_read(rule: AlertRule) -> RuleRead:
+    return RuleRead(id=stored_id(rule), campaign_id=rule.campaign_id, name=rule.name,
+                    subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
+                    repeat_every=rule.repeat_every or None, recipients=rule.recipients,
+                    channels=[Channel(c) for c in rule.channels], enabled=rule.enabled,
+                    created_at=rule.created_at, updated_at=rule.updated_at)
 
 
 def _spec(data: RuleSpec | dict[str, Any]) -> RuleSpec:
@@ -398,19 +405,20 @@ def allow_private_webhooks(session: Session, settings: Settings | None = None) -
     return settings.webhook_allow_private or bool(row and row.allow_private_webhooks)
 
 
-def channel_settings(session: Session, actor: User) -> dict[str, Any]:
+def channel_settings(session: Session, actor: User) -> ChannelSettingsRead:
     """What the settings page shows; never the stored password itself."""
     config = smtp_config(session)
     row = _settings_row(session)
-    return {"smtp_host": config.host, "smtp_port": config.port,
-            "smtp_username": config.username, "smtp_password_set": bool(config.password),
-            "smtp_starttls": config.starttls, "smtp_from": config.sender,
-            "smtp_overridden": bool(row and row.smtp_host),
-            "allow_private_webhooks": allow_private_webhooks(session)}
+    return ChannelSettingsRead(
+        smtp_host=config.host, smtp_port=config.port, smtp_username=config.username,
+        smtp_password_set=bool(config.password), smtp_starttls=config.starttls,
+        smtp_from=config.sender, smtp_overridden=bool(row and row.smtp_host),
+        allow_private_webhooks=allow_private_webhooks(session))
 
 
 def update_channel_settings(session: Session, actor: User,
-                            data: ChannelSettingsUpdate | dict[str, Any]) -> dict[str, Any]:
+                            data: ChannelSettingsUpdate | dict[str, Any]
+                            ) -> ChannelSettingsRead:
     require_admin(actor)
     if isinstance(data, dict):
         data = validated(ChannelSettingsUpdate, data)
@@ -461,7 +469,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
     return row
 
 
-def send_test_email(session: Session, actor: User, *, to: str | None = None) -> dict[str, Any]:
+def send_test_email(session: Session, actor: User, *, to: str | None = None) -> TestResult:
     """Sends a test email to the acting user now, with the settings in force."""
     require_admin(actor)
     started = clock.now()
@@ -476,7 +484,7 @@ def send_test_email(session: Session, actor: User, *, to: str | None = None) -> 
     outcome = email_channel.send(smtp_config(session), message, now=started)
     row = _record_test(session, channel=Channel.email, title=f"Test email to {address}",
                        outcome=outcome, started=started, user_id=actor.id)
-    return {"ok": outcome.ok, "status_code": None, "error": outcome.error, "alert_id": row.id}
+    return TestResult(ok=outcome.ok, status_code=None, error=outcome.error, alert_id=row.id)
 
 
 # ---- webhook endpoints -------------------------------------------------------------------
@@ -580,7 +588,7 @@ def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
 
 
 def send_test_webhook(session: Session, actor: User, endpoint_id: int,
-                      client: Any = None) -> dict[str, Any]:
+                      client: Any = None) -> TestResult:
     """Sends a signed test alert to the endpoint now and records it in the delivery log."""
     require_organizer(actor)
     endpoint = get_endpoint(session, actor, endpoint_id)
@@ -618,8 +626,8 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
         endpoint.disabled_reason = outcome.error[:300]
         session.add(endpoint)
     session.flush()
-    return {"ok": outcome.ok, "status_code": outcome.status_code, "error": outcome.error,
-            "alert_id": row.id}
+    return TestResult(ok=outcome.ok, status_code=outcome.status_code, error=outcome.error,
+                      alert_id=row.id)
 
 
 # ---- follows -----------------------------------------------------------------------------
@@ -636,12 +644,12 @@ def follow_label(session: Session, kind: str, subject_id: int) -> str:
     return getattr(found, column) if found is not None else f"(deleted {kind} {subject_id})"
 
 
-def list_follows(session: Session, actor: User) -> list[dict[str, Any]]:
+def list_follows(session: Session, actor: User) -> list[FollowRead]:
     follows = session.exec(select(Follow).where(Follow.user_id == actor.id)
                            .order_by(Follow.subject_kind, Follow.id)).all()
-    return [{"id": f.id, "subject_kind": f.subject_kind, "subject_id": f.subject_id,
-             "label": follow_label(session, f.subject_kind, f.subject_id),
-             "created_at": f.created_at} for f in follows]
+    return [FollowRead(id=stored_id(f), subject_kind=f.subject_kind, subject_id=f.subject_id,
+                       label=follow_label(session, f.subject_kind, f.subject_id),
+                       created_at=f.created_at) for f in follows]
 
 
 def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int) -> Follow:
@@ -701,9 +709,9 @@ def update_preferences(session: Session, actor: User,
     return pref
 
 
-def preference_read(pref: AlertPreference) -> dict[str, Any]:
-    return {"email_mode": pref.email_mode or EmailMode.immediate, "in_app": pref.in_app,
-            "digest_hour": pref.digest_hour, "timezone": pref.timezone}
+def preference_read(pref: AlertPreference) -> PreferenceRead:
+    return PreferenceRead(email_mode=pref.email_mode or EmailMode.immediate, in_app=pref.in_app,
+                          digest_hour=pref.digest_hour, timezone=pref.timezone)
 
 
 # ---- in-app notifications ----------------------------------------------------------------
@@ -753,20 +761,20 @@ def feed_label(session: Session, kind: str, scope_id: int) -> str:
     return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"
 
 
-def feed_read(session: Session, token: FeedToken) -> dict[str, Any]:
+def feed_read(session: Session, token: FeedToken) -> FeedRead:
     """A feed as listed: without its address, of which only the hash is kept."""
-    return {"id": token.id, "kind": token.kind, "scope_id": token.scope_id,
-            "label": feed_label(session, token.kind, token.scope_id),
-            "created_at": token.created_at, "updated_at": token.updated_at}
+    return FeedRead(id=stored_id(token), kind=token.kind, scope_id=token.scope_id,
+                    label=feed_label(session, token.kind, token.scope_id),
+                    created_at=token.created_at, updated_at=token.updated_at)
 
 
 def feed_path(raw: str) -> str:
     return f"/feeds/{raw}.ics"
 
 
-def feed_made(session: Session, token: FeedToken, raw: str) -> dict[str, Any]:
+def feed_made(session: Session, token: FeedToken, raw: str) -> FeedMade:
     """A feed just made, with its address: the one time it can be shown."""
-    return {**feed_read(session, token), "path": feed_path(raw)}
+    return FeedMade(**feed_read(session, token).model_dump(), path=feed_path(raw))
 
 
 def list_feed_tokens(session: Session, actor: User) -> list[FeedToken]:
