@@ -31,6 +31,8 @@ from api.alerts.models import (
     ChannelSettingsUpdate,
     EmailMode,
     EndpointCreate,
+    EndpointCreated,
+    EndpointRead,
     EndpointUpdate,
     FeedKind,
     FeedMade,
@@ -507,17 +509,21 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
 
 
-def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False,
-                  with_url: bool = True) -> dict[str, Any]:
-    out = {"id": endpoint.id, "name": endpoint.name,
-           "url": endpoint.url if with_url else shown_url(endpoint.url),
-           "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
-           "reads": endpoint.reads,
-           "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
-           "created_at": endpoint.created_at}
-    if with_secret:
-        out["secret"] = endpoint.secret
-    return out
+def endpoint_read(endpoint: WebhookEndpoint, *, with_url: bool = True) -> EndpointRead:
+    """An endpoint as listed; `with_url` False leaves out the address's path, its password
+    for some receivers."""
+    return EndpointRead(id=stored_id(endpoint), name=endpoint.name,
+                        url=endpoint.url if with_url else shown_url(endpoint.url),
+                        flavor=endpoint.flavor, campaign_id=endpoint.campaign_id,
+                        reads=endpoint.reads, enabled=endpoint.enabled,
+                        disabled_reason=endpoint.disabled_reason,
+                        created_at=endpoint.created_at)
+
+
+def endpoint_with_secret(endpoint: WebhookEndpoint) -> EndpointCreated:
+    """An endpoint with its whole address and signing secret, for its keepers to set up the
+    receiver."""
+    return EndpointCreated(**endpoint_read(endpoint).model_dump(), secret=endpoint.secret)
 
 
 def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
