@@ -59,7 +59,7 @@ def test_records_due_leaves_out_drafts_and_closed_requests(session: Session, act
     f.make_records_request(session, actor, subject="Draft", due_on=date(2026, 3, 3))
     f.make_records_request(session, actor, subject="Open", status="sent",
                            sent_on=date(2026, 2, 1), due_on=date(2026, 3, 3))
-    assert [r["subject"] for r in overview.records_due(session, actor)] == ["Open"]
+    assert [r.subject for r in overview.records_due(session, actor)] == ["Open"]
 
 
 def test_calendar_ranges_are_checked(session: Session, actor: Any) -> None:

@@ -3,9 +3,11 @@ and what decides who may act on it."""
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.auth.models import Visibility
+from api.records_requests.deadlines import Countdown
+from api.records_requests.models import RequestStatus
 from api.votes.models import OurPosition, VoteKind, VoteOutcome, VoteStatus
 
 
@@ -60,3 +62,22 @@ class UpcomingVote(BaseModel):
     timezone: str
     # Not held yet, so its count has no result to tell.
     outcome: VoteOutcome = VoteOutcome.pending
+
+
+class RecordDue(BaseModel):
+    """An open records request whose answer is overdue or due soon, and where it stands today
+    on its agency's clock."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: int
+    subject: str
+    due_on: date
+    status: RequestStatus
+    agency_id: int
+    due_on_override: date | None
+    state_code: str
+    # Empty to a reader who may not read the agency.
+    agency_name: str | None
+    timezone: str | None
+    deadline: Countdown

@@ -20,7 +20,7 @@ from api.db import UTCDateTime
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
-from api.overview.models import LatestMeeting, OpenTask, UpcomingVote
+from api.overview.models import LatestMeeting, OpenTask, RecordDue, UpcomingVote
 from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.targets.models import Target
@@ -104,7 +104,7 @@ def _records_due(actor: User) -> sa.Select[Any] | None:
 
 
 def records_due(session: Session, actor: User, *,
-                days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
+                days: int = DUE_SOON_DAYS) -> list[RecordDue]:
     """Open records requests whose answer is overdue or due within the next days, the first
     twenty, each with where it stands today on its agency's clock (as its own page says)."""
     stmt = _for_actor("records_due", actor, _records_due)
@@ -116,9 +116,9 @@ def records_due(session: Session, actor: User, *,
     standing = records_requests.countdowns(session, rows)
     due = []
     for row in rows:
-        row["deadline"] = state = standing[row["id"]]
+        state = standing[row["id"]]
         if state.days_left is None or state.days_left <= days:
-            due.append(row)
+            due.append(RecordDue(**row, deadline=state))
     return due
 
 
