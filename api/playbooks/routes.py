@@ -6,28 +6,20 @@ from fastapi import APIRouter, Path
 
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
-from api.playbooks import service
-from api.playbooks.models import (
-    AnchorMove,
-    AnchorsMoved,
-    CampaignFromPlaybook,
-    CampaignMade,
-    PlaybookLoadError,
-    PlaybookSummary,
-)
+from api.playbooks import models, service
 
 router = APIRouter(tags=["playbooks"])
 PlaybookKey = Annotated[str, Path(max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
-@router.get("/playbooks", response_model=list[PlaybookSummary], summary="List playbooks")
-def list_playbooks(actor: UserDep) -> list[PlaybookSummary]:
+@router.get("/playbooks", response_model=list[models.PlaybookSummary], summary="List playbooks")
+def list_playbooks(actor: UserDep) -> list[models.PlaybookSummary]:
     return service.list_playbooks()
 
 
-@router.get("/playbooks/errors", response_model=list[PlaybookLoadError],
+@router.get("/playbooks/errors", response_model=list[models.PlaybookLoadError],
             summary="Playbook files left out, with the file, line and field at fault")
-def playbook_errors(actor: UserDep) -> list[PlaybookLoadError]:
+def playbook_errors(actor: UserDep) -> list[models.PlaybookLoadError]:
     return service.load_errors()
 
 
@@ -37,22 +29,22 @@ def get_playbook(key: PlaybookKey, actor: UserDep) -> Any:
     return service.detail(key)
 
 
-@router.post("/playbooks/{key}/campaigns", response_model=CampaignMade, status_code=201,
+@router.post("/playbooks/{key}/campaigns", response_model=models.CampaignMade, status_code=201,
              summary="New campaign from a playbook, with dated actions, tasks and alert rules",
              responses={404: {"description": "No such playbook"},
                         422: {"description": "Invalid input"}})
-def create_campaign(key: PlaybookKey, data: CampaignFromPlaybook, session: SessionDep,
-                    actor: UserDep) -> CampaignMade:
+def create_campaign(key: PlaybookKey, data: models.CampaignFromPlaybook, session: SessionDep,
+                    actor: UserDep) -> models.CampaignMade:
     made = service.create_campaign(session, actor, key=key, data=data)
     session.commit()
     return made
 
 
-@router.post("/campaigns/{record_id}/anchors", response_model=AnchorsMoved,
+@router.post("/campaigns/{record_id}/anchors", response_model=models.AnchorsMoved,
              summary="Move a campaign's anchor dates; unfinished actions and tasks follow",
              responses={404: {"description": "No such campaign"}})
-def move_anchors(record_id: RecordId, data: AnchorMove, session: SessionDep,
-                 actor: UserDep) -> AnchorsMoved:
+def move_anchors(record_id: RecordId, data: models.AnchorMove, session: SessionDep,
+                 actor: UserDep) -> models.AnchorsMoved:
     moved = service.move_anchors(session, actor, campaign_id=record_id, data=data)
     session.commit()
     return moved

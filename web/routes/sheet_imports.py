@@ -2,7 +2,7 @@
 record's fields, preview every row (errors, duplicates and what to do with each), and commit
 the whole file in one transaction."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -170,15 +170,20 @@ Planned = tuple[SheetPlan, Choice, dict[int, Choice]]
 Step = Callable[[Request, Session, Any, str, uploads.Upload, FormData, Planned], Response]
 
 
-async def _in_a_worker(step: Step, kind: str, upload_id: str, request: Request,
-                       session: Session, actor: Any) -> Response:
-    """A step that reads the whole file: reading, checking and writing every row of a large
-    one takes seconds, so in a worker thread, and the server answers other requests meanwhile."""
-    user = leads_only(request, actor)
-    kept = uploads.find(user, kind=kind, upload_id=upload_id)
-    form = await request.form()
-    return await run_in_threadpool(_once_planned, step, request, session, user, kind, kept,
-                                   form)
+def _whole_file_route(step: Step) -> Callable[..., Awaitable[Response]]:
+    """The route of a step that reads the whole file: reading, checking and writing every row
+    of a large one takes seconds, so in a worker thread, and the server answers other requests
+    meanwhile."""
+
+    async def route(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+        user = leads_only(request, actor)
+        kept = uploads.find(user, kind=kind, upload_id=upload_id)
+        form = await request.form()
+        return await run_in_threadpool(_once_planned, step, request, session, user, kind, kept,
+                                       form)
+
+    return route
 
 
 def _once_planned(step: Step, request: Request, session: Session, user: Any, kind: str,
@@ -192,12 +197,6 @@ def _once_planned(step: Step, request: Request, session: Session, user: Any, kin
     return step(request, session, user, kind, kept, form, planned)
 
 
-@router.post("/imports/{kind}/{upload_id}/preview")
-async def preview(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
-                  actor: UserDep) -> Response:
-    return await _in_a_worker(_preview, kind, upload_id, request, session, actor)
-
-
 def _preview(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
              form: FormData, planned: Planned) -> Response:
     plan, on_duplicate, decisions = planned
@@ -207,12 +206,6 @@ def _preview(request: Request, session: Session, user: Any, kind: str, kept: upl
     # choice in the preview keeps them where they were.
     context["focus_heading"] = form.get("step") == "columns"
     return render(request, "imports/preview.html", context, block="step")
-
-
-@router.post("/imports/{kind}/{upload_id}/commit")
-async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
-                 actor: UserDep) -> Response:
-    return await _in_a_worker(_commit, kind, upload_id, request, session, actor)
 
 
 def _commit(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
@@ -242,3 +235,7 @@ def _commit(request: Request, session: Session, user: Any, kind: str, kept: uplo
     message = flash.success(text, link=f"/imports/{kind}",
                             link_text=gettext("Import another file"))
     return go_to(request, f"/{kind}", message, status=200)
+
+
+router.post("/imports/{kind}/{upload_id}/preview")(_whole_file_route(_preview))
+router.post("/imports/{kind}/{upload_id}/commit")(_whole_file_route(_commit))
