@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 from api.actions.models import ActionRead
 from api.campaigns.models import CampaignRead, CampaignStatus
 from api.fields import Id, IdList, Name
-from api.playbooks.schema import OwnerRole
+from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks.models import TaskRead
 
 
@@ -50,6 +50,15 @@ class PlaybookSummary(BaseModel):
     anchors: list[str]
     required_anchors: list[str]
     phases: list[str]
+    action_count: int
+    roles: list[str]
+    file: str
+    source: str
+
+
+class PlaybookDetail(Playbook):
+    """One playbook in full, with what its summary counts and where it was read from."""
+
     action_count: int
     roles: list[str]
     file: str

@@ -1,6 +1,6 @@
 """JSON endpoints for playbooks under /api/v1/playbooks, and moving a campaign's anchor dates."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
@@ -25,7 +25,7 @@ def playbook_errors(actor: UserDep) -> list[models.PlaybookLoadError]:
 
 @router.get("/playbooks/{key}", summary="One playbook in full",
             responses={404: {"description": "No such playbook"}})
-def get_playbook(key: PlaybookKey, actor: UserDep) -> Any:
+def get_playbook(key: PlaybookKey, actor: UserDep) -> models.PlaybookDetail:
     return service.detail(key)
 
 

@@ -1,7 +1,6 @@
 """Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -28,6 +27,7 @@ from api.playbooks.models import (
     AnchorsMoved,
     CampaignFromPlaybook,
     CampaignMade,
+    PlaybookDetail,
     PlaybookLoadError,
     PlaybookSummary,
 )
@@ -70,9 +70,11 @@ def get(key: str) -> loader.LoadedPlaybook:
     return found
 
 
-def detail(key: str) -> dict[str, Any]:
+def detail(key: str) -> PlaybookDetail:
     loaded = get(key)
-    return {**summary(loaded).model_dump(mode="json"), **loaded.playbook.model_dump(mode="json")}
+    counted = summary(loaded)
+    return PlaybookDetail(**loaded.playbook.model_dump(), action_count=counted.action_count,
+                          roles=counted.roles, file=loaded.file, source=loaded.source)
 
 
 def _anchor_dates(session: Session, data: CampaignFromPlaybook,

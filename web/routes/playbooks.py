@@ -73,7 +73,7 @@ def _offset_text(days: int, anchor: str) -> str:
 
 def playbook_view(key: str) -> dict[str, Any]:
     """One playbook as the page shows it: phases with their dated actions, asks, anchors."""
-    book = playbooks.detail(key)
+    book = playbooks.detail(key).model_dump(mode="json")
     for phase in book["phases"]:
         for action in phase["actions"]:
             action["when"] = _offset_text(action["offset"], action["anchor"])
