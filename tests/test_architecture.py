@@ -2,6 +2,7 @@
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -394,3 +395,70 @@ def test_function_level_imports_of_project_modules_are_each_explained() -> None:
     }
     assert sorted(found - set(DEFERRED_IMPORTS)) == []
     assert sorted(set(DEFERRED_IMPORTS) - found) == []
+
+
+# ---- permissions: every decision that turns on a role is made in api/auth ---------------------
+# A module that compares roles itself keeps a second copy of a rule, which drifts from the one
+# in api/auth/permissions; it asks a named function there instead.
+
+_SQL_MEMBERSHIP = ("in_", "not_in")
+_TEMPLATE_ROLE_TEST = re.compile(r"\.role\s+(?:not\s+)?in\b|\.role\s*[!=]=\s*[\"']"
+                                 r"|[\"'](?:admin|lead|partner|viewer)[\"']\s*[!=]=")
+
+
+def _names_a_role(node: ast.expr) -> bool:
+    """Role.lead, someone.role, getattr(someone, "role"), role_of(someone)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "role" or (isinstance(node.value, ast.Name) and node.value.id == "Role")
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name == "role_of":
+            return True
+        second = node.args[1] if name == "getattr" and len(node.args) > 1 else None
+        return isinstance(second, ast.Constant) and second.value == "role"
+    return False
+
+
+def role_comparisons(source: str) -> list[int]:
+    """The lines of a module's source that compare roles: in Python, or in SQL (x.role.in_)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            operands: list[ast.expr] = []
+            for operand in (node.left, *node.comparators):
+                operands.extend(operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set)
+                                else [operand])
+            if any(_names_a_role(operand) for operand in operands):
+                found.append(node.lineno)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in _SQL_MEMBERSHIP and _names_a_role(node.func.value)):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_role_comparison_finder_finds_each_kind() -> None:
+    for source in ("ok = user.role == Role.lead", "ok = getattr(u, 'role', None) in LEADS",
+                   "ok = permissions.role_of(u) != 'lead'", "ok = x in (Role.admin, Role.lead)",
+                   "q = User.role.in_([1])"):
+        assert role_comparisons(source) == [1], source
+    assert role_comparisons("ok = permissions.is_lead(user)\nrow.role = 'x'") == []
+    assert _TEMPLATE_ROLE_TEST.search('{% if user.role in ("admin", "lead") %}')
+    assert not _TEMPLATE_ROLE_TEST.search("{{ user.role | humanize }}")
+
+
+def test_only_api_auth_compares_roles() -> None:
+    auth = API / "auth"
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+        for root in (API, WEB)
+        for path in python_files(root)
+        if auth not in path.parents
+        for line in role_comparisons(path.read_text())
+    ]
+    offenders += [
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in sorted((WEB / "templates").rglob("*.html"))
+        if _TEMPLATE_ROLE_TEST.search(path.read_text())
+    ]
+    assert offenders == []

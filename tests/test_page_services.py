@@ -1,6 +1,7 @@
 """The services behind the pages: whip counts, the week ahead, calendar ranges, search."""
 
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,9 +35,9 @@ def test_counts_for_votes_count_every_member_once(session: Session, actor: Any) 
     targets.set_stance(session, actor, target_id=lean.id, campaign_id=other.id,
                        level="opposed")
     counts = whip.counts_for_votes(session, actor, [
-        {"id": 1, "body_id": body.id, "campaign_id": campaign.id},
-        {"id": 2, "body_id": body.id, "campaign_id": other.id},
-        {"id": 3, "body_id": body.id, "campaign_id": None}])
+        SimpleNamespace(id=n, body_id=body.id, campaign_id=campaign_id, our_position="watch",
+                        outcome="pending")
+        for n, campaign_id in ((1, campaign.id), (2, other.id), (3, None))])
     assert counts[1].likely_yes == 2 and counts[1].needed == 3 and counts[1].short == 1
     assert counts[1].levels["unknown"] == 1 and counts[1].members == 3
     assert counts[2].levels["opposed"] == 1 and counts[2].likely_yes == 0
@@ -58,7 +59,7 @@ def test_records_due_leaves_out_drafts_and_closed_requests(session: Session, act
     f.make_records_request(session, actor, subject="Draft", due_on=date(2026, 3, 3))
     f.make_records_request(session, actor, subject="Open", status="sent",
                            sent_on=date(2026, 2, 1), due_on=date(2026, 3, 3))
-    assert [r["subject"] for r in overview.records_due(session, actor)] == ["Open"]
+    assert [r.subject for r in overview.records_due(session, actor)] == ["Open"]
 
 
 def test_calendar_ranges_are_checked(session: Session, actor: Any) -> None:

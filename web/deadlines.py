@@ -8,6 +8,7 @@ from sqlmodel import Session
 from api.i18n.catalogs import N_, ngettext
 from api.i18n.catalogs import gettext as _
 from api.records_requests import service as records_requests
+from api.records_requests.deadlines import Countdown
 from api.records_requests.models import CLOSED_STATUSES
 from web.words import humanize
 
@@ -45,17 +46,18 @@ def countdown_label(*, clock: str, status: str, days_left: int | None,
     return _("No clock running ({status})").format(status=humanize(status)), "muted"
 
 
+def countdown_words(state: Countdown, status: Any) -> dict[str, str]:
+    """Where a request stands in words, and the tone they are shown in."""
+    text, tone = countdown_label(clock=state.clock, status=str(getattr(status, "value", status)),
+                                 days_left=state.days_left, days_overdue=state.days_overdue)
+    return {"text": text, "tone": tone}
+
+
 def annotate(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Adds each listed request's countdown, and flags the overdue rows; rows that already
-    carry where they stand ("deadline") are not counted again."""
-    missing = [row for row in rows if "deadline" not in row]
-    found = records_requests.countdowns(session, missing) if missing else {}
+    """Adds each listed request's countdown, and flags the overdue rows."""
+    found = records_requests.countdowns(session, rows) if rows else {}
     for row in rows:
-        state = row["deadline"] if "deadline" in row else found[row["id"]]
-        status = str(getattr(row["status"], "value", row["status"]))
-        text, tone = countdown_label(clock=state.clock, status=status,
-                                     days_left=state.days_left,
-                                     days_overdue=state.days_overdue)
-        row["countdown"] = {"text": text, "tone": tone}
+        state = found[row["id"]]
+        row["countdown"] = countdown_words(state, row["status"])
         if state.overdue:
             row["row_class"] = "overdue-row"

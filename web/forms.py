@@ -2,9 +2,10 @@
 into that schema, errors keyed by field so each message shows next to its input, saving what a
 form asks for, and where the browser goes after it."""
 
+import logging
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,16 +15,19 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.errors import DomainError
+from api.errors import Conflict, DomainError
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_number
 from web import flash, htmx
 from web.words import humanize
+
+log = logging.getLogger(__name__)
 
 # Where an error names no field of the form, it shows at the top of the form.
 FORM = "__form__"
@@ -277,6 +281,13 @@ def validate(schema: type[Schema], values: dict[str, Any]) -> tuple[Schema | Non
         return None, messages(exc)
 
 
+def typed_text(values: Mapping[str, Any], name: str) -> str:
+    """A text box's text as typed: browsers send a textarea's line breaks as CR LF, kept as LF,
+    so the text is as long as the person (or the phone's check) counted it and reads the same
+    saved, shown again or downloaded."""
+    return str(values.get(name) or "").replace("\r\n", "\n")
+
+
 @dataclass
 class Saved:
     """How a form's write went: `refusal` is the service's refusal when there was one."""
@@ -296,13 +307,15 @@ def is_page_refusal(exc: DomainError) -> bool:
 
 
 @contextmanager
-def saving(session: Session, *, keep_refused: bool = False,
-           page_refusals: bool = False) -> Iterator[Saved]:
+def saving(session: Session, *, keep_refused: bool = False, page_refusals: bool = False,
+           database_refusal: str | None = None) -> Iterator[Saved]:
     """Commits the write done inside the block. A service's refusal is not raised: the write is
     rolled back and the refusal kept on what this yields, for the route to answer with the form
     again. `keep_refused` commits instead, where the refused attempt is itself a record (a
     wrong password counts toward throttling); `page_refusals` raises the refusals that are the
-    page's answer (is_page_refusal), after the rollback."""
+    page's answer (is_page_refusal), after the rollback. With `database_refusal`, a write the
+    database refuses (a row that refers to one removed meanwhile) is rolled back and kept as a
+    conflict saying that, where a long write checked against an earlier reading can meet one."""
     saved = Saved()
     try:
         yield saved
@@ -315,6 +328,12 @@ def saving(session: Session, *, keep_refused: bool = False,
         if page_refusals and is_page_refusal(exc):
             raise
         saved.refusal = exc
+    except DBAPIError as exc:
+        if database_refusal is None:
+            raise
+        session.rollback()
+        log.warning("the database refused a form's write: %s", exc)
+        saved.refusal = Conflict(database_refusal)
 
 
 def see_other(url: str, message: flash.Message | None = None) -> Response:

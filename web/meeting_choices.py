@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role, User
+from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -68,7 +68,7 @@ def organizations_for(session: Session, actor: User) -> list[tuple[int, str]]:
     leads and administrators any, their own first."""
     org = _organization(actor)
     options = ref_options(session, "organization")
-    if getattr(actor, "role", None) in (Role.lead, Role.admin) or permissions.is_system(actor):
+    if permissions.acts_as_lead(actor):
         return sorted(options, key=lambda option: option[0] != org)
     return [option for option in options if option[0] == org]
 

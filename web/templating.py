@@ -148,8 +148,7 @@ def current_locale() -> str:
 
 def is_lead(user: Any) -> bool:
     """For links to leads' pages: a signed-in lead or administrator (None is nobody here)."""
-    return getattr(user, "id", None) is not None and \
-        getattr(user, "role", None) in permissions.LEADS
+    return permissions.is_coalition_lead(user)
 
 
 templates.env.globals["csrf_token"] = csrf_token

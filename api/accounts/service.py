@@ -457,7 +457,7 @@ def set_require_two_factor(session: Session, actor: User, required: bool) -> Ins
 def two_factor_required(session: Session, user: User) -> bool:
     """Whether the instance requires two-factor sign-in of the user (api.auth.credentials
     decides the same in the identity check, from the rule read with the session)."""
-    return user.role == Role.lead and instance_settings(session).require_totp_for_leads
+    return permissions.is_lead(user) and instance_settings(session).require_totp_for_leads
 
 
 # ---- API tokens ----------------------------------------------------------------------------
@@ -505,7 +505,7 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
     email = normalized(email)
     if "@" not in email or len(email) > 254:
         raise Invalid(gettext("Enter an email address."), field="email")
-    if role in (Role.partner, Role.viewer) and organization_id is None:
+    if permissions.needs_organization(role) and organization_id is None:
         raise Invalid("Partner members and viewers belong to an organization; choose one.",
                       field="organization_id")
     if organization_id is not None:

@@ -33,7 +33,7 @@ from api.alerts.models import (
 from api.alerts.rules import USER_RECIPIENT, occurrences
 from api.alerts.subjects import Subject, TargetOnBody
 from api.auth import permissions, scoping
-from api.auth.models import Role, User
+from api.auth.models import User
 from api.campaigns.models import CampaignLead
 from api.db import rows_changed, session_scope, table_of
 from api.fields import stored_id
@@ -184,7 +184,7 @@ class Audience:
                 follows[(follow.subject_kind, follow.subject_id)].append(
                     (follow.user_id, follow.created_at))
         endpoints = list(session.exec(select(WebhookEndpoint).where(WebhookEndpoint.enabled)))
-        lead_role = [stored_id(u) for u in users.values() if u.role == Role.lead]
+        lead_role = [stored_id(u) for u in users.values() if permissions.is_lead(u)]
         return cls(users, prefs, lead_role, lead_orgs, org_users, follows, endpoints)
 
     def expect_escalations(self, session: Session, target_ids: Iterable[int],

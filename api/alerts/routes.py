@@ -161,7 +161,7 @@ def list_webhooks(session: SessionDep, actor: UserDep) -> Any:
 def create_webhook(data: EndpointCreate, session: SessionDep, actor: UserDep) -> Any:
     endpoint = service.create_endpoint(session, actor, data)
     session.commit()
-    return service.endpoint_read(endpoint, with_secret=True)
+    return service.endpoint_with_secret(endpoint)
 
 
 @router.get("/webhooks/{endpoint_id}", response_model=EndpointRead,
@@ -175,8 +175,7 @@ def get_webhook(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> A
             summary="Get a webhook endpoint with its signing secret")
 def get_webhook_secret(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
     service.require_organizer(actor)
-    return service.endpoint_read(service.get_endpoint(session, actor, endpoint_id),
-                                 with_secret=True)
+    return service.endpoint_with_secret(service.get_endpoint(session, actor, endpoint_id))
 
 
 @router.patch("/webhooks/{endpoint_id}", response_model=EndpointRead,

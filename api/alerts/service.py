@@ -27,22 +27,31 @@ from api.alerts.models import (
     AlertRule,
     AlertSettings,
     Channel,
+    ChannelSettingsRead,
     ChannelSettingsUpdate,
     EmailMode,
     EndpointCreate,
+    EndpointCreated,
+    EndpointRead,
     EndpointUpdate,
     FeedKind,
+    FeedMade,
+    FeedRead,
     FeedToken,
     Follow,
     FollowKind,
+    FollowRead,
     Notification,
     OutboxStatus,
+    PreferenceRead,
     PreferenceUpdate,
+    RuleRead,
+    TestResult,
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs
 from api.auth import permissions, tokens
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
@@ -61,26 +70,22 @@ _TIMEZONES = frozenset(available_timezones())
 
 # ---- who may do what ---------------------------------------------------------------------
 
-def _is_admin(actor: User) -> bool:
-    return actor.role == Role.admin
-
-
-def may_administer(actor: User) -> bool:
+def may_administer(actor: permissions.Actor) -> bool:
     """Email settings are the instance's: its administrators'."""
-    return _is_admin(actor)
+    return permissions.is_administrator(actor)
 
 
-def may_organize(actor: User) -> bool:
+def may_organize(actor: permissions.Actor) -> bool:
     """Alert rules and webhooks are the coalition's: its leads' and administrators'."""
-    return actor.role in (Role.admin, Role.lead)
+    return permissions.is_coalition_lead(actor)
 
 
-def require_admin(actor: User) -> None:
+def require_admin(actor: permissions.Actor) -> None:
     if not may_administer(actor):
         raise Forbidden("Only an administrator can change this.")
 
 
-def require_organizer(actor: User) -> None:
+def require_organizer(actor: permissions.Actor) -> None:
     if not may_organize(actor):
         raise Forbidden("Only campaign leads and administrators can change alert rules.")
 
@@ -92,12 +97,12 @@ def _check_campaign(session: Session, campaign_id: int | None) -> None:
         raise Invalid(f"No campaign with id {campaign_id}.", field="campaign_id")
 
 
-def rule_read(rule: AlertRule) -> dict[str, Any]:
-    return {"id": rule.id, "campaign_id": rule.campaign_id, "name": rule.name,
-            "subject": rule.subject, "offsets": rule.offsets, "direction": rule.direction,
-            "repeat_every": rule.repeat_every or None, "recipients": rule.recipients,
-            "channels": rule.channels, "enabled": rule.enabled, "created_at": rule.created_at,
-            "updated_at": rule.updated_at}
+def rule_read(rule: AlertRule) -> RuleRead:
+    return RuleRead(id=stored_id(rule), campaign_id=rule.campaign_id, name=rule.name,
+                    subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
+                    repeat_every=rule.repeat_every or None, recipients=rule.recipients,
+                    channels=[Channel(c) for c in rule.channels], enabled=rule.enabled,
+                    created_at=rule.created_at, updated_at=rule.updated_at)
 
 
 def _spec(data: RuleSpec | dict[str, Any]) -> RuleSpec:
@@ -301,7 +306,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
     if permissions.is_anonymous(actor):
         return sa.false()
-    lead = getattr(actor, "role", None) == Role.lead
+    lead = permissions.is_lead(actor)
     tier = Visibility.leads if lead else Visibility.coalition
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,
@@ -402,19 +407,20 @@ def allow_private_webhooks(session: Session, settings: Settings | None = None) -
     return settings.webhook_allow_private or bool(row and row.allow_private_webhooks)
 
 
-def channel_settings(session: Session, actor: User) -> dict[str, Any]:
+def channel_settings(session: Session, actor: User) -> ChannelSettingsRead:
     """What the settings page shows; never the stored password itself."""
     config = smtp_config(session)
     row = _settings_row(session)
-    return {"smtp_host": config.host, "smtp_port": config.port,
-            "smtp_username": config.username, "smtp_password_set": bool(config.password),
-            "smtp_starttls": config.starttls, "smtp_from": config.sender,
-            "smtp_overridden": bool(row and row.smtp_host),
-            "allow_private_webhooks": allow_private_webhooks(session)}
+    return ChannelSettingsRead(
+        smtp_host=config.host, smtp_port=config.port, smtp_username=config.username,
+        smtp_password_set=bool(config.password), smtp_starttls=config.starttls,
+        smtp_from=config.sender, smtp_overridden=bool(row and row.smtp_host),
+        allow_private_webhooks=allow_private_webhooks(session))
 
 
 def update_channel_settings(session: Session, actor: User,
-                            data: ChannelSettingsUpdate | dict[str, Any]) -> dict[str, Any]:
+                            data: ChannelSettingsUpdate | dict[str, Any]
+                            ) -> ChannelSettingsRead:
     require_admin(actor)
     if isinstance(data, dict):
         data = validated(ChannelSettingsUpdate, data)
@@ -465,7 +471,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
     return row
 
 
-def send_test_email(session: Session, actor: User, *, to: str | None = None) -> dict[str, Any]:
+def send_test_email(session: Session, actor: User, *, to: str | None = None) -> TestResult:
     """Sends a test email to the acting user now, with the settings in force."""
     require_admin(actor)
     started = clock.now()
@@ -480,7 +486,7 @@ def send_test_email(session: Session, actor: User, *, to: str | None = None) -> 
     outcome = email_channel.send(smtp_config(session), message, now=started)
     row = _record_test(session, channel=Channel.email, title=f"Test email to {address}",
                        outcome=outcome, started=started, user_id=actor.id)
-    return {"ok": outcome.ok, "status_code": None, "error": outcome.error, "alert_id": row.id}
+    return TestResult(ok=outcome.ok, status_code=None, error=outcome.error, alert_id=row.id)
 
 
 # ---- webhook endpoints -------------------------------------------------------------------
@@ -503,17 +509,21 @@ def shown_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
 
 
-def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False,
-                  with_url: bool = True) -> dict[str, Any]:
-    out = {"id": endpoint.id, "name": endpoint.name,
-           "url": endpoint.url if with_url else shown_url(endpoint.url),
-           "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
-           "reads": endpoint.reads,
-           "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
-           "created_at": endpoint.created_at}
-    if with_secret:
-        out["secret"] = endpoint.secret
-    return out
+def endpoint_read(endpoint: WebhookEndpoint, *, with_url: bool = True) -> EndpointRead:
+    """An endpoint as listed; `with_url` False leaves out the address's path, its password
+    for some receivers."""
+    return EndpointRead(id=stored_id(endpoint), name=endpoint.name,
+                        url=endpoint.url if with_url else shown_url(endpoint.url),
+                        flavor=endpoint.flavor, campaign_id=endpoint.campaign_id,
+                        reads=endpoint.reads, enabled=endpoint.enabled,
+                        disabled_reason=endpoint.disabled_reason,
+                        created_at=endpoint.created_at)
+
+
+def endpoint_with_secret(endpoint: WebhookEndpoint) -> EndpointCreated:
+    """An endpoint with its whole address and signing secret, for its keepers to set up the
+    receiver."""
+    return EndpointCreated(**endpoint_read(endpoint).model_dump(), secret=endpoint.secret)
 
 
 def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
@@ -584,7 +594,7 @@ def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
 
 
 def send_test_webhook(session: Session, actor: User, endpoint_id: int,
-                      client: Any = None) -> dict[str, Any]:
+                      client: Any = None) -> TestResult:
     """Sends a signed test alert to the endpoint now and records it in the delivery log."""
     require_organizer(actor)
     endpoint = get_endpoint(session, actor, endpoint_id)
@@ -622,8 +632,8 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
         endpoint.disabled_reason = outcome.error[:300]
         session.add(endpoint)
     session.flush()
-    return {"ok": outcome.ok, "status_code": outcome.status_code, "error": outcome.error,
-            "alert_id": row.id}
+    return TestResult(ok=outcome.ok, status_code=outcome.status_code, error=outcome.error,
+                      alert_id=row.id)
 
 
 # ---- follows -----------------------------------------------------------------------------
@@ -640,12 +650,12 @@ def follow_label(session: Session, kind: str, subject_id: int) -> str:
     return getattr(found, column) if found is not None else f"(deleted {kind} {subject_id})"
 
 
-def list_follows(session: Session, actor: User) -> list[dict[str, Any]]:
+def list_follows(session: Session, actor: User) -> list[FollowRead]:
     follows = session.exec(select(Follow).where(Follow.user_id == actor.id)
                            .order_by(Follow.subject_kind, Follow.id)).all()
-    return [{"id": f.id, "subject_kind": f.subject_kind, "subject_id": f.subject_id,
-             "label": follow_label(session, f.subject_kind, f.subject_id),
-             "created_at": f.created_at} for f in follows]
+    return [FollowRead(id=stored_id(f), subject_kind=f.subject_kind, subject_id=f.subject_id,
+                       label=follow_label(session, f.subject_kind, f.subject_id),
+                       created_at=f.created_at) for f in follows]
 
 
 def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int) -> Follow:
@@ -705,9 +715,9 @@ def update_preferences(session: Session, actor: User,
     return pref
 
 
-def preference_read(pref: AlertPreference) -> dict[str, Any]:
-    return {"email_mode": pref.email_mode or EmailMode.immediate, "in_app": pref.in_app,
-            "digest_hour": pref.digest_hour, "timezone": pref.timezone}
+def preference_read(pref: AlertPreference) -> PreferenceRead:
+    return PreferenceRead(email_mode=pref.email_mode or EmailMode.immediate, in_app=pref.in_app,
+                          digest_hour=pref.digest_hour, timezone=pref.timezone)
 
 
 # ---- in-app notifications ----------------------------------------------------------------
@@ -757,20 +767,20 @@ def feed_label(session: Session, kind: str, scope_id: int) -> str:
     return f"{kind.capitalize()}: {found.name}" if found else f"(deleted {kind})"
 
 
-def feed_read(session: Session, token: FeedToken) -> dict[str, Any]:
+def feed_read(session: Session, token: FeedToken) -> FeedRead:
     """A feed as listed: without its address, of which only the hash is kept."""
-    return {"id": token.id, "kind": token.kind, "scope_id": token.scope_id,
-            "label": feed_label(session, token.kind, token.scope_id),
-            "created_at": token.created_at, "updated_at": token.updated_at}
+    return FeedRead(id=stored_id(token), kind=token.kind, scope_id=token.scope_id,
+                    label=feed_label(session, token.kind, token.scope_id),
+                    created_at=token.created_at, updated_at=token.updated_at)
 
 
 def feed_path(raw: str) -> str:
     return f"/feeds/{raw}.ics"
 
 
-def feed_made(session: Session, token: FeedToken, raw: str) -> dict[str, Any]:
+def feed_made(session: Session, token: FeedToken, raw: str) -> FeedMade:
     """A feed just made, with its address: the one time it can be shown."""
-    return {**feed_read(session, token), "path": feed_path(raw)}
+    return FeedMade(**feed_read(session, token).model_dump(), path=feed_path(raw))
 
 
 def list_feed_tokens(session: Session, actor: User) -> list[FeedToken]:

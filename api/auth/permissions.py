@@ -409,12 +409,12 @@ def fixed_fields(actor: Actor, record: Any, *, model: type[Any] | None = None) -
     spec = owned().get(model)
     if spec is not None:
         owner = getattr(record, spec.owner)
-        if _decides_for(actor, owner) or (owner is None and role_of(actor) == Role.lead):
+        if decides_for(actor, owner) or (owner is None and role_of(actor) == Role.lead):
             return frozenset()
         return frozenset({spec.owner, spec.visibility, *spec.reader_organizations,
                           *spec.reader_users})
     choices = own_choices().get(model)
-    if choices and not _decides_for(actor, getattr(record, "id", None)):
+    if choices and not decides_for(actor, getattr(record, "id", None)):
         return frozenset(choices)
     return frozenset()
 
@@ -430,7 +430,7 @@ def owner_of(record: Any) -> int | None:
     return None
 
 
-def _decides_for(actor: Actor, organization_id: int | None) -> bool:
+def decides_for(actor: Actor, organization_id: int | None) -> bool:
     """A member of the organization who may write: a partner or a lead of it."""
     return (organization_id is not None and getattr(actor, "is_active", False)
             and role_of(actor) in (Role.lead, Role.partner)
@@ -536,7 +536,7 @@ def can_administer(actor: Actor) -> bool:
 
 
 def can_read_audit(actor: Actor) -> bool:
-    return sees_everything(actor) or getattr(actor, "role", None) == Role.lead
+    return acts_as_lead(actor)
 
 
 def can_invite(actor: Actor, role: Role) -> bool:
@@ -553,6 +553,59 @@ def may_manage_organization(actor: Actor, organization_id: int) -> bool:
     assert actor is not None  # sees_everything(None) returned above
     return (getattr(actor, "role", None) == Role.partner
             and actor.organization_id == organization_id)
+
+
+# ---- roles ----------------------------------------------------------------------------------
+# Every decision that turns on an actor's role is named here, so no other module compares roles.
+
+
+def is_lead(actor: Actor) -> bool:
+    """A lead, and not an administrator: the role that reads others' shared and leads-only
+    records but not their private ones, and whom two-factor sign-in may be required of."""
+    return role_of(actor) == Role.lead
+
+
+def acts_as_lead(actor: Actor) -> bool:
+    """Trusted code, an administrator or a lead: who decides for the whole coalition (the
+    audit log, an agenda source, imports, a request's due date, logging a meeting for any
+    organization, exporting every organization's records)."""
+    return sees_everything(actor) or is_lead(actor)
+
+
+def is_administrator(actor: Actor) -> bool:
+    """A signed-in administrator. Trusted code is no one: settings such as the mail server
+    are changed by a person, and a test email goes to that person."""
+    return getattr(actor, "id", None) is not None and role_of(actor) == Role.admin
+
+
+def is_coalition_lead(actor: Actor) -> bool:
+    """A signed-in lead or administrator: who is shown the leads' pages and who keeps the
+    coalition's alert rules and webhooks, which name the person who made them. Trusted code
+    and nobody signed in are neither."""
+    return getattr(actor, "id", None) is not None and role_of(actor) in LEADS
+
+
+def coalition_leads() -> sa.ColumnElement[bool]:
+    """The users who are `is_coalition_lead`, as SQL: whom the coalition's news goes to."""
+    return User.role.in_(LEADS)
+
+
+def needs_organization(role: Role) -> bool:
+    """Partner members and viewers act for one organization, so they must belong to one."""
+    return role in (Role.partner, Role.viewer)
+
+
+def may_export_campaign(actor: Actor) -> bool:
+    """Leads and administrators export a campaign; partners export what their organization
+    shares about it; viewers read but export nothing."""
+    return is_system(actor) or (bool(getattr(actor, "is_active", False))
+                                and role_of(actor) in (Role.admin, Role.lead, Role.partner))
+
+
+def may_export_organization(actor: Actor, organization_id: int) -> bool:
+    """Its members who write (partners, and a lead who belongs to it) and administrators: what
+    an organization shares is its own to hand out, not another organization's or a viewer's."""
+    return sees_everything(actor) or decides_for(actor, organization_id)
 
 
 def default_owner(actor: Actor) -> int | None:

@@ -17,7 +17,7 @@ def _leads_set_the_agenda_source(session: Session, actor: User, values: dict[str
                                  existing: Body | None) -> dict[str, Any]:
     """Where a body's agendas are read from (and the token that reads them) serves the whole
     coalition's watcher: only its leads set it."""
-    if permissions.is_system(actor) or getattr(actor, "role", None) in permissions.LEADS:
+    if permissions.acts_as_lead(actor):
         return values
     before = {name: getattr(existing, name) for name in AGENDA_FIELDS} if existing else {
         name: Body.model_fields[name].default for name in AGENDA_FIELDS}

@@ -18,7 +18,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, policy_asks_of
@@ -81,19 +81,10 @@ def tier_named(value: str | None) -> Visibility:
                   "only with their own organization never leave in an export.", field="tier")
 
 
-def may_export(actor: User) -> bool:
-    """Leads and administrators export a campaign; partners export what their organization
-    shares about it; viewers read but export nothing."""
-    if permissions.is_system(actor):
-        return True
-    return (getattr(actor, "is_active", False)
-            and getattr(actor, "role", None) in (Role.admin, Role.lead, Role.partner))
-
-
 def exports_everyones(actor: User) -> bool:
     """Whether the actor's export holds every organization's readable records, not only its
     own organization's."""
-    return permissions.sees_everything(actor) or getattr(actor, "role", None) == Role.lead
+    return permissions.acts_as_lead(actor)
 
 
 def shared_at(model: type[SQLModel], actor: User, tier: Visibility) -> list[Any]:
@@ -215,7 +206,7 @@ def select_records(session: Session, actor: User, *, campaign_id: int,
     - Never: meetings' private notes, user accounts, audit entries, organizations, stored
       files, and at the public tier no contact details (e-mail, phone, Signal, office address,
       staffers, a request letter with its requester's name and address)."""
-    if not may_export(actor):
+    if not permissions.may_export_campaign(actor):
         raise Forbidden("Viewers can read but not export. Ask a lead or a partner member.")
     chosen = tier_named(tier)
     campaign = campaigns.crud.get(session, actor, campaign_id)

@@ -12,7 +12,7 @@ from api import clock, csv_export
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.contracts.models import Contract
 from api.documents.models import Document
@@ -30,16 +30,6 @@ from api.targets.service import moved_from
 from api.tasks.models import Task
 from api.vendors.models import Vendor
 from api.votes.models import Vote
-
-
-def may_export(actor: User, organization_id: int) -> bool:
-    """Its members who write (partners, and a lead who belongs to it) and administrators: what
-    an organization shares is its own to hand out, not another organization's or a viewer's."""
-    if permissions.is_system(actor) or permissions.sees_everything(actor):
-        return True
-    return (bool(getattr(actor, "is_active", False))
-            and getattr(actor, "role", None) in (Role.lead, Role.partner)
-            and getattr(actor, "organization_id", None) == organization_id)
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ def select_records(session: Session, actor: User, *, organization_id: int,
     organization = session.get(Organization, organization_id)
     if organization is None:
         raise NotFound(f"No organization with id {organization_id}.")
-    if not may_export(actor, organization_id):
+    if not permissions.may_export_organization(actor, organization_id):
         raise Forbidden("Only this organization's members (not its viewers) and administrators "
                         "can export what it shares.")
     chosen = redacted.tier_named(tier)

@@ -20,6 +20,7 @@ from api.db import UTCDateTime
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
+from api.overview.models import LatestMeeting, OpenTask, RecordDue, UpcomingVote
 from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.targets.models import Target
@@ -103,7 +104,7 @@ def _records_due(actor: User) -> sa.Select[Any] | None:
 
 
 def records_due(session: Session, actor: User, *,
-                days: int = DUE_SOON_DAYS) -> list[dict[str, Any]]:
+                days: int = DUE_SOON_DAYS) -> list[RecordDue]:
     """Open records requests whose answer is overdue or due within the next days, the first
     twenty, each with where it stands today on its agency's clock (as its own page says)."""
     stmt = _for_actor("records_due", actor, _records_due)
@@ -115,9 +116,9 @@ def records_due(session: Session, actor: User, *,
     standing = records_requests.countdowns(session, rows)
     due = []
     for row in rows:
-        row["deadline"] = state = standing[row["id"]]
+        state = standing[row["id"]]
         if state.days_left is None or state.days_left <= days:
-            due.append(row)
+            due.append(RecordDue(**row, deadline=state))
     return due
 
 
@@ -143,7 +144,7 @@ def _open_tasks(limit: int, with_organization: bool) -> sa.Select[Any]:
     )
 
 
-def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[dict[str, Any]]:
+def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[OpenTask]:
     """Open tasks given to this person or to their organization, soonest due first, with the
     owner, visibility and assignees that decide who may close each."""
     organization = getattr(actor, "organization_id", None)
@@ -152,7 +153,7 @@ def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[dict[s
     if stmt is None:
         return []
     values = {USER.key: actor.id, ORGANIZATION.key: organization}
-    return [row._asdict() for row in session.execute(stmt, values)]
+    return [OpenTask.model_validate(row._asdict()) for row in session.execute(stmt, values)]
 
 
 HELD_BY = sa.bindparam("held_by", type_=UTCDateTime())
@@ -178,14 +179,15 @@ def _latest_meetings(actor: User) -> sa.Select[Any] | None:
     )
 
 
-def latest_meetings(session: Session, actor: User) -> list[dict[str, Any]]:
+def latest_meetings(session: Session, actor: User) -> list[LatestMeeting]:
     """The five meetings most recently held, with who we met, in two queries."""
     stmt = _for_actor("latest_meetings", actor, _latest_meetings)
     if stmt is None:
         return []
     held_by = clock.now() + timedelta(days=1)
-    found = [row._asdict() for row in session.execute(stmt, {HELD_BY.key: held_by})]
-    ids = [m["id"] for m in found]
+    found = [LatestMeeting.model_validate(row._asdict())
+             for row in session.execute(stmt, {HELD_BY.key: held_by})]
+    ids = [m.id for m in found]
     met: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         names = (sa.select(MeetingTarget.meeting_id, Target.name)
@@ -194,7 +196,7 @@ def latest_meetings(session: Session, actor: User) -> list[dict[str, Any]]:
         for meeting_id, name in session.execute(names):
             met[meeting_id].append(name)
     for m in found:
-        m["targets"] = met[m["id"]]
+        m.targets = met[m.id]
     return found
 
 
@@ -224,7 +226,7 @@ def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
 
 
 def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
-               days: int | None = 120, limit: int = 10) -> list[dict[str, Any]]:
+               days: int | None = 120, limit: int = 10) -> list[UpcomingVote]:
     """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
     the timezone they happen in."""
     until, campaign = days is not None, campaign_id is not None
@@ -238,4 +240,4 @@ def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
         values[CAMPAIGN.key] = campaign_id
     if stmt is None:
         return []
-    return [row._asdict() for row in session.execute(stmt, values)]
+    return [UpcomingVote.model_validate(row._asdict()) for row in session.execute(stmt, values)]

@@ -1,7 +1,6 @@
 """Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
 
 from datetime import date, datetime, time
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -22,7 +21,16 @@ from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.playbooks import loader
-from api.playbooks.models import AnchorMove, CampaignFromPlaybook
+from api.playbooks.models import (
+    AlertRuleRead,
+    AnchorMove,
+    AnchorsMoved,
+    CampaignFromPlaybook,
+    CampaignMade,
+    PlaybookDetail,
+    PlaybookLoadError,
+    PlaybookSummary,
+)
 from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate, TaskRead
@@ -34,24 +42,25 @@ ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "
                  AnchorKind.notice_deadline: "notice_deadline"}
 
 
-def summary(loaded: loader.LoadedPlaybook) -> dict[str, Any]:
+def summary(loaded: loader.LoadedPlaybook) -> PlaybookSummary:
     book = loaded.playbook
-    return {"key": book.key, "title": book.title, "goal": book.goal, "summary": book.summary,
-            "anchors": list(book.anchors), "required_anchors": list(book.required_anchors),
-            "phases": [p.phase for p in book.phases], "action_count": len(book.actions()),
-            "roles": sorted({a.owner_role for _, a in book.actions()}
-                            | {t.owner_role for _, a in book.actions() for t in a.tasks
-                               if t.owner_role}),
-            "file": loaded.file, "source": loaded.source}
+    return PlaybookSummary(
+        key=book.key, title=book.title, goal=book.goal, summary=book.summary,
+        anchors=list(book.anchors), required_anchors=list(book.required_anchors),
+        phases=[p.phase for p in book.phases], action_count=len(book.actions()),
+        roles=sorted({a.owner_role for _, a in book.actions()}
+                     | {t.owner_role for _, a in book.actions() for t in a.tasks
+                        if t.owner_role}),
+        file=loaded.file, source=loaded.source)
 
 
-def list_playbooks() -> list[dict[str, Any]]:
+def list_playbooks() -> list[PlaybookSummary]:
     return [summary(p) for p in sorted(loader.catalog().playbooks.values(),
                                        key=lambda p: p.playbook.title)]
 
 
-def load_errors() -> list[dict[str, Any]]:
-    return [e.as_dict() for e in loader.catalog().errors]
+def load_errors() -> list[PlaybookLoadError]:
+    return [PlaybookLoadError(**e.as_dict()) for e in loader.catalog().errors]
 
 
 def get(key: str) -> loader.LoadedPlaybook:
@@ -61,9 +70,11 @@ def get(key: str) -> loader.LoadedPlaybook:
     return found
 
 
-def detail(key: str) -> dict[str, Any]:
+def detail(key: str) -> PlaybookDetail:
     loaded = get(key)
-    return {**summary(loaded), **loaded.playbook.model_dump(mode="json")}
+    counted = summary(loaded)
+    return PlaybookDetail(**loaded.playbook.model_dump(), action_count=counted.action_count,
+                          roles=counted.roles, file=loaded.file, source=loaded.source)
 
 
 def _anchor_dates(session: Session, data: CampaignFromPlaybook,
@@ -144,7 +155,7 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
 
 
 def create_campaign(session: Session, actor: User, *, key: str,
-                    data: CampaignFromPlaybook) -> dict[str, Any]:
+                    data: CampaignFromPlaybook) -> CampaignMade:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
     the playbook's default alert rules come back as data for the alerts to switch on."""
     book = get(key).playbook
@@ -218,36 +229,34 @@ def create_campaign(session: Session, actor: User, *, key: str,
     # A playbook without rules leaves the campaign to the default rules.
     stored = (alerts.create_rules_from_specs(session, actor, campaign_id=campaign.id,
                                              specs=specs) if specs else [])
-    made = campaigns.crud.read(session, actor, stored_id(campaign))
-    return {
-        "playbook": book.key,
-        "vote_id": vote_id,
-        "campaign": made.model_dump(mode="json"),
-        "actions": _as_json(actions.crud.to_read(session, made_actions)),
-        "tasks": _as_json(tasks.crud.to_read(session, made_tasks)),
+    return CampaignMade(
+        playbook=book.key,
+        vote_id=vote_id,
+        campaign=campaigns.crud.read(session, actor, stored_id(campaign)),
+        actions=actions.crud.to_read(session, made_actions),
+        tasks=tasks.crud.to_read(session, made_tasks),
         # Steps whose day had passed when the campaign was made: the planner sends no
         # reminder whose time was already past, so the page names them instead.
-        "late_action_ids": [a.id for a in made_actions
-                            if a.scheduled_on is not None and a.scheduled_on < today],
-        "late_task_ids": [t.id for t in made_tasks if t.due_on is not None and t.due_on < today],
-        "alert_rules": [{**spec, "campaign_id": campaign.id, "id": rule.id}
-                        for spec, rule in zip(specs, stored, strict=True)],
-    }
+        late_action_ids=[stored_id(a) for a in made_actions
+                         if a.scheduled_on is not None and a.scheduled_on < today],
+        late_task_ids=[stored_id(t) for t in made_tasks
+                       if t.due_on is not None and t.due_on < today],
+        alert_rules=[AlertRuleRead(**spec, campaign_id=stored_id(campaign), id=stored_id(rule))
+                     for spec, rule in zip(specs, stored, strict=True)],
+    )
 
 
-def anchored_items(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
+def anchored_items(session: Session, campaign_id: int) -> tuple[list[ActionRead],
+                                                                  list[TaskRead]]:
+    """The campaign's actions and tasks counted from its anchor dates."""
     found_actions = session.exec(select(Action).where(
         Action.campaign_id == campaign_id, Action.anchor_kind.is_not(None))
         .order_by(Action.id)).all()
     found_tasks = session.exec(select(Task).where(
         Task.campaign_id == campaign_id, Task.anchor_kind.is_not(None))
         .order_by(Task.id)).all()
-    return {"actions": _as_json(actions.crud.to_read(session, list(found_actions))),
-            "tasks": _as_json(tasks.crud.to_read(session, list(found_tasks)))}
-
-
-def _as_json(reads: list[ActionRead] | list[TaskRead]) -> list[dict[str, Any]]:
-    return [read.model_dump(mode="json") for read in reads]
+    return (actions.crud.to_read(session, list(found_actions)),
+            tasks.crud.to_read(session, list(found_tasks)))
 
 
 def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, date | None]]:
@@ -261,7 +270,7 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
 
 
 def move_anchors(session: Session, actor: User, *, campaign_id: int,
-                 data: AnchorMove) -> dict[str, Any]:
+                 data: AnchorMove) -> AnchorsMoved:
     """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
     along (the campaign's own update does the moving, so a PATCH of the dates moves them too).
     Also says which of them moved."""
@@ -276,6 +285,7 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     after = _anchored_dates(session, campaign_id)
     moved = {name: sorted(i for i, day in after[name].items() if before[name].get(i) != day)
              for name in after}
-    return {"campaign": campaigns.crud.read(session, actor, campaign_id).model_dump(mode="json"),
-            **anchored_items(session, actor, campaign_id),
-            "moved_action_ids": moved["actions"], "moved_task_ids": moved["tasks"]}
+    moved_actions, moved_tasks = anchored_items(session, campaign_id)
+    return AnchorsMoved(campaign=campaigns.crud.read(session, actor, campaign_id),
+                        actions=moved_actions, tasks=moved_tasks,
+                        moved_action_ids=moved["actions"], moved_task_ids=moved["tasks"])

@@ -84,7 +84,7 @@ def _requester(name: str, email: str, address: str) -> service.Requester:
 
 @router.get("/records-requests/overdue", response_model=list[RecordsRequestRead],
             tags=["records-requests"], summary="Open requests past their deadline")
-def overdue_requests(session: SessionDep, actor: UserDep) -> Any:
+def overdue_requests(session: SessionDep, actor: UserDep) -> list[RecordsRequestRead]:
     return service.overdue(session, actor)
 
 

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency, AgencyKind
-from api.auth import references, scoping
-from api.auth.models import Role, User
+from api.auth import permissions, references, scoping
+from api.auth.models import User
 from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
@@ -64,7 +64,6 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.withdrawn: frozenset(),
 }
 APPEALABLE = frozenset({S.denied, S.partially_fulfilled, S.no_records})
-OVERRIDE_ROLES = frozenset({Role.admin, Role.lead})
 
 # What the law asks of the agency by the deadline, as a letter says it.
 _ANSWER_NOUNS = {
@@ -91,7 +90,8 @@ def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
 
 
 def may_override(actor: User) -> bool:
-    return actor is None or getattr(actor, "role", None) in OVERRIDE_ROLES
+    """A request's due date, set by hand, overrides the law's: the coalition's leads decide it."""
+    return permissions.acts_as_lead(actor)
 
 
 # ---- places, laws and the clock ----------------------------------------------------------
@@ -255,8 +255,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
     if not values.get("law") and law is not None:
         values["law"] = law.law
     before = existing.due_on_override if existing is not None else None
-    if values.get("due_on_override") != before and getattr(actor, "role", None) not in \
-            OVERRIDE_ROLES:
+    if values.get("due_on_override") != before and not may_override(actor):
         raise Forbidden("Only a campaign lead can override a request's deadline.")
     sent_on = values.get("sent_on")
     if sent_on is not None:
@@ -360,7 +359,7 @@ def change_status(session: Session, actor: User, *, request_id: int,
     return request
 
 
-def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str, Any]]:
+def overdue(session: Session, actor: User, *, limit: int = 200) -> list[RecordsRequestRead]:
     """Open requests past their deadline, most overdue first: where follow-up letters go."""
     # A day of slack covers agencies whose local date is behind UTC; the countdown decides.
     cutoff = clock.today() + timedelta(days=1)
@@ -368,10 +367,10 @@ def overdue(session: Session, actor: User, *, limit: int = 200) -> list[dict[str
             .where(RecordsRequest.status.in_(sorted(deadlines.RUNNING)))
             .where(RecordsRequest.due_on < cutoff)
             .order_by(RecordsRequest.due_on, RecordsRequest.id))
-    rows = [read.model_dump(mode="json")
-            for read in crud.to_read(session, list(session.exec(stmt).all()))]
-    late = [row for row in rows if row["deadline"]["overdue"]]
-    return sorted(late, key=lambda r: -r["deadline"]["days_overdue"])[:limit]
+    late = [(read.deadline.days_overdue or 0, read)
+            for read in crud.to_read(session, list(session.exec(stmt).all()))
+            if read.deadline is not None and read.deadline.overdue]
+    return [read for _, read in sorted(late, key=lambda pair: -pair[0])][:limit]
 
 
 # ---- letters -----------------------------------------------------------------------------

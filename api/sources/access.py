@@ -10,7 +10,7 @@ from api.errors import Forbidden
 def may_bring_in(actor: User) -> bool:
     """Imports write many shared records at once, and syncs and counts spend the outside
     services' patience, so they are for the coalition's leads."""
-    return permissions.is_system(actor) or getattr(actor, "role", None) in permissions.LEADS
+    return permissions.acts_as_lead(actor)
 
 
 def require_lead(actor: User) -> None:

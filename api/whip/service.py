@@ -1,10 +1,10 @@
 """The whip board of a body on a campaign: members by stance, the partner who owns each
 relationship, when we last met them, and likely yes votes against the majority needed."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth import permissions
-from api.auth.models import Role, User, Visibility
+from api.auth.models import User, Visibility
 from api.auth.scoping import as_system, built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -221,7 +221,7 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     """For a lead, each target's latest meeting held so far that the lead may not read, among
     those of organizations that let the leads know they met someone. Administrators read every
     meeting already, and nobody else is told."""
-    if permissions.role_of(actor) != Role.lead.value or not target_ids:
+    if not permissions.is_lead(actor) or not target_ids:
         return {}
     stmt = _made(("told",), actor, lambda: _told(actor))
     found: dict[int, datetime] = {}
@@ -364,11 +364,26 @@ def _counts(actor: User) -> sa.Select[Any]:
             .where(Body.id.in_(BODIES)))
 
 
+class CountedVote(Protocol):
+    """What counting a vote reads of it: a stored vote, or a row of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def body_id(self) -> int: ...
+    @property
+    def campaign_id(self) -> int | None: ...
+    @property
+    def our_position(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+
+
 def counts_for_votes(session: Session, actor: User,
-                     found_votes: list[dict[str, Any]]) -> dict[int, Count]:
+                     found_votes: Sequence[CountedVote]) -> dict[int, Count]:
     """The whip count of each vote (by its body and campaign), in one query for any number:
     each body with its members and their stances on the campaigns."""
-    pairs = {(v["body_id"], v["campaign_id"]) for v in found_votes if v.get("campaign_id")}
+    pairs = {(v.body_id, v.campaign_id) for v in found_votes if v.campaign_id}
     if not pairs:
         return {}
     stmt = _made(("counts",), actor, lambda: _counts(actor))
@@ -387,17 +402,16 @@ def counts_for_votes(session: Session, actor: User,
             levels[(body, campaign)][target_id] = level
     counts = {}
     for v in found_votes:
-        pair = (v["body_id"], v.get("campaign_id"))
+        pair = (v.body_id, v.campaign_id)
         if pair not in levels:
             continue
         body_seats, majority_needed = seats[pair[0]]
         tally = {level.value: 0 for level in LEVELS}
         for target_id in seen.get(pair[0], set()):
             tally[levels[pair].get(target_id) or StanceLevel.unknown.value] += 1
-        counts[v["id"]] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
-                                levels=tally,
-                                position=str(v.get("our_position") or OurPosition.watch.value),
-                                outcome=str(v.get("outcome") or "pending"))
+        counts[v.id] = Count(seats=body_seats, needed=majority(body_seats, majority_needed),
+                             levels=tally, position=str(v.our_position or OurPosition.watch.value),
+                             outcome=str(v.outcome or "pending"))
     return counts
 
 

@@ -225,6 +225,19 @@ def test_only_leads_and_admins_change_rules_and_only_admins_change_settings(
     assert factories.make_alert_rule(session, lead, world.campaign.id).id
 
 
+def test_rules_webhooks_and_mail_settings_refuse_no_one(
+        session: Session, actor: Any, world: Campaign) -> None:
+    """They name the person who keeps them, so code acting as no one is refused, not let
+    half-way through to fail on a missing person."""
+    with pytest.raises(Forbidden):
+        factories.make_alert_rule(session, None, world.campaign.id)
+    with pytest.raises(Forbidden):
+        service.update_channel_settings(session, None, {"smtp_host": "x.example"})
+    with pytest.raises(Forbidden):
+        service.send_test_email(session, None, to="someone@example.org")
+    assert not service.may_organize(None) and not service.may_administer(None)
+
+
 def test_the_delivery_log_shows_others_alerts_only_about_what_the_reader_may_read(
         session: Session, actor: Any, world: Campaign, ticks: Ticks, client: TestClient,
         client_as: Any) -> None:

@@ -145,7 +145,7 @@ def test_the_test_button_sends_with_the_settings_in_force(
     session.commit()
     result = service.send_test_email(session, actor)
     session.commit()
-    assert result["ok"], result
+    assert result.ok, result
     assert inbox[0].rcpt_tos == ["admin@coalition.example"]
     assert "Test alert from Oversight" in inbox[0].message["Subject"]
 

@@ -92,4 +92,4 @@ def test_a_mail_server_counts_from_the_environment_or_an_administrators_override
 def test_the_test_button_says_there_is_no_mail_server(session: Session, actor: Any) -> None:
     result = service.send_test_email(session, actor)
     session.commit()
-    assert not result["ok"] and result["error"] == NOTE
+    assert not result.ok and result.error == NOTE

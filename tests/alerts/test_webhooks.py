@@ -232,8 +232,8 @@ def test_the_send_test_button_reports_the_receivers_answer(
     session.commit()
     ok = service.send_test_webhook(session, actor, endpoint.id)
     session.commit()
-    assert (failed["ok"], failed["status_code"]) == (False, 503)
-    assert (ok["ok"], ok["status_code"]) == (True, 200)
+    assert (failed.ok, failed.status_code) == (False, 503)
+    assert (ok.ok, ok.status_code) == (True, 200)
     assert [d.json["type"] for d in receiver.deliveries] == ["alert.test", "alert.test"]
     assert all(verify(endpoint.secret, d.headers, d.body) for d in receiver.deliveries)
     log = [r for r in outbox() if r.subject_kind == "test"]

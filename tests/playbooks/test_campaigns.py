@@ -293,6 +293,9 @@ def test_list_detail_and_errors(api: TestClient) -> None:
     assert detail["required_anchors"] == ["notice_deadline"]
     assert detail["alert_rules"][0]["subject"] == "notice_deadline"
     assert detail["phases"][0]["actions"][0]["offset"] == 0
+    summary = next(p for p in listed if p["key"] == "cancel_renewal")
+    assert {k: detail[k] for k in ("action_count", "roles", "file", "source")} == \
+        {k: summary[k] for k in ("action_count", "roles", "file", "source")}
     assert api.get("/api/v1/playbooks/errors").json() == []
     assert api.get("/api/v1/playbooks/nope").status_code == 404
     assert api.get("/api/v1/playbooks/Bad Key!").status_code == 422

@@ -125,7 +125,7 @@ def test_overdue_is_computed_from_the_clock(session: Session, actor: Any) -> Non
     deadline = read(session, actor, request.id)["deadline"]
     assert (deadline["overdue"], deadline["days_overdue"], deadline["days_left"]) == \
         (True, 5, None)
-    assert [row["id"] for row in service.overdue(session, actor)] == [request.id]
+    assert [read.id for read in service.overdue(session, actor)] == [request.id]
     move(session, actor, request.id, "fulfilled")
     assert read(session, actor, request.id)["deadline"]["overdue"] is False
     assert service.overdue(session, actor) == []
@@ -207,6 +207,20 @@ def test_a_lead_can_override_the_deadline_and_others_cannot(session: Session, ac
     service.crud.update(session, partner, request.id, RecordsRequestUpdate(notes="called"))
     service.crud.update(session, lead, request.id, RecordsRequestUpdate(due_on_override=None))
     assert request.due_on == date(2026, 1, 8)  # Colorado: 3 business days
+
+
+def test_trusted_code_may_override_the_deadline_as_a_lead_may(session: Session,
+                                                              actor: Any) -> None:
+    """The command line and the scheduler act for no one and are refused nothing, here as
+    everywhere: the save once refused what may_override allowed."""
+    at_noon(MONDAY)
+    agency = make_agency(session, actor, with_place=True, state_code="CO")
+    request = make_records_request(session, actor, agency_id=agency.id, status="sent",
+                                   sent_on=MONDAY, visibility="coalition")
+    assert service.may_override(None)
+    service.crud.update(session, None, request.id,
+                        RecordsRequestUpdate(due_on_override=date(2026, 2, 2)))
+    assert request.due_on == date(2026, 2, 2)
 
 
 def test_sent_on_cannot_be_in_the_future(session: Session, actor: Any) -> None:

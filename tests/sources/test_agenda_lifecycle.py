@@ -298,17 +298,17 @@ def test_a_campaign_counted_from_the_vote_moves_with_it(
                                          jurisdiction_id=body.jurisdiction_id, vote_id=vote.id,
                                          campaign_start=datetime(2017, 8, 1).date()))
     session.commit()
-    campaign_id = made["campaign"]["id"]
-    assert made["campaign"]["vote_date"] == "2017-09-12"
-    week_before = [a for a in made["actions"] if a["anchor_kind"] == "vote"][0]
+    campaign_id = made.campaign.id
+    assert str(made.campaign.vote_date) == "2017-09-12"
+    week_before = [a for a in made.actions if a.anchor_kind == "vote"][0]
 
     sync(body.id, meeting(flock_item=None), meeting(1090, "2017-09-26", "6:00 PM",
                                                     flock_item=33001))
     with new_session() as fresh:
         campaign = fresh.get(Campaign, campaign_id)
-        action = fresh.get(Action, week_before["id"])
+        action = fresh.get(Action, week_before.id)
         assert campaign is not None and action is not None
         assert str(campaign.vote_date) == "2017-09-26"
         assert str(action.scheduled_on) == str(
             datetime(2017, 9, 26).date() + (
-                datetime.fromisoformat(week_before["scheduled_on"]) - datetime(2017, 9, 12)))
+                datetime.fromisoformat(str(week_before.scheduled_on)) - datetime(2017, 9, 12)))

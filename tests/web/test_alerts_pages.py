@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api import clock
+from api import clock, public_url
 from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
 from tests import factories
@@ -212,6 +212,8 @@ def test_following_preferences_and_calendar_feeds(
     address = re.search(r'href="(/feeds/[^"]+\.ics)"', made.text)
     assert address is not None
     assert "Campaign: Riverton: No Renewal" in plain(made.text)
+    # Whole, to paste into a calendar app.
+    assert f"{public_url.base_url()}{address.group(1)}</a>" in made.text
     assert client.get(address.group(1)).status_code == 200
     html = page(client, "/alerts/follows")
     assert "Campaign: Riverton: No Renewal" in plain(html)

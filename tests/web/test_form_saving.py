@@ -5,9 +5,10 @@ page raised for the error pages when the route asks."""
 from typing import Any, cast
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import Conflict, Forbidden, Invalid, NotFound
 from web.forms import FORM, FormField, saving
 from web.ids import whole_number
 
@@ -83,3 +84,23 @@ def test_anything_but_a_refusal_passes_through_untouched() -> None:
 ])
 def test_whole_numbers_from_forms_and_addresses(sent: Any, least: int, read: int | None) -> None:
     assert whole_number(sent, least=least) == read
+
+
+def _refused_by_the_database() -> DBAPIError:
+    return DBAPIError("INSERT INTO affiliation ...", {}, Exception("refused"))
+
+
+def test_a_write_the_database_refuses_is_rolled_back_and_said_when_the_route_asks() -> None:
+    recorder = Recorder()
+    with saving(_session(recorder), database_refusal="The database refused a row.") as saved:
+        raise _refused_by_the_database()
+    assert recorder.calls == ["rollback"]
+    assert isinstance(saved.refusal, Conflict) and saved.refusal.status == 409
+    assert saved.errors() == {FORM: "The database refused a row."}
+
+
+def test_a_write_the_database_refuses_is_raised_unless_the_route_asks() -> None:
+    recorder = Recorder()
+    with pytest.raises(DBAPIError), saving(_session(recorder)):
+        raise _refused_by_the_database()
+    assert recorder.calls == []

@@ -22,6 +22,7 @@ from tests.factories import (
     make_records_request,
 )
 from tests.web.html import HX, form_fields, fragment, is_full_page, plain
+from web.routes.records_requests import MAX_LETTER
 
 SENT = date(2026, 3, 2)  # a Monday
 DUE = SENT + timedelta(days=10)  # California: ten calendar days, a Thursday
@@ -244,6 +245,21 @@ def test_a_follow_up_waits_for_the_deadline_and_an_appeal_for_a_denial(
     assert _status(client, request.id, "denied", note="Exempt, they say").status_code == 303
     appeal = fragment(client, base + "appeal")
     assert appeal.status_code == 200 and "Appeal" in plain(appeal.text)
+
+
+def test_a_letter_at_the_limit_downloads_counted_as_typed_not_as_the_browser_sends_it(
+        client: TestClient, session: Session, actor: Any, california: Any) -> None:
+    """A browser sends each line break as two characters; the limit counts them as one."""
+    request = _sent(session, actor, california)
+    line = "x" * 99 + "\n"
+    letter = line * (MAX_LETTER // len(line))
+    assert len(letter) == MAX_LETTER
+    download = client.post(f"/records-requests/{request.id}/letter.txt",
+                           data={"template": "alpr_all", "text": letter.replace("\n", "\r\n")})
+    assert download.status_code == 200 and download.text == letter
+    longer = client.post(f"/records-requests/{request.id}/letter.txt",
+                         data={"template": "alpr_all", "text": letter + "x"})
+    assert longer.status_code == 422
 
 
 def test_the_edited_letter_downloads_as_text_and_a_first_letter_can_be_kept(

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.actions.models import Action
+from api.actions.models import Action, ActionRead
 from api.campaigns.models import Campaign
 from api.db import new_session
 from api.playbooks import service as playbooks
@@ -20,7 +20,7 @@ from tests.alerts.conftest import Ticks, outbox
 from tests.web.html import plain
 
 
-def _campaign_from_vote(session: Session, actor: Any) -> tuple[int, int, dict[str, Any]]:
+def _campaign_from_vote(session: Session, actor: Any) -> tuple[int, int, ActionRead]:
     """A vote on March 24 (2026, the frozen clock's month) and a campaign counted from it."""
     body = f.make_body(session, actor, name="Riverton Council")
     org = f.make_organization(session, actor, name="Riverton Privacy Watch")
@@ -33,12 +33,12 @@ def _campaign_from_vote(session: Session, actor: Any) -> tuple[int, int, dict[st
                                          campaign_start=date(2026, 3, 1),
                                          lead_organization_ids=[org.id]))
     # The vote is the campaign's, whose rules remind of it.
-    vote.campaign_id = made["campaign"]["id"]
+    vote.campaign_id = made.campaign.id
     session.add(vote)
     session.commit()
-    step = next(a for a in made["actions"] if a["anchor_kind"] == "vote"
-                and a["status"] not in ("done", "cancelled"))
-    return vote.id, made["campaign"]["id"], step
+    step = next(a for a in made.actions if a.anchor_kind == "vote"
+                and a.status not in ("done", "cancelled"))
+    return vote.id, made.campaign.id, step
 
 
 def _moved(campaign_id: int, action_id: int) -> tuple[date | None, date | None]:
@@ -59,8 +59,8 @@ def _vote(vote_id: int) -> Vote:
 def test_a_date_changed_through_the_api_moves_the_campaign_its_steps_and_its_alerts(
         client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
     vote_id, campaign_id, step = _campaign_from_vote(session, actor)
-    was = date.fromisoformat(step["scheduled_on"])
-    assert _moved(campaign_id, step["id"]) == (date(2026, 3, 24), was)
+    was = step.scheduled_on
+    assert was is not None and _moved(campaign_id, step.id) == (date(2026, 3, 24), was)
     ticks = Ticks()
     try:
         ticks()
@@ -71,7 +71,7 @@ def test_a_date_changed_through_the_api_moves_the_campaign_its_steps_and_its_ale
         answer = client.patch(f"/api/v1/votes/{vote_id}",
                               json={"scheduled_at": "2026-04-07T18:00:00"})
         assert answer.status_code == 200, answer.text
-        assert _moved(campaign_id, step["id"]) == (date(2026, 4, 7), was + (
+        assert _moved(campaign_id, step.id) == (date(2026, 4, 7), was + (
             date(2026, 4, 7) - date(2026, 3, 24)))
 
         ticks()
@@ -88,7 +88,7 @@ def test_a_date_changed_on_the_page_moves_the_campaign(
     saved = client.post(f"/votes/{vote_id}/sections/agenda",
                         data={"scheduled_at": "2026-03-31T18:00"}, follow_redirects=False)
     assert saved.status_code == 303, saved.text
-    vote_date, _ = _moved(campaign_id, step["id"])
+    vote_date, _ = _moved(campaign_id, step.id)
     assert vote_date == date(2026, 3, 31)
 
 

@@ -269,13 +269,13 @@ def test_email(request: Request, session: SessionDep, actor: UserDep) -> Respons
     if saved.refusal:
         context.update(smtp_errors=_error(saved.refusal))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
-    if result["ok"]:
+    if result.ok:
         context["message"] = gettext("Test email sent to %(email)s.") % {"email": actor.email}
-    elif result["error"] == NO_MAIL_SERVER:
+    elif result.error == NO_MAIL_SERVER:
         context["message"] = gettext("No test email was sent: no mail server is set up yet.")
     else:
         context["message"] = gettext("The test email failed: %(error)s") % {
-            "error": result["error"]}
+            "error": result.error}
     return _page(request, session, actor, "alerts/channels.html", context)
 
 
@@ -412,9 +412,8 @@ async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep)
         return _page(request, session, actor, "alerts/follows.html", context, 422)
     # Shown on this answer only, never behind a redirect: only the address's hash is kept.
     made = service.feed_made(session, token, raw)
-    made["url"] = public_url.base_url() + made["path"]
     context = _follows_context(session, actor)
-    context.update(new_feed=made)
+    context.update(new_feed=made, new_feed_url=public_url.base_url() + made.path)
     return _page(request, session, actor, "alerts/follows.html", context)
 
 

@@ -109,7 +109,7 @@ def campaign_extras(session: Session, actor: User, campaign: Campaign) -> dict[s
         "may_add_actions": permissions.can_create(actor, Action),
         "timeline": activity.for_campaign(session, actor, campaign_id=campaign_id),
         "campaign_bodies": bodies,
-        "may_export_campaign": redacted.may_export(actor),
+        "may_export_campaign": permissions.may_export_campaign(actor),
         "export_tiers": [(tier.value, gettext(redacted.TIER_WORDS[tier]))
                          for tier in redacted.TIERS],
         "export_own_only": not redacted.exports_everyones(actor),
@@ -131,10 +131,7 @@ def target_extras(session: Session, actor: User, target: Any) -> dict[str, Any]:
 def vote_extras(session: Session, actor: User, vote: Any) -> dict[str, Any]:
     members = whip.members(session, actor, campaign_id=vote.campaign_id or 0,
                            body_ids=[vote.body_id])
-    counts = whip.counts_for_votes(session, actor, [{"id": vote.id, "body_id": vote.body_id,
-                                                     "campaign_id": vote.campaign_id,
-                                                     "our_position": vote.our_position,
-                                                     "outcome": vote.outcome}])
+    counts = whip.counts_for_votes(session, actor, [vote])
     recorded = {m.target_id: m.vote.value
                 for m in votes.crud.read(session, actor, vote.id).member_votes}
     return {"vote_members": members, "count": counts.get(vote.id), "recorded": recorded,

@@ -1,8 +1,7 @@
 """The home page, "this week": next votes with their whip count, contract deadlines, records
 requests coming due, my open tasks and the latest meetings."""
 
-from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -40,14 +39,14 @@ def my_tasks(session: Session, actor: User) -> dict[str, object]:
     found = overview.open_tasks(session, actor)
     # Each row holds the owner, visibility and assignees the rule reads: no task is loaded.
     return {"tasks": found,
-            "closable_tasks": {t["id"] for t in found
-                               if permissions.can_write(actor, SimpleNamespace(**t), model=Task)}}
+            "closable_tasks": {t.id for t in found
+                               if permissions.can_write(actor, t, model=Task)}}
 
 
-def _records_due(session: Session, actor: User) -> list[dict[str, Any]]:
+def _records_due(session: Session, actor: User) -> dict[str, object]:
     found = overview.records_due(session, actor)
-    deadlines.annotate(session, found)
-    return found
+    return {"records_due": found,
+            "countdowns": {r.id: deadlines.countdown_words(r.deadline, r.status) for r in found}}
 
 
 def week(session: Session, actor: User) -> dict[str, object]:
@@ -56,7 +55,7 @@ def week(session: Session, actor: User) -> dict[str, object]:
         "votes": votes,
         "whip_counts": whip.counts_for_votes(session, actor, votes),
         "deadlines": contracts.upcoming_deadlines(session, actor, days=120),
-        "records_due": _records_due(session, actor),
+        **_records_due(session, actor),
         **my_tasks(session, actor),
         "meetings": overview.latest_meetings(session, actor),
         "today": clock.today(),

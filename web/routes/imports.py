@@ -2,14 +2,14 @@
 shares, and EFF's agency datasets (Atlas of Surveillance, Data Driven) previewed and confirmed.
 Spreadsheets of organizations, people and targets go on in web/routes/sheet_imports.py."""
 
-import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -21,10 +21,9 @@ from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
 from web import flash
-from web.forms import go_to
+from web.forms import go_to, saving
 from web.templating import acting_user, render
 
-log = logging.getLogger(__name__)
 router = PathRouter(include_in_schema=False)
 
 
@@ -77,14 +76,31 @@ def leads_only(request: Request, actor: User) -> Any:
     return user
 
 
-def failure(exc: Exception) -> tuple[int, str]:
-    """Why a commit wrote nothing, for the person who tried it."""
-    if isinstance(exc, DomainError):
-        return exc.status, gettext("Nothing was imported: %(why)s") % {"why": exc.message}
-    log.warning("import failed while writing: %s", exc)
-    return 409, gettext("Nothing was imported: the database refused a row (a record it refers "
-                        "to may have changed since the preview). Check the preview and try "
-                        "again.")
+Written = TypeVar("Written")
+
+
+def import_once(request: Request, session: Session, kept: uploads.Upload,
+                write: Callable[[], Written], *, taken_to: str,
+                again: Callable[[], tuple[str, dict[str, Any]]]) -> Written | Response:
+    """Writes an upload's records and commits them while holding the upload, so a double-click
+    imports it once; what `write` returned when it was written. Otherwise nothing was written
+    and this is the answer: `taken_to`'s page when another request holds the upload, else the
+    step `again` names (its template and context, read after the rollback) with why."""
+    database_refusal = gettext("the database refused a row (a record it refers to may have "
+                               "changed since the preview). Check the preview and try again.")
+    with saving(session, database_refusal=database_refusal) as saved:
+        with uploads.claimed(kept):
+            written = write()
+            session.commit()
+        return written
+    refusal = saved.refusal
+    assert refusal is not None  # the block above returned unless the write was refused
+    if isinstance(refusal, uploads.Taken):
+        return go_to(request, taken_to, flash.error(refusal.message), status=200)
+    why = gettext("Nothing was imported: %(why)s") % {"why": refusal.message}
+    template, context = again()
+    return render(request, template, context, block="step", status=refusal.status,
+                  message=flash.error(why))
 
 
 @router.get("/imports")
@@ -178,27 +194,20 @@ async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
     form = await request.form()
     token = str(form.get("token") or "")[:64]
-
-    def write() -> Any:
-        with uploads.claimed(kept):
-            _, result = DATASETS[kind].module.commit(session, user, kept.content(),
-                                                     token=token)
-            session.commit()
-        return result
-
     # Reading and writing a large file takes seconds: in a worker thread, so the server
     # answers other requests meanwhile.
-    try:
-        result = await run_in_threadpool(write)
-    except uploads.Taken as exc:
-        session.rollback()
-        return go_to(request, "/agencies", flash.error(exc.message), status=200)
-    except (DomainError, DBAPIError) as exc:
-        session.rollback()
-        status, why = failure(exc)
-        context = await run_in_threadpool(_dataset_context, session, user, kind, kept)
-        return render(request, "imports/dataset.html", context, block="step", status=status,
-                      message=flash.error(why))
+    return await run_in_threadpool(_dataset_commit, request, session, user, kind, kept, token)
+
+
+def _dataset_commit(request: Request, session: Session, user: User, kind: str,
+                    kept: uploads.Upload, token: str) -> Response:
+    def write() -> Any:
+        return DATASETS[kind].module.commit(session, user, kept.content(), token=token)[1]
+
+    result = import_once(request, session, kept, write, taken_to="/agencies", again=lambda: (
+        "imports/dataset.html", _dataset_context(session, user, kind, kept)))
+    if isinstance(result, Response):
+        return result
     parts = [ngettext("%(num)d agency added", "%(num)d agencies added", result.created)
              % {"num": result.created},
              ngettext("%(num)d updated", "%(num)d updated", result.updated)

@@ -28,7 +28,7 @@ from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
 from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
-from web.forms import FORM, messages, saving, see_other
+from web.forms import FORM, messages, saving, see_other, typed_text
 from web.ids import whole_number
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
@@ -186,12 +186,6 @@ def service_worker() -> Response:
                     headers={"Service-Worker-Allowed": "/"})
 
 
-def _text(form: Any, name: str) -> str:
-    # Browsers send a textarea's line breaks as CR LF: kept as LF, a text is as long as the
-    # phone counted it when it checked the length.
-    return str(form.get(name) or "").replace("\r\n", "\n")
-
-
 def _read(form: Any) -> dict[str, Any]:
     """The form as entered, to validate and, on a problem, to show again."""
     target_ids = [str(v) for v in form.getlist("target_ids")]
@@ -206,15 +200,15 @@ def _read(form: Any) -> dict[str, Any]:
         "held_at": str(form.get("held_at") or ""),
         "campaign_id": str(form.get("campaign_id") or ""),
         "organization_id": str(form.get("organization_id") or ""),
-        "location": _text(form, "location"),
+        "location": typed_text(form, "location"),
         "target_ids": target_ids,
         "attendee_ids": [str(v) for v in form.getlist("attendee_ids")],
         "stance": {key.removeprefix("stance_"): str(value) for key, value in form.multi_items()
                    if key.startswith("stance_") and value},
-        "summary": _text(form, "summary"), "asks": _text(form, "asks"),
-        "commitments": _text(form, "commitments"), "follow_ups": follow_ups,
+        "summary": typed_text(form, "summary"), "asks": typed_text(form, "asks"),
+        "commitments": typed_text(form, "commitments"), "follow_ups": follow_ups,
         "visibility": str(form.get("visibility") or ""),
-        "private_notes": _text(form, "private_notes"),
+        "private_notes": typed_text(form, "private_notes"),
         "idempotency_key": str(form.get("idempotency_key") or ""),
     }
 

@@ -19,7 +19,7 @@ from api.i18n import formatting
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.playbooks import loader
 from api.playbooks import service as playbooks
-from api.playbooks.models import AnchorMove, CampaignFromPlaybook
+from api.playbooks.models import AnchorMove, AnchorsMoved, CampaignFromPlaybook, CampaignMade
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options
@@ -72,7 +72,7 @@ def _offset_text(days: int, anchor: str) -> str:
 
 def playbook_view(key: str) -> dict[str, Any]:
     """One playbook as the page shows it: phases with their dated actions, asks, anchors."""
-    book = playbooks.detail(key)
+    book = playbooks.detail(key).model_dump(mode="json")
     for phase in book["phases"]:
         for action in phase["actions"]:
             action["when"] = _offset_text(action["offset"], action["anchor"])
@@ -171,32 +171,32 @@ async def create_from_playbook(request: Request, session: SessionDep,
         context = _context(session, user, key if chosen else None)
         context.update({"values": values, "errors": errors})
         return render(request, PAGE, context, status=422)
-    campaign = made["campaign"]
-    counts = (len(made["actions"]), len(made["tasks"]), len(made["alert_rules"]))
+    campaign = made.campaign
+    counts = (len(made.actions), len(made.tasks), len(made.alert_rules))
     rules = (ngettext("%(num)d alert rule", "%(num)d alert rules", counts[2])
              % {"num": counts[2]} if counts[2]
              else gettext("no alert rules of its own (the default rules apply)"))
     made_text = gettext("Made “%(name)s” from the playbook “%(playbook)s”: %(actions)s, "
                         "%(tasks)s and %(rules)s.") % {
-        "name": campaign["name"],
+        "name": campaign.name,
         "playbook": chosen.playbook.title,  # type: ignore[union-attr]
         "actions": ngettext("%(num)d action", "%(num)d actions", counts[0]) % {"num": counts[0]},
         "tasks": ngettext("%(num)d task", "%(num)d tasks", counts[1]) % {"num": counts[1]},
         "rules": rules}
-    if campaign["vote_date"] and made["vote_id"] is None:
+    if campaign.vote_date and made.vote_id is None:
         made_text += " " + gettext("No vote was made, as no body was chosen: add the vote on "
                                    "the campaign's page, or choose the body when making the "
                                    "next campaign.")
     late = _late_steps(made)
     message = flash.warning(f"{made_text} {late}") if late else flash.success(made_text)
-    return go_to(request, f"/campaigns/{campaign['id']}", message)
+    return go_to(request, f"/campaigns/{campaign.id}", message)
 
 
-def _late_steps(made: dict[str, Any]) -> str:
+def _late_steps(made: CampaignMade) -> str:
     """What of a new campaign was late already, in words short enough for a flash message."""
-    late_ids = set(made["late_action_ids"])
-    late_actions = [a["title"] for a in made["actions"] if a["id"] in late_ids]
-    actions, tasks = len(late_actions), len(made["late_task_ids"])
+    late_ids = set(made.late_action_ids)
+    late_actions = [a.title for a in made.actions if a.id in late_ids]
+    actions, tasks = len(late_actions), len(made.late_task_ids)
     if not actions and not tasks:
         return ""
     parts = []
@@ -236,14 +236,14 @@ def anchors_extras(session: Session, actor: User, campaign: Campaign) -> dict[st
 DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {"campaigns": [anchors_extras]}
 
 
-def _moved_text(before: dict[str, date | None], after: Campaign, moved: dict[str, Any]) -> str:
+def _moved_text(before: dict[str, date | None], after: Campaign, moved: AnchorsMoved) -> str:
     changes = []
     for kind, column in ANCHOR_COLUMNS.items():
         old, new = before[column], getattr(after, column)
         if old != new and new is not None:
             changes.append(gettext(ANCHOR_MOVED[kind]) % {
                 "day": formatting.format_when(new, "date")})
-    actions, tasks = len(moved["moved_action_ids"]), len(moved["moved_task_ids"])
+    actions, tasks = len(moved.moved_action_ids), len(moved.moved_task_ids)
     what = (gettext("%(actions)s and %(tasks)s moved with it") % {
         "actions": ngettext("%(num)d action", "%(num)d actions", actions) % {"num": actions},
         "tasks": ngettext("%(num)d task", "%(num)d tasks", tasks) % {"num": tasks}}

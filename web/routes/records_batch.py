@@ -26,7 +26,7 @@ from api.routing import PathRouter
 from web import flash, htmx
 from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
-from web.forms import domain_message, go_to, infer, parse, saving, validate
+from web.forms import domain_message, go_to, infer, parse, saving, typed_text, validate
 from web.ids import given_id, whole_number
 from web.templating import acting_user, render
 
@@ -94,11 +94,6 @@ def _state(params: Any) -> str:
     return state if len(state) == 2 and state.isalpha() else ""
 
 
-def _text(params: Any) -> str:
-    # Browsers send a textarea's line breaks as CRLF.
-    return str(params.get("text") or "").replace("\r\n", "\n")
-
-
 def _values(params: FormData | ImmutableMultiDict[str, Any], actor: User) -> dict[str, Any]:
     values = {name: str(params.get(name) or "") for name in NAMES}
     if not params.get("requester_name") and not params.get("subject"):
@@ -109,7 +104,7 @@ def _values(params: FormData | ImmutableMultiDict[str, Any], actor: User) -> dic
         values["requester_organization_id"] = str(org) if org else ""
         values["method"] = RequestMethod.email.value
     values["template"] = values["template"] or DEFAULT_LETTER
-    values["text"] = _text(params)
+    values["text"] = typed_text(params, "text")
     values["text_from"] = str(params.get("text_from") or "")
     values["not_editable"] = ""
     return values

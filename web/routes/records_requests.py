@@ -41,6 +41,7 @@ from web.forms import (
     parse,
     saving,
     see_other,
+    typed_text,
     validate,
 )
 from web.ids import RecordId
@@ -276,13 +277,11 @@ async def download_letter(record_id: RecordId, request: Request, session: Sessio
     user = acting_user(request, actor)
     record = records.crud.get(session, user, record_id)
     form = await request.form()
-    text = str(form.get("text") or "")
+    body = typed_text(form, "text")
     template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
-    if not text.strip() or len(text) > MAX_LETTER:
+    if not body.strip() or len(body) > MAX_LETTER:
         raise Invalid(f"The letter must hold between 1 and {MAX_LETTER:,} characters.",
                       field="text")
-    # Browsers send textarea line breaks as CRLF; a .txt reads the same either way.
-    body = text.replace("\r\n", "\n")
     name = _filename(record.subject, template.kind.value.replace("_", "-"), record_id)
     return Response(body, media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -295,7 +294,7 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
     user = acting_user(request, actor)
     records.crud.get(session, user, record_id)
     form = await request.form()
-    text = str(form.get("text") or "").replace("\r\n", "\n")
+    text = typed_text(form, "text")
     template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
     errors: dict[str, str] = {}
     if template.kind != letters.LetterKind.initial:

@@ -2,11 +2,11 @@
 record's fields, preview every row (errors, duplicates and what to do with each), and commit
 the whole file in one transaction."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Path, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
@@ -20,7 +20,7 @@ from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
 from web.concepts import ref_labels
 from web.forms import go_to
-from web.routes.imports import SHOWN_ROWS, UploadId, failure, leads_only
+from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
 
 router = PathRouter(include_in_schema=False)
@@ -166,23 +166,40 @@ def _columns_again(request: Request, user: Any, kind: str, kept: uploads.Upload,
     return render(request, "imports/columns.html", context, block="step", status=exc.status)
 
 
-@router.post("/imports/{kind}/{upload_id}/preview")
-async def preview(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
-                  actor: UserDep) -> Response:
-    user = leads_only(request, actor)
-    kept = uploads.find(user, kind=kind, upload_id=upload_id)
-    form = await request.form()
-    # Reading and checking every row of a large file takes seconds: in a worker thread, so
-    # the server answers other requests meanwhile.
-    return await run_in_threadpool(_preview, request, session, user, kind, kept, form)
+Planned = tuple[SheetPlan, Choice, dict[int, Choice]]
+Step = Callable[[Request, Session, Any, str, uploads.Upload, FormData, Planned], Response]
+
+
+def _whole_file_route(step: Step) -> Callable[..., Awaitable[Response]]:
+    """The route of a step that reads the whole file: reading, checking and writing every row
+    of a large one takes seconds, so in a worker thread, and the server answers other requests
+    meanwhile."""
+
+    async def route(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+        user = leads_only(request, actor)
+        kept = uploads.find(user, kind=kind, upload_id=upload_id)
+        form = await request.form()
+        return await run_in_threadpool(_once_planned, step, request, session, user, kind, kept,
+                                       form)
+
+    return route
+
+
+def _once_planned(step: Step, request: Request, session: Session, user: Any, kind: str,
+                  kept: uploads.Upload, form: FormData) -> Response:
+    """The step, with the file planned by the form's columns and choices; the columns again
+    when they cannot plan it."""
+    try:
+        planned = _plan(session, user, kind, kept, form)
+    except DomainError as exc:
+        return _columns_again(request, user, kind, kept, form, exc)
+    return step(request, session, user, kind, kept, form, planned)
 
 
 def _preview(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
-             form: FormData) -> Response:
-    try:
-        plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
-    except DomainError as exc:
-        return _columns_again(request, user, kind, kept, form, exc)
+             form: FormData, planned: Planned) -> Response:
+    plan, on_duplicate, decisions = planned
     context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
                                skip_errors=form.get("skip_errors") == "on")
     # Coming from the columns, the reader starts at the top of the new step; changing a
@@ -191,41 +208,24 @@ def _preview(request: Request, session: Session, user: Any, kind: str, kept: upl
     return render(request, "imports/preview.html", context, block="step")
 
 
-@router.post("/imports/{kind}/{upload_id}/commit")
-async def commit(kind: Sheet, upload_id: UploadId, request: Request, session: SessionDep,
-                 actor: UserDep) -> Response:
-    user = leads_only(request, actor)
-    kept = uploads.find(user, kind=kind, upload_id=upload_id)
-    form = await request.form()
-    # Reading and writing a large file takes seconds: in a worker thread, so the server
-    # answers other requests meanwhile.
-    return await run_in_threadpool(_commit, request, session, user, kind, kept, form)
-
-
 def _commit(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
-            form: FormData) -> Response:
-    try:
-        plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
-    except DomainError as exc:
-        return _columns_again(request, user, kind, kept, form, exc)
-    try:
-        with uploads.claimed(kept):
-            result = spreadsheets.commit(session, user, plan,
-                                         token=str(form.get("token") or ""),
-                                         skip_errors=form.get("skip_errors") == "on")
-            session.commit()
-    except uploads.Taken as exc:
-        session.rollback()
-        return go_to(request, f"/{kind}", flash.error(exc.message), status=200)
-    except (DomainError, DBAPIError) as exc:
-        session.rollback()
-        status, why = failure(exc)
+            form: FormData, planned: Planned) -> Response:
+    plan = planned[0]
+    skip_errors = form.get("skip_errors") == "on"
+
+    def write() -> spreadsheets.SheetResult:
+        return spreadsheets.commit(session, user, plan, token=str(form.get("token") or ""),
+                                   skip_errors=skip_errors)
+
+    def again() -> tuple[str, dict[str, Any]]:
         # Planned again: the failed transaction may have left nothing readable behind.
         plan, on_duplicate, decisions = _plan(session, user, kind, kept, form)
-        context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
-                                   skip_errors=form.get("skip_errors") == "on")
-        return render(request, "imports/preview.html", context, block="step", status=status,
-                      message=flash.error(why))
+        return "imports/preview.html", _preview_context(
+            session, user, kind, kept, plan, on_duplicate, decisions, skip_errors=skip_errors)
+
+    result = import_once(request, session, kept, write, taken_to=f"/{kind}", again=again)
+    if isinstance(result, Response):
+        return result
     counts = {"file": kept.filename, "created": result.created, "updated": result.updated,
               "skipped": result.skipped, "left_out": len(result.left_out)}
     text = (gettext("Imported %(file)s: %(created)d added, %(updated)d updated, %(skipped)d "
@@ -235,3 +235,7 @@ def _commit(request: Request, session: Session, user: Any, kind: str, kept: uplo
     message = flash.success(text, link=f"/imports/{kind}",
                             link_text=gettext("Import another file"))
     return go_to(request, f"/{kind}", message, status=200)
+
+
+router.post("/imports/{kind}/{upload_id}/preview")(_whole_file_route(_preview))
+router.post("/imports/{kind}/{upload_id}/commit")(_whole_file_route(_commit))

@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts.service import SYSTEM_EMAIL, system_user
 from api.alerts.models import Follow, FollowKind, Notification
-from api.auth.models import Role, User
+from api.auth import permissions
+from api.auth.models import User
 from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
@@ -330,7 +331,7 @@ def _tell_leads(session: Session, title: str, body: str, link: str,
     watcher's is to act on, and to the members of the organizations leading the campaign the
     item is about and those who follow it."""
     told = sa.or_(
-        User.role.in_([Role.lead, Role.admin]),
+        permissions.coalition_leads(),
         User.id.in_(select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
                                                  Follow.subject_id == campaign_id)),
         User.organization_id.in_(select(CampaignLead.organization_id).where(
