@@ -20,6 +20,8 @@ from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Forbidden, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n.catalogs import gettext, ngettext
+from api.i18n.formatting import format_list, format_number
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
@@ -437,17 +439,21 @@ def _request_facts(request: RecordsRequest, rows: Sequence[RequestStatusChange],
 def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
                     state: Deadline) -> str | None:
     """Why this letter does not fit the request as it stands, or None when it does."""
+    status = gettext(str(getattr(request.status, "value", request.status)).replace("_", " "))
     if found.kind == LetterKind.follow_up:
         if request.status not in deadlines.RUNNING:
-            return (f"A follow-up is for a request awaiting an answer; this one is "
-                    f"{request.status}.")
+            return gettext("A follow-up is for a request awaiting an answer; this one is "
+                           "{status}.").format(status=status)
         if state.days_left:
-            return f"The deadline has not come yet: {state.days_left} days left."
+            return ngettext("The deadline has not come yet: {count} day left.",
+                            "The deadline has not come yet: {count} days left.",
+                            state.days_left).format(count=format_number(state.days_left))
     if found.kind == LetterKind.appeal and request.status not in APPEALABLE:
-        return (f"An appeal follows a denial, a partial release or a no-records answer; "
-                f"this request is {request.status}.")
+        return gettext("An appeal follows a denial, a partial release or a no-records answer; "
+                       "this request is {status}.").format(status=status)
     if not found.fits(request.state_code):
-        return f"The letter '{found.title}' is for agencies in {', '.join(found.states)} only."
+        return gettext("The letter '{title}' is for agencies in {states} only.").format(
+            title=found.title, states=format_list(list(found.states)))
     return None
 
 
