@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from api import clock
+from api.alerts.service import rule_title
 from api.auth import permissions
 from api.i18n import catalogs, formatting, locales
 from web import audit_words, flash, htmx
@@ -122,6 +123,7 @@ templates.env.filters["humanize"] = humanize
 # escaped like any other value.
 templates.env.filters["translated"] = catalogs.gettext
 templates.env.filters["sharing_words"] = sharing_words
+templates.env.filters["rule_title"] = rule_title
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
 templates.env.filters["partial_date"] = partial_date
