@@ -45,6 +45,7 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     assert "Which letter" not in text and "Not now" not in text
     # The letters' own titles are English, as the letters are, and say so.
     assert 'lang="en">Everything about the ALPR program</label>' in page.text
+    assert "Las cartas están en inglés" in text
 
     letter = client.get(f"/records-requests/{record.id}/letter",
                         params={"template": "alpr_all", "requester_name": "Ana"}, headers=HX)
