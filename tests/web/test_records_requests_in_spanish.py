@@ -106,3 +106,18 @@ def test_the_batch_fragments_have_no_english_outside_the_catalog(
         answer = client.post(url, data=data, headers=HX)
         assert answer.status_code in (200, 422)
         assert untranslated(answer.text, known=known, allowed_words=allowed) == [], url
+
+
+def test_a_refused_status_change_says_why_in_spanish(client: TestClient, session: Session,
+                                                     actor: Any, spanish: User) -> None:
+    record = make_records_request(session, actor)
+    future = client.post(f"/records-requests/{record.id}/status", headers=HX,
+                         data={"status": "sent", "on": "2999-01-01"})
+    assert future.status_code == 422
+    assert "Un cambio de estado no puede tener una fecha futura." in plain(future.text)
+    wrong = client.post(f"/records-requests/{record.id}/status", headers=HX,
+                        data={"status": "fulfilled"})
+    assert wrong.status_code == 422
+    text = plain(wrong.text)
+    assert ("Una solicitud en estado «borrador» no puede pasar a «cumplida»; puede pasar a: "
+            "enviada, retirada.") in text
