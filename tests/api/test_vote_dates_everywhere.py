@@ -56,6 +56,16 @@ def test_the_api_refuses_a_vote_scheduled_long_ago_or_held_ahead(
     assert (held.json()["status"], last_night.json()["status"]) == ("held", "scheduled")
 
 
+def test_the_error_is_in_the_readers_language(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    body = f.make_body(session, actor)
+    answer = client.post("/api/v1/votes", headers={"Accept-Language": "es"},
+                         json={"title": "Flock renewal", "body_id": body.id,
+                               "scheduled_at": "2024-03-02T18:00:00"})
+    assert answer.status_code == 422
+    assert "Esta fecha ya pasó" in answer.json()["detail"], answer.text
+
+
 def test_a_held_vote_cannot_be_moved_ahead_through_the_api_or_its_page(
         client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
     vote = f.make_vote(session, actor, status="held", outcome="passed",
@@ -122,3 +132,21 @@ def test_a_playbook_vote_goes_through_the_same_rule(
                                          vote_date=date(2025, 2, 11)))
     session.commit()
     assert _vote(made["vote_id"]).status == "held"
+
+
+def test_moving_a_campaigns_vote_date_into_the_past_is_refused_like_any_vote(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    body = f.make_body(session, actor)
+    made = playbooks.create_campaign(session, actor, key="stop_new_contract",
+                                     data=CampaignFromPlaybook(
+                                         jurisdiction_id=body.jurisdiction_id, body_id=body.id,
+                                         campaign_start=date(2026, 3, 1),
+                                         vote_date=date(2026, 4, 14)))
+    session.commit()
+    campaign_id = made["campaign"]["id"]
+    answer = client.post(f"/api/v1/campaigns/{campaign_id}/anchors",
+                         json={"vote_date": "2026-01-06"})
+    assert answer.status_code == 422
+    assert PASSED in answer.json()["detail"]
+    assert answer.json()["errors"][0]["field"] == "vote_date"
+    assert _vote(made["vote_id"]).status == "scheduled"

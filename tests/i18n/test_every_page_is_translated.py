@@ -20,6 +20,7 @@ from api.auth.models import User
 from api.calendar.service import _summary as calendar_summary
 from api.documents.models import AttachedTo
 from api.i18n import catalogs
+from api.playbooks import loader
 from api.records_requests import laws
 from api.search import saved
 from api.search.models import SavedSearchCreate
@@ -47,8 +48,6 @@ NOT_YET_TRANSLATED: dict[str, str] = {
        for rest in ("", "/sections/{slug}", "/sections/{slug}/edit")},
     # The audit log's field names and stored values.
     "/audit": "audit log",
-    # The built-in playbooks' own titles, phases and actions (campaigns/playbooks).
-    "/campaigns/new-from-playbook": "playbook form",
     # The letters' own titles and text, and the page's words.
     "/records-requests/batch": "send to many agencies",
     "/records-requests/batch/agencies": "send to many agencies",
@@ -58,7 +57,10 @@ NOT_YET_TRANSLATED: dict[str, str] = {
 
 
 # Addresses beyond each route's own, for what only a query shows: search results, and none.
-MORE_VISITS = {"/search": ["/search?q=Riverton", "/search?q=zzzqqq"]}
+MORE_VISITS = {"/search": ["/search?q=Riverton", "/search?q=zzzqqq"],
+               # The chosen playbook's plan and the form to start a campaign from it.
+               "/campaigns/new-from-playbook": ["/campaigns/new-from-playbook?playbook="
+                                                "cancel_renewal"]}
 # Pages of an upload in progress: the demo has none, so the test reaches them only as their
 # not-found answer (checked to be that, and translated); their own words are not checked yet.
 ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview"}
@@ -123,6 +125,18 @@ def _user_data(session: Session) -> set[str]:
                         found.update(line.strip() for line in text.splitlines())
     for law in laws.all_laws().values():
         found.update(text for text in (law.name, law.law, law.citation) if text)
+    return found | _playbook_words()
+
+
+def _playbook_words() -> set[str]:
+    """The playbooks' own titles, summaries, phases, actions and tasks: organizers write them
+    in their files (campaigns/playbooks), as records hold theirs."""
+    found: set[str] = set()
+    for loaded in loader.catalog().playbooks.values():
+        for text in _texts(loaded.playbook.model_dump(mode="json")):
+            if not re.fullmatch(r"[a-z0-9_]*", text):
+                found.add(text)
+                found.update(line.strip() for line in text.splitlines())
     return found
 
 
