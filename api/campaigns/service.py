@@ -11,6 +11,7 @@ from api.campaigns.anchors import ANCHOR_COLUMNS
 from api.campaigns.models import (
     CAMPAIGNS,
     Campaign,
+    CampaignContract,
     CampaignLead,
     CampaignRead,
 )
@@ -40,7 +41,9 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
 crud: Crud[Campaign, CampaignRead] = Crud(
     **CAMPAIGNS.crud_options(),
     links={"lead_organization_ids": Link(CampaignLead, "campaign_id", "organization_id",
-                                         "organization", "organization")},
+                                         "organization", "organization"),
+           "contract_ids": Link(CampaignContract, "campaign_id", "contract_id", "contract",
+                                "contract")},
     prepare=_move_anchored,
 )
 
