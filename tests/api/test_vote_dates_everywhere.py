@@ -131,7 +131,7 @@ def test_a_playbook_vote_goes_through_the_same_rule(
                                          campaign_start=date(2025, 1, 5),
                                          vote_date=date(2025, 2, 11)))
     session.commit()
-    assert _vote(made["vote_id"]).status == "held"
+    assert _vote(made.vote_id).status == "held"
 
 
 def test_moving_a_campaigns_vote_date_into_the_past_is_refused_like_any_vote(
@@ -143,10 +143,10 @@ def test_moving_a_campaigns_vote_date_into_the_past_is_refused_like_any_vote(
                                          campaign_start=date(2026, 3, 1),
                                          vote_date=date(2026, 4, 14)))
     session.commit()
-    campaign_id = made["campaign"]["id"]
+    campaign_id = made.campaign.id
     answer = client.post(f"/api/v1/campaigns/{campaign_id}/anchors",
                          json={"vote_date": "2026-01-06"})
     assert answer.status_code == 422
     assert PASSED in answer.json()["detail"]
     assert answer.json()["errors"][0]["field"] == "vote_date"
-    assert _vote(made["vote_id"]).status == "scheduled"
+    assert _vote(made.vote_id).status == "scheduled"

@@ -33,7 +33,7 @@ def _campaign(session: Session, actor: Any) -> tuple[int, int]:
                                          vote_date=date(2026, 4, 14),
                                          lead_organization_ids=[org.id]))
     session.commit()
-    return made["campaign"]["id"], made["vote_id"]
+    return made.campaign.id, made.vote_id
 
 
 def _local(vote_id: int) -> datetime:
