@@ -46,11 +46,6 @@ from api.votes.models import (
     vote_of_goal,
 )
 
-# The years a campaign's anchor dates may fall in, counted from this year: a campaign is not
-# dated from further back than this, nor planned further ahead.
-ANCHOR_YEARS_BACK = 5
-ANCHOR_YEARS_AHEAD = 10
-ANCHOR_OUT_OF_RANGE = N_("Enter a date between %(first)s and %(last)s.")
 # The request field that gives each anchor's date.
 ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "vote_date",
                  AnchorKind.notice_deadline: "notice_deadline"}
@@ -202,7 +197,7 @@ def create_campaign(session: Session, actor: User, *, key: str,
         raise Invalid(no_such("jurisdiction_id", data.jurisdiction_id), field="jurisdiction_id")
     today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
     dates = _anchor_dates(session, actor, data, today)
-    check_anchor_years(session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()},
+    campaigns.check_anchor_years(session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()},
                        place.id)
     for kind in book.required_anchors:
         if dates[kind] is None:
@@ -311,18 +306,6 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
     return found
 
 
-def check_anchor_years(session: Session, days: dict[str, date | None],
-                       jurisdiction_id: int | None) -> None:
-    """Anchor dates a campaign could be counted from: a slip of the year (2020 for 2026,
-    9999) would date every step decades away, and no reminder would ever go out."""
-    year = clock.today(jurisdictions.zone(session, jurisdiction_id)).year
-    first, last = year - ANCHOR_YEARS_BACK, year + ANCHOR_YEARS_AHEAD
-    for field, day in days.items():
-        if day is not None and not first <= day.year <= last:
-            raise Invalid(gettext(ANCHOR_OUT_OF_RANGE) % {"first": first, "last": last},
-                          field=field)
-
-
 def _campaign_votes(session: Session, campaign_id: int) -> list[int]:
     """The votes the campaign's steps are counted from (as follow_vote reads them)."""
     return [i for i in session.exec(select(Action.vote_id).where(
@@ -358,8 +341,9 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
                if field in given}
     if not columns:
         raise Invalid("Give at least one anchor date to move.", field="campaign_start")
-    check_anchor_years(session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
-                       campaign.jurisdiction_id)
+    campaigns.check_anchor_years(
+        session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
+        campaign.jurisdiction_id)
     before = _anchored_dates(session, campaign_id)
     if given.get("vote_date") is not None:
         _move_votes(session, actor, campaign_id, given["vote_date"])

@@ -92,6 +92,18 @@ def test_an_anchor_date_out_of_reach_is_refused(
     assert _local(vote_id) == was and _campaign_dates(campaign_id) == (date(2026, 4, 14), None)
 
 
+@pytest.mark.parametrize(("field", "day"), [("vote_date", "9999-12-31"),
+                                            ("start_date", "2020-01-01")])
+def test_a_campaign_edited_out_of_reach_is_refused_too(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime, field: str,
+        day: str) -> None:
+    campaign_id, _ = _campaign(session, actor)
+    answer = client.patch(f"/api/v1/campaigns/{campaign_id}", json={field: day})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"] == "Enter a date between 2021 and 2036."
+    assert _campaign_dates(campaign_id) == (date(2026, 4, 14), None)
+
+
 def test_the_edges_of_the_reach_are_taken(
         client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
     campaign_id, _ = _campaign(session, actor)
