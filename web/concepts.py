@@ -491,7 +491,8 @@ CAMPAIGNS = declared_spec(
     zone=_campaign_zone,
     list_links=[ListLink("/campaigns/new-from-playbook", N_("New campaign from a playbook"),
                          leads_only=True)],
-    overrides={"lead_organization_ids": {"label": N_("Lead organizations")}},
+    overrides={"lead_organization_ids": {"label": N_("Lead organizations")},
+               "contract_ids": {"label": N_("Contracts")}},
     # What a lead looks for on a campaign beside its board: who still has to do what, the
     # records asked for, the meetings held and the press won.
     related=[Related(N_("Tasks"), "tasks", fk="campaign_id"),

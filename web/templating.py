@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from api import clock
+from api.alerts.service import rule_title
 from api.auth import permissions
 from api.i18n import catalogs, formatting, locales
-from web import flash, htmx
+from web import audit_words, flash, htmx
 from web.script_words import script_words
 from web.words import humanize, sharing_words
 
@@ -56,21 +57,6 @@ def local_input(value: datetime | None, zone: str | None = None) -> str:
     if value is None:
         return ""
     return clock.local(value, zone).strftime("%Y-%m-%dT%H:%M")
-
-
-def logged_value(value: Any) -> str:
-    """A value as the audit log stored it, an instant shown on the coalition's clock like the
-    rest of the page rather than as the stored UTC text."""
-    if value is None:
-        return "—"
-    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
-        try:
-            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        if at.tzinfo is not None:
-            return local_time(at)
-    return str(value)
 
 
 def days_until(value: date | datetime | None, zone: str | None = None) -> int | None:
@@ -126,7 +112,10 @@ def csrf_token(context: Context) -> str:
 templates.env.filters["local_time"] = local_time
 templates.env.filters["local_input"] = local_input
 templates.env.filters["local_date"] = local_date
-templates.env.filters["logged_value"] = logged_value
+templates.env.filters["logged_value"] = audit_words.logged_value
+templates.env.filters["audit_what"] = audit_words.what
+templates.env.filters["audit_field"] = audit_words.field_words
+templates.env.filters["audit_actor"] = audit_words.actor_words
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
@@ -134,6 +123,7 @@ templates.env.filters["humanize"] = humanize
 # escaped like any other value.
 templates.env.filters["translated"] = catalogs.gettext
 templates.env.filters["sharing_words"] = sharing_words
+templates.env.filters["rule_title"] = rule_title
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
 templates.env.filters["partial_date"] = partial_date

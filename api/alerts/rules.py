@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext, ngettext
 
 # "The morning of" a day, local time where the event happens.
 MORNING = time(8, 0)
@@ -136,6 +136,43 @@ class RuleSpec(BaseModel):
         repeat = (f", then every {parse_offset(self.repeat_every).words()}"
                   if self.repeat_every else "")
         return f"{text}{repeat}"[:200]
+
+
+    def shown_label(self) -> str:
+        """label() in the reader's language. label() itself stays English: it is the name a
+        rule keeps when given none, which tells a default name from one a person chose."""
+        if self.name:
+            return self.name
+        offsets = [parse_offset(text) for text in self.offsets]
+        times = _listed_in_words([_offset_in_words(o) for o in offsets if o.amount])
+        what = gettext(SUBJECT_WORDS[self.subject])
+        if not times:
+            text = gettext("the morning of {what}").format(what=what)
+        else:
+            shape = (gettext("{times} after {what}") if self.direction == Direction.after
+                     else gettext("{times} before {what}"))
+            text = shape.format(times=times, what=what)
+            if any(o.amount == 0 for o in offsets):
+                text += gettext(", and the morning of it")
+        if self.repeat_every:
+            text += gettext(", then every {interval}").format(
+                interval=_offset_in_words(parse_offset(self.repeat_every)))
+        return text[:200]
+
+
+def _offset_in_words(offset: Offset) -> str:
+    count = offset.amount
+    words = {"m": ngettext("{count} minute", "{count} minutes", count),
+             "h": ngettext("{count} hour", "{count} hours", count),
+             "d": ngettext("{count} day", "{count} days", count),
+             "w": ngettext("{count} week", "{count} weeks", count)}[offset.unit]
+    return words.format(count=count)
+
+
+def _listed_in_words(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _listed(items: list[str]) -> str:

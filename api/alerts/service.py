@@ -256,6 +256,13 @@ def update_rule(session: Session, actor: User, rule_id: int,
     return rule
 
 
+def rule_title(rule: AlertRule) -> str:
+    """A rule's name as a reader sees it: one a person gave as written, the name made for a
+    rule given none (stored in English) in the reader's language."""
+    spec = _spec_of(rule)
+    return spec.shown_label() if rule.name == spec.label() else rule.name
+
+
 def _spec_of(rule: AlertRule) -> RuleSpec:
     return RuleSpec(subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
                     repeat_every=rule.repeat_every or None, recipients=rule.recipients,

@@ -101,8 +101,18 @@ class CampaignLead(SQLModel, table=True):
                               primary_key=True)
 
 
+class CampaignContract(SQLModel, table=True):
+    """A contract the campaign is about: its notice deadline is the campaign's to meet."""
+
+    __access__: ClassVar[Access] = Access(leads_write_only=True)
+    __tablename__ = "campaign_contract"
+    campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE", primary_key=True)
+    contract_id: int = fk("contract.id", required=True, ondelete="CASCADE", primary_key=True)
+
+
 class CampaignCreate(CampaignBase):
     lead_organization_ids: IdList = []
+    contract_ids: IdList = []
 
 
 CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
@@ -110,6 +120,7 @@ CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")
 
 class CampaignRead(CampaignBase, ReadMeta):
     lead_organization_ids: list[int] = []
+    contract_ids: list[int] = []
     playbook_key: str | None = None
 
 
@@ -128,6 +139,7 @@ CAMPAIGNS = Concept(
         FieldRole("start_date", sort=True, section=N_("Campaign")),
         FieldRole("target_date", sort=True, column=N_("Target date"), section=N_("Campaign")),
         FieldRole("lead_organization_ids", section=N_("Campaign")),
+        FieldRole("contract_ids", section=N_("Campaign")),
         FieldRole("description", search=True, section=N_("About")),
     ),
     orders={"sort": ("name", "start_date", "target_date")},

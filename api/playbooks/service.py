@@ -1,6 +1,7 @@
 """Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -14,9 +15,12 @@ from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
-from api.contracts.models import Contract
-from api.errors import Invalid, NotFound
+from api.contracts import service as contracts
+from api.crud import Crud
+from api.errors import Forbidden, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n import formatting
+from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
@@ -35,7 +39,12 @@ from api.playbooks.schema import OwnerRole, Playbook
 from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate, TaskRead
 from api.votes import service as votes
-from api.votes.models import Vote, VoteCreate, VoteStatus, vote_of_goal
+from api.votes.models import (
+    VoteCreate,
+    VoteStatus,
+    VoteUpdate,
+    vote_of_goal,
+)
 
 # The request field that gives each anchor's date.
 ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "vote_date",
@@ -77,23 +86,34 @@ def detail(key: str) -> PlaybookDetail:
                           roles=counted.roles, file=loaded.file, source=loaded.source)
 
 
-def _anchor_dates(session: Session, data: CampaignFromPlaybook,
+def _anchor_dates(session: Session, actor: User, data: CampaignFromPlaybook,
                   zone_today: date) -> dict[AnchorKind, date | None]:
     vote_date = data.vote_date
     if data.vote_id is not None:
-        vote = session.get(Vote, data.vote_id)
-        if vote is None:
-            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+        vote = readable(session, actor, votes.crud, data.vote_id, "vote_id")
         if vote_date is None:
             vote_date = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
     notice = data.notice_deadline
     if data.contract_id is not None:
-        contract = session.get(Contract, data.contract_id)
-        if contract is None:
-            raise Invalid(f"No contract with id {data.contract_id}.", field="contract_id")
+        contract = readable(session, actor, contracts.crud, data.contract_id, "contract_id")
         notice = notice or contract.notice_deadline
     return {AnchorKind.campaign_start: data.campaign_start or zone_today,
             AnchorKind.vote: vote_date, AnchorKind.notice_deadline: notice}
+
+
+def no_such(field: str, record_id: int) -> str:
+    message = NO_SUCH[field]
+    return gettext(message) % {"id": record_id}
+
+
+def readable(session: Session, actor: User, crud: Crud[Any, Any], record_id: int,
+             field: str) -> Any:
+    """A record the form names, if the actor may read it: one they may not read is refused
+    exactly as one that does not exist, naming the field."""
+    try:
+        return crud.get(session, actor, record_id)
+    except (NotFound, Forbidden) as exc:
+        raise Invalid(no_such(field, record_id), field=field) from exc
 
 
 def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int | None]:
@@ -102,7 +122,7 @@ def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int
         Organization.id.in_(ids)))) if ids else set()
     for role, org_id in data.role_assignments.items():
         if org_id not in known:
-            raise Invalid(f"No organization with id {org_id}.",
+            raise Invalid(no_such("organization_id", org_id),
                           field=f"role_assignments.{role.value}")
     fallback = data.lead_organization_ids[0] if data.lead_organization_ids else None
     return {role: data.role_assignments.get(role, fallback) for role in OwnerRole}
@@ -118,9 +138,22 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
 
 
 # How a form and its messages name each date a playbook is counted from.
-ANCHOR_WORDS = {AnchorKind.campaign_start: "the campaign's start",
-                AnchorKind.vote: "the date of the vote",
-                AnchorKind.notice_deadline: "the termination-notice deadline"}
+ANCHOR_WORDS = {AnchorKind.campaign_start: N_("the campaign's start"),
+                AnchorKind.vote: N_("the date of the vote"),
+                AnchorKind.notice_deadline: N_("the termination-notice deadline")}
+DATED_FROM = N_("The playbook “%(playbook)s” is dated from %(anchor)s: give it.")
+BEFORE_START = {
+    AnchorKind.vote: N_("The date of the vote (%(day)s) is before the campaign starts "
+                        "(%(start)s): a playbook plans what leads up to it."),
+    AnchorKind.notice_deadline: N_("The termination-notice deadline (%(day)s) is before the "
+                                   "campaign starts (%(start)s): a playbook plans what leads "
+                                   "up to it.")}
+# What a form names that is not there, or not the reader's to read (the same answer).
+NO_SUCH = {"vote_id": N_("No vote with id %(id)s."),
+           "contract_id": N_("No contract with id %(id)s."),
+           "organization_id": N_("No organization with id %(id)s."),
+           "body_id": N_("No body with id %(id)s."),
+           "jurisdiction_id": N_("No jurisdiction with id %(id)s.")}
 # A vote's time is not known until its agenda is out: the evening, when most councils meet.
 VOTE_TIME = time(18, 0)
 
@@ -147,7 +180,7 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
     if data.body_id is not None:
         body = session.get(Body, data.body_id)
         if body is None:
-            raise Invalid(f"No body with id {data.body_id}.", field="body_id")
+            raise Invalid(no_such("body_id", data.body_id), field="body_id")
         return body
     found = session.exec(select(Body).where(Body.jurisdiction_id == data.jurisdiction_id)
                          .limit(2)).all()
@@ -161,21 +194,24 @@ def create_campaign(session: Session, actor: User, *, key: str,
     book = get(key).playbook
     place = session.get(Jurisdiction, data.jurisdiction_id)
     if place is None:
-        raise Invalid(f"No jurisdiction with id {data.jurisdiction_id}.", field="jurisdiction_id")
+        raise Invalid(no_such("jurisdiction_id", data.jurisdiction_id), field="jurisdiction_id")
     today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
-    dates = _anchor_dates(session, data, today)
+    dates = _anchor_dates(session, actor, data, today)
+    campaigns.check_anchor_years(session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()},
+                       place.id)
     for kind in book.required_anchors:
         if dates[kind] is None:
-            raise Invalid(f"The playbook “{book.title}” is dated from {ANCHOR_WORDS[kind]}: "
-                          "give it.", field=ANCHOR_FIELDS[kind])
+            raise Invalid(gettext(DATED_FROM) % {"playbook": book.title,
+                                                 "anchor": gettext(ANCHOR_WORDS[kind])},
+                          field=ANCHOR_FIELDS[kind])
     start = dates[AnchorKind.campaign_start]
     for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
         day = dates[kind]
         if day is not None and start is not None and day < start:
-            said = ANCHOR_WORDS[kind]
-            raise Invalid(f"{said[0].upper()}{said[1:]} ({day:%B %-d, %Y}) is before the "
-                          f"campaign starts ({start:%B %-d, %Y}): a playbook plans what leads "
-                          "up to it.", field=ANCHOR_FIELDS[kind])
+            raise Invalid(gettext(BEFORE_START[kind]) % {
+                "day": formatting.format_when(day, "long_date"),
+                "start": formatting.format_when(start, "long_date")},
+                field=ANCHOR_FIELDS[kind])
     owners = _owners(session, data)
     body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
@@ -184,7 +220,8 @@ def create_campaign(session: Session, actor: User, *, key: str,
         policy_asks=[PolicyAskItem(ask=a.ask, note=a.note) for a in book.policy_asks],
         start_date=dates[AnchorKind.campaign_start], target_date=_target_date(book, dates),
         vote_date=dates[AnchorKind.vote], notice_deadline=dates[AnchorKind.notice_deadline],
-        lead_organization_ids=data.lead_organization_ids))
+        lead_organization_ids=data.lead_organization_ids,
+        contract_ids=[data.contract_id] if data.contract_id is not None else []))
     campaign.playbook_key = book.key
     session.add(campaign)
     vote_id = data.vote_id
@@ -269,18 +306,47 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
     return found
 
 
+def _campaign_votes(session: Session, campaign_id: int) -> list[int]:
+    """The votes the campaign's steps are counted from (as follow_vote reads them)."""
+    return [i for i in session.exec(select(Action.vote_id).where(
+        Action.campaign_id == campaign_id, Action.anchor_kind == AnchorKind.vote,
+        Action.vote_id.is_not(None)).distinct()).all() if i is not None]
+
+
+def _move_votes(session: Session, actor: User, campaign_id: int, day: date) -> None:
+    """The campaign's votes move to the new vote date, at the time they had where their body
+    meets, through the votes' own save: its date rule applies, and its alerts and the
+    campaigns counted from it follow."""
+    for vote_id in _campaign_votes(session, campaign_id):
+        vote = votes.crud.get(session, actor, vote_id)
+        zone = bodies.zone(session, vote.body_id)
+        local = vote.scheduled_at.astimezone(zone)
+        if local.date() != day:
+            try:
+                votes.crud.update(session, actor, vote_id, VoteUpdate(
+                    scheduled_at=datetime.combine(day, local.time(), tzinfo=zone)))
+            except Invalid as exc:
+                # Said of the date the form asked for.
+                raise Invalid(exc.message, field="vote_date") from exc
+
+
 def move_anchors(session: Session, actor: User, *, campaign_id: int,
                  data: AnchorMove) -> AnchorsMoved:
     """New anchor dates for a campaign; the unfinished actions and tasks counted from them move
-    along (the campaign's own update does the moving, so a PATCH of the dates moves them too).
-    Also says which of them moved."""
-    campaigns.crud.get(session, actor, campaign_id)
+    along (the campaign's own update does the moving, so a PATCH of the dates moves them too),
+    and so does the vote they are counted from. Also says which of them moved."""
+    campaign = campaigns.crud.get(session, actor, campaign_id)
     given = data.model_dump(exclude_unset=True)
     columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
                if field in given}
     if not columns:
         raise Invalid("Give at least one anchor date to move.", field="campaign_start")
+    campaigns.check_anchor_years(
+        session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
+        campaign.jurisdiction_id)
     before = _anchored_dates(session, campaign_id)
+    if given.get("vote_date") is not None:
+        _move_votes(session, actor, campaign_id, given["vote_date"])
     campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(**columns))
     after = _anchored_dates(session, campaign_id)
     moved = {name: sorted(i for i, day in after[name].items() if before[name].get(i) != day)

@@ -26,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from api.errors import Invalid, NotFound
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -141,8 +142,9 @@ _REFUSED = {
     nodes.Mul: "*", nodes.Div: "/", nodes.FloorDiv: "//", nodes.Mod: "%", nodes.Pow: "**",
 }
 NESTED = "The letter nests its placeholders or conditions too deeply to be read."
-USER_SYNTAX = ("placeholders such as {{ agency.name }}, filters such as | upper, and "
-               "{% if … %} … {% else %} … {% endif %}")
+# Marked for the catalog; pages show it in the reader's language.
+USER_SYNTAX = N_("placeholders such as {{ agency.name }}, filters such as | upper, and "
+                 "{% if … %} … {% else %} … {% endif %}")
 
 
 def check_user_syntax(tree: nodes.Template) -> None:

@@ -20,6 +20,8 @@ from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Forbidden, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n.catalogs import gettext, ngettext
+from api.i18n.formatting import format_list, format_number, format_when
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
@@ -74,13 +76,20 @@ _ANSWER_NOUNS = {
 }
 
 
+def _status_words(status: RequestStatus | str) -> str:
+    """A status in the reader's words, as the pages write it (web.choice_words marks them)."""
+    return gettext(str(getattr(status, "value", status)).replace("_", " "))
+
+
 def check_transition(old: RequestStatus | None, new: RequestStatus) -> None:
     if old is None or old == new and new != S.extended:
         return
     if new not in TRANSITIONS[RequestStatus(old)]:
-        allowed = ", ".join(sorted(TRANSITIONS[RequestStatus(old)])) or "nothing"
-        raise Invalid(f"A request that is {old} cannot become {new}; it can become: {allowed}.",
-                      field="status")
+        allowed = ", ".join(_status_words(s) for s in sorted(TRANSITIONS[RequestStatus(old)])) \
+            or gettext("nothing")
+        raise Invalid(gettext("A request that is {old} cannot become {new}; it can become: "
+                              "{allowed}.").format(old=_status_words(old), new=_status_words(new),
+                                                   allowed=allowed), field="status")
 
 
 def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
@@ -256,12 +265,12 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
         values["law"] = law.law
     before = existing.due_on_override if existing is not None else None
     if values.get("due_on_override") != before and not may_override(actor):
-        raise Forbidden("Only a campaign lead can override a request's deadline.")
+        raise Forbidden(gettext("Only a campaign lead can override a request's deadline."))
     sent_on = values.get("sent_on")
     if sent_on is not None:
         zone = zones.get(stored_id(agency), clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
-            raise Invalid("The day the request was sent cannot be in the future.",
+            raise Invalid(gettext("The day the request was sent cannot be in the future."),
                           field="sent_on")
     return values
 
@@ -323,26 +332,27 @@ def change_status(session: Session, actor: User, *, request_id: int,
     request = crud.get(session, actor, request_id)
     old, new = RequestStatus(request.status), change.status
     if old == new and new != S.extended:
-        raise Invalid(f"The request is already {new}.", field="status")
+        raise Invalid(gettext("The request is already {status}.").format(
+            status=_status_words(new)), field="status")
     check_transition(old, new)
     today = local_today(session, request)
     rows = _changes(session, [request_id])[request_id]
     on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
     if on > today:
-        raise Invalid("A status change cannot be dated in the future.", field="on")
+        raise Invalid(gettext("A status change cannot be dated in the future."), field="on")
     if old == S.draft:
         request.sent_on = on
     else:
         if request.sent_on and on < request.sent_on:
-            raise Invalid("A status change cannot be dated before the request was sent.",
-                          field="on")
+            raise Invalid(gettext("A status change cannot be dated before the request was "
+                                  "sent."), field="on")
         if rows and on < rows[-1].effective_on:
-            raise Invalid(f"A status change cannot be dated before the last change, on "
-                          f"{rows[-1].effective_on:%B %-d, %Y}.",
-                          field="on")
+            raise Invalid(gettext("A status change cannot be dated before the last change, "
+                                  "on {day}.").format(
+                day=format_when(rows[-1].effective_on, "long_date")), field="on")
     if change.extension_days is not None and new != S.extended:
-        raise Invalid("Only a move to \"extended\" adds days to the deadline.",
-                      field="extension_days")
+        raise Invalid(gettext('Only a move to "{extended}" adds days to the deadline.').format(
+            extended=_status_words(S.extended)), field="extension_days")
     extension = None
     if new == S.extended:
         law = laws.law_for(request.state_code)
@@ -391,8 +401,8 @@ def _requester(session: Session, organization_id: int | None, given: Requester) 
         "phone": given.phone or (org.phone if org else ""), "address": given.address,
     }
     if not requester["name"] and not requester["organization"]:
-        raise Invalid("A letter needs the requester: a requester organization or a name.",
-                      field="requester_name")
+        raise Invalid(gettext("A letter needs the requester: a requester organization or a "
+                              "name."), field="requester_name")
     return requester
 
 
@@ -436,17 +446,21 @@ def _request_facts(request: RecordsRequest, rows: Sequence[RequestStatusChange],
 def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
                     state: Deadline) -> str | None:
     """Why this letter does not fit the request as it stands, or None when it does."""
+    status = _status_words(request.status)
     if found.kind == LetterKind.follow_up:
         if request.status not in deadlines.RUNNING:
-            return (f"A follow-up is for a request awaiting an answer; this one is "
-                    f"{request.status}.")
+            return gettext("A follow-up is for a request awaiting an answer; this one is "
+                           "{status}.").format(status=status)
         if state.days_left:
-            return f"The deadline has not come yet: {state.days_left} days left."
+            return ngettext("The deadline has not come yet: {count} day left.",
+                            "The deadline has not come yet: {count} days left.",
+                            state.days_left).format(count=format_number(state.days_left))
     if found.kind == LetterKind.appeal and request.status not in APPEALABLE:
-        return (f"An appeal follows a denial, a partial release or a no-records answer; "
-                f"this request is {request.status}.")
+        return gettext("An appeal follows a denial, a partial release or a no-records answer; "
+                       "this request is {status}.").format(status=status)
     if not found.fits(request.state_code):
-        return f"The letter '{found.title}' is for agencies in {', '.join(found.states)} only."
+        return gettext("The letter '{title}' is for agencies in {states} only.").format(
+            title=found.title, states=format_list(list(found.states)))
     return None
 
 
@@ -478,8 +492,9 @@ def letter(session: Session, actor: User, *, request_id: int, template_key: str,
     agency = session.get(Agency, request.agency_id)
     if agency is None:
         # Read through the reader's scope: a letter would tell them the agency's name.
-        raise Invalid("This request's agency is not shared with you, so its letter cannot be "
-                      "written here; ask the organization that made the request.")
+        raise Invalid(gettext("This request's agency is not shared with you, so its letter "
+                              "cannot be written here; ask the organization that made the "
+                              "request."))
     context = letter_context(
         session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
@@ -496,15 +511,15 @@ def preview(session: Session, actor: User, *, template_key: str, agency_id: int,
     or the text edited from it (see BatchCreate.text) filled in for this agency."""
     found = letters.template(template_key)
     if found.kind != LetterKind.initial:
-        raise Invalid("Only a first request can be previewed without a request.",
+        raise Invalid(gettext("Only a first request can be previewed without a request."),
                       field="template")
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise Invalid(f"No agency with id {agency_id}.", field="agency_id")
     state = agency_state(session, agency)
     if not found.fits(state):
-        raise Invalid(f"The letter '{found.title}' is for agencies in "
-                      f"{', '.join(found.states)} only.", field="template")
+        raise Invalid(gettext("The letter '{title}' is for agencies in {states} only.").format(
+            title=found.title, states=", ".join(found.states)), field="template")
     zone = _zones(session, [agency_id]).get(agency_id, clock.home_zone())
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
@@ -525,7 +540,8 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")
     found = letters.template(data.template) if data.template else None
     if found is not None and found.kind != LetterKind.initial:
-        raise Invalid("A new request starts from a first-request letter.", field="template")
+        raise Invalid(gettext("A new request starts from a first-request letter."),
+                      field="template")
     given = Requester(name=data.requester_name, email=data.requester_email,
                       address=data.requester_address)
     requester = _requester(session, data.requester_organization_id, given)
@@ -535,9 +551,10 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         agency = agencies[agency_id]
         state = agency_state(session, agency)
         if found is not None and not found.fits(state):
-            raise Invalid(f"The letter '{found.title}' is for agencies in "
-                          f"{', '.join(found.states)} only; {agency.name} is not.",
-                          field="agency_ids")
+            raise Invalid(gettext("The letter '{title}' is for agencies in {states} only; "
+                                  "{agency} is not.").format(
+                title=found.title, states=", ".join(found.states), agency=agency.name),
+                field="agency_ids")
         today = clock.now().astimezone(zones.get(agency_id, clock.home_zone())).date()
         context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
                                  requester=requester, today=today)

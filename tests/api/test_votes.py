@@ -24,7 +24,7 @@ def payload(session: Session, actor: Any) -> dict[str, Any]:
     return {"title": unique("Flock renewal"), "body_id": body.id,
             "campaign_id": make_campaign(session, actor).id,
             "contract_id": make_contract(session, actor).id,
-            "scheduled_at": "2026-04-15T01:30:00Z", "agenda_item_number": "7.B",
+            "scheduled_at": "2031-04-15T01:30:00Z", "agenda_item_number": "7.B",
             "kind": "renewal", "consent_calendar": True,
             "agenda_url": "https://city.example/agenda", "location": "Council Chambers",
             "status": "scheduled", "outcome": "pending",
@@ -35,11 +35,11 @@ class TestVotes(CrudContract):
     spec = Spec(
         path="/api/v1/votes", payload=payload,
         rows=({"scheduled_at": "2026-03-01T02:00:00Z", "status": "held"},
-              {"scheduled_at": "2026-05-01T02:00:00Z", "title": "Budget hearing",
+              {"scheduled_at": "2031-05-01T02:00:00Z", "title": "Budget hearing",
                "status": "scheduled"},
-              {"scheduled_at": "2026-04-01T02:00:00Z", "status": "scheduled"}),
+              {"scheduled_at": "2031-04-01T02:00:00Z", "status": "scheduled"}),
         sort="scheduled_at", q="budget", filter="status",
-        patch={"status": "held", "outcome": "failed"},
+        patch={"status": "postponed", "outcome": "tabled"},
         bad_patch=({"scheduled_at": None}, "scheduled_at"),
         invalid=[({"scheduled_at": "2026-02-30T18:00:00"}, "scheduled_at"),
                  ({"kind": "referendum"}, "kind"),
@@ -57,10 +57,10 @@ def test_missing_references(client: TestClient, session: Session, actor: Any,
 
 
 @pytest.mark.parametrize(("zone", "local", "utc"), [
-    ("America/Los_Angeles", "2026-04-14T18:30:00", "2026-04-15T01:30:00Z"),
-    ("America/Los_Angeles", "2026-01-13T18:30:00", "2026-01-14T02:30:00Z"),
-    ("America/New_York", "2026-11-02T19:00:00", "2026-11-03T00:00:00Z"),
-    ("America/Chicago", "2026-04-14T18:30:00-07:00", "2026-04-15T01:30:00Z"),
+    ("America/Los_Angeles", "2031-04-14T18:30:00", "2031-04-15T01:30:00Z"),
+    ("America/Los_Angeles", "2031-01-13T18:30:00", "2031-01-14T02:30:00Z"),
+    ("America/New_York", "2031-11-02T19:00:00", "2031-11-03T00:00:00Z"),
+    ("America/Chicago", "2031-04-14T18:30:00-07:00", "2031-04-15T01:30:00Z"),
 ])
 def test_time_without_offset_is_local_to_the_body(client: TestClient, session: Session,
                                                   actor: Any, zone: str, local: str,

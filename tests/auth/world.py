@@ -26,6 +26,7 @@ from api.tasks import service as tasks
 from api.vendors import service as vendors
 from api.vendors.models import VendorCreate
 from api.votes import service as votes
+from tests.factories import vote_status_on
 
 VISIBILITIES = [v.value for v in Visibility]
 
@@ -192,9 +193,10 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
                                 decided_on=date(2024, 1, 1), note=decided))
     out.append(Record("contract", contract.id, owner, vis, [m, decided]))
     m = marker()
+    held_at = datetime(2026, 3, day, 18, tzinfo=UTC)
     vote = votes.crud.create(session, actor, VoteCreate(
         title=f"Vote {m}", notes=m, body_id=place.body, campaign_id=place.campaign,
-        scheduled_at=datetime(2026, 3, day, 18, tzinfo=UTC), **shared))
+        scheduled_at=held_at, status=vote_status_on(session, place.body, held_at), **shared))
     out.append(Record("vote", vote.id, owner, vis, [m]))
     m = marker()
     contact = media.contacts.create(session, actor, MediaContactCreate(

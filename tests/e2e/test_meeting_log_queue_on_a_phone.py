@@ -8,6 +8,7 @@ after the session ended comes back after signing in."""
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,9 @@ hallway = on_a_phone.hallway
 phone = on_a_phone.phone
 
 HELD_AT = "2026-03-02T09:30"
+# The shell cache of the service worker now served: its name changes with what it holds.
+SHELL_CACHE = re.search(r'SHELL_CACHE = "([^"]+)"', (
+    Path(__file__).parents[2] / "web/static/js/service-worker.js").read_text()).group(1)
 
 
 def _meetings() -> list[Meeting]:
@@ -253,9 +257,9 @@ def test_signing_out_needs_the_server_and_the_form_opens_offline_after_signing_i
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
     page.goto("/meetings/new")
-    page.wait_for_function("""() => caches.open('oversight-shell-v2').then(c => Promise.all(
+    page.wait_for_function("""shell => caches.open(shell).then(c => Promise.all(
         ['/static/css/oversight.css', '/static/js/meeting-log.js', '/static/offline.html']
-        .map(p => c.match(p)))).then(found => found.every(Boolean))""")
+        .map(p => c.match(p)))).then(found => found.every(Boolean))""", arg=SHELL_CACHE)
     kept_at = page.get_by_label("When").input_value()
 
     # Opened three minutes later, without a connection: styled, working, and it is now.
@@ -279,7 +283,12 @@ def test_signing_out_needs_the_server_and_the_form_opens_offline_after_signing_i
 
     page.goto("/targets")
     expect(page.get_by_role("heading", level=1)).to_have_text("This page needs a connection")
+    # Kept on the device for any reader, it says the same in Spanish, marked as Spanish.
+    expect(page.locator('section[lang="es"] h2')).to_have_text("Esta página necesita conexión")
+    expect(page.locator('section[lang="es"]').get_by_role("link")).to_have_text(
+        "Registrar una reunión")
     assert page.locator("main").evaluate("el => getComputedStyle(el).maxWidth") == "1152px"
+    shoot(page, "phone-offline-page")
     page.context.set_offline(False)
 
 

@@ -26,23 +26,41 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+        # An element in another language than the page's (a letter written in English for an
+        # agency, marked lang="en"), or marked translate="no" (a letter's placeholder), holds
+        # words no catalog is meant to translate: the tag, once per level it nests in itself.
+        self.foreign: list[str] = []
+        self.page_language = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "template"):
             self.hidden_depth += 1
         found = dict(attrs)
+        if tag == "html":
+            self.page_language = found.get("lang") or ""
+        elif (tag == self.foreign[0]) if self.foreign else self._not_ours(found):
+            self.foreign.append(tag)
+        if self.foreign:
+            return
         for name in VISIBLE_ATTRIBUTES:
             if found.get(name):
                 self.parts.append(str(found[name]))
         if tag == "input" and found.get("type") in ("submit", "button") and found.get("value"):
             self.parts.append(str(found["value"]))
 
+    def _not_ours(self, attributes: dict[str, str | None]) -> bool:
+        language = attributes.get("lang")
+        return attributes.get("translate") == "no" or bool(
+            language and language != self.page_language)
+
     def handle_endtag(self, tag: str) -> None:
+        if self.foreign and tag == self.foreign[0]:
+            self.foreign.pop()
         if tag in ("script", "style", "template") and self.hidden_depth:
             self.hidden_depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden_depth and data.strip():
+        if not self.hidden_depth and not self.foreign and data.strip():
             self.parts.append(data)
 
 

@@ -312,3 +312,23 @@ def test_a_campaign_counted_from_the_vote_moves_with_it(
         assert str(action.scheduled_on) == str(
             datetime(2017, 9, 26).date() + (
                 datetime.fromisoformat(str(week_before.scheduled_on)) - datetime(2017, 9, 12)))
+
+
+def test_a_vote_moved_to_a_meeting_already_behind_us_is_held_not_scheduled(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    assert vote.status == "scheduled"
+
+    # A month later the platform shows the item on the meeting of September 19: the votes
+    # service would refuse it as still scheduled there, so the watcher records it held.
+    clock.freeze(datetime(2017, 10, 2, 16, 0, tzinfo=UTC))
+    report = sync(body.id, meeting(day="2017-09-19"), histories=[])
+    assert report.votes_moved == [vote.id]
+    moved = the_vote(vote.id)
+    assert (moved.status, moved.scheduled_at) == (
+        "held", datetime(2017, 9, 19, 20, 30, tzinfo=UTC))
+    assert told(lead)[-1] == (f"Agenda: “{FLOCK}” moved to Tuesday, September 19, 2017 at "
+                              "1:30 PM and was held")

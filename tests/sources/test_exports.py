@@ -74,12 +74,12 @@ def test_votes_export_lists_member_votes_as_json(client: TestClient, session: Se
     body = f.make_body(session, actor)
     member = f.make_target(session, actor, body_id=body.id)
     vote = client.post("/api/v1/votes", json={
-        "title": "Flock renewal", "body_id": body.id, "scheduled_at": "2026-04-01T18:00:00Z",
+        "title": "Flock renewal", "body_id": body.id, "scheduled_at": "2031-04-01T18:00:00Z",
         "member_votes": [{"target_id": member.id, "vote": "no"}]})
     assert vote.status_code == 201, vote.text
     [row] = rows_of(client.get("/api/v1/exports/votes.csv").text)
     assert row["member_votes"] == f'[{{"target_id": {member.id}, "vote": "no"}}]'
-    assert row["scheduled_at"] == "2026-04-01T18:00:00Z"
+    assert row["scheduled_at"] == "2031-04-01T18:00:00Z"
 
 
 def test_everything_an_organization_owns(client: TestClient, session: Session,

@@ -18,7 +18,8 @@ from tests import factories as f
 from tests.web.html import plain
 
 # What the pages take today: a new section batches its reads rather than adding statements.
-CAMPAIGN_PAGE_SELECTS = 17
+# The campaign's contracts are read as its lead organizations are, one list read more.
+CAMPAIGN_PAGE_SELECTS = 18
 # As an administrator, who is also told whether a mail server is set up.
 DASHBOARD_SELECTS = 9
 STATUSES = ["planned", "in_progress", "done"]

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from api import public_url
-from api.accounts import mail
+from api.accounts import emails, mail
 from api.accounts import service as accounts
 from api.alerts import service as alerts
 from api.alerts.channels.email import SmtpConfig
@@ -19,6 +19,7 @@ from api.auth.models import Role, TokenScope, User, UserUpdate
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT, stored_id
+from api.i18n import catalogs, locales
 from api.i18n.catalogs import N_, gettext
 from api.organizations.models import Organization
 from api.routing import PathRouter
@@ -266,6 +267,7 @@ def _admin_page(request: Request, session: Session, user: User, *, status: int =
         "settings": accounts.instance_settings(session),
         "new_organization_sharing": NEW_ORGANIZATION_SHARING,
         "roles": [r.value for r in Role],
+        "languages": locales.NAMES, "language": catalogs.current(),
         "is_admin": permissions.can_administer(user),
         "notice": _notice(request.query_params.get("done", "")),
         **extra,
@@ -283,10 +285,8 @@ def _optional_id(value: str) -> int | None:
     return found
 
 
-def _send_invitation(email: str, link: str, inviter: str, server: SmtpConfig) -> None:
-    mail.send(server=server, to=email, subject="You are invited to Oversight", body=(
-        f"{inviter} invited you to your coalition's Oversight.\n\n"
-        f"Open this link within 7 days to create your account (it works once):\n{link}\n"))
+def _send_invitation(email: str, message: emails.Email, server: SmtpConfig) -> None:
+    mail.send(server=server, to=email, subject=message.subject, body=message.body)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -297,7 +297,13 @@ def admin_users(request: Request, session: SessionDep, user: UserDep) -> Respons
 @router.post("/admin/invitations", response_class=HTMLResponse)
 def invite(request: Request, session: SessionDep, user: UserDep, background: BackgroundTasks,
            email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
-           organization_id: Annotated[str, Form(max_length=12)] = "") -> Response:
+           organization_id: Annotated[str, Form(max_length=12)] = "",
+           language: Annotated[str, Form(max_length=20)] = "") -> Response:
+    # The email speaks the language the inviter picked for it, else the inviter's own.
+    language = language or catalogs.current()
+    if not locales.is_supported(language):
+        return _admin_page(request, session, user, status=422,
+                           invite_error=gettext("Choose one of the languages offered."))
     with saving(session) as saved:
         invitation, raw = accounts.invite(session, user, email=email, role=role,
                                           organization_id=_optional_id(organization_id))
@@ -305,7 +311,9 @@ def invite(request: Request, session: SessionDep, user: UserDep, background: Bac
         return _admin_page(request, session, user, status=saved.refusal.status,
                            invite_error=saved.refusal.message)
     link = f"{public_url.base_url()}/invite/{raw}"
-    background.add_task(_send_invitation, invitation.email, link, user.name,
+    message = emails.invitation(inviter=user.name, link=link, expires_at=invitation.expires_at,
+                                language=language)
+    background.add_task(_send_invitation, invitation.email, message,
                         alerts.smtp_config(session))
     return _admin_page(request, session, user, invite_link=link, invited=invitation.email)
 

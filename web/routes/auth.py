@@ -6,7 +6,7 @@ from fastapi import BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import public_url
-from api.accounts import mail
+from api.accounts import emails, mail
 from api.accounts import service as accounts
 from api.alerts import service as alerts
 from api.alerts.channels.email import SmtpConfig
@@ -22,6 +22,7 @@ from api.auth.cookies import (
     set_session_cookie,
 )
 from api.deps import SessionDep
+from api.i18n import catalogs
 from api.i18n.catalogs import N_, gettext
 from api.routing import PathRouter
 from web.forms import saving
@@ -97,11 +98,8 @@ def logout(request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _send_reset(email: str, link: str, server: SmtpConfig) -> None:
-    mail.send(server=server, to=email, subject="Set a new Oversight password", body=(
-        "Someone asked to set a new password for your Oversight account.\n\n"
-        f"Open this link within an hour to choose one (it works once):\n{link}\n\n"
-        "If it was not you, ignore this message; your password stays as it is.\n"))
+def _send_reset(email: str, message: emails.Email, server: SmtpConfig) -> None:
+    mail.send(server=server, to=email, subject=message.subject, body=message.body)
 
 
 @router.get("/password-reset", response_class=HTMLResponse)
@@ -123,7 +121,12 @@ def reset_request(request: Request, session: SessionDep, background: BackgroundT
         # Sent after the answer, so how long sending takes tells nothing about the address.
         # Without a mail server it lands in the data directory, where an administrator who
         # is asked can find the link.
-        background.add_task(_send_reset, user.email, link, server)
+        reset = accounts.open_reset(session, raw)
+        assert reset is not None  # made just now
+        # In the account's language; one that never chose, in the language of this page.
+        message = emails.password_reset(link=link, expires_at=reset.expires_at,
+                                        language=user.language or catalogs.current())
+        background.add_task(_send_reset, user.email, message, server)
     return _page(request, "auth/reset_request.html", mail_server=server.configured,
                  notice=gettext(RESET_SENT if server.configured else NO_MAIL_SERVER))
 

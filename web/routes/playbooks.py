@@ -55,7 +55,7 @@ ANCHOR_MOVED = {AnchorKind.campaign_start: N_("the campaign start is now %(day)s
 DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
 FORM_FIELDS = [FormField(name, name) for name in
                ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
-                "body_id", *DATE_FIELDS)]
+                "body_id", "contract_id", *DATE_FIELDS)]
 
 
 
@@ -97,6 +97,8 @@ def _context(session: Session, user: Any, key: str | None) -> dict[str, Any]:
         "jurisdictions": ref_options(session, "jurisdiction"),
         "organizations": ref_options(session, "organization"),
         "bodies": ref_options(session, "body"), "votes": ref_options(session, "vote"),
+        # Only what the user may read is offered (the session reads as them).
+        "contracts": ref_options(session, "contract"),
         "values": {"lead_organization_id": str(getattr(user, "organization_id", "") or "")},
         "errors": {}, "may_create": _may_create(user),
         "load_errors": playbooks.load_errors(),
@@ -124,7 +126,7 @@ def _request_data(values: dict[str, str]) -> dict[str, Any]:
         data["name"] = values["name"]
     if values["lead_organization_id"]:
         data["lead_organization_ids"] = [values["lead_organization_id"]]
-    for name in ("vote_id", "body_id"):
+    for name in ("vote_id", "body_id", "contract_id"):
         if values[name]:
             data[name] = values[name]
     return data
@@ -141,7 +143,7 @@ def _friendly(errors: dict[str, str]) -> dict[str, str]:
             text = gettext("Enter a date like 2026-05-12.")
         elif key == "lead_organization_ids":
             key, text = "lead_organization_id", gettext("Choose an organization from the list.")
-        elif key in ("vote_id", "body_id"):
+        elif key in ("vote_id", "body_id", "contract_id"):
             text = gettext("Choose one from the list.")
         out[key] = text
     return out

@@ -18,7 +18,8 @@ from api.auth.models import User, Visibility
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT
-from api.i18n.catalogs import gettext
+from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.formatting import format_number
 from api.records_requests import letter_source, letters
 from api.records_requests import service as records
 from api.records_requests.models import BatchCreate, RecordsRequest, RequestMethod
@@ -142,9 +143,10 @@ def _letter(values: dict[str, Any], errors: dict[str, str]) -> None:
         if not _untouched(values["text"], origin):
             titles = {t.key: t.title for t in letters.templates()}
             was, now = titles.get(origin, origin), titles[chosen]
-            errors["text"] = (f"The box holds your edits of “{was}”, but “{now}” is chosen. "
-                              f"Press “Use this letter” to replace your text with “{now}”, or "
-                              f"choose “{was}” again to keep your edits.")
+            errors["text"] = gettext(
+                "The box holds your edits of “{was}”, but “{now}” is chosen. Press “Use this "
+                "letter” to replace your text with “{now}”, or choose “{was}” again to keep "
+                "your edits.").format(was=was, now=now)
             return
         values["text"] = ""
     _fill_letter(values)
@@ -160,7 +162,7 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
         "q": q, "state": state, "states": states, "carried": CARRIED, "page_size": MATCHES,
         "templates": [t.as_dict() for t in letters.templates()
                       if t.kind == letters.LetterKind.initial],
-        "placeholders": PLACEHOLDERS, "user_syntax": letters.USER_SYNTAX,
+        "placeholders": PLACEHOLDERS, "user_syntax": gettext(letters.USER_SYNTAX),
         "organizations": ref_options(session, "organization"),
         "campaigns": ref_options(session, "campaign"),
         "methods": [m.value for m in RequestMethod],
@@ -173,18 +175,18 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
 
 # What the help next to the letter box lists; every one is in records.letter_context.
 PLACEHOLDERS = (
-    ("agency.name", "the agency's name"),
-    ("agency.jurisdiction", "the city or county it serves, where known"),
-    ("law_name", "the name of its state's records law"),
-    ("citation", "the law's citation, where known"),
-    ("deadline_phrase", "what the law asks of the agency and by when, where known"),
-    ("subject", "the subject above"),
-    ("today | longdate", "the day the request is made"),
-    ("period_start | longdate", "the first day of the period asked about"),
-    ("requester.name", "the name on the letter"),
-    ("requester.organization", "the requesting organization"),
-    ("requester.email", "the email for answers"),
-    ("requester.address", "the postal address"),
+    ("agency.name", N_("the agency's name")),
+    ("agency.jurisdiction", N_("the city or county it serves, where known")),
+    ("law_name", N_("the name of its state's records law")),
+    ("citation", N_("the law's citation, where known")),
+    ("deadline_phrase", N_("what the law asks of the agency and by when, where known")),
+    ("subject", N_("the subject above")),
+    ("today | longdate", N_("the day the request is made")),
+    ("period_start | longdate", N_("the first day of the period asked about")),
+    ("requester.name", N_("the name on the letter")),
+    ("requester.organization", N_("the requesting organization")),
+    ("requester.email", N_("the email for answers")),
+    ("requester.address", N_("the postal address")),
 )
 
 
@@ -246,9 +248,9 @@ def _problems(values: dict[str, Any]) -> dict[str, str]:
     """What the letter needs before it can be read or sent, named by field."""
     errors = {}
     if values.get("template") not in _initial_keys():
-        errors["template"] = "Choose a letter from the list."
+        errors["template"] = gettext("Choose a letter from the list.")
     if not str(values.get("subject") or "").strip():
-        errors["subject"] = "Give the subject of the request."
+        errors["subject"] = gettext("Give the subject of the request.")
     return errors
 
 
@@ -267,15 +269,15 @@ async def batch_letter(request: Request, session: SessionDep, actor: UserDep) ->
     values = context["values"]
     chosen = values["template"]
     if chosen not in _initial_keys():
-        errors["template"] = "Choose a letter from the list."
+        errors["template"] = gettext("Choose a letter from the list.")
     elif form.get("letter_action") == "use" or _untouched(values["text"], values["text_from"]
                                                           or chosen):
         values["text"] = ""
         _fill_letter(values)
     else:
         title = next(t["title"] for t in context["templates"] if t["key"] == chosen)
-        context["letter_note"] = (f"Your edits are kept. Press “Use this letter” to replace "
-                                  f"them with “{title}”.")
+        context["letter_note"] = gettext("Your edits are kept. Press “Use this letter” to "
+                                         "replace them with “{title}”.").format(title=title)
     context["errors"] = errors
     status = 422 if errors else 200
     return render(request, TEMPLATE, context, block="letter", status=status)
@@ -288,7 +290,7 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
     form, ids, context, errors = await _submitted(request, session, user)
     values = context["values"]
     if not ids:
-        errors["agency_ids"] = "Choose at least one agency."
+        errors["agency_ids"] = gettext("Choose at least one agency.")
     errors.update(_problems(values))
     _letter(values, errors)
     wanted = whole_number(form.get("preview_agency_id")) or 0
@@ -308,7 +310,7 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
         except DomainError as exc:
             errors = domain_message(exc, FIELDS)
         except ValueError:
-            errors["requester_organization_id"] = "Choose an organization from the list."
+            errors["requester_organization_id"] = gettext("Choose an organization from the list.")
     context["errors"] = errors
     status = 422 if errors else 200
     if htmx.wants_fragment(request):
@@ -341,8 +343,10 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
         return render(request, TEMPLATE, context, status=status)
     count = len(created)
     message = flash.success(
-        f"Created {count} records request{'' if count == 1 else 's'}, one per agency, each "
-        f"with its own law and due date.")
+        ngettext("Created {count} records request, one per agency, each with its own law "
+                 "and due date.",
+                 "Created {count} records requests, one per agency, each with its own law "
+                 "and due date.", count).format(count=format_number(count)))
     url = "/records-requests/batch/done?" + "&".join(f"id={r.id}" for r in created)
     return go_to(request, url, message)
 

@@ -57,9 +57,9 @@ STATUS_FIELDS = [infer(StatusChangeCreate, name) for name in
 LINK_FIELDS = [infer(RequestDocumentLinks, name) for name in
                ("received_on", "agency_id", "contract_id", "target_id")]
 OVERRIDE_FIELDS = [infer(RecordsRequestUpdate, "due_on_override")]
-LETTER_FIELDS = [FormField("template", "Letter"), FormField("requester_name", "Your name"),
-                 FormField("text", "Letter text")]
-FILE_FIELD = FormField("file", "File")
+LETTER_FIELDS = [FormField("template", N_("Letter")), FormField("requester_name", N_("Your name")),
+                 FormField("text", N_("Letter text"))]
+FILE_FIELD = FormField("file", N_("File"))
 # What a received document may concern: its column, the table it names, pages and words.
 CONCERNS = {"agency_id": ("agency", "agencies", N_("agency")),
             "contract_id": ("contract", "contracts", N_("contract")),
@@ -251,7 +251,7 @@ def show_letter(record_id: RecordId, request: Request, session: SessionDep, acto
     status = 200
     try:
         if not template:
-            raise Invalid("Choose a letter.", field="template")
+            raise Invalid(gettext("Choose a letter."), field="template")
         context["letter"] = records.letter(
             session, user, request_id=record_id, template_key=template,
             requester=records.Requester(name=requester_name, email=requester_email))
@@ -263,6 +263,11 @@ def show_letter(record_id: RecordId, request: Request, session: SessionDep, acto
     if htmx.wants_fragment(request):
         return render(request, TEMPLATE, context, block="letters", status=status)
     return _page(request, session, user, record, status=status, extra=context)
+
+
+def _letter_size() -> str:
+    return gettext("The letter must hold between 1 and {count} characters.").format(
+        count=format_number(MAX_LETTER))
 
 
 def _filename(subject: str, kind: str, record_id: int) -> str:
@@ -280,8 +285,7 @@ async def download_letter(record_id: RecordId, request: Request, session: Sessio
     body = typed_text(form, "text")
     template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
     if not body.strip() or len(body) > MAX_LETTER:
-        raise Invalid(f"The letter must hold between 1 and {MAX_LETTER:,} characters.",
-                      field="text")
+        raise Invalid(_letter_size(), field="text")
     name = _filename(record.subject, template.kind.value.replace("_", "-"), record_id)
     return Response(body, media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -298,10 +302,10 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
     template = letters.template(str(form.get("template") or DEFAULT_LETTER)[:100])
     errors: dict[str, str] = {}
     if template.kind != letters.LetterKind.initial:
-        errors["text"] = ("Only a first request is the request's own text; download a "
-                          "follow-up or an appeal instead.")
+        errors["text"] = gettext("Only a first request is the request's own text; download "
+                                 "a follow-up or an appeal instead.")
     elif not text.strip() or len(text) > MAX_LETTER:
-        errors["text"] = f"The letter must hold between 1 and {MAX_LETTER:,} characters."
+        errors["text"] = _letter_size()
     else:
         with saving(session, page_refusals=True) as saved:
             records.crud.update(session, user, record_id, RecordsRequestUpdate(text=text))
@@ -318,7 +322,7 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
                        anchor="letters", message=None, status=422)
     return _answer(request, session, user, record, block="letters", context=context,
                    anchor="letters",
-                   message=flash.success("Saved the letter as this request's text."))
+                   message=flash.success(gettext("Saved the letter as this request's text.")))
 
 
 # ---- documents received ------------------------------------------------------------------

@@ -275,6 +275,14 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
                                               f"{moved} the consent calendar.")
     if not changes:
         return
+    if votes.date_problem(
+            session, when=changes.get("scheduled_at", vote.scheduled_at),
+            status=changes.get("status", vote.status),
+            body_id=vote.body_id, existing=vote) == votes.PASSED:
+        # Moved to a meeting already behind us: that meeting was held, and its result is
+        # read like any held meeting's.
+        changes["status"] = VoteStatus.held
+        said.append("was held")
     votes.crud.update(session, actor, stored_id(vote), VoteUpdate(**changes))
     if "scheduled_at" in changes:
         # Campaigns counted from this vote moved their unfinished steps with it (the votes'
@@ -391,7 +399,11 @@ def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | N
         _off_agenda(session, actor, suggestion, DEFERRED, report,
                     said=_with_tally(result.action or "deferred", result))
         return
-    if result.passed is None:
+    if result.passed is None or votes.date_problem(
+            session, when=vote.scheduled_at, status=VoteStatus.held, body_id=vote.body_id,
+            existing=vote) is not None:
+        # No result, or one of a meeting the vote has since moved on from: a vote still ahead
+        # cannot have been held.
         return
     recorded = {m.target_id: m for m in map(MemberVote.model_validate, vote.member_votes or [])}
     tally: dict[str, int] = {}
@@ -601,8 +613,14 @@ def confirm(session: Session, actor: User, suggestion_id: int,
         notes.append(f"Matter file: {suggestion.matter_file}.")
     if suggestion.matched_keywords:
         notes.append("Matched: " + ", ".join(suggestion.matched_keywords) + ".")
+    # A meeting already behind us was held: its vote is saved as held, whose result the next
+    # sync reads, never as one still to come.
+    passed = votes.date_problem(session, when=suggestion.scheduled_at,
+                                status=VoteStatus.scheduled,
+                                body_id=suggestion.body_id) == votes.PASSED
     vote = votes.crud.create(session, actor, VoteCreate(
         title=changes.title or _vote_title(suggestion), body_id=suggestion.body_id,
+        status=VoteStatus.held if passed else VoteStatus.scheduled,
         campaign_id=changes.campaign_id or suggestion.campaign_id,
         scheduled_at=suggestion.scheduled_at, agenda_item_number=suggestion.item_number[:200],
         kind=changes.kind or guess_kind(suggestion.title),

@@ -5,7 +5,7 @@
    of anyone's, and the pages, which hold what a user was shown and go at sign-out. */
 "use strict";
 
-var SHELL_CACHE = "oversight-shell-v2";
+var SHELL_CACHE = "oversight-shell-v3";
 var PAGES_CACHE = "oversight-pages-v2";
 var FORM = "/meetings/new";
 var OFFLINE = "/static/offline.html";

@@ -1,0 +1,57 @@
+"""The audit log read in Spanish: what was done to which record, each field's name and each
+value in the reader's words, days and instants written as Spanish pages write them; and every
+kind of record the log keeps, with each of its fields, has its words in the catalog."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, SQLModel
+
+from api.accounts import service as accounts
+from api.auth import audit
+from api.auth.models import User
+from tests.factories import make_agency
+from tests.i18n.catalog_source import extracted
+from tests.web.html import plain
+from web import audit_words
+from web.forms import label_for
+from web.words import WORDS
+
+
+def test_the_log_speaks_spanish(client: TestClient, session: Session, admin: User,
+                                actor: Any) -> None:
+    reader = session.merge(admin)
+    accounts.set_language(session, reader, "es")
+    session.commit()
+    agency = make_agency(session, actor)
+    made = client.post("/api/v1/contracts", json={
+        "title": "Flock renewal", "agency_id": agency.id, "auto_renews": True,
+        "end_date": "2027-03-31", "visibility": "private"})
+    assert made.status_code == 201, made.text
+    assert client.patch(f"/api/v1/contracts/{made.json()['id']}",
+                        json={"visibility": "coalition"}).status_code == 200
+    log = plain(client.get("/audit").text)
+    contract = made.json()["id"]
+    assert f"Se creó: contrato #{contract}" in log and f"Se cambió: contrato #{contract}" in log
+    assert "Se renueva automáticamente : — → sí" in log
+    assert "Fecha de fin : — → 31 mar 2027" in log
+    assert "Visibilidad : privado → coalición" in log
+    # The account's own change of language, the language by its own name.
+    assert "Idioma : — → Español" in log
+    for english in ("Created", "Changed", "auto renews", "True", "2027-03-31", "private →"):
+        assert english not in log, english
+
+
+def test_every_kind_and_field_the_log_keeps_has_its_words(app: Any,
+                                                          tmp_path: Any) -> None:
+    catalog = {m.id for m in extracted(str(tmp_path)) if m.id}
+    kept = {getattr(t, "__tablename__", None) for t in audit.unaudited()}
+    missing = []
+    for name, table in SQLModel.metadata.tables.items():
+        if name in kept:
+            continue
+        kind = audit_words.KINDS.get(name) or WORDS.get(name, name.replace("_", " "))
+        missing += [name] if kind not in catalog else []
+        missing += [f"{name}.{c.name}" for c in table.columns
+                    if label_for(c.name) not in catalog]
+    assert missing == []

@@ -1,0 +1,168 @@
+"""How the audit log reads in the reader's language: what was done to which kind of record,
+each field's name, and each value as the log stored it. A test checks that every kind of record
+the log keeps, and every field of it, has its words in the catalog."""
+
+import re
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from api import clock
+from api.auth import audit
+from api.fields import StrEnum
+from api.i18n import formatting, locales
+from api.i18n.catalogs import N_, gettext
+from web.forms import label_for
+from web.words import humanize
+
+# What was done, said of the kind of record it was done to.
+ACTIONS = {
+    "create": N_("Created: {kind}"),
+    "update": N_("Changed: {kind}"),
+    "delete": N_("Deleted: {kind}"),
+    "erase": N_("Erased for good: {kind}"),
+    "retention": N_("Removed at the end of its keeping period: {kind}"),
+}
+
+# The kinds of record (tables) whose plain name is not the word a reader knows them by, or
+# that no page names.
+KINDS = {
+    "affiliation": N_("affiliation"),
+    "agency_link": N_("link between agencies"),
+    "agenda_keyword": N_("agenda keyword"),
+    "agenda_sync": N_("agenda check"),
+    "alert_defaults_installed": N_("default alerts installed"),
+    "alert_replan": N_("alert replanning"),
+    "alert_rule": N_("alert rule"),
+    "alert_setting": N_("alert setting"),
+    "app_user": N_("account"),
+    "camera_count": N_("camera count"),
+    "contract_outcome": N_("contract outcome"),
+    "document": N_("document"),
+    "instance_setting": N_("instance setting"),
+    "invitation": N_("invitation"),
+    "media_contact": N_("media contact"),
+    "meeting_attendee": N_("meeting attendee"),
+    "meeting_note": N_("meeting note"),
+    "meeting_target": N_("decision-maker met"),
+    "records_request_contract": N_("contract of a records request"),
+    "records_request_document": N_("document received for a records request"),
+    "records_request_status_change": N_("records request status change"),
+    "records_request_target": N_("decision-maker of a records request"),
+    "scheduler_lease": N_("scheduler turn"),
+    "stancechange": N_("stance change"),
+    "suggested_vote": N_("suggested vote"),
+    "webhook_endpoint": N_("webhook"),
+}
+
+# The names of fields that only the log shows, as label_for writes them.
+FIELDS = (
+    N_("Accepted at"), N_("Allow private webhooks"), N_("Anchor kind"),
+    N_("Anchor offset days"), N_("Asks"), N_("Assignee organization"), N_("Assignee user"),
+    N_("Attached"), N_("Attached kind"), N_("Changed by"), N_("Commitments"),
+    N_("Completed at"), N_("Consecutive failures"), N_("Content type"), N_("Count"),
+    N_("Counted on"), N_("Created at"), N_("Created by"), N_("Dataset"), N_("Decided at"),
+    N_("Decided by"), N_("Default visibility"), N_("Direction"), N_("Disabled reason"),
+    N_("Document"), N_("Due on override"), N_("Effective on"), N_("Enabled"), N_("Event url"),
+    N_("Events seen"), N_("Expires at"), N_("Extension days"), N_("Filename"), N_("Flavor"),
+    N_("Follow ups"), N_("From status"), N_("Held at"), N_("Holder"), N_("Id"),
+    N_("Idempotency key"), N_("Installed at"), N_("Invited by"), N_("Is active"),
+    N_("Item number"), N_("Items seen"), N_("Last attempt at"), N_("Last error"),
+    N_("Last error at"), N_("Last login at"), N_("Last success at"), N_("Legistar body name"),
+    N_("Local day"), N_("Local zone"), N_("Majority needed"), N_("Matched keywords"),
+    N_("Matter"), N_("Matter file"), N_("Matter type"), N_("Media contact"), N_("Moved from"),
+    N_("Notes visibility"), N_("Off agenda"), N_("Offsets"), N_("Ok to call"),
+    N_("Ok to email"), N_("Ok to text"), N_("Ori"), N_("Owner role"), N_("Parent"),
+    N_("Password hash"), N_("Phase"), N_("Phrase"), N_("Playbook key"), N_("Reads"),
+    N_("Recipients"), N_("Recorded at"), N_("Repeat every"), N_("Requester organization"),
+    N_("Require totp for leads"), N_("Scheduled at"), N_("Secret"), N_("Sha256"),
+    N_("Size bytes"), N_("Slot"), N_("Smtp from"), N_("Smtp host"), N_("Smtp password"),
+    N_("Smtp port"), N_("Smtp starttls"), N_("Smtp username"), N_("Snapshot url"),
+    N_("Source event"), N_("Source item"), N_("Stored name"), N_("Suggestions made"),
+    N_("Tell leads meetings"), N_("Term ended"), N_("Termination notice days"),
+    N_("Ticked at"), N_("Ticks"), N_("Time text"), N_("To level"), N_("To status"),
+    N_("Token hash"), N_("Totp enabled"), N_("Totp last step"), N_("Totp secret"),
+    N_("Updated at"), N_("Uploaded by"), N_("Visibility"),
+    # The keys of values kept as lists of records (a campaign's asks, a meeting's stances).
+    N_("Ask"), N_("Won"), N_("Note"), N_("Target"), N_("Level"), N_("Position"),
+)
+
+SECRETS = {audit.REDACTED: N_("[secret]"), audit.UNSET: N_("(none)")}
+# A digest or a stored file's key: letters and digits of no language.
+DIGEST = re.compile(r"[0-9a-f]{16,}")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@cache
+def _choices() -> frozenset[str]:
+    """Every stored choice the models declare: such a value reads in the reader's words."""
+    found: set[str] = set()
+    kinds: list[type[StrEnum]] = [StrEnum]
+    while kinds:
+        for sub in kinds.pop().__subclasses__():
+            kinds.append(sub)
+            if sub.__module__.startswith("api."):
+                found.update(str(m.value) for m in sub)
+    return frozenset(found)
+
+
+def kind_words(record_kind: str) -> str:
+    return gettext(KINDS[record_kind]) if record_kind in KINDS else humanize(record_kind)
+
+
+def what(action: str, record_kind: str, record_id: int | None) -> str:
+    """"Changed: campaign #3", in the reader's language."""
+    kind = kind_words(record_kind) + (f" #{record_id}" if record_id else "")
+    if action in ACTIONS:
+        return gettext(ACTIONS[action]).format(kind=kind)
+    return f"{humanize(action)}: {kind}"
+
+
+def field_words(name: str) -> str:
+    return gettext(label_for(name))
+
+
+def actor_words(label: str) -> str:
+    return gettext("the system") if label == "system" else label
+
+
+def logged_value(value: Any, field: str = "") -> Markup:
+    """A value as the log stored it: a choice in the reader's words, yes or no, a day or an
+    instant as the pages write them (instants on the coalition's clock), a list or a record
+    within one item by item, a language by its own name, and a digest as code."""
+    if value is None:
+        return Markup("—")
+    if field == "language" and value in locales.NAMES:
+        return escape(locales.NAMES[value])
+    if isinstance(value, bool):
+        return escape(gettext("yes") if value else gettext("no"))
+    if isinstance(value, int | float):
+        return escape(formatting.format_number(value))
+    if isinstance(value, list):
+        return Markup(", ").join(logged_value(item) for item in value) if value else Markup("—")
+    if isinstance(value, dict):
+        return Markup("; ").join(Markup("{}: {}").format(field_words(str(key)), logged_value(item))
+                                 for key, item in value.items())
+    text = str(value)
+    if text in SECRETS:
+        return escape(gettext(SECRETS[text]))
+    if text in _choices():
+        return escape(humanize(text))
+    if DIGEST.fullmatch(text):
+        return Markup('<code translate="no">{}</code>').format(text)
+    if DAY.fullmatch(text):
+        try:
+            return escape(formatting.format_when(date.fromisoformat(text)))
+        except ValueError:
+            return escape(text)
+    if len(text) >= 20 and text[10:11] == "T":
+        try:
+            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return escape(text)
+        if at.tzinfo is not None:
+            local = clock.local(at, None)
+            return escape(f"{formatting.format_when(local, 'weekday_date time')} {local.tzname()}")
+    return escape(text)
