@@ -25,6 +25,7 @@ from api.contracts.models import (
     ContractOutcomeCreate,
     ContractStatus,
     Outcome,
+    no_vote_with,
 )
 from api.db import table_of
 from api.errors import Invalid
@@ -274,7 +275,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
         if vote is None or not permissions.can_read(actor, vote):
-            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+            raise Invalid(no_vote_with(data.vote_id), field="vote_id")
     decisions = decisions_of(session, contract_id)
     if decisions and data.decided_on < decisions[-1].decided_on:
         raise Invalid(gettext("A later decision is already recorded, on {day}: record what was "

@@ -1,0 +1,45 @@
+"""What a lead records as a term ends is checked the same way through the JSON API and the
+contract's page: an id no vote can have is refused in words, not with a server error."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api import clock
+from tests.factories import make_body, make_contract, make_vote
+from tests.web.html import plain
+
+
+def _contract(session: Session, actor: Any) -> Any:
+    clock.freeze(datetime(2026, 12, 5, 20, 0, tzinfo=UTC))
+    return make_contract(session, actor, end_date=date(2026, 3, 31), auto_renews=True,
+                         renewal_term_months=12, termination_notice_days=90)
+
+
+@pytest.mark.parametrize("vote_id", [10**20, 2**63, 2**31, 0])
+def test_an_id_no_vote_can_have_is_refused_in_words(client: TestClient, session: Session,
+                                                    actor: Any, vote_id: int) -> None:
+    made = _contract(session, actor)
+    answer = client.post(f"/api/v1/contracts/{made.id}/outcomes", json={
+        "outcome": "renewed", "decided_on": "2026-03-15", "vote_id": vote_id})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [
+        {"field": "vote_id", "message": f"No vote with id {vote_id}.", "in": "body"}]
+    page = client.post(f"/contracts/{made.id}/outcomes", data={
+        "outcome": "renewed", "decided_on": "2026-03-15", "vote_id": str(vote_id)})
+    assert page.status_code == 422
+    assert f"No vote with id {vote_id}." in plain(page.text)
+    assert client.get(f"/api/v1/contracts/{made.id}/outcomes").json() == []
+
+
+def test_a_huge_vote_id_is_told_beside_the_votes_to_choose_from(
+        client: TestClient, session: Session, actor: Any) -> None:
+    made = _contract(session, actor)
+    make_vote(session, actor, body_id=make_body(session, actor).id, contract_id=made.id)
+    page = client.post(f"/contracts/{made.id}/outcomes", data={
+        "outcome": "renewed", "decided_on": "2026-03-15", "vote_id": str(10**20)})
+    assert page.status_code == 422
+    assert f"No vote with id {10**20}." in plain(page.text.split('id="outcome-vote"')[0])
