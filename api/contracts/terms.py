@@ -327,6 +327,12 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
         if vote is None or not permissions.can_read(actor, vote):
             raise Invalid(no_vote_with(data.vote_id), field="vote_id")
     decisions = decisions_of(session, contract_id)
+    if str(contract.status) == ContractStatus.terminated or (
+            decisions and decisions[-1].terminates):
+        # Nothing follows a termination: a renewal recorded after it would bring the contract
+        # back to life. A new agreement with the vendor is a contract of its own.
+        raise Invalid(gettext("This contract was terminated: nothing more can be recorded of "
+                              "its terms. Add a new contract for a new agreement."))
     if decisions and data.decided_on < decisions[-1].decided_on:
         raise Invalid(gettext("A later decision is already recorded, on {day}: record what was "
                               "decided in the order it happened.").format(

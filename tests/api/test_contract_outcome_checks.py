@@ -43,3 +43,24 @@ def test_a_huge_vote_id_is_told_beside_the_votes_to_choose_from(
         "outcome": "renewed", "decided_on": "2026-03-15", "vote_id": str(10**20)})
     assert page.status_code == 422
     assert f"No vote with id {10**20}." in plain(page.text.split('id="outcome-vote"')[0])
+
+
+def test_nothing_is_recorded_after_a_termination_through_the_api_or_the_page(
+        client: TestClient, session: Session, actor: Any) -> None:
+    made = _contract(session, actor)
+    url = f"/api/v1/contracts/{made.id}/outcomes"
+    ended = client.post(url, json={"outcome": "terminated", "decided_on": "2026-12-01"})
+    assert ended.status_code == 201, ended.text
+    refused = "This contract was terminated: nothing more can be recorded of its terms."
+    for outcome in ("renewed", "renegotiated", "terminated"):
+        answer = client.post(url, json={"outcome": outcome, "decided_on": "2026-12-04",
+                                        "new_term_ends": None})
+        assert answer.status_code == 422, answer.text
+        assert refused in answer.json()["detail"]
+        page = client.post(f"/contracts/{made.id}/outcomes",
+                           data={"outcome": outcome, "decided_on": "2026-12-04"})
+        assert page.status_code == 422
+        assert refused in plain(page.text)
+    read = client.get(f"/api/v1/contracts/{made.id}").json()
+    assert (read["status"], read["notice_deadline"]) == ("terminated", None)
+    assert [o["outcome"] for o in client.get(url).json()] == ["terminated"]
