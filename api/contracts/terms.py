@@ -257,6 +257,28 @@ def _decision(row: Any) -> Decision:
     return Decision(row.decided_on, ends)
 
 
+# What the recorded outcomes were counted from: changed afterwards, the outcomes would tell of
+# terms the contract no longer has.
+COUNTED_FROM = ("end_date", "renewal_term_months", "auto_renews")
+
+
+def check_edit(existing: Any, values: dict[str, Any], decisions: tuple[Decision, ...]) -> None:
+    """Refuses an edit that would make the contract disagree with what was decided as its
+    terms ended: the terms those decisions were counted from, or a terminated contract's
+    status."""
+    if not decisions:
+        return
+    for name in COUNTED_FROM:
+        if name in values and values[name] != getattr(existing, name):
+            raise Invalid(gettext("What was decided as its terms ended is counted from this, "
+                                  "so it can no longer change: record a renewal or a "
+                                  "renegotiation with the new term's end instead."), field=name)
+    if decisions[-1].terminates and str(values.get("status")) != ContractStatus.terminated:
+        raise Invalid(gettext("This contract was terminated, as recorded of its terms, so its "
+                              "status stays terminated. Add a new contract for a new "
+                              "agreement."), field="status")
+
+
 def bring_up_to_date(contract: Contract, today: date,
                      decisions: Iterable[Decision] = ()) -> bool:
     """Sets the contract's derived dates as of today, given what was decided as its terms

@@ -64,3 +64,42 @@ def test_nothing_is_recorded_after_a_termination_through_the_api_or_the_page(
     read = client.get(f"/api/v1/contracts/{made.id}").json()
     assert (read["status"], read["notice_deadline"]) == ("terminated", None)
     assert [o["outcome"] for o in client.get(url).json()] == ["terminated"]
+
+
+@pytest.mark.parametrize("change", [{"end_date": "2026-06-30"}, {"renewal_term_months": 6},
+                                    {"auto_renews": False}])
+def test_the_terms_outcomes_were_counted_from_stay_once_one_is_recorded(
+        client: TestClient, session: Session, actor: Any, change: dict[str, Any]) -> None:
+    made = _contract(session, actor)
+    url = f"/api/v1/contracts/{made.id}"
+    assert client.patch(url, json=change).status_code == 200
+    client.patch(url, json={"end_date": "2026-03-31", "renewal_term_months": 12,
+                            "auto_renews": True})
+    renewed = client.post(f"{url}/outcomes", json={"outcome": "renewed",
+                                                    "decided_on": "2026-03-15"})
+    assert renewed.status_code == 201
+    refused = client.patch(url, json=change)
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["errors"]
+    assert error["field"] == next(iter(change))
+    assert "record a renewal or a renegotiation with the new term's end instead" in \
+        error["message"]
+    read = client.get(url).json()
+    assert (read["end_date"], read["term_ends"]) == ("2026-03-31", "2027-03-31")
+    # What the outcomes were not counted from still changes.
+    assert client.patch(url, json={"termination_notice_days": 30,
+                                   "camera_count": 4}).status_code == 200
+
+
+def test_a_terminated_contracts_status_stays_terminated(
+        client: TestClient, session: Session, actor: Any) -> None:
+    made = _contract(session, actor)
+    url = f"/api/v1/contracts/{made.id}"
+    client.post(f"{url}/outcomes", json={"outcome": "terminated", "decided_on": "2026-12-01"})
+    refused = client.patch(url, json={"status": "active"})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "status"
+    assert "its status stays terminated" in refused.json()["detail"]
+    read = client.get(url).json()
+    assert (read["status"], read["notice_deadline"]) == ("terminated", None)
+    assert client.patch(url, json={"notes": "Ended by council"}).status_code == 200

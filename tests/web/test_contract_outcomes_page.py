@@ -109,3 +109,16 @@ def test_the_term_form_refuses_a_slip_by_its_field(client: TestClient, session: 
                                               "visibility": "coalition", name: value})
     assert created.status_code == 422
     assert message in plain(created.text)
+
+
+def test_the_term_form_keeps_the_end_the_outcomes_were_counted_from(
+        client: TestClient, session: Session, actor: Any) -> None:
+    made = _ended_in_march(session, actor)
+    _record(client, made.id, outcome="renewed", decided_on="2026-03-15")
+    action = f"/contracts/{made.id}/sections/term"
+    shown = form_fields(fragment(client, f"{action}/edit").text, action)
+    part = client.post(action, data=dict(replace(shown, end_date="2026-06-30")), headers=HX)
+    assert part.status_code == 422
+    assert "record a renewal or a renegotiation with the new term's end instead" in \
+        plain(part.text.split('id="end_date-error"', 1)[1])[:300]
+    assert client.get(f"/api/v1/contracts/{made.id}").json()["end_date"] == "2026-03-31"
