@@ -273,7 +273,8 @@ def check_edit(existing: Any, values: dict[str, Any], decisions: tuple[Decision,
             raise Invalid(gettext("What was decided as its terms ended is counted from this, "
                                   "so it can no longer change: record a renewal or a "
                                   "renegotiation with the new term's end instead."), field=name)
-    if decisions[-1].terminates and str(values.get("status")) != ContractStatus.terminated:
+    if (decisions[-1].terminates and str(existing.status) == ContractStatus.terminated
+            and str(values.get("status")) != ContractStatus.terminated):
         raise Invalid(gettext("This contract was terminated, as recorded of its terms, so its "
                               "status stays terminated. Add a new contract for a new "
                               "agreement."), field="status")
