@@ -210,6 +210,11 @@ def words_for(err: Any) -> str:
     """One of pydantic's errors said the way a form asks."""
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
+    if kind in ("int_parsing", "int_type") and "input" in err and \
+            (err["input"] is None or str(err["input"]).strip() == ""):
+        # A required number or choice of a record left empty (an agency not chosen) is
+        # missing, not mistyped; an optional one left empty reaches the check as None.
+        return gettext(REQUIRED)
     if kind in KIND_WORDS:
         return gettext(KIND_WORDS[kind])
     if kind in BOUND_WORDS:

@@ -23,7 +23,7 @@ from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignLead
-from api.contracts.models import Contract
+from api.contracts.models import Contract, ContractStatus
 from api.i18n import locales
 from api.i18n.catalogs import gettext, use_locale
 from api.records_requests.models import RecordsRequest
@@ -110,7 +110,15 @@ def _subjects(session: Session, wanted: Wanted, now: datetime) -> list[Subject]:
                                 now=now)
     found += subject_store.load(session, SubjectKind.task_due, ids=wanted.tasks, now=now)
     # Cancelled votes and closed items drop out, so they disappear from calendars.
-    return [s for s in found if s.active and s.when.ends_at >= now - HISTORY]
+    return [s for s in found if _in_calendar(s) and s.when.ends_at >= now - HISTORY]
+
+
+def _in_calendar(subject: Subject) -> bool:
+    """Still an event: open, or the end of a terminated contract's last term, which still ends
+    on its day though it gets no alert (as the contract's page and the calendar page tell)."""
+    return subject.active or (
+        subject.kind == SubjectKind.contract_end
+        and str(getattr(subject.record, "status", "")) == ContractStatus.terminated)
 
 
 @dataclass(frozen=True)

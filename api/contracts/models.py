@@ -11,6 +11,7 @@ from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
+    MAX_INT,
     Count,
     FieldError,
     LongText,
@@ -67,9 +68,21 @@ def _notice_days(value: int | None) -> int | None:
     return value
 
 
+def _vote_id(value: int) -> int:
+    # Past the database's integers the lookup itself would fail; no vote has such an id.
+    if not 1 <= value <= MAX_INT:
+        raise ValueError(no_vote_with(value))
+    return value
+
+
+def no_vote_with(vote_id: int) -> str:
+    return gettext("No vote with id {id}.").format(id=vote_id)
+
+
 ContractDay = Annotated[date, AfterValidator(_in_contract_years)]
 RenewalMonths = Annotated[int, AfterValidator(_renewal_months)]
 NoticeDays = Annotated[int, AfterValidator(_notice_days)]
+VoteId = Annotated[int, AfterValidator(_vote_id)]
 
 
 class ContractBase(SQLModel):
@@ -144,7 +157,7 @@ class ContractOutcomeCreate(SQLModel):
     new_term_ends: ContractDay | None = Field(
         default=None, description="The end of the new term, for a renewal; one renewal term on "
         "from the term in force on the day it was decided when left out")
-    vote_id: int | None = Field(default=None, ge=1, description="The vote that decided it")
+    vote_id: VoteId | None = Field(default=None, description="The vote that decided it")
     note: LongText = ""
 
 

@@ -29,6 +29,7 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     what was decided as its terms ended."""
     today = terms.local_today(session, values.get("agency_id"))
     decided = terms.decisions_of(session, existing.id if existing is not None else None)
+    terms.check_edit(existing, values, decided)
     try:
         values.update(terms.derived(terms.Terms.of(values, decided), today))
     except FieldError as exc:

@@ -25,6 +25,7 @@ from api.contracts.models import (
     ContractOutcomeCreate,
     ContractStatus,
     Outcome,
+    no_vote_with,
 )
 from api.db import table_of
 from api.errors import Invalid
@@ -93,11 +94,56 @@ class Terms:
 @dataclass(frozen=True)
 class Course:
     """How a contract's terms ran up to a day: the term in force that day, the renewals that
-    happened by themselves on the way, oldest first, and whether that term renews by itself."""
+    happened by themselves on the way, oldest first, and whether that term renews by itself;
+    `later` gives the ends of the terms that would follow it, one renewal term apart."""
 
     term_ends: date | None
     automatic: tuple[tuple[date, date], ...]
     renews: bool
+    series: "Series | None" = None
+
+    def later(self) -> Iterator[date]:
+        """The ends of the terms after the one in force, as they would renew by themselves."""
+        if self.series is not None:
+            yield from self.series.after(self.term_ends)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Terms that follow one another by themselves: each ends a whole number of renewal terms
+    after the first, counted from that first end (January 31 monthly: February 28, March 31,
+    April 30...), so a short month does not shorten every term after it. A first term that
+    ends on a month's last day (June 30) is followed by terms that do too (December 31)."""
+
+    first: date
+    months: int
+
+    def end(self, count: int) -> date | None:
+        """The end of the term `count` renewals after the first; None past the calendar (only
+        a record stored before its terms were bounded gets there, near year 10000)."""
+        try:
+            found = self.first + relativedelta(months=count * self.months)
+            if (self.first + timedelta(days=1)).day == 1:
+                found += relativedelta(day=31)
+            return found
+        except (OverflowError, ValueError):
+            return None
+
+    def after(self, end: date | None) -> Iterator[date]:
+        """The ends after `end` (one of this series' ends), at most MAX_TERMS of them."""
+        if end is None:
+            return
+        count = self.count_of(end)
+        for step in range(1, MAX_TERMS + 1):
+            following = self.end(count + step)
+            if following is None:
+                return
+            yield following
+
+    def count_of(self, end: date) -> int:
+        """How many renewals after the first end `end` is (the nearest, should it not be one)."""
+        months = (end.year - self.first.year) * 12 + end.month - self.first.month
+        return max(0, months // self.months)
 
 
 def term_after(end: date, months: int) -> date:
@@ -106,22 +152,19 @@ def term_after(end: date, months: int) -> date:
     return end + relativedelta(months=months)
 
 
-def _rolled(end: date | None, months: int | None, day: date,
+def _rolled(series: Series | None, end: date | None, day: date,
             renewals: list[tuple[date, date]]) -> date | None:
     """The end of the term in force on `day` when each term from the one ending on `end` is
-    followed by another of `months`; adds each renewal on the way to `renewals`."""
-    if end is None or not months:
+    followed by another of the series; adds each renewal on the way to `renewals`."""
+    if end is None or series is None:
         return end
-    for _ in range(MAX_TERMS):
-        if end >= day:
-            break
-        try:
-            following = term_after(end, months)
-        except (OverflowError, ValueError):
-            # Only a record stored before its terms were bounded gets here (year 10000).
-            break
+    if end >= day:
+        return end
+    for following in series.after(end):
         renewals.append((end, following))
         end = following
+        if end >= day:
+            break
     return end
 
 
@@ -129,7 +172,9 @@ def course(terms: Terms, day: date) -> Course:
     """The terms as they ran up to `day`: the first term rolled forward by itself until the
     first decision, the term that decision began rolled forward until the next, and so on.
     A term ends on its last day, so the term in force on the day a term ends is that one."""
+    months = terms.renewal_term_months
     end = terms.end_date
+    series = Series(end, months) if end is not None and months else None
     renewals: list[tuple[date, date]] = []
     # Before a decision the contract was open whatever its status is now: a terminated
     # contract renewed by itself until it was terminated.
@@ -137,14 +182,15 @@ def course(terms: Terms, day: date) -> Course:
     for decision in terms.decisions:
         if decision.decided_on > day:
             break
-        end = _rolled(end, terms.renewal_term_months if rolling else None,
-                      decision.decided_on, renewals)
+        end = _rolled(series if rolling else None, end, decision.decided_on, renewals)
         if decision.new_term_ends is not None:
+            # The decided term starts a series of its own, counted from its end.
             end = decision.new_term_ends
+            series = Series(end, months) if months else None
         rolling = terms.rolls and not decision.terminates
     rolling = rolling and terms.status in {s.value for s in OPEN}
-    end = _rolled(end, terms.renewal_term_months if rolling else None, day, renewals)
-    return Course(end, tuple(renewals), rolling)
+    end = _rolled(series if rolling else None, end, day, renewals)
+    return Course(end, tuple(renewals), rolling, series if rolling else None)
 
 
 def automatic_renewals(terms: Terms, today: date) -> Iterator[tuple[date, date]]:
@@ -170,11 +216,16 @@ def _deadline(terms: Terms, found: Course, today: date) -> date | None:
     days = terms.termination_notice_days
     if found.term_ends is None or days is None or not terms.open:
         return None
+    notice = timedelta(days=days)
     try:
-        deadline = found.term_ends - timedelta(days=days)
+        deadline = found.term_ends - notice
         if found.renews and deadline < today:
-            deadline = (term_after(found.term_ends, terms.renewal_term_months)  # type: ignore[arg-type]
-                        - timedelta(days=days))
+            # The first term end still far enough ahead to give notice before it: with a
+            # notice period longer than a term, that can be several terms on.
+            for end in found.later():
+                deadline = end - notice
+                if deadline >= today:
+                    break
     except (OverflowError, ValueError) as exc:
         raise FieldError("end_date", gettext("The end date is too early to count the notice "
                                              "period back from.")) from exc
@@ -204,6 +255,29 @@ def decisions_of(session: Session, contract_id: int | None) -> tuple[Decision, .
 def _decision(row: Any) -> Decision:
     ends = None if str(row.outcome) == Outcome.terminated else row.new_term_ends
     return Decision(row.decided_on, ends)
+
+
+# What the recorded outcomes were counted from: changed afterwards, the outcomes would tell of
+# terms the contract no longer has.
+COUNTED_FROM = ("end_date", "renewal_term_months", "auto_renews")
+
+
+def check_edit(existing: Any, values: dict[str, Any], decisions: tuple[Decision, ...]) -> None:
+    """Refuses an edit that would make the contract disagree with what was decided as its
+    terms ended: the terms those decisions were counted from, or a terminated contract's
+    status."""
+    if not decisions:
+        return
+    for name in COUNTED_FROM:
+        if name in values and values[name] != getattr(existing, name):
+            raise Invalid(gettext("What was decided as its terms ended is counted from this, "
+                                  "so it can no longer change: record a renewal or a "
+                                  "renegotiation with the new term's end instead."), field=name)
+    if (decisions[-1].terminates and str(existing.status) == ContractStatus.terminated
+            and str(values.get("status")) != ContractStatus.terminated):
+        raise Invalid(gettext("This contract was terminated, as recorded of its terms, so its "
+                              "status stays terminated. Add a new contract for a new "
+                              "agreement."), field="status")
 
 
 def bring_up_to_date(contract: Contract, today: date,
@@ -274,8 +348,14 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
         if vote is None or not permissions.can_read(actor, vote):
-            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+            raise Invalid(no_vote_with(data.vote_id), field="vote_id")
     decisions = decisions_of(session, contract_id)
+    if str(contract.status) == ContractStatus.terminated or (
+            decisions and decisions[-1].terminates):
+        # Nothing follows a termination: a renewal recorded after it would bring the contract
+        # back to life. A new agreement with the vendor is a contract of its own.
+        raise Invalid(gettext("This contract was terminated: nothing more can be recorded of "
+                              "its terms. Add a new contract for a new agreement."))
     if decisions and data.decided_on < decisions[-1].decided_on:
         raise Invalid(gettext("A later decision is already recorded, on {day}: record what was "
                               "decided in the order it happened.").format(
@@ -283,7 +363,8 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
                       field="decided_on")
     # The term the decision ended is the one in force on the day it was decided, not today's:
     # a renewal recorded months late renews the term it was about.
-    ended = term_ends(Terms.of(contract, decisions), data.decided_on)
+    found = course(Terms.of(contract, decisions), data.decided_on)
+    ended = found.term_ends
     new_end = None
     if data.outcome == Outcome.terminated:
         if data.new_term_ends is not None:
@@ -293,10 +374,17 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     else:
         new_end = data.new_term_ends
         if new_end is None:
-            if ended is None or not contract.renewal_term_months:
-                raise Invalid("Give the end of the new term: the contract has no end date or "
-                              "renewal term to count it from.", field="new_term_ends")
-            new_end = term_after(ended, contract.renewal_term_months)
+            if ended is None:
+                raise Invalid(gettext("Give the end of the new term: the contract has no end "
+                                      "date to count it from."), field="new_term_ends")
+            if not contract.renewal_term_months:
+                raise Invalid(gettext("Give the end of the new term: the contract has no "
+                                      "renewal term to count it from (how many months each "
+                                      "term runs)."), field="new_term_ends")
+            # The next end of the terms as they run by themselves, so a renewal a short month
+            # ended does not shorten the terms after it.
+            new_end = next(found.later(), None) or term_after(ended,
+                                                              contract.renewal_term_months)
         if ended is not None and new_end <= ended:
             raise Invalid(f"The new term must end after the one it follows, which ends on "
                           f"{ended:%b %-d, %Y}.", field="new_term_ends")

@@ -135,3 +135,21 @@ def test_planned_actions_are_in_the_feeds_of_their_campaign_and_their_organizati
     assert moved[uid].decoded("DTSTART") == date(2026, 4, 17)
     factories.update(actions.crud, session, actor, planned.id, status="cancelled")
     assert uid not in _events(client, _feed(client, "campaign", world.campaign.id))
+
+
+def test_a_terminated_contracts_last_term_still_ends_in_the_feed(
+        client: TestClient, session: Session, actor: Any, world: Campaign) -> None:
+    agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
+    contract = factories.make_contract(session, actor, agency_id=agency.id,
+                                       end_date=date(2026, 9, 30), termination_notice_days=60)
+    path = _feed(client, "campaign", world.campaign.id)
+    ended = client.post(f"/api/v1/contracts/{contract.id}/outcomes",
+                        json={"outcome": "terminated", "decided_on": "2026-03-01"})
+    assert ended.status_code == 201, ended.text
+    events = _events(client, path)
+    # No deadline is left, and the last term still ends on its day, as on its page.
+    assert f"notice_deadline-{contract.id}@127.0.0.1" not in events
+    end = events[f"contract_end-{contract.id}@127.0.0.1"]
+    assert end.decoded("DTSTART") == date(2026, 9, 30)
+    # Its alerts stay ended.
+    assert client.get(f"/api/v1/contracts/{contract.id}").json()["notice_deadline"] is None

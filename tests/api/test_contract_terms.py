@@ -3,7 +3,7 @@ deadline follow the calendar (each day, wherever its agency is), its alerts and 
 follow them, and what a lead records as a term ends (renewed, renegotiated, terminated) starts
 the next term or ends the contract."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -63,7 +63,46 @@ def test_a_term_from_the_end_of_a_month_ends_on_the_last_day_of_the_month() -> N
     assert terms.term_after(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert list(terms.automatic_renewals(_terms(date(2025, 8, 31), months=6),
                                          date(2026, 6, 1))) == [
-        (date(2025, 8, 31), date(2026, 2, 28)), (date(2026, 2, 28), date(2026, 8, 28))]
+        (date(2025, 8, 31), date(2026, 2, 28)), (date(2026, 2, 28), date(2026, 8, 31))]
+
+
+def test_monthly_terms_count_from_the_first_end_and_keep_to_month_ends() -> None:
+    found = terms.course(_terms(date(2026, 1, 31), months=1), date(2026, 12, 6))
+    assert found.term_ends == date(2026, 12, 31)
+    assert [ends for _, ends in found.automatic][:4] == [
+        date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
+    assert next(found.later()) == date(2027, 1, 31)
+
+
+@pytest.mark.parametrize(("end", "months", "notice", "term_ends", "deadline"), [
+    # Month to month with sixty days' notice: notice stops the renewal of February's end.
+    (date(2026, 1, 31), 1, 60, date(2026, 12, 31), date(2026, 12, 30)),
+    # Six-month terms, 400 days' notice: the end of the term after next.
+    (date(2026, 6, 30), 6, 400, date(2026, 12, 31), date(2027, 5, 27)),
+    # Renewing monthly since 1990 with two years' notice.
+    (date(1990, 1, 1), 1, 730, date(2027, 1, 1), date(2027, 1, 2)),
+])
+def test_a_notice_period_longer_than_a_term_still_gives_a_deadline_ahead(
+        end: date, months: int, notice: int, term_ends: date, deadline: date) -> None:
+    today = date(2026, 12, 6)
+    found = terms.derived(_terms(end, months=months, notice=notice), today)
+    assert found == {"term_ends": term_ends, "notice_deadline": deadline}
+    # Whatever the day, an open contract that renews by itself has its next deadline ahead.
+    for days in range(0, 800, 7):
+        later = today + timedelta(days=days)
+        assert terms.derived(_terms(end, months=months, notice=notice),
+                             later)["notice_deadline"] >= later  # type: ignore[operator]
+
+
+def test_the_dashboard_shows_a_long_notice_deadline_ahead(
+        client: TestClient, session: Session, actor: Any) -> None:
+    _at(date(2026, 12, 6))
+    make_contract(session, actor, title="Month to month since 1990", start_date=None,
+                  end_date=date(1990, 1, 1), auto_renews=True, renewal_term_months=1,
+                  termination_notice_days=60)
+    page = client.get("/").text
+    assert "Month to month since 1990" in page and "days ago" not in page.split(
+        "Month to month since 1990", 1)[1][:600]
 
 
 def test_the_hourly_sweep_moves_the_deadline_and_its_alerts(session: Session,

@@ -109,3 +109,45 @@ def test_the_term_form_refuses_a_slip_by_its_field(client: TestClient, session: 
                                               "visibility": "coalition", name: value})
     assert created.status_code == 422
     assert message in plain(created.text)
+
+
+def test_the_term_form_keeps_the_end_the_outcomes_were_counted_from(
+        client: TestClient, session: Session, actor: Any) -> None:
+    made = _ended_in_march(session, actor)
+    _record(client, made.id, outcome="renewed", decided_on="2026-03-15")
+    action = f"/contracts/{made.id}/sections/term"
+    shown = form_fields(fragment(client, f"{action}/edit").text, action)
+    part = client.post(action, data=dict(replace(shown, end_date="2026-06-30")), headers=HX)
+    assert part.status_code == 422
+    assert "record a renewal or a renegotiation with the new term's end instead" in \
+        plain(part.text.split('id="end_date-error"', 1)[1])[:300]
+    assert client.get(f"/api/v1/contracts/{made.id}").json()["end_date"] == "2026-03-31"
+
+
+def test_a_new_contract_without_its_agency_is_told_the_agency_is_required(
+        client: TestClient) -> None:
+    page = client.post("/contracts", data={"title": "Flock Safety", "agency_id": "",
+                                           "status": "active", "visibility": "coalition"})
+    assert page.status_code == 422
+    told = plain(page.text.split('id="agency_id-error"', 1)[1])[:80]
+    assert "This is required." in told and "whole number" not in told
+
+
+def test_a_renewal_without_an_end_says_which_term_is_missing(
+        client: TestClient, session: Session, actor: Any) -> None:
+    clock.freeze(datetime(2026, 12, 5, 20, 0, tzinfo=UTC))
+    made = make_contract(session, actor, end_date=date(2026, 3, 31), auto_renews=False,
+                         renewal_term_months=None)
+    page = client.post(f"/contracts/{made.id}/outcomes",
+                       data={"outcome": "renewed", "decided_on": "2026-12-01"})
+    assert page.status_code == 422
+    told = plain(page.text)
+    assert "the contract has no renewal term to count it from (how many months each term " \
+        "runs)" in told
+    assert "no end date" not in told
+    undated = make_contract(session, actor, start_date=None, end_date=None,
+                            renewal_term_months=12)
+    answer = client.post(f"/api/v1/contracts/{undated.id}/outcomes",
+                         json={"outcome": "renewed", "decided_on": "2026-12-01"})
+    assert answer.status_code == 422
+    assert "the contract has no end date to count it from" in answer.json()["detail"]

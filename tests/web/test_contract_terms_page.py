@@ -67,3 +67,15 @@ def test_a_reader_who_may_not_change_it_gets_no_form(client_as: Any, session: Se
     refused = outsider.post(f"/contracts/{made.id}/outcomes",
                             data={"outcome": "terminated", "decided_on": "2026-12-01"})
     assert refused.status_code == 403
+
+
+def test_a_notice_period_longer_than_a_term_shows_the_next_deadline_ahead(
+        client: TestClient, session: Session, actor: Any) -> None:
+    clock.freeze(datetime(2026, 12, 6, 20, 0, tzinfo=UTC))
+    made = make_contract(session, actor, title="Month to month", start_date=None,
+                         end_date=date(2026, 1, 31), auto_renews=True, renewal_term_months=1,
+                         termination_notice_days=60)
+    text = plain(client.get(f"/contracts/{made.id}").text.split('id="terms"', 1)[1])
+    assert "Term in force ends Thursday, December 31, 2026" in text
+    assert "Last day to give notice Wednesday, December 30, 2026" in text
+    assert "this is the next chance" in text

@@ -1,6 +1,7 @@
 """A contract's own page: the term in force, the next day to give notice, the renewals that
 happened by themselves, and what was decided as terms ended, with the form to record it."""
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -41,8 +42,16 @@ def terms_context(session: Session, actor: User, record: Contract) -> dict[str, 
     votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
                               .order_by(Vote.scheduled_at.desc())).all())
+    # The deadline stops the renewal of a later term than the one in force once that term's
+    # own day has gone (several terms on when the notice period is longer than a term).
+    later_deadline = bool(
+        now.renews and record.notice_deadline and record.term_ends
+        and record.termination_notice_days is not None
+        and record.notice_deadline + timedelta(days=record.termination_notice_days)
+        > record.term_ends)
     return {
         "today": today, "renews": now.renews, "in_force": now.open,
+        "later_deadline": later_deadline,
         "automatic": list(terms.automatic_renewals(now, today)),
         "outcomes": recorded,
         "recorded_by": ref_labels(session, "app_user",
