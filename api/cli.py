@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from api import log_redaction, public_url
+from api.i18n.catalogs import N_
 from api.settings import MAX_RETENTION_DAYS, get_settings
 
 if TYPE_CHECKING:
@@ -216,9 +217,10 @@ def _retention_days(text: str) -> int:
 
     given = text.strip()
     if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_RETENTION_DAYS:
-        raise Invalid(f"--days must be a whole number of days from 1 to "
-                      f"{MAX_RETENTION_DAYS:,} (a hundred years), not {text!r}; without it, "
-                      "OVERSIGHT_RETENTION_DAYS is used.", field="days")
+        raise Invalid(N_("--days must be a whole number of days from 1 to "
+                         "{max_retention_days:,} (a hundred years), not {text!r}; without it, "
+                         "OVERSIGHT_RETENTION_DAYS is used."),
+                      max_retention_days=MAX_RETENTION_DAYS, text=text, field="days")
     return int(given)
 
 

@@ -31,7 +31,7 @@ from api.auth.models import (
 from api.auth.scoping import as_system
 from api.crud import Crud
 from api.db import rows_changed
-from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, DomainError, Forbidden, Invalid, NotFound, Term
 from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, ngettext
@@ -488,7 +488,7 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound(f"No token with id {token_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("token")), id=token_id)
     session.delete(token)
     session.flush()
 
@@ -510,7 +510,8 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
     if organization_id is not None:
         organizations = table_access.mapped_class(table_access.ORGANIZATIONS)
         if session.get(organizations, organization_id) is None:
-            raise Invalid(f"No organization with id {organization_id}.", field="organization_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("organization")), id=organization_id,
+                          field="organization_id")
     raw = tokens.new_token()
     now = clock.now()
     invitation = Invitation(email=email, organization_id=organization_id, role=role,
@@ -566,7 +567,7 @@ def revoke_invitation(session: Session, actor: User, invitation_id: int) -> None
         raise Forbidden("Only leads and administrators manage invitations.")
     found = session.get(Invitation, invitation_id)
     if found is None:
-        raise NotFound(f"No invitation with id {invitation_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("invitation")), id=invitation_id)
     session.delete(found)
     session.flush()
 
@@ -615,7 +616,8 @@ def reset_password(session: Session, raw: str, password: str) -> User:
 def create_admin(session: Session, *, email: str, name: str, password: str) -> User:
     """The first administrator, from the command line; there is no default password."""
     if find_by_email(session, email) is not None:
-        raise Invalid(f"An account with the address {normalized(email)} already exists.",
+        raise Invalid(N_("An account with the address {normalized} already exists."),
+                      normalized=normalized(email),
                       field="email")
     validated = UserCreate.model_validate({"email": normalized(email), "name": name,
                                            "role": Role.admin})

@@ -48,8 +48,9 @@ from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
 from api.crud import validated
 from api.db import rows_changed, table_of
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
 from api.fields import TableBase, stored_id
+from api.i18n.catalogs import N_
 from api.records_requests.models import RecordsRequest
 from api.settings import Settings, get_settings
 from api.targets.models import Target
@@ -89,7 +90,7 @@ def require_organizer(actor: User) -> None:
 
 def _check_campaign(session: Session, campaign_id: int | None) -> None:
     if campaign_id is not None and session.get(Campaign, campaign_id) is None:
-        raise Invalid(f"No campaign with id {campaign_id}.", field="campaign_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id, field="campaign_id")
 
 
 def rule_read(rule: AlertRule) -> dict[str, Any]:
@@ -111,7 +112,7 @@ def _check_user_recipients(session: Session, spec: RuleSpec) -> None:
         if recipient.startswith("user:"):
             user_id = int(recipient.split(":", 1)[1])
             if session.get(User, user_id) is None:
-                raise Invalid(f"No user with id {user_id}.", field="recipients")
+                raise Invalid(NO_SUCH, noun=Term(N_("user")), id=user_id, field="recipients")
 
 
 def _new_rule(session: Session, campaign_id: int | None, spec: RuleSpec) -> AlertRule:
@@ -164,7 +165,7 @@ def install_default_rules(session: Session, actor: User, *, campaign_id: int) ->
     """Add the default rules a campaign lacks (again, if asked, after some were deleted); a
     default the campaign already has is not added twice. Returns the rules added."""
     if session.get(Campaign, campaign_id) is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     missing = _missing_defaults(session, campaign_id)
     rules = create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=missing)
     _mark_defaults_installed(session, campaign_id)
@@ -211,7 +212,7 @@ def install_missing_defaults(session: Session) -> int:
 def get_rule(session: Session, actor: User, rule_id: int) -> AlertRule:
     rule = session.get(AlertRule, rule_id)
     if rule is None:
-        raise NotFound(f"No alert rule with id {rule_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("alert rule")), id=rule_id)
     return rule
 
 
@@ -343,7 +344,7 @@ def alert_detail(session: Session, actor: User,
     stmt = select(AlertOutbox).where(AlertOutbox.id == alert_id)
     row = session.exec(stmt.where(shown) if shown is not None else stmt).first()
     if row is None:
-        raise NotFound(f"No alert with id {alert_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("alert")), id=alert_id)
     attempts = session.exec(select(AlertAttempt).where(AlertAttempt.outbox_id == alert_id)
                             .order_by(AlertAttempt.id)).all()
     return row, list(attempts)
@@ -425,7 +426,8 @@ def update_channel_settings(session: Session, actor: User,
         if name in changes and changes[name] is not None:
             value = changes[name].strip()
             if any(ord(c) < 32 for c in value):
-                raise Invalid(f"{name}: must not contain control characters", field=name)
+                raise Invalid(N_("{name}: must not contain control characters"),
+                              name=name, field=name)
             setattr(row, name, value)
     if row.smtp_from and "@" not in row.smtp_from:
         raise Invalid("smtp_from: must be an email address", field="smtp_from")
@@ -490,10 +492,11 @@ def _check_webhook_url(session: Session, url: str) -> str:
     try:
         webhook_channel.check_url(url, allow_private=allow_private_webhooks(session))
     except webhook_channel.RefusedAddress as exc:
-        raise Invalid(f"url: {exc}; ask an administrator to allow private addresses if this "
-                      "receiver really is inside your network", field="url") from exc
+        raise Invalid(N_("url: {reason}; ask an administrator to allow private addresses if "
+                         "this receiver really is inside your network"),
+                      reason=exc, field="url") from exc
     except ValueError as exc:
-        raise Invalid(f"url: {exc}", field="url") from exc
+        raise Invalid(N_("url: {reason}"), reason=exc, field="url") from exc
     return url
 
 
@@ -523,7 +526,7 @@ def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
 def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint with id {endpoint_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("webhook endpoint")), id=endpoint_id)
     return endpoint
 
 
@@ -655,10 +658,11 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         kind = FollowKind(subject_kind)
     except ValueError as exc:
         kinds = ", ".join(FollowKind)
-        raise Invalid(f"subject_kind: must be one of {kinds}", field="subject_kind") from exc
+        raise Invalid(N_("subject_kind: must be one of {kinds}"),
+                      kinds=kinds, field="subject_kind") from exc
     model, _ = FOLLOWABLE[kind]
     if session.get(model, subject_id) is None:
-        raise Invalid(f"No {kind.value.replace('_', ' ')} with id {subject_id}.",
+        raise Invalid(NO_SUCH, noun=Term(kind.value.replace("_", " ")), id=subject_id,
                       field="subject_id")
     existing = session.exec(select(Follow).where(
         Follow.user_id == actor.id, Follow.subject_kind == kind,
@@ -674,7 +678,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
 def unfollow(session: Session, actor: User, follow_id: int) -> None:
     found = session.get(Follow, follow_id)
     if found is None or found.user_id != actor.id:
-        raise NotFound(f"No follow with id {follow_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("follow")), id=follow_id)
     session.delete(found)
     session.flush()
 
@@ -733,7 +737,7 @@ def unread_count(session: Session, actor: User) -> int:
 def mark_read(session: Session, actor: User, notification_id: int) -> Notification:
     note = session.get(Notification, notification_id)
     if note is None or note.user_id != actor.id:
-        raise NotFound(f"No notification with id {notification_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("notification")), id=notification_id)
     if note.read_at is None:
         note.read_at = clock.now()
         session.add(note)
@@ -785,13 +789,14 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
     try:
         feed_kind = FeedKind(kind)
     except ValueError as exc:
-        raise Invalid(f"kind: must be one of {', '.join(FeedKind)}", field="kind") from exc
+        raise Invalid(N_("kind: must be one of {kinds}"),
+                      kinds=", ".join(FeedKind), field="kind") from exc
     if feed_kind == FeedKind.user:
         scope_id = 0
     else:
         model = Campaign if feed_kind == FeedKind.campaign else Body
         if session.get(model, scope_id) is None:
-            raise Invalid(f"No {feed_kind.value} with id {scope_id}.", field="scope_id")
+            raise Invalid(NO_SUCH, noun=Term(feed_kind.value), id=scope_id, field="scope_id")
     token = session.exec(select(FeedToken).where(
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
@@ -809,7 +814,7 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
 def delete_feed_token(session: Session, actor: User, token_id: int) -> None:
     token = session.get(FeedToken, token_id)
     if token is None or token.user_id != actor.id:
-        raise NotFound(f"No calendar feed with id {token_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("calendar feed")), id=token_id)
     session.delete(token)
     session.flush()
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
-from api.errors import Forbidden, Invalid
+from api.errors import NO_SUCH, Forbidden, Invalid, Term
+from api.i18n.catalogs import N_
 
 ACTOR = "oversight_actor"
 
@@ -145,8 +146,8 @@ def _check_parents(session: Session, actor: permissions.Actor, obj: Any) -> None
             parent = session.get(parent_model, parent_id) if parent_id is not None else None
             if parent is None or not permissions.can_read(actor, parent):
                 # The same answer as for an id that was never there.
-                raise Invalid(f"No {permissions.record_noun(parent_model)} with id {parent_id}.",
-                              field=column)
+                raise Invalid(NO_SUCH, noun=Term(permissions.record_noun(parent_model)),
+                              id=parent_id, field=column)
             if column in child.read_parents:
                 continue
             if parent_model in permissions.owned() and not permissions.can_write(actor, parent):
@@ -189,8 +190,8 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
                 and changed_fields(obj) & {spec.owner, spec.visibility}):
             # Partners keep the coalition's records up to date; taking one, or hiding it,
             # is for the leads.
-            raise Forbidden(f"Only the coalition's leads change who keeps or sees this "
-                            f"{permissions.record_noun(model)}.")
+            raise Forbidden(N_("Only the coalition's leads change who keeps or sees this {noun}."),
+                            noun=Term(permissions.record_noun(model)))
     permissions.require_write(actor, obj, deleting=deleting)
 
 

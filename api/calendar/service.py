@@ -82,7 +82,7 @@ def days(session: Session, actor: User, *, start: date, end: date,
     if end < start:
         raise Invalid("The end of the range must not be before its start.", field="end")
     if (end - start).days > MAX_DAYS:
-        raise Invalid(f"Show at most {MAX_DAYS} days at a time.", field="end")
+        raise Invalid(N_("Show at most {max_days} days at a time."), max_days=MAX_DAYS, field="end")
     # Times are stored in UTC; a day's edges move by up to a day in other zones.
     low = datetime.combine(start - timedelta(days=1), time.min, UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, UTC)

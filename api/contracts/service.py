@@ -19,6 +19,7 @@ from api.contracts.models import (
 from api.crud import Crud
 from api.errors import Invalid
 from api.fields import FieldError
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.vendors.models import Vendor
 
@@ -30,7 +31,7 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     try:
         values.update(terms.derived(terms.Terms.of(values), today))
     except FieldError as exc:
-        raise Invalid(f"The end date {exc}.", field=exc.field) from exc
+        raise Invalid(N_("The end date {reason}."), reason=exc, field=exc.field) from exc
     return values
 
 

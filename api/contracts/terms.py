@@ -26,8 +26,9 @@ from api.contracts.models import (
     Outcome,
 )
 from api.db import table_of
-from api.errors import Invalid
+from api.errors import NO_SUCH, Invalid, Term
 from api.fields import FieldError
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.votes.models import Vote
 
@@ -167,7 +168,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
         if vote is None or not permissions.can_read(actor, vote):
-            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("vote")), id=data.vote_id, field="vote_id")
     ended = contract.term_ends or contract.end_date
     new_end = None
     if data.outcome == Outcome.terminated:
@@ -183,8 +184,8 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
                               "renewal term to count it from.", field="new_term_ends")
             new_end = term_after(ended, contract.renewal_term_months)
         if ended is not None and new_end <= ended:
-            raise Invalid(f"The new term must end after the one it follows, which ends on "
-                          f"{ended:%b %-d, %Y}.", field="new_term_ends")
+            raise Invalid(N_("The new term must end after the one it follows, which ends on "
+                             "{ended}."), ended=ended, field="new_term_ends")
         contract.end_date = new_end
         contract.status = ContractStatus.active
     bring_up_to_date(contract, today)

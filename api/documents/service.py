@@ -15,7 +15,8 @@ from api.auth.models import User, Visibility
 from api.auth.scoping import built_once
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 # What a coalition actually attaches: scans, letters, spreadsheets, photos. Types are taken
@@ -49,7 +50,7 @@ def sniff(content: bytes, filename: str) -> str:
             raise Invalid("This file type is not accepted.", field="file")
         mime = "text/csv" if filename.lower().endswith(".csv") else "text/plain"
     if mime not in ALLOWED_TYPES:
-        raise Invalid(f"Files of type {mime} are not accepted.", field="file")
+        raise Invalid(N_("Files of type {mime} are not accepted."), mime=mime, field="file")
     return mime
 
 
@@ -59,7 +60,7 @@ def parent_of(session: Session, kind: AttachedTo | str, record_id: int) -> Any:
     model = permissions.attached()[Document].parents[AttachedTo(kind).value]
     parent = session.get(model, record_id)
     if parent is None:
-        raise Invalid(f"No {AttachedTo(kind).value.replace('_', ' ')} with id {record_id}.",
+        raise Invalid(NO_SUCH, noun=Term(AttachedTo(kind).value.replace("_", " ")), id=record_id,
                       field="attached_id")
     return parent
 
@@ -70,8 +71,8 @@ def _check_parent(session: Session, actor: User, kind: AttachedTo, record_id: in
     files to it."""
     parent = parent_of(session, kind, record_id)
     if not permissions.can_write(actor, parent):
-        raise Forbidden(f"Only those who may change this {kind.value.replace('_', ' ')} can "
-                        "attach documents to it.")
+        raise Forbidden(N_("Only those who may change this {noun} can attach documents to it."),
+                        noun=Term(kind.value.replace("_", " ")))
     return parent
 
 
@@ -83,8 +84,9 @@ def sharing_limit(session: Session, kind: AttachedTo | str, record_id: int) -> V
 def _within(visibility: Visibility, limit: Visibility, kind: AttachedTo | str) -> Visibility:
     if permissions.wider_than(visibility, limit):
         noun = AttachedTo(kind).value.replace("_", " ")
-        raise Invalid(f"visibility: a document is shared no more widely than the {noun} it is "
-                      f"on: {limit.value} or narrower.", field="visibility")
+        raise Invalid(N_("visibility: a document is shared no more widely than the {noun} it "
+                         "is on: {value} or narrower."),
+                      noun=Term(noun), value=limit.value, field="visibility")
     return visibility
 
 
@@ -96,7 +98,7 @@ def _clean_name(filename: str) -> str:
 
 def too_large(limit: int) -> Invalid:
     size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
-    return Invalid(f"The file is larger than the limit of {size}.", field="file")
+    return Invalid(N_("The file is larger than the limit of {size}."), size=size, field="file")
 
 
 def upload(session: Session, actor: User, *, meta: DocumentMeta, filename: str,
@@ -140,7 +142,7 @@ def describe(session: Session, actor: User, *, record_id: int, data: DocumentUpd
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None:
-            raise Invalid(f"{name}: must not be empty.", field=name)
+            raise Invalid(N_("{name}: must not be empty."), name=name, field=name)
     if "filename" in changes:
         if not changes["filename"].strip():
             raise Invalid("filename: must not be empty.", field="filename")

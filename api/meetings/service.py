@@ -16,6 +16,7 @@ from api.campaigns import service as campaigns
 from api.crud import Crud, Link
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.meetings.models import (
     MEETINGS,
     STILL_AHEAD,
@@ -179,6 +180,7 @@ def log(session: Session, actor: User, *, meeting: MeetingCreate,
         try:
             tasks.crud.create(session, actor, TaskCreate.model_validate(values))
         except Invalid as exc:
-            raise Invalid(f"Follow-up {index + 1}: {exc.message}",
+            raise Invalid(N_("Follow-up {value}: {message_}"),
+                          value=index + 1, message_=exc,
                           field=f"follow_ups.{index}.{exc.field or 'title'}") from exc
     return saved

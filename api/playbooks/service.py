@@ -16,8 +16,9 @@ from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
-from api.errors import Invalid, NotFound
+from api.errors import NO_SUCH, Invalid, NotFound, Term
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
@@ -57,7 +58,7 @@ def load_errors() -> list[dict[str, Any]]:
 def get(key: str) -> loader.LoadedPlaybook:
     found = loader.catalog().playbooks.get(key)
     if found is None:
-        raise NotFound(f"No playbook '{key}'.")
+        raise NotFound(N_("No playbook '{key}'."), key=key)
     return found
 
 
@@ -72,14 +73,15 @@ def _anchor_dates(session: Session, data: CampaignFromPlaybook,
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
         if vote is None:
-            raise Invalid(f"No vote with id {data.vote_id}.", field="vote_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("vote")), id=data.vote_id, field="vote_id")
         if vote_date is None:
             vote_date = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
     notice = data.notice_deadline
     if data.contract_id is not None:
         contract = session.get(Contract, data.contract_id)
         if contract is None:
-            raise Invalid(f"No contract with id {data.contract_id}.", field="contract_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("contract")), id=data.contract_id,
+                          field="contract_id")
         notice = notice or contract.notice_deadline
     return {AnchorKind.campaign_start: data.campaign_start or zone_today,
             AnchorKind.vote: vote_date, AnchorKind.notice_deadline: notice}
@@ -91,7 +93,7 @@ def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int
         Organization.id.in_(ids)))) if ids else set()
     for role, org_id in data.role_assignments.items():
         if org_id not in known:
-            raise Invalid(f"No organization with id {org_id}.",
+            raise Invalid(NO_SUCH, noun=Term(N_("organization")), id=org_id,
                           field=f"role_assignments.{role.value}")
     fallback = data.lead_organization_ids[0] if data.lead_organization_ids else None
     return {role: data.role_assignments.get(role, fallback) for role in OwnerRole}
@@ -107,9 +109,12 @@ def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date |
 
 
 # How a form and its messages name each date a playbook is counted from.
-ANCHOR_WORDS = {AnchorKind.campaign_start: "the campaign's start",
-                AnchorKind.vote: "the date of the vote",
-                AnchorKind.notice_deadline: "the termination-notice deadline"}
+ANCHOR_WORDS = {AnchorKind.campaign_start: Term(N_("the campaign's start")),
+                AnchorKind.vote: Term(N_("the date of the vote")),
+                AnchorKind.notice_deadline: Term(N_("the termination-notice deadline"))}
+# The same, to open a sentence.
+ANCHOR_STARTS = {AnchorKind.vote: Term(N_("The date of the vote")),
+                 AnchorKind.notice_deadline: Term(N_("The termination-notice deadline"))}
 # What a playbook's goal makes of its vote: what is voted on, and what the coalition wants.
 VOTE_OF_GOAL = {
     CampaignGoal.ban_alpr: (VoteKind.ordinance, OurPosition.support),
@@ -146,7 +151,7 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
     if data.body_id is not None:
         body = session.get(Body, data.body_id)
         if body is None:
-            raise Invalid(f"No body with id {data.body_id}.", field="body_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("body")), id=data.body_id, field="body_id")
         return body
     found = session.exec(select(Body).where(Body.jurisdiction_id == data.jurisdiction_id)
                          .limit(2)).all()
@@ -160,21 +165,23 @@ def create_campaign(session: Session, actor: User, *, key: str,
     book = get(key).playbook
     place = session.get(Jurisdiction, data.jurisdiction_id)
     if place is None:
-        raise Invalid(f"No jurisdiction with id {data.jurisdiction_id}.", field="jurisdiction_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("jurisdiction")), id=data.jurisdiction_id,
+                      field="jurisdiction_id")
     today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
     dates = _anchor_dates(session, data, today)
     for kind in book.required_anchors:
         if dates[kind] is None:
-            raise Invalid(f"The playbook “{book.title}” is dated from {ANCHOR_WORDS[kind]}: "
-                          "give it.", field=ANCHOR_FIELDS[kind])
+            raise Invalid(N_("The playbook “{title}” is dated from {anchor}: give it."),
+                          title=book.title, anchor=ANCHOR_WORDS[kind],
+                          field=ANCHOR_FIELDS[kind])
     start = dates[AnchorKind.campaign_start]
     for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
         day = dates[kind]
         if day is not None and start is not None and day < start:
-            said = ANCHOR_WORDS[kind]
-            raise Invalid(f"{said[0].upper()}{said[1:]} ({day:%B %-d, %Y}) is before the "
-                          f"campaign starts ({start:%B %-d, %Y}): a playbook plans what leads "
-                          "up to it.", field=ANCHOR_FIELDS[kind])
+            raise Invalid(N_("{anchor} ({day}) is before the campaign starts ({start}): a "
+                             "playbook plans what leads up to it."),
+                          anchor=ANCHOR_STARTS[kind], day=day, start=start,
+                          field=ANCHOR_FIELDS[kind])
     owners = _owners(session, data)
     body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(

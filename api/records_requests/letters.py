@@ -26,6 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from api.errors import Invalid, NotFound
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,8 @@ def check_user_syntax(tree: nodes.Template) -> None:
             what = f"{refused} cannot be used in a letter"
         else:
             continue
-        raise Invalid(f"Line {node.lineno}: {what}. A letter may use {USER_SYNTAX}.",
+        raise Invalid(N_("Line {lineno}: {what}. A letter may use {user_syntax}."),
+                      lineno=node.lineno, what=what, user_syntax=USER_SYNTAX,
                       field="text")
 
 
@@ -209,14 +211,15 @@ def template(key: str) -> LetterTemplate:
     for item in templates():
         if item.key == key:
             return item
-    raise NotFound(f"No letter template '{key}'.")
+    raise NotFound(N_("No letter template '{key}'."), key=key)
 
 
 def check_rendered(text: str) -> str:
     """Refuses a letter that still holds template syntax."""
     leftover = _LEFTOVER.search(text)
     if leftover:
-        raise Invalid(f"The letter still holds an unfilled placeholder: {leftover.group(0)!r}.",
+        raise Invalid(N_("The letter still holds an unfilled placeholder: {value!r}."),
+                      value=leftover.group(0),
                       field="text")
     return text
 
@@ -233,12 +236,15 @@ def render(key: str, context: dict[str, Any]) -> str:
     try:
         text = environment().get_template(f"{key}{SUFFIX}").render(**context)
     except TemplateSyntaxError as exc:
-        raise Invalid(f"Letter template {exc.name or key}, line {exc.lineno}: {exc.message}",
+        raise Invalid(N_("Letter template {value}, line {lineno}: {message_}"),
+                      value=exc.name or key, lineno=exc.lineno, message_=exc.message,
                       field="template") from exc
     except UndefinedError as exc:
-        raise Invalid(f"Letter template {key}: {exc.message}", field="template") from exc
+        raise Invalid(N_("Letter template {key}: {message_}"),
+                      key=key, message_=exc.message, field="template") from exc
     except TemplateNotFound as exc:
-        raise Invalid(f"Letter template {key} uses a missing part: {exc.name}",
+        raise Invalid(N_("Letter template {key} uses a missing part: {name}"),
+                      key=key, name=exc.name,
                       field="template") from exc
     return check_rendered(_tidy(text))
 
@@ -250,8 +256,8 @@ def check_text(text: str) -> None:
     try:
         tree = env.parse(text)
     except TemplateSyntaxError as exc:
-        raise Invalid(f"The letter's placeholders are malformed (line {exc.lineno}): "
-                      f"{exc.message}", field="text") from exc
+        raise Invalid(N_("The letter's placeholders are malformed (line {lineno}): {message_}"),
+                      lineno=exc.lineno, message_=exc.message, field="text") from exc
     except RecursionError as exc:
         raise Invalid(NESTED, field="text") from exc
     check_user_syntax(tree)
@@ -263,17 +269,19 @@ def render_text(text: str, context: dict[str, Any]) -> str:
     try:
         rendered = user_environment().from_string(text).render(**context)
     except UndefinedError as exc:
-        raise Invalid(f"The letter uses an unknown placeholder: {exc.message}",
+        raise Invalid(N_("The letter uses an unknown placeholder: {message_}"),
+                      message_=exc.message,
                       field="text") from exc
     except SecurityError as exc:
-        raise Invalid(f"The letter uses something a letter may not: {exc}",
+        raise Invalid(N_("The letter uses something a letter may not: {reason}"), reason=exc,
                       field="text") from exc
     except TemplateError as exc:
-        raise Invalid(f"The letter's placeholders are malformed: {exc.message}",
+        raise Invalid(N_("The letter's placeholders are malformed: {message_}"),
+                      message_=exc.message,
                       field="text") from exc
     except (ArithmeticError, TypeError, ValueError) as exc:
         # Such as {{ 1 - 'a' }}.
-        raise Invalid(f"A placeholder of the letter cannot be filled in: {exc}",
+        raise Invalid(N_("A placeholder of the letter cannot be filled in: {reason}"), reason=exc,
                       field="text") from exc
     except (RecursionError, SyntaxError) as exc:
         # Python's own limits on nesting, met while the letter is compiled.

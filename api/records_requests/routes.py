@@ -12,6 +12,7 @@ from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid, NotFound
 from api.fields import MAX_INT, Id, LongText, Name, ShortText
+from api.i18n.catalogs import N_
 from api.records_requests import laws, letter_source, letters, service
 from api.records_requests.models import (
     BatchCreate,
@@ -163,7 +164,8 @@ async def attach_document(
     limit = get_settings().max_upload_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+        raise Invalid(N_("The file is larger than the {value} MB limit."),
+                      value=limit // (1024 * 1024),
                       field="file")
     row = service.attach_document(
         session, actor, request_id=record_id, filename=file.filename or "document",
@@ -203,7 +205,7 @@ def records_laws() -> Any:
 def records_law(code: Annotated[str, Path(min_length=2, max_length=2)]) -> Any:
     law = laws.law_for(code)
     if law is None:
-        raise NotFound(f"No records law for '{code.upper()}'.")
+        raise NotFound(N_("No records law for '{value}'."), value=code.upper())
     return law.summary()
 
 

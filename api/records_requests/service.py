@@ -18,8 +18,9 @@ from api.auth.models import Role, User
 from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
@@ -75,12 +76,20 @@ _ANSWER_NOUNS = {
 }
 
 
+def status_word(status: RequestStatus | str) -> Term:
+    """A status as a word of the reader's language, in a refusal that names it."""
+    return Term(str(getattr(status, "value", status)).replace("_", " "))
+
+
 def check_transition(old: RequestStatus | None, new: RequestStatus) -> None:
     if old is None or old == new and new != S.extended:
         return
     if new not in TRANSITIONS[RequestStatus(old)]:
-        allowed = ", ".join(sorted(TRANSITIONS[RequestStatus(old)])) or "nothing"
-        raise Invalid(f"A request that is {old} cannot become {new}; it can become: {allowed}.",
+        allowed = [status_word(s) for s in sorted(TRANSITIONS[RequestStatus(old)])] \
+            or Term(N_("nothing"))
+        raise Invalid(N_("A request that is {old} cannot become {new}; it can become: "
+                         "{allowed}."), old=status_word(old), new=status_word(new),
+                      allowed=allowed,
                       field="status")
 
 
@@ -248,7 +257,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
         agency = session.get(Agency, values["agency_id"])
         zones = _zones(session, [stored_id(agency)]) if agency is not None else {}
     if agency is None:
-        raise Invalid(f"No agency with id {values['agency_id']}.", field="agency_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=values['agency_id'], field="agency_id")
     if not values.get("state_code"):
         values["state_code"] = agency_state(session, agency)
     law = laws.law_for(values["state_code"])
@@ -324,7 +333,7 @@ def change_status(session: Session, actor: User, *, request_id: int,
     request = crud.get(session, actor, request_id)
     old, new = RequestStatus(request.status), change.status
     if old == new and new != S.extended:
-        raise Invalid(f"The request is already {new}.", field="status")
+        raise Invalid(N_("The request is already {new}."), new=status_word(new), field="status")
     check_transition(old, new)
     today = local_today(session, request)
     rows = _changes(session, [request_id])[request_id]
@@ -338,8 +347,8 @@ def change_status(session: Session, actor: User, *, request_id: int,
             raise Invalid("A status change cannot be dated before the request was sent.",
                           field="on")
         if rows and on < rows[-1].effective_on:
-            raise Invalid(f"A status change cannot be dated before the last change, on "
-                          f"{rows[-1].effective_on:%B %-d, %Y}.",
+            raise Invalid(N_("A status change cannot be dated before the last change, on "
+                             "{effective_on}."), effective_on=rows[-1].effective_on,
                           field="on")
     if change.extension_days is not None and new != S.extended:
         raise Invalid("Only a move to \"extended\" adds days to the deadline.",
@@ -501,11 +510,11 @@ def preview(session: Session, actor: User, *, template_key: str, agency_id: int,
                       field="template")
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise Invalid(f"No agency with id {agency_id}.", field="agency_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=agency_id, field="agency_id")
     state = agency_state(session, agency)
     if not found.fits(state):
-        raise Invalid(f"The letter '{found.title}' is for agencies in "
-                      f"{', '.join(found.states)} only.", field="template")
+        raise Invalid(N_("The letter '{title}' is for agencies in {value} only."),
+                      title=found.title, value=', '.join(found.states), field="template")
     zone = _zones(session, [agency_id]).get(agency_id, clock.home_zone())
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
@@ -523,7 +532,7 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         select(Agency).where(Agency.id.in_(data.agency_ids)))}
     missing = [i for i in data.agency_ids if i not in agencies]
     if missing:
-        raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=missing[0], field="agency_ids")
     found = letters.template(data.template) if data.template else None
     if found is not None and found.kind != LetterKind.initial:
         raise Invalid("A new request starts from a first-request letter.", field="template")
@@ -536,8 +545,9 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         agency = agencies[agency_id]
         state = agency_state(session, agency)
         if found is not None and not found.fits(state):
-            raise Invalid(f"The letter '{found.title}' is for agencies in "
-                          f"{', '.join(found.states)} only; {agency.name} is not.",
+            raise Invalid(N_("The letter '{title}' is for agencies in {value} only; {name} is "
+                             "not."),
+                          title=found.title, value=', '.join(found.states), name=agency.name,
                           field="agency_ids")
         today = clock.now().astimezone(zones.get(agency_id, clock.home_zone())).date()
         context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
@@ -607,7 +617,8 @@ def link_document(session: Session, actor: User, *, request_id: int, document_id
     doc = session.get(Document, document_id)
     if doc is None or doc.attached_kind != AttachedTo.records_request \
             or doc.attached_id != request_id:
-        raise NotFound(f"No document with id {document_id} on this records request.")
+        raise NotFound(N_("No document with id {document_id} on this records request."),
+                       document_id=document_id)
     link = _set_links(session, request=request, document_id=document_id, links=links)
     return _document_rows(session, [(doc, link, request_id)])[0]
 

@@ -20,6 +20,7 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
+from api.i18n.catalogs import N_
 from api.organizations.models import (
     CoalitionRole,
     Organization,
@@ -131,7 +132,8 @@ CONCEPTS: dict[str, Concept] = {
 
 def concept(name: str) -> Concept:
     if name not in CONCEPTS:
-        raise Invalid(f"Spreadsheets can hold {', '.join(CONCEPTS)}, not '{name}'.",
+        raise Invalid(N_("Spreadsheets can hold {value}, not '{name}'."),
+                      value=', '.join(CONCEPTS), name=name,
                       field="concept")
     return CONCEPTS[name]
 
@@ -252,7 +254,7 @@ def check_mapping(target: Concept, headers: Sequence[str],
             raise Invalid(f"A {target.label} has no field '{name}'; fields: "
                           + ", ".join(sorted(known)) + ".", field="mapping")
         if header not in headers:
-            raise Invalid(f"The file has no column '{header}'.", field="mapping")
+            raise Invalid(N_("The file has no column '{header}'."), header=header, field="mapping")
     if "name" not in clean and not ({"first_name", "last_name"} & clean.keys()):
         raise Invalid("Map a column to the name.", field="mapping")
     return clean
@@ -588,15 +590,16 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
                        field="token")
     bad = [row.row for row in sheet_plan.rows if row.action == "error"]
     if bad and not skip_errors:
-        raise Invalid(f"{len(bad)} rows have errors (first: row {bad[0]}); fix them or choose "
-                      "to leave those rows out.", field="file")
+        raise Invalid(N_("{len} rows have errors (first: row {bad}); fix them or choose to "
+                         "leave those rows out."), len=len(bad), bad=bad[0], field="file")
     target = CONCEPTS[sheet_plan.concept]
     model: Any = target.model
     # Bulk statements pass the ORM's check of who may change whose sharing: checked here.
     refused = _fixed_changes(session, actor, target, sheet_plan.rows)
     if refused:
         row, fields = refused[0]
-        raise Forbidden(f"Row {row.row}: {_refusal(target, fields[0])}", field=fields[0])
+        raise Forbidden(N_("Row {row}: {refusal}"),
+                        row=row.row, refusal=_refusal(target, fields[0]), field=fields[0])
     now = clock.now()
     result = SheetResult(left_out=bad)
     creates = [row for row in sheet_plan.rows if row.action == "create"]

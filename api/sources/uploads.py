@@ -17,7 +17,7 @@ from pathlib import Path
 from api import clock
 from api.auth.models import User
 from api.errors import Conflict, Invalid, NotFound
-from api.i18n.catalogs import gettext
+from api.i18n.catalogs import N_, gettext
 from api.settings import get_settings
 
 KEEP_FOR = timedelta(days=1)
@@ -50,7 +50,7 @@ def checked(content: bytes) -> bytes:
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
         size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
-        raise Invalid(f"The file is larger than the limit of {size}.", field="file")
+        raise Invalid(N_("The file is larger than the limit of {size}."), size=size, field="file")
     if not content.strip():
         raise Invalid("The file is empty.", field="file")
     return content

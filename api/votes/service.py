@@ -11,7 +11,8 @@ from api.auth.models import User
 from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.crud import Crud
-from api.errors import Invalid
+from api.errors import NO_SUCH, Invalid, Term
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
 from api.votes.following import follow_vote
@@ -36,7 +37,7 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
         known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())
         missing = [tid for tid in member_ids if tid not in known]
         if missing:
-            raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
+            raise Invalid(NO_SUCH, noun=Term(N_("target")), id=missing[0], field="member_votes")
     if existing is not None and moved_into_the_past(existing, values["scheduled_at"],
                                                      values["status"]):
         raise Invalid(PASSED_WITHOUT_STATUS, field="scheduled_at")

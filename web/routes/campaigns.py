@@ -314,9 +314,9 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
     level_raw, source_raw = str(form.get("level") or ""), str(form.get("source") or "")
     note = str(form.get("note") or "")
     if level_raw not in StanceLevel.__members__:
-        errors["level"] = "Choose a stance."
+        errors["level"] = gettext("Choose a stance.")
     if source_raw not in StanceSource.__members__:
-        errors["source"] = "Choose how you know."
+        errors["source"] = gettext("Choose how you know.")
     if not errors:
         with saving(session) as saved:
             previous = next((s.level for s in targets.stances(
@@ -330,8 +330,8 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
             errors[field if field in ("note", "level", "source") else FORM] = \
                 saved.refusal.message
     if not errors:
-        text = (f"{target.name}: {str(getattr(previous, 'value', previous)).replace('_', ' ')}"
-                f" → {level_raw.replace('_', ' ')}.")
+        text = gettext("{name}: {before} → {after}.").format(
+            name=target.name, before=humanize(previous), after=humanize(level_raw))
         message = flash.success(text)
         if not htmx.wants_fragment(request):
             query = f"?body={body_id}" if body_id else ""

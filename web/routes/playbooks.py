@@ -252,7 +252,8 @@ def _moved_text(before: dict[str, date | None], after: Campaign, moved: dict[str
     if not changes:
         return gettext("No date changed.")
     head = "; ".join(changes)
-    return f"{head[:1].upper()}{head[1:]}: {what}."
+    return gettext("{changes}: {what}.").format(changes=f"{head[:1].upper()}{head[1:]}",
+                                                 what=what)
 
 
 @router.post("/campaigns/{campaign_id}/anchors")
