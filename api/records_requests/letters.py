@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import dates
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -32,6 +33,12 @@ from api.settings import get_settings
 log = logging.getLogger(__name__)
 
 SUFFIX = ".txt.j2"
+# The languages a letter is written in: English by default, since agencies answer in English;
+# each other language has the same letters, by the same names, in a folder of its own.
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+# A long date as each language writes it in a letter (CLDR patterns, US Spanish).
+_LONG_DATES = {"en": ("MMMM d, y", "en_US"), "es": ("d 'de' MMMM 'de' y", "es_US")}
 _HEADER = re.compile(r"\A\{#-?(.*?)-?#\}", re.DOTALL)
 # Template syntax that survived rendering means a letter would go out with a hole in it.
 _LEFTOVER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
@@ -59,8 +66,17 @@ class LetterTemplate:
         return not self.states or state_code.upper() in self.states
 
 
-def letters_dir() -> Path:
-    return get_settings().campaigns_dir / "letters"
+def letters_dir(language: str = DEFAULT_LANGUAGE) -> Path:
+    """The English letters, or the folder of the same letters in another language."""
+    base = get_settings().campaigns_dir / "letters"
+    return base if language == DEFAULT_LANGUAGE else base / language
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise Invalid(N_("A letter is written in one of: {languages}."),
+                      languages=", ".join(LANGUAGES), field="language")
+    return language
 
 
 def _no_none(value: Any) -> Any:
@@ -70,13 +86,16 @@ def _no_none(value: Any) -> Any:
     return value
 
 
-def longdate(value: date | None) -> str:
+def longdate(value: date | None, language: str = DEFAULT_LANGUAGE) -> str:
     day = _no_none(value)
-    return f"{day:%B} {day.day}, {day.year}"
+    if language == DEFAULT_LANGUAGE:
+        return f"{day:%B} {day.day}, {day.year}"
+    pattern, locale = _LONG_DATES[language]
+    return dates.format_date(day, pattern, locale=locale)
 
 
-def _configure(env: Environment) -> Environment:
-    env.filters["longdate"] = longdate
+def _configure(env: Environment, language: str = DEFAULT_LANGUAGE) -> Environment:
+    env.filters["longdate"] = lambda value: longdate(value, language)
     return env
 
 
@@ -84,9 +103,10 @@ _lock = threading.Lock()
 _envs: dict[Path, Environment] = {}
 
 
-def environment() -> Environment:
+def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
     """Plain-text letters, not HTML pages: autoescaping would put entities into a letter."""
-    folder = letters_dir()
+    # Called bare for English: tests and deployments may point letters_dir elsewhere.
+    folder = letters_dir() if language == DEFAULT_LANGUAGE else letters_dir(language)
     with _lock:
         env = _envs.get(folder)
         if env is None:
@@ -95,7 +115,7 @@ def environment() -> Environment:
                 autoescape=False,  # noqa: S701  (plain-text letters, never HTML)
                 undefined=StrictUndefined,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                finalize=_no_none, auto_reload=True))
+                finalize=_no_none, auto_reload=True), language)
             _envs[folder] = env
         return env
 
@@ -214,6 +234,20 @@ def template(key: str) -> LetterTemplate:
     raise NotFound(N_("No letter template '{key}'."), key=key)
 
 
+def translated(found: LetterTemplate, language: str) -> LetterTemplate:
+    """The template as its letter in `language` names and describes it (its kind and states
+    stay the English letter's)."""
+    if language == DEFAULT_LANGUAGE:
+        return found
+    path = letters_dir(language) / f"{found.key}{SUFFIX}"
+    try:
+        header = _read_header(path)
+    except (OSError, ValueError, yaml.YAMLError):
+        return found
+    return LetterTemplate(key=found.key, title=header.title, kind=found.kind,
+                          description=header.description, states=found.states)
+
+
 def check_rendered(text: str) -> str:
     """Refuses a letter that still holds template syntax."""
     leftover = _LEFTOVER.search(text)
@@ -230,11 +264,13 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def render(key: str, context: dict[str, Any]) -> str:
-    """One template rendered with its context and checked for holes."""
+def render(key: str, context: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """One template rendered with its context, in the language asked for, and checked for
+    holes."""
     template(key)
     try:
-        text = environment().get_template(f"{key}{SUFFIX}").render(**context)
+        text = environment(check_language(language)).get_template(
+            f"{key}{SUFFIX}").render(**context)
     except TemplateSyntaxError as exc:
         raise Invalid(N_("Letter template {value}, line {lineno}: {message_}"),
                       value=exc.name or key, lineno=exc.lineno, message_=exc.message,

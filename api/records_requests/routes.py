@@ -2,11 +2,11 @@
 requests to many agencies, the records-law table and the letter templates."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from pydantic import BaseModel
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
@@ -39,6 +39,7 @@ class LetterTemplateRead(BaseModel):
 class LetterRead(BaseModel):
     template: LetterTemplateRead
     subject: str
+    language: str = "en"
     text: str
 
 
@@ -48,8 +49,14 @@ class LetterSourceRead(BaseModel):
     text: str
 
 
+# The language a letter is written in: English by default, since agencies answer in English.
+LetterLanguage = Literal["en", "es"]
+LANGUAGE_HELP = "The letter's language: en (the default) or es"
+
+
 class LetterPreview(SQLModel):
     agency_id: Id
+    language: LetterLanguage = Field(default="en", description=LANGUAGE_HELP)
     subject: Name
     requester_organization_id: Id | None = None
     requester_name: ShortText = ""
@@ -137,10 +144,11 @@ def request_letter(
     requester_name: Annotated[str, Query(max_length=200)] = "",
     requester_email: Annotated[str, Query(max_length=200)] = "",
     requester_address: Annotated[str, Query(max_length=1000)] = "",
+    language: Annotated[LetterLanguage, Query(description=LANGUAGE_HELP)] = "en",
 ) -> Any:
     return service.letter(session, actor, request_id=record_id, template_key=template,
                           requester=_requester(requester_name, requester_email,
-                                               requester_address))
+                                               requester_address), language=language)
 
 
 @router.get("/records-requests/{record_id}/documents", response_model=list[RequestDocumentRead],
@@ -240,4 +248,4 @@ def render_letter(key: Annotated[str, Path(max_length=100)], data: LetterPreview
         session, actor, template_key=key, agency_id=data.agency_id, subject=data.subject,
         requester_organization_id=data.requester_organization_id,
         requester=_requester(data.requester_name, data.requester_email,
-                             data.requester_address))
+                             data.requester_address), language=data.language)

@@ -68,6 +68,13 @@ APPEALABLE = frozenset({S.denied, S.partially_fulfilled, S.no_records})
 OVERRIDE_ROLES = frozenset({Role.admin, Role.lead})
 
 # What the law asks of the agency by the deadline, as a letter says it.
+_ANSWER_NOUNS_ES = {
+    "response": "una respuesta", "determination": "una decisión",
+    "acknowledgement": "un acuse de recibo", "production": "los registros",
+    "deemed_denial": "una respuesta", "certification": "una respuesta",
+    "certification_or_ag_request": "una respuesta", "good_faith_delay_max": "los registros",
+}
+_DAY_TYPES_ES = {"business": "días hábiles", "calendar": "días calendario"}
 _ANSWER_NOUNS = {
     "response": "a response", "determination": "a determination",
     "acknowledgement": "an acknowledgement", "production": "the records",
@@ -415,19 +422,27 @@ def _place(session: Session, agency: Agency) -> str:
 
 def letter_context(session: Session, *, agency: Agency, state_code: str, subject: str,
                    requester: dict[str, str], today: date,
-                   request: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything a letter template may use."""
+                   request: dict[str, Any] | None = None,
+                   language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Everything a letter template may use, the law's deadline said in the letter's language
+    (the law's own name stays as the law gives it)."""
     law = laws.law_for(state_code)
-    noun = _ANSWER_NOUNS.get(law.deadline_kind, "a response") if law else "a response"
+    spanish = language == "es"
+    nouns, fallback = (_ANSWER_NOUNS_ES, "una respuesta") if spanish else (
+        _ANSWER_NOUNS, "a response")
+    noun = nouns.get(law.deadline_kind, fallback) if law else fallback
     phrase = ""
     if law and law.days and law.day_type:
-        phrase = f"{noun} within {law.days} {law.day_type} days"
+        phrase = (f"{noun} dentro de {law.days} {_DAY_TYPES_ES.get(law.day_type, 'días')}"
+                  if spanish else f"{noun} within {law.days} {law.day_type} days")
     return {
         "today": today, "subject": subject, "requester": requester, "request": request or {},
         "agency": {"name": agency.name, "kind": agency.kind, "state_code": state_code,
                    "jurisdiction": _place(session, agency)},
         "law": law.summary() if law else {},
-        "law_name": law.law if law else "applicable public-records law",
+        "law_name": law.law if law else (
+            "ley de registros públicos que corresponda" if spanish
+            else "applicable public-records law"),
         "citation": law.citation if law else "", "deadline_phrase": phrase,
         "answer_noun": noun,
         "period_start": today.replace(year=today.year - 2, day=1, month=1),
@@ -474,11 +489,12 @@ def letter_options(session: Session, actor: User, request_id: int) -> list[dict[
 
 
 def letter(session: Session, actor: User, *, request_id: int, template_key: str,
-           requester: Requester) -> dict[str, Any]:
+           requester: Requester, language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
     after a denial."""
     request = crud.get(session, actor, request_id)
     found = letters.template(template_key)
+    letters.check_language(language)
     rows = _changes(session, [request_id])[request_id]
     today = local_today(session, request)
     state = deadline_for(request, rows, today)
@@ -494,17 +510,19 @@ def letter(session: Session, actor: User, *, request_id: int, template_key: str,
         session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
         requester=_requester(session, request.requester_organization_id, requester),
-        request=_request_facts(request, rows, state))
-    return {"template": found.as_dict(), "subject": request.subject,
-            "text": letters.render(found.key, context)}
+        request=_request_facts(request, rows, state), language=language)
+    return {"template": letters.translated(found, language).as_dict(),
+            "subject": request.subject, "language": language,
+            "text": letters.render(found.key, context, language)}
 
 
 def preview(session: Session, actor: User, *, template_key: str, agency_id: int, subject: str,
             requester_organization_id: int | None, requester: Requester,
-            text: str = "") -> dict[str, Any]:
+            text: str = "", language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """A first letter to one agency before any request exists, to read and edit: the template,
     or the text edited from it (see BatchCreate.text) filled in for this agency."""
     found = letters.template(template_key)
+    letters.check_language(language)
     if found.kind != LetterKind.initial:
         raise Invalid("Only a first request can be previewed without a request.",
                       field="template")
@@ -518,10 +536,12 @@ def preview(session: Session, actor: User, *, template_key: str, agency_id: int,
     zone = _zones(session, [agency_id]).get(agency_id, clock.home_zone())
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
-                             requester=_requester(session, requester_organization_id, requester))
+                             requester=_requester(session, requester_organization_id, requester),
+                             language=language)
     rendered = letters.render_text(text, context) if text.strip() else \
-        letters.render(found.key, context)
-    return {"template": found.as_dict(), "subject": subject, "text": rendered}
+        letters.render(found.key, context, language)
+    return {"template": letters.translated(found, language).as_dict(), "subject": subject,
+            "language": language, "text": rendered}
 
 
 # ---- one letter to many agencies ---------------------------------------------------------
