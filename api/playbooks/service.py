@@ -18,7 +18,7 @@ from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, P
 from api.contracts.models import Contract
 from api.errors import NO_SUCH, Invalid, NotFound, Term
 from api.fields import stored_id
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, current
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
@@ -36,7 +36,8 @@ ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "
 
 
 def summary(loaded: loader.LoadedPlaybook) -> dict[str, Any]:
-    book = loaded.playbook
+    """What a playbook lays out, in the reader's language where it is given in it."""
+    book = loaded.in_language(current())
     return {"key": book.key, "title": book.title, "goal": book.goal, "summary": book.summary,
             "anchors": list(book.anchors), "required_anchors": list(book.required_anchors),
             "phases": [p.phase for p in book.phases], "action_count": len(book.actions()),
@@ -48,7 +49,7 @@ def summary(loaded: loader.LoadedPlaybook) -> dict[str, Any]:
 
 def list_playbooks() -> list[dict[str, Any]]:
     return [summary(p) for p in sorted(loader.catalog().playbooks.values(),
-                                       key=lambda p: p.playbook.title)]
+                                       key=lambda p: p.in_language(current()).title)]
 
 
 def load_errors() -> list[dict[str, Any]]:
@@ -64,7 +65,7 @@ def get(key: str) -> loader.LoadedPlaybook:
 
 def detail(key: str) -> dict[str, Any]:
     loaded = get(key)
-    return {**summary(loaded), **loaded.playbook.model_dump(mode="json")}
+    return {**summary(loaded), **loaded.in_language(current()).model_dump(mode="json")}
 
 
 def _anchor_dates(session: Session, data: CampaignFromPlaybook,
@@ -161,8 +162,9 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
 def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> dict[str, Any]:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
-    the playbook's default alert rules come back as data for the alerts to switch on."""
-    book = get(key).playbook
+    the playbook's default alert rules come back as data for the alerts to switch on. The
+    campaign's actions and tasks are written in the language of the person making it."""
+    book = get(key).in_language(getattr(actor, "language", None) or current())
     place = session.get(Jurisdiction, data.jurisdiction_id)
     if place is None:
         raise Invalid(NO_SUCH, noun=Term(N_("jurisdiction")), id=data.jurisdiction_id,
