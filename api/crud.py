@@ -81,8 +81,14 @@ def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
         return schema.model_validate(data)
     except ValidationError as exc:
         where, message = describe_error(exc.errors()[0])
-        # A rule of the whole record that names no field is about the body as a whole.
-        raise Invalid(f"{where}: {message}" if where else message, field=where or "body") from exc
+        # A validator's own words are marked N_ where declared; pydantic's are left as they
+        # are, since they name the values an API client may send.
+        problem = Term(message)
+        if not where:
+            # A rule of the whole record that names no field is about the body as a whole.
+            raise Invalid(N_("{problem}"), problem=problem, field="body") from exc
+        raise Invalid(N_("{where}: {problem}"), where=where, problem=problem,
+                      field=where) from exc
 
 
 def to_utc(value: datetime, field: str) -> datetime:

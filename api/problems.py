@@ -77,7 +77,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         field, _ = describe_error(err, located=True)
-        message = words_for(err)
+        message = words_for(err, name_choices=True)
         where = err.get("loc", ("body",))
         out.append({"field": field or str(where[0] if where else "body"), "message": message,
                     "in": str(where[0] if where else "body")})

@@ -41,6 +41,7 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs
+from api.alerts.subjects import TITLE_SHAPES
 from api.auth import permissions, tokens
 from api.auth.models import Role, User, Visibility
 from api.bodies.models import Body
@@ -50,7 +51,7 @@ from api.crud import validated
 from api.db import rows_changed, table_of
 from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
 from api.fields import TableBase, stored_id
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, use_locale
 from api.records_requests.models import RecordsRequest
 from api.settings import Settings, get_settings
 from api.targets.models import Target
@@ -511,7 +512,7 @@ def endpoint_read(endpoint: WebhookEndpoint, *, with_secret: bool = False,
     out = {"id": endpoint.id, "name": endpoint.name,
            "url": endpoint.url if with_url else shown_url(endpoint.url),
            "flavor": endpoint.flavor, "campaign_id": endpoint.campaign_id,
-           "reads": endpoint.reads,
+           "reads": endpoint.reads, "language": endpoint.language,
            "enabled": endpoint.enabled, "disabled_reason": endpoint.disabled_reason,
            "created_at": endpoint.created_at}
     if with_secret:
@@ -542,7 +543,8 @@ def create_endpoint(session: Session, actor: User,
     _check_campaign(session, data.campaign_id)
     endpoint = WebhookEndpoint(name=name, url=_check_webhook_url(session, data.url),
                                flavor=data.flavor, campaign_id=data.campaign_id,
-                               reads=data.reads, enabled=data.enabled,
+                               reads=data.reads, language=data.language,
+                               enabled=data.enabled,
                                secret=webhook_channel.new_secret(),
                                created_by_id=actor.id)
     session.add(endpoint)
@@ -566,6 +568,8 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
         endpoint.flavor = changes["flavor"]
     if changes.get("reads") is not None:
         endpoint.reads = changes["reads"]
+    if changes.get("language") is not None:
+        endpoint.language = changes["language"]
     if "campaign_id" in changes:
         _check_campaign(session, changes["campaign_id"])
         endpoint.campaign_id = changes["campaign_id"]
@@ -596,19 +600,22 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     row = AlertOutbox(
         dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
         subject_id=stored_id(endpoint), occurrence=started.isoformat(), channel=Channel.webhook,
-        endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
+        endpoint_id=endpoint.id, title=TITLE_SHAPES[TEST].format(title=endpoint.name)[:300],
         link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
         status=OutboxStatus.sending)
     session.add(row)
     session.flush()
     settings = get_settings()
-    told = tell(row, now=started, base_url=public_url.base_url(settings))
     own_client = client is None
     client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
     try:
-        outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
-                                       flavor=endpoint.flavor, row=row, told=told, now=started,
-                                       allow_private=allow_private_webhooks(session))
+        # Written in the endpoint's language, as its alerts are.
+        with use_locale(endpoint.language):
+            told = tell(row, now=started, base_url=public_url.base_url(settings))
+            outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
+                                           flavor=endpoint.flavor, row=row, told=told,
+                                           now=started,
+                                           allow_private=allow_private_webhooks(session))
     finally:
         if own_client:
             client.close()

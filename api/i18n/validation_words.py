@@ -33,10 +33,14 @@ BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
                "less_than": ("lt", N_("Must be less than {}."))}
 
 
-def words_for(err: Any) -> str:
-    """One of pydantic's errors said the way a form asks."""
+def words_for(err: Any, *, name_choices: bool = False) -> str:
+    """One of pydantic's errors said the way a form asks. `name_choices` lists the values a
+    choice takes, for the JSON API, whose clients send the stored values (a form shows their
+    words instead)."""
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
+    if name_choices and kind in ("enum", "literal_error") and ctx.get("expected"):
+        return gettext("Choose one of: {expected}.").format(expected=ctx["expected"])
     if kind in KIND_WORDS:
         return gettext(KIND_WORDS[kind])
     if kind in BOUND_WORDS:
