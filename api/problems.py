@@ -55,11 +55,14 @@ def database_problem(exc: DBAPIError) -> str:
     lines = str(exc.orig or exc).strip().splitlines()
     said = lines[0] if lines else type(exc).__name__
     if database_unavailable(exc):
-        return f"the database is busy or unreachable ({said}); check OVERSIGHT_DATABASE_URL."
-    if any(word in said.lower() for word in _MISSING_TABLE_WORDS):
-        return (f"the database is not set up for this version of Oversight ({said}): run "
-                "`oversight migrate` first.")
-    return f"the database refused the work: {said}."
+        text = gettext("the database is busy or unreachable ({said}); check "
+                       "OVERSIGHT_DATABASE_URL.")
+    elif any(word in said.lower() for word in _MISSING_TABLE_WORDS):
+        text = gettext("the database is not set up for this version of Oversight ({said}): "
+                       "run `oversight migrate` first.")
+    else:
+        text = gettext("the database refused the work: {said}.")
+    return text.format(said=said)
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
