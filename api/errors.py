@@ -19,6 +19,15 @@ class Term(str):
     __slots__ = ()
 
 
+class LongDay(date):
+    """A day written out in full in a message ("March 3, 2027", "3 de marzo de 2027"); a plain
+    date is written as the pages write days ("Mar 3, 2027", "3 mar 2027")."""
+
+    @classmethod
+    def of(cls, day: date) -> "LongDay":
+        return cls(day.year, day.month, day.day)
+
+
 class DomainError(Exception):
     status = 400
 
@@ -52,11 +61,15 @@ def _shown(value: Any, *, translate: bool) -> Any:
         return gettext(value) if translate else str(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(_shown(item, translate=translate)) for item in value)
-    if isinstance(value, (date, datetime)):
-        # A day in the reader's way of writing days ("March 3, 2027", "3 de marzo de 2027").
+    if isinstance(value, LongDay):
         if not translate:
-            return f"{value} {value.day}, {value.year}"
+            return f"{value:%B} {value.day}, {value.year}"
         return format_when(value, "long_date")
+    if isinstance(value, (date, datetime)):
+        # A day as the pages write it, in the reader's way ("Mar 3, 2027", "3 mar 2027").
+        if not translate:
+            return f"{value:%b} {value.day}, {value.year}"
+        return format_when(value, "date")
     return value
 
 

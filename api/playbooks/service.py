@@ -16,7 +16,7 @@ from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignUpdate, PolicyAskItem
 from api.contracts.models import Contract
-from api.errors import NO_SUCH, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Invalid, LongDay, NotFound, Term
 from api.fields import stored_id
 from api.i18n.catalogs import N_, current
 from api.jurisdictions import service as jurisdictions
@@ -182,7 +182,8 @@ def create_campaign(session: Session, actor: User, *, key: str,
         if day is not None and start is not None and day < start:
             raise Invalid(N_("{anchor} ({day}) is before the campaign starts ({start}): a "
                              "playbook plans what leads up to it."),
-                          anchor=ANCHOR_STARTS[kind], day=day, start=start,
+                          anchor=ANCHOR_STARTS[kind], day=LongDay.of(day),
+                          start=LongDay.of(start),
                           field=ANCHOR_FIELDS[kind])
     owners = _owners(session, data)
     body = _voting_body(session, data)

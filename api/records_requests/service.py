@@ -18,7 +18,7 @@ from api.auth.models import Role, User
 from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
-from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Forbidden, Invalid, LongDay, NotFound, Term
 from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
@@ -355,7 +355,7 @@ def change_status(session: Session, actor: User, *, request_id: int,
                           field="on")
         if rows and on < rows[-1].effective_on:
             raise Invalid(N_("A status change cannot be dated before the last change, on "
-                             "{effective_on}."), effective_on=rows[-1].effective_on,
+                             "{effective_on}."), effective_on=LongDay.of(rows[-1].effective_on),
                           field="on")
     if change.extension_days is not None and new != S.extended:
         raise Invalid("Only a move to \"extended\" adds days to the deadline.",

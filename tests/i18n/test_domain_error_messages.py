@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from api.errors import NO_SUCH, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Invalid, LongDay, NotFound, Term
 from api.i18n.catalogs import N_, use_locale
 
 
@@ -24,10 +24,15 @@ def test_the_template_is_translated_and_then_filled() -> None:
 def test_days_and_nested_refusals_are_said_in_the_readers_language() -> None:
     refusal = Invalid(N_("The new term must end after the one it follows, which ends on "
                          "{ended}."), ended=date(2027, 3, 4), field="new_term_ends")
-    assert refusal.message.endswith("which ends on March 4, 2027.")
+    assert refusal.message.endswith("which ends on Mar 4, 2027.")
     with use_locale("es"):
         assert refusal.message == ("El nuevo plazo debe terminar después del anterior, que "
-                                   "termina el 4 de marzo de 2027.")
+                                   "termina el 4 mar 2027.")
+    long = Invalid(N_("A status change cannot be dated before the last change, on "
+                      "{effective_on}."), effective_on=LongDay.of(date(2027, 3, 4)))
+    assert str(long).endswith("on March 4, 2027.")
+    with use_locale("es"):
+        assert long.message.endswith("al último cambio, del 4 de marzo de 2027.")
     outer = Invalid(N_("Follow-up {value}: {message_}"), value=2, message_=refusal)
     with use_locale("es"):
         assert outer.message.startswith("Seguimiento 2: El nuevo plazo")
