@@ -336,7 +336,7 @@ class Crud(Generic[T, R]):
         if not 1 <= params.limit <= MAX_PAGE:
             raise Invalid(N_("limit must be between 1 and {most}."), most=MAX_PAGE, field="limit")
         if params.offset < 0:
-            raise Invalid("offset must not be negative.", field="offset")
+            raise Invalid(N_("offset must not be negative."), field="offset")
         stmt = self.query(actor, params)
         terms = self.sort_terms(params.sort)
         searching = bool(params.q)

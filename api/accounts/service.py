@@ -443,7 +443,7 @@ def instance_settings(session: Session) -> InstanceSetting:
 
 def set_require_two_factor(session: Session, actor: User, required: bool) -> InstanceSetting:
     if not permissions.can_administer(actor):
-        raise Forbidden("Only an administrator can change instance security settings.")
+        raise Forbidden(N_("Only an administrator can change instance security settings."))
     found = session.exec(select(InstanceSetting).order_by(InstanceSetting.id)).first()
     if found is None:
         found = InstanceSetting()
@@ -500,12 +500,12 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
            role: Role) -> tuple[Invitation, str]:
     """An invitation link for the address; the token is returned once, for the email."""
     if not permissions.can_invite(actor, role):
-        raise Forbidden("Your role cannot invite people with that role.")
+        raise Forbidden(N_("Your role cannot invite people with that role."))
     email = normalized(email)
     if "@" not in email or len(email) > 254:
         raise Invalid(gettext("Enter an email address."), field="email")
     if role in (Role.partner, Role.viewer) and organization_id is None:
-        raise Invalid("Partner members and viewers belong to an organization; choose one.",
+        raise Invalid(N_("Partner members and viewers belong to an organization; choose one."),
                       field="organization_id")
     if organization_id is not None:
         organizations = table_access.mapped_class(table_access.ORGANIZATIONS)
@@ -537,8 +537,8 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
         raise Invalid(gettext("This invitation link has expired or was already used. Ask for a "
                               "new one."))
     if find_by_email(session, invitation.email) is not None:
-        raise Invalid("An account already exists for this address: sign in, or reset your "
-                      "password from the sign-in page.")
+        raise Invalid(N_("An account already exists for this address: sign in, or reset your "
+                      "password from the sign-in page."))
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise Invalid(gettext("Enter your name."), field="name")
@@ -556,7 +556,7 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
 
 def pending_invitations(session: Session, actor: User) -> list[Invitation]:
     if not permissions.can_invite(actor, Role.viewer):
-        raise Forbidden("Only leads and administrators manage invitations.")
+        raise Forbidden(N_("Only leads and administrators manage invitations."))
     stmt = select(Invitation).where(Invitation.accepted_at.is_(None),
                                     Invitation.expires_at > clock.now())
     return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())
@@ -564,7 +564,7 @@ def pending_invitations(session: Session, actor: User) -> list[Invitation]:
 
 def revoke_invitation(session: Session, actor: User, invitation_id: int) -> None:
     if not permissions.can_invite(actor, Role.viewer):
-        raise Forbidden("Only leads and administrators manage invitations.")
+        raise Forbidden(N_("Only leads and administrators manage invitations."))
     found = session.get(Invitation, invitation_id)
     if found is None:
         raise NotFound(NO_SUCH, noun=Term(N_("invitation")), id=invitation_id)

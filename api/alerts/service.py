@@ -79,12 +79,12 @@ def may_organize(actor: User) -> bool:
 
 def require_admin(actor: User) -> None:
     if not may_administer(actor):
-        raise Forbidden("Only an administrator can change this.")
+        raise Forbidden(N_("Only an administrator can change this."))
 
 
 def require_organizer(actor: User) -> None:
     if not may_organize(actor):
-        raise Forbidden("Only campaign leads and administrators can change alert rules.")
+        raise Forbidden(N_("Only campaign leads and administrators can change alert rules."))
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
                  offset: int = 0) -> tuple[list[AlertOutbox], int]:
     """Alerts newest due first. A non-admin sees alerts to themselves and to webhooks."""
     if not 1 <= limit <= 500 or offset < 0:
-        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+        raise Invalid(N_("limit must be between 1 and 500 and offset not negative."), field="limit")
     stmt = select(AlertOutbox)
     if status:
         stmt = stmt.where(AlertOutbox.status == status)
@@ -431,7 +431,7 @@ def update_channel_settings(session: Session, actor: User,
                               name=name, field=name)
             setattr(row, name, value)
     if row.smtp_from and "@" not in row.smtp_from:
-        raise Invalid("smtp_from: must be an email address", field="smtp_from")
+        raise Invalid(N_("smtp_from: must be an email address"), field="smtp_from")
     if "smtp_port" in changes:
         row.smtp_port = changes["smtp_port"]
     if "smtp_starttls" in changes:
@@ -539,7 +539,7 @@ def create_endpoint(session: Session, actor: User,
     assert isinstance(data, EndpointCreate)
     name = data.name.strip()
     if not name:
-        raise Invalid("name: must not be blank", field="name")
+        raise Invalid(N_("name: must not be blank"), field="name")
     _check_campaign(session, data.campaign_id)
     endpoint = WebhookEndpoint(name=name, url=_check_webhook_url(session, data.url),
                                flavor=data.flavor, campaign_id=data.campaign_id,
@@ -706,7 +706,7 @@ def update_preferences(session: Session, actor: User,
     pref = preferences(session, actor)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "timezone" in changes and changes["timezone"] not in _TIMEZONES:
-        raise Invalid("timezone: must be an IANA timezone such as America/Chicago",
+        raise Invalid(N_("timezone: must be an IANA timezone such as America/Chicago"),
                       field="timezone")
     for name, value in changes.items():
         setattr(pref, name, value)
@@ -726,7 +726,7 @@ def preference_read(pref: AlertPreference) -> dict[str, Any]:
 def list_notifications(session: Session, actor: User, *, unread_only: bool = False,
                        limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
     if not 1 <= limit <= 500 or offset < 0:
-        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+        raise Invalid(N_("limit must be between 1 and 500 and offset not negative."), field="limit")
     stmt = select(Notification).where(Notification.user_id == actor.id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))

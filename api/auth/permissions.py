@@ -516,7 +516,7 @@ def require_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
         if _may_write(actor, record, model=model, deleting=deleting):
             raise Forbidden(fixed_refusal(model))
         if getattr(actor, "role", None) == Role.viewer:
-            raise Forbidden("Viewers can read but not change records.")
+            raise Forbidden(N_("Viewers can read but not change records."))
         if model in owned():
             raise Forbidden(N_("This {noun} belongs to another organization: you can only "
                                "change your own organization's records."), noun=Term(what))

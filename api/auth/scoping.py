@@ -159,7 +159,7 @@ def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:
         return
     if not new and getattr(actor, "id", None) == user.id and changed_fields(user) <= SELF_EDITABLE:
         return
-    raise Forbidden("Only an administrator can change user accounts.")
+    raise Forbidden(N_("Only an administrator can change user accounts."))
 
 
 def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bool = False,
@@ -167,7 +167,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
     """Refuses a write the actor may not make; the one gate every ORM write passes."""
     model = type(obj)
     if isinstance(obj, AuditEntry) and not new:
-        raise Forbidden("The audit log is append-only.")
+        raise Forbidden(N_("The audit log is append-only."))
     if model in permissions.ACCOUNT_TABLES:
         return
     if model is User:

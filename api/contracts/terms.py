@@ -163,7 +163,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     permissions.require_write(actor, contract)
     today = local_today(session, contract.agency_id)
     if data.decided_on > today:
-        raise Invalid("The day it was decided is still to come; record it once it is decided.",
+        raise Invalid(N_("The day it was decided is still to come; record it once it is decided."),
                       field="decided_on")
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
@@ -173,15 +173,15 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     new_end = None
     if data.outcome == Outcome.terminated:
         if data.new_term_ends is not None:
-            raise Invalid("A terminated contract has no new term: leave its end empty.",
+            raise Invalid(N_("A terminated contract has no new term: leave its end empty."),
                           field="new_term_ends")
         contract.status = ContractStatus.terminated
     else:
         new_end = data.new_term_ends
         if new_end is None:
             if ended is None or not contract.renewal_term_months:
-                raise Invalid("Give the end of the new term: the contract has no end date or "
-                              "renewal term to count it from.", field="new_term_ends")
+                raise Invalid(N_("Give the end of the new term: the contract has no end date or "
+                              "renewal term to count it from."), field="new_term_ends")
             new_end = term_after(ended, contract.renewal_term_months)
         if ended is not None and new_end <= ended:
             raise Invalid(N_("The new term must end after the one it follows, which ends on "

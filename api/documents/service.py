@@ -45,9 +45,9 @@ def sniff(content: bytes, filename: str) -> str:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("This file type is not accepted.", field="file") from exc
+            raise Invalid(N_("This file type is not accepted."), field="file") from exc
         if b"\x00" in content:
-            raise Invalid("This file type is not accepted.", field="file")
+            raise Invalid(N_("This file type is not accepted."), field="file")
         mime = "text/csv" if filename.lower().endswith(".csv") else "text/plain"
     if mime not in ALLOWED_TYPES:
         raise Invalid(N_("Files of type {mime} are not accepted."), mime=mime, field="file")
@@ -107,7 +107,7 @@ def upload(session: Session, actor: User, *, meta: DocumentMeta, filename: str,
     if len(content) > most:
         raise too_large(most)
     if not content:
-        raise Invalid("The file is empty.", field="file")
+        raise Invalid(N_("The file is empty."), field="file")
     parent = _check_parent(session, actor, meta.attached_kind, meta.attached_id)
     limit = permissions.widest_under(parent)
     if meta.visibility is not None:
@@ -145,7 +145,7 @@ def describe(session: Session, actor: User, *, record_id: int, data: DocumentUpd
             raise Invalid(N_("{name}: must not be empty."), name=name, field=name)
     if "filename" in changes:
         if not changes["filename"].strip():
-            raise Invalid("filename: must not be empty.", field="filename")
+            raise Invalid(N_("filename: must not be empty."), field="filename")
         doc.filename = _clean_name(changes["filename"])
     if "description" in changes:
         doc.description = changes["description"]
@@ -162,7 +162,7 @@ def content(session: Session, actor: User, record_id: int) -> tuple[Document, Pa
     doc = crud.get(session, actor, record_id)
     path = get_settings().documents_dir / doc.stored_name
     if not path.is_file():
-        raise NotFound("The file of this document is missing from storage.")
+        raise NotFound(N_("The file of this document is missing from storage."))
     return doc, path
 
 

@@ -87,8 +87,8 @@ def select_records(session: Session, actor: User, *, organization_id: int,
     if organization is None:
         raise NotFound(NO_SUCH, noun=Term(N_("organization")), id=organization_id)
     if not may_export(actor, organization_id):
-        raise Forbidden("Only this organization's members (not its viewers) and administrators "
-                        "can export what it shares.")
+        raise Forbidden(N_("Only this organization's members (not its viewers) and administrators "
+                        "can export what it shares."))
     chosen = redacted.tier_named(tier)
     zone = clock.home_zone()
     found = Selection(campaign=None, tier=chosen, made=clock.local(clock.now(), zone), zone=zone,

@@ -290,7 +290,7 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
                if field in given}
     if not columns:
-        raise Invalid("Give at least one anchor date to move.", field="campaign_start")
+        raise Invalid(N_("Give at least one anchor date to move."), field="campaign_start")
     before = _anchored_dates(session, campaign_id)
     campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(**columns))
     after = _anchored_dates(session, campaign_id)

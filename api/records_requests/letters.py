@@ -82,7 +82,7 @@ def check_language(language: str) -> str:
 def _no_none(value: Any) -> Any:
     # A None printed into a letter would read "None"; the template must test for it instead.
     if value is None:
-        raise Invalid("A value the letter needs is missing; fill it in before rendering.")
+        raise Invalid(N_("A value the letter needs is missing; fill it in before rendering."))
     return value
 
 
@@ -123,7 +123,7 @@ def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
 def _plain_value(value: Any) -> Any:
     # A method such as {{ agency.items }} would print as "<built-in method ...>".
     if callable(value) and not isinstance(value, Undefined):
-        raise Invalid("The letter names something that is not a value to fill in.",
+        raise Invalid(N_("The letter names something that is not a value to fill in."),
                       field="text")
     return _no_none(value)
 

@@ -273,12 +273,12 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
     before = existing.due_on_override if existing is not None else None
     if values.get("due_on_override") != before and getattr(actor, "role", None) not in \
             OVERRIDE_ROLES:
-        raise Forbidden("Only a campaign lead can override a request's deadline.")
+        raise Forbidden(N_("Only a campaign lead can override a request's deadline."))
     sent_on = values.get("sent_on")
     if sent_on is not None:
         zone = zones.get(stored_id(agency), clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
-            raise Invalid("The day the request was sent cannot be in the future.",
+            raise Invalid(N_("The day the request was sent cannot be in the future."),
                           field="sent_on")
     return values
 
@@ -346,19 +346,19 @@ def change_status(session: Session, actor: User, *, request_id: int,
     rows = _changes(session, [request_id])[request_id]
     on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
     if on > today:
-        raise Invalid("A status change cannot be dated in the future.", field="on")
+        raise Invalid(N_("A status change cannot be dated in the future."), field="on")
     if old == S.draft:
         request.sent_on = on
     else:
         if request.sent_on and on < request.sent_on:
-            raise Invalid("A status change cannot be dated before the request was sent.",
+            raise Invalid(N_("A status change cannot be dated before the request was sent."),
                           field="on")
         if rows and on < rows[-1].effective_on:
             raise Invalid(N_("A status change cannot be dated before the last change, on "
                              "{effective_on}."), effective_on=LongDay.of(rows[-1].effective_on),
                           field="on")
     if change.extension_days is not None and new != S.extended:
-        raise Invalid("Only a move to \"extended\" adds days to the deadline.",
+        raise Invalid(N_("Only a move to \"extended\" adds days to the deadline."),
                       field="extension_days")
     extension = None
     if new == S.extended:
@@ -408,7 +408,7 @@ def _requester(session: Session, organization_id: int | None, given: Requester) 
         "phone": given.phone or (org.phone if org else ""), "address": given.address,
     }
     if not requester["name"] and not requester["organization"]:
-        raise Invalid("A letter needs the requester: a requester organization or a name.",
+        raise Invalid(N_("A letter needs the requester: a requester organization or a name."),
                       field="requester_name")
     return requester
 
@@ -504,8 +504,8 @@ def letter(session: Session, actor: User, *, request_id: int, template_key: str,
     agency = session.get(Agency, request.agency_id)
     if agency is None:
         # Read through the reader's scope: a letter would tell them the agency's name.
-        raise Invalid("This request's agency is not shared with you, so its letter cannot be "
-                      "written here; ask the organization that made the request.")
+        raise Invalid(N_("This request's agency is not shared with you, so its letter cannot be "
+                      "written here; ask the organization that made the request."))
     context = letter_context(
         session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
@@ -524,7 +524,7 @@ def preview(session: Session, actor: User, *, template_key: str, agency_id: int,
     found = letters.template(template_key)
     letters.check_language(language)
     if found.kind != LetterKind.initial:
-        raise Invalid("Only a first request can be previewed without a request.",
+        raise Invalid(N_("Only a first request can be previewed without a request."),
                       field="template")
     agency = session.get(Agency, agency_id)
     if agency is None:
@@ -555,7 +555,7 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=missing[0], field="agency_ids")
     found = letters.template(data.template) if data.template else None
     if found is not None and found.kind != LetterKind.initial:
-        raise Invalid("A new request starts from a first-request letter.", field="template")
+        raise Invalid(N_("A new request starts from a first-request letter."), field="template")
     given = Requester(name=data.requester_name, email=data.requester_email,
                       address=data.requester_address)
     requester = _requester(session, data.requester_organization_id, given)
@@ -661,7 +661,7 @@ def documents_concerning(session: Session, actor: User, *, agency_id: int | None
         (RequestDocument.agency_id, agency_id), (RequestDocument.contract_id, contract_id),
         (RequestDocument.target_id, target_id)) if value is not None]
     if not named:
-        raise Invalid("Name an agency_id, a contract_id or a target_id.", field="agency_id")
+        raise Invalid(N_("Name an agency_id, a contract_id or a target_id."), field="agency_id")
     scoped = references.scoped_references(RequestDocument)
     # (A target is the link's parent: a link to one the reader may not read is not read.)
     if any(column.key in scoped

@@ -85,7 +85,7 @@ def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
 def _name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise Invalid("Give the search a name.", field="name")
+        raise Invalid(N_("Give the search a name."), field="name")
     if len(name) > NAME_LENGTH:
         raise Invalid(N_("A name is at most {name_length} characters."),
                       name_length=NAME_LENGTH, field="name")
@@ -102,7 +102,7 @@ def _validated(data: SavedSearchCreate) -> dict[str, Any]:
         raise Invalid(N_("There is no list named '{kind}' to search."),
                       kind=data.kind, field="kind")
     if data.filters and not data.kind:
-        raise Invalid("Filters belong to one list: say which (kind).", field="filters")
+        raise Invalid(N_("Filters belong to one list: say which (kind)."), field="filters")
     if len(data.filters) > MAX_FILTERS:
         raise Invalid(N_("At most {max_filters} filters."),
                       max_filters=MAX_FILTERS, field="filters")

@@ -494,7 +494,7 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
     out and reported. The caller commits, so the whole import is one transaction."""
     require_lead(actor)
     if token is not None and token != import_plan.token:
-        raise Conflict("The file is not the one that was previewed; preview it again.",
+        raise Conflict(N_("The file is not the one that was previewed; preview it again."),
                        field="token")
     result = ImportResult()
     made_places: dict[tuple[str, str, str], int] = {}

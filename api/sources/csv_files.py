@@ -21,8 +21,8 @@ CHUNK = MB
 
 
 def not_text() -> Invalid:
-    return Invalid("The file is not a text CSV file in a known encoding; save it as CSV (UTF-8) "
-                   "or as an XLSX workbook.", field="file")
+    return Invalid(N_("The file is not a text CSV file in a known encoding; save it as CSV (UTF-8) "
+                   "or as an XLSX workbook."), field="file")
 
 
 def encoding_of(content: bytes) -> str:

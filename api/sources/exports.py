@@ -194,8 +194,8 @@ def export_organization(session: Session, actor: User,
     if organization is None:
         raise NotFound(NO_SUCH, noun=Term(N_("organization")), id=organization_id)
     if not permissions.may_manage_organization(actor, organization_id):
-        raise Forbidden("Only the organization's own partners, the coalition's leads and "
-                        "administrators can export its data.")
+        raise Forbidden(N_("Only the organization's own partners, the coalition's leads and "
+                        "administrators can export its data."))
     made = clock.local(clock.now())
     contents: list[str] = []
     missing: list[str] = []

@@ -186,7 +186,7 @@ def _decisions(text: str | None) -> dict[int, Choice]:
     try:
         return {int(row): Choice(choice) for row, choice in raw.items()}
     except (TypeError, ValueError) as exc:
-        raise Invalid("decisions maps row numbers to skip, update or create.",
+        raise Invalid(N_("decisions maps row numbers to skip, update or create."),
                       field="decisions") from exc
 
 
@@ -210,7 +210,7 @@ async def import_sheet(
     content = await _content(actor, file)
     columns = _json_form(mapping, "mapping")
     if columns is not None and not all(isinstance(v, str) for v in columns.values()):
-        raise Invalid("mapping maps field names to column headers.", field="mapping")
+        raise Invalid(N_("mapping maps field names to column headers."), field="mapping")
     chosen = _decisions(decisions)
 
     def run() -> dict[str, Any]:

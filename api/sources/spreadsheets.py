@@ -182,7 +182,7 @@ def _sheet(rows: Iterable[Sequence[Any]]) -> Sheet:
     if first is not None and len(first) > limits.max_cells:
         raise limits.too_many_cells()
     if first is None or not any(_cell(v) for v in first):
-        raise Invalid("The file is empty or its first row holds no column names.", field="file")
+        raise Invalid(N_("The file is empty or its first row holds no column names."), field="file")
     headers = _unique_headers(first)
     data: list[tuple[int, list[str]]] = []
     cells_read = len(first)
@@ -217,7 +217,7 @@ def _read_xlsx(content: bytes) -> Sheet:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
                                       keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise Invalid("The file is not a readable XLSX workbook.", field="file") from exc
+        raise Invalid(N_("The file is not a readable XLSX workbook."), field="file") from exc
     try:
         return _sheet(book.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -256,7 +256,7 @@ def check_mapping(target: Concept, headers: Sequence[str],
         if header not in headers:
             raise Invalid(N_("The file has no column '{header}'."), header=header, field="mapping")
     if "name" not in clean and not ({"first_name", "last_name"} & clean.keys()):
-        raise Invalid("Map a column to the name.", field="mapping")
+        raise Invalid(N_("Map a column to the name."), field="mapping")
     return clean
 
 
@@ -586,7 +586,7 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
     # writes: the lead check stands for the first, and the audit is written here.
     require_lead(actor)
     if token is not None and token != sheet_plan.token:
-        raise Conflict("The file or the choices changed since the preview; preview again.",
+        raise Conflict(N_("The file or the choices changed since the preview; preview again."),
                        field="token")
     bad = [row.row for row in sheet_plan.rows if row.action == "error"]
     if bad and not skip_errors:

@@ -45,7 +45,7 @@ CHUNK = MB
 
 
 def unreadable() -> Invalid:
-    return Invalid("The file is not a readable XLSX workbook.", field="file")
+    return Invalid(N_("The file is not a readable XLSX workbook."), field="file")
 
 
 def _mb(size: int) -> str:
@@ -223,9 +223,9 @@ class _ElementCount:
                           field="file")
 
     def _too_much_besides_cells(self) -> Invalid:
-        return Invalid("The workbook's formatting and other parts besides its cells are larger "
-                       "than a workbook needs; it was not read. Save it as CSV.", field="file")
+        return Invalid(N_("The workbook's formatting and other parts besides its cells are larger "
+                       "than a workbook needs; it was not read. Save it as CSV."), field="file")
 
     def _doctype(self, *args: object) -> None:
-        raise Invalid("The workbook declares a document type, which a spreadsheet never does; "
-                      "it was not read.", field="file")
+        raise Invalid(N_("The workbook declares a document type, which a spreadsheet never does; "
+                      "it was not read."), field="file")

@@ -32,7 +32,7 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
         values["scheduled_at"] = when.replace(tzinfo=bodies.zone(session, values["body_id"]))
     member_ids = [m["target_id"] for m in values.get("member_votes") or []]
     if len(member_ids) != len(set(member_ids)):
-        raise Invalid("Each member may be recorded once per vote.", field="member_votes")
+        raise Invalid(N_("Each member may be recorded once per vote."), field="member_votes")
     if member_ids:
         known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())
         missing = [tid for tid in member_ids if tid not in known]

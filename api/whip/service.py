@@ -379,6 +379,6 @@ def record_stance(session: Session, actor: User, *, target_id: int, campaign_id:
                   level: StanceLevel, source: StanceSource, note: str) -> StanceRead:
     """A stance moved on the board: how we know it is part of the record, so a note is needed."""
     if not note.strip():
-        raise Invalid("Say how you know: a line about what was said or seen.", field="note")
+        raise Invalid(N_("Say how you know: a line about what was said or seen."), field="note")
     return targets.set_stance(session, actor, target_id=target_id, campaign_id=campaign_id,
                               level=level, source=source, note=note.strip())

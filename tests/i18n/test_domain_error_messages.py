@@ -72,3 +72,15 @@ def test_a_page_shows_the_refusal_in_the_pages_language(client: TestClient) -> N
     page = client.get("/campaigns/987654")
     assert page.status_code == 404
     assert "No hay ningún registro (campaña) con el id 987654." in page.text
+
+
+def test_a_refusal_without_values_is_said_in_the_requesters_language(
+        client: TestClient) -> None:
+    made = client.post("/api/v1/jurisdictions", json={
+        "name": "Riverton", "state_code": "CA", "timezone": "America/Los_Angeles"})
+    assert made.status_code == 201, made.text
+    place = made.json()["id"]
+    refused = client.patch(f"/api/v1/jurisdictions/{place}", json={"parent_id": place},
+                           headers={"Accept-Language": "es"})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "Una jurisdicción no puede estar dentro de sí misma."

@@ -168,7 +168,7 @@ def feed_config(session: Session, body_id: int) -> FeedConfig:
     if body is None:
         raise NotFound(NO_SUCH, noun=Term(N_("body")), id=body_id)
     if body.agenda_source == SourceKind.none:
-        raise Invalid("This body has no agenda source; set one (e.g. Legistar) first.",
+        raise Invalid(N_("This body has no agenda source; set one (e.g. Legistar) first."),
                       field="agenda_source")
     return FeedConfig(body_id=body_id, source=body.agenda_source, client=body.legistar_client,
                       token=body.legistar_token, body_name=body.legistar_body_name,
@@ -592,7 +592,7 @@ def confirm(session: Session, actor: User, suggestion_id: int,
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
-        raise Conflict("This suggestion was already confirmed.")
+        raise Conflict(N_("This suggestion was already confirmed."))
     changes = changes or SuggestionConfirm()
     body = session.get(Body, suggestion.body_id)
     notes = [f"Found on the {body.name if body else 'body'}'s agenda by the agenda watcher "
@@ -620,7 +620,7 @@ def dismiss(session: Session, actor: User, suggestion_id: int) -> SuggestedVote:
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
-        raise Conflict("A confirmed suggestion already has its vote; delete the vote instead.")
+        raise Conflict(N_("A confirmed suggestion already has its vote; delete the vote instead."))
     suggestion.status = SuggestionStatus.dismissed
     _decided(session, actor, suggestion)
     return suggestion
