@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from api import log_redaction, public_url
+from api.i18n import locales
+from api.i18n.catalogs import N_, gettext, ngettext, use_locale
 from api.settings import MAX_RETENTION_DAYS, get_settings
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ def _migrate(args: argparse.Namespace) -> int:
             system_user(session)
             # A coalition that changed its zone (OVERSIGHT_TIMEZONE) since: its meetings' days.
             local_days.follow_zones(session.connection())
-    print("Database is up to date.")
+    print(gettext("Database is up to date."))
     return 0
 
 
@@ -146,7 +148,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     with session_scope() as session:
         if args.if_empty and not demo.is_empty(session):
-            print("The database already holds data; demo not loaded.")
+            print(gettext("The database already holds data; demo not loaded."))
             return 0
         if args.scale:
             return _demo_at_scale(session, args)
@@ -192,20 +194,23 @@ def _create_admin(args: argparse.Namespace) -> int:
         try:
             if not sys.stdin.isatty():
                 raise EOFError
-            password = getpass.getpass("Password for the new administrator: ")
-            again = getpass.getpass("The same password again: ")
+            password = getpass.getpass(gettext("Password for the new administrator: "))
+            again = getpass.getpass(gettext("The same password again: "))
         except EOFError:
-            print("oversight create-admin: no password was typed; with no terminal, give it "
-                  "on standard input with --password-stdin.", file=sys.stderr)
+            print("oversight create-admin: " + gettext(
+                "no password was typed; with no terminal, give it on standard input with "
+                "--password-stdin."), file=sys.stderr)
             return 1
         if again != password:
-            print("oversight create-admin: the passwords differ.", file=sys.stderr)
+            print("oversight create-admin: " + gettext("the passwords differ."),
+                  file=sys.stderr)
             return 1
     with session_scope() as session:
         user = accounts.create_admin(session, email=args.email, name=args.name,
                                      password=password)
         email = user.email
-    print(f"Created the administrator {email}. Sign in at {public_url.base_url()}/login")
+    print(gettext("Created the administrator {email}. Sign in at {link}").format(
+        email=email, link=f"{public_url.base_url()}/login"))
     return 0
 
 
@@ -216,9 +221,10 @@ def _retention_days(text: str) -> int:
 
     given = text.strip()
     if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_RETENTION_DAYS:
-        raise Invalid(f"--days must be a whole number of days from 1 to "
-                      f"{MAX_RETENTION_DAYS:,} (a hundred years), not {text!r}; without it, "
-                      "OVERSIGHT_RETENTION_DAYS is used.", field="days")
+        raise Invalid(N_("--days must be a whole number of days from 1 to "
+                         "{max_retention_days:,} (a hundred years), not {text!r}; without it, "
+                         "OVERSIGHT_RETENTION_DAYS is used."),
+                      max_retention_days=MAX_RETENTION_DAYS, text=text, field="days")
     return int(given)
 
 
@@ -232,18 +238,25 @@ def _retention(args: argparse.Namespace) -> int:
     if args.days is None:
         days = get_settings().retention_days
         if days == 0:
-            print("Retention is off (OVERSIGHT_RETENTION_DAYS is 0): no contact details are "
-                  "removed. Give --days N to use another period.")
+            print(gettext("Retention is off (OVERSIGHT_RETENTION_DAYS is 0): no contact "
+                          "details are removed. Give --days N to use another period."))
             return 0
     else:
         days = _retention_days(args.days)
     since = retention.cutoff(days).date().isoformat()
     with session_scope() as session:
         found = (retention.apply if args.apply else retention.stale)(session, days=days)
-    verb = "had their contact details removed" if args.apply else \
-        "would lose their contact details"
-    print(f"{len(found)} {'person' if len(found) == 1 else 'people'} with no activity since "
-          f"{since} ({days} days) {verb}.")
+    if args.apply:
+        said = ngettext("{count} person with no activity since {since} ({days} days) had "
+                        "their contact details removed.",
+                        "{count} people with no activity since {since} ({days} days) had "
+                        "their contact details removed.", len(found))
+    else:
+        said = ngettext("{count} person with no activity since {since} ({days} days) would "
+                        "lose their contact details.",
+                        "{count} people with no activity since {since} ({days} days) would "
+                        "lose their contact details.", len(found))
+    print(said.format(count=len(found), since=since, days=days))
     for person in found:
         print(f"  {person.name} (#{person.id}, last active {person.last_active.date()}): "
               f"{', '.join(f.replace('_', ' ') for f in person.fields)}")
@@ -318,12 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Organizers read these lines: in OVERSIGHT_LANGUAGE, else the terminal's locale (LANG).
+    with use_locale(locales.from_environment(os.environ)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError  # noqa: PLC0415
     from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
 
     from api.errors import DomainError  # noqa: PLC0415
 
-    args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
     except DomainError as exc:
@@ -343,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 name = f"--{where.replace('_', '-')}"
             else:
                 name = where or "input"
-            print(f"oversight {args.command}: {name}: {message}", file=sys.stderr)
+            print(f"oversight {args.command}: {name}: {gettext(message)}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
         from api.problems import database_problem  # noqa: PLC0415

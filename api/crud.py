@@ -17,8 +17,9 @@ from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.db import table_of
-from api.errors import Conflict, Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, Term
 from api.fields import TableBase, describe_error, stored_id
+from api.i18n.catalogs import N_
 from api.keyset import SortTerm, read_window
 
 T = TypeVar("T", bound=TableBase)
@@ -80,8 +81,14 @@ def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
         return schema.model_validate(data)
     except ValidationError as exc:
         where, message = describe_error(exc.errors()[0])
-        # A rule of the whole record that names no field is about the body as a whole.
-        raise Invalid(f"{where}: {message}" if where else message, field=where or "body") from exc
+        # A validator's own words are marked N_ where declared; pydantic's are left as they
+        # are, since they name the values an API client may send.
+        problem = Term(message)
+        if not where:
+            # A rule of the whole record that names no field is about the body as a whole.
+            raise Invalid(N_("{problem}"), problem=problem, field="body") from exc
+        raise Invalid(N_("{where}: {problem}"), where=where, problem=problem,
+                      field=where) from exc
 
 
 def to_utc(value: datetime, field: str) -> datetime:
@@ -90,7 +97,7 @@ def to_utc(value: datetime, field: str) -> datetime:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except OverflowError as exc:
         # Near year 1 or 9999 an offset can push the time outside what a datetime can hold.
-        raise Invalid(f"{field}: the date is out of range.", field=field) from exc
+        raise Invalid(N_("{name}: the date is out of range."), name=field, field=field) from exc
 
 
 def as_utc(values: dict[str, Any]) -> dict[str, Any]:
@@ -203,7 +210,7 @@ class Crud(Generic[T, R]):
     def get(self, session: Session, actor: User, record_id: int) -> T:
         obj = self.load(session, record_id)
         if obj is None:
-            raise NotFound(f"No {self.label} with id {record_id}.")
+            raise NotFound(NO_SUCH, noun=Term(self.label), id=record_id)
         # The session's criteria already hide what the actor may not read; this also covers a
         # record that was in the session before them.
         permissions.require_read(actor, obj, self.label)
@@ -256,7 +263,8 @@ class Crud(Generic[T, R]):
         stmt = select(self.model)
         for name, value in params.filters.items():
             if name not in self.filters:
-                raise Invalid(f"Cannot filter {self.label} lists by '{name}'.", field=name)
+                raise Invalid(N_("Cannot filter {noun} lists by '{name}'."), noun=Term(self.label),
+                              name=name, field=name)
             stmt = stmt.where(getattr(self.model, name) == value)
             target = references.scoped_references(self.model).get(name)
             if target is not None and \
@@ -296,7 +304,8 @@ class Crud(Generic[T, R]):
         name = key.lstrip("-")
         if name not in self.sort_fields:
             allowed = ", ".join(self.sort_fields)
-            raise Invalid(f"Cannot sort by '{name}'; choose one of: {allowed}.", field="sort")
+            raise Invalid(N_("Cannot sort by '{name}'; choose one of: {allowed}."), name=name,
+                          allowed=allowed, field="sort")
         column = getattr(self.model, name)
         if name == "id":
             return [SortTerm(self.model.id, descending)]
@@ -325,9 +334,9 @@ class Crud(Generic[T, R]):
 
     def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[R]:
         if not 1 <= params.limit <= MAX_PAGE:
-            raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+            raise Invalid(N_("limit must be between 1 and {most}."), most=MAX_PAGE, field="limit")
         if params.offset < 0:
-            raise Invalid("offset must not be negative.", field="offset")
+            raise Invalid(N_("offset must not be negative."), field="offset")
         stmt = self.query(actor, params)
         terms = self.sort_terms(params.sort)
         searching = bool(params.q)
@@ -419,8 +428,8 @@ class Crud(Generic[T, R]):
         except IntegrityError as exc:
             session.rollback()
             raise Conflict(
-                f"This {self.label} is still used by other records; remove or reassign them first."
-            ) from exc
+                N_("This {noun} is still used by other records; remove or reassign them first."),
+                noun=Term(self.label)) from exc
 
     # ---- internals ---------------------------------------------------------------------
 
@@ -455,8 +464,9 @@ class Crud(Generic[T, R]):
             spec = permissions.guarded()[self.model][name]
             touched = [n.replace("_", " ") for n in (name, spec.visibility) if n in changes]
             if touched:
-                raise Forbidden(f"Only those who may read this {self.label}'s "
-                                f"{name.replace('_', ' ')} may change {touched[0]}.")
+                raise Forbidden(N_("Only those who may read this {noun}'s {part} may change "
+                                   "{touched}."), noun=Term(self.label),
+                                part=name.replace("_", " "), touched=touched[0])
 
     def fixed_fields(self, actor: User, obj: T) -> frozenset[str]:
         """Fields of the record the actor may not change though they may change the rest
@@ -500,9 +510,9 @@ class Crud(Generic[T, R]):
             if existing is not None:
                 stmt = stmt.where(table.c.id != existing.id)
             if session.execute(stmt.limit(1)).first() is not None:
-                article = "An" if self.label[0] in "aeiou" else "A"
-                raise Conflict(f"{article} {self.label} with this {' and '.join(names)} "
-                               "already exists.", field=names[-1])
+                raise Conflict(N_("There is already a {noun} with this {fields}."),
+                               noun=Term(self.label), fields=" + ".join(names),
+                               field=names[-1])
 
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
@@ -520,7 +530,7 @@ class Crud(Generic[T, R]):
                                     .where(column == value)).first()
             if found is None:
                 noun = target.name.replace("_", " ").replace("app user", "user")
-                raise Invalid(f"No {noun} with id {value}.", field=name)
+                raise Invalid(NO_SUCH, noun=Term(noun), id=value, field=name)
 
     def _link_ids(self, session: Session, obj: T, name: str) -> list[int]:
         link = self.links[name]
@@ -540,7 +550,7 @@ class Crud(Generic[T, R]):
                     sa.select(entity.id).where(entity.id.in_(wanted))).scalars())
                 missing = [i for i in wanted if i not in known]
                 if missing:
-                    raise Invalid(f"No {link.label} with id {missing[0]}.", field=name)
+                    raise Invalid(NO_SUCH, noun=Term(link.label), id=missing[0], field=name)
             own = getattr(link.table, link.own_column)
             other = getattr(link.table, link.other_column)
             # Links to records the writer may not read were never shown to them: not theirs to
@@ -561,4 +571,5 @@ class Crud(Generic[T, R]):
             session.flush()
         except IntegrityError as exc:
             session.rollback()
-            raise Conflict(f"This {self.label} conflicts with an existing record.") from exc
+            raise Conflict(N_("This {noun} conflicts with an existing record."),
+                           noun=Term(self.label)) from exc

@@ -1,13 +1,76 @@
-"""Domain errors: services raise these; the JSON layer and the pages translate them."""
+"""Domain errors: services raise these; the JSON layer and the pages translate them.
+
+A message is a template marked for the catalog (N_) with its values apart, as in
+`NotFound(N_("No {noun} with id {id}."), noun=Term(N_("campaign")), id=5)`: the words are
+put in the reader's language where the error is shown (a page, the JSON API, the command
+line), and the values are filled in after, so a value never stops a message being translated.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from api.i18n.catalogs import N_, gettext
+from api.i18n.formatting import format_when
+
+
+class Term(str):
+    """A value that is itself a word to translate (a record's kind, a status), marked N_."""
+
+    __slots__ = ()
+
+
+class LongDay(date):
+    """A day written out in full in a message ("March 3, 2027", "3 de marzo de 2027"); a plain
+    date is written as the pages write days ("Mar 3, 2027", "3 mar 2027")."""
+
+    @classmethod
+    def of(cls, day: date) -> "LongDay":
+        return cls(day.year, day.month, day.day)
 
 
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, field: str | None = None, **values: Any) -> None:
+        self.template = message
+        self.values = values
         self.field = field
+        # In English for logs and tracebacks; `message` is said in the language in force.
+        super().__init__(self._filled(message, translate=False))
+
+    @property
+    def message(self) -> str:
+        """The message in the language of the code running now (a request's, a user's)."""
+        return self._filled(gettext(self.template), translate=True)
+
+    def _filled(self, text: str, *, translate: bool) -> str:
+        if not self.values:
+            return text
+        shown = {name: _shown(value, translate=translate) for name, value in self.values.items()}
+        try:
+            return text.format(**shown)
+        except (KeyError, IndexError, ValueError):
+            # A translation that names a value the template does not: the English still holds.
+            return self.template.format(**shown)
+
+
+def _shown(value: Any, *, translate: bool) -> Any:
+    if isinstance(value, DomainError):
+        return value.message if translate else str(value)
+    if isinstance(value, Term):
+        return gettext(value) if translate else str(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_shown(item, translate=translate)) for item in value)
+    if isinstance(value, LongDay):
+        if not translate:
+            return f"{value:%B} {value.day}, {value.year}"
+        return format_when(value, "long_date")
+    if isinstance(value, (date, datetime)):
+        # A day as the pages write it, in the reader's way ("Mar 3, 2027", "3 mar 2027").
+        if not translate:
+            return f"{value:%b} {value.day}, {value.year}"
+        return format_when(value, "date")
+    return value
 
 
 class NotFound(DomainError):
@@ -24,3 +87,7 @@ class Invalid(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+# The refusal for an id that does not exist (or that the reader may not see).
+NO_SUCH = N_("No {noun} with id {id}.")

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from api import signing
 from api.errors import Invalid
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_
 
 # A cursor names one row's sort key; no honest one comes near this.
 MAX_CURSOR_CHARS = 2000
@@ -78,7 +79,7 @@ def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm]
     `counted`, the same rows' ids without the joins that only name things, is what is counted."""
     place = decode(cursor, terms, scope=scope, field=field) if cursor else None
     if place is not None and offset:
-        raise Invalid("Give either a cursor or an offset, not both.", field="offset")
+        raise Invalid(N_("Give either a cursor or an offset, not both."), field="offset")
     # The count comes with the page's rows, a column the database computes once: one
     # statement, and the page keeps its own plan. Capped, it reads at most COUNT_CAP + 1 rows;
     # a page known to start past that needs none.
@@ -166,8 +167,8 @@ def decode(text: str, terms: Sequence[SortTerm], *, scope: str, field: str = "cu
     if not _checks(encoded, scope, check):
         # The same check a cursor made for this list would carry: one of another list, search
         # or order (or edited) does not.
-        raise Invalid("This page link was changed, or belongs to another search, filter or "
-                      "order; start again from the first page.", field=field)
+        raise Invalid(N_("This page link was changed, or belongs to another search, filter or "
+                      "order; start again from the first page."), field=field)
     try:
         body = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
         version, direction, position, tagged = body

@@ -12,17 +12,19 @@ from starlette.exceptions import HTTPException
 
 from api.errors import DomainError
 from api.fields import describe_error
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
+from api.i18n.validation_words import words_for
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 413: "Too large",
-          422: "Invalid input", 500: "Server error", 503: "Unavailable"}
+TITLES = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Forbidden"),
+          404: N_("Not found"), 405: N_("Method not allowed"), 409: N_("Conflict"),
+          413: N_("Too large"), 422: N_("Invalid input"), 500: N_("Server error"),
+          503: N_("Unavailable")}
 # Seconds a client is asked to wait when the database is locked or away: a write lock held by
 # a long write, or a restart, is usually over by then.
 RETRY_AFTER_SECONDS = 5
-# Marked for the catalog: pages show it in the reader's language, the JSON API in English.
+# Every problem is said in the requester's language (their account's, else Accept-Language).
 UNAVAILABLE = N_("The database is busy or unreachable; please try again in a few seconds.")
 # What the drivers say when the database is locked, busy, restarting or unreachable (as
 # opposed to a mistake in a statement, which stays a 500).
@@ -53,17 +55,21 @@ def database_problem(exc: DBAPIError) -> str:
     lines = str(exc.orig or exc).strip().splitlines()
     said = lines[0] if lines else type(exc).__name__
     if database_unavailable(exc):
-        return f"the database is busy or unreachable ({said}); check OVERSIGHT_DATABASE_URL."
-    if any(word in said.lower() for word in _MISSING_TABLE_WORDS):
-        return (f"the database is not set up for this version of Oversight ({said}): run "
-                "`oversight migrate` first.")
-    return f"the database refused the work: {said}."
+        text = gettext("the database is busy or unreachable ({said}); check "
+                       "OVERSIGHT_DATABASE_URL.")
+    elif any(word in said.lower() for word in _MISSING_TABLE_WORDS):
+        text = gettext("the database is not set up for this version of Oversight ({said}): "
+                       "run `oversight migrate` first.")
+    else:
+        text = gettext("the database refused the work: {said}.")
+    return text.format(said=said)
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
             headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Error"),
-                            "status": status, "detail": detail}
+    title = gettext(TITLES[status]) if status in TITLES else gettext("Error")
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": gettext(detail)}
     if errors is not None:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, headers=headers,
@@ -73,7 +79,8 @@ def problem(status: int, detail: str, *, errors: list[dict[str, Any]] | None = N
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        field, message = describe_error(err, located=True)
+        field, _ = describe_error(err, located=True)
+        message = words_for(err, name_choices=True)
         where = err.get("loc", ("body",))
         out.append({"field": field or str(where[0] if where else "body"), "message": message,
                     "in": str(where[0] if where else "body")})
@@ -82,7 +89,7 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = validation_errors(exc)
-    first = errors[0] if errors else {"field": "", "message": "is invalid"}
+    first = errors[0] if errors else {"field": "", "message": gettext("is invalid")}
     detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
     return problem(422, detail, errors=errors)
 
@@ -98,12 +105,12 @@ async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
 
 async def on_integrity(request: Request, exc: IntegrityError) -> JSONResponse:
     log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-    return problem(409, "This change conflicts with existing records.")
+    return problem(409, N_("This change conflicts with existing records."))
 
 
 async def on_data(request: Request, exc: DataError) -> JSONResponse:
     log.warning("data error on %s %s: %s", request.method, request.url.path, exc.orig)
-    return problem(422, "A value is out of range or of the wrong kind for its field.")
+    return problem(422, N_("A value is out of range or of the wrong kind for its field."))
 
 
 async def on_database(request: Request, exc: Exception) -> JSONResponse:
@@ -118,7 +125,7 @@ async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Raised outside the routes (a middleware's own query): the same answer.
         return await on_database(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "Something went wrong on our side; the error was logged.")
+    return problem(500, N_("Something went wrong on our side; the error was logged."))
 
 
 def install(app: FastAPI) -> None:

@@ -22,8 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.errors import Conflict, DomainError
-from api.i18n.catalogs import N_, gettext, ngettext
-from api.i18n.formatting import format_number
+from api.i18n.validation_words import words_for
 from web import flash, htmx
 from web.words import humanize
 
@@ -178,72 +177,6 @@ def parse(fields: list[FormField], form: FormData) -> dict[str, Any]:
             continue
         values[f.name] = text
     return values
-
-
-# Pydantic's wording is for programmers ("String should have at least 1 character", or every
-# stored value of a choice); a form says what to do, next to the field it is about.
-# Each is said in the reader's language where the form is shown again.
-REQUIRED = N_("This is required.")
-WHOLE_NUMBER = N_("Enter a whole number.")
-AMOUNT = N_("Enter a number, like 1250.00.")
-DAY = N_("Enter a date.")
-DAY_AND_TIME = N_("Enter a date and a time.")
-ONE_OF = N_("Choose one of the options.")
-KIND_WORDS = {
-    "missing": REQUIRED,
-    "int_parsing": WHOLE_NUMBER, "int_type": WHOLE_NUMBER, "int_from_float": WHOLE_NUMBER,
-    "float_parsing": N_("Enter a number."), "decimal_parsing": AMOUNT, "decimal_type": AMOUNT,
-    "date_parsing": DAY, "date_type": DAY, "date_from_datetime_parsing": DAY,
-    "date_from_datetime_inexact": DAY,
-    "datetime_parsing": DAY_AND_TIME, "datetime_type": DAY_AND_TIME,
-    "datetime_from_date_parsing": DAY_AND_TIME,
-    "enum": ONE_OF, "literal_error": ONE_OF,
-    "bool_parsing": N_("Choose yes or no."),
-}
-BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
-               "greater_than": ("gt", N_("Must be more than {}.")),
-               "less_than_equal": ("le", N_("Must be {} or less.")),
-               "less_than": ("lt", N_("Must be less than {}."))}
-
-
-def words_for(err: Any) -> str:
-    """One of pydantic's errors said the way a form asks."""
-    kind = str(err.get("type", ""))
-    ctx = err.get("ctx") or {}
-    if kind in ("int_parsing", "int_type") and "input" in err and \
-            (err["input"] is None or str(err["input"]).strip() == ""):
-        # A required number or choice of a record left empty (an agency not chosen) is
-        # missing, not mistyped; an optional one left empty reaches the check as None.
-        return gettext(REQUIRED)
-    if kind in KIND_WORDS:
-        return gettext(KIND_WORDS[kind])
-    if kind in BOUND_WORDS:
-        key, text = BOUND_WORDS[kind]
-        return gettext(text).format(_number(ctx.get(key)))
-    if kind == "string_too_short":
-        least = ctx.get("min_length", 1)
-        return gettext(REQUIRED) if least == 1 else ngettext(
-            "At least {count} character.", "At least {count} characters.", least).format(
-            count=_number(least))
-    if kind == "string_too_long":
-        most = ctx.get("max_length", 0)
-        return ngettext("At most {count} character.", "At most {count} characters.",
-                        most).format(count=_number(most))
-    if kind == "too_short":
-        return gettext("Choose at least {count}.").format(count=ctx.get("min_length", 1))
-    if kind == "too_long":
-        return gettext("Choose at most {count}.").format(count=ctx.get("max_length"))
-    text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
-    if text.startswith("value is not a valid email address"):
-        return gettext("Enter a whole email address, like name@example.org.")
-    return text
-
-
-def _number(value: Any) -> Any:
-    """A bound in the reader's shape of numbers (1,000 or 1.000); anything else as it is."""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return format_number(value)
-    return value
 
 
 def messages(exc: ValidationError) -> dict[str, str]:

@@ -31,7 +31,7 @@ from api.auth.models import (
 from api.auth.scoping import as_system
 from api.crud import Crud
 from api.db import rows_changed
-from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, DomainError, Forbidden, Invalid, NotFound, Term
 from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, ngettext
@@ -444,7 +444,7 @@ def instance_settings(session: Session) -> InstanceSetting:
 
 def set_require_two_factor(session: Session, actor: User, required: bool) -> InstanceSetting:
     if not permissions.can_administer(actor):
-        raise Forbidden("Only an administrator can change instance security settings.")
+        raise Forbidden(N_("Only an administrator can change instance security settings."))
     found = session.exec(select(InstanceSetting).order_by(InstanceSetting.id)).first()
     if found is None:
         found = InstanceSetting()
@@ -489,7 +489,7 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
 def revoke_token(session: Session, user: User, token_id: int) -> None:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound(f"No token with id {token_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("token")), id=token_id)
     session.delete(token)
     session.flush()
 
@@ -501,17 +501,18 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
            role: Role) -> tuple[Invitation, str]:
     """An invitation link for the address; the token is returned once, for the email."""
     if not permissions.can_invite(actor, role):
-        raise Forbidden("Your role cannot invite people with that role.")
+        raise Forbidden(N_("Your role cannot invite people with that role."))
     email = normalized(email)
     if "@" not in email or len(email) > 254:
         raise Invalid(gettext("Enter an email address."), field="email")
     if permissions.needs_organization(role) and organization_id is None:
-        raise Invalid("Partner members and viewers belong to an organization; choose one.",
+        raise Invalid(N_("Partner members and viewers belong to an organization; choose one."),
                       field="organization_id")
     if organization_id is not None:
         organizations = table_access.mapped_class(table_access.ORGANIZATIONS)
         if session.get(organizations, organization_id) is None:
-            raise Invalid(f"No organization with id {organization_id}.", field="organization_id")
+            raise Invalid(NO_SUCH, noun=Term(N_("organization")), id=organization_id,
+                          field="organization_id")
     raw = tokens.new_token()
     now = clock.now()
     invitation = Invitation(email=email, organization_id=organization_id, role=role,
@@ -537,8 +538,8 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
         raise Invalid(gettext("This invitation link has expired or was already used. Ask for a "
                               "new one."))
     if find_by_email(session, invitation.email) is not None:
-        raise Invalid("An account already exists for this address: sign in, or reset your "
-                      "password from the sign-in page.")
+        raise Invalid(N_("An account already exists for this address: sign in, or reset your "
+                      "password from the sign-in page."))
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise Invalid(gettext("Enter your name."), field="name")
@@ -556,7 +557,7 @@ def accept_invitation(session: Session, raw: str, *, name: str, password: str) -
 
 def pending_invitations(session: Session, actor: User) -> list[Invitation]:
     if not permissions.can_invite(actor, Role.viewer):
-        raise Forbidden("Only leads and administrators manage invitations.")
+        raise Forbidden(N_("Only leads and administrators manage invitations."))
     stmt = select(Invitation).where(Invitation.accepted_at.is_(None),
                                     Invitation.expires_at > clock.now())
     return list(session.exec(stmt.order_by(Invitation.created_at.desc())).all())
@@ -564,10 +565,10 @@ def pending_invitations(session: Session, actor: User) -> list[Invitation]:
 
 def revoke_invitation(session: Session, actor: User, invitation_id: int) -> None:
     if not permissions.can_invite(actor, Role.viewer):
-        raise Forbidden("Only leads and administrators manage invitations.")
+        raise Forbidden(N_("Only leads and administrators manage invitations."))
     found = session.get(Invitation, invitation_id)
     if found is None:
-        raise NotFound(f"No invitation with id {invitation_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("invitation")), id=invitation_id)
     session.delete(found)
     session.flush()
 
@@ -616,7 +617,8 @@ def reset_password(session: Session, raw: str, password: str) -> User:
 def create_admin(session: Session, *, email: str, name: str, password: str) -> User:
     """The first administrator, from the command line; there is no default password."""
     if find_by_email(session, email) is not None:
-        raise Invalid(f"An account with the address {normalized(email)} already exists.",
+        raise Invalid(N_("An account with the address {normalized} already exists."),
+                      normalized=normalized(email),
                       field="email")
     validated = UserCreate.model_validate({"email": normalized(email), "name": name,
                                            "role": Role.admin})

@@ -287,6 +287,8 @@ class Dispatcher:
                 item.locale = users[row.user_id].language or locales.DEFAULT
             if row.endpoint_id:
                 item.endpoint = endpoints[row.endpoint_id]
+                # A channel many people read speaks the language chosen for it.
+                item.locale = item.endpoint.language or locales.DEFAULT
             if row.subject_kind == DIGEST and not self._gather_digest(session, item, now, report):
                 continue
             work.append(item)

@@ -11,6 +11,8 @@ from api.auth.models import Visibility
 from api.auth.table_access import Access
 from api.db import UTCDateTime
 from api.fields import MAX_INT, StrEnum, TableBase, enum_field, fk, json_field, utc_field
+from api.i18n import locales
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 
@@ -33,6 +35,17 @@ def _shared(value: Visibility) -> Visibility:
 
 # How widely a record must be shared for a webhook endpoint to be told of it.
 EndpointReach = Annotated[Visibility, AfterValidator(_shared)]
+
+
+def _spoken(value: str) -> str:
+    if not locales.is_supported(value):
+        raise ValueError(N_("must be one of the languages offered"))
+    return value
+
+
+# One of the languages Oversight speaks.
+EndpointLanguage = Annotated[str, Field(max_length=8), AfterValidator(_spoken)]
+DEFAULT_LANGUAGE = locales.DEFAULT
 
 
 class SubjectKind(StrEnum):
@@ -206,6 +219,9 @@ class WebhookEndpoint(TableBase, table=True):
     campaign_id: int | None = fk("campaign.id", ondelete="CASCADE")
     # A channel many people read: it is told only of records shared at least this widely.
     reads: Visibility = enum_field(Visibility.coalition)
+    # The language its messages are written in (api.i18n.locales.SUPPORTED); the JSON keys
+    # of a generic body stay English.
+    language: str = Field(default=DEFAULT_LANGUAGE, max_length=8)
     enabled: bool = True
     disabled_reason: str = Field(default="", max_length=300)
     created_by_id: int | None = fk("app_user.id")
@@ -370,6 +386,7 @@ class EndpointCreate(SQLModel):
     flavor: WebhookFlavor = WebhookFlavor.generic
     campaign_id: int | None = Field(default=None, ge=1, le=MAX_INT)
     reads: EndpointReach = Visibility.coalition
+    language: EndpointLanguage = DEFAULT_LANGUAGE
     enabled: bool = True
 
 
@@ -379,6 +396,7 @@ class EndpointUpdate(SQLModel):
     flavor: WebhookFlavor | None = None
     campaign_id: int | None = Field(default=None, ge=1, le=MAX_INT)
     reads: EndpointReach | None = None
+    language: EndpointLanguage | None = None
     enabled: bool | None = None
 
 
@@ -389,6 +407,7 @@ class EndpointRead(SQLModel):
     flavor: WebhookFlavor
     campaign_id: int | None
     reads: Visibility
+    language: str
     enabled: bool
     disabled_reason: str
     created_at: datetime

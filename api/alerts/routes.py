@@ -34,6 +34,7 @@ from api.alerts.rules import RuleCreate, RuleSpecs, RuleUpdate
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_
 
 RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -315,7 +316,7 @@ feeds_router = APIRouter(tags=["calendar feeds"])
 def calendar_feed(token: Annotated[str, Path(max_length=100)], session: SessionDep) -> Response:
     found = service.feed_owner(session, token)
     if found is None:
-        raise NotFound("No calendar feed at this address; it may have been regenerated.")
+        raise NotFound(N_("No calendar feed at this address; it may have been regenerated."))
     body = feeds.calendar_bytes(session, found, now=clock.now())
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300",

@@ -50,6 +50,7 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs
+from api.alerts.subjects import TITLE_SHAPES
 from api.auth import permissions, tokens
 from api.auth.models import User, Visibility
 from api.bodies.models import Body
@@ -57,8 +58,9 @@ from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
 from api.crud import validated
 from api.db import rows_changed, table_of
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
 from api.fields import TableBase, stored_id
+from api.i18n.catalogs import N_, use_locale
 from api.records_requests.models import RecordsRequest
 from api.settings import Settings, get_settings
 from api.targets.models import Target
@@ -82,19 +84,19 @@ def may_organize(actor: permissions.Actor) -> bool:
 
 def require_admin(actor: permissions.Actor) -> None:
     if not may_administer(actor):
-        raise Forbidden("Only an administrator can change this.")
+        raise Forbidden(N_("Only an administrator can change this."))
 
 
 def require_organizer(actor: permissions.Actor) -> None:
     if not may_organize(actor):
-        raise Forbidden("Only campaign leads and administrators can change alert rules.")
+        raise Forbidden(N_("Only campaign leads and administrators can change alert rules."))
 
 
 # ---- rules -------------------------------------------------------------------------------
 
 def _check_campaign(session: Session, campaign_id: int | None) -> None:
     if campaign_id is not None and session.get(Campaign, campaign_id) is None:
-        raise Invalid(f"No campaign with id {campaign_id}.", field="campaign_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id, field="campaign_id")
 
 
 def rule_read(rule: AlertRule) -> RuleRead:
@@ -116,7 +118,7 @@ def _check_user_recipients(session: Session, spec: RuleSpec) -> None:
         if recipient.startswith("user:"):
             user_id = int(recipient.split(":", 1)[1])
             if session.get(User, user_id) is None:
-                raise Invalid(f"No user with id {user_id}.", field="recipients")
+                raise Invalid(NO_SUCH, noun=Term(N_("user")), id=user_id, field="recipients")
 
 
 def _new_rule(session: Session, campaign_id: int | None, spec: RuleSpec) -> AlertRule:
@@ -169,7 +171,7 @@ def install_default_rules(session: Session, actor: User, *, campaign_id: int) ->
     """Add the default rules a campaign lacks (again, if asked, after some were deleted); a
     default the campaign already has is not added twice. Returns the rules added."""
     if session.get(Campaign, campaign_id) is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     missing = _missing_defaults(session, campaign_id)
     rules = create_rules_from_specs(session, actor, campaign_id=campaign_id, specs=missing)
     _mark_defaults_installed(session, campaign_id)
@@ -216,7 +218,7 @@ def install_missing_defaults(session: Session) -> int:
 def get_rule(session: Session, actor: User, rule_id: int) -> AlertRule:
     rule = session.get(AlertRule, rule_id)
     if rule is None:
-        raise NotFound(f"No alert rule with id {rule_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("alert rule")), id=rule_id)
     return rule
 
 
@@ -330,7 +332,7 @@ def delivery_log(session: Session, actor: User, *, status: str | None = None,
                  offset: int = 0) -> tuple[list[AlertOutbox], int]:
     """Alerts newest due first. A non-admin sees alerts to themselves and to webhooks."""
     if not 1 <= limit <= 500 or offset < 0:
-        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+        raise Invalid(N_("limit must be between 1 and 500 and offset not negative."), field="limit")
     stmt = select(AlertOutbox)
     if status:
         stmt = stmt.where(AlertOutbox.status == status)
@@ -355,7 +357,7 @@ def alert_detail(session: Session, actor: User,
     stmt = select(AlertOutbox).where(AlertOutbox.id == alert_id)
     row = session.exec(stmt.where(shown) if shown is not None else stmt).first()
     if row is None:
-        raise NotFound(f"No alert with id {alert_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("alert")), id=alert_id)
     attempts = session.exec(select(AlertAttempt).where(AlertAttempt.outbox_id == alert_id)
                             .order_by(AlertAttempt.id)).all()
     return row, list(attempts)
@@ -438,10 +440,11 @@ def update_channel_settings(session: Session, actor: User,
         if name in changes and changes[name] is not None:
             value = changes[name].strip()
             if any(ord(c) < 32 for c in value):
-                raise Invalid(f"{name}: must not contain control characters", field=name)
+                raise Invalid(N_("{name}: must not contain control characters"),
+                              name=name, field=name)
             setattr(row, name, value)
     if row.smtp_from and "@" not in row.smtp_from:
-        raise Invalid("smtp_from: must be an email address", field="smtp_from")
+        raise Invalid(N_("smtp_from: must be an email address"), field="smtp_from")
     if "smtp_port" in changes:
         row.smtp_port = changes["smtp_port"]
     if "smtp_starttls" in changes:
@@ -503,10 +506,11 @@ def _check_webhook_url(session: Session, url: str) -> str:
     try:
         webhook_channel.check_url(url, allow_private=allow_private_webhooks(session))
     except webhook_channel.RefusedAddress as exc:
-        raise Invalid(f"url: {exc}; ask an administrator to allow private addresses if this "
-                      "receiver really is inside your network", field="url") from exc
+        raise Invalid(N_("url: {reason}; ask an administrator to allow private addresses if "
+                         "this receiver really is inside your network"),
+                      reason=exc, field="url") from exc
     except ValueError as exc:
-        raise Invalid(f"url: {exc}", field="url") from exc
+        raise Invalid(N_("url: {reason}"), reason=exc, field="url") from exc
     return url
 
 
@@ -522,7 +526,8 @@ def endpoint_read(endpoint: WebhookEndpoint, *, with_url: bool = True) -> Endpoi
     return EndpointRead(id=stored_id(endpoint), name=endpoint.name,
                         url=endpoint.url if with_url else shown_url(endpoint.url),
                         flavor=endpoint.flavor, campaign_id=endpoint.campaign_id,
-                        reads=endpoint.reads, enabled=endpoint.enabled,
+                        reads=endpoint.reads, language=endpoint.language,
+                        enabled=endpoint.enabled,
                         disabled_reason=endpoint.disabled_reason,
                         created_at=endpoint.created_at)
 
@@ -540,7 +545,7 @@ def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
 def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound(f"No webhook endpoint with id {endpoint_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("webhook endpoint")), id=endpoint_id)
     return endpoint
 
 
@@ -552,11 +557,12 @@ def create_endpoint(session: Session, actor: User,
     assert isinstance(data, EndpointCreate)
     name = data.name.strip()
     if not name:
-        raise Invalid("name: must not be blank", field="name")
+        raise Invalid(N_("name: must not be blank"), field="name")
     _check_campaign(session, data.campaign_id)
     endpoint = WebhookEndpoint(name=name, url=_check_webhook_url(session, data.url),
                                flavor=data.flavor, campaign_id=data.campaign_id,
-                               reads=data.reads, enabled=data.enabled,
+                               reads=data.reads, language=data.language,
+                               enabled=data.enabled,
                                secret=webhook_channel.new_secret(),
                                created_by_id=actor.id)
     session.add(endpoint)
@@ -580,6 +586,8 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
         endpoint.flavor = changes["flavor"]
     if changes.get("reads") is not None:
         endpoint.reads = changes["reads"]
+    if changes.get("language") is not None:
+        endpoint.language = changes["language"]
     if "campaign_id" in changes:
         _check_campaign(session, changes["campaign_id"])
         endpoint.campaign_id = changes["campaign_id"]
@@ -610,19 +618,22 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     row = AlertOutbox(
         dedupe_key=key, series="", message_id=planner.message_id_for(key), subject_kind=TEST,
         subject_id=stored_id(endpoint), occurrence=started.isoformat(), channel=Channel.webhook,
-        endpoint_id=endpoint.id, title=f"Test alert for {endpoint.name}"[:300],
+        endpoint_id=endpoint.id, title=TITLE_SHAPES[TEST].format(title=endpoint.name)[:300],
         link="/alerts/channels", due_at=started, next_attempt_at=started, attempts=1,
         status=OutboxStatus.sending)
     session.add(row)
     session.flush()
     settings = get_settings()
-    told = tell(row, now=started, base_url=public_url.base_url(settings))
     own_client = client is None
     client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
     try:
-        outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
-                                       flavor=endpoint.flavor, row=row, told=told, now=started,
-                                       allow_private=allow_private_webhooks(session))
+        # Written in the endpoint's language, as its alerts are.
+        with use_locale(endpoint.language):
+            told = tell(row, now=started, base_url=public_url.base_url(settings))
+            outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
+                                           flavor=endpoint.flavor, row=row, told=told,
+                                           now=started,
+                                           allow_private=allow_private_webhooks(session))
     finally:
         if own_client:
             client.close()
@@ -672,10 +683,11 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
         kind = FollowKind(subject_kind)
     except ValueError as exc:
         kinds = ", ".join(FollowKind)
-        raise Invalid(f"subject_kind: must be one of {kinds}", field="subject_kind") from exc
+        raise Invalid(N_("subject_kind: must be one of {kinds}"),
+                      kinds=kinds, field="subject_kind") from exc
     model, _ = FOLLOWABLE[kind]
     if session.get(model, subject_id) is None:
-        raise Invalid(f"No {kind.value.replace('_', ' ')} with id {subject_id}.",
+        raise Invalid(NO_SUCH, noun=Term(kind.value.replace("_", " ")), id=subject_id,
                       field="subject_id")
     existing = session.exec(select(Follow).where(
         Follow.user_id == actor.id, Follow.subject_kind == kind,
@@ -691,7 +703,7 @@ def follow(session: Session, actor: User, *, subject_kind: str, subject_id: int)
 def unfollow(session: Session, actor: User, follow_id: int) -> None:
     found = session.get(Follow, follow_id)
     if found is None or found.user_id != actor.id:
-        raise NotFound(f"No follow with id {follow_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("follow")), id=follow_id)
     session.delete(found)
     session.flush()
 
@@ -712,7 +724,7 @@ def update_preferences(session: Session, actor: User,
     pref = preferences(session, actor)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "timezone" in changes and changes["timezone"] not in _TIMEZONES:
-        raise Invalid("timezone: must be an IANA timezone such as America/Chicago",
+        raise Invalid(N_("timezone: must be an IANA timezone such as America/Chicago"),
                       field="timezone")
     for name, value in changes.items():
         setattr(pref, name, value)
@@ -732,7 +744,7 @@ def preference_read(pref: AlertPreference) -> PreferenceRead:
 def list_notifications(session: Session, actor: User, *, unread_only: bool = False,
                        limit: int = 50, offset: int = 0) -> tuple[list[Notification], int]:
     if not 1 <= limit <= 500 or offset < 0:
-        raise Invalid("limit must be between 1 and 500 and offset not negative.", field="limit")
+        raise Invalid(N_("limit must be between 1 and 500 and offset not negative."), field="limit")
     stmt = select(Notification).where(Notification.user_id == actor.id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
@@ -750,7 +762,7 @@ def unread_count(session: Session, actor: User) -> int:
 def mark_read(session: Session, actor: User, notification_id: int) -> Notification:
     note = session.get(Notification, notification_id)
     if note is None or note.user_id != actor.id:
-        raise NotFound(f"No notification with id {notification_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("notification")), id=notification_id)
     if note.read_at is None:
         note.read_at = clock.now()
         session.add(note)
@@ -802,13 +814,14 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
     try:
         feed_kind = FeedKind(kind)
     except ValueError as exc:
-        raise Invalid(f"kind: must be one of {', '.join(FeedKind)}", field="kind") from exc
+        raise Invalid(N_("kind: must be one of {kinds}"),
+                      kinds=", ".join(FeedKind), field="kind") from exc
     if feed_kind == FeedKind.user:
         scope_id = 0
     else:
         model = Campaign if feed_kind == FeedKind.campaign else Body
         if session.get(model, scope_id) is None:
-            raise Invalid(f"No {feed_kind.value} with id {scope_id}.", field="scope_id")
+            raise Invalid(NO_SUCH, noun=Term(feed_kind.value), id=scope_id, field="scope_id")
     token = session.exec(select(FeedToken).where(
         FeedToken.user_id == actor.id, FeedToken.kind == feed_kind,
         FeedToken.scope_id == scope_id)).first()
@@ -826,7 +839,7 @@ def regenerate_feed_token(session: Session, actor: User, *, kind: str,
 def delete_feed_token(session: Session, actor: User, token_id: int) -> None:
     token = session.get(FeedToken, token_id)
     if token is None or token.user_id != actor.id:
-        raise NotFound(f"No calendar feed with id {token_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("calendar feed")), id=token_id)
     session.delete(token)
     session.flush()
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.agencies.models import Agency
-from api.alerts.models import FollowKind, SubjectKind
+from api.alerts.models import TEST, FollowKind, SubjectKind
 from api.alerts.rules import When
 from api.auth import permissions
 from api.auth.models import Visibility
@@ -54,6 +54,8 @@ TITLE_SHAPES: dict[str, str] = {
     SubjectKind.contract_end: N_("Contract ends: {title}"),
     SubjectKind.records_request_due: N_("Records request due: {title}"),
     SubjectKind.task_due: N_("Task due: {title}"),
+    # A test sent from the channels page, titled with the endpoint's name.
+    TEST: N_("Test alert for {title}"),
 }
 
 

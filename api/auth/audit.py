@@ -26,6 +26,7 @@ from api.auth.models import (
 from api.auth.scoping import ACTOR
 from api.db import table_of
 from api.errors import Forbidden
+from api.i18n.catalogs import N_
 
 # Bookkeeping of sign-in itself; the events that matter (invitations, accounts) are kept.
 UNAUDITED = (AuditEntry, AuthSession, LoginAttempt, PasswordReset)
@@ -365,7 +366,7 @@ def entries(session: sqlmodel.Session, actor: User, *, record_kind: str | None =
     """The log for leads and administrators, newest first, scoped like the records it is about
     (permissions.visible of AuditEntry)."""
     if not permissions.can_read_audit(actor):
-        raise Forbidden("Only leads and administrators can read the audit log.")
+        raise Forbidden(N_("Only leads and administrators can read the audit log."))
     stmt = select(AuditEntry)
     if record_kind:
         stmt = stmt.where(AuditEntry.record_kind == record_kind)

@@ -7,6 +7,7 @@ from sqlmodel import Field, Session, SQLModel, select
 from api.auth import permissions
 from api.auth.models import InstanceSetting, User, Visibility
 from api.errors import Forbidden
+from api.i18n.catalogs import N_
 
 
 class InstanceSettingsRead(SQLModel):
@@ -24,7 +25,7 @@ class InstanceSettingsUpdate(SQLModel):
 
 def _require_admin(actor: User) -> None:
     if not permissions.can_administer(actor):
-        raise Forbidden("Only an administrator can read or change the coalition's settings.")
+        raise Forbidden(N_("Only an administrator can read or change the coalition's settings."))
 
 
 def _stored(session: Session) -> InstanceSetting | None:

@@ -35,7 +35,8 @@ from api.auth.table_access import (
     owned,
     personal,
 )
-from api.errors import Forbidden, NotFound
+from api.errors import NO_SUCH, Forbidden, NotFound, Term
+from api.i18n.catalogs import N_
 
 SHARED_VISIBILITY = (Visibility.coalition.value, Visibility.public.value)
 # From the most closed to the most open.
@@ -353,7 +354,7 @@ def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
 def require_read(actor: Actor, record: Any, label: str = "record") -> None:
     """Refuses as if the record did not exist, so its existence does not leak either."""
     if not can_read(actor, record):
-        raise NotFound(f"No {label} with id {getattr(record, 'id', '')}.")
+        raise NotFound(NO_SUCH, noun=Term(label), id=getattr(record, "id", ""))
 
 
 # ---- writing ---------------------------------------------------------------------------------
@@ -515,11 +516,13 @@ def require_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
         if _may_write(actor, record, model=model, deleting=deleting):
             raise Forbidden(fixed_refusal(model))
         if getattr(actor, "role", None) == Role.viewer:
-            raise Forbidden("Viewers can read but not change records.")
+            raise Forbidden(N_("Viewers can read but not change records."))
         if model in owned():
-            raise Forbidden(f"This {what} belongs to another organization: you can only "
-                            "change your own organization's records.")
-        raise Forbidden(f"Your role cannot {'delete' if deleting else 'change'} this {what}.")
+            raise Forbidden(N_("This {noun} belongs to another organization: you can only "
+                               "change your own organization's records."), noun=Term(what))
+        if deleting:
+            raise Forbidden(N_("Your role cannot delete this {noun}."), noun=Term(what))
+        raise Forbidden(N_("Your role cannot change this {noun}."), noun=Term(what))
 
 
 def fixed_refusal(model: type[Any]) -> str:

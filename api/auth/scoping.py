@@ -12,7 +12,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
-from api.errors import Forbidden, Invalid
+from api.errors import NO_SUCH, Forbidden, Invalid, Term
+from api.i18n.catalogs import N_
 
 ACTOR = "oversight_actor"
 
@@ -145,8 +146,8 @@ def _check_parents(session: Session, actor: permissions.Actor, obj: Any) -> None
             parent = session.get(parent_model, parent_id) if parent_id is not None else None
             if parent is None or not permissions.can_read(actor, parent):
                 # The same answer as for an id that was never there.
-                raise Invalid(f"No {permissions.record_noun(parent_model)} with id {parent_id}.",
-                              field=column)
+                raise Invalid(NO_SUCH, noun=Term(permissions.record_noun(parent_model)),
+                              id=parent_id, field=column)
             if column in child.read_parents:
                 continue
             if parent_model in permissions.owned() and not permissions.can_write(actor, parent):
@@ -158,7 +159,7 @@ def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:
         return
     if not new and getattr(actor, "id", None) == user.id and changed_fields(user) <= SELF_EDITABLE:
         return
-    raise Forbidden("Only an administrator can change user accounts.")
+    raise Forbidden(N_("Only an administrator can change user accounts."))
 
 
 def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bool = False,
@@ -166,7 +167,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
     """Refuses a write the actor may not make; the one gate every ORM write passes."""
     model = type(obj)
     if isinstance(obj, AuditEntry) and not new:
-        raise Forbidden("The audit log is append-only.")
+        raise Forbidden(N_("The audit log is append-only."))
     if model in permissions.ACCOUNT_TABLES:
         return
     if model is User:
@@ -189,8 +190,8 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
                 and changed_fields(obj) & {spec.owner, spec.visibility}):
             # Partners keep the coalition's records up to date; taking one, or hiding it,
             # is for the leads.
-            raise Forbidden(f"Only the coalition's leads change who keeps or sees this "
-                            f"{permissions.record_noun(model)}.")
+            raise Forbidden(N_("Only the coalition's leads change who keeps or sees this {noun}."),
+                            noun=Term(permissions.record_noun(model)))
     permissions.require_write(actor, obj, deleting=deleting)
 
 

@@ -14,6 +14,7 @@ import api.models  # noqa: F401  (every table, so none is missed)
 from api import data_version
 from api.accounts.service import SYSTEM_EMAIL
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -32,7 +33,7 @@ class Snapshot:
 def kind_of(url: str) -> str:
     name = sa.engine.make_url(url).get_backend_name()
     if name not in FILES:
-        raise Invalid(f"Backups cover SQLite and PostgreSQL databases, not {name}.")
+        raise Invalid(N_("Backups cover SQLite and PostgreSQL databases, not {name}."), name=name)
     return name
 
 
@@ -56,7 +57,8 @@ def load(path: Path, kind: str, url: str) -> None:
         try:
             _sqlite_load(path, _sqlite_path(url))
         except sqlite3.Error as exc:
-            raise Invalid(f"The backup's database could not be loaded: {exc}.") from None
+            raise Invalid(N_("The backup's database could not be loaded: {reason}."),
+                          reason=exc) from None
         return
     script = path.with_suffix(".sql")
     # Written out whole first: a script cut short by a failing pg_restore must never reach
@@ -122,7 +124,7 @@ def _sqlite_path(url: str) -> Path:
 
 def _sqlite_snapshot(source_path: Path, target: Path) -> None:
     if not source_path.is_file():
-        raise Invalid(f"There is no database at {source_path}.")
+        raise Invalid(N_("There is no database at {source_path}."), source_path=source_path)
     source = sqlite3.connect(source_path, timeout=30)
     try:
         copy = sqlite3.connect(target)
@@ -200,13 +202,15 @@ def _run_tool(command: list[str], url: str | None) -> None:
         done = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
                               timeout=TOOL_TIMEOUT_SECONDS, check=False)
     except FileNotFoundError:
-        raise Invalid(f"{command[0]} is not installed: PostgreSQL backups need its client tools "
-                      "(pg_dump, pg_restore, psql) of the server's version or newer.") from None
+        raise Invalid(N_("{command} is not installed: PostgreSQL backups need its client "
+                         "tools (pg_dump, pg_restore, psql) of the server's version or newer."),
+                      command=command[0]) from None
     except subprocess.TimeoutExpired:
-        raise Invalid(f"{command[0]} did not finish within {TOOL_TIMEOUT_SECONDS // 3600} "
-                      "hours.") from None
+        raise Invalid(N_("{command} did not finish within {value} hours."),
+                      command=command[0], value=TOOL_TIMEOUT_SECONDS // 3600) from None
     if done.returncode != 0:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
         # The first error says why; what follows it is mostly its consequences.
         errors = [line for line in lines if "error" in line.lower()] or lines
-        raise Invalid(f"{command[0]} failed: {errors[0] if errors else 'no message'}")
+        raise Invalid(N_("{command} failed: {value}"),
+                      command=command[0], value=errors[0] if errors else 'no message')

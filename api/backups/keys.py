@@ -8,6 +8,7 @@ from pathlib import Path
 import pyrage
 
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 
 
 def recipients(keys: Iterable[str]) -> list[pyrage.x25519.Recipient]:
@@ -21,7 +22,7 @@ def recipients(keys: Iterable[str]) -> list[pyrage.x25519.Recipient]:
         try:
             found.append(pyrage.x25519.Recipient.from_str(key))
         except pyrage.RecipientError:
-            raise Invalid(f"{key[:70]!r} is not an age public key (age1…).") from None
+            raise Invalid(N_("{key!r} is not an age public key (age1…)."), key=key[:70]) from None
     return found
 
 
@@ -32,8 +33,8 @@ def read_identities(path: str) -> list[pyrage.x25519.Identity]:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise Invalid(f"Cannot read the identity file {path}: "
-                      f"{getattr(exc, 'strerror', None) or exc}.") from None
+        raise Invalid(N_("Cannot read the identity file {path}: {value}."),
+                      path=path, value=getattr(exc, 'strerror', None) or exc) from None
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -43,10 +44,11 @@ def read_identities(path: str) -> list[pyrage.x25519.Identity]:
             found.append(pyrage.x25519.Identity.from_str(line))
         except pyrage.IdentityError:
             # The line itself is not repeated: it may be most of a private key.
-            raise Invalid(f"Line {number} of the identity file {path} is not an age identity "
-                          "(AGE-SECRET-KEY-1…).") from None
+            raise Invalid(N_("Line {number} of the identity file {path} is not an age "
+                             "identity (AGE-SECRET-KEY-1…)."), number=number, path=path) from None
     if not found:
-        raise Invalid(f"The identity file {path} holds no age identity (AGE-SECRET-KEY-1…).")
+        raise Invalid(N_("The identity file {path} holds no age identity (AGE-SECRET-KEY-1…)."),
+                      path=path)
     return found
 
 

@@ -24,6 +24,7 @@ from api import clock, migrations
 from api.backups import database, keys, status
 from api.db import get_engine
 from api.errors import Conflict, DomainError, Invalid
+from api.i18n.catalogs import N_
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def _make(*, recipients: Sequence[str], output: Path | None, settings: Settings)
     to = keys.recipients(given)
     target = output or settings.backups_dir / archive_name(clock.now())
     if target.exists():
-        raise Conflict(f"{target} already exists.")
+        raise Conflict(N_("{target} already exists."), target=target)
     target.parent.mkdir(parents=True, exist_ok=True)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(settings.data_dir, STAGING_PREFIX)
@@ -256,17 +257,18 @@ def restore(archive: Path, *, identity_file: str, settings: Settings | None = No
     identities = keys.read_identities(identity_file)
     kind = database.kind_of(settings.database_url)
     if not archive.is_file():
-        raise Invalid(f"There is no backup at {archive}.")
+        raise Invalid(N_("There is no backup at {archive}."), archive=archive)
     engine = get_engine()
     held = database.holdings(engine)
     if held:
         shown = ", ".join(held[:4]) + (f" and {len(held) - 4} more" if len(held) > 4 else "")
-        raise Conflict(f"This instance already holds data (in {shown}): restore only into an "
-                       "empty instance, a new database with no accounts but the system's.")
+        raise Conflict(N_("This instance already holds data (in {shown}): restore only into "
+                          "an empty instance, a new database with no accounts but the "
+                          "system's."), shown=shown)
     documents_dir = settings.documents_dir
     if documents_dir.is_dir() and any(documents_dir.iterdir()):
-        raise Conflict(f"The documents folder {documents_dir} is not empty: restore only into "
-                       "an empty instance.")
+        raise Conflict(N_("The documents folder {documents_dir} is not empty: restore only "
+                          "into an empty instance."), documents_dir=documents_dir)
     version_before = database.version_of(engine)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(settings.data_dir, RESTORE_PREFIX)
@@ -275,8 +277,9 @@ def restore(archive: Path, *, identity_file: str, settings: Settings | None = No
         manifest = _open(archive, identities, Path(staging) / "archive.tar", unpacked)
         made_on = manifest["database"]["kind"]
         if made_on != kind:
-            raise Invalid(f"This backup holds a {made_on} database and this instance uses "
-                          f"{kind}: restore it into an instance of the same kind.")
+            raise Invalid(N_("This backup holds a {made_on} database and this instance uses "
+                             "{kind}: restore it into an instance of the same kind."),
+                          made_on=made_on, kind=kind)
         revision = str(manifest["database"]["revision"])
         head = _known_revision(revision)
         staged_documents = unpacked / DOCUMENTS
@@ -291,7 +294,8 @@ def restore(archive: Path, *, identity_file: str, settings: Settings | None = No
                 shutil.rmtree(documents_dir, ignore_errors=True)
                 documents_dir.mkdir(parents=True, exist_ok=True)
             if isinstance(exc, DomainError):
-                raise Invalid(f"{exc.message.rstrip('.')}. Nothing was restored.") from None
+                raise Invalid(N_("{value}. Nothing was restored."),
+                              value=exc.message.rstrip('.')) from None
             raise
     engine.dispose()
     if revision != head:
@@ -309,8 +313,9 @@ def _known_revision(revision: str) -> str:
     except CommandError:
         found = None
     if found is None:
-        raise Invalid(f"This backup's schema (revision {revision}) is newer than this version "
-                      "of Oversight knows: upgrade Oversight, then restore.")
+        raise Invalid(N_("This backup's schema (revision {revision}) is newer than this "
+                         "version of Oversight knows: upgrade Oversight, then restore."),
+                      revision=revision)
     return str(script.get_current_head())
 
 
@@ -326,8 +331,8 @@ def _place_documents(staged: Path, documents_dir: Path) -> bool:
 
 
 def _damaged(archive: Path, why: str) -> Invalid:
-    return Invalid(f"The backup {archive.name} is damaged or incomplete ({why}); nothing was "
-                   "restored.")
+    return Invalid(N_("The backup {name} is damaged or incomplete ({why}); nothing was "
+                      "restored."), name=archive.name, why=why)
 
 
 def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> dict[str, Any]:
@@ -338,13 +343,14 @@ def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> dict
             pyrage.decrypt_io(source, out, identities)
     except pyrage.DecryptError as exc:
         if "no matching keys" in str(exc).lower():
-            raise Invalid(f"No key in the identity file opens {archive.name}: it was encrypted "
-                          "to other recipients (or its header is damaged); nothing was "
-                          "restored.") from None
+            raise Invalid(N_("No key in the identity file opens {name}: it was encrypted to "
+                             "other recipients (or its header is damaged); nothing was "
+                             "restored."), name=archive.name) from None
         raise _damaged(archive, f"age: {exc}") from None
     except OSError as exc:
         if exc.errno is not None:
-            raise Invalid(f"Cannot decrypt {archive.name}: {exc.strerror}.") from None
+            raise Invalid(N_("Cannot decrypt {name}: {strerror}."),
+                          name=archive.name, strerror=exc.strerror) from None
         # The age library reports a failed authentication tag or a cut-off stream this way.
         raise _damaged(archive, "it does not decrypt whole") from None
     try:
@@ -398,10 +404,11 @@ def _checked(archive: Path, members: dict[str, dict[str, Any]], into: Path) -> d
     try:
         manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
-            raise Invalid(f"{archive.name} is not an Oversight backup.")
+            raise Invalid(N_("{name} is not an Oversight backup."), name=archive.name)
         if manifest.get("version") != VERSION:
-            raise Invalid(f"{archive.name} was made by another version of Oversight (backup "
-                          f"format {manifest.get('version')}); nothing was restored.")
+            raise Invalid(N_("{name} was made by another version of Oversight (backup format "
+                             "{value}); nothing was restored."),
+                          name=archive.name, value=manifest.get('version'))
         listed = {f["name"]: f for f in manifest["files"]}
         database_file = manifest["database"]["file"]
         kind = manifest["database"]["kind"]

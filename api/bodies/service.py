@@ -10,6 +10,7 @@ from api.auth.models import User
 from api.bodies.models import AGENDA_FIELDS, BODIES, Body, BodyRead
 from api.crud import Crud
 from api.errors import Forbidden
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 
 
@@ -22,8 +23,8 @@ def _leads_set_the_agenda_source(session: Session, actor: User, values: dict[str
     before = {name: getattr(existing, name) for name in AGENDA_FIELDS} if existing else {
         name: Body.model_fields[name].default for name in AGENDA_FIELDS}
     if any(values.get(name, before[name]) != before[name] for name in AGENDA_FIELDS):
-        raise Forbidden("Only a campaign lead or an administrator can set where a body's "
-                        "agendas are read from.")
+        raise Forbidden(N_("Only a campaign lead or an administrator can set where a body's "
+                        "agendas are read from."))
     return values
 
 

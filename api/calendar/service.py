@@ -80,9 +80,9 @@ def days(session: Session, actor: User, *, start: date, end: date,
     entries of each kind and hands over only the first per_day of each, so a busy month sends
     no more rows than a quiet one: a statement for the dated kinds, one for each timed kind."""
     if end < start:
-        raise Invalid("The end of the range must not be before its start.", field="end")
+        raise Invalid(N_("The end of the range must not be before its start."), field="end")
     if (end - start).days > MAX_DAYS:
-        raise Invalid(f"Show at most {MAX_DAYS} days at a time.", field="end")
+        raise Invalid(N_("Show at most {max_days} days at a time."), max_days=MAX_DAYS, field="end")
     # Times are stored in UTC; a day's edges move by up to a day in other zones.
     low = datetime.combine(start - timedelta(days=1), time.min, UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, UTC)

@@ -30,7 +30,7 @@ from api.contracts.models import (
 from api.db import table_of
 from api.errors import Invalid
 from api.fields import FieldError, stored_id
-from api.i18n.catalogs import gettext
+from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_when
 from api.jurisdictions.models import Jurisdiction
 from api.votes.models import Vote
@@ -343,7 +343,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     permissions.require_write(actor, contract)
     today = local_today(session, contract.agency_id)
     if data.decided_on > today:
-        raise Invalid("The day it was decided is still to come; record it once it is decided.",
+        raise Invalid(N_("The day it was decided is still to come; record it once it is decided."),
                       field="decided_on")
     if data.vote_id is not None:
         vote = session.get(Vote, data.vote_id)
@@ -368,7 +368,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     new_end = None
     if data.outcome == Outcome.terminated:
         if data.new_term_ends is not None:
-            raise Invalid("A terminated contract has no new term: leave its end empty.",
+            raise Invalid(N_("A terminated contract has no new term: leave its end empty."),
                           field="new_term_ends")
         contract.status = ContractStatus.terminated
     else:
@@ -386,8 +386,8 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
             new_end = next(found.later(), None) or term_after(ended,
                                                               contract.renewal_term_months)
         if ended is not None and new_end <= ended:
-            raise Invalid(f"The new term must end after the one it follows, which ends on "
-                          f"{ended:%b %-d, %Y}.", field="new_term_ends")
+            raise Invalid(N_("The new term must end after the one it follows, which ends on "
+                             "{ended}."), ended=ended, field="new_term_ends")
         contract.status = ContractStatus.active
     # The first term's end stays: the terms since, automatic or decided, follow from it and
     # from the decisions, so their history is kept.

@@ -19,6 +19,7 @@ from api.demo import campaign, coalition, government
 from api.demo.context import Demo
 from api.documents.models import Document
 from api.errors import Conflict
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting
@@ -67,7 +68,8 @@ def is_empty(session: Session) -> bool:
 def load(session: Session) -> str:
     """Load the demo coalition and return a summary to print; the caller commits."""
     if session.exec(select(Campaign.id).where(Campaign.name == campaign.CAMPAIGN_NAME)).first():
-        raise Conflict(f"The demo campaign '{campaign.CAMPAIGN_NAME}' is already loaded.")
+        raise Conflict(N_("The demo campaign '{campaign_name}' is already loaded."),
+                       campaign_name=campaign.CAMPAIGN_NAME)
     demo = Demo(session=session, actor=system_user(session))
     coalition.load(demo)
     government.load(demo)

@@ -15,7 +15,8 @@ from api.auth.models import User, Visibility
 from api.auth.scoping import built_once
 from api.crud import Crud
 from api.documents.models import AttachedTo, Document, DocumentMeta, DocumentRead, DocumentUpdate
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 
 # What a coalition actually attaches: scans, letters, spreadsheets, photos. Types are taken
@@ -44,12 +45,12 @@ def sniff(content: bytes, filename: str) -> str:
         try:
             content.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Invalid("This file type is not accepted.", field="file") from exc
+            raise Invalid(N_("This file type is not accepted."), field="file") from exc
         if b"\x00" in content:
-            raise Invalid("This file type is not accepted.", field="file")
+            raise Invalid(N_("This file type is not accepted."), field="file")
         mime = "text/csv" if filename.lower().endswith(".csv") else "text/plain"
     if mime not in ALLOWED_TYPES:
-        raise Invalid(f"Files of type {mime} are not accepted.", field="file")
+        raise Invalid(N_("Files of type {mime} are not accepted."), mime=mime, field="file")
     return mime
 
 
@@ -59,7 +60,7 @@ def parent_of(session: Session, kind: AttachedTo | str, record_id: int) -> Any:
     model = permissions.attached()[Document].parents[AttachedTo(kind).value]
     parent = session.get(model, record_id)
     if parent is None:
-        raise Invalid(f"No {AttachedTo(kind).value.replace('_', ' ')} with id {record_id}.",
+        raise Invalid(NO_SUCH, noun=Term(AttachedTo(kind).value.replace("_", " ")), id=record_id,
                       field="attached_id")
     return parent
 
@@ -70,8 +71,8 @@ def _check_parent(session: Session, actor: User, kind: AttachedTo, record_id: in
     files to it."""
     parent = parent_of(session, kind, record_id)
     if not permissions.can_write(actor, parent):
-        raise Forbidden(f"Only those who may change this {kind.value.replace('_', ' ')} can "
-                        "attach documents to it.")
+        raise Forbidden(N_("Only those who may change this {noun} can attach documents to it."),
+                        noun=Term(kind.value.replace("_", " ")))
     return parent
 
 
@@ -83,8 +84,9 @@ def sharing_limit(session: Session, kind: AttachedTo | str, record_id: int) -> V
 def _within(visibility: Visibility, limit: Visibility, kind: AttachedTo | str) -> Visibility:
     if permissions.wider_than(visibility, limit):
         noun = AttachedTo(kind).value.replace("_", " ")
-        raise Invalid(f"visibility: a document is shared no more widely than the {noun} it is "
-                      f"on: {limit.value} or narrower.", field="visibility")
+        raise Invalid(N_("visibility: a document is shared no more widely than the {noun} it "
+                         "is on: {value} or narrower."),
+                      noun=Term(noun), value=limit.value, field="visibility")
     return visibility
 
 
@@ -96,7 +98,7 @@ def _clean_name(filename: str) -> str:
 
 def too_large(limit: int) -> Invalid:
     size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
-    return Invalid(f"The file is larger than the limit of {size}.", field="file")
+    return Invalid(N_("The file is larger than the limit of {size}."), size=size, field="file")
 
 
 def upload(session: Session, actor: User, *, meta: DocumentMeta, filename: str,
@@ -105,7 +107,7 @@ def upload(session: Session, actor: User, *, meta: DocumentMeta, filename: str,
     if len(content) > most:
         raise too_large(most)
     if not content:
-        raise Invalid("The file is empty.", field="file")
+        raise Invalid(N_("The file is empty."), field="file")
     parent = _check_parent(session, actor, meta.attached_kind, meta.attached_id)
     limit = permissions.widest_under(parent)
     if meta.visibility is not None:
@@ -140,10 +142,10 @@ def describe(session: Session, actor: User, *, record_id: int, data: DocumentUpd
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None:
-            raise Invalid(f"{name}: must not be empty.", field=name)
+            raise Invalid(N_("{name}: must not be empty."), name=name, field=name)
     if "filename" in changes:
         if not changes["filename"].strip():
-            raise Invalid("filename: must not be empty.", field="filename")
+            raise Invalid(N_("filename: must not be empty."), field="filename")
         doc.filename = _clean_name(changes["filename"])
     if "description" in changes:
         doc.description = changes["description"]
@@ -160,7 +162,7 @@ def content(session: Session, actor: User, record_id: int) -> tuple[Document, Pa
     doc = crud.get(session, actor, record_id)
     path = get_settings().documents_dir / doc.stored_name
     if not path.is_file():
-        raise NotFound("The file of this document is missing from storage.")
+        raise NotFound(N_("The file of this document is missing from storage."))
     return doc, path
 
 

@@ -77,8 +77,8 @@ def tier_named(value: str | None) -> Visibility:
     for tier in TIERS:
         if tier.value == text:
             return tier
-    raise Invalid("Choose the tier to export at: public, coalition or leads. Records shared "
-                  "only with their own organization never leave in an export.", field="tier")
+    raise Invalid(N_("Choose the tier to export at: public, coalition or leads. Records shared "
+                  "only with their own organization never leave in an export."), field="tier")
 
 
 def exports_everyones(actor: User) -> bool:
@@ -207,7 +207,7 @@ def select_records(session: Session, actor: User, *, campaign_id: int,
       files, and at the public tier no contact details (e-mail, phone, Signal, office address,
       staffers, a request letter with its requester's name and address)."""
     if not permissions.may_export_campaign(actor):
-        raise Forbidden("Viewers can read but not export. Ask a lead or a partner member.")
+        raise Forbidden(N_("Viewers can read but not export. Ask a lead or a partner member."))
     chosen = tier_named(tier)
     campaign = campaigns.crud.get(session, actor, campaign_id)
     zone = campaigns.zone(session, campaign.id)

@@ -16,10 +16,11 @@ from api.auth.models import User, Visibility
 from api.bodies.models import Body
 from api.contracts.models import Contract
 from api.documents.models import Document
-from api.errors import Forbidden, NotFound
+from api.errors import NO_SUCH, Forbidden, NotFound, Term
 from api.exports import redacted
 from api.exports.redacted import Selection, StanceStep, Table, plain
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
@@ -74,10 +75,10 @@ def select_records(session: Session, actor: User, *, organization_id: int,
     the public tier no one's contact details."""
     organization = session.get(Organization, organization_id)
     if organization is None:
-        raise NotFound(f"No organization with id {organization_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("organization")), id=organization_id)
     if not permissions.may_export_organization(actor, organization_id):
-        raise Forbidden("Only this organization's members (not its viewers) and administrators "
-                        "can export what it shares.")
+        raise Forbidden(N_("Only this organization's members (not its viewers) and "
+                           "administrators can export what it shares."))
     chosen = redacted.tier_named(tier)
     zone = clock.home_zone()
     found = Selection(campaign=None, tier=chosen, made=clock.local(clock.now(), zone), zone=zone,

@@ -51,3 +51,20 @@ def choose(*, account: str | None, cookie: str | None, accept_language: str | No
         if is_supported(choice):
             return str(choice)
     return negotiate(accept_language) or DEFAULT
+
+
+# Where a command line's language is read from, first found first: Oversight's own setting,
+# then the POSIX locale variables in the order the C library reads them.
+LANGUAGE_VARIABLES = ("OVERSIGHT_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def from_environment(environ: Mapping[str, str]) -> str:
+    """The language of the `oversight` command: OVERSIGHT_LANGUAGE (en, es), else the locale
+    of the terminal (LANG=es_US.UTF-8 is Spanish), else English."""
+    for name in LANGUAGE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if not value:
+            continue
+        language = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+        return language if is_supported(language) else DEFAULT
+    return DEFAULT

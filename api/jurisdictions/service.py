@@ -9,6 +9,7 @@ from api import clock
 from api.auth.models import User
 from api.crud import Crud
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import (
     JURISDICTIONS,
     Jurisdiction,
@@ -19,7 +20,7 @@ from api.jurisdictions.models import (
 def _no_self_parent(session: Session, actor: User, values: dict[str, Any],
                     existing: Jurisdiction | None) -> dict[str, Any]:
     if existing is not None and values.get("parent_id") == existing.id:
-        raise Invalid("A jurisdiction cannot be its own parent.", field="parent_id")
+        raise Invalid(N_("A jurisdiction cannot be its own parent."), field="parent_id")
     return values
 
 

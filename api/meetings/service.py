@@ -16,6 +16,7 @@ from api.campaigns import service as campaigns
 from api.crud import Crud, Link
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.meetings.models import (
     MEETINGS,
     STILL_AHEAD,
@@ -41,7 +42,7 @@ def _check_observed(session: Session, actor: User, values: dict[str, Any],
     if when.astimezone(zone).date() > clock.now().astimezone(zone).date():
         raise Invalid(STILL_AHEAD, field="held_at")
     if values.get("stances_observed") and values.get("campaign_id") is None:
-        raise Invalid("Recording stances needs the campaign the meeting was about.",
+        raise Invalid(N_("Recording stances needs the campaign the meeting was about."),
                       field="campaign_id")
     return values
 
@@ -125,7 +126,7 @@ def save_private_notes(session: Session, actor: User, meeting: Meeting, text: st
         return
     if note is None:
         if not keeps_notes(actor, meeting):
-            raise Forbidden("Only the meeting's own organization keeps notes on it.")
+            raise Forbidden(N_("Only the meeting's own organization keeps notes on it."))
         note = MeetingNote(meeting_id=stored_id(meeting), organization_id=meeting.organization_id,
                            visibility=Visibility.private)
     note.text = text
@@ -169,7 +170,7 @@ def log(session: Session, actor: User, *, meeting: MeetingCreate,
         except IntegrityError as exc:
             # The same form sent twice at once: the other request logged it.
             session.rollback()
-            raise Conflict("This meeting was already sent.", field="idempotency_key") from exc
+            raise Conflict(N_("This meeting was already sent."), field="idempotency_key") from exc
     for index, task in enumerate(follow_ups):
         values = task.model_dump(exclude_unset=True)
         values["meeting_id"] = saved.id
@@ -179,6 +180,7 @@ def log(session: Session, actor: User, *, meeting: MeetingCreate,
         try:
             tasks.crud.create(session, actor, TaskCreate.model_validate(values))
         except Invalid as exc:
-            raise Invalid(f"Follow-up {index + 1}: {exc.message}",
+            raise Invalid(N_("Follow-up {value}: {message_}"),
+                          value=index + 1, message_=exc,
                           field=f"follow_ups.{index}.{exc.field or 'title'}") from exc
     return saved

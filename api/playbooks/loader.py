@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from api.playbooks import translations
 from api.playbooks.schema import Playbook, cross_check
 from api.records_requests import letters
 from api.settings import get_settings
@@ -45,6 +46,12 @@ class LoadedPlaybook:
     playbook: Playbook
     file: str
     source: str  # built-in | organizer
+    # The playbook in each other language it is given in (api.playbooks.translations).
+    translations: dict[str, Playbook] = field(default_factory=dict)
+
+    def in_language(self, language: str | None) -> Playbook:
+        """The playbook in `language` where it is given in it, else in English."""
+        return self.translations.get(language or "", self.playbook)
 
 
 @dataclass
@@ -146,6 +153,22 @@ def _files(dirs: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
     return found
 
 
+def _translations(path: Path, name: str, playbook: Playbook,
+                  errors: list[PlaybookError]) -> dict[str, Playbook]:
+    found = {}
+    for language in translations.LANGUAGES:
+        words_file = translations.words_path(path, language)
+        if not words_file.is_file():
+            continue
+        words, problem = translations.read_words(words_file, playbook)
+        if words is None:
+            # The playbook still loads, in English; the file is reported like any other.
+            errors.append(PlaybookError(f"{language}/{name}", None, None, str(problem)))
+            continue
+        found[language] = translations.translated(playbook, words)
+    return found
+
+
 def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
     """Every playbook in the folders; errors are collected and logged, never raised."""
     catalog = Catalog()
@@ -167,7 +190,8 @@ def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
                 name, _line_of(yaml.compose(text, Loader=yaml.SafeLoader), ("key",)), "key",
                 f"the key '{playbook.key}' is already used by {first}; choose another"))
             continue
-        catalog.playbooks[playbook.key] = LoadedPlaybook(playbook, name, source)
+        catalog.playbooks[playbook.key] = LoadedPlaybook(
+            playbook, name, source, _translations(path, name, playbook, catalog.errors))
     for error in catalog.errors:
         log.warning("playbook left out: %s", error)
     return catalog
@@ -183,8 +207,11 @@ def catalog() -> Catalog:
     global _cached
     dirs = playbook_dirs()
     letters_folder = letters.letters_dir()
+    files = [p for p, _ in _files(dirs)]
+    files += [words for p in files for language in translations.LANGUAGES
+              if (words := translations.words_path(p, language)).is_file()]
     signature: tuple[object, ...] = tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p, _ in _files(dirs))
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     signature += (str(letters_folder),)
     with _lock:
         if _cached is None or _cached[0] != signature:

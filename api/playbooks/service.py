@@ -20,7 +20,7 @@ from api.crud import Crud
 from api.errors import Forbidden, Invalid, NotFound
 from api.fields import stored_id
 from api.i18n import formatting
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_, current, gettext
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
@@ -52,7 +52,8 @@ ANCHOR_FIELDS = {AnchorKind.campaign_start: "campaign_start", AnchorKind.vote: "
 
 
 def summary(loaded: loader.LoadedPlaybook) -> PlaybookSummary:
-    book = loaded.playbook
+    """What a playbook lays out, in the reader's language where it is given in it."""
+    book = loaded.in_language(current())
     return PlaybookSummary(
         key=book.key, title=book.title, goal=book.goal, summary=book.summary,
         anchors=list(book.anchors), required_anchors=list(book.required_anchors),
@@ -65,7 +66,7 @@ def summary(loaded: loader.LoadedPlaybook) -> PlaybookSummary:
 
 def list_playbooks() -> list[PlaybookSummary]:
     return [summary(p) for p in sorted(loader.catalog().playbooks.values(),
-                                       key=lambda p: p.playbook.title)]
+                                       key=lambda p: p.in_language(current()).title)]
 
 
 def load_errors() -> list[PlaybookLoadError]:
@@ -75,15 +76,16 @@ def load_errors() -> list[PlaybookLoadError]:
 def get(key: str) -> loader.LoadedPlaybook:
     found = loader.catalog().playbooks.get(key)
     if found is None:
-        raise NotFound(f"No playbook '{key}'.")
+        raise NotFound(N_("No playbook '{key}'."), key=key)
     return found
 
 
 def detail(key: str) -> PlaybookDetail:
     loaded = get(key)
     counted = summary(loaded)
-    return PlaybookDetail(**loaded.playbook.model_dump(), action_count=counted.action_count,
-                          roles=counted.roles, file=loaded.file, source=loaded.source)
+    return PlaybookDetail(**loaded.in_language(current()).model_dump(),
+                          action_count=counted.action_count, roles=counted.roles,
+                          file=loaded.file, source=loaded.source)
 
 
 def _anchor_dates(session: Session, actor: User, data: CampaignFromPlaybook,
@@ -190,8 +192,9 @@ def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
 def create_campaign(session: Session, actor: User, *, key: str,
                     data: CampaignFromPlaybook) -> CampaignMade:
     """The campaign, its actions with real dates and their tasks, as the playbook lays out;
-    the playbook's default alert rules come back as data for the alerts to switch on."""
-    book = get(key).playbook
+    the playbook's default alert rules come back as data for the alerts to switch on. The
+    campaign's actions and tasks are written in the language of the person making it."""
+    book = get(key).in_language(getattr(actor, "language", None) or current())
     place = session.get(Jurisdiction, data.jurisdiction_id)
     if place is None:
         raise Invalid(no_such("jurisdiction_id", data.jurisdiction_id), field="jurisdiction_id")
@@ -340,7 +343,7 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
                if field in given}
     if not columns:
-        raise Invalid("Give at least one anchor date to move.", field="campaign_start")
+        raise Invalid(N_("Give at least one anchor date to move."), field="campaign_start")
     campaigns.check_anchor_years(
         session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
         campaign.jurisdiction_id)

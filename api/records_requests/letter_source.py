@@ -12,6 +12,7 @@ from jinja2.exceptions import TemplateError
 from jinja2.nodes import EvalContext, Impossible
 
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.records_requests import letters
 
 COMPARISONS = {"eq": "==", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<=",
@@ -287,8 +288,9 @@ def _source(folder: Path, key: str, stamp: tuple[tuple[str, int, int], ...]) -> 
     try:
         flattener.template(f"{found.key}{letters.SUFFIX}")
     except (Unsupported, TemplateError) as exc:
-        raise Invalid(f"The letter “{found.title}” cannot be edited here ({exc}); it can "
-                      "still be sent as it is written.", field="text") from exc
+        raise Invalid(N_("The letter “{title}” cannot be edited here ({reason}); it can still "
+                         "be sent as it is written."),
+                      title=found.title, reason=exc, field="text") from exc
     text = "".join(flattener.writer.parts)
     letters.check_text(text)
     return text

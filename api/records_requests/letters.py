@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import dates
 from jinja2 import (
     Environment,
     FileSystemLoader,
@@ -32,6 +33,12 @@ from api.settings import get_settings
 log = logging.getLogger(__name__)
 
 SUFFIX = ".txt.j2"
+# The languages a letter is written in: English by default, since agencies answer in English;
+# each other language has the same letters, by the same names, in a folder of its own.
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+# A long date as each language writes it in a letter (CLDR patterns, US Spanish).
+_LONG_DATES = {"en": ("MMMM d, y", "en_US"), "es": ("d 'de' MMMM 'de' y", "es_US")}
 _HEADER = re.compile(r"\A\{#-?(.*?)-?#\}", re.DOTALL)
 # Template syntax that survived rendering means a letter would go out with a hole in it.
 _LEFTOVER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
@@ -59,24 +66,36 @@ class LetterTemplate:
         return not self.states or state_code.upper() in self.states
 
 
-def letters_dir() -> Path:
-    return get_settings().campaigns_dir / "letters"
+def letters_dir(language: str = DEFAULT_LANGUAGE) -> Path:
+    """The English letters, or the folder of the same letters in another language."""
+    base = get_settings().campaigns_dir / "letters"
+    return base if language == DEFAULT_LANGUAGE else base / language
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise Invalid(N_("A letter is written in one of: {languages}."),
+                      languages=", ".join(LANGUAGES), field="language")
+    return language
 
 
 def _no_none(value: Any) -> Any:
     # A None printed into a letter would read "None"; the template must test for it instead.
     if value is None:
-        raise Invalid("A value the letter needs is missing; fill it in before rendering.")
+        raise Invalid(N_("A value the letter needs is missing; fill it in before rendering."))
     return value
 
 
-def longdate(value: date | None) -> str:
+def longdate(value: date | None, language: str = DEFAULT_LANGUAGE) -> str:
     day = _no_none(value)
-    return f"{day:%B} {day.day}, {day.year}"
+    if language == DEFAULT_LANGUAGE:
+        return f"{day:%B} {day.day}, {day.year}"
+    pattern, locale = _LONG_DATES[language]
+    return dates.format_date(day, pattern, locale=locale)
 
 
-def _configure(env: Environment) -> Environment:
-    env.filters["longdate"] = longdate
+def _configure(env: Environment, language: str = DEFAULT_LANGUAGE) -> Environment:
+    env.filters["longdate"] = lambda value: longdate(value, language)
     return env
 
 
@@ -84,9 +103,10 @@ _lock = threading.Lock()
 _envs: dict[Path, Environment] = {}
 
 
-def environment() -> Environment:
+def environment(language: str = DEFAULT_LANGUAGE) -> Environment:
     """Plain-text letters, not HTML pages: autoescaping would put entities into a letter."""
-    folder = letters_dir()
+    # Called bare for English: tests and deployments may point letters_dir elsewhere.
+    folder = letters_dir() if language == DEFAULT_LANGUAGE else letters_dir(language)
     with _lock:
         env = _envs.get(folder)
         if env is None:
@@ -95,7 +115,7 @@ def environment() -> Environment:
                 autoescape=False,  # noqa: S701  (plain-text letters, never HTML)
                 undefined=StrictUndefined,
                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                finalize=_no_none, auto_reload=True))
+                finalize=_no_none, auto_reload=True), language)
             _envs[folder] = env
         return env
 
@@ -103,7 +123,7 @@ def environment() -> Environment:
 def _plain_value(value: Any) -> Any:
     # A method such as {{ agency.items }} would print as "<built-in method ...>".
     if callable(value) and not isinstance(value, Undefined):
-        raise Invalid("The letter names something that is not a value to fill in.",
+        raise Invalid(N_("The letter names something that is not a value to fill in."),
                       field="text")
     return _no_none(value)
 
@@ -162,7 +182,8 @@ def check_user_syntax(tree: nodes.Template) -> None:
             what = f"{refused} cannot be used in a letter"
         else:
             continue
-        raise Invalid(f"Line {node.lineno}: {what}. A letter may use {USER_SYNTAX}.",
+        raise Invalid(N_("Line {lineno}: {what}. A letter may use {user_syntax}."),
+                      lineno=node.lineno, what=what, user_syntax=USER_SYNTAX,
                       field="text")
 
 
@@ -211,14 +232,29 @@ def template(key: str) -> LetterTemplate:
     for item in templates():
         if item.key == key:
             return item
-    raise NotFound(f"No letter template '{key}'.")
+    raise NotFound(N_("No letter template '{key}'."), key=key)
+
+
+def translated(found: LetterTemplate, language: str) -> LetterTemplate:
+    """The template as its letter in `language` names and describes it (its kind and states
+    stay the English letter's)."""
+    if language == DEFAULT_LANGUAGE:
+        return found
+    path = letters_dir(language) / f"{found.key}{SUFFIX}"
+    try:
+        header = _read_header(path)
+    except (OSError, ValueError, yaml.YAMLError):
+        return found
+    return LetterTemplate(key=found.key, title=header.title, kind=found.kind,
+                          description=header.description, states=found.states)
 
 
 def check_rendered(text: str) -> str:
     """Refuses a letter that still holds template syntax."""
     leftover = _LEFTOVER.search(text)
     if leftover:
-        raise Invalid(f"The letter still holds an unfilled placeholder: {leftover.group(0)!r}.",
+        raise Invalid(N_("The letter still holds an unfilled placeholder: {value!r}."),
+                      value=leftover.group(0),
                       field="text")
     return text
 
@@ -229,18 +265,23 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def render(key: str, context: dict[str, Any]) -> str:
-    """One template rendered with its context and checked for holes."""
+def render(key: str, context: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    """One template rendered with its context, in the language asked for, and checked for
+    holes."""
     template(key)
     try:
-        text = environment().get_template(f"{key}{SUFFIX}").render(**context)
+        text = environment(check_language(language)).get_template(
+            f"{key}{SUFFIX}").render(**context)
     except TemplateSyntaxError as exc:
-        raise Invalid(f"Letter template {exc.name or key}, line {exc.lineno}: {exc.message}",
+        raise Invalid(N_("Letter template {value}, line {lineno}: {message_}"),
+                      value=exc.name or key, lineno=exc.lineno, message_=exc.message,
                       field="template") from exc
     except UndefinedError as exc:
-        raise Invalid(f"Letter template {key}: {exc.message}", field="template") from exc
+        raise Invalid(N_("Letter template {key}: {message_}"),
+                      key=key, message_=exc.message, field="template") from exc
     except TemplateNotFound as exc:
-        raise Invalid(f"Letter template {key} uses a missing part: {exc.name}",
+        raise Invalid(N_("Letter template {key} uses a missing part: {name}"),
+                      key=key, name=exc.name,
                       field="template") from exc
     return check_rendered(_tidy(text))
 
@@ -252,8 +293,8 @@ def check_text(text: str) -> None:
     try:
         tree = env.parse(text)
     except TemplateSyntaxError as exc:
-        raise Invalid(f"The letter's placeholders are malformed (line {exc.lineno}): "
-                      f"{exc.message}", field="text") from exc
+        raise Invalid(N_("The letter's placeholders are malformed (line {lineno}): {message_}"),
+                      lineno=exc.lineno, message_=exc.message, field="text") from exc
     except RecursionError as exc:
         raise Invalid(NESTED, field="text") from exc
     check_user_syntax(tree)
@@ -265,17 +306,19 @@ def render_text(text: str, context: dict[str, Any]) -> str:
     try:
         rendered = user_environment().from_string(text).render(**context)
     except UndefinedError as exc:
-        raise Invalid(f"The letter uses an unknown placeholder: {exc.message}",
+        raise Invalid(N_("The letter uses an unknown placeholder: {message_}"),
+                      message_=exc.message,
                       field="text") from exc
     except SecurityError as exc:
-        raise Invalid(f"The letter uses something a letter may not: {exc}",
+        raise Invalid(N_("The letter uses something a letter may not: {reason}"), reason=exc,
                       field="text") from exc
     except TemplateError as exc:
-        raise Invalid(f"The letter's placeholders are malformed: {exc.message}",
+        raise Invalid(N_("The letter's placeholders are malformed: {message_}"),
+                      message_=exc.message,
                       field="text") from exc
     except (ArithmeticError, TypeError, ValueError) as exc:
         # Such as {{ 1 - 'a' }}.
-        raise Invalid(f"A placeholder of the letter cannot be filled in: {exc}",
+        raise Invalid(N_("A placeholder of the letter cannot be filled in: {reason}"), reason=exc,
                       field="text") from exc
     except (RecursionError, SyntaxError) as exc:
         # Python's own limits on nesting, met while the letter is compiled.

@@ -2,16 +2,17 @@
 requests to many agencies, the records-law table and the letter templates."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from pydantic import BaseModel
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid, NotFound
 from api.fields import MAX_INT, Id, LongText, Name, ShortText
+from api.i18n.catalogs import N_
 from api.records_requests import laws, letter_source, letters, service
 from api.records_requests.models import (
     BatchCreate,
@@ -38,6 +39,7 @@ class LetterTemplateRead(BaseModel):
 class LetterRead(BaseModel):
     template: LetterTemplateRead
     subject: str
+    language: str = "en"
     text: str
 
 
@@ -47,8 +49,14 @@ class LetterSourceRead(BaseModel):
     text: str
 
 
+# The language a letter is written in: English by default, since agencies answer in English.
+LetterLanguage = Literal["en", "es"]
+LANGUAGE_HELP = "The letter's language: en (the default) or es"
+
+
 class LetterPreview(SQLModel):
     agency_id: Id
+    language: LetterLanguage = Field(default="en", description=LANGUAGE_HELP)
     subject: Name
     requester_organization_id: Id | None = None
     requester_name: ShortText = ""
@@ -136,10 +144,11 @@ def request_letter(
     requester_name: Annotated[str, Query(max_length=200)] = "",
     requester_email: Annotated[str, Query(max_length=200)] = "",
     requester_address: Annotated[str, Query(max_length=1000)] = "",
+    language: Annotated[LetterLanguage, Query(description=LANGUAGE_HELP)] = "en",
 ) -> Any:
     return service.letter(session, actor, request_id=record_id, template_key=template,
                           requester=_requester(requester_name, requester_email,
-                                               requester_address))
+                                               requester_address), language=language)
 
 
 @router.get("/records-requests/{record_id}/documents", response_model=list[RequestDocumentRead],
@@ -163,7 +172,8 @@ async def attach_document(
     limit = get_settings().max_upload_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
-        raise Invalid(f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+        raise Invalid(N_("The file is larger than the {value} MB limit."),
+                      value=limit // (1024 * 1024),
                       field="file")
     row = service.attach_document(
         session, actor, request_id=record_id, filename=file.filename or "document",
@@ -203,7 +213,7 @@ def records_laws() -> Any:
 def records_law(code: Annotated[str, Path(min_length=2, max_length=2)]) -> Any:
     law = laws.law_for(code)
     if law is None:
-        raise NotFound(f"No records law for '{code.upper()}'.")
+        raise NotFound(N_("No records law for '{value}'."), value=code.upper())
     return law.summary()
 
 
@@ -238,4 +248,4 @@ def render_letter(key: Annotated[str, Path(max_length=100)], data: LetterPreview
         session, actor, template_key=key, agency_id=data.agency_id, subject=data.subject,
         requester_organization_id=data.requester_organization_id,
         requester=_requester(data.requester_name, data.requester_email,
-                             data.requester_address))
+                             data.requester_address), language=data.language)

@@ -18,10 +18,10 @@ from api.auth.models import User
 from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import NO_SUCH, Forbidden, Invalid, LongDay, NotFound, Term
 from api.fields import stored_id
-from api.i18n.catalogs import gettext, ngettext
-from api.i18n.formatting import format_list, format_number, format_when
+from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.formatting import format_list, format_number
 from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.records_requests import deadlines, laws, letters
@@ -68,6 +68,13 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 APPEALABLE = frozenset({S.denied, S.partially_fulfilled, S.no_records})
 
 # What the law asks of the agency by the deadline, as a letter says it.
+_ANSWER_NOUNS_ES = {
+    "response": "una respuesta", "determination": "una decisión",
+    "acknowledgement": "un acuse de recibo", "production": "los registros",
+    "deemed_denial": "una respuesta", "certification": "una respuesta",
+    "certification_or_ag_request": "una respuesta", "good_faith_delay_max": "los registros",
+}
+_DAY_TYPES_ES = {"business": "días hábiles", "calendar": "días calendario"}
 _ANSWER_NOUNS = {
     "response": "a response", "determination": "a determination",
     "acknowledgement": "an acknowledgement", "production": "the records",
@@ -81,15 +88,21 @@ def _status_words(status: RequestStatus | str) -> str:
     return gettext(str(getattr(status, "value", status)).replace("_", " "))
 
 
+def status_word(status: RequestStatus | str) -> Term:
+    """A status as a word of the reader's language, in a refusal that names it."""
+    return Term(str(getattr(status, "value", status)).replace("_", " "))
+
+
 def check_transition(old: RequestStatus | None, new: RequestStatus) -> None:
     if old is None or old == new and new != S.extended:
         return
     if new not in TRANSITIONS[RequestStatus(old)]:
-        allowed = ", ".join(_status_words(s) for s in sorted(TRANSITIONS[RequestStatus(old)])) \
-            or gettext("nothing")
-        raise Invalid(gettext("A request that is {old} cannot become {new}; it can become: "
-                              "{allowed}.").format(old=_status_words(old), new=_status_words(new),
-                                                   allowed=allowed), field="status")
+        allowed = [status_word(s) for s in sorted(TRANSITIONS[RequestStatus(old)])] \
+            or Term(N_("nothing"))
+        raise Invalid(N_("A request that is {old} cannot become {new}; it can become: "
+                         "{allowed}."), old=status_word(old), new=status_word(new),
+                      allowed=allowed,
+                      field="status")
 
 
 def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
@@ -257,7 +270,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
         agency = session.get(Agency, values["agency_id"])
         zones = _zones(session, [stored_id(agency)]) if agency is not None else {}
     if agency is None:
-        raise Invalid(f"No agency with id {values['agency_id']}.", field="agency_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=values['agency_id'], field="agency_id")
     if not values.get("state_code"):
         values["state_code"] = agency_state(session, agency)
     law = laws.law_for(values["state_code"])
@@ -265,12 +278,12 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
         values["law"] = law.law
     before = existing.due_on_override if existing is not None else None
     if values.get("due_on_override") != before and not may_override(actor):
-        raise Forbidden(gettext("Only a campaign lead can override a request's deadline."))
+        raise Forbidden(N_("Only a campaign lead can override a request's deadline."))
     sent_on = values.get("sent_on")
     if sent_on is not None:
         zone = zones.get(stored_id(agency), clock.home_zone())
         if sent_on > clock.now().astimezone(zone).date():
-            raise Invalid(gettext("The day the request was sent cannot be in the future."),
+            raise Invalid(N_("The day the request was sent cannot be in the future."),
                           field="sent_on")
     return values
 
@@ -332,27 +345,26 @@ def change_status(session: Session, actor: User, *, request_id: int,
     request = crud.get(session, actor, request_id)
     old, new = RequestStatus(request.status), change.status
     if old == new and new != S.extended:
-        raise Invalid(gettext("The request is already {status}.").format(
-            status=_status_words(new)), field="status")
+        raise Invalid(N_("The request is already {new}."), new=status_word(new), field="status")
     check_transition(old, new)
     today = local_today(session, request)
     rows = _changes(session, [request_id])[request_id]
     on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
     if on > today:
-        raise Invalid(gettext("A status change cannot be dated in the future."), field="on")
+        raise Invalid(N_("A status change cannot be dated in the future."), field="on")
     if old == S.draft:
         request.sent_on = on
     else:
         if request.sent_on and on < request.sent_on:
-            raise Invalid(gettext("A status change cannot be dated before the request was "
-                                  "sent."), field="on")
+            raise Invalid(N_("A status change cannot be dated before the request was sent."),
+                          field="on")
         if rows and on < rows[-1].effective_on:
-            raise Invalid(gettext("A status change cannot be dated before the last change, "
-                                  "on {day}.").format(
-                day=format_when(rows[-1].effective_on, "long_date")), field="on")
+            raise Invalid(N_("A status change cannot be dated before the last change, on "
+                             "{effective_on}."), effective_on=LongDay.of(rows[-1].effective_on),
+                          field="on")
     if change.extension_days is not None and new != S.extended:
-        raise Invalid(gettext('Only a move to "{extended}" adds days to the deadline.').format(
-            extended=_status_words(S.extended)), field="extension_days")
+        raise Invalid(N_("Only a move to \"extended\" adds days to the deadline."),
+                      field="extension_days")
     extension = None
     if new == S.extended:
         law = laws.law_for(request.state_code)
@@ -401,8 +413,8 @@ def _requester(session: Session, organization_id: int | None, given: Requester) 
         "phone": given.phone or (org.phone if org else ""), "address": given.address,
     }
     if not requester["name"] and not requester["organization"]:
-        raise Invalid(gettext("A letter needs the requester: a requester organization or a "
-                              "name."), field="requester_name")
+        raise Invalid(N_("A letter needs the requester: a requester organization or a name."),
+                      field="requester_name")
     return requester
 
 
@@ -415,19 +427,27 @@ def _place(session: Session, agency: Agency) -> str:
 
 def letter_context(session: Session, *, agency: Agency, state_code: str, subject: str,
                    requester: dict[str, str], today: date,
-                   request: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything a letter template may use."""
+                   request: dict[str, Any] | None = None,
+                   language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Everything a letter template may use, the law's deadline said in the letter's language
+    (the law's own name stays as the law gives it)."""
     law = laws.law_for(state_code)
-    noun = _ANSWER_NOUNS.get(law.deadline_kind, "a response") if law else "a response"
+    spanish = language == "es"
+    nouns, fallback = (_ANSWER_NOUNS_ES, "una respuesta") if spanish else (
+        _ANSWER_NOUNS, "a response")
+    noun = nouns.get(law.deadline_kind, fallback) if law else fallback
     phrase = ""
     if law and law.days and law.day_type:
-        phrase = f"{noun} within {law.days} {law.day_type} days"
+        phrase = (f"{noun} dentro de {law.days} {_DAY_TYPES_ES.get(law.day_type, 'días')}"
+                  if spanish else f"{noun} within {law.days} {law.day_type} days")
     return {
         "today": today, "subject": subject, "requester": requester, "request": request or {},
         "agency": {"name": agency.name, "kind": agency.kind, "state_code": state_code,
                    "jurisdiction": _place(session, agency)},
         "law": law.summary() if law else {},
-        "law_name": law.law if law else "applicable public-records law",
+        "law_name": law.law if law else (
+            "ley de registros públicos que corresponda" if spanish
+            else "applicable public-records law"),
         "citation": law.citation if law else "", "deadline_phrase": phrase,
         "answer_noun": noun,
         "period_start": today.replace(year=today.year - 2, day=1, month=1),
@@ -478,11 +498,12 @@ def letter_options(session: Session, actor: User, request_id: int) -> list[dict[
 
 
 def letter(session: Session, actor: User, *, request_id: int, template_key: str,
-           requester: Requester) -> dict[str, Any]:
+           requester: Requester, language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
     after a denial."""
     request = crud.get(session, actor, request_id)
     found = letters.template(template_key)
+    letters.check_language(language)
     rows = _changes(session, [request_id])[request_id]
     today = local_today(session, request)
     state = deadline_for(request, rows, today)
@@ -492,41 +513,44 @@ def letter(session: Session, actor: User, *, request_id: int, template_key: str,
     agency = session.get(Agency, request.agency_id)
     if agency is None:
         # Read through the reader's scope: a letter would tell them the agency's name.
-        raise Invalid(gettext("This request's agency is not shared with you, so its letter "
-                              "cannot be written here; ask the organization that made the "
-                              "request."))
+        raise Invalid(N_("This request's agency is not shared with you, so its letter cannot be "
+                      "written here; ask the organization that made the request."))
     context = letter_context(
         session, agency=agency, state_code=request.state_code,
         subject=request.subject, today=today,
         requester=_requester(session, request.requester_organization_id, requester),
-        request=_request_facts(request, rows, state))
-    return {"template": found.as_dict(), "subject": request.subject,
-            "text": letters.render(found.key, context)}
+        request=_request_facts(request, rows, state), language=language)
+    return {"template": letters.translated(found, language).as_dict(),
+            "subject": request.subject, "language": language,
+            "text": letters.render(found.key, context, language)}
 
 
 def preview(session: Session, actor: User, *, template_key: str, agency_id: int, subject: str,
             requester_organization_id: int | None, requester: Requester,
-            text: str = "") -> dict[str, Any]:
+            text: str = "", language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
     """A first letter to one agency before any request exists, to read and edit: the template,
     or the text edited from it (see BatchCreate.text) filled in for this agency."""
     found = letters.template(template_key)
+    letters.check_language(language)
     if found.kind != LetterKind.initial:
-        raise Invalid(gettext("Only a first request can be previewed without a request."),
+        raise Invalid(N_("Only a first request can be previewed without a request."),
                       field="template")
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise Invalid(f"No agency with id {agency_id}.", field="agency_id")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=agency_id, field="agency_id")
     state = agency_state(session, agency)
     if not found.fits(state):
-        raise Invalid(gettext("The letter '{title}' is for agencies in {states} only.").format(
-            title=found.title, states=", ".join(found.states)), field="template")
+        raise Invalid(N_("The letter '{title}' is for agencies in {value} only."),
+                      title=found.title, value=', '.join(found.states), field="template")
     zone = _zones(session, [agency_id]).get(agency_id, clock.home_zone())
     context = letter_context(session, agency=agency, state_code=state, subject=subject,
                              today=clock.now().astimezone(zone).date(),
-                             requester=_requester(session, requester_organization_id, requester))
+                             requester=_requester(session, requester_organization_id, requester),
+                             language=language)
     rendered = letters.render_text(text, context) if text.strip() else \
-        letters.render(found.key, context)
-    return {"template": found.as_dict(), "subject": subject, "text": rendered}
+        letters.render(found.key, context, language)
+    return {"template": letters.translated(found, language).as_dict(), "subject": subject,
+            "language": language, "text": rendered}
 
 
 # ---- one letter to many agencies ---------------------------------------------------------
@@ -537,11 +561,10 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         select(Agency).where(Agency.id.in_(data.agency_ids)))}
     missing = [i for i in data.agency_ids if i not in agencies]
     if missing:
-        raise Invalid(f"No agency with id {missing[0]}.", field="agency_ids")
+        raise Invalid(NO_SUCH, noun=Term(N_("agency")), id=missing[0], field="agency_ids")
     found = letters.template(data.template) if data.template else None
     if found is not None and found.kind != LetterKind.initial:
-        raise Invalid(gettext("A new request starts from a first-request letter."),
-                      field="template")
+        raise Invalid(N_("A new request starts from a first-request letter."), field="template")
     given = Requester(name=data.requester_name, email=data.requester_email,
                       address=data.requester_address)
     requester = _requester(session, data.requester_organization_id, given)
@@ -551,10 +574,10 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         agency = agencies[agency_id]
         state = agency_state(session, agency)
         if found is not None and not found.fits(state):
-            raise Invalid(gettext("The letter '{title}' is for agencies in {states} only; "
-                                  "{agency} is not.").format(
-                title=found.title, states=", ".join(found.states), agency=agency.name),
-                field="agency_ids")
+            raise Invalid(N_("The letter '{title}' is for agencies in {value} only; {name} is "
+                             "not."),
+                          title=found.title, value=', '.join(found.states), name=agency.name,
+                          field="agency_ids")
         today = clock.now().astimezone(zones.get(agency_id, clock.home_zone())).date()
         context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
                                  requester=requester, today=today)
@@ -623,7 +646,8 @@ def link_document(session: Session, actor: User, *, request_id: int, document_id
     doc = session.get(Document, document_id)
     if doc is None or doc.attached_kind != AttachedTo.records_request \
             or doc.attached_id != request_id:
-        raise NotFound(f"No document with id {document_id} on this records request.")
+        raise NotFound(N_("No document with id {document_id} on this records request."),
+                       document_id=document_id)
     link = _set_links(session, request=request, document_id=document_id, links=links)
     return _document_rows(session, [(doc, link, request_id)])[0]
 
@@ -646,7 +670,7 @@ def documents_concerning(session: Session, actor: User, *, agency_id: int | None
         (RequestDocument.agency_id, agency_id), (RequestDocument.contract_id, contract_id),
         (RequestDocument.target_id, target_id)) if value is not None]
     if not named:
-        raise Invalid("Name an agency_id, a contract_id or a target_id.", field="agency_id")
+        raise Invalid(N_("Name an agency_id, a contract_id or a target_id."), field="agency_id")
     scoped = references.scoped_references(RequestDocument)
     # (A target is the link's parent: a link to one the reader may not read is not read.)
     if any(column.key in scoped

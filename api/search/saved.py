@@ -24,8 +24,9 @@ from api.alerts.planner import insert_ignoring_duplicates, message_id_for
 from api.auth import permissions, scoping
 from api.auth.models import User
 from api.crud import Crud, ListQuery
-from api.errors import Invalid, NotFound
+from api.errors import NO_SUCH, Invalid, NotFound, Term
 from api.fields import MAX_INT
+from api.i18n.catalogs import N_
 from api.search import fulltext
 from api.search.models import (
     NAME_LENGTH,
@@ -58,7 +59,8 @@ TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
 def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
     """A filter's value as its column holds it; refused with a message when it cannot be."""
     if name not in crud.filters:
-        raise Invalid(f"The {KINDS[kind][0].lower()} list cannot be filtered by '{name}'.",
+        raise Invalid(N_("The {value} list cannot be filtered by '{name}'."),
+                      value=KINDS[kind][0].lower(), name=name,
                       field="filters")
     python_type = crud.model.__table__.c[name].type.python_type
     text = str(value).strip()
@@ -67,7 +69,7 @@ def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
             return value
         if text.lower() in TRUE | FALSE:
             return text.lower() in TRUE
-        raise Invalid(f"The filter '{name}' is yes or no.", field="filters")
+        raise Invalid(N_("The filter '{name}' is yes or no."), name=name, field="filters")
     if python_type is int:
         # ASCII digits, at most as many as an id has, checked before int() reads them: "²" is
         # a digit to str.isdigit, and int() refuses a few thousand of them with an error.
@@ -76,9 +78,11 @@ def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
             number = int(text)
             if 0 < number <= MAX_INT:
                 return number
-        raise Invalid(f"The filter '{name}' is a record's id (a whole number).", field="filters")
+        raise Invalid(N_("The filter '{name}' is a record's id (a whole number)."),
+                      name=name, field="filters")
     if not text or len(text) > QUERY_LENGTH:
-        raise Invalid(f"The filter '{name}' needs a value of at most {QUERY_LENGTH} characters.",
+        raise Invalid(N_("The filter '{name}' needs a value of at most {query_length} "
+                         "characters."), name=name, query_length=QUERY_LENGTH,
                       field="filters")
     return text
 
@@ -86,23 +90,27 @@ def _coerced(kind: str, crud: Crud[Any, Any], name: str, value: Any) -> Any:
 def _name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise Invalid("Give the search a name.", field="name")
+        raise Invalid(N_("Give the search a name."), field="name")
     if len(name) > NAME_LENGTH:
-        raise Invalid(f"A name is at most {NAME_LENGTH} characters.", field="name")
+        raise Invalid(N_("A name is at most {name_length} characters."),
+                      name_length=NAME_LENGTH, field="name")
     return name
 
 
 def _validated(data: SavedSearchCreate) -> dict[str, Any]:
     name = _name(data.name)
     if len(data.query) > QUERY_LENGTH:
-        raise Invalid(f"A search is at most {QUERY_LENGTH} characters.", field="query")
+        raise Invalid(N_("A search is at most {query_length} characters."),
+                      query_length=QUERY_LENGTH, field="query")
     query = clean(data.query)
     if data.kind and data.kind not in KINDS:
-        raise Invalid(f"There is no list named '{data.kind}' to search.", field="kind")
+        raise Invalid(N_("There is no list named '{kind}' to search."),
+                      kind=data.kind, field="kind")
     if data.filters and not data.kind:
-        raise Invalid("Filters belong to one list: say which (kind).", field="filters")
+        raise Invalid(N_("Filters belong to one list: say which (kind)."), field="filters")
     if len(data.filters) > MAX_FILTERS:
-        raise Invalid(f"At most {MAX_FILTERS} filters.", field="filters")
+        raise Invalid(N_("At most {max_filters} filters."),
+                      max_filters=MAX_FILTERS, field="filters")
     filters = ({name: _coerced(data.kind, KINDS[data.kind][1], name, value)
                 for name, value in data.filters.items()} if data.kind else {})
     if not fulltext.words(query) and not filters:
@@ -139,7 +147,7 @@ def get(session: Session, actor: User, saved_id: int) -> SavedSearch:
     their role."""
     found = session.get(SavedSearch, saved_id)
     if found is None or found.user_id != actor.id:
-        raise NotFound(f"No saved search with id {saved_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("saved search")), id=saved_id)
     return found
 
 
@@ -148,7 +156,8 @@ def create(session: Session, actor: User, data: SavedSearchCreate) -> SavedSearc
     count = session.execute(sa.select(sa.func.count()).select_from(SavedSearch)
                             .where(SavedSearch.user_id == actor.id)).scalar_one()
     if count >= MAX_SAVED:
-        raise Invalid(f"You have {MAX_SAVED} saved searches: delete one you no longer use.",
+        raise Invalid(N_("You have {max_saved} saved searches: delete one you no longer use."),
+                      max_saved=MAX_SAVED,
                       field="name")
     # One's own row, whoever one is (a viewer too): the owner is the actor, checked here.
     assert actor.id is not None

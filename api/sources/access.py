@@ -5,6 +5,7 @@ leads and administrators, and trusted code (the command line and the scheduler).
 from api.auth import permissions
 from api.auth.models import User
 from api.errors import Forbidden
+from api.i18n.catalogs import N_
 
 
 def may_bring_in(actor: User) -> bool:
@@ -15,4 +16,4 @@ def may_bring_in(actor: User) -> bool:
 
 def require_lead(actor: User) -> None:
     if not may_bring_in(actor):
-        raise Forbidden("Only a campaign lead or an administrator can do this.")
+        raise Forbidden(N_("Only a campaign lead or an administrator can do this."))

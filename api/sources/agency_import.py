@@ -23,6 +23,7 @@ from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
@@ -493,7 +494,7 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
     out and reported. The caller commits, so the whole import is one transaction."""
     require_lead(actor)
     if token is not None and token != import_plan.token:
-        raise Conflict("The file is not the one that was previewed; preview it again.",
+        raise Conflict(N_("The file is not the one that was previewed; preview it again."),
                        field="token")
     result = ImportResult()
     made_places: dict[tuple[str, str, str], int] = {}
@@ -527,8 +528,8 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
         except DomainError as exc:
             # Validation ran during planning; this is a record that changed since, and the
             # whole import stops rather than writing part of it.
-            raise Conflict(f"Row {row.row} can no longer be imported ({exc.message}); "
-                           "preview the file again.") from exc
+            raise Conflict(N_("Row {row} can no longer be imported ({message_}); preview the "
+                              "file again."), row=row.row, message_=exc.message) from exc
     return result
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from api.i18n.catalogs import N_
+
 AGENCY_IMPORTS = ("atlas", "data-driven")
 SHEET_IMPORTS = ("organizations", "people", "targets")
 
@@ -65,7 +67,7 @@ def _import(args: argparse.Namespace) -> int:
     from api.errors import Invalid  # noqa: PLC0415
 
     if not args.file.is_file():
-        raise Invalid(f"No file at {args.file}.")
+        raise Invalid(N_("No file at {file}."), file=args.file)
     content = args.file.read_bytes()
     steps = _agency_steps(args, content) if args.kind in AGENCY_IMPORTS else \
         _sheet_steps(args, content)

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 from api.sources.import_limits import ImportLimits
 
@@ -20,8 +21,8 @@ CHUNK = MB
 
 
 def not_text() -> Invalid:
-    return Invalid("The file is not a text CSV file in a known encoding; save it as CSV (UTF-8) "
-                   "or as an XLSX workbook.", field="file")
+    return Invalid(N_("The file is not a text CSV file in a known encoding; save it as CSV (UTF-8) "
+                   "or as an XLSX workbook."), field="file")
 
 
 def encoding_of(content: bytes) -> str:
@@ -73,19 +74,23 @@ class _Lines:
                 return
             self.number += 1
             if len(line) > MAX_LINE_CHARS:
-                raise Invalid(f"Line {self.number} of the file is longer than "
-                              f"{MAX_LINE_CHARS:,} characters; is it a CSV file?", field="file")
+                raise Invalid(N_("Line {number} of the file is longer than {max_line_chars:,} "
+                                 "characters; is it a CSV file?"),
+                              number=self.number, max_line_chars=MAX_LINE_CHARS, field="file")
             if "\0" in line:
                 raise not_text()
             self.text += len(line)
             if self.text > self.max_text:
-                raise Invalid(f"The file holds more than {self.max_text / MB:,.0f} MB of text, "
-                              "the most an import may read; split it.", field="file")
+                raise Invalid(N_("The file holds more than {value:,.0f} MB of text, the most "
+                                 "an import may read; split it."),
+                              value=self.max_text / MB, field="file")
             self.row_chars += len(line)
             if self.row_chars > MAX_LINE_CHARS:
-                raise Invalid(f"Lines {self.row_start} to {self.number} of the file make one "
-                              f"row longer than {MAX_LINE_CHARS:,} characters; is a quote left "
-                              "open?", field="file")
+                raise Invalid(N_("Lines {row_start} to {number} of the file make one row "
+                                 "longer than {max_line_chars:,} characters; is a quote left "
+                                 "open?"),
+                              row_start=self.row_start, number=self.number,
+                              max_line_chars=MAX_LINE_CHARS, field="file")
             yield line
 
 
@@ -127,4 +132,5 @@ def rows(content: bytes, *, delimiter: str | None = None) -> Iterator[list[str]]
             yield cells
             lines.next_row()
     except csv.Error as exc:
-        raise Invalid(f"The CSV file cannot be read: {exc}.", field="file") from exc
+        raise Invalid(N_("The CSV file cannot be read: {reason}."),
+                      reason=exc, field="file") from exc

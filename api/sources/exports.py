@@ -29,7 +29,8 @@ from api.contracts import service as contracts
 from api.crud import Crud, ListQuery
 from api.documents import service as documents
 from api.documents.models import Document
-from api.errors import Forbidden, NotFound
+from api.errors import NO_SUCH, Forbidden, NotFound, Term
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
 from api.meetings import service as meetings
@@ -191,10 +192,10 @@ def export_organization(session: Session, actor: User,
     members who write, leads and administrators may export it."""
     organization = session.get(Organization, organization_id)
     if organization is None:
-        raise NotFound(f"No organization with id {organization_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("organization")), id=organization_id)
     if not permissions.may_manage_organization(actor, organization_id):
-        raise Forbidden("Only the organization's own partners, the coalition's leads and "
-                        "administrators can export its data.")
+        raise Forbidden(N_("Only the organization's own partners, the coalition's leads and "
+                        "administrators can export its data."))
     made = clock.local(clock.now())
     contents: list[str] = []
     missing: list[str] = []

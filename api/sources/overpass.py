@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
-from api.errors import NotFound
+from api.errors import NO_SUCH, NotFound, Term
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction, JurisdictionKind
 from api.settings import get_settings
@@ -97,7 +98,7 @@ def counts(session: Session, jurisdiction_id: int, *,
            latest_only: bool = False) -> list[CameraCount]:
     """Stored counts of a jurisdiction, newest day first."""
     if session.get(Jurisdiction, jurisdiction_id) is None:
-        raise NotFound(f"No jurisdiction with id {jurisdiction_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("jurisdiction")), id=jurisdiction_id)
     stmt = select(CameraCount).where(CameraCount.jurisdiction_id == jurisdiction_id)
     if latest_only:
         newest = select(sa.func.max(CameraCount.counted_on)).where(
@@ -115,7 +116,7 @@ def refresh(session_factory: Callable[[], Session], jurisdiction_id: int, *,
     with session_factory() as session:
         place = session.get(Jurisdiction, jurisdiction_id)
         if place is None:
-            raise NotFound(f"No jurisdiction with id {jurisdiction_id}.")
+            raise NotFound(NO_SUCH, noun=Term(N_("jurisdiction")), id=jurisdiction_id)
         overpass_query = query(name=place.name, kind=place.kind, state_code=place.state_code,
                                relation_id=relation_id)
         counted_on = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()

@@ -21,6 +21,7 @@ from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import MAX_INT, stored_id
+from api.i18n.catalogs import N_
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
 from api.sources.agendas import service as agendas
@@ -174,9 +175,9 @@ def _json_form(text: str | None, field: str) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise Invalid(f"{field} must be a JSON object.", field=field) from exc
+        raise Invalid(N_("{field_} must be a JSON object."), field_=field, field=field) from exc
     if not isinstance(value, dict):
-        raise Invalid(f"{field} must be a JSON object.", field=field)
+        raise Invalid(N_("{field_} must be a JSON object."), field_=field, field=field)
     return value
 
 
@@ -185,7 +186,7 @@ def _decisions(text: str | None) -> dict[int, Choice]:
     try:
         return {int(row): Choice(choice) for row, choice in raw.items()}
     except (TypeError, ValueError) as exc:
-        raise Invalid("decisions maps row numbers to skip, update or create.",
+        raise Invalid(N_("decisions maps row numbers to skip, update or create."),
                       field="decisions") from exc
 
 
@@ -209,7 +210,7 @@ async def import_sheet(
     content = await _content(actor, file)
     columns = _json_form(mapping, "mapping")
     if columns is not None and not all(isinstance(v, str) for v in columns.values()):
-        raise Invalid("mapping maps field names to column headers.", field="mapping")
+        raise Invalid(N_("mapping maps field names to column headers."), field="mapping")
     chosen = _decisions(decisions)
 
     def run() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
+from api.i18n.catalogs import N_
 from api.organizations.models import (
     CoalitionRole,
     Organization,
@@ -131,7 +132,8 @@ CONCEPTS: dict[str, Concept] = {
 
 def concept(name: str) -> Concept:
     if name not in CONCEPTS:
-        raise Invalid(f"Spreadsheets can hold {', '.join(CONCEPTS)}, not '{name}'.",
+        raise Invalid(N_("Spreadsheets can hold {value}, not '{name}'."),
+                      value=', '.join(CONCEPTS), name=name,
                       field="concept")
     return CONCEPTS[name]
 
@@ -180,7 +182,7 @@ def _sheet(rows: Iterable[Sequence[Any]]) -> Sheet:
     if first is not None and len(first) > limits.max_cells:
         raise limits.too_many_cells()
     if first is None or not any(_cell(v) for v in first):
-        raise Invalid("The file is empty or its first row holds no column names.", field="file")
+        raise Invalid(N_("The file is empty or its first row holds no column names."), field="file")
     headers = _unique_headers(first)
     data: list[tuple[int, list[str]]] = []
     cells_read = len(first)
@@ -215,7 +217,7 @@ def _read_xlsx(content: bytes) -> Sheet:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True,
                                       keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise Invalid("The file is not a readable XLSX workbook.", field="file") from exc
+        raise Invalid(N_("The file is not a readable XLSX workbook."), field="file") from exc
     try:
         return _sheet(book.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -252,9 +254,9 @@ def check_mapping(target: Concept, headers: Sequence[str],
             raise Invalid(f"A {target.label} has no field '{name}'; fields: "
                           + ", ".join(sorted(known)) + ".", field="mapping")
         if header not in headers:
-            raise Invalid(f"The file has no column '{header}'.", field="mapping")
+            raise Invalid(N_("The file has no column '{header}'."), header=header, field="mapping")
     if "name" not in clean and not ({"first_name", "last_name"} & clean.keys()):
-        raise Invalid("Map a column to the name.", field="mapping")
+        raise Invalid(N_("Map a column to the name."), field="mapping")
     return clean
 
 
@@ -584,19 +586,20 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
     # writes: the lead check stands for the first, and the audit is written here.
     require_lead(actor)
     if token is not None and token != sheet_plan.token:
-        raise Conflict("The file or the choices changed since the preview; preview again.",
+        raise Conflict(N_("The file or the choices changed since the preview; preview again."),
                        field="token")
     bad = [row.row for row in sheet_plan.rows if row.action == "error"]
     if bad and not skip_errors:
-        raise Invalid(f"{len(bad)} rows have errors (first: row {bad[0]}); fix them or choose "
-                      "to leave those rows out.", field="file")
+        raise Invalid(N_("{len} rows have errors (first: row {bad}); fix them or choose to "
+                         "leave those rows out."), len=len(bad), bad=bad[0], field="file")
     target = CONCEPTS[sheet_plan.concept]
     model: Any = target.model
     # Bulk statements pass the ORM's check of who may change whose sharing: checked here.
     refused = _fixed_changes(session, actor, target, sheet_plan.rows)
     if refused:
         row, fields = refused[0]
-        raise Forbidden(f"Row {row.row}: {_refusal(target, fields[0])}", field=fields[0])
+        raise Forbidden(N_("Row {row}: {refusal}"),
+                        row=row.row, refusal=_refusal(target, fields[0]), field=fields[0])
     now = clock.now()
     result = SheetResult(left_out=bad)
     creates = [row for row in sheet_plan.rows if row.action == "create"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from api import clock
 from api.auth.models import User
 from api.errors import Conflict, Invalid, NotFound
-from api.i18n.catalogs import gettext
+from api.i18n.catalogs import N_, gettext
 from api.settings import get_settings
 
 KEEP_FOR = timedelta(days=1)
@@ -37,7 +37,7 @@ class Upload:
     def content(self) -> bytes:
         data = _path(self.id, ".bin").read_bytes()
         if hashlib.sha256(data).hexdigest() != self.sha256:
-            raise NotFound("The uploaded file is damaged; upload it again.")
+            raise NotFound(N_("The uploaded file is damaged; upload it again."))
         return data
 
 
@@ -50,9 +50,9 @@ def checked(content: bytes) -> bytes:
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
         size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
-        raise Invalid(f"The file is larger than the limit of {size}.", field="file")
+        raise Invalid(N_("The file is larger than the limit of {size}."), size=size, field="file")
     if not content.strip():
-        raise Invalid("The file is empty.", field="file")
+        raise Invalid(N_("The file is empty."), field="file")
     return content
 
 
@@ -75,7 +75,7 @@ def keep(actor: User, *, kind: str, filename: str, content: bytes) -> Upload:
     """Stores an uploaded file for its user's next steps."""
     user_id = getattr(actor, "id", None)
     if user_id is None:
-        raise Invalid("Only a signed-in user can upload a file to import.")
+        raise Invalid(N_("Only a signed-in user can upload a file to import."))
     checked(content)
     sweep()
     folder = _folder()

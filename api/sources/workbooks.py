@@ -5,6 +5,7 @@ import zipfile
 from xml.parsers import expat
 
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.settings import Settings, get_settings
 
 MB = 1024 * 1024
@@ -44,7 +45,7 @@ CHUNK = MB
 
 
 def unreadable() -> Invalid:
-    return Invalid("The file is not a readable XLSX workbook.", field="file")
+    return Invalid(N_("The file is not a readable XLSX workbook."), field="file")
 
 
 def _mb(size: int) -> str:
@@ -74,15 +75,17 @@ def _check_directory(members: list[zipfile.ZipInfo], settings: Settings) -> None
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FROM and ratio > settings.max_import_ratio:
-            raise Invalid(f"A part of the workbook is packed {ratio:,.0f} times (it would "
-                          f"expand to {_mb(member.file_size)}), more than the "
-                          f"{settings.max_import_ratio} times a spreadsheet is; it looks like "
-                          "a zip bomb and was not opened.", field="file")
+            raise Invalid(N_("A part of the workbook is packed {ratio:,.0f} times (it would "
+                             "expand to {mb}), more than the {max_import_ratio} times a "
+                             "spreadsheet is; it looks like a zip bomb and was not opened."),
+                          ratio=ratio, mb=_mb(member.file_size),
+                          max_import_ratio=settings.max_import_ratio, field="file")
     limit = settings.max_import_expanded_bytes
     expanded = sum(member.file_size for member in members)
     if expanded > limit:
-        raise Invalid(f"The workbook would expand to {_mb(expanded)} when opened, more than the "
-                      f"limit of {_mb(limit)}; it was not opened. Split it, or save it as CSV.",
+        raise Invalid(N_("The workbook would expand to {mb} when opened, more than the limit "
+                         "of {mb2}; it was not opened. Split it, or save it as CSV."),
+                      mb=_mb(expanded), mb2=_mb(limit),
                       field="file")
 
 
@@ -137,25 +140,28 @@ class _ElementCount:
         if self.record_depth:
             self.in_record += 1
             if self.in_record > RECORD_ELEMENTS:
-                raise Invalid(f"A row or text of the workbook holds more than "
-                              f"{RECORD_ELEMENTS:,} XML elements, far more than a row of "
-                              "cells can; it was not read.", field="file")
+                raise Invalid(N_("A row or text of the workbook holds more than "
+                                 "{record_elements:,} XML elements, far more than a row of "
+                                 "cells can; it was not read."),
+                              record_elements=RECORD_ELEMENTS, field="file")
         elif name in (ROW, SHARED_TEXT):
             self.record_depth, self.in_record = self.depth, 1
             self.record_attributes = self.record_text = 0
             if name == SHARED_TEXT:
                 self.texts += 1
                 if self.texts > self.max_texts:
-                    raise Invalid(f"The workbook has more than {self.max_texts:,} texts, "
-                                  "more than the cells an import may have; split it.",
+                    raise Invalid(N_("The workbook has more than {max_texts:,} texts, more "
+                                     "than the cells an import may have; split it."),
+                                  max_texts=self.max_texts,
                                   field="file")
         else:
             self.kept += 1
             if self.kept > KEPT_ELEMENTS:
                 raise self._too_much_besides_cells()
         if self.total > self.max_total:
-            raise Invalid(f"The workbook holds more than {self.max_total:,} XML elements, "
-                          "more than the cells an import may have; split it.", field="file")
+            raise Invalid(N_("The workbook holds more than {max_total:,} XML elements, more "
+                             "than the cells an import may have; split it."),
+                          max_total=self.max_total, field="file")
         if attributes:
             self._count_attributes(attributes)
 
@@ -163,23 +169,25 @@ class _ElementCount:
         count = len(attributes)
         self.attributes += count
         if self.attributes > self.max_attributes:
-            raise Invalid(f"The workbook's XML carries more than {self.max_attributes:,} "
-                          "attributes, more than the cells an import may have need; split "
-                          "it.", field="file")
+            raise Invalid(N_("The workbook's XML carries more than {max_attributes:,} "
+                             "attributes, more than the cells an import may have need; split "
+                             "it."), max_attributes=self.max_attributes, field="file")
         text = 0
         for value in attributes.values():
             if len(value) > TEXT_CHARS:
-                raise Invalid(f"A value in the workbook's XML is longer than the "
-                              f"{TEXT_CHARS:,} characters a cell can hold; it was not read.",
+                raise Invalid(N_("A value in the workbook's XML is longer than the "
+                                 "{text_chars:,} characters a cell can hold; it was not read."),
+                              text_chars=TEXT_CHARS,
                               field="file")
             text += len(value)
         if self.record_depth:
             self.record_attributes += count
             self._count_record_text(text)
             if self.record_attributes > RECORD_ATTRIBUTES:
-                raise Invalid(f"A row or text of the workbook carries more than "
-                              f"{RECORD_ATTRIBUTES:,} XML attributes, far more than a row of "
-                              "cells can; it was not read.", field="file")
+                raise Invalid(N_("A row or text of the workbook carries more than "
+                                 "{record_attributes:,} XML attributes, far more than a row "
+                                 "of cells can; it was not read."),
+                              record_attributes=RECORD_ATTRIBUTES, field="file")
         else:
             self.kept_attributes += count
             self.kept_text += text
@@ -195,8 +203,9 @@ class _ElementCount:
     def _text(self, data: str) -> None:
         self.run += len(data)
         if self.run > TEXT_CHARS:
-            raise Invalid(f"A text of the workbook is longer than the {TEXT_CHARS:,} "
-                          "characters a cell can hold; it was not read.", field="file")
+            raise Invalid(N_("A text of the workbook is longer than the {text_chars:,} "
+                             "characters a cell can hold; it was not read."),
+                          text_chars=TEXT_CHARS, field="file")
         if self.record_depth:
             self._count_record_text(len(data))
         else:
@@ -207,15 +216,16 @@ class _ElementCount:
     def _count_record_text(self, chars: int) -> None:
         self.record_text += chars
         if self.record_text > RECORD_TEXT_CHARS:
-            raise Invalid(f"A row of the workbook holds more than {RECORD_TEXT_CHARS:,} "
-                          "characters of text, far more than a row of an import needs; it "
-                          "was not read. Shorten its longest cells, or save it as CSV.",
+            raise Invalid(N_("A row of the workbook holds more than {record_text_chars:,} "
+                             "characters of text, far more than a row of an import needs; it "
+                             "was not read. Shorten its longest cells, or save it as CSV."),
+                          record_text_chars=RECORD_TEXT_CHARS,
                           field="file")
 
     def _too_much_besides_cells(self) -> Invalid:
-        return Invalid("The workbook's formatting and other parts besides its cells are larger "
-                       "than a workbook needs; it was not read. Save it as CSV.", field="file")
+        return Invalid(N_("The workbook's formatting and other parts besides its cells are larger "
+                       "than a workbook needs; it was not read. Save it as CSV."), field="file")
 
     def _doctype(self, *args: object) -> None:
-        raise Invalid("The workbook declares a document type, which a spreadsheet never does; "
-                      "it was not read.", field="file")
+        raise Invalid(N_("The workbook declares a document type, which a spreadsheet never does; "
+                      "it was not read."), field="file")

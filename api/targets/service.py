@@ -20,7 +20,8 @@ from api.auth.models import User, Visibility
 from api.auth.scoping import as_system
 from api.campaigns.models import Campaign
 from api.crud import Crud
-from api.errors import NotFound
+from api.errors import NO_SUCH, NotFound, Term
+from api.i18n.catalogs import N_
 from api.targets.models import (
     TARGETS,
     Stance,
@@ -208,7 +209,7 @@ def set_stance(session: Session, actor: User, *, target_id: int, campaign_id: in
     knows it."""
     crud.get(session, actor, target_id)
     if session.get(Campaign, campaign_id) is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     session.add(StanceChange(
         target_id=target_id, campaign_id=campaign_id, to_level=level, source=source, note=note,
         meeting_id=meeting_id, recorded_by_id=getattr(actor, "id", None),

@@ -11,7 +11,7 @@ from api.auth.models import User
 from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.crud import Crud
-from api.errors import Invalid
+from api.errors import NO_SUCH, Invalid, Term
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
@@ -73,12 +73,12 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
     values["scheduled_at"] = as_instant(session, values["scheduled_at"], values["body_id"])
     member_ids = [m["target_id"] for m in values.get("member_votes") or []]
     if len(member_ids) != len(set(member_ids)):
-        raise Invalid("Each member may be recorded once per vote.", field="member_votes")
+        raise Invalid(N_("Each member may be recorded once per vote."), field="member_votes")
     if member_ids:
         known = set(session.exec(select(Target.id).where(Target.id.in_(member_ids))).all())
         missing = [tid for tid in member_ids if tid not in known]
         if missing:
-            raise Invalid(f"No target with id {missing[0]}.", field="member_votes")
+            raise Invalid(NO_SUCH, noun=Term(N_("target")), id=missing[0], field="member_votes")
     check_dates(session, values, existing)
     return values
 

@@ -17,8 +17,9 @@ from api.auth.scoping import as_system, built_once
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
-from api.errors import Invalid, NotFound
+from api.errors import NO_SUCH, Invalid, NotFound, Term
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.meetings import latest
 from api.meetings.models import Meeting, MeetingTarget
@@ -319,13 +320,13 @@ def board(session: Session, actor: User, *, campaign_id: int,
           body_id: int | None = None) -> Board:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     choices = campaign_bodies(session, actor, campaign)
     if body_id is None and choices:
         body_id = choices[0][0]
     body = session.get(Body, body_id) if body_id is not None else None
     if body_id is not None and body is None:
-        raise NotFound(f"No body with id {body_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("body")), id=body_id)
     if body is not None and stored_id(body) not in {i for i, _ in choices}:
         choices.append((stored_id(body), body.name))
     found = members(session, actor, campaign_id=campaign_id,
@@ -419,6 +420,6 @@ def record_stance(session: Session, actor: User, *, target_id: int, campaign_id:
                   level: StanceLevel, source: StanceSource, note: str) -> StanceRead:
     """A stance moved on the board: how we know it is part of the record, so a note is needed."""
     if not note.strip():
-        raise Invalid("Say how you know: a line about what was said or seen.", field="note")
+        raise Invalid(N_("Say how you know: a line about what was said or seen."), field="note")
     return targets.set_stance(session, actor, target_id=target_id, campaign_id=campaign_id,
                               level=level, source=source, note=note.strip())

@@ -206,14 +206,15 @@ def create_token(request: Request, session: SessionDep, user: UserDep,
 
 def _token_problem(name: str, scope: str, days: str) -> str:
     if not name.strip():
-        return "Give the token a name, such as the script that will use it."
+        return gettext("Give the token a name, such as the script that will use it.")
     if len(name.strip()) > MAX_TOKEN_NAME:
-        return f"A token's name is at most {MAX_TOKEN_NAME} characters."
+        return gettext("A token's name is at most {count} characters.").format(
+            count=MAX_TOKEN_NAME)
     if scope not in {s.value for s in TokenScope}:
-        return "Choose what the token may do: read only, or read and write."
+        return gettext("Choose what the token may do: read only, or read and write.")
     if days.strip() and not 1 <= (whole_number(days) or 0) <= MAX_TOKEN_DAYS:
-        return (f"Expires after: a whole number of days from 1 to {MAX_TOKEN_DAYS}, "
-                "or empty for a token that does not expire.")
+        return gettext("Expires after: a whole number of days from 1 to {count}, or empty for "
+                       "a token that does not expire.").format(count=MAX_TOKEN_DAYS)
     return ""
 
 

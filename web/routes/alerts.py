@@ -30,6 +30,7 @@ from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid, NotFound
 from api.fields import stored_id
+from api.i18n import locales
 from api.i18n.catalogs import N_, gettext
 from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
@@ -224,7 +225,9 @@ def _channels_context(session: Session, actor: User) -> dict[str, Any]:
             "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
             "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
             "tests": {}, "endpoint_reach": words.ENDPOINT_REACH_WORDS,
-            "flavor_words": words.WEBHOOK_FLAVOR_WORDS}
+            "flavor_words": words.WEBHOOK_FLAVOR_WORDS,
+            # Each language named in itself, as the language switch names them.
+            "languages": locales.NAMES}
 
 
 @router.get("/alerts/channels", response_class=HTMLResponse)
@@ -285,7 +288,8 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
     values = {"name": str(form.get("name") or ""), "url": str(form.get("url") or ""),
               "flavor": str(form.get("flavor") or "generic"),
               "campaign_id": whole_number(form.get("campaign_id")),
-              "reads": str(form.get("reads") or "coalition")}
+              "reads": str(form.get("reads") or "coalition"),
+              "language": str(form.get("language") or locales.DEFAULT)[:20]}
     with saving(session) as saved:
         endpoint = service.create_endpoint(session, actor, values)
     if saved.refusal:

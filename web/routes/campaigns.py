@@ -327,8 +327,8 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
             errors[field if field in ("note", "level", "source") else FORM] = \
                 saved.refusal.message
     if not errors:
-        text = (f"{target.name}: {str(getattr(previous, 'value', previous)).replace('_', ' ')}"
-                f" → {level_raw.replace('_', ' ')}.")
+        text = gettext("{name}: {before} → {after}.").format(
+            name=target.name, before=humanize(previous), after=humanize(level_raw))
         message = flash.success(text)
         if not htmx.wants_fragment(request):
             query = f"?body={body_id}" if body_id else ""

@@ -16,6 +16,7 @@ from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
+from api.i18n.catalogs import gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
@@ -98,7 +99,7 @@ def task_done(task_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
     with saving(session) as saved:
         tasks.crud.update(session, user, task_id, TaskUpdate(status=TaskStatus.done))
     message = (flash.error(saved.refusal.message) if saved.refusal
-               else flash.success(f"Done: {task.title}."))
+               else flash.success(gettext("Done: {title}.").format(title=task.title)))
     if not htmx.wants_fragment(request):
         return see_other("/", message)
     context = {**my_tasks(session, user), "user": user}

@@ -224,6 +224,7 @@ def _dataset_commit(request: Request, session: Session, user: User, kind: str,
         parts.append(ngettext("%(num)d bad row left out", "%(num)d bad rows left out",
                               len(result.errors)) % {"num": len(result.errors)})
     message = flash.success(
-        f"{title_of(kind)}: {'; '.join([', '.join(parts[:3]), *parts[3:]])}.",
+        gettext("{kind}: {counts}.").format(
+            kind=title_of(kind), counts="; ".join([", ".join(parts[:3]), *parts[3:]])),
         link=f"/imports/{kind}", link_text=gettext("Import another file"))
     return go_to(request, "/agencies", message, status=200)

@@ -17,7 +17,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
-from api.errors import Conflict, DomainError, NotFound
+from api.errors import NO_SUCH, Conflict, DomainError, NotFound, Term
 from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_number
@@ -374,7 +374,7 @@ async def save_private_notes(meeting_id: Annotated[int, Path(ge=1, le=MAX_INT)],
                              limit=format_number(MAX_NOTES))))
     meeting = meetings.crud.get(session, user, meeting_id)
     if meetings.private_notes(session, meeting_id) is None:
-        raise NotFound(f"No meeting with id {meeting_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("meeting")), id=meeting_id)
     meetings.save_private_notes(session, user, meeting, text)
     session.commit()
     return see_other(f"/meetings/{meeting_id}",

@@ -16,7 +16,7 @@ from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind
 from api.campaigns.models import Campaign
 from api.deps import SessionDep, UserDep
 from api.i18n import formatting
-from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.catalogs import N_, current, gettext, ngettext
 from api.playbooks import loader
 from api.playbooks import service as playbooks
 from api.playbooks.models import AnchorMove, AnchorsMoved, CampaignFromPlaybook, CampaignMade
@@ -181,7 +181,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
     made_text = gettext("Made “%(name)s” from the playbook “%(playbook)s”: %(actions)s, "
                         "%(tasks)s and %(rules)s.") % {
         "name": campaign.name,
-        "playbook": chosen.playbook.title,  # type: ignore[union-attr]
+        "playbook": chosen.in_language(current()).title,  # type: ignore[union-attr]
         "actions": ngettext("%(num)d action", "%(num)d actions", counts[0]) % {"num": counts[0]},
         "tasks": ngettext("%(num)d task", "%(num)d tasks", counts[1]) % {"num": counts[1]},
         "rules": rules}
@@ -222,7 +222,8 @@ def anchors_context(campaign: Campaign, actor: User) -> dict[str, Any]:
     found = loader.catalog().playbooks.get(campaign.playbook_key or "")
     kinds = list(found.playbook.anchors) if found else list(AnchorKind)
     return {
-        "playbook_title": found.playbook.title if found else campaign.playbook_key,
+        "playbook_title": found.in_language(current()).title if found
+        else campaign.playbook_key,
         "anchor_fields": [{"field": playbooks.ANCHOR_FIELDS[k], "label": gettext(ANCHOR_LABELS[k]),
                            "value": getattr(campaign, ANCHOR_COLUMNS[k])} for k in kinds],
         "anchor_errors": {}, "anchor_values": {},
@@ -253,7 +254,8 @@ def _moved_text(before: dict[str, date | None], after: Campaign, moved: AnchorsM
     if not changes:
         return gettext("No date changed.")
     head = "; ".join(changes)
-    return f"{head[:1].upper()}{head[1:]}: {what}."
+    return gettext("{changes}: {what}.").format(changes=f"{head[:1].upper()}{head[1:]}",
+                                                 what=what)
 
 
 @router.post("/campaigns/{campaign_id}/anchors")

@@ -17,6 +17,7 @@ from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.fields import stored_id
+from api.i18n import locales
 from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_number
 from api.records_requests import letters
@@ -133,7 +134,10 @@ def letters_context(session: Session, actor: User, record: RecordsRequest) -> di
     return {
         "record": record, "letter_options": options, "letter": None, "letter_errors": {},
         "letter_values": {"template": chosen, "requester_name": getattr(actor, "name", ""),
-                          "requester_email": getattr(actor, "email", "")},
+                          "requester_email": getattr(actor, "email", ""),
+                          "language": letters.DEFAULT_LANGUAGE},
+        # Each letter language named in itself (web/templates/letters/language_choice.html).
+        "letter_languages": [(code, locales.NAMES[code]) for code in letters.LANGUAGES],
         "may_change": permissions.can_write(actor, record),
     }
 
@@ -241,20 +245,24 @@ async def set_override(record_id: RecordId, request: Request, session: SessionDe
 def show_letter(record_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
                 template: Annotated[str, Query(max_length=100)] = "",
                 requester_name: Annotated[str, Query(max_length=200)] = "",
-                requester_email: Annotated[str, Query(max_length=200)] = "") -> Response:
-    """A letter for the request, rendered into an editable box."""
+                requester_email: Annotated[str, Query(max_length=200)] = "",
+                language: Annotated[str, Query(max_length=10)] = "") -> Response:
+    """A letter for the request, rendered into an editable box, in the language chosen
+    (English when none is: agencies answer in English)."""
     user = acting_user(request, actor)
     record = records.crud.get(session, user, record_id)
     context = letters_context(session, user, record)
+    language = language or letters.DEFAULT_LANGUAGE
     context["letter_values"] = {"template": template, "requester_name": requester_name,
-                                "requester_email": requester_email}
+                                "requester_email": requester_email, "language": language}
     status = 200
     try:
         if not template:
             raise Invalid(gettext("Choose a letter."), field="template")
         context["letter"] = records.letter(
             session, user, request_id=record_id, template_key=template,
-            requester=records.Requester(name=requester_name, email=requester_email))
+            requester=records.Requester(name=requester_name, email=requester_email),
+            language=language)
     except DomainError as exc:
         if is_page_refusal(exc):
             raise

@@ -18,6 +18,7 @@ import httpx
 
 from api.alerts.channels import Outcome, Told
 from api.alerts.models import AlertOutbox, WebhookFlavor
+from api.i18n.catalogs import N_, gettext
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 USER_AGENT = "Oversight-Webhooks/1.0"
@@ -119,6 +120,10 @@ def payload(row: AlertOutbox, told: Told, *, now: datetime) -> dict[str, Any]:
     }
 
 
+# The link's words in a chat message; the message is written in the endpoint's language.
+OPEN = N_("Open in Oversight")
+
+
 def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -129,7 +134,7 @@ def body_for(flavor: str, row: AlertOutbox, told: Told, *, now: datetime) -> dic
         text = f"*{_slack_escape(told.headline)}*"
         if detail:
             text += f"\n{_slack_escape(detail)}"
-        return {"text": text + f"\n<{told.link}|Open in Oversight>"}
+        return {"text": text + f"\n<{told.link}|{_slack_escape(gettext(OPEN))}>"}
     if flavor == WebhookFlavor.discord:
         content = f"**{told.headline}**" + (f"\n{detail}" if detail else "") + f"\n{told.link}"
         # No @everyone or role pings from a title someone typed.
@@ -138,7 +143,7 @@ def body_for(flavor: str, row: AlertOutbox, told: Told, *, now: datetime) -> dic
         text = told.headline + (f"\n{detail}" if detail else "") + f"\n{told.link}"
         html = (f"<strong>{escape(told.headline)}</strong>"
                 + (f"<br>{escape(detail)}" if detail else "")
-                + f"<br><a href=\"{escape(told.link, quote=True)}\">Open in Oversight</a>")
+                + f"<br><a href=\"{escape(told.link, quote=True)}\">{escape(gettext(OPEN))}</a>")
         return {"text": text, "html": html, "username": "Oversight"}
     return payload(row, told, now=now)
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api.bodies.models import AgendaSource, Body
 from api.errors import Invalid
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.sources.models import SuggestedVote, SuggestionStatus
 from api.votes.models import Vote
@@ -31,7 +32,8 @@ def status_of(text: str | None) -> SuggestionStatus:
         return SuggestionStatus(text or SuggestionStatus.suggested)
     except ValueError as exc:
         choices = ", ".join(s.value for s in SuggestionStatus)
-        raise Invalid(f"Show suggestions that are {choices}; not '{text}'.",
+        raise Invalid(N_("Show suggestions that are {choices}; not '{text}'."),
+                      choices=choices, text=text,
                       field="status") from exc
 
 

@@ -22,8 +22,9 @@ from api.bodies.models import AgendaSource as SourceKind
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.crud import Crud
-from api.errors import Conflict, Invalid, NotFound
+from api.errors import NO_SUCH, Conflict, Invalid, NotFound, Term
 from api.fields import stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
@@ -85,7 +86,7 @@ suggestions = Crud(
 def keywords(session: Session, campaign_id: int) -> tuple[list[str], bool]:
     """The campaign's agenda keywords, and whether those are the defaults (it set none)."""
     if session.get(Campaign, campaign_id) is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     own = list(session.exec(select(AgendaKeyword.phrase)
                             .where(AgendaKeyword.campaign_id == campaign_id)
                             .order_by(AgendaKeyword.phrase)).all())
@@ -97,7 +98,7 @@ def set_keywords(session: Session, actor: User, *, campaign_id: int,
     """Replace a campaign's agenda keywords; an empty list goes back to the defaults."""
     require_lead(actor)
     if session.get(Campaign, campaign_id) is None:
-        raise NotFound(f"No campaign with id {campaign_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))
     seen: set[str] = set()
     for phrase in phrases:
@@ -166,9 +167,9 @@ def source_for(config: FeedConfig) -> AgendaSource:
 def feed_config(session: Session, body_id: int) -> FeedConfig:
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound(f"No body with id {body_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("body")), id=body_id)
     if body.agenda_source == SourceKind.none:
-        raise Invalid("This body has no agenda source; set one (e.g. Legistar) first.",
+        raise Invalid(N_("This body has no agenda source; set one (e.g. Legistar) first."),
                       field="agenda_source")
     return FeedConfig(body_id=body_id, source=body.agenda_source, client=body.legistar_client,
                       token=body.legistar_token, body_name=body.legistar_body_name,
@@ -185,7 +186,7 @@ def _state(session: Session, body_id: int) -> AgendaSync:
 
 def sync_state(session: Session, body_id: int) -> AgendaSync:
     if session.get(Body, body_id) is None:
-        raise NotFound(f"No body with id {body_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("body")), id=body_id)
     return session.get(AgendaSync, body_id) or AgendaSync(body_id=body_id)
 
 
@@ -446,7 +447,7 @@ def apply_events(session: Session, actor: User, *, config: FeedConfig,
     its item off the agenda. The body's sync state is marked good."""
     body = session.get(Body, config.body_id)
     if body is None:
-        raise NotFound(f"No body with id {config.body_id}.")
+        raise NotFound(NO_SUCH, noun=Term(N_("body")), id=config.body_id)
     matchers = _matchers(session, body.jurisdiction_id)
     report = SyncReport(body_id=config.body_id, ok=True, events=len(events))
     known = list(session.exec(select(SuggestedVote).where(
@@ -604,7 +605,7 @@ def confirm(session: Session, actor: User, suggestion_id: int,
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
-        raise Conflict("This suggestion was already confirmed.")
+        raise Conflict(N_("This suggestion was already confirmed."))
     changes = changes or SuggestionConfirm()
     body = session.get(Body, suggestion.body_id)
     notes = [f"Found on the {body.name if body else 'body'}'s agenda by the agenda watcher "
@@ -638,7 +639,7 @@ def dismiss(session: Session, actor: User, suggestion_id: int) -> SuggestedVote:
     require_lead(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
-        raise Conflict("A confirmed suggestion already has its vote; delete the vote instead.")
+        raise Conflict(N_("A confirmed suggestion already has its vote; delete the vote instead."))
     suggestion.status = SuggestionStatus.dismissed
     _decided(session, actor, suggestion)
     return suggestion

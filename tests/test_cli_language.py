@@ -1,0 +1,80 @@
+"""The `oversight` command speaks to organizers in OVERSIGHT_LANGUAGE, else the terminal's locale
+(LANG), else English; whatever the language, a refusal is one plain line, never a traceback."""
+
+import io
+
+import pytest
+
+from api.cli import main
+from api.i18n import locales
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, "en"),
+    ({"LANG": "es_US.UTF-8"}, "es"),
+    ({"LANG": "es_MX.UTF-8", "LC_ALL": "en_US.UTF-8"}, "en"),
+    ({"LC_MESSAGES": "es_ES@euro", "LANG": "en_US.UTF-8"}, "es"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ({"OVERSIGHT_LANGUAGE": "es", "LANG": "en_US.UTF-8"}, "es"),
+    ({"OVERSIGHT_LANGUAGE": "en", "LANG": "es_US.UTF-8"}, "en"),
+    ({"OVERSIGHT_LANGUAGE": "", "LANG": "es_US.UTF-8"}, "es"),
+])
+def test_the_language_comes_from_oversight_language_then_the_locale(
+        environ: dict[str, str], expected: str) -> None:
+    assert locales.from_environment(environ) == expected
+
+
+@pytest.fixture
+def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in locales.LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _said(capsys: pytest.CaptureFixture[str]) -> str:
+    printed = capsys.readouterr().err
+    assert "Traceback" not in printed and len(printed.strip().splitlines()) == 1, printed
+    return printed.strip()
+
+
+def test_create_admin_with_a_reserved_address_ends_in_one_plain_line(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["create-admin", "--email", "someone@oversight.invalid"]) == 1
+    assert _said(capsys).startswith("oversight create-admin: no password was typed")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
+    assert main(["create-admin", "--email", "someone@oversight.invalid",
+                 "--password-stdin"]) == 2
+    assert _said(capsys).startswith(
+        "oversight create-admin: --email: value is not a valid email address")
+
+
+def test_a_spanish_terminal_is_answered_in_spanish(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "es_US.UTF-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["create-admin", "--email", "someone@oversight.invalid"]) == 1
+    assert _said(capsys) == (
+        "oversight create-admin: no se escribió ninguna contraseña; sin una terminal, désela "
+        "por la entrada estándar con --password-stdin.")
+    # A service's refusal is said in the same language.
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["retention", "--preview", "--days", "soon"]) == 1
+    assert _said(capsys).startswith(
+        "oversight retention: --days debe ser un número entero de días, de 1 a 36,500")
+
+
+def test_a_spanish_organizer_reads_what_was_done_in_spanish(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    assert main(["retention", "--preview", "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "0 personas sin actividad desde el" in out and "perderían sus datos de contacto" \
+        in out
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "en")
+    assert main(["retention", "--preview", "--days", "30"]) == 0
+    assert "0 people with no activity since" in capsys.readouterr().out
