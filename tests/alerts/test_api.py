@@ -156,6 +156,7 @@ def test_smtp_settings_never_show_the_stored_password(client: TestClient) -> Non
     assert client.get("/api/v1/alerts/settings").json()["smtp_password_set"] is True
     client.put("/api/v1/alerts/settings", json={"clear_smtp_password": True})
     assert client.get("/api/v1/alerts/settings").json()["smtp_password_set"] is False
+    assert "hunter2" not in client.get("/audit").text
     bad = client.put("/api/v1/alerts/settings", json={"smtp_host": "mail\x00host"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "smtp_host"
 
@@ -168,6 +169,9 @@ def test_webhook_endpoints_over_the_api_show_the_secret_once(client: TestClient)
     assert made.json()["secret"].startswith("whsec_")
     shown = client.get(f"/api/v1/alerts/webhooks/{made.json()['id']}")
     assert "secret" not in shown.json()
+    # Nor is it kept in the audit log, which leads read.
+    log = client.get("/audit").text
+    assert made.json()["secret"] not in log and "[secret]" in log
     assert shown.json()["reads"] == "coalition"
     narrowed = client.patch(f"/api/v1/alerts/webhooks/{made.json()['id']}",
                             json={"reads": "public"})
