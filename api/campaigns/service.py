@@ -60,6 +60,12 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
         if target_unchanged and new is not None and old is not None \
                 and existing.target_date == old and column != "start_date":
             values["target_date"] = new
+            start = values.get("start_date")
+            if start is not None and new < start:
+                # The target follows this date, and a campaign aims after it starts.
+                raise Invalid(N_("The campaign aims for this date, and it is before the "
+                                 "campaign starts ({start}): move the start first."),
+                              start=start, field=column)
     return values
 
 

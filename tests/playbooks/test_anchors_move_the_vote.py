@@ -130,3 +130,24 @@ def test_a_playbook_campaign_dated_out_of_reach_is_refused(
                                "vote_date": "9999-12-31"})
     assert answer.status_code == 422
     assert answer.json()["detail"] == "Enter a date between 2021 and 2036."
+
+
+def test_a_date_the_campaign_aims_for_moved_before_its_start_is_refused(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    body = f.make_body(session, actor)
+    session.commit()
+    made = client.post("/api/v1/playbooks/cancel_renewal/campaigns",
+                       json={"jurisdiction_id": body.jurisdiction_id, "body_id": body.id,
+                             "campaign_start": "2026-03-10", "vote_date": "2026-06-01",
+                             "notice_deadline": "2026-05-01"})
+    assert made.status_code == 201, made.text
+    campaign = made.json()["campaign"]
+    moved_field = next(field for field in ("notice_deadline", "vote_date")
+                       if campaign[field] == campaign["target_date"])
+    answer = client.post(f"/api/v1/campaigns/{campaign['id']}/anchors",
+                         json={moved_field: "2026-03-05"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["field"] == moved_field
+    assert "before the campaign starts" in answer.json()["detail"]
+    kept = client.get(f"/api/v1/campaigns/{campaign['id']}").json()
+    assert kept["target_date"] == campaign["target_date"]
