@@ -9,6 +9,7 @@ from api import clock
 from api.actions import service as actions
 from api.actions.models import Action, ActionCreate, ActionRead
 from api.alerts import service as alerts
+from api.auth import permissions
 from api.auth.models import User, Visibility
 from api.bodies import service as bodies
 from api.bodies.models import Body
@@ -339,6 +340,8 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     along (the campaign's own update does the moving, so a PATCH of the dates moves them too),
     and so does the vote they are counted from. Also says which of them moved."""
     campaign = campaigns.crud.get(session, actor, campaign_id)
+    # Before any date is checked: what a check says is the campaign's, not this reader's.
+    permissions.require_write(actor, campaign)
     given = data.model_dump(exclude_unset=True)
     columns = {ANCHOR_COLUMNS[kind]: given[field] for kind, field in ANCHOR_FIELDS.items()
                if field in given}

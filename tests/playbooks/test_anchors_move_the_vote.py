@@ -2,6 +2,7 @@
 so its alerts move too), and an anchor date far out of reach (a slip of the year) is refused
 with a plain message, through the JSON API and on the campaign's page."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.auth.models import Role
 from api.bodies import service as bodies
 from api.campaigns.models import Campaign
 from api.db import new_session
@@ -151,3 +153,15 @@ def test_a_date_the_campaign_aims_for_moved_before_its_start_is_refused(
     assert "before the campaign starts" in answer.json()["detail"]
     kept = client.get(f"/api/v1/campaigns/{campaign['id']}").json()
     assert kept["target_date"] == campaign["target_date"]
+
+
+def test_a_reader_who_may_not_move_the_dates_learns_nothing_from_their_checks(
+        client_as: Callable[..., TestClient], session: Session, actor: Any,
+        frozen_now: datetime) -> None:
+    campaign_id, vote_id = _campaign(session, actor)
+    other = f.make_organization(session, actor, name="Another Coalition Partner")
+    session.commit()
+    partner = client_as(Role.partner, organization_id=other.id)
+    for dates in ({"vote_date": "2026-02-01"}, {"vote_date": "9999-12-31"}):
+        answer = partner.post(f"/api/v1/campaigns/{campaign_id}/anchors", json=dates)
+        assert answer.status_code == 403, answer.text
