@@ -16,7 +16,7 @@ from api.i18n.catalogs import N_, gettext
 from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
 from api.votes.following import follow_vote
-from api.votes.models import VOTES, Vote, VoteRead, VoteStatus
+from api.votes.models import VOTES, Vote, VoteOutcome, VoteRead, VoteStatus
 
 # A vote still "scheduled" this many days after its local day is a slip: it was held (or moved),
 # and left scheduled it would count down to nothing and alert nobody. A day's grace lets a late
@@ -80,6 +80,12 @@ def _localize(session: Session, actor: User, values: dict[str, Any],
         if missing:
             raise Invalid(NO_SUCH, noun=Term(N_("target")), id=missing[0], field="member_votes")
     check_dates(session, values, existing)
+    if values.get("outcome") in (VoteOutcome.passed, VoteOutcome.failed) \
+            and values["status"] != VoteStatus.held:
+        # A result is known only once the vote is taken: a vote still ahead that "passed"
+        # would be counted as won or lost, and still listed as coming.
+        raise Invalid(N_("A vote passes or fails only once it is held: save it as held to "
+                         "record its outcome."), field="outcome")
     return values
 
 

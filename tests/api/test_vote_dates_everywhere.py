@@ -150,3 +150,19 @@ def test_moving_a_campaigns_vote_date_into_the_past_is_refused_like_any_vote(
     assert PASSED in answer.json()["detail"]
     assert answer.json()["errors"][0]["field"] == "vote_date"
     assert _vote(made.vote_id).status == "scheduled"
+
+
+def test_a_vote_passes_or_fails_only_once_held(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    body = f.make_body(session, actor)
+    ahead = {"title": "Flock renewal", "body_id": body.id, "scheduled_at": "2027-02-01T18:00:00"}
+    early = client.post("/api/v1/votes", json={**ahead, "outcome": "passed"})
+    assert early.status_code == 422, early.text
+    assert early.json()["errors"][0]["field"] == "outcome"
+    made = client.post("/api/v1/votes", json=ahead)
+    assert made.status_code == 201, made.text
+    patched = client.patch(f"/api/v1/votes/{made.json()['id']}", json={"outcome": "failed"})
+    assert patched.status_code == 422 and _vote(made.json()["id"]).outcome == "pending"
+    held = client.post("/api/v1/votes", json={**ahead, "scheduled_at": "2026-03-01T18:00:00",
+                                              "status": "held", "outcome": "failed"})
+    assert held.status_code == 201, held.text
