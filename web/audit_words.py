@@ -39,6 +39,7 @@ KINDS = {
     "alert_setting": N_("alert setting"),
     "app_user": N_("account"),
     "camera_count": N_("camera count"),
+    "campaign_contract": N_("contract of a campaign"),
     "contract_outcome": N_("contract outcome"),
     "document": N_("document"),
     "instance_setting": N_("instance setting"),

@@ -2,6 +2,7 @@
 year 0001): refused with one plain message naming the field, on create, on change and in what a
 lead records, never a server error."""
 
+import calendar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -57,8 +58,11 @@ def test_the_widest_terms_are_taken(client: TestClient, session: Session, actor:
             "auto_renews": True, "renewal_term_months": 1, "termination_notice_days": 730}
     made = client.post("/api/v1/contracts", json=body)
     assert made.status_code == 201, made.text
-    # Every monthly term since 1990 has been followed: the term in force is today's.
-    assert made.json()["term_ends"] == "2026-12-28"
+    # Every monthly term since 1990 has been followed: the term in force is today's, ending on
+    # the last day of this month as the first term did.
+    ends = date.fromisoformat(made.json()["term_ends"])
+    assert ends.day == calendar.monthrange(ends.year, ends.month)[1]
+    assert 0 <= (ends - clock.today()).days <= 31
     longest = client.patch(f"/api/v1/contracts/{made.json()['id']}",
                            json={"renewal_term_months": 120, "end_date": "2100-12-31"})
     assert longest.status_code == 200, longest.text

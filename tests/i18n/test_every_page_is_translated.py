@@ -120,10 +120,13 @@ def _user_data(session: Session) -> set[str]:
 
 def _playbook_words() -> set[str]:
     """The playbooks' own titles, summaries, phases, actions and tasks: organizers write them
-    in their files (campaigns/playbooks), as records hold theirs."""
+    in their files (campaigns/playbooks, and each language's beside them), as records hold
+    theirs."""
     found: set[str] = set()
-    for loaded in loader.catalog().playbooks.values():
-        for text in _texts(loaded.playbook.model_dump(mode="json")):
+    books = [book for loaded in loader.catalog().playbooks.values()
+             for book in (loaded.playbook, *loaded.translations.values())]
+    for book in books:
+        for text in _texts(book.model_dump(mode="json")):
             if not re.fullmatch(r"[a-z0-9_]*", text):
                 found.add(text)
                 found.update(line.strip() for line in text.splitlines())

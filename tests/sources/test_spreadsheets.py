@@ -348,8 +348,8 @@ def test_an_import_files_an_audit_entry_per_record(client: TestClient) -> None:
     assert memberships[0]["visibility"] == bo["visibility"]
 
     page = client.get("/audit", params={"record_kind": "person"})
-    assert f"create person #{bo['id']}" in page.text
-    assert f"update person #{ana['id']}" in page.text
+    assert f"Created: person #{bo['id']}" in page.text
+    assert f"Changed: person #{ana['id']}" in page.text
     assert "555-0100 → 555-0199" in page.text
 
 

@@ -43,9 +43,11 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     # Why a letter does not fit yet, in the reader's words.
     assert "Ahora no: Una apelación sigue a una negativa" in text
     assert "Which letter" not in text and "Not now" not in text
-    # The letters' own titles are English, as the letters are, and say so.
+    # The letters' own titles are English, and say so; each letter is written in the
+    # language chosen, Spanish among them.
     assert 'lang="en">Everything about the ALPR program</label>' in page.text
-    assert "Las cartas están en inglés" in text
+    assert "Los títulos de las cartas están en inglés" in text
+    assert "Idioma de la carta" in text
 
     letter = client.get(f"/records-requests/{record.id}/letter",
                         params={"template": "alpr_all", "requester_name": "Ana"}, headers=HX)
