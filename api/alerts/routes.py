@@ -151,9 +151,7 @@ def test_email(session: SessionDep, actor: UserDep) -> Any:
 
 @router.get("/webhooks", response_model=list[EndpointRead], summary="List webhook endpoints")
 def list_webhooks(session: SessionDep, actor: UserDep) -> Any:
-    with_url = service.may_organize(actor)
-    return [service.endpoint_read(e, with_url=with_url)
-            for e in service.list_endpoints(session, actor)]
+    return [service.endpoint_read(e) for e in service.list_endpoints(session, actor)]
 
 
 @router.post("/webhooks", response_model=EndpointCreated, status_code=201,
@@ -167,8 +165,7 @@ def create_webhook(data: EndpointCreate, session: SessionDep, actor: UserDep) ->
 @router.get("/webhooks/{endpoint_id}", response_model=EndpointRead,
             summary="Get one webhook endpoint")
 def get_webhook(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-    return service.endpoint_read(service.get_endpoint(session, actor, endpoint_id),
-                                 with_url=service.may_organize(actor))
+    return service.endpoint_read(service.get_endpoint(session, actor, endpoint_id))
 
 
 @router.get("/webhooks/{endpoint_id}/secret", response_model=EndpointCreated,
@@ -184,7 +181,7 @@ def update_webhook(endpoint_id: RecordId, data: EndpointUpdate, session: Session
                    actor: UserDep) -> Any:
     endpoint = service.update_endpoint(session, actor, endpoint_id, data)
     session.commit()
-    return service.endpoint_read(endpoint, with_url=service.may_organize(actor))
+    return service.endpoint_read(endpoint)
 
 
 @router.delete("/webhooks/{endpoint_id}", status_code=204, summary="Delete a webhook endpoint")

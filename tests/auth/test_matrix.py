@@ -83,6 +83,8 @@ def test_every_route_every_role_every_visibility(app: Any, world: World, role: s
     org = world.org_a if role in ("partner", "viewer") else None
     forbidden = [m for r in world.records if not may_read(role, org, r) for m in r.markers]
     forbidden += [f"Search {m}" for m in world.personal]
+    if role not in ("admin", "lead"):
+        forbidden += world.keepers_only
     for route in routes:
         for path, record in expand(route, world):
             response = client.get(path, follow_redirects=False)

@@ -220,7 +220,9 @@ def delete_rule(rule_id: str, request: Request, session: SessionDep,
 
 def _channels_context(session: Session, actor: User) -> dict[str, Any]:
     return {"settings": service.channel_settings(session, actor),
-            "endpoints": service.list_endpoints(session, actor),
+            # The webhooks and their addresses are their keepers' alone.
+            "endpoints": service.list_endpoints(session, actor)
+            if service.may_organize(actor) else [],
             "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
             "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
             "tests": {}, "endpoint_reach": words.ENDPOINT_REACH_WORDS,
