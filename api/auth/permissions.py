@@ -546,6 +546,15 @@ def can_invite(actor: Actor, role: Role) -> bool:
     return getattr(actor, "role", None) == Role.lead and role != Role.admin
 
 
+def may_change_members(actor: Actor, organization_id: int | None) -> bool:
+    """Who is on an organization's member list is that organization's to say (its members
+    who write), or the coalition's leads' and administrators': a partner keeps their own
+    people, but may not list them as another organization's members."""
+    return (sees_everything(actor) or (role_of(actor) == Role.lead
+                                       and getattr(actor, "is_active", False))
+            or decides_for(actor, organization_id))
+
+
 def may_manage_organization(actor: Actor, organization_id: int) -> bool:
     """Export and erasure on behalf of an organization: its members who write, leads, admins."""
     if sees_everything(actor) or getattr(actor, "role", None) == Role.lead:

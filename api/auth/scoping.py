@@ -153,6 +153,18 @@ def _check_parents(session: Session, actor: permissions.Actor, obj: Any) -> None
                 permissions.require_write(actor, parent)
 
 
+def _check_member_lists(actor: permissions.Actor, obj: Any, *, new: bool) -> None:
+    """A row on an organization's member list is written by those who keep that list, both
+    the list it was on and the one it is moved to."""
+    columns = permissions.children()[type(obj)].members_of
+    rows = (obj,) if new else (obj, _as_it_was(obj))
+    for row in rows:
+        for column in columns:
+            if not permissions.may_change_members(actor, getattr(row, column)):
+                raise Forbidden("Only an organization's own members and the coalition's leads "
+                                "can change who belongs to it.")
+
+
 def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:
     if permissions.can_administer(actor):
         return
@@ -175,6 +187,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
     if model in permissions.children():
         permissions.require_write(actor, obj)
         _check_parents(session, actor, obj)
+        _check_member_lists(actor, obj, new=new)
         return
     spec = permissions.owned().get(model)
     # A partner's new record is their organization's unless it says otherwise.

@@ -290,3 +290,32 @@ def test_partners_keep_the_coalitions_records_but_neither_take_nor_hide_them(
         assert partner.patch(url, json=change).status_code == 403, change
     assert partner.delete(url).status_code == 403
     assert clients["lead"].patch(url, json={"visibility": "leads"}).status_code == 200
+
+
+def test_only_an_organization_and_the_leads_change_who_belongs_to_it(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    """A partner keeps their own people but may not put them on another organization's
+    member list, nor move a membership there or away from it."""
+    own = next(r for r in world.of("person")
+               if r.owner == world.org_a and r.visibility == "coalition")
+    partner = clients["partner"]
+    refused = partner.post("/api/v1/affiliations",
+                           json={"person_id": own.id, "organization_id": world.org_b})
+    assert refused.status_code == 403, refused.text
+    page = partner.get(f"/organizations/{world.org_b}")
+    assert own.markers[0] not in page.text
+    assert clients["viewer"].post("/api/v1/affiliations", json={
+        "person_id": own.id, "organization_id": world.org_b}).status_code == 403
+    volunteer = partner.post("/api/v1/people", json={"name": "New volunteer"}).json()["id"]
+    made = partner.post("/api/v1/affiliations",
+                        json={"person_id": volunteer, "organization_id": world.org_a})
+    assert made.status_code == 201, made.text
+    moved = partner.patch(f"/api/v1/affiliations/{made.json()['id']}",
+                          json={"organization_id": world.org_b})
+    assert moved.status_code == 403, moved.text
+    # The coalition's leads keep every organization's list.
+    lead = clients["lead"].post("/api/v1/affiliations",
+                                json={"person_id": own.id, "organization_id": world.org_b})
+    assert lead.status_code == 201, lead.text
+    taken = partner.delete(f"/api/v1/affiliations/{lead.json()['id']}")
+    assert taken.status_code == 403, taken.text
