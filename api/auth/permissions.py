@@ -350,6 +350,20 @@ def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
     return _may_read_owned(reader, row, spec)
 
 
+def may_be_named_reader(user: Any, record: Any, *, model: type[SQLModel]) -> bool:
+    """Whether a user may be named on a record as one of its readers (a task's assignee):
+    only one who reads it as it is shared without being named. Naming someone is no way to
+    share a record past what its owner chose: a private task of one organization is not
+    handed to another's member."""
+    if sees_everything(user):
+        return True
+    spec = owned()[model]
+    kept = (spec.owner, spec.visibility, *spec.reader_organizations)
+    row = SimpleNamespace(**{c: getattr(record, c) for c in kept},
+                          **dict.fromkeys(spec.reader_users))
+    return _may_read_owned(user, row, spec)
+
+
 def require_read(actor: Actor, record: Any, label: str = "record") -> None:
     """Refuses as if the record did not exist, so its existence does not leak either."""
     if not can_read(actor, record):

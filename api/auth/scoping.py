@@ -12,7 +12,9 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
+from api.auth.table_access import Owned
 from api.errors import Forbidden, Invalid
+from api.i18n.catalogs import gettext
 
 ACTOR = "oversight_actor"
 
@@ -205,6 +207,28 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
             raise Forbidden(f"Only the coalition's leads change who keeps or sees this "
                             f"{permissions.record_noun(model)}.")
     permissions.require_write(actor, obj, deleting=deleting)
+    if spec is not None and not deleting:
+        _check_named_readers(session, obj, spec, new=new)
+
+
+def _check_named_readers(session: Session, obj: Any, spec: Owned, *, new: bool) -> None:
+    """Whoever a partner or lead names as a record's reader (a task's assignee) reads it as
+    it is shared. Administrators and trusted code, who keep the whole instance, are left to
+    build what they build; a row that names someone still lets them read it."""
+    if not spec.reader_users or permissions.sees_everything(session.info.get(ACTOR)):
+        return
+    sharing = {spec.owner, spec.visibility, *spec.reader_organizations, *spec.reader_users}
+    if not new and not changed_fields(obj) & sharing:
+        return
+    for column in spec.reader_users:
+        user_id = getattr(obj, column)
+        with session.no_autoflush:
+            user = session.get(User, user_id) if user_id is not None else None
+        if user is not None and not permissions.may_be_named_reader(user, obj,
+                                                                    model=type(obj)):
+            raise Invalid(gettext(
+                "%(name)s may not read this as it is shared: assign it to someone who may, or "
+                "share it more widely first.") % {"name": user.name}, field=column)
 
 
 @event.listens_for(Session, "before_flush")

@@ -319,3 +319,36 @@ def test_only_an_organization_and_the_leads_change_who_belongs_to_it(
     assert lead.status_code == 201, lead.text
     taken = partner.delete(f"/api/v1/affiliations/{lead.json()['id']}")
     assert taken.status_code == 403, taken.text
+
+
+def test_a_task_is_assigned_only_to_someone_who_reads_it_as_it_is_shared(
+        world: World, clients: dict[Any, TestClient],
+        client_as: Callable[..., TestClient]) -> None:
+    other = client_as(Role.partner, world.org_b)
+    colleague = client_as(Role.viewer, world.org_a).user.id  # type: ignore[attr-defined]
+    partner, lead = clients["partner"], clients["lead"]
+    private = {"title": "Call the clerk", "visibility": "private",
+               "assignee_user_id": other.user.id}  # type: ignore[attr-defined]
+    refused = partner.post("/api/v1/tasks", json=private)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "assignee_user_id"
+    page = partner.post("/tasks", data=private, follow_redirects=False)
+    assert page.status_code == 422 and "may not read this as it is shared" in page.text
+    dashboard = other.get("/").text
+    assert "Call the clerk" not in dashboard
+    # Their own organization's people, and anyone when shared with the coalition.
+    for assignee, visibility in ((colleague, "private"),
+                                 (other.user.id, "coalition")):  # type: ignore[attr-defined]
+        made = partner.post("/api/v1/tasks", json={
+            "title": "x", "visibility": visibility, "assignee_user_id": assignee})
+        assert made.status_code == 201, made.text
+    # Nor is a task assigned across made private afterwards.
+    hidden = partner.patch(f"/api/v1/tasks/{made.json()['id']}", json={"visibility": "private"})
+    assert hidden.status_code == 422, hidden.text
+    # A lead assigns a leads-only task only to someone who reads what leads read.
+    leads_only = {"title": "y", "visibility": "leads",
+                  "assignee_user_id": other.user.id}  # type: ignore[attr-defined]
+    assert lead.post("/api/v1/tasks", json=leads_only).status_code == 422
+    fellow = client_as(Role.lead).user.id  # type: ignore[attr-defined]
+    assert lead.post("/api/v1/tasks", json={**leads_only, "assignee_user_id": fellow}
+                     ).status_code == 201
