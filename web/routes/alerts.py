@@ -436,15 +436,19 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     params = request.query_params
     status = params.get("status") if params.get("status") in set(OutboxStatus) else None
     channel = params.get("channel") if params.get("channel") in set(Channel) else None
-    page = max(whole_number(params.get("page")) or 1, 1)
-    page = min(page, 100_000)
+    given = params.get("page")
+    # As every list reads its page: digits only, "-1" is refused in words and page 1 shown.
+    problem = gettext("The page must be a number.") \
+        if given is not None and whole_number(given) is None else ""
+    page = min(max(whole_number(given) or 1, 1), 100_000)
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
     return _page(request, session, actor, "alerts/log.html", {
         "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
         "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
         "channels": list(Channel), "channel_words": CHANNEL_WORDS,
-        "recipients": service.recipient_labels(session, rows)})
+        "recipients": service.recipient_labels(session, rows), "problem": problem},
+        422 if problem else 200)
 
 
 # ---- notifications -----------------------------------------------------------------------
