@@ -36,7 +36,7 @@ from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
 from web.forms import saving, see_other
-from web.ids import whole_number
+from web.ids import path_id, whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -153,7 +153,7 @@ async def install_defaults(request: Request, session: SessionDep, actor: UserDep
 
 
 def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
-    found = whole_number(rule_id)
+    found = path_id(rule_id)
     try:
         return service.get_rule(session, actor, found or 0)
     except NotFound:
@@ -304,7 +304,7 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
 @router.post("/alerts/webhooks/{endpoint_id}/test", response_class=HTMLResponse)
 def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
                  actor: UserDep) -> Response:
-    found = whole_number(endpoint_id)
+    found = path_id(endpoint_id)
     with saving(session) as saved:
         result = service.send_test_webhook(session, actor, found or 0)
     if saved.refusal:
@@ -318,7 +318,7 @@ def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
 def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.delete_endpoint(session, actor, whole_number(endpoint_id) or 0)
+        service.delete_endpoint(session, actor, path_id(endpoint_id))
     if isinstance(saved.refusal, NotFound):
         return _not_found(request, session, actor, "webhook endpoint")
     if saved.refusal:
@@ -378,7 +378,7 @@ async def create_follow(request: Request, session: SessionDep, actor: UserDep) -
 def delete_follow(follow_id: str, request: Request, session: SessionDep,
                   actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.unfollow(session, actor, whole_number(follow_id) or 0)
+        service.unfollow(session, actor, path_id(follow_id))
     if saved.refusal:
         return _not_found(request, session, actor, "follow", saved.refusal)
     return see_other("/alerts/follows")
@@ -423,7 +423,7 @@ async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep)
 def delete_feed(feed_id: str, request: Request, session: SessionDep,
                 actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.delete_feed_token(session, actor, whole_number(feed_id) or 0)
+        service.delete_feed_token(session, actor, path_id(feed_id))
     if saved.refusal:
         return _not_found(request, session, actor, "calendar feed", saved.refusal)
     return see_other("/alerts/follows#feeds")
@@ -470,7 +470,7 @@ def unread_badge(session: SessionDep, actor: UserDep) -> Response:
 def read_notification(notification_id: str, request: Request, session: SessionDep,
                       actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.mark_read(session, actor, whole_number(notification_id) or 0)
+        service.mark_read(session, actor, path_id(notification_id))
     if saved.refusal:
         return _not_found(request, session, actor, "notification", saved.refusal)
     return see_other("/notifications")
