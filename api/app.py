@@ -31,7 +31,7 @@ from api.outer_layers import LayeredApp
 from api.people.routes import router as people
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
-from api.routing import PathRouter
+from api.routing import ExactPaths, PathRouter
 from api.search.routes import router as saved_searches
 from api.settings import get_settings
 from api.sources.routes import router as sources
@@ -104,6 +104,7 @@ def create_app() -> FastAPI:
     # Outside those: bodies are cut at their limit before the forgery check reads them.
     body_limit.install(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS))
     security_headers.install(app)
+    app.add_outer_layer(ExactPaths)
     app.include_router(api_router())
     app.include_router(feeds_router)
 

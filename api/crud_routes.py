@@ -6,16 +6,17 @@ from typing import Annotated, Any, Literal, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, create_model
 from pydantic_core import to_json
 
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT, no_control_chars
+from api.fields import MAX_INT, digits_only, no_control_chars
 from api.keyset import COUNT_CAP, MAX_CURSOR_CHARS
 from api.page_cache import ReusableRoute, reusable
 
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT, description="The record's id")]
+RecordId = Annotated[int, BeforeValidator(digits_only),
+                     Path(ge=1, le=MAX_INT, description="The record's id")]
 
 
 class ReadResponse(JSONResponse):

@@ -57,6 +57,17 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def digits_only(value: Any) -> Any:
+    """An id as an address gives it: ASCII digits and nothing else. Read as a number, ' 1',
+    '1\n' or '+1' would name record 1, so one record would answer at many addresses."""
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("must be a whole number written in digits")
+    return value
+
+
 def no_control_chars(value: str | None) -> str | None:
     """Refuses text no person means to type and no database column can hold."""
     # None reaches here only from an optional PATCH field, where it means "not given".

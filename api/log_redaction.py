@@ -4,6 +4,7 @@ import logging
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 REDACTED = "[redacted]"
 
@@ -98,3 +99,10 @@ def install() -> None:
     current = logging.getLogRecordFactory()
     if not getattr(current, "redacts_secrets", False):
         logging.setLogRecordFactory(_redacting_factory(current))
+
+
+def address_host(url: str) -> str:
+    """A webhook address cut to its host: for Slack and Discord the path is the password, so
+    only those who keep the webhook read the rest of it."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"

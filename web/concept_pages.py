@@ -391,10 +391,11 @@ def parse_list_request(spec: Spec, params: Any) -> ListRequest:
     if wanted.sort and wanted.sort.lstrip("-") not in spec.crud.sort_fields:
         raise Invalid(gettext("Cannot sort {things} by '{field}'.").format(
             things=spec.words.plural, field=wanted.sort.lstrip("-")), field="sort")
-    try:
-        wanted.page = max(1, int(params.get("page") or 1))
-    except ValueError as exc:
-        raise Invalid(gettext("The page must be a number."), field="page") from exc
+    # Digits only, as the records batch reads them: "-1" or " 2" is no page number.
+    page = str(params.get("page") or 1)
+    if not (page.isascii() and page.isdigit()):
+        raise Invalid(gettext("The page must be a number."), field="page")
+    wanted.page = max(1, int(page)) if len(page) <= 12 else MAX_PAGE_NUMBER + 1
     if wanted.page > MAX_PAGE_NUMBER:
         raise Invalid(gettext("The page must be at most {number}.").format(
             number=format_number(MAX_PAGE_NUMBER)), field="page")

@@ -6,24 +6,34 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
 
 from api.errors import Invalid
-from api.fields import MAX_INT
+from api.fields import MAX_INT, digits_only
 
-# An id in a page's address; past the bound FastAPI refuses it as it does a word.
-RecordId = Annotated[int, Path(ge=1, le=MAX_INT)]
+# An id in a page's address, in digits only; past the bound FastAPI refuses it as it does a
+# word.
+RecordId = Annotated[int, BeforeValidator(digits_only), Path(ge=1, le=MAX_INT)]
 # An optional id in a page's query string.
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 
 
 def whole_number(value: Any, *, least: int = 0) -> int | None:
-    """A number as a form or an address sends it (an id, a page), or None for anything else: a
-    sign, a word, or more than the database's integers hold. Bounded before it is read, so a
-    long run of digits costs nothing."""
+    """A number as a form or a query string sends it (an id, a page), or None for anything
+    else: a sign, a word, or more than the database's integers hold. Bounded before it is
+    read, so a long run of digits costs nothing."""
     text = str(value or "").strip()
-    if not re.fullmatch(r"\d{1,10}", text) or not least <= int(text) <= MAX_INT:
+    if not re.fullmatch(r"[0-9]{1,10}", text) or not least <= int(text) <= MAX_INT:
         return None
     return int(text)
+
+
+def path_id(value: str) -> int:
+    """An id in an address, digits and nothing else ('1 ' names nothing, as a record has one
+    address); 0, which names no record, for anything else."""
+    if not (value.isascii() and value.isdigit()):
+        return 0
+    return whole_number(value) or 0
 
 
 def given_id(value: Any, *, field: str, message: str) -> int:

@@ -5,7 +5,6 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
@@ -85,6 +84,11 @@ def may_organize(actor: permissions.Actor) -> bool:
 def require_admin(actor: permissions.Actor) -> None:
     if not may_administer(actor):
         raise Forbidden(N_("Only an administrator can change this."))
+
+
+def require_keeper(actor: permissions.Actor) -> None:
+    if not may_organize(actor):
+        raise Forbidden("Only campaign leads and administrators see the coalition's webhooks.")
 
 
 def require_organizer(actor: permissions.Actor) -> None:
@@ -285,7 +289,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
     only when the actor may read what the alert is about, since its title tells it. None: all.
 
-    Leads see every alert about what they may read; others only the webhook posts among them.
+    Leads see every alert about what they may read; partners and viewers only their own.
     An escalation names a target the row does not record, so another person's escalation is
     shown to nobody but administrators. A webhook post is shown only to those who read all
     its endpoint reads (a post to the leads' channel names targets and tells of meetings only
@@ -315,22 +319,22 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
     own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
     if permissions.is_anonymous(actor):
         return sa.false()
-    lead = permissions.is_lead(actor)
-    tier = Visibility.leads if lead else Visibility.coalition
+    if not permissions.is_lead(actor):
+        # Partners and viewers keep no channel but their own: the coalition's webhooks, and
+        # what is queued for them, are their keepers' (require_keeper).
+        return own
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,
-        WebhookEndpoint.reads.in_(permissions.shared_at_least(tier))).exists())
-    if lead:
-        return sa.or_(own, sa.and_(about_readable,
-                                   sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
-    return sa.or_(own, sa.and_(post_readable, about_readable))
+        WebhookEndpoint.reads.in_(permissions.shared_at_least(Visibility.leads))).exists())
+    return sa.or_(own, sa.and_(about_readable,
+                               sa.or_(AlertOutbox.user_id.is_not(None), post_readable)))
 
 
 def delivery_log(session: Session, actor: User, *, status: str | None = None,
                  channel: str | None = None, campaign_id: int | None = None,
                  subject_kind: str | None = None, limit: int = 50,
                  offset: int = 0) -> tuple[list[AlertOutbox], int]:
-    """Alerts newest due first. A non-admin sees alerts to themselves and to webhooks."""
+    """Alerts newest due first, as `visible_alerts` shows them."""
     if not 1 <= limit <= 500 or offset < 0:
         raise Invalid(N_("limit must be between 1 and 500 and offset not negative."), field="limit")
     stmt = select(AlertOutbox)
@@ -514,17 +518,10 @@ def _check_webhook_url(session: Session, url: str) -> str:
     return url
 
 
-def shown_url(url: str) -> str:
-    """A webhook address without its path: for Slack and Discord the path is the password."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
-
-
-def endpoint_read(endpoint: WebhookEndpoint, *, with_url: bool = True) -> EndpointRead:
-    """An endpoint as listed; `with_url` False leaves out the address's path, its password
-    for some receivers."""
-    return EndpointRead(id=stored_id(endpoint), name=endpoint.name,
-                        url=endpoint.url if with_url else shown_url(endpoint.url),
+def endpoint_read(endpoint: WebhookEndpoint) -> EndpointRead:
+    """An endpoint as its keepers list it, with its whole address (for some receivers the
+    address's path is its password: only `require_keeper` lets it out)."""
+    return EndpointRead(id=stored_id(endpoint), name=endpoint.name, url=endpoint.url,
                         flavor=endpoint.flavor, campaign_id=endpoint.campaign_id,
                         reads=endpoint.reads, language=endpoint.language,
                         enabled=endpoint.enabled,
@@ -539,10 +536,15 @@ def endpoint_with_secret(endpoint: WebhookEndpoint) -> EndpointCreated:
 
 
 def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
+    """The coalition's webhooks, for those who keep them. Partners and viewers are not told
+    which channels exist: a webhook's name, host and campaign say where the coalition talks
+    and about what, and the alerts they need come to them by email and in the app."""
+    require_keeper(actor)
     return list(session.exec(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all())
 
 
 def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
+    require_keeper(actor)
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
         raise NotFound(NO_SUCH, noun=Term(N_("webhook endpoint")), id=endpoint_id)

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, select
 
-from api import clock
+from api import clock, log_redaction
 from api.auth import permissions, references, table_access
 from api.auth.models import (
     AuditEntry,
@@ -36,6 +36,8 @@ UNAUDITED = (AuditEntry, AuthSession, LoginAttempt, PasswordReset)
 # them (a webhook's signing secret is shown once, to whoever made it).
 SECRET_FIELDS = frozenset({"password_hash", "totp_secret", "token_hash", "legistar_token",
                            "secret", "smtp_password"})
+# Addresses whose path is a password (a Slack or Discord webhook's): the log keeps the host.
+ADDRESS_FIELDS = frozenset({("webhook_endpoint", "url")})
 # Changes that alone are not worth an entry: stamps the system keeps.
 NOISE = frozenset({"updated_at", "last_login_at", "totp_last_step", "last_used_at"})
 REDACTED = "[secret]"
@@ -168,6 +170,10 @@ def _row(actor: permissions.Actor, action: str, record_kind: str, record_id: int
 def _entry(session: Session, obj: Any, action: str, changes: dict[str, Any]) -> dict[str, Any]:
     if action == "delete":
         changes = {k: [v[1], None] for k, v in changes.items()}
+    for table, name in ADDRESS_FIELDS:
+        if _kind(obj) == table and name in changes:
+            changes[name] = [value if value is None else log_redaction.address_host(value)
+                             for value in changes[name]]
     where = _where(session, obj)
     for name, guard in permissions.guarded().get(type(obj), {}).items():
         if name in changes:

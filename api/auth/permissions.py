@@ -351,6 +351,20 @@ def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
     return _may_read_owned(reader, row, spec)
 
 
+def may_be_named_reader(user: Any, record: Any, *, model: type[SQLModel]) -> bool:
+    """Whether a user may be named on a record as one of its readers (a task's assignee):
+    only one who reads it as it is shared without being named. Naming someone is no way to
+    share a record past what its owner chose: a private task of one organization is not
+    handed to another's member."""
+    if sees_everything(user):
+        return True
+    spec = owned()[model]
+    kept = (spec.owner, spec.visibility, *spec.reader_organizations)
+    row = SimpleNamespace(**{c: getattr(record, c) for c in kept},
+                          **dict.fromkeys(spec.reader_users))
+    return _may_read_owned(user, row, spec)
+
+
 def require_read(actor: Actor, record: Any, label: str = "record") -> None:
     """Refuses as if the record did not exist, so its existence does not leak either."""
     if not can_read(actor, record):
@@ -547,6 +561,15 @@ def can_invite(actor: Actor, role: Role) -> bool:
     if sees_everything(actor):
         return True
     return getattr(actor, "role", None) == Role.lead and role != Role.admin
+
+
+def may_change_members(actor: Actor, organization_id: int | None) -> bool:
+    """Who is on an organization's member list is that organization's to say (its members
+    who write), or the coalition's leads' and administrators': a partner keeps their own
+    people, but may not list them as another organization's members."""
+    return (sees_everything(actor) or (role_of(actor) == Role.lead
+                                       and getattr(actor, "is_active", False))
+            or decides_for(actor, organization_id))
 
 
 def may_manage_organization(actor: Actor, organization_id: int) -> bool:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
+from api.auth.table_access import Owned
 from api.errors import NO_SUCH, Forbidden, Invalid, Term
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
 
 ACTOR = "oversight_actor"
 
@@ -154,6 +155,18 @@ def _check_parents(session: Session, actor: permissions.Actor, obj: Any) -> None
                 permissions.require_write(actor, parent)
 
 
+def _check_member_lists(actor: permissions.Actor, obj: Any, *, new: bool) -> None:
+    """A row on an organization's member list is written by those who keep that list, both
+    the list it was on and the one it is moved to."""
+    columns = permissions.children()[type(obj)].members_of
+    rows = (obj,) if new else (obj, _as_it_was(obj))
+    for row in rows:
+        for column in columns:
+            if not permissions.may_change_members(actor, getattr(row, column)):
+                raise Forbidden("Only an organization's own members and the coalition's leads "
+                                "can change who belongs to it.")
+
+
 def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:
     if permissions.can_administer(actor):
         return
@@ -176,6 +189,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
     if model in permissions.children():
         permissions.require_write(actor, obj)
         _check_parents(session, actor, obj)
+        _check_member_lists(actor, obj, new=new)
         return
     spec = permissions.owned().get(model)
     # A partner's new record is their organization's unless it says otherwise.
@@ -193,6 +207,28 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
             raise Forbidden(N_("Only the coalition's leads change who keeps or sees this {noun}."),
                             noun=Term(permissions.record_noun(model)))
     permissions.require_write(actor, obj, deleting=deleting)
+    if spec is not None and not deleting:
+        _check_named_readers(session, obj, spec, new=new)
+
+
+def _check_named_readers(session: Session, obj: Any, spec: Owned, *, new: bool) -> None:
+    """Whoever a partner or lead names as a record's reader (a task's assignee) reads it as
+    it is shared. Administrators and trusted code, who keep the whole instance, are left to
+    build what they build; a row that names someone still lets them read it."""
+    if not spec.reader_users or permissions.sees_everything(session.info.get(ACTOR)):
+        return
+    sharing = {spec.owner, spec.visibility, *spec.reader_organizations, *spec.reader_users}
+    if not new and not changed_fields(obj) & sharing:
+        return
+    for column in spec.reader_users:
+        user_id = getattr(obj, column)
+        with session.no_autoflush:
+            user = session.get(User, user_id) if user_id is not None else None
+        if user is not None and not permissions.may_be_named_reader(user, obj,
+                                                                    model=type(obj)):
+            raise Invalid(gettext(
+                "%(name)s may not read this as it is shared: assign it to someone who may, or "
+                "share it more widely first.") % {"name": user.name}, field=column)
 
 
 @event.listens_for(Session, "before_flush")

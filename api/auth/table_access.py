@@ -38,6 +38,9 @@ class Child:
     # Parents a row may have none of (a stance change not seen in a meeting); when it has one,
     # the row is read only with it.
     optional: tuple[str, ...] = ()
+    # Columns naming an organization whose member list the row is on (a person's
+    # affiliation): written only as permissions.may_change_members says.
+    members_of: tuple[str, ...] = ()
 
     @property
     def parents(self) -> tuple[tuple[type[SQLModel], str], ...]:

@@ -75,7 +75,8 @@ class AffiliationBase(SQLModel):
 
 class Affiliation(TableBase, AffiliationBase, table=True):
     """A person's membership of an organization, with their role there."""
-    __access__: ClassVar[Access] = Access(child=Child(((Person, "person_id"),)))
+    __access__: ClassVar[Access] = Access(child=Child(((Person, "person_id"),),
+                                                      members_of=("organization_id",)))
 
     __table_args__ = (UniqueConstraint("person_id", "organization_id"),)
 

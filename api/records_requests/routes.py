@@ -188,7 +188,7 @@ async def attach_document(
               response_model=RequestDocumentRead, tags=["records-requests"],
               summary="Change what a received document concerns")
 def link_document(record_id: RecordId,
-                  document_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+                  document_id: RecordId,
                   data: RequestDocumentLinks, session: SessionDep, actor: UserDep) -> Any:
     row = service.link_document(session, actor, request_id=record_id, document_id=document_id,
                                 links=data)

@@ -20,7 +20,7 @@ from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.fields import MAX_INT, stored_id
+from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
@@ -108,7 +108,7 @@ def dismiss_suggestion(record_id: RecordId, session: SessionDep, actor: UserDep)
     return agendas.suggestions.read(session, actor, record_id)
 
 
-CampaignId = Annotated[int, Path(ge=1, le=MAX_INT)]
+CampaignId = RecordId
 
 
 @router.get("/campaigns/{campaign_id}/agenda-keywords", response_model=KeywordsRead,

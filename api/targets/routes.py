@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
@@ -13,7 +13,7 @@ from api.targets.models import StanceChangeRead, StanceRead, StanceSet
 router = APIRouter()
 router.include_router(crud_router(service.crud, path="/targets", tag="targets"))
 
-CampaignId = Annotated[int, Path(ge=1, le=MAX_INT)]
+CampaignId = RecordId
 
 
 @router.get("/targets/{record_id}/stances", response_model=list[StanceRead], tags=["targets"],

@@ -197,13 +197,20 @@ def test_only_leads_and_admins_read_a_webhook_address_or_send_it_a_test(
         "flavor": "slack"}).json()
     lead = client_as(Role.lead)
     assert lead.get(f"/api/v1/alerts/webhooks/{made['id']}").json()["url"].endswith("s3cr3tpath")
+    assert "s3cr3tpath" in lead.get("/alerts/channels").text
     for role in (Role.partner, Role.viewer):
         other = client_as(role)
-        listed = other.get("/api/v1/alerts/webhooks").json()
-        one = other.get(f"/api/v1/alerts/webhooks/{made['id']}").json()
-        # The path of a Slack or Discord address is its password.
-        assert [e["url"] for e in listed] == ["http://127.0.0.1:9/…"] == [one["url"]]
-        assert "s3cr3tpath" not in other.get("/api/v1/alerts/webhooks").text
+        # The path of a Slack or Discord address is its password; which channels the
+        # coalition keeps, and where, is its keepers' to know.
+        for path in ("/api/v1/alerts/webhooks", f"/api/v1/alerts/webhooks/{made['id']}",
+                     f"/api/v1/alerts/webhooks/{made['id']}/secret"):
+            refused = other.get(path)
+            assert refused.status_code == 403, path
+            assert "127.0.0.1" not in refused.text and "Coalition Slack" not in refused.text
+        page = other.get("/alerts/channels")
+        assert page.status_code == 200
+        assert "127.0.0.1" not in page.text and "Coalition Slack" not in page.text
+        assert "No webhooks yet" not in page.text
         assert other.post(f"/api/v1/alerts/webhooks/{made['id']}/test").status_code == 403
 
 
@@ -268,3 +275,19 @@ def test_the_delivery_log_shows_others_alerts_only_about_what_the_reader_may_rea
     assert mine and private.subject in mine[0]["title"]
     detail = lead.get(f"/api/v1/alerts/outbox/{mine[0]['id']}")
     assert detail.status_code == 404
+
+
+def test_the_audit_log_keeps_a_webhooks_host_but_neither_its_path_nor_its_secret(
+        client: TestClient) -> None:
+    client.put("/api/v1/alerts/settings", json={"allow_private_webhooks": True})
+    made = client.post("/api/v1/alerts/webhooks", json={
+        "name": "Coalition Slack", "url": "http://127.0.0.1:9/services/T0/B0/s3cr3tpath",
+        "flavor": "slack"}).json()
+    client.patch(f"/api/v1/alerts/webhooks/{made['id']}",
+                 json={"url": "http://127.0.0.1:9/services/T0/B0/n3wpath"})
+    log = client.get("/api/v1/audit", params={"record_kind": "webhook_endpoint",
+                                              "record_id": made["id"]})
+    assert log.status_code == 200 and "http://127.0.0.1:9/" in log.text
+    for secret in ("s3cr3tpath", "n3wpath", made["secret"]):
+        assert secret not in log.text
+    assert "[secret]" in log.text

@@ -83,6 +83,8 @@ def test_every_route_every_role_every_visibility(app: Any, world: World, role: s
     org = world.org_a if role in ("partner", "viewer") else None
     forbidden = [m for r in world.records if not may_read(role, org, r) for m in r.markers]
     forbidden += [f"Search {m}" for m in world.personal]
+    if role not in ("admin", "lead"):
+        forbidden += world.keepers_only
     for route in routes:
         for path, record in expand(route, world):
             response = client.get(path, follow_redirects=False)
@@ -288,3 +290,65 @@ def test_partners_keep_the_coalitions_records_but_neither_take_nor_hide_them(
         assert partner.patch(url, json=change).status_code == 403, change
     assert partner.delete(url).status_code == 403
     assert clients["lead"].patch(url, json={"visibility": "leads"}).status_code == 200
+
+
+def test_only_an_organization_and_the_leads_change_who_belongs_to_it(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    """A partner keeps their own people but may not put them on another organization's
+    member list, nor move a membership there or away from it."""
+    own = next(r for r in world.of("person")
+               if r.owner == world.org_a and r.visibility == "coalition")
+    partner = clients["partner"]
+    refused = partner.post("/api/v1/affiliations",
+                           json={"person_id": own.id, "organization_id": world.org_b})
+    assert refused.status_code == 403, refused.text
+    page = partner.get(f"/organizations/{world.org_b}")
+    assert own.markers[0] not in page.text
+    assert clients["viewer"].post("/api/v1/affiliations", json={
+        "person_id": own.id, "organization_id": world.org_b}).status_code == 403
+    volunteer = partner.post("/api/v1/people", json={"name": "New volunteer"}).json()["id"]
+    made = partner.post("/api/v1/affiliations",
+                        json={"person_id": volunteer, "organization_id": world.org_a})
+    assert made.status_code == 201, made.text
+    moved = partner.patch(f"/api/v1/affiliations/{made.json()['id']}",
+                          json={"organization_id": world.org_b})
+    assert moved.status_code == 403, moved.text
+    # The coalition's leads keep every organization's list.
+    lead = clients["lead"].post("/api/v1/affiliations",
+                                json={"person_id": own.id, "organization_id": world.org_b})
+    assert lead.status_code == 201, lead.text
+    taken = partner.delete(f"/api/v1/affiliations/{lead.json()['id']}")
+    assert taken.status_code == 403, taken.text
+
+
+def test_a_task_is_assigned_only_to_someone_who_reads_it_as_it_is_shared(
+        world: World, clients: dict[Any, TestClient],
+        client_as: Callable[..., TestClient]) -> None:
+    other = client_as(Role.partner, world.org_b)
+    colleague = client_as(Role.viewer, world.org_a).user.id  # type: ignore[attr-defined]
+    partner, lead = clients["partner"], clients["lead"]
+    private = {"title": "Call the clerk", "visibility": "private",
+               "assignee_user_id": other.user.id}  # type: ignore[attr-defined]
+    refused = partner.post("/api/v1/tasks", json=private)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "assignee_user_id"
+    page = partner.post("/tasks", data=private, follow_redirects=False)
+    assert page.status_code == 422 and "may not read this as it is shared" in page.text
+    dashboard = other.get("/").text
+    assert "Call the clerk" not in dashboard
+    # Their own organization's people, and anyone when shared with the coalition.
+    for assignee, visibility in ((colleague, "private"),
+                                 (other.user.id, "coalition")):  # type: ignore[attr-defined]
+        made = partner.post("/api/v1/tasks", json={
+            "title": "x", "visibility": visibility, "assignee_user_id": assignee})
+        assert made.status_code == 201, made.text
+    # Nor is a task assigned across made private afterwards.
+    hidden = partner.patch(f"/api/v1/tasks/{made.json()['id']}", json={"visibility": "private"})
+    assert hidden.status_code == 422, hidden.text
+    # A lead assigns a leads-only task only to someone who reads what leads read.
+    leads_only = {"title": "y", "visibility": "leads",
+                  "assignee_user_id": other.user.id}  # type: ignore[attr-defined]
+    assert lead.post("/api/v1/tasks", json=leads_only).status_code == 422
+    fellow = client_as(Role.lead).user.id  # type: ignore[attr-defined]
+    assert lead.post("/api/v1/tasks", json={**leads_only, "assignee_user_id": fellow}
+                     ).status_code == 201

@@ -48,6 +48,9 @@ class World:
     campaign: int = 0
     # What no one but its owner, a user none of the matrix signs in as, may ever see.
     personal: list[str] = field(default_factory=list)
+    # What only the coalition's leads and administrators see: its webhooks (whose address's
+    # path is a password) and what is queued for them or for others.
+    keepers_only: list[str] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -125,8 +128,36 @@ def build(session: Session, actor: object) -> World:
                                           day=3 + turn))
     personal = [marker()]
     records.append(_saved_search(session, actor, org_a, personal[0]))
+    keepers_only = _coalition_channel(session, actor, records)
     session.commit()
-    return World(org_a, org_b, records, campaign=campaign, personal=personal)
+    return World(org_a, org_b, records, campaign=campaign, personal=personal,
+                 keepers_only=keepers_only)
+
+
+def _coalition_channel(session: Session, actor: object, records: list[Record]) -> list[str]:
+    """A webhook of the coalition with a post queued for it about a vote every member reads,
+    and an email queued for someone else: the name, the address's secret path and the titles
+    are the markers."""
+    from api.alerts.models import AlertOutbox, Channel, WebhookEndpoint
+
+    name, path, post, mail = marker(), marker(), marker(), marker()
+    # Switched off, so nothing here ever tries to send to it.
+    endpoint = WebhookEndpoint(name=f"Slack {name}", url=f"https://hooks.example.org/T0/{path}",
+                               flavor="slack", secret=f"whsec_{marker()}", enabled=False)
+    session.add(endpoint)
+    session.flush()
+    vote = next(r for r in records if r.kind == "vote" and r.visibility == "coalition")
+    due = datetime(2099, 1, 1, tzinfo=UTC)
+    for key, title, to in ((post, f"Vote {post}", {"channel": Channel.webhook,
+                                                    "endpoint_id": endpoint.id}),
+                           (mail, f"Vote {mail}", {"channel": Channel.email,
+                                                    "user_id": actor.id})):
+        session.add(AlertOutbox(dedupe_key=key, message_id=key, subject_kind="vote",
+                                subject_id=vote.id, occurrence="x", title=title,
+                                link=f"/votes/{vote.id}", due_at=due, next_attempt_at=due,
+                                **to))
+    session.flush()
+    return [name, path, post, mail]
 
 
 def _saved_search(session: Session, actor: object, organization_id: int, name: str) -> Record:

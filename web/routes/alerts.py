@@ -37,7 +37,7 @@ from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
 from web.forms import saving, see_other
-from web.ids import whole_number
+from web.ids import path_id, whole_number
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -154,7 +154,7 @@ async def install_defaults(request: Request, session: SessionDep, actor: UserDep
 
 
 def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
-    found = whole_number(rule_id)
+    found = path_id(rule_id)
     try:
         return service.get_rule(session, actor, found or 0)
     except NotFound:
@@ -221,7 +221,9 @@ def delete_rule(rule_id: str, request: Request, session: SessionDep,
 
 def _channels_context(session: Session, actor: User) -> dict[str, Any]:
     return {"settings": service.channel_settings(session, actor),
-            "endpoints": service.list_endpoints(session, actor),
+            # The webhooks and their addresses are their keepers' alone.
+            "endpoints": service.list_endpoints(session, actor)
+            if service.may_organize(actor) else [],
             "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
             "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
             "tests": {}, "endpoint_reach": words.ENDPOINT_REACH_WORDS,
@@ -306,7 +308,7 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
 @router.post("/alerts/webhooks/{endpoint_id}/test", response_class=HTMLResponse)
 def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
                  actor: UserDep) -> Response:
-    found = whole_number(endpoint_id)
+    found = path_id(endpoint_id)
     with saving(session) as saved:
         result = service.send_test_webhook(session, actor, found or 0)
     if saved.refusal:
@@ -320,7 +322,7 @@ def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
 def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.delete_endpoint(session, actor, whole_number(endpoint_id) or 0)
+        service.delete_endpoint(session, actor, path_id(endpoint_id))
     if isinstance(saved.refusal, NotFound):
         return _not_found(request, session, actor, "webhook endpoint")
     if saved.refusal:
@@ -380,7 +382,7 @@ async def create_follow(request: Request, session: SessionDep, actor: UserDep) -
 def delete_follow(follow_id: str, request: Request, session: SessionDep,
                   actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.unfollow(session, actor, whole_number(follow_id) or 0)
+        service.unfollow(session, actor, path_id(follow_id))
     if saved.refusal:
         return _not_found(request, session, actor, "follow", saved.refusal)
     return see_other("/alerts/follows")
@@ -425,7 +427,7 @@ async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep)
 def delete_feed(feed_id: str, request: Request, session: SessionDep,
                 actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.delete_feed_token(session, actor, whole_number(feed_id) or 0)
+        service.delete_feed_token(session, actor, path_id(feed_id))
     if saved.refusal:
         return _not_found(request, session, actor, "calendar feed", saved.refusal)
     return see_other("/alerts/follows#feeds")
@@ -438,15 +440,19 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     params = request.query_params
     status = params.get("status") if params.get("status") in set(OutboxStatus) else None
     channel = params.get("channel") if params.get("channel") in set(Channel) else None
-    page = max(whole_number(params.get("page")) or 1, 1)
-    page = min(page, 100_000)
+    given = params.get("page")
+    # As every list reads its page: digits only, "-1" is refused in words and page 1 shown.
+    problem = gettext("The page must be a number.") \
+        if given is not None and whole_number(given) is None else ""
+    page = min(max(whole_number(given) or 1, 1), 100_000)
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
     return _page(request, session, actor, "alerts/log.html", {
         "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
         "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
         "channels": list(Channel), "channel_words": CHANNEL_WORDS,
-        "recipients": service.recipient_labels(session, rows)})
+        "recipients": service.recipient_labels(session, rows), "problem": problem},
+        422 if problem else 200)
 
 
 # ---- notifications -----------------------------------------------------------------------
@@ -468,7 +474,7 @@ def unread_badge(session: SessionDep, actor: UserDep) -> Response:
 def read_notification(notification_id: str, request: Request, session: SessionDep,
                       actor: UserDep) -> Response:
     with saving(session) as saved:
-        service.mark_read(session, actor, whole_number(notification_id) or 0)
+        service.mark_read(session, actor, path_id(notification_id))
     if saved.refusal:
         return _not_found(request, session, actor, "notification", saved.refusal)
     return see_other("/notifications")

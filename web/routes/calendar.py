@@ -64,8 +64,11 @@ def calendar_page(request: Request, session: SessionDep, actor: UserDep,
                   view: Annotated[str, Query(pattern="^(month|agenda)$")] = "month",
                   campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
                   day: Annotated[date | None, Query()] = None,
+                  on: Annotated[date | None, Query(alias="date")] = None,
                   ) -> Response:
     user = acting_user(request, actor)
+    # "date" is what people type for a day: read, and refused when no date, the same way.
+    day = day or on
     first = _month(month) if day is None else day.replace(day=1)
     per_day: int | None = agenda.PER_DAY
     if view == "month":

@@ -1,14 +1,12 @@
 """A jurisdiction's "count now": its ALPR cameras mapped in OpenStreetMap, counted by
 manufacturer through the same service as the JSON API."""
 
-from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from api.db import new_session
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT
 from api.i18n.catalogs import gettext, ngettext
 from api.jurisdictions import service as jurisdictions
 from api.routing import PathRouter
@@ -16,13 +14,14 @@ from api.sources import access, overpass
 from api.sources.fetching import OutsideError
 from web import flash, htmx, source_panels
 from web.forms import see_other
+from web.ids import RecordId
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
 
 
 @router.post("/jurisdictions/{record_id}/camera-count")
-def count_now(record_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+def count_now(record_id: RecordId, request: Request,
               session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     access.require_lead(user)

@@ -1,9 +1,8 @@
 """The home page, "this week": next votes with their whip count, contract deadlines, records
 requests coming due, my open tasks and the latest meetings."""
 
-from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
@@ -15,7 +14,6 @@ from api.backups import status as backup_status
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
-from api.fields import MAX_INT
 from api.i18n.catalogs import gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -26,6 +24,7 @@ from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
 from web import deadlines, flash, htmx
 from web.forms import saving, see_other
+from web.ids import RecordId
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
@@ -91,7 +90,7 @@ def backups_notice(user: User) -> dict[str, object] | None:
 
 
 @router.post("/tasks/{task_id}/done")
-def task_done(task_id: Annotated[int, Path(ge=1, le=MAX_INT)], request: Request,
+def task_done(task_id: RecordId, request: Request,
               session: SessionDep, actor: UserDep) -> Response:
     """Ticks a task off from the dashboard."""
     user = acting_user(request, actor)

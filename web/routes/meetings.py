@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -29,7 +29,7 @@ from api.tasks.models import TaskCreate
 from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
 from web.forms import FORM, messages, saving, see_other, typed_text
-from web.ids import whole_number
+from web.ids import RecordId, whole_number
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -362,7 +362,7 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
 
 
 @router.post("/meetings/{meeting_id}/private-notes")
-async def save_private_notes(meeting_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+async def save_private_notes(meeting_id: RecordId,
                              request: Request, session: SessionDep, actor: UserDep) -> Response:
     """The organization's own notes on its meeting, saved apart from the shared record."""
     user = acting_user(request, actor)
