@@ -259,12 +259,18 @@ def count_of(body: Body, found: list[Member], *, position: str = OurPosition.wat
                  levels=levels, position=position, outcome=outcome)
 
 
-def counted_vote(session: Session, *, campaign_id: int, body_id: int) -> Vote | None:
-    """The campaign's vote on the body that its whip board counts toward: the next one, else
-    the latest held (whose count then tells its result); a cancelled vote counts for nothing.
-    Read as the session's reader, so a vote they may not read is not named."""
+def counted_vote(session: Session, *, campaign_id: int, body_id: int,
+                 vote_id: int | None = None) -> Vote | None:
+    """The campaign's vote on the body that its whip board counts toward: the one asked for
+    (a link from that vote), else the next one, else the latest held (whose count then tells
+    its result); a cancelled vote counts for nothing. Read as the session's reader, so a vote
+    they may not read is not named."""
     stmt = sa.select(Vote).where(Vote.campaign_id == campaign_id, Vote.body_id == body_id,
                                  Vote.status != VoteStatus.cancelled)
+    if vote_id is not None:
+        asked = session.execute(stmt.where(Vote.id == vote_id)).scalars().first()
+        if asked is not None:
+            return asked
     now = clock.now()
     ahead = session.execute(stmt.where(Vote.scheduled_at >= now)
                             .order_by(Vote.scheduled_at, Vote.id).limit(1)).scalars().first()
@@ -317,7 +323,7 @@ def campaign_bodies(session: Session, actor: User, campaign: Campaign) -> list[t
 
 
 def board(session: Session, actor: User, *, campaign_id: int,
-          body_id: int | None = None) -> Board:
+          body_id: int | None = None, vote_id: int | None = None) -> Board:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
@@ -338,8 +344,8 @@ def board(session: Session, actor: User, *, campaign_id: int,
     if body is not None:
         place = session.get(Jurisdiction, body.jurisdiction_id)
         zone = place.timezone if place else zone
-    vote = counted_vote(session, campaign_id=campaign_id, body_id=stored_id(body)) \
-        if body is not None else None
+    vote = counted_vote(session, campaign_id=campaign_id, body_id=stored_id(body),
+                        vote_id=vote_id) if body is not None else None
     # Our position as the dashboard takes it: the vote's, else what the campaign's goal makes
     # of a vote on it (to block a renewal, enough that it cannot pass).
     position = vote.our_position if vote is not None else vote_of_goal(campaign.goal)[1]

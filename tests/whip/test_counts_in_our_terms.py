@@ -144,3 +144,31 @@ def test_the_board_names_only_a_vote_its_reader_may_read(
     own = plain(client_as("partner", theirs.id).get(
         f"/campaigns/{campaign.id}/whip?body={body.id}").text)
     assert "Their private renewal" in own and "To block it" in own
+
+
+def test_a_link_from_a_vote_opens_the_board_counted_for_that_vote(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                campaign_id=campaign.id, our_position="against",
+                scheduled_at=frozen_now + timedelta(days=3))
+    ordinance = f.make_vote(session, actor, title="Surveillance ordinance", body_id=body.id,
+                            campaign_id=campaign.id, our_position="for",
+                            scheduled_at=frozen_now + timedelta(days=30))
+    session.commit()
+    home = client.get("/").text
+    link = f"/campaigns/{campaign.id}/whip?body={body.id}&amp;vote={ordinance.id}"
+    assert link in home
+    board = plain(client.get(link.replace("&amp;", "&")).text)
+    assert "Counted for the vote: Surveillance ordinance" in board and "To pass it" in board
+    # Without a vote named, the next one is counted; a vote of another body is not taken.
+    first = plain(client.get(f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Counted for the vote: Flock renewal" in first and "To block it" in first
+    other = f.make_vote(session, actor, title="Elsewhere", body_id=f.make_body(
+        session, actor, name="County Board").id, campaign_id=campaign.id,
+        scheduled_at=frozen_now + timedelta(days=5))
+    session.commit()
+    strayed = plain(client.get(
+        f"/campaigns/{campaign.id}/whip?body={body.id}&vote={other.id}").text)
+    assert "Counted for the vote: Flock renewal" in strayed

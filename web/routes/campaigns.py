@@ -279,8 +279,9 @@ def board_column(campaign_id: RecordId, status: ActionStatus, request: Request,
 
 
 def _whip_context(session: Session, user: Any, campaign_id: int,
-                  body_id: int | None) -> dict[str, Any]:
-    board = whip.board(session, user, campaign_id=campaign_id, body_id=body_id)
+                  body_id: int | None, vote_id: int | None = None) -> dict[str, Any]:
+    board = whip.board(session, user, campaign_id=campaign_id, body_id=body_id,
+                       vote_id=vote_id)
     return {"board": board, "levels": [level.value for level in whip.LEVELS],
             "stance_choices": stance_choices(), "source_choices": source_choices(),
             "user": user, "stance_errors": {}, "stance_values": {}}
@@ -289,9 +290,9 @@ def _whip_context(session: Session, user: Any, campaign_id: int,
 @router.get("/campaigns/{campaign_id}/whip")
 @reusable
 def whip_board(campaign_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
-               body: QueryId = None) -> Response:
+               body: QueryId = None, vote: QueryId = None) -> Response:
     user = acting_user(request, actor)
-    context = _whip_context(session, user, campaign_id, body)
+    context = _whip_context(session, user, campaign_id, body, vote)
     return render(request, "whip/board.html", context, block="board")
 
 
