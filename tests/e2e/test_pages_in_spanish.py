@@ -96,3 +96,11 @@ def test_the_main_pages_in_spanish_on_a_desktop(desktop_es: Page, ids: dict[str,
 def test_the_meeting_form_in_spanish_on_a_phone(phone_es: Page, ids: dict[str, Any]) -> None:
     _visit(phone_es, "/meetings/new", "es-phone-meeting-form", "Registrar una reunión")
     expect(phone_es.get_by_role("button", name="Guardar la reunión")).to_be_visible()
+
+
+def test_the_lists_in_spanish_fit_a_phone(phone_es: Page, ids: dict[str, Any]) -> None:
+    # Their order is chosen from a menu there, whose longest option ("Termina el periodo,
+    # descendente") once widened the page past the screen.
+    for noun, heading in (("targets", "Funcionarios"), ("contracts", "Contratos")):
+        _visit(phone_es, f"/{noun}", f"es-phone-{noun}", heading)
+        expect(phone_es.get_by_label("Ordenar por")).to_be_visible()
