@@ -387,6 +387,12 @@ class Crud(Generic[T, R]):
         permissions.require_write(actor, obj)
         shared_before = self._visibility(obj)
         changes = data.model_dump(exclude_unset=True)
+        # A reference sent as it already stands is checked as any the writer names: let
+        # through unread, its answer would tell them what the record links to that they may
+        # not read.
+        self.check_references(session, self.model, {
+            name: value for name, value in changes.items()
+            if value is not None and value == getattr(obj, name, None)})
         self.check_guarded(actor, obj, changes)
         self.check_fixed(actor, obj, changes)
         # Fields kept outside the table (a subclass saves them) start from nothing here.

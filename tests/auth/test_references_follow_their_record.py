@@ -39,6 +39,7 @@ def world(session: Session, actor: Any, client_as: Callable[..., TestClient]) ->
         pass
 
     w: Any = World()
+    w.session, w.actor = session, actor
     w.org_a = org_a
     w.agency, w.vote, w.target, w.open_target, w.meeting = (agency, vote, target, open_target,
                                                             meeting)
@@ -273,3 +274,21 @@ def test_a_redacted_export_names_an_action_s_vote_only_if_the_vote_goes_out(
         rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
     [row] = [r for r in rows if r["id"] == str(action.id)]
     assert row["vote_id"] == ""
+
+
+def test_naming_a_hidden_reference_as_it_stands_tells_nothing(world: Any) -> None:
+    w = world
+    # The lead may change the shared contract, but not learn which private agency it names:
+    # sending that agency's id is answered as any id they may not read, whether or not the
+    # contract already names it.
+    other = f.make_contract(w.session, w.actor, owner_organization_id=w.org_a.id,
+                            visibility="coalition")
+    w.session.commit()
+    answers = [w.lead.patch(f"/api/v1/contracts/{contract_id}", json={"agency_id": w.agency.id})
+               for contract_id in (w.contract.id, other.id)]
+    assert [a.status_code for a in answers] == [422, 422], [a.text for a in answers]
+    assert answers[0].json()["detail"] == answers[1].json()["detail"] == (
+        f"No agency with id {w.agency.id}.")
+    # Its owner names it as before.
+    kept = w.a.patch(f"/api/v1/contracts/{w.contract.id}", json={"agency_id": w.agency.id})
+    assert kept.status_code == 200, kept.text
