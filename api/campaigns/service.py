@@ -59,13 +59,11 @@ def _move_anchored(session: Session, actor: User, values: dict[str, Any],
         anchors.move(session, campaign_id=stored_id(existing), kind=kind, old=old, new=new)
         if target_unchanged and new is not None and old is not None \
                 and existing.target_date == old and column != "start_date":
-            values["target_date"] = new
             start = values.get("start_date")
-            if start is not None and new < start:
-                # The target follows this date, and a campaign aims after it starts.
-                raise Invalid(N_("The campaign aims for this date, and it is before the "
-                                 "campaign starts ({start}): move the start first."),
-                              start=start, field=column)
+            # A campaign aims after it starts: a vote that moves before the start (found to
+            # have been held earlier) leaves the aim where it was.
+            if start is None or new >= start:
+                values["target_date"] = new
     return values
 
 

@@ -350,6 +350,16 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     campaigns.check_anchor_years(
         session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
         campaign.jurisdiction_id)
+    for kind, field in ANCHOR_FIELDS.items():
+        column, day = ANCHOR_COLUMNS[kind], given.get(field)
+        start = given.get("campaign_start") or campaign.start_date
+        if day is not None and start is not None and day < start \
+                and campaign.target_date == getattr(campaign, column) \
+                and kind != AnchorKind.campaign_start:
+            # What the campaign aims for, asked to move before the campaign starts.
+            raise Invalid(N_("The campaign aims for this date, and it is before the campaign "
+                             "starts ({start}): move the start first."), start=start,
+                          field=field)
     before = _anchored_dates(session, campaign_id)
     if given.get("vote_date") is not None:
         _move_votes(session, actor, campaign_id, given["vote_date"])
