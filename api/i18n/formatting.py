@@ -93,6 +93,11 @@ def format_list(items: Sequence[str]) -> str:
     return lists.format_list(list(items), locale=babel_locale())
 
 
+def format_choices(items: Sequence[str]) -> str:
+    """"a, b, or c" / "a, b o c": one of them."""
+    return lists.format_list(list(items), style="or", locale=babel_locale())
+
+
 def countdown(days: int | None) -> str:
     """Calendar days from today, in words."""
     if days is None:
