@@ -18,6 +18,10 @@ class Term(str):
 
     __slots__ = ()
 
+    def said(self) -> str:
+        """The word in the language of the code running now."""
+        return gettext(self)
+
 
 class LongDay(date):
     """A day written out in full in a message ("March 3, 2027", "3 de marzo de 2027"); a plain
@@ -58,7 +62,7 @@ def _shown(value: Any, *, translate: bool) -> Any:
     if isinstance(value, DomainError):
         return value.message if translate else str(value)
     if isinstance(value, Term):
-        return gettext(value) if translate else str(value)
+        return value.said() if translate else str(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(_shown(item, translate=translate)) for item in value)
     if isinstance(value, LongDay):

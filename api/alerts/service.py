@@ -508,9 +508,9 @@ def _check_webhook_url(session: Session, url: str) -> str:
     except webhook_channel.RefusedAddress as exc:
         raise Invalid(N_("url: {reason}; ask an administrator to allow private addresses if "
                          "this receiver really is inside your network"),
-                      reason=exc, field="url") from exc
-    except ValueError as exc:
-        raise Invalid(N_("url: {reason}"), reason=exc, field="url") from exc
+                      reason=exc.refusal, field="url") from exc
+    except webhook_channel.BadUrl as exc:
+        raise Invalid(N_("url: {reason}"), reason=exc.refusal, field="url") from exc
     return url
 
 
@@ -627,13 +627,14 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     own_client = client is None
     client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
     try:
-        # Written in the endpoint's language, as its alerts are.
+        # Written in the endpoint's language, as its alerts are; what went wrong is told in
+        # the language of whoever pressed the button.
         with use_locale(endpoint.language):
             told = tell(row, now=started, base_url=public_url.base_url(settings))
-            outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
-                                           flavor=endpoint.flavor, row=row, told=told,
-                                           now=started,
-                                           allow_private=allow_private_webhooks(session))
+        outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
+                                       flavor=endpoint.flavor, row=row, told=told,
+                                       now=started, language=endpoint.language,
+                                       allow_private=allow_private_webhooks(session))
     finally:
         if own_client:
             client.close()

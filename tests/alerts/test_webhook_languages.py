@@ -76,7 +76,7 @@ def test_the_test_message_speaks_the_endpoints_language(
         session: Session, actor: Any, receiver: Receiver) -> None:
     endpoint = _endpoint(session, actor, f"{receiver.url}/slack", flavor="slack", language="es")
     result = service.send_test_webhook(session, actor, endpoint.id)
-    assert result["ok"], result
+    assert result.ok, result
     [delivery] = receiver.deliveries
     assert "Alerta de prueba para Canal" in json.loads(delivery.body)["text"]
 
