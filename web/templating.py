@@ -114,6 +114,7 @@ templates.env.filters["local_time"] = local_time
 templates.env.filters["local_input"] = local_input
 templates.env.filters["local_date"] = local_date
 templates.env.filters["logged_value"] = audit_words.logged_value
+templates.env.filters["logged_rule_name"] = audit_words.logged_rule_name
 templates.env.filters["audit_what"] = audit_words.what
 templates.env.filters["audit_field"] = audit_words.field_words
 templates.env.filters["audit_actor"] = audit_words.actor_words

@@ -2,13 +2,14 @@
 follows, preferences, in-app notifications and calendar feed tokens."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -263,6 +264,18 @@ def rule_title(rule: AlertRule) -> str:
     rule given none (stored in English) in the reader's language."""
     spec = _spec_of(rule)
     return spec.shown_label() if rule.name == spec.label() else rule.name
+
+
+def logged_rule_title(values: Mapping[str, Any]) -> str | None:
+    """A rule's name as the audit log recorded it with the rule's other fields, as
+    `rule_title` says it; None when the entry does not hold enough of the rule to tell."""
+    name = values.get("name")
+    try:
+        spec = RuleSpec.model_validate({key: values.get(key) for key in (
+            "subject", "offsets", "direction", "repeat_every", "recipients", "channels")})
+    except ValidationError:
+        return None
+    return spec.shown_label() if name == spec.label() else None
 
 
 def _spec_of(rule: AlertRule) -> RuleSpec:

@@ -8,8 +8,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.accounts import service as accounts
-from api.alerts.models import AlertOutbox, Channel, OutboxStatus, SubjectKind
+from api.alerts.models import AlertOutbox, AlertRule, Channel, OutboxStatus, SubjectKind
 from api.alerts.rules import occurrence_in_words
+from api.alerts.service import rule_title
 from api.auth.models import User
 from api.i18n.catalogs import use_locale
 from tests import factories
@@ -43,3 +44,21 @@ def test_the_log_speaks_spanish(client: TestClient, session: Session, actor: Any
     spanish = plain(client.get("/alerts/log").text)
     assert "Contract ends" not in spanish and "-30d" not in spanish
     assert "Fin del contrato: Flock renewal 30 días antes" in spanish
+
+
+def test_the_audit_log_names_a_rule_as_the_alerts_page_does(
+        client: TestClient, session: Session, actor: Any, admin: User) -> None:
+    made = client.post("/api/v1/alerts/rules", json={
+        "subject": "vote", "offsets": ["7d"], "direction": "before",
+        "recipients": ["campaign_leads"], "channels": ["in_app"]})
+    assert made.status_code == 201, made.text
+    rule = session.get(AlertRule, made.json()["id"])
+    assert rule is not None
+    english_name = rule.name
+    with use_locale("es"):
+        spanish_name = rule_title(rule)
+    assert spanish_name != english_name
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    log = plain(client.get("/audit", params={"record_kind": "alert_rule"}).text)
+    assert spanish_name in log and english_name not in log
