@@ -13,7 +13,6 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
-from api.auth.cookies import cookie_name, is_secure
 from api.i18n import catalogs, locales
 from api.i18n.catalogs import N_, gettext, use_locale
 from api.i18n.formatting import format_number
@@ -68,9 +67,11 @@ def _language(scope: Scope) -> str:
     """The reader's language before they are identified (this layer is outside that): the
     language switch's cookie, else the browser's Accept-Language."""
     request = Request(scope)
-    return locales.choose(
-        account=None, cookie=request.cookies.get(cookie_name(locales.COOKIE, is_secure(scope))),
-        accept_language=request.headers.get("accept-language"))
+    # The switch's cookie carries the __Host- prefix over https (api.auth.cookies).
+    cookie = request.cookies.get(f"__Host-{locales.COOKIE}") if scope.get("scheme") == "https" \
+        else request.cookies.get(locales.COOKIE)
+    return locales.choose(account=None, cookie=cookie,
+                          accept_language=request.headers.get("accept-language"))
 
 
 class BodyLimit:

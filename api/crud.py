@@ -17,10 +17,9 @@ from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.db import table_of
-from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, PydanticWords, Term
 from api.fields import TableBase, describe_error, stored_id
 from api.i18n.catalogs import N_
-from api.i18n.validation_words import PydanticWords
 from api.keyset import SortTerm, read_window
 
 T = TypeVar("T", bound=TableBase)

@@ -5,10 +5,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from api.errors import Term
-from api.i18n.catalogs import N_, current, gettext, ngettext
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_choices, format_number
-from api.i18n.locales import DEFAULT
 
 # Pydantic's wording is for programmers ("String should have at least 1 character", or every
 # stored value of a choice); a form says what to do, next to the field it is about.
@@ -73,26 +71,6 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
         return gettext("Enter a whole email address, like name@example.org.")
     # A validator's own words, marked N_ where it is declared.
     return gettext(text)
-
-
-class PydanticWords(Term):
-    """pydantic's own message for one error, kept as it is in English (API clients may match
-    it), and said in plain words in any other language."""
-
-    __slots__ = ("error",)
-    error: Any
-
-    def __new__(cls, message: str, error: Any) -> "PydanticWords":
-        made = super().__new__(cls, message)
-        made.error = error
-        return made
-
-    def said(self) -> str:
-        own = gettext(self)
-        if own != self or current() == DEFAULT:
-            # A validator's own words, marked N_ where declared; or English as it was.
-            return own
-        return words_for(self.error, name_choices=True)
 
 
 def _choices(expected: Any) -> str:
