@@ -3,13 +3,19 @@
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
+from api.i18n import catalogs, locales
+from api.i18n.catalogs import N_, gettext, use_locale
+from api.i18n.formatting import format_number
 from api.outer_layers import LayeredApp
 from api.settings import get_settings
 
@@ -22,20 +28,50 @@ MULTIPART = b"multipart/form-data"
 CLOSE = {"connection": "close"}
 
 
+FILE_TOO_LARGE = N_("The file is larger than the upload limit of {size}.")
+BODY_TOO_LARGE = N_("The request is larger than the limit of {size} for a form or JSON body.")
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a body is refused: said in the language in force where it is said."""
+
+    template: str
+    limit: int
+
+    def said(self) -> str:
+        return gettext(self.template).format(size=size_text(self.limit))
+
+
 def size_text(limit: int) -> str:
-    return f"{limit / MB:g} MB" if limit >= MB else f"{limit:,} bytes"
+    if limit >= MB:
+        return gettext("{count} MB").format(count=format_number(round(limit / MB, 2)))
+    return gettext("{count} bytes").format(count=format_number(limit))
 
 
 def refusal(path: str, why: str) -> Response:
-    """413: problem JSON for the API, a short page for a browser."""
+    """413: problem JSON for the API, a short page for a browser; `why` already translated."""
     if path.startswith("/api/"):
         return problems.problem(413, why, headers=CLOSE)
-    page = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            "<title>Too large · Oversight</title>"
+    title, back = escape(gettext("Too large")), escape(gettext(
+        "Go back and send less, or a smaller file."))
+    page = (f'<!doctype html><html lang="{escape(catalogs.current())}"><head>'
+            f'<meta charset="utf-8"><title>{title} · Oversight</title>'
             '<link rel="stylesheet" href="/static/css/oversight.css"></head>'
-            f'<body><main id="main"><h1>Too large</h1><p>{why}</p>'
-            "<p>Go back and send less, or a smaller file.</p></main></body></html>")
+            f'<body><main id="main"><h1>{title}</h1><p>{escape(why)}</p>'
+            f"<p>{back}</p></main></body></html>")
     return HTMLResponse(page, status_code=413, headers=CLOSE)
+
+
+def _language(scope: Scope) -> str:
+    """The reader's language before they are identified (this layer is outside that): the
+    language switch's cookie, else the browser's Accept-Language."""
+    request = Request(scope)
+    # The switch's cookie carries the __Host- prefix over https (api.auth.cookies).
+    cookie = request.cookies.get(f"__Host-{locales.COOKIE}") if scope.get("scheme") == "https" \
+        else request.cookies.get(locales.COOKIE)
+    return locales.choose(account=None, cookie=cookie,
+                          accept_language=request.headers.get("accept-language"))
 
 
 class BodyLimit:
@@ -52,15 +88,13 @@ class BodyLimit:
     def takes_file(self, path: str) -> bool:
         return any(pattern.match(path) for pattern in self.upload_paths)
 
-    def limit(self, path: str, *, multipart: bool) -> tuple[int, str]:
+    def limit(self, path: str, *, multipart: bool) -> tuple[int, Why]:
         """The largest body the request may have, and what to say past it."""
         settings = get_settings()
         if multipart and self.takes_file(path):
             return (settings.max_upload_bytes + settings.max_form_bytes,
-                    f"The file is larger than the upload limit of "
-                    f"{size_text(settings.max_upload_bytes)}.")
-        return (settings.max_form_bytes, f"The request is larger than the limit of "
-                f"{size_text(settings.max_form_bytes)} for a form or JSON body.")
+                    Why(FILE_TOO_LARGE, settings.max_upload_bytes))
+        return settings.max_form_bytes, Why(BODY_TOO_LARGE, settings.max_form_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +131,7 @@ class BodyLimit:
                 cut = True
             if "endpoint" in scope:
                 # Routed: the app's error handlers answer this quietly (and are replaced).
-                raise HTTPException(413, why)
+                raise HTTPException(413, why.said())
             # Before routing (the forgery check): the client seems to have gone.
             return {"type": "http.disconnect"}
 
@@ -118,9 +152,12 @@ class BodyLimit:
         if cut and not answered:
             await self._refuse(scope, receive, send, why)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send, why: str) -> None:
-        log.warning("refused a request body to %s %s: %s", scope["method"], scope["path"], why)
-        await refusal(scope["path"], why)(scope, receive, send)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, why: Why) -> None:
+        log.warning("refused a request body to %s %s: %s", scope["method"], scope["path"],
+                    why.said())
+        with use_locale(_language(scope)):
+            answer = refusal(scope["path"], why.said())
+        await answer(scope, receive, send)
 
 
 def install(app: LayeredApp, *, upload_paths: Iterable[str]) -> None:

@@ -17,7 +17,7 @@ from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.db import table_of
-from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, PydanticWords, Term
 from api.fields import TableBase, describe_error, stored_id
 from api.i18n.catalogs import N_
 from api.keyset import SortTerm, read_window
@@ -83,7 +83,7 @@ def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
         where, message = describe_error(exc.errors()[0])
         # A validator's own words are marked N_ where declared; pydantic's are left as they
         # are, since they name the values an API client may send.
-        problem = Term(message)
+        problem = PydanticWords(message, exc.errors()[0])
         if not where:
             # A rule of the whole record that names no field is about the body as a whole.
             raise Invalid(N_("{problem}"), problem=problem, field="body") from exc

@@ -9,14 +9,20 @@ line), and the values are filled in after, so a value never stops a message bein
 from datetime import date, datetime
 from typing import Any
 
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_, current, gettext
 from api.i18n.formatting import format_when
+from api.i18n.locales import DEFAULT
+from api.i18n.validation_words import words_for
 
 
 class Term(str):
     """A value that is itself a word to translate (a record's kind, a status), marked N_."""
 
     __slots__ = ()
+
+    def said(self) -> str:
+        """The word in the language of the code running now."""
+        return gettext(self)
 
 
 class LongDay(date):
@@ -54,11 +60,31 @@ class DomainError(Exception):
             return self.template.format(**shown)
 
 
+class PydanticWords(Term):
+    """pydantic's own message for one error, kept as it is in English (API clients may match
+    it), and said in plain words in any other language."""
+
+    __slots__ = ("error",)
+    error: Any
+
+    def __new__(cls, message: str, error: Any) -> "PydanticWords":
+        made = super().__new__(cls, message)
+        made.error = error
+        return made
+
+    def said(self) -> str:
+        own = gettext(self)
+        if own != self or current() == DEFAULT:
+            # A validator's own words, marked N_ where declared; or English as it was.
+            return own
+        return words_for(self.error, name_choices=True)
+
+
 def _shown(value: Any, *, translate: bool) -> Any:
     if isinstance(value, DomainError):
         return value.message if translate else str(value)
     if isinstance(value, Term):
-        return gettext(value) if translate else str(value)
+        return value.said() if translate else str(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(_shown(item, translate=translate)) for item in value)
     if isinstance(value, LongDay):

@@ -31,8 +31,8 @@ _LARGEST_AMOUNT = Decimal(10) ** 15
 # every row of a statewide list just to say how many there are.
 COUNT_CAP = 1000
 _VERSION = 1
-_SPOILED = ("This page link is damaged or was changed by hand; start again from the first "
-            "page.")
+_SPOILED = N_("This page link is damaged or was changed by hand; start again from the "
+              "first page.")
 
 
 @dataclass(frozen=True)

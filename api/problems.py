@@ -99,6 +99,11 @@ async def on_domain(request: Request, exc: DomainError) -> JSONResponse:
     return problem(exc.status, exc.message, errors=errors)
 
 
+# Starlette's own details, for a path or method no route has: in the catalog, so that
+# problem() says them in the reader's language.
+STARLETTE_DETAILS = (N_("Not Found"), N_("Method Not Allowed"))
+
+
 async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 

@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from api import clock
+from api.alerts.service import logged_rule_title as rule_title_of_values
 from api.auth import audit
 from api.fields import StrEnum
 from api.i18n import formatting, locales
@@ -127,6 +128,15 @@ def field_words(name: str) -> str:
 
 def actor_words(label: str) -> str:
     return gettext("the system") if label == "system" else label
+
+
+def logged_rule_name(changes: dict[str, Any], side: int) -> Markup:
+    """An alert rule's name before (side 0) or after (side 1) a logged change, as the alerts
+    page says it: a name made for a rule given none is said in the reader's language."""
+    values = {key: change[side] for key, change in changes.items()
+              if isinstance(change, list | tuple) and len(change) == 2}
+    said = rule_title_of_values(values)
+    return escape(said) if said is not None else logged_value(values.get("name"))
 
 
 def logged_value(value: Any, field: str = "") -> Markup:

@@ -8,6 +8,7 @@ import base64
 import json
 import zlib
 from collections.abc import Mapping
+from html import escape
 from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.datastructures import FormData, Headers, UploadFile
@@ -20,6 +21,8 @@ from api.auth import devices
 from api.auth.cookies import device_cookie, is_secure
 from api.auth.forgery import own_origins
 from api.auth.models import User
+from api.i18n import catalogs
+from api.i18n.catalogs import gettext
 from web import htmx
 from web.templating import templates
 
@@ -59,13 +62,18 @@ def set_up_two_factor(scope: Scope) -> Response:
 
 
 def forged(scope: Scope) -> Response:
+    # Said in the reader's language, chosen before this check runs (api.auth.identity).
+    language = escape(catalogs.current())
+    title = escape(gettext("This form has expired"))
+    why = escape(gettext("The request did not carry a valid anti-forgery token, or came from "
+                         "another site. Go back, reload the page and try again."))
+    start = escape(gettext("Go to the start page"))
     return HTMLResponse(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>This form has expired · Oversight</title>"
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{title} · Oversight</title>"
         '<link rel="stylesheet" href="/static/css/oversight.css"></head>'
-        '<body><main id="main"><h1>This form has expired</h1><p>The request did not carry a '
-        "valid anti-forgery token, or came from another site. Go back, reload the page and "
-        'try again.</p><p><a href="/">Go to the start page</a></p></main></body></html>',
+        f'<body><main id="main"><h1>{title}</h1><p>{why}</p>'
+        f'<p><a href="/">{start}</a></p></main></body></html>',
         status_code=403)
 
 

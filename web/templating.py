@@ -18,6 +18,7 @@ from api.alerts.service import rule_title
 from api.auth import permissions
 from api.i18n import catalogs, formatting, locales
 from web import audit_words, flash, htmx
+from web.none_choice import none_choice
 from web.script_words import script_words
 from web.words import humanize, sharing_words
 
@@ -113,6 +114,7 @@ templates.env.filters["local_time"] = local_time
 templates.env.filters["local_input"] = local_input
 templates.env.filters["local_date"] = local_date
 templates.env.filters["logged_value"] = audit_words.logged_value
+templates.env.filters["logged_rule_name"] = audit_words.logged_rule_name
 templates.env.filters["audit_what"] = audit_words.what
 templates.env.filters["audit_field"] = audit_words.field_words
 templates.env.filters["audit_actor"] = audit_words.actor_words
@@ -142,6 +144,7 @@ def is_lead(user: Any) -> bool:
 
 
 templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["none_choice"] = none_choice
 templates.env.globals["is_lead"] = is_lead
 templates.env.globals["current_locale"] = current_locale
 templates.env.globals["languages"] = locales.NAMES

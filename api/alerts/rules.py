@@ -303,6 +303,21 @@ def occurrences(when: When, *, offsets: list[str], direction: Direction, repeat_
     return sorted(found.items(), key=lambda item: item[1])
 
 
+def occurrence_in_words(label: str) -> str:
+    """An alert's occurrence as the delivery log says it, in the language in force: '-30d' ->
+    '30 days before', '+2d' -> '2 days after', '-0d' -> 'the morning of'. Anything else (a
+    test's instant) as it is."""
+    found = re.match(r"^([-+])(\d+)([mhdw])", label)
+    if not found:
+        return label
+    sign, amount, unit = found.group(1), int(found.group(2)), found.group(3)
+    if amount == 0:
+        return gettext("the morning of")
+    words = _offset_in_words(Offset(amount, unit))
+    return (gettext("{amount} before") if sign == "-" else gettext("{amount} after")).format(
+        amount=words)
+
+
 def relative_words(label: str) -> str:
     """'-7d' -> 'in 7 days', '-0d' -> 'today', '+14d' -> 'overdue by 14 days'."""
     found = re.match(r"^([-+])(\d+)([mhdw])", label)

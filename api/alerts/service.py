@@ -2,12 +2,13 @@
 follows, preferences, in-app notifications and calendar feed tokens."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -269,6 +270,18 @@ def rule_title(rule: AlertRule) -> str:
     return spec.shown_label() if rule.name == spec.label() else rule.name
 
 
+def logged_rule_title(values: Mapping[str, Any]) -> str | None:
+    """A rule's name as the audit log recorded it with the rule's other fields, as
+    `rule_title` says it; None when the entry does not hold enough of the rule to tell."""
+    name = values.get("name")
+    try:
+        spec = RuleSpec.model_validate({key: values.get(key) for key in (
+            "subject", "offsets", "direction", "repeat_every", "recipients", "channels")})
+    except ValidationError:
+        return None
+    return spec.shown_label() if name == spec.label() else None
+
+
 def _spec_of(rule: AlertRule) -> RuleSpec:
     return RuleSpec(subject=rule.subject, offsets=rule.offsets, direction=rule.direction,
                     repeat_every=rule.repeat_every or None, recipients=rule.recipients,
@@ -512,9 +525,9 @@ def _check_webhook_url(session: Session, url: str) -> str:
     except webhook_channel.RefusedAddress as exc:
         raise Invalid(N_("url: {reason}; ask an administrator to allow private addresses if "
                          "this receiver really is inside your network"),
-                      reason=exc, field="url") from exc
-    except ValueError as exc:
-        raise Invalid(N_("url: {reason}"), reason=exc, field="url") from exc
+                      reason=exc.refusal, field="url") from exc
+    except webhook_channel.BadUrl as exc:
+        raise Invalid(N_("url: {reason}"), reason=exc.refusal, field="url") from exc
     return url
 
 
@@ -629,13 +642,14 @@ def send_test_webhook(session: Session, actor: User, endpoint_id: int,
     own_client = client is None
     client = client or webhook_channel.new_client(settings.webhook_timeout_seconds)
     try:
-        # Written in the endpoint's language, as its alerts are.
+        # Written in the endpoint's language, as its alerts are; what went wrong is told in
+        # the language of whoever pressed the button.
         with use_locale(endpoint.language):
             told = tell(row, now=started, base_url=public_url.base_url(settings))
-            outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
-                                           flavor=endpoint.flavor, row=row, told=told,
-                                           now=started,
-                                           allow_private=allow_private_webhooks(session))
+        outcome = webhook_channel.send(client, url=endpoint.url, secret=endpoint.secret,
+                                       flavor=endpoint.flavor, row=row, told=told,
+                                       now=started, language=endpoint.language,
+                                       allow_private=allow_private_webhooks(session))
     finally:
         if own_client:
             client.close()

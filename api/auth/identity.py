@@ -24,6 +24,7 @@ from api.auth.models import ApiToken, TokenScope, User
 from api.db import session_scope
 from api.fields import stored_id
 from api.i18n import catalogs, locales
+from api.i18n.catalogs import N_
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -154,21 +155,22 @@ def refusal(scope: Scope, identity: Identity, pages: PageAnswers) -> Response | 
     path = scope["path"]
     if identity.user is None:
         if identity.via == "token":
-            return api_problem(401, "The API token is unknown, expired or revoked.", bearer=True)
+            return api_problem(401, N_("The API token is unknown, expired or revoked."),
+                               bearer=True)
         if access.is_open(path):
             return None
         if is_api(path):
-            return api_problem(401, "Sign in, or send a personal API token as "
-                               "'Authorization: Bearer'.", bearer=True)
+            return api_problem(401, N_("Sign in, or send a personal API token as "
+                                  "'Authorization: Bearer'."), bearer=True)
         return pages.sign_in(scope)
     if identity.via == "token" and scope["method"] not in SAFE_METHODS \
             and identity.token_scope != TokenScope.write:
-        return api_problem(403, "This API token may only read.")
+        return api_problem(403, N_("This API token may only read."))
     if identity.must_set_up_two_factor and not (
             path.startswith("/account") or path in ("/logout", "/login")):
         if is_api(path):
-            return api_problem(403, "Set up two-factor sign-in on your account page before "
-                               "using Oversight.")
+            return api_problem(403, N_("Set up two-factor sign-in on your account page "
+                                  "before using Oversight."))
         return pages.set_up_two_factor(scope)
     return None
 

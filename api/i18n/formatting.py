@@ -93,6 +93,19 @@ def format_list(items: Sequence[str]) -> str:
     return lists.format_list(list(items), locale=babel_locale())
 
 
+def zone_city(zone: str) -> str:
+    """A time zone by its city, as the language writes it ("Los Ángeles", "Nueva York")."""
+    try:
+        return dates.get_timezone_location(zone, locale=babel_locale(), return_city=True)
+    except (LookupError, ValueError):
+        return zone.split("/")[-1].replace("_", " ")
+
+
+def format_choices(items: Sequence[str]) -> str:
+    """"a, b, or c" / "a, b o c": one of them."""
+    return lists.format_list(list(items), style="or", locale=babel_locale())
+
+
 def countdown(days: int | None) -> str:
     """Calendar days from today, in words."""
     if days is None:

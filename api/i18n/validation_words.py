@@ -1,11 +1,12 @@
 """Pydantic's refusals in plain words, in the reader's language: the same on a page's form and
 in the JSON API's problem details."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from api.i18n.catalogs import N_, gettext, ngettext
-from api.i18n.formatting import format_number
+from api.i18n.formatting import format_choices, format_number
 
 # Pydantic's wording is for programmers ("String should have at least 1 character", or every
 # stored value of a choice); a form says what to do, next to the field it is about.
@@ -26,6 +27,7 @@ KIND_WORDS = {
     "datetime_from_date_parsing": DAY_AND_TIME,
     "enum": ONE_OF, "literal_error": ONE_OF,
     "bool_parsing": N_("Choose yes or no."),
+    "json_invalid": N_("JSON decode error"),
 }
 BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
                "greater_than": ("gt", N_("Must be more than {}.")),
@@ -40,7 +42,7 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}
     if name_choices and kind in ("enum", "literal_error") and ctx.get("expected"):
-        return gettext("Choose one of: {expected}.").format(expected=ctx["expected"])
+        return gettext("Choose one of: {expected}.").format(expected=_choices(ctx["expected"]))
     if kind in ("int_parsing", "int_type") and "input" in err and \
             (err["input"] is None or str(err["input"]).strip() == ""):
         # A required number or choice of a record left empty (an agency not chosen) is
@@ -69,6 +71,12 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
         return gettext("Enter a whole email address, like name@example.org.")
     # A validator's own words, marked N_ where it is declared.
     return gettext(text)
+
+
+def _choices(expected: Any) -> str:
+    """pydantic's "'a', 'b' or 'c'" joined the reader's way ("'a', 'b' o 'c'")."""
+    values = re.findall(r"'[^']*'", str(expected))
+    return format_choices(values) if values else str(expected)
 
 
 def _number(value: Any) -> Any:

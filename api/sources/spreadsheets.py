@@ -5,7 +5,8 @@ the whole file in one transaction."""
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -20,7 +21,8 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
+from api.i18n.validation_words import words_for
 from api.organizations.models import (
     CoalitionRole,
     Organization,
@@ -36,8 +38,9 @@ from api.sources.import_limits import ImportLimits
 from api.targets.models import Target, TargetCreate, TargetTitle
 
 CHUNK = 500
-TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "ok"})
-FALSE = frozenset({"", "no", "n", "false", "f", "0", "-"})
+# English and Spanish: a sheet filled in by a Spanish-speaking partner says sí and no.
+TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "ok", "sí", "si", "s", "verdadero"})
+FALSE = frozenset({"", "no", "n", "false", "f", "0", "-", "falso"})
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y")
 
 
@@ -227,16 +230,22 @@ def _read_xlsx(content: bytes) -> Sheet:
 # ---- mapping ----------------------------------------------------------------------------
 
 def _normal(header: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", header.casefold()).split())
+    # Accents go, so that "Organización" and "Organizacion" are the same heading.
+    bare = "".join(c for c in unicodedata.normalize("NFKD", header.casefold())
+                   if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
 
 
-def guess_mapping(target: Concept, headers: Sequence[str]) -> dict[str, str]:
-    """field -> header, from the headers' usual names; each header is used once."""
+def guess_mapping(target: Concept, headers: Sequence[str],
+                  also: Mapping[str, Sequence[str]] | None = None) -> dict[str, str]:
+    """field -> header, from the headers' usual names, then the field's names in `also` (its
+    labels in each language); each header is used once."""
     mapping: dict[str, str] = {}
     used: set[str] = set()
     by_normal = {_normal(h): h for h in reversed(headers)}
     for column in target.columns:
-        for synonym in (column.name.replace("_", " "), *column.synonyms):
+        for synonym in (column.name.replace("_", " "), *column.synonyms,
+                        *(also or {}).get(column.name, ())):
             header = by_normal.get(_normal(synonym))
             if header and header not in used:
                 mapping[column.name] = header
@@ -358,7 +367,8 @@ def _enum_value(enum: type[Enum], text: str) -> Any:
     for member in enum:
         if wanted in (member.value, member.name):
             return member.value
-    raise ValueError("must be one of: " + ", ".join(m.value for m in enum))
+    raise ValueError(gettext("{value} must be one of: {choices}").format(
+        value=repr(text), choices=", ".join(m.value for m in enum)))
 
 
 def _date_value(text: str) -> date:
@@ -368,7 +378,7 @@ def _date_value(text: str) -> date:
                                      pattern).date()
         except ValueError:
             continue
-    raise ValueError("is not a date (use YYYY-MM-DD)")
+    raise ValueError(gettext("{value} is not a date (use YYYY-MM-DD)").format(value=repr(text)))
 
 
 def _convert(column: Column, text: str) -> Any:
@@ -378,7 +388,7 @@ def _convert(column: Column, text: str) -> Any:
             return True
         if lowered in FALSE:
             return False
-        raise ValueError("must be yes or no")
+        raise ValueError(gettext("{value} must be yes or no").format(value=repr(text)))
     if column.kind == "tags":
         return [t.strip() for t in re.split(r"[;,]", text) if t.strip()]
     if column.kind == "enum" and column.enum is not None:
@@ -401,7 +411,7 @@ def _raw_values(target: Concept, mapping: dict[str, str], headers: list[str],
         try:
             values[name] = _convert(column, text)
         except ValueError as exc:
-            errors.append({"field": name, "message": f"{text!r} {exc}"})
+            errors.append({"field": name, "message": str(exc)})
     if target.name == "people" and "name" not in values:
         full = " ".join(str(values.get(k, "")) for k in ("first_name", "last_name")).strip()
         if full:
@@ -420,11 +430,12 @@ def _validate(schema: type[BaseModel],
         out = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if not isinstance(p, int))
-            message = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
+            message = words_for(err, name_choices=True)
             if err.get("type") == "missing":
-                message = "is missing"
+                message = gettext("is missing")
             elif where == "email":
-                message = f"{values.get('email')!r} is not a valid email address"
+                message = gettext("{value} is not a valid email address").format(
+                    value=repr(values.get("email")))
             out.append({"field": where or "row", "message": message})
         return None, out
 
@@ -548,23 +559,25 @@ def _resolve(target: Concept, lookup: _Lookup, values: dict[str, Any],
         if name:
             result.organization_id = lookup.organizations.get(str(name).casefold())
             if result.organization_id is None:
-                result.errors.append({"field": "organization",
-                                      "message": f"unknown organization {name!r}"})
+                result.errors.append({"field": "organization", "message": gettext(
+                    "unknown organization {name}").format(name=repr(name))})
     if target.name == "targets":
         owner = values.pop("owner_organization", None)
         if owner:
             values["owner_organization_id"] = lookup.organizations.get(str(owner).casefold())
             if values["owner_organization_id"] is None:
-                result.errors.append({"field": "owner_organization",
-                                      "message": f"unknown organization {owner!r}"})
+                result.errors.append({"field": "owner_organization", "message": gettext(
+                    "unknown organization {name}").format(name=repr(owner))})
         body = values.pop("body", None)
         if body:
             found = lookup.bodies.get(str(body).casefold(), [])
             if len(found) == 1:
                 values["body_id"] = found[0]
             else:
-                problem = "several bodies are named" if found else "unknown body"
-                result.errors.append({"field": "body", "message": f"{problem} {body!r}"})
+                problem = gettext("several bodies are named {name}") if found else gettext(
+                    "unknown body {name}")
+                result.errors.append({"field": "body",
+                                      "message": problem.format(name=repr(body))})
 
 
 # ---- committing -------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def end_all_sessions(request: Request, session: SessionDep, user: UserDep) -> Re
 
 def _require_lead(user: User) -> None:
     if not permissions.can_read_audit(user):
-        raise Forbidden("Only leads and administrators can manage access.")
+        raise Forbidden(N_("Only leads and administrators can manage access."))
 
 
 def _admin_page(request: Request, session: Session, user: User, *, status: int = 200,

@@ -22,7 +22,8 @@ from api.alerts.models import (
     SubjectKind,
     WebhookFlavor,
 )
-from api.alerts.rules import SUBJECT_WORDS
+from api.alerts.rules import SUBJECT_WORDS, occurrence_in_words
+from api.alerts.subjects import title_in_words
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -451,7 +452,9 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
         "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
         "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
         "channels": list(Channel), "channel_words": CHANNEL_WORDS,
-        "recipients": service.recipient_labels(session, rows), "problem": problem},
+        "recipients": service.recipient_labels(session, rows), "problem": problem,
+        # Titles and occurrences are stored in English; said again in the reader's language.
+        "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words},
         422 if problem else 200)
 
 

@@ -40,7 +40,7 @@ from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_op
 from web.forms import FormField, parse, saving, see_other, validate
 from web.ids import RecordId
 from web.templating import local_input, render
-from web.words import humanize
+from web.words import humanize, sharing_words
 
 RELATED_ROWS = 10
 # A further part of a concept's detail page: (session, actor, record) -> its template values.
@@ -83,6 +83,8 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
         value = value.value
     if column.kind == "enum":
         return humanize(value)
+    if column.kind == "sharing":
+        return sharing_words(value)
     if column.kind == "countdown":
         return str(value["text"])
     return str(value)

@@ -14,6 +14,7 @@ from api.backups import status as backup_status
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.deps import SessionDep, UserDep
+from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.overview import service as overview
 from api.page_cache import ReusableRoute, reusable
@@ -60,7 +61,7 @@ def week(session: Session, actor: User) -> dict[str, object]:
         "meetings": overview.latest_meetings(session, actor),
         "today": clock.today(),
         # Whose today it is: records with a place of their own count from theirs.
-        "today_where": clock.home_zone().key.split("/")[-1].replace("_", " "),
+        "today_where": formatting.zone_city(clock.home_zone().key),
         "may_start_campaigns": permissions.can_create(actor, Campaign),
     }
 

@@ -13,7 +13,8 @@ from starlette.datastructures import FormData, QueryParams
 
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.i18n.catalogs import gettext
+from api.i18n import locales
+from api.i18n.catalogs import N_, gettext, use_locale
 from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
@@ -29,22 +30,47 @@ Sheet = Annotated[str, Path(pattern="^(" + "|".join(spreadsheets.CONCEPTS) + ")$
 SAMPLE_ROWS = 20
 # The table each concept's records live in, to name the records a row duplicates.
 TABLES = {"organizations": "organization", "people": "person", "targets": "target"}
-HINTS = {"bool": "yes or no", "tags": "separated by commas or semicolons",
-         "date": "a date such as 2027-01-31",
-         "organization": "the name of an organization already here",
-         "body": "the name of a body already here"}
+HINTS = {"bool": N_("yes or no"), "tags": N_("separated by commas or semicolons"),
+         "date": N_("a date such as 2027-01-31"),
+         "organization": N_("the name of an organization already here"),
+         "body": N_("the name of a body already here")}
+SPLIT_NAME_HINT = N_("the whole name, or choose first and last name instead")
+# Each field a spreadsheet column can fill, by its name on the record's own pages; shown in
+# the reader's language (the templates translate them).
+LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("Last name"),
+          "email": N_("Email"), "phone": N_("Phone"), "signal_handle": N_("Signal handle"),
+          "preferred_contact": N_("Preferred contact"), "ok_to_email": N_("OK to email"),
+          "ok_to_text": N_("OK to text"), "ok_to_call": N_("OK to call"),
+          "notes": N_("Notes"), "tags": N_("Tags"), "organization": N_("Organization"),
+          "role": N_("Role"), "kind": N_("Kind"), "coalition_role": N_("Coalition role"),
+          "status": N_("Status"), "website": N_("Website"), "title": N_("Title"),
+          "body": N_("Body"), "district": N_("District"), "term_ends": N_("Term ends"),
+          "office_address": N_("Office address"), "staffers": N_("Staffers"),
+          "owner_organization": N_("Owner organization"), "row": N_("Row")}
 
 
 def label_of(name: str) -> str:
     text = name.replace("_", " ")
-    return {"ok to email": "OK to email", "ok to text": "OK to text",
-            "ok to call": "OK to call"}.get(text, text[:1].upper() + text[1:])
+    return LABELS.get(name, text[:1].upper() + text[1:])
 
 
 def _hint(column: Column) -> str:
     if column.kind == "enum" and column.enum is not None:
-        return "one of: " + ", ".join(str(m.value).replace("_", " ") for m in column.enum)
+        return gettext("one of: {values}").format(
+            values=", ".join(str(m.value).replace("_", " ") for m in column.enum))
     return HINTS.get(column.kind, "")
+
+
+def _headings(target: spreadsheets.Concept) -> dict[str, list[str]]:
+    """Each field's label in every language Oversight speaks: a file exported from its own
+    pages in Spanish has Spanish column headings."""
+    out: dict[str, list[str]] = {}
+    for column in target.columns:
+        label = label_of(column.name)
+        for language in locales.SUPPORTED:
+            with use_locale(language):
+                out.setdefault(column.name, []).append(gettext(label))
+    return out
 
 
 def _mapping_from(values: FormData | QueryParams) -> dict[str, str]:
@@ -57,7 +83,8 @@ def _columns_context(user: Any, kind: str, kept: uploads.Upload,
                      errors: dict[str, str] | None = None) -> dict[str, Any]:
     target = spreadsheets.concept(kind)
     sheet = spreadsheets.read_sheet(kept.content(), kept.filename)
-    chosen = spreadsheets.guess_mapping(target, sheet.headers) if mapping is None else mapping
+    chosen = spreadsheets.guess_mapping(target, sheet.headers, also=_headings(target)) \
+        if mapping is None else mapping
     examples: dict[str, str] = {}
     for _, cells in sheet.rows[:SAMPLE_ROWS]:
         for header, cell in zip(sheet.headers, cells, strict=False):
@@ -65,8 +92,7 @@ def _columns_context(user: Any, kind: str, kept: uploads.Upload,
                 examples[header] = cell if len(cell) <= 40 else cell[:39] + "…"
     split_names = {"first_name", "last_name"} <= {c.name for c in target.columns}
     fields = [{"name": c.name, "label": label_of(c.name),
-               "hint": "the whole name, or choose first and last name instead"
-               if c.name == "name" and split_names else _hint(c),
+               "hint": SPLIT_NAME_HINT if c.name == "name" and split_names else _hint(c),
                "chosen": chosen.get(c.name, "")} for c in target.columns]
     return {"user": user, "kind": kind, "concept": target, "upload": kept,
             "headers": sheet.headers, "examples": examples, "fields": fields,
@@ -119,7 +145,7 @@ def _plan(session: Session, user: Any, kind: str, kept: uploads.Upload, form: Fo
 def _preview_context(session: Session, user: Any, kind: str, kept: uploads.Upload,
                      plan: SheetPlan, on_duplicate: Choice, decisions: dict[int, Choice],
                      skip_errors: bool = False) -> dict[str, Any]:
-    errors = [(row.row, label_of(e["field"]), e["message"])
+    errors = [(row.row, gettext(label_of(e["field"])), e["message"])
               for row in plan.rows for e in row.errors]
     duplicates = [row for row in plan.rows if row.existing_id is not None]
     shown = duplicates[:SHOWN_ROWS]

@@ -18,13 +18,22 @@ import httpx
 
 from api.alerts.channels import Outcome, Told
 from api.alerts.models import AlertOutbox, WebhookFlavor
-from api.i18n.catalogs import N_, gettext
+from api.errors import Invalid
+from api.i18n.catalogs import N_, current, gettext, use_locale
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 USER_AGENT = "Oversight-Webhooks/1.0"
 
 
-class RefusedAddress(ValueError):
+class BadUrl(ValueError):
+    """A webhook URL that cannot be used; `refusal` says why in the reader's language."""
+
+    def __init__(self, template: str, **values: Any) -> None:
+        self.refusal = Invalid(template, field="url", **values)
+        super().__init__(str(self.refusal))
+
+
+class RefusedAddress(BadUrl):
     """The URL points inside the network and private addresses are not allowed."""
 
 
@@ -66,14 +75,16 @@ def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> Target 
     """Refuses a URL whose host is, or resolves to, an address inside the network. Returns the
     address to connect to, so the request goes where the check looked (no DNS rebinding); None
     when the name does not resolve (and resolve failures are tolerated by the caller)."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise BadUrl(N_("must not contain spaces"))
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise ValueError(f"is not a valid URL: {exc}") from exc
+        raise BadUrl(N_("is not a valid URL: {reason}"), reason=str(exc)) from exc
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError("must be an http:// or https:// URL with a host")
+        raise BadUrl(N_("must be an http:// or https:// URL with a host"))
     if parsed.userinfo:
-        raise ValueError("must not carry a user name or password")
+        raise BadUrl(N_("must not carry a user name or password"))
     host = parsed.host
     try:
         literal = ipaddress.ip_address(host)
@@ -81,7 +92,8 @@ def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> Target 
         literal = None
     if literal is not None:
         if _forbidden(literal) and not allow_private:
-            raise RefusedAddress(f"{host} is a private, loopback or link-local address")
+            raise RefusedAddress(N_("{host} is a private, loopback or link-local address"),
+                                 host=host)
         return Target(parsed, host, str(literal))
     if not resolve:
         return None
@@ -94,8 +106,8 @@ def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> Target 
     if not allow_private:
         for address in addresses:
             if _forbidden(address):
-                raise RefusedAddress(
-                    f"{host} resolves to {address}, a private, loopback or link-local address")
+                raise RefusedAddress(N_("{host} resolves to {address}, a private, loopback or "
+                                        "link-local address"), host=host, address=str(address))
     return Target(parsed, host, str(addresses[0])) if addresses else None
 
 
@@ -149,16 +161,24 @@ def body_for(flavor: str, row: AlertOutbox, told: Told, *, now: datetime) -> dic
 
 
 def send(client: httpx.Client, *, url: str, secret: str, flavor: str, row: AlertOutbox,
-         told: Told, now: datetime, allow_private: bool) -> Outcome:
+         told: Told, now: datetime, allow_private: bool,
+         language: str | None = None) -> Outcome:
+    """Posts the alert; its words in `language` (else the language in force), and what went
+    wrong in the language in force."""
     try:
         target = check_url(url, allow_private=allow_private)
     except RefusedAddress as exc:
-        return Outcome(False, f"Refused: {exc}", permanent=True)
-    except ValueError as exc:
-        return Outcome(False, f"Invalid URL: {exc}", permanent=True)
+        return Outcome(False, gettext("Refused: {reason}").format(reason=exc.refusal.message),
+                       permanent=True)
+    except BadUrl as exc:
+        return Outcome(False, gettext("Invalid URL: {reason}").format(
+            reason=exc.refusal.message), permanent=True)
     if target is None:
-        return Outcome(False, f"Could not look up {httpx.URL(url).host}")
-    body = json.dumps(body_for(flavor, row, told, now=now), separators=(",", ":")).encode()
+        return Outcome(False, gettext("Could not look up {host}").format(
+            host=httpx.URL(url).host))
+    with use_locale(language or current()):
+        made = body_for(flavor, row, told, now=now)
+    body = json.dumps(made, separators=(",", ":")).encode()
     timestamp = int(now.timestamp())
     headers = {
         "content-type": "application/json",

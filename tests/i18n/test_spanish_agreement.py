@@ -1,0 +1,68 @@
+"""Spanish words that agree with what they are about: a count with its number, an empty choice
+with its noun's gender, a switch with the thing switched; numbers grouped, cities accented,
+and one word for each thing across the pages."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.accounts import service as accounts
+from api.auth.models import User
+from api.i18n.catalogs import gettext, ngettext, pgettext, translations, use_locale
+from api.i18n.formatting import zone_city
+from tests.factories import make_jurisdiction
+from tests.web.html import plain
+from web.none_choice import none_choice
+from web.templating import templates
+
+
+def _summary(**levels: int) -> str:
+    counts = {"champion": 0, "leaning_yes": 0, "undecided": 0, "unknown": 0,
+              "leaning_no": 0, "opposed": 0, **levels}
+    macros = templates.env.get_template("whip/macros.html").module
+    return " ".join(str(macros.summary(  # type: ignore[attr-defined]
+        SimpleNamespace(levels=SimpleNamespace(**counts)))).split())
+
+
+def test_whip_counts_agree_with_their_number() -> None:
+    with use_locale("es"):
+        one = _summary(champion=1, leaning_yes=1, undecided=1, leaning_no=1, opposed=1)
+        assert one == ("1 con nosotros, 1 inclinado a favor, 1 indeciso o sin saber, "
+                       "1 inclinado en contra, 1 en contra")
+        assert "2 inclinados a favor" in _summary(leaning_yes=2)
+    assert _summary(champion=3, leaning_yes=2, undecided=1, unknown=3, leaning_no=1) == (
+        "3 with us, 2 leaning with us, 4 undecided or not known, 1 leaning against, "
+        "0 against us")
+
+
+def test_an_empty_choice_takes_its_nouns_gender() -> None:
+    with use_locale("es"):
+        assert none_choice("vote") == none_choice("agency") == "— ninguna —"
+        assert none_choice("contract") == none_choice() == "— ninguno —"
+    assert none_choice("vote") == "— none —"
+
+
+def test_words_that_agree_and_words_used_once() -> None:
+    with use_locale("es"):
+        assert gettext("on") == "activado"
+        assert pgettext("alert rule", "on") == "activada"
+        assert gettext("Role") == "Rol"
+        assert ngettext("Overdue: %(num)d day", "Overdue: %(num)d days", 30) % {
+            "num": 30} == "Vencida hace 30 días"
+        assert gettext("%(won)s of %(count)s won.") == "%(won)s de %(count)s ganadas."
+        assert zone_city("America/Los_Angeles") == "Los Ángeles"
+    assert zone_city("America/Los_Angeles") == "Los Angeles"
+    spanish = translations("es")
+    said = " ".join(str(m) for m in spanish._catalog.values())  # type: ignore[attr-defined]
+    assert "instalación" not in said and "Peticiones de política" not in said
+
+
+def test_a_population_is_grouped_as_the_language_groups_numbers(
+        client: TestClient, session: Session, admin: User, actor: Any) -> None:
+    place = make_jurisdiction(session, actor, population=412000)
+    assert "412,000" in plain(client.get(f"/jurisdictions/{place.id}").text)
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    assert "412000" not in plain(client.get(f"/jurisdictions/{place.id}").text)
