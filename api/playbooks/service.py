@@ -350,6 +350,9 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
     campaigns.check_anchor_years(
         session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
         campaign.jurisdiction_id)
+    before = _anchored_dates(session, campaign_id)
+    if given.get("vote_date") is not None:
+        _move_votes(session, actor, campaign_id, given["vote_date"])
     for kind, field in ANCHOR_FIELDS.items():
         column, day = ANCHOR_COLUMNS[kind], given.get(field)
         start = given.get("campaign_start") or campaign.start_date
@@ -360,9 +363,6 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
             raise Invalid(N_("The campaign aims for this date, and it is before the campaign "
                              "starts ({start}): move the start first."), start=start,
                           field=field)
-    before = _anchored_dates(session, campaign_id)
-    if given.get("vote_date") is not None:
-        _move_votes(session, actor, campaign_id, given["vote_date"])
     campaigns.crud.update(session, actor, campaign_id, CampaignUpdate(**columns))
     after = _anchored_dates(session, campaign_id)
     moved = {name: sorted(i for i, day in after[name].items() if before[name].get(i) != day)

@@ -83,7 +83,7 @@ def test_the_delivery_log_shows_an_email_alert_as_not_sent_for_want_of_a_mail_se
     html = full_page(client, "/alerts/log?channel=email")
     # The campaign's default rules planned alerts of their own: this is the 7-day one.
     row = next(plain(r.split("</tr>")[0]) for r in html.split('<tr id="alert-')[1:]
-               if " -7d " in plain(r.split("</tr>")[0]))
+               if " 7 days before " in plain(r.split("</tr>")[0]))
     assert "Renew the Flock contract" in row and lead.email in row
     assert row.endswith("skipped Not sent: no mail server.")
     assert FOR_ADMINS in plain(html)
