@@ -83,11 +83,6 @@ _ANSWER_NOUNS = {
 }
 
 
-def _status_words(status: RequestStatus | str) -> str:
-    """A status in the reader's words, as the pages write it (web.choice_words marks them)."""
-    return gettext(str(getattr(status, "value", status)).replace("_", " "))
-
-
 def status_word(status: RequestStatus | str) -> Term:
     """A status as a word of the reader's language, in a refusal that names it."""
     return Term(str(getattr(status, "value", status)).replace("_", " "))
@@ -466,7 +461,7 @@ def _request_facts(request: RecordsRequest, rows: Sequence[RequestStatusChange],
 def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
                     state: Deadline) -> str | None:
     """Why this letter does not fit the request as it stands, or None when it does."""
-    status = _status_words(request.status)
+    status = gettext(status_word(request.status))
     if found.kind == LetterKind.follow_up:
         if request.status not in deadlines.RUNNING:
             return gettext("A follow-up is for a request awaiting an answer; this one is "
