@@ -1,6 +1,7 @@
 """How a records request's deadline reads on a page: days left, days overdue, paused or closed,
 in words (never colour alone), for lists, CSV and the request's own page."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -9,7 +10,7 @@ from api.i18n.catalogs import N_, ngettext
 from api.i18n.catalogs import gettext as _
 from api.records_requests import service as records_requests
 from api.records_requests.deadlines import Countdown
-from api.records_requests.models import CLOSED_STATUSES
+from api.records_requests.models import CLOSED_STATUSES, Deadline
 from web.words import humanize
 
 # The kinds of answer a records law sets a deadline for (campaigns/records_laws.yaml), as the
@@ -46,11 +47,18 @@ def countdown_label(*, clock: str, status: str, days_left: int | None,
     return _("No clock running ({status})").format(status=humanize(status)), "muted"
 
 
-def countdown_words(state: Countdown, status: Any) -> dict[str, str]:
+@dataclass(frozen=True)
+class CountdownWords:
+    """Where a request stands in words, and the tone (a class name) they are shown in."""
+    text: str
+    tone: str
+
+
+def countdown_words(state: Countdown | Deadline, status: Any) -> CountdownWords:
     """Where a request stands in words, and the tone they are shown in."""
     text, tone = countdown_label(clock=state.clock, status=str(getattr(status, "value", status)),
                                  days_left=state.days_left, days_overdue=state.days_overdue)
-    return {"text": text, "tone": tone}
+    return CountdownWords(text, tone)
 
 
 def annotate(session: Session, rows: list[dict[str, Any]]) -> None:

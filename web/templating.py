@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from api import clock
 from api.alerts.service import rule_title
 from api.auth import permissions
+from api.auth.models import User
 from api.i18n import catalogs, formatting, locales
 from web import audit_words, flash, htmx
 from web.none_choice import none_choice
@@ -138,7 +139,7 @@ def current_locale() -> str:
     return catalogs.current()
 
 
-def is_lead(user: Any) -> bool:
+def is_lead(user: User | None) -> bool:
     """For links to leads' pages: a signed-in lead or administrator (None is nobody here)."""
     return permissions.is_coalition_lead(user)
 
@@ -154,9 +155,14 @@ templates.env.globals["script_words"] = script_words
 MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}
 
 
-def acting_user(request: Request, fallback: Any = None) -> Any:
+@overload
+def acting_user(request: Request, fallback: User) -> User: ...
+@overload
+def acting_user(request: Request, fallback: User | None = None) -> User | None: ...
+def acting_user(request: Request, fallback: User | None = None) -> User | None:
     """The signed-in user when the sign-in layer set one, else who the page was given."""
-    return getattr(request.state, "user", None) or fallback
+    found: User | None = getattr(request.state, "user", None)
+    return found or fallback
 
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None, *,

@@ -88,7 +88,7 @@ def _undecided_and_unmet(session: Session, row: AlertOutbox, *, target_id: int,
     tier its webhook reads."""
     if row.endpoint_id is not None:
         endpoint = session.get(WebhookEndpoint, row.endpoint_id)
-        reader: Any = endpoint.reads if endpoint is not None else None
+        reader: User | str | None = endpoint.reads if endpoint is not None else None
     else:
         reader = session.get(User, row.user_id) if row.user_id is not None else None
     if reader is None:

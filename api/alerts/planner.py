@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -193,19 +193,21 @@ class Audience:
         self.sources.update(stances.sources(
             session, {t for t in target_ids if t not in self.sources}, now))
 
-    def standing(self, reader: Any, target_id: int) -> stances.Standing:
+    def standing(self, reader: int | str, target_id: int) -> stances.Standing:
         """The target as the reader (a user id, or a webhook's tier) knows it."""
+        known_as: User | str
         if isinstance(reader, int):
             # A stance change is read with its target and its meeting: what decides it decides
             # what the reader knows of both.
             key = (*self.reader_key(reader, StanceChange), target_id)
-            reader = self.users[reader]
+            known_as = self.users[reader]
         else:
             key = ("tier", reader, target_id)
+            known_as = reader
         found = self.standings.get(key)
         if found is None:
             known = self.sources.get(target_id)
-            found = self.standings[key] = (known.standing(reader) if known is not None
+            found = self.standings[key] = (known.standing(known_as) if known is not None
                                            else stances.Standing())
         return found
 
@@ -341,7 +343,7 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
                      if (e.campaign_id is None or e.campaign_id in subject.campaign_ids)
                      and endpoint_reads(e, subject, target)] if webhooks else []
 
-        def due_for(reader: Any, target: TargetOnBody | None = target,
+        def due_for(reader: int | str, target: TargetOnBody | None = target,
                     campaigns: Sequence[int] = campaigns) -> list[tuple[str, datetime]]:
             # An escalation holds, or not, as each reader knows the target.
             if target is None:
@@ -369,7 +371,25 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
     return out
 
 
-def _snapshot(candidate: Candidate) -> dict[str, Any]:
+class OutboxSnapshot(TypedDict):
+    """What an outbox row keeps of its subject as planned, so the alert reads as it was meant
+    even if the subject changes before it goes out; with the state a re-plan moves it to."""
+    title: str
+    place: str
+    link: str
+    zone: str
+    event_at: datetime
+    all_day: bool
+    campaign_id: int | None
+    via_digest: bool
+    status: NotRequired[str]
+    note: NotRequired[str]
+    due_at: NotRequired[datetime]
+    next_attempt_at: NotRequired[datetime]
+    attempts: NotRequired[int]
+
+
+def _snapshot(candidate: Candidate) -> OutboxSnapshot:
     subject = candidate.subject
     return {"title": candidate.title[:300], "place": subject.place[:300], "link": subject.link,
             "zone": subject.when.zone.key, "event_at": subject.when.at,
@@ -559,8 +579,8 @@ def reconcile(session: Session, *, now: datetime, work: Work) -> PlanStats:
         snapshot = _snapshot(candidate)
         if candidate.subject.paused:
             if row.status == OutboxStatus.pending:
-                snapshot.update(status=OutboxStatus.paused.value,
-                                note=candidate.subject.inactive_reason[:300])
+                snapshot.update({"status": OutboxStatus.paused.value,
+                                 "note": candidate.subject.inactive_reason[:300]})
                 stats.paused += 1
             if row.status != OutboxStatus.cancelled:
                 updates.add(row, **snapshot)
@@ -568,18 +588,18 @@ def reconcile(session: Session, *, now: datetime, work: Work) -> PlanStats:
         if row.status == OutboxStatus.paused:
             # Back on: at its new time, or at once if that passed while the event is ahead
             # (the dispatcher sends only the latest due reminder of each series).
-            snapshot.update(status=OutboxStatus.pending.value, due_at=candidate.due_at,
-                            next_attempt_at=candidate.due_at, note="")
+            snapshot.update({"status": OutboxStatus.pending.value, "due_at": candidate.due_at,
+                             "next_attempt_at": candidate.due_at, "note": ""})
             stats.resumed += 1
         elif row.status == OutboxStatus.pending:
             if row.due_at != candidate.due_at:
                 # Moved with its subject. One now past is still sent if its event is ahead;
                 # the dispatcher keeps only the latest due reminder of each series.
-                snapshot.update(due_at=candidate.due_at, next_attempt_at=candidate.due_at)
+                snapshot.update({"due_at": candidate.due_at, "next_attempt_at": candidate.due_at})
                 stats.moved += 1
         elif candidate.due_at >= now:
-            snapshot.update(status=OutboxStatus.pending.value, due_at=candidate.due_at,
-                            next_attempt_at=candidate.due_at, note="", attempts=0)
+            snapshot.update({"status": OutboxStatus.pending.value, "due_at": candidate.due_at,
+                             "next_attempt_at": candidate.due_at, "note": "", "attempts": 0})
             stats.revived += 1
         else:
             continue

@@ -298,7 +298,7 @@ def delete_rule(session: Session, actor: User, rule_id: int) -> None:
 
 # ---- the delivery log --------------------------------------------------------------------
 
-def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
+def visible_alerts(actor: permissions.Actor) -> sa.ColumnElement[bool] | None:
     """The alert rows (the delivery log, the outbox) the actor may see: their own, and others'
     only when the actor may read what the alert is about, since its title tells it. None: all.
 
@@ -312,7 +312,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
             return None
         # What another person's saved search found tells what they look for: theirs alone.
         return sa.or_(AlertOutbox.subject_kind != SAVED_SEARCH,
-                      AlertOutbox.user_id == getattr(actor, "id", None))
+                      AlertOutbox.user_id == (actor.id if actor is not None else None))
 
     def readable(model: Any) -> sa.ColumnElement[bool]:
         condition = permissions.visible(model, actor)
@@ -329,7 +329,7 @@ def visible_alerts(actor: Any) -> sa.ColumnElement[bool] | None:
         sa.and_(AlertOutbox.subject_kind == "undecided_escalation",
                 AlertOutbox.user_id.is_(None), readable(Vote)),
     )
-    own = AlertOutbox.user_id == actor.id if getattr(actor, "id", None) else sa.false()
+    own = AlertOutbox.user_id == actor.id if actor is not None and actor.id else sa.false()
     if permissions.is_anonymous(actor):
         return sa.false()
     if not permissions.is_lead(actor):

@@ -334,7 +334,7 @@ def _may_read_owned(actor: Actor, record: Any, spec: Owned) -> bool:
     return visibility in SHARED_VISIBILITY
 
 
-def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
+def reads_owned(reader: Actor | str, model: type[SQLModel], owner: int | None,
                 visibility: str) -> bool:
     """Whether a reader may read a row of an owned table that has this owner and visibility
     and names no other readers: `visible` for one row, in Python. The reader is a user, or a
@@ -351,7 +351,7 @@ def reads_owned(reader: Any, model: type[SQLModel], owner: int | None,
     return _may_read_owned(reader, row, spec)
 
 
-def may_be_named_reader(user: Any, record: Any, *, model: type[SQLModel]) -> bool:
+def may_be_named_reader(user: User, record: Any, *, model: type[SQLModel]) -> bool:
     """Whether a user may be named on a record as one of its readers (a task's assignee):
     only one who reads it as it is shared without being named. Naming someone is no way to
     share a record past what its owner chose: a private task of one organization is not

@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -61,6 +61,23 @@ class Restored:
     kind: str
     revision: str
     migrated_to: str
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file in an archive, as its manifest lists it and as it was found on unpacking."""
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a backup says it holds, once every file in it was checked against the list."""
+    kind: str
+    database_file: str
+    revision: str
+    files: tuple[FileEntry, ...]
 
 
 def archive_name(at: datetime) -> str:
@@ -144,7 +161,7 @@ class _Hashing:
         return data
 
 
-def _add_file(tar: tarfile.TarFile, name: str, path: Path, at: float) -> dict[str, Any] | None:
+def _add_file(tar: tarfile.TarFile, name: str, path: Path, at: float) -> FileEntry | None:
     """Adds the file with its digest; None when it was removed since it was listed (a document
     erased meanwhile), which is not an error."""
     try:
@@ -157,7 +174,7 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path, at: float) -> dict[st
         info.size, info.mtime, info.mode = size, int(at), 0o600
         reader = _Hashing(stream)
         tar.addfile(info, reader)
-    return {"name": name, "size": size, "sha256": reader.digest.hexdigest()}
+    return FileEntry(name=name, size=size, sha256=reader.digest.hexdigest())
 
 
 def _write_encrypted(partial: Path, to: list[Any], snap: database.Snapshot,
@@ -187,7 +204,7 @@ def _write_encrypted(partial: Path, to: list[Any], snap: database.Snapshot,
                     "format": FORMAT, "version": VERSION, "created_at": at.isoformat(),
                     "database": {"kind": snap.kind, "revision": snap.revision,
                                  "file": snap.path.name},
-                    "files": files}, indent=1).encode()
+                    "files": [asdict(f) for f in files]}, indent=1).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(manifest), int(at.timestamp()), 0o600
                 tar.addfile(info, _Bytes(manifest))
@@ -275,19 +292,19 @@ def restore(archive: Path, *, identity_file: str, settings: Settings | None = No
     with tempfile.TemporaryDirectory(prefix=RESTORE_PREFIX, dir=settings.data_dir) as staging:
         unpacked = Path(staging) / "unpacked"
         manifest = _open(archive, identities, Path(staging) / "archive.tar", unpacked)
-        made_on = manifest["database"]["kind"]
+        made_on = manifest.kind
         if made_on != kind:
             raise Invalid(N_("This backup holds a {made_on} database and this instance uses "
                              "{kind}: restore it into an instance of the same kind."),
                           made_on=made_on, kind=kind)
-        revision = str(manifest["database"]["revision"])
+        revision = manifest.revision
         head = _known_revision(revision)
         staged_documents = unpacked / DOCUMENTS
-        count = sum(1 for f in manifest["files"] if f["name"].startswith(f"{DOCUMENTS}/"))
+        count = sum(1 for f in manifest.files if f.name.startswith(f"{DOCUMENTS}/"))
         engine.dispose()
         placed = _place_documents(staged_documents, documents_dir)
         try:
-            database.load(unpacked / manifest["database"]["file"], kind,
+            database.load(unpacked / manifest.database_file, kind,
                           settings.database_url)
         except BaseException as exc:
             if placed:
@@ -335,7 +352,7 @@ def _damaged(archive: Path, why: str) -> Invalid:
                       "restored."), name=archive.name, why=why)
 
 
-def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> dict[str, Any]:
+def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> Manifest:
     """Decrypts and unpacks the archive into `into`, checking every file against the manifest;
     returns the manifest."""
     try:
@@ -373,11 +390,11 @@ def _member_path(name: str) -> PurePosixPath | None:
     return None
 
 
-def _unpack(plain: Path, into: Path) -> dict[str, dict[str, Any]]:
+def _unpack(plain: Path, into: Path) -> dict[str, FileEntry]:
     """Writes out each regular file of the archive, refusing anything else (links, devices,
     paths leaving the folder); returns each file's size and digest."""
     into.mkdir()
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, FileEntry] = {}
     with tarfile.open(plain, mode="r:") as tar:
         for member in tar:
             path = _member_path(member.name)
@@ -394,11 +411,12 @@ def _unpack(plain: Path, into: Path) -> dict[str, dict[str, Any]]:
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
-            found[member.name] = {"size": size, "sha256": digest.hexdigest()}
+            found[member.name] = FileEntry(name=member.name, size=size,
+                                           sha256=digest.hexdigest())
     return found
 
 
-def _checked(archive: Path, members: dict[str, dict[str, Any]], into: Path) -> dict[str, Any]:
+def _checked(archive: Path, members: dict[str, FileEntry], into: Path) -> Manifest:
     if MANIFEST not in members:
         raise _damaged(archive, "it has no manifest")
     try:
@@ -412,6 +430,7 @@ def _checked(archive: Path, members: dict[str, dict[str, Any]], into: Path) -> d
         listed = {f["name"]: f for f in manifest["files"]}
         database_file = manifest["database"]["file"]
         kind = manifest["database"]["kind"]
+        revision = str(manifest["database"]["revision"])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise _damaged(archive, "its manifest is unreadable") from None
     if kind not in database.FILES or database.FILES[kind] != database_file:
@@ -420,7 +439,8 @@ def _checked(archive: Path, members: dict[str, dict[str, Any]], into: Path) -> d
     if set(held) != set(listed) or database_file not in held:
         raise _damaged(archive, "its files differ from its manifest")
     for name, facts in held.items():
-        if facts["size"] != listed[name].get("size") or \
-                facts["sha256"] != listed[name].get("sha256"):
+        if facts.size != listed[name].get("size") or \
+                facts.sha256 != listed[name].get("sha256"):
             raise _damaged(archive, f"the checksum of {name} does not match")
-    return manifest
+    return Manifest(kind=kind, database_file=database_file, revision=revision,
+                    files=tuple(held.values()))

@@ -1,7 +1,9 @@
 """The contracts agencies sign with ALPR vendors, with their notice deadlines, the
 term in force, and what was decided at the end of a term."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, model_validator
@@ -225,3 +227,18 @@ CONTRACTS = Concept(
     },
 )
 
+
+
+@dataclass(frozen=True)
+class ContractDeadline:
+    """A contract whose termination-notice deadline or end date is coming up, as the home page
+    lists it; `timezone` is its agency's, so days are counted where the agency is."""
+    id: int
+    title: str
+    notice_deadline: date | None
+    end_date: date | None
+    auto_renews: bool
+    annual_cost: Decimal | None
+    agency_name: str | None
+    vendor_name: str | None
+    timezone: str | None

@@ -14,6 +14,7 @@ from api.contracts import terms
 from api.contracts.models import (
     CONTRACTS,
     Contract,
+    ContractDeadline,
     ContractRead,
 )
 from api.crud import Crud
@@ -65,7 +66,7 @@ def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
 
 
 def upcoming_deadlines(session: Session, actor: User, *, days: int = 120,
-                       limit: int = 20) -> list[dict[str, Any]]:
+                       limit: int = 20) -> list[ContractDeadline]:
     """Contracts whose termination-notice deadline or end date falls in the next days, each
     counted from today where its agency is (the coalition's clock when it has no place)."""
     today = clock.today()
@@ -76,5 +77,5 @@ def upcoming_deadlines(session: Session, actor: User, *, days: int = 120,
         local_today = clock.today(row.timezone)
         dates = [d for d in (row.notice_deadline, row.end_date) if d is not None]
         if any(local_today <= d <= local_today + timedelta(days=days) for d in dates):
-            found.append(row._asdict())
+            found.append(ContractDeadline(**row._asdict()))
     return found

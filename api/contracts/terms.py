@@ -23,6 +23,7 @@ from api.contracts.models import (
     Contract,
     ContractOutcome,
     ContractOutcomeCreate,
+    ContractOutcomeRead,
     ContractStatus,
     Outcome,
     no_vote_with,
@@ -403,7 +404,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     return outcome
 
 
-def outcomes(session: Session, actor: User, contract_id: int) -> list[dict[str, Any]]:
+def outcomes(session: Session, actor: User, contract_id: int) -> list[ContractOutcomeRead]:
     """What was recorded of the contract's terms, newest first; read with the contract, each
     naming its vote only to whoever may read the vote."""
     from api.contracts.service import crud  # noqa: PLC0415  (the service derives with this module)
@@ -416,4 +417,4 @@ def outcomes(session: Session, actor: User, contract_id: int) -> list[dict[str, 
         .order_by(ContractOutcome.decided_on.desc(),
                   ContractOutcome.id.desc()))]
     references.hide_unreadable(session, ContractOutcome, rows)
-    return rows
+    return [ContractOutcomeRead.model_validate(row) for row in rows]

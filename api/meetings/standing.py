@@ -57,7 +57,7 @@ class Sources:
     changes: list[Change] = field(default_factory=list)
     meetings: list[tuple[datetime, int | None, str]] = field(default_factory=list)
 
-    def standing(self, reader: Any) -> Standing:
+    def standing(self, reader: permissions.Actor | str) -> Standing:
         """As the reader (a user, or a tier's name) knows the target: nothing of a target they
         may not read."""
         def reads(owner: int | None, visibility: str, model: type[Any]) -> bool:

@@ -3,7 +3,6 @@
 import threading
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -58,10 +57,27 @@ class RecordsLaw(BaseModel):
     def is_federal(self) -> bool:
         return self.jurisdiction == FEDERAL
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> "RecordsLawRead":
         """The entry as shown to users, with the badge flag the pages need."""
-        return {**self.model_dump(mode="json"), "verified": self.verified,
-                "verify_badge": not self.verified}
+        return RecordsLawRead(**self.model_dump(mode="json"), verified=self.verified,
+                              verify_badge=not self.verified)
+
+
+class RecordsLawRead(BaseModel):
+    """A records law as the API and the pages show it."""
+    jurisdiction: str
+    name: str
+    law: str
+    days: int | None
+    day_type: str | None
+    deadline_kind: str
+    extension_days: int | None
+    extension_day_type: str | None
+    citation: str
+    confidence: str
+    note: str
+    verified: bool
+    verify_badge: bool
 
 
 class LawTableError(Exception):

@@ -25,6 +25,7 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
 
 from api.errors import Invalid, NotFound
 from api.i18n.catalogs import N_
@@ -50,6 +51,29 @@ class LetterKind(StrEnum):
     appeal = "appeal"
 
 
+class LetterTemplateRead(BaseModel):
+    """A letter template as readers see it: in the JSON API and on the pages."""
+    key: str
+    title: str
+    kind: str
+    description: str
+    states: list[str]
+
+
+class LetterOption(LetterTemplateRead):
+    """A template offered for one request: whether it fits the request now, and why not."""
+    available: bool
+    reason: str = ""
+
+
+class LetterRead(BaseModel):
+    """A letter written for a request (or previewed for an agency), ready to read and edit."""
+    template: LetterTemplateRead
+    subject: str
+    language: str = "en"
+    text: str
+
+
 @dataclass(frozen=True)
 class LetterTemplate:
     key: str
@@ -58,9 +82,9 @@ class LetterTemplate:
     description: str
     states: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "kind": self.kind.value,
-                "description": self.description, "states": list(self.states)}
+    def read(self) -> LetterTemplateRead:
+        return LetterTemplateRead(key=self.key, title=self.title, kind=self.kind.value,
+                                  description=self.description, states=list(self.states))
 
     def fits(self, state_code: str) -> bool:
         return not self.states or state_code.upper() in self.states

@@ -1,7 +1,7 @@
 """Public-records requests sent to agencies, with their status, due date and history."""
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import sqlalchemy as sa
 from pydantic import field_validator, model_validator
@@ -27,6 +27,7 @@ from api.fields import (
     update_schema,
 )
 from api.i18n.catalogs import N_
+from api.records_requests.laws import RecordsLawRead
 
 
 class RequestStatus(StrEnum):
@@ -157,7 +158,7 @@ class Deadline(SQLModel):
     paused_since: date | None = None
     extension_days: int = 0
     verify_badge: bool = False
-    law: dict[str, Any] | None = None
+    law: RecordsLawRead | None = None
 
 
 class RecordsRequestRead(RecordsRequestBase, ReadMeta):

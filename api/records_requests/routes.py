@@ -14,6 +14,8 @@ from api.errors import Invalid, NotFound
 from api.fields import MAX_INT, Id, LongText, Name, ShortText
 from api.i18n.catalogs import N_
 from api.records_requests import laws, letter_source, letters, service
+from api.records_requests.laws import RecordsLawRead
+from api.records_requests.letters import LetterRead, LetterTemplateRead
 from api.records_requests.models import (
     BatchCreate,
     RecordsRequestRead,
@@ -26,21 +28,6 @@ from api.settings import get_settings
 
 router = APIRouter()
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_INT)]
-
-
-class LetterTemplateRead(BaseModel):
-    key: str
-    title: str
-    kind: str
-    description: str
-    states: list[str]
-
-
-class LetterRead(BaseModel):
-    template: LetterTemplateRead
-    subject: str
-    language: str = "en"
-    text: str
 
 
 class LetterSourceRead(BaseModel):
@@ -66,22 +53,6 @@ class LetterPreview(SQLModel):
 
 class BatchRead(BaseModel):
     items: list[RecordsRequestRead]
-
-
-class RecordsLawRead(BaseModel):
-    jurisdiction: str
-    name: str
-    law: str
-    days: int | None
-    day_type: str | None
-    deadline_kind: str
-    extension_days: int | None
-    extension_day_type: str | None
-    citation: str
-    confidence: str
-    note: str
-    verified: bool
-    verify_badge: bool
 
 
 def _requester(name: str, email: str, address: str) -> service.Requester:
@@ -224,7 +195,7 @@ def letter_templates(
     state: Annotated[str | None, Query(min_length=2, max_length=2,
                                        description="Only letters that fit this state")] = None,
 ) -> Any:
-    return [t.as_dict() for t in letters.templates()
+    return [t.read() for t in letters.templates()
             if (kind is None or t.kind == kind) and (state is None or t.fits(state))]
 
 

@@ -2,7 +2,7 @@
 from the state's law, letters, requests to many agencies at once, and documents received."""
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -226,7 +226,8 @@ def deadlines_of(session: Session, objs: Sequence[RequestClock]) -> dict[int, De
     return found
 
 
-def countdowns(session: Session, rows: Sequence[Any]) -> dict[int, deadlines.Countdown]:
+def countdowns(session: Session,
+               rows: Sequence[Mapping[str, Any]]) -> dict[int, deadlines.Countdown]:
     """Where each listed request stands today, from the columns a list selects (id, agency_id,
     status, due_on, due_on_override, state_code, and timezone when the list read its agency's);
     at most one query for every row's local day."""
@@ -439,7 +440,8 @@ def letter_context(session: Session, *, agency: Agency, state_code: str, subject
         "today": today, "subject": subject, "requester": requester, "request": request or {},
         "agency": {"name": agency.name, "kind": agency.kind, "state_code": state_code,
                    "jurisdiction": _place(session, agency)},
-        "law": law.summary() if law else {},
+        # A plain mapping: an edited letter reads it in a sandbox, where only values belong.
+        "law": law.summary().model_dump() if law else {},
         "law_name": law.law if law else (
             "ley de registros públicos que corresponda" if spanish
             else "applicable public-records law"),
@@ -479,7 +481,7 @@ def _letter_refusal(found: letters.LetterTemplate, request: RecordsRequest,
     return None
 
 
-def letter_options(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
+def letter_options(session: Session, actor: User, request_id: int) -> list[letters.LetterOption]:
     """Every letter template, with whether it fits the request now and why not."""
     request = crud.get(session, actor, request_id)
     rows = _changes(session, [request_id])[request_id]
@@ -487,13 +489,13 @@ def letter_options(session: Session, actor: User, request_id: int) -> list[dict[
     options = []
     for found in letters.templates():
         refusal = _letter_refusal(found, request, state)
-        options.append({**found.as_dict(), "available": refusal is None,
-                        "reason": refusal or ""})
+        options.append(letters.LetterOption(**found.read().model_dump(),
+                                            available=refusal is None, reason=refusal or ""))
     return options
 
 
 def letter(session: Session, actor: User, *, request_id: int, template_key: str,
-           requester: Requester, language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
+           requester: Requester, language: str = letters.DEFAULT_LANGUAGE) -> letters.LetterRead:
     """A letter for one request: the first request, a follow-up at the deadline, or an appeal
     after a denial."""
     request = crud.get(session, actor, request_id)
@@ -515,14 +517,14 @@ def letter(session: Session, actor: User, *, request_id: int, template_key: str,
         subject=request.subject, today=today,
         requester=_requester(session, request.requester_organization_id, requester),
         request=_request_facts(request, rows, state), language=language)
-    return {"template": letters.translated(found, language).as_dict(),
-            "subject": request.subject, "language": language,
-            "text": letters.render(found.key, context, language)}
+    return letters.LetterRead(template=letters.translated(found, language).read(),
+                              subject=request.subject, language=language,
+                              text=letters.render(found.key, context, language))
 
 
 def preview(session: Session, actor: User, *, template_key: str, agency_id: int, subject: str,
             requester_organization_id: int | None, requester: Requester,
-            text: str = "", language: str = letters.DEFAULT_LANGUAGE) -> dict[str, Any]:
+            text: str = "", language: str = letters.DEFAULT_LANGUAGE) -> letters.LetterRead:
     """A first letter to one agency before any request exists, to read and edit: the template,
     or the text edited from it (see BatchCreate.text) filled in for this agency."""
     found = letters.template(template_key)
@@ -544,8 +546,8 @@ def preview(session: Session, actor: User, *, template_key: str, agency_id: int,
                              language=language)
     rendered = letters.render_text(text, context) if text.strip() else \
         letters.render(found.key, context, language)
-    return {"template": letters.translated(found, language).as_dict(), "subject": subject,
-            "language": language, "text": rendered}
+    return letters.LetterRead(template=letters.translated(found, language).read(),
+                              subject=subject, language=language, text=rendered)
 
 
 # ---- one letter to many agencies ---------------------------------------------------------
@@ -589,7 +591,7 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
 # ---- documents received ------------------------------------------------------------------
 
 def _document_rows(session: Session, found: Iterable[tuple[Document, RequestDocument | None, int]]
-                   ) -> list[dict[str, Any]]:
+                   ) -> list[RequestDocumentRead]:
     """Each document with what it concerns, as far as the reader may read that."""
     rows = [dict(document_id=doc.id, records_request_id=request_id, filename=doc.filename,
                  content_type=doc.content_type, size_bytes=doc.size_bytes,
@@ -600,7 +602,7 @@ def _document_rows(session: Session, found: Iterable[tuple[Document, RequestDocu
                  target_id=link.target_id if link else None)
             for doc, link, request_id in found]
     references.hide_unreadable(session, RequestDocument, rows)
-    return [RequestDocumentRead.model_validate(row).model_dump(mode="json") for row in rows]
+    return [RequestDocumentRead.model_validate(row) for row in rows]
 
 
 def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
@@ -623,7 +625,7 @@ def _set_links(session: Session, *, request: RecordsRequest, document_id: int,
 
 def attach_document(session: Session, actor: User, *, request_id: int, filename: str,
                     content: bytes, description: str,
-                    links: RequestDocumentLinks) -> dict[str, Any]:
+                    links: RequestDocumentLinks) -> RequestDocumentRead:
     """A document the agency sent, stored and linked to what it concerns."""
     request = crud.get(session, actor, request_id)
     Crud.check_references(session, RequestDocument, links.model_dump())
@@ -636,7 +638,7 @@ def attach_document(session: Session, actor: User, *, request_id: int, filename:
 
 
 def link_document(session: Session, actor: User, *, request_id: int, document_id: int,
-                  links: RequestDocumentLinks) -> dict[str, Any]:
+                  links: RequestDocumentLinks) -> RequestDocumentRead:
     request = crud.get(session, actor, request_id)
     doc = session.get(Document, document_id)
     if doc is None or doc.attached_kind != AttachedTo.records_request \
@@ -647,7 +649,8 @@ def link_document(session: Session, actor: User, *, request_id: int, document_id
     return _document_rows(session, [(doc, link, request_id)])[0]
 
 
-def request_documents(session: Session, actor: User, request_id: int) -> list[dict[str, Any]]:
+def request_documents(session: Session, actor: User,
+                      request_id: int) -> list[RequestDocumentRead]:
     crud.get(session, actor, request_id)
     stmt = (select(Document, RequestDocument)
             .outerjoin(RequestDocument, RequestDocument.document_id == Document.id)
@@ -659,7 +662,7 @@ def request_documents(session: Session, actor: User, request_id: int) -> list[di
 
 def documents_concerning(session: Session, actor: User, *, agency_id: int | None = None,
                          contract_id: int | None = None,
-                         target_id: int | None = None) -> list[dict[str, Any]]:
+                         target_id: int | None = None) -> list[RequestDocumentRead]:
     """Documents received under any request that concern one agency, contract or target."""
     named = [(column, value) for column, value in (
         (RequestDocument.agency_id, agency_id), (RequestDocument.contract_id, contract_id),

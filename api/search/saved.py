@@ -25,7 +25,7 @@ from api.auth import permissions, scoping
 from api.auth.models import User
 from api.crud import Crud, ListQuery
 from api.errors import NO_SUCH, Invalid, NotFound, Term
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_
 from api.search import fulltext
 from api.search.models import (
@@ -34,6 +34,7 @@ from api.search.models import (
     SavedSearch,
     SavedSearchCreate,
     SavedSearchMatch,
+    SavedSearchRead,
     SavedSearchUpdate,
 )
 from api.search.service import SEARCHED, clean
@@ -130,10 +131,10 @@ def url_of(saved: SavedSearch) -> str:
     return f"/{PAGES[saved.kind]}" + (f"?{urlencode(params)}" if params else "")
 
 
-def to_read(saved: SavedSearch) -> dict[str, Any]:
-    return {"id": saved.id, "name": saved.name, "query": saved.query, "kind": saved.kind,
-            "filters": saved.filters, "alert": saved.alert, "url": url_of(saved),
-            "created_at": saved.created_at}
+def to_read(saved: SavedSearch) -> SavedSearchRead:
+    return SavedSearchRead(id=stored_id(saved), name=saved.name, query=saved.query,
+                           kind=saved.kind, filters=saved.filters, alert=saved.alert,
+                           url=url_of(saved), created_at=saved.created_at)
 
 
 def listed(session: Session, actor: User) -> list[SavedSearch]:

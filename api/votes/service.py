@@ -3,17 +3,14 @@
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
 from api.auth.models import User
 from api.bodies import service as bodies
-from api.bodies.models import Body
 from api.crud import Crud
 from api.errors import NO_SUCH, Invalid, Term
 from api.i18n.catalogs import N_, gettext
-from api.jurisdictions.models import Jurisdiction
 from api.targets.models import Target
 from api.votes.following import follow_vote
 from api.votes.models import VOTES, Vote, VoteOutcome, VoteRead, VoteStatus
@@ -94,20 +91,3 @@ def _follow(session: Session, actor: User, vote: Vote, values: dict[str, Any]) -
 
 
 crud: Crud[Vote, VoteRead] = Crud(**VOTES.crud_options(), prepare=_localize, after_save=_follow)
-
-
-def upcoming(session: Session, actor: User, *, days: int = 120,
-             limit: int = 20) -> list[dict[str, Any]]:
-    """Scheduled and postponed votes from now on, soonest first, with the body and its timezone."""
-    now = clock.now()
-    stmt = (
-        sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
-                  Vote.status, Vote.agenda_item_number, Body.name.label("body_name"),
-                  Jurisdiction.timezone)
-        .join(Body, Body.id == Vote.body_id)
-        .join(Jurisdiction, Jurisdiction.id == Body.jurisdiction_id)
-        .where(Vote.scheduled_at >= now, Vote.scheduled_at <= now + timedelta(days=days),
-               Vote.status.in_(["scheduled", "postponed"]))
-        .order_by(Vote.scheduled_at).limit(limit)
-    )
-    return [dict(row._mapping) for row in session.execute(stmt)]

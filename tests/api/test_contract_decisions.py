@@ -99,11 +99,11 @@ def test_after_each_outcome_the_contract_reads_its_term_and_next_deadline(
     assert terms.keep_up_to_date(session) == 0
     session.commit()
     assert client.get(url).json() == read
-    shown = {c["id"]: c for c in contracts.upcoming_deadlines(session, actor, days=1200)}
+    shown = {c.id: c for c in contracts.upcoming_deadlines(session, actor, days=1200)}
     if deadline is None:
         assert made.id not in shown
     else:
-        assert (str(shown[made.id]["end_date"]), str(shown[made.id]["notice_deadline"])) == (
+        assert (str(shown[made.id].end_date), str(shown[made.id].notice_deadline)) == (
             ends, deadline)
 
 

@@ -126,7 +126,7 @@ def test_the_hourly_sweep_moves_the_deadline_and_its_alerts(session: Session,
     assert terms.keep_up_to_date(session) == 0
     # The dashboard's deadlines show the term's end and the next deadline.
     shown = contracts.upcoming_deadlines(session, actor, days=120)
-    assert [(c["id"], c["end_date"], c["notice_deadline"]) for c in shown] == [
+    assert [(c.id, c.end_date, c.notice_deadline) for c in shown] == [
         (made.id, date(2027, 2, 1), date(2027, 11, 3))]
 
 

@@ -62,8 +62,8 @@ def test_the_table_covers_every_state_dc_and_federal_foia() -> None:
 def test_only_entries_the_reference_marked_verified_are_verified() -> None:
     verified = {code for code, entry in laws.all_laws().items() if entry.verified}
     assert verified == {"CA", "NY", "TX"}
-    assert law("CO").summary()["verify_badge"] is True
-    assert law("CA").summary()["verify_badge"] is False
+    assert law("CO").summary().verify_badge is True
+    assert law("CA").summary().verify_badge is False
 
 
 def test_a_broken_table_names_the_entry_at_fault() -> None:

@@ -26,7 +26,7 @@ def context(**overrides: Any) -> dict[str, Any]:
                       "email": "ana@example.org", "phone": "", "address": ""},
         "agency": {"name": "Riverton Police & Fire", "kind": "police_department",
                    "state_code": "CA", "jurisdiction": "Riverton, CA"},
-        "law": law.summary(), "law_name": law.law, "citation": law.citation,
+        "law": law.summary().model_dump(), "law_name": law.law, "citation": law.citation,
         "deadline_phrase": "a determination within 10 calendar days",
         "answer_noun": "a determination", "period_start": date(2024, 1, 1),
         "request": {"subject": "ALPR records", "sent_on": date(2026, 1, 5),

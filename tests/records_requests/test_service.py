@@ -279,8 +279,8 @@ def test_the_preview_of_an_edited_letter_fills_it_for_one_agency(session: Sessio
                             subject="Cameras", requester_organization_id=None,
                             requester=requester, text="To {{ agency.name }} from "
                             "{{ requester.name }}, {{ today | longdate }}.")
-    assert shown["text"] == "To North Police from Ana Ruiz, January 5, 2026.\n"
-    assert shown["template"]["key"] == "alpr_cameras"
+    assert shown.text == "To North Police from Ana Ruiz, January 5, 2026.\n"
+    assert shown.template.key == "alpr_cameras"
     with pytest.raises(Invalid, match="loops") as refused:
         service.preview(session, actor, template_key="alpr_cameras", agency_id=agency.id,
                         subject="Cameras", requester_organization_id=None, requester=requester,
@@ -333,7 +333,7 @@ def test_the_follow_up_comes_at_the_deadline(session: Session, actor: Any) -> No
     at_noon(date(2026, 1, 20))
     letter = service.letter(session, actor, request_id=request.id, template_key="follow_up",
                             requester=service.Requester(name="Sam Ortiz"))
-    text = letter["text"]
+    text = letter.text
     assert "January 5, 2026" in text and "January 15, 2026, 5 days ago" in text
     assert "R-193" in text and "Sam Ortiz" in text and "Bay Privacy Network" in text
     assert "a determination" in text
@@ -349,7 +349,7 @@ def test_the_appeal_comes_after_a_denial(session: Session, actor: Any) -> None:
                        requester=service.Requester(name="Sam Ortiz"))
     move(session, actor, request.id, "denied", on=date(2026, 1, 13))
     text = service.letter(session, actor, request_id=request.id, template_key="appeal",
-                          requester=service.Requester(name="Sam Ortiz"))["text"]
+                          requester=service.Requester(name="Sam Ortiz")).text
     assert "On January 13, 2026 Riverton PD denied the request. I appeal that denial." in text
 
 
@@ -383,23 +383,23 @@ def test_documents_received_attach_and_link_to_what_they_concern(session: Sessio
         session, actor, request_id=request.id, filename="sharing.csv",
         content=b"agency,since\nICE,2024\n", description="Sharing list",
         links=RequestDocumentLinks(agency_id=agency.id, contract_id=contract.id))
-    assert (row["received_on"], row["agency_id"], row["contract_id"]) == \
-        ("2026-01-20", agency.id, contract.id)
-    assert row["content_type"] == "text/csv"
+    assert (row.received_on, row.agency_id, row.contract_id) == \
+        (date(2026, 1, 20), agency.id, contract.id)
+    assert row.content_type == "text/csv"
     linked = service.link_document(session, actor, request_id=request.id,
-                                   document_id=row["document_id"],
+                                   document_id=row.document_id,
                                    links=RequestDocumentLinks(target_id=target.id,
                                                               received_on=date(2026, 1, 19)))
-    assert (linked["agency_id"], linked["target_id"], linked["received_on"]) == \
-        (None, target.id, "2026-01-19")
-    assert [d["document_id"] for d in service.request_documents(session, actor, request.id)] \
-        == [row["document_id"]]
-    assert [d["document_id"] for d in service.documents_concerning(
-        session, actor, target_id=target.id)] == [row["document_id"]]
+    assert (linked.agency_id, linked.target_id, linked.received_on) == \
+        (None, target.id, date(2026, 1, 19))
+    assert [d.document_id for d in service.request_documents(session, actor, request.id)] \
+        == [row.document_id]
+    assert [d.document_id for d in service.documents_concerning(
+        session, actor, target_id=target.id)] == [row.document_id]
     assert service.documents_concerning(session, actor, agency_id=agency.id) == []
     with pytest.raises(Invalid, match="No contract"):
         service.link_document(session, actor, request_id=request.id,
-                              document_id=row["document_id"],
+                              document_id=row.document_id,
                               links=RequestDocumentLinks(contract_id=9999))
 
 
@@ -429,17 +429,17 @@ def test_letter_options_say_which_letters_fit_now_and_why_not(session: Session,
     agency = make_agency(session, actor, with_place=True, state_code="CO")
     request = make_records_request(session, actor, agency_id=agency.id, status="sent",
                                    sent_on=MONDAY)
-    options = {o["key"]: o for o in service.letter_options(session, actor, request.id)}
-    assert options["alpr_all"]["available"] is True
-    assert options["follow_up"]["available"] is False
-    assert options["follow_up"]["reason"].startswith("The deadline has not come yet")
-    assert options["appeal"]["available"] is False
-    assert options["ca_sb34_policy"]["reason"] == \
+    options = {o.key: o for o in service.letter_options(session, actor, request.id)}
+    assert options["alpr_all"].available is True
+    assert options["follow_up"].available is False
+    assert options["follow_up"].reason.startswith("The deadline has not come yet")
+    assert options["appeal"].available is False
+    assert options["ca_sb34_policy"].reason == \
         "The letter 'California SB 34 usage and privacy policy and access records' is for " \
         "agencies in CA only."
     at_noon(MONDAY + timedelta(days=10))
-    options = {o["key"]: o for o in service.letter_options(session, actor, request.id)}
-    assert options["follow_up"]["available"] is True
+    options = {o.key: o for o in service.letter_options(session, actor, request.id)}
+    assert options["follow_up"].available is True
 
 
 def test_countdowns_of_listed_rows_match_the_full_read(session: Session, actor: Any) -> None:

@@ -130,7 +130,7 @@ def test_an_untouched_letter_is_the_template_as_it_always_was(
         session, actor, template_key="alpr_all", agency_id=ca, subject="ALPR sharing lists",
         requester_organization_id=agencies["org"].id,
         requester=records.Requester(name="Rosa Parkes", email="admin@example.org",
-                                    address=""))["text"]
+                                    address="")).text
     assert request.text == expected
 
 

@@ -307,7 +307,7 @@ def test_documents_received_are_uploaded_and_linked(
     assert "The document was added." in text
     assert "audit.csv" in text and "Audit log export" in text
     assert "Concerns: agency Zephyr Police Department" in text
-    doc_id = records.request_documents(session, actor, request.id)[0]["document_id"]
+    doc_id = records.request_documents(session, actor, request.id)[0].document_id
     session.commit()
 
     linked = client.post(f"/records-requests/{request.id}/received/{doc_id}",

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.db import new_session
@@ -57,7 +58,7 @@ def suggested_votes(request: Request, session: SessionDep, actor: UserDep,
     return render(request, "agendas/suggested.html", context, block="list")
 
 
-def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
+def _decided(request: Request, session: Session, user: User, suggestion_id: int,
              message: flash.Message, status: int = 200) -> Response:
     """Where a decision lands: the list again for a whole page, the card for htmx."""
     if not htmx.wants_fragment(request):
@@ -72,7 +73,7 @@ def _decided(request: Request, session: Session, user: Any, suggestion_id: int,
                   status=status)
 
 
-def _decide(request: Request, session: Session, user: Any, suggestion_id: int,
+def _decide(request: Request, session: Session, user: User, suggestion_id: int,
             act: Callable[[], Any], message_of: Callable[[Any], flash.Message]) -> Response:
     """Confirms or dismisses, answering with the suggestion's card and what happened."""
     with saving(session, page_refusals=True) as saved:
@@ -159,7 +160,7 @@ def sync_now(record_id: RecordId, request: Request, session: SessionDep,
 KEYWORDS_PAGE = "agendas/keywords.html"
 
 
-def _keywords_context(session: Session, user: Any, campaign_id: int) -> dict[str, Any]:
+def _keywords_context(session: Session, user: User, campaign_id: int) -> dict[str, Any]:
     campaign = campaigns.crud.get(session, user, campaign_id)
     words, defaults = agendas.keywords(session, campaign_id)
     return {"user": user, "campaign": campaign, "keywords": words, "uses_defaults": defaults,

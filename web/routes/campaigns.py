@@ -226,7 +226,7 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
                           extra={"asks": asks, "ask_errors": errors})
 
 
-def _campaign_page(request: Request, session: Session, user: Any, campaign: Campaign, *,
+def _campaign_page(request: Request, session: Session, user: User, campaign: Campaign, *,
                    status: int = 200, extra: dict[str, Any] | None = None,
                    **flags: Any) -> Response:
     context = pages_of(request, "campaigns").detail_context(session, user, campaign)
@@ -278,7 +278,7 @@ def board_column(campaign_id: RecordId, status: ActionStatus, request: Request,
     return render(request, "campaigns/board_page.html", context)
 
 
-def _whip_context(session: Session, user: Any, campaign_id: int,
+def _whip_context(session: Session, user: User, campaign_id: int,
                   body_id: int | None, vote_id: int | None = None) -> dict[str, Any]:
     board = whip.board(session, user, campaign_id=campaign_id, body_id=body_id,
                        vote_id=vote_id)

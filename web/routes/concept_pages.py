@@ -86,7 +86,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if column.kind == "sharing":
         return sharing_words(value)
     if column.kind == "countdown":
-        return str(value["text"])
+        return value.text
     return str(value)
 
 

@@ -55,10 +55,10 @@ def terms_context(session: Session, actor: User, record: Contract) -> dict[str, 
         "automatic": list(terms.automatic_renewals(now, today)),
         "outcomes": recorded,
         "recorded_by": ref_labels(session, "app_user",
-                                  sorted({o["recorded_by_id"] for o in recorded
-                                          if o["recorded_by_id"]})),
+                                  sorted({o.recorded_by_id for o in recorded
+                                          if o.recorded_by_id})),
         "vote_titles": ref_labels(session, "vote",
-                                  sorted({o["vote_id"] for o in recorded if o["vote_id"]})),
+                                  sorted({o.vote_id for o in recorded if o.vote_id})),
         "vote_choices": votes, "outcome_choices": [o.value for o in Outcome],
         "may_record": permissions.can_write(actor, record),
         "outcome_errors": {}, "outcome_values": {},

@@ -111,7 +111,7 @@ def index(request: Request, actor: UserDep) -> Response:
     return render(request, "imports/index.html", context, block="kinds")
 
 
-def _upload_context(user: Any, kind: str, errors: dict[str, str] | None = None
+def _upload_context(user: User, kind: str, errors: dict[str, str] | None = None
                     ) -> dict[str, Any]:
     return {"user": user, "kind": kind, "title": title_of(kind), "errors": errors or {},
             "dataset": DATASETS.get(kind), "concept": spreadsheets.CONCEPTS.get(kind),
@@ -124,7 +124,7 @@ def upload_form(kind: Kind, request: Request, actor: UserDep) -> Response:
     return render(request, "imports/upload.html", _upload_context(user, kind), block="step")
 
 
-def _keep_if_readable(user: Any, kind: str, content: bytes, filename: str) -> uploads.Upload:
+def _keep_if_readable(user: User, kind: str, content: bytes, filename: str) -> uploads.Upload:
     """Keeps the file for the next steps; refuses one its import could not read, before
     anything is kept."""
     if kind in DATASETS:
@@ -164,7 +164,7 @@ def cancel(kind: Kind, upload_id: UploadId, request: Request, actor: UserDep) ->
 
 # ---- agency datasets --------------------------------------------------------------------
 
-def _dataset_context(session: Any, user: Any, kind: str, kept: uploads.Upload
+def _dataset_context(session: Any, user: User, kind: str, kept: uploads.Upload
                      ) -> dict[str, Any]:
     plan = DATASETS[kind].module.preview(session, kept.content())
     by_action: dict[str, list[Any]] = {"error": [], "create": [], "update": [], "skip": []}

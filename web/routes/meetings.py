@@ -213,7 +213,7 @@ def _read(form: Any) -> dict[str, Any]:
     }
 
 
-def _validate(entered: dict[str, Any], user: Any) -> tuple[MeetingCreate | None,
+def _validate(entered: dict[str, Any], user: User) -> tuple[MeetingCreate | None,
                                                             list[TaskCreate], dict[str, str]]:
     errors: dict[str, str] = {}
     # A stance left on someone unticked goes with them: their stance picker is hidden once the
@@ -274,7 +274,7 @@ def _saved(request: Request, meeting_id: int, text: str, *, already: bool = Fals
     return response
 
 
-def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str, Any]) -> bool:
+def _same_meeting(session: Session, user: User, first: Meeting, entered: dict[str, Any]) -> bool:
     """Whether a form sent with a key already used says what the meeting saved with it says:
     the same form sent again, not a new meeting typed over an old key."""
     try:
@@ -290,7 +290,7 @@ def _same_meeting(session: Session, user: Any, first: Meeting, entered: dict[str
             and sorted(saved.attendee_ids) == sorted(_ids(entered["attendee_ids"])))
 
 
-def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting,
+def _sent_again(request: Request, session: SessionDep, user: User, first: Meeting,
                 entered: dict[str, Any]) -> Response:
     """A key already used: the meeting it saved when the form says the same; otherwise what
     was typed comes back under a new key, for the person to save as the new meeting it is."""
@@ -303,7 +303,7 @@ def _sent_again(request: Request, session: SessionDep, user: Any, first: Meeting
                        {FORM: gettext(KEY_TAKEN)}, status=409)
 
 
-def _form_again(request: Request, session: SessionDep, user: Any, entered: dict[str, Any],
+def _form_again(request: Request, session: SessionDep, user: User, entered: dict[str, Any],
                 errors: dict[str, str], *, q: str = "", status: int = 422,
                 notice: str = "") -> Response:
     if not entered["follow_ups"]:

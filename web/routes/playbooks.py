@@ -91,7 +91,7 @@ def _may_create(actor: User) -> bool:
     return permissions.can_write(actor, None, model=Campaign)
 
 
-def _context(session: Session, user: Any, key: str | None) -> dict[str, Any]:
+def _context(session: Session, user: User, key: str | None) -> dict[str, Any]:
     return {
         "playbooks": playbooks.list_playbooks(), "chosen": playbook_view(key) if key else None,
         "jurisdictions": ref_options(session, "jurisdiction"),

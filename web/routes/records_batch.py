@@ -160,7 +160,7 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
         "values": values, "chosen": _chosen(session, ids),
         "matches": _matches(session, actor, q=q, state=state, page=page, chosen=ids),
         "q": q, "state": state, "states": states, "carried": CARRIED, "page_size": MATCHES,
-        "templates": [t.as_dict() for t in letters.templates()
+        "templates": [t.read() for t in letters.templates()
                       if t.kind == letters.LetterKind.initial],
         "placeholders": PLACEHOLDERS, "user_syntax": gettext(letters.USER_SYNTAX),
         "organizations": ref_options(session, "organization"),
@@ -233,7 +233,7 @@ def agency_choices(request: Request, session: SessionDep, actor: UserDep,
 
 
 async def _submitted(request: Request, session: Session,
-                     user: Any) -> tuple[FormData, list[int], dict[str, Any], dict[str, str]]:
+                     user: User) -> tuple[FormData, list[int], dict[str, Any], dict[str, str]]:
     form = await request.form()
     errors: dict[str, str] = {}
     try:
@@ -275,7 +275,7 @@ async def batch_letter(request: Request, session: SessionDep, actor: UserDep) ->
         values["text"] = ""
         _fill_letter(values)
     else:
-        title = next(t["title"] for t in context["templates"] if t["key"] == chosen)
+        title = next(t.title for t in context["templates"] if t.key == chosen)
         context["letter_note"] = gettext("Your edits are kept. Press “Use this letter” to "
                                          "replace them with “{title}”.").format(title=title)
     context["errors"] = errors

@@ -2,7 +2,6 @@
 the form that moves it on, a lead's override, documents received and the letters to send."""
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -23,7 +22,6 @@ from api.i18n.formatting import format_number
 from api.records_requests import letters
 from api.records_requests import service as records
 from api.records_requests.models import (
-    Deadline,
     RecordsRequest,
     RecordsRequestUpdate,
     RequestDocumentLinks,
@@ -33,7 +31,7 @@ from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
-from web.deadlines import countdown_label
+from web.deadlines import countdown_words
 from web.forms import (
     FormField,
     domain_message,
@@ -70,12 +68,6 @@ MAX_LETTER = 100_000
 DEFAULT_LETTER = "alpr_all"
 
 
-def _deadline_view(deadline: Deadline, status: str) -> dict[str, str]:
-    text, tone = countdown_label(clock=deadline.clock, status=status,
-                                 days_left=deadline.days_left, days_overdue=deadline.days_overdue)
-    return {"text": text, "tone": tone}
-
-
 def _status(record: RecordsRequest) -> str:
     return str(getattr(record.status, "value", record.status))
 
@@ -92,7 +84,7 @@ def progress_context(session: Session, actor: User, record: RecordsRequest) -> d
         # Dates recorded in the history read on the request's own local clock.
         "zone": spec.zone(session, record) if spec.zone else clock.home_zone().key,
         "record": record, "deadline": deadline,
-        "countdown": _deadline_view(deadline, _status(record)),
+        "countdown": countdown_words(deadline, _status(record)),
         "history": history, "changed_by": who,
         "next_statuses": [s.value for s in records.next_statuses(record.status)],
         "today": records.local_today(session, record),
@@ -104,20 +96,18 @@ def progress_context(session: Session, actor: User, record: RecordsRequest) -> d
 
 def documents_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     """Documents received, what each concerns, and the choices for linking them."""
-    received = records.request_documents(session, actor, stored_id(record))
-    for row in received:
-        # Read as JSON by the service; the page shows dates as dates.
-        row["received_on"] = date.fromisoformat(row["received_on"]) if row["received_on"] \
-            else None
+    documents = records.request_documents(session, actor, stored_id(record))
     contracts = list(session.exec(select(Contract.id, Contract.title)
                                   .where(Contract.agency_id == record.agency_id)
                                   .order_by(Contract.title)).all())
-    names = {key: ref_labels(session, table, [d[key] for d in received if d[key]])
+    names = {key: ref_labels(session, table, [ref for d in documents if (ref := getattr(d, key))])
              for key, (table, _, _) in CONCERNS.items()}
-    for row in received:
-        row["concerns"] = [(gettext(label), f"/{noun}/{row[key]}",
-                            names[key].get(row[key], row[key]))
-                           for key, (_, noun, label) in CONCERNS.items() if row[key]]
+    # The page's rows: each document, and what it concerns named and linked.
+    received = [{**doc.model_dump(),
+                 "concerns": [(gettext(label), f"/{noun}/{ref}", names[key].get(ref, ref))
+                              for key, (_, noun, label) in CONCERNS.items()
+                              if (ref := getattr(doc, key))]}
+                for doc in documents]
     return {
         "record": record, "received": received, "open_doc": None,
         "doc_options": {"agency_id": ref_options(session, "agency"),
@@ -129,8 +119,8 @@ def documents_context(session: Session, actor: User, record: RecordsRequest) -> 
 
 def letters_context(session: Session, actor: User, record: RecordsRequest) -> dict[str, Any]:
     options = records.letter_options(session, actor, stored_id(record))
-    chosen = next((o["key"] for o in options if o["available"] and o["key"] == DEFAULT_LETTER),
-                  next((o["key"] for o in options if o["available"]), ""))
+    chosen = next((o.key for o in options if o.available and o.key == DEFAULT_LETTER),
+                  next((o.key for o in options if o.available), ""))
     return {
         "record": record, "letter_options": options, "letter": None, "letter_errors": {},
         "letter_values": {"template": chosen, "requester_name": getattr(actor, "name", ""),
@@ -152,14 +142,14 @@ def request_extras(session: Session, actor: User, record: RecordsRequest) -> dic
 DETAIL_EXTRAS: dict[str, list[DetailExtra]] = {"records-requests": [request_extras]}
 
 
-def _page(request: Request, session: Session, user: Any, record: RecordsRequest, *,
+def _page(request: Request, session: Session, user: User, record: RecordsRequest, *,
           status: int = 200, extra: dict[str, Any] | None = None) -> Response:
     context = pages_of(request, "records-requests").detail_context(session, user, record)
     context.update(extra or {})
     return render(request, TEMPLATE, context, status=status)
 
 
-def _answer(request: Request, session: Session, user: Any, record: RecordsRequest, *,
+def _answer(request: Request, session: Session, user: User, record: RecordsRequest, *,
             block: str, context: dict[str, Any], anchor: str, message: flash.Message | None,
             status: int = 200) -> Response:
     """After a form on the page: its block for htmx, else back to the page (or the page with
@@ -195,7 +185,7 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
         return _answer(request, session, user, record, block="progress", context=context,
                        anchor="progress", message=None, status=422)
     message = flash.success(gettext("The request is now {status}. {countdown}.").format(
-        status=humanize(_status(record)), countdown=context["countdown"]["text"]))
+        status=humanize(_status(record)), countdown=context["countdown"].text))
     if htmx.wants_fragment(request):
         # The request's status and due date show elsewhere on the page too: those parts go
         # along, so the page never shows the old status beside the new one.
@@ -322,8 +312,8 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
     record = records.crud.get(session, user, record_id)
     context = letters_context(session, user, record)
     if errors:
-        context["letter"] = {"template": template.as_dict(), "subject": record.subject,
-                             "text": text}
+        context["letter"] = letters.LetterRead(template=template.read(),
+                                               subject=record.subject, text=text)
         context["letter_values"]["template"] = template.key
         context["letter_errors"] = errors
         return _answer(request, session, user, record, block="letters", context=context,

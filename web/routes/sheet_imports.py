@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 
+from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.i18n import locales
@@ -78,7 +79,7 @@ def _mapping_from(values: FormData | QueryParams) -> dict[str, str]:
             if key.startswith("map-")}
 
 
-def _columns_context(user: Any, kind: str, kept: uploads.Upload,
+def _columns_context(user: User, kind: str, kept: uploads.Upload,
                      mapping: dict[str, str] | None = None,
                      errors: dict[str, str] | None = None) -> dict[str, Any]:
     target = spreadsheets.concept(kind)
@@ -133,7 +134,7 @@ def _choices(form: FormData) -> tuple[Choice, dict[int, Choice]]:
     return on_duplicate, decisions
 
 
-def _plan(session: Session, user: Any, kind: str, kept: uploads.Upload, form: FormData
+def _plan(session: Session, user: User, kind: str, kept: uploads.Upload, form: FormData
           ) -> tuple[SheetPlan, Choice, dict[int, Choice]]:
     on_duplicate, decisions = _choices(form)
     plan = spreadsheets.plan(session, concept_name=kind, content=kept.content(),
@@ -142,7 +143,7 @@ def _plan(session: Session, user: Any, kind: str, kept: uploads.Upload, form: Fo
     return plan, on_duplicate, decisions
 
 
-def _preview_context(session: Session, user: Any, kind: str, kept: uploads.Upload,
+def _preview_context(session: Session, user: User, kind: str, kept: uploads.Upload,
                      plan: SheetPlan, on_duplicate: Choice, decisions: dict[int, Choice],
                      skip_errors: bool = False) -> dict[str, Any]:
     errors = [(row.row, gettext(label_of(e["field"])), e["message"])
@@ -185,7 +186,7 @@ def _as_shown(session: Session, rows: list[RowResult]) -> list[tuple[int, dict[s
     return shown
 
 
-def _columns_again(request: Request, user: Any, kind: str, kept: uploads.Upload,
+def _columns_again(request: Request, user: User, kind: str, kept: uploads.Upload,
                    form: FormData, exc: DomainError) -> Response:
     context = _columns_context(user, kind, kept, _mapping_from(form),
                                {exc.field or "mapping": exc.message})
@@ -212,7 +213,7 @@ def _whole_file_route(step: Step) -> Callable[..., Awaitable[Response]]:
     return route
 
 
-def _once_planned(step: Step, request: Request, session: Session, user: Any, kind: str,
+def _once_planned(step: Step, request: Request, session: Session, user: User, kind: str,
                   kept: uploads.Upload, form: FormData) -> Response:
     """The step, with the file planned by the form's columns and choices; the columns again
     when they cannot plan it."""
@@ -223,7 +224,7 @@ def _once_planned(step: Step, request: Request, session: Session, user: Any, kin
     return step(request, session, user, kind, kept, form, planned)
 
 
-def _preview(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
+def _preview(request: Request, session: Session, user: User, kind: str, kept: uploads.Upload,
              form: FormData, planned: Planned) -> Response:
     plan, on_duplicate, decisions = planned
     context = _preview_context(session, user, kind, kept, plan, on_duplicate, decisions,
@@ -234,7 +235,7 @@ def _preview(request: Request, session: Session, user: Any, kind: str, kept: upl
     return render(request, "imports/preview.html", context, block="step")
 
 
-def _commit(request: Request, session: Session, user: Any, kind: str, kept: uploads.Upload,
+def _commit(request: Request, session: Session, user: User, kind: str, kept: uploads.Upload,
             form: FormData, planned: Planned) -> Response:
     plan = planned[0]
     skip_errors = form.get("skip_errors") == "on"
