@@ -160,6 +160,50 @@ class RuleSpec(BaseModel):
         return text[:200]
 
 
+_LABEL = re.compile(r"^(?:the morning of (?P<alone>.+?)|(?P<times>.+?) (?P<direction>before|after) "
+                    r"(?P<what>.+?)(?P<morning>, and the morning of it)?)"
+                    r"(?:, then every (?P<repeat>\d+ \w+))?$")
+_TIME_WORDS = re.compile(r"^(\d{1,4}) (minute|hour|day|week)s?$")
+
+
+def spec_of_label(name: str) -> RuleSpec | None:
+    """The rule a name made by label() was made from, as far as the name tells (its subject,
+    times and direction); None for a name a person chose. The audit log keeps a renamed rule's
+    name alone, and a made name is shown in the reader's language."""
+    found = _LABEL.match(name)
+    if found is None:
+        return None
+    what = found["alone"] or found["what"]
+    subjects = [kind for kind, words in SUBJECT_WORDS.items() if words == what]
+    if not subjects:
+        return None
+    times = re.split(r", | and ", found["times"]) if found["times"] else []
+    offsets = [_offset_of_words(text) for text in times]
+    if found["morning"] or not times:
+        offsets.append("0d")
+    repeat = _offset_of_words(found["repeat"]) if found["repeat"] else None
+    if None in offsets or (found["repeat"] and repeat is None):
+        return None
+    try:
+        spec = RuleSpec(subject=subjects[0], offsets=offsets,
+                        direction=found["direction"] or (Direction.after if repeat
+                                                         else Direction.before),
+                        repeat_every=repeat,
+                        recipients=EVERYONE, channels=[Channel.in_app])
+    except ValueError:
+        return None
+    # Only a name label() writes word for word: "3 day before" was typed by someone.
+    return spec if spec.label() == name else None
+
+
+def _offset_of_words(text: str) -> str | None:
+    found = _TIME_WORDS.match(text)
+    if found is None:
+        return None
+    unit = {noun: unit for unit, noun in UNIT_WORDS.items()}[found[2]]
+    return f"{int(found[1])}{unit}"
+
+
 def _offset_in_words(offset: Offset) -> str:
     count = offset.amount
     words = {"m": ngettext("{count} minute", "{count} minutes", count),
