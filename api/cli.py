@@ -350,10 +350,11 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except ValidationError as exc:
         from api.fields import describe_error  # noqa: PLC0415
+        from api.i18n.validation_words import words_for  # noqa: PLC0415
 
         settings = exc.title == "Settings"
         for error in exc.errors():
-            where, message = describe_error(error)
+            where, _message = describe_error(error)
             # A setting read from the environment: name the variable; a value given on the
             # command line: name its option; anything else: the field. Never a traceback.
             if settings:
@@ -362,7 +363,8 @@ def _run(args: argparse.Namespace) -> int:
                 name = f"--{where.replace('_', '-')}"
             else:
                 name = where or "input"
-            print(f"oversight {args.command}: {name}: {gettext(message)}", file=sys.stderr)
+            # In plain words, as a form says them (an address refused by email-validator too).
+            print(f"oversight {args.command}: {name}: {words_for(error)}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
         from api.problems import database_problem  # noqa: PLC0415

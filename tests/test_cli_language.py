@@ -47,7 +47,7 @@ def test_create_admin_with_a_reserved_address_ends_in_one_plain_line(
     assert main(["create-admin", "--email", "someone@oversight.invalid",
                  "--password-stdin"]) == 2
     assert _said(capsys).startswith(
-        "oversight create-admin: --email: value is not a valid email address")
+        "oversight create-admin: --email: The part after the @ is a reserved name")
 
 
 def test_a_spanish_terminal_is_answered_in_spanish(

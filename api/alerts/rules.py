@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
 from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.validation_words import Refusal
 
 # "The morning of" a day, local time where the event happens.
 MORNING = time(8, 0)
@@ -49,10 +50,11 @@ def parse_offset(text: str) -> Offset:
     """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks)."""
     found = OFFSET_PATTERN.match(text.strip().lower())
     if not found:
-        raise ValueError(f"'{text}' is not an offset like 14d, 12h, 2w or 30m")
+        raise Refusal(N_("'{text}' is not an offset like 14d, 12h, 2w or 30m"), text=text)
     offset = Offset(int(found.group(1)), found.group(2))
     if offset.delta > timedelta(days=MAX_DAYS):
-        raise ValueError(f"'{text}' is more than {MAX_DAYS} days")
+        raise Refusal(N_("'{text}' is more than {max_days} days"), text=text,
+                      max_days=MAX_DAYS)
     return offset
 
 
@@ -65,7 +67,8 @@ def _recipient(value: str) -> str:
     if value in RecipientGroup.__members__ or USER_RECIPIENT.match(value):
         return value
     groups = ", ".join(RecipientGroup)
-    raise ValueError(f"'{value}' is not a recipient; use one of {groups} or user:<id>")
+    raise Refusal(N_("'{value}' is not a recipient; use one of {groups} or user:<id>"),
+                  value=value, groups=groups)
 
 
 OffsetText = Annotated[PlainText, Field(max_length=10)]
@@ -98,7 +101,7 @@ class RuleSpec(BaseModel):
             return None
         offset = parse_offset(value)
         if offset.delta < timedelta(hours=1):
-            raise ValueError("must be at least 1h")
+            raise ValueError(N_("must be at least 1h"))
         return str(offset)
 
     @field_validator("recipients")
@@ -114,9 +117,9 @@ class RuleSpec(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "RuleSpec":
         if self.repeat_every and self.direction != Direction.after:
-            raise ValueError("repeat_every only goes with direction 'after' (while overdue)")
+            raise ValueError(N_("repeat_every only goes with direction 'after' (while overdue)"))
         if self.subject == SubjectKind.undecided_escalation and self.direction != Direction.before:
-            raise ValueError("an undecided-target escalation comes before the vote")
+            raise ValueError(N_("an undecided-target escalation comes before the vote"))
         return self
 
     def label(self) -> str:
