@@ -77,7 +77,8 @@ class RecordsRequestBase(SQLModel):
     def _upper_state(cls, value: str) -> str:
         value = value.strip().upper()
         if value and not (len(value) == 2 and value.isalpha()):
-            raise ValueError(N_("must be a two-letter state code such as CA, or US for federal FOIA"))
+            raise ValueError(N_("must be a two-letter state code such as CA, or US for federal "
+                                "FOIA"))
         return value
 
     @model_validator(mode="after")
