@@ -139,3 +139,16 @@ def test_an_english_terminal_keeps_argparses_english(
     # Spanish is not left switched on for argparse once the command has read its arguments.
     import argparse
     assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
+
+
+def test_the_demos_summary_is_in_the_organizers_language(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Se cargó la campaña de demostración 'Riverton: No Renewal for Flock'.")
+    assert "La base de datos ahora tiene 4 organizaciones, " in out
+    assert "1 campaña, " in out and "solicitudes de registros públicos" in out
+    assert "Inicie sesión como líder de la coalición" in out and "  contraseña: " in out
+    assert "organizations" not in out and "Sign in" not in out
