@@ -107,3 +107,10 @@ def test_an_unknown_email_validator_wording_still_reads_plainly() -> None:
     with use_locale("es"):
         assert email_words("value is not a valid email address: Something new.") == \
             "Escriba un correo electrónico completo, como nombre@example.org."
+
+
+def test_a_refused_field_is_named_in_the_pages_language(client: TestClient) -> None:
+    page = client.post("/admin/invitations", headers=SPANISH,
+                       data={"email": "nueva@example.org", "role": "zzz"})
+    assert page.status_code == 422
+    assert "Rol: Elija una de las opciones." in page.text and "Role:" not in page.text
