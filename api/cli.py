@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from api import log_redaction, public_url
 from api.i18n import argparse_words, locales
 from api.i18n.catalogs import N_, gettext, ngettext, use_locale
+from api.i18n.validation_words import words_for
 from api.settings import MAX_RETENTION_DAYS, get_settings
 
 if TYPE_CHECKING:
@@ -393,7 +394,6 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     except ValidationError as exc:
         from api.fields import describe_error  # noqa: PLC0415
-        from api.i18n.validation_words import words_for  # noqa: PLC0415
 
         settings = exc.title == "Settings"
         for error in exc.errors():
