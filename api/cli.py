@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from api import log_redaction, public_url
-from api.i18n import locales
+from api.i18n import argparse_words, locales
 from api.i18n.catalogs import N_, gettext, ngettext, use_locale
+from api.i18n.validation_words import words_for
 from api.settings import MAX_RETENTION_DAYS, get_settings
 
 if TYPE_CHECKING:
@@ -47,17 +48,21 @@ def _serve(args: argparse.Namespace) -> int:
     # serve when OVERSIGHT_BASE_URL is unset.
     os.environ["OVERSIGHT_SERVED_URL"] = address
     get_settings.cache_clear()
-    where = f"listening on all interfaces, port {args.port}; " \
-        if public_url.listens_everywhere(args.host) else ""
-    print(f"Oversight is serving on {address} "
-          f"({where}database: {settings.database_url.split('://')[0]})", flush=True)
+    database = settings.database_url.split("://")[0]
+    if public_url.listens_everywhere(args.host):
+        said = gettext("Oversight is serving on {address} (listening on all interfaces, port "
+                       "{port}; database: {database})")
+    else:
+        said = gettext("Oversight is serving on {address} (database: {database})")
+    print(said.format(address=address, port=args.port, database=database), flush=True)
     links = public_url.base_url()
     if links != address:
-        print(f"Links in emails and calendar feeds start with {links} (OVERSIGHT_BASE_URL).",
-              flush=True)
+        print(gettext("Links in emails and calendar feeds start with {links} "
+                      "(OVERSIGHT_BASE_URL).").format(links=links), flush=True)
     elif public_url.listens_everywhere(args.host):
-        print("Links in emails and calendar feeds start with that address; set "
-              "OVERSIGHT_BASE_URL to the address others reach this server at.", flush=True)
+        print(gettext("Links in emails and calendar feeds start with that address; set "
+                      "OVERSIGHT_BASE_URL to the address others reach this server at."),
+              flush=True)
     # Before uvicorn logs its first request line; its log configuration keeps the filter.
     log_redaction.install()
     # uvicorn believes X-Forwarded-For and X-Forwarded-Proto from exactly the proxies the app
@@ -80,7 +85,7 @@ def _port(text: str) -> int:
     # Port 0 would serve on a port nobody is told, and links could not name it.
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError("must be a port number from 1 to 65535")
+        raise argparse.ArgumentTypeError(gettext("must be a port number from 1 to 65535"))
     return int(text)
 
 
@@ -90,7 +95,8 @@ def _positive_seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be a number of seconds between 0 and 3600")
+        raise argparse.ArgumentTypeError(gettext(
+            "must be a number of seconds between 0 and 3600"))
     return value
 
 
@@ -105,17 +111,18 @@ def _worker(args: argparse.Namespace) -> int:
     if args.once:
         report = dispatcher.run_once()
         d = report.dispatch
-        print(f"planned {report.planned.created} new alerts; sent {d.sent}, retrying "
-              f"{d.retrying}, failed {d.failed}, cancelled {d.cancelled}, skipped {d.skipped}",
-              flush=True)
+        print(gettext("planned {planned} new alerts; sent {sent}, retrying {retrying}, failed "
+                      "{failed}, cancelled {cancelled}, skipped {skipped}").format(
+            planned=report.planned.created, sent=d.sent, retrying=d.retrying, failed=d.failed,
+            cancelled=d.cancelled, skipped=d.skipped), flush=True)
         return 0
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     if args.parent is not None:
         companion.watch_parent(args.parent, stop)
-    print(f"Oversight worker: dispatching alerts every {get_settings().alert_tick_seconds}s "
-          "(stop with Ctrl-C)", flush=True)
+    print(gettext("Oversight worker: dispatching alerts every {seconds}s (stop with "
+                  "Ctrl-C)").format(seconds=get_settings().alert_tick_seconds), flush=True)
     if not upkeep.run_forever(stop):
         # A job still running would hold the exit past Docker's and systemd's stop timeouts;
         # what it had in hand is released or keeps its lease, so leaving it loses nothing.
@@ -174,9 +181,10 @@ def _playbooks(args: argparse.Namespace) -> int:
 
     catalog = loader.catalog()
     for loaded in sorted(catalog.playbooks.values(), key=lambda p: p.file):
-        print(f"ok     {loaded.file}: {loaded.playbook.key} ({loaded.playbook.title})")
+        print(gettext("ok     {file}: {key} ({title})").format(
+            file=loaded.file, key=loaded.playbook.key, title=loaded.playbook.title))
     for error in catalog.errors:
-        print(f"error  {error}", file=sys.stderr)
+        print(gettext("error  {error}").format(error=error), file=sys.stderr)
     return 1 if catalog.errors else 0
 
 
@@ -212,6 +220,10 @@ def _create_admin(args: argparse.Namespace) -> int:
     print(gettext("Created the administrator {email}. Sign in at {link}").format(
         email=email, link=f"{public_url.base_url()}/login"))
     return 0
+
+
+# The contact details retention removes, as the person's page names them.
+CONTACT_WORDS = {"email": N_("email"), "phone": N_("phone"), "signal_handle": N_("signal handle")}
 
 
 def _retention_days(text: str) -> int:
@@ -258,50 +270,73 @@ def _retention(args: argparse.Namespace) -> int:
                         "lose their contact details.", len(found))
     print(said.format(count=len(found), since=since, days=days))
     for person in found:
-        print(f"  {person.name} (#{person.id}, last active {person.last_active.date()}): "
-              f"{', '.join(f.replace('_', ' ') for f in person.fields)}")
+        print("  " + gettext("{name} (#{id}, last active {day}): {fields}").format(
+            name=person.name, id=person.id, day=person.last_active.date(),
+            fields=", ".join(gettext(CONTACT_WORDS.get(f, f)) for f in person.fields)))
     if args.apply and found:
         erasure.settle(get_engine())
     return 0
 
 
+def _whole_number(text: str) -> int:
+    """A number of the command line, refused in the organizer's words (argparse's own refusal
+    names the Python type: "invalid int value")."""
+    given = text.strip()
+    if not (given.isascii() and given.lstrip("-").isdigit()):
+        raise argparse.ArgumentTypeError(gettext("must be a whole number, not {text!r}").format(
+            text=text))
+    return int(given)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="oversight", description=(
+    """The command line, its help in the language in force (made inside `main`'s language)."""
+    parser = argparse.ArgumentParser(prog="oversight", description=gettext(
         "Oversight: coalition CRM and campaign organizer against ALPR surveillance."))
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the web app and the JSON API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_port, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = commands.add_parser("serve", help=gettext("serve the web app and the JSON API"))
+    serve.add_argument("--host", default="127.0.0.1", metavar=gettext("ADDRESS"),
+                       help=gettext("the address to listen on (default: %(default)s; 0.0.0.0: "
+                                    "every interface)"))
+    serve.add_argument("--port", type=_port, default=8000, metavar=gettext("PORT"),
+                       help=gettext("the port to listen on (default: %(default)s)"))
+    serve.add_argument("--workers", type=_whole_number, default=1, metavar=gettext("COUNT"),
+                       help=gettext("how many web processes serve requests (default: "
+                                    "%(default)s)"))
     serve.set_defaults(run=_serve)
 
-    worker = commands.add_parser(
-        "worker", help="run the alert scheduler and dispatcher as a process of its own")
+    worker = commands.add_parser("worker", help=gettext(
+        "run the alert scheduler and dispatcher as a process of its own"))
     worker.add_argument("--interval", type=_positive_seconds, default=None,
-                        help="seconds between ticks (default: OVERSIGHT_ALERT_TICK_SECONDS)")
-    worker.add_argument("--once", action="store_true", help="run one tick and exit")
+                        metavar=gettext("SECONDS"),
+                        help=gettext("seconds between ticks (default: "
+                                     "OVERSIGHT_ALERT_TICK_SECONDS)"))
+    worker.add_argument("--once", action="store_true", help=gettext("run one tick and exit"))
     # Given by `oversight serve` to the worker it starts: stop when that server is gone.
     worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(run=_worker)
 
-    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.add_argument("--revision", default="head")
+    migrate = commands.add_parser("migrate", help=gettext(
+        "bring the database schema up to date"))
+    migrate.add_argument("--revision", default="head", metavar=gettext("REVISION"),
+                         help=gettext("the schema revision to bring the database to (default: "
+                                      "head, the newest)"))
     migrate.set_defaults(run=_migrate)
 
-    demo = commands.add_parser("demo", help="load a fictional demo coalition and campaign")
+    demo = commands.add_parser("demo", help=gettext(
+        "load a fictional demo coalition and campaign"))
     demo.add_argument("--if-empty", action="store_true",
-                      help="only load when the database holds no campaign yet")
+                      help=gettext("only load when the database holds no campaign yet"))
     demo.add_argument("--scale", choices=("small", "large"), default=None,
-                      help="instead of the one demo campaign, fill an empty database with a "
-                           "whole coalition made up from a seed (large: 100,000 people, "
-                           "200,000 meetings, 500,000 actions and tasks)")
-    demo.add_argument("--seed", type=int, default=1,
-                      help="with --scale: the same seed makes the same records")
+                      help=gettext("instead of the one demo campaign, fill an empty database "
+                                   "with a whole coalition made up from a seed (large: 100,000 "
+                                   "people, 200,000 meetings, 500,000 actions and tasks)"))
+    demo.add_argument("--seed", type=_whole_number, default=1, metavar=gettext("SEED"),
+                      help=gettext("with --scale: the same seed makes the same records"))
     demo.set_defaults(run=_demo)
 
-    playbooks = commands.add_parser(
-        "playbooks", help="check the playbook files: list those that load and every error")
+    playbooks = commands.add_parser("playbooks", help=gettext(
+        "check the playbook files: list those that load and every error"))
     playbooks.set_defaults(run=_playbooks)
 
     from api.backups.commands import add_commands as add_backup_commands  # noqa: PLC0415
@@ -310,30 +345,39 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(commands)
     add_backup_commands(commands)
 
-    retention = commands.add_parser("retention", help=(
+    retention = commands.add_parser("retention", help=gettext(
         "remove the contact details of people with no activity for OVERSIGHT_RETENTION_DAYS"))
     step = retention.add_mutually_exclusive_group(required=True)
-    step.add_argument("--preview", action="store_true", help="list who would lose what")
-    step.add_argument("--apply", action="store_true", help="remove them, each in the audit log")
-    retention.add_argument("--days", default=None, metavar="N",
-                           help=f"no activity for this many days, from 1 to "
-                                f"{MAX_RETENTION_DAYS:,} (default: OVERSIGHT_RETENTION_DAYS)")
+    step.add_argument("--preview", action="store_true",
+                      help=gettext("list who would lose what"))
+    step.add_argument("--apply", action="store_true",
+                      help=gettext("remove them, each in the audit log"))
+    retention.add_argument("--days", default=None, metavar="N", help=gettext(
+        "no activity for this many days, from 1 to {max_retention_days} (default: "
+        "OVERSIGHT_RETENTION_DAYS)").format(max_retention_days=f"{MAX_RETENTION_DAYS:,}"))
     retention.set_defaults(run=_retention)
 
-    admin = commands.add_parser("create-admin", help=(
+    admin = commands.add_parser("create-admin", help=gettext(
         "create an administrator account (there is no default account or password)"))
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--email", required=True, metavar=gettext("EMAIL"),
+                       help=gettext("the administrator's email address, used to sign in"))
+    admin.add_argument("--name", default=gettext("Administrator"), metavar=gettext("NAME"),
+                       help=gettext("the name shown for the account (default: %(default)s)"))
     admin.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
+                       help=gettext("read the password from the first line of standard input"))
     admin.set_defaults(run=_create_admin)
+    # The commands by name, where argparse would say the destination's name ("command") when
+    # none is given.
+    commands.metavar = "{" + ",".join(commands.choices) + "}"
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    # Organizers read these lines: in OVERSIGHT_LANGUAGE, else the terminal's locale (LANG).
+    # Organizers read these lines, the help and argparse's refusals included: in
+    # OVERSIGHT_LANGUAGE, else the terminal's locale (LANG).
     with use_locale(locales.from_environment(os.environ)):
+        with argparse_words.spoken():
+            args = build_parser().parse_args(argv)
         return _run(args)
 
 
@@ -353,7 +397,7 @@ def _run(args: argparse.Namespace) -> int:
 
         settings = exc.title == "Settings"
         for error in exc.errors():
-            where, message = describe_error(error)
+            where, _message = describe_error(error)
             # A setting read from the environment: name the variable; a value given on the
             # command line: name its option; anything else: the field. Never a traceback.
             if settings:
@@ -362,7 +406,8 @@ def _run(args: argparse.Namespace) -> int:
                 name = f"--{where.replace('_', '-')}"
             else:
                 name = where or "input"
-            print(f"oversight {args.command}: {name}: {gettext(message)}", file=sys.stderr)
+            # In plain words, as a form says them (an address refused by email-validator too).
+            print(f"oversight {args.command}: {name}: {words_for(error)}", file=sys.stderr)
         return 2
     except DBAPIError as exc:
         from api.problems import database_problem  # noqa: PLC0415

@@ -12,7 +12,7 @@ from typing import Any
 from api.i18n.catalogs import N_, current, gettext
 from api.i18n.formatting import format_when
 from api.i18n.locales import DEFAULT
-from api.i18n.validation_words import words_for
+from api.i18n.validation_words import is_email_refusal, words_for
 
 
 class Term(str):
@@ -74,6 +74,9 @@ class PydanticWords(Term):
 
     def said(self) -> str:
         own = gettext(self)
+        if is_email_refusal(self):
+            # email-validator's wording is for programmers, in any language.
+            return words_for(self.error)
         if own != self or current() == DEFAULT:
             # A validator's own words, marked N_ where declared; or English as it was.
             return own

@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from api import clock
 from api.db import UTCDateTime
+from api.i18n.catalogs import N_
 
 # What a foreign key does when its target row is deleted.
 OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
@@ -64,7 +65,7 @@ def digits_only(value: Any) -> Any:
     """An id as an address gives it: ASCII digits and nothing else. Read as a number, ' 1',
     '1\n' or '+1' would name record 1, so one record would answer at many addresses."""
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
-        raise ValueError("must be a whole number written in digits")
+        raise ValueError(N_("must be a whole number written in digits"))
     return value
 
 
@@ -75,17 +76,17 @@ def no_control_chars(value: str | None) -> str | None:
         return None
     # PostgreSQL text cannot hold NUL; other control characters are never meant in a form field.
     if _CONTROL_CHARS.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(N_("must not contain control characters"))
     # A lone surrogate (JSON allows "\ud800") cannot be encoded as UTF-8, so could be neither
     # stored nor sent back.
     if _SURROGATES.search(value):
-        raise ValueError("must be valid Unicode text")
+        raise ValueError(N_("must be valid Unicode text"))
     return value
 
 
 def _state_code(value: str | None) -> str | None:
     if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-        raise ValueError("must be a two-letter state code such as CA")
+        raise ValueError(N_("must be a two-letter state code such as CA"))
     return value.upper() if value else value
 
 
@@ -93,9 +94,9 @@ def _http_url(value: str | None) -> str | None:
     if value is None:
         return None
     if value and not value.lower().startswith(("http://", "https://")):
-        raise ValueError("must be an http:// or https:// link")
+        raise ValueError(N_("must be an http:// or https:// link"))
     if value and (" " in value or len(value.split("://", 1)[1]) == 0):
-        raise ValueError("is not a valid link")
+        raise ValueError(N_("is not a valid link"))
     return value
 
 

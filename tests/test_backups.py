@@ -345,3 +345,33 @@ def test_the_scheduled_backup_writes_to_the_backup_folder_and_keeps_the_newest(
         assert last is not None and not last.failing and last.file in names
     get_settings.cache_clear()
     assert "backups.make" not in {job.name for job in upkeep.upkeep_jobs(get_settings())}
+
+
+def test_the_backup_commands_speak_the_organizers_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    archive = tmp_path / "respaldo.tar.age"
+    with instance(tmp_path / "site"):
+        fill(with_demo=False)
+        assert main(["backup"]) == 1
+        assert capsys.readouterr().err.startswith(
+            "oversight backup: No hay a quién cifrar la copia de seguridad: indique --recipient "
+            "age1…")
+        assert main(["backup", "--recipient", RECIPIENT, "--output", str(archive)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"Copia de seguridad guardada en {archive} (") and \
+            "cifrada para 1 destinatario." in out and "documento" in out
+        assert main(["backup", "--recipient", RECIPIENT, "--output", str(archive)]) == 1
+        assert f"{archive} ya existe." in capsys.readouterr().err
+        key = tmp_path / "clave.txt"
+        assert main(["backup-key", "--output", str(key)]) == 0
+        assert capsys.readouterr().err.startswith("Clave pública: age1")
+        assert main(["backup-key", "--output", str(key)]) == 1
+        assert capsys.readouterr().err == f"oversight backup-key: {key} ya existe.\n"
+    damaged = tmp_path / "dañado.tar.age"
+    damaged.write_bytes(archive.read_bytes()[:-40])
+    with instance(tmp_path / "empty"):
+        assert main(["restore", str(damaged), "--identity", str(identity_file(tmp_path))]) == 1
+        assert "está dañada o incompleta (no se descifra completo); no se restauró nada." in \
+            capsys.readouterr().err

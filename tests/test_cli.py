@@ -137,9 +137,10 @@ def test_create_admin_reads_the_password_and_refuses_a_short_one(
 
 @pytest.mark.parametrize(("argv", "stdin", "said"), [
     (["--email", "someone@oversight.invalid", "--password-stdin"], "a long enough passphrase\n",
-     "oversight create-admin: --email: value is not a valid email address"),
+     "oversight create-admin: --email: The part after the @ is a reserved name that receives "
+     "no email; give a real address."),
     (["--email", "not an address", "--password-stdin"], "a long enough passphrase\n",
-     "oversight create-admin: --email: value is not a valid email address"),
+     "oversight create-admin: --email: An email address needs an @, like name@example.org."),
     (["--email", "root@example.org"], "",
      "oversight create-admin: no password was typed; with no terminal, give it on standard "
      "input with --password-stdin."),

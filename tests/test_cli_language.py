@@ -47,7 +47,7 @@ def test_create_admin_with_a_reserved_address_ends_in_one_plain_line(
     assert main(["create-admin", "--email", "someone@oversight.invalid",
                  "--password-stdin"]) == 2
     assert _said(capsys).startswith(
-        "oversight create-admin: --email: value is not a valid email address")
+        "oversight create-admin: --email: The part after the @ is a reserved name")
 
 
 def test_a_spanish_terminal_is_answered_in_spanish(
@@ -78,3 +78,77 @@ def test_a_spanish_organizer_reads_what_was_done_in_spanish(
     monkeypatch.setenv("OVERSIGHT_LANGUAGE", "en")
     assert main(["retention", "--preview", "--days", "30"]) == 0
     assert "0 people with no activity since" in capsys.readouterr().out
+
+
+def test_the_help_and_argparses_refusals_are_in_spanish(
+        english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "es_MX.UTF-8")
+    # Wide enough that no line of the help is wrapped inside a phrase looked for.
+    monkeypatch.setenv("COLUMNS", "400")
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("uso: oversight [-h]")
+    for spanish in ("argumentos posicionales:", "opciones:", "mostrar esta ayuda y salir",
+                    "servir la aplicación web y la API JSON",
+                    "escribir una copia de seguridad cifrada de la base de datos"):
+        assert spanish in shown
+    for english in ("usage:", "positional arguments", "show this help", "serve the web app",
+                    "write an encrypted archive"):
+        assert english not in shown
+
+    with pytest.raises(SystemExit):
+        main(["create-admin", "--help"])
+    shown = capsys.readouterr().out
+    assert "--email CORREO" in shown and "leer la contraseña de la primera línea" in shown
+
+    with pytest.raises(SystemExit) as done:
+        main(["create-admin"])
+    assert done.value.code == 2
+    said = capsys.readouterr().err
+    assert said.startswith("uso: oversight create-admin [-h] --email CORREO")
+    assert said.endswith(
+        "oversight create-admin: error: se requieren los siguientes argumentos: --email\n")
+
+    with pytest.raises(SystemExit):
+        main([])
+    assert "error: se requieren los siguientes argumentos: {serve,worker," in \
+        capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["demo", "--scale", "huge"])
+    assert "error: argumento --scale: opción no válida: 'huge' (elija entre 'small', " \
+        "'large')" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["serve", "--workers", "many"])
+    assert "argumento --workers: debe ser un número entero, no 'many'" in \
+        capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["retention"])
+    assert "se requiere uno de los argumentos --preview --apply" in capsys.readouterr().err
+
+
+def test_an_english_terminal_keeps_argparses_english(
+        english_terminal: None, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["create-admin"])
+    said = capsys.readouterr().err
+    assert said.startswith("usage: oversight create-admin [-h] --email EMAIL")
+    assert "error: the following arguments are required: --email" in said
+    # Spanish is not left switched on for argparse once the command has read its arguments.
+    import argparse
+    assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
+
+
+def test_the_demos_summary_is_in_the_organizers_language(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Se cargó la campaña de demostración 'Riverton: No Renewal for Flock'.")
+    assert "La base de datos ahora tiene 4 organizaciones, " in out
+    assert "1 campaña, " in out and "solicitudes de registros públicos" in out
+    assert "Inicie sesión como líder de la coalición" in out and "  contraseña: " in out
+    assert "organizations" not in out and "Sign in" not in out

@@ -103,4 +103,5 @@ def _first(exc: RequestValidationError) -> str:
     err = errors[0]
     where = " ".join(str(p) for p in err.get("loc", ())[1:])
     text = words_for(err)
-    return f"{label_for(where)}: {text}" if where else text
+    # The field by its label in the reader's language, as its form names it.
+    return f"{gettext(label_for(where))}: {text}" if where else text

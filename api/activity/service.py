@@ -121,7 +121,11 @@ def _stances(**histories: Any) -> Part:
         stmt = stmt.where(seen.c.meeting_id == histories["meeting"])
     return Part(stmt, lambda r: [Event(
         r.recorded_at, gettext("Stance"),
-        f"{r.name}: {_level(r.from_level)} → {_level(r.to_level)}", "target", r.target_id,
+        # Read after the "Stance" mark, as one line: "Stance | Ana Ruiz: undecided → opposed",
+        # "Postura | de Ana Ruiz: indeciso → en contra".
+        gettext("{name}: {before} → {after}").format(
+            name=r.name, before=_level(r.from_level), after=_level(r.to_level)),
+        "target", r.target_id,
         gettext("{campaign} · from {source}").format(campaign=r.campaign,
                                                      source=_level(r.source))
         + (f" · {r.note}" if r.note else ""))])

@@ -19,7 +19,7 @@ from api.settings import get_settings
 def _plain_text(value: str | None) -> str | None:
     # Control characters and lone surrogates cannot be stored in PostgreSQL text.
     if value is not None and any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise ValueError("must not contain control characters")
+        raise ValueError(N_("must not contain control characters"))
     return value
 
 
@@ -28,8 +28,8 @@ PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 def _shared(value: Visibility) -> Visibility:
     if value == Visibility.private:
-        raise ValueError("a webhook is told of records shared with the leads, the coalition "
-                         "or the public, never of one organization's own")
+        raise ValueError(N_("a webhook is told of records shared with the leads, the "
+                            "coalition or the public, never of one organization's own"))
     return value
 
 

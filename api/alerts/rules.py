@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
 from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.validation_words import Refusal
 
 # "The morning of" a day, local time where the event happens.
 MORNING = time(8, 0)
@@ -49,10 +50,11 @@ def parse_offset(text: str) -> Offset:
     """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks)."""
     found = OFFSET_PATTERN.match(text.strip().lower())
     if not found:
-        raise ValueError(f"'{text}' is not an offset like 14d, 12h, 2w or 30m")
+        raise Refusal(N_("'{text}' is not an offset like 14d, 12h, 2w or 30m"), text=text)
     offset = Offset(int(found.group(1)), found.group(2))
     if offset.delta > timedelta(days=MAX_DAYS):
-        raise ValueError(f"'{text}' is more than {MAX_DAYS} days")
+        raise Refusal(N_("'{text}' is more than {max_days} days"), text=text,
+                      max_days=MAX_DAYS)
     return offset
 
 
@@ -65,7 +67,8 @@ def _recipient(value: str) -> str:
     if value in RecipientGroup.__members__ or USER_RECIPIENT.match(value):
         return value
     groups = ", ".join(RecipientGroup)
-    raise ValueError(f"'{value}' is not a recipient; use one of {groups} or user:<id>")
+    raise Refusal(N_("'{value}' is not a recipient; use one of {groups} or user:<id>"),
+                  value=value, groups=groups)
 
 
 OffsetText = Annotated[PlainText, Field(max_length=10)]
@@ -98,7 +101,7 @@ class RuleSpec(BaseModel):
             return None
         offset = parse_offset(value)
         if offset.delta < timedelta(hours=1):
-            raise ValueError("must be at least 1h")
+            raise ValueError(N_("must be at least 1h"))
         return str(offset)
 
     @field_validator("recipients")
@@ -114,9 +117,9 @@ class RuleSpec(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "RuleSpec":
         if self.repeat_every and self.direction != Direction.after:
-            raise ValueError("repeat_every only goes with direction 'after' (while overdue)")
+            raise ValueError(N_("repeat_every only goes with direction 'after' (while overdue)"))
         if self.subject == SubjectKind.undecided_escalation and self.direction != Direction.before:
-            raise ValueError("an undecided-target escalation comes before the vote")
+            raise ValueError(N_("an undecided-target escalation comes before the vote"))
         return self
 
     def label(self) -> str:
@@ -158,6 +161,50 @@ class RuleSpec(BaseModel):
             text += gettext(", then every {interval}").format(
                 interval=_offset_in_words(parse_offset(self.repeat_every)))
         return text[:200]
+
+
+_LABEL = re.compile(r"^(?:the morning of (?P<alone>.+?)|(?P<times>.+?) (?P<direction>before|after) "
+                    r"(?P<what>.+?)(?P<morning>, and the morning of it)?)"
+                    r"(?:, then every (?P<repeat>\d+ \w+))?$")
+_TIME_WORDS = re.compile(r"^(\d{1,4}) (minute|hour|day|week)s?$")
+
+
+def spec_of_label(name: str) -> RuleSpec | None:
+    """The rule a name made by label() was made from, as far as the name tells (its subject,
+    times and direction); None for a name a person chose. The audit log keeps a renamed rule's
+    name alone, and a made name is shown in the reader's language."""
+    found = _LABEL.match(name)
+    if found is None:
+        return None
+    what = found["alone"] or found["what"]
+    subjects = [kind for kind, words in SUBJECT_WORDS.items() if words == what]
+    if not subjects:
+        return None
+    times = re.split(r", | and ", found["times"]) if found["times"] else []
+    offsets = [_offset_of_words(text) for text in times]
+    if found["morning"] or not times:
+        offsets.append("0d")
+    repeat = _offset_of_words(found["repeat"]) if found["repeat"] else None
+    if None in offsets or (found["repeat"] and repeat is None):
+        return None
+    try:
+        spec = RuleSpec(subject=subjects[0], offsets=offsets,
+                        direction=found["direction"] or (Direction.after if repeat
+                                                         else Direction.before),
+                        repeat_every=repeat,
+                        recipients=EVERYONE, channels=[Channel.in_app])
+    except ValueError:
+        return None
+    # Only a name label() writes word for word: "3 day before" was typed by someone.
+    return spec if spec.label() == name else None
+
+
+def _offset_of_words(text: str) -> str | None:
+    found = _TIME_WORDS.match(text)
+    if found is None:
+        return None
+    unit = {noun: unit for unit, noun in UNIT_WORDS.items()}[found[2]]
+    return f"{int(found[1])}{unit}"
 
 
 def _offset_in_words(offset: Offset) -> str:

@@ -49,7 +49,7 @@ from api.alerts.models import (
     TestResult,
     WebhookEndpoint,
 )
-from api.alerts.rules import RuleSpec, default_specs
+from api.alerts.rules import RuleSpec, default_specs, spec_of_label
 from api.alerts.subjects import TITLE_SHAPES
 from api.auth import permissions, tokens
 from api.auth.models import User, Visibility
@@ -271,15 +271,21 @@ def rule_title(rule: AlertRule) -> str:
 
 
 def logged_rule_title(values: Mapping[str, Any]) -> str | None:
-    """A rule's name as the audit log recorded it with the rule's other fields, as
-    `rule_title` says it; None when the entry does not hold enough of the rule to tell."""
+    """A rule's name as the audit log recorded it, as `rule_title` says it; None for a name a
+    person chose. An entry holds the rule's other fields only where they changed too (a
+    renamed rule's entry holds its names alone), so a name made for a rule given none is
+    also known by its words."""
     name = values.get("name")
+    if name is None:
+        return None
     try:
-        spec = RuleSpec.model_validate({key: values.get(key) for key in (
+        spec: RuleSpec | None = RuleSpec.model_validate({key: values.get(key) for key in (
             "subject", "offsets", "direction", "repeat_every", "recipients", "channels")})
     except ValidationError:
-        return None
-    return spec.shown_label() if name == spec.label() else None
+        spec = None
+    if spec is None or name != spec.label():
+        spec = spec_of_label(str(name))
+    return spec.shown_label() if spec is not None else None
 
 
 def _spec_of(rule: AlertRule) -> RuleSpec:

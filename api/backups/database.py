@@ -118,7 +118,7 @@ def move_version_past(engine: Engine, before: int | None) -> None:
 def _sqlite_path(url: str) -> Path:
     database = sa.engine.make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
-        raise Invalid("Backups need a SQLite database in a file, named by a path.")
+        raise Invalid(N_("Backups need a SQLite database in a file, named by a path."))
     return Path(database)
 
 
@@ -149,7 +149,7 @@ def _sqlite_revision(path: Path) -> str:
     finally:
         connection.close()
     if row is None:
-        raise Invalid("The database has no schema yet: run `oversight migrate` first.")
+        raise Invalid(N_("The database has no schema yet: run `oversight migrate` first."))
     return str(row[0])
 
 
@@ -178,7 +178,7 @@ def _live_revision(url: str) -> str:
     finally:
         engine.dispose()
     if revision is None:
-        raise Invalid("The database has no schema yet: run `oversight migrate` first.")
+        raise Invalid(N_("The database has no schema yet: run `oversight migrate` first."))
     return str(revision)
 
 

@@ -17,8 +17,9 @@ def recipients(keys: Iterable[str]) -> list[pyrage.x25519.Recipient]:
     for key in keys:
         key = key.strip()
         if key.upper().startswith("AGE-SECRET-KEY-"):
-            raise Invalid("That is a private key (AGE-SECRET-KEY-…); backups need only the "
-                          "public key (age1…), and the private one should never be on the server.")
+            raise Invalid(N_("That is a private key (AGE-SECRET-KEY-…); backups need only the "
+                             "public key (age1…), and the private one should never be on the "
+                             "server."))
         try:
             found.append(pyrage.x25519.Recipient.from_str(key))
         except pyrage.RecipientError:

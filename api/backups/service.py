@@ -23,8 +23,8 @@ from alembic.util import CommandError
 from api import clock, migrations
 from api.backups import database, keys, status
 from api.db import get_engine
-from api.errors import Conflict, DomainError, Invalid
-from api.i18n.catalogs import N_
+from api.errors import Conflict, DomainError, Invalid, Term
+from api.i18n.catalogs import N_, gettext
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,8 @@ def make_backup(*, recipients: Sequence[str] = (), output: Path | None = None,
 def _make(*, recipients: Sequence[str], output: Path | None, settings: Settings) -> Made:
     given = list(recipients) or settings.backup_recipients
     if not given:
-        raise Invalid("No recipient to encrypt the backup to: give --recipient age1… or set "
-                      "OVERSIGHT_BACKUP_RECIPIENTS.")
+        raise Invalid(N_("No recipient to encrypt the backup to: give --recipient age1… or set "
+                         "OVERSIGHT_BACKUP_RECIPIENTS."))
     to = keys.recipients(given)
     target = output or settings.backups_dir / archive_name(clock.now())
     if target.exists():
@@ -278,7 +278,9 @@ def restore(archive: Path, *, identity_file: str, settings: Settings | None = No
     engine = get_engine()
     held = database.holdings(engine)
     if held:
-        shown = ", ".join(held[:4]) + (f" and {len(held) - 4} more" if len(held) > 4 else "")
+        # The tables by their names in the database, which the administrator may look into.
+        shown = ", ".join(held) if len(held) <= 4 else gettext("{tables} and {count} more").format(
+            tables=", ".join(held[:4]), count=len(held) - 4)
         raise Conflict(N_("This instance already holds data (in {shown}): restore only into "
                           "an empty instance, a new database with no accounts but the "
                           "system's."), shown=shown)
@@ -347,9 +349,14 @@ def _place_documents(staged: Path, documents_dir: Path) -> bool:
     return True
 
 
-def _damaged(archive: Path, why: str) -> Invalid:
+def _damaged(archive: Path, why: str, detail: object = None) -> Invalid:
+    """`why` is marked N_ where it is said; `detail` is the archive's or a library's own."""
+    if detail is not None:
+        return Invalid(N_("The backup {name} is damaged or incomplete ({why}: {detail}); "
+                          "nothing was restored."), name=archive.name, why=Term(why),
+                       detail=detail)
     return Invalid(N_("The backup {name} is damaged or incomplete ({why}); nothing was "
-                      "restored."), name=archive.name, why=why)
+                      "restored."), name=archive.name, why=Term(why))
 
 
 def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> Manifest:
@@ -363,17 +370,17 @@ def _open(archive: Path, identities: list[Any], plain: Path, into: Path) -> Mani
             raise Invalid(N_("No key in the identity file opens {name}: it was encrypted to "
                              "other recipients (or its header is damaged); nothing was "
                              "restored."), name=archive.name) from None
-        raise _damaged(archive, f"age: {exc}") from None
+        raise _damaged(archive, N_("age could not decrypt it"), exc) from None
     except OSError as exc:
         if exc.errno is not None:
             raise Invalid(N_("Cannot decrypt {name}: {strerror}."),
                           name=archive.name, strerror=exc.strerror) from None
         # The age library reports a failed authentication tag or a cut-off stream this way.
-        raise _damaged(archive, "it does not decrypt whole") from None
+        raise _damaged(archive, N_("it does not decrypt whole")) from None
     try:
         members = _unpack(plain, into)
     except (tarfile.TarError, EOFError) as exc:
-        raise _damaged(archive, f"not a readable archive: {exc}") from None
+        raise _damaged(archive, N_("not a readable archive"), exc) from None
     finally:
         plain.unlink(missing_ok=True)
     return _checked(archive, members, into)
@@ -418,7 +425,7 @@ def _unpack(plain: Path, into: Path) -> dict[str, FileEntry]:
 
 def _checked(archive: Path, members: dict[str, FileEntry], into: Path) -> Manifest:
     if MANIFEST not in members:
-        raise _damaged(archive, "it has no manifest")
+        raise _damaged(archive, N_("it has no manifest"))
     try:
         manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
@@ -432,15 +439,15 @@ def _checked(archive: Path, members: dict[str, FileEntry], into: Path) -> Manife
         kind = manifest["database"]["kind"]
         revision = str(manifest["database"]["revision"])
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise _damaged(archive, "its manifest is unreadable") from None
+        raise _damaged(archive, N_("its manifest is unreadable")) from None
     if kind not in database.FILES or database.FILES[kind] != database_file:
-        raise _damaged(archive, "its manifest names no database")
+        raise _damaged(archive, N_("its manifest names no database"))
     held = {name: facts for name, facts in members.items() if name != MANIFEST}
     if set(held) != set(listed) or database_file not in held:
-        raise _damaged(archive, "its files differ from its manifest")
+        raise _damaged(archive, N_("its files differ from its manifest"))
     for name, facts in held.items():
         if facts.size != listed[name].get("size") or \
                 facts.sha256 != listed[name].get("sha256"):
-            raise _damaged(archive, f"the checksum of {name} does not match")
+            raise _damaged(archive, N_("a file's checksum does not match"), name)
     return Manifest(kind=kind, database_file=database_file, revision=revision,
                     files=tuple(held.values()))

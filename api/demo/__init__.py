@@ -1,6 +1,8 @@
 """A fictional coalition and campaign, loaded through the services, to show Oversight at work."""
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -19,7 +21,7 @@ from api.demo import campaign, coalition, government
 from api.demo.context import Demo
 from api.documents.models import Document
 from api.errors import Conflict
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting
@@ -34,7 +36,7 @@ from api.votes import service as votes
 from api.votes.models import Vote
 
 APP_URL = "http://127.0.0.1:8000"
-DEMO_LOGIN = "Sign in as a coalition lead or as a partner member:"
+DEMO_LOGIN = N_("Sign in as a coalition lead or as a partner member:")
 # email, name, role, organization key
 DEMO_ACCOUNTS = [
     ("lead@riverton.example.org", "Maria Delgado", Role.lead, "immigrant"),
@@ -115,24 +117,51 @@ def _accounts(demo: Demo) -> str:
     return password
 
 
+# Each kind the summary counts, in the language of the command line.
+COUNT_WORDS: dict[Any, Callable[[int], str]] = {
+    Organization: lambda n: ngettext("{count} organization", "{count} organizations", n),
+    Person: lambda n: ngettext("{count} person", "{count} people", n),
+    Jurisdiction: lambda n: ngettext("{count} jurisdiction", "{count} jurisdictions", n),
+    Body: lambda n: ngettext("{count} body", "{count} bodies", n),
+    Target: lambda n: ngettext("{count} target", "{count} targets", n),
+    Agency: lambda n: ngettext("{count} agency", "{count} agencies", n),
+    Vendor: lambda n: ngettext("{count} vendor", "{count} vendors", n),
+    Contract: lambda n: ngettext("{count} contract", "{count} contracts", n),
+    Campaign: lambda n: ngettext("{count} campaign", "{count} campaigns", n),
+    Vote: lambda n: ngettext("{count} vote", "{count} votes", n),
+    Meeting: lambda n: ngettext("{count} meeting", "{count} meetings", n),
+    Action: lambda n: ngettext("{count} action", "{count} actions", n),
+    Task: lambda n: ngettext("{count} task", "{count} tasks", n),
+    RecordsRequest: lambda n: ngettext("{count} records request", "{count} records requests",
+                                       n),
+    MediaContact: lambda n: ngettext("{count} media contact", "{count} media contacts", n),
+    PressHit: lambda n: ngettext("{count} press hit", "{count} press hits", n),
+}
+
+
 def _summary(demo: Demo, password: str) -> str:
     session = demo.session
     counted = []
-    for singular, plural, model in COUNTED:
+    for _singular, _plural, model in COUNTED:
         count = session.exec(select(sa.func.count()).select_from(model)).one()
-        counted.append(f"{count} {singular if count == 1 else plural}")
+        counted.append(COUNT_WORDS[model](count).format(count=count))
     contract = contracts.crud.get(session, demo.actor, demo["contract.flock"])
     vote = votes.crud.get(session, demo.actor, demo["vote.renewal"])
     vote_local = vote.scheduled_at.astimezone(demo.zone)
     deadline = contract.notice_deadline
     days_left = (deadline - clock.today(demo.zone)).days if deadline else 0
     return "\n".join([
-        f"Loaded the demo campaign '{campaign.CAMPAIGN_NAME}'.",
-        f"The database now holds {', '.join(counted)}.",
-        f"Flock notice deadline: {contract.notice_deadline} ({days_left} days from today); "
-        f"council vote {vote_local:%Y-%m-%d at %H:%M %Z}.",
-        f"Open the address `oversight serve` prints ({APP_URL} by default).",
-        DEMO_LOGIN,
-        *(f"  {email} ({role.value}, {name})" for email, name, role, _ in DEMO_ACCOUNTS),
-        f"  password: {password}",
+        gettext("Loaded the demo campaign '{campaign}'.").format(campaign=campaign.CAMPAIGN_NAME),
+        gettext("The database now holds {counted}.").format(counted=", ".join(counted)),
+        ngettext("Flock notice deadline: {deadline} ({days} day from today); council vote "
+                 "{vote}.",
+                 "Flock notice deadline: {deadline} ({days} days from today); council vote "
+                 "{vote}.", days_left).format(
+            deadline=contract.notice_deadline, days=days_left,
+            vote=f"{vote_local:%Y-%m-%d %H:%M %Z}"),
+        gettext("Open the address `oversight serve` prints ({address} by default).").format(
+            address=APP_URL),
+        gettext(DEMO_LOGIN),
+        *(f"  {email} ({gettext(role.value)}, {name})" for email, name, role, _ in DEMO_ACCOUNTS),
+        gettext("  password: {password}").format(password=password),
     ])

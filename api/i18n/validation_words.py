@@ -35,6 +35,23 @@ BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
                "less_than": ("lt", N_("Must be less than {}."))}
 
 
+class Refusal(ValueError):
+    """A validator's refusal that names the value refused: the words marked N_ where it is
+    raised, the values apart, so the words are said in the reader's language and filled after.
+    Pydantic keeps the English (the message API clients have always matched)."""
+
+    def __init__(self, template: str, **values: Any) -> None:
+        super().__init__(template.format(**values))
+        self.template = template
+        self.values = values
+
+    def said(self) -> str:
+        try:
+            return gettext(self.template).format(**self.values)
+        except (KeyError, IndexError, ValueError):
+            return str(self)
+
+
 def words_for(err: Any, *, name_choices: bool = False) -> str:
     """One of pydantic's errors said the way a form asks. `name_choices` lists the values a
     choice takes, for the JSON API, whose clients send the stored values (a form shows their
@@ -66,11 +83,48 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
         return gettext("Choose at least {count}.").format(count=ctx.get("min_length", 1))
     if kind == "too_long":
         return gettext("Choose at most {count}.").format(count=ctx.get("max_length"))
+    if isinstance(ctx.get("error"), Refusal):
+        return ctx["error"].said()
     text = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
-    if text.startswith("value is not a valid email address"):
-        return gettext("Enter a whole email address, like name@example.org.")
+    if is_email_refusal(text):
+        return email_words(text)
     # A validator's own words, marked N_ where it is declared.
     return gettext(text)
+
+
+# email-validator's refusals are written for programmers, in English only ("The part after the
+# @-sign is not valid. It should have a period."); each is said in our plain words instead,
+# first match first. Its own text stays in the English message pydantic keeps.
+EMAIL_PREFIX = "value is not a valid email address"
+EMAIL_WORDS = (
+    (("must have an @-sign", "instead of a regular at-sign"),
+     N_("An email address needs an @, like name@example.org.")),
+    (("something before the @-sign",), N_("Write the name before the @, like name@example.org.")),
+    (("something after the @-sign",), N_("Write the part after the @, like example.org.")),
+    (("special-use or reserved name",),
+     N_("The part after the @ is a reserved name that receives no email; give a real "
+        "address.")),
+    (("too long",), N_("This email address is too long.")),
+    (("invalid character", "unsafe character", "not valid ASCII", "Internationalized characters",
+      "display name", "angle bracket", "Quoting", "after close quote", "anything after"),
+     N_("This email address holds a character an address cannot have; check for spaces and "
+        "typing mistakes.")),
+    (("after the @-sign", "period", "hyphen", "dashes", "domain name"),
+     N_("The part after the @ is not a real domain, like example.org.")),
+)
+
+
+def is_email_refusal(text: str) -> bool:
+    return str(text).removeprefix("Value error, ").startswith(EMAIL_PREFIX)
+
+
+def email_words(text: str) -> str:
+    """An email-validator refusal in our plain words, in the reader's language."""
+    reason = str(text).partition(":")[2]
+    for clues, words in EMAIL_WORDS:
+        if any(clue in reason for clue in clues):
+            return gettext(words)
+    return gettext("Enter a whole email address, like name@example.org.")
 
 
 def _choices(expected: Any) -> str:

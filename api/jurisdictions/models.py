@@ -32,14 +32,14 @@ class JurisdictionBase(SQLModel):
     @classmethod
     def _upper_state(cls, value: str) -> str:
         if not value.isalpha():
-            raise ValueError("must be a two-letter state code such as CA")
+            raise ValueError(N_("must be a two-letter state code such as CA"))
         return value.upper()
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in _TIMEZONES:
-            raise ValueError("must be an IANA timezone such as America/Chicago")
+            raise ValueError(N_("must be an IANA timezone such as America/Chicago"))
         return value
 
 

@@ -78,7 +78,8 @@ class RecordsRequestBase(SQLModel):
     def _upper_state(cls, value: str) -> str:
         value = value.strip().upper()
         if value and not (len(value) == 2 and value.isalpha()):
-            raise ValueError("must be a two-letter state code such as CA, or US for federal FOIA")
+            raise ValueError(N_("must be a two-letter state code such as CA, or US for federal "
+                                "FOIA"))
         return value
 
     @model_validator(mode="after")
@@ -226,9 +227,9 @@ class BatchCreate(SQLModel):
     @model_validator(mode="after")
     def _letter_given(self) -> "BatchCreate":
         if not self.template and not self.text.strip():
-            raise ValueError("give a letter template or the text of the letter")
+            raise ValueError(N_("give a letter template or the text of the letter"))
         if len(set(self.agency_ids)) != len(self.agency_ids):
-            raise ValueError("each agency may appear once")
+            raise ValueError(N_("each agency may appear once"))
         return self
 
 

@@ -23,7 +23,7 @@ from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
 from api.fields import stored_id
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
@@ -140,17 +140,19 @@ def csv_records(content: bytes, *, required: tuple[str, ...],
     header = [h.strip() for h in next(rows, [])]
     missing = [name for name in required if name not in header]
     if missing:
-        raise Invalid(f"This is not the {dataset} file: it has no column "
-                      + ", ".join(f"'{m}'" for m in missing) + ".", field="file")
+        raise Invalid(N_("This is not the {dataset} file: it has no column {columns}."),
+                      dataset=dataset, columns=", ".join(f"'{m}'" for m in missing),
+                      field="file")
     row = 1
     for cells in rows:
         if not cells:
             continue
         row += 1
         if len(cells) > len(header):
-            yield row, {}, f"Row {row} has more fields than the header."
+            yield row, {}, gettext("Row {row} has more fields than the header.").format(row=row)
         elif len(cells) < len(header):
-            yield row, {}, f"Row {row} has fewer fields than the header."
+            yield row, {}, gettext("Row {row} has fewer fields than the header.").format(
+                row=row)
         else:
             yield row, {k: v.strip() for k, v in zip(header, cells, strict=True)}, ""
 
@@ -221,13 +223,15 @@ def dated_link(row: int, label: str, cells: dict[str, str], *,
         if not urlsplit(url).hostname:
             raise ValueError("no host")
     except ValueError:
-        warnings.append(f"Row {row}: {label} “{_shown(url)}” is not a web address (http or "
-                        "https); it is left out.")
+        warnings.append(gettext("Row {row}: {label} “{url}” is not a web address (http or "
+                                "https); it is left out.").format(
+            row=row, label=label, url=_shown(url)))
         return None, warnings
     published = partial_date(cells.get("published", ""))
     if published is None:
-        warnings.append(f"Row {row}: the date of {label}, “{_shown(cells['published'])}”, is "
-                        "not a date; the link is kept without one.")
+        warnings.append(gettext("Row {row}: the date of {label}, “{date}”, is not a date; the "
+                                "link is kept without one.").format(
+            row=row, label=label, date=_shown(cells["published"])))
     else:
         values["published"] = published
     snapshot = cells.get("snapshot_url", "").strip()
@@ -236,8 +240,9 @@ def dated_link(row: int, label: str, cells: dict[str, str], *,
             AgencyLinkBase.model_validate({"url": url, "snapshot_url": snapshot})
             values["snapshot_url"] = snapshot
         except ValueError:
-            warnings.append(f"Row {row}: the snapshot of {label}, “{_shown(snapshot)}”, is not "
-                            "a web address; the link is kept without it.")
+            warnings.append(gettext("Row {row}: the snapshot of {label}, “{url}”, is not a web "
+                                    "address; the link is kept without it.").format(
+                row=row, label=label, url=_shown(snapshot)))
     return values, warnings
 
 
@@ -262,11 +267,13 @@ def check_name_and_state(facts: AgencyFacts) -> AgencyFacts:
     if facts.error:
         return facts
     if not facts.name:
-        facts.error = f"Row {facts.row} has no agency name."
+        facts.error = gettext("Row {row} has no agency name.").format(row=facts.row)
     elif len(facts.name) > 200:
-        facts.error = f"Row {facts.row} has an agency name longer than 200 characters."
+        facts.error = gettext("Row {row} has an agency name longer than 200 characters.").format(
+            row=facts.row)
     elif not STATE.match(facts.state):
-        facts.error = f"Row {facts.row} has no two-letter state: {facts.state!r}."
+        facts.error = gettext("Row {row} has no two-letter state: {state!r}.").format(
+            row=facts.row, state=facts.state)
     facts.state = facts.state.upper()
     return facts
 
@@ -401,9 +408,10 @@ def _place_label(index: "_Index", place_id: int | None,
                  new_place: dict[str, str] | None) -> str:
     """Where the agency is, as the preview says it: "Pueblo, Colorado — existing"."""
     if place_id is not None:
-        return f"{index.place_names.get(place_id, '')} — existing"
+        return gettext("{place} — existing").format(place=index.place_names.get(place_id, ""))
     if new_place:
-        return f"{states.place_name(new_place['name'], new_place['state_code'])} — new"
+        return gettext("{place} — new").format(
+            place=states.place_name(new_place["name"], new_place["state_code"]))
     return ""
 
 
@@ -415,10 +423,12 @@ def _matched(agency: Agency, facts: AgencyFacts, by: str,
         return ""
     if by in ("atlas", "ori"):
         changes["name"] = [agency.name, facts.name]
-        what = "Atlas number" if by == "atlas" else "ORI"
-        return f"Renamed under the same {what}: “{agency.name}” becomes “{facts.name}”."
-    return (f"Matched “{agency.name}”, the same agency under another spelling; its name "
-            "stays.")
+        said = (gettext("Renamed under the same Atlas number: “{old}” becomes “{new}”.")
+                if by == "atlas" else
+                gettext("Renamed under the same ORI: “{old}” becomes “{new}”."))
+        return said.format(old=agency.name, new=facts.name)
+    return gettext("Matched “{name}”, the same agency under another spelling; its name "
+                   "stays.").format(name=agency.name)
 
 
 def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
@@ -438,13 +448,14 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
         found = match.agencies
         if len(found) > 1:
             names = ", ".join(f"“{a.name}”" for a in found[:4])
-            row.message = (f"{len(found)} agencies could be “{item.name}” in {item.state} "
-                           f"({names}): merge them first.")
+            row.message = gettext("{count} agencies could be “{name}” in {state} ({names}): "
+                                  "merge them first.").format(
+                count=len(found), name=item.name, state=item.state, names=names)
             continue
         key = found[0].id if found else (loose_key(item.name), item.state)
         if key in claimed:
             row.action, row.agency_id = "skip", found[0].id if found else None
-            row.message = f"Same agency as row {claimed[key]}."
+            row.message = gettext("Same agency as row {row}.").format(row=claimed[key])
             continue
         claimed[key] = item.row
         place_id = index.place(item)
@@ -474,7 +485,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 row.action = ("update" if row.changes or row.new_place or row.links
                               or (row.vendor and row.vendor["id"] is None) else "skip")
                 if row.action == "skip":
-                    row.message = row.message or "Already up to date."
+                    row.message = row.message or gettext("Already up to date.")
             else:
                 values = _create_values(item, place_id)
                 validated(AgencyCreate, values)
@@ -483,7 +494,8 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 row.links = [{**link, "status": "new"} for link in item.dated_links]
             row.place = _place_label(index, place_id, row.new_place)
         except Invalid as exc:
-            row.action, row.message = "error", f"Row {item.row}: {exc.message}"
+            row.action, row.message = "error", gettext("Row {row}: {message}").format(
+                row=item.row, message=exc.message)
     return ImportPlan(kind=kind, token=token, total_rows=len(facts) + ignored_rows,
                       ignored_rows=ignored_rows, rows=rows)
 
@@ -553,19 +565,30 @@ def _place_made(session: Session, actor: User, row: RowPlan,
     return made[key]
 
 
+# What a row would do, as the command line's preview says it.
+ROW_ACTIONS = {"create": N_("create"), "update": N_("update"), "skip": N_("skip"),
+               "error": N_("error")}
+
+
 def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
     """The plan as text for the command line: counts, then the rows that would change."""
     counts = import_plan.counts
-    ignored = (f", {import_plan.ignored_rows} about other technologies left alone"
-               if import_plan.ignored_rows else "")
-    lines = [f"{import_plan.total_rows} rows read{ignored}: {counts['create']} to create, "
-             f"{counts['update']} to update, {counts['skip']} to skip, "
-             f"{counts['error']} with errors."]
+    said = (gettext("{total} rows read, {ignored} about other technologies left alone: "
+                    "{create} to create, {update} to update, {skip} to skip, {error} with "
+                    "errors.") if import_plan.ignored_rows else
+            gettext("{total} rows read: {create} to create, {update} to update, {skip} to "
+                    "skip, {error} with errors."))
+    lines = [said.format(total=import_plan.total_rows, ignored=import_plan.ignored_rows,
+                         create=counts["create"], update=counts["update"],
+                         skip=counts["skip"], error=counts["error"])]
     shown = [row for row in import_plan.rows if row.action != "skip"]
     for row in shown[:limit]:
-        label = f"  row {row.row:>5}  {row.action:<6}  {row.name} ({row.state})"
+        action = gettext(ROW_ACTIONS.get(row.action, row.action))
+        label = "  " + gettext("row {row}").format(row=f"{row.row:>5}") + \
+            f"  {action:<6}  {row.name} ({row.state})"
         place = f"; {row.place}" if row.place else ""
-        links = (f"; {len(row.links)} link{'' if len(row.links) == 1 else 's'} new or re-dated"
+        links = ("; " + ngettext("{count} link new or re-dated", "{count} links new or re-dated",
+                                 len(row.links)).format(count=len(row.links))
                  if row.links else "")
         if row.action == "error":
             lines.append(f"{label}: {row.message}")
@@ -576,5 +599,5 @@ def describe(import_plan: ImportPlan, *, limit: int = 50) -> str:
             lines.append(label + place + links)
         lines.extend(f"           {warning}" for warning in row.warnings)
     if len(shown) > limit:
-        lines.append(f"  … and {len(shown) - limit} more")
+        lines.append("  " + gettext("… and {count} more").format(count=len(shown) - limit))
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.auth.models import User
+from api.i18n.catalogs import gettext
 from api.sources import agency_import
 from api.sources.agency_import import AgencyFacts, ImportPlan, ImportResult
 
@@ -52,7 +53,7 @@ def _links(row: int, record: dict[str, str]) -> dict[str, Any]:
     warnings: list[str] = []
     cells = [(column, {name: record.get(column + suffix, "") for name, suffix in CELLS.items()})
              for column in NUMBERED_LINKS]
-    cells += [("a link in Other Links", {"url": url})
+    cells += [(gettext("a link in Other Links"), {"url": url})
               for url in agency_import.links_in(record.get("Other Links", ""))]
     for label, values in cells:
         link, said = agency_import.dated_link(row, label, values, dataset=KIND)

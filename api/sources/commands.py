@@ -6,10 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
 
 AGENCY_IMPORTS = ("atlas", "data-driven")
 SHEET_IMPORTS = ("organizations", "people", "targets")
+
+# The words of an import's preview: what a row would do, and what matched it to a record.
+ACTION_WORDS = {"create": N_("create"), "update": N_("update"), "skip": N_("skip"),
+                "error": N_("error")}
+MATCH_WORDS = {"email": N_("email"), "name": N_("name"),
+               "name and organization": N_("name and organization"),
+               "name and body": N_("name and body")}
 
 # Each command imports what it runs inside its own function, as in api.cli: building
 # the command line loads none of them.
@@ -17,20 +24,24 @@ SHEET_IMPORTS = ("organizations", "people", "targets")
 
 def add_commands(commands: Any) -> None:
     """Adds `sync` and `import` to the `oversight` command's subcommands."""
-    sync = commands.add_parser("sync", help="fetch outside data now")
-    sync.add_argument("what", choices=["agendas"], help="agendas: every body's upcoming meetings")
-    sync.add_argument("--body", type=int, help="only this body (its id)")
+    sync = commands.add_parser("sync", help=gettext("fetch outside data now"))
+    sync.add_argument("what", choices=["agendas"],
+                      help=gettext("agendas: every body's upcoming meetings"))
+    sync.add_argument("--body", type=int, metavar="ID", help=gettext("only this body (its id)"))
     sync.set_defaults(run=_sync)
 
-    load = commands.add_parser("import", help=(
+    load = commands.add_parser("import", help=gettext(
         "import a dataset or spreadsheet (preview first, then confirm)"))
-    load.add_argument("kind", choices=[*AGENCY_IMPORTS, *SHEET_IMPORTS])
-    load.add_argument("file", type=Path)
-    load.add_argument("--yes", action="store_true", help="do not ask before writing")
+    load.add_argument("kind", choices=[*AGENCY_IMPORTS, *SHEET_IMPORTS],
+                      help=gettext("what the file holds: an agency dataset (atlas, "
+                                   "data-driven) or a spreadsheet of records"))
+    load.add_argument("file", type=Path, metavar=gettext("FILE"),
+                      help=gettext("the file to import"))
+    load.add_argument("--yes", action="store_true", help=gettext("do not ask before writing"))
     load.add_argument("--on-duplicate", choices=["skip", "update", "create"], default="skip",
-                      help="what to do with a row that matches an existing record")
+                      help=gettext("what to do with a row that matches an existing record"))
     load.add_argument("--skip-errors", action="store_true",
-                      help="leave rows with errors out instead of stopping")
+                      help=gettext("leave rows with errors out instead of stopping"))
     load.set_defaults(run=_import)
 
 
@@ -41,14 +52,16 @@ def _sync(args: argparse.Namespace) -> int:
     reports = ([agendas.sync_body(new_session, args.body)] if args.body
                else agendas.sync_all(new_session))
     if not reports:
-        print("No body has an agenda source.")
+        print(gettext("No body has an agenda source."))
     for report in reports:
         if report.ok:
-            print(f"body {report.body_id}: {report.events} meetings, {report.items} items, "
-                  f"{report.created} new suggestions, {report.updated} updated, "
-                  f"{report.moved} moved")
+            print(gettext("body {body_id}: {events} meetings, {items} items, {created} new "
+                          "suggestions, {updated} updated, {moved} moved").format(
+                body_id=report.body_id, events=report.events, items=report.items,
+                created=report.created, updated=report.updated, moved=report.moved))
         else:
-            print(f"body {report.body_id}: FAILED: {report.error}")
+            print(gettext("body {body_id}: FAILED: {error}").format(
+                body_id=report.body_id, error=report.error))
     return 0 if all(r.ok for r in reports) else 1
 
 
@@ -56,10 +69,11 @@ def _confirmed(yes: bool) -> bool:
     if yes:
         return True
     try:
-        answer = input("Write these changes? [y/N] ")
+        answer = input(gettext("Write these changes? [y/N] "))
     except EOFError:
         return False
-    return answer.strip().casefold() in ("y", "yes")
+    # "y" and "yes" are understood in any language; each language adds its own word.
+    return answer.strip().casefold() in ("y", "yes", *gettext("y|yes").casefold().split("|"))
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -75,7 +89,7 @@ def _import(args: argparse.Namespace) -> int:
     with session_scope(read_only=True) as session:
         print(preview(session))
     if not _confirmed(args.yes):
-        print("Nothing was written.")
+        print(gettext("Nothing was written."))
         return 0
     # Planned again inside the writing transaction, so it acts on the records as they are now.
     with session_scope() as session:
@@ -97,8 +111,10 @@ def _agency_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]
 
     def write(session: Any) -> str:
         _, result = module.commit(session, system_user(session), content)
-        return (f"Created {result.created}, updated {result.updated}, skipped {result.skipped}"
-                f"; {len(result.errors)} rows with errors were left out.")
+        return gettext("Created {created}, updated {updated}, skipped {skipped}; {errors} rows "
+                       "with errors were left out.").format(
+            created=result.created, updated=result.updated, skipped=result.skipped,
+            errors=len(result.errors))
 
     return preview, write
 
@@ -115,26 +131,33 @@ def _sheet_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
     def preview(session: Any) -> str:
         sheet_plan = plan(session)
         counts = sheet_plan.counts
-        lines = ["Columns: " + ", ".join(f"{header} -> {field}" for field, header
-                                         in sheet_plan.mapping.items())]
-        lines.append(f"{len(sheet_plan.rows)} rows: {counts['create']} to create, "
-                     f"{counts['update']} to update, {counts['skip']} to skip, "
-                     f"{counts['error']} with errors.")
+        lines = [gettext("Columns: {columns}").format(columns=", ".join(
+            f"{header} -> {field}" for field, header in sheet_plan.mapping.items()))]
+        lines.append(gettext("{rows} rows: {create} to create, {update} to update, {skip} to "
+                             "skip, {error} with errors.").format(
+            rows=len(sheet_plan.rows), create=counts["create"], update=counts["update"],
+            skip=counts["skip"], error=counts["error"]))
         for row in sheet_plan.rows:
             if row.errors:
-                lines.append(f"  row {row.row}: " + "; ".join(
-                    f"{e['field']} {e['message']}" for e in row.errors))
+                lines.append("  " + gettext("row {row}: {errors}").format(
+                    row=row.row, errors="; ".join(f"{e['field']} {e['message']}"
+                                                  for e in row.errors)))
             elif row.existing_id:
-                lines.append(f"  row {row.row}: same {row.match} as #{row.existing_id} "
-                             f"-> {row.action}")
+                lines.append("  " + gettext("row {row}: same {match} as #{id} -> {action}").format(
+                    row=row.row, match=gettext(MATCH_WORDS.get(row.match, row.match)),
+                    id=row.existing_id,
+                    action=gettext(ACTION_WORDS.get(row.action, row.action))))
         return "\n".join(lines)
 
     def write(session: Any) -> str:
         result = spreadsheets.commit(session, system_user(session), plan(session),
                                      skip_errors=args.skip_errors)
-        left_out = f"; {len(result.left_out)} rows with errors left out" if result.left_out \
-            else ""
-        return (f"Created {result.created}, updated {result.updated}, "
-                f"skipped {result.skipped}{left_out}.")
+        if result.left_out:
+            return gettext("Created {created}, updated {updated}, skipped {skipped}; {errors} "
+                           "rows with errors left out.").format(
+                created=result.created, updated=result.updated, skipped=result.skipped,
+                errors=len(result.left_out))
+        return gettext("Created {created}, updated {updated}, skipped {skipped}.").format(
+            created=result.created, updated=result.updated, skipped=result.skipped)
 
     return preview, write

@@ -62,3 +62,24 @@ def test_the_audit_log_names_a_rule_as_the_alerts_page_does(
     session.commit()
     log = plain(client.get("/audit", params={"record_kind": "alert_rule"}).text)
     assert spanish_name in log and english_name not in log
+
+
+def test_a_renamed_rule_is_named_in_the_readers_language_and_a_chosen_name_as_typed(
+        client: TestClient, session: Session, actor: Any, admin: User) -> None:
+    made = client.post("/api/v1/alerts/rules", json={
+        "subject": "records_request_due", "offsets": ["7d"], "direction": "after",
+        "repeat_every": "7d", "recipients": ["campaign_leads"], "channels": ["in_app"]})
+    assert made.status_code == 201, made.text
+    rule_id = made.json()["id"]
+    english_name = made.json()["name"]
+    renamed = client.patch(f"/api/v1/alerts/rules/{rule_id}",
+                           json={"name": "Seguimiento semanal (our own words)"})
+    assert renamed.status_code == 200, renamed.text
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    log = plain(client.get("/audit", params={"record_kind": "alert_rule"}).text)
+    # The entry of the renaming holds the two names alone: the made one is still said in
+    # Spanish, the one typed is left as typed.
+    assert english_name not in log
+    assert ("7 días después de cada vencimiento de solicitud de registros públicos, y luego "
+            "cada 7 días → Seguimiento semanal (our own words)") in log

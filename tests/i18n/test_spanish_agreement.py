@@ -66,3 +66,16 @@ def test_a_population_is_grouped_as_the_language_groups_numbers(
     accounts.set_language(session, session.merge(admin), "es")
     session.commit()
     assert "412000" not in plain(client.get(f"/jurisdictions/{place.id}").text)
+
+
+def test_a_stance_in_a_campaigns_timeline_reads_as_one_spanish_line(
+        client: TestClient, session: Session, admin: User) -> None:
+    from api import demo  # noqa: PLC0415
+
+    demo.load(session)
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    text = plain(client.get("/campaigns/1").text.split('id="timeline"', 1)[1])
+    # The mark "Postura" and the line after it: "Postura de Patricia Doyle: …".
+    assert "Postura de Patricia Doyle: desconocido → en contra" in text
+    assert "Postura Patricia Doyle" not in text

@@ -388,6 +388,22 @@ def test_a_token_of_another_file_is_refused_by_the_service(session: Session,
 
 # ---- command line -----------------------------------------------------------------------
 
+def test_import_speaks_the_organizers_language(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str],
+                                              db: None) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    path = str(fixture("atlas_of_surveillance_alpr_sample.csv"))
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "s")
+    assert main(["import", "atlas", path]) == 0
+    out = capsys.readouterr().out
+    assert asked == ["¿Escribir estos cambios? [s/N] "]
+    assert "10 filas leídas: 10 por crear, 0 por actualizar, 0 por omitir, 0 con errores." in out
+    assert "fila     2  crear   Broomfield Police Department (CO)" in out
+    assert "Se crearon 10, se actualizaron 0 y se omitieron 0; se dejaron fuera 0 filas con " \
+        "errores." in out
+
+
 def test_import_atlas_asks_and_a_no_writes_nothing(monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str],
                                                    db: None) -> None:

@@ -131,3 +131,17 @@ def test_partners_and_viewers_cannot_import_datasets(client: TestClient,
                          files={"file": ("a.csv", ATLAS, "text/csv")})
         assert api.status_code == 403, role
     assert agency_names() == []
+
+
+def test_a_preview_speaks_the_readers_language(client: TestClient, session: Session,
+                                               admin: Any) -> None:
+    from api.accounts import service as accounts  # noqa: PLC0415
+
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    text = plain(client.get(preview_url(client, "atlas", with_bad_rows(ATLAS))).text)
+    assert "La fila 12 tiene menos campos que el encabezado." in text
+    assert "Navajo County, Arizona — nuevo (" in text
+    assert "fewer fields" not in text and "— new" not in text
+    refused = upload(client, "atlas", b"name,state\nA,CO\n")
+    assert "Este no es el archivo de" in refused.text and "no tiene la columna" in refused.text

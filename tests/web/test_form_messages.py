@@ -43,7 +43,7 @@ def test_a_bad_email_and_a_meeting_without_its_time(
     session.commit()
     email = client.post(f"/media-contacts/{contact.id}/sections/details", headers=HX,
                         data={"name": "Jenna Morales", "email": "not-an-email"})
-    assert "Enter a whole email address, like name@example.org." in _refused(email)
+    assert "An email address needs an @, like name@example.org." in _refused(email)
     when = client.post(f"/meetings/{meeting.id}/sections/meeting", headers=HX,
                        data={"held_at": "", "location": "City Hall"})
     assert "Error: Enter a date and a time." in _refused(when)
