@@ -84,8 +84,9 @@ class Count:
 
     @property
     def goal(self) -> int | None:
-        """Members it takes to win: to block an item, enough that it falls short of passing."""
-        if self.needed is None:
+        """Members it takes to win: to block an item, enough that it falls short of passing.
+        None when watching: with no position taken there is nothing to win, only counts."""
+        if self.needed is None or self.position == OurPosition.watch.value:
             return None
         if self.position == OurPosition.block.value:
             return max(1, self.seats - self.needed + 1) if self.seats else None
