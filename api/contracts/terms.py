@@ -38,7 +38,7 @@ from api.votes.models import Vote
 # A contract in one of these states can still renew.
 OPEN = (ContractStatus.proposed, ContractStatus.active, ContractStatus.renewal_pending)
 # How far an automatic renewal is followed forward: every monthly term between the earliest
-# and the latest year a contract may name (api.contracts.models.CONTRACT_YEARS), and a bound on
+# and the latest year a contract may name (api.date_windows.CONTRACT_DATES), and a bound on
 # the work a record stored before those bounds can make.
 MAX_TERMS = 1_500
 

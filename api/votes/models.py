@@ -10,6 +10,7 @@ from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
 from api.campaigns.models import CampaignGoal
 from api.concepts import Concept, FieldRole, ListColumn
+from api.date_windows import HAPPENINGS
 from api.fields import (
     Id,
     LongText,
@@ -117,13 +118,10 @@ class VoteBase(SQLModel):
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 
-# A vote's year outside these is a slip on a date picker (0001 for 2026), not a vote.
-VOTE_YEARS = (2000, 2100)
-
-
 def _in_vote_years(value: datetime | None) -> datetime | None:
-    if value is not None and not VOTE_YEARS[0] <= value.year <= VOTE_YEARS[1]:
-        raise ValueError(f"Enter a date between {VOTE_YEARS[0]} and {VOTE_YEARS[1]}.")
+    # A vote's year outside what happens in a campaign's time is a slip on a date picker
+    # (0001 for 2026), not a vote.
+    HAPPENINGS.check(value)
     return value
 
 
