@@ -15,7 +15,7 @@ from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
-from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
+from api.campaigns.models import Campaign, CampaignCreate, CampaignUpdate, PolicyAskItem
 from api.contracts import service as contracts
 from api.crud import Crud
 from api.errors import Forbidden, Invalid, NotFound
@@ -332,6 +332,24 @@ def _move_votes(session: Session, actor: User, campaign_id: int, day: date) -> N
             except Invalid as exc:
                 # Said of the date the form asked for.
                 raise Invalid(exc.message, field="vote_date") from exc
+
+
+def update_campaign(session: Session, actor: User, campaign_id: int,
+                    data: CampaignUpdate) -> Campaign:
+    """A change of a campaign (the JSON API's PATCH): a new vote date moves the vote the
+    campaign's steps are counted from first, through the votes' own save, as moving the anchors
+    does; the vote then carries the campaign and its steps with it, and the rest of the change
+    is saved as the campaign's own."""
+    given = data.model_dump(exclude_unset=True)
+    day = given.get("vote_date")
+    if day is not None:
+        campaign = campaigns.crud.get(session, actor, campaign_id)
+        # Before any vote is looked at: what a check says is the campaign's, not this reader's.
+        permissions.require_write(actor, campaign)
+        if day != campaign.vote_date:
+            campaigns.check_anchor_years(session, {"vote_date": day}, campaign.jurisdiction_id)
+            _move_votes(session, actor, campaign_id, day)
+    return campaigns.crud.update(session, actor, campaign_id, data)
 
 
 def move_anchors(session: Session, actor: User, *, campaign_id: int,

@@ -79,6 +79,34 @@ def test_moving_the_vote_date_moves_the_vote_and_its_alerts(
         ticks.close()
 
 
+def test_a_campaign_changed_through_the_api_moves_its_vote_too(
+        client: TestClient, session: Session, actor: Any, frozen_now: datetime) -> None:
+    campaign_id, vote_id = _campaign(session, actor)
+    ticks = Ticks()
+    try:
+        ticks()
+        before = [r.due_at for r in outbox(subject_kind="vote", subject_id=vote_id,
+                                           status="pending")]
+        answer = client.patch(f"/api/v1/campaigns/{campaign_id}",
+                              json={"vote_date": "2026-04-28", "description": "Moved"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["vote_date"] == "2026-04-28"
+        assert answer.json()["description"] == "Moved"
+        assert (_local(vote_id).date(), _local(vote_id).hour) == (date(2026, 4, 28), 18)
+        ticks()
+        after = [r.due_at for r in outbox(subject_kind="vote", subject_id=vote_id,
+                                          status="pending")]
+        assert after and min(after) > min(before)
+        # The votes' own rule answers a date the vote cannot take, and nothing moves.
+        past = client.patch(f"/api/v1/campaigns/{campaign_id}", json={"vote_date": "2026-02-10"})
+        assert past.status_code == 422, past.text
+        assert past.json()["errors"][0]["field"] == "vote_date"
+        assert _local(vote_id).date() == date(2026, 4, 28)
+        assert _campaign_dates(campaign_id)[0] == date(2026, 4, 28)
+    finally:
+        ticks.close()
+
+
 @pytest.mark.parametrize(("field", "day"), [("vote_date", "9999-12-31"),
                                             ("notice_deadline", "2015-01-01"),
                                             ("campaign_start", "2037-01-01")])
