@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from api import clock
@@ -335,7 +336,7 @@ def _move_votes(session: Session, actor: User, campaign_id: int, day: date) -> N
 
 
 def update_campaign(session: Session, actor: User, campaign_id: int,
-                    data: CampaignUpdate) -> Campaign:
+                    data: BaseModel) -> Campaign:
     """A change of a campaign (the JSON API's PATCH): a new vote date moves the vote the
     campaign's steps are counted from first, through the votes' own save, as moving the anchors
     does; the vote then carries the campaign and its steps with it, and the rest of the change
