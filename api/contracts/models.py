@@ -116,7 +116,9 @@ class ContractBase(SQLModel):
 class Contract(TableBase, ContractBase, table=True):
     # What a partner learned of an agency, a contract, a vote or the press may be theirs
     # alone; most are the coalition's (no owner), from imports and agendas.
-    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
+    # A contract no organization owns is the coalition's, kept by its leads: its terms decide
+    # the deadlines every campaign counts from (agencies and votes partners keep up to date).
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
     # Derived by api.contracts.terms from the end date, the renewal terms and today, and kept
     # up to date each day; stored so the dashboard, alerts and feeds can ask for "deadlines in
     # the next 120 days" in one indexed query. The term in force: the end date, rolled forward

@@ -340,7 +340,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     from api.contracts.service import crud  # noqa: PLC0415  (the service derives with this module)
 
     contract = crud.get(session, actor, contract_id)
-    permissions.require_write(actor, contract)
+    permissions.require_contract_outcome(actor, contract)
     today = local_today(session, contract.agency_id)
     if data.decided_on > today:
         raise Invalid(N_("The day it was decided is still to come; record it once it is decided."),
