@@ -18,7 +18,7 @@ from api.alerts.routes import router as alerts
 from api.auth.forgery import ForgeryCheck
 from api.auth.identity import IdentityMiddleware
 from api.bodies.routes import router as bodies
-from api.campaigns.routes import router as campaigns
+from api.campaigns.routes import campaigns_router
 from api.contracts.routes import router as contracts
 from api.db import WORKER_THREADS
 from api.documents.routes import router as documents
@@ -29,6 +29,7 @@ from api.meetings.routes import router as meetings
 from api.organizations.routes import router as organizations
 from api.outer_layers import LayeredApp
 from api.people.routes import router as people
+from api.playbooks import service as playbooks_service
 from api.playbooks.routes import router as playbooks
 from api.records_requests.routes import router as records_requests
 from api.routing import ExactPaths, PathRouter
@@ -41,6 +42,8 @@ from api.upkeep import AlertScheduler
 from api.vendors.routes import router as vendors
 from api.votes.routes import router as votes
 
+# A campaign's change of vote date moves its vote, as moving its anchors does.
+campaigns = campaigns_router(update_with=playbooks_service.update_campaign)
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
                media, users, playbooks, sources, alerts, notifications, follows, saved_searches)

@@ -1,6 +1,7 @@
 """Builds the JSON endpoints of one concept (list, get, create, update, delete) from its Crud."""
 
 import inspect
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Optional
 
@@ -8,7 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, create_model
 from pydantic_core import to_json
+from sqlmodel import Session
 
+from api.auth.models import User
 from api.crud import MAX_PAGE, Crud, ListQuery
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT, digits_only, no_control_chars
@@ -98,7 +101,15 @@ def list_params(crud: Crud[Any, Any]) -> Any:
     return dependency
 
 
-def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = True) -> APIRouter:
+# A change of a record made by more than its own concept's save: (session, actor, id, changes).
+Updater = Callable[[Session, User, int, Any], Any]
+
+
+def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = True,
+                update_with: Updater | None = None) -> APIRouter:
+    """The concept's list, get, create, update and delete endpoints; `update_with`, when given,
+    makes the change instead of the concept's own update (a composition that also moves records
+    of another concept, which the concept's package may not know)."""
     router = APIRouter(prefix=path, tags=[tag], route_class=ReusableRoute)
     read = crud.read_schema
     create = crud.create_schema
@@ -138,7 +149,7 @@ def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = T
                   responses={404: {"description": f"No such {noun}"}})
     def update_record(record_id: RecordId, data: update, session: SessionDep,  # type: ignore[valid-type]
                       actor: UserDep) -> Any:
-        crud.update(session, actor, record_id, data)
+        (update_with or crud.update)(session, actor, record_id, data)
         session.commit()
         return crud.read(session, actor, record_id)
 

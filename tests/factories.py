@@ -196,6 +196,9 @@ def make_vote(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"title": unique("Renewal vote"), "kind": "renewal",
               "scheduled_at": datetime(2026, 4, 14, 1, 0, tzinfo=UTC), **overrides}
     values.setdefault("body_id", make_body(session, actor).id)
+    # A vote the coalition wants passed unless a test says otherwise: one only watched has
+    # no count toward a win.
+    values.setdefault("our_position", "for")
     if "status" not in values:
         when = votes.crud.create_schema.model_validate(values).scheduled_at
         values["status"] = vote_status_on(session, values["body_id"], when)

@@ -35,7 +35,7 @@ def test_counts_for_votes_count_every_member_once(session: Session, actor: Any) 
     targets.set_stance(session, actor, target_id=lean.id, campaign_id=other.id,
                        level="opposed")
     counts = whip.counts_for_votes(session, actor, [
-        SimpleNamespace(id=n, body_id=body.id, campaign_id=campaign_id, our_position="watch",
+        SimpleNamespace(id=n, body_id=body.id, campaign_id=campaign_id, our_position="for",
                         outcome="pending")
         for n, campaign_id in ((1, campaign.id), (2, other.id), (3, None))])
     assert counts[1].likely_yes == 2 and counts[1].needed == 3 and counts[1].short == 1
@@ -43,6 +43,11 @@ def test_counts_for_votes_count_every_member_once(session: Session, actor: Any) 
     assert counts[2].levels["opposed"] == 1 and counts[2].likely_yes == 0
     assert 3 not in counts
     assert counts[1].cells() == ["champion", "leaning_yes", "unknown"]
+    # Only watched, the same members are counted toward nothing to win.
+    watched = whip.counts_for_votes(session, actor, [SimpleNamespace(
+        id=1, body_id=body.id, campaign_id=campaign.id, our_position="watch",
+        outcome="pending")])
+    assert watched[1].likely_yes == 2 and watched[1].goal is None and watched[1].short is None
 
 
 def test_a_stance_from_the_board_needs_a_note(session: Session, actor: Any) -> None:

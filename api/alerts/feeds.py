@@ -30,7 +30,7 @@ from api.records_requests.models import RecordsRequest
 from api.settings import get_settings
 from api.targets.models import Target
 from api.tasks.models import Task
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 
 # Events from this long ago stay in the feed so a calendar keeps recent history.
 HISTORY = timedelta(days=180)
@@ -52,9 +52,9 @@ class Wanted:
         ids = list(set(campaign_ids))
         if not ids:
             return
-        self.votes |= set(session.exec(select(Vote.id).where(Vote.campaign_id.in_(ids))))
+        self.votes |= set(session.exec(select(Vote.id).where(of_campaigns(ids))))
         self.contracts |= {c for c in session.exec(select(Vote.contract_id).where(
-            Vote.campaign_id.in_(ids), Vote.contract_id.is_not(None)))}
+            of_campaigns(ids), Vote.contract_id.is_not(None)))}
         jurisdictions = [j for j in session.exec(select(Campaign.jurisdiction_id).where(
             Campaign.id.in_(ids))) if j is not None]
         if jurisdictions:

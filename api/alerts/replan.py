@@ -22,7 +22,7 @@ from api.meetings.models import MeetingTarget
 from api.records_requests.models import RecordsRequest
 from api.targets.models import Target
 from api.tasks.models import Task
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 
 TABLE = "alert_replan"
 EVERYTHING = "everything"
@@ -208,7 +208,7 @@ def subjects(session: Session, marks: Marks, now: datetime) -> dict[str, set[int
 def _campaign_subjects(session: Session, campaign_ids: list[int], since: datetime,
                        out: dict[str, set[int]]) -> None:
     """A campaign's upcoming and open subjects, and those it still has alerts waiting for."""
-    out["vote"] |= _ids(session, select(Vote.id).where(Vote.campaign_id.in_(campaign_ids),
+    out["vote"] |= _ids(session, select(Vote.id).where(of_campaigns(campaign_ids),
                                                        Vote.scheduled_at >= since))
     out["task"] |= _ids(session, select(Task.id).where(
         Task.campaign_id.in_(campaign_ids), Task.status == "open",
@@ -217,7 +217,7 @@ def _campaign_subjects(session: Session, campaign_ids: list[int], since: datetim
         RecordsRequest.campaign_id.in_(campaign_ids),
         RecordsRequest.due_on.is_not(None)))
     out["contract"] |= _ids(session, select(Vote.contract_id).where(
-        Vote.campaign_id.in_(campaign_ids)))
+        of_campaigns(campaign_ids)))
     out["contract"] |= _ids(session, select(Contract.id)
                             .join(Agency, Agency.id == Contract.agency_id)
                             .join(Campaign, Campaign.jurisdiction_id == Agency.jurisdiction_id)

@@ -12,12 +12,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from api import clock
+from api.actions.models import Action
 from api.agencies.models import Agency
 from api.alerts.models import TEST, FollowKind, SubjectKind
 from api.alerts.rules import When
 from api.auth import permissions
 from api.auth.models import Visibility
 from api.bodies.models import Body
+from api.campaigns.anchors import AnchorKind
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.fields import stored_id
@@ -155,12 +157,23 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
                        Target.visibility)
                 .where(Target.body_id.in_(body_ids)).order_by(Target.id)):
             targets[body_id].append(TargetOnBody(tid, name, owner, str(visibility)))
+    # A vote is also the campaign's whose steps are counted from it (another campaign's vote,
+    # chosen for a campaign made from a playbook): its alerts go to that campaign too.
+    counted: dict[int, set[int]] = defaultdict(set)
+    vote_ids = [stored_id(vote) for vote, _, _ in rows]
+    for chunk in (vote_ids[i:i + 500] for i in range(0, len(vote_ids), 500)):
+        for vote_id, campaign_id in session.execute(
+                sa.select(Action.vote_id, Action.campaign_id).distinct()
+                .where(Action.vote_id.in_(chunk), Action.anchor_kind == AnchorKind.vote,
+                       Action.campaign_id.is_not(None))):
+            counted[vote_id].add(campaign_id)
     out = []
     for vote, body_name, timezone in rows:
         on_body = tuple(targets[vote.body_id])
         follow = [(FollowKind.body.value, vote.body_id)]
-        if vote.campaign_id:
-            follow.append((FollowKind.campaign.value, vote.campaign_id))
+        campaign_ids = tuple(sorted({*counted[stored_id(vote)],
+                                     *((vote.campaign_id,) if vote.campaign_id else ())}))
+        follow.extend((FollowKind.campaign.value, c) for c in campaign_ids)
         if vote.contract_id:
             follow.append((FollowKind.contract.value, vote.contract_id))
         # Following a decision-maker means following the votes they cast.
@@ -174,7 +187,7 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
             inactive_reason="the vote is postponed" if paused else
             "" if active else f"the vote is {vote.status}",
             changed_at=vote.updated_at,
-            campaign_ids=(vote.campaign_id,) if vote.campaign_id else (),
+            campaign_ids=campaign_ids,
             place=", ".join(p for p in (body_name, vote.location) if p),
             link=f"/votes/{vote.id}", follow_keys=tuple(follow),
             owner_organization_ids=tuple(sorted({t.owner_organization_id for t in on_body

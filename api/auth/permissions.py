@@ -531,6 +531,9 @@ def require_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
             raise Forbidden(fixed_refusal(model))
         if getattr(actor, "role", None) == Role.viewer:
             raise Forbidden(N_("Viewers can read but not change records."))
+        if model in owned() and getattr(record, owned()[model].owner, None) is None:
+            raise Forbidden(N_("This {noun} is the coalition's, kept by its leads: ask a lead "
+                               "to change it."), noun=Term(what))
         if model in owned():
             raise Forbidden(N_("This {noun} belongs to another organization: you can only "
                                "change your own organization's records."), noun=Term(what))
@@ -596,6 +599,19 @@ def acts_as_lead(actor: Actor) -> bool:
     audit log, an agenda source, imports, a request's due date, logging a meeting for any
     organization, exporting every organization's records)."""
     return sees_everything(actor) or is_lead(actor)
+
+
+def may_record_contract_outcome(actor: Actor, contract: Any) -> bool:
+    """Whether the actor records how a contract's term ended (renewed, renegotiated,
+    terminated): the coalition's decision, so a lead's (or an administrator's), on a contract
+    they may change, whichever organization found it."""
+    return acts_as_lead(actor) and can_write(actor, contract)
+
+
+def require_contract_outcome(actor: Actor, contract: Any) -> None:
+    if not may_record_contract_outcome(actor, contract):
+        raise Forbidden(N_("Only the coalition's leads record how a contract's term ended: "
+                           "ask a lead to record it."))
 
 
 def is_administrator(actor: Actor) -> bool:

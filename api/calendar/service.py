@@ -26,7 +26,7 @@ from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.tasks.models import Task, TaskStatus
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 
 MAX_DAYS = 62
 # Entries a day shows before "and N more": a busy coalition has hundreds on some days.
@@ -176,7 +176,7 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
     if by_campaign:
         actions.append(Action.campaign_id == campaign)
         contracts.append(Contract.id.in_(
-            sa.select(Vote.contract_id).where(Vote.campaign_id == campaign)))
+            sa.select(Vote.contract_id).where(of_campaigns(campaign))))
         requests.append(RecordsRequest.campaign_id == campaign)
         tasks.append(Task.campaign_id == campaign)
     meeting_place = aliased(Jurisdiction)
@@ -209,7 +209,7 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
              .where(Vote.scheduled_at >= low, Vote.scheduled_at < high,
                     Vote.status != "cancelled"))
     if by_campaign:
-        votes = votes.where(Vote.campaign_id == campaign)
+        votes = votes.where(of_campaigns(campaign))
     return built_once(dated), [built_once(_cut(votes, per_day))]
 
 

@@ -18,39 +18,40 @@ from api.campaigns.models import (
     CampaignRead,
 )
 from api.crud import Crud, Link
+from api.date_windows import HAPPENINGS
 from api.errors import Invalid
 from api.fields import stored_id
-from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 
-# The years a campaign's anchor dates may fall in, counted from this year: a campaign is not
-# dated from further back than this, nor planned further ahead.
-ANCHOR_YEARS_BACK = 5
-ANCHOR_YEARS_AHEAD = 10
-ANCHOR_OUT_OF_RANGE = N_("Enter a date between %(first)s and %(last)s.")
+# A campaign's own dates: its anchors and what it aims for.
+CAMPAIGN_DATES = (*ANCHOR_COLUMNS.values(), "target_date")
 
 
 def check_anchor_years(session: Session, days: dict[str, date | None],
                        jurisdiction_id: int | None) -> None:
-    """Anchor dates a campaign could be counted from: a slip of the year (2020 for 2026,
-    9999) would date every step decades away, and no reminder would ever go out."""
-    year = clock.today(jurisdictions.zone(session, jurisdiction_id)).year
-    first, last = year - ANCHOR_YEARS_BACK, year + ANCHOR_YEARS_AHEAD
+    """A campaign's dates fall in the years things happen in (date_windows.HAPPENINGS): a slip
+    of the year (2002 for 2026, 9999) would date every step decades away, and no reminder
+    would ever go out."""
+    today = clock.today(jurisdictions.zone(session, jurisdiction_id))
     for field, day in days.items():
-        if day is not None and not first <= day.year <= last:
-            raise Invalid(gettext(ANCHOR_OUT_OF_RANGE) % {"first": first, "last": last},
-                          field=field)
+        problem = HAPPENINGS.problem(day, today)
+        if problem is not None:
+            raise Invalid(problem, field=field)
 
 
 def _move_anchored(session: Session, actor: User, values: dict[str, Any],
                    existing: Campaign | None) -> dict[str, Any]:
-    """A moved anchor date moves the unfinished actions and tasks counted from it, and the
-    target date when it was that anchor."""
+    """A campaign's dates are checked as given (on a change, those changed: a campaign kept
+    from long ago is not refused for another field's sake); a moved anchor date moves the
+    unfinished actions and tasks counted from it, and the target date when it was that
+    anchor."""
+    check_anchor_years(session, {column: values.get(column) for column in CAMPAIGN_DATES
+                                 if existing is None
+                                 or values.get(column) != getattr(existing, column)},
+                       values.get("jurisdiction_id") if existing is None
+                       else existing.jurisdiction_id)
     if existing is None:
         return values
-    check_anchor_years(session, {column: values.get(column) for column in ANCHOR_COLUMNS.values()
-                                 if values.get(column) != getattr(existing, column)},
-                       existing.jurisdiction_id)
     target_unchanged = values.get("target_date") == existing.target_date
     for kind, column in ANCHOR_COLUMNS.items():
         old, new = getattr(existing, column), values.get(column)

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
+from api.date_windows import CONTRACT_DATES
 from api.fields import (
     MAX_INT,
     Count,
@@ -41,17 +42,14 @@ class ContractStatus(StrEnum):
     terminated = "terminated"
 
 
-# Beyond these a number or a year is a slip of the keyboard (0001 for 2026, 120000 months for
-# 12), and the terms counted from it would run off the calendar.
-CONTRACT_YEARS = (1990, 2100)
+# Beyond these a number is a slip of the keyboard (120000 months for 12), and the terms counted
+# from it would run off the calendar; the years a contract's dates may name are CONTRACT_DATES.
 RENEWAL_MONTHS = (1, 120)
 NOTICE_DAYS = (0, 730)
 
 
 def _in_contract_years(value: date | None) -> date | None:
-    if value is not None and not CONTRACT_YEARS[0] <= value.year <= CONTRACT_YEARS[1]:
-        raise ValueError(gettext("Enter a date between {first} and {last}.").format(
-            first=CONTRACT_YEARS[0], last=CONTRACT_YEARS[1]))
+    CONTRACT_DATES.check(value)
     return value
 
 
@@ -120,7 +118,9 @@ class ContractBase(SQLModel):
 class Contract(TableBase, ContractBase, table=True):
     # What a partner learned of an agency, a contract, a vote or the press may be theirs
     # alone; most are the coalition's (no owner), from imports and agendas.
-    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
+    # A contract no organization owns is the coalition's, kept by its leads: its terms decide
+    # the deadlines every campaign counts from (agencies and votes partners keep up to date).
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
     # Derived by api.contracts.terms from the end date, the renewal terms and today, and kept
     # up to date each day; stored so the dashboard, alerts and feeds can ask for "deadlines in
     # the next 120 days" in one indexed query. The term in force: the end date, rolled forward

@@ -39,7 +39,7 @@ from api.votes.models import Vote
 # A contract in one of these states can still renew.
 OPEN = (ContractStatus.proposed, ContractStatus.active, ContractStatus.renewal_pending)
 # How far an automatic renewal is followed forward: every monthly term between the earliest
-# and the latest year a contract may name (api.contracts.models.CONTRACT_YEARS), and a bound on
+# and the latest year a contract may name (api.date_windows.CONTRACT_DATES), and a bound on
 # the work a record stored before those bounds can make.
 MAX_TERMS = 1_500
 
@@ -341,7 +341,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
     from api.contracts.service import crud  # noqa: PLC0415  (the service derives with this module)
 
     contract = crud.get(session, actor, contract_id)
-    permissions.require_write(actor, contract)
+    permissions.require_contract_outcome(actor, contract)
     today = local_today(session, contract.agency_id)
     if data.decided_on > today:
         raise Invalid(N_("The day it was decided is still to come; record it once it is decided."),

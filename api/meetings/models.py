@@ -11,6 +11,7 @@ from api import clock
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
+from api.date_windows import HAPPENINGS
 from api.fields import (
     FieldError,
     Id,
@@ -111,9 +112,6 @@ class MeetingNote(TableBase, table=True):
     text: LongText = ""
 
 
-# A meeting's day before this is a slip of the thumb on a phone's date picker (1926 for 2026),
-# not a meeting: refused rather than kept where no list or calendar would show it.
-FIRST_MEETING_YEAR = 2000
 # A meeting is logged once it has happened. Here, without the campaign's zone, a day's slack
 # covers every zone; the service holds the date to the campaign's own today.
 AHEAD_SLACK = timedelta(days=1)
@@ -126,10 +124,11 @@ def held_at_in_range(value: datetime | None) -> datetime | None:
         return value
     # A time without a zone is the campaign's local time; hours either way do not matter here.
     when = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    if when.year < FIRST_MEETING_YEAR:
-        raise ValueError(f"Enter a date in {FIRST_MEETING_YEAR} or later.")
     if when > clock.now() + AHEAD_SLACK:
         raise ValueError(STILL_AHEAD)
+    # A day long before the campaign's time is a slip of the thumb on a phone's date picker
+    # (1926 for 2026), not a meeting: refused rather than kept where no list would show it.
+    HAPPENINGS.check(when)
     return value
 
 

@@ -25,7 +25,7 @@ from api.records_requests import service as records_requests
 from api.records_requests.models import CLOSED_STATUSES, RecordsRequest
 from api.targets.models import Target
 from api.tasks.models import Task, TaskStatus
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 
 # A response due within this many days is "due soon".
 DUE_SOON_DAYS = 14
@@ -221,7 +221,7 @@ def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
     if until:
         stmt = stmt.where(Vote.scheduled_at <= UNTIL)
     if campaign:
-        stmt = stmt.where(Vote.campaign_id == CAMPAIGN)
+        stmt = stmt.where(of_campaigns(CAMPAIGN))
     return stmt
 
 

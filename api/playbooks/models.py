@@ -32,6 +32,11 @@ class CampaignFromPlaybook(SQLModel):
         default_factory=dict,
         description="Which organization owns each role; unassigned roles go to the first lead")
     status: CampaignStatus = CampaignStatus.active
+    confirm_past: bool = Field(
+        default=False,
+        description="A vote date or notice deadline that has passed is taken only with this: "
+                    "the vote is then saved as already held, and the steps whose dates have "
+                    "passed are named late and get no reminders")
 
 
 class AnchorMove(SQLModel):

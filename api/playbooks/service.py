@@ -1,8 +1,10 @@
 """Playbooks as a service: list them, and make a dated campaign from one; move its anchors."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlmodel import Session, select
 
 from api import clock
@@ -15,10 +17,10 @@ from api.bodies import service as bodies
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
-from api.campaigns.models import CampaignCreate, CampaignUpdate, PolicyAskItem
+from api.campaigns.models import Campaign, CampaignCreate, CampaignUpdate, PolicyAskItem
 from api.contracts import service as contracts
 from api.crud import Crud
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import Forbidden, Invalid, LongDay, NotFound
 from api.fields import stored_id
 from api.i18n import formatting
 from api.i18n.catalogs import N_, current, gettext
@@ -41,6 +43,7 @@ from api.tasks import service as tasks
 from api.tasks.models import Task, TaskCreate, TaskRead
 from api.votes import service as votes
 from api.votes.models import (
+    Vote,
     VoteCreate,
     VoteStatus,
     VoteUpdate,
@@ -89,13 +92,54 @@ def detail(key: str) -> PlaybookDetail:
                           file=loaded.file, source=loaded.source)
 
 
+class PastDate(Invalid):
+    """A vote date or a deadline that has passed, given for a new campaign without saying it is
+    meant: taken once confirmed, with the vote saved as already held."""
+
+
+def chosen_vote(session: Session, actor: User, vote_id: int) -> Vote:
+    """The vote a new campaign is counted from, if it is still ahead: one held or cancelled
+    leaves nothing to plan toward."""
+    vote = readable(session, actor, votes.crud, vote_id, "vote_id")
+    day = votes.local_day(session, vote.scheduled_at, vote.body_id)
+    if vote.status != VoteStatus.scheduled or day < clock.today(
+            bodies.zone(session, vote.body_id)):
+        raise Invalid(N_("This vote is no longer ahead (it was held, cancelled or postponed): "
+                         "choose a vote still to come, or give the date of the next one."),
+                      field="vote_id")
+    return vote
+
+
+def votes_ahead(session: Session) -> list[tuple[int, str]]:
+    """The votes a new campaign may be counted from, soonest first: still scheduled and not
+    yet past (a day's grace for the zones). Read as the session's reader."""
+    since = clock.now() - timedelta(days=votes.GRACE_DAYS)
+    return [(i, title) for i, title in session.execute(
+        sa.select(Vote.id, Vote.title).where(Vote.status == VoteStatus.scheduled,
+                                             Vote.scheduled_at >= since)
+        .order_by(Vote.scheduled_at, Vote.id).limit(CHOICES))]
+
+
+def voting_bodies(session: Session) -> list[tuple[int, str]]:
+    """The bodies a campaign's vote may be made on: those with seats, which can vote."""
+    return [(i, name) for i, name in session.execute(
+        sa.select(Body.id, Body.name).where(Body.seats > 0)
+        .order_by(Body.name, Body.id).limit(CHOICES))]
+
+
 def _anchor_dates(session: Session, actor: User, data: CampaignFromPlaybook,
                   zone_today: date) -> dict[AnchorKind, date | None]:
     vote_date = data.vote_date
     if data.vote_id is not None:
-        vote = readable(session, actor, votes.crud, data.vote_id, "vote_id")
+        vote = chosen_vote(session, actor, data.vote_id)
+        day = votes.local_day(session, vote.scheduled_at, vote.body_id)
         if vote_date is None:
-            vote_date = vote.scheduled_at.astimezone(bodies.zone(session, vote.body_id)).date()
+            vote_date = day
+        elif vote_date != day:
+            # The campaign's vote date is the vote's: two dates would drift apart.
+            raise Invalid(N_("The vote chosen is on {day}: leave the date of the vote empty, "
+                             "or give that day. To move the vote, change its date on its own "
+                             "page."), day=LongDay.of(day), field="vote_date")
     notice = data.notice_deadline
     if data.contract_id is not None:
         contract = readable(session, actor, contracts.crud, data.contract_id, "contract_id")
@@ -157,6 +201,8 @@ NO_SUCH = {"vote_id": N_("No vote with id %(id)s."),
            "organization_id": N_("No organization with id %(id)s."),
            "body_id": N_("No body with id %(id)s."),
            "jurisdiction_id": N_("No jurisdiction with id %(id)s.")}
+# The most choices a form offers of votes or bodies.
+CHOICES = 1_000
 # A vote's time is not known until its agenda is out: the evening, when most councils meet.
 VOTE_TIME = time(18, 0)
 
@@ -177,17 +223,63 @@ def _make_vote(session: Session, actor: User, book: Playbook, body: Body, campai
     return vote.id
 
 
+def _file_vote(session: Session, actor: User, vote_id: int, campaign_id: int) -> None:
+    """A chosen vote no campaign holds is filed under the new one. One another campaign holds
+    stays there, and is this one's too through the steps counted from it (votes.of_campaigns):
+    on its page, in its counts and its alerts."""
+    vote = votes.crud.get(session, actor, vote_id)
+    if vote.campaign_id is None and permissions.can_write(actor, vote):
+        votes.crud.update(session, actor, vote_id, VoteUpdate(campaign_id=campaign_id))
+
+
 def _voting_body(session: Session, data: CampaignFromPlaybook) -> Body | None:
-    """The body the campaign's vote is made on: the one chosen, else the jurisdiction's only
-    body; None when there is a choice nobody made."""
+    """The body the campaign's vote is on: the chosen vote's (a body chosen beside it must be
+    that one), else the one chosen, else the jurisdiction's only body that can vote; None
+    when there is a choice nobody made."""
+    if data.vote_id is not None:
+        vote = session.get(Vote, data.vote_id)
+        assert vote is not None  # read and checked with the dates
+        body = session.get(Body, vote.body_id)
+        if data.body_id is not None and data.body_id != vote.body_id:
+            raise Invalid(N_("The vote chosen is on {body}, not on the body chosen: leave the "
+                             "body empty, or choose {body}."),
+                          body=body.name if body else "", field="body_id")
+        return body
     if data.body_id is not None:
         body = session.get(Body, data.body_id)
         if body is None:
             raise Invalid(no_such("body_id", data.body_id), field="body_id")
+        if not body.seats:
+            raise Invalid(N_("{body} has no seats recorded, so no vote can be counted on it: "
+                             "choose the body that votes, or give its seats on its own page "
+                             "first."), body=body.name, field="body_id")
         return body
-    found = session.exec(select(Body).where(Body.jurisdiction_id == data.jurisdiction_id)
-                         .limit(2)).all()
+    found = session.exec(select(Body).where(Body.jurisdiction_id == data.jurisdiction_id,
+                                            Body.seats > 0).limit(2)).all()
     return found[0] if len(found) == 1 else None
+
+
+# A date given for a new campaign that has passed, asked about before it is taken.
+PASSED = {
+    AnchorKind.vote: N_("The date of the vote ({day}) has passed. If the vote was held, confirm "
+                        "it to make the campaign with the vote saved as already held (the "
+                        "steps whose dates have passed are named as late, with no reminders); "
+                        "if it was moved, give the new date."),
+    AnchorKind.notice_deadline: N_("The termination-notice deadline ({day}) has passed. If that "
+                                   "is right, confirm it to make the campaign anyway (the steps "
+                                   "whose dates have passed are named as late, with no "
+                                   "reminders); otherwise correct the date.")}
+
+
+def _check_passed(data: CampaignFromPlaybook, dates: dict[AnchorKind, date | None],
+                  today: date) -> None:
+    """A vote date or deadline already past is taken only when the maker says it is meant."""
+    if data.confirm_past:
+        return
+    for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
+        day = dates[kind]
+        if day is not None and day < today:
+            raise PastDate(PASSED[kind], day=LongDay.of(day), field=ANCHOR_FIELDS[kind])
 
 
 def create_campaign(session: Session, actor: User, *, key: str,
@@ -216,6 +308,7 @@ def create_campaign(session: Session, actor: User, *, key: str,
                 "day": formatting.format_when(day, "long_date"),
                 "start": formatting.format_when(start, "long_date")},
                 field=ANCHOR_FIELDS[kind])
+    _check_passed(data, dates, today)
     owners = _owners(session, data)
     body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
@@ -234,6 +327,8 @@ def create_campaign(session: Session, actor: User, *, key: str,
         assert campaign.id is not None
         vote_id = _make_vote(session, actor, book, body, campaign.id, vote_date,
                              data.contract_id, today)
+    elif vote_id is not None:
+        _file_vote(session, actor, vote_id, stored_id(campaign))
     made_actions: list[Action] = []
     made_tasks: list[Task] = []
     for phase, spec in book.actions():
@@ -332,6 +427,24 @@ def _move_votes(session: Session, actor: User, campaign_id: int, day: date) -> N
             except Invalid as exc:
                 # Said of the date the form asked for.
                 raise Invalid(exc.message, field="vote_date") from exc
+
+
+def update_campaign(session: Session, actor: User, campaign_id: int,
+                    data: BaseModel) -> Campaign:
+    """A change of a campaign (the JSON API's PATCH): a new vote date moves the vote the
+    campaign's steps are counted from first, through the votes' own save, as moving the anchors
+    does; the vote then carries the campaign and its steps with it, and the rest of the change
+    is saved as the campaign's own."""
+    given = data.model_dump(exclude_unset=True)
+    day = given.get("vote_date")
+    if day is not None:
+        campaign = campaigns.crud.get(session, actor, campaign_id)
+        # Before any vote is looked at: what a check says is the campaign's, not this reader's.
+        permissions.require_write(actor, campaign)
+        if day != campaign.vote_date:
+            campaigns.check_anchor_years(session, {"vote_date": day}, campaign.jurisdiction_id)
+            _move_votes(session, actor, campaign_id, day)
+    return campaigns.crud.update(session, actor, campaign_id, data)
 
 
 def move_anchors(session: Session, actor: User, *, campaign_id: int,

@@ -3,13 +3,17 @@
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
+import sqlalchemy as sa
 from pydantic import BaseModel, field_validator
 from sqlmodel import SQLModel
 
+from api.actions.models import Action
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
+from api.campaigns.anchors import AnchorKind
 from api.campaigns.models import CampaignGoal
 from api.concepts import Concept, FieldRole, ListColumn
+from api.date_windows import HAPPENINGS
 from api.fields import (
     Id,
     LongText,
@@ -117,13 +121,10 @@ class VoteBase(SQLModel):
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 
-# A vote's year outside these is a slip on a date picker (0001 for 2026), not a vote.
-VOTE_YEARS = (2000, 2100)
-
-
 def _in_vote_years(value: datetime | None) -> datetime | None:
-    if value is not None and not VOTE_YEARS[0] <= value.year <= VOTE_YEARS[1]:
-        raise ValueError(f"Enter a date between {VOTE_YEARS[0]} and {VOTE_YEARS[1]}.")
+    # A vote's year outside what happens in a campaign's time is a slip on a date picker
+    # (0001 for 2026), not a vote.
+    HAPPENINGS.check(value)
     return value
 
 
@@ -132,6 +133,25 @@ class Vote(TableBase, VoteBase, table=True):
     # alone; most are the coalition's (no owner), from imports and agendas.
     __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
     pass
+
+
+def counted_from_by(campaigns: Any) -> Any:
+    """The votes the steps of these campaigns (a list of ids, or one id or bound parameter) are
+    counted from: a vote another campaign holds, chosen when a campaign was made from a
+    playbook, is this one's too."""
+    wanted = Action.campaign_id.in_(campaigns) if isinstance(campaigns, list | tuple | set) \
+        else Action.campaign_id == campaigns
+    return sa.select(Action.vote_id).where(wanted, Action.anchor_kind == AnchorKind.vote,
+                                           Action.vote_id.is_not(None))
+
+
+def of_campaigns(campaigns: Any) -> Any:
+    """Whether a vote is one of these campaigns' (ids, or one id or bound parameter): filed
+    under it, or one its steps are counted from. Every list, count and alert of a campaign's
+    votes asks this, so a vote two campaigns share is on both pages and in both alerts."""
+    filed = Vote.campaign_id.in_(campaigns) if isinstance(campaigns, list | tuple | set) \
+        else Vote.campaign_id == campaigns
+    return sa.or_(filed, Vote.id.in_(counted_from_by(campaigns)))
 
 
 def member_votes_of(vote: VoteBase) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ from api.meetings.models import Meeting, MeetingTarget
 from api.organizations.models import Organization
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceRead, StanceSource, Target
-from api.votes.models import OurPosition, Vote, VoteStatus, vote_of_goal
+from api.votes.models import OurPosition, Vote, VoteStatus, of_campaigns, vote_of_goal
 
 # Columns of the board, from with us to against us; "unknown" is a stance nobody recorded.
 LEVELS = [StanceLevel.champion, StanceLevel.leaning_yes, StanceLevel.undecided,
@@ -84,8 +84,9 @@ class Count:
 
     @property
     def goal(self) -> int | None:
-        """Members it takes to win: to block an item, enough that it falls short of passing."""
-        if self.needed is None:
+        """Members it takes to win: to block an item, enough that it falls short of passing.
+        None when watching: with no position taken there is nothing to win, only counts."""
+        if self.needed is None or self.position == OurPosition.watch.value:
             return None
         if self.position == OurPosition.block.value:
             return max(1, self.seats - self.needed + 1) if self.seats else None
@@ -265,7 +266,7 @@ def counted_vote(session: Session, *, campaign_id: int, body_id: int,
     (a link from that vote), else the next one, else the latest held (whose count then tells
     its result); a cancelled vote counts for nothing. Read as the session's reader, so a vote
     they may not read is not named."""
-    stmt = sa.select(Vote).where(Vote.campaign_id == campaign_id, Vote.body_id == body_id,
+    stmt = sa.select(Vote).where(of_campaigns(campaign_id), Vote.body_id == body_id,
                                  Vote.status != VoteStatus.cancelled)
     if vote_id is not None:
         asked = session.execute(stmt.where(Vote.id == vote_id)).scalars().first()
@@ -296,7 +297,7 @@ class Board:
 def _campaign_bodies(actor: User, with_place: bool) -> sa.Select[Any]:
     voted = (sa.select(Vote.body_id, sa.func.min(
         sa.case((Vote.scheduled_at >= NOW, Vote.scheduled_at), else_=None)).label("next"))
-        .where(Vote.campaign_id == CAMPAIGN).group_by(Vote.body_id).subquery())
+        .where(of_campaigns(CAMPAIGN)).group_by(Vote.body_id).subquery())
     # Joined from the campaign's changes: asked as "target id in them", SQLite walked every
     # target the reader may read to find the few.
     known = targets.with_stance(actor, campaign=CAMPAIGN).subquery()

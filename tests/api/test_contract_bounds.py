@@ -26,9 +26,9 @@ TOO_FAR = [
      "A notice period is from 0 to 730 days (two years)."),
     ({"termination_notice_days": -1}, "termination_notice_days",
      "A notice period is from 0 to 730 days (two years)."),
-    ({"end_date": "0001-06-30"}, "end_date", "Enter a date between 1990 and 2100."),
-    ({"end_date": "2101-01-01"}, "end_date", "Enter a date between 1990 and 2100."),
-    ({"start_date": "1989-12-31"}, "start_date", "Enter a date between 1990 and 2100."),
+    ({"end_date": "0001-06-30"}, "end_date", "Enter a date between 1990 and 2056."),
+    ({"end_date": "2057-01-01"}, "end_date", "Enter a date between 1990 and 2056."),
+    ({"start_date": "1989-12-31"}, "start_date", "Enter a date between 1990 and 2056."),
 ]
 
 
@@ -64,14 +64,14 @@ def test_the_widest_terms_are_taken(client: TestClient, session: Session, actor:
     assert ends.day == calendar.monthrange(ends.year, ends.month)[1]
     assert 0 <= (ends - clock.today()).days <= 31
     longest = client.patch(f"/api/v1/contracts/{made.json()['id']}",
-                           json={"renewal_term_months": 120, "end_date": "2100-12-31"})
+                           json={"renewal_term_months": 120, "end_date": "2056-12-31"})
     assert longest.status_code == 200, longest.text
-    assert longest.json()["term_ends"] == "2100-12-31"
+    assert longest.json()["term_ends"] == "2056-12-31"
 
 
 @pytest.mark.parametrize("change", [{"decided_on": "0001-01-01"},
                                     {"new_term_ends": "9999-12-31"},
-                                    {"new_term_ends": "2101-03-31"}])
+                                    {"new_term_ends": "2057-03-31"}])
 def test_a_recorded_outcome_is_bounded_too(client: TestClient, session: Session, actor: Any,
                                            change: dict[str, str]) -> None:
     made = make_contract(session, actor, end_date=date(2027, 3, 31), renewal_term_months=12)
@@ -79,7 +79,7 @@ def test_a_recorded_outcome_is_bounded_too(client: TestClient, session: Session,
     body = {"outcome": "renewed", "decided_on": "2026-12-01", **change}
     [field] = change
     refused = problem(client.post(url, json=body), 422, field)
-    assert refused["detail"] == f"{field}: Enter a date between 1990 and 2100."
+    assert refused["detail"] == f"{field}: Enter a date between 1990 and 2056."
     assert client.get(url).json() == []
 
 

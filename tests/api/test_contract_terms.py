@@ -211,10 +211,13 @@ def test_another_organizations_private_contract_and_its_outcomes_are_not_there(
     ours, theirs = make_organization(session, actor), make_organization(session, actor)
     kept = make_contract(session, actor, owner_organization_id=ours.id, visibility="private",
                          end_date=date(2027, 2, 1), renewal_term_months=12)
-    member = client_as(Role.partner, organization_id=ours.id)
+    # How a term ended is a lead's to record: here the lead of the organization that keeps it.
+    partner = client_as(Role.partner, organization_id=ours.id)
+    member = client_as(Role.lead, organization_id=ours.id)
     outsider = client_as(Role.partner, organization_id=theirs.id)
     url = f"/api/v1/contracts/{kept.id}/outcomes"
     body = {"outcome": "renewed", "decided_on": str(clock.today())}
+    assert partner.post(url, json=body).status_code == 403
     assert member.post(url, json=body).status_code == 201
     missing = f"/api/v1/contracts/{kept.id + 1000}/outcomes"
     for path in (url, missing):

@@ -7,6 +7,7 @@ anchors all go through the votes service that says so. The clock is frozen on Ma
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -125,11 +126,16 @@ def test_confirming_an_agenda_item_of_a_meeting_past_saves_the_vote_as_held(
 def test_a_playbook_vote_goes_through_the_same_rule(
         session: Session, actor: Any, frozen_now: datetime) -> None:
     body = f.make_body(session, actor)
+    asked = {"jurisdiction_id": body.jurisdiction_id, "body_id": body.id,
+             "campaign_start": date(2025, 1, 5), "vote_date": date(2025, 2, 11)}
+    # A vote date that has passed is asked about first, never made into a held vote unasked.
+    with pytest.raises(playbooks.PastDate) as refused:
+        playbooks.create_campaign(session, actor, key="stop_new_contract",
+                                  data=CampaignFromPlaybook(**asked))
+    assert refused.value.field == "vote_date"
+    assert "The date of the vote (February 11, 2025) has passed" in refused.value.message
     made = playbooks.create_campaign(session, actor, key="stop_new_contract",
-                                     data=CampaignFromPlaybook(
-                                         jurisdiction_id=body.jurisdiction_id, body_id=body.id,
-                                         campaign_start=date(2025, 1, 5),
-                                         vote_date=date(2025, 2, 11)))
+                                     data=CampaignFromPlaybook(**asked, confirm_past=True))
     session.commit()
     assert _vote(made.vote_id).status == "held"
 

@@ -5,6 +5,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,8 +15,11 @@ from sqlmodel import select
 from api.auth import access
 from api.auth.models import Role
 from api.campaigns.models import Campaign
+from api.contracts import service as contracts
+from api.contracts.models import ContractCreate
 from tests.auth.routes import get_routes
 from tests.auth.world import MONTH, World, build, may_read
+from tests.factories import make_agency
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
                "records_request": "records-requests", "action": "actions",
@@ -25,8 +29,9 @@ COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "
 # Kinds whose records no organization owns any partner keeps up to date. A vendor is one: a
 # public fact about a company (in the world at the "public" tier with no owner), read by every
 # member and kept by any who writes, while who buys from it stays with the agencies and
-# contracts that say so.
-COALITION_KEPT = {"agency", "contract", "vote", "media_contact", "press_hit", "vendor"}
+# contracts that say so. A contract is not one: the coalition's contracts (their terms, the
+# deadlines every campaign counts from) are kept by its leads.
+COALITION_KEPT = {"agency", "vote", "media_contact", "press_hit", "vendor"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -352,3 +357,57 @@ def test_a_task_is_assigned_only_to_someone_who_reads_it_as_it_is_shared(
     fellow = client_as(Role.lead).user.id  # type: ignore[attr-defined]
     assert lead.post("/api/v1/tasks", json={**leads_only, "assignee_user_id": fellow}
                      ).status_code == 201
+
+
+
+def test_how_a_contracts_term_ended_is_recorded_by_leads_only(
+        world: World, clients: dict[Any, TestClient], session: Any, actor: Any) -> None:
+    """A renewal, renegotiation or termination is the coalition's decision: a lead records it,
+    in the JSON API and on the contract's page; a partner may not, even on a contract of their
+    own organization, and one no organization owns they may not change at all."""
+    decided = {"outcome": "terminated", "decided_on": "2026-01-15", "note": "By the council"}
+    cases = 0
+    for role in ("partner", "viewer", None, "lead"):
+        client = clients[role]
+        org = world.org_a if role in ("partner", "viewer") else None
+        for record in world.of("contract"):
+            url = f"/api/v1/contracts/{record.id}/outcomes"
+            answer = client.post(url, json=decided)
+            page = client.post(f"/contracts/{record.id}/outcomes", data=decided,
+                               follow_redirects=False)
+            cases += 2
+            if role is None:
+                assert answer.status_code == 401 and page.status_code == 303, record
+                continue
+            if not may_read(role, org, record):
+                assert (answer.status_code, page.status_code) == (404, 404), (role, record)
+            elif role == "lead":
+                # Let through to the terms' own checks (the world's contracts were ended by a
+                # renegotiation with no new term: nothing more follows).
+                assert answer.status_code == 422, (role, record, answer.text)
+                assert page.status_code == 422, (role, record)
+            else:
+                assert (answer.status_code, page.status_code) == (403, 403), (role, record)
+                assert "Only the coalition's leads record how a contract's term ended" in \
+                    answer.json()["detail"]
+                assert 'class="outcome-form"' not in client.get(f"/contracts/{record.id}").text
+    assert cases
+
+    # One no organization owns: the coalition's, kept and decided by its leads.
+    ours = contracts.crud.create(session, actor, ContractCreate(
+        title="Coalition contract", agency_id=make_agency(session, actor).id,
+        end_date=date(2026, 6, 30), auto_renews=True, renewal_term_months=12,
+        termination_notice_days=60, visibility="coalition"))
+    session.commit()
+    partner, lead = clients["partner"], clients["lead"]
+    url = f"/api/v1/contracts/{ours.id}"
+    edit = partner.patch(url, json={"notes": "Mine"})
+    assert edit.status_code == 403
+    assert edit.json()["detail"] == ("This contract is the coalition's, kept by its leads: ask a "
+                                     "lead to change it.")
+    assert partner.post(f"{url}/outcomes", json=decided).status_code == 403
+    assert 'class="outcome-form"' not in partner.get(f"/contracts/{ours.id}").text
+    assert 'class="outcome-form"' in lead.get(f"/contracts/{ours.id}").text
+    assert lead.patch(url, json={"notes": "Ours"}).status_code == 200
+    renewed = {"outcome": "renewed", "decided_on": "2026-05-01", "new_term_ends": "2027-06-30"}
+    assert lead.post(f"{url}/outcomes", json=renewed).status_code == 201

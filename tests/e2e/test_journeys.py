@@ -46,9 +46,12 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     page.get_by_label("Body (required)").select_option(label="Maple Falls City Council")
     when = (clock.now() + timedelta(days=9)).strftime("%Y-%m-%dT18:00")
     page.get_by_label("When (local time of the body) (required)").fill(when)
+    # The campaign fights the renewal: the count is of the votes it takes to block it.
+    page.get_by_label("Our position").select_option("against")
     page.get_by_role("button", name="Add vote").click()
     expect(page.locator("#flash")).to_contain_text("The vote was added.")
-    expect(page.locator("main")).to_contain_text("0 likely with us of 2 needed: 2 more to win")
+    expect(page.locator("main")).to_contain_text(
+        "To block it: 0 likely with us of 2 needed: 2 more to block it")
 
     page.goto(campaign_url)
     page.get_by_role("link", name="Whip board").first.click()
@@ -75,7 +78,7 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     card.get_by_role("button", name="Record stance").click()
     expect(page.locator("#flash")).to_contain_text("Ines Alvarez: undecided → leaning yes.")
     expect(page.locator(".stance-column.leaning_yes")).to_contain_text("Ines Alvarez")
-    expect(count).to_contain_text("1 likely with us of 2 needed: 1 more to win")
+    expect(count).to_contain_text("1 likely with us of 2 needed: 1 more to block it")
 
     page.get_by_role("link", name="This week").click()
     expect(page.locator("#votes")).to_contain_text("Renewal of the camera contract")

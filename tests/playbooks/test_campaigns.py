@@ -333,7 +333,7 @@ def test_the_body_that_votes_gets_the_campaigns_vote_with_its_alerts(
         "majority_needed": 4}))["id"]
     # A second body in the place: the one that votes has to be chosen.
     created(api.post("/api/v1/bodies", json={"name": "Riverton Police Commission",
-                                             "jurisdiction_id": place}))
+                                             "jurisdiction_id": place, "seats": 5}))
     made = created(start(api, "cancel_renewal", **full_body(place), body_id=council))
     vote = api.get(f"/api/v1/votes/{made['vote_id']}").json()
     assert (vote["body_id"], vote["campaign_id"]) == (council, made["campaign"]["id"])
@@ -355,7 +355,10 @@ def test_the_body_that_votes_gets_the_campaigns_vote_with_its_alerts(
 
 def test_a_place_with_one_body_needs_no_choice(api: TestClient, place: int) -> None:
     council = created(api.post("/api/v1/bodies", json={
-        "name": "Riverton Council", "jurisdiction_id": place}))["id"]
+        "name": "Riverton Council", "jurisdiction_id": place, "seats": 7}))["id"]
+    # A body with no seats recorded cannot vote: it is not the choice.
+    created(api.post("/api/v1/bodies", json={"name": "Riverton Library Board",
+                                             "jurisdiction_id": place}))
     made = created(start(api, "stop_new_contract", **full_body(place)))
     vote = api.get(f"/api/v1/votes/{made['vote_id']}").json()
     assert (vote["body_id"], vote["our_position"], vote["kind"]) == (

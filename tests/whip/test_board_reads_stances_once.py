@@ -36,7 +36,8 @@ def test_a_larger_body_takes_no_more_statements(session: Session, actor: Any,
     mine = f.make_organization(session, actor, name="Ours")
     theirs = f.make_organization(session, actor, name="Theirs")
     f.make_vote(session, actor, title="Renewal", body_id=body.id, campaign_id=campaign.id,
-                scheduled_at=frozen_now + timedelta(days=5), visibility="coalition")
+                scheduled_at=frozen_now + timedelta(days=5), visibility="coalition",
+                our_position="for")
     partner = client_as("partner", mine.id)
     urls = [(f"/campaigns/{campaign.id}/whip?body={body.id}", {}),
             ("/", {"HX-Target": "votes"})]

@@ -21,7 +21,8 @@ LEVELS = ["champion", "champion", "leaning_yes", "opposed", "undecided", "leanin
     ("against", "To block it: 3 likely with us of 3 needed: enough to block it"),
     ("for", "To pass it: 3 likely with us of 5 needed: 2 more to win"),
     ("amend", "For our amendment: 3 likely with us of 5 needed: 2 more to win"),
-    ("watch", "3 likely with us of 5 needed: 2 more to win"),
+    # No position taken: the stances' numbers only, and nothing "to win".
+    ("watch", "Watching only, no position taken: 5 yes votes pass it"),
 ])
 def test_the_count_follows_our_position_on_the_vote(
         client: TestClient, session: Session, actor: Any, frozen_now: datetime,
@@ -41,6 +42,8 @@ def test_the_count_follows_our_position_on_the_vote(
     assert ("2 with us, 1 leaning with us, 1 undecided or not known, 1 leaning against, "
             "2 against us") in page
     assert "likely yes" not in page
+    if position == "watch":
+        assert "to win" not in page and "likely with us" not in page
     home = plain(client.get("/").text)
     assert verdict in home
 

@@ -60,7 +60,7 @@ def terms_context(session: Session, actor: User, record: Contract) -> dict[str, 
         "vote_titles": ref_labels(session, "vote",
                                   sorted({o.vote_id for o in recorded if o.vote_id})),
         "vote_choices": votes, "outcome_choices": [o.value for o in Outcome],
-        "may_record": permissions.can_write(actor, record),
+        "may_record": permissions.may_record_contract_outcome(actor, record),
         "outcome_errors": {}, "outcome_values": {},
     }
 

@@ -55,7 +55,7 @@ ANCHOR_MOVED = {AnchorKind.campaign_start: N_("the campaign start is now %(day)s
 DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
 FORM_FIELDS = [FormField(name, name) for name in
                ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
-                "body_id", "contract_id", *DATE_FIELDS)]
+                "body_id", "contract_id", "confirm_past", *DATE_FIELDS)]
 
 
 
@@ -96,10 +96,13 @@ def _context(session: Session, user: User, key: str | None) -> dict[str, Any]:
         "playbooks": playbooks.list_playbooks(), "chosen": playbook_view(key) if key else None,
         "jurisdictions": ref_options(session, "jurisdiction"),
         "organizations": ref_options(session, "organization"),
-        "bodies": ref_options(session, "body"), "votes": ref_options(session, "vote"),
+        # Only bodies that can vote and votes still ahead: a held vote has nothing to plan
+        # toward, and a body with no seats cannot be counted.
+        "bodies": playbooks.voting_bodies(session), "votes": playbooks.votes_ahead(session),
         # Only what the user may read is offered (the session reads as them).
         "contracts": ref_options(session, "contract"),
         "values": {"lead_organization_id": str(getattr(user, "organization_id", "") or "")},
+        "ask_past": False,
         "errors": {}, "may_create": _may_create(user),
         "load_errors": playbooks.load_errors(),
     }
@@ -129,6 +132,7 @@ def _request_data(values: dict[str, str]) -> dict[str, Any]:
     for name in ("vote_id", "body_id", "contract_id"):
         if values[name]:
             data[name] = values[name]
+    data["confirm_past"] = values["confirm_past"] == "on"
     return data
 
 
@@ -158,6 +162,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
     values = _form_values(form)
     key = values["playbook"]
     errors: dict[str, str] = {}
+    asked_past = False
     chosen = loader.catalog().playbooks.get(key)
     if chosen is None:
         errors["playbook"] = gettext("Choose a playbook from the list.")
@@ -169,9 +174,12 @@ async def create_from_playbook(request: Request, session: SessionDep,
         with saving(session, page_refusals=True) as saved:
             made = playbooks.create_campaign(session, user, key=key, data=data)
         errors = saved.errors(FORM_FIELDS)
+        # A date that has passed is asked about: the form offers to confirm it.
+        asked_past = isinstance(saved.refusal, playbooks.PastDate)
     if errors:
         context = _context(session, user, key if chosen else None)
-        context.update({"values": values, "errors": errors})
+        context.update({"values": values, "errors": errors,
+                        "ask_past": asked_past or values["confirm_past"] == "on"})
         return render(request, PAGE, context, status=422)
     campaign = made.campaign
     counts = (len(made.actions), len(made.tasks), len(made.alert_rules))
