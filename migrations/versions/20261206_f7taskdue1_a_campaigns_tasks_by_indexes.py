@@ -1,4 +1,5 @@
-"""a campaign's tasks in the lists' order (due date, those with none last) by an index
+"""a campaign's tasks in the lists' order (due date, those with none last), and its latest
+tasks, by indexes
 
 Revision ID: f7taskdue1
 Revises: f6hooklang
@@ -20,7 +21,9 @@ def upgrade() -> None:
     # Not in a batch: on SQLite a batch rebuilds the table, which drops its triggers.
     op.create_index('ix_task_campaign_due', 'task',
                     ['campaign_id', sa.text('(due_on IS NULL)'), 'due_on', 'id'], unique=False)
+    op.create_index('ix_task_campaign_recent', 'task', ['campaign_id', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_task_campaign_recent', table_name='task')
     op.drop_index('ix_task_campaign_due', table_name='task')
