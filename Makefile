@@ -108,7 +108,8 @@ bench-limits: install-dev
 worker: install migrate
 	$(BIN)/oversight worker
 
-# The benchmark serves the large demo (made once, into an empty database) and measures it.
+# The benchmark serves the large demo (made once, into an empty database) and measures each
+# page made afresh (BENCH_ARGS="--page-cache on" to reuse pages as the app does).
 # make bench BENCH_DATABASE_URL=postgresql+psycopg://... BENCH_ARGS="--duration 5"
 BENCH_DATABASE_URL ?= sqlite:///var/bench-large.db
 

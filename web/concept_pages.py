@@ -356,9 +356,12 @@ class ListRequest:
 @dataclass
 class ListResult:
     rows: list[dict[str, Any]]
+    # All the rows, or (with `more_than`) as many as were counted before the count stopped.
     total: int
     page: int
     pages: int
+    # Set when there are more rows than this and they were not all counted.
+    more_than: int | None = None
 
 
 @dataclass
@@ -457,14 +460,17 @@ def _list_query(spec: Spec, wanted: ListRequest) -> ListQuery:
 
 
 def select_rows(spec: Spec, actor: User, wanted: ListRequest,
-                where: Sequence[Any] = ()) -> tuple[sa.Select[Any], sa.Select[Any]]:
+                where: Sequence[Any] = (), *,
+                count_up_to: int | None = None) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The statement of the rows (only the shown columns, referenced names joined in) and the
-    statement of their count."""
+    statement of their count (of at most `count_up_to` + 1 rows when given)."""
     base = spec.crud.query(actor, _list_query(spec, wanted))
     for clause in where:
         base = base.where(clause)
-    count = sa.select(sa.func.count()).select_from(
-        base.with_only_columns(spec.model.id).subquery())
+    counted = base.with_only_columns(spec.model.id)
+    if count_up_to is not None:
+        counted = counted.limit(count_up_to + 1)
+    count = sa.select(sa.func.count()).select_from(counted.subquery())
     columns = [spec.model.id.label("id"),
                *(c.expr.label(c.key) for c in spec.columns if c.expr is not None)]
     stmt = base.with_only_columns(*columns).select_from(spec.model)
@@ -513,6 +519,10 @@ def _result(session: Session, spec: Spec, rows: list[dict[str, Any]], total: int
 # the query itself (api.auth.scoping.built_once).
 _RELATED: dict[tuple[Any, ...], sa.Select[Any]] = {}
 _MAX_RELATED = 4096
+# A related list shows its first few rows; its count stops here ("more than 100"). Counting a
+# campaign's thousand tasks, each checked for who may read it, cost more than the rest of the
+# list; the whole list, a link away, says how many more there are.
+RELATED_COUNT_CAP = 100
 
 
 def related_rows(session: Session, actor: User, spec: Spec, related: Related, record: Any,
@@ -528,11 +538,17 @@ def related_rows(session: Session, actor: User, spec: Spec, related: Related, re
         if len(_RELATED) >= _MAX_RELATED:
             _RELATED.clear()
         stmt, count = select_rows(spec, actor, ListRequest(),
-                                  related_where(spec, related, sa.bindparam("related_value")))
+                                  related_where(spec, related, sa.bindparam("related_value")),
+                                  count_up_to=RELATED_COUNT_CAP)
         first = _RELATED[key] = scoping.built_once(
             stmt.add_columns(count.scalar_subquery().label(TOTAL)).limit(limit))
     rows = [r._asdict() for r in session.execute(first, {"related_value": value})]
-    return _result(session, spec, rows, int(rows[0][TOTAL]) if rows else 0, 1, limit)
+    counted = int(rows[0][TOTAL]) if rows else 0
+    if counted > RELATED_COUNT_CAP:
+        result = _result(session, spec, rows, RELATED_COUNT_CAP, 1, limit)
+        result.more_than = RELATED_COUNT_CAP
+        return result
+    return _result(session, spec, rows, counted, 1, limit)
 
 
 def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
