@@ -17,7 +17,8 @@ def list_playbooks(actor: UserDep) -> list[models.PlaybookSummary]:
     return service.list_playbooks()
 
 
-@router.get("/playbooks/errors", response_model=list[models.PlaybookLoadError],
+# Beside the playbooks, not under them: under /playbooks/ it would hide a playbook keyed "errors".
+@router.get("/playbook-errors", response_model=list[models.PlaybookLoadError],
             summary="Playbook files left out, with the file, line and field at fault")
 def playbook_errors(actor: UserDep) -> list[models.PlaybookLoadError]:
     return service.load_errors()

@@ -296,7 +296,7 @@ def test_list_detail_and_errors(api: TestClient) -> None:
     summary = next(p for p in listed if p["key"] == "cancel_renewal")
     assert {k: detail[k] for k in ("action_count", "roles", "file", "source")} == \
         {k: summary[k] for k in ("action_count", "roles", "file", "source")}
-    assert api.get("/api/v1/playbooks/errors").json() == []
+    assert api.get("/api/v1/playbook-errors").json() == []
     assert api.get("/api/v1/playbooks/nope").status_code == 404
     assert api.get("/api/v1/playbooks/Bad Key!").status_code == 422
 
@@ -316,7 +316,7 @@ def test_a_broken_playbook_file_does_not_stop_the_app(
         fresh.headers["Authorization"] = f"Bearer {api_token(admin)}"
         assert fresh.get("/healthz").status_code == 200
         assert sorted(p["key"] for p in fresh.get("/api/v1/playbooks").json()) == sorted(KEYS)
-        errors = fresh.get("/api/v1/playbooks/errors").json()
+        errors = fresh.get("/api/v1/playbook-errors").json()
     assert len(errors) == 1
     error = errors[0]
     assert (error["file"], error["field"]) == ("organizer/ours.yaml",
@@ -363,3 +363,22 @@ def test_a_place_with_one_body_needs_no_choice(api: TestClient, place: int) -> N
     vote = api.get(f"/api/v1/votes/{made['vote_id']}").json()
     assert (vote["body_id"], vote["our_position"], vote["kind"]) == (
         council, "against", "contract_approval")
+
+
+def test_a_playbook_keyed_errors_is_found_by_its_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, admin: Any) -> None:
+    from api.app import create_app
+
+    built_in = get_settings().campaigns_dir / "playbooks"
+    (tmp_path / "errors.yaml").write_text(
+        (built_in / "community_control.yaml").read_text()
+        .replace("key: community_control", "key: errors"))
+    monkeypatch.setattr(loader, "playbook_dirs",
+                        lambda: [(built_in, "built-in"), (tmp_path, "organizer")])
+    with TestClient(create_app(), raise_server_exceptions=False) as fresh:
+        fresh.headers["Authorization"] = f"Bearer {api_token(admin)}"
+        found = fresh.get("/api/v1/playbooks/errors")
+        problems = fresh.get("/api/v1/playbook-errors")
+    assert found.status_code == 200
+    assert found.json()["key"] == "errors"
+    assert problems.json() == []
