@@ -19,7 +19,7 @@ from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.people.models import Person
 from api.targets import service as targets
 from api.targets.models import Target
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
 
@@ -87,7 +87,7 @@ def _campaign_targets(actor: User, campaign: Campaign | None) -> list[Any]:
     other body (a county supervisor) brings that member, not the whole board."""
     if campaign is None:
         return []
-    voted = sa.select(Vote.body_id).where(Vote.campaign_id == campaign.id)
+    voted = sa.select(Vote.body_id).where(of_campaigns(campaign.id))
     bodies = [Target.body_id.in_(voted)]
     if campaign.jurisdiction_id is not None:
         bodies.append(Target.body_id.in_(

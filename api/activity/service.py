@@ -28,7 +28,7 @@ from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.targets.models import Target
 from api.tasks.models import Task
-from api.votes.models import Vote
+from api.votes.models import Vote, of_campaigns
 
 LIMIT = 30
 
@@ -239,7 +239,7 @@ SOURCES: dict[AttachedTo, list[Source]] = {
     AttachedTo.press_hit: [lambda i: _press(PressHit.id == i)],
     AttachedTo.campaign: [
         lambda i: _meetings(Meeting.campaign_id == i),
-        lambda i: _votes(Vote.campaign_id == i),
+        lambda i: _votes(of_campaigns(i)),
         lambda i: _stances(campaign=i),
         lambda i: _actions(Action.campaign_id == i),
         lambda i: _press(PressHit.campaign_id == i),

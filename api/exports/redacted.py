@@ -35,7 +35,7 @@ from api.targets.models import StanceChange, StanceLevel, Target
 from api.targets.service import moved_from
 from api.tasks.models import Task
 from api.vendors.models import Vendor
-from api.votes.models import Vote, VoteStatus, member_votes_of
+from api.votes.models import Vote, VoteStatus, member_votes_of, of_campaigns
 
 # From most closed to most open: a record goes out at a tier when it is shared at least as wide.
 # The tiers one may export at, most open first; a private record never leaves in an export.
@@ -261,7 +261,7 @@ def _campaign_records(found: Selection, going: Going) -> None:
     found.requests = going.all(select(RecordsRequest).where(
         RecordsRequest.campaign_id == ours, *going.shared(RecordsRequest)).order_by(
         RecordsRequest.sent_on.is_(None), RecordsRequest.sent_on, RecordsRequest.id))
-    found.votes = going.all(select(Vote).where(Vote.campaign_id == ours, *going.shared(Vote))
+    found.votes = going.all(select(Vote).where(of_campaigns(ours), *going.shared(Vote))
                             .order_by(Vote.scheduled_at, Vote.id))
 
 

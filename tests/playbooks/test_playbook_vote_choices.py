@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.activity.service import AttachedTo, for_record
 from api.alerts.models import AlertOutbox, AlertRule
 from api.db import new_session
+from api.exports.redacted import select_records
 from api.tasks.models import Task
 from api.votes.models import Vote
 from tests import factories as f
@@ -180,3 +182,16 @@ def test_a_vote_date_that_has_passed_is_asked_about_then_saved_as_held(
         ticks.close()
     reminded = {row.subject_id for row in outbox(subject_kind="task_due")}
     assert not reminded & late
+
+
+def test_a_shared_vote_is_in_the_new_campaigns_export_and_activity(
+        client: TestClient, actor: Any, world: dict[str, Any]) -> None:
+    made = client.post(URL, follow_redirects=False,
+                       data=_form(world, vote_id=str(world["ahead"].id)))
+    assert made.status_code == 303, made.text
+    campaign_id = int(made.headers["location"].rsplit("/", 1)[1])
+    with new_session() as fresh:
+        exported = select_records(fresh, actor, campaign_id=campaign_id, tier="leads")
+        dated = for_record(fresh, actor, kind=AttachedTo.campaign, record_id=campaign_id)
+    assert world["ahead"].id in {vote.id for vote in exported.votes}
+    assert ("vote", world["ahead"].id) in {(e.kind, e.record_id) for e in dated}
