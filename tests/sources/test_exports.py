@@ -23,7 +23,7 @@ def test_every_list_exports_with_its_read_fields(client: TestClient) -> None:
              if p.startswith("/api/v1/") and p.count("/") == 3}
     # Every list of records in the JSON API but user accounts has its export; playbooks,
     # records laws and letter templates are reference data kept as files, not records.
-    reference = {"letter-templates", "playbooks", "records-laws"}
+    reference = {"letter-templates", "playbooks", "playbook-errors", "records-laws"}
     personal = {"follows", "notifications", "me", "audit", "saved-searches"}
     # The coalition's own settings are one row, not a list.
     settings = {"instance-settings"}
