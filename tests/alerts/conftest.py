@@ -89,6 +89,15 @@ class Ticks:
         self.dispatcher.close()
 
 
+def tick_once() -> TickReport:
+    """One tick of a dispatcher of its own, closed after: what the scheduler's next run does."""
+    ticks = Ticks()
+    try:
+        return ticks()
+    finally:
+        ticks.close()
+
+
 @pytest.fixture
 def ticks(db: None) -> Iterator[Ticks]:
     found = Ticks()

@@ -17,7 +17,7 @@ from api.db import get_engine
 from api.playbooks import loader
 from api.playbooks.schema import Playbook
 from api.settings import get_settings
-from tests.alerts.conftest import Ticks, outbox
+from tests.alerts.conftest import outbox, tick_once
 from tests.conftest import api_token
 from tests.factories import at_noon
 
@@ -159,11 +159,7 @@ def test_steps_already_late_are_named_and_get_no_reminders(
     assert set(made["late_action_ids"]) == late_actions
     assert set(made["late_task_ids"]) == late_tasks
 
-    ticks = Ticks()
-    try:
-        ticks()
-    finally:
-        ticks.close()
+    tick_once()
     reminded = {row.subject_id for row in outbox(subject_kind="task_due")}
     assert reminded and reminded <= ahead_tasks
 

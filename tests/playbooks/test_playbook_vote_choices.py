@@ -17,7 +17,7 @@ from api.exports.redacted import select_records
 from api.tasks.models import Task
 from api.votes.models import Vote
 from tests import factories as f
-from tests.alerts.conftest import Ticks, outbox
+from tests.alerts.conftest import outbox, tick_once
 from tests.factories import at_noon
 from tests.web.html import plain
 
@@ -101,11 +101,7 @@ def test_another_campaigns_vote_chosen_is_the_new_campaigns_too(
         assert vote is not None and vote.campaign_id == world["other"].id
     assert "Flock contract approval" in plain(client.get(f"/campaigns/{world['other'].id}").text)
     # The new campaign's rules remind of the vote.
-    ticks = Ticks()
-    try:
-        ticks()
-    finally:
-        ticks.close()
+    tick_once()
     reminders = outbox(subject_kind="vote", subject_id=world["ahead"].id)
     assert any(_rule_campaign(row) == campaign_id for row in reminders)
 
@@ -175,11 +171,7 @@ def test_a_vote_date_that_has_passed_is_asked_about_then_saved_as_held(
         late = {t.id for t in fresh.exec(select(Task).where(Task.campaign_id == campaign_id))
                 if t.due_on is not None and t.due_on < START}
     assert late
-    ticks = Ticks()
-    try:
-        ticks()
-    finally:
-        ticks.close()
+    tick_once()
     reminded = {row.subject_id for row in outbox(subject_kind="task_due")}
     assert not reminded & late
 

@@ -18,7 +18,7 @@ from api.people.models import Person
 from api.search import saved
 from api.search.models import SavedSearch, SavedSearchCreate
 from tests import factories as f
-from tests.alerts.conftest import Ticks
+from tests.alerts.conftest import tick_once
 from web.concepts import refs_noun
 
 SECRET = "Flock informant Zeta"
@@ -94,11 +94,7 @@ def test_only_new_readable_matches_are_told_and_nothing_of_the_rest(
     session.commit()
 
     # The dispatcher sends it in the app like any other alert.
-    ticks = Ticks()
-    try:
-        ticks()
-    finally:
-        ticks.close()
+    tick_once()
     with new_session() as fresh:
         told = [n.title for n in fresh.exec(select(Notification).where(
             Notification.user_id == owner.id))]

@@ -21,7 +21,7 @@ from api.sources.agendas.legistar import LegistarSource
 from api.sources.models import SuggestedVote, SuggestionStatus
 from api.votes.models import Vote
 from tests import factories as f
-from tests.alerts.conftest import Ticks, outbox
+from tests.alerts.conftest import outbox, tick_once
 from tests.sources.replay import (
     SAN_JOSE_COUNCIL,
     LegistarReplay,
@@ -107,11 +107,7 @@ def awaiting(body_id: int) -> list[tuple[str, str]]:
 
 
 def planned(vote_id: int) -> list[AlertOutbox]:
-    ticks = Ticks()
-    try:
-        ticks()
-    finally:
-        ticks.close()
+    tick_once()
     return outbox(subject_kind="vote", subject_id=vote_id)
 
 
