@@ -566,6 +566,16 @@ def can_invite(actor: Actor, role: Role) -> bool:
     return getattr(actor, "role", None) == Role.lead and role != Role.admin
 
 
+# The role an invitation form starts at: most people invited are a partner organization's.
+DEFAULT_INVITED_ROLE = Role.partner
+
+
+def invitable_roles(actor: Actor) -> list[Role]:
+    """The roles the person may invite someone with, in the roles' own order: the choices
+    their invitation form offers."""
+    return [role for role in Role if can_invite(actor, role)]
+
+
 def may_change_members(actor: Actor, organization_id: int | None) -> bool:
     """Who is on an organization's member list is that organization's to say (its members
     who write), or the coalition's leads' and administrators': a partner keeps their own
