@@ -486,3 +486,39 @@ def test_only_api_auth_compares_roles() -> None:
         if _TEMPLATE_ROLE_TEST.search(path.read_text())
     ]
     assert offenders == []
+
+
+# ---- typing: an error mypy is told to let pass says which, and why -----------------------------
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\b(\[[\w, -]+\])?")
+
+
+def unexplained_ignores(source: str) -> list[int]:
+    """The lines that silence mypy without naming the error, or without a comment just above
+    them (above the first of a run of such lines) saying why."""
+    lines = source.splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        match = _TYPE_IGNORE.search(line)
+        if match is None:
+            continue
+        above = number - 2
+        while above >= 0 and _TYPE_IGNORE.search(lines[above]):
+            above -= 1
+        if match.group(1) is None or above < 0 or not lines[above].strip().startswith("#"):
+            found.append(number)
+    return found
+
+
+def test_the_unexplained_ignore_finder_finds_each_kind() -> None:
+    assert unexplained_ignores("x = f()  # type: ignore[misc]") == [1]
+    assert unexplained_ignores("# why\nx = f()  # type: ignore") == [2]
+    assert unexplained_ignores("# why\nx = f()  # type: ignore[misc]\ny = g()  # type: ignore[misc]"
+                               ) == []
+
+
+def test_each_type_ignore_names_its_error_and_says_why() -> None:
+    offenders = [f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+                 for root in (API, WEB) for path in python_files(root)
+                 for line in unexplained_ignores(path.read_text())]
+    assert offenders == []

@@ -139,7 +139,8 @@ ContractUpdate = update_schema(ContractCreate, "ContractUpdate")
 
 
 class ContractRead(ContractBase, ReadMeta):
-    # Empty to a reader who may not read the agency (api.auth.references).
+    # Empty to a reader who may not read the agency (api.auth.references). Narrower in the
+    # base, where a contract is written with its agency; pydantic allows the wider read field.
     agency_id: int | None  # type: ignore[assignment]
     term_ends: date | None = None
     notice_deadline: date | None = None

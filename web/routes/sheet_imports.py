@@ -150,7 +150,8 @@ def _preview_context(session: Session, user: User, kind: str, kept: uploads.Uplo
               for row in plan.rows for e in row.errors]
     duplicates = [row for row in plan.rows if row.existing_id is not None]
     shown = duplicates[:SHOWN_ROWS]
-    names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown])  # type: ignore[misc]
+    names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown
+                                               if row.existing_id is not None])
     sample = [row for row in plan.rows if row.action == "create"][:SAMPLE_ROWS]
     return {
         "user": user, "kind": kind, "concept": spreadsheets.concept(kind), "upload": kept,
