@@ -219,9 +219,10 @@ def messages(exc: ValidationError) -> dict[str, str]:
     return found
 
 
-def domain_message(exc: DomainError, fields: Sequence[FormField]) -> dict[str, str]:
-    """A service's refusal, shown next to the field it names when the form has that field."""
-    names = {f.name for f in fields}
+def domain_message(exc: DomainError, fields: Sequence[FormField | str]) -> dict[str, str]:
+    """A service's refusal, shown next to the field it names when the form has that field (the
+    fields, or the names of those a template lays out itself), else at the top (FORM)."""
+    names = {f if isinstance(f, str) else f.name for f in fields}
     where = (exc.field or "").split(".")[0]
     text = exc.message
     if where in names:
@@ -254,7 +255,7 @@ class Saved:
 
     refusal: DomainError | None = None
 
-    def errors(self, fields: Sequence[FormField] = ()) -> dict[str, str]:
+    def errors(self, fields: Sequence[FormField | str] = ()) -> dict[str, str]:
         """The refusal for the form shown again, next to the field it names (at the top when
         the form has no such field); none when the write was saved."""
         return domain_message(self.refusal, fields) if self.refusal else {}
