@@ -32,6 +32,7 @@ class ReadResponse(JSONResponse):
 
 def page_schema(read: type[BaseModel]) -> type[BaseModel]:
     return create_model(
+        # A schema known only when the routes are made: mypy takes no variable as a type.
         f"{read.__name__}Page", items=(list[read], ...),  # type: ignore[valid-type]
         total=(Optional[int], Field(description=(  # noqa: UP045
             f"How many records the list holds, when at most {COUNT_CAP:,} (or with "
@@ -97,6 +98,8 @@ def list_params(crud: Crud[Any, Any]) -> Any:
         exact = kwargs.pop("count") == "exact"
         return ListQuery(filters=filters, exact_count=exact, **kwargs)
 
+    # FastAPI reads the query parameters from the signature; a function declares no such
+    # attribute to mypy, though inspect reads it.
     dependency.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return dependency
 
@@ -140,6 +143,8 @@ def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = T
     @router.post("", response_model=read, status_code=201, summary=f"Create a {noun}",
                  responses={409: {"description": "Conflicts with an existing record"},
                             422: {"description": "Invalid input"}})
+    # The concept's schemas are known only when the routes are made: mypy takes no variable
+    # as a type, FastAPI reads them from the annotations all the same.
     def create_record(data: create, session: SessionDep, actor: UserDep) -> Any:  # type: ignore[valid-type]
         obj = crud.create(session, actor, data)
         session.commit()
@@ -147,6 +152,7 @@ def crud_router(crud: Crud[Any, Any], *, path: str, tag: str, writable: bool = T
 
     @router.patch("/{record_id}", response_model=read, summary=f"Update a {noun}",
                   responses={404: {"description": f"No such {noun}"}})
+    # As create_record: a schema held in a variable.
     def update_record(record_id: RecordId, data: update, session: SessionDep,  # type: ignore[valid-type]
                       actor: UserDep) -> Any:
         (update_with or crud.update)(session, actor, record_id, data)

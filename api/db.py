@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -62,7 +63,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 def _configure_sqlite(engine: Engine, synchronous: str, cache_mb: int, mmap_mb: int) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, emit BEGIN, so the "begin" hook below decides its kind.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -78,7 +79,7 @@ def _configure_sqlite(engine: Engine, synchronous: str, cache_mb: int, mmap_mb: 
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):  # type: ignore[no-untyped-def]
+    def on_begin(conn: Any) -> None:
         # A deferred BEGIN that later writes can fail at once with "database is locked";
         # BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait instead.
         options = conn.get_execution_options()
@@ -99,11 +100,11 @@ def _ping_when_idle(engine: Engine) -> None:
     a page given again costs; under load connections are back in use within milliseconds."""
 
     @event.listens_for(engine, "checkin")
-    def on_checkin(dbapi_connection, record):  # type: ignore[no-untyped-def]
+    def on_checkin(dbapi_connection: Any, record: Any) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def on_checkout(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
+    def on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         idle_since = record.info.get("idle_since")
         if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
             return

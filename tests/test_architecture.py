@@ -402,14 +402,24 @@ def test_function_level_imports_of_project_modules_are_each_explained() -> None:
 # in api/auth/permissions; it asks a named function there instead.
 
 _SQL_MEMBERSHIP = ("in_", "not_in")
-_TEMPLATE_ROLE_TEST = re.compile(r"\.role\s+(?:not\s+)?in\b|\.role\s*[!=]=\s*[\"']"
-                                 r"|[\"'](?:admin|lead|partner|viewer)[\"']\s*[!=]=")
+ROLE_NAMES = ("admin", "lead", "partner", "viewer")
+_ROLE_WORD = "|".join(ROLE_NAMES)
+# In a template: a role compared or tested for membership, or a role's name compared with
+# anything (`r != "admin"` is a permission rule however the variable is called).
+_TEMPLATE_ROLE_TEST = re.compile(
+    rf"\.role\b\s*(?:[!=]=|is\b|(?:not\s+)?in\b)|[!=]=\s*[\"'](?:{_ROLE_WORD})[\"']"
+    rf"|[\"'](?:{_ROLE_WORD})[\"']\s*(?:[!=]=|(?:not\s+)?in\b)"
+    rf"|\bin\s*[(\[]\s*[\"'](?:{_ROLE_WORD})[\"']")
 
 
-def _names_a_role(node: ast.expr) -> bool:
-    """Role.lead, someone.role, getattr(someone, "role"), role_of(someone)."""
+def _names_a_role(node: ast.AST) -> bool:
+    """Role.lead, someone.role (and so someone.role.value), getattr(someone, "role"),
+    role_of(someone), or a role's name written out (a role kept in a variable is compared
+    with one of these)."""
     if isinstance(node, ast.Attribute):
         return node.attr == "role" or (isinstance(node.value, ast.Name) and node.value.id == "Role")
+    if isinstance(node, ast.Constant):
+        return node.value in ROLE_NAMES
     if isinstance(node, ast.Call):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -420,19 +430,26 @@ def _names_a_role(node: ast.expr) -> bool:
     return False
 
 
+def _involves_a_role(node: ast.AST) -> bool:
+    """Whether a role is named anywhere in an expression: `str(user.role)` is a role still."""
+    return any(_names_a_role(part) for part in ast.walk(node))
+
+
 def role_comparisons(source: str) -> list[int]:
-    """The lines of a module's source that compare roles: in Python, or in SQL (x.role.in_)."""
+    """The lines of a module's source that decide something on a role: a comparison or a
+    `match` that involves one, in Python, or in SQL (x.role.in_). Passing a role along
+    unchanged (to a function, into a record) decides nothing and is not counted."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Compare):
-            operands: list[ast.expr] = []
-            for operand in (node.left, *node.comparators):
-                operands.extend(operand.elts if isinstance(operand, ast.Tuple | ast.List | ast.Set)
-                                else [operand])
-            if any(_names_a_role(operand) for operand in operands):
+            if any(_involves_a_role(operand) for operand in (node.left, *node.comparators)):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Match):
+            if _involves_a_role(node.subject) or any(_involves_a_role(case.pattern)
+                                                     for case in node.cases):
                 found.append(node.lineno)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in _SQL_MEMBERSHIP and _names_a_role(node.func.value)):
+              and node.func.attr in _SQL_MEMBERSHIP and _involves_a_role(node.func.value)):
             found.append(node.lineno)
     return found
 
@@ -440,11 +457,18 @@ def role_comparisons(source: str) -> list[int]:
 def test_the_role_comparison_finder_finds_each_kind() -> None:
     for source in ("ok = user.role == Role.lead", "ok = getattr(u, 'role', None) in LEADS",
                    "ok = permissions.role_of(u) != 'lead'", "ok = x in (Role.admin, Role.lead)",
-                   "q = User.role.in_([1])"):
-        assert role_comparisons(source) == [1], source
+                   "q = User.role.in_([1])", "ok = user.role.value == 'lead'",
+                   "ok = str(user.role) == 'lead'", "ok = user.role.name == 'lead'",
+                   "role = user.role\nok = role == 'lead'", "ok = kind != 'admin'",
+                   "match user.role:\n    case _:\n        pass",
+                   "match x:\n    case Role.lead:\n        pass"):
+        assert role_comparisons(source) == [2 if source.startswith("role =") else 1], source
     assert role_comparisons("ok = permissions.is_lead(user)\nrow.role = 'x'") == []
     assert _TEMPLATE_ROLE_TEST.search('{% if user.role in ("admin", "lead") %}')
     assert not _TEMPLATE_ROLE_TEST.search("{{ user.role | humanize }}")
+    for template in ('{% if is_admin or r != "admin" %}', "{% if 'lead' == r %}",
+                     '{% if r in ["admin", "lead"] %}', "{% if user.role is sameas x %}"):
+        assert _TEMPLATE_ROLE_TEST.search(template), template
 
 
 def test_only_api_auth_compares_roles() -> None:
@@ -461,4 +485,40 @@ def test_only_api_auth_compares_roles() -> None:
         for path in sorted((WEB / "templates").rglob("*.html"))
         if _TEMPLATE_ROLE_TEST.search(path.read_text())
     ]
+    assert offenders == []
+
+
+# ---- typing: an error mypy is told to let pass says which, and why -----------------------------
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\b(\[[\w, -]+\])?")
+
+
+def unexplained_ignores(source: str) -> list[int]:
+    """The lines that silence mypy without naming the error, or without a comment just above
+    them (above the first of a run of such lines) saying why."""
+    lines = source.splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        match = _TYPE_IGNORE.search(line)
+        if match is None:
+            continue
+        above = number - 2
+        while above >= 0 and _TYPE_IGNORE.search(lines[above]):
+            above -= 1
+        if match.group(1) is None or above < 0 or not lines[above].strip().startswith("#"):
+            found.append(number)
+    return found
+
+
+def test_the_unexplained_ignore_finder_finds_each_kind() -> None:
+    assert unexplained_ignores("x = f()  # type: ignore[misc]") == [1]
+    assert unexplained_ignores("# why\nx = f()  # type: ignore") == [2]
+    assert unexplained_ignores("# why\nx = f()  # type: ignore[misc]\ny = g()  # type: ignore[misc]"
+                               ) == []
+
+
+def test_each_type_ignore_names_its_error_and_says_why() -> None:
+    offenders = [f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+                 for root in (API, WEB) for path in python_files(root)
+                 for line in unexplained_ignores(path.read_text())]
     assert offenders == []

@@ -58,8 +58,10 @@ CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages, "votes"
 # order: the campaign page's own parts, then its playbook dates.
 DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
                  playbooks.DETAIL_EXTRAS, contracts.DETAIL_EXTRAS)
-# Pages beside the concepts' own. No route of one answers a request meant for another's (a
-# record's id is digits), so the order they are mounted in changes nothing.
+# Pages beside the concepts' own. None registers a page a concept's pages have (a concept's
+# page of its own is a method of its pages class, above), and no route of one answers a request
+# meant for another's (a record's id is digits), so the order they are mounted in changes
+# nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
                 cameras, contracts, language, saved_searches)

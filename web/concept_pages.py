@@ -245,7 +245,8 @@ class Spec:
 
 def said(made: FormField) -> FormField:
     """A form field's label, help and choices in the reader's language: a label derived from
-    the field's name is marked in web.field_words, the others where they are declared. Stored
+    the field's name is marked in web.field_words, the others where they are declared (a
+    field's own label with the field, `Field(title=N_(...))`). Stored
     choices come already said (web.words.humanize)."""
     made.label = gettext(made.label) if made.label else made.label
     made.help = gettext(made.help) if made.help else made.help

@@ -76,6 +76,7 @@ from web.concept_pages import (
     Through,
     declared_spec,
 )
+from web.forms import declare_labels
 from web.words import NOTES_SHARING_WORDS, SHARING_WORDS
 
 REFS: dict[str, Ref] = {
@@ -541,6 +542,7 @@ VENDORS = declared_spec(
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
     RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
+declare_labels(spec.create_schema for spec in SPECS.values())
 
 
 def spec_for_table(table: str) -> Spec | None:

@@ -5,7 +5,7 @@ form asks for, and where the browser goes after it."""
 import logging
 import types
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -86,7 +86,28 @@ def _foreign_table(info: FieldInfo) -> str | None:
     return None
 
 
+# Labels declared with their fields (`Field(title=N_("Cameras counted"))` in a concept's
+# models), by field name: the history and error messages, which know only a field's name, say
+# it as its form does. Filled once the concepts are declared (web.concepts).
+_DECLARED_LABELS: dict[str, str] = {}
+
+
+def declare_labels(schemas: Iterable[type[BaseModel]]) -> None:
+    for schema in schemas:
+        for name, info in schema.model_fields.items():
+            if info.title:
+                _DECLARED_LABELS.setdefault(name, info.title)
+
+
+def declared_label(name: str) -> str | None:
+    return _DECLARED_LABELS.get(name)
+
+
 def label_for(name: str) -> str:
+    """A field's label: the one declared with it, else one made from its name ("start_date"
+    reads "Start date", marked for the catalog in web.field_words)."""
+    if name in _DECLARED_LABELS:
+        return _DECLARED_LABELS[name]
     text = name.removesuffix("_ids").removesuffix("_id").replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -131,8 +152,9 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     default = None if info.is_required() else info.get_default(call_default_factory=True)
     if isinstance(default, Enum):
         default = default.value
-    made = FormField(name=name, label=label_for(name), kind=kind, required=info.is_required(),
-                     nullable=nullable, choices=choices, ref=ref, default=default)
+    made = FormField(name=name, label=info.title or label_for(name), kind=kind,
+                     required=info.is_required(), nullable=nullable, choices=choices, ref=ref,
+                     default=default)
     for key, value in overrides.items():
         setattr(made, key, value)
     return made
@@ -197,9 +219,10 @@ def messages(exc: ValidationError) -> dict[str, str]:
     return found
 
 
-def domain_message(exc: DomainError, fields: Sequence[FormField]) -> dict[str, str]:
-    """A service's refusal, shown next to the field it names when the form has that field."""
-    names = {f.name for f in fields}
+def domain_message(exc: DomainError, fields: Sequence[FormField | str]) -> dict[str, str]:
+    """A service's refusal, shown next to the field it names when the form has that field (the
+    fields, or the names of those a template lays out itself), else at the top (FORM)."""
+    names = {f if isinstance(f, str) else f.name for f in fields}
     where = (exc.field or "").split(".")[0]
     text = exc.message
     if where in names:
@@ -232,7 +255,7 @@ class Saved:
 
     refusal: DomainError | None = None
 
-    def errors(self, fields: Sequence[FormField] = ()) -> dict[str, str]:
+    def errors(self, fields: Sequence[FormField | str] = ()) -> dict[str, str]:
         """The refusal for the form shown again, next to the field it names (at the top when
         the form has no such field); none when the write was saved."""
         return domain_message(self.refusal, fields) if self.refusal else {}

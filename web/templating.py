@@ -33,6 +33,7 @@ templates.env.auto_reload = False
 # identity middleware sets for each request, so concurrent pages in different languages never
 # share one installed catalog.
 templates.env.add_extension("jinja2.ext.i18n")
+# The i18n extension adds this method to the environment when it is added, unseen by mypy.
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     catalogs.gettext, catalogs.ngettext, newstyle=True, pgettext=catalogs.pgettext)
 

@@ -73,7 +73,9 @@ def settle(engine: Engine) -> None:
         # would begin first.
         raw = engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            driver = raw.driver_connection
+            if driver is not None:  # None only once the connection is closed
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
     elif engine.dialect.name == "postgresql":

@@ -361,7 +361,10 @@ def _insert(session: Session, entries: list[dict[str, Any]]) -> None:
     dialect = connection.dialect
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     names = ", ".join(c.name for c in columns)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection to the database is closed")
+    cursor = driver.cursor()
     table = AuditEntry.__tablename__
     with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for entry in entries:

@@ -35,6 +35,7 @@ from api.auth.table_access import (
     owned,
     personal,
 )
+from api.db import table_of
 from api.errors import NO_SUCH, Forbidden, NotFound, Term
 from api.i18n.catalogs import N_
 
@@ -158,7 +159,7 @@ def visible(model: type[SQLModel], actor: Actor) -> sa.ColumnElement[bool] | Non
                 # The parent table is never the query's own, so a query that also reads
                 # parents still checks this row's parent, not the row it is reading.
                 parents = (sa.select(sa.literal(1)).select_from(parent)
-                           .where(parent.id == getattr(model, column),  # type: ignore[attr-defined]
+                           .where(table_of(parent).c.id == getattr(model, column),
                                   parent_condition)
                            .correlate_except(parent))
                 if column in child.optional:
@@ -182,7 +183,7 @@ def _parent_readable(model: type[SQLModel], spec: Attached,
         # As for a child row: a lookup of the row's own parent, never a list of every
         # parent the actor may read.
         found = (sa.select(sa.literal(1)).select_from(parent)
-                 .where(parent.id == parent_id, condition)  # type: ignore[attr-defined]
+                 .where(table_of(parent).c.id == parent_id, condition)
                  .correlate_except(parent))
         conditions.append(sa.and_(kind == name, found.exists()))
     if open_kinds:
@@ -564,6 +565,16 @@ def can_invite(actor: Actor, role: Role) -> bool:
     if sees_everything(actor):
         return True
     return getattr(actor, "role", None) == Role.lead and role != Role.admin
+
+
+# The role an invitation form starts at: most people invited are a partner organization's.
+DEFAULT_INVITED_ROLE = Role.partner
+
+
+def invitable_roles(actor: Actor) -> list[Role]:
+    """The roles the person may invite someone with, in the roles' own order: the choices
+    their invitation form offers."""
+    return [role for role in Role if can_invite(actor, role)]
 
 
 def may_change_members(actor: Actor, organization_id: int | None) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlmodel import SQLModel
 from sqlmodel.main import default_registry
 
+from api.db import table_of
+
 
 @dataclass(frozen=True)
 class Owned:
@@ -146,7 +148,7 @@ def _declared_at(tables: int) -> _Declared:
         leads_write_only=tuple(m for m, a in declared.items() if a.leads_write_only),
         personal=tuple(m for m, a in declared.items() if a.personal),
         unaudited=tuple(m for m, a in declared.items() if not a.audited),
-        by_table={m.__tablename__: m for m in models},  # type: ignore[misc]
+        by_table={table_of(m).name: m for m in models},
     )
 
 

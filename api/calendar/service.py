@@ -335,7 +335,8 @@ def _offsets(zone: str, low: datetime, high: datetime) -> Pieces:
     where = ZoneInfo(zone)
 
     def offset(at: datetime) -> int:
-        return int(at.astimezone(where).utcoffset().total_seconds())  # type: ignore[union-attr]
+        # A time in a ZoneInfo zone always has an offset; the `or` only satisfies its type.
+        return int((at.astimezone(where).utcoffset() or timedelta()).total_seconds())
 
     pieces: Pieces = []
     at, current = low, offset(low)

@@ -91,7 +91,8 @@ class ContractBase(SQLModel):
     vendor_id: int | None = fk("vendor.id")
     annual_cost: Money | None = money_field()
     cost_per_camera: Money | None = money_field()
-    camera_count: Count | None = None
+    # A field's label is declared with it, marked for the catalog (web.forms.label_for).
+    camera_count: Count | None = Field(default=None, title=N_("Camera count"))
     start_date: ContractDay | None = None
     # The end of the first term: later terms, automatic or decided, are derived from it and
     # from the outcomes recorded (api.contracts.terms), so their history stays.
@@ -139,7 +140,8 @@ ContractUpdate = update_schema(ContractCreate, "ContractUpdate")
 
 
 class ContractRead(ContractBase, ReadMeta):
-    # Empty to a reader who may not read the agency (api.auth.references).
+    # Empty to a reader who may not read the agency (api.auth.references). Narrower in the
+    # base, where a contract is written with its agency; pydantic allows the wider read field.
     agency_id: int | None  # type: ignore[assignment]
     term_ends: date | None = None
     notice_deadline: date | None = None

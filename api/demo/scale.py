@@ -473,7 +473,7 @@ def _analyze(session: Session) -> None:
     if bind.dialect.name == "postgresql":
         session.commit()
         # VACUUM cannot run inside a transaction.
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[union-attr]
+        with bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
 
 

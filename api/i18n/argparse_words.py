@@ -46,6 +46,7 @@ def _plural_words(count: int) -> str:
 def spoken() -> Iterator[None]:
     """Inside the block, argparse says its words from our catalog in the language in force.
     The parser is made inside it too: the help option's words are set when it is made."""
+    # Names argparse imports for itself and its stubs leave out.
     kept = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     # argparse calls the gettext it imported by these two names, at the moment it speaks.
     setattr(argparse, "_", gettext)  # noqa: B010

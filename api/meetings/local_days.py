@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from api import clock
 from api.campaigns.models import Campaign
+from api.db import table_of
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting
 
@@ -92,7 +93,7 @@ def follow_zones(connection: sa.Connection, home: str | None = None) -> int:
     home = home or clock.home_zone().key
     place = aliased(Jurisdiction)
     zone = sa.func.coalesce(place.timezone, home)
-    table = Meeting.__table__  # type: ignore[attr-defined]
+    table = table_of(Meeting)
     stale = (sa.select(table.c.id, table.c.held_at, zone.label("zone"))
              .select_from(table)
              .outerjoin(Campaign, Campaign.id == table.c.campaign_id)

@@ -150,6 +150,7 @@ class MeetingCreate(MeetingBase):
         return self
 
 
+# A base made at import time: mypy cannot follow a class built by a function.
 class MeetingUpdate(update_schema(MeetingCreate, "MeetingChanges")):  # type: ignore[misc]
     """Every field optional; a date given is held to the same years as a new meeting's."""
 

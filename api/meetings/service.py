@@ -53,17 +53,19 @@ def _apply_observed(session: Session, actor: User, meeting: Meeting,
     changed since the meeting last told of it. Saving the meeting again with the stances it
     already told (a new location, a wider sharing) records nothing. A correction takes the
     place of what it corrects in the target's history, so a later change stays the stance."""
-    if "stances_observed" not in values:
+    campaign_id = meeting.campaign_id
+    # Stances without a campaign were refused on the way in (above): there are none to record.
+    if "stances_observed" not in values or campaign_id is None:
         return
     for observed in values["stances_observed"]:
-        target_id, campaign_id = observed["target_id"], meeting.campaign_id
+        target_id = observed["target_id"]
         earlier = targets.observed_at(session, meeting_id=stored_id(meeting),
-                                      target_id=target_id, campaign_id=campaign_id)  # type: ignore[arg-type]
+                                      target_id=target_id, campaign_id=campaign_id)
         if earlier is not None and earlier.to_level == observed["level"]:
             continue
         try:
             targets.set_stance(session, actor, target_id=target_id,
-                               campaign_id=campaign_id,  # type: ignore[arg-type]
+                               campaign_id=campaign_id,
                                level=observed["level"], source=StanceSource.meeting,
                                note=observed.get("note", ""), meeting_id=meeting.id,
                                recorded_at=earlier.recorded_at if earlier is not None

@@ -178,9 +178,9 @@ def _owners(session: Session, data: CampaignFromPlaybook) -> dict[OwnerRole, int
 def _target_date(book: Playbook, dates: dict[AnchorKind, date | None]) -> date | None:
     start = dates[AnchorKind.campaign_start]
     for kind in book.anchors:
-        if kind != AnchorKind.campaign_start and dates[kind] is not None:
-            found = dates[kind]
-            return found if start is None or found >= start else None  # type: ignore[operator]
+        found = dates[kind]
+        if kind != AnchorKind.campaign_start and found is not None:
+            return found if start is None or found >= start else None
     return None
 
 

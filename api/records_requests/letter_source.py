@@ -80,7 +80,10 @@ class _Flattener:
     # ---- templates, blocks and imports --------------------------------------------------
 
     def parse(self, name: str) -> nodes.Template:
-        source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        loader = self.env.loader
+        if loader is None:
+            raise Unsupported("an environment without a template loader")
+        source, _, _ = loader.get_source(self.env, name)
         return self.env.parse(source, name)
 
     def template(self, name: str) -> None:
@@ -217,11 +220,13 @@ class _Flattener:
         if isinstance(node, nodes.Filter | nodes.Test):
             if node.dyn_args or node.dyn_kwargs:
                 raise Unsupported("*args in a filter")
+            if node.node is None:
+                raise Unsupported("a filter block")
             args = [self.expr(a, bound) for a in node.args]
             args += [f"{k.key}={self.expr(k.value, bound)}" for k in node.kwargs]
             call = f"({', '.join(args)})" if args else ""
             word = "|" if isinstance(node, nodes.Filter) else "is"
-            return f"{inner(node.node, bound)} {word} {node.name}{call}"  # type: ignore[arg-type]
+            return f"{inner(node.node, bound)} {word} {node.name}{call}"
         if isinstance(node, nodes.Compare):
             ops = " ".join(f"{COMPARISONS[op.op]} {inner(op.expr, bound)}" for op in node.ops)
             return f"{inner(node.expr, bound)} {ops}"

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from babel import dates
@@ -118,7 +118,10 @@ def longdate(value: date | None, language: str = DEFAULT_LANGUAGE) -> str:
     return dates.format_date(day, pattern, locale=locale)
 
 
-def _configure(env: Environment, language: str = DEFAULT_LANGUAGE) -> Environment:
+AnyEnvironment = TypeVar("AnyEnvironment", bound=Environment)
+
+
+def _configure(env: AnyEnvironment, language: str = DEFAULT_LANGUAGE) -> AnyEnvironment:
     env.filters["longdate"] = lambda value: longdate(value, language)
     return env
 
@@ -161,7 +164,7 @@ def user_environment() -> SandboxedEnvironment:
         keep_trailing_newline=True, finalize=_plain_value))
     # Only the letter's own values: no range, dict, cycler or the like to print or poke at.
     env.globals.clear()
-    return env  # type: ignore[return-value]
+    return env
 
 
 # What an edited letter may hold: text, placeholders, the filters below, tests, and conditions.

@@ -163,7 +163,8 @@ class Deadline(SQLModel):
 
 
 class RecordsRequestRead(RecordsRequestBase, ReadMeta):
-    # Empty to a reader who may not read the agency (api.auth.references).
+    # Empty to a reader who may not read the agency (api.auth.references). Narrower in the
+    # base, where a request is written with its agency; pydantic allows the wider read field.
     agency_id: int | None  # type: ignore[assignment]
     contract_ids: list[int] = []
     target_ids: list[int] = []

@@ -578,8 +578,9 @@ def create_batch(session: Session, actor: User, data: BatchCreate) -> list[Recor
         today = clock.now().astimezone(zones.get(agency_id, clock.home_zone())).date()
         context = letter_context(session, agency=agency, state_code=state, subject=data.subject,
                                  requester=requester, today=today)
-        text = (letters.render_text(data.text, context) if data.text.strip()
-                else letters.render(found.key, context))  # type: ignore[union-attr]
+        # Without text a template was given (BatchCreate checks), so `found` is one.
+        text = (letters.render_text(data.text, context) if data.text.strip() or found is None
+                else letters.render(found.key, context))
         created.append(crud.create(session, actor, RecordsRequestCreate(
             subject=data.subject, agency_id=agency_id, campaign_id=data.campaign_id,
             requester_organization_id=data.requester_organization_id, state_code=state,

@@ -323,7 +323,7 @@ class _Index:
         self.places: dict[tuple[str, str, str], int] = {}
         self.place_names: dict[int, str] = {}
         for place in session.exec(select(Jurisdiction)).all():
-            self.place_names[place.id] = states.place_name(place.name, place.state_code)  # type: ignore[index]
+            self.place_names[stored_id(place)] = states.place_name(place.name, place.state_code)
             for name in {place.name, place.name.removesuffix(" County")}:
                 self.places.setdefault((place.kind, name_key(name), place.state_code),
                                        stored_id(place))
@@ -475,7 +475,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                     place_id = agency.jurisdiction_id
                 if agency.vendor_id is not None:
                     row.vendor = None  # curated: the vendor people chose stays
-                kept = index.links.get(agency.id, {})  # type: ignore[arg-type]
+                kept = index.links.get(stored_id(agency), {})
                 for link in item.dated_links:
                     what = agency_links.difference(kept.get(link["url"]), link)
                     if what:
@@ -527,11 +527,13 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
             elif row.action == "update":
                 if row.new_place:
                     values["jurisdiction_id"] = _place_made(session, actor, row, made_places)
-                agencies.crud.get(session, actor, row.agency_id)  # type: ignore[arg-type]
+                agency_id = row.agency_id
+                if agency_id is None:
+                    raise ValueError("an update is planned only for an agency that was found")
+                agencies.crud.get(session, actor, agency_id)
                 if values:
-                    agencies.crud.update(session, actor, row.agency_id,  # type: ignore[arg-type]
-                                         AgencyUpdate(**values))
-                _keep_links(session, row.agency_id, row, result)  # type: ignore[arg-type]
+                    agencies.crud.update(session, actor, agency_id, AgencyUpdate(**values))
+                _keep_links(session, agency_id, row, result)
                 result.updated += 1
             elif row.action == "skip":
                 result.skipped += 1

@@ -675,7 +675,7 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
     if not rows:
         return
     person_ids = [row.existing_id for row in rows]
-    have: set[tuple[int, int]] = set()
+    have: set[tuple[int | None, int | None]] = set()
     for chunk_start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[chunk_start:chunk_start + CHUNK]
         have.update(session.exec(select(Affiliation.person_id, Affiliation.organization_id)
@@ -684,7 +684,7 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
     for row in rows:
         pair = (row.existing_id, row.organization_id)
         if pair not in have:
-            have.add(pair)  # type: ignore[arg-type]
+            have.add(pair)
             new.append({"person_id": row.existing_id, "organization_id": row.organization_id,
                         "role": row.role, "created_at": now, "updated_at": now})
     if not new:

@@ -20,6 +20,7 @@ from api.auth.models import User, Visibility
 from api.auth.scoping import as_system
 from api.campaigns.models import Campaign
 from api.crud import Crud
+from api.db import table_of
 from api.errors import NO_SUCH, NotFound, Term
 from api.i18n.catalogs import N_
 from api.targets.models import (
@@ -80,7 +81,7 @@ def readable(reader: Reader, change: Any = StanceChange) -> list[sa.ColumnElemen
             continue
         own = getattr(change, column)
         found = (sa.select(sa.literal(1)).select_from(parent)
-                 .where(parent.id == own, condition)  # type: ignore[attr-defined]
+                 .where(table_of(parent).c.id == own, condition)
                  .correlate_except(parent).exists())
         out.append(sa.or_(own.is_(None), found) if column in spec.optional else found)
     return out

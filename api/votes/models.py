@@ -165,6 +165,7 @@ class VoteCreate(VoteBase):
     _in_years = field_validator("scheduled_at")(_in_vote_years)
 
 
+# A base made at import time: mypy cannot follow a class built by a function.
 class VoteUpdate(update_schema(VoteCreate, "VoteChanges")):  # type: ignore[misc]
     _in_years = field_validator("scheduled_at")(_in_vote_years)
 

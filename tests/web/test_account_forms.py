@@ -1,6 +1,7 @@
 """Account forms refused for what was typed keep the page and say what to fix; a form the
 server cannot read at all still names the field in words."""
 
+import re
 from typing import Any
 
 from api.auth.models import Role
@@ -37,3 +38,14 @@ def test_an_unreadable_form_names_its_field_in_words(client_as: Any) -> None:
     text = plain(refused.text)
     assert "Role: Choose one of the options." in text
     assert "Input should be" not in text
+
+
+def test_the_invitation_form_offers_the_roles_the_person_may_invite(client_as: Any) -> None:
+    def offered(role: Role) -> list[str]:
+        page = client_as(role).get("/admin/users").text
+        form = page[page.index('action="/admin/invitations"'):]
+        select = form[form.index('<select name="role">'):form.index("</select>")]
+        return re.findall(r'<option value="(\w+)"', select)
+
+    assert offered(Role.lead) == ["lead", "partner", "viewer"]
+    assert offered(Role.admin) == ["admin", "lead", "partner", "viewer"]

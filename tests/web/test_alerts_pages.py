@@ -288,3 +288,13 @@ def test_every_webhook_kind_and_reach_is_said_in_words() -> None:
 
     assert set(words.WEBHOOK_FLAVOR_WORDS) == {f.value for f in WebhookFlavor}
     assert set(words.ENDPOINT_REACH_WORDS) == {v.value for v in Visibility} - {"private"}
+
+
+def test_a_refusal_about_a_field_the_form_shows_no_message_for_is_shown_at_the_top(
+        client: TestClient) -> None:
+    """The user name has no message of its own beside it: a refusal about it still shows."""
+    refused = client.post("/alerts/channels/smtp", data={
+        "smtp_host": "mail.example", "smtp_username": "al\x01erts",
+        "smtp_from": "alerts@coalition.example"})
+    assert refused.status_code == 422
+    assert "must not contain control characters" in refused.text

@@ -142,6 +142,19 @@ def test_no_page_answers_a_request_meant_for_another(app: Any) -> None:
     assert not clashes, "\n".join(clashes)
 
 
+def test_each_page_is_registered_once(app: Any) -> None:
+    """A page registered twice answers from whichever was mounted first, so a concept's page of
+    its own would silently lose to the other (or the other to it)."""
+    seen: dict[tuple[str, str], int] = {}
+    for ctx in iter_route_contexts(app.routes):
+        if isinstance(ctx.original_route, APIRoute):
+            for method in ctx.methods - {"HEAD"}:
+                seen[(method, ctx.path)] = seen.get((method, ctx.path), 0) + 1
+    assert ("GET", "/meetings/new") in seen
+    twice = sorted(f"{method} {path}" for (method, path), count in seen.items() if count > 1)
+    assert not twice, "\n".join(twice)
+
+
 def test_a_concept_with_a_page_of_its_own_overrides_the_generic_one_by_name() -> None:
     from web.routes import meetings
 

@@ -268,6 +268,8 @@ def _admin_page(request: Request, session: Session, user: User, *, status: int =
         "settings": accounts.instance_settings(session),
         "new_organization_sharing": NEW_ORGANIZATION_SHARING,
         "roles": [r.value for r in Role],
+        "invite_roles": [r.value for r in permissions.invitable_roles(user)],
+        "invite_role": permissions.DEFAULT_INVITED_ROLE.value,
         "languages": locales.NAMES, "language": catalogs.current(),
         "is_admin": permissions.can_administer(user),
         "notice": _notice(request.query_params.get("done", "")),

@@ -73,12 +73,12 @@ def _page(request: Request, session: Session, actor: User, template: str,
                                       status_code=status_code)
 
 
-def _error(exc: DomainError) -> dict[str, str]:
-    field = (exc.field or "form").split(".")[0]
-    message = exc.message
-    if message.startswith(f"{exc.field}: "):
-        message = message.removeprefix(f"{exc.field}: ")
-    return {field: message}
+# The fields each form shows a refusal beside; a refusal naming any other is shown at the top.
+RULE_FIELDS = ("subject", "offsets", "repeat_every", "recipients", "channels", "campaign_id")
+SMTP_FIELDS = ("smtp_host", "smtp_port", "smtp_from")
+WEBHOOK_FIELDS = ("name", "url", "campaign_id", "reads", "language")
+FOLLOW_FIELDS = ("subject_id", "subject_kind", "kind", "scope_id")
+PREFERENCE_FIELDS = ("email_mode", "digest_hour", "timezone")
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ async def create_rule(request: Request, session: SessionDep, actor: UserDep) -> 
         service.create_rule(session, actor, campaign_id=campaign_id, spec=values)
     if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(saved.refusal), values=values)
+        context.update(errors=saved.errors(RULE_FIELDS), values=values)
         return _page(request, session, actor, "alerts/rules.html", context, 422)
     return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
 
@@ -149,7 +149,7 @@ async def install_defaults(request: Request, session: SessionDep, actor: UserDep
         service.install_default_rules(session, actor, campaign_id=campaign_id)
     if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(saved.refusal))
+        context.update(errors=saved.errors(RULE_FIELDS))
         return _page(request, session, actor, "alerts/rules.html", context, 422)
     return see_other(f"/alerts?campaign_id={campaign_id}")
 
@@ -196,7 +196,7 @@ async def update_rule(rule_id: str, request: Request, session: SessionDep,
     if saved.refusal:
         rule = service.get_rule(session, actor, rule.id)
         context = _rules_context(session, actor, rule.campaign_id)
-        context.update(rule=rule, values=values, errors=_error(saved.refusal))
+        context.update(rule=rule, values=values, errors=saved.errors(RULE_FIELDS))
         return _page(request, session, actor, "alerts/rule_edit.html", context, 422)
     return see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
                      else "/alerts")
@@ -213,7 +213,7 @@ def delete_rule(rule_id: str, request: Request, session: SessionDep,
         service.delete_rule(session, actor, rule.id)
     if saved.refusal:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=_error(saved.refusal))
+        context.update(errors=saved.errors(RULE_FIELDS))
         return _page(request, session, actor, "alerts/rules.html", context, 403)
     return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
 
@@ -262,7 +262,7 @@ async def save_smtp(request: Request, session: SessionDep, actor: UserDep) -> Re
     if saved.refusal:
         context = _channels_context(session, actor)
         data.pop("smtp_password", None)
-        context.update(smtp_errors=_error(saved.refusal), smtp_values=data)
+        context.update(smtp_errors=saved.errors(SMTP_FIELDS), smtp_values=data)
         return _page(request, session, actor, "alerts/channels.html", context, 422)
     return see_other("/alerts/channels")
 
@@ -273,7 +273,7 @@ def test_email(request: Request, session: SessionDep, actor: UserDep) -> Respons
     with saving(session) as saved:
         result = service.send_test_email(session, actor)
     if saved.refusal:
-        context.update(smtp_errors=_error(saved.refusal))
+        context.update(smtp_errors=saved.errors(SMTP_FIELDS))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
     if result.ok:
         context["message"] = gettext("Test email sent to %(email)s.") % {"email": actor.email}
@@ -297,7 +297,7 @@ async def create_webhook(request: Request, session: SessionDep, actor: UserDep) 
         endpoint = service.create_endpoint(session, actor, values)
     if saved.refusal:
         context = _channels_context(session, actor)
-        context.update(errors=_error(saved.refusal), values=values)
+        context.update(errors=saved.errors(WEBHOOK_FIELDS), values=values)
         return _page(request, session, actor, "alerts/channels.html", context, 422)
     context = _channels_context(session, actor)
     # The signing secret is shown this once, for the receiver's configuration.
@@ -328,7 +328,7 @@ def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
         return _not_found(request, session, actor, "webhook endpoint")
     if saved.refusal:
         context = _channels_context(session, actor)
-        context.update(errors=_error(saved.refusal))
+        context.update(errors=saved.errors(WEBHOOK_FIELDS))
         return _page(request, session, actor, "alerts/channels.html", context, 403)
     return see_other("/alerts/channels")
 
@@ -374,7 +374,7 @@ async def create_follow(request: Request, session: SessionDep, actor: UserDep) -
         service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
     if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(errors=_error(saved.refusal), values={"subject_kind": kind})
+        context.update(errors=saved.errors(FOLLOW_FIELDS), values={"subject_kind": kind})
         return _page(request, session, actor, "alerts/follows.html", context, 422)
     return see_other("/alerts/follows")
 
@@ -401,7 +401,7 @@ async def save_preferences(request: Request, session: SessionDep, actor: UserDep
         service.update_preferences(session, actor, data)
     if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(pref_errors=_error(saved.refusal), pref=data)
+        context.update(pref_errors=saved.errors(PREFERENCE_FIELDS), pref=data)
         return _page(request, session, actor, "alerts/follows.html", context, 422)
     return see_other("/alerts/follows")
 
@@ -415,7 +415,7 @@ async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep)
             scope_id=whole_number(form.get("scope_id")) or 0)
     if saved.refusal:
         context = _follows_context(session, actor)
-        context.update(errors=_error(saved.refusal))
+        context.update(errors=saved.errors(FOLLOW_FIELDS))
         return _page(request, session, actor, "alerts/follows.html", context, 422)
     # Shown on this answer only, never behind a redirect: only the address's hash is kept.
     made = service.feed_made(session, token, raw)

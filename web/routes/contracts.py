@@ -83,7 +83,7 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
         errors = saved.errors(OUTCOME_FIELDS)
     session.expire_all()
     record = contracts.crud.get(session, user, record_id)
-    if errors:
+    if errors or data is None:
         context = pages_of(request, "contracts").detail_context(session, user, record)
         context["outcome_errors"] = errors
         context["outcome_values"] = {f.name: str(form.get(f.name) or "") for f in OUTCOME_FIELDS}
@@ -92,7 +92,7 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
     told = (gettext("The contract ends {day} and does not renew.").format(day=ends)
             if str(record.status) == "terminated"
             else gettext("The term in force now ends {day}.").format(day=ends))
-    outcome = humanize(data.outcome.value)  # type: ignore[union-attr]
+    outcome = humanize(data.outcome.value)
     return see_other(f"/contracts/{record_id}#terms", flash.success(
         gettext("Recorded: {outcome}. {told}").format(outcome=outcome, told=told)))
 

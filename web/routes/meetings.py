@@ -106,7 +106,7 @@ def _rendered_at() -> int:
     return int(clock.now().timestamp() * 1000)
 
 
-@router.get("/meetings/new")
+# The meeting pages serve this as their form for a new meeting (web.app.MeetingPages).
 def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
@@ -313,7 +313,7 @@ def _form_again(request: Request, session: SessionDep, user: User, entered: dict
     return render(request, "meetings/log.html", context, block="form", status=status)
 
 
-@router.post("/meetings")
+# The meeting pages save a new meeting with this (web.app.MeetingPages).
 async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     form = await request.form()

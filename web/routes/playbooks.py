@@ -176,7 +176,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
         errors = saved.errors(FORM_FIELDS)
         # A date that has passed is asked about: the form offers to confirm it.
         asked_past = isinstance(saved.refusal, playbooks.PastDate)
-    if errors:
+    if errors or chosen is None:
         context = _context(session, user, key if chosen else None)
         context.update({"values": values, "errors": errors,
                         "ask_past": asked_past or values["confirm_past"] == "on"})
@@ -189,7 +189,7 @@ async def create_from_playbook(request: Request, session: SessionDep,
     made_text = gettext("Made “%(name)s” from the playbook “%(playbook)s”: %(actions)s, "
                         "%(tasks)s and %(rules)s.") % {
         "name": campaign.name,
-        "playbook": chosen.in_language(current()).title,  # type: ignore[union-attr]
+        "playbook": chosen.in_language(current()).title,
         "actions": ngettext("%(num)d action", "%(num)d actions", counts[0]) % {"num": counts[0]},
         "tasks": ngettext("%(num)d task", "%(num)d tasks", counts[1]) % {"num": counts[1]},
         "rules": rules}

@@ -21,7 +21,7 @@ from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
 from web.concepts import ref_labels
-from web.forms import go_to
+from web.forms import declared_label, go_to
 from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
 
@@ -52,7 +52,7 @@ LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("L
 
 def label_of(name: str) -> str:
     text = name.replace("_", " ")
-    return LABELS.get(name, text[:1].upper() + text[1:])
+    return LABELS.get(name) or declared_label(name) or text[:1].upper() + text[1:]
 
 
 def _hint(column: Column) -> str:
@@ -150,7 +150,8 @@ def _preview_context(session: Session, user: User, kind: str, kept: uploads.Uplo
               for row in plan.rows for e in row.errors]
     duplicates = [row for row in plan.rows if row.existing_id is not None]
     shown = duplicates[:SHOWN_ROWS]
-    names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown])  # type: ignore[misc]
+    names = ref_labels(session, TABLES[kind], [row.existing_id for row in shown
+                                               if row.existing_id is not None])
     sample = [row for row in plan.rows if row.action == "create"][:SAMPLE_ROWS]
     return {
         "user": user, "kind": kind, "concept": spreadsheets.concept(kind), "upload": kept,
