@@ -21,6 +21,7 @@ from api.i18n import catalogs, formatting, locales
 from web import audit_words, flash, htmx
 from web.none_choice import none_choice
 from web.script_words import script_words
+from api.targets.stance_words import group_stance, one_stance
 from web.words import humanize, sharing_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -122,6 +123,8 @@ templates.env.filters["audit_actor"] = audit_words.actor_words
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
+templates.env.filters["one_stance"] = one_stance
+templates.env.filters["group_stance"] = group_stance
 # Our own words held in a variable (a constant marked with N_), translated and, unlike `_()`,
 # escaped like any other value.
 templates.env.filters["translated"] = catalogs.gettext

@@ -1,0 +1,35 @@
+"""A stance in words, said two ways: of one member ("se inclina a favor", whatever their
+gender) and as the heading of a group of members on the whip board ("Se inclinan a favor").
+Spanish needs the two apart where English uses the same words for both."""
+
+from typing import Any
+
+from api.i18n.catalogs import gettext, pgettext
+
+
+def one_stance(level: Any) -> str:
+    """One member's stance, as a cell in a table or a change in a history."""
+    text = str(getattr(level, "value", level))
+    words = {
+        "champion": pgettext("one member's stance", "with us"),
+        "leaning_yes": pgettext("one member's stance", "leaning with us"),
+        "undecided": pgettext("one member's stance", "undecided"),
+        "leaning_no": pgettext("one member's stance", "leaning against"),
+        "opposed": pgettext("one member's stance", "against us"),
+        "unknown": pgettext("one member's stance", "not known"),
+    }
+    return words.get(text) or gettext(text.replace("_", " "))
+
+
+def group_stance(level: Any) -> str:
+    """The heading over every member at one stance: a whip board column, a key to its colours."""
+    text = str(getattr(level, "value", level))
+    words = {
+        "champion": pgettext("whip board column of members", "With us"),
+        "leaning_yes": pgettext("whip board column of members", "Leaning with us"),
+        "undecided": pgettext("whip board column of members", "Undecided"),
+        "leaning_no": pgettext("whip board column of members", "Leaning against"),
+        "opposed": pgettext("whip board column of members", "Against us"),
+        "unknown": pgettext("whip board column of members", "Not known"),
+    }
+    return words.get(text) or gettext(text.replace("_", " ")).capitalize()
