@@ -18,10 +18,10 @@ from api.alerts.service import rule_title
 from api.auth import permissions
 from api.auth.models import User
 from api.i18n import catalogs, formatting, locales
+from api.targets.stance_words import group_stance, one_stance
 from web import audit_words, flash, htmx
 from web.none_choice import none_choice
 from web.script_words import script_words
-from api.targets.stance_words import group_stance, one_stance
 from web.words import humanize, sharing_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
