@@ -10,12 +10,13 @@ from api.i18n.catalogs import gettext, pgettext
 def one_stance(level: Any) -> str:
     """One member's stance, as a cell in a table or a change in a history."""
     text = str(getattr(level, "value", level))
+    # English keeps the stored words it has always shown in histories and tables.
     words = {
-        "champion": pgettext("one member's stance", "with us"),
-        "leaning_yes": pgettext("one member's stance", "leaning with us"),
+        "champion": pgettext("one member's stance", "champion"),
+        "leaning_yes": pgettext("one member's stance", "leaning yes"),
         "undecided": pgettext("one member's stance", "undecided"),
-        "leaning_no": pgettext("one member's stance", "leaning against"),
-        "opposed": pgettext("one member's stance", "against us"),
+        "leaning_no": pgettext("one member's stance", "leaning no"),
+        "opposed": pgettext("one member's stance", "opposed"),
         "unknown": pgettext("one member's stance", "not known"),
     }
     return words.get(text) or gettext(text.replace("_", " "))
