@@ -22,6 +22,21 @@ def one_stance(level: Any) -> str:
     return words.get(text) or gettext(text.replace("_", " "))
 
 
+def our_stance(level: Any) -> str:
+    """One member's stance in the campaign's terms, beside the literal yes and no of a roll
+    call ("with us", whatever the coalition wants of the item)."""
+    text = str(getattr(level, "value", level))
+    words = {
+        "champion": pgettext("one member's stance, in our terms", "with us"),
+        "leaning_yes": pgettext("one member's stance, in our terms", "leaning with us"),
+        "undecided": pgettext("one member's stance, in our terms", "undecided"),
+        "leaning_no": pgettext("one member's stance, in our terms", "leaning against"),
+        "opposed": pgettext("one member's stance, in our terms", "against us"),
+        "unknown": pgettext("one member's stance, in our terms", "not known"),
+    }
+    return words.get(text) or one_stance(level)
+
+
 def group_stance(level: Any) -> str:
     """The heading over every member at one stance: a whip board column, a key to its colours."""
     text = str(getattr(level, "value", level))
