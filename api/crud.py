@@ -83,7 +83,7 @@ def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
         where, message = describe_error(exc.errors()[0])
         # A validator's own words are marked N_ where declared; pydantic's are left as they
         # are, since they name the values an API client may send.
-        problem = PydanticWords(message, exc.errors()[0])
+        problem = PydanticWords(message, exc.errors()[0], labelled=bool(where))
         if not where:
             # A rule of the whole record that names no field is about the body as a whole.
             raise Invalid(N_("{problem}"), problem=problem, field="body") from exc

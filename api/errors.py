@@ -38,6 +38,12 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str, *, field: str | None = None, **values: Any) -> None:
+        noun = values.get("noun")
+        if message == NO_SUCH and noun in NOT_FOUND:
+            # Spanish names the thing with its own gender ("ninguna campaña", "ningún
+            # contrato"): one whole sentence for each kind of record.
+            message = NOT_FOUND[noun]
+            values = {name: value for name, value in values.items() if name != "noun"}
         self.template = message
         self.values = values
         self.field = field
@@ -60,19 +66,36 @@ class DomainError(Exception):
             return self.template.format(**shown)
 
 
+def after_colon(text: str) -> str:
+    """A sentence put after a label and a colon starts in lower case ("Body: enter a whole
+    number."), unless it starts with a name or an abbreviation ("URL", "ICE")."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 class PydanticWords(Term):
     """pydantic's own message for one error, kept as it is in English (API clients may match
     it), and said in plain words in any other language."""
 
-    __slots__ = ("error",)
+    __slots__ = ("error", "labelled")
     error: Any
+    labelled: bool
 
-    def __new__(cls, message: str, error: Any) -> "PydanticWords":
+    def __new__(cls, message: str, error: Any, *, labelled: bool = False) -> "PydanticWords":
         made = super().__new__(cls, message)
         made.error = error
+        # Said after a field's label and a colon.
+        made.labelled = labelled
         return made
 
     def said(self) -> str:
+        text = self._said()
+        # pydantic's own English stays exactly as it is (API clients may match it).
+        untouched = current() == DEFAULT and gettext(self) == self
+        return after_colon(text) if self.labelled and not untouched else text
+
+    def _said(self) -> str:
         own = gettext(self)
         if is_email_refusal(self):
             # email-validator's wording is for programmers, in any language.
@@ -120,3 +143,26 @@ class Conflict(DomainError):
 
 # The refusal for an id that does not exist (or that the reader may not see).
 NO_SUCH = N_("No {noun} with id {id}.")
+NOT_FOUND = {
+    "action": N_("No action with id {id}."),
+    "affiliation": N_("No affiliation with id {id}."),
+    "agency": N_("No agency with id {id}."),
+    "body": N_("No body with id {id}."),
+    "campaign": N_("No campaign with id {id}."),
+    "contract": N_("No contract with id {id}."),
+    "document": N_("No document with id {id}."),
+    "jurisdiction": N_("No jurisdiction with id {id}."),
+    "media contact": N_("No media contact with id {id}."),
+    "meeting": N_("No meeting with id {id}."),
+    "organization": N_("No organization with id {id}."),
+    "person": N_("No person with id {id}."),
+    "press hit": N_("No press hit with id {id}."),
+    "records request": N_("No records request with id {id}."),
+    "saved search": N_("No saved search with id {id}."),
+    "suggested vote": N_("No suggested vote with id {id}."),
+    "target": N_("No target with id {id}."),
+    "task": N_("No task with id {id}."),
+    "user": N_("No user with id {id}."),
+    "vendor": N_("No vendor with id {id}."),
+    "vote": N_("No vote with id {id}."),
+}

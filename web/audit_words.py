@@ -157,6 +157,9 @@ def logged_value(value: Any, field: str = "") -> Markup:
         return Markup("; ").join(Markup("{}: {}").format(field_words(str(key)), logged_value(item))
                                  for key, item in value.items())
     text = str(value)
+    if text in ("", "[]", "{}"):
+        # An empty list or text, as some changes were logged: nothing, like a missing value.
+        return Markup("—")
     if text in SECRETS:
         return escape(gettext(SECRETS[text]))
     if text in _choices():

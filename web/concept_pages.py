@@ -24,7 +24,7 @@ from api.i18n.formatting import format_number
 from api.keyset import KEY_PREFIX, MAX_CURSOR_CHARS, Window, read_window
 from web.forms import FormField, infer
 from web.ids import given_id
-from web.words import SHARING_WORDS, humanize
+from web.words import SHARING_WORDS, ChoiceWords, humanize
 
 # The pages' own words are English here, marked for the catalog, and translated where they
 # are shown: a section's slug stays the English title's, so its address is the same in every
@@ -250,7 +250,8 @@ def said(made: FormField) -> FormField:
     choices come already said (web.words.humanize)."""
     made.label = gettext(made.label) if made.label else made.label
     made.help = gettext(made.help) if made.help else made.help
-    made.choices = [(value, gettext(words) if words else words) for value, words in made.choices]
+    made.choices = [(value, words.said() if isinstance(words, ChoiceWords)
+                     else gettext(words) if words else words) for value, words in made.choices]
     return made
 
 

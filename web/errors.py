@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from api.errors import DomainError
+from api.errors import DomainError, after_colon
 from api.i18n.catalogs import N_, gettext
 from api.problems import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from web import htmx
@@ -104,4 +104,4 @@ def _first(exc: RequestValidationError) -> str:
     where = " ".join(str(p) for p in err.get("loc", ())[1:])
     text = words_for(err)
     # The field by its label in the reader's language, as its form names it.
-    return f"{gettext(label_for(where))}: {text}" if where else text
+    return f"{gettext(label_for(where))}: {after_colon(text)}" if where else text

@@ -24,7 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from api.errors import Conflict, DomainError
 from api.i18n.validation_words import words_for
 from web import flash, htmx
-from web.words import humanize
+from web.words import choice_words
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     ref = None
     if isinstance(inner, type) and issubclass(inner, Enum):
         kind = "enum"
-        choices = [(str(m.value), humanize(m.value)) for m in inner]
+        choices = [(str(m.value), choice_words(m)) for m in inner]
     elif inner is bool:
         kind = "bool"
     elif inner is datetime:

@@ -18,6 +18,7 @@ from api.alerts.service import rule_title
 from api.auth import permissions
 from api.auth.models import User
 from api.i18n import catalogs, formatting, locales
+from api.targets.stance_words import group_stance, one_stance, our_stance
 from web import audit_words, flash, htmx
 from web.none_choice import none_choice
 from web.script_words import script_words
@@ -123,6 +124,9 @@ templates.env.filters["audit_actor"] = audit_words.actor_words
 templates.env.filters["days_until"] = days_until
 templates.env.filters["countdown"] = countdown
 templates.env.filters["humanize"] = humanize
+templates.env.filters["one_stance"] = one_stance
+templates.env.filters["our_stance"] = our_stance
+templates.env.filters["group_stance"] = group_stance
 # Our own words held in a variable (a constant marked with N_), translated and, unlike `_()`,
 # escaped like any other value.
 templates.env.filters["translated"] = catalogs.gettext

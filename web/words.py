@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from api.auth import permissions
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_, gettext, pgettext
 from api.organizations import service as organizations
+from api.targets.stance_words import one_stance
 
 WORDS = {
     "ban_alpr": "ban ALPR",
@@ -23,21 +24,75 @@ WORDS = {
 }
 
 
-def humanize(value: Any) -> str:
-    """A stored choice in the reader's language (web.choice_words marks them all)."""
+def _kind(of: Any) -> str:
+    """What a choice is said of, from a noun ("campaigns"), a record or its choice's class
+    ("CampaignStatus"): "campaign"."""
+    name = of if isinstance(of, str) else (of if isinstance(of, type) else type(of)).__name__
+    name = name.lower().removesuffix("status")
+    return name.removesuffix("s")
+
+
+def _in_context(kind: str, text: str) -> str | None:
+    """The few choices whose words depend on what they are said of: Spanish says an active
+    campaign "activa" (a campaña) and an active contract "vigente" (a contrato)."""
+    if kind == "campaign" and text == "active":
+        return pgettext("status of a campaign", "active")
+    if kind == "contract":
+        if text == "active":
+            return pgettext("status of a contract", "active")
+        if text == "proposed":
+            return pgettext("status of a contract", "proposed")
+        if text == "cancelled":
+            return pgettext("status of a contract", "cancelled")
+    return None
+
+
+class ChoiceWords(str):
+    """A stored choice's English words, with what it is said of, for a form's choices made
+    before anyone's language is known; `said` puts them in the reader's language."""
+
+    __slots__ = ("kind", "stored")
+    kind: str
+    stored: str
+
+    def __new__(cls, words: str, *, kind: str, stored: str) -> "ChoiceWords":
+        made = super().__new__(cls, words)
+        made.kind = kind
+        made.stored = stored
+        return made
+
+    def said(self) -> str:
+        return _in_context(self.kind, self.stored) or gettext(self)
+
+
+def choice_words(member: Any) -> str:
+    """A choice of a form, in English now, said in the reader's language later."""
+    text = str(getattr(member, "value", member))
+    return ChoiceWords(WORDS.get(text, text.replace("_", " ")), kind=_kind(type(member)),
+                       stored=text)
+
+
+def humanize(value: Any, of: Any = None) -> str:
+    """A stored choice in the reader's language (web.choice_words marks them all); `of` is
+    what it is said of (a noun, a record) where the words depend on it."""
     text = str(getattr(value, "value", value))
+    said = _in_context(_kind(of if of is not None else type(value)), text)
+    if said is not None:
+        return said
     words = WORDS.get(text, text.replace("_", " "))
     return gettext(words) if words else words
 
 
 # A stance chosen in a form, in the words of the whip board's columns ("Yes", "No", "Not
 # known") beside the stored ones seen in histories ("champion", "opposed").
-STANCE_WORDS = {"champion": N_("yes (champion)"), "opposed": N_("no (opposed)"),
-                "unknown": N_("not known")}
+STANCE_WORDS = {"champion": N_("yes (champion)"), "opposed": N_("no (opposed)")}
 
 
 def stance_words(level: Any) -> str:
     text = str(getattr(level, "value", level))
+    if text == "unknown":
+        # The name the whip board gives a stance nobody recorded.
+        return one_stance(text)
     return gettext(STANCE_WORDS[text]) if text in STANCE_WORDS else humanize(text)
 
 

@@ -27,6 +27,7 @@ from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.records_requests.models import RecordsRequest
 from api.targets import service as targets
 from api.targets.models import Target
+from api.targets.stance_words import one_stance
 from api.tasks.models import Task
 from api.votes.models import Vote, of_campaigns
 
@@ -124,7 +125,7 @@ def _stances(**histories: Any) -> Part:
         # Read after the "Stance" mark, as one line: "Stance | Ana Ruiz: undecided → opposed",
         # "Postura | de Ana Ruiz: indeciso → en contra".
         gettext("{name}: {before} → {after}").format(
-            name=r.name, before=_level(r.from_level), after=_level(r.to_level)),
+            name=r.name, before=one_stance(r.from_level), after=one_stance(r.to_level)),
         "target", r.target_id,
         gettext("{campaign} · from {source}").format(campaign=r.campaign,
                                                      source=_level(r.source))

@@ -15,7 +15,15 @@ from api.i18n.validation_words import Refusal
 # "The morning of" a day, local time where the event happens.
 MORNING = time(8, 0)
 MAX_DAYS = 400
-OFFSET_PATTERN = re.compile(r"^(\d{1,4})([mhdw])$")
+OFFSET_PATTERN = re.compile(r"^(\d{1,4}) ?([^\d\s]+)$")
+# The units as people type them, in English and in Spanish ("2w", "2s", "2 semanas"); an offset
+# is stored with the one-letter English unit. No unit stands for months.
+UNITS = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "minuto", "minutos"), "m"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "hora", "horas"), "h"),
+    **dict.fromkeys(("d", "day", "days", "día", "días", "dia", "dias"), "d"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "s", "sem", "semana", "semanas"), "w"),
+}
 USER_RECIPIENT = re.compile(r"^user:(\d{1,10})$")
 UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week"}
 
@@ -47,11 +55,13 @@ class Offset:
 
 
 def parse_offset(text: str) -> Offset:
-    """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks)."""
+    """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks), or their words in English
+    or Spanish ('2 weeks', '2s', '2 semanas')."""
     found = OFFSET_PATTERN.match(text.strip().lower())
-    if not found:
+    unit = UNITS.get(found.group(2).rstrip(".")) if found else None
+    if not found or unit is None:
         raise Refusal(N_("'{text}' is not an offset like 14d, 12h, 2w or 30m"), text=text)
-    offset = Offset(int(found.group(1)), found.group(2))
+    offset = Offset(int(found.group(1)), unit)
     if offset.delta > timedelta(days=MAX_DAYS):
         raise Refusal(N_("'{text}' is more than {max_days} days"), text=text,
                       max_days=MAX_DAYS)
@@ -71,7 +81,7 @@ def _recipient(value: str) -> str:
                   value=value, groups=groups)
 
 
-OffsetText = Annotated[PlainText, Field(max_length=10)]
+OffsetText = Annotated[PlainText, Field(max_length=16)]
 
 
 class RuleSpec(BaseModel):

@@ -24,7 +24,7 @@ def test_a_refused_address_is_explained_in_spanish(
     assert "no debe llevar un nombre de usuario ni una contraseña" in _refusal(
         reader, "https://ana:secreto@example.org/")
     long = _refusal(reader, "https://example.org/" + "a" * 2000)
-    assert "Como máximo 2,000 caracteres." in long and "String should" not in long
+    assert "como máximo 2,000 caracteres." in long and "String should" not in long
     assert "127.0.0.1 es una dirección privada, de loopback o de enlace local" in _refusal(
         reader, "http://127.0.0.1/hook")
     assert "localhost apunta a " in _refusal(reader, "http://localhost/hook")

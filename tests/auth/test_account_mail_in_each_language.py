@@ -81,7 +81,7 @@ def test_an_invitation_speaks_the_language_its_sender_chose(client_as: Any,
     assert refused.status_code == 422 and "Elija uno de los idiomas ofrecidos." in refused.text
     spanish, english = inbox
     expires = frozen_now + timedelta(days=7)
-    assert spanish.message["Subject"] == "Le invitan a Oversight"
+    assert spanish.message["Subject"] == "Tiene una invitación a Oversight"
     assert "Josefina Núñez le invitó al Oversight de su coalición." in spanish.part("plain")
     assert f"a más tardar el {_until(expires, 'es')}" in spanish.part("plain")
     assert english.message["Subject"] == "You are invited to Oversight"

@@ -67,7 +67,7 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     card.get_by_label("How we know").select_option("public_statement")
     card.get_by_label("Note (required)").fill("Said she is still reading the contract.")
     card.get_by_role("button", name="Record stance").click()
-    expect(page.locator("#flash")).to_contain_text("Ines Alvarez: unknown → undecided.")
+    expect(page.locator("#flash")).to_contain_text("Ines Alvarez: not known → undecided.")
     expect(page.locator(".stance-column.undecided")).to_contain_text("Ines Alvarez")
 
     card = page.locator(f"#member-{ines.id}")

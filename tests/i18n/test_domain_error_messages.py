@@ -15,7 +15,7 @@ def test_the_template_is_translated_and_then_filled() -> None:
     assert str(refusal) == "No campaign with id 42."
     assert refusal.message == "No campaign with id 42."
     with use_locale("es"):
-        assert refusal.message == "No hay ningún registro (campaña) con el id 42."
+        assert refusal.message == "No hay ninguna campaña con el número 42."
     # Logs stay English whatever the reader's language.
     with use_locale("es"):
         assert str(refusal) == "No campaign with id 42."
@@ -51,7 +51,7 @@ def test_the_json_api_answers_in_the_requesters_language(client: TestClient) -> 
     spanish = client.get("/api/v1/campaigns/987654", headers={"Accept-Language": "es-MX,es"})
     assert spanish.status_code == 404
     body = spanish.json()
-    assert body["detail"] == "No hay ningún registro (campaña) con el id 987654."
+    assert body["detail"] == "No hay ninguna campaña con el número 987654."
     assert body["title"] == "No encontrado"
 
 
@@ -71,7 +71,7 @@ def test_a_page_shows_the_refusal_in_the_pages_language(client: TestClient) -> N
     client.post("/account/language", data={"language": "es"})
     page = client.get("/campaigns/987654")
     assert page.status_code == 404
-    assert "No hay ningún registro (campaña) con el id 987654." in page.text
+    assert "No hay ninguna campaña con el número 987654." in page.text
 
 
 def test_a_refusal_without_values_is_said_in_the_requesters_language(

@@ -22,7 +22,7 @@ def test_the_json_api_says_a_validators_refusal_in_the_callers_language(
         client: TestClient) -> None:
     said = _messages(client.post("/api/v1/organizations", headers=SPANISH, json={
         "name": "Coalición del Valle", "website": "ftp://example.org"}))
-    assert said["website"] == "debe ser un enlace que empiece con http:// o https://"
+    assert said["website"] == "debe ser un enlace que empiece con http:// o https://."
     said = _messages(client.post("/api/v1/organizations", headers=SPANISH, json={
         "name": "Coalición del Valle", "phone": "555\x07"}))
     assert said["phone"] == "no debe contener caracteres de control"
@@ -113,4 +113,5 @@ def test_a_refused_field_is_named_in_the_pages_language(client: TestClient) -> N
     page = client.post("/admin/invitations", headers=SPANISH,
                        data={"email": "nueva@example.org", "role": "zzz"})
     assert page.status_code == 422
-    assert "Rol: Elija una de las opciones." in page.text and "Role:" not in page.text
+    # After the field's label and its colon, the sentence goes on in lower case.
+    assert "Rol: elija una de las opciones." in page.text and "Role:" not in page.text

@@ -202,15 +202,16 @@ def test_the_campaign_page_shows_stances_and_activity_the_reader_may_read(
                      for name in ("Aaron Olu", "Dana Reyes", "Eli Park", "Fay Ortiz",
                                   "Gus Hale") if name != "Aaron Olu" or name in CURRENT[reader]}
     timeline = plain(page.text.split('id="timeline"', 1)[1])
-    told = {f"Dana Reyes: {old.replace('_', ' ')} → {new.replace('_', ' ')}"
-            for old, new in DANA_HISTORY[reader]}
-    everything = {f"Dana Reyes: {old.replace('_', ' ')} → {new.replace('_', ' ')}"
-                  for old, new in DANA_HISTORY["a"]} | {
-        "Dana Reyes: unknown → opposed", "Dana Reyes: unknown → leaning yes",
-        "Dana Reyes: leaning yes → opposed", "Eli Park: unknown → champion",
-        "Fay Ortiz: unknown → leaning yes"}
+    def said(level: str) -> str:
+        return "not known" if level == "unknown" else level.replace("_", " ")
+
+    told = {f"Dana Reyes: {said(old)} → {said(new)}" for old, new in DANA_HISTORY[reader]}
+    everything = {f"Dana Reyes: {said(old)} → {said(new)}" for old, new in DANA_HISTORY["a"]} | {
+        "Dana Reyes: not known → opposed", "Dana Reyes: not known → leaning yes",
+        "Dana Reyes: leaning yes → opposed", "Eli Park: not known → champion",
+        "Fay Ortiz: not known → leaning yes"}
     for line in sorted(everything):
-        expected = line in told or any(line == f"{name}: unknown → {level.replace('_', ' ')}"
+        expected = line in told or any(line == f"{name}: not known → {level.replace('_', ' ')}"
                                        for name, level in CURRENT[reader].items()
                                        if name != "Dana Reyes")
         assert (line in timeline) == expected, line

@@ -65,7 +65,7 @@ def test_campaign_page_shows_goal_asks_targets_votes_board_and_activity(
     assert text.index("Done (1)") < text.index("Op-ed drafted")
     assert "Recent activity" in text and "Talked to Dee" in text
     assert "Ava Yes: undecided" not in text  # seeds went unknown → champion
-    assert "Ava Yes: unknown → champion" in text
+    assert "Ava Yes: not known → champion" in text
 
 
 def test_the_board_shows_the_first_actions_by_date_then_undated_up_to_its_size(
@@ -134,7 +134,7 @@ def test_recent_activity_gathers_every_kind_of_record_newest_first(
             ("Records request due", "Hit lists", f"/records-requests/{request.id}"),
             ("Task done", "Print flyers", None), ("Document added", "talking-points.pdf",
                                                   f"/documents/{doc.id}"),
-            ("Meeting", "Talked to Dee", None), ("Stance", "Ava Yes: unknown → champion", None)]:
+            ("Meeting", "Talked to Dee", None), ("Stance", "Ava Yes: not known → champion", None)]:
         assert f"{what} {title}" in text, what
         if url:
             assert f'href="{url}"' in timeline

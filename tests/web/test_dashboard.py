@@ -205,7 +205,7 @@ def test_records_requests_due_soon_or_overdue(session: Session, actor: Any, home
                          due_on_override=date(2026, 5, 1))
     text = plain(home())
     # The same words as the request's list and page.
-    assert "Audit logs" in text and "Overdue: 10 days" in text
+    assert "Audit logs" in text and "· overdue: 10 days" in text
     assert "Sharing list" in text and "7 days left" in text
     assert "Already answered" not in text and "Due in May" not in text
     assert text.index("Audit logs") < text.index("Sharing list")

@@ -88,7 +88,7 @@ def test_every_surface_counts_days_on_the_local_calendar(
     dashboard = plain(client.get("/").text)
     assert f"Today is {today:%A, %B %-d, %Y} (" in dashboard
     assert "Camera locations" in dashboard and "3 days left" in dashboard
-    assert "Audit logs" in dashboard and "Overdue: 2 days" in dashboard
+    assert "Audit logs" in dashboard and "· overdue: 2 days" in dashboard
     assert "Flock agreement" in dashboard and "in 10 days" in dashboard
     assert "Call the clerk" in dashboard and "tomorrow" in dashboard
 

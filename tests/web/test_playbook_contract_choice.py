@@ -105,7 +105,7 @@ def test_the_form_and_its_problems_speak_spanish(
                                    "notice_deadline": "2026-02-01",
                                    "contract_id": str(private.id)})
     assert refused.status_code == 422
-    assert f"No hay ningún contrato con el id {private.id}." in plain(refused.text)
+    assert f"No hay ningún contrato con el número {private.id}." in plain(refused.text)
     early = lead.post(URL, data={"playbook": "cancel_renewal",
                                  "jurisdiction_id": str(place.id),
                                  "campaign_start": "2026-03-01",

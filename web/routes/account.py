@@ -364,6 +364,44 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
     return _done("/admin/users", "settings-saved")
 
 
+def _linked_models() -> dict[str, type[Any]]:
+    from api.agencies.models import Agency  # noqa: PLC0415
+    from api.bodies.models import Body  # noqa: PLC0415
+    from api.campaigns.models import Campaign  # noqa: PLC0415
+    from api.contracts.models import Contract  # noqa: PLC0415
+    from api.jurisdictions.models import Jurisdiction  # noqa: PLC0415
+    from api.targets.models import Target  # noqa: PLC0415
+    from api.vendors.models import Vendor  # noqa: PLC0415
+    from api.votes.models import Vote  # noqa: PLC0415
+
+    return {"agency_id": Agency, "body_id": Body, "campaign_id": Campaign,
+            "contract_id": Contract, "jurisdiction_id": Jurisdiction,
+            "organization_id": Organization, "target_id": Target, "vendor_id": Vendor,
+            "vote_id": Vote}
+
+
+def _linked_names(session: Session, user: User, rows: Any) -> dict[str, str]:
+    """The name of each record a logged change links to ("Campaign: — → Stop the cameras"),
+    where the reader may read that record; others stay a number."""
+    models = _linked_models()
+    names: dict[str, str] = {}
+    for entry in rows:
+        for field, change in (entry.changes or {}).items():
+            model = models.get(field)
+            if model is None or not isinstance(change, list | tuple):
+                continue
+            for value in change:
+                if not isinstance(value, int) or isinstance(value, bool) \
+                        or f"{field}:{value}" in names:
+                    continue
+                record = session.get(model, value)
+                if record is not None and permissions.can_read(user, record):
+                    said = getattr(record, "name", None) or getattr(record, "title", None)
+                    if said:
+                        names[f"{field}:{value}"] = str(said)
+    return names
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_log(request: Request, session: SessionDep, user: UserDep,
               record_kind: Annotated[str | None, Query(max_length=60,
@@ -377,5 +415,6 @@ def audit_log(request: Request, session: SessionDep, user: UserDep,
     organizations = {o.id: o.name for o in session.exec(select(Organization)).all()}
     context = {"entries": rows, "total": total, "offset": offset, "record_kind": record_kind,
                "record_id": record_id, "organization_id": organization_id,
-               "organizations": organizations}
+               "organizations": organizations,
+               "linked_names": _linked_names(session, user, rows)}
     return templates.TemplateResponse(request, "account/audit.html", context)

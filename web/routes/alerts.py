@@ -91,11 +91,19 @@ def _users(session: Session) -> list[User]:
     return list(session.exec(select(User).where(User.is_active).order_by(User.name)).all())
 
 
+# "14d, 2 semanas": a number and its unit word apart stay one offset.
+ONE_OFFSET = re.compile(r"\d+\s+[^\d\s,]+|\S+")
+
+
+def _offsets(text: str) -> list[str]:
+    return [found for piece in text.split(",") for found in ONE_OFFSET.findall(piece)]
+
+
 def _rule_form(form: FormData) -> dict[str, Any]:
     named = [f"user:{uid}" for uid in form.getlist("named_users") if whole_number(uid)]
     return {
         "subject": str(form.get("subject") or ""),
-        "offsets": [o for o in re.split(r"[\s,]+", str(form.get("offsets") or "")) if o],
+        "offsets": _offsets(str(form.get("offsets") or "")),
         "direction": str(form.get("direction") or "before"),
         "repeat_every": str(form.get("repeat_every") or "").strip() or None,
         "recipients": [str(r) for r in form.getlist("recipients")] + named,

@@ -25,6 +25,7 @@ from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
 from api.targets import service as targets
 from api.targets.models import StanceLevel, StanceSource
+from api.targets.stance_words import one_stance
 from api.votes import service as votes
 from api.votes.models import MemberChoice, Vote, VoteUpdate
 from api.whip import service as whip
@@ -329,7 +330,7 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
                 saved.refusal.message
     if not errors:
         text = gettext("{name}: {before} → {after}.").format(
-            name=target.name, before=humanize(previous), after=humanize(level_raw))
+            name=target.name, before=one_stance(previous), after=one_stance(level_raw))
         message = flash.success(text)
         if not htmx.wants_fragment(request):
             query = f"?body={body_id}" if body_id else ""

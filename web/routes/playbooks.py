@@ -215,13 +215,21 @@ def _late_steps(made: CampaignMade) -> str:
     if tasks:
         parts.append(ngettext("%(num)d task", "%(num)d tasks", tasks) % {"num": tasks})
     first = late_actions[0] if late_actions else ""
+    # One late step is said in the singular ("its date", "do it"): Spanish agrees the verb and
+    # the words for it ("está atrasada", "hágala") with how many there are.
+    total = actions + tasks
     if first:
-        return gettext("%(what)s already late: their dates had passed (the first: “%(first)s”). "
-                       "No reminders are sent for them; do them now or change their dates.") % {
+        return ngettext(
+            "%(what)s already late: its date had passed (“%(first)s”). No reminder is sent "
+            "for it; do it now or change its date.",
+            "%(what)s already late: their dates had passed (the first: “%(first)s”). No "
+            "reminders are sent for them; do them now or change their dates.", total) % {
             "what": formatting.format_list(parts), "first": first[:80]}
-    return gettext("%(what)s already late: their dates had passed. No reminders are sent for "
-                   "them; do them now or change their dates.") % {
-        "what": formatting.format_list(parts)}
+    return ngettext(
+        "%(what)s already late: its date had passed. No reminder is sent for it; do it now "
+        "or change its date.",
+        "%(what)s already late: their dates had passed. No reminders are sent for them; do "
+        "them now or change their dates.", total) % {"what": formatting.format_list(parts)}
 
 
 # ---- moving anchor dates on the campaign page --------------------------------------------
