@@ -5,11 +5,13 @@ and one word for each thing across the pages."""
 from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.accounts import service as accounts
 from api.auth.models import User
+from api.campaigns.models import Campaign
 from api.i18n.catalogs import gettext, ngettext, pgettext, translations, use_locale
 from api.i18n.formatting import zone_city
 from tests.factories import make_jurisdiction
@@ -75,7 +77,8 @@ def test_a_stance_in_a_campaigns_timeline_reads_as_one_spanish_line(
     demo.load(session)
     accounts.set_language(session, session.merge(admin), "es")
     session.commit()
-    text = plain(client.get("/campaigns/1").text.split('id="timeline"', 1)[1])
+    first = session.exec(select(sa.func.min(Campaign.id))).one()
+    text = plain(client.get(f"/campaigns/{first}").text.split('id="timeline"', 1)[1])
     # The mark "Postura" and the line after it: "Postura de Patricia Doyle: …".
     assert "Postura de Patricia Doyle: postura desconocida → en contra" in text
     assert "Postura Patricia Doyle" not in text

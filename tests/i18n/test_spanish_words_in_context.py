@@ -7,17 +7,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.accounts import service as accounts
 from api.alerts.rules import RuleSpec, parse_offset
 from api.auth.models import User
-from api.campaigns.models import CampaignStatus
+from api.bodies.models import Body
+from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import ContractStatus
 from api.i18n.catalogs import use_locale
 from api.i18n.validation_words import Refusal
 from api.targets.stance_words import group_stance, one_stance
+from api.votes.models import Vote
 from tests.factories import make_campaign, make_task
 from tests.web.html import plain
 from web.audit_words import logged_value
@@ -32,11 +35,15 @@ def _in_spanish(session: Session, admin: User) -> None:
 
 
 @pytest.fixture
-def demo_in_spanish(session: Session, admin: User) -> None:
+def demo_in_spanish(session: Session, admin: User) -> SimpleNamespace:
+    """The demo's first campaign, body and vote (ids differ by database: read, not assumed)."""
     from api import demo  # noqa: PLC0415
 
     demo.load(session)
     _in_spanish(session, admin)
+    first = {table: session.exec(select(sa.func.min(table.id))).one()
+             for table in (Campaign, Body, Vote)}
+    return SimpleNamespace(campaign=first[Campaign], body=first[Body], vote=first[Vote])
 
 
 def test_a_column_of_members_and_one_members_stance_are_said_apart() -> None:
@@ -50,33 +57,39 @@ def test_a_column_of_members_and_one_members_stance_are_said_apart() -> None:
 
 
 def test_the_whip_board_heads_groups_and_the_vote_page_names_one_member(
-        client: TestClient, demo_in_spanish: None) -> None:
-    board = plain(client.get("/campaigns/1/whip?body=1&vote=1").text)
+        client: TestClient, demo_in_spanish: SimpleNamespace) -> None:
+    ids = demo_in_spanish
+    whip = f"/campaigns/{ids.campaign}/whip?body={ids.body}&vote={ids.vote}"
+    board = plain(client.get(whip).text)
     assert "Se inclinan a favor (2)" in board and "Sin decidir (2)" in board
     assert "Inclinados" not in board and "Indeciso (" not in board
-    vote = plain(client.get("/votes/1").text)
+    vote = plain(client.get(f"/votes/{ids.vote}").text)
     assert "David Chen se inclina a favor" in vote
     assert "inclinados" not in vote
     # The stance nobody recorded has one name everywhere.
-    timeline = plain(client.get("/campaigns/1").text)
+    timeline = plain(client.get(f"/campaigns/{ids.campaign}").text)
     assert "Postura de Patricia Doyle: postura desconocida → en contra" in timeline
     assert "sin saber" not in timeline and "defensor" not in timeline
 
 
-def test_a_shortfall_of_one_is_singular(client: TestClient, demo_in_spanish: None) -> None:
-    text = plain(client.get("/campaigns/1").text)
+def test_a_shortfall_of_one_is_singular(client: TestClient,
+                                       demo_in_spanish: SimpleNamespace) -> None:
+    ids = demo_in_spanish
+    text = plain(client.get(f"/campaigns/{ids.campaign}").text)
     assert "de los 4 necesarios; falta 1 " in text and "faltan 1 " not in text
 
 
 def test_an_active_campaign_is_activa_and_an_active_contract_vigente(
-        client: TestClient, demo_in_spanish: None) -> None:
+        client: TestClient, demo_in_spanish: SimpleNamespace) -> None:
+    ids = demo_in_spanish
     with use_locale("es"):
         assert humanize(CampaignStatus.active) == humanize("active", "campaigns") == "activa"
         assert humanize(ContractStatus.active) == humanize("active", "contract") == "vigente"
         assert humanize(ContractStatus.proposed) == "propuesto"
         assert humanize("active") == "activo"
     assert humanize(CampaignStatus.active) == "active"
-    assert "Meta: cancelar la renovación activa" in plain(client.get("/campaigns/1").text)
+    page = plain(client.get(f"/campaigns/{ids.campaign}").text)
+    assert "Meta: cancelar la renovación activa" in page
     assert "renovación activo" not in plain(client.get("/campaigns").text)
     contracts = plain(client.get("/contracts").text)
     assert "Flock Safety vigente" in contracts and "Flock Safety activo" not in contracts
@@ -114,8 +127,9 @@ def test_a_missing_record_is_named_in_each_language(
 
 
 def test_a_refused_field_reads_as_one_sentence(
-        client: TestClient, demo_in_spanish: None) -> None:
-    text = plain(client.get("/campaigns/1/whip?body=abc").text)
+        client: TestClient, demo_in_spanish: SimpleNamespace) -> None:
+    ids = demo_in_spanish
+    text = plain(client.get(f"/campaigns/{ids.campaign}/whip?body=abc").text)
     assert "No es válido. Órgano: escriba un número entero." in text
     assert "No es válido:" not in text
 
@@ -152,7 +166,7 @@ def test_the_audit_log_names_linked_records_and_shows_nothing_as_a_dash(
 
 
 def test_the_dashboard_says_a_passed_deadline_in_the_past(
-        client: TestClient, demo_in_spanish: None) -> None:
+        client: TestClient, demo_in_spanish: SimpleNamespace) -> None:
     text = plain(client.get("/").text)
     assert "· enviada · venció " in text and "· vencida hace " in text
     assert "· enviada · vence " not in text
