@@ -115,8 +115,10 @@ class MeetingNote(TableBase, table=True):
 # A meeting is logged once it has happened. Here, without the campaign's zone, a day's slack
 # covers every zone; the service holds the date to the campaign's own today.
 AHEAD_SLACK = timedelta(days=1)
-STILL_AHEAD = ("A meeting is logged once it has happened: this date is still ahead. Plan what "
-               "is to come as an action or a task.")
+STILL_AHEAD = N_("A meeting is logged once it has happened: this date is still ahead. Plan "
+                 "what is to come as an action or a task.")
+STILL_LATER = N_("A meeting is logged once it has happened: this time is still ahead today. "
+                 "Plan what is to come as an action or a task.")
 
 
 def held_at_in_range(value: datetime | None) -> datetime | None:

@@ -20,6 +20,7 @@ from api.i18n.catalogs import N_
 from api.meetings.models import (
     MEETINGS,
     STILL_AHEAD,
+    STILL_LATER,
     Meeting,
     MeetingAttendee,
     MeetingCreate,
@@ -39,8 +40,13 @@ def _check_observed(session: Session, actor: User, values: dict[str, Any],
     zone = campaigns.zone(session, values.get("campaign_id"))
     if when.tzinfo is None:
         values["held_at"] = when = when.replace(tzinfo=zone)
-    if when.astimezone(zone).date() > clock.now().astimezone(zone).date():
+    local, now = when.astimezone(zone), clock.now().astimezone(zone)
+    if local.date() > now.date():
         raise Invalid(STILL_AHEAD, field="held_at")
+    # Later today is still to come too. To the minute, as a form gives the time: a meeting
+    # logged as it ends is not refused for the seconds the clock has gone on.
+    if local.replace(second=0, microsecond=0) > now:
+        raise Invalid(STILL_LATER, field="held_at")
     if values.get("stances_observed") and values.get("campaign_id") is None:
         raise Invalid(N_("Recording stances needs the campaign the meeting was about."),
                       field="campaign_id")

@@ -130,9 +130,11 @@ def _in_vote_years(value: datetime | None) -> datetime | None:
 
 class Vote(TableBase, VoteBase, table=True):
     # What a partner learned of an agency, a contract, a vote or the press may be theirs
-    # alone; most are the coalition's (no owner), from imports and agendas.
-    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
-    pass
+    # alone; most are the coalition's (no owner), from imports and agendas. A vote no
+    # organization owns is the coalition's, kept by its leads: its schedule, status, our
+    # position and outcome are the coalition's decisions, and every campaign's deadlines
+    # count from it.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id"))
 
 
 def counted_from_by(campaigns: Any) -> Any:

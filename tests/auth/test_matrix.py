@@ -5,7 +5,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from api.contracts import service as contracts
 from api.contracts.models import ContractCreate
 from tests.auth.routes import get_routes
 from tests.auth.world import MONTH, World, build, may_read
-from tests.factories import make_agency
+from tests.factories import make_agency, make_vote
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
                "records_request": "records-requests", "action": "actions",
@@ -29,9 +29,10 @@ COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "
 # Kinds whose records no organization owns any partner keeps up to date. A vendor is one: a
 # public fact about a company (in the world at the "public" tier with no owner), read by every
 # member and kept by any who writes, while who buys from it stays with the agencies and
-# contracts that say so. A contract is not one: the coalition's contracts (their terms, the
-# deadlines every campaign counts from) are kept by its leads.
-COALITION_KEPT = {"agency", "vote", "media_contact", "press_hit", "vendor"}
+# contracts that say so. Contracts and votes are not: the coalition's contracts (their terms,
+# the deadlines every campaign counts from) and votes (their schedule, status, our position
+# and outcome) are kept by its leads.
+COALITION_KEPT = {"agency", "media_contact", "press_hit", "vendor"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -411,3 +412,27 @@ def test_how_a_contracts_term_ended_is_recorded_by_leads_only(
     assert lead.patch(url, json={"notes": "Ours"}).status_code == 200
     renewed = {"outcome": "renewed", "decided_on": "2026-05-01", "new_term_ends": "2027-06-30"}
     assert lead.post(f"{url}/outcomes", json=renewed).status_code == 201
+
+
+def test_a_vote_no_organization_owns_is_changed_by_the_coalitions_leads_only(
+        session: Any, actor: Any, clients: dict[Any, TestClient]) -> None:
+    """A coalition vote's schedule, status, our position and outcome are the coalition's
+    decisions: a partner reads it but changes it neither in the JSON API nor on its page."""
+    vote = make_vote(session, actor, status="scheduled",
+                     scheduled_at=datetime(2027, 3, 2, 2, 0, tzinfo=UTC))
+    session.commit()
+    assert vote.owner_organization_id is None
+    partner, lead = clients["partner"], clients["lead"]
+    url = f"/api/v1/votes/{vote.id}"
+    assert partner.get(url).status_code == 200
+    for change in ({"our_position": "against"}, {"status": "cancelled"},
+                   {"scheduled_at": "2027-03-09T02:00:00Z"}):
+        refused = partner.patch(url, json=change)
+        assert refused.status_code == 403, (change, refused.text)
+        assert refused.json()["detail"] == ("This vote is the coalition's, kept by its leads: "
+                                            "ask a lead to change it.")
+    page = partner.get(f"/votes/{vote.id}").text
+    assert f"/votes/{vote.id}/sections/" not in page
+    assert partner.get(f"/votes/{vote.id}/sections/vote/edit").status_code == 403
+    assert lead.patch(url, json={"our_position": "against"}).status_code == 200
+    assert f"/votes/{vote.id}/sections/vote/edit" in lead.get(f"/votes/{vote.id}").text

@@ -189,3 +189,24 @@ def test_the_batch_page_works_without_javascript(browser: Browser, server: str,
     expect(page.locator("#flash")).to_contain_text("Created 3 records requests")
     shoot(page, "records-batch-no-javascript")
     context.close()
+
+
+def test_a_chosen_contract_lets_the_notice_deadline_be_left_empty(
+        desktop: Page, session: Session, actor: Any) -> None:
+    """The browser holds the notice deadline required only while no contract is chosen: with
+    one chosen the form goes, and the contract's deadline dates the campaign."""
+    f.make_jurisdiction(session, actor, name="Maple Falls")
+    f.make_contract(session, actor, title="Maple Falls Flock agreement",
+                    end_date=_today() + timedelta(days=400), auto_renews=False)
+    session.commit()
+    book = loader.catalog().playbooks["cancel_renewal"].playbook
+    page = desktop
+    page.goto("/campaigns/new-from-playbook?playbook=cancel_renewal")
+    deadline = page.locator("#pb-notice_deadline")
+    expect(deadline).to_have_attribute("required", "")
+    page.locator("#pb-jurisdiction_id, select[name=jurisdiction_id]").first.select_option(
+        label="Maple Falls")
+    page.locator("#pb-contract").select_option(label="Maple Falls Flock agreement")
+    expect(deadline).not_to_have_attribute("required", "")
+    page.get_by_role("button", name="Make the campaign").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Maple Falls: {book.title}")

@@ -328,3 +328,35 @@ def test_a_vote_moved_to_a_meeting_already_behind_us_is_held_not_scheduled(
         "held", datetime(2017, 9, 19, 20, 30, tzinfo=UTC))
     assert told(lead)[-1] == (f"Agenda: “{FLOCK}” moved to Tuesday, September 19, 2017 at "
                               "1:30 PM and was held")
+
+
+def test_the_watchers_news_is_written_in_each_readers_language(
+        session: Session, actor: User, lead: User) -> None:
+    """A lead who reads Spanish is told of a found item, a moved meeting and a cancelled one
+    in Spanish, while an English-reading lead reads the same news in English."""
+    reader = f.make_user(Role.lead, session=session, email="lider@coalition.example",
+                         language="es")
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    session.commit()
+    sync(body.id, meeting(time=None))
+    agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=32041))
+    sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=32041,
+                          EventAgendaStatusName="Cancelled"))
+    english, spanish = told(lead), told(reader)
+    assert english == [
+        f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017, time not announced",
+        f"Agenda: “{FLOCK}” moved to Thursday, September 28, 2017 at 6:00 PM",
+        f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled."]
+    assert len(spanish) == 3
+    assert spanish[0] == (f"Orden del día: “{FLOCK}” el martes, 12 de septiembre de 2017, "
+                          "hora sin anunciar")
+    assert spanish[1].startswith(f"Orden del día: “{FLOCK}” se movió al jueves, 28 de "
+                                 "septiembre de 2017 a las 6:00")
+    assert spanish[2].startswith(f"Orden del día: “{FLOCK}”: se canceló la reunión del 28")
+    with new_session() as fresh:
+        bodies = [n.body for n in fresh.exec(select(Notification).where(
+            Notification.user_id == reader.id).order_by(Notification.id))]
+    assert bodies[0].startswith("Coincide con ")
+    assert bodies[2] == "Sus alertas esperan hasta que el punto vuelva a un orden del día."

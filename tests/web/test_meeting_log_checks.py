@@ -67,9 +67,16 @@ def test_an_empty_meeting_and_a_slipped_date_are_refused_in_words(
         answer = partner.post("/meetings", data=_form(place, held_at=when))
         assert answer.status_code == 422 and 'id="held_at-error"' in answer.text
         assert said in plain(answer.text)
-    # Later today is today: a meeting logged ahead of the evening it is held.
-    assert partner.post("/meetings", data=_form(place, held_at="2026-03-02T19:00"),
-                        follow_redirects=False).status_code == 303
+    # Later today is still ahead too (23:59, hours after 9 AM), however close to midnight;
+    # this morning, or this very minute, was held.
+    later = "A meeting is logged once it has happened: this time is still ahead today."
+    for when in ("2026-03-02T23:59", "2026-03-02T19:00", "2026-03-02T09:01"):
+        answer = partner.post("/meetings", data=_form(place, held_at=when))
+        assert answer.status_code == 422 and 'id="held_at-error"' in answer.text, when
+        assert later in plain(answer.text)
+    for when, key in (("2026-03-02T09:00", "r" * 24), ("2026-03-02T07:30", "s" * 24)):
+        assert partner.post("/meetings", data=_form(place, held_at=when, idempotency_key=key),
+                            follow_redirects=False).status_code == 303, when
 
     # The JSON API refuses the same, naming the field.
     api = client.post("/api/v1/meetings", json={"held_at": "2026-03-02T18:00:00Z"})
@@ -77,7 +84,10 @@ def test_an_empty_meeting_and_a_slipped_date_are_refused_in_words(
     late = client.post("/api/v1/meetings", json={"held_at": "2099-03-02T18:00:00Z",
                                                  "summary": "Typo"})
     assert late.status_code == 422 and ahead in late.text
-    made = client.post("/api/v1/meetings", json={"held_at": "2026-03-02T18:00:00Z",
+    soon = client.post("/api/v1/meetings", json={"held_at": "2026-03-02T18:00:00Z",
+                                                 "summary": "Coffee"})
+    assert soon.status_code == 422 and later in soon.text
+    made = client.post("/api/v1/meetings", json={"held_at": "2026-03-02T16:00:00Z",
                                                  "summary": "Coffee"}).json()
     patched = client.patch(f"/api/v1/meetings/{made['id']}", json={"held_at": "1990-01-01T10:00Z"})
     assert patched.status_code == 422 and "Enter a date between 2016 and 2036." in patched.text

@@ -113,3 +113,25 @@ def test_the_form_and_its_problems_speak_spanish(
     assert early.status_code == 422
     assert ("El plazo de aviso de terminación (1 de febrero de 2026) es anterior al inicio de "
             "la campaña (1 de marzo de 2026)") in plain(early.text)
+
+
+def test_the_notice_deadline_is_required_only_while_no_contract_is_chosen(
+        client_as: Any, session: Session, actor: Any, frozen_now: datetime) -> None:
+    """The contract's deadline stands in for an empty one: the browser must let the form go
+    with a contract chosen and the deadline left empty, as the server does."""
+    lead, place, shared, _ = _world(session, actor, client_as)
+    page = lead.get(f"{URL}?playbook=cancel_renewal").text
+    [field] = [tag for tag in page.split("<input") if 'name="notice_deadline"' in tag]
+    field = field.split(">")[0]
+    assert 'data-required-unless="pb-contract"' in field and " required" in field
+    assert "required unless a contract is chosen" in plain(page)
+    # Sent back with a contract chosen (another field's problem), nothing holds it back.
+    again = lead.post(URL, data={"playbook": "cancel_renewal", "jurisdiction_id": "",
+                                 "contract_id": str(shared.id)})
+    assert again.status_code == 422
+    [field] = [tag for tag in again.text.split("<input") if 'name="notice_deadline"' in tag]
+    assert " required" not in field.split(">")[0]
+    # Other required dates stay required.
+    vote_page = lead.get(f"{URL}?playbook=stop_new_contract").text
+    [vote] = [tag for tag in vote_page.split("<input") if 'name="vote_date"' in tag]
+    assert " required" in vote.split(">")[0] and "data-required-unless" not in vote

@@ -55,7 +55,7 @@ def test_the_page_lists_the_playbooks_and_shows_the_chosen_one(client: TestClien
     for phase in book.phases:
         assert phase.title in text
     assert "No use for immigration enforcement" in text  # a policy ask, by its label
-    assert "Termination-notice deadline (required)" in text
+    assert "Termination-notice deadline (required unless a contract is chosen)" in text
     assert "Date of the vote" in text and "Campaign start" in text
     fields = dict(form_fields(part.text, URL))
     assert fields["playbook"] == "cancel_renewal"

@@ -24,7 +24,9 @@ from api.campaigns.models import Campaign, CampaignLead, CampaignStatus
 from api.crud import Crud
 from api.errors import NO_SUCH, Conflict, Invalid, NotFound, Term
 from api.fields import stored_id
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext, use_locale
+from api.i18n.formatting import format_list, format_when
+from api.i18n.locales import DEFAULT as DEFAULT_LANGUAGE
 from api.jurisdictions import service as jurisdictions
 from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
@@ -230,9 +232,18 @@ def _keywords(item: AgendaItem,
 
 
 def _when(at: datetime, zone: ZoneInfo, time_text: str) -> str:
+    """When an agenda's meeting is, in the language being spoken; an agenda that gives no
+    time says so rather than showing the platform's placeholder hour."""
     local = at.astimezone(zone)
-    day = f"{local:%A, %B} {local.day}, {local.year}"
-    return f"{day}, time not announced" if not time_text else f"{day} at {local:%-I:%M %p}"
+    day = format_when(local, "full_date")
+    if not time_text:
+        return gettext("{day}, time not announced").format(day=day)
+    return gettext("{day} at {time}").format(day=day, time=format_when(local, "time"))
+
+
+# What the watcher tells a reader, written when each reader's language is known: a title and
+# a body.
+Said = Callable[[], tuple[str, str]]
 
 
 def _follow(session: Session, actor: User, config: FeedConfig, suggestion: SuggestedVote,
@@ -260,18 +271,22 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
     if vote is None:
         return
     changes: dict[str, Any] = {}
-    said: list[str] = []
+    said: list[Callable[[], str]] = []
     if was_off and vote.status in (VoteStatus.cancelled, VoteStatus.postponed):
         changes["status"] = VoteStatus.scheduled
-        said.append("is back on the agenda")
+        said.append(lambda: gettext("is back on the agenda"))
     active = vote.status in (VoteStatus.scheduled, VoteStatus.postponed) or "status" in changes
     if active and vote.scheduled_at != values["scheduled_at"]:
         changes["scheduled_at"] = values["scheduled_at"]
-        said.append(f"moved to {_when(values['scheduled_at'], config.zone, values['time_text'])}")
+        at, time_text = values["scheduled_at"], values["time_text"]
+        said.append(lambda: gettext("moved to {when}").format(
+            when=_when(at, config.zone, time_text)))
     if vote.consent_calendar != values["consent_calendar"]:
         changes["consent_calendar"] = values["consent_calendar"]
         moved = "onto" if values["consent_calendar"] else "off"
-        said.append(f"moved {moved} the consent calendar")
+        said.append((lambda: gettext("moved onto the consent calendar"))
+                    if values["consent_calendar"]
+                    else (lambda: gettext("moved off the consent calendar")))
         changes["notes"] = _noted(vote.notes, f"The agenda of {clock.now():%b %-d, %Y} moved it "
                                               f"{moved} the consent calendar.")
     if not changes:
@@ -283,14 +298,21 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
         # Moved to a meeting already behind us: that meeting was held, and its result is
         # read like any held meeting's.
         changes["status"] = VoteStatus.held
-        said.append("was held")
+        said.append(lambda: gettext("was held"))
     votes.crud.update(session, actor, stored_id(vote), VoteUpdate(**changes))
     if "scheduled_at" in changes:
         # Campaigns counted from this vote moved their unfinished steps with it (the votes'
         # own save does that, for hand edits too).
         report.votes_moved.append(stored_id(vote))
-    _tell_leads(session, f"Agenda: “{vote.title}” " + " and ".join(said),
-                f"The {config.body_name or 'body'}'s agenda changed.", f"/votes/{vote.id}")
+    title, body_name = vote.title, config.body_name
+
+    def changed() -> tuple[str, str]:
+        return (gettext("Agenda: “{title}” {changes}").format(
+                    title=title, changes=format_list([line() for line in said])),
+                gettext("The {body}'s agenda changed.").format(body=body_name) if body_name
+                else gettext("The body's agenda changed."))
+
+    _tell_leads(session, changed, f"/votes/{vote.id}")
     report.votes_changed.append(stored_id(vote))
 
 
@@ -321,36 +343,62 @@ def _off_agenda(session: Session, actor: User, suggestion: SuggestedVote, why: s
     local = suggestion.scheduled_at.astimezone(
         jurisdictions.zone(session, body.jurisdiction_id if body else None))
     when = f"{local:%b %-d, %Y}"
+    title = vote.title
+    # The vote's notes keep the line as the record's history; the leads are told in their
+    # own language.
     if why == CANCELLED:
         status, line = VoteStatus.cancelled, f"The meeting of {when} was cancelled."
+        told = N_("Agenda: “{title}”: the meeting of {day} was cancelled.")
     elif why == DEFERRED:
         status, line = VoteStatus.postponed, f"Put off at the meeting of {when}: {said}."
+        told = N_("Agenda: “{title}”: put off at the meeting of {day}: {said}.")
     else:
         status, line = VoteStatus.postponed, f"Taken off the agenda of {when}."
+        told = N_("Agenda: “{title}”: taken off the agenda of {day}.")
     votes.crud.update(session, actor, stored_id(vote),
                       VoteUpdate(status=status, notes=_noted(vote.notes, line)))
-    _tell_leads(session, f"Agenda: “{vote.title}”: {line[0].lower()}{line[1:]}",
-                "Its alerts wait until the item is on an agenda again.", f"/votes/{vote.id}")
+
+    def off() -> tuple[str, str]:
+        return (gettext(told).format(title=title, day=format_when(local, "date"), said=said),
+                gettext("Its alerts wait until the item is on an agenda again."))
+
+    _tell_leads(session, off, f"/votes/{vote.id}")
     report.votes_changed.append(stored_id(vote))
 
 
-def _tell_leads(session: Session, title: str, body: str, link: str,
+def _tell_leads(session: Session, say: Said, link: str,
                 campaign_id: int | None = None) -> None:
     """An in-app alert to every active lead and administrator, whose news the agenda
     watcher's is to act on, and to the members of the organizations leading the campaign the
-    item is about and those who follow it."""
+    item is about and those who follow it; each reads it in their own language."""
     told = sa.or_(
         permissions.coalition_leads(),
         User.id.in_(select(Follow.user_id).where(Follow.subject_kind == FollowKind.campaign,
                                                  Follow.subject_id == campaign_id)),
         User.organization_id.in_(select(CampaignLead.organization_id).where(
             CampaignLead.campaign_id == campaign_id)))
-    leads = session.exec(select(User.id).where(User.is_active, told,
-                                               User.email != SYSTEM_EMAIL)).all()
-    for user_id in leads:
+    leads = session.exec(select(User.id, User.language).where(
+        User.is_active, told, User.email != SYSTEM_EMAIL)).all()
+    written: dict[str, tuple[str, str]] = {}
+    for user_id, language in leads:
+        language = language or DEFAULT_LANGUAGE
+        if language not in written:
+            with use_locale(language):
+                written[language] = say()
+        title, body = written[language]
         session.add(Notification(user_id=user_id, title=title[:300], body=body[:2000],
                                  link=link[:300]))
     session.flush()
+
+
+def _suggested(title: str, starts: datetime, zone: ZoneInfo, time_text: str,
+               matched: list[str]) -> Said:
+    def say() -> tuple[str, str]:
+        return (gettext("Agenda: “{title}” on {when}").format(
+                    title=title, when=_when(starts, zone, time_text)),
+                gettext("Matched {keywords}. Confirm it to make it a vote with alerts, or "
+                        "dismiss it.").format(keywords=", ".join(matched)))
+    return say
 
 
 def awaiting_outcome(session: Session, body_id: int, *,
@@ -432,9 +480,28 @@ def _record_outcome(session: Session, actor: User, suggestion: SuggestedVote | N
     report.outcomes += 1
     report.votes_changed.append(stored_id(vote))
     yes, no = tally.get("yes", 0), tally.get("no", 0)
-    score = f", {yes} to {no}" if yes or no else ""
-    _tell_leads(session, f"Agenda: “{vote.title}” {outcome.value}{score}", line,
-                f"/votes/{vote.id}")
+    title, passed = vote.title, outcome == VoteOutcome.passed
+    minutes = _with_tally(result.action or outcome.value, result) \
+        if result.tally or result.mover else ""
+
+    def decided() -> tuple[str, str]:
+        if yes or no:
+            said = (gettext("Agenda: “{title}” passed, {yes} to {no}") if passed
+                    else gettext("Agenda: “{title}” failed, {yes} to {no}"))
+        else:
+            said = (gettext("Agenda: “{title}” passed") if passed
+                    else gettext("Agenda: “{title}” failed"))
+        lines = [gettext("Result from the agenda: passed.") if passed
+                 else gettext("Result from the agenda: failed.")]
+        if minutes:
+            # The platform's own words, as its minutes say them.
+            lines.append(gettext("The minutes say: {said}.").format(said=minutes))
+        if unknown:
+            lines.append(gettext("Not among the body's targets: {names}.").format(
+                names=format_list(unknown[:20])))
+        return said.format(title=title, yes=yes, no=no), " ".join(lines)
+
+    _tell_leads(session, decided, f"/votes/{vote.id}")
 
 
 def apply_events(session: Session, actor: User, *, config: FeedConfig,
@@ -494,10 +561,9 @@ def apply_events(session: Session, actor: User, *, config: FeedConfig,
         session.add(suggestion)
         session.flush()
         report.created += 1
-        _tell_leads(session, f"Agenda: “{item.title[:200]}” on "
-                             f"{_when(starts, config.zone, event.time_text)}",
-                    "Matched " + ", ".join(matched) + ". Confirm it to make it a vote with "
-                    "alerts, or dismiss it.", "/suggested-votes", campaign_id)
+        _tell_leads(session, _suggested(item.title[:200], starts, config.zone,
+                                        event.time_text, matched),
+                    "/suggested-votes", campaign_id)
     for suggestion in leaving.values():
         why = CANCELLED if fetched[suggestion.source_event_id].cancelled else WITHDRAWN
         _off_agenda(session, actor, suggestion, why, report)

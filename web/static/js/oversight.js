@@ -47,6 +47,18 @@
     });
   });
 
+  // A field another one can stand in for (the notice deadline a chosen contract gives) is
+  // required only while that other one is empty; the server checks the pair either way.
+  document.addEventListener("change", function (e) {
+    var chooser = e.target;
+    if (!chooser || !chooser.id) { return; }
+    document.querySelectorAll("[data-required-unless]").forEach(function (field) {
+      if (field.getAttribute("data-required-unless") === chooser.id) {
+        field.required = !chooser.value;
+      }
+    });
+  });
+
   // A check the page makes on its own (the notification count) failing offline is no news:
   // only what the person asked for is worth a problem.
   function background(e) {
