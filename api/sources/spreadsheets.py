@@ -260,8 +260,9 @@ def check_mapping(target: Concept, headers: Sequence[str],
     known = {c.name for c in target.columns}
     for name, header in clean.items():
         if name not in known:
-            raise Invalid(f"A {target.label} has no field '{name}'; fields: "
-                          + ", ".join(sorted(known)) + ".", field="mapping")
+            raise Invalid(N_("A {thing} has no field '{name}'; fields: {fields}."),
+                          thing=gettext(target.label), name=name,
+                          fields=", ".join(sorted(known)), field="mapping")
         if header not in headers:
             raise Invalid(N_("The file has no column '{header}'."), header=header, field="mapping")
     if "name" not in clean and not ({"first_name", "last_name"} & clean.keys()):

@@ -10,6 +10,7 @@ from email.utils import format_datetime
 from html import escape
 
 from api.alerts.channels import Outcome, Told
+from api.i18n import catalogs
 from api.i18n.catalogs import gettext as _
 from api.i18n.catalogs import ngettext
 from api.settings import Settings
@@ -50,6 +51,12 @@ class Email:
     message_id: str
 
 
+def _language() -> str:
+    """The language the message is written in, for the reader's screen reader and spelling:
+    the one in force (the recipient's), as HTML names it."""
+    return escape(catalogs.current().replace("_", "-"), quote=True)
+
+
 def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
     """One alert, in the language in force (the recipient's)."""
     late_note = _("This alert is late: Oversight could not send it when it was due.")
@@ -63,7 +70,7 @@ def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
         lines.append(late_note)
     lines += ["", f"{open_link}: {told.link}", "",
               _("You get this because of an alert rule or something you follow in Oversight.")]
-    html = ["<!doctype html><html><body>",
+    html = [f"<!doctype html><html lang=\"{_language()}\"><body>",
             f"<h1 style=\"font-size:1.2em\">{escape(told.headline)}</h1>", "<table>"]
     for label, value in ((when, told.when), (where, told.place)):
         if value:
@@ -88,7 +95,7 @@ def digest_email(items: Sequence[Told], *, to: str, day: str, message_id: str) -
         "Your daily digest for {day}: {count} alerts", count).format(day=shown, count=count)
     heading = _("Your Oversight alerts for {day}").format(day=shown)
     lines = [f"{heading}:", ""]
-    html = ["<!doctype html><html><body>",
+    html = [f"<!doctype html><html lang=\"{_language()}\"><body>",
             f"<h1 style=\"font-size:1.2em\">{escape(heading)}</h1><ul>"]
     for told in items:
         detail = " · ".join(p for p in (told.when, told.place) if p)
