@@ -98,3 +98,17 @@ def test_every_refusal_shown_to_a_reader_is_marked_for_translation() -> None:
     unmarked = [place for folder in ("api", "web") for path in sorted((ROOT / folder).rglob(
         "*.py")) for place in _unmarked(path)]
     assert unmarked == []
+
+
+def test_a_tasks_due_date_falls_in_the_years_things_happen_in(
+        client: TestClient, session: Session, actor: Any) -> None:
+    said = _said(client.post("/api/v1/tasks", headers=SPANISH, json={
+        "title": "Reservar la sala", "due_on": "1800-01-01"}))
+    assert said["due_on"].startswith("Escriba una fecha entre ")
+    made = client.post("/api/v1/tasks", json={"title": "Book the room", "due_on": "2026-03-20"})
+    assert made.status_code == 201, made.text
+    changed = client.patch(f"/api/v1/tasks/{made.json()['id']}", json={"due_on": "1800-01-01"})
+    assert changed.status_code == 422
+    page = client.post("/tasks", data={"title": "Book the room", "due_on": "1800-01-01",
+                                       "status": "open", "visibility": "coalition"})
+    assert page.status_code == 422 and "Enter a date between" in page.text
