@@ -5,6 +5,7 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
@@ -121,9 +122,15 @@ def transfer_encoding(body: str, *, eight_bit: bool = True) -> str | None:
     return "8bit" if eight_bit else None
 
 
+# Headers folded only past the 998 characters a mail line may hold. Folded at 78, a subject
+# whose fold fell between an English word and an accented one ("before Votación") came out with
+# two spaces there: Python writes the space before the fold and the fold's own as well.
+MESSAGE_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(config: SmtpConfig, email: Email, *, now: datetime,
                   eight_bit: bool = True) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = config.sender
     message["To"] = email.to
     message["Subject"] = email.subject
