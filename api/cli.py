@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from api import log_redaction, public_url
-from api.i18n import argparse_words, locales
+from api.i18n import argparse_words, catalogs, locales
 from api.i18n.catalogs import N_, gettext, ngettext, use_locale
 from api.i18n.validation_words import words_for
 from api.settings import MAX_RETENTION_DAYS, get_settings
@@ -180,9 +180,12 @@ def _playbooks(args: argparse.Namespace) -> int:
     from api.playbooks import loader  # noqa: PLC0415
 
     catalog = loader.catalog()
+    # Each playbook's title as given in the reader's language, where it is.
+    language = catalogs.current().split("_")[0]
     for loaded in sorted(catalog.playbooks.values(), key=lambda p: p.file):
         print(gettext("ok     {file}: {key} ({title})").format(
-            file=loaded.file, key=loaded.playbook.key, title=loaded.playbook.title))
+            file=loaded.file, key=loaded.playbook.key,
+            title=loaded.in_language(language).title))
     for error in catalog.errors:
         print(gettext("error  {error}").format(error=error), file=sys.stderr)
     return 1 if catalog.errors else 0

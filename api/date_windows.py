@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from api import clock
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_
+from api.i18n.validation_words import Refusal
 
-OUT_OF_RANGE = N_("Enter a date between %(first)s and %(last)s.")
+OUT_OF_RANGE = N_("Enter a date between {first} and {last}.")
 
 
 @dataclass(frozen=True)
@@ -25,20 +26,27 @@ class YearWindow:
         first = self.first if self.first is not None else year - (self.back or 0)
         return first, year + self.ahead
 
-    def problem(self, day: date | datetime | None, today: date | None = None) -> str | None:
-        """Why the date cannot be taken, in the reader's language; None if it can."""
+    def refusal(self, day: date | datetime | None, today: date | None = None) -> Refusal | None:
+        """Why the date cannot be taken, to be said in the reader's language; None if it can."""
         if day is None:
             return None
         first, last = self.years(today)
         if first <= day.year <= last:
             return None
-        return gettext(OUT_OF_RANGE) % {"first": first, "last": last}
+        # The years as digits (2016, not 2.016), whatever the reader's shape of numbers.
+        return Refusal(OUT_OF_RANGE, first=str(first), last=str(last))
+
+    def problem(self, day: date | datetime | None, today: date | None = None) -> str | None:
+        """Why the date cannot be taken, in the reader's language; None if it can."""
+        refusal = self.refusal(day, today)
+        return None if refusal is None else refusal.said()
 
     def check(self, day: date | datetime | None) -> date | datetime | None:
-        """For a schema's field validator: the date as given, or a ValueError saying why not."""
-        problem = self.problem(day)
-        if problem is not None:
-            raise ValueError(problem)
+        """For a schema's field validator: the date as given, or a refusal saying why not in
+        the language of whoever reads it (validation may run before a reader's is known)."""
+        refusal = self.refusal(day)
+        if refusal is not None:
+            raise refusal
         return day
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from api import clock
 from api.db import UTCDateTime
 from api.i18n.catalogs import N_
+from api.i18n.validation_words import Refusal
 
 # What a foreign key does when its target row is deleted.
 OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
@@ -24,11 +25,12 @@ OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 MAX_INT = 2_147_483_647
 
 
-class FieldError(ValueError):
-    """Raised by a rule that spans fields, naming the one field the user should correct."""
+class FieldError(Refusal):
+    """Raised by a rule that spans fields, naming the one field the user should correct; its
+    words, marked N_ where it is raised, are said in the reader's language."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, **values: Any) -> None:
+        super().__init__(message, **values)
         self.field = field
 
 

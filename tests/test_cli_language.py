@@ -2,6 +2,7 @@
 (LANG), else English; whatever the language, a refusal is one plain line, never a traceback."""
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,31 @@ def test_the_demos_summary_is_in_the_organizers_language(
     assert "1 campaña, " in out and "solicitudes de registros públicos" in out
     assert "Inicie sesión como líder de la coalición" in out and "  contraseña: " in out
     assert "organizations" not in out and "Sign in" not in out
+
+
+def test_the_playbooks_are_listed_by_their_spanish_titles(
+        english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    main(["playbooks"])
+    listed = capsys.readouterr().out
+    assert ("válido cancel_renewal.yaml: cancel_renewal (Cancelar la renovación de un contrato "
+            "de lectores de placas (ALPR))") in listed
+    assert "bien " not in listed and "Cancel an ALPR contract renewal" not in listed
+
+
+def test_a_spanish_people_file_is_read_and_described_in_spanish(
+        db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    sheet = tmp_path / "personas.csv"
+    sheet.write_text("Nombre,Correo electrónico,Prefiere\nAna Ruiz,ana@,en persona\n",
+                     encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert main(["import", "people", str(sheet)]) == 0
+    said = capsys.readouterr().out
+    assert ("Columnas: Nombre -> Nombre, Correo electrónico -> Correo electrónico, "
+            "Prefiere -> Forma de contacto preferida") in said
+    assert "1 fila:" in said and "1 filas" not in said
+    assert "fila 2: Correo electrónico: " in said
+    assert "Asigne una columna" not in said and "email '" not in said

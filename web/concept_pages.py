@@ -22,9 +22,10 @@ from api.errors import Invalid
 from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_number
 from api.keyset import KEY_PREFIX, MAX_CURSOR_CHARS, Window, read_window
+from api.organizations.models import Organization
 from web.forms import FormField, infer
 from web.ids import given_id
-from web.words import SHARING_WORDS, ChoiceWords, humanize
+from web.words import SHARING_WORDS, ChoiceWords, humanize, owner_sharing_words
 
 # The pages' own words are English here, marked for the catalog, and translated where they
 # are shown: a section's slug stays the English title's, so its address is the same in every
@@ -475,11 +476,52 @@ def select_rows(spec: Spec, actor: User, wanted: ListRequest,
     count = sa.select(sa.func.count()).select_from(counted.subquery())
     columns = [spec.model.id.label("id"),
                *(c.expr.label(c.key) for c in spec.columns if c.expr is not None)]
+    owner = _sharing_owner(spec)
+    if owner is not None:
+        columns.append(owner.label(SHARING_OWNER))
     stmt = base.with_only_columns(*columns).select_from(spec.model)
     for table, onclause in spec.joins:
         stmt = stmt.outerjoin(table, _readable_join(table, onclause, actor))
     stmt = stmt.order_by(*spec.crud.order(wanted.sort or None))
     return stmt, count
+
+
+# Who owns each row, selected beside a list's "Shared with" column: who may see a record is
+# said in the reader's words, "our organization" only to the members of the one that owns it.
+SHARING_OWNER = "sharing_owner"
+# The row's "Shared with" said to the reader, as its record page says it.
+SHARING_SAID = "sharing_said"
+
+
+def _sharing_column(spec: Spec) -> "Column | None":
+    return next((c for c in spec.columns if c.kind == "sharing"), None)
+
+
+def _sharing_owner(spec: Spec) -> Any:
+    if _sharing_column(spec) is None:
+        return None
+    owned = permissions.owned().get(spec.model)
+    if owned is not None:
+        return getattr(spec.model, owned.owner)
+    return spec.model.id if spec.model in permissions.own_choices() else None
+
+
+def say_sharing(session: Session, actor: User, spec: Spec,
+                rows: Sequence[dict[str, Any]]) -> None:
+    """Each row's "Shared with" in the reader's words, naming another organization that owns
+    it (the words alone would say "our organization" of every row)."""
+    column = _sharing_column(spec)
+    if column is None or not rows:
+        return
+    owners = {row.get(SHARING_OWNER) for row in rows} - {None}
+    names = dict(session.execute(sa.select(Organization.id, Organization.name)
+                                 .where(Organization.id.in_(owners))).tuples().all()) \
+        if owners else {}
+    for row in rows:
+        owner = row.get(SHARING_OWNER)
+        row[SHARING_SAID] = owner_sharing_words(
+            row.get(column.key), owner=owner, owner_name=names.get(owner), reader=actor,
+            table=str(spec.model.__tablename__))
 
 
 def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
@@ -504,6 +546,7 @@ def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
         rows = fetch(page) if total else []
     else:
         total = 0
+    say_sharing(session, actor, spec, rows)
     return _result(session, spec, rows, total, page, limit)
 
 
@@ -545,6 +588,7 @@ def related_rows(session: Session, actor: User, spec: Spec, related: Related, re
         first = _RELATED[key] = scoping.built_once(
             stmt.add_columns(count.scalar_subquery().label(TOTAL)).limit(limit))
     rows = [r._asdict() for r in session.execute(first, {"related_value": value})]
+    say_sharing(session, actor, spec, rows)
     counted = int(rows[0][TOTAL]) if rows else 0
     if counted > RELATED_COUNT_CAP:
         result = _result(session, spec, rows, RELATED_COUNT_CAP, 1, limit)
@@ -583,6 +627,7 @@ def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, 
         window = read(page) if total else window
     if spec.annotate:
         spec.annotate(session, window.rows)
+    say_sharing(session, actor, spec, window.rows)
     return ListWindow(rows=window.rows, first=window.start + 1, next=window.next,
                       previous=window.previous, total=window.total,
                       more_than=window.more_than, page=window.start // limit + 1)
@@ -594,6 +639,7 @@ def export_rows(session: Session, actor: User, spec: Spec,
     rows = [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
     if spec.annotate:
         spec.annotate(session, rows)
+    say_sharing(session, actor, spec, rows)
     return rows
 
 

@@ -106,10 +106,10 @@ SHARING_WORDS = {
 }
 # The same said to everyone else, naming the organization.
 OTHERS_SHARING_WORDS = {
-    "private": "Only {owner}",
-    "leads": "{owner} and the coalition's leads",
-    "coalition": "The whole coalition",
-    "public": "Anyone (public)",
+    "private": N_("Only {owner}"),
+    "leads": N_("{owner} and the coalition's leads"),
+    "coalition": N_("The whole coalition"),
+    "public": N_("Anyone (public)"),
 }
 # A record no organization owns is the coalition's, which its leads keep.
 COALITION_SHARING_WORDS = {
@@ -137,11 +137,24 @@ def sharing_words(value: Any, about: Any = None, reader: Any = None) -> str:
     words = _said_to(reader, about)
     if not text:
         return _unchosen(about, words)
-    said = _words(words, text).format(owner=_owner_name(about))
-    named = NAMED_READERS.get(_table(about))
+    return _said(words, text, _owner_name(about), _table(about))
+
+
+def _said(words: dict[str, str], text: str, owner_name: str, table: str) -> str:
+    said = _words(words, text).format(owner=owner_name)
+    named = NAMED_READERS.get(table)
     if named and text in ("private", "leads"):
         said = gettext("{said}, and {named}").format(said=said, named=gettext(named))
     return said
+
+
+def owner_sharing_words(value: Any, *, owner: int | None, owner_name: str | None, reader: Any,
+                        table: str) -> str:
+    """sharing_words of a list's row, which carries its owner's id and name in place of the
+    record: the same words its record page says to the same reader."""
+    text = str(getattr(value, "value", value) or "")
+    return _said(_words_for(reader, owner), text,
+                 owner_name or gettext("its organization"), table)
 
 
 def _words(words: dict[str, str], value: str) -> str:
@@ -157,10 +170,15 @@ def _said_to(reader: Any, about: Any) -> dict[str, str]:
     if isinstance(about, type):
         # A record being made is its maker's organization's, or with none the coalition's.
         return SHARING_WORDS if org is not None else COALITION_SHARING_WORDS
-    owner = permissions.owner_of(about)
+    return _words_for(reader, permissions.owner_of(about))
+
+
+def _words_for(reader: Any, owner: int | None) -> dict[str, str]:
+    """The words said to `reader` of a record `owner` owns (None: the coalition's)."""
     if owner is None:
         return COALITION_SHARING_WORDS
-    return SHARING_WORDS if owner == org else OTHERS_SHARING_WORDS
+    return SHARING_WORDS if owner == getattr(reader, "organization_id", None) \
+        else OTHERS_SHARING_WORDS
 
 
 def _owner_name(record: Any) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pyotp
 import sqlalchemy as sa
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
 from api import clock
@@ -35,6 +37,7 @@ from api.errors import NO_SUCH, DomainError, Forbidden, Invalid, NotFound, Term
 from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.validation_words import email_words
 
 
 def _end_sessions_of_disabled(session: Session, actor: User, user: User,
@@ -505,6 +508,12 @@ def invite(session: Session, actor: User, *, email: str, organization_id: int | 
     email = normalized(email)
     if "@" not in email or len(email) > 254:
         raise Invalid(gettext("Enter an email address."), field="email")
+    try:
+        # The address the account will have, checked as its record checks it: an address that
+        # cannot take mail is refused here, not found out when the invitation fails to go.
+        validate_email(email)
+    except PydanticCustomError as exc:
+        raise Invalid(email_words(str(exc)), field="email") from exc
     if permissions.needs_organization(role) and organization_id is None:
         raise Invalid(N_("Partner members and viewers belong to an organization; choose one."),
                       field="organization_id")

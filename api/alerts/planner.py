@@ -31,7 +31,7 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.rules import USER_RECIPIENT, occurrences
-from api.alerts.subjects import Subject, TargetOnBody
+from api.alerts.subjects import Subject, TargetOnBody, titled
 from api.auth import permissions, scoping
 from api.auth.models import User
 from api.campaigns.models import CampaignLead
@@ -335,7 +335,7 @@ def candidates_for(rule: AlertRule, subject: Subject, audience: Audience,
         suffix = f"/t{target.id}" if target else ""
         title = subject.title
         if target is not None:
-            title = f"Undecided, not met in 30 days: {target.name}, before {subject.title}"
+            title = titled(SubjectKind.undecided_escalation, subject.title, name=target.name)
         campaigns = [rule.campaign_id] if rule.campaign_id else subject.campaign_ids
         base = f"r{rule.id}|{rule.subject}:{subject.id}{suffix}"
         sends = _user_channels(rule, _recipients(rule, subject, audience, target), audience)

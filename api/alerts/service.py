@@ -89,7 +89,7 @@ def require_admin(actor: permissions.Actor) -> None:
 
 def require_keeper(actor: permissions.Actor) -> None:
     if not may_organize(actor):
-        raise Forbidden("Only campaign leads and administrators see the coalition's webhooks.")
+        raise Forbidden(N_("Only campaign leads and administrators see the coalition's webhooks."))
 
 
 def require_organizer(actor: permissions.Actor) -> None:

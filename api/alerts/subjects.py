@@ -1,6 +1,7 @@
 """What alerts are about: votes, contract deadlines, records requests and tasks, read as dated
 subjects with their timezone, campaigns, followers' keys and responsible organizations."""
 
+import re
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -58,25 +59,37 @@ TITLE_SHAPES: dict[str, str] = {
     SubjectKind.task_due: N_("Task due: {title}"),
     # A test sent from the channels page, titled with the endpoint's name.
     TEST: N_("Test alert for {title}"),
+    # One alert per undecided official the vote's campaign has not met lately.
+    SubjectKind.undecided_escalation: N_(
+        "Undecided, not met in 30 days: {name}, before {title}"),
 }
 
 
-def titled(kind: SubjectKind, title: str) -> str:
+def titled(kind: SubjectKind, title: str, **more: str) -> str:
     """A subject's stored title, in English."""
-    return TITLE_SHAPES[kind].format(title=title)
+    return TITLE_SHAPES[kind].format(title=title.strip(), **more)
+
+
+def _shape_pattern(shape: str) -> re.Pattern[str]:
+    """The English shape as a pattern that takes a stored title apart again: the words are
+    the shape's, each {placeholder} the record's own (a name before the last placeholder
+    reaches only as far as the shape's next words)."""
+    parts = re.split(r"\{(\w+)\}", shape)
+    pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
+                      for i, part in enumerate(parts))
+    return re.compile(pattern + r"\Z", re.DOTALL)
 
 
 def title_in_words(kind: str, stored: str) -> str:
     """A stored title in the language in force: its kind's words translated, the record's own
-    title as it is."""
+    title and names as they are."""
     shape = TITLE_SHAPES.get(str(kind))
     if shape is None:
         return stored
-    before, _, after = shape.partition("{title}")
-    if not (stored.startswith(before) and stored.endswith(after)):
+    found = _shape_pattern(shape).match(stored)
+    if found is None:
         return stored
-    own = stored[len(before):len(stored) - len(after)] if after else stored[len(before):]
-    return gettext(shape).format(title=own)
+    return gettext(shape).format(**found.groupdict())
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from api import public_url
 from api.auth import identity as identities
 from api.auth import tokens
 from api.auth.answers import PageAnswers, api_problem, is_api
+from api.i18n.catalogs import N_, gettext
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +73,22 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
     return value if isinstance(value, str) else None
 
 
+REFUSED = N_("Request refused: {why}. Browser requests must carry the page's anti-forgery "
+             "token.")
+
+
 def _cross_origin(scope: Scope) -> str | None:
     """Why the request came from somewhere else, if it did."""
     headers = Headers(scope=scope)
     site = headers.get("sec-fetch-site", "").lower()
     if site == "cross-site":
-        return "it came from another site"
+        return N_("it came from another site")
     origin = headers.get("origin")
     # Under Referrer-Policy: no-referrer a browser sends "Origin: null" with a plain form
     # POST, even to its own site; there Sec-Fetch-Site still says where it came from.
     same_site_form = origin == "null" and site == "same-origin"
     if origin is not None and not same_site_form and origin.lower() not in own_origins(scope):
-        return "it came from another origin"
+        return N_("it came from another origin")
     return None
 
 
@@ -102,8 +107,8 @@ class ForgeryCheck:
 
     def _answer(self, scope: Scope, why: str) -> Response:
         if is_api(scope["path"]):
-            return api_problem(403, f"Request refused: {why}. Browser requests must carry "
-                               "the page's anti-forgery token.")
+            # Said in the caller's language; the log above keeps the English.
+            return api_problem(403, gettext(REFUSED).format(why=gettext(why)))
         return self.pages.forged(scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -123,11 +128,11 @@ class ForgeryCheck:
             if body is None:
                 # Gone, or cut off at the size limit, where api.body_limit puts its 413 in
                 # place of this answer: refused unchecked, and not logged as a forgery.
-                await self._answer(scope, "the request ended early")(scope, _replay(b""), send)
+                await self._answer(scope, N_("the request ended early"))(scope, _replay(b""), send)
                 return
             receive = _replay(body)
             if expected and tokens.same(await _form_token(scope, body), expected):
                 await self.app(scope, receive, send)
                 return
-            why = "the anti-forgery token is missing or wrong"
+            why = N_("the anti-forgery token is missing or wrong")
         await self.refuse(scope, why)(scope, receive, send)

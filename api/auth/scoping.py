@@ -163,8 +163,8 @@ def _check_member_lists(actor: permissions.Actor, obj: Any, *, new: bool) -> Non
     for row in rows:
         for column in columns:
             if not permissions.may_change_members(actor, getattr(row, column)):
-                raise Forbidden("Only an organization's own members and the coalition's leads "
-                                "can change who belongs to it.")
+                raise Forbidden(N_("Only an organization's own members and the coalition's "
+                                   "leads can change who belongs to it."))
 
 
 def _check_user(actor: permissions.Actor, user: User, *, new: bool) -> None:

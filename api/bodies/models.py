@@ -59,14 +59,14 @@ class BodyBase(SQLModel):
     def _majority_fits(self) -> "BodyBase":
         if self.seats and self.majority_needed > self.seats:
             raise FieldError("majority_needed",
-                             "The votes needed to win cannot exceed the number of seats.")
+                             N_("The votes needed to win cannot exceed the number of seats."))
         if self.legistar_client and not LEGISTAR_CLIENT.match(self.legistar_client):
             raise FieldError("legistar_client",
-                             "A Legistar client name is letters, digits and dashes: the part "
-                             "before .legistar.com, e.g. sanjose.")
+                             N_("A Legistar client name is letters, digits and dashes: the part "
+                             "before .legistar.com, e.g. sanjose."))
         if self.agenda_source == AgendaSource.legistar and not self.legistar_client:
             raise FieldError("legistar_client",
-                             "A Legistar agenda source needs the Legistar client name.")
+                             N_("A Legistar agenda source needs the Legistar client name."))
         return self
 
 

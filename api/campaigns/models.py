@@ -75,9 +75,9 @@ class CampaignBase(SQLModel):
     def _asks_once(self) -> "CampaignBase":
         asks = [item.ask for item in self.policy_asks]
         if len(asks) != len(set(asks)):
-            raise FieldError("policy_asks", "Each policy ask may appear only once.")
+            raise FieldError("policy_asks", N_("Each policy ask may appear only once."))
         if self.start_date and self.target_date and self.target_date < self.start_date:
-            raise FieldError("target_date", "The target date is before the start date.")
+            raise FieldError("target_date", N_("The target date is before the start date."))
         return self
 
 

@@ -112,7 +112,7 @@ class ContractBase(SQLModel):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractBase":
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise FieldError("end_date", "The end date is before the start date.")
+            raise FieldError("end_date", N_("The end date is before the start date."))
         return self
 
 

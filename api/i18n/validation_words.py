@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.catalogs import N_, current, gettext, ngettext
 from api.i18n.formatting import format_choices, format_number
 
 # Pydantic's wording is for programmers ("String should have at least 1 character", or every
@@ -17,6 +17,8 @@ AMOUNT = N_("Enter a number, like 1250.00.")
 DAY = N_("Enter a date.")
 DAY_AND_TIME = N_("Enter a date and a time.")
 ONE_OF = N_("Choose one of the options.")
+LIST = N_("Give a list, in square brackets [ ].")
+OBJECT = N_("Give an object, its fields in braces { }.")
 KIND_WORDS = {
     "missing": REQUIRED,
     "int_parsing": WHOLE_NUMBER, "int_type": WHOLE_NUMBER, "int_from_float": WHOLE_NUMBER,
@@ -28,7 +30,17 @@ KIND_WORDS = {
     "enum": ONE_OF, "literal_error": ONE_OF,
     "bool_parsing": N_("Choose yes or no."),
     "json_invalid": N_("JSON decode error"),
+    # The shape of a JSON value: what the field takes, not pydantic's names for types.
+    "string_type": N_("Enter text."), "float_type": N_("Enter a number."),
+    "bool_type": N_("Choose yes or no."),
+    "list_type": LIST, "tuple_type": LIST, "set_type": LIST, "frozen_set_type": LIST,
+    "dict_type": OBJECT, "model_type": OBJECT, "model_attributes_type": OBJECT,
+    "dataclass_type": OBJECT, "is_instance_of": OBJECT,
+    "extra_forbidden": N_("This field is not one this record has."),
 }
+# Pydantic's own kinds of refusal (not a validator's words): said plainly in any other
+# language when not listed above; English readers get pydantic's message.
+OWN_WORDS = N_("This value is not valid here.")
 BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
                "greater_than": ("gt", N_("Must be more than {}.")),
                "less_than_equal": ("le", N_("Must be {} or less.")),
@@ -89,7 +101,11 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
     if is_email_refusal(text):
         return email_words(text)
     # A validator's own words, marked N_ where it is declared.
-    return gettext(text)
+    said = gettext(text)
+    if said == text and kind not in ("value_error", "assertion_error") \
+            and not current().startswith("en"):
+        return gettext(OWN_WORDS)
+    return said
 
 
 # email-validator's refusals are written for programmers, in English only ("The part after the

@@ -147,8 +147,8 @@ class MeetingCreate(MeetingBase):
         # A form saved by mistake (or sent empty from a phone's queue) would otherwise show as
         # a meeting with nobody, about nothing, in every list and count.
         if not (self.target_ids or self.attendee_ids or self.summary.strip()):
-            raise FieldError("summary", "A meeting needs someone who was there or a summary: "
-                             "tick who you met, or write what happened.")
+            raise FieldError("summary", N_("A meeting needs someone who was there or a summary: "
+                             "tick who you met, or write what happened."))
         return self
 
 

@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from api.errors import Invalid, NotFound
+from api.i18n import catalogs
 from api.i18n.catalogs import N_
 from api.settings import get_settings
 
@@ -58,6 +59,8 @@ class LetterTemplateRead(BaseModel):
     kind: str
     description: str
     states: list[str]
+    # The language the title and description are written in.
+    language: str = "en"
 
 
 class LetterOption(LetterTemplateRead):
@@ -81,10 +84,12 @@ class LetterTemplate:
     kind: LetterKind
     description: str
     states: tuple[str, ...]
+    language: str = "en"
 
     def read(self) -> LetterTemplateRead:
         return LetterTemplateRead(key=self.key, title=self.title, kind=self.kind.value,
-                                  description=self.description, states=list(self.states))
+                                  description=self.description, states=list(self.states),
+                                  language=self.language)
 
     def fits(self, state_code: str) -> bool:
         return not self.states or state_code.upper() in self.states
@@ -273,7 +278,15 @@ def translated(found: LetterTemplate, language: str) -> LetterTemplate:
     except (OSError, ValueError, yaml.YAMLError):
         return found
     return LetterTemplate(key=found.key, title=header.title, kind=found.kind,
-                          description=header.description, states=found.states)
+                          description=header.description, states=found.states,
+                          language=language)
+
+
+def in_readers_language(found: LetterTemplate) -> LetterTemplate:
+    """The template named as its letter in the reader's language (the one in force), where
+    the letters are written in it; else the English letter's name."""
+    language = catalogs.current().split("_")[0]
+    return translated(found, language) if language in LANGUAGES else found
 
 
 def check_rendered(text: str) -> str:

@@ -86,10 +86,10 @@ class RecordsRequestBase(SQLModel):
     def _sent_before_due(self) -> "RecordsRequestBase":
         if self.status != RequestStatus.draft and self.sent_on is None:
             raise FieldError("sent_on",
-                             "A request that is no longer a draft needs the day it was sent.")
+                             N_("A request that is no longer a draft needs the day it was sent."))
         if self.sent_on and self.due_on_override and self.due_on_override < self.sent_on:
             raise FieldError("due_on_override",
-                             "The due date is before the day the request was sent.")
+                             N_("The due date is before the day the request was sent."))
         return self
 
 

@@ -489,7 +489,10 @@ def letter_options(session: Session, actor: User, request_id: int) -> list[lette
     options = []
     for found in letters.templates():
         refusal = _letter_refusal(found, request, state)
-        options.append(letters.LetterOption(**found.read().model_dump(),
+        # Offered by the names the reader reads; the letter itself is written in the language
+        # chosen for it.
+        said = letters.in_readers_language(found)
+        options.append(letters.LetterOption(**said.read().model_dump(),
                                             available=refusal is None, reason=refusal or ""))
     return options
 

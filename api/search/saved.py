@@ -115,8 +115,8 @@ def _validated(data: SavedSearchCreate) -> dict[str, Any]:
     filters = ({name: _coerced(data.kind, KINDS[data.kind][1], name, value)
                 for name, value in data.filters.items()} if data.kind else {})
     if not fulltext.words(query) and not filters:
-        raise Invalid("Enter words to search for" + (", or choose a filter." if data.kind
-                                                      else "."), field="query")
+        raise Invalid(N_("Enter words to search for, or choose a filter.") if data.kind
+                      else N_("Enter words to search for."), field="query")
     return {"name": name, "query": query, "kind": data.kind, "filters": filters,
             "alert": data.alert}
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_, gettext, ngettext
 
 AGENCY_IMPORTS = ("atlas", "data-driven")
 SHEET_IMPORTS = ("organizations", "people", "targets")
@@ -131,17 +131,23 @@ def _sheet_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
     def preview(session: Any) -> str:
         sheet_plan = plan(session)
         counts = sheet_plan.counts
+        # Each field by its label in the reader's language, as the import pages name it.
         lines = [gettext("Columns: {columns}").format(columns=", ".join(
-            f"{header} -> {field}" for field, header in sheet_plan.mapping.items()))]
-        lines.append(gettext("{rows} rows: {create} to create, {update} to update, {skip} to "
-                             "skip, {error} with errors.").format(
+            f"{header} -> {gettext(spreadsheets.label_of(field))}"
+            for field, header in sheet_plan.mapping.items()))]
+        lines.append(ngettext(
+            "{rows} row: {create} to create, {update} to update, {skip} to skip, {error} with "
+            "errors.",
+            "{rows} rows: {create} to create, {update} to update, {skip} to skip, {error} with "
+            "errors.", len(sheet_plan.rows)).format(
             rows=len(sheet_plan.rows), create=counts["create"], update=counts["update"],
             skip=counts["skip"], error=counts["error"]))
         for row in sheet_plan.rows:
             if row.errors:
                 lines.append("  " + gettext("row {row}: {errors}").format(
-                    row=row.row, errors="; ".join(f"{e['field']} {e['message']}"
-                                                  for e in row.errors)))
+                    row=row.row, errors="; ".join(
+                        f"{gettext(spreadsheets.label_of(e['field']))}: {e['message']}"
+                        for e in row.errors)))
             elif row.existing_id:
                 lines.append("  " + gettext("row {row}: same {match} as #{id} -> {action}").format(
                     row=row.row, match=gettext(MATCH_WORDS.get(row.match, row.match)),

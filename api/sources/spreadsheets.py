@@ -21,21 +21,23 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.bodies.models import Body
 from api.errors import Conflict, Forbidden, Invalid
-from api.i18n.catalogs import N_, gettext
+from api.i18n import locales
+from api.i18n.catalogs import N_, gettext, translations
 from api.i18n.validation_words import words_for
 from api.organizations.models import (
+    ORGANIZATIONS,
     CoalitionRole,
     Organization,
     OrganizationCreate,
     OrgKind,
     OrgStatus,
 )
-from api.people.models import Affiliation, ContactMethod, Person, PersonCreate
+from api.people.models import PEOPLE, Affiliation, ContactMethod, Person, PersonCreate
 from api.sources import csv_files, workbooks
 from api.sources.access import require_lead
 from api.sources.agency_import import file_token
 from api.sources.import_limits import ImportLimits
-from api.targets.models import Target, TargetCreate, TargetTitle
+from api.targets.models import TARGETS, Target, TargetCreate, TargetTitle
 
 CHUNK = 500
 # English and Spanish: a sheet filled in by a Spanish-speaking partner says sí and no.
@@ -229,6 +231,47 @@ def _read_xlsx(content: bytes) -> Sheet:
 
 # ---- mapping ----------------------------------------------------------------------------
 
+# Each field a spreadsheet column can fill, by its name on the record's own pages; shown in
+# the reader's language (the templates translate them).
+LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("Last name"),
+          "email": N_("Email"), "phone": N_("Phone"), "signal_handle": N_("Signal handle"),
+          "preferred_contact": N_("Preferred contact"), "ok_to_email": N_("OK to email"),
+          "ok_to_text": N_("OK to text"), "ok_to_call": N_("OK to call"),
+          "notes": N_("Notes"), "tags": N_("Tags"), "organization": N_("Organization"),
+          "role": N_("Role"), "kind": N_("Kind"), "coalition_role": N_("Coalition role"),
+          "status": N_("Status"), "website": N_("Website"), "title": N_("Title"),
+          "body": N_("Body"), "district": N_("District"), "term_ends": N_("Term ends"),
+          "office_address": N_("Office address"), "staffers": N_("Staffers"),
+          "owner_organization": N_("Owner organization"), "row": N_("Row")}
+
+
+def label_of(name: str) -> str:
+    text = name.replace("_", " ")
+    return LABELS.get(name, text[:1].upper() + text[1:])
+
+
+# Each kind's own pages, whose list headings a file exported from them carries.
+LISTED = {"people": PEOPLE, "organizations": ORGANIZATIONS, "targets": TARGETS}
+
+
+def headings(target: Concept) -> dict[str, list[str]]:
+    """Each field's label in every language Oversight speaks: a file exported from its own
+    pages in Spanish has Spanish column headings. The pages and the command line both match
+    a file's headings with these."""
+    out: dict[str, list[str]] = {}
+    # The list page's column headings too, which its CSV export writes ("Prefers").
+    listed = {role.name: role.column if isinstance(role.column, str) else role.column.label
+              for role in LISTED[target.name].fields if role.column}
+    for column in target.columns:
+        labels = [label_of(column.name), *([listed[column.name]] if column.name in listed
+                                           else [])]
+        for language in locales.SUPPORTED:
+            out.setdefault(column.name, []).extend(translations(language).gettext(label)
+                                                   for label in labels)
+    return out
+
+
+
 def _normal(header: str) -> str:
     # Accents go, so that "Organización" and "Organizacion" are the same heading.
     bare = "".join(c for c in unicodedata.normalize("NFKD", header.casefold())
@@ -260,8 +303,9 @@ def check_mapping(target: Concept, headers: Sequence[str],
     known = {c.name for c in target.columns}
     for name, header in clean.items():
         if name not in known:
-            raise Invalid(f"A {target.label} has no field '{name}'; fields: "
-                          + ", ".join(sorted(known)) + ".", field="mapping")
+            raise Invalid(N_("A {thing} has no field '{name}'; fields: {fields}."),
+                          thing=gettext(target.label), name=name,
+                          fields=", ".join(sorted(known)), field="mapping")
         if header not in headers:
             raise Invalid(N_("The file has no column '{header}'."), header=header, field="mapping")
     if "name" not in clean and not ({"first_name", "last_name"} & clean.keys()):
@@ -362,13 +406,25 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
         yield values[start:start + CHUNK]
 
 
+def _choice_words(value: str) -> set[str]:
+    """A stored choice's words in every language Oversight speaks, as its pages and its own
+    exports write them ("in person", "en persona"), the value itself among them."""
+    spaced = value.replace("_", " ")
+    found = {value, spaced}
+    for language in locales.SUPPORTED:
+        found.update(translations(language).gettext(words)
+                     for words in (spaced, value.replace("_", "-")))
+    return {_normal(words) for words in found}
+
+
 def _enum_value(enum: type[Enum], text: str) -> Any:
-    wanted = re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
+    wanted = _normal(text)
     for member in enum:
-        if wanted in (member.value, member.name):
+        if wanted == _normal(member.name) or wanted in _choice_words(str(member.value)):
             return member.value
     raise ValueError(gettext("{value} must be one of: {choices}").format(
-        value=repr(text), choices=", ".join(m.value for m in enum)))
+        value=repr(text), choices=", ".join(
+            gettext(str(m.value).replace("_", " ")) for m in enum)))
 
 
 def _date_value(text: str) -> date:
@@ -451,7 +507,8 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
     target = concept(concept_name)
     sheet = read_sheet(content, filename)
     chosen = check_mapping(target, sheet.headers,
-                           guess_mapping(target, sheet.headers) if mapping is None else mapping)
+                           guess_mapping(target, sheet.headers, also=headings(target))
+                           if mapping is None else mapping)
     decisions = decisions or {}
     parsed = [(number, *_raw_values(target, chosen, sheet.headers, cells))
               for number, cells in sheet.rows]
@@ -467,7 +524,7 @@ def plan(session: Session, *, concept_name: str, content: bytes, filename: str =
         results.append(result)
         _resolve(target, lookup, values, result)
         if "name" not in values and not any(e["field"] == "name" for e in result.errors):
-            result.errors.append({"field": "name", "message": "is missing"})
+            result.errors.append({"field": "name", "message": gettext("is missing")})
         if not result.errors:
             result.record, schema_errors = _validate(target.schema, values)
             result.errors.extend(schema_errors)

@@ -4,11 +4,13 @@ from datetime import date, datetime
 from typing import ClassVar
 
 import sqlalchemy as sa
+from pydantic import field_validator
 from sqlmodel import SQLModel
 
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
+from api.date_windows import HAPPENINGS
 from api.fields import (
     LongText,
     Name,
@@ -59,11 +61,19 @@ class Task(TableBase, TaskBase, PlaybookAnchor, table=True):
     completed_at: datetime | None = utc_field()
 
 
+def _in_task_years(value: date | None) -> date | None:
+    # A task is something that happens in a campaign's time: a due year outside it is a slip
+    # on a date picker (1800 for 2026), and its reminder would never come.
+    HAPPENINGS.check(value)
+    return value
+
+
 class TaskCreate(TaskBase):
-    pass
+    _in_years = field_validator("due_on")(_in_task_years)
 
 
-TaskUpdate = update_schema(TaskCreate, "TaskUpdate")
+class TaskUpdate(update_schema(TaskCreate, "TaskChanges")):  # type: ignore[misc]
+    _in_years = field_validator("due_on")(_in_task_years)
 
 
 class TaskRead(TaskBase, PlaybookAnchor, ReadMeta):

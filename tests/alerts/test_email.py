@@ -1,6 +1,8 @@
 """Email through a real SMTP server (aiosmtpd on 127.0.0.1): recipients, subject, the vote's
 local time and place, the link back; retries while the server is down; the daily digest."""
 
+import email
+import email.policy
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -9,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from api.alerts import service
+from api.alerts.channels.email import Email, SmtpConfig, build_message
 from api.alerts.models import AlertAttempt, OutboxStatus
 from api.db import session_scope
 from tests import factories
@@ -175,3 +178,19 @@ def test_an_alert_keeps_its_long_link_and_accents_whole_on_the_wire(
             if line.endswith(b"=") and not line.startswith(b"--==")] == []
     assert "Renovación".encode() in body
     assert "BODY=8BITMIME" in mail.mail_options
+
+
+@pytest.mark.parametrize("subject", [
+    "[Oversight] Undecided, not met in 30 days: Ana Okafor, before Votación de prueba "
+    "(in 7 days)",
+    "[Oversight] Sin decidir y sin reunión en 30 días: Ana Okafor, antes de Votación de prueba "
+    "(en 7 días)",
+    "[Oversight] Vote in 7 days: Renew the Flock contract"])
+def test_a_subject_reads_back_as_written_with_no_doubled_spaces(subject: str) -> None:
+    config = SmtpConfig(host="127.0.0.1", port=25, username="", password="", starttls=False,
+                        sender="alerts@coalition.example", timeout=5)
+    message = build_message(config, Email(to="ana@example.org", subject=subject, text="x\n",
+                                          html="<p>x</p>", message_id="m1"),
+                            now=datetime(2026, 3, 27, 1, 0, tzinfo=UTC))
+    read = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert read["Subject"] == subject

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts import mail
 from api.auth import scoping
-from api.auth.models import AuditEntry, Role, User, Visibility
+from api.auth.models import AuditEntry, Invitation, Role, User, Visibility
 from api.db import get_engine
 from api.meetings.models import Meeting
 from api.people.models import Person
@@ -77,6 +77,19 @@ def test_invitation_link_works_once_and_expires(client: TestClient, anon_client:
     late = link_in(last_mail())
     clock.freeze(clock.now() + timedelta(days=8))
     assert anon_client.get(late).status_code == 404
+
+
+def test_an_address_that_cannot_take_mail_is_refused_before_anything_is_sent(
+        client: TestClient, session: Session) -> None:
+    before = len(list(mail.maildrop().glob("*.eml"))) if mail.maildrop().exists() else 0
+    for address, said in (("bad@", "Write the part after the @"),
+                          ("ana@riverton.invalid", "reserved name")):
+        page = client.post("/admin/invitations", data={"email": address, "role": "lead"})
+        assert page.status_code == 422, address
+        assert said in page.text, address
+    assert session.exec(select(Invitation)).all() == []
+    after = len(list(mail.maildrop().glob("*.eml"))) if mail.maildrop().exists() else 0
+    assert after == before
 
 
 def test_partners_cannot_invite_and_leads_cannot_make_admins(

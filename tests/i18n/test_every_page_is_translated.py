@@ -21,7 +21,7 @@ from api.calendar.service import _summary as calendar_summary
 from api.documents.models import AttachedTo
 from api.i18n import catalogs
 from api.playbooks import loader
-from api.records_requests import laws
+from api.records_requests import laws, letters
 from api.search import saved
 from api.search.models import SavedSearchCreate
 from api.sources.agendas.matching import DEFAULT_KEYWORDS
@@ -115,7 +115,18 @@ def _user_data(session: Session) -> set[str]:
                         found.update(line.strip() for line in text.splitlines())
     for law in laws.all_laws().values():
         found.update(text for text in (law.name, law.law, law.citation) if text)
-    return found | _playbook_words()
+    return found | _playbook_words() | _letter_words()
+
+
+def _letter_words() -> set[str]:
+    """The letters' titles and descriptions, written in their files (campaigns/letters, and
+    each language's beside them), in the language the page names them in."""
+    found: set[str] = set()
+    for template in letters.templates():
+        for language in letters.LANGUAGES:
+            said = letters.translated(template, language)
+            found.update((said.title, said.description))
+    return found
 
 
 def _playbook_words() -> set[str]:

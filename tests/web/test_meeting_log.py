@@ -110,7 +110,7 @@ def test_problems_come_back_next_to_their_fields(client: TestClient,
 def test_stances_need_a_campaign(client: TestClient, setting: dict[str, Any]) -> None:
     ana = setting["ana"]
     response = client.post("/meetings", data={
-        "held_at": "2026-03-02T09:30", "target_ids": [str(ana.id)],
+        "held_at": "2026-03-01T09:30", "target_ids": [str(ana.id)],
         f"stance_{ana.id}": "champion"}, headers=HX)
     assert response.status_code == 422
     assert 'id="campaign_id-error"' in response.text

@@ -45,8 +45,9 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     assert "Which letter" not in text and "Not now" not in text
     # The letters' own titles are English, and say so; each letter is written in the
     # language chosen, Spanish among them.
-    assert 'lang="en">Everything about the ALPR program</label>' in page.text
-    assert "Los títulos de las cartas están en inglés" in text
+    # Each letter offered by its Spanish title; no note that the titles are English.
+    assert 'lang="es">Todo sobre el programa de lectores de placas (ALPR)</label>' in page.text
+    assert "Los títulos de las cartas están en inglés" not in text
     assert "Idioma de la carta" in text
 
     letter = client.get(f"/records-requests/{record.id}/letter",

@@ -130,3 +130,29 @@ def test_an_organization_chooses_what_its_new_records_start_shared_with(
     # Another organization keeps the coalition's default (each kind's own).
     theirs = coalition.other.post("/api/v1/people", json={"name": "Lee Theirs"})
     assert theirs.json()["visibility"] == "private"
+
+
+def test_a_list_names_the_organization_that_owns_a_row_as_its_record_page_does(
+        coalition: Any, session: Session, actor: Any, client_as: Any) -> None:
+    person = f.make_person(session, actor, name="Pat Organizer",
+                           owner_organization_id=coalition.ours.id, visibility="leads")
+    session.commit()
+    for language, who, said, ours in (
+            ("en", "Who can see this", "Lakeside Rights and the coalition's leads",
+             "Our organization and the coalition's leads"),
+            ("es", "Quién puede ver esto", "Lakeside Rights y los líderes de la coalición",
+             "Nuestra organización y los líderes de la coalición")):
+        # A lead of another organization reads another's record: named, not "ours".
+        lead = client_as("lead", organization_id=coalition.theirs.id, language=language)
+        page = plain(lead.get(f"/people/{person.id}").text)
+        listed = plain(lead.get("/people").text)
+        # (The page's upload form offers the reader's own organization's choices: a document
+        # they attach is theirs.)
+        assert f"{who} {said}" in page and said in listed, language
+        assert f"{who} {ours}" not in page and ours not in listed, language
+        exported = lead.get("/people.csv").text
+        assert said in exported and ours not in exported, language
+        # Its own members read it as theirs, on the list as on the page.
+        member = client_as("partner", organization_id=coalition.ours.id, language=language)
+        assert ours in plain(member.get("/people").text), language
+        assert f"{who} {ours}" in plain(member.get(f"/people/{person.id}").text), language

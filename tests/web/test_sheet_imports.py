@@ -460,3 +460,37 @@ def test_a_lead_cannot_use_another_lead_s_upload(client: TestClient, client_as: 
     assert "This upload is gone" in plain(response.text)
     assert lead.get(base.replace("/people/", "/targets/") + "/columns").status_code == 404
     assert client.get("/imports/people/not-an-id/columns").status_code == 404
+
+
+def test_our_own_spanish_export_imports_again_and_problems_are_said_in_spanish(
+        client: TestClient, session: Session, actor: Any, admin: Any) -> None:
+    from api.accounts import service as accounts  # noqa: PLC0415
+    f.make_person(session, actor, name="Ana Ruiz", email="ana@example.org",
+                  preferred_contact="in_person")
+    f.make_person(session, actor, name="Bo Lee", email="bo@example.org",
+                  preferred_contact="phone")
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    exported = client.get("/people.csv")
+    assert exported.status_code == 200
+    assert "en persona" in exported.text and "teléfono" in exported.text
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    # The same people in a file of its own, with a third row whose name is missing.
+    rows = [[cell.replace("@example.org", "@example.net").replace("Ana Ruiz", "Ana Otra")
+             .replace("Bo Lee", "Bo Otro") for cell in row] for row in rows]
+    rows.append(["" for _ in rows[0]])
+    rows[-1][1] = "x@example.net"
+    base = uploaded(client, as_csv(rows))
+    chosen = dict(form_fields(client.get(f"{base}/columns").text, f"{base}/preview"))
+    assert chosen["map-preferred_contact"] == "Prefiere"
+    page = preview(client, base)
+    assert page.status_code == 200
+    text = plain(page.text)
+    # Both people are to be added: "en persona" and "teléfono" read as the choices they name.
+    assert "2 por agregar" in text or "2 para agregar" in text, text
+    assert "is missing" not in text
+    problems = page.text.split('id="errors-h"', 1)[1].split("</table>", 1)[0]
+    assert "Forma de contacto" not in problems and "must be one of" not in problems
+    assert "falta" in plain(problems)
+    columns = plain(client.get(f"{uploaded(client, as_csv(rows))}/columns").text)
+    assert "email, phone" not in columns and "correo electrónico, teléfono" in columns

@@ -15,7 +15,7 @@ def test_the_columns_and_the_preview_speak_spanish(
     reader = client_as(Role.admin, language="es")
     content = as_csv([["Nombre", "Correo electrónico", "Acepta correos", "Organización",
                        "Forma de contacto preferida"],
-                      ["Ana Ruiz", "ana@example.org", "sí", "Nadie", "teléfono"],
+                      ["Ana Ruiz", "ana@example.org", "sí", "Nadie", "paloma mensajera"],
                       ["Bo Chen", "bo@example.org", "no", "", ""]])
     base = uploaded(reader, content)
     page = reader.get(f"{base}/columns").text
@@ -35,7 +35,10 @@ def test_the_columns_and_the_preview_speak_spanish(
     assert "must be" not in shown and "'sí'" not in shown
     assert "unknown organization" not in shown and "Preferred contact" not in shown
     assert "organización desconocida 'Nadie'" in shown
-    assert "'teléfono' debe ser uno de estos:" in shown
+    # "teléfono" would be taken (a choice in either language); a choice that is none is
+    # refused with the choices in Spanish.
+    assert "'paloma mensajera' debe ser uno de estos:" in shown
+    assert "correo electrónico, teléfono" in shown
     assert "Forma de contacto preferida" in shown and "Organización" in shown
 
 

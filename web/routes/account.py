@@ -284,7 +284,7 @@ def _optional_id(value: str) -> int | None:
         return None
     found = whole_number(value, least=1)
     if found is None:
-        raise DomainError("Choose an organization from the list.")
+        raise DomainError(N_("Choose an organization from the list."))
     return found
 
 

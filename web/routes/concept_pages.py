@@ -84,7 +84,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if column.kind == "enum":
         return humanize(value)
     if column.kind == "sharing":
-        return sharing_words(value)
+        return str(row.get("sharing_said") or sharing_words(value))
     if column.kind == "countdown":
         return value.text
     return str(value)

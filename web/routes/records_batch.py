@@ -160,7 +160,7 @@ def _context(session: Session, actor: User, values: dict[str, Any], ids: list[in
         "values": values, "chosen": _chosen(session, ids),
         "matches": _matches(session, actor, q=q, state=state, page=page, chosen=ids),
         "q": q, "state": state, "states": states, "carried": CARRIED, "page_size": MATCHES,
-        "templates": [t.read() for t in letters.templates()
+        "templates": [letters.in_readers_language(t).read() for t in letters.templates()
                       if t.kind == letters.LetterKind.initial],
         "placeholders": PLACEHOLDERS, "user_syntax": gettext(letters.USER_SYNTAX),
         "organizations": ref_options(session, "organization"),

@@ -14,8 +14,7 @@ from starlette.datastructures import FormData, QueryParams
 from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
-from api.i18n import locales
-from api.i18n.catalogs import N_, gettext, use_locale
+from api.i18n.catalogs import N_, gettext
 from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
@@ -24,6 +23,7 @@ from web.concepts import ref_labels
 from web.forms import declared_label, go_to
 from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
+from web.words import humanize
 
 router = PathRouter(include_in_schema=False)
 
@@ -36,42 +36,18 @@ HINTS = {"bool": N_("yes or no"), "tags": N_("separated by commas or semicolons"
          "organization": N_("the name of an organization already here"),
          "body": N_("the name of a body already here")}
 SPLIT_NAME_HINT = N_("the whole name, or choose first and last name instead")
-# Each field a spreadsheet column can fill, by its name on the record's own pages; shown in
-# the reader's language (the templates translate them).
-LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("Last name"),
-          "email": N_("Email"), "phone": N_("Phone"), "signal_handle": N_("Signal handle"),
-          "preferred_contact": N_("Preferred contact"), "ok_to_email": N_("OK to email"),
-          "ok_to_text": N_("OK to text"), "ok_to_call": N_("OK to call"),
-          "notes": N_("Notes"), "tags": N_("Tags"), "organization": N_("Organization"),
-          "role": N_("Role"), "kind": N_("Kind"), "coalition_role": N_("Coalition role"),
-          "status": N_("Status"), "website": N_("Website"), "title": N_("Title"),
-          "body": N_("Body"), "district": N_("District"), "term_ends": N_("Term ends"),
-          "office_address": N_("Office address"), "staffers": N_("Staffers"),
-          "owner_organization": N_("Owner organization"), "row": N_("Row")}
-
-
 def label_of(name: str) -> str:
-    text = name.replace("_", " ")
-    return LABELS.get(name) or declared_label(name) or text[:1].upper() + text[1:]
+    """A column's field by the label declared with it, else by its name on the record's pages."""
+    return declared_label(name) or spreadsheets.label_of(name)
 
 
 def _hint(column: Column) -> str:
     if column.kind == "enum" and column.enum is not None:
+        # The choices as the reader reads them; a file may hold these words, in either
+        # language, or the stored values.
         return gettext("one of: {values}").format(
-            values=", ".join(str(m.value).replace("_", " ") for m in column.enum))
+            values=", ".join(humanize(m.value) for m in column.enum))
     return HINTS.get(column.kind, "")
-
-
-def _headings(target: spreadsheets.Concept) -> dict[str, list[str]]:
-    """Each field's label in every language Oversight speaks: a file exported from its own
-    pages in Spanish has Spanish column headings."""
-    out: dict[str, list[str]] = {}
-    for column in target.columns:
-        label = label_of(column.name)
-        for language in locales.SUPPORTED:
-            with use_locale(language):
-                out.setdefault(column.name, []).append(gettext(label))
-    return out
 
 
 def _mapping_from(values: FormData | QueryParams) -> dict[str, str]:
@@ -84,7 +60,7 @@ def _columns_context(user: User, kind: str, kept: uploads.Upload,
                      errors: dict[str, str] | None = None) -> dict[str, Any]:
     target = spreadsheets.concept(kind)
     sheet = spreadsheets.read_sheet(kept.content(), kept.filename)
-    chosen = spreadsheets.guess_mapping(target, sheet.headers, also=_headings(target)) \
+    chosen = spreadsheets.guess_mapping(target, sheet.headers, also=spreadsheets.headings(target)) \
         if mapping is None else mapping
     examples: dict[str, str] = {}
     for _, cells in sheet.rows[:SAMPLE_ROWS]:

@@ -5,11 +5,13 @@ import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
 
 from api.alerts.channels import Outcome, Told
+from api.i18n import catalogs
 from api.i18n.catalogs import gettext as _
 from api.i18n.catalogs import ngettext
 from api.settings import Settings
@@ -50,6 +52,12 @@ class Email:
     message_id: str
 
 
+def _language() -> str:
+    """The language the message is written in, for the reader's screen reader and spelling:
+    the one in force (the recipient's), as HTML names it."""
+    return escape(catalogs.current().replace("_", "-"), quote=True)
+
+
 def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
     """One alert, in the language in force (the recipient's)."""
     late_note = _("This alert is late: Oversight could not send it when it was due.")
@@ -63,7 +71,7 @@ def alert_email(told: Told, *, to: str, message_id: str, late: bool) -> Email:
         lines.append(late_note)
     lines += ["", f"{open_link}: {told.link}", "",
               _("You get this because of an alert rule or something you follow in Oversight.")]
-    html = ["<!doctype html><html><body>",
+    html = [f"<!doctype html><html lang=\"{_language()}\"><body>",
             f"<h1 style=\"font-size:1.2em\">{escape(told.headline)}</h1>", "<table>"]
     for label, value in ((when, told.when), (where, told.place)):
         if value:
@@ -88,7 +96,7 @@ def digest_email(items: Sequence[Told], *, to: str, day: str, message_id: str) -
         "Your daily digest for {day}: {count} alerts", count).format(day=shown, count=count)
     heading = _("Your Oversight alerts for {day}").format(day=shown)
     lines = [f"{heading}:", ""]
-    html = ["<!doctype html><html><body>",
+    html = [f"<!doctype html><html lang=\"{_language()}\"><body>",
             f"<h1 style=\"font-size:1.2em\">{escape(heading)}</h1><ul>"]
     for told in items:
         detail = " · ".join(p for p in (told.when, told.place) if p)
@@ -114,9 +122,15 @@ def transfer_encoding(body: str, *, eight_bit: bool = True) -> str | None:
     return "8bit" if eight_bit else None
 
 
+# Headers folded only past the 998 characters a mail line may hold. Folded at 78, a subject
+# whose fold fell between an English word and an accented one ("before Votación") came out with
+# two spaces there: Python writes the space before the fold and the fold's own as well.
+MESSAGE_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
 def build_message(config: SmtpConfig, email: Email, *, now: datetime,
                   eight_bit: bool = True) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = config.sender
     message["To"] = email.to
     message["Subject"] = email.subject
