@@ -660,8 +660,10 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
                        field="token")
     bad = [row.row for row in sheet_plan.rows if row.action == "error"]
     if bad and not skip_errors:
-        raise Invalid(N_("{len} rows have errors (first: row {bad}); fix them or choose to "
-                         "leave those rows out."), len=len(bad), bad=bad[0], field="file")
+        # "of the rows" reads right for one row or many, in both languages.
+        raise Invalid(N_("Errors in {len} of the rows (the first is row {bad}); fix them or "
+                         "choose to leave those rows out."), len=len(bad), bad=bad[0],
+                      field="file")
     target = CONCEPTS[sheet_plan.concept]
     model: Any = target.model
     # Bulk statements pass the ORM's check of who may change whose sharing: checked here.

@@ -72,6 +72,7 @@ class TaskCreate(TaskBase):
     _in_years = field_validator("due_on")(_in_task_years)
 
 
+# A base made at import time: mypy cannot follow a class built by a function.
 class TaskUpdate(update_schema(TaskCreate, "TaskChanges")):  # type: ignore[misc]
     _in_years = field_validator("due_on")(_in_task_years)
 

@@ -91,7 +91,7 @@ def test_three_bad_rows_are_exactly_the_three_shown(session: Session, actor: Use
     assert len(preview["sample"]) == 7
     session.rollback()
     assert count(Person) == 0
-    with pytest.raises(Invalid, match="3 rows have errors"):
+    with pytest.raises(Invalid, match="Errors in 3 of the rows"):
         spreadsheets.commit(session, actor, plan)
     result = spreadsheets.commit(session, actor, plan, skip_errors=True)
     session.commit()
@@ -294,9 +294,9 @@ def test_import_people_from_the_command_line(tmp_path: Any, db: None,
                              ["", "nobody@example.org"]]))
     assert main(["import", "people", str(path), "--yes"]) == 1
     err = capsys.readouterr()
-    assert "Name -> name" in err.out
-    assert "row 3: name is missing" in err.out
-    assert "1 rows have errors" in err.err
+    assert "Name -> Name" in err.out
+    assert "row 3: Name: is missing" in err.out
+    assert "Errors in 1 of the rows (the first is row 3)" in err.err
     assert count(Person) == 0
     assert main(["import", "people", str(path), "--yes", "--skip-errors"]) == 0
     assert "Created 1, updated 0, skipped 0; 1 rows with errors left out." in \

@@ -10,19 +10,27 @@ from sqlmodel import Session, select
 from api import public_url
 from api.accounts import emails, mail
 from api.accounts import service as accounts
+from api.agencies.models import Agency
 from api.alerts import service as alerts
 from api.alerts.channels.email import SmtpConfig
 from api.auth import audit, instance, permissions, sessions
 from api.auth.client_address import client_address
 from api.auth.cookies import clear_session_cookie, device_cookie, is_secure, set_device_cookie
 from api.auth.models import Role, TokenScope, User, UserUpdate
+from api.bodies.models import Body
+from api.campaigns.models import Campaign
+from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Forbidden
 from api.fields import MAX_INT, stored_id
 from api.i18n import catalogs, locales
 from api.i18n.catalogs import N_, gettext
+from api.jurisdictions.models import Jurisdiction
 from api.organizations.models import Organization
 from api.routing import PathRouter
+from api.targets.models import Target
+from api.vendors.models import Vendor
+from api.votes.models import Vote
 from web.forms import saving
 from web.ids import RecordId, whole_number
 from web.templating import templates
@@ -365,15 +373,6 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
 
 
 def _linked_models() -> dict[str, type[Any]]:
-    from api.agencies.models import Agency  # noqa: PLC0415
-    from api.bodies.models import Body  # noqa: PLC0415
-    from api.campaigns.models import Campaign  # noqa: PLC0415
-    from api.contracts.models import Contract  # noqa: PLC0415
-    from api.jurisdictions.models import Jurisdiction  # noqa: PLC0415
-    from api.targets.models import Target  # noqa: PLC0415
-    from api.vendors.models import Vendor  # noqa: PLC0415
-    from api.votes.models import Vote  # noqa: PLC0415
-
     return {"agency_id": Agency, "body_id": Body, "campaign_id": Campaign,
             "contract_id": Contract, "jurisdiction_id": Jurisdiction,
             "organization_id": Organization, "target_id": Target, "vendor_id": Vendor,
