@@ -263,7 +263,8 @@ def test_rows_with_errors_stop_the_commit_unless_left_out(client: TestClient,
     fields = form_fields(preview(client, base).text, f"{base}/commit")
     refused = client.post(f"{base}/commit", data=as_form(fields))
     assert refused.status_code == 422
-    assert "Nothing was imported: Errors in 3 of the rows (the first is row 4)" in plain(refused.text)
+    assert "Nothing was imported: Errors in 3 of the rows (the first is row 4)" in \
+        plain(refused.text)
     assert people_count() == 0
     done = client.post(f"{base}/commit", data=as_form([*fields, ("skip_errors", "on")]),
                        follow_redirects=False)
