@@ -515,7 +515,7 @@ def say_sharing(session: Session, actor: User, spec: Spec,
         return
     owners = {row.get(SHARING_OWNER) for row in rows} - {None}
     names = dict(session.execute(sa.select(Organization.id, Organization.name)
-                                 .where(Organization.id.in_(owners))).tuples().all()) \
+                                 .where(Organization.id.in_(owners))).all()) \
         if owners else {}
     for row in rows:
         owner = row.get(SHARING_OWNER)

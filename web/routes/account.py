@@ -372,32 +372,33 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
     return _done("/admin/users", "settings-saved")
 
 
-def _linked_models() -> dict[str, type[Any]]:
-    return {"agency_id": Agency, "body_id": Body, "campaign_id": Campaign,
-            "contract_id": Contract, "jurisdiction_id": Jurisdiction,
-            "organization_id": Organization, "target_id": Target, "vendor_id": Vendor,
-            "vote_id": Vote}
+# The links a logged change may hold whose records have a name worth showing in its place.
+LINKED_MODELS: dict[str, type[Any]] = {
+    "agency_id": Agency, "body_id": Body, "campaign_id": Campaign, "contract_id": Contract,
+    "jurisdiction_id": Jurisdiction, "organization_id": Organization, "target_id": Target,
+    "vendor_id": Vendor, "vote_id": Vote}
 
 
 def _linked_names(session: Session, user: User, rows: Any) -> dict[str, str]:
     """The name of each record a logged change links to ("Campaign: — → Stop the cameras"),
     where the reader may read that record; others stay a number."""
-    models = _linked_models()
     names: dict[str, str] = {}
+    looked_up: set[str] = set()
     for entry in rows:
         for field, change in (entry.changes or {}).items():
-            model = models.get(field)
+            model = LINKED_MODELS.get(field)
             if model is None or not isinstance(change, list | tuple):
                 continue
             for value in change:
-                if not isinstance(value, int) or isinstance(value, bool) \
-                        or f"{field}:{value}" in names:
+                key = f"{field}:{value}"
+                if not isinstance(value, int) or isinstance(value, bool) or key in looked_up:
                     continue
+                looked_up.add(key)
                 record = session.get(model, value)
                 if record is not None and permissions.can_read(user, record):
                     said = getattr(record, "name", None) or getattr(record, "title", None)
                     if said:
-                        names[f"{field}:{value}"] = str(said)
+                        names[key] = str(said)
     return names
 
 
