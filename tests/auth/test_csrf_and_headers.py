@@ -100,6 +100,7 @@ def test_pages_carry_the_token_in_body_hx_headers_and_forms(client: TestClient) 
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page
     assert f'name="csrf_token" value="{token}"' in page
     assert 'name="htmx-config"' in page and '"includeIndicatorStyles":false' in page
+    assert '"attributesToSettle":["class","width","height"]' in page
 
 
 SECURITY_HEADERS = {

@@ -92,7 +92,8 @@ def _page(browser: Browser, server: str, viewport: dict[str, int],
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
+    # Where each error came from, so a rare one can be traced from a single CI log.
+    page.on("console", lambda msg: errors.append(f"{msg.text} (at {msg.location.get('url')})")
             if msg.type == "error" and not EXPECTED.search(msg.text) else None)
     yield page
     context.close()
