@@ -1,7 +1,6 @@
 """Fixtures of the alert tests: a campaign with a lead, the clock in hand, and ticks."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts.service import system_user
 from api.alerts.dispatcher import Dispatcher, TickReport
-from api.alerts.models import AlertDefaultsInstalled, AlertOutbox, Notification, OutboxStatus
+from api.alerts.models import AlertOutbox, Notification, OutboxStatus
 from api.db import session_scope
 from api.settings import get_settings
 from tests import factories
@@ -36,34 +35,15 @@ def actor(session: Session) -> Any:
     return user
 
 
-@dataclass
-class Campaign:
-    """A campaign in a jurisdiction, with a lead organization and one of its members."""
-
-    jurisdiction: Any
-    body: Any
-    campaign: Any
-    lead_org: Any
-    lead: Any
+# The campaign every alert test works in: a council, a lead organization and one of its members.
+Campaign = factories.CampaignGround
 
 
 @pytest.fixture
 def make_campaign(session: Session, actor: Any) -> Callable[..., Campaign]:
     def make(timezone: str = "America/Los_Angeles", *, defaults: bool = False) -> Campaign:
-        """Without `defaults`, as if its default rules had been installed and deleted: the
-        tests declare the rules they mean."""
-        place = factories.make_jurisdiction(session, actor, timezone=timezone)
-        body = factories.make_body(session, actor, jurisdiction_id=place.id,
-                                   name=factories.unique("Riverton City Council"))
-        org = factories.make_organization(session, actor)
-        campaign = factories.make_campaign(session, actor, jurisdiction_id=place.id,
-                                           lead_organization_ids=[org.id])
-        if not defaults:
-            session.add(AlertDefaultsInstalled(campaign_id=campaign.id, installed_at=START))
-            session.commit()
-        lead = factories.make_user("partner", session=session, organization_id=org.id,
-                                   name="Ana Ruiz")
-        return Campaign(place, body, campaign, org, lead)
+        return factories.make_campaign_ground(session, actor, timezone, defaults=defaults,
+                                              installed_at=START)
     return make
 
 

@@ -175,38 +175,6 @@ def bad_values(name: str, schema: dict[str, Any], world: dict[str, int]) -> Iter
             yield [{**valid_body(items, world), prop: value}]
 
 
-def make_world(session: Session, actor: Any) -> dict[str, int]:
-    """One record of every kind, by table name."""
-    org = factories.make_organization(session, actor)
-    body = factories.make_body(session, actor)
-    campaign = factories.make_campaign(session, actor, lead_organization_ids=[org.id])
-    target = factories.make_target(session, actor, body_id=body.id)
-    contract = factories.make_contract(session, actor)
-    action = factories.make_action(session, actor, campaign_id=campaign.id)
-    contact = factories.make_media_contact(session, actor)
-    made = [org, body, campaign, target, contract, action, contact,
-            factories.make_meeting(session, actor, campaign_id=campaign.id,
-                                   target_ids=[target.id]),
-            factories.make_affiliation(session, actor, organization_id=org.id),
-            factories.make_vote(session, actor, body_id=body.id, campaign_id=campaign.id),
-            factories.make_task(session, actor, campaign_id=campaign.id, action_id=action.id),
-            factories.make_records_request(session, actor, agency_id=contract.agency_id),
-            factories.make_press_hit(session, actor, campaign_id=campaign.id,
-                                     media_contact_id=contact.id),
-            factories.make_vendor(session, actor),
-            factories.make_document(session, actor, attached_kind="organization",
-                                    attached_id=org.id),
-            # Not the administrator: deleting this one must not lock the rest of the run out.
-            factories.make_user("viewer", session=session)]
-    world = {type(obj).__tablename__: obj.id for obj in made}
-    for obj in made:
-        for column in type(obj).__table__.columns:
-            if column.foreign_keys and getattr(obj, column.name) is not None:
-                world.setdefault(next(iter(column.foreign_keys)).column.table.name,
-                                 getattr(obj, column.name))
-    return world
-
-
 def collection_tables() -> dict[str, str]:
     """Each collection's path, with the table its records come from."""
     tables = {f"{name}Read": getattr(models, name).__tablename__ for name in models.__all__}
@@ -346,7 +314,7 @@ def no_outside_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("group", GROUPS)
 @pytest.mark.usefixtures("no_outside_world")
 def test_no_server_errors(app: FastAPI, session: Session, actor: Any, group: str) -> None:
-    world = make_world(session, actor)
+    world = factories.make_one_of_each(session, actor)
     calls = [(route, method) for route in ROUTES if group_of(route) == group
              for method in sorted(route.methods)]
     # Deletes last, so the other requests still find the records they are meant to find.

@@ -26,8 +26,8 @@ from api.db import get_engine
 from api.meetings.models import Meeting
 from api.people.models import Person
 from api.settings import get_settings
-from tests.auth.world import build, marker
 from tests.factories import make_user
+from tests.factories.coalition import build, marker
 
 PASSWORD = "a long enough passphrase"
 

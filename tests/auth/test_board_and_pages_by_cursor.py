@@ -14,7 +14,7 @@ from api.actions import service as actions
 from api.actions.models import Action, ActionCreate
 from api.auth import permissions
 from api.auth.models import Role
-from tests.auth.world import VISIBILITIES, Record, World, build, marker, may_read
+from tests.factories.coalition import VISIBILITIES, Record, World, build, marker, may_read
 from tests.web.html import fragment, link
 
 STATUSES = ("planned", "in_progress", "done")

@@ -18,8 +18,8 @@ from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.contracts.models import ContractCreate
 from tests.auth.routes import get_routes
-from tests.auth.world import MONTH, World, build, may_read
 from tests.factories import make_agency, make_vote
+from tests.factories.coalition import MONTH, World, build, may_read
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
                "records_request": "records-requests", "action": "actions",

@@ -20,7 +20,7 @@ from api.auth.models import Role
 from tests import factories as f
 from tests.alerts.conftest import Ticks, notifications
 from tests.alerts.servers import Received, Receiver, smtp_server, webhook_server
-from tests.auth.world import VISIBILITIES, Record, marker, may_read
+from tests.factories.coalition import VISIBILITIES, Record, marker, may_read
 
 START = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 DUE = date(2026, 3, 20)

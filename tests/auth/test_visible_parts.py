@@ -17,7 +17,7 @@ from api.meetings.models import Meeting
 from api.records_requests.models import RecordsRequest
 from api.tasks.models import Task
 from tests import factories as f
-from tests.auth.world import Record, may_read
+from tests.factories.coalition import Record, may_read
 from tests.web.html import fragment, plain
 
 VISIBILITIES = [v.value for v in Visibility]

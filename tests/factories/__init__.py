@@ -1,10 +1,13 @@
 """The one place tests make records: plain functions that create each kind through its service,
 with sensible defaults a test overrides by keyword, committed so other sessions (the app's, the
-alert dispatcher's, a subprocess's) see the record at once."""
+alert dispatcher's, a subprocess's) see the record at once. Grounds several tests share are
+here too (a campaign with its lead, one record of every kind); the permission tests' coalition,
+every sensitive record at every visibility, is tests.factories.coalition."""
 
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +18,7 @@ from api import clock
 from api.actions import service as actions
 from api.agencies import service as agencies
 from api.alerts import service as alerts
+from api.alerts.models import AlertDefaultsInstalled
 from api.auth import tokens
 from api.auth.models import Role, User
 from api.bodies import service as bodies
@@ -271,3 +275,65 @@ def make_alert_rule(session: Session, actor: Any, campaign_id: int | None, **spe
                                           specs=[values])[0]
     session.commit()
     return made
+
+
+@dataclass
+class CampaignGround:
+    """A campaign in a jurisdiction, with a lead organization and one of its members."""
+
+    jurisdiction: Any
+    body: Any
+    campaign: Any
+    lead_org: Any
+    lead: Any
+
+
+def make_campaign_ground(session: Session, actor: Any, timezone: str = "America/Los_Angeles", *,
+                         defaults: bool = False, installed_at: datetime | None = None
+                         ) -> CampaignGround:
+    """A campaign with a council and a lead. Without `defaults`, as if its default alert rules
+    had been installed (at `installed_at`, else now) and deleted: the tests declare the rules
+    they mean."""
+    place = make_jurisdiction(session, actor, timezone=timezone)
+    body = make_body(session, actor, jurisdiction_id=place.id,
+                     name=unique("Riverton City Council"))
+    org = make_organization(session, actor)
+    campaign = make_campaign(session, actor, jurisdiction_id=place.id,
+                             lead_organization_ids=[org.id])
+    if not defaults:
+        session.add(AlertDefaultsInstalled(campaign_id=campaign.id,
+                                           installed_at=installed_at or clock.now()))
+        session.commit()
+    lead = make_user("partner", session=session, organization_id=org.id, name="Ana Ruiz")
+    return CampaignGround(place, body, campaign, org, lead)
+
+
+# ---- one of everything ------------------------------------------------------------------
+
+def make_one_of_each(session: Session, actor: Any) -> dict[str, int]:
+    """One record of every kind, by table name, with the records they point at."""
+    org = make_organization(session, actor)
+    body = make_body(session, actor)
+    campaign = make_campaign(session, actor, lead_organization_ids=[org.id])
+    target = make_target(session, actor, body_id=body.id)
+    contract = make_contract(session, actor)
+    action = make_action(session, actor, campaign_id=campaign.id)
+    contact = make_media_contact(session, actor)
+    made = [org, body, campaign, target, contract, action, contact,
+            make_meeting(session, actor, campaign_id=campaign.id, target_ids=[target.id]),
+            make_affiliation(session, actor, organization_id=org.id),
+            make_vote(session, actor, body_id=body.id, campaign_id=campaign.id),
+            make_task(session, actor, campaign_id=campaign.id, action_id=action.id),
+            make_records_request(session, actor, agency_id=contract.agency_id),
+            make_press_hit(session, actor, campaign_id=campaign.id, media_contact_id=contact.id),
+            make_vendor(session, actor),
+            make_document(session, actor, attached_kind="organization", attached_id=org.id),
+            # Not the administrator: deleting this one must not lock the rest of the run out.
+            make_user("viewer", session=session)]
+    world = {type(obj).__tablename__: obj.id for obj in made}
+    for obj in made:
+        for column in type(obj).__table__.columns:
+            if column.foreign_keys and getattr(obj, column.name) is not None:
+                world.setdefault(next(iter(column.foreign_keys)).column.table.name,
+                                 getattr(obj, column.name))
+    return world

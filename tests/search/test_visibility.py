@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.auth.models import Role
 from api.search import service as search
-from tests.auth.world import World, build, may_read
+from tests.factories.coalition import World, build, may_read
 from web.concepts import record_url
 
 # The kinds in the permission tests' world that global search shows.

@@ -18,7 +18,7 @@ from api.documents.models import Document
 from api.organizations import service as organizations
 from api.organizations.models import OrganizationUpdate
 from tests import factories as f
-from tests.auth.world import World, build, marker
+from tests.factories.coalition import World, build, marker
 
 URLS = ["/api/v1/exports/organizations/{id}.zip", "/api/v1/organizations/{id}/export"]
 FILES = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
