@@ -156,3 +156,11 @@ def frozen_now() -> datetime:
     at = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
     clock.freeze(at)
     return at
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Per-collection cases of the shared JSON API contract (tests/api/contract.py): each
+    collection's test class names its refused bodies in its spec."""
+    spec = getattr(metafunc.cls, "spec", None)
+    if spec is not None and "invalid" in metafunc.fixturenames:
+        metafunc.parametrize("invalid", spec.invalid, ids=[name for _, name in spec.invalid])

@@ -1,1 +1,2 @@
-"""Tests of the JSON API under /api/v1."""
+"""Tests of the api package's own modules (the command line, the database, settings, lists
+and their cursors), and the JSON API contract every collection shares."""

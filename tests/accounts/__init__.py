@@ -1,0 +1,1 @@
+"""Tests of user accounts: invitations, resets, erasure and the users API."""

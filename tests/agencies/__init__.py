@@ -1,0 +1,1 @@
+"""Tests of law-enforcement agencies."""

@@ -1,0 +1,1 @@
+"""Tests of documents attached to records."""

@@ -1,0 +1,1 @@
+"""Tests of media contacts and press coverage."""
