@@ -228,6 +228,57 @@ def test_every_module_has_a_docstring() -> None:
     assert missing == []
 
 
+# ---- tests mirror the code: a test sits in the folder of the package it tests ------------------
+# tests/<x>/ holds the tests of api/<x>/, tests/api/ those of api's own modules (the command
+# line, the database, settings, lists), tests/web/ those of the pages; a folder deeper down
+# mirrors a package deeper down. What mirrors no one package is listed here, with why.
+TESTS = PROJECT_ROOT / "tests"
+CROSS_CUTTING = {
+    "test_architecture.py": "the shape of the whole repository",
+    "test_self_contained.py": "what the repository carries for every package",
+    "test_dockerfile.py": "the image built from the whole repository",
+    "e2e": "browser journeys through every page",
+    "bench": "benchmarks, run on their own and never collected",
+    "fixtures": "recorded data, no tests",
+}
+
+
+def misplaced_tests(test_files: Iterable[str], packages: set[str]) -> list[str]:
+    """The test files (paths under tests/) that sit at the top of tests/ or in a folder that
+    mirrors no package; `packages` are the code's packages as paths (api, api/auth, web ...)."""
+    found = []
+    for name in test_files:
+        *folders, file = name.split("/")
+        if (folders[:1] or [file])[0] in CROSS_CUTTING:
+            continue
+        mirrored = "/".join(folders) if folders[:1] in (["api"], ["web"]) else "/".join(
+            ["api", *folders])
+        if not folders or mirrored not in packages:
+            found.append(name)
+    return found
+
+
+def code_packages() -> set[str]:
+    return {path.parent.relative_to(PROJECT_ROOT).as_posix()
+            for root in (API, WEB) for path in python_files(root) if path.name == "__init__.py"}
+
+
+def test_the_misplaced_test_finder_finds_each_kind() -> None:
+    packages = {"api", "api/auth", "api/alerts", "web", "web/routes"}
+    assert misplaced_tests(["test_x.py", "nothing/test_x.py", "auth/deeper/test_x.py",
+                            "web/deeper/test_x.py"], packages) == [
+        "test_x.py", "nothing/test_x.py", "auth/deeper/test_x.py", "web/deeper/test_x.py"]
+    assert misplaced_tests(["test_architecture.py", "e2e/test_x.py", "api/test_x.py",
+                            "auth/test_x.py", "web/routes/test_x.py", "alerts/test_x.py"],
+                           packages) == []
+
+
+def test_each_test_sits_in_the_folder_of_the_package_it_tests() -> None:
+    files = [path.relative_to(TESTS).as_posix() for path in sorted(TESTS.rglob("test_*.py"))]
+    assert misplaced_tests(files, code_packages()) == []
+    assert all((TESTS / name).exists() for name in CROSS_CUTTING)
+
+
 def test_every_template_is_html() -> None:
     templates = [path for path in (WEB / "templates").rglob("*") if path.is_file()]
     assert WEB / "templates" / "base.html" in templates

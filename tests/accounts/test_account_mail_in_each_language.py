@@ -16,8 +16,8 @@ from api.accounts.service import system_user
 from api.alerts import service
 from api.auth.models import Role
 from api.i18n.catalogs import use_locale
+from tests.accounts.test_account_mail_links import ask_for_reset
 from tests.alerts.servers import Received, smtp_server
-from tests.auth.test_account_mail_links import ask_for_reset
 from tests.factories import make_user
 
 PASSWORD = "a long enough passphrase"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests import factories as f
-from tests.api.test_contracts import contract
+from tests.contracts.test_contracts import contract
 
 OUT = "Enter a date between 2016 and 2036."
 

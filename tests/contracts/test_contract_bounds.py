@@ -14,7 +14,7 @@ from api import clock
 from api.contracts import service as contracts
 from api.errors import Invalid
 from tests.api.contract import problem
-from tests.api.test_contracts import contract
+from tests.contracts.test_contracts import contract
 from tests.factories import make_contract
 
 TOO_FAR = [

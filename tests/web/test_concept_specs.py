@@ -11,7 +11,7 @@ import pytest
 from api.concepts import Concept, FieldRole, ListColumn
 from api.targets import models as targets_models
 from api.targets import service as targets
-from tests.test_concepts import declared_concepts
+from tests.api.test_concepts import declared_concepts
 from web.concept_pages import declared_spec
 from web.concepts import REFS, SPECS
 from web.words import humanize
