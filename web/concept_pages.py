@@ -245,10 +245,9 @@ class Spec:
 
 
 def said(made: FormField) -> FormField:
-    """A form field's label, help and choices in the reader's language: a label derived from
-    the field's name is marked in web.field_words, the others where they are declared (a
-    field's own label with the field, `Field(title=N_(...))`). Stored
-    choices come already said (web.words.humanize)."""
+    """A form field's label, help and choices in the reader's language: each is marked for the
+    catalog where it is declared (a field's own label with the field, `Field(title=N_(...))`).
+    Stored choices come already said (web.words.humanize)."""
     made.label = gettext(made.label) if made.label else made.label
     made.help = gettext(made.help) if made.help else made.help
     made.choices = [(value, words.said() if isinstance(words, ChoiceWords)

@@ -104,8 +104,9 @@ def declared_label(name: str) -> str | None:
 
 
 def label_for(name: str) -> str:
-    """A field's label: the one declared with it, else one made from its name ("start_date"
-    reads "Start date", marked for the catalog in web.field_words)."""
+    """A field's label: the one declared with it (`Field(title=N_(...))` in its concept's
+    models), else one made from its name ("start_date" reads "Start date"), which only a field
+    declared without a title falls back on."""
     if name in _DECLARED_LABELS:
         return _DECLARED_LABELS[name]
     text = name.removesuffix("_ids").removesuffix("_id").replace("_", " ")

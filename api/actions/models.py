@@ -47,15 +47,15 @@ class ActionStatus(StrEnum):
 
 
 class ActionBase(SQLModel):
-    title: Name
-    kind: ActionKind = enum_field(ActionKind.other)
-    campaign_id: int | None = fk("campaign.id", index=False)
-    owner_organization_id: int | None = fk("organization.id")
-    vote_id: int | None = fk("vote.id")
-    scheduled_on: date | None = None
-    status: ActionStatus = enum_field(ActionStatus.planned)
-    description: LongText = ""
-    outcome: LongText = ""
+    title: Name = Field(title=N_("Title"))
+    kind: ActionKind = enum_field(ActionKind.other, title=N_("Kind"))
+    campaign_id: int | None = fk("campaign.id", index=False, title=N_("Campaign"))
+    owner_organization_id: int | None = fk("organization.id", title=N_("Owner organization"))
+    vote_id: int | None = fk("vote.id", title=N_("Vote"))
+    scheduled_on: date | None = Field(default=None, title=N_("Scheduled on"))
+    status: ActionStatus = enum_field(ActionStatus.planned, title=N_("Status"))
+    description: LongText = Field(default="", title=N_("Description"))
+    outcome: LongText = Field(default="", title=N_("Outcome"))
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 

@@ -52,31 +52,33 @@ class Sharing(StrEnum):
 
 
 class AgencyBase(SQLModel):
-    name: Name
-    kind: AgencyKind = enum_field(AgencyKind.police_department)
-    jurisdiction_id: int | None = fk("jurisdiction.id")
-    state_code: StateCode = Field(default="", max_length=2)
+    name: Name = Field(title=N_("Name"))
+    kind: AgencyKind = enum_field(AgencyKind.police_department, title=N_("Kind"))
+    jurisdiction_id: int | None = fk("jurisdiction.id", title=N_("Jurisdiction"))
+    state_code: StateCode = Field(default="", max_length=2, title=N_("State code"))
     # The company its plate readers come from.
-    vendor_id: int | None = fk("vendor.id")
-    fixed_cameras: Count | None = None
-    mobile_cameras: Count | None = None
-    retention_days: Count | None = None
-    shares_with_federal: Sharing = enum_field(Sharing.unknown)
-    sharing_evidence_url: Url = ""
-    sharing_partners: Count | None = None
-    policy_url: Url = ""
-    source_links: Annotated[list[Url], at_most(50)] = json_field()
-    notes: LongText = ""
+    vendor_id: int | None = fk("vendor.id", title=N_("Vendor"))
+    fixed_cameras: Count | None = Field(default=None, title=N_("Fixed cameras"))
+    mobile_cameras: Count | None = Field(default=None, title=N_("Mobile cameras"))
+    retention_days: Count | None = Field(default=None, title=N_("Retention days"))
+    shares_with_federal: Sharing = enum_field(Sharing.unknown, title=N_("Shares with federal"))
+    sharing_evidence_url: Url = Field(default="", title=N_("Sharing evidence url"))
+    sharing_partners: Count | None = Field(default=None, title=N_("Sharing partners"))
+    policy_url: Url = Field(default="", title=N_("Policy url"))
+    source_links: Annotated[list[Url], at_most(50)] = json_field(title=N_("Source links"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     # From outside datasets: the Atlas of Surveillance row id, and EFF's "Data Driven" numbers
     # (national pool participation, plate detections and hits over a stated period).
-    atlas_id: ShortText = Field(default="", index=True)
+    atlas_id: ShortText = Field(default="", index=True, title=N_("Atlas"))
     # The FBI's nine-character originating agency identifier: one agency, whatever its name.
     ori: ShortText = Field(default="", max_length=9, index=True)
-    national_pool: bool | None = None
-    detections: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
-    hits: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger)
-    detections_period: ShortText = ""
-    data_sharing_report_url: Url = ""
+    national_pool: bool | None = Field(default=None, title=N_("National pool"))
+    detections: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger,
+                                   title=N_("Detections"))
+    hits: int | None = Field(default=None, ge=0, le=BIG_INT, sa_type=sa.BigInteger,
+                             title=N_("Hits"))
+    detections_period: ShortText = Field(default="", title=N_("Detections period"))
+    data_sharing_report_url: Url = Field(default="", title=N_("Data sharing report url"))
     # Empty: the coalition's record (an imported agency), which only leads change.
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)

@@ -42,14 +42,14 @@ LEGISTAR_CLIENT = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 class BodyBase(SQLModel):
-    name: Name
-    kind: BodyKind = enum_field(BodyKind.city_council)
-    jurisdiction_id: int = fk("jurisdiction.id", required=True)
-    seats: Count = 0
+    name: Name = Field(title=N_("Name"))
+    kind: BodyKind = enum_field(BodyKind.city_council, title=N_("Kind"))
+    jurisdiction_id: int = fk("jurisdiction.id", required=True, title=N_("Jurisdiction"))
+    seats: Count = Field(default=0, title=N_("Seats"))
     majority_needed: Count = 0
-    website: Url = ""
-    agenda_source: AgendaSource = enum_field(AgendaSource.none)
-    legistar_client: ShortText = ""
+    website: Url = Field(default="", title=N_("Website"))
+    agenda_source: AgendaSource = enum_field(AgendaSource.none, title=N_("Agenda source"))
+    legistar_client: ShortText = Field(default="", title=N_("Legistar client"))
     # Some Legistar clients only answer with a token; a client's feed covers all its bodies,
     # so the body's name there (e.g. "City Council") picks this body's meetings.
     legistar_token: ShortText = ""

@@ -59,17 +59,18 @@ class PolicyAskItem(BaseModel):
 
 
 class CampaignBase(SQLModel):
-    name: Name
-    jurisdiction_id: int | None = fk("jurisdiction.id")
-    goal: CampaignGoal = enum_field(CampaignGoal.restrict_use)
-    status: CampaignStatus = enum_field(CampaignStatus.active)
-    description: LongText = ""
-    policy_asks: Annotated[list[PolicyAskItem], at_most(len(PolicyAsk))] = json_field()
-    start_date: date | None = None
-    target_date: date | None = None
+    name: Name = Field(title=N_("Name"))
+    jurisdiction_id: int | None = fk("jurisdiction.id", title=N_("Jurisdiction"))
+    goal: CampaignGoal = enum_field(CampaignGoal.restrict_use, title=N_("Goal"))
+    status: CampaignStatus = enum_field(CampaignStatus.active, title=N_("Status"))
+    description: LongText = Field(default="", title=N_("Description"))
+    policy_asks: Annotated[list[PolicyAskItem], at_most(len(PolicyAsk))] = json_field(
+        title=N_("Policy asks"))
+    start_date: date | None = Field(default=None, title=N_("Start date"))
+    target_date: date | None = Field(default=None, title=N_("Target date"))
     # Anchors a playbook dates its actions from (with start_date); moving one moves them.
-    vote_date: date | None = None
-    notice_deadline: date | None = None
+    vote_date: date | None = Field(default=None, title=N_("Vote date"))
+    notice_deadline: date | None = Field(default=None, title=N_("Notice deadline"))
 
     @model_validator(mode="after")
     def _asks_once(self) -> "CampaignBase":
@@ -112,7 +113,7 @@ class CampaignContract(SQLModel, table=True):
 
 class CampaignCreate(CampaignBase):
     lead_organization_ids: IdList = []
-    contract_ids: IdList = []
+    contract_ids: IdList = Field(default=[], title=N_("Contract"))
 
 
 CampaignUpdate = update_schema(CampaignCreate, "CampaignUpdate")

@@ -86,25 +86,25 @@ VoteId = Annotated[int, AfterValidator(_vote_id)]
 
 
 class ContractBase(SQLModel):
-    title: Name
-    agency_id: int = fk("agency.id", required=True)
-    vendor_id: int | None = fk("vendor.id")
-    annual_cost: Money | None = money_field()
-    cost_per_camera: Money | None = money_field()
+    title: Name = Field(title=N_("Title"))
+    agency_id: int = fk("agency.id", required=True, title=N_("Agency"))
+    vendor_id: int | None = fk("vendor.id", title=N_("Vendor"))
+    annual_cost: Money | None = money_field(title=N_("Annual cost"))
+    cost_per_camera: Money | None = money_field(title=N_("Cost per camera"))
     # A field's label is declared with it, marked for the catalog (web.forms.label_for).
     camera_count: Count | None = Field(default=None, title=N_("Camera count"))
-    start_date: ContractDay | None = None
+    start_date: ContractDay | None = Field(default=None, title=N_("Start date"))
     # The end of the first term: later terms, automatic or decided, are derived from it and
     # from the outcomes recorded (api.contracts.terms), so their history stays.
-    end_date: ContractDay | None = Field(default=None, index=True)
-    auto_renews: bool = False
-    renewal_term_months: RenewalMonths | None = None
+    end_date: ContractDay | None = Field(default=None, index=True, title=N_("End date"))
+    auto_renews: bool = Field(default=False, title=N_("Auto renews"))
+    renewal_term_months: RenewalMonths | None = Field(default=None, title=N_("Renewal term months"))
     termination_notice_days: NoticeDays | None = None
     approving_body_id: int | None = fk("body.id")
-    funding_source: ShortText = ""
-    status: ContractStatus = enum_field(ContractStatus.active)
-    document_url: Url = ""
-    notes: LongText = ""
+    funding_source: ShortText = Field(default="", title=N_("Funding source"))
+    status: ContractStatus = enum_field(ContractStatus.active, title=N_("Status"))
+    document_url: Url = Field(default="", title=N_("Document url"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     # Empty: the coalition's record, which only leads change.
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
@@ -129,7 +129,7 @@ class Contract(TableBase, ContractBase, table=True):
     term_ends: date | None = Field(default=None, index=True)
     # The next day notice can still be given to stop a renewal (past, for a contract that does
     # not renew by itself and whose day has gone).
-    notice_deadline: date | None = Field(default=None, index=True)
+    notice_deadline: date | None = Field(default=None, index=True, title=N_("Notice deadline"))
 
 
 class ContractCreate(ContractBase):

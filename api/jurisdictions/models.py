@@ -20,13 +20,14 @@ class JurisdictionKind(StrEnum):
 
 
 class JurisdictionBase(SQLModel):
-    name: Name
-    kind: JurisdictionKind = enum_field(JurisdictionKind.city)
-    state_code: str = Field(min_length=2, max_length=2, index=True)
+    name: Name = Field(title=N_("Name"))
+    kind: JurisdictionKind = enum_field(JurisdictionKind.city, title=N_("Kind"))
+    state_code: str = Field(min_length=2, max_length=2, index=True, title=N_("State code"))
     parent_id: int | None = fk("jurisdiction.id")
     # The coalition's own zone unless told otherwise: most places a coalition works share it.
-    timezone: str = Field(default_factory=lambda: get_settings().timezone, max_length=64)
-    population: Count | None = None
+    timezone: str = Field(default_factory=lambda: get_settings().timezone, max_length=64,
+                          title=N_("Timezone"))
+    population: Count | None = Field(default=None, title=N_("Population"))
 
     @field_validator("state_code")
     @classmethod

@@ -23,12 +23,12 @@ from api.i18n.catalogs import N_
 
 
 class MediaContactBase(SQLModel):
-    name: Name
-    outlet: ShortText = ""
-    beat: ShortText = ""
-    email: EmailStr | None = Field(default=None, max_length=254)
-    phone: ShortText = ""
-    notes: LongText = ""
+    name: Name = Field(title=N_("Name"))
+    outlet: ShortText = Field(default="", title=N_("Outlet"))
+    beat: ShortText = Field(default="", title=N_("Beat"))
+    email: EmailStr | None = Field(default=None, max_length=254, title=N_("Email"))
+    phone: ShortText = Field(default="", title=N_("Phone"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     # Empty: the coalition's record, which only leads change.
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
@@ -55,13 +55,13 @@ class MediaContactRead(MediaContactBase, ReadMeta):
 
 
 class PressHitBase(SQLModel):
-    title: Name
-    outlet: ShortText = ""
-    url: Url = ""
-    published_on: date | None = Field(default=None, index=True)
-    campaign_id: int | None = fk("campaign.id")
+    title: Name = Field(title=N_("Title"))
+    outlet: ShortText = Field(default="", title=N_("Outlet"))
+    url: Url = Field(default="", title=N_("Url"))
+    published_on: date | None = Field(default=None, index=True, title=N_("Published on"))
+    campaign_id: int | None = fk("campaign.id", title=N_("Campaign"))
     media_contact_id: int | None = fk("media_contact.id")
-    summary: LongText = ""
+    summary: LongText = Field(default="", title=N_("Summary"))
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
 

@@ -38,15 +38,15 @@ class StanceObserved(BaseModel):
 
 class MeetingBase(SQLModel):
     held_at: datetime = utc_field(default=..., nullable=False)
-    campaign_id: int | None = fk("campaign.id", index=False)
+    campaign_id: int | None = fk("campaign.id", index=False, title=N_("Campaign"))
     organization_id: int | None = fk("organization.id", index=False)
-    location: ShortText = ""
-    summary: LongText = ""
+    location: ShortText = Field(default="", title=N_("Location"))
+    summary: LongText = Field(default="", title=N_("Summary"))
     asks: LongText = ""
     commitments: LongText = ""
     follow_ups: LongText = ""
     stances_observed: Annotated[list[StanceObserved], at_most(200)] = json_field(
-        refers_to=("target_id", "target"))
+        refers_to=("target_id", "target"), title=N_("Stances observed"))
     visibility: Visibility = visibility_field(index=False)
 
 
@@ -138,7 +138,7 @@ class MeetingCreate(MeetingBase):
     target_ids: IdList = []
     attendee_ids: IdList = []
     # Kept apart from the meeting (MeetingNote): never shared, whatever the meeting's sharing.
-    private_notes: LongText = ""
+    private_notes: LongText = Field(default="", title=N_("Private notes"))
 
     _held_at_in_range = field_validator("held_at")(held_at_in_range)
 

@@ -53,18 +53,18 @@ class OrgStatus(StrEnum):
 
 
 class OrganizationBase(SQLModel):
-    name: Name = Field(sa_column_kwargs={"unique": True})
-    kind: OrgKind = enum_field(OrgKind.other)
-    coalition_role: CoalitionRole = enum_field(CoalitionRole.member)
-    status: OrgStatus = enum_field(OrgStatus.prospect)
-    website: Url = ""
-    email: EmailStr | None = Field(default=None, max_length=254)
-    phone: ShortText = ""
-    notes: LongText = ""
+    name: Name = Field(sa_column_kwargs={"unique": True}, title=N_("Name"))
+    kind: OrgKind = enum_field(OrgKind.other, title=N_("Kind"))
+    coalition_role: CoalitionRole = enum_field(CoalitionRole.member, title=N_("Coalition role"))
+    status: OrgStatus = enum_field(OrgStatus.prospect, title=N_("Status"))
+    website: Url = Field(default="", title=N_("Website"))
+    email: EmailStr | None = Field(default=None, max_length=254, title=N_("Email"))
+    phone: ShortText = Field(default="", title=N_("Phone"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     # Who besides the organization's own members reads its notes; the rest of the record is
     # read by everyone signed in (api.auth.permissions.guarded).
     notes_visibility: Visibility = enum_field(Visibility.leads)
-    tags: Tags = json_field()
+    tags: Tags = json_field(title=N_("Tags"))
     # Who new records of this organization's members are shared with unless they choose;
     # empty: the coalition's default.
     default_visibility: Visibility | None = enum_field(None, nullable=True)

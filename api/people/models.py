@@ -34,16 +34,17 @@ class ContactMethod(StrEnum):
 
 
 class PersonBase(SQLModel):
-    name: Name
-    email: EmailStr | None = Field(default=None, max_length=254, index=True)
-    phone: ShortText = ""
-    signal_handle: ShortText = ""
-    preferred_contact: ContactMethod = enum_field(ContactMethod.email)
+    name: Name = Field(title=N_("Name"))
+    email: EmailStr | None = Field(default=None, max_length=254, index=True, title=N_("Email"))
+    phone: ShortText = Field(default="", title=N_("Phone"))
+    signal_handle: ShortText = Field(default="", title=N_("Signal handle"))
+    preferred_contact: ContactMethod = enum_field(ContactMethod.email,
+                                                  title=N_("Preferred contact"))
     ok_to_email: bool = False
     ok_to_text: bool = False
     ok_to_call: bool = False
-    notes: LongText = ""
-    tags: Tags = json_field()
+    notes: LongText = Field(default="", title=N_("Notes"))
+    tags: Tags = json_field(title=N_("Tags"))
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field()
 

@@ -57,20 +57,20 @@ class RequestMethod(StrEnum):
 
 
 class RecordsRequestBase(SQLModel):
-    subject: Name
-    agency_id: int = fk("agency.id", required=True)
-    campaign_id: int | None = fk("campaign.id")
+    subject: Name = Field(title=N_("Subject"))
+    agency_id: int = fk("agency.id", required=True, title=N_("Agency"))
+    campaign_id: int | None = fk("campaign.id", title=N_("Campaign"))
     requester_organization_id: int | None = fk("organization.id", index=False)
-    law: ShortText = ""
-    state_code: StateCode = Field(default="", max_length=2)
-    text: LongText = ""
-    sent_on: date | None = None
-    method: RequestMethod = enum_field(RequestMethod.email)
-    tracking_number: ShortText = ""
-    status: RequestStatus = enum_field(RequestStatus.draft)
+    law: ShortText = Field(default="", title=N_("Law"))
+    state_code: StateCode = Field(default="", max_length=2, title=N_("State code"))
+    text: LongText = Field(default="", title=N_("Text"))
+    sent_on: date | None = Field(default=None, title=N_("Sent on"))
+    method: RequestMethod = enum_field(RequestMethod.email, title=N_("Method"))
+    tracking_number: ShortText = Field(default="", title=N_("Tracking number"))
+    status: RequestStatus = enum_field(RequestStatus.draft, title=N_("Status"))
     # A lead's own due date; when set it wins over the one computed from the law.
     due_on_override: date | None = None
-    notes: LongText = ""
+    notes: LongText = Field(default="", title=N_("Notes"))
     visibility: Visibility = visibility_field(index=False)
 
     @field_validator("state_code")
@@ -138,7 +138,7 @@ class RecordsRequestTarget(SQLModel, table=True):
 
 class RecordsRequestCreate(RecordsRequestBase):
     # What the request is about: contracts of its agency, and officials.
-    contract_ids: IdList = []
+    contract_ids: IdList = Field(default=[], title=N_("Contract"))
     target_ids: IdList = []
 
 

@@ -55,18 +55,18 @@ class StanceSource(StrEnum):
 
 
 class TargetBase(SQLModel):
-    name: Name
-    title: TargetTitle = enum_field(TargetTitle.council_member)
-    body_id: int | None = fk("body.id")
-    district: ShortText = ""
-    term_ends: date | None = None
-    email: EmailStr | None = Field(default=None, max_length=254)
-    phone: ShortText = ""
-    office_address: ShortText = ""
-    website: Url = ""
-    staffers: LongText = ""
-    owner_organization_id: int | None = fk("organization.id")
-    notes: LongText = ""
+    name: Name = Field(title=N_("Name"))
+    title: TargetTitle = enum_field(TargetTitle.council_member, title=N_("Title"))
+    body_id: int | None = fk("body.id", title=N_("Body"))
+    district: ShortText = Field(default="", title=N_("District"))
+    term_ends: date | None = Field(default=None, title=N_("Term ends"))
+    email: EmailStr | None = Field(default=None, max_length=254, title=N_("Email"))
+    phone: ShortText = Field(default="", title=N_("Phone"))
+    office_address: ShortText = Field(default="", title=N_("Office address"))
+    website: Url = Field(default="", title=N_("Website"))
+    staffers: LongText = Field(default="", title=N_("Staffers"))
+    owner_organization_id: int | None = fk("organization.id", title=N_("Owner organization"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     visibility: Visibility = visibility_field(Visibility.coalition)
 
 

@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 from pydantic import field_validator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
@@ -33,15 +33,15 @@ class TaskStatus(StrEnum):
 
 
 class TaskBase(SQLModel):
-    title: Name
-    campaign_id: int | None = fk("campaign.id")
+    title: Name = Field(title=N_("Title"))
+    campaign_id: int | None = fk("campaign.id", title=N_("Campaign"))
     action_id: int | None = fk("action.id", ondelete="CASCADE")
     meeting_id: int | None = fk("meeting.id", ondelete="CASCADE")
     assignee_user_id: int | None = fk("app_user.id")
     assignee_organization_id: int | None = fk("organization.id")
-    due_on: date | None = None
-    status: TaskStatus = enum_field(TaskStatus.open)
-    notes: LongText = ""
+    due_on: date | None = Field(default=None, title=N_("Due on"))
+    status: TaskStatus = enum_field(TaskStatus.open, title=N_("Status"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field()
 

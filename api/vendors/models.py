@@ -9,9 +9,9 @@ from api.i18n.catalogs import N_
 
 
 class VendorBase(SQLModel):
-    name: Name = Field(sa_column_kwargs={"unique": True})
-    website: Url = ""
-    notes: LongText = ""
+    name: Name = Field(sa_column_kwargs={"unique": True}, title=N_("Name"))
+    website: Url = Field(default="", title=N_("Website"))
+    notes: LongText = Field(default="", title=N_("Notes"))
 
 
 class Vendor(TableBase, VendorBase, table=True):

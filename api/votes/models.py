@@ -5,7 +5,7 @@ from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, field_validator
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from api.actions.models import Action
 from api.auth.models import Visibility, visibility_field
@@ -99,23 +99,23 @@ class MemberVote(BaseModel):
 
 
 class VoteBase(SQLModel):
-    title: Name
-    body_id: int = fk("body.id", required=True)
-    campaign_id: int | None = fk("campaign.id")
-    contract_id: int | None = fk("contract.id")
+    title: Name = Field(title=N_("Title"))
+    body_id: int = fk("body.id", required=True, title=N_("Body"))
+    campaign_id: int | None = fk("campaign.id", title=N_("Campaign"))
+    contract_id: int | None = fk("contract.id", title=N_("Contract"))
     # A time without an offset is read as local time where the body sits.
     scheduled_at: datetime = utc_field(default=..., index=True, nullable=False)
-    agenda_item_number: ShortText = ""
-    kind: VoteKind = enum_field(VoteKind.other)
+    agenda_item_number: ShortText = Field(default="", title=N_("Agenda item number"))
+    kind: VoteKind = enum_field(VoteKind.other, title=N_("Kind"))
     consent_calendar: bool = False
-    agenda_url: Url = ""
-    location: ShortText = ""
-    status: VoteStatus = enum_field(VoteStatus.scheduled)
+    agenda_url: Url = Field(default="", title=N_("Agenda url"))
+    location: ShortText = Field(default="", title=N_("Location"))
+    status: VoteStatus = enum_field(VoteStatus.scheduled, title=N_("Status"))
     our_position: OurPosition = enum_field(OurPosition.watch)
-    outcome: VoteOutcome = enum_field(VoteOutcome.pending)
+    outcome: VoteOutcome = enum_field(VoteOutcome.pending, title=N_("Outcome"))
     member_votes: Annotated[list[MemberVote], at_most(200)] = json_field(
-        refers_to=("target_id", "target"))
-    notes: LongText = ""
+        refers_to=("target_id", "target"), title=N_("Member votes"))
+    notes: LongText = Field(default="", title=N_("Notes"))
     # Empty: the coalition's record (a vote found on an agenda), which only leads change.
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
