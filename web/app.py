@@ -41,9 +41,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
                 "/{concept}/{record_id}/documents")
 
-templates.env.globals["record_url"] = record_url
-templates.env.globals["refs_noun"] = refs_noun
-
 
 class MeetingPages(ConceptPages):
     """A meeting is added with the meeting log, one form for all of it, not the generic form."""
@@ -68,6 +65,8 @@ PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, 
 
 
 def mount_web(app: FastAPI) -> None:
+    # What every page may call to link a record, set as the pages are built, never on import.
+    templates.env.globals.update(record_url=record_url, refs_noun=refs_noun)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = concept_pages.build_concept_pages(SPECS, custom=CUSTOM_PAGES, extras=DETAIL_EXTRAS)
     app.state.concept_pages = pages
