@@ -105,7 +105,8 @@ def create_app() -> FastAPI:
     app.add_middleware(ForgeryCheck, pages=refusals)
     app.add_middleware(IdentityMiddleware, pages=refusals)
     # Outside those: bodies are cut at their limit before the forgery check reads them.
-    body_limit.install(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS))
+    body_limit.install(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS),
+                       page=refusals.too_large)
     security_headers.install(app)
     app.add_outer_layer(ExactPaths)
     app.include_router(api_router())

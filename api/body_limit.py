@@ -1,19 +1,19 @@
-"""Request bodies held to a size while they stream in, before anything reads or parses them."""
+"""Request bodies held to a size while they stream in, before anything reads or parses them;
+the API is refused in problem JSON here, a browser with the page web/ hands in."""
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from html import escape
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import problems
-from api.i18n import catalogs, locales
+from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, use_locale
 from api.i18n.formatting import format_number
 from api.outer_layers import LayeredApp
@@ -49,18 +49,9 @@ def size_text(limit: int) -> str:
     return gettext("{count} bytes").format(count=format_number(limit))
 
 
-def refusal(path: str, why: str) -> Response:
-    """413: problem JSON for the API, a short page for a browser; `why` already translated."""
-    if path.startswith("/api/"):
-        return problems.problem(413, why, headers=CLOSE)
-    title, back = escape(gettext("Too large")), escape(gettext(
-        "Go back and send less, or a smaller file."))
-    page = (f'<!doctype html><html lang="{escape(catalogs.current())}"><head>'
-            f'<meta charset="utf-8"><title>{title} · Oversight</title>'
-            '<link rel="stylesheet" href="/static/css/oversight.css"></head>'
-            f'<body><main id="main"><h1>{title}</h1><p>{escape(why)}</p>'
-            f"<p>{back}</p></main></body></html>")
-    return HTMLResponse(page, status_code=413, headers=CLOSE)
+# The 413 page a browser is shown, given why (already in the reader's language): the pages'
+# own (web.refusals.too_large), handed in when the app is built, so api/ writes no HTML.
+TooLargePage = Callable[[str], Response]
 
 
 def _language(scope: Scope) -> str:
@@ -81,8 +72,9 @@ class BodyLimit:
     may have max_form_bytes; a multipart request to a route that takes a file, the upload
     limit plus the form around the file."""
 
-    def __init__(self, app: ASGIApp, *, upload_paths: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, *, upload_paths: Iterable[str], page: TooLargePage) -> None:
         self.app = app
+        self.page = page
         self.upload_paths: list[re.Pattern[str]] = [compile_path(p)[0] for p in upload_paths]
 
     def takes_file(self, path: str) -> bool:
@@ -156,12 +148,20 @@ class BodyLimit:
         log.warning("refused a request body to %s %s: %s", scope["method"], scope["path"],
                     why.said())
         with use_locale(_language(scope)):
-            answer = refusal(scope["path"], why.said())
+            answer = self.refusal(scope["path"], why.said())
         await answer(scope, receive, send)
 
+    def refusal(self, path: str, why: str) -> Response:
+        """413: problem JSON for the API, the pages' own for a browser; `why` already said."""
+        if path.startswith("/api/"):
+            return problems.problem(413, why, headers=CLOSE)
+        answer = self.page(why)
+        answer.headers.update(CLOSE)
+        return answer
 
-def install(app: LayeredApp, *, upload_paths: Iterable[str]) -> None:
+
+def install(app: LayeredApp, *, upload_paths: Iterable[str], page: TooLargePage) -> None:
     """Put outside every other layer the app builds (error handlers, the forgery check,
     routes); installed before the security headers, which then wrap the refusal too."""
     paths = tuple(upload_paths)
-    app.add_outer_layer(lambda inner: BodyLimit(inner, upload_paths=paths))
+    app.add_outer_layer(lambda inner: BodyLimit(inner, upload_paths=paths, page=page))

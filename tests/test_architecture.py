@@ -144,6 +144,15 @@ def test_import_walk_resolves_relative_and_dynamic_imports() -> None:
     assert ("fastapi", True) in found
 
 
+def test_api_answers_no_page() -> None:
+    """A page, even a refusal's, is web/'s to write: api/ answers the API in problem JSON and
+    is handed the pages' answers when the app is built (web.refusals)."""
+    pages = ("starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse")
+    offenders = [f"{path.relative_to(PROJECT_ROOT).as_posix()}:{item.line}"
+                 for path in python_files(API) for item in imports(path) if item.module in pages]
+    assert offenders == []
+
+
 def test_no_service_imports_web_frameworks() -> None:
     services = sorted(API.rglob("service.py"))
     assert services

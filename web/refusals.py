@@ -1,8 +1,8 @@
 """What a browser is shown when a page request is turned away before its route: the sign-in
 page for a visitor, the account page for an account that must set up two-factor, and a short
-page for a form that has expired. htmx requests are sent to the whole page instead of getting
-it swapped into a fragment. A meeting form posted by a session that has ended is kept in the
-browser through signing in, so that nothing typed is lost."""
+page for a form that has expired or a body past its size limit. htmx requests are sent to the
+whole page instead of getting it swapped into a fragment. A meeting form posted by a session
+that has ended is kept in the browser through signing in, so that nothing typed is lost."""
 
 import base64
 import json
@@ -75,6 +75,19 @@ def forged(scope: Scope) -> Response:
         f'<body><main id="main"><h1>{title}</h1><p>{why}</p>'
         f'<p><a href="/">{start}</a></p></main></body></html>',
         status_code=403)
+
+
+def too_large(why: str) -> Response:
+    """A body past its size limit (api.body_limit), `why` already in the reader's language,
+    chosen before the refusal (api.body_limit reads the language switch's cookie)."""
+    title, back = escape(gettext("Too large")), escape(gettext(
+        "Go back and send less, or a smaller file."))
+    return HTMLResponse(
+        f'<!doctype html><html lang="{escape(catalogs.current())}"><head>'
+        f'<meta charset="utf-8"><title>{title} · Oversight</title>'
+        '<link rel="stylesheet" href="/static/css/oversight.css"></head>'
+        f'<body><main id="main"><h1>{title}</h1><p>{escape(why)}</p>'
+        f"<p>{back}</p></main></body></html>", status_code=413)
 
 
 # ---- a meeting kept through signing in ---------------------------------------------------

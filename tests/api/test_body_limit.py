@@ -22,6 +22,7 @@ from api.db import get_engine
 from api.settings import Settings, get_settings
 from tests.conftest import api_token
 from tests.factories import make_organization, make_target
+from web import refusals
 from web.app import UPLOAD_PATHS
 
 MB = 1024 * 1024
@@ -237,7 +238,8 @@ def test_a_streamed_upload_past_the_limit_is_cut_on_a_page(app: Any, admin: Any,
 
 
 def test_every_json_route_that_takes_a_file_has_the_upload_limit(app: Any) -> None:
-    limit = BodyLimit(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS))
+    limit = BodyLimit(app, upload_paths=(*API_UPLOAD_PATHS, *UPLOAD_PATHS),
+                      page=refusals.too_large)
     with_files = [path for path, operations in app.openapi()["paths"].items()
                   for operation in operations.values()
                   if "multipart/form-data" in operation.get("requestBody", {}).get("content", {})]
