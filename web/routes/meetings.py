@@ -30,6 +30,7 @@ from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
 from web.forms import FORM, messages, saving, see_other, typed_text
 from web.ids import RecordId, whole_number
+from web.routes.concept_pages import pages_of, refuse_unless
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -111,6 +112,10 @@ def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
     user = acting_user(request, actor)
+    # Offered only to who may save it: the form would be typed for nothing.
+    refuse_unless(permissions.can_create(user, Meeting),
+                  gettext("Your role cannot add {things}.").format(
+                      things=pages_of(request, "meetings").spec.words.plural))
     kept = refusals.kept_meeting(request, user)
     if kept is not None:
         # Shown, never saved: the person checks it and presses Save themselves.
