@@ -238,12 +238,15 @@ Written = TypeVar("Written")
 INVALID = 422
 
 
-def validate(schema: type[Schema], values: dict[str, Any]) -> tuple[Schema | None,
-                                                                     dict[str, str]]:
+def validate(schema: type[Schema], values: dict[str, Any], *,
+             said: Mapping[str, str] | None = None) -> tuple[Schema | None, dict[str, str]]:
+    """The form's values as the schema, or the problems by field; `said` words a field's
+    problem the form's own way ("Choose a stance.") in place of the schema's."""
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:
-        return None, messages(exc)
+        found = messages(exc)
+        return None, {key: (said or {}).get(key, text) for key, text in found.items()}
 
 
 def typed_text(values: Mapping[str, Any], name: str) -> str:
