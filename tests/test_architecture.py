@@ -592,6 +592,56 @@ def test_only_api_auth_compares_roles() -> None:
     assert offenders == []
 
 
+# ---- web forms: one way to save a form or show it again -------------------------------------
+# Every page form is answered by web.forms.save_or_show (or submit, for a form read into a
+# schema): it commits, or rolls back and shows the form again with its problems and status. A
+# route that opens the `saving` block itself, rolls back, or writes the 422 out has a second
+# copy of that, which drifts from the first.
+
+_HAND_MADE = ("saving", "Saved", "rollback")
+
+
+def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
+    """The lines of a module that answer a form by hand: `saving` or `Saved` imported or used,
+    a rollback, or (with `statuses`, for a route module) a status of 422 written out, which
+    web.forms.INVALID names."""
+    def hand_made(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return statuses and type(node.value) is int and node.value == 422
+        name = (node.id if isinstance(node, ast.Name) else node.attr
+                if isinstance(node, ast.Attribute) else node.name
+                if isinstance(node, ast.alias) else None)
+        return name in _HAND_MADE
+
+    return sorted({getattr(node, "lineno", 0) for node in ast.walk(ast.parse(source))
+                   if hand_made(node)})
+
+
+def test_the_hand_made_form_answer_finder_finds_each_kind() -> None:
+    for source in ("from web.forms import saving", "return render(r, t, c, status=422)",
+                   "with forms.saving(session) as saved:\n    pass", "session.rollback()",
+                   "return _page(request, session, actor, 'alerts/rules.html', context, 422)",
+                   "def f(saved: Saved) -> None:\n    pass"):
+        assert hand_made_form_answers(source) == [1], source
+    assert hand_made_form_answers("with saving(s) as saved:\n    w()\nif saved.refusal:\n"
+                                  "    return page(request, 422)") == [1, 4]
+    # The error pages' table of statuses is no form's answer.
+    assert hand_made_form_answers("MESSAGES = {422: 'Not valid'}", statuses=False) == []
+    assert hand_made_form_answers(
+        "return save_or_show(session, write, done=done, again=again)\n"
+        "x = render(r, t, c, status=rejected.status)\ny = 4220") == []
+
+
+def test_web_routes_answer_forms_through_the_one_helper() -> None:
+    forms, routes = WEB / "forms.py", WEB / "routes"
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+        for path in python_files(WEB) if path != forms
+        for line in hand_made_form_answers(path.read_text(), statuses=routes in path.parents)
+    ]
+    assert offenders == []
+
+
 # ---- typing: an error mypy is told to let pass says which, and why -----------------------------
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\b(\[[\w, -]+\])?")

@@ -153,7 +153,7 @@ def _answer(request: Request, session: Session, user: User, record: RecordsReque
             block: str, context: dict[str, Any], anchor: str, message: flash.Message | None,
             status: int = 200) -> Response:
     """After a form on the page: its block for htmx, else back to the page (or the page with
-    the errors, status 422)."""
+    the errors, answered with their status)."""
     if htmx.wants_fragment(request):
         return render(request, TEMPLATE, context, block=block, status=status, message=message)
     if status < 400:
