@@ -64,6 +64,8 @@ class ActionMove(BaseModel):
 
 STANCE_FIELDS = [infer(StanceChangeForm, name) for name in ("level", "source", "note")]
 MOVE_FIELDS = [infer(ActionMove, "status")]
+# Which row of the whip board the stance form was sent from, checked as ids.
+WHIP_ROW_FIELDS = [FormField("target_id", "target_id"), FormField("body_id", "body_id")]
 WON_FIELDS = [FormField("won", "won", kind="bool")]
 # The policy asks form: whether each ask is made, whether it is won, and a note on it.
 ASKS_FIELDS = [FormField(f"{part}_{ask.value}", f"{part}_{ask.value}",
@@ -328,14 +330,13 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
                         actor: UserDep) -> Response:
     """Records a member's new stance from the whip board, with its source and a note."""
     user = acting_user(request, actor)
-    form = await request.form()
-    target_id = given_id(form.get("target_id"), field="target_id",
+    given = parse([*STANCE_FIELDS, *WHIP_ROW_FIELDS], await request.form())
+    target_id = given_id(given.get("target_id"), field="target_id",
                          message=gettext("The stance form names no decision-maker."))
-    body_id = given_id(form.get("body_id"), field="body_id",
+    body_id = given_id(given.get("body_id"), field="body_id",
                        message=gettext("Choose a body from the list.")) \
-        if form.get("body_id") else None
+        if given.get("body_id") else None
     target = targets.crud.get(session, user, target_id)
-    given = parse(STANCE_FIELDS, form)
 
     def write(change: StanceChangeForm) -> StanceLevel:
         previous = next((s.level for s in targets.stances(
