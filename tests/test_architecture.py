@@ -490,28 +490,109 @@ def _names_a_role(node: ast.AST) -> bool:
     return False
 
 
-def _involves_a_role(node: ast.AST) -> bool:
-    """Whether a role is named anywhere in an expression: `str(user.role)` is a role still."""
-    return any(_names_a_role(part) for part in ast.walk(node))
+def _bound_name(node: ast.AST) -> str | None:
+    """The name an expression reads a value by: `LEADS`, `self.leads`, `permissions.LEADS`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
 
 
-def role_comparisons(source: str) -> list[int]:
+def _involves_a_role(node: ast.AST, role_names: frozenset[str] = frozenset()) -> bool:
+    """Whether a role is named anywhere in an expression: `str(user.role)` is a role still,
+    and so is a name bound to roles (`LEADS = {Role.lead, Role.admin}`)."""
+    return any(_names_a_role(part) or _bound_name(part) in role_names
+               for part in ast.walk(node))
+
+
+def _annotated_role(annotation: ast.AST | None) -> bool:
+    return annotation is not None and any(isinstance(part, ast.Name) and part.id == "Role"
+                                          for part in ast.walk(annotation))
+
+
+_MADE_OF = ("set", "frozenset", "tuple", "list", "sorted", "str")
+
+
+def _is_roles(node: ast.AST, named: frozenset[str]) -> bool:
+    """Whether an expression's value is a role or roles: a role named (`Role.lead`, `u.role`,
+    `"lead"`), a name bound to roles, or a collection, union or choice built of them."""
+    if _names_a_role(node) or _bound_name(node) in named:
+        return True
+    if isinstance(node, ast.Attribute) and node.attr in ("value", "name"):
+        return _is_roles(node.value, named)
+    if isinstance(node, ast.Set | ast.List | ast.Tuple):
+        return any(_is_roles(item, named) for item in node.elts)
+    if isinstance(node, ast.Starred):
+        return _is_roles(node.value, named)
+    if isinstance(node, ast.BinOp):
+        return _is_roles(node.left, named) or _is_roles(node.right, named)
+    if isinstance(node, ast.IfExp):
+        return _is_roles(node.body, named) or _is_roles(node.orelse, named)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in _MADE_OF:
+        return any(_is_roles(arg, named) for arg in node.args)
+    return False
+
+
+def _role_target(target: ast.AST) -> str | None:
+    """The name an assignment binds; `row.role = ...` binds nothing new, `.role` is a role
+    already."""
+    name = _bound_name(target)
+    return None if isinstance(target, ast.Attribute) and name == "role" else name
+
+
+def role_bound_names(tree: ast.AST) -> frozenset[str]:
+    """The names a module binds to roles: assigned a role or roles (or a name already bound to
+    them), or a parameter declared a Role. `x = {Role.lead, Role.admin}` followed by
+    `role in x` decides on a role as much as `role in (Role.lead, Role.admin)`."""
+    names: set[str] = set()
+    assignments: list[tuple[list[ast.expr], ast.expr]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and _annotated_role(node.annotation):
+            names.add(node.arg)
+        elif isinstance(node, ast.AnnAssign):
+            if _annotated_role(node.annotation) and (name := _bound_name(node.target)):
+                names.add(name)
+            if node.value is not None:
+                assignments.append(([node.target], node.value))
+        elif isinstance(node, ast.Assign):
+            assignments.append((node.targets, node.value))
+        elif isinstance(node, ast.NamedExpr):
+            assignments.append(([node.target], node.value))
+    # Bound in turn, to a fixed point: `BOTH = LEADS | {Role.partner}` is roles too.
+    while True:
+        frozen = frozenset(names)
+        more = {name for targets, value in assignments if _is_roles(value, frozen)
+                for target in targets
+                for part in (target.elts if isinstance(target, ast.Tuple) else [target])
+                if (name := _role_target(part)) is not None}
+        if more <= names:
+            return frozen
+        names |= more
+
+
+def role_comparisons(source: str, role_names: frozenset[str] = frozenset()) -> list[int]:
     """The lines of a module's source that decide something on a role: a comparison or a
-    `match` that involves one, in Python, or in SQL (x.role.in_). Passing a role along
-    unchanged (to a function, into a record) decides nothing and is not counted."""
+    `match` that involves one, in Python, or in SQL (x.role.in_), including one against a
+    name bound to roles here or in `role_names` (those api/auth declares). Passing a role
+    along unchanged (to a function, into a record) decides nothing and is not counted."""
+    tree = ast.parse(source)
+    named = role_names | role_bound_names(tree)
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
-            if any(_involves_a_role(operand) for operand in (node.left, *node.comparators)):
+            if any(_involves_a_role(operand, named)
+                   for operand in (node.left, *node.comparators)):
                 found.append(node.lineno)
         elif isinstance(node, ast.Match):
-            if _involves_a_role(node.subject) or any(_involves_a_role(case.pattern)
-                                                     for case in node.cases):
+            if _involves_a_role(node.subject, named) or any(
+                    _involves_a_role(case.pattern, named) for case in node.cases):
                 found.append(node.lineno)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-              and node.func.attr in _SQL_MEMBERSHIP and _involves_a_role(node.func.value)):
+              and node.func.attr in _SQL_MEMBERSHIP and _involves_a_role(node.func.value, named)):
             found.append(node.lineno)
-    return found
+    return sorted(set(found))
 
 
 def test_the_role_comparison_finder_finds_each_kind() -> None:
@@ -521,9 +602,19 @@ def test_the_role_comparison_finder_finds_each_kind() -> None:
                    "ok = str(user.role) == 'lead'", "ok = user.role.name == 'lead'",
                    "role = user.role\nok = role == 'lead'", "ok = kind != 'admin'",
                    "match user.role:\n    case _:\n        pass",
-                   "match x:\n    case Role.lead:\n        pass"):
-        assert role_comparisons(source) == [2 if source.startswith("role =") else 1], source
+                   "match x:\n    case Role.lead:\n        pass",
+                   "x = {Role.lead, Role.admin}\nok = role in x",
+                   "LEADS = frozenset({Role.lead, Role.admin})\nok = someone_role in LEADS",
+                   "LEADS = (Role.lead,)\nBOTH = [*LEADS, 'x']\nok = r not in BOTH",
+                   "role = user.role\nok = role in allowed",
+                   "def f(r: Role) -> bool:\n    return r in allowed"):
+        # The comparison is on the last line, the `match` on the first.
+        expected = 1 if source.startswith("match") else source.count("\n") + 1
+        assert role_comparisons(source) == [expected], source
     assert role_comparisons("ok = permissions.is_lead(user)\nrow.role = 'x'") == []
+    assert role_comparisons("ok = r in LEADS", frozenset({"LEADS"})) == [1]
+    assert role_comparisons("ok = r in permissions.LEADS", frozenset({"LEADS"})) == [1]
+    assert role_comparisons("x = {1, 2}\nok = y in x") == []
     assert _TEMPLATE_ROLE_TEST.search('{% if user.role in ("admin", "lead") %}')
     assert not _TEMPLATE_ROLE_TEST.search("{{ user.role | humanize }}")
     for template in ('{% if is_admin or r != "admin" %}', "{% if 'lead' == r %}",
@@ -531,19 +622,82 @@ def test_the_role_comparison_finder_finds_each_kind() -> None:
         assert _TEMPLATE_ROLE_TEST.search(template), template
 
 
+def _auth_role_names() -> frozenset[str]:
+    """The module-level names api/auth binds to roles, which another module may import."""
+    names: set[str] = set()
+    for path in python_files(API / "auth"):
+        tree = ast.parse(path.read_text())
+        top = {target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+               for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+               if isinstance(target, ast.Name)}
+        names |= role_bound_names(tree) & top
+    return frozenset(names)
+
+
 def test_only_api_auth_compares_roles() -> None:
     auth = API / "auth"
+    role_names = _auth_role_names()
     offenders = [
         f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
         for root in (API, WEB)
         for path in python_files(root)
         if auth not in path.parents
-        for line in role_comparisons(path.read_text())
+        for line in role_comparisons(path.read_text(), role_names)
     ]
     offenders += [
         path.relative_to(PROJECT_ROOT).as_posix()
         for path in sorted((WEB / "templates").rglob("*.html"))
         if _TEMPLATE_ROLE_TEST.search(path.read_text())
+    ]
+    assert offenders == []
+
+
+# ---- web forms: one way to save a form or show it again -------------------------------------
+# Every page form is answered by web.forms.save_or_show (or submit, for a form read into a
+# schema): it commits, or rolls back and shows the form again with its problems and status. A
+# route that opens the `saving` block itself, rolls back, or writes the 422 out has a second
+# copy of that, which drifts from the first.
+
+_HAND_MADE = ("saving", "Saved", "rollback")
+
+
+def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
+    """The lines of a module that answer a form by hand: `saving` or `Saved` imported or used,
+    a rollback, or (with `statuses`, for a route module) a status of 422 written out, which
+    web.forms.INVALID names."""
+    def hand_made(node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return statuses and type(node.value) is int and node.value == 422
+        name = (node.id if isinstance(node, ast.Name) else node.attr
+                if isinstance(node, ast.Attribute) else node.name
+                if isinstance(node, ast.alias) else None)
+        return name in _HAND_MADE
+
+    return sorted({getattr(node, "lineno", 0) for node in ast.walk(ast.parse(source))
+                   if hand_made(node)})
+
+
+def test_the_hand_made_form_answer_finder_finds_each_kind() -> None:
+    for source in ("from web.forms import saving", "return render(r, t, c, status=422)",
+                   "with forms.saving(session) as saved:\n    pass", "session.rollback()",
+                   "return _page(request, session, actor, 'alerts/rules.html', context, 422)",
+                   "def f(saved: Saved) -> None:\n    pass"):
+        assert hand_made_form_answers(source) == [1], source
+    assert hand_made_form_answers("with saving(s) as saved:\n    w()\nif saved.refusal:\n"
+                                  "    return page(request, 422)") == [1, 4]
+    # The error pages' table of statuses is no form's answer.
+    assert hand_made_form_answers("MESSAGES = {422: 'Not valid'}", statuses=False) == []
+    assert hand_made_form_answers(
+        "return save_or_show(session, write, done=done, again=again)\n"
+        "x = render(r, t, c, status=rejected.status)\ny = 4220") == []
+
+
+def test_web_routes_answer_forms_through_the_one_helper() -> None:
+    forms, routes = WEB / "forms.py", WEB / "routes"
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+        for path in python_files(WEB) if path != forms
+        for line in hand_made_form_answers(path.read_text(), statuses=routes in path.parents)
     ]
     assert offenders == []
 

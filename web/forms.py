@@ -5,7 +5,7 @@ form asks for, and where the browser goes after it."""
 import logging
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -233,14 +233,21 @@ def domain_message(exc: DomainError, fields: Sequence[FormField | str]) -> dict[
 
 
 Schema = TypeVar("Schema", bound=BaseModel)
+Written = TypeVar("Written")
+
+# The status of a form (or a page's query) shown again with what was wrong in it.
+INVALID = 422
 
 
-def validate(schema: type[Schema], values: dict[str, Any]) -> tuple[Schema | None,
-                                                                     dict[str, str]]:
+def validate(schema: type[Schema], values: dict[str, Any], *,
+             said: Mapping[str, str] | None = None) -> tuple[Schema | None, dict[str, str]]:
+    """The form's values as the schema, or the problems by field; `said` words a field's
+    problem the form's own way ("Choose a stance.") in place of the schema's."""
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:
-        return None, messages(exc)
+        found = messages(exc)
+        return None, {key: (said or {}).get(key, text) for key, text in found.items()}
 
 
 def typed_text(values: Mapping[str, Any], name: str) -> str:
@@ -296,6 +303,57 @@ def saving(session: Session, *, keep_refused: bool = False, page_refusals: bool 
         session.rollback()
         log.warning("the database refused a form's write: %s", exc)
         saved.refusal = Conflict(database_refusal)
+
+
+@dataclass
+class Rejected:
+    """Why a form comes back: its problems by field (FORM for the form as a whole), the status
+    to answer with, and the service's refusal when the write was refused."""
+
+    errors: dict[str, str]
+    status: int = INVALID
+    refusal: DomainError | None = None
+
+    @property
+    def message(self) -> str:
+        """The problem in one sentence, for a form that shows one message."""
+        if self.refusal is not None:
+            return self.refusal.message
+        return self.errors.get(FORM) or next(iter(self.errors.values()), "")
+
+
+def save_or_show(session: Session, write: Callable[[], Written], *,
+                 done: Callable[[Written], Response], again: Callable[[Rejected], Response],
+                 fields: Sequence[FormField | str] = (), errors: Mapping[str, str] | None = None,
+                 status: int | None = INVALID, keep_refused: bool = False,
+                 page_refusals: bool = False, database_refusal: str | None = None) -> Response:
+    """The one way a page answers a form: problems found before writing (`errors`) or the
+    service's refusal of the write show the form `again`, with the problems next to the
+    `fields` they name, answered with `status` (None: the refusal's own, such as 403 or 409);
+    else the write is committed and `done` answers with what it returned. The options are
+    `saving`'s."""
+    if errors:
+        return again(Rejected(dict(errors)))
+    with saving(session, keep_refused=keep_refused, page_refusals=page_refusals,
+                database_refusal=database_refusal) as saved:
+        written = write()
+    if saved.refusal is None:
+        return done(written)
+    return again(Rejected(saved.errors(fields), status or saved.refusal.status, saved.refusal))
+
+
+def submit(session: Session, checked: tuple[Schema | None, Mapping[str, str]],
+           write: Callable[[Schema], Written], *, done: Callable[[Written], Response],
+           again: Callable[[Rejected], Response], fields: Sequence[FormField | str] = (),
+           status: int | None = INVALID, page_refusals: bool = False) -> Response:
+    """save_or_show for a form read into a schema (`checked` is what `validate` returned): the
+    write is given the valid data; without it (invalid, or a question asked first) the form
+    is shown again with its problems."""
+    data, errors = checked
+    if data is None or errors:
+        return again(Rejected(dict(errors)))
+    return save_or_show(session, lambda: write(data), done=done, again=again, fields=fields,
+                        status=status, page_refusals=page_refusals)
 
 
 def see_other(url: str, message: flash.Message | None = None) -> Response:

@@ -1,6 +1,7 @@
 """The signed-in user's account (password, two-factor, API tokens, sessions), the people and
 access page for leads and administrators, and the audit log."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Form, Query, Request
@@ -31,7 +32,7 @@ from api.routing import PathRouter
 from api.targets.models import Target
 from api.vendors.models import Vendor
 from api.votes.models import Vote
-from web.forms import saving
+from web.forms import FORM, Rejected, save_or_show
 from web.ids import RecordId, whole_number
 from web.templating import templates
 
@@ -94,6 +95,20 @@ def _account(request: Request, session: Session, user: User, *, status: int = 20
                                       status_code=status)
 
 
+def _shown_with(request: Request, session: Session, user: User,
+                error: str) -> Callable[[Rejected], Response]:
+    """The account page again, with what was wrong by the form it came from (`error`)."""
+    return lambda rejected: _account(request, session, user, status=rejected.status,
+                                     **{error: rejected.message})
+
+
+def _admin_with(request: Request, session: Session, user: User,
+                error: str) -> Callable[[Rejected], Response]:
+    """The users page again, with what was wrong by the form it came from (`error`)."""
+    return lambda rejected: _admin_page(request, session, user, status=rejected.status,
+                                        **{error: rejected.message})
+
+
 def _done(where: str, key: str) -> RedirectResponse:
     return RedirectResponse(f"{where}?done={key}", status_code=303)
 
@@ -106,30 +121,28 @@ def account(request: Request, session: SessionDep, user: UserDep) -> Response:
 @router.post("/account/language", response_class=HTMLResponse)
 def choose_language(request: Request, session: SessionDep, user: UserDep,
                     language: Annotated[str, Form(max_length=8)] = "") -> Response:
-    with saving(session) as saved:
-        accounts.set_language(session, user, language or None)
-    if saved.refusal:
-        return _account(request, session, user, status=saved.refusal.status,
-                        language_error=saved.refusal.message)
-    return _done("/account", "language")
+    return save_or_show(session, lambda: accounts.set_language(session, user, language or None),
+                        done=lambda _: _done("/account", "language"),
+                        again=_shown_with(request, session, user, "language_error"), status=None)
 
 
 @router.post("/account/password", response_class=HTMLResponse)
 def change_password(request: Request, session: SessionDep, user: UserDep,
                     current_password: PasswordField, new_password: PasswordField) -> Response:
     secure = is_secure(request.scope)
+
+    def done(device: str) -> Response:
+        response = _done("/account", "password")
+        set_device_cookie(response, device, secure=secure)
+        return response
+
     # Kept when refused: a wrong current password counts toward throttling.
-    with saving(session, keep_refused=True) as saved:
-        device = accounts.change_password(
-            session, user, current=current_password, new=new_password,
-            keep_session_id=_current_session_id(request), address=client_address(request.scope),
-            device=device_cookie(request.cookies, secure=secure))
-    if saved.refusal:
-        return _account(request, session, user, status=saved.refusal.status,
-                        password_error=saved.refusal.message)
-    response = _done("/account", "password")
-    set_device_cookie(response, device, secure=secure)
-    return response
+    return save_or_show(session, lambda: accounts.change_password(
+        session, user, current=current_password, new=new_password,
+        keep_session_id=_current_session_id(request), address=client_address(request.scope),
+        device=device_cookie(request.cookies, secure=secure)),
+        done=done, again=_shown_with(request, session, user, "password_error"),
+        keep_refused=True, status=None)
 
 
 def _bound_to(request: Request) -> str:
@@ -142,15 +155,13 @@ def start_two_factor(request: Request, session: SessionDep, user: UserDep,
                      password: PasswordField = "", code: CodeField = "") -> Response:
     # Kept either way: a wrong password or code counts toward throttling, a right code is
     # used up.
-    with saving(session, keep_refused=True) as saved:
-        pending = accounts.begin_two_factor(
-            session, user, password=password, code=code, address=client_address(request.scope),
-            device=device_cookie(request.cookies, secure=is_secure(request.scope)),
-            bound_to=_bound_to(request))
-    if saved.refusal:
-        return _account(request, session, user, status=saved.refusal.status,
-                        totp_error=saved.refusal.message)
-    return _account(request, session, user, pending=pending)
+    return save_or_show(session, lambda: accounts.begin_two_factor(
+        session, user, password=password, code=code, address=client_address(request.scope),
+        device=device_cookie(request.cookies, secure=is_secure(request.scope)),
+        bound_to=_bound_to(request)),
+        done=lambda pending: _account(request, session, user, pending=pending),
+        again=_shown_with(request, session, user, "totp_error"), keep_refused=True,
+        status=None)
 
 
 @router.post("/account/two-factor/confirm", response_class=HTMLResponse)
@@ -160,30 +171,31 @@ def confirm_two_factor(request: Request, session: SessionDep, user: UserDep,
                        code: CodeField = "",
                        revoke_tokens: Annotated[str, Form(max_length=5)] = "") -> Response:
     bound_to = _bound_to(request)
-    with saving(session) as saved:
-        revoked = accounts.confirm_two_factor(session, user, secret=secret, proof=proof,
-                                              code=code, bound_to=bound_to,
-                                              revoke_tokens=revoke_tokens == "on")
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
         pending = accounts.pending_two_factor(user, secret=secret, proof=proof,
                                               bound_to=bound_to)
-        return _account(request, session, user, status=saved.refusal.status,
-                        totp_error=saved.refusal.message, pending=pending)
-    return _done("/account", "two-factor-on-tokens-revoked" if revoked else "two-factor-on")
+        return _account(request, session, user, status=rejected.status,
+                        totp_error=rejected.message, pending=pending)
+
+    return save_or_show(session, lambda: accounts.confirm_two_factor(
+        session, user, secret=secret, proof=proof, code=code, bound_to=bound_to,
+        revoke_tokens=revoke_tokens == "on"),
+        done=lambda revoked: _done("/account", "two-factor-on-tokens-revoked" if revoked
+                                   else "two-factor-on"),
+        again=again, status=None)
 
 
 @router.post("/account/two-factor/disable", response_class=HTMLResponse)
 def disable_two_factor(request: Request, session: SessionDep, user: UserDep,
                        password: PasswordField = "", code: CodeField = "") -> Response:
     # Kept when refused: a wrong password or code counts toward throttling.
-    with saving(session, keep_refused=True) as saved:
-        accounts.disable_two_factor(
-            session, user, password=password, code=code, address=client_address(request.scope),
-            device=device_cookie(request.cookies, secure=is_secure(request.scope)))
-    if saved.refusal:
-        return _account(request, session, user, status=saved.refusal.status,
-                        totp_error=saved.refusal.message)
-    return _done("/account", "two-factor-off")
+    return save_or_show(session, lambda: accounts.disable_two_factor(
+        session, user, password=password, code=code, address=client_address(request.scope),
+        device=device_cookie(request.cookies, secure=is_secure(request.scope))),
+        done=lambda _: _done("/account", "two-factor-off"),
+        again=_shown_with(request, session, user, "totp_error"), keep_refused=True,
+        status=None)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
@@ -194,22 +206,26 @@ def create_token(request: Request, session: SessionDep, user: UserDep,
                  password: PasswordField = "", code: CodeField = "") -> Response:
     # Read as text and checked here, so a refused token keeps the account page around it.
     problem = _token_problem(name, scope, days)
-    if problem:
-        return _account(request, session, user, status=422, token_error=problem)
-    # A token outlives the session it was made in: a stolen session alone must not make one.
-    # Kept when refused: a wrong password or code counts toward throttling.
-    with saving(session, keep_refused=True) as saved:
+
+    def write() -> tuple[Any, str]:
+        # A token outlives the session it was made in: a stolen session alone must not make
+        # one.
         accounts.confirm_identity(
             session, user, password=password, code=code, address=client_address(request.scope),
             device=device_cookie(request.cookies, secure=is_secure(request.scope)))
-        token, raw = accounts.create_token(session, user, name=name.strip(),
-                                           scope=TokenScope(scope),
-                                           days=int(days) if days.strip() else None)
-    if saved.refusal:
-        return _account(request, session, user, status=saved.refusal.status,
-                        token_error=saved.refusal.message)
-    # Shown this once; only its hash is kept.
-    return _account(request, session, user, new_token=raw, new_token_name=token.name)
+        return accounts.create_token(session, user, name=name.strip(), scope=TokenScope(scope),
+                                     days=int(days) if days.strip() else None)
+
+    def done(made: tuple[Any, str]) -> Response:
+        token, raw = made
+        # Shown this once; only its hash is kept.
+        return _account(request, session, user, new_token=raw, new_token_name=token.name)
+
+    # Kept when refused: a wrong password or code counts toward throttling.
+    return save_or_show(session, write, done=done,
+                        again=_shown_with(request, session, user, "token_error"),
+                        errors={FORM: problem} if problem else None, keep_refused=True,
+                        status=None)
 
 
 def _token_problem(name: str, scope: str, days: str) -> str:
@@ -312,21 +328,23 @@ def invite(request: Request, session: SessionDep, user: UserDep, background: Bac
            language: Annotated[str, Form(max_length=20)] = "") -> Response:
     # The email speaks the language the inviter picked for it, else the inviter's own.
     language = language or catalogs.current()
-    if not locales.is_supported(language):
-        return _admin_page(request, session, user, status=422,
-                           invite_error=gettext("Choose one of the languages offered."))
-    with saving(session) as saved:
-        invitation, raw = accounts.invite(session, user, email=email, role=role,
-                                          organization_id=_optional_id(organization_id))
-    if saved.refusal:
-        return _admin_page(request, session, user, status=saved.refusal.status,
-                           invite_error=saved.refusal.message)
-    link = f"{public_url.base_url()}/invite/{raw}"
-    message = emails.invitation(inviter=user.name, link=link, expires_at=invitation.expires_at,
-                                language=language)
-    background.add_task(_send_invitation, invitation.email, message,
-                        alerts.smtp_config(session))
-    return _admin_page(request, session, user, invite_link=link, invited=invitation.email)
+    unsupported = not locales.is_supported(language)
+
+    def done(made: tuple[Any, str]) -> Response:
+        invitation, raw = made
+        link = f"{public_url.base_url()}/invite/{raw}"
+        message = emails.invitation(inviter=user.name, link=link,
+                                    expires_at=invitation.expires_at, language=language)
+        background.add_task(_send_invitation, invitation.email, message,
+                            alerts.smtp_config(session))
+        return _admin_page(request, session, user, invite_link=link, invited=invitation.email)
+
+    return save_or_show(
+        session, lambda: accounts.invite(session, user, email=email, role=role,
+                                         organization_id=_optional_id(organization_id)),
+        done=done, again=_admin_with(request, session, user, "invite_error"),
+        errors={FORM: gettext("Choose one of the languages offered.")} if unsupported else None,
+        status=None)
 
 
 @router.post("/admin/invitations/{invitation_id}/revoke")
@@ -341,14 +359,14 @@ def update_user(request: Request, session: SessionDep, user: UserDep, user_id: R
                 role: Annotated[Role, Form()],
                 organization_id: Annotated[str, Form(max_length=12)] = "",
                 is_active: Annotated[str, Form(max_length=5)] = "") -> Response:
-    with saving(session) as saved:
+
+    def write() -> Any:
         data = UserUpdate(role=role, organization_id=_optional_id(organization_id),
                           is_active=is_active == "on")
-        accounts.crud.update(session, user, user_id, data)
-    if saved.refusal:
-        return _admin_page(request, session, user, status=saved.refusal.status,
-                           user_error=saved.refusal.message)
-    return _done("/admin/users", "user-saved")
+        return accounts.crud.update(session, user, user_id, data)
+
+    return save_or_show(session, write, done=lambda _: _done("/admin/users", "user-saved"),
+                        again=_admin_with(request, session, user, "user_error"), status=None)
 
 
 @router.post("/admin/settings", response_class=HTMLResponse)
@@ -357,19 +375,17 @@ def update_settings(request: Request, session: SessionDep, user: UserDep,
                     default_visibility: Annotated[str | None, Form(max_length=20)] = None,
                     ) -> Response:
     changes: dict[str, Any] = {"require_totp_for_leads": require_totp_for_leads == "on"}
+    errors: dict[str, str] = {}
     # A form from before the sharing choice sends none: the coalition's default stays as it is.
     if default_visibility is not None:
         chosen = default_visibility.strip()
         if chosen and chosen not in NEW_ORGANIZATION_SHARING:
-            return _admin_page(request, session, user, status=422, settings_error=gettext(
-                "Choose who new organizations share with from the list."))
+            errors[FORM] = gettext("Choose who new organizations share with from the list.")
         changes["default_visibility"] = chosen or None
-    with saving(session) as saved:
-        instance.update(session, user, instance.InstanceSettingsUpdate(**changes))
-    if saved.refusal:
-        return _admin_page(request, session, user, status=saved.refusal.status,
-                           settings_error=saved.refusal.message)
-    return _done("/admin/users", "settings-saved")
+    return save_or_show(
+        session, lambda: instance.update(session, user, instance.InstanceSettingsUpdate(**changes)),
+        done=lambda _: _done("/admin/users", "settings-saved"),
+        again=_admin_with(request, session, user, "settings_error"), errors=errors, status=None)
 
 
 # The links a logged change may hold whose records have a name worth showing in its place.

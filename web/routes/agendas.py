@@ -24,7 +24,7 @@ from api.sources.agendas import service as agendas
 from api.sources.agendas.service import SyncReport
 from api.sources.models import KeywordsSet
 from web import flash, htmx, source_panels
-from web.forms import saving, see_other
+from web.forms import Rejected, save_or_show, see_other, submit
 from web.ids import QueryId, RecordId
 from web.templating import acting_user, render
 
@@ -76,12 +76,11 @@ def _decided(request: Request, session: Session, user: User, suggestion_id: int,
 def _decide(request: Request, session: Session, user: User, suggestion_id: int,
             act: Callable[[], Any], message_of: Callable[[Any], flash.Message]) -> Response:
     """Confirms or dismisses, answering with the suggestion's card and what happened."""
-    with saving(session, page_refusals=True) as saved:
-        result = act()
-    if saved.refusal:
-        return _decided(request, session, user, suggestion_id,
-                        flash.error(saved.refusal.message), saved.refusal.status)
-    return _decided(request, session, user, suggestion_id, message_of(result))
+    return save_or_show(
+        session, act, page_refusals=True, status=None,
+        done=lambda result: _decided(request, session, user, suggestion_id, message_of(result)),
+        again=lambda rejected: _decided(request, session, user, suggestion_id,
+                                        flash.error(rejected.message), rejected.status))
 
 
 @router.post("/suggested-votes/{suggestion_id}/confirm")
@@ -185,24 +184,30 @@ async def set_keywords(record_id: RecordId, request: Request, session: SessionDe
     typed = str(form.get("keywords") or "")
     lines = [line for line in typed.splitlines() if line.strip()]
     errors: dict[str, str] = {}
+    wanted = None
     try:
         wanted = KeywordsSet.model_validate({"keywords": lines})
     except ValidationError as exc:
         errors["keywords"] = _keyword_problem(exc, lines)
-    if not errors:
-        with saving(session, page_refusals=True) as saved:
-            agendas.set_keywords(session, user, campaign_id=record_id, phrases=wanted.keywords)
-        if saved.refusal:
-            errors["keywords"] = saved.refusal.message
-    context = _keywords_context(session, user, record_id)
-    if errors:
-        context.update(errors=errors, typed=typed)
-        return render(request, KEYWORDS_PAGE, context, block="panel", status=422)
-    message = flash.success(gettext("Agenda keywords saved.") if lines else
-                            gettext("The campaign looks for the default keywords again."))
-    if not htmx.wants_fragment(request):
-        return see_other(f"/campaigns/{record_id}#agenda-keywords", message)
-    return render(request, KEYWORDS_PAGE, context, block="panel", message=message)
+
+    def again(rejected: Rejected) -> Response:
+        context = _keywords_context(session, user, record_id)
+        # Whatever the service names, the panel has one field to show it by.
+        context.update(errors={"keywords": rejected.message}, typed=typed)
+        return render(request, KEYWORDS_PAGE, context, block="panel", status=rejected.status)
+
+    def done(_: object) -> Response:
+        context = _keywords_context(session, user, record_id)
+        message = flash.success(gettext("Agenda keywords saved.") if lines else
+                                gettext("The campaign looks for the default keywords again."))
+        if not htmx.wants_fragment(request):
+            return see_other(f"/campaigns/{record_id}#agenda-keywords", message)
+        return render(request, KEYWORDS_PAGE, context, block="panel", message=message)
+
+    return submit(session, (wanted, errors),
+                  lambda valid: agendas.set_keywords(session, user, campaign_id=record_id,
+                                                     phrases=valid.keywords),
+                  done=done, again=again, page_refusals=True)
 
 
 def _keyword_problem(exc: ValidationError, lines: list[str]) -> str:

@@ -2,6 +2,7 @@
 preferences and calendar feeds, the delivery log, and the notifications list."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -37,7 +38,7 @@ from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
-from web.forms import saving, see_other
+from web.forms import INVALID, FormField, Rejected, parse, save_or_show, see_other
 from web.ids import path_id, whole_number
 from web.templating import templates
 
@@ -99,16 +100,51 @@ def _offsets(text: str) -> list[str]:
     return [found for piece in text.split(",") for found in ONE_OFFSET.findall(piece)]
 
 
+def _text(name: str) -> FormField:
+    return FormField(name, name)
+
+
+def _box(name: str) -> FormField:
+    return FormField(name, name, kind="bool")
+
+
+def _many(name: str) -> FormField:
+    return FormField(name, name, kind="refs")
+
+
+# What each form sends. The alert services check the values themselves and name the field of
+# each problem, which the form shows beside it (the *_FIELDS below).
+RULE_FORM = [_text("subject"), _text("offsets"), _text("direction"), _text("repeat_every"),
+             _many("recipients"), _many("named_users"), _many("channels"), _box("enabled")]
+SMTP_FORM = [_text("smtp_host"), _text("smtp_port"), _text("smtp_username"),
+             _text("smtp_from"), _text("smtp_password"), _box("smtp_starttls"),
+             _box("allow_private_webhooks"), _box("clear_smtp_password")]
+WEBHOOK_FORM = [_text("name"), _text("url"), _text("flavor"), _text("campaign_id"),
+                _text("reads"), _text("language")]
+FOLLOW_FORM = [_text("subject_kind"), _text("subject_id"),
+               *(_text(f"{kind.value}_id") for kind in FollowKind)]
+PREFERENCE_FORM = [_text("email_mode"), _box("in_app"), _text("timezone"), _text("digest_hour")]
+FEED_FORM = [_text("kind"), _text("scope_id")]
+CAMPAIGN_FORM = [_text("campaign_id")]
+
+
+def _given(fields: list[FormField], form: FormData) -> dict[str, Any]:
+    """The form's values by its declared fields; a text left out reads as empty."""
+    values = parse(fields, form)
+    return {f.name: values.get(f.name, "") for f in fields}
+
+
 def _rule_form(form: FormData) -> dict[str, Any]:
-    named = [f"user:{uid}" for uid in form.getlist("named_users") if whole_number(uid)]
+    given = _given(RULE_FORM, form)
+    named = [f"user:{uid}" for uid in given["named_users"] if whole_number(uid)]
     return {
-        "subject": str(form.get("subject") or ""),
-        "offsets": _offsets(str(form.get("offsets") or "")),
-        "direction": str(form.get("direction") or "before"),
-        "repeat_every": str(form.get("repeat_every") or "").strip() or None,
-        "recipients": [str(r) for r in form.getlist("recipients")] + named,
-        "channels": [str(c) for c in form.getlist("channels")],
-        "enabled": form.get("enabled") is not None,
+        "subject": given["subject"],
+        "offsets": _offsets(given["offsets"]),
+        "direction": given["direction"] or "before",
+        "repeat_every": given["repeat_every"].strip() or None,
+        "recipients": given["recipients"] + named,
+        "channels": given["channels"],
+        "enabled": given["enabled"],
     }
 
 
@@ -136,30 +172,45 @@ def rules_page(request: Request, session: SessionDep, actor: UserDep) -> Respons
 @router.post("/alerts/rules", response_class=HTMLResponse)
 async def create_rule(request: Request, session: SessionDep, actor: UserDep) -> Response:
     form = await request.form()
-    campaign_id = whole_number(form.get("campaign_id"))
+    campaign_id = whole_number(_given(CAMPAIGN_FORM, form)["campaign_id"])
     values = _rule_form(form)
-    with saving(session) as saved:
-        service.create_rule(session, actor, campaign_id=campaign_id, spec=values)
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=saved.errors(RULE_FIELDS), values=values)
-        return _page(request, session, actor, "alerts/rules.html", context, 422)
-    return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+        context.update(errors=rejected.errors, values=values)
+        return _page(request, session, actor, "alerts/rules.html", context, rejected.status)
+
+    return save_or_show(
+        session, lambda: service.create_rule(session, actor, campaign_id=campaign_id,
+                                             spec=values),
+        done=lambda _: see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id
+                                 else "/alerts"),
+        again=again, fields=RULE_FIELDS)
 
 
 @router.post("/alerts/defaults", response_class=HTMLResponse)
 async def install_defaults(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    campaign_id = whole_number(form.get("campaign_id"))
-    with saving(session) as saved:
+    campaign_id = whole_number(_given(CAMPAIGN_FORM, await request.form())["campaign_id"])
+
+    def write() -> Any:
         if campaign_id is None:
             raise NotFound(gettext("Choose a campaign first."))
-        service.install_default_rules(session, actor, campaign_id=campaign_id)
-    if saved.refusal:
+        return service.install_default_rules(session, actor, campaign_id=campaign_id)
+
+    return save_or_show(session, write,
+                        done=lambda _: see_other(f"/alerts?campaign_id={campaign_id}"),
+                        again=_rules_again(request, session, actor, campaign_id),
+                        fields=RULE_FIELDS)
+
+
+def _rules_again(request: Request, session: Session, actor: User, campaign_id: int | None
+                 ) -> Callable[[Rejected], Response]:
+    """The rules page again, with what was wrong at the top or by its field."""
+    def again(rejected: Rejected) -> Response:
         context = _rules_context(session, actor, campaign_id)
-        context.update(errors=saved.errors(RULE_FIELDS))
-        return _page(request, session, actor, "alerts/rules.html", context, 422)
-    return see_other(f"/alerts?campaign_id={campaign_id}")
+        context.update(errors=rejected.errors)
+        return _page(request, session, actor, "alerts/rules.html", context, rejected.status)
+    return again
 
 
 def _rule_or_none(session: Session, actor: User, rule_id: str) -> Any:
@@ -177,6 +228,12 @@ def _not_found(request: Request, session: Session, actor: User, what: str,
     if refusal is not None and not isinstance(refusal, NotFound):
         raise refusal
     return _page(request, session, actor, "alerts/missing.html", {"what": MISSING[what]}, 404)
+
+
+def _missing(request: Request, session: Session, actor: User, what: str
+             ) -> Callable[[Rejected], Response]:
+    """Alerts' own not-found page for a refused write on an id that names nothing here."""
+    return lambda rejected: _not_found(request, session, actor, what, rejected.refusal)
 
 
 @router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
@@ -197,17 +254,19 @@ async def update_rule(rule_id: str, request: Request, session: SessionDep,
     rule = _rule_or_none(session, actor, rule_id)
     if rule is None:
         return _not_found(request, session, actor, "alert rule")
-    form = await request.form()
-    values = _rule_form(form)
-    with saving(session) as saved:
-        service.update_rule(session, actor, rule.id, values)
-    if saved.refusal:
-        rule = service.get_rule(session, actor, rule.id)
-        context = _rules_context(session, actor, rule.campaign_id)
-        context.update(rule=rule, values=values, errors=saved.errors(RULE_FIELDS))
-        return _page(request, session, actor, "alerts/rule_edit.html", context, 422)
-    return see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
-                     else "/alerts")
+    values = _rule_form(await request.form())
+
+    def again(rejected: Rejected) -> Response:
+        shown = service.get_rule(session, actor, rule.id)
+        context = _rules_context(session, actor, shown.campaign_id)
+        context.update(rule=shown, values=values, errors=rejected.errors)
+        return _page(request, session, actor, "alerts/rule_edit.html", context, rejected.status)
+
+    return save_or_show(
+        session, lambda: service.update_rule(session, actor, rule.id, values),
+        done=lambda _: see_other(f"/alerts?campaign_id={rule.campaign_id}" if rule.campaign_id
+                                 else "/alerts"),
+        again=again, fields=RULE_FIELDS)
 
 
 @router.post("/alerts/rules/{rule_id}/delete", response_class=HTMLResponse)
@@ -217,13 +276,12 @@ def delete_rule(rule_id: str, request: Request, session: SessionDep,
     if rule is None:
         return _not_found(request, session, actor, "alert rule")
     campaign_id = rule.campaign_id
-    with saving(session) as saved:
-        service.delete_rule(session, actor, rule.id)
-    if saved.refusal:
-        context = _rules_context(session, actor, campaign_id)
-        context.update(errors=saved.errors(RULE_FIELDS))
-        return _page(request, session, actor, "alerts/rules.html", context, 403)
-    return see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id else "/alerts")
+    return save_or_show(
+        session, lambda: service.delete_rule(session, actor, rule.id),
+        done=lambda _: see_other(f"/alerts?campaign_id={campaign_id}" if campaign_id
+                                 else "/alerts"),
+        again=_rules_again(request, session, actor, campaign_id), fields=RULE_FIELDS,
+        status=403)
 
 
 # ---- channels ----------------------------------------------------------------------------
@@ -249,96 +307,107 @@ def channels_page(request: Request, session: SessionDep, actor: UserDep) -> Resp
 
 @router.post("/alerts/channels/smtp", response_class=HTMLResponse)
 async def save_smtp(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    port = str(form.get("smtp_port") or "").strip()
-    data: dict[str, Any] = {
-        "smtp_host": str(form.get("smtp_host") or ""),
-        "smtp_username": str(form.get("smtp_username") or ""),
-        "smtp_from": str(form.get("smtp_from") or ""),
-        "smtp_starttls": form.get("smtp_starttls") is not None,
-        "allow_private_webhooks": form.get("allow_private_webhooks") is not None,
-        "clear_smtp_password": form.get("clear_smtp_password") is not None,
-    }
-    if form.get("smtp_password"):
-        data["smtp_password"] = str(form.get("smtp_password"))
+    given = _given(SMTP_FORM, await request.form())
+    port = given["smtp_port"].strip()
+    data: dict[str, Any] = {name: given[name] for name in (
+        "smtp_host", "smtp_username", "smtp_from", "smtp_starttls", "allow_private_webhooks",
+        "clear_smtp_password")}
+    if given["smtp_password"]:
+        data["smtp_password"] = given["smtp_password"]
     try:
         data["smtp_port"] = int(port) if port else None
     except ValueError:
         data["smtp_port"] = port
-    with saving(session) as saved:
-        service.update_channel_settings(session, actor, data)
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
         context = _channels_context(session, actor)
         data.pop("smtp_password", None)
-        context.update(smtp_errors=saved.errors(SMTP_FIELDS), smtp_values=data)
-        return _page(request, session, actor, "alerts/channels.html", context, 422)
-    return see_other("/alerts/channels")
+        context.update(smtp_errors=rejected.errors, smtp_values=data)
+        return _page(request, session, actor, "alerts/channels.html", context, rejected.status)
+
+    return save_or_show(session, lambda: service.update_channel_settings(session, actor, data),
+                        done=lambda _: see_other("/alerts/channels"), again=again,
+                        fields=SMTP_FIELDS)
 
 
 @router.post("/alerts/channels/test-email", response_class=HTMLResponse)
 def test_email(request: Request, session: SessionDep, actor: UserDep) -> Response:
     context = _channels_context(session, actor)
-    with saving(session) as saved:
-        result = service.send_test_email(session, actor)
-    if saved.refusal:
-        context.update(smtp_errors=saved.errors(SMTP_FIELDS))
-        return _page(request, session, actor, "alerts/channels.html", context, 403)
-    if result.ok:
-        context["message"] = gettext("Test email sent to %(email)s.") % {"email": actor.email}
-    elif result.error == NO_MAIL_SERVER:
-        context["message"] = gettext("No test email was sent: no mail server is set up yet.")
-    else:
-        context["message"] = gettext("The test email failed: %(error)s") % {
-            "error": result.error}
-    return _page(request, session, actor, "alerts/channels.html", context)
+
+    def again(rejected: Rejected) -> Response:
+        context.update(smtp_errors=rejected.errors)
+        return _page(request, session, actor, "alerts/channels.html", context, rejected.status)
+
+    def done(result: Any) -> Response:
+        if result.ok:
+            context["message"] = gettext("Test email sent to %(email)s.") % {
+                "email": actor.email}
+        elif result.error == NO_MAIL_SERVER:
+            context["message"] = gettext("No test email was sent: no mail server is set up "
+                                         "yet.")
+        else:
+            context["message"] = gettext("The test email failed: %(error)s") % {
+                "error": result.error}
+        return _page(request, session, actor, "alerts/channels.html", context)
+
+    return save_or_show(session, lambda: service.send_test_email(session, actor), done=done,
+                        again=again, fields=SMTP_FIELDS, status=403)
 
 
 @router.post("/alerts/webhooks", response_class=HTMLResponse)
 async def create_webhook(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    values = {"name": str(form.get("name") or ""), "url": str(form.get("url") or ""),
-              "flavor": str(form.get("flavor") or "generic"),
-              "campaign_id": whole_number(form.get("campaign_id")),
-              "reads": str(form.get("reads") or "coalition"),
-              "language": str(form.get("language") or locales.DEFAULT)[:20]}
-    with saving(session) as saved:
-        endpoint = service.create_endpoint(session, actor, values)
-    if saved.refusal:
+    given = _given(WEBHOOK_FORM, await request.form())
+    values = {"name": given["name"], "url": given["url"],
+              "flavor": given["flavor"] or "generic",
+              "campaign_id": whole_number(given["campaign_id"]),
+              "reads": given["reads"] or "coalition",
+              "language": (given["language"] or locales.DEFAULT)[:20]}
+
+    def again(rejected: Rejected) -> Response:
         context = _channels_context(session, actor)
-        context.update(errors=saved.errors(WEBHOOK_FIELDS), values=values)
-        return _page(request, session, actor, "alerts/channels.html", context, 422)
-    context = _channels_context(session, actor)
-    # The signing secret is shown this once, for the receiver's configuration.
-    context.update(secret=endpoint.secret,
-                   message=gettext("Added %(name)s.") % {"name": endpoint.name})
-    return _page(request, session, actor, "alerts/channels.html", context, 201)
+        context.update(errors=rejected.errors, values=values)
+        return _page(request, session, actor, "alerts/channels.html", context, rejected.status)
+
+    def done(endpoint: Any) -> Response:
+        context = _channels_context(session, actor)
+        # The signing secret is shown this once, for the receiver's configuration.
+        context.update(secret=endpoint.secret,
+                       message=gettext("Added %(name)s.") % {"name": endpoint.name})
+        return _page(request, session, actor, "alerts/channels.html", context, 201)
+
+    return save_or_show(session, lambda: service.create_endpoint(session, actor, values),
+                        done=done, again=again, fields=WEBHOOK_FIELDS)
 
 
 @router.post("/alerts/webhooks/{endpoint_id}/test", response_class=HTMLResponse)
 def test_webhook(endpoint_id: str, request: Request, session: SessionDep,
                  actor: UserDep) -> Response:
     found = path_id(endpoint_id)
-    with saving(session) as saved:
-        result = service.send_test_webhook(session, actor, found or 0)
-    if saved.refusal:
-        return _not_found(request, session, actor, "webhook endpoint", saved.refusal)
-    context = _channels_context(session, actor)
-    context["tests"] = {found: result}
-    return _page(request, session, actor, "alerts/channels.html", context)
+
+    def done(result: Any) -> Response:
+        context = _channels_context(session, actor)
+        context["tests"] = {found: result}
+        return _page(request, session, actor, "alerts/channels.html", context)
+
+    return save_or_show(session, lambda: service.send_test_webhook(session, actor, found or 0),
+                        done=done, again=_missing(request, session, actor, "webhook endpoint"))
 
 
 @router.post("/alerts/webhooks/{endpoint_id}/delete", response_class=HTMLResponse)
 def delete_webhook(endpoint_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> Response:
-    with saving(session) as saved:
-        service.delete_endpoint(session, actor, path_id(endpoint_id))
-    if isinstance(saved.refusal, NotFound):
-        return _not_found(request, session, actor, "webhook endpoint")
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
+        if isinstance(rejected.refusal, NotFound):
+            return _not_found(request, session, actor, "webhook endpoint")
         context = _channels_context(session, actor)
-        context.update(errors=saved.errors(WEBHOOK_FIELDS))
-        return _page(request, session, actor, "alerts/channels.html", context, 403)
-    return see_other("/alerts/channels")
+        context.update(errors=rejected.errors)
+        return _page(request, session, actor, "alerts/channels.html", context, rejected.status)
+
+    return save_or_show(
+        session, lambda: service.delete_endpoint(session, actor, path_id(endpoint_id)),
+        done=lambda _: see_other("/alerts/channels"), again=again, fields=WEBHOOK_FIELDS,
+        status=403)
 
 
 # ---- follows, preferences, feeds -----------------------------------------------------------
@@ -373,73 +442,79 @@ def follows_page(request: Request, session: SessionDep, actor: UserDep) -> Respo
 
 @router.post("/alerts/follows", response_class=HTMLResponse)
 async def create_follow(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    kind = str(form.get("subject_kind") or "")
-    subject_id = whole_number(form.get(f"{kind}_id")) or whole_number(form.get("subject_id"))
-    with saving(session) as saved:
+    given = _given(FOLLOW_FORM, await request.form())
+    kind = given["subject_kind"]
+    subject_id = whole_number(given.get(f"{kind}_id")) or whole_number(given["subject_id"])
+
+    def again(rejected: Rejected) -> Response:
+        context = _follows_context(session, actor)
+        context.update(errors=rejected.errors, values={"subject_kind": kind})
+        return _page(request, session, actor, "alerts/follows.html", context, rejected.status)
+
+    def write() -> Any:
         if subject_id is None:
             raise Invalid(gettext("Choose what to follow."), field="subject_id")
-        service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
-    if saved.refusal:
-        context = _follows_context(session, actor)
-        context.update(errors=saved.errors(FOLLOW_FIELDS), values={"subject_kind": kind})
-        return _page(request, session, actor, "alerts/follows.html", context, 422)
-    return see_other("/alerts/follows")
+        return service.follow(session, actor, subject_kind=kind, subject_id=subject_id)
+
+    return save_or_show(session, write, done=lambda _: see_other("/alerts/follows"),
+                        again=again, fields=FOLLOW_FIELDS)
 
 
 @router.post("/alerts/follows/{follow_id}/delete", response_class=HTMLResponse)
 def delete_follow(follow_id: str, request: Request, session: SessionDep,
                   actor: UserDep) -> Response:
-    with saving(session) as saved:
-        service.unfollow(session, actor, path_id(follow_id))
-    if saved.refusal:
-        return _not_found(request, session, actor, "follow", saved.refusal)
-    return see_other("/alerts/follows")
+    return save_or_show(session, lambda: service.unfollow(session, actor, path_id(follow_id)),
+                        done=lambda _: see_other("/alerts/follows"),
+                        again=_missing(request, session, actor, "follow"))
 
 
 @router.post("/alerts/preferences", response_class=HTMLResponse)
 async def save_preferences(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    hour = str(form.get("digest_hour") or "").strip()
-    data: dict[str, Any] = {"email_mode": str(form.get("email_mode") or ""),
-                            "in_app": form.get("in_app") is not None,
-                            "timezone": str(form.get("timezone") or "").strip()}
+    given = _given(PREFERENCE_FORM, await request.form())
+    hour = given["digest_hour"].strip()
+    data: dict[str, Any] = {"email_mode": given["email_mode"], "in_app": given["in_app"],
+                            "timezone": given["timezone"].strip()}
     data["digest_hour"] = int(hour) if re.fullmatch(r"-?\d{1,6}", hour) else hour or None
-    with saving(session) as saved:
-        service.update_preferences(session, actor, data)
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
         context = _follows_context(session, actor)
-        context.update(pref_errors=saved.errors(PREFERENCE_FIELDS), pref=data)
-        return _page(request, session, actor, "alerts/follows.html", context, 422)
-    return see_other("/alerts/follows")
+        context.update(pref_errors=rejected.errors, pref=data)
+        return _page(request, session, actor, "alerts/follows.html", context, rejected.status)
+
+    return save_or_show(session, lambda: service.update_preferences(session, actor, data),
+                        done=lambda _: see_other("/alerts/follows"), again=again,
+                        fields=PREFERENCE_FIELDS)
 
 
 @router.post("/alerts/feeds", response_class=HTMLResponse)
 async def regenerate_feed(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    form = await request.form()
-    with saving(session) as saved:
-        token, raw = service.regenerate_feed_token(
-            session, actor, kind=str(form.get("kind") or ""),
-            scope_id=whole_number(form.get("scope_id")) or 0)
-    if saved.refusal:
+    given = _given(FEED_FORM, await request.form())
+
+    def again(rejected: Rejected) -> Response:
         context = _follows_context(session, actor)
-        context.update(errors=saved.errors(FOLLOW_FIELDS))
-        return _page(request, session, actor, "alerts/follows.html", context, 422)
-    # Shown on this answer only, never behind a redirect: only the address's hash is kept.
-    made = service.feed_made(session, token, raw)
-    context = _follows_context(session, actor)
-    context.update(new_feed=made, new_feed_url=public_url.base_url() + made.path)
-    return _page(request, session, actor, "alerts/follows.html", context)
+        context.update(errors=rejected.errors)
+        return _page(request, session, actor, "alerts/follows.html", context, rejected.status)
+
+    def done(made_token: tuple[Any, str]) -> Response:
+        # Shown on this answer only, never behind a redirect: only the address's hash is kept.
+        made = service.feed_made(session, *made_token)
+        context = _follows_context(session, actor)
+        context.update(new_feed=made, new_feed_url=public_url.base_url() + made.path)
+        return _page(request, session, actor, "alerts/follows.html", context)
+
+    return save_or_show(
+        session, lambda: service.regenerate_feed_token(
+            session, actor, kind=given["kind"], scope_id=whole_number(given["scope_id"]) or 0),
+        done=done, again=again, fields=FOLLOW_FIELDS)
 
 
 @router.post("/alerts/feeds/{feed_id}/delete", response_class=HTMLResponse)
 def delete_feed(feed_id: str, request: Request, session: SessionDep,
                 actor: UserDep) -> Response:
-    with saving(session) as saved:
-        service.delete_feed_token(session, actor, path_id(feed_id))
-    if saved.refusal:
-        return _not_found(request, session, actor, "calendar feed", saved.refusal)
-    return see_other("/alerts/follows#feeds")
+    return save_or_show(session, lambda: service.delete_feed_token(session, actor,
+                                                                   path_id(feed_id)),
+                        done=lambda _: see_other("/alerts/follows#feeds"),
+                        again=_missing(request, session, actor, "calendar feed"))
 
 
 # ---- the delivery log --------------------------------------------------------------------
@@ -463,7 +538,7 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
         "recipients": service.recipient_labels(session, rows), "problem": problem,
         # Titles and occurrences are stored in English; said again in the reader's language.
         "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words},
-        422 if problem else 200)
+        INVALID if problem else 200)
 
 
 # ---- notifications -----------------------------------------------------------------------
@@ -484,11 +559,10 @@ def unread_badge(session: SessionDep, actor: UserDep) -> Response:
 @router.post("/notifications/{notification_id}/read", response_class=HTMLResponse)
 def read_notification(notification_id: str, request: Request, session: SessionDep,
                       actor: UserDep) -> Response:
-    with saving(session) as saved:
-        service.mark_read(session, actor, path_id(notification_id))
-    if saved.refusal:
-        return _not_found(request, session, actor, "notification", saved.refusal)
-    return see_other("/notifications")
+    return save_or_show(session, lambda: service.mark_read(session, actor,
+                                                           path_id(notification_id)),
+                        done=lambda _: see_other("/notifications"),
+                        again=_missing(request, session, actor, "notification"))
 
 
 @router.post("/notifications/read-all", response_class=HTMLResponse)

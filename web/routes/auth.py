@@ -25,7 +25,7 @@ from api.deps import SessionDep
 from api.i18n import catalogs
 from api.i18n.catalogs import N_, gettext
 from api.routing import PathRouter
-from web.forms import saving
+from web.forms import Rejected, save_or_show
 from web.templating import templates
 
 router = PathRouter(include_in_schema=False)
@@ -63,8 +63,8 @@ def login(request: Request, session: SessionDep, email: ShortField, password: Pa
           code: Annotated[str, Form(max_length=20)] = "",
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:  # noqa: A002
     secure = is_secure(request.scope)
-    # Kept when refused: the failure counts toward throttling.
-    with saving(session, keep_refused=True) as saved:
+
+    def write() -> accounts.SignedIn:
         signed_in = accounts.sign_in(session, email=email, password=password, code=code,
                                      address=client_address(request.scope),
                                      device=device_cookie(request.cookies, secure=secure),
@@ -73,13 +73,22 @@ def login(request: Request, session: SessionDep, email: ShortField, password: Pa
         previous = request.cookies.get(cookie_name(SESSION_COOKIE, secure))
         if previous:
             sessions.end(session, previous)
-    refusal = saved.refusal
-    if refusal:
-        response = _page(request, "auth/login.html", status=refusal.status, error=refusal.message,
-                         email=email, next=safe_next(next))
-        if isinstance(refusal, accounts.SignInThrottled):
-            response.headers["Retry-After"] = str(refusal.retry_after)
+        return signed_in
+
+    def again(rejected: Rejected) -> Response:
+        response = _page(request, "auth/login.html", status=rejected.status,
+                         error=rejected.message, email=email, next=safe_next(next))
+        if isinstance(rejected.refusal, accounts.SignInThrottled):
+            response.headers["Retry-After"] = str(rejected.refusal.retry_after)
         return response
+
+    # Kept when refused: the failure counts toward throttling.
+    return save_or_show(session, write, done=lambda signed_in: _signed_in(
+        request, signed_in, next, secure), again=again, keep_refused=True, status=None)
+
+
+def _signed_in(request: Request, signed_in: accounts.SignedIn, next: str, secure: bool  # noqa: A002
+               ) -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, signed_in.token, secure=secure)
     set_device_cookie(response, signed_in.device, secure=secure)
@@ -141,18 +150,24 @@ def reset_page(request: Request, session: SessionDep, token: str) -> Response:
 @router.post("/password-reset/{token}", response_class=HTMLResponse)
 def reset(request: Request, session: SessionDep, token: str,
           password: PasswordField) -> Response:
-    with saving(session) as saved:
+
+    def write() -> str:
         user = accounts.reset_password(session, token, password)
         # Only the owner's mailbox had the link. While others guess at the account, this is how
         # its owner gets in from a browser the account does not know yet.
-        device = devices.issue(user)
-    if saved.refusal:
+        return devices.issue(user)
+
+    def done(device: str) -> Response:
+        response = RedirectResponse("/login?reset=done", status_code=303)
+        set_device_cookie(response, device, secure=is_secure(request.scope))
+        return response
+
+    def again(rejected: Rejected) -> Response:
         valid = accounts.open_reset(session, token) is not None
-        return _page(request, "auth/reset.html", status=saved.refusal.status, valid=valid,
-                     token=token, error=saved.refusal.message)
-    response = RedirectResponse("/login?reset=done", status_code=303)
-    set_device_cookie(response, device, secure=is_secure(request.scope))
-    return response
+        return _page(request, "auth/reset.html", status=rejected.status, valid=valid,
+                     token=token, error=rejected.message)
+
+    return save_or_show(session, write, done=done, again=again, status=None)
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
@@ -166,10 +181,13 @@ def invitation_page(request: Request, session: SessionDep, token: str) -> Respon
 def accept_invitation(request: Request, session: SessionDep, token: str,
                       name: Annotated[str, Form(max_length=200)],
                       password: PasswordField) -> Response:
-    with saving(session) as saved:
-        accounts.accept_invitation(session, token, name=name, password=password)
-    if saved.refusal:
+
+    def again(rejected: Rejected) -> Response:
         invitation = accounts.open_invitation(session, token)
-        return _page(request, "auth/invite.html", status=saved.refusal.status,
-                     invitation=invitation, token=token, error=saved.refusal.message, name=name)
-    return RedirectResponse("/login?welcome=1", status_code=303)
+        return _page(request, "auth/invite.html", status=rejected.status,
+                     invitation=invitation, token=token, error=rejected.message, name=name)
+
+    return save_or_show(
+        session, lambda: accounts.accept_invitation(session, token, name=name, password=password),
+        done=lambda _: RedirectResponse("/login?welcome=1", status_code=303), again=again,
+        status=None)

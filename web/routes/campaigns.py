@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import clock
@@ -31,7 +32,7 @@ from api.votes.models import MemberChoice, Vote, VoteUpdate
 from api.whip import service as whip
 from web import flash, htmx
 from web.concepts import ref_labels, ref_options
-from web.forms import FORM, saving, see_other, validate
+from web.forms import FORM, FormField, Rejected, infer, parse, see_other, submit, validate
 from web.ids import QueryId, RecordId, given_id
 from web.routes.concept_pages import DetailExtra, pages_of, refuse_unless
 from web.templating import acting_user, render
@@ -45,6 +46,31 @@ BOARD_CARDS = 200
 # Each column shows this many cards at first, and the rest when asked: a campaign page opens
 # with a few dozen cards to draw instead of two hundred.
 FIRST_CARDS = 12
+
+
+class StanceChangeForm(BaseModel):
+    """A stance moved on the whip board: how it is known is asked for, never assumed."""
+
+    level: StanceLevel
+    source: StanceSource
+    note: str = ""
+
+
+class ActionMove(BaseModel):
+    """An action card dropped in another column of the board."""
+
+    status: ActionStatus
+
+
+STANCE_FIELDS = [infer(StanceChangeForm, name) for name in ("level", "source", "note")]
+MOVE_FIELDS = [infer(ActionMove, "status")]
+# Which row of the whip board the stance form was sent from, checked as ids.
+WHIP_ROW_FIELDS = [FormField("target_id", "target_id"), FormField("body_id", "body_id")]
+WON_FIELDS = [FormField("won", "won", kind="bool")]
+# The policy asks form: whether each ask is made, whether it is won, and a note on it.
+ASKS_FIELDS = [FormField(f"{part}_{ask.value}", f"{part}_{ask.value}",
+                         kind="text" if part == "note" else "bool")
+               for ask in PolicyAsk for part in ("ask", "won", "note")]
 ASK_LABELS = {
     PolicyAsk.retention_limit: N_("Retention limit"),
     PolicyAsk.no_outside_sharing: N_("No sharing outside the agency"),
@@ -159,8 +185,7 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
     """Marks one policy ask won or not yet won."""
     user = acting_user(request, actor)
     campaign = _campaign(session, user, campaign_id)
-    form = await request.form()
-    won = form.get("won") == "true"
+    won = parse(WON_FIELDS, await request.form())["won"]
     items = [a.model_dump(mode="json")
              for a in campaigns.crud.read(session, user, campaign_id).policy_asks]
     for item in items:
@@ -196,35 +221,39 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
     """Which policy asks the campaign makes, with a note on each and whether it is won."""
     user = acting_user(request, actor)
     campaign = _campaign(session, user, campaign_id)
-    form = await request.form()
-    items = [{"ask": ask.value, "won": form.get(f"won_{ask.value}") == "on",
-              "note": str(form.get(f"note_{ask.value}") or "")}
-             for ask in PolicyAsk if form.get(f"ask_{ask.value}") == "on"]
-    update, errors = validate(CampaignUpdate, {"policy_asks": items})
-    if update is not None:
-        with saving(session) as saved:
-            campaigns.crud.update(session, user, campaign_id, update)
-        errors = saved.errors()
-    if not errors:
+    given = parse(ASKS_FIELDS, await request.form())
+    items = [{"ask": ask.value, "won": given[f"won_{ask.value}"],
+              "note": given.get(f"note_{ask.value}", "")}
+             for ask in PolicyAsk if given[f"ask_{ask.value}"]]
+
+    def done(_: object) -> Response:
         message = flash.success(gettext("Saved the policy asks."))
         if not htmx.wants_fragment(request):
             return see_other(f"/campaigns/{campaign_id}#asks", message)
         session.refresh(campaign)
         return render(request, "campaigns/detail.html", _asks_context(user, campaign),
                       block="asks", message=message)
-    session.expire_all()
-    campaign = _campaign(session, user, campaign_id)
-    asks = _asks(campaign)
-    for a in asks:
-        a["made"] = form.get(f"ask_{a['ask']}") == "on"
-        a["won"] = form.get(f"won_{a['ask']}") == "on"
-        a["note"] = str(form.get(f"note_{a['ask']}") or "")
-    if htmx.wants_fragment(request):
-        context = _asks_context(user, campaign, editing_asks=True, ask_errors=errors)
-        context["asks"] = asks
-        return render(request, "campaigns/detail.html", context, block="asks", status=422)
-    return _campaign_page(request, session, user, campaign, editing_asks=True, status=422,
-                          extra={"asks": asks, "ask_errors": errors})
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        shown = _campaign(session, user, campaign_id)
+        asks = _asks(shown)
+        for a in asks:
+            a["made"] = given[f"ask_{a['ask']}"]
+            a["won"] = given[f"won_{a['ask']}"]
+            a["note"] = given.get(f"note_{a['ask']}", "")
+        if htmx.wants_fragment(request):
+            context = _asks_context(user, shown, editing_asks=True, ask_errors=rejected.errors)
+            context["asks"] = asks
+            return render(request, "campaigns/detail.html", context, block="asks",
+                          status=rejected.status)
+        return _campaign_page(request, session, user, shown, editing_asks=True,
+                              status=rejected.status,
+                              extra={"asks": asks, "ask_errors": rejected.errors})
+
+    return submit(session, validate(CampaignUpdate, {"policy_asks": items}),
+                  lambda update: campaigns.crud.update(session, user, campaign_id, update),
+                  done=done, again=again)
 
 
 def _campaign_page(request: Request, session: Session, user: User, campaign: Campaign, *,
@@ -245,11 +274,10 @@ async def move_action(campaign_id: RecordId, action_id: RecordId, request: Reque
     action = actions.crud.get(session, user, action_id)
     if action.campaign_id != campaign_id:
         raise Invalid(gettext("That action belongs to another campaign."), field="action_id")
-    form = await request.form()
-    try:
-        status = ActionStatus(str(form.get("status") or ""))
-    except ValueError as exc:
-        raise Invalid(gettext("Choose planned, in progress or done."), field="status") from exc
+    moved, _ = validate(ActionMove, parse(MOVE_FIELDS, await request.form()))
+    if moved is None:
+        raise Invalid(gettext("Choose planned, in progress or done."), field="status")
+    status = moved.status
     actions.crud.update(session, user, action_id, ActionUpdate(status=status))
     session.commit()
     message = flash.success(gettext("“%(title)s” is now %(status)s.")
@@ -302,46 +330,42 @@ async def change_stance(campaign_id: RecordId, request: Request, session: Sessio
                         actor: UserDep) -> Response:
     """Records a member's new stance from the whip board, with its source and a note."""
     user = acting_user(request, actor)
-    form = await request.form()
-    errors: dict[str, str] = {}
-    target_id = given_id(form.get("target_id"), field="target_id",
+    given = parse([*STANCE_FIELDS, *WHIP_ROW_FIELDS], await request.form())
+    target_id = given_id(given.get("target_id"), field="target_id",
                          message=gettext("The stance form names no decision-maker."))
-    body_id = given_id(form.get("body_id"), field="body_id",
+    body_id = given_id(given.get("body_id"), field="body_id",
                        message=gettext("Choose a body from the list.")) \
-        if form.get("body_id") else None
+        if given.get("body_id") else None
     target = targets.crud.get(session, user, target_id)
-    level_raw, source_raw = str(form.get("level") or ""), str(form.get("source") or "")
-    note = str(form.get("note") or "")
-    if level_raw not in StanceLevel.__members__:
-        errors["level"] = gettext("Choose a stance.")
-    if source_raw not in StanceSource.__members__:
-        errors["source"] = gettext("Choose how you know.")
-    if not errors:
-        with saving(session) as saved:
-            previous = next((s.level for s in targets.stances(
-                session, user, target_id=target_id, campaign_id=campaign_id)),
-                StanceLevel.unknown)
-            whip.record_stance(session, user, target_id=target_id, campaign_id=campaign_id,
-                               level=StanceLevel(level_raw), source=StanceSource(source_raw),
-                               note=note)
-        if saved.refusal:
-            field = saved.refusal.field
-            errors[field if field in ("note", "level", "source") else FORM] = \
-                saved.refusal.message
-    if not errors:
+
+    def write(change: StanceChangeForm) -> StanceLevel:
+        previous = next((s.level for s in targets.stances(
+            session, user, target_id=target_id, campaign_id=campaign_id)), StanceLevel.unknown)
+        whip.record_stance(session, user, target_id=target_id, campaign_id=campaign_id,
+                           level=change.level, source=change.source, note=change.note)
+        return previous
+
+    def done(previous: StanceLevel) -> Response:
         text = gettext("{name}: {before} → {after}.").format(
-            name=target.name, before=one_stance(previous), after=one_stance(level_raw))
+            name=target.name, before=one_stance(previous), after=one_stance(given["level"]))
         message = flash.success(text)
         if not htmx.wants_fragment(request):
             query = f"?body={body_id}" if body_id else ""
             return see_other(f"/campaigns/{campaign_id}/whip{query}", message)
         context = _whip_context(session, user, campaign_id, body_id)
         return render(request, "whip/board.html", context, block="board", message=message)
-    context = _whip_context(session, user, campaign_id, body_id)
-    context["stance_errors"] = {target_id: errors}
-    context["stance_values"] = {target_id: {"level": level_raw, "source": source_raw,
-                                            "note": note}}
-    return render(request, "whip/board.html", context, block="board", status=422)
+
+    def again(rejected: Rejected) -> Response:
+        context = _whip_context(session, user, campaign_id, body_id)
+        context["stance_errors"] = {target_id: rejected.errors}
+        context["stance_values"] = {target_id: {name: str(given.get(name) or "")
+                                                for name in ("level", "source", "note")}}
+        return render(request, "whip/board.html", context, block="board",
+                      status=rejected.status)
+
+    checked = validate(StanceChangeForm, given, said={
+        "level": gettext("Choose a stance."), "source": gettext("Choose how you know.")})
+    return submit(session, checked, write, done=done, again=again, fields=STANCE_FIELDS)
 
 
 @router.post("/votes/{vote_id}/member-votes")
@@ -349,25 +373,26 @@ async def save_member_votes(vote_id: RecordId, request: Request, session: Sessio
                             actor: UserDep) -> Response:
     """How each member voted, once the vote is held."""
     user = acting_user(request, actor)
-    vote = votes.crud.get(session, user, vote_id)
+    votes.crud.get(session, user, vote_id)
     form = await request.form()
     choices = []
     for key, value in form.multi_items():
         if key.startswith("member_") and value:
             choices.append({"target_id": key.removeprefix("member_"), "vote": value})
-    update, _ = validate(VoteUpdate, {"member_votes": choices})
-    if update is None:
-        message = flash.error(gettext("Each member's vote must be one of the choices."))
-    else:
-        with saving(session) as saved:
-            votes.crud.update(session, user, vote_id, update)
-        message = (flash.error(saved.refusal.message) if saved.refusal
-                   else flash.success(gettext("Saved how members voted.")))
-    if not htmx.wants_fragment(request):
-        return see_other(f"/votes/{vote_id}#member-votes", message)
-    session.expire_all()
-    vote = votes.crud.get(session, user, vote_id)
-    context = {"record": vote, "user": user, **vote_extras(session, user, vote)}
-    status = 200 if message.kind == "success" else 422
-    return render(request, "votes/detail.html", context, block="member_votes", status=status,
-                  message=message)
+
+    def answer(message: flash.Message, status: int) -> Response:
+        if not htmx.wants_fragment(request):
+            return see_other(f"/votes/{vote_id}#member-votes", message)
+        session.expire_all()
+        shown = votes.crud.get(session, user, vote_id)
+        context = {"record": shown, "user": user, **vote_extras(session, user, shown)}
+        return render(request, "votes/detail.html", context, block="member_votes",
+                      status=status, message=message)
+
+    update, problems = validate(VoteUpdate, {"member_votes": choices})
+    if problems:
+        problems = {FORM: gettext("Each member's vote must be one of the choices.")}
+    return submit(session, (update, problems),
+                  lambda valid: votes.crud.update(session, user, vote_id, valid),
+                  done=lambda _: answer(flash.success(gettext("Saved how members voted.")), 200),
+                  again=lambda rejected: answer(flash.error(rejected.message), rejected.status))

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from api import clock, csv_export
 from api.activity import service as activity
@@ -37,7 +38,7 @@ from web.concept_pages import (
     related_rows,
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
-from web.forms import FormField, parse, saving, see_other, validate
+from web.forms import INVALID, FormField, Rejected, parse, save_or_show, see_other, submit, validate
 from web.ids import RecordId
 from web.templating import local_input, render
 from web.words import humanize, sharing_words
@@ -305,7 +306,8 @@ class ConceptPages:
             wanted = parse_list_request(spec, request.query_params)
         except DomainError as exc:
             context.update(wanted=ListRequest(), result=None, problem=exc.message)
-            return render(request, "concept_pages/list.html", context, block="rows", status=422)
+            return render(request, "concept_pages/list.html", context, block="rows",
+                          status=INVALID)
         try:
             result = list_window(session, actor, spec, wanted)
         except DomainError as exc:
@@ -313,7 +315,8 @@ class ConceptPages:
             # away.
             context.update(wanted=wanted, result=None, problem=exc.message,
                            restart=list_url(spec, wanted, page=1))
-            return render(request, "concept_pages/list.html", context, block="rows", status=422)
+            return render(request, "concept_pages/list.html", context, block="rows",
+                          status=INVALID)
         wanted.page = result.page
         context.update(wanted=wanted, result=result)
         return render(request, "concept_pages/list.html", context, block="rows")
@@ -362,18 +365,23 @@ class ConceptPages:
         asked: list[FormField] = []
         if data is not None:
             data, errors, asked = self.confirm_save(session, data, form)
-        if data is not None:
-            with saving(session) as saved:
-                record = spec.crud.create(session, actor, data)
-            errors = saved.errors(fields)
-        if not errors:
+
+        def done(record: Any) -> Response:
             return see_other(f"{self.base}/{record.id}",
                              flash.success(_capitalized(gettext("{the} was added.").format(
                                  the=spec.words.the))))
-        shown = [*fields, *asked]
-        context = {"spec": spec, "fields": shown, "values": submitted_values(form, shown),
-                   "errors": errors, "options": field_options(session, fields), "user": actor}
-        return render(request, "concept_pages/new.html", context, block="form", status=422)
+
+        def again(rejected: Rejected) -> Response:
+            shown = [*fields, *asked]
+            context = {"spec": spec, "fields": shown, "values": submitted_values(form, shown),
+                       "errors": rejected.errors, "options": field_options(session, fields),
+                       "user": actor}
+            return render(request, "concept_pages/new.html", context, block="form",
+                          status=rejected.status)
+
+        return submit(session, (data, errors),
+                      lambda valid: spec.crud.create(session, actor, valid),
+                      done=done, again=again, fields=fields)
 
     # ---- a record's page and its sections -------------------------------------------------
 
@@ -422,25 +430,27 @@ class ConceptPages:
         asked: list[FormField] = []
         if data is not None:
             data, errors, asked = self.confirm_save(session, data, form, record)
-        if data is not None:
-            with saving(session) as saved:
-                spec.crud.update(session, actor, record_id, data)
-            errors = saved.errors(fields)
-        if not errors:
-            return self._section_saved(request, session, actor, record_id, found[1], slug)
-        session.expire_all()
-        record = spec.crud.get(session, actor, record_id)
-        fragment = htmx.wants_fragment(request)
-        context = self.section_context(session, actor, record, slug) if fragment \
-            else self.detail_context(session, actor, record)
-        context.update({"editing": slug, "values": submitted_values(form, [*fields, *asked]),
-                        "errors": errors, "options": field_options(session, fields),
-                        "asked": asked})
-        if fragment:
-            return render(request, "concept_pages/detail.html", context, block="section",
-                          status=422)
-        context["section"] = found
-        return render(request, self.page_template(), context, status=422)
+
+        def again(rejected: Rejected) -> Response:
+            session.expire_all()
+            shown = spec.crud.get(session, actor, record_id)
+            fragment = htmx.wants_fragment(request)
+            context = self.section_context(session, actor, shown, slug) if fragment \
+                else self.detail_context(session, actor, shown)
+            context.update({"editing": slug, "values": submitted_values(form, [*fields, *asked]),
+                            "errors": rejected.errors, "options": field_options(session, fields),
+                            "asked": asked})
+            if fragment:
+                return render(request, "concept_pages/detail.html", context, block="section",
+                              status=rejected.status)
+            context["section"] = found
+            return render(request, self.page_template(), context, status=rejected.status)
+
+        return submit(session, (data, errors),
+                      lambda valid: spec.crud.update(session, actor, record_id, valid),
+                      done=lambda _: self._section_saved(request, session, actor, record_id,
+                                                         found[1], slug),
+                      again=again, fields=fields)
 
     def _section_saved(self, request: Request, session: Session, actor: User, record_id: int,
                        title: str, slug: str) -> Response:
@@ -458,15 +468,17 @@ class ConceptPages:
         spec = self.spec
         record = spec.crud.get(session, actor, record_id)
         title = record_title(spec, record, self.zone_of(session, record))
-        with saving(session) as saved:
-            spec.crud.delete(session, actor, record_id)
-        if saved.refusal:
-            record = spec.crud.get(session, actor, record_id)
-            context = self.detail_context(session, actor, record)
-            return render(request, self.page_template(), context, status=saved.refusal.status,
-                          message=flash.error(saved.refusal.message))
-        return see_other(self.base, flash.success(gettext("Deleted “{title}”.").format(
-            title=title)))
+
+        def again(rejected: Rejected) -> Response:
+            shown = spec.crud.get(session, actor, record_id)
+            context = self.detail_context(session, actor, shown)
+            return render(request, self.page_template(), context, status=rejected.status,
+                          message=flash.error(rejected.message))
+
+        return save_or_show(session, lambda: spec.crud.delete(session, actor, record_id),
+                            done=lambda _: see_other(self.base, flash.success(
+                                gettext("Deleted “{title}”.").format(title=title))),
+                            again=again, status=None)
 
     # ---- documents attached to a record ---------------------------------------------------
 
@@ -474,44 +486,42 @@ class ConceptPages:
                      actor: UserDep) -> Response:
         record = self.spec.crud.get(session, actor, record_id)
         form = await request.form()
-        upload_file = form.get("file")
-        error = ""
-        if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
-            error = gettext("Choose a file to upload.")
-        else:
-            error = await self._store(session, actor, record, upload_file,
-                                      str(form.get("description") or ""),
-                                      str(form.get("visibility") or "") or None)
-        if not error:
+        given = form.get("file")
+        sent = given if isinstance(given, UploadFile) and given.filename else None
+        limit = get_settings().max_upload_bytes
+        content = await sent.read(limit + 1) if sent is not None else b""
+
+        def write() -> None:
+            if len(content) > limit:
+                raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
+                    megabytes=format_number(limit // (1024 * 1024))), field="file")
+            meta = validated(DocumentMeta, {
+                "attached_kind": self.spec.attached, "attached_id": record.id,
+                "description": str(form.get("description") or "")[:20_000],
+                "visibility": str(form.get("visibility") or "") or None})
+            documents.upload(session, actor, meta=meta, filename=str(sent and sent.filename),
+                             content=content)
+
+        def done(_: None) -> Response:
             message = flash.success(gettext("The document was uploaded."))
             if not htmx.wants_fragment(request):
                 return see_other(f"{self.base}/{record_id}#documents", message)
             return render(request, "concept_pages/detail.html",
                           self.documents_context(session, actor, record), block="documents",
                           message=message)
-        if not htmx.wants_fragment(request):
-            context = self.detail_context(session, actor, record)
-            context["errors"] = {"file": error}
-            return render(request, self.page_template(), context, status=422)
-        context = self.documents_context(session, actor, record)
-        context["errors"] = {"file": error}
-        return render(request, "concept_pages/detail.html", context, block="documents", status=422)
 
-    async def _store(self, session: Session, actor: User, record: Any, upload_file: Any,
-                     description: str, visibility: str | None = None) -> str:
-        """Keeps the uploaded file with the record; the message of what stopped it, if any."""
-        limit = get_settings().max_upload_bytes
-        content = await upload_file.read(limit + 1)
-        with saving(session) as saved:
-            if len(content) > limit:
-                raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
-                    megabytes=format_number(limit // (1024 * 1024))), field="file")
-            meta = validated(DocumentMeta, {
-                "attached_kind": self.spec.attached, "attached_id": record.id,
-                "description": description[:20_000], "visibility": visibility})
-            documents.upload(session, actor, meta=meta, filename=upload_file.filename,
-                             content=content)
-        return saved.refusal.message if saved.refusal else ""
+        def again(rejected: Rejected) -> Response:
+            if not htmx.wants_fragment(request):
+                context = self.detail_context(session, actor, record)
+                context["errors"] = {"file": rejected.message}
+                return render(request, self.page_template(), context, status=rejected.status)
+            context = self.documents_context(session, actor, record)
+            context["errors"] = {"file": rejected.message}
+            return render(request, "concept_pages/detail.html", context, block="documents",
+                          status=rejected.status)
+
+        return save_or_show(session, write, done=done, again=again, errors=None if sent else
+                            {"file": gettext("Choose a file to upload.")})
 
     def delete_document(self, record_id: RecordId, document_id: RecordId, request: Request,
                         session: SessionDep, actor: UserDep) -> Response:

@@ -21,7 +21,7 @@ from api.routing import PathRouter
 from api.votes.models import Vote
 from web import flash
 from web.concepts import ref_labels
-from web.forms import infer, parse, saving, see_other, validate
+from web.forms import Rejected, infer, parse, see_other, submit, validate
 from web.ids import RecordId
 from web.routes.concept_pages import DetailExtra, pages_of
 from web.templating import acting_user, render
@@ -74,27 +74,31 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
                          actor: UserDep) -> Response:
     """Records that a term ended renewed, renegotiated or terminated."""
     user = acting_user(request, actor)
-    record = contracts.crud.get(session, user, record_id)
+    contracts.crud.get(session, user, record_id)
     form = await request.form()
-    data, errors = validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form))
-    if data is not None:
-        with saving(session, page_refusals=True) as saved:
-            terms.record_outcome(session, user, contract_id=record_id, data=data)
-        errors = saved.errors(OUTCOME_FIELDS)
-    session.expire_all()
-    record = contracts.crud.get(session, user, record_id)
-    if errors or data is None:
-        context = pages_of(request, "contracts").detail_context(session, user, record)
-        context["outcome_errors"] = errors
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        shown = contracts.crud.get(session, user, record_id)
+        context = pages_of(request, "contracts").detail_context(session, user, shown)
+        context["outcome_errors"] = rejected.errors
         context["outcome_values"] = {f.name: str(form.get(f.name) or "") for f in OUTCOME_FIELDS}
-        return render(request, TEMPLATE, context, status=422)
-    ends = format_when(record.term_ends) if record.term_ends else gettext("no set date")
-    told = (gettext("The contract ends {day} and does not renew.").format(day=ends)
-            if str(record.status) == "terminated"
-            else gettext("The term in force now ends {day}.").format(day=ends))
-    outcome = humanize(data.outcome.value)
-    return see_other(f"/contracts/{record_id}#terms", flash.success(
-        gettext("Recorded: {outcome}. {told}").format(outcome=outcome, told=told)))
+        return render(request, TEMPLATE, context, status=rejected.status)
 
+    def done(data: ContractOutcomeCreate) -> Response:
+        session.expire_all()
+        saved = contracts.crud.get(session, user, record_id)
+        ends = format_when(saved.term_ends) if saved.term_ends else gettext("no set date")
+        told = (gettext("The contract ends {day} and does not renew.").format(day=ends)
+                if str(saved.status) == "terminated"
+                else gettext("The term in force now ends {day}.").format(day=ends))
+        outcome = humanize(data.outcome.value)
+        return see_other(f"/contracts/{record_id}#terms", flash.success(
+            gettext("Recorded: {outcome}. {told}").format(outcome=outcome, told=told)))
 
+    def write(data: ContractOutcomeCreate) -> ContractOutcomeCreate:
+        terms.record_outcome(session, user, contract_id=record_id, data=data)
+        return data
 
+    return submit(session, validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form)), write,
+                  done=done, again=again, fields=OUTCOME_FIELDS, page_refusals=True)

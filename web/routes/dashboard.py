@@ -24,7 +24,7 @@ from api.tasks import service as tasks
 from api.tasks.models import Task, TaskStatus, TaskUpdate
 from api.whip import service as whip
 from web import deadlines, flash, htmx
-from web.forms import saving, see_other
+from web.forms import save_or_show, see_other
 from web.ids import RecordId
 from web.templating import acting_user, render
 
@@ -96,11 +96,16 @@ def task_done(task_id: RecordId, request: Request,
     """Ticks a task off from the dashboard."""
     user = acting_user(request, actor)
     task = tasks.crud.get(session, user, task_id)
-    with saving(session) as saved:
-        tasks.crud.update(session, user, task_id, TaskUpdate(status=TaskStatus.done))
-    message = (flash.error(saved.refusal.message) if saved.refusal
-               else flash.success(gettext("Done: {title}.").format(title=task.title)))
-    if not htmx.wants_fragment(request):
-        return see_other("/", message)
-    context = {**my_tasks(session, user), "user": user}
-    return render(request, "dashboard/index.html", context, block="tasks", message=message)
+
+    def answer(message: flash.Message) -> Response:
+        if not htmx.wants_fragment(request):
+            return see_other("/", message)
+        context = {**my_tasks(session, user), "user": user}
+        return render(request, "dashboard/index.html", context, block="tasks", message=message)
+
+    # A refusal is told in the list itself, which answers as a list does (200).
+    return save_or_show(
+        session, lambda: tasks.crud.update(session, user, task_id,
+                                           TaskUpdate(status=TaskStatus.done)),
+        done=lambda _: answer(flash.success(gettext("Done: {title}.").format(title=task.title))),
+        again=lambda rejected: answer(flash.error(rejected.message)))

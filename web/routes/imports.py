@@ -21,7 +21,7 @@ from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
 from web import flash
-from web.forms import go_to, saving
+from web.forms import INVALID, Rejected, go_to, save_or_show
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -80,27 +80,31 @@ Written = TypeVar("Written")
 
 
 def import_once(request: Request, session: Session, kept: uploads.Upload,
-                write: Callable[[], Written], *, taken_to: str,
-                again: Callable[[], tuple[str, dict[str, Any]]]) -> Written | Response:
+                write: Callable[[], Written], *, done: Callable[[Written], Response],
+                taken_to: str, again: Callable[[], tuple[str, dict[str, Any]]]) -> Response:
     """Writes an upload's records and commits them while holding the upload, so a double-click
-    imports it once; what `write` returned when it was written. Otherwise nothing was written
-    and this is the answer: `taken_to`'s page when another request holds the upload, else the
-    step `again` names (its template and context, read after the rollback) with why."""
+    imports it once; `done` answers with what `write` returned. Otherwise nothing was written:
+    `taken_to`'s page when another request holds the upload, else the step `again` names (its
+    template and context, read after the rollback) with why."""
     database_refusal = gettext("the database refused a row (a record it refers to may have "
                                "changed since the preview). Check the preview and try again.")
-    with saving(session, database_refusal=database_refusal) as saved:
+
+    def held() -> Written:
         with uploads.claimed(kept):
             written = write()
             session.commit()
         return written
-    refusal = saved.refusal
-    assert refusal is not None  # the block above returned unless the write was refused
-    if isinstance(refusal, uploads.Taken):
-        return go_to(request, taken_to, flash.error(refusal.message), status=200)
-    why = gettext("Nothing was imported: %(why)s") % {"why": refusal.message}
-    template, context = again()
-    return render(request, template, context, block="step", status=refusal.status,
-                  message=flash.error(why))
+
+    def refused(rejected: Rejected) -> Response:
+        if isinstance(rejected.refusal, uploads.Taken):
+            return go_to(request, taken_to, flash.error(rejected.message), status=200)
+        why = gettext("Nothing was imported: %(why)s") % {"why": rejected.message}
+        template, context = again()
+        return render(request, template, context, block="step", status=rejected.status,
+                      message=flash.error(why))
+
+    return save_or_show(session, held, done=done, again=refused, status=None,
+                        database_refusal=database_refusal)
 
 
 @router.get("/imports")
@@ -148,7 +152,7 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
         kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename)
     except DomainError as exc:
         context = _upload_context(user, kind, {"file": exc.message})
-        return render(request, "imports/upload.html", context, block="step", status=422)
+        return render(request, "imports/upload.html", context, block="step", status=INVALID)
     step = "preview" if kind in DATASETS else "columns"
     return go_to(request, f"/imports/{kind}/{kept.id}/{step}", status=200)
 
@@ -204,10 +208,13 @@ def _dataset_commit(request: Request, session: Session, user: User, kind: str,
     def write() -> Any:
         return DATASETS[kind].module.commit(session, user, kept.content(), token=token)[1]
 
-    result = import_once(request, session, kept, write, taken_to="/agencies", again=lambda: (
-        "imports/dataset.html", _dataset_context(session, user, kind, kept)))
-    if isinstance(result, Response):
-        return result
+    return import_once(request, session, kept, write,
+                       done=lambda result: _dataset_done(request, kind, result),
+                       taken_to="/agencies", again=lambda: (
+                           "imports/dataset.html", _dataset_context(session, user, kind, kept)))
+
+
+def _dataset_done(request: Request, kind: str, result: Any) -> Response:
     parts = [ngettext("%(num)d agency added", "%(num)d agencies added", result.created)
              % {"num": result.created},
              ngettext("%(num)d updated", "%(num)d updated", result.updated)

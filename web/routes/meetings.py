@@ -28,8 +28,19 @@ from api.targets.models import StanceLevel
 from api.tasks.models import TaskCreate
 from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
-from web.forms import FORM, messages, saving, see_other, typed_text
+from web.forms import (
+    FORM,
+    INVALID,
+    FormField,
+    Rejected,
+    messages,
+    parse,
+    see_other,
+    submit,
+    typed_text,
+)
 from web.ids import RecordId, whole_number
+from web.routes.concept_pages import pages_of, refuse_unless
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -111,6 +122,10 @@ def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
     user = acting_user(request, actor)
+    # Offered only to who may save it: the form would be typed for nothing.
+    refuse_unless(permissions.can_create(user, Meeting),
+                  gettext("Your role cannot add {things}.").format(
+                      things=pages_of(request, "meetings").spec.words.plural))
     kept = refusals.kept_meeting(request, user)
     if kept is not None:
         # Shown, never saved: the person checks it and presses Save themselves.
@@ -186,30 +201,44 @@ def service_worker() -> Response:
                     headers={"Service-Worker-Allowed": "/"})
 
 
+def _field(name: str, kind: str = "text") -> FormField:
+    return FormField(name, name, kind=kind)
+
+
+# What the log form sends: the meeting's own fields, the people ticked, up to MAX_FOLLOW_UPS
+# task rows (task_title_0, task_due_0, task_assignee_0, ...), and the form's own steps. A
+# stance is sent per decision-maker ticked (stance_<id>).
+LOG_FORM = [*(_field(name) for name in (
+    "held_at", "campaign_id", "organization_id", "location", "summary", "asks", "commitments",
+    "visibility", "private_notes", "idempotency_key", "step", "who_q")),
+    _field("target_ids", "refs"), _field("attendee_ids", "refs"),
+    *(_field(f"task_{part}_{i}") for i in range(MAX_FOLLOW_UPS)
+      for part in ("title", "due", "assignee"))]
+NOTES_FORM = [_field("private_notes")]
+
+
 def _read(form: Any) -> dict[str, Any]:
     """The form as entered, to validate and, on a problem, to show again."""
-    target_ids = [str(v) for v in form.getlist("target_ids")]
-    follow_ups = []
-    for i in range(MAX_FOLLOW_UPS):
-        if f"task_title_{i}" not in form:
-            continue
-        follow_ups.append({"index": i, "title": str(form.get(f"task_title_{i}") or ""),
-                           "due_on": str(form.get(f"task_due_{i}") or ""),
-                           "assignee": str(form.get(f"task_assignee_{i}") or "me")})
+    given = parse(LOG_FORM, form)
+
+    def text(name: str) -> str:
+        return str(given.get(name) or "")
+
+    follow_ups = [{"index": i, "title": text(f"task_title_{i}"), "due_on": text(f"task_due_{i}"),
+                   "assignee": text(f"task_assignee_{i}") or "me"}
+                  for i in range(MAX_FOLLOW_UPS) if f"task_title_{i}" in given]
     return {
-        "held_at": str(form.get("held_at") or ""),
-        "campaign_id": str(form.get("campaign_id") or ""),
-        "organization_id": str(form.get("organization_id") or ""),
-        "location": typed_text(form, "location"),
-        "target_ids": target_ids,
-        "attendee_ids": [str(v) for v in form.getlist("attendee_ids")],
+        "held_at": text("held_at"), "campaign_id": text("campaign_id"),
+        "organization_id": text("organization_id"), "location": typed_text(given, "location"),
+        "target_ids": given["target_ids"], "attendee_ids": given["attendee_ids"],
         "stance": {key.removeprefix("stance_"): str(value) for key, value in form.multi_items()
                    if key.startswith("stance_") and value},
-        "summary": typed_text(form, "summary"), "asks": typed_text(form, "asks"),
-        "commitments": typed_text(form, "commitments"), "follow_ups": follow_ups,
-        "visibility": str(form.get("visibility") or ""),
-        "private_notes": typed_text(form, "private_notes"),
-        "idempotency_key": str(form.get("idempotency_key") or ""),
+        "summary": typed_text(given, "summary"), "asks": typed_text(given, "asks"),
+        "commitments": typed_text(given, "commitments"), "follow_ups": follow_ups,
+        "visibility": text("visibility"), "private_notes": typed_text(given, "private_notes"),
+        "idempotency_key": text("idempotency_key"),
+        # The form's steps, never saved.
+        "step": text("step") or "save", "who_q": text("who_q"),
     }
 
 
@@ -304,7 +333,7 @@ def _sent_again(request: Request, session: SessionDep, user: User, first: Meetin
 
 
 def _form_again(request: Request, session: SessionDep, user: User, entered: dict[str, Any],
-                errors: dict[str, str], *, q: str = "", status: int = 422,
+                errors: dict[str, str], *, q: str = "", status: int = INVALID,
                 notice: str = "") -> Response:
     if not entered["follow_ups"]:
         entered["follow_ups"] = [{"index": 0, "title": "", "due_on": "", "assignee": "me"}]
@@ -318,7 +347,8 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
     user = acting_user(request, actor)
     form = await request.form()
     entered = _read(form)
-    step = str(form.get("step") or "save")
+    step = entered.pop("step")
+    who_q = entered.pop("who_q")
     if step in ("find", "task"):
         # Without a script, finding someone and adding a task are a trip to the server and
         # back with everything typed so far.
@@ -326,8 +356,7 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
             used = [row["index"] for row in entered["follow_ups"]]
             entered["follow_ups"].append({"index": max(used, default=-1) + 1, "title": "",
                                           "due_on": "", "assignee": "me"})
-        return _form_again(request, session, user, entered, {},
-                           q=str(form.get("who_q") or ""), status=200)
+        return _form_again(request, session, user, entered, {}, q=who_q, status=200)
     key = entered["idempotency_key"] or None
     if key is not None and not KEY.fullmatch(key):
         return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
@@ -336,29 +365,39 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
     if key is not None and (first := meetings.logged_with(session, key)) is not None:
         return _sent_again(request, session, user, first, entered)
     meeting, follow_ups, errors = _validate(entered, user)
-    if meeting is not None:
-        with saving(session) as saved:
-            logged = meetings.log(session, user, meeting=meeting, follow_ups=follow_ups, key=key)
-        exc = saved.refusal
-        if exc is None:
-            count = len(follow_ups)
-            text = ngettext("Meeting logged with %(num)d follow-up task.",
-                            "Meeting logged with %(num)d follow-up tasks.", count) % {
-                "num": count} if count else gettext("Meeting logged.")
-            return _saved(request, stored_id(logged), text)
+
+    def done(logged: Meeting) -> Response:
+        count = len(follow_ups)
+        text = ngettext("Meeting logged with %(num)d follow-up task.",
+                        "Meeting logged with %(num)d follow-up tasks.", count) % {
+            "num": count} if count else gettext("Meeting logged.")
+        return _saved(request, stored_id(logged), text)
+
+    def again(rejected: Rejected) -> Response:
+        exc = rejected.refusal
         if isinstance(exc, Conflict) and key is not None \
                 and (first := meetings.logged_with(session, key)) is not None:
             return _sent_again(request, session, user, first, entered)
-        where = (exc.field or "").split(".")
-        if where[0] == "follow_ups" and len(where) == 3:
-            index = entered["follow_ups"][int(where[1])]["index"]
-            errors[f"task_{where[2] if where[2] in ('title', 'due_on') else 'title'}"
-                   f"_{index}"] = exc.message
-        elif where[0] in entered and where[0] != "idempotency_key":
-            errors[where[0]] = exc.message
-        else:
-            errors[FORM] = exc.message
-    return _form_again(request, session, user, entered, errors)
+        shown = _refusal_by_field(exc, entered) if exc is not None else rejected.errors
+        return _form_again(request, session, user, entered, shown, status=rejected.status)
+
+    return submit(session, (meeting, errors),
+                  lambda valid: meetings.log(session, user, meeting=valid,
+                                             follow_ups=follow_ups, key=key),
+                  done=done, again=again)
+
+
+def _refusal_by_field(exc: DomainError, entered: dict[str, Any]) -> dict[str, str]:
+    """The service's refusal beside what it names: a follow-up task's title or date by its
+    row, a field of the meeting by that field, else at the top of the form."""
+    where = (exc.field or "").split(".")
+    if where[0] == "follow_ups" and len(where) == 3:
+        index = entered["follow_ups"][int(where[1])]["index"]
+        return {f"task_{where[2] if where[2] in ('title', 'due_on') else 'title'}"
+                f"_{index}": exc.message}
+    if where[0] in entered and where[0] != "idempotency_key":
+        return {where[0]: exc.message}
+    return {FORM: exc.message}
 
 
 @router.post("/meetings/{meeting_id}/private-notes")
@@ -366,8 +405,7 @@ async def save_private_notes(meeting_id: RecordId,
                              request: Request, session: SessionDep, actor: UserDep) -> Response:
     """The organization's own notes on its meeting, saved apart from the shared record."""
     user = acting_user(request, actor)
-    form = await request.form()
-    text = str(form.get("private_notes") or "")
+    text = str(parse(NOTES_FORM, await request.form()).get("private_notes") or "")
     if len(text) > MAX_NOTES:
         return see_other(f"/meetings/{meeting_id}",
                          flash.error(gettext("Notes can be at most {limit} characters.").format(

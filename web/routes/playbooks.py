@@ -23,7 +23,7 @@ from api.playbooks.models import AnchorMove, AnchorsMoved, CampaignFromPlaybook,
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options
-from web.forms import FORM, FormField, go_to, messages, saving
+from web.forms import FORM, Rejected, go_to, messages, save_or_show, submit
 from web.ids import RecordId
 from web.routes.campaigns import ASK_LABELS
 from web.routes.concept_pages import DetailExtra, pages_of
@@ -53,9 +53,8 @@ ANCHOR_MOVED = {AnchorKind.campaign_start: N_("the campaign start is now %(day)s
                 AnchorKind.vote: N_("the date of the vote is now %(day)s"),
                 AnchorKind.notice_deadline: N_("the termination-notice deadline is now %(day)s")}
 DATE_FIELDS = tuple(playbooks.ANCHOR_FIELDS.values())
-FORM_FIELDS = [FormField(name, name) for name in
-               ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
-                "body_id", "contract_id", "confirm_past", *DATE_FIELDS)]
+FORM_FIELDS = ("playbook", "name", "jurisdiction_id", "lead_organization_id", "vote_id",
+               "body_id", "contract_id", "confirm_past", *DATE_FIELDS)
 
 
 
@@ -118,7 +117,7 @@ def new_from_playbook(request: Request, session: SessionDep, actor: UserDep,
 
 
 def _form_values(form: Any) -> dict[str, str]:
-    return {f.name: str(form.get(f.name) or "").strip() for f in FORM_FIELDS}
+    return {name: str(form.get(name) or "").strip() for name in FORM_FIELDS}
 
 
 def _request_data(values: dict[str, str]) -> dict[str, Any]:
@@ -162,25 +161,31 @@ async def create_from_playbook(request: Request, session: SessionDep,
     values = _form_values(form)
     key = values["playbook"]
     errors: dict[str, str] = {}
-    asked_past = False
     chosen = loader.catalog().playbooks.get(key)
     if chosen is None:
         errors["playbook"] = gettext("Choose a playbook from the list.")
+    data = None
     try:
         data = CampaignFromPlaybook.model_validate(_request_data(values))
     except ValidationError as exc:
         errors.update(_friendly(messages(exc)))
-    if not errors:
-        with saving(session, page_refusals=True) as saved:
-            made = playbooks.create_campaign(session, user, key=key, data=data)
-        errors = saved.errors(FORM_FIELDS)
-        # A date that has passed is asked about: the form offers to confirm it.
-        asked_past = isinstance(saved.refusal, playbooks.PastDate)
-    if errors or chosen is None:
+
+    def again(rejected: Rejected) -> Response:
         context = _context(session, user, key if chosen else None)
-        context.update({"values": values, "errors": errors,
+        # A date that has passed is asked about: the form offers to confirm it.
+        asked_past = isinstance(rejected.refusal, playbooks.PastDate)
+        context.update({"values": values, "errors": rejected.errors,
                         "ask_past": asked_past or values["confirm_past"] == "on"})
-        return render(request, PAGE, context, status=422)
+        return render(request, PAGE, context, status=rejected.status)
+
+    return submit(session, (data, errors),
+                  lambda valid: playbooks.create_campaign(session, user, key=key, data=valid),
+                  done=lambda made: _made(request, made, chosen), again=again,
+                  fields=FORM_FIELDS, page_refusals=True)
+
+
+def _made(request: Request, made: CampaignMade, chosen: Any) -> Response:
+    """Off to the new campaign, told what was made of the playbook and what is late already."""
     campaign = made.campaign
     counts = (len(made.actions), len(made.tasks), len(made.alert_rules))
     rules = (ngettext("%(num)d alert rule", "%(num)d alert rules", counts[2])
@@ -294,21 +299,27 @@ async def move_anchors(campaign_id: RecordId, request: Request, session: Session
             errors[name] = gettext("Enter a date like 2026-05-12.")
     if not errors and not given:
         errors[FORM] = gettext("Give at least one date to move.")
-    if not errors:
-        with saving(session, page_refusals=True) as saved:
-            moved = playbooks.move_anchors(session, user, campaign_id=campaign_id,
-                                           data=AnchorMove(**given))
-        errors = saved.errors([FormField(n, n) for n in DATE_FIELDS])
-    session.expire_all()
-    campaign = campaigns.crud.get(session, user, campaign_id)
-    if errors:
-        context = {"record": campaign, **anchors_context(campaign, user),
-                   "anchor_errors": errors, "anchor_values": raw}
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        shown = campaigns.crud.get(session, user, campaign_id)
+        context = {"record": shown, **anchors_context(shown, user),
+                   "anchor_errors": rejected.errors, "anchor_values": raw}
         if htmx.wants_fragment(request):
-            return render(request, ANCHORS_PANEL, context, block="anchors", status=422)
-        page = pages_of(request, "campaigns").detail_context(session, user, campaign)
+            return render(request, ANCHORS_PANEL, context, block="anchors",
+                          status=rejected.status)
+        page = pages_of(request, "campaigns").detail_context(session, user, shown)
         page.update(context)
-        return render(request, "campaigns/detail.html", page, status=422)
-    # The board and the dates on the page all changed: load it again whole.
-    return go_to(request, f"/campaigns/{campaign_id}",
-                 flash.success(_moved_text(before, campaign, moved)))
+        return render(request, "campaigns/detail.html", page, status=rejected.status)
+
+    def done(moved: Any) -> Response:
+        session.expire_all()
+        moved_campaign = campaigns.crud.get(session, user, campaign_id)
+        # The board and the dates on the page all changed: load it again whole.
+        return go_to(request, f"/campaigns/{campaign_id}",
+                     flash.success(_moved_text(before, moved_campaign, moved)))
+
+    return save_or_show(
+        session, lambda: playbooks.move_anchors(session, user, campaign_id=campaign_id,
+                                                data=AnchorMove(**given)),
+        done=done, again=again, fields=DATE_FIELDS, errors=errors, page_refusals=True)

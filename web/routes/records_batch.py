@@ -27,7 +27,17 @@ from api.routing import PathRouter
 from web import flash, htmx
 from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
-from web.forms import domain_message, go_to, infer, parse, saving, typed_text, validate
+from web.forms import (
+    INVALID,
+    Rejected,
+    domain_message,
+    go_to,
+    infer,
+    parse,
+    submit,
+    typed_text,
+    validate,
+)
 from web.ids import given_id, whole_number
 from web.templating import acting_user, render
 
@@ -279,7 +289,7 @@ async def batch_letter(request: Request, session: SessionDep, actor: UserDep) ->
         context["letter_note"] = gettext("Your edits are kept. Press “Use this letter” to "
                                          "replace them with “{title}”.").format(title=title)
     context["errors"] = errors
-    status = 422 if errors else 200
+    status = INVALID if errors else 200
     return render(request, TEMPLATE, context, block="letter", status=status)
 
 
@@ -312,7 +322,7 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
         except ValueError:
             errors["requester_organization_id"] = gettext("Choose an organization from the list.")
     context["errors"] = errors
-    status = 422 if errors else 200
+    status = INVALID if errors else 200
     if htmx.wants_fragment(request):
         # The letter box comes along, so a problem with the text shows next to it.
         context["oob"] = True
@@ -328,19 +338,21 @@ async def batch_create(request: Request, session: SessionDep, actor: UserDep) ->
     values = context["values"]
     errors.update(_problems(values))
     _letter(values, errors)
-    status = 422
+    data = None
     if not errors:
         parsed = {**parse(FIELDS, form), "text": _sent_text(values)}
         data, errors = validate(BatchCreate, {**parsed, "agency_ids": ids})
-        if data is not None:
-            with saving(session) as saved:
-                created = records.create_batch(session, user, data)
-            if saved.refusal:
-                errors = saved.errors([*FIELDS, infer(BatchCreate, "agency_ids")])
-                status = saved.refusal.status
-    if errors:
-        context["errors"] = errors
-        return render(request, TEMPLATE, context, status=status)
+
+    def again(rejected: Rejected) -> Response:
+        context["errors"] = rejected.errors
+        return render(request, TEMPLATE, context, status=rejected.status)
+
+    return submit(session, (data, errors), lambda valid: records.create_batch(session, user, valid),
+                  done=lambda created: _created(request, created), again=again,
+                  fields=[*FIELDS, infer(BatchCreate, "agency_ids")], status=None)
+
+
+def _created(request: Request, created: list[Any]) -> Response:
     count = len(created)
     message = flash.success(
         ngettext("Created {count} records request, one per agency, each with its own law "

@@ -14,7 +14,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.contracts.models import Contract
 from api.deps import SessionDep, UserDep
-from api.errors import DomainError, Invalid
+from api.errors import Invalid
 from api.fields import stored_id
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext
@@ -34,12 +34,12 @@ from web.concepts import SPECS, ref_labels, ref_options
 from web.deadlines import countdown_words
 from web.forms import (
     FormField,
-    domain_message,
+    Rejected,
     infer,
-    is_page_refusal,
     parse,
-    saving,
+    save_or_show,
     see_other,
+    submit,
     typed_text,
     validate,
 )
@@ -153,7 +153,7 @@ def _answer(request: Request, session: Session, user: User, record: RecordsReque
             block: str, context: dict[str, Any], anchor: str, message: flash.Message | None,
             status: int = 200) -> Response:
     """After a form on the page: its block for htmx, else back to the page (or the page with
-    the errors, status 422)."""
+    the errors, answered with their status)."""
     if htmx.wants_fragment(request):
         return render(request, TEMPLATE, context, block=block, status=status, message=message)
     if status < 400:
@@ -168,22 +168,34 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
                         actor: UserDep) -> Response:
     """Moves the request on, dated the day it happened, with who and why in the history."""
     user = acting_user(request, actor)
-    record = records.crud.get(session, user, record_id)
+    records.crud.get(session, user, record_id)
     form = await request.form()
-    data, errors = validate(StatusChangeCreate, parse(STATUS_FIELDS, form))
-    if data is not None:
-        with saving(session, page_refusals=True) as saved:
-            records.change_status(session, user, request_id=record_id,
-                                  change=data)
-        errors = saved.errors(STATUS_FIELDS)
-    session.expire_all()
-    record = records.crud.get(session, user, record_id)
-    context = progress_context(session, user, record)
-    if errors:
-        context["status_errors"] = errors
+
+    def again(rejected: Rejected) -> Response:
+        record = _reloaded(session, user, record_id)
+        context = progress_context(session, user, record)
+        context["status_errors"] = rejected.errors
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
         return _answer(request, session, user, record, block="progress", context=context,
-                       anchor="progress", message=None, status=422)
+                       anchor="progress", message=None, status=rejected.status)
+
+    return submit(session, validate(StatusChangeCreate, parse(STATUS_FIELDS, form)),
+                  lambda change: records.change_status(session, user, request_id=record_id,
+                                                       change=change),
+                  done=lambda _: _status_changed(request, session, user, record_id),
+                  again=again, fields=STATUS_FIELDS, page_refusals=True)
+
+
+def _reloaded(session: Session, user: User, record_id: int) -> RecordsRequest:
+    """The request as the database has it now, after a form's write or its rollback."""
+    session.expire_all()
+    return records.crud.get(session, user, record_id)
+
+
+def _status_changed(request: Request, session: Session, user: User,
+                    record_id: int) -> Response:
+    record = _reloaded(session, user, record_id)
+    context = progress_context(session, user, record)
     message = flash.success(gettext("The request is now {status}. {countdown}.").format(
         status=humanize(_status(record)), countdown=context["countdown"].text))
     if htmx.wants_fragment(request):
@@ -210,23 +222,26 @@ async def set_override(record_id: RecordId, request: Request, session: SessionDe
     values = parse(OVERRIDE_FIELDS, form)
     if form.get("clear"):
         values["due_on_override"] = None
-    data, errors = validate(RecordsRequestUpdate, values)
-    if data is not None:
-        with saving(session, page_refusals=True) as saved:
-            records.crud.update(session, user, record_id, data)
-        errors = saved.errors(OVERRIDE_FIELDS)
-    session.expire_all()
-    record = records.crud.get(session, user, record_id)
-    context = progress_context(session, user, record)
-    if errors:
-        context["override_errors"] = errors
+
+    def again(rejected: Rejected) -> Response:
+        record = _reloaded(session, user, record_id)
+        context = progress_context(session, user, record)
+        context["override_errors"] = rejected.errors
         context["override_value"] = str(form.get("due_on_override") or "")
         return _answer(request, session, user, record, block="progress", context=context,
-                       anchor="progress", message=None, status=422)
-    text = (gettext("Due date set by a lead.") if record.due_on_override
-            else gettext("The due date follows the law again."))
-    return _answer(request, session, user, record, block="progress", context=context,
-                   anchor="progress", message=flash.success(text))
+                       anchor="progress", message=None, status=rejected.status)
+
+    def done(_: object) -> Response:
+        record = _reloaded(session, user, record_id)
+        text = (gettext("Due date set by a lead.") if record.due_on_override
+                else gettext("The due date follows the law again."))
+        return _answer(request, session, user, record, block="progress",
+                       context=progress_context(session, user, record), anchor="progress",
+                       message=flash.success(text))
+
+    return submit(session, validate(RecordsRequestUpdate, values),
+                  lambda data: records.crud.update(session, user, record_id, data),
+                  done=done, again=again, fields=OVERRIDE_FIELDS, page_refusals=True)
 
 
 # ---- letters -----------------------------------------------------------------------------
@@ -245,22 +260,26 @@ def show_letter(record_id: RecordId, request: Request, session: SessionDep, acto
     language = language or letters.DEFAULT_LANGUAGE
     context["letter_values"] = {"template": template, "requester_name": requester_name,
                                 "requester_email": requester_email, "language": language}
-    status = 200
-    try:
-        if not template:
-            raise Invalid(gettext("Choose a letter."), field="template")
-        context["letter"] = records.letter(
-            session, user, request_id=record_id, template_key=template,
-            requester=records.Requester(name=requester_name, email=requester_email),
-            language=language)
-    except DomainError as exc:
-        if is_page_refusal(exc):
-            raise
-        context["letter_errors"] = domain_message(exc, LETTER_FIELDS)
-        status = 422
-    if htmx.wants_fragment(request):
-        return render(request, TEMPLATE, context, block="letters", status=status)
-    return _page(request, session, user, record, status=status, extra=context)
+
+    def shown(status: int) -> Response:
+        if htmx.wants_fragment(request):
+            return render(request, TEMPLATE, context, block="letters", status=status)
+        return _page(request, session, user, record, status=status, extra=context)
+
+    def done(letter: letters.LetterRead) -> Response:
+        context["letter"] = letter
+        return shown(200)
+
+    def again(rejected: Rejected) -> Response:
+        context["letter_errors"] = rejected.errors
+        return shown(rejected.status)
+
+    # Nothing is written: the letter is made, or the form says why not.
+    return save_or_show(session, lambda: records.letter(
+        session, user, request_id=record_id, template_key=template,
+        requester=records.Requester(name=requester_name, email=requester_email),
+        language=language), done=done, again=again, fields=LETTER_FIELDS, page_refusals=True,
+        errors=None if template else {"template": gettext("Choose a letter.")})
 
 
 def _letter_size() -> str:
@@ -304,23 +323,27 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
                                  "a follow-up or an appeal instead.")
     elif not text.strip() or len(text) > MAX_LETTER:
         errors["text"] = _letter_size()
-    else:
-        with saving(session, page_refusals=True) as saved:
-            records.crud.update(session, user, record_id, RecordsRequestUpdate(text=text))
-        errors = saved.errors(LETTER_FIELDS)
-    session.expire_all()
-    record = records.crud.get(session, user, record_id)
-    context = letters_context(session, user, record)
-    if errors:
+
+    def again(rejected: Rejected) -> Response:
+        record = _reloaded(session, user, record_id)
+        context = letters_context(session, user, record)
         context["letter"] = letters.LetterRead(template=template.read(),
                                                subject=record.subject, text=text)
         context["letter_values"]["template"] = template.key
-        context["letter_errors"] = errors
+        context["letter_errors"] = rejected.errors
         return _answer(request, session, user, record, block="letters", context=context,
-                       anchor="letters", message=None, status=422)
-    return _answer(request, session, user, record, block="letters", context=context,
-                   anchor="letters",
-                   message=flash.success(gettext("Saved the letter as this request's text.")))
+                       anchor="letters", message=None, status=rejected.status)
+
+    def done(_: object) -> Response:
+        record = _reloaded(session, user, record_id)
+        return _answer(request, session, user, record, block="letters",
+                       context=letters_context(session, user, record), anchor="letters",
+                       message=flash.success(gettext("Saved the letter as this request's text.")))
+
+    return save_or_show(
+        session, lambda: records.crud.update(session, user, record_id,
+                                             RecordsRequestUpdate(text=text)),
+        done=done, again=again, fields=LETTER_FIELDS, errors=errors, page_refusals=True)
 
 
 # ---- documents received ------------------------------------------------------------------
@@ -334,31 +357,35 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
     form = await request.form()
     upload = form.get("file")
     links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
-    filename = upload.filename if isinstance(upload, UploadFile) else None
-    if not isinstance(upload, UploadFile) or not filename:
+    sent = upload if isinstance(upload, UploadFile) and upload.filename else None
+    if sent is None:
         errors["file"] = gettext("Choose a file to upload.")
-    elif links is not None and not errors:
-        limit = get_settings().max_upload_bytes
-        content = await upload.read(limit + 1)
-        with saving(session, page_refusals=True) as saved:
-            if len(content) > limit:
-                raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
-                    megabytes=format_number(limit // (1024 * 1024))), field="file")
-            records.attach_document(
-                session, user, request_id=record_id,
-                filename=filename,
-                content=content, description=str(form.get("description") or "")[:20_000],
-                links=links)
-        errors = saved.errors([*LINK_FIELDS, FILE_FIELD])
-    session.expire_all()
-    record = records.crud.get(session, user, record_id)
-    context = documents_context(session, user, record)
-    if errors:
-        context["doc_errors"] = errors
+    limit = get_settings().max_upload_bytes
+    content = await sent.read(limit + 1) if sent is not None and links is not None \
+        and not errors else b""
+
+    def write(valid: RequestDocumentLinks) -> None:
+        if len(content) > limit:
+            raise Invalid(gettext("The file is larger than the {megabytes} MB limit.").format(
+                megabytes=format_number(limit // (1024 * 1024))), field="file")
+        records.attach_document(
+            session, user, request_id=record_id, filename=str(sent and sent.filename),
+            content=content, description=str(form.get("description") or "")[:20_000],
+            links=valid)
+
+    def answer(message: flash.Message | None, errors: dict[str, str], status: int) -> Response:
+        record = _reloaded(session, user, record_id)
+        context = documents_context(session, user, record)
+        if errors:
+            context["doc_errors"] = errors
         return _answer(request, session, user, record, block="documents", context=context,
-                       anchor="documents", message=None, status=422)
-    return _answer(request, session, user, record, block="documents", context=context,
-                   anchor="documents", message=flash.success(gettext("The document was added.")))
+                       anchor="documents", message=message, status=status)
+
+    return submit(session, (links, errors), write,
+                  done=lambda _: answer(flash.success(gettext("The document was added.")), {},
+                                        200),
+                  again=lambda rejected: answer(None, rejected.errors, rejected.status),
+                  fields=[*LINK_FIELDS, FILE_FIELD], page_refusals=True)
 
 
 @router.post("/records-requests/{record_id}/received/{document_id}")
@@ -368,20 +395,22 @@ async def link_received(record_id: RecordId, document_id: RecordId, request: Req
     user = acting_user(request, actor)
     records.crud.get(session, user, record_id)
     form = await request.form()
-    links, errors = validate(RequestDocumentLinks, parse(LINK_FIELDS, form))
-    if links is not None:
-        with saving(session, page_refusals=True) as saved:
-            records.link_document(session, user, request_id=record_id,
-                                  document_id=document_id, links=links)
-        errors = saved.errors(LINK_FIELDS)
-    session.expire_all()
-    record = records.crud.get(session, user, record_id)
-    context = documents_context(session, user, record)
-    if errors:
-        context["doc_errors"] = {f"{document_id}-{k}": v for k, v in errors.items()}
+
+    def again(rejected: Rejected) -> Response:
+        record = _reloaded(session, user, record_id)
+        context = documents_context(session, user, record)
+        context["doc_errors"] = {f"{document_id}-{k}": v for k, v in rejected.errors.items()}
         context["open_doc"] = document_id
         return _answer(request, session, user, record, block="documents", context=context,
-                       anchor="documents", message=None, status=422)
-    return _answer(request, session, user, record, block="documents", context=context,
-                   anchor="documents",
-                   message=flash.success(gettext("Saved what the document concerns.")))
+                       anchor="documents", message=None, status=rejected.status)
+
+    def done(_: object) -> Response:
+        record = _reloaded(session, user, record_id)
+        return _answer(request, session, user, record, block="documents",
+                       context=documents_context(session, user, record), anchor="documents",
+                       message=flash.success(gettext("Saved what the document concerns.")))
+
+    return submit(session, validate(RequestDocumentLinks, parse(LINK_FIELDS, form)),
+                  lambda links: records.link_document(session, user, request_id=record_id,
+                                                      document_id=document_id, links=links),
+                  done=done, again=again, fields=LINK_FIELDS, page_refusals=True)

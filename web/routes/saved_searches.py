@@ -15,7 +15,7 @@ from api.routing import PathRouter
 from api.search import saved
 from api.search.models import SavedSearchCreate, SavedSearchUpdate
 from web import flash
-from web.forms import saving, see_other
+from web.forms import save_or_show, see_other
 from web.templating import render
 
 router = PathRouter(include_in_schema=False)
@@ -55,16 +55,18 @@ async def save_search(request: Request, session: SessionDep, user: UserDep) -> R
                              query=str(submitted.get("q") or "")[:1000],
                              kind=str(submitted.get("kind") or "")[:40],
                              filters=dict(filters), alert=bool(submitted.get("alert")))
-    with saving(session) as result:
-        made = saved.create(session, user, data)
     form = {"name": data.name, "query": data.query, "kind": data.kind, "filters": filters,
             "alert": data.alert}
-    if result.refusal is not None:
-        return _page(request, session, user, status=422, form=form,
-                     problem=result.refusal.message)
-    said = (gettext("Saved “%(name)s”. You will be told of new matches.") if made.alert
-            else gettext("Saved “%(name)s”."))
-    return see_other("/saved-searches", flash.success(said % {"name": made.name}))
+
+    def done(made: Any) -> Response:
+        said = (gettext("Saved “%(name)s”. You will be told of new matches.") if made.alert
+                else gettext("Saved “%(name)s”."))
+        return see_other("/saved-searches", flash.success(said % {"name": made.name}))
+
+    return save_or_show(session, lambda: saved.create(session, user, data), done=done,
+                        again=lambda rejected: _page(request, session, user,
+                                                     status=rejected.status, form=form,
+                                                     problem=rejected.message))
 
 
 @router.get("/saved-searches/{saved_id}")

@@ -227,18 +227,20 @@ def _commit(request: Request, session: Session, user: User, kind: str, kept: upl
         return "imports/preview.html", _preview_context(
             session, user, kind, kept, plan, on_duplicate, decisions, skip_errors=skip_errors)
 
-    result = import_once(request, session, kept, write, taken_to=f"/{kind}", again=again)
-    if isinstance(result, Response):
-        return result
-    counts = {"file": kept.filename, "created": result.created, "updated": result.updated,
-              "skipped": result.skipped, "left_out": len(result.left_out)}
-    text = (gettext("Imported %(file)s: %(created)d added, %(updated)d updated, %(skipped)d "
-                    "skipped; %(left_out)d rows with errors left out.") if result.left_out else
-            gettext("Imported %(file)s: %(created)d added, %(updated)d updated, %(skipped)d "
-                    "skipped.")) % counts
-    message = flash.success(text, link=f"/imports/{kind}",
-                            link_text=gettext("Import another file"))
-    return go_to(request, f"/{kind}", message, status=200)
+    def done(result: spreadsheets.SheetResult) -> Response:
+        counts = {"file": kept.filename, "created": result.created, "updated": result.updated,
+                  "skipped": result.skipped, "left_out": len(result.left_out)}
+        text = (gettext("Imported %(file)s: %(created)d added, %(updated)d updated, "
+                        "%(skipped)d skipped; %(left_out)d rows with errors left out.")
+                if result.left_out else
+                gettext("Imported %(file)s: %(created)d added, %(updated)d updated, "
+                        "%(skipped)d skipped.")) % counts
+        message = flash.success(text, link=f"/imports/{kind}",
+                                link_text=gettext("Import another file"))
+        return go_to(request, f"/{kind}", message, status=200)
+
+    return import_once(request, session, kept, write, done=done, taken_to=f"/{kind}",
+                       again=again)
 
 
 router.post("/imports/{kind}/{upload_id}/preview")(_whole_file_route(_preview))
