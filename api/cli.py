@@ -187,7 +187,7 @@ def _playbooks(args: argparse.Namespace) -> int:
             file=loaded.file, key=loaded.playbook.key,
             title=loaded.in_language(language).title))
     for error in catalog.errors:
-        print(gettext("error  {error}").format(error=error), file=sys.stderr)
+        print(gettext("error  {error}").format(error=error.said_whole()), file=sys.stderr)
     return 1 if catalog.errors else 0
 
 
