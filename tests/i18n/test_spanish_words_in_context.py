@@ -143,9 +143,10 @@ def test_an_offset_may_be_typed_with_spanish_or_english_units(typed: str, stored
 
 
 def test_an_offset_with_an_unknown_unit_is_refused_and_the_form_keeps_words_together() -> None:
-    for typed in ("2 meses", "2x", "semanas"):
+    for typed in ("2 años", "2x", "semanas"):
         with pytest.raises(Refusal):
             parse_offset(typed)
+    assert str(parse_offset("2 meses")) == "2mo"
     assert _offsets("14d, 2 semanas, 7d 1d") == ["14d", "2 semanas", "7d", "1d"]
     spec = RuleSpec(subject="vote", offsets=["2 semanas", "0 días"], recipients=["campaign_leads"],
                     channels=["in_app"])
