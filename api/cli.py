@@ -164,13 +164,22 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# The kinds the scale demo counts, by the table each is written to.
+SCALE_TABLES = {"jurisdictions": "jurisdiction", "bodies": "body", "targets": "target",
+                "organizations": "organization", "people": "person", "campaigns": "campaign",
+                "votes": "vote", "meetings": "meeting", "actions": "action", "tasks": "task",
+                "records_requests": "records_request"}
+
+
 def _demo_at_scale(session: "Session", args: argparse.Namespace) -> int:
     from api.demo import scale  # noqa: PLC0415
 
     size = scale.SCALES[args.scale]
-    made = ", ".join(f"{count:,} {name.replace('_', ' ')}"
+    made = ", ".join(scale.rows_in_words(SCALE_TABLES.get(name, name), count)
                      for name, count in scale.counts(size).items())
-    print(f"Making the {args.scale} demo from seed {args.seed}: {made}.", flush=True)
+    shape = (gettext("Making the small demo from seed {seed}: {made}.") if args.scale == "small"
+             else gettext("Making the large demo from seed {seed}: {made}."))
+    print(shape.format(seed=args.seed, made=made), flush=True)
     scale.load(session, scale=size, seed=args.seed,
                progress=lambda line: print(line, flush=True))
     return 0
@@ -187,7 +196,7 @@ def _playbooks(args: argparse.Namespace) -> int:
             file=loaded.file, key=loaded.playbook.key,
             title=loaded.in_language(language).title))
     for error in catalog.errors:
-        print(gettext("error  {error}").format(error=error), file=sys.stderr)
+        print(gettext("error  {error}").format(error=error.said_whole()), file=sys.stderr)
     return 1 if catalog.errors else 0
 
 

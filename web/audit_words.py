@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from api import clock
+from api.alerts.rules import offsets_in_words
 from api.alerts.service import logged_rule_title as rule_title_of_values
 from api.auth import audit
 from api.fields import StrEnum
@@ -137,6 +138,23 @@ def logged_rule_name(changes: dict[str, Any], side: int) -> Markup:
               if isinstance(change, list | tuple) and len(change) == 2}
     said = rule_title_of_values(values)
     return escape(said) if said is not None else logged_value(values.get("name"))
+
+
+def logged_offsets(changes: dict[str, Any], field: str, side: int) -> Markup:
+    """An alert rule's timing before (side 0) or after (side 1) a logged change, as the rule's
+    form says it ("2 semanas antes, 1 día antes"), not as stored ("2w, 1d"); before or after
+    where the entry holds the direction of that side."""
+    change = changes.get(field)
+    value = change[side] if isinstance(change, list | tuple) and len(change) == 2 else None
+    if not value:
+        return Markup("—")
+    if field == "repeat_every":
+        return escape(offsets_in_words([str(value)]))
+    turned = changes.get("direction")
+    direction = turned[side] if isinstance(turned, list | tuple) and len(turned) == 2 else None
+    offsets = [str(item) for item in value] if isinstance(value, list) else [str(value)]
+    return escape(offsets_in_words(offsets, direction if direction in ("before", "after")
+                                   else None))
 
 
 def logged_value(value: Any, field: str = "") -> Markup:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from api import clock
+from api.alerts.rules import offset_in_words, offsets_in_words
 from api.alerts.service import rule_title
 from api.auth import permissions
 from api.auth.models import User
@@ -118,6 +119,7 @@ templates.env.filters["local_input"] = local_input
 templates.env.filters["local_date"] = local_date
 templates.env.filters["logged_value"] = audit_words.logged_value
 templates.env.filters["logged_rule_name"] = audit_words.logged_rule_name
+templates.env.filters["logged_offsets"] = audit_words.logged_offsets
 templates.env.filters["audit_what"] = audit_words.what
 templates.env.filters["audit_field"] = audit_words.field_words
 templates.env.filters["audit_actor"] = audit_words.actor_words
@@ -132,6 +134,8 @@ templates.env.filters["group_stance"] = group_stance
 templates.env.filters["translated"] = catalogs.gettext
 templates.env.filters["sharing_words"] = sharing_words
 templates.env.filters["rule_title"] = rule_title
+templates.env.filters["offset_words"] = offset_in_words
+templates.env.filters["offsets_words"] = offsets_in_words
 templates.env.filters["short_date"] = short_date
 templates.env.filters["money"] = money
 templates.env.filters["partial_date"] = partial_date

@@ -83,17 +83,10 @@ def humanize(value: Any, of: Any = None) -> str:
     return gettext(words) if words else words
 
 
-# A stance chosen in a form, in the words of the whip board's columns ("Yes", "No", "Not
-# known") beside the stored ones seen in histories ("champion", "opposed").
-STANCE_WORDS = {"champion": N_("yes (champion)"), "opposed": N_("no (opposed)")}
-
-
 def stance_words(level: Any) -> str:
-    text = str(getattr(level, "value", level))
-    if text == "unknown":
-        # The name the whip board gives a stance nobody recorded.
-        return one_stance(text)
-    return gettext(STANCE_WORDS[text]) if text in STANCE_WORDS else humanize(text)
+    """A stance chosen in a form, in the campaign's terms, as histories and the vote page say
+    it ("with us", "leaning against")."""
+    return one_stance(level)
 
 
 # Who may read a record, in the words of the form that sets it, said to the members of the

@@ -1,15 +1,18 @@
 """Alert rules as data: the spec shape, the default rules, and when each occurrence falls due."""
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from babel.units import format_unit
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.alerts.models import Channel, Direction, PlainText, RecipientGroup, SubjectKind
-from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.catalogs import N_, gettext
+from api.i18n.formatting import babel_locale
 from api.i18n.validation_words import Refusal
 
 # "The morning of" a day, local time where the event happens.
@@ -17,15 +20,19 @@ MORNING = time(8, 0)
 MAX_DAYS = 400
 OFFSET_PATTERN = re.compile(r"^(\d{1,4}) ?([^\d\s]+)$")
 # The units as people type them, in English and in Spanish ("2w", "2s", "2 semanas"); an offset
-# is stored with the one-letter English unit. No unit stands for months.
+# is stored with the short English unit ("m" is minutes, "mo" months).
 UNITS = {
+    **dict.fromkeys(("mo", "mos", "month", "months", "mes", "meses"), "mo"),
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "minuto", "minutos"), "m"),
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "hora", "horas"), "h"),
     **dict.fromkeys(("d", "day", "days", "día", "días", "dia", "dias"), "d"),
     **dict.fromkeys(("w", "wk", "wks", "week", "weeks", "s", "sem", "semana", "semanas"), "w"),
 }
 USER_RECIPIENT = re.compile(r"^user:(\d{1,10})$")
-UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week"}
+UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
+# Babel's names of the units, whose words each language has in its locale data.
+CLDR_UNITS = {"m": "duration-minute", "h": "duration-hour", "d": "duration-day",
+              "w": "duration-week", "mo": "duration-month"}
 
 
 @dataclass(frozen=True)
@@ -35,16 +42,32 @@ class Offset:
 
     @property
     def is_days(self) -> bool:
-        return self.unit in ("d", "w")
+        """Reckoned in whole days on the local wall clock (days, weeks, months)."""
+        return self.unit in ("d", "w", "mo")
 
     @property
     def days(self) -> int:
+        """Whole days of a day or week offset; a month has no fixed number (see `shifted`)."""
+        if self.unit == "mo":
+            raise ValueError("a month has no fixed number of days")
         return self.amount * (7 if self.unit == "w" else 1)
 
     @property
     def delta(self) -> timedelta:
+        # A month's longest, for the limits an offset is checked against.
         return {"m": timedelta(minutes=self.amount), "h": timedelta(hours=self.amount),
-                "d": timedelta(days=self.amount), "w": timedelta(weeks=self.amount)}[self.unit]
+                "d": timedelta(days=self.amount), "w": timedelta(weeks=self.amount),
+                "mo": timedelta(days=31 * self.amount)}[self.unit]
+
+    def shifted(self, day: date, sign: int) -> date:
+        """The local day this offset before (-1) or after (+1) `day`: a month later is the same
+        day of the month, or its last day where the month is shorter (Jan 31 + 1 month is
+        Feb 28)."""
+        if self.unit != "mo":
+            return day + timedelta(days=sign * self.days)
+        year, month = divmod(day.month - 1 + sign * self.amount, 12)
+        year += day.year
+        return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
@@ -57,10 +80,11 @@ class Offset:
 def parse_offset(text: str) -> Offset:
     """'14d' -> 14 days; units m(inutes), h(ours), d(ays), w(eeks), or their words in English
     or Spanish ('2 weeks', '2s', '2 semanas')."""
-    found = OFFSET_PATTERN.match(text.strip().lower())
+    # Babel writes "2 semanas" with a space some locales make a no-break one.
+    found = OFFSET_PATTERN.match(re.sub(r"[\u00a0\u202f]", " ", text).strip().lower())
     unit = UNITS.get(found.group(2).rstrip(".")) if found else None
     if not found or unit is None:
-        raise Refusal(N_("'{text}' is not an offset like 14d, 12h, 2w or 30m"), text=text)
+        raise Refusal(N_("'{text}' is not an offset like 14d, 12h, 2w, 1mo or 30m"), text=text)
     offset = Offset(int(found.group(1)), unit)
     if offset.delta > timedelta(days=MAX_DAYS):
         raise Refusal(N_("'{text}' is more than {max_days} days"), text=text,
@@ -112,6 +136,9 @@ class RuleSpec(BaseModel):
         offset = parse_offset(value)
         if offset.delta < timedelta(hours=1):
             raise ValueError(N_("must be at least 1h"))
+        if offset.unit == "mo":
+            # Months differ in length; a repeat keeps one step, in days or weeks.
+            raise ValueError(N_("repeat in days or weeks, like 30d or 4w, not in months"))
         return str(offset)
 
     @field_validator("recipients")
@@ -176,7 +203,7 @@ class RuleSpec(BaseModel):
 _LABEL = re.compile(r"^(?:the morning of (?P<alone>.+?)|(?P<times>.+?) (?P<direction>before|after) "
                     r"(?P<what>.+?)(?P<morning>, and the morning of it)?)"
                     r"(?:, then every (?P<repeat>\d+ \w+))?$")
-_TIME_WORDS = re.compile(r"^(\d{1,4}) (minute|hour|day|week)s?$")
+_TIME_WORDS = re.compile(r"^(\d{1,4}) (minute|hour|day|week|month)s?$")
 
 
 def spec_of_label(name: str) -> RuleSpec | None:
@@ -217,13 +244,38 @@ def _offset_of_words(text: str) -> str | None:
     return f"{int(found[1])}{unit}"
 
 
-def _offset_in_words(offset: Offset) -> str:
-    count = offset.amount
-    words = {"m": ngettext("{count} minute", "{count} minutes", count),
-             "h": ngettext("{count} hour", "{count} hours", count),
-             "d": ngettext("{count} day", "{count} days", count),
-             "w": ngettext("{count} week", "{count} weeks", count)}[offset.unit]
-    return words.format(count=count)
+def _offset_in_words(offset: Offset, *, grouped: bool = True) -> str:
+    """'2 weeks', '2 semanas', '1 mes': Babel's words for the unit in the reader's language.
+    Not `grouped`, a number is written without thousands separators, so a form can read it
+    back ("1000 minutos")."""
+    return format_unit(offset.amount, CLDR_UNITS[offset.unit], length="long",
+                       format=None if grouped else "0", locale=babel_locale())
+
+
+def offset_in_words(text: str) -> str:
+    """A stored offset ("2w") as a form shows it again, in the reader's language ("2 semanas");
+    anything that is not one, as it is."""
+    try:
+        return _offset_in_words(parse_offset(text), grouped=False)
+    except ValueError:
+        return text
+
+
+def offsets_in_words(offsets: list[str], direction: str | None = None) -> str:
+    """Stored offsets as the reader says them: '2 semanas antes, 1 día antes', or without the
+    direction where it is not known ('2 semanas, 1 día'); '0d' before is the morning of."""
+    said = []
+    for text in offsets:
+        try:
+            offset = parse_offset(text)
+        except ValueError:
+            said.append(text)
+            continue
+        if direction is None:
+            said.append(_offset_in_words(offset) if offset.amount else gettext("the same day"))
+        else:
+            said.append(occurrence_in_words(occurrence_label(offset, Direction(direction))))
+    return ", ".join(said)
 
 
 def _listed_in_words(items: list[str]) -> str:
@@ -316,10 +368,10 @@ def fire_time(when: When, offset: Offset, direction: Direction) -> datetime:
     sign = -1 if direction == Direction.before else 1
     if not offset.is_days:
         return when.at + sign * offset.delta
-    day = when.local_day + timedelta(days=sign * offset.days)
+    day = offset.shifted(when.local_day, sign)
     if when.all_day:
         return local(day, MORNING, when.zone)
-    if offset.days == 0:
+    if offset.amount == 0:
         # The morning of: 8 AM local, or an hour ahead of an event that starts earlier.
         morning = local(day, MORNING, when.zone)
         return morning if morning < when.at else when.at - timedelta(hours=1)
@@ -347,7 +399,7 @@ def occurrences(when: When, *, offsets: list[str], direction: Direction, repeat_
         # One step short of `since`, so a daylight-saving hour never drops the one due then.
         skip = max(int((since - first) / step.delta) - 1, 0) if since and since > first else 0
         for n in range(1 + skip, 400 + skip):
-            if offset.is_days and step.is_days:
+            if offset.is_days and step.is_days and offset.unit != "mo":
                 # Whole days stay on the local wall clock: "+7d", "+14d", ...
                 later = Offset(offset.days + n * step.days, "d")
                 label, due = occurrence_label(later, direction), fire_time(when, later, direction)
@@ -364,7 +416,7 @@ def occurrence_in_words(label: str) -> str:
     """An alert's occurrence as the delivery log says it, in the language in force: '-30d' ->
     '30 days before', '+2d' -> '2 days after', '-0d' -> 'the morning of'. Anything else (a
     test's instant) as it is."""
-    found = re.match(r"^([-+])(\d+)([mhdw])", label)
+    found = re.match(r"^([-+])(\d+)(mo|[mhdw])", label)
     if not found:
         return label
     sign, amount, unit = found.group(1), int(found.group(2)), found.group(3)
@@ -377,7 +429,7 @@ def occurrence_in_words(label: str) -> str:
 
 def relative_words(label: str) -> str:
     """'-7d' -> 'in 7 days', '-0d' -> 'today', '+14d' -> 'overdue by 14 days'."""
-    found = re.match(r"^([-+])(\d+)([mhdw])", label)
+    found = re.match(r"^([-+])(\d+)(mo|[mhdw])", label)
     if not found:
         return ""
     sign, amount, unit = found.group(1), int(found.group(2)), found.group(3)
@@ -385,7 +437,7 @@ def relative_words(label: str) -> str:
     if sign == "-":
         if amount == 0:
             return "today"
-        if offset.is_days and offset.days == 1:
+        if offset.unit in ("d", "w") and offset.days == 1:
             return "tomorrow"
         return f"in {offset.words()}"
     if amount == 0:

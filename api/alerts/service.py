@@ -50,7 +50,7 @@ from api.alerts.models import (
     WebhookEndpoint,
 )
 from api.alerts.rules import RuleSpec, default_specs, spec_of_label
-from api.alerts.subjects import TITLE_SHAPES
+from api.alerts.subjects import TEST_EMAIL, TEST_EMAIL_SENT, TITLE_SHAPES
 from api.auth import permissions, tokens
 from api.auth.models import User, Visibility
 from api.bodies.models import Body
@@ -511,13 +511,14 @@ def send_test_email(session: Session, actor: User, *, to: str | None = None) -> 
     address = to or actor.email
     told_row = AlertOutbox(dedupe_key="", message_id=planner.message_id_for(
         f"test-email|{started.isoformat()}|{address}"), subject_kind=TEST, subject_id=0,
-        occurrence="", channel=Channel.email, title="Test alert from Oversight", due_at=started,
+        occurrence="", channel=Channel.email, title=TEST_EMAIL, due_at=started,
         next_attempt_at=started, link="/alerts/channels")
     told = tell(told_row, now=started, base_url=public_url.base_url())
     message = email_channel.alert_email(told, to=address, message_id=told_row.message_id,
                                         late=False)
     outcome = email_channel.send(smtp_config(session), message, now=started)
-    row = _record_test(session, channel=Channel.email, title=f"Test email to {address}",
+    row = _record_test(session, channel=Channel.email,
+                       title=TEST_EMAIL_SENT.format(title=address)[:300],
                        outcome=outcome, started=started, user_id=actor.id)
     return TestResult(ok=outcome.ok, status_code=None, error=outcome.error, alert_id=row.id)
 

@@ -65,6 +65,13 @@ TITLE_SHAPES: dict[str, str] = {
 }
 
 
+# A test from the channels page has more titles than one: the email sent, and its line in the
+# delivery log naming the address it went to.
+TEST_EMAIL = N_("Test alert from Oversight")
+TEST_EMAIL_SENT = N_("Test email to {title}")
+OTHER_SHAPES: dict[str, tuple[str, ...]] = {TEST: (TEST_EMAIL_SENT, TEST_EMAIL)}
+
+
 def titled(kind: SubjectKind, title: str, **more: str) -> str:
     """A subject's stored title, in English."""
     return TITLE_SHAPES[kind].format(title=title.strip(), **more)
@@ -83,13 +90,12 @@ def _shape_pattern(shape: str) -> re.Pattern[str]:
 def title_in_words(kind: str, stored: str) -> str:
     """A stored title in the language in force: its kind's words translated, the record's own
     title and names as they are."""
-    shape = TITLE_SHAPES.get(str(kind))
-    if shape is None:
-        return stored
-    found = _shape_pattern(shape).match(stored)
-    if found is None:
-        return stored
-    return gettext(shape).format(**found.groupdict())
+    shapes = [TITLE_SHAPES[str(kind)]] if str(kind) in TITLE_SHAPES else []
+    for shape in [*shapes, *OTHER_SHAPES.get(str(kind), ())]:
+        found = _shape_pattern(shape).match(stored)
+        if found is not None:
+            return gettext(shape).format(**found.groupdict())
+    return stored
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from api.contracts import terms
 from api.contracts.models import Contract
 from api.db import table_of
 from api.errors import Conflict
+from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.formatting import format_number
 from api.jurisdictions.models import Jurisdiction
 from api.meetings import latest, local_days
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
@@ -280,6 +282,39 @@ TASKS_SHARED = (8, 1, 1)
 STANCE_SOURCES = ["meeting", "public_statement", "vote", "news", "other"]
 
 
+def rows_in_words(table: str, count: int) -> str:
+    """'2,000 meetings' in the organizer's language, for a table the load writes; a table
+    added later without words here still reads, by its name."""
+    words = {
+        "jurisdiction": ngettext("{count} jurisdiction", "{count} jurisdictions", count),
+        "body": ngettext("{count} body", "{count} bodies", count),
+        "target": ngettext("{count} target", "{count} targets", count),
+        "agency": ngettext("{count} agency", "{count} agencies", count),
+        "vendor": ngettext("{count} vendor", "{count} vendors", count),
+        "contract": ngettext("{count} contract", "{count} contracts", count),
+        "organization": ngettext("{count} organization", "{count} organizations", count),
+        "person": ngettext("{count} person", "{count} people", count),
+        "affiliation": ngettext("{count} affiliation", "{count} affiliations", count),
+        "campaign": ngettext("{count} campaign", "{count} campaigns", count),
+        "campaign_lead": ngettext("{count} campaign lead", "{count} campaign leads", count),
+        "stance": ngettext("{count} stance", "{count} stances", count),
+        "stancechange": ngettext("{count} stance change", "{count} stance changes", count),
+        "vote": ngettext("{count} vote", "{count} votes", count),
+        "meeting": ngettext("{count} meeting", "{count} meetings", count),
+        "meeting_attendee": ngettext("{count} meeting attendee", "{count} meeting attendees",
+                                     count),
+        "meeting_target": ngettext("{count} target met", "{count} targets met", count),
+        "action": ngettext("{count} action", "{count} actions", count),
+        "task": ngettext("{count} task", "{count} tasks", count),
+        "records_request": ngettext("{count} records request", "{count} records requests",
+                                    count),
+        "records_request_status_change": ngettext(
+            "{count} records request status change", "{count} records request status changes",
+            count),
+    }.get(table, f"{{count}} {table}")
+    return words.format(count=format_number(count))
+
+
 def counts(scale: Scale) -> dict[str, int]:
     """The number of records of each main kind a scale makes."""
     bodies = scale.jurisdictions * scale.bodies_per_jurisdiction
@@ -336,9 +371,13 @@ class Writer:
                     sequence = sa.func.pg_get_serial_sequence(table.name, "id")
                     self.session.execute(sa.select(sa.func.setval(sequence, highest)))
         self.session.commit()
-        made = ", ".join(f"{self.written.get(t.name, 0):,} {t.name}" for t in tables)
+        made = ", ".join(rows_in_words(t.name, self.written.get(t.name, 0)) for t in tables)
         self.buffers.clear()
-        self.progress(f"{time.perf_counter() - self.started:7.1f} s  {step}: {made}")
+        self.progress(gettext("{seconds} s  {step}: {made}").format(
+            seconds=self.seconds(), step=gettext(step), made=made))
+
+    def seconds(self) -> str:
+        return f"{time.perf_counter() - self.started:7.1f}"
 
     def _check(self, table: sa.Table, row: dict[str, Any]) -> None:
         # A required column this generator does not know about fails here, by name, rather
@@ -401,32 +440,33 @@ def load(session: Session, *, scale: Scale, seed: int = 1,
     """Fill an empty database with a coalition of the given scale; commits as it goes and
     returns the rows written per table. The same seed and clock give the same rows."""
     if session.execute(sa.select(Organization.id).limit(1)).first() is not None:
-        raise Conflict("The scale demo needs an empty database; this one already holds "
-                       "organizations.")
+        raise Conflict(N_("The scale demo needs an empty database; this one already holds "
+                          "organizations."))
     now = clock.now().replace(microsecond=0)
     writer = Writer(session, progress)
     state = _State(rng_seed=seed, now=now, today=clock.today(ZONE))
     steps: list[tuple[str, Callable[[Writer, _State, Scale], None]]] = [
-        ("jurisdictions, bodies and targets", _government),
-        ("agencies, vendors and contracts", _agencies),
-        ("organizations", _organizations),
-        ("people and affiliations", _people),
-        ("campaigns", _campaigns),
-        ("stances and their history", _stances),
-        ("votes", _votes),
-        ("meetings", _meetings),
-        ("actions", _actions),
-        ("tasks", _tasks),
-        ("records requests", _records_requests),
+        (N_("jurisdictions, bodies and targets"), _government),
+        (N_("agencies, vendors and contracts"), _agencies),
+        (N_("organizations"), _organizations),
+        (N_("people and affiliations"), _people),
+        (N_("campaigns"), _campaigns),
+        (N_("stances and their history"), _stances),
+        (N_("votes"), _votes),
+        (N_("meetings"), _meetings),
+        (N_("actions"), _actions),
+        (N_("tasks"), _tasks),
+        (N_("records requests"), _records_requests),
     ]
     with _triggers_paused(session):
         for name, step in steps:
             step(writer, state, scale)
             writer.done(name)
-    progress(f"{time.perf_counter() - writer.started:7.1f} s  search indexes made")
+    progress(gettext("{seconds} s  search indexes made").format(seconds=writer.seconds()))
     _analyze(session)
-    progress(f"{time.perf_counter() - writer.started:7.1f} s  done: "
-             f"{sum(writer.written.values()):,} rows")
+    total = sum(writer.written.values())
+    progress(ngettext("{seconds} s  done: {count} row", "{seconds} s  done: {count} rows",
+                      total).format(seconds=writer.seconds(), count=format_number(total)))
     return dict(writer.written)
 
 

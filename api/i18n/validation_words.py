@@ -18,6 +18,10 @@ DAY = N_("Enter a date.")
 DAY_AND_TIME = N_("Enter a date and a time.")
 ONE_OF = N_("Choose one of the options.")
 LIST = N_("Give a list, in square brackets [ ].")
+TIME = N_("Enter a time, like 6:30 PM.")
+LENGTH_OF_TIME = N_("Enter a length of time.")
+WEB_ADDRESS = N_("Enter a whole web address, like https://example.org.")
+IDENTIFIER = N_("This is not a whole identifier; copy it again in full.")
 OBJECT = N_("Give an object, its fields in braces { }.")
 KIND_WORDS = {
     "missing": REQUIRED,
@@ -37,6 +41,29 @@ KIND_WORDS = {
     "dict_type": OBJECT, "model_type": OBJECT, "model_attributes_type": OBJECT,
     "dataclass_type": OBJECT, "is_instance_of": OBJECT,
     "extra_forbidden": N_("This field is not one this record has."),
+    # Less common, but each said in words a reader can act on rather than the generic line.
+    "int_parsing_size": N_("This number is too large."),
+    "finite_number": N_("Enter a number."),
+    "string_pattern_mismatch": N_("This is not written the way this field takes it; check "
+                                  "for typing mistakes."),
+    "string_unicode": N_("This text holds characters that cannot be read; type it again."),
+    "string_not_ascii": N_("Use only letters without accents, digits and common signs "
+                           "here."),
+    "time_type": TIME, "time_parsing": TIME,
+    "time_delta_type": LENGTH_OF_TIME, "time_delta_parsing": LENGTH_OF_TIME,
+    "date_past": N_("Enter a date in the past."), "date_future": N_("Enter a date in the future."),
+    "datetime_past": N_("Enter a date and time in the past."),
+    "datetime_future": N_("Enter a date and time in the future."),
+    "datetime_object_invalid": DAY_AND_TIME, "timezone_naive": DAY_AND_TIME,
+    "timezone_aware": DAY_AND_TIME, "timezone_offset": DAY_AND_TIME,
+    "url_type": WEB_ADDRESS, "url_parsing": WEB_ADDRESS, "url_syntax_violation": WEB_ADDRESS,
+    "url_scheme": WEB_ADDRESS,
+    "uuid_type": IDENTIFIER, "uuid_parsing": IDENTIFIER, "uuid_version": IDENTIFIER,
+    "none_required": N_("Leave this empty."),
+    "frozen_field": N_("This cannot be changed."), "frozen_instance": N_("This cannot be changed."),
+    "bytes_type": N_("Enter text."), "iterable_type": LIST, "deque_type": LIST,
+    "mapping_type": OBJECT, "invalid_key": OBJECT,
+    "union_tag_invalid": ONE_OF, "union_tag_not_found": REQUIRED,
 }
 # Pydantic's own kinds of refusal (not a validator's words): said plainly in any other
 # language when not listed above; English readers get pydantic's message.
@@ -45,7 +72,6 @@ BOUND_WORDS = {"greater_than_equal": ("ge", N_("Must be {} or more.")),
                "greater_than": ("gt", N_("Must be more than {}.")),
                "less_than_equal": ("le", N_("Must be {} or less.")),
                "less_than": ("lt", N_("Must be less than {}."))}
-
 
 class Refusal(ValueError):
     """A validator's refusal that names the value refused: the words marked N_ where it is
@@ -88,6 +114,14 @@ def words_for(err: Any, *, name_choices: bool = False) -> str:
             "At least {count} character.", "At least {count} characters.", least).format(
             count=_number(least))
     if kind == "string_too_long":
+        most = ctx.get("max_length", 0)
+        return ngettext("At most {count} character.", "At most {count} characters.",
+                        most).format(count=_number(most))
+    if kind == "multiple_of":
+        return gettext("Must be a multiple of {}.").format(_number(ctx.get("multiple_of")))
+    if kind in ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits"):
+        return _digits(kind, ctx)
+    if kind in ("url_too_long", "bytes_too_long"):
         most = ctx.get("max_length", 0)
         return ngettext("At most {count} character.", "At most {count} characters.",
                         most).format(count=_number(most))
@@ -141,6 +175,22 @@ def email_words(text: str) -> str:
         if any(clue in reason for clue in clues):
             return gettext(words)
     return gettext("Enter a whole email address, like name@example.org.")
+
+
+def _digits(kind: str, ctx: dict[str, Any]) -> str:
+    """How many digits a number may have: in all, after the point, or before it."""
+    if kind == "decimal_max_places":
+        most = ctx.get("decimal_places", 0)
+        said = ngettext("At most {count} digit after the decimal point.",
+                        "At most {count} digits after the decimal point.", most)
+    elif kind == "decimal_whole_digits":
+        most = ctx.get("whole_digits", 0)
+        said = ngettext("At most {count} digit before the decimal point.",
+                        "At most {count} digits before the decimal point.", most)
+    else:
+        most = ctx.get("max_digits", 0)
+        said = ngettext("At most {count} digit.", "At most {count} digits.", most)
+    return said.format(count=_number(most))
 
 
 def _choices(expected: Any) -> str:

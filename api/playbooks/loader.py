@@ -1,6 +1,7 @@
 """Reads playbook files, validating each; a bad file is reported by file, line and field and
 left out, and the others still load."""
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Sequence
@@ -11,6 +12,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from api.i18n import locales
+from api.i18n.catalogs import N_, current, gettext
+from api.i18n.validation_words import Refusal, words_for
 from api.playbooks import translations
 from api.playbooks.schema import Playbook, cross_check
 from api.records_requests import letters
@@ -19,6 +23,8 @@ from api.settings import get_settings
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".yaml", ".yml")
+NOT_A_MAPPING = N_("a playbook file must be a mapping of fields (key, title, goal, phases, ...)")
+GIVEN_TWICE = N_("this field is given twice")
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,14 @@ class PlaybookError:
     file: str
     line: int | None
     field: str | None
+    # In English, as the log and API clients have always had it.
     message: str
+    # What the message says, to say it again in the reader's language: our own words with
+    # their values apart, or one of pydantic's errors. The catalog of playbooks is read once
+    # for every reader, so the words are chosen where the error is shown, not where it is found.
+    # (dataclasses.field by its module: the class's own `field` hides the name here.)
+    reason: Refusal | dict[str, Any] | None = dataclasses.field(default=None, compare=False,
+                                                                 repr=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -36,9 +49,31 @@ class PlaybookError:
             where += f", field {self.field}"
         return f"{where}: {self.message}"
 
+    def said(self) -> str:
+        """The message in the language in force."""
+        if current() == locales.DEFAULT:
+            return self.message
+        if isinstance(self.reason, Refusal):
+            return self.reason.said()
+        if isinstance(self.reason, dict):
+            return words_for(self.reason, name_choices=True)
+        return gettext(self.message)
+
+    def said_whole(self) -> str:
+        """The file, line, field and message, as __str__ writes them, in the language in
+        force."""
+        if current() == locales.DEFAULT:
+            return str(self)
+        where = self.file
+        if self.line is not None:
+            where += gettext(", line {line}").format(line=self.line)
+        if self.field:
+            where += gettext(", field {field}").format(field=self.field)
+        return f"{where}: {self.said()}"
+
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "field": self.field,
-                "message": self.message, "text": str(self)}
+                "message": self.said(), "text": self.said_whole()}
 
 
 @dataclass(frozen=True)
@@ -110,14 +145,14 @@ def parse(text: str, *, name: str, letter_keys: set[str]) -> tuple[Playbook | No
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [PlaybookError(name, mark.line + 1 if mark else None, None,
-                                    f"not valid YAML: {problem}")]
+        reason = Refusal(N_("not valid YAML: {problem}"), problem=problem)
+        return None, [PlaybookError(name, mark.line + 1 if mark else None, None, str(reason),
+                                    reason)]
     if not isinstance(data, dict):
-        return None, [PlaybookError(name, 1, None, "a playbook file must be a mapping of "
-                                                   "fields (key, title, goal, phases, ...)")]
+        return None, [PlaybookError(name, 1, None, NOT_A_MAPPING)]
     duplicates = _duplicate_keys(root) if root is not None else []
     if duplicates:
-        return None, [PlaybookError(name, line, dotted, "this field is given twice")
+        return None, [PlaybookError(name, line, dotted, GIVEN_TWICE)
                       for line, dotted in duplicates]
     data.setdefault("key", Path(name).stem.replace(".", "_").lower())
     try:
@@ -128,13 +163,14 @@ def parse(text: str, *, name: str, letter_keys: set[str]) -> tuple[Playbook | No
             loc = tuple(error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
             errors.append(PlaybookError(name, _line_of(root, loc),
-                                        ".".join(str(p) for p in loc) or None, message))
+                                        ".".join(str(p) for p in loc) or None, message,
+                                        dict(error)))
         return None, errors
     problems = cross_check(playbook, letters=letter_keys)
     if problems:
         return None, [PlaybookError(name, _line_of(root, path),
-                                    ".".join(str(p) for p in path), message)
-                      for path, message in problems]
+                                    ".".join(str(p) for p in path), str(reason), reason)
+                      for path, reason in problems]
     return playbook, []
 
 
@@ -163,7 +199,7 @@ def _translations(path: Path, name: str, playbook: Playbook,
         words, problem = translations.read_words(words_file, playbook)
         if words is None:
             # The playbook still loads, in English; the file is reported like any other.
-            errors.append(PlaybookError(f"{language}/{name}", None, None, str(problem)))
+            errors.append(PlaybookError(f"{language}/{name}", None, None, str(problem), problem))
             continue
         found[language] = translations.translated(playbook, words)
     return found
@@ -178,7 +214,8 @@ def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            catalog.errors.append(PlaybookError(name, None, None, f"cannot be read: {exc}"))
+            reason = Refusal(N_("cannot be read: {reason}"), reason=str(exc))
+            catalog.errors.append(PlaybookError(name, None, None, str(reason), reason))
             continue
         playbook, errors = parse(text, name=name, letter_keys=letter_keys)
         catalog.errors += errors
@@ -186,9 +223,11 @@ def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
             continue
         if playbook.key in catalog.playbooks:
             first = catalog.playbooks[playbook.key].file
+            reason = Refusal(N_("the key '{key}' is already used by {first}; choose another"),
+                             key=playbook.key, first=first)
             catalog.errors.append(PlaybookError(
                 name, _line_of(yaml.compose(text, Loader=yaml.SafeLoader), ("key",)), "key",
-                f"the key '{playbook.key}' is already used by {first}; choose another"))
+                str(reason), reason))
             continue
         catalog.playbooks[playbook.key] = LoadedPlaybook(
             playbook, name, source, _translations(path, name, playbook, catalog.errors))

@@ -9,6 +9,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from api.actions.models import ActionKind
 from api.campaigns.anchors import AnchorKind
 from api.campaigns.models import CampaignGoal, PolicyAsk
+from api.i18n.catalogs import N_
+from api.i18n.validation_words import Refusal
 
 
 class Phase(StrEnum):
@@ -57,18 +59,18 @@ _OFFSET = re.compile(r"^([+-]?)(\d{1,4})([dw])$")
 def offset_days(value: Any, *, signed: bool = True) -> int:
     """Days in an offset written as "-21d", "+2w", "0d" (or a plain number of days)."""
     if isinstance(value, bool):
-        raise ValueError("must be an offset such as -14d, 3d or 2w")
+        raise ValueError(N_("must be an offset such as -14d, 3d or 2w"))
     if isinstance(value, int):
         if not signed and value < 0:
-            raise ValueError("must not be negative; use direction: after instead")
+            raise ValueError(N_("must not be negative; use direction: after instead"))
         return value
     match = _OFFSET.match(str(value).strip()) if isinstance(value, str) else None
     if match is None:
-        example = "-14d, +3d or 2w" if signed else "14d or 2w"
-        raise ValueError(f"must be an offset such as {example}")
+        raise ValueError(N_("must be an offset such as -14d, +3d or 2w") if signed
+                         else N_("must be an offset such as 14d or 2w"))
     sign, number, unit = match.groups()
     if sign and not signed:
-        raise ValueError("must not carry a sign; use direction: before or after")
+        raise ValueError(N_("must not carry a sign; use direction: before or after"))
     days = int(number) * (7 if unit == "w" else 1)
     return -days if sign == "-" else days
 
@@ -76,7 +78,7 @@ def offset_days(value: Any, *, signed: bool = True) -> int:
 def _signed(value: Any) -> int:
     days = offset_days(value)
     if abs(days) > 3650:
-        raise ValueError("must be within ten years of its anchor")
+        raise ValueError(N_("must be within ten years of its anchor"))
     return days
 
 
@@ -155,7 +157,9 @@ class Playbook(Strict):
         return [(phase, action) for phase in self.phases for action in phase.actions]
 
 
-Problem = tuple[tuple[str | int, ...], str]
+# A rule broken across fields: the path of the value to correct, and why, in words said in
+# the reader's language where the problem is shown.
+Problem = tuple[tuple[str | int, ...], Refusal]
 
 
 def _repeats(values: list[Any], path: tuple[str | int, ...], what: str) -> list[Problem]:
@@ -163,35 +167,41 @@ def _repeats(values: list[Any], path: tuple[str | int, ...], what: str) -> list[
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(((*path, index), f"{what} '{value}' appears more than once"))
+            problems.append(((*path, index), Refusal(what, value=str(value))))
         seen.add(value)
     return problems
 
 
 def cross_check(playbook: Playbook, *, letters: set[str]) -> list[Problem]:
     """Rules that span fields, each with the path of the value to correct."""
-    problems = _repeats(playbook.anchors, ("anchors",), "anchor")
-    problems += _repeats([p.phase for p in playbook.phases], ("phases",), "phase")
-    problems += _repeats([a.ask for a in playbook.policy_asks], ("policy_asks",), "policy ask")
+    problems = _repeats(playbook.anchors, ("anchors",),
+                        N_("anchor '{value}' appears more than once"))
+    problems += _repeats([p.phase for p in playbook.phases], ("phases",),
+                         N_("phase '{value}' appears more than once"))
+    problems += _repeats([a.ask for a in playbook.policy_asks], ("policy_asks",),
+                         N_("policy ask '{value}' appears more than once"))
     for index, anchor in enumerate(playbook.required_anchors):
         if anchor not in playbook.anchors:
-            problems.append((("required_anchors", index),
-                             f"'{anchor}' is required but not listed under anchors"))
+            problems.append((("required_anchors", index), Refusal(
+                N_("'{anchor}' is required but not listed under anchors"), anchor=str(anchor))))
     for index, key in enumerate(playbook.records_letters):
         if key not in letters:
-            problems.append((("records_letters", index), f"no letter template '{key}'"))
+            problems.append((("records_letters", index),
+                             Refusal(N_("no letter template '{key}'"), key=key)))
     keys: set[str] = set()
+    not_ours = N_("'{anchor}' is not one of this playbook's anchors")
     for p, phase in enumerate(playbook.phases):
         for a, action in enumerate(phase.actions):
             where = ("phases", p, "actions", a)
             if action.key in keys:
-                problems.append(((*where, "key"), f"action key '{action.key}' is used twice"))
+                problems.append(((*where, "key"), Refusal(
+                    N_("action key '{key}' is used twice"), key=action.key)))
             keys.add(action.key)
             if action.anchor not in playbook.anchors:
                 problems.append(((*where, "anchor"),
-                                 f"'{action.anchor}' is not one of this playbook's anchors"))
+                                 Refusal(not_ours, anchor=str(action.anchor))))
             for t, task in enumerate(action.tasks):
                 if task.anchor is not None and task.anchor not in playbook.anchors:
                     problems.append(((*where, "tasks", t, "anchor"),
-                                     f"'{task.anchor}' is not one of this playbook's anchors"))
+                                     Refusal(not_ours, anchor=str(task.anchor))))
     return problems

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from api.i18n.catalogs import N_
+from api.i18n.validation_words import Refusal
 from api.playbooks.schema import Playbook, Text, Title
 
 # The languages a playbook may be given in, besides English (its source).
@@ -48,17 +50,18 @@ def words_path(playbook_file: Path, language: str) -> Path:
     return playbook_file.parent / language / playbook_file.name
 
 
-def read_words(path: Path, book: Playbook) -> tuple[PlaybookWords | None, str | None]:
+def read_words(path: Path, book: Playbook) -> tuple[PlaybookWords | None, Refusal | None]:
     """The words in the file, or why they cannot be used (the English words are then shown)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         words = PlaybookWords.model_validate(raw)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
-        return None, f"cannot be read: {str(exc).splitlines()[0]}"
+        return None, Refusal(N_("cannot be read: {reason}"), reason=str(exc).splitlines()[0])
     keys = {action.key for _, action in book.actions()}
     unknown = sorted(set(words.actions) - keys)
     if unknown:
-        return None, f"names actions the playbook does not have: {', '.join(unknown)}"
+        return None, Refusal(N_("names actions the playbook does not have: {keys}"),
+                             keys=", ".join(unknown))
     return words, None
 
 

@@ -8,18 +8,9 @@ from api.i18n.catalogs import gettext, pgettext
 
 
 def one_stance(level: Any) -> str:
-    """One member's stance, as a cell in a table or a change in a history."""
-    text = str(getattr(level, "value", level))
-    # English keeps the stored words it has always shown in histories and tables.
-    words = {
-        "champion": pgettext("one member's stance", "champion"),
-        "leaning_yes": pgettext("one member's stance", "leaning yes"),
-        "undecided": pgettext("one member's stance", "undecided"),
-        "leaning_no": pgettext("one member's stance", "leaning no"),
-        "opposed": pgettext("one member's stance", "opposed"),
-        "unknown": pgettext("one member's stance", "not known"),
-    }
-    return words.get(text) or gettext(text.replace("_", " "))
+    """One member's stance, as a cell in a table or a change in a history: in the campaign's
+    terms, the same words the vote page and the whip board use, in every language."""
+    return our_stance(level)
 
 
 def our_stance(level: Any) -> str:
@@ -34,7 +25,7 @@ def our_stance(level: Any) -> str:
         "opposed": pgettext("one member's stance, in our terms", "against us"),
         "unknown": pgettext("one member's stance, in our terms", "not known"),
     }
-    return words.get(text) or one_stance(level)
+    return words.get(text) or gettext(text.replace("_", " "))
 
 
 def group_stance(level: Any) -> str:

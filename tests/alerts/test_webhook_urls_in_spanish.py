@@ -50,3 +50,18 @@ def test_a_test_that_cannot_find_the_receiver_says_so_in_spanish(
     tested = plain(reader.post(f"/alerts/webhooks/{endpoint_id}/test").text)
     assert "No se pudo encontrar no-such-host.invalid" in tested
     assert "Could not look up" not in tested
+
+
+def test_the_delivery_log_names_the_tests_in_the_readers_language(
+        client_as: Callable[..., TestClient]) -> None:
+    reader = client_as(Role.admin, language="es")
+    added = reader.post("/alerts/webhooks", data={"name": "Lejos",
+                                                  "url": "https://no-such-host.invalid/hook"})
+    endpoint_id = int(re.search(r'id="webhook-(\d+)"', added.text).group(1))  # type: ignore[union-attr]
+    assert reader.post(f"/alerts/webhooks/{endpoint_id}/test").status_code == 200
+    # No mail server is set up here: the test fails, and is logged all the same.
+    assert reader.post("/alerts/channels/test-email").status_code in (200, 422)
+    log = plain(reader.get("/alerts/log").text)
+    assert "Alerta de prueba para Lejos" in log
+    assert "Correo de prueba a " in log
+    assert "Test email to" not in log and "Test alert" not in log

@@ -198,12 +198,27 @@ def test_cli_prints_progress_and_refuses_a_full_database(
     assert main(["demo", "--scale", "small"]) == 0
     out = capsys.readouterr().out
     assert "Making the small demo from seed 1" in out
-    assert "meetings: 2,000 meeting" in out
+    assert "meetings: 2,000 meetings" in out
     assert "done:" in out
     assert main(["demo", "--scale", "small"]) == 1
     assert "needs an empty database" in capsys.readouterr().err
     assert main(["demo", "--scale", "small", "--if-empty"]) == 0
     assert "demo not loaded" in capsys.readouterr().out
+
+
+def test_a_spanish_organizer_follows_the_load_in_spanish(
+        db: None, frozen_now: datetime, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
+    assert main(["demo", "--scale", "small"]) == 0
+    out = capsys.readouterr().out
+    assert "Creando la demostración pequeña con la semilla 1: " in out
+    assert "2,000 reuniones" in out and "reuniones: 2,000 reuniones" in out
+    assert "índices de búsqueda creados" in out and "listo: " in out and " filas" in out
+    for english in ("Making", "meeting", "done:", "search indexes", "rows", "records request"):
+        assert english not in out, english
+    assert main(["demo", "--scale", "small"]) == 1
+    assert "necesita una base de datos vacía" in capsys.readouterr().err
 
 
 def test_a_required_column_it_does_not_fill_is_named(session: Session) -> None:

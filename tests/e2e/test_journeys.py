@@ -76,7 +76,7 @@ def test_a_lead_creates_a_campaign_adds_a_vote_and_moves_the_whip_count(
     card.get_by_label("How we know").select_option("meeting")
     card.get_by_label("Note (required)").fill("Will vote no on the renewal as written.")
     card.get_by_role("button", name="Record stance").click()
-    expect(page.locator("#flash")).to_contain_text("Ines Alvarez: undecided → leaning yes.")
+    expect(page.locator("#flash")).to_contain_text("Ines Alvarez: undecided → leaning with us.")
     expect(page.locator(".stance-column.leaning_yes")).to_contain_text("Ines Alvarez")
     expect(count).to_contain_text("1 likely with us of 2 needed: 1 more to block it")
 
@@ -159,7 +159,7 @@ def test_a_meeting_shared_from_a_phone_reaches_the_lead_but_not_its_private_note
     lead.goto(f"/campaigns/{campaign.id}")
     row = lead.locator("tr", has_text="Uma Castillo")
     expect(row).to_contain_text(f"{clock.today():%b %-d, %Y}")
-    expect(lead.locator("main")).to_contain_text("leaning yes")
+    expect(lead.locator("main")).to_contain_text("leaning with us")
     lead.goto(meeting_url)
     expect(lead.locator("main")).to_contain_text("Uma will ask for the sharing list")
     expect(lead.locator("main")).to_contain_text("The whole coalition")

@@ -91,6 +91,9 @@ def test_the_main_pages_in_spanish_on_a_desktop(desktop_es: Page, ids: dict[str,
            "Tablero de conteo de votos")
     _visit(desktop_es, f"/records-requests/{ids['request']}", "es-records-request", "")
     expect(desktop_es.get_by_role("button", name="Escribir la carta")).to_be_visible()
+    # A rule's timing in words, as a saved one is shown again ("7 días, 1 día").
+    _visit(desktop_es, "/alerts", "es-alert-rules", "Alertas")
+    expect(desktop_es.get_by_label("Cuánto tiempo antes o después")).to_have_value("7 días, 1 día")
 
 
 def test_the_meeting_form_in_spanish_on_a_phone(phone_es: Page, ids: dict[str, Any]) -> None:

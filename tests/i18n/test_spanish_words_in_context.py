@@ -53,7 +53,8 @@ def test_a_column_of_members_and_one_members_stance_are_said_apart() -> None:
         assert group_stance("undecided") == "Sin decidir"
         assert one_stance("unknown") == group_stance("unknown").lower() == "postura desconocida"
     assert group_stance("leaning_yes") == "Leaning with us"
-    assert one_stance("leaning_yes") == "leaning yes"
+    # Histories say a stance in the campaign's terms, as the vote page does.
+    assert one_stance("leaning_yes") == "leaning with us"
 
 
 def test_the_whip_board_heads_groups_and_the_vote_page_names_one_member(
@@ -142,9 +143,10 @@ def test_an_offset_may_be_typed_with_spanish_or_english_units(typed: str, stored
 
 
 def test_an_offset_with_an_unknown_unit_is_refused_and_the_form_keeps_words_together() -> None:
-    for typed in ("2 meses", "2x", "semanas"):
+    for typed in ("2 años", "2x", "semanas"):
         with pytest.raises(Refusal):
             parse_offset(typed)
+    assert str(parse_offset("2 meses")) == "2mo"
     assert _offsets("14d, 2 semanas, 7d 1d") == ["14d", "2 semanas", "7d", "1d"]
     spec = RuleSpec(subject="vote", offsets=["2 semanas", "0 días"], recipients=["campaign_leads"],
                     channels=["in_app"])

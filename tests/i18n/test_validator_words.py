@@ -51,7 +51,7 @@ def test_an_alert_rules_refusals_are_said_in_spanish_with_the_value_refused(
     assert changed.status_code == 422
     assert "repeat_every solo va con la dirección 'after'" in changed.json()["detail"]
     english = _messages(client.post("/api/v1/alerts/rules", json={**rule, "offsets": ["soon"]}))
-    assert english["offsets"] == "'soon' is not an offset like 14d, 12h, 2w or 30m"
+    assert english["offsets"] == "'soon' is not an offset like 14d, 12h, 2w, 1mo or 30m"
 
 
 @pytest.mark.parametrize(("address", "english", "spanish"), [

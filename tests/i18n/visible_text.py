@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from babel import Locale
+from babel.units import format_unit
 
 from tests.i18n.catalog_source import CLOSE, OPEN
 
@@ -65,7 +66,8 @@ class VisibleText(HTMLParser):
 
 
 def calendar_words(locale: str) -> set[str]:
-    """The words a date is written with in a language (Babel's data), which are not ours."""
+    """The words a date or a length of time ("2 semanas") is written with in a language
+    (Babel's data), which are not ours."""
     data = Locale.parse(locale)
     words: set[str] = set()
     for table in (data.months, data.days, data.day_periods):
@@ -73,6 +75,10 @@ def calendar_words(locale: str) -> set[str]:
             for width in context.values():
                 for name in width.values():
                     words.update(WORD.findall(str(name)))
+    for unit in ("minute", "hour", "day", "week", "month"):
+        for count in (1, 2):
+            words.update(WORD.findall(format_unit(count, f"duration-{unit}", length="long",
+                                                  locale=locale)))
     return words
 
 

@@ -146,12 +146,11 @@ def test_a_change_moves_from_the_previous_one_the_reader_may_read(seen: Coalitio
     history = client.get(f"/api/v1/targets/{dana}/stance-history").json()
     assert [(h["from_level"], h["to_level"]) for h in history] == DANA_HISTORY[reader]
     page = plain(client.get(f"/targets/{dana}").text)
-    told = [f"{'not known' if old == 'unknown' else old.replace('_', ' ')} → "
-            f"{new.replace('_', ' ')}" for old, new in DANA_HISTORY[reader]]
+    told = [f"{OUR_TERMS[old]} → {OUR_TERMS[new]}" for old, new in DANA_HISTORY[reader]]
     for step in told:
         assert step in page
     for old, new in DANA_HISTORY["a"]:
-        step = f"{old.replace('_', ' ')} → {new.replace('_', ' ')}"
+        step = f"{OUR_TERMS[old]} → {OUR_TERMS[new]}"
         if (old, new) not in DANA_HISTORY[reader] and old != "unknown":
             assert step not in page
 
@@ -185,6 +184,11 @@ def test_the_whip_board_and_its_counts_show_what_the_reader_may_read(seen: Coali
     assert f"{LIKELY_YES[reader]} likely with us of 3 needed" in vote_page
 
 
+# A stance in the campaign's terms, as histories and the vote page both say it.
+OUR_TERMS = {"champion": "with us", "leaning_yes": "leaning with us", "undecided": "undecided",
+             "leaning_no": "leaning against", "opposed": "against us", "unknown": "not known"}
+
+
 def _campaign_members(html: str) -> dict[str, str]:
     rows = re.findall(r'<a href="/targets/\d+">([^<]+)</a>.*?<span class="stance (\w+)">', html,
                       flags=re.S)
@@ -203,15 +207,15 @@ def test_the_campaign_page_shows_stances_and_activity_the_reader_may_read(
                                   "Gus Hale") if name != "Aaron Olu" or name in CURRENT[reader]}
     timeline = plain(page.text.split('id="timeline"', 1)[1])
     def said(level: str) -> str:
-        return "not known" if level == "unknown" else level.replace("_", " ")
+        return OUR_TERMS[level]
 
     told = {f"Dana Reyes: {said(old)} → {said(new)}" for old, new in DANA_HISTORY[reader]}
     everything = {f"Dana Reyes: {said(old)} → {said(new)}" for old, new in DANA_HISTORY["a"]} | {
-        "Dana Reyes: not known → opposed", "Dana Reyes: not known → leaning yes",
-        "Dana Reyes: leaning yes → opposed", "Eli Park: not known → champion",
-        "Fay Ortiz: not known → leaning yes"}
+        "Dana Reyes: not known → against us", "Dana Reyes: not known → leaning with us",
+        "Dana Reyes: leaning with us → against us", "Eli Park: not known → with us",
+        "Fay Ortiz: not known → leaning with us"}
     for line in sorted(everything):
-        expected = line in told or any(line == f"{name}: not known → {level.replace('_', ' ')}"
+        expected = line in told or any(line == f"{name}: not known → {said(level)}"
                                        for name, level in CURRENT[reader].items()
                                        if name != "Dana Reyes")
         assert (line in timeline) == expected, line

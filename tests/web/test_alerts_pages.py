@@ -81,7 +81,7 @@ def test_the_rules_page_lists_adds_edits_and_deletes_rules(
 
     [rule] = service.list_rules(*_session_actor(client), campaign_id=campaign.id)
     edit = page(client, f"/alerts/rules/{rule.id}")
-    assert 'value="14d, 7d, 0d"' in edit
+    assert 'value="14 days, 7 days, 0 days"' in edit
     saved = client.post(f"/alerts/rules/{rule.id}", data={
         "subject": "vote", "offsets": "3d", "direction": "before",
         "recipients": ["campaign_leads"], "channels": ["in_app"]}, follow_redirects=False)
@@ -113,7 +113,7 @@ def test_a_bad_rule_is_refused_inline_keeping_what_was_typed(
     assert "<!doctype html>" in html
     assert "&#39;soon&#39; is not an offset like 14d" in html
     assert 'aria-invalid="true"' in html
-    assert 'value="14d, soon"' in html
+    assert 'value="14 days, soon"' in html
     nothing = client.post("/alerts/rules", data={"campaign_id": campaign.id, "subject": "vote",
                                                   "offsets": "1d", "channels": ["email"]})
     assert nothing.status_code == 422

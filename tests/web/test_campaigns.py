@@ -65,7 +65,8 @@ def test_campaign_page_shows_goal_asks_targets_votes_board_and_activity(
     assert text.index("Done (1)") < text.index("Op-ed drafted")
     assert "Recent activity" in text and "Talked to Dee" in text
     assert "Ava Yes: undecided" not in text  # seeds went unknown → champion
-    assert "Ava Yes: not known → champion" in text
+    # The history says a stance in the campaign's terms, as the vote page does.
+    assert "Ava Yes: not known → with us" in text and "champion" not in text
 
 
 def test_the_board_shows_the_first_actions_by_date_then_undated_up_to_its_size(
@@ -134,7 +135,7 @@ def test_recent_activity_gathers_every_kind_of_record_newest_first(
             ("Records request due", "Hit lists", f"/records-requests/{request.id}"),
             ("Task done", "Print flyers", None), ("Document added", "talking-points.pdf",
                                                   f"/documents/{doc.id}"),
-            ("Meeting", "Talked to Dee", None), ("Stance", "Ava Yes: not known → champion", None)]:
+            ("Meeting", "Talked to Dee", None), ("Stance", "Ava Yes: not known → with us", None)]:
         assert f"{what} {title}" in text, what
         if url:
             assert f'href="{url}"' in timeline
@@ -246,7 +247,7 @@ def test_changing_a_stance_needs_a_note_and_records_history(
     assert moved.status_code == 200
     text = plain(moved.text)
     assert "3 likely with us of 4 needed: 1 more to win" in text
-    assert "Cal Maybe: undecided → leaning yes." in text
+    assert "Cal Maybe: undecided → leaning with us." in text
     history = targets.history(session, actor, target_id=cal.id, campaign_id=campaign.id)
     assert history[0].to_level == "leaning_yes" and history[0].note == "Said yes at coffee"
     assert history[0].source == "meeting"
@@ -297,9 +298,9 @@ def test_target_page_lists_stances_and_history(client: TestClient,
                                                council: dict[str, Any]) -> None:
     ava = council["members"]["Ava Yes"]
     text = plain(client.get(f"/targets/{ava.id}").text)
-    assert "Riverbend: No Cameras : champion" in text
+    assert "Riverbend: No Cameras : with us" in text
     # No earlier change: the stance it moved from is not known.
-    assert "not known → champion" in text and "seed" in text
+    assert "not known → with us" in text and "seed" in text and "champion" not in text
 
 
 def test_body_page_links_whip_boards(client: TestClient, council: dict[str, Any]) -> None:

@@ -52,8 +52,9 @@ def test_a_stance_is_chosen_in_the_words_of_the_whip_board(
     f.make_target(session, actor, name="Ann Okafor", body_id=body.id)
     session.commit()
     board = client.get(f"/campaigns/{campaign.id}/whip").text
-    assert '<option value="champion">yes (champion)</option>' in board
-    assert '<option value="opposed">no (opposed)</option>' in board
+    assert '<option value="champion">with us</option>' in board
+    assert '<option value="leaning_yes">leaning with us</option>' in board
+    assert '<option value="opposed">against us</option>' in board
     assert '<option value="unknown" selected>not known</option>' in board
     log = client.get(f"/meetings/new?campaign_id={campaign.id}").text
-    assert '<option value="champion">yes (champion)</option>' in log
+    assert '<option value="champion">with us</option>' in log

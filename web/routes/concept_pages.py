@@ -66,8 +66,9 @@ def _param(value: Any) -> Any:
     return value
 
 
-def cell_text(column: Any, row: dict[str, Any]) -> str:
-    """A cell as plain text, the way the page shows it: for CSV."""
+def cell_text(column: Any, row: dict[str, Any], noun: str = "") -> str:
+    """A cell as plain text, the way the page shows it: for CSV. `noun` is the list's, which
+    some choices agree with (Spanish says an active campaign "activa", as its page does)."""
     value = row.get(column.key)
     if value is None:
         return ""
@@ -83,7 +84,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     if isinstance(value, Enum):
         value = value.value
     if column.kind == "enum":
-        return humanize(value)
+        return humanize(value, noun or None)
     if column.kind == "sharing":
         return str(row.get("sharing_said") or sharing_words(value))
     if column.kind == "countdown":
@@ -91,7 +92,7 @@ def cell_text(column: Any, row: dict[str, Any]) -> str:
     return str(value)
 
 
-def export_value(column: Any, row: dict[str, Any]) -> Any:
+def export_value(column: Any, row: dict[str, Any], noun: str = "") -> Any:
     """A cell for CSV: a number as a number, which a spreadsheet can add up; the rest as text
     the way the page shows it."""
     value = row.get(column.key)
@@ -99,7 +100,7 @@ def export_value(column: Any, row: dict[str, Any]) -> Any:
         return value.quantize(Decimal("0.01"))
     if isinstance(value, int | float) and not isinstance(value, bool | Enum):
         return value
-    return cell_text(column, row)
+    return cell_text(column, row, noun)
 
 
 def form_values(session: Session, actor: User, spec: Spec, record: Any,
@@ -326,8 +327,9 @@ class ConceptPages:
         wanted = parse_list_request(spec, request.query_params)
         rows = export_rows(session, actor, spec, wanted)
         shown = [c for c in spec.columns if c.kind != "hidden"]
-        body = csv_export.document([gettext(c.label) for c in shown],
-                                   ([export_value(c, row) for c in shown] for row in rows))
+        body = csv_export.document(
+            [gettext(c.label) for c in shown],
+            ([export_value(c, row, spec.noun) for c in shown] for row in rows))
         name = f"{spec.noun}.csv"
         return Response(body, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

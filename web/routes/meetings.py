@@ -242,6 +242,10 @@ def _read(form: Any) -> dict[str, Any]:
     }
 
 
+# The choices of a follow-up's "Who": the person logging the meeting, or an organization.
+ASSIGNEE = re.compile(r"^(?:me|org:(?P<org>\d{1,10}))$")
+
+
 def _validate(entered: dict[str, Any], user: User) -> tuple[MeetingCreate | None,
                                                             list[TaskCreate], dict[str, str]]:
     errors: dict[str, str] = {}
@@ -266,8 +270,14 @@ def _validate(entered: dict[str, Any], user: User) -> tuple[MeetingCreate | None
         if not row["title"].strip() and not row["due_on"]:
             continue
         values: dict[str, Any] = {"title": row["title"], "due_on": row["due_on"] or None}
-        if row["assignee"].startswith("org:"):
-            values["assignee_organization_id"] = row["assignee"].removeprefix("org:")
+        assignee = ASSIGNEE.match(row["assignee"])
+        if assignee is None:
+            # Only "me" or an organization is offered: anything else was never a choice.
+            errors[f"task_assignee_{row['index']}"] = gettext(
+                "Choose who does it from the list: you or an organization.")
+            continue
+        if assignee["org"]:
+            values["assignee_organization_id"] = assignee["org"]
         else:
             values["assignee_user_id"] = getattr(user, "id", None)
         try:
