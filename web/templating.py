@@ -1,6 +1,6 @@
 """The Jinja2 environment of the pages, and rendering: a whole page, or for htmx one named block."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -114,33 +114,47 @@ def csrf_token(context: Context) -> str:
     return str(getattr(state, "csrf_token", "") or "")
 
 
-templates.env.filters["local_time"] = local_time
-templates.env.filters["local_input"] = local_input
-templates.env.filters["local_date"] = local_date
-templates.env.filters["logged_value"] = audit_words.logged_value
-templates.env.filters["logged_rule_name"] = audit_words.logged_rule_name
-templates.env.filters["logged_offsets"] = audit_words.logged_offsets
-templates.env.filters["audit_what"] = audit_words.what
-templates.env.filters["audit_field"] = audit_words.field_words
-templates.env.filters["audit_actor"] = audit_words.actor_words
-templates.env.filters["days_until"] = days_until
-templates.env.filters["countdown"] = countdown
-templates.env.filters["humanize"] = humanize
-templates.env.filters["one_stance"] = one_stance
-templates.env.filters["our_stance"] = our_stance
-templates.env.filters["group_stance"] = group_stance
-# Our own words held in a variable (a constant marked with N_), translated and, unlike `_()`,
-# escaped like any other value.
-templates.env.filters["translated"] = catalogs.gettext
-templates.env.filters["sharing_words"] = sharing_words
-templates.env.filters["rule_title"] = rule_title
-templates.env.filters["offset_words"] = offset_in_words
-templates.env.filters["offsets_words"] = offsets_in_words
-templates.env.filters["short_date"] = short_date
-templates.env.filters["money"] = money
-templates.env.filters["partial_date"] = partial_date
-templates.env.filters["number"] = formatting.format_number
-templates.env.filters["join_words"] = formatting.format_list
+def at_render(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter Jinja calls as each page is made. Jinja works out a filter given a constant
+    (`{{ '7d' | offset_words }}`) once, when it compiles the template, in whatever language and
+    on whatever day that first page had; these filters depend on both."""
+    # Only a filter given the render's context is never worked out at compile time.
+    @pass_context
+    def each_time(_context: Context, *args: Any, **kwargs: Any) -> Any:
+        return fn(*args, **kwargs)
+    return each_time
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "local_time": local_time,
+    "local_input": local_input,
+    "local_date": local_date,
+    "logged_value": audit_words.logged_value,
+    "logged_rule_name": audit_words.logged_rule_name,
+    "logged_offsets": audit_words.logged_offsets,
+    "audit_what": audit_words.what,
+    "audit_field": audit_words.field_words,
+    "audit_actor": audit_words.actor_words,
+    "days_until": days_until,
+    "countdown": countdown,
+    "humanize": humanize,
+    "one_stance": one_stance,
+    "our_stance": our_stance,
+    "group_stance": group_stance,
+    # Our own words held in a variable (a constant marked with N_), translated and, unlike `_()`,
+    # escaped like any other value.
+    "translated": catalogs.gettext,
+    "sharing_words": sharing_words,
+    "rule_title": rule_title,
+    "offset_words": offset_in_words,
+    "offsets_words": offsets_in_words,
+    "short_date": short_date,
+    "money": money,
+    "partial_date": partial_date,
+    "number": formatting.format_number,
+    "join_words": formatting.format_list,
+}
+templates.env.filters.update({name: at_render(fn) for name, fn in FILTERS.items()})
 
 
 def current_locale() -> str:
