@@ -232,10 +232,17 @@ def _owned_condition(model: type[SQLModel], spec: Owned, actor: Actor) -> sa.Col
         # Left as "!=", which no index serves: SQLite, without statistics, would otherwise
         # gather every coalition-visible row through the visibility index (hundreds of
         # thousands) in place of reading a date range or a campaign's rows.
-        allowed = [visibility != Visibility.private.value, owner.is_(None)]
+        allowed = [visibility != _written(Visibility.private), owner.is_(None)]
     else:
-        allowed = [visibility.in_(SHARED_VISIBILITY)]
+        allowed = [visibility.in_([_written(v) for v in SHARED_VISIBILITY])]
     return sa.or_(*allowed, *_readers(model, spec, actor))
+
+
+def _written(visibility: Visibility | str) -> sa.ColumnElement[Any]:
+    """A visibility written into the SQL, not a bound parameter: the same for every reader,
+    and the copies of a bound parameter that the criteria leave in each statement (one per
+    table they narrow) cost SQLAlchemy a hash-and-compare on every run of it."""
+    return sa.literal_column(f"'{Visibility(visibility).value}'")
 
 
 def _readers(model: type[SQLModel], spec: Owned, actor: Actor) -> list[sa.ColumnElement[bool]]:
