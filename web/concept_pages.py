@@ -478,6 +478,11 @@ def select_rows(spec: Spec, actor: User, wanted: ListRequest,
     owner = _sharing_owner(spec)
     if owner is not None:
         columns.append(owner.label(SHARING_OWNER))
+        # The owner's name comes with the row: a statement of its own per list cost more in
+        # SQLAlchemy than the list's own (built afresh, with the reader's criteria walked).
+        named = aliased(Organization, name="sharing_owner_org")
+        columns.append(sa.select(named.name).where(named.id == owner)
+                       .scalar_subquery().label(SHARING_OWNER_NAME))
     stmt = base.with_only_columns(*columns).select_from(spec.model)
     for table, onclause in spec.joins:
         stmt = stmt.outerjoin(table, _readable_join(table, onclause, actor))
@@ -488,6 +493,7 @@ def select_rows(spec: Spec, actor: User, wanted: ListRequest,
 # Who owns each row, selected beside a list's "Shared with" column: who may see a record is
 # said in the reader's words, "our organization" only to the members of the one that owns it.
 SHARING_OWNER = "sharing_owner"
+SHARING_OWNER_NAME = "sharing_owner_name"
 # The row's "Shared with" said to the reader, as its record page says it.
 SHARING_SAID = "sharing_said"
 
@@ -505,22 +511,18 @@ def _sharing_owner(spec: Spec) -> Any:
     return spec.model.id if spec.model in permissions.own_choices() else None
 
 
-def say_sharing(session: Session, actor: User, spec: Spec,
-                rows: Sequence[dict[str, Any]]) -> None:
+def say_sharing(actor: User, spec: Spec, rows: Sequence[dict[str, Any]]) -> None:
     """Each row's "Shared with" in the reader's words, naming another organization that owns
-    it (the words alone would say "our organization" of every row)."""
+    it (the words alone would say "our organization" of every row); the owner's name was read
+    with the row."""
     column = _sharing_column(spec)
-    if column is None or not rows:
+    if column is None:
         return
-    owners = {row.get(SHARING_OWNER) for row in rows} - {None}
-    names = dict(session.execute(sa.select(Organization.id, Organization.name)
-                                 .where(Organization.id.in_(owners))).all()) \
-        if owners else {}
+    table = str(spec.model.__tablename__)
     for row in rows:
-        owner = row.get(SHARING_OWNER)
         row[SHARING_SAID] = owner_sharing_words(
-            row.get(column.key), owner=owner, owner_name=names.get(owner), reader=actor,
-            table=str(spec.model.__tablename__))
+            row.get(column.key), owner=row.get(SHARING_OWNER),
+            owner_name=row.pop(SHARING_OWNER_NAME, None), reader=actor, table=table)
 
 
 def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
@@ -545,7 +547,7 @@ def list_rows(session: Session, actor: User, spec: Spec, wanted: ListRequest, *,
         rows = fetch(page) if total else []
     else:
         total = 0
-    say_sharing(session, actor, spec, rows)
+    say_sharing(actor, spec, rows)
     return _result(session, spec, rows, total, page, limit)
 
 
@@ -586,8 +588,8 @@ def related_rows(session: Session, actor: User, spec: Spec, related: Related, re
                                   count_up_to=RELATED_COUNT_CAP)
         first = _RELATED[key] = scoping.built_once(
             stmt.add_columns(count.scalar_subquery().label(TOTAL)).limit(limit))
-    rows = [r._asdict() for r in session.execute(first, {"related_value": value})]
-    say_sharing(session, actor, spec, rows)
+    rows = [r._asdict() for r in scoping.read(session, first, {"related_value": value})]
+    say_sharing(actor, spec, rows)
     counted = int(rows[0][TOTAL]) if rows else 0
     if counted > RELATED_COUNT_CAP:
         result = _result(session, spec, rows, RELATED_COUNT_CAP, 1, limit)
@@ -626,7 +628,7 @@ def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, 
         window = read(page) if total else window
     if spec.annotate:
         spec.annotate(session, window.rows)
-    say_sharing(session, actor, spec, window.rows)
+    say_sharing(actor, spec, window.rows)
     return ListWindow(rows=window.rows, first=window.start + 1, next=window.next,
                       previous=window.previous, total=window.total,
                       more_than=window.more_than, page=window.start // limit + 1)
@@ -638,7 +640,7 @@ def export_rows(session: Session, actor: User, spec: Spec,
     rows = [dict(r._mapping) for r in session.execute(stmt.limit(EXPORT_LIMIT))]
     if spec.annotate:
         spec.annotate(session, rows)
-    say_sharing(session, actor, spec, rows)
+    say_sharing(actor, spec, rows)
     return rows
 
 

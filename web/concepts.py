@@ -17,7 +17,7 @@ from api.agencies import models as agencies_models
 from api.agencies import service as agencies
 from api.agencies.models import Agency
 from api.auth.models import User
-from api.auth.scoping import built_once
+from api.auth.scoping import built_once, read
 from api.bodies import models as bodies_models
 from api.bodies import service as bodies
 from api.bodies.models import Body
@@ -143,15 +143,15 @@ def _labels(table: str) -> sa.Select[Any]:
 def ref_options(session: Session, table: str) -> list[tuple[int, str]]:
     """Every record of a table a form can point at, by name."""
     ref = REFS[table]
-    return [(i, ref.fmt(label)) for i, label in session.execute(_options(table))]
+    return [(i, ref.fmt(label)) for i, label in read(session, _options(table))]
 
 
 def ref_labels(session: Session, table: str, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     ref = REFS[table]
-    return {i: ref.fmt(label) for i, label in session.execute(_labels(table),
-                                                               {IDS.key: list(ids)})}
+    return {i: ref.fmt(label) for i, label in read(session, _labels(table),
+                                                    {IDS.key: list(ids)})}
 
 
 def default_zone(session: Session) -> str:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from api.actions.models import ACTIONS, Action, ActionRead
 from api.auth.models import User
-from api.auth.scoping import built_once
+from api.auth.scoping import built_once, read
 from api.crud import Crud
 from api.organizations.models import Organization
 
@@ -46,5 +46,5 @@ def board(session: Session, actor: User, *, campaign_id: int,
           limit: int) -> list[dict[str, Any]]:
     """A campaign's first actions by date, undated last: what its board shows of each, with
     the owner and visibility that decide who may move a card, in one query."""
-    found = session.execute(_board(limit), {CAMPAIGN.key: campaign_id})
+    found = read(session, _board(limit), {CAMPAIGN.key: campaign_id})
     return [row._asdict() for row in found]

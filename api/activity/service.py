@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api import clock
 from api.actions.models import Action
 from api.auth.models import User
-from api.auth.scoping import built_once
+from api.auth.scoping import built_once, read
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
@@ -278,7 +278,7 @@ class Reading:
 
     def rows(self, session: Session, record_id: int) -> list[list[Any]]:
         found: list[list[Any]] = [[] for _ in self.parts]
-        for row in session.execute(self.stmt, {RECORD.key: record_id}):
+        for row in read(session, self.stmt, {RECORD.key: record_id}):
             values = row._mapping
             n = values["part"]
             found[n].append(SimpleNamespace(**{name: values[slot]

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from api.auth import permissions
 from api.auth.models import User
+from api.auth.scoping import load
 from api.bodies.models import AGENDA_FIELDS, BODIES, Body, BodyRead
 from api.crud import Crud
 from api.errors import Forbidden
@@ -33,5 +34,5 @@ crud: Crud[Body, BodyRead] = Crud(**BODIES.crud_options(), prepare=_leads_set_th
 
 def zone(session: Session, body_id: int) -> ZoneInfo:
     """The timezone a body meets in, from its jurisdiction."""
-    body = session.get(Body, body_id)
+    body = load(session, Body, body_id)
     return jurisdictions.zone(session, body.jurisdiction_id if body else None)

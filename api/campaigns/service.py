@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api import clock
 from api.auth.models import User
+from api.auth.scoping import load
 from api.campaigns import anchors
 from api.campaigns.anchors import ANCHOR_COLUMNS
 from api.campaigns.models import (
@@ -80,5 +81,5 @@ crud: Crud[Campaign, CampaignRead] = Crud(
 
 def zone(session: Session, campaign_id: int | None) -> ZoneInfo:
     """The timezone of a campaign's jurisdiction (the coalition's when none is set)."""
-    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
+    campaign = load(session, Campaign, campaign_id) if campaign_id is not None else None
     return jurisdictions.zone(session, campaign.jurisdiction_id if campaign else None)

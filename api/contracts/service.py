@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api import clock
 from api.agencies.models import Agency
 from api.auth.models import User
+from api.auth.scoping import built_once, read
 from api.contracts import terms
 from api.contracts.models import (
     CONTRACTS,
@@ -49,7 +50,9 @@ UNTIL = sa.bindparam("until", type_=sa.Date())
 def _upcoming_deadlines(limit: int) -> sa.Select[Any]:
     # Made once: building the statement cost more than running it.
     open_statuses = ["proposed", "active", "renewal_pending"]
-    return (
+    # Marked built once as well: kept, but with the reader's criteria added afresh on each
+    # run, SQLAlchemy walked them all again, which cost the dashboard a fifth of its time.
+    return built_once(
         sa.select(Contract.id, Contract.title, Contract.notice_deadline,
                   Contract.term_ends.label("end_date"),
                   Contract.auto_renews, Contract.annual_cost, Agency.name.label("agency_name"),
@@ -73,7 +76,7 @@ def upcoming_deadlines(session: Session, actor: User, *, days: int = 120,
     # A day either side: the agency's today can be a day off the coalition's.
     values = {FROM.key: today - timedelta(days=1), UNTIL.key: today + timedelta(days=days + 1)}
     found = []
-    for row in session.execute(_upcoming_deadlines(limit), values):
+    for row in read(session, _upcoming_deadlines(limit), values):
         local_today = clock.today(row.timezone)
         dates = [d for d in (row.notice_deadline, row.end_date) if d is not None]
         if any(local_today <= d <= local_today + timedelta(days=days) for d in dates):

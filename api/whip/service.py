@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api import clock
 from api.auth import permissions
 from api.auth.models import User, Visibility
-from api.auth.scoping import as_system, built_once
+from api.auth.scoping import as_system, built_once, load, read
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -180,7 +180,7 @@ def members(session: Session, actor: User, *, campaign_id: int,
                  lambda: _members(actor, bool(body_ids), with_stance))
     values = {CAMPAIGN.key: campaign_id, BODIES.key: list(body_ids or [])}
     now = clock.now()
-    rows = list(session.execute(stmt, values))
+    rows = list(read(session, stmt, values))
     told = told_to_leads(session, actor, [row.id for row in rows], now=now)
     found = []
     for row in rows:
@@ -230,7 +230,7 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     ahead: set[int] = set()
     # Read past the lead's scope on purpose: only the target and the day leave this function.
     with as_system(session):
-        for target_id, held in session.execute(stmt, {TARGETS.key: list(target_ids)}):
+        for target_id, held in read(session, stmt, {TARGETS.key: list(target_ids)}):
             if held > now:
                 ahead.add(target_id)
             elif target_id not in found or held > found[target_id]:
@@ -266,19 +266,30 @@ def counted_vote(session: Session, *, campaign_id: int, body_id: int,
     (a link from that vote), else the next one, else the latest held (whose count then tells
     its result); a cancelled vote counts for nothing. Read as the session's reader, so a vote
     they may not read is not named."""
-    stmt = sa.select(Vote).where(of_campaigns(campaign_id), Vote.body_id == body_id,
-                                 Vote.status != VoteStatus.cancelled)
+    values = {CAMPAIGN.key: campaign_id, BODY.key: body_id}
     if vote_id is not None:
-        asked = session.execute(stmt.where(Vote.id == vote_id)).scalars().first()
+        asked = session.execute(_COUNTED["asked"], {**values, VOTE.key: vote_id}).scalars().first()
         if asked is not None:
             return asked
-    now = clock.now()
-    ahead = session.execute(stmt.where(Vote.scheduled_at >= now)
-                            .order_by(Vote.scheduled_at, Vote.id).limit(1)).scalars().first()
+    ahead = session.execute(_COUNTED["ahead"], {**values, NOW.key: clock.now()}).scalars().first()
     if ahead is not None:
         return ahead
-    return session.execute(stmt.order_by(Vote.scheduled_at.desc(), Vote.id.desc())
-                           .limit(1)).scalars().first()
+    return session.execute(_COUNTED["latest"], values).scalars().first()
+
+
+BODY = sa.bindparam("body_id", type_=sa.Integer())
+VOTE = sa.bindparam("vote_id", type_=sa.Integer())
+_CAMPAIGN_VOTES = sa.select(Vote).where(of_campaigns(CAMPAIGN), Vote.body_id == BODY,
+                                        Vote.status != VoteStatus.cancelled)
+# Built once: built on each call, with the reader's criteria walked afresh, these cost more
+# than the rest of the whip board.
+_COUNTED = {
+    "asked": built_once(_CAMPAIGN_VOTES.where(Vote.id == VOTE)),
+    "ahead": built_once(_CAMPAIGN_VOTES.where(Vote.scheduled_at >= NOW)
+                        .order_by(Vote.scheduled_at, Vote.id).limit(1)),
+    "latest": built_once(_CAMPAIGN_VOTES.order_by(Vote.scheduled_at.desc(), Vote.id.desc())
+                         .limit(1)),
+}
 
 
 @dataclass
@@ -317,7 +328,7 @@ def campaign_bodies(session: Session, actor: User, campaign: Campaign) -> list[t
     stmt = _made(("campaign_bodies", with_place), actor,
                  lambda: _campaign_bodies(actor, with_place))
     values = {NOW.key: now, CAMPAIGN.key: campaign.id, PLACE.key: campaign.jurisdiction_id}
-    rows = list(session.execute(stmt, values))
+    rows = list(read(session, stmt, values))
     # Soonest vote first, then bodies with any vote, then the rest by name.
     rows.sort(key=lambda r: (r.next is None, r.next or now, r.body_id is None, r.name))
     return [(r.id, r.name) for r in rows]
@@ -325,13 +336,13 @@ def campaign_bodies(session: Session, actor: User, campaign: Campaign) -> list[t
 
 def board(session: Session, actor: User, *, campaign_id: int,
           body_id: int | None = None, vote_id: int | None = None) -> Board:
-    campaign = session.get(Campaign, campaign_id)
+    campaign = load(session, Campaign, campaign_id)
     if campaign is None:
         raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     choices = campaign_bodies(session, actor, campaign)
     if body_id is None and choices:
         body_id = choices[0][0]
-    body = session.get(Body, body_id) if body_id is not None else None
+    body = load(session, Body, body_id) if body_id is not None else None
     if body_id is not None and body is None:
         raise NotFound(NO_SUCH, noun=Term(N_("body")), id=body_id)
     if body is not None and stored_id(body) not in {i for i, _ in choices}:
@@ -343,7 +354,7 @@ def board(session: Session, actor: User, *, campaign_id: int,
         columns[member.level.value].append(member)
     zone = clock.home_zone().key
     if body is not None:
-        place = session.get(Jurisdiction, body.jurisdiction_id)
+        place = load(session, Jurisdiction, body.jurisdiction_id)
         zone = place.timezone if place else zone
     vote = counted_vote(session, campaign_id=campaign_id, body_id=stored_id(body),
                         vote_id=vote_id) if body is not None else None
@@ -400,8 +411,8 @@ def counts_for_votes(session: Session, actor: User,
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
     seen: dict[int, set[int]] = {}
     seats: dict[int, tuple[int, int]] = {}
-    for body, body_seats, majority_needed, target_id, campaign, level in session.execute(
-            stmt, values):
+    for body, body_seats, majority_needed, target_id, campaign, level in read(
+            session, stmt, values):
         seats[body] = (body_seats, majority_needed)
         if target_id is None:
             continue

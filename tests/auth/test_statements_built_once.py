@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from api.auth.models import Role
-from api.auth.scoping import act_as, built_once
+from api.auth.scoping import act_as, as_system, built_once, load, read
 from api.db import new_session
 from api.meetings.models import Meeting
 from tests import factories as f
@@ -22,14 +22,64 @@ def _read(reader: Any) -> list[str]:
         return list(session.execute(KEPT).scalars())
 
 
+def _read_on_the_connection(reader: Any) -> list[str]:
+    with new_session(read_only=True) as session:
+        act_as(session, reader)
+        return list(read(session, KEPT).scalars())
+
+
+def _loaded(reader: Any, meeting_ids: list[int]) -> list[str]:
+    with new_session(read_only=True) as session:
+        act_as(session, reader)
+        return sorted(m.summary for i in meeting_ids
+                      if (m := load(session, Meeting, i)) is not None)
+
+
 def test_each_reader_reads_a_kept_statement_with_their_own_criteria(
         session: Session, actor: Any) -> None:
+    _each_reader_reads_their_own(session, actor, _read)
+
+
+def test_a_kept_statement_read_on_the_connection_has_each_readers_criteria(
+        session: Session, actor: Any) -> None:
+    _each_reader_reads_their_own(session, actor, _read_on_the_connection)
+
+
+def test_a_record_loaded_by_id_is_only_one_the_reader_may_read(
+        session: Session, actor: Any) -> None:
+    ids = {}
+
+    def by_id(reader: Any) -> list[str]:
+        return _loaded(reader, sorted(ids.values()))
+
+    _each_reader_reads_their_own(session, actor, by_id, made=ids)
+
+
+def test_a_kept_statement_read_as_the_system_reads_every_row(
+        session: Session, actor: Any) -> None:
+    org = f.make_organization(session, actor)
+    f.make_meeting(session, actor, summary="kept to itself", organization_id=org.id,
+                   visibility="private", held_at=datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
+    session.commit()
+    lead = f.make_user(Role.lead, session=session)
+    with new_session(read_only=True) as reading:
+        act_as(reading, lead)
+        assert "kept to itself" not in list(read(reading, KEPT).scalars())
+        with as_system(reading):
+            assert "kept to itself" in list(read(reading, KEPT).scalars())
+        assert "kept to itself" not in list(read(reading, KEPT).scalars())
+
+
+def _each_reader_reads_their_own(session: Session, actor: Any, reads: Any, *,
+                                 made: dict[str, int] | None = None) -> None:
     ours, theirs = (f.make_organization(session, actor) for _ in range(2))
     for org, visibility in ((ours, "private"), (theirs, "private"), (theirs, "leads"),
                             (theirs, "coalition")):
-        f.make_meeting(session, actor, summary=f"{visibility} of {org.name}",
-                       organization_id=org.id, visibility=visibility,
-                       held_at=datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
+        meeting = f.make_meeting(session, actor, summary=f"{visibility} of {org.name}",
+                                 organization_id=org.id, visibility=visibility,
+                                 held_at=datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
+        if made is not None:
+            made[f"{visibility} of {org.name}"] = meeting.id
     session.commit()
     partner = f.make_user(Role.partner, session=session, organization_id=ours.id)
     other = f.make_user(Role.partner, session=session, organization_id=theirs.id)
@@ -37,9 +87,9 @@ def test_each_reader_reads_a_kept_statement_with_their_own_criteria(
     admin = f.make_user(Role.admin, session=session)
     # In turns, so that each reads after another's copy was kept.
     for _ in range(2):
-        assert _read(partner) == sorted([f"private of {ours.name}",
+        assert reads(partner) == sorted([f"private of {ours.name}",
                                          f"coalition of {theirs.name}"])
-        assert _read(other) == sorted([f"private of {theirs.name}", f"leads of {theirs.name}",
+        assert reads(other) == sorted([f"private of {theirs.name}", f"leads of {theirs.name}",
                                        f"coalition of {theirs.name}"])
-        assert _read(lead) == sorted([f"leads of {theirs.name}", f"coalition of {theirs.name}"])
-        assert len(_read(admin)) == 4
+        assert reads(lead) == sorted([f"leads of {theirs.name}", f"coalition of {theirs.name}"])
+        assert len(reads(admin)) == 4
