@@ -179,6 +179,7 @@ class Crud(Generic[T, R]):
         links: dict[str, Link] | None = None,
         prepare: Hook | None = None,
         after_save: Callable[[Session, Any, T, dict[str, Any]], None] | None = None,
+        prepare_sees_links: bool = False,
     ) -> None:
         self.model = model
         self.create_schema = create
@@ -193,6 +194,9 @@ class Crud(Generic[T, R]):
         self.links = links or {}
         self.prepare = prepare
         self.after_save = after_save
+        # The hook is handed the record's link lists as they will be (a campaign's deadline
+        # follows the contracts it links to); they are saved apart from the row all the same.
+        self.prepare_sees_links = prepare_sees_links
         # Built once, so the reader's criteria are added once per kind of reader rather than
         # on every read (api.auth.scoping.built_once).
         self._by_id = scoping.built_once(
@@ -371,7 +375,7 @@ class Crud(Generic[T, R]):
             values["visibility"] = (permissions.default_visibility(session, actor)
                                     or values["visibility"])
         links = {name: values.pop(name) for name in self.links if name in values}
-        values = self._prepared(session, actor, values, None)
+        values = self._prepared(session, actor, values, None, links)
         obj = self.model(**values)
         session.add(obj)
         self._flush(session)
@@ -407,10 +411,9 @@ class Crud(Generic[T, R]):
         # Re-validate the merged record with the create rules, so a PATCH cannot null a
         # required field or break a rule that spans fields.
         merged = validated(self.create_schema, {**current, **changes}).model_dump()
-        links = {name: merged.pop(name) for name in self.links if name in changes}
-        for name in self.links:
-            merged.pop(name, None)
-        merged = self._prepared(session, actor, merged, obj)
+        linked = {name: merged.pop(name) for name in self.links if name in merged}
+        links = {name: ids for name, ids in linked.items() if name in changes}
+        merged = self._prepared(session, actor, merged, obj, linked)
         for name, value in merged.items():
             if name in self.model.model_fields:
                 setattr(obj, name, [*value, *hidden[name]] if hidden.get(name) else value)
@@ -489,7 +492,7 @@ class Crud(Generic[T, R]):
                 raise Forbidden(permissions.fixed_refusal(self.model), field=name)
 
     def _prepared(self, session: Session, actor: User, values: dict[str, Any],
-                  existing: T | None) -> dict[str, Any]:
+                  existing: T | None, linked: dict[str, Any] | None = None) -> dict[str, Any]:
         # A reference kept as it was is the record's, not the writer's: checked again, it
         # would refuse a lead's edit of a task for naming its owner's private meeting, and
         # tell the lead that meeting's id.
@@ -498,7 +501,11 @@ class Crud(Generic[T, R]):
             if value != getattr(existing, name, None)}
         self.check_references(session, self.model, chosen)
         if self.prepare:
-            values = self.prepare(session, actor, values, existing)
+            if self.prepare_sees_links and linked:
+                values = self.prepare(session, actor, {**values, **linked}, existing)
+                values = {k: v for k, v in values.items() if k not in self.links}
+            else:
+                values = self.prepare(session, actor, values, existing)
         values = as_utc(values)
         self.check_unique(session, values, existing)
         return values
