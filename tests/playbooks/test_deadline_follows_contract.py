@@ -8,12 +8,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.actions.models import Action
 from api.campaigns.anchors import AnchorKind
 from api.campaigns.models import Campaign
 from api.db import new_session
 from api.playbooks import service as playbooks
 from api.playbooks.models import CampaignFromPlaybook
-from api.actions.models import Action
 from tests import factories as f
 
 
