@@ -9,7 +9,7 @@ from sqlalchemy.orm import object_session
 from api.auth import permissions
 from api.i18n.catalogs import N_, gettext, pgettext
 from api.organizations import service as organizations
-from api.targets.stance_words import one_stance
+from api.targets.stance_words import our_stance
 
 WORDS = {
     "ban_alpr": "ban ALPR",
@@ -83,17 +83,11 @@ def humanize(value: Any, of: Any = None) -> str:
     return gettext(words) if words else words
 
 
-# A stance chosen in a form, in the words of the whip board's columns ("Yes", "No", "Not
-# known") beside the stored ones seen in histories ("champion", "opposed").
-STANCE_WORDS = {"champion": N_("yes (champion)"), "opposed": N_("no (opposed)")}
-
-
 def stance_words(level: Any) -> str:
-    text = str(getattr(level, "value", level))
-    if text == "unknown":
-        # The name the whip board gives a stance nobody recorded.
-        return one_stance(text)
-    return gettext(STANCE_WORDS[text]) if text in STANCE_WORDS else humanize(text)
+    """A stance chosen in a form, in the campaign's terms ("with us", "against us"): the
+    literal yes and no belong to a roll call, and "yes" on an item the coalition wants voted
+    down would read as the opposite of what is meant."""
+    return our_stance(level)
 
 
 # Who may read a record, in the words of the form that sets it, said to the members of the
