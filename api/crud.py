@@ -17,7 +17,16 @@ from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.db import table_of
-from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, PydanticWords, Term
+from api.errors import (
+    NO_SUCH,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Problems,
+    PydanticWords,
+    Term,
+)
 from api.fields import TableBase, describe_error, stored_id
 from api.i18n.catalogs import N_
 from api.keyset import SortTerm, read_window
@@ -499,13 +508,25 @@ class Crud(Generic[T, R]):
         chosen = values if existing is None else {
             name: value for name, value in values.items()
             if value != getattr(existing, name, None)}
-        self.check_references(session, self.model, chosen)
+        problems: list[Invalid] = []
+        try:
+            self.check_references(session, self.model, chosen)
+        except Invalid as exc:
+            problems.append(exc)
         if self.prepare:
-            if self.prepare_sees_links and linked:
-                values = self.prepare(session, actor, {**values, **linked}, existing)
-                values = {k: v for k, v in values.items() if k not in self.links}
-            else:
-                values = self.prepare(session, actor, values, existing)
+            given = {**values, **linked} if self.prepare_sees_links and linked else values
+            try:
+                values = self.prepare(session, actor, given, existing)
+            except Invalid as exc:
+                problems.append(exc)
+            except Exception:
+                # A record naming ones that do not exist can trip the concept's own checks in
+                # other ways: what the references' refusal says is the answer then.
+                if not problems:
+                    raise
+            values = {k: v for k, v in values.items() if k not in self.links}
+        if problems:
+            raise Problems.of(problems)
         values = as_utc(values)
         self.check_unique(session, values, existing)
         return values
@@ -529,7 +550,9 @@ class Crud(Generic[T, R]):
 
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
-        """Every foreign key given must name an existing row: a clear 422, not a database error."""
+        """Every foreign key given must name an existing row: a clear 422, not a database error,
+        naming every one that does not at once."""
+        missing: list[Invalid] = []
         for fk in table_of(model).foreign_keys:
             name = fk.parent.name
             value = values.get(name)
@@ -543,7 +566,9 @@ class Crud(Generic[T, R]):
                                     .where(column == value)).first()
             if found is None:
                 noun = target.name.replace("_", " ").replace("app user", "user")
-                raise Invalid(NO_SUCH, noun=Term(noun), id=value, field=name)
+                missing.append(Invalid(NO_SUCH, noun=Term(noun), id=value, field=name))
+        if missing:
+            raise Problems.of(missing)
 
     def _link_ids(self, session: Session, obj: T, name: str) -> list[int]:
         link = self.links[name]

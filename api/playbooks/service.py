@@ -20,7 +20,7 @@ from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import Campaign, CampaignCreate, CampaignUpdate, PolicyAskItem
 from api.contracts import service as contracts
 from api.crud import Crud
-from api.errors import Forbidden, Invalid, LongDay, NotFound
+from api.errors import Forbidden, Invalid, LongDay, NotFound, Problems
 from api.fields import stored_id
 from api.i18n import formatting
 from api.i18n.catalogs import N_, current, gettext
@@ -292,25 +292,51 @@ def create_campaign(session: Session, actor: User, *, key: str,
     if place is None:
         raise Invalid(no_such("jurisdiction_id", data.jurisdiction_id), field="jurisdiction_id")
     today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
-    dates = _anchor_dates(session, actor, data, today)
-    campaigns.check_anchor_years(session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()},
-                       place.id)
+    # Every problem of the form at once, each beside its field, rather than one per try.
+    problems: list[Invalid] = []
+    try:
+        dates = _anchor_dates(session, actor, data, today)
+    except Invalid as exc:
+        problems.append(exc)
+        dates = {AnchorKind.campaign_start: data.campaign_start or today,
+                 AnchorKind.vote: data.vote_date, AnchorKind.notice_deadline: data.notice_deadline}
+    try:
+        campaigns.check_anchor_years(
+            session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()}, place.id)
+    except Invalid as exc:
+        problems.append(exc)
     for kind in book.required_anchors:
         if dates[kind] is None:
-            raise Invalid(gettext(DATED_FROM) % {"playbook": book.title,
-                                                 "anchor": gettext(ANCHOR_WORDS[kind])},
-                          field=ANCHOR_FIELDS[kind])
+            problems.append(Invalid(gettext(DATED_FROM) % {
+                "playbook": book.title, "anchor": gettext(ANCHOR_WORDS[kind])},
+                field=ANCHOR_FIELDS[kind]))
     start = dates[AnchorKind.campaign_start]
     for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
         day = dates[kind]
         if day is not None and start is not None and day < start:
-            raise Invalid(gettext(BEFORE_START[kind]) % {
+            problems.append(Invalid(gettext(BEFORE_START[kind]) % {
                 "day": formatting.format_when(day, "long_date"),
                 "start": formatting.format_when(start, "long_date")},
-                field=ANCHOR_FIELDS[kind])
+                field=ANCHOR_FIELDS[kind]))
+    owners: dict[OwnerRole, int | None] = {}
+    body: Body | None = None
+    try:
+        owners = _owners(session, data)
+    except Invalid as exc:
+        problems.append(exc)
+    if not any(p.field == "vote_id" for p in problems):
+        # The body of a vote not found is not asked for.
+        try:
+            body = _voting_body(session, data)
+        except Invalid as exc:
+            problems.append(exc)
+    if problems:
+        # One field, one problem: the first said of it.
+        firsts: dict[str | None, Invalid] = {}
+        for problem in problems:
+            firsts.setdefault(problem.field, problem)
+        raise Problems.of(list(firsts.values()))
     _check_passed(data, dates, today)
-    owners = _owners(session, data)
-    body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
         name=data.name or f"{place.name}: {book.title}", jurisdiction_id=place.id,
         goal=book.goal, status=data.status, description=book.summary,
