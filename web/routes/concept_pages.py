@@ -422,10 +422,12 @@ class ConceptPages:
         asked: list[FormField] = []
         if data is not None:
             data, errors, asked = self.confirm_save(session, data, form, record)
+        saved_refusal = None
         if data is not None:
             with saving(session) as saved:
                 spec.crud.update(session, actor, record_id, data)
             errors = saved.errors(fields)
+            saved_refusal = saved.refusal
         if not errors:
             return self._section_saved(request, session, actor, record_id, found[1], slug)
         session.expire_all()
@@ -436,11 +438,13 @@ class ConceptPages:
         context.update({"editing": slug, "values": submitted_values(form, [*fields, *asked]),
                         "errors": errors, "options": field_options(session, fields),
                         "asked": asked})
+        # A refusal of what the role may not do is not a mistake in the form: 403, shown in it.
+        status = 403 if isinstance(saved_refusal, Forbidden) else 422
         if fragment:
             return render(request, "concept_pages/detail.html", context, block="section",
-                          status=422)
+                          status=status)
         context["section"] = found
-        return render(request, self.page_template(), context, status=422)
+        return render(request, self.page_template(), context, status=status)
 
     def _section_saved(self, request: Request, session: Session, actor: User, record_id: int,
                        title: str, slug: str) -> Response:
