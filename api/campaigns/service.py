@@ -5,7 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from api import clock
 from api.auth.models import User
@@ -20,7 +20,6 @@ from api.campaigns.models import (
     CampaignLead,
     CampaignRead,
 )
-from api.contracts.models import Contract
 from api.crud import Crud, Link
 from api.date_windows import HAPPENINGS
 from api.errors import Invalid, LongDay
@@ -51,10 +50,13 @@ def contracts_deadline(session: Session, contract_ids: list[int] | None) -> date
     reads a campaign's dates."""
     if not contract_ids:
         return None
+    # By the table's name, as a link's other table is read (api.crud): contracts follow the
+    # campaigns about them (api.contracts.service), so this package does not import theirs.
+    contract = SQLModel.metadata.tables["contract"]
     with as_system(session):
-        return session.execute(sa.select(sa.func.min(Contract.notice_deadline)).where(
-            Contract.id.in_(contract_ids),
-            Contract.visibility.in_(SHARED_VISIBILITY))).scalar()
+        return session.execute(sa.select(sa.func.min(contract.c.notice_deadline)).where(
+            contract.c.id.in_(contract_ids),
+            contract.c.visibility.in_(SHARED_VISIBILITY))).scalar()
 
 
 FOLLOWS_CONTRACT = N_("The notice deadline follows the contract this campaign is about "
