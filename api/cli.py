@@ -208,6 +208,8 @@ def _create_admin(args: argparse.Namespace) -> int:
     from api.accounts import service as accounts  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
 
+    with session_scope() as session:
+        accounts.check_new_admin(session, email=args.email, name=args.name)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

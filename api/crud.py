@@ -17,7 +17,16 @@ from api import clock
 from api.auth import audit, permissions, references, scoping
 from api.auth.models import User, Visibility
 from api.db import table_of
-from api.errors import NO_SUCH, Conflict, Forbidden, Invalid, NotFound, PydanticWords, Term
+from api.errors import (
+    NO_SUCH,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Problems,
+    PydanticWords,
+    Term,
+)
 from api.fields import TableBase, describe_error, stored_id
 from api.i18n.catalogs import N_
 from api.keyset import SortTerm, read_window
@@ -179,6 +188,7 @@ class Crud(Generic[T, R]):
         links: dict[str, Link] | None = None,
         prepare: Hook | None = None,
         after_save: Callable[[Session, Any, T, dict[str, Any]], None] | None = None,
+        prepare_sees_links: bool = False,
     ) -> None:
         self.model = model
         self.create_schema = create
@@ -193,6 +203,9 @@ class Crud(Generic[T, R]):
         self.links = links or {}
         self.prepare = prepare
         self.after_save = after_save
+        # The hook is handed the record's link lists as they will be (a campaign's deadline
+        # follows the contracts it links to); they are saved apart from the row all the same.
+        self.prepare_sees_links = prepare_sees_links
         # Built once, so the reader's criteria are added once per kind of reader rather than
         # on every read (api.auth.scoping.built_once).
         self._by_id = scoping.built_once(
@@ -371,7 +384,7 @@ class Crud(Generic[T, R]):
             values["visibility"] = (permissions.default_visibility(session, actor)
                                     or values["visibility"])
         links = {name: values.pop(name) for name in self.links if name in values}
-        values = self._prepared(session, actor, values, None)
+        values = self._prepared(session, actor, values, None, links)
         obj = self.model(**values)
         session.add(obj)
         self._flush(session)
@@ -407,10 +420,9 @@ class Crud(Generic[T, R]):
         # Re-validate the merged record with the create rules, so a PATCH cannot null a
         # required field or break a rule that spans fields.
         merged = validated(self.create_schema, {**current, **changes}).model_dump()
-        links = {name: merged.pop(name) for name in self.links if name in changes}
-        for name in self.links:
-            merged.pop(name, None)
-        merged = self._prepared(session, actor, merged, obj)
+        linked = {name: merged.pop(name) for name in self.links if name in merged}
+        links = {name: ids for name, ids in linked.items() if name in changes}
+        merged = self._prepared(session, actor, merged, obj, linked)
         for name, value in merged.items():
             if name in self.model.model_fields:
                 setattr(obj, name, [*value, *hidden[name]] if hidden.get(name) else value)
@@ -489,16 +501,32 @@ class Crud(Generic[T, R]):
                 raise Forbidden(permissions.fixed_refusal(self.model), field=name)
 
     def _prepared(self, session: Session, actor: User, values: dict[str, Any],
-                  existing: T | None) -> dict[str, Any]:
+                  existing: T | None, linked: dict[str, Any] | None = None) -> dict[str, Any]:
         # A reference kept as it was is the record's, not the writer's: checked again, it
         # would refuse a lead's edit of a task for naming its owner's private meeting, and
         # tell the lead that meeting's id.
         chosen = values if existing is None else {
             name: value for name, value in values.items()
             if value != getattr(existing, name, None)}
-        self.check_references(session, self.model, chosen)
+        problems: list[Invalid] = []
+        try:
+            self.check_references(session, self.model, chosen)
+        except Invalid as exc:
+            problems.append(exc)
         if self.prepare:
-            values = self.prepare(session, actor, values, existing)
+            given = {**values, **linked} if self.prepare_sees_links and linked else values
+            try:
+                values = self.prepare(session, actor, given, existing)
+            except Invalid as exc:
+                problems.append(exc)
+            except Exception:
+                # A record naming ones that do not exist can trip the concept's own checks in
+                # other ways: what the references' refusal says is the answer then.
+                if not problems:
+                    raise
+            values = {k: v for k, v in values.items() if k not in self.links}
+        if problems:
+            raise Problems.of(problems)
         values = as_utc(values)
         self.check_unique(session, values, existing)
         return values
@@ -522,7 +550,9 @@ class Crud(Generic[T, R]):
 
     @staticmethod
     def check_references(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
-        """Every foreign key given must name an existing row: a clear 422, not a database error."""
+        """Every foreign key given must name an existing row: a clear 422, not a database error,
+        naming every one that does not at once."""
+        missing: list[Invalid] = []
         for fk in table_of(model).foreign_keys:
             name = fk.parent.name
             value = values.get(name)
@@ -536,7 +566,9 @@ class Crud(Generic[T, R]):
                                     .where(column == value)).first()
             if found is None:
                 noun = target.name.replace("_", " ").replace("app user", "user")
-                raise Invalid(NO_SUCH, noun=Term(noun), id=value, field=name)
+                missing.append(Invalid(NO_SUCH, noun=Term(noun), id=value, field=name))
+        if missing:
+            raise Problems.of(missing)
 
     def _link_ids(self, session: Session, obj: T, name: str) -> list[int]:
         link = self.links[name]

@@ -137,6 +137,26 @@ class Invalid(DomainError):
     status = 422
 
 
+class Problems(Invalid):
+    """Several refusals of one write, told together so a form or a client fixes them all in one
+    go; said as the first, listed whole in `problems`."""
+
+    def __init__(self, problems: "list[Invalid]") -> None:
+        first = problems[0]
+        super().__init__(first.template, field=first.field, **first.values)
+        self.problems = problems
+
+    @staticmethod
+    def each(exc: "Invalid") -> "list[Invalid]":
+        return list(exc.problems) if isinstance(exc, Problems) else [exc]
+
+    @classmethod
+    def of(cls, problems: "list[Invalid]") -> "Invalid":
+        """One refusal as it is; several as one Problems."""
+        flat = [one for exc in problems for one in cls.each(exc)]
+        return flat[0] if len(flat) == 1 else cls(flat)
+
+
 class Conflict(DomainError):
     status = 409
 

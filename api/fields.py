@@ -86,9 +86,26 @@ def no_control_chars(value: str | None) -> str | None:
     return value
 
 
+# The states, the District of Columbia and the territories, by their postal codes: "ZZ" is two
+# letters too, and an agency filed under it would be in no state's list, law or timezone.
+US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
+    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
+    "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP",
+})
+NOT_A_STATE = N_("must be a two-letter state code such as CA")
+
+
+def is_state(value: str) -> bool:
+    """A state's, DC's or a territory's code, or US for the federal government (a federal
+    agency in the datasets, a request under the federal FOIA)."""
+    return value.upper() in US_STATES or value.upper() == "US"
+
+
 def _state_code(value: str | None) -> str | None:
-    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-        raise ValueError(N_("must be a two-letter state code such as CA"))
+    if value and not is_state(value):
+        raise ValueError(NOT_A_STATE)
     return value.upper() if value else value
 
 

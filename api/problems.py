@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
-from api.errors import DomainError
+from api.errors import DomainError, Problems
 from api.fields import describe_error
 from api.i18n.catalogs import N_, gettext
 from api.i18n.validation_words import words_for
@@ -95,7 +95,8 @@ async def on_validation(request: Request, exc: RequestValidationError) -> JSONRe
 
 
 async def on_domain(request: Request, exc: DomainError) -> JSONResponse:
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    each = exc.problems if isinstance(exc, Problems) else [exc]
+    errors = [{"field": one.field, "message": one.message} for one in each if one.field] or None
     return problem(exc.status, exc.message, errors=errors)
 
 

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.errors import Conflict, DomainError
+from api.errors import Conflict, DomainError, Problems
 from api.i18n.validation_words import words_for
 from web import flash, htmx
 from web.words import choice_words
@@ -223,6 +223,13 @@ def messages(exc: ValidationError) -> dict[str, str]:
 def domain_message(exc: DomainError, fields: Sequence[FormField | str]) -> dict[str, str]:
     """A service's refusal, shown next to the field it names when the form has that field (the
     fields, or the names of those a template lays out itself), else at the top (FORM)."""
+    if isinstance(exc, Problems):
+        # Every refusal at once, each beside its field (the first said where two share one).
+        found: dict[str, str] = {}
+        for one in exc.problems:
+            for where, text in domain_message(one, fields).items():
+                found.setdefault(where, text)
+        return found
     names = {f if isinstance(f, str) else f.name for f in fields}
     where = (exc.field or "").split(".")[0]
     text = exc.message

@@ -9,7 +9,7 @@ from sqlalchemy.orm import object_session
 from api.auth import permissions
 from api.i18n.catalogs import N_, gettext, pgettext
 from api.organizations import service as organizations
-from api.targets.stance_words import one_stance
+from api.targets.stance_words import our_stance
 
 WORDS = {
     "ban_alpr": "ban ALPR",
@@ -84,9 +84,10 @@ def humanize(value: Any, of: Any = None) -> str:
 
 
 def stance_words(level: Any) -> str:
-    """A stance chosen in a form, in the campaign's terms, as histories and the vote page say
-    it ("with us", "leaning against")."""
-    return one_stance(level)
+    """A stance chosen in a form, in the campaign's terms ("with us", "against us"): the
+    literal yes and no belong to a roll call, and "yes" on an item the coalition wants voted
+    down would read as the opposite of what is meant."""
+    return our_stance(level)
 
 
 # Who may read a record, in the words of the form that sets it, said to the members of the

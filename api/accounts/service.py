@@ -623,14 +623,20 @@ def reset_password(session: Session, raw: str, password: str) -> User:
     return user
 
 
-def create_admin(session: Session, *, email: str, name: str, password: str) -> User:
-    """The first administrator, from the command line; there is no default password."""
+def check_new_admin(session: Session, *, email: str, name: str) -> UserCreate:
+    """What can be said of a new administrator before a password is asked for: an address
+    that is no address, or is taken, is told before anyone types a password twice."""
     if find_by_email(session, email) is not None:
         raise Invalid(N_("An account with the address {normalized} already exists."),
                       normalized=normalized(email),
                       field="email")
-    validated = UserCreate.model_validate({"email": normalized(email), "name": name,
-                                           "role": Role.admin})
+    return UserCreate.model_validate({"email": normalized(email), "name": name,
+                                      "role": Role.admin})
+
+
+def create_admin(session: Session, *, email: str, name: str, password: str) -> User:
+    """The first administrator, from the command line; there is no default password."""
+    validated = check_new_admin(session, email=email, name=name)
     passwords.check_new(password, email=validated.email)
     user = User(email=validated.email, name=validated.name, role=Role.admin,
                 password_hash=passwords.hash_password(password))

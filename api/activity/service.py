@@ -184,12 +184,14 @@ def _contract_events(r: Any) -> list[Event]:
     return [Event(when, what, r.title, "contract", r.id)
             for when, what in ((r.start_date, gettext("Contract starts")),
                                (r.notice_deadline, gettext("Last day to give notice")),
-                               (r.term_ends, gettext("Contract ends"))) if when]
+                               # A term that renews by itself is followed by another.
+                               (r.term_ends, gettext("Term ends") if r.auto_renews
+                                else gettext("Contract ends"))) if when]
 
 
 def _contracts(where: Any) -> Part:
     stmt = (sa.select(Contract.id, Contract.title, Contract.start_date, Contract.term_ends,
-                      Contract.notice_deadline).where(where).limit(LIMIT))
+                      Contract.notice_deadline, Contract.auto_renews).where(where).limit(LIMIT))
     return Part(stmt, _contract_events)
 
 

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 
 from api import public_url
 from api.actions.models import Action, ActionStatus
-from api.agencies.models import Agency
 from api.alerts import subjects as subject_store
 from api.alerts.models import FeedKind, FeedToken, Follow, FollowKind, SubjectKind
 from api.alerts.rules import When
@@ -22,8 +21,8 @@ from api.auth import scoping
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
-from api.campaigns.models import Campaign, CampaignLead
-from api.contracts.models import Contract, ContractStatus
+from api.campaigns.models import Campaign, CampaignContract, CampaignLead
+from api.contracts.models import ContractStatus
 from api.i18n import locales
 from api.i18n.catalogs import gettext, use_locale
 from api.records_requests.models import RecordsRequest
@@ -55,12 +54,9 @@ class Wanted:
         self.votes |= set(session.exec(select(Vote.id).where(of_campaigns(ids))))
         self.contracts |= {c for c in session.exec(select(Vote.contract_id).where(
             of_campaigns(ids), Vote.contract_id.is_not(None)))}
-        jurisdictions = [j for j in session.exec(select(Campaign.jurisdiction_id).where(
-            Campaign.id.in_(ids))) if j is not None]
-        if jurisdictions:
-            self.contracts |= set(session.exec(
-                select(Contract.id).join(Agency, Agency.id == Contract.agency_id)
-                .where(Agency.jurisdiction_id.in_(jurisdictions))))
+        # The contracts the campaigns name, as their alerts do (not every one of their place).
+        self.contracts |= set(session.exec(select(CampaignContract.contract_id).where(
+            CampaignContract.campaign_id.in_(ids))))
         self.requests |= set(session.exec(select(RecordsRequest.id).where(
             RecordsRequest.campaign_id.in_(ids))))
         self.tasks |= set(session.exec(select(Task.id).where(Task.campaign_id.in_(ids))))

@@ -530,11 +530,29 @@ def gather(session: Session, *, now: datetime, changed: dict[str, set[int]] | No
     wanted: dict[str, Candidate] = {}
     for kind_name, subjects in loaded.items():
         for subject in subjects.values():
+            found: dict[tuple[Any, ...], Candidate] = {}
             for campaign in (None, *subject.campaign_ids):
                 for rule in by_campaign.get((kind_name, campaign), ()):
                     for candidate in candidates_for(rule, subject, audience, now):
-                        wanted[candidate.key] = candidate
+                        _keep_one(found, candidate)
+            for candidate in found.values():
+                wanted[candidate.key] = candidate
     return Work(wanted, scope, loaded, {stored_id(rule) for rule in rules})
+
+
+def _keep_one(found: dict[tuple[Any, ...], Candidate], candidate: Candidate) -> None:
+    """One alert per reader, channel and moment of a subject, however many rules ask for it: a
+    playbook's rules and the default ones both remind of a deadline 30 days ahead. The
+    campaign's own rule is kept (its words and campaign), else the oldest rule's."""
+    same = (candidate.user_id, candidate.endpoint_id, candidate.channel, candidate.due_at,
+            candidate.occurrence.partition("/t")[2])
+    kept = found.get(same)
+    if kept is None or _preferred(candidate.rule) < _preferred(kept.rule):
+        found[same] = candidate
+
+
+def _preferred(rule: AlertRule) -> tuple[bool, int]:
+    return rule.campaign_id is None, stored_id(rule)
 
 
 def plan(session: Session, *, now: datetime,

@@ -13,11 +13,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api.agencies.models import Agency
 from api.alerts.models import AlertOutbox, AlertReplan, OutboxStatus
 from api.alerts.subjects import TABLES
-from api.campaigns.models import Campaign
-from api.contracts.models import Contract
+from api.campaigns.models import CampaignContract
 from api.meetings.models import MeetingTarget
 from api.records_requests.models import RecordsRequest
 from api.targets.models import Target
@@ -66,6 +64,8 @@ WATCHES = (
     Watch("campaign", "'campaign'", "{row}.id", columns=("jurisdiction_id", "status"),
           operations=("update",)),
     Watch("campaign_lead", "'campaign'", "{row}.campaign_id"),
+    # The contracts a campaign is about are the campaign's to be told of.
+    Watch("campaign_contract", "'contract'", "{row}.contract_id"),
     # A follow's kind names its scope: campaign, body, target, contract or records_request.
     Watch("follow", "{row}.subject_kind", "{row}.subject_id"),
     Watch("alert_rule", _RULE_SCOPE, "COALESCE({row}.campaign_id, 0)"),
@@ -218,10 +218,8 @@ def _campaign_subjects(session: Session, campaign_ids: list[int], since: datetim
         RecordsRequest.due_on.is_not(None)))
     out["contract"] |= _ids(session, select(Vote.contract_id).where(
         of_campaigns(campaign_ids)))
-    out["contract"] |= _ids(session, select(Contract.id)
-                            .join(Agency, Agency.id == Contract.agency_id)
-                            .join(Campaign, Campaign.jurisdiction_id == Agency.jurisdiction_id)
-                            .where(Campaign.id.in_(campaign_ids)))
+    out["contract"] |= _ids(session, select(CampaignContract.contract_id).where(
+        CampaignContract.campaign_id.in_(campaign_ids)))
     waiting = (select(AlertOutbox.subject_kind, AlertOutbox.subject_id).distinct()
                .where(AlertOutbox.campaign_id.in_(campaign_ids),
                       AlertOutbox.status.in_([OutboxStatus.pending, OutboxStatus.paused])))

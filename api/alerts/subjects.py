@@ -21,7 +21,7 @@ from api.auth import permissions
 from api.auth.models import Visibility
 from api.bodies.models import Body
 from api.campaigns.anchors import AnchorKind
-from api.campaigns.models import Campaign
+from api.campaigns.models import Campaign, CampaignContract
 from api.contracts.models import Contract
 from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext
@@ -244,19 +244,7 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
         body_jurisdictions = dict(session.exec(
             select(Body.id, Body.jurisdiction_id).where(Body.id.in_(body_ids))).all())
     zones = _zones(session, [j for _, _, j in rows] + list(body_jurisdictions.values()))
-    # A contract belongs to the campaigns whose votes decide it and to the campaigns in its
-    # agency's jurisdiction.
-    by_vote: dict[int, set[int]] = defaultdict(set)
-    if contract_ids:
-        for contract_id, campaign_id in session.exec(
-                select(Vote.contract_id, Vote.campaign_id)
-                .where(Vote.contract_id.in_(contract_ids),
-                       Vote.campaign_id.is_not(None))):
-            by_vote[contract_id].add(campaign_id)
-    by_jurisdiction: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, jurisdiction_id in _campaign_jurisdictions(session).items():
-        if jurisdiction_id is not None:
-            by_jurisdiction[jurisdiction_id].add(campaign_id)
+    campaigns_of = contract_campaigns(session, contract_ids)
     out = []
     for contract, agency_name, jurisdiction_id in rows:
         day = getattr(contract, column.key)
@@ -266,8 +254,7 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
         if zone is None and contract.approving_body_id:
             zone = zones.get(body_jurisdictions.get(contract.approving_body_id, 0))
         active = contract.status in OPEN_CONTRACT
-        campaigns = by_vote[stored_id(contract)] | (by_jurisdiction[jurisdiction_id]
-                                             if jurisdiction_id else set())
+        campaigns = campaigns_of[stored_id(contract)]
         out.append(Subject(
             kind=kind, id=stored_id(contract), title=titled(kind, contract.title),
             when=When.of_day(day, zone or clock.home_zone()), active=active,
@@ -278,6 +265,36 @@ def load_contracts(session: Session, *, kind: SubjectKind, ids: Collection[int] 
                          *((FollowKind.campaign.value, c) for c in sorted(campaigns))),
             record=contract))
     return out
+
+
+def contract_campaigns(session: Session, contract_ids: Collection[int | None]
+                       ) -> dict[int, set[int]]:
+    """The campaigns each contract is the campaign's: those about it (campaign_contract) and
+    those of the votes that decide it, filed under them or counted from by their steps (a vote
+    two campaigns share). Not every campaign of its place: a campaign to restrict use is told
+    of no renewal deadline it does not name."""
+    found: dict[int, set[int]] = defaultdict(set)
+    wanted = sorted({i for i in contract_ids if i is not None})
+    for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
+        for contract_id, campaign_id in session.execute(
+                sa.select(CampaignContract.contract_id, CampaignContract.campaign_id)
+                .where(CampaignContract.contract_id.in_(chunk))):
+            found[contract_id].add(campaign_id)
+        deciding = sa.select(Vote.id, Vote.contract_id, Vote.campaign_id).where(
+            Vote.contract_id.in_(chunk))
+        votes = session.execute(deciding).all()
+        for _, contract_id, campaign_id in votes:
+            if campaign_id is not None:
+                found[contract_id].add(campaign_id)
+        by_vote = {vote_id: contract_id for vote_id, contract_id, _ in votes}
+        if by_vote:
+            for vote_id, campaign_id in session.execute(
+                    sa.select(Action.vote_id, Action.campaign_id).distinct()
+                    .where(Action.vote_id.in_(sorted(by_vote)),
+                           Action.anchor_kind == AnchorKind.vote,
+                           Action.campaign_id.is_not(None))):
+                found[by_vote[vote_id]].add(campaign_id)
+    return found
 
 
 def load_records_requests(session: Session, *, ids: Collection[int] | None,

@@ -2,11 +2,11 @@
 term in force, and what was decided at the end of a term."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, computed_field, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -145,6 +145,16 @@ class ContractRead(ContractBase, ReadMeta):
     agency_id: int | None  # type: ignore[assignment]
     term_ends: date | None = None
     notice_deadline: date | None = None
+
+    # mypy does not follow a decorator over a property; pydantic's own documented way.
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notice_for_term_ending(self) -> date | None:
+        """The end of the term the notice deadline is for: with automatic renewals, the next
+        deadline can be a later term's than the one in force."""
+        if self.notice_deadline is None or self.termination_notice_days is None:
+            return None
+        return self.notice_deadline + timedelta(days=self.termination_notice_days)
 
 
 class Outcome(StrEnum):

@@ -11,6 +11,7 @@ from api import clock
 from api.agencies.models import Agency
 from api.auth.models import User
 from api.auth.scoping import built_once, read
+from api.campaigns import service as campaigns
 from api.contracts import terms
 from api.contracts.models import (
     CONTRACTS,
@@ -20,7 +21,7 @@ from api.contracts.models import (
 )
 from api.crud import Crud
 from api.errors import Invalid
-from api.fields import FieldError
+from api.fields import FieldError, stored_id
 from api.jurisdictions.models import Jurisdiction
 from api.vendors.models import Vendor
 
@@ -39,7 +40,13 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
     return values
 
 
-crud: Crud[Contract, ContractRead] = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates)
+def _campaigns_follow(session: Session, actor: User, contract: Contract,
+                      values: dict[str, Any]) -> None:
+    campaigns.follow_contracts(session, [stored_id(contract)])
+
+
+crud: Crud[Contract, ContractRead] = Crud(**CONTRACTS.crud_options(), prepare=_derive_dates,
+                                          after_save=_campaigns_follow)
 
 
 FROM = sa.bindparam("from", type_=sa.Date())

@@ -19,6 +19,7 @@ from api.agencies.models import Agency
 from api.auth import permissions, references
 from api.auth.models import User
 from api.auth.scoping import as_system
+from api.campaigns import service as campaigns
 from api.contracts.models import (
     Contract,
     ContractOutcome,
@@ -309,7 +310,7 @@ def keep_up_to_date(session: Session) -> int:
     """Rolls every contract that renews by itself past the terms that have ended, and moves
     its notice deadline on: run each day by the scheduler. The write marks the contract's
     alerts to be planned again. Answers how many contracts moved."""
-    moved = 0
+    moved: list[int] = []
     renewing = sa.and_(Contract.auto_renews, Contract.status.in_([s.value for s in OPEN]))
     with as_system(session):
         rows = session.exec(
@@ -328,9 +329,10 @@ def keep_up_to_date(session: Session) -> int:
         for contract, zone in rows:
             if bring_up_to_date(contract, clock.today(zone), decided.get(stored_id(contract), ())):
                 session.add(contract)
-                moved += 1
+                moved.append(stored_id(contract))
         session.flush()
-    return moved
+        campaigns.follow_contracts(session, moved)
+    return len(moved)
 
 
 def record_outcome(session: Session, actor: User, *, contract_id: int,
@@ -401,6 +403,7 @@ def record_outcome(session: Session, actor: User, *, contract_id: int,
                               recorded_by_id=getattr(actor, "id", None), note=data.note)
     session.add(outcome)
     session.flush()
+    campaigns.follow_contracts(session, [contract_id])
     return outcome
 
 

@@ -6,7 +6,18 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from api.concepts import Concept, FieldRole, ListColumn
-from api.fields import Count, Name, ReadMeta, StrEnum, TableBase, enum_field, fk, update_schema
+from api.fields import (
+    NOT_A_STATE,
+    Count,
+    Name,
+    ReadMeta,
+    StrEnum,
+    TableBase,
+    enum_field,
+    fk,
+    is_state,
+    update_schema,
+)
 from api.i18n.catalogs import N_
 from api.settings import get_settings
 
@@ -32,8 +43,8 @@ class JurisdictionBase(SQLModel):
     @field_validator("state_code")
     @classmethod
     def _upper_state(cls, value: str) -> str:
-        if not value.isalpha():
-            raise ValueError(N_("must be a two-letter state code such as CA"))
+        if not is_state(value):
+            raise ValueError(NOT_A_STATE)
         return value.upper()
 
     @field_validator("timezone")

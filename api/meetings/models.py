@@ -1,10 +1,17 @@
 """Meetings partners hold with decision-makers, and what they heard there."""
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 from sqlmodel import Field, SQLModel
 
 from api import clock
@@ -117,6 +124,7 @@ class MeetingNote(TableBase, table=True):
 AHEAD_SLACK = timedelta(days=1)
 STILL_AHEAD = N_("A meeting is logged once it has happened: this date is still ahead. Plan "
                  "what is to come as an action or a task.")
+STANCES_NEED_CAMPAIGN = N_("Recording stances needs the campaign the meeting was about.")
 STILL_LATER = N_("A meeting is logged once it has happened: this time is still ahead today. "
                  "Plan what is to come as an action or a task.")
 
@@ -141,6 +149,30 @@ class MeetingCreate(MeetingBase):
     private_notes: LongText = Field(default="", title=N_("Private notes"))
 
     _held_at_in_range = field_validator("held_at")(held_at_in_range)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """Stances with no campaign told beside the other fields' problems, not after they
+        are fixed (the service says it alone when nothing else is wrong)."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            found = exc.errors()
+            if not (isinstance(data, dict) and data.get("stances_observed")
+                    and data.get("campaign_id") is None
+                    and not any(e["loc"][:1] == ("campaign_id",) for e in found)):
+                raise
+            details: list[InitErrorDetails] = []
+            for e in found:
+                detail: InitErrorDetails = {"type": e["type"], "loc": e["loc"],
+                                            "input": e["input"]}
+                if "ctx" in e:
+                    detail["ctx"] = e["ctx"]
+                details.append(detail)
+            details.append({"type": "value_error", "loc": ("campaign_id",), "input": None,
+                            "ctx": {"error": ValueError(STANCES_NEED_CAMPAIGN)}})
+            raise ValidationError.from_exception_data(exc.title, details) from exc
 
     @model_validator(mode="after")
     def _says_something(self) -> "MeetingCreate":

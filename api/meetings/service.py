@@ -14,11 +14,12 @@ from api.auth.models import User, Visibility
 from api.auth.scoping import actor_of
 from api.campaigns import service as campaigns
 from api.crud import Crud, Link
-from api.errors import Conflict, Forbidden, Invalid, NotFound
+from api.errors import Conflict, Forbidden, Invalid, NotFound, Problems
 from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.meetings.models import (
     MEETINGS,
+    STANCES_NEED_CAMPAIGN,
     STILL_AHEAD,
     STILL_LATER,
     Meeting,
@@ -41,15 +42,17 @@ def _check_observed(session: Session, actor: User, values: dict[str, Any],
     if when.tzinfo is None:
         values["held_at"] = when = when.replace(tzinfo=zone)
     local, now = when.astimezone(zone), clock.now().astimezone(zone)
+    problems = []
     if local.date() > now.date():
-        raise Invalid(STILL_AHEAD, field="held_at")
+        problems.append(Invalid(STILL_AHEAD, field="held_at"))
     # Later today is still to come too. To the minute, as a form gives the time: a meeting
     # logged as it ends is not refused for the seconds the clock has gone on.
-    if local.replace(second=0, microsecond=0) > now:
-        raise Invalid(STILL_LATER, field="held_at")
+    elif local.replace(second=0, microsecond=0) > now:
+        problems.append(Invalid(STILL_LATER, field="held_at"))
     if values.get("stances_observed") and values.get("campaign_id") is None:
-        raise Invalid(N_("Recording stances needs the campaign the meeting was about."),
-                      field="campaign_id")
+        problems.append(Invalid(STANCES_NEED_CAMPAIGN, field="campaign_id"))
+    if problems:
+        raise Problems.of(problems)
     return values
 
 

@@ -20,7 +20,7 @@ from api.campaigns.anchors import ANCHOR_COLUMNS, AnchorKind, anchored_date
 from api.campaigns.models import Campaign, CampaignCreate, CampaignUpdate, PolicyAskItem
 from api.contracts import service as contracts
 from api.crud import Crud
-from api.errors import Forbidden, Invalid, LongDay, NotFound
+from api.errors import Forbidden, Invalid, LongDay, NotFound, Problems
 from api.fields import stored_id
 from api.i18n import formatting
 from api.i18n.catalogs import N_, current, gettext
@@ -292,25 +292,51 @@ def create_campaign(session: Session, actor: User, *, key: str,
     if place is None:
         raise Invalid(no_such("jurisdiction_id", data.jurisdiction_id), field="jurisdiction_id")
     today = clock.now().astimezone(jurisdictions.zone(session, place.id)).date()
-    dates = _anchor_dates(session, actor, data, today)
-    campaigns.check_anchor_years(session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()},
-                       place.id)
+    # Every problem of the form at once, each beside its field, rather than one per try.
+    problems: list[Invalid] = []
+    try:
+        dates = _anchor_dates(session, actor, data, today)
+    except Invalid as exc:
+        problems.append(exc)
+        dates = {AnchorKind.campaign_start: data.campaign_start or today,
+                 AnchorKind.vote: data.vote_date, AnchorKind.notice_deadline: data.notice_deadline}
+    try:
+        campaigns.check_anchor_years(
+            session, {ANCHOR_FIELDS[kind]: day for kind, day in dates.items()}, place.id)
+    except Invalid as exc:
+        problems.append(exc)
     for kind in book.required_anchors:
         if dates[kind] is None:
-            raise Invalid(gettext(DATED_FROM) % {"playbook": book.title,
-                                                 "anchor": gettext(ANCHOR_WORDS[kind])},
-                          field=ANCHOR_FIELDS[kind])
+            problems.append(Invalid(gettext(DATED_FROM) % {
+                "playbook": book.title, "anchor": gettext(ANCHOR_WORDS[kind])},
+                field=ANCHOR_FIELDS[kind]))
     start = dates[AnchorKind.campaign_start]
     for kind in (AnchorKind.vote, AnchorKind.notice_deadline):
         day = dates[kind]
         if day is not None and start is not None and day < start:
-            raise Invalid(gettext(BEFORE_START[kind]) % {
+            problems.append(Invalid(gettext(BEFORE_START[kind]) % {
                 "day": formatting.format_when(day, "long_date"),
                 "start": formatting.format_when(start, "long_date")},
-                field=ANCHOR_FIELDS[kind])
+                field=ANCHOR_FIELDS[kind]))
+    owners: dict[OwnerRole, int | None] = {}
+    body: Body | None = None
+    try:
+        owners = _owners(session, data)
+    except Invalid as exc:
+        problems.append(exc)
+    if not any(p.field == "vote_id" for p in problems):
+        # The body of a vote not found is not asked for.
+        try:
+            body = _voting_body(session, data)
+        except Invalid as exc:
+            problems.append(exc)
+    if problems:
+        # One field, one problem: the first said of it.
+        firsts: dict[str | None, Invalid] = {}
+        for problem in problems:
+            firsts.setdefault(problem.field, problem)
+        raise Problems.of(list(firsts.values()))
     _check_passed(data, dates, today)
-    owners = _owners(session, data)
-    body = _voting_body(session, data)
     campaign = campaigns.crud.create(session, actor, CampaignCreate(
         name=data.name or f"{place.name}: {book.title}", jurisdiction_id=place.id,
         goal=book.goal, status=data.status, description=book.summary,
@@ -406,10 +432,96 @@ def _anchored_dates(session: Session, campaign_id: int) -> dict[str, dict[int, d
 
 
 def _campaign_votes(session: Session, campaign_id: int) -> list[int]:
-    """The votes the campaign's steps are counted from (as follow_vote reads them)."""
-    return [i for i in session.exec(select(Action.vote_id).where(
+    """The votes the campaign's vote date stands for: those its steps are counted from (as
+    follow_vote reads them), else its own vote still to come on that date (one made for a
+    campaign with no steps counted from a vote)."""
+    counted = [i for i in session.exec(select(Action.vote_id).where(
         Action.campaign_id == campaign_id, Action.anchor_kind == AnchorKind.vote,
         Action.vote_id.is_not(None)).distinct()).all() if i is not None]
+    if counted:
+        return counted
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.vote_date is None:
+        return []
+    own = session.exec(select(Vote).where(Vote.campaign_id == campaign_id,
+                                          Vote.status.in_(ACTIVE_VOTES))
+                       .order_by(Vote.scheduled_at, Vote.id)).all()
+    return [stored_id(v) for v in own
+            if votes.local_day(session, v.scheduled_at, v.body_id) == campaign.vote_date][:1]
+
+
+# A vote still to come: one the campaign's vote date can move or call off.
+ACTIVE_VOTES = (VoteStatus.scheduled, VoteStatus.postponed)
+SEVERAL_BODIES = N_("Which body votes? The campaign's jurisdiction has several bodies that "
+                    "vote: add the vote on the body's page, filed under this campaign, and the "
+                    "campaign's vote date follows it.")
+
+
+def _campaign_body(session: Session, campaign: Campaign) -> Body | None:
+    """The body a campaign's vote is made on: its jurisdiction's only body that can vote;
+    None when none is recorded (the date is kept until one is)."""
+    found = session.exec(select(Body).where(Body.jurisdiction_id == campaign.jurisdiction_id,
+                                            Body.seats > 0).limit(2)).all() \
+        if campaign.jurisdiction_id is not None else []
+    if len(found) > 1:
+        raise Invalid(SEVERAL_BODIES, field="vote_date")
+    return found[0] if found else None
+
+
+def _new_vote(session: Session, actor: User, campaign: Campaign, day: date) -> None:
+    """A campaign given a vote date with no vote behind it gets one, on its jurisdiction's
+    voting body, and its steps counted from the vote date are counted from that vote, so the
+    vote's alerts, its moves and its outcome are the campaign's."""
+    body = _campaign_body(session, campaign)
+    if body is None:
+        return
+    today = clock.today(bodies.zone(session, stored_id(body)))
+    kind, position = vote_of_goal(campaign.goal)
+    vote = votes.crud.create(session, actor, VoteCreate(
+        title=f"{body.name}: {campaign.name}"[:200], body_id=stored_id(body),
+        campaign_id=stored_id(campaign), scheduled_at=datetime.combine(day, VOTE_TIME),
+        kind=kind, our_position=position,
+        status=VoteStatus.held if day < today else VoteStatus.scheduled,
+        notes="Made from the campaign's vote date: set the time and the agenda item when the "
+              "agenda is out."))
+    for action in session.exec(select(Action).where(
+            Action.campaign_id == campaign.id, Action.anchor_kind == AnchorKind.vote)).all():
+        action.vote_id = vote.id
+        session.add(action)
+    session.flush()
+
+
+def _call_off_votes(session: Session, actor: User, campaign_id: int) -> None:
+    """A vote date cleared: the campaign's own vote still to come is cancelled (its alerts
+    stop), and the campaign's steps are no longer counted from any vote, another campaign's
+    included, which stays as it is."""
+    for vote_id in _campaign_votes(session, campaign_id):
+        vote = votes.crud.get(session, actor, vote_id)
+        if vote.campaign_id == campaign_id and vote.status in ACTIVE_VOTES \
+                and permissions.can_write(actor, vote):
+            votes.crud.update(session, actor, vote_id, VoteUpdate(status=VoteStatus.cancelled))
+    for action in session.exec(select(Action).where(
+            Action.campaign_id == campaign_id, Action.anchor_kind == AnchorKind.vote,
+            Action.vote_id.is_not(None))).all():
+        action.vote_id = None
+        session.add(action)
+    session.flush()
+
+
+def _vote_follows(session: Session, actor: User, campaign: Campaign, day: date | None) -> None:
+    """The campaign's vote date is its vote's: a new date moves the vote (or makes one where
+    there is none), a cleared date calls it off."""
+    if day == campaign.vote_date:
+        return
+    campaign_id = stored_id(campaign)
+    if day is None:
+        _call_off_votes(session, actor, campaign_id)
+        return
+    campaigns.check_anchor_years(session, {"vote_date": day}, campaign.jurisdiction_id)
+    if _campaign_votes(session, campaign_id):
+        _move_votes(session, actor, campaign_id, day)
+    else:
+        _new_vote(session, actor, campaign, day)
 
 
 def _move_votes(session: Session, actor: User, campaign_id: int, day: date) -> None:
@@ -436,14 +548,11 @@ def update_campaign(session: Session, actor: User, campaign_id: int,
     does; the vote then carries the campaign and its steps with it, and the rest of the change
     is saved as the campaign's own."""
     given = data.model_dump(exclude_unset=True)
-    day = given.get("vote_date")
-    if day is not None:
+    if "vote_date" in given:
         campaign = campaigns.crud.get(session, actor, campaign_id)
         # Before any vote is looked at: what a check says is the campaign's, not this reader's.
         permissions.require_write(actor, campaign)
-        if day != campaign.vote_date:
-            campaigns.check_anchor_years(session, {"vote_date": day}, campaign.jurisdiction_id)
-            _move_votes(session, actor, campaign_id, day)
+        _vote_follows(session, actor, campaign, given["vote_date"])
     return campaigns.crud.update(session, actor, campaign_id, data)
 
 
@@ -464,8 +573,8 @@ def move_anchors(session: Session, actor: User, *, campaign_id: int,
         session, {f: given[f] for f in ANCHOR_FIELDS.values() if f in given},
         campaign.jurisdiction_id)
     before = _anchored_dates(session, campaign_id)
-    if given.get("vote_date") is not None:
-        _move_votes(session, actor, campaign_id, given["vote_date"])
+    if "vote_date" in given:
+        _vote_follows(session, actor, campaign, given["vote_date"])
     for kind, field in ANCHOR_FIELDS.items():
         column, day = ANCHOR_COLUMNS[kind], given.get(field)
         start = given.get("campaign_start") or campaign.start_date

@@ -1,7 +1,7 @@
 """Public-records requests sent to agencies, with their status, due date and history."""
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from pydantic import field_validator, model_validator
@@ -24,6 +24,7 @@ from api.fields import (
     TableBase,
     enum_field,
     fk,
+    is_state,
     update_schema,
 )
 from api.i18n.catalogs import N_
@@ -77,7 +78,7 @@ class RecordsRequestBase(SQLModel):
     @classmethod
     def _upper_state(cls, value: str) -> str:
         value = value.strip().upper()
-        if value and not (len(value) == 2 and value.isalpha()):
+        if value and not is_state(value):
             raise ValueError(N_("must be a two-letter state code such as CA, or US for federal "
                                 "FOIA"))
         return value
@@ -140,6 +141,15 @@ class RecordsRequestCreate(RecordsRequestBase):
     # What the request is about: contracts of its agency, and officials.
     contract_ids: IdList = Field(default=[], title=N_("Contract"))
     target_ids: IdList = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sent_when_dated(cls, data: Any) -> Any:
+        # A new request given the day it was sent, and no status, was sent: saved as a draft
+        # its deadline would never start running.
+        if isinstance(data, dict) and data.get("sent_on") and "status" not in data:
+            return {**data, "status": RequestStatus.sent.value}
+        return data
 
 
 RecordsRequestUpdate = update_schema(RecordsRequestCreate, "RecordsRequestUpdate")

@@ -31,12 +31,18 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     # Everything is planned once after the upgrade, as a process starting afresh did before.
     op.execute("INSERT INTO alert_replan (scope, scope_id) VALUES ('everything', 0)")
-    for statement in replan.triggers(dialect):
+    # Watches of tables made later are added by the revisions that make them.
+    for statement in replan.triggers(dialect, _present()):
         op.execute(statement)
+
+
+def _present() -> list[replan.Watch]:
+    tables = set(sa.inspect(op.get_bind()).get_table_names())
+    return [w for w in replan.WATCHES if w.table in tables]
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    for statement in replan.drop_triggers(dialect):
+    for statement in replan.drop_triggers(dialect, _present()):
         op.execute(statement)
     op.drop_table('alert_replan')

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api import clock
 from api.actions import service as actions
 from api.alerts import service
+from api.campaigns.models import CampaignContract
 from api.votes import service as votes
 from tests import factories
 from tests.alerts.conftest import START, Campaign
@@ -43,6 +44,9 @@ def test_a_campaign_feed_moves_a_moved_vote_and_drops_a_cancelled_one(
     agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
     contract = factories.make_contract(session, actor, agency_id=agency.id,
                                        end_date=date(2026, 9, 30), termination_notice_days=60)
+    # The campaign is about the contract: its feed shows the contract's dates.
+    session.add(CampaignContract(campaign_id=world.campaign.id, contract_id=contract.id))
+    session.commit()
     path = _feed(client, "campaign", world.campaign.id)
     assert path.startswith("/feeds/") and path.endswith(".ics")
 
@@ -142,6 +146,9 @@ def test_a_terminated_contracts_last_term_still_ends_in_the_feed(
     agency = factories.make_agency(session, actor, jurisdiction_id=world.jurisdiction.id)
     contract = factories.make_contract(session, actor, agency_id=agency.id,
                                        end_date=date(2026, 9, 30), termination_notice_days=60)
+    # The campaign is about the contract: its feed shows the contract's dates.
+    session.add(CampaignContract(campaign_id=world.campaign.id, contract_id=contract.id))
+    session.commit()
     path = _feed(client, "campaign", world.campaign.id)
     ended = client.post(f"/api/v1/contracts/{contract.id}/outcomes",
                         json={"outcome": "terminated", "decided_on": "2026-03-01"})

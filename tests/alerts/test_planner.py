@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from api.alerts import planner, service
 from api.alerts.models import AlertRule, Channel, OutboxStatus
 from api.alerts.rules import DEFAULT_RULES
+from api.campaigns.models import CampaignContract
 from api.db import session_scope
 from api.organizations.models import Organization
 from api.records_requests import service as records_requests
@@ -30,6 +31,9 @@ def test_notice_deadline_and_contract_end_alerts_come_the_morning_of_each_day(
     # Ends September 30; 60 days' notice: the deadline is August 1.
     contract = factories.make_contract(session, actor, agency_id=agency.id,
                                        end_date=date(2026, 9, 30), termination_notice_days=60)
+    # The campaign is about the contract: its alerts are the campaign's.
+    session.add(CampaignContract(campaign_id=world.campaign.id, contract_id=contract.id))
+    session.commit()
     factories.make_alert_rule(session, actor, world.campaign.id, subject="notice_deadline",
                               offsets=["90d", "60d", "30d", "7d"])
     factories.make_alert_rule(session, actor, world.campaign.id, subject="contract_end",

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api.alerts import service
+from api.campaigns.models import CampaignContract
 from tests import factories
 from tests.alerts.conftest import Campaign, Ticks, outbox
 
@@ -41,6 +42,9 @@ def kept(session: Session, actor: Any, world: Campaign) -> Any:
                                            termination_notice_days=30,
                                            owner_organization_id=ours.id, visibility="private")
 
+    # The campaign is about the contract: its alerts are the campaign's.
+    session.add(CampaignContract(campaign_id=world.campaign.id, contract_id=Kept.contract.id))
+    session.commit()
     return Kept
 
 

@@ -144,6 +144,10 @@ def test_create_admin_reads_the_password_and_refuses_a_short_one(
     (["--email", "root@example.org"], "",
      "oversight create-admin: no password was typed; with no terminal, give it on standard "
      "input with --password-stdin."),
+    # The address is told before any password is asked for: no terminal here, and still the
+    # address is what is said to be wrong, not the password missing.
+    (["--email", "not an address"], "",
+     "oversight create-admin: --email: An email address needs an @, like name@example.org."),
 ])
 def test_create_admin_says_what_is_wrong_in_one_line(
         db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

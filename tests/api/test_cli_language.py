@@ -41,8 +41,12 @@ def _said(capsys: pytest.CaptureFixture[str]) -> str:
 def test_create_admin_with_a_reserved_address_ends_in_one_plain_line(
         db: None, english_terminal: None, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    # The address is refused before any password is asked for.
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["create-admin", "--email", "someone@oversight.invalid"]) == 1
+    assert main(["create-admin", "--email", "someone@oversight.invalid"]) == 2
+    assert _said(capsys).startswith(
+        "oversight create-admin: --email: The part after the @ is a reserved name")
+    assert main(["create-admin", "--email", "someone@example.org"]) == 1
     assert _said(capsys).startswith("oversight create-admin: no password was typed")
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough passphrase\n"))
     assert main(["create-admin", "--email", "someone@oversight.invalid",
@@ -56,7 +60,7 @@ def test_a_spanish_terminal_is_answered_in_spanish(
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("LANG", "es_US.UTF-8")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["create-admin", "--email", "someone@oversight.invalid"]) == 1
+    assert main(["create-admin", "--email", "someone@example.org"]) == 1
     assert _said(capsys) == (
         "oversight create-admin: no se escribió ninguna contraseña; sin una terminal, désela "
         "por la entrada estándar con --password-stdin.")

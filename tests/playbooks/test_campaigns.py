@@ -378,3 +378,13 @@ def test_a_playbook_keyed_errors_is_found_by_its_key(
     assert found.status_code == 200
     assert found.json()["key"] == "errors"
     assert problems.json() == []
+
+
+def test_every_problem_of_a_new_campaign_is_told_at_once(api: TestClient, place: int) -> None:
+    """A playbook form sent with a missing deadline, an unknown organization for a role and a
+    body that does not exist is refused once, naming all three."""
+    answer = start(api, "cancel_renewal", jurisdiction_id=place, body_id=999_999,
+                   role_assignments={"media_lead": 999_999})
+    assert answer.status_code == 422, answer.text
+    fields = {e["field"] for e in answer.json()["errors"]}
+    assert fields == {"notice_deadline", "role_assignments.media_lead", "body_id"}

@@ -43,12 +43,16 @@ def test_a_meeting_page_uses_the_words_of_the_meeting_log(
     assert "Follow ups" not in text
 
 
-def test_a_stance_is_chosen_in_the_words_of_the_whip_board(
+def test_a_stance_is_chosen_in_the_campaigns_terms(
         client: TestClient, session: Session, actor: Any) -> None:
+    """On an item the coalition wants voted down, "yes" would say the opposite of "with us":
+    the pickers speak of the campaign, not of the roll call."""
     place = f.make_jurisdiction(session, actor, name="Riverbend")
     body = f.make_body(session, actor, name="Riverbend Council", jurisdiction_id=place.id)
     campaign = f.make_campaign(session, actor, name="Riverbend: No Cameras",
                                jurisdiction_id=place.id)
+    f.make_vote(session, actor, body_id=body.id, campaign_id=campaign.id,
+                our_position="against", title="Second amendment to the camera agreement")
     f.make_target(session, actor, name="Ann Okafor", body_id=body.id)
     session.commit()
     board = client.get(f"/campaigns/{campaign.id}/whip").text
@@ -56,5 +60,7 @@ def test_a_stance_is_chosen_in_the_words_of_the_whip_board(
     assert '<option value="leaning_yes">leaning with us</option>' in board
     assert '<option value="opposed">against us</option>' in board
     assert '<option value="unknown" selected>not known</option>' in board
+    assert "yes (champion)" not in board and "no (opposed)" not in board
     log = client.get(f"/meetings/new?campaign_id={campaign.id}").text
     assert '<option value="champion">with us</option>' in log
+    assert "yes (champion)" not in log
