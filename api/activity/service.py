@@ -254,7 +254,8 @@ SOURCES: dict[AttachedTo, list[Source]] = {
 # The columns every part's rows are laid out in for the one statement that reads them all: as
 # many of each type as the part that needs most, each value kept to its own type.
 SLOT_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
-    "num": sa.Integer(), "at": UTCDateTime(), "day": sa.Date(), "text": sa.String()}
+    "num": sa.Integer(), "at": UTCDateTime(), "day": sa.Date(), "text": sa.String(),
+    "flag": sa.Boolean()}
 
 
 def _slot(column: Any) -> str:
@@ -264,6 +265,9 @@ def _slot(column: Any) -> str:
         return "day"
     if isinstance(column.type, sa.Integer):
         return "num"
+    # A yes/no in a text slot would make the union read every text of that slot as one.
+    if isinstance(column.type, sa.Boolean):
+        return "flag"
     return "text"
 
 

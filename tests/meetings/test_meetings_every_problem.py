@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.api.contract import MISSING_ID
-from tests.api.test_meetings import payload
+from tests.meetings.test_meetings import payload
 from tests.factories import make_target
 
 

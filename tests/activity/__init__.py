@@ -1,0 +1,1 @@
+"""Tests of api/activity: the timelines of records."""
