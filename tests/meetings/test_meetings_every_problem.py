@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from tests.api.contract import MISSING_ID
-from tests.meetings.test_meetings import payload
 from tests.factories import make_target
+from tests.meetings.test_meetings import payload
 
 
 def test_every_problem_of_a_meeting_in_one_answer(
