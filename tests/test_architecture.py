@@ -663,26 +663,38 @@ _HAND_MADE = ("saving", "Saved", "rollback")
 
 def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
     """The lines of a module that answer a form by hand: `saving` or `Saved` imported or used,
-    a rollback, or (with `statuses`, for a route module) a status of 422 written out, which
-    web.forms.INVALID names."""
+    a rollback, or (with `statuses`, for a route module) a status of 422 written out, or named
+    (web.forms.INVALID, which web.forms.shown answers with), or a caught refusal's own status
+    given to a response (web.forms.refused carries it)."""
+    tree = ast.parse(source)
+    caught = {node.name for node in ast.walk(tree)
+              if isinstance(node, ast.ExceptHandler) and node.name}
+
     def hand_made(node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
             return statuses and type(node.value) is int and node.value == 422
+        if isinstance(node, ast.keyword) and node.arg in ("status", "status_code"):
+            value = node.value
+            return statuses and isinstance(value, ast.Attribute) and value.attr == "status" \
+                and isinstance(value.value, ast.Name) and value.value.id in caught
         name = (node.id if isinstance(node, ast.Name) else node.attr
                 if isinstance(node, ast.Attribute) else node.name
                 if isinstance(node, ast.alias) else None)
-        return name in _HAND_MADE
+        return name in _HAND_MADE or (statuses and name == "INVALID")
 
-    return sorted({getattr(node, "lineno", 0) for node in ast.walk(ast.parse(source))
-                   if hand_made(node)})
+    return sorted({getattr(node, "lineno", 0) for node in ast.walk(tree) if hand_made(node)})
 
 
 def test_the_hand_made_form_answer_finder_finds_each_kind() -> None:
     for source in ("from web.forms import saving", "return render(r, t, c, status=422)",
                    "with forms.saving(session) as saved:\n    pass", "session.rollback()",
                    "return _page(request, session, actor, 'alerts/rules.html', context, 422)",
-                   "def f(saved: Saved) -> None:\n    pass"):
+                   "def f(saved: Saved) -> None:\n    pass",
+                   "from web.forms import INVALID", "return page(request, forms.INVALID)",
+                   "status = INVALID if errors else 200"):
         assert hand_made_form_answers(source) == [1], source
+    assert hand_made_form_answers("try:\n    w()\nexcept DomainError as exc:\n"
+                                  "    return render(r, t, c, status=exc.status)") == [4]
     assert hand_made_form_answers("with saving(s) as saved:\n    w()\nif saved.refusal:\n"
                                   "    return page(request, 422)") == [1, 4]
     # The error pages' table of statuses is no form's answer.

@@ -240,14 +240,25 @@ INVALID = 422
 
 
 def validate(schema: type[Schema], values: dict[str, Any], *,
-             said: Mapping[str, str] | None = None) -> tuple[Schema | None, dict[str, str]]:
+             said: Mapping[str, str] | None = None,
+             words: Callable[[ValidationError], dict[str, str]] = messages,
+             ) -> tuple[Schema | None, dict[str, str]]:
     """The form's values as the schema, or the problems by field; `said` words a field's
-    problem the form's own way ("Choose a stance.") in place of the schema's."""
+    problem the form's own way ("Choose a stance.") in place of the schema's, and `words`
+    reads the problems where a form names them from more than the field (the line of a box,
+    an item of a list)."""
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:
-        found = messages(exc)
+        found = words(exc)
         return None, {key: (said or {}).get(key, text) for key, text in found.items()}
+
+
+def shown(page: Callable[[int], Response], problems: object = None) -> Response:
+    """A page or step that writes nothing (a preview, a list asked with a bad query, a file
+    that cannot be read) shown with what was wrong in the asking: answered INVALID when there
+    is a problem (its errors by field, or one message), else 200."""
+    return page(INVALID if problems else 200)
 
 
 def typed_text(values: Mapping[str, Any], name: str) -> str:
@@ -320,6 +331,12 @@ class Rejected:
         if self.refusal is not None:
             return self.refusal.message
         return self.errors.get(FORM) or next(iter(self.errors.values()), "")
+
+
+def refused(exc: DomainError, errors: Mapping[str, str]) -> Rejected:
+    """A service's refusal met where nothing is written (a file's columns that cannot plan
+    it): the form shown again with `errors`, answered with the refusal's own status."""
+    return Rejected(dict(errors), exc.status, exc)
 
 
 def save_or_show(session: Session, write: Callable[[], Written], *,

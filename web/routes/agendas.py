@@ -24,7 +24,7 @@ from api.sources.agendas import service as agendas
 from api.sources.agendas.service import SyncReport
 from api.sources.models import KeywordsSet
 from web import flash, htmx, source_panels
-from web.forms import Rejected, save_or_show, see_other, submit
+from web.forms import Rejected, save_or_show, see_other, submit, validate
 from web.ids import QueryId, RecordId
 from web.templating import acting_user, render
 
@@ -183,12 +183,8 @@ async def set_keywords(record_id: RecordId, request: Request, session: SessionDe
     form = await request.form()
     typed = str(form.get("keywords") or "")
     lines = [line for line in typed.splitlines() if line.strip()]
-    errors: dict[str, str] = {}
-    wanted = None
-    try:
-        wanted = KeywordsSet.model_validate({"keywords": lines})
-    except ValidationError as exc:
-        errors["keywords"] = _keyword_problem(exc, lines)
+    wanted, errors = validate(KeywordsSet, {"keywords": lines},
+                              words=lambda exc: {"keywords": _keyword_problem(exc, lines)})
 
     def again(rejected: Rejected) -> Response:
         context = _keywords_context(session, user, record_id)

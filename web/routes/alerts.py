@@ -38,7 +38,7 @@ from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
-from web.forms import INVALID, FormField, Rejected, parse, save_or_show, see_other
+from web.forms import FormField, Rejected, parse, save_or_show, see_other, shown
 from web.ids import path_id, whole_number
 from web.templating import templates
 
@@ -531,14 +531,15 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     page = min(max(whole_number(given) or 1, 1), 100_000)
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
-    return _page(request, session, actor, "alerts/log.html", {
+    context = {
         "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
         "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
         "channels": list(Channel), "channel_words": CHANNEL_WORDS,
         "recipients": service.recipient_labels(session, rows), "problem": problem,
         # Titles and occurrences are stored in English; said again in the reader's language.
-        "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words},
-        INVALID if problem else 200)
+        "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words}
+    return shown(lambda status: _page(request, session, actor, "alerts/log.html", context,
+                                      status), problem)
 
 
 # ---- notifications -----------------------------------------------------------------------

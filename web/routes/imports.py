@@ -21,7 +21,7 @@ from api.routing import PathRouter
 from api.settings import get_settings
 from api.sources import access, atlas, data_driven, spreadsheets, uploads
 from web import flash
-from web.forms import INVALID, Rejected, go_to, save_or_show
+from web.forms import Rejected, go_to, save_or_show, shown
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -152,7 +152,8 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
         kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename)
     except DomainError as exc:
         context = _upload_context(user, kind, {"file": exc.message})
-        return render(request, "imports/upload.html", context, block="step", status=INVALID)
+        return shown(lambda status: render(request, "imports/upload.html", context, block="step",
+                                           status=status), exc.message)
     step = "preview" if kind in DATASETS else "columns"
     return go_to(request, f"/imports/{kind}/{kept.id}/{step}", status=200)
 
