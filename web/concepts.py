@@ -16,6 +16,7 @@ from api.actions.models import Action
 from api.agencies import models as agencies_models
 from api.agencies import service as agencies
 from api.agencies.models import Agency
+from api.auth import permissions
 from api.auth.models import User
 from api.auth.scoping import built_once
 from api.bodies import models as bodies_models
@@ -462,7 +463,7 @@ RECORDS_REQUESTS = declared_spec(
                "contract_ids": {"label": N_("Contracts it is about")},
                "target_ids": {"label": N_("Officials it is about"),
                               "help": N_("Whose emails, calendars or decisions it asks for.")}},
-    withheld=lambda actor: frozenset() if records_requests.may_override(actor)
+    withheld=lambda actor: frozenset() if permissions.may_override_due_date(actor)
     else frozenset({"due_on_override"}),
 )
 

@@ -31,6 +31,7 @@ from api.alerts.models import (
     TestResult,
 )
 from api.alerts.rules import RuleCreate, RuleSpecs, RuleUpdate
+from api.auth import permissions
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
@@ -172,7 +173,7 @@ def get_webhook(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> A
 @router.get("/webhooks/{endpoint_id}/secret", response_model=EndpointCreated,
             summary="Get a webhook endpoint with its signing secret")
 def get_webhook_secret(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-    service.require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     return service.endpoint_with_secret(service.get_endpoint(session, actor, endpoint_id))
 
 
