@@ -388,11 +388,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 LAYER_OF = {package: index for index, (_, packages) in enumerate(LAYERS) for package in packages}
 
-# Imports that still go against the table, each with what has to move for it to go. The list
-# only shrinks: a test fails when one of them is gone, so that it is taken off.
-NOT_YET_UNTANGLED: dict[tuple[str, str], str] = {}
-
-
 def test_the_layer_table_names_every_package() -> None:
     packages = {package_of(module_name(path)) for root in (API, WEB)
                 for path in python_files(root)} - {None}
@@ -404,22 +399,18 @@ def test_no_import_goes_against_the_layers() -> None:
     against = [
         f"{edge.source} ({LAYERS[LAYER_OF[edge.source]][0]}) imports {edge.target} "
         f"({LAYERS[LAYER_OF[edge.target]][0]}) at {', '.join(edge.where)}"
-        for key, edge in package_edges().items()
-        if LAYER_OF[edge.target] > LAYER_OF[edge.source] and key not in NOT_YET_UNTANGLED
+        for edge in package_edges().values()
+        if LAYER_OF[edge.target] > LAYER_OF[edge.source]
     ]
     assert against == []
 
 
 def test_the_package_graph_is_acyclic() -> None:
-    edges = {key: edge for key, edge in package_edges().items() if key not in NOT_YET_UNTANGLED}
+    edges = package_edges()
     cycle = find_cycle(edges)
     shown = cycle and [f"{a} -> {b} at {', '.join(edges[a, b].where)}"
                        for a, b in zip(cycle, cycle[1:], strict=False)]
     assert cycle is None, "import cycle:\n" + "\n".join(shown or [])
-
-
-def test_the_untangling_list_holds_only_imports_that_still_exist() -> None:
-    assert sorted(set(NOT_YET_UNTANGLED) - set(package_edges())) == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
@@ -441,7 +432,6 @@ DEFERRED_IMPORTS: dict[tuple[str, str], str] = {
     **{("api/backups/commands.py", package): _COMMAND for package in ("api.backups", "api.clock")},
     ("api/app.py", "web.app"): "create_app mounts the pages; importing api.app loads no web module",
     ("api/app.py", "web.refusals"): "as web.app",
-    ("api/contracts/terms.py", "api.contracts"): "contracts' Crud is derived with this module",
 }
 
 
