@@ -77,7 +77,7 @@ from web.concept_pages import (
     Through,
     declared_spec,
 )
-from web.forms import declare_labels
+from web.forms import declared_labels, label_from_name
 from web.words import NOTES_SHARING_WORDS, SHARING_WORDS
 
 REFS: dict[str, Ref] = {
@@ -543,7 +543,15 @@ VENDORS = declared_spec(
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
     RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
-declare_labels(spec.create_schema for spec in SPECS.values())
+# The labels declared with the concepts' fields, by field name: the history and the error
+# messages, which know only a field's name, say it as its form does.
+LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())
+
+
+def label_for(name: str) -> str:
+    """A field's label: the one declared with it in its concept's models, else one made from
+    its name, which only a field declared without a title falls back on."""
+    return LABELS.get(name) or label_from_name(name)
 
 
 def spec_for_table(table: str) -> Spec | None:

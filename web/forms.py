@@ -86,29 +86,20 @@ def _foreign_table(info: FieldInfo) -> str | None:
     return None
 
 
-# Labels declared with their fields (`Field(title=N_("Cameras counted"))` in a concept's
-# models), by field name: the history and error messages, which know only a field's name, say
-# it as its form does. Filled once the concepts are declared (web.concepts).
-_DECLARED_LABELS: dict[str, str] = {}
-
-
-def declare_labels(schemas: Iterable[type[BaseModel]]) -> None:
+def declared_labels(schemas: Iterable[type[BaseModel]]) -> dict[str, str]:
+    """The labels declared with the schemas' fields (`Field(title=N_("Cameras counted"))` in a
+    concept's models), by field name, the first schema's where two declare one."""
+    found: dict[str, str] = {}
     for schema in schemas:
         for name, info in schema.model_fields.items():
             if info.title:
-                _DECLARED_LABELS.setdefault(name, info.title)
+                found.setdefault(name, info.title)
+    return found
 
 
-def declared_label(name: str) -> str | None:
-    return _DECLARED_LABELS.get(name)
-
-
-def label_for(name: str) -> str:
-    """A field's label: the one declared with it (`Field(title=N_(...))` in its concept's
-    models), else one made from its name ("start_date" reads "Start date"), which only a field
-    declared without a title falls back on."""
-    if name in _DECLARED_LABELS:
-        return _DECLARED_LABELS[name]
+def label_from_name(name: str) -> str:
+    """The label of a field declared without one, made from its name: "start_date" reads
+    "Start date"."""
     text = name.removesuffix("_ids").removesuffix("_id").replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -153,7 +144,7 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     default = None if info.is_required() else info.get_default(call_default_factory=True)
     if isinstance(default, Enum):
         default = default.value
-    made = FormField(name=name, label=info.title or label_for(name), kind=kind,
+    made = FormField(name=name, label=info.title or label_from_name(name), kind=kind,
                      required=info.is_required(), nullable=nullable, choices=choices, ref=ref,
                      default=default)
     for key, value in overrides.items():

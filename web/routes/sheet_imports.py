@@ -19,8 +19,8 @@ from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
-from web.concepts import ref_labels
-from web.forms import Rejected, declared_label, go_to, refused
+from web.concepts import LABELS, ref_labels
+from web.forms import Rejected, go_to, refused
 from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
 from web.words import humanize
@@ -38,7 +38,7 @@ HINTS = {"bool": N_("yes or no"), "tags": N_("separated by commas or semicolons"
 SPLIT_NAME_HINT = N_("the whole name, or choose first and last name instead")
 def label_of(name: str) -> str:
     """A column's field by the label declared with it, else by its name on the record's pages."""
-    return declared_label(name) or spreadsheets.label_of(name)
+    return LABELS.get(name) or spreadsheets.label_of(name)
 
 
 def _hint(column: Column) -> str:
