@@ -367,7 +367,6 @@ AGENCIES = declared_spec(
                 ListLink("/imports/data-driven", N_("Import the EFF Data Driven ALPR dataset"),
                          leads_only=True)],
     overrides={"source_links": {"kind": "lines", "help": N_("One link per line.")},
-               "vendor_id": {"label": N_("Vendor")},
                "ori": {"label": N_("ORI"),
                        "help": N_("The FBI's nine-character originating agency identifier, "
                                   "e.g. CO0640100.")}},

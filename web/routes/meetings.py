@@ -40,7 +40,7 @@ from web.forms import (
     validate,
 )
 from web.ids import RecordId, distinct_ids, whole_number
-from web.routes.concept_pages import pages_of, refuse_unless
+from web.routes.concept_pages import ConceptPages, pages_of, refuse_unless
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -112,7 +112,7 @@ def _rendered_at() -> int:
     return int(clock.now().timestamp() * 1000)
 
 
-# The meeting pages serve this as their form for a new meeting (web.app.MeetingPages).
+# The meeting pages serve this as their form for a new meeting (MeetingPages, below).
 def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
@@ -345,7 +345,7 @@ def _form_again(request: Request, session: SessionDep, user: User, entered: dict
     return render(request, "meetings/log.html", context, block="form", status=status)
 
 
-# The meeting pages save a new meeting with this (web.app.MeetingPages).
+# The meeting pages save a new meeting with this (MeetingPages, below).
 async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     form = await request.form()
@@ -422,3 +422,10 @@ async def save_private_notes(meeting_id: RecordId,
     session.commit()
     return see_other(f"/meetings/{meeting_id}",
                      flash.success(gettext("Saved your organization's notes.")))
+
+
+class MeetingPages(ConceptPages):
+    """A meeting is added with the meeting log, one form for all of it, not the generic form."""
+
+    new_form = staticmethod(log_form)
+    create = staticmethod(log_meeting)
