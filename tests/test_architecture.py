@@ -653,9 +653,9 @@ _HAND_MADE = ("saving", "Saved", "rollback")
 
 def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
     """The lines of a module that answer a form by hand: `saving` or `Saved` imported or used,
-    a rollback, or (with `statuses`, for a route module) a status of 422 written out, or named
-    (web.forms.INVALID, which web.forms.shown answers with), or a caught refusal's own status
-    given to a response (web.forms.refused carries it)."""
+    a rollback, web.forms.INVALID named (web.forms.shown answers with it), or (with `statuses`,
+    for a route module) a status of 422 written out or a caught refusal's own status given to
+    a response (web.forms.refused carries it)."""
     tree = ast.parse(source)
     caught = {node.name for node in ast.walk(tree)
               if isinstance(node, ast.ExceptHandler) and node.name}
@@ -670,7 +670,7 @@ def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
         name = (node.id if isinstance(node, ast.Name) else node.attr
                 if isinstance(node, ast.Attribute) else node.name
                 if isinstance(node, ast.alias) else None)
-        return name in _HAND_MADE or (statuses and name == "INVALID")
+        return name in _HAND_MADE or name == "INVALID"
 
     return sorted({getattr(node, "lineno", 0) for node in ast.walk(tree) if hand_made(node)})
 
@@ -689,6 +689,8 @@ def test_the_hand_made_form_answer_finder_finds_each_kind() -> None:
                                   "    return page(request, 422)") == [1, 4]
     # The error pages' table of statuses is no form's answer.
     assert hand_made_form_answers("MESSAGES = {422: 'Not valid'}", statuses=False) == []
+    # The form's status named is a form's answer wherever it is written.
+    assert hand_made_form_answers("x = page(forms.INVALID)", statuses=False) == [1]
     assert hand_made_form_answers(
         "return save_or_show(session, write, done=done, again=again)\n"
         "x = render(r, t, c, status=rejected.status)\ny = 4220") == []
