@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
@@ -169,9 +169,6 @@ class Crud(Generic[T, R]):
     """Create, read, update, delete and list one concept's table; reads answer with the
     concept's read schema."""
 
-    # Every concept's machinery, for checks that must hold across all of them.
-    instances: ClassVar[list["Crud[Any, Any]"]] = []
-
     def __init__(
         self,
         model: type[T],
@@ -216,7 +213,6 @@ class Crud(Generic[T, R]):
             for name, link in self.links.items()
             for own, other in [(getattr(link.table, link.own_column),
                                 getattr(link.table, link.other_column))]}
-        Crud.instances.append(self)
 
     # ---- reads -------------------------------------------------------------------------
 

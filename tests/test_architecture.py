@@ -388,11 +388,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 LAYER_OF = {package: index for index, (_, packages) in enumerate(LAYERS) for package in packages}
 
-# Imports that still go against the table, each with what has to move for it to go. The list
-# only shrinks: a test fails when one of them is gone, so that it is taken off.
-NOT_YET_UNTANGLED: dict[tuple[str, str], str] = {}
-
-
 def test_the_layer_table_names_every_package() -> None:
     packages = {package_of(module_name(path)) for root in (API, WEB)
                 for path in python_files(root)} - {None}
@@ -404,22 +399,18 @@ def test_no_import_goes_against_the_layers() -> None:
     against = [
         f"{edge.source} ({LAYERS[LAYER_OF[edge.source]][0]}) imports {edge.target} "
         f"({LAYERS[LAYER_OF[edge.target]][0]}) at {', '.join(edge.where)}"
-        for key, edge in package_edges().items()
-        if LAYER_OF[edge.target] > LAYER_OF[edge.source] and key not in NOT_YET_UNTANGLED
+        for edge in package_edges().values()
+        if LAYER_OF[edge.target] > LAYER_OF[edge.source]
     ]
     assert against == []
 
 
 def test_the_package_graph_is_acyclic() -> None:
-    edges = {key: edge for key, edge in package_edges().items() if key not in NOT_YET_UNTANGLED}
+    edges = package_edges()
     cycle = find_cycle(edges)
     shown = cycle and [f"{a} -> {b} at {', '.join(edges[a, b].where)}"
                        for a, b in zip(cycle, cycle[1:], strict=False)]
     assert cycle is None, "import cycle:\n" + "\n".join(shown or [])
-
-
-def test_the_untangling_list_holds_only_imports_that_still_exist() -> None:
-    assert sorted(set(NOT_YET_UNTANGLED) - set(package_edges())) == []
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
@@ -441,7 +432,6 @@ DEFERRED_IMPORTS: dict[tuple[str, str], str] = {
     **{("api/backups/commands.py", package): _COMMAND for package in ("api.backups", "api.clock")},
     ("api/app.py", "web.app"): "create_app mounts the pages; importing api.app loads no web module",
     ("api/app.py", "web.refusals"): "as web.app",
-    ("api/contracts/terms.py", "api.contracts"): "contracts' Crud is derived with this module",
 }
 
 
@@ -663,30 +653,44 @@ _HAND_MADE = ("saving", "Saved", "rollback")
 
 def hand_made_form_answers(source: str, *, statuses: bool = True) -> list[int]:
     """The lines of a module that answer a form by hand: `saving` or `Saved` imported or used,
-    a rollback, or (with `statuses`, for a route module) a status of 422 written out, which
-    web.forms.INVALID names."""
+    a rollback, web.forms.INVALID named (web.forms.shown answers with it), or (with `statuses`,
+    for a route module) a status of 422 written out or a caught refusal's own status given to
+    a response (web.forms.refused carries it)."""
+    tree = ast.parse(source)
+    caught = {node.name for node in ast.walk(tree)
+              if isinstance(node, ast.ExceptHandler) and node.name}
+
     def hand_made(node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
             return statuses and type(node.value) is int and node.value == 422
+        if isinstance(node, ast.keyword) and node.arg in ("status", "status_code"):
+            value = node.value
+            return statuses and isinstance(value, ast.Attribute) and value.attr == "status" \
+                and isinstance(value.value, ast.Name) and value.value.id in caught
         name = (node.id if isinstance(node, ast.Name) else node.attr
                 if isinstance(node, ast.Attribute) else node.name
                 if isinstance(node, ast.alias) else None)
-        return name in _HAND_MADE
+        return name in _HAND_MADE or name == "INVALID"
 
-    return sorted({getattr(node, "lineno", 0) for node in ast.walk(ast.parse(source))
-                   if hand_made(node)})
+    return sorted({getattr(node, "lineno", 0) for node in ast.walk(tree) if hand_made(node)})
 
 
 def test_the_hand_made_form_answer_finder_finds_each_kind() -> None:
     for source in ("from web.forms import saving", "return render(r, t, c, status=422)",
                    "with forms.saving(session) as saved:\n    pass", "session.rollback()",
                    "return _page(request, session, actor, 'alerts/rules.html', context, 422)",
-                   "def f(saved: Saved) -> None:\n    pass"):
+                   "def f(saved: Saved) -> None:\n    pass",
+                   "from web.forms import INVALID", "return page(request, forms.INVALID)",
+                   "status = INVALID if errors else 200"):
         assert hand_made_form_answers(source) == [1], source
+    assert hand_made_form_answers("try:\n    w()\nexcept DomainError as exc:\n"
+                                  "    return render(r, t, c, status=exc.status)") == [4]
     assert hand_made_form_answers("with saving(s) as saved:\n    w()\nif saved.refusal:\n"
                                   "    return page(request, 422)") == [1, 4]
     # The error pages' table of statuses is no form's answer.
     assert hand_made_form_answers("MESSAGES = {422: 'Not valid'}", statuses=False) == []
+    # The form's status named is a form's answer wherever it is written.
+    assert hand_made_form_answers("x = page(forms.INVALID)", statuses=False) == [1]
     assert hand_made_form_answers(
         "return save_or_show(session, write, done=done, again=again)\n"
         "x = render(r, t, c, status=rejected.status)\ny = 4220") == []

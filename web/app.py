@@ -42,15 +42,9 @@ UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
                 "/{concept}/{record_id}/documents")
 
 
-class MeetingPages(ConceptPages):
-    """A meeting is added with the meeting log, one form for all of it, not the generic form."""
-
-    new_form = staticmethod(meetings.log_form)
-    create = staticmethod(meetings.log_meeting)
-
-
 # Concepts with pages of their own in place of generic ones.
-CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": MeetingPages, "votes": VotePages}
+CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": meetings.MeetingPages,
+                                                "votes": VotePages}
 # The further parts of detail pages. Where several serve one concept they are merged in this
 # order: the campaign page's own parts, then its playbook dates.
 DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,

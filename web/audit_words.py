@@ -16,7 +16,7 @@ from api.auth import audit
 from api.fields import StrEnum
 from api.i18n import formatting, locales
 from api.i18n.catalogs import N_, gettext
-from web.forms import label_for
+from web.concepts import label_for
 from web.words import humanize
 
 # What was done, said of the kind of record it was done to.

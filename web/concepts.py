@@ -16,6 +16,7 @@ from api.actions.models import Action
 from api.agencies import models as agencies_models
 from api.agencies import service as agencies
 from api.agencies.models import Agency
+from api.auth import permissions
 from api.auth.models import User
 from api.auth.scoping import built_once, read
 from api.bodies import models as bodies_models
@@ -76,7 +77,7 @@ from web.concept_pages import (
     Through,
     declared_spec,
 )
-from web.forms import declare_labels
+from web.forms import declared_labels, label_from_name
 from web.words import NOTES_SHARING_WORDS, SHARING_WORDS
 
 REFS: dict[str, Ref] = {
@@ -366,7 +367,6 @@ AGENCIES = declared_spec(
                 ListLink("/imports/data-driven", N_("Import the EFF Data Driven ALPR dataset"),
                          leads_only=True)],
     overrides={"source_links": {"kind": "lines", "help": N_("One link per line.")},
-               "vendor_id": {"label": N_("Vendor")},
                "ori": {"label": N_("ORI"),
                        "help": N_("The FBI's nine-character originating agency identifier, "
                                   "e.g. CO0640100.")}},
@@ -462,7 +462,7 @@ RECORDS_REQUESTS = declared_spec(
                "contract_ids": {"label": N_("Contracts it is about")},
                "target_ids": {"label": N_("Officials it is about"),
                               "help": N_("Whose emails, calendars or decisions it asks for.")}},
-    withheld=lambda actor: frozenset() if records_requests.may_override(actor)
+    withheld=lambda actor: frozenset() if permissions.may_override_due_date(actor)
     else frozenset({"due_on_override"}),
 )
 
@@ -542,7 +542,15 @@ VENDORS = declared_spec(
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
     RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
-declare_labels(spec.create_schema for spec in SPECS.values())
+# The labels declared with the concepts' fields, by field name: the history and the error
+# messages, which know only a field's name, say it as its form does.
+LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())
+
+
+def label_for(name: str) -> str:
+    """A field's label: the one declared with it in its concept's models, else one made from
+    its name, which only a field declared without a title falls back on."""
+    return LABELS.get(name) or label_from_name(name)
 
 
 def spec_for_table(table: str) -> Spec | None:

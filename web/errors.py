@@ -16,7 +16,8 @@ from api.errors import DomainError, after_colon
 from api.i18n.catalogs import N_, gettext
 from api.problems import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from web import htmx
-from web.forms import label_for, words_for
+from web.concepts import label_for
+from web.forms import words_for
 from web.templating import render
 
 log = logging.getLogger(__name__)

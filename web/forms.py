@@ -86,29 +86,20 @@ def _foreign_table(info: FieldInfo) -> str | None:
     return None
 
 
-# Labels declared with their fields (`Field(title=N_("Cameras counted"))` in a concept's
-# models), by field name: the history and error messages, which know only a field's name, say
-# it as its form does. Filled once the concepts are declared (web.concepts).
-_DECLARED_LABELS: dict[str, str] = {}
-
-
-def declare_labels(schemas: Iterable[type[BaseModel]]) -> None:
+def declared_labels(schemas: Iterable[type[BaseModel]]) -> dict[str, str]:
+    """The labels declared with the schemas' fields (`Field(title=N_("Cameras counted"))` in a
+    concept's models), by field name, the first schema's where two declare one."""
+    found: dict[str, str] = {}
     for schema in schemas:
         for name, info in schema.model_fields.items():
             if info.title:
-                _DECLARED_LABELS.setdefault(name, info.title)
+                found.setdefault(name, info.title)
+    return found
 
 
-def declared_label(name: str) -> str | None:
-    return _DECLARED_LABELS.get(name)
-
-
-def label_for(name: str) -> str:
-    """A field's label: the one declared with it (`Field(title=N_(...))` in its concept's
-    models), else one made from its name ("start_date" reads "Start date"), which only a field
-    declared without a title falls back on."""
-    if name in _DECLARED_LABELS:
-        return _DECLARED_LABELS[name]
+def label_from_name(name: str) -> str:
+    """The label of a field declared without one, made from its name: "start_date" reads
+    "Start date"."""
     text = name.removesuffix("_ids").removesuffix("_id").replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -153,7 +144,7 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
     default = None if info.is_required() else info.get_default(call_default_factory=True)
     if isinstance(default, Enum):
         default = default.value
-    made = FormField(name=name, label=info.title or label_for(name), kind=kind,
+    made = FormField(name=name, label=info.title or label_from_name(name), kind=kind,
                      required=info.is_required(), nullable=nullable, choices=choices, ref=ref,
                      default=default)
     for key, value in overrides.items():
@@ -247,14 +238,25 @@ INVALID = 422
 
 
 def validate(schema: type[Schema], values: dict[str, Any], *,
-             said: Mapping[str, str] | None = None) -> tuple[Schema | None, dict[str, str]]:
+             said: Mapping[str, str] | None = None,
+             words: Callable[[ValidationError], dict[str, str]] = messages,
+             ) -> tuple[Schema | None, dict[str, str]]:
     """The form's values as the schema, or the problems by field; `said` words a field's
-    problem the form's own way ("Choose a stance.") in place of the schema's."""
+    problem the form's own way ("Choose a stance.") in place of the schema's, and `words`
+    reads the problems where a form names them from more than the field (the line of a box,
+    an item of a list)."""
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:
-        found = messages(exc)
+        found = words(exc)
         return None, {key: (said or {}).get(key, text) for key, text in found.items()}
+
+
+def shown(page: Callable[[int], Response], problems: object = None) -> Response:
+    """A page or step that writes nothing (a preview, a list asked with a bad query, a file
+    that cannot be read) shown with what was wrong in the asking: answered INVALID when there
+    is a problem (its errors by field, or one message), else 200."""
+    return page(INVALID if problems else 200)
 
 
 def typed_text(values: Mapping[str, Any], name: str) -> str:
@@ -327,6 +329,12 @@ class Rejected:
         if self.refusal is not None:
             return self.refusal.message
         return self.errors.get(FORM) or next(iter(self.errors.values()), "")
+
+
+def refused(exc: DomainError, errors: Mapping[str, str]) -> Rejected:
+    """A service's refusal met where nothing is written (a file's columns that cannot plan
+    it): the form shown again with `errors`, answered with the refusal's own status."""
+    return Rejected(dict(errors), exc.status, exc)
 
 
 def save_or_show(session: Session, write: Callable[[], Written], *,

@@ -3,6 +3,7 @@ database's integers, so a forged or mistyped number is refused in words and neve
 database (where it would overflow its integer and fail the request)."""
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -43,3 +44,18 @@ def given_id(value: Any, *, field: str, message: str) -> int:
     if found is None:
         raise Invalid(message, field=field)
     return found
+
+
+def distinct_ids(values: Iterable[Any], *, refusal: tuple[str, str] | None = None,
+                 limit: int | None = None) -> list[int]:
+    """The ids a form ticks or a query string lists, each once in the order given, blanks
+    skipped, at most `limit`. With `refusal` (the field and its message) a value that cannot
+    be an id is refused, where the list is the form's whole point; without, it is passed over,
+    where the list only narrows what a page offers."""
+    found: list[int | None] = []
+    for value in values:
+        if not str(value or "").strip():
+            continue
+        found.append(whole_number(value, least=1) if refusal is None else
+                     given_id(value, field=refusal[0], message=refusal[1]))
+    return list(dict.fromkeys(i for i in found if i is not None))[:limit]

@@ -68,9 +68,9 @@ def organizations_for(session: Session, actor: User) -> list[tuple[int, str]]:
     leads and administrators any, their own first."""
     org = _organization(actor)
     options = ref_options(session, "organization")
-    if permissions.acts_as_lead(actor):
-        return sorted(options, key=lambda option: option[0] != org)
-    return [option for option in options if option[0] == org]
+    return sorted((option for option in options
+                   if permissions.may_log_meeting_for(actor, option[0])),
+                  key=lambda option: option[0] != org)
 
 
 def _recent(link: Any, column: str, org: int) -> Any:

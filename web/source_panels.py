@@ -7,9 +7,10 @@ from typing import Any
 from sqlmodel import Session
 
 from api.agencies import links
+from api.auth import permissions
 from api.auth.models import User
 from api.bodies.models import AgendaSource
-from api.sources import access, overpass
+from api.sources import overpass
 from api.sources.agendas import review
 from api.sources.agendas import service as agendas
 
@@ -21,7 +22,7 @@ def body_agenda(session: Session, actor: User, body: Any) -> dict[str, Any]:
         "state": agendas.sync_state(session, body.id),
         "pending": review.counts(session, body_id=body.id)["suggested"],
         "has_source": body.agenda_source != AgendaSource.none,
-        "may_sync": access.may_bring_in(actor),
+        "may_sync": permissions.may_bring_in(actor),
     }}
 
 
@@ -39,7 +40,7 @@ def jurisdiction_cameras(session: Session, actor: User, place: Any) -> dict[str,
         "by_maker": makers,
         "total": sum(n for _, n in makers),
         "history": [(day, sum(n for _, n in by_day[day])) for day in days[1:1 + HISTORY_DAYS]],
-        "may_count": access.may_bring_in(actor),
+        "may_count": permissions.may_bring_in(actor),
     }}
 
 

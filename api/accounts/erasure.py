@@ -1,7 +1,6 @@
 """Erasure on request: a person's record and everything kept about them is removed for good,
 and the audit log keeps only that an erasure happened."""
 
-from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -13,17 +12,8 @@ from api.db import table_of
 from api.documents.models import AttachedTo, Document
 from api.people import service as people
 from api.people.models import Affiliation, Person
+from api.search import forget as search
 from api.settings import get_settings
-
-# Other parts that keep copies of a person (a search index, an outbox of messages) register a
-# function here; it gets the session and the person's id, and removes what it holds.
-Eraser = Callable[[Session, int], None]
-ERASERS: list[Eraser] = []
-
-
-def register(eraser: Eraser) -> Eraser:
-    ERASERS.append(eraser)
-    return eraser
 
 
 def erase_person(session: Session, actor: User, person_id: int) -> None:
@@ -36,8 +26,7 @@ def erase_person(session: Session, actor: User, person_id: int) -> None:
         Affiliation.person_id == person_id)).all())
     documents = list(session.exec(select(Document).where(
         Document.attached_kind == AttachedTo.person, Document.attached_id == person_id)).all())
-    for eraser in ERASERS:
-        eraser(session, person_id)
+    search.forget_person(session, person_id)
     folder = get_settings().documents_dir
     for document in documents:
         (folder / document.stored_name).unlink(missing_ok=True)

@@ -1,13 +1,14 @@
 """Reads and writes of campaign actions."""
 
+from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.actions.models import ACTIONS, Action, ActionRead
-from api.auth.models import User
+from api.actions.models import ACTIONS, Action, ActionKind, ActionRead, ActionStatus
+from api.auth.models import User, Visibility
 from api.auth.scoping import built_once, read
 from api.crud import Crud
 from api.organizations.models import Organization
@@ -16,6 +17,20 @@ crud: Crud[Action, ActionRead] = Crud(**ACTIONS.crud_options())
 
 
 CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
+
+
+class BoardCard(TypedDict):
+    """An action as a campaign's board shows it, with the owner and visibility that decide
+    who may move it (a mapping, as permissions.writable_rows reads rows)."""
+
+    id: int
+    title: str
+    kind: ActionKind | str
+    scheduled_on: date | None
+    status: ActionStatus | str
+    owner_organization_id: int | None
+    visibility: Visibility | str
+    owner_name: str | None
 
 
 @cache
@@ -43,8 +58,9 @@ def _board(limit: int) -> sa.Select[Any]:
 
 
 def board(session: Session, actor: User, *, campaign_id: int,
-          limit: int) -> list[dict[str, Any]]:
+          limit: int) -> list[BoardCard]:
     """A campaign's first actions by date, undated last: what its board shows of each, with
     the owner and visibility that decide who may move a card, in one query."""
     found = read(session, _board(limit), {CAMPAIGN.key: campaign_id})
-    return [row._asdict() for row in found]
+    # The statement selects exactly these columns (_board).
+    return [cast(BoardCard, row._asdict()) for row in found]

@@ -4,6 +4,7 @@ feeds at /feeds/{token}.ics, outside /api because calendar apps fetch them witho
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from api import clock
 from api.alerts import feeds, service
@@ -31,6 +32,7 @@ from api.alerts.models import (
     TestResult,
 )
 from api.alerts.rules import RuleCreate, RuleSpecs, RuleUpdate
+from api.auth import permissions
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
@@ -43,8 +45,23 @@ Offset = Annotated[int, Query(ge=0, le=MAX_INT)]
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+class OutboxPage(BaseModel):
+    """A page of the delivery log."""
+
+    items: list[OutboxRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class NotificationPage(BaseModel):
+    """A page of the actor's notifications, with how many of all of them are unread."""
+
+    items: list[NotificationRead]
+    total: int
+    limit: int
+    offset: int
+    unread: int
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -104,18 +121,18 @@ def delete_rule(rule_id: RecordId, session: SessionDep, actor: UserDep) -> Respo
 
 # ---- the delivery log --------------------------------------------------------------------
 
-@router.get("/outbox", summary="The delivery log: each alert, when due, when sent, any error")
+@router.get("/outbox", response_model=OutboxPage,
+            summary="The delivery log: each alert, when due, when sent, any error")
 def delivery_log(session: SessionDep, actor: UserDep,
                  status: OutboxStatus | None = None, channel: Channel | None = None,
                  campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
                  subject_kind: Annotated[str | None, Query(pattern="^[a-z_]{1,40}$")] = None,
-                 limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                 limit: Limit = 50, offset: Offset = 0) -> OutboxPage:
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        campaign_id=campaign_id, subject_kind=subject_kind,
                                        limit=limit, offset=offset)
-    items = [OutboxRead.model_validate(r, from_attributes=True).model_dump(mode="json")
-             for r in rows]
-    return _page(items, total, limit, offset)
+    items = [OutboxRead.model_validate(r, from_attributes=True) for r in rows]
+    return OutboxPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/outbox/{alert_id}", response_model=OutboxDetail, summary="One alert and its tries")
@@ -172,7 +189,7 @@ def get_webhook(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> A
 @router.get("/webhooks/{endpoint_id}/secret", response_model=EndpointCreated,
             summary="Get a webhook endpoint with its signing secret")
 def get_webhook_secret(endpoint_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-    service.require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     return service.endpoint_with_secret(service.get_endpoint(session, actor, endpoint_id))
 
 
@@ -243,15 +260,15 @@ def delete_feed(feed_id: RecordId, session: SessionDep, actor: UserDep) -> Respo
 notifications_router = APIRouter(prefix="/notifications", tags=["notifications"])
 
 
-@notifications_router.get("", summary="Your in-app notifications, newest first")
+@notifications_router.get("", response_model=NotificationPage,
+                          summary="Your in-app notifications, newest first")
 def list_notifications(session: SessionDep, actor: UserDep, unread: bool = False,
-                       limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                       limit: Limit = 50, offset: Offset = 0) -> NotificationPage:
     rows, total = service.list_notifications(session, actor, unread_only=unread, limit=limit,
                                              offset=offset)
-    items = [NotificationRead.model_validate(n, from_attributes=True).model_dump(mode="json")
-             for n in rows]
-    return {**_page(items, total, limit, offset),
-            "unread": service.unread_count(session, actor)}
+    items = [NotificationRead.model_validate(n, from_attributes=True) for n in rows]
+    return NotificationPage(items=items, total=total, limit=limit, offset=offset,
+                            unread=service.unread_count(session, actor))
 
 
 @notifications_router.get("/unread-count", summary="How many notifications are unread")

@@ -58,7 +58,7 @@ from api.campaigns.models import Campaign, CampaignStatus
 from api.contracts.models import Contract
 from api.crud import validated
 from api.db import rows_changed, table_of
-from api.errors import NO_SUCH, Forbidden, Invalid, NotFound, Term
+from api.errors import NO_SUCH, Invalid, NotFound, Term
 from api.fields import TableBase, stored_id
 from api.i18n.catalogs import N_, use_locale
 from api.records_requests.models import RecordsRequest
@@ -68,33 +68,6 @@ from api.tasks.models import Task
 from api.votes.models import Vote
 
 _TIMEZONES = frozenset(available_timezones())
-
-
-# ---- who may do what ---------------------------------------------------------------------
-
-def may_administer(actor: permissions.Actor) -> bool:
-    """Email settings are the instance's: its administrators'."""
-    return permissions.is_administrator(actor)
-
-
-def may_organize(actor: permissions.Actor) -> bool:
-    """Alert rules and webhooks are the coalition's: its leads' and administrators'."""
-    return permissions.is_coalition_lead(actor)
-
-
-def require_admin(actor: permissions.Actor) -> None:
-    if not may_administer(actor):
-        raise Forbidden(N_("Only an administrator can change this."))
-
-
-def require_keeper(actor: permissions.Actor) -> None:
-    if not may_organize(actor):
-        raise Forbidden(N_("Only campaign leads and administrators see the coalition's webhooks."))
-
-
-def require_organizer(actor: permissions.Actor) -> None:
-    if not may_organize(actor):
-        raise Forbidden(N_("Only campaign leads and administrators can change alert rules."))
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -154,7 +127,7 @@ def create_rules_from_specs(session: Session, actor: User, *, campaign_id: int |
     """Rules in the shape playbooks declare them: {subject, offsets, direction, repeat_every,
     recipients, channels}. The scheduler plans their alerts on its next tick (the rule table's
     triggers mark the campaign); a campaign still gets the default rules it lacks."""
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     _check_campaign(session, campaign_id)
     parsed = [_spec(spec) for spec in specs]
     rules = [_new_rule(session, campaign_id, spec) for spec in parsed]
@@ -240,7 +213,7 @@ def list_rules(session: Session, actor: User, *, campaign_id: int | None = None,
 
 def update_rule(session: Session, actor: User, rule_id: int,
                 changes: dict[str, Any]) -> AlertRule:
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     rule = get_rule(session, actor, rule_id)
     current = {"subject": rule.subject, "offsets": rule.offsets, "direction": rule.direction,
                "repeat_every": rule.repeat_every or None, "recipients": rule.recipients,
@@ -295,7 +268,7 @@ def _spec_of(rule: AlertRule) -> RuleSpec:
 
 
 def delete_rule(session: Session, actor: User, rule_id: int) -> None:
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     rule = get_rule(session, actor, rule_id)
     planner.cancel_rule_rows(session, stored_id(rule), "its rule was deleted")
     session.delete(rule)
@@ -340,7 +313,7 @@ def visible_alerts(actor: permissions.Actor) -> sa.ColumnElement[bool] | None:
         return sa.false()
     if not permissions.is_lead(actor):
         # Partners and viewers keep no channel but their own: the coalition's webhooks, and
-        # what is queued for them, are their keepers' (require_keeper).
+        # what is queued for them, are their keepers' (permissions.require_webhook_keeper).
         return own
     post_readable = sa.and_(AlertOutbox.user_id.is_(None), sa.select(sa.literal(1)).where(
         WebhookEndpoint.id == AlertOutbox.endpoint_id,
@@ -453,7 +426,7 @@ def channel_settings(session: Session, actor: User) -> ChannelSettingsRead:
 def update_channel_settings(session: Session, actor: User,
                             data: ChannelSettingsUpdate | dict[str, Any]
                             ) -> ChannelSettingsRead:
-    require_admin(actor)
+    permissions.require_mail_setup(actor)
     if isinstance(data, dict):
         data = validated(ChannelSettingsUpdate, data)
     assert isinstance(data, ChannelSettingsUpdate)
@@ -506,7 +479,7 @@ def _record_test(session: Session, *, channel: Channel, title: str, outcome: Out
 
 def send_test_email(session: Session, actor: User, *, to: str | None = None) -> TestResult:
     """Sends a test email to the acting user now, with the settings in force."""
-    require_admin(actor)
+    permissions.require_mail_setup(actor)
     started = clock.now()
     address = to or actor.email
     told_row = AlertOutbox(dedupe_key="", message_id=planner.message_id_for(
@@ -540,7 +513,7 @@ def _check_webhook_url(session: Session, url: str) -> str:
 
 def endpoint_read(endpoint: WebhookEndpoint) -> EndpointRead:
     """An endpoint as its keepers list it, with its whole address (for some receivers the
-    address's path is its password: only `require_keeper` lets it out)."""
+    address's path is its password: only `permissions.require_webhook_keeper` lets it out)."""
     return EndpointRead(id=stored_id(endpoint), name=endpoint.name, url=endpoint.url,
                         flavor=endpoint.flavor, campaign_id=endpoint.campaign_id,
                         reads=endpoint.reads, language=endpoint.language,
@@ -559,12 +532,12 @@ def list_endpoints(session: Session, actor: User) -> list[WebhookEndpoint]:
     """The coalition's webhooks, for those who keep them. Partners and viewers are not told
     which channels exist: a webhook's name, host and campaign say where the coalition talks
     and about what, and the alerts they need come to them by email and in the app."""
-    require_keeper(actor)
+    permissions.require_webhook_keeper(actor)
     return list(session.exec(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).all())
 
 
 def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndpoint:
-    require_keeper(actor)
+    permissions.require_webhook_keeper(actor)
     endpoint = session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
         raise NotFound(NO_SUCH, noun=Term(N_("webhook endpoint")), id=endpoint_id)
@@ -573,7 +546,7 @@ def get_endpoint(session: Session, actor: User, endpoint_id: int) -> WebhookEndp
 
 def create_endpoint(session: Session, actor: User,
                     data: EndpointCreate | dict[str, Any]) -> WebhookEndpoint:
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     if isinstance(data, dict):
         data = validated(EndpointCreate, data)
     assert isinstance(data, EndpointCreate)
@@ -594,7 +567,7 @@ def create_endpoint(session: Session, actor: User,
 
 def update_endpoint(session: Session, actor: User, endpoint_id: int,
                     data: EndpointUpdate | dict[str, Any]) -> WebhookEndpoint:
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     if isinstance(data, dict):
         data = validated(EndpointUpdate, data)
     assert isinstance(data, EndpointUpdate)
@@ -624,7 +597,7 @@ def update_endpoint(session: Session, actor: User, endpoint_id: int,
 
 
 def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     endpoint = get_endpoint(session, actor, endpoint_id)
     session.delete(endpoint)
     session.flush()
@@ -633,7 +606,7 @@ def delete_endpoint(session: Session, actor: User, endpoint_id: int) -> None:
 def send_test_webhook(session: Session, actor: User, endpoint_id: int,
                       client: Any = None) -> TestResult:
     """Sends a signed test alert to the endpoint now and records it in the delivery log."""
-    require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     endpoint = get_endpoint(session, actor, endpoint_id)
     started = clock.now()
     key = f"test|webhook|{endpoint.id}|{secrets.token_hex(8)}"

@@ -662,6 +662,56 @@ def is_coalition_lead(actor: Actor) -> bool:
     return getattr(actor, "id", None) is not None and role_of(actor) in LEADS
 
 
+def may_set_up_mail(actor: Actor) -> bool:
+    """Email settings are the instance's: its administrators'."""
+    return is_administrator(actor)
+
+
+def may_organize_alerts(actor: Actor) -> bool:
+    """Alert rules and webhooks are the coalition's: its leads' and administrators'."""
+    return is_coalition_lead(actor)
+
+
+def require_mail_setup(actor: Actor) -> None:
+    if not may_set_up_mail(actor):
+        raise Forbidden(N_("Only an administrator can change this."))
+
+
+def require_webhook_keeper(actor: Actor) -> None:
+    if not may_organize_alerts(actor):
+        raise Forbidden(N_("Only campaign leads and administrators see the coalition's webhooks."))
+
+
+def require_alert_organizer(actor: Actor) -> None:
+    if not may_organize_alerts(actor):
+        raise Forbidden(N_("Only campaign leads and administrators can change alert rules."))
+
+
+def may_override_due_date(actor: Actor) -> bool:
+    """A request's due date, set by hand, overrides the law's: the coalition's leads decide it."""
+    return acts_as_lead(actor)
+
+
+def may_bring_in(actor: Actor) -> bool:
+    """Bringing outside data in, or asking outside services on the coalition's behalf: imports
+    write many shared records at once, and syncs and counts spend the outside services'
+    patience, so they are for the coalition's leads (and trusted code: the command line and
+    the scheduler)."""
+    return acts_as_lead(actor)
+
+
+def require_bringing_in(actor: Actor) -> None:
+    if not may_bring_in(actor):
+        raise Forbidden(N_("Only a campaign lead or an administrator can do this."))
+
+
+def may_log_meeting_for(actor: Actor, organization_id: int | None) -> bool:
+    """Whom a meeting is logged for: a partner or viewer their own organization only; leads
+    and administrators any."""
+    return acts_as_lead(actor) or (organization_id is not None
+                                   and organization_id == getattr(actor, "organization_id", None))
+
+
 def coalition_leads() -> sa.ColumnElement[bool]:
     """The users who are `is_coalition_lead`, as SQL: whom the coalition's news goes to."""
     return User.role.in_(LEADS)

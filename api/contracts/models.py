@@ -91,7 +91,7 @@ class ContractBase(SQLModel):
     vendor_id: int | None = fk("vendor.id", title=N_("Vendor"))
     annual_cost: Money | None = money_field(title=N_("Annual cost"))
     cost_per_camera: Money | None = money_field(title=N_("Cost per camera"))
-    # A field's label is declared with it, marked for the catalog (web.forms.label_for).
+    # A field's label is declared with it, marked for the catalog (web.concepts.label_for).
     camera_count: Count | None = Field(default=None, title=N_("Camera count"))
     start_date: ContractDay | None = Field(default=None, title=N_("Start date"))
     # The end of the first term: later terms, automatic or decided, are derived from it and

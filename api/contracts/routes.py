@@ -4,7 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.contracts import service, terms
+from api.contracts import outcomes as term_outcomes
+from api.contracts import service
 from api.contracts.models import ContractOutcomeCreate, ContractOutcomeRead, ContractRead
 from api.crud_routes import RecordId, crud_router
 from api.deps import SessionDep, UserDep
@@ -19,7 +20,7 @@ router.include_router(crud_router(service.crud, path="/contracts", tag="contract
              responses={404: {"description": "No such contract"}})
 def record_outcome(record_id: RecordId, data: ContractOutcomeCreate, session: SessionDep,
                    actor: UserDep) -> Any:
-    terms.record_outcome(session, actor, contract_id=record_id, data=data)
+    term_outcomes.record_outcome(session, actor, contract_id=record_id, data=data)
     session.commit()
     return service.crud.read(session, actor, record_id)
 
@@ -28,4 +29,4 @@ def record_outcome(record_id: RecordId, data: ContractOutcomeCreate, session: Se
             tags=["contracts"], summary="What was decided as the contract's terms ended, newest "
             "first")
 def outcomes(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-    return terms.outcomes(session, actor, record_id)
+    return term_outcomes.outcomes(session, actor, record_id)

@@ -106,11 +106,6 @@ def next_statuses(status: RequestStatus | str) -> list[RequestStatus]:
     return [s for s in RequestStatus if s in allowed]
 
 
-def may_override(actor: User) -> bool:
-    """A request's due date, set by hand, overrides the law's: the coalition's leads decide it."""
-    return permissions.acts_as_lead(actor)
-
-
 # ---- places, laws and the clock ----------------------------------------------------------
 
 def agency_state(session: Session, agency: Agency) -> str:
@@ -273,7 +268,7 @@ def _prepare(session: Session, actor: User, values: dict[str, Any],
     if not values.get("law") and law is not None:
         values["law"] = law.law
     before = existing.due_on_override if existing is not None else None
-    if values.get("due_on_override") != before and not may_override(actor):
+    if values.get("due_on_override") != before and not permissions.may_override_due_date(actor):
         raise Forbidden(N_("Only a campaign lead can override a request's deadline."))
     sent_on = values.get("sent_on")
     if sent_on is not None:

@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from api.accounts import erasure
 from api.actions import service as actions
 from api.agencies import service as agencies
 from api.auth import permissions
@@ -16,7 +15,6 @@ from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud, contains_text
-from api.db import table_of
 from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
 from api.media import service as media
@@ -173,17 +171,3 @@ def _part(dialect: str, position: int, crud: Crud[Any, Any], actor: User,
         readable = sa.and_(*(guard for guard in guards if guard is not None))
         stmt = stmt.where(sa.or_(readable, sa.and_(*(inside > 0 for inside in in_title))))
     return stmt.order_by(score, title, table.c.id).limit(PER_KIND + 1)
-
-
-@erasure.register
-def forget_person(session: Session, person_id: int) -> None:
-    """An erased person's words leave the SQLite index for good. Deleting the row only marks
-    its entries deleted; the words stay in the index's older segments until a merge, so the
-    searched fields are blanked first and the index merged whole (about half a second for a
-    hundred thousand people). PostgreSQL's index drops them at the VACUUM erasure runs."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    table = table_of(people.crud.model)
-    blank = {name: "" if not table.c[name].nullable else None for name in people.crud.search}
-    session.execute(sa.update(table).where(table.c.id == person_id).values(blank))
-    session.execute(sa.text(fulltext.sqlite_optimize(table.name)))

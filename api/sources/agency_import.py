@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from api.agencies import links as agency_links
 from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyLinkBase, AgencyUpdate
+from api.auth import permissions
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
@@ -28,7 +29,6 @@ from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
 from api.sources import csv_files
-from api.sources.access import require_lead
 from api.vendors import names as vendor_names
 from api.vendors import service as vendors
 
@@ -504,7 +504,7 @@ def apply(session: Session, actor: User, import_plan: ImportPlan, *,
           token: str | None = None) -> ImportResult:
     """Carry out a plan: creates and updates through the agency service, rows with errors left
     out and reported. The caller commits, so the whole import is one transaction."""
-    require_lead(actor)
+    permissions.require_bringing_in(actor)
     if token is not None and token != import_plan.token:
         raise Conflict(N_("The file is not the one that was previewed; preview it again."),
                        field="token")

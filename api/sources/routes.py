@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import csv_export
+from api.auth import permissions
 from api.auth.models import User
 from api.crud import ListQuery
 from api.crud_routes import RecordId, crud_router, list_params
@@ -23,7 +24,7 @@ from api.errors import DomainError, Invalid
 from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.settings import get_settings
-from api.sources import access, atlas, data_driven, exports, overpass, spreadsheets, uploads
+from api.sources import atlas, data_driven, exports, overpass, spreadsheets, uploads
 from api.sources.agendas import service as agendas
 from api.sources.fetching import OutsideError
 from api.sources.models import (
@@ -78,7 +79,7 @@ def sync_status(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any
              description="A failure of the agenda platform is reported (ok=false) and kept on "
                          "the body, not raised. Campaign leads and administrators only.")
 def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
-    access.require_lead(actor)
+    permissions.require_bringing_in(actor)
     # End the request's transaction first: the sync makes outside calls and writes through
     # sessions of its own, and must not wait on this one's write lock.
     session.commit()
@@ -132,7 +133,7 @@ def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep
 
 async def _content(actor: User, file: UploadFile) -> bytes:
     # A preview opens and reads the whole file as the import does, so it is for the same people.
-    access.require_lead(actor)
+    permissions.require_bringing_in(actor)
     return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
@@ -310,7 +311,7 @@ def camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
              responses={502: {"description": "OpenStreetMap's Overpass API failed"}})
 def refresh_camera_counts(record_id: RecordId, session: SessionDep, actor: UserDep,
                           data: CameraRefresh | None = None) -> Any:
-    access.require_lead(actor)
+    permissions.require_bringing_in(actor)
     session.commit()  # no write lock held while Overpass counts
     try:
         return overpass.refresh(new_session, record_id,

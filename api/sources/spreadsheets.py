@@ -34,7 +34,6 @@ from api.organizations.models import (
 )
 from api.people.models import PEOPLE, Affiliation, ContactMethod, Person, PersonCreate
 from api.sources import csv_files, workbooks
-from api.sources.access import require_lead
 from api.sources.agency_import import file_token
 from api.sources.import_limits import ImportLimits
 from api.targets.models import TARGETS, Target, TargetCreate, TargetTitle
@@ -654,7 +653,7 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
     lands whole or not at all."""
     # The rows go in as bulk statements, past the per-record checks and the audit of the ORM's
     # writes: the lead check stands for the first, and the audit is written here.
-    require_lead(actor)
+    permissions.require_bringing_in(actor)
     if token is not None and token != sheet_plan.token:
         raise Conflict(N_("The file or the choices changed since the preview; preview again."),
                        field="token")

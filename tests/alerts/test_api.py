@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.alerts import service
+from api.auth import permissions
 from api.auth.models import Role
 from api.errors import Forbidden
 from tests import factories
@@ -246,7 +247,7 @@ def test_rules_webhooks_and_mail_settings_refuse_no_one(
         service.update_channel_settings(session, None, {"smtp_host": "x.example"})
     with pytest.raises(Forbidden):
         service.send_test_email(session, None, to="someone@example.org")
-    assert not service.may_organize(None) and not service.may_administer(None)
+    assert not permissions.may_organize_alerts(None) and not permissions.may_set_up_mail(None)
 
 
 def test_the_delivery_log_shows_others_alerts_only_about_what_the_reader_may_read(

@@ -10,8 +10,8 @@ import pytest
 
 import api
 from api.concepts import Concept, FieldRole, ListColumn
-from api.crud import Crud
 from api.targets.models import Target, TargetCreate, TargetRead, TargetTitle, TargetUpdate
+from web.concepts import SPECS
 
 
 def declared_concepts() -> dict[Any, Concept]:
@@ -37,7 +37,7 @@ def _targets(*fields: FieldRole, **kwargs: Any) -> Concept:
 def test_every_concept_crud_is_the_one_its_declaration_derives() -> None:
     concepts = declared_concepts()
     assert len(concepts) >= 16
-    cruds = {crud.model: crud for crud in Crud.instances if crud.model in concepts}
+    cruds = {spec.crud.model: spec.crud for spec in SPECS.values()}
     assert set(cruds) == set(concepts)
     for model, concept in concepts.items():
         crud, options = cruds[model], concept.crud_options()

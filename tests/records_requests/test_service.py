@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from api.auth import permissions
 from api.auth.models import Role
 from api.errors import Forbidden, Invalid, NotFound
 from api.records_requests import service
@@ -212,12 +213,12 @@ def test_a_lead_can_override_the_deadline_and_others_cannot(session: Session, ac
 def test_trusted_code_may_override_the_deadline_as_a_lead_may(session: Session,
                                                               actor: Any) -> None:
     """The command line and the scheduler act for no one and are refused nothing, here as
-    everywhere: the save once refused what may_override allowed."""
+    everywhere: the save once refused what permissions.may_override_due_date allowed."""
     at_noon(MONDAY)
     agency = make_agency(session, actor, with_place=True, state_code="CO")
     request = make_records_request(session, actor, agency_id=agency.id, status="sent",
                                    sent_on=MONDAY, visibility="coalition")
-    assert service.may_override(None)
+    assert permissions.may_override_due_date(None)
     service.crud.update(session, None, request.id,
                         RecordsRequestUpdate(due_on_override=date(2026, 2, 2)))
     assert request.due_on == date(2026, 2, 2)

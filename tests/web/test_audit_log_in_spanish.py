@@ -14,7 +14,7 @@ from tests.factories import make_agency
 from tests.i18n.catalog_source import extracted
 from tests.web.html import plain
 from web import audit_words
-from web.forms import label_for
+from web.concepts import label_for
 from web.words import WORDS
 
 

@@ -4,7 +4,8 @@ and the error messages say it from there, and the catalog takes it from there.""
 from pydantic import BaseModel, Field
 
 from api.contracts.models import ContractCreate
-from web.forms import declare_labels, infer, label_for
+from web.concepts import LABELS, label_for
+from web.forms import declared_labels, infer, label_from_name
 
 
 def test_a_label_declared_with_its_field_is_the_one_every_page_says() -> None:
@@ -12,12 +13,13 @@ def test_a_label_declared_with_its_field_is_the_one_every_page_says() -> None:
         cameras_seen_counted: int | None = Field(default=None, title="Cameras on the poles")
 
     assert label_for("cameras_seen_counted") == "Cameras seen counted"
+    assert label_from_name("cameras_seen_counted") == "Cameras seen counted"
     assert infer(Counted, "cameras_seen_counted").label == "Cameras on the poles"
-    declare_labels([Counted])
-    assert label_for("cameras_seen_counted") == "Cameras on the poles"
+    assert declared_labels([Counted]) == {"cameras_seen_counted": "Cameras on the poles"}
 
 
 def test_a_concept_field_says_the_label_its_model_declares() -> None:
     assert ContractCreate.model_fields["camera_count"].title == "Camera count"
     assert infer(ContractCreate, "camera_count").label == "Camera count"
     assert label_for("camera_count") == "Camera count"
+    assert LABELS["camera_count"] == "Camera count"

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api.auth import permissions
 from api.auth.models import User
 from api.bodies import service as bodies
 from api.campaigns import service as campaigns
@@ -18,13 +19,12 @@ from api.errors import DomainError, NotFound
 from api.fields import MAX_INT
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.routing import PathRouter
-from api.sources import access
 from api.sources.agendas import review
 from api.sources.agendas import service as agendas
 from api.sources.agendas.service import SyncReport
 from api.sources.models import KeywordsSet
 from web import flash, htmx, source_panels
-from web.forms import Rejected, save_or_show, see_other, submit
+from web.forms import Rejected, save_or_show, see_other, submit, validate
 from web.ids import QueryId, RecordId
 from web.templating import acting_user, render
 
@@ -53,7 +53,7 @@ def suggested_votes(request: Request, session: SessionDep, actor: UserDep,
     found = review.page(session, status=wanted, body_id=body_id, number=page)
     context = {"user": user, "status": wanted.value, "found": found, "tabs": TABS,
                "body_id": body_id, "body_name": body_name, "list_url": _list_url,
-               "may_decide": access.may_bring_in(user),
+               "may_decide": permissions.may_bring_in(user),
                "watched_bodies": review.watched_bodies(session)}
     return render(request, "agendas/suggested.html", context, block="list")
 
@@ -68,7 +68,7 @@ def _decided(request: Request, session: Session, user: User, suggestion_id: int,
     row = review.one(session, suggestion_id)
     if row is None:
         raise NotFound(gettext("No suggested vote with id %(id)s.") % {"id": suggestion_id})
-    context = {"user": user, "row": row, "may_decide": access.may_bring_in(user), "back": ""}
+    context = {"user": user, "row": row, "may_decide": permissions.may_bring_in(user), "back": ""}
     return render(request, "agendas/suggested.html", context, block="card", message=message,
                   status=status)
 
@@ -137,7 +137,7 @@ def sync_now(record_id: RecordId, request: Request, session: SessionDep,
     """Fetches the body's agenda now, through the same service as the JSON API and the
     scheduler; a failure is kept on the body and shown, never raised."""
     user = acting_user(request, actor)
-    access.require_lead(user)
+    permissions.require_bringing_in(user)
     bodies.crud.get(session, user, record_id)
     # No transaction stays open while the agenda platform is asked.
     session.commit()
@@ -163,7 +163,7 @@ def _keywords_context(session: Session, user: User, campaign_id: int) -> dict[st
     campaign = campaigns.crud.get(session, user, campaign_id)
     words, defaults = agendas.keywords(session, campaign_id)
     return {"user": user, "campaign": campaign, "keywords": words, "uses_defaults": defaults,
-            "may_change": access.may_bring_in(user), "typed": "\n".join(
+            "may_change": permissions.may_bring_in(user), "typed": "\n".join(
                 [] if defaults else words)}
 
 
@@ -183,12 +183,8 @@ async def set_keywords(record_id: RecordId, request: Request, session: SessionDe
     form = await request.form()
     typed = str(form.get("keywords") or "")
     lines = [line for line in typed.splitlines() if line.strip()]
-    errors: dict[str, str] = {}
-    wanted = None
-    try:
-        wanted = KeywordsSet.model_validate({"keywords": lines})
-    except ValidationError as exc:
-        errors["keywords"] = _keyword_problem(exc, lines)
+    wanted, errors = validate(KeywordsSet, {"keywords": lines},
+                              words=lambda exc: {"keywords": _keyword_problem(exc, lines)})
 
     def again(rejected: Rejected) -> Response:
         context = _keywords_context(session, user, record_id)

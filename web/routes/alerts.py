@@ -25,6 +25,7 @@ from api.alerts.models import (
 )
 from api.alerts.rules import SUBJECT_WORDS, occurrence_in_words
 from api.alerts.subjects import title_in_words
+from api.auth import permissions
 from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
@@ -38,7 +39,7 @@ from api.records_requests.models import RecordsRequest
 from api.routing import PathRouter
 from api.targets.models import Target
 from web import words
-from web.forms import INVALID, FormField, Rejected, parse, save_or_show, see_other
+from web.forms import FormField, Rejected, parse, save_or_show, see_other, shown
 from web.ids import path_id, whole_number
 from web.templating import templates
 
@@ -67,8 +68,8 @@ def _page(request: Request, session: Session, actor: User, template: str,
           context: dict[str, Any], status_code: int = 200) -> Response:
     base = {"user": actor, "unread_count": service.unread_count(session, actor),
             "section": template.split("/")[-1].removesuffix(".html"),
-            "may_organize": service.may_organize(actor),
-            "may_administer": service.may_administer(actor),
+            "may_organize": permissions.may_organize_alerts(actor),
+            "may_administer": permissions.may_set_up_mail(actor),
             "mail_server": service.mail_server_configured(session)}
     return templates.TemplateResponse(request, template, {**base, **context},
                                       status_code=status_code)
@@ -239,7 +240,7 @@ def _missing(request: Request, session: Session, actor: User, what: str
 @router.get("/alerts/rules/{rule_id}", response_class=HTMLResponse)
 def edit_rule_page(rule_id: str, request: Request, session: SessionDep,
                    actor: UserDep) -> Response:
-    service.require_organizer(actor)
+    permissions.require_alert_organizer(actor)
     rule = _rule_or_none(session, actor, rule_id)
     if rule is None:
         return _not_found(request, session, actor, "alert rule")
@@ -290,7 +291,7 @@ def _channels_context(session: Session, actor: User) -> dict[str, Any]:
     return {"settings": service.channel_settings(session, actor),
             # The webhooks and their addresses are their keepers' alone.
             "endpoints": service.list_endpoints(session, actor)
-            if service.may_organize(actor) else [],
+            if permissions.may_organize_alerts(actor) else [],
             "campaigns": _campaigns(session), "flavors": list(WebhookFlavor),
             "errors": {}, "values": {}, "smtp_errors": {}, "message": "", "secret": None,
             "tests": {}, "endpoint_reach": words.ENDPOINT_REACH_WORDS,
@@ -531,14 +532,15 @@ def log_page(request: Request, session: SessionDep, actor: UserDep) -> Response:
     page = min(max(whole_number(given) or 1, 1), 100_000)
     rows, total = service.delivery_log(session, actor, status=status, channel=channel,
                                        limit=LOG_PAGE, offset=(page - 1) * LOG_PAGE)
-    return _page(request, session, actor, "alerts/log.html", {
+    context = {
         "rows": rows, "total": total, "page": page, "pages": max((total - 1) // LOG_PAGE + 1, 1),
         "status": status or "", "channel": channel or "", "statuses": list(OutboxStatus),
         "channels": list(Channel), "channel_words": CHANNEL_WORDS,
         "recipients": service.recipient_labels(session, rows), "problem": problem,
         # Titles and occurrences are stored in English; said again in the reader's language.
-        "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words},
-        INVALID if problem else 200)
+        "title_in_words": title_in_words, "occurrence_in_words": occurrence_in_words}
+    return shown(lambda status: _page(request, session, actor, "alerts/log.html", context,
+                                      status), problem)
 
 
 # ---- notifications -----------------------------------------------------------------------

@@ -5,12 +5,13 @@ manufacturer through the same service as the JSON API."""
 from fastapi import Request
 from fastapi.responses import Response
 
+from api.auth import permissions
 from api.db import new_session
 from api.deps import SessionDep, UserDep
 from api.i18n.catalogs import gettext, ngettext
 from api.jurisdictions import service as jurisdictions
 from api.routing import PathRouter
-from api.sources import access, overpass
+from api.sources import overpass
 from api.sources.fetching import OutsideError
 from web import flash, htmx, source_panels
 from web.forms import see_other
@@ -24,7 +25,7 @@ router = PathRouter(include_in_schema=False)
 def count_now(record_id: RecordId, request: Request,
               session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
-    access.require_lead(user)
+    permissions.require_bringing_in(user)
     jurisdictions.crud.get(session, user, record_id)
     # No transaction stays open while Overpass counts, which can take a minute.
     session.commit()

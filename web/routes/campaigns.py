@@ -96,8 +96,8 @@ def _asks(campaign: Campaign) -> list[dict[str, Any]]:
              "note": made.get(ask.value, {}).get("note", "")} for ask in PolicyAsk]
 
 
-def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[dict[str, Any]]]:
-    board: dict[str, list[dict[str, Any]]] = {status.value: [] for status in BOARD_STATUSES}
+def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[actions.BoardCard]]:
+    board: dict[str, list[actions.BoardCard]] = {status.value: [] for status in BOARD_STATUSES}
     for row in actions.board(session, actor, campaign_id=campaign_id, limit=BOARD_CARDS):
         status = getattr(row["status"], "value", row["status"])
         if status in board:

@@ -38,7 +38,7 @@ from web.concept_pages import (
     related_rows,
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
-from web.forms import INVALID, FormField, Rejected, parse, save_or_show, see_other, submit, validate
+from web.forms import FormField, Rejected, parse, save_or_show, see_other, shown, submit, validate
 from web.ids import RecordId
 from web.templating import local_input, render
 from web.words import humanize, sharing_words
@@ -307,8 +307,8 @@ class ConceptPages:
             wanted = parse_list_request(spec, request.query_params)
         except DomainError as exc:
             context.update(wanted=ListRequest(), result=None, problem=exc.message)
-            return render(request, "concept_pages/list.html", context, block="rows",
-                          status=INVALID)
+            return shown(lambda status: render(request, "concept_pages/list.html", context,
+                                               block="rows", status=status), exc.message)
         try:
             result = list_window(session, actor, spec, wanted)
         except DomainError as exc:
@@ -316,8 +316,8 @@ class ConceptPages:
             # away.
             context.update(wanted=wanted, result=None, problem=exc.message,
                            restart=list_url(spec, wanted, page=1))
-            return render(request, "concept_pages/list.html", context, block="rows",
-                          status=INVALID)
+            return shown(lambda status: render(request, "concept_pages/list.html", context,
+                                               block="rows", status=status), exc.message)
         wanted.page = result.page
         context.update(wanted=wanted, result=result)
         return render(request, "concept_pages/list.html", context, block="rows")

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from api.auth import permissions
 from api.auth.models import User
+from api.contracts import outcomes as term_outcomes
 from api.contracts import service as contracts
 from api.contracts import terms
 from api.contracts.models import Contract, ContractOutcomeCreate, Outcome
@@ -37,7 +38,7 @@ OUTCOME_FIELDS = [infer(ContractOutcomeCreate, name) for name in
 def terms_context(session: Session, actor: User, record: Contract) -> dict[str, Any]:
     """The terms panel: what is in force, what happened by itself, what was decided."""
     today = terms.local_today(session, record.agency_id)
-    recorded = terms.outcomes(session, actor, stored_id(record))
+    recorded = term_outcomes.outcomes(session, actor, stored_id(record))
     now = terms.Terms.of(record, terms.decisions_of(session, record.id))
     votes = list(session.exec(select(Vote.id, Vote.title)
                               .where(Vote.contract_id == record.id)
@@ -97,7 +98,7 @@ async def record_outcome(record_id: RecordId, request: Request, session: Session
             gettext("Recorded: {outcome}. {told}").format(outcome=outcome, told=told)))
 
     def write(data: ContractOutcomeCreate) -> ContractOutcomeCreate:
-        terms.record_outcome(session, user, contract_id=record_id, data=data)
+        term_outcomes.record_outcome(session, user, contract_id=record_id, data=data)
         return data
 
     return submit(session, validate(ContractOutcomeCreate, parse(OUTCOME_FIELDS, form)), write,

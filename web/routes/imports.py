@@ -13,15 +13,16 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.auth import permissions
 from api.auth.models import User
 from api.deps import SessionDep, UserDep
 from api.errors import DomainError, Invalid
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.routing import PathRouter
 from api.settings import get_settings
-from api.sources import access, atlas, data_driven, spreadsheets, uploads
+from api.sources import atlas, data_driven, spreadsheets, uploads
 from web import flash
-from web.forms import INVALID, Rejected, go_to, save_or_show
+from web.forms import Rejected, go_to, save_or_show, shown
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -72,7 +73,7 @@ def title_of(kind: str) -> str:
 def leads_only(request: Request, actor: User) -> Any:
     """The acting user, when they may import; the refusal is the API's own rule."""
     user = acting_user(request, actor)
-    access.require_lead(user)
+    permissions.require_bringing_in(user)
     return user
 
 
@@ -152,7 +153,8 @@ async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
         kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename)
     except DomainError as exc:
         context = _upload_context(user, kind, {"file": exc.message})
-        return render(request, "imports/upload.html", context, block="step", status=INVALID)
+        return shown(lambda status: render(request, "imports/upload.html", context, block="step",
+                                           status=status), exc.message)
     step = "preview" if kind in DATASETS else "columns"
     return go_to(request, f"/imports/{kind}/{kept.id}/{step}", status=200)
 

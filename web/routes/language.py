@@ -12,7 +12,7 @@ from api.auth.models import User
 from api.deps import SessionDep
 from api.i18n import locales
 from api.routing import PathRouter
-from web.forms import INVALID
+from web.forms import shown
 
 router = PathRouter(include_in_schema=False)
 
@@ -33,8 +33,9 @@ def switch_language(request: Request, session: SessionDep,
                     next_page: Annotated[str, Form(alias="next", max_length=2000)] = "/"
                     ) -> Response:
     if not locales.is_supported(language):
-        return Response("Choose English or Español.", status_code=INVALID,
-                        media_type="text/plain")
+        problem = "Choose English or Español."
+        return shown(lambda status: Response(problem, status_code=status,
+                                             media_type="text/plain"), problem)
     user = getattr(request.state, "user", None)
     if user is not None:
         own = session.get(User, user.id)

@@ -30,7 +30,6 @@ from web import flash, htmx, meeting_choices, refusals
 from web.concepts import ref_options
 from web.forms import (
     FORM,
-    INVALID,
     FormField,
     Rejected,
     messages,
@@ -38,9 +37,10 @@ from web.forms import (
     see_other,
     submit,
     typed_text,
+    validate,
 )
-from web.ids import RecordId, whole_number
-from web.routes.concept_pages import pages_of, refuse_unless
+from web.ids import RecordId, distinct_ids, whole_number
+from web.routes.concept_pages import ConceptPages, pages_of, refuse_unless
 from web.templating import acting_user, local_input, render
 from web.words import SHARING_WORDS, stance_words
 
@@ -83,15 +83,10 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def _ids(values: list[Any]) -> list[int]:
-    found = (whole_number(value, least=1) for value in values)
-    return list(dict.fromkeys(i for i in found if i is not None))
-
-
 def _choices(session: Session, actor: User, values: dict[str, Any], q: str = "") -> dict[str, Any]:
     who = meeting_choices.who(session, actor, campaign_id=whole_number(values.get("campaign_id")),
-                              q=q, target_ids=_ids(values["target_ids"]),
-                              attendee_ids=_ids(values["attendee_ids"]))
+                              q=q, target_ids=distinct_ids(values["target_ids"]),
+                              attendee_ids=distinct_ids(values["attendee_ids"]))
     return {"campaign_options": ref_options(session, "campaign"),
             "org_options": meeting_choices.organizations_for(session, actor),
             "task_org_options": ref_options(session, "organization"),
@@ -117,7 +112,7 @@ def _rendered_at() -> int:
     return int(clock.now().timestamp() * 1000)
 
 
-# The meeting pages serve this as their form for a new meeting (web.app.MeetingPages).
+# The meeting pages serve this as their form for a new meeting (MeetingPages, below).
 def log_form(request: Request, session: SessionDep, actor: UserDep,
              campaign_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
              target_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> Response:
@@ -253,18 +248,16 @@ def _validate(entered: dict[str, Any], user: User) -> tuple[MeetingCreate | None
     # box is cleared, so it cannot be what the person meant to record.
     observed = [{"target_id": t, "level": level} for t, level in entered["stance"].items()
                 if t in entered["target_ids"]]
-    meeting = None
-    try:
-        meeting = MeetingCreate.model_validate({
+    meeting, problems = validate(MeetingCreate, {
             "held_at": entered["held_at"], "campaign_id": entered["campaign_id"] or None,
             "organization_id": entered["organization_id"] or None,
             "location": entered["location"], "target_ids": entered["target_ids"],
             "attendee_ids": entered["attendee_ids"], "summary": entered["summary"],
             "asks": entered["asks"], "commitments": entered["commitments"],
             "stances_observed": observed, "private_notes": entered["private_notes"],
-            **({"visibility": entered["visibility"]} if entered["visibility"] else {})})
-    except ValidationError as exc:
-        errors.update(_messages(exc))
+            **({"visibility": entered["visibility"]} if entered["visibility"] else {})},
+        words=_messages)
+    errors.update(problems)
     tasks = []
     for row in entered["follow_ups"]:
         if not row["title"].strip() and not row["due_on"]:
@@ -280,11 +273,11 @@ def _validate(entered: dict[str, Any], user: User) -> tuple[MeetingCreate | None
             values["assignee_organization_id"] = assignee["org"]
         else:
             values["assignee_user_id"] = getattr(user, "id", None)
-        try:
-            tasks.append(TaskCreate.model_validate(values))
-        except ValidationError as exc:
-            for key, text in messages(exc).items():
-                errors.setdefault(f"task_{key}_{row['index']}", text)
+        task, problems = validate(TaskCreate, values)
+        if task is not None:
+            tasks.append(task)
+        for key, text in problems.items():
+            errors.setdefault(f"task_{key}_{row['index']}", text)
     return (meeting if not errors else None), tasks, errors
 
 
@@ -325,8 +318,8 @@ def _same_meeting(session: Session, user: User, first: Meeting, entered: dict[st
         return " ".join(str(text or "").split())
 
     return (all(words(getattr(saved, name)) == words(entered[name]) for name in TEXTS)
-            and sorted(saved.target_ids) == sorted(_ids(entered["target_ids"]))
-            and sorted(saved.attendee_ids) == sorted(_ids(entered["attendee_ids"])))
+            and sorted(saved.target_ids) == sorted(distinct_ids(entered["target_ids"]))
+            and sorted(saved.attendee_ids) == sorted(distinct_ids(entered["attendee_ids"])))
 
 
 def _sent_again(request: Request, session: SessionDep, user: User, first: Meeting,
@@ -343,7 +336,7 @@ def _sent_again(request: Request, session: SessionDep, user: User, first: Meetin
 
 
 def _form_again(request: Request, session: SessionDep, user: User, entered: dict[str, Any],
-                errors: dict[str, str], *, q: str = "", status: int = INVALID,
+                errors: dict[str, str], *, status: int, q: str = "",
                 notice: str = "") -> Response:
     if not entered["follow_ups"]:
         entered["follow_ups"] = [{"index": 0, "title": "", "due_on": "", "assignee": "me"}]
@@ -352,7 +345,7 @@ def _form_again(request: Request, session: SessionDep, user: User, entered: dict
     return render(request, "meetings/log.html", context, block="form", status=status)
 
 
-# The meeting pages save a new meeting with this (web.app.MeetingPages).
+# The meeting pages save a new meeting with this (MeetingPages, below).
 async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> Response:
     user = acting_user(request, actor)
     form = await request.form()
@@ -368,10 +361,20 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
                                           "due_on": "", "assignee": "me"})
         return _form_again(request, session, user, entered, {}, q=who_q, status=200)
     key = entered["idempotency_key"] or None
+
+    def again(rejected: Rejected) -> Response:
+        exc = rejected.refusal
+        if isinstance(exc, Conflict) and key is not None \
+                and (first := meetings.logged_with(session, key)) is not None:
+            return _sent_again(request, session, user, first, entered)
+        shown = _refusal_by_field(exc, entered) if exc is not None else rejected.errors
+        return _form_again(request, session, user, entered, shown, status=rejected.status)
+
     if key is not None and not KEY.fullmatch(key):
-        return _form_again(request, session, user, {**entered, "idempotency_key": new_key()},
-                           {FORM: gettext("This form was damaged on the way; check it and save "
-                                          "again.")})
+        # A new key with the form, so saving it again is not refused the same way.
+        entered["idempotency_key"] = new_key()
+        return again(Rejected({FORM: gettext("This form was damaged on the way; check it and "
+                                             "save again.")}))
     if key is not None and (first := meetings.logged_with(session, key)) is not None:
         return _sent_again(request, session, user, first, entered)
     meeting, follow_ups, errors = _validate(entered, user)
@@ -382,14 +385,6 @@ async def log_meeting(request: Request, session: SessionDep, actor: UserDep) -> 
                         "Meeting logged with %(num)d follow-up tasks.", count) % {
             "num": count} if count else gettext("Meeting logged.")
         return _saved(request, stored_id(logged), text)
-
-    def again(rejected: Rejected) -> Response:
-        exc = rejected.refusal
-        if isinstance(exc, Conflict) and key is not None \
-                and (first := meetings.logged_with(session, key)) is not None:
-            return _sent_again(request, session, user, first, entered)
-        shown = _refusal_by_field(exc, entered) if exc is not None else rejected.errors
-        return _form_again(request, session, user, entered, shown, status=rejected.status)
 
     return submit(session, (meeting, errors),
                   lambda valid: meetings.log(session, user, meeting=valid,
@@ -427,3 +422,10 @@ async def save_private_notes(meeting_id: RecordId,
     session.commit()
     return see_other(f"/meetings/{meeting_id}",
                      flash.success(gettext("Saved your organization's notes.")))
+
+
+class MeetingPages(ConceptPages):
+    """A meeting is added with the meeting log, one form for all of it, not the generic form."""
+
+    new_form = staticmethod(log_form)
+    create = staticmethod(log_meeting)

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.auth import permissions
@@ -23,7 +22,7 @@ from api.playbooks.models import AnchorMove, AnchorsMoved, CampaignFromPlaybook,
 from api.routing import PathRouter
 from web import flash, htmx
 from web.concepts import ref_options
-from web.forms import FORM, Rejected, go_to, messages, save_or_show, submit
+from web.forms import FORM, Rejected, go_to, save_or_show, submit, validate
 from web.ids import RecordId
 from web.routes.campaigns import ASK_LABELS
 from web.routes.concept_pages import DetailExtra, pages_of
@@ -164,11 +163,8 @@ async def create_from_playbook(request: Request, session: SessionDep,
     chosen = loader.catalog().playbooks.get(key)
     if chosen is None:
         errors["playbook"] = gettext("Choose a playbook from the list.")
-    data = None
-    try:
-        data = CampaignFromPlaybook.model_validate(_request_data(values))
-    except ValidationError as exc:
-        errors.update(_friendly(messages(exc)))
+    data, problems = validate(CampaignFromPlaybook, _request_data(values))
+    errors.update(_friendly(problems))
 
     def again(rejected: Rejected) -> Response:
         context = _context(session, user, key if chosen else None)

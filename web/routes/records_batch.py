@@ -28,17 +28,17 @@ from web import flash, htmx
 from web.concept_pages import ListRequest, list_rows
 from web.concepts import SPECS, ref_options
 from web.forms import (
-    INVALID,
     Rejected,
     domain_message,
     go_to,
     infer,
     parse,
+    shown,
     submit,
     typed_text,
     validate,
 )
-from web.ids import given_id, whole_number
+from web.ids import distinct_ids, given_id, whole_number
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -59,9 +59,8 @@ DEFAULT_LETTER = "alpr_all"
 
 
 def _ids(values: list[str]) -> list[int]:
-    ids = [given_id(v, field="agency_ids", message=gettext("Choose agencies from the list."))
-           for v in values if v.strip()]
-    return list(dict.fromkeys(ids))[:MAX_AGENCIES]
+    return distinct_ids(values, limit=MAX_AGENCIES,
+                        refusal=("agency_ids", gettext("Choose agencies from the list.")))
 
 
 def _initial_keys() -> set[str]:
@@ -289,8 +288,8 @@ async def batch_letter(request: Request, session: SessionDep, actor: UserDep) ->
         context["letter_note"] = gettext("Your edits are kept. Press “Use this letter” to "
                                          "replace them with “{title}”.").format(title=title)
     context["errors"] = errors
-    status = INVALID if errors else 200
-    return render(request, TEMPLATE, context, block="letter", status=status)
+    return shown(lambda status: render(request, TEMPLATE, context, block="letter",
+                                       status=status), errors)
 
 
 @router.post("/records-requests/batch/preview")
@@ -310,24 +309,25 @@ async def batch_preview(request: Request, session: SessionDep, actor: UserDep) -
         parsed = parse(FIELDS, form)
         try:
             org = parsed.get("requester_organization_id")
+            org_id = given_id(org, field="requester_organization_id",
+                              message=gettext("Choose an organization from the list.")) \
+                if org else None
             context["preview"] = records.preview(
                 session, user, template_key=values["template"], agency_id=agency_id,
                 subject=str(parsed["subject"]), text=_sent_text(values),
-                requester_organization_id=int(org) if org else None,
+                requester_organization_id=org_id,
                 requester=records.Requester(name=str(parsed.get("requester_name") or ""),
                                             email=str(parsed.get("requester_email") or ""),
                                             address=str(parsed.get("requester_address") or "")))
         except DomainError as exc:
             errors = domain_message(exc, FIELDS)
-        except ValueError:
-            errors["requester_organization_id"] = gettext("Choose an organization from the list.")
     context["errors"] = errors
-    status = INVALID if errors else 200
     if htmx.wants_fragment(request):
         # The letter box comes along, so a problem with the text shows next to it.
         context["oob"] = True
-        return render(request, TEMPLATE, context, block="preview", status=status)
-    return render(request, TEMPLATE, context, status=status)
+        return shown(lambda status: render(request, TEMPLATE, context, block="preview",
+                                           status=status), errors)
+    return shown(lambda status: render(request, TEMPLATE, context, status=status), errors)
 
 
 @router.post("/records-requests/batch")

@@ -88,7 +88,8 @@ def progress_context(session: Session, actor: User, record: RecordsRequest) -> d
         "history": history, "changed_by": who,
         "next_statuses": [s.value for s in records.next_statuses(record.status)],
         "today": records.local_today(session, record),
-        "may_change": may_change, "may_override": may_change and records.may_override(actor),
+        "may_change": may_change,
+        "may_override": may_change and permissions.may_override_due_date(actor),
         "status_errors": {}, "status_values": {}, "override_errors": {},
         "override_value": record.due_on_override,
     }

@@ -19,8 +19,8 @@ from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
-from web.concepts import ref_labels
-from web.forms import declared_label, go_to
+from web.concepts import LABELS, ref_labels
+from web.forms import Rejected, go_to, refused
 from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
 from web.words import humanize
@@ -38,7 +38,7 @@ HINTS = {"bool": N_("yes or no"), "tags": N_("separated by commas or semicolons"
 SPLIT_NAME_HINT = N_("the whole name, or choose first and last name instead")
 def label_of(name: str) -> str:
     """A column's field by the label declared with it, else by its name on the record's pages."""
-    return declared_label(name) or spreadsheets.label_of(name)
+    return LABELS.get(name) or spreadsheets.label_of(name)
 
 
 def _hint(column: Column) -> str:
@@ -164,10 +164,10 @@ def _as_shown(session: Session, rows: list[RowResult]) -> list[tuple[int, dict[s
 
 
 def _columns_again(request: Request, user: User, kind: str, kept: uploads.Upload,
-                   form: FormData, exc: DomainError) -> Response:
-    context = _columns_context(user, kind, kept, _mapping_from(form),
-                               {exc.field or "mapping": exc.message})
-    return render(request, "imports/columns.html", context, block="step", status=exc.status)
+                   form: FormData, rejected: Rejected) -> Response:
+    context = _columns_context(user, kind, kept, _mapping_from(form), rejected.errors)
+    return render(request, "imports/columns.html", context, block="step",
+                  status=rejected.status)
 
 
 Planned = tuple[SheetPlan, Choice, dict[int, Choice]]
@@ -197,7 +197,8 @@ def _once_planned(step: Step, request: Request, session: Session, user: User, ki
     try:
         planned = _plan(session, user, kind, kept, form)
     except DomainError as exc:
-        return _columns_again(request, user, kind, kept, form, exc)
+        return _columns_again(request, user, kind, kept, form,
+                              refused(exc, {exc.field or "mapping": exc.message}))
     return step(request, session, user, kind, kept, form, planned)
 
 

@@ -2,6 +2,7 @@
 latest first, each with its body's name and timezone, one page at a time."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,9 +18,35 @@ from api.votes.models import Vote
 PAGE_SIZE = 25
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """A suggestion as the review shows it: its own columns, its body's name and timezone,
+    and the title of the vote it became, if any."""
+
+    id: int
+    body_id: int
+    scheduled_at: datetime
+    time_text: str
+    item_number: str
+    title: str
+    matter_file: str
+    consent_calendar: bool
+    agenda_url: str
+    location: str
+    matched_keywords: list[str]
+    status: SuggestionStatus | str
+    vote_id: int | None
+    decided_at: datetime | None
+    moved_from: datetime | None
+    off_agenda: str
+    body_name: str
+    timezone: str
+    vote_title: str | None
+
+
 @dataclass
 class ReviewPage:
-    rows: list[dict[str, Any]]
+    rows: list[ReviewRow]
     total: int
     page: int
     pages: int
@@ -83,11 +110,11 @@ def page(session: Session, *, status: SuggestionStatus, body_id: int | None = No
     else:
         order = [SuggestedVote.decided_at.desc(), SuggestedVote.id.desc()]
     stmt = _columns().where(*where).order_by(*order).limit(size).offset((number - 1) * size)
-    rows = [dict(row._mapping) for row in session.execute(stmt)]
+    rows = [ReviewRow(**row._mapping) for row in session.execute(stmt)]
     return ReviewPage(rows=rows, total=total, page=number, pages=pages, counts=tally)
 
 
-def one(session: Session, suggestion_id: int) -> dict[str, Any] | None:
+def one(session: Session, suggestion_id: int) -> ReviewRow | None:
     """A single suggestion in the shape of a review row."""
     found = session.execute(_columns().where(SuggestedVote.id == suggestion_id)).first()
-    return dict(found._mapping) if found else None
+    return ReviewRow(**found._mapping) if found else None

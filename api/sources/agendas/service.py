@@ -28,7 +28,6 @@ from api.i18n.catalogs import N_, gettext, use_locale
 from api.i18n.formatting import format_list, format_when
 from api.i18n.locales import DEFAULT as DEFAULT_LANGUAGE
 from api.jurisdictions import service as jurisdictions
-from api.sources.access import require_lead
 from api.sources.agency_import import name_key as comparable
 from api.sources.agendas.base import AgendaEvent, AgendaItem, AgendaSource, ItemOutcome
 from api.sources.agendas.legistar import LegistarSource
@@ -98,7 +97,7 @@ def keywords(session: Session, campaign_id: int) -> tuple[list[str], bool]:
 def set_keywords(session: Session, actor: User, *, campaign_id: int,
                  phrases: list[str]) -> tuple[list[str], bool]:
     """Replace a campaign's agenda keywords; an empty list goes back to the defaults."""
-    require_lead(actor)
+    permissions.require_bringing_in(actor)
     if session.get(Campaign, campaign_id) is None:
         raise NotFound(NO_SUCH, noun=Term(N_("campaign")), id=campaign_id)
     session.execute(sa.delete(AgendaKeyword).where(AgendaKeyword.campaign_id == campaign_id))
@@ -668,7 +667,7 @@ def _link(url: str) -> str:
 def confirm(session: Session, actor: User, suggestion_id: int,
             changes: SuggestionConfirm | None = None) -> Vote:
     """Make the suggestion a Vote (whose alerts then follow) and mark it confirmed."""
-    require_lead(actor)
+    permissions.require_bringing_in(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
         raise Conflict(N_("This suggestion was already confirmed."))
@@ -702,7 +701,7 @@ def confirm(session: Session, actor: User, suggestion_id: int,
 
 def dismiss(session: Session, actor: User, suggestion_id: int) -> SuggestedVote:
     """Set a suggestion aside for good: later syncs keep it dismissed."""
-    require_lead(actor)
+    permissions.require_bringing_in(actor)
     suggestion = suggestions.get(session, actor, suggestion_id)
     if suggestion.status == SuggestionStatus.confirmed:
         raise Conflict(N_("A confirmed suggestion already has its vote; delete the vote instead."))

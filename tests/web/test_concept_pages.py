@@ -18,7 +18,7 @@ from tests.web.html import HX, form_fields, fragment, is_full_page, link, plain,
 from web.concepts import SPECS
 
 # noun: (factory, values that make the record findable, text the list then shows)
-RECORDS: dict[str, tuple[Callable[..., Any], dict[str, Any], str]] = {
+CONCEPT_RECORDS: dict[str, tuple[Callable[..., Any], dict[str, Any], str]] = {
     "organizations": (f.make_organization, {"name": "Zebra Privacy Union"}, "Zebra Privacy Union"),
     "people": (f.make_person, {"name": "Zelda Quartermain"}, "Zelda Quartermain"),
     "targets": (f.make_target, {"name": "Zora Councilwoman"}, "Zora Councilwoman"),
@@ -42,7 +42,7 @@ NOUNS = sorted(SPECS)
 
 
 def test_every_concept_has_test_records() -> None:
-    assert sorted(RECORDS) == NOUNS
+    assert sorted(CONCEPT_RECORDS) == NOUNS
 
 
 def _as_form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -53,7 +53,7 @@ def _as_form(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def _make(noun: str, session: Session, actor: Any, **extra: Any) -> Any:
-    factory, values, _ = RECORDS[noun]
+    factory, values, _ = CONCEPT_RECORDS[noun]
     return factory(session, actor, **{**values, **extra})
 
 
@@ -61,7 +61,7 @@ def _make(noun: str, session: Session, actor: Any, **extra: Any) -> Any:
 def test_list_page_and_its_rows_fragment_show_the_records(
         noun: str, client: TestClient, session: Session, actor: Any) -> None:
     record = _make(noun, session, actor)
-    text = RECORDS[noun][2]
+    text = CONCEPT_RECORDS[noun][2]
 
     page = client.get(f"/{noun}")
     assert page.status_code == 200
@@ -87,7 +87,7 @@ def test_list_page_and_its_rows_fragment_show_the_records(
 def test_csv_export_has_the_list_columns_and_only_the_filtered_rows(
         noun: str, client: TestClient, session: Session, actor: Any) -> None:
     _make(noun, session, actor)
-    text = RECORDS[noun][2]
+    text = CONCEPT_RECORDS[noun][2]
     response = client.get(f"/{noun}.csv?q={text.split()[0]}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -115,7 +115,7 @@ def test_detail_page_and_a_section_fragment(
     slug, title, fields = spec.section_list()[0]
     assert f'id="section-{slug}"' in page.text
     if noun != "meetings":
-        assert RECORDS[noun][2] in plain(page.text)
+        assert CONCEPT_RECORDS[noun][2] in plain(page.text)
 
     edit = fragment(client, f"/{noun}/{record.id}/sections/{slug}/edit")
     assert edit.status_code == 200
@@ -305,7 +305,7 @@ def _list_statements(client: TestClient, noun: str) -> int:
 @pytest.mark.parametrize("noun", NOUNS)
 def test_list_pages_run_as_many_statements_for_many_rows_as_for_few(
         noun: str, client: TestClient, session: Session, actor: Any) -> None:
-    factory = RECORDS[noun][0]
+    factory = CONCEPT_RECORDS[noun][0]
     factory(session, actor)
     few = _list_statements(client, noun)
     for _ in range(6):
