@@ -188,7 +188,13 @@ def _demo_at_scale(session: "Session", args: argparse.Namespace) -> int:
 def _playbooks(args: argparse.Namespace) -> int:
     from api.playbooks import loader  # noqa: PLC0415
 
-    catalog = loader.catalog()
+    # The loader logs each error in English for the server's log; here every one is printed
+    # below in the reader's language, so the log's lines would say them twice, in English.
+    loader.log.disabled = True
+    try:
+        catalog = loader.catalog()
+    finally:
+        loader.log.disabled = False
     # Each playbook's title as given in the reader's language, where it is.
     language = catalogs.current().split("_")[0]
     for loaded in sorted(catalog.playbooks.values(), key=lambda p: p.file):

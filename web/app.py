@@ -23,6 +23,7 @@ from web.routes import (
     dashboard,
     imports,
     language,
+    manifest,
     meetings,
     playbooks,
     records_batch,
@@ -55,7 +56,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, language, saved_searches)
+                cameras, contracts, language, manifest, saved_searches)
 
 
 def mount_web(app: FastAPI) -> None:

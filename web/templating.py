@@ -78,6 +78,15 @@ def days_until(value: date | datetime | None, zone: str | None = None) -> int | 
 countdown = formatting.countdown
 
 
+def after_colon(sentence: str) -> str:
+    """A sentence set after a colon ("Not now: the deadline has not come yet"): English and
+    Spanish go on in lower case; a first word in capitals throughout (ICE) keeps them."""
+    first = sentence.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
 def short_date(value: date | datetime | None, shape: str = "date") -> str:
     """A day in the reader's language ("Dec 5, 2026", "5 dic 2026"); `shape` names another of
     api.i18n.formatting's shapes."""
@@ -137,6 +146,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "audit_actor": audit_words.actor_words,
     "days_until": days_until,
     "countdown": countdown,
+    "after_colon": after_colon,
     "humanize": humanize,
     "one_stance": one_stance,
     "our_stance": our_stance,

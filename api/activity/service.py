@@ -65,6 +65,14 @@ def _level(value: Any) -> str:
     return gettext(str(getattr(value, "value", value)).replace("_", " "))
 
 
+def _source(value: Any) -> str:
+    """Where a stance was heard, said after "from": the choice "other" alone would read
+    "según otro" in Spanish."""
+    if str(getattr(value, "value", value)) == "other":
+        return gettext("another source")
+    return _level(value)
+
+
 @dataclass(frozen=True)
 class Part:
     """One kind of dated thing about a record: the statement of its newest rows and the events
@@ -128,7 +136,7 @@ def _stances(**histories: Any) -> Part:
             name=r.name, before=one_stance(r.from_level), after=one_stance(r.to_level)),
         "target", r.target_id,
         gettext("{campaign} · from {source}").format(campaign=r.campaign,
-                                                     source=_level(r.source))
+                                                     source=_source(r.source))
         + (f" · {r.note}" if r.note else ""))])
 
 

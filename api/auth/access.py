@@ -26,6 +26,7 @@ allow(r"/password-reset/[A-Za-z0-9_-]{20,100}", "protected by the emailed single
 allow(r"/invite/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
 allow(r"/language", "the language switch; sets only the browser's language cookie")
 allow(r"/static/.+", "the stylesheet and htmx; no data")
+allow(r"/manifest\.webmanifest", "the app's name and description for installing it; no data")
 # Any feed address, a wrong one too: a calendar app cannot sign in, so a mistyped or retired
 # token is told "no feed here" (404), never sent to the sign-in page.
 allow(r"/feeds/[^/]{1,200}\.ics", "calendar feed authenticated by its own token")

@@ -144,8 +144,13 @@ def parse(text: str, *, name: str, letter_keys: set[str]) -> tuple[Playbook | No
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The parser speaks English only: its words are kept as a quoted detail, after ours.
         problem = getattr(exc, "problem", None) or str(exc)
-        reason = Refusal(N_("not valid YAML: {problem}"), problem=problem)
+        reason = Refusal(N_("the YAML cannot be read at line {line}, column {column} "
+                            "(technical detail: “{problem}”)"),
+                         line=mark.line + 1, column=mark.column + 1, problem=problem) \
+            if mark else Refusal(N_("the YAML cannot be read (technical detail: “{problem}”)"),
+                                 problem=problem)
         return None, [PlaybookError(name, mark.line + 1 if mark else None, None, str(reason),
                                     reason)]
     if not isinstance(data, dict):

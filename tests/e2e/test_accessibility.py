@@ -68,7 +68,7 @@ def _acted_on(page: Page, axe_source: str, ids: dict[str, int]) -> list[str]:
     page.locator("details.stance-change summary").first.click()
     found = [f"whip form: {v['id']}" for v in axe_violations(page, axe_source)]
     page.goto(f"/bodies/{ids['bodies']}")
-    page.locator("#section-body").get_by_role("link", name="Edit body").click()
+    page.locator("#section-body").get_by_role("link", name="Edit the section “Body”").click()
     # htmx moves focus to the first field once the form settles; wait for that, and for the
     # settling to end, so that no late focus lands the typing in another field.
     name = page.get_by_label("Name (required)")

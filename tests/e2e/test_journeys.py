@@ -215,7 +215,7 @@ def test_inline_editing_saves_cancels_and_shows_errors(desktop: Page, session: S
     page = desktop
     page.goto(f"/bodies/{council['body'].id}")
     section = page.locator("#section-body")
-    section.get_by_role("link", name="Edit body").click()
+    section.get_by_role("link", name="Edit the section “Body”").click()
     # htmx moves focus to the first field once the form settles; wait for that.
     expect(section.get_by_label("Name (required)")).to_be_focused()
     section.get_by_label("Seats").fill("5")
@@ -223,7 +223,7 @@ def test_inline_editing_saves_cancels_and_shows_errors(desktop: Page, session: S
     expect(section).to_contain_text("3")
     expect(section.locator("form")).to_have_count(0)
 
-    section.get_by_role("link", name="Edit body").click()
+    section.get_by_role("link", name="Edit the section “Body”").click()
     expect(section.get_by_label("Name (required)")).to_be_focused()
     section.get_by_label("Seats").fill("3")
     section.get_by_label("Votes needed for a majority").fill("5")

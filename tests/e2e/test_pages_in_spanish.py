@@ -107,3 +107,14 @@ def test_the_lists_in_spanish_fit_a_phone(phone_es: Page, ids: dict[str, Any]) -
     for noun, heading in (("targets", "Funcionarios"), ("contracts", "Contratos")):
         _visit(phone_es, f"/{noun}", f"es-phone-{noun}", heading)
         expect(phone_es.get_by_label("Ordenar por")).to_be_visible()
+
+
+def test_changing_the_language_on_the_account_page_changes_the_whole_page(
+        desktop_es: Page, ids: dict[str, Any]) -> None:
+    # The form is boosted: swapping the body alone left <html lang> and the head in Spanish.
+    _visit(desktop_es, "/account", "es-account", "Su cuenta")
+    desktop_es.locator("select[name=language]").select_option("en")
+    desktop_es.get_by_role("button", name="Guardar idioma").click()
+    expect(desktop_es.locator("html")).to_have_attribute("lang", "en")
+    expect(desktop_es.get_by_role("heading", level=1)).to_have_text("Your account")
+    expect(desktop_es.get_by_role("link", name="Skip to content")).to_be_attached()

@@ -55,6 +55,21 @@ def test_the_account_page_keeps_the_choice(client: TestClient, admin: User,
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "de, en"}).text
 
 
+def test_a_language_change_from_htmx_loads_the_whole_page(client: TestClient, admin: User,
+                                                          session: Session) -> None:
+    """A boosted form swaps only the body: <html lang> and the navigation would keep the old
+    language, so htmx is told to load the page in full instead of following a redirect."""
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    saved = client.post("/account/language", data={"language": "es"}, headers=boosted,
+                        follow_redirects=False)
+    assert saved.status_code == 204
+    assert saved.headers["HX-Redirect"] == "/account?done=language"
+    assert _language_of(session, admin) == "es"
+    assert '<html lang="es">' in client.get("/account?done=language").text
+    refused = client.post("/account/language", data={"language": "fr"}, headers=boosted)
+    assert refused.status_code == 422 and "HX-Redirect" not in refused.headers
+
+
 def test_only_the_person_or_an_administrator_sets_an_accounts_language(
         session: Session, admin: User) -> None:
     first = make_user(Role.partner, email="ana@example.org", name="Ana Ruiz")

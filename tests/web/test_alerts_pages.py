@@ -76,8 +76,14 @@ def test_the_rules_page_lists_adds_edits_and_deletes_rules(
     assert made.status_code == 303
     html = plain(page(client, made.headers["location"]))
     assert "14 days and 7 days before each vote, and the morning of it" in html
-    assert "Campaign leads, Followers" in html
-    assert "Email, In-app" in html
+    # A group or a channel after the first is said mid-sentence, in lower case.
+    assert "Campaign leads and followers" in html
+    assert "Email and in-app" in html
+    client.post("/account/language", data={"language": "es"})
+    html = plain(page(client, made.headers["location"]))
+    assert "Líderes de campaña y seguidores" in html
+    assert "Líderes de campaña, Seguidores" not in html
+    client.post("/account/language", data={"language": "en"})
 
     [rule] = service.list_rules(*_session_actor(client), campaign_id=campaign.id)
     edit = page(client, f"/alerts/rules/{rule.id}")
@@ -260,6 +266,10 @@ def test_notifications_show_in_the_list_and_as_a_count_in_the_header(
     assert client.get("/notifications/unread-count").text == ""
     log = plain(page(client, "/alerts/log"))
     assert "Renew the Flock contract" in log and "sent" in log
+    # When an alert is (or was) to go out: scheduled, not "due" ("Vence").
+    client.post("/account/language", data={"language": "es"})
+    log = page(client, "/alerts/log")
+    assert '<th scope="col">Programada para</th>' in log and 'data-label="Programada para"' in log
 
 
 FORM_PATHS = [

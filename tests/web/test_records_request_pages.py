@@ -230,7 +230,7 @@ def test_a_follow_up_waits_for_the_deadline_and_an_appeal_for_a_denial(
     request = _sent(session, actor, california)
     base = f"/records-requests/{request.id}/letter?requester_name=Rosa+Parkes&template="
     page = plain(client.get(f"/records-requests/{request.id}").text)
-    assert "Not now: The deadline has not come yet: 10 days left." in page
+    assert "Not now: the deadline has not come yet: 10 days left." in page
     early = fragment(client, base + "follow_up")
     assert early.status_code == 422
     assert "The deadline has not come yet" in plain(early.text)

@@ -41,7 +41,7 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     text = plain(page.text)
     assert "Qué carta" in text and "Escribir la carta" in text and "Primera solicitud" in text
     # Why a letter does not fit yet, in the reader's words.
-    assert "Ahora no: Una apelación sigue a una negativa" in text
+    assert "Ahora no: una apelación sigue a una negativa" in text
     assert "Which letter" not in text and "Not now" not in text
     # The letters' own titles are English, and say so; each letter is written in the
     # language chosen, Spanish among them.

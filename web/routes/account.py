@@ -32,6 +32,7 @@ from api.routing import PathRouter
 from api.targets.models import Target
 from api.vendors.models import Vendor
 from api.votes.models import Vote
+from web import htmx
 from web.forms import FORM, Rejected, save_or_show
 from web.ids import RecordId, whole_number
 from web.templating import templates
@@ -118,11 +119,20 @@ def account(request: Request, session: SessionDep, user: UserDep) -> Response:
     return _account(request, session, user)
 
 
+def _whole_page_again(request: Request, url: str) -> Response:
+    """After a language change: <html lang>, the navigation and the rest of the page speak the
+    old language until the whole page loads again, so htmx (a boosted form swaps only the body)
+    is told to load it in full; a browser without JavaScript follows the 303."""
+    if htmx.is_htmx(request):
+        return htmx.redirect(Response(status_code=204), url)
+    return RedirectResponse(url, status_code=303)
+
+
 @router.post("/account/language", response_class=HTMLResponse)
 def choose_language(request: Request, session: SessionDep, user: UserDep,
                     language: Annotated[str, Form(max_length=8)] = "") -> Response:
     return save_or_show(session, lambda: accounts.set_language(session, user, language or None),
-                        done=lambda _: _done("/account", "language"),
+                        done=lambda _: _whole_page_again(request, "/account?done=language"),
                         again=_shown_with(request, session, user, "language_error"), status=None)
 
 

@@ -5,14 +5,16 @@
    of anyone's, and the pages, which hold what a user was shown and go at sign-out. */
 "use strict";
 
-var SHELL_CACHE = "oversight-shell-v3";
+var SHELL_CACHE = "oversight-shell-v4";
 var PAGES_CACHE = "oversight-pages-v2";
 var FORM = "/meetings/new";
 var OFFLINE = "/static/offline.html";
 var SHELL = [
   OFFLINE, "/static/css/oversight.css", "/static/css/accounts.css", "/static/css/records.css",
   "/static/css/sources.css", "/static/vendor/htmx.min.js", "/static/js/oversight.js",
-  "/static/js/meeting-log.js", "/static/favicon.svg", "/static/manifest.webmanifest"
+  "/static/js/meeting-log.js", "/static/favicon.svg",
+  // The manifest in each language offered (api.i18n.locales.SUPPORTED).
+  "/manifest.webmanifest?lang=en", "/manifest.webmanifest?lang=es"
 ];
 
 /* Puts back whatever of the shell is missing: the browser may have cleared it, and a page
