@@ -170,8 +170,9 @@ def test_the_page_loads_assets_only_from_its_own_origin(
     collector.feed(html)
     assert "/static/css/oversight.css" in collector.assets
     assert "/static/vendor/htmx.min.js" in collector.assets
+    # The static files, and the app's manifest, served in the page's language.
     for url in collector.assets:
-        assert url.startswith("/static/"), url
+        assert url.startswith(("/static/", "/manifest.webmanifest?lang=")), url
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
 
 
