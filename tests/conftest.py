@@ -53,8 +53,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         drop_postgres_database(TEST_DATABASE_URL, name)
 
 
-def _empty_all_tables() -> None:
-    engine = get_engine()
+def _empty_all_tables(engine: sa.Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     # DELETE, children first, on both databases: on PostgreSQL a TRUNCATE makes new files for
     # every table and costs about 90 ms a test against 3 ms. Ids there keep counting up, so no
@@ -67,10 +66,16 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def db(database_url: str) -> Iterator[None]:
     """An empty, migrated database with the system account, and the real clock afterwards."""
-    if get_engine().url != sa.engine.make_url(database_url):
+    # The engine is checked and used as one object: a thread an earlier test left running may
+    # cache an engine for that test's database between a check and a second get_engine().
+    engine = get_engine()
+    if engine.url != sa.engine.make_url(database_url):
         rebuild_from_environment()
-    _empty_all_tables()
-    with Session(get_engine()) as session:
+        engine = get_engine()
+    assert engine.url == sa.engine.make_url(database_url), (
+        f"the suite's database is {database_url}, the app's engine is bound to {engine.url}")
+    _empty_all_tables(engine)
+    with Session(engine) as session:
         system_user(session)
         session.commit()
     yield
