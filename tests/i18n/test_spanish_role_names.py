@@ -19,8 +19,8 @@ CATALOG = Path(__file__).resolve().parents[2] / "api/i18n/locale/es/LC_MESSAGES/
 ROLE_NAMES = {Role.admin: "persona administradora", Role.lead: "líder",
               Role.partner: "integrante de organización aliada", Role.viewer: "persona lectora"}
 # A man's word for a role, said of anyone who holds it.
-MASCULINE = re.compile(r"\b(administrador(es)?|lector(es)?|miembros? aliados?)\b(?! de placas)"
-                       r"(?!.{0,3}automáticos de placas)")
+MASCULINE = re.compile(r"\b(administrador(es)?|lector(es)?|miembros? aliados?|[Uu]n líder)\b"
+                       r"(?! de placas)(?!.{0,3}automáticos de placas)")
 
 
 def test_each_role_has_one_inclusive_name() -> None:
