@@ -1,5 +1,5 @@
-"""How a stored choice reads on a page: its value with spaces for underscores, save the few
-whose words need capitals, hyphens or an apostrophe; who may see a record, in the words of
+"""How a stored choice reads on a page (api.i18n.choice_words says it, here for a form's
+choices made before anyone's language is known); who may see a record, in the words of
 whoever reads it."""
 
 from typing import Any
@@ -7,44 +7,11 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from api.auth import permissions
-from api.i18n.catalogs import N_, gettext, pgettext
+from api.i18n.catalogs import N_, gettext
+from api.i18n.choice_words import WORDS, in_context, kind_of
+from api.i18n.choice_words import humanize as humanize  # the pages and filters name it here
 from api.organizations import service as organizations
 from api.targets.stance_words import our_stance
-
-WORDS = {
-    "ban_alpr": "ban ALPR",
-    "end_ice_sharing": "end ICE sharing",
-    "co_lead": "co-lead",
-    "sheriffs_office": "sheriff's office",
-    "city_managers_office": "city manager's office",
-    "op_ed": "op-ed",
-    "call_in_day": "call-in day",
-    "teach_in": "teach-in",
-    "in_app": "in-app",
-}
-
-
-def _kind(of: Any) -> str:
-    """What a choice is said of, from a noun ("campaigns"), a record or its choice's class
-    ("CampaignStatus"): "campaign"."""
-    name = of if isinstance(of, str) else (of if isinstance(of, type) else type(of)).__name__
-    name = name.lower().removesuffix("status")
-    return name.removesuffix("s")
-
-
-def _in_context(kind: str, text: str) -> str | None:
-    """The few choices whose words depend on what they are said of: Spanish says an active
-    campaign "activa" (a campaña) and an active contract "vigente" (a contrato)."""
-    if kind == "campaign" and text == "active":
-        return pgettext("status of a campaign", "active")
-    if kind == "contract":
-        if text == "active":
-            return pgettext("status of a contract", "active")
-        if text == "proposed":
-            return pgettext("status of a contract", "proposed")
-        if text == "cancelled":
-            return pgettext("status of a contract", "cancelled")
-    return None
 
 
 class ChoiceWords(str):
@@ -62,25 +29,14 @@ class ChoiceWords(str):
         return made
 
     def said(self) -> str:
-        return _in_context(self.kind, self.stored) or gettext(self)
+        return in_context(self.kind, self.stored) or gettext(self)
 
 
 def choice_words(member: Any) -> str:
     """A choice of a form, in English now, said in the reader's language later."""
     text = str(getattr(member, "value", member))
-    return ChoiceWords(WORDS.get(text, text.replace("_", " ")), kind=_kind(type(member)),
+    return ChoiceWords(WORDS.get(text, text.replace("_", " ")), kind=kind_of(type(member)),
                        stored=text)
-
-
-def humanize(value: Any, of: Any = None) -> str:
-    """A stored choice in the reader's language (web.choice_words marks them all); `of` is
-    what it is said of (a noun, a record) where the words depend on it."""
-    text = str(getattr(value, "value", value))
-    said = _in_context(_kind(of if of is not None else type(value)), text)
-    if said is not None:
-        return said
-    words = WORDS.get(text, text.replace("_", " "))
-    return gettext(words) if words else words
 
 
 def stance_words(level: Any) -> str:

@@ -25,14 +25,19 @@ from api.campaigns.models import Campaign, policy_asks_of
 from api.contracts.models import Contract
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid
+from api.exports.headings import HEADINGS
 from api.fields import stored_id
-from api.i18n.catalogs import N_
+from api.i18n import catalogs
+from api.i18n.catalogs import N_, gettext
+from api.i18n.choice_words import humanize
+from api.i18n.formatting import format_when
 from api.jurisdictions.models import Jurisdiction
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.people.models import Person
 from api.records_requests.models import RecordsRequest
 from api.targets.models import StanceChange, StanceLevel, Target
 from api.targets.service import moved_from
+from api.targets.stance_words import one_stance
 from api.tasks.models import Task
 from api.vendors.models import Vendor
 from api.votes.models import Vote, VoteStatus, member_votes_of, of_campaigns
@@ -47,22 +52,14 @@ TIER_WORDS = {
     Visibility.coalition: N_("The whole coalition"),
     Visibility.leads: N_("Coalition leads"),
 }
-GOAL_WORDS = {
-    "ban_alpr": "Ban ALPR", "block_contract": "Block the contract",
-    "cancel_renewal": "Cancel the renewal", "restrict_use": "Restrict its use",
-    "end_ice_sharing": "End sharing with ICE", "community_control": "Community control",
-}
+# A policy ask in words, as the campaign's page says it.
 ASK_WORDS = {
-    "retention_limit": "Retention limit",
-    "no_outside_sharing": "No sharing outside the agency",
-    "no_immigration_use": "No use for immigration enforcement",
-    "public_annual_report": "Public annual report",
-    "search_audits": "Audits of every search",
-    "community_control_ordinance": "Community control ordinance",
-}
-STANDING_WORDS = {
-    "champion": "Champion", "leaning_yes": "Leaning yes", "undecided": "Undecided",
-    "leaning_no": "Leaning no", "opposed": "Opposed", "unknown": "Not known",
+    "retention_limit": N_("Retention limit"),
+    "no_outside_sharing": N_("No sharing outside the agency"),
+    "no_immigration_use": N_("No use for immigration enforcement"),
+    "public_annual_report": N_("Public annual report"),
+    "search_audits": N_("Audits of every search"),
+    "community_control_ordinance": N_("Community control ordinance"),
 }
 LIKELY_YES = frozenset({StanceLevel.champion.value, StanceLevel.leaning_yes.value})
 AHEAD = frozenset({VoteStatus.scheduled.value, VoteStatus.postponed.value})
@@ -374,10 +371,49 @@ def _documents(found: Selection, going: Going) -> None:
 
 @dataclass(frozen=True)
 class Table:
+    """One CSV file: its name (the same in every language), what it holds (marked for the
+    catalog), its columns' keys (headings.HEADINGS says them) and its rows, whose choices are
+    already said in the exporter's language."""
+
     name: str
     what: str
     header: Sequence[str]
     rows: list[Sequence[Any]]
+
+    def headings(self) -> list[str]:
+        return [gettext(HEADINGS[key]) for key in self.header]
+
+    def document(self) -> bytes:
+        """The file in the language in force: its headings, and yes or no for each checkbox,
+        as a list's CSV says them; dates stay YYYY-MM-DD and numbers plain."""
+        return csv_export.document(self.headings(), ([_yes_no(v) for v in row]
+                                                     for row in self.rows))
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    return value
+
+
+def said(value: Any, of: Any = None) -> str:
+    """A stored choice in the exporter's words ("activa", "aliado"); empty for none."""
+    if value is None or value == "":
+        return ""
+    return humanize(value, of)
+
+
+def stance(level: Any) -> str:
+    """A stance in the campaign's terms, as the whip board and the vote page say it."""
+    return one_stance(level) if level else ""
+
+
+def write_archive(zipped: zipfile.ZipFile, summary: str, made: list[Table]) -> None:
+    """summary.html and a CSV file per table, in the language in force."""
+    zipped.writestr("summary.html", summary.encode("utf-8"))
+    for table in made:
+        # With a byte order mark, spreadsheet programs read the CSV as UTF-8.
+        zipped.writestr(f"{table.name}.csv", table.document())
 
 
 def _when(at: datetime | None, zone: ZoneInfo) -> str:
@@ -397,18 +433,18 @@ def tables(found: Selection) -> list[Table]:
     agency_names = {stored_id(a): a.name for a in found.agencies}
     target_names = {stored_id(t): t.name for t in found.targets}
     return [
-        Table("campaign", "the campaign", (
-            "name", "goal", "status", "description", "jurisdiction", "state", "start_date",
+        Table("campaign", N_("the campaign"), (
+            "name", "goal", "status", "description", "jurisdiction", "state_code", "start_date",
             "target_date", "vote_date", "notice_deadline"), [(
-                c.name, _value(c.goal), _value(c.status), c.description,
+                c.name, said(c.goal), said(c.status, c), c.description,
                 place.name if place else "", place.state_code if place else "", c.start_date,
                 c.target_date, c.vote_date, c.notice_deadline)]),
-        Table("policy_asks", "what the campaign asks for", ("ask", "won", "note"),
-              [(ASK_WORDS.get(str(a["ask"]), str(a["ask"])), bool(a.get("won")),
-                a.get("note", "")) for a in policy_asks_of(c)]),
-        Table("bodies", "the bodies that decide", (
+        Table("policy_asks", N_("what the campaign asks for"), ("ask", "won", "note"),
+              [(_ask(a["ask"]), bool(a.get("won")), a.get("note", ""))
+               for a in policy_asks_of(c)]),
+        Table("bodies", N_("the bodies that decide"), (
             "id", "name", "kind", "seats", "majority_needed", "website"),
-            [(b.id, b.name, _value(b.kind), b.seats, b.majority_needed, b.website)
+            [(b.id, b.name, said(b.kind), b.seats, b.majority_needed, b.website)
              for b in found.bodies]),
         votes_table(found, body_names=body_names, target_names=target_names),
         *record_tables(found, body_names=body_names, agency_names=agency_names),
@@ -416,22 +452,27 @@ def tables(found: Selection) -> list[Table]:
     ]
 
 
+def _ask(ask: Any) -> str:
+    words = ASK_WORDS.get(str(ask))
+    return gettext(words) if words else said(ask)
+
+
 def votes_table(found: Selection, *, body_names: dict[int, str], target_names: dict[int, str],
-                whose: str = "the campaign's") -> Table:
+                ours: bool = False) -> Table:
     zone = found.zone
-    return Table("votes", f"{whose} votes", (
+    return Table("votes", N_("our votes") if ours else N_("the campaign's votes"), (
         "id", "title", "body", "scheduled_at", "agenda_item_number", "kind",
         "consent_calendar", "location", "status", "outcome", "member_votes", "agenda_url"),
         [(v.id, v.title, body_names.get(v.body_id, ""), _when(v.scheduled_at, zone),
-          v.agenda_item_number, _value(v.kind), v.consent_calendar, v.location,
-          _value(v.status), _value(v.outcome),
-          [f"{target_names[int(m['target_id'])]}: {m['vote']}" for m in member_votes_of(v)
+          v.agenda_item_number, said(v.kind), v.consent_calendar, v.location,
+          said(v.status, v), said(v.outcome),
+          [f"{target_names[int(m['target_id'])]}: {said(m['vote'])}" for m in member_votes_of(v)
            if int(m["target_id"]) in target_names], v.agenda_url)
          for v in found.votes])
 
 
 def record_tables(found: Selection, *, body_names: dict[int, str],
-                  agency_names: dict[int, str], whose: str = "the campaign's") -> list[Table]:
+                  agency_names: dict[int, str], ours: bool = False) -> list[Table]:
     """The CSV files of the owned records a selection holds, and of the facts derived from
     them: the same for a campaign's export and an organization's."""
     zone, contacts = found.zone, found.with_contacts
@@ -440,64 +481,65 @@ def record_tables(found: Selection, *, body_names: dict[int, str],
     # An action names its vote only where the vote goes out too.
     exported_votes = {v.id for v in found.votes}
     return [
-        Table("targets", "the decision-makers", (
-            "id", "name", "title", "body", "district", "term_ends", "stance", "last_met",
+        Table("targets", N_("the decision-makers"), (
+            "id", "name", "office", "body", "district", "term_ends", "stance", "last_met",
             "website", "notes", "visibility",
             *(("email", "phone", "office_address", "staffers") if contacts else ())),
-            [(t.id, t.name, _value(t.title), body_names.get(t.body_id or 0, ""), t.district,
-              t.term_ends, found.standing.get(stored_id(t), StanceLevel.unknown.value),
+            [(t.id, t.name, said(t.title), body_names.get(t.body_id or 0, ""), t.district,
+              t.term_ends, stance(found.standing.get(stored_id(t), StanceLevel.unknown.value)),
               _when(found.last_met.get(stored_id(t)), zone), t.website, t.notes,
-              _value(t.visibility),
+              said(t.visibility),
               *((t.email, t.phone, t.office_address, t.staffers) if contacts else ()))
              for t in found.targets]),
-        Table("stance_changes", "how the decision-makers' stances moved", (
+        Table("stance_changes", N_("how the decision-makers' stances moved"), (
             "target_id", "target", "from_level", "to_level", "source", "note", "meeting_id",
             "recorded_at"),
-            [(s.change.target_id, target_names[s.change.target_id], s.from_level,
-              _value(s.change.to_level), _value(s.change.source), s.change.note,
+            [(s.change.target_id, target_names[s.change.target_id], stance(s.from_level),
+              stance(s.change.to_level), said(s.change.source), s.change.note,
               s.change.meeting_id, _when(s.change.recorded_at, zone))
              for s in found.stance_steps]),
-        Table("meetings", "meetings with decision-makers", (
+        Table("meetings", N_("meetings with decision-makers"), (
             "id", "held_at", "location", "summary", "asks", "commitments", "follow_ups",
             "targets", "attendees", "visibility"),
             [(m.id, _when(m.held_at, zone), m.location, m.summary, m.asks, m.commitments,
               m.follow_ups, _names(found.meeting_targets.get(stored_id(m), []), target_names),
               _names(found.meeting_people.get(stored_id(m), []), person_names),
-              _value(m.visibility))
+              said(m.visibility))
              for m in found.meetings]),
-        Table("actions", f"{whose} actions", (
+        Table("actions", N_("our actions") if ours else N_("the campaign's actions"), (
             "id", "title", "kind", "scheduled_on", "status", "description", "outcome",
             "vote_id", "visibility"),
-            [(a.id, a.title, _value(a.kind), a.scheduled_on, _value(a.status), a.description,
+            [(a.id, a.title, said(a.kind), a.scheduled_on, said(a.status, a), a.description,
               a.outcome, a.vote_id if a.vote_id in exported_votes else None,
-              _value(a.visibility)) for a in found.actions]),
-        Table("tasks", f"{whose} tasks", (
+              said(a.visibility)) for a in found.actions]),
+        Table("tasks", N_("our tasks") if ours else N_("the campaign's tasks"), (
             "id", "title", "due_on", "status", "notes", "action_id", "meeting_id",
             "visibility"),
-            [(t.id, t.title, t.due_on, _value(t.status), t.notes, t.action_id, t.meeting_id,
-              _value(t.visibility)) for t in found.tasks]),
-        Table("records_requests", "public-records requests and where they stand", (
+            [(t.id, t.title, t.due_on, said(t.status, t), t.notes, t.action_id, t.meeting_id,
+              said(t.visibility)) for t in found.tasks]),
+        Table("records_requests", N_("public-records requests and where they stand"), (
             "id", "subject", "agency", "law", "state_code", "sent_on", "method",
             "tracking_number", "status", "due_on", "notes", "visibility",
             *(("text",) if contacts else ())),
             [(r.id, r.subject, agency_names.get(r.agency_id, ""), r.law, r.state_code,
-              r.sent_on, _value(r.method), r.tracking_number, _value(r.status), r.due_on,
-              r.notes, _value(r.visibility), *((r.text,) if contacts else ()))
+              r.sent_on, said(r.method), r.tracking_number, said(r.status, r), r.due_on,
+              r.notes, said(r.visibility), *((r.text,) if contacts else ()))
              for r in found.requests]),
-        Table("people", "people who attended the meetings", (
+        Table("people", N_("people who attended the meetings"), (
             "id", "name", "tags", "notes", "visibility",
             *(("email", "phone", "signal_handle", "preferred_contact", "ok_to_email",
                "ok_to_text", "ok_to_call") if contacts else ())),
-            [(p.id, p.name, p.tags, p.notes, _value(p.visibility),
-              *((p.email, p.phone, p.signal_handle, _value(p.preferred_contact), p.ok_to_email,
+            [(p.id, p.name, p.tags, p.notes, said(p.visibility),
+              *((p.email, p.phone, p.signal_handle, said(p.preferred_contact), p.ok_to_email,
                  p.ok_to_text, p.ok_to_call) if contacts else ()))
              for p in found.people]),
-        Table("documents", "documents about these records (their descriptions, not the files)", (
-            "id", "filename", "content_type", "size_bytes", "description", "attached_kind",
-            "attached_id", "visibility"),
-            [(d.id, d.filename, d.content_type, d.size_bytes, d.description,
-              _value(d.attached_kind), d.attached_id, _value(d.visibility))
-             for d in found.documents]),
+        Table("documents",
+              N_("documents about these records (their descriptions, not the files)"), (
+                  "id", "filename", "content_type", "size_bytes", "description",
+                  "attached_kind", "attached_id", "visibility"),
+              [(d.id, d.filename, d.content_type, d.size_bytes, d.description,
+                said(d.attached_kind), d.attached_id, said(d.visibility))
+               for d in found.documents]),
     ]
 
 
@@ -505,22 +547,22 @@ def government_tables(found: Selection, *, body_names: dict[int, str],
                       agency_names: dict[int, str]) -> list[Table]:
     """The agencies and contracts a selection holds."""
     return [
-        Table("agencies", "the agencies that run the cameras", (
+        Table("agencies", N_("the agencies that run the cameras"), (
             "id", "name", "kind", "state_code", "vendor", "fixed_cameras",
             "mobile_cameras", "retention_days", "shares_with_federal", "sharing_partners",
             "national_pool", "detections", "hits", "detections_period", "policy_url",
             "sharing_evidence_url"),
-            [(a.id, a.name, _value(a.kind), a.state_code, found.vendors.get(a.vendor_id or 0, ""),
-              a.fixed_cameras, a.mobile_cameras, a.retention_days, _value(a.shares_with_federal),
+            [(a.id, a.name, said(a.kind), a.state_code, found.vendors.get(a.vendor_id or 0, ""),
+              a.fixed_cameras, a.mobile_cameras, a.retention_days, said(a.shares_with_federal),
               a.sharing_partners, a.national_pool, a.detections, a.hits, a.detections_period,
               a.policy_url, a.sharing_evidence_url) for a in found.agencies]),
-        Table("contracts", "the camera contracts and their deadlines", (
+        Table("contracts", N_("the camera contracts and their deadlines"), (
             "id", "title", "agency", "vendor", "status", "annual_cost", "cost_per_camera",
             "camera_count", "start_date", "end_date", "auto_renews", "renewal_term_months",
             "termination_notice_days", "notice_deadline", "approving_body", "funding_source",
             "document_url"),
             [(k.id, k.title, agency_names.get(k.agency_id, ""),
-              found.vendors.get(k.vendor_id or 0, ""), _value(k.status), k.annual_cost,
+              found.vendors.get(k.vendor_id or 0, ""), said(k.status, k), k.annual_cost,
               k.cost_per_camera, k.camera_count, k.start_date, k.end_date, k.auto_renews,
               k.renewal_term_months, k.termination_notice_days, k.notice_deadline,
               body_names.get(k.approving_body_id or 0, ""), k.funding_source, k.document_url)
@@ -542,11 +584,7 @@ def export_campaign(session: Session, actor: User, *, campaign_id: int,
     made = tables(found)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr("summary.html", summary_html(found, made).encode("utf-8"))
-        for table in made:
-            # With a byte order mark, spreadsheet programs read the CSV as UTF-8.
-            zipped.writestr(f"{table.name}.csv",
-                            csv_export.write(table.header, table.rows).encode("utf-8-sig"))
+        write_archive(zipped, summary_html(found, made), made)
     name = f"{slug(found.exported_campaign.name)}-{found.tier.value}-{found.made:%Y-%m-%d}.zip"
     return name, archive.getvalue()
 
@@ -554,18 +592,21 @@ def export_campaign(session: Session, actor: User, *, campaign_id: int,
 # ---- the summary -----------------------------------------------------------------------------
 
 def day(value: date | datetime | None) -> str:
-    return f"{value:%b} {value.day}, {value.year}" if value else ""
+    """A day as the exporter's language writes it ("Mar 2, 2026", "2 mar 2026")."""
+    return format_when(value, "date") if value else ""
 
 
 def moment(at: datetime | None, zone: ZoneInfo) -> str:
+    """An instant on the wall clock where it happens, with the zone's abbreviation."""
     if at is None:
         return ""
     local = clock.local(at, zone)
-    return f"{day(local)}, {local.hour % 12 or 12}:{local:%M %p} {local.tzname()}"
+    return f"{day(local)}, {format_when(local, 'time')} {local.tzname()}"
 
 
-def plain(value: Any) -> str:
-    return str(_value(value) or "").replace("_", " ")
+def plain(value: Any, of: Any = None) -> str:
+    """A stored choice as the summary says it, in the exporter's language."""
+    return said(value, of)
 
 
 def _upcoming(found: Selection) -> list[dict[str, Any]]:
@@ -594,9 +635,23 @@ def summaries() -> Environment:
     """The summaries' templates (api/exports/summaries): the campaign's and an
     organization's, one layout and style. Autoescaped throughout: every value in a summary is
     text someone typed."""
-    return Environment(loader=FileSystemLoader(Path(__file__).parent / "summaries"),
-                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                       lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "summaries"),
+                      autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                      lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    # Said in the language in force when a summary is made: the exporter's. Trimmed as the
+    # pages' templates are, so a message's words are the catalog's whatever the line breaks.
+    env.policies["ext.i18n.trimmed"] = True
+    # Said in the language in force when a summary is made: the exporter's.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        catalogs.gettext, catalogs.ngettext, newstyle=True, pgettext=catalogs.pgettext)
+    return env
+
+
+def summary_words(made: list[Table]) -> dict[str, Any]:
+    """What every summary says around its own sections: its language and its files."""
+    return {"lang": catalogs.current(),
+            "files": [{"name": f"{t.name}.csv", "what": gettext(t.what), "rows": len(t.rows)}
+                      for t in made]}
 
 
 def summary_html(found: Selection, made: list[Table] | None = None) -> str:
@@ -604,39 +659,42 @@ def summary_html(found: Selection, made: list[Table] | None = None) -> str:
     and no script, so it opens the same offline, in a mail client or printed."""
     made = made if made is not None else tables(found)
     campaign = found.exported_campaign
-    asks = [{"label": ASK_WORDS.get(str(a["ask"]), plain(a["ask"])), "won": bool(a.get("won")),
+    asks = [{"label": _ask(a["ask"]), "won": bool(a.get("won")),
              "note": a.get("note", "")} for a in policy_asks_of(campaign)]
     bodies = {stored_id(b): b.name for b in found.bodies}
     agencies = {stored_id(a): a.name for a in found.agencies}
     context = {
         "campaign": campaign,
-        "goal": GOAL_WORDS.get(str(_value(campaign.goal)), plain(campaign.goal)),
-        "status": plain(campaign.status),
+        "goal": _capitalized(plain(campaign.goal)),
+        "status": plain(campaign.status, campaign),
         "place": found.jurisdiction.name if found.jurisdiction else "",
         "target_date": day(campaign.target_date),
         "asks": asks,
-        "tier": TIER_WORDS[found.tier],
+        "tier": gettext(TIER_WORDS[found.tier]),
         "made": moment(found.made, found.zone),
         "everyones": found.everyones,
         "with_contacts": found.with_contacts,
         "targets": [{"name": t.name, "title": plain(t.title),
                      "body": bodies.get(t.body_id or 0, ""), "district": t.district,
-                     "stance": STANDING_WORDS.get(found.standing.get(stored_id(t), "unknown"),
-                                                  "Not known"),
+                     "stance": stance(found.standing.get(stored_id(t), "unknown")),
                      "last_met": day(clock.local(found.last_met[t.id], found.zone))
                      if t.id in found.last_met else ""} for t in found.targets],
         "upcoming": _upcoming(found),
         "contracts": [{"title": k.title, "agency": agencies.get(k.agency_id, ""),
                        "vendor": found.vendors.get(k.vendor_id or 0, ""),
-                       "status": plain(k.status), "end": day(k.end_date),
+                       "status": plain(k.status, k), "end": day(k.end_date),
                        "notice": day(k.notice_deadline), "auto_renews": k.auto_renews}
                       for k in found.contracts],
         "requests": [{"subject": r.subject, "agency": agencies.get(r.agency_id, ""),
-                      "sent": day(r.sent_on), "status": plain(r.status),
+                      "sent": day(r.sent_on), "status": plain(r.status, r),
                       "due": day(r.due_on)} for r in found.requests],
         "actions": [{"title": a.title, "kind": plain(a.kind), "on": day(a.scheduled_on),
-                     "status": plain(a.status)} for a in found.actions],
+                     "status": plain(a.status, a)} for a in found.actions],
         "meetings": len(found.meetings),
-        "files": [{"name": f"{t.name}.csv", "what": t.what, "rows": len(t.rows)} for t in made],
+        **summary_words(made),
     }
     return summaries().get_template("campaign.html").render(**context)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
-from api import clock, csv_export
+from api import clock
 from api.actions.models import Action
 from api.agencies.models import Agency
 from api.auth import permissions
@@ -18,9 +18,9 @@ from api.contracts.models import Contract
 from api.documents.models import Document
 from api.errors import NO_SUCH, Forbidden, NotFound, Term
 from api.exports import redacted
-from api.exports.redacted import Selection, StanceStep, Table, plain
+from api.exports.redacted import Selection, StanceStep, Table, plain, said
 from api.fields import stored_id
-from api.i18n.catalogs import N_
+from api.i18n.catalogs import N_, gettext
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
@@ -182,14 +182,14 @@ def _press(going: Sharing) -> Press:
 def _press_tables(found: Selection, press: Press) -> list[Table]:
     contacts = found.with_contacts
     return [
-        Table("media_contacts", "our press contacts", (
+        Table("media_contacts", N_("our press contacts"), (
             "id", "name", "outlet", "beat", "notes", "visibility",
             *(("email", "phone") if contacts else ())),
-            [(m.id, m.name, m.outlet, m.beat, m.notes, plain(m.visibility),
+            [(m.id, m.name, m.outlet, m.beat, m.notes, said(m.visibility),
               *((m.email, m.phone) if contacts else ())) for m in press.contacts]),
-        Table("press_hits", "the coverage we recorded", (
+        Table("press_hits", N_("the coverage we recorded"), (
             "id", "title", "outlet", "url", "published_on", "summary", "visibility"),
-            [(p.id, p.title, p.outlet, p.url, p.published_on, p.summary, plain(p.visibility))
+            [(p.id, p.title, p.outlet, p.url, p.published_on, p.summary, said(p.visibility))
              for p in press.hits]),
     ]
 
@@ -219,17 +219,13 @@ def export_organization(session: Session, actor: User, *, organization_id: int,
     agencies.update({stored_id(a): a.name for a in found.agencies})
     targets = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
     made = [*redacted.record_tables(found, body_names=bodies, agency_names=agencies,
-                                    whose="our"),
-            redacted.votes_table(found, body_names=bodies, target_names=targets, whose="our"),
+                                    ours=True),
+            redacted.votes_table(found, body_names=bodies, target_names=targets, ours=True),
             *redacted.government_tables(found, body_names=bodies, agency_names=agencies),
             *_press_tables(found, _press(going))]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr("summary.html",
-                        summary_html(organization, found, made).encode("utf-8"))
-        for table in made:
-            zipped.writestr(f"{table.name}.csv",
-                            csv_export.write(table.header, table.rows).encode("utf-8-sig"))
+        redacted.write_archive(zipped, summary_html(organization, found, made), made)
     slug = redacted.slug(organization.name, fallback="organization")
     return f"{slug}-shared-{found.tier.value}-{found.made:%Y-%m-%d}.zip", archive.getvalue()
 
@@ -242,7 +238,7 @@ def summary_html(organization: Organization, found: Selection, made: list[Table]
     names = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
     context = {
         "organization": organization.name,
-        "tier": redacted.TIER_WORDS[found.tier],
+        "tier": gettext(redacted.TIER_WORDS[found.tier]),
         "made": redacted.moment(found.made, zone),
         "with_contacts": found.with_contacts,
         "targets": [{"name": t.name, "district": t.district,
@@ -253,13 +249,13 @@ def summary_html(organization: Organization, found: Selection, made: list[Table]
                           names[i] for i in found.meeting_targets.get(stored_id(m), [])),
                       "location": m.location} for m in found.meetings],
         "requests": [{"subject": r.subject, "sent": redacted.day(r.sent_on),
-                      "status": redacted.plain(r.status), "due": redacted.day(r.due_on)}
+                      "status": plain(r.status, r), "due": redacted.day(r.due_on)}
                      for r in found.requests],
-        "actions": [{"title": a.title, "kind": redacted.plain(a.kind),
-                     "on": redacted.day(a.scheduled_on), "status": redacted.plain(a.status)}
+        "actions": [{"title": a.title, "kind": plain(a.kind),
+                     "on": redacted.day(a.scheduled_on), "status": plain(a.status, a)}
                     for a in found.actions],
         "counts": {"tasks": len(found.tasks), "people": len(found.people),
                    "documents": len(found.documents)},
-        "files": [{"name": f"{t.name}.csv", "what": t.what, "rows": len(t.rows)} for t in made],
+        **redacted.summary_words(made),
     }
     return redacted.summaries().get_template("organization.html").render(**context)

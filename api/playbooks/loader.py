@@ -146,9 +146,11 @@ def parse(text: str, *, name: str, letter_keys: set[str]) -> tuple[Playbook | No
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         # The parser speaks English only: its words are kept as a quoted detail, after ours.
         problem = getattr(exc, "problem", None) or str(exc)
-        reason = Refusal(N_("the YAML cannot be read at line {line}, column {column} "
+        # The error is placed at its line already ("file, line 3: ..."): the message adds only
+        # the column, so the line is not said twice.
+        reason = Refusal(N_("the YAML cannot be read at column {column} "
                             "(technical detail: “{problem}”)"),
-                         line=mark.line + 1, column=mark.column + 1, problem=problem) \
+                         column=mark.column + 1, problem=problem) \
             if mark else Refusal(N_("the YAML cannot be read (technical detail: “{problem}”)"),
                                  problem=problem)
         return None, [PlaybookError(name, mark.line + 1 if mark else None, None, str(reason),

@@ -1,5 +1,5 @@
-"""A stance in words, said two ways: of one member ("se inclina a favor", whatever their
-gender) and as the heading of a group of members on the whip board ("Se inclinan a favor").
+"""A stance in words, said two ways: of one member ("se inclina por nosotros", whatever their
+gender) and as the heading of a group of members on the whip board ("Se inclinan por nosotros").
 Spanish needs the two apart where English uses the same words for both."""
 
 from typing import Any

@@ -284,8 +284,8 @@ def test_a_redacted_export_names_an_action_s_vote_only_if_the_vote_goes_out(
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         name = next(n for n in archive.namelist() if n.endswith("actions.csv"))
         rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-    [row] = [r for r in rows if r["id"] == str(action.id)]
-    assert row["vote_id"] == ""
+    [row] = [r for r in rows if r["ID"] == str(action.id)]
+    assert row["Vote ID"] == ""
 
 
 def test_naming_a_hidden_reference_as_it_stands_tells_nothing(world: Any) -> None:

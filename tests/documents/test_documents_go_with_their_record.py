@@ -103,7 +103,7 @@ def test_narrowing_a_record_narrows_its_files_and_the_export_leaves_them_out(
     assert export.status_code == 200, export.text
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
         listed = archive.read("documents.csv").decode("utf-8-sig")
-    assert "description" in listed and MARK not in listed
+    assert "Description" in listed and MARK not in listed
 
 
 def test_the_audit_entry_of_a_file_is_no_more_open_than_its_record(

@@ -192,12 +192,12 @@ def test_derived_facts_come_only_from_exported_sources(world: World,
     # the stance it moved from, not its day as "last met".
     assert "2025-12-07" not in everything(files) and "Dec 7, 2025" not in everything(files)
     target = mark("A", "target", "public")
-    changes = [r for r in rows(files, "stance_changes.csv") if r["target"] == target]
-    assert [(r["from_level"], r["to_level"], r["note"]) for r in changes] == \
-        [("unknown", "opposed", STANCE_PUBLIC)]
-    listed = {r["name"]: r for r in rows(files, "targets.csv")}
-    assert listed[target]["stance"] == "opposed"
-    assert listed[target]["last_met"].startswith("2026-01-20T10:00")
+    changes = [r for r in rows(files, "stance_changes.csv") if r["Decision-maker"] == target]
+    assert [(r["Stance before"], r["Stance after"], r["Note"]) for r in changes] == \
+        [("not known", "against us", STANCE_PUBLIC)]
+    listed = {r["Name"]: r for r in rows(files, "targets.csv")}
+    assert listed[target]["Stance"] == "against us"
+    assert listed[target]["Last met"].startswith("2026-01-20T10:00")
     # Counted from exported meetings only: the two open ones and the town hall.
     assert len(rows(files, "meetings.csv")) == 3
     assert "Meetings with decision-makers shared at this tier: 3." in files["summary.html"]
@@ -213,7 +213,7 @@ def test_contact_details_stay_out_of_the_public_tier(world: World,
     public = everything(export(lead, world, "public"))
     assert "@people.example" not in public and "555-0142" not in public
     coalition = rows(export(lead, world, "coalition"), "people.csv")
-    emails = {r["email"] for r in coalition}
+    emails = {r["Email"] for r in coalition}
     assert emails == {f"contact-{org}-{tier}@people.example".lower()
                       for org in ("A", "B") for tier in ("coalition", "public")}
 
@@ -237,7 +237,7 @@ def test_the_summary_is_escaped_and_self_contained(world: World,
 
 def test_csv_cells_are_formula_escaped(world: World, client_as: Callable[..., TestClient]) -> None:
     files = export(client_as("lead"), world, "public")
-    titles = {r["title"] for r in rows(files, "actions.csv")}
+    titles = {r["Title"] for r in rows(files, "actions.csv")}
     assert "'" + FORMULA in titles and FORMULA not in titles
 
 

@@ -135,16 +135,16 @@ def test_each_tier_holds_exactly_our_records_shared_that_widely(
 def test_what_was_seen_and_where_goes_only_with_a_shared_meeting(
         world: World, client_as: Callable[..., TestClient]) -> None:
     files = export(client_as("partner", organization_id=world.orgs["A"].id), world, "public")
-    changes = [(r["target"], r["from_level"], r["to_level"], r["note"])
+    changes = [(r["Decision-maker"], r["Stance before"], r["Stance after"], r["Note"])
                for r in rows(files, "stance_changes.csv")]
-    assert changes == [("Council Member Ruiz", "unknown", "leaning_yes", SEEN_PUBLIC)]
-    town_hall = [r for r in rows(files, "meetings.csv") if r["summary"] == "Town hall"]
-    assert [r["targets"] for r in town_hall] == ["Council Member Ruiz"]
+    assert changes == [("Council Member Ruiz", "not known", "leaning with us", SEEN_PUBLIC)]
+    town_hall = [r for r in rows(files, "meetings.csv") if r["Summary"] == "Town hall"]
+    assert [r["Decision-makers"] for r in town_hall] == ["Council Member Ruiz"]
     assert "Coffee" not in "\n".join(files.values())
     # Named, not exported: the council member is nobody's record to hand out.
-    assert "Council Member Ruiz" not in {r["name"] for r in rows(files, "targets.csv")}
+    assert "Council Member Ruiz" not in {r["Name"] for r in rows(files, "targets.csv")}
     # Attendees are named when their own records go out at the tier.
-    attended = {r["summary"]: r["attendees"] for r in rows(files, "meetings.csv")}
+    attended = {r["Summary"]: r["Attendees"] for r in rows(files, "meetings.csv")}
     assert attended[mark("A", "meeting", "public")] == mark("A", "person", "public")
 
 
@@ -155,9 +155,9 @@ def test_contact_details_stay_out_of_the_public_tier(
     for domain in ("@people.example", "@office.example", "@press.example"):
         assert domain not in public
     coalition = export(member, world, "coalition")
-    assert {r["email"] for r in rows(coalition, "people.csv")} == {
+    assert {r["Email"] for r in rows(coalition, "people.csv")} == {
         "a-coalition@people.example", "a-public@people.example"}
-    assert {r["email"] for r in rows(coalition, "media_contacts.csv")} == {
+    assert {r["Email"] for r in rows(coalition, "media_contacts.csv")} == {
         "a-coalition@press.example", "a-public@press.example"}
 
 

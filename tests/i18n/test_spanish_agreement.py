@@ -31,9 +31,9 @@ def _summary(**levels: int) -> str:
 def test_whip_counts_agree_with_their_number() -> None:
     with use_locale("es"):
         one = _summary(champion=1, leaning_yes=1, undecided=1, leaning_no=1, opposed=1)
-        assert one == ("1 con nosotros, 1 se inclina a favor, 1 sin decidir o con postura "
-                       "desconocida, 1 se inclina en contra, 1 en contra")
-        assert "2 se inclinan a favor" in _summary(leaning_yes=2)
+        assert one == ("1 con nosotros, 1 se inclina por nosotros, 1 sin decidir o con postura "
+                       "desconocida, 1 se inclina en contra, 1 en contra de nosotros")
+        assert "2 se inclinan por nosotros" in _summary(leaning_yes=2)
     assert _summary(champion=3, leaning_yes=2, undecided=1, unknown=3, leaning_no=1) == (
         "3 with us, 2 leaning with us, 4 undecided or not known, 1 leaning against, "
         "0 against us")
@@ -80,5 +80,5 @@ def test_a_stance_in_a_campaigns_timeline_reads_as_one_spanish_line(
     first = session.exec(select(sa.func.min(Campaign.id))).one()
     text = plain(client.get(f"/campaigns/{first}").text.split('id="timeline"', 1)[1])
     # The mark "Postura" and the line after it: "Postura de Patricia Doyle: …".
-    assert "Postura de Patricia Doyle: postura desconocida → en contra" in text
+    assert "Postura de Patricia Doyle: postura desconocida → en contra de nosotros" in text
     assert "Postura Patricia Doyle" not in text

@@ -79,4 +79,4 @@ def test_a_partner_is_told_in_spanish_who_manages_access(
     partner = client_as(Role.partner, language="es")
     page = partner.get("/admin/users")
     assert page.status_code == 403
-    assert "Solo los líderes y los administradores" in plain(page.text)
+    assert "Solo líderes y personas administradoras" in plain(page.text)

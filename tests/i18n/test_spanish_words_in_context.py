@@ -48,9 +48,13 @@ def demo_in_spanish(session: Session, admin: User) -> SimpleNamespace:
 
 def test_a_column_of_members_and_one_members_stance_are_said_apart() -> None:
     with use_locale("es"):
-        assert group_stance("leaning_yes") == "Se inclinan a favor"
-        assert one_stance("leaning_yes") == "se inclina a favor"
+        assert group_stance("leaning_yes") == "Se inclinan por nosotros"
+        assert one_stance("leaning_yes") == "se inclina por nosotros"
         assert group_stance("undecided") == "Sin decidir"
+        # Each side said the same way: with us, leaning our way, against us.
+        assert [group_stance(level) for level in ("champion", "opposed")] == [
+            "Con nosotros", "En contra de nosotros"]
+        assert one_stance("opposed") == "en contra de nosotros"
         assert one_stance("unknown") == group_stance("unknown").lower() == "postura desconocida"
     assert group_stance("leaning_yes") == "Leaning with us"
     # Histories say a stance in the campaign's terms, as the vote page does.
@@ -62,14 +66,15 @@ def test_the_whip_board_heads_groups_and_the_vote_page_names_one_member(
     ids = demo_in_spanish
     whip = f"/campaigns/{ids.campaign}/whip?body={ids.body}&vote={ids.vote}"
     board = plain(client.get(whip).text)
-    assert "Se inclinan a favor (2)" in board and "Sin decidir (2)" in board
+    assert "Se inclinan por nosotros (2)" in board and "Sin decidir (2)" in board
     assert "Inclinados" not in board and "Indeciso (" not in board
+    assert "a favor (" not in board
     vote = plain(client.get(f"/votes/{ids.vote}").text)
-    assert "David Chen se inclina a favor" in vote
+    assert "David Chen se inclina por nosotros" in vote
     assert "inclinados" not in vote
     # The stance nobody recorded has one name everywhere.
     timeline = plain(client.get(f"/campaigns/{ids.campaign}").text)
-    assert "Postura de Patricia Doyle: postura desconocida → en contra" in timeline
+    assert "Postura de Patricia Doyle: postura desconocida → en contra de nosotros" in timeline
     assert "sin saber" not in timeline and "defensor" not in timeline
 
 

@@ -36,9 +36,9 @@ def test_the_check_prints_no_english_before_the_spanish_list(tmp_path: Path) -> 
     assert ran.returncode == 1
     said = ran.stderr
     for english in ("playbook left out", "Field required", "Extra inputs are not permitted",
-                    "not valid YAML", ", line "):
+                    "not valid YAML", ", line ", "en la línea"):
         assert english not in said, said
-    assert "organizer/unclosed.yaml, línea 3: no se pudo leer el YAML en la línea 3, columna 1 " \
+    assert "organizer/unclosed.yaml, línea 3: no se pudo leer el YAML en la columna 1 " \
         "(detalle técnico: «expected ',' or ']', but got '<stream end>'»)" in said
     assert "organizer/incomplete.yaml, línea 1, campo title: Este dato es obligatorio." in said
 
@@ -46,7 +46,7 @@ def test_the_check_prints_no_english_before_the_spanish_list(tmp_path: Path) -> 
 def test_an_unreadable_file_says_line_and_column_in_english_too() -> None:
     _playbook, errors = loader.parse(UNCLOSED, name="unclosed.yaml", letter_keys=set())
     assert [str(e) for e in errors] == [
-        "unclosed.yaml, line 3: the YAML cannot be read at line 3, column 1 "
+        "unclosed.yaml, line 3: the YAML cannot be read at column 1 "
         "(technical detail: “expected ',' or ']', but got '<stream end>'”)"]
 
 

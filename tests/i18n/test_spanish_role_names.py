@@ -1,0 +1,50 @@
+"""An account's role in Spanish fits whoever holds it, the way the officials' titles do
+("integrante del concejo"): never the masculine form alone, the same words in a select, a
+table and a sentence."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.auth.models import Role
+from api.i18n.catalogs import use_locale
+from tests.factories import make_organization
+from tests.web.html import plain
+from web.words import humanize
+
+CATALOG = Path(__file__).resolve().parents[2] / "api/i18n/locale/es/LC_MESSAGES/messages.po"
+ROLE_NAMES = {Role.admin: "persona administradora", Role.lead: "líder",
+              Role.partner: "integrante de organización aliada", Role.viewer: "persona lectora"}
+# A man's word for a role, said of anyone who holds it.
+MASCULINE = re.compile(r"\b(administrador(es)?|lector(es)?|miembros? aliados?|[Uu]n líder)\b"
+                       r"(?! de placas)(?!.{0,3}automáticos de placas)")
+
+
+def test_each_role_has_one_inclusive_name() -> None:
+    with use_locale("es"):
+        assert {role: humanize(role) for role in Role} == ROLE_NAMES
+
+
+def test_no_message_names_a_role_in_the_masculine_alone() -> None:
+    said = [line for line in CATALOG.read_text(encoding="utf-8").splitlines()
+            if line.startswith("msgstr")]
+    # The city manager is said both ways ("administradora o administrador de la ciudad").
+    wrong = [line for line in said if MASCULINE.search(line)
+             and "administradora o administrador" not in line]
+    assert not wrong, wrong
+
+
+def test_the_access_page_and_the_account_page_name_roles_alike(
+        client_as: Callable[..., TestClient], session: Session, actor: object) -> None:
+    organization = make_organization(session, actor, name="Casa Esperanza")
+    admin = client_as(Role.admin, language="es")
+    access = plain(admin.get("/admin/users").text)
+    for words in ROLE_NAMES.values():
+        assert words in access
+    assert "administrador " not in access and "lector " not in access
+    partner = client_as(Role.partner, organization_id=organization.id, language="es")
+    account = plain(partner.get("/account").text)
+    assert "integrante de organización aliada en Casa Esperanza" in account
