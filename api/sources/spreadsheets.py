@@ -36,6 +36,7 @@ from api.people.models import PEOPLE, Affiliation, ContactMethod, Person, Person
 from api.sources import csv_files, workbooks
 from api.sources.agency_import import file_token
 from api.sources.import_limits import ImportLimits
+from api.sources.models import SheetImportCommitted, SheetImportPreview
 from api.targets.models import TARGETS, Target, TargetCreate, TargetTitle
 
 CHUNK = 500
@@ -358,6 +359,12 @@ class SheetPlan:
                        for r in notable for e in r.errors],
             "rows": [_row_dict(r) for r in notable], "sample": [_row_dict(r) for r in plain],
         }
+
+    def as_preview(self) -> SheetImportPreview:
+        return SheetImportPreview.model_validate(self.as_dict())
+
+    def as_committed(self, result: "SheetResult") -> SheetImportCommitted:
+        return SheetImportCommitted.model_validate({**self.as_dict(), "result": asdict(result)})
 
 
 def _row_dict(row: RowResult) -> dict[str, Any]:
