@@ -36,7 +36,7 @@ from api.auth import permissions
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_
 
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -303,13 +303,13 @@ def list_follows(session: SessionDep, actor: UserDep) -> Any:
 
 @follows_router.post("", response_model=FollowRead, status_code=201,
                      summary="Follow a campaign, body, target, contract or records request")
-def create_follow(data: FollowCreate, session: SessionDep, actor: UserDep) -> Any:
+def create_follow(data: FollowCreate, session: SessionDep, actor: UserDep) -> FollowRead:
     found = service.follow(session, actor, subject_kind=data.subject_kind,
                            subject_id=data.subject_id)
     session.commit()
-    return {"id": found.id, "subject_kind": found.subject_kind, "subject_id": found.subject_id,
-            "label": service.follow_label(session, found.subject_kind, found.subject_id),
-            "created_at": found.created_at}
+    return FollowRead(id=stored_id(found), subject_kind=found.subject_kind,
+                      subject_id=found.subject_id, created_at=found.created_at,
+                      label=service.follow_label(session, found.subject_kind, found.subject_id))
 
 
 @follows_router.delete("/{follow_id}", status_code=204, summary="Stop following")
