@@ -64,6 +64,16 @@ class NotificationPage(BaseModel):
     unread: int
 
 
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class MarkedRead(BaseModel):
+    """How many notifications were marked read."""
+
+    marked: int
+
+
 # ---- rules -------------------------------------------------------------------------------
 
 @router.get("/rules", response_model=list[RuleRead], summary="List alert rules")
@@ -272,8 +282,8 @@ def list_notifications(session: SessionDep, actor: UserDep, unread: bool = False
 
 
 @notifications_router.get("/unread-count", summary="How many notifications are unread")
-def unread(session: SessionDep, actor: UserDep) -> dict[str, int]:
-    return {"unread": service.unread_count(session, actor)}
+def unread(session: SessionDep, actor: UserDep) -> UnreadCount:
+    return UnreadCount(unread=service.unread_count(session, actor))
 
 
 @notifications_router.post("/{notification_id}/read", response_model=NotificationRead,
@@ -285,10 +295,10 @@ def read_one(notification_id: RecordId, session: SessionDep, actor: UserDep) -> 
 
 
 @notifications_router.post("/read-all", summary="Mark every notification read")
-def read_all(session: SessionDep, actor: UserDep) -> dict[str, int]:
+def read_all(session: SessionDep, actor: UserDep) -> MarkedRead:
     count = service.mark_all_read(session, actor)
     session.commit()
-    return {"marked": count}
+    return MarkedRead(marked=count)
 
 
 # ---- follows -----------------------------------------------------------------------------
