@@ -175,7 +175,7 @@ async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
                          "previews; with commit, writes every good row in one transaction.")
 async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
                              commit: Commit = False, token: Token = None
-                       ) -> AgencyImportPreview | AgencyImportCommitted:
+                             ) -> AgencyImportPreview | AgencyImportCommitted:
     content = await _content(actor, file)
     return await run_in_threadpool(_agency_import, data_driven, session, actor, content, commit,
                                    token)
