@@ -183,7 +183,7 @@ class Concept:
         ref = references(self.table).get(name)
         if ref:
             return "ref", None, ref
-        python = _python_type(self.table, name)
+        python = python_type(self.table, name)
         if isinstance(python, type) and issubclass(python, Enum):
             return "enum", python, None
         if python is bool:
@@ -198,7 +198,8 @@ def references(table: Any) -> dict[str, str]:
             for column in table.__table__.columns if column.foreign_keys}
 
 
-def _python_type(table: Any, name: str) -> Any:
+def python_type(table: Any, name: str) -> Any:
+    """The field's type, out of Optional and Annotated: `str` for a text field."""
     annotation = table.model_fields[name].annotation
     return _unwrapped(annotation)
 
@@ -214,7 +215,7 @@ def _unwrapped(annotation: Any) -> Any:
 
 
 def _kind_of(table: Any, name: str) -> str:
-    python = _python_type(table, name)
+    python = python_type(table, name)
     if not isinstance(python, type):
         return "text"
     # bool before int, datetime before date: each is a subclass of the other.

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.errors import Conflict, DomainError, Problems
+from api.errors import Conflict, DomainError, Forbidden, Problems
 from api.i18n.validation_words import words_for
 from web import flash, htmx
 from web.words import choice_words
@@ -331,6 +331,15 @@ class Rejected:
         return self.errors.get(FORM) or next(iter(self.errors.values()), "")
 
 
+def refusal_status(refusal: DomainError, status: int | None) -> int:
+    """The status a form refused by the service is answered with: `status` (None: the
+    refusal's own). A refusal of what the role may not do is not a mistake in the form, so it
+    keeps its 403 whatever `status` says, shown in the form like any other."""
+    if isinstance(refusal, Forbidden) or status is None:
+        return refusal.status
+    return status
+
+
 def refused(exc: DomainError, errors: Mapping[str, str]) -> Rejected:
     """A service's refusal met where nothing is written (a file's columns that cannot plan
     it): the form shown again with `errors`, answered with the refusal's own status."""
@@ -344,9 +353,9 @@ def save_or_show(session: Session, write: Callable[[], Written], *,
                  page_refusals: bool = False, database_refusal: str | None = None) -> Response:
     """The one way a page answers a form: problems found before writing (`errors`) or the
     service's refusal of the write show the form `again`, with the problems next to the
-    `fields` they name, answered with `status` (None: the refusal's own, such as 403 or 409);
-    else the write is committed and `done` answers with what it returned. The options are
-    `saving`'s."""
+    `fields` they name, answered with `status` (None: the refusal's own, such as 409), a
+    refusal for permission always with 403 (refusal_status); else the write is committed and
+    `done` answers with what it returned. The options are `saving`'s."""
     if errors:
         return again(Rejected(dict(errors)))
     with saving(session, keep_refused=keep_refused, page_refusals=page_refusals,
@@ -354,7 +363,8 @@ def save_or_show(session: Session, write: Callable[[], Written], *,
         written = write()
     if saved.refusal is None:
         return done(written)
-    return again(Rejected(saved.errors(fields), status or saved.refusal.status, saved.refusal))
+    return again(Rejected(saved.errors(fields), refusal_status(saved.refusal, status),
+                          saved.refusal))
 
 
 def submit(session: Session, checked: tuple[Schema | None, Mapping[str, str]],

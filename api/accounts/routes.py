@@ -38,10 +38,11 @@ def audit_log(session: SessionDep, actor: UserDep,
               record_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
               organization_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100,
-              offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> Any:
+              offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0) -> AuditPage:
     rows, total = audit.entries(session, actor, record_kind=record_kind, record_id=record_id,
                                 organization_id=organization_id, limit=limit, offset=offset)
-    return {"items": rows, "total": total, "limit": limit, "offset": offset}
+    return AuditPage(items=[AuditRead.model_validate(row, from_attributes=True) for row in rows],
+                     total=total, limit=limit, offset=offset)
 
 
 @router.get("/instance-settings", response_model=instance.InstanceSettingsRead,

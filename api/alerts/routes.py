@@ -36,7 +36,7 @@ from api.auth import permissions
 from api.crud_routes import RecordId
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
-from api.fields import MAX_INT
+from api.fields import MAX_INT, stored_id
 from api.i18n.catalogs import N_
 
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -62,6 +62,16 @@ class NotificationPage(BaseModel):
     limit: int
     offset: int
     unread: int
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class MarkedRead(BaseModel):
+    """How many notifications were marked read."""
+
+    marked: int
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -272,8 +282,8 @@ def list_notifications(session: SessionDep, actor: UserDep, unread: bool = False
 
 
 @notifications_router.get("/unread-count", summary="How many notifications are unread")
-def unread(session: SessionDep, actor: UserDep) -> dict[str, int]:
-    return {"unread": service.unread_count(session, actor)}
+def unread(session: SessionDep, actor: UserDep) -> UnreadCount:
+    return UnreadCount(unread=service.unread_count(session, actor))
 
 
 @notifications_router.post("/{notification_id}/read", response_model=NotificationRead,
@@ -285,10 +295,10 @@ def read_one(notification_id: RecordId, session: SessionDep, actor: UserDep) -> 
 
 
 @notifications_router.post("/read-all", summary="Mark every notification read")
-def read_all(session: SessionDep, actor: UserDep) -> dict[str, int]:
+def read_all(session: SessionDep, actor: UserDep) -> MarkedRead:
     count = service.mark_all_read(session, actor)
     session.commit()
-    return {"marked": count}
+    return MarkedRead(marked=count)
 
 
 # ---- follows -----------------------------------------------------------------------------
@@ -303,13 +313,13 @@ def list_follows(session: SessionDep, actor: UserDep) -> Any:
 
 @follows_router.post("", response_model=FollowRead, status_code=201,
                      summary="Follow a campaign, body, target, contract or records request")
-def create_follow(data: FollowCreate, session: SessionDep, actor: UserDep) -> Any:
+def create_follow(data: FollowCreate, session: SessionDep, actor: UserDep) -> FollowRead:
     found = service.follow(session, actor, subject_kind=data.subject_kind,
                            subject_id=data.subject_id)
     session.commit()
-    return {"id": found.id, "subject_kind": found.subject_kind, "subject_id": found.subject_id,
-            "label": service.follow_label(session, found.subject_kind, found.subject_id),
-            "created_at": found.created_at}
+    return FollowRead(id=stored_id(found), subject_kind=found.subject_kind,
+                      subject_id=found.subject_id, created_at=found.created_at,
+                      label=service.follow_label(session, found.subject_kind, found.subject_id))
 
 
 @follows_router.delete("/{follow_id}", status_code=204, summary="Stop following")

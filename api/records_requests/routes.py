@@ -80,10 +80,10 @@ def documents_concerning(session: SessionDep, actor: UserDep, agency_id: Optiona
              tags=["records-requests"],
              summary="Send one letter to many agencies: one request each, each with its own "
                      "law and due date")
-def create_batch(data: BatchCreate, session: SessionDep, actor: UserDep) -> Any:
+def create_batch(data: BatchCreate, session: SessionDep, actor: UserDep) -> BatchRead:
     created = service.create_batch(session, actor, data)
     session.commit()
-    return {"items": service.crud.to_read(session, created)}
+    return BatchRead(items=service.crud.to_read(session, created))
 
 
 # ---- one request -------------------------------------------------------------------------
@@ -205,9 +205,10 @@ def letter_templates(
             description="The text renders for each agency as the template does; edited, it is "
                         "what a batch of requests takes as `text`. 422 for a template whose "
                         "text cannot be edited.")
-def letter_text(key: Annotated[str, Path(max_length=100)]) -> Any:
+def letter_text(key: Annotated[str, Path(max_length=100)]) -> LetterSourceRead:
     found = letters.template(key)
-    return {"key": found.key, "title": found.title, "text": letter_source.source(found.key)}
+    return LetterSourceRead(key=found.key, title=found.title,
+                            text=letter_source.source(found.key))
 
 
 @router.post("/letter-templates/{key}/render", response_model=LetterRead,

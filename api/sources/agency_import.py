@@ -29,6 +29,7 @@ from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
 from api.jurisdictions.models import Jurisdiction, JurisdictionCreate
 from api.sources import csv_files
+from api.sources.models import AgencyImportCommitted, AgencyImportPreview
 from api.vendors import names as vendor_names
 from api.vendors import service as vendors
 
@@ -106,6 +107,12 @@ class ImportPlan:
         return {"kind": self.kind, "token": self.token, "total_rows": self.total_rows,
                 "ignored_rows": self.ignored_rows, "counts": self.counts,
                 "rows": [asdict(row) for row in self.rows]}
+
+    def as_preview(self) -> AgencyImportPreview:
+        return AgencyImportPreview.model_validate(self.as_dict())
+
+    def as_committed(self, result: "ImportResult") -> AgencyImportCommitted:
+        return AgencyImportCommitted.model_validate({**self.as_dict(), "result": asdict(result)})
 
 
 @dataclass

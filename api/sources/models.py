@@ -1,8 +1,9 @@
 """Tables of outside data: suggested votes found on agendas, each body's agenda sync state,
-campaigns' agenda keywords, and camera counts from OpenStreetMap."""
+campaigns' agenda keywords, and camera counts from OpenStreetMap; and what an import answers
+with, as a preview and once committed."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, StringConstraints
@@ -153,3 +154,129 @@ class CameraCountRead(SQLModel):
 class CameraRefresh(BaseModel):
     # OpenStreetMap relation of the jurisdiction's boundary, when its name alone is ambiguous.
     osm_relation_id: Id | None = None
+
+
+# ---- what an import answers with ----------------------------------------------------------
+# A preview says what the file would do; a committed import says the same of what it did, with
+# its result. `committed` tells the two apart, in the JSON and in the schema.
+
+class ImportCounts(BaseModel):
+    """How many rows would be (or were) created, updated, skipped, or refused for an error."""
+
+    create: int
+    update: int
+    skip: int
+    error: int
+
+
+class AgencyRowPlan(BaseModel):
+    """What one dataset row does to its agency."""
+
+    row: int
+    name: str
+    state: str
+    action: str = PydField(description="create, update, skip or error")
+    agency_id: int | None
+    changes: dict[str, list[Any]] = PydField(description="field: [now, after]")
+    message: str
+    new_place: dict[str, str] | None = PydField(
+        description="The jurisdiction the import makes, when none matches the agency's place")
+    place: str
+    vendor: dict[str, Any] | None = PydField(description='{"name", "id" (null when new)}')
+    links: list[dict[str, str]]
+    links_unchanged: int
+    warnings: list[str]
+
+
+class AgencyImportPlan(BaseModel):
+    committed: bool
+    kind: str
+    token: str = PydField(description="Give it back with the commit, to import this file only")
+    total_rows: int
+    ignored_rows: int
+    counts: ImportCounts
+    rows: list[AgencyRowPlan]
+
+
+class AgencyImportPreview(AgencyImportPlan):
+    """An agency dataset's preview: nothing was written."""
+
+    committed: Literal[False] = False
+
+
+class AgencyImportResult(BaseModel):
+    created: int
+    updated: int
+    skipped: int
+    links_added: int
+    links_updated: int
+    errors: list[dict[str, Any]]
+
+
+class AgencyImportCommitted(AgencyImportPlan):
+    """An agency dataset imported: its plan, and what was written."""
+
+    committed: Literal[True] = True
+    result: AgencyImportResult
+
+
+AgencyImportAnswer = Annotated[AgencyImportPreview | AgencyImportCommitted,
+                               PydField(discriminator="committed")]
+
+
+class SheetRowPlan(BaseModel):
+    """What one spreadsheet row does: its values as read, its errors, the record it matches."""
+
+    row: int
+    action: str = PydField(description="create, update, skip or error")
+    values: dict[str, Any]
+    errors: list[dict[str, str]]
+    existing_id: int | None
+    match: str
+    organization_id: int | None
+    role: str
+
+
+class SheetRowError(BaseModel):
+    row: int
+    field: str
+    message: str
+
+
+class SheetImportPlan(BaseModel):
+    committed: bool
+    concept: str
+    token: str = PydField(description="Give it back with the commit, to import this file only")
+    headers: list[str]
+    mapping: dict[str, str]
+    fields: list[str]
+    unmapped_headers: list[str]
+    total_rows: int
+    counts: ImportCounts
+    errors: list[SheetRowError]
+    rows: list[SheetRowPlan] = PydField(description="Every row with an error or a duplicate")
+    sample: list[SheetRowPlan] = PydField(description="Some of the other rows")
+
+
+class SheetImportPreview(SheetImportPlan):
+    """A spreadsheet's preview: nothing was written."""
+
+    committed: Literal[False] = False
+
+
+class SheetImportResult(BaseModel):
+    created: int
+    updated: int
+    skipped: int
+    left_out: list[int] = PydField(description="Rows with errors, not imported")
+
+
+class SheetImportCommitted(SheetImportPlan):
+    """A spreadsheet imported: its plan, and what was written."""
+
+    committed: Literal[True] = True
+    result: SheetImportResult
+
+
+SheetImportAnswer = Annotated[SheetImportPreview | SheetImportCommitted,
+                              PydField(discriminator="committed")]

@@ -25,14 +25,21 @@ from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.settings import get_settings
 from api.sources import atlas, data_driven, exports, overpass, spreadsheets, uploads
+from api.sources.agency_import import ImportPlan
 from api.sources.agendas import service as agendas
 from api.sources.fetching import OutsideError
 from api.sources.models import (
+    AgencyImportAnswer,
+    AgencyImportCommitted,
+    AgencyImportPreview,
     AgendaSyncRead,
     CameraCountRead,
     CameraRefresh,
     KeywordsRead,
     KeywordsSet,
+    SheetImportAnswer,
+    SheetImportCommitted,
+    SheetImportPreview,
     SuggestedVoteRead,
     SuggestionConfirm,
 )
@@ -78,14 +85,15 @@ def sync_status(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any
              summary="Fetch the body's upcoming agenda now",
              description="A failure of the agenda platform is reported (ok=false) and kept on "
                          "the body, not raised. Campaign leads and administrators only.")
-def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> Any:
+def sync_now(record_id: RecordId, session: SessionDep, actor: UserDep) -> SyncResult:
     permissions.require_bringing_in(actor)
     # End the request's transaction first: the sync makes outside calls and writes through
     # sessions of its own, and must not wait on this one's write lock.
     session.commit()
     report = agendas.sync_body(new_session, record_id)
     state = agendas.sync_state(session, record_id)
-    return {**asdict(report), "state": AgendaSyncRead.model_validate(state, from_attributes=True)}
+    return SyncResult(**asdict(report),
+                      state=AgendaSyncRead.model_validate(state, from_attributes=True))
 
 
 router.include_router(crud_router(agendas.suggestions, path="/suggested-votes",
@@ -114,19 +122,19 @@ CampaignId = RecordId
 
 @router.get("/campaigns/{campaign_id}/agenda-keywords", response_model=KeywordsRead,
             tags=["agendas"], summary="The words a campaign watches agendas for")
-def get_keywords(campaign_id: CampaignId, session: SessionDep, actor: UserDep) -> Any:
+def get_keywords(campaign_id: CampaignId, session: SessionDep, actor: UserDep) -> KeywordsRead:
     words, defaults = agendas.keywords(session, campaign_id)
-    return {"campaign_id": campaign_id, "keywords": words, "uses_defaults": defaults}
+    return KeywordsRead(campaign_id=campaign_id, keywords=words, uses_defaults=defaults)
 
 
 @router.put("/campaigns/{campaign_id}/agenda-keywords", response_model=KeywordsRead,
             tags=["agendas"], summary="Set a campaign's agenda keywords (empty: the defaults)")
 def put_keywords(campaign_id: CampaignId, data: KeywordsSet, session: SessionDep,
-                 actor: UserDep) -> Any:
+                 actor: UserDep) -> KeywordsRead:
     words, defaults = agendas.set_keywords(session, actor, campaign_id=campaign_id,
                                            phrases=data.keywords)
     session.commit()
-    return {"campaign_id": campaign_id, "keywords": words, "uses_defaults": defaults}
+    return KeywordsRead(campaign_id=campaign_id, keywords=words, uses_defaults=defaults)
 
 
 # ---- imports ----------------------------------------------------------------------------
@@ -137,21 +145,23 @@ async def _content(actor: User, file: UploadFile) -> bytes:
     return uploads.checked(await file.read(get_settings().max_upload_bytes + 1))
 
 
-def _agency_import(module: Any, session: Any, actor: User, content: bytes, commit: bool,
-                   token: str | None) -> dict[str, Any]:
+def _agency_import(module: Any, session: Session, actor: User, content: bytes, commit: bool,
+                   token: str | None) -> AgencyImportPreview | AgencyImportCommitted:
     if not commit:
-        return {"committed": False, **module.preview(session, content).as_dict()}
+        plan: ImportPlan = module.preview(session, content)
+        return plan.as_preview()
     plan, result = module.commit(session, actor, content, token=token)
     session.commit()
-    return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+    return plan.as_committed(result)
 
 
-@router.post("/imports/atlas", tags=["imports"],
+@router.post("/imports/atlas", tags=["imports"], response_model=AgencyImportAnswer,
              summary="Import EFF's Atlas of Surveillance CSV (its ALPR rows) into agencies",
              description="Campaign leads and administrators only. Without commit, "
                          "previews; with commit, writes every good row in one transaction.")
 async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
-                       commit: Commit = False, token: Token = None) -> dict[str, Any]:
+                       commit: Commit = False, token: Token = None
+                       ) -> AgencyImportPreview | AgencyImportCommitted:
     content = await _content(actor, file)
     # Reading and planning a large file takes seconds: in a worker thread, so the server
     # answers other requests meanwhile.
@@ -159,12 +169,13 @@ async def import_atlas(session: SessionDep, actor: UserDep, file: Upload,
                                    token)
 
 
-@router.post("/imports/data-driven", tags=["imports"],
+@router.post("/imports/data-driven", tags=["imports"], response_model=AgencyImportAnswer,
              summary="Import EFF's ALPR Data Driven dataset onto agencies",
              description="Campaign leads and administrators only. Without commit, "
                          "previews; with commit, writes every good row in one transaction.")
 async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
-                             commit: Commit = False, token: Token = None) -> dict[str, Any]:
+                             commit: Commit = False, token: Token = None
+                             ) -> AgencyImportPreview | AgencyImportCommitted:
     content = await _content(actor, file)
     return await run_in_threadpool(_agency_import, data_driven, session, actor, content, commit,
                                    token)
@@ -191,7 +202,7 @@ def _decisions(text: str | None) -> dict[int, Choice]:
                       field="decisions") from exc
 
 
-@router.post("/imports/{concept}", tags=["imports"],
+@router.post("/imports/{concept}", tags=["imports"], response_model=SheetImportAnswer,
              summary="Import organizations, people or targets from a CSV or XLSX file",
              description="Campaign leads and administrators only. Without commit, "
                          "previews: the column mapping (guessed from the headers unless "
@@ -207,23 +218,23 @@ async def import_sheet(
     decisions: Annotated[str | None, Form(max_length=200_000, description=(
         'JSON object of row number to skip, update or create, e.g. {"7": "update"}'))] = None,
     skip_errors: Annotated[bool, Form(description="Leave rows with errors out")] = False,
-) -> dict[str, Any]:
+) -> SheetImportPreview | SheetImportCommitted:
     content = await _content(actor, file)
     columns = _json_form(mapping, "mapping")
     if columns is not None and not all(isinstance(v, str) for v in columns.values()):
         raise Invalid(N_("mapping maps field names to column headers."), field="mapping")
     chosen = _decisions(decisions)
 
-    def run() -> dict[str, Any]:
+    def run() -> SheetImportPreview | SheetImportCommitted:
         plan = spreadsheets.plan(session, concept_name=concept, content=content,
                                  filename=file.filename or "", mapping=columns,
                                  on_duplicate=on_duplicate, decisions=chosen, actor=actor)
         if not commit:
-            return {"committed": False, **plan.as_dict()}
+            return plan.as_preview()
         result = spreadsheets.commit(session, actor, plan, token=token,
                                      skip_errors=skip_errors)
         session.commit()
-        return {"committed": True, **plan.as_dict(), "result": asdict(result)}
+        return plan.as_committed(result)
 
     # Reading, checking and writing a large file takes seconds: in a worker thread, so the
     # server answers other requests meanwhile.

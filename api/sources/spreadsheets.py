@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
@@ -20,6 +20,8 @@ from api import clock, csv_export
 from api.auth import audit, permissions
 from api.auth.models import User
 from api.bodies.models import Body
+from api.concepts import Concept as Declared
+from api.concepts import python_type
 from api.errors import Conflict, Forbidden, Invalid
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, translations
@@ -36,6 +38,7 @@ from api.people.models import PEOPLE, Affiliation, ContactMethod, Person, Person
 from api.sources import csv_files, workbooks
 from api.sources.agency_import import file_token
 from api.sources.import_limits import ImportLimits
+from api.sources.models import SheetImportCommitted, SheetImportPreview
 from api.targets.models import TARGETS, Target, TargetCreate, TargetTitle
 
 CHUNK = 500
@@ -90,8 +93,20 @@ NOTES = _text("notes", "note", "comments", "comment", "description")
 TAGS = Column("tags", "tags", ("tags", "tag", "labels", "label"))
 WEBSITE = _text("website", "web site", "url", "site", "homepage", "web")
 
+def _with_declared(sheet: Concept, declared: Declared) -> Concept:
+    """The columns named here, with their usual headers, then every other text field that the
+    concept's declaration edits in a form: a text field added to the concept is read from a
+    file too, under its name or its list heading (headings), and so from the list's own CSV."""
+    named = {column.name for column in sheet.columns}
+    added = tuple(_text(role.name) for role in declared.fields
+                  if role.section and role.name not in named
+                  and python_type(sheet.schema, role.name) is str)
+    return replace(sheet, columns=sheet.columns + added)
+
+
 CONCEPTS: dict[str, Concept] = {
-    "organizations": Concept("organizations", "organization", Organization, OrganizationCreate, (
+    "organizations": _with_declared(Concept(
+        "organizations", "organization", Organization, OrganizationCreate, (
         _text("name", "organization", "organisation", "organization name", "org", "org name",
               "group", "group name"),
         Column("kind", "enum", ("kind", "type", "organization type", "org type", "category"),
@@ -99,8 +114,8 @@ CONCEPTS: dict[str, Concept] = {
         Column("coalition_role", "enum", ("coalition role", "role"), CoalitionRole),
         Column("status", "enum", ("status",), OrgStatus),
         WEBSITE, EMAIL, PHONE, NOTES, TAGS,
-    )),
-    "people": Concept("people", "person", Person, PersonCreate, (
+    )), ORGANIZATIONS),
+    "people": _with_declared(Concept("people", "person", Person, PersonCreate, (
         _text("name", "full name", "person", "contact name", "contact"),
         _text("first_name", "first", "given name", "firstname"),
         _text("last_name", "last", "surname", "family name", "lastname"),
@@ -115,8 +130,8 @@ CONCEPTS: dict[str, Concept] = {
         Column("organization", "organization", ("organization", "organisation", "org", "group",
                                                 "affiliation", "organization name")),
         _text("role", "position", "role at organization"),
-    )),
-    "targets": Concept("targets", "target", Target, TargetCreate, (
+    )), PEOPLE),
+    "targets": _with_declared(Concept("targets", "target", Target, TargetCreate, (
         _text("name", "full name", "official", "member", "decision maker"),
         Column("title", "enum", ("title", "position", "office"), TargetTitle),
         Column("body", "body", ("body", "council", "board", "legislative body", "body name")),
@@ -130,7 +145,7 @@ CONCEPTS: dict[str, Concept] = {
         Column("owner_organization", "organization", ("owner organization", "owner",
                                                       "relationship owner", "organization")),
         NOTES,
-    )),
+    )), TARGETS),
 }
 
 
@@ -244,9 +259,16 @@ LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("L
           "owner_organization": N_("Owner organization"), "row": N_("Row")}
 
 
+# The label a field is declared with on its concept, for a field the importer reads because
+# the declaration edits it (_with_declared).
+DECLARED_LABELS = {column.name: title for sheet in CONCEPTS.values() for column in sheet.columns
+                   if column.name not in LABELS
+                   and (title := sheet.schema.model_fields[column.name].title)}
+
+
 def label_of(name: str) -> str:
     text = name.replace("_", " ")
-    return LABELS.get(name, text[:1].upper() + text[1:])
+    return LABELS.get(name) or DECLARED_LABELS.get(name) or text[:1].upper() + text[1:]
 
 
 # Each kind's own pages, whose list headings a file exported from them carries.
@@ -358,6 +380,12 @@ class SheetPlan:
                        for r in notable for e in r.errors],
             "rows": [_row_dict(r) for r in notable], "sample": [_row_dict(r) for r in plain],
         }
+
+    def as_preview(self) -> SheetImportPreview:
+        return SheetImportPreview.model_validate(self.as_dict())
+
+    def as_committed(self, result: "SheetResult") -> SheetImportCommitted:
+        return SheetImportCommitted.model_validate({**self.as_dict(), "result": asdict(result)})
 
 
 def _row_dict(row: RowResult) -> dict[str, Any]:

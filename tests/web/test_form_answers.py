@@ -115,3 +115,36 @@ def test_submit_writes_the_valid_data_and_shows_the_schemas_problems_otherwise()
                       lambda data: data.name, done=refused.on_done, again=refused.on_again)
     assert response.status_code == INVALID and refused.done == []
     assert refused.again[0].errors == {"name": "Give a name."}
+
+
+@pytest.mark.parametrize("status", [INVALID, None])
+def test_a_form_refused_for_permission_answers_403_and_one_refused_as_invalid_422(
+        status: int | None) -> None:
+    def not_allowed(data: Named) -> None:
+        raise Forbidden("Only its organization changes this.", field="name")
+
+    def not_valid(data: Named) -> None:
+        raise Invalid("Taken by another record.", field="name")
+
+    for write, expected in ((not_allowed, 403), (not_valid, INVALID)):
+        answers, recorder = Answers(), Recorder()
+        response = submit(cast(Session, recorder), validate(Named, {"name": "Ana"}), write,
+                          done=answers.on_done, again=answers.on_again, fields=["name"],
+                          status=status)
+        assert (response.status_code, recorder.calls) == (expected, ["rollback"])
+        refusal = answers.again[0].refusal
+        assert refusal is not None and answers.again[0].errors == {"name": refusal.message}
+    # The form's own problems are not the service's refusal: 422 whatever else.
+    answers = Answers()
+    response = submit(cast(Session, Recorder()), validate(Named, {"name": ""}), not_allowed,
+                      done=answers.on_done, again=answers.on_again, status=status)
+    assert response.status_code == INVALID
+
+
+def test_a_permission_refusal_of_the_whole_form_keeps_its_403_too() -> None:
+    def write() -> None:
+        raise Forbidden("Your role cannot change this campaign.")
+
+    response, answers = _answer(Recorder(), write)
+    assert response.status_code == 403
+    assert answers.again[0].errors == {FORM: "Your role cannot change this campaign."}

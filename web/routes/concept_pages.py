@@ -442,13 +442,11 @@ class ConceptPages:
             context.update({"editing": slug, "values": submitted_values(form, [*fields, *asked]),
                             "errors": rejected.errors, "options": field_options(session, fields),
                             "asked": asked})
-            # A refusal of what the role may not do is not a mistake in the form: 403, shown in it.
-            status = 403 if isinstance(rejected.refusal, Forbidden) else rejected.status
             if fragment:
                 return render(request, "concept_pages/detail.html", context, block="section",
-                              status=status)
+                              status=rejected.status)
             context["section"] = found
-            return render(request, self.page_template(), context, status=status)
+            return render(request, self.page_template(), context, status=rejected.status)
 
         return submit(session, (data, errors),
                       lambda valid: spec.crud.update(session, actor, record_id, valid),

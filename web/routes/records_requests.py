@@ -2,6 +2,8 @@
 the form that moves it on, a lead's override, documents received and the letters to send."""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -162,6 +164,45 @@ def _answer(request: Request, session: Session, user: User, record: RecordsReque
     return _page(request, session, user, record, status=status, extra=context)
 
 
+@dataclass
+class _Section:
+    """A part of the page a form writes to, and the two answers to that form: the part shown
+    again with what was wrong, or, saved, with a message; each as the database has the request
+    now. Its block and its anchor share a name."""
+
+    request: Request
+    session: Session
+    user: User
+    record_id: int
+    block: str
+    context_of: Callable[[Session, User, RecordsRequest], dict[str, Any]]
+
+    def again(self, shown: Callable[[dict[str, Any], Rejected, RecordsRequest], None]
+              ) -> Callable[[Rejected], Response]:
+        """The part with the form's problems, which `shown` puts into its context."""
+        def answer(rejected: Rejected) -> Response:
+            record = _reloaded(self.session, self.user, self.record_id)
+            context = self.context_of(self.session, self.user, record)
+            shown(context, rejected, record)
+            return self._answer(record, context, None, rejected.status)
+        return answer
+
+    def done(self, saying: str | Callable[[RecordsRequest], str]
+             ) -> Callable[[object], Response]:
+        """The part saved, with `saying` (or what it says of the request as saved)."""
+        def answer(_: object) -> Response:
+            record = _reloaded(self.session, self.user, self.record_id)
+            text = saying if isinstance(saying, str) else saying(record)
+            return self._answer(record, self.context_of(self.session, self.user, record),
+                                flash.success(text), 200)
+        return answer
+
+    def _answer(self, record: RecordsRequest, context: dict[str, Any],
+                message: flash.Message | None, status: int) -> Response:
+        return _answer(self.request, self.session, self.user, record, block=self.block,
+                       context=context, anchor=self.block, message=message, status=status)
+
+
 # ---- status and deadline -----------------------------------------------------------------
 
 @router.post("/records-requests/{record_id}/status")
@@ -171,20 +212,17 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
     user = acting_user(request, actor)
     records.crud.get(session, user, record_id)
     form = await request.form()
+    section = _Section(request, session, user, record_id, "progress", progress_context)
 
-    def again(rejected: Rejected) -> Response:
-        record = _reloaded(session, user, record_id)
-        context = progress_context(session, user, record)
+    def shown(context: dict[str, Any], rejected: Rejected, _: RecordsRequest) -> None:
         context["status_errors"] = rejected.errors
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
-        return _answer(request, session, user, record, block="progress", context=context,
-                       anchor="progress", message=None, status=rejected.status)
 
     return submit(session, validate(StatusChangeCreate, parse(STATUS_FIELDS, form)),
                   lambda change: records.change_status(session, user, request_id=record_id,
                                                        change=change),
                   done=lambda _: _status_changed(request, session, user, record_id),
-                  again=again, fields=STATUS_FIELDS, page_refusals=True)
+                  again=section.again(shown), fields=STATUS_FIELDS, page_refusals=True)
 
 
 def _reloaded(session: Session, user: User, record_id: int) -> RecordsRequest:
@@ -223,26 +261,20 @@ async def set_override(record_id: RecordId, request: Request, session: SessionDe
     values = parse(OVERRIDE_FIELDS, form)
     if form.get("clear"):
         values["due_on_override"] = None
+    section = _Section(request, session, user, record_id, "progress", progress_context)
 
-    def again(rejected: Rejected) -> Response:
-        record = _reloaded(session, user, record_id)
-        context = progress_context(session, user, record)
+    def shown(context: dict[str, Any], rejected: Rejected, _: RecordsRequest) -> None:
         context["override_errors"] = rejected.errors
         context["override_value"] = str(form.get("due_on_override") or "")
-        return _answer(request, session, user, record, block="progress", context=context,
-                       anchor="progress", message=None, status=rejected.status)
 
-    def done(_: object) -> Response:
-        record = _reloaded(session, user, record_id)
-        text = (gettext("Due date set by a lead.") if record.due_on_override
+    def saying(record: RecordsRequest) -> str:
+        return (gettext("Due date set by a lead.") if record.due_on_override
                 else gettext("The due date follows the law again."))
-        return _answer(request, session, user, record, block="progress",
-                       context=progress_context(session, user, record), anchor="progress",
-                       message=flash.success(text))
 
     return submit(session, validate(RecordsRequestUpdate, values),
                   lambda data: records.crud.update(session, user, record_id, data),
-                  done=done, again=again, fields=OVERRIDE_FIELDS, page_refusals=True)
+                  done=section.done(saying), again=section.again(shown),
+                  fields=OVERRIDE_FIELDS, page_refusals=True)
 
 
 # ---- letters -----------------------------------------------------------------------------
@@ -324,27 +356,19 @@ async def save_letter(record_id: RecordId, request: Request, session: SessionDep
                                  "a follow-up or an appeal instead.")
     elif not text.strip() or len(text) > MAX_LETTER:
         errors["text"] = _letter_size()
+    section = _Section(request, session, user, record_id, "letters", letters_context)
 
-    def again(rejected: Rejected) -> Response:
-        record = _reloaded(session, user, record_id)
-        context = letters_context(session, user, record)
+    def shown(context: dict[str, Any], rejected: Rejected, record: RecordsRequest) -> None:
         context["letter"] = letters.LetterRead(template=template.read(),
                                                subject=record.subject, text=text)
         context["letter_values"]["template"] = template.key
         context["letter_errors"] = rejected.errors
-        return _answer(request, session, user, record, block="letters", context=context,
-                       anchor="letters", message=None, status=rejected.status)
-
-    def done(_: object) -> Response:
-        record = _reloaded(session, user, record_id)
-        return _answer(request, session, user, record, block="letters",
-                       context=letters_context(session, user, record), anchor="letters",
-                       message=flash.success(gettext("Saved the letter as this request's text.")))
 
     return save_or_show(
         session, lambda: records.crud.update(session, user, record_id,
                                              RecordsRequestUpdate(text=text)),
-        done=done, again=again, fields=LETTER_FIELDS, errors=errors, page_refusals=True)
+        done=section.done(gettext("Saved the letter as this request's text.")),
+        again=section.again(shown), fields=LETTER_FIELDS, errors=errors, page_refusals=True)
 
 
 # ---- documents received ------------------------------------------------------------------
@@ -374,19 +398,16 @@ async def attach_received(record_id: RecordId, request: Request, session: Sessio
             content=content, description=str(form.get("description") or "")[:20_000],
             links=valid)
 
-    def answer(message: flash.Message | None, errors: dict[str, str], status: int) -> Response:
-        record = _reloaded(session, user, record_id)
-        context = documents_context(session, user, record)
-        if errors:
-            context["doc_errors"] = errors
-        return _answer(request, session, user, record, block="documents", context=context,
-                       anchor="documents", message=message, status=status)
+    section = _Section(request, session, user, record_id, "documents", documents_context)
+
+    def shown(context: dict[str, Any], rejected: Rejected, _: RecordsRequest) -> None:
+        if rejected.errors:
+            context["doc_errors"] = rejected.errors
 
     return submit(session, (links, errors), write,
-                  done=lambda _: answer(flash.success(gettext("The document was added.")), {},
-                                        200),
-                  again=lambda rejected: answer(None, rejected.errors, rejected.status),
-                  fields=[*LINK_FIELDS, FILE_FIELD], page_refusals=True)
+                  done=section.done(gettext("The document was added.")),
+                  again=section.again(shown), fields=[*LINK_FIELDS, FILE_FIELD],
+                  page_refusals=True)
 
 
 @router.post("/records-requests/{record_id}/received/{document_id}")
@@ -396,22 +417,14 @@ async def link_received(record_id: RecordId, document_id: RecordId, request: Req
     user = acting_user(request, actor)
     records.crud.get(session, user, record_id)
     form = await request.form()
+    section = _Section(request, session, user, record_id, "documents", documents_context)
 
-    def again(rejected: Rejected) -> Response:
-        record = _reloaded(session, user, record_id)
-        context = documents_context(session, user, record)
+    def shown(context: dict[str, Any], rejected: Rejected, _: RecordsRequest) -> None:
         context["doc_errors"] = {f"{document_id}-{k}": v for k, v in rejected.errors.items()}
         context["open_doc"] = document_id
-        return _answer(request, session, user, record, block="documents", context=context,
-                       anchor="documents", message=None, status=rejected.status)
-
-    def done(_: object) -> Response:
-        record = _reloaded(session, user, record_id)
-        return _answer(request, session, user, record, block="documents",
-                       context=documents_context(session, user, record), anchor="documents",
-                       message=flash.success(gettext("Saved what the document concerns.")))
 
     return submit(session, validate(RequestDocumentLinks, parse(LINK_FIELDS, form)),
                   lambda links: records.link_document(session, user, request_id=record_id,
                                                       document_id=document_id, links=links),
-                  done=done, again=again, fields=LINK_FIELDS, page_refusals=True)
+                  done=section.done(gettext("Saved what the document concerns.")),
+                  again=section.again(shown), fields=LINK_FIELDS, page_refusals=True)
