@@ -3,6 +3,7 @@ record's fields, preview every row (errors, duplicates and what to do with each)
 the whole file in one transaction."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -141,7 +142,7 @@ def _preview_context(session: Session, user: User, kind: str, kept: uploads.Uplo
                                             for f in plan.mapping)),
         "on_duplicate": on_duplicate.value,
         "decision": {row.row: decisions.get(row.row, on_duplicate).value for row in shown},
-        "label_of": label_of, "errors": {}, "skip_errors": skip_errors,
+        "label_of": partial(label_of, kind), "errors": {}, "skip_errors": skip_errors,
     }
 
 
