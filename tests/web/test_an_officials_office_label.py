@@ -8,8 +8,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.accounts import service as accounts
+from api.i18n.catalogs import use_locale
 from tests import factories as f
 from tests.web.html import plain
+from web import audit_words
 
 
 def _speak(session: Session, admin: Any, language: str) -> None:
@@ -62,3 +64,11 @@ def test_a_votes_title_is_still_a_title(client: TestClient, session: Session, ac
         assert page.status_code == 200, url
         assert "Título" in plain(page.text), url
         assert "Cargo" not in plain(page.text), url
+
+
+def test_the_log_names_the_field_as_its_records_pages_do() -> None:
+    with use_locale("es"):
+        assert audit_words.field_words("title", "target") == "Cargo"
+        assert audit_words.field_words("title", "vote") == "Título"
+        # A field of no known record keeps the label most records give it.
+        assert audit_words.field_words("title") == "Título"
