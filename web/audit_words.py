@@ -123,8 +123,10 @@ def what(action: str, record_kind: str, record_id: int | None) -> str:
     return f"{humanize(action)}: {kind}"
 
 
-def field_words(name: str) -> str:
-    return gettext(label_for(name))
+def field_words(name: str, record_kind: str = "") -> str:
+    """A logged field by its label on its record's pages (an official's "title" is their
+    office)."""
+    return gettext(label_for(name, record_kind))
 
 
 def actor_words(label: str) -> str:

@@ -547,10 +547,18 @@ SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
 LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())
 
 
-def label_for(name: str) -> str:
-    """A field's label: the one declared with it in its concept's models, else one made from
-    its name, which only a field declared without a title falls back on."""
-    return LABELS.get(name) or label_from_name(name)
+# Each concept's own labels, by the table its records live in: an official's "title" is their
+# office, where LABELS says the title of most records.
+TABLE_LABELS: dict[str, dict[str, str]] = {
+    spec.model.__tablename__: declared_labels([spec.create_schema]) for spec in SPECS.values()}
+
+
+def label_for(name: str, table: str = "") -> str:
+    """A field's label: the one declared with it in its concept's models (those of the records
+    of `table` where it is known), else one made from its name, which only a field declared
+    without a title falls back on."""
+    return (TABLE_LABELS.get(table, {}).get(name) or LABELS.get(name)
+            or label_from_name(name))
 
 
 def spec_for_table(table: str) -> Spec | None:

@@ -5,6 +5,7 @@ form asks for, and where the browser goes after it."""
 import logging
 import types
 import typing
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,13 +89,15 @@ def _foreign_table(info: FieldInfo) -> str | None:
 
 def declared_labels(schemas: Iterable[type[BaseModel]]) -> dict[str, str]:
     """The labels declared with the schemas' fields (`Field(title=N_("Cameras counted"))` in a
-    concept's models), by field name, the first schema's where two declare one."""
-    found: dict[str, str] = {}
+    concept's models), by field name. Where schemas label one name differently, the label
+    most of them declare (the first schema's among equals): a vote's, a contract's "title" is
+    its title, while an official's is their office."""
+    found: dict[str, Counter[str]] = {}
     for schema in schemas:
         for name, info in schema.model_fields.items():
             if info.title:
-                found.setdefault(name, info.title)
-    return found
+                found.setdefault(name, Counter())[info.title] += 1
+    return {name: labels.most_common(1)[0][0] for name, labels in found.items()}
 
 
 def label_from_name(name: str) -> str:

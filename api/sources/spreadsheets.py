@@ -253,7 +253,7 @@ LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("L
           "ok_to_text": N_("OK to text"), "ok_to_call": N_("OK to call"),
           "notes": N_("Notes"), "tags": N_("Tags"), "organization": N_("Organization"),
           "role": N_("Role"), "kind": N_("Kind"), "coalition_role": N_("Coalition role"),
-          "status": N_("Status"), "website": N_("Website"), "title": N_("Title"),
+          "status": N_("Status"), "website": N_("Website"), "title": N_("Office"),
           "body": N_("Body"), "district": N_("District"), "term_ends": N_("Term ends"),
           "office_address": N_("Office address"), "staffers": N_("Staffers"),
           "owner_organization": N_("Owner organization"), "row": N_("Row")}
@@ -264,6 +264,10 @@ LABELS = {"name": N_("Name"), "first_name": N_("First name"), "last_name": N_("L
 DECLARED_LABELS = {column.name: title for sheet in CONCEPTS.values() for column in sheet.columns
                    if column.name not in LABELS
                    and (title := sheet.schema.model_fields[column.name].title)}
+
+# Labels a field went by before, which files exported then still carry as headings: an
+# official's office was once labelled "Title" ("Título" in Spanish).
+FORMER_LABELS = {"title": (N_("Title"),)}
 
 
 def label_of(name: str) -> str:
@@ -285,12 +289,11 @@ def headings(target: Concept) -> dict[str, list[str]]:
               for role in LISTED[target.name].fields if role.column}
     for column in target.columns:
         labels = [label_of(column.name), *([listed[column.name]] if column.name in listed
-                                           else [])]
+                                           else []), *FORMER_LABELS.get(column.name, ())]
         for language in locales.SUPPORTED:
             out.setdefault(column.name, []).extend(translations(language).gettext(label)
                                                    for label in labels)
     return out
-
 
 
 def _normal(header: str) -> str:

@@ -56,7 +56,7 @@ class StanceSource(StrEnum):
 
 class TargetBase(SQLModel):
     name: Name = Field(title=N_("Name"))
-    title: TargetTitle = enum_field(TargetTitle.council_member, title=N_("Title"))
+    title: TargetTitle = enum_field(TargetTitle.council_member, title=N_("Office"))
     body_id: int | None = fk("body.id", title=N_("Body"))
     district: ShortText = Field(default="", title=N_("District"))
     term_ends: date | None = Field(default=None, title=N_("Term ends"))
@@ -169,7 +169,7 @@ TARGETS = Concept(
     fields=(
         FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title"),
                   section=N_("Seat")),
-        FieldRole("title", sort=True, filter=N_("Title"), column=N_("Title"), section=N_("Seat")),
+        FieldRole("title", sort=True, filter=N_("Office"), column=N_("Office"), section=N_("Seat")),
         FieldRole("body_id", filter=N_("Body"), column=N_("Body"), section=N_("Seat")),
         FieldRole("district", search=True, sort=True, filter=True, column=N_("District"),
                   section=N_("Seat")),

@@ -3,6 +3,7 @@ record's fields, preview every row (errors, duplicates and what to do with each)
 the whole file in one transaction."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -19,7 +20,7 @@ from api.routing import PathRouter
 from api.sources import spreadsheets, uploads
 from api.sources.spreadsheets import Choice, Column, RowResult, SheetPlan
 from web import flash
-from web.concepts import LABELS, ref_labels
+from web.concepts import LABELS, TABLE_LABELS, ref_labels
 from web.forms import Rejected, go_to, refused
 from web.routes.imports import SHOWN_ROWS, UploadId, import_once, leads_only
 from web.templating import render
@@ -36,9 +37,11 @@ HINTS = {"bool": N_("yes or no"), "tags": N_("separated by commas or semicolons"
          "organization": N_("the name of an organization already here"),
          "body": N_("the name of a body already here")}
 SPLIT_NAME_HINT = N_("the whole name, or choose first and last name instead")
-def label_of(name: str) -> str:
-    """A column's field by the label declared with it, else by its name on the record's pages."""
-    return LABELS.get(name) or spreadsheets.label_of(name)
+def label_of(kind: str, name: str) -> str:
+    """A column's field by the label declared with it on the records' own pages, else by its
+    name there."""
+    return (TABLE_LABELS.get(TABLES[kind], {}).get(name) or LABELS.get(name)
+            or spreadsheets.label_of(name))
 
 
 def _hint(column: Column) -> str:
@@ -68,7 +71,7 @@ def _columns_context(user: User, kind: str, kept: uploads.Upload,
             if cell and header not in examples:
                 examples[header] = cell if len(cell) <= 40 else cell[:39] + "…"
     split_names = {"first_name", "last_name"} <= {c.name for c in target.columns}
-    fields = [{"name": c.name, "label": label_of(c.name),
+    fields = [{"name": c.name, "label": label_of(kind, c.name),
                "hint": SPLIT_NAME_HINT if c.name == "name" and split_names else _hint(c),
                "chosen": chosen.get(c.name, "")} for c in target.columns]
     return {"user": user, "kind": kind, "concept": target, "upload": kept,
@@ -122,7 +125,7 @@ def _plan(session: Session, user: User, kind: str, kept: uploads.Upload, form: F
 def _preview_context(session: Session, user: User, kind: str, kept: uploads.Upload,
                      plan: SheetPlan, on_duplicate: Choice, decisions: dict[int, Choice],
                      skip_errors: bool = False) -> dict[str, Any]:
-    errors = [(row.row, gettext(label_of(e["field"])), e["message"])
+    errors = [(row.row, gettext(label_of(kind, e["field"])), e["message"])
               for row in plan.rows for e in row.errors]
     duplicates = [row for row in plan.rows if row.existing_id is not None]
     shown = duplicates[:SHOWN_ROWS]
@@ -139,7 +142,7 @@ def _preview_context(session: Session, user: User, kind: str, kept: uploads.Uplo
                                             for f in plan.mapping)),
         "on_duplicate": on_duplicate.value,
         "decision": {row.row: decisions.get(row.row, on_duplicate).value for row in shown},
-        "label_of": label_of, "errors": {}, "skip_errors": skip_errors,
+        "label_of": partial(label_of, kind), "errors": {}, "skip_errors": skip_errors,
     }
 
 
