@@ -114,7 +114,7 @@ def _check_public(session: Session, items: Iterable[ChosenItem]) -> None:
                 key.in_(ids), permissions.shown_publicly(model))).scalars())
             if ids - shown:
                 raise Invalid(N_("Only records shared with the public can be shown on the "
-                                 "public page: share them as “Public: anyone” first."),
+                                 "public page: share them with “Anyone (public)” first."),
                               field="items")
 
 
