@@ -94,6 +94,7 @@ FIELDS = (
     N_("Updated at"), N_("Uploaded by"), N_("Visibility"),
     # A campaign's public page.
     N_("Slug"), N_("Intro"), N_("Published"), N_("Published at"), N_("Show stances"),
+    N_("Talking points"), N_("Sample comment"),
     N_("Record"),
     # The keys of values kept as lists of records (a campaign's asks, a meeting's stances).
     N_("Ask"), N_("Won"), N_("Note"), N_("Target"), N_("Level"), N_("Position"),

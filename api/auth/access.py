@@ -34,7 +34,7 @@ allow(r"/feeds/[^/]{1,200}\.ics", "calendar feed authenticated by its own token"
 
 # A campaign's page its leads published: for anyone, the same to everyone. Its requests are not
 # identified at all (no session is read, no cookie set), so a shared cache may keep the answer.
-PUBLIC_PAGES = re.compile(r"/p/[^/]{1,200}")
+PUBLIC_PAGES = re.compile(r"/p/[^/]{1,200}(?:/votes/[^/]{1,20})?")
 allow(PUBLIC_PAGES.pattern, "a published campaign page; public-tier records only, no cookie")
 
 

@@ -56,12 +56,17 @@ class PublicItem(SQLModel, table=True):
     kind: ShownKind = enum_field(primary_key=True)
     record_id: int = Field(primary_key=True)
     note: str = Field(default="", max_length=20_000)
+    # A vote's public-comment kit, in the leads' words; empty: made from the campaign's asks.
+    talking_points: str = Field(default="", max_length=20_000)
+    sample_comment: str = Field(default="", max_length=20_000)
 
 
 class ChosenItem(BaseModel):
     kind: ShownKind
     record_id: Annotated[int, pydantic.Field(ge=1, le=2**31 - 1)]
     note: LongText = ""
+    talking_points: LongText = ""
+    sample_comment: LongText = ""
 
 
 class PublicPageUpdate(BaseModel):

@@ -65,7 +65,9 @@ def settings(session: Session, actor: User, campaign_id: int) -> PublicPageRead 
     return PublicPageRead(
         campaign_id=campaign_id, slug=page.slug, published=page.published,
         published_at=page.published_at, show_stances=page.show_stances, intro=page.intro,
-        items=[ChosenItem(kind=i.kind, record_id=i.record_id, note=i.note) for i in items])
+        items=[ChosenItem(kind=i.kind, record_id=i.record_id, note=i.note,
+                          talking_points=i.talking_points, sample_comment=i.sample_comment)
+               for i in items])
 
 
 def save(session: Session, actor: User, *, campaign_id: int,
@@ -95,6 +97,7 @@ def save(session: Session, actor: User, *, campaign_id: int,
         if row is None:
             row = PublicItem(campaign_id=campaign_id, kind=ShownKind(kind), record_id=record_id)
         row.note = item.note
+        row.talking_points, row.sample_comment = item.talking_points, item.sample_comment
         session.add(row)
     session.flush()
     found = settings(session, actor, campaign_id)
@@ -150,6 +153,9 @@ class Shown:
     record: Any
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # A vote's comment kit in the leads' words (empty: made from the campaign's asks).
+    talking_points: str = ""
+    sample_comment: str = ""
 
 
 @dataclass
@@ -180,6 +186,27 @@ def published(session: Session, slug: str) -> PublicView:
         return _view(session, page)
 
 
+@dataclass
+class CommentKit:
+    """What a resident needs to comment on one vote: the vote, how and by when to comment, what
+    to say, and whom they address (the decision-makers on its body the page shows)."""
+
+    view: PublicView
+    vote: Shown
+    addressed: list[Shown]
+
+
+def comment_kit(session: Session, slug: str, vote_id: int) -> CommentKit:
+    """The kit for a vote ahead that the published page shows; NotFound as for a page that
+    does not exist for any other vote, so no vote is learned of through it."""
+    view = published(session, slug)
+    vote = next((s for s in view.votes if stored_id(s.record) == vote_id), None)
+    if vote is None:
+        raise NotFound(NO_PAGE)
+    addressed = [t for t in view.targets if t.record.body_id == vote.record.body_id]
+    return CommentKit(view=view, vote=vote, addressed=addressed)
+
+
 def preview(session: Session, actor: User, campaign_id: int) -> PublicView:
     """Exactly what the page shows, published or not, for the leads who decide it."""
     permissions.require_publishing(actor)
@@ -202,8 +229,11 @@ def _view(session: Session, page: PublicPage) -> PublicView:
                       zone=zone, asks=[{"ask": str(a["ask"]), "won": bool(a.get("won"))}
                                        for a in policy_asks_of(campaign)])
     chosen: dict[ShownKind, dict[int, str]] = {}
+    kits: dict[int, PublicItem] = {}
     for item in session.exec(select(PublicItem).where(PublicItem.campaign_id == page.campaign_id)):
         chosen.setdefault(ShownKind(item.kind), {})[item.record_id] = item.note
+        if item.kind == ShownKind.vote:
+            kits[item.record_id] = item
     rows = {kind: _public_rows(session, kind, notes) for kind, notes in chosen.items()}
     bodies = _names(session, Body, {r.body_id for r in rows.get(ShownKind.target, [])}
                     | {r.body_id for r in rows.get(ShownKind.vote, [])})
@@ -218,7 +248,8 @@ def _view(session: Session, page: PublicPage) -> PublicView:
                           {"body": bodies.get(t.body_id), "stance": standing.get(stored_id(t))})
                     for t in rows.get(ShownKind.target, [])]
     now = clock.now()
-    view.votes = [Shown(v, notes[ShownKind.vote][stored_id(v)], {"body": bodies.get(v.body_id)})
+    view.votes = [Shown(v, notes[ShownKind.vote][stored_id(v)], {"body": bodies.get(v.body_id)},
+                        kits[stored_id(v)].talking_points, kits[stored_id(v)].sample_comment)
                   for v in rows.get(ShownKind.vote, [])
                   if v.scheduled_at >= now and str(getattr(v.status, "value", v.status)) in AHEAD]
     view.agencies = [Shown(a, notes[ShownKind.agency][stored_id(a)],

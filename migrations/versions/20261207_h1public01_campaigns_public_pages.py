@@ -1,5 +1,5 @@
 """a campaign's public page, off until its leads publish it, and the public records they chose
-to show on it
+to show on it, with a public-comment kit for each vote
 
 Revision ID: h1public01
 Revises: g1cmpalrt
@@ -40,6 +40,8 @@ def upgrade() -> None:
         sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('record_id', sa.Integer(), nullable=False),
         sa.Column('note', sa.String(length=20000), nullable=False),
+        sa.Column('talking_points', sa.String(length=20000), nullable=False),
+        sa.Column('sample_comment', sa.String(length=20000), nullable=False),
         sa.ForeignKeyConstraint(['campaign_id'], ['public_page.campaign_id'],
                                 name=op.f('fk_public_page_item_campaign_id_public_page'),
                                 ondelete='CASCADE'),

@@ -478,6 +478,15 @@ def test_public_means_public_for_anyone_on_every_public_surface(
     for role in ("admin", "lead", "partner", "viewer"):
         # Signed in, the public page is the same page: the reader's rights add nothing.
         surfaces[role] = (clients[role], f"/p/{slug}")
+    # Each vote's comment kit: a public vote's for anyone, any other as a vote that is not.
+    missing_vote = clients[None].get(f"/p/{slug}/votes/999999")
+    for vote in world.of("vote"):
+        kit = clients[None].get(f"/p/{slug}/votes/{vote.id}")
+        assert not [m for m in never if m in kit.text], vote
+        if vote.visibility == "public":
+            assert kit.status_code == 200 and vote.markers[0] in kit.text
+        else:
+            assert kit.status_code == 404 and kit.text == missing_vote.text
     # The preview is the leads' own (never public), and shows exactly what the page shows.
     surfaces["preview"] = (clients["lead"], f"/campaigns/{world.campaign}/public/preview")
     cases = 0

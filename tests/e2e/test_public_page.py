@@ -1,7 +1,8 @@
 """A campaign's public page in Chromium: a lead chooses what it shows and publishes it, then a
 visitor who is not signed in opens it on a phone and a desktop, in English and Spanish. Every
 request stays on this site, no script runs, axe-core finds nothing serious, nothing sticks out
-sideways, and screenshots of each (and of it printed) are kept to look at."""
+sideways, and screenshots of each (and of it printed) are kept to look at; the same for each
+vote's public-comment kit."""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -89,6 +90,19 @@ def test_the_published_page_signed_out_on_a_phone_and_a_desktop(
                 found += [f"{width} {locale}: {v['id']} {v['nodes']}"
                           for v in axe_violations(page, axe_source)]
                 shoot(page, f"public-page-{width}-{locale[:2]}")
+                # The vote's comment kit, one link away, printable as a flyer.
+                page.get_by_role("link", name="kit").first.click() if locale == "en-US" \
+                    else page.get_by_role("link", name="Guía").first.click()
+                expect(page.locator("h2#sample")).to_be_visible()
+                assert page.get_attribute("html", "lang") == locale[:2]
+                assert page.evaluate("document.scripts.length") == 0
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"the kit is {overflow}px too wide at {width}"
+                found += [f"kit {width} {locale}: {v['id']} {v['nodes']}"
+                          for v in axe_violations(page, axe_source)]
+                shoot(page, f"public-comment-kit-{width}-{locale[:2]}")
+                page.go_back()
                 if width == "desktop" and locale == "en-US":
                     # The language switch is a plain link, and <html lang> follows it.
                     page.get_by_role("link", name="Español").click()
@@ -97,6 +111,9 @@ def test_the_published_page_signed_out_on_a_phone_and_a_desktop(
                     page.emulate_media(media="print")
                     expect(page.locator(".languages")).to_be_hidden()
                     shoot(page, "public-page-printed")
+                    page.get_by_role("link", name="Guía").first.click()
+                    expect(page.locator("h2#sample")).to_be_visible()
+                    shoot(page, "public-comment-kit-printed")
                 strangers = [url for url in asked if not url.startswith(server)]
                 assert strangers == [], f"asked another origin: {strangers}"
     assert found == [], found

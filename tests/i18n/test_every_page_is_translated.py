@@ -191,6 +191,8 @@ def _expand(route: str, app: Any, session: Session, world: dict[str, Any]) -> st
             values[name] = str(_first_id(session, pages[noun].spec.model.__tablename__))
         elif name == "slug" and noun == "p":
             values[name] = world["public_page"]
+        elif name == "vote_id" and noun == "p":
+            values[name] = str(_first_id(session, "vote"))
         elif name == "slug":
             spec = pages[noun].spec
             record = session.get(spec.model, int(values["record_id"]))
@@ -237,7 +239,8 @@ def test_every_page_speaks_the_readers_language(app: Any, session: Session, pseu
             path = _expand(route, app, session, world)
             session.rollback()
             browser = visitor if route in ("/login", "/password-reset", "/invite/{token}",
-                                           "/password-reset/{token}", "/p/{slug}") \
+                                           "/password-reset/{token}", "/p/{slug}",
+                                           "/p/{slug}/votes/{vote_id}") \
                 else signed_in
             left: list[str] = []
             more = [_expand(a, app, session, world) for a in MORE_VISITS.get(route, [])]

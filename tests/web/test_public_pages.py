@@ -169,3 +169,54 @@ def test_publishing_before_setting_up_is_refused(client_as: Any, ground: Ground)
     lead = client_as(Role.lead)
     refused = lead.post(f"/campaigns/{ground.campaign.id}/public/publish")
     assert refused.status_code == 422
+
+
+def test_each_vote_ahead_has_a_comment_kit_from_the_asks_or_the_leads_words(
+        client_as: Any, anon_client: TestClient, ground: Ground) -> None:
+    lead = client_as(Role.lead)
+    campaign = ground.campaign.id
+    vote_id, mark = ground.public[ShownKind.vote]
+    lead.post(f"/campaigns/{campaign}/public", data=_form(ground))
+    lead.post(f"/campaigns/{campaign}/public/publish")
+    page = anon_client.get("/p/riverbend-no-cameras")
+    assert f'href="/p/riverbend-no-cameras/votes/{vote_id}?lang=en"' in page.text
+    kit = anon_client.get(f"/p/riverbend-no-cameras/votes/{vote_id}")
+    assert kit.status_code == 200 and kit.headers["cache-control"] == "public, max-age=60"
+    text = plain(kit.text)
+    assert mark in text and "Sign up to speak by noon the day before." in text
+    # Made from the asks not yet won: the one won is no talking point.
+    assert "Talking points Retention limit A sample comment" in text
+    assert "Dear members of Riverbend Council," in text and "I live in Riverbend" in text
+    assert ground.public[ShownKind.target][1] in text
+    for hidden in ground.hidden.values():
+        for _, hidden_mark in hidden:
+            assert hidden_mark not in kit.text
+    for mark_of_ours in ground.coalition_only:
+        assert mark_of_ours not in kit.text
+    spanish = anon_client.get(f"/p/riverbend-no-cameras/votes/{vote_id}",
+                              headers={"Accept-Language": "es"})
+    assert '<html lang="es">' in spanish.text and "Puntos para su comentario" in spanish.text
+    # The leads' own words replace what is made from the asks.
+    form = _form(ground)
+    form[f"points:vote:{vote_id}"] = "- Cameras track families\n- Ninety days is too long"
+    form[f"comment:vote:{vote_id}"] = "Please vote no on the renewal."
+    lead.post(f"/campaigns/{campaign}/public", data=form)
+    text = plain(anon_client.get(f"/p/riverbend-no-cameras/votes/{vote_id}").text)
+    assert "Cameras track families Ninety days is too long" in text
+    assert "Please vote no on the renewal." in text and "Dear members" not in text
+    assert "Please vote no on the renewal." in lead.get(f"/campaigns/{campaign}/public").text
+
+
+def test_no_kit_for_a_vote_the_page_does_not_show(
+        client_as: Any, anon_client: TestClient, ground: Ground) -> None:
+    lead = client_as(Role.lead)
+    lead.post(f"/campaigns/{ground.campaign.id}/public", data=_form(ground))
+    unknown = anon_client.get("/p/riverbend-no-cameras/votes/999999")
+    for vote_id, mark in ground.hidden[ShownKind.vote] + [ground.public[ShownKind.vote]]:
+        # Not published yet, or below the public tier: as an unknown vote.
+        kit = anon_client.get(f"/p/riverbend-no-cameras/votes/{vote_id}")
+        assert kit.status_code == 404 and kit.text == unknown.text and mark not in kit.text
+    lead.post(f"/campaigns/{ground.campaign.id}/public/publish")
+    for vote_id, _ in ground.hidden[ShownKind.vote]:
+        assert anon_client.get(f"/p/riverbend-no-cameras/votes/{vote_id}").text == unknown.text
+    assert anon_client.get("/p/riverbend-no-cameras/votes/x1").status_code == 404

@@ -14,7 +14,7 @@ from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
-from api.i18n import catalogs, locales
+from api.i18n import catalogs, formatting, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import service as public_pages
 from api.public_pages.models import ChosenItem, PublicPageUpdate, ShownKind
@@ -79,6 +79,61 @@ def public_page(request: Request, session: SessionDep,
     return HTMLResponse(body, headers=headers)
 
 
+def default_points(view: public_pages.PublicView) -> list[str]:
+    """Talking points made from the campaign's asks, when the leads wrote none."""
+    return [_ask_label(a["ask"]) for a in view.asks if not a["won"]]
+
+
+def default_comment(view: public_pages.PublicView, vote: public_pages.Shown) -> str:
+    """A sample comment made from the campaign's asks, when the leads wrote none."""
+    asks = [_ask_label(a["ask"]).lower() for a in view.asks if not a["won"]]
+    text = gettext("Dear members of %(body)s,") % {"body": vote.extra.get("body") or
+                                                   gettext("the council")}
+    text += "\n\n" + gettext("My name is ________ and I live in %(place)s. I am writing about "
+                              "“%(item)s”.") % {"place": view.place or "________",
+                                               "item": vote.record.title}
+    if asks:
+        text += " " + gettext("License plate readers record where every one of us drives. "
+                              "Before anything else, I ask you to put these protections in "
+                              "place: %(asks)s.") % {"asks": formatting.format_list(asks)}
+    text += "\n\n" + gettext("Thank you.")
+    return text
+
+
+def _ask_label(ask: str) -> str:
+    return gettext(ASK_LABELS[ask]) if ask in ASK_LABELS else humanize(ask)
+
+
+@router.get("/p/{slug}/votes/{vote_id}")
+def comment_kit(request: Request, session: SessionDep,
+                slug: Annotated[str, PathParam(max_length=200)],
+                vote_id: Annotated[str, PathParam(max_length=20)],
+                lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    """A vote's public-comment kit, a printable page: for anyone, as the page is."""
+    locale = _language(lang, request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            if not vote_id.isdigit():
+                raise NotFound(public_pages.NO_PAGE)
+            kit = public_pages.comment_kit(session, slug, int(vote_id))
+        except NotFound:
+            body = templates.env.get_template("public_pages/missing.html").render(
+                locale=locale)
+            return HTMLResponse(body, status_code=404, headers=_public_headers(body))
+        vote = kit.vote
+        points = [line.strip("-• ").strip() for line in vote.talking_points.splitlines()
+                  if line.strip("-• ").strip()] or default_points(kit.view)
+        body = templates.env.get_template("public_pages/kit.html").render(
+            kit=kit, view=kit.view, vote=vote, points=points,
+            comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
+            address=f"/p/{kit.view.page.slug}/votes/{vote_id}", languages=locales.NAMES,
+            humanize=humanize, page_address=f"/p/{kit.view.page.slug}")
+    headers = _public_headers(body)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, headers=headers)
+
+
 def _public_headers(body: str) -> dict[str, str]:
     tag = hashlib.sha256(body.encode()).hexdigest()[:32]
     return {"Cache-Control": CACHE, "ETag": f'"{tag}"', "Vary": "Accept-Language"}
@@ -94,12 +149,16 @@ def _settings_page(request: Request, session: Session, user: User, campaign_id: 
     current = public_pages.settings(session, user, campaign_id)
     found = public_pages.candidates(session, user, campaign_id)
     chosen = {(i.kind.value, i.record_id): i.note for i in (current.items if current else [])}
+    kits = {(i.kind.value, i.record_id): i.model_dump() for i in (current.items if current else [])}
     if given is not None:
-        chosen = given["chosen"]
+        chosen, kits = given["chosen"], given["kits"]
     sections = [{"kind": kind.value, "title": gettext(KIND_TITLES[kind]),
                  "rows": [{"id": r.id, "label": public_pages.label_of(r),
                            "picked": (kind.value, r.id) in chosen,
-                           "note": chosen.get((kind.value, r.id), "")} for r in rows]}
+                           "note": chosen.get((kind.value, r.id), ""),
+                           "points": kits.get((kind.value, r.id), {}).get("talking_points", ""),
+                           "comment": kits.get((kind.value, r.id), {}).get("sample_comment", "")}
+                          for r in rows]}
                 for kind, rows in found.items()]
     context = {"campaign": campaign, "page": current, "sections": sections,
                "errors": errors or {}, "given": given or {}}
@@ -119,15 +178,19 @@ async def save_public_settings(campaign_id: RecordId, request: Request, session:
     form = await request.form()
     picked = [str(v) for v in form.getlist("pick")]
     chosen: dict[tuple[str, int], str] = {}
+    kits: dict[tuple[str, int], dict[str, Any]] = {}
     items = []
     for value in picked:
         kind, _, number = value.partition(":")
         if kind in ShownKind.__members__ and number.isdigit() and len(number) < 10:
             note = typed_text(form, f"note:{kind}:{number}")
             chosen[(kind, int(number))] = note
-            items.append({"kind": kind, "record_id": int(number), "note": note})
+            items.append({"kind": kind, "record_id": int(number), "note": note,
+                          "talking_points": typed_text(form, f"points:{kind}:{number}"),
+                          "sample_comment": typed_text(form, f"comment:{kind}:{number}")})
+            kits[(kind, int(number))] = items[-1]
     given = {"slug": str(form.get("slug") or ""), "intro": typed_text(form, "intro"),
-             "show_stances": form.get("show_stances") == "on", "chosen": chosen}
+             "show_stances": form.get("show_stances") == "on", "chosen": chosen, "kits": kits}
 
     def again(rejected: Rejected) -> Response:
         return _settings_page(request, session, user, campaign_id, status=rejected.status,
