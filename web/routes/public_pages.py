@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api.auth import permissions
 from api.auth.models import User
 from api.campaigns import service as campaigns
+from api.campaigns.models import PolicyAsk
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
 from api.i18n import catalogs, formatting, locales
@@ -51,8 +52,7 @@ def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
                preview: bool) -> str:
     context: dict[str, Any] = {
         "view": view, "locale": locale, "address": address, "preview": preview,
-        "asks": [{"label": gettext(ASK_LABELS[a["ask"]]) if a["ask"] in ASK_LABELS
-                  else humanize(a["ask"]), "won": a["won"]} for a in view.asks],
+        "asks": [{"label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
         "languages": locales.NAMES, "humanize": humanize, "stance_words": stance_words,
     }
     return templates.env.get_template("public_pages/page.html").render(context)
@@ -101,7 +101,9 @@ def default_comment(view: public_pages.PublicView, vote: public_pages.Shown) -> 
 
 
 def _ask_label(ask: str) -> str:
-    return gettext(ASK_LABELS[ask]) if ask in ASK_LABELS else humanize(ask)
+    # A stored ask is a PolicyAsk's value; one no longer offered is said as stored.
+    label = ASK_LABELS.get(PolicyAsk(ask)) if ask in PolicyAsk.__members__ else None
+    return gettext(label) if label else humanize(ask)
 
 
 @router.get("/p/{slug}/votes/{vote_id}")
