@@ -12,11 +12,14 @@ import sqlalchemy as sa
 from alembic import op
 
 import api.db
+from api import data_version
 
 revision: str = 'h1public01'
 down_revision: str | None = 'g1cmpalrt'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+TABLES = ('public_page', 'public_page_item')
 
 
 def upgrade() -> None:
@@ -48,8 +51,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('campaign_id', 'kind', 'record_id',
                                 name=op.f('pk_public_page_item')),
     )
+    # Counted as every table's changes are, so a page kept for reuse is made again after one.
+    dialect = op.get_bind().dialect.name
+    for table in TABLES:
+        for statement in data_version.triggers(dialect, table):
+            op.execute(statement)
 
 
 def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in TABLES:
+        for statement in data_version.drop_triggers(dialect, table):
+            op.execute(statement)
     op.drop_table('public_page_item')
     op.drop_table('public_page')
