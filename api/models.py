@@ -34,6 +34,7 @@ from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingNote, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Affiliation, Person
+from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
@@ -50,7 +51,8 @@ __all__ = [
     "Invitation", "Jurisdiction",
     "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingNote", "MeetingTarget",
     "Notification",
-    "Organization", "PasswordReset", "Person", "PressHit", "RecordsRequest", "RequestDocument",
+    "Organization", "PasswordReset", "Person", "PressHit", "PublicItem", "PublicPage",
+    "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
     "StanceChange", "SuggestedVote", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",

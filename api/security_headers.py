@@ -4,6 +4,7 @@ policy that lets in nothing from elsewhere, no framing, no referrer, and no cach
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth.access import is_public_page
 from api.auth.cookies import is_secure
 from api.outer_layers import LayeredApp
 
@@ -47,7 +48,9 @@ class SecurityHeaders:
         added = list(SECURITY_HEADERS)
         if is_secure(scope):
             added.append(HSTS_HEADER)
-        data = not scope["path"].startswith("/static/")
+        # A published campaign page is public by design: it says how a shared cache may keep it.
+        public = is_public_page(scope["path"])
+        data = not scope["path"].startswith("/static/") and not public
         if data:
             added.append(NO_STORE)
         replaced = {name for name, _ in added}
@@ -63,7 +66,7 @@ class SecurityHeaders:
                     if lower in replaced:
                         continue
                     pragma = pragma or lower == b"pragma"
-                    if lower == b"vary" and b"cookie" not in value.lower():
+                    if lower == b"vary" and not public and b"cookie" not in value.lower():
                         value += b", Cookie"
                     headers.append((name, value))
                 headers.extend(added)

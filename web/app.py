@@ -26,6 +26,7 @@ from web.routes import (
     manifest,
     meetings,
     playbooks,
+    public_pages,
     records_batch,
     records_requests,
     saved_searches,
@@ -56,7 +57,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, language, manifest, saved_searches)
+                cameras, contracts, language, manifest, saved_searches, public_pages)
 
 
 def mount_web(app: FastAPI) -> None:

@@ -26,6 +26,8 @@ ACTIONS = {
     "delete": N_("Deleted: {kind}"),
     "erase": N_("Erased for good: {kind}"),
     "retention": N_("Removed at the end of its keeping period: {kind}"),
+    "publish": N_("Published: {kind}"),
+    "unpublish": N_("No longer published: {kind}"),
 }
 
 # The kinds of record (tables) whose plain name is not the word a reader knows them by, or
@@ -50,6 +52,8 @@ KINDS = {
     "meeting_attendee": N_("meeting attendee"),
     "meeting_note": N_("meeting note"),
     "meeting_target": N_("decision-maker met"),
+    "public_page": N_("public page"),
+    "public_page_item": N_("record on a public page"),
     "records_request_contract": N_("contract of a records request"),
     "records_request_document": N_("document received for a records request"),
     "records_request_status_change": N_("records request status change"),
@@ -88,6 +92,10 @@ FIELDS = (
     N_("Ticked at"), N_("Ticks"), N_("Time text"), N_("To level"), N_("To status"),
     N_("Token hash"), N_("Totp enabled"), N_("Totp last step"), N_("Totp secret"),
     N_("Updated at"), N_("Uploaded by"), N_("Visibility"),
+    # A campaign's public page.
+    N_("Slug"), N_("Intro"), N_("Published"), N_("Published at"), N_("Show stances"),
+    N_("Talking points"), N_("Sample comment"),
+    N_("Record"),
     # The keys of values kept as lists of records (a campaign's asks, a meeting's stances).
     N_("Ask"), N_("Won"), N_("Note"), N_("Target"), N_("Level"), N_("Position"),
 )

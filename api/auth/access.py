@@ -32,5 +32,15 @@ allow(r"/manifest\.webmanifest", "the app's name and description for installing 
 allow(r"/feeds/[^/]{1,200}\.ics", "calendar feed authenticated by its own token")
 
 
+# A campaign's page its leads published: for anyone, the same to everyone. Its requests are not
+# identified at all (no session is read, no cookie set), so a shared cache may keep the answer.
+PUBLIC_PAGES = re.compile(r"/p/[^/]{1,200}(?:/votes/[^/]{1,20})?")
+allow(PUBLIC_PAGES.pattern, "a published campaign page; public-tier records only, no cookie")
+
+
+def is_public_page(path: str) -> bool:
+    return PUBLIC_PAGES.fullmatch(path) is not None
+
+
 def is_open(path: str) -> bool:
     return any(route.pattern.fullmatch(path) for route in OPEN_ROUTES)

@@ -185,8 +185,9 @@ class IdentityMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/") \
-                or scope["path"] == "/healthz":
-            # Nobody's data, and the liveness check must not wait on the database.
+                or scope["path"] == "/healthz" or access.is_public_page(scope["path"]):
+            # Nobody's data, and the liveness check must not wait on the database. A public
+            # page is the same for everyone: no session read, no cookie set.
             await self.app(scope, receive, send)
             return
         identity = await identify(scope)

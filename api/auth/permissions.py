@@ -751,3 +751,37 @@ def default_visibility(session: Any, actor: Actor) -> Visibility | None:
             return Visibility(chosen)
     found = session.execute(sa.select(InstanceSetting.default_visibility).limit(1)).scalar()
     return Visibility(found) if found else None
+
+
+# ---- the public side -------------------------------------------------------------------------
+# What anyone on the internet reads: a campaign's public page shows records shared at the
+# "public" tier only, whoever owns them, and nothing below it.
+
+
+def may_publish_campaign(actor: Actor) -> bool:
+    """Who chooses what a campaign's public page shows and turns it on or off: the coalition's
+    leads and administrators, signed in. Trusted code and nobody signed in are neither."""
+    return is_coalition_lead(actor) and bool(getattr(actor, "is_active", False))
+
+
+def require_publishing(actor: Actor) -> None:
+    if not may_publish_campaign(actor):
+        raise Forbidden(N_("Only the coalition's leads choose what a campaign shows the public."))
+
+
+def shown_publicly(model: type[SQLModel]) -> sa.ColumnElement[bool]:
+    """The SQL condition rows of a table must meet to appear on a public page: shared at the
+    "public" tier. A kind without owners (a body, a jurisdiction) is a public fact."""
+    spec = owned().get(model)
+    if spec is None:
+        return sa.true()
+    return getattr(model, spec.visibility) == _written(Visibility.public)
+
+
+def is_shown_publicly(record: Any) -> bool:
+    """`shown_publicly` for one record already loaded."""
+    spec = owned().get(type(record))
+    if spec is None:
+        return True
+    return str(getattr(getattr(record, spec.visibility), "value",
+                       getattr(record, spec.visibility))) == Visibility.public.value

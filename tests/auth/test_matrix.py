@@ -10,15 +10,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.auth import access
 from api.auth.models import Role
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.contracts.models import ContractCreate
+from api.public_pages import service as public_pages
+from api.public_pages.models import ChosenItem, PublicItem, PublicPageUpdate, ShownKind
 from tests.auth.routes import get_routes
-from tests.factories import make_agency, make_vote
+from tests.factories import make_agency, make_user, make_vote
 from tests.factories.coalition import MONTH, World, build, may_read
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
@@ -436,3 +438,73 @@ def test_a_vote_no_organization_owns_is_changed_by_the_coalitions_leads_only(
     assert partner.get(f"/votes/{vote.id}/sections/vote/edit").status_code == 403
     assert lead.patch(url, json={"our_position": "against"}).status_code == 200
     assert f"/votes/{vote.id}/sections/vote/edit" in lead.get(f"/votes/{vote.id}").text
+
+
+# ---- the public side: anyone, signed in or not ---------------------------------------------
+# The kinds a campaign's public page may show; each world record's first marker is in the
+# words a page shows of it (its name or title), the others in what no page shows publicly.
+SHOWN = {kind.value for kind in ShownKind}
+
+
+def _publish_everything(session: Session, world: World) -> str:
+    """The world's campaign published, with every record of the kinds it may show chosen: the
+    public ones through the leads' form, the rest as a choice made while they were public and
+    kept after they were shared less widely."""
+    lead = make_user(Role.lead, session=session)
+    public = [ChosenItem(kind=ShownKind(r.kind), record_id=r.id) for r in world.records
+              if r.kind in SHOWN and r.visibility == "public"]
+    public_pages.save(session, lead, campaign_id=world.campaign, changes=PublicPageUpdate(
+        slug="no-renewal", show_stances=True, intro="Why", items=public))
+    for record in world.records:
+        if record.kind in SHOWN and record.visibility != "public":
+            session.add(PublicItem(campaign_id=world.campaign, kind=ShownKind(record.kind),
+                                   record_id=record.id))
+    public_pages.set_published(session, lead, campaign_id=world.campaign, published=True)
+    session.commit()
+    return "no-renewal"
+
+
+def test_public_means_public_for_anyone_on_every_public_surface(
+        frozen_now: datetime, session: Session, world: World,
+        clients: dict[Any, TestClient]) -> None:
+    # The clock is frozen before the world is made: every vote of it is a vote ahead.
+    slug = _publish_everything(session, world)
+    # The vendor the world's agencies and contracts buy from: a public fact, named with them.
+    shown = {r.markers[0] for r in world.records if r.kind in SHOWN and r.visibility == "public"}
+    shown.add(world.of("vendor")[0].markers[0])
+    never = [m for r in world.records for m in r.markers if m not in shown]
+    never += world.personal + world.keepers_only
+    surfaces = {"anyone": (clients[None], f"/p/{slug}")}
+    for role in ("admin", "lead", "partner", "viewer"):
+        # Signed in, the public page is the same page: the reader's rights add nothing.
+        surfaces[role] = (clients[role], f"/p/{slug}")
+    # Each vote's comment kit: a public vote's for anyone, any other as a vote that is not.
+    missing_vote = clients[None].get(f"/p/{slug}/votes/999999")
+    for vote in world.of("vote"):
+        kit = clients[None].get(f"/p/{slug}/votes/{vote.id}")
+        assert not [m for m in never if m in kit.text], vote
+        if vote.visibility == "public":
+            assert kit.status_code == 200 and vote.markers[0] in kit.text
+        else:
+            assert kit.status_code == 404 and kit.text == missing_vote.text
+    # The preview is the leads' own (never public), and shows exactly what the page shows.
+    surfaces["preview"] = (clients["lead"], f"/campaigns/{world.campaign}/public/preview")
+    cases = 0
+    for name, (client, path) in surfaces.items():
+        for headers in ({}, {"Accept-Language": "es"}, {"HX-Request": "true"}):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (name, path)
+            leaked = [m for m in never if m in response.text]
+            assert leaked == [], f"{name} {path} leaked {leaked[:3]}"
+            missing = [m for m in shown if m not in response.text]
+            assert missing == [], f"{name} {path} left out public {missing[:3]}"
+            cases += 1
+    # Nobody signed in reaches no other surface of the campaign: the leads' page, its
+    # preview, and the records behind the page all answer as they do for any other route.
+    for path in (f"/campaigns/{world.campaign}/public",
+                 f"/campaigns/{world.campaign}/public/preview"):
+        refused = clients[None].get(path, follow_redirects=False)
+        assert refused.status_code in (303, 401) and not [m for m in never + list(shown)
+                                                          if m in refused.text]
+    print(f"\npublic surfaces: {cases} cases, {len(never)} markers kept off, "
+          f"{len(shown)} shown")

@@ -16,15 +16,19 @@ from sqlmodel import Session, SQLModel, select
 
 from api import demo
 from api.accounts import service as accounts
-from api.auth.models import User
+from api.auth.models import User, Visibility
 from api.calendar.service import _summary as calendar_summary
 from api.documents.models import AttachedTo
 from api.i18n import catalogs
 from api.playbooks import loader
+from api.public_pages import service as public_pages
+from api.public_pages.models import ChosenItem, PublicPageUpdate, ShownKind
 from api.records_requests import laws, letters
 from api.search import saved
 from api.search.models import SavedSearchCreate
 from api.sources.agendas.matching import DEFAULT_KEYWORDS
+from api.targets.models import Target
+from api.votes.models import Vote
 from tests.auth.routes import get_routes
 from tests.conftest import sign_in
 from tests.factories import make_alert_rule, make_document
@@ -89,10 +93,23 @@ def world(session: Session) -> dict[str, Any]:
     # A saved search of everything: opened again, it is the search page's answer.
     saved.create(session, lead, SavedSearchCreate(name="Riverton", query="Riverton",
                                                   alert=True))
+    # The first campaign's public page, published, with a decision-maker and a vote on it.
+    campaign_id = _first_id(session, "campaign")
+    for model in (Target, Vote):
+        first = session.get(model, _first_id(session, model.__tablename__))
+        first.visibility = Visibility.public
+        session.add(first)
+    session.flush()
+    public_pages.save(session, lead, campaign_id=campaign_id, changes=PublicPageUpdate(
+        slug="demo-page", intro="Riverton", show_stances=True,
+        items=[ChosenItem(kind=kind, record_id=_first_id(session, kind.value))
+               for kind in (ShownKind.target, ShownKind.vote)]))
+    public_pages.set_published(session, lead, campaign_id=campaign_id, published=True)
     session.refresh(lead)
     session.expunge(lead)
     session.commit()
-    return {"lead": lead, "invite_token": invitation[1], "reset_token": reset[1]}
+    return {"lead": lead, "invite_token": invitation[1], "reset_token": reset[1],
+            "public_page": "demo-page"}
 
 
 def _user_data(session: Session) -> set[str]:
@@ -172,6 +189,10 @@ def _expand(route: str, app: Any, session: Session, world: dict[str, Any]) -> st
     for name in PARAM.findall(route):
         if name in ("record_id", "campaign_id") and noun in pages:
             values[name] = str(_first_id(session, pages[noun].spec.model.__tablename__))
+        elif name == "slug" and noun == "p":
+            values[name] = world["public_page"]
+        elif name == "vote_id" and noun == "p":
+            values[name] = str(_first_id(session, "vote"))
         elif name == "slug":
             spec = pages[noun].spec
             record = session.get(spec.model, int(values["record_id"]))
@@ -218,7 +239,9 @@ def test_every_page_speaks_the_readers_language(app: Any, session: Session, pseu
             path = _expand(route, app, session, world)
             session.rollback()
             browser = visitor if route in ("/login", "/password-reset", "/invite/{token}",
-                                           "/password-reset/{token}") else signed_in
+                                           "/password-reset/{token}", "/p/{slug}",
+                                           "/p/{slug}/votes/{vote_id}") \
+                else signed_in
             left: list[str] = []
             more = [_expand(a, app, session, world) for a in MORE_VISITS.get(route, [])]
             for headers, address in [(h, a) for a in [path, *more]

@@ -1,0 +1,119 @@
+"""A campaign's public page in Chromium: a lead chooses what it shows and publishes it, then a
+visitor who is not signed in opens it on a phone and a desktop, in English and Spanish. Every
+request stays on this site, no script runs, axe-core finds nothing serious, nothing sticks out
+sideways, and screenshots of each (and of it printed) are kept to look at; the same for each
+vote's public-comment kit."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
+
+from api.auth.models import Role
+from api.public_pages.models import ShownKind
+from tests.e2e.conftest import DESKTOP, PHONE, _page, axe_violations, shoot
+from tests.factories.public_pages import Ground, make_ground
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
+    return make_ground(session, actor)
+
+
+def _visitor(browser: Browser, server: str, viewport: dict[str, int],
+             locale: str) -> Iterator[tuple[Page, list[str]]]:
+    """A browser nobody signed in to, and every address it asked for."""
+    context = browser.new_context(viewport=viewport, base_url=server, locale=locale)
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page, asked
+    context.close()
+    assert errors == [], errors
+
+
+def _publish(browser: Browser, server: str, ground: Ground) -> None:
+    for page in _page(browser, server, DESKTOP, Role.lead):
+        page.goto(f"/campaigns/{ground.campaign.id}")
+        page.get_by_role("link", name="Public page").click()
+        expect(page.locator("main h1")).to_contain_text("Public page of")
+        page.fill("#slug", "riverbend-no-cameras")
+        page.fill("#intro", "Riverbend's police photograph every car that passes 41 cameras "
+                            "and keep where each one went.\n\nThey share it with agencies "
+                            "across the country, including ones that work with immigration "
+                            "enforcement.")
+        page.check("input[name=show_stances]")
+        for kind, (record_id, _) in ground.public.items():
+            page.check(f"input[name=pick][value='{kind.value}:{record_id}']")
+        vote_id = ground.public[ShownKind.vote][0]
+        page.fill(f"#note-vote-{vote_id}", "Public comment opens at 6 pm. Sign up at the "
+                                           "clerk's table, or email the clerk by noon the day "
+                                           "before.")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("main")).to_contain_text("Not published")
+        shoot(page, "public-page-settings-desktop")
+        page.goto(f"/campaigns/{ground.campaign.id}/public/preview")
+        expect(page.locator(".preview-banner")).to_contain_text("not published yet")
+        page.goto(f"/campaigns/{ground.campaign.id}/public")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.locator("main h2#state")).to_have_text("Published")
+
+
+def test_the_published_page_signed_out_on_a_phone_and_a_desktop(
+        browser: Browser, server: str, ground: Ground, axe_source: str) -> None:
+    _publish(browser, server, ground)
+    found: list[str] = []
+    for viewport, width in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        for locale, heading in (("en-US", "What we ask"), ("es-US", "Lo que pedimos")):
+            for page, asked in _visitor(browser, server, viewport, locale):
+                response = page.goto("/p/riverbend-no-cameras")
+                assert response is not None and response.status == 200
+                assert response.headers["cache-control"] == "public, max-age=60"
+                expect(page.locator("h2#asks")).to_have_text(heading)
+                assert page.get_attribute("html", "lang") == locale[:2]
+                for _, mark in ground.public.values():
+                    expect(page.locator("main")).to_contain_text(mark)
+                text = page.inner_text("body")
+                assert not [m for kind in ground.hidden.values() for _, m in kind if m in text]
+                assert page.evaluate("document.scripts.length") == 0
+                assert page.context.cookies() == []
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{overflow}px too wide at {width}"
+                found += [f"{width} {locale}: {v['id']} {v['nodes']}"
+                          for v in axe_violations(page, axe_source)]
+                shoot(page, f"public-page-{width}-{locale[:2]}")
+                # The vote's comment kit, one link away, printable as a flyer.
+                page.get_by_role("link", name="kit").first.click() if locale == "en-US" \
+                    else page.get_by_role("link", name="Guía").first.click()
+                expect(page.locator("h2#sample")).to_be_visible()
+                assert page.get_attribute("html", "lang") == locale[:2]
+                assert page.evaluate("document.scripts.length") == 0
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"the kit is {overflow}px too wide at {width}"
+                found += [f"kit {width} {locale}: {v['id']} {v['nodes']}"
+                          for v in axe_violations(page, axe_source)]
+                shoot(page, f"public-comment-kit-{width}-{locale[:2]}")
+                page.go_back()
+                if width == "desktop" and locale == "en-US":
+                    # The language switch is a plain link, and <html lang> follows it.
+                    page.get_by_role("link", name="Español").click()
+                    expect(page.locator("h2#asks")).to_have_text("Lo que pedimos")
+                    assert page.get_attribute("html", "lang") == "es"
+                    page.emulate_media(media="print")
+                    expect(page.locator(".languages")).to_be_hidden()
+                    shoot(page, "public-page-printed")
+                    page.get_by_role("link", name="Guía").first.click()
+                    expect(page.locator("h2#sample")).to_be_visible()
+                    shoot(page, "public-comment-kit-printed")
+                strangers = [url for url in asked if not url.startswith(server)]
+                assert strangers == [], f"asked another origin: {strangers}"
+    assert found == [], found

@@ -1,0 +1,247 @@
+"""A campaign's public page: anyone's view of it at /p/<address>, and the leads' page that
+chooses what it shows, previews it and turns it on or off."""
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import Path as PathParam
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from api.auth import permissions
+from api.auth.models import User
+from api.campaigns import service as campaigns
+from api.campaigns.models import PolicyAsk
+from api.deps import SessionDep, UserDep
+from api.errors import NotFound
+from api.i18n import catalogs, formatting, locales
+from api.i18n.catalogs import N_, gettext
+from api.public_pages import service as public_pages
+from api.public_pages.models import ChosenItem, PublicPageUpdate, ShownKind
+from api.routing import PathRouter
+from web import flash
+from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
+from web.ids import RecordId
+from web.routes.campaigns import ASK_LABELS
+from web.templating import acting_user, render, templates
+from web.words import humanize, stance_words
+
+router = PathRouter(include_in_schema=False)
+
+# Short: a page unpublished or changed is gone from shared caches within a minute.
+CACHE = "public, max-age=60"
+KIND_TITLES = {
+    ShownKind.target: N_("Decision-makers"),
+    ShownKind.vote: N_("Votes ahead"),
+    ShownKind.agency: N_("Agencies and their cameras"),
+    ShownKind.contract: N_("Contracts"),
+    ShownKind.records_request: N_("Public-records requests"),
+    ShownKind.press_hit: N_("Press coverage"),
+}
+FIELDS = ("slug", "intro", "show_stances", "items")
+
+
+def _language(lang: str | None, accept_language: str | None) -> str:
+    if lang and locales.is_supported(lang):
+        return lang
+    return locales.negotiate(accept_language) or locales.SUPPORTED[0]
+
+
+def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
+               preview: bool) -> str:
+    context: dict[str, Any] = {
+        "view": view, "locale": locale, "address": address, "preview": preview,
+        "asks": [{"label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
+        "languages": locales.NAMES, "humanize": humanize, "stance_words": stance_words,
+    }
+    return templates.env.get_template("public_pages/page.html").render(context)
+
+
+@router.get("/p/{slug}")
+def public_page(request: Request, session: SessionDep,
+                slug: Annotated[str, PathParam(max_length=200)],
+                lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    """The published page, for anyone: no session read, no cookie set, the same answer for
+    everyone who asks in one language, so a reverse proxy may keep it a minute."""
+    locale = _language(lang, request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            view = public_pages.published(session, slug)
+        except NotFound:
+            body = templates.env.get_template("public_pages/missing.html").render(
+                locale=locale)
+            return HTMLResponse(body, status_code=404, headers=_public_headers(body))
+        body = _page_html(view, locale=locale, address=f"/p/{view.page.slug}", preview=False)
+    headers = _public_headers(body)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, headers=headers)
+
+
+def default_points(view: public_pages.PublicView) -> list[str]:
+    """Talking points made from the campaign's asks, when the leads wrote none."""
+    return [_ask_label(a["ask"]) for a in view.asks if not a["won"]]
+
+
+def default_comment(view: public_pages.PublicView, vote: public_pages.Shown) -> str:
+    """A sample comment made from the campaign's asks, when the leads wrote none."""
+    asks = [_ask_label(a["ask"]).lower() for a in view.asks if not a["won"]]
+    text = gettext("Dear members of %(body)s,") % {"body": vote.extra.get("body") or
+                                                   gettext("the council")}
+    text += "\n\n" + gettext("My name is ________ and I live in %(place)s. I am writing about "
+                              "“%(item)s”.") % {"place": view.place or "________",
+                                               "item": vote.record.title}
+    if asks:
+        text += " " + gettext("License plate readers record where every one of us drives. "
+                              "Before anything else, I ask you to put these protections in "
+                              "place: %(asks)s.") % {"asks": formatting.format_list(asks)}
+    text += "\n\n" + gettext("Thank you.")
+    return text
+
+
+def _ask_label(ask: str) -> str:
+    # A stored ask is a PolicyAsk's value; one no longer offered is said as stored.
+    label = ASK_LABELS.get(PolicyAsk(ask)) if ask in PolicyAsk.__members__ else None
+    return gettext(label) if label else humanize(ask)
+
+
+@router.get("/p/{slug}/votes/{vote_id}")
+def comment_kit(request: Request, session: SessionDep,
+                slug: Annotated[str, PathParam(max_length=200)],
+                vote_id: Annotated[str, PathParam(max_length=20)],
+                lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    """A vote's public-comment kit, a printable page: for anyone, as the page is."""
+    locale = _language(lang, request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            if not vote_id.isdigit():
+                raise NotFound(public_pages.NO_PAGE)
+            kit = public_pages.comment_kit(session, slug, int(vote_id))
+        except NotFound:
+            body = templates.env.get_template("public_pages/missing.html").render(
+                locale=locale)
+            return HTMLResponse(body, status_code=404, headers=_public_headers(body))
+        vote = kit.vote
+        points = [line.strip("-• ").strip() for line in vote.talking_points.splitlines()
+                  if line.strip("-• ").strip()] or default_points(kit.view)
+        body = templates.env.get_template("public_pages/kit.html").render(
+            kit=kit, view=kit.view, vote=vote, points=points,
+            comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
+            address=f"/p/{kit.view.page.slug}/votes/{vote_id}", languages=locales.NAMES,
+            humanize=humanize, page_address=f"/p/{kit.view.page.slug}")
+    headers = _public_headers(body)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, headers=headers)
+
+
+def _public_headers(body: str) -> dict[str, str]:
+    tag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    return {"Cache-Control": CACHE, "ETag": f'"{tag}"', "Vary": "Accept-Language"}
+
+
+# ---- the leads' side -------------------------------------------------------------------------
+
+def _settings_page(request: Request, session: Session, user: User, campaign_id: int, *,
+                   status: int = 200, errors: dict[str, str] | None = None,
+                   given: dict[str, Any] | None = None) -> Response:
+    campaign = campaigns.crud.get(session, user, campaign_id)
+    permissions.require_publishing(user)
+    current = public_pages.settings(session, user, campaign_id)
+    found = public_pages.candidates(session, user, campaign_id)
+    chosen = {(i.kind.value, i.record_id): i.note for i in (current.items if current else [])}
+    kits = {(i.kind.value, i.record_id): i.model_dump() for i in (current.items if current else [])}
+    if given is not None:
+        chosen, kits = given["chosen"], given["kits"]
+    sections = [{"kind": kind.value, "title": gettext(KIND_TITLES[kind]),
+                 "rows": [{"id": r.id, "label": public_pages.label_of(r),
+                           "picked": (kind.value, r.id) in chosen,
+                           "note": chosen.get((kind.value, r.id), ""),
+                           "points": kits.get((kind.value, r.id), {}).get("talking_points", ""),
+                           "comment": kits.get((kind.value, r.id), {}).get("sample_comment", "")}
+                          for r in rows]}
+                for kind, rows in found.items()]
+    context = {"campaign": campaign, "page": current, "sections": sections,
+               "errors": errors or {}, "given": given or {}}
+    return render(request, "public_pages/settings.html", context, status=status)
+
+
+@router.get("/campaigns/{campaign_id}/public")
+def public_settings(campaign_id: RecordId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+    return _settings_page(request, session, acting_user(request, actor), campaign_id)
+
+
+@router.post("/campaigns/{campaign_id}/public")
+async def save_public_settings(campaign_id: RecordId, request: Request, session: SessionDep,
+                               actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    form = await request.form()
+    picked = [str(v) for v in form.getlist("pick")]
+    chosen: dict[tuple[str, int], str] = {}
+    kits: dict[tuple[str, int], dict[str, Any]] = {}
+    items = []
+    for value in picked:
+        kind, _, number = value.partition(":")
+        if kind in ShownKind.__members__ and number.isdigit() and len(number) < 10:
+            note = typed_text(form, f"note:{kind}:{number}")
+            chosen[(kind, int(number))] = note
+            items.append({"kind": kind, "record_id": int(number), "note": note,
+                          "talking_points": typed_text(form, f"points:{kind}:{number}"),
+                          "sample_comment": typed_text(form, f"comment:{kind}:{number}")})
+            kits[(kind, int(number))] = items[-1]
+    given = {"slug": str(form.get("slug") or ""), "intro": typed_text(form, "intro"),
+             "show_stances": form.get("show_stances") == "on", "chosen": chosen, "kits": kits}
+
+    def again(rejected: Rejected) -> Response:
+        return _settings_page(request, session, user, campaign_id, status=rejected.status,
+                              errors=rejected.errors, given=given)
+
+    def done(_: object) -> Response:
+        return _redirect(campaign_id, gettext("Saved the public page."))
+
+    checked = validate(PublicPageUpdate, {
+        "slug": given["slug"], "intro": given["intro"], "show_stances": given["show_stances"],
+        "items": [ChosenItem.model_validate(i) for i in items]})
+    return submit(session, checked, lambda update: public_pages.save(
+        session, user, campaign_id=campaign_id, changes=update), done=done, again=again,
+        fields=FIELDS)
+
+
+def _redirect(campaign_id: int, said: str) -> Response:
+    return see_other(f"/campaigns/{campaign_id}/public", flash.success(said))
+
+
+@router.post("/campaigns/{campaign_id}/public/{turn}")
+def publish_public_page(campaign_id: RecordId, request: Request, session: SessionDep,
+                        actor: UserDep,
+                        turn: Annotated[str, PathParam(pattern="^(publish|unpublish)$")],
+                        ) -> Response:
+    user = acting_user(request, actor)
+    on = turn == "publish"
+
+    def again(rejected: Rejected) -> Response:
+        return _settings_page(request, session, user, campaign_id, status=rejected.status,
+                              errors=rejected.errors)
+
+    said = gettext("The public page is published.") if on else \
+        gettext("The public page is no longer published.")
+    return save_or_show(session, lambda: public_pages.set_published(
+        session, user, campaign_id=campaign_id, published=on),
+        done=lambda _: _redirect(campaign_id, said), again=again, fields=FIELDS,
+        page_refusals=True)
+
+
+@router.get("/campaigns/{campaign_id}/public/preview")
+def preview_public_page(campaign_id: RecordId, request: Request, session: SessionDep,
+                        actor: UserDep,
+                        lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    """Exactly what the page will show, for its leads only; never kept by any cache."""
+    user = acting_user(request, actor)
+    view = public_pages.preview(session, user, campaign_id)
+    locale = _language(lang, None) if lang else catalogs.current()
+    with catalogs.use_locale(locale):
+        body = _page_html(view, locale=locale, preview=True,
+                          address=f"/campaigns/{campaign_id}/public/preview")
+    return HTMLResponse(body)
