@@ -351,7 +351,7 @@ def test_the_watchers_news_is_written_in_each_readers_language(
         f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled."]
     assert len(spanish) == 3
     assert spanish[0] == (f"Orden del día: “{FLOCK}” el martes, 12 de septiembre de 2017, "
-                          "hora sin anunciar")
+                          "hora por anunciar")
     assert spanish[1].startswith(f"Orden del día: “{FLOCK}” se movió al jueves, 28 de "
                                  "septiembre de 2017 a las 6:00")
     assert spanish[2].startswith(f"Orden del día: “{FLOCK}”: se canceló la reunión del 28")
@@ -360,3 +360,24 @@ def test_the_watchers_news_is_written_in_each_readers_language(
             Notification.user_id == reader.id).order_by(Notification.id))]
     assert bodies[0].startswith("Coincide con ")
     assert bodies[2] == "Sus alertas esperan hasta que el punto vuelva a un orden del día."
+
+
+def test_a_vote_confirmed_without_a_time_waits_for_the_agenda_to_announce_it(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting(time=None))
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    unknown = the_vote(vote.id)
+    # The day, with no hour made up for it: not midnight where the council meets.
+    assert unknown.time_not_announced is True
+    # A time Legistar leaves as words is no time either.
+    assert sync(body.id, meeting(time="TBD")).votes_moved == []
+    assert the_vote(vote.id).time_not_announced is True
+
+    report = sync(body.id, meeting(time="1:30 PM"))
+    assert report.votes_moved == [vote.id]
+    announced = the_vote(vote.id)
+    assert announced.time_not_announced is False
+    assert announced.scheduled_at == datetime(2017, 9, 12, 20, 30, tzinfo=UTC)
+    assert told(lead)[-1] == f"Agenda: “{FLOCK}” moved to Tuesday, September 12, 2017 at 1:30 PM"
