@@ -141,7 +141,12 @@ class Contract(TableBase, ContractBase, table=True):
 
 
 class ContractCreate(ContractBase):
-    pass
+    # Terms whose last day to give notice has already passed are saved only when asked so in
+    # so many words (a form's tick, or this in the API): otherwise they are refused, so a
+    # deadline nobody can meet any more is never saved without anyone noticing.
+    confirm_past_deadline: bool = Field(
+        default=False, title=N_("The day to give notice has passed: save it anyway"),
+        description="Save terms whose last day to give notice has already passed")
 
 
 ContractUpdate = update_schema(ContractCreate, "ContractUpdate")
