@@ -89,15 +89,19 @@ def validated(schema: type[Schema], data: dict[str, Any]) -> Schema:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        where, message = describe_error(exc.errors()[0])
-        # A validator's own words are marked N_ where declared; pydantic's are left as they
-        # are, since they name the values an API client may send.
-        problem = PydanticWords(message, exc.errors()[0], labelled=bool(where))
-        if not where:
-            # A rule of the whole record that names no field is about the body as a whole.
-            raise Invalid(N_("{problem}"), problem=problem, field="body") from exc
-        raise Invalid(N_("{where}: {problem}"), where=where, problem=problem,
-                      field=where) from exc
+        # Every problem at once (a rule across fields beside a field's own), the first first.
+        raise Problems.of([_invalid(error) for error in exc.errors()]) from exc
+
+
+def _invalid(error: Any) -> Invalid:
+    where, message = describe_error(error)
+    # A validator's own words are marked N_ where declared; pydantic's are left as they
+    # are, since they name the values an API client may send.
+    problem = PydanticWords(message, error, labelled=bool(where))
+    if not where:
+        # A rule of the whole record that names no field is about the body as a whole.
+        return Invalid(N_("{problem}"), problem=problem, field="body")
+    return Invalid(N_("{where}: {problem}"), where=where, problem=problem, field=where)
 
 
 def to_utc(value: datetime, field: str) -> datetime:

@@ -141,7 +141,19 @@ StateCode = Annotated[
 Count = Annotated[int, PydField(ge=0, le=MAX_INT)]
 Id = Annotated[int, PydField(ge=1, le=MAX_INT)]
 IdList = Annotated[list[Id], PydField(max_length=200)]
-Money = Annotated[Decimal, PydField(ge=0, max_digits=12, decimal_places=2)]
+# An amount of money, in dollars and cents, as large as its column (12 digits, 2 of them cents)
+# holds; more cents than two are refused in words a form's reader acts on.
+MAX_MONEY = Decimal("9999999999.99")
+IN_CENTS = N_("Enter an amount in dollars and cents, like 12500.00.")
+
+
+def _in_cents(value: Decimal) -> Decimal:
+    if value != value.quantize(Decimal("0.01")):
+        raise Refusal(IN_CENTS)
+    return value
+
+
+Money = Annotated[Decimal, PydField(ge=0, le=MAX_MONEY), AfterValidator(_in_cents)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
                AfterValidator(no_control_chars)]
 Tags = Annotated[list[Tag], PydField(max_length=30)]

@@ -368,7 +368,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", tuple(f"api.{name}" for name in (
         "settings", "clock", "errors", "db", "fields", "problems", "public_url", "log_redaction",
         "data_version", "outer_layers", "body_limit", "page_cache", "routing",
-        "csv_export", "migrations", "concepts", "keyset", "signing", "i18n", "date_windows"))),
+        "csv_export", "migrations", "concepts", "keyset", "signing", "i18n", "date_windows",
+        "cross_checks"))),
     ("permissions", ("api.auth",)),
     ("records and request machinery", ("api.crud", "api.crud_routes", "api.deps",
                                        "api.security_headers")),

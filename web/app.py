@@ -34,6 +34,7 @@ from web.routes import (
     sheet_imports,
 )
 from web.routes.concept_pages import ConceptPages
+from web.routes.contract_pages import ContractPages
 from web.routes.votes import VotePages
 from web.templating import templates
 
@@ -46,7 +47,8 @@ UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
 
 # Concepts with pages of their own in place of generic ones.
 CUSTOM_PAGES: dict[str, type[ConceptPages]] = {"meetings": meetings.MeetingPages,
-                                                "votes": VotePages}
+                                                "votes": VotePages,
+                                                "contracts": ContractPages}
 # The further parts of detail pages. Where several serve one concept they are merged in this
 # order: the campaign page's own parts, then its playbook dates.
 DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,

@@ -398,6 +398,9 @@ VOTES = declared_spec(
     detail_template="votes/detail.html",
     intro=N_("Decision points on a body's agenda; times are local to the body."),
     overrides={"scheduled_at": {"label": N_("When (local time of the body)")},
+               "time_not_announced": {
+                   "help": N_("Tick it while the agenda gives no time: the vote shows its day "
+                              "and “time not announced”, and calendars show it all day.")},
                "consent_calendar": {"label": N_("On the consent calendar")},
                "our_position": {
                    "label": N_("Our position"),
@@ -407,6 +410,8 @@ VOTES = declared_spec(
                    "help": N_("Whether a yes vote is a win: the counts of this vote say 'with "
                               "us' and what it takes to win from it.")}},
     related=[Related(N_("Actions for this vote"), "actions", fk="vote_id")],
+    # A vote's time not announced shows its day alone in the list.
+    also_select=["time_not_announced"],
     list_zone="body_id",
 )
 

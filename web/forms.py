@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from api.cross_checks import problems_beside
 from api.errors import Conflict, DomainError, Forbidden, Problems
 from api.i18n.validation_words import words_for
 from web import flash, htmx
@@ -253,6 +254,21 @@ def validate(schema: type[Schema], values: dict[str, Any], *,
     except ValidationError as exc:
         found = words(exc)
         return None, {key: (said or {}).get(key, text) for key, text in found.items()}
+
+
+def beside(schema: type[BaseModel], record: object, values: Mapping[str, Any],
+           errors: Mapping[str, str], fields: Sequence[FormField | str]) -> dict[str, str]:
+    """For an edit whose fields have problems: the problems of the record's rules that span
+    fields (`schema`'s), read with the record's other values and the fields that are fine,
+    each by the field it names (at the top when the form has not that field)."""
+    names = {f if isinstance(f, str) else f.name for f in fields}
+    current = {name: getattr(record, name) for name in schema.model_fields
+               if hasattr(record, name)}
+    found: dict[str, str] = {}
+    for problem in problems_beside(schema, current, values, errors):
+        where = problem.field if problem.field in names else FORM
+        found.setdefault(where, problem.said())
+    return {key: text for key, text in found.items() if key not in errors}
 
 
 def shown(page: Callable[[int], Response], problems: object = None) -> Response:

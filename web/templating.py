@@ -57,6 +57,18 @@ def local_date(value: datetime | None, zone: str | None = None, fmt: str = "date
     return formatting.format_when(clock.local(value, zone).date(), fmt)
 
 
+def vote_time(value: datetime | None, zone: str | None = None,
+              not_announced: object = False) -> str:
+    """A vote's day and time where its body meets; a vote whose time is not announced shows
+    its day and says so, never midnight or an hour made up for it."""
+    if value is None:
+        return ""
+    if not_announced:
+        day = formatting.format_when(clock.local(value, zone).date(), "weekday_date")
+        return catalogs.gettext("{day}, time not announced").format(day=day)
+    return local_time(value, zone)
+
+
 def local_input(value: datetime | None, zone: str | None = None) -> str:
     """A UTC time as the value of a datetime-local input, on the wall clock where it happens."""
     if value is None:
@@ -138,6 +150,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "local_time": local_time,
     "local_input": local_input,
     "local_date": local_date,
+    "vote_time": vote_time,
     "logged_value": audit_words.logged_value,
     "logged_rule_name": audit_words.logged_rule_name,
     "logged_offsets": audit_words.logged_offsets,

@@ -107,11 +107,14 @@ def _meetings(where: Any, link: Any = None) -> Part:
 
 def _votes(where: Any) -> Part:
     stmt = (sa.select(Vote.id, Vote.scheduled_at, Vote.title, Vote.status, Vote.outcome,
-                      VotePlace.timezone)
+                      Vote.time_not_announced, VotePlace.timezone)
             .join(VoteBody, VoteBody.id == Vote.body_id)
             .outerjoin(VotePlace, VotePlace.id == VoteBody.jurisdiction_id)
             .where(where).order_by(Vote.scheduled_at.desc()).limit(LIMIT))
-    return Part(stmt, lambda r: [Event(r.scheduled_at, gettext("Vote"), r.title, "vote", r.id,
+    # A vote whose time is not announced is on its day, with no hour made up for it.
+    return Part(stmt, lambda r: [Event(clock.local(r.scheduled_at, r.timezone or None).date()
+                                       if r.time_not_announced else r.scheduled_at,
+                                       gettext("Vote"), r.title, "vote", r.id,
                                        f"{_level(r.status)}, {_level(r.outcome)}",
                                        zone=r.timezone or "")])
 

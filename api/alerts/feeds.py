@@ -132,8 +132,13 @@ class Dated:
 
 
 def _of_subject(subject: Subject) -> Dated:
-    summary = gettext("Vote: {title}").format(title=subject.title) \
-        if subject.kind == SubjectKind.vote else title_in_words(subject.kind, subject.title)
+    if subject.kind != SubjectKind.vote:
+        summary = title_in_words(subject.kind, subject.title)
+    elif subject.when.all_day:
+        # All day in the calendar, since its hour is not known yet.
+        summary = gettext("Vote: {title} (time not announced)").format(title=subject.title)
+    else:
+        summary = gettext("Vote: {title}").format(title=subject.title)
     # A postponed vote keeps its old date until it is rescheduled: not to be counted on.
     return Dated(subject.kind.value, subject.id, summary, subject.when, subject.changed_at,
                  subject.place, subject.link, subject.paused)

@@ -201,7 +201,10 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
         paused = vote.status == POSTPONED
         out.append(Subject(
             kind=kind, id=stored_id(vote), title=vote.title,
-            when=When.of_instant(vote.scheduled_at, ZoneInfo(timezone)),
+            # A time not announced is no hour to count from: the vote's whole day.
+            when=(When.of_day(vote.scheduled_at.astimezone(ZoneInfo(timezone)).date(),
+                              ZoneInfo(timezone)) if vote.time_not_announced
+                  else When.of_instant(vote.scheduled_at, ZoneInfo(timezone))),
             active=active, paused=paused,
             inactive_reason="the vote is postponed" if paused else
             "" if active else f"the vote is {vote.status}",

@@ -1,10 +1,11 @@
 """The contracts agencies sign with ALPR vendors, with their notice deadlines, the
 term in force, and what was decided at the end of a term."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, computed_field, model_validator
 from sqlmodel import Field, SQLModel
@@ -12,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
+from api.cross_checks import Rule, every_problem
 from api.date_windows import CONTRACT_DATES
 from api.fields import (
     MAX_INT,
@@ -79,6 +81,15 @@ def no_vote_with(vote_id: int) -> str:
     return gettext("No vote with id {id}.").format(id=vote_id)
 
 
+def _dates_in_order(values: Mapping[str, Any]) -> FieldError | None:
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        return FieldError("end_date", N_("The end date is before the start date."))
+    return None
+
+
+CONTRACT_RULES = (Rule(("start_date", "end_date"), _dates_in_order),)
+
 ContractDay = Annotated[date, AfterValidator(_in_contract_years)]
 RenewalMonths = Annotated[int, AfterValidator(_renewal_months)]
 NoticeDays = Annotated[int, AfterValidator(_notice_days)]
@@ -109,11 +120,8 @@ class ContractBase(SQLModel):
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> "ContractBase":
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise FieldError("end_date", N_("The end date is before the start date."))
-        return self
+    # Checked beside the fields' own problems, so a form shows every problem at once.
+    _every_problem = model_validator(mode="wrap")(every_problem(CONTRACT_RULES))
 
 
 class Contract(TableBase, ContractBase, table=True):
@@ -133,7 +141,12 @@ class Contract(TableBase, ContractBase, table=True):
 
 
 class ContractCreate(ContractBase):
-    pass
+    # Terms whose last day to give notice has already passed are saved only when asked so in
+    # so many words (a form's tick, or this in the API): otherwise they are refused, so a
+    # deadline nobody can meet any more is never saved without anyone noticing.
+    confirm_past_deadline: bool = Field(
+        default=False, title=N_("The day to give notice has passed: save it anyway"),
+        description="Save terms whose last day to give notice has already passed")
 
 
 ContractUpdate = update_schema(ContractCreate, "ContractUpdate")

@@ -1,8 +1,8 @@
 """Reads and writes of contracts, and the termination-notice deadline rule."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -20,16 +20,23 @@ from api.contracts.models import (
     ContractRead,
 )
 from api.crud import Crud
-from api.errors import Invalid
+from api.errors import Invalid, LongDay
 from api.fields import FieldError, stored_id
+from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction
 from api.vendors.models import Vendor
+
+PAST_NOTICE = N_("With these terms the last day to give notice, {day}, has already passed, "
+                 "and no later term moves it forward. If that is so, confirm to save it; "
+                 "otherwise correct the end date or the days of notice.")
 
 
 def _derive_dates(session: Session, actor: User, values: dict[str, Any],
                   existing: Contract | None) -> dict[str, Any]:
     """The term in force and the next notice deadline, from the whole record as it will be and
-    what was decided as its terms ended."""
+    what was decided as its terms ended; a deadline already past that these terms bring is
+    refused unless confirmed."""
+    confirmed = bool(values.pop("confirm_past_deadline", False))
     today = terms.local_today(session, values.get("agency_id"))
     decided = terms.decisions_of(session, existing.id if existing is not None else None)
     terms.check_edit(existing, values, decided)
@@ -37,7 +44,38 @@ def _derive_dates(session: Session, actor: User, values: dict[str, Any],
         values.update(terms.derived(terms.Terms.of(values, decided), today))
     except FieldError as exc:
         raise Invalid(str(exc), field=exc.field) from exc
+    passed = _passed_deadline(values, existing, today)
+    if passed is not None and not confirmed:
+        raise Invalid(PAST_NOTICE, day=LongDay.of(passed), field="end_date")
     return values
+
+
+def _passed_deadline(values: dict[str, Any], existing: Contract | None,
+                     today: date) -> date | None:
+    """The notice deadline of an open contract when it has passed and this write brings it (a
+    new contract, or terms changed so); one that had passed before the change is not asked
+    about again for another field's sake."""
+    deadline = values.get("notice_deadline")
+    if deadline is None or deadline >= today or \
+            str(values.get("status")) not in {s.value for s in terms.OPEN}:
+        return None
+    if existing is not None and existing.notice_deadline == deadline:
+        return None
+    return cast(date, deadline)
+
+
+def passed_deadline(session: Session, values: dict[str, Any],
+                    existing: Contract | None) -> date | None:
+    """For a form that asks first: the notice deadline these terms would bring when it has
+    already passed, else None (and None where the terms have a problem of their own, which
+    the save tells)."""
+    today = terms.local_today(session, values.get("agency_id"))
+    decided = terms.decisions_of(session, existing.id if existing is not None else None)
+    try:
+        derived = terms.derived(terms.Terms.of(values, decided), today)
+    except (FieldError, ValueError, TypeError):
+        return None
+    return _passed_deadline({**values, **derived}, existing, today)
 
 
 def _campaigns_follow(session: Session, actor: User, contract: Contract,

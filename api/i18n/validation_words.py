@@ -13,7 +13,8 @@ from api.i18n.formatting import format_choices, format_number
 # Each is said in the reader's language where the form is shown again.
 REQUIRED = N_("This is required.")
 WHOLE_NUMBER = N_("Enter a whole number.")
-AMOUNT = N_("Enter a number, like 1250.00.")
+# Every decimal number a record takes is an amount of money (api.fields.Money).
+AMOUNT = N_("Enter an amount in dollars and cents, like 12500.00.")
 DAY = N_("Enter a date.")
 DAY_AND_TIME = N_("Enter a date and a time.")
 ONE_OF = N_("Choose one of the options.")

@@ -50,6 +50,8 @@ class UpcomingVote(BaseModel):
     id: int
     title: str
     scheduled_at: datetime
+    # The day is known, the hour not: shown as "time not announced".
+    time_not_announced: bool = False
     consent_calendar: bool
     kind: VoteKind
     status: VoteStatus

@@ -213,7 +213,8 @@ CAMPAIGN = sa.bindparam("campaign_id", type_=sa.Integer())
 def _next_votes(limit: int, until: bool, campaign: bool) -> sa.Select[Any]:
     stmt = (
         sa.select(Vote.id, Vote.title, Vote.scheduled_at, Vote.consent_calendar, Vote.kind,
-                  Vote.status, Vote.agenda_item_number, Vote.body_id, Vote.campaign_id,
+                  Vote.status, Vote.time_not_announced, Vote.agenda_item_number,
+                  Vote.body_id, Vote.campaign_id,
                   Vote.our_position, Body.name.label("body_name"),
                   Campaign.name.label("campaign_name"),
                   Jurisdiction.timezone)

@@ -203,7 +203,8 @@ NO_SUCH = {"vote_id": N_("No vote with id %(id)s."),
            "jurisdiction_id": N_("No jurisdiction with id %(id)s.")}
 # The most choices a form offers of votes or bodies.
 CHOICES = 1_000
-# A vote's time is not known until its agenda is out: the evening, when most councils meet.
+# A vote's time is not known until its agenda is out: kept at the evening, when most councils
+# meet, so it sorts and counts down on its day, and shown as "time not announced".
 VOTE_TIME = time(18, 0)
 
 
@@ -214,8 +215,8 @@ def _make_vote(session: Session, actor: User, book: Playbook, body: Body, campai
     assert body.id is not None
     vote = votes.crud.create(session, actor, VoteCreate(
         title=f"{body.name}: {book.title}"[:200], body_id=body.id, campaign_id=campaign_id,
-        contract_id=contract_id, scheduled_at=datetime.combine(day, VOTE_TIME), kind=kind,
-        our_position=position,
+        contract_id=contract_id, scheduled_at=datetime.combine(day, VOTE_TIME),
+        time_not_announced=True, kind=kind, our_position=position,
         status=VoteStatus.held if day < today else VoteStatus.scheduled,
         notes="Made with the campaign from its playbook: set the time and the agenda item "
               "when the agenda is out."))
@@ -480,7 +481,7 @@ def _new_vote(session: Session, actor: User, campaign: Campaign, day: date) -> N
     vote = votes.crud.create(session, actor, VoteCreate(
         title=f"{body.name}: {campaign.name}"[:200], body_id=stored_id(body),
         campaign_id=stored_id(campaign), scheduled_at=datetime.combine(day, VOTE_TIME),
-        kind=kind, our_position=position,
+        time_not_announced=True, kind=kind, our_position=position,
         status=VoteStatus.held if day < today else VoteStatus.scheduled,
         notes="Made from the campaign's vote date: set the time and the agenda item when the "
               "agenda is out."))

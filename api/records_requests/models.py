@@ -1,5 +1,6 @@
 """Public-records requests sent to agencies, with their status, due date and history."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -10,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
+from api.cross_checks import Rule, every_problem
 from api.fields import (
     Count,
     FieldError,
@@ -57,6 +59,25 @@ class RequestMethod(StrEnum):
     in_person = "in_person"
 
 
+def _sent_when_not_draft(values: Mapping[str, Any]) -> FieldError | None:
+    if values.get("status") not in (None, RequestStatus.draft) and values.get("sent_on") is None:
+        return FieldError("sent_on",
+                          N_("A request that is no longer a draft needs the day it was sent."))
+    return None
+
+
+def _due_after_sent(values: Mapping[str, Any]) -> FieldError | None:
+    sent, due = values.get("sent_on"), values.get("due_on_override")
+    if sent and due and due < sent:
+        return FieldError("due_on_override",
+                          N_("The due date is before the day the request was sent."))
+    return None
+
+
+REQUEST_RULES = (Rule(("status", "sent_on"), _sent_when_not_draft),
+                 Rule(("sent_on", "due_on_override"), _due_after_sent))
+
+
 class RecordsRequestBase(SQLModel):
     subject: Name = Field(title=N_("Subject"))
     agency_id: int = fk("agency.id", required=True, title=N_("Agency"))
@@ -83,15 +104,8 @@ class RecordsRequestBase(SQLModel):
                                 "FOIA"))
         return value
 
-    @model_validator(mode="after")
-    def _sent_before_due(self) -> "RecordsRequestBase":
-        if self.status != RequestStatus.draft and self.sent_on is None:
-            raise FieldError("sent_on",
-                             N_("A request that is no longer a draft needs the day it was sent."))
-        if self.sent_on and self.due_on_override and self.due_on_override < self.sent_on:
-            raise FieldError("due_on_override",
-                             N_("The due date is before the day the request was sent."))
-        return self
+    # Checked beside the fields' own problems, so a form shows every problem at once.
+    _every_problem = model_validator(mode="wrap")(every_problem(REQUEST_RULES))
 
 
 class RecordsRequest(TableBase, RecordsRequestBase, table=True):

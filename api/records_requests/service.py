@@ -18,7 +18,7 @@ from api.auth.models import User
 from api.crud import Crud, Link, validated
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
-from api.errors import NO_SUCH, Forbidden, Invalid, LongDay, NotFound, Term
+from api.errors import NO_SUCH, Forbidden, Invalid, LongDay, NotFound, Problems, Term
 from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.i18n.formatting import format_list, format_number
@@ -335,27 +335,35 @@ def change_status(session: Session, actor: User, *, request_id: int,
     """Move a request to a new status on the day it happened, recording who, when and why."""
     request = crud.get(session, actor, request_id)
     old, new = RequestStatus(request.status), change.status
+    # Every problem of the change at once, each beside its field, rather than one per try.
+    problems: list[Invalid] = []
     if old == new and new != S.extended:
-        raise Invalid(N_("The request is already {new}."), new=status_word(new), field="status")
-    check_transition(old, new)
+        problems.append(Invalid(N_("The request is already {new}."), new=status_word(new),
+                                field="status"))
+    else:
+        try:
+            check_transition(old, new)
+        except Invalid as exc:
+            problems.append(exc)
     today = local_today(session, request)
     rows = _changes(session, [request_id])[request_id]
     on = change.on or (request.sent_on if old == S.draft and request.sent_on else today)
     if on > today:
-        raise Invalid(N_("A status change cannot be dated in the future."), field="on")
+        problems.append(Invalid(N_("A status change cannot be dated in the future."), field="on"))
+    elif old != S.draft and request.sent_on and on < request.sent_on:
+        problems.append(Invalid(N_("A status change cannot be dated before the request was "
+                                   "sent."), field="on"))
+    elif old != S.draft and rows and on < rows[-1].effective_on:
+        problems.append(Invalid(N_("A status change cannot be dated before the last change, "
+                                   "on {effective_on}."),
+                                effective_on=LongDay.of(rows[-1].effective_on), field="on"))
+    if change.extension_days is not None and new != S.extended:
+        problems.append(Invalid(N_("Only a move to \"extended\" adds days to the deadline."),
+                                field="extension_days"))
+    if problems:
+        raise Problems.of(problems)
     if old == S.draft:
         request.sent_on = on
-    else:
-        if request.sent_on and on < request.sent_on:
-            raise Invalid(N_("A status change cannot be dated before the request was sent."),
-                          field="on")
-        if rows and on < rows[-1].effective_on:
-            raise Invalid(N_("A status change cannot be dated before the last change, on "
-                             "{effective_on}."), effective_on=LongDay.of(rows[-1].effective_on),
-                          field="on")
-    if change.extension_days is not None and new != S.extended:
-        raise Invalid(N_("Only a move to \"extended\" adds days to the deadline."),
-                      field="extension_days")
     extension = None
     if new == S.extended:
         law = laws.law_for(request.state_code)

@@ -460,11 +460,17 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
                 count=len(found), name=item.name, state=item.state, names=names)
             continue
         key = found[0].id if found else (loose_key(item.name), item.state)
-        if key in claimed:
+        # An agency new to us named twice in one file, under another spelling or name but its
+        # own ORI or Atlas number, is one agency too.
+        keys = [key, *((kind, value) for kind in ("ori", "atlas_id")
+                       if (value := item.curated.get(kind)))]
+        earlier = next((claimed[k] for k in keys if k in claimed), None)
+        if earlier is not None:
             row.action, row.agency_id = "skip", found[0].id if found else None
-            row.message = gettext("Same agency as row {row}.").format(row=claimed[key])
+            row.message = gettext("Same agency as row {row}.").format(row=earlier)
             continue
-        claimed[key] = item.row
+        for k in keys:
+            claimed[k] = item.row
         place_id = index.place(item)
         row.warnings = item.warnings
         row.vendor = _vendor(index, item)

@@ -1,10 +1,11 @@
 """Votes: the decision points of a campaign, on a body's agenda at a local date and time."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.actions.models import Action
@@ -105,6 +106,10 @@ class VoteBase(SQLModel):
     contract_id: int | None = fk("contract.id", title=N_("Contract"))
     # A time without an offset is read as local time where the body sits.
     scheduled_at: datetime = utc_field(default=..., index=True, nullable=False)
+    # The day is known, the hour not (an agenda without a time, a vote planned from a date):
+    # shown as "time not announced", an all-day event in calendars, never as midnight or a
+    # made-up hour. A new time given on a form or an agenda announces it.
+    time_not_announced: bool = Field(default=False, title=N_("Time not announced"))
     agenda_item_number: ShortText = Field(default="", title=N_("Agenda item number"))
     kind: VoteKind = enum_field(VoteKind.other, title=N_("Kind"))
     consent_calendar: bool = False
@@ -163,13 +168,28 @@ def member_votes_of(vote: VoteBase) -> list[dict[str, Any]]:
     return [dict(item) for item in vote.member_votes or []]
 
 
+DAY_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def day_without_time(data: Any) -> Any:
+    """A vote given a day and no time ("2026-12-10") is on that day at a time not announced,
+    not at midnight; one given a time ("2026-12-10T18:30") has it announced, unless told."""
+    if not (isinstance(data, dict) and isinstance(data.get("scheduled_at"), str)):
+        return data
+    if DAY_ONLY.fullmatch(data["scheduled_at"]):
+        return {**data, "time_not_announced": True}
+    return {"time_not_announced": False, **data}
+
+
 class VoteCreate(VoteBase):
     _in_years = field_validator("scheduled_at")(_in_vote_years)
+    _day_only = model_validator(mode="before")(day_without_time)
 
 
 # A base made at import time: mypy cannot follow a class built by a function.
 class VoteUpdate(update_schema(VoteCreate, "VoteChanges")):  # type: ignore[misc]
     _in_years = field_validator("scheduled_at")(_in_vote_years)
+    _day_only = model_validator(mode="before")(day_without_time)
 
 
 class VoteRead(VoteBase, ReadMeta):
@@ -190,6 +210,7 @@ VOTES = Concept(
         FieldRole("our_position", filter=N_("Our position"), column=N_("Our position"),
                   section=N_("Vote")),
         FieldRole("scheduled_at", sort=True, column=N_("When"), section=N_("Agenda")),
+        FieldRole("time_not_announced", section=N_("Agenda")),
         FieldRole("agenda_item_number", search=True, section=N_("Agenda")),
         FieldRole("consent_calendar", filter=True, column=N_("Consent"), section=N_("Agenda")),
         FieldRole("agenda_url", section=N_("Agenda")),

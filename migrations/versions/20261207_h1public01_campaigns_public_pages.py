@@ -2,7 +2,7 @@
 to show on it, with a public-comment kit for each vote
 
 Revision ID: h1public01
-Revises: g1cmpalrt
+Revises: g2timetba1
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -15,7 +15,7 @@ import api.db
 from api import data_version
 
 revision: str = 'h1public01'
-down_revision: str | None = 'g1cmpalrt'
+down_revision: str | None = 'g2timetba1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

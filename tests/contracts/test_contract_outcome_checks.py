@@ -72,7 +72,8 @@ def test_the_terms_outcomes_were_counted_from_stay_once_one_is_recorded(
         client: TestClient, session: Session, actor: Any, change: dict[str, Any]) -> None:
     made = _contract(session, actor)
     url = f"/api/v1/contracts/{made.id}"
-    assert client.patch(url, json=change).status_code == 200
+    # Confirmed: without a renewal the notice deadline of these terms has passed.
+    assert client.patch(url, json={**change, "confirm_past_deadline": True}).status_code == 200
     client.patch(url, json={"end_date": "2026-03-31", "renewal_term_months": 12,
                             "auto_renews": True})
     renewed = client.post(f"{url}/outcomes", json={"outcome": "renewed",

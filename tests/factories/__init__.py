@@ -156,6 +156,8 @@ def make_contract(session: Session, actor: Any, **overrides: Any) -> Any:
               "end_date": date(2026, 6, 30), "termination_notice_days": 60,
               "auto_renews": True, **overrides}
     values.setdefault("agency_id", make_agency(session, actor).id)
+    # Made as told: a deadline already past is what the test asked for.
+    values.setdefault("confirm_past_deadline", True)
     return _create(contracts.crud, session, actor, values)
 
 

@@ -487,3 +487,36 @@ def test_an_abbreviated_technology_is_read_as_plate_readers(session: Session) ->
     plan = atlas.preview(session, f"{header}\n{row}\n".encode())
     session.rollback()
     assert (plan.counts["create"], plan.ignored_rows) == (1, 0)
+
+
+def _two_rows(first: tuple[str, str, str], second: tuple[str, str, str]) -> bytes:
+    """The sample's header and its Broomfield row twice, under the numbers, ORIs and names
+    given."""
+    header, broomfield = ATLAS.decode().splitlines()[:2]
+    lines = [header]
+    for number, ori9, name in (first, second):
+        cells = broomfield.split(",")
+        cells[0], cells[1], cells[5] = number, ori9, name
+        lines.append(",".join(cells))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (("AOS000017", "", "Broomfield County Sheriff's Office"),
+     ("AOS009998", "", "Broomfield County Sheriffs Office")),
+    (("AOS000017", "", "Broomfield Police Department"), ("AOS009998", "", "Broomfield PD")),
+    (("AOS000017", "CO0640100ALPR", "Broomfield Police Department"),
+     ("AOS009998", "CO0640100ALPR", "City of Broomfield Police"))])
+def test_near_duplicates_in_one_file_make_one_agency(
+        session: Session, actor: User, first: tuple[str, str, str],
+        second: tuple[str, str, str]) -> None:
+    content = _two_rows(first, second)
+    plan = atlas.preview(session, content)
+    session.rollback()
+    made, again = plan.rows
+    assert made.action == "create"
+    assert (again.action, again.message) == ("skip", "Same agency as row 2.") or \
+        again.action == "update"
+    atlas.commit(session, actor, content)
+    session.commit()
+    assert len(all_agencies()) == 1

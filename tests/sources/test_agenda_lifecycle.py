@@ -351,7 +351,7 @@ def test_the_watchers_news_is_written_in_each_readers_language(
         f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled."]
     assert len(spanish) == 3
     assert spanish[0] == (f"Orden del día: “{FLOCK}” el martes, 12 de septiembre de 2017, "
-                          "hora sin anunciar")
+                          "hora por anunciar")
     assert spanish[1].startswith(f"Orden del día: “{FLOCK}” se movió al jueves, 28 de "
                                  "septiembre de 2017 a las 6:00")
     assert spanish[2].startswith(f"Orden del día: “{FLOCK}”: se canceló la reunión del 28")
@@ -360,3 +360,88 @@ def test_the_watchers_news_is_written_in_each_readers_language(
             Notification.user_id == reader.id).order_by(Notification.id))]
     assert bodies[0].startswith("Coincide con ")
     assert bodies[2] == "Sus alertas esperan hasta que el punto vuelva a un orden del día."
+
+
+def test_a_vote_confirmed_without_a_time_waits_for_the_agenda_to_announce_it(
+        session: Session, actor: User, lead: User) -> None:
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    sync(body.id, meeting(time=None))
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    unknown = the_vote(vote.id)
+    # The day, with no hour made up for it: not midnight where the council meets.
+    assert unknown.time_not_announced is True
+    # A time Legistar leaves as words is no time either.
+    assert sync(body.id, meeting(time="TBD")).votes_moved == []
+    assert the_vote(vote.id).time_not_announced is True
+
+    report = sync(body.id, meeting(time="1:30 PM"))
+    assert report.votes_moved == [vote.id]
+    announced = the_vote(vote.id)
+    assert announced.time_not_announced is False
+    assert announced.scheduled_at == datetime(2017, 9, 12, 20, 30, tzinfo=UTC)
+    assert told(lead)[-1] == f"Agenda: “{FLOCK}” moved to Tuesday, September 12, 2017 at 1:30 PM"
+
+
+def test_found_continued_moved_cancelled_and_voted_ends_on_the_right_day_with_its_result(
+        session: Session, actor: User, lead: User) -> None:
+    """The whole life in one replay: each change moves or cancels the vote's reminder and
+    tells the leads once; the vote ends held on the day it was taken, with its result and each
+    member's vote."""
+    body = f.make_body(session, actor, **SAN_JOSE_COUNCIL)
+    members = {name: f.make_target(session, actor, name=name, body_id=body.id).id
+               for name in ("Sam Liccardo", "Sylvia Arenas")}
+    alerts.create_rules_from_specs(session, actor, campaign_id=None, specs=[{
+        "subject": "vote", "offsets": ["1d"], "direction": "before",
+        "recipients": [f"user:{lead.id}"], "channels": ["in_app"]}])
+    session.commit()
+
+    sync(body.id, meeting())
+    vote = agendas.confirm(session, actor, the_suggestion(body.id).id)
+    session.commit()
+    assert len(planned(vote.id)) == 1
+    sync(body.id, meeting(flock_item=None), meeting(1090, "2017-09-26", "6:00 PM",
+                                                    flock_item=33001))
+    sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001))
+    [reminder] = [r for r in planned(vote.id) if r.status == OutboxStatus.pending]
+    assert reminder.due_at == datetime(2017, 9, 28, 1, 0, tzinfo=UTC)
+    sync(body.id, meeting(1090, "2017-09-28", "6:00 PM", flock_item=33001,
+                          EventAgendaStatusName="Cancelled", EventComment="MEETING CANCELED"))
+    assert {r.status for r in planned(vote.id)} == {OutboxStatus.cancelled}
+
+    # Put on the agenda of the next meeting, October 3, under another item id.
+    october = meeting(1100, "2017-10-03", "1:30 PM", flock_item=33002)
+    report = sync(body.id, october)
+    assert report.votes_changed == [vote.id] or report.votes_moved == [vote.id]
+    back = the_vote(vote.id)
+    assert (back.status, back.scheduled_at) == (
+        "scheduled", datetime(2017, 10, 3, 20, 30, tzinfo=UTC))
+    [reminder] = [r for r in planned(vote.id) if r.status == OutboxStatus.pending]
+    assert reminder.due_at == datetime(2017, 10, 2, 20, 30, tzinfo=UTC)
+
+    # Voted: the meeting was held and the item failed, with its roll call.
+    clock.freeze(datetime(2017, 10, 4, 16, 0, tzinfo=UTC))
+    event, items = october
+    items[-1].update(EventItemPassedFlag=0, EventItemPassedFlagName="Fail",
+                     EventItemActionName="Denied")
+    roll = [dict(v, VoteEventItemId=33002) for v in sanjose_votes()[32040]]
+    for v in roll:
+        if v["VotePersonName"] in ("Sylvia Arenas", "Johnny Khamis", "Dev Davis"):
+            v.update(VoteValueName="No")
+    assert sync(body.id, (event, items), votes={33002: roll}).outcomes == 1
+    held = the_vote(vote.id)
+    assert (held.status, held.outcome) == ("held", "failed")
+    assert held.scheduled_at == datetime(2017, 10, 3, 20, 30, tzinfo=UTC)
+    assert {m["target_id"]: m["vote"] for m in held.member_votes} == {
+        members["Sam Liccardo"]: "yes", members["Sylvia Arenas"]: "no"}
+
+    # One word to the leads for each change, and only one.
+    assert told(lead) == [
+        f"Agenda: “{FLOCK}” on Tuesday, September 12, 2017 at 1:30 PM",
+        f"Agenda: “{FLOCK}” moved to Tuesday, September 26, 2017 at 6:00 PM",
+        f"Agenda: “{FLOCK}” moved to Thursday, September 28, 2017 at 6:00 PM",
+        f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled.",
+        f"Agenda: “{FLOCK}” is back on the agenda and moved to Tuesday, October 3, 2017 at "
+        "1:30 PM",
+        f"Agenda: “{FLOCK}” failed, 8 to 3",
+    ]

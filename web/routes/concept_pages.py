@@ -38,7 +38,17 @@ from web.concept_pages import (
     related_rows,
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
-from web.forms import FormField, Rejected, parse, save_or_show, see_other, shown, submit, validate
+from web.forms import (
+    FormField,
+    Rejected,
+    beside,
+    parse,
+    save_or_show,
+    see_other,
+    shown,
+    submit,
+    validate,
+)
 from web.ids import RecordId
 from web.templating import local_input, render
 from web.words import humanize, sharing_words
@@ -428,7 +438,12 @@ class ConceptPages:
             raise NotFound(_no_section(spec, slug))
         fields = spec.fields_for(actor, found[2])
         form = await request.form()
-        data, errors = validate(spec.crud.update_schema, parse(fields, form))
+        values = parse(fields, form)
+        data, errors = validate(spec.crud.update_schema, values)
+        if errors:
+            # The record's own rules (an end before its start) told beside the fields'
+            # problems, not after they are fixed.
+            errors = {**errors, **beside(spec.crud.create_schema, record, values, errors, fields)}
         asked: list[FormField] = []
         if data is not None:
             data, errors, asked = self.confirm_save(session, data, form, record)

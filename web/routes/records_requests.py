@@ -35,6 +35,7 @@ from web import flash, htmx
 from web.concepts import SPECS, ref_labels, ref_options
 from web.deadlines import countdown_words
 from web.forms import (
+    FORM,
     FormField,
     Rejected,
     infer,
@@ -215,7 +216,11 @@ async def change_status(record_id: RecordId, request: Request, session: SessionD
     section = _Section(request, session, user, record_id, "progress", progress_context)
 
     def shown(context: dict[str, Any], rejected: Rejected, _: RecordsRequest) -> None:
-        context["status_errors"] = rejected.errors
+        errors = dict(rejected.errors)
+        if "extension_days" in errors and "extended" not in context["next_statuses"]:
+            # No box for the days added is shown for this status: told at the top instead.
+            errors.setdefault(FORM, errors.pop("extension_days"))
+        context["status_errors"] = errors
         context["status_values"] = {f.name: str(form.get(f.name) or "") for f in STATUS_FIELDS}
 
     return submit(session, validate(StatusChangeCreate, parse(STATUS_FIELDS, form)),

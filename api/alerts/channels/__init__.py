@@ -40,7 +40,10 @@ def local_when(row: AlertOutbox) -> str:
         return ""
     local = row.event_at.astimezone(clock.zone_named(row.zone))
     if row.all_day:
-        return formatting.format_when(local.date(), "weekday_date")
+        day = formatting.format_when(local.date(), "weekday_date")
+        # A vote is at an hour; on a whole day, the hour is not announced yet.
+        return gettext("{day}, time not announced").format(day=day) \
+            if row.subject_kind == SubjectKind.vote.value else day
     return f"{formatting.format_when(local, 'weekday_date time')} {local.tzname()}"
 
 

@@ -140,7 +140,9 @@ def to_event(raw: dict[str, Any], raw_items: list[dict[str, Any]]) -> AgendaEven
         ))
     return AgendaEvent(
         event_id=str(raw["EventId"]), body_name=_text(raw.get("EventBodyName")),
-        starts=_event_start(raw), time_text=_text(raw.get("EventTime"))[:40],
+        starts=_event_start(raw),
+        # A time Legistar does not give ("TBD", empty) is not announced: no text at all.
+        time_text=_text(raw.get("EventTime"))[:40] if parse_time(raw.get("EventTime")) else "",
         location=_text(raw.get("EventLocation")),
         agenda_url=_text(raw.get("EventAgendaFile")) or _text(raw.get("EventInSiteURL")),
         event_url=_text(raw.get("EventInSiteURL")), items=tuple(items),

@@ -275,8 +275,12 @@ def _follow(session: Session, actor: User, config: FeedConfig, suggestion: Sugge
         changes["status"] = VoteStatus.scheduled
         said.append(lambda: gettext("is back on the agenda"))
     active = vote.status in (VoteStatus.scheduled, VoteStatus.postponed) or "status" in changes
-    if active and vote.scheduled_at != values["scheduled_at"]:
+    unknown_time = not values["time_text"]
+    if active and (vote.scheduled_at != values["scheduled_at"]
+                   or vote.time_not_announced != unknown_time):
         changes["scheduled_at"] = values["scheduled_at"]
+        # The agenda's time, or none announced: never midnight shown as the vote's hour.
+        changes["time_not_announced"] = unknown_time
         at, time_text = values["scheduled_at"], values["time_text"]
         said.append(lambda: gettext("moved to {when}").format(
             when=_when(at, config.zone, time_text)))
@@ -688,7 +692,8 @@ def confirm(session: Session, actor: User, suggestion_id: int,
         title=changes.title or _vote_title(suggestion), body_id=suggestion.body_id,
         status=VoteStatus.held if passed else VoteStatus.scheduled,
         campaign_id=changes.campaign_id or suggestion.campaign_id,
-        scheduled_at=suggestion.scheduled_at, agenda_item_number=suggestion.item_number[:200],
+        scheduled_at=suggestion.scheduled_at, time_not_announced=not suggestion.time_text,
+        agenda_item_number=suggestion.item_number[:200],
         kind=changes.kind or guess_kind(suggestion.title),
         consent_calendar=suggestion.consent_calendar, agenda_url=_link(suggestion.agenda_url),
         location=suggestion.location[:200], notes=" ".join(notes),
