@@ -19,26 +19,28 @@ ALWAYS_SORTABLE = ("id", "created_at", "updated_at")
 
 @dataclass(frozen=True)
 class ListColumn:
-    """How a field shows as a column of the concept's list. `kind` left empty follows the
-    field's type (a reference shows the name of the record it refers to)."""
+    """How a field shows as a column of the concept's list. `label` left empty is the field's
+    title; `kind` left empty follows the field's type (a reference shows the name of the record
+    it refers to)."""
 
-    label: str
+    label: str = ""
     kind: str = ""
 
 
 @dataclass(frozen=True)
 class FieldRole:
     """What one field does. `filter`: a label offers the filter on the list page as well as in
-    the API; True offers it in the API alone. `column`: a label, or a ListColumn to say how its
-    cells show. `section`: the title of the form section it is edited in. Labels and titles
-    are English, marked with N_: the pages translate them where they show them, and the JSON
-    API never shows them."""
+    the API; True offers it in the API alone. `column`: True shows the field in the list under
+    its title, a label under another heading; a ListColumn says how its cells show too (under
+    the title when its label is left empty). `section`: the title of the form section it is
+    edited in. Labels and titles are English, marked with N_: the pages translate them where
+    they show them, and the JSON API never shows them."""
 
     name: str
     search: bool = False
     sort: bool = False
     filter: str | bool = False
-    column: ListColumn | str | None = None
+    column: ListColumn | str | bool = False
     section: str | None = None
 
 
@@ -105,6 +107,8 @@ class Concept:
             queried = role.filter or role.sort or role.search or role.column
             if queried and role.name not in self.table.model_fields:
                 problems.append(f"{role.name}: not a column of {self.table.__name__}")
+            elif role.column and not self._column_label(role):
+                problems.append(f"{role.name}: a list column needs a label or a field title")
         if self.default_sort.lstrip("-") not in (*self.sort_fields(), *ALWAYS_SORTABLE):
             problems.append(f"default_sort {self.default_sort!r} is not sortable")
         if self.date_column is not None and self.date_column not in self.table.model_fields:
@@ -156,13 +160,19 @@ class Concept:
         sortable = set(self.sort_fields())
         for name in self._ordered("columns", self._with("column")):
             role = self.role(name)
-            assert role is not None and role.column is not None
-            column = role.column if isinstance(role.column, ListColumn) \
-                else ListColumn(role.column)
+            assert role is not None and role.column
+            kind = role.column.kind if isinstance(role.column, ListColumn) else ""
             ref = references(self.table).get(name)
-            kind = column.kind or ("ref" if ref else _kind_of(self.table, name))
-            found.append(ColumnOf(name, column.label, kind, name in sortable, ref))
+            kind = kind or ("ref" if ref else _kind_of(self.table, name))
+            found.append(ColumnOf(name, self._column_label(role), kind, name in sortable, ref))
         return found
+
+    def _column_label(self, role: FieldRole) -> str:
+        """The heading of a field's list column: its own label, or else the field's title."""
+        label = role.column.label if isinstance(role.column, ListColumn) else role.column
+        if isinstance(label, str) and label:
+            return label
+        return self.table.model_fields[role.name].title or ""
 
     def sections(self) -> list[tuple[str, list[str]]]:
         """(title, field names) of each form section; none when no field has one (the form then

@@ -75,10 +75,10 @@ JURISDICTIONS = Concept(
     read=JurisdictionRead, label="jurisdiction", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title")),
-        FieldRole("kind", sort=True, filter=N_("Kind"), column=N_("Kind")),
+        FieldRole("name", search=True, sort=True, column=ListColumn(kind="title")),
+        FieldRole("kind", sort=True, filter=N_("Kind"), column=True),
         FieldRole("state_code", sort=True, filter=True, column=N_("State")),
-        FieldRole("timezone", column=N_("Timezone")),
+        FieldRole("timezone", column=True),
         FieldRole("parent_id", filter=True, column=N_("Part of")),
     ),
     orders={"sort": ("name", "state_code")},

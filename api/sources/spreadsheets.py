@@ -285,8 +285,8 @@ def headings(target: Concept) -> dict[str, list[str]]:
     a file's headings with these."""
     out: dict[str, list[str]] = {}
     # The list page's column headings too, which its CSV export writes ("Prefers").
-    listed = {role.name: role.column if isinstance(role.column, str) else role.column.label
-              for role in LISTED[target.name].fields if role.column}
+    listed = {_read_as(target, column.name, column.ref): column.label
+              for column in LISTED[target.name].columns()}
     for column in target.columns:
         labels = [label_of(column.name), *([listed[column.name]] if column.name in listed
                                            else []), *FORMER_LABELS.get(column.name, ())]
@@ -294,6 +294,13 @@ def headings(target: Concept) -> dict[str, list[str]]:
             out.setdefault(column.name, []).extend(translations(language).gettext(label)
                                                    for label in labels)
     return out
+
+
+def _read_as(target: Concept, name: str, ref: str | None) -> str:
+    """The column the import reads a listed field as: a reference ("owner_organization_id")
+    is read by the name of the record it refers to ("owner_organization")."""
+    named = {column.name for column in target.columns}
+    return name.removesuffix("_id") if ref and name.removesuffix("_id") in named else name
 
 
 def _normal(header: str) -> str:

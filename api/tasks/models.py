@@ -88,11 +88,11 @@ TASKS = Concept(
     fields=(
         FieldRole("title", search=True, sort=True, column=ListColumn(N_("Task"), "title"),
                   section=N_("Task")),
-        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+        FieldRole("status", sort=True, filter=N_("Status"), column=True,
                   section=N_("Task")),
         FieldRole("due_on", sort=True, column=ListColumn(N_("Due"), "deadline"),
                   section=N_("Task")),
-        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"), section=N_("Task")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=True, section=N_("Task")),
         FieldRole("assignee_user_id", filter=True, column=N_("Person"), section=N_("Task")),
         FieldRole("assignee_organization_id", filter=N_("Organization"), column=N_("Organization"),
                   section=N_("Task")),

@@ -37,7 +37,7 @@ VENDORS = Concept(
     read=VendorRead, label="vendor", title="name",
     default_sort="name",
     fields=(
-        FieldRole("name", search=True, sort=True, column=ListColumn(N_("Name"), "title")),
-        FieldRole("website", column=ListColumn(N_("Website"), "url")),
+        FieldRole("name", search=True, sort=True, column=ListColumn(kind="title")),
+        FieldRole("website", column=ListColumn(kind="url")),
     ),
 )

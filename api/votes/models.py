@@ -203,8 +203,8 @@ VOTES = Concept(
     fields=(
         FieldRole("title", search=True, sort=True, column=ListColumn(N_("Item"), "title"),
                   section=N_("Vote")),
-        FieldRole("body_id", filter=N_("Body"), column=N_("Body"), section=N_("Vote")),
-        FieldRole("campaign_id", filter=N_("Campaign"), column=N_("Campaign"), section=N_("Vote")),
+        FieldRole("body_id", filter=N_("Body"), column=True, section=N_("Vote")),
+        FieldRole("campaign_id", filter=N_("Campaign"), column=True, section=N_("Vote")),
         FieldRole("contract_id", filter=True, section=N_("Vote")),
         FieldRole("kind", filter=N_("Kind"), section=N_("Vote")),
         FieldRole("our_position", filter=N_("Our position"), column=N_("Our position"),
@@ -215,9 +215,9 @@ VOTES = Concept(
         FieldRole("consent_calendar", filter=True, column=N_("Consent"), section=N_("Agenda")),
         FieldRole("agenda_url", section=N_("Agenda")),
         FieldRole("location", section=N_("Agenda")),
-        FieldRole("status", sort=True, filter=N_("Status"), column=N_("Status"),
+        FieldRole("status", sort=True, filter=N_("Status"), column=True,
                   section=N_("Result")),
-        FieldRole("outcome", column=N_("Outcome"), section=N_("Result")),
+        FieldRole("outcome", column=True, section=N_("Result")),
         FieldRole("notes", search=True, section=N_("Result")),
     ),
     orders={

@@ -70,6 +70,17 @@ def test_a_column_takes_its_kind_from_the_field_unless_it_says() -> None:
                      "website": ("url", None)}
 
 
+def test_a_column_is_headed_by_the_fields_title_unless_it_says() -> None:
+    concept = _targets(FieldRole("term_ends", column=True),
+                       FieldRole("website", column=ListColumn(kind="url")),
+                       FieldRole("owner_organization_id", column="Relationship owner"),
+                       FieldRole("district", column=ListColumn("Ward", "text")))
+    labels = {c.name: (c.label, c.kind) for c in concept.columns()}
+    assert labels == {"term_ends": ("Term ends", "date"), "website": ("Website", "url"),
+                      "owner_organization_id": ("Relationship owner", "ref"),
+                      "district": ("Ward", "text")}
+
+
 def test_orders_put_some_first_and_the_rest_follow_in_declaration_order() -> None:
     concept = _targets(FieldRole("title", sort=True, column="Title", section="Seat"),
                        FieldRole("district", search=True, sort=True, column="District",
@@ -89,6 +100,8 @@ def test_orders_put_some_first_and_the_rest_follow_in_declaration_order() -> Non
     ((), {"orders": {"columns": ("title",)}}, "orders['columns'] names ['title']"),
     ((), {"orders": {"rows": ("name",)}}, "no role 'rows'"),
     ((), {"default_sort": "district"}, "default_sort 'district' is not sortable"),
+    ((FieldRole("visibility", column=True),), {},
+     "visibility: a list column needs a label or a field title"),
 ])
 def test_a_declaration_naming_what_is_not_there_is_refused(
         fields: tuple[FieldRole, ...], kwargs: dict[str, Any], problem: str) -> None:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.auth.models import Role
+from api.i18n.catalogs import translations
 from api.sources import spreadsheets
 from api.sources.spreadsheets import Choice
 from tests import factories as f
@@ -63,3 +64,40 @@ def test_an_exported_list_imports_back_as_the_same_choices(
         assert row.existing_id == record.id, noun
         for name, value in stored.items():
             assert row.values[name] == value, (noun, name, exported.text)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_exported_targets_list_imports_back_with_its_relationship_owner_and_body(
+        client_as: Callable[..., TestClient], session: Session, actor: Any,
+        language: str) -> None:
+    owner = f.make_organization(session, actor, name="Unidos por Riverton")
+    body = f.make_body(session, actor, name="Riverton City Council")
+    target = f.make_target(session, actor, name="Ana Ruiz", body_id=body.id,
+                           owner_organization_id=owner.id)
+    session.commit()
+    exported = client_as(Role.admin, language=language).get("/targets.csv")
+    assert exported.status_code == 200
+    made = spreadsheets.plan(session, concept_name="targets", content=exported.content,
+                             filename="targets.csv", on_duplicate=Choice.update)
+    assert made.mapping["owner_organization"] in made.headers, exported.text
+    (row,) = made.rows
+    assert row.errors == [], exported.text
+    assert row.existing_id == target.id
+    assert row.values["owner_organization_id"] == owner.id, exported.text
+    assert row.values["body_id"] == body.id, exported.text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("noun", ["organizations", "people", "targets"])
+def test_every_column_an_exported_list_writes_is_read_back(
+        client_as: Callable[..., TestClient], session: Session, actor: Any, noun: str,
+        language: str) -> None:
+    exported = client_as(Role.admin, language=language).get(f"/{noun}.csv")
+    assert exported.status_code == 200
+    headers = next(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    # Who may read a record is set where it is imported, never read from a file.
+    sharing = translations(language).gettext("Shared with")
+    headers = [header for header in headers if header != sharing]
+    mapped = spreadsheets.guess_mapping(spreadsheets.concept(noun), headers,
+                                        also=spreadsheets.headings(spreadsheets.concept(noun)))
+    assert sorted(mapped.values()) == sorted(headers), (noun, language)
