@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.auth.models import Role
-from api.organizations.models import CoalitionRole, OrgStatus
 from api.i18n.catalogs import use_locale
+from api.organizations.models import CoalitionRole, OrgStatus
 from tests.factories import make_organization
 from tests.web.html import plain
 from web.words import choice_words, humanize
