@@ -273,7 +273,7 @@ def test_backup_needs_a_public_key_and_never_takes_a_private_one(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with instance(tmp_path / "site") as data:
         assert main(["backup"]) == 1
-        assert "No recipient" in capsys.readouterr().err
+        assert "No one was named to encrypt the backup for" in capsys.readouterr().err
         assert main(["backup", "--recipient", str(IDENTITY)]) == 1
         err = capsys.readouterr().err
         assert "private key" in err

@@ -21,6 +21,9 @@ def test_the_place_page_names_its_zone_in_the_readers_words(
     spanish = plain(client_as(Role.lead, language="es").get(f"/jurisdictions/{place.id}").text)
     assert "Hora del Pacífico (Los Ángeles)" in spanish
     assert "America/Los_Angeles" not in spanish
+    listed = plain(client_as(Role.lead, language="es").get("/jurisdictions").text)
+    assert "Riverton" in listed and "Hora del Pacífico (Los Ángeles)" in listed
+    assert "America/Los_Angeles" not in listed
 
 
 def test_the_form_offers_the_zones_by_name_and_keeps_another(
