@@ -175,6 +175,8 @@ def _demo_at_scale(session: "Session", args: argparse.Namespace) -> int:
     from api.demo import scale  # noqa: PLC0415
 
     size = scale.SCALES[args.scale]
+    # Refused before a word about making it, so the refusal is all that is printed.
+    scale.refuse_unless_empty(session)
     made = ", ".join(scale.rows_in_words(SCALE_TABLES.get(name, name), count)
                      for name, count in scale.counts(size).items())
     shape = (gettext("Making the small demo from seed {seed}: {made}.") if args.scale == "small"

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from markupsafe import Markup, escape
 
@@ -104,6 +105,8 @@ SECRETS = {audit.REDACTED: N_("[secret]"), audit.UNSET: N_("(none)")}
 # A digest or a stored file's key: letters and digits of no language.
 DIGEST = re.compile(r"[0-9a-f]{16,}")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Every zone a logged "timezone" may hold.
+ZONES = frozenset(available_timezones())
 
 
 @cache
@@ -175,6 +178,9 @@ def logged_value(value: Any, field: str = "") -> Markup:
         return Markup("—")
     if field == "language" and value in locales.NAMES:
         return escape(locales.NAMES[value])
+    if field == "timezone" and isinstance(value, str) and value in ZONES:
+        # A place's zone by the name people use, as its page says it, not its IANA key.
+        return escape(formatting.zone_name(value))
     if isinstance(value, bool):
         return escape(gettext("yes") if value else gettext("no"))
     if isinstance(value, int | float):

@@ -527,7 +527,9 @@ JURISDICTIONS = declared_spec(
     panels=[source_panels.jurisdiction_cameras],
     zone=_own_zone,
     overrides={"parent_id": {"label": N_("Part of")},
-               "timezone": {"help": N_("An IANA timezone such as America/Chicago.")}},
+               "timezone": {"kind": "timezone",
+                            "help": N_("The local time of the place: its meetings, votes and "
+                                       "deadlines are reckoned in it.")}},
     related=[Related(N_("Bodies"), "bodies", fk="jurisdiction_id"),
              Related(N_("Agencies"), "agencies", fk="jurisdiction_id"),
              Related(N_("Campaigns"), "campaigns", fk="jurisdiction_id")],

@@ -127,6 +127,15 @@ def money(value: Decimal | float | int | None) -> str:
     return formatting.format_money(value)
 
 
+def zone_choices(current: str | None) -> list[str]:
+    """The zones a place's form offers: the United States' zones, and the one it has now when
+    that is another (set through the API), so saving the form keeps it."""
+    zones = list(formatting.US_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return zones
+
+
 @pass_context
 def csrf_token(context: Context) -> str:
     """The token the sign-in layer puts on the request; every form and htmx request sends it."""
@@ -161,6 +170,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "countdown": countdown,
     "after_colon": after_colon,
     "humanize": humanize,
+    "zone_name": formatting.zone_name,
     "one_stance": one_stance,
     "our_stance": our_stance,
     "group_stance": group_stance,
@@ -191,6 +201,7 @@ def is_lead(user: User | None) -> bool:
 
 
 templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["zone_choices"] = zone_choices
 templates.env.globals["none_choice"] = none_choice
 templates.env.globals["is_lead"] = is_lead
 templates.env.globals["current_locale"] = current_locale

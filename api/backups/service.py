@@ -105,8 +105,8 @@ def make_backup(*, recipients: Sequence[str] = (), output: Path | None = None,
 def _make(*, recipients: Sequence[str], output: Path | None, settings: Settings) -> Made:
     given = list(recipients) or settings.backup_recipients
     if not given:
-        raise Invalid(N_("No recipient to encrypt the backup to: give --recipient age1… or set "
-                         "OVERSIGHT_BACKUP_RECIPIENTS."))
+        raise Invalid(N_("No one was named to encrypt the backup for: give --recipient age1… "
+                         "or set OVERSIGHT_BACKUP_RECIPIENTS."))
     to = keys.recipients(given)
     target = output or settings.backups_dir / archive_name(clock.now())
     if target.exists():

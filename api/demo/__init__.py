@@ -21,6 +21,7 @@ from api.demo import campaign, coalition, government
 from api.demo.context import Demo
 from api.documents.models import Document
 from api.errors import Conflict
+from api.i18n import formatting
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
@@ -151,14 +152,13 @@ def _summary(demo: Demo, password: str) -> str:
     deadline = contract.notice_deadline
     days_left = (deadline - clock.today(demo.zone)).days if deadline else 0
     return "\n".join([
-        gettext("Loaded the demo campaign '{campaign}'.").format(campaign=campaign.CAMPAIGN_NAME),
+        gettext("Loaded the demo campaign “{campaign}”.").format(
+            campaign=campaign.CAMPAIGN_NAME),
         gettext("The database now holds {counted}.").format(counted=", ".join(counted)),
-        ngettext("Flock notice deadline: {deadline} ({days} day from today); council vote "
-                 "{vote}.",
-                 "Flock notice deadline: {deadline} ({days} days from today); council vote "
-                 "{vote}.", days_left).format(
-            deadline=contract.notice_deadline, days=days_left,
-            vote=f"{vote_local:%Y-%m-%d %H:%M %Z}"),
+        gettext("Flock notice deadline: {deadline} ({countdown}); council vote {vote}.").format(
+            deadline=formatting.format_when(deadline), countdown=formatting.countdown(days_left),
+            vote=f"{formatting.format_when(vote_local, 'weekday_date time')} "
+                 f"{vote_local.tzname()}"),
         gettext("Open the address `oversight serve` prints ({address} by default).").format(
             address=APP_URL),
         gettext(DEMO_LOGIN),

@@ -435,13 +435,18 @@ class _State:
                                     minutes=rng.choice((0, 15, 30, 45)))
 
 
+def refuse_unless_empty(session: Session) -> None:
+    """The scale demo writes its own ids, so it fills only a database with no organizations."""
+    if session.execute(sa.select(Organization.id).limit(1)).first() is not None:
+        raise Conflict(N_("The scale demo needs an empty database; this one already holds "
+                          "organizations."))
+
+
 def load(session: Session, *, scale: Scale, seed: int = 1,
          progress: Progress = lambda line: None) -> dict[str, int]:
     """Fill an empty database with a coalition of the given scale; commits as it goes and
     returns the rows written per table. The same seed and clock give the same rows."""
-    if session.execute(sa.select(Organization.id).limit(1)).first() is not None:
-        raise Conflict(N_("The scale demo needs an empty database; this one already holds "
-                          "organizations."))
+    refuse_unless_empty(session)
     now = clock.now().replace(microsecond=0)
     writer = Writer(session, progress)
     state = _State(rng_seed=seed, now=now, today=clock.today(ZONE))

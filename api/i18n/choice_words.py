@@ -29,7 +29,8 @@ def kind_of(of: Any) -> str:
 
 def in_context(kind: str, text: str) -> str | None:
     """The few choices whose words depend on what they are said of: Spanish says an active
-    campaign "activa" (a campaña) and an active contract "vigente" (a contrato)."""
+    campaign "activa" (a campaña), an active contract "vigente" (a contrato), an invited
+    organization "invitada"."""
     if kind == "campaign" and text == "active":
         return pgettext("status of a campaign", "active")
     if kind == "contract":
@@ -39,6 +40,35 @@ def in_context(kind: str, text: str) -> str | None:
             return pgettext("status of a contract", "proposed")
         if text == "cancelled":
             return pgettext("status of a contract", "cancelled")
+    if kind in ORGANIZATION_KINDS:
+        return _of_an_organization(text)
+    return None
+
+
+# What an organization's choices are said of: the organization itself (a list, a record) or the
+# class of its status or its role in a form ("OrgStatus", "CoalitionRole").
+ORGANIZATION_KINDS = frozenset({"organization", "org", "coalitionrole"})
+
+
+def _of_an_organization(text: str) -> str | None:
+    """An organization's status or role, agreeing with it: Spanish says an organization
+    "invitada", "inactiva", "aliada" (an organización is feminine)."""
+    if text == "prospect":
+        return pgettext("status of an organization", "prospect")
+    if text == "invited":
+        return pgettext("status of an organization", "invited")
+    if text == "joined":
+        return pgettext("status of an organization", "joined")
+    if text == "inactive":
+        return pgettext("status of an organization", "inactive")
+    if text == "co_lead":
+        return pgettext("an organization's role in the coalition", "co-lead")
+    if text == "member":
+        return pgettext("an organization's role in the coalition", "member")
+    if text == "endorser":
+        return pgettext("an organization's role in the coalition", "endorser")
+    if text == "ally":
+        return pgettext("an organization's role in the coalition", "ally")
     return None
 
 

@@ -101,6 +101,27 @@ def zone_city(zone: str) -> str:
         return zone.split("/")[-1].replace("_", " ")
 
 
+# The zones a coalition in the United States chooses from, west to east, then Puerto Rico;
+# another zone (set through the API) is still shown and kept.
+US_ZONES = ("Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Phoenix",
+            "America/Denver", "America/Chicago", "America/New_York", "America/Puerto_Rico")
+
+
+def zone_name(zone: str) -> str:
+    """A time zone by the name people use and its city, as the language says them ("Pacific
+    Time (Los Angeles)", "Hora del Pacífico (Los Ángeles)"), not as the IANA database keys it."""
+    city = zone_city(zone)
+    try:
+        name = dates.get_timezone_name(zone, "long", zone_variant="generic",
+                                       locale=babel_locale())
+    except (LookupError, ValueError):
+        return city
+    if "(" in name or "/" in city:
+        # A zone Babel has no common name for ("United States (Indiana/Indianapolis) Time").
+        return zone.split("/")[-1].replace("_", " ")
+    return f"{name[:1].upper()}{name[1:]} ({city})"
+
+
 def format_choices(items: Sequence[str]) -> str:
     """"a, b, or c" / "a, b o c": one of them."""
     return lists.format_list(list(items), style="or", locale=babel_locale())

@@ -147,9 +147,11 @@ def csv_records(content: bytes, *, required: tuple[str, ...],
     header = [h.strip() for h in next(rows, [])]
     missing = [name for name in required if name not in header]
     if missing:
-        raise Invalid(N_("This is not the {dataset} file: it has no column {columns}."),
-                      dataset=dataset, columns=", ".join(f"'{m}'" for m in missing),
-                      field="file")
+        # One column or several: English and Spanish both say one apart from many.
+        message = (N_("This is not the {dataset} file: it lacks the column {columns}.")
+                   if len(missing) == 1 else
+                   N_("This is not the {dataset} file: it lacks the columns {columns}."))
+        raise Invalid(message, dataset=dataset, columns=", ".join(missing), field="file")
     row = 1
     for cells in rows:
         if not cells:

@@ -152,7 +152,7 @@ def test_the_demos_summary_is_in_the_organizers_language(
     monkeypatch.setenv("OVERSIGHT_LANGUAGE", "es")
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Se cargó la campaña de demostración 'Riverton: No Renewal for Flock'.")
+    assert out.startswith("Se cargó la campaña de demostración «Riverton: No Renewal for Flock».")
     assert "La base de datos ahora tiene 4 organizaciones, " in out
     assert "1 campaña, " in out and "solicitudes de registros públicos" in out
     assert "Inicie sesión como líder de la coalición" in out and "  contraseña: " in out

@@ -273,7 +273,7 @@ def test_backup_needs_a_public_key_and_never_takes_a_private_one(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with instance(tmp_path / "site") as data:
         assert main(["backup"]) == 1
-        assert "No recipient" in capsys.readouterr().err
+        assert "No one was named to encrypt the backup for" in capsys.readouterr().err
         assert main(["backup", "--recipient", str(IDENTITY)]) == 1
         err = capsys.readouterr().err
         assert "private key" in err
@@ -356,8 +356,8 @@ def test_the_backup_commands_speak_the_organizers_language(
         fill(with_demo=False)
         assert main(["backup"]) == 1
         assert capsys.readouterr().err.startswith(
-            "oversight backup: No hay a quién cifrar la copia de seguridad: indique --recipient "
-            "age1…")
+            "oversight backup: No se indicó para quién cifrar la copia de seguridad: use "
+            "--recipient age1… o configure OVERSIGHT_BACKUP_RECIPIENTS.")
         assert main(["backup", "--recipient", RECIPIENT, "--output", str(archive)]) == 0
         out = capsys.readouterr().out
         assert out.startswith(f"Copia de seguridad guardada en {archive} (") and \
@@ -375,3 +375,15 @@ def test_the_backup_commands_speak_the_organizers_language(
         assert main(["restore", str(damaged), "--identity", str(identity_file(tmp_path))]) == 1
         assert "está dañada o incompleta (no se descifra completo); no se restauró nada." in \
             capsys.readouterr().err
+
+
+def test_a_backup_with_no_one_to_encrypt_for_says_how_to_name_someone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", "en")
+    with instance(tmp_path / "site"):
+        fill(with_demo=False)
+        assert main(["backup"]) == 1
+        assert capsys.readouterr().err == (
+            "oversight backup: No one was named to encrypt the backup for: give --recipient "
+            "age1… or set OVERSIGHT_BACKUP_RECIPIENTS.\n")

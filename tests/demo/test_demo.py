@@ -252,3 +252,20 @@ def test_demo_password_is_made_up_when_not_set(session: Session) -> None:
     from api.auth import passwords
 
     assert passwords.verify(password, lead.password_hash)[0]
+
+
+@pytest.mark.parametrize(("language", "loaded", "dates"), [
+    ("en", "Loaded the demo campaign “Riverton: No Renewal for Flock”.",
+     "Flock notice deadline: Apr 16, 2026 (in 45 days); council vote Thu Mar 12, 2026 6:00 PM "
+     "PDT."),
+    ("es", "Se cargó la campaña de demostración «Riverton: No Renewal for Flock».",
+     "Plazo de aviso a Flock: 16 abr 2026 (en 45 días); votación del concejo: jue 12 mar 2026 "
+     "6:00 p.m. PDT.")])
+def test_the_summary_writes_names_and_dates_the_way_the_language_does(
+        language: str, loaded: str, dates: str, db: None, frozen_now: datetime,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", language)
+    assert main(["demo"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == loaded
+    assert lines[2] == dates

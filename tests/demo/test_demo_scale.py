@@ -201,7 +201,10 @@ def test_cli_prints_progress_and_refuses_a_full_database(
     assert "meetings: 2,000 meetings" in out
     assert "done:" in out
     assert main(["demo", "--scale", "small"]) == 1
-    assert "needs an empty database" in capsys.readouterr().err
+    refused = capsys.readouterr()
+    assert "needs an empty database" in refused.err
+    # Nothing is said about making a demo that will not be made.
+    assert refused.out == ""
     assert main(["demo", "--scale", "small", "--if-empty"]) == 0
     assert "demo not loaded" in capsys.readouterr().out
 
@@ -218,7 +221,9 @@ def test_a_spanish_organizer_follows_the_load_in_spanish(
     for english in ("Making", "meeting", "done:", "search indexes", "rows", "records request"):
         assert english not in out, english
     assert main(["demo", "--scale", "small"]) == 1
-    assert "necesita una base de datos vacía" in capsys.readouterr().err
+    refused = capsys.readouterr()
+    assert "necesita una base de datos vacía" in refused.err
+    assert "Creando" not in refused.out and refused.out == ""
 
 
 def test_a_required_column_it_does_not_fill_is_named(session: Session) -> None:

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from babel import Locale
+from babel.dates import get_timezone_location, get_timezone_name
 from babel.units import format_unit
 
+from api.i18n.formatting import US_ZONES
 from tests.i18n.catalog_source import CLOSE, OPEN
 
 # Shown, or read aloud by a screen reader.
@@ -75,6 +77,13 @@ def calendar_words(locale: str) -> set[str]:
             for width in context.values():
                 for name in width.values():
                     words.update(WORD.findall(str(name)))
+    # A time zone's name and city ("hora del Pacífico", "Los Ángeles"), Babel's too.
+    for zone in US_ZONES:
+        named = WORD.findall(get_timezone_name(zone, "long", zone_variant="generic",
+                                               locale=locale))
+        # Its first word starts a choice or a value, in capitals.
+        words.update(named + [word.capitalize() for word in named])
+        words.update(WORD.findall(get_timezone_location(zone, locale=locale, return_city=True)))
     for unit in ("minute", "hour", "day", "week", "month"):
         for count in (1, 2):
             words.update(WORD.findall(format_unit(count, f"duration-{unit}", length="long",

@@ -3,6 +3,7 @@ writing, matching by name and state, malformed rows reported, a second import a 
 the services, the JSON API and the command line."""
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -278,7 +279,8 @@ def test_malformed_rows_are_reported_and_the_rest_import(session: Session,
 
 
 def test_a_file_that_is_not_the_atlas_is_refused(session: Session) -> None:
-    with pytest.raises(Invalid, match="not the Atlas of Surveillance file.*'AOSNUMBER'"):
+    with pytest.raises(Invalid, match="not the Atlas of Surveillance file: it lacks the "
+                                      "columns AOSNUMBER, City, "):
         atlas.preview(session, DATA_DRIVEN)
 
 
@@ -520,3 +522,24 @@ def test_near_duplicates_in_one_file_make_one_agency(
     atlas.commit(session, actor, content)
     session.commit()
     assert len(all_agencies()) == 1
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "oversight import: This is not the Atlas of Surveillance file: it lacks the columns "
+           "AOSNUMBER, City, County, Agency, Type of LEA, Technology.\n"),
+    ("es", "oversight import: Este no es el archivo de Atlas of Surveillance: le faltan las "
+           "columnas AOSNUMBER, City, County, Agency, Type of LEA, Technology.\n")])
+def test_import_of_the_wrong_file_names_the_missing_columns(
+        language: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], db: None) -> None:
+    monkeypatch.setenv("OVERSIGHT_LANGUAGE", language)
+    path = tmp_path / "wrong.csv"
+    path.write_bytes(b"name,State\nA,CO\n")
+    assert main(["import", "atlas", str(path)]) == 1
+    assert capsys.readouterr().err == said
+
+
+def test_a_file_lacking_one_column_names_it_alone(session: Session) -> None:
+    header = ",".join(c for c in atlas.REQUIRED if c != "Technology")
+    with pytest.raises(Invalid, match="it lacks the column Technology\\.$"):
+        atlas.preview(session, f"{header}\n".encode())

@@ -81,7 +81,7 @@ def test_the_rules_page_lists_adds_edits_and_deletes_rules(
     assert "Email and in-app" in html
     client.post("/account/language", data={"language": "es"})
     html = plain(page(client, made.headers["location"]))
-    assert "Líderes de campaña y seguidores" in html
+    assert "Líderes de campaña y personas que siguen el registro" in html
     assert "Líderes de campaña, Seguidores" not in html
     client.post("/account/language", data={"language": "en"})
 

@@ -92,7 +92,7 @@ def test_data_driven_with_htmx(client: TestClient) -> None:
 def test_the_wrong_file_is_refused_on_the_upload_page(client: TestClient) -> None:
     page = upload(client, "data-driven", ATLAS)
     assert page.status_code == 422
-    assert "This is not the EFF Data Driven ALPR file: it has no column 'A. Agency'" in \
+    assert "This is not the EFF Data Driven ALPR file: it lacks the columns A. Agency, " in \
         plain(page.text)
     part = upload(client, "atlas", b"", **HX)
     assert part.status_code == 422 and not is_full_page(part.text)
@@ -144,4 +144,5 @@ def test_a_preview_speaks_the_readers_language(client: TestClient, session: Sess
     assert "Navajo County, Arizona — nuevo (" in text
     assert "fewer fields" not in text and "— new" not in text
     refused = upload(client, "atlas", b"name,state\nA,CO\n")
-    assert "Este no es el archivo de" in refused.text and "no tiene la columna" in refused.text
+    assert "Este no es el archivo de" in refused.text
+    assert "le faltan las columnas AOSNUMBER, City, County, State, Agency," in plain(refused.text)

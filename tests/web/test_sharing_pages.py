@@ -140,8 +140,8 @@ def test_a_list_names_the_organization_that_owns_a_row_as_its_record_page_does(
     for language, who, said, ours in (
             ("en", "Who can see this", "Lakeside Rights and the coalition's leads",
              "Our organization and the coalition's leads"),
-            ("es", "Quién puede ver esto", "Lakeside Rights y los líderes de la coalición",
-             "Nuestra organización y los líderes de la coalición")):
+            ("es", "Quién puede ver esto", "Lakeside Rights y las personas líderes de la coalición",
+             "Nuestra organización y las personas líderes de la coalición")):
         # A lead of another organization reads another's record: named, not "ours".
         lead = client_as("lead", organization_id=coalition.theirs.id, language=language)
         page = plain(lead.get(f"/people/{person.id}").text)

@@ -23,6 +23,7 @@ from api.deps import SessionDep, UserDep
 from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_number
 from api.page_cache import ReusableRoute, reusable
@@ -99,6 +100,8 @@ def cell_text(column: Any, row: dict[str, Any], noun: str = "") -> str:
         return str(row.get("sharing_said") or sharing_words(value))
     if column.kind == "countdown":
         return value.text
+    if column.kind == "timezone":
+        return formatting.zone_name(str(value))
     return str(value)
 
 
