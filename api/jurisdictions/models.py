@@ -78,7 +78,7 @@ JURISDICTIONS = Concept(
         FieldRole("name", search=True, sort=True, column=ListColumn(kind="title")),
         FieldRole("kind", sort=True, filter=N_("Kind"), column=True),
         FieldRole("state_code", sort=True, filter=True, column=N_("State")),
-        FieldRole("timezone", column=ListColumn(N_("Timezone"), "timezone")),
+        FieldRole("timezone", column=ListColumn(kind="timezone")),
         FieldRole("parent_id", filter=True, column=N_("Part of")),
     ),
     orders={"sort": ("name", "state_code")},
