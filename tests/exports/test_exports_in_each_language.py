@@ -16,8 +16,10 @@ SAID = {
     "en": {"lang": '<html lang="en">', "name": "Name", "stance": "Stance",
            "against": "against us", "not_known": "not known", "active": "active",
            "public": "public", "no": "no", "note": "Note", "before": "Stance before",
-           "after": "Stance after", "made": ("Generated Mar 2, 2026, 9:00 AM PST. It holds only the records shared with "
-                    "“ Public: anyone ” or more widely. No one's contact details are included."),
+           "after": "Stance after",
+           "made": ("Generated Mar 2, 2026, 9:00 AM PST. It holds only the records shared "
+                    "with “ Public: anyone ” or more widely. No one's contact details are "
+                    "included."),
            "tier": "Public: anyone", "heading": "Decision-makers",
            "meetings": "Meetings with decision-makers shared at this tier: ",
            "file": "targets.csv: the decision-makers (",
