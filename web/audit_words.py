@@ -4,11 +4,14 @@ the log keeps, and every field of it, has its words in the catalog."""
 
 import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlmodel import SQLModel
 
 from api import clock
 from api.alerts.rules import offsets_in_words
@@ -122,6 +125,25 @@ def _choices() -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def _money_fields() -> frozenset[str]:
+    """The fields that hold an amount of money (dollars and cents): the log keeps them as plain
+    numbers ("126000.00"); the pages write them as money ("$126,000.00")."""
+    return frozenset(column.name for table in SQLModel.metadata.tables.values()
+                     for column in table.columns
+                     if isinstance(column.type, sa.Numeric) and column.type.scale == 2)
+
+
+def _money(value: Any) -> Markup | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return escape(formatting.format_money(amount)) if amount.is_finite() else None
+
+
 def kind_words(record_kind: str) -> str:
     return gettext(KINDS[record_kind]) if record_kind in KINDS else humanize(record_kind)
 
@@ -173,7 +195,8 @@ def logged_offsets(changes: dict[str, Any], field: str, side: int) -> Markup:
 def logged_value(value: Any, field: str = "") -> Markup:
     """A value as the log stored it: a choice in the reader's words, yes or no, a day or an
     instant as the pages write them (instants on the coalition's clock), a list or a record
-    within one item by item, a language by its own name, and a digest as code."""
+    within one item by item, a language by its own name, an amount of money as the pages write
+    it, and a digest as code."""
     if value is None:
         return Markup("—")
     if field == "language" and value in locales.NAMES:
@@ -183,6 +206,8 @@ def logged_value(value: Any, field: str = "") -> Markup:
         return escape(formatting.zone_name(value))
     if isinstance(value, bool):
         return escape(gettext("yes") if value else gettext("no"))
+    if field in _money_fields() and (said := _money(value)) is not None:
+        return said
     if isinstance(value, int | float):
         return escape(formatting.format_number(value))
     if isinstance(value, list):

@@ -43,7 +43,10 @@ def is_page(request: Request) -> bool:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
-    context = {"status": status, "message": message, "heading": _heading(status)}
+    # A whole page says the heading once, above the message; a fragment in the flash area
+    # has no heading, so the message starts with it.
+    context = {"status": status, "message": message, "heading": _heading(status),
+               "in_flash": htmx.wants_fragment(request)}
     response = render(request, "errors.html", context, block="message", status=status)
     if htmx.wants_fragment(request):
         htmx.retarget(response, "#flash")

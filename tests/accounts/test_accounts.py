@@ -28,6 +28,7 @@ from api.people.models import Person
 from api.settings import get_settings
 from tests.factories import make_user
 from tests.factories.coalition import build, marker
+from tests.web.html import plain
 
 PASSWORD = "a long enough passphrase"
 
@@ -113,6 +114,23 @@ def test_password_reset_says_the_same_for_any_address(anon_client: TestClient) -
     path = link_in(last_mail())
     assert presession_form(anon_client, path, password="new passphrase here").status_code == 303
     assert presession_form(anon_client, path, password="another passphrase").status_code == 422
+
+
+@pytest.mark.parametrize(("language", "title", "said"), [
+    ("en", "Choose a new password",
+     "This link is not valid: it has expired, was already used or was not copied whole."),
+    ("es", "Elija una contraseña nueva",
+     "Este enlace no es válido: venció, ya se usó o no se copió completo."),
+])
+def test_a_badly_formed_reset_link_says_it_is_not_valid(anon_client: TestClient, language: str,
+                                                         title: str, said: str) -> None:
+    anon_client.headers["Accept-Language"] = language
+    for path in ("/password-reset/badtoken", "/password-reset/" + "x" * 150):
+        page = anon_client.get(path, follow_redirects=False)
+        assert page.status_code == 404, (path, page.headers.get("location"))
+        assert said in plain(page.text) and f"<h1>{title}</h1>" in page.text
+    asked = anon_client.get("/password-reset")
+    assert f"<h1>{title}</h1>" in asked.text
 
 
 def test_every_write_is_audited_and_leads_read_it(client: TestClient,

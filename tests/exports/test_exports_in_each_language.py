@@ -16,7 +16,10 @@ SAID = {
     "en": {"lang": '<html lang="en">', "name": "Name", "stance": "Stance",
            "against": "against us", "not_known": "not known", "active": "active",
            "public": "public", "no": "no", "note": "Note", "before": "Stance before",
-           "after": "Stance after", "made": "Made Mar 2, 2026, 9:00 AM PST for the tier",
+           "after": "Stance after",
+           "made": ("Generated Mar 2, 2026, 9:00 AM PST. It holds only the records shared "
+                    "with “ Public: anyone ” or more widely. No one's contact details are "
+                    "included."),
            "tier": "Public: anyone", "heading": "Decision-makers",
            "meetings": "Meetings with decision-makers shared at this tier: ",
            "file": "targets.csv: the decision-makers (",
@@ -25,11 +28,13 @@ SAID = {
            "against": "en contra de nosotros", "not_known": "postura desconocida",
            "active": "activa", "public": "público", "no": "no", "note": "Nota",
            "before": "Postura anterior", "after": "Postura nueva",
-           "made": "Hecho el 2 mar 2026, 9:00 a.m. PST para el nivel",
+           "made": ("Generado el 2 mar 2026, 9:00 a.m. PST. Incluye solo los registros compartidos "
+                    "con « Público: cualquier persona » o más ampliamente. No se incluyen los "
+                    "datos de contacto de nadie."),
            "tier": "Público: cualquier persona", "heading": "Funcionarios",
            "meetings": "Reuniones con funcionarios compartidas en este nivel: ",
            "file": "targets.csv: los funcionarios (",
-           "ask": "Ningún uso para el control migratorio", "open": "todavía no se gana"},
+           "ask": "Ningún uso para el control migratorio", "open": "todavía no se ha ganado"},
 }
 
 

@@ -18,7 +18,7 @@ from web.words import choice_words, humanize
 
 CATALOG = Path(__file__).resolve().parents[2] / "api/i18n/locale/es/LC_MESSAGES/messages.po"
 ROLE_NAMES = {Role.admin: "persona administradora", Role.lead: "líder",
-              Role.partner: "integrante de organización aliada", Role.viewer: "persona lectora"}
+              Role.partner: "integrante de organización aliada", Role.viewer: "solo lectura"}
 # A man's word for a role, said of anyone who holds it.
 MASCULINE = re.compile(r"\b(administrador(es)?|lector(es)?|miembros? aliados?|[Uu]n líder)\b"
                        r"(?! de placas)(?!.{0,3}automáticos de placas)")

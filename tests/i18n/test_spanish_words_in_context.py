@@ -111,7 +111,7 @@ def _made(actions: int, tasks: int) -> Any:
 def test_one_late_step_is_said_in_the_singular() -> None:
     with use_locale("es"):
         one = _late_steps(_made(1, 0))
-        assert one.startswith("1 acción ya está atrasada: su fecha ya había pasado (“Step 1”)")
+        assert one.startswith("1 acción ya está atrasada: su fecha ya había pasado («Step 1»)")
         assert "hágala ahora o cambie su fecha" in one
         assert _late_steps(_made(0, 1)).startswith("1 tarea ya está atrasada: su fecha")
         two = _late_steps(_made(1, 1))
@@ -122,11 +122,14 @@ def test_one_late_step_is_said_in_the_singular() -> None:
 def test_a_missing_record_is_named_in_each_language(
         client: TestClient, session: Session, admin: User) -> None:
     english = plain(client.get("/records-requests/9999").text)
-    assert "Not found. No records request with id 9999." in english
+    # The heading is said once, above the message, not again before it.
+    assert "Not found No records request with id 9999." in english
+    assert "Not found." not in english
     _in_spanish(session, admin)
     spanish = plain(client.get("/records-requests/9999").text)
-    assert ("No encontrado. No hay ninguna solicitud de registros públicos con el número 9999."
+    assert ("No encontrado No hay ninguna solicitud de registros públicos con el número 9999."
             in spanish)
+    assert "No encontrado." not in spanish
     assert "registro (" not in spanish and "No encontrado:" not in spanish
     assert "No hay ningún contrato con el número 9999." in plain(
         client.get("/contracts/9999").text)
@@ -136,8 +139,8 @@ def test_a_refused_field_reads_as_one_sentence(
         client: TestClient, demo_in_spanish: SimpleNamespace) -> None:
     ids = demo_in_spanish
     text = plain(client.get(f"/campaigns/{ids.campaign}/whip?body=abc").text)
-    assert "No es válido. Órgano: escriba un número entero." in text
-    assert "No es válido:" not in text
+    assert "No es válido Órgano: escriba un número entero." in text
+    assert "No es válido:" not in text and "No es válido." not in text
 
 
 @pytest.mark.parametrize(("typed", "stored"), [

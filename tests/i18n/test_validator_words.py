@@ -40,16 +40,16 @@ def test_an_alert_rules_refusals_are_said_in_spanish_with_the_value_refused(
             "recipients": ["campaign_leads"], "channels": ["in_app"]}
     said = _messages(client.post("/api/v1/alerts/rules", headers=SPANISH,
                                  json={**rule, "offsets": ["pronto"]}))
-    assert said["offsets"].startswith("'pronto' no es un plazo como 14d")
+    assert said["offsets"].startswith("«pronto» no es un plazo como 14d")
     said = _messages(client.post("/api/v1/alerts/rules", headers=SPANISH,
                                  json={**rule, "recipients": ["todos"]}))
-    assert said["recipients"].startswith("'todos' no es un destinatario")
+    assert said["recipients"].startswith("«todos» no es un destinatario")
     made = client.post("/api/v1/alerts/rules", json=rule)
     assert made.status_code == 201, made.text
     changed = client.patch(f"/api/v1/alerts/rules/{made.json()['id']}", headers=SPANISH,
                            json={"repeat_every": "7d"})
     assert changed.status_code == 422
-    assert "repeat_every solo va con la dirección 'after'" in changed.json()["detail"]
+    assert "repeat_every solo va con la dirección «after»" in changed.json()["detail"]
     english = _messages(client.post("/api/v1/alerts/rules", json={**rule, "offsets": ["soon"]}))
     assert english["offsets"] == "'soon' is not an offset like 14d, 12h, 2w, 1mo or 30m"
 

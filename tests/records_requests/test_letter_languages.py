@@ -74,7 +74,7 @@ def test_the_letter_api_writes_the_letter_in_the_language_asked_for(api: TestCli
     assert spanish.status_code == 200, spanish.text
     body = spanish.json()
     assert body["language"] == "es"
-    assert "Estimado/a encargado/a de registros públicos" in body["text"]
+    assert "Estimada persona encargada de los registros públicos:" in body["text"]
     assert "una decisión dentro de 10 días calendario" in body["text"]
     assert body["template"]["title"] == "Número y ubicación de las cámaras ALPR"
     at_noon(date(2026, 1, 16))
@@ -113,7 +113,7 @@ def test_the_requests_page_writes_the_letter_in_the_language_chosen(
     page = client.get(url + "&language=es")
     assert page.status_code == 200
     spanish = plain(fragment(client, url + "&language=es").text)
-    assert "Estimado/a encargado/a de registros públicos" in spanish
+    assert "Estimada persona encargada de los registros públicos:" in spanish
     assert "Zephyr Police Department" in spanish and "Rosa" in spanish
     refused = client.get(url + "&language=xx")
     assert refused.status_code == 422

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.accounts import service as accounts
 from api.alerts import service as alerts
 from api.alerts.models import AlertOutbox, Notification
 from api.auth.models import Role
@@ -19,6 +20,7 @@ from api.search import saved
 from api.search.models import SavedSearch, SavedSearchCreate
 from tests import factories as f
 from tests.alerts.conftest import tick_once
+from tests.web.html import plain
 from web.concepts import refs_noun
 
 SECRET = "Flock informant Zeta"
@@ -216,3 +218,22 @@ def test_the_search_and_list_pages_offer_to_save_and_the_page_saves(
     gone = client.post(f"/saved-searches/{found['id']}/delete", follow_redirects=False)
     assert gone.status_code == 303
     assert "None yet." in client.get("/saved-searches").text
+
+
+@pytest.mark.parametrize(("language", "said", "listed"), [
+    ("en", "In the list of Tasks, filtered by Status “open”.", "Tasks; Status “open”"),
+    ("es", "En la lista de Tareas, filtrada por Estado «abierta».", "Tareas; Estado «abierta»"),
+])
+def test_a_lists_filters_are_said_in_words_not_field_names(
+        client: TestClient, session: Session, admin: Any, language: str, said: str,
+        listed: str) -> None:
+    accounts.set_language(session, session.merge(admin), language)
+    session.commit()
+    form = plain(client.get("/saved-searches?kind=task&status=open").text)
+    assert said in form and "status open" not in form
+    done = client.post("/saved-searches", data={"name": "Open tasks", "kind": "task",
+                                                "filter.status": "open"},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = plain(client.get("/saved-searches").text)
+    assert listed in page and "Status open" not in page

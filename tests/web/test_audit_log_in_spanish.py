@@ -55,3 +55,23 @@ def test_every_kind_and_field_the_log_keeps_has_its_words(app: Any,
         missing += [f"{name}.{c.name}" for c in table.columns
                     if label_for(c.name) not in catalog]
     assert missing == []
+
+
+def test_amounts_of_money_read_in_the_log_as_the_pages_write_them(
+        client: TestClient, session: Session, admin: User, actor: Any) -> None:
+    agency = make_agency(session, actor)
+    made = client.post("/api/v1/contracts", json={
+        "title": "Flock renewal", "agency_id": agency.id, "annual_cost": "126000.00",
+        "visibility": "coalition"})
+    assert made.status_code == 201, made.text
+    assert client.patch(f"/api/v1/contracts/{made.json()['id']}",
+                        json={"cost_per_camera": "2500.5"}).status_code == 200
+    for language, cost, per_camera in (("en", "Annual cost : — → $126,000.00",
+                                        "Cost per camera : — → $2,500.50"),
+                                       ("es", "Costo anual : — → $126,000.00",
+                                        "Costo por cámara : — → $2,500.50")):
+        accounts.set_language(session, session.merge(admin), language)
+        session.commit()
+        log = plain(client.get("/audit").text)
+        assert cost in log and per_camera in log, log
+        assert "126000.00" not in log and "126,000.00 " not in log.replace("$126,000.00", "")

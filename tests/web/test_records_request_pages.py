@@ -225,6 +225,18 @@ def test_the_first_letter_shows_in_an_editable_box_full_page_and_fragment(
     assert "Zonal audit logs" in text and "California Public Records Act" in text
 
 
+def test_the_letter_address_opened_directly_shows_no_error_until_a_letter_is_asked_for(
+        client: TestClient, session: Session, actor: Any, california: Any) -> None:
+    request = _sent(session, actor, california)
+    url = f"/records-requests/{request.id}/letter"
+    for answer in (client.get(url), fragment(client, url)):
+        assert answer.status_code == 200, answer.text
+        assert "Choose a letter." not in plain(answer.text)
+        assert 'id="letter-template-error"' not in answer.text
+    asked = fragment(client, url + "?requester_name=Rosa+Parkes&template=")
+    assert asked.status_code == 422 and "Choose a letter." in plain(asked.text)
+
+
 def test_a_follow_up_waits_for_the_deadline_and_an_appeal_for_a_denial(
         client: TestClient, session: Session, actor: Any, california: Any) -> None:
     request = _sent(session, actor, california)

@@ -2,6 +2,7 @@
 read by someone who chose Spanish: the page's words are Spanish, while each letter stays in the
 language it is sent in (English), marked so on the page for screen readers and translators."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api import clock
 from api.accounts import service as accounts
 from api.auth.models import User
 from api.i18n import catalogs
@@ -41,7 +43,9 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     text = plain(page.text)
     assert "Qué carta" in text and "Escribir la carta" in text and "Primera solicitud" in text
     # Why a letter does not fit yet, in the reader's words.
-    assert "Ahora no: una apelación sigue a una negativa" in text
+    assert ("Todavía no se puede: solo se apela después de una negativa, una entrega parcial "
+            "o una respuesta de que no hay registros. Esta solicitud está «") in text
+    assert "Ahora no" not in text and "en estado «" not in text
     assert "Which letter" not in text and "Not now" not in text
     # The letters' own titles are English, and say so; each letter is written in the
     # language chosen, Spanish among them.
@@ -57,8 +61,18 @@ def test_a_request_and_its_letter_in_spanish(client: TestClient, session: Sessio
     assert 'class="letter-text" lang="en"' in letter.text
     assert "Dear Custodian of Records" in letter.text
 
-    refused = client.get(f"/records-requests/{record.id}/letter", headers=HX)
+    refused = client.get(f"/records-requests/{record.id}/letter",
+                         params={"requester_name": "Ana"}, headers=HX)
     assert refused.status_code == 422 and "Error: Elija una carta." in plain(refused.text)
+
+
+def test_a_follow_up_not_yet_due_says_when_in_spanish(client: TestClient, session: Session,
+                                                      actor: Any, spanish: User) -> None:
+    record = make_records_request(session, actor, status="sent", sent_on=clock.today())
+    session.commit()
+    text = plain(client.get(f"/records-requests/{record.id}").text)
+    assert re.search(r"Todavía no se puede: el plazo vence en \d+ días\.", text), text
+    assert "todavía no vence" not in text
 
 
 def test_sending_to_many_agencies_in_spanish(client: TestClient, spanish: User,

@@ -295,14 +295,19 @@ def show_letter(record_id: RecordId, request: Request, session: SessionDep, acto
     user = acting_user(request, actor)
     record = records.crud.get(session, user, record_id)
     context = letters_context(session, user, record)
-    language = language or letters.DEFAULT_LANGUAGE
-    context["letter_values"] = {"template": template, "requester_name": requester_name,
-                                "requester_email": requester_email, "language": language}
 
     def shown(status: int) -> Response:
         if htmx.wants_fragment(request):
             return render(request, TEMPLATE, context, block="letters", status=status)
         return _page(request, session, user, record, status=status, extra=context)
+
+    if not request.query_params:
+        # Opened by its address or reloaded: the form as the page offers it, with nothing
+        # wrong until someone asks for a letter.
+        return shown(200)
+    language = language or letters.DEFAULT_LANGUAGE
+    context["letter_values"] = {"template": template, "requester_name": requester_name,
+                                "requester_email": requester_email, "language": language}
 
     def done(letter: letters.LetterRead) -> Response:
         context["letter"] = letter

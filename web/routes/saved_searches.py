@@ -16,6 +16,7 @@ from api.search import saved
 from api.search.models import SavedSearchCreate, SavedSearchUpdate
 from web import flash
 from web.forms import save_or_show, see_other
+from web.saved_search_words import filter_words
 from web.templating import render
 
 router = PathRouter(include_in_schema=False)
@@ -28,9 +29,15 @@ SKIPPED_PARAMS = {"q", "kind", "sort", "page", "name", "alert", "csrf_token", "d
 
 def _page(request: Request, session: Session, user: User, *, status: int = 200,
           form: dict[str, Any] | None = None, problem: str = "") -> Response:
-    context = {"user": user, "searches": [saved.to_read(s) for s in saved.listed(session, user)],
+    form = form or {}
+    searches = [saved.to_read(s) for s in saved.listed(session, user)]
+    context = {"user": user, "searches": searches,
                "kinds": {kind: label for kind, (label, _) in saved.KINDS.items()},
-               "form": form or {}, "problem": problem}
+               "form": form, "problem": problem,
+               "form_filters": filter_words(session, form.get("kind") or "",
+                                            form.get("filters") or {}),
+               "filters_of": {s.id: filter_words(session, s.kind or "", s.filters)
+                              for s in searches}}
     return render(request, "search/saved.html", context, status=status)
 
 
