@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.accounts import service as accounts
 from api.targets import service as targets
 from tests import factories as f
 from tests.web.html import plain
@@ -175,3 +176,28 @@ def test_a_link_from_a_vote_opens_the_board_counted_for_that_vote(
     strayed = plain(client.get(
         f"/campaigns/{campaign.id}/whip?body={body.id}&vote={other.id}").text)
     assert "Counted for the vote: Flock renewal" in strayed
+
+
+@pytest.mark.parametrize(("likely_levels", "verdict"), [
+    # One likely vote or several: the Spanish count agrees with its number either way.
+    (["champion"], "Para aprobarlo: con nosotros, probablemente 1 de los 5 votos necesarios; "
+                   "faltan 4"),
+    (["champion", "leaning_yes", "champion", "champion"],
+     "Para aprobarlo: con nosotros, probablemente 4 de los 5 votos necesarios; falta 1")])
+def test_the_spanish_count_agrees_with_one_likely_vote(
+        client: TestClient, session: Session, actor: Any, admin: Any, frozen_now: datetime,
+        likely_levels: list[str], verdict: str) -> None:
+    accounts.set_language(session, session.merge(admin), "es")
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    for index, level in enumerate(likely_levels):
+        member = f.make_target(session, actor, name=f"Member {index}", body_id=body.id)
+        targets.set_stance(session, actor, target_id=member.id, campaign_id=campaign.id,
+                           level=level, note="said so")
+    vote = f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                       campaign_id=campaign.id, our_position="for",
+                       scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    page = plain(client.get(f"/votes/{vote.id}").text)
+    assert verdict in page
+    assert "1 votos" not in page
