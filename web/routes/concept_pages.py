@@ -548,14 +548,29 @@ class ConceptPages:
         if doc.attached_kind != spec.attached or doc.attached_id != record.id:
             raise NotFound(gettext("No document with id {id} on {this}.").format(
                 id=document_id, this=spec.words.this))
-        documents.delete(session, actor, document_id)
-        session.commit()
-        message = flash.success(gettext("Deleted {name}.").format(name=doc.filename))
-        if not htmx.wants_fragment(request):
-            return see_other(f"{self.base}/{record_id}#documents", message)
-        return render(request, "concept_pages/detail.html",
-                      self.documents_context(session, actor, record), block="documents",
-                      message=message)
+        filename = doc.filename
+
+        def done(_: None) -> Response:
+            message = flash.success(gettext("Deleted {name}.").format(name=filename))
+            if not htmx.wants_fragment(request):
+                return see_other(f"{self.base}/{record_id}#documents", message)
+            return render(request, "concept_pages/detail.html",
+                          self.documents_context(session, actor, record), block="documents",
+                          message=message)
+
+        def again(rejected: Rejected) -> Response:
+            # A refused delete is told where the documents are listed, as a refused upload is.
+            if not htmx.wants_fragment(request):
+                context = self.detail_context(session, actor, record)
+                context["errors"] = {"file": rejected.message}
+                return render(request, self.page_template(), context, status=rejected.status)
+            context = self.documents_context(session, actor, record)
+            context["errors"] = {"file": rejected.message}
+            return render(request, "concept_pages/detail.html", context, block="documents",
+                          status=rejected.status)
+
+        return save_or_show(session, lambda: documents.delete(session, actor, document_id),
+                            done=done, again=again, page_refusals=True)
 
     # ---- the routes -----------------------------------------------------------------------
 
