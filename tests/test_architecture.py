@@ -707,6 +707,96 @@ def test_web_routes_answer_forms_through_the_one_helper() -> None:
     assert offenders == []
 
 
+# Nor does a route commit a write itself, or word an error of its own as a flash after reading a
+# form: the write goes through save_or_show/submit, and a problem with what was typed is shown
+# next to its field with 422. Only these commit themselves, each a button with nothing typed to
+# check (or a commit the helper's write needs), keyed by route module and the function:
+_OWN_COMMITS = {
+    # Signing out, ending a session or token, revoking an invitation: one button, no input.
+    ("auth.py", "logout"), ("account.py", "revoke_token"), ("account.py", "end_session"),
+    ("account.py", "end_all_sessions"), ("account.py", "revoke_invitation"),
+    # "Mark all read": one button, no input.
+    ("alerts.py", "read_all"),
+    # "Count now" and "Sync now": a button; the commit ends the transaction before the long
+    # call to the outside service, which writes in sessions of its own.
+    ("cameras.py", "count_now"), ("agendas.py", "sync_now"),
+    # The write given to save_or_show commits while it holds the upload, so a double-click
+    # imports it once.
+    ("imports.py", "import_once"),
+}
+
+
+def _reads_a_form(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the function calls `.form()` or takes a `Form(...)` parameter."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            called = node.func
+            if isinstance(called, ast.Attribute) and called.attr == "form":
+                return True
+            if isinstance(called, ast.Name) and called.id == "Form":
+                return True
+    return False
+
+
+def _words_written(call: ast.Call) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+               and n.func.id in ("gettext", "ngettext", "pgettext") for n in ast.walk(call))
+
+
+def hand_written_saves(source: str, module: str) -> list[int]:
+    """The lines of a route module where a route commits itself (outside _OWN_COMMITS), or a
+    route that reads a form flashes an error in words of its own."""
+    tree = ast.parse(source)
+    found: set[int] = set()
+    # Each function of the module or method of its classes, with what is nested in it.
+    tops = [node for node in tree.body for node in
+            (node.body if isinstance(node, ast.ClassDef) else [node])]
+    for top in tops:
+        if not isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        reads_form = _reads_a_form(top)
+        for node in ast.walk(top):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            # A session's commit() takes nothing (a dataset's commit(session, ...) is a write).
+            if node.func.attr == "commit" and not node.args and not node.keywords \
+                    and (module, top.name) not in _OWN_COMMITS:
+                found.add(node.lineno)
+            if node.func.attr == "error" and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id == "flash" and reads_form and _words_written(node):
+                found.add(node.lineno)
+    return sorted(found)
+
+
+def test_the_hand_written_save_finder_finds_each_kind() -> None:
+    notes = ("async def save(request, session):\n"
+             "    text = (await request.form()).get('notes')\n"
+             "    if len(text) > 9:\n"
+             "        return see_other('/', flash.error(gettext('Too long.')))\n"
+             "    session.commit()\n")
+    assert hand_written_saves(notes, "meetings.py") == [4, 5]
+    assert hand_written_saves("def f(session, alert: Annotated[str, Form()] = ''):\n"
+                              "    session.commit()", "saved_searches.py") == [2]
+    # A button's own commit, allowed by name; a refusal's own words flashed are the helper's.
+    assert hand_written_saves("def logout(session):\n    session.commit()", "auth.py") == []
+    assert hand_written_saves("def f(s):\n    datasets.commit(s, rows)", "imports.py") == []
+    assert hand_written_saves("async def f(request):\n    await request.form()\n"
+                              "    again = lambda r: flash.error(r.message)", "x.py") == []
+    # Words of its own flashed by a button that reads no form are not a form's answer.
+    assert hand_written_saves("def count_now(session):\n"
+                              "    flash.error(gettext('The count failed.'))", "cameras.py") == []
+
+
+def test_web_routes_commit_only_through_the_one_helper() -> None:
+    routes = WEB / "routes"
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT).as_posix()}:{line}"
+        for path in python_files(routes)
+        for line in hand_written_saves(path.read_text(), path.relative_to(routes).as_posix())
+    ]
+    assert offenders == []
+
+
 # ---- typing: an error mypy is told to let pass says which, and why -----------------------------
 
 _TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\b(\[[\w, -]+\])?")

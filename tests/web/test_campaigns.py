@@ -317,3 +317,26 @@ def test_a_campaign_without_bodies_explains_the_empty_board(client: TestClient,
     text = plain(client.get(f"/campaigns/{lonely.id}/whip").text)
     assert "no body to count yet" in text
     assert client.get("/campaigns/999999/whip").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    (None, "Choose planned, in progress or done."),
+    ("es", "Elija planeada, en curso o hecha."),
+])
+def test_a_move_to_no_column_shows_the_board_again_with_why_on_the_card(
+        client_as: Any, session: Session, actor: Any, council: dict[str, Any],
+        language: str | None, said: str) -> None:
+    campaign = council["campaign"]
+    action = f.make_action(session, actor, title="Rally", campaign_id=campaign.id)
+    session.commit()
+    client = client_as("admin", language=language)
+    for headers in (HX, {}):
+        bad = client.post(f"/campaigns/{campaign.id}/actions/{action.id}",
+                          data={"status": "exploded"}, headers=headers,
+                          follow_redirects=False)
+        assert bad.status_code == 422
+        assert is_full_page(bad.text) is (headers == {})
+        card = bad.text[bad.text.index(f'href="/actions/{action.id}"'):]
+        error = card[:card.index("</p>", card.index(f'id="move-{action.id}-error"'))]
+        assert said in plain(error)
+    assert actions.crud.get(session, actor, action.id).status.value == "planned"

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from starlette.routing import Match
 
 from api.campaigns.models import Campaign
+from api.page_cache import MARK, reusable
 from tests import factories as f
 from tests.conftest import sign_in
 from tests.factories import at_noon, make_agency, make_records_request
@@ -168,3 +169,30 @@ def test_a_concept_with_a_page_of_its_own_overrides_the_generic_one_by_name() ->
     assert meeting_routes[("GET", "/meetings/{record_id:int}")] == pages["meetings"].detail
     with pytest.raises(ValueError, match="nowhere"):
         build(SPECS, extras=[{"nowhere": [lambda session, actor, record: {}]}])
+
+
+def test_an_override_of_a_reusable_page_must_be_marked_reusable_itself() -> None:
+    """An unmarked override of a page the cache reuses would quietly lose the reuse: the
+    registry refuses it at startup, and takes it marked."""
+    build = concept_pages.build_concept_pages
+
+    class Unmarked(concept_pages.ConceptPages):
+        def detail(self, record_id: Any, request: Any, session: Any, actor: Any) -> Any:
+            return super().detail(record_id, request, session, actor)
+
+    class UnmarkedBelow(Unmarked):
+        pass
+
+    class Marked(concept_pages.ConceptPages):
+        @reusable
+        def list_page(self, request: Any, session: Any, actor: Any) -> Any:
+            return super().list_page(request, session, actor)
+
+    for unmarked in (Unmarked, UnmarkedBelow):
+        with pytest.raises(ValueError, match=r"\.detail"):
+            build(SPECS, custom={"people": unmarked})
+    pages = build(SPECS, custom={"people": Marked})
+    routes = {r.path: r for r in pages["people"].router().routes
+              if isinstance(r, APIRoute) and r.methods == {"GET"}}
+    assert getattr(routes["/people"].endpoint, MARK, False)
+    assert concept_pages.unmarked_reusable_overrides(concept_pages.ConceptPages) == []

@@ -21,6 +21,7 @@ from api.auth.cookies import (
     set_device_cookie,
     set_session_cookie,
 )
+from api.auth.models import User
 from api.deps import SessionDep
 from api.i18n import catalogs
 from api.i18n.catalogs import N_, gettext
@@ -122,22 +123,27 @@ def reset_request_page(request: Request, session: SessionDep) -> Response:
 def reset_request(request: Request, session: SessionDep, background: BackgroundTasks,
                   email: ShortField) -> Response:
     server = alerts.smtp_config(session)
-    found = accounts.request_reset(session, email)
-    session.commit()
-    if found is not None:
-        user, raw = found
-        link = f"{public_url.base_url()}/password-reset/{raw}"
-        # Sent after the answer, so how long sending takes tells nothing about the address.
-        # Without a mail server it lands in the data directory, where an administrator who
-        # is asked can find the link.
-        reset = accounts.open_reset(session, raw)
-        assert reset is not None  # made just now
-        # In the account's language; one that never chose, in the language of this page.
-        message = emails.password_reset(link=link, expires_at=reset.expires_at,
-                                        language=user.language or catalogs.current())
-        background.add_task(_send_reset, user.email, message, server)
-    return _page(request, "auth/reset_request.html", mail_server=server.configured,
-                 notice=gettext(RESET_SENT if server.configured else NO_MAIL_SERVER))
+
+    def done(found: tuple[User, str] | None) -> Response:
+        if found is not None:
+            user, raw = found
+            link = f"{public_url.base_url()}/password-reset/{raw}"
+            # Sent after the answer, so how long sending takes tells nothing about the address.
+            # Without a mail server it lands in the data directory, where an administrator who
+            # is asked can find the link.
+            reset = accounts.open_reset(session, raw)
+            assert reset is not None  # made just now
+            # In the account's language; one that never chose, in the language of this page.
+            message = emails.password_reset(link=link, expires_at=reset.expires_at,
+                                            language=user.language or catalogs.current())
+            background.add_task(_send_reset, user.email, message, server)
+        return _page(request, "auth/reset_request.html", mail_server=server.configured,
+                     notice=gettext(RESET_SENT if server.configured else NO_MAIL_SERVER))
+
+    return save_or_show(session, lambda: accounts.request_reset(session, email), done=done,
+                        again=lambda rejected: _page(
+                            request, "auth/reset_request.html", mail_server=server.configured,
+                            notice=rejected.message, status=rejected.status))
 
 
 @router.get("/password-reset/{token}", response_class=HTMLResponse)

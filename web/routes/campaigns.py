@@ -182,7 +182,8 @@ def _campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
 @router.post("/campaigns/{campaign_id}/asks/{ask}/won")
 async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
                      session: SessionDep, actor: UserDep) -> Response:
-    """Marks one policy ask won or not yet won."""
+    """Marks one policy ask won or not yet won; a refused change shows the checklist again
+    with why."""
     user = acting_user(request, actor)
     campaign = _campaign(session, user, campaign_id)
     won = parse(WON_FIELDS, await request.form())["won"]
@@ -191,15 +192,30 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
     for item in items:
         if item["ask"] == ask.value:
             item["won"] = won
-    campaigns.crud.update(session, user, campaign_id, CampaignUpdate(policy_asks=items))
-    session.commit()
-    message = flash.success((gettext("%(ask)s: won.") if won else gettext("%(ask)s: not won yet."))
-                            % {"ask": gettext(ASK_LABELS[ask])})
-    if not htmx.wants_fragment(request):
-        return see_other(f"/campaigns/{campaign_id}#asks", message)
-    session.refresh(campaign)
-    return render(request, "campaigns/detail.html", _asks_context(user, campaign),
-                  block="asks", message=message)
+
+    def done(_: object) -> Response:
+        message = flash.success((gettext("%(ask)s: won.") if won
+                                 else gettext("%(ask)s: not won yet."))
+                                % {"ask": gettext(ASK_LABELS[ask])})
+        if not htmx.wants_fragment(request):
+            return see_other(f"/campaigns/{campaign_id}#asks", message)
+        session.refresh(campaign)
+        return render(request, "campaigns/detail.html", _asks_context(user, campaign),
+                      block="asks", message=message)
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        shown = _campaign(session, user, campaign_id)
+        if htmx.wants_fragment(request):
+            return render(request, "campaigns/detail.html",
+                          _asks_context(user, shown, ask_errors=rejected.errors),
+                          block="asks", status=rejected.status)
+        return _campaign_page(request, session, user, shown, status=rejected.status,
+                              extra={"ask_errors": rejected.errors})
+
+    return submit(session, validate(CampaignUpdate, {"policy_asks": items}),
+                  lambda update: campaigns.crud.update(session, user, campaign_id, update),
+                  done=done, again=again, page_refusals=True)
 
 
 @router.get("/campaigns/{campaign_id}/asks/edit")
@@ -268,25 +284,46 @@ def _campaign_page(request: Request, session: Session, user: User, campaign: Cam
 @router.post("/campaigns/{campaign_id}/actions/{action_id}")
 async def move_action(campaign_id: RecordId, action_id: RecordId, request: Request,
                       session: SessionDep, actor: UserDep) -> Response:
-    """Moves an action card to another column of the campaign's board."""
+    """Moves an action card to another column of the campaign's board; a column the board
+    has not shows the board again with why on that card."""
     user = acting_user(request, actor)
     _campaign(session, user, campaign_id)
     action = actions.crud.get(session, user, action_id)
     if action.campaign_id != campaign_id:
         raise Invalid(gettext("That action belongs to another campaign."), field="action_id")
-    moved, _ = validate(ActionMove, parse(MOVE_FIELDS, await request.form()))
-    if moved is None:
-        raise Invalid(gettext("Choose planned, in progress or done."), field="status")
-    status = moved.status
-    actions.crud.update(session, user, action_id, ActionUpdate(status=status))
-    session.commit()
-    message = flash.success(gettext("“%(title)s” is now %(status)s.")
-                            % {"title": action.title, "status": humanize(status)})
-    if not htmx.wants_fragment(request):
-        return see_other(f"/campaigns/{campaign_id}#actions-board", message)
-    context = {"record": _campaign(session, user, campaign_id), "user": user,
-               **_board_context(session, user, campaign_id)}
-    return render(request, "campaigns/detail.html", context, block="board", message=message)
+    title = action.title
+    checked = validate(ActionMove, parse(MOVE_FIELDS, await request.form()),
+                       said={"status": gettext("Choose planned, in progress or done.")})
+
+    def done(status: ActionStatus) -> Response:
+        message = flash.success(gettext("“%(title)s” is now %(status)s.")
+                                % {"title": title, "status": humanize(status)})
+        if not htmx.wants_fragment(request):
+            return see_other(f"/campaigns/{campaign_id}#actions-board", message)
+        context = {"record": _campaign(session, user, campaign_id), "user": user,
+                   **_board_context(session, user, campaign_id)}
+        return render(request, "campaigns/detail.html", context, block="board",
+                      message=message)
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        shown = _campaign(session, user, campaign_id)
+        # The card's buttons are its one field: the problem shows on that card.
+        problem = {"action_id": action_id, "text": rejected.message}
+        if htmx.wants_fragment(request):
+            context = {"record": shown, "user": user, "move_problem": problem,
+                       **_board_context(session, user, campaign_id)}
+            return render(request, "campaigns/detail.html", context, block="board",
+                          status=rejected.status)
+        return _campaign_page(request, session, user, shown, status=rejected.status,
+                              extra={"move_problem": problem})
+
+    def write(moved: ActionMove) -> ActionStatus:
+        actions.crud.update(session, user, action_id, ActionUpdate(status=moved.status))
+        return moved.status
+
+    return submit(session, checked, write, done=done, again=again, fields=["status"],
+                  page_refusals=True)
 
 
 @router.get("/campaigns/{campaign_id}/board/{status}")

@@ -26,7 +26,7 @@ from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_number
-from api.page_cache import ReusableRoute, reusable
+from api.page_cache import MARK, ReusableRoute, reusable
 from api.routing import PathRouter
 from api.settings import get_settings
 from web import flash, htmx
@@ -551,14 +551,29 @@ class ConceptPages:
         if doc.attached_kind != spec.attached or doc.attached_id != record.id:
             raise NotFound(gettext("No document with id {id} on {this}.").format(
                 id=document_id, this=spec.words.this))
-        documents.delete(session, actor, document_id)
-        session.commit()
-        message = flash.success(gettext("Deleted {name}.").format(name=doc.filename))
-        if not htmx.wants_fragment(request):
-            return see_other(f"{self.base}/{record_id}#documents", message)
-        return render(request, "concept_pages/detail.html",
-                      self.documents_context(session, actor, record), block="documents",
-                      message=message)
+        filename = doc.filename
+
+        def done(_: None) -> Response:
+            message = flash.success(gettext("Deleted {name}.").format(name=filename))
+            if not htmx.wants_fragment(request):
+                return see_other(f"{self.base}/{record_id}#documents", message)
+            return render(request, "concept_pages/detail.html",
+                          self.documents_context(session, actor, record), block="documents",
+                          message=message)
+
+        def again(rejected: Rejected) -> Response:
+            # A refused delete is told where the documents are listed, as a refused upload is.
+            if not htmx.wants_fragment(request):
+                context = self.detail_context(session, actor, record)
+                context["errors"] = {"file": rejected.message}
+                return render(request, self.page_template(), context, status=rejected.status)
+            context = self.documents_context(session, actor, record)
+            context["errors"] = {"file": rejected.message}
+            return render(request, "concept_pages/detail.html", context, block="documents",
+                          status=rejected.status)
+
+        return save_or_show(session, lambda: documents.delete(session, actor, document_id),
+                            done=done, again=again, page_refusals=True)
 
     # ---- the routes -----------------------------------------------------------------------
 
@@ -618,6 +633,15 @@ def documents_router() -> APIRouter:
     return router
 
 
+def unmarked_reusable_overrides(pages: type[ConceptPages]) -> list[str]:
+    """The pages of a subclass that replace one of ConceptPages marked @reusable (the page
+    cache keeps its answers and sends them again) with one not marked: the cache would
+    silently stop reusing them, so the registry refuses them at startup."""
+    return [name for name, base in vars(ConceptPages).items()
+            if getattr(base, MARK, False) and getattr(pages, name) is not base
+            and not getattr(getattr(pages, name), MARK, False)]
+
+
 def build_concept_pages(specs: Mapping[str, Spec], *,
                 custom: Mapping[str, type[ConceptPages]] | None = None,
                 extras: Sequence[Mapping[str, Sequence[DetailExtra]]] = ()
@@ -628,6 +652,11 @@ def build_concept_pages(specs: Mapping[str, Spec], *,
     unknown = (set(custom) | {noun for given in extras for noun in given}) - set(specs)
     if unknown:
         raise ValueError(f"Pages given for concepts that do not exist: {sorted(unknown)}")
+    unmarked = sorted(f"{pages.__name__}.{name}" for pages in custom.values()
+                      for name in unmarked_reusable_overrides(pages))
+    if unmarked:
+        raise ValueError(f"Pages that override a reusable page without saying whether theirs is "
+                         f"reusable (mark it @reusable): {unmarked}")
     return {noun: custom.get(noun, ConceptPages)(
                 spec, [extra for given in extras for extra in given.get(noun, ())])
             for noun, spec in specs.items()}

@@ -12,7 +12,7 @@ from api.auth.models import User
 from api.deps import SessionDep
 from api.i18n import locales
 from api.routing import PathRouter
-from web.forms import shown
+from web.forms import save_or_show, shown
 
 router = PathRouter(include_in_schema=False)
 
@@ -37,13 +37,18 @@ def switch_language(request: Request, session: SessionDep,
         return shown(lambda status: Response(problem, status_code=status,
                                              media_type="text/plain"), problem)
     user = getattr(request.state, "user", None)
-    if user is not None:
-        own = session.get(User, user.id)
+
+    def write() -> None:
+        own = session.get(User, user.id) if user is not None else None
         if own is not None:
             accounts.set_language(session, own, language)
-            session.commit()
-    secure = is_secure(request.scope)
-    response = RedirectResponse(back_to(next_page), status_code=303)
-    response.headers.append("set-cookie", cookie_header(
-        cookie_name(locales.COOKIE, secure), language, secure=secure, max_age=YEAR))
-    return response
+
+    def done(_: None) -> Response:
+        secure = is_secure(request.scope)
+        response = RedirectResponse(back_to(next_page), status_code=303)
+        response.headers.append("set-cookie", cookie_header(
+            cookie_name(locales.COOKIE, secure), language, secure=secure, max_age=YEAR))
+        return response
+
+    return save_or_show(session, write, done=done, again=lambda rejected: Response(
+        rejected.message, status_code=rejected.status, media_type="text/plain"))

@@ -34,6 +34,7 @@ from web.forms import (
     Rejected,
     messages,
     parse,
+    save_or_show,
     see_other,
     submit,
     typed_text,
@@ -408,20 +409,30 @@ def _refusal_by_field(exc: DomainError, entered: dict[str, Any]) -> dict[str, st
 @router.post("/meetings/{meeting_id}/private-notes")
 async def save_private_notes(meeting_id: RecordId,
                              request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """The organization's own notes on its meeting, saved apart from the shared record."""
+    """The organization's own notes on its meeting, saved apart from the shared record; notes
+    too long come back in the page, kept as typed, with why beside them."""
     user = acting_user(request, actor)
     text = str(parse(NOTES_FORM, await request.form()).get("private_notes") or "")
-    if len(text) > MAX_NOTES:
-        return see_other(f"/meetings/{meeting_id}",
-                         flash.error(gettext("Notes can be at most {limit} characters.").format(
-                             limit=format_number(MAX_NOTES))))
     meeting = meetings.crud.get(session, user, meeting_id)
     if meetings.private_notes(session, meeting_id) is None:
         raise NotFound(NO_SUCH, noun=Term(N_("meeting")), id=meeting_id)
-    meetings.save_private_notes(session, user, meeting, text)
-    session.commit()
-    return see_other(f"/meetings/{meeting_id}",
-                     flash.success(gettext("Saved your organization's notes.")))
+    too_long = {"private_notes": gettext("Notes can be at most {limit} characters.").format(
+        limit=format_number(MAX_NOTES))} if len(text) > MAX_NOTES else None
+
+    def again(rejected: Rejected) -> Response:
+        session.expire_all()
+        pages = pages_of(request, "meetings")
+        shown = meetings.crud.get(session, user, meeting_id)
+        context = pages.detail_context(session, user, shown)
+        # Every problem of this one-box form is about the box.
+        context.update(private_notes=text, notes_error=rejected.message)
+        return render(request, pages.page_template(), context, status=rejected.status)
+
+    return save_or_show(session, lambda: meetings.save_private_notes(session, user, meeting, text),
+                        done=lambda _: see_other(f"/meetings/{meeting_id}", flash.success(
+                            gettext("Saved your organization's notes."))),
+                        again=again, errors=too_long, fields=["private_notes"],
+                        page_refusals=True)
 
 
 class MeetingPages(ConceptPages):

@@ -1,9 +1,9 @@
 """One's own saved searches: the page that lists them (run one, turn its alerts on or off,
 delete it) and saves a new one from the search page or a list page."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Form, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -15,7 +15,7 @@ from api.routing import PathRouter
 from api.search import saved
 from api.search.models import SavedSearchCreate, SavedSearchUpdate
 from web import flash
-from web.forms import save_or_show, see_other
+from web.forms import FormField, parse, save_or_show, see_other
 from web.saved_search_words import filter_words
 from web.templating import render
 
@@ -23,6 +23,8 @@ router = PathRouter(include_in_schema=False)
 # Hidden fields of the save form that carry a list page's filters: "filter.status" and so on.
 FILTER_PREFIX = "filter."
 # Parameters of a list's URL that are not its filters (a saved search keeps no date range).
+# The alerts form: one box, ticked for alerts ("on"), else none.
+ALERT_FIELDS = [FormField("alert", "alert", kind="bool")]
 SKIPPED_PARAMS = {"q", "kind", "sort", "page", "name", "alert", "csrf_token", "date_from",
                   "date_to"}
 
@@ -83,17 +85,30 @@ def run_saved(saved_id: RecordId, session: SessionDep, user: UserDep) -> Respons
 
 
 @router.post("/saved-searches/{saved_id}/alert")
-def set_alert(saved_id: RecordId, session: SessionDep, user: UserDep,
-              alert: Annotated[str, Form(max_length=10)] = "") -> Response:
-    found = saved.update(session, user, saved_id, SavedSearchUpdate(alert=alert == "on"))
-    session.commit()
-    said = (gettext("You will be told of new matches of “%(name)s”.") if found.alert
-            else gettext("No more alerts for “%(name)s”."))
-    return see_other("/saved-searches", flash.success(said % {"name": found.name}))
+async def set_alert(saved_id: RecordId, request: Request, session: SessionDep,
+                    user: UserDep) -> Response:
+    """Turns a saved search's alerts on (the box ticked) or off."""
+    alert = parse(ALERT_FIELDS, await request.form())["alert"]
+
+    def done(found: Any) -> Response:
+        said = (gettext("You will be told of new matches of “%(name)s”.") if found.alert
+                else gettext("No more alerts for “%(name)s”."))
+        return see_other("/saved-searches", flash.success(said % {"name": found.name}))
+
+    return save_or_show(
+        session, lambda: saved.update(session, user, saved_id, SavedSearchUpdate(alert=alert)),
+        done=done, again=lambda rejected: _page(request, session, user, status=rejected.status,
+                                                problem=rejected.message),
+        page_refusals=True)
 
 
 @router.post("/saved-searches/{saved_id}/delete")
-def delete_saved(saved_id: RecordId, session: SessionDep, user: UserDep) -> Response:
-    saved.delete(session, user, saved_id)
-    session.commit()
-    return see_other("/saved-searches", flash.success(gettext("The saved search is deleted.")))
+def delete_saved(saved_id: RecordId, request: Request, session: SessionDep,
+                 user: UserDep) -> Response:
+    return save_or_show(
+        session, lambda: saved.delete(session, user, saved_id),
+        done=lambda _: see_other("/saved-searches",
+                                 flash.success(gettext("The saved search is deleted."))),
+        again=lambda rejected: _page(request, session, user, status=rejected.status,
+                                     problem=rejected.message),
+        page_refusals=True)
