@@ -25,7 +25,7 @@ allow(r"/password-reset", "asks for a reset link; answers the same for any addre
 # Any reset address, a mistyped or cut-off one too: whoever opens it is told the link is not
 # valid and how to get a new one, never sent to the sign-in page without a word.
 allow(r"/password-reset/[^/]{1,200}", "protected by the emailed single-use token")
-allow(r"/invite/[A-Za-z0-9_-]{20,100}", "protected by the emailed single-use token")
+allow(r"/invite/[^/]{1,200}", "protected by the emailed single-use token")
 allow(r"/language", "the language switch; sets only the browser's language cookie")
 allow(r"/static/.+", "the stylesheet and htmx; no data")
 allow(r"/manifest\.webmanifest", "the app's name and description for installing it; no data")

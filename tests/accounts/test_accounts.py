@@ -133,6 +133,19 @@ def test_a_badly_formed_reset_link_says_it_is_not_valid(anon_client: TestClient,
     assert f"<h1>{title}</h1>" in asked.text
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "This invitation has expired or was already used."),
+    ("es", "Esta invitación venció o ya se usó."),
+])
+def test_a_badly_formed_invitation_link_says_it_is_not_valid(
+        anon_client: TestClient, language: str, said: str) -> None:
+    anon_client.headers["Accept-Language"] = language
+    for path in ("/invite/short", "/invite/not%20a%20token", "/invite/" + "x" * 150):
+        page = anon_client.get(path, follow_redirects=False)
+        assert page.status_code == 404, (path, page.headers.get("location"))
+        assert said in plain(page.text)
+
+
 def test_every_write_is_audited_and_leads_read_it(client: TestClient,
                                                   client_as: Callable[..., TestClient]) -> None:
     created = client.post("/api/v1/organizations", json={"name": "Audited Alliance"}).json()
