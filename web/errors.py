@@ -12,12 +12,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from api.auth.access import is_public_page
 from api.errors import DomainError, after_colon
 from api.i18n.catalogs import N_, gettext
 from api.problems import RETRY_AFTER_SECONDS, UNAVAILABLE, database_unavailable
 from web import htmx
 from web.concepts import label_for
 from web.forms import words_for
+from web.public_answers import public_error
 from web.templating import render
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ MESSAGES = {400: N_("The request could not be understood."), 403: N_("You may no
             503: UNAVAILABLE}
 HEADINGS = {404: N_("Not found"), 403: N_("Not allowed"), 409: N_("Conflict"),
             422: N_("Not valid"), 503: N_("Busy for a moment")}
+SOMETHING_WRONG = N_("Something went wrong")
 
 
 def is_page(request: Request) -> bool:
@@ -56,7 +59,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def _heading(status: int) -> str:
-    return gettext(HEADINGS.get(status, N_("Something went wrong")))
+    return gettext(HEADINGS.get(status, SOMETHING_WRONG))
 
 
 def install(app: FastAPI) -> None:
@@ -68,6 +71,14 @@ def install(app: FastAPI) -> None:
         original = handlers.get(kind)
 
         async def handle(request: Request, exc: Any) -> Response:
+            if is_public_page(request.url.path):
+                # No one is identified there: the public page's own answer, never the layout.
+                status = status_of(exc)
+                if status >= 500:
+                    log.exception("error on public page %s %s", request.method,
+                                  request.url.path, exc_info=exc)
+                return public_error(request, status, HEADINGS.get(status, SOMETHING_WRONG),
+                                    MESSAGES.get(status, MESSAGES[500]))
             if is_page(request) or original is None:
                 if status_of(exc) >= 500:
                     log.exception("error on page %s %s", request.method, request.url.path,

@@ -36,7 +36,9 @@ allow(r"/feeds/[^/]{1,200}\.ics", "calendar feed authenticated by its own token"
 
 # A campaign's page its leads published: for anyone, the same to everyone. Its requests are not
 # identified at all (no session is read, no cookie set), so a shared cache may keep the answer.
-PUBLIC_PAGES = re.compile(r"/p/[^/]{1,200}(?:/votes/[^/]{1,20})?")
+# Everything under /p/ is theirs: an address that names no page answers as an unknown one does,
+# never with the sign-in page.
+PUBLIC_PAGES = re.compile(r"(?s)/p(?:/.*)?")
 allow(PUBLIC_PAGES.pattern, "a published campaign page; public-tier records only, no cookie")
 
 

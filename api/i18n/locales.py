@@ -24,11 +24,13 @@ def negotiate(accept_language: str | None) -> str | None:
         return None
     wanted: list[tuple[float, int, str]] = []
     for position, part in enumerate(accept_language.split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
+        # Spaces are allowed around ";" and "=" ("es ;q=0.9"), as browsers and proxies send.
+        tag, _, params = part.partition(";")
+        tag = tag.strip()
         quality = 1.0
         for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
                 try:
                     quality = float(value)
                 except ValueError:

@@ -47,6 +47,8 @@ MODELS: dict[ShownKind, type[SQLModel]] = {
 AHEAD = (VoteStatus.scheduled.value, VoteStatus.postponed.value)
 # The most of each kind a page lists, and the form offers.
 MOST = 200
+# Longer than any address a page may have: refused before the database is asked.
+SLUG_MOST = 100
 # Said the same for an unknown address and a page not published: no one learns which exist.
 NO_PAGE = N_("No public page at this address.")
 
@@ -82,6 +84,7 @@ def save(session: Session, actor: User, *, campaign_id: int,
         raise Invalid(N_("Another campaign's public page has this address: choose another."),
                       field="slug")
     _check_public(session, changes.items)
+    _check_related(session, campaign_id, changes.items)
     page = session.get(PublicPage, campaign_id) or PublicPage(campaign_id=campaign_id,
                                                              slug=changes.slug)
     page.slug, page.show_stances, page.intro = changes.slug, changes.show_stances, changes.intro
@@ -119,6 +122,24 @@ def _check_public(session: Session, items: Iterable[ChosenItem]) -> None:
                 raise Invalid(N_("Only records shared with the public can be shown on the "
                                  "public page: share them with “Anyone (public)” first."),
                               field="items")
+
+
+def _check_related(session: Session, campaign_id: int, items: Iterable[ChosenItem]) -> None:
+    """Every chosen record must be one the form offers: the campaign's own (candidates), so a
+    forged choice never puts another campaign's vote or an unrelated official on the page."""
+    wanted: dict[ShownKind, set[int]] = {}
+    for item in items:
+        wanted.setdefault(item.kind, set()).add(item.record_id)
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    with as_system(session):
+        related = _related(campaign)
+        for kind, ids in wanted.items():
+            key = sa.inspect(MODELS[kind]).primary_key[0]
+            found = set(session.execute(select(key).where(key.in_(ids), related[kind])).scalars())
+            if ids - found:
+                raise Invalid(N_("Only this campaign's own records can be shown on its public "
+                                 "page: choose among those the form offers."), field="items")
 
 
 def set_published(session: Session, actor: User, *, campaign_id: int,
@@ -179,7 +200,9 @@ def published(session: Session, slug: str) -> PublicView:
     """The page at the address, for anyone; NotFound alike for an unknown address and a page
     that is not published."""
     with as_system(session):
-        page = session.exec(select(PublicPage).where(PublicPage.slug == slug[:100],
+        if len(slug) > SLUG_MOST:
+            raise NotFound(NO_PAGE)
+        page = session.exec(select(PublicPage).where(PublicPage.slug == slug,
                                                      PublicPage.published)).first()
         if page is None:
             raise NotFound(NO_PAGE)
@@ -234,7 +257,10 @@ def _view(session: Session, page: PublicPage) -> PublicView:
         chosen.setdefault(ShownKind(item.kind), {})[item.record_id] = item.note
         if item.kind == ShownKind.vote:
             kits[item.record_id] = item
-    rows = {kind: _public_rows(session, kind, notes) for kind, notes in chosen.items()}
+    # Only records still the campaign's own: one moved to another campaign drops off.
+    related = _related(campaign)
+    rows = {kind: _public_rows(session, kind, notes, related[kind])
+            for kind, notes in chosen.items()}
     bodies = _names(session, Body, {r.body_id for r in rows.get(ShownKind.target, [])}
                     | {r.body_id for r in rows.get(ShownKind.vote, [])})
     agency_ids = {r.agency_id for k in (ShownKind.contract, ShownKind.records_request)
@@ -277,11 +303,12 @@ ORDER: dict[ShownKind, tuple[Any, ...]] = {
 }
 
 
-def _public_rows(session: Session, kind: ShownKind, chosen: dict[int, str]) -> list[Any]:
+def _public_rows(session: Session, kind: ShownKind, chosen: dict[int, str],
+                 related: Any) -> list[Any]:
     model = MODELS[kind]
     key = sa.inspect(model).primary_key[0]
     return list(session.execute(sa.select(model).where(
-        key.in_(list(chosen)), permissions.shown_publicly(model))
+        key.in_(list(chosen)), related, permissions.shown_publicly(model))
         .order_by(*ORDER[kind]).limit(MOST)).scalars())
 
 
@@ -320,29 +347,36 @@ def candidates(session: Session, actor: User, campaign_id: int) -> dict[ShownKin
     and those it names, its records requests and press."""
     permissions.require_publishing(actor)
     campaign = campaigns.crud.get(session, actor, campaign_id)
-    place = campaign.jurisdiction_id
     with as_system(session):
-        local_agencies = select(Agency.id).where(Agency.jurisdiction_id == place)
-        named = select(CampaignContract.contract_id).where(
-            CampaignContract.campaign_id == campaign_id)
-        bodies = select(Body.id).where(Body.jurisdiction_id == place)
-        vote_bodies = select(Vote.body_id).where(of_campaigns(campaign_id))
-        stanced = select(StanceChange.target_id).where(StanceChange.campaign_id == campaign_id)
-        related: dict[ShownKind, Any] = {
-            ShownKind.target: sa.or_(Target.body_id.in_(bodies), Target.body_id.in_(vote_bodies),
-                                     Target.id.in_(stanced)),
-            ShownKind.vote: sa.and_(of_campaigns(campaign_id), Vote.scheduled_at >= clock.now()),
-            ShownKind.agency: sa.or_(Agency.id.in_(local_agencies), Agency.id.in_(
-                select(Contract.agency_id).where(Contract.id.in_(named)))),
-            ShownKind.contract: sa.or_(Contract.id.in_(named),
-                                       Contract.agency_id.in_(local_agencies)),
-            ShownKind.records_request: RecordsRequest.campaign_id == campaign_id,
-            ShownKind.press_hit: PressHit.campaign_id == campaign_id,
-        }
+        related = _related(campaign)
         return {kind: list(session.execute(sa.select(MODELS[kind]).where(
             condition, permissions.shown_publicly(MODELS[kind]))
             .order_by(*ORDER[kind]).limit(MOST)).scalars())
             for kind, condition in related.items()}
+
+
+def _related(campaign: Campaign) -> dict[ShownKind, Any]:
+    """Per kind, the condition for a record of the campaign's own, which its page may show."""
+    campaign_id, place = stored_id(campaign), campaign.jurisdiction_id
+    # A campaign without a place has no local agencies or bodies (not those without one).
+    here = sa.true() if place is not None else sa.false()
+    local_agencies = select(Agency.id).where(Agency.jurisdiction_id == place, here)
+    named = select(CampaignContract.contract_id).where(
+        CampaignContract.campaign_id == campaign_id)
+    bodies = select(Body.id).where(Body.jurisdiction_id == place, here)
+    vote_bodies = select(Vote.body_id).where(of_campaigns(campaign_id))
+    stanced = select(StanceChange.target_id).where(StanceChange.campaign_id == campaign_id)
+    return {
+        ShownKind.target: sa.or_(Target.body_id.in_(bodies), Target.body_id.in_(vote_bodies),
+                                 Target.id.in_(stanced)),
+        ShownKind.vote: sa.and_(of_campaigns(campaign_id), Vote.scheduled_at >= clock.now()),
+        ShownKind.agency: sa.or_(Agency.id.in_(local_agencies), Agency.id.in_(
+            select(Contract.agency_id).where(Contract.id.in_(named)))),
+        ShownKind.contract: sa.or_(Contract.id.in_(named),
+                                   Contract.agency_id.in_(local_agencies)),
+        ShownKind.records_request: RecordsRequest.campaign_id == campaign_id,
+        ShownKind.press_hit: PressHit.campaign_id == campaign_id,
+    }
 
 
 def label_of(record: Any) -> str:

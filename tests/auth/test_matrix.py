@@ -446,32 +446,41 @@ def test_a_vote_no_organization_owns_is_changed_by_the_coalitions_leads_only(
 SHOWN = {kind.value for kind in ShownKind}
 
 
-def _publish_everything(session: Session, world: World) -> str:
+def _publish_everything(session: Session, world: World) -> set[tuple[str, int]]:
     """The world's campaign published, with every record of the kinds it may show chosen: the
-    public ones through the leads' form, the rest as a choice made while they were public and
-    kept after they were shared less widely."""
+    campaign's public ones through the leads' form, the rest as a choice made while they were
+    public and the campaign's, kept after they were shared less widely or no longer were the
+    campaign's. Returns the records the form offered, which alone the page may show."""
     lead = make_user(Role.lead, session=session)
+    offered = {(kind.value, record.id) for kind, rows in
+               public_pages.candidates(session, lead, world.campaign).items() for record in rows}
     public = [ChosenItem(kind=ShownKind(r.kind), record_id=r.id) for r in world.records
-              if r.kind in SHOWN and r.visibility == "public"]
+              if (r.kind, r.id) in offered]
     public_pages.save(session, lead, campaign_id=world.campaign, changes=PublicPageUpdate(
         slug="no-renewal", show_stances=True, intro="Why", items=public))
     for record in world.records:
-        if record.kind in SHOWN and record.visibility != "public":
+        if record.kind in SHOWN and (record.kind, record.id) not in offered:
             session.add(PublicItem(campaign_id=world.campaign, kind=ShownKind(record.kind),
                                    record_id=record.id))
     public_pages.set_published(session, lead, campaign_id=world.campaign, published=True)
     session.commit()
-    return "no-renewal"
+    return offered
 
 
 def test_public_means_public_for_anyone_on_every_public_surface(
         frozen_now: datetime, session: Session, world: World,
         clients: dict[Any, TestClient]) -> None:
     # The clock is frozen before the world is made: every vote of it is a vote ahead.
-    slug = _publish_everything(session, world)
+    offered = _publish_everything(session, world)
+    slug = "no-renewal"
+    assert {kind for kind, _ in offered} >= {"target", "vote", "press_hit"}
+    # Public records that are not the campaign's own never show, though chosen.
+    assert any(r.kind in SHOWN and r.visibility == "public" and (r.kind, r.id) not in offered
+               for r in world.records)
     # The vendor the world's agencies and contracts buy from: a public fact, named with them.
-    shown = {r.markers[0] for r in world.records if r.kind in SHOWN and r.visibility == "public"}
-    shown.add(world.of("vendor")[0].markers[0])
+    shown = {r.markers[0] for r in world.records if (r.kind, r.id) in offered}
+    if any(kind in ("agency", "contract") for kind, _ in offered):
+        shown.add(world.of("vendor")[0].markers[0])
     never = [m for r in world.records for m in r.markers if m not in shown]
     never += world.personal + world.keepers_only
     surfaces = {"anyone": (clients[None], f"/p/{slug}")}
@@ -483,7 +492,7 @@ def test_public_means_public_for_anyone_on_every_public_surface(
     for vote in world.of("vote"):
         kit = clients[None].get(f"/p/{slug}/votes/{vote.id}")
         assert not [m for m in never if m in kit.text], vote
-        if vote.visibility == "public":
+        if ("vote", vote.id) in offered:
             assert kit.status_code == 200 and vote.markers[0] in kit.text
         else:
             assert kit.status_code == 404 and kit.text == missing_vote.text

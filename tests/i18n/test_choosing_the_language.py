@@ -105,6 +105,10 @@ def test_the_service_refuses_a_language_not_offered(session: Session, admin: Use
     ("*", "en"),
     ("", "en"),
     ("zz-@@, ;q=abc", "en"),
+    # Spaces around ";" and "=" are allowed, as some browsers and proxies send them.
+    ("es ;q=0.9", "es"),
+    ("en;q=0.1, es ; q = 0.9", "es"),
+    ("fr, es\t;q=0.5", "es"),
 ])
 def test_the_browser_decides_before_sign_in(anon_client: TestClient, header: str,
                                             expected: str) -> None:

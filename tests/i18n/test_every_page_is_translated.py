@@ -57,7 +57,9 @@ MORE_VISITS = {"/search": ["/search?q=Riverton", "/search?q=zzzqqq"],
                                                 "cancel_renewal"]}
 # Pages of an upload in progress: the demo has none, so the test reaches them only as their
 # not-found answer (checked to be that, and translated); their own words are not checked yet.
-ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview"}
+# Every other address under /p/ is the public page's not-found answer, by design.
+ONLY_AS_NOT_FOUND = {"/imports/{kind}/{upload_id}/columns", "/imports/{kind}/{upload_id}/preview",
+                     "/p", "/p/{rest:path}"}
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +242,8 @@ def test_every_page_speaks_the_readers_language(app: Any, session: Session, pseu
             session.rollback()
             browser = visitor if route in ("/login", "/password-reset", "/invite/{token}",
                                            "/password-reset/{token}", "/p/{slug}",
-                                           "/p/{slug}/votes/{vote_id}") \
+                                           "/p/{slug}/votes/{vote_id}", "/p",
+                                           "/p/{rest:path}") \
                 else signed_in
             left: list[str] = []
             more = [_expand(a, app, session, world) for a in MORE_VISITS.get(route, [])]

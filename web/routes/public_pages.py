@@ -1,7 +1,6 @@
 """A campaign's public page: anyone's view of it at /p/<address>, and the leads' page that
 chooses what it shows, previews it and turns it on or off."""
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
@@ -18,19 +17,18 @@ from api.errors import NotFound
 from api.i18n import catalogs, formatting, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import service as public_pages
-from api.public_pages.models import ChosenItem, PublicPageUpdate, ShownKind
+from api.public_pages.models import PublicPageUpdate, ShownKind
 from api.routing import PathRouter
 from web import flash
 from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
-from web.ids import RecordId
+from web.ids import RecordId, path_id
+from web.public_answers import language, missing, public_headers
 from web.routes.campaigns import ASK_LABELS
 from web.templating import acting_user, render, templates
 from web.words import humanize, stance_words
 
 router = PathRouter(include_in_schema=False)
 
-# Short: a page unpublished or changed is gone from shared caches within a minute.
-CACHE = "public, max-age=60"
 KIND_TITLES = {
     ShownKind.target: N_("Decision-makers"),
     ShownKind.vote: N_("Votes ahead"),
@@ -39,13 +37,8 @@ KIND_TITLES = {
     ShownKind.records_request: N_("Public-records requests"),
     ShownKind.press_hit: N_("Press coverage"),
 }
+NOT_OFFERED = N_("Choose only among the records this form offers.")
 FIELDS = ("slug", "intro", "show_stances", "items")
-
-
-def _language(lang: str | None, accept_language: str | None) -> str:
-    if lang and locales.is_supported(lang):
-        return lang
-    return locales.negotiate(accept_language) or locales.SUPPORTED[0]
 
 
 def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
@@ -59,21 +52,18 @@ def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
 
 
 @router.get("/p/{slug}")
-def public_page(request: Request, session: SessionDep,
-                slug: Annotated[str, PathParam(max_length=200)],
-                lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+def public_page(request: Request, session: SessionDep, slug: str,
+                lang: str | None = None) -> Response:
     """The published page, for anyone: no session read, no cookie set, the same answer for
     everyone who asks in one language, so a reverse proxy may keep it a minute."""
-    locale = _language(lang, request.headers.get("accept-language"))
+    locale = language(lang, request.headers.get("accept-language"))
     with catalogs.use_locale(locale):
         try:
             view = public_pages.published(session, slug)
         except NotFound:
-            body = templates.env.get_template("public_pages/missing.html").render(
-                locale=locale)
-            return HTMLResponse(body, status_code=404, headers=_public_headers(body))
+            return missing(locale)
         body = _page_html(view, locale=locale, address=f"/p/{view.page.slug}", preview=False)
-    headers = _public_headers(body)
+    headers = public_headers(body)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
@@ -107,38 +97,40 @@ def _ask_label(ask: str) -> str:
 
 
 @router.get("/p/{slug}/votes/{vote_id}")
-def comment_kit(request: Request, session: SessionDep,
-                slug: Annotated[str, PathParam(max_length=200)],
-                vote_id: Annotated[str, PathParam(max_length=20)],
-                lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+def comment_kit(request: Request, session: SessionDep, slug: str, vote_id: str,
+                lang: str | None = None) -> Response:
     """A vote's public-comment kit, a printable page: for anyone, as the page is."""
-    locale = _language(lang, request.headers.get("accept-language"))
+    locale = language(lang, request.headers.get("accept-language"))
     with catalogs.use_locale(locale):
+        number = path_id(vote_id)
+        # One address a kit: "01" names no vote, as "x1" does not.
+        if not number or str(number) != vote_id:
+            return missing(locale)
         try:
-            if not vote_id.isdigit():
-                raise NotFound(public_pages.NO_PAGE)
-            kit = public_pages.comment_kit(session, slug, int(vote_id))
+            kit = public_pages.comment_kit(session, slug, number)
         except NotFound:
-            body = templates.env.get_template("public_pages/missing.html").render(
-                locale=locale)
-            return HTMLResponse(body, status_code=404, headers=_public_headers(body))
+            return missing(locale)
         vote = kit.vote
         points = [line.strip("-• ").strip() for line in vote.talking_points.splitlines()
                   if line.strip("-• ").strip()] or default_points(kit.view)
         body = templates.env.get_template("public_pages/kit.html").render(
             kit=kit, view=kit.view, vote=vote, points=points,
             comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
-            address=f"/p/{kit.view.page.slug}/votes/{vote_id}", languages=locales.NAMES,
+            address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
             humanize=humanize, page_address=f"/p/{kit.view.page.slug}")
-    headers = _public_headers(body)
+    headers = public_headers(body)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
 
 
-def _public_headers(body: str) -> dict[str, str]:
-    tag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    return {"Cache-Control": CACHE, "ETag": f'"{tag}"', "Vary": "Accept-Language"}
+@router.get("/p")
+@router.get("/p/{rest:path}")
+def nothing_public(request: Request) -> Response:
+    """Any other address under /p/ (none, a trailing slash, more parts): the same answer as an
+    unknown address, never the sign-in page."""
+    return missing(language(request.query_params.get("lang"),
+                             request.headers.get("accept-language")))
 
 
 # ---- the leads' side -------------------------------------------------------------------------
@@ -182,15 +174,20 @@ async def save_public_settings(campaign_id: RecordId, request: Request, session:
     chosen: dict[tuple[str, int], str] = {}
     kits: dict[tuple[str, int], dict[str, Any]] = {}
     items = []
+    wrong = False
     for value in picked:
-        kind, _, number = value.partition(":")
-        if kind in ShownKind.__members__ and number.isdigit() and len(number) < 10:
-            note = typed_text(form, f"note:{kind}:{number}")
-            chosen[(kind, int(number))] = note
-            items.append({"kind": kind, "record_id": int(number), "note": note,
-                          "talking_points": typed_text(form, f"points:{kind}:{number}"),
-                          "sample_comment": typed_text(form, f"comment:{kind}:{number}")})
-            kits[(kind, int(number))] = items[-1]
+        kind, _, typed = value.partition(":")
+        number = path_id(typed)
+        # Only what the form offers: a kind it lists and an id in plain digits, as written.
+        if kind not in ShownKind.__members__ or not number or str(number) != typed:
+            wrong = True
+            continue
+        note = typed_text(form, f"note:{kind}:{number}")
+        chosen[(kind, number)] = note
+        items.append({"kind": kind, "record_id": number, "note": note,
+                      "talking_points": typed_text(form, f"points:{kind}:{number}"),
+                      "sample_comment": typed_text(form, f"comment:{kind}:{number}")})
+        kits[(kind, number)] = items[-1]
     given = {"slug": str(form.get("slug") or ""), "intro": typed_text(form, "intro"),
              "show_stances": form.get("show_stances") == "on", "chosen": chosen, "kits": kits}
 
@@ -201,9 +198,11 @@ async def save_public_settings(campaign_id: RecordId, request: Request, session:
     def done(_: object) -> Response:
         return _redirect(campaign_id, gettext("Saved the public page."))
 
+    if wrong:
+        return again(Rejected({"items": gettext(NOT_OFFERED)}))
     checked = validate(PublicPageUpdate, {
         "slug": given["slug"], "intro": given["intro"], "show_stances": given["show_stances"],
-        "items": [ChosenItem.model_validate(i) for i in items]})
+        "items": items})
     return submit(session, checked, lambda update: public_pages.save(
         session, user, campaign_id=campaign_id, changes=update), done=done, again=again,
         fields=FIELDS)
@@ -240,7 +239,7 @@ def preview_public_page(campaign_id: RecordId, request: Request, session: Sessio
     """Exactly what the page will show, for its leads only; never kept by any cache."""
     user = acting_user(request, actor)
     view = public_pages.preview(session, user, campaign_id)
-    locale = _language(lang, None) if lang else catalogs.current()
+    locale = language(lang, None) if lang else catalogs.current()
     with catalogs.use_locale(locale):
         body = _page_html(view, locale=locale, preview=True,
                           address=f"/campaigns/{campaign_id}/public/preview")
