@@ -73,7 +73,7 @@ def test_missing_references(client: TestClient, session: Session, actor: Any,
 
 
 def test_notice_deadline_follows_end_date_and_notice(client: TestClient, session: Session,
-                                                     actor: Any) -> None:
+                                                     actor: Any, frozen_now: Any) -> None:
     # Renewing by itself, a contract whose end has passed moves on (test_contract_terms).
     body = {**contract(session, actor), "end_date": "2026-06-30", "termination_notice_days": 60,
             "auto_renews": False}
