@@ -179,6 +179,16 @@ def _campaign(session: Session, actor: User, campaign_id: int) -> Campaign:
     return campaigns.crud.get(session, actor, campaign_id)
 
 
+def _asks_saved(request: Request, session: Session, user: User, campaign: Campaign,
+                said: str) -> Response:
+    message = flash.success(said)
+    if not htmx.wants_fragment(request):
+        return see_other(f"/campaigns/{stored_id(campaign)}#asks", message)
+    session.refresh(campaign)
+    return render(request, "campaigns/detail.html", _asks_context(user, campaign),
+                  block="asks", message=message)
+
+
 @router.post("/campaigns/{campaign_id}/asks/{ask}/won")
 async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
                      session: SessionDep, actor: UserDep) -> Response:
@@ -194,14 +204,10 @@ async def toggle_ask(campaign_id: RecordId, ask: PolicyAsk, request: Request,
             item["won"] = won
 
     def done(_: object) -> Response:
-        message = flash.success((gettext("%(ask)s: won.") if won
-                                 else gettext("%(ask)s: not won yet."))
-                                % {"ask": gettext(ASK_LABELS[ask])})
-        if not htmx.wants_fragment(request):
-            return see_other(f"/campaigns/{campaign_id}#asks", message)
-        session.refresh(campaign)
-        return render(request, "campaigns/detail.html", _asks_context(user, campaign),
-                      block="asks", message=message)
+        return _asks_saved(request, session, user, campaign,
+                           (gettext("%(ask)s: won.") if won
+                            else gettext("%(ask)s: not won yet."))
+                           % {"ask": gettext(ASK_LABELS[ask])})
 
     def again(rejected: Rejected) -> Response:
         session.expire_all()
@@ -243,12 +249,7 @@ async def save_asks(campaign_id: RecordId, request: Request, session: SessionDep
              for ask in PolicyAsk if given[f"ask_{ask.value}"]]
 
     def done(_: object) -> Response:
-        message = flash.success(gettext("Saved the policy asks."))
-        if not htmx.wants_fragment(request):
-            return see_other(f"/campaigns/{campaign_id}#asks", message)
-        session.refresh(campaign)
-        return render(request, "campaigns/detail.html", _asks_context(user, campaign),
-                      block="asks", message=message)
+        return _asks_saved(request, session, user, campaign, gettext("Saved the policy asks."))
 
     def again(rejected: Rejected) -> Response:
         session.expire_all()

@@ -23,6 +23,7 @@ from api.deps import SessionDep, UserDep
 from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
+from api.fields import stored_id
 from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_number
@@ -522,25 +523,12 @@ class ConceptPages:
             documents.upload(session, actor, meta=meta, filename=str(sent and sent.filename),
                              content=content)
 
-        def done(_: None) -> Response:
-            message = flash.success(gettext("The document was uploaded."))
-            if not htmx.wants_fragment(request):
-                return see_other(f"{self.base}/{record_id}#documents", message)
-            return render(request, "concept_pages/detail.html",
-                          self.documents_context(session, actor, record), block="documents",
-                          message=message)
-
-        def again(rejected: Rejected) -> Response:
-            if not htmx.wants_fragment(request):
-                context = self.detail_context(session, actor, record)
-                context["errors"] = {"file": rejected.message}
-                return render(request, self.page_template(), context, status=rejected.status)
-            context = self.documents_context(session, actor, record)
-            context["errors"] = {"file": rejected.message}
-            return render(request, "concept_pages/detail.html", context, block="documents",
-                          status=rejected.status)
-
-        return save_or_show(session, write, done=done, again=again, errors=None if sent else
+        return save_or_show(session, write, done=lambda _: self._documents_changed(
+                                request, session, actor, record,
+                                gettext("The document was uploaded.")),
+                            again=lambda rejected: self._documents_refused(
+                                request, session, actor, record, rejected),
+                            errors=None if sent else
                             {"file": gettext("Choose a file to upload.")})
 
     def delete_document(self, record_id: RecordId, document_id: RecordId, request: Request,
@@ -552,28 +540,34 @@ class ConceptPages:
             raise NotFound(gettext("No document with id {id} on {this}.").format(
                 id=document_id, this=spec.words.this))
         filename = doc.filename
-
-        def done(_: None) -> Response:
-            message = flash.success(gettext("Deleted {name}.").format(name=filename))
-            if not htmx.wants_fragment(request):
-                return see_other(f"{self.base}/{record_id}#documents", message)
-            return render(request, "concept_pages/detail.html",
-                          self.documents_context(session, actor, record), block="documents",
-                          message=message)
-
-        def again(rejected: Rejected) -> Response:
-            # A refused delete is told where the documents are listed, as a refused upload is.
-            if not htmx.wants_fragment(request):
-                context = self.detail_context(session, actor, record)
-                context["errors"] = {"file": rejected.message}
-                return render(request, self.page_template(), context, status=rejected.status)
-            context = self.documents_context(session, actor, record)
-            context["errors"] = {"file": rejected.message}
-            return render(request, "concept_pages/detail.html", context, block="documents",
-                          status=rejected.status)
-
         return save_or_show(session, lambda: documents.delete(session, actor, document_id),
-                            done=done, again=again, page_refusals=True)
+                            done=lambda _: self._documents_changed(
+                                request, session, actor, record,
+                                gettext("Deleted {name}.").format(name=filename)),
+                            again=lambda rejected: self._documents_refused(
+                                request, session, actor, record, rejected),
+                            page_refusals=True)
+
+    def _documents_changed(self, request: Request, session: Session, actor: User, record: Any,
+                           said: str) -> Response:
+        message = flash.success(said)
+        if not htmx.wants_fragment(request):
+            return see_other(f"{self.base}/{stored_id(record)}#documents", message)
+        return render(request, "concept_pages/detail.html",
+                      self.documents_context(session, actor, record), block="documents",
+                      message=message)
+
+    def _documents_refused(self, request: Request, session: Session, actor: User, record: Any,
+                           rejected: Rejected) -> Response:
+        # A refused upload or delete is told where the documents are listed.
+        if not htmx.wants_fragment(request):
+            context = self.detail_context(session, actor, record)
+            context["errors"] = {"file": rejected.message}
+            return render(request, self.page_template(), context, status=rejected.status)
+        context = self.documents_context(session, actor, record)
+        context["errors"] = {"file": rejected.message}
+        return render(request, "concept_pages/detail.html", context, block="documents",
+                      status=rejected.status)
 
     # ---- the routes -----------------------------------------------------------------------
 
