@@ -204,7 +204,7 @@ def test_exporting_a_list_to_csv(desktop: Page, session: Session, actor: Any) ->
     with open(download.path(), newline="", encoding="utf-8") as handle:
         assert handle.read(1) == "\ufeff"
         rows = list(csv.reader(handle))
-    assert rows[0][:3] == ["Name", "Title", "Body"]
+    assert rows[0][:3] == ["Name", "Office", "Body"]
     assert [r[0] for r in rows[1:]] == ["Uma Castillo", "Omar Brandt", "Ines Alvarez"]
     assert rows[1][2] == "Maple Falls City Council"
 

@@ -82,7 +82,7 @@ def test_a_shortfall_of_one_is_singular(client: TestClient,
                                        demo_in_spanish: SimpleNamespace) -> None:
     ids = demo_in_spanish
     text = plain(client.get(f"/campaigns/{ids.campaign}").text)
-    assert "de los 4 necesarios; falta 1 " in text and "faltan 1 " not in text
+    assert "de los 4 votos necesarios; falta 1 " in text and "faltan 1 " not in text
 
 
 def test_an_active_campaign_is_activa_and_an_active_contract_vigente(

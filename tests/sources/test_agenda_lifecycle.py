@@ -350,11 +350,11 @@ def test_the_watchers_news_is_written_in_each_readers_language(
         f"Agenda: “{FLOCK}” moved to Thursday, September 28, 2017 at 6:00 PM",
         f"Agenda: “{FLOCK}”: the meeting of Sep 28, 2017 was cancelled."]
     assert len(spanish) == 3
-    assert spanish[0] == (f"Orden del día: “{FLOCK}” el martes, 12 de septiembre de 2017, "
+    assert spanish[0] == (f"Orden del día: «{FLOCK}» el martes, 12 de septiembre de 2017, "
                           "hora por anunciar")
-    assert spanish[1].startswith(f"Orden del día: “{FLOCK}” se movió al jueves, 28 de "
+    assert spanish[1].startswith(f"Orden del día: «{FLOCK}» se movió al jueves, 28 de "
                                  "septiembre de 2017 a las 6:00")
-    assert spanish[2].startswith(f"Orden del día: “{FLOCK}”: se canceló la reunión del 28")
+    assert spanish[2].startswith(f"Orden del día: «{FLOCK}»: se canceló la reunión del 28")
     with new_session() as fresh:
         bodies = [n.body for n in fresh.exec(select(Notification).where(
             Notification.user_id == reader.id).order_by(Notification.id))]

@@ -51,9 +51,22 @@ def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
     return templates.env.get_template("public_pages/page.html").render(context)
 
 
-@router.get("/p/{slug}")
-def public_page(request: Request, session: SessionDep, slug: str,
-                lang: str | None = None) -> Response:
+@router.get("/p")
+@router.get("/p/{rest:path}")
+def public_address(request: Request, session: SessionDep, rest: str = "",
+                   lang: str | None = None) -> Response:
+    """Every address under /p/ is this one route, so no order of routes decides what answers:
+    a page's address, a vote's kit under it, or (anything else: none, a trailing slash, more
+    parts) the same answer as an unknown address, never the sign-in page."""
+    parts = rest.split("/")
+    if len(parts) == 1 and parts[0]:
+        return public_page(request, session, parts[0], lang)
+    if len(parts) == 3 and parts[0] and parts[1] == "votes":
+        return comment_kit(request, session, parts[0], parts[2], lang)
+    return missing(language(lang, request.headers.get("accept-language")))
+
+
+def public_page(request: Request, session: Session, slug: str, lang: str | None) -> Response:
     """The published page, for anyone: no session read, no cookie set, the same answer for
     everyone who asks in one language, so a reverse proxy may keep it a minute."""
     locale = language(lang, request.headers.get("accept-language"))
@@ -96,9 +109,8 @@ def _ask_label(ask: str) -> str:
     return gettext(label) if label else humanize(ask)
 
 
-@router.get("/p/{slug}/votes/{vote_id}")
-def comment_kit(request: Request, session: SessionDep, slug: str, vote_id: str,
-                lang: str | None = None) -> Response:
+def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
+                lang: str | None) -> Response:
     """A vote's public-comment kit, a printable page: for anyone, as the page is."""
     locale = language(lang, request.headers.get("accept-language"))
     with catalogs.use_locale(locale):
@@ -122,15 +134,6 @@ def comment_kit(request: Request, session: SessionDep, slug: str, vote_id: str,
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
-
-
-@router.get("/p")
-@router.get("/p/{rest:path}")
-def nothing_public(request: Request) -> Response:
-    """Any other address under /p/ (none, a trailing slash, more parts): the same answer as an
-    unknown address, never the sign-in page."""
-    return missing(language(request.query_params.get("lang"),
-                             request.headers.get("accept-language")))
 
 
 # ---- the leads' side -------------------------------------------------------------------------
