@@ -25,7 +25,7 @@ from api.campaigns.models import Campaign, policy_asks_of
 from api.contracts.models import Contract
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid
-from api.exports.headings import HEADINGS
+from api.exports.headings import heading
 from api.fields import stored_id
 from api.i18n import catalogs
 from api.i18n.catalogs import N_, gettext
@@ -372,7 +372,7 @@ def _documents(found: Selection, going: Going) -> None:
 @dataclass(frozen=True)
 class Table:
     """One CSV file: its name (the same in every language), what it holds (marked for the
-    catalog), its columns' keys (headings.HEADINGS says them) and its rows, whose choices are
+    catalog), its columns' keys (headings.heading says them) and its rows, whose choices are
     already said in the exporter's language."""
 
     name: str
@@ -381,7 +381,7 @@ class Table:
     rows: list[Sequence[Any]]
 
     def headings(self) -> list[str]:
-        return [gettext(HEADINGS[key]) for key in self.header]
+        return [gettext(heading(self.name, key)) for key in self.header]
 
     def document(self) -> bytes:
         """The file in the language in force: its headings, and yes or no for each checkbox,
