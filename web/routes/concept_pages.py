@@ -2,6 +2,7 @@
 detail with inline editing, timeline, documents and related records, create and delete."""
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -38,6 +39,7 @@ from web.concept_pages import (
     list_window,
     parse_list_request,
     related_rows,
+    said,
 )
 from web.concepts import SPECS, attached_noun, meeting_title, ref_labels, ref_options
 from web.forms import (
@@ -372,6 +374,29 @@ class ConceptPages:
         before it is saved: the data to save (None to ask first), the problems, and further
         fields to show with them."""
         return data, {}, []
+
+    @staticmethod
+    def proposed(data: BaseModel, existing: Any, new: type[BaseModel],
+                 kept: type[Any]) -> tuple[dict[str, Any], Any] | None:
+        """A record's values as they would be saved (a new one's, or a kept one's with the
+        change over them) and the kept record (None for a new one); None for a change to a
+        record of another kind."""
+        if isinstance(data, new):
+            return data.model_dump(), None
+        if isinstance(existing, kept):
+            return {**existing.model_dump(), **data.model_dump(exclude_unset=True)}, existing
+        return None
+
+    @staticmethod
+    def saved_once_confirmed(form: Any, confirm: FormField, *, confirmed: BaseModel,
+                             problems: dict[str, str]) -> tuple[BaseModel | None,
+                                                                dict[str, str],
+                                                                list[FormField]]:
+        """A save that a date gone by holds back: with `confirm` ticked, the data to save as
+        confirmed; otherwise the problems, and the box to tick shown with them."""
+        if parse([confirm], form).get(confirm.name):
+            return confirmed, {}, []
+        return None, problems, [said(replace(confirm))]
 
     async def create(self, request: Request, session: SessionDep, actor: UserDep) -> Response:
         spec = self.spec

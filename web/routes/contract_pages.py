@@ -2,7 +2,6 @@
 before it is saved, new or changed, as a vote on a past date is: a deadline nobody can meet any
 more is saved only when someone says so. The rule itself is the contracts service's."""
 
-from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,8 +11,7 @@ from api.contracts import service as contracts
 from api.contracts.models import Contract, ContractCreate
 from api.errors import Invalid, LongDay
 from api.i18n.catalogs import N_
-from web.concept_pages import said
-from web.forms import FORM, FormField, parse
+from web.forms import FORM, FormField
 from web.routes.concept_pages import ConceptPages
 
 CONFIRM = FormField("confirm_past_deadline",
@@ -24,18 +22,14 @@ class ContractPages(ConceptPages):
     def confirm_save(self, session: Session, data: BaseModel, form: Any,
                      existing: Any = None) -> tuple[BaseModel | None, dict[str, str],
                                                     list[FormField]]:
-        given = data.model_dump(exclude_unset=True)
-        if isinstance(data, ContractCreate):
-            values, existing = data.model_dump(), None
-        elif isinstance(existing, Contract):
-            values = {**existing.model_dump(), **given}
-        else:
+        proposed = self.proposed(data, existing, ContractCreate, Contract)
+        if proposed is None or data.model_dump(exclude_unset=True).get("confirm_past_deadline"):
             return data, {}, []
+        values, existing = proposed
         passed = contracts.passed_deadline(session, values, existing)
-        if passed is None or given.get("confirm_past_deadline"):
+        if passed is None:
             return data, {}, []
-        if parse([CONFIRM], form).get(CONFIRM.name):
-            return data.model_copy(update={"confirm_past_deadline": True}), {}, []
-        where = "end_date" if "end_date" in form else FORM
         problem = Invalid(contracts.PAST_NOTICE, day=LongDay.of(passed), field="end_date")
-        return None, {where: problem.message}, [said(replace(CONFIRM))]
+        return self.saved_once_confirmed(
+            form, CONFIRM, confirmed=data.model_copy(update={"confirm_past_deadline": True}),
+            problems={"end_date" if "end_date" in form else FORM: problem.message})

@@ -2,7 +2,6 @@
 date was changed: a vote already held is saved as held, never as one still to come (which
 would count down to nothing and alert nobody). The rule itself is the votes service's."""
 
-from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,8 +10,7 @@ from sqlmodel import Session
 from api.i18n.catalogs import N_, gettext
 from api.votes import service as votes
 from api.votes.models import Vote, VoteCreate, VoteStatus
-from web.concept_pages import said
-from web.forms import FormField, parse
+from web.forms import FormField
 from web.routes.concept_pages import ConceptPages
 
 CONFIRM = FormField("confirm_past", N_("It was held: save it as a vote already held"),
@@ -25,23 +23,19 @@ class VotePages(ConceptPages):
     def confirm_save(self, session: Session, data: BaseModel, form: Any,
                      existing: Any = None) -> tuple[BaseModel | None, dict[str, str],
                                                     list[FormField]]:
-        given = data.model_dump(exclude_unset=True)
-        if isinstance(data, VoteCreate):
-            status, body_id, when = data.status, data.body_id, data.scheduled_at
-            existing = None
-        elif isinstance(existing, Vote):
-            status = given.get("status") or existing.status
-            body_id = given.get("body_id") or existing.body_id
-            when = given.get("scheduled_at") or existing.scheduled_at
-        else:
+        proposed = self.proposed(data, existing, VoteCreate, Vote)
+        if proposed is None:
             return data, {}, []
-        problem = votes.date_problem(session, when=when, status=status, body_id=body_id,
+        values, existing = proposed
+        problem = votes.date_problem(session, when=values["scheduled_at"],
+                                     status=values["status"], body_id=values["body_id"],
                                      existing=existing)
         if problem == votes.NOT_YET:
-            field = "status" if existing is None or "status" in given else "scheduled_at"
+            changed = data.model_dump(exclude_unset=True)
+            field = "status" if existing is None or "status" in changed else "scheduled_at"
             return None, {field: gettext(votes.NOT_YET)}, []
         if problem != votes.PASSED:
             return data, {}, []
-        if parse([CONFIRM], form).get(CONFIRM.name):
-            return data.model_copy(update={"status": VoteStatus.held}), {}, []
-        return None, {"scheduled_at": gettext(PASSED)}, [said(replace(CONFIRM))]
+        return self.saved_once_confirmed(
+            form, CONFIRM, confirmed=data.model_copy(update={"status": VoteStatus.held}),
+            problems={"scheduled_at": gettext(PASSED)})
