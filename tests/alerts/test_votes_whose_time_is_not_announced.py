@@ -2,7 +2,7 @@
 such, and its alerts say "time not announced" (in Spanish, "hora por anunciar"), never an hour
 made up for it."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -10,10 +10,11 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api.alerts import service
+from api.votes import service as votes
 from api.alerts.channels import local_when
 from api.i18n.catalogs import use_locale
 from tests import factories
-from tests.alerts.conftest import Campaign, outbox, tick_once
+from tests.alerts.conftest import Campaign, Ticks, outbox, tick_once
 
 
 def _feed_events(client: TestClient, campaign_id: int) -> dict[str, Any]:
@@ -59,3 +60,37 @@ def test_an_alert_of_a_vote_without_a_time_says_so(
     assert "AM" not in said and "PM" not in said
     with use_locale("es"):
         assert local_when(row) == "jue 2 abr 2026, hora por anunciar"
+
+
+def test_hours_before_a_vote_without_a_time_count_back_from_its_morning(
+        session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
+    """Two hours before a vote on April 2 whose hour nobody knows is 6 AM on April 2 where the
+    council meets (8 AM, the morning every day-based alert uses, less two hours), not 10 PM the
+    evening before; 24 hours before is 8 AM the day before, as "1 day before" is; and the alerts follow the vote
+    when it moves or its hour is announced."""
+    service.create_rules_from_specs(session, actor, campaign_id=world.campaign.id, specs=[{
+        "subject": "vote", "offsets": ["2h", "24h"], "direction": "before",
+        "recipients": [f"user:{world.lead.id}"], "channels": ["in_app"]}])
+    vote = factories.make_vote(session, actor, title="Renew the Flock contract",
+                               body_id=world.body.id, campaign_id=world.campaign.id,
+                               scheduled_at="2026-04-02")
+    session.commit()
+    ticks()
+    # Los Angeles is on daylight time (UTC-7) by April.
+    assert {r.occurrence: r.due_at for r in outbox(subject_kind="vote")} == {
+        "-2h": datetime(2026, 4, 2, 13, 0, tzinfo=UTC),
+        "-24h": datetime(2026, 4, 1, 15, 0, tzinfo=UTC)}
+
+    factories.update(votes.crud, session, actor, vote.id, scheduled_at="2026-04-09")
+    ticks()
+    assert {r.occurrence: r.due_at for r in outbox(subject_kind="vote")} == {
+        "-2h": datetime(2026, 4, 9, 13, 0, tzinfo=UTC),
+        "-24h": datetime(2026, 4, 8, 15, 0, tzinfo=UTC)}
+
+    # Once the hour is announced, hours count from it.
+    factories.update(votes.crud, session, actor, vote.id,
+                     scheduled_at=datetime(2026, 4, 10, 1, 0, tzinfo=UTC),
+                     time_not_announced=False)
+    ticks()
+    assert outbox(subject_kind="vote", occurrence="-2h")[0].due_at == datetime(
+        2026, 4, 9, 23, 0, tzinfo=UTC)
