@@ -785,3 +785,24 @@ def is_shown_publicly(record: Any) -> bool:
         return True
     return str(getattr(getattr(record, spec.visibility), "value",
                        getattr(record, spec.visibility))) == Visibility.public.value
+
+
+# ---- merging agencies -------------------------------------------------------------------------
+
+
+def may_merge_into(actor: Actor, kept: Any) -> bool:
+    """Whether an agency's page offers to fold another record of it into this one."""
+    return acts_as_lead(actor) and can_write(actor, kept)
+
+
+def may_merge_agencies(actor: Actor, kept: Any, folded: Any) -> bool:
+    """Folding one agency into another repoints every contract, request and source of the
+    folded one, whoever's they are, and removes it: the coalition's leads' (and
+    administrators') decision, on two agencies they may change, the folded one also remove."""
+    return may_merge_into(actor, kept) and can_write(actor, folded, deleting=True)
+
+
+def require_agency_merge(actor: Actor, kept: Any, folded: Any) -> None:
+    if not may_merge_agencies(actor, kept, folded):
+        raise Forbidden(N_("Only the coalition's leads merge agencies: ask a lead to merge "
+                           "them."))
