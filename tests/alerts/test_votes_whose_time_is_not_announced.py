@@ -10,9 +10,9 @@ from icalendar import Calendar
 from sqlmodel import Session
 
 from api.alerts import service
-from api.votes import service as votes
 from api.alerts.channels import local_when
 from api.i18n.catalogs import use_locale
+from api.votes import service as votes
 from tests import factories
 from tests.alerts.conftest import Campaign, Ticks, outbox, tick_once
 
@@ -66,8 +66,8 @@ def test_hours_before_a_vote_without_a_time_count_back_from_its_morning(
         session: Session, actor: Any, world: Campaign, ticks: Ticks) -> None:
     """Two hours before a vote on April 2 whose hour nobody knows is 6 AM on April 2 where the
     council meets (8 AM, the morning every day-based alert uses, less two hours), not 10 PM the
-    evening before; 24 hours before is 8 AM the day before, as "1 day before" is; and the alerts follow the vote
-    when it moves or its hour is announced."""
+    evening before; 24 hours before is 8 AM the day before, as "1 day before" is; and the
+    alerts follow the vote when it moves or its hour is announced."""
     service.create_rules_from_specs(session, actor, campaign_id=world.campaign.id, specs=[{
         "subject": "vote", "offsets": ["2h", "24h"], "direction": "before",
         "recipients": [f"user:{world.lead.id}"], "channels": ["in_app"]}])
