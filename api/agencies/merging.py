@@ -12,6 +12,7 @@ from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyBase
 from api.auth import audit, permissions
 from api.auth.models import User, Visibility
+from api.db import rows_changed, table_of
 from api.errors import Invalid
 from api.fields import stored_id
 from api.i18n.catalogs import N_
@@ -45,7 +46,7 @@ class Merged:
 
 def references() -> list[sa.Column[Any]]:
     """Every column of every table with a foreign key to agency.id."""
-    agency = Agency.__table__  # type: ignore[attr-defined]
+    agency = table_of(Agency)
     return [fk.parent for table in SQLModel.metadata.sorted_tables
             for fk in table.foreign_keys if fk.column.table is agency]
 
@@ -71,13 +72,12 @@ def _repoint(session: Session, table: sa.Table, column: sa.Column[Any], *, keep:
     for others in _unique_sets(table, column):
         twin = table.alias("twin")
         same = sa.and_(twin.c[column.name] == keep, *(twin.c[c.name] == c for c in others))
-        gone = session.execute(sa.delete(table).where(
+        dropped += rows_changed(session, sa.delete(table).where(
             column == fold, *extra,
             sa.exists(sa.select(sa.literal(1)).select_from(twin).where(same))))
-        dropped += gone.rowcount or 0  # type: ignore[attr-defined]
-    moved = session.execute(sa.update(table).where(column == fold, *extra)
-                            .values({column.name: keep}))
-    return moved.rowcount or 0, dropped  # type: ignore[attr-defined]
+    moved = rows_changed(session, sa.update(table).where(column == fold, *extra)
+                         .values({column.name: keep}))
+    return moved, dropped
 
 
 def _fill(kept: Agency, folded: Agency) -> list[str]:

@@ -43,15 +43,22 @@ def test_a_vote_without_a_time_is_all_day_in_the_feed(
     assert timed["SUMMARY"] == "Vote: Budget hearing"
 
 
-def test_an_alert_of_a_vote_without_a_time_says_so(
-        session: Session, actor: Any, world: Campaign) -> None:
+def _untimed_vote_alerted(session: Session, actor: Any, world: Campaign,
+                          offsets: list[str]) -> Any:
+    """A vote on April 2 at a time not announced, with a rule telling the lead ahead of it."""
     service.create_rules_from_specs(session, actor, campaign_id=world.campaign.id, specs=[{
-        "subject": "vote", "offsets": ["1d"], "direction": "before",
+        "subject": "vote", "offsets": offsets, "direction": "before",
         "recipients": [f"user:{world.lead.id}"], "channels": ["in_app"]}])
     vote = factories.make_vote(session, actor, title="Renew the Flock contract",
                                body_id=world.body.id, campaign_id=world.campaign.id,
                                scheduled_at="2026-04-02")
     session.commit()
+    return vote
+
+
+def test_an_alert_of_a_vote_without_a_time_says_so(
+        session: Session, actor: Any, world: Campaign) -> None:
+    vote = _untimed_vote_alerted(session, actor, world, ["1d"])
     tick_once()
     [row] = outbox(subject_kind="vote", subject_id=vote.id)
     assert row.all_day is True
@@ -68,13 +75,7 @@ def test_hours_before_a_vote_without_a_time_count_back_from_its_morning(
     council meets (8 AM, the morning every day-based alert uses, less two hours), not 10 PM the
     evening before; 24 hours before is 8 AM the day before, as "1 day before" is; and the
     alerts follow the vote when it moves or its hour is announced."""
-    service.create_rules_from_specs(session, actor, campaign_id=world.campaign.id, specs=[{
-        "subject": "vote", "offsets": ["2h", "24h"], "direction": "before",
-        "recipients": [f"user:{world.lead.id}"], "channels": ["in_app"]}])
-    vote = factories.make_vote(session, actor, title="Renew the Flock contract",
-                               body_id=world.body.id, campaign_id=world.campaign.id,
-                               scheduled_at="2026-04-02")
-    session.commit()
+    vote = _untimed_vote_alerted(session, actor, world, ["2h", "24h"])
     ticks()
     # Los Angeles is on daylight time (UTC-7) by April.
     assert {r.occurrence: r.due_at for r in outbox(subject_kind="vote")} == {
