@@ -12,6 +12,7 @@ from web.concepts import SPECS, record_url, refs_noun
 from web.htmx import VaryOnHtmx
 from web.routes import (
     account,
+    agency_merge,
     agendas,
     alerts,
     auth,
@@ -59,7 +60,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, language, manifest, saved_searches, public_pages)
+                cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages)
 
 
 def mount_web(app: FastAPI) -> None:

@@ -45,5 +45,7 @@ def jurisdiction_cameras(session: Session, actor: User, place: Any) -> dict[str,
 
 
 def agency_sources(session: Session, actor: User, agency: Any) -> dict[str, Any]:
-    """The dated sources kept on the agency, newest first."""
-    return {"agency_links": links.of(session, actor, agency.id)}
+    """The dated sources kept on the agency, newest first, and whether the reader may fold
+    another record of the same agency into it (when two sources made two of it)."""
+    return {"agency_links": links.of(session, actor, agency.id),
+            "may_merge": permissions.may_merge_into(actor, agency)}

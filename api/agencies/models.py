@@ -11,6 +11,7 @@ from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
+    MAX_INT,
     Count,
     LongText,
     Name,
@@ -125,6 +126,14 @@ class AgencyLinkRead(AgencyLinkBase, ReadMeta):
 
 class AgencyRead(AgencyBase, ReadMeta):
     pass
+
+
+class AgencyMerge(SQLModel):
+    """Two agencies kept that are one: the one named here is folded into the one kept."""
+
+    fold_id: int = Field(ge=1, le=MAX_INT, title=N_("Agency to fold in"),
+                         description="The agency to fold in: its contracts, requests, sources "
+                         "and documents move to the one kept, and it is removed")
 
 
 AGENCIES = Concept(

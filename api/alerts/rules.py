@@ -336,10 +336,16 @@ class When:
     at: datetime  # UTC; for a whole day, the local midnight that starts it
     all_day: bool
     zone: ZoneInfo
+    # A meeting on this day at an hour not yet announced (a vote), not a day-long deadline.
+    hour_unknown: bool = False
 
     @classmethod
     def of_day(cls, day: date, zone: ZoneInfo) -> "When":
         return cls(local(day, time(0, 0), zone), True, zone)
+
+    @classmethod
+    def of_unannounced_meeting(cls, day: date, zone: ZoneInfo) -> "When":
+        return cls(local(day, time(0, 0), zone), True, zone, hour_unknown=True)
 
     @classmethod
     def of_instant(cls, at: datetime, zone: ZoneInfo) -> "When":
@@ -366,6 +372,16 @@ def local(day: date, at: time, zone: ZoneInfo) -> datetime:
 def fire_time(when: When, offset: Offset, direction: Direction) -> datetime:
     """When one offset of a rule falls due for an event."""
     sign = -1 if direction == Direction.before else 1
+    if not offset.is_days and when.hour_unknown:
+        # "2 hours before the vote" asks to hear of it on its day, shortly before it. Counted
+        # from midnight it came the evening before, and a meeting may start at any hour, so
+        # the hours are counted back from the morning hour every day-based alert uses: no
+        # meeting starts before it, small offsets stay on the vote's day, and "24 hours
+        # before" falls with "1 day before". Hours after count from the day's end, when the
+        # meeting is surely over.
+        if direction == Direction.before:
+            return local(when.local_day, MORNING, when.zone) - offset.delta
+        return when.ends_at + offset.delta
     if not offset.is_days:
         return when.at + sign * offset.delta
     day = offset.shifted(when.local_day, sign)

@@ -202,8 +202,9 @@ def load_votes(session: Session, *, ids: Collection[int] | None, now: datetime,
         out.append(Subject(
             kind=kind, id=stored_id(vote), title=vote.title,
             # A time not announced is no hour to count from: the vote's whole day.
-            when=(When.of_day(vote.scheduled_at.astimezone(ZoneInfo(timezone)).date(),
-                              ZoneInfo(timezone)) if vote.time_not_announced
+            when=(When.of_unannounced_meeting(
+                vote.scheduled_at.astimezone(ZoneInfo(timezone)).date(), ZoneInfo(timezone))
+                  if vote.time_not_announced
                   else When.of_instant(vote.scheduled_at, ZoneInfo(timezone))),
             active=active, paused=paused,
             inactive_reason="the vote is postponed" if paused else

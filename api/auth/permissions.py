@@ -508,11 +508,27 @@ def _may_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
         return True  # checked through the parent by the caller of this function
     if actor.role == Role.lead:
         return True
+    if kept_by_leads(model):
+        return False
     if model in leads_write_only():
         # A partner member may keep their own organization's details up to date.
         return (model.__tablename__ == ORGANIZATIONS and not deleting
                 and record.id is not None and record.id == actor.organization_id)
     return not deleting
+
+
+# The coalition's map: the places campaigns work in and the bodies that vote there. No
+# organization owns one, and every campaign, vote, alert and deadline counts on them (a body's
+# seats make every whip count, a place's timezone every "today"), so the least that is safe is
+# that the coalition's leads and administrators keep them; partners read them, and ask a lead
+# for a change (the refusal says so).
+KEPT_BY_LEADS = frozenset({"jurisdiction", "body"})
+
+
+def kept_by_leads(model: type[Any]) -> bool:
+    """Whether rows of this table, which no organization owns, are added, changed and removed
+    by the coalition's leads and administrators only."""
+    return model not in owned() and getattr(model, "__tablename__", None) in KEPT_BY_LEADS
 
 
 def can_create(actor: Actor, model: type[Any], **values: Any) -> bool:
@@ -556,7 +572,8 @@ def require_write(actor: Actor, record: Any, *, model: type[Any] | None = None,
             raise Forbidden(fixed_refusal(model))
         if getattr(actor, "role", None) == Role.viewer:
             raise Forbidden(N_("Viewers can read but not change records."))
-        if model in owned() and getattr(record, owned()[model].owner, None) is None:
+        if kept_by_leads(model) or (model in owned()
+                                    and getattr(record, owned()[model].owner, None) is None):
             raise Forbidden(N_("This {noun} is the coalition's, kept by its leads: ask a lead "
                                "to change it."), noun=Term(what))
         if model in owned():
@@ -785,3 +802,24 @@ def is_shown_publicly(record: Any) -> bool:
         return True
     return str(getattr(getattr(record, spec.visibility), "value",
                        getattr(record, spec.visibility))) == Visibility.public.value
+
+
+# ---- merging agencies -------------------------------------------------------------------------
+
+
+def may_merge_into(actor: Actor, kept: Any) -> bool:
+    """Whether an agency's page offers to fold another record of it into this one."""
+    return acts_as_lead(actor) and can_write(actor, kept)
+
+
+def may_merge_agencies(actor: Actor, kept: Any, folded: Any) -> bool:
+    """Folding one agency into another repoints every contract, request and source of the
+    folded one, whoever's they are, and removes it: the coalition's leads' (and
+    administrators') decision, on two agencies they may change, the folded one also remove."""
+    return may_merge_into(actor, kept) and can_write(actor, folded, deleting=True)
+
+
+def require_agency_merge(actor: Actor, kept: Any, folded: Any) -> None:
+    if not may_merge_agencies(actor, kept, folded):
+        raise Forbidden(N_("Only the coalition's leads merge agencies: ask a lead to merge "
+                           "them."))

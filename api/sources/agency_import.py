@@ -86,6 +86,9 @@ class RowPlan:
     links: list[dict[str, str]] = field(default_factory=list)
     links_unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Agencies kept that could each be this one, to be merged before the row can be imported:
+    # [{"id", "name"}, ...].
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -460,6 +463,7 @@ def plan(session: Session, *, kind: str, token: str, facts: list[AgencyFacts],
             row.message = gettext("{count} agencies could be “{name}” in {state} ({names}): "
                                   "merge them first.").format(
                 count=len(found), name=item.name, state=item.state, names=names)
+            row.duplicates = [{"id": a.id, "name": a.name} for a in found]
             continue
         key = found[0].id if found else (loose_key(item.name), item.state)
         # An agency new to us named twice in one file, under another spelling or name but its

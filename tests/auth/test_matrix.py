@@ -20,7 +20,7 @@ from api.contracts.models import ContractCreate
 from api.public_pages import service as public_pages
 from api.public_pages.models import ChosenItem, PublicItem, PublicPageUpdate, ShownKind
 from tests.auth.routes import get_routes
-from tests.factories import make_agency, make_user, make_vote
+from tests.factories import make_agency, make_body, make_jurisdiction, make_user, make_vote
 from tests.factories.coalition import MONTH, World, build, may_read
 
 COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "task": "tasks",
@@ -438,6 +438,79 @@ def test_a_vote_no_organization_owns_is_changed_by_the_coalitions_leads_only(
     assert partner.get(f"/votes/{vote.id}/sections/vote/edit").status_code == 403
     assert lead.patch(url, json={"our_position": "against"}).status_code == 200
     assert f"/votes/{vote.id}/sections/vote/edit" in lead.get(f"/votes/{vote.id}").text
+
+
+def test_agencies_are_merged_by_leads_into_and_from_agencies_they_may_read(
+        world: World, clients: dict[Any, TestClient], session: Any, actor: Any) -> None:
+    """Every agency of the world as the one kept and as the one folded in, by every role, in
+    the JSON API and on the page: an agency one may not read answers as none, and only leads
+    and administrators merge."""
+    cases = 0
+    for role in ("partner", "viewer", None, "lead", "admin"):
+        client = clients[role]
+        org = world.org_a if role in ("partner", "viewer") else None
+        for record in world.of("agency"):
+            for kept_is_world in (True, False):
+                merges = role in ("lead", "admin") and may_read(role, org, record)
+                if merges and not kept_is_world:
+                    continue  # folding the world's agency away would end the matrix
+                spare = make_agency(session, actor, name=f"Spare {role} {record.id}")
+                session.commit()
+                # The app removes the agencies it merges, and their ids come again.
+                session.expunge_all()
+                keep, fold = (record.id, spare.id) if kept_is_world else (spare.id, record.id)
+                if merges:
+                    # Refused as a bad form first, so the world keeps its agencies.
+                    page = client.post(f"/agencies/{keep}/merge", data={"fold_id": "x"})
+                    assert page.status_code == 422, (role, record)
+                answer = client.post(f"/api/v1/agencies/{keep}/merge", json={"fold_id": fold})
+                cases += 1
+                if role is None:
+                    assert answer.status_code == 401
+                elif not may_read(role, org, record):
+                    assert answer.status_code == 404, (role, record, answer.text)
+                    assert record.markers[0] not in answer.text
+                elif role in ("lead", "admin"):
+                    assert answer.status_code == 200, (role, record, answer.text)
+                else:
+                    assert answer.status_code == 403, (role, record, answer.text)
+    assert cases
+
+
+@pytest.mark.parametrize("kind", ["jurisdictions", "bodies"])
+def test_the_coalitions_places_and_bodies_are_kept_by_its_leads(
+        session: Any, actor: Any, clients: dict[Any, TestClient], kind: str) -> None:
+    """No organization owns a jurisdiction or a body: every member reads them, leads and
+    administrators add, change and remove them, and a partner is told to ask a lead."""
+    place = make_jurisdiction(session, actor)
+    record = place if kind == "jurisdictions" else make_body(session, actor,
+                                                              jurisdiction_id=place.id)
+    session.commit()
+    url = f"/api/v1/{kind}/{record.id}"
+    new = ({"name": "Shelbyville", "kind": "city", "state_code": "CA",
+            "timezone": "America/Los_Angeles"} if kind == "jurisdictions"
+           else {"name": "Shelbyville Council", "kind": "city_council",
+                 "jurisdiction_id": place.id})
+    for role in ("partner", "viewer"):
+        client = clients[role]
+        assert client.get(url).status_code == 200
+        page = client.get(f"/{kind}/{record.id}")
+        assert page.status_code == 200 and f"/{kind}/{record.id}/sections/" not in page.text
+        changed = client.patch(url, json={"name": "Renamed"})
+        assert changed.status_code == 403, (role, changed.text)
+        assert client.post(f"/api/v1/{kind}", json=new).status_code == 403
+        assert client.delete(url).status_code == 403
+        assert client.post(f"/{kind}/{record.id}/delete").status_code in (403, 404)
+        assert f'href="/{kind}/new"' not in client.get(f"/{kind}").text
+    refused = clients["partner"].patch(url, json={"name": "Renamed"}).json()["detail"]
+    noun = "jurisdiction" if kind == "jurisdictions" else "body"
+    assert refused == f"This {noun} is the coalition's, kept by its leads: ask a lead to change it."
+    lead = clients["lead"]
+    assert lead.patch(url, json={"name": "Renamed"}).status_code == 200
+    assert f"/{kind}/{record.id}/sections/" in lead.get(f"/{kind}/{record.id}").text
+    made = lead.post(f"/api/v1/{kind}", json=new)
+    assert made.status_code == 201, made.text
+    assert lead.delete(f"/api/v1/{kind}/{made.json()['id']}").status_code == 204
 
 
 # ---- the public side: anyone, signed in or not ---------------------------------------------

@@ -201,3 +201,38 @@ def test_the_spanish_count_agrees_with_one_likely_vote(
     page = plain(client.get(f"/votes/{vote.id}").text)
     assert verdict in page
     assert "1 votos" not in page
+
+
+def test_the_board_shows_the_votes_time_or_that_it_is_not_announced(
+        client: TestClient, session: Session, actor: Any,
+        frozen_now: datetime) -> None:
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    vote = f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                       campaign_id=campaign.id, our_position="against",
+                       scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    address = f"/campaigns/{campaign.id}/whip?body={body.id}"
+    # Babel puts a narrow no-break space before "AM".
+    timed = plain(client.get(address).text).replace("\u202f", " ")
+    assert "Counted for the vote: Flock renewal · Thu Mar 5, 2026 9:00 AM PST" in timed
+    assert "time not announced" not in timed
+    vote.time_not_announced = True
+    session.add(vote)
+    session.commit()
+    untimed = plain(client.get(address).text)
+    assert "Flock renewal · Thu Mar 5, 2026, time not announced" in untimed
+
+
+def test_the_spanish_board_says_the_time_is_not_announced(
+        client: TestClient, session: Session, actor: Any, admin: Any,
+        frozen_now: datetime) -> None:
+    accounts.set_language(session, session.merge(admin), "es")
+    body = f.make_body(session, actor, name="Riverton Council", seats=7, majority_needed=5)
+    campaign = f.make_campaign(session, actor, name="No Renewal")
+    f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                campaign_id=campaign.id, our_position="against", time_not_announced=True,
+                scheduled_at=frozen_now + timedelta(days=3))
+    session.commit()
+    board = plain(client.get(f"/campaigns/{campaign.id}/whip?body={body.id}").text)
+    assert "Flock renewal · jue 5 mar 2026, hora por anunciar" in board
