@@ -37,6 +37,7 @@ from api.people.models import Affiliation, Person
 from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
+from api.supporters.models import Supporter, SupporterAttempt, SupporterReminder
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
@@ -54,6 +55,6 @@ __all__ = [
     "Organization", "PasswordReset", "Person", "PressHit", "PublicItem", "PublicPage",
     "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
-    "StanceChange", "SuggestedVote", "Target",
+    "StanceChange", "SuggestedVote", "Supporter", "SupporterAttempt", "SupporterReminder", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]
