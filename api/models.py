@@ -37,8 +37,8 @@ from api.people.models import Affiliation, Person
 from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
-from api.supporters.models import Supporter, SupporterAttempt, SupporterReminder
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
+from api.supporters.models import Supporter, SupporterAttempt, SupporterReminder
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.vendors.models import Vendor

@@ -13,9 +13,9 @@ from api.backups import service as backups
 from api.contracts import terms
 from api.db import get_engine, new_session, session_scope
 from api.search import saved as saved_searches
-from api.supporters import reminders as supporter_reminders
 from api.settings import Settings, get_settings
 from api.sources.agendas import service as agendas
+from api.supporters import reminders as supporter_reminders
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ class Supporter(TableBase, table=True):
     """One address signed up for one campaign. Pending until the emailed link is followed;
     a pending one not confirmed in time is deleted."""
 
-    __access__: ClassVar[Access] = Access(leads_write_only=True)
+    # Not audited: an audit entry would keep a copy of the address after it is deleted.
+    __access__: ClassVar[Access] = Access(leads_write_only=True, audited=False)
     __tablename__ = "supporter"
     __table_args__ = (sa.UniqueConstraint("campaign_id", "email"),)
     campaign_id: int = fk("campaign.id", required=True, ondelete="CASCADE")

@@ -39,7 +39,7 @@ def upgrade() -> None:
                                 name=op.f('fk_supporter_campaign_id_campaign'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_supporter')),
-        sa.UniqueConstraint('campaign_id', 'email', name=op.f('uq_supporter_campaign_id')),
+        sa.UniqueConstraint('campaign_id', 'email', name=op.f('uq_supporter_campaign_id_email')),
     )
     op.create_index(op.f('ix_supporter_campaign_id'), 'supporter', ['campaign_id'])
     op.create_index(op.f('ix_supporter_email'), 'supporter', ['email'])
@@ -63,7 +63,7 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_supporter_reminder')),
         sa.UniqueConstraint('supporter_id', 'vote_id', 'occurrence',
-                            name=op.f('uq_supporter_reminder_supporter_id')),
+                            name=op.f('uq_supporter_reminder_supporter_id_vote_id_occurrence')),
     )
     op.create_index('ix_supporter_reminder_status_due_at', 'supporter_reminder',
                     ['status', 'due_at'])

@@ -17,6 +17,7 @@ from api.auth.forgery import own_origins
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
+from api.fields import stored_id
 from api.i18n import catalogs
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import service as public_pages
@@ -70,10 +71,9 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
             view = public_pages.published(session, slug)
         except NotFound:
             return missing(locale)
-        session.commit()
         given = {"email": str(form.get("email") or "").strip()[:300],
                  "zip_code": str(form.get("zip_code") or "").strip()[:20]}
-        context = {"view": view, "given": given, "address": f"/p/{slug}"}
+        context: dict[str, Any] = {"view": view, "given": given, "address": f"/p/{slug}"}
 
         def again(rejected: Rejected) -> Response:
             return _page("remind.html", locale=locale, status=rejected.status,
@@ -85,7 +85,8 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
             return _page("remind.html", locale=locale, done=True, errors={}, **context)
 
         token = str(form.get("token") or "")
-        if _from_elsewhere(request) or not supporters.form_token_valid(view.campaign.id, token):
+        campaign_id = stored_id(view.campaign)
+        if _from_elsewhere(request) or not supporters.form_token_valid(campaign_id, token):
             return again(Rejected({FORM: gettext(supporters.EXPIRED_FORM)}))
         if form.get(HONEYPOT):
             # Filled in by a program that fills every box: told what anyone is told.
@@ -95,15 +96,15 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
         if checked[0] is None:
             return again(Rejected(dict(checked[1])))
         data = checked[0]
-        # Counted whatever follows, so refused tries count against the limits too.
-        refused = save_or_show(session, lambda: supporters.count_attempt(
+        def go_on(_: None) -> Response:
+            return save_or_show(session, lambda: supporters.sign_up(
+                session, slug=slug, email=data.email, zip_code=data.zip_code,
+                language=locale), done=done, again=again, fields=FIELDS, status=None)
+
+        # Counted and kept whatever follows, so refused tries count against the limits too.
+        return save_or_show(session, lambda: supporters.count_attempt(
             session, client=client_address(request.scope), email=data.email),
-            done=lambda _: None, again=again, fields=FIELDS, status=None, keep_refused=True)
-        if refused is not None:
-            return refused
-        return save_or_show(session, lambda: supporters.sign_up(
-            session, slug=slug, email=data.email, zip_code=data.zip_code, language=locale),
-            done=done, again=again, fields=FIELDS, status=None)
+            done=go_on, again=again, fields=FIELDS, status=None, keep_refused=True)
 
 
 ACTIONS = ("confirm", "unsubscribe")
@@ -134,17 +135,22 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
     form = await request.form()
     locale = language(str(form.get("lang") or request.query_params.get("lang") or ""),
                       request.headers.get("accept-language"))
-    if action == "confirm":
+
+    def write() -> bool:
+        if action == "unsubscribe":
+            supporters.unsubscribe(session, token)
+            return True
         good = supporters.confirm(session, token)
-    else:
-        supporters.unsubscribe(session, token)
-        good = True
-    session.commit()
-    if good and action == "confirm":
-        reminders.plan(session)
-        session.commit()
-    return _page("supporter.html", locale=locale, action=action, good=good, done=True,
-                 address=request.url.path, status=200 if good else 404)
+        if good:
+            # Planned at once: a vote in less than two days is reminded of at the next tick.
+            reminders.plan(session)
+        return good
+
+    def answer(good: bool) -> Response:
+        return _page("supporter.html", locale=locale, action=action, good=good, done=True,
+                     address=request.url.path, status=200 if good else 404)
+
+    return save_or_show(session, write, done=answer, again=lambda _: answer(False))
 
 
 # ---- the leads' side -------------------------------------------------------------------------
@@ -163,13 +169,18 @@ def supporters_page(campaign_id: RecordId, request: Request, session: SessionDep
 def export_supporters(campaign_id: RecordId, request: Request, session: SessionDep,
                       actor: UserDep) -> Response:
     user = acting_user(request, actor)
-    rows = supporters.export(session, user, campaign_id)
-    session.commit()
-    return Response(csv_export.document(supporters.EXPORT_COLUMNS, rows),
-                    media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="supporters-{campaign_id}.csv"',
-                             "Cache-Control": "no-store"})
+
+    def download(rows: list[tuple[str, str, str, str]]) -> Response:
+        return Response(csv_export.document(supporters.EXPORT_COLUMNS, rows),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="supporters-{campaign_id}.csv"',
+                                 "Cache-Control": "no-store"})
+
+    # The export is written in the audit log, committed before the file goes out.
+    return save_or_show(session, lambda: supporters.export(session, user, campaign_id),
+                        done=download, again=lambda _: supporters_page(
+                            campaign_id, request, session, actor), page_refusals=True)
 
 
 def form_token(campaign_id: int) -> str:
