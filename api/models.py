@@ -38,6 +38,7 @@ from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
+from api.supporters.models import Supporter, SupporterAttempt, SupporterReminder
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.vendors.models import Vendor
@@ -54,6 +55,6 @@ __all__ = [
     "Organization", "PasswordReset", "Person", "PressHit", "PublicItem", "PublicPage",
     "RecordsRequest", "RequestDocument",
     "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
-    "StanceChange", "SuggestedVote", "Target",
+    "StanceChange", "SuggestedVote", "Supporter", "SupporterAttempt", "SupporterReminder", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]

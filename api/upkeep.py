@@ -15,6 +15,7 @@ from api.db import get_engine, new_session, session_scope
 from api.search import saved as saved_searches
 from api.settings import Settings, get_settings
 from api.sources.agendas import service as agendas
+from api.supporters import reminders as supporter_reminders
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,10 @@ def upkeep_jobs(settings: Settings) -> list[Job]:
     jobs = [Job("auth.forget_attempts", _forget_old_attempts, ATTEMPTS_SECONDS),
             Job("search.saved_alerts", _alert_saved_searches, SAVED_SEARCH_SECONDS),
             # Hourly, so a contract moves on soon after midnight wherever its agency is.
-            Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS)]
+            Job("contracts.roll", _roll_contracts, CONTRACTS_SECONDS),
+            # Supporters' reminders keep the alerts' pace: a moved vote is followed within it.
+            Job("supporters.remind", lambda: supporter_reminders.tick(new_session),
+                settings.alert_tick_seconds)]
     if settings.backup_every_hours > 0:
         jobs.append(Job("backups.make", lambda: backups.scheduled_backup(settings),
                         settings.backup_every_hours * 3600))

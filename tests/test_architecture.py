@@ -376,7 +376,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("domains", tuple(f"api.{name}" for name in DOMAINS)),
     ("services composed of domains", tuple(f"api.{name}" for name in (
         "accounts", "playbooks", "activity", "overview", "whip", "alerts", "search", "calendar",
-        "sources", "backups", "retention", "exports", "public_pages", "models", "demo"))),
+        "sources", "backups", "retention", "exports", "public_pages", "supporters", "models",
+        "demo"))),
     # What runs on a timer, wired above every part it runs.
     ("process upkeep", ("api.upkeep",)),
     ("web", tuple(f"web.{path.stem if path.is_file() else path.name}"

@@ -33,6 +33,7 @@ from web.routes import (
     saved_searches,
     search,
     sheet_imports,
+    supporters,
 )
 from web.routes.concept_pages import ConceptPages
 from web.routes.contract_pages import ContractPages
@@ -60,12 +61,14 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages)
+                cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages,
+                supporters)
 
 
 def mount_web(app: FastAPI) -> None:
     # What every page may call to link a record, set as the pages are built, never on import.
-    templates.env.globals.update(record_url=record_url, refs_noun=refs_noun)
+    templates.env.globals.update(record_url=record_url, refs_noun=refs_noun,
+                                 remind_token=supporters.form_token)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = concept_pages.build_concept_pages(SPECS, custom=CUSTOM_PAGES, extras=DETAIL_EXTRAS)
     app.state.concept_pages = pages

@@ -14,6 +14,7 @@ from api.people import service as people
 from api.people.models import Affiliation, Person
 from api.search import forget as search
 from api.settings import get_settings
+from api.supporters import service as supporters
 
 
 def erase_person(session: Session, actor: User, person_id: int) -> None:
@@ -27,6 +28,9 @@ def erase_person(session: Session, actor: User, person_id: int) -> None:
     documents = list(session.exec(select(Document).where(
         Document.attached_kind == AttachedTo.person, Document.attached_id == person_id)).all())
     search.forget_person(session, person_id)
+    if person.email:
+        # A supporter is known only by the address: erased with the person who has it.
+        supporters.forget_address(session, person.email)
     folder = get_settings().documents_dir
     for document in documents:
         (folder / document.stored_name).unlink(missing_ok=True)
@@ -69,4 +73,4 @@ def settle(engine: Engine) -> None:
             raw.close()
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM person, affiliation, document, audit_entry")
+            conn.exec_driver_sql("VACUUM person, affiliation, document, audit_entry, supporter")

@@ -19,6 +19,8 @@ from api.contracts import service as contracts
 from api.contracts.models import ContractCreate
 from api.public_pages import service as public_pages
 from api.public_pages.models import ChosenItem, PublicItem, PublicPageUpdate, ShownKind
+from api.supporters import service as supporters
+from api.supporters.models import Supporter, SupporterState
 from tests.auth.routes import get_routes
 from tests.factories import make_agency, make_body, make_jurisdiction, make_user, make_vote
 from tests.factories.coalition import MONTH, World, build, may_read
@@ -590,3 +592,39 @@ def test_public_means_public_for_anyone_on_every_public_surface(
                                                           if m in refused.text]
     print(f"\npublic surfaces: {cases} cases, {len(never)} markers kept off, "
           f"{len(shown)} shown")
+
+
+# ---- supporters: their addresses reach the campaign's leads alone ---------------------------
+
+def test_a_supporters_address_reaches_only_the_campaigns_leads(
+        app: Any, frozen_now: datetime, session: Session, world: World,
+        clients: dict[Any, TestClient]) -> None:
+    _publish_everything(session, world)
+    address = "supporter-MARKsupporter@example.org"
+    fan = Supporter(campaign_id=world.campaign, email=address, state=SupporterState.confirmed)
+    session.add(fan)
+    session.commit()
+    own = {f"/campaigns/{world.campaign}/public/supporters",
+           f"/campaigns/{world.campaign}/public/supporters.csv"}
+    public = {"/p/no-renewal", f"/p/no-renewal/unsubscribe/{supporters.leave_token(fan)}",
+              f"/p/no-renewal/confirm/{supporters.confirm_token(fan)}"}
+    public |= {f"/p/no-renewal/votes/{vote.id}" for vote in world.of("vote")}
+    session.commit()
+    # Every page of the app, as each role: only the leads' export shows the address.
+    paths = {path for route in get_routes(app) for path, _ in expand(route, world)}
+    cases = 0
+    for role, client in clients.items():
+        for path in sorted(paths | public | own):
+            response = client.get(path, follow_redirects=False)
+            cases += 1
+            shows = "MARKsupporter" in body_text(response)
+            expected = role in ("admin", "lead") and path.endswith("supporters.csv") \
+                and path in own
+            assert shows == expected, (role, path, response.status_code)
+            if path in own:
+                wanted = 200 if role in ("admin", "lead") else (403, 404, 303, 401)
+                assert response.status_code == wanted or response.status_code in (
+                    wanted if isinstance(wanted, tuple) else ()), (role, path)
+            if path in public and role is None:
+                assert response.status_code < 500 and "set-cookie" not in response.headers
+    print(f"\nsupporter surfaces: {cases} cases")

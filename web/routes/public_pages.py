@@ -23,6 +23,7 @@ from web import flash
 from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
 from web.ids import RecordId, path_id
 from web.public_answers import language, missing, public_headers
+from web.routes import supporters
 from web.routes.campaigns import ASK_LABELS
 from web.templating import acting_user, render, templates
 from web.words import humanize, stance_words
@@ -63,6 +64,8 @@ def public_address(request: Request, session: SessionDep, rest: str = "",
         return public_page(request, session, parts[0], lang)
     if len(parts) == 3 and parts[0] and parts[1] == "votes":
         return comment_kit(request, session, parts[0], parts[2], lang)
+    if len(parts) == 3 and parts[0] and parts[1] in supporters.ACTIONS and parts[2]:
+        return supporters.public_get(request, session, parts[1], parts[2], lang)
     return missing(language(lang, request.headers.get("accept-language")))
 
 

@@ -1,0 +1,1 @@
+"""Supporters of campaigns: sign-ups on public pages and the reminders owed to them."""

@@ -1,0 +1,126 @@
+"""The emails a supporter gets, in their language: the confirmation of a sign-up and the
+reminder before a vote, each with RFC 8058 one-click unsubscribe."""
+
+import smtplib
+from collections.abc import Callable
+from datetime import datetime
+from email.message import EmailMessage
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from api import clock, public_url
+from api.alerts import service as alerts
+from api.alerts.channels import Outcome
+from api.alerts.channels import email as email_channel
+from api.alerts.channels.email import Email, SmtpConfig
+from api.i18n import catalogs, formatting
+from api.i18n.catalogs import gettext
+from api.supporters import service as supporters
+from api.supporters.models import Supporter
+
+
+def links(supporter: Supporter, slug: str) -> tuple[str, str]:
+    """The page's address and the supporter's unsubscribe address, whole."""
+    base = public_url.base_url()
+    return (f"{base}/p/{slug}?lang={supporter.language}",
+            f"{base}/p/{slug}/unsubscribe/{supporters.leave_token(supporter)}")
+
+
+def _html(heading: str, paragraphs: list[str], language: str) -> str:
+    parts = [f"<!doctype html><html lang=\"{escape(language, quote=True)}\"><body>",
+             f"<h1 style=\"font-size:1.2em\">{escape(heading)}</h1>"]
+    for para in paragraphs:
+        if para.startswith(("http://", "https://")):
+            parts.append(f"<p><a href=\"{escape(para, quote=True)}\">{escape(para)}</a></p>")
+        else:
+            parts.append(f"<p>{escape(para)}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def confirmation(supporter: Supporter, *, slug: str, campaign: str) -> Email:
+    """Asks the address's owner to confirm: nothing is sent them again until they do."""
+    base = public_url.base_url()
+    confirm = f"{base}/p/{slug}/confirm/{supporters.confirm_token(supporter)}"
+    _, leave = links(supporter, slug)
+    with catalogs.use_locale(supporter.language):
+        heading = gettext("Confirm your reminders for “{campaign}”").format(campaign=campaign)
+        paragraphs = [
+            gettext("Someone, probably you, asked to be reminded by email before the votes on "
+                    "“{campaign}”. To get the reminders, open this link and confirm:")
+            .format(campaign=campaign),
+            confirm,
+            gettext("If you did not ask, do nothing: without confirmation your address is "
+                    "deleted within two days."),
+        ]
+        return _email(supporter, heading, paragraphs, leave)
+
+
+def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when: str,
+             body: str, place: str, how: str, vote_id: int) -> Email:
+    """What is decided, when and where, how to comment, and the vote's comment kit."""
+    base = public_url.base_url()
+    kit = f"{base}/p/{slug}/votes/{vote_id}?lang={supporter.language}"
+    page, leave = links(supporter, slug)
+    with catalogs.use_locale(supporter.language):
+        heading = gettext("Reminder: {title}, {when}").format(title=title, when=when)
+        paragraphs = [gettext("A vote you asked to be reminded of is coming up.")]
+        paragraphs.append(gettext("When: {when}").format(when=when))
+        if body:
+            paragraphs.append(gettext("Body: {body}").format(body=body))
+        if place:
+            paragraphs.append(gettext("Where: {place}").format(place=place))
+        if how:
+            paragraphs += [gettext("How to attend or comment:"), *how.split("\n\n")]
+        paragraphs += [gettext("What to say, and a flyer to print:"), kit,
+                       gettext("The campaign “{campaign}”:").format(campaign=campaign), page]
+        return _email(supporter, heading, paragraphs, leave)
+
+
+def _email(supporter: Supporter, heading: str, paragraphs: list[str], leave: str) -> Email:
+    footer = [gettext("To stop these emails, unsubscribe:"), leave]
+    text = "\n\n".join([heading, *paragraphs, *footer]) + "\n"
+    return Email(to=supporter.email, subject=heading, text=text,
+                 html=_html(heading, [*paragraphs, *footer], supporter.language),
+                 message_id="")
+
+
+def when_words(at: datetime, zone: ZoneInfo, *, time_not_announced: bool) -> str:
+    """The vote's day and time where it happens, in the language in force."""
+    local = clock.local(at, zone)
+    if time_not_announced:
+        return gettext("{day}, time not announced").format(
+            day=formatting.format_when(local.date(), "weekday_date"))
+    return f"{formatting.format_when(local, 'weekday_date time')} {local.tzname()}"
+
+
+def send(session: Session, email: Email, *, leave: str, message_id: str) -> Outcome:
+    """Sends through the instance's mail settings, with the headers that let a mail program
+    unsubscribe in one click (RFC 8058): a POST to `leave` needs nothing else."""
+    config = alerts.smtp_config(session)
+    if not config.configured:
+        return Outcome(False, email_channel.NO_MAIL_SERVER, permanent=True)
+    now = clock.now()
+    email = Email(to=email.to, subject=email.subject, text=email.text, html=email.html,
+                  message_id=message_id)
+
+    def build(eight_bit: bool) -> EmailMessage:
+        message = email_channel.build_message(config, email, now=now, eight_bit=eight_bit)
+        message["List-Unsubscribe"] = f"<{leave}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        return message
+
+    return _deliver(config, build)
+
+
+def _deliver(config: SmtpConfig, build: Callable[[bool], EmailMessage]) -> Outcome:
+    try:
+        email_channel.deliver(config, build)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return Outcome(False, f"The mail server refused the address: {exc.recipients}",
+                       permanent=True)
+    except (smtplib.SMTPException, OSError) as exc:
+        return Outcome(False, f"{type(exc).__name__}: {exc}"[:500])
+    return Outcome(True)

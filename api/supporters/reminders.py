@@ -1,0 +1,187 @@
+"""The reminders owed to supporters and their sending, on the scheduler's tick: before each vote a
+published page shows, one email to each confirmed supporter of its campaign. A row per
+(supporter, vote, date) is never sent twice; a vote that moves is owed a reminder for its new
+date, and one no longer shown (cancelled, past, taken off the page, the page unpublished) is
+owed nothing that was not sent yet."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import clock
+from api.auth.scoping import as_system
+from api.db import rows_changed, table_of
+from api.errors import NotFound
+from api.i18n import catalogs
+from api.public_pages import service as public_pages
+from api.public_pages.models import PublicPage
+from api.supporters import mail
+from api.supporters import service as supporters
+from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
+
+log = logging.getLogger(__name__)
+
+# Two days ahead: time to plan to come, or to send a written comment before its deadline.
+BEFORE = timedelta(days=2)
+LEASE = timedelta(minutes=5)
+MOST_ATTEMPTS = 5
+# Sent reminders are kept a while after their vote for the "never twice", then forgotten.
+KEPT_AFTER = timedelta(days=60)
+BATCH = 200
+
+REMINDERS = table_of(SupporterReminder)
+
+
+def send_confirmation(session: Session, sign_up: supporters.Mail) -> bool:
+    """Mails the confirmation link of a committed sign-up; False when it could not go."""
+    with as_system(session):
+        supporter = session.get(Supporter, sign_up.supporter_id)
+        if supporter is None:
+            return False
+        view = public_pages.published(session, sign_up.slug)
+        email = mail.confirmation(supporter, slug=sign_up.slug, campaign=view.campaign.name)
+        _, leave = mail.links(supporter, sign_up.slug)
+        outcome = mail.send(session, email, leave=leave,
+                            message_id=f"supporter-confirm-{supporter.id}-"
+                                       f"{int(clock.now().timestamp())}")
+    if not outcome.ok:
+        log.warning("a supporter's confirmation was not sent: %s", outcome.error)
+    return outcome.ok
+
+
+def _wanted(session: Session, now: datetime) -> dict[tuple[int, int, str], datetime]:
+    wanted: dict[tuple[int, int, str], datetime] = {}
+    for page in session.exec(select(PublicPage).where(PublicPage.published)).all():
+        try:
+            view = public_pages.published(session, page.slug)
+        except NotFound:
+            continue
+        if not view.votes:
+            continue
+        confirmed = list(session.exec(select(Supporter.id).where(
+            Supporter.campaign_id == page.campaign_id,
+            Supporter.state == SupporterState.confirmed)).all())
+        for shown in view.votes:
+            vote = shown.record
+            occurrence = vote.scheduled_at.isoformat()
+            due = max(vote.scheduled_at - BEFORE, now)
+            for supporter_id in confirmed:
+                if supporter_id is not None:
+                    wanted[(supporter_id, vote.id, occurrence)] = due
+    return wanted
+
+
+def plan(session: Session) -> int:
+    """Brings the owed reminders in line with the published pages: new ones added, those
+    whose vote moved or is no longer shown taken back unless sent. Returns how many changed."""
+    now = clock.now()
+    changed = 0
+    with as_system(session):
+        wanted = _wanted(session, now)
+        rows = session.execute(sa.select(
+            REMINDERS.c.id, REMINDERS.c.supporter_id, REMINDERS.c.vote_id,
+            REMINDERS.c.occurrence, REMINDERS.c.status, REMINDERS.c.due_at)).all()
+        have = set()
+        for row in rows:
+            key = (row.supporter_id, row.vote_id, row.occurrence)
+            have.add(key)
+            if row.status != ReminderStatus.pending.value:
+                continue
+            if key not in wanted:
+                session.execute(sa.delete(REMINDERS).where(REMINDERS.c.id == row.id))
+                changed += 1
+        for key, due in wanted.items():
+            if key not in have:
+                session.add(SupporterReminder(supporter_id=key[0], vote_id=key[1],
+                                              occurrence=key[2], due_at=due))
+                changed += 1
+        session.execute(sa.delete(REMINDERS).where(
+            REMINDERS.c.status.in_([ReminderStatus.sent.value, ReminderStatus.failed.value]),
+            REMINDERS.c.due_at < now - KEPT_AFTER))
+        session.flush()
+    return changed
+
+
+def _claim(session: Session, now: datetime) -> list[int]:
+    # A send that died with its lease is tried again; Message-ID lets mail systems drop a
+    # repeat of one that did go out.
+    session.execute(sa.update(REMINDERS).where(
+        REMINDERS.c.status == ReminderStatus.sending.value, REMINDERS.c.lease_until < now)
+        .values(status=ReminderStatus.pending.value))
+    due = list(session.execute(sa.select(REMINDERS.c.id).where(
+        REMINDERS.c.status == ReminderStatus.pending.value, REMINDERS.c.due_at <= now)
+        .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(BATCH)).scalars())
+    claimed = []
+    for reminder_id in due:
+        if rows_changed(session, sa.update(REMINDERS).where(
+                REMINDERS.c.id == reminder_id,
+                REMINDERS.c.status == ReminderStatus.pending.value)
+                .values(status=ReminderStatus.sending.value, lease_until=now + LEASE,
+                        attempts=REMINDERS.c.attempts + 1)) == 1:
+            claimed.append(reminder_id)
+    return claimed
+
+
+def send_due(session: Session) -> int:
+    """Sends the reminders that are due; returns how many went out."""
+    now = clock.now()
+    with as_system(session):
+        claimed = _claim(session, now)
+    session.commit()
+    sent = 0
+    for reminder_id in claimed:
+        sent += _send_one(session, reminder_id, now)
+        session.commit()
+    return sent
+
+
+def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
+    with as_system(session):
+        reminder = session.get(SupporterReminder, reminder_id)
+        if reminder is None:
+            return 0
+        supporter = session.get(Supporter, reminder.supporter_id)
+        page = session.exec(select(PublicPage).where(
+            PublicPage.campaign_id == (supporter.campaign_id if supporter else -1),
+            PublicPage.published)).first()
+        view = public_pages.published(session, page.slug) if page is not None else None
+        shown = next((s for s in view.votes if s.record.id == reminder.vote_id), None) \
+            if view is not None else None
+        if supporter is None or view is None or shown is None or \
+                shown.record.scheduled_at.isoformat() != reminder.occurrence:
+            # No longer owed: the next plan would have taken it back.
+            session.delete(reminder)
+            return 0
+        vote = shown.record
+        with catalogs.use_locale(supporter.language):
+            when = mail.when_words(vote.scheduled_at, view.zone,
+                                   time_not_announced=bool(vote.time_not_announced))
+        email = mail.reminder(supporter, slug=view.page.slug, campaign=view.campaign.name,
+                              title=vote.title, when=when, body=shown.extra.get("body") or "",
+                              place=vote.location or "", how=shown.note, vote_id=vote.id)
+        _, leave = mail.links(supporter, view.page.slug)
+        outcome = mail.send(session, email, leave=leave,
+                            message_id=f"supporter-reminder-{reminder.id}")
+        if outcome.ok:
+            reminder.status, reminder.sent_at = ReminderStatus.sent, now
+        elif outcome.permanent or reminder.attempts >= MOST_ATTEMPTS:
+            reminder.status, reminder.last_error = ReminderStatus.failed, outcome.error[:500]
+        else:
+            reminder.status, reminder.last_error = ReminderStatus.pending, outcome.error[:500]
+            reminder.due_at = now + timedelta(minutes=2 ** reminder.attempts)
+        reminder.lease_until = None
+        session.add(reminder)
+        session.flush()
+        return 1 if outcome.ok else 0
+
+
+def tick(new_session: Callable[[], Session]) -> int:
+    """The scheduler's job: expired sign-ups forgotten, reminders planned, due ones sent."""
+    with new_session() as session:
+        supporters.forget_expired(session)
+        plan(session)
+        session.commit()
+        return send_due(session)

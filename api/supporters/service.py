@@ -1,0 +1,313 @@
+"""Supporters: signing up on a campaign's public page (double opt-in), unsubscribing with one
+click, what the campaign's leads see of them, and erasure. Anyone may sign up; the answer is
+the same whether the address was new, pending or confirmed, so nobody learns who signed up."""
+
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api import clock, signing
+from api.auth import audit, permissions
+from api.auth.models import User
+from api.auth.scoping import as_system
+from api.campaigns import service as campaigns
+from api.db import table_of
+from api.errors import DomainError, Invalid
+from api.i18n import locales
+from api.i18n.catalogs import N_
+from api.public_pages.models import PublicPage
+from api.supporters.models import (
+    Supporter,
+    SupporterAttempt,
+    SupporterReminder,
+    SupporterState,
+)
+
+# A form is taken for a day after the page that carries it was made; the token changes each
+# hour, so the page stays the same (and cacheable) within the hour.
+FORM_HOURS = 24
+# A sign-up not confirmed within two days is deleted.
+PENDING_FOR = timedelta(hours=48)
+# No more sign-ups wait for confirmation per campaign than this: bounded storage.
+PENDING_MOST = 500
+# Sign-ups per client address an hour, and per email address a day (every campaign).
+PER_CLIENT_HOUR = 10
+PER_ADDRESS_DAY = 3
+# A repeated sign-up of a pending address mails again only after this long.
+MAIL_AGAIN_AFTER = timedelta(minutes=10)
+ATTEMPTS_KEPT = timedelta(days=1)
+
+TOO_MANY = N_("Too many sign-ups from here or for this address: please try again later.")
+FULL = N_("Too many sign-ups are waiting for confirmation right now: please try again later.")
+EXPIRED_FORM = N_("This form has expired: reload the page and sign up again.")
+CONFIRM_PURPOSE = "supporter-confirm"
+LEAVE_PURPOSE = "supporter-unsubscribe"
+FORM_PURPOSE = "supporter-form"
+ATTEMPT_PURPOSE = "supporter-attempt"
+
+
+class TooMany(DomainError):
+    status = 429
+
+
+# ---- tokens --------------------------------------------------------------------------------
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _check(purpose: str, message: str) -> str:
+    return _b64(signing.sign(purpose, message)[:18])
+
+
+def _hour(at: datetime) -> int:
+    return int(at.timestamp() // 3600)
+
+
+def form_token(campaign_id: int) -> str:
+    """The token a page's sign-up form carries: for this campaign, made this hour."""
+    hour = _hour(clock.now())
+    return f"{hour}.{_check(FORM_PURPOSE, f'{campaign_id}.{hour}')}"
+
+
+def form_token_valid(campaign_id: int, token: str) -> bool:
+    hour, _, check = token.partition(".")
+    if not hour.isascii() or not hour.isdigit() or len(hour) > 12:
+        return False
+    age = _hour(clock.now()) - int(hour)
+    return 0 <= age <= FORM_HOURS and hmac.compare_digest(
+        check, _check(FORM_PURPOSE, f"{campaign_id}.{hour}"))
+
+
+def _supporter_token(purpose: str, supporter: Supporter, *, until: int | None = None) -> str:
+    # The address is in the check: a link made for an erased sign-up never works for another.
+    body = f"{supporter.id}" if until is None else f"{supporter.id}.{until}"
+    return f"{body}.{_check(purpose, f'{body}.{supporter.email}')}"
+
+
+def confirm_token(supporter: Supporter) -> str:
+    until = int((clock.now() + PENDING_FOR).timestamp())
+    return _supporter_token(CONFIRM_PURPOSE, supporter, until=until)
+
+
+def leave_token(supporter: Supporter) -> str:
+    """The unsubscribe link's token: good for as long as the supporter is kept."""
+    return _supporter_token(LEAVE_PURPOSE, supporter)
+
+
+def _read_token(session: Session, purpose: str, token: str, *,
+                expires: bool) -> Supporter | None:
+    parts = token.split(".")
+    if len(parts) != (3 if expires else 2) or len(token) > 100:
+        return None
+    if not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts[:-1]):
+        return None
+    if expires and int(parts[1]) < clock.now().timestamp():
+        return None
+    supporter = session.get(Supporter, int(parts[0]))
+    if supporter is None:
+        return None
+    body = ".".join(parts[:-1])
+    try:
+        given = parts[-1].encode()
+        base64.urlsafe_b64decode(given + b"=" * (-len(given) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if not hmac.compare_digest(parts[-1], _check(purpose, f"{body}.{supporter.email}")):
+        return None
+    return supporter
+
+
+# ---- signing up ----------------------------------------------------------------------------
+
+def _attempt_key(kind: str, value: str) -> str:
+    return hashlib.sha256(signing.sign(ATTEMPT_PURPOSE, f"{kind}:{value}")).hexdigest()
+
+
+def count_attempt(session: Session, *, client: str, email: str) -> None:
+    """Notes a sign-up asked for, by keyed hashes of the client's and the email address, and
+    refuses when either asked too often. Kept whether or not the sign-up goes on."""
+    now = clock.now()
+    by_client, by_address = _attempt_key("client", client), _attempt_key("email", email.lower())
+    with as_system(session):
+        _note_attempt(session, now, by_client, by_address if email else "")
+        asked = {key: session.exec(select(sa.func.count()).select_from(SupporterAttempt).where(
+                SupporterAttempt.key == key, SupporterAttempt.at > now - since)).one()
+            for key, since in ((by_client, timedelta(hours=1)),
+                               (by_address, timedelta(days=1)))}
+    # This attempt is counted too: the limit is the number of tries, this one included.
+    if asked[by_client] > PER_CLIENT_HOUR or (email and asked[by_address] > PER_ADDRESS_DAY):
+        raise TooMany(TOO_MANY)
+
+
+def _note_attempt(session: Session, now: datetime, *keys: str) -> None:
+    for key in keys:
+        if key:
+            session.add(SupporterAttempt(key=key, at=now))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A confirmation to send once the sign-up is committed."""
+
+    supporter_id: int
+    slug: str
+
+
+def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
+            language: str) -> Mail | None:
+    """A sign-up on the published page at `slug`: a new address is kept pending and mailed a
+    confirmation link; a pending one is mailed again (not too often); a confirmed one is left
+    as it is. What the visitor is told is the same in every case."""
+    with as_system(session):
+        page = session.exec(select(PublicPage).where(PublicPage.slug == slug,
+                                                     PublicPage.published)).first()
+        if page is None:
+            raise Invalid(N_("This page is no longer published."))
+        now = clock.now()
+        address = email.strip().lower()
+        found = session.exec(select(Supporter).where(Supporter.campaign_id == page.campaign_id,
+                                                     Supporter.email == address)).first()
+        if found is not None and found.state == SupporterState.confirmed:
+            return None
+        if found is None:
+            forget_expired(session)
+            waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
+                Supporter.campaign_id == page.campaign_id,
+                Supporter.state == SupporterState.pending)).one()
+            if waiting >= PENDING_MOST:
+                raise TooMany(FULL)
+            found = Supporter(campaign_id=page.campaign_id, email=address)
+        elif found.mailed_at is not None and now - found.mailed_at < MAIL_AGAIN_AFTER:
+            return None
+        found.zip_code = zip_code
+        found.language = language if locales.is_supported(language) else locales.SUPPORTED[0]
+        found.mailed_at = now
+        found.updated_at = now
+        session.add(found)
+        session.flush()
+        assert found.id is not None
+        return Mail(found.id, page.slug)
+
+
+def confirming(session: Session, token: str) -> Supporter | None:
+    """The sign-up the confirmation link names, if the link is good and not expired."""
+    with as_system(session):
+        return _read_token(session, CONFIRM_PURPOSE, token, expires=True)
+
+
+def confirm(session: Session, token: str) -> bool:
+    """Confirms the sign-up the link names; False for a link that is not good (expired, or
+    for a sign-up deleted meanwhile)."""
+    with as_system(session):
+        supporter = _read_token(session, CONFIRM_PURPOSE, token, expires=True)
+        if supporter is None:
+            return False
+        if supporter.state != SupporterState.confirmed:
+            supporter.state = SupporterState.confirmed
+            supporter.confirmed_at = supporter.updated_at = clock.now()
+            session.add(supporter)
+            session.flush()
+        return True
+
+
+def leaving(session: Session, token: str) -> Supporter | None:
+    with as_system(session):
+        return _read_token(session, LEAVE_PURPOSE, token, expires=False)
+
+
+def unsubscribe(session: Session, token: str) -> None:
+    """Deletes the supporter the link names, and the reminders owed to them. A link already
+    used (or never good) does nothing: the answer is the same."""
+    with as_system(session):
+        supporter = _read_token(session, LEAVE_PURPOSE, token, expires=False)
+        if supporter is not None:
+            _delete(session, [supporter.id])
+
+
+def _delete(session: Session, ids: list[int | None]) -> None:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return
+    # Core statements, so no audit entry copies an address being forgotten.
+    session.execute(sa.delete(table_of(SupporterReminder)).where(
+        table_of(SupporterReminder).c.supporter_id.in_(wanted)))
+    session.execute(sa.delete(table_of(Supporter)).where(table_of(Supporter).c.id.in_(wanted)))
+    for supporter in [s for s in session.identity_map.values() if isinstance(s, Supporter)]:
+        if supporter.id in wanted:
+            session.expunge(supporter)
+
+
+def forget_expired(session: Session) -> int:
+    """Deletes sign-ups never confirmed in time and attempts older than the limits count."""
+    now = clock.now()
+    with as_system(session):
+        stale = list(session.exec(select(Supporter.id).where(
+            Supporter.state == SupporterState.pending,
+            Supporter.created_at < now - PENDING_FOR)).all())
+        _delete(session, list(stale))
+        session.execute(sa.delete(table_of(SupporterAttempt)).where(
+            table_of(SupporterAttempt).c.at < now - ATTEMPTS_KEPT))
+    return len(stale)
+
+
+# ---- the leads' side -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Counts:
+    confirmed: int
+    pending: int
+
+
+def counts(session: Session, actor: User, campaign_id: int) -> Counts:
+    """How many have signed up and confirmed, and how many wait: for the campaign's leads."""
+    permissions.require_publishing(actor)
+    campaigns.crud.get(session, actor, campaign_id)
+    rows = dict(session.execute(sa.select(Supporter.state, sa.func.count()).where(
+        Supporter.campaign_id == campaign_id).group_by(Supporter.state)).all())
+    return Counts(confirmed=int(rows.get(SupporterState.confirmed.value, 0)),
+                  pending=int(rows.get(SupporterState.pending.value, 0)))
+
+
+EXPORT_COLUMNS = ("email", "zip_code", "language", "confirmed_at")
+
+
+def export(session: Session, actor: User, campaign_id: int) -> list[tuple[str, str, str, str]]:
+    """The confirmed supporters, for the campaign's leads, in the audit log."""
+    permissions.require_publishing(actor)
+    campaigns.crud.get(session, actor, campaign_id)
+    rows = session.execute(sa.select(Supporter.email, Supporter.zip_code, Supporter.language,
+                                     Supporter.confirmed_at).where(
+        Supporter.campaign_id == campaign_id, Supporter.state == SupporterState.confirmed)
+        .order_by(Supporter.confirmed_at, Supporter.id)).all()
+    audit.record(session, action="export", record_kind="supporters", record_id=campaign_id,
+                 changes={"count": len(rows)})
+    return [(e, z, lang, at.isoformat() if at else "") for e, z, lang, at in rows]
+
+
+def erase_address(session: Session, actor: User, email: str) -> int:
+    """Erasure on request: every sign-up of the address, on every campaign, is deleted for
+    good. Who may erase people may erase supporters; the audit log keeps only the count."""
+    permissions.require_publishing(actor)
+    return forget_address(session, email)
+
+
+def forget_address(session: Session, email: str) -> int:
+    """Deletes every sign-up of the address (as part of erasing a person with it)."""
+    address = email.strip().lower()
+    if not address:
+        return 0
+    with as_system(session):
+        ids = list(session.exec(select(Supporter.id).where(Supporter.email == address)).all())
+        _delete(session, list(ids))
+        if ids:
+            audit.record(session, action="erase", record_kind="supporters", record_id=None,
+                         changes={"count": len(ids)})
+    return len(ids)

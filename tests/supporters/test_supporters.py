@@ -1,0 +1,284 @@
+"""Supporters through a real SMTP server (aiosmtpd): sign-up on the public page, double opt-in,
+the reminder before a vote, one-click unsubscribe (RFC 8058), and the abuse limits: honeypot,
+rate limits, expiry, no enumeration, bounded storage; the leads' counts and export; erasure."""
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api import clock
+from api.accounts import erasure
+from api.alerts import service as alerts
+from api.auth.models import AuditEntry, Role
+from api.public_pages.models import ShownKind
+from api.supporters import reminders
+from api.supporters import service as supporters
+from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
+from api.votes.models import Vote
+from tests import factories as f
+from tests.alerts.servers import Received, smtp_server
+from tests.factories.public_pages import Ground, make_ground
+from tests.web.html import plain
+
+SLUG = "riverbend-no-cameras"
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+LINK = re.compile(r"https?://\S+/p/\S+")
+
+
+@pytest.fixture
+def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
+    return make_ground(session, actor)
+
+
+@pytest.fixture
+def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
+    with smtp_server() as (port, received):
+        alerts.update_channel_settings(session, actor, {
+            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
+            "smtp_from": "alerts@coalition.example"})
+        session.commit()
+        yield received
+
+
+@pytest.fixture
+def published(client_as: Any, ground: Ground) -> Ground:
+    lead = client_as(Role.lead)
+    vote_id = ground.public[ShownKind.vote][0]
+    form = {"slug": SLUG, "intro": "Cameras log every car.",
+            "pick": [f"{kind.value}:{ground.public[kind][0]}" for kind in ShownKind],
+            f"note:vote:{vote_id}": "Sign up to speak by noon the day before."}
+    assert lead.post(f"/campaigns/{ground.campaign.id}/public", data=form,
+                     follow_redirects=False).status_code == 303
+    assert lead.post(f"/campaigns/{ground.campaign.id}/public/publish",
+                     follow_redirects=False).status_code == 303
+    return ground
+
+
+def _sign_up(client: TestClient, email: str, *, lang: str = "en", **extra: str) -> Any:
+    page = client.get(f"/p/{SLUG}?lang={lang}")
+    token = TOKEN.search(page.text)
+    assert token, "the page has no sign-up form"
+    return client.post(f"/p/{SLUG}/remind", data={"email": email, "token": token.group(1),
+                                                   "lang": lang, **extra},
+                       headers={"Origin": "http://testserver"})
+
+
+def _links(mail: Received) -> list[str]:
+    return LINK.findall(mail.part("plain"))
+
+
+def _wait(inbox: list[Received], count: int) -> None:
+    deadline = datetime.now(UTC) + timedelta(seconds=5)
+    while len(inbox) < count and datetime.now(UTC) < deadline:
+        pass
+    assert len(inbox) == count, [m.message["Subject"] for m in inbox]
+
+
+def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session) -> None:
+    answer = _sign_up(anon_client, "Resident@Example.org", zip_code="60601")
+    assert answer.status_code == 200 and "Check your inbox" in plain(answer.text)
+    assert "set-cookie" not in answer.headers
+    _wait(inbox, 1)
+    confirmation = inbox[0]
+    assert confirmation.rcpt_tos == ["resident@example.org"]
+    leave = confirmation.message["List-Unsubscribe"]
+    assert leave.startswith("<http") and leave.endswith(">")
+    assert confirmation.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    confirm = next(link for link in _links(confirmation) if "/confirm/" in link)
+    path = confirm.split("testserver", 1)[-1] if "testserver" in confirm else \
+        "/" + confirm.split("/", 3)[3]
+    # Opening the link (as a mail program's link checker does) confirms nothing.
+    opened = anon_client.get(path)
+    assert opened.status_code == 200 and "Confirm" in opened.text
+    supporter = session.exec(select(Supporter)).one()
+    assert supporter.state == SupporterState.pending and supporter.zip_code == "60601"
+    session.commit()
+    done = anon_client.post(path, data={"lang": "en"})
+    assert done.status_code == 200 and "Thank you" in done.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).one().state == SupporterState.confirmed
+    # Planned at once, due two days before the vote; nothing sent before then.
+    vote = session.get(Vote, published.public[ShownKind.vote][0])
+    assert vote is not None
+    reminder = session.exec(select(SupporterReminder)).one()
+    assert reminder.due_at == vote.scheduled_at.replace(tzinfo=UTC) - reminders.BEFORE
+    session.commit()
+    assert reminders.send_due(session) == 0
+    clock.freeze(reminder.due_at + timedelta(minutes=1))
+    assert reminders.tick(lambda: session) == 1
+    assert reminders.tick(lambda: session) == 0, "never twice"
+    _wait(inbox, 2)
+    mail = inbox[1]
+    text = mail.part("plain")
+    assert vote.title in mail.message["Subject"] and "City Hall" in text
+    assert "Sign up to speak by noon the day before." in text
+    assert f"/p/{SLUG}/votes/{vote.id}" in text
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # RFC 8058: the mail program POSTs to the address, nothing else.
+    one_click = mail.message["List-Unsubscribe"].strip("<>")
+    gone = anon_client.post("/" + one_click.split("/", 3)[3],
+                            content=b"List-Unsubscribe=One-Click",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert gone.status_code == 200 and "unsubscribed" in gone.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).first() is None
+    assert session.exec(select(SupporterReminder)).first() is None
+    # The unsubscribe page itself (a GET) shows a button and changes nothing.
+    again = anon_client.get("/" + one_click.split("/", 3)[3])
+    assert again.status_code == 404 and "not valid" in again.text
+
+
+def test_the_answer_is_the_same_for_every_address(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session) -> None:
+    first = _sign_up(anon_client, "someone@example.org")
+    _wait(inbox, 1)
+    repeat = _sign_up(anon_client, "someone@example.org")
+    supporter = session.exec(select(Supporter)).one()
+    supporter.state = SupporterState.confirmed
+    session.add(supporter)
+    session.commit()
+    confirmed = _sign_up(anon_client, "someone@example.org")
+    other = _sign_up(anon_client, "nobody@example.org")
+    bodies = {plain(a.text) for a in (first, repeat, confirmed, other)}
+    assert len(bodies) == 1 and {a.status_code for a in (first, repeat, confirmed, other)} == {200}
+    # A repeat within minutes and a confirmed address are mailed nothing more.
+    _wait(inbox, 2)
+    assert inbox[1].rcpt_tos == ["nobody@example.org"]
+
+
+def test_the_honeypot_and_a_forged_form_keep_nothing(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session) -> None:
+    trapped = _sign_up(anon_client, "bot@example.org", website="http://spam.example")
+    assert trapped.status_code == 200 and "Check your inbox" in plain(trapped.text)
+    forged = anon_client.post(f"/p/{SLUG}/remind", data={"email": "x@example.org",
+                                                          "token": "1.abc", "lang": "es"})
+    assert forged.status_code == 422 and "Este formulario venció" in plain(forged.text)
+    elsewhere = anon_client.post(f"/p/{SLUG}/remind", data={
+        "email": "x@example.org", "lang": "en",
+        "token": supporters.form_token(published.campaign.id)},
+        headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 422
+    assert session.exec(select(Supporter)).first() is None and inbox == []
+
+
+@pytest.mark.parametrize(("email", "zip_code", "said"), [
+    ("not an address", "", "Enter your email address"),
+    ("", "", "Enter your email address"),
+    ("a@example.org", "abc", "A ZIP code is five digits"),
+])
+def test_bad_input_is_said_in_the_page(anon_client: TestClient, published: Ground,
+                                       email: str, zip_code: str, said: str) -> None:
+    answer = _sign_up(anon_client, email, zip_code=zip_code)
+    assert answer.status_code == 422 and said in plain(answer.text)
+    assert 'aria-invalid="true"' in answer.text
+
+
+def test_bad_input_in_spanish(anon_client: TestClient, published: Ground) -> None:
+    answer = _sign_up(anon_client, "nope", lang="es")
+    assert answer.status_code == 422 and 'lang="es"' in answer.text
+    assert "Escriba su correo" in plain(answer.text)
+
+
+def test_rate_limits_per_client_and_per_address(
+        anon_client: TestClient, published: Ground, inbox: list[Received]) -> None:
+    for n in range(supporters.PER_ADDRESS_DAY):
+        assert _sign_up(anon_client, "same@example.org").status_code == 200, n
+    assert _sign_up(anon_client, "same@example.org").status_code == 429
+    for n in range(supporters.PER_CLIENT_HOUR - supporters.PER_ADDRESS_DAY - 1):
+        assert _sign_up(anon_client, f"n{n}@example.org").status_code == 200, n
+    refused = _sign_up(anon_client, "fresh@example.org")
+    assert refused.status_code == 429 and "Too many sign-ups" in plain(refused.text)
+
+
+def test_unconfirmed_sign_ups_expire_and_storage_is_bounded(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    _sign_up(anon_client, "late@example.org")
+    _wait(inbox, 1)
+    path = "/" + next(link for link in _links(inbox[0]) if "/confirm/" in link).split("/", 3)[3]
+    clock.freeze(clock.now() + supporters.PENDING_FOR + timedelta(hours=1))
+    assert anon_client.get(path).status_code == 404
+    assert supporters.forget_expired(session) == 1
+    session.commit()
+    assert session.exec(select(Supporter)).first() is None
+    session.commit()
+    monkeypatch.setattr(supporters, "PENDING_MOST", 1)
+    assert _sign_up(anon_client, "one@example.org").status_code == 200
+    full = _sign_up(anon_client, "two@example.org")
+    assert full.status_code == 429 and "waiting for confirmation" in plain(full.text)
+
+
+def _confirmed(session: Session, ground: Ground, email: str) -> Supporter:
+    supporter = Supporter(campaign_id=ground.campaign.id, email=email,
+                          state=SupporterState.confirmed, confirmed_at=clock.now())
+    session.add(supporter)
+    session.commit()
+    return supporter
+
+
+def test_a_moved_vote_moves_its_reminder_and_an_unpublished_page_cancels_it(
+        client_as: Any, published: Ground, session: Session) -> None:
+    _confirmed(session, published, "fan@example.org")
+    reminders.plan(session)
+    session.commit()
+    vote = session.get(Vote, published.public[ShownKind.vote][0])
+    assert vote is not None
+    vote.scheduled_at = vote.scheduled_at + timedelta(days=7)
+    session.add(vote)
+    session.commit()
+    reminders.plan(session)
+    session.commit()
+    row = session.exec(select(SupporterReminder)).one()
+    assert row.occurrence == vote.scheduled_at.isoformat()
+    assert row.status == ReminderStatus.pending
+    session.commit()
+    client_as(Role.lead).post(f"/campaigns/{published.campaign.id}/public/unpublish")
+    reminders.plan(session)
+    session.commit()
+    assert session.exec(select(SupporterReminder)).first() is None
+
+
+def test_only_leads_see_counts_and_export_in_the_audit_log(
+        client_as: Any, anon_client: TestClient, published: Ground, session: Session,
+        actor: Any) -> None:
+    _confirmed(session, published, "fan@example.org")
+    campaign = published.campaign.id
+    lead = client_as(Role.lead)
+    page = lead.get(f"/campaigns/{campaign}/public/supporters")
+    assert page.status_code == 200 and "Confirmed" in page.text
+    assert "fan@example.org" not in page.text
+    csv = lead.get(f"/campaigns/{campaign}/public/supporters.csv")
+    assert csv.status_code == 200 and "fan@example.org" in csv.text
+    assert session.exec(select(AuditEntry).where(AuditEntry.record_kind == "supporters",
+                                                 AuditEntry.action == "export")).first()
+    org = f.make_organization(session, actor, name="Partner org")
+    session.commit()
+    for client in (client_as(Role.partner, org.id), client_as(Role.viewer, org.id)):
+        for path in (f"/campaigns/{campaign}/public/supporters",
+                     f"/campaigns/{campaign}/public/supporters.csv"):
+            refused = client.get(path)
+            assert refused.status_code in (403, 404) and "fan@example.org" not in refused.text
+    for path in (f"/campaigns/{campaign}/public/supporters",
+                 f"/campaigns/{campaign}/public/supporters.csv"):
+        refused = anon_client.get(path, follow_redirects=False)
+        assert refused.status_code in (303, 401) and "fan@example.org" not in refused.text
+    assert "fan@example.org" not in anon_client.get(f"/p/{SLUG}").text
+
+
+def test_erasing_a_person_erases_their_sign_ups(
+        published: Ground, session: Session, actor: Any) -> None:
+    _confirmed(session, published, "erase.me@example.org")
+    person = f.make_person(session, actor, name="Erase Me", email="Erase.Me@example.org")
+    session.commit()
+    erasure.erase_person(session, actor, person.id)
+    session.commit()
+    assert session.exec(select(Supporter)).first() is None

@@ -1,0 +1,189 @@
+"""Supporters: the "remind me before the vote" form of a public page, the confirmation and
+one-click unsubscribe pages its emails link to, and the leads' counts and export. The public
+side reads no session and sets no cookie: the form carries a signed token of its own."""
+
+from typing import Annotated, Any
+
+from fastapi import Path as PathParam
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, EmailStr, StringConstraints
+from sqlmodel import Session
+from starlette.datastructures import Headers
+
+from api import csv_export
+from api.auth.client_address import client_address
+from api.auth.forgery import own_origins
+from api.campaigns import service as campaigns
+from api.deps import SessionDep, UserDep
+from api.errors import NotFound
+from api.fields import stored_id
+from api.i18n import catalogs
+from api.i18n.catalogs import N_, gettext
+from api.public_pages import service as public_pages
+from api.routing import PathRouter
+from api.supporters import reminders
+from api.supporters import service as supporters
+from web.forms import FORM, Rejected, save_or_show, validate
+from web.ids import RecordId
+from web.public_answers import language, missing, public_error
+from web.templating import acting_user, render, templates
+
+router = PathRouter(include_in_schema=False)
+
+NO_EMAIL = N_("Enter your email address, like name@example.org.")
+NO_ZIP = N_("A ZIP code is five digits, like 60601, or may be left empty.")
+CHECK_INBOX = N_("Check your inbox: if the address can get reminders, an email is on its way "
+                 "with a link to confirm. Nothing is sent before you follow it.")
+HONEYPOT = "website"
+FIELDS = ("email", "zip_code")
+
+
+class SignUp(BaseModel):
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    zip_code: Annotated[str, StringConstraints(strip_whitespace=True,
+                                               pattern=r"^(\d{5}(-\d{4})?)?$")] = ""
+
+
+def _page(template: str, *, locale: str, status: int = 200, **values: Any) -> Response:
+    with catalogs.use_locale(locale):
+        body = templates.env.get_template(f"public_pages/{template}").render(
+            locale=locale, **values)
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _from_elsewhere(request: Request) -> bool:
+    """A form posted from another site: the page's own form is posted from its own origin."""
+    headers = Headers(scope=request.scope)
+    if headers.get("sec-fetch-site", "").lower() == "cross-site":
+        return True
+    origin = headers.get("origin")
+    return origin not in (None, "null") and origin.lower() not in own_origins(request.scope)
+
+
+@router.post("/p/{slug}/remind")
+async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Request,
+                  session: SessionDep) -> Response:
+    form = await request.form()
+    locale = language(str(form.get("lang") or ""), request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            view = public_pages.published(session, slug)
+        except NotFound:
+            return missing(locale)
+        given = {"email": str(form.get("email") or "").strip()[:300],
+                 "zip_code": str(form.get("zip_code") or "").strip()[:20]}
+        context: dict[str, Any] = {"view": view, "given": given, "address": f"/p/{slug}"}
+
+        def again(rejected: Rejected) -> Response:
+            return _page("remind.html", locale=locale, status=rejected.status,
+                         errors=rejected.errors, **context)
+
+        def done(sign_up: supporters.Mail | None) -> Response:
+            if sign_up is not None:
+                reminders.send_confirmation(session, sign_up)
+            return _page("remind.html", locale=locale, done=True, errors={}, **context)
+
+        token = str(form.get("token") or "")
+        campaign_id = stored_id(view.campaign)
+        if _from_elsewhere(request) or not supporters.form_token_valid(campaign_id, token):
+            return again(Rejected({FORM: gettext(supporters.EXPIRED_FORM)}))
+        if form.get(HONEYPOT):
+            # Filled in by a program that fills every box: told what anyone is told.
+            return done(None)
+        checked = validate(SignUp, given, said={"email": gettext(NO_EMAIL),
+                                                "zip_code": gettext(NO_ZIP)})
+        if checked[0] is None:
+            return again(Rejected(dict(checked[1])))
+        data = checked[0]
+        def go_on(_: None) -> Response:
+            return save_or_show(session, lambda: supporters.sign_up(
+                session, slug=slug, email=data.email, zip_code=data.zip_code,
+                language=locale), done=done, again=again, fields=FIELDS, status=None)
+
+        # Counted and kept whatever follows, so refused tries count against the limits too.
+        return save_or_show(session, lambda: supporters.count_attempt(
+            session, client=client_address(request.scope), email=data.email),
+            done=go_on, again=again, fields=FIELDS, status=None, keep_refused=True)
+
+
+ACTIONS = ("confirm", "unsubscribe")
+
+
+def public_get(request: Request, session: Session, action: str, token: str,
+               lang: str | None) -> Response:
+    """The page an emailed link opens: a button that confirms or unsubscribes, as a mail
+    program's link checker opening it changes nothing."""
+    locale = language(lang, request.headers.get("accept-language"))
+    found = supporters.confirming(session, token) if action == "confirm" \
+        else supporters.leaving(session, token)
+    with catalogs.use_locale(locale):
+        return _page("supporter.html", locale=locale, action=action, good=found is not None,
+                     done=False, address=request.url.path, status=200 if found else 404)
+
+
+@router.post("/p/{slug}/{action}/{token}")
+async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
+                      action: Annotated[str, PathParam(max_length=20)],
+                      token: Annotated[str, PathParam(max_length=200)], request: Request,
+                      session: SessionDep) -> Response:
+    """The button of those pages, and RFC 8058's one-click POST a mail program sends to the
+    List-Unsubscribe address: the token in the address is all it needs."""
+    if action not in ACTIONS:
+        return public_error(request, 405, N_("Something went wrong"),
+                            N_("That cannot be done here."))
+    form = await request.form()
+    locale = language(str(form.get("lang") or request.query_params.get("lang") or ""),
+                      request.headers.get("accept-language"))
+
+    def write() -> bool:
+        if action == "unsubscribe":
+            supporters.unsubscribe(session, token)
+            return True
+        good = supporters.confirm(session, token)
+        if good:
+            # Planned at once: a vote in less than two days is reminded of at the next tick.
+            reminders.plan(session)
+        return good
+
+    def answer(good: bool) -> Response:
+        return _page("supporter.html", locale=locale, action=action, good=good, done=True,
+                     address=request.url.path, status=200 if good else 404)
+
+    return save_or_show(session, write, done=answer, again=lambda _: answer(False))
+
+
+# ---- the leads' side -------------------------------------------------------------------------
+
+@router.get("/campaigns/{campaign_id}/public/supporters")
+def supporters_page(campaign_id: RecordId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+    campaign = campaigns.crud.get(session, user, campaign_id)
+    counts = supporters.counts(session, user, campaign_id)
+    return render(request, "public_pages/supporters.html",
+                  {"campaign": campaign, "counts": counts})
+
+
+@router.get("/campaigns/{campaign_id}/public/supporters.csv")
+def export_supporters(campaign_id: RecordId, request: Request, session: SessionDep,
+                      actor: UserDep) -> Response:
+    user = acting_user(request, actor)
+
+    def download(rows: list[tuple[str, str, str, str]]) -> Response:
+        return Response(csv_export.document(supporters.EXPORT_COLUMNS, rows),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="supporters-{campaign_id}.csv"',
+                                 "Cache-Control": "no-store"})
+
+    # The export is written in the audit log, committed before the file goes out.
+    return save_or_show(session, lambda: supporters.export(session, user, campaign_id),
+                        done=download, again=lambda _: supporters_page(
+                            campaign_id, request, session, actor), page_refusals=True)
+
+
+def form_token(campaign_id: int) -> str:
+    """For the public pages' templates: the sign-up form's token."""
+    return supporters.form_token(campaign_id)
+
