@@ -2,6 +2,8 @@
 records its leads shared with the public and chose to show (the council, the renewal vote, the
 police department's cameras, the Flock contract, the Courier's story)."""
 
+from typing import Any
+
 from sqlmodel import SQLModel
 
 from api.agencies.models import Agency
@@ -45,11 +47,11 @@ def load(demo: Demo) -> None:
     ]
     items = []
     for kind, model, key, note in shown:
-        record = session.get(model, demo[key])
+        record: Any = session.get(model, demo[key])
         assert record is not None
-        record.visibility = Visibility.public  # type: ignore[attr-defined]
+        record.visibility = Visibility.public
         if kind == ShownKind.target:
-            record.office_address = "Riverton City Hall, 300 Main Street"  # type: ignore[attr-defined]
+            record.office_address = "Riverton City Hall, 300 Main Street"
         session.add(record)
         items.append(ChosenItem(kind=kind, record_id=demo[key], note=note))
     session.flush()
