@@ -31,6 +31,7 @@ from api.outer_layers import LayeredApp
 from api.people.routes import router as people
 from api.playbooks import service as playbooks_service
 from api.playbooks.routes import router as playbooks
+from api.public_pages.routes import router as public_pages
 from api.records_requests.routes import router as records_requests
 from api.routing import ExactPaths, PathRouter
 from api.search.routes import router as saved_searches
@@ -46,7 +47,8 @@ from api.votes.routes import router as votes
 campaigns = campaigns_router(update_with=playbooks_service.update_campaign)
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
-               media, users, playbooks, sources, alerts, notifications, follows, saved_searches)
+               media, users, playbooks, sources, alerts, notifications, follows, saved_searches,
+               public_pages)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",

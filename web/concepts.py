@@ -342,6 +342,20 @@ BODIES = declared_spec(
                    "help": N_("A client's agendas cover all its bodies (committees included): "
                               "the name picks this body's meetings, e.g. City Council. Empty: "
                               "every body's.")},
+               "comment_hours_before": {
+                   "help": N_("When written comments are due so many hours before the meeting "
+                              "starts.")},
+               "comment_days_before": {
+                   "help": N_("With a time of day: 1 for the day before the meeting, 0 for its "
+                              "own day.")},
+               "comment_due_time": {
+                   "help": N_("On the 24-hour clock, e.g. 12:00 for “by noon the day "
+                              "before”.")},
+               "comment_send_to": {
+                   "help": N_("The clerk's email, a web form's address or a mailing address.")},
+               "speaker_signup": {"kind": "textarea"},
+               "speaker_signup_closes": {
+                   "help": N_("0: when the meeting starts. Empty: the rules do not say.")},
                "legistar_token": {
                    "kind": "secret", "label": N_("Legistar token"),
                    "help": N_("Only for clients that ask for one. Never shown again; left "

@@ -167,7 +167,7 @@ def uid_for(kind: str, record_id: int, host: str) -> str:
     return f"{kind}-{record_id}@{host}"
 
 
-def _event(item: Dated, *, host: str, base_url: str, now: datetime) -> Event:
+def event_of(item: Dated, *, host: str, base_url: str, now: datetime) -> Event:
     event = Event()
     event.add("uid", uid_for(item.uid_kind, item.id, host))
     event.add("dtstamp", now)
@@ -191,7 +191,7 @@ def _event(item: Dated, *, host: str, base_url: str, now: datetime) -> Event:
     return event
 
 
-def _calendar(name: str) -> Calendar:
+def calendar_named(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//Oversight//Votes and deadlines//EN")
     cal.add("version", "2.0")
@@ -210,7 +210,7 @@ def calendar_bytes(session: Session, token: FeedToken, *, now: datetime) -> byte
     wanted = Wanted()
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
-        return _calendar("Oversight").to_ical()
+        return calendar_named("Oversight").to_ical()
     # The feed is read as its owner: it tells only what they may read, as their pages do,
     # however many calendar apps the address is given to; and in their language.
     scoping.act_as(session, user)
@@ -232,9 +232,9 @@ def _owners_calendar(session: Session, user: User, token: FeedToken, wanted: Wan
         wanted.add_bodies(session, [token.scope_id])
         body = session.get(Body, token.scope_id)
         name = "Oversight: " + (body.name if body else gettext("body"))
-    cal = _calendar(name)
+    cal = calendar_named(name)
     items = [_of_subject(s) for s in _subjects(session, wanted, now)]
     items += _actions(session, wanted.actions, now)
     for item in sorted(items, key=lambda i: (i.when.at, i.uid_kind, i.id)):
-        cal.add_component(_event(item, host=host, base_url=base_url, now=now))
+        cal.add_component(event_of(item, host=host, base_url=base_url, now=now))
     return cal.to_ical()

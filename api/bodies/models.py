@@ -5,10 +5,13 @@ import re
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api.bodies import comment_rules
+from api.bodies.comment_rules import CommentDeadline
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     FieldError,
+    LongText,
     Name,
     ReadMeta,
     ShortText,
@@ -54,6 +57,27 @@ class BodyBase(SQLModel):
     # so the body's name there (e.g. "City Council") picks this body's meetings.
     legistar_token: ShortText = ""
     legistar_body_name: ShortText = ""
+    # Public comment, as the body's rules say it: the kit of each of its votes reckons the
+    # written-comment deadline from these in the body's own timezone.
+    comment_deadline: CommentDeadline = enum_field(CommentDeadline.not_set,
+                                                   title=N_("Written comments are due"))
+    comment_hours_before: Count = Field(default=0, title=N_("Hours before the meeting"))
+    comment_days_before: Count = Field(default=1, title=N_("Days before the meeting"))
+    comment_due_time: ShortText = Field(default="", title=N_("Time of day"))
+    comment_send_to: ShortText = Field(default="", title=N_("Where to send written comments"))
+    speaker_signup: LongText = Field(default="", title=N_("How to sign up to speak"))
+    speaker_signup_closes: Count | None = Field(
+        default=None, title=N_("Sign-up to speak closes, minutes after the meeting starts"))
+
+    @model_validator(mode="after")
+    def _comment_rules_fit(self) -> "BodyBase":
+        problem = comment_rules.problem(
+            rule=self.comment_deadline, hours=self.comment_hours_before,
+            days=self.comment_days_before, at=self.comment_due_time,
+            closes=self.speaker_signup_closes)
+        if problem is not None:
+            raise FieldError(*problem)
+        return self
 
     @model_validator(mode="after")
     def _majority_fits(self) -> "BodyBase":
@@ -103,5 +127,12 @@ BODIES = Concept(
         FieldRole("legistar_client", section=N_("Agenda source")),
         FieldRole("legistar_body_name", section=N_("Agenda source")),
         FieldRole("legistar_token", section=N_("Agenda source")),
+        FieldRole("comment_deadline", section=N_("Public comment")),
+        FieldRole("comment_hours_before", section=N_("Public comment")),
+        FieldRole("comment_days_before", section=N_("Public comment")),
+        FieldRole("comment_due_time", section=N_("Public comment")),
+        FieldRole("comment_send_to", section=N_("Public comment")),
+        FieldRole("speaker_signup", section=N_("Public comment")),
+        FieldRole("speaker_signup_closes", section=N_("Public comment")),
     ),
 )

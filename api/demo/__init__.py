@@ -17,7 +17,7 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts import service as contracts
 from api.contracts.models import Contract
-from api.demo import campaign, coalition, government
+from api.demo import campaign, coalition, government, public_page
 from api.demo.context import Demo
 from api.documents.models import Document
 from api.errors import Conflict
@@ -78,6 +78,7 @@ def load(session: Session) -> str:
     government.load(demo)
     campaign.load(demo)
     _share(demo)
+    public_page.load(demo)
     password = _accounts(demo)
     session.flush()
     return _summary(demo, password)
@@ -161,6 +162,8 @@ def _summary(demo: Demo, password: str) -> str:
                  f"{vote_local.tzname()}"),
         gettext("Open the address `oversight serve` prints ({address} by default).").format(
             address=APP_URL),
+        gettext("The campaign's public page, for anyone: {address}").format(
+            address=f"{APP_URL}/p/{public_page.SLUG}"),
         gettext(DEMO_LOGIN),
         *(f"  {email} ({gettext(role.value)}, {name})" for email, name, role, _ in DEMO_ACCOUNTS),
         gettext("  password: {password}").format(password=password),

@@ -189,9 +189,10 @@ def load(demo: Demo) -> None:
         text="Every agreement under which the sheriff shares ALPR data with a federal agency.",
         notes="No acknowledgment yet."))
 
-    media.press_hits.create(session, actor, PressHitCreate(
+    story = media.press_hits.create(session, actor, PressHitCreate(
         title="Riverton council to weigh renewal of license plate camera contract",
         outlet="Riverton Courier", url="https://courier.example.org/news/riverton-flock-renewal",
         published_on=demo.day(-6), campaign_id=campaign.id,
         media_contact_id=demo["media.courier"],
         summary="Quotes Maria Delgado and Council Member Bell; the chief defends the cameras."))
+    demo.keep("press.courier", story)

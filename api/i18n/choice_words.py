@@ -16,6 +16,8 @@ WORDS = {
     "call_in_day": "call-in day",
     "teach_in": "teach-in",
     "in_app": "in-app",
+    "hours_before": "so many hours before the meeting",
+    "time_days_before": "by a time of day, so many days before",
 }
 
 

@@ -16,6 +16,7 @@ from api.agencies.models import Agency
 from api.auth import audit, permissions
 from api.auth.models import User
 from api.auth.scoping import as_system
+from api.bodies import comment_rules
 from api.bodies.models import Body
 from api.campaigns import service as campaigns
 from api.campaigns.models import Campaign, CampaignContract, policy_asks_of
@@ -23,6 +24,7 @@ from api.contracts.models import Contract
 from api.errors import Invalid, NotFound
 from api.fields import stored_id
 from api.i18n.catalogs import N_
+from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import PressHit
 from api.meetings.models import Meeting
@@ -274,10 +276,13 @@ def _view(session: Session, page: PublicPage) -> PublicView:
                           {"body": bodies.get(t.body_id), "stance": standing.get(stored_id(t))})
                     for t in rows.get(ShownKind.target, [])]
     now = clock.now()
-    view.votes = [Shown(v, notes[ShownKind.vote][stored_id(v)], {"body": bodies.get(v.body_id)},
+    ahead = [v for v in rows.get(ShownKind.vote, [])
+             if v.scheduled_at >= now and str(getattr(v.status, "value", v.status)) in AHEAD]
+    rules = _comment_rules(session, ahead)
+    view.votes = [Shown(v, notes[ShownKind.vote][stored_id(v)],
+                        {"body": bodies.get(v.body_id), "comment": rules[stored_id(v)]},
                         kits[stored_id(v)].talking_points, kits[stored_id(v)].sample_comment)
-                  for v in rows.get(ShownKind.vote, [])
-                  if v.scheduled_at >= now and str(getattr(v.status, "value", v.status)) in AHEAD]
+                  for v in ahead]
     view.agencies = [Shown(a, notes[ShownKind.agency][stored_id(a)],
                            {"vendor": vendors.get(a.vendor_id)})
                      for a in rows.get(ShownKind.agency, [])]
@@ -291,6 +296,50 @@ def _view(session: Session, page: PublicPage) -> PublicView:
     view.press = [Shown(p, notes[ShownKind.press_hit][stored_id(p)])
                   for p in rows.get(ShownKind.press_hit, [])]
     return view
+
+
+@dataclass(frozen=True)
+class HowToComment:
+    """A vote's public comment as its body's rules say it: by when and where to write, how to
+    sign up to speak and until when, on the wall clock where the body meets."""
+
+    written_by: datetime | None = None
+    send_to: str = ""
+    speaker_signup: str = ""
+    signup_closes: datetime | None = None
+    # A rule counted from the meeting's start, for a vote whose hour is not announced yet.
+    hours_before: int = 0
+
+    @property
+    def said(self) -> bool:
+        return bool(self.written_by or self.send_to or self.speaker_signup or self.signup_closes
+                    or self.hours_before)
+
+
+def _comment_rules(session: Session, votes: list[Vote]) -> dict[int, HowToComment]:
+    """Each vote's public-comment rules from its body. A body is the coalition's shared fact,
+    as its name on the page is; only its public-comment rules are read from it here."""
+    ids = {v.body_id for v in votes if v.body_id is not None}
+    found = {stored_id(b): b for b in session.exec(select(Body).where(Body.id.in_(ids)))} \
+        if ids else {}
+    zones = {body_id: jurisdictions.zone(session, body.jurisdiction_id)
+             for body_id, body in found.items()}
+    out: dict[int, HowToComment] = {}
+    for vote in votes:
+        body = found.get(vote.body_id) if vote.body_id is not None else None
+        if body is None:
+            out[stored_id(vote)] = HowToComment()
+            continue
+        known = not vote.time_not_announced
+        times = comment_rules.comment_times(body, vote.scheduled_at, zones[stored_id(body)],
+                                            time_known=known)
+        waiting = body.comment_hours_before if not known and str(body.comment_deadline) == \
+            comment_rules.CommentDeadline.hours_before else 0
+        out[stored_id(vote)] = HowToComment(
+            written_by=times.written_by, send_to=body.comment_send_to,
+            speaker_signup=body.speaker_signup, signup_closes=times.signup_closes,
+            hours_before=waiting)
+    return out
 
 
 ORDER: dict[ShownKind, tuple[Any, ...]] = {

@@ -571,6 +571,16 @@ def test_public_means_public_for_anyone_on_every_public_surface(
             assert kit.status_code == 200 and vote.markers[0] in kit.text
         else:
             assert kit.status_code == 404 and kit.text == missing_vote.text
+    # The page as JSON shows what the page shows; its calendar, the page's votes alone.
+    surfaces["json"] = (clients[None], f"/p/{slug}.json")
+    feed = clients[None].get(f"/p/{slug}.ics")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert not [m for m in never if m in feed.text]
+    assert {m for m in shown if m in feed.text} == {
+        r.markers[0] for r in world.records if r.kind == "vote" and ("vote", r.id) in offered}
+    # The leads' JSON of the page's settings names records by id, and says nothing of them.
+    settings = clients["lead"].get(f"/api/v1/campaigns/{world.campaign}/public-page")
+    assert settings.status_code == 200 and not [m for m in never if m in settings.text]
     # The preview is the leads' own (never public), and shows exactly what the page shows.
     surfaces["preview"] = (clients["lead"], f"/campaigns/{world.campaign}/public/preview")
     cases = 0
@@ -586,7 +596,9 @@ def test_public_means_public_for_anyone_on_every_public_surface(
     # Nobody signed in reaches no other surface of the campaign: the leads' page, its
     # preview, and the records behind the page all answer as they do for any other route.
     for path in (f"/campaigns/{world.campaign}/public",
-                 f"/campaigns/{world.campaign}/public/preview"):
+                 f"/campaigns/{world.campaign}/public/preview",
+                 f"/api/v1/campaigns/{world.campaign}/public-page",
+                 f"/api/v1/campaigns/{world.campaign}/public-page/candidates"):
         refused = clients[None].get(path, follow_redirects=False)
         assert refused.status_code in (303, 401) and not [m for m in never + list(shown)
                                                           if m in refused.text]

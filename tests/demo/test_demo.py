@@ -2,21 +2,24 @@
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api import clock, demo
 from api.actions.models import Action
 from api.agencies.models import Agency
-from api.auth.models import User
+from api.auth.models import Role, User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.cli import main
 from api.contracts.models import Contract
 from api.db import get_engine
+from api.demo import public_page
 from api.errors import Conflict
 from api.jurisdictions.models import Jurisdiction
 from api.media.models import MediaContact, PressHit
@@ -29,6 +32,7 @@ from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
 from api.vendors.models import Vendor
 from api.votes.models import Vote
+from tests.web.html import plain
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -269,3 +273,27 @@ def test_the_summary_writes_names_and_dates_the_way_the_language_does(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == loaded
     assert lines[2] == dates
+
+
+def test_the_demo_publishes_its_campaigns_public_page(
+        session: Session, anon_client: TestClient, client_as: Any) -> None:
+    lead = client_as(Role.lead)
+    demo.load(session)
+    session.commit()
+    page = anon_client.get(f"/p/{public_page.SLUG}?lang=en")
+    assert page.status_code == 200
+    text = plain(page.text)
+    assert "Second amendment to the Flock Safety agreement" in text
+    assert "Marcus Bell" in text and "bell@riverton.example.org" in text
+    # What the coalition keeps for itself stays off: target notes, private meetings.
+    assert "Asked for the data-sharing audit" not in text and "Ruiz" not in text
+    vote = renewal_vote(session)
+    kit = plain(anon_client.get(f"/p/{public_page.SLUG}/votes/{vote.id}?lang=en").text)
+    assert "Written comments by 12:00 PM on" in kit and "cityclerk@riverton.example.org" in kit
+    assert "Riverton City Hall, 300 Main Street" in kit
+    assert anon_client.get(f"/p/{public_page.SLUG}.ics").status_code == 200
+    # Leads find it from the page's settings.
+    campaign = vote.campaign_id
+    session.commit()
+    settings = lead.get(f"/campaigns/{campaign}/public").text
+    assert f'href="/p/{public_page.SLUG}"' in settings

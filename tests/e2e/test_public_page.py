@@ -13,6 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
 from api.auth.models import Role
+from api.bodies import service as bodies
+from api.bodies.models import BodyUpdate
 from api.public_pages.models import ShownKind
 from tests.e2e.conftest import DESKTOP, PHONE, _page, axe_violations, shoot
 from tests.factories.public_pages import Ground, make_ground
@@ -20,9 +22,21 @@ from tests.factories.public_pages import Ground, make_ground
 pytestmark = pytest.mark.e2e
 
 
+# The vote is at 6 PM on Thursday March 12 in Riverbend; its council takes written comments
+# until noon the day before, and speaker cards until a quarter past the start.
+RULES = {"comment_deadline": "time_days_before", "comment_days_before": 1,
+         "comment_due_time": "12:00", "comment_send_to": "clerk@riverbend.example",
+         "speaker_signup": "Fill in a speaker card at the door.", "speaker_signup_closes": 15}
+DEADLINE = {"en": "Written comments by 12:00 PM on Wednesday, March 11",
+            "es": "Comentarios por escrito hasta las 12:00 p.m. del miércoles, 11 de marzo"}
+
+
 @pytest.fixture
 def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
-    return make_ground(session, actor)
+    made = make_ground(session, actor)
+    bodies.crud.update(session, actor, made.body.id, BodyUpdate(**RULES))
+    session.commit()
+    return made
 
 
 def _visitor(browser: Browser, server: str, viewport: dict[str, int],
@@ -89,12 +103,30 @@ def test_the_published_page_signed_out_on_a_phone_and_a_desktop(
                 assert overflow <= 0, f"{overflow}px too wide at {width}"
                 found += [f"{width} {locale}: {v['id']} {v['nodes']}"
                           for v in axe_violations(page, axe_source)]
+                expect(page.locator("article.vote .deadline")).to_have_text(
+                    DEADLINE[locale[:2]])
+                # The supporters' calendar: to subscribe to, or to download, from this site.
+                subscribe = page.locator("p.feed a").first.get_attribute("href") or ""
+                assert subscribe.startswith("webcal://") and ".ics?lang=" in subscribe
+                download = page.locator("p.feed a[download]").get_attribute("href") or ""
+                calendar = page.request.get(download)
+                assert calendar.ok and "BEGIN:VEVENT" in calendar.text()
+                assert ground.public[ShownKind.vote][1] in calendar.text()
                 shoot(page, f"public-page-{width}-{locale[:2]}")
                 # The vote's comment kit, one link away, printable as a flyer.
                 page.get_by_role("link", name="kit").first.click() if locale == "en-US" \
                     else page.get_by_role("link", name="Guía").first.click()
                 expect(page.locator("h2#sample")).to_be_visible()
                 assert page.get_attribute("html", "lang") == locale[:2]
+                # The deadline the council's rules give, and whom to write or call.
+                expect(page.locator("p.deadline")).to_have_text(DEADLINE[locale[:2]])
+                expect(page.locator("a[href='mailto:clerk@riverbend.example']")).to_be_visible()
+                office = page.locator("#addressed ~ ul .contact, section .people .contact")
+                expect(office.first).to_contain_text(ground.public_office)
+                expect(office.first.locator("a[href^='mailto:member.public@']")).to_be_visible()
+                expect(office.first.locator("a[href^='tel:']")).to_be_visible()
+                kit_text = page.inner_text("body")
+                assert not [m for m in ground.hidden_offices if m in kit_text]
                 assert page.evaluate("document.scripts.length") == 0
                 overflow = page.evaluate(
                     "document.documentElement.scrollWidth - window.innerWidth")

@@ -23,6 +23,9 @@ class Ground:
     # What the coalition wrote for itself: the campaign's description, notes on records and
     # asks, stance notes.
     coalition_only: list[str] = field(default_factory=list)
+    # The public decision-maker's office address, which the page and kit show.
+    public_office: str = ""
+    hidden_offices: list[str] = field(default_factory=list)
 
 
 def make_ground(session: Session, actor: Any) -> Ground:
@@ -47,8 +50,14 @@ def make_ground(session: Session, actor: Any) -> Ground:
         owned = {"visibility": vis, "owner_organization_id": org.id}
         made: dict[ShownKind, tuple[int, str]] = {}
         m = marker()
+        office = f"Room {marker()}, City Hall"
         target = f.make_target(session, actor, name=f"Member {m}", body_id=body.id,
-                               notes=note(), **owned)
+                               notes=note(), email=f"member.{vis}@riverbend.example",
+                               phone="(312) 555-0140", office_address=office, **owned)
+        if vis == "public":
+            ground.public_office = office
+        else:
+            ground.hidden_offices.append(office)
         targets.set_stance(session, actor, target_id=target.id, campaign_id=campaign.id,
                            level="leaning_yes", source="other", note=note())
         made[ShownKind.target] = (target.id, m)

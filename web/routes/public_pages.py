@@ -1,6 +1,7 @@
 """A campaign's public page: anyone's view of it at /p/<address>, and the leads' page that
 chooses what it shows, previews it and turns it on or off."""
 
+import json
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
@@ -16,10 +17,12 @@ from api.deps import SessionDep, UserDep
 from api.errors import NotFound
 from api.i18n import catalogs, formatting, locales
 from api.i18n.catalogs import N_, gettext
+from api.public_pages import feed
 from api.public_pages import service as public_pages
 from api.public_pages.models import PublicPageUpdate, ShownKind
 from api.routing import PathRouter
-from web import flash
+from web import flash, public_page_json
+from web.comment_words import comment_words
 from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
 from web.ids import RecordId, path_id
 from web.public_answers import language, missing, public_headers
@@ -48,6 +51,7 @@ def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
         "view": view, "locale": locale, "address": address, "preview": preview,
         "asks": [{"label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
         "languages": locales.NAMES, "humanize": humanize, "stance_words": stance_words,
+        "comment_words": comment_words, "feed": feed_links(view, locale),
     }
     return templates.env.get_template("public_pages/page.html").render(context)
 
@@ -60,6 +64,10 @@ def public_address(request: Request, session: SessionDep, rest: str = "",
     a page's address, a vote's kit under it, or (anything else: none, a trailing slash, more
     parts) the same answer as an unknown address, never the sign-in page."""
     parts = rest.split("/")
+    if len(parts) == 1 and parts[0].endswith(".ics"):
+        return public_feed(request, session, parts[0].removesuffix(".ics"), lang)
+    if len(parts) == 1 and parts[0].endswith(".json"):
+        return public_json(request, session, parts[0].removesuffix(".json"), lang)
     if len(parts) == 1 and parts[0]:
         return public_page(request, session, parts[0], lang)
     if len(parts) == 3 and parts[0] and parts[1] == "votes":
@@ -83,6 +91,45 @@ def public_page(request: Request, session: Session, slug: str, lang: str | None)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     return HTMLResponse(body, headers=headers)
+
+
+def public_feed(request: Request, session: Session, slug: str, lang: str | None) -> Response:
+    """The page's votes ahead as a calendar, for anyone: cacheable as the page is."""
+    locale = language(lang, request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            view = public_pages.published(session, slug)
+        except NotFound:
+            return missing(locale)
+        body = feed.calendar_bytes(view)
+    headers = public_headers(body.decode())
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    headers["Content-Disposition"] = f'inline; filename="{view.page.slug}.ics"'
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def public_json(request: Request, session: Session, slug: str, lang: str | None) -> Response:
+    """What the page shows, as JSON, for anyone: the same records, words and links."""
+    locale = language(lang, request.headers.get("accept-language"))
+    with catalogs.use_locale(locale):
+        try:
+            view = public_pages.published(session, slug)
+        except NotFound:
+            return missing(locale)
+        shown = public_page_json.page_json(view, locale=locale, asks=[
+            {"ask": a["ask"], "label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
+            feed=feed_links(view, locale))
+    body = json.dumps(shown, ensure_ascii=False, sort_keys=True)
+    headers = public_headers(body)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def feed_links(view: public_pages.PublicView, locale: str) -> dict[str, str]:
+    """The page's calendar: to subscribe to (webcal) and to download once."""
+    return {"webcal": feed.webcal(view, locale), "ics": f"{feed.address(view)}?lang={locale}"}
 
 
 def default_points(view: public_pages.PublicView) -> list[str]:
@@ -132,7 +179,8 @@ def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
             kit=kit, view=kit.view, vote=vote, points=points,
             comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
             address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
-            humanize=humanize, page_address=f"/p/{kit.view.page.slug}")
+            humanize=humanize, page_address=f"/p/{kit.view.page.slug}",
+            comment_words=comment_words)
     headers = public_headers(body)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
