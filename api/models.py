@@ -37,6 +37,7 @@ from api.people.models import Affiliation, Person
 from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
+from api.sharing.models import SharingLink
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.targets.models import Stance, StanceChange, Target
 from api.tasks.models import Task
@@ -53,7 +54,8 @@ __all__ = [
     "Notification",
     "Organization", "PasswordReset", "Person", "PressHit", "PublicItem", "PublicPage",
     "RecordsRequest", "RequestDocument",
-    "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
+    "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "SharingLink",
+    "Stance",
     "StanceChange", "SuggestedVote", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]
