@@ -15,12 +15,65 @@ from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import User
 from api.crud import Crud
-from api.documents.models import Document
+from api.documents import service as documents
+from api.documents.models import AttachedTo, Document, DocumentMeta
+from api.errors import Invalid
 from api.fields import stored_id
+from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
-from api.sharing.models import SHARING_LINKS, SharingKind, SharingLink, SharingLinkRead
+from api.sharing.models import (
+    SHARING_LINKS,
+    SharingKind,
+    SharingLink,
+    SharingLinkCreate,
+    SharingLinkRead,
+)
 
-crud: Crud[SharingLink, SharingLinkRead] = Crud(**SHARING_LINKS.crud_options())
+
+def _prepare(session: Session, actor: Any, values: dict[str, Any],
+             existing: SharingLink | None) -> dict[str, Any]:
+    """A link names its partner (an agency kept here, a name, or a count of unnamed ones),
+    never the agency itself, and a partner known to be immigration enforcement is marked."""
+    merged = {**(existing.model_dump() if existing is not None else {}),
+              **{k: v for k, v in values.items() if v is not None or existing is None}}
+    partner = merged.get("partner_agency_id")
+    if partner is None and not (merged.get("partner_name") or "").strip() \
+            and merged.get("partner_count") is None:
+        raise Invalid(N_("Name who the plate reads are shared with."),
+                      field="partner_agency_id")
+    if partner is not None and partner == merged.get("agency_id"):
+        raise Invalid(N_("An agency does not share its plate reads with itself."),
+                      field="partner_agency_id")
+    if is_immigration(merged.get("partner_name") or ""):
+        values["immigration"] = True
+    elif partner is not None and "partner_agency_id" in values:
+        found = session.get(Agency, partner)
+        if found is not None and is_immigration(found.name):
+            values["immigration"] = True
+    return values
+
+
+crud: Crud[SharingLink, SharingLinkRead] = Crud(**SHARING_LINKS.crud_options(),
+                                                 prepare=_prepare)
+
+
+def add(session: Session, actor: User, data: SharingLinkCreate, *,
+        evidence: tuple[str, bytes] | None = None) -> SharingLink:
+    """A link found by hand, with the document that shows it kept on the agency, shared no
+    more widely than the link. It needs its source: an address or the document."""
+    agencies.crud.get(session, actor, data.agency_id)
+    if evidence is None and not data.source_url and data.document_id is None:
+        raise Invalid(N_("Give the source: its address, or the document itself."),
+                      field="source_url")
+    if evidence is not None:
+        filename, content = evidence
+        document = documents.upload(session, actor, meta=DocumentMeta(
+            attached_kind=AttachedTo.agency, attached_id=data.agency_id,
+            description=gettext("Evidence of plate-reader data sharing"),
+            owner_organization_id=data.owner_organization_id,
+            visibility=data.visibility), filename=filename, content=content)
+        data = data.model_copy(update={"document_id": document.id})
+    return crud.create(session, actor, data)
 
 # Immigration enforcement by the names its agencies go by; a link may say so itself too.
 IMMIGRATION = re.compile(
