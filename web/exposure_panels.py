@@ -10,7 +10,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.sharing import service as sharing
-from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
+from api.sharing.models import Confidence, SharingLink, SourceKind
 from api.sharing.service import ExposureRead
 from web import sharing_graph
 
@@ -19,10 +19,6 @@ SOURCE_WORDS = {
     SourceKind.records_request.value: N_("Records-request document"),
     SourceKind.news.value: N_("News story"),
     SourceKind.other.value: N_("Other source"),
-}
-DIRECTION_WORDS = {
-    SharingKind.shares_with.value: N_("Shares its reads with"),
-    SharingKind.can_query.value: N_("Can query"),
 }
 CONFIDENCE_WORDS = {
     Confidence.confirmed.value: N_("Confirmed"),
@@ -92,7 +88,7 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         "read": exposure, "summary": summary(exposure, whose), "more": more(exposure),
         "graph": graph, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
-        "sources": SOURCE_WORDS, "directions": DIRECTION_WORDS,
+        "sources": SOURCE_WORDS,
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 
 
