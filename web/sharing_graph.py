@@ -12,7 +12,7 @@ CENTER = (WIDTH / 2, HEIGHT / 2)
 INNER, OUTER = 140, 210
 # More than these and the ring would be unreadable: the rest are one node saying how many.
 MOST_DIRECT, MOST_SECOND = 18, 24
-LABEL_LENGTH = 24
+LABEL_LENGTH = 28
 
 
 @dataclass(frozen=True)
