@@ -36,6 +36,7 @@ from api.records_requests.routes import router as records_requests
 from api.routing import ExactPaths, PathRouter
 from api.search.routes import router as saved_searches
 from api.settings import get_settings
+from api.sharing.routes import router as sharing_links
 from api.sources.routes import router as sources
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
@@ -48,7 +49,7 @@ campaigns = campaigns_router(update_with=playbooks_service.update_campaign)
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
                media, users, playbooks, sources, alerts, notifications, follows, saved_searches,
-               public_pages)
+               public_pages, sharing_links)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",

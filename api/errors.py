@@ -179,6 +179,7 @@ NOT_FOUND = {
     "press hit": N_("No press hit with id {id}."),
     "records request": N_("No records request with id {id}."),
     "saved search": N_("No saved search with id {id}."),
+    "sharing link": N_("No sharing link with id {id}."),
     "suggested vote": N_("No suggested vote with id {id}."),
     "target": N_("No target with id {id}."),
     "task": N_("No task with id {id}."),

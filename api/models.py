@@ -37,6 +37,7 @@ from api.people.models import Affiliation, Person
 from api.public_pages.models import PublicItem, PublicPage
 from api.records_requests.models import RecordsRequest, RequestDocument, RequestStatusChange
 from api.search.models import SavedSearch, SavedSearchMatch
+from api.sharing.models import SharingLink
 from api.sources.models import AgendaKeyword, AgendaSync, CameraCount, SuggestedVote
 from api.supporters.models import Supporter, SupporterAttempt, SupporterReminder
 from api.targets.models import Stance, StanceChange, Target
@@ -54,7 +55,8 @@ __all__ = [
     "Notification",
     "Organization", "PasswordReset", "Person", "PressHit", "PublicItem", "PublicPage",
     "RecordsRequest", "RequestDocument",
-    "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "Stance",
-    "StanceChange", "SuggestedVote", "Supporter", "SupporterAttempt", "SupporterReminder", "Target",
+    "RequestStatusChange", "SavedSearch", "SavedSearchMatch", "SchedulerLease", "SharingLink",
+    "Stance", "StanceChange", "SuggestedVote", "Supporter", "SupporterAttempt",
+    "SupporterReminder", "Target",
     "Task", "User", "Vendor", "Vote", "WebhookEndpoint",
 ]

@@ -363,7 +363,7 @@ def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
 # placed here on purpose.
 DOMAINS = ("actions", "agencies", "bodies", "campaigns", "contracts", "documents",
            "jurisdictions", "media", "meetings", "organizations", "people", "records_requests",
-           "targets", "tasks", "vendors", "votes")
+           "sharing", "targets", "tasks", "vendors", "votes")
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", tuple(f"api.{name}" for name in (
         "settings", "clock", "errors", "db", "fields", "problems", "public_url", "log_redaction",

@@ -22,6 +22,7 @@ from web.routes import (
     concept_pages,
     contracts,
     dashboard,
+    exposure,
     imports,
     language,
     manifest,
@@ -44,7 +45,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 # The pages that take a file upload: a multipart body to them may be as large as the upload
 # limit allows; every other form is held to the form limit (api.body_limit).
 UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
-                "/{concept}/{record_id}/documents")
+                "/{concept}/{record_id}/documents", "/agencies/{record_id}/sharing-links")
 
 
 # Concepts with pages of their own in place of generic ones.
@@ -62,7 +63,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
                 cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages,
-                supporters)
+                supporters, exposure)
 
 
 def mount_web(app: FastAPI) -> None:

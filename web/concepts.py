@@ -66,7 +66,7 @@ from api.votes import models as votes_models
 from api.votes import service as votes
 from api.votes.models import Vote
 from web import deadlines as request_deadlines
-from web import sharing_panels, source_panels
+from web import exposure_panels, sharing_panels, source_panels
 from web.concept_pages import (
     Column,
     ListLink,
@@ -373,7 +373,7 @@ AGENCIES = declared_spec(
     nouns=NOUNS["agencies"],
     attached=AttachedTo.agency,
     detail_template="agencies/detail.html",
-    panels=[source_panels.agency_sources],
+    panels=[source_panels.agency_sources, exposure_panels.agency_exposure],
     intro=N_("Agencies running plate readers: cameras, retention and who they share with."),
     zone=_by_place,
     list_links=[ListLink("/imports/atlas", N_("Import the Atlas of Surveillance"),
@@ -538,7 +538,7 @@ JURISDICTIONS = declared_spec(
     nouns=NOUNS["jurisdictions"],
     intro=N_("Cities, counties and states, each with its own timezone."),
     detail_template="jurisdictions/detail.html",
-    panels=[source_panels.jurisdiction_cameras],
+    panels=[source_panels.jurisdiction_cameras, exposure_panels.jurisdiction_exposure],
     zone=_own_zone,
     overrides={"parent_id": {"label": N_("Part of")},
                "timezone": {"kind": "timezone",

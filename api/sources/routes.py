@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api import csv_export
 from api.auth import permissions
 from api.auth.models import User
-from api.crud import ListQuery
+from api.crud import ListQuery, validated
 from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
 from api.deps import SessionDep, UserDep
@@ -24,7 +24,15 @@ from api.errors import DomainError, Invalid
 from api.fields import stored_id
 from api.i18n.catalogs import N_
 from api.settings import get_settings
-from api.sources import atlas, data_driven, exports, overpass, spreadsheets, uploads
+from api.sources import (
+    atlas,
+    data_driven,
+    exports,
+    overpass,
+    sharing_links,
+    spreadsheets,
+    uploads,
+)
 from api.sources.agency_import import ImportPlan
 from api.sources.agendas import service as agendas
 from api.sources.fetching import OutsideError
@@ -179,6 +187,58 @@ async def import_data_driven(session: SessionDep, actor: UserDep, file: Upload,
     content = await _content(actor, file)
     return await run_in_threadpool(_agency_import, data_driven, session, actor, content, commit,
                                    token)
+
+
+def _sharing_import(session: Session, actor: User, content: bytes, commit: bool,
+                    token: str | None,
+                    source: sharing_links.ReportSource | None) -> sharing_links.SharingImportAnswer:
+    if source is None:
+        if not commit:
+            return sharing_links.preview_data_driven(session, content).answer()
+        plan, result = sharing_links.commit_data_driven(session, actor, content, token=token)
+    else:
+        if not commit:
+            return sharing_links.preview_report(session, actor, content, source).answer()
+        plan, result = sharing_links.commit_report(session, actor, content, source,
+                                                   token=token)
+    session.commit()
+    return plan.answer(result)
+
+
+@router.post("/imports/data-driven-sharing", tags=["imports"],
+             response_model=sharing_links.SharingImportAnswer,
+             summary="Import the sharing links of EFF's ALPR Data Driven dataset",
+             description="Campaign leads and administrators only. Each agency's direct "
+                         "partners (as the count its Vigilant report gives) and its national "
+                         "pool membership. Without commit, previews; with commit, writes the "
+                         "whole file in one transaction, making the agencies not kept yet.")
+async def import_data_driven_sharing(session: SessionDep, actor: UserDep, file: Upload,
+                                     commit: Commit = False, token: Token = None
+                                     ) -> sharing_links.SharingImportAnswer:
+    content = await _content(actor, file)
+    return await run_in_threadpool(_sharing_import, session, actor, content, commit, token,
+                                   None)
+
+
+@router.post("/imports/sharing-report", tags=["imports"],
+             response_model=sharing_links.SharingImportAnswer,
+             summary="Import one Vigilant agency data sharing report, written out as a CSV",
+             description="Campaign leads and administrators only. Columns Agency, State, "
+                         "ORI (optional) and Direction (shares with, can query). Without "
+                         "commit, previews; with commit, writes the whole file in one "
+                         "transaction.")
+async def import_sharing_report(
+    session: SessionDep, actor: UserDep, file: Upload,
+    agency_id: Annotated[int, Form(ge=1, le=2**31 - 1, description="The report's agency")],
+    source_url: Annotated[str, Form(max_length=2_000)] = "",
+    reported_on: Annotated[str, Form(max_length=10)] = "",
+    commit: Commit = False, token: Token = None,
+) -> sharing_links.SharingImportAnswer:
+    content = await _content(actor, file)
+    source = validated(sharing_links.ReportSource, {
+        "agency_id": agency_id, "source_url": source_url, "reported_on": reported_on})
+    return await run_in_threadpool(_sharing_import, session, actor, content, commit, token,
+                                   source)
 
 
 def _json_form(text: str | None, field: str) -> Any:

@@ -29,14 +29,14 @@ COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "
                "records_request": "records-requests", "action": "actions",
                "document": "documents", "agency": "agencies", "contract": "contracts",
                "vote": "votes", "media_contact": "media-contacts", "press_hit": "press-hits",
-               "vendor": "vendors"}
+               "vendor": "vendors", "sharing_link": "sharing-links"}
 # Kinds whose records no organization owns any partner keeps up to date. A vendor is one: a
 # public fact about a company (in the world at the "public" tier with no owner), read by every
 # member and kept by any who writes, while who buys from it stays with the agencies and
 # contracts that say so. Contracts and votes are not: the coalition's contracts (their terms,
 # the deadlines every campaign counts from) and votes (their schedule, status, our position
 # and outcome) are kept by its leads.
-COALITION_KEPT = {"agency", "media_contact", "press_hit", "vendor"}
+COALITION_KEPT = {"agency", "media_contact", "press_hit", "vendor", "sharing_link"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
@@ -236,6 +236,29 @@ def test_the_campaign_page_and_whip_board_show_votes_and_press_to_exactly_their_
                 assert record.markers[0] not in page + board, (role, record)
         for record in world.of("press_hit"):
             assert (record.markers[0] in page) == readable(record), (role, record)
+
+
+def test_exposure_counts_and_shows_exactly_the_links_each_reader_may_read(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    """Who can search the coalition agency's reads: the count, the summary and the graph are
+    made of the links the reader may read, on the agency's and its jurisdiction's pages."""
+    agency = next(r for r in world.of("agency") if r.owner is None)
+    links = world.of("sharing_link")
+    assert {r.visibility for r in links} == {"private", "leads", "coalition", "public"}
+    for role, client in clients.items():
+        if role is None:
+            continue
+        _, readable = _readers(world, role)
+        seen = client.get(f"/api/v1/agencies/{agency.id}/exposure").json()
+        assert seen["direct"] == sum(map(readable, links)), role
+        place = client.get(f"/api/v1/agencies/{agency.id}").json()["jurisdiction_id"]
+        pages = [client.get(f"/agencies/{agency.id}").text,
+                 client.get(f"/jurisdictions/{place}").text,
+                 client.get(f"/jurisdictions/{place}/exposure",
+                            headers={"HX-Request": "true"}).text]
+        for record in links:
+            for page in pages:
+                assert (record.markers[0] in page) == readable(record), (role, record)
 
 
 def test_an_organizations_notes_are_read_only_at_their_own_visibility(

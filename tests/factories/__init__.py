@@ -35,6 +35,7 @@ from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
 from api.records_requests.models import RecordsRequest
+from api.sharing import service as sharing
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.vendors import service as vendors
@@ -110,6 +111,18 @@ def make_affiliation(session: Session, actor: Any, **overrides: Any) -> Any:
 
 
 # ---- places, decision-makers and agencies -----------------------------------------------
+
+def make_sharing_link(session: Session, actor: Any, *, agency_id: int,
+                      **overrides: Any) -> Any:
+    """A link saying the agency shares its plate reads with a partner (one unnamed partner
+    unless told)."""
+    values = {"agency_id": agency_id, "kind": "shares_with", "source_kind": "news",
+              "source_url": "https://news.example/sharing", "reported_on": "2019",
+              **overrides}
+    if "partner_agency_id" not in values and "partner_name" not in values:
+        values["partner_name"] = unique("Task Force")
+    return _create(sharing.crud, session, actor, values)
+
 
 def make_jurisdiction(session: Session, actor: Any, **overrides: Any) -> Any:
     values = {"name": unique("Springfield"), "kind": "city", "state_code": "CA",

@@ -21,6 +21,7 @@ from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
+from api.sharing import service as sharing
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.vendors import service as vendors
@@ -90,8 +91,6 @@ def build(session: Session, actor: object) -> World:
         name=f"Org B {marker()}", kind="faith", notes=b_notes, notes_visibility="private")).id
     agency_mark = marker()
     # The coalition's own agency (no owner), as an import makes it.
-    agency = agencies.crud.create(session, actor, AgencyCreate(
-        name=f"Riverton PD {agency_mark}")).id
     campaign = campaigns.crud.create(session, actor, CampaignCreate(name="No renewal")).id
     # A vendor is a public fact about a company: every member reads it, whoever's agencies
     # and contracts point at it.
@@ -100,6 +99,8 @@ def build(session: Session, actor: object) -> World:
         name=f"Plate Cameras {vendor_mark}", notes=vendor_mark)).id
     city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
         name="Riverton", kind="city", state_code="CA", timezone="America/Los_Angeles")).id
+    agency = agencies.crud.create(session, actor, AgencyCreate(
+        name=f"Riverton PD {agency_mark}", jurisdiction_id=city)).id
     body = bodies.crud.create(session, actor, BodyCreate(
         name="Riverton City Council", kind="city_council", jurisdiction_id=city)).id
     # A public decision-maker every meeting observes: what is said of them in a meeting is
@@ -200,6 +201,7 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     from api.agencies.models import AgencyCreate, AgencyLink
     from api.contracts.models import ContractCreate, ContractOutcome, Outcome
     from api.media.models import MediaContactCreate, PressHitCreate
+    from api.sharing.models import SharingLinkCreate
     from api.votes.models import VoteCreate
 
     shared = {"owner_organization_id": owner, "visibility": vis}
@@ -212,6 +214,13 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     session.add(AgencyLink(agency_id=agency.id, url=f"https://news.example/{source}",
                            source=f"The Gazette {source}", published="2019-05-14"))
     out.append(Record("agency", agency.id, owner, vis, [m, source]))
+    # Who can search the coalition's agency's reads, as this organization found it: counted
+    # and shown on the agency's and its jurisdiction's pages only to those who read the link.
+    m = marker()
+    link = sharing.crud.create(session, actor, SharingLinkCreate(
+        agency_id=place.agency, partner_name=f"Task Force {m}",
+        source_url=f"https://news.example/{m}", **shared))
+    out.append(Record("sharing_link", link.id, owner, vis, [m]))
     m = marker()
     notice = date(2026, 3, day)
     contract = contracts.crud.create(session, actor, ContractCreate(

@@ -1,0 +1,103 @@
+"""A sharing link: one agency's plate reads reaching another agency, a national pool or a
+federal agency, with the source that says so."""
+
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from api.agencies.models import PartialDate
+from api.auth.models import Visibility, visibility_field
+from api.auth.table_access import Access, Owned
+from api.concepts import Concept, FieldRole
+from api.fields import (
+    Count,
+    ReadMeta,
+    ShortText,
+    StrEnum,
+    TableBase,
+    Url,
+    enum_field,
+    fk,
+    update_schema,
+)
+from api.i18n.catalogs import N_
+
+
+class SharingKind(StrEnum):
+    # The agency's reads go to the partner: the partner can search them.
+    shares_with = "shares_with"
+    # The agency can search the partner's reads.
+    can_query = "can_query"
+
+
+class SourceKind(StrEnum):
+    vigilant_report = "vigilant_report"
+    records_request = "records_request"
+    news = "news"
+    other = "other"
+
+
+class Confidence(StrEnum):
+    confirmed = "confirmed"
+    likely = "likely"
+    reported = "reported"
+
+
+class SharingLinkBase(SQLModel):
+    agency_id: int = fk("agency.id", required=True, ondelete="CASCADE", title=N_("Agency"))
+    kind: SharingKind = enum_field(SharingKind.shares_with, title=N_("Direction"))
+    # The partner is an agency kept here, or a name alone: a national pool ("Vigilant LEARN
+    # national pool"), or the partners a dataset counts without naming them.
+    partner_agency_id: int | None = fk("agency.id", ondelete="CASCADE", title=N_("Partner"))
+    partner_name: ShortText = Field(default="", title=N_("Partner name"))
+    # Partners a source counts without naming them: how many; the name is then left empty.
+    partner_count: Count | None = Field(default=None, title=N_("Agencies it stands for"))
+    # A national pool: every agency in it can search the reads, however many they are.
+    pool: bool = Field(default=False, title=N_("National pool"))
+    # ICE, HSI and CBP: whose searches reach deportations.
+    immigration: bool = Field(default=False, title=N_("Immigration enforcement"))
+    source_kind: SourceKind = enum_field(SourceKind.other, title=N_("Source kind"))
+    source_url: Url = Field(default="", title=N_("Source url"))
+    document_id: int | None = fk("document.id", title=N_("Document"))
+    reported_on: PartialDate = Field(default="", title=N_("Date of the source"))
+    confidence: Confidence = enum_field(Confidence.reported, title=N_("Confidence"))
+    # The dataset the link came from ("data-driven", "sharing-report"); empty by hand.
+    dataset: ShortText = Field(default="", title=N_("Dataset"))
+    owner_organization_id: int | None = fk("organization.id")
+    visibility: Visibility = visibility_field(Visibility.coalition)
+
+
+class SharingLink(TableBase, SharingLinkBase, table=True):
+    __tablename__ = "sharing_link"
+    # Like the agencies it joins: a partner's finding may be theirs alone; an imported link is
+    # the coalition's, which any partner keeps up to date.
+    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
+    __table_args__ = (sa.Index("ix_sharing_link_partner_kind", "partner_agency_id", "kind"),)
+
+
+class SharingLinkCreate(SharingLinkBase):
+    pass
+
+
+SharingLinkUpdate = update_schema(SharingLinkCreate, "SharingLinkUpdate")
+
+
+class SharingLinkRead(SharingLinkBase, ReadMeta):
+    pass
+
+
+SHARING_LINKS = Concept(
+    table=SharingLink, create=SharingLinkCreate, update=SharingLinkUpdate,
+    read=SharingLinkRead, label="sharing link", title="partner_name",
+    fields=(
+        FieldRole("agency_id", filter=True),
+        FieldRole("partner_agency_id", filter=True),
+        FieldRole("partner_name", sort=True),
+        FieldRole("kind", filter=True),
+        FieldRole("immigration", filter=True),
+        FieldRole("source_kind", filter=True),
+        FieldRole("reported_on", sort=True),
+        FieldRole("dataset", filter=True),
+    ),
+)

@@ -1,0 +1,243 @@
+"""Reads and writes of sharing links, and the exposure they add up to: who can search an
+agency's plate reads, directly and through a partner, counted from the links the reader may
+read."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from api.agencies import service as agencies
+from api.agencies.models import Agency
+from api.auth import permissions
+from api.auth.models import User
+from api.crud import Crud
+from api.documents import service as documents
+from api.documents.models import AttachedTo, Document, DocumentMeta
+from api.errors import Invalid
+from api.fields import stored_id
+from api.i18n.catalogs import N_, gettext
+from api.jurisdictions import service as jurisdictions
+from api.sharing.models import (
+    SHARING_LINKS,
+    SharingKind,
+    SharingLink,
+    SharingLinkCreate,
+    SharingLinkRead,
+)
+
+
+def _prepare(session: Session, actor: Any, values: dict[str, Any],
+             existing: SharingLink | None) -> dict[str, Any]:
+    """A link names its partner (an agency kept here, a name, or a count of unnamed ones),
+    never the agency itself, and a partner known to be immigration enforcement is marked."""
+    merged = {**(existing.model_dump() if existing is not None else {}),
+              **{k: v for k, v in values.items() if v is not None or existing is None}}
+    partner = merged.get("partner_agency_id")
+    if partner is None and not (merged.get("partner_name") or "").strip() \
+            and merged.get("partner_count") is None:
+        raise Invalid(N_("Name who the plate reads are shared with."),
+                      field="partner_agency_id")
+    if partner is not None and partner == merged.get("agency_id"):
+        raise Invalid(N_("An agency does not share its plate reads with itself."),
+                      field="partner_agency_id")
+    if is_immigration(merged.get("partner_name") or ""):
+        values["immigration"] = True
+    elif partner is not None and "partner_agency_id" in values:
+        found = session.get(Agency, partner)
+        if found is not None and is_immigration(found.name):
+            values["immigration"] = True
+    return values
+
+
+crud: Crud[SharingLink, SharingLinkRead] = Crud(**SHARING_LINKS.crud_options(),
+                                                 prepare=_prepare)
+
+
+def add(session: Session, actor: User, data: SharingLinkCreate, *,
+        evidence: tuple[str, bytes] | None = None) -> SharingLink:
+    """A link found by hand, with the document that shows it kept on the agency, shared no
+    more widely than the link. It needs its source: an address or the document."""
+    agencies.crud.get(session, actor, data.agency_id)
+    if evidence is None and not data.source_url and data.document_id is None:
+        raise Invalid(N_("Give the source: its address, or the document itself."),
+                      field="source_url")
+    if evidence is not None:
+        filename, content = evidence
+        document = documents.upload(session, actor, meta=DocumentMeta(
+            attached_kind=AttachedTo.agency, attached_id=data.agency_id,
+            description=gettext("Evidence of plate-reader data sharing"),
+            owner_organization_id=data.owner_organization_id,
+            visibility=data.visibility), filename=filename, content=content)
+        data = data.model_copy(update={"document_id": document.id})
+    return crud.create(session, actor, data)
+
+# Immigration enforcement by the names its agencies go by; a link may say so itself too.
+IMMIGRATION = re.compile(
+    r"\b(ICE|HSI|CBP|immigration and customs|homeland security investigations|"
+    r"customs and border|border patrol)\b", re.IGNORECASE)
+
+
+def is_immigration(name: str) -> bool:
+    return bool(IMMIGRATION.search(name or ""))
+
+
+class Reader(BaseModel):
+    """One who can search the reads: an agency kept here, a pool, or partners counted by a
+    source without their names; with the link that says so."""
+
+    link_id: int
+    agency_id: int | None = None
+    name: str
+    state_code: str = ""
+    count: int | None = None
+    pool: bool = False
+    immigration: bool = False
+    kind: SharingKind
+    source_kind: str
+    source_url: str = ""
+    document_id: int | None = None
+    reported_on: str = ""
+    confidence: str
+    # The agency of the subject this reader reaches (a jurisdiction has several).
+    through_agency_id: int
+
+
+class ExposureRead(BaseModel):
+    """Who can search the plate reads of one agency, or of a jurisdiction's agencies."""
+
+    agency_ids: list[int]
+    direct: int
+    states: int
+    state_codes: list[str]
+    pools: list[str]
+    immigration: list[str]
+    immigration_year: str = ""
+    second_degree: int
+    second_degree_states: int
+    readers: list[Reader]
+    second_readers: list[Reader] = []
+
+
+@dataclass
+class _Reach:
+    named: dict[int, Agency] = field(default_factory=dict)
+    # Partners a source names that are not kept as agencies (by their name, case aside).
+    by_name: set[str] = field(default_factory=set)
+    readers: list[Reader] = field(default_factory=list)
+    # Per subject agency, the most agencies a source counts without naming them.
+    counted: dict[int, int] = field(default_factory=dict)
+    named_per_subject: dict[int, set[Any]] = field(default_factory=dict)
+
+    def total(self) -> int:
+        unnamed = sum(max(0, counted - len(self.named_per_subject.get(subject, ())))
+                      for subject, counted in self.counted.items())
+        return len(self.named) + len(self.by_name) + unnamed
+
+
+def _readable(model: type, actor: User | None) -> sa.ColumnElement[bool]:
+    condition = permissions.visible(model, actor)
+    return sa.true() if condition is None else condition
+
+
+def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
+    """The direct readers of the subjects' reads: partners they share with, and agencies that
+    say they can query them; a link is counted only where the reader may read it and every
+    agency it names."""
+    reach = _Reach()
+    if not subjects:
+        return reach
+    links = session.exec(
+        select(SharingLink).where(
+            sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
+                           SharingLink.kind == SharingKind.shares_with),
+                   sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
+                           SharingLink.kind == SharingKind.can_query)),
+            _readable(SharingLink, actor))
+        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all()
+    ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
+    known = {stored_id(a): a for a in session.exec(
+        select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
+    documents = {i for link in links if (i := link.document_id)}
+    readable_documents = set(session.exec(
+        select(Document.id).where(col(Document.id).in_(documents),
+                                  _readable(Document, actor))).all()) if documents else set()
+    for link in links:
+        if link.agency_id not in known or (link.partner_agency_id and
+                                           link.partner_agency_id not in known):
+            continue
+        if link.kind == SharingKind.shares_with:
+            subject, reader_id = link.agency_id, link.partner_agency_id
+        else:
+            subject, reader_id = link.partner_agency_id or 0, link.agency_id
+        agency = known.get(reader_id) if reader_id else None
+        if agency is not None and reader_id in subjects:
+            continue
+        name = agency.name if agency is not None else link.partner_name
+        reader = Reader(
+            link_id=stored_id(link), agency_id=reader_id, name=name,
+            state_code=agency.state_code if agency is not None else "",
+            count=link.partner_count if agency is None else None,
+            pool=agency is None and link.pool,
+            immigration=link.immigration or is_immigration(name), kind=link.kind,
+            source_kind=link.source_kind, source_url=link.source_url,
+            document_id=link.document_id if link.document_id in readable_documents else None,
+            reported_on=link.reported_on, confidence=link.confidence,
+            through_agency_id=subject)
+        reach.readers.append(reader)
+        if agency is not None and reader_id is not None:
+            reach.named[reader_id] = agency
+            reach.named_per_subject.setdefault(subject, set()).add(reader_id)
+        elif reader.count is not None:
+            reach.counted[subject] = max(reach.counted.get(subject, 0), reader.count)
+        elif not reader.pool and name.strip():
+            reach.by_name.add(name.strip().casefold())
+            reach.named_per_subject.setdefault(subject, set()).add(name.strip().casefold())
+    return reach
+
+
+def exposure_of(session: Session, actor: User | None, agency_ids: list[int]) -> ExposureRead:
+    """The exposure of the agencies' reads taken together: the agencies that can search them
+    (named ones, and those a source counts without naming, taken as including the named), the
+    states they are in, pools and immigration enforcement among them, and the agencies that
+    can search a direct reader's reads in turn (second degree)."""
+    subjects = set(agency_ids)
+    direct = _reach(session, actor, subjects)
+    second = _reach(session, actor, set(direct.named))
+    # Reached through a partner, and not already a direct reader or a subject.
+    second.named = {i: a for i, a in second.named.items()
+                    if i not in direct.named and i not in subjects}
+    second.by_name -= direct.by_name
+    second.readers = [r for r in second.readers
+                      if r.agency_id is None or r.agency_id in second.named]
+    states = sorted({a.state_code for a in direct.named.values() if a.state_code})
+    flagged = [r for r in direct.readers if r.immigration]
+    years = sorted({r.reported_on[:4] for r in flagged if r.reported_on})
+    return ExposureRead(
+        agency_ids=sorted(subjects), direct=direct.total(), states=len(states),
+        state_codes=states,
+        pools=sorted({r.name for r in direct.readers if r.pool}),
+        immigration=list(dict.fromkeys(r.name for r in flagged)),
+        immigration_year=years[0] if years else "",
+        second_degree=second.total(),
+        second_degree_states=len({a.state_code for a in second.named.values()
+                                  if a.state_code} - set(states)),
+        readers=direct.readers, second_readers=second.readers)
+
+
+def agency_exposure(session: Session, actor: User, agency_id: int) -> ExposureRead:
+    """An agency's exposure; one the reader may not read answers as missing."""
+    agencies.crud.get(session, actor, agency_id)
+    return exposure_of(session, actor, [agency_id])
+
+
+def jurisdiction_exposure(session: Session, actor: User,
+                          jurisdiction_id: int) -> ExposureRead:
+    """The exposure of every agency of the jurisdiction the reader may read, taken together."""
+    jurisdictions.crud.get(session, actor, jurisdiction_id)
+    ids = session.exec(select(Agency.id).where(Agency.jurisdiction_id == jurisdiction_id,
+                                               _readable(Agency, actor))).all()
+    return exposure_of(session, actor, [i for i in ids if i is not None])

@@ -1,0 +1,367 @@
+"""Sharing links from outside data: EFF's "Data Driven" dataset (how many agencies each LEARN
+agency shares with, and whether it joined the national pool) and one Vigilant "agency data
+sharing report" written out as a CSV. Previewed, then committed; agencies matched by ORI,
+then name and state, made when unknown; a link kept twice is never added twice."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from api.agencies import service as agencies
+from api.agencies.models import Agency, AgencyCreate, AgencyKind, PartialDate
+from api.auth import permissions
+from api.auth.models import User
+from api.errors import Conflict
+from api.fields import Url, stored_id
+from api.i18n.catalogs import N_, gettext
+from api.sharing import service as sharing
+from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
+from api.sources import agency_import, data_driven
+
+NATIONAL_POOL = "Vigilant LEARN national pool"
+REPORT = "Vigilant data sharing report"
+REPORT_COLUMNS = ("Agency", "State")
+# How a report's list reads: the report's agency shares with the row's, or can search its reads.
+DIRECTIONS = {"shares with": SharingKind.shares_with, "shares_with": SharingKind.shares_with,
+              "outgoing": SharingKind.shares_with,
+              "can query": SharingKind.can_query, "can_query": SharingKind.can_query,
+              "incoming": SharingKind.can_query, "shared with": SharingKind.can_query}
+
+
+@dataclass(frozen=True)
+class Named:
+    """An agency as a file names it."""
+
+    name: str
+    state: str
+    ori: str = ""
+
+
+@dataclass
+class LinkFacts:
+    row: int
+    subject: Named | None = None
+    subject_id: int | None = None
+    kind: SharingKind = SharingKind.shares_with
+    partner: Named | None = None
+    partner_name: str = ""
+    partner_count: int | None = None
+    source_url: str = ""
+    reported_on: str = ""
+    error: str = ""
+    # The file names the agency but says nothing it shares: it is kept all the same, so its
+    # exposure (none known) can be read.
+    agency_only: bool = False
+
+
+class ReportSource(BaseModel):
+    """What a sharing report's CSV does not say of itself: whose report it is, where it is
+    kept and when it was made."""
+
+    agency_id: int
+    source_url: Url = ""
+    reported_on: PartialDate = ""
+    confidence: Confidence = Confidence.confirmed
+
+
+class SharingImportAnswer(BaseModel):
+    """A sharing import's preview (committed false) or what it wrote (committed true)."""
+
+    kind: str
+    token: str
+    total_rows: int
+    counts: dict[str, int]
+    new_agencies: list[str]
+    links: list[dict[str, Any]]
+    committed: bool = False
+    result: dict[str, Any] | None = None
+
+
+@dataclass
+class LinkPlan:
+    row: int
+    action: str  # add, update, keep or error
+    agency: str
+    partner: str
+    kind: str
+    message: str = ""
+
+
+@dataclass
+class SharingPlan:
+    kind: str
+    token: str
+    total_rows: int
+    links: list[LinkPlan]
+    # Agencies the file names that are not kept here yet: made by the commit.
+    new_agencies: list[str]
+    source_kind: str
+    confidence: str
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = {action: 0 for action in ("add", "update", "keep", "error")}
+        for link in self.links:
+            found[link.action] += 1
+        return found
+
+    def answer(self, result: "SharingResult | None" = None) -> SharingImportAnswer:
+        return SharingImportAnswer(
+            kind=self.kind, token=self.token, total_rows=self.total_rows, counts=self.counts,
+            new_agencies=self.new_agencies, links=[asdict(link) for link in self.links],
+            committed=result is not None, result=asdict(result) if result else None)
+
+
+@dataclass
+class SharingResult:
+    agencies_created: int = 0
+    links_added: int = 0
+    links_updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Agencies:
+    """The agencies kept, found as an import finds them: by ORI, then name and state, then a
+    near spelling."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_ori: dict[str, Agency] = {}
+        self.by_name: dict[tuple[str, str], Agency] = {}
+        self.by_loose: dict[tuple[str, str], Agency] = {}
+        for agency in session.exec(select(Agency).order_by(Agency.id)).all():
+            state = agency.state_code.upper()
+            if agency.ori:
+                self.by_ori.setdefault(agency.ori, agency)
+            self.by_name.setdefault((agency_import.name_key(agency.name), state), agency)
+            self.by_loose.setdefault((agency_import.loose_key(agency.name), state), agency)
+
+    def find(self, named: Named) -> Agency | None:
+        state = named.state.upper()
+        return (self.by_ori.get(named.ori) if named.ori else None) \
+            or self.by_name.get((agency_import.name_key(named.name), state)) \
+            or self.by_loose.get((agency_import.loose_key(named.name), state))
+
+
+def _named(name: str, state: str, ori: str = "") -> Named:
+    return Named(" ".join(name.split()), state.strip().upper(),
+                 agency_import.ori_of(ori, state) if ori else "")
+
+
+# ---- reading the files ------------------------------------------------------------------------
+
+def read_data_driven(content: bytes) -> list[LinkFacts]:
+    """Each agency's direct partners (counted, not named) and its national pool membership."""
+    facts: list[LinkFacts] = []
+    for row, record, problem in agency_import.csv_records(
+            content, required=data_driven.REQUIRED, dataset=data_driven.DATASET):
+        if problem:
+            facts.append(LinkFacts(row=row, error=problem))
+            continue
+        subject = _named(record[data_driven.AGENCY], record[data_driven.STATE])
+        if not subject.name or len(subject.state) != 2:
+            facts.append(LinkFacts(row=row, error=gettext(
+                "Row {row} names no agency and state.").format(row=row)))
+            continue
+        report = agency_import.links_in(record["R1. Data Sharing Link"])
+        url = report[0] if report else ""
+        partners = data_driven.number(record["C. Direct Sharing"])
+        if partners:
+            facts.append(LinkFacts(row=row, subject=subject, partner_count=partners,
+                                   source_url=url))
+        if data_driven.national_pool(record["D. NVLS"]):
+            facts.append(LinkFacts(row=row, subject=subject, partner_name=NATIONAL_POOL,
+                                   source_url=url))
+        if not facts or facts[-1].row != row:
+            facts.append(LinkFacts(row=row, subject=subject, agency_only=True))
+    return facts
+
+
+def read_report(content: bytes, source: ReportSource) -> list[LinkFacts]:
+    """One report's agencies: each a partner the report's agency shares with or can query."""
+    facts: list[LinkFacts] = []
+    for row, record, problem in agency_import.csv_records(content, required=REPORT_COLUMNS,
+                                                          dataset=REPORT):
+        if problem:
+            facts.append(LinkFacts(row=row, error=problem))
+            continue
+        partner = _named(record["Agency"], record["State"], record.get("ORI", ""))
+        direction = " ".join(record.get("Direction", "").casefold().split()) or "shares with"
+        kind = DIRECTIONS.get(direction)
+        if not partner.name:
+            facts.append(LinkFacts(row=row, error=gettext(
+                "Row {row} names no agency.").format(row=row)))
+        elif kind is None:
+            facts.append(LinkFacts(row=row, error=gettext(
+                "Row {row}: the direction is “shares with” or “can query”.").format(row=row)))
+        else:
+            facts.append(LinkFacts(row=row, subject_id=source.agency_id, kind=kind,
+                                   partner=partner, source_url=source.source_url,
+                                   reported_on=source.reported_on))
+    return facts
+
+
+# ---- planning and carrying out ----------------------------------------------------------------
+
+def _key(agency_id: Any, kind: str, partner_id: Any, partner_name: str,
+         url: str) -> tuple[Any, ...]:
+    """What makes two links one: the same agencies, direction and source."""
+    return (agency_id, kind, partner_id, "" if partner_id else partner_name.casefold(), url)
+
+
+def _kept(session: Session) -> dict[tuple[Any, ...], SharingLink]:
+    return {_key(link.agency_id, link.kind, link.partner_agency_id, link.partner_name,
+                 link.source_url): link
+            for link in session.exec(select(SharingLink)).all()}
+
+
+def _label(named: Named | None, agency: Agency | None) -> str:
+    if agency is not None:
+        return f"{agency.name} ({agency.state_code})" if agency.state_code else agency.name
+    return f"{named.name} ({named.state})" if named and named.state else (named.name if named
+                                                                          else "")
+
+
+def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
+          source_kind: SourceKind, confidence: Confidence) -> SharingPlan:
+    index = _Agencies(session)
+    kept = _kept(session)
+    new: dict[Named, None] = {}
+    seen: set[tuple[Any, ...]] = set()
+    plans: list[LinkPlan] = []
+    rows = {f.row for f in facts}
+    for f in facts:
+        if f.error:
+            plans.append(LinkPlan(f.row, "error", "", "", "", f.error))
+            continue
+        subject = session.get(Agency, f.subject_id) if f.subject_id else \
+            index.find(f.subject) if f.subject else None
+        partner = index.find(f.partner) if f.partner else None
+        for named, found in ((f.subject, subject), (f.partner, partner)):
+            if named is not None and found is None:
+                new.setdefault(named, None)
+        if f.agency_only:
+            continue
+        partner_label = _label(f.partner, partner) if f.partner else (
+            f.partner_name or gettext("{count} agencies the report names").format(
+                count=f.partner_count))
+        # An agency still to be made is told apart by how the file names it.
+        key = _key(subject.id if subject else f.subject, f.kind,
+                   partner.id if partner else f.partner,
+                   f.partner_name or (f.partner.name if f.partner else ""), f.source_url)
+        current = kept.get(key)
+        if key in seen:
+            action = "keep"
+        elif current is None:
+            action = "add"
+        elif (f.partner_count != current.partner_count
+              or (f.reported_on and f.reported_on != current.reported_on)):
+            action = "update"
+        else:
+            action = "keep"
+        seen.add(key)
+        plans.append(LinkPlan(f.row, action, _label(f.subject, subject), partner_label,
+                              f.kind.value))
+    return SharingPlan(kind=kind, token=token, total_rows=len(rows), links=plans,
+                       new_agencies=[_label(n, None) for n in new],
+                       source_kind=source_kind.value, confidence=confidence.value)
+
+
+def preview_data_driven(session: Session, content: bytes) -> SharingPlan:
+    return _plan(session, kind="data-driven", token=agency_import.file_token("dds", content),
+                 facts=read_data_driven(content), source_kind=SourceKind.vigilant_report,
+                 confidence=Confidence.confirmed)
+
+
+def _subject(session: Session, actor: User, source: ReportSource) -> None:
+    # The report's agency is one the importer reads: another answers as missing.
+    agencies.crud.get(session, actor, source.agency_id)
+
+
+def preview_report(session: Session, actor: User, content: bytes,
+                   source: ReportSource) -> SharingPlan:
+    _subject(session, actor, source)
+    token = agency_import.file_token("report", content, str(source.agency_id),
+                                     source.source_url, source.reported_on)
+    return _plan(session, kind="sharing-report", token=token,
+                 facts=read_report(content, source), source_kind=SourceKind.vigilant_report,
+                 confidence=source.confidence)
+
+
+def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFacts], *,
+          token: str | None = None) -> SharingResult:
+    """Make the agencies the file names that are not kept, then add the new links and bring
+    the changed ones up to date. The caller commits: the whole file is one transaction."""
+    permissions.require_bringing_in(actor)
+    if token is not None and token != plan.token:
+        raise Conflict(N_("The file is not the one that was previewed; preview it again."),
+                       field="token")
+    result = SharingResult()
+    index = _Agencies(session)
+    kept = _kept(session)
+
+    def agency_of(named: Named) -> Agency:
+        found = index.find(named)
+        if found is None:
+            kind = agency_import.kind_from(named.name)
+            if sharing.is_immigration(named.name):
+                kind = AgencyKind.federal
+            found = agencies.crud.create(session, actor, AgencyCreate(
+                name=named.name, state_code=named.state if len(named.state) == 2 else "",
+                ori=named.ori, kind=kind))
+            index.by_name[(agency_import.name_key(named.name), named.state)] = found
+            if named.ori:
+                index.by_ori[named.ori] = found
+            result.agencies_created += 1
+        return found
+
+    for f in facts:
+        if f.error:
+            result.errors.append({"row": f.row, "message": f.error})
+            continue
+        subject = session.get(Agency, f.subject_id) if f.subject_id else \
+            agency_of(f.subject) if f.subject else None
+        if subject is None or f.agency_only:
+            continue
+        partner = agency_of(f.partner) if f.partner else None
+        name = f.partner_name if partner is None else ""
+        key = _key(subject.id, f.kind, partner.id if partner else None,
+                   f.partner_name or (f.partner.name if f.partner else ""), f.source_url)
+        current = kept.get(key)
+        if current is None:
+            link = SharingLink(
+                agency_id=stored_id(subject), kind=f.kind,
+                partner_agency_id=partner.id if partner else None, partner_name=name,
+                partner_count=f.partner_count, pool=f.partner_name == NATIONAL_POOL,
+                immigration=sharing.is_immigration(partner.name if partner else name),
+                source_kind=SourceKind(plan.source_kind), source_url=f.source_url,
+                reported_on=f.reported_on, confidence=Confidence(plan.confidence),
+                dataset=plan.kind)
+            session.add(link)
+            kept[key] = link
+            result.links_added += 1
+        elif (f.partner_count != current.partner_count
+              or (f.reported_on and f.reported_on != current.reported_on)):
+            current.partner_count = f.partner_count
+            current.reported_on = f.reported_on or current.reported_on
+            session.add(current)
+            result.links_updated += 1
+        else:
+            result.unchanged += 1
+    session.flush()
+    return result
+
+
+def commit_data_driven(session: Session, actor: User, content: bytes, *,
+                       token: str | None = None) -> tuple[SharingPlan, SharingResult]:
+    plan = preview_data_driven(session, content)
+    return plan, apply(session, actor, plan, read_data_driven(content), token=token)
+
+
+def commit_report(session: Session, actor: User, content: bytes, source: ReportSource, *,
+                  token: str | None = None) -> tuple[SharingPlan, SharingResult]:
+    plan = preview_report(session, actor, content, source)
+    return plan, apply(session, actor, plan, read_report(content, source), token=token)
+

@@ -1,0 +1,81 @@
+"""The exposure graph in Chromium: drawn on the server as inline SVG, it loads nothing from
+another origin, is read out by its title and description, passes axe, and is screenshot to
+look at beside its table, on a desktop and a phone."""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, Request
+from sqlmodel import Session
+
+from tests import factories as f
+from tests.e2e.conftest import axe_violations, shoot
+
+pytestmark = pytest.mark.e2e
+
+
+def _riverton(session: Session, actor: Any) -> int:
+    place = f.make_jurisdiction(session, actor, name="Riverton")
+    riverton = f.make_agency(session, actor, name="Riverton Police Department",
+                             jurisdiction_id=place.id)
+    partners = []
+    for name, state in (("Oakdale Police Department", "CA"), ("Reno Police Department", "NV"),
+                        ("Maricopa County Sheriff", "AZ"), ("Lane County Sheriff", "OR"),
+                        ("Boise Police Department", "ID")):
+        partner = f.make_agency(session, actor, name=name, state_code=state)
+        partners.append(partner)
+        f.make_sharing_link(session, actor, agency_id=riverton.id, partner_agency_id=partner.id,
+                            source_kind="vigilant_report", reported_on="2019-06")
+    f.make_sharing_link(session, actor, agency_id=riverton.id,
+                        partner_name="U.S. Immigration and Customs Enforcement",
+                        source_kind="records_request", reported_on="2019")
+    f.make_sharing_link(session, actor, agency_id=riverton.id, partner_name="", partner_count=412,
+                        source_kind="vigilant_report", reported_on="2019-06")
+    f.make_sharing_link(session, actor, agency_id=riverton.id, pool=True,
+                        partner_name="Vigilant LEARN national pool",
+                        source_kind="vigilant_report")
+    # Reached through Oakdale.
+    for name, state in (("Yolo County Sheriff", "CA"), ("Tucson Police Department", "AZ")):
+        far = f.make_agency(session, actor, name=name, state_code=state)
+        f.make_sharing_link(session, actor, agency_id=partners[0].id, partner_agency_id=far.id)
+    session.commit()
+    return riverton.id
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_graph_draws_with_nothing_from_another_origin(
+        request: pytest.FixtureRequest, width: str, session: Session, actor: Any,
+        axe_source: str, server: str) -> None:
+    agency = _riverton(session, actor)
+    page: Page = request.getfixturevalue(width)
+    asked: list[str] = []
+
+    def note(sent: Request) -> None:
+        asked.append(sent.url)
+
+    page.on("request", note)
+    page.goto(f"/agencies/{agency}")
+    page.wait_for_load_state("networkidle")
+    graph = page.locator(".exposure-graph svg")
+    assert graph.is_visible()
+    box = graph.bounding_box()
+    assert box is not None and box["width"] > 250 and box["height"] > 150
+    # Every node drawn: Riverton, five partners, ICE, the counted 412, the pool, two beyond.
+    assert page.locator(".exposure-graph g.node").count() == 11
+    assert page.locator(".exposure-graph g.node.immigration").count() == 1
+    assert page.get_by_role("img", name="Who can search the plate reads of Riverton Police "
+                                        "Department").count() == 1
+    assert page.locator(".exposure-summary").inner_text().startswith(
+        "Riverton Police Department's plate reads can be searched by 412 agencies in 5 states, "
+        "including U.S. Immigration and Customs Enforcement (2019 report).")
+    assert page.locator(".exposure-table tbody tr").count() == 8
+    ours = urlsplit(server).netloc
+    elsewhere = [url for url in asked
+                 if not url.startswith(("data:", "blob:")) and urlsplit(url).netloc != ours]
+    assert asked and elsewhere == [], elsewhere
+    print(f"\n{width}: {len(asked)} requests, {len(elsewhere)} to another origin")
+    assert axe_violations(page, axe_source) == []
+    shoot(page.locator("#exposure").page, f"exposure-agency-{width}")
+    page.locator("#exposure").screenshot(path=str(
+        shoot.__globals__["SCREENSHOTS"] / f"exposure-panel-{width}.png"))

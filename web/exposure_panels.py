@@ -1,0 +1,107 @@
+"""What the agency and jurisdiction pages show of data sharing: the one-line summary, the graph
+laid out for inline SVG, the table beside it, and the form that adds a link by hand."""
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.agencies.models import Agency
+from api.auth import permissions
+from api.auth.models import User
+from api.i18n.catalogs import N_, gettext, ngettext
+from api.sharing import service as sharing
+from api.sharing.models import Confidence, SharingLink, SourceKind
+from api.sharing.service import ExposureRead
+from web import sharing_graph
+
+SOURCE_WORDS = {
+    SourceKind.vigilant_report.value: N_("Vigilant data sharing report"),
+    SourceKind.records_request.value: N_("Records-request document"),
+    SourceKind.news.value: N_("News story"),
+    SourceKind.other.value: N_("Other source"),
+}
+CONFIDENCE_WORDS = {
+    Confidence.confirmed.value: N_("Confirmed"),
+    Confidence.likely.value: N_("Likely"),
+    Confidence.reported.value: N_("Reported"),
+}
+
+
+def summary(exposure: ExposureRead, whose: str) -> str:
+    """One sentence to say in a meeting: how many agencies can search the reads, in how many
+    states, and immigration enforcement among them with the year of its source."""
+    if not exposure.direct and not exposure.pools:
+        return gettext("No link is known yet that lets another agency search {whose}.").format(
+            whose=whose)
+    agencies = ngettext("{count} agency", "{count} agencies", exposure.direct).format(
+        count=exposure.direct)
+    states = ngettext("{count} state", "{count} states", exposure.states).format(
+        count=exposure.states)
+    who = ", ".join(exposure.immigration)
+    if exposure.states and who and exposure.immigration_year:
+        said = gettext("{whose} can be searched by {agencies} in {states}, including {who} "
+                       "({year} report).")
+    elif exposure.states and who:
+        said = gettext("{whose} can be searched by {agencies} in {states}, including {who}.")
+    elif exposure.states:
+        said = gettext("{whose} can be searched by {agencies} in {states}.")
+    elif who and exposure.immigration_year:
+        said = gettext("{whose} can be searched by {agencies}, including {who} "
+                       "({year} report).")
+    elif who:
+        said = gettext("{whose} can be searched by {agencies}, including {who}.")
+    else:
+        said = gettext("{whose} can be searched by {agencies}.")
+    return said.format(whose=whose, agencies=agencies, states=states, who=who,
+                       year=exposure.immigration_year)
+
+
+def more(exposure: ExposureRead) -> list[str]:
+    """What follows the summary: the pools, and who is reached through a partner."""
+    lines = [gettext("They are also in the {pool}: every agency in it can search them.").format(
+        pool=pool) for pool in exposure.pools]
+    if exposure.second_degree:
+        lines.append(ngettext(
+            "Through a partner, {count} more agency can reach them.",
+            "Through a partner, {count} more agencies can reach them.",
+            exposure.second_degree).format(count=exposure.second_degree))
+    return lines
+
+
+def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,
+             subject: str, agency: Agency | None, base: str) -> dict[str, Any]:
+    graph = sharing_graph.layout(
+        exposure, subject=subject,
+        group_label=gettext("{count} agencies the report names"),
+        more_label=gettext("{count} more"),
+        second_more_label=gettext("{count} more through partners"))
+    names = {i: n for i, n in session.exec(
+        select(Agency.id, Agency.name).where(col(Agency.id).in_(exposure.agency_ids))).all()}
+    form: dict[str, Any] | None = None
+    if agency is not None and permissions.can_write(actor, agency) and \
+            permissions.can_create(actor, SharingLink):
+        partners = session.exec(select(Agency.id, Agency.name, Agency.state_code)
+                                .where(Agency.id != agency.id)
+                                .order_by(Agency.name, Agency.state_code)).all()
+        form = {"action": f"/agencies/{agency.id}/sharing-links", "partners": partners}
+    return {"exposure": {
+        "read": exposure, "summary": summary(exposure, whose), "more": more(exposure),
+        "graph": graph, "subject": subject, "through": names, "base": base,
+        "several": len(exposure.agency_ids) > 1, "form": form,
+        "sources": SOURCE_WORDS,
+        "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
+
+
+def agency_exposure(session: Session, actor: User, agency: Any) -> dict[str, Any]:
+    exposure = sharing.agency_exposure(session, actor, agency.id)
+    return _context(session, actor, exposure,
+                    whose=gettext("{name}'s plate reads").format(name=agency.name),
+                    subject=agency.name, agency=agency, base=f"/agencies/{agency.id}")
+
+
+def jurisdiction_exposure(session: Session, actor: User, place: Any) -> dict[str, Any]:
+    exposure = sharing.jurisdiction_exposure(session, actor, place.id)
+    return _context(session, actor, exposure,
+                    whose=gettext("The plate reads of {name}'s agencies").format(
+                        name=place.name),
+                    subject=place.name, agency=None, base=f"/jurisdictions/{place.id}")
