@@ -105,15 +105,17 @@ def _board(session: Session, actor: User, campaign_id: int) -> dict[str, list[ac
     return board
 
 
-def _board_context(session: Session, actor: User, campaign_id: int) -> dict[str, Any]:
-    """The actions board, with the cards the actor may move (a partner moves their own)."""
+def _board_context(session: Session, actor: User, campaign_id: int,
+                   shown: int | None = FIRST_CARDS) -> dict[str, Any]:
+    """The actions board, with the cards the actor may move (a partner moves their own);
+    `shown` cards a column (none: all), the rest counted and loaded on request."""
     board = _board(session, actor, campaign_id)
     # Each card's row holds the owner and visibility the rule reads: no action is loaded,
-    # and the rule is worked out once for the page, not once a card.
+    # and the rule is worked out once for the page, and only for the cards drawn.
     may_move = permissions.writable_rows(actor, Action)
-    movable = {row["id"] for rows in board.values() for row in rows if may_move(row)}
+    movable = {row["id"] for rows in board.values() for row in rows[:shown] if may_move(row)}
     return {"board": board, "board_statuses": [s.value for s in BOARD_STATUSES],
-            "movable_actions": movable, "shown_cards": FIRST_CARDS, "plain_forms": False}
+            "movable_actions": movable, "shown_cards": shown, "plain_forms": False}
 
 
 def _asks_context(actor: User, campaign: Campaign, **extra: Any) -> dict[str, Any]:
@@ -337,8 +339,7 @@ def board_column(campaign_id: RecordId, status: ActionStatus, request: Request,
     if status not in BOARD_STATUSES:
         raise Invalid(gettext("The board has no such column."), field="status")
     context = {"record": _campaign(session, user, campaign_id), "user": user,
-               "status": status.value, **_board_context(session, user, campaign_id),
-               "shown_cards": None}
+               "status": status.value, **_board_context(session, user, campaign_id, None)}
     if htmx.wants_fragment(request):
         return render(request, "campaigns/board_column.html", context)
     context["plain_forms"] = True
