@@ -137,7 +137,7 @@ def _votes(where: Any) -> Part:
 def _stances(**histories: Any) -> Part:
     # Read with no reader of its own, as every part here is (made once for everyone): the
     # session's scope narrows the changes, and so what each moved from, when it runs.
-    seen = targets.changes(None, **histories)
+    seen = targets.changes(None, newest=False, **histories)
     stmt = (sa.select(seen.c.id, seen.c.recorded_at, seen.c.from_level, seen.c.to_level,
                       seen.c.note, seen.c.source, Target.id.label("target_id"), Target.name,
                       Campaign.name.label("campaign"))
