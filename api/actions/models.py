@@ -64,9 +64,14 @@ class Action(TableBase, ActionBase, PlaybookAnchor, table=True):
     # By date, then title, with what deciding who may read an action and the campaign: the
     # calendar counts a day's actions and reads its first few in order from the index alone.
     # And a campaign's actions by date: its board and timeline read the first few in order.
+    # And the votes a campaign's actions are anchored to, with who may read each link: a
+    # campaign's upcoming votes and bodies read them from the index alone, where they read
+    # every action of the campaign.
     __table_args__ = (sa.Index("ix_action_scheduled_on", "scheduled_on", "title", "id", "status",
                                "visibility", "owner_organization_id", "campaign_id"),
-                      sa.Index("ix_action_campaign_id", "campaign_id", "scheduled_on"))
+                      sa.Index("ix_action_campaign_id", "campaign_id", "scheduled_on"),
+                      sa.Index("ix_action_campaign_anchor", "campaign_id", "anchor_kind",
+                               "vote_id", "visibility", "owner_organization_id"))
     phase: str | None = Field(default=None, max_length=40)
 
 

@@ -31,10 +31,12 @@ class BoardCard(TypedDict):
     owner_organization_id: int | None
     visibility: Visibility | str
     owner_name: str | None
+    # How many of the board's cards share this card's status (its column's count).
+    in_status: int
 
 
 @cache
-def _board(limit: int) -> sa.Select[Any]:
+def _board(limit: int, first: int | None) -> sa.Select[Any]:
     # Made once, for any campaign: building the statement cost more than running it.
     mine = (sa.select(Action.id, Action.title, Action.kind, Action.scheduled_on, Action.status,
                       Action.owner_organization_id, Action.visibility)
@@ -45,22 +47,35 @@ def _board(limit: int) -> sa.Select[Any]:
              .order_by(Action.scheduled_on, Action.id).limit(limit).subquery())
     undated = (mine.where(Action.scheduled_on.is_(None))
                .order_by(Action.id).limit(limit).subquery())
-    first = sa.union_all(sa.select(dated), sa.select(undated)).subquery()
+    both = sa.union_all(sa.select(dated), sa.select(undated)).subquery()
+    taken = (sa.select(both).order_by(both.c.scheduled_on.is_(None), both.c.scheduled_on,
+                                      both.c.id).limit(limit).subquery())
+    # The board's cards, numbered within their column and counted: a page that draws a
+    # column's first few cards reads those only, with the column's count.
+    order = (taken.c.scheduled_on.is_(None), taken.c.scheduled_on, taken.c.id)
+    cards = sa.select(taken, sa.func.row_number().over(partition_by=taken.c.status,
+                                                       order_by=order).label("place"),
+                      sa.func.count().over(partition_by=taken.c.status).label("in_status")
+                      ).subquery()
     # The owner's name looked up for each card: joined, PostgreSQL read every organization
     # into a hash for the few the board shows.
     owner_name = (sa.select(Organization.name)
-                  .where(Organization.id == first.c.owner_organization_id)
+                  .where(Organization.id == cards.c.owner_organization_id)
                   .scalar_subquery().label("owner_name"))
-    return built_once(sa.select(first, owner_name)
-                      .order_by(first.c.scheduled_on.is_(None), first.c.scheduled_on,
-                                first.c.id)
-                      .limit(limit))
+    stmt = sa.select(cards.c.id, cards.c.title, cards.c.kind, cards.c.scheduled_on,
+                     cards.c.status, cards.c.owner_organization_id, cards.c.visibility,
+                     owner_name, cards.c.in_status)
+    if first is not None:
+        stmt = stmt.where(cards.c.place <= first)
+    return built_once(stmt.order_by(cards.c.scheduled_on.is_(None), cards.c.scheduled_on,
+                                    cards.c.id))
 
 
-def board(session: Session, actor: User, *, campaign_id: int,
-          limit: int) -> list[BoardCard]:
-    """A campaign's first actions by date, undated last: what its board shows of each, with
-    the owner and visibility that decide who may move a card, in one query."""
-    found = read(session, _board(limit), {CAMPAIGN.key: campaign_id})
+def board(session: Session, actor: User, *, campaign_id: int, limit: int,
+          first: int | None = None) -> list[BoardCard]:
+    """A campaign's first `limit` actions by date, undated last: what its board shows of each,
+    with the owner and visibility that decide who may move a card and how many cards share
+    its status, in one query; with `first`, only the first that many of each status."""
+    found = read(session, _board(limit, first), {CAMPAIGN.key: campaign_id})
     # The statement selects exactly these columns (_board).
     return [cast(BoardCard, row._asdict()) for row in found]

@@ -3,7 +3,7 @@ words of whoever reads them (the language in force: a timeline is made for one p
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,6 +32,15 @@ from api.tasks.models import Task
 from api.votes.models import Vote, of_campaigns
 
 LIMIT = 30
+
+# What "already happened" is, as bound parameters: an instant at or before now, and a day whose
+# noon (UTC, as Event.sort_key places it) is at or before now, so the statement leaves out what
+# is ahead instead of reading it to be dropped.
+NOW = sa.bindparam("now", type_=UTCDateTime())
+PAST_DAY = sa.bindparam("past_day", type_=sa.Date())
+# A vote whose time is not announced happens on its local day, which the statement does not
+# work out: it reads those up to a day ahead, and for_record drops what is still to come.
+SOON = sa.bindparam("soon", type_=UTCDateTime())
 
 
 @dataclass
@@ -80,6 +89,9 @@ class Part:
 
     stmt: sa.Select[Any]
     events: Callable[[Any], list[Event]]
+    # Which rows have an event that already happened (NOW, PAST_DAY and SOON bound); in the
+    # statement's order, so its first rows are still the newest of those.
+    past: Any
 
 
 # Given the record's id (a bound parameter), the part of its timeline.
@@ -102,7 +114,8 @@ def _meetings(where: Any, link: Any = None) -> Part:
             .where(where).order_by(Meeting.held_at.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.held_at, gettext("Meeting"),
                                        _excerpt(r.summary) or r.location or gettext("Meeting"),
-                                       "meeting", r.id, zone=r.timezone or "")])
+                                       "meeting", r.id, zone=r.timezone or "")],
+                Meeting.held_at <= NOW)
 
 
 def _votes(where: Any) -> Part:
@@ -116,13 +129,15 @@ def _votes(where: Any) -> Part:
                                        if r.time_not_announced else r.scheduled_at,
                                        gettext("Vote"), r.title, "vote", r.id,
                                        f"{_level(r.status)}, {_level(r.outcome)}",
-                                       zone=r.timezone or "")])
+                                       zone=r.timezone or "")],
+                sa.or_(Vote.scheduled_at <= NOW,
+                       sa.and_(Vote.time_not_announced, Vote.scheduled_at <= SOON)))
 
 
 def _stances(**histories: Any) -> Part:
     # Read with no reader of its own, as every part here is (made once for everyone): the
     # session's scope narrows the changes, and so what each moved from, when it runs.
-    seen = targets.changes(None, **histories)
+    seen = targets.changes(None, newest=False, **histories)
     stmt = (sa.select(seen.c.id, seen.c.recorded_at, seen.c.from_level, seen.c.to_level,
                       seen.c.note, seen.c.source, Target.id.label("target_id"), Target.name,
                       Campaign.name.label("campaign"))
@@ -140,7 +155,7 @@ def _stances(**histories: Any) -> Part:
         "target", r.target_id,
         gettext("{campaign} · from {source}").format(campaign=r.campaign,
                                                      source=_source(r.source))
-        + (f" · {r.note}" if r.note else ""))])
+        + (f" · {r.note}" if r.note else ""))], seen.c.recorded_at <= NOW)
 
 
 def _actions(where: Any) -> Part:
@@ -149,7 +164,8 @@ def _actions(where: Any) -> Part:
             .order_by(Action.scheduled_on.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.scheduled_on, gettext("Action"), r.title, "action",
                                        r.id,
-                                       _level(r.status))])
+                                       _level(r.status))],
+                Action.scheduled_on <= PAST_DAY)
 
 
 def _task_events(r: Any) -> list[Event]:
@@ -163,15 +179,19 @@ def _task_events(r: Any) -> list[Event]:
 def _tasks(where: Any) -> Part:
     stmt = (sa.select(Task.id, Task.title, Task.completed_at, Task.due_on, Task.status)
             .where(where).order_by(Task.id.desc()).limit(LIMIT))
-    return Part(stmt, _task_events)
+    return Part(stmt, _task_events,
+                sa.or_(Task.completed_at <= NOW,
+                       sa.and_(Task.completed_at.is_(None), Task.due_on <= PAST_DAY)))
 
 
 def _press(where: Any) -> Part:
     stmt = (sa.select(PressHit.id, PressHit.title, PressHit.outlet, PressHit.published_on)
-            .where(where, PressHit.published_on.is_not(None)).limit(LIMIT))
+            .where(where, PressHit.published_on.is_not(None))
+            .order_by(PressHit.published_on.desc(), PressHit.id.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.published_on, gettext("Press"), r.title, "press_hit",
                                        r.id,
-                                       r.outlet)])
+                                       r.outlet)],
+                PressHit.published_on <= PAST_DAY)
 
 
 def _request_events(r: Any) -> list[Event]:
@@ -187,8 +207,10 @@ def _request_events(r: Any) -> list[Event]:
 
 def _requests(where: Any) -> Part:
     stmt = (sa.select(RecordsRequest.id, RecordsRequest.subject, RecordsRequest.sent_on,
-                      RecordsRequest.due_on, RecordsRequest.status).where(where).limit(LIMIT))
-    return Part(stmt, _request_events)
+                      RecordsRequest.due_on, RecordsRequest.status).where(where)
+            .order_by(RecordsRequest.id.desc()).limit(LIMIT))
+    return Part(stmt, _request_events,
+                sa.or_(RecordsRequest.sent_on <= PAST_DAY, RecordsRequest.due_on <= PAST_DAY))
 
 
 def _contract_events(r: Any) -> list[Event]:
@@ -202,16 +224,20 @@ def _contract_events(r: Any) -> list[Event]:
 
 def _contracts(where: Any) -> Part:
     stmt = (sa.select(Contract.id, Contract.title, Contract.start_date, Contract.term_ends,
-                      Contract.notice_deadline, Contract.auto_renews).where(where).limit(LIMIT))
-    return Part(stmt, _contract_events)
+                      Contract.notice_deadline, Contract.auto_renews).where(where)
+            .order_by(Contract.id.desc()).limit(LIMIT))
+    return Part(stmt, _contract_events,
+                sa.or_(Contract.start_date <= PAST_DAY, Contract.notice_deadline <= PAST_DAY,
+                       Contract.term_ends <= PAST_DAY))
 
 
 def _documents(kind: AttachedTo, record_id: Any) -> Part:
     stmt = (sa.select(Document.id, Document.filename, Document.created_at)
             .where(Document.attached_kind == kind, Document.attached_id == record_id)
-            .limit(LIMIT))
+            .order_by(Document.created_at.desc(), Document.id.desc()).limit(LIMIT))
     return Part(stmt, lambda r: [Event(r.created_at, gettext("Document added"), r.filename,
-                                       "document", r.id)])
+                                       "document", r.id)],
+                Document.created_at <= NOW)
 
 
 SOURCES: dict[AttachedTo, list[Source]] = {
@@ -293,9 +319,14 @@ class Reading:
     parts: list[Part]
     slots: list[dict[str, str]]
 
-    def rows(self, session: Session, record_id: int) -> list[list[Any]]:
+    def rows(self, session: Session, record_id: int,
+             now: datetime | None = None) -> list[list[Any]]:
         found: list[list[Any]] = [[] for _ in self.parts]
-        for row in read(session, self.stmt, {RECORD.key: record_id}):
+        values: dict[str, Any] = {RECORD.key: record_id}
+        if now is not None:
+            values |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
+                       SOON.key: now + timedelta(days=1)}
+        for row in read(session, self.stmt, values):
             values = row._mapping
             n = values["part"]
             found[n].append(SimpleNamespace(**{name: values[slot]
@@ -304,20 +335,25 @@ class Reading:
 
 
 RECORD = sa.bindparam("record_id", type_=sa.Integer())
-_READINGS: dict[AttachedTo, Reading] = {}
+_READINGS: dict[tuple[AttachedTo, int | None], Reading] = {}
 
 
-def _reading(kind: AttachedTo) -> Reading:
-    found = _READINGS.get(kind)
+def _reading(kind: AttachedTo, past_limit: int | None = None) -> Reading:
+    """The reading of a kind of record's timeline; with past_limit, of what already happened
+    only, each part cut to that many rows: the newest `past_limit` events of all are among
+    them (each part reads its newest first), so the page reads about what it shows."""
+    found = _READINGS.get((kind, past_limit))
     if found is None:
         parts = [source(RECORD) for source in SOURCES.get(kind, [])]
         parts.append(_documents(kind, RECORD))
-        found = _READINGS[kind] = _read_together(parts)
+        found = _READINGS[kind, past_limit] = _read_together(parts, past_limit)
     return found
 
 
-def _read_together(parts: list[Part]) -> Reading:
-    subqueries = [part.stmt.subquery() for part in parts]
+def _read_together(parts: list[Part], past_limit: int | None = None) -> Reading:
+    stmts = [part.stmt if past_limit is None else part.stmt.where(part.past).limit(past_limit)
+             for part in parts]
+    subqueries = [stmt.subquery() for stmt in stmts]
     placed = [[(column.key, _slot(column)) for column in sub.c] for sub in subqueries]
     widths = {kind: max(sum(1 for _, k in names if k == kind) for names in placed)
               for kind in SLOT_TYPES}
@@ -341,12 +377,14 @@ def _read_together(parts: list[Part]) -> Reading:
 def for_record(session: Session, actor: User, *, kind: AttachedTo, record_id: int,
                past_only: bool = False, limit: int = LIMIT) -> list[Event]:
     """Everything dated about a record, newest first; past_only leaves out what is ahead."""
-    reading = _reading(kind)
-    events = [event for part, rows in zip(reading.parts, reading.rows(session, record_id),
-                                          strict=True)
+    now = clock.now() if past_only else None
+    reading = _reading(kind, min(limit, LIMIT) if past_only else None)
+    events = [event for part, rows in zip(reading.parts,
+                                          reading.rows(session, record_id, now), strict=True)
               for row in rows for event in part.events(row)]
-    if past_only:
-        now = clock.now()
+    if now is not None:
+        # A row read for one event already past may hold another still ahead (a request sent
+        # and not yet due), and a vote with no announced time may be later today.
         events = [e for e in events if e.sort_key <= now]
     events.sort(key=lambda e: e.sort_key, reverse=True)
     return events[:limit]

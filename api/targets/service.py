@@ -97,12 +97,13 @@ def _matching(column: Any, value: Any) -> sa.ColumnElement[bool]:
 
 
 def changes(reader: Reader, *, target: Any = None, campaign: Any = None,
-            meeting: Any = None) -> sa.Subquery:
+            meeting: Any = None, newest: bool = True) -> sa.Subquery:
     """The stance changes the reader may read, of the targets and campaigns asked for (each an
     id, a bound parameter, or a list or statement of ids), or of the histories a meeting's
     observations belong to. Besides the table's columns: `from_level`, the level of the
     previous change of the same target and campaign the reader may read ("unknown" when there
-    is none), and `newest`, 1 for the change that is the reader's current stance.
+    is none), and `newest`, 1 for the change that is the reader's current stance (left out
+    with newest=False, for a reading that needs no current stance: it costs a second sort).
 
     One statement for any number of targets, made of window functions both databases run."""
     change = _changes_of(reader)
@@ -121,14 +122,14 @@ def changes(reader: Reader, *, target: Any = None, campaign: Any = None,
     history = (change.target_id, change.campaign_id)
     previous = sa.func.lag(change.to_level).over(partition_by=history,
                                                  order_by=(change.recorded_at, change.id))
-    stmt = sa.select(
-        change.id, change.target_id, change.campaign_id,
-        sa.func.coalesce(previous, StanceLevel.unknown.value).label("from_level"),
-        change.to_level, change.source, change.note, change.meeting_id,
-        change.recorded_by_id, change.recorded_at,
-        sa.func.row_number().over(partition_by=history,
-                                  order_by=_newest_first(change)).label("newest"),
-    ).where(*conditions, *readable(reader, change))
+    columns = [change.id, change.target_id, change.campaign_id,
+               sa.func.coalesce(previous, StanceLevel.unknown.value).label("from_level"),
+               change.to_level, change.source, change.note, change.meeting_id,
+               change.recorded_by_id, change.recorded_at]
+    if newest:
+        columns.append(sa.func.row_number().over(partition_by=history,
+                                                 order_by=_newest_first(change)).label("newest"))
+    stmt = sa.select(*columns).where(*conditions, *readable(reader, change))
     return stmt.subquery("seen_change")
 
 
