@@ -24,6 +24,7 @@ from web.routes import (
     imports,
     language,
     manifest,
+    maps,
     meetings,
     playbooks,
     public_pages,
@@ -59,7 +60,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 # nothing.
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
-                cameras, contracts, language, manifest, saved_searches, public_pages)
+                cameras, contracts, language, manifest, saved_searches, public_pages, maps)
 
 
 def mount_web(app: FastAPI) -> None:
