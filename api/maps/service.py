@@ -55,6 +55,17 @@ class Area:
     campaigns: list[Mark] = field(default_factory=list)
 
     @property
+    def campaign_mark(self) -> str:
+        """What the region's campaign mark shows: a win where any was won, else a loss, else
+        one under way, else one closed; empty with no campaign."""
+        statuses = {mark.status for mark in self.campaigns}
+        for shown, among in (("won", {"won"}), ("lost", {"lost"}),
+                             ("active", {"planning", "active", "paused"}), ("closed", {"closed"})):
+            if statuses & among:
+                return shown
+        return ""
+
+    @property
     def listed(self) -> bool:
         return bool(self.cameras is not None or self.places or self.sharing or self.campaigns)
 
@@ -67,6 +78,13 @@ class DrawnMap:
     state_name: str = ""
     # Agencies and campaigns of the state placed in no county the map knows.
     unplaced: list[Mark] = field(default_factory=list)
+
+    @property
+    def mark_size(self) -> float:
+        """Half a mark's width, in the map's units: the same on screen whatever the map's
+        scale."""
+        _, _, wide, high = (float(n) for n in self.view_box.split())
+        return round(max(wide, high) / 110, 1)
 
 
 def shade_of(cameras: int | None) -> int | None:
