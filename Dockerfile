@@ -37,7 +37,7 @@ COPY migrations/ migrations/
 COPY campaigns/ campaigns/
 COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js web/static/vendor/htmx.min.js
 COPY --from=assets /build/node_modules/us-atlas/counties-albers-10m.json \
-     api/maps/atlas/counties-albers-10m.json
+     api/atlas/shapes/counties-albers-10m.json
 RUN pip install --no-deps --editable . \
     && pybabel compile --directory api/i18n/locale --domain messages \
     && rm -rf build

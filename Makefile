@@ -9,7 +9,7 @@ HTMX := web/static/vendor/htmx.min.js
 AXE := tests/e2e/vendor/axe.min.js
 # The US state and county outlines the maps are drawn from (us-atlas, already projected):
 # read by the backend, so kept beside it.
-ATLAS := api/maps/atlas/counties-albers-10m.json
+ATLAS := api/atlas/shapes/counties-albers-10m.json
 
 # The catalogs live beside the backend (api/i18n/locale): alerts are written there as well as
 # pages, and api/ never reaches into web/. Entries carry no file and line, so two changes to
@@ -48,7 +48,7 @@ $(AXE): web/node_modules/.package-lock.json
 	cp web/node_modules/axe-core/axe.min.js $@
 
 $(ATLAS): web/node_modules/.package-lock.json
-	mkdir -p api/maps/atlas
+	mkdir -p api/atlas/shapes
 	cp web/node_modules/us-atlas/counties-albers-10m.json $@
 
 assets: $(HTMX) $(AXE) $(ATLAS)
@@ -133,4 +133,4 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor api/maps/atlas $(CATALOG_MOS)
+	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor api/atlas/shapes $(CATALOG_MOS)

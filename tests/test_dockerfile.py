@@ -100,7 +100,7 @@ def test_the_htmx_copied_is_the_version_package_json_pins() -> None:
                          "web/static/vendor/htmx.min.js"],
                         [f"--from={node_name}",
                          "/build/node_modules/us-atlas/counties-albers-10m.json",
-                         "api/maps/atlas/counties-albers-10m.json"]]
+                         "api/atlas/shapes/counties-albers-10m.json"]]
 
 
 def _copied_paths() -> list[str]:

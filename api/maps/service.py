@@ -12,14 +12,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api.agencies.models import Agency, Sharing
+from api.atlas import drawing, places
+from api.atlas.outlines import Region, load
 from api.auth import permissions
 from api.auth.permissions import Actor
 from api.campaigns.models import Campaign
 from api.errors import Invalid
 from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction, JurisdictionKind
-from api.maps import drawing, places
-from api.maps.atlas import Region, load
+from api.jurisdictions.states import NAMES
 from api.sources.models import CameraCount
 
 # Camera counts at or above each step share a shade; the legend reads them from here.
@@ -87,6 +88,12 @@ class DrawnMap:
         return round(max(wide, high) / 110, 1)
 
 
+def _state_code(fips: str) -> str:
+    """The postal code of a state the outlines name by its FIPS code."""
+    name = places.state_name_of(fips)
+    return next((code for code, said in NAMES.items() if said == name), "")
+
+
 def shade_of(cameras: int | None) -> int | None:
     if cameras is None:
         return None
@@ -133,7 +140,7 @@ def _places(session: Session, actor: Actor, state_code: str | None = None) -> di
     for row in rows:
         code = row.county_fips
         if not code and row.kind == JurisdictionKind.county:
-            code = places.county_fips(row.name, row.state_code) or ""
+            code = places.county_fips(row.name, NAMES.get(row.state_code, "")) or ""
         own[row.id] = code
     return {row.id: _Place(row.id, row.name, row.kind, row.state_code,
                            own[row.id] or own.get(row.parent_id or 0, ""))
@@ -222,7 +229,7 @@ def state_map(session: Session, actor: Actor) -> DrawnMap:
     areas = []
     for outline in outlines:
         area = _area(outline)
-        code = places.state_code_of(outline.fips) or ""
+        code = _state_code(outline.fips)
         area.href = f"/maps/counties?state={code}"
         inside = by_state.get(code, [])
         area.places = [(p.id, p.name) for p in sorted(inside, key=lambda p: (p.name, p.id))
@@ -252,7 +259,7 @@ def _state_total(inside: list[_Place], counts: dict[int, int]) -> int | None:
 def county_map(session: Session, actor: Actor, state_code: str) -> DrawnMap:
     """The counties of one state, each linking to the coalition's jurisdiction there."""
     code = state_code.strip().upper()
-    state_fips = places.state_fips(code) if len(code) == 2 else None
+    state_fips = places.state_fips(NAMES[code]) if code in NAMES else None
     if state_fips is None:
         raise Invalid(N_("Choose one of the fifty states or the District of Columbia."),
                       field="state")
@@ -288,7 +295,7 @@ def state_choices() -> list[tuple[str, str]]:
     """(code, name) of every state the maps draw, by name."""
     chosen = []
     for region in load().states.values():
-        code = places.state_code_of(region.fips)
+        code = _state_code(region.fips)
         if code:
             chosen.append((code, region.name))
     return sorted(chosen, key=lambda pair: pair[1])

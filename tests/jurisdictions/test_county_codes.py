@@ -6,7 +6,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.maps import places
+from api.atlas import places
 from tests import factories as f
 
 CA = {"state_code": "CA", "timezone": "America/Los_Angeles"}
@@ -26,12 +26,13 @@ def test_a_county_gets_its_code_from_its_name(session: Session, actor: Any) -> N
 
 
 def test_names_match_as_people_write_them() -> None:
-    assert places.county_fips("los angeles", "ca") == "06037"
-    assert places.county_fips("St. Louis County", "MO") == "29189"
-    assert places.county_fips("Kenai Peninsula Borough", "AK") == "02122"
-    assert places.county_fips("Los Angeles", "NV") is None
-    assert places.state_fips("DC") == "11" and places.state_fips("PR") is None
-    assert places.state_code_of("06") == "CA"
+    assert places.county_fips("los angeles", "California") == "06037"
+    assert places.county_fips("St. Louis County", "Missouri") == "29189"
+    assert places.county_fips("Kenai Peninsula Borough", "Alaska") == "02122"
+    assert places.county_fips("Los Angeles", "Nevada") is None
+    assert places.state_fips("District of Columbia") == "11"
+    assert places.state_fips("Puerto Rico") is None
+    assert places.state_name_of("06") == "California"
 
 
 def test_a_code_given_must_be_a_county_of_the_state(client: TestClient) -> None:

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from fastapi.responses import Response
 
+from api.atlas.outlines import AtlasMissing
 from api.deps import SessionDep, UserDep
 from api.errors import Invalid
 from api.maps import service as maps
-from api.maps.atlas import AtlasMissing
 from api.routing import PathRouter
+from web.forms import shown
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -52,7 +53,9 @@ def county_map(request: Request, session: SessionDep, actor: UserDep,
     except AtlasMissing:
         return _page(request, {"user": user, "missing": True}, status=503)
     except Invalid as exc:
-        return _page(request, {"user": user, "choices": choices, "level": "counties",
-                               "errors": {"state": exc.message}, "chosen": state}, status=422)
+        errors = {"state": exc.message}
+        return shown(lambda status: _page(request, {
+            "user": user, "choices": choices, "level": "counties", "errors": errors,
+            "chosen": state}, status=status), errors)
     return _page(request, {"user": user, "drawn": drawn, "choices": choices,
                            "level": "counties", "chosen": drawn.state_code})

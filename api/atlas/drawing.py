@@ -5,7 +5,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from api.maps.atlas import Point, Region, Ring
+from api.atlas.outlines import Point, Region, Ring
 
 # How far (in frame units) a simplified outline may stray from the true one: less than a
 # pixel at the size the pages draw maps, so neighbours' shared borders still meet.

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 # Build output, copied from npm's us-atlas package by `make assets` (never committed).
-ATLAS_FILE = Path(__file__).resolve().parent / "atlas" / "counties-albers-10m.json"
+ATLAS_FILE = Path(__file__).resolve().parent / "shapes" / "counties-albers-10m.json"
 
 Point = tuple[float, float]
 Ring = list[Point]

@@ -1,7 +1,8 @@
 """The us-atlas TopoJSON decoded: quantized, delta-encoded arcs joined into closed rings, the
 states and counties it names, and outlines written as small SVG paths."""
 
-from api.maps import atlas, drawing
+from api.atlas import drawing
+from api.atlas import outlines as atlas
 
 # Two squares side by side sharing their middle edge, quantized on a grid of 10 units:
 # arc 0 is the shared edge (top to bottom), arcs 1 and 2 the rest of each square.

@@ -1,46 +1,41 @@
-"""Which state and county of the outlines a jurisdiction is: by the FIPS code kept on it, or
-by its name matched against the names the outlines carry."""
+"""Which state and county of the outlines a place is: by its name matched against the names
+the outlines carry (the Census's: "Los Angeles", not "Los Angeles County")."""
 
 import re
 
-from api.jurisdictions.states import NAMES
-from api.maps.atlas import AtlasMissing, load
+from api.atlas.outlines import AtlasMissing, load
 
 # What people add to a county's name that the Census names in the outlines leave out.
 _COUNTY_WORDS = re.compile(
     r"\s+(county|parish|borough|census area|city and borough|municipality)$", re.IGNORECASE)
 
 
-def state_fips(state_code: str) -> str | None:
-    """The two-digit code of a state or DC; None for a territory the outlines do not draw."""
-    name = NAMES.get(state_code.upper())
-    if name is None:
-        return None
+def state_fips(state_name: str) -> str | None:
+    """The two-digit code of a state or DC by its name; None for a territory the outlines do
+    not draw (or when they are not installed)."""
     try:
-        found = load().state_named(name)
+        found = load().state_named(state_name)
     except AtlasMissing:
         return None
     return found.fips if found else None
 
 
-def state_code_of(fips: str) -> str | None:
+def state_name_of(fips: str) -> str | None:
     try:
         region = load().states.get(fips)
     except AtlasMissing:
         return None
-    if region is None:
-        return None
-    return next((code for code, name in NAMES.items() if name == region.name), None)
+    return region.name if region else None
 
 
 def _plain(name: str) -> str:
     return _COUNTY_WORDS.sub("", " ".join(name.split())).casefold()
 
 
-def county_fips(name: str, state_code: str) -> str | None:
+def county_fips(name: str, state_name: str) -> str | None:
     """The county of that name in the state ("Los Angeles County", "Orleans Parish"); where
     a county and an independent city share a name, the county."""
-    state = state_fips(state_code)
+    state = state_fips(state_name)
     if state is None:
         return None
     wanted = _plain(name)
