@@ -2,7 +2,7 @@
 #   docker build -t oversight .
 #   docker run -p 8000:8000 -v oversight-data:/app/var oversight
 
-# --- htmx from npm, at the version web/package-lock.json pins (never a CDN) ---------------
+# --- htmx and the map outlines from npm, at the versions web/package-lock.json pins --------
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY web/package.json web/package-lock.json ./
@@ -36,6 +36,8 @@ COPY web/ web/
 COPY migrations/ migrations/
 COPY campaigns/ campaigns/
 COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js web/static/vendor/htmx.min.js
+COPY --from=assets /build/node_modules/us-atlas/counties-albers-10m.json \
+     api/atlas/shapes/counties-albers-10m.json
 RUN pip install --no-deps --editable . \
     && pybabel compile --directory api/i18n/locale --domain messages \
     && rm -rf build

@@ -7,6 +7,9 @@ PORT ?= 8000
 HTMX := web/static/vendor/htmx.min.js
 # axe-core for the browser tests only: kept beside them, never among the served files.
 AXE := tests/e2e/vendor/axe.min.js
+# The US state and county outlines the maps are drawn from (us-atlas, already projected):
+# read by the backend, so kept beside it.
+ATLAS := api/atlas/shapes/counties-albers-10m.json
 
 # The catalogs live beside the backend (api/i18n/locale): alerts are written there as well as
 # pages, and api/ never reaches into web/. Entries carry no file and line, so two changes to
@@ -44,7 +47,11 @@ $(AXE): web/node_modules/.package-lock.json
 	mkdir -p tests/e2e/vendor
 	cp web/node_modules/axe-core/axe.min.js $@
 
-assets: $(HTMX) $(AXE)
+$(ATLAS): web/node_modules/.package-lock.json
+	mkdir -p api/atlas/shapes
+	cp web/node_modules/us-atlas/counties-albers-10m.json $@
+
+assets: $(HTMX) $(AXE) $(ATLAS)
 
 # The translatable text of the code and templates into the template catalog, then into each
 # language's catalog (new entries empty, changed ones marked fuzzy for a translator to check).
@@ -126,4 +133,4 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor $(CATALOG_MOS)
+	rm -rf $(VENV) web/node_modules web/static/vendor tests/e2e/vendor api/atlas/shapes $(CATALOG_MOS)

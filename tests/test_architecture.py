@@ -373,11 +373,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("permissions", ("api.auth",)),
     ("records and request machinery", ("api.crud", "api.crud_routes", "api.deps",
                                        "api.security_headers")),
-    ("domains", tuple(f"api.{name}" for name in DOMAINS)),
+    # The map outlines sit with the domains: a jurisdiction finds its county in them.
+    ("domains", (*(f"api.{name}" for name in DOMAINS), "api.atlas")),
     ("services composed of domains", tuple(f"api.{name}" for name in (
         "accounts", "playbooks", "activity", "overview", "whip", "alerts", "search", "calendar",
         "sources", "backups", "retention", "exports", "public_pages", "supporters", "models",
-        "demo"))),
+        "demo", "maps"))),
     # What runs on a timer, wired above every part it runs.
     ("process upkeep", ("api.upkeep",)),
     ("web", tuple(f"web.{path.stem if path.is_file() else path.name}"

@@ -85,10 +85,11 @@ def test_the_container_migrates_before_it_serves() -> None:
 
 def test_the_htmx_copied_is_the_version_package_json_pins() -> None:
     package = json.loads((ROOT / "web" / "package.json").read_text())
-    pinned = package["dependencies"]["htmx.org"]
-    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), "htmx must be pinned to one exact version"
     lock = json.loads((ROOT / "web" / "package-lock.json").read_text())
-    assert lock["packages"]["node_modules/htmx.org"]["version"] == pinned
+    for name in ("htmx.org", "us-atlas"):
+        pinned = package["dependencies"][name]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), f"{name} must be pinned to one version"
+        assert lock["packages"][f"node_modules/{name}"]["version"] == pinned
 
     node_name, node = list(stages().items())[0]
     node_copies = [args.split() for keyword, args in node if keyword == "COPY"]
@@ -96,7 +97,10 @@ def test_the_htmx_copied_is_the_version_package_json_pins() -> None:
     vendored = [args.split() for keyword, args in final_stage()
                 if keyword == "COPY" and args.startswith(f"--from={node_name} ")]
     assert vendored == [[f"--from={node_name}", "/build/node_modules/htmx.org/dist/htmx.min.js",
-                         "web/static/vendor/htmx.min.js"]]
+                         "web/static/vendor/htmx.min.js"],
+                        [f"--from={node_name}",
+                         "/build/node_modules/us-atlas/counties-albers-10m.json",
+                         "api/atlas/shapes/counties-albers-10m.json"]]
 
 
 def _copied_paths() -> list[str]:

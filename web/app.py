@@ -26,6 +26,7 @@ from web.routes import (
     imports,
     language,
     manifest,
+    maps,
     meetings,
     playbooks,
     public_pages,
@@ -63,7 +64,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
                 cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages,
-                supporters, exposure)
+                supporters, exposure, maps)
 
 
 def mount_web(app: FastAPI) -> None:

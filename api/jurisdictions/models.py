@@ -39,6 +39,9 @@ class JurisdictionBase(SQLModel):
     timezone: str = Field(default_factory=lambda: get_settings().timezone, max_length=64,
                           title=N_("Timezone"))
     population: Count | None = Field(default=None, title=N_("Population"))
+    # Where the place is drawn on the county map: the county itself, or the county a city lies
+    # in, as its five-digit Census (FIPS) code. A county's is found from its name when saved.
+    county_fips: str = Field(default="", max_length=5, title=N_("County code (FIPS)"))
 
     @field_validator("state_code")
     @classmethod
@@ -46,6 +49,14 @@ class JurisdictionBase(SQLModel):
         if not is_state(value):
             raise ValueError(NOT_A_STATE)
         return value.upper()
+
+    @field_validator("county_fips")
+    @classmethod
+    def _five_digits(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (len(value) == 5 and value.isdigit()):
+            raise ValueError(N_("must be a county's five-digit code, such as 06037"))
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -80,6 +91,7 @@ JURISDICTIONS = Concept(
         FieldRole("state_code", sort=True, filter=True, column=N_("State")),
         FieldRole("timezone", column=ListColumn(kind="timezone")),
         FieldRole("parent_id", filter=True, column=N_("Part of")),
+        FieldRole("county_fips"),
     ),
     orders={"sort": ("name", "state_code")},
 )

@@ -9,9 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.agencies.models import Agency
 from api.auth import access
 from api.auth.models import Role
 from api.campaigns.models import Campaign
@@ -663,3 +665,30 @@ def test_a_supporters_address_reaches_only_the_campaigns_leads(
             if path in public and role is None:
                 assert response.status_code < 500 and "set-cookie" not in response.headers
     print(f"\nsupporter surfaces: {cases} cases")
+
+
+def test_the_maps_mark_each_federal_sharing_agency_to_exactly_its_readers(
+        world: World, clients: dict[Any, TestClient], session: Any, actor: Any) -> None:
+    """Every agency of the world shares with federal agencies, in one county: the state map,
+    the county map and their htmx fragments name each to exactly those who may read it."""
+    county = make_jurisdiction(session, actor, name="Los Angeles County", kind="county",
+                               state_code="CA", timezone="America/Los_Angeles")
+    session.execute(sa.update(Agency).values(jurisdiction_id=county.id,
+                                             shares_with_federal="yes"))
+    session.commit()
+    cases = 0
+    for role, client in clients.items():
+        if role is None:
+            for url in ("/maps", "/maps/counties?state=CA"):
+                assert client.get(url, follow_redirects=False).status_code in (303, 401)
+            continue
+        _, readable = _readers(world, role)
+        for url in ("/maps", "/maps/counties?state=CA"):
+            for headers in ({}, {"HX-Request": "true"}):
+                page = client.get(url, headers=headers)
+                assert page.status_code == 200, (role, url)
+                for record in world.of("agency"):
+                    cases += 1
+                    assert (record.markers[0] in page.text) == readable(record), \
+                        (role, url, record)
+    print(f"\nmap cases: {cases}")
