@@ -3,7 +3,7 @@ how to sign up to speak and when sign-up closes), from which each vote's public-
 reckons its deadline
 
 Revision ID: i3pubkit01
-Revises: h1public01
+Revises: i2support1
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'i3pubkit01'
-down_revision: str | None = 'h1public01'
+down_revision: str | None = 'i2support1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Sharing links: who can search an agency's plate reads, and the source that says so
 
 Revision ID: i4exposur1
-Revises: h1public01
+Revises: i3pubkit01
 Create Date: 2026-12-07 11:51:50.531646
 """
 
@@ -15,7 +15,7 @@ import api.db
 from api import data_version
 
 revision: str = 'i4exposur1'
-down_revision: str | None = 'h1public01'
+down_revision: str | None = 'i3pubkit01'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

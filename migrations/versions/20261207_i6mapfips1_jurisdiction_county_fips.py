@@ -1,7 +1,7 @@
 """where a jurisdiction is drawn on the county map: its county's five-digit FIPS code
 
 Revision ID: i6mapfips1
-Revises: h1public01
+Revises: i4exposur1
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'i6mapfips1'
-down_revision: str | None = 'h1public01'
+down_revision: str | None = 'i4exposur1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """the votes a campaign's actions are anchored to, by an index
 
 Revision ID: i7summary1
-Revises: h1public01
+Revises: i6mapfips1
 Create Date: 2026-12-07 12:10:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'i7summary1'
-down_revision: str | None = 'h1public01'
+down_revision: str | None = 'i6mapfips1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
