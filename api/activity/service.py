@@ -322,11 +322,11 @@ class Reading:
     def rows(self, session: Session, record_id: int,
              now: datetime | None = None) -> list[list[Any]]:
         found: list[list[Any]] = [[] for _ in self.parts]
-        values: dict[str, Any] = {RECORD.key: record_id}
+        bound: dict[str, Any] = {RECORD.key: record_id}
         if now is not None:
-            values |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
-                       SOON.key: now + timedelta(days=1)}
-        for row in read(session, self.stmt, values):
+            bound |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
+                      SOON.key: now + timedelta(days=1)}
+        for row in read(session, self.stmt, bound):
             values = row._mapping
             n = values["part"]
             found[n].append(SimpleNamespace(**{name: values[slot]
