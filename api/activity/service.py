@@ -322,11 +322,11 @@ class Reading:
     def rows(self, session: Session, record_id: int,
              now: datetime | None = None) -> list[list[Any]]:
         found: list[list[Any]] = [[] for _ in self.parts]
-        values: dict[str, Any] = {RECORD.key: record_id}
+        bound: dict[str, Any] = {RECORD.key: record_id}
         if now is not None:
-            values |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
-                       SOON.key: now + timedelta(days=1)}
-        for row in read(session, self.stmt, values):
+            bound |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
+                      SOON.key: now + timedelta(days=1)}
+        for row in read(session, self.stmt, bound):
             values = row._mapping
             n = values["part"]
             found[n].append(SimpleNamespace(**{name: values[slot]
@@ -340,8 +340,10 @@ _READINGS: dict[tuple[AttachedTo, int | None], Reading] = {}
 
 def _reading(kind: AttachedTo, past_limit: int | None = None) -> Reading:
     """The reading of a kind of record's timeline; with past_limit, of what already happened
-    only, each part cut to that many rows: the newest `past_limit` events of all are among
-    them (each part reads its newest first), so the page reads about what it shows."""
+    only, each part cut to that many rows, so the page reads about what it shows. A part read
+    newest first by its date (meetings, votes, stances, actions, press, documents) gives up
+    every event that can be among the newest `past_limit`; tasks, records requests and
+    contracts are read as before, the latest records first."""
     found = _READINGS.get((kind, past_limit))
     if found is None:
         parts = [source(RECORD) for source in SOURCES.get(kind, [])]
