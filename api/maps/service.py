@@ -212,33 +212,49 @@ def _outlines(state_fips: str | None) -> tuple[str, tuple[_Outline, ...]]:
     return frame.view_box, tuple(outlines)
 
 
-def _area(outline: _Outline) -> Area:
-    return Area(fips=outline.fips, name=outline.name, path=outline.path, x=outline.x,
-                y=outline.y)
+@dataclass
+class _Gathered:
+    """What the reader may read of the places on one map, grouped by region (a state's
+    postal code on the state map, a county's code on a county map)."""
+
+    counts: dict[int, int]
+    groups: dict[str, list[_Place]]
+    sharing: dict[int, list[Mark]]
+    campaigns: dict[int, list[Mark]]
+    loose: dict[str, list[Mark]]
+
+    def area(self, outline: _Outline, inside: list[_Place]) -> Area:
+        """The region with the marks of the places in it."""
+        return Area(fips=outline.fips, name=outline.name, path=outline.path, x=outline.x,
+                    y=outline.y,
+                    sharing=[m for p in inside for m in self.sharing.get(p.id, [])],
+                    campaigns=[m for p in inside for m in self.campaigns.get(p.id, [])])
+
+
+def _gather(session: Session, actor: Actor, state_code: str | None = None) -> _Gathered:
+    found = _places(session, actor, state_code)
+    sharing, campaigns, loose = _marks(session, actor, set(found))
+    groups: dict[str, list[_Place]] = defaultdict(list)
+    for place in found.values():
+        groups[place.county if state_code else place.state].append(place)
+    return _Gathered(_newest_counts(session), groups, sharing, campaigns, loose)
 
 
 def state_map(session: Session, actor: Actor) -> DrawnMap:
     """The states, each linking to its county map."""
     view_box, outlines = _outlines(None)
-    found = _places(session, actor)
-    counts = _newest_counts(session)
-    sharing, campaigns, loose = _marks(session, actor, set(found))
-    by_state: dict[str, list[_Place]] = defaultdict(list)
-    for place in found.values():
-        by_state[place.state].append(place)
+    gathered = _gather(session, actor)
     areas = []
     for outline in outlines:
-        area = _area(outline)
         code = _state_code(outline.fips)
+        inside = gathered.groups.get(code, [])
+        area = gathered.area(outline, inside)
         area.href = f"/maps/counties?state={code}"
-        inside = by_state.get(code, [])
         area.places = [(p.id, p.name) for p in sorted(inside, key=lambda p: (p.name, p.id))
                        if p.kind != JurisdictionKind.state]
-        area.cameras = _state_total(inside, counts)
+        area.cameras = _state_total(inside, gathered.counts)
         area.shade = shade_of(area.cameras)
-        area.sharing = [m for p in inside for m in sharing.get(p.id, [])]
-        area.sharing += loose.get(code, [])
-        area.campaigns = [m for p in inside for m in campaigns.get(p.id, [])]
+        area.sharing += gathered.loose.get(code, [])
         areas.append(area)
     return DrawnMap(view_box=view_box, areas=areas)
 
@@ -264,29 +280,23 @@ def county_map(session: Session, actor: Actor, state_code: str) -> DrawnMap:
         raise Invalid(N_("Choose one of the fifty states or the District of Columbia."),
                       field="state")
     view_box, outlines = _outlines(state_fips)
-    found = _places(session, actor, code)
-    counts = _newest_counts(session)
-    sharing, campaigns, loose = _marks(session, actor, set(found))
-    by_county: dict[str, list[_Place]] = defaultdict(list)
-    for place in found.values():
-        by_county[place.county].append(place)
+    gathered = _gather(session, actor, code)
     areas = []
     for outline in outlines:
-        area = _area(outline)
-        inside = sorted(by_county.get(outline.fips, []),
+        inside = sorted(gathered.groups.get(outline.fips, []),
                         key=lambda p: (p.kind != JurisdictionKind.county, p.name))
+        area = gathered.area(outline, inside)
         if inside:
             area.href = f"/jurisdictions/{inside[0].id}"
         area.places = [(p.id, p.name) for p in inside]
-        rows = [(p, counts[p.id]) for p in inside if p.id in counts]
+        rows = [(p, gathered.counts[p.id]) for p in inside if p.id in gathered.counts]
         area.cameras = _region_total(rows, JurisdictionKind.county)
         area.shade = shade_of(area.cameras)
-        area.sharing = [m for p in inside for m in sharing.get(p.id, [])]
-        area.campaigns = [m for p in inside for m in campaigns.get(p.id, [])]
         areas.append(area)
-    unplaced = [m for p in by_county.get("", []) for m in sharing.get(p.id, [])]
-    unplaced += loose.get(code, [])
-    unplaced += [m for p in by_county.get("", []) for m in campaigns.get(p.id, [])]
+    nowhere = gathered.groups.get("", [])
+    unplaced = [m for p in nowhere for m in gathered.sharing.get(p.id, [])]
+    unplaced += gathered.loose.get(code, [])
+    unplaced += [m for p in nowhere for m in gathered.campaigns.get(p.id, [])]
     return DrawnMap(view_box=view_box, areas=areas, state_code=code,
                     state_name=load().states[state_fips].name, unplaced=unplaced)
 

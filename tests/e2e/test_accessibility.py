@@ -45,7 +45,7 @@ def _specials(ids: dict[str, int]) -> list[str]:
     return ["/", f"/campaigns/{campaign}", f"/campaigns/{campaign}/whip", "/meetings/new",
             "/calendar", "/calendar?view=agenda", "/search?q=ok", "/search",
             f"/targets/{ids['targets']}/sections/seat/edit", f"/campaigns/{campaign}/asks/edit",
-            f"/meetings/{ids['meeting']}"]
+            f"/meetings/{ids['meeting']}", "/maps", "/maps/counties?state=CA"]
 
 
 def _phone(ids: dict[str, int]) -> list[str]:

@@ -2,12 +2,14 @@
 outlines, reached by a click on a state and by the state picker (an htmx swap), with no request
 to another origin (counted), axe-clean at desktop and phone widths, and in Spanish."""
 
+from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from api.sources import overpass
 from tests import factories as f
 from tests.e2e.conftest import axe_violations, shoot
 from tests.factories.maps import make_counted_places
@@ -31,9 +33,6 @@ def _ground(session: Session, actor: Any) -> None:
                     status="active")
     tx = f.make_jurisdiction(session, actor, name="Harris County", kind="county",
                              state_code="TX", timezone="America/Chicago")
-    from datetime import date  # noqa: PLC0415
-
-    from api.sources import overpass  # noqa: PLC0415
     overpass.store(session, jurisdiction_id=tx.id, counted_on=date(2026, 3, 1),
                    counts={"Flock Safety": 300})
     session.commit()

@@ -48,6 +48,8 @@ def test_the_state_map_shades_each_state_by_its_counts(client: TestClient, sessi
     assert "Texas: not counted" in texas
     assert "California 46 Fresno , Irvine , Los Angeles County , Pasadena" in table(page.text)
     assert "Texas" not in table(page.text)
+    # Every state drawn, in a page still small enough for a slow phone connection.
+    assert len(page.content) < 100_000
     # Nothing on the page comes from elsewhere.
     assert not re.search(r'(src|href)="(https?:)?//', page.text)
 
