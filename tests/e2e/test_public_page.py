@@ -13,30 +13,22 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
 from api.auth.models import Role
-from api.bodies import service as bodies
-from api.bodies.models import BodyUpdate
 from api.public_pages.models import ShownKind
 from tests.e2e.conftest import DESKTOP, PHONE, _page, axe_violations, shoot
-from tests.factories.public_pages import Ground, make_ground
+from tests.factories.public_pages import Ground, with_comment_rules
 
 pytestmark = pytest.mark.e2e
 
 
 # The vote is at 6 PM on Thursday March 12 in Riverbend; its council takes written comments
-# until noon the day before, and speaker cards until a quarter past the start.
-RULES = {"comment_deadline": "time_days_before", "comment_days_before": 1,
-         "comment_due_time": "12:00", "comment_send_to": "clerk@riverbend.example",
-         "speaker_signup": "Fill in a speaker card at the door.", "speaker_signup_closes": 15}
+# until noon the day before.
 DEADLINE = {"en": "Written comments by 12:00 PM on Wednesday, March 11",
             "es": "Comentarios por escrito hasta las 12:00 p.m. del miércoles, 11 de marzo"}
 
 
 @pytest.fixture
 def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
-    made = make_ground(session, actor)
-    bodies.crud.update(session, actor, made.body.id, BodyUpdate(**RULES))
-    session.commit()
-    return made
+    return with_comment_rules(session, actor)
 
 
 def _visitor(browser: Browser, server: str, viewport: dict[str, int],

@@ -7,10 +7,27 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.bodies import service as bodies
+from api.bodies.models import BodyUpdate
 from api.public_pages.models import ShownKind
 from api.targets import service as targets
 from tests import factories as f
 from tests.factories.coalition import marker
+
+# The ground's council takes written comments until noon the day before a meeting, and speaker
+# cards until a quarter past its start.
+COMMENT_RULES = {"comment_deadline": "time_days_before", "comment_days_before": 1,
+                 "comment_due_time": "12:00", "comment_send_to": "clerk@riverbend.example",
+                 "speaker_signup": "Fill in a speaker card at the door.",
+                 "speaker_signup_closes": 15}
+
+
+def with_comment_rules(session: Session, actor: Any) -> "Ground":
+    """The ground, its council's public-comment rules set."""
+    made = make_ground(session, actor)
+    bodies.crud.update(session, actor, made.body.id, BodyUpdate(**COMMENT_RULES))
+    session.commit()
+    return made
 
 
 @dataclass

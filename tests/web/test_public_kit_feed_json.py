@@ -14,21 +14,15 @@ from api.auth.models import Role
 from api.bodies import service as bodies
 from api.bodies.models import BodyUpdate
 from api.public_pages.models import ShownKind
-from tests.factories.public_pages import Ground, make_ground
+from tests.factories.public_pages import Ground, with_comment_rules
 from tests.web.html import plain
 
 SLUG = "riverbend-no-cameras"
-RULES = {"comment_deadline": "time_days_before", "comment_days_before": 1,
-         "comment_due_time": "12:00", "comment_send_to": "clerk@riverbend.example",
-         "speaker_signup": "Fill in a speaker card at the door.", "speaker_signup_closes": 15}
 
 
 @pytest.fixture
 def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
-    made = make_ground(session, actor)
-    bodies.crud.update(session, actor, made.body.id, BodyUpdate(**RULES))
-    session.commit()
-    return made
+    return with_comment_rules(session, actor)
 
 
 def _publish(lead: TestClient, ground: Ground, *, publish: bool = True) -> None:

@@ -2,6 +2,7 @@
 chooses what it shows, previews it and turns it on or off."""
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
@@ -80,51 +81,46 @@ def public_address(request: Request, session: SessionDep, rest: str = "",
 def public_page(request: Request, session: Session, slug: str, lang: str | None) -> Response:
     """The published page, for anyone: no session read, no cookie set, the same answer for
     everyone who asks in one language, so a reverse proxy may keep it a minute."""
-    locale = language(lang, request.headers.get("accept-language"))
-    with catalogs.use_locale(locale):
-        try:
-            view = public_pages.published(session, slug)
-        except NotFound:
-            return missing(locale)
-        body = _page_html(view, locale=locale, address=f"/p/{view.page.slug}", preview=False)
-    headers = public_headers(body)
-    if request.headers.get("if-none-match") == headers["ETag"]:
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(body, headers=headers)
+    return _published(request, session, slug, lang, lambda view, locale: (_page_html(
+        view, locale=locale, address=f"/p/{view.page.slug}", preview=False), "text/html"))
 
 
 def public_feed(request: Request, session: Session, slug: str, lang: str | None) -> Response:
     """The page's votes ahead as a calendar, for anyone: cacheable as the page is."""
-    locale = language(lang, request.headers.get("accept-language"))
-    with catalogs.use_locale(locale):
-        try:
-            view = public_pages.published(session, slug)
-        except NotFound:
-            return missing(locale)
-        body = feed.calendar_bytes(view)
-    headers = public_headers(body.decode())
-    if request.headers.get("if-none-match") == headers["ETag"]:
-        return Response(status_code=304, headers=headers)
-    headers["Content-Disposition"] = f'inline; filename="{view.page.slug}.ics"'
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    return _published(request, session, slug, lang, lambda view, _: (
+        feed.calendar_bytes(view).decode(), "text/calendar"))
 
 
 def public_json(request: Request, session: Session, slug: str, lang: str | None) -> Response:
     """What the page shows, as JSON, for anyone: the same records, words and links."""
+    def shown(view: public_pages.PublicView, locale: str) -> tuple[str, str]:
+        found = public_page_json.page_json(view, locale=locale, asks=[
+            {"ask": a["ask"], "label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
+            feed=feed_links(view, locale))
+        return json.dumps(found, ensure_ascii=False, sort_keys=True), "application/json"
+
+    return _published(request, session, slug, lang, shown)
+
+
+def _published(request: Request, session: Session, slug: str, lang: str | None,
+               made: Callable[[public_pages.PublicView, str], tuple[str, str]]) -> Response:
+    """A published page's answer in one of its forms, in the visitor's language: the public
+    404 when there is none, 304 when the visitor holds it already."""
     locale = language(lang, request.headers.get("accept-language"))
     with catalogs.use_locale(locale):
         try:
             view = public_pages.published(session, slug)
         except NotFound:
             return missing(locale)
-        shown = public_page_json.page_json(view, locale=locale, asks=[
-            {"ask": a["ask"], "label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
-            feed=feed_links(view, locale))
-    body = json.dumps(shown, ensure_ascii=False, sort_keys=True)
+        body, media_type = made(view, locale)
+    return _cached(request, body, media_type)
+
+
+def _cached(request: Request, body: str, media_type: str) -> Response:
     headers = public_headers(body)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json", headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def feed_links(view: public_pages.PublicView, locale: str) -> dict[str, str]:
@@ -181,10 +177,7 @@ def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
             address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
             humanize=humanize, page_address=f"/p/{kit.view.page.slug}",
             comment_words=comment_words)
-    headers = public_headers(body)
-    if request.headers.get("if-none-match") == headers["ETag"]:
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(body, headers=headers)
+    return _cached(request, body, "text/html")
 
 
 # ---- the leads' side -------------------------------------------------------------------------
