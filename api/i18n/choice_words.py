@@ -16,6 +16,8 @@ WORDS = {
     "call_in_day": "call-in day",
     "teach_in": "teach-in",
     "in_app": "in-app",
+    "audit_finding": "audit-log finding",
+    "records_document": "records-request document",
 }
 
 
