@@ -3,9 +3,10 @@ problems in plain words, the rows already known), then the whole file written or
 
 from typing import Any
 
-from fastapi import Request, UploadFile
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from api.auth.models import User, Visibility
 from api.deps import SessionDep, UserDep
