@@ -89,7 +89,8 @@ KNOWN_OUTCOMES = Concept(
     read=KnownOutcomeRead, label="outcome elsewhere", title="place",
     default_sort="-decided_on", date_column="decided_on",
     fields=(
-        FieldRole("place", search=True, sort=True, column=ListColumn(kind="title"), section=N_("Outcome")),
+        FieldRole("place", search=True, sort=True, column=ListColumn(kind="title"),
+                  section=N_("Outcome")),
         FieldRole("state_code", sort=True, filter=True, column=N_("State"),
                   section=N_("Outcome")),
         FieldRole("outcome", filter=N_("Outcome"), column=True, section=N_("Outcome")),

@@ -165,3 +165,25 @@ def test_the_packet_is_printable_and_shows_only_what_its_reader_may_read(
     assert refused.status_code == missing.status_code == 404
     assert refused.text.replace(f"id {hidden.id}.", "id 999999.").replace(
         f"/contracts/{hidden.id}/", "/contracts/999999/") == missing.text
+
+
+def test_the_new_entry_form_starts_from_its_record_and_asks_for_a_source(
+        client: TestClient, session: Session, actor: Any) -> None:
+    contract = make_contract(session, actor)
+    session.commit()
+    page = client.get(f"/contracts/{contract.id}")
+    assert f'href="/evidence/new?contract_id={contract.id}"' in page.text
+    form = client.get("/evidence/new", params={"contract_id": contract.id})
+    assert form.status_code == 200
+    assert f'<option value="{contract.id}" selected' in form.text
+    sent = {"title": "Searches without a case number", "kind": "audit_finding",
+            "occurred_on": "2025-04-01", "contract_id": str(contract.id),
+            "visibility": "coalition"}
+    refused = client.post("/evidence", data=sent, follow_redirects=False)
+    assert refused.status_code == 422
+    assert "Give the source: where this is written down, or a link to it." in refused.text
+    saved = client.post("/evidence", data={**sent, "citation": "Audit log, April 2025"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    timeline = client.get(f"/contracts/{contract.id}/evidence")
+    assert "Searches without a case number" in timeline.text
