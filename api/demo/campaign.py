@@ -4,7 +4,13 @@ records requests and press."""
 from api.actions import service as actions
 from api.actions.models import ActionCreate, ActionKind, ActionStatus
 from api.campaigns import service as campaigns
-from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignStatus, PolicyAskItem
+from api.campaigns.models import (
+    CampaignCreate,
+    CampaignGoal,
+    CampaignOutcome,
+    CampaignStatus,
+    PolicyAskItem,
+)
 from api.demo.context import Demo
 from api.evidence import service as evidence
 from api.evidence.models import EvidenceEntryCreate, EvidenceKind
@@ -199,7 +205,7 @@ def load(demo: Demo) -> None:
         published_on=demo.day(-6), campaign_id=campaign.id,
         media_contact_id=demo["media.courier"],
         summary="Quotes Maria Delgado and Council Member Bell; the chief defends the cameras."))
-    _evidence(demo, campaign.id)
+    _evidence(demo, stored_id(campaign))
 
 
 def _evidence(demo: Demo, campaign_id: int) -> None:
@@ -222,8 +228,9 @@ def _evidence(demo: Demo, campaign_id: int) -> None:
         url="https://riverton.example.org/council/video", campaign_id=campaign_id,
         contract_id=demo["contract.flock"]))
     for place, lat, lon, outcome, days, vendor in (
-            ("Millbrook", 37.70, -120.85, "contract_cancelled", -200, "Flock Safety"),
-            ("Sutter Falls", 37.45, -121.10, "not_renewed", -90, "Flock Safety")):
+            ("Millbrook", 37.70, -120.85, CampaignOutcome.contract_cancelled, -200,
+             "Flock Safety"),
+            ("Sutter Falls", 37.45, -121.10, CampaignOutcome.not_renewed, -90, "Flock Safety")):
         known_outcomes.crud.create(session, actor, KnownOutcomeCreate(
             place=place, state_code="CA", latitude=lat, longitude=lon, outcome=outcome,
             decided_on=demo.day(days), vendor=vendor,

@@ -40,6 +40,13 @@ class EvidenceKind(StrEnum):
 SUBJECTS = {"contract": "contract_id", "agency": "agency_id", "campaign": "campaign_id"}
 
 
+def require_source(citation: str, url: str) -> None:
+    """What is told to a meeting is sourced: a citation, a link, or both."""
+    if not (citation or url):
+        raise FieldError("citation", N_("Give the source: where this is written down, or a "
+                                        "link to it."))
+
+
 class EvidenceEntryBase(SQLModel):
     title: Name = Field(title=N_("What happened"))
     kind: EvidenceKind = enum_field(EvidenceKind.news_story, title=N_("Kind of evidence"))
@@ -68,9 +75,7 @@ class EvidenceEntryCreate(EvidenceEntryBase):
         if not (self.contract_id or self.agency_id or self.campaign_id):
             raise FieldError("contract_id", N_("Say which contract, agency or campaign this "
                                                "evidence is about."))
-        if not (self.citation or self.url):
-            raise FieldError("citation", N_("Give the source: where this is written down, "
-                                            "or a link to it."))
+        require_source(self.citation, self.url)
         return self
 
 

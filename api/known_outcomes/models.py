@@ -6,25 +6,24 @@ from datetime import date
 from typing import Annotated, ClassVar
 
 from pydantic import Field as PydField
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
 from api.campaigns.models import CampaignOutcome
 from api.concepts import Concept, FieldRole, ListColumn
+from api.evidence.models import require_source
 from api.fields import (
-    NOT_A_STATE,
-    FieldError,
     LongText,
     Name,
     ReadMeta,
     ShortText,
+    StateCode,
     TableBase,
     Url,
     enum_field,
     fk,
-    is_state,
     update_schema,
 )
 from api.i18n.catalogs import N_
@@ -40,7 +39,7 @@ Longitude = Annotated[float, PydField(ge=-180, le=180)]
 
 class KnownOutcomeBase(SQLModel):
     place: Name = Field(title=N_("Place"))
-    state_code: str = Field(min_length=2, max_length=2, title=N_("State code"))
+    state_code: StateCode = Field(min_length=2, max_length=2, title=N_("State code"))
     latitude: Latitude = Field(title=N_("Latitude"))
     longitude: Longitude = Field(title=N_("Longitude"))
     outcome: CampaignOutcome = enum_field(CampaignOutcome.contract_cancelled,
@@ -53,13 +52,6 @@ class KnownOutcomeBase(SQLModel):
     owner_organization_id: int | None = fk("organization.id")
     visibility: Visibility = visibility_field(Visibility.coalition)
 
-    @field_validator("state_code")
-    @classmethod
-    def _upper_state(cls, value: str) -> str:
-        if not is_state(value):
-            raise ValueError(NOT_A_STATE)
-        return value.upper()
-
 
 class KnownOutcome(TableBase, KnownOutcomeBase, table=True):
     # Gathered from the news and other coalitions: the coalition's, kept by any partner.
@@ -71,9 +63,7 @@ class KnownOutcome(TableBase, KnownOutcomeBase, table=True):
 class KnownOutcomeCreate(KnownOutcomeBase):
     @model_validator(mode="after")
     def _sourced(self) -> "KnownOutcomeCreate":
-        if not (self.citation or self.url):
-            raise FieldError("citation", N_("Give the source: where this is written down, "
-                                            "or a link to it."))
+        require_source(self.citation, self.url)
         return self
 
 
