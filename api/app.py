@@ -22,8 +22,10 @@ from api.campaigns.routes import campaigns_router
 from api.contracts.routes import router as contracts
 from api.db import WORKER_THREADS
 from api.documents.routes import router as documents
+from api.evidence.routes import router as evidence
 from api.exports.routes import router as exports
 from api.jurisdictions.routes import router as jurisdictions
+from api.known_outcomes.routes import router as known_outcomes
 from api.media.routes import router as media
 from api.meetings.routes import router as meetings
 from api.organizations.routes import router as organizations
@@ -49,7 +51,7 @@ campaigns = campaigns_router(update_with=playbooks_service.update_campaign)
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
                media, users, playbooks, sources, alerts, notifications, follows, saved_searches,
-               public_pages, sharing_links)
+               public_pages, sharing_links, evidence, known_outcomes)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",

@@ -29,7 +29,9 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignLead
 from api.contracts.models import Contract, ContractOutcome
 from api.documents.models import Document
+from api.evidence.models import EvidenceEntry
 from api.jurisdictions.models import Jurisdiction
+from api.known_outcomes.models import KnownOutcome
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingNote, MeetingTarget
 from api.organizations.models import Organization
@@ -49,7 +51,8 @@ __all__ = [
     "Action", "Affiliation", "Agency", "AgencyLink", "AgendaKeyword", "AgendaSync", "AlertAttempt",
     "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
     "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
-    "Contract", "ContractOutcome", "Document", "FeedToken", "Follow", "InstanceSetting",
+    "Contract", "ContractOutcome", "Document", "EvidenceEntry", "FeedToken", "Follow",
+    "InstanceSetting", "KnownOutcome",
     "Invitation", "Jurisdiction",
     "LoginAttempt", "MediaContact", "Meeting", "MeetingAttendee", "MeetingNote", "MeetingTarget",
     "Notification",

@@ -362,8 +362,8 @@ def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
 # a layer, imports must still form no cycle. A package not named is refused, so a new one is
 # placed here on purpose.
 DOMAINS = ("actions", "agencies", "bodies", "campaigns", "contracts", "documents",
-           "jurisdictions", "media", "meetings", "organizations", "people", "records_requests",
-           "sharing", "targets", "tasks", "vendors", "votes")
+           "evidence", "jurisdictions", "known_outcomes", "media", "meetings", "organizations",
+           "people", "records_requests", "sharing", "targets", "tasks", "vendors", "votes")
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", tuple(f"api.{name}" for name in (
         "settings", "clock", "errors", "db", "fields", "problems", "public_url", "log_redaction",

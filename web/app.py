@@ -22,12 +22,14 @@ from web.routes import (
     concept_pages,
     contracts,
     dashboard,
+    evidence,
     exposure,
     imports,
     language,
     manifest,
     maps,
     meetings,
+    outcome_imports,
     playbooks,
     public_pages,
     records_batch,
@@ -45,7 +47,8 @@ from web.templating import templates
 STATIC_DIR = Path(__file__).parent / "static"
 # The pages that take a file upload: a multipart body to them may be as large as the upload
 # limit allows; every other form is held to the form limit (api.body_limit).
-UPLOAD_PATHS = ("/imports/{kind}", "/records-requests/{record_id}/received",
+UPLOAD_PATHS = ("/imports/{kind}", "/outcome-imports", "/outcome-imports/commit",
+                "/records-requests/{record_id}/received",
                 "/{concept}/{record_id}/documents", "/agencies/{record_id}/sharing-links")
 
 
@@ -64,7 +67,7 @@ DETAIL_EXTRAS = (campaigns.DETAIL_EXTRAS, records_requests.DETAIL_EXTRAS,
 PAGE_MODULES = (dashboard, campaigns, meetings, calendar, search, alerts, auth, account,
                 playbooks, records_batch, records_requests, imports, sheet_imports, agendas,
                 cameras, contracts, agency_merge, language, manifest, saved_searches, public_pages,
-                supporters, exposure, maps)
+                supporters, exposure, maps, evidence, outcome_imports)
 
 
 def mount_web(app: FastAPI) -> None:

@@ -52,6 +52,7 @@ KINDS = {
     "document": N_("document"),
     "instance_setting": N_("instance setting"),
     "invitation": N_("invitation"),
+    "known_outcome": N_("outcome elsewhere"),
     "media_contact": N_("media contact"),
     "meeting_attendee": N_("meeting attendee"),
     "meeting_note": N_("meeting note"),

@@ -29,11 +29,17 @@ from api.contracts import models as contracts_models
 from api.contracts import service as contracts
 from api.contracts.models import Contract
 from api.documents.models import AttachedTo
+from api.evidence import models as evidence_models
+from api.evidence import service as evidence
+from api.evidence.models import EvidenceEntry
 from api.i18n.catalogs import N_, gettext
 from api.i18n.formatting import format_when
 from api.jurisdictions import models as jurisdictions_models
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
+from api.known_outcomes import models as known_outcomes_models
+from api.known_outcomes import service as known_outcomes
+from api.known_outcomes.models import KnownOutcome
 from api.media import models as media_models
 from api.media import service as media
 from api.media.models import MediaContact, PressHit
@@ -66,7 +72,7 @@ from api.votes import models as votes_models
 from api.votes import service as votes
 from api.votes.models import Vote
 from web import deadlines as request_deadlines
-from web import exposure_panels, sharing_panels, source_panels
+from web import evidence_panels, exposure_panels, sharing_panels, source_panels
 from web.concept_pages import (
     Column,
     ListLink,
@@ -99,6 +105,8 @@ REFS: dict[str, Ref] = {
     "task": Ref(Task, Task.title, "tasks"),
     "press_hit": Ref(PressHit, PressHit.title, "press"),
     "records_request": Ref(RecordsRequest, RecordsRequest.subject, "records-requests"),
+    "evidence_entry": Ref(EvidenceEntry, EvidenceEntry.title, "evidence"),
+    "known_outcome": Ref(KnownOutcome, KnownOutcome.place, "outcomes-elsewhere"),
 }
 
 
@@ -251,6 +259,13 @@ NOUNS: dict[str, Nouns] = {
                            N_("this jurisdiction"), N_("New jurisdiction")),
     "vendors": Nouns(N_("vendor"), N_("vendors"), N_("Vendors"), N_("a vendor"),
                      N_("the vendor"), N_("this vendor"), N_("New vendor")),
+    "evidence": Nouns(N_("evidence entry"), N_("evidence entries"), N_("Evidence of misuse"),
+                      N_("an evidence entry"), N_("the evidence entry"),
+                      N_("this evidence entry"), N_("New evidence entry")),
+    "outcomes-elsewhere": Nouns(N_("outcome elsewhere"), N_("outcomes elsewhere"),
+                                N_("Outcomes elsewhere"), N_("an outcome elsewhere"),
+                                N_("the outcome elsewhere"), N_("this outcome elsewhere"),
+                                N_("New outcome elsewhere")),
 }
 
 
@@ -315,6 +330,7 @@ TARGETS = declared_spec(
     detail_template="targets/detail.html",
     intro=N_("Decision-makers: who sits where, and which partner owns the relationship."),
     zone=_by_body,
+    panels=[evidence_panels.target_wins],
     list_links=[ListLink("/imports/targets", N_("Import from a spreadsheet"), leads_only=True)],
     overrides={"owner_organization_id": {"label": N_("Relationship owner")},
                "staffers": {"kind": "textarea"}},
@@ -373,7 +389,8 @@ AGENCIES = declared_spec(
     nouns=NOUNS["agencies"],
     attached=AttachedTo.agency,
     detail_template="agencies/detail.html",
-    panels=[source_panels.agency_sources, exposure_panels.agency_exposure],
+    panels=[source_panels.agency_sources, exposure_panels.agency_exposure,
+            evidence_panels.agency_evidence],
     intro=N_("Agencies running plate readers: cameras, retention and who they share with."),
     zone=_by_place,
     list_links=[ListLink("/imports/atlas", N_("Import the Atlas of Surveillance"),
@@ -394,6 +411,7 @@ CONTRACTS = declared_spec(
     attached=AttachedTo.contract,
     detail_template="contracts/detail.html",
     intro=N_("Vendor contracts, with the last day to give notice so they do not renew."),
+    panels=[evidence_panels.contract_evidence],
     zone=_contract_zone,
     overrides={"approving_body_id": {"label": N_("Approving body")},
                "termination_notice_days": {"label": N_("Days of notice needed to end it")}},
@@ -509,6 +527,7 @@ CAMPAIGNS = declared_spec(
     detail_template="campaigns/detail.html",
     intro=N_("Each campaign: a goal in one place, its asks, its targets and its votes."),
     zone=_campaign_zone,
+    panels=[evidence_panels.campaign_evidence],
     list_links=[ListLink("/campaigns/new-from-playbook", N_("New campaign from a playbook"),
                          leads_only=True)],
     overrides={"lead_organization_ids": {"label": N_("Lead organizations")},
@@ -538,7 +557,8 @@ JURISDICTIONS = declared_spec(
     nouns=NOUNS["jurisdictions"],
     intro=N_("Cities, counties and states, each with its own timezone."),
     detail_template="jurisdictions/detail.html",
-    panels=[source_panels.jurisdiction_cameras, exposure_panels.jurisdiction_exposure],
+    panels=[source_panels.jurisdiction_cameras, exposure_panels.jurisdiction_exposure,
+            evidence_panels.jurisdiction_wins],
     zone=_own_zone,
     overrides={"parent_id": {"label": N_("Part of")},
                "timezone": {"kind": "timezone",
@@ -559,10 +579,34 @@ VENDORS = declared_spec(
              Related(N_("Contracts"), "contracts", fk="vendor_id")],
 )
 
+EVIDENCE = declared_spec(
+    evidence_models.EVIDENCE, evidence.crud, REFS, noun="evidence",
+    nouns=NOUNS["evidence"],
+    attached=AttachedTo.evidence_entry,
+    intro=N_("Dated evidence of plate-reader misuse (audit-log findings, records, news, "
+             "lawsuits, testimony, policy violations), each with its source."),
+    zone=_fallback_zone,
+    overrides={"contract_id": {"label": N_("Contract it is about")},
+               "agency_id": {"label": N_("Agency it is about")},
+               "campaign_id": {"label": N_("Campaign it is about")}},
+)
+
+OUTCOMES_ELSEWHERE = declared_spec(
+    known_outcomes_models.KNOWN_OUTCOMES, known_outcomes.crud, REFS,
+    noun="outcomes-elsewhere", nouns=NOUNS["outcomes-elsewhere"],
+    intro=N_("What other places decided about their plate readers: contracts cancelled or not "
+             "renewed, ordinances, restrictions, campaigns lost."),
+    zone=_fallback_zone,
+    list_links=[ListLink("/outcome-imports", N_("Import from a CSV file"), leads_only=True)],
+    overrides={"latitude": {"help": N_("The place's center, in decimal degrees, e.g. 37.77.")},
+               "longitude": {"help": N_("West of Greenwich is negative, e.g. -122.42.")}},
+)
+
 # Every concept the pages are built for, by noun.
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
-    RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
+    RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS,
+    EVIDENCE, OUTCOMES_ELSEWHERE)}
 # The labels declared with the concepts' fields, by field name: the history and the error
 # messages, which know only a field's name, say it as its form does.
 LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())

@@ -127,6 +127,9 @@ def infer(schema: type[BaseModel], name: str, *, links: dict[str, str] | None = 
         kind = "date"
     elif inner is Decimal:
         kind = "money"
+    elif inner is float:
+        # A coordinate: signed, with decimals, which a number input's spinner serves badly.
+        kind = "decimal"
     elif inner is int:
         ref = _foreign_table(info)
         kind = "ref" if ref else "number"

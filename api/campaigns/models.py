@@ -14,8 +14,10 @@ from api.fields import (
     LongText,
     Name,
     ReadMeta,
+    ShortText,
     StrEnum,
     TableBase,
+    Url,
     at_most,
     enum_field,
     fk,
@@ -41,6 +43,17 @@ class CampaignStatus(StrEnum):
     won = "won"
     lost = "lost"
     closed = "closed"
+
+
+class CampaignOutcome(StrEnum):
+    """How a campaign ended, ours or another place's: what a status of won or lost
+    came to."""
+
+    contract_cancelled = "contract_cancelled"
+    not_renewed = "not_renewed"
+    ordinance_passed = "ordinance_passed"
+    restrictions_adopted = "restrictions_adopted"
+    lost = "lost"
 
 
 class PolicyAsk(StrEnum):
@@ -71,6 +84,12 @@ class CampaignBase(SQLModel):
     # Anchors a playbook dates its actions from (with start_date); moving one moves them.
     vote_date: date | None = Field(default=None, title=N_("Vote date"))
     notice_deadline: date | None = Field(default=None, title=N_("Notice deadline"))
+    # What a won or lost campaign came to, and where that is written down: told to other
+    # campaigns as a win or loss elsewhere.
+    outcome: CampaignOutcome | None = enum_field(None, title=N_("Outcome"))
+    outcome_on: date | None = Field(default=None, title=N_("Outcome decided on"))
+    outcome_source: ShortText = Field(default="", title=N_("Source of the outcome"))
+    outcome_url: Url = Field(default="", title=N_("Link to the outcome's source"))
 
     @model_validator(mode="after")
     def _asks_once(self) -> "CampaignBase":
@@ -79,6 +98,13 @@ class CampaignBase(SQLModel):
             raise FieldError("policy_asks", N_("Each policy ask may appear only once."))
         if self.start_date and self.target_date and self.target_date < self.start_date:
             raise FieldError("target_date", N_("The target date is before the start date."))
+        if self.outcome is not None:
+            lost = self.outcome == CampaignOutcome.lost
+            if str(self.status) != (CampaignStatus.lost if lost else CampaignStatus.won):
+                raise FieldError("outcome", N_("A loss is recorded on a lost campaign, a win "
+                                               "on a won one: change its status too."))
+        elif self.outcome_on or self.outcome_source or self.outcome_url:
+            raise FieldError("outcome", N_("Say what the outcome was."))
         return self
 
 
@@ -142,6 +168,10 @@ CAMPAIGNS = Concept(
         FieldRole("lead_organization_ids", section=N_("Campaign")),
         FieldRole("contract_ids", section=N_("Campaign")),
         FieldRole("description", search=True, section=N_("About")),
+        FieldRole("outcome", filter=N_("Outcome"), section=N_("Outcome")),
+        FieldRole("outcome_on", sort=True, section=N_("Outcome")),
+        FieldRole("outcome_source", section=N_("Outcome")),
+        FieldRole("outcome_url", section=N_("Outcome")),
     ),
     orders={"sort": ("name", "start_date", "target_date")},
 )

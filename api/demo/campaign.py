@@ -4,9 +4,19 @@ records requests and press."""
 from api.actions import service as actions
 from api.actions.models import ActionCreate, ActionKind, ActionStatus
 from api.campaigns import service as campaigns
-from api.campaigns.models import CampaignCreate, CampaignGoal, CampaignStatus, PolicyAskItem
+from api.campaigns.models import (
+    CampaignCreate,
+    CampaignGoal,
+    CampaignOutcome,
+    CampaignStatus,
+    PolicyAskItem,
+)
 from api.demo.context import Demo
+from api.evidence import service as evidence
+from api.evidence.models import EvidenceEntryCreate, EvidenceKind
 from api.fields import stored_id
+from api.known_outcomes import service as known_outcomes
+from api.known_outcomes.models import KnownOutcomeCreate
 from api.media import service as media
 from api.media.models import PressHitCreate
 from api.meetings import service as meetings
@@ -196,3 +206,34 @@ def load(demo: Demo) -> None:
         media_contact_id=demo["media.courier"],
         summary="Quotes Maria Delgado and Council Member Bell; the chief defends the cameras."))
     demo.keep("press.courier", story)
+    _evidence(demo, stored_id(campaign))
+
+
+def _evidence(demo: Demo, campaign_id: int) -> None:
+    """What the coalition has found of the cameras' misuse, and what towns nearby won: as
+    fictional as the rest of the demo."""
+    session, actor = demo.session, demo.actor
+    evidence.crud.create(session, actor, EvidenceEntryCreate(
+        title="Officer ran plate searches with no case number",
+        kind=EvidenceKind.audit_finding, occurred_on=demo.day(-120),
+        summary="The audit log from the records request shows 212 searches in one week by one "
+                "officer, each with the reason \"investigation\".",
+        citation="Riverton PD ALPR audit log (records request)",
+        contract_id=demo["contract.flock"], campaign_id=campaign_id))
+    evidence.crud.create(session, actor, EvidenceEntryCreate(
+        title="Chief says no one reviews the searches",
+        kind=EvidenceKind.council_testimony, occurred_on=demo.day(-30),
+        summary="Asked at the council's study session, the chief said no one reviews the "
+                "searches regularly.",
+        citation="Riverton City Council study session video",
+        url="https://riverton.example.org/council/video", campaign_id=campaign_id,
+        contract_id=demo["contract.flock"]))
+    for place, lat, lon, outcome, days, vendor in (
+            ("Millbrook", 37.70, -120.85, CampaignOutcome.contract_cancelled, -200,
+             "Flock Safety"),
+            ("Sutter Falls", 37.45, -121.10, CampaignOutcome.not_renewed, -90, "Flock Safety")):
+        known_outcomes.crud.create(session, actor, KnownOutcomeCreate(
+            place=place, state_code="CA", latitude=lat, longitude=lon, outcome=outcome,
+            decided_on=demo.day(days), vendor=vendor,
+            citation=f"{place} City Council minutes",
+            url=f"https://{place.lower().replace(' ', '')}.example.org/minutes"))

@@ -96,7 +96,7 @@ def load(demo: Demo) -> None:
     demo.keep("place.county", county)
     city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
         name="Riverton", kind=JurisdictionKind.city, state_code="CA", parent_id=county.id,
-        timezone=ZONE, population=98_500))
+        timezone=ZONE, population=98_500, latitude=37.64, longitude=-120.99))
     demo.keep("place.city", city)
 
     for key, name, kind, place, seats, majority, website in BODIES:

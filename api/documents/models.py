@@ -23,6 +23,7 @@ class AttachedTo(StrEnum):
     action = "action"
     records_request = "records_request"
     press_hit = "press_hit"
+    evidence_entry = "evidence_entry"
 
 
 class Document(TableBase, table=True):

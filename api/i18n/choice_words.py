@@ -18,6 +18,8 @@ WORDS = {
     "in_app": "in-app",
     "hours_before": "so many hours before the meeting",
     "time_days_before": "by a time of day, so many days before",
+    "audit_finding": "audit-log finding",
+    "records_document": "records-request document",
 }
 
 

@@ -1,14 +1,17 @@
 """Jurisdictions: cities, counties and states, each with its timezone."""
 
+from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import field_validator
+from pydantic import Field as PydField
+from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     NOT_A_STATE,
     Count,
+    FieldError,
     Name,
     ReadMeta,
     StrEnum,
@@ -42,6 +45,11 @@ class JurisdictionBase(SQLModel):
     # Where the place is drawn on the county map: the county itself, or the county a city lies
     # in, as its five-digit Census (FIPS) code. A county's is found from its name when saved.
     county_fips: str = Field(default="", max_length=5, title=N_("County code (FIPS)"))
+    # Where the place is (its center), to find what happened near it.
+    latitude: Annotated[float, PydField(ge=-90, le=90)] | None = Field(
+        default=None, title=N_("Latitude"))
+    longitude: Annotated[float, PydField(ge=-180, le=180)] | None = Field(
+        default=None, title=N_("Longitude"))
 
     @field_validator("state_code")
     @classmethod
@@ -71,7 +79,12 @@ class Jurisdiction(TableBase, JurisdictionBase, table=True):
 
 
 class JurisdictionCreate(JurisdictionBase):
-    pass
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> "JurisdictionCreate":
+        if (self.latitude is None) != (self.longitude is None):
+            raise FieldError("latitude" if self.latitude is None else "longitude",
+                             N_("Give both the latitude and the longitude, or neither."))
+        return self
 
 
 JurisdictionUpdate = update_schema(JurisdictionCreate, "JurisdictionUpdate")
@@ -92,6 +105,8 @@ JURISDICTIONS = Concept(
         FieldRole("timezone", column=ListColumn(kind="timezone")),
         FieldRole("parent_id", filter=True, column=N_("Part of")),
         FieldRole("county_fips"),
+        FieldRole("latitude"),
+        FieldRole("longitude"),
     ),
     orders={"sort": ("name", "state_code")},
 )

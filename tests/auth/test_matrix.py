@@ -31,14 +31,16 @@ COLLECTIONS = {"person": "people", "target": "targets", "meeting": "meetings", "
                "records_request": "records-requests", "action": "actions",
                "document": "documents", "agency": "agencies", "contract": "contracts",
                "vote": "votes", "media_contact": "media-contacts", "press_hit": "press-hits",
-               "vendor": "vendors", "sharing_link": "sharing-links"}
+               "vendor": "vendors", "sharing_link": "sharing-links", "evidence_entry": "evidence",
+               "known_outcome": "known-outcomes"}
 # Kinds whose records no organization owns any partner keeps up to date. A vendor is one: a
 # public fact about a company (in the world at the "public" tier with no owner), read by every
 # member and kept by any who writes, while who buys from it stays with the agencies and
 # contracts that say so. Contracts and votes are not: the coalition's contracts (their terms,
 # the deadlines every campaign counts from) and votes (their schedule, status, our position
 # and outcome) are kept by its leads.
-COALITION_KEPT = {"agency", "media_contact", "press_hit", "vendor", "sharing_link"}
+COALITION_KEPT = {"agency", "media_contact", "press_hit", "vendor", "sharing_link",
+                  "evidence_entry", "known_outcome"}
 ROLES = ["admin", "lead", "partner", "viewer", None]
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 

@@ -28,7 +28,9 @@ from api.crud import Crud
 from api.db import get_engine
 from api.documents import service as documents
 from api.documents.models import AttachedTo, DocumentMeta
+from api.evidence import service as evidence
 from api.jurisdictions import service as jurisdictions
+from api.known_outcomes import service as known_outcomes
 from api.media import service as media
 from api.meetings import service as meetings
 from api.organizations import service as organizations
@@ -278,6 +280,25 @@ def make_press_hit(session: Session, actor: Any, **overrides: Any) -> Any:
     return _create(media.press_hits, session, actor, {**values, **overrides})
 
 
+def make_evidence_entry(session: Session, actor: Any, **overrides: Any) -> Any:
+    """A news story about a contract (one made for it unless told what it is about)."""
+    values = {"title": unique("Officer searched plates for a personal dispute"),
+              "kind": "news_story", "occurred_on": date(2025, 6, 1),
+              "citation": "The Daily, June 1, 2025", "url": "https://daily.example/story",
+              **overrides}
+    if not any(values.get(k) for k in ("contract_id", "agency_id", "campaign_id")):
+        values["contract_id"] = make_contract(session, actor).id
+    return _create(evidence.crud, session, actor, values)
+
+
+def make_known_outcome(session: Session, actor: Any, **overrides: Any) -> Any:
+    values = {"place": unique("Shelbyville"), "state_code": "CA", "latitude": 37.8,
+              "longitude": -122.3, "outcome": "contract_cancelled",
+              "decided_on": date(2025, 4, 1), "vendor": "Flock Safety",
+              "citation": "Shelbyville council minutes", **overrides}
+    return _create(known_outcomes.crud, session, actor, values)
+
+
 # ---- alerts -----------------------------------------------------------------------------
 
 def make_alert_rule(session: Session, actor: Any, campaign_id: int | None, **spec: Any) -> Any:
@@ -342,6 +363,8 @@ def make_one_of_each(session: Session, actor: Any) -> dict[str, int]:
             make_records_request(session, actor, agency_id=contract.agency_id),
             make_press_hit(session, actor, campaign_id=campaign.id, media_contact_id=contact.id),
             make_vendor(session, actor),
+            make_evidence_entry(session, actor, contract_id=contract.id),
+            make_known_outcome(session, actor),
             make_document(session, actor, attached_kind="organization", attached_id=org.id),
             # Not the administrator: deleting this one must not lock the rest of the run out.
             make_user("viewer", session=session)]

@@ -15,7 +15,9 @@ from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.documents import service as documents
 from api.documents.models import AttachedTo, DocumentMeta
+from api.evidence import service as evidence
 from api.jurisdictions import service as jurisdictions
+from api.known_outcomes import service as known_outcomes
 from api.media import service as media
 from api.meetings import service as meetings
 from api.organizations import service as organizations
@@ -97,8 +99,10 @@ def build(session: Session, actor: object) -> World:
     vendor_mark = marker()
     vendor = vendors.crud.create(session, actor, VendorCreate(
         name=f"Plate Cameras {vendor_mark}", notes=vendor_mark)).id
+    # Placed, so its page tells the wins known near it.
     city = jurisdictions.crud.create(session, actor, JurisdictionCreate(
-        name="Riverton", kind="city", state_code="CA", timezone="America/Los_Angeles")).id
+        name="Riverton", kind="city", state_code="CA", timezone="America/Los_Angeles",
+        latitude=37.80, longitude=-122.27)).id
     agency = agencies.crud.create(session, actor, AgencyCreate(
         name=f"Riverton PD {agency_mark}", jurisdiction_id=city)).id
     body = bodies.crud.create(session, actor, BodyCreate(
@@ -197,9 +201,13 @@ MONTH = "2026-03"
 def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
                        place: Place, day: int) -> list[Record]:
     """The kinds about the campaign's ground, each at the tier: an agency, a contract whose
-    notice deadline and a vote that fall on a day of MONTH, a reporter and a story."""
+    notice deadline and a vote that fall on a day of MONTH, a reporter and a story, evidence
+    of misuse about the contract, the coalition's agency and the campaign, and a win known
+    elsewhere near Riverton."""
     from api.agencies.models import AgencyCreate, AgencyLink
     from api.contracts.models import ContractCreate, ContractOutcome, Outcome
+    from api.evidence.models import EvidenceEntryCreate
+    from api.known_outcomes.models import KnownOutcomeCreate
     from api.media.models import MediaContactCreate, PressHitCreate
     from api.sharing.models import SharingLinkCreate
     from api.votes.models import VoteCreate
@@ -249,6 +257,19 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
         title=f"Story {m}", summary=m, campaign_id=place.campaign,
         published_on=date(2026, 3, day), **shared))
     out.append(Record("press_hit", story.id, owner, vis, [m]))
+    m, said = marker(), marker()
+    entry = evidence.crud.create(session, actor, EvidenceEntryCreate(
+        title=f"Evidence {m}", summary=said, kind="audit_finding", occurred_on=date(2025, 2, day),
+        citation=f"Audit log {m}", contract_id=contract.id, agency_id=place.agency,
+        campaign_id=place.campaign, **shared))
+    out.append(Record("evidence_entry", entry.id, owner, vis, [m, said]))
+    m, said = marker(), marker()
+    # Within the 50 miles of Riverton, so the nearest wins tell it to whoever may read it.
+    won = known_outcomes.crud.create(session, actor, KnownOutcomeCreate(
+        place=f"Oakfield {m}", state_code="CA", latitude=37.85, longitude=-122.25,
+        outcome="not_renewed", decided_on=date(2025, 3, day), vendor=f"Vendor {m}",
+        citation="Council minutes", notes=said, **shared))
+    out.append(Record("known_outcome", won.id, owner, vis, [m, said]))
     return out
 
 

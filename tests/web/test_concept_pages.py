@@ -37,6 +37,9 @@ CONCEPT_RECORDS: dict[str, tuple[Callable[..., Any], dict[str, Any], str]] = {
     "tasks": (f.make_task, {"title": "Zip the flyers"}, "Zip the flyers"),
     "jurisdictions": (f.make_jurisdiction, {"name": "Zanesville"}, "Zanesville"),
     "vendors": (f.make_vendor, {"name": "Zoom Optics"}, "Zoom Optics"),
+    "evidence": (f.make_evidence_entry, {"title": "Zealous searches logged"},
+                 "Zealous searches logged"),
+    "outcomes-elsewhere": (f.make_known_outcome, {"place": "Zuma Beach"}, "Zuma Beach"),
 }
 NOUNS = sorted(SPECS)
 

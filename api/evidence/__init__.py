@@ -1,0 +1,1 @@
+"""Dated evidence of plate-reader misuse, kept on contracts, agencies and campaigns."""
