@@ -3,7 +3,6 @@ the reminder before a vote, one-click unsubscribe (RFC 8058), and the abuse limi
 rate limits, expiry, no enumeration, bounded storage; the leads' counts and export; erasure."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.accounts import erasure
-from api.alerts import service as alerts
 from api.auth.models import AuditEntry, Role
 from api.public_pages.models import ShownKind
 from api.supporters import reminders
@@ -21,7 +19,7 @@ from api.supporters import service as supporters
 from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
 from api.votes.models import Vote
 from tests import factories as f
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground, make_ground
 from tests.web.html import plain
 
@@ -33,16 +31,6 @@ LINK = re.compile(r"https?://\S+/p/\S+")
 @pytest.fixture
 def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
     return make_ground(session, actor)
-
-
-@pytest.fixture
-def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
-    with smtp_server() as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "alerts@coalition.example"})
-        session.commit()
-        yield received
 
 
 @pytest.fixture
