@@ -36,7 +36,6 @@ from api.routing import ExactPaths, PathRouter
 from api.search.routes import router as saved_searches
 from api.settings import get_settings
 from api.sources.routes import router as sources
-from api.supporters.routes import router as supporters
 from api.targets.routes import router as targets
 from api.tasks.routes import router as tasks
 from api.upkeep import AlertScheduler
@@ -47,8 +46,7 @@ from api.votes.routes import router as votes
 campaigns = campaigns_router(update_with=playbooks_service.update_campaign)
 API_ROUTERS = (organizations, people, jurisdictions, bodies, targets, agencies, vendors, contracts,
                campaigns, exports, votes, meetings, actions, tasks, records_requests, documents,
-               media, users, playbooks, sources, alerts, notifications, follows, saved_searches,
-               supporters)
+               media, users, playbooks, sources, alerts, notifications, follows, saved_searches)
 # The JSON routes that take a file: a multipart body to them may be as large as the upload
 # limit allows; every other body is held to the form limit (api.body_limit).
 API_UPLOAD_PATHS = ("/api/v1/documents", "/api/v1/records-requests/{record_id}/documents",
