@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, EmailStr, StringConstraints
 
 from api.accounts import erasure, service
 from api.auth import audit, instance
@@ -12,6 +12,7 @@ from api.crud_routes import RecordId, crud_router
 from api.db import get_engine
 from api.deps import SessionDep, UserDep
 from api.fields import MAX_INT
+from api.supporters import service as supporters
 
 router = APIRouter()
 router.include_router(crud_router(service.crud, path="/users", tag="users"))
@@ -72,6 +73,21 @@ def update_instance_settings(data: instance.InstanceSettingsUpdate, session: Ses
                         404: {"description": "No such person"}})
 def erase_person(record_id: RecordId, session: SessionDep, actor: UserDep) -> Response:
     erasure.erase_person(session, actor, record_id)
+    session.commit()
+    erasure.settle(get_engine())
+    return Response(status_code=204)
+
+
+class AddressErasure(BaseModel):
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+
+
+@router.post("/supporters/erase", status_code=204, tags=["people"],
+             summary="Erase every sign-up of an email address, on its owner's request",
+             responses={403: {"description": "Not a lead or an administrator"}})
+def erase_supporter(data: AddressErasure, session: SessionDep, actor: UserDep) -> Response:
+    # The same answer whether the address had signed up or not.
+    supporters.erase_address(session, actor, data.email)
     session.commit()
     erasure.settle(get_engine())
     return Response(status_code=204)

@@ -1,10 +1,8 @@
 """The emails a supporter gets, in their language: the confirmation of a sign-up and the
 reminder before a vote, each with RFC 8058 one-click unsubscribe."""
 
-import smtplib
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
-from email.message import EmailMessage
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -14,7 +12,7 @@ from api import clock, public_url
 from api.alerts import service as alerts
 from api.alerts.channels import Outcome
 from api.alerts.channels import email as email_channel
-from api.alerts.channels.email import Email, SmtpConfig
+from api.alerts.channels.email import Email
 from api.i18n import catalogs, formatting
 from api.i18n.catalogs import gettext
 from api.supporters import service as supporters
@@ -100,27 +98,7 @@ def send(session: Session, email: Email, *, leave: str, message_id: str) -> Outc
     """Sends through the instance's mail settings, with the headers that let a mail program
     unsubscribe in one click (RFC 8058): a POST to `leave` needs nothing else."""
     config = alerts.smtp_config(session)
-    if not config.configured:
-        return Outcome(False, email_channel.NO_MAIL_SERVER, permanent=True)
-    now = clock.now()
-    email = Email(to=email.to, subject=email.subject, text=email.text, html=email.html,
-                  message_id=message_id)
-
-    def build(eight_bit: bool) -> EmailMessage:
-        message = email_channel.build_message(config, email, now=now, eight_bit=eight_bit)
-        message["List-Unsubscribe"] = f"<{leave}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return message
-
-    return _deliver(config, build)
-
-
-def _deliver(config: SmtpConfig, build: Callable[[bool], EmailMessage]) -> Outcome:
-    try:
-        email_channel.deliver(config, build)
-    except smtplib.SMTPRecipientsRefused as exc:
-        return Outcome(False, f"The mail server refused the address: {exc.recipients}",
-                       permanent=True)
-    except (smtplib.SMTPException, OSError) as exc:
-        return Outcome(False, f"{type(exc).__name__}: {exc}"[:500])
-    return Outcome(True)
+    return email_channel.send(config, replace(
+        email, message_id=message_id,
+        headers=(("List-Unsubscribe", f"<{leave}>"),
+                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))), now=clock.now())

@@ -84,15 +84,20 @@ def plan(session: Session) -> int:
         rows = session.execute(sa.select(
             REMINDERS.c.id, REMINDERS.c.supporter_id, REMINDERS.c.vote_id,
             REMINDERS.c.occurrence, REMINDERS.c.status, REMINDERS.c.due_at)).all()
-        have = set()
+        have, dropped = set(), []
         for row in rows:
             key = (row.supporter_id, row.vote_id, row.occurrence)
             have.add(key)
-            if row.status != ReminderStatus.pending.value:
-                continue
-            if key not in wanted:
-                session.execute(sa.delete(REMINDERS).where(REMINDERS.c.id == row.id))
-                changed += 1
+            if row.status == ReminderStatus.pending.value and key not in wanted:
+                dropped.append(row.id)
+        if dropped:
+            session.execute(sa.delete(REMINDERS).where(REMINDERS.c.id.in_(dropped)))
+            # Rows deleted beneath the session leave it, so a new row taking an id is not
+            # mistaken for one of them.
+            for kept in [o for o in session.identity_map.values()
+                         if isinstance(o, SupporterReminder) and o.id in dropped]:
+                session.expunge(kept)
+            changed += len(dropped)
         for key, due in wanted.items():
             if key not in have:
                 session.add(SupporterReminder(supporter_id=key[0], vote_id=key[1],

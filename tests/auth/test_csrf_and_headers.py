@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.auth import access
 from api.auth.models import Role
 from tests.auth.routes import unsafe_routes
 from tests.conftest import api_token, sign_in
@@ -33,6 +34,11 @@ def test_every_unsafe_route_refuses_a_request_without_a_token(app: Any,
                                                                browser: TestClient) -> None:
     routes = unsafe_routes(app)
     assert ("POST", "/login") in routes and ("PATCH", "/api/v1/meetings/{record_id}") in routes
+    # Under /p/ no session is read, so there is none to forge: the supporters' form carries a
+    # signed token of its own, and an emailed link's token is the link (tests/supporters).
+    public = [(m, p) for m, p in routes if access.is_public_page(p)]
+    assert public == [("POST", "/p/{slug}/remind"), ("POST", "/p/{slug}/{action}/{token}")]
+    routes = [route for route in routes if route not in public]
     refused = [(m, p) for m, p in routes
                if browser.request(m, concrete(p), data={"x": "1"},
                                   follow_redirects=False).status_code == 403]

@@ -6,9 +6,7 @@ with one click. No request leaves the site, axe-core finds nothing, screenshots 
 
 import re
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,52 +14,27 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from api import clock
-from api.alerts import service as alerts
 from api.db import new_session
 from api.public_pages.models import ShownKind
 from api.supporters import reminders
 from api.supporters.models import Supporter, SupporterReminder
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, shoot
-from tests.e2e.test_public_page import _publish, ground  # noqa: F401
+from tests.e2e.test_public_page import _publish, _visitor, ground  # noqa: F401
 from tests.factories.public_pages import Ground
+from tests.supporters.conftest import inbox  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 SLUG = "riverbend-no-cameras"
 LINK = re.compile(r"https?://\S+/p/\S+")
 
 
-@pytest.fixture
-def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
-    with smtp_server() as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "alerts@coalition.example"})
-        session.commit()
-        yield received
-
-
-def _visitor(browser: Browser, server: str, viewport: dict[str, int],
-             locale: str) -> Iterator[tuple[Page, list[str]]]:
-    """A browser nobody signed in to, and every address it asked for. The one error its
-    console may show is the refused form's 422, which the form is meant to answer with."""
-    context = browser.new_context(viewport=viewport, base_url=server, locale=locale)
-    asked: list[str] = []
-    context.on("request", lambda request: asked.append(request.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page, asked
-    context.close()
-    assert [e for e in errors if "status of 422" not in e] == [], errors
-
-
-def _mail(inbox: list[Received], count: int) -> Received:
+def _mail(received: list[Received], count: int) -> Received:
     deadline = time.monotonic() + 10
-    while len(inbox) < count and time.monotonic() < deadline:
+    while len(received) < count and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(inbox) == count, [m.message["Subject"] for m in inbox]
-    return inbox[-1]
+    assert len(received) == count, [m.message["Subject"] for m in received]
+    return received[-1]
 
 
 def _path(url: str) -> str:
@@ -81,11 +54,12 @@ def _check(page: Page, axe_source: str, found: list[str], name: str) -> None:
 
 def test_a_supporter_signs_up_is_reminded_and_unsubscribes_with_one_click(
         browser: Browser, server: str, ground: Ground, axe_source: str,  # noqa: F811
-        inbox: list[Received], session: Session) -> None:
+        inbox: list[Received], session: Session) -> None:  # noqa: F811
     _publish(browser, server, ground)
     found: list[str] = []
     # On a phone, in Spanish: the form is there and says what it keeps.
-    for page, asked in _visitor(browser, server, PHONE, "es-US"):
+    for page, asked in _visitor(browser, server, PHONE, "es-US",
+                                   allowed="status of 422"):
         page.goto(f"/p/{SLUG}")
         form = page.locator("section.remind")
         expect(form.locator("h2")).to_have_text("Recordármelo antes de la votación")

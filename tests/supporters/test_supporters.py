@@ -3,7 +3,6 @@ the reminder before a vote, one-click unsubscribe (RFC 8058), and the abuse limi
 rate limits, expiry, no enumeration, bounded storage; the leads' counts and export; erasure."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlmodel import Session, select
 
 from api import clock
 from api.accounts import erasure
-from api.alerts import service as alerts
 from api.auth.models import AuditEntry, Role
 from api.public_pages.models import ShownKind
 from api.supporters import reminders
@@ -21,7 +19,7 @@ from api.supporters import service as supporters
 from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
 from api.votes.models import Vote
 from tests import factories as f
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground, make_ground
 from tests.web.html import plain
 
@@ -33,16 +31,6 @@ LINK = re.compile(r"https?://\S+/p/\S+")
 @pytest.fixture
 def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
     return make_ground(session, actor)
-
-
-@pytest.fixture
-def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
-    with smtp_server() as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "alerts@coalition.example"})
-        session.commit()
-        yield received
 
 
 @pytest.fixture
@@ -225,7 +213,7 @@ def _confirmed(session: Session, ground: Ground, email: str) -> Supporter:
     return supporter
 
 
-def test_a_moved_vote_moves_its_reminder_and_an_unpublished_page_cancels_it(
+def test_a_moved_vote_moves_its_reminder_a_cancelled_or_unpublished_one_takes_it_back(
         client_as: Any, published: Ground, session: Session) -> None:
     _confirmed(session, published, "fan@example.org")
     reminders.plan(session)
@@ -240,6 +228,20 @@ def test_a_moved_vote_moves_its_reminder_and_an_unpublished_page_cancels_it(
     row = session.exec(select(SupporterReminder)).one()
     assert row.occurrence == vote.scheduled_at.isoformat()
     assert row.status == ReminderStatus.pending
+    session.commit()
+    vote.status = "cancelled"
+    session.add(vote)
+    session.commit()
+    reminders.plan(session)
+    session.commit()
+    assert session.exec(select(SupporterReminder)).first() is None
+    session.commit()
+    vote.status = "scheduled"
+    session.add(vote)
+    session.commit()
+    reminders.plan(session)
+    session.commit()
+    assert session.exec(select(SupporterReminder)).one().status == ReminderStatus.pending
     session.commit()
     client_as(Role.lead).post(f"/campaigns/{published.campaign.id}/public/unpublish")
     reminders.plan(session)
@@ -282,3 +284,21 @@ def test_erasing_a_person_erases_their_sign_ups(
     erasure.erase_person(session, actor, person.id)
     session.commit()
     assert session.exec(select(Supporter)).first() is None
+
+
+def test_an_address_is_erased_on_request_by_leads_only(
+        client_as: Any, published: Ground, session: Session, actor: Any) -> None:
+    _confirmed(session, published, "gone@example.org")
+    org = f.make_organization(session, actor, name="Partner org")
+    session.commit()
+    partner = client_as(Role.partner, org.id)
+    assert partner.post("/api/v1/supporters/erase",
+                        json={"email": "gone@example.org"}).status_code == 403
+    lead = client_as(Role.lead)
+    assert lead.post("/api/v1/supporters/erase", json={"email": "nope"}).status_code == 422
+    assert lead.post("/api/v1/supporters/erase",
+                     json={"email": "Gone@Example.org"}).status_code == 204
+    assert session.exec(select(Supporter)).first() is None
+    entry = session.exec(select(AuditEntry).where(AuditEntry.record_kind == "supporters",
+                                                  AuditEntry.action == "erase")).one()
+    assert "gone@example.org" not in str(entry.changes)

@@ -50,6 +50,8 @@ class Email:
     text: str
     html: str
     message_id: str
+    # Further headers, such as a mailing list's unsubscribe address (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _language() -> str:
@@ -138,6 +140,8 @@ def build_message(config: SmtpConfig, email: Email, *, now: datetime,
     # The same Message-ID on every retry lets mail systems drop a repeat.
     domain = config.sender.rpartition("@")[2] or "oversight.invalid"
     message["Message-ID"] = f"<{email.message_id}@{domain}>"
+    for name, value in email.headers:
+        message[name] = value
     message.set_content(email.text, cte=transfer_encoding(email.text, eight_bit=eight_bit))
     message.add_alternative(email.html, subtype="html",
                             cte=transfer_encoding(email.html, eight_bit=eight_bit))
