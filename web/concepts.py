@@ -53,6 +53,9 @@ from api.records_requests.models import (
     RecordsRequestContract,
     RecordsRequestTarget,
 )
+from api.sharing import models as sharing_models
+from api.sharing import service as sharing
+from api.sharing.models import SharingLink
 from api.targets import models as targets_models
 from api.targets import service as targets
 from api.targets.models import Target
@@ -99,6 +102,7 @@ REFS: dict[str, Ref] = {
     "task": Ref(Task, Task.title, "tasks"),
     "press_hit": Ref(PressHit, PressHit.title, "press"),
     "records_request": Ref(RecordsRequest, RecordsRequest.subject, "records-requests"),
+    "sharing_link": Ref(SharingLink, SharingLink.partner_name, "sharing-links"),
 }
 
 
@@ -251,6 +255,9 @@ NOUNS: dict[str, Nouns] = {
                            N_("this jurisdiction"), N_("New jurisdiction")),
     "vendors": Nouns(N_("vendor"), N_("vendors"), N_("Vendors"), N_("a vendor"),
                      N_("the vendor"), N_("this vendor"), N_("New vendor")),
+    "sharing-links": Nouns(N_("sharing link"), N_("sharing links"), N_("Sharing links"),
+                           N_("a sharing link"), N_("the sharing link"),
+                           N_("this sharing link"), N_("New sharing link")),
 }
 
 
@@ -545,10 +552,19 @@ VENDORS = declared_spec(
              Related(N_("Contracts"), "contracts", fk="vendor_id")],
 )
 
+SHARING_LINKS = declared_spec(
+    sharing_models.SHARING_LINKS, sharing.crud, REFS, noun="sharing-links",
+    nouns=NOUNS["sharing-links"],
+    intro=N_("Who can search an agency's plate reads: each link with its source. The agency's "
+             "page adds them up and draws them."),
+    zone=_fallback_zone,
+)
+
 # Every concept the pages are built for, by noun.
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
-    RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS)}
+    RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS,
+    SHARING_LINKS)}
 # The labels declared with the concepts' fields, by field name: the history and the error
 # messages, which know only a field's name, say it as its form does.
 LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())
