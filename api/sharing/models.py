@@ -84,7 +84,9 @@ SharingLinkUpdate = update_schema(SharingLinkCreate, "SharingLinkUpdate")
 
 
 class SharingLinkRead(SharingLinkBase, ReadMeta):
-    pass
+    # Empty to a reader who may not read the agency (api.auth.references). Narrower in the
+    # base, where a link is written with its agency; pydantic allows the wider read field.
+    agency_id: int | None  # type: ignore[assignment]
 
 
 SHARING_LINKS = Concept(
