@@ -37,6 +37,8 @@ CONCEPT_RECORDS: dict[str, tuple[Callable[..., Any], dict[str, Any], str]] = {
     "tasks": (f.make_task, {"title": "Zip the flyers"}, "Zip the flyers"),
     "jurisdictions": (f.make_jurisdiction, {"name": "Zanesville"}, "Zanesville"),
     "vendors": (f.make_vendor, {"name": "Zoom Optics"}, "Zoom Optics"),
+    "sharing-links": (f.make_sharing_link, {"partner_name": "Zulu Task Force"},
+                      "Zulu Task Force"),
 }
 NOUNS = sorted(SPECS)
 
