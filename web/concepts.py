@@ -59,6 +59,9 @@ from api.records_requests.models import (
     RecordsRequestContract,
     RecordsRequestTarget,
 )
+from api.sharing import models as sharing_models
+from api.sharing import service as sharing
+from api.sharing.models import SharingLink
 from api.targets import models as targets_models
 from api.targets import service as targets
 from api.targets.models import Target
@@ -107,6 +110,7 @@ REFS: dict[str, Ref] = {
     "records_request": Ref(RecordsRequest, RecordsRequest.subject, "records-requests"),
     "evidence_entry": Ref(EvidenceEntry, EvidenceEntry.title, "evidence"),
     "known_outcome": Ref(KnownOutcome, KnownOutcome.place, "outcomes-elsewhere"),
+    "sharing_link": Ref(SharingLink, SharingLink.partner_name, "sharing-links"),
 }
 
 
@@ -266,6 +270,9 @@ NOUNS: dict[str, Nouns] = {
                                 N_("Outcomes elsewhere"), N_("an outcome elsewhere"),
                                 N_("the outcome elsewhere"), N_("this outcome elsewhere"),
                                 N_("New outcome elsewhere")),
+    "sharing-links": Nouns(N_("sharing link"), N_("sharing links"), N_("Sharing links"),
+                           N_("a sharing link"), N_("the sharing link"),
+                           N_("this sharing link"), N_("New sharing link")),
 }
 
 
@@ -602,11 +609,19 @@ OUTCOMES_ELSEWHERE = declared_spec(
                "longitude": {"help": N_("West of Greenwich is negative, e.g. -122.42.")}},
 )
 
+SHARING_LINKS = declared_spec(
+    sharing_models.SHARING_LINKS, sharing.crud, REFS, noun="sharing-links",
+    nouns=NOUNS["sharing-links"],
+    intro=N_("Who can search an agency's plate reads: each link with its source. The agency's "
+             "page adds them up and draws them."),
+    zone=_fallback_zone,
+)
+
 # Every concept the pages are built for, by noun.
 SPECS: dict[str, Spec] = {spec.noun: spec for spec in (
     ORGANIZATIONS, PEOPLE, TARGETS, BODIES, AGENCIES, CONTRACTS, VOTES, MEETINGS, ACTIONS,
     RECORDS_REQUESTS, PRESS, MEDIA_CONTACTS, CAMPAIGNS, TASKS, JURISDICTIONS, VENDORS,
-    EVIDENCE, OUTCOMES_ELSEWHERE)}
+    EVIDENCE, OUTCOMES_ELSEWHERE, SHARING_LINKS)}
 # The labels declared with the concepts' fields, by field name: the history and the error
 # messages, which know only a field's name, say it as its form does.
 LABELS: dict[str, str] = declared_labels(spec.create_schema for spec in SPECS.values())

@@ -12,7 +12,8 @@ CENTER = (WIDTH / 2, HEIGHT / 2)
 INNER, OUTER = 140, 210
 # More than these and the ring would be unreadable: the rest are one node saying how many.
 MOST_DIRECT, MOST_SECOND = 18, 24
-LABEL_LENGTH = 28
+# About how wide a character of a label is drawn, to squeeze a long name into the room left.
+CHARACTER_WIDTH = 6.6
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Node:
     # Which side of the node its label goes: "start" on the right half, "end" on the left.
     anchor: str = "start"
     href: str = ""
+    # The width a long label is squeezed into (the whole name is always drawn); None: as is.
+    fit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,10 @@ class Graph:
     edges: list[Edge]
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_LENGTH else text[:LABEL_LENGTH - 1].rstrip() + "…"
+def _fit(label: str, x: float, anchor: str) -> float | None:
+    room = (WIDTH - x - 16 if anchor == "start" else x - 16) if anchor != "middle" else WIDTH
+    wanted = len(label) * CHARACTER_WIDTH
+    return round(max(room, 40), 1) if wanted > room else None
 
 
 def _at(radius: float, angle: float) -> tuple[float, float]:
@@ -57,9 +62,12 @@ def _at(radius: float, angle: float) -> tuple[float, float]:
 
 
 def _node(reader: Reader, x: float, y: float, kind: str, label: str) -> Node:
-    return Node(x, y, _short(label), label, kind, reader.immigration,
-                "start" if x >= CENTER[0] else "end",
-                f"/agencies/{reader.agency_id}" if reader.agency_id else "")
+    anchor = "start" if x >= CENTER[0] else "end"
+    # Room for the warning sign drawn before an immigration agency's name.
+    shown = f"⚠ {label}" if reader.immigration else label
+    return Node(x, y, label, label, kind, reader.immigration, anchor,
+                f"/agencies/{reader.agency_id}" if reader.agency_id else "",
+                _fit(shown, x, anchor))
 
 
 def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label: str,
@@ -78,7 +86,7 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         shown = shown[:MOST_DIRECT - 1]
         left_off += 1
     slots = len(shown) + (1 if left_off else 0)
-    nodes = [Node(CENTER[0], CENTER[1], _short(subject), subject, "subject", anchor="middle")]
+    nodes = [Node(CENTER[0], CENTER[1], subject, subject, "subject", anchor="middle")]
     edges: list[Edge] = []
     angle_of: dict[int, float] = {}
     for i, reader in enumerate(shown):

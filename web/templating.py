@@ -113,7 +113,7 @@ def partial_date(value: str | None) -> str:
         return ""
     try:
         if len(value) == 7:
-            return date.fromisoformat(value + "-01").strftime("%B %Y")
+            return short_date(date.fromisoformat(value + "-01"), "month_year")
         if len(value) == 10:
             return short_date(date.fromisoformat(value))
     except ValueError:

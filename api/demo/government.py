@@ -15,6 +15,8 @@ from api.contracts.models import ContractCreate
 from api.demo.context import ZONE, Demo
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import JurisdictionCreate, JurisdictionKind
+from api.sharing import service as sharing_links
+from api.sharing.models import Confidence, SharingLinkCreate, SourceKind
 from api.targets import service as targets
 from api.targets.models import TargetCreate, TargetTitle
 from api.vendors import service as vendors
@@ -74,6 +76,21 @@ AGENCIES = [
      "Shares with a federal task force under a signed data-sharing agreement."),
 ]
 
+# Who can search each agency's plate reads: agency key, partner (an agency key, or a name alone),
+# how many agencies a source counts without naming them, a national pool, the source's kind,
+# address and date, and how sure it is.
+SHARING = [
+    ("police", "sheriff", None, False, SourceKind.records_request,
+     f"{CITY_SITE}/records/rpd-alpr-sharing-list.pdf", "2024-11", Confidence.confirmed),
+    ("police", "", 1180, False, SourceKind.news,
+     "https://news.example.org/riverton-plate-data-shared-1180-agencies", "2025-02",
+     Confidence.likely),
+    ("sheriff", "Homeland Security Investigations", None, False, SourceKind.records_request,
+     f"{COUNTY_SITE}/sheriff/alpr-sharing-agreements.pdf", "2023-06", Confidence.confirmed),
+    ("sheriff", "Vigilant LEARN national pool", None, True, SourceKind.vigilant_report,
+     f"{COUNTY_SITE}/sheriff/vigilant-data-sharing-report.pdf", "2019", Confidence.confirmed),
+]
+
 VENDORS = [
     ("flock", "Flock Safety", "https://www.flocksafety.com"),
     ("vigilant", "Motorola Solutions (Vigilant)", "https://www.motorolasolutions.com"),
@@ -127,6 +144,14 @@ def load(demo: Demo) -> None:
             retention_days=retention, shares_with_federal=sharing, sharing_evidence_url=evidence,
             sharing_partners=partners, source_links=[evidence], notes=notes))
         demo.keep(f"agency.{key}", agency)
+
+    for key, partner, count, pool, source, url, when, confidence in SHARING:
+        named = f"agency.{partner}" in demo.ids
+        sharing_links.crud.create(session, actor, SharingLinkCreate(
+            agency_id=demo[f"agency.{key}"],
+            partner_agency_id=demo[f"agency.{partner}"] if named else None,
+            partner_name="" if named else partner, partner_count=count, pool=pool,
+            source_kind=source, source_url=url, reported_on=when, confidence=confidence))
 
     # Notice is due 60 days before the end date: about 45 days from today.
     flock_end = demo.day(105)

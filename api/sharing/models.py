@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 from api.agencies.models import PartialDate
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
-from api.concepts import Concept, FieldRole
+from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
     ReadMeta,
@@ -84,20 +84,30 @@ SharingLinkUpdate = update_schema(SharingLinkCreate, "SharingLinkUpdate")
 
 
 class SharingLinkRead(SharingLinkBase, ReadMeta):
-    pass
+    # Empty to a reader who may not read the agency (api.auth.references). Narrower in the
+    # base, where a link is written with its agency; pydantic allows the wider read field.
+    agency_id: int | None  # type: ignore[assignment]
 
 
 SHARING_LINKS = Concept(
     table=SharingLink, create=SharingLinkCreate, update=SharingLinkUpdate,
     read=SharingLinkRead, label="sharing link", title="partner_name",
+    default_sort="-reported_on",
+    orders={"columns": ("partner_name", "agency_id")},
     fields=(
-        FieldRole("agency_id", filter=True),
-        FieldRole("partner_agency_id", filter=True),
-        FieldRole("partner_name", sort=True),
-        FieldRole("kind", filter=True),
-        FieldRole("immigration", filter=True),
-        FieldRole("source_kind", filter=True),
-        FieldRole("reported_on", sort=True),
+        FieldRole("partner_name", search=True, sort=True, column=ListColumn(kind="title"),
+                  section=N_("Link")),
+        FieldRole("agency_id", filter=N_("Agency"), column=True, section=N_("Link")),
+        FieldRole("kind", filter=N_("Direction"), column=True, section=N_("Link")),
+        FieldRole("partner_agency_id", filter=N_("Partner"), column=True, section=N_("Link")),
+        FieldRole("partner_count", section=N_("Link")),
+        FieldRole("pool", filter=True, section=N_("Link")),
+        FieldRole("immigration", filter=N_("Immigration enforcement"), column=True,
+                  section=N_("Link")),
+        FieldRole("source_kind", filter=N_("Source kind"), section=N_("Source")),
+        FieldRole("source_url", section=N_("Source")),
+        FieldRole("reported_on", sort=True, column=True, section=N_("Source")),
+        FieldRole("confidence", filter=True, section=N_("Source")),
         FieldRole("dataset", filter=True),
     ),
 )

@@ -39,8 +39,7 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     partner = merged.get("partner_agency_id")
     if partner is None and not (merged.get("partner_name") or "").strip() \
             and merged.get("partner_count") is None:
-        raise Invalid(N_("Name who the plate reads are shared with."),
-                      field="partner_agency_id")
+        raise Invalid(N_("Name who the plate reads are shared with."), field="partner_name")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")

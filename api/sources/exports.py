@@ -42,6 +42,7 @@ from api.people.models import Affiliation, Person
 from api.records_requests import service as records_requests
 from api.records_requests.models import RecordsRequest
 from api.settings import get_settings
+from api.sharing import service as sharing
 from api.sources.agendas import service as agendas
 from api.targets import service as targets
 from api.targets.models import Target
@@ -63,6 +64,7 @@ LISTS: dict[str, Crud[Any, Any]] = {
     "tasks": tasks.crud, "records-requests": records_requests.crud,
     "documents": documents.crud, "media-contacts": media.contacts,
     "press-hits": media.press_hits, "suggested-votes": agendas.suggestions,
+    "sharing-links": sharing.crud,
 }
 
 
@@ -159,7 +161,8 @@ def _owned(organization_id: int) -> list[Owned]:
               ("contracts", "the contracts it keeps", contracts.crud),
               ("votes", "the votes it keeps", votes.crud),
               ("media_contacts", "the reporters it keeps", media.contacts),
-              ("press_hits", "the press it keeps", media.press_hits))),
+              ("press_hits", "the press it keeps", media.press_hits),
+              ("sharing_links", "the sharing links it found", sharing.crud))),
     ]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, Request
 from sqlmodel import Session
 
 from tests import factories as f
-from tests.e2e.conftest import axe_violations, shoot
+from tests.e2e.conftest import SCREENSHOTS, axe_violations, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +76,5 @@ def test_the_graph_draws_with_nothing_from_another_origin(
     assert asked and elsewhere == [], elsewhere
     print(f"\n{width}: {len(asked)} requests, {len(elsewhere)} to another origin")
     assert axe_violations(page, axe_source) == []
-    shoot(page.locator("#exposure").page, f"exposure-agency-{width}")
-    page.locator("#exposure").screenshot(path=str(
-        shoot.__globals__["SCREENSHOTS"] / f"exposure-panel-{width}.png"))
+    shoot(page, f"exposure-agency-{width}")
+    page.locator("#exposure").screenshot(path=str(SCREENSHOTS / f"exposure-panel-{width}.png"))

@@ -114,10 +114,12 @@ def make_affiliation(session: Session, actor: Any, **overrides: Any) -> Any:
 
 # ---- places, decision-makers and agencies -----------------------------------------------
 
-def make_sharing_link(session: Session, actor: Any, *, agency_id: int,
+def make_sharing_link(session: Session, actor: Any, *, agency_id: int | None = None,
                       **overrides: Any) -> Any:
-    """A link saying the agency shares its plate reads with a partner (one unnamed partner
-    unless told)."""
+    """A link saying the agency (a new one unless told) shares its plate reads with a partner
+    (a task force by name unless told)."""
+    if agency_id is None:
+        agency_id = make_agency(session, actor).id
     values = {"agency_id": agency_id, "kind": "shares_with", "source_kind": "news",
               "source_url": "https://news.example/sharing", "reported_on": "2019",
               **overrides}

@@ -100,7 +100,7 @@ def test_everything_an_organization_owns(client: TestClient, session: Session,
     archive = zipfile.ZipFile(io.BytesIO(done.content))
     tables = {"organization", "accounts", "people", "affiliations", "targets", "campaigns_led",
               "meetings", "actions", "tasks", "records_requests", "documents", "agencies",
-              "contracts", "votes", "media_contacts", "press_hits"}
+              "contracts", "votes", "media_contacts", "press_hits", "sharing_links"}
     assert set(archive.namelist()) == ({f"{t}.csv" for t in tables} | {f"{t}.json" for t in tables}
                                        | {"notes.txt", "meeting_notes.csv", "README.txt"})
 

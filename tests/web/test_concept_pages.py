@@ -40,6 +40,8 @@ CONCEPT_RECORDS: dict[str, tuple[Callable[..., Any], dict[str, Any], str]] = {
     "evidence": (f.make_evidence_entry, {"title": "Zealous searches logged"},
                  "Zealous searches logged"),
     "outcomes-elsewhere": (f.make_known_outcome, {"place": "Zuma Beach"}, "Zuma Beach"),
+    "sharing-links": (f.make_sharing_link, {"partner_name": "Zulu Task Force"},
+                      "Zulu Task Force"),
 }
 NOUNS = sorted(SPECS)
 

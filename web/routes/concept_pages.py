@@ -181,7 +181,9 @@ def record_title(spec: Spec, record: Any, zone: str) -> str:
     value = getattr(record, spec.title_key)
     if isinstance(value, datetime):
         return meeting_title(clock.local(value, zone))
-    return str(value)
+    # A record whose naming field may be empty (a sharing link to an agency kept here).
+    return str(value) or f"{gettext(spec.nouns.singular if spec.nouns else spec.singular)} " \
+        f"{record.id}"
 
 
 def may(actor: User, record: Any) -> dict[str, bool]:
