@@ -119,7 +119,7 @@ def _public_answer(answer: Any) -> None:
 
 @pytest.mark.parametrize("path", [f"/p/{SLUG}", "/p/no-such-page", "/p/{SLUG}/votes/1",
                                   "/p/", "/p"])
-@pytest.mark.parametrize("method", ["HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
 def test_other_methods_are_refused_publicly(client_as: Any, anon_client: TestClient,
                                             ground: Ground, path: str, method: str) -> None:
     _publish(client_as(Role.lead), ground)
@@ -127,10 +127,20 @@ def test_other_methods_are_refused_publicly(client_as: Any, anon_client: TestCli
     _public_answer(answer)
     # As the sign-in page answers them.
     assert answer.status_code == 405
-    if method == "HEAD":
-        assert answer.content == b""
-    else:
-        assert "That cannot be done here." in answer.text and "Sign in" not in answer.text
+    assert "That cannot be done here." in answer.text and "Sign in" not in answer.text
+
+
+@pytest.mark.parametrize("path", [f"/p/{SLUG}", "/p/no-such-page", f"/p/{SLUG}.ics",
+                                  f"/p/{SLUG}.json", "/p"])
+def test_head_answers_as_get_without_the_body(client_as: Any, anon_client: TestClient,
+                                              ground: Ground, path: str) -> None:
+    _publish(client_as(Role.lead), ground)
+    got = anon_client.get(path, follow_redirects=False)
+    head = anon_client.head(path, follow_redirects=False)
+    _public_answer(head)
+    assert head.status_code == got.status_code and head.content == b""
+    for header in ("content-type", "etag", "cache-control"):
+        assert head.headers.get(header) == got.headers.get(header), header
 
 
 @pytest.mark.parametrize("lang", ["x" * 9, "x" * 5000, "fr", "es-MX-extra", "<b>"])

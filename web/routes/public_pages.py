@@ -57,8 +57,9 @@ def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
     return templates.env.get_template("public_pages/page.html").render(context)
 
 
-@router.get("/p")
-@router.get("/p/{rest:path}")
+# HEAD as GET: a reverse proxy that caches the pages checks them with HEAD.
+@router.api_route("/p", methods=["GET", "HEAD"])
+@router.api_route("/p/{rest:path}", methods=["GET", "HEAD"])
 def public_address(request: Request, session: SessionDep, rest: str = "",
                    lang: str | None = None) -> Response:
     """Every address under /p/ is this one route, so no order of routes decides what answers:
