@@ -101,15 +101,12 @@ def downgrade() -> None:
     for table in TABLES:
         for statement in data_version.drop_triggers(dialect, table):
             op.execute(statement)
-    with op.batch_alter_table('jurisdiction', schema=None) as batch_op:
-        batch_op.drop_column('longitude')
-        batch_op.drop_column('latitude')
-
-    with op.batch_alter_table('campaign', schema=None) as batch_op:
-        batch_op.drop_column('outcome_url')
-        batch_op.drop_column('outcome_source')
-        batch_op.drop_column('outcome_on')
-        batch_op.drop_column('outcome')
+    # Plain DROP COLUMN on both databases: a batch would rebuild these tables on SQLite and
+    # lose their triggers (search, change counts, alert replanning).
+    for column in ('longitude', 'latitude'):
+        op.drop_column('jurisdiction', column)
+    for column in ('outcome_url', 'outcome_source', 'outcome_on', 'outcome'):
+        op.drop_column('campaign', column)
 
     with op.batch_alter_table('evidence_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_entry_visibility'))
