@@ -30,8 +30,10 @@ from api.crud import Crud, ListQuery
 from api.documents import service as documents
 from api.documents.models import Document
 from api.errors import NO_SUCH, Forbidden, NotFound, Term
+from api.evidence import service as evidence
 from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
+from api.known_outcomes import service as known_outcomes
 from api.media import service as media
 from api.meetings import service as meetings
 from api.meetings.models import Meeting, MeetingNote
@@ -64,7 +66,8 @@ LISTS: dict[str, Crud[Any, Any]] = {
     "tasks": tasks.crud, "records-requests": records_requests.crud,
     "documents": documents.crud, "media-contacts": media.contacts,
     "press-hits": media.press_hits, "suggested-votes": agendas.suggestions,
-    "sharing-links": sharing.crud,
+    "sharing-links": sharing.crud, "evidence": evidence.crud,
+    "known-outcomes": known_outcomes.crud,
 }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.auth.models import User
 from api.settings import PROJECT_ROOT
-from tests.factories import make_organization, make_person
+from tests.factories import make_campaign, make_organization, make_person
 
 BOM = codecs.BOM_UTF8
 NAME = "José Muñoz-Ibáñez"
@@ -29,11 +29,13 @@ def csv_paths(app: Any) -> list[str]:
 def test_every_csv_download_starts_with_a_byte_order_mark(client: TestClient, session: Session,
                                                           actor: User) -> None:
     make_person(session, actor, name=NAME, email="jose@example.org")
+    campaign = make_campaign(session, actor)
     session.commit()
     paths = csv_paths(client.app)
-    assert {"/people.csv", "/organizations.csv", "/api/v1/exports/people.csv"} <= set(paths)
+    assert {"/people.csv", "/organizations.csv", "/api/v1/exports/people.csv",
+            "/campaigns/{campaign_id}/public/supporters.csv"} <= set(paths)
     for path in paths:
-        done = client.get(path)
+        done = client.get(path.replace("{campaign_id}", str(campaign.id)))
         assert done.status_code == 200, (path, done.text)
         assert done.headers["content-type"] == "text/csv; charset=utf-8", path
         assert done.content.startswith(BOM), path

@@ -59,9 +59,13 @@ MAKERS: dict[str, tuple[Callable[..., Any], str]] = {
     "media-contacts": (f.make_media_contact, "notes"),
     "press-hits": (f.make_press_hit, "summary"),
     "suggested-votes": (suggested_vote, "title"),
+    "sharing-links": (f.make_sharing_link, "partner_name"),
+    "evidence": (f.make_evidence_entry, "summary"),
+    "known-outcomes": (f.make_known_outcome, "notes"),
 }
 # The list pages: the API's list of the same records, and a column the list shows.
-PAGES = {noun: ("press-hits" if noun == "press" else noun,
+API_NAMES = {"press": "press-hits", "outcomes-elsewhere": "known-outcomes"}
+PAGES = {noun: (API_NAMES.get(noun, noun),
                 "summary" if noun == "meetings" else SPECS[noun].title_key) for noun in SPECS}
 
 
