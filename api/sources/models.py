@@ -186,6 +186,10 @@ class AgencyRowPlan(BaseModel):
     links: list[dict[str, str]]
     links_unchanged: int
     warnings: list[str]
+    duplicates: list[dict[str, Any]] = PydField(
+        default_factory=list,
+        description='Agencies already kept that look like one ({"id", "name"}), to be merged '
+                    "before this row can be imported")
 
 
 class AgencyImportPlan(BaseModel):

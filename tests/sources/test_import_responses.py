@@ -21,7 +21,8 @@ DATA_DRIVEN = fixture("eff_data_driven_alpr_2016_2017.csv").read_bytes()
 
 AGENCY_PLAN_KEYS = ["committed", "kind", "token", "total_rows", "ignored_rows", "counts", "rows"]
 AGENCY_ROW_KEYS = ["row", "name", "state", "action", "agency_id", "changes", "message",
-                   "new_place", "place", "vendor", "links", "links_unchanged", "warnings"]
+                   "new_place", "place", "vendor", "links", "links_unchanged", "warnings",
+                   "duplicates"]
 AGENCY_RESULT_KEYS = ["created", "updated", "skipped", "links_added", "links_updated",
                       "errors"]
 SHEET_PLAN_KEYS = ["committed", "concept", "token", "headers", "mapping", "fields",
