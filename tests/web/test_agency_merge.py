@@ -163,3 +163,24 @@ def test_a_malformed_preselection_is_no_preselection(
         page = client.get(f"/agencies/{kept.id}/merge?fold={fold}")
         assert page.status_code == 200, fold
         assert " selected>" not in page.text
+
+
+def test_the_audit_log_says_what_a_merge_did(client: TestClient, session: Session, actor: Any,
+                                             admin: Any) -> None:
+    kept = f.make_agency(session, actor, name="Pueblo Police Dept", state_code="CO", ori="")
+    folded = f.make_agency(session, actor, name="Pueblo PD", state_code="CO", ori="CO0510100")
+    f.make_contract(session, actor, agency_id=folded.id)
+    f.make_contract(session, actor, agency_id=folded.id)
+    session.commit()
+    assert client.post(f"/api/v1/agencies/{kept.id}/merge",
+                       json={"fold_id": folded.id}).status_code == 200
+    log = plain(client.get(f"/audit?record_kind=agency&record_id={kept.id}").text)
+    assert f"Merged another into: agency #{kept.id}" in log
+    assert f"Folded in: “Pueblo PD” (#{folded.id})" in log
+    assert "Moved to it: contract: 2" in log
+    assert "Merged: — → —" not in log and "Dropped: — → —" not in log
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    log = plain(client.get(f"/audit?record_kind=agency&record_id={kept.id}").text)
+    assert "merge:" not in log and "Moved" not in log and "Folded in" not in log
+    assert f"“Pueblo PD” (#{folded.id})" in log
