@@ -27,10 +27,13 @@ NAMED_BY_KIND = (("document", "attached_kind", "attached_id"),
 # reads it, and the bookkeeping of its own row.
 OWN_FIELDS = frozenset({"name", "owner_organization_id", "visibility"})
 LINKS_AT_MOST = 50
+NOTES_AT_MOST = 20_000
 
 SAME_AGENCY = N_("Choose two different agencies: an agency cannot be merged into itself.")
 OTHER_STATE = N_("Choose an agency of the same state: “{folded}” and “{kept}” are in different "
                  "states.")
+NOTES_TOO_LONG = N_("The two agencies' notes together are longer than one agency's notes may "
+                    "be: shorten the notes of one of them, then merge.")
 NARROWER = N_("“{kept}” is shared more narrowly than “{folded}” or the records that point at "
               "it: merged, some organizations could no longer read their own records. Share "
               "“{kept}” at least as widely first, or merge the other way.")
@@ -101,6 +104,13 @@ def _fill(kept: Agency, folded: Agency) -> list[str]:
             if joined != list(mine or []):
                 kept.source_links = joined
                 filled.append(name)
+        elif name == "notes" and mine and theirs and theirs.strip() not in mine:
+            # Both said something: the folded agency's notes follow the kept one's.
+            joined = f"{mine.rstrip()}\n\n{theirs.strip()}"
+            if len(joined) > NOTES_AT_MOST:
+                raise Invalid(NOTES_TOO_LONG, field="fold_id", folded=folded.name)
+            kept.notes = joined
+            filled.append(name)
         elif mine in (None, "", "unknown") and theirs not in (None, "", "unknown"):
             setattr(kept, name, theirs)
             filled.append(name)

@@ -184,3 +184,24 @@ def test_agencies_of_different_states_are_not_merged(session: Session, actor: An
     with pytest.raises(Invalid) as refused:
         merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
     assert "same state" in refused.value.message
+
+
+def test_both_agencies_notes_are_kept(session: Session, actor: Any) -> None:
+    kept, folded = _pair(session, actor, notes="Council approved Flock in 2022.")
+    kept.notes = "Chief spoke at the March meeting."
+    session.add(kept)
+    session.commit()
+    merged = merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
+    session.commit()
+    assert "notes" in merged.filled
+    assert session.get(Agency, kept.id).notes == (
+        "Chief spoke at the March meeting.\n\nCouncil approved Flock in 2022.")
+
+
+def test_notes_too_long_together_are_refused_not_cut(session: Session, actor: Any) -> None:
+    kept, folded = _pair(session, actor, notes="b" * 15_000)
+    kept.notes = "a" * 15_000
+    session.add(kept)
+    session.commit()
+    with pytest.raises(Invalid):
+        merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
