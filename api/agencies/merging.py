@@ -106,10 +106,10 @@ def _fill(kept: Agency, folded: Agency) -> list[str]:
                 filled.append(name)
         elif name == "notes" and mine and theirs and theirs.strip() not in mine:
             # Both said something: the folded agency's notes follow the kept one's.
-            joined = f"{mine.rstrip()}\n\n{theirs.strip()}"
-            if len(joined) > NOTES_AT_MOST:
+            notes = f"{mine.rstrip()}\n\n{theirs.strip()}"
+            if len(notes) > NOTES_AT_MOST:
                 raise Invalid(NOTES_TOO_LONG, field="fold_id", folded=folded.name)
-            kept.notes = joined
+            kept.notes = notes
             filled.append(name)
         elif mine in (None, "", "unknown") and theirs not in (None, "", "unknown"):
             setattr(kept, name, theirs)
@@ -121,7 +121,8 @@ def _pointing(session: Session, fold_id: int) -> list[tuple[Any, Any]]:
     """(owner organization, visibility) of every owned row that points at the folded agency,
     once each: those whose readers must still read the agency their rows point at."""
     found: set[tuple[Any, Any]] = set()
-    tables = [(c.table, c, None) for c in references()]
+    tables: list[tuple[sa.Table, sa.Column[Any], sa.ColumnElement[bool] | None]] = [
+        (c.table, c, None) for c in references()]
     tables += [(SQLModel.metadata.tables[name], SQLModel.metadata.tables[name].c[record],
                 SQLModel.metadata.tables[name].c[kind] == "agency")
                for name, kind, record in NAMED_BY_KIND]

@@ -183,4 +183,4 @@ def test_the_audit_log_says_what_a_merge_did(client: TestClient, session: Sessio
     session.commit()
     log = plain(client.get(f"/audit?record_kind=agency&record_id={kept.id}").text)
     assert "merge:" not in log and "Moved" not in log and "Folded in" not in log
-    assert f"“Pueblo PD” (#{folded.id})" in log
+    assert f"Integrada: «Pueblo PD» (#{folded.id})" in log
