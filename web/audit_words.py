@@ -32,6 +32,7 @@ ACTIONS = {
     "retention": N_("Removed at the end of its keeping period: {kind}"),
     "publish": N_("Published: {kind}"),
     "unpublish": N_("No longer published: {kind}"),
+    "merge": N_("Merged another into: {kind}"),
 }
 
 # The kinds of record (tables) whose plain name is not the word a reader knows them by, or
@@ -191,6 +192,31 @@ def logged_offsets(changes: dict[str, Any], field: str, side: int) -> Markup:
     offsets = [str(item) for item in value] if isinstance(value, list) else [str(value)]
     return escape(offsets_in_words(offsets, direction if direction in ("before", "after")
                                    else None))
+
+
+def logged_merge(changes: dict[str, Any]) -> Markup:
+    """A merge as the log keeps it (the agency folded in, the rows moved and dropped by table,
+    the fields filled), said in sentences in place of the before-and-after of a change."""
+    merged = changes.get("merged")
+    merged = merged if isinstance(merged, dict) else {}
+    name = merged.get("name") or "—"
+    lines = [gettext("Folded in: “{name}” (#{id})").format(name=name, id=merged.get("id", "—"))]
+
+    def counted(key: str) -> str:
+        rows = changes.get(key)
+        rows = rows if isinstance(rows, dict) else {}
+        return formatting.format_list([f"{kind_words(str(table))}: "
+                                       f"{formatting.format_number(int(count))}"
+                                       for table, count in sorted(rows.items())
+                                       if isinstance(count, int)]) or "—"
+
+    lines.append(gettext("Moved to it: {rows}").format(rows=counted("moved")))
+    lines.append(gettext("Dropped as it had them already: {rows}").format(rows=counted("dropped")))
+    filled = changes.get("filled")
+    filled = filled if isinstance(filled, list) else []
+    lines.append(gettext("Taken from the folded agency: {fields}").format(
+        fields=formatting.format_list([field_words(str(f), "agency") for f in filled]) or "—"))
+    return Markup("").join(Markup("<div>{}</div>").format(line) for line in lines)
 
 
 def logged_value(value: Any, field: str = "") -> Markup:

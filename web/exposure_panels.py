@@ -27,12 +27,15 @@ CONFIDENCE_WORDS = {
 }
 
 
-def summary(exposure: ExposureRead, whose: str) -> str:
+def summary(exposure: ExposureRead, whose: str, subject: str = "") -> str:
     """One sentence to say in a meeting: how many agencies can search the reads, in how many
     states, and immigration enforcement among them with the year of its source."""
     if not exposure.direct and not exposure.pools:
+        # Mid-sentence, "The plate reads of…" starts small; a name starting it stays as it is.
+        within = whose if not whose or whose.startswith(subject) else \
+            whose[0].lower() + whose[1:]
         return gettext("No link is known yet that lets another agency search {whose}.").format(
-            whose=whose)
+            whose=within)
     agencies = ngettext("{count} agency", "{count} agencies", exposure.direct).format(
         count=exposure.direct)
     states = ngettext("{count} state", "{count} states", exposure.states).format(
@@ -85,7 +88,7 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
                                 .order_by(Agency.name, Agency.state_code)).all()
         form = {"action": f"/agencies/{agency.id}/sharing-links", "partners": partners}
     return {"exposure": {
-        "read": exposure, "summary": summary(exposure, whose), "more": more(exposure),
+        "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
         "graph": graph, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
         "sources": SOURCE_WORDS,

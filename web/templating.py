@@ -163,6 +163,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "logged_value": audit_words.logged_value,
     "logged_rule_name": audit_words.logged_rule_name,
     "logged_offsets": audit_words.logged_offsets,
+    "logged_merge": audit_words.logged_merge,
     "audit_what": audit_words.what,
     "audit_field": audit_words.field_words,
     "audit_actor": audit_words.actor_words,

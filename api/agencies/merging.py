@@ -27,8 +27,16 @@ NAMED_BY_KIND = (("document", "attached_kind", "attached_id"),
 # reads it, and the bookkeeping of its own row.
 OWN_FIELDS = frozenset({"name", "owner_organization_id", "visibility"})
 LINKS_AT_MOST = 50
+NOTES_AT_MOST = 20_000
 
 SAME_AGENCY = N_("Choose two different agencies: an agency cannot be merged into itself.")
+OTHER_STATE = N_("Choose an agency of the same state: “{folded}” and “{kept}” are in different "
+                 "states.")
+NOTES_TOO_LONG = N_("The two agencies' notes together are longer than one agency's notes may "
+                    "be: shorten the notes of one of them, then merge.")
+NARROWER = N_("“{kept}” is shared more narrowly than “{folded}” or the records that point at "
+              "it: merged, some organizations could no longer read their own records. Share "
+              "“{kept}” at least as widely first, or merge the other way.")
 
 
 @dataclass
@@ -96,10 +104,62 @@ def _fill(kept: Agency, folded: Agency) -> list[str]:
             if joined != list(mine or []):
                 kept.source_links = joined
                 filled.append(name)
+        elif name == "notes" and mine and theirs and theirs.strip() not in mine:
+            # Both said something: the folded agency's notes follow the kept one's.
+            notes = f"{mine.rstrip()}\n\n{theirs.strip()}"
+            if len(notes) > NOTES_AT_MOST:
+                raise Invalid(NOTES_TOO_LONG, field="fold_id", folded=folded.name)
+            kept.notes = notes
+            filled.append(name)
         elif mine in (None, "", "unknown") and theirs not in (None, "", "unknown"):
             setattr(kept, name, theirs)
             filled.append(name)
     return filled
+
+
+def _pointing(session: Session, fold_id: int) -> list[tuple[Any, Any]]:
+    """(owner organization, visibility) of every owned row that points at the folded agency,
+    once each: those whose readers must still read the agency their rows point at."""
+    found: set[tuple[Any, Any]] = set()
+    tables: list[tuple[sa.Table, sa.Column[Any], sa.ColumnElement[bool] | None]] = [
+        (c.table, c, None) for c in references()]
+    tables += [(SQLModel.metadata.tables[name], SQLModel.metadata.tables[name].c[record],
+                SQLModel.metadata.tables[name].c[kind] == "agency")
+               for name, kind, record in NAMED_BY_KIND]
+    specs = {table_of(model).name: spec for model, spec in permissions.owned().items()}
+    for table, column, only in tables:
+        spec = specs.get(table.name)
+        if spec is None:
+            continue
+        query = sa.select(table.c[spec.owner], table.c[spec.visibility]).distinct().where(
+            column == fold_id, *([only] if only is not None else []))
+        found.update(tuple(row) for row in session.execute(query).all())
+    return sorted(found, key=repr)
+
+
+def narrowing(session: Session, kept: Agency, folded: Agency) -> bool:
+    """Whether folding `folded` into `kept` would leave someone unable to read a record they
+    read now: the folded agency, or a row pointing at it, shared more widely than the kept
+    agency, or kept by an organization that does not read the kept one."""
+    needed = [(folded.owner_organization_id, folded.visibility),
+              *_pointing(session, stored_id(folded))]
+    shared = not permissions.wider_than(Visibility.coalition, kept.visibility)
+    for owner, visibility in needed:
+        if permissions.wider_than(visibility, kept.visibility):
+            return True
+        if not shared and owner is not None and owner != kept.owner_organization_id:
+            return True
+    return False
+
+
+def refusal(session: Session, kept: Agency, folded: Agency) -> Invalid | None:
+    """Why the two agencies may not be merged this way round, or None."""
+    names = {"kept": kept.name, "folded": folded.name}
+    if kept.state_code and folded.state_code and kept.state_code != folded.state_code:
+        return Invalid(OTHER_STATE, field="fold_id", **names)
+    if narrowing(session, kept, folded):
+        return Invalid(NARROWER, field="fold_id", **names)
+    return None
 
 
 def merge(session: Session, actor: User, *, keep_id: int, fold_id: int) -> Merged:
@@ -111,6 +171,9 @@ def merge(session: Session, actor: User, *, keep_id: int, fold_id: int) -> Merge
     kept = agencies.crud.get(session, actor, keep_id)
     folded = agencies.crud.get(session, actor, fold_id)
     permissions.require_agency_merge(actor, kept, folded)
+    refused = refusal(session, kept, folded)
+    if refused is not None:
+        raise refused
     merged = Merged(kept=kept, folded_id=fold_id, folded_name=folded.name)
     merged.filled = _fill(kept, folded)
     session.flush()

@@ -47,6 +47,8 @@ class Entry:
     record_id: int
     at: datetime | None = None
     zone: str = ""
+    # A vote whose day is known and its hour not: `at` is the day's start, no time to show.
+    untimed: bool = False
 
 
 def _summary(text: str | None) -> str:
@@ -113,9 +115,10 @@ def days(session: Session, actor: User, *, start: date, end: date,
     for kind, stmt in zip(_TIMED, timed, strict=True):
         for row in session.execute(stmt, values):
             add(row.day, kind, row.on_day if row.rank == 1 else None,
-                [kind.entry(row.day, row.id, row.title, row.at, row.zone)])
+                [kind.entry(row.day, row.id, row.title, row.at, row.zone,
+                            untimed=bool(row.untimed))])
     for day, listed in found.items():
-        listed.entries.sort(key=lambda e: (e.at is None,
+        listed.entries.sort(key=lambda e: (e.at is None, e.untimed,
                                            e.at or datetime.min.replace(tzinfo=UTC),
                                            e.kind, e.title, e.record_id))
         if per_day is None:
@@ -136,10 +139,10 @@ class _Kind:
     summarize: bool = False
 
     def entry(self, day: date, record_id: int, title: str | None, at: datetime | None = None,
-              zone: str | None = None) -> Entry:
+              zone: str | None = None, *, untimed: bool = False) -> Entry:
         title = _summary(title) if self.summarize else title
         return Entry(day, self.kind, self.what, title or self.what, record_id, at,
-                     zone or clock.home_zone().key)
+                     zone or clock.home_zone().key, untimed)
 
 
 # The dated kinds in the order of their columns in the statement for them, as pairs of (how
@@ -204,7 +207,8 @@ def _statements(zones: ZonesKey, *, home: str, by_campaign: bool,
     place = aliased(Jurisdiction)
     votes = (sa.select(Vote.id, Vote.title.label("title"),
                        _local_day(Vote.scheduled_at, place.timezone, offsets).label("day"),
-                       Vote.scheduled_at.label("at"), place.timezone.label("zone"))
+                       Vote.scheduled_at.label("at"), place.timezone.label("zone"),
+                       Vote.time_not_announced.label("untimed"))
              .join(Body, Body.id == Vote.body_id).join(place, place.id == Body.jurisdiction_id)
              .where(Vote.scheduled_at >= low, Vote.scheduled_at < high,
                     Vote.status != "cancelled"))

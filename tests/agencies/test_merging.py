@@ -11,6 +11,7 @@ from api.agencies import merging
 from api.agencies.models import Agency, AgencyLink
 from api.auth.models import AuditEntry, Role
 from api.contracts.models import Contract
+from api.documents import service as documents
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid, NotFound
 from api.records_requests.models import RecordsRequest
@@ -27,7 +28,9 @@ from tests.factories import (
 # merge itself, through the metadata; this list makes its author look at what merging does
 # with it (a unique key shared with another column, a row to drop or to keep).
 KNOWN_REFERENCES = {("agency_link", "agency_id"), ("contract", "agency_id"),
-                    ("records_request", "agency_id"), ("records_request_document", "agency_id")}
+                    ("evidence_entry", "agency_id"), ("records_request", "agency_id"),
+                    ("records_request_document", "agency_id"), ("sharing_link", "agency_id"),
+                    ("sharing_link", "partner_agency_id")}
 
 
 def test_every_foreign_key_to_an_agency_is_one_the_merge_carries_over() -> None:
@@ -131,3 +134,74 @@ def test_who_may_merge(session: Session, actor: Any) -> None:
     merging.merge(session, lead, keep_id=kept.id, fold_id=folded.id)
     session.commit()
     assert session.get(Agency, folded.id) is None
+
+
+def test_a_merge_never_narrows_who_reads_the_folded_agency_or_its_records(
+        session: Session, actor: Any) -> None:
+    """Folded into an agency shared more narrowly, a partner's own document, contract and
+    request would point at an agency the partner may not read: refused, the other way round
+    done."""
+    ours, partners = make_organization(session, actor), make_organization(session, actor)
+    lead = make_user(Role.lead, session=session, organization_id=ours.id)
+    partner = make_user(Role.partner, session=session, organization_id=partners.id)
+    narrow = make_agency(session, actor, name="Pueblo PD", state_code="CO", visibility="private",
+                         owner_organization_id=ours.id)
+    shared = make_agency(session, actor, name="Pueblo Police Dept", state_code="CO",
+                         visibility="coalition")
+    document = make_document(session, actor, attached_kind=AttachedTo.agency,
+                             attached_id=shared.id, visibility="private",
+                             owner_organization_id=partners.id)
+    contract = make_contract(session, actor, agency_id=shared.id, visibility="private",
+                             owner_organization_id=partners.id)
+    session.commit()
+    with pytest.raises(Invalid) as refused:
+        merging.merge(session, lead, keep_id=narrow.id, fold_id=shared.id)
+    assert "at least as widely" in refused.value.message
+    session.rollback()
+    assert session.get(Document, document.id).attached_id == shared.id
+    assert session.get(Agency, shared.id) is not None
+
+    # Both private to the lead's organization, the partner's contract still on the folded one.
+    other = make_agency(session, actor, name="Pueblo Police", state_code="CO",
+                        visibility="private", owner_organization_id=ours.id)
+    hidden = make_contract(session, actor, agency_id=other.id, visibility="private",
+                           owner_organization_id=partners.id)
+    session.commit()
+    with pytest.raises(Invalid):
+        merging.merge(session, lead, keep_id=narrow.id, fold_id=other.id)
+    session.rollback()
+
+    merging.merge(session, lead, keep_id=shared.id, fold_id=narrow.id)
+    session.commit()
+    assert session.get(Contract, contract.id).agency_id == shared.id
+    assert documents.crud.get(session, partner, document.id).attached_id == shared.id
+    assert session.get(Contract, hidden.id).agency_id == other.id
+
+
+def test_agencies_of_different_states_are_not_merged(session: Session, actor: Any) -> None:
+    kept = make_agency(session, actor, state_code="CO")
+    folded = make_agency(session, actor, state_code="NM")
+    with pytest.raises(Invalid) as refused:
+        merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
+    assert "same state" in refused.value.message
+
+
+def test_both_agencies_notes_are_kept(session: Session, actor: Any) -> None:
+    kept, folded = _pair(session, actor, notes="Council approved Flock in 2022.")
+    kept.notes = "Chief spoke at the March meeting."
+    session.add(kept)
+    session.commit()
+    merged = merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
+    session.commit()
+    assert "notes" in merged.filled
+    assert session.get(Agency, kept.id).notes == (
+        "Chief spoke at the March meeting.\n\nCouncil approved Flock in 2022.")
+
+
+def test_notes_too_long_together_are_refused_not_cut(session: Session, actor: Any) -> None:
+    kept, folded = _pair(session, actor, notes="b" * 15_000)
+    kept.notes = "a" * 15_000
+    session.add(kept)
+    session.commit()
+    with pytest.raises(Invalid):
+        merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)

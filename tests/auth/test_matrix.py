@@ -483,7 +483,12 @@ def test_agencies_are_merged_by_leads_into_and_from_agencies_they_may_read(
                 merges = role in ("lead", "admin") and may_read(role, org, record)
                 if merges and not kept_is_world:
                     continue  # folding the world's agency away would end the matrix
-                spare = make_agency(session, actor, name=f"Spare {role} {record.id}")
+                # Shared as the world's agency, and of its state: a merge never narrows who
+                # reads an agency, nor joins two states (tests/agencies/test_merging.py).
+                spare = make_agency(session, actor, name=f"Spare {role} {record.id}",
+                                    visibility=record.visibility,
+                                    owner_organization_id=record.owner,
+                                    state_code=session.get(Agency, record.id).state_code)
                 session.commit()
                 # The app removes the agencies it merges, and their ids come again.
                 session.expunge_all()

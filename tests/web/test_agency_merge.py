@@ -127,3 +127,60 @@ def test_merging_through_the_json_api(client: TestClient, session: Session, acto
     assert done.status_code == 200, done.text
     assert (done.json()["id"], done.json()["ori"]) == (kept.id, "CO0510100")
     assert lead.get(f"/api/v1/agencies/{folded.id}").status_code == 404
+
+
+def test_a_merge_that_would_narrow_is_told_before_and_refused(
+        client: TestClient, session: Session, actor: Any,
+        client_as: Callable[..., TestClient]) -> None:
+    ours = f.make_organization(session, actor)
+    narrow = f.make_agency(session, actor, name="Pueblo PD", state_code="CO",
+                           visibility="private", owner_organization_id=ours.id)
+    shared = f.make_agency(session, actor, name="Pueblo Police Dept", state_code="CO",
+                           visibility="coalition")
+    elsewhere = f.make_agency(session, actor, name="Pueblo Police", state_code="NM")
+    session.commit()
+    lead = client_as(Role.lead, ours.id)
+    url = f"/agencies/{narrow.id}/merge"
+    page = lead.get(f"{url}?fold={shared.id}")
+    assert page.status_code == 200
+    assert "Share “Pueblo PD” at least as widely first" in plain(page.text)
+    fields = form_fields(page.text, url)
+    refused = lead.post(url, data=dict(replace(fields, fold_id=str(shared.id))))
+    assert refused.status_code == 422 and "at least as widely" in plain(refused.text)
+    api = f"/api/v1/agencies/{shared.id}/merge"
+    other_state = lead.post(api, json={"fold_id": elsewhere.id})
+    assert other_state.status_code == 422 and "same state" in other_state.text
+    with new_session() as fresh:
+        assert len(fresh.exec(select(Agency)).all()) == 3
+    assert lead.post(api, json={"fold_id": narrow.id}).status_code == 200
+
+
+def test_a_malformed_preselection_is_no_preselection(
+        client: TestClient, session: Session, actor: Any) -> None:
+    kept = f.make_agency(session, actor, name="Pueblo Police Dept", state_code="CO")
+    session.commit()
+    for fold in ("abc", "-1", "0", "99999999999999"):
+        page = client.get(f"/agencies/{kept.id}/merge?fold={fold}")
+        assert page.status_code == 200, fold
+        assert " selected>" not in page.text
+
+
+def test_the_audit_log_says_what_a_merge_did(client: TestClient, session: Session, actor: Any,
+                                             admin: Any) -> None:
+    kept = f.make_agency(session, actor, name="Pueblo Police Dept", state_code="CO", ori="")
+    folded = f.make_agency(session, actor, name="Pueblo PD", state_code="CO", ori="CO0510100")
+    f.make_contract(session, actor, agency_id=folded.id)
+    f.make_contract(session, actor, agency_id=folded.id)
+    session.commit()
+    assert client.post(f"/api/v1/agencies/{kept.id}/merge",
+                       json={"fold_id": folded.id}).status_code == 200
+    log = plain(client.get(f"/audit?record_kind=agency&record_id={kept.id}").text)
+    assert f"Merged another into: agency #{kept.id}" in log
+    assert f"Folded in: “Pueblo PD” (#{folded.id})" in log
+    assert "Moved to it: contract: 2" in log
+    assert "Merged: — → —" not in log and "Dropped: — → —" not in log
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    log = plain(client.get(f"/audit?record_kind=agency&record_id={kept.id}").text)
+    assert "merge:" not in log and "Moved" not in log and "Folded in" not in log
+    assert f"Integrada: «Pueblo PD» (#{folded.id})" in log

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api import clock, public_url
+from api.accounts.service import system_user
 from api.alerts import service
 from api.alerts.dispatcher import Dispatcher
 from tests import factories
@@ -308,3 +309,14 @@ def test_a_refusal_about_a_field_the_form_shows_no_message_for_is_shown_at_the_t
         "smtp_from": "alerts@coalition.example"})
     assert refused.status_code == 422
     assert "must not contain control characters" in refused.text
+
+
+def test_the_system_account_is_no_person_to_name(client: TestClient, session: Session,
+                                                  campaign: Any) -> None:
+    system = system_user(session)
+    session.commit()
+    page = client.get(f"/alerts?campaign_id={campaign.id}")
+    assert page.status_code == 200
+    named = re.findall(r'<select id="named_users".*?</select>', page.text, re.S)
+    assert named and "<option" in named[0]
+    assert all(f'value="{system.id}"' not in block for block in named)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from api.accounts import service as accounts
 from api.calendar import service as calendar
 from tests import factories as f
 from tests.web.html import fragment, plain
@@ -60,3 +61,21 @@ def test_times_are_cut_by_the_local_day_across_a_clock_change(session: Session,
     assert [e.title for e in eighth.entries] == ["Met 9-1", "Met 9-2"]
     assert eighth.more == {"vote": 1}
     assert [e.title for e in days[date(2026, 3, 9)].entries] == ["Late 9"]
+
+
+def test_a_vote_whose_time_is_not_announced_shows_no_time(
+        client: TestClient, session: Session, actor: Any, admin: Any,
+        frozen_now: datetime) -> None:
+    place = f.make_jurisdiction(session, actor, timezone="America/Los_Angeles")
+    body = f.make_body(session, actor, jurisdiction_id=place.id)
+    f.make_vote(session, actor, title="Flock renewal", body_id=body.id,
+                time_not_announced=True, scheduled_at=datetime(2026, 3, 12, 8, 0, tzinfo=UTC))
+    session.commit()
+    for url in ("/calendar?month=2026-03", "/calendar?view=agenda&day=2026-03-12"):
+        text = plain(client.get(url).text)
+        assert "Flock renewal" in text, url
+        assert "time not announced" in text and "12:00 AM" not in text, url
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    text = plain(client.get("/calendar?view=agenda&day=2026-03-12").text)
+    assert "hora por anunciar" in text and "12:00" not in text

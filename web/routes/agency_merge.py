@@ -18,7 +18,7 @@ from api.i18n.catalogs import gettext
 from api.routing import PathRouter
 from web import flash
 from web.forms import Rejected, infer, parse, see_other, submit, validate
-from web.ids import QueryId, RecordId
+from web.ids import RecordId, whole_number
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -43,19 +43,25 @@ def _choices(session: Session, kept: Agency, chosen: int | None) -> list[Any]:
 
 def _page(request: Request, session: Session, user: User, kept: Agency, *,
           chosen: int | None, errors: dict[str, str], status: int = 200) -> Response:
-    context = {"record": kept, "user": user, "choices": _choices(session, kept, chosen),
-               "chosen": chosen, "errors": errors,
+    choices = _choices(session, kept, chosen)
+    refused = None
+    if chosen is not None and not errors and any(c.id == chosen for c in choices):
+        refused = merging.refusal(session, kept, agencies.crud.get(session, user, chosen))
+    context = {"record": kept, "user": user, "choices": choices, "chosen": chosen,
+               "errors": errors, "refused": refused.message if refused else None,
                "may_merge": permissions.may_merge_into(user, kept)}
     return render(request, TEMPLATE, context, block="merge", status=status)
 
 
 @router.get("/agencies/{record_id}/merge")
 def merge_form(record_id: RecordId, request: Request, session: SessionDep, actor: UserDep,
-               fold: QueryId = None) -> Response:
-    """The form: which agency to fold into this one, the one the preview named chosen."""
+               fold: str | None = None) -> Response:
+    """The form: which agency to fold into this one, the one the preview named chosen (a
+    malformed choice is no choice)."""
     user = acting_user(request, actor)
     kept = agencies.crud.get(session, user, record_id)
-    return _page(request, session, user, kept, chosen=fold, errors={})
+    chosen = whole_number(fold, least=1) if fold is not None else None
+    return _page(request, session, user, kept, chosen=chosen, errors={})
 
 
 @router.post("/agencies/{record_id}/merge")

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from api import public_url
+from api.accounts.service import SYSTEM_EMAIL
 from api.alerts import service
 from api.alerts.channels.email import NO_MAIL_SERVER
 from api.alerts.models import (
@@ -157,7 +158,9 @@ def _rules_context(session: Session, actor: User, campaign_id: int | None) -> di
         service.list_rules(session, actor)
     users = {u.id: u for u in _users(session)}
     return {"campaigns": campaigns, "campaign_id": campaign_id, "rules": rules,
-            "users": list(users.values()), "user_names": {u: users[u].name for u in users},
+            # The system account is no person to alert: never offered, still named if set.
+            "users": [u for u in users.values() if u.email != SYSTEM_EMAIL],
+            "user_names": {u: users[u].name for u in users},
             "subjects": list(SubjectKind), "subject_words": SUBJECT_WORDS,
             "directions": list(Direction), "recipient_words": RECIPIENT_WORDS,
             "channel_words": CHANNEL_WORDS, "errors": {}, "values": {}}

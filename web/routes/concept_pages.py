@@ -424,7 +424,7 @@ class ConceptPages:
 
         return submit(session, (data, errors),
                       lambda valid: spec.crud.create(session, actor, valid),
-                      done=done, again=again, fields=fields)
+                      done=done, again=again, fields=fields, page_refusals=True)
 
     # ---- a record's page and its sections -------------------------------------------------
 
@@ -498,7 +498,7 @@ class ConceptPages:
                       lambda valid: spec.crud.update(session, actor, record_id, valid),
                       done=lambda _: self._section_saved(request, session, actor, record_id,
                                                          found[1], slug),
-                      again=again, fields=fields)
+                      again=again, fields=fields, page_refusals=True)
 
     def _section_saved(self, request: Request, session: Session, actor: User, record_id: int,
                        title: str, slug: str) -> Response:
