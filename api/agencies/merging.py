@@ -180,6 +180,7 @@ def merge(session: Session, actor: User, *, keep_id: int, fold_id: int) -> Merge
     for column in references():
         moved, dropped = _repoint(session, column.table, column, keep=keep_id, fold=fold_id)
         _count(merged, column.table.name, moved, dropped)
+    _drop_self_references(session, merged, keep_id)
     for name, kind, record in NAMED_BY_KIND:
         table = SQLModel.metadata.tables[name]
         moved, dropped = _repoint(session, table, table.c[record], keep=keep_id, fold=fold_id,
@@ -196,6 +197,19 @@ def merge(session: Session, actor: User, *, keep_id: int, fold_id: int) -> Merge
     merged.kept = kept
     _log(session, merged, folded)
     return merged
+
+
+def _drop_self_references(session: Session, merged: Merged, keep_id: int) -> None:
+    """A row linking two agencies (one sharing its reads with the other) that linked the two
+    merged would now link the kept agency to itself, which says nothing: it goes."""
+    by_table: dict[sa.Table, list[sa.Column[Any]]] = {}
+    for column in references():
+        by_table.setdefault(column.table, []).append(column)
+    for table, columns in by_table.items():
+        if len(columns) > 1:
+            dropped = rows_changed(session, sa.delete(table).where(
+                *(column == keep_id for column in columns)))
+            _count(merged, table.name, 0, dropped)
 
 
 def _count(merged: Merged, table: str, moved: int, dropped: int) -> None:

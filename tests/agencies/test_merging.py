@@ -15,12 +15,14 @@ from api.documents import service as documents
 from api.documents.models import AttachedTo, Document
 from api.errors import Forbidden, Invalid, NotFound
 from api.records_requests.models import RecordsRequest
+from api.sharing.models import SharingLink
 from tests.factories import (
     make_agency,
     make_contract,
     make_document,
     make_organization,
     make_records_request,
+    make_sharing_link,
     make_user,
 )
 
@@ -205,3 +207,16 @@ def test_notes_too_long_together_are_refused_not_cut(session: Session, actor: An
     session.commit()
     with pytest.raises(Invalid):
         merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
+
+
+def test_a_link_between_the_two_merged_goes_and_others_follow(session: Session,
+                                                             actor: Any) -> None:
+    kept, folded = _pair(session, actor)
+    between = make_sharing_link(session, actor, agency_id=kept.id, partner_agency_id=folded.id)
+    onward = make_sharing_link(session, actor, agency_id=folded.id, partner_name="ICE")
+    between_id, onward_id, kept_id = between.id, onward.id, kept.id
+    merged = merging.merge(session, actor, keep_id=kept_id, fold_id=folded.id)
+    session.commit()
+    assert session.get(SharingLink, between_id) is None
+    assert session.get(SharingLink, onward_id).agency_id == kept_id
+    assert merged.dropped.get("sharing_link") == 1
