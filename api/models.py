@@ -1,7 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and create_all."""
 
 from api.actions.models import Action
-from api.agencies.models import Agency, AgencyLink
+from api.agencies.models import Agency, AgencyAlias, AgencyLink
 from api.alerts.models import (
     AlertAttempt,
     AlertDefaultsInstalled,
@@ -48,7 +48,8 @@ from api.vendors.models import Vendor
 from api.votes.models import Vote
 
 __all__ = [
-    "Action", "Affiliation", "Agency", "AgencyLink", "AgendaKeyword", "AgendaSync", "AlertAttempt",
+    "Action", "Affiliation", "Agency", "AgencyAlias", "AgencyLink", "AgendaKeyword", "AgendaSync",
+    "AlertAttempt",
     "AlertDefaultsInstalled", "AlertOutbox", "AlertPreference", "AlertRule", "AlertSettings",
     "ApiToken", "AuditEntry", "AuthSession", "Body", "CameraCount", "Campaign", "CampaignLead",
     "Contract", "ContractOutcome", "Document", "EvidenceEntry", "FeedToken", "Follow",

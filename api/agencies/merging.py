@@ -9,7 +9,7 @@ from sqlmodel import Session, SQLModel
 
 from api import clock
 from api.agencies import service as agencies
-from api.agencies.models import Agency, AgencyBase
+from api.agencies.models import Agency, AgencyAlias, AgencyBase
 from api.auth import audit, permissions
 from api.auth.models import User, Visibility
 from api.db import rows_changed, table_of
@@ -186,6 +186,11 @@ def merge(session: Session, actor: User, *, keep_id: int, fold_id: int) -> Merge
         moved, dropped = _repoint(session, table, table.c[record], keep=keep_id, fold=fold_id,
                                   only=table.c[kind] == "agency")
         _count(merged, name, moved, dropped)
+    # What the folded agency went by stays with the kept one, so a dataset imported again
+    # finds the kept agency under it rather than making the folded one anew.
+    session.add(AgencyAlias(agency_id=keep_id, name=folded.name, state_code=folded.state_code,
+                            atlas_id=folded.atlas_id, ori=folded.ori))
+    session.flush()
     # Read afresh: rows loaded before the statements above still name the folded agency.
     session.expire_all()
     folded = agencies.crud.get(session, actor, fold_id)

@@ -120,6 +120,21 @@ class AgencyLink(TableBase, AgencyLinkBase, table=True):
     agency_id: int = fk("agency.id", required=True, ondelete="CASCADE", index=False)
 
 
+class AgencyAlias(SQLModel, table=True):
+    """A name and the dataset numbers an agency went by as another record, before the two were
+    merged: a dataset imported again finds the kept agency under them, not a new one."""
+
+    __tablename__ = "agency_alias"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "name", "atlas_id", "ori"),)
+    __access__: ClassVar[Access] = Access(child=Child(((Agency, "agency_id"),)))
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = fk("agency.id", required=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=300)
+    state_code: str = Field(default="", max_length=2)
+    atlas_id: str = Field(default="", max_length=300)
+    ori: str = Field(default="", max_length=9)
+
+
 class AgencyLinkRead(AgencyLinkBase, ReadMeta):
     agency_id: int
 

@@ -18,7 +18,14 @@ from sqlmodel import Session, select
 
 from api.agencies import links as agency_links
 from api.agencies import service as agencies
-from api.agencies.models import Agency, AgencyCreate, AgencyKind, AgencyLinkBase, AgencyUpdate
+from api.agencies.models import (
+    Agency,
+    AgencyAlias,
+    AgencyCreate,
+    AgencyKind,
+    AgencyLinkBase,
+    AgencyUpdate,
+)
 from api.auth import permissions
 from api.auth.models import User
 from api.crud import validated
@@ -324,7 +331,9 @@ class _Index:
         self.by_loose: dict[tuple[str, str], list[Agency]] = {}
         self.by_atlas: dict[str, Agency] = {}
         self.by_ori: dict[str, list[Agency]] = {}
-        for agency in session.exec(select(Agency)).all():
+        self.by_alias: dict[tuple[str, str], Agency] = {}
+        self.agencies_read = session.exec(select(Agency)).all()
+        for agency in self.agencies_read:
             state = agency.state_code.upper()
             self.by_name.setdefault((name_key(agency.name), state), []).append(agency)
             self.by_loose.setdefault((loose_key(agency.name), state), []).append(agency)
@@ -332,6 +341,24 @@ class _Index:
                 self.by_atlas[agency.atlas_id] = agency
             if agency.ori:
                 self.by_ori.setdefault(agency.ori, []).append(agency)
+        # Names and numbers of agencies merged into one of these: the kept agency answers to
+        # them (an agency the reader may not read lends none).
+        kept = {stored_id(a): a for a in self.agencies_read}
+        for alias in session.exec(select(AgencyAlias)).all():
+            known = kept.get(alias.agency_id)
+            if known is None:
+                continue
+            agency = known
+            state = (alias.state_code or agency.state_code).upper()
+            for index, key in ((self.by_name, name_key(alias.name)),
+                               (self.by_loose, loose_key(alias.name))):
+                found = index.setdefault((key, state), [])
+                if agency not in found:
+                    found.append(agency)
+            if alias.atlas_id:
+                self.by_alias.setdefault(("atlas_id", alias.atlas_id), agency)
+            if alias.ori:
+                self.by_alias.setdefault(("ori", alias.ori), agency)
         self.places: dict[tuple[str, str, str], int] = {}
         self.place_names: dict[int, str] = {}
         for place in session.exec(select(Jurisdiction)).all():
@@ -349,6 +376,10 @@ class _Index:
         ori = facts.curated.get("ori")
         if ori and ori in self.by_ori:
             return Found(self.by_ori[ori], "ori")
+        # A number the kept agency of a merge answers to: never a rename of it.
+        for key in (("atlas_id", atlas_id), ("ori", ori)):
+            if key[1] and key in self.by_alias:
+                return Found([self.by_alias[key]], "alias")
         exact = self.by_name.get((name_key(facts.name), facts.state), [])
         if exact:
             return Found(exact, "name")

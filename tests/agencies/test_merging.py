@@ -29,7 +29,8 @@ from tests.factories import (
 # Every foreign key to agency.id the merge is known to carry over. A new one is found by the
 # merge itself, through the metadata; this list makes its author look at what merging does
 # with it (a unique key shared with another column, a row to drop or to keep).
-KNOWN_REFERENCES = {("agency_link", "agency_id"), ("contract", "agency_id"),
+KNOWN_REFERENCES = {("agency_alias", "agency_id"), ("agency_link", "agency_id"),
+                    ("contract", "agency_id"),
                     ("evidence_entry", "agency_id"), ("records_request", "agency_id"),
                     ("records_request_document", "agency_id"), ("sharing_link", "agency_id"),
                     ("sharing_link", "partner_agency_id")}

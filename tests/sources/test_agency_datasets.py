@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.agencies import merging
 from api.agencies.models import Agency, AgencyLink
 from api.auth.models import AuditEntry, User
 from api.cli import main
@@ -185,6 +186,28 @@ def test_near_duplicates_already_kept_are_offered_for_a_merge(
     assert row.action == "error"
     assert "2 agencies could be “Pueblo Police Department” in CO" in row.message
     assert "“Pueblo Police Dept”" in row.message and "merge them first" in row.message
+
+
+def test_an_agency_merged_away_is_found_again_under_its_old_name_and_numbers(
+        session: Session, actor: User) -> None:
+    atlas.commit(session, actor, _atlas_row("AOS000017", "CO0640100ALPR",
+                                            "Broomfield Police Department"))
+    atlas.commit(session, actor, _atlas_row("AOS777777", "CO0649999ALPR",
+                                            "Broomfield Municipal Patrol"))
+    session.commit()
+    kept = all_agencies()[("Broomfield Police Department", "CO")]
+    folded = all_agencies()[("Broomfield Municipal Patrol", "CO")]
+    merging.merge(session, actor, keep_id=kept.id, fold_id=folded.id)
+    session.commit()
+    for again in (_atlas_row("AOS777777", "CO0649999ALPR", "Broomfield Municipal Patrol"),
+                  _atlas_row("AOS777777", "", "Someone Else Entirely"),
+                  _atlas_row("", "CO0649999ALPR", "Someone Else Entirely"),
+                  _atlas_row("", "", "Broomfield Municipal Patrol")):
+        plan = atlas.preview(session, again)
+        session.rollback()
+        [row] = plan.rows
+        assert row.action != "create" and row.agency_id == kept.id, (again, row)
+        assert "name" not in row.changes and "atlas_id" not in row.changes, row.changes
 
 
 def all_places() -> dict[tuple[str, str, str], Jurisdiction]:
