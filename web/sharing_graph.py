@@ -3,6 +3,7 @@ the middle, who can search its reads on a ring around it, and those reached thro
 on an outer ring. Only coordinates and words; the template draws them as inline SVG."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.sharing.service import ExposureRead, Reader
@@ -61,19 +62,29 @@ def _at(radius: float, angle: float) -> tuple[float, float]:
             round(CENTER[1] + radius * math.sin(angle), 1))
 
 
-def _node(reader: Reader, x: float, y: float, kind: str, label: str) -> Node:
+# Longer labels are cut with an ellipsis (the whole name stays in the node's title): a long
+# name squeezed whole would be unreadable and would run over its neighbours.
+LONGEST = 32
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LONGEST else label[:LONGEST - 1].rstrip() + "…"
+
+
+def _node(reader: Reader, x: float, y: float, kind: str, name: str) -> Node:
     anchor = "start" if x >= CENTER[0] else "end"
+    label = _short(name)
     # Room for the warning sign drawn before an immigration agency's name.
     shown = f"⚠ {label}" if reader.immigration else label
-    return Node(x, y, label, label, kind, reader.immigration, anchor,
+    return Node(x, y, label, name, kind, reader.immigration, anchor,
                 f"/agencies/{reader.agency_id}" if reader.agency_id else "",
                 _fit(shown, x, anchor))
 
 
-def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label: str,
-           second_more_label: str) -> Graph:
-    """Where each node goes. `group_label` words partners counted without names ("{count}
-    agencies the report names"), `more_label` and `second_more_label` the nodes standing for
+def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader], str],
+           more_label: str, second_more_label: str) -> Graph:
+    """Where each node goes. `label_of` words a reader that is no agency kept here (a name,
+    a count, or both), `more_label` and `second_more_label` the nodes standing for
     those left off ("{count} more")."""
     readers: dict[object, Reader] = {}
     for reader in exposure.readers:
@@ -86,7 +97,7 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         shown = shown[:MOST_DIRECT - 1]
         left_off += 1
     slots = len(shown) + (1 if left_off else 0)
-    nodes = [Node(CENTER[0], CENTER[1], subject, subject, "subject", anchor="middle")]
+    nodes = [Node(CENTER[0], CENTER[1], _short(subject), subject, "subject", anchor="middle")]
     edges: list[Edge] = []
     angle_of: dict[int, float] = {}
     for i, reader in enumerate(shown):
@@ -98,7 +109,7 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         elif reader.pool:
             kind, label = "pool", reader.name
         elif reader.count is not None:
-            kind, label = "group", group_label.format(count=reader.count)
+            kind, label = "group", label_of(reader)
         else:
             kind, label = "agency", reader.name
         nodes.append(_node(reader, x, y, kind, label))
@@ -121,8 +132,7 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         angle = base + (i % 5 - 2) * 0.12
         x, y = _at(OUTER, angle)
         px, py = _at(INNER, base)
-        label = group_label.format(count=reader.count) if reader.count is not None and \
-            reader.agency_id is None else reader.name
+        label = label_of(reader) if reader.agency_id is None else reader.name
         nodes.append(_node(reader, x, y, "second", label))
         edges.append(Edge(px, py, x, y, second=True, immigration=reader.immigration))
     if len(second) > len(drawn):

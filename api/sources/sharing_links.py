@@ -300,7 +300,8 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
             plans.append(LinkPlan(f.row, "error", "", "", "", _itself(f.row)))
             continue
         partner_label = _label(f.partner, partner) if f.partner else (
-            f.partner_name or gettext("{count} agencies the report names").format(
+            f.partner_name or gettext(
+                "{count} agencies the file counts without naming them").format(
                 count=f.partner_count))
         # An agency still to be made is told apart by how the file names it.
         key = _key(subject.id if subject else f.subject, f.kind,

@@ -148,3 +148,23 @@ def test_the_json_api(client: TestClient, session: Session, actor: User) -> None
     assert itself.status_code == 422
     listed = client.get("/api/v1/sharing-links", params={"agency_id": agency}).json()
     assert listed["total"] == 4
+
+
+def test_a_named_link_with_a_count_keeps_its_name(client: TestClient, session: Session,
+                                                  actor: User) -> None:
+    agency = f.make_agency(session, actor, name="Riverton Police Department")
+    f.make_sharing_link(session, actor, agency_id=agency.id,
+                        partner_name="ICE ERO field office", partner_count=777)
+    f.make_sharing_link(session, actor, agency_id=agency.id, partner_name="",
+                        partner_count=12)
+    long_name = "Regional Automated License Plate Reader Sharing Consortium " * 3
+    f.make_sharing_link(session, actor, agency_id=agency.id, partner_name=long_name.strip())
+    session.commit()
+    page = client.get(f"/agencies/{agency.id}").text
+    assert page.count("ICE ERO field office (777 agencies)") >= 2  # the graph and the table
+    assert "12 agencies a source counts without naming them" in page
+    assert "the report names" not in page
+    svg = _svg(page)
+    assert f"<title>{long_name.strip()}" in svg
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert labels and max(len(label) for label in labels) <= 40, labels
