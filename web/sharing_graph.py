@@ -71,14 +71,21 @@ def _short(label: str) -> str:
     return label if len(label) <= LONGEST else label[:LONGEST - 1].rstrip() + "…"
 
 
-def _node(reader: Reader, x: float, y: float, kind: str, name: str) -> Node:
+def _node(reader: Reader, x: float, y: float, kind: str, name: str,
+          label: str | None = None) -> Node:
     anchor = "start" if x >= CENTER[0] else "end"
-    label = _short(name)
+    label = _short(name) if label is None else label
     # Room for the warning sign drawn before an immigration agency's name.
     shown = f"⚠ {label}" if reader.immigration else label
     return Node(x, y, label, name, kind, reader.immigration, anchor,
                 f"/agencies/{reader.agency_id}" if reader.agency_id else "",
                 _fit(shown, x, anchor))
+
+
+def _words(reader: Reader, label_of: Callable[[Reader], str]) -> tuple[str, str]:
+    """A reader's whole words, and the same with only its name cut: the words around the
+    name are the page's own and are drawn whole."""
+    return label_of(reader), label_of(reader.model_copy(update={"name": _short(reader.name)}))
 
 
 def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader], str],
@@ -103,16 +110,14 @@ def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader],
     for i, reader in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * i / max(slots, 1)
         x, y = _at(INNER, angle)
+        kind, name, label = "agency", reader.name, None
         if reader.agency_id is not None:
-            kind, label = "agency", reader.name
             angle_of[reader.agency_id] = angle
         elif reader.pool:
-            kind, label = "pool", reader.name
+            kind = "pool"
         elif reader.count is not None:
-            kind, label = "group", label_of(reader)
-        else:
-            kind, label = "agency", reader.name
-        nodes.append(_node(reader, x, y, kind, label))
+            kind, (name, label) = "group", _words(reader, label_of)
+        nodes.append(_node(reader, x, y, kind, name, label))
         edges.append(Edge(CENTER[0], CENTER[1], x, y, immigration=reader.immigration))
     if left_off:
         x, y = _at(INNER, -math.pi / 2 + 2 * math.pi * len(shown) / slots)
@@ -132,8 +137,10 @@ def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader],
         angle = base + (i % 5 - 2) * 0.12
         x, y = _at(OUTER, angle)
         px, py = _at(INNER, base)
-        label = label_of(reader) if reader.agency_id is None else reader.name
-        nodes.append(_node(reader, x, y, "second", label))
+        if reader.agency_id is None and reader.count is not None:
+            nodes.append(_node(reader, x, y, "second", *_words(reader, label_of)))
+        else:
+            nodes.append(_node(reader, x, y, "second", reader.name))
         edges.append(Edge(px, py, x, y, second=True, immigration=reader.immigration))
     if len(second) > len(drawn):
         count = len(second) - len(drawn)

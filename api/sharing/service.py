@@ -41,6 +41,12 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if partner is None and not (merged.get("partner_name") or "").strip() \
             and merged.get("partner_count") is None:
         raise Invalid(N_("Name who the plate reads are shared with."), field="partner_name")
+    if partner is not None and (merged.get("partner_name") or "").strip():
+        raise Invalid(N_("Choose the partner agency or write its name, not both."),
+                      field="partner_name")
+    if not (merged.get("source_url") or "").strip() and merged.get("document_id") is None:
+        raise Invalid(N_("Give the source: its address, or the document itself."),
+                      field="source_url")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
@@ -62,9 +68,6 @@ def add(session: Session, actor: User, data: SharingLinkCreate, *,
     """A link found by hand, with the document that shows it kept on the agency, shared no
     more widely than the link. It needs its source: an address or the document."""
     agencies.crud.get(session, actor, data.agency_id)
-    if evidence is None and not data.source_url and data.document_id is None:
-        raise Invalid(N_("Give the source: its address, or the document itself."),
-                      field="source_url")
     if evidence is not None:
         filename, content = evidence
         document = documents.upload(session, actor, meta=DocumentMeta(
