@@ -71,11 +71,24 @@ def more(exposure: ExposureRead) -> list[str]:
     return lines
 
 
+def partner_words(reader: sharing.Reader) -> str:
+    """A partner that is no agency kept here: its name, with how many agencies it stands for
+    when the source says; a count alone is partners the source counts without naming them."""
+    if reader.count is None:
+        return reader.name
+    if reader.name.strip():
+        return ngettext("{name} ({count} agency)", "{name} ({count} agencies)",
+                        reader.count).format(name=reader.name, count=reader.count)
+    return ngettext("{count} agency a source counts without naming it",
+                    "{count} agencies a source counts without naming them",
+                    reader.count).format(count=reader.count)
+
+
 def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,
              subject: str, agency: Agency | None, base: str) -> dict[str, Any]:
     graph = sharing_graph.layout(
         exposure, subject=subject,
-        group_label=gettext("{count} agencies the report names"),
+        label_of=partner_words,
         more_label=gettext("{count} more"),
         second_more_label=gettext("{count} more through partners"))
     names = {i: n for i, n in session.exec(
@@ -91,7 +104,7 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
         "graph": graph, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
-        "sources": SOURCE_WORDS,
+        "sources": SOURCE_WORDS, "partner_words": partner_words,
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 
 

@@ -3,6 +3,7 @@ the middle, who can search its reads on a ring around it, and those reached thro
 on an outer ring. Only coordinates and words; the template draws them as inline SVG."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from api.sharing.service import ExposureRead, Reader
@@ -61,19 +62,36 @@ def _at(radius: float, angle: float) -> tuple[float, float]:
             round(CENTER[1] + radius * math.sin(angle), 1))
 
 
-def _node(reader: Reader, x: float, y: float, kind: str, label: str) -> Node:
+# Longer labels are cut with an ellipsis (the whole name stays in the node's title): a long
+# name squeezed whole would be unreadable and would run over its neighbours.
+LONGEST = 32
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LONGEST else label[:LONGEST - 1].rstrip() + "…"
+
+
+def _node(reader: Reader, x: float, y: float, kind: str, name: str,
+          label: str | None = None) -> Node:
     anchor = "start" if x >= CENTER[0] else "end"
+    label = _short(name) if label is None else label
     # Room for the warning sign drawn before an immigration agency's name.
     shown = f"⚠ {label}" if reader.immigration else label
-    return Node(x, y, label, label, kind, reader.immigration, anchor,
+    return Node(x, y, label, name, kind, reader.immigration, anchor,
                 f"/agencies/{reader.agency_id}" if reader.agency_id else "",
                 _fit(shown, x, anchor))
 
 
-def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label: str,
-           second_more_label: str) -> Graph:
-    """Where each node goes. `group_label` words partners counted without names ("{count}
-    agencies the report names"), `more_label` and `second_more_label` the nodes standing for
+def _words(reader: Reader, label_of: Callable[[Reader], str]) -> tuple[str, str]:
+    """A reader's whole words, and the same with only its name cut: the words around the
+    name are the page's own and are drawn whole."""
+    return label_of(reader), label_of(reader.model_copy(update={"name": _short(reader.name)}))
+
+
+def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader], str],
+           more_label: str, second_more_label: str) -> Graph:
+    """Where each node goes. `label_of` words a reader that is no agency kept here (a name,
+    a count, or both), `more_label` and `second_more_label` the nodes standing for
     those left off ("{count} more")."""
     readers: dict[object, Reader] = {}
     for reader in exposure.readers:
@@ -86,22 +104,20 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         shown = shown[:MOST_DIRECT - 1]
         left_off += 1
     slots = len(shown) + (1 if left_off else 0)
-    nodes = [Node(CENTER[0], CENTER[1], subject, subject, "subject", anchor="middle")]
+    nodes = [Node(CENTER[0], CENTER[1], _short(subject), subject, "subject", anchor="middle")]
     edges: list[Edge] = []
     angle_of: dict[int, float] = {}
     for i, reader in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * i / max(slots, 1)
         x, y = _at(INNER, angle)
+        kind, name, label = "agency", reader.name, None
         if reader.agency_id is not None:
-            kind, label = "agency", reader.name
             angle_of[reader.agency_id] = angle
         elif reader.pool:
-            kind, label = "pool", reader.name
+            kind = "pool"
         elif reader.count is not None:
-            kind, label = "group", group_label.format(count=reader.count)
-        else:
-            kind, label = "agency", reader.name
-        nodes.append(_node(reader, x, y, kind, label))
+            kind, (name, label) = "group", _words(reader, label_of)
+        nodes.append(_node(reader, x, y, kind, name, label))
         edges.append(Edge(CENTER[0], CENTER[1], x, y, immigration=reader.immigration))
     if left_off:
         x, y = _at(INNER, -math.pi / 2 + 2 * math.pi * len(shown) / slots)
@@ -121,9 +137,10 @@ def layout(exposure: ExposureRead, *, subject: str, group_label: str, more_label
         angle = base + (i % 5 - 2) * 0.12
         x, y = _at(OUTER, angle)
         px, py = _at(INNER, base)
-        label = group_label.format(count=reader.count) if reader.count is not None and \
-            reader.agency_id is None else reader.name
-        nodes.append(_node(reader, x, y, "second", label))
+        if reader.agency_id is None and reader.count is not None:
+            nodes.append(_node(reader, x, y, "second", *_words(reader, label_of)))
+        else:
+            nodes.append(_node(reader, x, y, "second", reader.name))
         edges.append(Edge(px, py, x, y, second=True, immigration=reader.immigration))
     if len(second) > len(drawn):
         count = len(second) - len(drawn)

@@ -1,10 +1,11 @@
 """Law-enforcement agencies that run ALPR: vendor, cameras, retention and who they share with,
 and the dated sources that say so."""
 
+from datetime import date
 from typing import Annotated, ClassVar
 
 import sqlalchemy as sa
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from api.auth.models import Visibility, visibility_field
@@ -29,9 +30,23 @@ from api.fields import (
 )
 from api.i18n.catalogs import N_
 
+NO_SUCH_DAY = N_("is not a day of the calendar")
+
+
+def _real_day(value: str) -> str:
+    # The pattern lets through 30 February; a full date must be one the calendar has.
+    if len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(NO_SUCH_DAY) from None
+    return value
+
+
 # A date as precise as its source: "2019", "2019-05" or "2019-05-14".
 PartialDate = Annotated[str, StringConstraints(
-    pattern=r"^$|^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")]
+    pattern=r"^$|^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+    AfterValidator(_real_day)]
 # Plate detections run into the hundreds of millions; a 64-bit column holds any real count.
 BIG_INT = 2**63 - 1
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from api.agencies.models import Agency, Sharing
+from api.agencies.models import Agency, AgencyKind, Sharing
 from api.atlas import drawing, places
 from api.atlas.outlines import Region, load
 from api.auth import permissions
@@ -21,6 +21,7 @@ from api.errors import Invalid
 from api.i18n.catalogs import N_
 from api.jurisdictions.models import Jurisdiction, JurisdictionKind
 from api.jurisdictions.states import NAMES
+from api.sharing.models import SharingKind, SharingLink
 from api.sources.models import CameraCount
 
 # Camera counts at or above each step share a shade; the legend reads them from here.
@@ -156,6 +157,20 @@ def _region_total(rows: list[tuple[_Place, int]], whole: str) -> int | None:
     return sum(n for _, n in rows) if rows else None
 
 
+def _linked_to_federal(actor: Actor) -> Any:
+    """Agencies a sharing link the reader may read says share their reads with immigration
+    enforcement or a federal agency the reader may read: an agency's own yes/no field is often
+    left unknown where a link says otherwise."""
+    readable = select(Agency.id).where(_readable(Agency, actor))
+    federal = readable.where(Agency.kind == AgencyKind.federal)
+    return (select(SharingLink.agency_id)
+            .where(SharingLink.kind == SharingKind.shares_with, _readable(SharingLink, actor),
+                   sa.or_(sa.and_(col(SharingLink.immigration),
+                                  sa.or_(col(SharingLink.partner_agency_id).is_(None),
+                                         col(SharingLink.partner_agency_id).in_(readable))),
+                          col(SharingLink.partner_agency_id).in_(federal))))
+
+
 def _marks(session: Session, actor: Actor, ids: set[int]) -> tuple[dict[int, list[Mark]],
                                                                       dict[int, list[Mark]],
                                                                       dict[str, list[Mark]]]:
@@ -165,7 +180,9 @@ def _marks(session: Session, actor: Actor, ids: set[int]) -> tuple[dict[int, lis
     loose: dict[str, list[Mark]] = defaultdict(list)
     agencies = session.execute(
         select(Agency.id, Agency.name, Agency.jurisdiction_id, Agency.state_code)
-        .where(Agency.shares_with_federal == Sharing.yes, _readable(Agency, actor))
+        .where(sa.or_(Agency.shares_with_federal == Sharing.yes,
+                      col(Agency.id).in_(_linked_to_federal(actor))),
+               _readable(Agency, actor))
         .order_by(Agency.name, Agency.id)).all()
     for agency in agencies:
         if agency.jurisdiction_id in ids:

@@ -3,6 +3,7 @@ agency's plate reads, directly and through a partner, counted from the links the
 read."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,12 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if partner is None and not (merged.get("partner_name") or "").strip() \
             and merged.get("partner_count") is None:
         raise Invalid(N_("Name who the plate reads are shared with."), field="partner_name")
+    if partner is not None and (merged.get("partner_name") or "").strip():
+        raise Invalid(N_("Choose the partner agency or write its name, not both."),
+                      field="partner_name")
+    if not (merged.get("source_url") or "").strip() and merged.get("document_id") is None:
+        raise Invalid(N_("Give the source: its address, or the document itself."),
+                      field="source_url")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
@@ -61,9 +68,6 @@ def add(session: Session, actor: User, data: SharingLinkCreate, *,
     """A link found by hand, with the document that shows it kept on the agency, shared no
     more widely than the link. It needs its source: an address or the document."""
     agencies.crud.get(session, actor, data.agency_id)
-    if evidence is None and not data.source_url and data.document_id is None:
-        raise Invalid(N_("Give the source: its address, or the document itself."),
-                      field="source_url")
     if evidence is not None:
         filename, content = evidence
         document = documents.upload(session, actor, meta=DocumentMeta(
@@ -74,14 +78,33 @@ def add(session: Session, actor: User, data: SharingLinkCreate, *,
         data = data.model_copy(update={"document_id": document.id})
     return crud.create(session, actor, data)
 
-# Immigration enforcement by the names its agencies go by; a link may say so itself too.
+# Immigration enforcement by the names its agencies go by, "and" or "&" alike; a link may say
+# so itself too. The Department of Homeland Security (DHS) counts as well: it is the parent of
+# ICE, CBP and HSI, and reads shared with the department reach them.
 IMMIGRATION = re.compile(
-    r"\b(ICE|HSI|CBP|immigration and customs|homeland security investigations|"
-    r"customs and border|border patrol)\b", re.IGNORECASE)
+    r"\b(ICE|HSI|CBP|DHS|immigration\s*(?:and|&)\s*customs|homeland security|"
+    r"customs\s*(?:and|&)\s*border|border patrol)\b", re.IGNORECASE)
+# One partner spelled several ways counts once: its full name and initials, with or without
+# "U.S.", and "&" for "and", are one agency.
+KNOWN_NAMES = {
+    "ice": "ice", "immigration and customs enforcement": "ice",
+    "cbp": "cbp", "customs and border protection": "cbp",
+    "hsi": "hsi", "homeland security investigations": "hsi",
+    "dhs": "dhs", "department of homeland security": "dhs",
+}
+_PREFIX = re.compile(r"^(?:the |us |united states )+")
 
 
 def is_immigration(name: str) -> bool:
     return bool(IMMIGRATION.search(name or ""))
+
+
+def partner_key(name: str) -> str:
+    """The same for every spelling of one known partner; the name, case aside, otherwise."""
+    words = re.sub(r"[^\w\s]", "", (name or "").casefold().replace("&", " and "))
+    words = _PREFIX.sub("", " ".join(words.replace("u s ", "us ").split()))
+    words = re.sub(r"\s*\((ice|cbp|hsi|dhs)\)$", "", words)
+    return KNOWN_NAMES.get(words, words)
 
 
 class Reader(BaseModel):
@@ -198,6 +221,14 @@ def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
     return reach
 
 
+def _once(names: Iterable[str]) -> list[str]:
+    """Each partner once, as it is first spelled."""
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(partner_key(name), name)
+    return list(found.values())
+
+
 def exposure_of(session: Session, actor: User | None, agency_ids: list[int]) -> ExposureRead:
     """The exposure of the agencies' reads taken together: the agencies that can search them
     (named ones, and those a source counts without naming, taken as including the named), the
@@ -219,7 +250,7 @@ def exposure_of(session: Session, actor: User | None, agency_ids: list[int]) -> 
         agency_ids=sorted(subjects), direct=direct.total(), states=len(states),
         state_codes=states,
         pools=sorted({r.name for r in direct.readers if r.pool}),
-        immigration=list(dict.fromkeys(r.name for r in flagged)),
+        immigration=_once(r.name for r in flagged),
         immigration_year=years[0] if years else "",
         second_degree=second.total(),
         second_degree_states=len({a.state_code for a in second.named.values()

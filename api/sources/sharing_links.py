@@ -14,7 +14,7 @@ from api.agencies.models import Agency, AgencyCreate, AgencyKind, PartialDate
 from api.auth import permissions
 from api.auth.models import User
 from api.errors import Conflict
-from api.fields import Url, stored_id
+from api.fields import MAX_INT, Url, is_state, stored_id
 from api.i18n.catalogs import N_, gettext
 from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
@@ -152,6 +152,39 @@ def _named(name: str, state: str, ori: str = "") -> Named:
 
 # ---- reading the files ------------------------------------------------------------------------
 
+def _not_a_state(row: int, state: str) -> str:
+    return gettext("Row {row}: “{state}” is not a state code such as CA.").format(
+        row=row, state=state)
+
+
+# What the dataset writes where it has no count or no answer; anything else unreadable is a
+# mistake the preview names rather than a row quietly left without its link.
+UNKNOWN = ("", "not provided", "data incomplete", "n/a", "unknown")
+
+
+def _data_driven_problem(row: int, record: dict[str, str], has_link: bool) -> str:
+    """Why a row's sharing cannot be read as the dataset writes it: a count that is no count
+    or larger than a count can be kept, a pool answer that is neither yes nor no, a report
+    link that is no web address."""
+    count_cell = record["C. Direct Sharing"]
+    partners = data_driven.number(count_cell)
+    if partners is None and count_cell.strip().casefold() not in UNKNOWN:
+        return gettext("Row {row}: “{value}” is not a number of agencies.").format(
+            row=row, value=count_cell.strip())
+    if partners is not None and partners > MAX_INT:
+        return gettext("Row {row}: {value} agencies is more than can be kept.").format(
+            row=row, value=partners)
+    pool_cell = record["D. NVLS"]
+    if data_driven.national_pool(pool_cell) is None and \
+            pool_cell.strip().casefold() not in UNKNOWN:
+        return gettext("Row {row}: the national pool answer is “Y” or “N”, not “{value}”."
+                       ).format(row=row, value=pool_cell.strip())
+    if not has_link and record["R1. Data Sharing Link"].strip():
+        return gettext("Row {row}: the sharing report link is not a web address.").format(
+            row=row)
+    return ""
+
+
 def read_data_driven(content: bytes) -> list[LinkFacts]:
     """Each agency's direct partners (counted, not named) and its national pool membership."""
     facts: list[LinkFacts] = []
@@ -165,8 +198,15 @@ def read_data_driven(content: bytes) -> list[LinkFacts]:
             facts.append(LinkFacts(row=row, error=gettext(
                 "Row {row} names no agency and state.").format(row=row)))
             continue
+        if not is_state(subject.state):
+            facts.append(LinkFacts(row=row, error=_not_a_state(row, subject.state)))
+            continue
         report = agency_import.links_in(record["R1. Data Sharing Link"])
         url = report[0] if report else ""
+        problem = _data_driven_problem(row, record, bool(report))
+        if problem:
+            facts.append(LinkFacts(row=row, error=problem))
+            continue
         partners = data_driven.number(record["C. Direct Sharing"])
         if partners:
             facts.append(LinkFacts(row=row, subject=subject, partner_count=partners,
@@ -193,6 +233,8 @@ def read_report(content: bytes, source: ReportSource) -> list[LinkFacts]:
         if not partner.name:
             facts.append(LinkFacts(row=row, error=gettext(
                 "Row {row} names no agency.").format(row=row)))
+        elif partner.state and not is_state(partner.state):
+            facts.append(LinkFacts(row=row, error=_not_a_state(row, partner.state)))
         elif kind is None:
             facts.append(LinkFacts(row=row, error=gettext(
                 "Row {row}: the direction is “shares with” or “can query”.").format(row=row)))
@@ -224,6 +266,16 @@ def _label(named: Named | None, agency: Agency | None) -> str:
                                                                           else "")
 
 
+def _to_itself(subject: Agency | None, partner: Agency | None) -> bool:
+    # As the API refuses it (api.sharing.service): a report naming its own agency.
+    return subject is not None and partner is not None and subject.id == partner.id
+
+
+def _itself(row: int) -> str:
+    return gettext("Row {row} names the report's own agency: an agency does not share its "
+                   "plate reads with itself.").format(row=row)
+
+
 def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
           source_kind: SourceKind, confidence: Confidence) -> SharingPlan:
     index = _Agencies(session)
@@ -244,8 +296,12 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
                 new.setdefault(named, None)
         if f.agency_only:
             continue
+        if _to_itself(subject, partner):
+            plans.append(LinkPlan(f.row, "error", "", "", "", _itself(f.row)))
+            continue
         partner_label = _label(f.partner, partner) if f.partner else (
-            f.partner_name or gettext("{count} agencies the report names").format(
+            f.partner_name or gettext(
+                "{count} agencies the file counts without naming them").format(
                 count=f.partner_count))
         # An agency still to be made is told apart by how the file names it.
         key = _key(subject.id if subject else f.subject, f.kind,
@@ -324,6 +380,9 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
         subject = session.get(Agency, f.subject_id) if f.subject_id else \
             agency_of(f.subject) if f.subject else None
         if subject is None or f.agency_only:
+            continue
+        if _to_itself(subject, index.find(f.partner) if f.partner else None):
+            result.errors.append({"row": f.row, "message": _itself(f.row)})
             continue
         partner = agency_of(f.partner) if f.partner else None
         name = f.partner_name if partner is None else ""

@@ -103,3 +103,18 @@ def test_counts_come_only_from_links_the_reader_may_read(session: Session,
     theirs_seen = sharing.agency_exposure(session, member, agency.id)
     assert (theirs_seen.direct, theirs_seen.immigration) == (
         3, ["Homeland Security Investigations"])
+
+
+def test_immigration_by_any_spelling_counted_once(session: Session, actor: User) -> None:
+    for name in ("U.S. Immigration & Customs Enforcement", "Customs & Border Protection",
+                 "Department of Homeland Security", "DHS"):
+        assert sharing.is_immigration(name), name
+    for name in ("Rice County Sheriff", "Justice Department", "Office of Justice Programs"):
+        assert not sharing.is_immigration(name), name
+    agency = f.make_agency(session, actor)
+    for name in ("ICE", "Immigration and Customs Enforcement",
+                 "U.S. Immigration & Customs Enforcement", "Customs & Border Protection"):
+        f.make_sharing_link(session, actor, agency_id=agency.id, partner_name=name)
+    session.commit()
+    seen = sharing.agency_exposure(session, actor, agency.id)
+    assert seen.immigration == ["ICE", "Customs & Border Protection"]

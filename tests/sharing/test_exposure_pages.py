@@ -11,6 +11,7 @@ from api.auth.models import Role, User
 from api.documents.models import Document
 from api.sharing.models import SharingLink
 from tests import factories as f
+from tests.web.html import plain
 
 HX = {"HX-Request": "true"}
 
@@ -148,3 +149,54 @@ def test_the_json_api(client: TestClient, session: Session, actor: User) -> None
     assert itself.status_code == 422
     listed = client.get("/api/v1/sharing-links", params={"agency_id": agency}).json()
     assert listed["total"] == 4
+
+
+def test_a_named_link_with_a_count_keeps_its_name(client: TestClient, session: Session,
+                                                  actor: User) -> None:
+    agency = f.make_agency(session, actor, name="Riverton Police Department")
+    f.make_sharing_link(session, actor, agency_id=agency.id,
+                        partner_name="ICE ERO field office", partner_count=777)
+    f.make_sharing_link(session, actor, agency_id=agency.id, partner_name="",
+                        partner_count=12)
+    long_name = "Regional Automated License Plate Reader Sharing Consortium " * 3
+    f.make_sharing_link(session, actor, agency_id=agency.id, partner_name=long_name.strip())
+    session.commit()
+    page = client.get(f"/agencies/{agency.id}").text
+    assert page.count("ICE ERO field office (777 agencies)") >= 2  # the graph and the table
+    assert "12 agencies a source counts without naming them" in page
+    assert "the report names" not in page
+    svg = _svg(page)
+    assert f"<title>{long_name.strip()}" in svg
+    labels = [label for label in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+              if label.startswith("Regional")]
+    assert len(labels) == 1 and len(labels[0]) <= 32 and labels[0].endswith("…"), labels
+
+
+def test_the_api_holds_a_link_to_the_forms_rules(client: TestClient, session: Session,
+                                                 actor: User) -> None:
+    agency = f.make_agency(session, actor)
+    partner = f.make_agency(session, actor)
+    session.commit()
+    good = {"agency_id": agency.id, "partner_name": "ICE", "kind": "shares_with",
+            "source_url": "https://news.example/ice", "reported_on": "2019-02-28"}
+    assert client.post("/api/v1/sharing-links", json=good).status_code == 201
+    for bad in ({"reported_on": "2019-02-30"}, {"reported_on": "2019-04-31"},
+                {"partner_agency_id": partner.id},
+                {"source_url": ""}):
+        answer = client.post("/api/v1/sharing-links", json={**good, **bad})
+        assert answer.status_code == 422, (bad, answer.text)
+
+
+def test_the_source_cell_says_the_document_once(client: TestClient, session: Session,
+                                                actor: User) -> None:
+    agency = f.make_agency(session, actor, name="Riverton Police Department")
+    session.commit()
+    sent = client.post(f"/agencies/{agency.id}/sharing-links", data={
+        "kind": "shares_with", "partner_name": "Reno PD", "source_kind": "records_request",
+        "reported_on": "2019", "confidence": "confirmed", "visibility": "coalition"},
+        files={"file": ("list.pdf", b"%PDF-1.4 list", "application/pdf")})
+    assert sent.status_code in (200, 303), sent.text
+    page = client.get(f"/agencies/{agency.id}").text
+    page = plain(page.split('class="exposure-table"', 1)[1].split("</table>", 1)[0])
+    assert "document document" not in page
+    assert "Records-request document ( our copy )" in page

@@ -129,3 +129,29 @@ def test_marks_come_only_from_records_the_reader_may_read(
 def test_anonymous_readers_are_sent_to_sign_in(anon_client: TestClient) -> None:
     for url in ("/maps", "/maps/counties?state=CA"):
         assert anon_client.get(url, follow_redirects=False).status_code in (303, 401)
+
+
+def test_a_sharing_link_to_immigration_marks_the_agency(
+        client_as: Callable[..., TestClient], session: Session, actor: Any) -> None:
+    places = make_counted_places(session, actor)
+    ours, theirs = f.make_organization(session, actor), f.make_organization(session, actor)
+    linked = f.make_agency(session, actor, name="Linked Sheriff",
+                           jurisdiction_id=places.los_angeles.id, shares_with_federal="unknown")
+    f.make_sharing_link(session, actor, agency_id=linked.id, partner_name="ICE")
+    federal = f.make_agency(session, actor, name="Federal Task Force", kind="federal",
+                            state_code="CA")
+    named = f.make_agency(session, actor, name="Partnered Police",
+                          jurisdiction_id=places.fresno.id)
+    f.make_sharing_link(session, actor, agency_id=named.id, partner_agency_id=federal.id)
+    hidden = f.make_agency(session, actor, name="Secretly Linked Police",
+                           jurisdiction_id=places.irvine.id)
+    f.make_sharing_link(session, actor, agency_id=hidden.id, partner_name="CBP",
+                        visibility="private", owner_organization_id=theirs.id)
+    session.commit()
+    partner = client_as(Role.partner, ours.id)
+    other = client_as(Role.partner, theirs.id)
+    for url in ("/maps", "/maps/counties?state=CA"):
+        seen = partner.get(url).text
+        assert "Linked Sheriff" in seen and "Partnered Police" in seen, url
+        assert "Secretly Linked Police" not in seen, url
+        assert "Secretly Linked Police" in other.get(url).text, url
