@@ -35,21 +35,33 @@ BATCH = 200
 REMINDERS = table_of(SupporterReminder)
 
 
-def send_confirmation(session: Session, sign_up: supporters.Mail) -> bool:
-    """Mails the confirmation link of a committed sign-up; False when it could not go."""
-    with as_system(session):
-        supporter = session.get(Supporter, sign_up.supporter_id)
-        if supporter is None:
-            return False
-        view = public_pages.published(session, sign_up.slug)
-        email = mail.confirmation(supporter, slug=sign_up.slug, campaign=view.campaign.name)
-        _, leave = mail.links(supporter, sign_up.slug)
-        outcome = mail.send(session, email, leave=leave,
-                            message_id=f"supporter-confirm-{supporter.id}-"
-                                       f"{int(clock.now().timestamp())}")
-    if not outcome.ok:
-        log.warning("a supporter's confirmation was not sent: %s", outcome.error)
-    return outcome.ok
+def send_confirmations(session: Session) -> int:
+    """Mails every sign-up owed a confirmation link; returns how many went out. Each is
+    claimed and committed before it is sent, so no two ticks send one twice."""
+    sent = 0
+    for supporter_id in supporters.owed_confirmation(session):
+        if not supporters.claim_confirmation(session, supporter_id):
+            continue
+        session.commit()
+        with as_system(session):
+            supporter = session.get(Supporter, supporter_id)
+            page = session.exec(select(PublicPage).where(
+                PublicPage.campaign_id == (supporter.campaign_id if supporter else -1),
+                PublicPage.published)).first()
+            if supporter is None or page is None:
+                # Unpublished meanwhile: nothing to confirm on; the sign-up expires.
+                continue
+            view = public_pages.published(session, page.slug)
+            email = mail.confirmation(supporter, slug=page.slug, campaign=view.campaign.name)
+            _, leave = mail.links(supporter, page.slug)
+            outcome = mail.send(session, email, leave=leave,
+                                message_id=f"supporter-confirm-{supporter.id}-"
+                                           f"{int(clock.now().timestamp())}")
+        if outcome.ok:
+            sent += 1
+        else:
+            log.warning("a supporter's confirmation was not sent: %s", outcome.error)
+    return sent
 
 
 def _wanted(session: Session, now: datetime) -> dict[tuple[int, int, str], datetime]:
@@ -184,9 +196,12 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
 
 
 def tick(new_session: Callable[[], Session]) -> int:
-    """The scheduler's job: expired sign-ups forgotten, reminders planned, due ones sent."""
+    """The scheduler's job: expired sign-ups forgotten, confirmations owed sent, reminders
+    planned and due ones sent. Returns how many mails went out."""
     with new_session() as session:
         supporters.forget_expired(session)
         plan(session)
         session.commit()
-        return send_due(session)
+        confirmed = send_confirmations(session)
+        session.commit()
+        return confirmed + send_due(session)

@@ -17,7 +17,7 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.auth.scoping import as_system
 from api.campaigns import service as campaigns
-from api.db import table_of
+from api.db import rows_changed, table_of
 from api.errors import DomainError, Invalid
 from api.i18n import locales
 from api.i18n.catalogs import N_
@@ -153,19 +153,11 @@ def _note_attempt(session: Session, now: datetime, *keys: str) -> None:
     session.flush()
 
 
-@dataclass(frozen=True)
-class Mail:
-    """A confirmation to send once the sign-up is committed."""
-
-    supporter_id: int
-    slug: str
-
-
-def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
-            language: str) -> Mail | None:
-    """A sign-up on the published page at `slug`: a new address is kept pending and mailed a
-    confirmation link; a pending one is mailed again (not too often); a confirmed one is left
-    as it is. What the visitor is told is the same in every case."""
+def sign_up(session: Session, *, slug: str, email: str, zip_code: str, language: str) -> None:
+    """A sign-up on the published page at `slug`: a new address is kept pending and owed a
+    confirmation link; a pending one is owed it again (not too often); a confirmed one is left
+    as it is. The mail goes out from the scheduler, never inside the request, so neither what
+    the visitor is told nor how long the answer takes says which case it was."""
     with as_system(session):
         page = session.exec(select(PublicPage).where(PublicPage.slug == slug,
                                                      PublicPage.published)).first()
@@ -176,7 +168,7 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
         found = session.exec(select(Supporter).where(Supporter.campaign_id == page.campaign_id,
                                                      Supporter.email == address)).first()
         if found is not None and found.state == SupporterState.confirmed:
-            return None
+            return
         if found is None:
             forget_expired(session)
             waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
@@ -185,16 +177,32 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
             if waiting >= PENDING_MOST:
                 raise TooMany(FULL)
             found = Supporter(campaign_id=page.campaign_id, email=address)
-        elif found.mailed_at is not None and now - found.mailed_at < MAIL_AGAIN_AFTER:
-            return None
+        elif found.mailed_at is None or now - found.mailed_at < MAIL_AGAIN_AFTER:
+            # Owed a mail already, or mailed a moment ago.
+            return
         found.zip_code = zip_code
         found.language = language if locales.is_supported(language) else locales.SUPPORTED[0]
-        found.mailed_at = now
+        # No mail sent yet: owed one, which the scheduler's next tick sends.
+        found.mailed_at = None
         found.updated_at = now
         session.add(found)
         session.flush()
-        assert found.id is not None
-        return Mail(found.id, page.slug)
+
+
+def owed_confirmation(session: Session) -> list[int]:
+    """The pending sign-ups owed a confirmation mail, oldest first."""
+    with as_system(session):
+        return [i for i in session.exec(select(Supporter.id).where(
+            Supporter.state == SupporterState.pending, Supporter.mailed_at.is_(None))
+            .order_by(Supporter.id)).all() if i is not None]
+
+
+def claim_confirmation(session: Session, supporter_id: int) -> bool:
+    """Takes the sign-up's owed mail for sending, once: two ticks never send it twice."""
+    with as_system(session):
+        return rows_changed(session, sa.update(table_of(Supporter)).where(
+            table_of(Supporter).c.id == supporter_id,
+            table_of(Supporter).c.mailed_at.is_(None)).values(mailed_at=clock.now())) == 1
 
 
 def confirming(session: Session, token: str) -> Supporter | None:

@@ -79,9 +79,7 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
             return _page("remind.html", locale=locale, status=rejected.status,
                          errors=rejected.errors, **context)
 
-        def done(sign_up: supporters.Mail | None) -> Response:
-            if sign_up is not None:
-                reminders.send_confirmation(session, sign_up)
+        def done(_: None) -> Response:
             return _page("remind.html", locale=locale, done=True, errors={}, **context)
 
         token = str(form.get("token") or "")
