@@ -23,7 +23,8 @@ def links(supporter: Supporter, slug: str) -> tuple[str, str]:
     """The page's address and the supporter's unsubscribe address, whole."""
     base = public_url.base_url()
     return (f"{base}/p/{slug}?lang={supporter.language}",
-            f"{base}/p/{slug}/unsubscribe/{supporters.leave_token(supporter)}")
+            f"{base}/p/{slug}/unsubscribe/{supporters.leave_token(supporter)}"
+            f"?lang={supporter.language}")
 
 
 def _html(heading: str, paragraphs: list[str], language: str) -> str:
@@ -41,7 +42,8 @@ def _html(heading: str, paragraphs: list[str], language: str) -> str:
 def confirmation(supporter: Supporter, *, slug: str, campaign: str) -> Email:
     """Asks the address's owner to confirm: nothing is sent them again until they do."""
     base = public_url.base_url()
-    confirm = f"{base}/p/{slug}/confirm/{supporters.confirm_token(supporter)}"
+    confirm = (f"{base}/p/{slug}/confirm/{supporters.confirm_token(supporter)}"
+               f"?lang={supporter.language}")
     _, leave = links(supporter, slug)
     with catalogs.use_locale(supporter.language):
         heading = gettext("Confirm your reminders for “{campaign}”").format(campaign=campaign)

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts import erasure
 from api.auth.models import AuditEntry, Role
-from api.public_pages.models import ShownKind
-from api.supporters import reminders
+from api.public_pages.models import PublicPage, ShownKind
+from api.supporters import mail, reminders
 from api.supporters import service as supporters
 from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
 from api.votes.models import Vote
@@ -329,3 +329,47 @@ def test_an_address_is_erased_on_request_by_leads_only(
     entry = session.exec(select(AuditEntry).where(AuditEntry.record_kind == "supporters",
                                                   AuditEntry.action == "erase")).one()
     assert "gone@example.org" not in str(entry.changes)
+
+
+def test_links_work_only_under_their_own_campaigns_address_and_name_it(
+        anon_client: TestClient, published: Ground, inbox: list[Received], session: Session,
+        actor: Any) -> None:
+    _sign_up(anon_client, "vecina@example.org", lang="es")
+    _mail_owed(session, inbox, 1)
+    confirm = next(link for link in _links(inbox[0]) if "/confirm/" in link)
+    path = "/" + confirm.split("/", 3)[3]
+    token = path.split("/confirm/")[1].split("?")[0]
+    supporter = session.exec(select(Supporter)).one()
+    session.commit()
+    # The link's number is not the row's: it tells nothing of how many signed up.
+    assert not token.startswith(f"{supporter.id}.")
+    # In the supporter's language, naming the campaign, under its own address only.
+    opened = anon_client.get(path.split("?")[0])
+    assert opened.status_code == 200 and "Confirmar" in opened.text
+    assert "Riverbend: No Cameras" in plain(opened.text)
+    other = f.make_campaign(session, actor, name="Elsewhere")
+    session.add(PublicPage(campaign_id=other.id, slug="elsewhere", published=True))
+    session.commit()
+    for slug in ("nope", "elsewhere"):
+        for method in (anon_client.get, anon_client.post):
+            wrong = method(f"/p/{slug}/confirm/{token}")
+            assert wrong.status_code == 404 and "No public page at this address" in wrong.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).one().state == SupporterState.pending
+    session.commit()
+    assert anon_client.post(path).status_code == 200
+    # Unsubscribing works under its own address only, even with the page unpublished.
+    leave = mail.links(session.exec(select(Supporter)).one(), SLUG)[1]
+    leave_path = "/" + leave.split("/", 3)[3]
+    session.commit()
+    assert anon_client.post(leave_path.replace(SLUG, "elsewhere")).status_code == 404
+    page = session.get(PublicPage, published.campaign.id)
+    assert page is not None
+    page.published = False
+    session.add(page)
+    session.commit()
+    gone = anon_client.post(leave_path)
+    assert gone.status_code == 200 and "Riverbend: No Cameras" in plain(gone.text)
+    assert "Cancelar" in gone.text or "suscripción" in gone.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).first() is None

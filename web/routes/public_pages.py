@@ -75,7 +75,7 @@ def public_address(request: Request, session: SessionDep, rest: str = "",
     if len(parts) == 3 and parts[0] and parts[1] == "votes":
         return comment_kit(request, session, parts[0], parts[2], lang)
     if len(parts) == 3 and parts[0] and parts[1] in supporters.ACTIONS and parts[2]:
-        return supporters.public_get(request, session, parts[1], parts[2], lang)
+        return supporters.public_get(request, session, parts[0], parts[1], parts[2], lang)
     return missing(language(lang, request.headers.get("accept-language")))
 
 

@@ -18,7 +18,7 @@ from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
 from api.fields import stored_id
-from api.i18n import catalogs
+from api.i18n import catalogs, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import service as public_pages
 from api.routing import PathRouter
@@ -108,16 +108,34 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
 ACTIONS = ("confirm", "unsubscribe")
 
 
-def public_get(request: Request, session: Session, action: str, token: str,
+def _found(session: Session, action: str, slug: str, token: str) -> Any:
+    return supporters.confirming(session, slug, token) if action == "confirm" \
+        else supporters.leaving(session, slug, token)
+
+
+def _locale(given: str | None, found: Any, request: Request) -> str:
+    # The link carries the supporter's language; failing that, the one they signed up in.
+    if given and locales.is_supported(given):
+        return given
+    if found is not None and locales.is_supported(found.language):
+        return str(found.language)
+    return language(None, request.headers.get("accept-language"))
+
+
+def public_get(request: Request, session: Session, slug: str, action: str, token: str,
                lang: str | None) -> Response:
     """The page an emailed link opens: a button that confirms or unsubscribes, as a mail
     program's link checker opening it changes nothing."""
-    locale = language(lang, request.headers.get("accept-language"))
-    found = supporters.confirming(session, token) if action == "confirm" \
-        else supporters.leaving(session, token)
+    try:
+        found = _found(session, action, slug, token)
+    except supporters.ElsewhereLink:
+        return missing(language(lang, request.headers.get("accept-language")))
+    locale = _locale(lang, found, request)
+    campaign = supporters.campaign_name(session, found) if found is not None else ""
     with catalogs.use_locale(locale):
         return _page("supporter.html", locale=locale, action=action, good=found is not None,
-                     done=False, address=request.url.path, status=200 if found else 404)
+                     done=False, address=request.url.path, campaign=campaign,
+                     status=200 if found else 404)
 
 
 @router.post("/p/{slug}/{action}/{token}")
@@ -131,14 +149,19 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
         return public_error(request, 405, N_("Something went wrong"),
                             N_("That cannot be done here."))
     form = await request.form()
-    locale = language(str(form.get("lang") or request.query_params.get("lang") or ""),
-                      request.headers.get("accept-language"))
+    given = str(form.get("lang") or request.query_params.get("lang") or "")
+    try:
+        found = _found(session, action, slug, token)
+    except supporters.ElsewhereLink:
+        return missing(language(given, request.headers.get("accept-language")))
+    locale = _locale(given, found, request)
+    campaign = supporters.campaign_name(session, found) if found is not None else ""
 
     def write() -> bool:
         if action == "unsubscribe":
-            supporters.unsubscribe(session, token)
+            supporters.unsubscribe(session, slug, token)
             return True
-        good = supporters.confirm(session, token)
+        good = supporters.confirm(session, slug, token) is not None
         if good:
             # Planned at once: a vote in less than two days is reminded of at the next tick.
             reminders.plan(session)
@@ -146,7 +169,8 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
 
     def answer(good: bool) -> Response:
         return _page("supporter.html", locale=locale, action=action, good=good, done=True,
-                     address=request.url.path, status=200 if good else 404)
+                     address=request.url.path, campaign=campaign,
+                     status=200 if good else 404)
 
     return save_or_show(session, write, done=answer, again=lambda _: answer(False))
 
