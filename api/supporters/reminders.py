@@ -178,7 +178,8 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
                                    time_not_announced=bool(vote.time_not_announced))
         email = mail.reminder(supporter, slug=view.page.slug, campaign=view.campaign.name,
                               title=vote.title, when=when, body=shown.extra.get("body") or "",
-                              place=vote.location or "", how=shown.note, vote_id=vote.id)
+                              place=vote.location or "", how=shown.note, vote_id=vote.id,
+                              comment=shown.extra.get("comment"))
         _, leave = mail.links(supporter, view.page.slug)
         outcome = mail.send(session, email, leave=leave,
                             message_id=f"supporter-reminder-{reminder.id}")

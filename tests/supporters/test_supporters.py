@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts import erasure
 from api.auth.models import AuditEntry, Role
+from api.bodies import service as bodies
+from api.bodies.models import BodyUpdate
 from api.public_pages.models import PublicPage, ShownKind
 from api.supporters import mail, reminders
 from api.supporters import service as supporters
@@ -20,7 +22,7 @@ from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, 
 from api.votes.models import Vote
 from tests import factories as f
 from tests.alerts.servers import Received
-from tests.factories.public_pages import Ground, make_ground
+from tests.factories.public_pages import COMMENT_RULES, Ground, make_ground
 from tests.web.html import plain
 
 SLUG = "riverbend-no-cameras"
@@ -96,7 +98,9 @@ def test_the_confirmation_is_sent_by_the_scheduler_not_the_request(
 
 def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
         anon_client: TestClient, published: Ground, inbox: list[Received],
-        session: Session) -> None:
+        session: Session, actor: Any) -> None:
+    bodies.crud.update(session, actor, published.body.id, BodyUpdate(**COMMENT_RULES))
+    session.commit()
     answer = _sign_up(anon_client, "Resident@Example.org", zip_code="60601")
     assert answer.status_code == 200 and "Check your inbox" in plain(answer.text)
     assert "set-cookie" not in answer.headers
@@ -134,6 +138,9 @@ def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
     text = mail.part("plain")
     assert vote.title in mail.message["Subject"] and "City Hall" in text
     assert "Sign up to speak by noon the day before." in text
+    # How to comment as the kit says it: by when, and where to send written comments.
+    assert "Written comments by 12:00" in text
+    assert "Send written comments to: clerk@riverbend.example" in text
     assert f"/p/{SLUG}/votes/{vote.id}" in text
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # RFC 8058: the mail program POSTs to the address, nothing else.

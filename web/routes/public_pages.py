@@ -20,10 +20,10 @@ from api.i18n import catalogs, formatting, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import feed
 from api.public_pages import service as public_pages
+from api.public_pages.comment_words import comment_words
 from api.public_pages.models import PublicPageUpdate, ShownKind
 from api.routing import PathRouter
 from web import flash, public_page_json
-from web.comment_words import comment_words
 from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
 from web.ids import RecordId, path_id
 from web.public_answers import language, missing, public_headers
