@@ -4,6 +4,7 @@ published page shows, one email to each confirmed supporter of its campaign. A r
 date, and one no longer shown (cancelled, past, taken off the page, the page unpublished) is
 owed nothing that was not sent yet."""
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api import clock
+from api import clock, signing
 from api.auth.scoping import as_system
 from api.db import rows_changed, table_of
 from api.errors import NotFound
@@ -33,6 +34,7 @@ KEPT_AFTER = timedelta(days=60)
 BATCH = 200
 
 REMINDERS = table_of(SupporterReminder)
+MESSAGE_PURPOSE = "supporter-message-id"
 
 
 def send_confirmations(session: Session) -> int:
@@ -54,9 +56,7 @@ def send_confirmations(session: Session) -> int:
             view = public_pages.published(session, page.slug)
             email = mail.confirmation(supporter, slug=page.slug, campaign=view.campaign.name)
             _, leave = mail.links(supporter, page.slug)
-            outcome = mail.send(session, email, leave=leave,
-                                message_id=f"supporter-confirm-{supporter.id}-"
-                                           f"{int(clock.now().timestamp())}")
+            outcome = mail.send(session, email, leave=leave, message_id="")
         if outcome.ok:
             sent += 1
         else:
@@ -122,6 +122,16 @@ def plan(session: Session) -> int:
     return changed
 
 
+def _message_id(reminder: SupporterReminder, supporter: Supporter) -> str:
+    # The same for every try of one reminder, so a repeat after a lost lease can be dropped,
+    # and never the same for two: row ids come back after rows are deleted, so the whole
+    # (supporter, when they signed up, vote, date) is in it.
+    made = signing.sign(MESSAGE_PURPOSE, f"{supporter.id}.{supporter.email}."
+                        f"{supporter.created_at.isoformat()}.{reminder.vote_id}."
+                        f"{reminder.occurrence}")
+    return f"supporter-reminder.{hashlib.sha256(made).hexdigest()[:32]}"
+
+
 def _claim(session: Session, now: datetime) -> list[int]:
     # A send that died with its lease is tried again; Message-ID lets mail systems drop a
     # repeat of one that did go out.
@@ -182,7 +192,7 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
                               comment=shown.extra.get("comment"))
         _, leave = mail.links(supporter, view.page.slug)
         outcome = mail.send(session, email, leave=leave,
-                            message_id=f"supporter-reminder-{reminder.id}")
+                            message_id=_message_id(reminder, supporter))
         if outcome.ok:
             reminder.status, reminder.sent_at = ReminderStatus.sent, now
         elif outcome.permanent or reminder.attempts >= MOST_ATTEMPTS:

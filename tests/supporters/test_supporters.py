@@ -380,3 +380,25 @@ def test_links_work_only_under_their_own_campaigns_address_and_name_it(
     assert "Cancelar" in gone.text or "suscripción" in gone.text
     session.expire_all()
     assert session.exec(select(Supporter)).first() is None
+
+
+def test_every_mail_has_a_message_id_of_its_own(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session) -> None:
+    vote = session.get(Vote, published.public[ShownKind.vote][0])
+    assert vote is not None
+    for n in range(2):
+        # A supporter who leaves, then another whose reminder row may take the freed id.
+        session.add(Supporter(campaign_id=published.campaign.id, email=f"s{n}@example.org",
+                              state=SupporterState.confirmed, mailed_at=clock.now()))
+        session.commit()
+        reminders.plan(session)
+        session.commit()
+        clock.freeze(vote.scheduled_at.replace(tzinfo=UTC) - timedelta(days=1))
+        assert reminders.send_due(session) == 1
+        _wait(inbox, n + 1)
+        supporters.erase_address(session, f.make_user(Role.lead, session=session),
+                                 f"s{n}@example.org")
+        session.commit()
+    ids = [m.message["Message-ID"] for m in inbox]
+    assert len(set(ids)) == 2, ids
