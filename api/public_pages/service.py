@@ -62,8 +62,9 @@ PUBLIC_SOURCES = (StanceSource.public_statement, StanceSource.vote, StanceSource
 # ---- the leads' side -------------------------------------------------------------------------
 
 def settings(session: Session, actor: User, campaign_id: int) -> PublicPageRead | None:
-    """The campaign's page as its leads set it up; None before they do. Every member who reads
-    the campaign may see what it shows the public."""
+    """The campaign's page as its leads set it up; None before they do. Leads only, as its
+    settings page: the draft address, words and choices are theirs until published."""
+    permissions.require_publishing(actor)
     campaigns.crud.get(session, actor, campaign_id)
     page = session.get(PublicPage, campaign_id)
     if page is None:
