@@ -108,9 +108,17 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
 ACTIONS = ("confirm", "unsubscribe")
 
 
-def _found(session: Session, action: str, slug: str, token: str) -> Any:
-    return supporters.confirming(session, slug, token) if action == "confirm" \
-        else supporters.leaving(session, slug, token)
+def _found(request: Request, session: Session, action: str, slug: str, token: str,
+           lang: str | None) -> tuple[Any, str, str] | Response:
+    """The sign-up a link names, the language to answer in and its campaign's name; a good
+    link under another page's address is answered as an unknown address."""
+    try:
+        found = supporters.confirming(session, slug, token) if action == "confirm" \
+            else supporters.leaving(session, slug, token)
+    except supporters.ElsewhereLink:
+        return missing(language(lang, request.headers.get("accept-language")))
+    campaign = supporters.campaign_name(session, found) if found is not None else ""
+    return found, _locale(lang, found, request), campaign
 
 
 def _locale(given: str | None, found: Any, request: Request) -> str:
@@ -126,12 +134,10 @@ def public_get(request: Request, session: Session, slug: str, action: str, token
                lang: str | None) -> Response:
     """The page an emailed link opens: a button that confirms or unsubscribes, as a mail
     program's link checker opening it changes nothing."""
-    try:
-        found = _found(session, action, slug, token)
-    except supporters.ElsewhereLink:
-        return missing(language(lang, request.headers.get("accept-language")))
-    locale = _locale(lang, found, request)
-    campaign = supporters.campaign_name(session, found) if found is not None else ""
+    followed = _found(request, session, action, slug, token, lang)
+    if isinstance(followed, Response):
+        return followed
+    found, locale, campaign = followed
     with catalogs.use_locale(locale):
         return _page("supporter.html", locale=locale, action=action, good=found is not None,
                      done=False, address=request.url.path, campaign=campaign,
@@ -150,12 +156,10 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
                             N_("That cannot be done here."))
     form = await request.form()
     given = str(form.get("lang") or request.query_params.get("lang") or "")
-    try:
-        found = _found(session, action, slug, token)
-    except supporters.ElsewhereLink:
-        return missing(language(given, request.headers.get("accept-language")))
-    locale = _locale(given, found, request)
-    campaign = supporters.campaign_name(session, found) if found is not None else ""
+    followed = _found(request, session, action, slug, token, given)
+    if isinstance(followed, Response):
+        return followed
+    _, locale, campaign = followed
 
     def write() -> bool:
         if action == "unsubscribe":
