@@ -117,7 +117,8 @@ def create_app() -> FastAPI:
     app.include_router(api_router())
     app.include_router(feeds_router)
 
-    @app.get("/healthz", tags=["meta"], summary="Liveness check")
+    # HEAD as GET: load balancers and uptime checks often probe with HEAD.
+    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["meta"], summary="Liveness check")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 

@@ -33,6 +33,13 @@ ACTIONS = {
     "publish": N_("Published: {kind}"),
     "unpublish": N_("No longer published: {kind}"),
     "merge": N_("Merged another into: {kind}"),
+    "export": N_("Exported: {kind}"),
+}
+
+# Kinds logged under their campaign's number, not a record's of their own.
+OF_CAMPAIGN = {
+    "public_page": N_("public page of campaign #{id}"),
+    "supporters": N_("supporters of campaign #{id}"),
 }
 
 # The kinds of record (tables) whose plain name is not the word a reader knows them by, or
@@ -66,6 +73,7 @@ KINDS = {
     "records_request_target": N_("decision-maker of a records request"),
     "scheduler_lease": N_("scheduler turn"),
     "stancechange": N_("stance change"),
+    "supporters": N_("supporters"),
     "suggested_vote": N_("suggested vote"),
     "webhook_endpoint": N_("webhook"),
 }
@@ -152,7 +160,10 @@ def kind_words(record_kind: str) -> str:
 
 def what(action: str, record_kind: str, record_id: int | None) -> str:
     """"Changed: campaign #3", in the reader's language."""
-    kind = kind_words(record_kind) + (f" #{record_id}" if record_id else "")
+    if record_kind in OF_CAMPAIGN and record_id:
+        kind = gettext(OF_CAMPAIGN[record_kind]).format(id=record_id)
+    else:
+        kind = kind_words(record_kind) + (f" #{record_id}" if record_id else "")
     if action in ACTIONS:
         return gettext(ACTIONS[action]).format(kind=kind)
     return f"{humanize(action)}: {kind}"

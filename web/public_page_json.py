@@ -5,8 +5,8 @@ from decimal import Decimal
 from typing import Any
 
 from api.fields import stored_id
+from api.public_pages.comment_words import comment_words
 from api.public_pages.service import HowToComment, PublicView, Shown
-from web.comment_words import comment_words
 from web.words import humanize, stance_words
 
 

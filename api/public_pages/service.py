@@ -37,7 +37,7 @@ from api.public_pages.models import (
     ShownKind,
 )
 from api.records_requests.models import RecordsRequest
-from api.targets.models import StanceChange, Target
+from api.targets.models import StanceChange, StanceSource, Target
 from api.vendors.models import Vendor
 from api.votes.models import Vote, VoteStatus, of_campaigns
 
@@ -55,11 +55,16 @@ SLUG_MOST = 100
 NO_PAGE = N_("No public page at this address.")
 
 
+# Where a stance may come from to be told on a public page: what anyone could look up.
+PUBLIC_SOURCES = (StanceSource.public_statement, StanceSource.vote, StanceSource.news)
+
+
 # ---- the leads' side -------------------------------------------------------------------------
 
 def settings(session: Session, actor: User, campaign_id: int) -> PublicPageRead | None:
-    """The campaign's page as its leads set it up; None before they do. Every member who reads
-    the campaign may see what it shows the public."""
+    """The campaign's page as its leads set it up; None before they do. Leads only, as its
+    settings page: the draft address, words and choices are theirs until published."""
+    permissions.require_publishing(actor)
     campaigns.crud.get(session, actor, campaign_id)
     page = session.get(PublicPage, campaign_id)
     if page is None:
@@ -377,13 +382,17 @@ def _names(session: Session, model: Any, ids: set[int | None], *,
 
 def _standing(session: Session, page: PublicPage, target_ids: list[int]) -> dict[int, str]:
     """Where each decision-maker stands on the campaign, when the leads show it: their latest
-    change told by a public source (the decision-maker's own record, or a public meeting)."""
+    change told by a public source (their own statement, a recorded vote, the news, or a
+    meeting shared at the public tier). A stance a member noted from a private talk or from
+    anywhere else is the coalition's reading, not a public record, and never shows."""
     if not page.show_stances or not target_ids:
         return {}
     public_meetings = select(Meeting.id).where(permissions.shown_publicly(Meeting))
     rows = session.exec(select(StanceChange).where(
         StanceChange.campaign_id == page.campaign_id, StanceChange.target_id.in_(target_ids),
-        sa.or_(StanceChange.meeting_id.is_(None), StanceChange.meeting_id.in_(public_meetings)))
+        sa.or_(sa.and_(StanceChange.meeting_id.is_(None),
+                       StanceChange.source.in_([s.value for s in PUBLIC_SOURCES])),
+               StanceChange.meeting_id.in_(public_meetings)))
         .order_by(StanceChange.recorded_at, StanceChange.id)).all()
     return {row.target_id: str(getattr(row.to_level, "value", row.to_level)) for row in rows}
 

@@ -15,6 +15,8 @@ from api.alerts.channels import email as email_channel
 from api.alerts.channels.email import Email
 from api.i18n import catalogs, formatting
 from api.i18n.catalogs import gettext
+from api.public_pages.comment_words import comment_words
+from api.public_pages.service import HowToComment
 from api.supporters import service as supporters
 from api.supporters.models import Supporter
 
@@ -23,7 +25,8 @@ def links(supporter: Supporter, slug: str) -> tuple[str, str]:
     """The page's address and the supporter's unsubscribe address, whole."""
     base = public_url.base_url()
     return (f"{base}/p/{slug}?lang={supporter.language}",
-            f"{base}/p/{slug}/unsubscribe/{supporters.leave_token(supporter)}")
+            f"{base}/p/{slug}/unsubscribe/{supporters.leave_token(supporter)}"
+            f"?lang={supporter.language}")
 
 
 def _html(heading: str, paragraphs: list[str], language: str) -> str:
@@ -41,7 +44,8 @@ def _html(heading: str, paragraphs: list[str], language: str) -> str:
 def confirmation(supporter: Supporter, *, slug: str, campaign: str) -> Email:
     """Asks the address's owner to confirm: nothing is sent them again until they do."""
     base = public_url.base_url()
-    confirm = f"{base}/p/{slug}/confirm/{supporters.confirm_token(supporter)}"
+    confirm = (f"{base}/p/{slug}/confirm/{supporters.confirm_token(supporter)}"
+               f"?lang={supporter.language}")
     _, leave = links(supporter, slug)
     with catalogs.use_locale(supporter.language):
         heading = gettext("Confirm your reminders for “{campaign}”").format(campaign=campaign)
@@ -57,8 +61,10 @@ def confirmation(supporter: Supporter, *, slug: str, campaign: str) -> Email:
 
 
 def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when: str,
-             body: str, place: str, how: str, vote_id: int) -> Email:
-    """What is decided, when and where, how to comment, and the vote's comment kit."""
+             body: str, place: str, how: str, vote_id: int,
+             comment: HowToComment | None = None) -> Email:
+    """What is decided, when and where, how to comment (by when, and where to send written
+    comments, as the kit says it), and the vote's comment kit."""
     base = public_url.base_url()
     kit = f"{base}/p/{slug}/votes/{vote_id}?lang={supporter.language}"
     page, leave = links(supporter, slug)
@@ -70,6 +76,13 @@ def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when
             paragraphs.append(gettext("Body: {body}").format(body=body))
         if place:
             paragraphs.append(gettext("Where: {place}").format(place=place))
+        said = comment_words(comment)
+        if said.get("written_by"):
+            paragraphs.append(said["written_by"])
+        if comment is not None and comment.send_to:
+            paragraphs.append(gettext("Send written comments to:") + " " + comment.send_to)
+        if said.get("signup_closes"):
+            paragraphs.append(said["signup_closes"])
         if how:
             paragraphs += [gettext("How to attend or comment:"), *how.split("\n\n")]
         paragraphs += [gettext("What to say, and a flyer to print:"), kit,

@@ -4,6 +4,7 @@ published page shows, one email to each confirmed supporter of its campaign. A r
 date, and one no longer shown (cancelled, past, taken off the page, the page unpublished) is
 owed nothing that was not sent yet."""
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from api import clock
+from api import clock, signing
 from api.auth.scoping import as_system
 from api.db import rows_changed, table_of
 from api.errors import NotFound
@@ -33,23 +34,34 @@ KEPT_AFTER = timedelta(days=60)
 BATCH = 200
 
 REMINDERS = table_of(SupporterReminder)
+MESSAGE_PURPOSE = "supporter-message-id"
 
 
-def send_confirmation(session: Session, sign_up: supporters.Mail) -> bool:
-    """Mails the confirmation link of a committed sign-up; False when it could not go."""
-    with as_system(session):
-        supporter = session.get(Supporter, sign_up.supporter_id)
-        if supporter is None:
-            return False
-        view = public_pages.published(session, sign_up.slug)
-        email = mail.confirmation(supporter, slug=sign_up.slug, campaign=view.campaign.name)
-        _, leave = mail.links(supporter, sign_up.slug)
-        outcome = mail.send(session, email, leave=leave,
-                            message_id=f"supporter-confirm-{supporter.id}-"
-                                       f"{int(clock.now().timestamp())}")
-    if not outcome.ok:
-        log.warning("a supporter's confirmation was not sent: %s", outcome.error)
-    return outcome.ok
+def send_confirmations(session: Session) -> int:
+    """Mails every sign-up owed a confirmation link; returns how many went out. Each is
+    claimed and committed before it is sent, so no two ticks send one twice."""
+    sent = 0
+    for supporter_id in supporters.owed_confirmation(session):
+        if not supporters.claim_confirmation(session, supporter_id):
+            continue
+        session.commit()
+        with as_system(session):
+            supporter = session.get(Supporter, supporter_id)
+            page = session.exec(select(PublicPage).where(
+                PublicPage.campaign_id == (supporter.campaign_id if supporter else -1),
+                PublicPage.published)).first()
+            if supporter is None or page is None:
+                # Unpublished meanwhile: nothing to confirm on; the sign-up expires.
+                continue
+            view = public_pages.published(session, page.slug)
+            email = mail.confirmation(supporter, slug=page.slug, campaign=view.campaign.name)
+            _, leave = mail.links(supporter, page.slug)
+            outcome = mail.send(session, email, leave=leave, message_id="")
+        if outcome.ok:
+            sent += 1
+        else:
+            log.warning("a supporter's confirmation was not sent: %s", outcome.error)
+    return sent
 
 
 def _wanted(session: Session, now: datetime) -> dict[tuple[int, int, str], datetime]:
@@ -110,6 +122,16 @@ def plan(session: Session) -> int:
     return changed
 
 
+def _message_id(reminder: SupporterReminder, supporter: Supporter) -> str:
+    # The same for every try of one reminder, so a repeat after a lost lease can be dropped,
+    # and never the same for two: row ids come back after rows are deleted, so the whole
+    # (supporter, when they signed up, vote, date) is in it.
+    made = signing.sign(MESSAGE_PURPOSE, f"{supporter.id}.{supporter.email}."
+                        f"{supporter.created_at.isoformat()}.{reminder.vote_id}."
+                        f"{reminder.occurrence}")
+    return f"supporter-reminder.{hashlib.sha256(made).hexdigest()[:32]}"
+
+
 def _claim(session: Session, now: datetime) -> list[int]:
     # A send that died with its lease is tried again; Message-ID lets mail systems drop a
     # repeat of one that did go out.
@@ -166,10 +188,11 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
                                    time_not_announced=bool(vote.time_not_announced))
         email = mail.reminder(supporter, slug=view.page.slug, campaign=view.campaign.name,
                               title=vote.title, when=when, body=shown.extra.get("body") or "",
-                              place=vote.location or "", how=shown.note, vote_id=vote.id)
+                              place=vote.location or "", how=shown.note, vote_id=vote.id,
+                              comment=shown.extra.get("comment"))
         _, leave = mail.links(supporter, view.page.slug)
         outcome = mail.send(session, email, leave=leave,
-                            message_id=f"supporter-reminder-{reminder.id}")
+                            message_id=_message_id(reminder, supporter))
         if outcome.ok:
             reminder.status, reminder.sent_at = ReminderStatus.sent, now
         elif outcome.permanent or reminder.attempts >= MOST_ATTEMPTS:
@@ -184,9 +207,12 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
 
 
 def tick(new_session: Callable[[], Session]) -> int:
-    """The scheduler's job: expired sign-ups forgotten, reminders planned, due ones sent."""
+    """The scheduler's job: expired sign-ups forgotten, confirmations owed sent, reminders
+    planned and due ones sent. Returns how many mails went out."""
     with new_session() as session:
         supporters.forget_expired(session)
         plan(session)
         session.commit()
-        return send_due(session)
+        confirmed = send_confirmations(session)
+        session.commit()
+        return confirmed + send_due(session)

@@ -17,7 +17,8 @@ from api.auth import audit, permissions
 from api.auth.models import User
 from api.auth.scoping import as_system
 from api.campaigns import service as campaigns
-from api.db import table_of
+from api.campaigns.models import Campaign
+from api.db import rows_changed, table_of
 from api.errors import DomainError, Invalid
 from api.i18n import locales
 from api.i18n.catalogs import N_
@@ -85,9 +86,36 @@ def form_token_valid(campaign_id: int, token: str) -> bool:
         check, _check(FORM_PURPOSE, f"{campaign_id}.{hour}"))
 
 
+# A link names its sign-up by a number that says nothing of how many there are: the row's id
+# through a keyed permutation of 48-bit numbers (a small Feistel network on the key).
+MASK_PURPOSE = "supporter-number"
+HALF = 24
+ID_MOST = 2**31 - 1
+
+
+def _round(step: int, half: int) -> int:
+    return int.from_bytes(signing.sign(MASK_PURPOSE, f"{step}.{half}")[:3], "big")
+
+
+def _mask(number: int) -> int:
+    left, right = number >> HALF, number & ((1 << HALF) - 1)
+    for step in range(4):
+        left, right = right, left ^ _round(step, right)
+    return (left << HALF) | right
+
+
+def _unmask(number: int) -> int:
+    left, right = number >> HALF, number & ((1 << HALF) - 1)
+    for step in reversed(range(4)):
+        left, right = right ^ _round(step, left), left
+    return (left << HALF) | right
+
+
 def _supporter_token(purpose: str, supporter: Supporter, *, until: int | None = None) -> str:
     # The address is in the check: a link made for an erased sign-up never works for another.
-    body = f"{supporter.id}" if until is None else f"{supporter.id}.{until}"
+    assert supporter.id is not None
+    number = _mask(supporter.id)
+    body = f"{number}" if until is None else f"{number}.{until}"
     return f"{body}.{_check(purpose, f'{body}.{supporter.email}')}"
 
 
@@ -106,22 +134,36 @@ def _read_token(session: Session, purpose: str, token: str, *,
     parts = token.split(".")
     if len(parts) != (3 if expires else 2) or len(token) > 100:
         return None
-    if not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts[:-1]):
+    if not all(p.isascii() and p.isdigit() and len(p) <= 15 for p in parts[:-1]):
         return None
     if expires and int(parts[1]) < clock.now().timestamp():
         return None
-    supporter = session.get(Supporter, int(parts[0]))
-    if supporter is None:
-        return None
-    body = ".".join(parts[:-1])
     try:
         given = parts[-1].encode()
         base64.urlsafe_b64decode(given + b"=" * (-len(given) % 4))
     except (binascii.Error, ValueError):
         return None
-    if not hmac.compare_digest(parts[-1], _check(purpose, f"{body}.{supporter.email}")):
+    body = ".".join(parts[:-1])
+    number = int(parts[0])
+    # Links mailed before numbers were masked carry the row's id itself; they keep working.
+    for supporter_id in ((_unmask(number), number) if number < 1 << 2 * HALF else (number,)):
+        # Only what an id column holds is asked for: PostgreSQL refuses a larger number.
+        if supporter_id > ID_MOST:
+            continue
+        supporter = session.get(Supporter, supporter_id)
+        if supporter is not None and hmac.compare_digest(
+                parts[-1], _check(purpose, f"{body}.{supporter.email}")):
+            return supporter
+    return None
+
+
+def _on_page(session: Session, supporter: Supporter | None, slug: str) -> Supporter | None:
+    # A link works only under its own campaign's current address, published or not (an
+    # unsubscribe must always work); under any other it is as an unknown address.
+    if supporter is None:
         return None
-    return supporter
+    page = session.get(PublicPage, supporter.campaign_id)
+    return supporter if page is not None and page.slug == slug else None
 
 
 # ---- signing up ----------------------------------------------------------------------------
@@ -153,19 +195,11 @@ def _note_attempt(session: Session, now: datetime, *keys: str) -> None:
     session.flush()
 
 
-@dataclass(frozen=True)
-class Mail:
-    """A confirmation to send once the sign-up is committed."""
-
-    supporter_id: int
-    slug: str
-
-
-def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
-            language: str) -> Mail | None:
-    """A sign-up on the published page at `slug`: a new address is kept pending and mailed a
-    confirmation link; a pending one is mailed again (not too often); a confirmed one is left
-    as it is. What the visitor is told is the same in every case."""
+def sign_up(session: Session, *, slug: str, email: str, zip_code: str, language: str) -> None:
+    """A sign-up on the published page at `slug`: a new address is kept pending and owed a
+    confirmation link; a pending one is owed it again (not too often); a confirmed one is left
+    as it is. The mail goes out from the scheduler, never inside the request, so neither what
+    the visitor is told nor how long the answer takes says which case it was."""
     with as_system(session):
         page = session.exec(select(PublicPage).where(PublicPage.slug == slug,
                                                      PublicPage.published)).first()
@@ -176,7 +210,7 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
         found = session.exec(select(Supporter).where(Supporter.campaign_id == page.campaign_id,
                                                      Supporter.email == address)).first()
         if found is not None and found.state == SupporterState.confirmed:
-            return None
+            return
         if found is None:
             forget_expired(session)
             waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
@@ -185,51 +219,89 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str,
             if waiting >= PENDING_MOST:
                 raise TooMany(FULL)
             found = Supporter(campaign_id=page.campaign_id, email=address)
-        elif found.mailed_at is not None and now - found.mailed_at < MAIL_AGAIN_AFTER:
-            return None
+        elif found.mailed_at is None or now - found.mailed_at < MAIL_AGAIN_AFTER:
+            # Owed a mail already, or mailed a moment ago.
+            return
         found.zip_code = zip_code
         found.language = language if locales.is_supported(language) else locales.SUPPORTED[0]
-        found.mailed_at = now
+        # No mail sent yet: owed one, which the scheduler's next tick sends.
+        found.mailed_at = None
         found.updated_at = now
         session.add(found)
         session.flush()
-        assert found.id is not None
-        return Mail(found.id, page.slug)
 
 
-def confirming(session: Session, token: str) -> Supporter | None:
-    """The sign-up the confirmation link names, if the link is good and not expired."""
+def owed_confirmation(session: Session) -> list[int]:
+    """The pending sign-ups owed a confirmation mail, oldest first."""
     with as_system(session):
-        return _read_token(session, CONFIRM_PURPOSE, token, expires=True)
+        return [i for i in session.exec(select(Supporter.id).where(
+            Supporter.state == SupporterState.pending, Supporter.mailed_at.is_(None))
+            .order_by(Supporter.id)).all() if i is not None]
 
 
-def confirm(session: Session, token: str) -> bool:
-    """Confirms the sign-up the link names; False for a link that is not good (expired, or
+def claim_confirmation(session: Session, supporter_id: int) -> bool:
+    """Takes the sign-up's owed mail for sending, once: two ticks never send it twice."""
+    with as_system(session):
+        return rows_changed(session, sa.update(table_of(Supporter)).where(
+            table_of(Supporter).c.id == supporter_id,
+            table_of(Supporter).c.mailed_at.is_(None)).values(mailed_at=clock.now())) == 1
+
+
+class ElsewhereLink(DomainError):
+    """A good link followed under another page's address: answered as an unknown address."""
+
+    status = 404
+
+
+def _following(session: Session, purpose: str, slug: str, token: str, *,
+               expires: bool) -> Supporter | None:
+    supporter = _read_token(session, purpose, token, expires=expires)
+    if supporter is not None and _on_page(session, supporter, slug) is None:
+        raise ElsewhereLink(N_("No public page at this address."))
+    return supporter
+
+
+def confirming(session: Session, slug: str, token: str) -> Supporter | None:
+    """The sign-up the confirmation link names, if the link is good and not expired. A good
+    link under another page's address raises ElsewhereLink."""
+    with as_system(session):
+        return _following(session, CONFIRM_PURPOSE, slug, token, expires=True)
+
+
+def confirm(session: Session, slug: str, token: str) -> Supporter | None:
+    """Confirms the sign-up the link names; None for a link that is not good (expired, or
     for a sign-up deleted meanwhile)."""
     with as_system(session):
-        supporter = _read_token(session, CONFIRM_PURPOSE, token, expires=True)
+        supporter = _following(session, CONFIRM_PURPOSE, slug, token, expires=True)
         if supporter is None:
-            return False
+            return None
         if supporter.state != SupporterState.confirmed:
             supporter.state = SupporterState.confirmed
             supporter.confirmed_at = supporter.updated_at = clock.now()
             session.add(supporter)
             session.flush()
-        return True
+        return supporter
 
 
-def leaving(session: Session, token: str) -> Supporter | None:
+def leaving(session: Session, slug: str, token: str) -> Supporter | None:
     with as_system(session):
-        return _read_token(session, LEAVE_PURPOSE, token, expires=False)
+        return _following(session, LEAVE_PURPOSE, slug, token, expires=False)
 
 
-def unsubscribe(session: Session, token: str) -> None:
+def unsubscribe(session: Session, slug: str, token: str) -> None:
     """Deletes the supporter the link names, and the reminders owed to them. A link already
     used (or never good) does nothing: the answer is the same."""
     with as_system(session):
-        supporter = _read_token(session, LEAVE_PURPOSE, token, expires=False)
+        supporter = _following(session, LEAVE_PURPOSE, slug, token, expires=False)
         if supporter is not None:
             _delete(session, [supporter.id])
+
+
+def campaign_name(session: Session, supporter: Supporter) -> str:
+    """The name of the campaign the supporter signed up for, for the pages their links open."""
+    with as_system(session):
+        campaign = session.get(Campaign, supporter.campaign_id)
+        return campaign.name if campaign is not None else ""
 
 
 def _delete(session: Session, ids: list[int | None]) -> None:

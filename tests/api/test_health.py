@@ -17,6 +17,9 @@ def test_healthz_says_ok(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+    # An uptime check probing with HEAD is answered as GET is, without a body.
+    head = client.head("/healthz")
+    assert head.status_code == 200 and head.content == b""
 
 
 @pytest.fixture

@@ -613,6 +613,11 @@ def test_public_means_public_for_anyone_on_every_public_surface(
     # The leads' JSON of the page's settings names records by id, and says nothing of them.
     settings = clients["lead"].get(f"/api/v1/campaigns/{world.campaign}/public-page")
     assert settings.status_code == 200 and not [m for m in never if m in settings.text]
+    # The settings are the leads' alone, through the API as through their page.
+    for role in ("partner", "viewer"):
+        for path in (f"/campaigns/{world.campaign}/public",
+                     f"/api/v1/campaigns/{world.campaign}/public-page"):
+            assert clients[role].get(path).status_code == 403, (role, path)
     # The preview is the leads' own (never public), and shows exactly what the page shows.
     surfaces["preview"] = (clients["lead"], f"/campaigns/{world.campaign}/public/preview")
     cases = 0

@@ -76,7 +76,7 @@ def make_ground(session: Session, actor: Any) -> Ground:
         else:
             ground.hidden_offices.append(office)
         targets.set_stance(session, actor, target_id=target.id, campaign_id=campaign.id,
-                           level="leaning_yes", source="other", note=note())
+                           level="leaning_yes", source="public_statement", note=note())
         made[ShownKind.target] = (target.id, m)
         m = marker()
         vote = f.make_vote(session, actor, title=f"Vote {m}", body_id=body.id,

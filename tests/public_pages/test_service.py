@@ -12,6 +12,7 @@ from api.auth.models import Role, Visibility
 from api.errors import Forbidden, NotFound
 from api.public_pages import service as public_pages
 from api.public_pages.models import ChosenItem, PublicPageUpdate, ShownKind
+from api.targets import service as targets
 from api.targets.models import Target
 from api.votes.models import Vote
 from tests import factories as f
@@ -50,6 +51,26 @@ def test_a_stance_seen_in_a_meeting_below_the_public_tier_is_not_told(
         told = {s.record.id: s.extra["stance"] for s in view.targets}
         # The coalition's meeting is newer than the public stance, and still not told.
         assert told[target_id] == ("leaning_yes" if visibility == "coalition" else "champion")
+
+
+@pytest.mark.parametrize("source", ["meeting", "other"])
+def test_a_stance_noted_from_a_private_source_is_not_told(
+        session: Session, actor: Any, lead: Any, ground: Ground, source: str) -> None:
+    target_id = ground.public[ShownKind.target][0]
+    _publish(session, lead, ground)
+    targets.set_stance(session, actor, target_id=target_id, campaign_id=ground.campaign.id,
+                       level="opposed", source=source)
+    session.commit()
+    told = {s.record.id: s.extra["stance"]
+            for s in public_pages.published(session, "riverbend").targets}
+    # The older public statement still stands; the newer private reading is not told.
+    assert told[target_id] == "leaning_yes"
+    targets.set_stance(session, actor, target_id=target_id, campaign_id=ground.campaign.id,
+                       level="opposed", source="news")
+    session.commit()
+    told = {s.record.id: s.extra["stance"]
+            for s in public_pages.published(session, "riverbend").targets}
+    assert told[target_id] == "opposed"
 
 
 def test_stances_are_left_off_unless_the_leads_show_them(session: Session, lead: Any,

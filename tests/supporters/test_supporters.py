@@ -13,14 +13,16 @@ from sqlmodel import Session, select
 from api import clock
 from api.accounts import erasure
 from api.auth.models import AuditEntry, Role
-from api.public_pages.models import ShownKind
-from api.supporters import reminders
+from api.bodies import service as bodies
+from api.bodies.models import BodyUpdate
+from api.public_pages.models import PublicPage, ShownKind
+from api.supporters import mail, reminders
 from api.supporters import service as supporters
 from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
 from api.votes.models import Vote
 from tests import factories as f
 from tests.alerts.servers import Received
-from tests.factories.public_pages import Ground, make_ground
+from tests.factories.public_pages import COMMENT_RULES, Ground, make_ground
 from tests.web.html import plain
 
 SLUG = "riverbend-no-cameras"
@@ -67,13 +69,42 @@ def _wait(inbox: list[Received], count: int) -> None:
     assert len(inbox) == count, [m.message["Subject"] for m in inbox]
 
 
-def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
+def _mail_owed(session: Session, inbox: list[Received], count: int) -> None:
+    """The scheduler's part: the confirmations owed go out, never from the request."""
+    session.expire_all()
+    reminders.send_confirmations(session)
+    session.commit()
+    _wait(inbox, count)
+
+
+def test_the_confirmation_is_sent_by_the_scheduler_not_the_request(
         anon_client: TestClient, published: Ground, inbox: list[Received],
         session: Session) -> None:
+    assert _sign_up(anon_client, "new@example.org").status_code == 200
+    assert inbox == [], "mailed inside the request: its length tells a new address"
+    assert reminders.tick(lambda: session) == 1
+    _wait(inbox, 1)
+    assert reminders.tick(lambda: session) == 0, "never twice"
+    # Signed up again a moment later: nothing more; after a while, a fresh link.
+    _sign_up(anon_client, "new@example.org")
+    assert reminders.tick(lambda: session) == 0
+    clock.freeze(clock.now() + supporters.MAIL_AGAIN_AFTER + timedelta(minutes=1))
+    _sign_up(anon_client, "new@example.org")
+    assert inbox[1:] == []
+    assert reminders.tick(lambda: session) == 1
+    _wait(inbox, 2)
+    assert inbox[1].rcpt_tos == ["new@example.org"]
+
+
+def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session, actor: Any) -> None:
+    bodies.crud.update(session, actor, published.body.id, BodyUpdate(**COMMENT_RULES))
+    session.commit()
     answer = _sign_up(anon_client, "Resident@Example.org", zip_code="60601")
     assert answer.status_code == 200 and "Check your inbox" in plain(answer.text)
     assert "set-cookie" not in answer.headers
-    _wait(inbox, 1)
+    _mail_owed(session, inbox, 1)
     confirmation = inbox[0]
     assert confirmation.rcpt_tos == ["resident@example.org"]
     leave = confirmation.message["List-Unsubscribe"]
@@ -107,6 +138,9 @@ def test_sign_up_confirm_reminder_and_one_click_unsubscribe(
     text = mail.part("plain")
     assert vote.title in mail.message["Subject"] and "City Hall" in text
     assert "Sign up to speak by noon the day before." in text
+    # How to comment as the kit says it: by when, and where to send written comments.
+    assert "Written comments by 12:00" in text
+    assert "Send written comments to: clerk@riverbend.example" in text
     assert f"/p/{SLUG}/votes/{vote.id}" in text
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # RFC 8058: the mail program POSTs to the address, nothing else.
@@ -127,7 +161,7 @@ def test_the_answer_is_the_same_for_every_address(
         anon_client: TestClient, published: Ground, inbox: list[Received],
         session: Session) -> None:
     first = _sign_up(anon_client, "someone@example.org")
-    _wait(inbox, 1)
+    _mail_owed(session, inbox, 1)
     repeat = _sign_up(anon_client, "someone@example.org")
     supporter = session.exec(select(Supporter)).one()
     supporter.state = SupporterState.confirmed
@@ -138,7 +172,7 @@ def test_the_answer_is_the_same_for_every_address(
     bodies = {plain(a.text) for a in (first, repeat, confirmed, other)}
     assert len(bodies) == 1 and {a.status_code for a in (first, repeat, confirmed, other)} == {200}
     # A repeat within minutes and a confirmed address are mailed nothing more.
-    _wait(inbox, 2)
+    _mail_owed(session, inbox, 2)
     assert inbox[1].rcpt_tos == ["nobody@example.org"]
 
 
@@ -191,7 +225,7 @@ def test_unconfirmed_sign_ups_expire_and_storage_is_bounded(
         anon_client: TestClient, published: Ground, inbox: list[Received],
         session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     _sign_up(anon_client, "late@example.org")
-    _wait(inbox, 1)
+    _mail_owed(session, inbox, 1)
     path = "/" + next(link for link in _links(inbox[0]) if "/confirm/" in link).split("/", 3)[3]
     clock.freeze(clock.now() + supporters.PENDING_FOR + timedelta(hours=1))
     assert anon_client.get(path).status_code == 404
@@ -302,3 +336,69 @@ def test_an_address_is_erased_on_request_by_leads_only(
     entry = session.exec(select(AuditEntry).where(AuditEntry.record_kind == "supporters",
                                                   AuditEntry.action == "erase")).one()
     assert "gone@example.org" not in str(entry.changes)
+
+
+def test_links_work_only_under_their_own_campaigns_address_and_name_it(
+        anon_client: TestClient, published: Ground, inbox: list[Received], session: Session,
+        actor: Any) -> None:
+    _sign_up(anon_client, "vecina@example.org", lang="es")
+    _mail_owed(session, inbox, 1)
+    confirm = next(link for link in _links(inbox[0]) if "/confirm/" in link)
+    path = "/" + confirm.split("/", 3)[3]
+    token = path.split("/confirm/")[1].split("?")[0]
+    supporter = session.exec(select(Supporter)).one()
+    session.commit()
+    # The link's number is not the row's: it tells nothing of how many signed up.
+    assert not token.startswith(f"{supporter.id}.")
+    # In the supporter's language, naming the campaign, under its own address only.
+    opened = anon_client.get(path.split("?")[0])
+    assert opened.status_code == 200 and "Confirmar" in opened.text
+    assert "Riverbend: No Cameras" in plain(opened.text)
+    other = f.make_campaign(session, actor, name="Elsewhere")
+    session.add(PublicPage(campaign_id=other.id, slug="elsewhere", published=True))
+    session.commit()
+    for slug in ("nope", "elsewhere"):
+        for method in (anon_client.get, anon_client.post):
+            wrong = method(f"/p/{slug}/confirm/{token}")
+            assert wrong.status_code == 404 and "No public page at this address" in wrong.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).one().state == SupporterState.pending
+    session.commit()
+    assert anon_client.post(path).status_code == 200
+    # Unsubscribing works under its own address only, even with the page unpublished.
+    leave = mail.links(session.exec(select(Supporter)).one(), SLUG)[1]
+    leave_path = "/" + leave.split("/", 3)[3]
+    session.commit()
+    assert anon_client.post(leave_path.replace(SLUG, "elsewhere")).status_code == 404
+    page = session.get(PublicPage, published.campaign.id)
+    assert page is not None
+    page.published = False
+    session.add(page)
+    session.commit()
+    gone = anon_client.post(leave_path)
+    assert gone.status_code == 200 and "Riverbend: No Cameras" in plain(gone.text)
+    assert "Cancelar" in gone.text or "suscripción" in gone.text
+    session.expire_all()
+    assert session.exec(select(Supporter)).first() is None
+
+
+def test_every_mail_has_a_message_id_of_its_own(
+        anon_client: TestClient, published: Ground, inbox: list[Received],
+        session: Session) -> None:
+    vote = session.get(Vote, published.public[ShownKind.vote][0])
+    assert vote is not None
+    for n in range(2):
+        # A supporter who leaves, then another whose reminder row may take the freed id.
+        session.add(Supporter(campaign_id=published.campaign.id, email=f"s{n}@example.org",
+                              state=SupporterState.confirmed, mailed_at=clock.now()))
+        session.commit()
+        reminders.plan(session)
+        session.commit()
+        clock.freeze(vote.scheduled_at.replace(tzinfo=UTC) - timedelta(days=1))
+        assert reminders.send_due(session) == 1
+        _wait(inbox, n + 1)
+        supporters.erase_address(session, f.make_user(Role.lead, session=session),
+                                 f"s{n}@example.org")
+        session.commit()
+    ids = [m.message["Message-ID"] for m in inbox]
+    assert len(set(ids)) == 2, ids

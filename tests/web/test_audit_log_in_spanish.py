@@ -75,3 +75,22 @@ def test_amounts_of_money_read_in_the_log_as_the_pages_write_them(
         log = plain(client.get("/audit").text)
         assert cost in log and per_camera in log, log
         assert "126000.00" not in log and "126,000.00 " not in log.replace("$126,000.00", "")
+
+
+def test_a_public_pages_entries_read_as_what_was_kept(client: TestClient, session: Session,
+                                                      admin: User) -> None:
+    # Logged as one value each, not a change from one to another.
+    audit.record(session, action="publish", record_kind="public_page", record_id=7,
+                 changes={"slug": "riverbend"})
+    audit.record(session, action="export", record_kind="supporters", record_id=7,
+                 changes={"count": 12})
+    session.commit()
+    log = plain(client.get("/audit").text)
+    assert "Published: public page of campaign #7" in log and "Slug : riverbend" in log
+    assert "Exported: supporters of campaign #7" in log and "Count : 12" in log
+    assert "Slug : r → i" not in log and "Count : — → —" not in log
+    accounts.set_language(session, session.merge(admin), "es")
+    session.commit()
+    log = plain(client.get("/audit").text)
+    assert "Dirección : riverbend" in log and "Cantidad : 12" in log
+    assert "Se exportó: simpatizantes de la campaña #7" in log

@@ -20,10 +20,10 @@ from api.i18n import catalogs, formatting, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import feed
 from api.public_pages import service as public_pages
+from api.public_pages.comment_words import comment_words
 from api.public_pages.models import PublicPageUpdate, ShownKind
 from api.routing import PathRouter
 from web import flash, public_page_json
-from web.comment_words import comment_words
 from web.forms import Rejected, save_or_show, see_other, submit, typed_text, validate
 from web.ids import RecordId, path_id
 from web.public_answers import language, missing, public_headers
@@ -75,7 +75,7 @@ def public_address(request: Request, session: SessionDep, rest: str = "",
     if len(parts) == 3 and parts[0] and parts[1] == "votes":
         return comment_kit(request, session, parts[0], parts[2], lang)
     if len(parts) == 3 and parts[0] and parts[1] in supporters.ACTIONS and parts[2]:
-        return supporters.public_get(request, session, parts[1], parts[2], lang)
+        return supporters.public_get(request, session, parts[0], parts[1], parts[2], lang)
     return missing(language(lang, request.headers.get("accept-language")))
 
 

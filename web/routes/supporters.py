@@ -18,7 +18,7 @@ from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
 from api.fields import stored_id
-from api.i18n import catalogs
+from api.i18n import catalogs, locales
 from api.i18n.catalogs import N_, gettext
 from api.public_pages import service as public_pages
 from api.routing import PathRouter
@@ -79,9 +79,7 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
             return _page("remind.html", locale=locale, status=rejected.status,
                          errors=rejected.errors, **context)
 
-        def done(sign_up: supporters.Mail | None) -> Response:
-            if sign_up is not None:
-                reminders.send_confirmation(session, sign_up)
+        def done(_: None) -> Response:
             return _page("remind.html", locale=locale, done=True, errors={}, **context)
 
         token = str(form.get("token") or "")
@@ -110,16 +108,40 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
 ACTIONS = ("confirm", "unsubscribe")
 
 
-def public_get(request: Request, session: Session, action: str, token: str,
+def _found(request: Request, session: Session, action: str, slug: str, token: str,
+           lang: str | None) -> tuple[Any, str, str] | Response:
+    """The sign-up a link names, the language to answer in and its campaign's name; a good
+    link under another page's address is answered as an unknown address."""
+    try:
+        found = supporters.confirming(session, slug, token) if action == "confirm" \
+            else supporters.leaving(session, slug, token)
+    except supporters.ElsewhereLink:
+        return missing(language(lang, request.headers.get("accept-language")))
+    campaign = supporters.campaign_name(session, found) if found is not None else ""
+    return found, _locale(lang, found, request), campaign
+
+
+def _locale(given: str | None, found: Any, request: Request) -> str:
+    # The link carries the supporter's language; failing that, the one they signed up in.
+    if given and locales.is_supported(given):
+        return given
+    if found is not None and locales.is_supported(found.language):
+        return str(found.language)
+    return language(None, request.headers.get("accept-language"))
+
+
+def public_get(request: Request, session: Session, slug: str, action: str, token: str,
                lang: str | None) -> Response:
     """The page an emailed link opens: a button that confirms or unsubscribes, as a mail
     program's link checker opening it changes nothing."""
-    locale = language(lang, request.headers.get("accept-language"))
-    found = supporters.confirming(session, token) if action == "confirm" \
-        else supporters.leaving(session, token)
+    followed = _found(request, session, action, slug, token, lang)
+    if isinstance(followed, Response):
+        return followed
+    found, locale, campaign = followed
     with catalogs.use_locale(locale):
         return _page("supporter.html", locale=locale, action=action, good=found is not None,
-                     done=False, address=request.url.path, status=200 if found else 404)
+                     done=False, address=request.url.path, campaign=campaign,
+                     status=200 if found else 404)
 
 
 @router.post("/p/{slug}/{action}/{token}")
@@ -133,14 +155,17 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
         return public_error(request, 405, N_("Something went wrong"),
                             N_("That cannot be done here."))
     form = await request.form()
-    locale = language(str(form.get("lang") or request.query_params.get("lang") or ""),
-                      request.headers.get("accept-language"))
+    given = str(form.get("lang") or request.query_params.get("lang") or "")
+    followed = _found(request, session, action, slug, token, given)
+    if isinstance(followed, Response):
+        return followed
+    _, locale, campaign = followed
 
     def write() -> bool:
         if action == "unsubscribe":
-            supporters.unsubscribe(session, token)
+            supporters.unsubscribe(session, slug, token)
             return True
-        good = supporters.confirm(session, token)
+        good = supporters.confirm(session, slug, token) is not None
         if good:
             # Planned at once: a vote in less than two days is reminded of at the next tick.
             reminders.plan(session)
@@ -148,7 +173,8 @@ async def follow_link(slug: Annotated[str, PathParam(max_length=100)],
 
     def answer(good: bool) -> Response:
         return _page("supporter.html", locale=locale, action=action, good=good, done=True,
-                     address=request.url.path, status=200 if good else 404)
+                     address=request.url.path, campaign=campaign,
+                     status=200 if good else 404)
 
     return save_or_show(session, write, done=answer, again=lambda _: answer(False))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import policy as email_policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from html import escape
 
 from api.alerts.channels import Outcome, Told
@@ -137,9 +137,11 @@ def build_message(config: SmtpConfig, email: Email, *, now: datetime,
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now)
-    # The same Message-ID on every retry lets mail systems drop a repeat.
+    # The same Message-ID on every retry lets mail systems drop a repeat; a mail never retried
+    # under one gets one of its own.
     domain = config.sender.rpartition("@")[2] or "oversight.invalid"
-    message["Message-ID"] = f"<{email.message_id}@{domain}>"
+    message["Message-ID"] = f"<{email.message_id}@{domain}>" if email.message_id \
+        else make_msgid(domain=domain)
     for name, value in email.headers:
         message[name] = value
     message.set_content(email.text, cte=transfer_encoding(email.text, eight_bit=eight_bit))

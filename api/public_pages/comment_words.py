@@ -1,4 +1,4 @@
-"""A vote's public-comment deadlines in words, as its kit and page say them."""
+"""A vote's public-comment deadlines in words, as its kit, its page and the reminder say them."""
 
 from api.i18n import formatting
 from api.i18n.catalogs import gettext, ngettext
