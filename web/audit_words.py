@@ -46,6 +46,7 @@ OF_CAMPAIGN = {
 # that no page names.
 KINDS = {
     "affiliation": N_("affiliation"),
+    "agency_alias": N_("name a merged agency went by"),
     "agency_link": N_("link between agencies"),
     "agenda_keyword": N_("agenda keyword"),
     "agenda_sync": N_("agenda check"),
