@@ -115,3 +115,13 @@ def test_row_problems_name_the_files_columns_in_plain_words(session: Session) ->
     said = " ".join(errors.values())
     for internal in ("decided_on", "citation", "state_code", "Field required"):
         assert internal not in said
+
+
+def test_a_tampered_sharing_choice_on_commit_is_told(client: TestClient,
+                                                     session: Session) -> None:
+    refused = client.post("/outcome-imports/commit", files={
+        "content": (None, FIXTURE.read_text()), "visibility": (None, "private")},
+        follow_redirects=False)
+    assert refused.status_code == 422
+    assert "Choose who may read the outcomes." in refused.text
+    assert session.exec(select(KnownOutcome)).all() == []
