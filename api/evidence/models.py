@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
+from api import clock
 from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
@@ -76,6 +77,10 @@ class EvidenceEntryCreate(EvidenceEntryBase):
             raise FieldError("contract_id", N_("Say which contract, agency or campaign this "
                                                "evidence is about."))
         require_source(self.citation, self.url)
+        # Evidence is of what happened: a later date is a typing slip.
+        if self.occurred_on > clock.today():
+            raise FieldError("occurred_on", N_("This date is after today: give the day it "
+                                               "happened."))
         return self
 
 

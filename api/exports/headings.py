@@ -11,11 +11,14 @@ from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.contracts.models import Contract
 from api.documents.models import Document
+from api.evidence.models import EvidenceEntry
 from api.i18n.catalogs import N_
+from api.known_outcomes.models import KnownOutcome
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting
 from api.people.models import Person
 from api.records_requests.models import RecordsRequest
+from api.sharing.models import SharingLink
 from api.targets.models import StanceChange, Target
 from api.tasks.models import Task
 from api.votes.models import Vote
@@ -26,7 +29,8 @@ RECORDS: dict[str, type[SQLModel]] = {
     "stance_changes": StanceChange, "meetings": Meeting, "actions": Action, "tasks": Task,
     "records_requests": RecordsRequest, "people": Person, "documents": Document,
     "agencies": Agency, "contracts": Contract, "media_contacts": MediaContact,
-    "press_hits": PressHit,
+    "press_hits": PressHit, "evidence": EvidenceEntry, "outcomes_elsewhere": KnownOutcome,
+    "sharing_links": SharingLink,
 }
 
 # Headings of the columns no field declares a label for.

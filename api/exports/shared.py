@@ -17,15 +17,18 @@ from api.bodies.models import Body
 from api.contracts.models import Contract
 from api.documents.models import Document
 from api.errors import NO_SUCH, Forbidden, NotFound, Term
+from api.evidence.models import EvidenceEntry
 from api.exports import redacted
 from api.exports.redacted import Selection, StanceStep, Table, plain, said
 from api.fields import stored_id
 from api.i18n.catalogs import N_, gettext
+from api.known_outcomes.models import KnownOutcome
 from api.media.models import MediaContact, PressHit
 from api.meetings.models import Meeting, MeetingAttendee, MeetingTarget
 from api.organizations.models import Organization
 from api.people.models import Person
 from api.records_requests.models import RecordsRequest
+from api.sharing.models import SharingLink
 from api.targets.models import StanceChange, Target
 from api.targets.service import moved_from
 from api.tasks.models import Task
@@ -67,7 +70,8 @@ def select_records(session: Session, actor: User, *, organization_id: int,
     that does not exist (NotFound).
 
     What goes in: the organization's meetings, actions, tasks, records requests, targets,
-    people, document descriptions, votes, agencies, contracts, press contacts and coverage
+    people, document descriptions, votes, agencies, contracts, press contacts and coverage,
+    evidence of misuse, outcomes elsewhere and sharing links
     whose visibility is at or above the tier; the stances seen
     in those meetings, and "last met" from them; the names of the decision-makers they were
     about when those are shared at the tier too. Never: its private records, its notes kept on
@@ -179,6 +183,55 @@ def _press(going: Sharing) -> Press:
             PressHit.published_on.is_(None), PressHit.published_on, PressHit.id)))
 
 
+@dataclass
+class Findings:
+    """What the organization found out and recorded: evidence of misuse, outcomes elsewhere
+    and who can search an agency's reads."""
+
+    evidence: list[EvidenceEntry]
+    outcomes: list[KnownOutcome]
+    links: list[SharingLink]
+
+    def agency_ids(self) -> set[int]:
+        return ({e.agency_id for e in self.evidence if e.agency_id is not None}
+                | {k.agency_id for k in self.links}
+                | {k.partner_agency_id for k in self.links if k.partner_agency_id is not None})
+
+
+def _findings(going: Sharing) -> Findings:
+    return Findings(
+        evidence=going.all(select(EvidenceEntry).where(*going.shared(EvidenceEntry)).order_by(
+            EvidenceEntry.occurred_on, EvidenceEntry.id)),
+        outcomes=going.all(select(KnownOutcome).where(*going.shared(KnownOutcome)).order_by(
+            KnownOutcome.decided_on, KnownOutcome.id)),
+        links=going.all(select(SharingLink).where(*going.shared(SharingLink)).order_by(
+            SharingLink.id)))
+
+
+def _findings_tables(found: Findings, agencies: dict[int, str]) -> list[Table]:
+    return [
+        Table("evidence", N_("the evidence of misuse we recorded"), (
+            "id", "title", "kind", "occurred_on", "summary", "citation", "url", "agency",
+            "visibility"),
+            [(e.id, e.title, said(e.kind), e.occurred_on, e.summary, e.citation, e.url,
+              agencies.get(e.agency_id or 0, ""), said(e.visibility)) for e in found.evidence]),
+        Table("outcomes_elsewhere", N_("the outcomes elsewhere we recorded"), (
+            "id", "place", "state_code", "latitude", "longitude", "outcome", "decided_on",
+            "vendor", "citation", "url", "notes", "visibility"),
+            [(k.id, k.place, k.state_code, k.latitude, k.longitude, said(k.outcome),
+              k.decided_on, k.vendor, k.citation, k.url, k.notes, said(k.visibility))
+             for k in found.outcomes]),
+        Table("sharing_links", N_("who can search an agency's reads, as we found it"), (
+            "id", "agency", "kind", "partner_agency", "partner_name", "partner_count", "pool",
+            "immigration", "source_kind", "source_url", "reported_on", "confidence",
+            "visibility"),
+            [(k.id, agencies.get(k.agency_id, ""), said(k.kind),
+              agencies.get(k.partner_agency_id or 0, ""), k.partner_name, k.partner_count,
+              k.pool, k.immigration, said(k.source_kind), k.source_url, k.reported_on,
+              said(k.confidence), said(k.visibility)) for k in found.links]),
+    ]
+
+
 def _press_tables(found: Selection, press: Press) -> list[Table]:
     contacts = found.with_contacts
     return [
@@ -194,13 +247,14 @@ def _press_tables(found: Selection, press: Press) -> list[Table]:
     ]
 
 
-def _names(session: Session, going: Sharing, found: Selection) -> tuple[dict[int, str],
-                                                                         dict[int, str]]:
+def _names(session: Session, going: Sharing, found: Selection,
+           findings: Findings) -> tuple[dict[int, str], dict[int, str]]:
     """The bodies and agencies the exported records name, when they are shared at the tier."""
     body_ids = {t.body_id for t in found.targets if t.body_id is not None}
     body_ids |= {v.body_id for v in found.votes}
     body_ids |= {c.approving_body_id for c in found.contracts if c.approving_body_id}
-    agency_ids = {r.agency_id for r in found.requests} | {c.agency_id for c in found.contracts}
+    agency_ids = ({r.agency_id for r in found.requests} | {c.agency_id for c in found.contracts}
+                  | findings.agency_ids())
     bodies = dict(session.execute(select(Body.id, Body.name).where(
         Body.id.in_(body_ids), *going.open_at_tier(Body))).all())
     agencies = dict(session.execute(select(Agency.id, Agency.name).where(
@@ -215,14 +269,15 @@ def export_organization(session: Session, actor: User, *, organization_id: int,
     organization, found = select_records(session, actor, organization_id=organization_id,
                                          tier=tier)
     going = Sharing(session, actor, found.tier, organization_id)
-    bodies, agencies = _names(session, going, found)
+    findings = _findings(going)
+    bodies, agencies = _names(session, going, found, findings)
     agencies.update({stored_id(a): a.name for a in found.agencies})
     targets = {**found.target_names, **{stored_id(t): t.name for t in found.targets}}
     made = [*redacted.record_tables(found, body_names=bodies, agency_names=agencies,
                                     ours=True),
             redacted.votes_table(found, body_names=bodies, target_names=targets, ours=True),
             *redacted.government_tables(found, body_names=bodies, agency_names=agencies),
-            *_press_tables(found, _press(going))]
+            *_press_tables(found, _press(going)), *_findings_tables(findings, agencies)]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         redacted.write_archive(zipped, summary_html(organization, found, made), made)

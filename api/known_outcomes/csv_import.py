@@ -106,11 +106,24 @@ def _date(text: str) -> date:
 
 
 def _number(text: str, what: str) -> float:
+    # A comma is refused, as the form refuses it: "37,8" and "1,234" read alike.
+    if "," in text:
+        raise ValueError(gettext("The {what} {value} has a comma: write decimals with a "
+                                 "point (37.8).").format(what=gettext(what), value=f"«{text}»"))
     try:
-        return float(text.strip().replace(",", "."))
+        return float(text.strip())
     except ValueError:
         raise ValueError(gettext("The {what} {value} is not a number.").format(
             what=gettext(what), value=f"«{text}»")) from None
+
+
+def _told(problem: Invalid, named: dict[str, str]) -> str:
+    """A row's problem named by the file's own column ("state"), not the field it fills."""
+    column = named.get(problem.field or "")
+    said = problem.values.get("problem")
+    if column is None or said is None:
+        return problem.message
+    return gettext("{column}: {problem}").format(column=f"«{column}»", problem=str(said))
 
 
 def read(content: bytes) -> tuple[list[str], list[list[str]]]:
@@ -141,6 +154,7 @@ def preview(session: Session, content: bytes) -> ImportPreview:
     outcome already known (the same place, state, outcome and day) is left alone."""
     headers, rows = read(content)
     columns = _columns(headers)
+    named = {name: headers[i].strip() for name, i in columns.items()}
     known = {(place.casefold(), state, outcome, day) for place, state, outcome, day in
              session.execute(sa.select(KnownOutcome.place, KnownOutcome.state_code,
                                        KnownOutcome.outcome, KnownOutcome.decided_on))}
@@ -160,11 +174,14 @@ def preview(session: Session, content: bytes) -> ImportPreview:
                 except ValueError as exc:
                     row.errors.append(str(exc))
                     parsed.pop(name)
+        row.errors.extend(gettext("The {column} column is empty.").format(
+            column=f"«{named[name]}»") for name in REQUIRED
+            if name not in parsed and name in named)
         if not row.errors:
             try:
                 row.data = validated(KnownOutcomeCreate, parsed)
             except Invalid as exc:
-                row.errors.extend(problem.message for problem in Problems.each(exc))
+                row.errors.extend(_told(problem, named) for problem in Problems.each(exc))
         if row.data is not None:
             key = (row.data.place.casefold(), row.data.state_code, str(row.data.outcome),
                    row.data.decided_on)

@@ -51,7 +51,8 @@ PAGES = {"target": "targets", "campaign": "campaigns", "organization": "organiza
          "action": "actions", "agency": "agencies", "contract": "contracts",
          "records_request": "records-requests", "press_hit": "press",
          "media_contact": "media-contacts", "task": "tasks", "jurisdiction": "jurisdictions",
-         "vendor": "vendors"}
+         "vendor": "vendors", "evidence_entry": "evidence",
+         "known_outcome": "outcomes-elsewhere", "sharing_link": "sharing-links"}
 KINDS: dict[str, tuple[str, Crud[Any, Any]]] = {
     kind: (label, crud) for kind, label, crud in SEARCHED}
 TRUE, FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}

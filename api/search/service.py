@@ -15,14 +15,17 @@ from api.bodies import service as bodies
 from api.campaigns import service as campaigns
 from api.contracts import service as contracts
 from api.crud import Crud, contains_text
+from api.evidence import service as evidence
 from api.i18n.catalogs import N_
 from api.jurisdictions import service as jurisdictions
+from api.known_outcomes import service as known_outcomes
 from api.media import service as media
 from api.meetings import service as meetings
 from api.organizations import service as organizations
 from api.people import service as people
 from api.records_requests import service as records_requests
 from api.search import fulltext
+from api.sharing import service as sharing
 from api.targets import service as targets
 from api.tasks import service as tasks
 from api.vendors import service as vendors
@@ -63,6 +66,9 @@ SEARCHED: list[tuple[str, str, Crud[Any, Any]]] = [
     ("task", N_("Tasks"), tasks.crud),
     ("jurisdiction", N_("Jurisdictions"), jurisdictions.crud),
     ("vendor", N_("Vendors"), vendors.crud),
+    ("evidence_entry", N_("Evidence of misuse"), evidence.crud),
+    ("known_outcome", N_("Outcomes elsewhere"), known_outcomes.crud),
+    ("sharing_link", N_("Sharing links"), sharing.crud),
 ]
 
 

@@ -165,7 +165,10 @@ def _owned(organization_id: int) -> list[Owned]:
               ("votes", "the votes it keeps", votes.crud),
               ("media_contacts", "the reporters it keeps", media.contacts),
               ("press_hits", "the press it keeps", media.press_hits),
-              ("sharing_links", "the sharing links it found", sharing.crud))),
+              ("sharing_links", "the sharing links it found", sharing.crud),
+              ("evidence", "the evidence of misuse it recorded", evidence.crud),
+              ("outcomes_elsewhere", "the outcomes elsewhere it recorded",
+               known_outcomes.crud))),
     ]
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     make_organization,
     make_user,
 )
+from tests.web.html import plain
 
 
 def test_a_timeline_is_newest_first_counts_each_kind_and_narrows_to_one(
@@ -167,6 +168,31 @@ def test_the_packet_is_printable_and_shows_only_what_its_reader_may_read(
         f"/contracts/{hidden.id}/", "/contracts/999999/") == missing.text
 
 
+def test_the_packet_tells_whom_each_entry_and_the_whole_may_be_shown_to(
+        client_as: Any, session: Session, actor: Any) -> None:
+    ours = make_organization(session, actor, name="Riverton Privacy")
+    contract = make_contract(session, actor, visibility="coalition")
+    for title, tier in (("Open finding", "public"), ("Coalition finding", "coalition"),
+                        ("Leads finding", "leads"), ("Kept finding", "private")):
+        make_evidence_entry(session, actor, contract_id=contract.id, title=title,
+                            owner_organization_id=ours.id, visibility=tier)
+    session.commit()
+    url = f"/contracts/{contract.id}/evidence/packet"
+    member = client_as(Role.partner, ours.id)
+    page = plain(member.get(url).text)
+    for said in ("Shared with: Anyone (public)", "Shared with: The whole coalition",
+                 "Shared with: Our organization and the coalition's leads",
+                 "Shared with: Our organization only"):
+        assert said in page
+    assert "The most closely held entry here is shared with: Our organization only." in page
+    lead = plain(client_as(Role.lead).get(url).text)
+    assert "Kept finding" not in lead
+    assert ("The most closely held entry here is shared with: Riverton Privacy and the "
+            "coalition's leads.") in lead
+    spanish = plain(member.get(url, headers={"Accept-Language": "es"}).text)
+    assert "Compartida con:" in spanish
+
+
 def test_the_new_entry_form_starts_from_its_record_and_asks_for_a_source(
         client: TestClient, session: Session, actor: Any) -> None:
     contract = make_contract(session, actor)
@@ -187,3 +213,21 @@ def test_the_new_entry_form_starts_from_its_record_and_asks_for_a_source(
     assert saved.status_code == 303, saved.text
     timeline = client.get(f"/contracts/{contract.id}/evidence")
     assert "Searches without a case number" in timeline.text
+
+
+def test_evidence_dated_after_today_is_refused_plainly(client: TestClient, session: Session,
+                                                       actor: Any) -> None:
+    contract = make_contract(session, actor)
+    entry = make_evidence_entry(session, actor, contract_id=contract.id)
+    session.commit()
+    sent = {"title": "Searches without a case number", "kind": "audit_finding",
+            "occurred_on": "2099-01-01", "citation": "Audit log", "contract_id": contract.id}
+    refused = client.post("/api/v1/evidence", json=sent)
+    assert refused.status_code == 422
+    assert "This date is after today: give the day it happened." in refused.text
+    moved = client.patch(f"/api/v1/evidence/{entry.id}", json={"occurred_on": "2099-01-01"})
+    assert moved.status_code == 422 and "after today" in moved.text
+    form = client.post("/evidence", data={**sent, "visibility": "coalition"})
+    assert form.status_code == 422 and "after today" in form.text
+    assert client.post("/api/v1/evidence", json={**sent, "occurred_on": "2025-01-01"}
+                       ).status_code == 201

@@ -19,7 +19,7 @@ from tests.web.html import fragment, is_full_page, plain
 
 TIERS = ["private", "leads", "coalition", "public"]
 KINDS = ["meeting", "action", "task", "request", "target", "person", "document", "vote",
-         "agency", "contract", "reporter", "story"]
+         "agency", "contract", "reporter", "story", "evidence", "elsewhere", "link"]
 KEPT = "MarkKeptForOurselvesEnd"
 SEEN_PRIVATE = "MarkSeenInPrivateEnd"
 SEEN_PUBLIC = "MarkSeenInPublicEnd"
@@ -74,6 +74,11 @@ def world(session: Session, actor: Any, frozen_now: datetime) -> World:
             f.make_media_contact(session, actor, name=mark(name, "reporter", tier),
                                  email=f"{name}-{tier}@press.example".lower(), **owner)
             f.make_press_hit(session, actor, title=mark(name, "story", tier), **owner)
+            f.make_evidence_entry(session, actor, title=mark(name, "evidence", tier),
+                                  agency_id=police.id, **owner)
+            f.make_known_outcome(session, actor, place=mark(name, "elsewhere", tier), **owner)
+            f.make_sharing_link(session, actor, agency_id=police.id,
+                                partner_name=mark(name, "link", tier), **owner)
     a = world.orgs["A"]
     f.make_meeting(session, actor, campaign_id=campaign.id, organization_id=a.id,
                    visibility="private", held_at=datetime(2026, 2, 3, 18, tzinfo=UTC),
@@ -127,7 +132,8 @@ def test_each_tier_holds_exactly_our_records_shared_that_widely(
                               "meetings.csv", "actions.csv", "tasks.csv",
                               "records_requests.csv", "people.csv", "documents.csv",
                               "votes.csv", "agencies.csv", "contracts.csv",
-                              "media_contacts.csv", "press_hits.csv"}
+                              "media_contacts.csv", "press_hits.csv", "evidence.csv",
+                              "outcomes_elsewhere.csv", "sharing_links.csv"}
         # Nothing of the organizations or the accounts: only what the records say.
         assert "Org B" not in text
 

@@ -99,3 +99,29 @@ def test_the_pages_preview_then_import_for_leads_only(client: TestClient, sessio
     assert partner.get("/outcome-imports").status_code == 403
     assert partner.post("/outcome-imports/commit", files={
         "content": (None, FIXTURE.read_text())}).status_code == 403
+
+
+def test_row_problems_name_the_files_columns_in_plain_words(session: Session) -> None:
+    content = (HEADER
+               + "No date,CA,37.8,-122.2,lost,,Minutes\n"
+               + "Comma,CA,\"37,8\",-122.2,lost,2025-01-02,Minutes\n"
+               + "Long state,Calif,37.8,-122.2,lost,2025-01-02,Minutes\n"
+               + "No source,CA,37.8,-122.2,lost,2025-01-02,\n").encode()
+    errors = {r.line: " ".join(r.errors) for r in csv_import.preview(session, content).bad}
+    assert sorted(errors) == [2, 3, 4, 5]
+    assert "The «date» column is empty." in errors[2]
+    assert "«37,8» has a comma: write decimals with a point" in errors[3]
+    assert errors[4].startswith("«state»:") and errors[5].startswith("«source»:")
+    said = " ".join(errors.values())
+    for internal in ("decided_on", "citation", "state_code", "Field required"):
+        assert internal not in said
+
+
+def test_a_tampered_sharing_choice_on_commit_is_told(client: TestClient,
+                                                     session: Session) -> None:
+    refused = client.post("/outcome-imports/commit", files={
+        "content": (None, FIXTURE.read_text()), "visibility": (None, "private")},
+        follow_redirects=False)
+    assert refused.status_code == 422
+    assert "Choose who may read the outcomes." in refused.text
+    assert session.exec(select(KnownOutcome)).all() == []

@@ -36,6 +36,8 @@ MAKERS: dict[str, Callable[..., Any]] = {
     "contract": f.make_contract, "records_request": f.make_records_request,
     "press_hit": f.make_press_hit, "media_contact": f.make_media_contact, "task": f.make_task,
     "jurisdiction": f.make_jurisdiction, "vendor": f.make_vendor,
+    "evidence_entry": f.make_evidence_entry, "known_outcome": f.make_known_outcome,
+    "sharing_link": f.make_sharing_link,
 }
 CRUDS: dict[str, Crud[Any, Any]] = {kind: crud for kind, _, crud in search.SEARCHED}
 

@@ -21,7 +21,7 @@ from api.search.models import SavedSearch, SavedSearchCreate
 from tests import factories as f
 from tests.alerts.conftest import tick_once
 from tests.web.html import plain
-from web.concepts import refs_noun
+from web.concepts import SPECS, refs_noun
 
 SECRET = "Flock informant Zeta"
 
@@ -188,6 +188,23 @@ def test_a_lists_filters_narrow_what_is_told(session: Session, actor: Any) -> No
 def test_each_kind_links_to_its_own_page() -> None:
     assert {kind: saved.PAGES[kind] for kind in saved.KINDS} == {
         kind: refs_noun(kind) for kind in saved.KINDS}
+
+
+@pytest.mark.parametrize("noun", sorted(SPECS))
+def test_every_list_page_saves_its_search(noun: str, client: TestClient) -> None:
+    """Each list page offers to save its search, and the search is saved, named in words."""
+    kind = SPECS[noun].model.__tablename__
+    page = client.get(f"/{noun}?q=flock")
+    assert page.status_code == 200
+    if "/saved-searches?kind=" not in page.text:
+        return
+    assert f'href="/saved-searches?kind={kind}&amp;q=flock"' in page.text
+    form = client.get(f"/saved-searches?kind={kind}&q=flock").text
+    assert f"In the list of {kind}" not in form
+    done = client.post("/saved-searches", data={"name": f"Flock {noun}", "q": "flock",
+                                                "kind": kind}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert saved.PAGES[kind] == noun
 
 
 def test_the_search_and_list_pages_offer_to_save_and_the_page_saves(

@@ -14,7 +14,8 @@ from web.concepts import record_url
 
 # The kinds in the permission tests' world that global search shows.
 SEARCHED_KINDS = {"person", "target", "meeting", "task", "records_request", "action", "agency",
-                  "contract", "vote", "media_contact", "press_hit"}
+                  "contract", "vote", "media_contact", "press_hit", "evidence_entry",
+                  "known_outcome", "sharing_link"}
 
 
 def test_each_role_finds_only_what_it_may_read(session: Session, actor: Any,

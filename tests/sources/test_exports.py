@@ -100,7 +100,8 @@ def test_everything_an_organization_owns(client: TestClient, session: Session,
     archive = zipfile.ZipFile(io.BytesIO(done.content))
     tables = {"organization", "accounts", "people", "affiliations", "targets", "campaigns_led",
               "meetings", "actions", "tasks", "records_requests", "documents", "agencies",
-              "contracts", "votes", "media_contacts", "press_hits", "sharing_links"}
+              "contracts", "votes", "media_contacts", "press_hits", "sharing_links", "evidence",
+              "outcomes_elsewhere"}
     assert set(archive.namelist()) == ({f"{t}.csv" for t in tables} | {f"{t}.json" for t in tables}
                                        | {"notes.txt", "meeting_notes.csv", "README.txt"})
 
@@ -114,3 +115,17 @@ def test_everything_an_organization_owns(client: TestClient, session: Session,
     assert names("campaigns_led.csv") == ["Led by us"]
     assert names("meetings.csv") == []
     assert client.get("/api/v1/exports/organizations/999999.zip").status_code == 404
+
+
+def test_every_owned_kind_leaves_with_its_organization() -> None:
+    """A kind an organization owns goes out in its export: a new one cannot be forgotten."""
+    import api.models  # noqa: F401  (every table declared)
+    from api.auth import table_access
+
+    exported = {o.crud.model for o in exports._owned(1)}
+    # Notes on a meeting leave in their own file, read as their reader may read them; the
+    # audit log is the coalition's account of who did what, not a record the organization keeps.
+    kept_apart = {"meeting_note", "audit_entry"}
+    missing = {m.__tablename__ for m in table_access.owned()
+               if m not in exported and m.__tablename__ not in kept_apart}
+    assert missing == set()

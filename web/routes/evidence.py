@@ -2,10 +2,11 @@
 record page's panel narrowed to one kind, swapped in place by htmx), and its briefing packet:
 a printable page of the entries the reader may read, with numbered sources."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import Response
+from sqlmodel import Session, select
 
 from api import clock
 from api.deps import SessionDep, UserDep
@@ -13,10 +14,12 @@ from api.errors import Invalid
 from api.evidence import service as evidence
 from api.evidence.models import EvidenceKind
 from api.i18n.catalogs import N_, gettext
+from api.organizations.models import Organization
 from api.routing import PathRouter
 from web.evidence_panels import SUBJECT_NOUNS, timeline_context, timeline_url
 from web.ids import RecordId
 from web.templating import acting_user, render
+from web.words import owner_sharing_words
 
 router = PathRouter(include_in_schema=False)
 
@@ -30,6 +33,29 @@ def _kind(text: str | None) -> EvidenceKind | None:
         return EvidenceKind(text)
     except ValueError:
         raise Invalid(N_("There is no such kind of evidence."), field="kind") from None
+
+
+# From the most closed to the most open: a packet is as narrow as its narrowest entry.
+TIERS = ("private", "leads", "coalition", "public")
+
+
+def _sharing(session: Session, reader: Any, found: evidence.Packet) -> tuple[dict[int, str], str]:
+    """Each entry's sharing in the words its own page says to the reader, and the narrowest
+    of them: a printed page shows no link, so whoever hands it on must be told."""
+    owners = {p.entry.owner_organization_id for p in found.entries} - {None}
+    names = dict(session.execute(select(Organization.id, Organization.name).where(
+        Organization.id.in_(owners))).all()) if owners else {}
+
+    def said(entry: Any) -> str:
+        return owner_sharing_words(entry.visibility, owner=entry.owner_organization_id,
+                                   owner_name=names.get(entry.owner_organization_id),
+                                   reader=reader, table="evidence_entry")
+
+    each = {p.entry.id: said(p.entry) for p in found.entries}
+    narrowest = min((p.entry for p in found.entries),
+                    key=lambda e: TIERS.index(str(getattr(e.visibility, "value", e.visibility))),
+                    default=None)
+    return each, said(narrowest) if narrowest is not None else ""
 
 
 def _pages(subject: str, noun: str) -> None:
@@ -49,8 +75,10 @@ def _pages(subject: str, noun: str) -> None:
         user = acting_user(request, actor)
         found = evidence.packet(session, user, subject=subject, record_id=record_id,
                                 kind=_kind(kind))
+        shared, narrowest = _sharing(session, user, found)
         return render(request, "evidence/packet.html", {
-            "packet": found, "subject_noun": gettext(SUBJECT_WORDS[subject]),
+            "packet": found, "shared": shared, "narrowest": narrowest,
+            "subject_noun": gettext(SUBJECT_WORDS[subject]),
             "prepared_on": clock.today(),
             "back_url": timeline_url(subject, record_id)})
 

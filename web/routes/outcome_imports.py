@@ -89,8 +89,11 @@ async def commit(request: Request, session: SessionDep, actor: UserDep) -> Respo
             plan = csv_import.preview(session, content)
         except DomainError:
             plan = None
-        context = _context(user, plan=plan, content=text, errors=rejected.errors or {
-            "file": rejected.refusal.message if rejected.refusal else ""})
+        # The preview step says only the file's message: a choice it sent hidden (who may read
+        # them) is told there too, or the refusal would say nothing.
+        said = rejected.refusal.message if rejected.refusal else ""
+        errors = {"file": said or " ".join(str(m) for m in (rejected.errors or {}).values())}
+        context = _context(user, plan=plan, content=text, errors=errors)
         return render(request, "known_outcomes/import.html", context, block="step",
                       status=rejected.status)
 
