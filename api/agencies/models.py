@@ -33,9 +33,10 @@ from api.i18n.catalogs import N_
 NO_SUCH_DAY = N_("is not a day of the calendar")
 
 
-def _real_day(value: str) -> str:
-    # The pattern lets through 30 February; a full date must be one the calendar has.
-    if len(value) == 10:
+def _real_day(value: str | None) -> str | None:
+    # The pattern lets through 30 February; a full date must be one the calendar has. A
+    # change that leaves the date out (None) has nothing to check.
+    if value is not None and len(value) == 10:
         try:
             date.fromisoformat(value)
         except ValueError:
