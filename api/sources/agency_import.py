@@ -332,7 +332,8 @@ class _Index:
         self.by_atlas: dict[str, Agency] = {}
         self.by_ori: dict[str, list[Agency]] = {}
         self.by_alias: dict[tuple[str, str], Agency] = {}
-        self.agencies_read = session.exec(select(Agency)).all()
+        # In the order they were made, so look-alikes are named the same way on every database.
+        self.agencies_read = session.exec(select(Agency).order_by(Agency.id)).all()
         for agency in self.agencies_read:
             state = agency.state_code.upper()
             self.by_name.setdefault((name_key(agency.name), state), []).append(agency)
