@@ -220,6 +220,12 @@ def stored_id(row: Stored) -> int:
     return row.id
 
 
+def stored_values(row: SQLModel) -> dict[str, Any]:
+    """A row's fields as they are held. Not `model_dump()`: a choice read from the database is
+    a plain string, and serializing it where an enum is declared only raises warnings."""
+    return {name: getattr(row, name) for name in type(row).model_fields}
+
+
 class PlaybookAnchor(SQLModel):
     """Set when made from a playbook: the anchor date a row is counted from, how many days from
     it, and the role that owns it. Moving the anchor moves the rows not yet done."""

@@ -19,7 +19,7 @@ from api.crud import Crud
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Invalid
-from api.fields import stored_id
+from api.fields import stored_id, stored_values
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 from api.sharing.models import (
@@ -35,7 +35,7 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
              existing: SharingLink | None) -> dict[str, Any]:
     """A link names its partner (an agency kept here, a name, or a count of unnamed ones),
     never the agency itself, and a partner known to be immigration enforcement is marked."""
-    merged = {**(existing.model_dump() if existing is not None else {}),
+    merged = {**(stored_values(existing) if existing is not None else {}),
               **{k: v for k, v in values.items() if v is not None or existing is None}}
     partner = merged.get("partner_agency_id")
     if partner is None and not (merged.get("partner_name") or "").strip() \

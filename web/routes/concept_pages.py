@@ -24,7 +24,7 @@ from api.deps import SessionDep, UserDep
 from api.documents import service as documents
 from api.documents.models import Document, DocumentMeta
 from api.errors import DomainError, Forbidden, Invalid, NotFound
-from api.fields import stored_id
+from api.fields import stored_id, stored_values
 from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.i18n.formatting import format_number
@@ -386,7 +386,7 @@ class ConceptPages:
         if isinstance(data, new):
             return data.model_dump(), None
         if isinstance(existing, kept):
-            return {**existing.model_dump(), **data.model_dump(exclude_unset=True)}, existing
+            return {**stored_values(existing), **data.model_dump(exclude_unset=True)}, existing
         return None
 
     @staticmethod
