@@ -129,6 +129,8 @@ class Dated:
     place: str
     link: str
     tentative: bool
+    # Kept in a feed as cancelled, so calendar apps holding it take it off.
+    cancelled: bool = False
 
 
 def _of_subject(subject: Subject) -> Dated:
@@ -187,7 +189,8 @@ def event_of(item: Dated, *, host: str, base_url: str, now: datetime) -> Event:
     link = f"{base_url.rstrip('/')}{item.link}"
     event.add("url", link)
     event.add("description", f"{item.summary}\n{link}")
-    event.add("status", "TENTATIVE" if item.tentative else "CONFIRMED")
+    event.add("status", "CANCELLED" if item.cancelled else
+              "TENTATIVE" if item.tentative else "CONFIRMED")
     return event
 
 

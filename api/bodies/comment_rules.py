@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from api import clock
@@ -16,6 +17,9 @@ MOST_HOURS = 720
 MOST_DAYS = 21
 MOST_MINUTES = 480
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# Where written comments go, when it is one email address and nothing else ("Clerk, 1 Main
+# St." is said as written, not linked).
+ONE_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
 
 
 class CommentDeadline(StrEnum):
@@ -91,3 +95,14 @@ def on_wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
     the clock read it an hour later, as the clerk's office would."""
     wall = datetime.combine(day, at, tzinfo=zone)
     return clock.local(wall.astimezone(ZoneInfo("UTC")), zone)
+
+
+def send_to_link(send_to: str) -> str:
+    """Where written comments go, as a link to follow (a mailto: link for an email address,
+    the address itself for a web form); empty when it is said in words, as a street address."""
+    where = send_to.strip()
+    if ONE_ADDRESS.match(where):
+        return "mailto:" + quote(where, safe="@+'!*$")
+    if where.startswith(("https://", "http://")) and not any(c.isspace() for c in where):
+        return where
+    return ""

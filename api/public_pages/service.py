@@ -4,7 +4,7 @@ it, and turning a page on and off. Everything shown is read afresh at the "publi
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,9 @@ MODELS: dict[ShownKind, type[SQLModel]] = {
     ShownKind.press_hit: PressHit,
 }
 AHEAD = (VoteStatus.scheduled.value, VoteStatus.postponed.value)
+# A cancelled vote stays in the supporters' calendar this long after its date, marked
+# cancelled, so calendar apps that keep what they once had learn of it and drop it.
+CANCELLED_KEPT = timedelta(days=30)
 # The most of each kind a page lists, and the form offers.
 MOST = 200
 # Longer than any address a page may have: refused before the database is asked.
@@ -201,6 +204,8 @@ class PublicView:
     contracts: list[Shown] = field(default_factory=list)
     requests: list[Shown] = field(default_factory=list)
     press: list[Shown] = field(default_factory=list)
+    # Chosen votes since cancelled, for the calendar only: the page lists votes ahead.
+    cancelled: list[Any] = field(default_factory=list)
 
 
 def published(session: Session, slug: str) -> PublicView:
@@ -288,6 +293,7 @@ def _view(session: Session, page: PublicPage) -> PublicView:
                         {"body": bodies.get(v.body_id), "comment": rules[stored_id(v)]},
                         kits[stored_id(v)].talking_points, kits[stored_id(v)].sample_comment)
                   for v in ahead]
+    view.cancelled = _cancelled(session, page.campaign_id, list(kits), now)
     view.agencies = [Shown(a, notes[ShownKind.agency][stored_id(a)],
                            {"vendor": vendors.get(a.vendor_id)})
                      for a in rows.get(ShownKind.agency, [])]
@@ -301,6 +307,19 @@ def _view(session: Session, page: PublicPage) -> PublicView:
     view.press = [Shown(p, notes[ShownKind.press_hit][stored_id(p)])
                   for p in rows.get(ShownKind.press_hit, [])]
     return view
+
+
+def _cancelled(session: Session, campaign_id: int, chosen: list[int],
+               now: datetime) -> list[Vote]:
+    """The chosen votes of the campaign cancelled since, shared at the public tier still and
+    not long past: the calendar says them cancelled rather than dropping them."""
+    if not chosen:
+        return []
+    return list(session.execute(sa.select(Vote).where(
+        Vote.id.in_(chosen), of_campaigns(campaign_id),
+        Vote.status == VoteStatus.cancelled.value,
+        Vote.scheduled_at >= now - CANCELLED_KEPT, permissions.shown_publicly(Vote))
+        .order_by(*ORDER[ShownKind.vote]).limit(MOST)).scalars())
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The emails a supporter gets, in their language: the confirmation of a sign-up and the
 reminder before a vote, each with RFC 8058 one-click unsubscribe."""
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from api.alerts import service as alerts
 from api.alerts.channels import Outcome
 from api.alerts.channels import email as email_channel
 from api.alerts.channels.email import Email
+from api.bodies.comment_rules import send_to_link
 from api.i18n import catalogs, formatting
 from api.i18n.catalogs import gettext
 from api.public_pages.comment_words import comment_words
@@ -29,11 +31,29 @@ def links(supporter: Supporter, slug: str) -> tuple[str, str]:
             f"?lang={supporter.language}")
 
 
-def _html(heading: str, paragraphs: list[str], language: str) -> str:
+@dataclass(frozen=True)
+class Linked:
+    """A paragraph that ends in an address: linked in the HTML part, as written in the text."""
+
+    words: str
+    shown: str
+    link: str
+
+    def __str__(self) -> str:
+        return f"{self.words} {self.shown}"
+
+
+Paragraph = str | Linked
+
+
+def _html(heading: str, paragraphs: Sequence[Paragraph], language: str) -> str:
     parts = [f"<!doctype html><html lang=\"{escape(language, quote=True)}\"><body>",
              f"<h1 style=\"font-size:1.2em\">{escape(heading)}</h1>"]
     for para in paragraphs:
-        if para.startswith(("http://", "https://")):
+        if isinstance(para, Linked):
+            parts.append(f"<p>{escape(para.words)} <a href=\"{escape(para.link, quote=True)}\">"
+                         f"{escape(para.shown)}</a></p>")
+        elif para.startswith(("http://", "https://")):
             parts.append(f"<p><a href=\"{escape(para, quote=True)}\">{escape(para)}</a></p>")
         else:
             parts.append(f"<p>{escape(para)}</p>")
@@ -70,7 +90,8 @@ def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when
     page, leave = links(supporter, slug)
     with catalogs.use_locale(supporter.language):
         heading = gettext("Reminder: {title}, {when}").format(title=title, when=when)
-        paragraphs = [gettext("A vote you asked to be reminded of is coming up.")]
+        paragraphs: list[Paragraph] = [
+            gettext("A vote you asked to be reminded of is coming up.")]
         paragraphs.append(gettext("When: {when}").format(when=when))
         if body:
             paragraphs.append(gettext("Body: {body}").format(body=body))
@@ -80,7 +101,9 @@ def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when
         if said.get("written_by"):
             paragraphs.append(said["written_by"])
         if comment is not None and comment.send_to:
-            paragraphs.append(gettext("Send written comments to:") + " " + comment.send_to)
+            words, link = gettext("Send written comments to:"), send_to_link(comment.send_to)
+            paragraphs.append(Linked(words, comment.send_to, link) if link
+                              else f"{words} {comment.send_to}")
         if said.get("signup_closes"):
             paragraphs.append(said["signup_closes"])
         if how:
@@ -90,9 +113,10 @@ def reminder(supporter: Supporter, *, slug: str, campaign: str, title: str, when
         return _email(supporter, heading, paragraphs, leave)
 
 
-def _email(supporter: Supporter, heading: str, paragraphs: list[str], leave: str) -> Email:
-    footer = [gettext("To stop these emails, unsubscribe:"), leave]
-    text = "\n\n".join([heading, *paragraphs, *footer]) + "\n"
+def _email(supporter: Supporter, heading: str, paragraphs: Sequence[Paragraph],
+           leave: str) -> Email:
+    footer: list[Paragraph] = [gettext("To stop these emails, unsubscribe:"), leave]
+    text = "\n\n".join([heading, *map(str, paragraphs), *map(str, footer)]) + "\n"
     return Email(to=supporter.email, subject=heading, text=text,
                  html=_html(heading, [*paragraphs, *footer], supporter.language),
                  message_id="")

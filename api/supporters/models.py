@@ -58,6 +58,8 @@ class SupporterReminder(SQLModel, table=True):
     status: ReminderStatus = enum_field(ReminderStatus.pending)
     attempts: int = 0
     lease_until: datetime | None = utc_field()
+    # When it was handed to the mail server: set before it is, so a worker that stops
+    # meanwhile leaves the mark that keeps it from being sent twice.
     sent_at: datetime | None = utc_field()
     last_error: str = Field(default="", max_length=500)
 

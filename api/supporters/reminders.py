@@ -34,6 +34,9 @@ KEPT_AFTER = timedelta(days=60)
 BATCH = 200
 
 REMINDERS = table_of(SupporterReminder)
+# Kept as the reminder's last error (leads read it in the export, not supporters).
+UNKNOWN = ("The sending stopped after the reminder was handed to the mail server; it may have "
+           "gone out, so it is not sent again.")
 MESSAGE_PURPOSE = "supporter-message-id"
 
 
@@ -133,11 +136,16 @@ def _message_id(reminder: SupporterReminder, supporter: Supporter) -> str:
 
 
 def _claim(session: Session, now: datetime) -> list[int]:
-    # A send that died with its lease is tried again; Message-ID lets mail systems drop a
-    # repeat of one that did go out.
+    # A worker that stopped with a lease before handing its reminder to the mail server sent
+    # nothing: it is tried again. One that stopped after (sent_at set) may have sent it, and
+    # no mail server says so afterwards: it is not tried again, so no one gets it twice.
     session.execute(sa.update(REMINDERS).where(
-        REMINDERS.c.status == ReminderStatus.sending.value, REMINDERS.c.lease_until < now)
-        .values(status=ReminderStatus.pending.value))
+        REMINDERS.c.status == ReminderStatus.sending.value, REMINDERS.c.lease_until < now,
+        REMINDERS.c.sent_at.is_(None)).values(status=ReminderStatus.pending.value))
+    session.execute(sa.update(REMINDERS).where(
+        REMINDERS.c.status == ReminderStatus.sending.value, REMINDERS.c.lease_until < now,
+        REMINDERS.c.sent_at.is_not(None)).values(
+            status=ReminderStatus.failed.value, lease_until=None, last_error=UNKNOWN))
     due = list(session.execute(sa.select(REMINDERS.c.id).where(
         REMINDERS.c.status == ReminderStatus.pending.value, REMINDERS.c.due_at <= now)
         .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(BATCH)).scalars())
@@ -170,6 +178,8 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
         reminder = session.get(SupporterReminder, reminder_id)
         if reminder is None:
             return 0
+        # As this worker's claim left it (the claim wrote beneath any loaded copy).
+        session.refresh(reminder)
         supporter = session.get(Supporter, reminder.supporter_id)
         page = session.exec(select(PublicPage).where(
             PublicPage.campaign_id == (supporter.campaign_id if supporter else -1),
@@ -191,19 +201,43 @@ def _send_one(session: Session, reminder_id: int, now: datetime) -> int:
                               place=vote.location or "", how=shown.note, vote_id=vote.id,
                               comment=shown.extra.get("comment"))
         _, leave = mail.links(supporter, view.page.slug)
-        outcome = mail.send(session, email, leave=leave,
-                            message_id=_message_id(reminder, supporter))
+        message_id = _message_id(reminder, supporter)
+        if not _hand_over(session, reminder):
+            return 0
+        outcome = mail.send(session, email, leave=leave, message_id=message_id)
+        reminder = session.get(SupporterReminder, reminder_id)
+        if reminder is None:
+            return 1 if outcome.ok else 0
         if outcome.ok:
-            reminder.status, reminder.sent_at = ReminderStatus.sent, now
+            reminder.status = ReminderStatus.sent
         elif outcome.permanent or reminder.attempts >= MOST_ATTEMPTS:
             reminder.status, reminder.last_error = ReminderStatus.failed, outcome.error[:500]
+            reminder.sent_at = None
         else:
             reminder.status, reminder.last_error = ReminderStatus.pending, outcome.error[:500]
             reminder.due_at = now + timedelta(minutes=2 ** reminder.attempts)
+            reminder.sent_at = None
         reminder.lease_until = None
         session.add(reminder)
         session.flush()
         return 1 if outcome.ok else 0
+
+
+def _hand_over(session: Session, reminder: SupporterReminder) -> bool:
+    """Marks the reminder handed to the mail server (sent_at) and commits, before it is: a
+    worker that stops from here on leaves a mark that keeps it from being sent again. Only
+    the worker whose claim still holds marks it; False when another has taken it over."""
+    claim = (reminder.id, reminder.attempts)
+    session.flush()
+    session.commit()
+    marked = rows_changed(session, sa.update(REMINDERS).where(
+        REMINDERS.c.id == claim[0], REMINDERS.c.attempts == claim[1],
+        REMINDERS.c.status == ReminderStatus.sending.value, REMINDERS.c.sent_at.is_(None))
+        .values(sent_at=clock.now()))
+    session.commit()
+    # Read afresh from here: the mark was made beneath the loaded row.
+    session.expire(reminder)
+    return marked == 1
 
 
 def tick(new_session: Callable[[], Session]) -> int:

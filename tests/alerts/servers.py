@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -40,23 +40,29 @@ class Received:
 
 
 class _Keep:
-    def __init__(self, inbox: list[Received]) -> None:
+    def __init__(self, inbox: list[Received],
+                 then: Callable[[], None] | None = None) -> None:
         self.inbox = inbox
+        self.then = then
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
                                    raw, list(envelope.mail_options)))
+        if self.then is not None:
+            self.then()
         return "250 OK"
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, list[Received]]]:
-    """An SMTP server on 127.0.0.1; yields its port and the list it fills."""
+def smtp_server(then: Callable[[], None] | None = None,
+                ) -> Iterator[tuple[int, list[Received]]]:
+    """An SMTP server on 127.0.0.1; yields its port and the list it fills. `then` runs once
+    a message is kept, before the sender is told it was taken."""
     inbox: list[Received] = []
     port = free_port()
-    controller = Controller(_Keep(inbox), hostname="127.0.0.1", port=port)
+    controller = Controller(_Keep(inbox, then), hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield port, inbox

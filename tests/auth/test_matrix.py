@@ -23,6 +23,7 @@ from api.public_pages import service as public_pages
 from api.public_pages.models import ChosenItem, PublicItem, PublicPageUpdate, ShownKind
 from api.supporters import service as supporters
 from api.supporters.models import Supporter, SupporterState
+from api.votes.models import Vote
 from tests.auth.routes import get_routes
 from tests.factories import make_agency, make_body, make_jurisdiction, make_user, make_vote
 from tests.factories.coalition import MONTH, World, build, may_read
@@ -641,6 +642,29 @@ def test_public_means_public_for_anyone_on_every_public_surface(
                                                           if m in refused.text]
     print(f"\npublic surfaces: {cases} cases, {len(never)} markers kept off, "
           f"{len(shown)} shown")
+
+
+def test_the_public_calendar_keeps_only_public_votes_when_they_are_cancelled(
+        frozen_now: datetime, session: Session, world: World,
+        clients: dict[Any, TestClient]) -> None:
+    """Cancelled, the page's votes stay in its calendar marked so; a vote of any other tier,
+    though chosen while it was public, never joins them."""
+    offered = _publish_everything(session, world)
+    public = {r.markers[0] for r in world.records if r.kind == "vote" and ("vote", r.id) in offered}
+    assert public
+    never = [m for r in world.records for m in r.markers
+             if not (r.kind == "vote" and ("vote", r.id) in offered and m == r.markers[0])]
+    never += world.personal + world.keepers_only
+    session.execute(sa.update(Vote).where(Vote.id.in_([v.id for v in world.of("vote")]))
+                    .values(status="cancelled"))
+    session.commit()
+    for lang in ("en", "es"):
+        feed = clients[None].get(f"/p/no-renewal.ics?lang={lang}")
+        assert feed.status_code == 200
+        leaked = [m for m in never if m in feed.text]
+        assert leaked == [], leaked[:3]
+        assert {m for m in public if m in feed.text} == public
+        assert feed.text.count("STATUS:CANCELLED") == len(public)
 
 
 # ---- supporters: their addresses reach the campaign's leads alone ---------------------------

@@ -138,7 +138,14 @@ def test_the_published_page_signed_out_on_a_phone_and_a_desktop(
                     shoot(page, "public-page-printed")
                     page.get_by_role("link", name="Guía").first.click()
                     expect(page.locator("h2#sample")).to_be_visible()
+                    # On paper the kit writes out the page's whole address, to lead back.
+                    address = page.locator(".on-paper .address")
+                    expect(address).to_be_visible()
+                    assert address.inner_text().startswith("http") and \
+                        address.inner_text().endswith("/p/riverbend-no-cameras")
                     shoot(page, "public-comment-kit-printed")
+                    page.emulate_media(media="screen")
+                    expect(address).to_be_hidden()
                 strangers = [url for url in asked if not url.startswith(server)]
                 assert strangers == [], f"asked another origin: {strangers}"
     assert found == [], found

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.bodies import service as bodies
@@ -43,6 +44,20 @@ class Ground:
     # The public decision-maker's office address, which the page and kit show.
     public_office: str = ""
     hidden_offices: list[str] = field(default_factory=list)
+
+
+def publish(lead: TestClient, ground: Ground, slug: str, *, publish: bool = True) -> None:
+    """The leads choose every public record of the ground for the page at the address (the
+    vote with a note), then publish it unless told not to."""
+    picks = [f"{kind.value}:{ground.public[kind][0]}" for kind in ShownKind]
+    vote_id = ground.public[ShownKind.vote][0]
+    saved = lead.post(f"/campaigns/{ground.campaign.id}/public", follow_redirects=False, data={
+        "slug": slug, "intro": "Cameras log every car.", "pick": picks, "show_stances": "on",
+        f"note:vote:{vote_id}": "Bring a friend."})
+    assert saved.status_code == 303, saved.text
+    if publish:
+        assert lead.post(f"/campaigns/{ground.campaign.id}/public/publish",
+                         follow_redirects=False).status_code == 303
 
 
 def make_ground(session: Session, actor: Any) -> Ground:

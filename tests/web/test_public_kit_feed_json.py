@@ -14,6 +14,7 @@ from api.auth.models import Role
 from api.bodies import service as bodies
 from api.bodies.models import BodyUpdate
 from api.public_pages.models import ShownKind
+from tests.factories import public_pages
 from tests.factories.public_pages import Ground, with_comment_rules
 from tests.web.html import plain
 
@@ -26,15 +27,7 @@ def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
 
 
 def _publish(lead: TestClient, ground: Ground, *, publish: bool = True) -> None:
-    picks = [f"{kind.value}:{ground.public[kind][0]}" for kind in ShownKind]
-    vote_id = ground.public[ShownKind.vote][0]
-    saved = lead.post(f"/campaigns/{ground.campaign.id}/public", follow_redirects=False, data={
-        "slug": SLUG, "intro": "Cameras log every car.", "pick": picks, "show_stances": "on",
-        f"note:vote:{vote_id}": "Bring a friend."})
-    assert saved.status_code == 303, saved.text
-    if publish:
-        assert lead.post(f"/campaigns/{ground.campaign.id}/public/publish",
-                         follow_redirects=False).status_code == 303
+    public_pages.publish(lead, ground, SLUG, publish=publish)
 
 
 def _never(ground: Ground) -> list[str]:

@@ -10,8 +10,10 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from api import public_url
 from api.auth import permissions
 from api.auth.models import User
+from api.bodies import comment_rules
 from api.campaigns import service as campaigns
 from api.campaigns.models import PolicyAsk
 from api.deps import SessionDep, UserDep
@@ -177,7 +179,8 @@ def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
             comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
             address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
             humanize=humanize, page_address=f"/p/{kit.view.page.slug}",
-            comment_words=comment_words)
+            comment_words=comment_words, send_to_link=comment_rules.send_to_link,
+            page_url=f"{public_url.base_url()}/p/{kit.view.page.slug}")
     return _cached(request, body, "text/html")
 
 
