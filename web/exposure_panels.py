@@ -104,6 +104,9 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
         "graph": graph, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
+        # A report about this agency is imported from here, by those who bring files in.
+        "report_import": f"/imports/sharing-report?agency_id={agency.id}"
+        if agency is not None and permissions.may_bring_in(actor) else "",
         "sources": SOURCE_WORDS, "partner_words": partner_words,
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 
