@@ -16,15 +16,7 @@ from tests.sources.replay import fixture
 from tests.web.html import HX, form_fields, is_full_page, plain
 
 DATA_DRIVEN = fixture("eff_data_driven_alpr_2016_2017.csv").read_bytes()
-REPORT = b"""Agency,State,ORI,Direction
-Oakdale Police Department,CA,,shares with
-Reno Police Department,NV,NV0160200,Shares With
-U.S. Immigration and Customs Enforcement,,,shares with
-Lane County Sheriff,OR,,can query
-Oakdale Police Department,CA,,shares with
-,CA,,shares with
-Mesa Police Department,AZ,,sends to
-"""
+REPORT = fixture("vigilant_sharing_report_illustrative.csv").read_bytes()
 
 
 def upload(client: TestClient, kind: str, content: bytes, data: dict[str, str] | None = None,
