@@ -89,6 +89,8 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
     graph = sharing_graph.layout(
         exposure, subject=subject,
         label_of=partner_words,
+        unnamed_label=lambda count: ngettext("{count} agency, unnamed", "{count} agencies, "
+                                             "unnamed", count).format(count=count),
         more_label=gettext("{count} more"),
         second_more_label=gettext("{count} more through partners"))
     names = {i: n for i, n in session.exec(

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 
 from api.sharing.service import ExposureRead, Reader
 
-WIDTH = 720
+WIDTH = 800
 CENTER_X = WIDTH / 2
 # Font sizes of the labels and of the subject's, in the graph's own units.
-FONT, SUBJECT_FONT = 13, 14
+FONT, SUBJECT_FONT = 12, 13
 # About how wide a character of a label is drawn, as a share of the font size: generous, so
 # a cut label keeps within its room.
 CHARACTER_SHARE = 0.6
 # One label's row: the height of its line and a little air.
-ROW = 21
+ROW = 20
 MARGIN = 24
 # How far from the middle the direct readers' column is, and how far set in under their
 # partner those reached through it are.
-COLUMN, SET_IN = 130, 24
+COLUMN, SET_IN = 120, 16
 GAP = 10  # between a node and its label
 # More than these and the graph would be unreadable: the rest are one node saying how many.
 MOST_DIRECT, MOST_SECOND = 18, 16
@@ -101,11 +101,30 @@ def _room(start: float, anchor: str) -> float:
     return (WIDTH - 8 - start) if anchor == "start" else start - 8
 
 
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:max(most - 1, 1)].rstrip() + "…"
+
+
+def _counted(reader: Reader, room: float, label_of: Callable[[Reader], str],
+             unnamed_label: Callable[[int], str]) -> str:
+    """A partner a source counts: the page's words around its name are kept whole and only
+    the name is cut to the room; a count without a name in its short words."""
+    if not reader.name.strip():
+        return unnamed_label(reader.count or 0)
+    for most in range(len(reader.name), 3, -1):
+        words = label_of(reader.model_copy(update={"name": _cut(reader.name, most)}))
+        if text_width(words, FONT) <= room:
+            return words
+    return fitted(label_of(reader), room)
+
+
 def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader], str],
-           more_label: str, second_more_label: str) -> Graph:
+           more_label: str, second_more_label: str,
+           unnamed_label: Callable[[int], str]) -> Graph:
     """Where each node goes. `label_of` words a reader that is no agency kept here (a name,
-    a count, or both), `more_label` and `second_more_label` the nodes standing for
-    those left off ("{count} more")."""
+    a count, or both), `unnamed_label` a count of partners a source does not name, as short
+    as a label must be, `more_label` and `second_more_label` the nodes standing for those
+    left off ("{count} more")."""
     readers: dict[object, Reader] = {}
     for reader in exposure.readers:
         readers.setdefault(reader.agency_id or (reader.name, reader.count), reader)
@@ -176,7 +195,13 @@ def layout(exposure: ExposureRead, *, subject: str, label_of: Callable[[Reader],
             start = x + sign * GAP
             # The warning sign drawn before an immigration agency's name takes room too.
             shown_words = f"⚠ {row.words}" if immigration else row.words
-            label = fitted(shown_words, _room(start, anchor))
+            room = _room(start, anchor)
+            if row.reader is not None and row.reader.agency_id is None \
+                    and row.reader.count is not None:
+                sign_room = text_width("⚠ ", FONT) if immigration else 0
+                label = _counted(row.reader, room - sign_room, label_of, unnamed_label)
+                shown_words = f"⚠ {label}" if immigration else label
+            label = fitted(shown_words, room)
             if immigration:
                 label = label.removeprefix("⚠ ")
             nodes.append(Node(x, y, label, row.name, row.kind, immigration, anchor, row.href,
