@@ -82,8 +82,11 @@ def text_width(text: str, font: float) -> float:
 
 def fitted(text: str, room: float, font: float = FONT) -> str:
     """The text as it fits the room, cut with an ellipsis when it would not."""
-    most = max(int(room // (font * CHARACTER_SHARE)), 4)
-    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+    return _cut(text, max(int(room // (font * CHARACTER_SHARE)), 4))
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:max(most - 1, 1)].rstrip() + "…"
 
 
 @dataclass
@@ -99,10 +102,6 @@ class _Row:
 def _room(start: float, anchor: str) -> float:
     """How wide a label starting (or ending, on the left) there may be on its side."""
     return (WIDTH - 8 - start) if anchor == "start" else start - 8
-
-
-def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[:max(most - 1, 1)].rstrip() + "…"
 
 
 def _counted(reader: Reader, room: float, label_of: Callable[[Reader], str],
