@@ -89,6 +89,8 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
     graph = sharing_graph.layout(
         exposure, subject=subject,
         label_of=partner_words,
+        unnamed_label=lambda count: ngettext("{count} agency, unnamed", "{count} agencies, "
+                                             "unnamed", count).format(count=count),
         more_label=gettext("{count} more"),
         second_more_label=gettext("{count} more through partners"))
     names = {i: n for i, n in session.exec(
@@ -104,6 +106,9 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
         "graph": graph, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
+        # A report about this agency is imported from here, by those who bring files in.
+        "report_import": f"/imports/sharing-report?agency_id={agency.id}"
+        if agency is not None and permissions.may_bring_in(actor) else "",
         "sources": SOURCE_WORDS, "partner_words": partner_words,
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 

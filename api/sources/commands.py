@@ -10,6 +10,7 @@ from api.i18n.catalogs import N_, gettext, ngettext
 
 AGENCY_IMPORTS = ("atlas", "data-driven")
 SHEET_IMPORTS = ("organizations", "people", "targets")
+SHARING_IMPORTS = ("data-driven-sharing", "sharing-report")
 
 # The words of an import's preview: what a row would do, and what matched it to a record.
 ACTION_WORDS = {"create": N_("create"), "update": N_("update"), "skip": N_("skip"),
@@ -32,9 +33,10 @@ def add_commands(commands: Any) -> None:
 
     load = commands.add_parser("import", help=gettext(
         "import a dataset or spreadsheet (preview first, then confirm)"))
-    load.add_argument("kind", choices=[*AGENCY_IMPORTS, *SHEET_IMPORTS],
+    load.add_argument("kind", choices=[*AGENCY_IMPORTS, *SHARING_IMPORTS, *SHEET_IMPORTS],
                       help=gettext("what the file holds: an agency dataset (atlas, "
-                                   "data-driven) or a spreadsheet of records"))
+                                   "data-driven), data sharing (data-driven-sharing, "
+                                   "sharing-report) or a spreadsheet of records"))
     load.add_argument("file", type=Path, metavar=gettext("FILE"),
                       help=gettext("the file to import"))
     load.add_argument("--yes", action="store_true", help=gettext("do not ask before writing"))
@@ -42,6 +44,12 @@ def add_commands(commands: Any) -> None:
                       help=gettext("what to do with a row that matches an existing record"))
     load.add_argument("--skip-errors", action="store_true",
                       help=gettext("leave rows with errors out instead of stopping"))
+    load.add_argument("--agency", type=int, metavar="ID", help=gettext(
+        "sharing-report: the id of the agency the report is about"))
+    load.add_argument("--date", default="", metavar=gettext("DATE"), help=gettext(
+        "sharing-report: the report's date (2019, 2019-05 or 2019-05-14)"))
+    load.add_argument("--source-url", default="", metavar="URL", help=gettext(
+        "sharing-report: where the report is kept"))
     load.set_defaults(run=_import)
 
 
@@ -84,9 +92,11 @@ def _import(args: argparse.Namespace) -> int:
         raise Invalid(N_("No file at {file}."), file=args.file)
     content = args.file.read_bytes()
     steps = _agency_steps(args, content) if args.kind in AGENCY_IMPORTS else \
+        _sharing_steps(args, content) if args.kind in SHARING_IMPORTS else \
         _sheet_steps(args, content)
     preview, write = steps
-    with session_scope(read_only=True) as session:
+    # A report's preview reads its agency as the command line's account, made when missing.
+    with session_scope(read_only=args.kind not in SHARING_IMPORTS) as session:
         print(preview(session))
     if not _confirmed(args.yes):
         print(gettext("Nothing was written."))
@@ -115,6 +125,38 @@ def _agency_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]
                        "with errors were left out.").format(
             created=result.created, updated=result.updated, skipped=result.skipped,
             errors=len(result.errors))
+
+    return preview, write
+
+
+def _sharing_steps(args: argparse.Namespace, content: bytes) -> tuple[Step, Step]:
+    from api.accounts.service import system_user  # noqa: PLC0415
+    from api.errors import Invalid  # noqa: PLC0415
+    from api.sources import sharing_links, uploads  # noqa: PLC0415
+
+    # Held to the limits of an upload: empty or too large is said before anything is read.
+    uploads.checked(content)
+    source = None
+    if args.kind == "sharing-report":
+        if args.agency is None:
+            raise Invalid(N_("Name the agency the report is about: --agency ID."))
+        source = sharing_links.report_source(args.agency, args.date, args.source_url)
+
+    def preview(session: Any) -> str:
+        if source is None:
+            plan = sharing_links.preview_data_driven(session, content)
+        else:
+            plan = sharing_links.preview_report(session, system_user(session), content, source)
+        problems = ["  " + link.message for link in plan.links if link.action == "error"]
+        return "\n".join([sharing_links.preview_words(plan), *problems])
+
+    def write(session: Any) -> str:
+        actor = system_user(session)
+        if source is None:
+            _, result = sharing_links.commit_data_driven(session, actor, content)
+        else:
+            _, result = sharing_links.commit_report(session, actor, content, source)
+        return sharing_links.result_words(result)
 
     return preview, write
 

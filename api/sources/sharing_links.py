@@ -13,9 +13,10 @@ from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, PartialDate
 from api.auth import permissions
 from api.auth.models import User
-from api.errors import Conflict
+from api.crud import validated
+from api.errors import Conflict, Invalid, Problems
 from api.fields import MAX_INT, Url, is_state, stored_id
-from api.i18n.catalogs import N_, gettext
+from api.i18n.catalogs import N_, gettext, ngettext
 from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
 from api.sources import agency_import, data_driven
@@ -66,6 +67,26 @@ class ReportSource(BaseModel):
     confidence: Confidence = Confidence.confirmed
 
 
+# A report's date and address refused in plain words, as the page and the command line say them.
+REPORT_SAID = {"reported_on": N_("Write the report's date as a year, a year and month, or a "
+                                 "day: 2019, 2019-05 or 2019-05-14."),
+               "source_url": N_("Give the report's address as it is, starting with https://.")}
+
+
+def report_source(agency_id: int, reported_on: str, source_url: str) -> ReportSource:
+    """The report's source checked, each refusal in plain words beside its field."""
+    try:
+        return validated(ReportSource, {"agency_id": agency_id, "reported_on": reported_on,
+                                        "source_url": source_url})
+    except Invalid as exc:
+        problems = []
+        for one in Problems.each(exc):
+            where = (one.field or "").split(".")[0]
+            problems.append(Invalid(REPORT_SAID[where], field=where) if where in REPORT_SAID
+                            else one)
+        raise Problems.of(problems) from exc
+
+
 class SharingImportAnswer(BaseModel):
     """A sharing import's preview (committed false) or what it wrote (committed true)."""
 
@@ -74,6 +95,7 @@ class SharingImportAnswer(BaseModel):
     total_rows: int
     counts: dict[str, int]
     new_agencies: list[str]
+    matched_agencies: list[str] = []
     links: list[dict[str, Any]]
     committed: bool = False
     result: dict[str, Any] | None = None
@@ -99,6 +121,8 @@ class SharingPlan:
     new_agencies: list[str]
     source_kind: str
     confidence: str
+    # Agencies the file names that are kept here already, as they are kept.
+    matched_agencies: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -110,7 +134,8 @@ class SharingPlan:
     def answer(self, result: "SharingResult | None" = None) -> SharingImportAnswer:
         return SharingImportAnswer(
             kind=self.kind, token=self.token, total_rows=self.total_rows, counts=self.counts,
-            new_agencies=self.new_agencies, links=[asdict(link) for link in self.links],
+            new_agencies=self.new_agencies, matched_agencies=self.matched_agencies,
+            links=[asdict(link) for link in self.links],
             committed=result is not None, result=asdict(result) if result else None)
 
 
@@ -281,6 +306,7 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
     index = _Agencies(session)
     kept = _kept(session)
     new: dict[Named, None] = {}
+    matched: dict[str, None] = {}
     seen: set[tuple[Any, ...]] = set()
     plans: list[LinkPlan] = []
     rows = {f.row for f in facts}
@@ -294,6 +320,8 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
         for named, found in ((f.subject, subject), (f.partner, partner)):
             if named is not None and found is None:
                 new.setdefault(named, None)
+            elif named is not None and found is not None:
+                matched.setdefault(_label(None, found), None)
         if f.agency_only:
             continue
         if _to_itself(subject, partner):
@@ -322,6 +350,7 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
                               f.kind.value))
     return SharingPlan(kind=kind, token=token, total_rows=len(rows), links=plans,
                        new_agencies=[_label(n, None) for n in new],
+                       matched_agencies=list(matched),
                        source_kind=source_kind.value, confidence=confidence.value)
 
 
@@ -424,3 +453,26 @@ def commit_report(session: Session, actor: User, content: bytes, source: ReportS
     plan = preview_report(session, actor, content, source)
     return plan, apply(session, actor, plan, read_report(content, source), token=token)
 
+
+
+# ---- in words ---------------------------------------------------------------------------------
+
+def preview_words(plan: SharingPlan) -> str:
+    """What an import would write, in one line: the command line's preview and the page's."""
+    counts = plan.counts
+    return gettext("{rows}; links: {add} to add, {update} to update, {keep} unchanged; "
+                   "agencies: {new} to add, {matched} matched; rows with problems: {errors}."
+                   ).format(rows=ngettext("%(num)d row", "%(num)d rows", plan.total_rows)
+                            % {"num": plan.total_rows}, add=counts["add"],
+                            update=counts["update"], keep=counts["keep"],
+                            new=len(plan.new_agencies), matched=len(plan.matched_agencies),
+                            errors=len({link.row for link in plan.links
+                                        if link.action == "error"}))
+
+
+def result_words(result: SharingResult) -> str:
+    """What an import wrote, in one line."""
+    return gettext("Links: {added} added, {updated} updated, {unchanged} unchanged; agencies "
+                   "added: {created}; bad rows left out: {errors}.").format(
+        added=result.links_added, updated=result.links_updated, unchanged=result.unchanged,
+        created=result.agencies_created, errors=len(result.errors))

@@ -728,3 +728,35 @@ def test_the_maps_mark_each_federal_sharing_agency_to_exactly_its_readers(
                     assert (record.markers[0] in page.text) == readable(record), \
                         (role, url, record)
     print(f"\nmap cases: {cases}")
+
+
+def test_the_sharing_imports_are_for_leads_and_offer_only_agencies_they_may_read(
+        world: World, clients: dict[Any, TestClient]) -> None:
+    """The sharing import pages: leads and administrators only, linked for them alone; a
+    report is about an agency its importer may read, and the form offers no other."""
+    agencies = world.of("agency")
+    assert {r.visibility for r in agencies} >= {"private", "leads", "coalition"}
+    report = b"Agency,State\nOakdale Police Department,CA\n"
+    for role, client in clients.items():
+        _, readable = _readers(world, role)
+        for kind in ("data-driven-sharing", "sharing-report"):
+            page = client.get(f"/imports/{kind}", follow_redirects=False)
+            if role is None:
+                assert page.status_code in (401, 303), kind
+                continue
+            expected = 200 if role in ("admin", "lead") else 403
+            assert page.status_code == expected, (role, kind)
+            listed = client.get("/imports").text + client.get("/").text
+            assert (f'href="/imports/{kind}"' in listed) == (expected == 200), (role, kind)
+        if role not in ("admin", "lead"):
+            continue
+        form = client.get("/imports/sharing-report").text
+        for record in agencies:
+            assert (record.markers[0] in form) == readable(record), (role, record)
+            sent = client.post("/imports/sharing-report", data={"agency_id": str(record.id)},
+                               files={"file": ("r.csv", report, "text/csv")},
+                               follow_redirects=False)
+            assert sent.status_code == (303 if readable(record) else 422), (role, record)
+            if not readable(record):
+                assert "Choose the agency the report is about." in sent.text
+                assert record.markers[0] not in sent.text

@@ -78,3 +78,53 @@ def test_the_graph_draws_with_nothing_from_another_origin(
     assert axe_violations(page, axe_source) == []
     shoot(page, f"exposure-agency-{width}")
     page.locator("#exposure").screenshot(path=str(SCREENSHOTS / f"exposure-panel-{width}.png"))
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_sixty_links_stay_readable(request: pytest.FixtureRequest, width: str,
+                                   session: Session, actor: Any, server: str) -> None:
+    """Many links: the labels keep to rows of their own, the rest is one "more" node leading
+    to the table, and the panel is screenshot to look at on a desktop and a phone."""
+    riverton = f.make_agency(session, actor, name="Riverton Police Department")
+    kinds = ("Police Department", "County Sheriff's Office", "Department of Public Safety")
+    partners = []
+    for i in range(60):
+        partner = f.make_agency(session, actor, name=f"Town {i:02d} {kinds[i % 3]}",
+                                state_code="CA")
+        partners.append(partner)
+        f.make_sharing_link(session, actor, agency_id=riverton.id, partner_agency_id=partner.id)
+    f.make_sharing_link(session, actor, agency_id=riverton.id,
+                        partner_name="U.S. Immigration and Customs Enforcement")
+    for i in range(6):
+        far = f.make_agency(session, actor, name=f"Yolo {i} County Sheriff", state_code="CA")
+        f.make_sharing_link(session, actor, agency_id=partners[i % 2].id,
+                            partner_agency_id=far.id)
+    session.commit()
+    page: Page = request.getfixturevalue(width)
+    page.goto(f"/agencies/{riverton.id}")
+    page.wait_for_load_state("networkidle")
+    more = page.locator('.exposure-graph figcaption a[href="#exposure-links"]')
+    assert more.inner_text().startswith("44 more are not drawn")
+    page.locator(".exposure-graph").screenshot(
+        path=str(SCREENSHOTS / f"exposure-sixty-graph-{width}.png"))
+    box = page.locator(".exposure-graph svg").bounding_box()
+    assert box is not None and box["width"] > 300
+    page.locator("#exposure").screenshot(path=str(SCREENSHOTS / f"exposure-sixty-{width}.png"))
+
+
+def test_the_tables_caption_spans_the_phone(phone: Page, session: Session, actor: Any,
+                                            server: str) -> None:
+    """On a phone the table's rows stack; its caption reads across the width, not squeezed
+    into a narrow column, and each row's agency takes the whole width too."""
+    agency = _riverton(session, actor)
+    phone.goto(f"/agencies/{agency}")
+    phone.wait_for_load_state("networkidle")
+    table = phone.locator(".exposure-table").bounding_box()
+    caption = phone.locator(".exposure-table caption").bounding_box()
+    first = phone.locator(".exposure-table tbody th").first.bounding_box()
+    assert table is not None and caption is not None and first is not None
+    assert caption["width"] >= 0.9 * table["width"], (caption, table)
+    assert caption["height"] < 60, caption
+    assert first["width"] >= 0.9 * table["width"], (first, table)
+    phone.locator(".exposure-table").screenshot(
+        path=str(SCREENSHOTS / "exposure-table-phone.png"))

@@ -198,3 +198,33 @@ def test_a_lead_imports_the_atlas(desktop: Page, axe_source: str, db: None) -> N
     expect(page.locator("main")).to_contain_text("Poughkeepsie Police Department")
     no_serious_findings(page, axe_source, "vendor with its agencies")
     shoot(page, "vendor-agencies-desktop")
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_a_lead_imports_a_sharing_report_from_its_agency(
+        request: pytest.FixtureRequest, width: str, axe_source: str, session: Session,
+        actor: Any) -> None:
+    riverton = f.make_agency(session, actor, name="Riverton Police Department")
+    session.commit()
+    page: Page = request.getfixturevalue(width)
+    page.goto(f"/agencies/{riverton.id}")
+    page.get_by_role("link", name="Import this agency's Vigilant data sharing report").click()
+    expect(page.get_by_label("Whose report it is")).to_have_value(str(riverton.id))
+    page.get_by_label("Date of the report (year, year-month or day)").fill("June 2019")
+    page.get_by_label("CSV file").set_input_files(
+        fixture("vigilant_sharing_report_illustrative.csv"))
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.locator("#reported_on-error")).to_contain_text("Write the report's date")
+    no_serious_findings(page, axe_source, f"sharing report refused ({width})")
+    page.get_by_label("Date of the report (year, year-month or day)").fill("2019-06")
+    page.get_by_label("CSV file").set_input_files(
+        fixture("vigilant_sharing_report_illustrative.csv"))
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.locator(".import-counts")).to_contain_text("4 links to add")
+    expect(page.locator("#bad-h + .table-wrap")).to_contain_text("Row 7 names no agency.")
+    no_serious_findings(page, axe_source, f"sharing report preview ({width})")
+    shoot(page, f"import-sharing-report-{width}")
+    page.get_by_role("button", name="Import 4 links").click()
+    expect(page.locator("#flash")).to_contain_text(
+        "Vigilant data sharing report: Links: 4 added, 0 updated, 1 unchanged")
+    expect(page.locator(".exposure-table")).to_contain_text("Oakdale Police Department")

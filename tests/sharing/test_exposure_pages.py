@@ -169,7 +169,7 @@ def test_a_named_link_with_a_count_keeps_its_name(client: TestClient, session: S
     assert f"<title>{long_name.strip()}" in svg
     labels = [label for label in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
               if label.startswith("Regional")]
-    assert len(labels) == 1 and len(labels[0]) <= 32 and labels[0].endswith("…"), labels
+    assert len(labels) == 1 and len(labels[0]) <= 40 and labels[0].endswith("…"), labels
 
 
 def test_the_api_holds_a_link_to_the_forms_rules(client: TestClient, session: Session,

@@ -71,15 +71,7 @@ def test_replaying_data_driven_builds_each_agencys_exposure(session: Session,
     assert links_kept(session) == plan.counts["add"]
 
 
-REPORT = b"""Agency,State,ORI,Direction
-Oakdale Police Department,CA,,shares with
-Reno Police Department,NV,NV0160200,Shares With
-U.S. Immigration and Customs Enforcement,,,shares with
-Lane County Sheriff,OR,,can query
-Oakdale Police Department,CA,,shares with
-,CA,,shares with
-Mesa Police Department,AZ,,sends to
-"""
+REPORT = fixture("vigilant_sharing_report_illustrative.csv").read_bytes()
 
 
 def test_a_sharing_report_names_partners_and_makes_the_unknown(session: Session,

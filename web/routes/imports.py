@@ -13,6 +13,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import User
 from api.deps import SessionDep, UserDep
@@ -20,9 +21,11 @@ from api.errors import DomainError, Invalid
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.routing import PathRouter
 from api.settings import get_settings
-from api.sources import atlas, data_driven, spreadsheets, uploads
+from api.sources import atlas, data_driven, sharing_links, spreadsheets, uploads
+from api.sources.sharing_links import ReportSource
 from web import flash
-from web.forms import Rejected, go_to, save_or_show, shown
+from web import sharing_imports as sharing
+from web.forms import Rejected, domain_message, go_to, save_or_show, shown
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -45,8 +48,22 @@ DATASETS = {
                               "2016-2017): sharing partners, national pool, detections, hits "
                               "and each agency's sharing report.")),
 }
+# Files of who shares plate reads with whom: links between agencies, made with the agencies.
+SHARING = {
+    sharing.DATA_DRIVEN: (N_("Sharing links from EFF's Data Driven dataset"),
+                          N_("EFF's \"Data Driven\" CSV read for data sharing: how many agencies "
+                             "each agency shares its plate reads with, and whether it is in "
+                             "Vigilant's national pool. Agencies not kept yet are added.")),
+    sharing.REPORT: (N_("Vigilant data sharing report"),
+                     N_("One agency's Vigilant \"agency data sharing report\", written out as a "
+                        "CSV with the columns Agency and State (ORI and Direction if known). "
+                        "Each row is an agency it shares its reads with, or whose reads it can "
+                        "query.")),
+}
 SHEETS = tuple(spreadsheets.CONCEPTS)
-KIND = "^(" + "|".join([*SHEETS, *DATASETS]) + ")$"
+KIND = "^(" + "|".join([*SHEETS, *DATASETS, *SHARING]) + ")$"
+# The kinds previewed and confirmed in one step, without matching columns.
+ONE_STEP = "^(" + "|".join([*DATASETS, *SHARING]) + ")$"
 Kind = Annotated[str, Path(pattern=KIND)]
 UploadId = Annotated[str, Path(max_length=64)]
 # How many rows of each kind a preview lists before saying how many more there are.
@@ -67,6 +84,8 @@ SHEET_TITLES = {"organizations": N_("Spreadsheet of organizations"),
 def title_of(kind: str) -> str:
     if kind in DATASETS:
         return gettext(DATASETS[kind].title)
+    if kind in SHARING:
+        return gettext(SHARING[kind][0])
     return gettext(SHEET_TITLES[kind]) if kind in SHEET_TITLES else kind
 
 
@@ -112,51 +131,74 @@ def import_once(request: Request, session: Session, kept: uploads.Upload,
 def index(request: Request, actor: UserDep) -> Response:
     user = leads_only(request, actor)
     context = {"user": user, "sheets": [spreadsheets.CONCEPTS[k] for k in SHEETS],
-               "datasets": DATASETS, "sheet_links": SHEET_LINKS}
+               "datasets": DATASETS, "sharing": SHARING, "sheet_links": SHEET_LINKS}
     return render(request, "imports/index.html", context, block="kinds")
 
 
-def _upload_context(user: User, kind: str, errors: dict[str, str] | None = None
-                    ) -> dict[str, Any]:
+def _upload_context(session: Session, user: User, kind: str,
+                    errors: dict[str, str] | None = None,
+                    values: Any = None) -> dict[str, Any]:
+    about = DATASETS[kind].about if kind in DATASETS else SHARING[kind][1] \
+        if kind in SHARING else ""
     return {"user": user, "kind": kind, "title": title_of(kind), "errors": errors or {},
-            "dataset": DATASETS.get(kind), "concept": spreadsheets.CONCEPTS.get(kind),
-            "limit_mb": get_settings().max_upload_bytes / (1024 * 1024)}
+            "dataset": kind in DATASETS or kind in SHARING, "about": about,
+            "concept": spreadsheets.CONCEPTS.get(kind),
+            "limit_mb": get_settings().max_upload_bytes / (1024 * 1024),
+            "report_agencies": sharing.report_agencies(session, user)
+            if kind == sharing.REPORT else [],
+            "values": {name: str((values or {}).get(name) or "")
+                       for name in sharing.REPORT_FIELDS}}
 
 
 @router.get("/imports/{kind}")
-def upload_form(kind: Kind, request: Request, actor: UserDep) -> Response:
+def upload_form(kind: Kind, request: Request, session: SessionDep, actor: UserDep,
+                agency_id: str = "") -> Response:
     user = leads_only(request, actor)
-    return render(request, "imports/upload.html", _upload_context(user, kind), block="step")
+    # A report's page may be opened from its agency, which is then chosen already.
+    context = _upload_context(session, user, kind, values={"agency_id": agency_id[:12]})
+    return render(request, "imports/upload.html", context, block="step")
 
 
-def _keep_if_readable(user: User, kind: str, content: bytes, filename: str) -> uploads.Upload:
+def _keep_if_readable(user: User, kind: str, content: bytes, filename: str,
+                      source: ReportSource | None) -> uploads.Upload:
     """Keeps the file for the next steps; refuses one its import could not read, before
     anything is kept."""
     if kind in DATASETS:
         DATASETS[kind].module.read(content)
+    elif kind in SHARING:
+        sharing.check_readable(kind, content, source)
     else:
         spreadsheets.read_sheet(content, filename)
     return uploads.keep(user, kind=kind, filename=filename, content=content)
 
 
 @router.post("/imports/{kind}")
-async def upload(kind: Kind, request: Request, actor: UserDep) -> Response:
+async def upload(kind: Kind, request: Request, session: SessionDep,
+                 actor: UserDep) -> Response:
     user = leads_only(request, actor)
     form = await request.form()
     sent = form.get("file")
+    source = None
     try:
+        if kind == sharing.REPORT:
+            source = sharing.source_of(session, user, form)
         if not isinstance(sent, UploadFile) or not sent.filename:
-            raise Invalid(gettext("Choose a CSV or XLSX file to upload."), field="file")
+            raise Invalid(gettext("Choose a CSV file to upload.") if kind in SHARING or
+                          kind in DATASETS else gettext("Choose a CSV or XLSX file to upload."),
+                          field="file")
         content = uploads.checked(await sent.read(get_settings().max_upload_bytes + 1))
         # Reading a large file takes seconds: in a worker thread, so the server answers other
         # requests meanwhile.
-        kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename)
+        kept = await run_in_threadpool(_keep_if_readable, user, kind, content, sent.filename,
+                                       source)
     except DomainError as exc:
-        context = _upload_context(user, kind, {"file": exc.message})
+        errors = domain_message(exc, ("file", *sharing.REPORT_FIELDS))
+        context = _upload_context(session, user, kind, errors, form)
         return shown(lambda status: render(request, "imports/upload.html", context, block="step",
                                            status=status), exc.message)
-    step = "preview" if kind in DATASETS else "columns"
-    return go_to(request, f"/imports/{kind}/{kept.id}/{step}", status=200)
+    step = "preview" if kind in DATASETS or kind in SHARING else "columns"
+    return go_to(request, f"/imports/{kind}/{kept.id}/{step}{sharing.query_of(source)}",
+                 status=200)
 
 
 @router.post("/imports/{kind}/{upload_id}/cancel")
@@ -182,24 +224,34 @@ def _dataset_context(session: Any, user: User, kind: str, kept: uploads.Upload
             "field_labels": AGENCY_FIELDS, "errors": {}}
 
 
+OneStep = Annotated[str, Path(pattern=ONE_STEP)]
+
+
 @router.get("/imports/{kind}/{upload_id}/preview")
-def dataset_preview(kind: Annotated[str, Path(pattern="^(atlas|data-driven)$")],
-                    upload_id: UploadId, request: Request, session: SessionDep,
+def dataset_preview(kind: OneStep, upload_id: UploadId, request: Request, session: SessionDep,
                     actor: UserDep) -> Response:
     user = leads_only(request, actor)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
+    if kind in SHARING:
+        source = sharing.source_of(session, user, request.query_params) \
+            if kind == sharing.REPORT else None
+        context = _sharing_context(session, user, kind, kept, source)
+        return render(request, "imports/sharing.html", context, block="step")
     context = _dataset_context(session, user, kind, kept)
     return render(request, "imports/dataset.html", context, block="step")
 
 
 @router.post("/imports/{kind}/{upload_id}/confirm")
-async def dataset_commit(kind: Annotated[str, Path(pattern="^(atlas|data-driven)$")],
-                         upload_id: UploadId, request: Request, session: SessionDep,
-                         actor: UserDep) -> Response:
+async def dataset_commit(kind: OneStep, upload_id: UploadId, request: Request,
+                         session: SessionDep, actor: UserDep) -> Response:
     user = leads_only(request, actor)
     kept = uploads.find(user, kind=kind, upload_id=upload_id)
     form = await request.form()
     token = str(form.get("token") or "")[:64]
+    if kind in SHARING:
+        source = sharing.source_of(session, user, form) if kind == sharing.REPORT else None
+        return await run_in_threadpool(_sharing_commit, request, session, user, kind, kept,
+                                       source, token)
     # Reading and writing a large file takes seconds: in a worker thread, so the server
     # answers other requests meanwhile.
     return await run_in_threadpool(_dataset_commit, request, session, user, kind, kept, token)
@@ -237,3 +289,33 @@ def _dataset_done(request: Request, kind: str, result: Any) -> Response:
             kind=title_of(kind), counts="; ".join([", ".join(parts[:3]), *parts[3:]])),
         link=f"/imports/{kind}", link_text=gettext("Import another file"))
     return go_to(request, "/agencies", message, status=200)
+
+
+# ---- sharing links ----------------------------------------------------------------------
+
+def _sharing_context(session: Session, user: User, kind: str, kept: uploads.Upload,
+                     source: ReportSource | None) -> dict[str, Any]:
+    plan = sharing.plan_of(session, user, kind, kept.content(), source)
+    subject = session.get(Agency, source.agency_id) if source is not None else None
+    return {"user": user, "kind": kind, "title": title_of(kind), "upload": kept,
+            "source": source, "subject": subject, "query": sharing.query_of(source),
+            **sharing.preview_context(plan)}
+
+
+def _sharing_commit(request: Request, session: Session, user: User, kind: str,
+                    kept: uploads.Upload, source: ReportSource | None, token: str) -> Response:
+    def write() -> Any:
+        return sharing.commit(session, user, kind, kept.content(), source, token)
+
+    # A report's links are read on its agency's page; the dataset's across the agencies.
+    to = f"/agencies/{source.agency_id}" if source is not None else "/agencies"
+
+    def done(result: Any) -> Response:
+        message = flash.success(
+            gettext("{kind}: {counts}").format(kind=title_of(kind),
+                                               counts=sharing_links.result_words(result)),
+            link=f"/imports/{kind}", link_text=gettext("Import another file"))
+        return go_to(request, to, message, status=200)
+
+    return import_once(request, session, kept, write, done=done, taken_to=to, again=lambda: (
+        "imports/sharing.html", _sharing_context(session, user, kind, kept, source)))
