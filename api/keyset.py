@@ -86,6 +86,7 @@ def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm]
     if counted is None:
         counted = stmt.with_only_columns(terms[-1].column)
     counted = counted.order_by(None)
+    ids = counted
     hinted = offset if place is None else place.position
     if not exact_count:
         counted = counted.limit(COUNT_CAP + 1)
@@ -104,10 +105,17 @@ def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm]
         else:
             # Fewer rows than a page before it: that is the start of the list.
             place, start = None, 0
-    if place is None or not place.before:
+    if place is None and offset:
+        # A typed page far down the list: the rows before it are stepped over by their ids
+        # alone (from an index holding what the reader's criteria test, no row read), and
+        # only the page's own rows are read whole and have their names looked up.
+        skipped = ids.order_by(*order(False)).limit(limit + 1).offset(offset).correlate(None)
+        found = _fetch(session, stmt.where(terms[-1].column.in_(skipped))
+                       .order_by(*order(False)))
+        rows, more = found[:limit], len(found) > limit
+    elif place is None or not place.before:
         narrowed = stmt if place is None else stmt.where(seek(terms, place.values))
-        found = _fetch(session, narrowed.order_by(*order(False)).limit(limit + 1).offset(
-            offset if place is None and offset else None))
+        found = _fetch(session, narrowed.order_by(*order(False)).limit(limit + 1))
         rows, more = found[:limit], len(found) > limit
     end = start + len(rows)
     after = encode(Cursor(_key(rows[-1], keys), position=end), scope=scope) \
