@@ -2,6 +2,7 @@
 the sort served by an index, text search without one, and reads answered as stored."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -157,3 +158,46 @@ def test_a_typed_page_far_down_steps_over_the_rows_before_it_in_the_index(
     # criteria test; only the page's own rows are read from the table.
     assert "COVERING INDEX ix_person_name" in found, found
     assert "SCAN person USING INDEX" not in found, found
+
+
+def test_a_list_statement_is_built_once_and_each_reader_keeps_their_own(
+        client_as, session: Session, actor) -> None:  # type: ignore[no-untyped-def]
+    ours = f.make_organization(session, actor)
+    theirs = f.make_organization(session, actor)
+    f.make_person(session, actor, name="Ana Kept", visibility="private",
+                  owner_organization_id=ours.id)
+    f.make_person(session, actor, name="Cal Kept", visibility="private",
+                  owner_organization_id=theirs.id)
+    f.make_person(session, actor, name="Ben Shared", visibility="coalition")
+    session.commit()
+    partner = client_as("partner", organization_id=ours.id)
+    other = client_as("partner", organization_id=theirs.id)
+    lead = client_as("lead")
+    ran: list[Any] = []
+
+    def record(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+        if "FROM person" in str(clauseelement) and "LIMIT" in str(clauseelement):
+            ran.append(clauseelement)
+
+    def shown(client: TestClient, path: str, q: str) -> set[str]:
+        ran.clear()
+        answer = client.get(path, params={"q": q})
+        assert answer.status_code == 200, answer.text
+        return {name for name in ("Ana Kept", "Cal Kept", "Ben Shared") if name in answer.text}
+
+    event.listen(get_engine(), "before_execute", record)
+    try:
+        for path in ("/people", "/api/v1/people"):
+            # Each reader's rows, whoever asked the same list before them.
+            assert shown(partner, path, "kept") == {"Ana Kept"}
+            partners = ran[0]
+            assert shown(lead, path, "kept") == set()
+            assert ran[0] is not partners
+            assert shown(other, path, "kept") == {"Cal Kept"}
+            # Another search by the same reader runs the same statement with its own words.
+            assert shown(partner, path, "shared") == {"Ben Shared"}
+            assert ran[0] is partners
+            assert shown(partner, path, "ana") == {"Ana Kept"}
+            assert ran[0] is partners
+    finally:
+        event.remove(get_engine(), "before_execute", record)
