@@ -128,6 +128,12 @@ def _mapped_class(table: sa.Table) -> Any:
     return None
 
 
+# The names of the parameters a list's statement binds (Crud.query_values).
+_FILTER = "list_filter_"
+_NEEDLE = "list_needle"
+_DATE = "list_"
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -272,37 +278,56 @@ class Crud(Generic[T, R]):
         return rows
 
     def query(self, actor: User, params: ListQuery) -> sa.Select[Any]:
-        """The filtered statement a list runs; pages may narrow it further."""
+        """The filtered statement a list runs; pages may narrow it further. What the request
+        gave is in bound parameters named as `query_values` names them, carrying its values:
+        the statement of one request runs as it is, or, kept, with another's values."""
+        values = self.query_values(params)
         stmt = select(self.model)
-        for name, value in params.filters.items():
-            if name not in self.filters:
-                raise Invalid(N_("Cannot filter {noun} lists by '{name}'."), noun=Term(self.label),
-                              name=name, field=name)
-            stmt = stmt.where(getattr(self.model, name) == value)
+        for name in params.filters:
+            column = getattr(self.model, name)
+            value = sa.bindparam(_FILTER + name, values[_FILTER + name], type_=column.type)
+            stmt = stmt.where(column == value)
             target = references.scoped_references(self.model).get(name)
             if target is not None and \
                     (readable := permissions.visible(target, actor)) is not None:
                 # A record the actor may not read names nothing, as one that does not exist.
                 stmt = stmt.where(sa.exists().where(target.id == value, readable))
-        if params.q:
-            needle = f"%{_escape_like(params.q.strip())}%"
+        if _NEEDLE in values:
+            needle: sa.BindParameter[str] = sa.bindparam(_NEEDLE, values[_NEEDLE])
             stmt = stmt.where(sa.or_(*(self._matching(c, needle, actor) for c in self.search)))
-        if self.date_column and (params.date_from or params.date_to):
+        if self.date_column:
             column = getattr(self.model, self.date_column)
-            for name, bound in (("date_from", params.date_from), ("date_to", params.date_to)):
-                if bound is None:
-                    continue
-                if isinstance(bound, datetime):
-                    bound = to_utc(bound, name)
-                stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
+            for name in ("date_from", "date_to"):
+                if _DATE + name in values:
+                    bound = sa.bindparam(_DATE + name, values[_DATE + name], type_=column.type)
+                    stmt = stmt.where(column >= bound if name == "date_from" else column <= bound)
         return stmt
+
+    def query_values(self, params: ListQuery) -> dict[str, Any]:
+        """The values `query` binds, by parameter name: the statement's shape is told by which
+        names there are (with the reader and the order), never by the values."""
+        values: dict[str, Any] = {}
+        for name, value in params.filters.items():
+            if name not in self.filters:
+                raise Invalid(N_("Cannot filter {noun} lists by '{name}'."), noun=Term(self.label),
+                              name=name, field=name)
+            values[_FILTER + name] = value
+        if params.q:
+            values[_NEEDLE] = f"%{_escape_like(params.q.strip())}%"
+        if self.date_column:
+            for name, bound in (("date_from", params.date_from), ("date_to", params.date_to)):
+                if bound is not None:
+                    values[_DATE + name] = to_utc(bound, name) if isinstance(bound, datetime) \
+                        else bound
+        return values
 
     def has_words(self, words: Sequence[str], actor: User) -> sa.ColumnElement[bool]:
         """Every word is in one of the search fields the actor may read (any order)."""
         return sa.and_(*(sa.or_(*(self._matching(c, f"%{_escape_like(word)}%", actor)
                                   for c in self.search)) for word in words))
 
-    def _matching(self, name: str, needle: str, actor: User) -> sa.ColumnElement[bool]:
+    def _matching(self, name: str, needle: str | sa.BindParameter[str],
+                  actor: User) -> sa.ColumnElement[bool]:
         """The column holds the text, counted only where the actor may read the column: a
         match in notes one may not read would tell what they say."""
         found = contains_text(getattr(self.model, name), needle)
@@ -350,20 +375,27 @@ class Crud(Generic[T, R]):
             raise Invalid(N_("limit must be between 1 and {most}."), most=MAX_PAGE, field="limit")
         if params.offset < 0:
             raise Invalid(N_("offset must not be negative."), field="offset")
-        stmt = self.query(actor, params)
+        values = self.query_values(params)
         terms = self.sort_terms(params.sort)
         searching = bool(params.q)
-        # Plain rows, not ORM objects: to_read only reads their attributes, and loading them
-        # into the session costs more than the query itself on a short page.
-        # The columns as the model's attributes, not the table's: the statement stays an ORM
-        # one, so the visibility criteria every read gets apply to it too.
-        columns = [getattr(self.model, c.name) for c in table_of(self.model).columns]
+
+        def make() -> tuple[sa.Select[Any], None]:
+            # Plain rows, not ORM objects: to_read only reads their attributes, and loading
+            # them into the session costs more than the query itself on a short page.
+            # The columns as the model's attributes, not the table's: the statement stays an
+            # ORM one, so the visibility criteria every read gets apply to it too.
+            columns = [getattr(self.model, c.name) for c in table_of(self.model).columns]
+            return self.query(actor, params).with_only_columns(*columns), None
+
         window = read_window(
-            session, stmt.with_only_columns(*columns), terms=terms,
+            session, make, terms=terms,
             order=lambda reverse: self.order(params.sort, searching=searching, reverse=reverse),
             keys=[term.column.key for term in terms], limit=params.limit,
             scope=self.list_scope(params), cursor=params.cursor, offset=params.offset,
-            exact_count=params.exact_count)
+            exact_count=params.exact_count, values=values,
+            kept=("records", type(self), self.model, self.label,
+                  params.sort or self.default_sort, *sorted(values),
+                  *scoping.reader_key(actor)))
         # Attribute access, as the concepts' own additions to to_read expect of a record.
         rows: list[Any] = [SimpleNamespace(**row) for row in window.rows]
         return Page(self.to_read(session, rows),

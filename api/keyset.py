@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from api import signing
+from api.auth import scoping
 from api.errors import Invalid
 from api.fields import MAX_INT
 from api.i18n.catalogs import N_
@@ -68,49 +69,95 @@ class Window:
     more_than: int | None
 
 
-def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm],
+# A list's statements, kept by what they depend on beyond a request's values (the list, its
+# search, filters and order, the reader, and the page's own shape): built afresh, SQLAlchemy
+# walked each one, the reader's criteria included, on every request, which cost a list page
+# more than its query.
+_KEPT: dict[tuple[Any, ...], sa.Select[Any]] = {}
+_MAX_KEPT = 4096
+Made = tuple[sa.Select[Any], sa.Select[Any] | None]
+_OFFSET = "keyset_offset"
+
+
+def read_window(session: Any, make: Callable[[], Made], *, terms: Sequence[SortTerm],
                 order: Callable[[bool], list[Any]], keys: Sequence[str], limit: int,
                 scope: str, cursor: str | None = None, offset: int = 0,
                 exact_count: bool = False, field: str = "cursor",
-                counted: sa.Select[Any] | None = None) -> Window:
-    """The page of `stmt` (filtered, its columns chosen, `keys` among them naming each sort
-    term's value) that the cursor or, failing one, the offset points at. `order(reverse)`
-    gives the ORDER BY terms. The rows are counted only up to COUNT_CAP unless `exact_count`;
-    `counted`, the same rows' ids without the joins that only name things, is what is counted."""
+                kept: tuple[Any, ...] | None = None,
+                values: Mapping[str, Any] | None = None) -> Window:
+    """The page of the list that the cursor or, failing one, the offset points at. `make()`
+    gives the list's statement (filtered, its columns chosen, `keys` among them naming each
+    sort term's value) and the statement counted (the same rows' ids without the joins that
+    only name things; None: the statement's own ids). `order(reverse)` gives the ORDER BY
+    terms. The rows are counted only up to COUNT_CAP unless `exact_count`.
+    With `kept`, what the statements depend on beyond the request's values (bound parameters,
+    given in `values`; the reader among them), the statements are made once and kept under it,
+    and run with the reader's criteria added once (`scoping.read`)."""
     place = decode(cursor, terms, scope=scope, field=field) if cursor else None
     if place is not None and offset:
         raise Invalid(N_("Give either a cursor or an offset, not both."), field="offset")
+    hinted = offset if place is None else place.position
     # The count comes with the page's rows, a column the database computes once: one
     # statement, and the page keeps its own plan. Capped, it reads at most COUNT_CAP + 1 rows;
     # a page known to start past that needs none.
-    if counted is None:
-        counted = stmt.with_only_columns(terms[-1].column)
-    counted = counted.order_by(None)
-    hinted = offset if place is None else place.position
-    if not exact_count:
-        counted = counted.limit(COUNT_CAP + 1)
     counting = exact_count or hinted <= COUNT_CAP
-    if counting:
-        stmt = stmt.add_columns(sa.select(sa.func.count()).select_from(counted.subquery())
-                                .scalar_subquery().label(COUNT_KEY))
+    made: list[tuple[sa.Select[Any], sa.Select[Any]]] = []
+
+    def base() -> tuple[sa.Select[Any], sa.Select[Any]]:
+        if not made:
+            stmt, counted = make()
+            ids = (stmt.with_only_columns(terms[-1].column) if counted is None
+                   else counted).order_by(None)
+            counted = ids if exact_count else ids.limit(COUNT_CAP + 1)
+            if counting:
+                stmt = stmt.add_columns(sa.select(sa.func.count()).select_from(
+                    counted.subquery()).scalar_subquery().label(COUNT_KEY))
+            made.append((stmt, ids))
+        return made[0]
+
+    shape = (limit, counting, exact_count)
+
+    def fetch(kind: tuple[Any, ...], build: Callable[[], sa.Select[Any]],
+              bound: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [row._asdict() for row in _run(session, kept, (*shape, *kind), build,
+                                              {**(values or {}), **bound})]
+
     rows: list[dict[str, Any]] = []
     more = False
     start = hinted
     if place is not None and place.before:
-        found = _fetch(session, stmt.where(seek(terms, place.values, before=True))
-                       .order_by(*order(True)).limit(limit + 1))
+        back = place
+        found = fetch(("before", *_empties(back)), lambda: base()[0].where(
+            seek(terms, back.values, before=True)).order_by(*order(True)).limit(limit + 1),
+            _sought(back))
         if len(found) > limit:
             rows, start, more = found[:limit][::-1], max(1, place.position), True
         else:
             # Fewer rows than a page before it: that is the start of the list.
             place, start = None, 0
-    if place is None or not place.before:
-        narrowed = stmt if place is None else stmt.where(seek(terms, place.values))
-        found = _fetch(session, narrowed.order_by(*order(False)).limit(limit + 1).offset(
-            offset if place is None and offset else None))
+    if place is None and offset:
+        # A typed page far down the list: the rows before it are stepped over by their ids
+        # alone (from an index holding what the reader's criteria test, no row read), and
+        # only the page's own rows are read whole and have their names looked up.
+        def skipping() -> sa.Select[Any]:
+            stmt, ids = base()
+            skipped = ids.order_by(*order(False)).limit(limit + 1).offset(
+                sa.bindparam(_OFFSET, offset)).correlate(None)
+            return stmt.where(terms[-1].column.in_(skipped)).order_by(*order(False))
+        found = fetch(("skip",), skipping, {_OFFSET: offset})
+        rows, more = found[:limit], len(found) > limit
+    elif place is None:
+        found = fetch(("first",), lambda: base()[0].order_by(*order(False)).limit(limit + 1),
+                      {})
+        rows, more = found[:limit], len(found) > limit
+    elif not place.before:
+        after = place
+        found = fetch(("after", *_empties(after)), lambda: base()[0].where(
+            seek(terms, after.values)).order_by(*order(False)).limit(limit + 1),
+            _sought(after))
         rows, more = found[:limit], len(found) > limit
     end = start + len(rows)
-    after = encode(Cursor(_key(rows[-1], keys), position=end), scope=scope) \
+    after_this = encode(Cursor(_key(rows[-1], keys), position=end), scope=scope) \
         if rows and more else None
     before = encode(Cursor(_key(rows[0], keys), before=True, position=max(0, start - limit)),
                     scope=scope) if rows and start > 0 else None
@@ -121,8 +168,10 @@ def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm]
     elif counting:
         # An empty page past the end has no row to carry the count: asked on its own.
         count = int(rows[0][COUNT_KEY]) if rows else 0 if start == 0 and place is None \
-            else int(session.execute(sa.select(sa.func.count()).select_from(
-                counted.subquery())).scalar_one())
+            else int(fetch(("count",), lambda: sa.select(sa.func.count().label(COUNT_KEY))
+                           .select_from((base()[1] if exact_count else
+                                         base()[1].limit(COUNT_CAP + 1)).subquery()),
+                           {})[0][COUNT_KEY])
         total = count if exact_count or count <= COUNT_CAP else None
     if total is None:
         # A row after this page: more than its end; none: more than what was counted.
@@ -131,8 +180,32 @@ def read_window(session: Any, stmt: sa.Select[Any], *, terms: Sequence[SortTerm]
     for row in rows:
         for name in own:
             row.pop(name, None)
-    return Window(rows=rows, start=start, next=after, previous=before, total=total,
+    return Window(rows=rows, start=start, next=after_this, previous=before, total=total,
                   more_than=more_than)
+
+
+def _run(session: Any, kept: tuple[Any, ...] | None, kind: tuple[Any, ...],
+         build: Callable[[], sa.Select[Any]], bound: Mapping[str, Any]) -> Any:
+    if kept is None:
+        return session.execute(build(), bound)
+    key = (*kept, *kind)
+    stmt = _KEPT.get(key)
+    if stmt is None:
+        if len(_KEPT) >= _MAX_KEPT:
+            _KEPT.clear()
+        stmt = _KEPT[key] = scoping.built_once(build())
+    return scoping.read(session, stmt, bound)
+
+
+def _empties(cursor: Cursor) -> tuple[bool, ...]:
+    """Which of the cursor's values are empty: a seek after an empty value is another
+    statement, not another value."""
+    return tuple(value is None for value in cursor.values)
+
+
+def _sought(cursor: Cursor) -> dict[str, Any]:
+    return {f"{KEY_PREFIX}seek_{i}": value for i, value in enumerate(cursor.values)
+            if value is not None}
 
 
 # Columns a page selects only to make its cursors, taken out of its rows afterwards.
@@ -190,8 +263,13 @@ def seek(terms: Sequence[SortTerm], values: Sequence[Any], *,
     differ first at a term and lie beyond it there."""
     alternatives: list[sa.ColumnElement[bool]] = []
     equal: list[sa.ColumnElement[bool]] = []
-    for term, value in zip(terms, values, strict=True):
+    bound: list[Any] = []
+    for i, (term, given) in enumerate(zip(terms, values, strict=True)):
         column = term.column
+        # Bound by name, so a statement kept runs with another cursor's values (`_sought`).
+        value = None if given is None else sa.bindparam(f"{KEY_PREFIX}seek_{i}", given,
+                                                         type_=column.type)
+        bound.append(value)
         if term.nullable and value is None:
             # Empty values sort last: before one lie all filled ones; after one, none.
             if before:
@@ -208,7 +286,7 @@ def seek(terms: Sequence[SortTerm], values: Sequence[Any], *,
     if not first.nullable or (before and values[0] is not None):
         # The same rows, with the first term's range said outright, so an index on it can
         # start there instead of testing every row.
-        value = values[0]
+        value = bound[0]
         if value is not None:
             towards_end = first.descending == before
             found = sa.and_(first.column >= value if towards_end else first.column <= value,

@@ -602,27 +602,33 @@ def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, 
                 limit: int = PAGE_SIZE) -> ListWindow:
     """The list page's rows: after or before the cursor a Next or Previous link carries, by
     the sort key, else at the typed page's offset; counted only up to a cap."""
-    stmt, count = select_rows(spec, actor, wanted)
     params = _list_query(spec, wanted)
+    values = spec.crud.query_values(params)
     terms = spec.crud.sort_terms(params.sort)
     keys = [f"{KEY_PREFIX}{i}" for i in range(len(terms))]
-    keyed = stmt.order_by(None).add_columns(
-        *(term.column.label(key) for term, key in zip(terms, keys, strict=True)))
     searching = bool(params.q)
+
+    def make() -> tuple[sa.Select[Any], sa.Select[Any]]:
+        stmt, _ = select_rows(spec, actor, wanted)
+        keyed = stmt.order_by(None).add_columns(
+            *(term.column.label(key) for term, key in zip(terms, keys, strict=True)))
+        return keyed, spec.crud.query(actor, params).with_only_columns(spec.model.id)
 
     def read(page: int) -> Window:
         return read_window(
-            session, keyed, terms=terms, keys=keys, limit=limit,
+            session, make, terms=terms, keys=keys, limit=limit,
             order=lambda reverse: spec.crud.order(params.sort, searching=searching,
                                                   reverse=reverse),
             scope=spec.crud.list_scope(params), cursor=wanted.cursor or None,
-            offset=0 if wanted.cursor else (page - 1) * limit,
-            counted=spec.crud.query(actor, params).with_only_columns(spec.model.id))
+            offset=0 if wanted.cursor else (page - 1) * limit, values=values,
+            kept=("page", spec.model, spec.noun, params.sort or spec.crud.default_sort,
+                  *sorted(values), *scoping.reader_key(actor)))
 
     page = max(1, wanted.page)
     window = read(page)
     if not window.rows and page > 1 and not wanted.cursor:
         # Past the last page (the list shrank, or a typed number): the last page instead.
+        _, count = select_rows(spec, actor, wanted)
         total = int(session.execute(count).scalar_one())
         page = max(1, -(-total // limit))
         window = read(page) if total else window

@@ -5,9 +5,12 @@ from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session
 
 from api.auth.models import Role
+from api.auth.scoping import act_as
+from api.db import get_engine, new_session
 from api.errors import Invalid, NotFound
 from api.evidence import service as evidence
 from api.evidence.models import EvidenceEntryCreate, EvidenceKind
@@ -231,3 +234,42 @@ def test_evidence_dated_after_today_is_refused_plainly(client: TestClient, sessi
     assert form.status_code == 422 and "after today" in form.text
     assert client.post("/api/v1/evidence", json={**sent, "occurred_on": "2025-01-01"}
                        ).status_code == 201
+
+
+def test_a_timeline_is_read_by_one_statement_kept_with_each_readers_own_criteria(
+        session: Session, actor: Any) -> None:
+    ours = make_organization(session, actor)
+    theirs = make_organization(session, actor)
+    contracts = [make_contract(session, actor, visibility="coalition") for _ in range(2)]
+    for contract in contracts:
+        make_evidence_entry(session, actor, contract_id=contract.id, title="Shared finding",
+                            visibility="coalition")
+        make_evidence_entry(session, actor, contract_id=contract.id, title="Their own lead",
+                            owner_organization_id=theirs.id, visibility="private")
+    session.commit()
+    readers = {"ours": make_user(Role.partner, organization_id=ours.id),
+               "theirs": make_user(Role.partner, organization_id=theirs.id)}
+    ran: list[Any] = []
+
+    def record(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+        if "FROM evidence_entry" in str(clauseelement):
+            ran.append(clauseelement)
+
+    def titles(reader: str, contract_id: int) -> list[str]:
+        with new_session(read_only=True) as reading:
+            act_as(reading, readers[reader])
+            found = evidence.timeline(reading, readers[reader], subject="contract",
+                                      record_id=contract_id)
+        return sorted(e.title for e in found.entries)
+
+    event.listen(get_engine(), "before_execute", record)
+    try:
+        assert titles("ours", contracts[0].id) == ["Shared finding"]
+        assert titles("theirs", contracts[0].id) == ["Shared finding", "Their own lead"]
+        assert titles("ours", contracts[1].id) == ["Shared finding"]
+        assert titles("theirs", contracts[1].id) == ["Shared finding", "Their own lead"]
+    finally:
+        event.remove(get_engine(), "before_execute", record)
+    # One statement per kind of reader, whichever contract: never one reader's for another.
+    assert len(ran) == 4
+    assert ran[0] is ran[2] and ran[1] is ran[3] and ran[0] is not ran[1]
