@@ -211,8 +211,6 @@ def _playbooks(args: argparse.Namespace) -> int:
 def _create_admin(args: argparse.Namespace) -> int:
     import getpass  # noqa: PLC0415
 
-    # Every table, so an account's links to organizations resolve in this process too.
-    import api.models  # noqa: F401, PLC0415
     from api.accounts import service as accounts  # noqa: PLC0415
     from api.db import session_scope  # noqa: PLC0415
 
@@ -263,8 +261,6 @@ def _retention_days(text: str) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    # Every table, so the audit log can file entries about a person's organization.
-    import api.models  # noqa: F401, PLC0415
     from api import retention  # noqa: PLC0415
     from api.accounts import erasure  # noqa: PLC0415
     from api.db import get_engine, session_scope  # noqa: PLC0415
@@ -407,6 +403,10 @@ def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError  # noqa: PLC0415
     from sqlalchemy.exc import DBAPIError  # noqa: PLC0415
 
+    # Every table, whatever the command: a row written here may point at any other (an
+    # imported link at its organization, an audit entry at a person's), and a process knows
+    # only the tables it imported.
+    import api.models  # noqa: F401, PLC0415
     from api.errors import DomainError  # noqa: PLC0415
 
     try:

@@ -368,11 +368,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", tuple(f"api.{name}" for name in (
         "settings", "clock", "errors", "db", "fields", "problems", "public_url", "log_redaction",
         "data_version", "outer_layers", "body_limit", "page_cache", "routing",
-        "csv_export", "migrations", "concepts", "keyset", "signing", "i18n", "date_windows",
+        "csv_export", "migrations", "concepts", "signing", "i18n", "date_windows",
         "cross_checks"))),
     ("permissions", ("api.auth",)),
+    # Paging reads each list with the reader's criteria (api.auth), so it sits above them.
     ("records and request machinery", ("api.crud", "api.crud_routes", "api.deps",
-                                       "api.security_headers")),
+                                       "api.security_headers", "api.keyset")),
     # The map outlines sit with the domains: a jurisdiction finds its county in them.
     ("domains", (*(f"api.{name}" for name in DOMAINS), "api.atlas")),
     ("services composed of domains", tuple(f"api.{name}" for name in (

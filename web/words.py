@@ -116,10 +116,10 @@ def _table(about: Any) -> str:
 
 
 def _said_to(reader: Any, about: Any) -> dict[str, str]:
-    org = getattr(reader, "organization_id", None)
     if isinstance(about, type):
-        # A record being made is its maker's organization's, or with none the coalition's.
-        return SHARING_WORDS if org is not None else COALITION_SHARING_WORDS
+        # Said of a record being made as the write gate will own it.
+        return SHARING_WORDS if permissions.default_owner(reader) is not None \
+            else COALITION_SHARING_WORDS
     return _words_for(reader, permissions.owner_of(about))
 
 

@@ -753,6 +753,10 @@ def may_export_organization(actor: Actor, organization_id: int) -> bool:
 
 
 def default_owner(actor: Actor) -> int | None:
+    """Who owns a new record its maker left without an owner: a partner's or viewer's is their
+    organization's; a lead's or administrator's is the coalition's, which its leads keep."""
+    if role_of(actor) not in ("partner", "viewer"):
+        return None
     return getattr(actor, "organization_id", None)
 
 

@@ -232,9 +232,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
         _check_member_lists(actor, obj, new=new)
         return
     spec = permissions.owned().get(model)
-    # A partner's new record is their organization's unless it says otherwise.
-    if (spec is not None and new and getattr(obj, spec.owner) is None
-            and permissions.role_of(actor) in ("partner", "viewer")):
+    if (spec is not None and new and getattr(obj, spec.owner) is None):
         setattr(obj, spec.owner, permissions.default_owner(actor))
     if not new and spec is not None:
         before = _as_it_was(obj)

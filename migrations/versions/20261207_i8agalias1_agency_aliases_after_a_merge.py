@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from api import data_version
+
 revision: str = 'i8agalias1'
 down_revision: str | None = 'i5evidenc1'
 branch_labels: str | Sequence[str] | None = None
@@ -35,8 +37,13 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_agency_alias_agency_id'), 'agency_alias', ['agency_id'],
                     unique=False)
+    # Counted as every table's changes are, so a page kept for reuse is made again after one.
+    for statement in data_version.triggers(op.get_bind().dialect.name, 'agency_alias'):
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for statement in data_version.drop_triggers(op.get_bind().dialect.name, 'agency_alias'):
+        op.execute(statement)
     op.drop_index(op.f('ix_agency_alias_agency_id'), table_name='agency_alias')
     op.drop_table('agency_alias')

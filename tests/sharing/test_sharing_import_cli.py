@@ -2,6 +2,9 @@
 API's import behind a one-line summary, and a bad file or option said in one plain line with a
 failing exit, never a traceback."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,15 @@ def test_the_wrong_dataset_is_one_plain_line(capsys: pytest.CaptureFixture[str],
     err = capsys.readouterr().err
     assert err.startswith("oversight import: This is not the EFF Data Driven ALPR file")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_the_command_writes_in_a_process_of_its_own(db: None, tmp_path: Path) -> None:
+    """As typed in a shell: a fresh process knows only the tables its command imports, and a
+    link's organization must still resolve when it is written."""
+    env = {**os.environ, "OVERSIGHT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "api.cli", "import", "data-driven-sharing",
+                           str(DATA_DRIVEN), "--yes"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert links_kept() > 200

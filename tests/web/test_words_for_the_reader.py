@@ -90,6 +90,22 @@ def test_task_forms_say_whoever_it_is_assigned_to_reads_it(coalition: Any) -> No
     assert "and the person and the organization it is assigned to" in edit
 
 
+def test_a_leads_new_record_is_offered_as_the_coalitions_and_kept_so(
+        coalition: Any, client_as: Callable[..., TestClient], session: Session) -> None:
+    """A lead's new record is the coalition's, whatever organization the lead belongs to: its
+    form must not promise "our organization only" for what only the coalition's leads read."""
+    lead = client_as(Role.lead, coalition.org_a.id)
+    form = plain(lead.get("/actions/new").text)
+    assert "Only the coalition's leads" in form and "Our organization only" not in form
+    made = lead.post("/api/v1/actions", json={"title": "Leads' plan", "visibility": "private"})
+    assert made.status_code == 201, made.text
+    assert made.json()["owner_organization_id"] is None
+    member = client_as(Role.partner, coalition.org_a.id)
+    assert member.get(f"/api/v1/actions/{made.json()['id']}").status_code == 404
+    # A partner's is their organization's, and said so.
+    assert "Our organization only" in plain(coalition.a.get("/actions/new").text)
+
+
 def test_an_organization_page_speaks_to_outsiders_and_says_the_default(
         coalition: Any, client: TestClient) -> None:
     url = f"/organizations/{coalition.org_b.id}"
