@@ -36,7 +36,7 @@ def ground(session: Session, actor: Any, frozen_now: datetime) -> Ground:
 
 
 @pytest.fixture
-def published(client_as: Any, ground: Ground) -> Ground:
+def published(client_as: Any, ground: Ground, inbox: list[Received]) -> Ground:
     lead = client_as(Role.lead)
     vote_id = ground.public[ShownKind.vote][0]
     form = {"slug": SLUG, "intro": "Cameras log every car.",

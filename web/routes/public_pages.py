@@ -49,9 +49,10 @@ FIELDS = ("slug", "intro", "show_stances", "items")
 
 
 def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
-               preview: bool) -> str:
+               preview: bool, mail_ready: bool) -> str:
     context: dict[str, Any] = {
         "view": view, "locale": locale, "address": address, "preview": preview,
+        "mail_ready": mail_ready,
         "asks": [{"label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
         "languages": locales.NAMES, "humanize": humanize, "stance_words": stance_words,
         "comment_words": comment_words, "feed": feed_links(view, locale),
@@ -85,7 +86,8 @@ def public_page(request: Request, session: Session, slug: str, lang: str | None)
     """The published page, for anyone: no session read, no cookie set, the same answer for
     everyone who asks in one language, so a reverse proxy may keep it a minute."""
     return _published(request, session, slug, lang, lambda view, locale: (_page_html(
-        view, locale=locale, address=f"/p/{view.page.slug}", preview=False), "text/html"))
+        view, locale=locale, address=f"/p/{view.page.slug}", preview=False,
+        mail_ready=supporters.mail_ready(session)), "text/html"))
 
 
 def public_feed(request: Request, session: Session, slug: str, lang: str | None) -> Response:
@@ -180,7 +182,8 @@ def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
             address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
             humanize=humanize, page_address=f"/p/{kit.view.page.slug}",
             comment_words=comment_words, send_to_link=comment_rules.send_to_link,
-            page_url=f"{public_url.base_url()}/p/{kit.view.page.slug}")
+            page_url=f"{public_url.base_url()}/p/{kit.view.page.slug}",
+            mail_ready=supporters.mail_ready(session))
     return _cached(request, body, "text/html")
 
 
@@ -206,7 +209,8 @@ def _settings_page(request: Request, session: Session, user: User, campaign_id: 
                           for r in rows]}
                 for kind, rows in found.items()]
     context = {"campaign": campaign, "page": current, "sections": sections,
-               "errors": errors or {}, "given": given or {}}
+               "errors": errors or {}, "given": given or {},
+               **supporters.mail_warning(session, user)}
     return render(request, "public_pages/settings.html", context, status=status)
 
 
@@ -293,5 +297,6 @@ def preview_public_page(campaign_id: RecordId, request: Request, session: Sessio
     locale = language(lang, None) if lang else catalogs.current()
     with catalogs.use_locale(locale):
         body = _page_html(view, locale=locale, preview=True,
-                          address=f"/campaigns/{campaign_id}/public/preview")
+                          address=f"/campaigns/{campaign_id}/public/preview",
+                          mail_ready=supporters.mail_ready(session))
     return HTMLResponse(body)
