@@ -187,9 +187,11 @@ def normalized(email: str) -> str:
         return email.strip().lower()
 
 
-def count_attempt(session: Session, *, client: str, email: str) -> None:
+def count_attempt(session: Session, *, client: str, email: str) -> bool:
     """Notes a sign-up asked for, by keyed hashes of the client's and the email address, and
-    refuses when either asked too often. Kept whether or not the sign-up goes on."""
+    refuses when the client asked too often. Kept whether or not the sign-up goes on. Whether
+    the address itself was asked for too often is returned, not said: an answer that changed
+    with it would tell who else tried the address today (its owner, signing up)."""
     now = clock.now()
     by_client, by_address = _attempt_key("client", client), _attempt_key("email", normalized(email))
     with as_system(session):
@@ -199,8 +201,9 @@ def count_attempt(session: Session, *, client: str, email: str) -> None:
             for key, since in ((by_client, timedelta(hours=1)),
                                (by_address, timedelta(days=1)))}
     # This attempt is counted too: the limit is the number of tries, this one included.
-    if asked[by_client] > PER_CLIENT_HOUR or (email and asked[by_address] > PER_ADDRESS_DAY):
+    if asked[by_client] > PER_CLIENT_HOUR:
         raise TooMany(TOO_MANY)
+    return not email or asked[by_address] <= PER_ADDRESS_DAY
 
 
 def _note_attempt(session: Session, now: datetime, *keys: str) -> None:
@@ -222,17 +225,18 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str, language:
             raise Invalid(N_("This page is no longer published."))
         now = clock.now()
         address = normalized(email)
+        # Full for every address alike, known or not, so the refusal tells nothing of one.
+        forget_expired(session)
+        waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
+            Supporter.campaign_id == page.campaign_id,
+            Supporter.state == SupporterState.pending)).one()
+        if waiting >= PENDING_MOST:
+            raise TooMany(FULL)
         found = session.exec(select(Supporter).where(Supporter.campaign_id == page.campaign_id,
                                                      Supporter.email == address)).first()
         if found is not None and found.state == SupporterState.confirmed:
             return
         if found is None:
-            forget_expired(session)
-            waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
-                Supporter.campaign_id == page.campaign_id,
-                Supporter.state == SupporterState.pending)).one()
-            if waiting >= PENDING_MOST:
-                raise TooMany(FULL)
             found = Supporter(campaign_id=page.campaign_id, email=address)
         elif found.mailed_at is None or now - found.mailed_at < MAIL_AGAIN_AFTER:
             # Owed a mail already, or mailed a moment ago.

@@ -116,7 +116,11 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
         if checked[0] is None:
             return again(Rejected(dict(checked[1])))
         data = checked[0]
-        def go_on(_: None) -> Response:
+        def go_on(address_within_limit: bool) -> Response:
+            if not address_within_limit:
+                # Asked for too often today: nothing more is kept or mailed, and the answer is
+                # what anyone is told.
+                return done(None)
             return save_or_show(session, lambda: supporters.sign_up(
                 session, slug=slug, email=data.email, zip_code=data.zip_code,
                 language=locale), done=done, again=again, fields=FIELDS, status=None)
