@@ -8,26 +8,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlmodel import Session, select
 
 from api import clock
 from api.alerts import service as alerts
-from api.auth.models import Role
 from api.supporters import reminders
 from api.supporters import service as supporters
 from api.supporters.models import Supporter
 from tests.alerts.servers import Received, smtp_server
-from tests.factories.public_pages import Ground, make_ground, publish
+from tests.factories.public_pages import Ground
 
 SLUG = "riverbend-retries"
-
-
-@pytest.fixture
-def ground(session: Session, actor: Any, frozen_now: datetime, client_as: Any) -> Ground:
-    made = make_ground(session, actor)
-    publish(client_as(Role.lead), made, SLUG)
-    return made
 
 
 @contextmanager
@@ -64,7 +55,7 @@ def _wait(inbox: list[Received], count: int) -> None:
 
 
 def test_a_refused_confirmation_is_sent_at_a_later_tick(
-        session: Session, actor: Any, ground: Ground) -> None:
+        session: Session, actor: Any, published_ground: Ground) -> None:
     with _server(session, actor, refuse=1) as inbox:
         supporter = _sign_up(session, "resident@example.org")
         assert _send(session) == 0
@@ -83,7 +74,7 @@ def test_a_refused_confirmation_is_sent_at_a_later_tick(
         assert _send(session) == 0, "never twice"
 
 
-def test_the_tries_are_bounded(session: Session, actor: Any, ground: Ground) -> None:
+def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: Ground) -> None:
     with _server(session, actor, refuse=100) as inbox:
         supporter = _sign_up(session, "resident@example.org")
         waits = []
@@ -101,7 +92,7 @@ def test_the_tries_are_bounded(session: Session, actor: Any, ground: Ground) -> 
 
 
 def test_an_internationalized_domain_is_mailed_in_ascii(
-        session: Session, actor: Any, ground: Ground) -> None:
+        session: Session, actor: Any, published_ground: Ground) -> None:
     with _server(session, actor) as inbox:
         supporter = _sign_up(session, "User@Bücher.example")
         assert supporter.email == "user@xn--bcher-kva.example"
@@ -111,7 +102,7 @@ def test_an_internationalized_domain_is_mailed_in_ascii(
 
 
 def test_a_mailbox_name_the_server_cannot_take_is_recorded(
-        session: Session, actor: Any, ground: Ground) -> None:
+        session: Session, actor: Any, published_ground: Ground) -> None:
     with _server(session, actor, smtputf8=False) as inbox:
         supporter = _sign_up(session, "josé@example.org")
         assert _send(session) == 0

@@ -2,10 +2,8 @@
 no "remind me" form, a sign-up posted anyway is refused and nothing is kept, and the leads'
 public-page and supporters pages say why supporters cannot sign up (in both languages)."""
 
-from datetime import datetime
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -13,21 +11,14 @@ from api.auth.models import Role
 from api.public_pages.models import ShownKind
 from api.supporters import service as supporters
 from api.supporters.models import Supporter, SupporterAttempt
-from tests.factories.public_pages import Ground, make_ground, publish
+from tests.factories.public_pages import Ground
 from tests.web.html import plain
 
 SLUG = "riverbend-no-mail"
 
 
-@pytest.fixture
-def ground(session: Session, actor: Any, frozen_now: datetime, client_as: Any) -> Ground:
-    made = make_ground(session, actor)
-    publish(client_as(Role.lead), made, SLUG)
-    return made
-
-
-def test_the_public_page_and_kit_offer_no_form(anon_client: Any, ground: Ground) -> None:
-    vote_id = ground.public[ShownKind.vote][0]
+def test_the_public_page_and_kit_offer_no_form(anon_client: Any, published_ground: Ground) -> None:
+    vote_id = published_ground.public[ShownKind.vote][0]
     for address in (f"/p/{SLUG}?lang=en", f"/p/{SLUG}/votes/{vote_id}?lang=en"):
         page = anon_client.get(address)
         assert page.status_code == 200
@@ -38,8 +29,8 @@ def test_the_public_page_and_kit_offer_no_form(anon_client: Any, ground: Ground)
 
 
 def test_a_sign_up_posted_anyway_is_refused_and_nothing_kept(
-        anon_client: Any, ground: Ground, session: Session) -> None:
-    token = supporters.form_token(ground.campaign.id)
+        anon_client: Any, published_ground: Ground, session: Session) -> None:
+    token = supporters.form_token(published_ground.campaign.id)
     answer = anon_client.post(f"/p/{SLUG}/remind", data={
         "email": "resident@example.org", "token": token, "lang": "en"},
         headers={"Origin": "http://testserver"})
@@ -57,13 +48,13 @@ def test_a_sign_up_posted_anyway_is_refused_and_nothing_kept(
 
 
 def test_the_leads_pages_warn_that_nobody_can_sign_up(
-        client_as: Any, ground: Ground, client: Any) -> None:
+        client_as: Any, published_ground: Ground, client: Any) -> None:
     lead = client_as(Role.lead)
-    for address in (f"/campaigns/{ground.campaign.id}/public",
-                    f"/campaigns/{ground.campaign.id}/public/supporters"):
+    for address in (f"/campaigns/{published_ground.campaign.id}/public",
+                    f"/campaigns/{published_ground.campaign.id}/public/supporters"):
         text = plain(lead.get(address).text)
         assert "supporters cannot sign up for reminders" in text
         assert "An administrator of this instance can set one up." in text
-    admin_page = client.get(f"/campaigns/{ground.campaign.id}/public")
+    admin_page = client.get(f"/campaigns/{published_ground.campaign.id}/public")
     assert admin_page.status_code == 200
     assert 'href="/alerts/channels#smtp-heading"' in admin_page.text
