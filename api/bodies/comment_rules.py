@@ -22,6 +22,28 @@ CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 ONE_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
 
 
+# A link of any other kind than a web address (javascript:, data:, mailto:…): "Clerk: 1 Main
+# St." is words, a space after its colon.
+OTHER_LINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+NOT_WHERE = N_("must be an email address, a web address starting with http:// or https://, or "
+               "a mailing address in words")
+
+
+def where_to_send(value: str | None) -> str | None:
+    """Where written comments go, checked: an email address, a web address (http or https),
+    or words (a mailing address); a link of any other kind is refused, as kits link to it."""
+    if not value:
+        return value
+    if value.lower().startswith(("http://", "https://")):
+        rest = value.split("://", 1)[1]
+        if not rest or rest.startswith("/") or any(c.isspace() for c in value):
+            raise ValueError(NOT_WHERE)
+        return value
+    if OTHER_LINK.match(value):
+        raise ValueError(NOT_WHERE)
+    return value
+
+
 class CommentDeadline(StrEnum):
     """How a body sets the deadline for written comment on an item of one of its meetings."""
 

@@ -1,8 +1,9 @@
 """Decision-making bodies: councils, boards of supervisors, commissions, sheriff's offices."""
 
 import re
+from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import AfterValidator, model_validator
 from sqlmodel import Field, SQLModel
 
 from api.bodies import comment_rules
@@ -23,6 +24,9 @@ from api.fields import (
     update_schema,
 )
 from api.i18n.catalogs import N_
+
+# Kits and reminders link to it: only an email address, a web address or words.
+SendTo = Annotated[ShortText, AfterValidator(comment_rules.where_to_send)]
 
 
 class BodyKind(StrEnum):
@@ -64,7 +68,7 @@ class BodyBase(SQLModel):
     comment_hours_before: Count = Field(default=0, title=N_("Hours before the meeting"))
     comment_days_before: Count = Field(default=1, title=N_("Days before the meeting"))
     comment_due_time: ShortText = Field(default="", title=N_("Time of day"))
-    comment_send_to: ShortText = Field(default="", title=N_("Where to send written comments"))
+    comment_send_to: SendTo = Field(default="", title=N_("Where to send written comments"))
     speaker_signup: LongText = Field(default="", title=N_("How to sign up to speak"))
     speaker_signup_closes: Count | None = Field(
         default=None, title=N_("Sign-up to speak closes, minutes after the meeting starts"))
@@ -106,6 +110,9 @@ BodyUpdate = update_schema(BodyCreate, "BodyUpdate")
 
 
 class BodyRead(BodyBase, ReadMeta):
+    # Read back as kept: a value kept before it was checked still reads (and is linked to by
+    # nothing, as kits link only to an email or a web address).
+    comment_send_to: ShortText = ""
     # Write-only: the token is a credential, never sent back out.
     legistar_token: str = Field(default="", exclude=True)
 

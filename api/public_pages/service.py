@@ -234,12 +234,7 @@ class CommentKit:
 def comment_kit(session: Session, slug: str, vote_id: int) -> CommentKit:
     """The kit for a vote ahead that the published page shows; NotFound as for a page that
     does not exist for any other vote, so no vote is learned of through it."""
-    view = published(session, slug)
-    vote = next((s for s in view.votes if stored_id(s.record) == vote_id), None)
-    if vote is None:
-        raise NotFound(NO_PAGE)
-    addressed = [t for t in view.targets if t.record.body_id == vote.record.body_id]
-    return CommentKit(view=view, vote=vote, addressed=addressed)
+    return _kit(published(session, slug), vote_id)
 
 
 def preview(session: Session, actor: User, campaign_id: int) -> PublicView:
@@ -251,6 +246,21 @@ def preview(session: Session, actor: User, campaign_id: int) -> PublicView:
         raise Invalid(N_("Choose the page's address and what it shows first."), field="slug")
     with as_system(session):
         return _view(session, page)
+
+
+def preview_kit(session: Session, actor: User, campaign_id: int, vote_id: int) -> CommentKit:
+    """A vote's kit as the page will show it, published or not, for the page's leads; NotFound
+    for a vote the page does not show."""
+    view = preview(session, actor, campaign_id)
+    return _kit(view, vote_id)
+
+
+def _kit(view: PublicView, vote_id: int) -> CommentKit:
+    vote = next((s for s in view.votes if stored_id(s.record) == vote_id), None)
+    if vote is None:
+        raise NotFound(NO_PAGE)
+    addressed = [t for t in view.targets if t.record.body_id == vote.record.body_id]
+    return CommentKit(view=view, vote=vote, addressed=addressed)
 
 
 def _view(session: Session, page: PublicPage) -> PublicView:

@@ -117,7 +117,8 @@ def _email(supporter: Supporter, heading: str, paragraphs: Sequence[Paragraph],
            leave: str) -> Email:
     footer: list[Paragraph] = [gettext("To stop these emails, unsubscribe:"), leave]
     text = "\n\n".join([heading, *map(str, paragraphs), *map(str, footer)]) + "\n"
-    return Email(to=supporter.email, subject=heading, text=text,
+    # Kept before domains were kept in their ASCII form, an address is converted here too.
+    return Email(to=supporters.normalized(supporter.email), subject=heading, text=text,
                  html=_html(heading, [*paragraphs, *footer], supporter.language),
                  message_id="")
 

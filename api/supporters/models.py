@@ -40,6 +40,11 @@ class Supporter(TableBase, table=True):
     confirmed_at: datetime | None = utc_field()
     # When the last confirmation email went out: a repeated sign-up mails again only later.
     mailed_at: datetime | None = utc_field()
+    # A confirmation the mail server did not take is tried again, a few times, later and later;
+    # the last refusal is kept for the leads.
+    mail_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    mail_retry_at: datetime | None = utc_field()
+    mail_error: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class SupporterReminder(SQLModel, table=True):

@@ -62,9 +62,18 @@ def send_confirmations(session: Session) -> int:
             outcome = mail.send(session, email, leave=leave, message_id="")
         if outcome.ok:
             sent += 1
-        else:
-            log.warning("a supporter's confirmation was not sent: %s", outcome.error)
+            continue
+        log.warning("a supporter's confirmation was not sent: %s", outcome.error)
+        supporters.confirmation_failed(session, supporter_id, outcome.error,
+                                       permanent=outcome.permanent or _never_deliverable(
+                                           outcome.error))
+        session.commit()
     return sent
+
+
+def _never_deliverable(error: str) -> bool:
+    # A server without SMTPUTF8 never takes a non-ASCII mailbox name: trying again is useless.
+    return error.startswith("SMTPNotSupportedError")
 
 
 def _wanted(session: Session, now: datetime) -> dict[tuple[int, int, str], datetime]:

@@ -42,6 +42,8 @@ PER_CLIENT_HOUR = 10
 PER_ADDRESS_DAY = 3
 # A repeated sign-up of a pending address mails again only after this long.
 MAIL_AGAIN_AFTER = timedelta(minutes=10)
+# A confirmation the mail server did not take is tried this many times in all.
+MAIL_MOST = 5
 ATTEMPTS_KEPT = timedelta(days=1)
 
 TOO_MANY = N_("Too many sign-ups from here or for this address: please try again later.")
@@ -172,11 +174,26 @@ def _attempt_key(kind: str, value: str) -> str:
     return hashlib.sha256(signing.sign(ATTEMPT_PURPOSE, f"{kind}:{value}")).hexdigest()
 
 
-def count_attempt(session: Session, *, client: str, email: str) -> None:
+def normalized(email: str) -> str:
+    """The address as kept and mailed: lowercase, its domain in its ASCII (IDNA) form, so an
+    internationalized domain reaches mail servers that know only ASCII names. A domain that
+    has no such form is kept as given (the sending then fails and says so)."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    if not at or domain.isascii():
+        return email.strip().lower()
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return email.strip().lower()
+
+
+def count_attempt(session: Session, *, client: str, email: str) -> bool:
     """Notes a sign-up asked for, by keyed hashes of the client's and the email address, and
-    refuses when either asked too often. Kept whether or not the sign-up goes on."""
+    refuses when the client asked too often. Kept whether or not the sign-up goes on. Whether
+    the address itself was asked for too often is returned, not said: an answer that changed
+    with it would tell who else tried the address today (its owner, signing up)."""
     now = clock.now()
-    by_client, by_address = _attempt_key("client", client), _attempt_key("email", email.lower())
+    by_client, by_address = _attempt_key("client", client), _attempt_key("email", normalized(email))
     with as_system(session):
         _note_attempt(session, now, by_client, by_address if email else "")
         asked = {key: session.exec(select(sa.func.count()).select_from(SupporterAttempt).where(
@@ -184,8 +201,9 @@ def count_attempt(session: Session, *, client: str, email: str) -> None:
             for key, since in ((by_client, timedelta(hours=1)),
                                (by_address, timedelta(days=1)))}
     # This attempt is counted too: the limit is the number of tries, this one included.
-    if asked[by_client] > PER_CLIENT_HOUR or (email and asked[by_address] > PER_ADDRESS_DAY):
+    if asked[by_client] > PER_CLIENT_HOUR:
         raise TooMany(TOO_MANY)
+    return not email or asked[by_address] <= PER_ADDRESS_DAY
 
 
 def _note_attempt(session: Session, now: datetime, *keys: str) -> None:
@@ -206,18 +224,19 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str, language:
         if page is None:
             raise Invalid(N_("This page is no longer published."))
         now = clock.now()
-        address = email.strip().lower()
+        address = normalized(email)
+        # Full for every address alike, known or not, so the refusal tells nothing of one.
+        forget_expired(session)
+        waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
+            Supporter.campaign_id == page.campaign_id,
+            Supporter.state == SupporterState.pending)).one()
+        if waiting >= PENDING_MOST:
+            raise TooMany(FULL)
         found = session.exec(select(Supporter).where(Supporter.campaign_id == page.campaign_id,
                                                      Supporter.email == address)).first()
         if found is not None and found.state == SupporterState.confirmed:
             return
         if found is None:
-            forget_expired(session)
-            waiting = session.exec(select(sa.func.count()).select_from(Supporter).where(
-                Supporter.campaign_id == page.campaign_id,
-                Supporter.state == SupporterState.pending)).one()
-            if waiting >= PENDING_MOST:
-                raise TooMany(FULL)
             found = Supporter(campaign_id=page.campaign_id, email=address)
         elif found.mailed_at is None or now - found.mailed_at < MAIL_AGAIN_AFTER:
             # Owed a mail already, or mailed a moment ago.
@@ -225,26 +244,46 @@ def sign_up(session: Session, *, slug: str, email: str, zip_code: str, language:
         found.zip_code = zip_code
         found.language = language if locales.is_supported(language) else locales.SUPPORTED[0]
         # No mail sent yet: owed one, which the scheduler's next tick sends.
-        found.mailed_at = None
+        found.mailed_at = found.mail_retry_at = None
+        found.mail_attempts, found.mail_error = 0, ""
         found.updated_at = now
         session.add(found)
         session.flush()
 
 
 def owed_confirmation(session: Session) -> list[int]:
-    """The pending sign-ups owed a confirmation mail, oldest first."""
+    """The pending sign-ups owed a confirmation mail (a retried one once its time has come),
+    oldest first."""
     with as_system(session):
         return [i for i in session.exec(select(Supporter.id).where(
-            Supporter.state == SupporterState.pending, Supporter.mailed_at.is_(None))
+            Supporter.state == SupporterState.pending, Supporter.mailed_at.is_(None),
+            sa.or_(Supporter.mail_retry_at.is_(None), Supporter.mail_retry_at <= clock.now()))
             .order_by(Supporter.id)).all() if i is not None]
 
 
 def claim_confirmation(session: Session, supporter_id: int) -> bool:
     """Takes the sign-up's owed mail for sending, once: two ticks never send it twice."""
+    table = table_of(Supporter)
     with as_system(session):
-        return rows_changed(session, sa.update(table_of(Supporter)).where(
-            table_of(Supporter).c.id == supporter_id,
-            table_of(Supporter).c.mailed_at.is_(None)).values(mailed_at=clock.now())) == 1
+        return rows_changed(session, sa.update(table).where(
+            table.c.id == supporter_id, table.c.mailed_at.is_(None)).values(
+                mailed_at=clock.now(), mail_attempts=table.c.mail_attempts + 1)) == 1
+
+
+def confirmation_failed(session: Session, supporter_id: int, error: str, *,
+                        permanent: bool) -> None:
+    """The mail server did not take the confirmation: tried again later (2, 4, 8… minutes)
+    unless the refusal is for good or it was tried MAIL_MOST times; the refusal is kept."""
+    table = table_of(Supporter)
+    with as_system(session):
+        tried = session.execute(sa.select(table.c.mail_attempts).where(
+            table.c.id == supporter_id)).scalar()
+        if tried is None:
+            return
+        again = not permanent and tried < MAIL_MOST
+        session.execute(sa.update(table).where(table.c.id == supporter_id).values(
+            mail_error=error[:500], mailed_at=None if again else table.c.mailed_at,
+            mail_retry_at=clock.now() + timedelta(minutes=2 ** tried) if again else None))
 
 
 class ElsewhereLink(DomainError):

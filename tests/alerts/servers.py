@@ -41,11 +41,16 @@ class Received:
 
 class _Keep:
     def __init__(self, inbox: list[Received],
-                 then: Callable[[], None] | None = None) -> None:
+                 then: Callable[[], None] | None = None, refuse: int = 0) -> None:
         self.inbox = inbox
         self.then = then
+        self.refuse = refuse
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.refuse:
+            # A server busy for a moment: the sender is told to try again later.
+            self.refuse -= 1
+            return "451 Try again later"
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
@@ -56,13 +61,15 @@ class _Keep:
 
 
 @contextmanager
-def smtp_server(then: Callable[[], None] | None = None,
-                ) -> Iterator[tuple[int, list[Received]]]:
+def smtp_server(then: Callable[[], None] | None = None, *, refuse: int = 0,
+                smtputf8: bool = True) -> Iterator[tuple[int, list[Received]]]:
     """An SMTP server on 127.0.0.1; yields its port and the list it fills. `then` runs once
-    a message is kept, before the sender is told it was taken."""
+    a message is kept, before the sender is told it was taken; the first `refuse` messages
+    are refused for now (451). Without `smtputf8` it takes only ASCII mailbox names."""
     inbox: list[Received] = []
     port = free_port()
-    controller = Controller(_Keep(inbox, then), hostname="127.0.0.1", port=port)
+    controller = Controller(_Keep(inbox, then, refuse), hostname="127.0.0.1", port=port,
+                            enable_SMTPUTF8=smtputf8)
     controller.start()
     try:
         yield port, inbox

@@ -621,6 +621,18 @@ def test_public_means_public_for_anyone_on_every_public_surface(
             assert clients[role].get(path).status_code == 403, (role, path)
     # The preview is the leads' own (never public), and shows exactly what the page shows.
     surfaces["preview"] = (clients["lead"], f"/campaigns/{world.campaign}/public/preview")
+    # So is each vote's kit previewed, and it shows exactly what the public kit shows.
+    preview_kits = [f"/campaigns/{world.campaign}/public/preview/votes/{vote.id}"
+                    for vote in world.of("vote") if ("vote", vote.id) in offered]
+    for address in preview_kits:
+        kit = clients["lead"].get(address)
+        assert kit.status_code == 200 and not [m for m in never if m in kit.text], address
+        for role in ("partner", "viewer"):
+            assert clients[role].get(address).status_code == 403, (role, address)
+    for vote in world.of("vote"):
+        if ("vote", vote.id) not in offered:
+            assert clients["lead"].get(f"/campaigns/{world.campaign}/public/preview/votes/"
+                                       f"{vote.id}").status_code == 404, vote
     cases = 0
     for name, (client, path) in surfaces.items():
         for headers in ({}, {"Accept-Language": "es"}, {"HX-Request": "true"}):
@@ -634,7 +646,7 @@ def test_public_means_public_for_anyone_on_every_public_surface(
     # Nobody signed in reaches no other surface of the campaign: the leads' page, its
     # preview, and the records behind the page all answer as they do for any other route.
     for path in (f"/campaigns/{world.campaign}/public",
-                 f"/campaigns/{world.campaign}/public/preview",
+                 f"/campaigns/{world.campaign}/public/preview", *preview_kits,
                  f"/api/v1/campaigns/{world.campaign}/public-page",
                  f"/api/v1/campaigns/{world.campaign}/public-page/candidates"):
         refused = clients[None].get(path, follow_redirects=False)

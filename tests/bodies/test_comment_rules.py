@@ -138,3 +138,45 @@ def test_the_bodys_page_takes_the_rules_and_says_what_is_wrong(
     read = client.get(f"/api/v1/bodies/{body.id}").json()
     assert read["comment_due_time"] == "12:00" and read["speaker_signup_closes"] is None
     assert read["comment_send_to"] == "clerk@riverbend.example"
+
+
+WHERE_REFUSED = "must be an email address, a web address starting with http:// or https://"
+
+
+@pytest.mark.parametrize("where", ["javascript:alert(3)", "data:text/html,<b>hi</b>",
+                                   "mailto:clerk@riverbend.example", "https:// clerk",
+                                   "http://"])
+def test_where_to_send_comments_is_an_address_or_words_never_another_link(
+        client: TestClient, session: Session, actor: Any, where: str) -> None:
+    body = f.make_body(session, actor)
+    session.commit()
+    refused = client.patch(f"/api/v1/bodies/{body.id}", json={"comment_send_to": where})
+    assert refused.status_code == 422 and WHERE_REFUSED in refused.text, refused.text
+    made = client.post("/api/v1/bodies", json={
+        "name": "Elsewhere Council", "jurisdiction_id": body.jurisdiction_id,
+        "comment_send_to": where})
+    assert made.status_code == 422 and WHERE_REFUSED in made.text
+    spanish = client.patch(f"/api/v1/bodies/{body.id}", json={"comment_send_to": where},
+                           headers={"Accept-Language": "es"})
+    assert spanish.status_code == 422 and "una dirección de correo" in spanish.text
+    page = client.post(f"/bodies/{body.id}/sections/public-comment", data={
+        "comment_deadline": "not_set", "comment_hours_before": "0", "comment_days_before": "1",
+        "comment_due_time": "", "comment_send_to": where, "speaker_signup": "",
+        "speaker_signup_closes": ""}, headers=HX)
+    assert page.status_code == 422 and WHERE_REFUSED in plain(page.text).lower()
+    assert client.get(f"/api/v1/bodies/{body.id}").json()["comment_send_to"] == ""
+    for fine in ("clerk@riverbend.example", "https://riverbend.example/comment",
+                 "City Clerk: 1 Main St., Riverbend"):
+        kept = client.patch(f"/api/v1/bodies/{body.id}", json={"comment_send_to": fine})
+        assert kept.status_code == 200 and kept.json()["comment_send_to"] == fine
+
+
+def test_a_value_kept_before_the_check_still_reads(
+        client: TestClient, session: Session, actor: Any) -> None:
+    body = f.make_body(session, actor)
+    body.comment_send_to = "javascript:alert(3)"
+    session.add(body)
+    session.commit()
+    read = client.get(f"/api/v1/bodies/{body.id}")
+    assert read.status_code == 200 and read.json()["comment_send_to"] == "javascript:alert(3)"
+    assert client.get(f"/bodies/{body.id}").status_code == 200

@@ -49,9 +49,10 @@ FIELDS = ("slug", "intro", "show_stances", "items")
 
 
 def _page_html(view: public_pages.PublicView, *, locale: str, address: str,
-               preview: bool) -> str:
+               preview: bool, mail_ready: bool) -> str:
     context: dict[str, Any] = {
         "view": view, "locale": locale, "address": address, "preview": preview,
+        "mail_ready": mail_ready,
         "asks": [{"label": _ask_label(a["ask"]), "won": a["won"]} for a in view.asks],
         "languages": locales.NAMES, "humanize": humanize, "stance_words": stance_words,
         "comment_words": comment_words, "feed": feed_links(view, locale),
@@ -85,7 +86,8 @@ def public_page(request: Request, session: Session, slug: str, lang: str | None)
     """The published page, for anyone: no session read, no cookie set, the same answer for
     everyone who asks in one language, so a reverse proxy may keep it a minute."""
     return _published(request, session, slug, lang, lambda view, locale: (_page_html(
-        view, locale=locale, address=f"/p/{view.page.slug}", preview=False), "text/html"))
+        view, locale=locale, address=f"/p/{view.page.slug}", preview=False,
+        mail_ready=supporters.mail_ready(session)), "text/html"))
 
 
 def public_feed(request: Request, session: Session, slug: str, lang: str | None) -> Response:
@@ -171,17 +173,23 @@ def comment_kit(request: Request, session: Session, slug: str, vote_id: str,
             kit = public_pages.comment_kit(session, slug, number)
         except NotFound:
             return missing(locale)
-        vote = kit.vote
-        points = [line.strip("-• ").strip() for line in vote.talking_points.splitlines()
-                  if line.strip("-• ").strip()] or default_points(kit.view)
-        body = templates.env.get_template("public_pages/kit.html").render(
-            kit=kit, view=kit.view, vote=vote, points=points,
-            comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
-            address=f"/p/{kit.view.page.slug}/votes/{number}", languages=locales.NAMES,
-            humanize=humanize, page_address=f"/p/{kit.view.page.slug}",
-            comment_words=comment_words, send_to_link=comment_rules.send_to_link,
-            page_url=f"{public_url.base_url()}/p/{kit.view.page.slug}")
+        body = _kit_html(kit, locale=locale, page_address=f"/p/{kit.view.page.slug}",
+                         preview=False, mail_ready=supporters.mail_ready(session))
     return _cached(request, body, "text/html")
+
+
+def _kit_html(kit: public_pages.CommentKit, *, locale: str, page_address: str, preview: bool,
+              mail_ready: bool) -> str:
+    vote = kit.vote
+    points = [line.strip("-• ").strip() for line in vote.talking_points.splitlines()
+              if line.strip("-• ").strip()] or default_points(kit.view)
+    return templates.env.get_template("public_pages/kit.html").render(
+        kit=kit, view=kit.view, vote=vote, points=points,
+        comment=vote.sample_comment or default_comment(kit.view, vote), locale=locale,
+        address=f"{page_address}/votes/{vote.record.id}", languages=locales.NAMES,
+        humanize=humanize, page_address=page_address, preview=preview,
+        comment_words=comment_words, send_to_link=comment_rules.send_to_link,
+        page_url=f"{public_url.base_url()}/p/{kit.view.page.slug}", mail_ready=mail_ready)
 
 
 # ---- the leads' side -------------------------------------------------------------------------
@@ -206,7 +214,8 @@ def _settings_page(request: Request, session: Session, user: User, campaign_id: 
                           for r in rows]}
                 for kind, rows in found.items()]
     context = {"campaign": campaign, "page": current, "sections": sections,
-               "errors": errors or {}, "given": given or {}}
+               "errors": errors or {}, "given": given or {},
+               **supporters.mail_warning(session, user)}
     return render(request, "public_pages/settings.html", context, status=status)
 
 
@@ -293,5 +302,21 @@ def preview_public_page(campaign_id: RecordId, request: Request, session: Sessio
     locale = language(lang, None) if lang else catalogs.current()
     with catalogs.use_locale(locale):
         body = _page_html(view, locale=locale, preview=True,
-                          address=f"/campaigns/{campaign_id}/public/preview")
+                          address=f"/campaigns/{campaign_id}/public/preview",
+                          mail_ready=supporters.mail_ready(session))
+    return HTMLResponse(body)
+
+
+@router.get("/campaigns/{campaign_id}/public/preview/votes/{vote_id}")
+def preview_comment_kit(campaign_id: RecordId, vote_id: RecordId, request: Request,
+                        session: SessionDep, actor: UserDep,
+                        lang: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    """A vote's kit exactly as the page will show it, for the page's leads only."""
+    user = acting_user(request, actor)
+    kit = public_pages.preview_kit(session, user, campaign_id, vote_id)
+    locale = language(lang, None) if lang else catalogs.current()
+    with catalogs.use_locale(locale):
+        body = _kit_html(kit, locale=locale, preview=True,
+                         page_address=f"/campaigns/{campaign_id}/public/preview",
+                         mail_ready=supporters.mail_ready(session))
     return HTMLResponse(body)

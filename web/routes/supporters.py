@@ -12,8 +12,11 @@ from sqlmodel import Session
 from starlette.datastructures import Headers
 
 from api import csv_export
+from api.alerts import service as alerts
+from api.auth import permissions
 from api.auth.client_address import client_address
 from api.auth.forgery import own_origins
+from api.auth.models import User
 from api.campaigns import service as campaigns
 from api.deps import SessionDep, UserDep
 from api.errors import NotFound
@@ -35,6 +38,8 @@ NO_EMAIL = N_("Enter your email address, like name@example.org.")
 NO_ZIP = N_("A ZIP code is five digits, like 60601, or may be left empty.")
 CHECK_INBOX = N_("Check your inbox: if the address can get reminders, an email is on its way "
                  "with a link to confirm. Nothing is sent before you follow it.")
+NO_MAIL = N_("Email reminders are not available on this page yet: nothing was kept. Please "
+            "check back later.")
 HONEYPOT = "website"
 FIELDS = ("email", "zip_code")
 
@@ -43,6 +48,18 @@ class SignUp(BaseModel):
     email: Annotated[EmailStr, StringConstraints(max_length=254)]
     zip_code: Annotated[str, StringConstraints(strip_whitespace=True,
                                                pattern=r"^(\d{5}(-\d{4})?)?$")] = ""
+
+
+def mail_ready(session: Session) -> bool:
+    """Whether a sign-up's confirmation can go out: without a mail server none would, and the
+    address would wait, pending, for a mail that never comes."""
+    return alerts.mail_server_configured(session)
+
+
+def mail_warning(session: Session, actor: User) -> dict[str, bool]:
+    """What the leads' pages need to warn that nobody can sign up until mail is set up."""
+    return {"mail_server": mail_ready(session),
+            "may_administer": permissions.may_set_up_mail(actor)}
 
 
 def _page(template: str, *, locale: str, status: int = 200, **values: Any) -> Response:
@@ -73,7 +90,12 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
             return missing(locale)
         given = {"email": str(form.get("email") or "").strip()[:300],
                  "zip_code": str(form.get("zip_code") or "").strip()[:20]}
-        context: dict[str, Any] = {"view": view, "given": given, "address": f"/p/{slug}"}
+        context: dict[str, Any] = {"view": view, "given": given, "address": f"/p/{slug}",
+                                   "mail_ready": mail_ready(session)}
+        if not context["mail_ready"]:
+            # Refused before anything is counted or kept: no confirmation could be sent.
+            return _page("remind.html", locale=locale, status=503,
+                         errors={FORM: gettext(NO_MAIL)}, **context)
 
         def again(rejected: Rejected) -> Response:
             return _page("remind.html", locale=locale, status=rejected.status,
@@ -94,7 +116,11 @@ async def sign_up(slug: Annotated[str, PathParam(max_length=100)], request: Requ
         if checked[0] is None:
             return again(Rejected(dict(checked[1])))
         data = checked[0]
-        def go_on(_: None) -> Response:
+        def go_on(address_within_limit: bool) -> Response:
+            if not address_within_limit:
+                # Asked for too often today: nothing more is kept or mailed, and the answer is
+                # what anyone is told.
+                return done(None)
             return save_or_show(session, lambda: supporters.sign_up(
                 session, slug=slug, email=data.email, zip_code=data.zip_code,
                 language=locale), done=done, again=again, fields=FIELDS, status=None)
@@ -188,7 +214,7 @@ def supporters_page(campaign_id: RecordId, request: Request, session: SessionDep
     campaign = campaigns.crud.get(session, user, campaign_id)
     counts = supporters.counts(session, user, campaign_id)
     return render(request, "public_pages/supporters.html",
-                  {"campaign": campaign, "counts": counts})
+                  {"campaign": campaign, "counts": counts, **mail_warning(session, user)})
 
 
 @router.get("/campaigns/{campaign_id}/public/supporters.csv")

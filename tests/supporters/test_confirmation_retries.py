@@ -1,0 +1,116 @@
+"""A confirmation the mail server does not take is tried again, later and later, a bounded
+number of times, through a real SMTP server (aiosmtpd) that refuses and then accepts; an
+internationalized domain is kept and mailed in its ASCII form; a non-ASCII mailbox name a
+server cannot take is recorded as failed, not dropped."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api import clock
+from api.alerts import service as alerts
+from api.supporters import reminders
+from api.supporters import service as supporters
+from api.supporters.models import Supporter
+from tests.alerts.servers import Received, smtp_server
+from tests.factories.public_pages import Ground
+
+SLUG = "riverbend-retries"
+
+
+@contextmanager
+def _server(session: Session, actor: Any, *, refuse: int = 0,
+            smtputf8: bool = True) -> Iterator[list[Received]]:
+    with smtp_server(refuse=refuse, smtputf8=smtputf8) as (port, received):
+        alerts.update_channel_settings(session, actor, {
+            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
+            "smtp_from": "campaign@coalition.example"})
+        session.commit()
+        yield received
+
+
+def _sign_up(session: Session, email: str) -> Supporter:
+    supporters.sign_up(session, slug=SLUG, email=email, zip_code="", language="en")
+    session.commit()
+    return session.exec(select(Supporter).where(
+        Supporter.email == supporters.normalized(email))).one()
+
+
+def _send(session: Session) -> int:
+    session.expire_all()
+    sent = reminders.send_confirmations(session)
+    session.commit()
+    session.expire_all()
+    return sent
+
+
+def _wait(inbox: list[Received], count: int) -> None:
+    deadline = datetime.now(UTC) + timedelta(seconds=5)
+    while len(inbox) < count and datetime.now(UTC) < deadline:
+        pass
+    assert len(inbox) == count
+
+
+def test_a_refused_confirmation_is_sent_at_a_later_tick(
+        session: Session, actor: Any, published_ground: Ground) -> None:
+    with _server(session, actor, refuse=1) as inbox:
+        supporter = _sign_up(session, "resident@example.org")
+        assert _send(session) == 0
+        session.refresh(supporter)
+        assert supporter.mailed_at is None and supporter.mail_attempts == 1
+        assert "451" in supporter.mail_error
+        assert supporter.mail_retry_at is not None
+        # Not before its time: the server is given a moment.
+        assert _send(session) == 0 and supporter.mail_attempts == 1
+        clock.freeze(supporter.mail_retry_at.replace(tzinfo=UTC) + timedelta(seconds=1))
+        assert _send(session) == 1
+        _wait(inbox, 1)
+        assert inbox[0].rcpt_tos == ["resident@example.org"]
+        session.refresh(supporter)
+        assert supporter.mailed_at is not None and supporter.mail_attempts == 2
+        assert _send(session) == 0, "never twice"
+
+
+def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: Ground) -> None:
+    with _server(session, actor, refuse=100) as inbox:
+        supporter = _sign_up(session, "resident@example.org")
+        waits = []
+        for _ in range(supporters.MAIL_MOST + 2):
+            assert _send(session) == 0
+            session.refresh(supporter)
+            if supporter.mail_retry_at is not None:
+                waits.append(supporter.mail_retry_at.replace(tzinfo=UTC) - clock.now())
+                clock.freeze(supporter.mail_retry_at.replace(tzinfo=UTC))
+        assert supporter.mail_attempts == supporters.MAIL_MOST
+        assert waits == sorted(waits) and len(set(waits)) == len(waits), "later and later"
+        assert supporter.mail_retry_at is None and supporter.mailed_at is not None
+        assert "451" in supporter.mail_error
+        assert inbox == []
+
+
+def test_an_internationalized_domain_is_mailed_in_ascii(
+        session: Session, actor: Any, published_ground: Ground) -> None:
+    with _server(session, actor) as inbox:
+        supporter = _sign_up(session, "User@Bücher.example")
+        assert supporter.email == "user@xn--bcher-kva.example"
+        assert _send(session) == 1
+        _wait(inbox, 1)
+        assert inbox[0].rcpt_tos == ["user@xn--bcher-kva.example"]
+
+
+def test_a_mailbox_name_the_server_cannot_take_is_recorded(
+        session: Session, actor: Any, published_ground: Ground) -> None:
+    with _server(session, actor, smtputf8=False) as inbox:
+        supporter = _sign_up(session, "josé@example.org")
+        assert _send(session) == 0
+        session.refresh(supporter)
+        assert "SMTPUTF8" in supporter.mail_error
+        # Never deliverable there: not tried again.
+        assert supporter.mail_attempts == 1 and supporter.mail_retry_at is None
+        clock.freeze(clock.now() + timedelta(hours=1))
+        assert _send(session) == 0
+        session.refresh(supporter)
+        assert supporter.mail_attempts == 1 and inbox == []
