@@ -195,7 +195,7 @@ def _expand(route: str, app: Any, session: Session, world: dict[str, Any]) -> st
             values[name] = str(_first_id(session, pages[noun].spec.model.__tablename__))
         elif name == "rest" and noun == "p":
             values[name] = world["public_page"]
-        elif name == "vote_id" and noun == "p":
+        elif name == "vote_id" and (noun == "p" or route.endswith("/preview/votes/{vote_id}")):
             values[name] = str(_first_id(session, "vote"))
         elif name == "slug":
             spec = pages[noun].spec
