@@ -81,7 +81,9 @@ class SharingLink(TableBase, SharingLinkBase, table=True):
 
 
 class SharingLinkCreate(SharingLinkBase):
-    pass
+    # Left out, it is worked out from the partner's name (api.sharing.service).
+    immigration: bool | None = Field(  # type: ignore[assignment]
+        default=None, title=N_("Immigration enforcement"))
 
 
 SharingLinkUpdate = update_schema(SharingLinkCreate, "SharingLinkUpdate")

@@ -50,13 +50,25 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
-    if is_immigration(merged.get("partner_name") or ""):
-        values["immigration"] = True
-    elif partner is not None and "partner_agency_id" in values:
-        found = session.get(Agency, partner)
-        if found is not None and is_immigration(found.name):
-            values["immigration"] = True
+    if _marks_itself(existing, merged):
+        named = merged.get("partner_name") or ""
+        if partner is not None:
+            found = session.get(Agency, partner)
+            named = found.name if found is not None else ""
+        values["immigration"] = is_immigration(named)
     return values
+
+
+def _marks_itself(existing: SharingLink | None, merged: dict[str, Any]) -> bool:
+    """Whether the immigration mark is worked out from the partner's name: only when the writer
+    said nothing of it (a new link without it, or a new partner with the mark left as it
+    was); a writer's own yes or no stands."""
+    if existing is None or merged.get("immigration") is None:
+        return merged.get("immigration") is None
+    if merged.get("immigration") != existing.immigration:
+        return False
+    return (merged.get("partner_name"), merged.get("partner_agency_id")) != (
+        existing.partner_name, existing.partner_agency_id)
 
 
 crud: Crud[SharingLink, SharingLinkRead] = Crud(**SHARING_LINKS.crud_options(),
@@ -80,10 +92,13 @@ def add(session: Session, actor: User, data: SharingLinkCreate, *,
 
 # Immigration enforcement by the names its agencies go by, "and" or "&" alike; a link may say
 # so itself too. The Department of Homeland Security (DHS) counts as well: it is the parent of
-# ICE, CBP and HSI, and reads shared with the department reach them.
+# ICE, CBP and HSI, and reads shared with the department reach them. The initials count only
+# as upper-case words: "Ice Lake Police Department" is a city's police.
 IMMIGRATION = re.compile(
-    r"\b(ICE|HSI|CBP|DHS|immigration\s*(?:and|&)\s*customs|homeland security|"
-    r"customs\s*(?:and|&)\s*border|border patrol)\b", re.IGNORECASE)
+    r"\b(?:ICE|HSI|CBP|DHS|ERO)\b|"
+    r"(?i:\b(?:immigration\s*(?:and|&)\s*customs|homeland security|"
+    r"customs\s*(?:and|&)\s*border|border patrol|"
+    r"enforcement\s*(?:and|&)\s*removal\s*operations)\b)")
 # One partner spelled several ways counts once: its full name and initials, with or without
 # "U.S.", and "&" for "and", are one agency.
 KNOWN_NAMES = {
@@ -91,6 +106,7 @@ KNOWN_NAMES = {
     "cbp": "cbp", "customs and border protection": "cbp",
     "hsi": "hsi", "homeland security investigations": "hsi",
     "dhs": "dhs", "department of homeland security": "dhs",
+    "ero": "ero", "enforcement and removal operations": "ero",
 }
 _PREFIX = re.compile(r"^(?:the |us |united states )+")
 
@@ -103,7 +119,7 @@ def partner_key(name: str) -> str:
     """The same for every spelling of one known partner; the name, case aside, otherwise."""
     words = re.sub(r"[^\w\s]", "", (name or "").casefold().replace("&", " and "))
     words = _PREFIX.sub("", " ".join(words.replace("u s ", "us ").split()))
-    words = re.sub(r"\s*\((ice|cbp|hsi|dhs)\)$", "", words)
+    words = re.sub(r"\s*\((ice|cbp|hsi|dhs|ero)\)$", "", words)
     return KNOWN_NAMES.get(words, words)
 
 
@@ -204,7 +220,7 @@ def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
             state_code=agency.state_code if agency is not None else "",
             count=link.partner_count if agency is None else None,
             pool=agency is None and link.pool,
-            immigration=link.immigration or is_immigration(name), kind=link.kind,
+            immigration=link.immigration, kind=link.kind,
             source_kind=link.source_kind, source_url=link.source_url,
             document_id=link.document_id if link.document_id in readable_documents else None,
             reported_on=link.reported_on, confidence=link.confidence,
