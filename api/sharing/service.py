@@ -158,6 +158,10 @@ class ExposureRead(BaseModel):
     second_degree_states: int
     readers: list[Reader]
     second_readers: list[Reader] = []
+    # National pools reached through a partner: named apart, not counted as agencies.
+    second_pools: list[str] = []
+    # Links by which the subjects can search other agencies' reads, the other agency named.
+    searches: list[Reader] = []
 
 
 @dataclass
@@ -219,13 +223,16 @@ def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
             link_id=stored_id(link), agency_id=reader_id, name=name,
             state_code=agency.state_code if agency is not None else "",
             count=link.partner_count if agency is None else None,
-            pool=agency is None and link.pool,
+            pool=link.pool,
             immigration=link.immigration, kind=link.kind,
             source_kind=link.source_kind, source_url=link.source_url,
             document_id=link.document_id if link.document_id in readable_documents else None,
             reported_on=link.reported_on, confidence=link.confidence,
             through_agency_id=subject)
         reach.readers.append(reader)
+        if link.pool:
+            # A national pool is no agency: named apart, never counted among them.
+            continue
         if agency is not None and reader_id is not None:
             reach.named[reader_id] = agency
             reach.named_per_subject.setdefault(subject, set()).add(reader_id)
@@ -261,23 +268,63 @@ def exposure_of(session: Session, actor: User | None, agency_ids: list[int]) -> 
                       if r.agency_id is None or r.agency_id in second.named]
     states = sorted({a.state_code for a in direct.named.values() if a.state_code})
     flagged = [r for r in direct.readers if r.immigration]
+    # The newest source says best what holds now.
     years = sorted({r.reported_on[:4] for r in flagged if r.reported_on})
     return ExposureRead(
         agency_ids=sorted(subjects), direct=direct.total(), states=len(states),
         state_codes=states,
         pools=sorted({r.name for r in direct.readers if r.pool}),
         immigration=_once(r.name for r in flagged),
-        immigration_year=years[0] if years else "",
+        immigration_year=years[-1] if years else "",
         second_degree=second.total(),
+        second_pools=sorted({r.name for r in second.readers if r.pool} - {
+            r.name for r in direct.readers if r.pool}),
         second_degree_states=len({a.state_code for a in second.named.values()
                                   if a.state_code} - set(states)),
         readers=direct.readers, second_readers=second.readers)
 
 
+def searched_by(session: Session, actor: User | None, subjects: set[int]) -> list[Reader]:
+    """The links by which the subjects can search another agency's reads (they can query it,
+    or it shares with them), each naming that agency; only links the reader may read, about
+    agencies the reader may read."""
+    links = session.exec(
+        select(SharingLink).where(
+            sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
+                           SharingLink.kind == SharingKind.can_query),
+                   sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
+                           SharingLink.kind == SharingKind.shares_with)),
+            _readable(SharingLink, actor))
+        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all()
+    ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
+    known = {stored_id(a): a for a in session.exec(
+        select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
+    found = []
+    for link in links:
+        if link.kind == SharingKind.can_query:
+            subject, other = link.agency_id, link.partner_agency_id
+        else:
+            subject, other = link.partner_agency_id or 0, link.agency_id
+        agency = known.get(other) if other else None
+        if other is not None and agency is None:
+            continue
+        name = agency.name if agency is not None else link.partner_name
+        found.append(Reader(
+            link_id=stored_id(link), agency_id=other, name=name,
+            state_code=agency.state_code if agency is not None else "",
+            count=link.partner_count if agency is None else None, pool=link.pool,
+            immigration=link.immigration, kind=link.kind, source_kind=link.source_kind,
+            source_url=link.source_url, reported_on=link.reported_on,
+            confidence=link.confidence, through_agency_id=subject))
+    return found
+
+
 def agency_exposure(session: Session, actor: User, agency_id: int) -> ExposureRead:
     """An agency's exposure; one the reader may not read answers as missing."""
     agencies.crud.get(session, actor, agency_id)
-    return exposure_of(session, actor, [agency_id])
+    exposure = exposure_of(session, actor, [agency_id])
+    exposure.searches = searched_by(session, actor, {agency_id})
+    return exposure
 
 
 def jurisdiction_exposure(session: Session, actor: User,
