@@ -19,7 +19,7 @@ from api.crud import Crud
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Invalid
-from api.fields import stored_id, stored_values
+from api.fields import date_problem, stored_id, stored_values
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 from api.sharing.models import (
@@ -47,6 +47,11 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if not (merged.get("source_url") or "").strip() and merged.get("document_id") is None:
         raise Invalid(N_("Give the source: its address, or the document itself."),
                       field="source_url")
+    if "reported_on" in values and (existing is None
+                                    or values["reported_on"] != existing.reported_on):
+        problem = date_problem(values["reported_on"])
+        if problem:
+            raise Invalid(problem, field="reported_on")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
