@@ -190,21 +190,31 @@ def _readable(model: type, actor: User | None) -> sa.ColumnElement[bool]:
     return sa.true() if condition is None else condition
 
 
-def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
-    """The direct readers of the subjects' reads: partners they share with, and agencies that
-    say they can query them; a link is counted only where the reader may read it and every
-    agency it names."""
-    reach = _Reach()
-    if not subjects:
-        return reach
-    links = session.exec(
+@dataclass
+class _Linked:
+    """Links about some agencies' reads in one direction, with the agencies and documents
+    they name that the reader may read."""
+
+    links: list[SharingLink]
+    known: dict[int, Agency]
+    documents: set[int]
+
+
+def _linked(session: Session, actor: User | None, subjects: set[int], *,
+            outward: SharingKind) -> _Linked:
+    """Links where a subject is the agency and the kind is `outward`, or the partner and the
+    kind is the other one: with shares_with, who reads the subjects' reads; with can_query,
+    whose reads the subjects read."""
+    inward = SharingKind.can_query if outward == SharingKind.shares_with else \
+        SharingKind.shares_with
+    links = list(session.exec(
         select(SharingLink).where(
             sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.shares_with),
+                           SharingLink.kind == outward),
                    sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.can_query)),
+                           SharingLink.kind == inward)),
             _readable(SharingLink, actor))
-        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all()
+        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all())
     ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
     known = {stored_id(a): a for a in session.exec(
         select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
@@ -212,28 +222,45 @@ def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
     readable_documents = set(session.exec(
         select(Document.id).where(col(Document.id).in_(documents),
                                   _readable(Document, actor))).all()) if documents else set()
-    for link in links:
-        if link.agency_id not in known or (link.partner_agency_id and
-                                           link.partner_agency_id not in known):
-            continue
+    # A link naming an agency the reader may not read is left out, not shown nameless.
+    links = [link for link in links if link.agency_id in known and (
+        not link.partner_agency_id or link.partner_agency_id in known)]
+    return _Linked(links, known, {i for i in readable_documents if i is not None})
+
+
+def _reader(link: SharingLink, found: _Linked, *, subject: int,
+            other: int | None) -> Reader:
+    """The link as seen from the subject: the other side named, kept here or by name."""
+    agency = found.known.get(other) if other else None
+    name = agency.name if agency is not None else link.partner_name
+    return Reader(
+        link_id=stored_id(link), agency_id=other, name=name,
+        state_code=agency.state_code if agency is not None else "",
+        count=link.partner_count if agency is None else None, pool=link.pool,
+        immigration=link.immigration, kind=link.kind, source_kind=link.source_kind,
+        source_url=link.source_url,
+        document_id=link.document_id if link.document_id in found.documents else None,
+        reported_on=link.reported_on, confidence=link.confidence, through_agency_id=subject)
+
+
+def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
+    """The direct readers of the subjects' reads: partners they share with, and agencies that
+    say they can query them; a link is counted only where the reader may read it and every
+    agency it names."""
+    reach = _Reach()
+    if not subjects:
+        return reach
+    found = _linked(session, actor, subjects, outward=SharingKind.shares_with)
+    for link in found.links:
         if link.kind == SharingKind.shares_with:
             subject, reader_id = link.agency_id, link.partner_agency_id
         else:
             subject, reader_id = link.partner_agency_id or 0, link.agency_id
-        agency = known.get(reader_id) if reader_id else None
+        agency = found.known.get(reader_id) if reader_id else None
         if agency is not None and reader_id in subjects:
             continue
         name = agency.name if agency is not None else link.partner_name
-        reader = Reader(
-            link_id=stored_id(link), agency_id=reader_id, name=name,
-            state_code=agency.state_code if agency is not None else "",
-            count=link.partner_count if agency is None else None,
-            pool=link.pool,
-            immigration=link.immigration, kind=link.kind,
-            source_kind=link.source_kind, source_url=link.source_url,
-            document_id=link.document_id if link.document_id in readable_documents else None,
-            reported_on=link.reported_on, confidence=link.confidence,
-            through_agency_id=subject)
+        reader = _reader(link, found, subject=subject, other=reader_id)
         reach.readers.append(reader)
         if link.pool:
             # A national pool is no agency: named apart, never counted among them.
@@ -293,35 +320,15 @@ def searched_by(session: Session, actor: User | None, subjects: set[int]) -> lis
     """The links by which the subjects can search another agency's reads (they can query it,
     or it shares with them), each naming that agency; only links the reader may read, about
     agencies the reader may read."""
-    links = session.exec(
-        select(SharingLink).where(
-            sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.can_query),
-                   sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.shares_with)),
-            _readable(SharingLink, actor))
-        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all()
-    ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
-    known = {stored_id(a): a for a in session.exec(
-        select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
-    found = []
-    for link in links:
+    found = _linked(session, actor, subjects, outward=SharingKind.can_query)
+    readers = []
+    for link in found.links:
         if link.kind == SharingKind.can_query:
             subject, other = link.agency_id, link.partner_agency_id
         else:
             subject, other = link.partner_agency_id or 0, link.agency_id
-        agency = known.get(other) if other else None
-        if other is not None and agency is None:
-            continue
-        name = agency.name if agency is not None else link.partner_name
-        found.append(Reader(
-            link_id=stored_id(link), agency_id=other, name=name,
-            state_code=agency.state_code if agency is not None else "",
-            count=link.partner_count if agency is None else None, pool=link.pool,
-            immigration=link.immigration, kind=link.kind, source_kind=link.source_kind,
-            source_url=link.source_url, reported_on=link.reported_on,
-            confidence=link.confidence, through_agency_id=subject))
-    return found
+        readers.append(_reader(link, found, subject=subject, other=other))
+    return readers
 
 
 def agency_exposure(session: Session, actor: User, agency_id: int) -> ExposureRead:
