@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Protocol
@@ -258,3 +258,25 @@ __all__ = [
     "enum_field", "fk", "json_field", "money_field", "no_control_chars", "update_schema",
     "utc_field",
 ]
+
+
+# Plate readers came into use after this: a source or outcome dated earlier is a mistyped year.
+FIRST_YEAR = 1990
+TOO_EARLY = N_("A date before 1990 cannot be right here: check the year.")
+IN_FUTURE = N_("This date is in the future: give the day it happened or was published.")
+
+
+def date_problem(value: date | str | None) -> str:
+    """Why a date of a source or an outcome cannot be right (empty when it can): before
+    FIRST_YEAR, or after today. A year or a month alone is refused only when it starts after
+    today."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        parts = [int(part) for part in value.split("-")]
+        value = date(parts[0] or 1, *(parts[1:] or [1]), *([1] if len(parts) < 3 else []))
+    if value.year < FIRST_YEAR:
+        return TOO_EARLY
+    if value > clock.today():
+        return IN_FUTURE
+    return ""

@@ -63,6 +63,8 @@ def more(exposure: ExposureRead) -> list[str]:
     """What follows the summary: the pools, and who is reached through a partner."""
     lines = [gettext("They are also in the {pool}: every agency in it can search them.").format(
         pool=pool) for pool in exposure.pools]
+    lines.extend(gettext("Through a partner, they are also in the {pool}.").format(pool=pool)
+                 for pool in exposure.second_pools)
     if exposure.second_degree:
         lines.append(ngettext(
             "Through a partner, {count} more agency can reach them.",

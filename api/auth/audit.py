@@ -93,6 +93,10 @@ def _where(session: Session, obj: Any) -> tuple[int | None, str]:
     spec = permissions.owned().get(model)
     if spec is not None:
         own = getattr(obj, spec.owner), VISIBILITY[getattr(obj, spec.visibility)]
+        if model in permissions.children():
+            # A sharing link tells of its agency: filed no more openly than the agency.
+            return min((own, _parents_where(session, obj, permissions.children()[model])),
+                       key=lambda where: OPENNESS.index(Visibility(where[1])))
         on = permissions.attached().get(model)
         if on is None:
             return own
@@ -107,27 +111,31 @@ def _where(session: Session, obj: Any) -> tuple[int | None, str]:
                    key=lambda where: OPENNESS.index(Visibility(where[1])))
     child = permissions.children().get(model)
     if child is not None:
-        # Filed under the most closed of its parents: a stance seen in a private meeting is
-        # as private as the meeting, however open the target is.
-        found = []
-        for parent_model, column in child.parents:
-            parent_id = getattr(obj, column)
-            if parent_id is None and column in child.optional:
-                continue
-            with session.no_autoflush:
-                parent = session.get(parent_model, parent_id) if parent_id is not None else None
-            if parent is None:
-                return None, Visibility.private.value
-            found.append(_where(session, parent))
-        if not found:
-            return None, Visibility.private.value
-        return min(found, key=lambda where: OPENNESS.index(Visibility(where[1])))
+        return _parents_where(session, obj, child)
     table = _kind(obj)
     if table == "organization":
         return obj.id, Visibility.coalition.value
     if hasattr(obj, "organization_id"):
         return obj.organization_id, Visibility.coalition.value
     return None, Visibility.coalition.value
+
+
+def _parents_where(session: Session, obj: Any, child: Any) -> tuple[int | None, str]:
+    """Where the most closed of the record's parents is filed: a stance seen in a private
+    meeting is as private as the meeting, however open the target is."""
+    found = []
+    for parent_model, column in child.parents:
+        parent_id = getattr(obj, column)
+        if parent_id is None and column in child.optional:
+            continue
+        with session.no_autoflush:
+            parent = session.get(parent_model, parent_id) if parent_id is not None else None
+        if parent is None:
+            return None, Visibility.private.value
+        found.append(_where(session, parent))
+    if not found:
+        return None, Visibility.private.value
+    return min(found, key=lambda where: OPENNESS.index(Visibility(where[1])))
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:

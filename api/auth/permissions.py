@@ -26,6 +26,7 @@ from api.auth.models import (
 from api.auth.table_access import (
     ORGANIZATIONS,
     Attached,
+    Child,
     Owned,
     attached,
     children,
@@ -148,27 +149,39 @@ def visible(model: type[SQLModel], actor: Actor) -> sa.ColumnElement[bool] | Non
             condition = sa.and_(condition, _parent_readable(model, attached()[model], actor))
         if model is AuditEntry:
             condition = sa.and_(condition, _not_personal())
+        if model in children():
+            # A record with a visibility of its own about another (a sharing link about an
+            # agency) is read only by those who may read both.
+            parents = _parents_readable(model, children()[model], actor)
+            if parents is not None:
+                condition = sa.and_(condition, parents)
         return condition
     child = children().get(model)
     if child is not None:
-        conditions = []
-        for parent, column in child.parents:
-            parent_condition = visible(parent, actor)
-            if parent_condition is not None:
-                # A lookup of the row's own parent: "IN (the ids of every visible parent)"
-                # made SQLite list every visible meeting for each query that read a link.
-                # The parent table is never the query's own, so a query that also reads
-                # parents still checks this row's parent, not the row it is reading.
-                parents = (sa.select(sa.literal(1)).select_from(parent)
-                           .where(table_of(parent).c.id == getattr(model, column),
-                                  parent_condition)
-                           .correlate_except(parent))
-                if column in child.optional:
-                    conditions.append(sa.or_(getattr(model, column).is_(None), parents.exists()))
-                else:
-                    conditions.append(parents.exists())
-        return sa.and_(*conditions) if conditions else None
+        return _parents_readable(model, child, actor)
     return None
+
+
+def _parents_readable(model: type[SQLModel], child: Child,
+                      actor: Actor) -> sa.ColumnElement[bool] | None:
+    """The row's parents are ones the actor may read; None when every parent is."""
+    conditions = []
+    for parent, column in child.parents:
+        parent_condition = visible(parent, actor)
+        if parent_condition is not None:
+            # A lookup of the row's own parent: "IN (the ids of every visible parent)"
+            # made SQLite list every visible meeting for each query that read a link.
+            # The parent table is never the query's own, so a query that also reads
+            # parents still checks this row's parent, not the row it is reading.
+            parents = (sa.select(sa.literal(1)).select_from(parent)
+                       .where(table_of(parent).c.id == getattr(model, column),
+                              parent_condition)
+                       .correlate_except(parent))
+            if column in child.optional:
+                conditions.append(sa.or_(getattr(model, column).is_(None), parents.exists()))
+            else:
+                conditions.append(parents.exists())
+    return sa.and_(*conditions) if conditions else None
 
 
 def _parent_readable(model: type[SQLModel], spec: Attached,
@@ -306,6 +319,27 @@ def can_read(actor: Actor, record: Any) -> bool:
             return False
         if model in attached():
             return _may_read_parent(actor, record, attached()[model])
+        if model in children():
+            return _may_read_parents(actor, record, children()[model])
+    return True
+
+
+def _may_read_parents(actor: Actor, record: Any, child: Child) -> bool:
+    """The parents of a record with a visibility of its own are ones the actor may read; a
+    row that is not in a session (a stand-in) is taken as its queries found it."""
+    session = object_session(record) if _is_mapped(record) else None
+    if session is None:
+        return True
+    for parent_model, column in child.parents:
+        parent_id = getattr(record, column)
+        if parent_id is None:
+            if column in child.optional:
+                continue
+            return False
+        with session.no_autoflush:
+            parent = session.get(parent_model, parent_id)
+        if parent is None or not can_read(actor, parent):
+            return False
     return True
 
 

@@ -226,7 +226,7 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
     if model is User:
         _check_user(actor, obj, new=new)
         return
-    if model in permissions.children():
+    if model in permissions.children() and model not in permissions.owned():
         permissions.require_write(actor, obj)
         _check_parents(session, actor, obj)
         _check_member_lists(actor, obj, new=new)
@@ -245,6 +245,10 @@ def check_write(session: Session, actor: permissions.Actor, obj: Any, *, new: bo
             raise Forbidden(N_("Only the coalition's leads change who keeps or sees this {noun}."),
                             noun=Term(permissions.record_noun(model)))
     permissions.require_write(actor, obj, deleting=deleting)
+    if model in permissions.children() and not deleting:
+        # A record with its own visibility about another is written only about one its
+        # writer may read.
+        _check_parents(session, actor, obj)
     if spec is not None and not deleting:
         _check_named_readers(session, obj, spec, new=new)
 

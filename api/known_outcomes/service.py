@@ -5,6 +5,7 @@ may read it."""
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -13,6 +14,8 @@ from api.auth.models import User
 from api.bodies.models import Body
 from api.campaigns.models import Campaign, CampaignOutcome, CampaignStatus
 from api.crud import Crud
+from api.errors import Invalid
+from api.fields import date_problem
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions.models import Jurisdiction
 from api.known_outcomes.models import (
@@ -24,7 +27,20 @@ from api.known_outcomes.models import (
 )
 from api.targets import service as targets
 
-crud: Crud[KnownOutcome, KnownOutcomeRead] = Crud(**KNOWN_OUTCOMES.crud_options())
+
+def _prepare(session: Session, actor: User, values: dict[str, Any],
+             existing: KnownOutcome | None) -> dict[str, Any]:
+    """An outcome is one that happened: not in the future, nor before plate readers were."""
+    day = values.get("decided_on")
+    if day is not None and (existing is None or day != existing.decided_on):
+        problem = date_problem(day)
+        if problem:
+            raise Invalid(problem, field="decided_on")
+    return values
+
+
+crud: Crud[KnownOutcome, KnownOutcomeRead] = Crud(**KNOWN_OUTCOMES.crud_options(),
+                                                   prepare=_prepare)
 
 NEAR_MILES = 50
 EARTH_MILES = 3958.8

@@ -6,9 +6,9 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from api.agencies.models import PartialDate
+from api.agencies.models import Agency, PartialDate
 from api.auth.models import Visibility, visibility_field
-from api.auth.table_access import Access, Owned
+from api.auth.table_access import Access, Child, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
     Count,
@@ -71,13 +71,19 @@ class SharingLinkBase(SQLModel):
 class SharingLink(TableBase, SharingLinkBase, table=True):
     __tablename__ = "sharing_link"
     # Like the agencies it joins: a partner's finding may be theirs alone; an imported link is
-    # the coalition's, which any partner keeps up to date.
-    __access__: ClassVar[Access] = Access(owned=Owned("owner_organization_id", coalition_kept=True))
+    # the coalition's, which any partner keeps up to date. It tells of its agency, so it is
+    # read only by those who may read the agency too; a partner writes one about an agency it
+    # reads without keeping it.
+    __access__: ClassVar[Access] = Access(
+        owned=Owned("owner_organization_id", coalition_kept=True),
+        child=Child(((Agency, "agency_id"),), read_parents=("agency_id",)))
     __table_args__ = (sa.Index("ix_sharing_link_partner_kind", "partner_agency_id", "kind"),)
 
 
 class SharingLinkCreate(SharingLinkBase):
-    pass
+    # Left out, it is worked out from the partner's name (api.sharing.service).
+    immigration: bool | None = Field(  # type: ignore[assignment]
+        default=None, title=N_("Immigration enforcement"))
 
 
 SharingLinkUpdate = update_schema(SharingLinkCreate, "SharingLinkUpdate")

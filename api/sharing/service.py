@@ -19,7 +19,7 @@ from api.crud import Crud
 from api.documents import service as documents
 from api.documents.models import AttachedTo, Document, DocumentMeta
 from api.errors import Invalid
-from api.fields import stored_id, stored_values
+from api.fields import date_problem, stored_id, stored_values
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 from api.sharing.models import (
@@ -47,16 +47,33 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
     if not (merged.get("source_url") or "").strip() and merged.get("document_id") is None:
         raise Invalid(N_("Give the source: its address, or the document itself."),
                       field="source_url")
+    if "reported_on" in values and (existing is None
+                                    or values["reported_on"] != existing.reported_on):
+        problem = date_problem(values["reported_on"])
+        if problem:
+            raise Invalid(problem, field="reported_on")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
-    if is_immigration(merged.get("partner_name") or ""):
-        values["immigration"] = True
-    elif partner is not None and "partner_agency_id" in values:
-        found = session.get(Agency, partner)
-        if found is not None and is_immigration(found.name):
-            values["immigration"] = True
+    if _marks_itself(existing, merged):
+        named = merged.get("partner_name") or ""
+        if partner is not None:
+            found = session.get(Agency, partner)
+            named = found.name if found is not None else ""
+        values["immigration"] = is_immigration(named)
     return values
+
+
+def _marks_itself(existing: SharingLink | None, merged: dict[str, Any]) -> bool:
+    """Whether the immigration mark is worked out from the partner's name: only when the writer
+    said nothing of it (a new link without it, or a new partner with the mark left as it
+    was); a writer's own yes or no stands."""
+    if existing is None or merged.get("immigration") is None:
+        return merged.get("immigration") is None
+    if merged.get("immigration") != existing.immigration:
+        return False
+    return (merged.get("partner_name"), merged.get("partner_agency_id")) != (
+        existing.partner_name, existing.partner_agency_id)
 
 
 crud: Crud[SharingLink, SharingLinkRead] = Crud(**SHARING_LINKS.crud_options(),
@@ -80,10 +97,13 @@ def add(session: Session, actor: User, data: SharingLinkCreate, *,
 
 # Immigration enforcement by the names its agencies go by, "and" or "&" alike; a link may say
 # so itself too. The Department of Homeland Security (DHS) counts as well: it is the parent of
-# ICE, CBP and HSI, and reads shared with the department reach them.
+# ICE, CBP and HSI, and reads shared with the department reach them. The initials count only
+# as upper-case words: "Ice Lake Police Department" is a city's police.
 IMMIGRATION = re.compile(
-    r"\b(ICE|HSI|CBP|DHS|immigration\s*(?:and|&)\s*customs|homeland security|"
-    r"customs\s*(?:and|&)\s*border|border patrol)\b", re.IGNORECASE)
+    r"\b(?:ICE|HSI|CBP|DHS|ERO)\b|"
+    r"(?i:\b(?:immigration\s*(?:and|&)\s*customs|homeland security|"
+    r"customs\s*(?:and|&)\s*border|border patrol|"
+    r"enforcement\s*(?:and|&)\s*removal\s*operations)\b)")
 # One partner spelled several ways counts once: its full name and initials, with or without
 # "U.S.", and "&" for "and", are one agency.
 KNOWN_NAMES = {
@@ -91,6 +111,7 @@ KNOWN_NAMES = {
     "cbp": "cbp", "customs and border protection": "cbp",
     "hsi": "hsi", "homeland security investigations": "hsi",
     "dhs": "dhs", "department of homeland security": "dhs",
+    "ero": "ero", "enforcement and removal operations": "ero",
 }
 _PREFIX = re.compile(r"^(?:the |us |united states )+")
 
@@ -103,7 +124,7 @@ def partner_key(name: str) -> str:
     """The same for every spelling of one known partner; the name, case aside, otherwise."""
     words = re.sub(r"[^\w\s]", "", (name or "").casefold().replace("&", " and "))
     words = _PREFIX.sub("", " ".join(words.replace("u s ", "us ").split()))
-    words = re.sub(r"\s*\((ice|cbp|hsi|dhs)\)$", "", words)
+    words = re.sub(r"\s*\((ice|cbp|hsi|dhs|ero)\)$", "", words)
     return KNOWN_NAMES.get(words, words)
 
 
@@ -142,6 +163,10 @@ class ExposureRead(BaseModel):
     second_degree_states: int
     readers: list[Reader]
     second_readers: list[Reader] = []
+    # National pools reached through a partner: named apart, not counted as agencies.
+    second_pools: list[str] = []
+    # Links by which the subjects can search other agencies' reads, the other agency named.
+    searches: list[Reader] = []
 
 
 @dataclass
@@ -165,21 +190,31 @@ def _readable(model: type, actor: User | None) -> sa.ColumnElement[bool]:
     return sa.true() if condition is None else condition
 
 
-def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
-    """The direct readers of the subjects' reads: partners they share with, and agencies that
-    say they can query them; a link is counted only where the reader may read it and every
-    agency it names."""
-    reach = _Reach()
-    if not subjects:
-        return reach
-    links = session.exec(
+@dataclass
+class _Linked:
+    """Links about some agencies' reads in one direction, with the agencies and documents
+    they name that the reader may read."""
+
+    links: list[SharingLink]
+    known: dict[int, Agency]
+    documents: set[int]
+
+
+def _linked(session: Session, actor: User | None, subjects: set[int], *,
+            outward: SharingKind) -> _Linked:
+    """Links where a subject is the agency and the kind is `outward`, or the partner and the
+    kind is the other one: with shares_with, who reads the subjects' reads; with can_query,
+    whose reads the subjects read."""
+    inward = SharingKind.can_query if outward == SharingKind.shares_with else \
+        SharingKind.shares_with
+    links = list(session.exec(
         select(SharingLink).where(
             sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.shares_with),
+                           SharingLink.kind == outward),
                    sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
-                           SharingLink.kind == SharingKind.can_query)),
+                           SharingLink.kind == inward)),
             _readable(SharingLink, actor))
-        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all()
+        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all())
     ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
     known = {stored_id(a): a for a in session.exec(
         select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
@@ -187,29 +222,49 @@ def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
     readable_documents = set(session.exec(
         select(Document.id).where(col(Document.id).in_(documents),
                                   _readable(Document, actor))).all()) if documents else set()
-    for link in links:
-        if link.agency_id not in known or (link.partner_agency_id and
-                                           link.partner_agency_id not in known):
-            continue
+    # A link naming an agency the reader may not read is left out, not shown nameless.
+    links = [link for link in links if link.agency_id in known and (
+        not link.partner_agency_id or link.partner_agency_id in known)]
+    return _Linked(links, known, {i for i in readable_documents if i is not None})
+
+
+def _reader(link: SharingLink, found: _Linked, *, subject: int,
+            other: int | None) -> Reader:
+    """The link as seen from the subject: the other side named, kept here or by name."""
+    agency = found.known.get(other) if other else None
+    name = agency.name if agency is not None else link.partner_name
+    return Reader(
+        link_id=stored_id(link), agency_id=other, name=name,
+        state_code=agency.state_code if agency is not None else "",
+        count=link.partner_count if agency is None else None, pool=link.pool,
+        immigration=link.immigration, kind=link.kind, source_kind=link.source_kind,
+        source_url=link.source_url,
+        document_id=link.document_id if link.document_id in found.documents else None,
+        reported_on=link.reported_on, confidence=link.confidence, through_agency_id=subject)
+
+
+def _reach(session: Session, actor: User | None, subjects: set[int]) -> _Reach:
+    """The direct readers of the subjects' reads: partners they share with, and agencies that
+    say they can query them; a link is counted only where the reader may read it and every
+    agency it names."""
+    reach = _Reach()
+    if not subjects:
+        return reach
+    found = _linked(session, actor, subjects, outward=SharingKind.shares_with)
+    for link in found.links:
         if link.kind == SharingKind.shares_with:
             subject, reader_id = link.agency_id, link.partner_agency_id
         else:
             subject, reader_id = link.partner_agency_id or 0, link.agency_id
-        agency = known.get(reader_id) if reader_id else None
+        agency = found.known.get(reader_id) if reader_id else None
         if agency is not None and reader_id in subjects:
             continue
         name = agency.name if agency is not None else link.partner_name
-        reader = Reader(
-            link_id=stored_id(link), agency_id=reader_id, name=name,
-            state_code=agency.state_code if agency is not None else "",
-            count=link.partner_count if agency is None else None,
-            pool=agency is None and link.pool,
-            immigration=link.immigration or is_immigration(name), kind=link.kind,
-            source_kind=link.source_kind, source_url=link.source_url,
-            document_id=link.document_id if link.document_id in readable_documents else None,
-            reported_on=link.reported_on, confidence=link.confidence,
-            through_agency_id=subject)
+        reader = _reader(link, found, subject=subject, other=reader_id)
         reach.readers.append(reader)
+        if link.pool:
+            # A national pool is no agency: named apart, never counted among them.
+            continue
         if agency is not None and reader_id is not None:
             reach.named[reader_id] = agency
             reach.named_per_subject.setdefault(subject, set()).add(reader_id)
@@ -245,23 +300,43 @@ def exposure_of(session: Session, actor: User | None, agency_ids: list[int]) -> 
                       if r.agency_id is None or r.agency_id in second.named]
     states = sorted({a.state_code for a in direct.named.values() if a.state_code})
     flagged = [r for r in direct.readers if r.immigration]
+    # The newest source says best what holds now.
     years = sorted({r.reported_on[:4] for r in flagged if r.reported_on})
     return ExposureRead(
         agency_ids=sorted(subjects), direct=direct.total(), states=len(states),
         state_codes=states,
         pools=sorted({r.name for r in direct.readers if r.pool}),
         immigration=_once(r.name for r in flagged),
-        immigration_year=years[0] if years else "",
+        immigration_year=years[-1] if years else "",
         second_degree=second.total(),
+        second_pools=sorted({r.name for r in second.readers if r.pool} - {
+            r.name for r in direct.readers if r.pool}),
         second_degree_states=len({a.state_code for a in second.named.values()
                                   if a.state_code} - set(states)),
         readers=direct.readers, second_readers=second.readers)
 
 
+def searched_by(session: Session, actor: User | None, subjects: set[int]) -> list[Reader]:
+    """The links by which the subjects can search another agency's reads (they can query it,
+    or it shares with them), each naming that agency; only links the reader may read, about
+    agencies the reader may read."""
+    found = _linked(session, actor, subjects, outward=SharingKind.can_query)
+    readers = []
+    for link in found.links:
+        if link.kind == SharingKind.can_query:
+            subject, other = link.agency_id, link.partner_agency_id
+        else:
+            subject, other = link.partner_agency_id or 0, link.agency_id
+        readers.append(_reader(link, found, subject=subject, other=other))
+    return readers
+
+
 def agency_exposure(session: Session, actor: User, agency_id: int) -> ExposureRead:
     """An agency's exposure; one the reader may not read answers as missing."""
     agencies.crud.get(session, actor, agency_id)
-    return exposure_of(session, actor, [agency_id])
+    exposure = exposure_of(session, actor, [agency_id])
+    exposure.searches = searched_by(session, actor, {agency_id})
+    return exposure
 
 
 def jurisdiction_exposure(session: Session, actor: User,

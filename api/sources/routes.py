@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from api import csv_export
 from api.auth import permissions
 from api.auth.models import User
-from api.crud import ListQuery, validated
+from api.crud import ListQuery
 from api.crud_routes import RecordId, crud_router, list_params
 from api.db import new_session
 from api.deps import SessionDep, UserDep
@@ -235,8 +235,7 @@ async def import_sharing_report(
     commit: Commit = False, token: Token = None,
 ) -> sharing_links.SharingImportAnswer:
     content = await _content(actor, file)
-    source = validated(sharing_links.ReportSource, {
-        "agency_id": agency_id, "source_url": source_url, "reported_on": reported_on})
+    source = sharing_links.report_source(agency_id, reported_on, source_url)
     return await run_in_threadpool(_sharing_import, session, actor, content, commit, token,
                                    source)
 

@@ -15,7 +15,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, Invalid, Problems
-from api.fields import MAX_INT, Url, is_state, stored_id
+from api.fields import IN_FUTURE, MAX_INT, TOO_EARLY, Url, date_problem, is_state, stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
@@ -76,14 +76,18 @@ REPORT_SAID = {"reported_on": N_("Write the report's date as a year, a year and 
 def report_source(agency_id: int, reported_on: str, source_url: str) -> ReportSource:
     """The report's source checked, each refusal in plain words beside its field."""
     try:
-        return validated(ReportSource, {"agency_id": agency_id, "reported_on": reported_on,
-                                        "source_url": source_url})
+        source = validated(ReportSource, {"agency_id": agency_id, "reported_on": reported_on,
+                                          "source_url": source_url})
+        problem = date_problem(source.reported_on)
+        if problem:
+            raise Invalid(problem, field="reported_on")
+        return source
     except Invalid as exc:
         problems = []
         for one in Problems.each(exc):
             where = (one.field or "").split(".")[0]
-            problems.append(Invalid(REPORT_SAID[where], field=where) if where in REPORT_SAID
-                            else one)
+            plain = where in REPORT_SAID and one.template not in (TOO_EARLY, IN_FUTURE)
+            problems.append(Invalid(REPORT_SAID[where], field=where) if plain else one)
         raise Problems.of(problems) from exc
 
 

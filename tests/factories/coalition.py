@@ -41,6 +41,8 @@ class Record:
     owner: int | None
     visibility: str
     markers: list[str] = field(default_factory=list)
+    # The agency a sharing link is about, when it is not the coalition's own.
+    about: int | None = None
 
 
 @dataclass
@@ -222,6 +224,13 @@ def _coalition_records(session: Session, actor: object, *, owner: int, vis: str,
     session.add(AgencyLink(agency_id=agency.id, url=f"https://news.example/{source}",
                            source=f"The Gazette {source}", published="2019-05-14"))
     out.append(Record("agency", agency.id, owner, vis, [m, source]))
+    # A link the whole coalition may read about this agency: read only by those who may
+    # read the agency, so at the agency's tier (the link's own is wider).
+    m = marker()
+    link = sharing.crud.create(session, actor, SharingLinkCreate(
+        agency_id=agency.id, partner_name=f"Sheriff {m}", source_url=f"https://news.example/{m}",
+        owner_organization_id=owner, visibility="coalition"))
+    out.append(Record("sharing_link", link.id, owner, vis, [m], about=agency.id))
     # Who can search the coalition's agency's reads, as this organization found it: counted
     # and shown on the agency's and its jurisdiction's pages only to those who read the link.
     m = marker()

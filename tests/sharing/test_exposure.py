@@ -118,3 +118,35 @@ def test_immigration_by_any_spelling_counted_once(session: Session, actor: User)
     session.commit()
     seen = sharing.agency_exposure(session, actor, agency.id)
     assert seen.immigration == ["ICE", "Customs & Border Protection"]
+
+
+def test_the_summary_gives_the_newest_year_and_pools_are_not_agencies(
+        session: Session, actor: User) -> None:
+    """ICE named by reports of 2019, 2025 and 2023: the summary's year is the newest. A
+    national pool reached through a partner is named apart, not counted as an agency."""
+    ids = _riverton(session, actor)
+    for year in ("2025-02", "2023"):
+        f.make_sharing_link(session, actor, agency_id=ids["riverton"], partner_name="ICE",
+                            reported_on=year)
+    f.make_sharing_link(session, actor, agency_id=ids["oakdale"],
+                        partner_name="Vigilant LEARN national pool", pool=True)
+    f.make_sharing_link(session, actor, agency_id=ids["oakdale"], partner_count=900,
+                        partner_name="Vigilant LEARN", pool=True)
+    session.commit()
+    seen = sharing.agency_exposure(session, actor, ids["riverton"])
+    assert seen.immigration_year == "2025"
+    assert seen.second_degree == 1
+    assert seen.second_pools == ["Vigilant LEARN", "Vigilant LEARN national pool"]
+
+
+def test_a_link_by_which_an_agency_can_query_another_shows_on_both(
+        session: Session, actor: User) -> None:
+    alder = f.make_agency(session, actor, name="Alder Police Department")
+    lane = f.make_agency(session, actor, name="Lane County Sheriff", kind="sheriff")
+    f.make_sharing_link(session, actor, agency_id=alder.id, kind="can_query",
+                        partner_agency_id=lane.id)
+    session.commit()
+    assert [r.agency_id for r in sharing.agency_exposure(session, actor, lane.id).readers] \
+        == [alder.id]
+    assert [r.agency_id for r in sharing.agency_exposure(session, actor, alder.id).searches] \
+        == [lane.id]

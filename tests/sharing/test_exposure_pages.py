@@ -200,3 +200,18 @@ def test_the_source_cell_says_the_document_once(client: TestClient, session: Ses
     page = plain(page.split('class="exposure-table"', 1)[1].split("</table>", 1)[0])
     assert "document document" not in page
     assert "Records-request document ( our copy )" in page
+
+
+def test_an_agency_page_shows_whose_reads_it_can_query(client: TestClient, session: Session,
+                                                      actor: User) -> None:
+    alder = f.make_agency(session, actor, name="Alder PD")
+    lane = f.make_agency(session, actor, name="Lane County Sheriff", kind="sheriff")
+    f.make_sharing_link(session, actor, agency_id=alder.id, kind="can_query",
+                        partner_agency_id=lane.id)
+    session.commit()
+    for headers in ({}, HX):
+        page = client.get(f"/agencies/{alder.id}", headers=headers).text
+        assert f'href="/agencies/{lane.id}"' in page and "Lane County Sheriff" in page
+        assert "Whose plate reads it can search" in page
+    seen = client.get(f"/agencies/{lane.id}").text
+    assert f'href="/agencies/{alder.id}"' in seen

@@ -54,7 +54,8 @@ def jurisdiction_page(record_id: RecordId, request: Request, session: SessionDep
 def _values(form: Any, agency_id: int) -> dict[str, Any]:
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in FIELDS}
     values["pool"] = values["pool"] == "true"
-    values["immigration"] = values["immigration"] == "true"
+    # A box left empty says nothing: the mark is then worked out from the partner's name.
+    values["immigration"] = True if values["immigration"] == "true" else None
     values["partner_agency_id"] = values["partner_agency_id"] or None
     values["agency_id"] = agency_id
     return values
