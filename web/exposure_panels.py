@@ -9,6 +9,7 @@ from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import User
 from api.i18n.catalogs import N_, gettext, ngettext
+from api.i18n.formatting import format_number
 from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingLink, SourceKind
 from api.sharing.service import ExposureRead
@@ -20,6 +21,9 @@ SOURCE_WORDS = {
     SourceKind.news.value: N_("News story"),
     SourceKind.other.value: N_("Other source"),
 }
+# Rows each list of the panel shows: an agency in a national pool or a statewide report can
+# have thousands of links, and the page must stay small; the whole list is one link away.
+ROWS_SHOWN = 100
 CONFIDENCE_WORDS = {
     Confidence.confirmed.value: N_("Confirmed"),
     Confidence.likely.value: N_("Likely"),
@@ -86,6 +90,17 @@ def partner_words(reader: sharing.Reader) -> str:
                     reader.count).format(count=reader.count)
 
 
+def cut_note(exposure: ExposureRead, agency: Agency | None) -> dict[str, str] | None:
+    """What the panel says when a list is longer than it shows, and where the whole one is."""
+    longest = max(len(exposure.readers), len(exposure.second_readers), len(exposure.searches))
+    if longest <= ROWS_SHOWN:
+        return None
+    said = gettext("Each list here shows its first {shown} links; the longest has {count}.")
+    return {"said": said.format(shown=format_number(ROWS_SHOWN), count=format_number(longest)),
+            "href": f"/sharing-links?agency_id={agency.id}" if agency is not None else "",
+            "link": gettext("Every sharing link of this agency")}
+
+
 def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,
              subject: str, agency: Agency | None, base: str) -> dict[str, Any]:
     graph = sharing_graph.layout(
@@ -111,6 +126,7 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         # A report about this agency is imported from here, by those who bring files in.
         "report_import": f"/imports/sharing-report?agency_id={agency.id}"
         if agency is not None and permissions.may_bring_in(actor) else "",
+        "rows": ROWS_SHOWN, "cut": cut_note(exposure, agency),
         "sources": SOURCE_WORDS, "partner_words": partner_words,
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 

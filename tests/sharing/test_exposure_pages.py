@@ -12,6 +12,7 @@ from api.documents.models import Document
 from api.sharing.models import SharingLink
 from tests import factories as f
 from tests.web.html import plain
+from web.exposure_panels import ROWS_SHOWN
 
 HX = {"HX-Request": "true"}
 
@@ -215,3 +216,24 @@ def test_an_agency_page_shows_whose_reads_it_can_query(client: TestClient, sessi
         assert "Whose plate reads it can search" in page
     seen = client.get(f"/agencies/{lane.id}").text
     assert f'href="/agencies/{alder.id}"' in seen
+
+
+def test_a_long_list_of_links_is_cut_and_leads_to_the_whole_one(
+        client: TestClient, session: Session, actor: User) -> None:
+    """An agency in a statewide report can have thousands of links: the panel shows the first
+    ones and links to every one, instead of a page of megabytes."""
+    agency = f.make_agency(session, actor, name="Lakeport PD")
+    for number in range(ROWS_SHOWN + 5):
+        f.make_sharing_link(session, actor, agency_id=agency.id,
+                            partner_name=f"Partner Office {number:03d}")
+    session.commit()
+    page = client.get(f"/agencies/{agency.id}/exposure")
+    assert page.status_code == 200
+    table = page.text.split('id="exposure-links"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr") == ROWS_SHOWN + 1  # the heading's row, then the links
+    said = plain(page.text)
+    assert f"Each list here shows its first {ROWS_SHOWN} links; the longest has " \
+           f"{ROWS_SHOWN + 5}." in said
+    assert f'href="/sharing-links?agency_id={agency.id}"' in page.text
+    every = client.get(f"/sharing-links.csv?agency_id={agency.id}")
+    assert every.status_code == 200 and every.text.count("Partner Office") == ROWS_SHOWN + 5

@@ -1,4 +1,4 @@
-"""The supporters' tests' mail server: a real SMTP server (aiosmtpd) set as the instance's own."""
+"""The supporters' tests' fixtures: the instance's mail server and a published page."""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -7,19 +7,15 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from api.alerts import service as alerts
 from api.auth.models import Role
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground, make_ground, publish
+from tests.supporters.mail import instance_mail
 
 
 @pytest.fixture
 def inbox(session: Session, actor: Any) -> Iterator[list[Received]]:
-    with smtp_server() as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "campaign@coalition.example"})
-        session.commit()
+    with instance_mail(session, actor) as received:
         yield received
 
 

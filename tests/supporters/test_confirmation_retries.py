@@ -3,33 +3,20 @@ number of times, through a real SMTP server (aiosmtpd) that refuses and then acc
 internationalized domain is kept and mailed in its ASCII form; a non-ASCII mailbox name a
 server cannot take is recorded as failed, not dropped."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from api import clock
-from api.alerts import service as alerts
 from api.supporters import reminders
 from api.supporters import service as supporters
 from api.supporters.models import Supporter
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground
+from tests.supporters.mail import instance_mail
 
 SLUG = "riverbend-retries"
-
-
-@contextmanager
-def _server(session: Session, actor: Any, *, refuse: int = 0,
-            smtputf8: bool = True) -> Iterator[list[Received]]:
-    with smtp_server(refuse=refuse, smtputf8=smtputf8) as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "campaign@coalition.example"})
-        session.commit()
-        yield received
 
 
 def _sign_up(session: Session, email: str) -> Supporter:
@@ -56,7 +43,7 @@ def _wait(inbox: list[Received], count: int) -> None:
 
 def test_a_refused_confirmation_is_sent_at_a_later_tick(
         session: Session, actor: Any, published_ground: Ground) -> None:
-    with _server(session, actor, refuse=1) as inbox:
+    with instance_mail(session, actor, refuse=1) as inbox:
         supporter = _sign_up(session, "resident@example.org")
         assert _send(session) == 0
         session.refresh(supporter)
@@ -75,7 +62,7 @@ def test_a_refused_confirmation_is_sent_at_a_later_tick(
 
 
 def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: Ground) -> None:
-    with _server(session, actor, refuse=100) as inbox:
+    with instance_mail(session, actor, refuse=100) as inbox:
         supporter = _sign_up(session, "resident@example.org")
         waits = []
         for _ in range(supporters.MAIL_MOST + 2):
@@ -93,7 +80,7 @@ def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: G
 
 def test_an_internationalized_domain_is_mailed_in_ascii(
         session: Session, actor: Any, published_ground: Ground) -> None:
-    with _server(session, actor) as inbox:
+    with instance_mail(session, actor) as inbox:
         supporter = _sign_up(session, "User@Bücher.example")
         assert supporter.email == "user@xn--bcher-kva.example"
         assert _send(session) == 1
@@ -103,7 +90,7 @@ def test_an_internationalized_domain_is_mailed_in_ascii(
 
 def test_a_mailbox_name_the_server_cannot_take_is_recorded(
         session: Session, actor: Any, published_ground: Ground) -> None:
-    with _server(session, actor, smtputf8=False) as inbox:
+    with instance_mail(session, actor, smtputf8=False) as inbox:
         supporter = _sign_up(session, "josé@example.org")
         assert _send(session) == 0
         session.refresh(supporter)

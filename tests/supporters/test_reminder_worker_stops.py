@@ -16,14 +16,14 @@ import pytest
 from sqlmodel import Session, select
 
 from api import clock
-from api.alerts import service as alerts
 from api.auth.models import Role
 from api.public_pages.models import ShownKind
 from api.supporters import reminders
 from api.supporters.models import ReminderStatus, Supporter, SupporterReminder, SupporterState
 from api.votes.models import Vote
-from tests.alerts.servers import Received, smtp_server
+from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground, make_ground, publish
+from tests.supporters.mail import instance_mail
 
 SLUG = "riverbend-worker"
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,11 +59,7 @@ def killer() -> Killer:
 
 @pytest.fixture
 def inbox(session: Session, actor: Any, killer: Killer) -> Iterator[list[Received]]:
-    with smtp_server(then=killer) as (port, received):
-        alerts.update_channel_settings(session, actor, {
-            "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "smtp_from": "campaign@coalition.example"})
-        session.commit()
+    with instance_mail(session, actor, then=killer) as received:
         yield received
 
 
