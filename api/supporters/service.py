@@ -375,6 +375,10 @@ def forget_expired(session: Session) -> int:
 class Counts:
     confirmed: int
     pending: int
+    # Pending sign-ups whose confirmation the mail server refused for good or after every try,
+    # and the newest refusal: the leads' cue to look at the mail settings.
+    undelivered: int = 0
+    last_refusal: str = ""
 
 
 def counts(session: Session, actor: User, campaign_id: int) -> Counts:
@@ -383,8 +387,15 @@ def counts(session: Session, actor: User, campaign_id: int) -> Counts:
     campaigns.crud.get(session, actor, campaign_id)
     rows = dict(session.execute(sa.select(Supporter.state, sa.func.count()).where(
         Supporter.campaign_id == campaign_id).group_by(Supporter.state)).all())
+    given_up = sa.and_(Supporter.campaign_id == campaign_id,
+                       Supporter.state == SupporterState.pending, Supporter.mail_error != "",
+                       Supporter.mail_retry_at.is_(None))
+    undelivered = session.execute(sa.select(sa.func.count()).where(given_up)).scalar_one()
+    last = session.execute(sa.select(Supporter.mail_error).where(given_up).order_by(
+        Supporter.id.desc()).limit(1)).scalar() or ""
     return Counts(confirmed=int(rows.get(SupporterState.confirmed.value, 0)),
-                  pending=int(rows.get(SupporterState.pending.value, 0)))
+                  pending=int(rows.get(SupporterState.pending.value, 0)),
+                  undelivered=int(undelivered), last_refusal=last)
 
 
 EXPORT_COLUMNS = ("email", "zip_code", "language", "confirmed_at")

@@ -9,12 +9,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from api import clock
+from api.auth.models import Role
 from api.supporters import reminders
 from api.supporters import service as supporters
 from api.supporters.models import Supporter
 from tests.alerts.servers import Received
 from tests.factories.public_pages import Ground
 from tests.supporters.mail import instance_mail
+from tests.web.html import plain
 
 SLUG = "riverbend-retries"
 
@@ -61,7 +63,8 @@ def test_a_refused_confirmation_is_sent_at_a_later_tick(
         assert _send(session) == 0, "never twice"
 
 
-def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: Ground) -> None:
+def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: Ground,
+                               client_as: Any) -> None:
     with instance_mail(session, actor, refuse=100) as inbox:
         supporter = _sign_up(session, "resident@example.org")
         waits = []
@@ -76,6 +79,13 @@ def test_the_tries_are_bounded(session: Session, actor: Any, published_ground: G
         assert supporter.mail_retry_at is None and supporter.mailed_at is not None
         assert "451" in supporter.mail_error
         assert inbox == []
+    # The leads are told, with the server's words, where they count the sign-ups.
+    session.commit()
+    page = plain(client_as(Role.lead).get(
+        f"/campaigns/{published_ground.campaign.id}/public/supporters").text)
+    assert "The confirmation mail of 1 sign-up could not be delivered, and will not be tried " \
+           "again." in page
+    assert "451" in page.split("The mail server's latest answer:", 1)[1]
 
 
 def test_an_internationalized_domain_is_mailed_in_ascii(
