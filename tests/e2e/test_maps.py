@@ -31,6 +31,10 @@ def _ground(session: Session, actor: Any) -> None:
                     jurisdiction_id=places.pasadena.id, status="won")
     f.make_campaign(session, actor, name="Irvine sunset", jurisdiction_id=places.irvine.id,
                     status="active")
+    # A long name in the table's last column, as real campaigns are named.
+    f.make_campaign(session, actor, name="Los Angeles County: No Renewal for the Flock Safety "
+                    "Plate-Reader Contract and No Sharing with Federal Immigration Agencies",
+                    jurisdiction_id=places.los_angeles.id, status="active")
     tx = f.make_jurisdiction(session, actor, name="Harris County", kind="county",
                              state_code="TX", timezone="America/Chicago")
     overpass.store(session, jurisdiction_id=tx.id, counted_on=date(2026, 3, 1),
@@ -53,6 +57,11 @@ def test_both_maps_draw_from_this_server_alone(desktop: Page, phone: Page, axe_s
         expect(page.get_by_role("heading", level=1)).to_have_text("Map of the states")
         assert page.locator("svg.map-svg g.regions path").count() == 51
         expect(page.locator(".map-table table")).to_contain_text("Los Angeles County Sheriff")
+        # The map and its table keep within the page: nothing off to the side or cut.
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert page.evaluate("document.querySelector('.map-table table').getBoundingClientRect()"
+                             ".right - document.querySelector('.map-layout')"
+                             ".getBoundingClientRect().right") <= 0.5
         clean(page, axe_source, f"state map ({name})")
         shoot(page, f"map-states-{name}")
 
