@@ -69,7 +69,7 @@ def test_the_graph_draws_with_nothing_from_another_origin(
     assert page.locator(".exposure-summary").inner_text().startswith(
         "Riverton Police Department's plate reads can be searched by 412 agencies in 5 states, "
         "including U.S. Immigration and Customs Enforcement (2019 report).")
-    assert page.locator(".exposure-table tbody tr").count() == 8
+    assert page.locator("#exposure-links tbody tr").count() == 8
     ours = urlsplit(server).netloc
     elsewhere = [url for url in asked
                  if not url.startswith(("data:", "blob:")) and urlsplit(url).netloc != ours]
@@ -119,12 +119,12 @@ def test_the_tables_caption_spans_the_phone(phone: Page, session: Session, actor
     agency = _riverton(session, actor)
     phone.goto(f"/agencies/{agency}")
     phone.wait_for_load_state("networkidle")
-    table = phone.locator(".exposure-table").bounding_box()
-    caption = phone.locator(".exposure-table caption").bounding_box()
-    first = phone.locator(".exposure-table tbody th").first.bounding_box()
+    table = phone.locator("#exposure-links").bounding_box()
+    caption = phone.locator("#exposure-links caption").bounding_box()
+    first = phone.locator("#exposure-links tbody th").first.bounding_box()
     assert table is not None and caption is not None and first is not None
     assert caption["width"] >= 0.9 * table["width"], (caption, table)
     assert caption["height"] < 60, caption
     assert first["width"] >= 0.9 * table["width"], (first, table)
-    phone.locator(".exposure-table").screenshot(
+    phone.locator("#exposure-links").screenshot(
         path=str(SCREENSHOTS / "exposure-table-phone.png"))

@@ -227,4 +227,4 @@ def test_a_lead_imports_a_sharing_report_from_its_agency(
     page.get_by_role("button", name="Import 4 links").click()
     expect(page.locator("#flash")).to_contain_text(
         "Vigilant data sharing report: Links: 4 added, 0 updated, 1 unchanged")
-    expect(page.locator(".exposure-table")).to_contain_text("Oakdale Police Department")
+    expect(page.locator("#exposure-links")).to_contain_text("Oakdale Police Department")

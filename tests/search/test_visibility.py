@@ -54,7 +54,8 @@ def test_a_partner_does_not_find_another_organizations_private_record_by_any_wor
     partner = client_as(Role.partner, world.org_a)
     private = [r for r in world.records if r.kind in SEARCHED_KINDS
                and r.owner == world.org_b and r.visibility == "private"]
-    assert len(private) == len(SEARCHED_KINDS)
+    # Every kind search finds is tried (a kind may have more than one such record).
+    assert {r.kind for r in private} == set(SEARCHED_KINDS)
     for record in private:
         for marker in record.markers:
             # The beginning of the marker, as someone typing it would send.
