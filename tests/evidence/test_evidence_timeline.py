@@ -187,11 +187,22 @@ def test_the_packet_tells_whom_each_entry_and_the_whole_may_be_shown_to(
                  "Shared with: Our organization and the coalition's leads",
                  "Shared with: Our organization only"):
         assert said in page
-    assert "The most closely held entry here is shared with: Our organization only." in page
+    assert ("Its entries are shared with, the most closely held first: Our organization only; "
+            "Our organization and the coalition's leads; The whole coalition; Anyone (public).") \
+        in page
     lead = plain(client_as(Role.lead).get(url).text)
     assert "Kept finding" not in lead
-    assert ("The most closely held entry here is shared with: Riverton Privacy and the "
-            "coalition's leads.") in lead
+    assert ("the most closely held first: Riverton Privacy and the coalition's leads; The whole "
+            "coalition; Anyone (public).") in lead
+    # A lead of an organization reads both its own organization's closed entry and the
+    # coalition leads' own: neither holds the other, so both are named.
+    make_evidence_entry(session, actor, contract_id=contract.id, title="Leads' own finding",
+                        owner_organization_id=None, visibility="private")
+    session.commit()
+    both = plain(client_as(Role.lead, ours.id).get(url).text)
+    assert "Kept finding" in both and "Leads' own finding" in both
+    assert ("the most closely held first: Our organization only; Only the coalition's leads; "
+            "Our organization and the coalition's leads;") in both
     spanish = plain(member.get(url, headers={"Accept-Language": "es"}).text)
     assert "Compartida con:" in spanish
 

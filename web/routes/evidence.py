@@ -35,13 +35,16 @@ def _kind(text: str | None) -> EvidenceKind | None:
         raise Invalid(N_("There is no such kind of evidence."), field="kind") from None
 
 
-# From the most closed to the most open: a packet is as narrow as its narrowest entry.
+# From the most closed to the most open: whoever hands a packet on is told its closest first.
 TIERS = ("private", "leads", "coalition", "public")
 
 
-def _sharing(session: Session, reader: Any, found: evidence.Packet) -> tuple[dict[int, str], str]:
-    """Each entry's sharing in the words its own page says to the reader, and the narrowest
-    of them: a printed page shows no link, so whoever hands it on must be told."""
+def _sharing(session: Session, reader: Any,
+             found: evidence.Packet) -> tuple[dict[int, str], list[str]]:
+    """Each entry's sharing in the words its own page says to the reader, and every distinct
+    sharing among them, the most closed first: a printed page shows no link, so whoever hands
+    it on must be told. They are all named because two closed ones need not nest (one
+    organization's own entry and the coalition leads' own are each closed to the other)."""
     owners = {p.entry.owner_organization_id for p in found.entries} - {None}
     names = dict(session.execute(select(Organization.id, Organization.name).where(
         Organization.id.in_(owners))).all()) if owners else {}
@@ -52,10 +55,9 @@ def _sharing(session: Session, reader: Any, found: evidence.Packet) -> tuple[dic
                                    reader=reader, table="evidence_entry")
 
     each = {p.entry.id: said(p.entry) for p in found.entries}
-    narrowest = min((p.entry for p in found.entries),
-                    key=lambda e: TIERS.index(str(getattr(e.visibility, "value", e.visibility))),
-                    default=None)
-    return each, said(narrowest) if narrowest is not None else ""
+    closest_first = sorted(found.entries, key=lambda p: TIERS.index(
+        str(getattr(p.entry.visibility, "value", p.entry.visibility))))
+    return each, list(dict.fromkeys(each[p.entry.id] for p in closest_first))
 
 
 def _pages(subject: str, noun: str) -> None:
@@ -75,9 +77,9 @@ def _pages(subject: str, noun: str) -> None:
         user = acting_user(request, actor)
         found = evidence.packet(session, user, subject=subject, record_id=record_id,
                                 kind=_kind(kind))
-        shared, narrowest = _sharing(session, user, found)
+        shared, sharings = _sharing(session, user, found)
         return render(request, "evidence/packet.html", {
-            "packet": found, "shared": shared, "narrowest": narrowest,
+            "packet": found, "shared": shared, "sharings": sharings,
             "subject_noun": gettext(SUBJECT_WORDS[subject]),
             "prepared_on": clock.today(),
             "back_url": timeline_url(subject, record_id)})
