@@ -178,13 +178,14 @@ def normalized(email: str) -> str:
     """The address as kept and mailed: lowercase, its domain in its ASCII (IDNA) form, so an
     internationalized domain reaches mail servers that know only ASCII names. A domain that
     has no such form is kept as given (the sending then fails and says so)."""
-    local, at, domain = email.strip().lower().rpartition("@")
+    address = email.strip().lower()
+    local, at, domain = address.rpartition("@")
     if not at or domain.isascii():
-        return email.strip().lower()
+        return address
     try:
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError:
-        return email.strip().lower()
+        return address
 
 
 def count_attempt(session: Session, *, client: str, email: str) -> bool:
@@ -385,17 +386,23 @@ def counts(session: Session, actor: User, campaign_id: int) -> Counts:
     """How many have signed up and confirmed, and how many wait: for the campaign's leads."""
     permissions.require_publishing(actor)
     campaigns.crud.get(session, actor, campaign_id)
-    rows = dict(session.execute(sa.select(Supporter.state, sa.func.count()).where(
-        Supporter.campaign_id == campaign_id).group_by(Supporter.state)).all())
-    given_up = sa.and_(Supporter.campaign_id == campaign_id,
-                       Supporter.state == SupporterState.pending, Supporter.mail_error != "",
+    # A pending sign-up whose confirmation the mail server refused for good: no retry is due.
+    given_up = sa.and_(Supporter.state == SupporterState.pending, Supporter.mail_error != "",
                        Supporter.mail_retry_at.is_(None))
-    undelivered = session.execute(sa.select(sa.func.count()).where(given_up)).scalar_one()
-    last = session.execute(sa.select(Supporter.mail_error).where(given_up).order_by(
-        Supporter.id.desc()).limit(1)).scalar() or ""
-    return Counts(confirmed=int(rows.get(SupporterState.confirmed.value, 0)),
-                  pending=int(rows.get(SupporterState.pending.value, 0)),
-                  undelivered=int(undelivered), last_refusal=last)
+    confirmed, pending, undelivered, newest = session.execute(sa.select(
+        _count_where(Supporter.state == SupporterState.confirmed),
+        _count_where(Supporter.state == SupporterState.pending),
+        _count_where(given_up),
+        sa.func.max(sa.case((given_up, Supporter.id))),
+    ).where(Supporter.campaign_id == campaign_id)).one()
+    last = session.execute(sa.select(Supporter.mail_error).where(
+        Supporter.id == newest)).scalar() if newest is not None else None
+    return Counts(confirmed=int(confirmed), pending=int(pending), undelivered=int(undelivered),
+                  last_refusal=last or "")
+
+
+def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
 EXPORT_COLUMNS = ("email", "zip_code", "language", "confirmed_at")
