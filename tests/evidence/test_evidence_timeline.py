@@ -190,6 +190,12 @@ def test_the_packet_tells_whom_each_entry_and_the_whole_may_be_shown_to(
     assert ("Its entries are shared with, the most closely held first: Our organization only; "
             "Our organization and the coalition's leads; The whole coalition; Anyone (public).") \
         in page
+    lone = make_contract(session, actor, visibility="coalition")
+    make_evidence_entry(session, actor, contract_id=lone.id, title="Lone finding",
+                        owner_organization_id=ours.id, visibility="leads")
+    session.commit()
+    assert "Every entry here is shared with: Our organization and the coalition's leads." in \
+        plain(member.get(f"/contracts/{lone.id}/evidence/packet").text)
     lead = plain(client_as(Role.lead).get(url).text)
     assert "Kept finding" not in lead
     assert ("the most closely held first: Riverton Privacy and the coalition's leads; The whole "
