@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -288,10 +289,15 @@ def _key(agency_id: Any, kind: str, partner_id: Any, partner_name: str,
     return (agency_id, kind, partner_id, "" if partner_id else partner_name.casefold(), url)
 
 
-def _kept(session: Session) -> dict[tuple[Any, ...], SharingLink]:
+def _kept(session: Session) -> dict[tuple[Any, ...], Any]:
+    """The links kept, by what makes two links one: the columns an import compares, not whole
+    records (a record is read only for a link the import changes)."""
+    columns = (SharingLink.id, SharingLink.agency_id, SharingLink.kind,
+               SharingLink.partner_agency_id, SharingLink.partner_name, SharingLink.source_url,
+               SharingLink.partner_count, SharingLink.reported_on)
+    rows: list[Any] = list(session.execute(sa.select(*columns)).all())
     return {_key(link.agency_id, link.kind, link.partner_agency_id, link.partner_name,
-                 link.source_url): link
-            for link in session.exec(select(SharingLink)).all()}
+                 link.source_url): link for link in rows}
 
 
 def _label(named: Named | None, agency: Agency | None) -> str:
@@ -490,7 +496,7 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
         name = f.partner_name if partner is None else ""
         key = _key(subject.id, f.kind, partner.id if partner else None,
                    f.partner_name or (f.partner.name if f.partner else ""), f.source_url)
-        current = kept.get(key)
+        current: Any = kept.get(key)
         if current is None:
             values: dict[str, Any] = dict(
                 agency_id=stored_id(subject), kind=f.kind,
@@ -512,8 +518,10 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
             result.links_added += 1
         elif (f.partner_count != current.partner_count
               or (f.reported_on and f.reported_on != current.reported_on)):
-            # A link kept already is flushed with its change; one this file adds is written
-            # with it.
+            # A link kept already is read whole and flushed with its change; one this file
+            # adds is written with it.
+            if not isinstance(current, (SharingLink, SimpleNamespace)):
+                current = kept[key] = session.get(SharingLink, current.id)
             current.partner_count = f.partner_count
             current.reported_on = f.reported_on or current.reported_on
             if one_by_one:
