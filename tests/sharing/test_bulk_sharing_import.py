@@ -165,3 +165,28 @@ def test_a_failure_midway_writes_nothing(session: Session, actor: User,
     assert len(session.exec(select(AuditEntry)).all()) == audit_before
     assert data_version.current(session) == version
     assert search.search(session, actor, "Generated Town 17") == []
+
+
+def test_bulk_brings_kept_links_up_to_date_as_one_by_one_does(session: Session,
+                                                              actor: User) -> None:
+    lead = f.make_user(Role.lead, session=session)
+    sharing_links.commit_data_driven(session, lead, DATA_DRIVEN)
+    session.commit()
+    scoping.act_as(session, lead)
+    # Acworth now shares with one more agency; the same file twice over changes it once.
+    changed = DATA_DRIVEN.replace(b"Acworth Police Department,GA,270,",
+                                  b"Acworth Police Department,GA,271,")
+    assert changed != DATA_DRIVEN
+    plan = sharing_links.preview_data_driven(session, changed)
+    facts = sharing_links.read_data_driven(changed)
+    session.rollback()
+
+    def write(one_by_one: bool) -> Any:
+        return sharing_links.apply(session, lead, plan, facts, one_by_one=one_by_one)
+
+    each, (each_result, _) = _run(session, lead, True, write)
+    bulk, (bulk_result, _) = _run(session, lead, False, write)
+    assert bulk_result == each_result
+    assert bulk_result.links_updated == plan.counts["update"] == 1
+    assert bulk == each
+    assert any("'update', 'sharing_link'" in e and "[270, 271]" in e for e in bulk["audit"])
