@@ -19,7 +19,7 @@ TRANSLATED := es
 CATALOG_POS := $(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/messages.po)
 CATALOG_MOS := $(CATALOG_POS:.po=.mo)
 
-.PHONY: run test lint messages catalogs typecheck bench bench-alerts bench-limits bench-planning worker assets chromium install install-dev migrate demo clean
+.PHONY: run test lint messages catalogs typecheck bench bench-alerts bench-limits bench-planning bench-sharing-import worker assets chromium install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +106,16 @@ bench-planning: install-dev
 	OVERSIGHT_DATABASE_URL=$(PLAN_BENCH_DATABASE_URL) $(BIN)/oversight migrate
 	OVERSIGHT_DATABASE_URL=$(PLAN_BENCH_DATABASE_URL) $(BIN)/oversight demo --scale large --if-empty
 	$(BIN)/python -m tests.bench.bench_planning --database-url $(PLAN_BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+# A 5,000-row Vigilant sharing report committed on the large demo, in bulk and one record at a
+# time: the commit's time and how long another writer waited meanwhile. Each run adds its rows.
+# make bench-sharing-import SHARING_BENCH_DATABASE_URL=postgresql+psycopg://... for PostgreSQL.
+SHARING_BENCH_DATABASE_URL ?= sqlite:///var/bench-sharing.db
+
+bench-sharing-import: install-dev
+	OVERSIGHT_DATABASE_URL=$(SHARING_BENCH_DATABASE_URL) $(BIN)/oversight migrate
+	OVERSIGHT_DATABASE_URL=$(SHARING_BENCH_DATABASE_URL) $(BIN)/oversight demo --scale large --if-empty
+	$(BIN)/python -m tests.bench.bench_sharing_import --database-url $(SHARING_BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 # The server's peak memory while it refuses a 300 MB body and a zip bomb.
 bench-limits: install-dev

@@ -253,25 +253,37 @@ def _places(session: Session, model: Any,
             rows: Sequence[Mapping[str, Any]]) -> list[tuple[int | None, str]]:
     """What `_where` says for each row, with one query per parent table for all of them."""
     spec = permissions.owned().get(model)
-    if spec is not None:
-        return [(row.get(spec.owner), VISIBILITY[row.get(spec.visibility)]) for row in rows]
     child = permissions.children().get(model)
+    if spec is not None:
+        own = [(row.get(spec.owner), VISIBILITY[row.get(spec.visibility)]) for row in rows]
+        if child is None:
+            return own
+        # As `_where` files it: a sharing link no more openly than its agency.
+        parents = _parents_places(session, child, rows)
+        return [min(pair, key=lambda where: OPENNESS.index(Visibility(where[1])))
+                for pair in zip(own, parents, strict=True)]
     if child is not None:
-        parent_model, column = child.parents[0]
-        owner = permissions.owned().get(parent_model)
-        parents = _stored(session, parent_model,
-                          (row[column] for row in rows if row.get(column) is not None),
-                          (owner.owner, owner.visibility) if owner else ())
-        # Keyed by an optional id: a row without a parent finds none, and is private.
-        by_id: dict[int | None, tuple[int | None, str]] = dict(
-            zip(parents, _places(session, parent_model, list(parents.values())), strict=True))
-        private = (None, Visibility.private.value)
-        return [by_id.get(row.get(column), private) for row in rows]
+        return _parents_places(session, child, rows)
     if model.__tablename__ == "organization":
         return [(row.get("id"), Visibility.coalition.value) for row in rows]
     if "organization_id" in model.__table__.c:
         return [(row.get("organization_id"), Visibility.coalition.value) for row in rows]
     return [(None, Visibility.coalition.value)] * len(rows)
+
+
+def _parents_places(session: Session, child: Any,
+                    rows: Sequence[Mapping[str, Any]]) -> list[tuple[int | None, str]]:
+    """What `_parents_where` says for each row of a table with one parent."""
+    parent_model, column = child.parents[0]
+    owner = permissions.owned().get(parent_model)
+    parents = _stored(session, parent_model,
+                      (row[column] for row in rows if row.get(column) is not None),
+                      (owner.owner, owner.visibility) if owner else ())
+    # Keyed by an optional id: a row without a parent finds none, and is private.
+    by_id: dict[int | None, tuple[int | None, str]] = dict(
+        zip(parents, _places(session, parent_model, list(parents.values())), strict=True))
+    private = (None, Visibility.private.value)
+    return [by_id.get(row.get(column), private) for row in rows]
 
 
 class _Values:

@@ -4,16 +4,20 @@ sharing report" written out as a CSV. Previewed, then committed; agencies matche
 then name and state, made when unknown; a link kept twice is never added twice."""
 
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from api import clock
 from api.agencies import service as agencies
 from api.agencies.models import Agency, AgencyCreate, AgencyKind, PartialDate
 from api.auth import permissions
 from api.auth.models import User
-from api.crud import validated
+from api.crud import insert_checked, validated
+from api.db import table_of
 from api.errors import Conflict, Invalid, Problems
 from api.fields import IN_FUTURE, MAX_INT, TOO_EARLY, Url, date_problem, is_state, stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
@@ -157,17 +161,20 @@ class _Agencies:
     near spelling."""
 
     def __init__(self, session: Session) -> None:
-        self.by_ori: dict[str, Agency] = {}
-        self.by_name: dict[tuple[str, str], Agency] = {}
-        self.by_loose: dict[tuple[str, str], Agency] = {}
-        for agency in session.exec(select(Agency).order_by(Agency.id)).all():
+        self.by_ori: dict[str, Any] = {}
+        self.by_name: dict[tuple[str, str], Any] = {}
+        self.by_loose: dict[tuple[str, str], Any] = {}
+        # The columns a match reads, not whole records: the index holds every agency kept.
+        agency: Any
+        for agency in session.exec(select(Agency.id, Agency.name, Agency.state_code, Agency.ori)
+                                   .order_by(Agency.id)).all():
             state = agency.state_code.upper()
             if agency.ori:
                 self.by_ori.setdefault(agency.ori, agency)
             self.by_name.setdefault((agency_import.name_key(agency.name), state), agency)
             self.by_loose.setdefault((agency_import.loose_key(agency.name), state), agency)
 
-    def find(self, named: Named) -> Agency | None:
+    def find(self, named: Named) -> Any:
         state = named.state.upper()
         return (self.by_ori.get(named.ori) if named.ori else None) \
             or self.by_name.get((agency_import.name_key(named.name), state)) \
@@ -282,10 +289,15 @@ def _key(agency_id: Any, kind: str, partner_id: Any, partner_name: str,
     return (agency_id, kind, partner_id, "" if partner_id else partner_name.casefold(), url)
 
 
-def _kept(session: Session) -> dict[tuple[Any, ...], SharingLink]:
+def _kept(session: Session) -> dict[tuple[Any, ...], Any]:
+    """The links kept, by what makes two links one: the columns an import compares, not whole
+    records (a record is read only for a link the import changes)."""
+    columns = (SharingLink.id, SharingLink.agency_id, SharingLink.kind,
+               SharingLink.partner_agency_id, SharingLink.partner_name, SharingLink.source_url,
+               SharingLink.partner_count, SharingLink.reported_on)
+    rows: list[Any] = list(session.execute(sa.select(*columns)).all())
     return {_key(link.agency_id, link.kind, link.partner_agency_id, link.partner_name,
-                 link.source_url): link
-            for link in session.exec(select(SharingLink)).all()}
+                 link.source_url): link for link in rows}
 
 
 def _label(named: Named | None, agency: Agency | None) -> str:
@@ -379,10 +391,67 @@ def preview_report(session: Session, actor: User, content: bytes,
                  confidence=source.confidence)
 
 
+def _agency_to_make(named: Named) -> AgencyCreate:
+    kind = agency_import.kind_from(named.name)
+    if sharing.is_immigration(named.name):
+        kind = AgencyKind.federal
+    return AgencyCreate(name=named.name, state_code=named.state if len(named.state) == 2 else "",
+                        ori=named.ori, kind=kind)
+
+
+def _same(one: Any, other: Any) -> bool:
+    # An agency still to be made has no id yet: it is itself and no other.
+    return one is not None and other is not None and (
+        one is other or (one.id is not None and one.id == other.id))
+
+
+@dataclass
+class _ToMake:
+    """An agency the file names that is not kept: what an import reads of it before and after
+    it is made (building a whole record for each costs more than writing it)."""
+
+    name: str
+    state_code: str
+    id: int | None = None
+
+
+def _agencies_to_make(session: Session, index: _Agencies,
+                      facts: list[LinkFacts]) -> list[tuple[Named, Any]]:
+    """The agencies the file names that are not kept, in the order the rows name them, each
+    entered in the index as it would be once made: a later row naming it again finds it by
+    its ORI or its name and state, as it would find it kept."""
+    to_make: list[tuple[Named, Any]] = []
+
+    def found_or_planned(named: Named) -> Any:
+        found: Any = index.find(named)
+        if found is None:
+            found = _ToMake(name=named.name, state_code=named.state)
+            index.by_name[(agency_import.name_key(named.name), named.state)] = found
+            if named.ori:
+                index.by_ori[named.ori] = found
+            to_make.append((named, found))
+        return found
+
+    for f in facts:
+        if f.error:
+            continue
+        subject = session.get(Agency, f.subject_id) if f.subject_id else \
+            found_or_planned(f.subject) if f.subject else None
+        if subject is None or f.agency_only or f.partner is None:
+            continue
+        if not _same(subject, index.find(f.partner)):
+            found_or_planned(f.partner)
+    return to_make
+
+
 def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFacts], *,
-          token: str | None = None) -> SharingResult:
+          token: str | None = None, one_by_one: bool = False) -> SharingResult:
     """Make the agencies the file names that are not kept, then add the new links and bring
-    the changed ones up to date. The caller commits: the whole file is one transaction."""
+    the changed ones up to date. The caller commits: the whole file is one transaction.
+
+    The new agencies and links are written in bulk, each checked, audited, indexed for search
+    and counted as a change as one made alone would be; `one_by_one` makes each through the
+    per-record path instead, which a large file holds the database for many seconds."""
     permissions.require_bringing_in(actor)
     if token is not None and token != plan.token:
         raise Conflict(N_("The file is not the one that was previewed; preview it again."),
@@ -390,22 +459,28 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
     result = SharingResult()
     index = _Agencies(session)
     kept = _kept(session)
+    to_make = _agencies_to_make(session, index, facts)
+    wanted = [_agency_to_make(named) for named, _ in to_make]
+    made: list[Any] = [agencies.crud.create(session, actor, one) for one in wanted] \
+        if one_by_one else \
+        agencies.crud.create_many(session, actor, wanted)
+    for (_, planned), agency in zip(to_make, made, strict=True):
+        planned.id, planned.name, planned.state_code = (
+            (agency.id, agency.name, agency.state_code) if one_by_one else
+            (agency["id"], agency["name"], agency["state_code"]))
+    result.agencies_created = len(made)
+    # A link's columns as a new one holds them, for those written in bulk.
+    blank = {column.key: getattr(SharingLink(agency_id=0), column.key)
+             for column in table_of(SharingLink).c if column.key != "id"}
+    now = clock.now()
 
     def agency_of(named: Named) -> Agency:
         found = index.find(named)
-        if found is None:
-            kind = agency_import.kind_from(named.name)
-            if sharing.is_immigration(named.name):
-                kind = AgencyKind.federal
-            found = agencies.crud.create(session, actor, AgencyCreate(
-                name=named.name, state_code=named.state if len(named.state) == 2 else "",
-                ori=named.ori, kind=kind))
-            index.by_name[(agency_import.name_key(named.name), named.state)] = found
-            if named.ori:
-                index.by_ori[named.ori] = found
-            result.agencies_created += 1
+        if found is None:  # pragma: no cover - every agency named was made above
+            raise RuntimeError(f"{named} was neither kept nor made")
         return found
 
+    new_links: list[Any] = []
     for f in facts:
         if f.error:
             result.errors.append({"row": f.row, "message": f.error})
@@ -421,9 +496,9 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
         name = f.partner_name if partner is None else ""
         key = _key(subject.id, f.kind, partner.id if partner else None,
                    f.partner_name or (f.partner.name if f.partner else ""), f.source_url)
-        current = kept.get(key)
+        current: Any = kept.get(key)
         if current is None:
-            link = SharingLink(
+            values: dict[str, Any] = dict(
                 agency_id=stored_id(subject), kind=f.kind,
                 partner_agency_id=partner.id if partner else None, partner_name=name,
                 partner_count=f.partner_count, pool=f.partner_name == NATIONAL_POOL,
@@ -431,17 +506,30 @@ def apply(session: Session, actor: User, plan: SharingPlan, facts: list[LinkFact
                 source_kind=SourceKind(plan.source_kind), source_url=f.source_url,
                 reported_on=f.reported_on, confidence=Confidence(plan.confidence),
                 dataset=plan.kind)
-            session.add(link)
+            link: Any
+            if one_by_one:
+                link = SharingLink(**values)
+                session.add(link)
+            else:
+                link = SimpleNamespace(**{**blank, **values, "created_at": now,
+                                          "updated_at": now})
+                new_links.append(link)
             kept[key] = link
             result.links_added += 1
         elif (f.partner_count != current.partner_count
               or (f.reported_on and f.reported_on != current.reported_on)):
+            # A link kept already is read whole and flushed with its change; one this file
+            # adds is written with it.
+            if not isinstance(current, (SharingLink, SimpleNamespace)):
+                current = kept[key] = session.get(SharingLink, current.id)
             current.partner_count = f.partner_count
             current.reported_on = f.reported_on or current.reported_on
-            session.add(current)
+            if one_by_one:
+                session.add(current)
             result.links_updated += 1
         else:
             result.unchanged += 1
+    insert_checked(session, SharingLink, [vars(link) for link in new_links])
     session.flush()
     return result
 

@@ -22,6 +22,7 @@ from api.auth.models import User
 from api.bodies.models import Body
 from api.concepts import Concept as Declared
 from api.concepts import python_type
+from api.crud import insert_with_ids
 from api.errors import Conflict, Forbidden, Invalid
 from api.i18n import locales
 from api.i18n.catalogs import N_, gettext, translations
@@ -717,7 +718,7 @@ def commit(session: Session, actor: User, sheet_plan: SheetPlan, *, token: str |
     if creates:
         records = [{**_record(target, row), "created_at": now, "updated_at": now}
                    for row in creates]
-        ids = _insert_with_ids(session, model, records)
+        ids = insert_with_ids(session, model, records)
         audit.record_bulk_insert(session, model, records)
         for row, new_id in zip(creates, ids, strict=True):
             row.existing_id = new_id
@@ -744,29 +745,6 @@ def _record(target: Concept, row: RowResult) -> dict[str, Any]:
     return row.record
 
 
-def _insert_with_ids(session: Session, model: Any, records: list[dict[str, Any]]) -> list[int]:
-    """Insert many rows and give back their new ids, in order; each record gets its id too.
-    The ids are taken first, so the rows go as one executemany: RETURNING in order costs
-    SQLite a statement per row, and over batched VALUES is several times slower on
-    PostgreSQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        sequence = sa.func.pg_get_serial_sequence(model.__tablename__, "id")
-        ids = list(session.execute(sa.select(sa.func.nextval(sequence)).select_from(
-            sa.func.generate_series(1, len(records)))).scalars())
-    else:
-        # A writing SQLite transaction holds the database's write lock from its BEGIN
-        # IMMEDIATE, so nobody else can take the ids after the largest one, which are the ones
-        # SQLite itself would give. The table, not the model: the largest of every row, not
-        # of those the actor may read.
-        table = model.__table__
-        largest = session.execute(sa.select(sa.func.max(table.c.id))).scalar_one() or 0
-        ids = list(range(largest + 1, largest + 1 + len(records)))
-    for record, new_id in zip(records, ids, strict=True):
-        record["id"] = new_id
-    session.execute(sa.insert(model.__table__), records)
-    return ids
-
-
 def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None:
     if not rows:
         return
@@ -785,5 +763,5 @@ def _memberships(session: Session, rows: list[RowResult], now: datetime) -> None
                         "role": row.role, "created_at": now, "updated_at": now})
     if not new:
         return
-    _insert_with_ids(session, Affiliation, new)
+    insert_with_ids(session, Affiliation, new)
     audit.record_bulk_insert(session, Affiliation, new)
