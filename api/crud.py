@@ -198,7 +198,6 @@ def insert_with_ids(session: Session, model: Any, records: list[dict[str, Any]])
     return ids
 
 
-
 def _gate_columns(model: Any) -> tuple[str, ...]:
     """The columns the write gate reads of a new record of an owned or child table: who owns
     and reads it, and the records it hangs from. Records alike in these are passed or refused

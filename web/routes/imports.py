@@ -62,8 +62,10 @@ SHARING = {
 }
 SHEETS = tuple(spreadsheets.CONCEPTS)
 KIND = "^(" + "|".join([*SHEETS, *DATASETS, *SHARING]) + ")$"
-# The kinds previewed and confirmed in one step, without matching columns.
-ONE_STEP = "^(" + "|".join([*DATASETS, *SHARING]) + ")$"
+# The kinds previewed and confirmed in one step, without matching columns: files of a known
+# shape, read as CSV only.
+ONE_STEP_KINDS = frozenset((*DATASETS, *SHARING))
+ONE_STEP = "^(" + "|".join(sorted(ONE_STEP_KINDS)) + ")$"
 Kind = Annotated[str, Path(pattern=KIND)]
 UploadId = Annotated[str, Path(max_length=64)]
 # How many rows of each kind a preview lists before saying how many more there are.
@@ -138,10 +140,10 @@ def index(request: Request, actor: UserDep) -> Response:
 def _upload_context(session: Session, user: User, kind: str,
                     errors: dict[str, str] | None = None,
                     values: Any = None) -> dict[str, Any]:
-    about = DATASETS[kind].about if kind in DATASETS else SHARING[kind][1] \
-        if kind in SHARING else ""
+    about = DATASETS[kind].about if kind in DATASETS else \
+        SHARING[kind][1] if kind in SHARING else ""
     return {"user": user, "kind": kind, "title": title_of(kind), "errors": errors or {},
-            "dataset": kind in DATASETS or kind in SHARING, "about": about,
+            "dataset": kind in ONE_STEP_KINDS, "about": about,
             "concept": spreadsheets.CONCEPTS.get(kind),
             "limit_mb": get_settings().max_upload_bytes / (1024 * 1024),
             "report_agencies": sharing.report_agencies(session, user)
@@ -183,9 +185,8 @@ async def upload(kind: Kind, request: Request, session: SessionDep,
         if kind == sharing.REPORT:
             source = sharing.source_of(session, user, form)
         if not isinstance(sent, UploadFile) or not sent.filename:
-            raise Invalid(gettext("Choose a CSV file to upload.") if kind in SHARING or
-                          kind in DATASETS else gettext("Choose a CSV or XLSX file to upload."),
-                          field="file")
+            raise Invalid(gettext("Choose a CSV file to upload.") if kind in ONE_STEP_KINDS
+                          else gettext("Choose a CSV or XLSX file to upload."), field="file")
         content = uploads.checked(await sent.read(get_settings().max_upload_bytes + 1))
         # Reading a large file takes seconds: in a worker thread, so the server answers other
         # requests meanwhile.
@@ -196,7 +197,7 @@ async def upload(kind: Kind, request: Request, session: SessionDep,
         context = _upload_context(session, user, kind, errors, form)
         return shown(lambda status: render(request, "imports/upload.html", context, block="step",
                                            status=status), exc.message)
-    step = "preview" if kind in DATASETS or kind in SHARING else "columns"
+    step = "preview" if kind in ONE_STEP_KINDS else "columns"
     return go_to(request, f"/imports/{kind}/{kept.id}/{step}{sharing.query_of(source)}",
                  status=200)
 
