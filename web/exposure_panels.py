@@ -105,6 +105,7 @@ def cut_note(exposure: ExposureRead, agency: Agency | None) -> dict[str, str] | 
 
 
 def may_add_link(actor: User, agency: Any) -> bool:
+    """Whether the panel offers the form: to those who may write the agency and make links."""
     return permissions.can_write(actor, agency) and permissions.can_create(actor, SharingLink)
 
 

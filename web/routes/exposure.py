@@ -54,8 +54,8 @@ def jurisdiction_page(record_id: RecordId, request: Request, session: SessionDep
 @router.get("/agencies/{record_id}/sharing-partners")
 def partner_choices(record_id: RecordId, request: Request, session: SessionDep,
                     actor: UserDep) -> Response:
-    """The form's partner choices for what the search holds, for htmx; opened as a page, the
-    agency's panel with them."""
+    """The form's partner choices for what the search holds, for htmx; opened as a page (a
+    bookmark), the agency's panel, whose Find button searches without JavaScript."""
     user = acting_user(request, actor)
     agency = agencies.crud.get(session, user, record_id)
     q = str(request.query_params.get("partner_q") or "")
