@@ -14,6 +14,7 @@ from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingLink, SourceKind
 from api.sharing.service import ExposureRead
 from web import sharing_graph
+from web.concept_pages import ListRequest, list_rows
 
 SOURCE_WORDS = {
     SourceKind.vigilant_report.value: N_("Vigilant data sharing report"),
@@ -24,6 +25,8 @@ SOURCE_WORDS = {
 # Rows each list of the panel shows: an agency in a national pool or a statewide report can
 # have thousands of links, and the page must stay small; the whole list is one link away.
 ROWS_SHOWN = 100
+# Agencies the form's partner search offers at once: enough to pick from, few enough to read.
+PARTNERS_SHOWN = 20
 CONFIDENCE_WORDS = {
     Confidence.confirmed.value: N_("Confirmed"),
     Confidence.likely.value: N_("Likely"),
@@ -101,27 +104,56 @@ def cut_note(exposure: ExposureRead, agency: Agency | None) -> dict[str, str] | 
             "link": gettext("Every sharing link of this agency")}
 
 
+def may_add_link(actor: User, agency: Any) -> bool:
+    """Whether the panel offers the form: to those who may write the agency and make links."""
+    return permissions.can_write(actor, agency) and permissions.can_create(actor, SharingLink)
+
+
+def partner_choices(session: Session, actor: User, agency: Any, *, q: str = "",
+                    chosen: int | None = None) -> dict[str, Any]:
+    """The partners a writer may choose: a few agencies they may read whose name the search
+    finds (never a list of every agency: a statewide coalition keeps thousands), with the one
+    already chosen kept first. An id they may not read is not chosen, as one that does not
+    exist."""
+    # The concepts are built from the panels, this one among them: looked up when asked.
+    from web.concepts import SPECS
+
+    q = q.strip()[:200]
+    kept = [row for row in list_rows(session, actor, SPECS["agencies"], ListRequest(),
+                                     where=[Agency.id == chosen, Agency.id != agency.id],
+                                     limit=1).rows] if chosen else []
+    found = list_rows(session, actor, SPECS["agencies"], ListRequest(q=q),
+                      where=[Agency.id != agency.id, Agency.id != (chosen or 0)],
+                      limit=PARTNERS_SHOWN) if q else None
+    rows = kept + (found.rows if found else [])
+    return {"q": q, "rows": [{"id": r["id"], "name": r["name"],
+                              "state_code": r.get("state_code") or ""} for r in rows],
+            "chosen": kept[0]["id"] if kept else None,
+            "found": found.total if found else 0,
+            "more": max(found.total - len(found.rows), 0) if found else 0}
+
+
 def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,
-             subject: str, agency: Agency | None, base: str) -> dict[str, Any]:
-    graph = sharing_graph.layout(
-        exposure, subject=subject,
-        label_of=partner_words,
-        unnamed_label=lambda count: ngettext("{count} agency, unnamed", "{count} agencies, "
-                                             "unnamed", count).format(count=count),
-        more_label=gettext("{count} more"),
-        second_more_label=gettext("{count} more through partners"))
+             subject: str, agency: Agency | None, base: str, q: str = "",
+             chosen: int | None = None) -> dict[str, Any]:
+    words: dict[str, Any] = {
+        "label_of": partner_words,
+        "unnamed_label": lambda count: ngettext("{count} agency, unnamed", "{count} agencies, "
+                                                "unnamed", count).format(count=count),
+        "more_label": gettext("{count} more"),
+        "second_more_label": gettext("{count} more through partners")}
+    graph = sharing_graph.layout(exposure, subject=subject, **words)
+    narrow = sharing_graph.narrow_layout(exposure, subject=subject, **words)
     names = {i: n for i, n in session.exec(
         select(Agency.id, Agency.name).where(col(Agency.id).in_(exposure.agency_ids))).all()}
     form: dict[str, Any] | None = None
-    if agency is not None and permissions.can_write(actor, agency) and \
-            permissions.can_create(actor, SharingLink):
-        partners = session.exec(select(Agency.id, Agency.name, Agency.state_code)
-                                .where(Agency.id != agency.id)
-                                .order_by(Agency.name, Agency.state_code)).all()
-        form = {"action": f"/agencies/{agency.id}/sharing-links", "partners": partners}
+    if agency is not None and may_add_link(actor, agency):
+        form = {"action": f"/agencies/{agency.id}/sharing-links",
+                "search": f"/agencies/{agency.id}/sharing-partners",
+                "partners": partner_choices(session, actor, agency, q=q, chosen=chosen)}
     return {"exposure": {
         "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
-        "graph": graph, "subject": subject, "through": names, "base": base,
+        "graph": graph, "narrow": narrow, "subject": subject, "through": names, "base": base,
         "several": len(exposure.agency_ids) > 1, "form": form,
         # A report about this agency is imported from here, by those who bring files in.
         "report_import": f"/imports/sharing-report?agency_id={agency.id}"
@@ -131,11 +163,14 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
         "confidences": CONFIDENCE_WORDS, "model": SharingLink}}
 
 
-def agency_exposure(session: Session, actor: User, agency: Any) -> dict[str, Any]:
+def agency_exposure(session: Session, actor: User, agency: Any, *, q: str = "",
+                    chosen: int | None = None) -> dict[str, Any]:
+    """The panel; `q` and `chosen` are what the form's partner search last held."""
     exposure = sharing.agency_exposure(session, actor, agency.id)
     return _context(session, actor, exposure,
                     whose=gettext("{name}'s plate reads").format(name=agency.name),
-                    subject=agency.name, agency=agency, base=f"/agencies/{agency.id}")
+                    subject=agency.name, agency=agency, base=f"/agencies/{agency.id}",
+                    q=q, chosen=chosen)
 
 
 def jurisdiction_exposure(session: Session, actor: User, place: Any) -> dict[str, Any]:

@@ -68,6 +68,7 @@ def endpoints(today: date) -> list[Endpoint]:
     import sqlalchemy as sa  # noqa: PLC0415
     from sqlmodel import Session, select  # noqa: PLC0415
 
+    from api.agencies.models import Agency  # noqa: PLC0415
     from api.bodies.models import Body  # noqa: PLC0415
     from api.campaigns.models import Campaign  # noqa: PLC0415
     from api.db import get_engine  # noqa: PLC0415
@@ -83,6 +84,7 @@ def endpoints(today: date) -> list[Endpoint]:
         if campaign is None:
             raise SystemExit(f"no campaign in the jurisdiction of {body.name}")
         people = session.execute(sa.select(sa.func.count()).select_from(Person)).scalar_one()
+        agency = session.execute(sa.select(sa.func.min(Agency.id))).scalar_one()
     far = max(0, min(199 * 25, (people // 25 - 2) * 25))
     shown = f"{far + 1:,}–{far + 25:,}"
     month = today.strftime("%Y-%m")
@@ -101,6 +103,8 @@ def endpoints(today: date) -> list[Endpoint]:
         Endpoint("global search", f"/search?q={SEARCH_WORD}", "results for"),
         Endpoint("global search, common word", f"/search?q={COMMON_WORD}", "results for"),
         Endpoint("targets API", "/api/v1/targets?limit=50", '"total"'),
+        # Opened by one who may add sharing links: the form's partner choice is on it.
+        Endpoint("agency page, writer", f"/agencies/{agency}", "Add a sharing link"),
     ]
 
 

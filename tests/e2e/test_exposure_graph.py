@@ -57,13 +57,29 @@ def test_the_graph_draws_with_nothing_from_another_origin(
     page.on("request", note)
     page.goto(f"/agencies/{agency}")
     page.wait_for_load_state("networkidle")
-    graph = page.locator(".exposure-graph svg")
-    assert graph.is_visible()
+    # One drawing shows: the wide one on a desktop, the tree on a phone.
+    graph = page.locator(".exposure-graph svg:visible")
+    assert graph.count() == 1
+    assert graph.get_attribute("class") == ("graph-narrow" if width == "phone" else "graph-wide")
     box = graph.bounding_box()
     assert box is not None and box["width"] > 250 and box["height"] > 150
     # Every node drawn: Riverton, five partners, ICE, the counted 412, the pool, two beyond.
-    assert page.locator(".exposure-graph g.node").count() == 11
-    assert page.locator(".exposure-graph g.node.immigration").count() == 1
+    assert graph.locator("g.node").count() == 11
+    assert graph.locator("g.node.immigration").count() == 1
+    # The page opens on the agency: its node and its name are in the window as it loads,
+    # with nothing to scroll sideways.
+    window = page.viewport_size
+    assert window is not None
+    for part in ("circle", "text"):
+        seen = graph.locator(f"g.node.subject {part}").bounding_box()
+        assert seen is not None and seen["x"] >= 0 and \
+            seen["x"] + seen["width"] <= window["width"], (part, seen)
+    assert page.evaluate("document.documentElement.scrollWidth") <= window["width"]
+    assert page.evaluate("document.querySelector('.exposure-graph').scrollWidth") <= \
+        page.evaluate("document.querySelector('.exposure-graph').clientWidth")
+    # On a phone the labels are drawn at least as large as the text around them shrinks to.
+    font = graph.locator("g.node.agency text").first.bounding_box()
+    assert font is not None and font["height"] >= 11, font
     assert page.get_by_role("img", name="Who can search the plate reads of Riverton Police "
                                         "Department").count() == 1
     assert page.locator(".exposure-summary").inner_text().startswith(
@@ -107,8 +123,12 @@ def test_sixty_links_stay_readable(request: pytest.FixtureRequest, width: str,
     assert more.inner_text().startswith("44 more are not drawn")
     page.locator(".exposure-graph").screenshot(
         path=str(SCREENSHOTS / f"exposure-sixty-graph-{width}.png"))
-    box = page.locator(".exposure-graph svg").bounding_box()
+    box = page.locator(".exposure-graph svg:visible").bounding_box()
     assert box is not None and box["width"] > 300
+    subject = page.locator(".exposure-graph svg:visible g.node.subject text").bounding_box()
+    window = page.viewport_size
+    assert subject is not None and window is not None
+    assert subject["x"] >= 0 and subject["x"] + subject["width"] <= window["width"], subject
     page.locator("#exposure").screenshot(path=str(SCREENSHOTS / f"exposure-sixty-{width}.png"))
 
 

@@ -91,6 +91,14 @@ def calendar_words(locale: str) -> set[str]:
     return words
 
 
+def _cut_short(part: str, known: set[str]) -> bool:
+    """Whether the text is a record's words cut to the room a drawing leaves (a label of the
+    sharing graph, the whole name in its node's title): the record's own, not ours."""
+    said = " ".join(part.split())
+    stem = said.removesuffix("…").removeprefix("⚠").strip()
+    return said.endswith("…") and len(stem) >= 4 and any(k.startswith(stem) for k in known)
+
+
 def untranslated(html: str, *, known: Iterable[str], allowed_words: set[str]) -> list[str]:
     """The pieces of visible text left outside the catalog's marks once the records' own
     values (`known`, longest first) and the calendar's words are taken out."""
@@ -102,7 +110,9 @@ def untranslated(html: str, *, known: Iterable[str], allowed_words: set[str]) ->
         if stripped == text:
             break
         text = stripped
-    for value in sorted({k for k in known if k}, key=len, reverse=True):
+    known = {k for k in known if k}
+    text = BREAK.join(part for part in text.split(BREAK) if not _cut_short(part, known))
+    for value in sorted(known, key=len, reverse=True):
         if value in text:
             text = text.replace(value, " ")
     left = []

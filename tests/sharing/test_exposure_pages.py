@@ -44,9 +44,13 @@ def test_the_agency_page_says_who_can_search_its_reads(client: TestClient, sessi
     said = ("Riverton PD&#39;s plate reads can be searched by 3 agencies in 2 states, including "
             "U.S. Immigration and Customs Enforcement (2019 report).")
     assert said in page.text
-    svg = _svg(page.text)
-    assert 'role="img"' in svg and "<title id=\"exposure-graph-title\">" in svg
-    assert "<desc id=\"exposure-graph-desc\">" in svg and "<script" not in svg
+    # Drawn twice, wide and as a phone's tree; the style sheet shows the one that fits.
+    for which in ("wide", "narrow"):
+        found = re.search(rf'<svg class="graph-{which}".*?</svg>', page.text, re.S)
+        assert found, which
+        svg = found[0]
+        assert 'role="img"' in svg and f'<title id="exposure-graph-title-{which}">' in svg
+        assert f'<desc id="exposure-graph-desc-{which}">' in svg and "<script" not in svg
     assert 'class="exposure-table"' in page.text and "Oakdale PD" in page.text
     # The page of its own, and the panel alone for htmx.
     full = client.get(f"/agencies/{agency}/exposure")

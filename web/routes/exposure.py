@@ -4,14 +4,14 @@
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from api.agencies import service as agencies
 from api.auth.models import User
 from api.deps import SessionDep, UserDep
-from api.errors import Invalid
+from api.errors import Forbidden, Invalid
 from api.i18n.catalogs import N_, gettext
 from api.jurisdictions import service as jurisdictions
 from api.routing import PathRouter
@@ -20,7 +20,7 @@ from api.sharing import service as sharing
 from api.sharing.models import SharingLinkCreate
 from web import exposure_panels, flash, htmx
 from web.forms import FORM, Rejected, go_to, submit, validate
-from web.ids import RecordId
+from web.ids import RecordId, whole_number
 from web.templating import acting_user, render
 
 router = PathRouter(include_in_schema=False)
@@ -51,6 +51,25 @@ def jurisdiction_page(record_id: RecordId, request: Request, session: SessionDep
                   exposure_panels.jurisdiction_exposure(session, user, place), block="exposure")
 
 
+@router.get("/agencies/{record_id}/sharing-partners")
+def partner_choices(record_id: RecordId, request: Request, session: SessionDep,
+                    actor: UserDep) -> Response:
+    """The form's partner choices for what the search holds, for htmx; opened as a page (a
+    bookmark), the agency's panel, whose Find button searches without JavaScript."""
+    user = acting_user(request, actor)
+    agency = agencies.crud.get(session, user, record_id)
+    q = str(request.query_params.get("partner_q") or "")
+    chosen = whole_number(request.query_params.get("partner_agency_id"), least=1)
+    if not htmx.wants_fragment(request):
+        return RedirectResponse(f"/agencies/{record_id}/exposure", status_code=303)
+    if not exposure_panels.may_add_link(user, agency):
+        raise Forbidden(N_("You may not add sharing links to this agency."))
+    return render(request, "sharing/partner_choices.html",
+                  {"partners": exposure_panels.partner_choices(session, user, agency, q=q,
+                                                               chosen=chosen)},
+                  block="choices")
+
+
 def _values(form: Any, agency_id: int) -> dict[str, Any]:
     values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in FIELDS}
     values["pool"] = values["pool"] == "true"
@@ -65,9 +84,12 @@ def _again(request: Request, session: Session, user: User, agency_id: int,
            values: dict[str, Any]) -> Any:
     def again(rejected: Rejected) -> Response:
         agency = agencies.crud.get(session, user, agency_id)
-        context = {**exposure_panels.agency_exposure(session, user, agency),
+        context = {**exposure_panels.agency_exposure(
+                       session, user, agency, q=values.get("partner_q", ""),
+                       chosen=whole_number(values.get("partner_agency_id"), least=1)),
                    "record": agency, "sharing_errors": rejected.errors or
-                   {FORM: rejected.message}, "sharing_values": values}
+                   ({FORM: rejected.message} if rejected.message else {}),
+                   "sharing_values": values}
         return render(request, "sharing/exposure.html", context, block="exposure",
                       status=rejected.status)
     return again
@@ -82,6 +104,11 @@ async def add_link(record_id: RecordId, request: Request, session: SessionDep,
     agencies.crud.get(session, user, record_id)
     form = await request.form()
     values = _values(form, record_id)
+    again = _again(request, session, user, record_id,
+                   {**values, "partner_q": str(form.get("partner_q") or "")})
+    if form.get("partner_search"):
+        # The partner search without JavaScript: the form again, with what it finds.
+        return again(Rejected({}, status=200))
     checked, errors = validate(SharingLinkCreate, values,
                                said={k: gettext(v) for k, v in SAID.items()})
     upload = form.get("file")
@@ -105,5 +132,5 @@ async def add_link(record_id: RecordId, request: Request, session: SessionDep,
                       block="exposure", message=message)
 
     return submit(session, (checked, errors), write, done=done,
-                  again=_again(request, session, user, record_id, values),
+                  again=again,
                   fields=[*FIELDS, "file"], page_refusals=True)
