@@ -119,9 +119,10 @@ def _http_url(value: str | None) -> str | None:
     return value
 
 
+MAX_NAME = 200
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
     AfterValidator(no_control_chars),
 ]
 ShortText = Annotated[

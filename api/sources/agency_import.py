@@ -30,7 +30,7 @@ from api.auth import permissions
 from api.auth.models import User
 from api.crud import validated
 from api.errors import Conflict, DomainError, Invalid
-from api.fields import stored_id
+from api.fields import MAX_NAME, stored_id
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.jurisdictions import service as jurisdictions
 from api.jurisdictions import states
@@ -287,7 +287,7 @@ def check_name_and_state(facts: AgencyFacts) -> AgencyFacts:
         return facts
     if not facts.name:
         facts.error = gettext("Row {row} has no agency name.").format(row=facts.row)
-    elif len(facts.name) > 200:
+    elif len(facts.name) > MAX_NAME:
         facts.error = gettext("Row {row} has an agency name longer than 200 characters.").format(
             row=facts.row)
     elif not STATE.match(facts.state):

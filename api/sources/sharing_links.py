@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlmodel import Session, select
 
 from api import clock
@@ -19,7 +19,17 @@ from api.auth.models import User
 from api.crud import insert_checked, validated
 from api.db import table_of
 from api.errors import Conflict, Invalid, Problems
-from api.fields import IN_FUTURE, MAX_INT, TOO_EARLY, Url, date_problem, is_state, stored_id
+from api.fields import (
+    IN_FUTURE,
+    MAX_INT,
+    MAX_NAME,
+    TOO_EARLY,
+    Name,
+    Url,
+    date_problem,
+    is_state,
+    stored_id,
+)
 from api.i18n.catalogs import N_, gettext, ngettext
 from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingKind, SharingLink, SourceKind
@@ -181,6 +191,23 @@ class _Agencies:
             or self.by_loose.get((agency_import.loose_key(named.name), state))
 
 
+_AGENCY_NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
+def _name_problem(row: int, name: str) -> str:
+    """Why a row's agency name could not be kept as an agency's: refused at the preview, so
+    the commit never meets it."""
+    try:
+        _AGENCY_NAME.validate_python(name)
+    except ValidationError:
+        if len(name) > MAX_NAME:
+            return gettext("Row {row} has an agency name longer than 200 characters.").format(
+                row=row)
+        return gettext("Row {row}: the agency name holds characters that cannot be kept."
+                       ).format(row=row)
+    return ""
+
+
 def _named(name: str, state: str, ori: str = "") -> Named:
     return Named(" ".join(name.split()), state.strip().upper(),
                  agency_import.ori_of(ori, state) if ori else "")
@@ -237,6 +264,9 @@ def read_data_driven(content: bytes) -> list[LinkFacts]:
         if not is_state(subject.state):
             facts.append(LinkFacts(row=row, error=_not_a_state(row, subject.state)))
             continue
+        if problem := _name_problem(row, subject.name):
+            facts.append(LinkFacts(row=row, error=problem))
+            continue
         report = agency_import.links_in(record["R1. Data Sharing Link"])
         url = report[0] if report else ""
         problem = _data_driven_problem(row, record, bool(report))
@@ -271,6 +301,8 @@ def read_report(content: bytes, source: ReportSource) -> list[LinkFacts]:
                 "Row {row} names no agency.").format(row=row)))
         elif partner.state and not is_state(partner.state):
             facts.append(LinkFacts(row=row, error=_not_a_state(row, partner.state)))
+        elif problem := _name_problem(row, partner.name):
+            facts.append(LinkFacts(row=row, error=problem))
         elif kind is None:
             facts.append(LinkFacts(row=row, error=gettext(
                 "Row {row}: the direction is “shares with” or “can query”.").format(row=row)))

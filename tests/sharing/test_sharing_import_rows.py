@@ -70,3 +70,30 @@ def test_the_report_refuses_a_bad_state_and_its_own_agency(client: TestClient,
     assert done.json()["result"]["links_added"] == 1
     links = session.exec(select(SharingLink)).all()
     assert [link.agency_id != link.partner_agency_id for link in links] == [True]
+
+
+def test_an_agency_name_no_agency_can_keep_is_a_row_error_not_a_server_error(
+        client: TestClient, session: Session, actor: User) -> None:
+    long_name = "X" * 250
+    body = (f"{long_name},CA,12,Y,,,https://ok.example.org/l\n"
+            "Bell\x07 PD,CA,12,Y,,,https://ok.example.org/b\n"
+            "Fine PD,CA,12,Y,,,https://ok.example.org/f\n").encode()
+    preview = _eff(client, body)
+    errors = _errors(preview)
+    assert sorted(errors) == [2, 3], errors
+    assert "longer than 200 characters" in errors[2] and "cannot be kept" in errors[3]
+    done = _eff(client, body, commit="true", token=preview["token"])
+    assert done["result"]["agencies_created"] == 1
+    riverton = f.make_agency(session, actor, name="Riverton Police Department",
+                             state_code="CA")
+    session.commit()
+    report = f"Agency,State,ORI,Direction\n{long_name},CA,,shares with\nOak PD,CA,,shares with\n"
+    upload = {"file": ("report.csv", report.encode(), "text/csv")}
+    form = {"agency_id": str(riverton.id), "reported_on": "2019"}
+    preview = client.post("/api/v1/imports/sharing-report", files=upload, data=form).json()
+    assert "longer than 200 characters" in _errors(preview)[2]
+    done = client.post("/api/v1/imports/sharing-report", files=upload,
+                       data={**form, "commit": "true", "token": preview["token"]})
+    assert done.status_code == 200, done.text
+    assert {a.name for a in session.exec(select(Agency)).all()} == {
+        "Fine PD", "Riverton Police Department", "Oak PD"}
