@@ -73,10 +73,13 @@ class SharingLink(TableBase, SharingLinkBase, table=True):
     # Like the agencies it joins: a partner's finding may be theirs alone; an imported link is
     # the coalition's, which any partner keeps up to date. It tells of its agency, so it is
     # read only by those who may read the agency too; a partner writes one about an agency it
-    # reads without keeping it.
+    # reads without keeping it. A link to a partner agency tells of that agency as well, so it
+    # is read only with both.
     __access__: ClassVar[Access] = Access(
         owned=Owned("owner_organization_id", coalition_kept=True),
-        child=Child(((Agency, "agency_id"),), read_parents=("agency_id",)))
+        child=Child(((Agency, "agency_id"), (Agency, "partner_agency_id")),
+                    read_parents=("agency_id", "partner_agency_id"),
+                    optional=("partner_agency_id",)))
     __table_args__ = (sa.Index("ix_sharing_link_partner_kind", "partner_agency_id", "kind"),)
 
 

@@ -1,6 +1,6 @@
-"""A sharing link tells of its agency: a coalition-visible link about a partner's private
-agency is read by no one who may not read the agency, on any surface, and a partner agency
-kept here that the reader may not read is never named."""
+"""A sharing link tells of its agency and of its partner agency: a coalition-visible link about
+a partner's private agency, or naming one as its partner, is read by no one who may not read
+that agency, on any surface."""
 
 from collections.abc import Callable
 from typing import Any
@@ -42,14 +42,16 @@ def test_a_link_is_read_only_with_its_agency(session: Session, actor: Any,
         assert LINK_MARK not in seen.text, url
         assert SECRET_PARTNER not in seen.text, url
         assert SECRET_AGENCY not in seen.text, url
+        # Nor the link naming the hidden partner: its source or owner might name it.
+        assert "news.example/quiet" not in seen.text, url
     # The search echoes what was asked; the link itself is not among the answers.
     found = a.get("/search", params={"q": LINK_MARK}).text
     assert f"/sharing-links/{about_private.id}" not in found
     assert f"/sharing-links/{about_private.id}" in b.get("/search", params={"q": LINK_MARK}).text
     assert a.get(f"/api/v1/sharing-links/{about_private.id}").status_code == 404
     assert a.get(f"/sharing-links/{about_private.id}").status_code == 404
-    one = a.get(f"/api/v1/sharing-links/{naming_private.id}")
-    assert one.status_code == 200 and one.json()["partner_agency_id"] is None
+    assert a.get(f"/api/v1/sharing-links/{naming_private.id}").status_code == 404
+    assert a.get(f"/sharing-links/{naming_private.id}").status_code == 404
     # The agency's own organization reads both, and names the partner.
     assert LINK_MARK in b.get("/sharing-links").text
     assert b.get(f"/api/v1/sharing-links/{naming_private.id}").json()[

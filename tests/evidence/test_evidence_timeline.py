@@ -209,6 +209,15 @@ def test_the_packet_tells_whom_each_entry_and_the_whole_may_be_shown_to(
     assert "Kept finding" in both and "Leads' own finding" in both
     assert ("the most closely held first: Our organization only; Only the coalition's leads; "
             "Our organization and the coalition's leads;") in both
+    # The coalition's own entries, private or leads-only, are read by the same people.
+    make_evidence_entry(session, actor, contract_id=contract.id, title="Leads' other finding",
+                        owner_organization_id=None, visibility="leads")
+    session.commit()
+    again = plain(client_as(Role.lead, ours.id).get(url).text)
+    assert "Leads' other finding" in again and "Shared with: The coalition's leads" in again
+    assert ("the most closely held first: Our organization only; Only the coalition's leads; "
+            "Our organization and the coalition's leads; The whole coalition; Anyone (public).") \
+        in again
     spanish = plain(member.get(url, headers={"Accept-Language": "es"}).text)
     assert "Compartida con:" in spanish
 

@@ -54,10 +54,16 @@ def _sharing(session: Session, reader: Any,
                                    owner_name=names.get(entry.owner_organization_id),
                                    reader=reader, table="evidence_entry")
 
+    def tier(entry: Any) -> str:
+        value = str(getattr(entry.visibility, "value", entry.visibility))
+        # The coalition's own entry, private or leads-only, is read by its leads alike.
+        return "private" if entry.owner_organization_id is None and value == "leads" else value
+
     each = {p.entry.id: said(p.entry) for p in found.entries}
-    closest_first = sorted(found.entries, key=lambda p: TIERS.index(
-        str(getattr(p.entry.visibility, "value", p.entry.visibility))))
-    return each, list(dict.fromkeys(each[p.entry.id] for p in closest_first))
+    audiences: dict[tuple[Any, str], str] = {}
+    for p in sorted(found.entries, key=lambda p: TIERS.index(tier(p.entry))):
+        audiences.setdefault((p.entry.owner_organization_id, tier(p.entry)), each[p.entry.id])
+    return each, list(dict.fromkeys(audiences.values()))
 
 
 def _pages(subject: str, noun: str) -> None:
