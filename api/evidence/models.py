@@ -13,6 +13,8 @@ from api.auth.models import Visibility, visibility_field
 from api.auth.table_access import Access, Owned
 from api.concepts import Concept, FieldRole, ListColumn
 from api.fields import (
+    FIRST_YEAR,
+    TOO_EARLY,
     FieldError,
     LongText,
     Name,
@@ -77,7 +79,10 @@ class EvidenceEntryCreate(EvidenceEntryBase):
             raise FieldError("contract_id", N_("Say which contract, agency or campaign this "
                                                "evidence is about."))
         require_source(self.citation, self.url)
-        # Evidence is of what happened: a later date is a typing slip.
+        # Evidence is of what happened, with plate readers: an earlier or later date is a
+        # typing slip.
+        if self.occurred_on.year < FIRST_YEAR:
+            raise FieldError("occurred_on", TOO_EARLY)
         if self.occurred_on > clock.today():
             raise FieldError("occurred_on", N_("This date is after today: give the day it "
                                                "happened."))

@@ -244,8 +244,8 @@ def test_the_new_entry_form_starts_from_its_record_and_asks_for_a_source(
     assert "Searches without a case number" in timeline.text
 
 
-def test_evidence_dated_after_today_is_refused_plainly(client: TestClient, session: Session,
-                                                       actor: Any) -> None:
+def test_evidence_dated_after_today_or_before_1990_is_refused_plainly(
+        client: TestClient, session: Session, actor: Any) -> None:
     contract = make_contract(session, actor)
     entry = make_evidence_entry(session, actor, contract_id=contract.id)
     session.commit()
@@ -258,6 +258,9 @@ def test_evidence_dated_after_today_is_refused_plainly(client: TestClient, sessi
     assert moved.status_code == 422 and "after today" in moved.text
     form = client.post("/evidence", data={**sent, "visibility": "coalition"})
     assert form.status_code == 422 and "after today" in form.text
+    for mistyped in ("0001-01-01", "1800-01-01", "1989-12-31"):
+        early = client.post("/api/v1/evidence", json={**sent, "occurred_on": mistyped})
+        assert early.status_code == 422 and "before 1990" in early.text, mistyped
     assert client.post("/api/v1/evidence", json={**sent, "occurred_on": "2025-01-01"}
                        ).status_code == 201
 
