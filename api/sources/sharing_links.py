@@ -190,6 +190,16 @@ class _Agencies:
             or self.by_name.get((agency_import.name_key(named.name), state)) \
             or self.by_loose.get((agency_import.loose_key(named.name), state))
 
+    def plan(self, named: Named) -> "_ToMake":
+        """An agency the file names that is not kept, entered as it would be once made: a
+        later row naming it again, by its ORI or its name spelt either way, finds it."""
+        planned = _ToMake(name=named.name, state_code=named.state, named=named)
+        self.by_name[(agency_import.name_key(named.name), named.state)] = planned
+        self.by_loose.setdefault((agency_import.loose_key(named.name), named.state), planned)
+        if named.ori:
+            self.by_ori[named.ori] = planned
+        return planned
+
 
 _AGENCY_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
@@ -339,9 +349,17 @@ def _label(named: Named | None, agency: Agency | None) -> str:
                                                                           else "")
 
 
-def _to_itself(subject: Agency | None, partner: Agency | None) -> bool:
+def _to_itself(subject: Any, partner: Any) -> bool:
     # As the API refuses it (api.sharing.service): a report naming its own agency.
-    return subject is not None and partner is not None and subject.id == partner.id
+    return _same(subject, partner)
+
+
+def _identity(found: Any, named: Named | None) -> Any:
+    """What tells an agency apart in a preview: its id when kept, how the file first named it
+    when it is still to be made."""
+    if found is None:
+        return named
+    return found.named if isinstance(found, _ToMake) else found.id
 
 
 def _itself(row: int) -> str:
@@ -358,18 +376,23 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
     seen: set[tuple[Any, ...]] = set()
     plans: list[LinkPlan] = []
     rows = {f.row for f in facts}
+
+    def found_or_planned(named: Named) -> Any:
+        found = index.find(named)
+        if found is None:
+            found = index.plan(named)
+            new.setdefault(named, None)
+        elif not isinstance(found, _ToMake):
+            matched.setdefault(_label(None, found), None)
+        return found
+
     for f in facts:
         if f.error:
             plans.append(LinkPlan(f.row, "error", "", "", "", f.error))
             continue
         subject = session.get(Agency, f.subject_id) if f.subject_id else \
-            index.find(f.subject) if f.subject else None
-        partner = index.find(f.partner) if f.partner else None
-        for named, found in ((f.subject, subject), (f.partner, partner)):
-            if named is not None and found is None:
-                new.setdefault(named, None)
-            elif named is not None and found is not None:
-                matched.setdefault(_label(None, found), None)
+            found_or_planned(f.subject) if f.subject else None
+        partner = found_or_planned(f.partner) if f.partner else None
         if f.agency_only:
             continue
         if _to_itself(subject, partner):
@@ -380,8 +403,7 @@ def _plan(session: Session, *, kind: str, token: str, facts: list[LinkFacts],
                 "{count} agencies the file counts without naming them").format(
                 count=f.partner_count))
         # An agency still to be made is told apart by how the file names it.
-        key = _key(subject.id if subject else f.subject, f.kind,
-                   partner.id if partner else f.partner,
+        key = _key(_identity(subject, f.subject), f.kind, _identity(partner, f.partner),
                    f.partner_name or (f.partner.name if f.partner else ""), f.source_url)
         current = kept.get(key)
         if key in seen:
@@ -444,6 +466,7 @@ class _ToMake:
 
     name: str
     state_code: str
+    named: Named
     id: int | None = None
 
 
@@ -457,10 +480,7 @@ def _agencies_to_make(session: Session, index: _Agencies,
     def found_or_planned(named: Named) -> Any:
         found: Any = index.find(named)
         if found is None:
-            found = _ToMake(name=named.name, state_code=named.state)
-            index.by_name[(agency_import.name_key(named.name), named.state)] = found
-            if named.ori:
-                index.by_ori[named.ori] = found
+            found = index.plan(named)
             to_make.append((named, found))
         return found
 

@@ -97,3 +97,25 @@ def test_an_agency_name_no_agency_can_keep_is_a_row_error_not_a_server_error(
     assert done.status_code == 200, done.text
     assert {a.name for a in session.exec(select(Agency)).all()} == {
         "Fine PD", "Riverton Police Department", "Oak PD"}
+
+
+def test_two_rows_naming_one_new_agency_two_ways_make_one_agency(
+        client: TestClient, session: Session, actor: User) -> None:
+    riverton = f.make_agency(session, actor, name="Riverton Police Department",
+                             state_code="CA")
+    session.commit()
+    report = (b"Agency,State,ORI,Direction\n"
+              b"Dupe PD,CA,,shares with\n"
+              b"Dupe Police Department,CA,,shares with\n"
+              b"Dupe Police Department,NV,,shares with\n")
+    upload = {"file": ("report.csv", report, "text/csv")}
+    form = {"agency_id": str(riverton.id), "reported_on": "2019"}
+    preview = client.post("/api/v1/imports/sharing-report", files=upload, data=form).json()
+    assert preview["new_agencies"] == ["Dupe PD (CA)", "Dupe Police Department (NV)"]
+    assert [link["action"] for link in preview["links"]] == ["add", "keep", "add"]
+    done = client.post("/api/v1/imports/sharing-report", files=upload,
+                       data={**form, "commit": "true", "token": preview["token"]}).json()
+    assert done["result"]["agencies_created"] == 2 and done["result"]["links_added"] == 2
+    assert sorted((a.name, a.state_code) for a in session.exec(select(Agency)).all()) == [
+        ("Dupe PD", "CA"), ("Dupe Police Department", "NV"),
+        ("Riverton Police Department", "CA")]
