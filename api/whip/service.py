@@ -104,6 +104,15 @@ class Count:
         """One stance per member, from with us to against us, for drawing the bar."""
         return [level.value for level in LEVELS for _ in range(self.levels.get(level.value, 0))]
 
+    def cell_classes(self) -> list[str]:
+        """The bar's cells as drawn: each member's stance, the cell that reaches the goal
+        marked as the threshold. Worked out once a bar, not once a cell in the template."""
+        goal = self.goal
+        drawn = self.cells()
+        if goal and goal <= len(drawn):
+            drawn[goal - 1] += " threshold"
+        return drawn
+
 
 def majority(seats: int, majority_needed: int) -> int | None:
     """The votes a body needs to pass something: as recorded, else a simple majority."""
@@ -369,17 +378,22 @@ def board(session: Session, actor: User, *, campaign_id: int,
 
 
 CAMPAIGNS: sa.BindParameter[Any] = sa.bindparam("campaign_ids", expanding=True)
+PAIRS: sa.BindParameter[Any] = sa.bindparam("body_campaign_pairs", expanding=True)
 
 
 def _counts(actor: User) -> sa.Select[Any]:
-    # Each member of each body against each campaign: a row a pair, its stance found in that
-    # pair's history through its index; a window over every change of the campaigns read
-    # them all and doubled the dashboard's time.
+    # Each member of each body against the campaigns its votes are counted for: a row a
+    # member and campaign, its stance found in that pair's history through its index; a
+    # window over every change of the campaigns read them all and doubled the dashboard's
+    # time. Each body is joined to its own votes' campaigns only: joined to every campaign
+    # asked about, eight votes read eight times the stances they count. A body stays on a
+    # row of its own even when none of its campaigns is joined, for its seats.
     level = targets.level_of(actor, target=Target.id, campaign=Campaign.id).label("level")
     return (sa.select(Body.id, Body.seats, Body.majority_needed, Target.id.label("target_id"),
                       Campaign.id.label("campaign_id"), level)
             .outerjoin(Target, Target.body_id == Body.id)
-            .outerjoin(Campaign, Campaign.id.in_(CAMPAIGNS))
+            .outerjoin(Campaign, sa.and_(Campaign.id.in_(CAMPAIGNS),
+                                         sa.tuple_(Body.id, Campaign.id).in_(PAIRS)))
             .where(Body.id.in_(BODIES)))
 
 
@@ -407,7 +421,7 @@ def counts_for_votes(session: Session, actor: User,
         return {}
     stmt = _made(("counts",), actor, lambda: _counts(actor))
     values = {BODIES.key: sorted({b for b, _ in pairs}),
-              CAMPAIGNS.key: sorted({c for _, c in pairs})}
+              CAMPAIGNS.key: sorted({c for _, c in pairs}), PAIRS.key: sorted(pairs)}
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
     seen: dict[int, set[int]] = {}
     seats: dict[int, tuple[int, int]] = {}

@@ -50,6 +50,40 @@ def test_counts_for_votes_count_every_member_once(session: Session, actor: Any) 
     assert watched[1].likely_yes == 2 and watched[1].goal is None and watched[1].short is None
 
 
+def test_counts_for_votes_of_two_bodies_count_each_body_on_its_own_votes_campaign(
+        session: Session, actor: Any) -> None:
+    first, second = (f.make_body(session, actor, seats=3, majority_needed=0) for _ in range(2))
+    ours, theirs = f.make_campaign(session, actor), f.make_campaign(session, actor)
+    member = f.make_target(session, actor, body_id=first.id)
+    other = f.make_target(session, actor, body_id=second.id)
+    # Each member has a stance only on the campaign of the other body's vote.
+    targets.set_stance(session, actor, target_id=member.id, campaign_id=theirs.id,
+                       level="champion")
+    targets.set_stance(session, actor, target_id=other.id, campaign_id=ours.id,
+                       level="opposed")
+    targets.set_stance(session, actor, target_id=other.id, campaign_id=theirs.id,
+                       level="leaning_yes")
+    counts = whip.counts_for_votes(session, actor, [
+        SimpleNamespace(id=1, body_id=first.id, campaign_id=ours.id, our_position="for",
+                        outcome="pending"),
+        SimpleNamespace(id=2, body_id=second.id, campaign_id=theirs.id, our_position="for",
+                        outcome="pending")])
+    assert counts[1].levels["unknown"] == 1 and counts[1].likely_yes == 0
+    assert counts[1].seats == 3 and counts[1].members == 1
+    assert counts[2].levels["leaning_yes"] == 1 and counts[2].levels["opposed"] == 0
+
+
+def test_the_whip_bar_marks_the_cell_that_reaches_the_goal() -> None:
+    levels = {"champion": 2, "undecided": 1, "opposed": 2}
+    count = whip.Count(seats=5, needed=3, levels=levels, position="for")
+    assert count.cell_classes() == ["champion", "champion", "undecided threshold",
+                                    "opposed", "opposed"]
+    # A goal past the members counted, or none when only watching, marks no cell.
+    assert "threshold" not in " ".join(whip.Count(seats=9, needed=7, levels=levels,
+                                                  position="for").cell_classes())
+    assert whip.Count(seats=5, needed=3, levels=levels).cell_classes() == count.cells()
+
+
 def test_a_stance_from_the_board_needs_a_note(session: Session, actor: Any) -> None:
     target = f.make_target(session, actor)
     campaign = f.make_campaign(session, actor)

@@ -3,7 +3,7 @@ for every campaign or one."""
 
 import calendar as months
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import Query, Request
 from fastapi.responses import Response
@@ -17,8 +17,8 @@ from api.i18n import formatting
 from api.i18n.catalogs import gettext
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
-from web.concepts import ref_options
-from web.templating import acting_user, render
+from web.concepts import record_url, ref_options
+from web.templating import acting_user, local_time, render, short_date
 
 router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
@@ -57,6 +57,76 @@ def _weekdays() -> list[str]:
     return [formatting.format_when(sunday + timedelta(days=n), "weekday") for n in range(7)]
 
 
+class Shown(NamedTuple):
+    """An entry as the page writes it. Worked out here, once an entry: each filter and
+    function the template called for an entry (its kind's word, its time, its address) cost
+    more than writing the rest of it."""
+
+    kind: str
+    label: str
+    title: str
+    url: str | None
+    # The instant, and its wall-clock time where it happens (none for a vote whose hour is
+    # not announced).
+    at: str | None
+    time: str
+    untimed: bool
+
+
+class ShownDay(NamedTuple):
+    """A day's entries as written, how many more of each kind, and the day's name for the
+    link to them."""
+
+    entries: list[Shown]
+    more: dict[str, int]
+    hidden: int
+    name: str
+
+
+class Cell(NamedTuple):
+    """A day of the month grid: its classes, its name, whether it is today, what it holds."""
+
+    day: date
+    classes: str
+    name: str
+    today: bool
+    listed: ShownDay | None
+
+
+def _shown(by_day: dict[date, agenda.Day]) -> dict[date, ShownDay]:
+    words: dict[str, str] = {}
+    shown = {}
+    for day, listed in by_day.items():
+        entries = []
+        for e in listed.entries:
+            word = words.get(e.what)
+            if word is None:
+                word = words[e.what] = gettext(e.what)
+            timed = e.at is not None and not e.untimed
+            entries.append(Shown(
+                e.kind, word, e.title, record_url(e.kind, e.record_id),
+                e.at.isoformat() if e.at is not None else None,
+                local_time(e.at, e.zone, "%-I:%M %p") if timed else "", e.untimed))
+        shown[day] = ShownDay(entries, listed.more, listed.hidden,
+                              short_date(day, "long_month_day"))
+    return shown
+
+
+def _cells(weeks: list[list[date]], first: date, today: date,
+           shown: dict[date, ShownDay]) -> list[list[Cell]]:
+    cells = []
+    for week in weeks:
+        row = []
+        for day in week:
+            listed = shown.get(day)
+            classes = ("other-month" if day.month != first.month else "") + (
+                " today" if day == today else "") + (" busy" if listed else "")
+            row.append(Cell(day, classes, short_date(day, "weekday_month_day"), day == today,
+                            listed))
+        cells.append(row)
+    return cells
+
+
 @router.get("/calendar")
 @reusable
 def calendar_page(request: Request, session: SessionDep, actor: UserDep,
@@ -83,12 +153,14 @@ def calendar_page(request: Request, session: SessionDep, actor: UserDep,
         end = start + timedelta(days=AGENDA_DAYS)
     by_day = agenda.days(session, user, start=start, end=end, campaign_id=campaign_id,
                          per_day=per_day)
+    shown = _shown(by_day)
+    today = clock.today()
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     context = {
-        "view": view, "first": first, "weeks": weeks, "by_day": by_day, "start": start,
-        "day": day,
-        "end": end, "today": clock.today(), "campaign_id": campaign_id,
+        "view": view, "first": first, "weeks": _cells(weeks, first, today, shown),
+        "by_day": shown, "start": start, "day": day,
+        "end": end, "today": today, "campaign_id": campaign_id,
         "campaign_options": ref_options(session, "campaign"),
         "previous": previous.strftime("%Y-%m"), "following": following.strftime("%Y-%m"),
         "previous_label": _month_label(previous, view),
