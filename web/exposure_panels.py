@@ -104,6 +104,13 @@ def cut_note(exposure: ExposureRead, agency: Agency | None) -> dict[str, str] | 
             "link": gettext("Every sharing link of this agency")}
 
 
+def table_order(readers: list[Any]) -> list[Any]:
+    """A table's links newest source first, and those of one date by name as a person reads
+    it ("Agency 2" before "Agency 10"), as the graph beside it names them."""
+    by_name = sorted(readers, key=lambda r: sharing_graph.natural_key(r.name))
+    return sorted(by_name, key=lambda r: r.reported_on or "", reverse=True)
+
+
 def may_add_link(actor: User, agency: Any) -> bool:
     """Whether the panel offers the form: to those who may write the agency and make links."""
     return permissions.can_write(actor, agency) and permissions.can_create(actor, SharingLink)
@@ -136,6 +143,9 @@ def partner_choices(session: Session, actor: User, agency: Any, *, q: str = "",
 def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,
              subject: str, agency: Agency | None, base: str, q: str = "",
              chosen: int | None = None) -> dict[str, Any]:
+    exposure = exposure.model_copy(update={
+        name: table_order(getattr(exposure, name))
+        for name in ("readers", "second_readers", "searches")})
     words: dict[str, Any] = {
         "label_of": partner_words,
         "unnamed_label": lambda count: ngettext("{count} agency, unnamed", "{count} agencies, "

@@ -125,7 +125,6 @@ def _counted(reader: Reader, room: float, label_of: Callable[[Reader], str],
     return fitted(label_of(reader), room)
 
 
-
 def natural_key(name: str) -> tuple[str | int, ...]:
     """A name's place in a list as a person reads it: the numbers in it by their value, so
     "Agency 2" comes before "Agency 10", and capitals not first."""

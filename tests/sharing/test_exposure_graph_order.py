@@ -49,3 +49,20 @@ def test_the_graph_draws_them_in_that_order(client: TestClient, session: Session
     # The right side first, then the left.
     assert [words for side in ("start", "end") for _, words in sorted(sides[side])] == \
         labels[1:]
+
+
+def test_the_table_goes_newest_source_first_then_by_name_as_read(
+        client: TestClient, session: Session, actor: User) -> None:
+    subject = f.make_agency(session, actor, name="Riverton PD")
+    for name, day in (("Agency 10", "2019"), ("Agency 9", "2019"), ("Agency 100", "2021"),
+                      ("Agency 2", "2019")):
+        partner = f.make_agency(session, actor, name=name, state_code="CA")
+        f.make_sharing_link(session, actor, agency_id=subject.id, partner_agency_id=partner.id,
+                            reported_on=day)
+    session.commit()
+    page = client.get(f"/agencies/{subject.id}").text
+    table = re.search(r'<table class="exposure-table" id="exposure-links".*?</table>', page,
+                      re.S)
+    assert table, "the table of readers"
+    shown = [n for n in re.findall(r"Agency \d+", table[0])]
+    assert list(dict.fromkeys(shown)) == ["Agency 100", "Agency 2", "Agency 9", "Agency 10"]
