@@ -116,21 +116,22 @@ def may_add_link(actor: User, agency: Any) -> bool:
     return permissions.can_write(actor, agency) and permissions.can_create(actor, SharingLink)
 
 
-def partner_choices(session: Session, actor: User, agency: Any, *, q: str = "",
-                    chosen: int | None = None) -> dict[str, Any]:
-    """The partners a writer may choose: a few agencies they may read whose name the search
-    finds (never a list of every agency: a statewide coalition keeps thousands), with the one
+def agency_choices(session: Session, actor: User, *, q: str = "", chosen: int | None = None,
+                   leaving_out: int | None = None) -> dict[str, Any]:
+    """The agencies a form offers: a few the actor may read whose name the search finds
+    (never a list of every agency: a statewide coalition keeps thousands), with the one
     already chosen kept first. An id they may not read is not chosen, as one that does not
-    exist."""
+    exist. `leaving_out` is an agency that may not be chosen (a link's own agency)."""
     # The concepts are built from the panels, this one among them: looked up when asked.
     from web.concepts import SPECS
 
     q = q.strip()[:200]
+    others = [Agency.id != leaving_out] if leaving_out is not None else []
     kept = [row for row in list_rows(session, actor, SPECS["agencies"], ListRequest(),
-                                     where=[Agency.id == chosen, Agency.id != agency.id],
+                                     where=[Agency.id == chosen, *others],
                                      limit=1).rows] if chosen else []
     found = list_rows(session, actor, SPECS["agencies"], ListRequest(q=q),
-                      where=[Agency.id != agency.id, Agency.id != (chosen or 0)],
+                      where=[*others, Agency.id != (chosen or 0)],
                       limit=PARTNERS_SHOWN) if q else None
     rows = kept + (found.rows if found else [])
     return {"q": q, "rows": [{"id": r["id"], "name": r["name"],
@@ -160,7 +161,8 @@ def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: st
     if agency is not None and may_add_link(actor, agency):
         form = {"action": f"/agencies/{agency.id}/sharing-links",
                 "search": f"/agencies/{agency.id}/sharing-partners",
-                "partners": partner_choices(session, actor, agency, q=q, chosen=chosen)}
+                "partners": agency_choices(session, actor, q=q, chosen=chosen,
+                                              leaving_out=agency.id)}
     return {"exposure": {
         "read": exposure, "summary": summary(exposure, whose, subject), "more": more(exposure),
         "graph": graph, "narrow": narrow, "subject": subject, "through": names, "base": base,

@@ -6,16 +6,15 @@ about, its date and its address. The reading, planning and writing are the API's
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.agencies import service as agencies
-from api.agencies.models import Agency
-from api.auth import permissions
 from api.auth.models import User
 from api.errors import Invalid, NotFound, Problems
 from api.i18n.catalogs import N_
 from api.sources import sharing_links
 from api.sources.sharing_links import ReportSource, SharingPlan, SharingResult
+from web import exposure_panels
 
 DATA_DRIVEN, REPORT = "data-driven-sharing", "sharing-report"
 KINDS = (DATA_DRIVEN, REPORT)
@@ -83,13 +82,12 @@ def commit(session: Session, user: User, kind: str, content: bytes,
     return sharing_links.commit_report(session, user, content, source, token=token)[1]
 
 
-def report_agencies(session: Session, user: User) -> list[Any]:
-    """The agencies a report may be about: those the reader may read, by name."""
-    query = select(Agency.id, Agency.name, Agency.state_code)
-    condition = permissions.visible(Agency, user)
-    if condition is not None:
-        query = query.where(condition)
-    return list(session.exec(query.order_by(col(Agency.name), col(Agency.state_code))).all())
+def report_agencies(session: Session, user: User, *, q: str = "",
+                    chosen: str = "") -> dict[str, Any]:
+    """The agencies a report may be about that the form offers: the one chosen, and those
+    the reader may read whose name the search finds."""
+    return exposure_panels.agency_choices(session, user, q=q,
+                                          chosen=int(chosen) if chosen.isdigit() else None)
 
 
 DIRECTION_WORDS = {"shares_with": N_("Shares its reads with"),

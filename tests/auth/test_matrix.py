@@ -762,9 +762,16 @@ def test_the_sharing_imports_are_for_leads_and_offer_only_agencies_they_may_read
             assert (f'href="/imports/{kind}"' in listed) == (expected == 200), (role, kind)
         if role not in ("admin", "lead"):
             continue
-        form = client.get("/imports/sharing-report").text
         for record in agencies:
-            assert (record.markers[0] in form) == readable(record), (role, record)
+            # The report's agency is found by name among those the lead may read.
+            form = client.get("/imports/sharing-report",
+                              params={"agency_q": record.markers[0]}).text
+            # The search echoes what was asked; the agency is offered only as a choice.
+            offered = " ".join(re.findall(r"<option[^>]*>([^<]*)</option>", form))
+            assert (record.markers[0] in offered) == readable(record), (role, record)
+            chosen = client.get("/imports/sharing-report",
+                                params={"agency_id": str(record.id)}).text
+            assert (record.markers[0] in chosen) == readable(record), (role, record)
             sent = client.post("/imports/sharing-report", data={"agency_id": str(record.id)},
                                files={"file": ("r.csv", report, "text/csv")},
                                follow_redirects=False)

@@ -164,3 +164,26 @@ def test_the_preview_speaks_spanish(client: TestClient, session: Session, admin:
     text = plain(client.get(url).text)
     assert "4 vínculos por agregar" in text and "0 agencias que ya están aquí" in text
     assert "La fila 7 no indica ninguna agencia." in text
+
+
+def test_the_reports_agency_is_found_by_name_not_listed_among_every_agency(
+        client: TestClient, session: Session, actor: Any) -> None:
+    for number in range(1, 26):
+        f.make_agency(session, actor, name=f"Bigtown Police Department {number}")
+    riverton = f.make_agency(session, actor, name="Riverton Police Department")
+    session.commit()
+    blank = client.get("/imports/sharing-report").text
+    assert "Find the agency above first" in blank and "Bigtown" not in blank
+    found = client.get("/imports/sharing-report", params={"agency_q": "riverton"}).text
+    assert re.search(rf'<option value="{riverton.id}">Riverton Police Department', found)
+    many = client.get("/imports/sharing-report", params={"agency_q": "Bigtown"}).text
+    assert many.count('<option value="') == 1 + 20
+    assert "5 more agencies have that name: type more of it." in many
+    kept = client.get("/imports/sharing-report",
+                      params={"agency_q": "Bigtown", "agency_id": str(riverton.id)}).text
+    assert re.search(rf'<option value="{riverton.id}" selected>Riverton', kept)
+    assert f'<input type="hidden" name="agency_id" value="{riverton.id}">' in kept
+    nothing = client.get("/imports/sharing-report", params={"agency_q": "Nowhere"}).text
+    assert "No agency you may read has that name." in nothing
+    spanish = client.get("/imports/sharing-report", headers={"Accept-Language": "es"}).text
+    assert "Busque primero la agencia arriba" in spanish

@@ -65,8 +65,8 @@ def partner_choices(record_id: RecordId, request: Request, session: SessionDep,
     if not exposure_panels.may_add_link(user, agency):
         raise Forbidden(N_("You may not add sharing links to this agency."))
     return render(request, "sharing/partner_choices.html",
-                  {"partners": exposure_panels.partner_choices(session, user, agency, q=q,
-                                                               chosen=chosen)},
+                  {"partners": exposure_panels.agency_choices(
+                      session, user, q=q, chosen=chosen, leaving_out=agency.id)},
                   block="choices")
 
 

@@ -139,25 +139,29 @@ def index(request: Request, actor: UserDep) -> Response:
 
 def _upload_context(session: Session, user: User, kind: str,
                     errors: dict[str, str] | None = None,
-                    values: Any = None) -> dict[str, Any]:
+                    values: Any = None, agency_q: str = "") -> dict[str, Any]:
     about = DATASETS[kind].about if kind in DATASETS else \
         SHARING[kind][1] if kind in SHARING else ""
+    kept = {name: str((values or {}).get(name) or "") for name in sharing.REPORT_FIELDS}
     return {"user": user, "kind": kind, "title": title_of(kind), "errors": errors or {},
             "dataset": kind in ONE_STEP_KINDS, "about": about,
             "concept": spreadsheets.CONCEPTS.get(kind),
             "limit_mb": get_settings().max_upload_bytes / (1024 * 1024),
-            "report_agencies": sharing.report_agencies(session, user)
-            if kind == sharing.REPORT else [],
-            "values": {name: str((values or {}).get(name) or "")
-                       for name in sharing.REPORT_FIELDS}}
+            "report_agencies": sharing.report_agencies(session, user, q=agency_q,
+                                                       chosen=kept["agency_id"])
+            if kind == sharing.REPORT else None,
+            "values": kept}
 
 
 @router.get("/imports/{kind}")
 def upload_form(kind: Kind, request: Request, session: SessionDep, actor: UserDep,
-                agency_id: str = "") -> Response:
+                agency_id: str = "",
+                agency_q: str = "") -> Response:
     user = leads_only(request, actor)
-    # A report's page may be opened from its agency, which is then chosen already.
-    context = _upload_context(session, user, kind, values={"agency_id": agency_id[:12]})
+    # A report's page may be opened from its agency, which is then chosen already; its
+    # agency is otherwise found by name, with the search form above the upload.
+    context = _upload_context(session, user, kind, values={"agency_id": agency_id[:12]},
+                              agency_q=agency_q)
     return render(request, "imports/upload.html", context, block="step")
 
 
