@@ -20,6 +20,16 @@ def _eff(client: TestClient, body: bytes, **form: str) -> dict:
     return answer.json()
 
 
+def _report(client: TestClient, agency_id: int, rows: bytes, **form: str) -> dict:
+    """A sharing report of `agency_id` previewed, or with `commit` and `token`, written."""
+    answer = client.post("/api/v1/imports/sharing-report",
+                         files={"file": ("report.csv", b"Agency,State,ORI,Direction\n" + rows,
+                                         "text/csv")},
+                         data={"agency_id": str(agency_id), "reported_on": "2019", **form})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def _errors(answer: dict) -> dict[int, str]:
     return {link["row"]: link["message"] for link in answer["links"]
             if link["action"] == "error"}
@@ -54,20 +64,15 @@ def test_the_report_refuses_a_bad_state_and_its_own_agency(client: TestClient,
     riverton = f.make_agency(session, actor, name="Riverton Police Department",
                              state_code="CA")
     session.commit()
-    report = (b"Agency,State,ORI,Direction\n"
-              b"Oakdale Police Department,ZZ,,shares with\n"
-              b"Riverton Police Department,CA,,shares with\n"
-              b"Reno Police Department,NV,,shares with\n")
-    upload = {"file": ("report.csv", report, "text/csv")}
-    form = {"agency_id": str(riverton.id), "reported_on": "2019"}
-    preview = client.post("/api/v1/imports/sharing-report", files=upload, data=form).json()
+    rows = (b"Oakdale Police Department,ZZ,,shares with\n"
+            b"Riverton Police Department,CA,,shares with\n"
+            b"Reno Police Department,NV,,shares with\n")
+    preview = _report(client, riverton.id, rows)
     errors = _errors(preview)
     assert sorted(errors) == [2, 3] and "ZZ" in errors[2] and "itself" in errors[3]
     assert preview["new_agencies"] == ["Reno Police Department (NV)"]
-    done = client.post("/api/v1/imports/sharing-report", files=upload,
-                       data={**form, "commit": "true", "token": preview["token"]})
-    assert done.status_code == 200, done.text
-    assert done.json()["result"]["links_added"] == 1
+    done = _report(client, riverton.id, rows, commit="true", token=preview["token"])
+    assert done["result"]["links_added"] == 1
     links = session.exec(select(SharingLink)).all()
     assert [link.agency_id != link.partner_agency_id for link in links] == [True]
 
@@ -87,14 +92,10 @@ def test_an_agency_name_no_agency_can_keep_is_a_row_error_not_a_server_error(
     riverton = f.make_agency(session, actor, name="Riverton Police Department",
                              state_code="CA")
     session.commit()
-    report = f"Agency,State,ORI,Direction\n{long_name},CA,,shares with\nOak PD,CA,,shares with\n"
-    upload = {"file": ("report.csv", report.encode(), "text/csv")}
-    form = {"agency_id": str(riverton.id), "reported_on": "2019"}
-    preview = client.post("/api/v1/imports/sharing-report", files=upload, data=form).json()
+    rows = f"{long_name},CA,,shares with\nOak PD,CA,,shares with\n".encode()
+    preview = _report(client, riverton.id, rows)
     assert "longer than 200 characters" in _errors(preview)[2]
-    done = client.post("/api/v1/imports/sharing-report", files=upload,
-                       data={**form, "commit": "true", "token": preview["token"]})
-    assert done.status_code == 200, done.text
+    _report(client, riverton.id, rows, commit="true", token=preview["token"])
     assert {a.name for a in session.exec(select(Agency)).all()} == {
         "Fine PD", "Riverton Police Department", "Oak PD"}
 
@@ -104,17 +105,13 @@ def test_two_rows_naming_one_new_agency_two_ways_make_one_agency(
     riverton = f.make_agency(session, actor, name="Riverton Police Department",
                              state_code="CA")
     session.commit()
-    report = (b"Agency,State,ORI,Direction\n"
-              b"Dupe PD,CA,,shares with\n"
-              b"Dupe Police Department,CA,,shares with\n"
-              b"Dupe Police Department,NV,,shares with\n")
-    upload = {"file": ("report.csv", report, "text/csv")}
-    form = {"agency_id": str(riverton.id), "reported_on": "2019"}
-    preview = client.post("/api/v1/imports/sharing-report", files=upload, data=form).json()
+    rows = (b"Dupe PD,CA,,shares with\n"
+            b"Dupe Police Department,CA,,shares with\n"
+            b"Dupe Police Department,NV,,shares with\n")
+    preview = _report(client, riverton.id, rows)
     assert preview["new_agencies"] == ["Dupe PD (CA)", "Dupe Police Department (NV)"]
     assert [link["action"] for link in preview["links"]] == ["add", "keep", "add"]
-    done = client.post("/api/v1/imports/sharing-report", files=upload,
-                       data={**form, "commit": "true", "token": preview["token"]}).json()
+    done = _report(client, riverton.id, rows, commit="true", token=preview["token"])
     assert done["result"]["agencies_created"] == 2 and done["result"]["links_added"] == 2
     assert sorted((a.name, a.state_code) for a in session.exec(select(Agency)).all()) == [
         ("Dupe PD", "CA"), ("Dupe Police Department", "NV"),
