@@ -52,6 +52,10 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
         problem = date_problem(values["reported_on"])
         if problem:
             raise Invalid(problem, field="reported_on")
+    if ("document_id" in values or "agency_id" in values) and not _kept_on_agency(
+            session, actor, merged.get("document_id"), merged.get("agency_id")):
+        raise Invalid(N_("Choose a document kept on this agency: the document a link cites "
+                         "is kept with its agency."), field="document_id")
     if partner is not None and partner == merged.get("agency_id"):
         raise Invalid(N_("An agency does not share its plate reads with itself."),
                       field="partner_agency_id")
@@ -62,6 +66,19 @@ def _prepare(session: Session, actor: Any, values: dict[str, Any],
             named = found.name if found is not None else ""
         values["immigration"] = is_immigration(named)
     return values
+
+
+def _kept_on_agency(session: Session, actor: Any, document_id: int | None,
+                    agency_id: int | None) -> bool:
+    """Whether the document a link cites is kept on the link's agency. One the actor may not
+    read, or that does not exist, is left to the reference check, which answers alike for
+    both."""
+    if document_id is None:
+        return True
+    document = session.get(Document, document_id)
+    if document is None or not permissions.can_read(actor, document):
+        return True
+    return document.attached_kind == AttachedTo.agency and document.attached_id == agency_id
 
 
 def _marks_itself(existing: SharingLink | None, merged: dict[str, Any]) -> bool:
