@@ -273,17 +273,24 @@ def _places(session: Session, model: Any,
 
 def _parents_places(session: Session, child: Any,
                     rows: Sequence[Mapping[str, Any]]) -> list[tuple[int | None, str]]:
-    """What `_parents_where` says for each row of a table with one parent."""
-    parent_model, column = child.parents[0]
-    owner = permissions.owned().get(parent_model)
-    parents = _stored(session, parent_model,
-                      (row[column] for row in rows if row.get(column) is not None),
-                      (owner.owner, owner.visibility) if owner else ())
-    # Keyed by an optional id: a row without a parent finds none, and is private.
-    by_id: dict[int | None, tuple[int | None, str]] = dict(
-        zip(parents, _places(session, parent_model, list(parents.values())), strict=True))
+    """What `_parents_where` says for each row: where the most closed of its parents is
+    filed, with one query per parent table for all of them."""
     private = (None, Visibility.private.value)
-    return [by_id.get(row.get(column), private) for row in rows]
+    found: list[list[tuple[int | None, str]]] = [[] for _ in rows]
+    for parent_model, column in child.parents:
+        owner = permissions.owned().get(parent_model)
+        parents = _stored(session, parent_model,
+                          (row[column] for row in rows if row.get(column) is not None),
+                          (owner.owner, owner.visibility) if owner else ())
+        by_id: dict[int | None, tuple[int | None, str]] = dict(
+            zip(parents, _places(session, parent_model, list(parents.values())), strict=True))
+        for places, row in zip(found, rows, strict=True):
+            if row.get(column) is None and column in child.optional:
+                continue
+            # A parent not found (or not given where one is needed) is private.
+            places.append(by_id.get(row.get(column), private))
+    return [min(places, key=lambda where: OPENNESS.index(Visibility(where[1])))
+            if places else private for places in found]
 
 
 class _Values:

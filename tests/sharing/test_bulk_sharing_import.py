@@ -90,13 +90,17 @@ def _run(session: Session, actor: User, one_by_one: bool,
 
 @pytest.mark.parametrize("kind", ["report", "data-driven"])
 def test_bulk_leaves_what_one_by_one_leaves(session: Session, actor: User, kind: str) -> None:
-    lead = f.make_user(Role.lead, session=session)
     org = f.make_organization(session, actor)
+    leads_own = f.make_organization(session, actor)
+    lead = f.make_user(Role.lead, session=session, organization_id=leads_own.id)
     # The report is about an agency a partner keeps to itself: its links are filed so.
     subject = f.make_agency(session, actor, name="Subject Police Department",
                             owner_organization_id=org.id, visibility=Visibility.leads)
+    # A partner agency the lead's own organization keeps to itself: the links naming it are
+    # filed more closely still.
     f.make_agency(session, actor, name="Reno Police Department", state_code="NV",
-                  ori="NV0160200")
+                  ori="NV0160200", owner_organization_id=leads_own.id,
+                  visibility=Visibility.private)
     f.make_agency(session, actor, name="Kept by Name Police Department")
     f.make_agency(session, actor, name="Zephyr County Sheriffs Office", state_code="OR")
     session.commit()
@@ -138,8 +142,10 @@ def test_bulk_leaves_what_one_by_one_leaves(session: Session, actor: User, kind:
     session.commit()
     assert data_version.current(session) > version
     if kind == "report":
-        private = [e for e in bulk["audit"] if "'sharing_link'" in e]
-        assert private and all(f"{org.id}, 'leads'" in e for e in private)
+        links = [e for e in bulk["audit"] if "'sharing_link'" in e]
+        naming_reno = [e for e in links if "Reno Police Department|NV" in e]
+        assert naming_reno and all(f"{leads_own.id}, 'private'" in e for e in naming_reno)
+        assert all(f"{org.id}, 'leads'" in e for e in links if e not in naming_reno)
 
 
 def test_a_failure_midway_writes_nothing(session: Session, actor: User,
