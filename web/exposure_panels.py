@@ -3,6 +3,7 @@ laid out for inline SVG, the table beside it, and the form that adds a link by h
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from api.agencies.models import Agency
@@ -14,7 +15,6 @@ from api.sharing import service as sharing
 from api.sharing.models import Confidence, SharingLink, SourceKind
 from api.sharing.service import ExposureRead
 from web import sharing_graph
-from web.concept_pages import ListRequest, list_rows
 
 SOURCE_WORDS = {
     SourceKind.vigilant_report.value: N_("Vigilant data sharing report"),
@@ -118,27 +118,33 @@ def may_add_link(actor: User, agency: Any) -> bool:
 
 def agency_choices(session: Session, actor: User, *, q: str = "", chosen: int | None = None,
                    leaving_out: int | None = None) -> dict[str, Any]:
-    """The agencies a form offers: a few the actor may read whose name the search finds
+    """The agencies a form offers: a few the actor may read whose name holds what was typed
     (never a list of every agency: a statewide coalition keeps thousands), with the one
     already chosen kept first. An id they may not read is not chosen, as one that does not
     exist. `leaving_out` is an agency that may not be chosen (a link's own agency)."""
-    # The concepts are built from the panels, this one among them: looked up when asked.
-    from web.concepts import SPECS
-
-    q = q.strip()[:200]
+    # Characters no name holds (a NUL, which PostgreSQL refuses) are dropped, not searched.
+    q = "".join(ch for ch in q if ch.isprintable()).strip()[:200]
+    readable = permissions.visible(Agency, actor)
     others = [Agency.id != leaving_out] if leaving_out is not None else []
-    kept = [row for row in list_rows(session, actor, SPECS["agencies"], ListRequest(),
-                                     where=[Agency.id == chosen, *others],
-                                     limit=1).rows] if chosen else []
-    found = list_rows(session, actor, SPECS["agencies"], ListRequest(q=q),
-                      where=[*others, Agency.id != (chosen or 0)],
-                      limit=PARTNERS_SHOWN) if q else None
-    rows = kept + (found.rows if found else [])
-    return {"q": q, "rows": [{"id": r["id"], "name": r["name"],
-                              "state_code": r.get("state_code") or ""} for r in rows],
-            "chosen": kept[0]["id"] if kept else None,
-            "found": found.total if found else 0,
-            "more": max(found.total - len(found.rows), 0) if found else 0}
+
+    def where(*conditions: Any) -> Any:
+        return [*conditions, *others, *([readable] if readable is not None else [])]
+
+    columns = (Agency.id, Agency.name, Agency.state_code)
+    kept = list(session.exec(select(*columns).where(*where(Agency.id == chosen)).limit(1))
+                ) if chosen else []
+    rows, total = [], 0
+    if q:
+        typed = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        named = where(col(Agency.name).ilike(f"%{typed}%", escape="\\"),
+                      Agency.id != (chosen or 0))
+        rows = list(session.exec(select(*columns).where(*named).order_by(
+            col(Agency.name), col(Agency.state_code), col(Agency.id)).limit(PARTNERS_SHOWN)))
+        total = session.exec(select(sa.func.count()).select_from(Agency).where(*named)).one()
+    return {"q": q, "rows": [{"id": i, "name": name, "state_code": state or ""}
+                             for i, name, state in [*kept, *rows]],
+            "chosen": kept[0][0] if kept else None,
+            "found": total, "more": max(total - len(rows), 0)}
 
 
 def _context(session: Session, actor: User, exposure: ExposureRead, *, whose: str,

@@ -209,7 +209,7 @@ def test_a_lead_imports_a_sharing_report_from_its_agency(
     page: Page = request.getfixturevalue(width)
     page.goto(f"/agencies/{riverton.id}")
     page.get_by_role("link", name="Import this agency's Vigilant data sharing report").click()
-    expect(page.get_by_label("Whose report it is")).to_have_value(str(riverton.id))
+    expect(page.get_by_label("Whose report it is", exact=True)).to_have_value(str(riverton.id))
     page.get_by_label("Date of the report (year, year-month or day)").fill("June 2019")
     page.get_by_label("CSV file").set_input_files(
         fixture("vigilant_sharing_report_illustrative.csv"))

@@ -43,6 +43,11 @@ def test_the_search_finds_a_few_agencies(client: TestClient, session: Session,
     found = client.get(url, params={"partner_q": "Town"}, headers=HX)
     assert found.status_code == 200 and "<html" not in found.text
     assert len(RADIO.findall(found.text)) == PARTNERS_SHOWN + 1
+    # What is typed is a run of letters, never a pattern; a NUL is dropped, not sent on.
+    for typed in ("%", "_own", "T\x00own 7"):
+        odd = client.get(url, params={"partner_q": typed}, headers=HX)
+        assert odd.status_code == 200, typed
+        assert len(RADIO.findall(odd.text)) == (2 if typed.startswith("T") else 1), typed
     assert "10 more agencies have that name: type more of it." in found.text
     one = client.get(url, params={"partner_q": "Town 7 PD"}, headers=HX).text
     assert "Town 7 PD (CA)" in one
