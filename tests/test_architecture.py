@@ -366,8 +366,8 @@ DOMAINS = ("actions", "agencies", "bodies", "campaigns", "contracts", "documents
            "people", "records_requests", "sharing", "targets", "tasks", "vendors", "votes")
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", tuple(f"api.{name}" for name in (
-        "settings", "clock", "errors", "db", "fields", "problems", "public_url", "log_redaction",
-        "data_version", "outer_layers", "body_limit", "page_cache", "routing",
+        "settings", "clock", "errors", "db", "compiled_cache", "fields", "problems", "public_url",
+        "log_redaction", "data_version", "outer_layers", "body_limit", "page_cache", "routing",
         "csv_export", "migrations", "concepts", "signing", "i18n", "date_windows",
         "cross_checks"))),
     ("permissions", ("api.auth",)),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from api.auth import permissions, table_access
 from api.auth.models import AuditEntry, User
 from api.auth.table_access import Owned
+from api.compiled_cache import COMPILED
 from api.errors import NO_SUCH, Forbidden, Invalid, Term
 from api.i18n.catalogs import N_, gettext
 
@@ -121,9 +122,11 @@ def read(session: Session, statement: sa.Executable,
         options = criteria_for(actor)
         if options:
             statement = _scoped(statement, actor, options)
-    return session.connection().execute(statement, params)
+    return session.connection().execute(statement, params, execution_options=_FOUND_BY_IDENTITY)
 
 
+# Statements built once are found in the compiled cache by what they are, not by their value.
+_FOUND_BY_IDENTITY = {"compiled_cache": COMPILED}
 _BY_ID: dict[type[Any], Any] = {}
 RECORD_ID: sa.BindParameter[Any] = sa.bindparam("record_id")
 
@@ -140,7 +143,8 @@ def load(session: Session, model: type[Any], record_id: Any) -> Any:
         key = sa.inspect(model).primary_key[0]
         stmt = _BY_ID[model] = built_once(sa.select(model).where(key == RECORD_ID))
     with session.no_autoflush:
-        return session.execute(stmt, {RECORD_ID.key: record_id}).scalars().first()
+        return session.execute(stmt, {RECORD_ID.key: record_id},
+                               execution_options=_FOUND_BY_IDENTITY).scalars().first()
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -4,6 +4,7 @@ left out, and the others still load."""
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,21 +246,32 @@ def load(dirs: Sequence[tuple[Path, str]]) -> Catalog:
 
 _lock = threading.Lock()
 _cached: tuple[tuple[Any, ...], Catalog] | None = None
+# How long a look at the folders is trusted: pages ask for the catalog many times a second, and
+# listing the folders and every file's size and time cost a busy page a few per cent of its time.
+RECHECK_SECONDS = 1.0
+_now = time.monotonic
+_looked: tuple[tuple[Any, ...], float] | None = None
 
 
 def catalog() -> Catalog:
-    """The playbooks now on disk; read again whenever a file is added, changed or removed, so
-    an organizer's new playbook shows up without a restart."""
-    global _cached
+    """The playbooks now on disk; read again whenever a file is added, changed or removed (seen
+    within `RECHECK_SECONDS`), so an organizer's new playbook shows up without a restart."""
+    global _cached, _looked
     dirs = playbook_dirs()
     letters_folder = letters.letters_dir()
+    where = (tuple(dirs), str(letters_folder))
+    looked = _looked
+    if (_cached is not None and looked is not None and looked[0] == where
+            and _now() - looked[1] < RECHECK_SECONDS):
+        return _cached[1]
     files = [p for p, _ in _files(dirs)]
     files += [words for p in files for language in translations.LANGUAGES
               if (words := translations.words_path(p, language)).is_file()]
     signature: tuple[object, ...] = tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        (str(p), (stat := p.stat()).st_mtime_ns, stat.st_size) for p in files)
     signature += (str(letters_folder),)
     with _lock:
         if _cached is None or _cached[0] != signature:
             _cached = (signature, load(dirs))
+        _looked = (where, _now())
         return _cached[1]

@@ -129,6 +129,15 @@ def test_good_files_load_beside_a_broken_one_and_keys_stay_unique(tmp_path: Path
 def test_the_catalog_sees_an_organizers_new_file_without_a_restart(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "playbook_dirs", lambda: [(tmp_path, "organizer")])
+    now = [1000.0]
+    monkeypatch.setattr(loader, "_now", lambda: now[0])
     assert loader.catalog().playbooks == {}
     (tmp_path / "tiny.yaml").write_text(MINIMAL)
+    # The folders are looked at again once the last look is old enough, not on every page.
+    now[0] += loader.RECHECK_SECONDS / 2
+    assert loader.catalog().playbooks == {}
+    now[0] += loader.RECHECK_SECONDS
     assert list(loader.catalog().playbooks) == ["tiny"]
+    (tmp_path / "tiny.yaml").unlink()
+    now[0] += loader.RECHECK_SECONDS
+    assert loader.catalog().playbooks == {}
