@@ -1,8 +1,6 @@
 """The Jinja2 environment of the pages, and rendering: a whole page, or for htmx one named block."""
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -13,16 +11,26 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from api import clock
 from api.alerts.rules import offset_in_words, offsets_in_words
 from api.alerts.service import rule_title
 from api.auth import permissions
 from api.auth.models import User
 from api.i18n import catalogs, formatting, locales
 from api.targets.stance_words import group_stance, one_stance, our_stance
-from web import audit_words, flash, htmx
+from web import audit_words, cells, flash, htmx, whip_bar
 from web.none_choice import none_choice
 from web.script_words import script_words
+from web.times import (
+    countdown,
+    days_until,
+    local_date,
+    local_input,
+    local_time,
+    money,
+    partial_date,
+    short_date,
+    vote_time,
+)
 from web.words import humanize, sharing_words
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -40,56 +48,6 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     catalogs.gettext, catalogs.ngettext, newstyle=True, pgettext=catalogs.pgettext)
 
 
-def local_time(value: datetime | None, zone: str | None = None,
-               fmt: str = "weekday_date time") -> str:
-    """A UTC instant on the wall clock where it happens (the coalition's clock when no zone is
-    given), with the zone's abbreviation, in the reader's language."""
-    if value is None:
-        return ""
-    local = clock.local(value, zone)
-    return f"{formatting.format_when(local, fmt)} {local.tzname()}"
-
-
-def local_date(value: datetime | None, zone: str | None = None, fmt: str = "date") -> str:
-    """The local day of a UTC instant, with no zone: a day ("last met") is not a time."""
-    if value is None:
-        return ""
-    return formatting.format_when(clock.local(value, zone).date(), fmt)
-
-
-def vote_time(value: datetime | None, zone: str | None = None,
-              not_announced: object = False) -> str:
-    """A vote's day and time where its body meets; a vote whose time is not announced shows
-    its day and says so, never midnight or an hour made up for it."""
-    if value is None:
-        return ""
-    if not_announced:
-        day = formatting.format_when(clock.local(value, zone).date(), "weekday_date")
-        return catalogs.gettext("{day}, time not announced").format(day=day)
-    return local_time(value, zone)
-
-
-def local_input(value: datetime | None, zone: str | None = None) -> str:
-    """A UTC time as the value of a datetime-local input, on the wall clock where it happens."""
-    if value is None:
-        return ""
-    return clock.local(value, zone).strftime("%Y-%m-%dT%H:%M")
-
-
-def days_until(value: date | datetime | None, zone: str | None = None) -> int | None:
-    """Calendar days from today where the record is (the coalition's clock when no zone is
-    given): 6 PM in California is already tomorrow in UTC, and so is 11 PM's "today"."""
-    if value is None:
-        return None
-    today = clock.today(zone)
-    if isinstance(value, datetime):
-        return (clock.local(value, zone).date() - today).days
-    return (value - today).days
-
-
-countdown = formatting.countdown
-
-
 def after_colon(sentence: str) -> str:
     """A sentence set after a colon ("Not now: the deadline has not come yet"): English and
     Spanish go on in lower case; a first word in capitals throughout (ICE) keeps them."""
@@ -97,34 +55,6 @@ def after_colon(sentence: str) -> str:
     if len(first) > 1 and first.isupper():
         return sentence
     return sentence[:1].lower() + sentence[1:]
-
-
-def short_date(value: date | datetime | None, shape: str = "date") -> str:
-    """A day in the reader's language ("Dec 5, 2026", "5 dic 2026"); `shape` names another of
-    api.i18n.formatting's shapes."""
-    if value is None:
-        return ""
-    return formatting.format_when(value.date() if isinstance(value, datetime) else value, shape)
-
-
-def partial_date(value: str | None) -> str:
-    """A date as precise as its source: "2019", "May 2019" or "May 14, 2019"."""
-    if not value:
-        return ""
-    try:
-        if len(value) == 7:
-            return short_date(date.fromisoformat(value + "-01"), "month_year")
-        if len(value) == 10:
-            return short_date(date.fromisoformat(value))
-    except ValueError:
-        pass
-    return value
-
-
-def money(value: Decimal | float | int | None) -> str:
-    if value is None:
-        return ""
-    return formatting.format_money(value)
 
 
 def zone_choices(current: str | None) -> list[str]:
@@ -208,6 +138,8 @@ templates.env.globals["is_lead"] = is_lead
 templates.env.globals["current_locale"] = current_locale
 templates.env.globals["languages"] = locales.NAMES
 templates.env.globals["script_words"] = script_words
+templates.env.globals["cell"] = cells.cell
+templates.env.globals["whip_bar"] = whip_bar.bar
 
 
 MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}

@@ -143,15 +143,16 @@ def load(session: Session, model: type[Any], record_id: Any) -> Any:
         key = sa.inspect(model).primary_key[0]
         stmt = _BY_ID[model] = built_once(sa.select(model).where(key == RECORD_ID))
     with session.no_autoflush:
-        return session.execute(stmt, {RECORD_ID.key: record_id},
-                               execution_options=_FOUND_BY_IDENTITY).scalars().first()
+        return session.execute(stmt, {RECORD_ID.key: record_id}).scalars().first()
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_reads(state: ORMExecuteState) -> None:
-    if ACTOR not in state.session.info:
-        return
     if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    if state.statement.get_execution_options().get(BUILT_ONCE):
+        state.update_execution_options(**_FOUND_BY_IDENTITY)
+    if ACTOR not in state.session.info:
         return
     actor = state.session.info[ACTOR]
     options = criteria_for(actor)

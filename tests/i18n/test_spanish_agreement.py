@@ -2,7 +2,6 @@
 with its noun's gender, a switch with the thing switched; numbers grouped, cities accented,
 and one word for each thing across the pages."""
 
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,18 +13,17 @@ from api.auth.models import User
 from api.campaigns.models import Campaign
 from api.i18n.catalogs import gettext, ngettext, pgettext, translations, use_locale
 from api.i18n.formatting import zone_city
+from api.whip.service import Count
 from tests.factories import make_jurisdiction
 from tests.web.html import plain
+from web import whip_bar
 from web.none_choice import none_choice
-from web.templating import templates
 
 
 def _summary(**levels: int) -> str:
     counts = {"champion": 0, "leaning_yes": 0, "undecided": 0, "unknown": 0,
               "leaning_no": 0, "opposed": 0, **levels}
-    macros = templates.env.get_template("whip/macros.html").module
-    return " ".join(str(macros.summary(  # type: ignore[attr-defined]
-        SimpleNamespace(levels=SimpleNamespace(**counts)))).split())
+    return str(whip_bar.summary(Count(seats=9, needed=5, levels=counts)))
 
 
 def test_whip_counts_agree_with_their_number() -> None:

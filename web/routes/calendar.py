@@ -18,7 +18,8 @@ from api.i18n.catalogs import gettext
 from api.page_cache import ReusableRoute, reusable
 from api.routing import PathRouter
 from web.concepts import record_url, ref_options
-from web.templating import acting_user, local_time, render, short_date
+from web.templating import acting_user, render
+from web.times import local_time, short_date
 
 router = PathRouter(include_in_schema=False, route_class=ReusableRoute)
 
