@@ -3,7 +3,12 @@ security policy runs no script written into a page, so each page hands its scrip
 as data: a JSON block (#script-words) keyed by the English, which a script shows when the block
 or a message is missing. "{name}" in a message is filled in by the script."""
 
-from api.i18n.catalogs import N_, gettext
+from functools import lru_cache
+
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from api.i18n.catalogs import N_, current, gettext
 
 SCRIPT_WORDS = (
     N_("1 meeting"),
@@ -62,3 +67,13 @@ def script_words() -> dict[str, str]:
         if said != english:
             found[english] = said
     return found
+
+
+@lru_cache(maxsize=16)
+def _block_in(language: str) -> Markup:
+    return htmlsafe_json_dumps(script_words(), sort_keys=True)
+
+
+def script_words_block() -> Markup:
+    """The #script-words block's JSON, made once per language: every page has the same."""
+    return _block_in(current())

@@ -19,7 +19,7 @@ from api.i18n import catalogs, formatting, locales
 from api.targets.stance_words import group_stance, one_stance, our_stance
 from web import audit_words, cells, flash, htmx, whip_bar
 from web.none_choice import none_choice
-from web.script_words import script_words
+from web.script_words import script_words_block
 from web.times import (
     countdown,
     days_until,
@@ -137,7 +137,7 @@ templates.env.globals["none_choice"] = none_choice
 templates.env.globals["is_lead"] = is_lead
 templates.env.globals["current_locale"] = current_locale
 templates.env.globals["languages"] = locales.NAMES
-templates.env.globals["script_words"] = script_words
+templates.env.globals["script_words_block"] = script_words_block
 templates.env.globals["cell"] = cells.cell
 templates.env.globals["whip_bar"] = whip_bar.bar
 

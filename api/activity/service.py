@@ -317,7 +317,8 @@ class Reading:
 
     stmt: sa.CompoundSelect
     parts: list[Part]
-    slots: list[dict[str, str]]
+    # Each part's columns: its name for each, and where in a row of the union it comes back.
+    fields: list[list[tuple[str, int]]]
 
     def rows(self, session: Session, record_id: int,
              now: datetime | None = None) -> list[list[Any]]:
@@ -327,10 +328,8 @@ class Reading:
             bound |= {NOW.key: now, PAST_DAY.key: (now - timedelta(hours=12)).date(),
                       SOON.key: now + timedelta(days=1)}
         for row in read(session, self.stmt, bound):
-            values = row._mapping
-            n = values["part"]
-            found[n].append(SimpleNamespace(**{name: values[slot]
-                                              for name, slot in self.slots[n].items()}))
+            n = row[0]
+            found[n].append(SimpleNamespace(**{name: row[i] for name, i in self.fields[n]}))
         return found
 
 
@@ -373,7 +372,11 @@ def _read_together(parts: list[Part], past_limit: int | None = None) -> Reading:
             filled = taken[kind] + [sa.cast(sa.null(), type_)] * (widths[kind] - len(taken[kind]))
             columns += [column.label(f"{kind}{j}") for j, column in enumerate(filled)]
         branches.append(sa.select(*columns))
-    return Reading(built_once(sa.union_all(*branches)), parts, slots)
+    union = sa.union_all(*branches)
+    position = {column.key: i for i, column in enumerate(union.selected_columns)}
+    assert position["part"] == 0
+    fields = [[(name, position[slot]) for name, slot in where.items()] for where in slots]
+    return Reading(built_once(union), parts, fields)
 
 
 def for_record(session: Session, actor: User, *, kind: AttachedTo, record_id: int,

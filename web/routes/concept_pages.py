@@ -164,16 +164,18 @@ def display_labels(session: Session, actor: User, spec: Spec, record: Any,
                    fields: list[FormField]) -> dict[str, Any]:
     """Names of the records the fields refer to, keyed by field then id."""
     labels: dict[str, Any] = {}
-    read: BaseModel | None = None
+    # The record's link lists as the reader may read them: the page has the record already,
+    # read under the reader's criteria, so its rows are not made into an answer again.
+    read: dict[str, Any] | None = None
     for f in fields:
         if f.kind == "ref" and f.ref:
             value = getattr(record, f.name)
             labels[f.name] = ref_labels(session, f.ref, [value] if value else [])
         elif f.kind == "refs" and f.ref:
             if read is None:
-                read = spec.crud.read(session, actor, record.id)
-            labels[f.name] = ref_labels(session, f.ref, getattr(read, f.name, []))
-            labels[f.name + "__ids"] = getattr(read, f.name, [])
+                read = spec.crud.read_rows(session, [record])[0]
+            labels[f.name] = ref_labels(session, f.ref, read.get(f.name, []))
+            labels[f.name + "__ids"] = read.get(f.name, [])
     return labels
 
 
