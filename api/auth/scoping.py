@@ -1,7 +1,7 @@
 """Applies the permission rules to every database session: each SELECT gets the acting user's
 visibility criteria, and each flush is refused if it writes what the actor may not."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -89,6 +89,22 @@ def built_once(statement: S) -> S:
     """Marks a statement the caller keeps and runs again: the reader's criteria are added to
     it once per kind of reader, not on every run."""
     return statement.execution_options(**{BUILT_ONCE: True})
+
+
+_KEPT: dict[tuple[Any, ...], Any] = {}
+
+
+def kept_for(key: tuple[Any, ...], actor: permissions.Actor, make: Callable[[], S]) -> S:
+    """A statement whose own conditions depend on who reads (a rule written into it), made
+    once per kind of reader by `make` and kept (`built_once`); what changes between runs is
+    left to bound parameters."""
+    full = (*key, *reader_key(actor))
+    found = _KEPT.get(full)
+    if found is None:
+        if len(_KEPT) >= _MAX_SCOPED:
+            _KEPT.clear()
+        found = _KEPT[full] = built_once(make())
+    return found
 
 
 def _scoped(statement: Any, actor: permissions.Actor, options: tuple[Any, ...]) -> Any:

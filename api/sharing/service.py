@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from api.agencies import service as agencies
 from api.agencies.models import Agency
-from api.auth import permissions
+from api.auth import permissions, scoping
 from api.auth.models import User
 from api.crud import Crud
 from api.documents import service as documents
@@ -217,28 +217,41 @@ class _Linked:
     documents: set[int]
 
 
+SUBJECTS: sa.BindParameter[Any] = sa.bindparam("subjects", expanding=True)
+NAMED: sa.BindParameter[Any] = sa.bindparam("named", expanding=True)
+
+
+def _links_about(actor: User | None, outward: SharingKind) -> Any:
+    inward = SharingKind.can_query if outward == SharingKind.shares_with else \
+        SharingKind.shares_with
+    return (select(SharingLink).where(
+        sa.or_(sa.and_(col(SharingLink.agency_id).in_(SUBJECTS), SharingLink.kind == outward),
+               sa.and_(col(SharingLink.partner_agency_id).in_(SUBJECTS),
+                       SharingLink.kind == inward)),
+        _readable(SharingLink, actor))
+        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id)))
+
+
 def _linked(session: Session, actor: User | None, subjects: set[int], *,
             outward: SharingKind) -> _Linked:
     """Links where a subject is the agency and the kind is `outward`, or the partner and the
     kind is the other one: with shares_with, who reads the subjects' reads; with can_query,
-    whose reads the subjects read."""
-    inward = SharingKind.can_query if outward == SharingKind.shares_with else \
-        SharingKind.shares_with
+    whose reads the subjects read. Each statement is made once per kind of reader: made on
+    every page, they cost an agency's page more than reading its links."""
     links = list(session.exec(
-        select(SharingLink).where(
-            sa.or_(sa.and_(col(SharingLink.agency_id).in_(subjects),
-                           SharingLink.kind == outward),
-                   sa.and_(col(SharingLink.partner_agency_id).in_(subjects),
-                           SharingLink.kind == inward)),
-            _readable(SharingLink, actor))
-        .order_by(col(SharingLink.reported_on).desc(), col(SharingLink.id))).all())
+        scoping.kept_for(("sharing links", outward), actor,
+                         lambda: _links_about(actor, outward)),
+        params={SUBJECTS.key: sorted(subjects)}).all())
     ids = {i for link in links for i in (link.agency_id, link.partner_agency_id) if i}
+    agencies_named = scoping.kept_for(("agencies named", ), actor, lambda: select(Agency).where(
+        col(Agency.id).in_(NAMED), _readable(Agency, actor)))
     known = {stored_id(a): a for a in session.exec(
-        select(Agency).where(col(Agency.id).in_(ids), _readable(Agency, actor))).all()}
+        agencies_named, params={NAMED.key: sorted(ids)}).all()} if ids else {}
     documents = {i for link in links if (i := link.document_id)}
+    documents_named = scoping.kept_for(("documents named", ), actor, lambda: select(
+        Document.id).where(col(Document.id).in_(NAMED), _readable(Document, actor)))
     readable_documents = set(session.exec(
-        select(Document.id).where(col(Document.id).in_(documents),
-                                  _readable(Document, actor))).all()) if documents else set()
+        documents_named, params={NAMED.key: sorted(documents)}).all()) if documents else set()
     # A link naming an agency the reader may not read is left out, not shown nameless.
     links = [link for link in links if link.agency_id in known and (
         not link.partner_agency_id or link.partner_agency_id in known)]
