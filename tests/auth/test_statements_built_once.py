@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from api.auth import permissions
 from api.auth.models import Role
-from api.auth.scoping import act_as, as_system, built_once, load, read
+from api.auth.scoping import act_as, as_system, built_once, kept_for, load, read
 from api.db import new_session
 from api.meetings.models import Meeting
 from tests import factories as f
@@ -93,3 +94,26 @@ def _each_reader_reads_their_own(session: Session, actor: Any, reads: Any, *,
                                        f"coalition of {theirs.name}"])
         assert reads(lead) == sorted([f"leads of {theirs.name}", f"coalition of {theirs.name}"])
         assert len(reads(admin)) == 4
+
+
+def test_a_statement_with_the_readers_rule_written_in_is_kept_per_reader(
+        session: Session, actor: Any) -> None:
+    """`kept_for` makes a statement whose own conditions name the reader's rule once per kind
+    of reader, and each reader reads with their own."""
+    made: list[Any] = []
+
+    def written_for(reader: Any) -> Any:
+        def make() -> Any:
+            made.append(reader)
+            rule = permissions.visible(Meeting, reader)
+            return sa.select(Meeting.summary).where(
+                sa.true() if rule is None else rule).order_by(Meeting.summary)
+        return kept_for(("meetings by rule",), reader, make)
+
+    def by_rule(reader: Any) -> list[str]:
+        with new_session(read_only=True) as reading, as_system(reading):
+            return list(read(reading, written_for(reader)).scalars())
+
+    _each_reader_reads_their_own(session, actor, by_rule)
+    # Four readers of four kinds, each read twice: each statement made once.
+    assert len(made) == 4
