@@ -1,7 +1,7 @@
 """The whip board of a body on a campaign: members by stance, the partner who owns each
 relationship, when we last met them, and likely yes votes against the majority needed."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api import clock
 from api.auth import permissions
 from api.auth.models import User, Visibility
-from api.auth.scoping import as_system, built_once, load, read
+from api.auth.scoping import as_system, built_once, kept_for, load, read
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -141,24 +141,10 @@ BODIES: sa.BindParameter[Any] = sa.bindparam("body_ids", expanding=True)
 NOW = sa.bindparam("now", type_=UTCDateTime())
 PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
 
-# Statements made once for each kind of call and each kind of reader, the campaign and bodies
-# as parameters: building one cost a good part of running it, and what a reader knows of the
-# stances is part of its shape.
-_MADE: dict[tuple[Any, ...], sa.Select[Any]] = {}
-_MAX_MADE = 1024
 
-
-def _made(key: tuple[Any, ...], actor: User,
-          make: Callable[[], sa.Select[Any]]) -> sa.Select[Any]:
-    key = (*key, permissions.visibility_key(actor))
-    found = _MADE.get(key)
-    if found is None:
-        if len(_MADE) >= _MAX_MADE:
-            _MADE.clear()
-        found = _MADE[key] = built_once(make())
-    return found
-
-
+# Each statement is made once for each kind of call and each kind of reader (`kept_for`), the
+# campaign and bodies as parameters: building one cost a good part of running it, and what a
+# reader knows of the stances is part of its shape.
 def _members(actor: User, with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
     owner = aliased(Organization)
     level = targets.level_of(actor, target=Target.id, campaign=CAMPAIGN).label("level")
@@ -185,7 +171,7 @@ def members(session: Session, actor: User, *, campaign_id: int,
     their stance, relationship owner and last meeting: one query however many there are."""
     if not body_ids and not with_stance:
         return []
-    stmt = _made(("members", bool(body_ids), with_stance), actor,
+    stmt = kept_for(("members", bool(body_ids), with_stance), actor,
                  lambda: _members(actor, bool(body_ids), with_stance))
     values = {CAMPAIGN.key: campaign_id, BODIES.key: list(body_ids or [])}
     now = clock.now()
@@ -234,7 +220,7 @@ def told_to_leads(session: Session, actor: User, target_ids: list[int], *,
     meeting already, and nobody else is told."""
     if not permissions.is_lead(actor) or not target_ids:
         return {}
-    stmt = _made(("told",), actor, lambda: _told(actor))
+    stmt = kept_for(("told",), actor, lambda: _told(actor))
     found: dict[int, datetime] = {}
     ahead: set[int] = set()
     # Read past the lead's scope on purpose: only the target and the day leave this function.
@@ -334,7 +320,7 @@ def campaign_bodies(session: Session, actor: User, campaign: Campaign) -> list[t
     those of targets with a stance on it; the body of the next vote first."""
     now = clock.now()
     with_place = bool(campaign.jurisdiction_id)
-    stmt = _made(("campaign_bodies", with_place), actor,
+    stmt = kept_for(("campaign_bodies", with_place), actor,
                  lambda: _campaign_bodies(actor, with_place))
     values = {NOW.key: now, CAMPAIGN.key: campaign.id, PLACE.key: campaign.jurisdiction_id}
     rows = list(read(session, stmt, values))
@@ -419,7 +405,7 @@ def counts_for_votes(session: Session, actor: User,
     pairs = {(v.body_id, v.campaign_id) for v in found_votes if v.campaign_id}
     if not pairs:
         return {}
-    stmt = _made(("counts",), actor, lambda: _counts(actor))
+    stmt = kept_for(("counts",), actor, lambda: _counts(actor))
     values = {BODIES.key: sorted({b for b, _ in pairs}),
               CAMPAIGNS.key: sorted({c for _, c in pairs}), PAIRS.key: sorted(pairs)}
     levels: dict[tuple[int, int], dict[int, str]] = {pair: {} for pair in pairs}
