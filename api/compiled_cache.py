@@ -55,8 +55,5 @@ class CompiledByIdentity:
                 self._by_identity.clear()
             self._by_identity[self._identity(key)] = (key[0], key[1], compiled)
 
-    def __len__(self) -> int:
-        return len(self._by_value)
-
 
 COMPILED = CompiledByIdentity()

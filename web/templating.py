@@ -142,7 +142,7 @@ templates.env.globals["cell"] = cells.cell
 templates.env.globals["whip_bar"] = whip_bar.bar
 
 
-MACROS = {"m": "concept_pages/macros.html", "whip": "whip/macros.html"}
+MACROS = {"m": "concept_pages/macros.html"}
 
 
 @overload

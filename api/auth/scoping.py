@@ -4,7 +4,7 @@ visibility criteria, and each flush is refused if it writes what the actor may n
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -92,18 +92,28 @@ def built_once(statement: S) -> S:
 
 
 _KEPT: dict[tuple[Any, ...], Any] = {}
+_ABSENT = object()
+
+
+def kept_or_none(key: tuple[Any, ...], actor: permissions.Actor,
+                 make: Callable[[], S | None]) -> S | None:
+    """A statement whose own conditions depend on who reads (a rule written into it), made
+    once per kind of reader by `make` and kept (`built_once`); what changes between runs is
+    left to bound parameters. None, kept too, where `make` finds the reader may read nothing."""
+    full = (*key, *reader_key(actor))
+    found = _KEPT.get(full, _ABSENT)
+    if found is _ABSENT:
+        if len(_KEPT) >= _MAX_SCOPED:
+            _KEPT.clear()
+        made = make()
+        found = _KEPT[full] = None if made is None else built_once(made)
+    return cast("S | None", found)
 
 
 def kept_for(key: tuple[Any, ...], actor: permissions.Actor, make: Callable[[], S]) -> S:
-    """A statement whose own conditions depend on who reads (a rule written into it), made
-    once per kind of reader by `make` and kept (`built_once`); what changes between runs is
-    left to bound parameters."""
-    full = (*key, *reader_key(actor))
-    found = _KEPT.get(full)
-    if found is None:
-        if len(_KEPT) >= _MAX_SCOPED:
-            _KEPT.clear()
-        found = _KEPT[full] = built_once(make())
+    """`kept_or_none` for a statement every reader has."""
+    found = kept_or_none(key, actor, make)
+    assert found is not None
     return found
 
 

@@ -13,7 +13,7 @@ from api import clock
 from api.agencies.models import Agency
 from api.auth import permissions
 from api.auth.models import User
-from api.auth.scoping import built_once, read
+from api.auth.scoping import built_once, kept_for, kept_or_none, read
 from api.bodies.models import Body
 from api.campaigns.models import Campaign
 from api.db import UTCDateTime
@@ -30,30 +30,12 @@ from api.votes.models import Vote, of_campaigns
 # A response due within this many days is "due soon".
 DUE_SOON_DAYS = 14
 
-# Statements made once and kept (once per kind of actor when their shape depends on what the
-# actor may read): building a query, of several parts especially, cost more than running it.
-# Values that change between calls are bound parameters.
-_MADE: dict[tuple[Any, ...], sa.Select[Any] | None] = {}
-_MAX_MADE = 1024
-
-
-def _made(key: tuple[Any, ...], make: Callable[[], sa.Select[Any] | None],
-          ) -> sa.Select[Any] | None:
-    try:
-        return _MADE[key]
-    except KeyError:
-        pass
-    if len(_MADE) >= _MAX_MADE:
-        _MADE.clear()
-    made = make()
-    made = _MADE[key] = None if made is None else built_once(made)
-    return made
-
 
 def _for_actor(name: str, actor: User, make: Callable[[Any], sa.Select[Any] | None],
                ) -> sa.Select[Any] | None:
-    """A statement whose shape depends on what the actor may read, made once per kind of actor."""
-    return _made((name, permissions.visibility_key(actor)), lambda: make(actor))
+    """A statement whose shape depends on what the actor may read, made once per kind of actor:
+    building a query of several parts cost more than running it."""
+    return kept_or_none(("overview", name), actor, lambda: make(actor))
 
 
 def _first_visible(actor: User, model: Any, stmt: sa.Select[Any],
@@ -148,10 +130,8 @@ def open_tasks(session: Session, actor: User, *, limit: int = 20) -> list[OpenTa
     """Open tasks given to this person or to their organization, soonest due first, with the
     owner, visibility and assignees that decide who may close each."""
     organization = getattr(actor, "organization_id", None)
-    stmt = _made(("open_tasks", limit, bool(organization)),
-                 lambda: _open_tasks(limit, bool(organization)))
-    if stmt is None:
-        return []
+    stmt = kept_for(("overview", "open_tasks", limit, bool(organization)), actor,
+                    lambda: _open_tasks(limit, bool(organization)))
     values = {USER.key: actor.id, ORGANIZATION.key: organization}
     return [OpenTask.model_validate(row._asdict()) for row in read(session, stmt, values)]
 
@@ -236,14 +216,12 @@ def next_votes(session: Session, actor: User, *, campaign_id: int | None = None,
     """Scheduled and postponed votes from now on, soonest first, with their body, campaign and
     the timezone they happen in."""
     until, campaign = days is not None, campaign_id is not None
-    stmt = _made(("next_votes", limit, until, campaign),
-                 lambda: _next_votes(limit, until, campaign))
+    stmt = kept_for(("overview", "next_votes", limit, until, campaign), actor,
+                    lambda: _next_votes(limit, until, campaign))
     now = clock.now()
     values: dict[str, Any] = {FROM.key: now}
     if days is not None:
         values[UNTIL.key] = now + timedelta(days=days)
     if campaign_id is not None:
         values[CAMPAIGN.key] = campaign_id
-    if stmt is None:
-        return []
     return [UpcomingVote.model_validate(row._asdict()) for row in read(session, stmt, values)]

@@ -160,7 +160,7 @@ def field_options(session: Session, fields: list[FormField]) -> dict[str, list[t
             if f.kind in ("ref", "refs") and f.ref}
 
 
-def display_labels(session: Session, actor: User, spec: Spec, record: Any,
+def display_labels(session: Session, spec: Spec, record: Any,
                    fields: list[FormField]) -> dict[str, Any]:
     """Names of the records the fields refer to, keyed by field then id."""
     labels: dict[str, Any] = {}
@@ -269,7 +269,7 @@ class ConceptPages:
         context: dict[str, Any] = {
             "spec": spec, "record": record, "zone": zone, "sections": sections,
             "title": record_title(spec, record, zone),
-            "labels": display_labels(session, actor, spec, record, all_fields),
+            "labels": display_labels(session, spec, record, all_fields),
             "editing": editing, "values": {}, "errors": {}, "options": {},
             "related": related_records(session, actor, spec, record), "user": actor,
             "documents": documents.attached(session, actor, kind=spec.attached,
@@ -303,7 +303,7 @@ class ConceptPages:
             raise NotFound(_no_section(spec, slug))
         return {"spec": spec, "record": record, "zone": self.zone_of(session, record),
                 "section": found,
-                "labels": display_labels(session, actor, spec, record, found[2]),
+                "labels": display_labels(session, spec, record, found[2]),
                 "values": {}, "errors": {}, "options": {}, "editing": None, "user": actor,
                 **may(actor, record), "withheld": spec.withheld_from(actor)}
 
