@@ -81,7 +81,15 @@ def _formatted(value: date, cldr_pattern: str, locale: str) -> str:
 
 
 def format_number(value: int | float | Decimal) -> str:
-    return numbers.format_decimal(value, locale=babel_locale())
+    return _number(value, babel_locale())
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _number(value: int | float | Decimal, locale: str) -> str:
+    """Babel reads its pattern afresh for each number, and a page writes the same few counts
+    many times. Numbers equal in value are written alike under the default pattern (1.50 and
+    1.5 both as "1.5"), so they may share an entry; typed keeps 1 and 1.0 apart."""
+    return numbers.format_decimal(value, locale=locale)
 
 
 def format_money(value: Decimal | float | int, currency: str = "USD") -> str:
