@@ -419,11 +419,11 @@ class Crud(Generic[T, R]):
         estimate; walking the sort column's index, it would look up every row in turn for a
         rare word (five times slower than reading the table and sorting the matches)."""
         terms = self.sort_terms(sort)
+        whole = self.sorts_every_match(sort, searching=searching)
         found: list[Any] = []
         for i, term in enumerate(terms):
             descending = term.descending != reverse
-            key = _SortKey(term.column) if searching and i == 0 and len(terms) > 1 \
-                else term.column
+            key = _SortKey(term.column) if whole and i == 0 else term.column
             if term.nullable:
                 # Rows with no value sort last either way. Left out for a column that is
                 # never empty, so an index on it can serve the order.
@@ -431,6 +431,11 @@ class Crud(Generic[T, R]):
                 found.append(empty.desc() if reverse else empty)
             found.append(key.desc() if descending else key.asc())
         return found
+
+    def sorts_every_match(self, sort: str | None, *, searching: bool) -> bool:
+        """Whether `order` has the database read and sort every matching row, no index serving
+        it (a text search ordered by anything but the id)."""
+        return searching and len(self.sort_terms(sort)) > 1
 
     def list_page(self, session: Session, actor: User, params: ListQuery) -> Page[R]:
         if not 1 <= params.limit <= MAX_PAGE:
@@ -455,6 +460,7 @@ class Crud(Generic[T, R]):
             keys=[term.column.key for term in terms], limit=params.limit,
             scope=self.list_scope(params), cursor=params.cursor, offset=params.offset,
             exact_count=params.exact_count, values=values,
+            counted_in_passing=self.sorts_every_match(params.sort, searching=searching),
             kept=("records", type(self), self.model, self.label,
                   params.sort or self.default_sort, *sorted(values),
                   *scoping.reader_key(actor)))

@@ -84,7 +84,8 @@ def read_window(session: Any, make: Callable[[], Made], *, terms: Sequence[SortT
                 scope: str, cursor: str | None = None, offset: int = 0,
                 exact_count: bool = False, field: str = "cursor",
                 kept: tuple[Any, ...] | None = None,
-                values: Mapping[str, Any] | None = None) -> Window:
+                values: Mapping[str, Any] | None = None,
+                counted_in_passing: bool = False) -> Window:
     """The page of the list that the cursor or, failing one, the offset points at. `make()`
     gives the list's statement (filtered, its columns chosen, `keys` among them naming each
     sort term's value) and the statement counted (the same rows' ids without the joins that
@@ -92,7 +93,10 @@ def read_window(session: Any, make: Callable[[], Made], *, terms: Sequence[SortT
     terms. The rows are counted only up to COUNT_CAP unless `exact_count`.
     With `kept`, what the statements depend on beyond the request's values (bound parameters,
     given in `values`; the reader among them), the statements are made once and kept under it,
-    and run with the reader's criteria added once (`scoping.read`)."""
+    and run with the reader's criteria added once (`scoping.read`).
+    `counted_in_passing`: the order has the database read and sort every matching row anyway
+    (no index serves it), so the first page counts them all as it goes, by a window over the
+    same rows, where a count of its own read them all again."""
     place = decode(cursor, terms, scope=scope, field=field) if cursor else None
     if place is not None and offset:
         raise Invalid(N_("Give either a cursor or an offset, not both."), field="offset")
@@ -101,19 +105,23 @@ def read_window(session: Any, make: Callable[[], Made], *, terms: Sequence[SortT
     # statement, and the page keeps its own plan. Capped, it reads at most COUNT_CAP + 1 rows;
     # a page known to start past that needs none.
     counting = exact_count or hinted <= COUNT_CAP
-    made: list[tuple[sa.Select[Any], sa.Select[Any]]] = []
+    made: dict[bool, tuple[sa.Select[Any], sa.Select[Any]]] = {}
 
-    def base() -> tuple[sa.Select[Any], sa.Select[Any]]:
-        if not made:
+    def base(in_passing: bool = False) -> tuple[sa.Select[Any], sa.Select[Any]]:
+        if in_passing not in made:
             stmt, counted = make()
             ids = (stmt.with_only_columns(terms[-1].column) if counted is None
                    else counted).order_by(None)
             counted = ids if exact_count else ids.limit(COUNT_CAP + 1)
-            if counting:
+            if in_passing:
+                # Every row the page is chosen from, before its LIMIT: only where nothing
+                # narrows them but the list's own conditions (the first page).
+                stmt = stmt.add_columns(sa.func.count().over().label(COUNT_KEY))
+            elif counting:
                 stmt = stmt.add_columns(sa.select(sa.func.count()).select_from(
                     counted.subquery()).scalar_subquery().label(COUNT_KEY))
-            made.append((stmt, ids))
-        return made[0]
+            made[in_passing] = (stmt, ids)
+        return made[in_passing]
 
     shape = (limit, counting, exact_count)
 
@@ -147,8 +155,9 @@ def read_window(session: Any, make: Callable[[], Made], *, terms: Sequence[SortT
         found = fetch(("skip",), skipping, {_OFFSET: offset})
         rows, more = found[:limit], len(found) > limit
     elif place is None:
-        found = fetch(("first",), lambda: base()[0].order_by(*order(False)).limit(limit + 1),
-                      {})
+        in_passing = counted_in_passing and counting
+        found = fetch(("first", in_passing),
+                      lambda: base(in_passing)[0].order_by(*order(False)).limit(limit + 1), {})
         rows, more = found[:limit], len(found) > limit
     elif not place.before:
         after = place

@@ -621,6 +621,7 @@ def list_window(session: Session, actor: User, spec: Spec, wanted: ListRequest, 
                                                   reverse=reverse),
             scope=spec.crud.list_scope(params), cursor=wanted.cursor or None,
             offset=0 if wanted.cursor else (page - 1) * limit, values=values,
+            counted_in_passing=spec.crud.sorts_every_match(params.sort, searching=searching),
             kept=("page", spec.model, spec.noun, params.sort or spec.crud.default_sort,
                   *sorted(values), *scoping.reader_key(actor)))
 

@@ -91,6 +91,34 @@ def test_the_count_stops_at_the_cap(client: TestClient, session: Session, actor:
     assert last["total"] == COUNT_CAP + 1 and len(last["items"]) == 10
 
 
+def test_a_search_counts_its_matches_while_sorting_them(
+        client: TestClient, session: Session) -> None:
+    now = clock.now()
+    session.execute(sa.insert(Person), [
+        {"name": name, "ok_to_email": False, "ok_to_text": False, "preferred_contact": "email",
+         "created_at": now, "updated_at": now}
+        for name in [f"Match {i:05d}" for i in range(COUNT_CAP + 1)]
+        + [f"Other {i:02d}" for i in range(30)]])
+    session.commit()
+    # Sorted by name, a search reads and sorts every match: the same statement counts them.
+    with statements() as seen:
+        few = listing(client, q="other", limit=10, sort="-name")
+    assert few["total"] == 30 and [i["name"] for i in few["items"]][:2] == ["Other 29", "Other 28"]
+    listed = [s for s in seen if "FROM person" in s]
+    assert len(listed) == 1 and "OVER ()" in listed[0].upper() and listed[0].count("count(") == 1
+    # A later page is counted from the whole list, not from what follows its cursor.
+    later = listing(client, q="other", limit=10, sort="-name", cursor=few["next"])
+    assert later["total"] == 30 and later["items"][0]["name"] == "Other 19"
+    many = listing(client, q="match", limit=10)
+    assert many["total"] is None and many["more_than"] == COUNT_CAP
+    exact = listing(client, q="match", limit=10, count="exact")
+    assert exact["total"] == COUNT_CAP + 1 and exact["more_than"] is None
+    # By id an index serves the order, and stops after the page: counted on its own, capped.
+    by_id = listing(client, q="match", limit=10, sort="id")
+    assert by_id["total"] is None and by_id["more_than"] == COUNT_CAP
+    assert listing(client, q="other", limit=10, sort="id")["total"] == 30
+
+
 def _edited(cursor: str, change: Any) -> str:
     encoded, check = cursor.split(".")
     body = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
