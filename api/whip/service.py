@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from api import clock
@@ -146,14 +145,17 @@ PLACE = sa.bindparam("jurisdiction_id", type_=sa.Integer())
 # campaign and bodies as parameters: building one cost a good part of running it, and what a
 # reader knows of the stances is part of its shape.
 def _members(actor: User, with_bodies: bool, with_stance: bool) -> sa.Select[Any]:
-    owner = aliased(Organization)
     level = targets.level_of(actor, target=Target.id, campaign=CAMPAIGN).label("level")
+    # The owner's name looked up for each member: joined, PostgreSQL read every organization
+    # into a hash for the few dozen members a page shows.
+    owner_name = (sa.select(Organization.name)
+                  .where(Organization.id == Target.owner_organization_id)
+                  .scalar_subquery().label("owner_name"))
     stmt = (
         sa.select(Target.id, Target.name, Target.title, Target.district, Target.body_id,
                   Body.name.label("body_name"), level, Target.owner_organization_id,
-                  owner.name.label("owner_name"), *_last_met(actor))
+                  owner_name, *_last_met(actor))
         .outerjoin(Body, Body.id == Target.body_id)
-        .outerjoin(owner, owner.id == Target.owner_organization_id)
         .order_by(Body.name, Target.name, Target.id)
     )
     conditions = []
