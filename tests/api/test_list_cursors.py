@@ -100,12 +100,14 @@ def test_a_search_counts_its_matches_while_sorting_them(
         for name in [f"Match {i:05d}" for i in range(COUNT_CAP + 1)]
         + [f"Other {i:02d}" for i in range(30)]])
     session.commit()
-    # Sorted by name, a search reads and sorts every match: the same statement counts them.
+    # Sorted by name, a search reads and sorts every match: on SQLite the same statement
+    # counts them (PostgreSQL counts them apart, faster there).
     with statements() as seen:
         few = listing(client, q="other", limit=10, sort="-name")
     assert few["total"] == 30 and [i["name"] for i in few["items"]][:2] == ["Other 29", "Other 28"]
     listed = [s for s in seen if "FROM person" in s]
-    assert len(listed) == 1 and "OVER ()" in listed[0].upper() and listed[0].count("count(") == 1
+    windowed = session.get_bind().dialect.name == "sqlite"
+    assert len(listed) == 1 and ("OVER ()" in listed[0].upper()) == windowed
     # A later page is counted from the whole list, not from what follows its cursor.
     later = listing(client, q="other", limit=10, sort="-name", cursor=few["next"])
     assert later["total"] == 30 and later["items"][0]["name"] == "Other 19"
